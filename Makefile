@@ -1,0 +1,51 @@
+# narrate: the two commands a new machine needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test check lint typecheck unit system-deps bench seams clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Narrate the sample manuscript shipped in the repo into ./out and list what was written.
+demo: install
+	$(BIN)/narrate synth samples/sample.md -o out
+	@find out -type f | sort | xargs ls -l
+
+# System packages the tests need (none yet beyond Python itself; redis-server joins with
+# the job queue). Runs apt only when something is missing.
+system-deps:
+	@true
+
+lint: install
+	$(BIN)/ruff check config producer worker models tests
+	$(BIN)/ruff format --check config producer worker models tests
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+check: lint typecheck
+
+test: system-deps check unit
+
+# Benchmarks and quality figures: outside `make test`, figures go in the notes.
+CORPUS ?= ../shared/corpus/news-from-nowhere.txt
+bench: install
+	$(BIN)/narrate bench $(CORPUS) --chapter 2
+
+seams: install
+	$(BIN)/narrate seams $(CORPUS) --chapter 2
+
+clean:
+	rm -rf out .mypy_cache .ruff_cache .pytest_cache

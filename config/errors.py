@@ -1,0 +1,31 @@
+"""The exceptions narrate raises on purpose.
+
+Two families: a `PermanentError` means the input or the request is wrong and trying again
+cannot help (a queue should fail the job with the message); a `RetryableError` means a service
+we depend on misbehaved and the same work may succeed later. Messages are written for the
+person who ran the command: one line, what is wrong and with which file or name.
+"""
+
+
+class NarrateError(Exception):
+    """Base of every error narrate raises on purpose."""
+
+
+class PermanentError(NarrateError):
+    """Raised when retrying cannot help: bad input, unknown names, unusable paths."""
+
+
+class RetryableError(NarrateError):
+    """Raised when a dependency failed in a way that may pass (storage, broker)."""
+
+
+class ManuscriptError(PermanentError):
+    """Raised when a manuscript cannot be read: missing, empty, binary or undecodable."""
+
+
+class UnknownVoiceError(PermanentError):
+    """Raised when a voice name or path does not lead to a usable voice model."""
+
+
+class OutputError(PermanentError):
+    """Raised when the output destination cannot be created or written."""

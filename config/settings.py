@@ -1,0 +1,99 @@
+"""Every setting of narrate, documented in one place.
+
+Process-wide settings come from the environment (prefix ``NARRATE_``, e.g.
+``NARRATE_CPU_THREADS=2``). Per-job options (`SynthesisOptions`) come from the CLI or the
+job spec; a field left as None falls back to the voice's own default, as piper does with
+its ``SynthesisConfig`` over ``PiperConfig``.
+"""
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BreakClass(StrEnum):
+    """How strongly a segment ends; decides the pause inserted after it."""
+
+    CLAUSE = "clause"
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    CHAPTER = "chapter"
+
+
+class AssemblySettings(BaseModel):
+    """How segment audio becomes a chapter file."""
+
+    pause_s: dict[BreakClass, float] = Field(
+        default_factory=lambda: {
+            BreakClass.CLAUSE: 0.15,
+            BreakClass.SENTENCE: 0.45,
+            BreakClass.PARAGRAPH: 0.9,
+            BreakClass.CHAPTER: 1.5,
+        },
+        description="Silence after a segment, by how it ends.",
+    )
+    lead_in_s: float = Field(0.5, description="Silence at the start of each chapter file.")
+    target_rms_db: float = Field(
+        -20.0, description="Chapter loudness as RMS in dBFS (ACX asks -23 to -18)."
+    )
+    peak_ceiling_db: float = Field(-3.0, description="No sample above this, in dBFS.")
+
+
+class Segmenting(BaseModel):
+    """Budgets of the segmenter, counted in phoneme-sized units (letters as a proxy)."""
+
+    max_chars: int = Field(
+        300, description="A longer sentence is split at its weakest break below this size."
+    )
+    min_chars: int = Field(
+        60, description="A shorter sentence is merged with the next one of its paragraph."
+    )
+
+
+class Settings(BaseSettings):
+    """Process-wide settings, read from ``NARRATE_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="NARRATE_", env_nested_delimiter="__")
+
+    voice: str = Field("joe", description="Voice used when a job names none.")
+    sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
+    cpu_threads: int = Field(
+        0, description="ONNX Runtime intra-op threads on the CPU; 0 means one per core."
+    )
+    frame_budget: int = Field(
+        4000,
+        description="Most latent frames (hop 256 samples) in one inference batch; one long "
+        "segment above it still runs alone.",
+    )
+    context_phonemes: int = Field(
+        120,
+        description="Phonemes of each neighbouring segment given as context (their tail "
+        "before, their head after); more is smoother and costs encoder time.",
+    )
+    context_margin_frames: int = Field(
+        24,
+        description="Frames kept on each side of a segment through the decoder so that its "
+        "edges see real neighbours (the receptive field of flow + HiFi-GAN).",
+    )
+    assembly: AssemblySettings = Field(default_factory=AssemblySettings)
+    segmenting: Segmenting = Field(default_factory=Segmenting)
+
+
+class SynthesisOptions(BaseModel):
+    """Per-job options; None means "the voice's default"."""
+
+    voice: str = "joe"
+    sample_rate: int = Field(44100, ge=8000, le=192000)
+    speed: float = Field(1.0, gt=0.2, le=5.0, description="1.0 is the voice's own pace.")
+    noise_scale: float | None = Field(None, ge=0.0, le=2.0)
+    noise_w: float | None = Field(None, ge=0.0, le=2.0)
+    context: bool = Field(True, description="Condition each segment on its neighbours.")
+    seed: int = Field(0, description="Seed of the sampling noise: same seed, same audio.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()

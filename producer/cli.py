@@ -1,0 +1,142 @@
+"""The `narrate` command line.
+
+Every command turns narrate's own errors into one line on stderr and a non-zero exit:
+2 for bad input or usage (nothing will change by retrying), 3 for a failing service,
+130 when interrupted. Finished chapters stay on disk, so running the command again resumes.
+"""
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from config.errors import NarrateError, PermanentError
+from config.settings import SynthesisOptions, get_settings
+
+log = logging.getLogger("narrate")
+
+EXIT_BAD_INPUT = 2
+EXIT_RETRYABLE = 3
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        code: int = args.run(args)
+        return code
+    except NarrateError as error:
+        print(f"narrate: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT if isinstance(error, PermanentError) else EXIT_RETRYABLE
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        print(f"narrate: error: {where}: {first['msg']}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\nnarrate: interrupted; finished chapters are kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="narrate", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    synth = commands.add_parser("synth", help="narrate a manuscript into local files")
+    synth.add_argument("manuscript", type=Path)
+    synth.add_argument("-o", "--output", type=Path, required=True, help="output directory")
+    _add_voice_options(synth)
+    synth.add_argument("--no-progress", action="store_true", help="no progress bar")
+    synth.set_defaults(run=run_synth)
+
+    seams = commands.add_parser("seams", help="seam metric: segments vs one pass, noise 0")
+    seams.add_argument("manuscript", type=Path)
+    seams.add_argument("--chapter", type=int, default=0, help="chapter index (from 0)")
+    seams.add_argument("--paragraphs", type=int, default=8, help="paragraphs to score")
+    seams.add_argument("--voice", default="joe")
+    seams.set_defaults(run=run_seams)
+
+    bench = commands.add_parser("bench", help="throughput and memory beside python -m piper")
+    bench.add_argument("manuscript", type=Path)
+    bench.add_argument("--chapter", type=int, default=None, help="only this chapter index")
+    bench.add_argument("--voice", default="joe")
+    bench.add_argument("--skip-baseline", action="store_true")
+    bench.set_defaults(run=run_bench)
+    return parser
+
+
+def _add_voice_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--voice", default=None, help="voice name or path to a Piper .onnx")
+    parser.add_argument("--sample-rate", type=int, default=None, help="output rate in Hz")
+    parser.add_argument("--speed", type=float, default=1.0, help="1.0 is the voice's pace")
+    parser.add_argument("--noise-scale", type=float, default=None)
+    parser.add_argument("--noise-w", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=0, help="same seed, same audio")
+    parser.add_argument("--no-context", action="store_true", help="segments independent")
+
+
+def options_from(args: argparse.Namespace) -> SynthesisOptions:
+    settings = get_settings()
+    return SynthesisOptions(
+        voice=args.voice or settings.voice,
+        sample_rate=args.sample_rate or settings.sample_rate,
+        speed=args.speed,
+        noise_scale=args.noise_scale,
+        noise_w=args.noise_w,
+        context=not args.no_context,
+        seed=args.seed,
+    )
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    from producer.manuscript import read_manuscript
+    from producer.progress import ProgressBar
+    from worker.pipeline import narrate
+
+    options = options_from(args)
+    manuscript = read_manuscript(args.manuscript)
+    began = time.perf_counter()
+    bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
+    manifest = narrate(manuscript, options, args.output, get_settings(), report=bar.update)
+    bar.close()
+    wall = time.perf_counter() - began
+    audio = sum(ch.duration_s for ch in manifest.chapters)
+    segments = sum(len(ch.segments) for ch in manifest.chapters)
+    print(
+        f"narrated {len(manifest.chapters)} chapters, {segments} segments, "
+        f"{_clock(audio)} of audio in {_clock(wall)} ({audio / max(wall, 1e-9):.1f}x real time)"
+        f" -> {args.output}/ (job {manifest.job_id})"
+    )
+    return 0
+
+
+def run_seams(args: argparse.Namespace) -> int:
+    from producer.quality import print_seams
+
+    return print_seams(args.manuscript, args.chapter, args.paragraphs, args.voice)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from producer.bench import bench
+
+    return bench(args.manuscript, args.chapter, args.voice, not args.skip_baseline)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Assemble a chapter: pauses by break class, loudness to target, resampling, 16-bit WAV.
+
+Segment audio is spooled to a scratch file as it is made, so memory does not grow with the
+chapter. Loudness is one gain for the whole chapter (RMS over the file, pauses included, as
+ACX measures it), with a limiter holding peaks under the ceiling; the result is resampled
+by soxr as a stream and written block by block.
+"""
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+import soxr
+
+from config.settings import AssemblySettings, BreakClass
+from models.voice import Audio
+
+_BLOCK_S = 0.01  # limiter resolution
+
+
+@dataclass
+class SpooledSegment:
+    offset: int  # in samples, in the spool file
+    length: int
+    part_samples: list[int]
+    brk: BreakClass
+
+
+@dataclass
+class ChapterSpool:
+    """Segment audio of one chapter on disk, in reading order, with running statistics."""
+
+    sample_rate: int
+    directory: Path | None = None
+    segments: dict[int, SpooledSegment] = field(default_factory=dict)
+    sum_squares: float = 0.0
+    peak: float = 0.0
+
+    def __post_init__(self) -> None:
+        handle, name = tempfile.mkstemp(suffix=".f32", dir=self.directory)
+        self._file = os.fdopen(handle, "w+b")
+        self.path = Path(name)
+        self._end = 0
+
+    def add(self, index: int, audio: Audio, part_samples: list[int], brk: BreakClass) -> None:
+        data = np.ascontiguousarray(audio, dtype=np.float32)
+        self._file.seek(self._end * 4)
+        self._file.write(data.tobytes())
+        self.segments[index] = SpooledSegment(self._end, len(data), part_samples, brk)
+        self._end += len(data)
+        self.sum_squares += float(np.dot(data.astype(np.float64), data))
+        self.peak = max(self.peak, float(np.max(np.abs(data), initial=0.0)))
+
+    def read(self, index: int) -> Audio:
+        seg = self.segments[index]
+        self._file.seek(seg.offset * 4)
+        return np.frombuffer(self._file.read(seg.length * 4), dtype=np.float32)
+
+    def close(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "ChapterSpool":
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where a segment's spans lie in the chapter file, in seconds."""
+
+    index: int
+    start_s: float
+    end_s: float
+    parts: list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class ChapterAudio:
+    path: Path
+    sample_rate: int
+    frames: int
+    sha256: str
+    timings: list[Timing]
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
+
+
+def pause_samples(brk: BreakClass, settings: AssemblySettings, rate: int) -> int:
+    return round(settings.pause_s[brk] * rate)
+
+
+def chapter_gain(spool: ChapterSpool, settings: AssemblySettings) -> float:
+    """The gain that brings the chapter to the target RMS (pauses included)."""
+    total = int(round(settings.lead_in_s * spool.sample_rate))
+    for seg in spool.segments.values():
+        total += seg.length + pause_samples(seg.brk, settings, spool.sample_rate)
+    rms = np.sqrt(spool.sum_squares / max(total, 1))
+    if rms < 1e-6:
+        return 1.0  # silence stays silence
+    return float(10 ** (settings.target_rms_db / 20) / rms)
+
+
+def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDArray[np.float32]:
+    """Hold peaks under the ceiling with a smooth gain per 10 ms block; then a hard stop."""
+    block = max(1, int(rate * _BLOCK_S))
+    n_blocks = -(-len(audio) // block)
+    if n_blocks == 0 or np.max(np.abs(audio), initial=0.0) <= ceiling:
+        return audio
+    padded = np.zeros(n_blocks * block, dtype=np.float32)
+    padded[: len(audio)] = np.abs(audio)
+    peaks = padded.reshape(n_blocks, block).max(axis=1)
+    gains = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
+    gains = np.minimum(gains, np.minimum(np.roll(gains, 1), np.roll(gains, -1)))  # attack/release
+    centers = (np.arange(n_blocks) + 0.5) * block
+    envelope = np.interp(np.arange(len(audio)), centers, gains).astype(np.float32)
+    return np.clip(audio * envelope, -ceiling, ceiling)
+
+
+def assemble(
+    spool: ChapterSpool, order: list[int], settings: AssemblySettings, out_rate: int, path: Path
+) -> ChapterAudio:
+    """Write the chapter WAV at out_rate; returns its timings and checksum."""
+    gain = chapter_gain(spool, settings)
+    ceiling = 10 ** (settings.peak_ceiling_db / 20)
+    rate = spool.sample_rate
+    resampler = soxr.ResampleStream(rate, out_rate, 1, dtype="float32", quality="HQ")
+    timings: list[Timing] = []
+    position = int(round(settings.lead_in_s * rate))
+    written = 0
+    tmp = path.with_name(path.name + ".part")
+    with soundfile.SoundFile(tmp, "w", out_rate, 1, "PCM_16", format="WAV") as wav:
+
+        def emit(chunk: npt.NDArray[np.float32], last: bool = False) -> None:
+            nonlocal written
+            out = resampler.resample_chunk(chunk, last=last)
+            wav.write(np.clip(out, -1.0, 1.0))
+            written += len(out)
+
+        emit(np.zeros(position, dtype=np.float32))
+        for index in order:
+            seg = spool.segments[index]
+            audio = limit(spool.read(index) * np.float32(gain), ceiling, rate)
+            timings.append(_timing(index, position, seg, rate))
+            pause = pause_samples(seg.brk, settings, rate)
+            emit(np.concatenate([audio, np.zeros(pause, dtype=np.float32)]))
+            position += seg.length + pause
+        emit(np.zeros(0, dtype=np.float32), last=True)
+    tmp.replace(path)
+    return ChapterAudio(path, out_rate, written, file_sha256(path), timings)
+
+
+def _timing(index: int, position: int, seg: SpooledSegment, rate: int) -> Timing:
+    parts, start = [], position
+    for samples in seg.part_samples:
+        parts.append((start / rate, (start + samples) / rate))
+        start += samples
+    return Timing(index, position / rate, (position + seg.length) / rate, parts)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

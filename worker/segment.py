@@ -1,0 +1,245 @@
+"""Split chapter text into segments that keep prosody.
+
+A *span* is a sentence, or a piece of a sentence too long for one pass; a *segment* is one or
+more spans synthesized together. Cuts fall only between words: at sentence ends first, then
+(for long sentences) at the strongest clause break within the budget. Each segment records
+how it ends (`BreakClass`), which decides the pause inserted after it.
+
+Sizes are counted in characters, a close proxy for phonemes in alphabetic text (English
+averages about 0.9 phonemes per character) that needs no phonemizer.
+"""
+
+import re
+from dataclasses import dataclass
+
+from config.settings import BreakClass, Segmenting
+
+# Words that end in a period without ending a sentence.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr st prof sr jr rev hon gen col capt lt sgt maj cmdr adm gov sen rep
+    mt ft no nos vol vols fig figs ch chap pp p ed eds vs viz cf approx dept est inc ltd co
+    corp jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    e.g i.e a.m p.m u.s u.k messrs mme mlle""".split()
+)
+
+_CLOSERS = "\"'”’»)]}"
+_OPENERS = "\"'“‘«([{"
+_TERMINALS = ".!?…"
+_CJK_TERMINALS = "。！？"
+# Clause breaks from strongest to weakest; a long sentence is cut at the strongest one
+# available. Space is the last resort (between any two words).
+_CLAUSE_BREAKS: tuple[tuple[str, ...], ...] = (
+    (";", "；"),
+    (":", "："),
+    ("—", "–", "--"),
+    (",", "，", "、"),
+    (" ",),
+)
+_BRACKET_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence or a piece of one, with its place in the chapter text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Spans synthesized in one pass, and how the segment ends."""
+
+    spans: tuple[Span, ...]
+    brk: BreakClass
+
+    @property
+    def text(self) -> str:
+        return " ".join(span.text for span in self.spans)
+
+
+def segment_chapter(text: str, budget: Segmenting | None = None) -> list[Segment]:
+    """All segments of a chapter, in reading order."""
+    budget = budget or Segmenting()
+    segments: list[Segment] = []
+    for start, paragraph in paragraphs(text):
+        pieces = paragraph_pieces(paragraph, start, budget)
+        segments.extend(merge_short(pieces, budget))
+    if segments:
+        segments[-1] = Segment(segments[-1].spans, BreakClass.CHAPTER)
+    return segments
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """Paragraphs (offset, text) separated by blank lines; verse lines stay lines."""
+    found = []
+    for match in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text):
+        found.append((match.start(), match.group().rstrip()))
+    return found
+
+
+def paragraph_pieces(paragraph: str, offset: int, budget: Segmenting) -> list[Segment]:
+    """Sentences of a paragraph, long ones cut into clauses, each as a one-span segment."""
+    pieces: list[Segment] = []
+    lines = _lines(paragraph)
+    for line_start, line in lines:
+        for s_start, s_end in sentence_bounds(line):
+            for c_start, c_end, brk in clause_cuts(line, s_start, s_end, budget.max_chars):
+                span = _span(line, c_start, c_end, offset + line_start)
+                if span is not None:
+                    pieces.append(Segment((span,), brk))
+        if len(lines) > 1 and pieces and pieces[-1].spans[-1].text[-1] not in _TERMINALS:
+            pieces[-1] = Segment(pieces[-1].spans, BreakClass.CLAUSE)  # a verse line end
+    if pieces:
+        pieces[-1] = Segment(pieces[-1].spans, BreakClass.PARAGRAPH)
+    return pieces
+
+
+def _lines(paragraph: str) -> list[tuple[int, str]]:
+    """Verse (several short lines) keeps its line ends as breaks; prose is one line."""
+    lines = paragraph.split("\n")
+    if len(lines) > 1 and all(len(line.strip()) <= 60 for line in lines):
+        result, pos = [], 0
+        for line in lines:
+            result.append((pos, line))
+            pos += len(line) + 1
+        return result
+    return [(0, paragraph.replace("\n", " "))]
+
+
+def _span(line: str, start: int, end: int, offset: int) -> Span | None:
+    piece = line[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    lead = len(piece) - len(piece.lstrip())
+    begin = offset + start + lead
+    return Span(" ".join(stripped.split()), begin, begin + len(stripped))
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in a run of prose."""
+    bounds, start, depth, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _BRACKET_PAIRS:
+            depth += 1
+        elif ch in _BRACKET_PAIRS.values():
+            depth = max(0, depth - 1)
+        if ch in _CJK_TERMINALS:
+            end = _after_closers(text, i + 1)
+            bounds.append((start, end))
+            start = i = end
+            continue
+        if ch in _TERMINALS and depth == 0:
+            run_end = i
+            while run_end < len(text) and text[run_end] in _TERMINALS:
+                run_end += 1
+            end = _after_closers(text, run_end)
+            if _ends_sentence(text, i, run_end, end):
+                bounds.append((start, end))
+                start = end
+            i = end
+            continue
+        i += 1
+    if text[start:].strip():
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _after_closers(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _CLOSERS:
+        i += 1
+    return i
+
+
+def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
+    """Whether terminal punctuation at text[first:run_end] (closers to `end`) ends a sentence."""
+    if end >= len(text):
+        return True
+    if not text[end].isspace():
+        return False  # 3.14, e.g.word, U.S.A.
+    following = text[end:].lstrip()
+    if not following:
+        return True
+    nxt = following[0]
+    if nxt.isdigit() or nxt in _OPENERS or nxt in "-—":
+        starts_new = True
+    else:
+        starts_new = nxt.isupper()
+    if not starts_new:
+        return False
+    if text[first] == "." and run_end - first == 1 and end == run_end:
+        word = _word_before(text, first)
+        if word.lower() in ABBREVIATIONS:
+            return False
+        if len(word) == 1 and word.isupper():
+            return False  # an initial: J. R. R. Tolkien
+    return True
+
+
+def _word_before(text: str, i: int) -> str:
+    j = i
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    return text[j:i]
+
+
+def clause_cuts(
+    text: str, start: int, end: int, max_chars: int
+) -> list[tuple[int, int, BreakClass]]:
+    """Cut text[start:end] into pieces of at most max_chars at the strongest breaks."""
+    pieces: list[tuple[int, int, BreakClass]] = []
+    while end - start > max_chars:
+        cut = _best_cut(text, start, start + max_chars)
+        pieces.append((start, cut, BreakClass.CLAUSE))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    pieces.append((start, end, BreakClass.SENTENCE))
+    return pieces
+
+
+def _best_cut(text: str, start: int, limit: int) -> int:
+    """Position after the strongest break in text[start:limit], preferring later ones."""
+    lowest = start + (limit - start) // 3  # pieces of a third of the budget at least
+    window = text[lowest:limit]
+    for marks in _CLAUSE_BREAKS:
+        best = max((window.rfind(mark) for mark in marks), default=-1)
+        if best >= 0:
+            pos = lowest + best
+            if marks == (" ",):
+                return pos
+            return pos + len(next(m for m in marks if text.startswith(m, pos)))
+    cjk = _last_cjk_boundary(text, lowest, limit)
+    return cjk if cjk is not None else limit  # a "word" longer than the budget
+
+
+def _last_cjk_boundary(text: str, lowest: int, limit: int) -> int | None:
+    for pos in range(limit - 1, lowest, -1):
+        if _is_cjk(text[pos - 1]) or _is_cjk(text[pos]):
+            return pos
+    return None
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+
+
+def merge_short(pieces: list[Segment], budget: Segmenting) -> list[Segment]:
+    """Join a short sentence with the next one of the same paragraph, within the budget."""
+    merged: list[Segment] = []
+    for piece in pieces:
+        if merged and _mergeable(merged[-1], piece, budget):
+            merged[-1] = Segment(merged[-1].spans + piece.spans, piece.brk)
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _mergeable(current: Segment, nxt: Segment, budget: Segmenting) -> bool:
+    if current.brk is not BreakClass.SENTENCE:
+        return False
+    size = len(current.text)
+    return size < budget.min_chars and size + 1 + len(nxt.text) <= budget.max_chars
