@@ -50,6 +50,10 @@ def cut_voice_graph(model_path: Path) -> CutGraph:
     extractor = onnx.utils.Extractor(model)
     front = extractor.extract_model(FRONT_INPUTS, FRONT_OUTPUTS)
     back = extractor.extract_model(BACK_INPUTS, BACK_OUTPUTS)
-    log.debug("cut %s: front %d nodes, back %d nodes", model_path, len(front.graph.node),
-              len(back.graph.node))
+    log.debug(
+        "cut %s: front %d nodes, back %d nodes",
+        model_path,
+        len(front.graph.node),
+        len(back.graph.node),
+    )
     return CutGraph(front.SerializeToString(), back.SerializeToString())

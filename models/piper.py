@@ -10,6 +10,7 @@ alignment; here the voice graph is cut in two (see `models.graph`) so that:
   past the end for the decoder, the same zeros its own padding would see).
 """
 
+import itertools
 import json
 import logging
 import os
@@ -260,7 +261,7 @@ class Window:
     def cut(self, audio: Audio, hop: int, state: Phonemes | None) -> VoiceOutput:
         edges = [(m - self.first_frame) * hop for m in self.marks]
         own = np.ascontiguousarray(audio[edges[0] : edges[-1]], dtype=np.float32)
-        parts = [b - a for a, b in zip(edges, edges[1:], strict=False)]
+        parts = [b - a for a, b in itertools.pairwise(edges)]
         return VoiceOutput(own, parts, state, frames=self.z_p.shape[1])
 
 
@@ -299,7 +300,9 @@ def _load_config(files: VoiceFiles) -> PiperConfig:
         with open(files.config, encoding="utf-8") as handle:
             return PiperConfig.from_dict(json.load(handle))
     except (OSError, ValueError, KeyError) as error:
-        raise UnknownVoiceError(f"{files.config}: not a usable Piper voice config ({error})") from error
+        raise UnknownVoiceError(
+            f"{files.config}: not a usable Piper voice config ({error})"
+        ) from error
 
 
 def _session_options(threads: int) -> ort.SessionOptions:
@@ -307,4 +310,7 @@ def _session_options(threads: int) -> ort.SessionOptions:
     options.intra_op_num_threads = threads or (os.cpu_count() or 1)
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Shapes change with every segment, so planned memory patterns never get reused; the
+    # arena stays (without it, inference is ~25% slower from fresh page faults).
+    options.enable_mem_pattern = False
     return options

@@ -33,8 +33,7 @@ def paragraph_seams(
     whole = VoiceInput(tuple(_join(parts) for parts in segments))
     reference = voice.synthesize([whole], params, context=False)[0]
     spans = np.cumsum([0, *reference.part_samples])
-    outputs = [voice.synthesize([item], params, context)[0]
-               for item in chain(voice, segments)]
+    outputs = [voice.synthesize([item], params, context)[0] for item in chain(voice, segments)]
     l1, dur = [], []
     for k, out in enumerate(outputs):
         ref = reference.audio[spans[k] : spans[k + 1]]

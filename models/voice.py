@@ -89,7 +89,9 @@ class Voice(ABC):
         """Estimated output frames of a segment, for batching under a frame budget."""
 
 
-def chain(voice: Voice, phonemes: Sequence[tuple[Phonemes, ...]], seed: int = 0) -> list[VoiceInput]:
+def chain(
+    voice: Voice, phonemes: Sequence[tuple[Phonemes, ...]], seed: int = 0
+) -> list[VoiceInput]:
     """Inputs for consecutive segments, each carrying its neighbours' context."""
     plain = [VoiceInput(parts, seed=seed + i) for i, parts in enumerate(phonemes)]
     chained = []

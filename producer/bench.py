@@ -63,16 +63,37 @@ def bench(path: Path, chapter: int | None, voice: str, baseline: bool) -> int:
 def run_piper(text: Path, voice: str, work: Path) -> Run:
     files = find_voice(voice)
     wav = work / "piper.wav"
-    command = [sys.executable, "-m", "piper", "-m", str(files.model), "-c", str(files.config),
-               "-i", str(text), "-f", str(wav)]
+    command = [
+        sys.executable,
+        "-m",
+        "piper",
+        "-m",
+        str(files.model),
+        "-c",
+        str(files.config),
+        "-i",
+        str(text),
+        "-f",
+        str(wav),
+    ]
     wall, rss = measure("python -m piper", command)
     return Run("python -m piper (baseline)", wall, soundfile.info(str(wav)).duration, rss)
 
 
 def run_narrate(text: Path, voice: str, work: Path) -> Run:
     out = work / "narrate"
-    command = [sys.executable, "-m", "producer.cli", "synth", str(text), "-o", str(out),
-               "--voice", voice, "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "producer.cli",
+        "synth",
+        str(text),
+        "-o",
+        str(out),
+        "--voice",
+        voice,
+        "--no-progress",
+    ]
     wall, rss = measure("narrate synth", command)
     manifest = json.loads((out / "manifest.json").read_text())
     audio = sum(ch["duration_s"] for ch in manifest["chapters"])
@@ -83,7 +104,9 @@ def print_table(runs: list[Run], chars: int) -> None:
     print(f"bench: {chars} characters, {os.cpu_count()} CPU cores")
     print(f"{'':30}{'wall s':>9}{'audio s':>10}{'x real time':>13}{'peak RSS MB':>13}")
     for run in runs:
-        print(f"{run.name:30}{run.wall_s:9.1f}{run.audio_s:10.1f}{run.speed:13.1f}"
-              f"{run.peak_rss_mb:13.0f}")
+        print(
+            f"{run.name:30}{run.wall_s:9.1f}{run.audio_s:10.1f}{run.speed:13.1f}"
+            f"{run.peak_rss_mb:13.0f}"
+        )
     if len(runs) == 2:
         print(f"throughput ratio narrate / baseline: {runs[1].speed / runs[0].speed:.2f}x")

@@ -8,6 +8,7 @@ Each chapter's text starts with its heading, so the heading is narrated and the 
 character offsets refer to exactly the text stored in the manuscript.
 """
 
+import itertools
 import logging
 import re
 from collections.abc import Callable
@@ -143,7 +144,7 @@ def _chapters(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
     if not heads:
         bounds = [0, len(lines)]
     chapters: list[Chapter] = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         is_head = start in heads
         title = _title(lines, start) if is_head else ""
         body_from = start + (2 if title and _ROMAN_LINE.match(lines[start].strip()) else 1)
@@ -171,7 +172,7 @@ def _title(lines: list[str], i: int) -> str:
 def clean_plain(text: str) -> str:
     """Plain text as read aloud: emphasis underscores and decoration rules removed."""
     text = re.sub(r"(?<!\w)_([^_\n]+(?:\n[^_\n]+)*)_(?!\w)", r"\1", text)
-    text = re.sub(r"^\s*([*=~_-]\s*){3,}$", "", text, flags=re.M)
+    text = re.sub(r"^[ \t]*([*=~_-][ \t]*){3,}$", "", text, flags=re.M)
     return _collapse_blank_lines(text)
 
 
@@ -182,8 +183,8 @@ def clean_markdown(text: str) -> str:
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>\n]+>", "", text)
-    text = re.sub(r"^\s{0,3}>\s?", "", text, flags=re.M)
-    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text, flags=re.M)
+    text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.M)
+    text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text, flags=re.M)
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
     text = re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
     return clean_plain(text)

@@ -39,11 +39,15 @@ def print_seams(path: Path, chapter: int, limit: int, voice_name: str) -> int:
         score = seam_score(voice, paragraphs, context)
         rows.append((context, score, time.perf_counter() - began))
     base = rows[0][1].log_mel_l1
-    print(f"seam metric, chapter {chapter}, {rows[0][1].segments} segments "
-          f"in {len(paragraphs)} paragraphs (noise 0; lower is better)")
+    print(
+        f"seam metric, chapter {chapter}, {rows[0][1].segments} segments "
+        f"in {len(paragraphs)} paragraphs (noise 0; lower is better)"
+    )
     print(f"{'':22}{'log-mel L1':>11}{'ratio':>8}{'duration err':>14}{'time':>8}")
     for context, score, seconds in rows:
         name = "with context" if context else "independent segments"
-        print(f"{name:22}{score.log_mel_l1:11.3f}{score.log_mel_l1 / base:8.2f}"
-              f"{score.duration_error:13.2%}{seconds:7.1f}s")
+        print(
+            f"{name:22}{score.log_mel_l1:11.3f}{score.log_mel_l1 / base:8.2f}"
+            f"{score.duration_error:13.2%}{seconds:7.1f}s"
+        )
     return 0

@@ -70,7 +70,10 @@ class ChapterSpool:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -104,7 +107,7 @@ def pause_samples(brk: BreakClass, settings: AssemblySettings, rate: int) -> int
 
 def chapter_gain(spool: ChapterSpool, settings: AssemblySettings) -> float:
     """The gain that brings the chapter to the target RMS (pauses included)."""
-    total = int(round(settings.lead_in_s * spool.sample_rate))
+    total = round(settings.lead_in_s * spool.sample_rate)
     for seg in spool.segments.values():
         total += seg.length + pause_samples(seg.brk, settings, spool.sample_rate)
     rms = np.sqrt(spool.sum_squares / max(total, 1))
@@ -115,6 +118,8 @@ def chapter_gain(spool: ChapterSpool, settings: AssemblySettings) -> float:
 
 def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDArray[np.float32]:
     """Hold peaks under the ceiling with a smooth gain per 10 ms block; then a hard stop."""
+    # 16-bit rounding may add half a step; stay that much under the ceiling.
+    ceiling -= 1.0 / 32768
     block = max(1, int(rate * _BLOCK_S))
     n_blocks = -(-len(audio) // block)
     if n_blocks == 0 or np.max(np.abs(audio), initial=0.0) <= ceiling:
@@ -126,7 +131,8 @@ def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDAr
     gains = np.minimum(gains, np.minimum(np.roll(gains, 1), np.roll(gains, -1)))  # attack/release
     centers = (np.arange(n_blocks) + 0.5) * block
     envelope = np.interp(np.arange(len(audio)), centers, gains).astype(np.float32)
-    return np.clip(audio * envelope, -ceiling, ceiling)
+    limited: npt.NDArray[np.float32] = np.clip(audio * envelope, -ceiling, ceiling)
+    return limited
 
 
 def assemble(
@@ -138,21 +144,22 @@ def assemble(
     rate = spool.sample_rate
     resampler = soxr.ResampleStream(rate, out_rate, 1, dtype="float32", quality="HQ")
     timings: list[Timing] = []
-    position = int(round(settings.lead_in_s * rate))
+    position = round(settings.lead_in_s * rate)
     written = 0
     tmp = path.with_name(path.name + ".part")
     with soundfile.SoundFile(tmp, "w", out_rate, 1, "PCM_16", format="WAV") as wav:
 
         def emit(chunk: npt.NDArray[np.float32], last: bool = False) -> None:
+            # Limit after resampling: interpolation makes peaks between the input samples.
             nonlocal written
-            out = resampler.resample_chunk(chunk, last=last)
-            wav.write(np.clip(out, -1.0, 1.0))
+            out = limit(resampler.resample_chunk(chunk, last=last), ceiling, out_rate)
+            wav.write(out)
             written += len(out)
 
         emit(np.zeros(position, dtype=np.float32))
         for index in order:
             seg = spool.segments[index]
-            audio = limit(spool.read(index) * np.float32(gain), ceiling, rate)
+            audio = spool.read(index) * np.float32(gain)
             timings.append(_timing(index, position, seg, rate))
             pause = pause_samples(seg.brk, settings, rate)
             emit(np.concatenate([audio, np.zeros(pause, dtype=np.float32)]))

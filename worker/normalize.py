@@ -8,17 +8,35 @@ which handles ordinary numbers, percentages and abbreviations well.
 
 import re
 
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
 _YEAR = re.compile(r"(?<![\d$£€.,])\b(1[1-9]\d\d)\b(?![\d,]|\.\d|\s?%)")
 _CURRENCY = re.compile(r"([$£€])(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d\d))?\b")
 _ROMAN_AFTER = re.compile(
-    r"\b(chapter|book|part|volume|vol\.|act|scene|canto|section)\s+([IVXLCDM]+)\b", re.I
+    r"\b((?i:chapter|book|part|volume|vol\.|act|scene|canto|section))\s+([IVXLCDM]+)\b"
 )
 _CURRENCY_NAMES = {"$": ("dollar", "cent"), "£": ("pound", "penny"), "€": ("euro", "cent")}
 
@@ -64,8 +82,19 @@ def roman_to_int(numeral: str) -> int | None:
 def _to_roman(n: int) -> str:
     out = []
     for value, letters in (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ):
         count, n = divmod(n, value)
         out.append(letters * count)

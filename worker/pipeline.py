@@ -141,7 +141,11 @@ def narrate_chapter(
     storage.put_model(marks_key(chapter.index), marks)
     log.info(
         "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",
-        job_id, chapter.index, len(segments), audio.duration_s, time.perf_counter() - began,
+        job_id,
+        chapter.index,
+        len(segments),
+        audio.duration_s,
+        time.perf_counter() - began,
     )
     return entry
 
@@ -166,8 +170,15 @@ def _marks(segments: list[Segment], audio: ChapterAudio) -> list[Mark]:
     marks = []
     for timing in audio.timings:
         for span, (start, end) in zip(segments[timing.index].spans, timing.parts, strict=True):
-            marks.append(Mark(start_s=start, end_s=end, text=span.text,
-                              char_start=span.start, char_end=span.end))
+            marks.append(
+                Mark(
+                    start_s=start,
+                    end_s=end,
+                    text=span.text,
+                    char_start=span.start,
+                    char_end=span.end,
+                )
+            )
     return marks
 
 

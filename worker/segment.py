@@ -16,10 +16,81 @@ from config.settings import BreakClass, Segmenting
 
 # Words that end in a period without ending a sentence.
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr st prof sr jr rev hon gen col capt lt sgt maj cmdr adm gov sen rep
-    mt ft no nos vol vols fig figs ch chap pp p ed eds vs viz cf approx dept est inc ltd co
-    corp jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    e.g i.e a.m p.m u.s u.k messrs mme mlle""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "prof",
+        "sr",
+        "jr",
+        "rev",
+        "hon",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+        "maj",
+        "cmdr",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "mt",
+        "ft",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "fig",
+        "figs",
+        "ch",
+        "chap",
+        "pp",
+        "p",
+        "ed",
+        "eds",
+        "vs",
+        "viz",
+        "cf",
+        "approx",
+        "dept",
+        "est",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+        "messrs",
+        "mme",
+        "mlle",
+    ]
 )
 
 _CLOSERS = "\"'”’»)]}"
@@ -164,10 +235,7 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
     if not following:
         return True
     nxt = following[0]
-    if nxt.isdigit() or nxt in _OPENERS or nxt in "-—":
-        starts_new = True
-    else:
-        starts_new = nxt.isupper()
+    starts_new = nxt.isdigit() or nxt in _OPENERS or nxt in "-—" or nxt.isupper()
     if not starts_new:
         return False
     if text[first] == "." and run_end - first == 1 and end == run_end:

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 
 from config.settings import SynthesisOptions
-from models.voice import Phonemes, SynthesisParams, Voice, VoiceInput, VoiceOutput, chain
+from models.voice import Phonemes, SynthesisParams, Voice, VoiceInput, VoiceOutput
 from worker.normalize import normalize
 from worker.segment import Segment
 

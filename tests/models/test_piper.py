@@ -1,0 +1,126 @@
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from config.errors import UnknownVoiceError
+from models.piper import PiperVoice
+from models.registry import find_voice
+from models.voice import SynthesisParams, VoiceInput, chain
+
+SILENT = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
+
+
+def whole_model_audio(ids: list[int]) -> np.ndarray:
+    session = ort.InferenceSession(str(find_voice("joe").model), providers=["CPUExecutionProvider"])
+    (audio,) = session.run(
+        None,
+        {
+            "input": np.array([ids], dtype=np.int64),
+            "input_lengths": np.array([len(ids)], dtype=np.int64),
+            "scales": np.array([0.0, 1.0, 0.0], dtype=np.float32),
+        },
+    )
+    return audio.reshape(-1)
+
+
+def test_cut_graph_gives_exactly_the_whole_models_audio(voice: PiperVoice) -> None:
+    item = VoiceInput(
+        (voice.phonemize("The keeper climbed the stairs."), voice.phonemize("The lamp was lit."))
+    )
+    out = voice.synthesize([item], SILENT, context=False)[0]
+    reference = whole_model_audio(voice.layout(item, context=False).ids)
+    assert out.audio.shape == reference.shape
+    assert np.array_equal(out.audio, reference)
+    assert sum(out.part_samples) == len(out.audio)
+    assert all(samples > 0 for samples in out.part_samples)
+
+
+def test_padded_batch_gives_the_same_audio_as_alone(voice: PiperVoice) -> None:
+    texts = [
+        "A short one.",
+        "A rather longer sentence that forces the others to be padded.",
+        "Medium length, with a comma.",
+    ]
+    items = [VoiceInput((voice.phonemize(t),)) for t in texts]
+    alone = [voice.synthesize([item], SILENT)[0] for item in items]
+    budget = voice.back_frame_budget
+    voice.back_frame_budget = 10**6  # the back too runs all three in one padded batch
+    try:
+        batched = voice.synthesize(items, SILENT)
+    finally:
+        voice.back_frame_budget = budget
+    for a, b in zip(alone, batched, strict=True):
+        assert a.audio.shape == b.audio.shape
+        assert a.part_samples == b.part_samples
+        # float32 kernels differ with shape: equal to well under one 16-bit step
+        assert np.max(np.abs(a.audio - b.audio)) < 1e-3
+        assert np.corrcoef(a.audio, b.audio)[0, 1] > 0.9999
+
+
+def test_context_is_cut_away_and_parts_tile_the_segment(voice: PiperVoice) -> None:
+    phonemes = [
+        (voice.phonemize("It was late."),),
+        (voice.phonemize("The ships saw the light,"), voice.phonemize("and turned.")),
+        (voice.phonemize("Nobody knew why."),),
+    ]
+    items = chain(voice, phonemes)
+    assert items[1].before == voice.state_after(VoiceInput(phonemes[0]))
+    assert items[1].after == voice.head(VoiceInput(phonemes[2]))
+    with_context = voice.synthesize(items, SILENT, context=True)
+    alone = voice.synthesize(items, SILENT, context=False)
+    middle = with_context[1]
+    assert len(middle.part_samples) == 2
+    assert sum(middle.part_samples) == len(middle.audio)
+    # The neighbours' audio is gone: the middle is about as long as itself alone, minus
+    # the start and end silences the alone version has.
+    assert 0.6 * len(alone[1].audio) < len(middle.audio) < 1.1 * len(alone[1].audio)
+    assert middle.state == voice.state_after(items[1])
+
+
+def test_state_is_a_word_aligned_tail(voice: PiperVoice) -> None:
+    long = voice.phonemize(" ".join(["remarkable"] * 40))
+    tail = voice.state_after(VoiceInput((long,)))
+    assert 0 < len(tail) <= voice.context_phonemes
+    assert tail == long[-len(tail) :]
+    assert long[-len(tail) - 1] == " "  # starts at a word boundary
+
+
+def test_unspeakable_characters_are_skipped_with_a_warning(
+    voice: PiperVoice, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        phonemes = voice.phonemize("Hello 😀 world ★ again")
+    assert phonemes == voice.phonemize("Hello world again")
+    assert "U+1F600" in caplog.text and "U+2605" in caplog.text
+
+
+def test_a_segment_of_symbols_only_synthesizes_without_error(voice: PiperVoice) -> None:
+    item = VoiceInput((voice.phonemize("😀 ★ ♥"),))
+    (out,) = voice.synthesize([item], SILENT)
+    assert sum(out.part_samples) == len(out.audio)
+
+
+def test_unknown_voice_names_and_paths(tmp_path: Path) -> None:
+    with pytest.raises(UnknownVoiceError, match="unknown voice 'nobody'"):
+        find_voice("nobody")
+    with pytest.raises(UnknownVoiceError, match="does not exist"):
+        find_voice(str(tmp_path / "x.onnx"))
+    (tmp_path / "x.onnx").write_bytes(b"not a model")
+    with pytest.raises(UnknownVoiceError, match="no config"):
+        find_voice(str(tmp_path / "x.onnx"))
+    (tmp_path / "x.onnx.json").write_text("{}")
+    with pytest.raises(UnknownVoiceError):
+        PiperVoice.load(str(tmp_path / "x.onnx"))
+
+
+def test_a_voice_given_by_path_works(tmp_path: Path) -> None:
+    files = find_voice("joe")
+    shutil.copy(files.model, tmp_path / "mine.onnx")
+    shutil.copy(files.config, tmp_path / "mine.onnx.json")
+    voice = PiperVoice.load(str(tmp_path / "mine.onnx"))
+    assert voice.name == "mine"
+    assert voice.sample_rate == 22050

@@ -1,0 +1,126 @@
+"""The CLI as a user runs it: a real process, real files, the real voice."""
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import soundfile
+
+from producer.manuscript import read_manuscript
+from worker.segment import segment_chapter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def narrate(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "producer.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=ROOT,
+    )
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("narrate: error:")
+    assert message in lines[0]
+
+
+def test_synth_writes_chapters_marks_and_manifest(tmp_path: Path, data: Path) -> None:
+    out = tmp_path / "out"
+    result = narrate(
+        "synth",
+        data / "two_chapters.txt",
+        "-o",
+        out,
+        "--sample-rate",
+        "24000",
+        "--noise-scale",
+        "0",
+        "--noise-w",
+        "0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "narrated 2 chapters" in result.stdout
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "chapters/000.wav",
+        "chapters/001.wav",
+        "manifest.json",
+        "marks/000.json",
+        "marks/001.json",
+        "source/manuscript.json",
+    ]
+    book = read_manuscript(data / "two_chapters.txt")
+    for chapter, entry in zip(book.chapters, manifest["chapters"], strict=True):
+        info = soundfile.info(str(out / entry["audio_key"]))
+        assert info.samplerate == 24000 == entry["sample_rate"]
+        assert abs(info.duration - entry["duration_s"]) < 1e-6
+        # every sentence, in order, nothing else
+        expected = [span.text for seg in segment_chapter(chapter.text) for span in seg.spans]
+        marks = json.loads((out / entry["marks_key"]).read_text())["marks"]
+        assert [m["text"] for m in marks] == expected
+        assert all(m["start_s"] < m["end_s"] <= entry["duration_s"] for m in marks)
+        assert all(a["end_s"] <= b["start_s"] for a, b in itertools.pairwise(marks))
+        for mark in marks:
+            assert (
+                " ".join(chapter.text[mark["char_start"] : mark["char_end"]].split())
+                == mark["text"]
+            )
+
+
+def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: Path) -> None:
+    out = tmp_path / "out"
+    assert narrate("synth", data / "two_chapters.txt", "-o", out).returncode == 0
+    first = out / "chapters/000.wav"
+    stamp = first.stat().st_mtime_ns
+    (out / "chapters/001.wav").unlink()  # as if the run died during chapter 1
+    (out / "manifest.json").unlink()
+    again = narrate("synth", data / "two_chapters.txt", "-o", out)
+    assert again.returncode == 0, again.stderr
+    assert first.stat().st_mtime_ns == stamp
+    assert (out / "chapters/001.wav").exists() and (out / "manifest.json").exists()
+
+
+def test_bad_inputs_exit_non_zero_with_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "data.bin"
+    binary.write_bytes(bytes(range(256)) * 10)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Café crème".encode("latin-1"))
+    good = tmp_path / "good.txt"
+    good.write_text("Hello there.")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+
+    assert_clean_error(narrate("synth", empty, "-o", tmp_path / "o"), "empty")
+    assert_clean_error(narrate("synth", binary, "-o", tmp_path / "o"), "binary")
+    assert_clean_error(narrate("synth", latin, "-o", tmp_path / "o"), "not valid UTF-8")
+    assert_clean_error(
+        narrate("synth", tmp_path / "missing.txt", "-o", tmp_path / "o"), "no such file"
+    )
+    assert_clean_error(narrate("synth", good, "-o", blocker / "sub"), "cannot write")
+    assert_clean_error(
+        narrate("synth", good, "-o", tmp_path / "o", "--voice", "nobody"), "unknown voice 'nobody'"
+    )
+    assert_clean_error(narrate("synth", good, "-o", tmp_path / "o", "--speed", "0"), "speed")
+
+
+def test_unwritable_output_loses_nothing_already_done(tmp_path: Path, data: Path) -> None:
+    out = tmp_path / "out"
+    assert narrate("synth", data / "two_chapters.txt", "-o", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*.wav")}
+    result = narrate("synth", data / "two_chapters.txt", "-o", out, "--voice", "nobody")
+    assert result.returncode == 2
+    assert {p: p.read_bytes() for p in out.rglob("*.wav")} == before

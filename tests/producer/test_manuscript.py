@@ -1,0 +1,111 @@
+from pathlib import Path
+
+import pytest
+
+from config.errors import ManuscriptError
+from producer.manuscript import read_manuscript
+
+GUTENBERG = """The Project Gutenberg eBook of Something
+
+*** START OF THE PROJECT GUTENBERG EBOOK SOMETHING ***
+
+CHAPTER I.
+
+It began on a Monday.
+
+CHAPTER II.
+
+It ended on a Tuesday.
+
+*** END OF THE PROJECT GUTENBERG EBOOK SOMETHING ***
+
+Licence text that must not be read aloud.
+"""
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_gutenberg_header_and_footer_are_stripped(tmp_path: Path) -> None:
+    book = read_manuscript(write(tmp_path, "b.txt", GUTENBERG.encode()))
+    assert [c.title for c in book.chapters] == ["CHAPTER I.", "CHAPTER II."]
+    assert book.chapters[1].text.endswith("It ended on a Tuesday.")
+    assert "Licence" not in "".join(c.text for c in book.chapters)
+    assert "Project Gutenberg" not in "".join(c.text for c in book.chapters)
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    data = "\ufeffChapter 4: The Storm\r\n\r\nRain fell.\r\nThen more rain.\r\n".encode()
+    book = read_manuscript(write(tmp_path, "b.txt", data))
+    assert book.chapters[0].title == "Chapter 4: The Storm"
+    assert "\r" not in book.chapters[0].text
+    assert "\ufeff" not in book.chapters[0].text
+    assert book.chapters[0].text.endswith("Rain fell.\nThen more rain.")
+
+
+def test_roman_numeral_line_followed_by_title_line(tmp_path: Path) -> None:
+    text = "IV.\nTHE RIVER\n\nWater ran.\n\nV.\nTHE SEA\n\nWaves came."
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.title for c in book.chapters] == ["IV. THE RIVER", "V. THE SEA"]
+    assert book.chapters[1].text == "V. THE SEA\n\nWaves came."
+
+
+def test_text_without_headings_is_one_chapter(tmp_path: Path) -> None:
+    book = read_manuscript(write(tmp_path, "b.txt", b"Just one paragraph.\n\nAnd another."))
+    assert len(book.chapters) == 1
+    assert book.chapters[0].text == "Just one paragraph.\n\nAnd another."
+
+
+def test_text_before_the_first_chapter_is_kept_as_its_own_chapter(tmp_path: Path) -> None:
+    text = "A preface.\n\nCHAPTER ONE\n\nThe story."
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.text for c in book.chapters] == ["A preface.", "CHAPTER ONE\n\nThe story."]
+    assert [c.index for c in book.chapters] == [0, 1]
+
+
+def test_markdown_headings_and_markup(tmp_path: Path) -> None:
+    text = (
+        "# My Book\n\n## One\n\nSome *emphasis* and a [link](http://x.y).\n\n"
+        "## Two\n\n> A quote with `code`.\n\n- a list item\n"
+    )
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    assert book.title == "My Book"
+    assert [c.title for c in book.chapters] == ["One", "Two"]
+    assert book.chapters[0].text == "One\n\nSome emphasis and a link."
+    assert book.chapters[1].text == "Two\n\nA quote with code.\n\na list item"
+
+
+def test_table_of_contents_lines_are_not_empty_chapters(tmp_path: Path) -> None:
+    text = (
+        "CHAPTER I: ONE\nCHAPTER II: TWO\n\nCHAPTER I: ONE\n\nFirst.\n\nCHAPTER II: TWO\n\nSecond."
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.text.split("\n\n")[-1] for c in book.chapters] == ["First.", "Second."]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n  ", "empty"),
+        (b"\x00\x01\x02binary\x00data" * 20, "binary"),
+        (b"caf\xe9 au lait", "not valid UTF-8"),
+        (
+            b"*** START OF THE PROJECT GUTENBERG EBOOK X ***\n*** END OF THE PROJECT GUTENBERG",
+            "no text",
+        ),
+    ],
+)
+def test_bad_files_raise_a_clear_error(tmp_path: Path, data: bytes, message: str) -> None:
+    with pytest.raises(ManuscriptError, match=message):
+        read_manuscript(write(tmp_path, "bad.txt", data))
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(ManuscriptError, match="no such file"):
+        read_manuscript(tmp_path / "nope.txt")
+    with pytest.raises(ManuscriptError, match="not a regular file"):
+        read_manuscript(tmp_path)

@@ -1,0 +1,77 @@
+import itertools
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from config.settings import AssemblySettings, BreakClass
+from worker.audio import ChapterSpool, assemble, limit
+
+RATE = 22050
+
+
+def tone(seconds: float, amplitude: float, freq: float = 220.0) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def build(tmp_path: Path, settings: AssemblySettings, out_rate: int):  # type: ignore[no-untyped-def]
+    breaks = [BreakClass.CLAUSE, BreakClass.SENTENCE, BreakClass.PARAGRAPH, BreakClass.CHAPTER]
+    with ChapterSpool(RATE, directory=tmp_path) as spool:
+        # Added out of order, as batches finish: assembly puts them back in reading order.
+        for index in (2, 0, 3, 1):
+            spool.add(index, tone(1.0, 0.3), [RATE // 2, RATE - RATE // 2], breaks[index])
+        chapter = assemble(spool, [0, 1, 2, 3], settings, out_rate, tmp_path / "c.wav")
+    assert not spool.path.exists()  # the scratch file goes with the spool
+    return chapter
+
+
+def test_pauses_follow_break_classes_and_timings_match_the_file(tmp_path: Path) -> None:
+    settings = AssemblySettings()
+    chapter = build(tmp_path, settings, 44100)
+    starts = [t.start_s for t in chapter.timings]
+    gaps = [b - a - 1.0 for a, b in itertools.pairwise(starts)]
+    expected = [
+        settings.pause_s[b] for b in (BreakClass.CLAUSE, BreakClass.SENTENCE, BreakClass.PARAGRAPH)
+    ]
+    assert np.allclose(gaps, expected, atol=1e-3)
+    assert starts[0] == settings.lead_in_s
+    assert chapter.timings[0].parts[0] == (settings.lead_in_s, settings.lead_in_s + 0.5)
+    info = soundfile.info(str(chapter.path))
+    assert info.samplerate == 44100 and info.subtype == "PCM_16" and info.channels == 1
+    assert info.frames == chapter.frames
+    total = settings.lead_in_s + 4 + sum(settings.pause_s[b] for b in BreakClass)
+    assert abs(chapter.duration_s - total) < 0.01
+
+
+def test_pauses_are_silent(tmp_path: Path) -> None:
+    chapter = build(tmp_path, AssemblySettings(), 22050)
+    audio, rate = soundfile.read(str(chapter.path))
+    first, second = chapter.timings[1], chapter.timings[2]
+    gap = audio[int((first.end_s + 0.02) * rate) : int((second.start_s - 0.02) * rate)]
+    assert len(gap) > 0.3 * rate
+    assert np.max(np.abs(gap)) < 1e-3
+
+
+def test_loudness_is_normalized_and_peaks_stay_under_the_ceiling(tmp_path: Path) -> None:
+    settings = AssemblySettings(target_rms_db=-20.0, peak_ceiling_db=-3.0)
+    chapter = build(tmp_path, settings, 44100)
+    audio, _ = soundfile.read(str(chapter.path))
+    rms_db = 20 * np.log10(np.sqrt(np.mean(audio**2)))
+    peak_db = 20 * np.log10(np.max(np.abs(audio)))
+    assert peak_db <= -3.0
+    assert abs(rms_db - (-20.0)) < 1.0  # a sine's crest is 3 dB: the limiter takes a little
+
+
+def test_requested_sample_rates(tmp_path: Path) -> None:
+    for rate in (16000, 22050, 48000):
+        chapter = build(tmp_path, AssemblySettings(), rate)
+        assert soundfile.info(str(chapter.path)).samplerate == rate
+
+
+def test_limiter_holds_a_loud_burst_under_the_ceiling() -> None:
+    audio = tone(0.5, 0.2)
+    audio[5000:5200] *= 5.0  # a peak at 1.0
+    limited = limit(audio, 10 ** (-3 / 20), RATE)
+    assert np.max(np.abs(limited)) <= 10 ** (-3 / 20)
+    assert np.allclose(limited[:3000], audio[:3000])  # far from the burst: untouched

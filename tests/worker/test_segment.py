@@ -1,0 +1,121 @@
+from pathlib import Path
+
+from config.settings import BreakClass, Segmenting
+from worker.segment import segment_chapter, sentence_bounds
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b].strip() for a, b in sentence_bounds(text)]
+
+
+def spans(text: str, **budget: int) -> list[str]:
+    return [s.text for seg in segment_chapter(text, Segmenting(**budget)) for s in seg.spans]
+
+
+def test_dialogue_keeps_quotes_with_their_sentence() -> None:
+    text = (
+        '"Stop!" he cried. "Is it you?" She nodded. \u201cYes,\u201d she said. \u201cIt is.\u201d'
+    )
+    assert sentences(text) == [
+        '"Stop!" he cried.',
+        '"Is it you?"',
+        "She nodded.",
+        "\u201cYes,\u201d she said.",
+        "\u201cIt is.\u201d",
+    ]
+
+
+def test_abbreviations_and_initials_do_not_end_sentences() -> None:
+    text = "Mr. and Mrs. Hale met Dr. J. R. R. Tolkien at St. Paul's, e.g. at noon. Then tea."
+    assert sentences(text) == [
+        "Mr. and Mrs. Hale met Dr. J. R. R. Tolkien at St. Paul's, e.g. at noon.",
+        "Then tea.",
+    ]
+
+
+def test_decimals_ellipses_and_numbers() -> None:
+    text = "Pi is 3.14159 or so. It cost 2.50... Nobody paid. He waited... and waited. 42 came."
+    assert sentences(text) == [
+        "Pi is 3.14159 or so.",
+        "It cost 2.50...",
+        "Nobody paid.",
+        "He waited... and waited.",
+        "42 came.",
+    ]
+
+
+def test_brackets_hold_their_sentences_together() -> None:
+    text = "He left (see Fig. 3. It shows the road.) and never came back. The end."
+    assert sentences(text) == [
+        "He left (see Fig. 3. It shows the road.) and never came back.",
+        "The end.",
+    ]
+
+
+def test_cjk_punctuation_splits_without_spaces() -> None:
+    assert sentences("这是第一句。这是第二句！好吗？") == ["这是第一句。", "这是第二句！", "好吗？"]
+
+
+def test_long_sentence_is_cut_at_its_strongest_break_within_budget() -> None:
+    text = (
+        "The river ran past the mill and under the old bridge, where the children played; "
+        "beyond it the fields stretched away to the hills, green and gold in the evening light."
+    )
+    pieces = spans(text, max_chars=100, min_chars=10)
+    assert pieces[0].endswith(";")
+    assert all(len(p) <= 100 for p in pieces)
+    assert " ".join(pieces) == text
+
+
+def test_5000_characters_without_punctuation_are_cut_between_words_and_kept_whole() -> None:
+    words = [f"word{i}" for i in range(700)]
+    text = " ".join(words)
+    assert len(text) > 5000
+    segments = segment_chapter(text, Segmenting(max_chars=300, min_chars=60))
+    pieces = [s.text for seg in segments for s in seg.spans]
+    assert all(len(p) <= 300 for p in pieces)
+    assert " ".join(pieces).split() == words  # no word cut, none lost
+    assert [seg.brk for seg in segments][:-1] == [BreakClass.CLAUSE] * (len(segments) - 1)
+
+
+def test_a_word_longer_than_the_budget_is_cut_not_dropped() -> None:
+    text = "x" * 700
+    pieces = spans(text, max_chars=300, min_chars=60)
+    assert "".join(pieces) == text
+
+
+def test_short_sentences_merge_within_a_paragraph_only() -> None:
+    text = "Yes. No. Maybe so.\n\nAnother paragraph here."
+    segments = segment_chapter(text, Segmenting(max_chars=300, min_chars=60))
+    assert [seg.text for seg in segments] == ["Yes. No. Maybe so.", "Another paragraph here."]
+    assert [seg.brk for seg in segments] == [BreakClass.PARAGRAPH, BreakClass.CHAPTER]
+
+
+def test_verse_keeps_line_breaks_as_clause_breaks() -> None:
+    text = "Intro line of prose that is long enough to stand alone.\n\n" + (
+        "The light is low,\nThe sea is wide\nAnd home is on the other side."
+    )
+    segments = segment_chapter(text, Segmenting(max_chars=300, min_chars=60))
+    verse = segments[1:]
+    assert [seg.text for seg in verse] == [
+        "The light is low,",
+        "The sea is wide",
+        "And home is on the other side.",
+    ]
+    assert [seg.brk for seg in verse] == [
+        BreakClass.CLAUSE,
+        BreakClass.CLAUSE,
+        BreakClass.CHAPTER,
+    ]
+
+
+def test_offsets_point_at_the_span_text_and_cover_every_word(data: Path) -> None:
+    text = (data / "hard.txt").read_text(encoding="utf-8")
+    segments = segment_chapter(text)
+    covered = []
+    for seg in segments:
+        for span in seg.spans:
+            assert " ".join(text[span.start : span.end].split()) == span.text
+            covered.append(span.text)
+    assert "".join("".join(covered).split()) == "".join(text.split())  # nothing lost or added
+    assert segments[-1].brk is BreakClass.CHAPTER
