@@ -68,12 +68,12 @@ class Settings(BaseSettings):
         "segment above it still runs alone.",
     )
     context_phonemes: int = Field(
-        120,
+        160,
         description="Phonemes of each neighbouring segment given as context (their tail "
         "before, their head after); more is smoother and costs encoder time.",
     )
     context_margin_frames: int = Field(
-        24,
+        12,
         description="Frames kept on each side of a segment through the decoder so that its "
         "edges see real neighbours (the receptive field of flow + HiFi-GAN).",
     )
