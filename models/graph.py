@@ -6,7 +6,8 @@ cost. Between them sit the phoneme-level prior (``m_p``, ``logs_p``) and the dur
 (``w_ceil``, frames per phoneme id); expanding the prior to frames is a gather we do in numpy.
 So context phonemes go through the front only, and the back runs on the frames a segment
 keeps plus a margin for its receptive field. Chained, the two parts give the whole model's
-output exactly (checked in tests at noise 0).
+output exactly (checked in tests at noise 0). The front's attention is first rewritten to
+work on its band only (`models.attention`), which makes long context affordable.
 """
 
 import logging
@@ -17,6 +18,7 @@ import onnx
 import onnx.utils
 
 from config.errors import UnknownVoiceError
+from models.attention import band_relative_attention
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ def cut_voice_graph(model_path: Path) -> CutGraph:
         raise UnknownVoiceError(
             f"{model_path}: not a Piper VITS graph this version can cut (missing {missing})"
         )
+    rewritten = band_relative_attention(model)
+    log.debug("%s: %d attention layers computed on their band", model_path, rewritten)
     extractor = onnx.utils.Extractor(model)
     front = extractor.extract_model(FRONT_INPUTS, FRONT_OUTPUTS)
     back = extractor.extract_model(BACK_INPUTS, BACK_OUTPUTS)

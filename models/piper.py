@@ -287,6 +287,8 @@ def _join(parts: Sequence[Phonemes]) -> Phonemes:
 
 def _word_tail(phonemes: Phonemes, limit: int) -> Phonemes:
     """At most `limit` phonemes from the end, starting at a word boundary when possible."""
+    if limit <= 0:
+        return ()
     if len(phonemes) <= limit:
         return phonemes
     tail = phonemes[-limit:]

@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     seams.add_argument("--voice", default="joe")
     seams.set_defaults(run=run_seams)
 
+    check = commands.add_parser("verify", help="check an output directory against its text")
+    check.add_argument("output", type=Path)
+    check.set_defaults(run=run_verify)
+
     bench = commands.add_parser("bench", help="throughput and memory beside python -m piper")
     bench.add_argument("manuscript", type=Path)
     bench.add_argument("--chapter", type=int, default=None, help="only this chapter index")
@@ -117,6 +121,18 @@ def run_synth(args: argparse.Namespace) -> int:
         f"{_clock(audio)} of audio in {_clock(wall)} ({audio / max(wall, 1e-9):.1f}x real time)"
         f" -> {args.output}/ (job {manifest.job_id})"
     )
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from producer.verify import verify
+
+    problems = verify(args.output)
+    for problem in problems:
+        print(f"narrate: {args.output}: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{args.output}: complete; every sentence present in order, files match the manifest")
     return 0
 
 

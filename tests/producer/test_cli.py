@@ -79,6 +79,26 @@ def test_synth_writes_chapters_marks_and_manifest(tmp_path: Path, data: Path) ->
             )
 
 
+def test_verify_accepts_a_finished_output_and_catches_damage(tmp_path: Path, data: Path) -> None:
+    out = tmp_path / "out"
+    assert narrate("synth", data / "two_chapters.txt", "-o", out).returncode == 0
+    ok = narrate("verify", out)
+    assert ok.returncode == 0, ok.stderr
+    assert "every sentence present in order" in ok.stdout
+
+    marks_file = out / "marks/001.json"
+    marks = json.loads(marks_file.read_text())
+    del marks["marks"][1]  # a silently dropped sentence
+    marks_file.write_text(json.dumps(marks))
+    with open(out / "chapters/000.wav", "r+b") as wav:
+        wav.seek(2000)
+        wav.write(b"\x00\x01" * 50)
+    damaged = narrate("verify", out)
+    assert damaged.returncode == 1
+    assert "chapter 0: checksum differs" in damaged.stderr
+    assert "chapter 1: marks differ from the text (1 sentences missing)" in damaged.stderr
+
+
 def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: Path) -> None:
     out = tmp_path / "out"
     assert narrate("synth", data / "two_chapters.txt", "-o", out).returncode == 0
