@@ -62,10 +62,10 @@ class Settings(BaseSettings):
     cpu_threads: int = Field(
         0, description="ONNX Runtime intra-op threads on the CPU; 0 means one per core."
     )
-    frame_budget: int = Field(
-        4000,
-        description="Most latent frames (hop 256 samples) in one inference batch; one long "
-        "segment above it still runs alone.",
+    batch_budget: int = Field(
+        0,
+        description="Largest padded front batch (passages x longest, in phoneme ids); a "
+        "passage above it runs alone. 0 runs one passage at a time: best on the CPU.",
     )
     context_phonemes: int = Field(
         160,
@@ -76,6 +76,16 @@ class Settings(BaseSettings):
         12,
         description="Frames kept on each side of a segment through the decoder so that its "
         "edges see real neighbours (the receptive field of flow + HiFi-GAN).",
+    )
+    max_back_frames: int = Field(
+        500,
+        description="Longest run of frames through the decoder at once; longer segments go "
+        "in chunks (with margins), which bounds memory whatever the segment length.",
+    )
+    passage_phonemes: int = Field(
+        600,
+        description="Consecutive segments share one text-encoder pass up to this many "
+        "phonemes; context is then paid once per passage instead of once per segment.",
     )
     assembly: AssemblySettings = Field(default_factory=AssemblySettings)
     segmenting: Segmenting = Field(default_factory=Segmenting)

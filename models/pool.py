@@ -25,5 +25,6 @@ def get_voice(name_or_path: str, device: str = "cpu") -> Voice:
                 threads=settings.cpu_threads,
                 context_phonemes=settings.context_phonemes,
                 margin_frames=settings.context_margin_frames,
+                max_back_frames=settings.max_back_frames,
             )
         return _voices[key]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from models.voice import Audio, Phonemes, SynthesisParams, Voice, VoiceInput, chain
+from models.voice import Audio, Phonemes, SynthesisParams, Voice, VoiceInput, chain, passages
 
 _N_FFT, _HOP, _MELS = 1024, 256, 80
 
@@ -26,14 +26,16 @@ class SeamScore:
 
 
 def paragraph_seams(
-    voice: Voice, segments: Sequence[tuple[Phonemes, ...]], context: bool
+    voice: Voice, segments: Sequence[tuple[Phonemes, ...]], context: bool, passage_phonemes: int
 ) -> tuple[list[float], list[float]]:
-    """Per-segment log-mel L1 and duration error of one paragraph."""
+    """Per-segment log-mel L1 and duration error of one paragraph, run as the pipeline runs
+    it: with context, consecutive segments in passages; without, each segment alone."""
     params = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
     whole = VoiceInput(tuple(_join(parts) for parts in segments))
-    reference = voice.synthesize([whole], params, context=False)[0]
+    reference = voice.synthesize([(whole,)], params, context=False)[0][0]
     spans = np.cumsum([0, *reference.part_samples])
-    outputs = [voice.synthesize([item], params, context)[0] for item in chain(voice, segments)]
+    grouped = passages(chain(voice, segments), passage_phonemes if context else 0)
+    outputs = [out for group in grouped for out in voice.synthesize([group], params, context)[0]]
     l1, dur = [], []
     for k, out in enumerate(outputs):
         ref = reference.audio[spans[k] : spans[k + 1]]
@@ -43,7 +45,10 @@ def paragraph_seams(
 
 
 def seam_score(
-    voice: Voice, paragraphs: Sequence[Sequence[tuple[Phonemes, ...]]], context: bool
+    voice: Voice,
+    paragraphs: Sequence[Sequence[tuple[Phonemes, ...]]],
+    context: bool,
+    passage_phonemes: int = 0,
 ) -> SeamScore:
     """The seam metric over paragraphs of two segments or more."""
     l1: list[float] = []
@@ -51,7 +56,7 @@ def seam_score(
     for segments in paragraphs:
         if len(segments) < 2:
             continue
-        a, b = paragraph_seams(voice, segments, context)
+        a, b = paragraph_seams(voice, segments, context, passage_phonemes)
         l1 += a
         dur += b
     return SeamScore(float(np.mean(l1)), float(np.mean(dur)), len(l1))

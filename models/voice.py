@@ -1,11 +1,14 @@
 """What the pipeline needs from a voice, whatever model is behind it.
 
-A voice turns text into phonemes and synthesizes batches of segments. Each segment arrives
-with the *state* carried from the segment before it and the phonemes of the segment after it,
-and comes back with its audio, the length of each of its spans, and the state for the next
-segment. For Piper the state is phonetic context (the previous segment's phonemes); a model
-with a real hidden state carries that instead. When a voice's state depends only on its input
-(`state_from_input`), the pipeline may synthesize consecutive segments in the same batch.
+A voice turns text into phonemes and synthesizes *passages*: runs of consecutive segments
+of one chapter. A passage's first segment arrives with the *state* carried from the segment
+before it, its last with the head of the segment after it; inside a passage each segment is
+conditioned on its neighbours by the voice itself (for Piper: one front pass over the whole
+passage). Each segment comes back with its audio, the length of each of its spans, and the
+state for the next one. For Piper the state is phonetic context (the previous segment's
+phonemes); a model with a real hidden state carries that instead. When a voice's state
+depends only on its input (`state_from_input`), passages of one chapter may run in the same
+batch.
 """
 
 from abc import ABC, abstractmethod
@@ -55,6 +58,9 @@ class VoiceOutput:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+Passage = tuple[VoiceInput, ...]  # consecutive segments of one chapter
+
+
 class Voice(ABC):
     """A loaded voice model."""
 
@@ -80,13 +86,27 @@ class Voice(ABC):
 
     @abstractmethod
     def synthesize(
-        self, items: Sequence[VoiceInput], params: SynthesisParams, context: bool = True
-    ) -> list[VoiceOutput]:
-        """Synthesize segments together; outputs are in the order of the inputs."""
+        self, passages: Sequence[Passage], params: SynthesisParams, context: bool = True
+    ) -> list[list[VoiceOutput]]:
+        """Synthesize passages together; one output per segment, in input order."""
 
     @abstractmethod
-    def cost(self, item: VoiceInput) -> int:
-        """Estimated output frames of a segment, for batching under a frame budget."""
+    def cost(self, passage: Passage) -> int:
+        """Estimated front-pass size of a passage, for batching under a budget."""
+
+
+def passages(items: Sequence[VoiceInput], max_phonemes: int) -> list[Passage]:
+    """Consecutive segments grouped into passages of at most max_phonemes (one at least)."""
+    grouped: list[list[VoiceInput]] = []
+    size = 0
+    for item in items:
+        if grouped and size + item.size <= max_phonemes:
+            grouped[-1].append(item)
+            size += item.size
+        else:
+            grouped.append([item])
+            size = item.size
+    return [tuple(group) for group in grouped]
 
 
 def chain(

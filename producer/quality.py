@@ -36,7 +36,7 @@ def print_seams(path: Path, chapter: int, limit: int, voice_name: str) -> int:
     rows = []
     for context in (False, True):
         began = time.perf_counter()
-        score = seam_score(voice, paragraphs, context)
+        score = seam_score(voice, paragraphs, context, get_settings().passage_phonemes)
         rows.append((context, score, time.perf_counter() - began))
     base = rows[0][1].log_mel_l1
     print(

@@ -115,9 +115,7 @@ def narrate_chapter(
     items = chain(voice, phonemize_segments(voice, segments), seed=chapter.index * 100_003)
     params = params_for(voice, options)
     with ChapterSpool(voice.sample_rate, directory=storage.root) as spool:
-        for index, output in synthesize_items(
-            voice, items, params, options.context, settings.frame_budget
-        ):
+        for index, output in synthesize_items(voice, items, params, options.context, settings):
             spool.add(index, output.audio, output.part_samples, segments[index].brk)
             progress.segments_done += 1
             progress.audio_s += len(output.audio) / voice.sample_rate

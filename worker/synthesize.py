@@ -1,22 +1,30 @@
 """Turn a chapter's segments into audio: phonemes, carried context, batches under a budget.
 
-Segments are chained (each carries its neighbours' context), then sorted by estimated length
-and grouped so that a batch's padded size (items x longest) stays within the frame budget;
-a segment bigger than the budget runs alone. On the CPU the budget is one segment: batching
-only adds padding there (measured: batch 1 17.6x, batch 4 12.8x real time).
+Segments are chained (each carries its neighbours' context) and grouped into passages of
+consecutive segments that share one text-encoder pass. Passages are sorted by size and
+batched so that a batch's padded size (passages x longest) stays within the budget; one
+bigger than the budget runs alone. On the CPU the budget is 0, one passage at a time:
+batching only adds padding there (measured: batch 1 17.6x, batch 4 12.8x real time).
 """
 
+import itertools
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
-from config.settings import SynthesisOptions
-from models.voice import Phonemes, SynthesisParams, Voice, VoiceInput, VoiceOutput
+from config.settings import Settings, SynthesisOptions
+from models.voice import (
+    Passage,
+    Phonemes,
+    SynthesisParams,
+    Voice,
+    VoiceInput,
+    VoiceOutput,
+    passages,
+)
 from worker.normalize import normalize
 from worker.segment import Segment
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, VoiceOutput], None]
 
 
 def phonemize_segments(voice: Voice, segments: Sequence[Segment]) -> list[tuple[Phonemes, ...]]:
@@ -35,17 +43,17 @@ def params_for(voice: Voice, options: SynthesisOptions) -> SynthesisParams:
     )
 
 
-def batches(voice: Voice, items: Sequence[VoiceInput], frame_budget: int) -> list[list[int]]:
-    """Indexes of items grouped by similar cost, each group within the frame budget."""
-    order = sorted(range(len(items)), key=lambda i: voice.cost(items[i]))
-    groups: list[list[int]] = []
+def batches(voice: Voice, group: Sequence[Passage], budget: int) -> list[list[int]]:
+    """Indexes of passages grouped by similar cost, each group's padded size within budget."""
+    order = sorted(range(len(group)), key=lambda i: voice.cost(group[i]))
+    result: list[list[int]] = []
     for index in order:
-        cost = voice.cost(items[index])
-        if groups and (len(groups[-1]) + 1) * cost <= frame_budget:
-            groups[-1].append(index)
+        cost = voice.cost(group[index])
+        if result and (len(result[-1]) + 1) * cost <= budget:
+            result[-1].append(index)
         else:
-            groups.append([index])
-    return groups
+            result.append([index])
+    return result
 
 
 def synthesize_items(
@@ -53,13 +61,17 @@ def synthesize_items(
     items: Sequence[VoiceInput],
     params: SynthesisParams,
     context: bool,
-    frame_budget: int,
-    on_done: Progress | None = None,
+    settings: Settings,
 ) -> Iterator[tuple[int, VoiceOutput]]:
-    """(index, output) for every item, batch by batch; the caller puts them in order."""
-    for group in batches(voice, items, frame_budget):
-        outputs = voice.synthesize([items[i] for i in group], params, context)
-        for index, output in zip(group, outputs, strict=True):
-            if on_done:
-                on_done(index, output)
-            yield index, output
+    """(index, output) for every segment of a chapter, batch by batch, in no fixed order.
+
+    With context, consecutive segments form passages that share a front pass; without it,
+    every segment is a passage of its own (and sees nothing of its neighbours).
+    """
+    group = passages(items, settings.passage_phonemes if context else 0)
+    offsets = list(itertools.accumulate((len(p) for p in group), initial=0))
+    for batch in batches(voice, group, settings.batch_budget):
+        outputs = voice.synthesize([group[i] for i in batch], params, context)
+        for i, passage_outputs in zip(batch, outputs, strict=True):
+            for j, output in enumerate(passage_outputs):
+                yield offsets[i] + j, output

@@ -31,8 +31,8 @@ def test_cut_graph_gives_exactly_the_whole_models_audio(voice: PiperVoice) -> No
     item = VoiceInput(
         (voice.phonemize("The keeper climbed the stairs."), voice.phonemize("The lamp was lit."))
     )
-    out = voice.synthesize([item], SILENT, context=False)[0]
-    reference = whole_model_audio(voice.layout(item, context=False).ids)
+    (out,) = voice.synthesize([(item,)], SILENT, context=False)[0]
+    reference = whole_model_audio(voice.layout((item,), context=False).ids)
     assert out.audio.shape == reference.shape
     assert np.array_equal(out.audio, reference)
     assert sum(out.part_samples) == len(out.audio)
@@ -46,14 +46,14 @@ def test_padded_batch_gives_the_same_audio_as_alone(voice: PiperVoice) -> None:
         "Medium length, with a comma.",
     ]
     items = [VoiceInput((voice.phonemize(t),)) for t in texts]
-    alone = [voice.synthesize([item], SILENT)[0] for item in items]
+    alone = [voice.synthesize([(item,)], SILENT)[0][0] for item in items]
     budget = voice.back_frame_budget
     voice.back_frame_budget = 10**6  # the back too runs all three in one padded batch
     try:
-        batched = voice.synthesize(items, SILENT)
+        batched = voice.synthesize([(item,) for item in items], SILENT)
     finally:
         voice.back_frame_budget = budget
-    for a, b in zip(alone, batched, strict=True):
+    for a, (b,) in zip(alone, batched, strict=True):
         assert a.audio.shape == b.audio.shape
         assert a.part_samples == b.part_samples
         # float32 kernels differ with shape: equal to well under one 16-bit step
@@ -70,8 +70,8 @@ def test_context_is_cut_away_and_parts_tile_the_segment(voice: PiperVoice) -> No
     items = chain(voice, phonemes)
     assert items[1].before == voice.state_after(VoiceInput(phonemes[0]))
     assert items[1].after == voice.head(VoiceInput(phonemes[2]))
-    with_context = voice.synthesize(items, SILENT, context=True)
-    alone = voice.synthesize(items, SILENT, context=False)
+    with_context = [voice.synthesize([(item,)], SILENT, context=True)[0][0] for item in items]
+    alone = [voice.synthesize([(item,)], SILENT, context=False)[0][0] for item in items]
     middle = with_context[1]
     assert len(middle.part_samples) == 2
     assert sum(middle.part_samples) == len(middle.audio)
@@ -79,6 +79,30 @@ def test_context_is_cut_away_and_parts_tile_the_segment(voice: PiperVoice) -> No
     # the start and end silences the alone version has.
     assert 0.6 * len(alone[1].audio) < len(middle.audio) < 1.1 * len(alone[1].audio)
     assert middle.state == voice.state_after(items[1])
+
+
+def test_a_passage_shares_one_front_pass_and_tiles_its_segments(voice: PiperVoice) -> None:
+    texts = ["It was late,", "and the ships saw the light.", "Nobody knew why."]
+    items = chain(voice, [(voice.phonemize(t),) for t in texts])
+    (outputs,) = voice.synthesize([tuple(items)], SILENT, context=False)
+    whole = VoiceInput(tuple(voice.phonemize(t) for t in texts))
+    ((reference,),) = voice.synthesize([(whole,)], SILENT, context=False)
+    # Three segments in one passage are the three parts of one reading, sample for sample
+    # (up to the decoder margins at the cuts).
+    assert [len(o.audio) for o in outputs] == reference.part_samples
+    joined = np.concatenate([o.audio for o in outputs])
+    assert np.corrcoef(joined, reference.audio)[0, 1] > 0.999
+
+
+def test_long_segments_run_through_the_decoder_in_chunks(voice: PiperVoice) -> None:
+    item = VoiceInput((voice.phonemize("The river ran past the mill and under the bridge " * 4),))
+    whole_voice = PiperVoice.load("joe", threads=2, max_back_frames=10**6)
+    ((whole,),) = whole_voice.synthesize([(item,)], SILENT, context=False)
+    chunked_voice = PiperVoice.load("joe", threads=2, max_back_frames=150)
+    ((chunked,),) = chunked_voice.synthesize([(item,)], SILENT, context=False)
+    assert len(whole.audio) > 3 * 150 * voice.hop  # it did need several chunks
+    assert chunked.audio.shape == whole.audio.shape
+    assert np.max(np.abs(chunked.audio - whole.audio)) < 1e-4  # joins are seamless
 
 
 def test_state_is_a_word_aligned_tail(voice: PiperVoice) -> None:
@@ -100,7 +124,7 @@ def test_unspeakable_characters_are_skipped_with_a_warning(
 
 def test_a_segment_of_symbols_only_synthesizes_without_error(voice: PiperVoice) -> None:
     item = VoiceInput((voice.phonemize("😀 ★ ♥"),))
-    (out,) = voice.synthesize([item], SILENT)
+    ((out,),) = voice.synthesize([(item,)], SILENT)
     assert sum(out.part_samples) == len(out.audio)
 
 
