@@ -6,6 +6,7 @@ job spec; a field left as None falls back to the voice's own default, as piper d
 its ``SynthesisConfig`` over ``PiperConfig``.
 """
 
+import os
 from enum import StrEnum
 from functools import lru_cache
 
@@ -60,7 +61,14 @@ class Settings(BaseSettings):
     voice: str = Field("joe", description="Voice used when a job names none.")
     sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
     cpu_threads: int = Field(
-        0, description="ONNX Runtime intra-op threads on the CPU; 0 means one per core."
+        1,
+        description="ONNX Runtime intra-op threads per inference run on the CPU; 0 means one "
+        "per core. With several inference workers, 1 each is fastest.",
+    )
+    inference_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        description="Passages synthesized at once in one process (threads sharing one "
+        "session). Default: one per core.",
     )
     batch_budget: int = Field(
         0,
