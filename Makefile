@@ -20,10 +20,12 @@ demo: install
 	$(BIN)/narrate synth samples/sample.md -o out
 	@find out -type f | sort | xargs ls -l
 
-# System packages the tests need (none yet beyond Python itself; redis-server joins with
-# the job queue). Runs apt only when something is missing.
+# System packages the tests need: Debian's redis-server (the job queue's broker and ledger).
+# Runs apt only when something is missing.
 system-deps:
-	@true
+	@command -v redis-server >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
 lint: install
 	$(BIN)/ruff check config producer worker models tests
@@ -45,7 +47,7 @@ bench: install
 	$(BIN)/narrate bench $(CORPUS) --chapter 2
 
 seams: install
-	$(BIN)/narrate seams $(CORPUS) --chapter 2
+	$(BIN)/narrate seams $(CORPUS) --chapter 2 --paragraphs 12
 
 clean:
 	rm -rf out .mypy_cache .ruff_cache .pytest_cache

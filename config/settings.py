@@ -95,6 +95,32 @@ class Settings(BaseSettings):
         description="Consecutive segments share one text-encoder pass up to this many "
         "phonemes; context is then paid once per passage instead of once per segment.",
     )
+    broker_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        description="Redis for the Celery broker and the job ledger (redis:// or rediss://).",
+    )
+    visibility_timeout_s: int = Field(
+        3600,
+        description="Seconds before Redis hands an unacknowledged task to another worker.",
+    )
+    chunk_time_limit_s: int = Field(
+        900,
+        description="Hard limit of one chunk task; kept well under the visibility timeout.",
+    )
+    chunk_segments: int = Field(
+        40, description="Segments per chunk task at most (whole passages): minutes, not hours."
+    )
+    lease_s: int = Field(
+        30,
+        description="A running chunk renews its lease this often (x3); a lease that expires "
+        "means its worker died, and the reconciler may hand the chunk to another.",
+    )
+    reconcile_every_s: float = Field(
+        10.0, description="How often a worker looks for work whose message was lost."
+    )
+    max_deliveries: int = Field(
+        3, description="A chunk delivered this many times without finishing fails its job."
+    )
     assembly: AssemblySettings = Field(default_factory=AssemblySettings)
     segmenting: Segmenting = Field(default_factory=Segmenting)
 

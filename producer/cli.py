@@ -11,11 +11,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from config.errors import NarrateError, PermanentError
 from config.settings import SynthesisOptions, get_settings
+
+if TYPE_CHECKING:
+    from worker.ledger import Ledger
 
 log = logging.getLogger("narrate")
 
@@ -65,6 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     seams.add_argument("--paragraphs", type=int, default=8, help="paragraphs to score")
     seams.add_argument("--voice", default="joe")
     seams.set_defaults(run=run_seams)
+
+    enqueue = commands.add_parser("enqueue", help="queue manuscripts for the workers")
+    enqueue.add_argument("manuscripts", type=Path, nargs="+")
+    enqueue.add_argument("--dest", required=True, help="s3://bucket/prefix or file:///dir")
+    enqueue.add_argument(
+        "--priority", type=int, default=5, choices=range(10), help="0 (first) to 9 (last)"
+    )
+    _add_voice_options(enqueue)
+    enqueue.set_defaults(run=run_enqueue)
+
+    for name, help_text, runner in (
+        ("status", "a job's state and progress", run_status),
+        ("wait", "wait for a job with a progress bar; exit code is the outcome", run_wait),
+        ("cancel", "cancel a job", run_cancel),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("job")
+        if name == "status":
+            command.add_argument("--json", action="store_true")
+        command.set_defaults(run=runner)
+    listing = commands.add_parser("list", help="recent jobs")
+    listing.set_defaults(run=run_list)
+
+    worker = commands.add_parser("worker", help="run a Celery worker with our settings")
+    worker.add_argument("--device", default="cpu", help="cpu (cuda:N arrives with the GPU work)")
+    worker.add_argument("--concurrency", type=int, default=1, help="worker processes")
+    worker.set_defaults(run=run_worker)
 
     check = commands.add_parser("verify", help="check an output directory against its text")
     check.add_argument("output", type=Path)
@@ -122,6 +153,65 @@ def run_synth(args: argparse.Namespace) -> int:
         f" -> {args.output}/ (job {manifest.job_id})"
     )
     return 0
+
+
+def run_enqueue(args: argparse.Namespace) -> int:
+    from producer.jobs import enqueue
+
+    ids = enqueue(args.manuscripts, args.dest, options_from(args), get_settings(), args.priority)
+    for job_id in ids:
+        print(job_id)
+    return 0
+
+
+def _ledger() -> "Ledger":
+    from worker.ledger import Ledger
+
+    ledger = Ledger(get_settings().broker_url)
+    ledger.ping()
+    return ledger
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from producer.jobs import as_json, status
+
+    current = status(_ledger(), args.job)
+    print(as_json(current) if args.json else current.line())
+    return 0
+
+
+def run_wait(args: argparse.Namespace) -> int:
+    from producer.jobs import wait
+    from worker.ledger import JobState
+
+    final = wait(_ledger(), args.job, show=sys.stderr.isatty())
+    print(final.line())
+    return 0 if final.state is JobState.DONE else 1
+
+
+def run_cancel(args: argparse.Namespace) -> int:
+    from worker.ledger import JobState
+
+    ledger = _ledger()
+    ledger.job(args.job)  # unknown ids fail here
+    changed = ledger.finish(args.job, JobState.CANCELLED, "cancelled by request")
+    print(f"{args.job}: {'cancelled' if changed else 'already ' + ledger.state(args.job)}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from producer.jobs import status
+
+    ledger = _ledger()
+    for job_id in ledger.jobs():
+        print(status(ledger, job_id).line())
+    return 0
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    from worker.service import run_worker as serve
+
+    return serve(args.device, args.concurrency)
 
 
 def run_verify(args: argparse.Namespace) -> int:

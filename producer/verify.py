@@ -15,9 +15,8 @@ from config.errors import OutputError
 from config.manifest import ChapterMarks, Manifest
 from config.manuscript import Manuscript
 from config.settings import get_settings
-from worker.audio import file_sha256
 from worker.segment import segment_chapter
-from worker.storage import MANIFEST_KEY, SOURCE_KEY
+from worker.storage import MANIFEST_KEY, SOURCE_KEY, file_sha256
 
 
 def verify(out: Path) -> list[str]:

@@ -6,7 +6,6 @@ ACX measures it), with a limiter holding peaks under the ceiling; the result is 
 by soxr as a stream and written block by block.
 """
 
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import soxr
 
 from config.settings import AssemblySettings, BreakClass
 from models.voice import Audio
+from worker.storage import file_sha256
 
 _BLOCK_S = 0.01  # limiter resolution
 
@@ -175,11 +175,3 @@ def _timing(index: int, position: int, seg: SpooledSegment, rate: int) -> Timing
         parts.append((start / rate, (start + samples) / rate))
         start += samples
     return Timing(index, position / rate, (position + seg.length) / rate, parts)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

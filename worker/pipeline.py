@@ -1,14 +1,15 @@
-"""The whole pipeline in one process: manuscript in, chapter WAVs, marks and manifest out.
+"""The pipeline's stages as plain functions, and `narrate` chaining them in one process.
 
-`narrate synth` runs this directly; the queue's tasks call the same stage functions
-(segment, synthesize, assemble) on parts of a job. A chapter already finished by an earlier
-run of the same job (same manuscript and options) is kept, so an interrupted book resumes.
+`narrate synth` runs `narrate` directly; the queue's tasks call the same stage functions on
+parts of a job (`plan_chapter`, `synthesize_passages`, `store_chapter`), so a chapter sounds
+the same whichever way it was made. A chapter already finished by an earlier run of the same
+job (same manuscript and options) is kept, so an interrupted book resumes.
 """
 
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +20,14 @@ from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentE
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
-from models.voice import Voice, chain
-from worker.audio import ChapterAudio, ChapterSpool, assemble, file_sha256
+from models.voice import Passage, Voice, VoiceOutput, chain, passages
+from worker.audio import ChapterAudio, ChapterSpool, assemble
 from worker.segment import Segment, segment_chapter
 from worker.storage import (
     MANIFEST_KEY,
     SOURCE_KEY,
     LocalStorage,
+    Storage,
     chapter_key,
     marks_key,
 )
@@ -48,11 +50,117 @@ class Progress:
 Reporter = Callable[[Progress], None]
 
 
+@dataclass(frozen=True)
+class ChapterPlan:
+    """A chapter cut into segments and passages: the same in every process that plans it."""
+
+    chapter: Chapter
+    segments: list[Segment]
+    passages: list[Passage]
+
+    def chunks(self, max_segments: int) -> list[tuple[int, int]]:
+        """(first, last) passage ranges of at most max_segments segments (one passage at least)."""
+        ranges: list[tuple[int, int]] = []
+        start, count = 0, 0
+        for i, passage in enumerate(self.passages):
+            if count and count + len(passage) > max_segments:
+                ranges.append((start, i))
+                start, count = i, 0
+            count += len(passage)
+        ranges.append((start, len(self.passages)))
+        return ranges
+
+    def first_segment(self, passage: int) -> int:
+        return sum(len(p) for p in self.passages[:passage])
+
+
 def job_id_for(manuscript: Manuscript, options: SynthesisOptions) -> str:
     """The same manuscript with the same options is the same job."""
     digest = hashlib.sha256(manuscript.model_dump_json().encode())
     digest.update(options.model_dump_json().encode())
     return "job-" + digest.hexdigest()[:16]
+
+
+def plan_chapter(
+    voice: Voice, chapter: Chapter, options: SynthesisOptions, settings: Settings
+) -> ChapterPlan:
+    segments = segment_chapter(chapter.text, settings.segmenting)
+    items = chain(voice, phonemize_segments(voice, segments), seed=chapter.index * 100_003)
+    grouped = passages(items, settings.passage_phonemes if options.context else 0)
+    return ChapterPlan(chapter, segments, grouped)
+
+
+def synthesize_passages(
+    voice: Voice,
+    plan: ChapterPlan,
+    first: int,
+    last: int,
+    options: SynthesisOptions,
+    settings: Settings,
+) -> Iterator[tuple[int, VoiceOutput]]:
+    """(segment index in the chapter, output) for the passages first..last-1."""
+    offset = plan.first_segment(first)
+    params = params_for(voice, options)
+    for index, output in synthesize_items(
+        voice, plan.passages[first:last], params, options.context, settings
+    ):
+        yield offset + index, output
+
+
+def store_chapter(
+    plan: ChapterPlan,
+    spool: ChapterSpool,
+    options: SynthesisOptions,
+    settings: Settings,
+    storage: Storage,
+    job_id: str,
+) -> ChapterEntry:
+    """Assemble a chapter from its spooled segments; store its WAV, then its marks."""
+    index = plan.chapter.index
+    scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
+    audio = assemble(
+        spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
+    )
+    if storage.sha256(chapter_key(index)) == audio.sha256:
+        scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
+    else:
+        storage.put_file(chapter_key(index), scratch)
+    entry = _entry(plan.chapter, plan.segments, audio)
+    marks = ChapterMarks(
+        job_id=job_id,
+        chapter=index,
+        audio_sha256=audio.sha256,
+        marks=_marks(plan.segments, audio),
+        entry=entry,
+    )
+    storage.put_model(marks_key(index), marks)
+    return entry
+
+
+def write_manifest(
+    storage: Storage,
+    job_id: str,
+    voice: str,
+    options: SynthesisOptions,
+    entries: Sequence[ChapterEntry],
+    started: str,
+) -> Manifest:
+    manifest = Manifest(
+        job_id=job_id,
+        voice=voice,
+        model_variant="fp32",
+        sample_rate=options.sample_rate,
+        created_at=started,
+        finished_at=now(),
+        options=options.model_dump(),
+        chapters=list(entries),
+    )
+    storage.put_model(MANIFEST_KEY, manifest)
+    return manifest
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def narrate(
@@ -63,86 +171,57 @@ def narrate(
     report: Reporter | None = None,
 ) -> Manifest:
     """Narrate a whole manuscript into out_dir; returns the manifest it wrote last."""
-    started = datetime.now(UTC).isoformat(timespec="seconds")
+    started = now()
     storage = LocalStorage(out_dir)
     voice = get_voice(options.voice)
     job_id = job_id_for(manuscript, options)
     storage.put_model(SOURCE_KEY, manuscript)
-    plans = [segment_chapter(ch.text, settings.segmenting) for ch in manuscript.chapters]
-    progress = Progress(sum(len(p) for p in plans), chapters_total=len(plans))
+    plans = [plan_chapter(voice, ch, options, settings) for ch in manuscript.chapters]
+    progress = Progress(sum(len(p.segments) for p in plans), chapters_total=len(plans))
     entries = []
-    for chapter, segments in zip(manuscript.chapters, plans, strict=True):
-        entry = _finished(storage, job_id, chapter.index)
+    for plan in plans:
+        entry = finished_chapter(storage, job_id, plan.chapter.index)
         if entry is None:
-            entry = narrate_chapter(
-                voice, chapter, segments, options, settings, storage, job_id, progress, report
+            entry = _narrate_chapter(
+                voice, plan, options, settings, storage, job_id, progress, report
             )
         else:
-            log.info("%s: chapter %d already done, kept", job_id, chapter.index)
-            progress.segments_done += len(segments)
+            log.info("%s: chapter %d already done, kept", job_id, plan.chapter.index)
+            progress.segments_done += len(plan.segments)
             progress.audio_s += entry.duration_s
         progress.chapters_done += 1
         if report:
             report(progress)
         entries.append(entry)
-    manifest = Manifest(
-        job_id=job_id,
-        voice=voice.name,
-        model_variant="fp32",
-        sample_rate=options.sample_rate,
-        created_at=started,
-        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        options=options.model_dump(),
-        chapters=entries,
-    )
-    storage.put_model(MANIFEST_KEY, manifest)
-    return manifest
+    return write_manifest(storage, job_id, voice.name, options, entries, started)
 
 
-def narrate_chapter(
+def _narrate_chapter(
     voice: Voice,
-    chapter: Chapter,
-    segments: list[Segment],
+    plan: ChapterPlan,
     options: SynthesisOptions,
     settings: Settings,
-    storage: LocalStorage,
+    storage: Storage,
     job_id: str,
     progress: Progress,
-    report: Reporter | None = None,
+    report: Reporter | None,
 ) -> ChapterEntry:
-    """Synthesize, assemble and store one chapter; returns its manifest entry."""
     began = time.perf_counter()
-    items = chain(voice, phonemize_segments(voice, segments), seed=chapter.index * 100_003)
-    params = params_for(voice, options)
-    with ChapterSpool(voice.sample_rate, directory=storage.root) as spool:
-        for index, output in synthesize_items(voice, items, params, options.context, settings):
-            spool.add(index, output.audio, output.part_samples, segments[index].brk)
+    with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
+        outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
+        for index, output in outputs:
+            spool.add(index, output.audio, output.part_samples, plan.segments[index].brk)
             progress.segments_done += 1
             progress.audio_s += len(output.audio) / voice.sample_rate
             if report:
                 report(progress)
-        audio = assemble(
-            spool,
-            list(range(len(segments))),
-            settings.assembly,
-            options.sample_rate,
-            storage.new_file(chapter_key(chapter.index)),
-        )
-    entry = _entry(chapter, segments, audio)
-    marks = ChapterMarks(
-        job_id=job_id,
-        chapter=chapter.index,
-        audio_sha256=audio.sha256,
-        marks=_marks(segments, audio),
-        entry=entry,
-    )
-    storage.put_model(marks_key(chapter.index), marks)
+        entry = store_chapter(plan, spool, options, settings, storage, job_id)
     log.info(
         "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",
         job_id,
-        chapter.index,
-        len(segments),
-        audio.duration_s,
+        plan.chapter.index,
+        len(plan.segments),
+        entry.duration_s,
         time.perf_counter() - began,
     )
     return entry
@@ -180,16 +259,14 @@ def _marks(segments: list[Segment], audio: ChapterAudio) -> list[Mark]:
     return marks
 
 
-def _finished(storage: LocalStorage, job_id: str, index: int) -> ChapterEntry | None:
-    """The entry of a chapter an earlier run of this job completed, if its audio is intact."""
-    if not (storage.exists(marks_key(index)) and storage.exists(chapter_key(index))):
+def finished_chapter(storage: Storage, job_id: str, index: int) -> ChapterEntry | None:
+    """The entry of a chapter this job already stored, if its audio is intact."""
+    if not storage.exists(marks_key(index)):
         return None
     try:
         marks = ChapterMarks.model_validate(storage.get_json(marks_key(index)))
     except (ValueError, ValidationError):
         return None
-    if marks.job_id != job_id:
-        return None
-    if file_sha256(storage.path(chapter_key(index))) != marks.audio_sha256:
+    if marks.job_id != job_id or storage.sha256(chapter_key(index)) != marks.audio_sha256:
         return None
     return marks.entry

@@ -1,19 +1,30 @@
 """Where a job's objects go. Keys are built only from the job id and indexes (DESIGN.md §4).
 
-`LocalStorage` maps keys to files under a root directory; writes are atomic (temporary file,
-then rename), so a crash never leaves a half-written object under its final name.
+Two backends with one interface: `LocalStorage` (files under a directory; `file://` and
+`narrate synth`) and `S3Storage` (any S3 API: AWS, MinIO, moto, through boto3's own
+configuration: ``AWS_ENDPOINT_URL``, credentials, region). Writes are atomic in both: a file
+is renamed into place, an S3 object appears whole or not at all.
 """
 
+import hashlib
 import json
 import os
 import re
+import shutil
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
-from config.errors import OutputError
+from config.errors import OutputError, RetryableError
 
 _KEY = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
+MANIFEST_KEY = "manifest.json"
+SOURCE_KEY = "source/manuscript.json"
 
 
 def chapter_key(index: int) -> str:
@@ -24,11 +35,64 @@ def marks_key(index: int) -> str:
     return f"marks/{index:03d}.json"
 
 
-MANIFEST_KEY = "manifest.json"
-SOURCE_KEY = "source/manuscript.json"
+def check_key(key: str) -> str:
+    if not _KEY.match(key) or ".." in key.split("/"):
+        raise OutputError(f"refusing an object key outside the output: {key!r}")
+    return key
 
 
-class LocalStorage:
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class StorageError(RetryableError):
+    """Raised when object storage fails in a way that may pass (network, 5xx, throttling)."""
+
+
+class Storage(ABC):
+    """A flat namespace of objects under one prefix."""
+
+    @abstractmethod
+    def child(self, prefix: str) -> "Storage":
+        """The same storage, under a further prefix (e.g. a job id)."""
+
+    @abstractmethod
+    def put_bytes(self, key: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def put_file(self, key: str, path: Path) -> str:
+        """Store a local file (moved or uploaded); returns its sha256."""
+
+    @abstractmethod
+    def get_bytes(self, key: str) -> bytes: ...
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def sha256(self, key: str) -> str | None:
+        """The checksum recorded for an object, or None when it is missing."""
+
+    @abstractmethod
+    def scratch(self) -> Path:
+        """A local directory for work files (spools, WAVs before upload)."""
+
+    @abstractmethod
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every object under prefix (work files once a job is finished)."""
+
+    def put_model(self, key: str, model: BaseModel) -> None:
+        self.put_bytes(key, model.model_dump_json(indent=2).encode())
+
+    def get_json(self, key: str) -> Any:
+        return json.loads(self.get_bytes(key))
+
+
+class LocalStorage(Storage):
     """Objects as files under `root`."""
 
     def __init__(self, root: Path) -> None:
@@ -41,13 +105,16 @@ class LocalStorage:
         except OSError as error:
             raise OutputError(f"{root}: cannot write here ({error.strerror})") from error
 
-    def path(self, key: str) -> Path:
-        if not _KEY.match(key) or ".." in key.split("/"):
-            raise OutputError(f"refusing an object key outside the output: {key!r}")
-        return self.root / key
+    def __repr__(self) -> str:
+        return f"file://{self.root}"
 
-    def new_file(self, key: str) -> Path:
-        """The path to write an object to, its folder created."""
+    def child(self, prefix: str) -> "LocalStorage":
+        return LocalStorage(self.root / check_key(prefix))
+
+    def path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def _target(self, key: str) -> Path:
         target = self.path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -55,11 +122,8 @@ class LocalStorage:
             raise OutputError(f"{target.parent}: cannot create ({error.strerror})") from error
         return target
 
-    def exists(self, key: str) -> bool:
-        return self.path(key).is_file()
-
     def put_bytes(self, key: str, data: bytes) -> None:
-        target = self.new_file(key)
+        target = self._target(key)
         tmp = target.with_name(target.name + ".part")
         try:
             tmp.write_bytes(data)
@@ -67,8 +131,147 @@ class LocalStorage:
         except OSError as error:
             raise OutputError(f"{target}: cannot write ({error.strerror})") from error
 
-    def put_model(self, key: str, model: BaseModel) -> None:
-        self.put_bytes(key, model.model_dump_json(indent=2).encode())
+    def put_file(self, key: str, path: Path) -> str:
+        target = self._target(key)
+        digest = file_sha256(path)
+        try:
+            shutil.move(path, target)
+        except OSError as error:
+            raise OutputError(f"{target}: cannot write ({error.strerror})") from error
+        return digest
 
-    def get_json(self, key: str) -> object:
-        return json.loads(self.path(key).read_text(encoding="utf-8"))
+    def get_bytes(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def sha256(self, key: str) -> str | None:
+        path = self.path(key)
+        return file_sha256(path) if path.is_file() else None
+
+    def scratch(self) -> Path:
+        return self._target(".work/x").parent
+
+    def delete_prefix(self, prefix: str) -> None:
+        shutil.rmtree(self.path(prefix.rstrip("/")), ignore_errors=True)
+
+
+class S3Storage(Storage):
+    """Objects in an S3 bucket under a prefix; boto3 reads endpoint and credentials."""
+
+    def __init__(self, bucket: str, prefix: str = "", client: Any = None) -> None:
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.client = client or _s3_client()
+
+    def __repr__(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def child(self, prefix: str) -> "S3Storage":
+        joined = f"{self.prefix}/{check_key(prefix)}" if self.prefix else check_key(prefix)
+        return S3Storage(self.bucket, joined, self.client)
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{check_key(key)}" if self.prefix else check_key(key)
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        with _s3_errors(self, key):
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(key),
+                Body=data,
+                ChecksumAlgorithm="SHA256",
+                Metadata={"sha256": digest},
+            )
+
+    def put_file(self, key: str, path: Path) -> str:
+        # upload_file goes multipart above its threshold and aborts a failed multipart upload.
+        digest = file_sha256(path)
+        with _s3_errors(self, key):
+            self.client.upload_file(
+                str(path),
+                self.bucket,
+                self._key(key),
+                ExtraArgs={"ChecksumAlgorithm": "SHA256", "Metadata": {"sha256": digest}},
+            )
+        path.unlink(missing_ok=True)
+        return digest
+
+    def get_bytes(self, key: str) -> bytes:
+        with _s3_errors(self, key):
+            body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))[
+                "Body"
+            ].read()
+            return body
+
+    def exists(self, key: str) -> bool:
+        return self.sha256(key) is not None
+
+    def sha256(self, key: str) -> str | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise StorageError(f"{self}/{key}: {error}") from error
+        digest: str | None = head.get("Metadata", {}).get("sha256")
+        return digest or ""
+
+    def scratch(self) -> Path:
+        import tempfile
+
+        return Path(tempfile.gettempdir())
+
+    def delete_prefix(self, prefix: str) -> None:
+        with _s3_errors(self, prefix):
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self._key(prefix.rstrip("/")) + "/"
+            )
+            for page in pages:
+                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+                if keys:
+                    self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+
+
+@contextmanager
+def _s3_errors(storage: S3Storage, key: str) -> Iterator[None]:
+    """Turn botocore failures into our errors: retryable unless the request itself is bad."""
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    where = f"{storage}/{key}"
+    try:
+        yield
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in {"NoSuchBucket", "AccessDenied", "InvalidAccessKeyId", "NoSuchKey"}:
+            raise OutputError(f"{where}: {code}") from error
+        raise StorageError(f"{where}: {code or error}") from error
+    except (BotoCoreError, S3UploadFailedError, OSError) as error:
+        raise StorageError(f"{where}: {error}") from error
+
+
+def _s3_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 10}, connect_timeout=5, read_timeout=60
+    )
+    return boto3.client("s3", config=config)
+
+
+def open_storage(url: str) -> Storage:
+    """`file:///dir`, a plain path, or `s3://bucket/prefix`."""
+    parsed = urlparse(url)
+    if parsed.scheme == "s3":
+        if not parsed.netloc:
+            raise OutputError(f"{url}: an s3:// destination needs a bucket")
+        return S3Storage(parsed.netloc, parsed.path)
+    if parsed.scheme in {"file", ""}:
+        return LocalStorage(Path(parsed.path if parsed.scheme else url))
+    raise OutputError(f"{url}: unsupported destination (use file:///dir or s3://bucket/prefix)")

@@ -18,9 +18,7 @@ from models.voice import (
     Phonemes,
     SynthesisParams,
     Voice,
-    VoiceInput,
     VoiceOutput,
-    passages,
 )
 from worker.normalize import normalize
 from worker.segment import Segment
@@ -59,17 +57,17 @@ def batches(voice: Voice, group: Sequence[Passage], budget: int) -> list[list[in
 
 def synthesize_items(
     voice: Voice,
-    items: Sequence[VoiceInput],
+    group: Sequence[Passage],
     params: SynthesisParams,
     context: bool,
     settings: Settings,
 ) -> Iterator[tuple[int, VoiceOutput]]:
-    """(index, output) for every segment of a chapter, batch by batch, in no fixed order.
+    """(index, output) for every segment of these passages, batch by batch.
 
-    With context, consecutive segments form passages that share a front pass; without it,
-    every segment is a passage of its own (and sees nothing of its neighbours).
+    Indexes count segments from the first passage's first. With context, each passage's
+    segments share a front pass; without it, passages should hold one segment each (see
+    `models.voice.passages`), which then sees nothing of its neighbours.
     """
-    group = passages(items, settings.passage_phonemes if context else 0)
     offsets = list(itertools.accumulate((len(p) for p in group), initial=0))
     planned = batches(voice, group, settings.batch_budget)
 

@@ -1,0 +1,119 @@
+"""Job submission and status for the queue: what `narrate enqueue/status/wait/list/cancel` do.
+
+Every manuscript is read (and rejected with its reason) before anything is stored or queued,
+so one bad file in a nightly batch does not leave half a batch behind it.
+"""
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from config.manuscript import Manuscript
+from config.settings import Settings, SynthesisOptions
+from producer.manuscript import read_manuscript
+from worker.ledger import FINAL, JobState, Ledger
+from worker.storage import SOURCE_KEY, open_storage
+
+
+@dataclass(frozen=True)
+class Status:
+    job_id: str
+    state: JobState
+    chapters_done: int
+    chapters_total: int
+    segments_done: int
+    segments_total: int
+    audio_s: float
+    error: str
+    dest: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "state": self.state.value}
+
+    def line(self) -> str:
+        text = (
+            f"{self.job_id}  {self.state.value:<9}  chapters {self.chapters_done}/"
+            f"{self.chapters_total}  segments {self.segments_done}/{self.segments_total}"
+            f"  {self.audio_s:.1f} s audio"
+        )
+        return text + (f"  error: {self.error}" if self.error else "")
+
+
+def job_id_for(manuscript: Manuscript, options: SynthesisOptions, dest: str) -> str:
+    """The same manuscript, options and destination make the same job."""
+    digest = hashlib.sha256(manuscript.model_dump_json().encode())
+    digest.update(options.model_dump_json().encode())
+    digest.update(dest.encode())
+    return "job-" + digest.hexdigest()[:16]
+
+
+def enqueue(
+    paths: list[Path], dest: str, options: SynthesisOptions, settings: Settings, priority: int
+) -> list[str]:
+    """Store and queue each manuscript; returns one job id per manuscript, in order."""
+    from worker.tasks import plan
+
+    manuscripts = [read_manuscript(path) for path in paths]  # all or nothing
+    ledger = Ledger(settings.broker_url)
+    ledger.ping()
+    base = open_storage(dest)
+    ids = []
+    for manuscript in manuscripts:
+        job_id = job_id_for(manuscript, options, dest)
+        base.child(job_id).put_model(SOURCE_KEY, manuscript)
+        created = ledger.create_job(
+            job_id,
+            {
+                "dest": dest,
+                "options": options.model_dump_json(),
+                "priority": str(priority),
+                "chapters_total": str(len(manuscript.chapters)),
+            },
+        )
+        if created or ledger.state(job_id) is JobState.QUEUED:
+            ledger.stale(job_id, "plan", 0)  # the reconciler's clock for a lost plan task
+            plan.apply_async(args=[job_id], priority=priority)
+        ids.append(job_id)
+    return ids
+
+
+def status(ledger: Ledger, job_id: str) -> Status:
+    record = ledger.job(job_id)
+    return Status(
+        job_id=job_id,
+        state=JobState(record["state"]),
+        chapters_done=len(ledger.chapters_assembled(job_id)),
+        chapters_total=int(record.get("chapters_total", 0)),
+        segments_done=int(record.get("segments_done", 0)),
+        segments_total=int(record.get("segments_total", 0)),
+        audio_s=float(record.get("audio_s", 0.0)),
+        error=record.get("error", ""),
+        dest=record.get("dest", ""),
+    )
+
+
+def wait(ledger: Ledger, job_id: str, poll_s: float = 1.0, show: bool = True) -> Status:
+    """Poll until the job is final, drawing a progress bar on a terminal."""
+    while True:
+        current = status(ledger, job_id)
+        if show:
+            share = current.segments_done / max(current.segments_total, 1)
+            bar = "#" * int(30 * share) + "." * (30 - int(30 * share))
+            sys.stderr.write(
+                f"\r[{bar}] {current.segments_done}/{current.segments_total} "
+                f"segments, {current.audio_s:.1f} s audio, {current.state.value}  "
+            )
+            sys.stderr.flush()
+        if current.state in FINAL:
+            if show:
+                sys.stderr.write("\n")
+            return current
+        time.sleep(poll_s)
+
+
+def as_json(value: Status) -> str:
+    return json.dumps(value.as_dict(), indent=2)

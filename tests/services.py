@@ -1,0 +1,177 @@
+"""Real services for tests: Debian's redis-server and moto's S3 server on loopback ports,
+and real `celery worker` processes. Nothing is mocked."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parents[1]
+BUCKET = "narrate-test"
+SECRET = "test-secret-key-do-not-log-3f9a"
+REDIS_PASSWORD = "redis-pass-do-not-log-71c2"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+@dataclass
+class Services:
+    root: Path
+    redis_port: int = field(default_factory=free_port)
+    s3_port: int = field(default_factory=free_port)
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "NARRATE_BROKER_URL": f"redis://:{REDIS_PASSWORD}@127.0.0.1:{self.redis_port}/0",
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": SECRET,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "NARRATE_INFERENCE_WORKERS": "1",
+            "NARRATE_CHUNK_SEGMENTS": "3",
+            "NARRATE_LEASE_S": "3",
+            "NARRATE_RECONCILE_EVERY_S": "1",
+        }
+
+    def start_redis(self) -> None:
+        data = self.root / "redis"
+        data.mkdir(exist_ok=True)
+        self.redis = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(data),
+                "--appendonly",
+                "yes",
+                "--maxmemory-policy",
+                "noeviction",
+                "--save",
+                "",
+                "--requirepass",
+                REDIS_PASSWORD,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.redis_port)
+
+    def stop_redis(self) -> None:
+        self.redis.terminate()
+        self.redis.wait(timeout=10)
+
+    def start(self) -> "Services":
+        self.start_redis()
+        self.s3_log = open(self.root / "moto.log", "wb")  # noqa: SIM115 - lives with the server
+        self.s3 = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.s3_port)],
+            stdout=self.s3_log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.s3_port)
+        self.client().create_bucket(Bucket=BUCKET)
+        return self
+
+    def client(self):  # type: ignore[no-untyped-def]
+        env = self.env
+        return boto3.client(
+            "s3",
+            endpoint_url=env["AWS_ENDPOINT_URL"],
+            aws_access_key_id="testing",
+            aws_secret_access_key=SECRET,
+            region_name="us-east-1",
+        )
+
+    def keys(self, prefix: str) -> list[str]:
+        listing = self.client().list_objects_v2(Bucket=BUCKET, Prefix=prefix)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def puts(self, key_part: str) -> int:
+        """PUT requests the S3 server saw for keys containing key_part."""
+        self.s3_log.flush()
+        text = (self.root / "moto.log").read_text(errors="replace")
+        return sum(1 for line in text.splitlines() if '"PUT ' in line and key_part in line)
+
+    def worker(self, name: str, log: Path, **extra: str) -> subprocess.Popen[bytes]:
+        env = {**self.env, **extra}
+        output = open(log, "ab")  # noqa: SIM115 - the worker writes to it until killed
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker.app",
+                "worker",
+                "--concurrency=1",
+                "--pool=prefork",
+                "-Q",
+                "narrate",
+                "-n",
+                f"{name}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def narrate(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "producer.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGKILL a worker and its pool children, as a crash or an OOM kill would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            self.kill(process)
+        self.s3.terminate()
+        self.s3.wait(timeout=10)
+        self.s3_log.close()
+        self.stop_redis()

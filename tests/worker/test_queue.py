@@ -1,0 +1,174 @@
+"""The job queue end to end: real redis-server, a real S3 API server, real Celery workers."""
+
+import io
+import json
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import soundfile
+
+from config.manuscript import Manuscript
+from tests.services import BUCKET, REDIS_PASSWORD, ROOT, SECRET, Services
+from worker.segment import segment_chapter
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    running = Services(tmp_path_factory.mktemp("services")).start()
+    yield running
+    running.stop()
+
+
+def job_objects(services: Services, dest_prefix: str, job_id: str) -> list[str]:
+    prefix = f"{dest_prefix}/{job_id}/"
+    return [key.removeprefix(prefix) for key in services.keys(prefix)]
+
+
+def wav_info(services: Services, key: str) -> soundfile._SoundFileInfo:
+    body = services.client().get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    return soundfile.info(io.BytesIO(body))
+
+
+def test_a_three_chapter_job_through_two_workers(services: Services, tmp_path: Path) -> None:
+    workers = [services.worker(f"w{i}", tmp_path / f"w{i}.log") for i in range(2)]
+    enqueued = services.narrate(
+        "enqueue",
+        str(DATA / "three_chapters.md"),
+        "--dest",
+        f"s3://{BUCKET}/books",
+        "--noise-scale",
+        "0",
+        "--noise-w",
+        "0",
+    )
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    waited = services.narrate("wait", job_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+    assert "done" in waited.stdout
+
+    assert job_objects(services, "books", job_id) == [
+        "chapters/000.wav",
+        "chapters/001.wav",
+        "chapters/002.wav",
+        "manifest.json",
+        "marks/000.json",
+        "marks/001.json",
+        "marks/002.json",
+        "source/manuscript.json",
+    ]
+    body = services.client().get_object(Bucket=BUCKET, Key=f"books/{job_id}/manifest.json")
+    manifest = json.loads(body["Body"].read())
+    for entry in manifest["chapters"]:
+        info = wav_info(services, f"books/{job_id}/{entry['audio_key']}")
+        assert abs(info.duration - entry["duration_s"]) < 1e-6
+
+    # The same audio as `narrate synth` of the same text, sampling noise off.
+    local = services.narrate(
+        "synth",
+        str(DATA / "three_chapters.md"),
+        "-o",
+        str(tmp_path / "o"),
+        "--noise-scale",
+        "0",
+        "--noise-w",
+        "0",
+    )
+    assert local.returncode == 0, local.stderr
+    synth = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert [c["sha256"] for c in manifest["chapters"]] == [c["sha256"] for c in synth["chapters"]]
+
+    status = services.narrate("status", job_id, "--json")
+    assert json.loads(status.stdout)["segments_done"] == json.loads(status.stdout)["segments_total"]
+    for worker in workers:
+        services.kill(worker)
+    logs = "".join((tmp_path / f"w{i}.log").read_text() for i in range(2))
+    logs += enqueued.stdout + enqueued.stderr + waited.stdout + waited.stderr
+    assert SECRET not in logs and REDIS_PASSWORD not in logs
+
+
+def test_workers_killed_at_random_points_lose_nothing(services: Services, tmp_path: Path) -> None:
+    rng = random.Random(20261121)
+    extra = {"NARRATE_MAX_DELIVERIES": "20"}
+    workers = [services.worker(f"k{i}", tmp_path / f"k{i}.log", **extra) for i in range(2)]
+    enqueued = services.narrate(
+        "enqueue",
+        str(DATA / "two_chapters.txt"),
+        str(DATA / "three_chapters.md"),
+        "--dest",
+        f"s3://{BUCKET}/killed",
+    )
+    assert enqueued.returncode == 0, enqueued.stderr
+    job_ids = enqueued.stdout.split()
+    kills = 0
+    deadline = time.monotonic() + 400
+    while kills < 10 and time.monotonic() < deadline:
+        time.sleep(rng.uniform(0.5, 4.0))
+        victim = rng.randrange(len(workers))
+        services.kill(workers[victim])
+        kills += 1
+        workers[victim] = services.worker(
+            f"k{victim}-{kills}", tmp_path / f"k{victim}.log", **extra
+        )
+    assert kills == 10
+    for job_id in job_ids:
+        waited = services.narrate("wait", job_id, timeout=300)
+        assert waited.returncode == 0, waited.stdout + waited.stderr
+        body = services.client().get_object(Bucket=BUCKET, Key=f"killed/{job_id}/manifest.json")
+        manifest = json.loads(body["Body"].read())
+        source_body = (
+            services.client()
+            .get_object(Bucket=BUCKET, Key=f"killed/{job_id}/source/manuscript.json")["Body"]
+            .read()
+        )
+        source = Manuscript.model_validate_json(source_body)
+        for entry in manifest["chapters"]:
+            marks_body = (
+                services.client()
+                .get_object(Bucket=BUCKET, Key=f"killed/{job_id}/{entry['marks_key']}")["Body"]
+                .read()
+            )
+            texts = [m["text"] for m in json.loads(marks_body)["marks"]]
+            chapter = source.chapters[entry["index"]]
+            expected = [s.text for seg in segment_chapter(chapter.text) for s in seg.spans]
+            assert texts == expected  # every sentence once, in order
+            assert len(entry["segments"]) == len(segment_chapter(chapter.text))
+            assert services.puts(f"killed/{job_id}/{entry['audio_key']}") == 1
+        verified = services.narrate("status", job_id)
+        assert "done" in verified.stdout
+    for worker in workers:
+        services.kill(worker)
+
+
+def test_bad_input_fails_at_enqueue_and_queues_nothing(services: Services, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = services.narrate(
+        "enqueue", str(DATA / "two_chapters.txt"), str(empty), "--dest", f"s3://{BUCKET}/bad"
+    )
+    assert result.returncode == 2
+    assert "empty" in result.stderr and "Traceback" not in result.stderr
+    assert services.keys("bad/") == []  # not even the good manuscript was stored
+
+    unknown = services.narrate("status", "job-0000000000000000")
+    assert unknown.returncode == 2 and "unknown job" in unknown.stderr
+
+
+def test_unreachable_redis_is_a_clear_error(services: Services) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "producer.cli", "status", "job-x"],
+        env={**services.env, "NARRATE_BROKER_URL": "redis://127.0.0.1:1/0"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 3
+    assert "cannot reach Redis" in result.stderr and "Traceback" not in result.stderr

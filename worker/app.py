@@ -1,0 +1,40 @@
+"""The Celery application, configured for at-least-once delivery over Redis (DESIGN.md §7).
+
+json only (a pickled message is refused), late acknowledgement, a task whose worker died is
+requeued, one message prefetched per process, a hard time limit per chunk well under the
+visibility timeout. The producer imports this same app to enqueue, so both sides agree.
+"""
+
+from celery import Celery
+
+from config.settings import get_settings
+
+
+def make_app() -> Celery:
+    settings = get_settings()
+    app = Celery("narrate", broker=settings.broker_url, include=["worker.tasks", "worker.service"])
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_time_limit=settings.chunk_time_limit_s,
+        task_soft_time_limit=max(1, settings.chunk_time_limit_s - 30),
+        broker_transport_options={
+            "visibility_timeout": settings.visibility_timeout_s,
+            "queue_order_strategy": "priority",
+        },
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        task_default_queue="narrate",
+        worker_send_task_events=False,
+    )
+    if settings.chunk_time_limit_s >= settings.visibility_timeout_s:
+        raise ValueError("NARRATE_CHUNK_TIME_LIMIT_S must stay below the visibility timeout")
+    return app
+
+
+app = make_app()

@@ -1,0 +1,260 @@
+"""A queued job's life, as plain functions the Celery tasks call (tests call them directly).
+
+plan_job ─► run_chunk (many, any order, any number of times) ─► assemble_chapter (once per
+chapter, in effect) ─► finalize_job (once, manifest last). Each function takes what to
+enqueue next as a callable, so nothing here imports Celery.
+
+Exactly-once *results* come from deterministic keys and the ledger's atomic transitions:
+a chunk stores each segment's audio before it marks itself done, skips segments already
+stored when delivered again, and only the call that completes a chapter's last chunk
+enqueues its assembly. A chapter object is uploaded only if the stored one differs.
+"""
+
+import io
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import numpy as np
+
+from config.errors import PermanentError
+from config.manifest import ChapterMarks
+from config.manuscript import Manuscript
+from config.settings import Settings, SynthesisOptions
+from models.pool import get_voice
+from worker.audio import ChapterSpool
+from worker.ledger import FINAL, ChunkRef, JobState, Ledger
+from worker.pipeline import (
+    ChapterPlan,
+    plan_chapter,
+    store_chapter,
+    synthesize_passages,
+    write_manifest,
+)
+from worker.storage import SOURCE_KEY, Storage, marks_key, open_storage
+
+log = logging.getLogger(__name__)
+
+EnqueueChunk = Callable[[ChunkRef], None]
+EnqueueChapter = Callable[[str, int], None]
+EnqueueFinal = Callable[[str], None]
+
+
+def segment_key(chapter: int, segment: int) -> str:
+    """Where a chunk stores one segment's audio until its chapter is assembled."""
+    return f"work/{chapter:03d}/{segment:05d}.npz"
+
+
+class Job:
+    """What a task needs of a job: its options, storage and manuscript."""
+
+    def __init__(self, ledger: Ledger, job_id: str) -> None:
+        self.id = job_id
+        self.record = ledger.job(job_id)
+        self.options = SynthesisOptions.model_validate_json(self.record["options"])
+        self.storage: Storage = open_storage(self.record["dest"]).child(job_id)
+        self._manuscript: Manuscript | None = None
+
+    @property
+    def manuscript(self) -> Manuscript:
+        if self._manuscript is None:
+            self._manuscript = Manuscript.model_validate(self.storage.get_json(SOURCE_KEY))
+        return self._manuscript
+
+    def plan(self, chapter: int, settings: Settings) -> ChapterPlan:
+        voice = get_voice(self.options.voice)
+        return plan_chapter(voice, self.manuscript.chapters[chapter], self.options, settings)
+
+
+def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueChunk) -> int:
+    """Cut a job into chunk tasks and enqueue those not done; returns how many."""
+    job = Job(ledger, job_id)
+    if JobState(job.record["state"]) in FINAL:
+        return 0
+    plans = [job.plan(ch.index, settings) for ch in job.manuscript.chapters]
+    ledger.set_running(job_id, len(plans), sum(len(p.segments) for p in plans))
+    pending = ledger.plan_chunks(
+        job_id, {p.chapter.index: p.chunks(settings.chunk_segments) for p in plans}
+    )
+    for ref in pending:
+        ledger.stale(job_id, ref.field, 0)  # records the enqueue time
+        enqueue(ref)
+    log.info("%s: planned %d chapters, %d chunks queued", job_id, len(plans), len(pending))
+    return len(pending)
+
+
+def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: EnqueueChapter) -> bool:
+    """Synthesize a chunk's segments not stored yet; True if this call completed it."""
+    if ledger.state(ref.job_id) in FINAL or ledger.is_chunk_done(ref):
+        return False
+    deliveries = ledger.delivered(ref)
+    if deliveries > settings.max_deliveries:
+        reason = (
+            f"chunk {ref.field} was delivered {deliveries - 1} times without finishing "
+            "(it crashes or outlives its worker): giving up on the job"
+        )
+        if ledger.finish(ref.job_id, JobState.FAILED, reason):
+            log.error("%s: %s", ref.job_id, reason)
+        return False
+    job = Job(ledger, ref.job_id)
+    chapter, first, last = ledger.chunk_args(ref)
+    plan = job.plan(chapter, settings)
+    with held(ledger, chunk_lock(ref), settings.lease_s):
+        _synthesize_missing(job, plan, first, last, settings, ledger)
+    finished, chapter_complete = ledger.chunk_done(ref)
+    if chapter_complete:
+        enqueue(ref.job_id, chapter)
+    return finished
+
+
+def _synthesize_missing(
+    job: Job, plan: ChapterPlan, first: int, last: int, settings: Settings, ledger: Ledger
+) -> None:
+    voice = get_voice(job.options.voice)
+    index = plan.chapter.index
+    for passage in range(first, last):
+        start = plan.first_segment(passage)
+        keys = [segment_key(index, start + j) for j in range(len(plan.passages[passage]))]
+        if all(job.storage.exists(key) for key in keys):
+            continue  # stored by an earlier delivery
+        for i, output in synthesize_passages(
+            voice, plan, passage, passage + 1, job.options, settings
+        ):
+            buffer = io.BytesIO()
+            np.savez(buffer, audio=output.audio, parts=np.array(output.part_samples))
+            job.storage.put_bytes(segment_key(index, i), buffer.getvalue())
+            ledger.add_progress(job.id, 1, len(output.audio) / voice.sample_rate)
+
+
+def chunk_lock(ref: ChunkRef) -> str:
+    return f"{ref.job_id}:chunk:{ref.field}"
+
+
+def chapter_lock(job_id: str, chapter: int) -> str:
+    return f"{job_id}:chapter:{chapter}"
+
+
+@contextmanager
+def held(ledger: Ledger, name: str, ttl_s: int, exclusive: bool = False) -> Iterator[bool]:
+    """Hold a lock renewed by a heartbeat while the block runs; yields whether it was taken.
+
+    If the process dies, the lock expires ttl_s later: that is how the reconciler tells work
+    that is running from work that was lost with its worker.
+    """
+    taken = ledger.try_lock(name, ttl_s)
+    if exclusive and not taken:
+        yield False
+        return
+    if not taken:
+        ledger.renew(name, ttl_s)
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(ttl_s / 3):
+            ledger.renew(name, ttl_s)
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        thread.join()
+        ledger.unlock(name)
+
+
+def assemble_chapter(
+    ledger: Ledger, job_id: str, chapter: int, settings: Settings, enqueue: EnqueueFinal
+) -> bool:
+    """Assemble one chapter from its stored segments; True if this call recorded it."""
+    if ledger.state(job_id) in FINAL or chapter in ledger.chapters_assembled(job_id):
+        return False
+    # One assembly of a chapter at a time, so its object is uploaded once; if the holder
+    # dies, the lock expires and the reconciler enqueues the chapter again.
+    with held(ledger, chapter_lock(job_id, chapter), settings.lease_s, exclusive=True) as mine:
+        if not mine:
+            return False
+        _assemble(Job(ledger, job_id), chapter, settings)
+    assembled = ledger.chapter_done(job_id, chapter)
+    if assembled and assembled == int(ledger.job(job_id).get("chapters_total", -1)):
+        enqueue(job_id)
+    return assembled > 0
+
+
+def _assemble(job: Job, chapter: int, settings: Settings) -> None:
+    plan = job.plan(chapter, settings)
+    voice = get_voice(job.options.voice)
+    with ChapterSpool(voice.sample_rate, directory=job.storage.scratch()) as spool:
+        for i, segment in enumerate(plan.segments):
+            data = np.load(io.BytesIO(job.storage.get_bytes(segment_key(chapter, i))))
+            spool.add(i, data["audio"], [int(n) for n in data["parts"]], segment.brk)
+        store_chapter(plan, spool, job.options, settings, job.storage, job.id)
+
+
+def finalize_job(ledger: Ledger, job_id: str) -> bool:
+    """Write the manifest (last) and mark the job done; True for the call that did."""
+    job = Job(ledger, job_id)
+    if JobState(job.record["state"]) in FINAL:
+        return False
+    entries = [
+        ChapterMarks.model_validate(job.storage.get_json(marks_key(ch.index))).entry
+        for ch in job.manuscript.chapters
+    ]
+    started = datetime.fromtimestamp(float(job.record["created_at"]), UTC).isoformat(
+        timespec="seconds"
+    )
+    write_manifest(job.storage, job_id, job.options.voice, job.options, entries, started)
+    finished = ledger.finish(job_id, JobState.DONE)
+    job.storage.delete_prefix("work/")  # segment audio, no longer needed
+    return finished
+
+
+def fail_job(ledger: Ledger, job_id: str, error: Exception) -> None:
+    """A permanent error ends the job with its message; other jobs go on."""
+    message = (
+        str(error) if isinstance(error, PermanentError) else f"{type(error).__name__}: {error}"
+    )
+    if ledger.finish(job_id, JobState.FAILED, message):
+        log.error("%s: failed: %s", job_id, message)
+
+
+def reconcile(
+    ledger: Ledger,
+    enqueue_plan: EnqueueFinal,
+    enqueue_chunk: EnqueueChunk,
+    enqueue_chapter: EnqueueChapter,
+    enqueue_final: EnqueueFinal,
+    stale_s: float,
+) -> int:
+    """Re-enqueue the work of running jobs that nobody runs and nobody will, because its
+    message was lost (a worker killed before acknowledging, a broker restarted): chunks
+    without a live lease, complete chapters not assembled, finished jobs not finalized.
+    Duplicates are harmless (every step is idempotent); returns how much was re-enqueued."""
+    count = 0
+    for job_id in ledger.jobs(limit=1000):
+        state = ledger.state(job_id)
+        if state is JobState.QUEUED and ledger.stale(job_id, "plan", stale_s):
+            enqueue_plan(job_id)  # its plan task may have died with a worker
+            count += 1
+        if state is not JobState.RUNNING:
+            continue
+        for ref in ledger.pending_chunks(job_id):
+            if not ledger.locked(chunk_lock(ref)) and ledger.stale(job_id, ref.field, stale_s):
+                enqueue_chunk(ref)
+                count += 1
+        assembled = ledger.chapters_assembled(job_id)
+        total = int(ledger.job(job_id).get("chapters_total", -1))
+        for chapter in range(max(total, 0)):
+            if (
+                chapter not in assembled
+                and ledger.chapter_complete(job_id, chapter)
+                and ledger.stale(job_id, f"a{chapter}", stale_s)
+            ):
+                enqueue_chapter(job_id, chapter)
+                count += 1
+        if len(assembled) == total and ledger.stale(job_id, "final", stale_s):
+            enqueue_final(job_id)
+            count += 1
+    return count

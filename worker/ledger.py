@@ -1,0 +1,253 @@
+"""The job ledger: a job's state in Redis, with atomic transitions.
+
+Celery over Redis delivers at least once, so nothing here trusts a task to run once. Every
+transition that decides what happens next (a chunk done, a chapter assembled, a job
+finished) is one atomic script that reports whether *this* call made it; only that call
+enqueues the follow-up work. Progress counters move only on such first transitions.
+
+Keys, all under ``narrate:``:
+  jobs                       sorted set of job ids by creation time
+  job:{id}                   hash: state, destination, options, counters, error, times
+  job:{id}:chunks            hash: "c:k" -> "queued" | "done"
+  job:{id}:chunk_args        hash: "c:k" -> json [chapter, first passage, last passage]
+  job:{id}:deliveries        hash: "c:k" -> deliveries so far
+  job:{id}:chapter_chunks    hash: chapter -> chunks in it
+  job:{id}:chapter_done      hash: chapter -> chunks done
+  job:{id}:chapters          set of chapters assembled
+  job:{id}:enqueued          hash: what -> when it was last enqueued (for the reconciler)
+  lock:{id}:chunk:{c}:{k}    held while a chunk runs (a heartbeat renews it; it expires
+  lock:{id}:chapter:{c}      soon after its worker dies, which tells the reconciler)
+"""
+
+import json
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, cast
+
+import redis
+
+from config.errors import PermanentError, RetryableError
+
+PREFIX = "narrate:"
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+FINAL = {JobState.DONE, JobState.FAILED, JobState.CANCELLED}
+
+
+class UnknownJobError(PermanentError):
+    """Raised when a job id is not in the ledger."""
+
+
+class BrokerError(RetryableError):
+    """Raised when Redis cannot be reached or answers with an error."""
+
+
+# Returns 1 when this call moved the chunk to done (and counts it for its chapter).
+_CHUNK_DONE = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == 'done' then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], 'done')
+local done = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+local total = tonumber(redis.call('HGET', KEYS[3], ARGV[2]))
+if done == total then return 2 end
+return 1
+"""
+
+# Returns the number of chapters assembled when this call added the chapter, else 0.
+_CHAPTER_DONE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+return redis.call('SCARD', KEYS[1])
+"""
+
+# Moves a job to a final state unless it is in one already; returns 1 if it did.
+_FINISH = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'done' or state == 'failed' or state == 'cancelled' then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'finished_at', ARGV[2], 'error', ARGV[3])
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class ChunkRef:
+    job_id: str
+    chapter: int
+    chunk: int
+
+    @property
+    def field(self) -> str:
+        return f"{self.chapter}:{self.chunk}"
+
+
+class Ledger:
+    """Job state in Redis."""
+
+    def __init__(self, url: str) -> None:
+        # Typed loosely: redis-py's stubs make every reply bytes | str | ... ; ours are str.
+        self.redis: Any = redis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=10,
+            socket_connect_timeout=5,
+            health_check_interval=30,
+        )
+        self._chunk_done = self.redis.register_script(_CHUNK_DONE)
+        self._chapter_done = self.redis.register_script(_CHAPTER_DONE)
+        self._finish = self.redis.register_script(_FINISH)
+
+    def key(self, job_id: str, suffix: str = "") -> str:
+        return f"{PREFIX}job:{job_id}{':' + suffix if suffix else ''}"
+
+    def ping(self) -> None:
+        try:
+            self.redis.ping()
+        except redis.RedisError as error:
+            raise BrokerError(f"cannot reach Redis ({_safe(error)})") from error
+
+    # -- jobs ---------------------------------------------------------------------------
+
+    def create_job(self, job_id: str, fields: dict[str, Any]) -> bool:
+        """Register a job; False if it exists already (the same manuscript and options)."""
+        created = time.time()
+        record = {k: json.dumps(v) if not isinstance(v, str) else v for k, v in fields.items()}
+        record.update(state=JobState.QUEUED, created_at=str(created), error="")
+        with self.redis.pipeline() as pipe:
+            pipe.hsetnx(self.key(job_id), "job_id", job_id)
+            pipe.hset(self.key(job_id), mapping=record)
+            pipe.zadd(f"{PREFIX}jobs", {job_id: created}, nx=True)
+            first, *_ = pipe.execute()
+        return bool(first)
+
+    def job(self, job_id: str) -> dict[str, str]:
+        record: dict[str, str] = self.redis.hgetall(self.key(job_id))
+        if not record:
+            raise UnknownJobError(f"unknown job {job_id!r}")
+        return record
+
+    def jobs(self, limit: int = 100) -> list[str]:
+        ids: list[str] = self.redis.zrevrange(f"{PREFIX}jobs", 0, limit - 1)
+        return ids
+
+    def state(self, job_id: str) -> JobState:
+        return JobState(self.job(job_id)["state"])
+
+    def set_running(self, job_id: str, chapters: int, segments: int) -> None:
+        self.redis.hset(
+            self.key(job_id),
+            mapping={
+                "state": JobState.RUNNING,
+                "chapters_total": chapters,
+                "segments_total": segments,
+            },
+        )
+
+    def finish(self, job_id: str, state: JobState, error: str = "") -> bool:
+        """Move a job to a final state once; True for the call that did it."""
+        keys = [self.key(job_id)]
+        return bool(self._finish(keys=keys, args=[state.value, str(time.time()), error]))
+
+    def add_progress(self, job_id: str, segments: int, audio_s: float) -> None:
+        with self.redis.pipeline() as pipe:
+            pipe.hincrby(self.key(job_id), "segments_done", segments)
+            pipe.hincrbyfloat(self.key(job_id), "audio_s", audio_s)
+            pipe.execute()
+
+    # -- chunks -------------------------------------------------------------------------
+
+    def plan_chunks(self, job_id: str, chunks: dict[int, list[tuple[int, int]]]) -> list[ChunkRef]:
+        """Record every chunk of every chapter as queued (once); returns those not done."""
+        with self.redis.pipeline() as pipe:
+            for chapter, ranges in chunks.items():
+                pipe.hsetnx(self.key(job_id, "chapter_chunks"), str(chapter), len(ranges))
+                for k, (first, last) in enumerate(ranges):
+                    field = f"{chapter}:{k}"
+                    pipe.hsetnx(self.key(job_id, "chunks"), field, "queued")
+                    pipe.hset(
+                        self.key(job_id, "chunk_args"), field, json.dumps([chapter, first, last])
+                    )
+            pipe.execute()
+        return self.pending_chunks(job_id)
+
+    def pending_chunks(self, job_id: str) -> list[ChunkRef]:
+        states = cast(dict[str, str], self.redis.hgetall(self.key(job_id, "chunks")))
+        refs = []
+        for field, state in sorted(states.items()):
+            if state != "done":
+                chapter, chunk = map(int, field.split(":"))
+                refs.append(ChunkRef(job_id, chapter, chunk))
+        return refs
+
+    def chunk_args(self, ref: ChunkRef) -> tuple[int, int, int]:
+        raw = self.redis.hget(self.key(ref.job_id, "chunk_args"), ref.field)
+        if raw is None:
+            raise UnknownJobError(f"job {ref.job_id} has no chunk {ref.field}")
+        chapter, first, last = json.loads(cast(str, raw))
+        return int(chapter), int(first), int(last)
+
+    def delivered(self, ref: ChunkRef) -> int:
+        """Count one more delivery of a chunk; returns the count."""
+        return int(self.redis.hincrby(self.key(ref.job_id, "deliveries"), ref.field, 1))
+
+    def chunk_done(self, ref: ChunkRef) -> tuple[bool, bool]:
+        """(this call finished the chunk, ... and with it the chapter's last chunk)."""
+        keys = [
+            self.key(ref.job_id, "chunks"),
+            self.key(ref.job_id, "chapter_done"),
+            self.key(ref.job_id, "chapter_chunks"),
+        ]
+        result = int(self._chunk_done(keys=keys, args=[ref.field, str(ref.chapter)]))
+        return result > 0, result == 2
+
+    def is_chunk_done(self, ref: ChunkRef) -> bool:
+        return bool(self.redis.hget(self.key(ref.job_id, "chunks"), ref.field) == "done")
+
+    def chapter_complete(self, job_id: str, chapter: int) -> bool:
+        done = self.redis.hget(self.key(job_id, "chapter_done"), str(chapter))
+        total = self.redis.hget(self.key(job_id, "chapter_chunks"), str(chapter))
+        return done is not None and done == total
+
+    def chapter_done(self, job_id: str, chapter: int) -> int:
+        """Chapters assembled so far if this call recorded this one, else 0."""
+        return int(self._chapter_done(keys=[self.key(job_id, "chapters")], args=[str(chapter)]))
+
+    def chapters_assembled(self, job_id: str) -> set[int]:
+        return {int(c) for c in self.redis.smembers(self.key(job_id, "chapters"))}
+
+    # -- locks: held while work runs, expiring soon after a dead worker stops renewing ----
+
+    def try_lock(self, name: str, ttl_s: int) -> bool:
+        """Take an exclusive lock (it expires if its holder dies); False if taken."""
+        return bool(self.redis.set(f"{PREFIX}lock:{name}", "1", nx=True, ex=ttl_s))
+
+    def renew(self, name: str, ttl_s: int) -> None:
+        self.redis.set(f"{PREFIX}lock:{name}", "1", ex=ttl_s)
+
+    def unlock(self, name: str) -> None:
+        self.redis.delete(f"{PREFIX}lock:{name}")
+
+    def locked(self, name: str) -> bool:
+        return bool(self.redis.exists(f"{PREFIX}lock:{name}"))
+
+    def stale(self, job_id: str, what: str, after_s: float) -> bool:
+        """True (and the clock restarted) if `what` was last enqueued over after_s ago."""
+        key, now = self.key(job_id, "enqueued"), time.time()
+        last = self.redis.hget(key, what)
+        if last is not None and now - float(last) < after_s:
+            return False
+        self.redis.hset(key, what, str(now))
+        return True
+
+
+def _safe(error: Exception) -> str:
+    """An error's message without a password that a URL in it may carry."""
+    import re
+
+    return re.sub(r"//[^@/\s]*@", "//***@", str(error))

@@ -1,0 +1,72 @@
+"""Running workers: `narrate worker`, and the reconciler each worker process group runs.
+
+The reconciler is a thread in the worker's main process (started when the worker is ready,
+after the pool has forked). Every few seconds, one reconciler in the whole fleet (a Redis
+lock decides which) re-enqueues work whose message was lost; see `worker.jobs.reconcile`.
+"""
+
+import logging
+import os
+import threading
+from typing import Any
+
+from celery.signals import worker_ready
+
+from config.errors import PermanentError
+from config.settings import get_settings
+from worker import tasks
+from worker.app import app
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(device: str, concurrency: int) -> int:
+    if device != "cpu":
+        raise PermanentError(
+            f"--device {device}: this version runs workers on the CPU only "
+            "(the CUDA worker comes with the GPU throughput work)"
+        )
+    if concurrency < 1:
+        raise PermanentError("--concurrency must be 1 or more")
+    cores = os.cpu_count() or 1
+    os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // concurrency)))
+    app.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            "--loglevel=INFO",
+            "-Q",
+            "narrate",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+    return 0
+
+
+def reconcile_once() -> int:
+    ledger, settings = tasks.ledger(), get_settings()
+    every = max(1, int(settings.reconcile_every_s))
+    if not ledger.redis.set("narrate:reconciler", os.getpid(), nx=True, ex=every):
+        return 0  # another worker reconciles this round
+    count: int = tasks.reconcile()
+    if count:
+        log.warning("reconciler: re-enqueued %d lost tasks", count)
+    return count
+
+
+def _loop(stop: threading.Event) -> None:
+    while not stop.wait(get_settings().reconcile_every_s):
+        try:
+            reconcile_once()
+        except Exception as error:  # a broker outage must not kill the thread
+            log.warning("reconciler: %s", error)
+
+
+@worker_ready.connect
+def _start_reconciler(**_: Any) -> None:
+    if get_settings().broker_url:
+        threading.Thread(
+            target=_loop, args=(threading.Event(),), daemon=True, name="narrate-reconciler"
+        ).start()

@@ -1,0 +1,87 @@
+"""Celery tasks: thin wrappers over `worker.jobs`, which holds the logic.
+
+Retryable errors (storage, broker) retry with backoff; permanent ones fail the job with
+their message. A crash of the worker process is not caught here at all: the message goes
+back to the queue (`task_reject_on_worker_lost`) and the ledger counts its deliveries.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from config.errors import PermanentError, RetryableError
+from config.settings import get_settings
+from worker import jobs
+from worker.app import app
+from worker.ledger import ChunkRef, Ledger
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=1)
+def ledger() -> Ledger:
+    return Ledger(get_settings().broker_url)
+
+
+def enqueue_plan(job_id: str) -> None:
+    plan.delay(job_id)
+
+
+def enqueue_chunk(ref: ChunkRef) -> None:
+    chunk.delay(ref.job_id, ref.chapter, ref.chunk)
+
+
+def enqueue_chapter(job_id: str, chapter_index: int) -> None:
+    chapter.delay(job_id, chapter_index)
+
+
+def enqueue_final(job_id: str) -> None:
+    finalize.delay(job_id)
+
+
+def _guarded(task: Any, job_id: str, work: Callable[[], T]) -> T | None:
+    try:
+        return work()
+    except PermanentError as error:
+        jobs.fail_job(ledger(), job_id, error)
+    except RetryableError as error:
+        log.warning("%s: retrying %s: %s", job_id, task.name, error)
+        raise task.retry(exc=error, countdown=min(60, 2**task.request.retries)) from error
+    return None
+
+
+@app.task(name="narrate.plan", bind=True, max_retries=8)
+def plan(self: Any, job_id: str) -> None:
+    _guarded(self, job_id, lambda: jobs.plan_job(ledger(), job_id, get_settings(), enqueue_chunk))
+
+
+@app.task(name="narrate.chunk", bind=True, max_retries=8)
+def chunk(self: Any, job_id: str, chapter_index: int, chunk_index: int) -> None:
+    ref = ChunkRef(job_id, chapter_index, chunk_index)
+    _guarded(self, job_id, lambda: jobs.run_chunk(ledger(), ref, get_settings(), enqueue_chapter))
+
+
+@app.task(name="narrate.chapter", bind=True, max_retries=8)
+def chapter(self: Any, job_id: str, chapter_index: int) -> None:
+    _guarded(
+        self,
+        job_id,
+        lambda: jobs.assemble_chapter(
+            ledger(), job_id, chapter_index, get_settings(), enqueue_final
+        ),
+    )
+
+
+@app.task(name="narrate.finalize", bind=True, max_retries=8)
+def finalize(self: Any, job_id: str) -> None:
+    _guarded(self, job_id, lambda: jobs.finalize_job(ledger(), job_id))
+
+
+@app.task(name="narrate.reconcile", ignore_result=True)
+def reconcile() -> int:
+    stale_s = 2 * get_settings().lease_s
+    return jobs.reconcile(
+        ledger(), enqueue_plan, enqueue_chunk, enqueue_chapter, enqueue_final, stale_s
+    )
