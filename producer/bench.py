@@ -45,7 +45,9 @@ def measure(name: str, command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def bench(path: Path, chapter: int | None, voice: str, baseline: bool) -> int:
+def bench(
+    path: Path, chapter: int | None, voice: str, baseline: bool, queue: str | None = None
+) -> int:
     manuscript = read_manuscript(path)
     chapters = manuscript.chapters if chapter is None else [manuscript.chapters[chapter]]
     with tempfile.TemporaryDirectory(prefix="narrate-bench-") as scratch:
@@ -53,11 +55,80 @@ def bench(path: Path, chapter: int | None, voice: str, baseline: bool) -> int:
         text = work / "text.txt"
         text.write_text("\n\n".join(ch.text for ch in chapters), encoding="utf-8")
         runs = []
-        if baseline:
+        if baseline and not queue:
             runs.append(run_piper(text, voice, work))
         runs.append(run_narrate(text, voice, work))
+        if queue:
+            runs.insert(0, runs.pop())  # synth is the baseline of the queue
+            runs.append(run_queue(text, voice, work, queue))
     print_table(runs, sum(len(ch.text) for ch in chapters))
     return 0
+
+
+def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
+    """The same text as a job: one worker (started first, as a service is), enqueue, wait.
+
+    Time runs from `narrate enqueue` to the end of `narrate wait`; the worker loads its
+    voice on its first task, inside that time, as `narrate synth` does in its own.
+    """
+    log = open(work / "worker.log", "wb")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "producer.cli", "worker"], stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_ready(work / "worker.log")
+        began = time.perf_counter()
+        enqueued = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "producer.cli",
+                "enqueue",
+                str(text),
+                "--dest",
+                dest,
+                "--voice",
+                voice,
+                "--seed",
+                str(int(time.time())),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if enqueued.returncode != 0:
+            raise ManuscriptError(f"narrate enqueue failed: {enqueued.stderr.strip()}")
+        job_id = enqueued.stdout.split()[0]
+        waited = subprocess.run(
+            [sys.executable, "-m", "producer.cli", "wait", job_id],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = time.perf_counter() - began
+        if waited.returncode != 0:
+            raise ManuscriptError(f"job {job_id} did not finish: {waited.stdout.strip()}")
+        status = subprocess.run(
+            [sys.executable, "-m", "producer.cli", "status", job_id, "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        audio = float(json.loads(status.stdout)["audio_s"])
+    finally:
+        worker.terminate()
+        usage = os.wait4(worker.pid, 0)[2]
+        log.close()
+    return Run("narrate job (Redis + S3)", wall, audio, usage.ru_maxrss / 1024)
+
+
+def _wait_ready(log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if b" ready." in log.read_bytes():
+            return
+        time.sleep(0.2)
+    raise ManuscriptError(f"the worker did not start: {log.read_text(errors='replace')[-500:]}")
 
 
 def run_piper(text: Path, voice: str, work: Path) -> Run:
@@ -109,4 +180,8 @@ def print_table(runs: list[Run], chars: int) -> None:
             f"{run.peak_rss_mb:13.0f}"
         )
     if len(runs) == 2:
-        print(f"throughput ratio narrate / baseline: {runs[1].speed / runs[0].speed:.2f}x")
+        print(
+            f"throughput ratio {runs[1].name.split(' (')[0]} / {runs[0].name.split(' (')[0]}:"
+            f" {runs[1].speed / runs[0].speed:.2f}x (time ratio "
+            f"{runs[1].wall_s / runs[0].wall_s:.2f}x)"
+        )

@@ -106,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--chapter", type=int, default=None, help="only this chapter index")
     bench.add_argument("--voice", default="joe")
     bench.add_argument("--skip-baseline", action="store_true")
+    bench.add_argument(
+        "--queue",
+        metavar="DEST",
+        default=None,
+        help="instead of piper, compare synth with a job through the queue "
+        "(needs NARRATE_BROKER_URL and, for s3://, the AWS_* variables)",
+    )
     bench.set_defaults(run=run_bench)
     return parser
 
@@ -235,7 +242,7 @@ def run_seams(args: argparse.Namespace) -> int:
 def run_bench(args: argparse.Namespace) -> int:
     from producer.bench import bench
 
-    return bench(args.manuscript, args.chapter, args.voice, not args.skip_baseline)
+    return bench(args.manuscript, args.chapter, args.voice, not args.skip_baseline, args.queue)
 
 
 def _clock(seconds: float) -> str:

@@ -112,20 +112,36 @@ def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: Enqueu
 def _synthesize_missing(
     job: Job, plan: ChapterPlan, first: int, last: int, settings: Settings, ledger: Ledger
 ) -> None:
+    """Synthesize the passages first..last-1 that an earlier delivery did not finish."""
     voice = get_voice(job.options.voice)
     index = plan.chapter.index
-    for passage in range(first, last):
-        start = plan.first_segment(passage)
-        keys = [segment_key(index, start + j) for j in range(len(plan.passages[passage]))]
-        if all(job.storage.exists(key) for key in keys):
-            continue  # stored by an earlier delivery
+    missing = [
+        p
+        for p in range(first, last)
+        if not all(
+            job.storage.exists(segment_key(index, plan.first_segment(p) + j))
+            for j in range(len(plan.passages[p]))
+        )
+    ]
+    for run_first, run_last in _runs(missing):
         for i, output in synthesize_passages(
-            voice, plan, passage, passage + 1, job.options, settings
+            voice, plan, run_first, run_last, job.options, settings
         ):
             buffer = io.BytesIO()
             np.savez(buffer, audio=output.audio, parts=np.array(output.part_samples))
             job.storage.put_bytes(segment_key(index, i), buffer.getvalue())
-            ledger.add_progress(job.id, 1, len(output.audio) / voice.sample_rate)
+            ledger.segment_stored(job.id, index, i, len(output.audio) / voice.sample_rate)
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs [(first, last+1)] of sorted indexes."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def chunk_lock(ref: ChunkRef) -> str:

@@ -14,6 +14,7 @@ Keys, all under ``narrate:``:
   job:{id}:chapter_chunks    hash: chapter -> chunks in it
   job:{id}:chapter_done      hash: chapter -> chunks done
   job:{id}:chapters          set of chapters assembled
+  job:{id}:segments          set of segments stored (progress counts each once)
   job:{id}:enqueued          hash: what -> when it was last enqueued (for the reconciler)
   lock:{id}:chunk:{c}:{k}    held while a chunk runs (a heartbeat renews it; it expires
   lock:{id}:chapter:{c}      soon after its worker dies, which tells the reconciler)
@@ -67,6 +68,14 @@ if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 return redis.call('SCARD', KEYS[1])
 """
 
+# Counts a segment's progress the first time it is stored, however many deliveries store it.
+_SEGMENT_STORED = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[2], 'segments_done', 1)
+redis.call('HINCRBYFLOAT', KEYS[2], 'audio_s', ARGV[2])
+return 1
+"""
+
 # Moves a job to a final state unless it is in one already; returns 1 if it did.
 _FINISH = """
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -102,6 +111,7 @@ class Ledger:
         self._chunk_done = self.redis.register_script(_CHUNK_DONE)
         self._chapter_done = self.redis.register_script(_CHAPTER_DONE)
         self._finish = self.redis.register_script(_FINISH)
+        self._segment_stored = self.redis.register_script(_SEGMENT_STORED)
 
     def key(self, job_id: str, suffix: str = "") -> str:
         return f"{PREFIX}job:{job_id}{':' + suffix if suffix else ''}"
@@ -154,11 +164,10 @@ class Ledger:
         keys = [self.key(job_id)]
         return bool(self._finish(keys=keys, args=[state.value, str(time.time()), error]))
 
-    def add_progress(self, job_id: str, segments: int, audio_s: float) -> None:
-        with self.redis.pipeline() as pipe:
-            pipe.hincrby(self.key(job_id), "segments_done", segments)
-            pipe.hincrbyfloat(self.key(job_id), "audio_s", audio_s)
-            pipe.execute()
+    def segment_stored(self, job_id: str, chapter: int, segment: int, audio_s: float) -> bool:
+        """Count a stored segment once; True the first time."""
+        keys = [self.key(job_id, "segments"), self.key(job_id)]
+        return bool(self._segment_stored(keys=keys, args=[f"{chapter}:{segment}", audio_s]))
 
     # -- chunks -------------------------------------------------------------------------
 
