@@ -121,7 +121,9 @@ class Services:
         text = (self.root / "moto.log").read_text(errors="replace")
         return sum(1 for line in text.splitlines() if '"PUT ' in line and key_part in line)
 
-    def worker(self, name: str, log: Path, **extra: str) -> subprocess.Popen[bytes]:
+    def worker(
+        self, name: str, log: Path, app: str = "worker.app", **extra: str
+    ) -> subprocess.Popen[bytes]:
         env = {**self.env, **extra}
         output = open(log, "ab")  # noqa: SIM115 - the worker writes to it until killed
         process = subprocess.Popen(
@@ -130,7 +132,7 @@ class Services:
                 "-m",
                 "celery",
                 "-A",
-                "worker.app",
+                app,
                 "worker",
                 "--concurrency=1",
                 "--pool=prefork",

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import redis
+
 from config.errors import PermanentError, RetryableError
 from config.settings import get_settings
 from worker import jobs
@@ -46,7 +48,7 @@ def _guarded(task: Any, job_id: str, work: Callable[[], T]) -> T | None:
         return work()
     except PermanentError as error:
         jobs.fail_job(ledger(), job_id, error)
-    except RetryableError as error:
+    except (RetryableError, redis.RedisError) as error:
         log.warning("%s: retrying %s: %s", job_id, task.name, error)
         raise task.retry(exc=error, countdown=min(60, 2**task.request.retries)) from error
     return None

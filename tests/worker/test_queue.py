@@ -172,3 +172,57 @@ def test_unreachable_redis_is_a_clear_error(services: Services) -> None:
     )
     assert result.returncode == 3
     assert "cannot reach Redis" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_poison_chunk_fails_its_job_and_spares_the_next(
+    services: Services, tmp_path: Path
+) -> None:
+    extra = {"NARRATE_TEST_POISON_MARK": "poisoned"}
+    workers = [
+        services.worker(f"p{i}", tmp_path / f"p{i}.log", app="tests.poison_app", **extra)
+        for i in range(2)
+    ]
+    bad = services.narrate(
+        "enqueue", str(DATA / "two_chapters.txt"), "--dest", f"s3://{BUCKET}/poisoned"
+    )
+    good = services.narrate(
+        "enqueue", str(DATA / "three_chapters.md"), "--dest", f"s3://{BUCKET}/healthy"
+    )
+    (bad_id,), (good_id,) = bad.stdout.split(), good.stdout.split()
+
+    failed = services.narrate("wait", bad_id, timeout=300)
+    assert failed.returncode == 1
+    status = json.loads(services.narrate("status", bad_id, "--json").stdout)
+    assert status["state"] == "failed"
+    assert "delivered 3 times without finishing" in status["error"]
+    assert services.narrate("wait", good_id, timeout=300).returncode == 0
+    for worker in workers:
+        services.kill(worker)
+
+
+def test_a_redis_restart_mid_job_loses_nothing(services: Services, tmp_path: Path) -> None:
+    workers = [services.worker(f"r{i}", tmp_path / f"r{i}.log") for i in range(2)]
+    enqueued = services.narrate(
+        "enqueue",
+        str(DATA / "three_chapters.md"),
+        "--dest",
+        f"s3://{BUCKET}/restart",
+        "--seed",
+        "3",
+    )
+    (job_id,) = enqueued.stdout.split()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # until the job is under way
+        status = json.loads(services.narrate("status", job_id, "--json").stdout)
+        if status["segments_done"] > 0:
+            break
+        time.sleep(0.3)
+    assert status["segments_done"] < status["segments_total"]
+    services.stop_redis()  # SIGTERM: the AOF is flushed, as in a real restart
+    time.sleep(2)
+    services.start_redis()
+    waited = services.narrate("wait", job_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+    assert services.keys(f"restart/{job_id}/manifest.json")
+    for worker in workers:
+        services.kill(worker)
