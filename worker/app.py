@@ -6,6 +6,7 @@ visibility timeout. The producer imports this same app to enqueue, so both sides
 """
 
 import logging
+import ssl
 
 from celery import Celery
 
@@ -44,6 +45,9 @@ def make_app() -> Celery:
             settings.chunk_time_limit_s,
             settings.visibility_timeout_s,
         )
+    if settings.broker_url.startswith("rediss://"):
+        # TLS to Redis: verify the server's certificate (kombu insists on a choice).
+        app.conf.broker_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
     return app
 
 

@@ -13,6 +13,7 @@ import pytest
 import soundfile
 
 from config.manuscript import Manuscript
+from tests.faults import FlakyProxy
 from tests.services import BUCKET, REDIS_PASSWORD, ROOT, SECRET, Services
 from worker.segment import segment_chapter
 
@@ -226,3 +227,71 @@ def test_a_redis_restart_mid_job_loses_nothing(services: Services, tmp_path: Pat
     assert services.keys(f"restart/{job_id}/manifest.json")
     for worker in workers:
         services.kill(worker)
+
+
+def test_a_pickled_message_is_refused(services: Services, tmp_path: Path) -> None:
+    worker = services.worker("pk", tmp_path / "pk.log")
+    sent = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from worker.app import app; "
+            "app.send_task('narrate.plan', args=['job-pickle'], serializer='pickle')",
+        ],
+        env=services.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert sent.returncode == 0, sent.stderr
+    log = tmp_path / "pk.log"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "untrusted content" not in log.read_text():
+        time.sleep(0.3)
+    text = log.read_text()
+    assert "Refusing to deserialize untrusted content of type pickle" in text
+    assert "narrate.plan[" not in text  # it never ran
+    services.kill(worker)
+
+
+def test_rediss_urls_configure_tls() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from worker.app import app; print(app.conf.broker_use_ssl)"],
+        env={
+            **__import__("os").environ,
+            "PYTHONPATH": str(ROOT),
+            "NARRATE_BROKER_URL": "rediss://:pw@example.invalid:6380/0",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ssl_cert_reqs" in result.stdout
+
+
+def test_s3_errors_and_dropped_connections_are_retried(services: Services, tmp_path: Path) -> None:
+    proxy = FlakyProxy(services.s3_port)
+    flaky = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{proxy.port}"}
+    workers = [services.worker(f"f{i}", tmp_path / f"f{i}.log", **flaky) for i in range(2)]
+    enqueued = services.narrate(
+        "enqueue", str(DATA / "three_chapters.md"), "--dest", f"s3://{BUCKET}/flaky", "--seed", "4"
+    )
+    (job_id,) = enqueued.stdout.split()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if json.loads(services.narrate("status", job_id, "--json").stdout)["segments_done"]:
+            break
+        time.sleep(0.2)
+    proxy.fail()  # S3 answers 503 or drops connections for a while
+    time.sleep(4)
+    proxy.recover()
+    waited = services.narrate("wait", job_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+    assert proxy.faults > 0
+    assert len(services.keys(f"flaky/{job_id}/chapters/")) == 3
+    for worker in workers:
+        services.kill(worker)
+    proxy.close()
