@@ -295,3 +295,45 @@ def test_s3_errors_and_dropped_connections_are_retried(services: Services, tmp_p
     for worker in workers:
         services.kill(worker)
     proxy.close()
+
+
+def test_a_chunk_delivered_twice_at_once_is_committed_once(
+    services: Services, tmp_path: Path
+) -> None:
+    """What a visibility timeout shorter than a chunk does: a second worker gets the same
+    chunk while the first still runs it. Here every chunk message is sent twice."""
+    workers = [services.worker(f"v{i}", tmp_path / f"v{i}.log") for i in range(2)]
+    enqueued = services.narrate(
+        "enqueue", str(DATA / "three_chapters.md"), "--dest", f"s3://{BUCKET}/twice", "--seed", "5"
+    )
+    (job_id,) = enqueued.stdout.split()
+    duplicate = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from worker.tasks import ledger, enqueue_chunk\n"
+            "job = sys.argv[1]\n"
+            "deadline = time.time() + 120\n"
+            "while not ledger().redis.hlen(ledger().key(job, 'chunks')) and time.time() < deadline:\n"
+            "    time.sleep(0.05)\n"
+            "for ref in ledger().pending_chunks(job):\n"
+            "    enqueue_chunk(ref)\n"
+            "print(len(ledger().pending_chunks(job)))\n",
+            job_id,
+        ],
+        env=services.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert duplicate.returncode == 0, duplicate.stderr
+    waited = services.narrate("wait", job_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+    status = json.loads(services.narrate("status", job_id, "--json").stdout)
+    assert status["segments_done"] == status["segments_total"]  # counted once each
+    for index in range(3):
+        assert services.puts(f"twice/{job_id}/chapters/{index:03d}.wav") == 1
+    for worker in workers:
+        services.kill(worker)
