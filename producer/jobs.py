@@ -4,7 +4,6 @@ Every manuscript is read (and rejected with its reason) before anything is store
 so one bad file in a nightly batch does not leave half a batch behind it.
 """
 
-import hashlib
 import json
 import sys
 import time
@@ -12,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from producer.manuscript import read_manuscript
 from worker.ledger import FINAL, JobState, Ledger
+from worker.pipeline import job_id_for
 from worker.storage import SOURCE_KEY, open_storage
 
 
@@ -41,14 +40,6 @@ class Status:
             f"  {self.audio_s:.1f} s audio"
         )
         return text + (f"  error: {self.error}" if self.error else "")
-
-
-def job_id_for(manuscript: Manuscript, options: SynthesisOptions, dest: str) -> str:
-    """The same manuscript, options and destination make the same job."""
-    digest = hashlib.sha256(manuscript.model_dump_json().encode())
-    digest.update(options.model_dump_json().encode())
-    digest.update(dest.encode())
-    return "job-" + digest.hexdigest()[:16]
 
 
 def enqueue(

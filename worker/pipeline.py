@@ -74,10 +74,11 @@ class ChapterPlan:
         return sum(len(p) for p in self.passages[:passage])
 
 
-def job_id_for(manuscript: Manuscript, options: SynthesisOptions) -> str:
-    """The same manuscript with the same options is the same job."""
+def job_id_for(manuscript: Manuscript, options: SynthesisOptions, dest: str = "") -> str:
+    """The same manuscript with the same options (and destination) is the same job."""
     digest = hashlib.sha256(manuscript.model_dump_json().encode())
     digest.update(options.model_dump_json().encode())
+    digest.update(dest.encode())
     return "job-" + digest.hexdigest()[:16]
 
 
