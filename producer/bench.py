@@ -19,6 +19,7 @@ import soundfile
 from config.errors import ManuscriptError
 from models.registry import find_voice
 from producer.manuscript import read_manuscript
+from worker.storage import MANIFEST_KEY, open_storage
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,8 @@ def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
         wall = time.perf_counter() - began
         if waited.returncode != 0:
             raise ManuscriptError(f"job {job_id} did not finish: {waited.stdout.strip()}")
-        status = subprocess.run(
-            [sys.executable, "-m", "producer.cli", "status", job_id, "--json"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        audio = float(json.loads(status.stdout)["audio_s"])
+        manifest = open_storage(dest).child(job_id).get_json(MANIFEST_KEY)
+        audio = sum(chapter["duration_s"] for chapter in manifest["chapters"])
     finally:
         worker.terminate()
         usage = os.wait4(worker.pid, 0)[2]
