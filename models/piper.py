@@ -36,6 +36,7 @@ from models.voice import (
     Voice,
     VoiceInput,
     VoiceOutput,
+    join_parts,
 )
 
 log = logging.getLogger(__name__)
@@ -135,12 +136,12 @@ class PiperVoice(Voice):
 
     def state_after(self, item: VoiceInput) -> Phonemes:
         """The tail of this segment's phonemes, from a word start."""
-        own = _join(item.parts)
+        own = join_parts(item.parts)
         return _word_tail(own, self.context_phonemes)
 
     def head(self, item: VoiceInput) -> Phonemes:
         """The head of a segment's phonemes, to a word end: look-ahead for the previous one."""
-        own = _join(item.parts)
+        own = join_parts(item.parts)
         return tuple(reversed(_word_tail(tuple(reversed(own)), self.context_phonemes)))
 
     def cost(self, passage: Passage) -> int:
@@ -323,7 +324,7 @@ class SegmentFrames:
         audio = np.ascontiguousarray(np.concatenate(kept), dtype=np.float32)
         edges = [(m - self.marks[0]) * hop for m in self.marks]
         parts = [b - a for a, b in itertools.pairwise(edges)]
-        return VoiceOutput(audio, parts, state, frames=sum(c.z_p.shape[1] for c in self.chunks))
+        return VoiceOutput(audio, parts, state)
 
 
 def _groups(order: list[int], sizes: list[int], budget: int) -> list[list[int]]:
@@ -335,15 +336,6 @@ def _groups(order: list[int], sizes: list[int], budget: int) -> list[list[int]]:
         else:
             groups.append([index])
     return groups
-
-
-def _join(parts: Sequence[Phonemes]) -> Phonemes:
-    joined: list[str] = []
-    for part in parts:
-        if joined:
-            joined.append(_SPACE)
-        joined.extend(part)
-    return tuple(joined)
 
 
 def _word_tail(phonemes: Phonemes, limit: int) -> Phonemes:

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from models.voice import Audio, Phonemes, SynthesisParams, Voice, VoiceInput, chain, passages
+from models.voice import (
+    Audio,
+    Phonemes,
+    SynthesisParams,
+    Voice,
+    VoiceInput,
+    chain,
+    join_parts,
+    passages,
+)
 
 _N_FFT, _HOP, _MELS = 1024, 256, 80
 
@@ -31,7 +40,7 @@ def paragraph_seams(
     """Per-segment log-mel L1 and duration error of one paragraph, run as the pipeline runs
     it: with context, consecutive segments in passages; without, each segment alone."""
     params = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
-    whole = VoiceInput(tuple(_join(parts) for parts in segments))
+    whole = VoiceInput(tuple(join_parts(parts) for parts in segments))
     reference = voice.synthesize([(whole,)], params, context=False)[0][0]
     spans = np.cumsum([0, *reference.part_samples])
     grouped = passages(chain(voice, segments), passage_phonemes if context else 0)
@@ -98,12 +107,3 @@ def _stretch(mel: npt.NDArray[np.float64], frames: int) -> npt.NDArray[np.float6
     src = np.linspace(0.0, 1.0, mel.shape[1])
     dst = np.linspace(0.0, 1.0, frames)
     return np.stack([np.interp(dst, src, row) for row in mel])
-
-
-def _join(parts: tuple[Phonemes, ...]) -> Phonemes:
-    joined: list[str] = []
-    for part in parts:
-        if joined:
-            joined.append(" ")
-        joined.extend(part)
-    return tuple(joined)

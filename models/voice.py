@@ -6,14 +6,14 @@ before it, its last with the head of the segment after it; inside a passage each
 conditioned on its neighbours by the voice itself (for Piper: one front pass over the whole
 passage). Each segment comes back with its audio, the length of each of its spans, and the
 state for the next one. For Piper the state is phonetic context (the previous segment's
-phonemes); a model with a real hidden state carries that instead. When a voice's state
-depends only on its input (`state_from_input`), passages of one chapter may run in the same
-batch.
+phonemes); a model with a real hidden state would carry that instead. Piper's state follows
+from the input alone, which is what lets passages of one chapter run in the same batch; a
+voice whose state comes out of its audio would need its passages run in order.
 """
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,8 +54,6 @@ class VoiceOutput:
     audio: Audio
     part_samples: list[int]  # samples of each span; they add up to len(audio)
     state: Any = None
-    frames: int = 0  # decoder frames run for it (context margins included): a cost measure
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 Passage = tuple[VoiceInput, ...]  # consecutive segments of one chapter
@@ -66,7 +64,6 @@ class Voice(ABC):
 
     name: str
     sample_rate: int
-    state_from_input: bool = True
 
     @abstractmethod
     def phonemize(self, text: str) -> Phonemes:
@@ -93,6 +90,16 @@ class Voice(ABC):
     @abstractmethod
     def cost(self, passage: Passage) -> int:
         """Estimated front-pass size of a passage, for batching under a budget."""
+
+
+def join_parts(parts: Sequence[Phonemes]) -> Phonemes:
+    """The phonemes of several spans read as one, a word break between them."""
+    joined: list[str] = []
+    for part in parts:
+        if joined:
+            joined.append(" ")
+        joined.extend(part)
+    return tuple(joined)
 
 
 def passages(items: Sequence[VoiceInput], max_phonemes: int) -> list[Passage]:

@@ -8,7 +8,6 @@ batching only adds padding there (measured: batch 1 17.6x, batch 4 12.8x real ti
 """
 
 import itertools
-import logging
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,8 +21,6 @@ from models.voice import (
 )
 from worker.normalize import normalize
 from worker.segment import Segment
-
-log = logging.getLogger(__name__)
 
 
 def phonemize_segments(voice: Voice, segments: Sequence[Segment]) -> list[tuple[Phonemes, ...]]:
