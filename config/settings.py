@@ -60,6 +60,15 @@ class Settings(BaseSettings):
 
     voice: str = Field("joe", description="Voice used when a job names none.")
     sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
+    device: str = Field(
+        "cpu",
+        description="Where inference runs: cpu, or cuda / cuda:N (needs onnxruntime-gpu).",
+    )
+    back_frame_budget: int = Field(
+        0,
+        description="Largest padded decoder batch in frames (segments x longest chunk); 0 runs "
+        "one chunk at a time, best on the CPU. On a GPU this is where the speed comes from.",
+    )
     cpu_threads: int = Field(
         1,
         description="ONNX Runtime intra-op threads per inference run on the CPU; 0 means one "

@@ -17,6 +17,7 @@ import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +68,7 @@ class PiperVoice(Voice):
         self,
         files: VoiceFiles,
         threads: int = 0,
-        providers: Sequence[str] = ("CPUExecutionProvider",),
+        providers: Sequence[str | tuple[str, dict[str, str]]] = ("CPUExecutionProvider",),
         context_phonemes: int = 160,
         margin_frames: int = 12,
         back_frame_budget: int = 0,
@@ -90,8 +91,8 @@ class PiperVoice(Voice):
         self._warned: set[str] = set()
 
     @classmethod
-    def load(cls, name_or_path: str, **kwargs: int) -> "PiperVoice":
-        return cls(find_voice(name_or_path), **kwargs)  # type: ignore[arg-type]
+    def load(cls, name_or_path: str, **kwargs: Any) -> "PiperVoice":
+        return cls(find_voice(name_or_path), **kwargs)
 
     # -- text ---------------------------------------------------------------------------
 
