@@ -9,6 +9,7 @@ its ``SynthesisConfig`` over ``PiperConfig``.
 import os
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,11 @@ class Settings(BaseSettings):
 
     voice: str = Field("joe", description="Voice used when a job names none.")
     sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
+    cache_dir: Path | None = Field(
+        default_factory=lambda: Path.home() / ".cache" / "narrate",
+        description="Where cut voice graphs are kept between runs (saves start-up time); "
+        "empty to always cut anew.",
+    )
     device: str = Field(
         "cpu",
         description="Where inference runs: cpu, or cuda / cuda:N (needs onnxruntime-gpu).",

@@ -10,15 +10,13 @@ output exactly (checked in tests at noise 0). The front's attention is first rew
 work on its band only (`models.attention`), which makes long context affordable.
 """
 
+import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import onnx
-import onnx.utils
-
 from config.errors import UnknownVoiceError
-from models.attention import band_relative_attention
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +34,41 @@ class CutGraph:
     back: bytes
 
 
-def cut_voice_graph(model_path: Path) -> CutGraph:
+def cut_voice_graph(model_path: Path, cache_dir: Path | None = None) -> CutGraph:
+    """Front and back of a voice, from the cache when it holds this model's cut."""
+    if cache_dir is None:
+        return _cut(model_path)
+    digest = _sha256(model_path)[:16]
+    front, back = cache_dir / f"{digest}-front.onnx", cache_dir / f"{digest}-back.onnx"
+    if front.is_file() and back.is_file():
+        return CutGraph(front.read_bytes(), back.read_bytes())
+    graph = _cut(model_path)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for path, data in ((front, graph.front), (back, graph.back)):
+            tmp = path.with_name(path.name + f".{os.getpid()}.part")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+    except OSError as error:  # a read-only cache costs start-up time, nothing else
+        log.warning("cannot cache the cut voice graph in %s: %s", cache_dir, error)
+    return graph
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _cut(model_path: Path) -> CutGraph:
     """Front and back models of a Piper voice; raises UnknownVoiceError if it is not one."""
+    import onnx
+    import onnx.utils
+
+    from models.attention import band_relative_attention
+
     try:
         model = onnx.load(str(model_path))
     except Exception as error:  # onnx raises several unrelated types for a bad file

@@ -17,6 +17,7 @@ import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -73,6 +74,7 @@ class PiperVoice(Voice):
         margin_frames: int = 12,
         back_frame_budget: int = 0,
         max_back_frames: int = 500,
+        cache_dir: Path | None = None,
     ) -> None:
         self.name = files.name
         self.config = _load_config(files)
@@ -83,7 +85,7 @@ class PiperVoice(Voice):
         self.back_frame_budget = back_frame_budget
         self.max_back_frames = max_back_frames
         self._ids = self.config.phoneme_id_map
-        graph = cut_voice_graph(files.model)
+        graph = cut_voice_graph(files.model, cache_dir)
         options = _session_options(threads)
         self.front = ort.InferenceSession(graph.front, options, providers=list(providers))
         self.back = ort.InferenceSession(graph.back, options, providers=list(providers))

@@ -25,6 +25,7 @@ def get_voice(name_or_path: str, device: str | None = None) -> Voice:
             _voices[key] = PiperVoice.load(
                 name_or_path,
                 providers=providers_for(device),
+                cache_dir=settings.cache_dir,
                 back_frame_budget=settings.back_frame_budget,
                 threads=settings.cpu_threads,
                 context_phonemes=settings.context_phonemes,
