@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(run=run_list)
 
     worker = commands.add_parser("worker", help="run a Celery worker with our settings")
-    worker.add_argument("--device", default="cpu", help="cpu (cuda:N arrives with the GPU work)")
+    worker.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     worker.add_argument("--concurrency", type=int, default=1, help="worker processes")
     worker.set_defaults(run=run_worker)
 

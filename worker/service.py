@@ -14,6 +14,7 @@ from celery.signals import worker_ready
 
 from config.errors import PermanentError
 from config.settings import get_settings
+from models.pool import providers_for
 from worker import tasks
 from worker.app import app
 
@@ -21,15 +22,14 @@ log = logging.getLogger(__name__)
 
 
 def run_worker(device: str, concurrency: int) -> int:
-    if device != "cpu":
-        raise PermanentError(
-            f"--device {device}: this version runs workers on the CPU only "
-            "(the CUDA worker comes with the GPU throughput work)"
-        )
     if concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
+    providers_for(device)  # no CUDA where asked for: a clear error now, not in every task
+    os.environ["NARRATE_DEVICE"] = device
+    get_settings.cache_clear()
     cores = os.cpu_count() or 1
-    os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // concurrency)))
+    default_workers = 2 if device != "cpu" else max(1, cores // concurrency)
+    os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(default_workers))
     app.worker_main(
         [
             "worker",

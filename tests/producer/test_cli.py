@@ -144,3 +144,12 @@ def test_unwritable_output_loses_nothing_already_done(tmp_path: Path, data: Path
     result = narrate("synth", data / "two_chapters.txt", "-o", out, "--voice", "nobody")
     assert result.returncode == 2
     assert {p: p.read_bytes() for p in out.rglob("*.wav")} == before
+
+
+def test_a_cuda_worker_without_cuda_is_a_clear_error() -> None:
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return  # a GPU machine: nothing to refuse
+    result = narrate("worker", "--device", "cuda:0")
+    assert_clean_error(result, "no CUDA provider")
