@@ -38,7 +38,8 @@ def cut_voice_graph(model_path: Path, cache_dir: Path | None = None) -> CutGraph
     """Front and back of a voice, from the cache when it holds this model's cut."""
     if cache_dir is None:
         return _cut(model_path)
-    digest = _sha256(model_path)[:16]
+    with open(model_path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()[:16]
     front, back = cache_dir / f"{digest}-front.onnx", cache_dir / f"{digest}-back.onnx"
     if front.is_file() and back.is_file():
         return CutGraph(front.read_bytes(), back.read_bytes())
@@ -52,14 +53,6 @@ def cut_voice_graph(model_path: Path, cache_dir: Path | None = None) -> CutGraph
     except OSError as error:  # a read-only cache costs start-up time, nothing else
         log.warning("cannot cache the cut voice graph in %s: %s", cache_dir, error)
     return graph
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _cut(model_path: Path) -> CutGraph:
