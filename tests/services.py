@@ -116,10 +116,18 @@ class Services:
         return sorted(item["Key"] for item in listing.get("Contents", []))
 
     def puts(self, key_part: str) -> int:
-        """PUT requests the S3 server saw for keys containing key_part."""
+        """Writes of objects whose key contains key_part that the S3 server saw: single
+        PUTs, and multipart uploads counted once each (at their start), not per part."""
         self.s3_log.flush()
         text = (self.root / "moto.log").read_text(errors="replace")
-        return sum(1 for line in text.splitlines() if '"PUT ' in line and key_part in line)
+        count = 0
+        for line in text.splitlines():
+            if key_part not in line:
+                continue
+            single = '"PUT ' in line and "partNumber=" not in line
+            multipart = '"POST ' in line and "?uploads" in line
+            count += single or multipart
+        return count
 
     def worker(
         self, name: str, log: Path, app: str = "worker.app", **extra: str

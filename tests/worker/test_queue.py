@@ -325,3 +325,44 @@ def test_a_chunk_delivered_twice_at_once_is_committed_once(
         assert services.puts(f"twice/{job_id}/chapters/{index:03d}.wav") == 1
     for worker in workers:
         services.kill(worker)
+
+
+def test_a_chunk_outliving_the_visibility_timeout_is_committed_once(
+    services: Services, tmp_path: Path
+) -> None:
+    """Redis hands a chunk still running past a (short) visibility timeout to the next
+    worker that starts; both run it; the ledger commits it once."""
+    text = tmp_path / "long.txt"
+    text.write_text("The keeper climbed the stairs and lit the lamp. " * 60)
+    short = {
+        "NARRATE_VISIBILITY_TIMEOUT_S": "2",
+        "NARRATE_CHUNK_SEGMENTS": "100",
+        "NARRATE_LEASE_S": "30",
+    }
+    first = services.worker("vt1", tmp_path / "vt1.log", **short)
+    enqueued = services.narrate("enqueue", str(text), "--dest", f"s3://{BUCKET}/visibility")
+    (job_id,) = enqueued.stdout.split()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # until the chunk runs in the first worker
+        if json.loads(services.narrate("status", job_id, "--json").stdout)["segments_done"]:
+            break
+        time.sleep(0.2)
+    time.sleep(2.5)  # past the visibility timeout
+    second = services.worker("vt2", tmp_path / "vt2.log", **short)
+    waited = services.narrate("wait", job_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+
+    def received(log: Path) -> set[str]:
+        lines = log.read_text().splitlines()
+        return {
+            line.split("[")[2].split("]")[0]
+            for line in lines
+            if "narrate.chunk[" in line and "received" in line
+        }
+
+    assert received(tmp_path / "vt1.log") & received(tmp_path / "vt2.log")  # ran twice
+    status = json.loads(services.narrate("status", job_id, "--json").stdout)
+    assert status["segments_done"] == status["segments_total"]  # committed once
+    assert services.puts(f"visibility/{job_id}/chapters/000.wav") == 1
+    for worker in (first, second):
+        services.kill(worker)
