@@ -333,7 +333,7 @@ def test_a_chunk_outliving_the_visibility_timeout_is_committed_once(
     """Redis hands a chunk still running past a (short) visibility timeout to the next
     worker that starts; both run it; the ledger commits it once."""
     text = tmp_path / "long.txt"
-    text.write_text("The keeper climbed the stairs and lit the lamp. " * 60)
+    text.write_text("The keeper climbed the stairs and lit the lamp. " * 100)
     short = {
         "NARRATE_VISIBILITY_TIMEOUT_S": "2",
         "NARRATE_CHUNK_SEGMENTS": "100",
