@@ -39,6 +39,7 @@ from models.voice import (
     VoiceInput,
     VoiceOutput,
     join_parts,
+    padded_groups,
 )
 
 log = logging.getLogger(__name__)
@@ -273,9 +274,9 @@ class PiperVoice(Voice):
 
     def run_back(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
         """Audio for each latent; batched within the back frame budget (0: one at a time)."""
-        order = sorted(range(len(latents)), key=lambda i: latents[i].shape[1])
         audios: list[Audio | None] = [None] * len(latents)
-        for group in _groups(order, [latents[i].shape[1] for i in order], self.back_frame_budget):
+        sizes = [z.shape[1] for z in latents]
+        for group in padded_groups(sizes, self.back_frame_budget):
             for i, audio in zip(group, self._back_batch([latents[i] for i in group]), strict=True):
                 audios[i] = audio
         return [a for a in audios if a is not None]
@@ -328,17 +329,6 @@ class SegmentFrames:
         edges = [(m - self.marks[0]) * hop for m in self.marks]
         parts = [b - a for a, b in itertools.pairwise(edges)]
         return VoiceOutput(audio, parts, state)
-
-
-def _groups(order: list[int], sizes: list[int], budget: int) -> list[list[int]]:
-    """Consecutive runs of `order` whose padded size (count x longest) fits the budget."""
-    groups: list[list[int]] = []
-    for index, size in zip(order, sizes, strict=True):
-        if groups and (len(groups[-1]) + 1) * size <= budget:
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    return groups
 
 
 def _word_tail(phonemes: Phonemes, limit: int) -> Phonemes:

@@ -102,6 +102,18 @@ def join_parts(parts: Sequence[Phonemes]) -> Phonemes:
     return tuple(joined)
 
 
+def padded_groups(sizes: Sequence[int], budget: int) -> list[list[int]]:
+    """Indexes grouped by size, smallest first, so that each group's padded size (count x
+    its largest) stays within budget; an item over budget alone forms its own group."""
+    groups: list[list[int]] = []
+    for index in sorted(range(len(sizes)), key=lambda i: sizes[i]):
+        if groups and (len(groups[-1]) + 1) * sizes[index] <= budget:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
 def passages(items: Sequence[VoiceInput], max_phonemes: int) -> list[Passage]:
     """Consecutive segments grouped into passages of at most max_phonemes (one at least)."""
     grouped: list[list[VoiceInput]] = []

@@ -18,6 +18,7 @@ from models.voice import (
     SynthesisParams,
     Voice,
     VoiceOutput,
+    padded_groups,
 )
 from worker.normalize import normalize
 from worker.segment import Segment
@@ -41,15 +42,7 @@ def params_for(voice: Voice, options: SynthesisOptions) -> SynthesisParams:
 
 def batches(voice: Voice, group: Sequence[Passage], budget: int) -> list[list[int]]:
     """Indexes of passages grouped by similar cost, each group's padded size within budget."""
-    order = sorted(range(len(group)), key=lambda i: voice.cost(group[i]))
-    result: list[list[int]] = []
-    for index in order:
-        cost = voice.cost(group[index])
-        if result and (len(result[-1]) + 1) * cost <= budget:
-            result[-1].append(index)
-        else:
-            result.append([index])
-    return result
+    return padded_groups([voice.cost(passage) for passage in group], budget)
 
 
 def synthesize_items(
