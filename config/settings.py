@@ -68,7 +68,20 @@ class Settings(BaseSettings):
     )
     device: str = Field(
         "cpu",
-        description="Where inference runs: cpu, or cuda / cuda:N (needs onnxruntime-gpu).",
+        description="Where inference runs: cpu, cuda / cuda:N (needs onnxruntime-gpu), or "
+        "auto (the GPU when there is one, else the CPU with a warning).",
+    )
+    precision: str = Field(
+        "auto",
+        description="Precision of the voice's decoder: fp32, fp16 (CUDA), bf16 or int8 "
+        "(CPU), or auto: the fastest variant whose quality report passed on this device "
+        "(`narrate models optimize`), else fp32. A named variant without a passing report "
+        "is refused.",
+    )
+    gpu_memory_gb: float = Field(
+        16.0,
+        description="GPU memory inference may use; sets the decoder batch (frames) on CUDA "
+        "when back_frame_budget is 0.",
     )
     back_frame_budget: int = Field(
         0,
@@ -84,6 +97,12 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 1,
         description="Passages synthesized at once in one process (threads sharing one "
         "session). Default: one per core.",
+    )
+    chapters_in_flight: int = Field(
+        0,
+        description="Chapters `narrate synth` works on at once (their passages share "
+        "batches; one's assembly overlaps another's inference). 0: 1 when batch_budget "
+        "is 0 (the CPU), else 4.",
     )
     batch_budget: int = Field(
         0,

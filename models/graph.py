@@ -32,18 +32,23 @@ class CutGraph:
 
     front: bytes
     back: bytes
+    digest: str  # of the whole model: names its cut, variants and quality reports
+
+
+def model_digest(model_path: Path) -> str:
+    with open(model_path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
 
 
 def cut_voice_graph(model_path: Path, cache_dir: Path | None = None) -> CutGraph:
     """Front and back of a voice, from the cache when it holds this model's cut."""
+    digest = model_digest(model_path)
     if cache_dir is None:
-        return _cut(model_path)
-    with open(model_path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+        return _cut(model_path, digest)
     front, back = cache_dir / f"{digest}-front.onnx", cache_dir / f"{digest}-back.onnx"
     if front.is_file() and back.is_file():
-        return CutGraph(front.read_bytes(), back.read_bytes())
-    graph = _cut(model_path)
+        return CutGraph(front.read_bytes(), back.read_bytes(), digest)
+    graph = _cut(model_path, digest)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         for path, data in ((front, graph.front), (back, graph.back)):
@@ -55,7 +60,7 @@ def cut_voice_graph(model_path: Path, cache_dir: Path | None = None) -> CutGraph
     return graph
 
 
-def _cut(model_path: Path) -> CutGraph:
+def _cut(model_path: Path, digest: str) -> CutGraph:
     """Front and back models of a Piper voice; raises UnknownVoiceError if it is not one."""
     import onnx
     import onnx.utils
@@ -84,4 +89,4 @@ def _cut(model_path: Path) -> CutGraph:
         len(front.graph.node),
         len(back.graph.node),
     )
-    return CutGraph(front.SerializeToString(), back.SerializeToString())
+    return CutGraph(front.SerializeToString(), back.SerializeToString(), digest)

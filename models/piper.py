@@ -28,8 +28,10 @@ from piper.const import BOS, EOS, PAD
 from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
 
 from config.errors import UnknownVoiceError
+from models.backends import Back, OpenVinoBack, OrtBack, is_out_of_memory, padded_frames
 from models.graph import cut_voice_graph
 from models.registry import VoiceFiles, find_voice
+from models.variants import variant_graph
 from models.voice import (
     Audio,
     Passage,
@@ -76,6 +78,8 @@ class PiperVoice(Voice):
         back_frame_budget: int = 0,
         max_back_frames: int = 500,
         cache_dir: Path | None = None,
+        precision: str = "fp32",
+        inference_workers: int = 1,
     ) -> None:
         self.name = files.name
         self.config = _load_config(files)
@@ -89,7 +93,13 @@ class PiperVoice(Voice):
         graph = cut_voice_graph(files.model, cache_dir)
         options = _session_options(threads)
         self.front = ort.InferenceSession(graph.front, options, providers=list(providers))
-        self.back = ort.InferenceSession(graph.back, options, providers=list(providers))
+        self.precision = precision
+        back = variant_graph(graph.back, precision, cache_dir, graph.digest)
+        self.back: Back = (
+            OpenVinoBack(back, "bf16", streams=inference_workers)
+            if precision == "bf16"
+            else OrtBack(back, options, providers)
+        )
         self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
         self._warned: set[str] = set()
 
@@ -277,19 +287,30 @@ class PiperVoice(Voice):
         audios: list[Audio | None] = [None] * len(latents)
         sizes = [z.shape[1] for z in latents]
         for group in padded_groups(sizes, self.back_frame_budget):
-            for i, audio in zip(group, self._back_batch([latents[i] for i in group]), strict=True):
+            decoded = self._back_halving([latents[i] for i in group])
+            for i, audio in zip(group, decoded, strict=True):
                 audios[i] = audio
         return [a for a in audios if a is not None]
 
+    def _back_halving(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
+        """One decoder batch; out of device memory, halved and each half retried."""
+        try:
+            return self._back_batch(latents)
+        except Exception as error:
+            if len(latents) == 1 or not is_out_of_memory(error):
+                raise
+            log.warning("out of memory decoding %d chunks at once; halving", len(latents))
+            half = len(latents) // 2
+            return self._back_halving(latents[:half]) + self._back_halving(latents[half:])
+
     def _back_batch(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
-        longest = max(z.shape[1] for z in latents)
+        longest = padded_frames(max(z.shape[1] for z in latents), self.back.frame_step)
         z_p = np.zeros((len(latents), latents[0].shape[0], longest), dtype=np.float32)
         mask = np.zeros((len(latents), 1, longest), dtype=np.float32)
         for i, z in enumerate(latents):
             z_p[i, :, : z.shape[1]] = z
             mask[i, 0, : z.shape[1]] = 1.0
-        (audio,) = self.back.run(None, {"/Add_output_0": z_p, "/Cast_2_output_0": mask})
-        audio = audio.reshape(len(latents), -1)
+        audio = self.back.run(z_p, mask).reshape(len(latents), -1)
         return [audio[i, : z.shape[1] * self.hop] for i, z in enumerate(latents)]
 
 

@@ -1,38 +1,83 @@
-"""One loaded voice per (voice, device) per process, shared by everything in it.
+"""One loaded voice per (voice, device, precision) per process, shared by all its tasks.
 
 Sessions are created on first use, so a forking worker creates them in each child after
 the fork, never before.
 """
 
+import logging
 import threading
 
 from config.errors import UnknownVoiceError
-from config.settings import get_settings
+from config.settings import Settings, get_settings
+from models.graph import model_digest
 from models.piper import PiperVoice
+from models.registry import find_voice
+from models.variants import choose_precision
 from models.voice import Voice
 
+log = logging.getLogger(__name__)
+
 _lock = threading.Lock()
-_voices: dict[tuple[str, str], Voice] = {}
+_voices: dict[tuple[str, str, str], Voice] = {}
+# Decoder frames per GB of GPU memory, per inference worker, measured on an H100 with the
+# joe voice (fp32: 28 GB peak for 2 workers x 16000 frames; fp16 holds half the bytes).
+FRAMES_PER_GB = {"fp32": 1100, "fp16": 2000}
 
 
-def get_voice(name_or_path: str, device: str | None = None) -> Voice:
-    """The shared voice, loaded once; raises UnknownVoiceError for a bad name or path."""
+def get_voice(name_or_path: str, device: str | None = None, precision: str | None = None) -> Voice:
+    """The shared voice, loaded once; raises UnknownVoiceError for a bad name, path or variant.
+
+    `precision` None means the configured one (`auto` by default), checked against the
+    variant's quality report; an explicit precision is used as given (the quality gate).
+    """
     settings = get_settings()
-    device = device or settings.device
-    key = (name_or_path, device)
+    device = resolve_device(device or settings.device)
+    if precision is None:
+        files = find_voice(name_or_path)
+        precision = choose_precision(
+            settings.precision, device, model_digest(files.model), settings.cache_dir, files.name
+        )
+    key = (name_or_path, device, precision)
     with _lock:
         if key not in _voices:
-            _voices[key] = PiperVoice.load(
-                name_or_path,
-                providers=providers_for(device),
-                cache_dir=settings.cache_dir,
-                back_frame_budget=settings.back_frame_budget,
-                threads=settings.cpu_threads,
-                context_phonemes=settings.context_phonemes,
-                margin_frames=settings.context_margin_frames,
-                max_back_frames=settings.max_back_frames,
-            )
+            _voices[key] = load_voice(name_or_path, device, precision, settings)
         return _voices[key]
+
+
+def load_voice(name_or_path: str, device: str, precision: str, settings: Settings) -> PiperVoice:
+    log.info("loading voice %s on %s in %s", name_or_path, device, precision)
+    return PiperVoice.load(
+        name_or_path,
+        providers=providers_for(device),
+        cache_dir=settings.cache_dir,
+        back_frame_budget=back_budget(device, precision, settings),
+        threads=settings.cpu_threads,
+        context_phonemes=settings.context_phonemes,
+        margin_frames=settings.context_margin_frames,
+        max_back_frames=settings.max_back_frames,
+        precision=precision,
+        inference_workers=settings.inference_workers,
+    )
+
+
+def back_budget(device: str, precision: str, settings: Settings) -> int:
+    """Decoder batch in frames: as set, or on CUDA what the GPU memory budget holds."""
+    if settings.back_frame_budget or device == "cpu":
+        return settings.back_frame_budget
+    per_worker = settings.gpu_memory_gb * FRAMES_PER_GB.get(precision, FRAMES_PER_GB["fp32"])
+    return int(per_worker / max(1, settings.inference_workers))
+
+
+def resolve_device(device: str) -> str:
+    """cpu, cuda or cuda:N as given; auto: CUDA when onnxruntime has it, else the CPU."""
+    if device != "auto":
+        return device
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return "cuda"
+    log.warning("--device auto: no CUDA provider in onnxruntime here, running on the CPU")
+    return "cpu"
 
 
 def providers_for(device: str) -> list[str | tuple[str, dict[str, str]]]:
@@ -51,4 +96,4 @@ def providers_for(device: str) -> list[str | tuple[str, dict[str, str]]]:
         # Shapes change with every batch: a heuristic algorithm choice, not a search per shape.
         options = {"device_id": index, "cudnn_conv_algo_search": "HEURISTIC"}
         return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
-    raise UnknownVoiceError(f"unknown device {device!r}: use cpu, cuda or cuda:N")
+    raise UnknownVoiceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")

@@ -64,6 +64,7 @@ class Voice(ABC):
 
     name: str
     sample_rate: int
+    precision: str = "fp32"  # of the decoder (see models.variants)
 
     @abstractmethod
     def phonemize(self, text: str) -> Phonemes:

@@ -114,6 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
         "(needs NARRATE_BROKER_URL and, for s3://, the AWS_* variables)",
     )
     bench.set_defaults(run=run_bench)
+
+    models = commands.add_parser("models", help="voice variants and their quality gate")
+    model_commands = models.add_subparsers(dest="models_command", required=True)
+    optimize = model_commands.add_parser(
+        "optimize", help="build a precision variant and judge it against fp32 (Whisper)"
+    )
+    optimize.add_argument("--voice", default="joe")
+    optimize.add_argument("--precision", required=True, choices=["fp16", "bf16", "int8"])
+    optimize.add_argument("--device", default=None, help="cpu, cuda[:N] or auto")
+    optimize.add_argument(
+        "--text", type=Path, default=None, help="gate text (default: a real chapter shipped)"
+    )
+    optimize.set_defaults(run=run_optimize)
     return parser
 
 
@@ -243,6 +256,13 @@ def run_bench(args: argparse.Namespace) -> int:
     from producer.bench import bench
 
     return bench(args.manuscript, args.chapter, args.voice, not args.skip_baseline, args.queue)
+
+
+def run_optimize(args: argparse.Namespace) -> int:
+    from producer.optimize import optimize, print_report
+
+    device = args.device or ("cuda" if args.precision == "fp16" else "cpu")
+    return print_report(optimize(args.voice, args.precision, device, args.text))
 
 
 def _clock(seconds: float) -> str:

@@ -221,7 +221,8 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
     started = datetime.fromtimestamp(float(job.record["created_at"]), UTC).isoformat(
         timespec="seconds"
     )
-    write_manifest(job.storage, job_id, job.options.voice, job.options, entries, started)
+    voice = get_voice(job.options.voice)
+    write_manifest(job.storage, job_id, voice, job.options, entries, started)
     finished = ledger.finish(job_id, JobState.DONE)
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished

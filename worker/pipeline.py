@@ -8,8 +8,10 @@ job (same manuscript and options) is kept, so an interrupted book resumes.
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,15 +143,15 @@ def store_chapter(
 def write_manifest(
     storage: Storage,
     job_id: str,
-    voice: str,
+    voice: Voice,
     options: SynthesisOptions,
     entries: Sequence[ChapterEntry],
     started: str,
 ) -> Manifest:
     manifest = Manifest(
         job_id=job_id,
-        voice=voice,
-        model_variant="fp32",
+        voice=voice.name,
+        model_variant=voice.precision,
         sample_rate=options.sample_rate,
         created_at=started,
         finished_at=now(),
@@ -170,31 +172,50 @@ def narrate(
     out_dir: Path,
     settings: Settings,
     report: Reporter | None = None,
+    voice: Voice | None = None,
 ) -> Manifest:
-    """Narrate a whole manuscript into out_dir; returns the manifest it wrote last."""
+    """Narrate a whole manuscript into out_dir; returns the manifest it wrote last.
+
+    `voice` overrides the pooled one (the quality gate renders each variant this way).
+    """
     started = now()
     storage = LocalStorage(out_dir)
-    voice = get_voice(options.voice)
+    voice = voice or get_voice(options.voice)
     job_id = job_id_for(manuscript, options)
     storage.put_model(SOURCE_KEY, manuscript)
     plans = [plan_chapter(voice, ch, options, settings) for ch in manuscript.chapters]
     progress = Progress(sum(len(p.segments) for p in plans), chapters_total=len(plans))
-    entries = []
-    for plan in plans:
+    lock = threading.Lock()
+
+    def counted(segments: int, audio_s: float, chapters: int = 0) -> None:
+        with lock:
+            progress.segments_done += segments
+            progress.audio_s += audio_s
+            progress.chapters_done += chapters
+            if report:
+                report(progress)
+
+    def one(plan: ChapterPlan) -> ChapterEntry:
         entry = finished_chapter(storage, job_id, plan.chapter.index)
         if entry is None:
-            entry = _narrate_chapter(
-                voice, plan, options, settings, storage, job_id, progress, report
-            )
+            entry = _narrate_chapter(voice, plan, options, settings, storage, job_id, counted)
         else:
             log.info("%s: chapter %d already done, kept", job_id, plan.chapter.index)
-            progress.segments_done += len(plan.segments)
-            progress.audio_s += entry.duration_s
-        progress.chapters_done += 1
-        if report:
-            report(progress)
-        entries.append(entry)
-    return write_manifest(storage, job_id, voice.name, options, entries, started)
+            counted(len(plan.segments), entry.duration_s)
+        counted(0, 0.0, chapters=1)
+        return entry
+
+    # Chapters in flight together: their passages share batches, and one chapter's
+    # assembly (resampling, limiting, writing) overlaps the others' inference.
+    with ThreadPoolExecutor(max_workers=chapters_in_flight(settings, voice)) as pool:
+        entries = list(pool.map(one, plans))
+    return write_manifest(storage, job_id, voice, options, entries, started)
+
+
+def chapters_in_flight(settings: Settings, voice: Voice) -> int:
+    if settings.chapters_in_flight:
+        return settings.chapters_in_flight
+    return 1 if settings.batch_budget <= 0 else 4
 
 
 def _narrate_chapter(
@@ -204,18 +225,14 @@ def _narrate_chapter(
     settings: Settings,
     storage: Storage,
     job_id: str,
-    progress: Progress,
-    report: Reporter | None,
+    counted: Callable[[int, float], None],
 ) -> ChapterEntry:
     began = time.perf_counter()
     with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
         for index, output in outputs:
             spool.add(index, output.audio, output.part_samples, plan.segments[index].brk)
-            progress.segments_done += 1
-            progress.audio_s += len(output.audio) / voice.sample_rate
-            if report:
-                report(progress)
+            counted(1, len(output.audio) / voice.sample_rate)
         entry = store_chapter(plan, spool, options, settings, storage, job_id)
     log.info(
         "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",

@@ -8,8 +8,9 @@ batching only adds padding there (measured: batch 1 17.6x, batch 4 12.8x real ti
 """
 
 import itertools
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 
 from config.settings import Settings, SynthesisOptions
 from models.voice import (
@@ -20,6 +21,7 @@ from models.voice import (
     VoiceOutput,
     padded_groups,
 )
+from worker.batcher import batcher_for
 from worker.normalize import normalize
 from worker.segment import Segment
 
@@ -45,6 +47,17 @@ def batches(voice: Voice, group: Sequence[Passage], budget: int) -> list[list[in
     return padded_groups([voice.cost(passage) for passage in group], budget)
 
 
+def lookahead(settings: Settings) -> int:
+    """Passages a caller keeps in flight: enough to fill batches, few enough to bound memory.
+
+    Outputs come back in order, so whatever finished ahead waits in memory; on the CPU two
+    per inference thread keep every core busy.
+    """
+    if settings.batch_budget <= 0:
+        return 2 * max(1, settings.inference_workers)
+    return max(16, 2 * settings.batch_budget // 1000)
+
+
 def synthesize_items(
     voice: Voice,
     group: Sequence[Passage],
@@ -52,22 +65,23 @@ def synthesize_items(
     context: bool,
     settings: Settings,
 ) -> Iterator[tuple[int, VoiceOutput]]:
-    """(index, output) for every segment of these passages, batch by batch.
+    """(index, output) for every segment of these passages, in order.
 
     Indexes count segments from the first passage's first. With context, each passage's
     segments share a front pass; without it, passages should hold one segment each (see
-    `models.voice.passages`), which then sees nothing of its neighbours.
+    `models.voice.passages`), which then sees nothing of its neighbours. The passages go
+    through the process's batcher, batched with whatever else is being narrated.
     """
-    offsets = list(itertools.accumulate((len(p) for p in group), initial=0))
-    planned = batches(voice, group, settings.batch_budget)
-
-    def run(batch: list[int]) -> list[list[VoiceOutput]]:
-        return voice.synthesize([group[i] for i in batch], params, context)
-
-    # Several batches at once, each on one core: the text encoder's many small operators
-    # scale poorly across threads, so parallel single-threaded runs do more per second.
-    with ThreadPoolExecutor(max_workers=settings.inference_workers) as pool:
-        for batch, outputs in zip(planned, pool.map(run, planned), strict=True):
-            for i, passage_outputs in zip(batch, outputs, strict=True):
-                for j, output in enumerate(passage_outputs):
-                    yield offsets[i] + j, output
+    batcher = batcher_for(voice, settings.batch_budget, settings.inference_workers)
+    window: deque[Future[list[VoiceOutput]]] = deque()
+    upcoming = iter(group)
+    index = 0
+    for passage in itertools.islice(upcoming, lookahead(settings)):
+        window.append(batcher.submit(passage, params, context))
+    while window:
+        outputs = window.popleft().result()
+        for passage in itertools.islice(upcoming, 1):
+            window.append(batcher.submit(passage, params, context))
+        for output in outputs:
+            yield index, output
+            index += 1

@@ -1,0 +1,94 @@
+"""What runs the back of the voice graph (flow + decoder): onnxruntime or OpenVINO.
+
+The back is most of the cost, so it is the part with precision variants (`models.variants`):
+
+- ``OrtBack``: onnxruntime, on the CPU (fp32, int8) or CUDA (fp32, fp16 graph).
+- ``OpenVinoBack``: OpenVINO's CPU plugin, fp32 or bf16. On CPUs with AMX/AVX-512 bf16 the
+  decoder's convolutions run in bf16 (measured here: 1.6x onnxruntime fp32). OpenVINO builds
+  kernels for each input shape it meets (~0.2 s each), so frame counts are rounded up to a
+  few buckets: zero frames past a segment's own (masked in the flow, cut off after the
+  decoder) cost a little padding and save a compile per length.
+"""
+
+import io
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+
+Array = npt.NDArray[np.float32]
+Z_INPUT, MASK_INPUT = "/Add_output_0", "/Cast_2_output_0"
+# Frame counts are padded up to a multiple of this for OpenVINO (see above): with chunks of
+# at most ~560 frames that is at most 9 shapes per batch size.
+OPENVINO_FRAME_STEP = 64
+
+
+class Back(Protocol):
+    """Audio [batch, 1, 1, frames * hop] from latents [batch, channels, frames] and a mask."""
+
+    frame_step: int  # frame counts are padded to a multiple of this (1: no padding)
+
+    def run(self, z_p: Array, mask: Array) -> Array: ...
+
+
+class OrtBack:
+    frame_step = 1
+
+    def __init__(
+        self,
+        graph: bytes,
+        options: ort.SessionOptions,
+        providers: Sequence[str | tuple[str, dict[str, str]]],
+    ) -> None:
+        self.session = ort.InferenceSession(graph, options, providers=list(providers))
+
+    def run(self, z_p: Array, mask: Array) -> Array:
+        (audio,) = self.session.run(None, {Z_INPUT: z_p, MASK_INPUT: mask})
+        return np.asarray(audio, dtype=np.float32)
+
+
+class OpenVinoBack:
+    """One compiled model, one stream per inference worker, one request per thread."""
+
+    frame_step = OPENVINO_FRAME_STEP
+
+    def __init__(self, graph: bytes, precision: str, streams: int) -> None:
+        import openvino as ov
+
+        model = ov.convert_model(
+            io.BytesIO(graph),
+            input=[
+                (Z_INPUT, ov.PartialShape([-1, -1, -1]), ov.Type.f32),
+                (MASK_INPUT, ov.PartialShape([-1, 1, -1]), ov.Type.f32),
+            ],
+        )
+        config: dict[str, Any] = {
+            "INFERENCE_PRECISION_HINT": precision,
+            # Several 1-thread streams beat one stream over all cores here, as with ORT.
+            "NUM_STREAMS": streams,
+            "INFERENCE_NUM_THREADS": streams,
+        }
+        self.compiled = ov.Core().compile_model(model, "CPU", config)
+        self._local = threading.local()
+
+    def run(self, z_p: Array, mask: Array) -> Array:
+        request = getattr(self._local, "request", None)
+        if request is None:  # requests are not thread-safe: one per calling thread
+            request = self._local.request = self.compiled.create_infer_request()
+        result = request.infer({Z_INPUT: z_p, MASK_INPUT: mask})
+        return np.array(result[self.compiled.outputs[0]], dtype=np.float32)
+
+
+def padded_frames(frames: int, step: int) -> int:
+    return -(-frames // step) * step
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """Whether an inference error is the device running out of memory (worth a smaller try)."""
+    text = str(error).lower()
+    return isinstance(error, MemoryError) or any(
+        sign in text for sign in ("out of memory", "failed to allocate", "bad_alloc")
+    )

@@ -1,0 +1,146 @@
+"""Precision variants of a voice's back graph, and which one a device may use.
+
+fp32 is the reference and always allowed. The others change only the back (flow + decoder):
+the front, and with it the duration path, stays fp32 by construction (the cut in
+`models.graph`), which is what keeps `w_ceil` finite where a whole-model fp16 conversion
+overflows it to inf.
+
+- fp16: the back converted to float16 for CUDA (inputs and outputs stay fp32).
+- bf16: the back run by OpenVINO with bf16 inference on the CPU (AMX / AVX-512 bf16).
+- int8: the back's weights quantized dynamically, for onnxruntime on the CPU.
+
+A variant is used only with a passing quality report beside it in the cache, written by
+`narrate models optimize` (see `models.gate`): round-trip WER within 1 point of fp32 and
+total duration within 2%. `auto` picks the fastest passing variant for the device.
+"""
+
+import json
+import logging
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from config.errors import UnknownVoiceError
+
+log = logging.getLogger(__name__)
+
+PRECISIONS = ("fp32", "fp16", "bf16", "int8")
+FOR_DEVICE = {"cpu": ("fp32", "bf16", "int8"), "cuda": ("fp32", "fp16")}
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """What the gate measured for one variant against fp32, on one text."""
+
+    voice: str
+    precision: str
+    device: str
+    text: str
+    words: int
+    wer: float  # percentage points
+    wer_fp32: float
+    duration_s: float
+    duration_fp32_s: float
+    x_real_time: float
+    x_real_time_fp32: float
+    passed: bool
+    reason: str
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "QualityReport | None":
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+def device_kind(device: str) -> str:
+    return "cuda" if device.startswith("cuda") else "cpu"
+
+
+def report_path(cache_dir: Path, digest: str, precision: str, device: str) -> Path:
+    return cache_dir / f"{digest}-{precision}-{device_kind(device)}.quality.json"
+
+
+def choose_precision(
+    requested: str, device: str, digest: str, cache_dir: Path | None, voice: str
+) -> str:
+    """The precision to run: fp32, a variant whose report passed, or a clear refusal."""
+    kind = device_kind(device)
+    if requested == "fp32":
+        return "fp32"
+    if requested == "auto":
+        passed = [
+            report
+            for precision in FOR_DEVICE[kind][1:]
+            if (report := _report(cache_dir, digest, precision, device)) and report.passed
+        ]
+        best = max(passed, key=lambda r: r.x_real_time, default=None)
+        if best is None or best.x_real_time <= best.x_real_time_fp32:
+            return "fp32"
+        return best.precision
+    if requested not in PRECISIONS:
+        raise UnknownVoiceError(f"unknown precision {requested!r}: use {', '.join(PRECISIONS)}")
+    if requested not in FOR_DEVICE[kind]:
+        raise UnknownVoiceError(f"precision {requested} does not run on {kind}")
+    report = _report(cache_dir, digest, requested, device)
+    if report is None:
+        raise UnknownVoiceError(
+            f"{voice} {requested} has no quality report on {kind}: run "
+            f"`narrate models optimize --voice {voice} --precision {requested}` first"
+        )
+    if not report.passed:
+        raise UnknownVoiceError(f"{voice} {requested} failed its quality gate: {report.reason}")
+    return requested
+
+
+def _report(
+    cache_dir: Path | None, digest: str, precision: str, device: str
+) -> QualityReport | None:
+    if cache_dir is None:
+        return None
+    return QualityReport.load(report_path(cache_dir, digest, precision, device))
+
+
+def variant_graph(back: bytes, precision: str, cache_dir: Path | None, digest: str) -> bytes:
+    """The back graph for a precision (fp32 and bf16 use the graph as it is)."""
+    if precision in ("fp32", "bf16"):
+        return back
+    path = cache_dir / f"{digest}-back-{precision}.onnx" if cache_dir else None
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    data = _to_fp16(back) if precision == "fp16" else _to_int8(back)
+    if path is not None:
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return data
+
+
+def _to_fp16(back: bytes) -> bytes:
+    import onnx
+    from onnxconverter_common import float16
+
+    model = onnx.load_from_string(back)
+    with warnings.catch_warnings():  # it warns for every tiny weight it rounds to 1e-7
+        warnings.simplefilter("ignore")
+        converted = float16.convert_float_to_float16(model, keep_io_types=True)
+    return bytes(converted.SerializeToString())
+
+
+def _to_int8(back: bytes) -> bytes:
+    import tempfile
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "back.onnx", Path(tmp) / "back-int8.onnx"
+        source.write_bytes(back)
+        quantize_dynamic(source, target, weight_type=QuantType.QInt8)
+        return target.read_bytes()

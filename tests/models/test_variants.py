@@ -1,0 +1,104 @@
+"""Precision variants: which one a device may use, and that each still says the same."""
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from config.errors import UnknownVoiceError
+from models.piper import PiperVoice
+from models.pool import resolve_device
+from models.variants import QualityReport, choose_precision, report_path
+from models.voice import SynthesisParams, VoiceInput
+
+SILENT = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
+DIGEST = "0123456789abcdef"
+PASSED = QualityReport(
+    voice="joe",
+    precision="bf16",
+    device="cpu",
+    text="Well, I awoke",
+    words=2000,
+    wer=4.1,
+    wer_fp32=4.0,
+    duration_s=840.0,
+    duration_fp32_s=841.0,
+    x_real_time=30.0,
+    x_real_time_fp32=20.0,
+    passed=True,
+    reason="within the gate",
+)
+
+
+def save(cache: Path, report: QualityReport) -> None:
+    report.save(report_path(cache, DIGEST, report.precision, report.device))
+
+
+def choose(requested: str, cache: Path, device: str = "cpu") -> str:
+    return choose_precision(requested, device, DIGEST, cache, "joe")
+
+
+def test_fp32_needs_no_report_and_auto_falls_back_to_it(tmp_path: Path) -> None:
+    assert choose("fp32", tmp_path) == "fp32"
+    assert choose("auto", tmp_path) == "fp32"
+    assert choose("auto", tmp_path, "cuda:1") == "fp32"
+
+
+def test_a_variant_without_a_report_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UnknownVoiceError, match="narrate models optimize --voice joe"):
+        choose("bf16", tmp_path)
+
+
+def test_a_variant_that_failed_its_gate_is_refused(tmp_path: Path) -> None:
+    failed = replace(PASSED, wer=9.0, passed=False, reason="WER 9.0% vs fp32 4.0%")
+    save(tmp_path, failed)
+    with pytest.raises(UnknownVoiceError, match=r"failed its quality gate: WER 9\.0%"):
+        choose("bf16", tmp_path)
+    assert choose("auto", tmp_path) == "fp32"
+
+
+def test_auto_takes_the_fastest_passing_variant_for_the_device(tmp_path: Path) -> None:
+    save(tmp_path, PASSED)
+    save(tmp_path, replace(PASSED, precision="int8", x_real_time=7.0))
+    assert choose("bf16", tmp_path) == "bf16"
+    assert choose("auto", tmp_path) == "bf16"
+    assert choose("auto", tmp_path, "cuda") == "fp32"  # a CPU report says nothing of CUDA
+
+
+def test_auto_keeps_fp32_when_the_variant_is_no_faster(tmp_path: Path) -> None:
+    save(tmp_path, replace(PASSED, x_real_time=19.0))
+    assert choose("auto", tmp_path) == "fp32"
+
+
+def test_precisions_a_device_cannot_run_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(UnknownVoiceError, match="fp16 does not run on cpu"):
+        choose("fp16", tmp_path)
+    with pytest.raises(UnknownVoiceError, match="unknown precision 'fp8'"):
+        choose("fp8", tmp_path)
+
+
+def test_device_auto_without_cuda_runs_on_the_cpu_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert resolve_device("auto") == "cpu"
+    assert "no CUDA provider" in caplog.text
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+def test_a_variant_says_the_same_as_fp32(
+    voice: PiperVoice, precision: str, tmp_path: Path
+) -> None:
+    """Same length to the sample (padding to shape buckets is cut away), audio close."""
+    variant = PiperVoice.load("joe", threads=2, precision=precision, cache_dir=tmp_path)
+    texts = ["The keeper climbed the stairs.", "A longer sentence, with a pause in the middle."]
+    for text in texts:
+        item = (VoiceInput((voice.phonemize(text),)),)
+        (reference,) = voice.synthesize([item], SILENT)[0]
+        (out,) = variant.synthesize([item], SILENT)[0]
+        assert out.part_samples == reference.part_samples
+        assert np.isfinite(out.audio).all()
+        error = np.sqrt(np.mean((out.audio - reference.audio) ** 2))
+        assert error < 0.1 * np.sqrt(np.mean(reference.audio**2))

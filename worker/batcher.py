@@ -1,0 +1,132 @@
+"""The dynamic batcher: passages from every task, chapter and job in a process, batched.
+
+Callers submit passages and get futures. Inference threads take what is pending, wait a
+few milliseconds for more while the batch is under budget, group similar sizes (padded size
+within the budget, `models.voice.padded_groups`), and run the group holding the oldest
+request, so nothing waits behind a stream of newer work. Requests batch together only with
+the same sampling parameters and context flag (the front takes one set of scales).
+
+On the GPU this is where throughput comes from: several chapters' passages fill one batch,
+and while the GPU runs it, other threads phonemize, assemble and write. On the CPU the
+budget is 0: one passage per run, one run per core.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from models.backends import is_out_of_memory
+from models.voice import Passage, SynthesisParams, Voice, VoiceOutput, padded_groups
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Request:
+    passage: Passage
+    params: SynthesisParams
+    context: bool
+    cost: int
+    future: "Future[list[VoiceOutput]]" = field(default_factory=Future)
+
+
+class Batcher:
+    """Inference threads over one voice, fed from any number of submitting threads."""
+
+    def __init__(self, voice: Voice, budget: int, workers: int, max_wait_s: float = 0.005):
+        self.voice = voice
+        self.budget = budget
+        self.max_wait_s = max_wait_s
+        self._pending: list[Request] = []
+        self._ready = threading.Condition()
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"infer-{n}", daemon=True)
+            for n in range(max(1, workers))
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(
+        self, passage: Passage, params: SynthesisParams, context: bool
+    ) -> "Future[list[VoiceOutput]]":
+        request = Request(passage, params, context, self.voice.cost(passage))
+        with self._ready:
+            self._pending.append(request)
+            self._ready.notify()
+        return request.future
+
+    def _serve(self) -> None:
+        while True:
+            batch = self._next_batch()
+            self._run(batch)
+
+    def _next_batch(self) -> list[Request]:
+        with self._ready:
+            while True:
+                while not self._pending:
+                    self._ready.wait()
+                deadline = time.monotonic() + self.max_wait_s
+                while self._pending_cost() < self.budget:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._ready.wait(left)
+                if self._pending:  # another thread may have taken it all meanwhile
+                    batch = self._take()
+                    if self._pending:
+                        self._ready.notify()  # more is waiting: wake another thread
+                    return batch
+
+    def _pending_cost(self) -> int:
+        return sum(request.cost for request in self._pending)
+
+    def _take(self) -> list[Request]:
+        """The similar-size group, under budget, that holds the oldest pending request."""
+        oldest = self._pending[0]
+        alike = [
+            r for r in self._pending if r.params == oldest.params and r.context == oldest.context
+        ]
+        groups = padded_groups([r.cost for r in alike], self.budget)
+        group = next(g for g in groups if any(alike[i] is oldest for i in g))
+        batch = [alike[i] for i in group]
+        taken = {id(r) for r in batch}
+        self._pending = [r for r in self._pending if id(r) not in taken]
+        return batch
+
+    def _run(self, batch: Sequence[Request]) -> None:
+        try:
+            outputs = self._synthesize(batch)
+        except Exception as error:  # handed to every waiting caller, raised there
+            for request in batch:
+                request.future.set_exception(error)
+            return
+        for request, output in zip(batch, outputs, strict=True):
+            request.future.set_result(output)
+
+    def _synthesize(self, batch: Sequence[Request]) -> list[list[VoiceOutput]]:
+        """One run; out of device memory, the batch is halved and each half retried."""
+        first = batch[0]
+        try:
+            return self.voice.synthesize([r.passage for r in batch], first.params, first.context)
+        except Exception as error:
+            if len(batch) == 1 or not is_out_of_memory(error):
+                raise
+            half = len(batch) // 2
+            log.warning("out of memory on a batch of %d passages; halving it", len(batch))
+            return self._synthesize(batch[:half]) + self._synthesize(batch[half:])
+
+
+_lock = threading.Lock()
+_batchers: dict[int, Batcher] = {}
+
+
+def batcher_for(voice: Voice, budget: int, workers: int) -> Batcher:
+    """The process's batcher for this voice (its threads live as long as the process)."""
+    with _lock:
+        key = id(voice)
+        if key not in _batchers or _batchers[key].voice is not voice:
+            _batchers[key] = Batcher(voice, budget, workers)
+        return _batchers[key]
