@@ -1,8 +1,12 @@
 """`narrate bench`: narrate and the baseline on the same text, side by side, in one run.
 
 Both run as child processes so that each one's peak RSS is its own (``os.wait4``). The
-baseline on the CPU is ``python -m piper`` with the same voice, one sentence at a time.
-Throughput is audio seconds per wall second ("x real time"), start-up included for both.
+baseline is ``python -m piper`` with the same voice, one sentence at a time; with
+``--device cuda`` it is ``python -m piper --cuda`` (one sentence at a time through
+onnxruntime's CUDA provider) against narrate on the GPU. Throughput is audio seconds per
+wall second ("x real time"), start-up included for both. narrate's stage columns are busy
+seconds summed over its threads (stages overlap); peak GPU memory is sampled from
+nvidia-smi while each child runs.
 """
 
 import json
@@ -10,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +25,7 @@ from config.errors import ManuscriptError
 from models.registry import find_voice
 from producer.manuscript import read_manuscript
 from worker.storage import MANIFEST_KEY, open_storage
+from worker.timing import STAGES
 
 
 @dataclass(frozen=True)
@@ -28,26 +34,76 @@ class Run:
     wall_s: float
     audio_s: float
     peak_rss_mb: float
+    peak_gpu_mb: float | None = None
+    stages: dict[str, float] | None = None
 
     @property
     def speed(self) -> float:
         return self.audio_s / self.wall_s
 
 
-def measure(name: str, command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of a child process; raises if it fails."""
+def measure(
+    name: str, command: list[str], env: dict[str, str] | None = None, gpu: bool = False
+) -> tuple[float, float, float | None]:
+    """(wall seconds, peak RSS MB, peak GPU MB or None) of a child process; raises if it fails."""
+    sampler = GpuSampler() if gpu else None
     began = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - began
+    peak_gpu = sampler.stop() if sampler else None
     stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
     if status != 0:
         raise ManuscriptError(f"{name} failed: {stderr.strip()[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, peak_gpu
+
+
+class GpuSampler:
+    """Peak GPU memory in use (MB, above what was in use before), from nvidia-smi."""
+
+    def __init__(self, every_s: float = 0.1) -> None:
+        self.every_s = every_s
+        self.base = self._used()
+        self.peak = self.base
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.every_s):
+            self.peak = max(self.peak, self._used())
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return self.peak - self.base
+
+    @staticmethod
+    def _used() -> float:
+        try:
+            out = subprocess.run(
+                ["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except FileNotFoundError:
+            return 0.0
+        return float(out.stdout.split()[0]) if out.returncode == 0 and out.stdout else 0.0
 
 
 def bench(
-    path: Path, chapter: int | None, voice: str, baseline: bool, queue: str | None = None
+    path: Path,
+    chapter: int | None,
+    voice: str,
+    baseline: bool,
+    queue: str | None = None,
+    device: str = "cpu",
 ) -> int:
     manuscript = read_manuscript(path)
     chapters = manuscript.chapters if chapter is None else [manuscript.chapters[chapter]]
@@ -57,8 +113,8 @@ def bench(
         text.write_text("\n\n".join(ch.text for ch in chapters), encoding="utf-8")
         runs = []
         if baseline and not queue:
-            runs.append(run_piper(text, voice, work))
-        runs.append(run_narrate(text, voice, work))
+            runs.append(run_piper(text, voice, work, device))
+        runs.append(run_narrate(text, voice, work, device))
         if queue:
             runs.insert(0, runs.pop())  # synth is the baseline of the queue
             runs.append(run_queue(text, voice, work, queue))
@@ -127,7 +183,7 @@ def _wait_ready(log: Path, timeout: float = 60.0) -> None:
     raise ManuscriptError(f"the worker did not start: {log.read_text(errors='replace')[-500:]}")
 
 
-def run_piper(text: Path, voice: str, work: Path) -> Run:
+def run_piper(text: Path, voice: str, work: Path, device: str = "cpu") -> Run:
     files = find_voice(voice)
     wav = work / "piper.wav"
     command = [
@@ -143,12 +199,16 @@ def run_piper(text: Path, voice: str, work: Path) -> Run:
         "-f",
         str(wav),
     ]
-    wall, rss = measure("python -m piper", command)
-    return Run("python -m piper (baseline)", wall, soundfile.info(str(wav)).duration, rss)
+    gpu = device != "cpu"
+    if gpu:
+        command.append("--cuda")
+    name = "python -m piper" + (" --cuda" if gpu else "")
+    wall, rss, gpu_mb = measure(name, command, gpu=gpu)
+    return Run(f"{name} (baseline)", wall, soundfile.info(str(wav)).duration, rss, gpu_mb)
 
 
-def run_narrate(text: Path, voice: str, work: Path) -> Run:
-    out = work / "narrate"
+def run_narrate(text: Path, voice: str, work: Path, device: str = "cpu") -> Run:
+    out, stats = work / "narrate", work / "stats.json"
     command = [
         sys.executable,
         "-m",
@@ -160,21 +220,34 @@ def run_narrate(text: Path, voice: str, work: Path) -> Run:
         "--voice",
         voice,
         "--no-progress",
+        "--stats",
+        str(stats),
     ]
-    wall, rss = measure("narrate synth", command)
+    gpu = device != "cpu"
+    wall, rss, gpu_mb = measure("narrate synth", command, {"NARRATE_DEVICE": device}, gpu)
     manifest = json.loads((out / "manifest.json").read_text())
     audio = sum(ch["duration_s"] for ch in manifest["chapters"])
-    return Run("narrate synth (context on)", wall, audio, rss)
+    stages = json.loads(stats.read_text())["stages"]
+    name = f"narrate synth ({manifest['model_variant']})"
+    return Run(name, wall, audio, rss, gpu_mb, stages)
 
 
 def print_table(runs: list[Run], chars: int) -> None:
     print(f"bench: {chars} characters, {os.cpu_count()} CPU cores")
-    print(f"{'':30}{'wall s':>9}{'audio s':>10}{'x real time':>13}{'peak RSS MB':>13}")
+    print(
+        f"{'':34}{'wall s':>8}{'audio s':>9}{'x real time':>12}"
+        f"{'phonemize':>10}{'infer':>8}{'assemble':>9}{'RSS MB':>8}{'GPU MB':>8}"
+    )
     for run in runs:
+        stages = run.stages or {}
+        cells = [f"{stages[s]:.1f}" if s in stages else "-" for s in STAGES]
+        gpu = "-" if run.peak_gpu_mb is None else f"{run.peak_gpu_mb:.0f}"
         print(
-            f"{run.name:30}{run.wall_s:9.1f}{run.audio_s:10.1f}{run.speed:13.1f}"
-            f"{run.peak_rss_mb:13.0f}"
+            f"{run.name:34}{run.wall_s:8.1f}{run.audio_s:9.1f}{run.speed:12.1f}"
+            f"{cells[0]:>10}{cells[1]:>8}{cells[2]:>9}{run.peak_rss_mb:8.0f}{gpu:>8}"
         )
+    if any(run.stages for run in runs):
+        print("(stage columns: busy seconds summed over threads; stages overlap)")
     if len(runs) == 2:
         print(
             f"throughput ratio {runs[1].name.split(' (')[0]} / {runs[0].name.split(' (')[0]}:"

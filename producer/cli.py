@@ -6,6 +6,7 @@ Every command turns narrate's own errors into one line on stderr and a non-zero 
 """
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("-o", "--output", type=Path, required=True, help="output directory")
     _add_voice_options(synth)
     synth.add_argument("--no-progress", action="store_true", help="no progress bar")
+    synth.add_argument("--stats", type=Path, default=None, help=argparse.SUPPRESS)
     synth.set_defaults(run=run_synth)
 
     seams = commands.add_parser("seams", help="seam metric: segments vs one pass, noise 0")
@@ -107,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--voice", default="joe")
     bench.add_argument("--skip-baseline", action="store_true")
     bench.add_argument(
+        "--device",
+        default="cpu",
+        help="cpu (baseline python -m piper) or cuda[:N] (baseline python -m piper --cuda)",
+    )
+    bench.add_argument(
         "--queue",
         metavar="DEST",
         default=None,
@@ -126,7 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument(
         "--text", type=Path, default=None, help="gate text (default: a real chapter shipped)"
     )
+    optimize.add_argument(
+        "--render-only",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="render fp32 and the variant into DIR and stop (judge with `models judge DIR`)",
+    )
     optimize.set_defaults(run=run_optimize)
+    judge = model_commands.add_parser("judge", help="judge renditions kept by --render-only")
+    judge.add_argument("folder", type=Path)
+    judge.set_defaults(run=run_judge)
     return parser
 
 
@@ -167,6 +184,10 @@ def run_synth(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - began
     audio = sum(ch.duration_s for ch in manifest.chapters)
     segments = sum(len(ch.segments) for ch in manifest.chapters)
+    if args.stats:  # for `narrate bench`: where the time went
+        from worker.timing import totals
+
+        args.stats.write_text(json.dumps({"wall_s": wall, "stages": totals()}))
     print(
         f"narrated {len(manifest.chapters)} chapters, {segments} segments, "
         f"{_clock(audio)} of audio in {_clock(wall)} ({audio / max(wall, 1e-9):.1f}x real time)"
@@ -255,14 +276,26 @@ def run_seams(args: argparse.Namespace) -> int:
 def run_bench(args: argparse.Namespace) -> int:
     from producer.bench import bench
 
-    return bench(args.manuscript, args.chapter, args.voice, not args.skip_baseline, args.queue)
+    return bench(
+        args.manuscript, args.chapter, args.voice, not args.skip_baseline, args.queue, args.device
+    )
 
 
 def run_optimize(args: argparse.Namespace) -> int:
     from producer.optimize import optimize, print_report
 
     device = args.device or ("cuda" if args.precision == "fp16" else "cpu")
-    return print_report(optimize(args.voice, args.precision, device, args.text))
+    report = optimize(args.voice, args.precision, device, args.text, args.render_only)
+    if report is None:
+        print(f"rendered into {args.render_only}; judge with: narrate models judge DIR")
+        return 0
+    return print_report(report)
+
+
+def run_judge(args: argparse.Namespace) -> int:
+    from producer.optimize import judge_folder, print_report
+
+    return print_report(judge_folder(args.folder))
 
 
 def _clock(seconds: float) -> str:

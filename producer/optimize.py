@@ -2,16 +2,25 @@
 
 The report lands beside the variant in the cache (`models.variants.report_path`); workers
 on this device use the variant only if it passed (with `--precision auto`, the fastest one
-that did).
+that did). A GPU host without the gate's packages can render only (`--render-only DIR`,
+16 kHz FLAC, what Whisper hears) and `narrate models judge DIR` finishes elsewhere; copy the
+report it writes into the GPU host's cache.
 """
 
+import json
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+import soundfile
+import soxr
+
+from config.errors import ManuscriptError
 from config.manuscript import Manuscript
 from config.settings import SynthesisOptions, get_settings
-from models.gate import Rendition, judge
+from models.gate import WHISPER_RATE, Rendition, judge
 from models.graph import model_digest
 from models.pool import load_voice, resolve_device
 from models.registry import find_voice
@@ -22,23 +31,72 @@ from worker.pipeline import narrate
 
 GATE_TEXT = Path(__file__).resolve().parent.parent / "samples" / "gate.txt"
 GATE_SEED = 1
+RENDITIONS = "renditions.json"
 
 
-def optimize(voice_name: str, precision: str, device: str, text: Path | None) -> QualityReport:
+def optimize(
+    voice_name: str,
+    precision: str,
+    device: str,
+    text: Path | None,
+    render_to: Path | None = None,
+) -> QualityReport | None:
+    """Render fp32 and the variant, then judge (or, with render_to, keep them for later)."""
     settings = get_settings()
     device = resolve_device(device)
     files = find_voice(voice_name)
     manuscript = read_manuscript(text or GATE_TEXT)
+    spoken = "\n\n".join(chapter.text for chapter in manuscript.chapters)
     with tempfile.TemporaryDirectory(prefix="narrate-gate-") as scratch:
         renditions = []
         for name in ("fp32", precision):
             voice = load_voice(voice_name, device, name, settings)
             renditions.append(render(voice, manuscript, Path(scratch) / name))
-        spoken = "\n\n".join(chapter.text for chapter in manuscript.chapters)
+        if render_to is not None:
+            keep(render_to, files.name, device, spoken, renditions)
+            return None
         report = judge(files.name, device, spoken, renditions[0], renditions[1])
-    if settings.cache_dir is not None:
-        report.save(report_path(settings.cache_dir, model_digest(files.model), precision, device))
+    save_report(report)
     return report
+
+
+def keep(folder: Path, voice: str, device: str, text: str, renditions: list[Rendition]) -> None:
+    """Both renditions as 16 kHz FLAC (small enough to move) and what judging needs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for rendition in renditions:
+        audio = np.concatenate([soundfile.read(str(w), dtype="float32")[0] for w in rendition.wavs])
+        rate = soundfile.info(str(rendition.wavs[0])).samplerate
+        flac = folder / f"{rendition.precision}.flac"
+        soundfile.write(str(flac), soxr.resample(audio, rate, WHISPER_RATE), WHISPER_RATE)
+        kept.append({**asdict(rendition), "wavs": [flac.name]})
+    record = {"voice": voice, "device": device, "text": text, "renditions": kept}
+    (folder / RENDITIONS).write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def judge_folder(folder: Path) -> QualityReport:
+    """Judge renditions kept by `--render-only`; the report goes to this machine's cache."""
+    try:
+        record = json.loads((folder / RENDITIONS).read_text(encoding="utf-8"))
+        fp32, variant = (
+            Rendition(**{**r, "wavs": [folder / w for w in r["wavs"]]})
+            for r in record["renditions"]
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ManuscriptError(f"{folder}: no renditions to judge ({error})") from error
+    report = judge(record["voice"], record["device"], record["text"], fp32, variant)
+    save_report(report)
+    return report
+
+
+def save_report(report: QualityReport) -> None:
+    settings = get_settings()
+    if settings.cache_dir is None:
+        return
+    digest = model_digest(find_voice(report.voice).model)
+    path = report_path(settings.cache_dir, digest, report.precision, report.device)
+    report.save(path)
+    print(f"report: {path}")
 
 
 def render(voice: Voice, manuscript: Manuscript, out: Path) -> Rendition:

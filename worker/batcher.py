@@ -11,6 +11,7 @@ and while the GPU runs it, other threads phonemize, assemble and write. On the C
 budget is 0: one passage per run, one run per core.
 """
 
+import atexit
 import logging
 import threading
 import time
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 from models.backends import is_out_of_memory
 from models.voice import Passage, SynthesisParams, Voice, VoiceOutput, padded_groups
+from worker.timing import timed
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class Batcher:
         self.max_wait_s = max_wait_s
         self._pending: list[Request] = []
         self._ready = threading.Condition()
+        self._closed = False
         self._threads = [
             threading.Thread(target=self._serve, name=f"infer-{n}", daemon=True)
             for n in range(max(1, workers))
@@ -58,15 +61,28 @@ class Batcher:
             self._ready.notify()
         return request.future
 
+    def close(self) -> None:
+        """Fail what is pending and wait for running batches: a process exiting while an
+        inference thread is inside onnxruntime can abort instead of exiting."""
+        with self._ready:
+            self._closed = True
+            for request in self._pending:
+                request.future.set_exception(RuntimeError("the batcher was closed"))
+            self._pending.clear()
+            self._ready.notify_all()
+        for thread in self._threads:
+            thread.join()
+
     def _serve(self) -> None:
-        while True:
-            batch = self._next_batch()
+        while (batch := self._next_batch()) is not None:
             self._run(batch)
 
-    def _next_batch(self) -> list[Request]:
+    def _next_batch(self) -> list[Request] | None:
         with self._ready:
             while True:
                 while not self._pending:
+                    if self._closed:
+                        return None
                     self._ready.wait()
                 deadline = time.monotonic() + self.max_wait_s
                 while self._pending_cost() < self.budget:
@@ -98,7 +114,8 @@ class Batcher:
 
     def _run(self, batch: Sequence[Request]) -> None:
         try:
-            outputs = self._synthesize(batch)
+            with timed("infer"):
+                outputs = self._synthesize(batch)
         except Exception as error:  # handed to every waiting caller, raised there
             for request in batch:
                 request.future.set_exception(error)
@@ -130,3 +147,11 @@ def batcher_for(voice: Voice, budget: int, workers: int) -> Batcher:
         if key not in _batchers or _batchers[key].voice is not voice:
             _batchers[key] = Batcher(voice, budget, workers)
         return _batchers[key]
+
+
+@atexit.register
+def _close_all() -> None:
+    with _lock:
+        batchers = list(_batchers.values())
+    for batcher in batchers:
+        batcher.close()

@@ -34,6 +34,7 @@ from worker.storage import (
     marks_key,
 )
 from worker.synthesize import params_for, phonemize_segments, synthesize_items
+from worker.timing import timed
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,10 @@ def job_id_for(manuscript: Manuscript, options: SynthesisOptions, dest: str = ""
 def plan_chapter(
     voice: Voice, chapter: Chapter, options: SynthesisOptions, settings: Settings
 ) -> ChapterPlan:
-    segments = segment_chapter(chapter.text, settings.segmenting)
-    items = chain(voice, phonemize_segments(voice, segments), seed=chapter.index * 100_003)
+    with timed("phonemize"):
+        segments = segment_chapter(chapter.text, settings.segmenting)
+        phonemes = phonemize_segments(voice, segments)
+    items = chain(voice, phonemes, seed=chapter.index * 100_003)
     grouped = passages(items, settings.passage_phonemes if options.context else 0)
     return ChapterPlan(chapter, segments, grouped)
 
@@ -121,9 +124,10 @@ def store_chapter(
     """Assemble a chapter from its spooled segments; store its WAV, then its marks."""
     index = plan.chapter.index
     scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
-    audio = assemble(
-        spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
-    )
+    with timed("assemble"):
+        audio = assemble(
+            spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
+        )
     if storage.sha256(chapter_key(index)) == audio.sha256:
         scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
     else:

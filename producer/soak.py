@@ -1,0 +1,118 @@
+"""Memory stays flat: narrate N segments in one process and watch RSS (and GPU memory).
+
+    python -m producer.soak --segments 10000 [--device cuda]
+
+Chapters of ~100 segments are cut from the shipped gate chapter, numbered so that no two
+are the same, and narrated by `worker.pipeline.narrate` into a scratch folder. Memory is
+sampled as segments finish; after warm-up (the first tenth) the highest sample must stay
+within 5% of the warm-up level. Exit 0 when it does, 1 when it does not. Not part of
+`make test` (it runs for minutes on a CPU): `make soak`.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from config.manuscript import Chapter, Manuscript
+from config.settings import SynthesisOptions, get_settings
+from producer.optimize import GATE_TEXT
+from worker.pipeline import Progress, narrate
+from worker.segment import segment_chapter
+
+PER_CHAPTER = 100
+TOLERANCE = 0.05
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def gpu_mb() -> float | None:
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:  # no NVIDIA driver here
+        return None
+    for line in out.stdout.splitlines() if out.returncode == 0 else []:
+        pid, used = (field.strip() for field in line.split(","))
+        if pid == str(os.getpid()):
+            return float(used)
+    return None
+
+
+def book(segments: int) -> Manuscript:
+    """Chapters of the gate text's sentences, numbered, until there are enough segments."""
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(GATE_TEXT.read_text().split()[4:]))
+    settings = get_settings().segmenting
+    chapters: list[Chapter] = []
+    total, n = 0, 0
+    while total < segments:
+        lines = []
+        for _ in range(PER_CHAPTER):
+            lines.append(f"Number {n + 1}. {sentences[n % len(sentences)]}")
+            n += 1
+        chapter = Chapter(index=len(chapters), title="", text="\n\n".join(lines))
+        total += len(segment_chapter(chapter.text, settings))
+        chapters.append(chapter)
+    return Manuscript(title="soak", chapters=chapters)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=10_000)
+    parser.add_argument("--device", default=None, help="sets NARRATE_DEVICE")
+    args = parser.parse_args()
+    if args.device:
+        os.environ["NARRATE_DEVICE"] = args.device
+    manuscript = book(args.segments)
+    samples: list[tuple[int, float, float | None]] = []
+    began = time.perf_counter()
+
+    def sample(progress: Progress) -> None:
+        if progress.segments_done // 100 > len(samples):
+            samples.append((progress.segments_done, rss_mb(), gpu_mb()))
+            print(
+                f"{samples[-1][0]:6d} segments  RSS {samples[-1][1]:7.0f} MB"
+                + (f"  GPU {samples[-1][2]:7.0f} MB" if samples[-1][2] else ""),
+                flush=True,
+            )
+
+    with tempfile.TemporaryDirectory(prefix="narrate-soak-") as out:
+        manifest = narrate(manuscript, SynthesisOptions(), Path(out), get_settings(), sample)
+    wall = time.perf_counter() - began
+    audio = sum(chapter.duration_s for chapter in manifest.chapters)
+    done = sum(len(chapter.segments) for chapter in manifest.chapters)
+    warm = samples[max(0, len(samples) // 10 - 1)]
+    after = samples[len(samples) // 10 :]
+    peak_rss = max(s[1] for s in after)
+    print(f"{done} segments, {audio:.0f} s of audio in {wall:.0f} s ({audio / wall:.1f}x)")
+    print(
+        f"RSS after warm-up {warm[1]:.0f} MB, highest after {peak_rss:.0f} MB "
+        f"({100 * (peak_rss / warm[1] - 1):+.1f}%), last {samples[-1][1]:.0f} MB"
+    )
+    flat = peak_rss <= warm[1] * (1 + TOLERANCE)
+    if warm[2] is not None:
+        peak_gpu = max(s[2] or 0.0 for s in after)
+        print(
+            f"GPU after warm-up {warm[2]:.0f} MB, highest after {peak_gpu:.0f} MB "
+            f"({100 * (peak_gpu / warm[2] - 1):+.1f}%)"
+        )
+        flat = flat and peak_gpu <= warm[2] * (1 + TOLERANCE)
+    print("flat" if flat else "NOT flat: memory grew past warm-up by more than 5%")
+    return 0 if flat else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
