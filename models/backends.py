@@ -44,6 +44,8 @@ class OrtBack:
         providers: Sequence[str | tuple[str, dict[str, str]]],
     ) -> None:
         self.session = ort.InferenceSession(graph, options, providers=list(providers))
+        # onnxruntime otherwise retries a failed CUDA run on the CPU, silently 100x slower.
+        self.session.disable_fallback()
 
     def run(self, z_p: Array, mask: Array) -> Array:
         (audio,) = self.session.run(None, {Z_INPUT: z_p, MASK_INPUT: mask})
@@ -90,5 +92,12 @@ def is_out_of_memory(error: BaseException) -> bool:
     """Whether an inference error is the device running out of memory (worth a smaller try)."""
     text = str(error).lower()
     return isinstance(error, MemoryError) or any(
-        sign in text for sign in ("out of memory", "failed to allocate", "bad_alloc")
+        sign in text
+        for sign in (
+            "out of memory",
+            "failed to allocate",
+            "bad_alloc",
+            "available memory of",  # onnxruntime's arena
+            "failed to initialize cudnn",  # cuDNN cannot get its workspace
+        )
     )

@@ -93,6 +93,7 @@ class PiperVoice(Voice):
         graph = cut_voice_graph(files.model, cache_dir)
         options = _session_options(threads)
         self.front = ort.InferenceSession(graph.front, options, providers=list(providers))
+        self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         self.precision = precision
         back = variant_graph(graph.back, precision, cache_dir, graph.digest)
         self.back: Back = (

@@ -22,6 +22,9 @@ _voices: dict[tuple[str, str, str], Voice] = {}
 # Decoder frames per GB of GPU memory, per inference worker, measured on an H100 with the
 # joe voice (fp32: 28 GB peak for 2 workers x 16000 frames; fp16 holds half the bytes).
 FRAMES_PER_GB = {"fp32": 1100, "fp16": 2000}
+# Of the GPU memory budget, the share each session's arena may hold (front, back): the cap
+# is enforced by onnxruntime, and a batch that would pass it fails, is halved and retried.
+ARENA_SHARE = 0.5
 
 
 def get_voice(name_or_path: str, device: str | None = None, precision: str | None = None) -> Voice:
@@ -48,7 +51,7 @@ def load_voice(name_or_path: str, device: str, precision: str, settings: Setting
     log.info("loading voice %s on %s in %s", name_or_path, device, precision)
     return PiperVoice.load(
         name_or_path,
-        providers=providers_for(device),
+        providers=providers_for(device, settings.gpu_memory_gb),
         cache_dir=settings.cache_dir,
         back_frame_budget=back_budget(device, precision, settings),
         threads=settings.cpu_threads,
@@ -64,7 +67,8 @@ def back_budget(device: str, precision: str, settings: Settings) -> int:
     """Decoder batch in frames: as set, or on CUDA what the GPU memory budget holds."""
     if settings.back_frame_budget or device == "cpu":
         return settings.back_frame_budget
-    per_worker = settings.gpu_memory_gb * FRAMES_PER_GB.get(precision, FRAMES_PER_GB["fp32"])
+    frames_per_gb = FRAMES_PER_GB.get(precision, FRAMES_PER_GB["fp32"])
+    per_worker = ARENA_SHARE * settings.gpu_memory_gb * frames_per_gb
     return int(per_worker / max(1, settings.inference_workers))
 
 
@@ -80,7 +84,9 @@ def resolve_device(device: str) -> str:
     return "cpu"
 
 
-def providers_for(device: str) -> list[str | tuple[str, dict[str, str]]]:
+def providers_for(
+    device: str, gpu_memory_gb: float = 16.0
+) -> list[str | tuple[str, dict[str, str]]]:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""
     if device == "cpu":
         return ["CPUExecutionProvider"]
@@ -94,6 +100,12 @@ def providers_for(device: str) -> list[str | tuple[str, dict[str, str]]]:
             )
         index = device.partition(":")[2] or "0"
         # Shapes change with every batch: a heuristic algorithm choice, not a search per shape.
-        options = {"device_id": index, "cudnn_conv_algo_search": "HEURISTIC"}
+        options = {
+            "device_id": index,
+            "cudnn_conv_algo_search": "HEURISTIC",
+            # The arena grows by what is asked, not by doubling. (A hard gpu_mem_limit was
+            # tried: concurrent runs on one capped arena thrash on out-of-memory retries.)
+            "arena_extend_strategy": "kSameAsRequested",
+        }
         return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
     raise UnknownVoiceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")
