@@ -53,9 +53,10 @@ def lookahead(settings: Settings) -> int:
     Outputs come back in order, so whatever finished ahead waits in memory; on the CPU two
     per inference thread keep every core busy.
     """
-    if settings.batch_budget <= 0:
-        return 2 * max(1, settings.inference_workers)
-    return max(16, 2 * settings.batch_budget // 1000)
+    workers = 2 * max(1, settings.inference_workers)
+    # A passage costs ~1,500-2,500 ids: this is about half a full batch per caller, and with
+    # several chapters in flight, batches still fill. (400 per caller held 5 GB of audio.)
+    return max(workers, settings.batch_budget // 4000)
 
 
 def synthesize_items(
