@@ -88,9 +88,7 @@ def test_device_auto_without_cuda_runs_on_the_cpu_with_a_warning(
 
 
 @pytest.mark.parametrize("precision", ["bf16", "fp16"])
-def test_a_variant_says_the_same_as_fp32(
-    voice: PiperVoice, precision: str, tmp_path: Path
-) -> None:
+def test_a_variant_says_the_same_as_fp32(voice: PiperVoice, precision: str, tmp_path: Path) -> None:
     """Same length to the sample (padding to shape buckets is cut away), audio close."""
     variant = PiperVoice.load("joe", threads=2, precision=precision, cache_dir=tmp_path)
     texts = ["The keeper climbed the stairs.", "A longer sentence, with a pause in the middle."]
