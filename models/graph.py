@@ -10,6 +10,7 @@ output exactly (checked in tests at noise 0). The front's attention is first rew
 work on its band only (`models.attention`), which makes long context affordable.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -35,6 +36,7 @@ class CutGraph:
     digest: str  # of the whole model: names its cut, variants and quality reports
 
 
+@functools.cache  # the pool asks on every task; a voice file does not change under a process
 def model_digest(model_path: Path) -> str:
     with open(model_path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
