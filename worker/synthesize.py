@@ -50,10 +50,10 @@ def batches(voice: Voice, group: Sequence[Passage], budget: int) -> list[list[in
 def lookahead(settings: Settings) -> int:
     """Passages a caller keeps in flight: enough to fill batches, few enough to bound memory.
 
-    Outputs come back in order, so whatever finished ahead waits in memory; on the CPU two
-    per inference thread keep every core busy.
+    Outputs come back in order, so whatever finished ahead waits in memory; on the CPU four
+    per inference thread keep every core busy past a long passage (~3 MB of audio each).
     """
-    workers = 2 * max(1, settings.inference_workers)
+    workers = 4 * max(1, settings.inference_workers)
     # A passage costs ~1,500-2,500 ids: this is about half a full batch per caller, and with
     # several chapters in flight, batches still fill. (400 per caller held 5 GB of audio.)
     return max(workers, settings.batch_budget // 4000)
