@@ -211,12 +211,15 @@ def narrate(
 
     # Chapters in flight together: their passages share batches, and one chapter's
     # assembly (resampling, limiting, writing) overlaps the others' inference.
-    with ThreadPoolExecutor(max_workers=chapters_in_flight(settings, voice)) as pool:
+    pool = ThreadPoolExecutor(max_workers=chapters_in_flight(settings))
+    try:
         entries = list(pool.map(one, plans))
+    finally:  # after a failure, chapters not yet begun are not begun; running ones finish
+        pool.shutdown(wait=True, cancel_futures=True)
     return write_manifest(storage, job_id, voice, options, entries, started)
 
 
-def chapters_in_flight(settings: Settings, voice: Voice) -> int:
+def chapters_in_flight(settings: Settings) -> int:
     if settings.chapters_in_flight:
         return settings.chapters_in_flight
     return 1 if settings.batch_budget <= 0 else 4
