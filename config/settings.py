@@ -98,6 +98,16 @@ class Settings(BaseSettings):
         description="Passages synthesized at once in one process (threads sharing one "
         "session). Default: one per core.",
     )
+    cuda_shape_step: int = Field(
+        64,
+        description="On CUDA, frame and phoneme-id counts are padded up to a multiple of "
+        "this, so that batches repeat shapes and cuDNN's per-shape plans are reused.",
+    )
+    cudnn_conv_algo_search: str = Field(
+        "HEURISTIC",
+        description="onnxruntime's cuDNN convolution algorithm choice per new shape: "
+        "HEURISTIC, DEFAULT or EXHAUSTIVE.",
+    )
     chapters_in_flight: int = Field(
         0,
         description="Chapters `narrate synth` works on at once (their passages share "

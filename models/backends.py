@@ -35,14 +35,14 @@ class Back(Protocol):
 
 
 class OrtBack:
-    frame_step = 1
-
     def __init__(
         self,
         graph: bytes,
         options: ort.SessionOptions,
         providers: Sequence[str | tuple[str, dict[str, str]]],
+        frame_step: int = 1,
     ) -> None:
+        self.frame_step = frame_step
         self.session = ort.InferenceSession(graph, options, providers=list(providers))
         # onnxruntime otherwise retries a failed CUDA run on the CPU, silently 100x slower.
         self.session.disable_fallback()

@@ -80,6 +80,7 @@ class PiperVoice(Voice):
         cache_dir: Path | None = None,
         precision: str = "fp32",
         inference_workers: int = 1,
+        shape_step: int = 1,
     ) -> None:
         self.name = files.name
         self.config = _load_config(files)
@@ -99,8 +100,9 @@ class PiperVoice(Voice):
         self.back: Back = (
             OpenVinoBack(back, "bf16", streams=inference_workers)
             if precision == "bf16"
-            else OrtBack(back, options, providers)
+            else OrtBack(back, options, providers, frame_step=shape_step)
         )
+        self.shape_step = shape_step
         self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
         self._warned: set[str] = set()
 
@@ -240,7 +242,7 @@ class PiperVoice(Voice):
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], list[IntArray]]:
         """Prior mean, log-scale and frames per id for every passage, in one batch."""
         lengths = np.array([len(layout.ids) for layout in layouts], dtype=np.int64)
-        ids = np.zeros((len(layouts), int(lengths.max())), dtype=np.int64)
+        ids = np.zeros((len(layouts), padded_frames(int(lengths.max()), self.shape_step)), np.int64)
         for i, layout in enumerate(layouts):
             ids[i, : len(layout.ids)] = layout.ids
         scales = np.array([params.noise_scale, params.length_scale, params.noise_w], np.float32)

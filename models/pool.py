@@ -22,8 +22,8 @@ _voices: dict[tuple[str, str, str], Voice] = {}
 # Decoder frames per GB of GPU memory, per inference worker, measured on an H100 with the
 # joe voice (fp32: 28 GB peak for 2 workers x 16000 frames; fp16 holds half the bytes).
 FRAMES_PER_GB = {"fp32": 1100, "fp16": 2000}
-# Of the GPU memory budget, the share each session's arena may hold (front, back): the cap
-# is enforced by onnxruntime, and a batch that would pass it fails, is halved and retried.
+# Of the GPU memory budget, the share the decoder's batches are sized for; the front's
+# batches (NARRATE_BATCH_BUDGET) take the rest.
 ARENA_SHARE = 0.5
 
 
@@ -51,7 +51,7 @@ def load_voice(name_or_path: str, device: str, precision: str, settings: Setting
     log.info("loading voice %s on %s in %s", name_or_path, device, precision)
     return PiperVoice.load(
         name_or_path,
-        providers=providers_for(device, settings.gpu_memory_gb),
+        providers=providers_for(device, settings.cudnn_conv_algo_search),
         cache_dir=settings.cache_dir,
         back_frame_budget=back_budget(device, precision, settings),
         threads=settings.cpu_threads,
@@ -60,6 +60,7 @@ def load_voice(name_or_path: str, device: str, precision: str, settings: Setting
         max_back_frames=settings.max_back_frames,
         precision=precision,
         inference_workers=settings.inference_workers,
+        shape_step=1 if device == "cpu" else settings.cuda_shape_step,
     )
 
 
@@ -85,7 +86,7 @@ def resolve_device(device: str) -> str:
 
 
 def providers_for(
-    device: str, gpu_memory_gb: float = 16.0
+    device: str, conv_algo_search: str = "HEURISTIC"
 ) -> list[str | tuple[str, dict[str, str]]]:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""
     if device == "cpu":
@@ -99,10 +100,10 @@ def providers_for(
                 "(install onnxruntime-gpu on a machine with an NVIDIA GPU)"
             )
         index = device.partition(":")[2] or "0"
-        # Shapes change with every batch: a heuristic algorithm choice, not a search per shape.
+        # Shapes change with batches: a heuristic algorithm choice, not a search per shape.
         options = {
             "device_id": index,
-            "cudnn_conv_algo_search": "HEURISTIC",
+            "cudnn_conv_algo_search": conv_algo_search,
             # Arena left as it is: growing it by exactly what is asked (kSameAsRequested) made
             # the book 2x slower (281x vs 612x on an H100), and a hard gpu_mem_limit made
             # concurrent runs on one capped arena thrash on out-of-memory retries.

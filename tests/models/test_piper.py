@@ -148,3 +148,18 @@ def test_a_voice_given_by_path_works(tmp_path: Path) -> None:
     voice = PiperVoice.load(str(tmp_path / "mine.onnx"))
     assert voice.name == "mine"
     assert voice.sample_rate == 22050
+
+
+def test_padding_to_shape_buckets_changes_nothing_but_speed(voice: PiperVoice) -> None:
+    """On CUDA ids and frames are padded to multiples of 64 so that shapes repeat."""
+    bucketed = PiperVoice.load("joe", threads=2, shape_step=64)
+    items = chain(
+        voice,
+        [(voice.phonemize("The keeper climbed the stairs."),), (voice.phonemize("It rained."),)],
+    )
+    passage = (items[0], items[1])
+    plain = voice.synthesize([passage], SILENT)[0]
+    padded = bucketed.synthesize([passage], SILENT)[0]
+    for a, b in zip(plain, padded, strict=True):
+        assert a.part_samples == b.part_samples
+        assert np.max(np.abs(a.audio - b.audio)) < 1e-3
