@@ -85,16 +85,22 @@ class GpuSampler:
 
     @staticmethod
     def _used() -> float:
-        try:
-            out = subprocess.run(
-                ["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits"],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        except FileNotFoundError:
-            return 0.0
-        return float(out.stdout.split()[0]) if out.returncode == 0 and out.stdout else 0.0
+        rows = nvidia_smi("--query-gpu=memory.used")
+        return float(rows[0]) if rows else 0.0
+
+
+def nvidia_smi(query: str) -> list[str]:
+    """nvidia-smi's rows for a query (csv, no header or units); none without a driver."""
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", query, "--format=csv,noheader,nounits"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:  # no NVIDIA driver here
+        return []
+    return out.stdout.splitlines() if out.returncode == 0 else []
 
 
 def bench(

@@ -13,7 +13,6 @@ must stay within 5% of the warm-up level. Exit 0 when it does, 1 when it does no
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from config.manuscript import Chapter, Manuscript
 from config.settings import SynthesisOptions, get_settings
+from producer.bench import nvidia_smi
 from producer.optimize import GATE_TEXT
 from worker.pipeline import Progress, narrate
 from worker.segment import segment_chapter
@@ -37,16 +37,7 @@ def rss_mb() -> float:
 
 
 def gpu_mb() -> float | None:
-    try:
-        out = subprocess.run(
-            ["nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:  # no NVIDIA driver here
-        return None
-    for line in out.stdout.splitlines() if out.returncode == 0 else []:
+    for line in nvidia_smi("--query-compute-apps=pid,used_memory"):
         pid, used = (field.strip() for field in line.split(","))
         if pid == str(os.getpid()):
             return float(used)
