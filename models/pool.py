@@ -18,7 +18,7 @@ from models.voice import Voice
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_voices: dict[tuple[str, str, str], Voice] = {}
+_voices: dict[tuple[str, str, str], Voice] = {}  # (voice, device, precision) as asked
 # Decoder frames per GB of GPU memory, per inference worker, measured on an H100 with the
 # joe voice (fp32: 28 GB peak for 2 workers x 16000 frames; fp16 holds half the bytes).
 FRAMES_PER_GB = {"fp32": 1100, "fp16": 2000}
@@ -27,23 +27,26 @@ FRAMES_PER_GB = {"fp32": 1100, "fp16": 2000}
 ARENA_SHARE = 0.5
 
 
-def get_voice(name_or_path: str, device: str | None = None, precision: str | None = None) -> Voice:
+def get_voice(name_or_path: str, device: str | None = None) -> Voice:
     """The shared voice, loaded once; raises UnknownVoiceError for a bad name, path or variant.
 
-    `precision` None means the configured one (`auto` by default), checked against the
-    variant's quality report; an explicit precision is used as given (the quality gate).
+    The configured precision (`auto` by default) is checked against the variant's quality
+    report once, when the voice is first loaded in this process.
     """
     settings = get_settings()
-    device = resolve_device(device or settings.device)
-    if precision is None:
-        files = find_voice(name_or_path)
-        precision = choose_precision(
-            settings.precision, device, model_digest(files.model), settings.cache_dir, files.name
-        )
-    key = (name_or_path, device, precision)
+    key = (name_or_path, device or settings.device, settings.precision)
     with _lock:
         if key not in _voices:
-            _voices[key] = load_voice(name_or_path, device, precision, settings)
+            resolved = resolve_device(key[1])
+            files = find_voice(name_or_path)
+            precision = choose_precision(
+                settings.precision,
+                resolved,
+                model_digest(files.model),
+                settings.cache_dir,
+                files.name,
+            )
+            _voices[key] = load_voice(name_or_path, resolved, precision, settings)
         return _voices[key]
 
 

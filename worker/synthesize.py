@@ -1,10 +1,11 @@
 """Turn a chapter's segments into audio: phonemes, carried context, batches under a budget.
 
 Segments are chained (each carries its neighbours' context) and grouped into passages of
-consecutive segments that share one text-encoder pass. Passages are sorted by size and
-batched so that a batch's padded size (passages x longest) stays within the budget; one
-bigger than the budget runs alone. On the CPU the budget is 0, one passage at a time:
-batching only adds padding there (measured: batch 1 17.6x, batch 4 12.8x real time).
+consecutive segments that share one text-encoder pass. The process's batcher
+(`worker.batcher`) groups passages of similar size so that a batch's padded size (passages x
+longest) stays within the budget; one bigger than the budget runs alone. On the CPU the
+budget is 0, one passage at a time: batching only adds padding there (measured: batch 1
+17.6x, batch 4 12.8x real time).
 """
 
 import itertools
@@ -19,7 +20,6 @@ from models.voice import (
     SynthesisParams,
     Voice,
     VoiceOutput,
-    padded_groups,
 )
 from worker.batcher import batcher_for
 from worker.normalize import normalize
@@ -40,11 +40,6 @@ def params_for(voice: Voice, options: SynthesisOptions) -> SynthesisParams:
         noise_w=base.noise_w if options.noise_w is None else options.noise_w,
         seed=options.seed,
     )
-
-
-def batches(voice: Voice, group: Sequence[Passage], budget: int) -> list[list[int]]:
-    """Indexes of passages grouped by similar cost, each group's padded size within budget."""
-    return padded_groups([voice.cost(passage) for passage in group], budget)
 
 
 def lookahead(settings: Settings) -> int:
