@@ -99,9 +99,10 @@ class Settings(BaseSettings):
         "session). Default: one per core.",
     )
     cuda_shape_step: int = Field(
-        64,
-        description="On CUDA, frame and phoneme-id counts are padded up to a multiple of "
-        "this, so that batches repeat shapes and cuDNN's per-shape plans are reused.",
+        256,
+        description="On CUDA, phoneme-id counts are padded up to a multiple of this (and "
+        "batches to power-of-two rows, decoder chunks to one window) so that shapes repeat: "
+        "cuDNN plans each new shape, which costs ~5 runs' time.",
     )
     cudnn_conv_algo_search: str = Field(
         "HEURISTIC",

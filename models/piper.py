@@ -55,6 +55,8 @@ IntArray = npt.NDArray[np.int64]
 # Frames on each side of a chunk join: the receptive field of flow + decoder. Measured on
 # the joe voice: 24 frames leave 5e-4 of difference from one run, 32 leave 3e-6.
 CHUNK_MARGIN = 32
+# With fixed shapes, decoder windows are padded up to a multiple of this many frames.
+BACK_WINDOW_STEP = 64
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,15 @@ class PiperVoice(Voice):
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         self.precision = precision
         back = variant_graph(graph.back, precision, cache_dir, graph.digest)
+        # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
+        # chunk with its margins can be) and batches have power-of-two rows, so a handful of
+        # shapes repeat. A new shape costs ~5 runs' time on an H100 (cuDNN plans per shape).
+        self.fixed_shapes = shape_step > 1
+        window = padded_frames(max_back_frames + 2 * CHUNK_MARGIN, BACK_WINDOW_STEP)
         self.back: Back = (
             OpenVinoBack(back, "bf16", streams=inference_workers)
             if precision == "bf16"
-            else OrtBack(back, options, providers, frame_step=shape_step)
+            else OrtBack(back, options, providers, frame_step=window if self.fixed_shapes else 1)
         )
         self.shape_step = shape_step
         self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
@@ -163,6 +170,9 @@ class PiperVoice(Voice):
 
     def cost(self, passage: Passage) -> int:
         return sum(2 * item.size for item in passage) + 4 * self.context_phonemes
+
+    def rows(self, count: int) -> int:
+        return 1 << (count - 1).bit_length() if self.fixed_shapes else count
 
     # -- synthesis ----------------------------------------------------------------------
 
@@ -241,9 +251,14 @@ class PiperVoice(Voice):
         self, layouts: Sequence[Layout], params: SynthesisParams
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], list[IntArray]]:
         """Prior mean, log-scale and frames per id for every passage, in one batch."""
-        lengths = np.array([len(layout.ids) for layout in layouts], dtype=np.int64)
-        ids = np.zeros((len(layouts), padded_frames(int(lengths.max()), self.shape_step)), np.int64)
-        for i, layout in enumerate(layouts):
+        # Padding rows repeat the first passage (its outputs are ignored): a real length
+        # keeps every row's attention well defined.
+        rows = [
+            layouts[k] if k < len(layouts) else layouts[0] for k in range(self.rows(len(layouts)))
+        ]
+        lengths = np.array([len(layout.ids) for layout in rows], dtype=np.int64)
+        ids = np.zeros((len(rows), padded_frames(int(lengths.max()), self.shape_step)), np.int64)
+        for i, layout in enumerate(rows):
             ids[i, : len(layout.ids)] = layout.ids
         scales = np.array([params.noise_scale, params.length_scale, params.noise_w], np.float32)
         if params.noise_w > 0:
@@ -272,9 +287,12 @@ class PiperVoice(Voice):
         phoneme_of_frame = np.repeat(np.arange(len(frames.durations)), frames.durations)[lo:hi]
         z_p = frames.m_p[:, phoneme_of_frame]
         if params.noise_scale > 0:
+            # Scale per phoneme, then spread over its frames: exp per id, not per frame.
+            scale = np.exp(frames.logs_p) * np.float32(params.noise_scale)
             rng = np.random.default_rng((params.seed, seed))
             noise = rng.standard_normal(z_p.shape, dtype=np.float32)
-            z_p = z_p + noise * np.exp(frames.logs_p[:, phoneme_of_frame]) * params.noise_scale
+            noise *= scale[:, phoneme_of_frame]
+            z_p += noise
         count = max(1, -(-(last - first) // self.max_back_frames))
         cuts = [first + (last - first) * c // count for c in range(count + 1)]
         chunks = []
@@ -288,8 +306,8 @@ class PiperVoice(Voice):
     def run_back(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
         """Audio for each latent; batched within the back frame budget (0: one at a time)."""
         audios: list[Audio | None] = [None] * len(latents)
-        sizes = [z.shape[1] for z in latents]
-        for group in padded_groups(sizes, self.back_frame_budget):
+        sizes = [padded_frames(z.shape[1], self.back.frame_step) for z in latents]
+        for group in padded_groups(sizes, self.back_frame_budget, self.rows):
             decoded = self._back_halving([latents[i] for i in group])
             for i, audio in zip(group, decoded, strict=True):
                 audios[i] = audio
@@ -308,12 +326,13 @@ class PiperVoice(Voice):
 
     def _back_batch(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
         longest = padded_frames(max(z.shape[1] for z in latents), self.back.frame_step)
-        z_p = np.zeros((len(latents), latents[0].shape[0], longest), dtype=np.float32)
-        mask = np.zeros((len(latents), 1, longest), dtype=np.float32)
+        rows = self.rows(len(latents))  # padding rows are all zeros, masked out
+        z_p = np.zeros((rows, latents[0].shape[0], longest), dtype=np.float32)
+        mask = np.zeros((rows, 1, longest), dtype=np.float32)
         for i, z in enumerate(latents):
             z_p[i, :, : z.shape[1]] = z
             mask[i, 0, : z.shape[1]] = 1.0
-        audio = self.back.run(z_p, mask).reshape(len(latents), -1)
+        audio = self.back.run(z_p, mask).reshape(rows, -1)
         return [audio[i, : z.shape[1] * self.hop] for i, z in enumerate(latents)]
 
 

@@ -12,7 +12,7 @@ voice whose state comes out of its audio would need its passages run in order.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,10 @@ class Voice(ABC):
     def cost(self, passage: Passage) -> int:
         """Estimated front-pass size of a passage, for batching under a budget."""
 
+    def rows(self, count: int) -> int:
+        """Batch rows a run of `count` items takes (padding rows included)."""
+        return count
+
 
 def join_parts(parts: Sequence[Phonemes]) -> Phonemes:
     """The phonemes of several spans read as one, a word break between them."""
@@ -103,12 +107,14 @@ def join_parts(parts: Sequence[Phonemes]) -> Phonemes:
     return tuple(joined)
 
 
-def padded_groups(sizes: Sequence[int], budget: int) -> list[list[int]]:
-    """Indexes grouped by size, smallest first, so that each group's padded size (count x
+def padded_groups(
+    sizes: Sequence[int], budget: int, rows: Callable[[int], int] = lambda count: count
+) -> list[list[int]]:
+    """Indexes grouped by size, smallest first, so that each group's padded size (its rows x
     its largest) stays within budget; an item over budget alone forms its own group."""
     groups: list[list[int]] = []
     for index in sorted(range(len(sizes)), key=lambda i: sizes[i]):
-        if groups and (len(groups[-1]) + 1) * sizes[index] <= budget:
+        if groups and rows(len(groups[-1]) + 1) * sizes[index] <= budget:
             groups[-1].append(index)
         else:
             groups.append([index])

@@ -51,11 +51,12 @@ class ChapterSpool:
     def add(self, index: int, audio: Audio, part_samples: list[int], brk: BreakClass) -> None:
         data = np.ascontiguousarray(audio, dtype=np.float32)
         self._file.seek(self._end * 4)
-        self._file.write(data.tobytes())
+        self._file.write(data.data)
         self.segments[index] = SpooledSegment(self._end, len(data), part_samples, brk)
         self._end += len(data)
-        self.sum_squares += float(np.dot(data.astype(np.float64), data))
-        self.peak = max(self.peak, float(np.max(np.abs(data), initial=0.0)))
+        if len(data):  # float32 sums per segment are exact enough for a gain in dB
+            self.sum_squares += float(np.dot(data, data))
+            self.peak = max(self.peak, float(data.max()), -float(data.min()))
 
     def read(self, index: int) -> Audio:
         seg = self.segments[index]
@@ -122,7 +123,7 @@ def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDAr
     ceiling -= 1.0 / 32768
     block = max(1, int(rate * _BLOCK_S))
     n_blocks = -(-len(audio) // block)
-    if n_blocks == 0 or np.max(np.abs(audio), initial=0.0) <= ceiling:
+    if n_blocks == 0 or max(float(audio.max()), -float(audio.min())) <= ceiling:
         return audio
     padded = np.zeros(n_blocks * block, dtype=np.float32)
     padded[: len(audio)] = np.abs(audio)
@@ -130,7 +131,14 @@ def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDAr
     gains = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
     gains = np.minimum(gains, np.minimum(np.roll(gains, 1), np.roll(gains, -1)))  # attack/release
     centers = (np.arange(n_blocks) + 0.5) * block
-    envelope = np.interp(np.arange(len(audio)), centers, gains).astype(np.float32)
+    # The envelope is 1 except around blocks that need less: interpolate only there (a
+    # sample lies between its block's centre and a neighbour's).
+    near = gains < 1
+    near[1:] |= gains[:-1] < 1
+    near[:-1] |= gains[1:] < 1
+    samples = np.flatnonzero(np.repeat(near, block)[: len(audio)])
+    envelope = np.ones(len(audio), dtype=np.float32)
+    envelope[samples] = np.interp(samples, centers, gains)
     limited: npt.NDArray[np.float32] = np.clip(audio * envelope, -ceiling, ceiling)
     return limited
 

@@ -105,7 +105,7 @@ class Batcher:
         alike = [
             r for r in self._pending if r.params == oldest.params and r.context == oldest.context
         ]
-        groups = padded_groups([r.cost for r in alike], self.budget)
+        groups = padded_groups([r.cost for r in alike], self.budget, self.voice.rows)
         group = next(g for g in groups if any(alike[i] is oldest for i in g))
         batch = [alike[i] for i in group]
         taken = {id(r) for r in batch}

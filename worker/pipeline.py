@@ -131,7 +131,7 @@ def store_chapter(
     if storage.sha256(chapter_key(index)) == audio.sha256:
         scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
     else:
-        storage.put_file(chapter_key(index), scratch)
+        storage.put_file(chapter_key(index), scratch, audio.sha256)
     entry = _entry(plan.chapter, plan.segments, audio)
     marks = ChapterMarks(
         job_id=job_id,

@@ -61,8 +61,9 @@ class Storage(ABC):
     def put_bytes(self, key: str, data: bytes) -> None: ...
 
     @abstractmethod
-    def put_file(self, key: str, path: Path) -> str:
-        """Store a local file (moved or uploaded); returns its sha256."""
+    def put_file(self, key: str, path: Path, sha256: str | None = None) -> str:
+        """Store a local file (moved or uploaded); returns its sha256 (computed unless given:
+        a chapter's checksum is known from assembly, and hashing gigabytes twice shows)."""
 
     @abstractmethod
     def get_bytes(self, key: str) -> bytes: ...
@@ -128,9 +129,9 @@ class LocalStorage(Storage):
         except OSError as error:
             raise OutputError(f"{target}: cannot write ({error.strerror})") from error
 
-    def put_file(self, key: str, path: Path) -> str:
+    def put_file(self, key: str, path: Path, sha256: str | None = None) -> str:
         target = self._target(key)
-        digest = file_sha256(path)
+        digest = sha256 or file_sha256(path)
         try:
             shutil.move(path, target)
         except OSError as error:
@@ -183,9 +184,9 @@ class S3Storage(Storage):
                 Metadata={"sha256": digest},
             )
 
-    def put_file(self, key: str, path: Path) -> str:
+    def put_file(self, key: str, path: Path, sha256: str | None = None) -> str:
         # upload_file goes multipart above its threshold and aborts a failed multipart upload.
-        digest = file_sha256(path)
+        digest = sha256 or file_sha256(path)
         with _s3_errors(self, key):
             self.client.upload_file(
                 str(path),

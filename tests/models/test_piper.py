@@ -7,6 +7,7 @@ import onnxruntime as ort
 import pytest
 
 from config.errors import UnknownVoiceError
+from models.backends import Back
 from models.piper import PiperVoice
 from models.registry import find_voice
 from models.voice import SynthesisParams, VoiceInput, chain
@@ -150,16 +151,37 @@ def test_a_voice_given_by_path_works(tmp_path: Path) -> None:
     assert voice.sample_rate == 22050
 
 
-def test_padding_to_shape_buckets_changes_nothing_but_speed(voice: PiperVoice) -> None:
-    """On CUDA ids and frames are padded to multiples of 64 so that shapes repeat."""
-    bucketed = PiperVoice.load("joe", threads=2, shape_step=64)
-    items = chain(
-        voice,
-        [(voice.phonemize("The keeper climbed the stairs."),), (voice.phonemize("It rained."),)],
-    )
-    passage = (items[0], items[1])
-    plain = voice.synthesize([passage], SILENT)[0]
-    padded = bucketed.synthesize([passage], SILENT)[0]
-    for a, b in zip(plain, padded, strict=True):
+class ShapeLog:
+    """The voice's back, noting the shape of every run."""
+
+    def __init__(self, back: Back) -> None:
+        self.back = back
+        self.frame_step = back.frame_step
+        self.shapes: list[tuple[int, ...]] = []
+
+    def run(self, z_p: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        self.shapes.append(z_p.shape)
+        return self.back.run(z_p, mask)
+
+
+def test_fixed_shapes_change_nothing_but_speed(voice: PiperVoice) -> None:
+    """On CUDA ids are padded to a step, batches to power-of-two rows and decoder chunks to
+    one window, so that shapes repeat; the audio stays what each passage gives alone."""
+    budget = 1100  # four windows: more chunks than that take several runs
+    fixed = PiperVoice.load("joe", threads=2, shape_step=64, max_back_frames=150)
+    fixed.back_frame_budget = budget
+    log = ShapeLog(fixed.back)
+    fixed.back = log
+    texts = ["The keeper climbed the stairs.", "It rained.", "Then the wind rose. " * 6]
+    items = chain(voice, [(voice.phonemize(t),) for t in texts])
+    passages = [(item,) for item in items]
+    alone = [voice.synthesize([p], SILENT)[0][0] for p in passages]
+    together = [out for (out,) in fixed.synthesize(passages, SILENT)]
+    for a, b in zip(alone, together, strict=True):
         assert a.part_samples == b.part_samples
         assert np.max(np.abs(a.audio - b.audio)) < 1e-3
+    window = fixed.back.frame_step
+    assert len(log.shapes) > 1 and {shape[2] for shape in log.shapes} == {window}
+    for rows, _, frames in log.shapes:
+        assert rows & (rows - 1) == 0  # a power of two
+        assert rows * frames <= budget
