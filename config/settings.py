@@ -131,9 +131,10 @@ class Settings(BaseSettings):
         "edges see real neighbours (the receptive field of flow + HiFi-GAN).",
     )
     max_back_frames: int = Field(
-        500,
+        448,
         description="Longest run of frames through the decoder at once; longer segments go "
-        "in chunks (with margins), which bounds memory whatever the segment length.",
+        "in chunks (with margins), which bounds memory whatever the segment length. On CUDA "
+        "every chunk is padded to one window (this plus margins: 512 frames).",
     )
     passage_phonemes: int = Field(
         600,

@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import os
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 # other symbols, modifiers, private use, unassigned, surrogates, format and control chars.
 _UNSPEAKABLE = {"So", "Sk", "Co", "Cn", "Cs", "Cf", "Cc"}
 _SPACE = " "
+_ESPEAK_LOCK = threading.Lock()
 
 IntArray = npt.NDArray[np.int64]
 # Frames on each side of a chunk join: the receptive field of flow + decoder. Measured on
@@ -120,7 +122,9 @@ class PiperVoice(Voice):
     # -- text ---------------------------------------------------------------------------
 
     def phonemize(self, text: str) -> Phonemes:
-        sentences = self._espeak.phonemize(self.config.espeak_voice, self._speakable(text))
+        speakable = self._speakable(text)
+        with _ESPEAK_LOCK:  # espeak-ng keeps one global state per process
+            sentences = self._espeak.phonemize(self.config.espeak_voice, speakable)
         phonemes: list[str] = []
         for sentence in sentences:
             if phonemes and phonemes[-1] != _SPACE:

@@ -86,10 +86,15 @@ def job_id_for(manuscript: Manuscript, options: SynthesisOptions, dest: str = ""
 
 
 def plan_chapter(
-    voice: Voice, chapter: Chapter, options: SynthesisOptions, settings: Settings
+    voice: Voice,
+    chapter: Chapter,
+    options: SynthesisOptions,
+    settings: Settings,
+    segments: list[Segment] | None = None,
 ) -> ChapterPlan:
     with timed("phonemize"):
-        segments = segment_chapter(chapter.text, settings.segmenting)
+        if segments is None:
+            segments = segment_chapter(chapter.text, settings.segmenting)
         phonemes = phonemize_segments(voice, segments)
     items = chain(voice, phonemes, seed=chapter.index * 100_003)
     grouped = passages(items, settings.passage_phonemes if options.context else 0)
@@ -187,8 +192,11 @@ def narrate(
     voice = voice or get_voice(options.voice)
     job_id = job_id_for(manuscript, options)
     storage.put_model(SOURCE_KEY, manuscript)
-    plans = [plan_chapter(voice, ch, options, settings) for ch in manuscript.chapters]
-    progress = Progress(sum(len(p.segments) for p in plans), chapters_total=len(plans))
+    # Segmenting the whole book up front is quick and gives the progress total; each
+    # chapter is phonemized in its own thread, so the GPU starts on the first chapter
+    # while the later ones are still being read.
+    segmented = [segment_chapter(ch.text, settings.segmenting) for ch in manuscript.chapters]
+    progress = Progress(sum(map(len, segmented)), chapters_total=len(segmented))
     lock = threading.Lock()
 
     def counted(segments: int, audio_s: float, chapters: int = 0) -> None:
@@ -199,13 +207,14 @@ def narrate(
             if report:
                 report(progress)
 
-    def one(plan: ChapterPlan) -> ChapterEntry:
-        entry = finished_chapter(storage, job_id, plan.chapter.index)
+    def one(chapter: Chapter, segments: list[Segment]) -> ChapterEntry:
+        entry = finished_chapter(storage, job_id, chapter.index)
         if entry is None:
+            plan = plan_chapter(voice, chapter, options, settings, segments)
             entry = _narrate_chapter(voice, plan, options, settings, storage, job_id, counted)
         else:
-            log.info("%s: chapter %d already done, kept", job_id, plan.chapter.index)
-            counted(len(plan.segments), entry.duration_s)
+            log.info("%s: chapter %d already done, kept", job_id, chapter.index)
+            counted(len(segments), entry.duration_s)
         counted(0, 0.0, chapters=1)
         return entry
 
@@ -213,7 +222,7 @@ def narrate(
     # assembly (resampling, limiting, writing) overlaps the others' inference.
     pool = ThreadPoolExecutor(max_workers=chapters_in_flight(settings))
     try:
-        entries = list(pool.map(one, plans))
+        entries = list(pool.map(one, manuscript.chapters, segmented))
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish
         pool.shutdown(wait=True, cancel_futures=True)
     return write_manifest(storage, job_id, voice, options, entries, started)
