@@ -85,8 +85,8 @@ class Settings(BaseSettings):
     )
     back_frame_budget: int = Field(
         0,
-        description="Largest padded decoder batch in frames (segments x longest chunk); 0 runs "
-        "one chunk at a time, best on the CPU. On a GPU this is where the speed comes from.",
+        description="Largest padded decoder batch in frames (chunks x window); 0: one chunk "
+        "at a time on the CPU (best there), on CUDA what gpu_memory_gb holds.",
     )
     cpu_threads: int = Field(
         1,
@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         description="onnxruntime's cuDNN convolution algorithm choice per new shape: "
         "HEURISTIC, DEFAULT or EXHAUSTIVE.",
     )
+    cuda_arena_extend_strategy: str = Field(
+        "kNextPowerOfTwo",
+        description="How onnxruntime's GPU memory arena grows: kNextPowerOfTwo or "
+        "kSameAsRequested.",
+    )
     chapters_in_flight: int = Field(
         0,
         description="Chapters `narrate synth` works on at once (their passages share "
@@ -118,7 +123,8 @@ class Settings(BaseSettings):
     batch_budget: int = Field(
         0,
         description="Largest padded front batch (passages x longest, in phoneme ids); a "
-        "passage above it runs alone. 0 runs one passage at a time: best on the CPU.",
+        "passage above it runs alone. 0: one passage at a time on the CPU (best there), "
+        "on CUDA what gpu_memory_gb holds.",
     )
     context_phonemes: int = Field(
         160,

@@ -80,7 +80,8 @@ class PiperVoice(Voice):
         context_phonemes: int = 160,
         margin_frames: int = 12,
         back_frame_budget: int = 0,
-        max_back_frames: int = 500,
+        batch_budget: int = 0,
+        max_back_frames: int = 448,
         cache_dir: Path | None = None,
         precision: str = "fp32",
         inference_workers: int = 1,
@@ -93,6 +94,7 @@ class PiperVoice(Voice):
         self.context_phonemes = context_phonemes
         self.margin_frames = margin_frames
         self.back_frame_budget = back_frame_budget
+        self.batch_budget = batch_budget
         self.max_back_frames = max_back_frames
         self._ids = self.config.phoneme_id_map
         graph = cut_voice_graph(files.model, cache_dir)

@@ -19,11 +19,14 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _voices: dict[tuple[str, str, str], Voice] = {}  # (voice, device, precision) as asked
-# Decoder frames per GB of GPU memory, per inference worker, measured on an H100 with the
-# joe voice (fp32: 28 GB peak for 2 workers x 16000 frames; fp16 holds half the bytes).
+# GPU memory per batch, measured on an H100 with the joe voice, one run in a fresh arena:
+# decoder 4,096 frames 1.8 GB in fp32, 8,192 frames 1.5 GB in fp16; front 65,536 ids in
+# passages of 2,048: 4.4 GB. The figures below keep half of that as headroom for the
+# arena's rounding and fragmentation.
 FRAMES_PER_GB = {"fp32": 1100, "fp16": 2000}
-# Of the GPU memory budget, the share the decoder's batches are sized for; the front's
-# batches (NARRATE_BATCH_BUDGET) take the rest.
+IDS_PER_GB = 7_000
+# Each inference worker runs one batch at a time, front or decoder: of its share of the
+# budget (NARRATE_GPU_MEMORY_GB / workers), half sizes its front batches, half its decoder's.
 ARENA_SHARE = 0.5
 
 
@@ -54,9 +57,15 @@ def load_voice(name_or_path: str, device: str, precision: str, settings: Setting
     log.info("loading voice %s on %s in %s", name_or_path, device, precision)
     return PiperVoice.load(
         name_or_path,
-        providers=providers_for(device, settings.cudnn_conv_algo_search),
+        providers=providers_for(
+            device,
+            settings.cudnn_conv_algo_search,
+            settings.cuda_arena_extend_strategy,
+            settings.gpu_memory_gb,
+        ),
         cache_dir=settings.cache_dir,
         back_frame_budget=back_budget(device, precision, settings),
+        batch_budget=front_budget(device, settings),
         threads=settings.cpu_threads,
         context_phonemes=settings.context_phonemes,
         margin_frames=settings.context_margin_frames,
@@ -71,9 +80,18 @@ def back_budget(device: str, precision: str, settings: Settings) -> int:
     """Decoder batch in frames: as set, or on CUDA what the GPU memory budget holds."""
     if settings.back_frame_budget or device == "cpu":
         return settings.back_frame_budget
-    frames_per_gb = FRAMES_PER_GB.get(precision, FRAMES_PER_GB["fp32"])
-    per_worker = ARENA_SHARE * settings.gpu_memory_gb * frames_per_gb
-    return int(per_worker / max(1, settings.inference_workers))
+    return int(_worker_share_gb(settings) * FRAMES_PER_GB.get(precision, FRAMES_PER_GB["fp32"]))
+
+
+def front_budget(device: str, settings: Settings) -> int:
+    """Front batch in phoneme ids: as set, or on CUDA what the GPU memory budget holds."""
+    if settings.batch_budget or device == "cpu":
+        return settings.batch_budget
+    return int(_worker_share_gb(settings) * IDS_PER_GB)
+
+
+def _worker_share_gb(settings: Settings) -> float:
+    return ARENA_SHARE * settings.gpu_memory_gb / max(1, settings.inference_workers)
 
 
 def resolve_device(device: str) -> str:
@@ -89,7 +107,10 @@ def resolve_device(device: str) -> str:
 
 
 def providers_for(
-    device: str, conv_algo_search: str = "HEURISTIC"
+    device: str,
+    conv_algo_search: str = "HEURISTIC",
+    arena_extend: str = "kNextPowerOfTwo",
+    memory_gb: float = 0.0,
 ) -> list[str | tuple[str, dict[str, str]]]:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""
     if device == "cpu":
@@ -107,9 +128,9 @@ def providers_for(
         options = {
             "device_id": index,
             "cudnn_conv_algo_search": conv_algo_search,
-            # Arena left as it is: growing it by exactly what is asked (kSameAsRequested) made
-            # the book 2x slower (281x vs 612x on an H100), and a hard gpu_mem_limit made
-            # concurrent runs on one capped arena thrash on out-of-memory retries.
+            "arena_extend_strategy": arena_extend,
         }
+        if memory_gb > 0:  # the arena never grows past the budget; batches fit inside it
+            options["gpu_mem_limit"] = str(int(memory_gb * 2**30))
         return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
     raise UnknownVoiceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")

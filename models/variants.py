@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 PRECISIONS = ("fp32", "fp16", "bf16", "int8")
 FOR_DEVICE = {"cpu": ("fp32", "bf16", "int8"), "cuda": ("fp32", "fp16")}
 # What `auto` may pick, fastest first (each still needs its passing report).
-AUTO: dict[str, tuple[str, ...]] = {"cpu": ("bf16", "int8"), "cuda": ()}
+AUTO: dict[str, tuple[str, ...]] = {"cpu": ("bf16", "int8"), "cuda": ("fp16",)}
 
 
 # cuDNN 9 on an H100 has no fp16 engine for this convolution (64 channels, kernel 7,

@@ -65,6 +65,7 @@ class Voice(ABC):
     name: str
     sample_rate: int
     precision: str = "fp32"  # of the decoder (see models.variants)
+    batch_budget: int = 0  # largest padded front batch in ids; 0: one passage at a time
 
     @abstractmethod
     def phonemize(self, text: str) -> Phonemes:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from config.errors import NarrateError, PermanentError
 from config.settings import SynthesisOptions, get_settings
+from worker.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
     from worker.ledger import Ledger
@@ -36,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    limit_malloc_arenas()
     try:
         code: int = args.run(args)
         return code

@@ -22,6 +22,7 @@ from config.manuscript import Chapter, Manuscript
 from config.settings import SynthesisOptions, get_settings
 from producer.bench import nvidia_smi
 from producer.optimize import GATE_TEXT
+from worker.memory import limit_malloc_arenas
 from worker.pipeline import Progress, narrate
 from worker.segment import segment_chapter
 
@@ -66,6 +67,7 @@ def main() -> int:
     parser.add_argument("--segments", type=int, default=10_000)
     parser.add_argument("--device", default=None, help="sets NARRATE_DEVICE")
     args = parser.parse_args()
+    limit_malloc_arenas()  # as `narrate` itself does
     if args.device:
         os.environ["NARRATE_DEVICE"] = args.device
     manuscript = book(args.segments)

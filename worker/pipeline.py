@@ -220,7 +220,7 @@ def narrate(
 
     # Chapters in flight together: their passages share batches, and one chapter's
     # assembly (resampling, limiting, writing) overlaps the others' inference.
-    pool = ThreadPoolExecutor(max_workers=chapters_in_flight(settings))
+    pool = ThreadPoolExecutor(max_workers=chapters_in_flight(settings, voice))
     try:
         entries = list(pool.map(one, manuscript.chapters, segmented))
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish
@@ -228,10 +228,10 @@ def narrate(
     return write_manifest(storage, job_id, voice, options, entries, started)
 
 
-def chapters_in_flight(settings: Settings) -> int:
+def chapters_in_flight(settings: Settings, voice: Voice) -> int:
     if settings.chapters_in_flight:
         return settings.chapters_in_flight
-    return 1 if settings.batch_budget <= 0 else 4
+    return 1 if voice.batch_budget <= 0 else 4
 
 
 def _narrate_chapter(

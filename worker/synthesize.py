@@ -42,16 +42,19 @@ def params_for(voice: Voice, options: SynthesisOptions) -> SynthesisParams:
     )
 
 
-def lookahead(settings: Settings) -> int:
+LOOKAHEAD_COST = 10_000
+
+
+def lookahead(voice: Voice, settings: Settings) -> int:
     """Passages a caller keeps in flight: enough to fill batches, few enough to bound memory.
 
     Outputs come back in order, so whatever finished ahead waits in memory; on the CPU four
     per inference thread keep every core busy past a long passage (~3 MB of audio each).
     """
     workers = 4 * max(1, settings.inference_workers)
-    # A passage costs ~1,500-2,500 ids: this is about half a full batch per caller, and with
-    # several chapters in flight, batches still fill. (400 per caller held 5 GB of audio.)
-    return max(workers, settings.batch_budget // 4000)
+    # A passage costs ~1,500-2,500 ids: this is a tenth of a full batch per caller; with
+    # chapters in flight, batches still fill. (400 per caller held 5 GB of audio.)
+    return max(workers, voice.batch_budget // LOOKAHEAD_COST)
 
 
 def synthesize_items(
@@ -68,11 +71,11 @@ def synthesize_items(
     `models.voice.passages`), which then sees nothing of its neighbours. The passages go
     through the process's batcher, batched with whatever else is being narrated.
     """
-    batcher = batcher_for(voice, settings.batch_budget, settings.inference_workers)
+    batcher = batcher_for(voice, voice.batch_budget, settings.inference_workers)
     window: deque[Future[list[VoiceOutput]]] = deque()
     upcoming = iter(group)
     index = 0
-    for passage in itertools.islice(upcoming, lookahead(settings)):
+    for passage in itertools.islice(upcoming, lookahead(voice, settings)):
         window.append(batcher.submit(passage, params, context))
     while window:
         outputs = window.popleft().result()
