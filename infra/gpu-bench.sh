@@ -9,12 +9,14 @@
 #    onnxruntime's CUDA provider) beside narrate on the GPU;
 # 3. the whole book end to end with `narrate synth`, then `narrate verify`.
 # PRECISION (default auto) is NARRATE_PRECISION: fp16 needs a passing report in the cache.
+# Batch sizes follow NARRATE_GPU_MEMORY_GB (see the README's GPU section).
 set -euo pipefail
 book=$1 out=$2
 export NARRATE_DEVICE=${NARRATE_DEVICE:-cuda}
 export NARRATE_PRECISION=${3:-auto}
-export NARRATE_INFERENCE_WORKERS=${NARRATE_INFERENCE_WORKERS:-2}
-export NARRATE_BATCH_BUDGET=${NARRATE_BATCH_BUDGET:-200000}
+export NARRATE_INFERENCE_WORKERS=${NARRATE_INFERENCE_WORKERS:-6}
+export NARRATE_CHAPTERS_IN_FLIGHT=${NARRATE_CHAPTERS_IN_FLIGHT:-12}
+export NARRATE_GPU_MEMORY_GB=${NARRATE_GPU_MEMORY_GB:-32}
 export PYTHONUNBUFFERED=1
 narrate=(python3 -m producer.cli)
 mkdir -p "$out"
