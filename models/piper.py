@@ -293,11 +293,14 @@ class PiperVoice(Voice):
         phoneme_of_frame = np.repeat(np.arange(len(frames.durations)), frames.durations)[lo:hi]
         z_p = frames.m_p[:, phoneme_of_frame]
         if params.noise_scale > 0:
-            # Scale per phoneme, then spread over its frames: exp per id, not per frame.
-            scale = np.exp(frames.logs_p) * np.float32(params.noise_scale)
+            # Scale per phoneme of this segment, then spread over its frames: an exp per
+            # id, not per frame.
+            first_id = int(phoneme_of_frame[0]) if len(phoneme_of_frame) else 0
+            ids = slice(first_id, int(phoneme_of_frame[-1]) + 1 if len(phoneme_of_frame) else 0)
+            scale = np.exp(frames.logs_p[:, ids]) * np.float32(params.noise_scale)
             rng = np.random.default_rng((params.seed, seed))
             noise = rng.standard_normal(z_p.shape, dtype=np.float32)
-            noise *= scale[:, phoneme_of_frame]
+            noise *= scale[:, phoneme_of_frame - first_id]
             z_p += noise
         count = max(1, -(-(last - first) // self.max_back_frames))
         cuts = [first + (last - first) * c // count for c in range(count + 1)]

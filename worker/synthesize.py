@@ -52,8 +52,8 @@ def lookahead(voice: Voice, settings: Settings) -> int:
     per inference thread keep every core busy past a long passage (~3 MB of audio each).
     """
     workers = 4 * max(1, settings.inference_workers)
-    # A passage costs ~1,500-2,500 ids: this is a tenth of a full batch per caller; with
-    # chapters in flight, batches still fill. (400 per caller held 5 GB of audio.)
+    # Or, with a big front budget, a passage per 10,000 ids of it (a passage costs
+    # ~1,500-2,500): with chapters in flight, batches fill. (400 per caller held 5 GB.)
     return max(workers, voice.batch_budget // LOOKAHEAD_COST)
 
 
