@@ -11,15 +11,19 @@ The back is most of the cost, so it is the part with precision variants (`models
 """
 
 import io
+import logging
 import threading
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
+log = logging.getLogger(__name__)
 Array = npt.NDArray[np.float32]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 Z_INPUT, MASK_INPUT = "/Add_output_0", "/Cast_2_output_0"
 # Frame counts are padded up to a multiple of this for OpenVINO (see above): with chunks of
 # at most ~560 frames that is at most 9 shapes per batch size.
@@ -101,3 +105,18 @@ def is_out_of_memory(error: BaseException) -> bool:
             "failed to initialize cudnn",  # cuDNN cannot get its workspace
         )
     )
+
+
+def halving(
+    run: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], what: str
+) -> list[Result]:
+    """run(items); out of device memory, the items are halved and each half retried (logged).
+    Any other error, or one item alone out of memory, reaches the caller."""
+    try:
+        return run(items)
+    except Exception as error:
+        if len(items) == 1 or not is_out_of_memory(error):
+            raise
+        log.warning("out of memory on a batch of %d %s; halving it", len(items), what)
+        half = len(items) // 2
+        return halving(run, items[:half], what) + halving(run, items[half:], what)

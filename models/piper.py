@@ -29,7 +29,7 @@ from piper.const import BOS, EOS, PAD
 from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
 
 from config.errors import UnknownVoiceError
-from models.backends import Back, OpenVinoBack, OrtBack, is_out_of_memory, padded_frames
+from models.backends import Back, OpenVinoBack, OrtBack, halving, padded_frames
 from models.graph import cut_voice_graph
 from models.registry import VoiceFiles, find_voice
 from models.variants import variant_graph
@@ -317,21 +317,10 @@ class PiperVoice(Voice):
         audios: list[Audio | None] = [None] * len(latents)
         sizes = [padded_frames(z.shape[1], self.back.frame_step) for z in latents]
         for group in padded_groups(sizes, self.back_frame_budget, self.rows):
-            decoded = self._back_halving([latents[i] for i in group])
+            decoded = halving(self._back_batch, [latents[i] for i in group], "decoder chunks")
             for i, audio in zip(group, decoded, strict=True):
                 audios[i] = audio
         return [a for a in audios if a is not None]
-
-    def _back_halving(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
-        """One decoder batch; out of device memory, halved and each half retried."""
-        try:
-            return self._back_batch(latents)
-        except Exception as error:
-            if len(latents) == 1 or not is_out_of_memory(error):
-                raise
-            log.warning("out of memory decoding %d chunks at once; halving", len(latents))
-            half = len(latents) // 2
-            return self._back_halving(latents[:half]) + self._back_halving(latents[half:])
 
     def _back_batch(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
         longest = padded_frames(max(z.shape[1] for z in latents), self.back.frame_step)

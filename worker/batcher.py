@@ -12,18 +12,15 @@ budget is 0: one passage per run, one run per core.
 """
 
 import atexit
-import logging
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from models.backends import is_out_of_memory
+from models.backends import halving
 from models.voice import Passage, SynthesisParams, Voice, VoiceOutput, padded_groups
 from worker.timing import timed
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -125,15 +122,11 @@ class Batcher:
 
     def _synthesize(self, batch: Sequence[Request]) -> list[list[VoiceOutput]]:
         """One run; out of device memory, the batch is halved and each half retried."""
+        return halving(self._synthesize_once, batch, "passages")
+
+    def _synthesize_once(self, batch: Sequence[Request]) -> list[list[VoiceOutput]]:
         first = batch[0]
-        try:
-            return self.voice.synthesize([r.passage for r in batch], first.params, first.context)
-        except Exception as error:
-            if len(batch) == 1 or not is_out_of_memory(error):
-                raise
-            half = len(batch) // 2
-            log.warning("out of memory on a batch of %d passages; halving it", len(batch))
-            return self._synthesize(batch[:half]) + self._synthesize(batch[half:])
+        return self.voice.synthesize([r.passage for r in batch], first.params, first.context)
 
 
 _lock = threading.Lock()
