@@ -25,6 +25,7 @@ FRONT_INPUTS = ["input", "input_lengths", "scales"]
 FRONT_OUTPUTS = ["/enc_p/Split_output_0", "/enc_p/Split_output_1", "/Ceil_output_0"]
 BACK_INPUTS = ["/Add_output_0", "/Cast_2_output_0"]  # z_p (prior + noise) and y_mask
 BACK_OUTPUTS = ["output"]
+FRONT_RECIPE = 2  # names the cached front: a changed attention rewrite is not read stale
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def cut_voice_graph(model_path: Path, cache_dir: Path | None = None) -> CutGraph
     digest = model_digest(model_path)
     if cache_dir is None:
         return _cut(model_path, digest)
-    front, back = cache_dir / f"{digest}-front.onnx", cache_dir / f"{digest}-back.onnx"
+    front = cache_dir / f"{digest}-front-{FRONT_RECIPE}.onnx"
+    back = cache_dir / f"{digest}-back.onnx"
     if front.is_file() and back.is_file():
         return CutGraph(front.read_bytes(), back.read_bytes(), digest)
     graph = _cut(model_path, digest)

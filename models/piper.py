@@ -182,6 +182,27 @@ class PiperVoice(Voice):
 
     # -- synthesis ----------------------------------------------------------------------
 
+    def warm_up(self, longest_ids: int) -> None:
+        """With fixed shapes (CUDA), run the largest front and decoder batches once.
+
+        The memory arena then holds its working set from the start (GPU memory stays flat
+        over a book), and a budget the GPU cannot hold fails here, not mid-book.
+        """
+        if not self.fixed_shapes:
+            return
+        ids = padded_frames(longest_ids, self.shape_step)
+        rows = _floor_power_of_two(max(1, self.batch_budget // ids))
+        scales = np.array([0.0, 1.0, 0.0], np.float32)
+        tokens = np.full((rows, ids), self._ids[PAD][0], np.int64)
+        lengths = np.full(rows, ids, np.int64)
+        self.front.run(None, {"input": tokens, "input_lengths": lengths, "scales": scales})
+        window = self.back.frame_step
+        rows = _floor_power_of_two(max(1, self.back_frame_budget // window))
+        channels = int(self.front.get_outputs()[0].shape[1])
+        self.back.run(
+            np.zeros((rows, channels, window), np.float32), np.ones((rows, 1, window), np.float32)
+        )
+
     def synthesize(
         self, passages: Sequence[Passage], params: SynthesisParams, context: bool = True
     ) -> list[list[VoiceOutput]]:
@@ -370,6 +391,10 @@ class SegmentFrames:
         edges = [(m - self.marks[0]) * hop for m in self.marks]
         parts = [b - a for a, b in itertools.pairwise(edges)]
         return VoiceOutput(audio, parts, state)
+
+
+def _floor_power_of_two(count: int) -> int:
+    return 1 << (count.bit_length() - 1)
 
 
 def _word_tail(phonemes: Phonemes, limit: int) -> Phonemes:

@@ -28,6 +28,7 @@ IDS_PER_GB = 7_000
 # Each inference worker runs one batch at a time, front or decoder: of its share of the
 # budget (NARRATE_GPU_MEMORY_GB / workers), half sizes its front batches, half its decoder's.
 ARENA_SHARE = 0.5
+MAX_BACK_FRAMES = {"bf16": 320}  # by precision, else 448: see Settings.max_back_frames
 
 
 def get_voice(name_or_path: str, device: str | None = None) -> Voice:
@@ -55,7 +56,7 @@ def get_voice(name_or_path: str, device: str | None = None) -> Voice:
 
 def load_voice(name_or_path: str, device: str, precision: str, settings: Settings) -> PiperVoice:
     log.info("loading voice %s on %s in %s", name_or_path, device, precision)
-    return PiperVoice.load(
+    voice = PiperVoice.load(
         name_or_path,
         providers=providers_for(
             device,
@@ -69,11 +70,14 @@ def load_voice(name_or_path: str, device: str, precision: str, settings: Setting
         threads=settings.cpu_threads,
         context_phonemes=settings.context_phonemes,
         margin_frames=settings.context_margin_frames,
-        max_back_frames=settings.max_back_frames,
+        max_back_frames=settings.max_back_frames or MAX_BACK_FRAMES.get(precision, 448),
         precision=precision,
         inference_workers=settings.inference_workers,
         shape_step=1 if device == "cpu" else settings.cuda_shape_step,
     )
+    # A passage's ids: its phonemes with a pad after each, and context on both sides.
+    voice.warm_up(2 * (settings.passage_phonemes + 2 * settings.context_phonemes))
+    return voice
 
 
 def back_budget(device: str, precision: str, settings: Settings) -> int:

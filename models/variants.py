@@ -6,7 +6,8 @@ the front, and with it the duration path, stays fp32 by construction (the cut in
 overflows it to inf.
 
 - fp16: the back converted to float16 for CUDA (inputs and outputs stay fp32).
-- bf16: the back run by OpenVINO with bf16 inference on the CPU (AMX / AVX-512 bf16).
+- bf16: the back run by OpenVINO on the CPU, the decoder in bf16 (AMX / AVX-512 bf16), the
+  flow in fp32; its upsampling rewritten as plain convolutions (`models.upsampling`).
 - int8: the back's weights quantized dynamically, for onnxruntime on the CPU.
 
 A variant is used only with a passing quality report beside it in the cache, written by
@@ -34,7 +35,7 @@ AUTO: dict[str, tuple[str, ...]] = {"cpu": ("bf16", "int8"), "cuda": ("fp16",)}
 # dilation 12) at some batch shapes ("No valid engine configs"): it stays fp32.
 FP16_KEEPS_FP32 = ("/dec/resblocks.5/convs.1/Conv",)
 # Cached variant graphs are named by recipe, so a changed conversion is not read stale.
-RECIPES = {"fp16": "fp16-2", "int8": "int8"}
+RECIPES = {"fp16": "fp16-2", "bf16": "bf16-4", "int8": "int8"}
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,14 @@ def _report(
 
 
 def variant_graph(back: bytes, precision: str, cache_dir: Path | None, digest: str) -> bytes:
-    """The back graph for a precision (fp32 and bf16 use the graph as it is)."""
-    if precision in ("fp32", "bf16"):
+    """The back graph for a precision (fp32 uses the graph as it is)."""
+    if precision == "fp32":
         return back
     path = cache_dir / f"{digest}-back-{RECIPES[precision]}.onnx" if cache_dir else None
     if path is not None and path.is_file():
         return path.read_bytes()
-    data = _to_fp16(back) if precision == "fp16" else _to_int8(back)
+    convert = {"fp16": _to_fp16, "bf16": _to_bf16_ready, "int8": _to_int8}[precision]
+    data = convert(back)
     if path is not None:
         tmp = path.with_suffix(".part")
         tmp.write_bytes(data)
@@ -144,6 +146,17 @@ def _to_fp16(back: bytes) -> bytes:
             model, keep_io_types=True, node_block_list=list(FP16_KEEPS_FP32)
         )
     return bytes(converted.SerializeToString())
+
+
+def _to_bf16_ready(back: bytes) -> bytes:
+    """Still fp32: OpenVINO lowers it when compiling (`models.backends.OpenVinoBack`)."""
+    import onnx
+
+    from models.upsampling import polyphase_upsampling
+
+    model = onnx.load_from_string(back)
+    polyphase_upsampling(model)
+    return bytes(model.SerializeToString())
 
 
 def _to_int8(back: bytes) -> bytes:

@@ -1,6 +1,7 @@
 import logging
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime as ort
@@ -164,6 +165,21 @@ class ShapeLog:
         return self.back.run(z_p, mask)
 
 
+class FrontLog:
+    """The voice's front session, noting the shape of the ids of every run."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.shapes: list[tuple[int, ...]] = []
+
+    def run(self, outputs: Any, feeds: dict[str, np.ndarray]) -> Any:
+        self.shapes.append(feeds["input"].shape)
+        return self.session.run(outputs, feeds)
+
+    def get_outputs(self) -> Any:
+        return self.session.get_outputs()
+
+
 def test_fixed_shapes_change_nothing_but_speed(voice: PiperVoice) -> None:
     """On CUDA ids are padded to a step, batches to power-of-two rows and decoder chunks to
     one window, so that shapes repeat; the audio stays what each passage gives alone."""
@@ -185,3 +201,19 @@ def test_fixed_shapes_change_nothing_but_speed(voice: PiperVoice) -> None:
     for rows, _, frames in log.shapes:
         assert rows & (rows - 1) == 0  # a power of two
         assert rows * frames <= budget
+
+
+def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -> None:
+    """With fixed shapes the arena takes its working set at load; without them, nothing runs."""
+    fixed = PiperVoice.load("joe", threads=2, shape_step=64, max_back_frames=150)
+    fixed.batch_budget, fixed.back_frame_budget = 1000, 1100
+    back = fixed.back = ShapeLog(fixed.back)
+    front = fixed.front = FrontLog(fixed.front)
+    fixed.warm_up(longest_ids=200)
+    assert front.shapes == [(2, 256)]  # 200 ids padded to 256: 3 rows fit, a power of two: 2
+    window = back.frame_step
+    assert back.shapes == [(4, 192, window)]  # 1100 frames hold four windows of 256
+    plain = PiperVoice.load("joe", threads=2)
+    plain.back = log = ShapeLog(plain.back)
+    plain.warm_up(longest_ids=200)
+    assert log.shapes == []

@@ -1,0 +1,23 @@
+"""Settings: defaults that depend on the device, and what the environment overrides."""
+
+import os
+
+import pytest
+
+from config.settings import CUDA_INFERENCE_WORKERS, Settings
+
+
+def test_inference_workers_default_to_one_per_core_on_the_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NARRATE_INFERENCE_WORKERS", raising=False)
+    monkeypatch.setenv("NARRATE_DEVICE", "cpu")
+    assert Settings().inference_workers == (os.cpu_count() or 1)
+
+
+def test_inference_workers_on_cuda_are_few_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NARRATE_INFERENCE_WORKERS", raising=False)
+    monkeypatch.setenv("NARRATE_DEVICE", "cuda:1")
+    assert Settings().inference_workers == min(CUDA_INFERENCE_WORKERS, os.cpu_count() or 1)
+    monkeypatch.setenv("NARRATE_INFERENCE_WORKERS", "9")
+    assert Settings().inference_workers == 9
