@@ -32,7 +32,7 @@ from config.errors import UnknownVoiceError
 from models.backends import Back, OpenVinoBack, OrtBack, halving, padded_frames
 from models.graph import cut_voice_graph
 from models.registry import VoiceFiles, find_voice
-from models.variants import variant_graph
+from models.variants import RECIPES, variant_graph
 from models.voice import (
     Audio,
     Passage,
@@ -109,7 +109,7 @@ class PiperVoice(Voice):
         self.fixed_shapes = shape_step > 1
         window = padded_frames(max_back_frames + 2 * CHUNK_MARGIN, BACK_WINDOW_STEP)
         self.back: Back = (
-            OpenVinoBack(back, "bf16", streams=inference_workers)
+            OpenVinoBack(back, "bf16", inference_workers, _ir_path(cache_dir, graph.digest))
             if precision == "bf16"
             else OrtBack(back, options, providers, frame_step=window if self.fixed_shapes else 1)
         )
@@ -391,6 +391,10 @@ class SegmentFrames:
         edges = [(m - self.marks[0]) * hop for m in self.marks]
         parts = [b - a for a, b in itertools.pairwise(edges)]
         return VoiceOutput(audio, parts, state)
+
+
+def _ir_path(cache_dir: Path | None, digest: str) -> Path | None:
+    return cache_dir / f"{digest}-back-{RECIPES['bf16']}-openvino.xml" if cache_dir else None
 
 
 def _floor_power_of_two(count: int) -> int:
