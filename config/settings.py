@@ -54,7 +54,9 @@ class Segmenting(BaseModel):
     )
 
 
-CUDA_INFERENCE_WORKERS = 4  # H100, whole book: 4 workers 713x at 16 GB; 16 were slower
+# Each inference worker's batches get 1/workers of gpu_memory_gb: one per core (16 on the
+# H100 host) makes batches too small to fill the GPU; 4-6 ran best there (see the README).
+CUDA_INFERENCE_WORKERS = 4
 
 
 class Settings(BaseSettings):

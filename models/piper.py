@@ -28,8 +28,15 @@ from piper.config import PiperConfig
 from piper.const import BOS, EOS, PAD
 from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
 
-from config.errors import UnknownVoiceError
-from models.backends import Back, OpenVinoBack, OrtBack, halving, padded_frames
+from config.errors import PermanentError, UnknownVoiceError
+from models.backends import (
+    Back,
+    OpenVinoBack,
+    OrtBack,
+    halving,
+    is_out_of_memory,
+    padded_frames,
+)
 from models.graph import cut_voice_graph
 from models.registry import VoiceFiles, find_voice
 from models.variants import RECIPES, variant_graph
@@ -190,6 +197,17 @@ class PiperVoice(Voice):
         """
         if not self.fixed_shapes:
             return
+        try:
+            self._run_largest(longest_ids)
+        except Exception as error:
+            if not is_out_of_memory(error):
+                raise
+            raise PermanentError(
+                f"the GPU cannot hold the batches of this memory budget ({error}); "
+                "lower NARRATE_GPU_MEMORY_GB"
+            ) from error
+
+    def _run_largest(self, longest_ids: int) -> None:
         ids = padded_frames(longest_ids, self.shape_step)
         rows = _floor_power_of_two(max(1, self.batch_budget // ids))
         scales = np.array([0.0, 1.0, 0.0], np.float32)

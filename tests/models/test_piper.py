@@ -7,7 +7,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from config.errors import UnknownVoiceError
+from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back
 from models.piper import PiperVoice
 from models.registry import find_voice
@@ -217,3 +217,18 @@ def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -
     plain.back = log = ShapeLog(plain.back)
     plain.warm_up(longest_ids=200)
     assert log.shapes == []
+
+
+class OutOfMemory:
+    """A front session whose every run fails as onnxruntime does when the GPU is full."""
+
+    def run(self, outputs: Any, feeds: dict[str, np.ndarray]) -> Any:
+        raise RuntimeError("BFCArena::AllocateRawInternal Failed to allocate memory")
+
+
+def test_a_budget_the_device_cannot_hold_fails_at_load_with_advice() -> None:
+    fixed = PiperVoice.load("joe", threads=2, shape_step=64)
+    fixed.batch_budget, fixed.back_frame_budget = 1000, 1100
+    fixed.front = OutOfMemory()
+    with pytest.raises(PermanentError, match="lower NARRATE_GPU_MEMORY_GB"):
+        fixed.warm_up(longest_ids=200)
