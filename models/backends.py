@@ -124,18 +124,11 @@ def _marked_ir(graph: bytes, folder: Path, precision: str) -> Path:
     if precision == "f32":
         return xml
     tree = ElementTree.parse(xml)
-    layers = list(tree.getroot().iter("layer"))
-    after: dict[str, list[str]] = {}
-    for edge in tree.getroot().iter("edge"):
-        after.setdefault(edge.get("from-layer", ""), []).append(edge.get("to-layer", ""))
-    decoder = {layer.get("id", "") for layer in layers if _starts_decoder(layer.get("name", ""))}
-    frontier = list(decoder)
-    while frontier:
-        for following in after.get(frontier.pop(), []):
-            if following not in decoder:
-                decoder.add(following)
-                frontier.append(following)
-    for layer in layers:
+    root = tree.getroot()
+    decoder = _decoder_layers(root)
+    if not decoder:
+        log.warning("no %s layer in this voice's graph: its back runs in fp32", DECODER_INPUT)
+    for layer in root.iter("layer"):
         if layer.get("type") in KEEP_AS_IS or layer.get("id") in decoder:
             continue
         info = layer.find("rt_info")
@@ -145,6 +138,25 @@ def _marked_ir(graph: bytes, folder: Path, precision: str) -> Path:
         ElementTree.SubElement(info, "attribute", name="precise", version="0")
     tree.write(xml)
     return xml
+
+
+def _decoder_layers(root: ElementTree.Element) -> set[str]:
+    """Ids of the IR layers from the decoder's first convolution on (all it feeds)."""
+    after: dict[str, list[str]] = {}
+    for edge in root.iter("edge"):
+        after.setdefault(edge.get("from-layer", ""), []).append(edge.get("to-layer", ""))
+    decoder = {
+        layer.get("id", "")
+        for layer in root.iter("layer")
+        if layer.get("name", "").startswith(DECODER_INPUT)
+    }
+    frontier = list(decoder)
+    while frontier:
+        for following in after.get(frontier.pop(), []):
+            if following not in decoder:
+                decoder.add(following)
+                frontier.append(following)
+    return decoder
 
 
 def _keep_ir(xml: Path, cached: Path) -> None:
@@ -160,10 +172,6 @@ def _keep_ir(xml: Path, cached: Path) -> None:
             part.replace(target)
     except OSError as error:  # a read-only cache costs start-up time, nothing else
         log.warning("cannot cache the OpenVINO model in %s: %s", cached.parent, error)
-
-
-def _starts_decoder(name: str) -> bool:
-    return name.startswith(DECODER_INPUT)
 
 
 def padded_frames(frames: int, step: int) -> int:
