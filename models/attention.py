@@ -48,12 +48,12 @@ def band_relative_attention(model: onnx.ModelProto) -> int:
         query = nodes["MatMul_1"].input[0]
         weights = nodes["Softmax"].output[0]
         tag = prefix.replace("/", "_").strip("_") + "_band"
-        new_nodes, new_inits, rel_values = _layer(tag, query, weights, emb_k, emb_v)
+        new_nodes, new_inits, (idx, logits), rel_values = _layer(tag, query, weights, emb_k, emb_v)
         graph.node.extend(new_nodes)
         graph.initializer.extend(new_inits)
         add = nodes["Add_1"]  # scores + the dense relative logits: now a scatter-add
         add.op_type = "ScatterElements"
-        add.input[1:] = [f"{tag}/idx", f"{tag}/kband_kept"]
+        add.input[1:] = [idx, logits]
         add.attribute.extend([helper.make_attribute("axis", 3)])
         add.attribute.extend([helper.make_attribute("reduction", "add")])
         _replace_input(nodes["Add_3"], 1, rel_values)
@@ -78,8 +78,9 @@ def _replace_input(node: onnx.NodeProto, position: int, name: str) -> None:
 
 def _layer(
     tag: str, query: str, weights: str, emb_k: np.ndarray, emb_v: np.ndarray
-) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto], str]:
-    """Nodes for one layer: (nodes, initializers, the band of values to add after p @ v).
+) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto], tuple[str, str], str]:
+    """Nodes for one layer: (nodes, initializers, (indexes, logits) to scatter-add into the
+    scores, the band of values to add after p @ v).
 
     Both terms use one index table, idx[i, r] = i + r - 4 (clipped into the row; the
     clipped entries are multiplied by zero), so their cost is 9l per head, not l^2.
@@ -130,7 +131,7 @@ def _layer(
     ]
     for k, node in enumerate(nodes):
         node.name = t(f"n{k}")
-    return nodes, inits, t("rel_values")
+    return nodes, inits, (t("idx"), t("kband_kept")), t("rel_values")
 
 
 def _topological_sort(graph: onnx.GraphProto) -> None:
