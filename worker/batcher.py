@@ -14,8 +14,9 @@ budget is 0: one passage per run, one run per core.
 import atexit
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from models.backends import halving
@@ -42,12 +43,24 @@ class Batcher:
         self._pending: list[Request] = []
         self._ready = threading.Condition()
         self._closed = False
+        self._callers = 0
         self._threads = [
             threading.Thread(target=self._serve, name=f"infer-{n}", daemon=True)
             for n in range(max(1, workers))
         ]
         for thread in self._threads:
             thread.start()
+
+    @contextmanager
+    def caller(self) -> Iterator[Callable[[], int]]:
+        """Counts a caller in while it submits; yields how many callers there are now."""
+        with self._ready:
+            self._callers += 1
+        try:
+            yield lambda: max(1, self._callers)
+        finally:
+            with self._ready:
+                self._callers -= 1
 
     def submit(
         self, passage: Passage, params: SynthesisParams, context: bool

@@ -2,10 +2,11 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile
 
 from config.settings import AssemblySettings, BreakClass
-from worker.audio import ChapterSpool, assemble, limit
+from worker.audio import ChapterSpool, assemble, limit, to_pcm16
 
 RATE = 22050
 
@@ -75,3 +76,39 @@ def test_limiter_holds_a_loud_burst_under_the_ceiling() -> None:
     limited = limit(audio, 10 ** (-3 / 20), RATE)
     assert np.max(np.abs(limited)) <= 10 ** (-3 / 20)
     assert np.allclose(limited[:3000], audio[:3000])  # far from the burst: untouched
+
+
+def test_pcm16_is_what_libsndfile_writes_from_the_same_floats(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    audio = np.clip(rng.standard_normal(200_000).astype(np.float32) * 0.3, -0.99, 0.99)
+    audio[:6] = np.array([3.0, 2.5, -3.0, -2.5, 32767.0, -32768.0], np.float32) / 32768
+    soundfile.write(tmp_path / "f.wav", audio, RATE, "PCM_16")
+    by_libsndfile, _ = soundfile.read(tmp_path / "f.wav", dtype="int16")
+    ours = to_pcm16(audio)
+    assert ours.dtype == np.int16
+    assert np.array_equal(ours, by_libsndfile)
+    assert np.array_equal(to_pcm16(np.array([1.5, -1.5], np.float32)), [32767, -32768])
+
+
+def test_a_chapter_written_in_pieces_is_the_one_written_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 12 s: the last segment fills a piece exactly, and nothing is left for the end.
+    lengths = [1.5, 12.0] + [0.7] * 9 + [12.0]
+
+    def chapter(name: str) -> tuple[np.ndarray, list[float]]:
+        with ChapterSpool(RATE, directory=tmp_path) as spool:
+            for index, seconds in enumerate(lengths):
+                audio = tone(seconds, 0.3, 200.0 + 10 * index)
+                spool.add(index, audio, [len(audio)], BreakClass.SENTENCE)
+            built = assemble(
+                spool, list(range(len(lengths))), AssemblySettings(), 44100, tmp_path / name
+            )
+        samples, _ = soundfile.read(tmp_path / name, dtype="int16")
+        return samples, [t.start_s for t in built.timings]
+
+    in_pieces = chapter("pieces.wav")
+    monkeypatch.setattr("worker.audio._EMIT_S", 1e9)
+    at_once = chapter("once.wav")
+    assert np.array_equal(in_pieces[0], at_once[0])
+    assert in_pieces[1] == at_once[1]
