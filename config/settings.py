@@ -124,7 +124,7 @@ class Settings(BaseSettings):
         0,
         description="Chapters `narrate synth` works on at once (their passages share "
         "batches; one's assembly overlaps another's inference). 0: 1 when batch_budget "
-        "is 0 (the CPU), else 4.",
+        "is 0 (the CPU), else 16.",
     )
     batch_budget: int = Field(
         0,

@@ -250,7 +250,8 @@ def _text_size(segments: list[Segment]) -> int:
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:
     if settings.chapters_in_flight:
         return settings.chapters_in_flight
-    return 1 if voice.batch_budget <= 0 else 4
+    # On a GPU, 16 with a 72 GB budget: 1132x for the book against 857x with 4 (H100).
+    return 1 if voice.batch_budget <= 0 else 16
 
 
 def _narrate_chapter(
