@@ -8,6 +8,12 @@ So context phonemes go through the front only, and the back runs on the frames a
 keeps plus a margin for its receptive field. Chained, the two parts give the whole model's
 output exactly (checked in tests at noise 0). The front's attention is first rewritten to
 work on its band only (`models.attention`), which makes long context affordable.
+
+The duration predictor samples noise inside the graph (RandomNormalLike), from a generator
+onnxruntime seeds once per session: the same passage got other durations on each run in a
+process, and batching changed them. The front takes that noise as an input instead
+(`DURATION_NOISE`), drawn per passage from its own seed, so a seed gives the same audio
+whatever ran before it and whatever it was batched with.
 """
 
 import functools
@@ -16,16 +22,22 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.errors import UnknownVoiceError
+
+if TYPE_CHECKING:  # onnx is needed only to cut a graph, not to run a cached one
+    import onnx
 
 log = logging.getLogger(__name__)
 
 FRONT_INPUTS = ["input", "input_lengths", "scales"]
+DURATION_NOISE = "duration_noise"  # [batch, 2, ids]: the duration predictor's noise
+DURATION_PREDICTOR = "/dp/"
 FRONT_OUTPUTS = ["/enc_p/Split_output_0", "/enc_p/Split_output_1", "/Ceil_output_0"]
 BACK_INPUTS = ["/Add_output_0", "/Cast_2_output_0"]  # z_p (prior + noise) and y_mask
 BACK_OUTPUTS = ["output"]
-FRONT_RECIPE = 2  # names the cached front: a changed attention rewrite is not read stale
+FRONT_RECIPE = 3  # names the cached front: a changed rewrite is not read stale
 
 
 @dataclass(frozen=True)
@@ -84,8 +96,9 @@ def _cut(model_path: Path, digest: str) -> CutGraph:
         )
     rewritten = band_relative_attention(model)
     log.debug("%s: %d attention layers computed on their band", model_path, rewritten)
+    inputs = FRONT_INPUTS + ([DURATION_NOISE] if _noise_as_input(model) else [])
     extractor = onnx.utils.Extractor(model)
-    front = extractor.extract_model(FRONT_INPUTS, FRONT_OUTPUTS)
+    front = extractor.extract_model(inputs, FRONT_OUTPUTS)
     back = extractor.extract_model(BACK_INPUTS, BACK_OUTPUTS)
     log.debug(
         "cut %s: front %d nodes, back %d nodes",
@@ -94,3 +107,31 @@ def _cut(model_path: Path, digest: str) -> CutGraph:
         len(back.graph.node),
     )
     return CutGraph(front.SerializeToString(), back.SerializeToString(), digest)
+
+
+def _noise_as_input(model: "onnx.ModelProto") -> bool:
+    """Replace the duration predictor's RandomNormalLike by the input DURATION_NOISE."""
+    import onnx
+
+    graph = model.graph
+    # The duration predictor's; the graph's other one (the prior's noise, upstream of the
+    # back's input) is replaced by the noise we draw in numpy.
+    random = [
+        node
+        for node in graph.node
+        if node.op_type == "RandomNormalLike" and node.name.startswith(DURATION_PREDICTOR)
+    ]
+    if len(random) != 1:  # not the graph this was written for: leave it as it is
+        log.warning("%d duration noise nodes in this voice: sampled in-graph", len(random))
+        return False
+    (node,) = random
+    for other in graph.node:
+        for k, name in enumerate(other.input):
+            if name == node.output[0]:
+                other.input[k] = DURATION_NOISE
+    graph.node.remove(node)
+    shape: list[str | int | None] = ["batch", 2, "ids"]
+    graph.input.append(
+        onnx.helper.make_tensor_value_info(DURATION_NOISE, onnx.TensorProto.FLOAT, shape)
+    )
+    return True

@@ -37,7 +37,7 @@ from models.backends import (
     is_out_of_memory,
     padded_frames,
 )
-from models.graph import cut_voice_graph
+from models.graph import DURATION_NOISE, cut_voice_graph
 from models.registry import VoiceFiles, find_voice
 from models.variants import RECIPES, variant_graph
 from models.voice import (
@@ -66,6 +66,54 @@ IntArray = npt.NDArray[np.int64]
 CHUNK_MARGIN = 32
 # With fixed shapes, decoder windows are padded up to a multiple of this many frames.
 BACK_WINDOW_STEP = 64
+DURATION_STREAM = 1  # a segment's seed draws its latent noise; this marks the durations'
+
+
+class Phonemizer:
+    """Text to the voice's phonemes with espeak-ng: what a voice needs of text, without its
+    sessions, so that another process can phonemize for it."""
+
+    def __init__(self, config: PiperConfig) -> None:
+        self.config = config
+        self._ids = config.phoneme_id_map
+        self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
+        self._warned: set[str] = set()
+
+    @classmethod
+    def load(cls, name_or_path: str) -> "Phonemizer":
+        return cls(_load_config(find_voice(name_or_path)))
+
+    def phonemize(self, text: str) -> Phonemes:
+        speakable = self._speakable(text)
+        with _ESPEAK_LOCK:  # espeak-ng keeps one global state per process
+            sentences = self._espeak.phonemize(self.config.espeak_voice, speakable)
+        phonemes: list[str] = []
+        for sentence in sentences:
+            if phonemes and phonemes[-1] != _SPACE:
+                phonemes.append(_SPACE)
+            phonemes.extend(p for p in sentence if self._known(p))
+        return tuple(phonemes)
+
+    def _speakable(self, text: str) -> str:
+        kept = []
+        for ch in text:
+            if unicodedata.category(ch) in _UNSPEAKABLE and ch not in "\n\t":
+                self._warn_once(ch, "skipping a character the voice cannot speak: %r (U+%04X)")
+                kept.append(" ")
+            else:
+                kept.append(ch)
+        return "".join(kept)
+
+    def _known(self, phoneme: str) -> bool:
+        if phoneme in self._ids:
+            return True
+        self._warn_once(phoneme, "skipping a phoneme the voice does not know: %r (U+%04X)")
+        return False
+
+    def _warn_once(self, ch: str, message: str) -> None:
+        if ch not in self._warned:
+            self._warned.add(ch)
+            log.warning(message, ch, ord(ch[0]))
 
 
 @dataclass(frozen=True)
@@ -74,6 +122,7 @@ class Layout:
 
     ids: list[int]
     items: list[list[int]]  # per segment, id offsets: its start, each later part's start, end
+    seed: int  # the passage's: seeds its duration noise
 
 
 class PiperVoice(Voice):
@@ -108,6 +157,7 @@ class PiperVoice(Voice):
         options = _session_options(threads)
         self.front = ort.InferenceSession(graph.front, options, providers=list(providers))
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
+        self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
         self.precision = precision
         back = variant_graph(graph.back, precision, cache_dir, graph.digest)
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
@@ -121,8 +171,7 @@ class PiperVoice(Voice):
             else OrtBack(back, options, providers, frame_step=window if self.fixed_shapes else 1)
         )
         self.shape_step = shape_step
-        self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
-        self._warned: set[str] = set()
+        self.phonemizer = Phonemizer(self.config)
 
     @classmethod
     def load(cls, name_or_path: str, **kwargs: Any) -> "PiperVoice":
@@ -131,36 +180,7 @@ class PiperVoice(Voice):
     # -- text ---------------------------------------------------------------------------
 
     def phonemize(self, text: str) -> Phonemes:
-        speakable = self._speakable(text)
-        with _ESPEAK_LOCK:  # espeak-ng keeps one global state per process
-            sentences = self._espeak.phonemize(self.config.espeak_voice, speakable)
-        phonemes: list[str] = []
-        for sentence in sentences:
-            if phonemes and phonemes[-1] != _SPACE:
-                phonemes.append(_SPACE)
-            phonemes.extend(p for p in sentence if self._known(p))
-        return tuple(phonemes)
-
-    def _speakable(self, text: str) -> str:
-        kept = []
-        for ch in text:
-            if unicodedata.category(ch) in _UNSPEAKABLE and ch not in "\n\t":
-                self._warn_once(ch, "skipping a character the voice cannot speak: %r (U+%04X)")
-                kept.append(" ")
-            else:
-                kept.append(ch)
-        return "".join(kept)
-
-    def _known(self, phoneme: str) -> bool:
-        if phoneme in self._ids:
-            return True
-        self._warn_once(phoneme, "skipping a phoneme the voice does not know: %r (U+%04X)")
-        return False
-
-    def _warn_once(self, ch: str, message: str) -> None:
-        if ch not in self._warned:
-            self._warned.add(ch)
-            log.warning(message, ch, ord(ch[0]))
+        return self.phonemizer.phonemize(text)
 
     # -- state and cost -----------------------------------------------------------------
 
@@ -213,7 +233,10 @@ class PiperVoice(Voice):
         scales = np.array([0.0, 1.0, 0.0], np.float32)
         tokens = np.full((rows, ids), self._ids[PAD][0], np.int64)
         lengths = np.full(rows, ids, np.int64)
-        self.front.run(None, {"input": tokens, "input_lengths": lengths, "scales": scales})
+        feeds = {"input": tokens, "input_lengths": lengths, "scales": scales}
+        if self._noise_input:
+            feeds[DURATION_NOISE] = np.zeros((rows, 2, ids), np.float32)
+        self.front.run(None, feeds)
         window = self.back.frame_step
         rows = _floor_power_of_two(max(1, self.back_frame_budget // window))
         channels = int(self.front.get_outputs()[0].shape[1])
@@ -282,7 +305,7 @@ class PiperVoice(Voice):
             ids += self._to_ids(after)
         ids += list(self._ids[EOS])
         items[-1].append(own_end if after else len(ids))
-        return Layout(ids, items)
+        return Layout(ids, items, first.seed)
 
     def _to_ids(self, phonemes: Sequence[str]) -> list[int]:
         ids: list[int] = []
@@ -306,11 +329,12 @@ class PiperVoice(Voice):
         for i, layout in enumerate(rows):
             ids[i, : len(layout.ids)] = layout.ids
         scales = np.array([params.noise_scale, params.length_scale, params.noise_w], np.float32)
-        if params.noise_w > 0:
-            ort.set_seed(params.seed)  # the duration predictor samples inside the graph
-        m_p, logs_p, w_ceil = self.front.run(
-            None, {"input": ids, "input_lengths": lengths, "scales": scales}
-        )
+        feeds = {"input": ids, "input_lengths": lengths, "scales": scales}
+        if self._noise_input:
+            feeds[DURATION_NOISE] = _duration_noise(rows, ids.shape[1], params)
+        elif params.noise_w > 0:  # a graph that samples its own: at least seed it
+            ort.set_seed(params.seed)
+        m_p, logs_p, w_ceil = self.front.run(None, feeds)
         durations = [w_ceil[i, 0, : lengths[i]].astype(np.int64) for i in range(len(layouts))]
         return m_p, logs_p, durations
 
@@ -409,6 +433,19 @@ class SegmentFrames:
         edges = [(m - self.marks[0]) * hop for m in self.marks]
         parts = [b - a for a, b in itertools.pairwise(edges)]
         return VoiceOutput(audio, parts, state)
+
+
+def _duration_noise(
+    rows: Sequence[Layout], width: int, params: SynthesisParams
+) -> npt.NDArray[np.float32]:
+    """The duration predictor's noise, [rows, 2, width]: each passage's from its own seed,
+    zeros past its end (masked there) and everywhere at noise_w 0."""
+    noise = np.zeros((len(rows), 2, width), np.float32)
+    if params.noise_w > 0:
+        for i, layout in enumerate(rows):
+            rng = np.random.default_rng((params.seed, layout.seed, DURATION_STREAM))
+            noise[i, :, : len(layout.ids)] = rng.standard_normal((2, len(layout.ids)), np.float32)
+    return noise
 
 
 def _ir_path(cache_dir: Path | None, digest: str) -> Path | None:

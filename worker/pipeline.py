@@ -8,12 +8,14 @@ job (same manuscript and options) is kept, so an interrupted book resumes.
 
 import hashlib
 import logging
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,7 +23,7 @@ from pydantic import ValidationError
 from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
-from models.pool import get_voice
+from models.pool import get_voice, resolve_device
 from models.voice import Passage, Voice, VoiceOutput, chain, passages
 from worker.audio import ChapterAudio, ChapterSpool, assemble
 from worker.segment import Segment, segment_chapter
@@ -33,8 +35,14 @@ from worker.storage import (
     chapter_key,
     marks_key,
 )
-from worker.synthesize import params_for, phonemize_segments, synthesize_items
-from worker.timing import timed
+from worker.synthesize import (
+    ChapterPhonemes,
+    params_for,
+    phonemize_apart,
+    phonemize_segments,
+    synthesize_items,
+)
+from worker.timing import add_busy, timed
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +99,12 @@ def plan_chapter(
     options: SynthesisOptions,
     settings: Settings,
     segments: list[Segment] | None = None,
+    phonemes: ChapterPhonemes | None = None,
 ) -> ChapterPlan:
-    with timed("phonemize"):
-        if segments is None:
-            segments = segment_chapter(chapter.text, settings.segmenting)
+    """Segments (unless given), their phonemes (unless given), chained into passages."""
+    if segments is None:
+        segments = segment_chapter(chapter.text, settings.segmenting)
+    if phonemes is None:
         phonemes = phonemize_segments(voice, segments)
     items = chain(voice, phonemes, seed=chapter.index * 100_003)
     grouped = passages(items, settings.passage_phonemes if options.context else 0)
@@ -189,7 +199,6 @@ def narrate(
     """
     started = now()
     storage = LocalStorage(out_dir)
-    voice = voice or get_voice(options.voice)
     job_id = job_id_for(manuscript, options)
     storage.put_model(SOURCE_KEY, manuscript)
     # Segmenting the whole book up front is quick and gives the progress total.
@@ -208,22 +217,14 @@ def narrate(
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
     # Longest first: a long chapter begun last would run, then assemble, alone at the end.
     order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
-    # espeak-ng keeps one global state, so chapters are phonemized one after another, in
-    # the order they start: the first chapter reaches the GPU after its own phonemes, not
-    # after those of every chapter in flight (4 s of an idle H100, measured).
-    planner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
-    plans = {
-        i: planner.submit(
-            plan_chapter, voice, manuscript.chapters[i], options, settings, segmented[i]
-        )
-        for i in order
-        if kept[i] is None
-    }
+    todo = [i for i in order if kept[i] is None]
+    phonemizer, phonemes, voice = _phonemize(todo, segmented, options, settings, voice)
 
     def one(i: int) -> ChapterEntry:
         entry = kept[i]
         if entry is None:
-            plan = plans[i].result()
+            chapter = manuscript.chapters[i]
+            plan = plan_chapter(voice, chapter, options, settings, segmented[i], phonemes[i]())
             entry = _narrate_chapter(voice, plan, options, settings, storage, job_id, counted)
         else:
             log.info("%s: chapter %d already done, kept", job_id, entry.index)
@@ -238,9 +239,53 @@ def narrate(
         futures = {i: pool.submit(one, i) for i in order}
         entries = [futures[i].result() for i in range(len(segmented))]
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish
-        planner.shutdown(wait=False, cancel_futures=True)
+        phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
     return write_manifest(storage, job_id, voice, options, entries, started)
+
+
+def _phonemize(
+    todo: list[int],
+    segmented: list[list[Segment]],
+    options: SynthesisOptions,
+    settings: Settings,
+    voice: Voice | None,
+) -> tuple[Executor, dict[int, Callable[[], ChapterPhonemes]], Voice]:
+    """The voice, and each chapter's phonemes to come, phonemized in the order given.
+
+    espeak-ng keeps one global state per process, so chapters are phonemized one after
+    another: the first chapter reaches the inference threads after its own phonemes, not
+    after those of every chapter in flight (4 s of an idle H100, measured). It also holds
+    the GIL while it works, so on a GPU host it runs in a process of its own, started before
+    the voice loads: the book's phonemes are ready about when the voice is, and the
+    inference threads never wait for the GIL behind it. On the CPU, a thread does: the cores
+    are busy with inference anyway, and a process costs a second of a 2-core start-up.
+    """
+    if _phonemize_apart(settings, voice):
+        pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        apart = {i: pool.submit(phonemize_apart, options.voice, segmented[i]) for i in todo}
+        try:
+            voice = voice or get_voice(options.voice)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
+    voice = voice or get_voice(options.voice)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
+    here = {i: pool.submit(phonemize_segments, voice, segmented[i]) for i in todo}
+    return pool, {i: future.result for i, future in here.items()}, voice
+
+
+def _phonemize_apart(settings: Settings, voice: Voice | None) -> bool:
+    if voice is not None:
+        return voice.batch_budget > 0  # batches: a GPU
+    return resolve_device(settings.device) != "cpu"
+
+
+def _counted_result(future: "Future[tuple[ChapterPhonemes, float]]") -> ChapterPhonemes:
+    phonemes, seconds = future.result()
+    add_busy("phonemize", seconds)
+    return phonemes
 
 
 def _text_size(segments: list[Segment]) -> int:

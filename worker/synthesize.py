@@ -9,11 +9,14 @@ budget is 0, one passage at a time: batching only adds padding there (measured: 
 """
 
 import itertools
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from typing import Protocol
 
 from config.settings import Settings, SynthesisOptions
+from models.piper import Phonemizer
 from models.voice import (
     Passage,
     Phonemes,
@@ -24,11 +27,34 @@ from models.voice import (
 from worker.batcher import batcher_for
 from worker.normalize import normalize
 from worker.segment import Segment
+from worker.timing import timed
+
+ChapterPhonemes = list[tuple[Phonemes, ...]]  # per segment, per span
 
 
-def phonemize_segments(voice: Voice, segments: Sequence[Segment]) -> list[tuple[Phonemes, ...]]:
+class PhonemizesText(Protocol):
+    def phonemize(self, text: str) -> Phonemes: ...
+
+
+def phonemize_segments(voice: PhonemizesText, segments: Sequence[Segment]) -> ChapterPhonemes:
     """The phonemes of every span of every segment."""
-    return [tuple(voice.phonemize(normalize(span.text)) for span in seg.spans) for seg in segments]
+    with timed("phonemize"):
+        return [
+            tuple(voice.phonemize(normalize(span.text)) for span in seg.spans) for seg in segments
+        ]
+
+
+_phonemizers: dict[str, Phonemizer] = {}
+
+
+def phonemize_apart(voice: str, segments: Sequence[Segment]) -> tuple[ChapterPhonemes, float]:
+    """phonemize_segments in a phonemizer process (the voice's phonemizer without its
+    sessions), and the seconds it took."""
+    began = time.perf_counter()
+    if voice not in _phonemizers:
+        _phonemizers[voice] = Phonemizer.load(voice)
+    phonemes = phonemize_segments(_phonemizers[voice], segments)
+    return phonemes, time.perf_counter() - began
 
 
 def params_for(voice: Voice, options: SynthesisOptions) -> SynthesisParams:

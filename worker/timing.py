@@ -28,3 +28,9 @@ def timed(stage: str) -> Iterator[None]:
 def totals() -> dict[str, float]:
     with _lock:
         return {stage: round(_totals[stage], 2) for stage in STAGES}
+
+
+def add_busy(stage: str, seconds: float) -> None:
+    """Busy seconds spent elsewhere (another process) on behalf of this one."""
+    with _lock:
+        _totals[stage] += seconds

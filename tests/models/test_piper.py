@@ -41,6 +41,24 @@ def test_cut_graph_gives_exactly_the_whole_models_audio(voice: PiperVoice) -> No
     assert all(samples > 0 for samples in out.part_samples)
 
 
+def test_sampled_durations_follow_the_seed_not_what_ran_before(voice: PiperVoice) -> None:
+    """Duration noise used to come from a generator inside the graph that onnxruntime seeds
+    once per session: the same passage changed length from one run to the next."""
+    sampled = voice.default_params()
+    assert sampled.noise_w > 0
+    one = VoiceInput((voice.phonemize("The keeper climbed the stairs at dusk."),), seed=5)
+    other = VoiceInput((voice.phonemize("Another passage, run in between."),), seed=9)
+    first = voice.synthesize([(one,)], sampled)[0][0]
+    voice.synthesize([(other,)], sampled)
+    again = voice.synthesize([(one,)], sampled)[0][0]
+    batched = voice.synthesize([(other,), (one,)], sampled)[1][0]
+    assert again.part_samples == first.part_samples == batched.part_samples
+    assert np.array_equal(again.audio, first.audio)
+    assert np.max(np.abs(batched.audio - first.audio)) < 1e-3
+    reseeded = VoiceInput(one.parts, seed=6)
+    assert voice.synthesize([(reseeded,)], sampled)[0][0].part_samples != first.part_samples
+
+
 def test_padded_batch_gives_the_same_audio_as_alone(voice: PiperVoice) -> None:
     texts = [
         "A short one.",

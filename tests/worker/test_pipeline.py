@@ -1,49 +1,67 @@
-"""narrate() over the real voice: chapters start longest first, phonemized one at a time."""
+"""narrate() over the real voice: chapters start longest first, phonemized one at a time,
+in this process or in a phonemizer process of its own (as on a GPU host)."""
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import worker.pipeline
+from config.manifest import Manifest
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.piper import PiperVoice
 from worker.pipeline import narrate
+from worker.segment import Segment
 
 TEXTS = [
     "A short one.",
     "The longest chapter of the three, which a book run should begin with. It goes on.",
     "One of middle length, here.",
 ]
+BOOK = Manuscript(chapters=[Chapter(index=i, text=t) for i, t in enumerate(TEXTS)])
+SETTINGS = Settings(chapters_in_flight=3)
 
 
 def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
     voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    planned: list[int] = []
+    phonemized: list[int] = []
     busy, most = 0, 0
     lock = threading.Lock()
-    plan = worker.pipeline.plan_chapter
+    phonemize = worker.pipeline.phonemize_segments
 
-    def recording(*args: Any, **kwargs: Any) -> Any:
+    def recording(voice: Any, segments: Sequence[Segment]) -> Any:
         nonlocal busy, most
         with lock:
-            planned.append(args[1].index)
+            phonemized.append(
+                next(i for i, t in enumerate(TEXTS) if t.startswith(segments[0].text))
+            )
             busy += 1
             most = max(most, busy)
         try:
-            return plan(*args, **kwargs)
+            return phonemize(voice, segments)
         finally:
             with lock:
                 busy -= 1
 
-    monkeypatch.setattr(worker.pipeline, "plan_chapter", recording)
-    book = Manuscript(chapters=[Chapter(index=i, text=t) for i, t in enumerate(TEXTS)])
-    settings = Settings(chapters_in_flight=3)
-    manifest = narrate(book, SynthesisOptions(), tmp_path, settings, voice=voice)
-    assert planned == [1, 2, 0]
+    monkeypatch.setattr(worker.pipeline, "phonemize_segments", recording)
+    manifest = narrate(BOOK, SynthesisOptions(), tmp_path, SETTINGS, voice=voice)
+    assert phonemized == [1, 2, 0]
     assert most == 1
     assert [ch.index for ch in manifest.chapters] == [0, 1, 2]  # the book's order
     assert all((tmp_path / ch.audio_key).is_file() for ch in manifest.chapters)
+
+
+def test_a_phonemizer_process_gives_the_same_book(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def book(apart: bool) -> Manifest:
+        monkeypatch.setattr(worker.pipeline, "_phonemize_apart", lambda *_: apart)
+        out = tmp_path / ("apart" if apart else "here")
+        return narrate(BOOK, SynthesisOptions(), out, SETTINGS, voice=voice)
+
+    here, apart = book(False), book(True)
+    assert [ch.sha256 for ch in apart.chapters] == [ch.sha256 for ch in here.chapters]
