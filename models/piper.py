@@ -17,6 +17,7 @@ import os
 import threading
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,7 @@ class PiperVoice(Voice):
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
         self.precision = precision
+        self.inference_workers = max(1, inference_workers)
         back = variant_graph(graph.back, precision, cache_dir, graph.digest)
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
         # chunk with its margins can be) and batches have power-of-two rows, so a handful of
@@ -210,15 +212,18 @@ class PiperVoice(Voice):
     # -- synthesis ----------------------------------------------------------------------
 
     def warm_up(self, longest_ids: int) -> None:
-        """With fixed shapes (CUDA), run the largest front and decoder batches once.
+        """With fixed shapes (CUDA), run the largest front and decoder batches once from
+        each inference worker, all at once, as they will run.
 
         The memory arena then holds its working set from the start (GPU memory stays flat
-        over a book), and a budget the GPU cannot hold fails here, not mid-book.
+        over a book: warmed from one thread, it grew 13% over 10,000 segments on an H100),
+        and a budget the GPU cannot hold fails here, not mid-book.
         """
         if not self.fixed_shapes:
             return
         try:
-            self._run_largest(longest_ids)
+            with ThreadPoolExecutor(self.inference_workers) as workers:
+                list(workers.map(self._run_largest, [longest_ids] * self.inference_workers))
         except Exception as error:
             if not is_out_of_memory(error):
                 raise

@@ -237,6 +237,18 @@ def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -
     assert log.shapes == []
 
 
+def test_warm_up_runs_from_every_inference_worker_at_once() -> None:
+    fixed = PiperVoice.load(
+        "joe", threads=1, shape_step=64, max_back_frames=150, inference_workers=3
+    )
+    fixed.batch_budget, fixed.back_frame_budget = 1000, 1100
+    back = fixed.back = ShapeLog(fixed.back)
+    front = fixed.front = FrontLog(fixed.front)
+    fixed.warm_up(longest_ids=200)
+    assert front.shapes == [(2, 256)] * 3
+    assert back.shapes == [(4, 192, back.frame_step)] * 3
+
+
 class OutOfMemory:
     """A front session whose every run fails as onnxruntime does when the GPU is full."""
 
