@@ -261,7 +261,7 @@ def _phonemize(
     the GIL while it works, so on a GPU host it runs in a process of its own, started before
     the voice loads: the book's phonemes are ready about when the voice is, and the
     inference threads never wait for the GIL behind it. On the CPU, a thread does: the cores
-    are busy with inference anyway, and a process costs a second of a 2-core start-up.
+    are busy with inference anyway, and a second process would add to a 2-core start-up.
     """
     if _phonemize_apart(settings, voice):
         pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
