@@ -85,8 +85,11 @@ class Settings(BaseSettings):
     )
     gpu_memory_gb: float = Field(
         16.0,
-        description="GPU memory inference may use; sets the decoder batch (frames) on CUDA "
-        "when back_frame_budget is 0.",
+        description="GPU memory inference may use (onnxruntime's arena is capped at it). On "
+        "CUDA it sizes the front and decoder batches when batch_budget and "
+        "back_frame_budget are 0: every inference worker's largest batches at once fit in "
+        "it (models/pool.py). 16 GB: 8 passages and 16 decoder windows per batch; from "
+        "32 GB, 16 and 32, the most that ran faster.",
     )
     back_frame_budget: int = Field(
         0,

@@ -19,15 +19,20 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _voices: dict[tuple[str, str, str], Voice] = {}  # (voice, device, precision) as asked
-# GPU memory per batch, measured on an H100 with the joe voice, one run in a fresh arena:
-# decoder 4,096 frames 1.8 GB in fp32, 8,192 frames 1.5 GB in fp16; front 65,536 ids in
-# passages of 2,048: 4.4 GB. The figures below keep half of that as headroom for the
-# arena's rounding and fragmentation.
-FRAMES_PER_GB = {"fp32": 1100, "fp16": 2000}
-IDS_PER_GB = 7_000
-# Each inference worker runs one batch at a time, front or decoder: of its share of the
-# budget (NARRATE_GPU_MEMORY_GB / workers), half sizes its front batches, half its decoder's.
-ARENA_SHARE = 0.5
+# GPU memory per batch row, measured on an H100 with the joe voice (one run in a fresh
+# arena): a front row, one passage with its context padded to 2,048 ids, 0.14 GB; a
+# decoder row, one 512-frame window, 0.094 GB in fp16 and 0.225 GB in fp32. Whole-book
+# runs peaked at 1.37x the sum over the workers (arena rounding, cuDNN workspaces, the CUDA
+# context): 4 workers x (8 front + 16 decoder rows) 14.1 GB, x (16 + 32) 28.5 GB.
+GB_PER_ID = 0.14 / 2048
+GB_PER_FRAME = {"fp32": 0.225 / 512, "fp16": 0.094 / 512}
+PEAK_OVER_SUM = 1.5
+PASSAGE_IDS = 2048
+# A front row yields about two decoder windows. Batches past 16 front and 32 decoder rows
+# ran no faster on the H100 (1159x against 1258x for the book, at 42.8 GB against 28.5).
+WINDOWS_PER_PASSAGE = 2
+WINDOW_FRAMES = 512
+MAX_PASSAGE_ROWS = 16
 MAX_BACK_FRAMES = {"bf16": 320}  # by precision, else 448: see Settings.max_back_frames
 
 
@@ -66,7 +71,7 @@ def load_voice(name_or_path: str, device: str, precision: str, settings: Setting
         ),
         cache_dir=settings.cache_dir,
         back_frame_budget=back_budget(device, precision, settings),
-        batch_budget=front_budget(device, settings),
+        batch_budget=front_budget(device, precision, settings),
         threads=settings.cpu_threads,
         context_phonemes=settings.context_phonemes,
         margin_frames=settings.context_margin_frames,
@@ -84,18 +89,25 @@ def back_budget(device: str, precision: str, settings: Settings) -> int:
     """Decoder batch in frames: as set, or on CUDA what the GPU memory budget holds."""
     if settings.back_frame_budget or device == "cpu":
         return settings.back_frame_budget
-    return int(_worker_share_gb(settings) * FRAMES_PER_GB.get(precision, FRAMES_PER_GB["fp32"]))
+    return _passage_rows(precision, settings) * WINDOWS_PER_PASSAGE * WINDOW_FRAMES
 
 
-def front_budget(device: str, settings: Settings) -> int:
+def front_budget(device: str, precision: str, settings: Settings) -> int:
     """Front batch in phoneme ids: as set, or on CUDA what the GPU memory budget holds."""
     if settings.batch_budget or device == "cpu":
         return settings.batch_budget
-    return int(_worker_share_gb(settings) * IDS_PER_GB)
+    return _passage_rows(precision, settings) * PASSAGE_IDS
 
 
-def _worker_share_gb(settings: Settings) -> float:
-    return ARENA_SHARE * settings.gpu_memory_gb / max(1, settings.inference_workers)
+def _passage_rows(precision: str, settings: Settings) -> int:
+    """Passages per front batch (and twice that many decoder windows) so that every worker
+    running its largest batches at once stays within gpu_memory_gb; a power of two, as the
+    batches' rows are (a row over would cost a batch twice the size)."""
+    per_worker_gb = settings.gpu_memory_gb / (PEAK_OVER_SUM * max(1, settings.inference_workers))
+    frame_gb = GB_PER_FRAME.get(precision, GB_PER_FRAME["fp32"])
+    row_gb = PASSAGE_IDS * GB_PER_ID + WINDOWS_PER_PASSAGE * WINDOW_FRAMES * frame_gb
+    rows = max(1, min(MAX_PASSAGE_ROWS, int(per_worker_gb / row_gb)))
+    return 1 << (rows.bit_length() - 1)
 
 
 def resolve_device(device: str) -> str:

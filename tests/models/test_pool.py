@@ -1,24 +1,67 @@
 """Batch budgets on CUDA come from the GPU memory budget, shared by the inference workers."""
 
-from config.settings import Settings
-from models.pool import back_budget, front_budget
+from config.settings import CUDA_INFERENCE_WORKERS, Settings
+from models.pool import (
+    GB_PER_FRAME,
+    GB_PER_ID,
+    MAX_PASSAGE_ROWS,
+    PASSAGE_IDS,
+    PEAK_OVER_SUM,
+    WINDOW_FRAMES,
+    back_budget,
+    front_budget,
+)
+
+
+def _predicted_peak_gb(precision: str, settings: Settings) -> float:
+    """What the measured per-row figures say all workers' largest batches take at once."""
+    ids, frames = (
+        front_budget("cuda", precision, settings),
+        back_budget("cuda", precision, settings),
+    )
+    per_worker = ids * GB_PER_ID + frames * GB_PER_FRAME[precision]
+    return PEAK_OVER_SUM * settings.inference_workers * per_worker
 
 
 def test_cuda_budgets_follow_the_memory_budget_and_the_workers() -> None:
-    small = Settings(gpu_memory_gb=16, inference_workers=2)
-    big = Settings(gpu_memory_gb=32, inference_workers=2)
-    crowded = Settings(gpu_memory_gb=32, inference_workers=4)
-    assert front_budget("cuda", big) == 2 * front_budget("cuda", small) > 0
+    small = Settings(gpu_memory_gb=8, inference_workers=2)
+    big = Settings(gpu_memory_gb=16, inference_workers=2)
+    crowded = Settings(gpu_memory_gb=16, inference_workers=4)
+    assert front_budget("cuda", "fp16", big) == 2 * front_budget("cuda", "fp16", small) > 0
     assert back_budget("cuda", "fp32", big) == 2 * back_budget("cuda", "fp32", small) > 0
-    assert front_budget("cuda", crowded) == front_budget("cuda", small)
-    # fp16 holds about twice the frames of fp32 in the same memory
-    assert back_budget("cuda", "fp16", small) > 1.5 * back_budget("cuda", "fp32", small)
+    assert front_budget("cuda", "fp16", crowded) == front_budget("cuda", "fp16", small)
+    # a passage feeds two decoder windows; fp16 holds about twice the rows of fp32
+    assert back_budget("cuda", "fp16", small) == 2 * WINDOW_FRAMES * (
+        front_budget("cuda", "fp16", small) // PASSAGE_IDS
+    )
+    assert back_budget("cuda", "fp16", small) == 2 * back_budget("cuda", "fp32", small)
+
+
+def test_every_budget_keeps_all_workers_within_the_memory_budget() -> None:
+    for gb in (2, 4, 8, 12, 16, 24, 32, 48, 72):
+        for workers in (1, 2, 4, 6):
+            for precision in ("fp16", "fp32"):
+                settings = Settings(gpu_memory_gb=gb, inference_workers=workers)
+                if front_budget("cuda", precision, settings) > PASSAGE_IDS:  # one row: alone
+                    assert _predicted_peak_gb(precision, settings) <= gb
+
+
+def test_the_default_budget_runs_eight_passages_and_batches_stop_growing_at_sixteen() -> None:
+    # the defaults on a GPU host of 4 cores or more
+    default = Settings(device="cuda", inference_workers=CUDA_INFERENCE_WORKERS)
+    assert default.gpu_memory_gb == 16
+    assert front_budget("cuda", "fp16", default) == 8 * PASSAGE_IDS
+    assert back_budget("cuda", "fp16", default) == 16 * WINDOW_FRAMES
+    huge = Settings(gpu_memory_gb=500, inference_workers=4)
+    assert front_budget("cuda", "fp16", huge) == MAX_PASSAGE_ROWS * PASSAGE_IDS
+    tiny = Settings(gpu_memory_gb=0.5, inference_workers=4)
+    assert front_budget("cuda", "fp16", tiny) == PASSAGE_IDS  # never less than one passage
 
 
 def test_the_cpu_runs_one_at_a_time_and_set_budgets_win() -> None:
     settings = Settings(gpu_memory_gb=16, inference_workers=2)
-    assert front_budget("cpu", settings) == 0
+    assert front_budget("cpu", "fp32", settings) == 0
     assert back_budget("cpu", "fp32", settings) == 0
     fixed = Settings(batch_budget=1234, back_frame_budget=567)
-    assert front_budget("cuda", fixed) == 1234
+    assert front_budget("cuda", "fp16", fixed) == 1234
     assert back_budget("cuda", "fp16", fixed) == 567
