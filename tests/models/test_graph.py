@@ -1,11 +1,15 @@
 from pathlib import Path
 
+import numpy as np
+import onnxruntime as ort
 import pytest
 
 from config.errors import UnknownVoiceError
-from models.graph import cut_voice_graph
+from models.graph import ATTENTION_SPAN, _cut, cut_voice_graph
+from models.piper import PiperVoice
 from models.pool import providers_for
 from models.registry import find_voice
+from models.voice import VoiceInput
 
 
 def test_the_cut_is_cached_and_read_back(tmp_path: Path) -> None:
@@ -31,3 +35,44 @@ def test_cuda_without_a_cuda_provider_is_a_clear_error() -> None:
         pytest.skip("this machine has CUDA")
     with pytest.raises(UnknownVoiceError, match="no CUDA provider"):
         providers_for("cuda:0")
+
+
+def test_attention_reaches_a_sentence_not_the_whole_passage(voice: PiperVoice) -> None:
+    """Ids far from a change keep their prior with the span, and do not without it."""
+    text = " ".join(
+        f"The {word} keeper climbed the winding stairs of the lighthouse at dusk."
+        for word in (
+            "old",
+            "young",
+            "tired",
+            "cheerful",
+            "silent",
+            "careful",
+            "weary",
+            "patient",
+            "hungry",
+        )
+    )
+    ids = voice.layout((VoiceInput((voice.phonemize(text),)),), context=False).ids
+    changed = list(ids)
+    changed[1:60] = reversed(ids[1:60])  # the passage's first words, other phonemes
+    far = 60 + 6 * (ATTENTION_SPAN + 8)  # six layers, each reaching the span (+ convolutions)
+    assert len(ids) > far + 100
+
+    def prior(graph: bytes, tokens: list[int]) -> np.ndarray:
+        session = ort.InferenceSession(graph, providers=["CPUExecutionProvider"])
+        feeds = {
+            "input": np.array([tokens], np.int64),
+            "input_lengths": np.array([len(tokens)], np.int64),
+            "scales": np.array([0.0, 1.0, 0.0], np.float32),
+            "duration_noise": np.zeros((1, 2, len(tokens)), np.float32),
+        }
+        m_p = session.run(None, feeds)[0]
+        return np.asarray(m_p[0])
+
+    model = find_voice("joe").model
+    for span, far_changes in ((ATTENTION_SPAN, False), (0, True)):
+        front = _cut(model, "test", span).front
+        before, after = prior(front, ids), prior(front, changed)
+        assert not np.allclose(before[:, 60:80], after[:, 60:80])  # near the change: it shows
+        assert (not np.allclose(before[:, far:], after[:, far:], atol=1e-6)) is far_changes
