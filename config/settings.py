@@ -112,7 +112,8 @@ class Settings(BaseSettings):
         description="On CUDA, phoneme-id counts are padded up to a multiple of this (and "
         "batches to power-of-two rows, decoder chunks to one window) so that shapes repeat: "
         "cuDNN plans each new shape, which costs ~5 runs' time. 2048 holds a passage with its "
-        "context (600 + 2 x 160 phonemes, ~1,840 ids): one front width, which keeps the GPU "
+        "context (600 + 2 x 64 phonemes, ~1,460 ids; the longest segments, alone, too): one "
+        "front width, which keeps the GPU "
         "arena flat (256: +7.5% over 10,000 segments, 2048: +3.7%, H100).",
     )
     cudnn_conv_algo_search: str = Field(
@@ -138,9 +139,12 @@ class Settings(BaseSettings):
         "on CUDA what gpu_memory_gb holds.",
     )
     context_phonemes: int = Field(
-        160,
+        64,
         description="Phonemes of each neighbouring segment given as context (their tail "
-        "before, their head after); more is smoother and costs encoder time.",
+        "before, their head after); more is smoother and costs encoder time. With the "
+        "front's attention 128 ids (64 phonemes) wide, 64 against 160 measured: seam ratio "
+        "0.12 against 0.01 (global attention, 160: 0.34), Whisper WER 7.7% against 8.1%, "
+        "and 41.5x against 35.5x real time on 2 cores.",
     )
     context_margin_frames: int = Field(
         12,

@@ -39,7 +39,7 @@ DURATION_PREDICTOR = "/dp/"
 FRONT_OUTPUTS = ["/enc_p/Split_output_0", "/enc_p/Split_output_1", "/Ceil_output_0"]
 BACK_INPUTS = ["/Add_output_0", "/Cast_2_output_0"]  # z_p (prior + noise) and y_mask
 BACK_OUTPUTS = ["output"]
-FRONT_RECIPE = 4  # names the cached front: a changed rewrite is not read stale
+FRONT_RECIPE = 5  # names the cached front: a changed rewrite is not read stale
 # How far (in phoneme ids, two per phoneme) each id's attention reaches in the front. Whisper
 # tiny.en's word error rate on the gate chapter, fp32 on the CPU, passages of 600 phonemes
 # with 160 of context: global (the export) 10.7-10.9%, 256: 9.7%, 128: 8.1%; segments

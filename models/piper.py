@@ -134,7 +134,7 @@ class PiperVoice(Voice):
         files: VoiceFiles,
         threads: int = 0,
         providers: Sequence[str | tuple[str, dict[str, str]]] = ("CPUExecutionProvider",),
-        context_phonemes: int = 160,
+        context_phonemes: int = 64,
         margin_frames: int = 12,
         back_frame_budget: int = 0,
         batch_budget: int = 0,
