@@ -44,6 +44,7 @@ FRONT_RECIPE = 5  # names the cached front: a changed rewrite is not read stale
 # tiny.en's word error rate on the gate chapter, fp32 on the CPU, passages of 600 phonemes
 # with 160 of context: global (the export) 10.7-10.9%, 256: 9.7%, 128: 8.1%; segments
 # alone 8.4%, `python -m piper` 7.7%. The seam metric's ratio went from 0.34 to 0.01.
+# (With it, context past 64 phonemes no longer pays: Settings.context_phonemes.)
 ATTENTION_SPAN = 128
 
 
