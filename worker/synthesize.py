@@ -17,6 +17,7 @@ from typing import Protocol
 
 from config.settings import Settings, SynthesisOptions
 from models.piper import Phonemizer
+from models.pool import PASSAGE_IDS
 from models.voice import (
     Passage,
     Phonemes,
@@ -68,9 +69,6 @@ def params_for(voice: Voice, options: SynthesisOptions) -> SynthesisParams:
     )
 
 
-PASSAGE_COST = 2_000  # phoneme ids of a typical passage with its context (1,500-2,500)
-
-
 def lookahead(settings: Settings) -> int:
     """Passages each caller keeps in flight, at least: enough to fill batches, few enough to
     bound memory.
@@ -85,7 +83,7 @@ def process_lookahead(voice: Voice, settings: Settings) -> int:
     """Passages in flight in the process, shared by its callers: every inference thread's
     next two batches. A chapter left alone at the end of a book gets all of them; with the
     per-caller share only, it ran at a third of the GPU's pace (measured on an H100)."""
-    per_batch = max(1, voice.batch_budget // PASSAGE_COST)
+    per_batch = max(1, voice.batch_budget // PASSAGE_IDS)  # a front batch's passages
     return 2 * max(1, settings.inference_workers) * per_batch
 
 

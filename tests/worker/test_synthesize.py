@@ -4,9 +4,10 @@ from typing import Any
 
 from config.settings import Settings
 from models.piper import PiperVoice
+from models.pool import PASSAGE_IDS
 from models.voice import SynthesisParams, VoiceInput
 from tests.worker.test_batcher import Recording
-from worker.synthesize import PASSAGE_COST, lookahead, synthesize_items
+from worker.synthesize import lookahead, synthesize_items
 
 SILENT = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
 
@@ -14,7 +15,7 @@ SILENT = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
 def test_a_lone_caller_fills_batches_beyond_its_own_lookahead(voice: PiperVoice) -> None:
     settings = Settings(inference_workers=1)
     recording: Any = Recording(voice)
-    recording.batch_budget = 20 * PASSAGE_COST  # 40 passages in flight for the process
+    recording.batch_budget = 20 * PASSAGE_IDS  # 40 passages in flight for the process
     texts = [f"Sentence number {n} of the lone chapter." for n in range(12)]
     passages = [(VoiceInput((voice.phonemize(t),)),) for t in texts]
     outputs = list(synthesize_items(recording, passages, SILENT, False, settings))
