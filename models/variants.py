@@ -21,7 +21,7 @@ import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from config.errors import UnknownVoiceError
+from config.errors import PrecisionError
 
 log = logging.getLogger(__name__)
 
@@ -97,17 +97,17 @@ def choose_precision(
             return "fp32"
         return best.precision
     if requested not in PRECISIONS:
-        raise UnknownVoiceError(f"unknown precision {requested!r}: use {', '.join(PRECISIONS)}")
+        raise PrecisionError(f"unknown precision {requested!r}: use {', '.join(PRECISIONS)}")
     if requested not in FOR_DEVICE[kind]:
-        raise UnknownVoiceError(f"precision {requested} does not run on {kind}")
+        raise PrecisionError(f"precision {requested} does not run on {kind}")
     report = _report(cache_dir, digest, requested, device)
     if report is None:
-        raise UnknownVoiceError(
+        raise PrecisionError(
             f"{voice} {requested} has no quality report on {kind}: run "
             f"`narrate models optimize --voice {voice} --precision {requested}` first"
         )
     if not report.passed:
-        raise UnknownVoiceError(f"{voice} {requested} failed its quality gate: {report.reason}")
+        raise PrecisionError(f"{voice} {requested} failed its quality gate: {report.reason}")
     return requested
 
 

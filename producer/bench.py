@@ -21,10 +21,11 @@ from pathlib import Path
 
 import soundfile
 
-from config.errors import ManuscriptError
+from config.errors import BenchmarkError
+from config.layout import MANIFEST_KEY
 from models.registry import find_voice
-from producer.manuscript import read_manuscript
-from worker.storage import MANIFEST_KEY, open_storage
+from producer.readers import read_manuscript
+from worker.storage import open_storage
 from worker.timing import STAGES
 
 
@@ -59,7 +60,7 @@ def measure(
     peak_gpu = sampler.stop() if sampler else None
     stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
     if status != 0:
-        raise ManuscriptError(f"{name} failed: {stderr.strip()[-500:]}")
+        raise BenchmarkError(f"{name} failed: {stderr.strip()[-500:]}")
     return wall, usage.ru_maxrss / 1024, peak_gpu
 
 
@@ -160,7 +161,7 @@ def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
             check=False,
         )
         if enqueued.returncode != 0:
-            raise ManuscriptError(f"narrate enqueue failed: {enqueued.stderr.strip()}")
+            raise BenchmarkError(f"narrate enqueue failed: {enqueued.stderr.strip()}")
         job_id = enqueued.stdout.split()[0]
         waited = subprocess.run(
             [sys.executable, "-m", "producer.cli", "wait", job_id],
@@ -170,7 +171,7 @@ def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
         )
         wall = time.perf_counter() - began
         if waited.returncode != 0:
-            raise ManuscriptError(f"job {job_id} did not finish: {waited.stdout.strip()}")
+            raise BenchmarkError(f"job {job_id} did not finish: {waited.stdout.strip()}")
         manifest = open_storage(dest).child(job_id).get_json(MANIFEST_KEY)
         audio = sum(chapter["duration_s"] for chapter in manifest["chapters"])
     finally:
@@ -186,7 +187,7 @@ def _wait_ready(log: Path, timeout: float = 60.0) -> None:
         if b" ready." in log.read_bytes():
             return
         time.sleep(0.2)
-    raise ManuscriptError(f"the worker did not start: {log.read_text(errors='replace')[-500:]}")
+    raise BenchmarkError(f"the worker did not start: {log.read_text(errors='replace')[-500:]}")
 
 
 def run_piper(text: Path, voice: str, work: Path, device: str = "cpu") -> Run:

@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     seams.add_argument("manuscript", type=Path)
     seams.add_argument("--chapter", type=int, default=0, help="chapter index (from 0)")
     seams.add_argument("--paragraphs", type=int, default=8, help="paragraphs to score")
-    seams.add_argument("--voice", default="joe")
+    seams.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
     seams.set_defaults(run=run_seams)
 
     enqueue = commands.add_parser("enqueue", help="queue manuscripts for the workers")
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="throughput and memory beside python -m piper")
     bench.add_argument("manuscript", type=Path)
     bench.add_argument("--chapter", type=int, default=None, help="only this chapter index")
-    bench.add_argument("--voice", default="joe")
+    bench.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
     bench.add_argument("--skip-baseline", action="store_true")
     bench.add_argument(
         "--device",
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     optimize = model_commands.add_parser(
         "optimize", help="build a precision variant and judge it against fp32 (Whisper)"
     )
-    optimize.add_argument("--voice", default="joe")
+    optimize.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
     optimize.add_argument("--precision", required=True, choices=["fp16", "bf16", "int8"])
     optimize.add_argument("--device", default=None, help="cpu, cuda[:N] or auto")
     optimize.add_argument(
@@ -159,10 +159,14 @@ def _add_voice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-context", action="store_true", help="segments independent")
 
 
+def _voice(args: argparse.Namespace) -> str:
+    return str(args.voice or get_settings().voice)
+
+
 def options_from(args: argparse.Namespace) -> SynthesisOptions:
     settings = get_settings()
     return SynthesisOptions(
-        voice=args.voice or settings.voice,
+        voice=_voice(args),
         sample_rate=args.sample_rate or settings.sample_rate,
         speed=args.speed,
         noise_scale=args.noise_scale,
@@ -173,8 +177,8 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    from producer.manuscript import read_manuscript
     from producer.progress import ProgressBar
+    from producer.readers import read_manuscript
     from worker.pipeline import narrate
 
     options = options_from(args)
@@ -199,7 +203,7 @@ def run_synth(args: argparse.Namespace) -> int:
 
 
 def run_enqueue(args: argparse.Namespace) -> int:
-    from producer.jobs import enqueue
+    from producer.submit import enqueue
 
     ids = enqueue(args.manuscripts, args.dest, options_from(args), get_settings(), args.priority)
     for job_id in ids:
@@ -216,7 +220,7 @@ def _ledger() -> "Ledger":
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from producer.jobs import as_json, status
+    from producer.submit import as_json, status
 
     current = status(_ledger(), args.job)
     print(as_json(current) if args.json else current.line())
@@ -224,8 +228,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_wait(args: argparse.Namespace) -> int:
-    from producer.jobs import wait
-    from worker.ledger import JobState
+    from config.jobs import JobState
+    from producer.submit import wait
 
     final = wait(_ledger(), args.job, show=sys.stderr.isatty())
     print(final.line())
@@ -233,7 +237,7 @@ def run_wait(args: argparse.Namespace) -> int:
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    from worker.ledger import JobState
+    from config.jobs import JobState
 
     ledger = _ledger()
     ledger.job(args.job)  # unknown ids fail here
@@ -243,7 +247,7 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from producer.jobs import status
+    from producer.submit import status
 
     ledger = _ledger()
     for job_id in ledger.jobs():
@@ -272,14 +276,14 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_seams(args: argparse.Namespace) -> int:
     from producer.quality import print_seams
 
-    return print_seams(args.manuscript, args.chapter, args.paragraphs, args.voice)
+    return print_seams(args.manuscript, args.chapter, args.paragraphs, _voice(args))
 
 
 def run_bench(args: argparse.Namespace) -> int:
     from producer.bench import bench
 
     return bench(
-        args.manuscript, args.chapter, args.voice, not args.skip_baseline, args.queue, args.device
+        args.manuscript, args.chapter, _voice(args), not args.skip_baseline, args.queue, args.device
     )
 
 
@@ -287,7 +291,7 @@ def run_optimize(args: argparse.Namespace) -> int:
     from producer.optimize import optimize, print_report
 
     device = args.device or ("cuda" if args.precision == "fp16" else "cpu")
-    report = optimize(args.voice, args.precision, device, args.text, args.render_only)
+    report = optimize(_voice(args), args.precision, device, args.text, args.render_only)
     if report is None:
         print(f"rendered into {args.render_only}; judge with: narrate models judge DIR")
         return 0

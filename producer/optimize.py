@@ -22,11 +22,12 @@ from config.manuscript import Manuscript
 from config.settings import SynthesisOptions, get_settings
 from models.gate import WHISPER_RATE, Rendition, judge
 from models.graph import model_digest
-from models.pool import load_voice, resolve_device
+from models.pool import load_voice
 from models.registry import find_voice
+from models.runtime import resolve_device
 from models.variants import QualityReport, report_path
 from models.voice import Voice
-from producer.manuscript import read_manuscript
+from producer.readers import read_manuscript
 from worker.pipeline import narrate
 
 GATE_TEXT = Path(__file__).resolve().parent.parent / "samples" / "gate.txt"

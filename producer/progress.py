@@ -3,7 +3,7 @@
 import sys
 import time
 
-from worker.pipeline import Progress
+from config.jobs import Progress
 
 
 class ProgressBar:

@@ -1,4 +1,5 @@
-"""`narrate seams`: the seam metric of DESIGN.md §5 on a chapter, with and without context."""
+"""`narrate seams`: the seam metric (docs/architecture.md) on a chapter, with and without
+context."""
 
 import time
 from pathlib import Path
@@ -8,7 +9,7 @@ from config.settings import BreakClass, get_settings
 from models.pool import get_voice
 from models.seams import seam_score
 from models.voice import Phonemes
-from producer.manuscript import read_manuscript
+from producer.readers import read_manuscript
 from worker.segment import segment_chapter
 from worker.synthesize import phonemize_segments
 

@@ -20,13 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from config.jobs import Progress
 from config.manuscript import Chapter, Manuscript
 from config.settings import SynthesisOptions, get_settings
 from models.pool import get_voice
 from producer.bench import nvidia_smi
 from producer.optimize import GATE_TEXT
 from worker.memory import limit_malloc_arenas
-from worker.pipeline import Progress, chapters_in_flight, narrate
+from worker.pipeline import chapters_in_flight, narrate
 from worker.segment import segment_chapter
 
 PER_CHAPTER = 100

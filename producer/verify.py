@@ -12,11 +12,12 @@ from pathlib import Path
 import soundfile
 
 from config.errors import OutputError
+from config.layout import MANIFEST_KEY, SOURCE_KEY
 from config.manifest import ChapterMarks, Manifest
 from config.manuscript import Manuscript
 from config.settings import get_settings
 from worker.segment import segment_chapter
-from worker.storage import MANIFEST_KEY, SOURCE_KEY, file_sha256
+from worker.storage import file_sha256
 
 
 def verify(out: Path) -> list[str]:

@@ -1,8 +1,10 @@
-"""The Celery application, configured for at-least-once delivery over Redis (DESIGN.md §7).
+"""The Celery application, configured for at-least-once delivery over Redis.
 
 json only (a pickled message is refused), late acknowledgement, a task whose worker died is
 requeued, one message prefetched per process, a hard time limit per chunk well under the
-visibility timeout. The producer imports this same app to enqueue, so both sides agree.
+visibility timeout (docs/architecture.md, "Reliability"). The producer imports this same
+app to send tasks by name (`config.jobs`), so both sides agree; importing it loads Celery
+and the settings, not the tasks or the voice (`include` is read when a worker starts).
 """
 
 import logging
@@ -10,6 +12,7 @@ import ssl
 
 from celery import Celery
 
+from config.jobs import QUEUE
 from config.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -34,7 +37,7 @@ def make_app() -> Celery:
         },
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
-        task_default_queue="narrate",
+        task_default_queue=QUEUE,
         worker_send_task_events=False,
     )
     if settings.chunk_time_limit_s >= settings.visibility_timeout_s:

@@ -20,20 +20,22 @@ from datetime import UTC, datetime
 import numpy as np
 
 from config.errors import PermanentError
+from config.jobs import FINAL, JobState
+from config.layout import SOURCE_KEY, marks_key
 from config.manifest import ChapterMarks
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
 from worker.audio import ChapterSpool
-from worker.ledger import FINAL, ChunkRef, JobState, Ledger
-from worker.pipeline import (
+from worker.ledger import ChunkRef, Ledger
+from worker.stages import (
     ChapterPlan,
     plan_chapter,
     store_chapter,
     synthesize_passages,
     write_manifest,
 )
-from worker.storage import SOURCE_KEY, Storage, marks_key, open_storage
+from worker.storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueCh
         job_id, {p.chapter.index: p.chunks(settings.chunk_segments) for p in plans}
     )
     for ref in pending:
-        ledger.stale(job_id, ref.field, 0)  # records the enqueue time
+        ledger.mark_enqueued(job_id, ref.field)
         enqueue(ref)
     log.info("%s: planned %d chapters, %d chunks queued", job_id, len(plans), len(pending))
     return len(pending)
@@ -252,13 +254,15 @@ def reconcile(
     count = 0
     for job_id in ledger.jobs(limit=1000):
         state = ledger.state(job_id)
-        if state is JobState.QUEUED and ledger.stale(job_id, "plan", stale_s):
+        if state is JobState.QUEUED and ledger.claim_overdue(job_id, "plan", stale_s):
             enqueue_plan(job_id)  # its plan task may have died with a worker
             count += 1
         if state is not JobState.RUNNING:
             continue
         for ref in ledger.pending_chunks(job_id):
-            if not ledger.locked(chunk_lock(ref)) and ledger.stale(job_id, ref.field, stale_s):
+            if not ledger.locked(chunk_lock(ref)) and ledger.claim_overdue(
+                job_id, ref.field, stale_s
+            ):
                 enqueue_chunk(ref)
                 count += 1
         assembled = ledger.chapters_assembled(job_id)
@@ -267,11 +271,11 @@ def reconcile(
             if (
                 chapter not in assembled
                 and ledger.chapter_complete(job_id, chapter)
-                and ledger.stale(job_id, f"a{chapter}", stale_s)
+                and ledger.claim_overdue(job_id, f"a{chapter}", stale_s)
             ):
                 enqueue_chapter(job_id, chapter)
                 count += 1
-        if len(assembled) == total and ledger.stale(job_id, "final", stale_s):
+        if len(assembled) == total and ledger.claim_overdue(job_id, "final", stale_s):
             enqueue_final(job_id)
             count += 1
     return count

@@ -23,33 +23,14 @@ Keys, all under ``narrate:``:
 import json
 import time
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, cast
 
 import redis
 
-from config.errors import PermanentError, RetryableError
+from config.errors import BrokerError, UnknownJobError
+from config.jobs import JobState
 
 PREFIX = "narrate:"
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-FINAL = {JobState.DONE, JobState.FAILED, JobState.CANCELLED}
-
-
-class UnknownJobError(PermanentError):
-    """Raised when a job id is not in the ledger."""
-
-
-class BrokerError(RetryableError):
-    """Raised when Redis cannot be reached or answers with an error."""
 
 
 # Returns 1 when this call moved the chunk to done (and counts it for its chapter).
@@ -245,8 +226,13 @@ class Ledger:
     def locked(self, name: str) -> bool:
         return bool(self.redis.exists(f"{PREFIX}lock:{name}"))
 
-    def stale(self, job_id: str, what: str, after_s: float) -> bool:
-        """True (and the clock restarted) if `what` was last enqueued over after_s ago."""
+    def mark_enqueued(self, job_id: str, what: str) -> None:
+        """Record that `what` (a plan, a chunk, an assembly) was enqueued just now."""
+        self.redis.hset(self.key(job_id, "enqueued"), what, str(time.time()))
+
+    def claim_overdue(self, job_id: str, what: str, after_s: float) -> bool:
+        """True if `what` was last enqueued over after_s ago (or never); the call that gets
+        True records a new enqueue time, so one reconciler round re-enqueues it once."""
         key, now = self.key(job_id, "enqueued"), time.time()
         last = self.redis.hget(key, what)
         if last is not None and now - float(last) < after_s:

@@ -1,188 +1,46 @@
-"""The pipeline's stages as plain functions, and `narrate` chaining them in one process.
+"""`narrate` in one process: a whole book through the stages of `worker.stages`.
 
-`narrate synth` runs `narrate` directly; the queue's tasks call the same stage functions on
-parts of a job (`plan_chapter`, `synthesize_passages`, `store_chapter`), so a chapter sounds
-the same whichever way it was made. A chapter already finished by an earlier run of the same
-job (same manuscript and options) is kept, so an interrupted book resumes.
+`narrate synth` runs it directly. Chapters run several at once (their passages share the
+process's batches), longest first, phonemized one after another; a chapter already finished
+by an earlier run of the same job (same manuscript and options) is kept, so an interrupted
+book resumes.
 """
 
-import hashlib
 import logging
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
-from config.manuscript import Chapter, Manuscript
+from config.jobs import Progress, job_id_for
+from config.layout import SOURCE_KEY
+from config.manifest import ChapterEntry, Manifest
+from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
-from models.pool import get_voice, resolve_device
-from models.voice import Passage, Voice, VoiceOutput, chain, passages
-from worker.audio import ChapterAudio, ChapterSpool, assemble
+from models.pool import get_voice
+from models.runtime import resolve_device
+from models.voice import Voice
+from worker.audio import ChapterSpool
 from worker.segment import Segment, segment_chapter
-from worker.storage import (
-    MANIFEST_KEY,
-    SOURCE_KEY,
-    LocalStorage,
-    Storage,
-    chapter_key,
-    marks_key,
+from worker.stages import (
+    ChapterPlan,
+    finished_chapter,
+    now,
+    plan_chapter,
+    store_chapter,
+    synthesize_passages,
+    write_manifest,
 )
-from worker.synthesize import (
-    ChapterPhonemes,
-    params_for,
-    phonemize_apart,
-    phonemize_segments,
-    synthesize_items,
-)
-from worker.timing import add_busy, timed
+from worker.storage import LocalStorage, Storage
+from worker.synthesize import ChapterPhonemes, phonemize_apart, phonemize_segments
+from worker.timing import add_busy
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class Progress:
-    """Counters a progress bar shows."""
-
-    segments_total: int
-    segments_done: int = 0
-    audio_s: float = 0.0
-    chapters_total: int = 0
-    chapters_done: int = 0
-
-
 Reporter = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class ChapterPlan:
-    """A chapter cut into segments and passages: the same in every process that plans it."""
-
-    chapter: Chapter
-    segments: list[Segment]
-    passages: list[Passage]
-
-    def chunks(self, max_segments: int) -> list[tuple[int, int]]:
-        """(first, last) passage ranges of at most max_segments segments (one passage at least)."""
-        ranges: list[tuple[int, int]] = []
-        start, count = 0, 0
-        for i, passage in enumerate(self.passages):
-            if count and count + len(passage) > max_segments:
-                ranges.append((start, i))
-                start, count = i, 0
-            count += len(passage)
-        ranges.append((start, len(self.passages)))
-        return ranges
-
-    def first_segment(self, passage: int) -> int:
-        return sum(len(p) for p in self.passages[:passage])
-
-
-def job_id_for(manuscript: Manuscript, options: SynthesisOptions, dest: str = "") -> str:
-    """The same manuscript with the same options (and destination) is the same job."""
-    digest = hashlib.sha256(manuscript.model_dump_json().encode())
-    digest.update(options.model_dump_json().encode())
-    digest.update(dest.encode())
-    return "job-" + digest.hexdigest()[:16]
-
-
-def plan_chapter(
-    voice: Voice,
-    chapter: Chapter,
-    options: SynthesisOptions,
-    settings: Settings,
-    segments: list[Segment] | None = None,
-    phonemes: ChapterPhonemes | None = None,
-) -> ChapterPlan:
-    """Segments (unless given), their phonemes (unless given), chained into passages."""
-    if segments is None:
-        segments = segment_chapter(chapter.text, settings.segmenting)
-    if phonemes is None:
-        phonemes = phonemize_segments(voice, segments)
-    items = chain(voice, phonemes, seed=chapter.index * 100_003)
-    grouped = passages(items, settings.passage_phonemes if options.context else 0)
-    return ChapterPlan(chapter, segments, grouped)
-
-
-def synthesize_passages(
-    voice: Voice,
-    plan: ChapterPlan,
-    first: int,
-    last: int,
-    options: SynthesisOptions,
-    settings: Settings,
-) -> Iterator[tuple[int, VoiceOutput]]:
-    """(segment index in the chapter, output) for the passages first..last-1."""
-    offset = plan.first_segment(first)
-    params = params_for(voice, options)
-    for index, output in synthesize_items(
-        voice, plan.passages[first:last], params, options.context, settings
-    ):
-        yield offset + index, output
-
-
-def store_chapter(
-    plan: ChapterPlan,
-    spool: ChapterSpool,
-    options: SynthesisOptions,
-    settings: Settings,
-    storage: Storage,
-    job_id: str,
-) -> ChapterEntry:
-    """Assemble a chapter from its spooled segments; store its WAV, then its marks."""
-    index = plan.chapter.index
-    scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
-    with timed("assemble"):
-        audio = assemble(
-            spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
-        )
-    if storage.sha256(chapter_key(index)) == audio.sha256:
-        scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
-    else:
-        storage.put_file(chapter_key(index), scratch, audio.sha256)
-    entry = _entry(plan.chapter, plan.segments, audio)
-    marks = ChapterMarks(
-        job_id=job_id,
-        chapter=index,
-        audio_sha256=audio.sha256,
-        marks=_marks(plan.segments, audio),
-        entry=entry,
-    )
-    storage.put_model(marks_key(index), marks)
-    return entry
-
-
-def write_manifest(
-    storage: Storage,
-    job_id: str,
-    voice: Voice,
-    options: SynthesisOptions,
-    entries: Sequence[ChapterEntry],
-    started: str,
-) -> Manifest:
-    manifest = Manifest(
-        job_id=job_id,
-        voice=voice.name,
-        model_variant=voice.precision,
-        sample_rate=options.sample_rate,
-        created_at=started,
-        finished_at=now(),
-        options=options.model_dump(),
-        chapters=list(entries),
-    )
-    storage.put_model(MANIFEST_KEY, manifest)
-    return manifest
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def narrate(
@@ -326,48 +184,3 @@ def _narrate_chapter(
         time.perf_counter() - began,
     )
     return entry
-
-
-def _entry(chapter: Chapter, segments: list[Segment], audio: ChapterAudio) -> ChapterEntry:
-    return ChapterEntry(
-        index=chapter.index,
-        title=chapter.title,
-        audio_key=chapter_key(chapter.index),
-        marks_key=marks_key(chapter.index),
-        duration_s=audio.duration_s,
-        sample_rate=audio.sample_rate,
-        sha256=audio.sha256,
-        segments=[
-            SegmentEntry(start_s=t.start_s, end_s=t.end_s, text=segments[t.index].text)
-            for t in audio.timings
-        ],
-    )
-
-
-def _marks(segments: list[Segment], audio: ChapterAudio) -> list[Mark]:
-    marks = []
-    for timing in audio.timings:
-        for span, (start, end) in zip(segments[timing.index].spans, timing.parts, strict=True):
-            marks.append(
-                Mark(
-                    start_s=start,
-                    end_s=end,
-                    text=span.text,
-                    char_start=span.start,
-                    char_end=span.end,
-                )
-            )
-    return marks
-
-
-def finished_chapter(storage: Storage, job_id: str, index: int) -> ChapterEntry | None:
-    """The entry of a chapter this job already stored, if its audio is intact."""
-    if not storage.exists(marks_key(index)):
-        return None
-    try:
-        marks = ChapterMarks.model_validate(storage.get_json(marks_key(index)))
-    except (ValueError, ValidationError):
-        return None
-    if marks.job_id != job_id or storage.sha256(chapter_key(index)) != marks.audio_sha256:
-        return None
-    return marks.entry

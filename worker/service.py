@@ -13,8 +13,9 @@ from typing import Any
 from celery.signals import worker_ready
 
 from config.errors import PermanentError
+from config.jobs import QUEUE
 from config.settings import get_settings
-from models.pool import providers_for
+from models.runtime import providers_for
 from worker import tasks
 from worker.app import app
 
@@ -27,9 +28,9 @@ def run_worker(device: str, concurrency: int) -> int:
     providers_for(device)  # no CUDA where asked for: a clear error now, not in every task
     os.environ["NARRATE_DEVICE"] = device
     get_settings.cache_clear()
-    cores = os.cpu_count() or 1
-    default_workers = 2 if device != "cpu" else max(1, cores // concurrency)
-    os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(default_workers))
+    if device == "cpu":  # the cores are shared by the worker processes
+        cores = os.cpu_count() or 1
+        os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // concurrency)))
     app.worker_main(
         [
             "worker",
@@ -37,7 +38,7 @@ def run_worker(device: str, concurrency: int) -> int:
             "--pool=prefork",
             "--loglevel=INFO",
             "-Q",
-            "narrate",
+            QUEUE,
             "--without-gossip",
             "--without-mingle",
         ]

@@ -1,4 +1,4 @@
-"""Where a job's objects go. Keys are built only from the job id and indexes (DESIGN.md §4).
+"""Where a job's objects go, under the keys of `config.layout`.
 
 Two backends with one interface: `LocalStorage` (files under a directory; `file://` and
 `narrate synth`) and `S3Storage` (any S3 API: AWS, MinIO, moto, through boto3's own
@@ -20,19 +20,9 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
-from config.errors import OutputError, RetryableError
+from config.errors import OutputError, StorageError
 
 _KEY = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
-MANIFEST_KEY = "manifest.json"
-SOURCE_KEY = "source/manuscript.json"
-
-
-def chapter_key(index: int) -> str:
-    return f"chapters/{index:03d}.wav"
-
-
-def marks_key(index: int) -> str:
-    return f"marks/{index:03d}.json"
 
 
 def check_key(key: str) -> str:
@@ -44,10 +34,6 @@ def check_key(key: str) -> str:
 def file_sha256(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-class StorageError(RetryableError):
-    """Raised when object storage fails in a way that may pass (network, 5xx, throttling)."""
 
 
 class Storage(ABC):

@@ -16,8 +16,9 @@ from concurrent.futures import Future
 from typing import Protocol
 
 from config.settings import Settings, SynthesisOptions
-from models.piper import Phonemizer
-from models.pool import PASSAGE_IDS
+from models.normalize import normalize
+from models.phonemizer import Phonemizer
+from models.runtime import PASSAGE_IDS
 from models.voice import (
     Passage,
     Phonemes,
@@ -26,7 +27,6 @@ from models.voice import (
     VoiceOutput,
 )
 from worker.batcher import batcher_for
-from worker.normalize import normalize
 from worker.segment import Segment
 from worker.timing import timed
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import redis
 
 from config.errors import PermanentError, RetryableError
+from config.jobs import CHAPTER_TASK, CHUNK_TASK, FINALIZE_TASK, PLAN_TASK, RECONCILE_TASK
 from config.settings import get_settings
 from worker import jobs
 from worker.app import app
@@ -54,18 +55,18 @@ def _guarded(task: Any, job_id: str, work: Callable[[], T]) -> T | None:
     return None
 
 
-@app.task(name="narrate.plan", bind=True, max_retries=8)
+@app.task(name=PLAN_TASK, bind=True, max_retries=8)
 def plan(self: Any, job_id: str) -> None:
     _guarded(self, job_id, lambda: jobs.plan_job(ledger(), job_id, get_settings(), enqueue_chunk))
 
 
-@app.task(name="narrate.chunk", bind=True, max_retries=8)
+@app.task(name=CHUNK_TASK, bind=True, max_retries=8)
 def chunk(self: Any, job_id: str, chapter_index: int, chunk_index: int) -> None:
     ref = ChunkRef(job_id, chapter_index, chunk_index)
     _guarded(self, job_id, lambda: jobs.run_chunk(ledger(), ref, get_settings(), enqueue_chapter))
 
 
-@app.task(name="narrate.chapter", bind=True, max_retries=8)
+@app.task(name=CHAPTER_TASK, bind=True, max_retries=8)
 def chapter(self: Any, job_id: str, chapter_index: int) -> None:
     _guarded(
         self,
@@ -76,12 +77,12 @@ def chapter(self: Any, job_id: str, chapter_index: int) -> None:
     )
 
 
-@app.task(name="narrate.finalize", bind=True, max_retries=8)
+@app.task(name=FINALIZE_TASK, bind=True, max_retries=8)
 def finalize(self: Any, job_id: str) -> None:
     _guarded(self, job_id, lambda: jobs.finalize_job(ledger(), job_id))
 
 
-@app.task(name="narrate.reconcile", ignore_result=True)
+@app.task(name=RECONCILE_TASK, ignore_result=True)
 def reconcile() -> int:
     stale_s = 2 * get_settings().lease_s
     return jobs.reconcile(

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from config.errors import UnknownVoiceError
+from config.errors import PrecisionError
 from models.gate import Rendition, judge, report_for, transcribe, wer, words
 from models.piper import PiperVoice
 from models.variants import choose_precision, report_path
@@ -49,7 +49,7 @@ def test_whisper_hears_the_voice_and_the_gate_refuses_garbled_audio(
     assert "WER" in report.reason and "duration" not in report.reason
 
     report.save(report_path(tmp_path, "0123456789abcdef", "int8", "cpu"))
-    with pytest.raises(UnknownVoiceError, match="failed its quality gate"):
+    with pytest.raises(PrecisionError, match="failed its quality gate"):
         choose_precision("int8", "cpu", "0123456789abcdef", tmp_path, "joe")
     assert choose_precision("auto", "cpu", "0123456789abcdef", tmp_path, "joe") == "fp32"
 

@@ -4,11 +4,11 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from config.errors import UnknownVoiceError
+from config.errors import DeviceError
 from models.graph import ATTENTION_SPAN, _cut, cut_voice_graph
 from models.piper import PiperVoice
-from models.pool import providers_for
 from models.registry import find_voice
+from models.runtime import providers_for
 from models.voice import VoiceInput
 
 
@@ -24,7 +24,7 @@ def test_the_cut_is_cached_and_read_back(tmp_path: Path) -> None:
 
 def test_devices() -> None:
     assert providers_for("cpu") == ["CPUExecutionProvider"]
-    with pytest.raises(UnknownVoiceError, match="unknown device 'tpu'"):
+    with pytest.raises(DeviceError, match="unknown device 'tpu'"):
         providers_for("tpu")
 
 
@@ -33,7 +33,7 @@ def test_cuda_without_a_cuda_provider_is_a_clear_error() -> None:
 
     if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         pytest.skip("this machine has CUDA")
-    with pytest.raises(UnknownVoiceError, match="no CUDA provider"):
+    with pytest.raises(DeviceError, match="no CUDA provider"):
         providers_for("cuda:0")
 
 

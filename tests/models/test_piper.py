@@ -223,7 +223,9 @@ def test_fixed_shapes_change_nothing_but_speed(voice: PiperVoice) -> None:
 
 def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -> None:
     """With fixed shapes the arena takes its working set at load; without them, nothing runs."""
-    fixed = PiperVoice.load("joe", threads=2, shape_step=64, max_back_frames=150)
+    fixed = PiperVoice.load(
+        "joe", threads=2, shape_step=64, max_back_frames=150, inference_workers=1
+    )
     fixed.batch_budget, fixed.back_frame_budget = 1000, 1100
     back = fixed.back = ShapeLog(fixed.back)
     front = fixed.front = FrontLog(fixed.front)

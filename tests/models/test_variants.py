@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from config.errors import UnknownVoiceError
+from config.errors import PrecisionError
 from models.piper import PiperVoice
-from models.pool import resolve_device
+from models.runtime import resolve_device
 from models.variants import QualityReport, choose_precision, report_path
 from models.voice import SynthesisParams, VoiceInput
 
@@ -47,14 +47,14 @@ def test_fp32_needs_no_report_and_auto_falls_back_to_it(tmp_path: Path) -> None:
 
 
 def test_a_variant_without_a_report_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(UnknownVoiceError, match="narrate models optimize --voice joe"):
+    with pytest.raises(PrecisionError, match="narrate models optimize --voice joe"):
         choose("bf16", tmp_path)
 
 
 def test_a_variant_that_failed_its_gate_is_refused(tmp_path: Path) -> None:
     failed = replace(PASSED, wer=9.0, passed=False, reason="WER 9.0% vs fp32 4.0%")
     save(tmp_path, failed)
-    with pytest.raises(UnknownVoiceError, match=r"failed its quality gate: WER 9\.0%"):
+    with pytest.raises(PrecisionError, match=r"failed its quality gate: WER 9\.0%"):
         choose("bf16", tmp_path)
     assert choose("auto", tmp_path) == "fp32"
 
@@ -73,9 +73,9 @@ def test_auto_keeps_fp32_when_the_variant_is_no_faster(tmp_path: Path) -> None:
 
 
 def test_precisions_a_device_cannot_run_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(UnknownVoiceError, match="fp16 does not run on cpu"):
+    with pytest.raises(PrecisionError, match="fp16 does not run on cpu"):
         choose("fp16", tmp_path)
-    with pytest.raises(UnknownVoiceError, match="unknown precision 'fp8'"):
+    with pytest.raises(PrecisionError, match="unknown precision 'fp8'"):
         choose("fp8", tmp_path)
 
 

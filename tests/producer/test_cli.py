@@ -9,7 +9,7 @@ from pathlib import Path
 
 import soundfile
 
-from producer.manuscript import read_manuscript
+from producer.readers import read_manuscript
 from worker.segment import segment_chapter
 
 ROOT = Path(__file__).resolve().parents[2]

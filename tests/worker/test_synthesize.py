@@ -4,7 +4,7 @@ from typing import Any
 
 from config.settings import Settings
 from models.piper import PiperVoice
-from models.pool import PASSAGE_IDS
+from models.runtime import PASSAGE_IDS
 from models.voice import SynthesisParams, VoiceInput
 from tests.worker.test_batcher import Recording
 from worker.synthesize import lookahead, synthesize_items

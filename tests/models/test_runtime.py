@@ -1,7 +1,7 @@
 """Batch budgets on CUDA come from the GPU memory budget, shared by the inference workers."""
 
 from config.settings import CUDA_INFERENCE_WORKERS, Settings
-from models.pool import (
+from models.runtime import (
     GB_PER_FRAME,
     GB_PER_ID,
     MAX_PASSAGE_ROWS,

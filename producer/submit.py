@@ -1,7 +1,8 @@
-"""Job submission and status for the queue: what `narrate enqueue/status/wait/list/cancel` do.
+"""The queue's client side: what `narrate enqueue/status/wait/list/cancel` do.
 
 Every manuscript is read (and rejected with its reason) before anything is stored or queued,
-so one bad file in a nightly batch does not leave half a batch behind it.
+so one bad file in a nightly batch does not leave half a batch behind it. Work is sent by
+task name (`config.jobs`), so submitting a job loads neither the tasks nor the voice.
 """
 
 import json
@@ -11,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from config.jobs import FINAL, PLAN_TASK, JobState, job_id_for
+from config.layout import SOURCE_KEY
 from config.settings import Settings, SynthesisOptions
-from producer.manuscript import read_manuscript
-from worker.ledger import FINAL, JobState, Ledger
-from worker.pipeline import job_id_for
-from worker.storage import SOURCE_KEY, open_storage
+from producer.readers import read_manuscript
+from worker.app import app
+from worker.ledger import Ledger
+from worker.storage import open_storage
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,6 @@ def enqueue(
     paths: list[Path], dest: str, options: SynthesisOptions, settings: Settings, priority: int
 ) -> list[str]:
     """Store and queue each manuscript; returns one job id per manuscript, in order."""
-    from worker.tasks import plan
-
     manuscripts = [read_manuscript(path) for path in paths]  # all or nothing
     ledger = Ledger(settings.broker_url)
     ledger.ping()
@@ -66,8 +67,8 @@ def enqueue(
             },
         )
         if created or ledger.state(job_id) is JobState.QUEUED:
-            ledger.stale(job_id, "plan", 0)  # the reconciler's clock for a lost plan task
-            plan.apply_async(args=[job_id], priority=priority)
+            ledger.mark_enqueued(job_id, "plan")  # the reconciler's clock for a lost plan
+            app.send_task(PLAN_TASK, args=[job_id], priority=priority)
         ids.append(job_id)
     return ids
 

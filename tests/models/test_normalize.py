@@ -1,6 +1,6 @@
 import pytest
 
-from worker.normalize import normalize, roman_to_int, say_year
+from models.normalize import normalize, roman_to_int, say_year
 
 
 @pytest.mark.parametrize(

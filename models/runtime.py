@@ -1,0 +1,143 @@
+"""How a voice runs in this process: device, providers, batch budgets, thread counts.
+
+`Runtime.from_settings` is the one place where `config.settings` becomes a voice's knobs, so
+a default lives in `Settings` alone. On CUDA the batch budgets come from the GPU memory
+budget shared by the inference workers, from per-row memory measured on an H100
+(docs/performance.md, "GPU memory budget").
+"""
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from config.errors import DeviceError
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Providers = list[str | tuple[str, dict[str, str]]]
+
+# GPU memory per batch row with the joe voice: a front row is one passage with its context
+# padded to PASSAGE_IDS ids; a decoder row one WINDOW_FRAMES window. Whole-book peaks stay
+# under PEAK_OVER_SUM x the sum over the workers (arena rounding, cuDNN workspaces).
+GB_PER_ID = 0.14 / 2048
+GB_PER_FRAME = {"fp32": 0.225 / 512, "fp16": 0.094 / 512}
+PEAK_OVER_SUM = 1.5
+PASSAGE_IDS = 2048
+WINDOWS_PER_PASSAGE = 2  # a front row yields about two decoder windows
+WINDOW_FRAMES = 512
+MAX_PASSAGE_ROWS = 16  # larger batches ran no faster
+# Longest decoder run by precision when Settings.max_back_frames is 0: OpenVINO's memory
+# grows with the longest run.
+MAX_BACK_FRAMES = {"bf16": 320}
+DEFAULT_MAX_BACK_FRAMES = 448
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What a loaded voice needs to know about where and how it runs."""
+
+    providers: Providers
+    threads: int  # intra-op threads per run; 0: one per core
+    inference_workers: int
+    context_phonemes: int
+    margin_frames: int
+    max_back_frames: int
+    batch_budget: int  # front batch in ids; 0: one passage at a time
+    back_frame_budget: int  # decoder batch in frames; 0: one chunk at a time
+    shape_step: int  # ids padded to a multiple of this; 1: shapes as they come (CPU)
+    precision: str
+    cache_dir: Path | None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, device: str = "cpu", precision: str = "fp32", **overrides: Any
+    ) -> "Runtime":
+        runtime = cls(
+            providers=providers_for(
+                device,
+                settings.cudnn_conv_algo_search,
+                settings.cuda_arena_extend_strategy,
+                settings.gpu_memory_gb,
+            ),
+            threads=settings.cpu_threads,
+            inference_workers=settings.inference_workers,
+            context_phonemes=settings.context_phonemes,
+            margin_frames=settings.context_margin_frames,
+            max_back_frames=settings.max_back_frames
+            or MAX_BACK_FRAMES.get(precision, DEFAULT_MAX_BACK_FRAMES),
+            batch_budget=front_budget(device, precision, settings),
+            back_frame_budget=back_budget(device, precision, settings),
+            shape_step=1 if device == "cpu" else settings.cuda_shape_step,
+            precision=precision,
+            cache_dir=settings.cache_dir,
+        )
+        return replace(runtime, **overrides)
+
+
+def back_budget(device: str, precision: str, settings: Settings) -> int:
+    """Decoder batch in frames: as set, or on CUDA what the GPU memory budget holds."""
+    if settings.back_frame_budget or device == "cpu":
+        return settings.back_frame_budget
+    return _passage_rows(precision, settings) * WINDOWS_PER_PASSAGE * WINDOW_FRAMES
+
+
+def front_budget(device: str, precision: str, settings: Settings) -> int:
+    """Front batch in phoneme ids: as set, or on CUDA what the GPU memory budget holds."""
+    if settings.batch_budget or device == "cpu":
+        return settings.batch_budget
+    return _passage_rows(precision, settings) * PASSAGE_IDS
+
+
+def _passage_rows(precision: str, settings: Settings) -> int:
+    """Passages per front batch (and twice that many decoder windows) so that every worker
+    running its largest batches at once stays within gpu_memory_gb; a power of two, as the
+    batches' rows are (a row over would cost a batch twice the size)."""
+    per_worker_gb = settings.gpu_memory_gb / (PEAK_OVER_SUM * max(1, settings.inference_workers))
+    frame_gb = GB_PER_FRAME.get(precision, GB_PER_FRAME["fp32"])
+    row_gb = PASSAGE_IDS * GB_PER_ID + WINDOWS_PER_PASSAGE * WINDOW_FRAMES * frame_gb
+    rows = max(1, min(MAX_PASSAGE_ROWS, int(per_worker_gb / row_gb)))
+    return 1 << (rows.bit_length() - 1)
+
+
+def resolve_device(device: str) -> str:
+    """cpu, cuda or cuda:N as given; auto: CUDA when onnxruntime has it, else the CPU."""
+    if device != "auto":
+        return device
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return "cuda"
+    log.warning("--device auto: no CUDA provider in onnxruntime here, running on the CPU")
+    return "cpu"
+
+
+def providers_for(
+    device: str,
+    conv_algo_search: str = "HEURISTIC",
+    arena_extend: str = "kNextPowerOfTwo",
+    memory_gb: float = 0.0,
+) -> Providers:
+    """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""
+    if device == "cpu":
+        return ["CPUExecutionProvider"]
+    if device == "cuda" or device.startswith("cuda:"):
+        import onnxruntime
+
+        if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
+            raise DeviceError(
+                f"--device {device}: onnxruntime has no CUDA provider here "
+                "(install onnxruntime-gpu on a machine with an NVIDIA GPU)"
+            )
+        index = device.partition(":")[2] or "0"
+        # Shapes change with batches: a heuristic algorithm choice, not a search per shape.
+        options = {
+            "device_id": index,
+            "cudnn_conv_algo_search": conv_algo_search,
+            "arena_extend_strategy": arena_extend,
+        }
+        if memory_gb > 0:  # the arena never grows past the budget; batches fit inside it
+            options["gpu_mem_limit"] = str(int(memory_gb * 2**30))
+        return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
+    raise DeviceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")

@@ -1,0 +1,184 @@
+"""The stages of narrating a chapter, shared by `narrate synth` and the queue's tasks.
+
+`worker.pipeline` chains them over a whole book in one process; `worker.jobs` runs them on
+parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a chapter sounds
+the same whichever way it was made.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from config.layout import MANIFEST_KEY, chapter_key, marks_key
+from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
+from config.manuscript import Chapter
+from config.settings import Settings, SynthesisOptions
+from models.voice import Passage, Voice, VoiceOutput, chain, passages
+from worker.audio import ChapterAudio, ChapterSpool, assemble
+from worker.segment import Segment, segment_chapter
+from worker.storage import Storage
+from worker.synthesize import ChapterPhonemes, params_for, phonemize_segments, synthesize_items
+from worker.timing import timed
+
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    """A chapter cut into segments and passages: the same in every process that plans it."""
+
+    chapter: Chapter
+    segments: list[Segment]
+    passages: list[Passage]
+
+    def chunks(self, max_segments: int) -> list[tuple[int, int]]:
+        """(first, last) passage ranges of at most max_segments segments (one passage at least)."""
+        ranges: list[tuple[int, int]] = []
+        start, count = 0, 0
+        for i, passage in enumerate(self.passages):
+            if count and count + len(passage) > max_segments:
+                ranges.append((start, i))
+                start, count = i, 0
+            count += len(passage)
+        ranges.append((start, len(self.passages)))
+        return ranges
+
+    def first_segment(self, passage: int) -> int:
+        return sum(len(p) for p in self.passages[:passage])
+
+
+def plan_chapter(
+    voice: Voice,
+    chapter: Chapter,
+    options: SynthesisOptions,
+    settings: Settings,
+    segments: list[Segment] | None = None,
+    phonemes: ChapterPhonemes | None = None,
+) -> ChapterPlan:
+    """Segments (unless given), their phonemes (unless given), chained into passages."""
+    if segments is None:
+        segments = segment_chapter(chapter.text, settings.segmenting)
+    if phonemes is None:
+        phonemes = phonemize_segments(voice, segments)
+    items = chain(voice, phonemes, seed=chapter.index * 100_003)
+    grouped = passages(items, settings.passage_phonemes if options.context else 0)
+    return ChapterPlan(chapter, segments, grouped)
+
+
+def synthesize_passages(
+    voice: Voice,
+    plan: ChapterPlan,
+    first: int,
+    last: int,
+    options: SynthesisOptions,
+    settings: Settings,
+) -> Iterator[tuple[int, VoiceOutput]]:
+    """(segment index in the chapter, output) for the passages first..last-1."""
+    offset = plan.first_segment(first)
+    params = params_for(voice, options)
+    for index, output in synthesize_items(
+        voice, plan.passages[first:last], params, options.context, settings
+    ):
+        yield offset + index, output
+
+
+def store_chapter(
+    plan: ChapterPlan,
+    spool: ChapterSpool,
+    options: SynthesisOptions,
+    settings: Settings,
+    storage: Storage,
+    job_id: str,
+) -> ChapterEntry:
+    """Assemble a chapter from its spooled segments; store its WAV, then its marks."""
+    index = plan.chapter.index
+    scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
+    with timed("assemble"):
+        audio = assemble(
+            spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
+        )
+    if storage.sha256(chapter_key(index)) == audio.sha256:
+        scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
+    else:
+        storage.put_file(chapter_key(index), scratch, audio.sha256)
+    entry = _entry(plan.chapter, plan.segments, audio)
+    marks = ChapterMarks(
+        job_id=job_id,
+        chapter=index,
+        audio_sha256=audio.sha256,
+        marks=_marks(plan.segments, audio),
+        entry=entry,
+    )
+    storage.put_model(marks_key(index), marks)
+    return entry
+
+
+def write_manifest(
+    storage: Storage,
+    job_id: str,
+    voice: Voice,
+    options: SynthesisOptions,
+    entries: Sequence[ChapterEntry],
+    started: str,
+) -> Manifest:
+    manifest = Manifest(
+        job_id=job_id,
+        voice=voice.name,
+        model_variant=voice.precision,
+        sample_rate=options.sample_rate,
+        created_at=started,
+        finished_at=now(),
+        options=options.model_dump(),
+        chapters=list(entries),
+    )
+    storage.put_model(MANIFEST_KEY, manifest)
+    return manifest
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _entry(chapter: Chapter, segments: list[Segment], audio: ChapterAudio) -> ChapterEntry:
+    return ChapterEntry(
+        index=chapter.index,
+        title=chapter.title,
+        audio_key=chapter_key(chapter.index),
+        marks_key=marks_key(chapter.index),
+        duration_s=audio.duration_s,
+        sample_rate=audio.sample_rate,
+        sha256=audio.sha256,
+        segments=[
+            SegmentEntry(start_s=t.start_s, end_s=t.end_s, text=segments[t.index].text)
+            for t in audio.timings
+        ],
+    )
+
+
+def _marks(segments: list[Segment], audio: ChapterAudio) -> list[Mark]:
+    marks = []
+    for timing in audio.timings:
+        for span, (start, end) in zip(segments[timing.index].spans, timing.parts, strict=True):
+            marks.append(
+                Mark(
+                    start_s=start,
+                    end_s=end,
+                    text=span.text,
+                    char_start=span.start,
+                    char_end=span.end,
+                )
+            )
+    return marks
+
+
+def finished_chapter(storage: Storage, job_id: str, index: int) -> ChapterEntry | None:
+    """The entry of a chapter this job already stored, if its audio is intact."""
+    if not storage.exists(marks_key(index)):
+        return None
+    try:
+        marks = ChapterMarks.model_validate(storage.get_json(marks_key(index)))
+    except (ValueError, ValidationError):
+        return None
+    if marks.job_id != job_id or storage.sha256(chapter_key(index)) != marks.audio_sha256:
+        return None
+    return marks.entry
