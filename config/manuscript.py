@@ -1,6 +1,21 @@
-"""The manuscript as narrate understands it: the contract between reader and pipeline."""
+"""The manuscript as narrate understands it: the contract between readers and pipeline.
+
+Stored as ``source/manuscript.json`` beside a job's audio; every worker and every redelivery
+reads this, never the original file, so all of them narrate the same text the same way.
+"""
 
 from pydantic import BaseModel, Field
+
+
+class Metadata(BaseModel):
+    """What the book says about itself (EPUB package metadata, DOCX core properties, ...)."""
+
+    title: str = ""
+    authors: list[str] = Field(default_factory=list)
+    language: str = Field("", description="BCP 47 tag as the book gives it, e.g. en-GB.")
+    publisher: str = ""
+    date: str = ""
+    cover_key: str = Field("", description="Key of the cover image, e.g. source/cover.jpg.")
 
 
 class Chapter(BaseModel):
@@ -9,10 +24,35 @@ class Chapter(BaseModel):
     index: int = Field(ge=0, description="Position in the book, from 0; names the output files.")
     title: str = Field("", description="Heading as written; never used in a key or path.")
     text: str = Field(description="Body text, paragraphs separated by blank lines.")
+    kind: str = Field("chapter", description="What the section is: chapter, preface, ...")
+
+
+class Skipped(BaseModel):
+    """A part of the book that is not narrated, and why (front or back matter, empty)."""
+
+    title: str
+    kind: str
+    reason: str
+
+
+class LexiconEntry(BaseModel):
+    """How to say one word: an alias (other words) or IPA phonemes."""
+
+    grapheme: str
+    alias: str = ""
+    phonemes: str = ""
 
 
 class Manuscript(BaseModel):
-    """A whole document, split into chapters."""
+    """A whole document, split into chapters, with what the book says about itself."""
 
-    title: str = ""
     chapters: list[Chapter]
+    metadata: Metadata = Field(default_factory=Metadata)
+    skipped: list[Skipped] = Field(default_factory=list)
+    lexicon: list[LexiconEntry] = Field(
+        default_factory=list, description="The job's lexicons, merged; later entries win."
+    )
+
+    @property
+    def title(self) -> str:
+        return self.metadata.title

@@ -166,6 +166,9 @@ class Settings(BaseSettings):
         description="Consecutive segments share one text-encoder pass up to this many "
         "phonemes; context is then paid once per passage instead of once per segment.",
     )
+    max_manuscript_mb: float = Field(
+        50.0, description="Largest manuscript file accepted, in MB (a larger one is refused)."
+    )
     broker_url: str = Field(
         "redis://127.0.0.1:6379/0",
         description="Redis for the Celery broker and the job ledger (redis:// or rediss://).",

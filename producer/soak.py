@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from config.jobs import Progress
-from config.manuscript import Chapter, Manuscript
+from config.manuscript import Chapter, Manuscript, Metadata
 from config.settings import SynthesisOptions, get_settings
 from models.pool import get_voice
 from producer.bench import nvidia_smi
@@ -63,7 +63,7 @@ def book(segments: int) -> Manuscript:
         chapter = Chapter(index=len(chapters), title="", text="\n\n".join(lines))
         total += len(segment_chapter(chapter.text, settings))
         chapters.append(chapter)
-    return Manuscript(title="soak", chapters=chapters)
+    return Manuscript(chapters=chapters, metadata=Metadata(title="soak"))
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""Read a manuscript file (plain text or Markdown) into chapters.
+"""Plain text and Markdown manuscripts.
 
 What real files bring and we accept: a UTF-8 byte-order mark, CRLF line ends, a Project
 Gutenberg header and licence footer (stripped), Markdown markup (stripped to its text).
@@ -12,14 +12,13 @@ import itertools
 import logging
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from config.errors import ManuscriptError
-from config.manuscript import Chapter, Manuscript
+from config.manuscript import Metadata
+from producer.readers.book import Book, Section
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 64 * 1024 * 1024
 
 _GUTENBERG_START = re.compile(r"^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
 _GUTENBERG_END = re.compile(
@@ -40,32 +39,14 @@ _ROMAN_LINE = re.compile(rf"^{_ROMAN}\.?$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-def read_manuscript(path: Path) -> Manuscript:
-    """Read and split a manuscript; raises ManuscriptError with the reason."""
-    text = decode(read_bytes(path), path)
+def read(data: bytes, source: str, markdown: bool = False) -> Book:
+    """A text manuscript's chapters; raises ManuscriptError with the reason."""
+    text = decode(data, source)
     text = strip_gutenberg(text.replace("\r\n", "\n").replace("\r", "\n"))
-    markdown = path.suffix.lower() in {".md", ".markdown"}
-    manuscript = parse_markdown(text) if markdown else parse_plain(text)
-    if not any(chapter.text.strip() for chapter in manuscript.chapters):
-        raise ManuscriptError(f"{path}: no text to narrate")
-    return manuscript
+    return parse_markdown(text) if markdown else parse_plain(text)
 
 
-def read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise ManuscriptError(f"{path}: no such file")
-    if not path.is_file():
-        raise ManuscriptError(f"{path}: not a regular file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ManuscriptError(f"{path}: {size} bytes, more than the {MAX_BYTES} accepted")
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise ManuscriptError(f"{path}: cannot read ({error.strerror})") from error
-
-
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: str) -> str:
     """UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is refused."""
     if not data.strip():
         raise ManuscriptError(f"{path}: the file is empty")
@@ -99,10 +80,10 @@ def strip_gutenberg(text: str) -> str:
     return text
 
 
-def parse_plain(text: str) -> Manuscript:
+def parse_plain(text: str) -> Book:
     lines = text.split("\n")
     heads = [i for i, line in enumerate(lines) if _is_heading(lines, i)]
-    return Manuscript(chapters=_chapters(lines, heads, clean_plain))
+    return Book(_sections(lines, heads, clean_plain))
 
 
 def _is_heading(lines: list[str], i: int) -> bool:
@@ -119,11 +100,11 @@ def _blank_before(lines: list[str], i: int) -> bool:
     return i == 0 or not lines[i - 1].strip()
 
 
-def parse_markdown(text: str) -> Manuscript:
+def parse_markdown(text: str) -> Book:
     lines = text.split("\n")
     levels = {i: len(m.group(1)) for i, ln in enumerate(lines) if (m := _MD_HEADING.match(ln))}
     if not levels:
-        return Manuscript(chapters=_chapters(lines, [], clean_markdown))
+        return Book(_sections(lines, [], clean_markdown))
     counts = {lvl: sum(1 for v in levels.values() if v == lvl) for lvl in set(levels.values())}
     # A lone top heading is the book's title; chapters are the highest level that repeats.
     repeated = [lvl for lvl, n in counts.items() if n > 1]
@@ -135,15 +116,15 @@ def parse_markdown(text: str) -> Manuscript:
         title = _MD_HEADING.match(lines[first_top]).group(2)  # type: ignore[union-attr]
         lines[first_top] = ""
     heads = [i for i, v in levels.items() if v == chapter_level]
-    return Manuscript(title=title, chapters=_chapters(lines, heads, clean_markdown))
+    return Book(_sections(lines, heads, clean_markdown), Metadata(title=title))
 
 
-def _chapters(lines: list[str], heads: list[int], clean: Callable[[str], str]) -> list[Chapter]:
-    """Chapters from heading line numbers; text before the first heading is its own chapter."""
+def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -> list[Section]:
+    """Sections from heading line numbers; text before the first heading is its own."""
     bounds = [0, *heads, len(lines)] if heads and heads[0] != 0 else [*heads, len(lines)]
     if not heads:
         bounds = [0, len(lines)]
-    chapters: list[Chapter] = []
+    sections: list[Section] = []
     for start, end in itertools.pairwise(bounds):
         is_head = start in heads
         title = _title(lines, start) if is_head else ""
@@ -152,11 +133,9 @@ def _chapters(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
         if is_head and not body.strip():
             log.info("skipping heading with no text under it: %r", title)
             continue  # a table of contents line, or an empty chapter
-        body = body.strip()
-        text = f"{title}\n\n{body}" if title else body
-        if text.strip():
-            chapters.append(Chapter(index=len(chapters), title=title, text=text.strip()))
-    return chapters
+        if title or body.strip():
+            sections.append(Section(title, body.strip()))
+    return sections
 
 
 def _title(lines: list[str], i: int) -> str:

@@ -1,0 +1,75 @@
+"""What every reader returns, and the choice of what is narrated.
+
+A reader turns a file into a `Book`: its sections in reading order (each with a title, its
+body and what kind of section it is), the book's metadata and cover. Whether a section is
+narrated is decided here, once for every format: a reader marks front and back matter with
+the reason it would be skipped, and `--include` / `--skip` (by title or by kind) override
+that.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from config.errors import ManuscriptError
+from config.manuscript import Chapter, Manuscript, Metadata, Skipped
+
+
+@dataclass(frozen=True)
+class Cover:
+    data: bytes
+    media_type: str  # image/jpeg or image/png
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.media_type == "image/png" else "jpg"
+
+
+@dataclass
+class Section:
+    """A part of the book as its reader found it."""
+
+    title: str
+    body: str  # paragraphs separated by blank lines; verse lines by single newlines
+    kind: str = "chapter"  # chapter, dedication, preface, titlepage, colophon, ...
+    skip_reason: str = ""  # why it is not narrated by default; empty: it is
+
+
+@dataclass
+class Book:
+    sections: list[Section]
+    metadata: Metadata = field(default_factory=Metadata)
+    cover: Cover | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def select(
+    book: Book, source: str, include: Sequence[str] = (), skip: Sequence[str] = ()
+) -> Manuscript:
+    """The chapters to narrate: every section not skipped by default or by `skip`, and
+    skipped ones `include` names. Names match a title (case-insensitive) or a kind."""
+    chapters: list[Chapter] = []
+    skipped: list[Skipped] = []
+    for section in book.sections:
+        reason = section.skip_reason
+        if _named(section, include):
+            reason = ""
+        if _named(section, skip):
+            reason = "skipped by request"
+        if not reason and not (section.title.strip() or section.body.strip()):
+            reason = "no text"
+        if reason:
+            skipped.append(Skipped(title=section.title, kind=section.kind, reason=reason))
+            continue
+        text = f"{section.title}\n\n{section.body}" if section.title else section.body
+        chapters.append(
+            Chapter(index=len(chapters), title=section.title, text=text.strip(), kind=section.kind)
+        )
+    if not any(chapter.text.strip() for chapter in chapters):
+        what = "every chapter was skipped" if skipped else "no text to narrate"
+        raise ManuscriptError(f"{source}: {what}")
+    return Manuscript(chapters=chapters, metadata=book.metadata, skipped=skipped)
+
+
+def _named(section: Section, names: Sequence[str]) -> bool:
+    wanted = {name.strip().casefold() for name in names}
+    return section.title.strip().casefold() in wanted or section.kind.casefold() in wanted
