@@ -25,9 +25,10 @@ def test_word_error_rate_counts_substitutions_deletions_and_insertions() -> None
 
 def test_words_are_compared_as_spoken() -> None:
     """Both sides go through the voice's normalizer, so '$3.50' and '3 dollars' agree."""
-    spoken = "it was the year eighteen eighty seven mr hammond's well known boat"
+    spoken = "it was the year eighteen eighty seven mister hammond's well known boat"
     assert words("It was the year 1887. Mr. Hammond's well-known boat!") == spoken.split(" ")
     assert words("It cost $3.50.") == words("it cost 3 dollars and 50 cents")
+    assert words("Mr. Hammond at 10:30 p.m.") == words("Mister Hammond at ten thirty PM")
 
 
 def test_whisper_hears_the_voice_and_the_gate_refuses_garbled_audio(

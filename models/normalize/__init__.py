@@ -1,0 +1,54 @@
+"""English text normalization: the words a listener expects, for espeak-ng to read.
+
+espeak reads "1887" as "one thousand eight hundred eighty-seven", "$3.50" as "dollar three
+point five zero", "Chapter II" as "Chapter Roman two" and "5 km" as "five K M". Each family
+of rules (a module here) rewrites what it recognizes into words; the order below matters, as
+earlier families take the digits, dots and slashes that later ones would misread. Ordinary
+words and sentence punctuation pass through unchanged; `[[ phonemes ]]` from a lexicon are
+never touched.
+"""
+
+import re
+
+from models.normalize import abbreviations, addresses, dates, measures, money, numerals, roman
+from models.normalize.numbers import say_year
+from models.normalize.roman import roman_to_int
+from models.normalize.rule import Locale, Rule, locale_for
+
+__all__ = ["Locale", "locale_for", "normalize", "roman_to_int", "say_year"]
+
+_RULES: tuple[Rule, ...] = (
+    *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits
+    *dates.NUMERIC_DATES,  # 2021-03-04 and 3/4/2021, before serials and fractions take them
+    *addresses.NUMBERS,  # telephone numbers, ISBNs and serials, digit by digit
+    *dates.TIMES,  # 10.45 p.m. before decimals
+    *dates.WRITTEN_DATES,
+    *money.RULES,
+    *measures.RULES,
+    *abbreviations.BEFORE_NUMBERS,  # "No. 5", "pp. 12–15", "c. 1887" (a year's cue)
+    *roman.RULES,
+    *dates.YEARS,
+    *numerals.RULES,  # every digit left
+    *abbreviations.RULES,
+)
+_PHONEMES = re.compile(r"(\[\[.*?\]\])")
+
+
+def normalize(text: str, locale: str = "en-US") -> str:
+    """Text with numbers, dates, money, units, numerals and abbreviations in words.
+
+    The locale decides what 3/4/2021 means (en-US: March fourth; en-GB: the third of April)
+    and whether "one hundred and five" has its "and". Raises ValueError for a language other
+    than English.
+    """
+    spoken = locale_for(locale)
+    if "[[" not in text:
+        return _normalize(text, spoken)
+    parts = _PHONEMES.split(text)
+    return "".join(part if i % 2 else _normalize(part, spoken) for i, part in enumerate(parts))
+
+
+def _normalize(text: str, locale: Locale) -> str:
+    for rule in _RULES:
+        text = rule.apply(text, locale)
+    return text

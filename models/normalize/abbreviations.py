@@ -1,0 +1,161 @@
+"""Abbreviations and symbols, by context where they have more than one reading.
+
+"Dr. Smith" is Doctor Smith and "Baker Dr." Baker Drive; "St. Paul" is Saint Paul and "Baker
+St." Baker Street; "No. 5" is number five, "No one" is left alone. An abbreviation's period
+goes with it, unless it also ends the sentence.
+"""
+
+import re
+
+from models.normalize.rule import Locale, Rule, final_period
+
+# Read the same way wherever they stand (case as written).
+_ALWAYS = {
+    "Mr": "Mister",
+    "Mrs": "Missus",
+    "Ms": "Miz",
+    "Messrs": "Messieurs",
+    "Mt": "Mount",
+    "Jr": "Junior",
+    "Sr": "Senior",
+    "vs": "versus",
+    "Inc": "Incorporated",
+    "Ltd": "Limited",
+    "Corp": "Corporation",
+}
+_OFTEN_LAST = frozenset({"Jr", "Sr", "Inc", "Ltd", "Corp"})  # their period may end a sentence
+# Latin and scholarly abbreviations, any case; the key is lower case without spaces.
+_LATIN = {
+    "e.g.": "for example",
+    "i.e.": "that is",
+    "etc.": "et cetera",
+    "cf.": "compare",
+    "viz.": "namely",
+    "approx.": "approximately",
+    "etal.": "and others",
+    "a.k.a.": "also known as",
+}
+_LATIN_OFTEN_LAST = frozenset({"etc.", "etal."})
+# Titles (and the v. of a case), only before a name: "Gen. Grant", not "Gen Z" or
+# "Gen. 1:1" (Genesis).
+_TITLES = {
+    "Prof": "Professor",
+    "Rev": "Reverend",
+    "Hon": "Honourable",
+    "Gen": "General",
+    "Col": "Colonel",
+    "Capt": "Captain",
+    "Lt": "Lieutenant",
+    "Sgt": "Sergeant",
+    "Maj": "Major",
+    "Cmdr": "Commander",
+    "Adm": "Admiral",
+    "Gov": "Governor",
+    "Sen": "Senator",
+    "Rep": "Representative",
+    "Pres": "President",
+    "Fr": "Father",
+    "Ft": "Fort",
+    "v": "versus",  # Roe v. Wade
+}
+# Before a number (or a Roman numeral, for the heading words).
+_NUMBERED = {
+    "no": "number",
+    "nos": "numbers",
+    "p": "page",
+    "pp": "pages",
+    "c": "circa",
+    "ca": "circa",
+    "vol": "volume",
+    "vols": "volumes",
+    "ch": "chapter",
+    "fig": "figure",
+    "figs": "figures",
+}
+_SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
+_OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
+_OPERATORS |= {"=": "equals", "~": "about", "%": "percent", "°": "degrees", "@": "at"}
+
+
+def _alternatives(words: dict[str, str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_ALWAYS_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_ALWAYS)})(?:\.|\b)(?!\w)")
+_LATIN_PATTERN = re.compile(
+    r"(?<![\w.])(?P<word>(?i:e\.\s?g\.|i\.\s?e\.|etc\.|cf\.|viz\.|approx\.|et\s?al\.|a\.k\.a\.))"
+)
+_TITLE_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z])")
+# Dr and St: the word before (if any) and whether a name follows decide.
+_DR_ST = re.compile(
+    r"(?P<before>\b[\w'’-]+\s+)?\b(?P<word>Dr|St)(?P<dot>\.)?(?!\w)(?P<name>(?=\s+[A-Z]))?"
+)
+_NUMBERED_PATTERN = re.compile(
+    rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
+    r"|(?<![\w.])(?P<heading>(?i:vols?|ch))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
+    r"|(?P<symbol>§§|§|#)\s?(?=\d)"
+)
+_OPERATOR = re.compile(
+    r"\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
+    r"|(?P<before>[±~])\s*"  # ±5, ~10
+    r"|(?<=\s)(?P<spaced>[+=@])(?=\s)"  # 2 + 2 = 4
+    r"|\s*(?P<after>[%°])"  # what the number rules did not take
+)
+
+
+def _capitalized_like(said: str, written: str) -> str:
+    return said[0].upper() + said[1:] if written[0].isupper() else said
+
+
+def _always(match: re.Match[str], locale: Locale) -> str:
+    word = match.group("word")
+    return _ALWAYS[word] + final_period(match, or_before_capital=word in _OFTEN_LAST)
+
+
+def _latin(match: re.Match[str], locale: Locale) -> str:
+    written = match.group("word")
+    key = written.lower().replace(" ", "")
+    period = final_period(match, or_before_capital=key in _LATIN_OFTEN_LAST)
+    return _capitalized_like(_LATIN[key], written) + period
+
+
+def _title(match: re.Match[str], locale: Locale) -> str:
+    return _TITLES[match.group("word")]
+
+
+def _dr_st(match: re.Match[str], locale: Locale) -> str:
+    before, word = match.group("before") or "", match.group("word")
+    titled = match.group("name") is not None or not before
+    if word == "Dr" and not before[:1].isupper():
+        titled = True  # "the Dr. said": only a street name takes Drive
+    if titled:
+        return before + ("Doctor" if word == "Dr" else "Saint")
+    return before + ("Drive" if word == "Dr" else "Street") + final_period(match, True)
+
+
+def _numbered(match: re.Match[str], locale: Locale) -> str:
+    if match.group("symbol"):
+        return _SYMBOLS[match.group("symbol")] + " "
+    written = match.group("word") or match.group("heading")
+    return _capitalized_like(_NUMBERED[written.lower()], written) + " "
+
+
+def _operator(match: re.Match[str], locale: Locale) -> str:
+    if match.group("join"):
+        said = f" {_OPERATORS[match.group('join')]} "
+        return said if match.start() else said.lstrip()
+    if match.group("before"):
+        return f"{_OPERATORS[match.group('before')]} "
+    if match.group("spaced"):
+        return _OPERATORS[match.group("spaced")]
+    return f" {_OPERATORS[match.group('after')]}"
+
+
+BEFORE_NUMBERS = (Rule(_NUMBERED_PATTERN, _numbered),)
+RULES = (
+    Rule(_LATIN_PATTERN, _latin),
+    Rule(_ALWAYS_PATTERN, _always),
+    Rule(_TITLE_PATTERN, _title),
+    Rule(_DR_ST, _dr_st),
+    Rule(_OPERATOR, _operator),
+)

@@ -1,0 +1,86 @@
+"""Web addresses, e-mail addresses, telephone numbers and serials, read out piece by piece.
+
+"jane.doe@example.com" is "jane dot doe at example dot com"; a URL loses its scheme
+("https://") as people say it; numbers inside all of these, and telephone numbers and ISBNs,
+go digit by digit, with a comma (a short pause) between groups.
+"""
+
+import re
+
+from models.normalize.numbers import digits
+from models.normalize.rule import Locale, Rule
+
+_SEPARATORS = {
+    ".": "dot",
+    "/": "slash",
+    "-": "dash",
+    "_": "underscore",
+    "@": "at",
+    ":": "colon",
+    "?": "question mark",
+    "=": "equals",
+    "&": "and",
+    "#": "hash",
+    "%": "percent",
+    "~": "tilde",
+    "+": "plus",
+}
+_TLDS = "com|org|net|edu|gov|mil|int|io|ai|dev|app|info|biz|uk|us|eu|de|fr|ca|au|nz|ie"
+# An address never ends in the sentence's own punctuation or a closing bracket.
+_TAIL = r"[^\s<>\"'“”‘’]*[^\s<>\"'“”‘’.,;:!?)\]]"
+_URL = re.compile(
+    rf"\b(?:(?:https?|ftp)://|www\.){_TAIL}"
+    rf"|\b[\w-]+(?:\.[\w-]+)*\.(?i:{_TLDS})\b(?![.@-]?\w)(?:/{_TAIL}|/)?"
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_SCHEME = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
+_PIECE = re.compile(r"\d+|[^\W\d_]+|.")
+
+_ISBN = re.compile(r"\bISBN(?:-1[03])?:?\s*(?P<number>\d[\d -]{8,15}[\dX])\b")
+_PHONE = re.compile(
+    r"(?<![\w-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?)?\d{3}[\s.-]\d{3}[.-]\d{4}(?![\w-])"  # US
+    r"|(?<![\w-])\(\d{2,5}\)\s?\d{3,4}[\s-]\d{4}(?![\w-])"  # (555) 123-4567
+    r"|(?<![\w-])\+\d{1,3}(?:[\s-]\d{1,5}){2,5}(?![\w-])"  # +44 20 7946 0958
+    r"|(?<![\w-])0\d{2,4}\s\d{3,4}\s?\d{3,4}(?![\w-])"  # 020 7946 0958
+    r"|(?<![\w.,-])\d{3}-\d{4}(?![\w-])"  # 555-0123
+    r"|(?<![\w.,-])\d+(?:-\d+){2,}(?![\w-])"  # serials: 978-3-16-148410-0
+)
+_GROUP = re.compile(r"\+?\d+|X")
+
+
+def say_address(address: str) -> str:
+    """Words, separators by name and numbers digit by digit: 'a.b/c2' -> 'a dot b slash c two'."""
+    said = []
+    for piece in _PIECE.findall(_SCHEME.sub("", address).rstrip("/")):
+        if piece.isdigit():
+            said.append(digits(piece))
+        elif piece in _SEPARATORS:
+            said.append(_SEPARATORS[piece])
+        elif not piece.isspace():
+            said.append(piece)
+    return " ".join(said)
+
+
+def say_groups(number: str) -> str:
+    """Each group of digits on its own, groups apart: '555-0123' -> 'five five five, zero...'."""
+    groups = []
+    for group in _GROUP.findall(number):
+        plus = "plus " if group.startswith("+") else ""
+        groups.append(plus + (digits(group) if group != "X" else "X"))
+    return ", ".join(groups)
+
+
+def _address(match: re.Match[str], locale: Locale) -> str:
+    return say_address(match.group(0))
+
+
+def _isbn(match: re.Match[str], locale: Locale) -> str:
+    return f"ISBN {say_groups(match.group('number'))}"
+
+
+def _phone(match: re.Match[str], locale: Locale) -> str:
+    return say_groups(match.group(0))
+
+
+ADDRESSES = (Rule(_EMAIL, _address), Rule(_URL, _address))
+NUMBERS = (Rule(_ISBN, _isbn), Rule(_PHONE, _phone))

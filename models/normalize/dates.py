@@ -1,0 +1,229 @@
+"""Dates, times, years and decades.
+
+A four-digit number is read as a year ("eighteen eighty-seven") only where it is one: after a
+word such as "in", "since" or a month, before "AD", in a range of years, at the start of a
+sentence or before punctuation. Elsewhere it is a count: "1887 people" is one thousand eight
+hundred eighty-seven people.
+"""
+
+import re
+
+from models.normalize.numbers import cardinal, ordinal, plural, say_year
+from models.normalize.rule import Locale, Rule, final_period
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH_NUMBERS = {name[:3]: number for number, name in enumerate(MONTHS, start=1)}
+_ABBREVIATED_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH = rf"(?P<month>{'|'.join(MONTHS)}|{_ABBREVIATED_MONTH})"
+_FIRST_YEAR, _LAST_YEAR = 1000, 2099  # four-digit numbers that may be years
+_MERIDIEM = r"(?P<meridiem>[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"
+
+_ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})(?P=sep)"
+    r"(?P<year>\d{4}|(?<=/)\d\d)(?![\d/-]|\.\d)"
+)
+_MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:.,]\d|\w)"
+    r"(?:(?P<sep>,?\s+)(?P<year>\d{4})\b(?![,.]\d))?"
+)
+_DAY_MONTH = re.compile(
+    rf"\b(?:(?P<the>[Tt]he)\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)"
+    r"(?:(?P<sep>,?\s+)(?P<year>\d{4})\b(?![,.]\d))?"
+)
+_CLOCK = re.compile(
+    r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d)"
+    rf"(?:\s?{_MERIDIEM})?"
+)
+_DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}")
+_HOUR = re.compile(rf"\b(?P<hour>\d{{1,2}})\s?{_MERIDIEM}")
+
+_DECADE = re.compile(r"\b(?P<year>\d{3}0)['’]?s\b")
+_SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
+_YEAR_RANGE = re.compile(r"(?<![.,])\b(?P<start>\d{4})\s?[–—-]\s?(?P<end>\d{4}|\d\d)\b(?![–—-]\d)")
+_BETWEEN_YEARS = re.compile(
+    r"\b(?P<a>[Bb]etween|[Ff]rom)\s+(?P<start>\d{4})\s+(?P<b>and|to|until|till)\s+(?P<end>\d{4})\b"
+)
+_ERA = r"(?P<era>AD|BC|BCE|CE|A\.D\.|B\.C\.|B\.C\.E\.|C\.E\.)"
+_YEAR_ERA = re.compile(rf"\b(?P<year>\d{{1,4}})\s?{_ERA}(?!\w)")
+_ERA_YEAR = re.compile(r"\b(?P<era>AD|A\.D\.)\s?(?P<year>\d{1,4})\b")
+_CUED_YEAR = re.compile(
+    r"\b(?P<cue>(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
+    r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
+    rf"|{_MONTH})(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d)"
+)
+# Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
+_LONE_YEAR = re.compile(
+    r"(?<![\d.,])\b(?P<year>\d{4})(?![,.]\d)"
+    r"(?=[.,;:!?)\"'’”]|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
+)
+
+
+def _month(name: str) -> int:
+    return _MONTH_NUMBERS[name[:3]]
+
+
+def say_date(year: str | None, month: int, day: int, locale: Locale, sep: str = ", ") -> str:
+    """March fourth, twenty twenty-one (en-US); the fourth of March, twenty twenty-one."""
+    month_name, nth = MONTHS[month - 1], ordinal(str(day), locale)
+    said = f"the {nth} of {month_name}" if locale.day_first else f"{month_name} {nth}"
+    return f"{said}{sep}{_say_year_text(year, locale)}" if year else said
+
+
+def _say_year_text(year: str, locale: Locale) -> str:
+    if len(year) == 2:  # '21 in 3/4/21
+        return f"oh {cardinal(year[1])}" if year.startswith("0") else cardinal(year, locale)
+    return say_year(int(year), locale)
+
+
+def _valid(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _iso_date(match: re.Match[str], locale: Locale) -> str:
+    month, day = int(match.group("month")), int(match.group("day"))
+    if not _valid(month, day):
+        return match.group(0)
+    return say_date(match.group("year"), month, day, locale)
+
+
+def _numeric_date(match: re.Match[str], locale: Locale) -> str:
+    first, second = int(match.group("first")), int(match.group("second"))
+    month, day = (second, first) if locale.day_first else (first, second)
+    if not _valid(month, day):
+        month, day = day, month  # 13/4/2021 can only be day first, wherever it is written
+    if not _valid(month, day):
+        return match.group(0)
+    return say_date(match.group("year"), month, day, locale)
+
+
+def _month_day(match: re.Match[str], locale: Locale) -> str:
+    day = int(match.group("day"))
+    if not 1 <= day <= 31:
+        return match.group(0)
+    said = f"{MONTHS[_month(match.group('month')) - 1]} {ordinal(str(day), locale)}"
+    return said + _year_after(match, locale)
+
+
+def _day_month(match: re.Match[str], locale: Locale) -> str:
+    day = int(match.group("day"))
+    if not 1 <= day <= 31:
+        return match.group(0)
+    the = match.group("the") or "the"
+    said = f"{the} {ordinal(str(day), locale)} of {MONTHS[_month(match.group('month')) - 1]}"
+    return said + _year_after(match, locale)
+
+
+def _year_after(match: re.Match[str], locale: Locale) -> str:
+    year = match.group("year")
+    return f"{match.group('sep')}{say_year(int(year), locale)}" if year else ""
+
+
+def _meridiem(match: re.Match[str]) -> str:
+    """AM or PM, which espeak spells out; the period stays where it ends the sentence."""
+    meridiem = match.group("meridiem")
+    if not meridiem:
+        return ""
+    return " " + ("AM" if meridiem[0] in "Aa" else "PM") + final_period(match, True)
+
+
+def _clock(match: re.Match[str], locale: Locale) -> str:
+    hour, minute = int(match.group("hour")), int(match.group("minute"))
+    second, meridiem = match.groupdict().get("second"), match.group("meridiem")
+    if hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59):
+        return match.group(0)
+    said = f"{cardinal(str(hour), locale)} {_minutes(minute, hour, bool(meridiem))}".rstrip()
+    if second:
+        said += f" and {cardinal(second.lstrip('0') or '0')} seconds"
+    return said + _meridiem(match)
+
+
+def _minutes(minute: int, hour: int, meridiem: bool) -> str:
+    if minute == 0:  # 10:00 ten o'clock, 10:00 pm ten PM, 14:00 fourteen hundred
+        return "" if meridiem else ("hundred" if hour > 12 else "o'clock")
+    return f"oh {cardinal(str(minute))}" if minute < 10 else cardinal(str(minute))
+
+
+def _hour(match: re.Match[str], locale: Locale) -> str:
+    hour = int(match.group("hour"))
+    if hour > 12:
+        return match.group(0)
+    return cardinal(str(hour), locale) + _meridiem(match)
+
+
+def _decade(match: re.Match[str], locale: Locale) -> str:
+    return plural(say_year(int(match.group("year")), locale))
+
+
+def _short_decade(match: re.Match[str], locale: Locale) -> str:
+    return plural(cardinal(match.group("tens")))
+
+
+def _is_year(text: str) -> bool:
+    return _FIRST_YEAR <= int(text) <= _LAST_YEAR
+
+
+def _year_range(match: re.Match[str], locale: Locale) -> str:
+    start, end = match.group("start"), match.group("end")
+    whole_end = start[:2] + end if len(end) == 2 else end
+    if not (_is_year(start) and _is_year(whole_end)) or int(whole_end) <= int(start):
+        return match.group(0)
+    end_said = cardinal(end) if len(end) == 2 else say_year(int(end), locale)
+    return f"{say_year(int(start), locale)} to {end_said}"
+
+
+def _between_years(match: re.Match[str], locale: Locale) -> str:
+    start, end = match.group("start"), match.group("end")
+    if not (_is_year(start) and _is_year(end)):
+        return match.group(0)
+    a, b = match.group("a"), match.group("b")
+    return f"{a} {say_year(int(start), locale)} {b} {say_year(int(end), locale)}"
+
+
+def _year_era(match: re.Match[str], locale: Locale) -> str:
+    era = match.group("era").replace(".", "")
+    return f"{say_year(int(match.group('year')), locale)} {era}{final_period(match, True)}"
+
+
+def _era_year(match: re.Match[str], locale: Locale) -> str:
+    return f"AD {say_year(int(match.group('year')), locale)}"
+
+
+def _cued_year(match: re.Match[str], locale: Locale) -> str:
+    year = match.group("year")
+    if not _is_year(year):
+        return match.group(0)
+    return f"{match.group('cue')}{match.group('gap')}{say_year(int(year), locale)}"
+
+
+def _lone_year(match: re.Match[str], locale: Locale) -> str:
+    year = match.group("year")
+    return say_year(int(year), locale) if _is_year(year) else match.group(0)
+
+
+NUMERIC_DATES = (Rule(_ISO_DATE, _iso_date), Rule(_NUMERIC_DATE, _numeric_date))
+WRITTEN_DATES = (Rule(_MONTH_DAY, _month_day), Rule(_DAY_MONTH, _day_month))
+TIMES = (Rule(_CLOCK, _clock), Rule(_DOT_CLOCK, _clock), Rule(_HOUR, _hour))
+YEARS = (
+    Rule(_DECADE, _decade),
+    Rule(_SHORT_DECADE, _short_decade),
+    Rule(_YEAR_RANGE, _year_range),
+    Rule(_BETWEEN_YEARS, _between_years),
+    Rule(_YEAR_ERA, _year_era),
+    Rule(_ERA_YEAR, _era_year),
+    Rule(_CUED_YEAR, _cued_year),
+    Rule(_LONE_YEAR, _lone_year),
+)

@@ -1,0 +1,81 @@
+"""Units after a number: "5 km" is five kilometers, "72°F" seventy-two degrees Fahrenheit.
+
+espeak spells units out letter by letter ("five K M") and drops the degree sign. Only
+symbols that are units whenever a number comes first are here: "in" and "s" are not.
+"""
+
+import re
+
+from models.normalize.numbers import QUANTITY, quantity
+from models.normalize.rule import Locale, Rule
+
+# symbol: (singular, plural), American spelling (Locale.spell makes it British).
+_UNITS = {
+    "mm": ("millimeter", "millimeters"),
+    "cm": ("centimeter", "centimeters"),
+    "m": ("meter", "meters"),
+    "km": ("kilometer", "kilometers"),
+    "m²": ("square meter", "square meters"),
+    "km²": ("square kilometer", "square kilometers"),
+    "sq ft": ("square foot", "square feet"),
+    "ha": ("hectare", "hectares"),
+    "ft": ("foot", "feet"),
+    "yd": ("yard", "yards"),
+    "mi": ("mile", "miles"),
+    "mg": ("milligram", "milligrams"),
+    "g": ("gram", "grams"),
+    "kg": ("kilogram", "kilograms"),
+    "lb": ("pound", "pounds"),
+    "lbs": ("pound", "pounds"),
+    "oz": ("ounce", "ounces"),
+    "ml": ("milliliter", "milliliters"),
+    "mL": ("milliliter", "milliliters"),
+    "cl": ("centiliter", "centiliters"),
+    "L": ("liter", "liters"),
+    "gal": ("gallon", "gallons"),
+    "mph": ("mile per hour", "miles per hour"),
+    "km/h": ("kilometer per hour", "kilometers per hour"),
+    "kph": ("kilometer per hour", "kilometers per hour"),
+    "m/s": ("meter per second", "meters per second"),
+    "ms": ("millisecond", "milliseconds"),
+    "sec": ("second", "seconds"),
+    "min": ("minute", "minutes"),
+    "mins": ("minute", "minutes"),
+    "hr": ("hour", "hours"),
+    "hrs": ("hour", "hours"),
+    "Hz": ("hertz", "hertz"),
+    "kHz": ("kilohertz", "kilohertz"),
+    "MHz": ("megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz"),
+    "W": ("watt", "watts"),
+    "kW": ("kilowatt", "kilowatts"),
+    "kWh": ("kilowatt hour", "kilowatt hours"),
+    "MW": ("megawatt", "megawatts"),
+    "V": ("volt", "volts"),
+    "KB": ("kilobyte", "kilobytes"),
+    "MB": ("megabyte", "megabytes"),
+    "GB": ("gigabyte", "gigabytes"),
+    "TB": ("terabyte", "terabytes"),
+}
+_SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
+
+# Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
+_UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_MEASURE = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?(?P<unit>{_UNIT})(?![\w/²])")
+_DEGREES = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)")
+
+
+def _measure(match: re.Match[str], locale: Locale) -> str:
+    amount = match.group("quantity")
+    one, many = _UNITS[match.group("unit")]
+    name = one if amount == "1" else many
+    return f"{quantity(amount, locale)} {locale.spell(name)}"
+
+
+def _degrees(match: re.Match[str], locale: Locale) -> str:
+    amount, scale = match.group("quantity"), match.group("scale")
+    said = f"{quantity(amount, locale)} {'degree' if amount == '1' else 'degrees'}"
+    return f"{said} {_SCALES[scale]}" if scale else said
+
+
+RULES = (Rule(_DEGREES, _degrees), Rule(_MEASURE, _measure))

@@ -1,0 +1,79 @@
+"""Money and percentages: "$3.50" is three dollars and fifty cents, "$3bn" three billion
+dollars, "12%" twelve percent (espeak says "dollar three point five zero")."""
+
+import re
+from typing import NamedTuple
+
+from models.normalize.numbers import NUMBER, QUANTITY, cardinal, quantity
+from models.normalize.rule import Locale, Rule
+
+
+class Currency(NamedTuple):
+    unit: str
+    units: str
+    subunit: str = ""
+    subunits: str = ""
+
+
+_CURRENCIES = {
+    "$": Currency("dollar", "dollars", "cent", "cents"),
+    "£": Currency("pound", "pounds", "penny", "pence"),
+    "€": Currency("euro", "euros", "cent", "cents"),
+    "¥": Currency("yen", "yen"),
+}
+_SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
+_SCALES |= {"tn": "trillion"} | {w: w for w in ("thousand", "million", "billion", "trillion")}
+
+_MONEY = re.compile(
+    rf"(?P<sign>(?<![\w.])[-−])?(?P<symbol>[$£€¥])\s?(?P<amount>{NUMBER})"
+    rf"(?:\s?[–—-]\s?[$£€¥]?(?P<to>{NUMBER}))?"
+    r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|k|mn?|bn?|tn))\b)?"
+)
+_AFTER = re.compile(rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])|\b(?P<pence>\d+)p\b")
+_PERCENT = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?%")
+
+
+def _money(match: re.Match[str], locale: Locale) -> str:
+    currency = _CURRENCIES[match.group("symbol")]
+    amount, to, scale = match.group("amount"), match.group("to"), match.group("scale")
+    sign = "minus " if match.group("sign") else ""
+    if scale:
+        said = " to ".join(cardinal(n, locale) for n in (amount, to) if n)
+        return f"{sign}{said} {_SCALES[scale.lower()]} {currency.units}"
+    if to and "." not in amount + to:  # $5–10: five to ten dollars
+        return f"{sign}{cardinal(amount, locale)} to {cardinal(to, locale)} {currency.units}"
+    said = " to ".join(say_money(n, currency, locale) for n in (amount, to) if n)
+    return sign + said
+
+
+def say_money(amount: str, currency: Currency, locale: Locale) -> str:
+    """'3.50' dollars -> 'three dollars and fifty cents'; '3.5' -> 'three point five dollars'."""
+    whole, _, cents = amount.replace(",", "").partition(".")
+    if len(cents) != 2 or not currency.subunit:
+        units = currency.unit if amount == "1" else currency.units
+        return f"{cardinal(amount, locale)} {units}"
+    said = _count(int(whole), currency.unit, currency.units, locale) if int(whole) else ""
+    if int(cents):
+        small = _count(int(cents), currency.subunit, currency.subunits, locale)
+        said = f"{said} and {small}" if said else small
+    return said or f"zero {currency.units}"
+
+
+def _count(n: int, one: str, many: str, locale: Locale) -> str:
+    return f"{cardinal(str(n), locale)} {one if n == 1 else many}"
+
+
+def _after(match: re.Match[str], locale: Locale) -> str:
+    if match.group("pence"):  # 50p
+        return _count(int(match.group("pence")), "penny", "pence", locale)
+    amount = match.group("amount")
+    if match.group("symbol") == "¢":  # 99¢
+        return f"{cardinal(amount, locale)} {'cent' if amount == '1' else 'cents'}"
+    return say_money(amount, _CURRENCIES["€"], locale)
+
+
+def _percent(match: re.Match[str], locale: Locale) -> str:
+    return f"{quantity(match.group('quantity'), locale)} percent"
+
+
+RULES = (Rule(_MONEY, _money), Rule(_AFTER, _after), Rule(_PERCENT, _percent))

@@ -1,0 +1,105 @@
+"""Numbers in words: cardinals, ordinals, years, digits and fractions.
+
+inflect (MIT) says the numbers; this module decides which reading a number gets. Words are
+cached: a book says the same small numbers over and over.
+"""
+
+import re
+import threading
+from functools import lru_cache
+
+import inflect
+
+from models.normalize.rule import AMERICAN, Locale
+
+# A number as books write it: 1,234,567 or 1234567, with an optional decimal part.
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A number or a range of them: -5, 3.5, 5-10, 12–15.
+QUANTITY = rf"[-−]?{NUMBER}(?:\s?[–—-]\s?{NUMBER})?"
+
+_ENGINE = inflect.engine()
+_ENGINE_LOCK = threading.Lock()  # number_to_words keeps its options on the engine meanwhile
+_RANGE_DASH = re.compile(r"\s?[–—-]\s?")
+_FRACTION_DENOMINATORS = 100  # past this, "5/365" reads "five over three hundred sixty-five"
+
+
+@lru_cache(maxsize=8192)
+def _words(number: str, andword: str) -> str:
+    with _ENGINE_LOCK:
+        return str(_ENGINE.number_to_words(number, andword=andword, comma=""))
+
+
+_DIGIT_WORDS = tuple(_words(str(digit), "") for digit in range(10))
+
+
+def digits(text: str) -> str:
+    """Every digit on its own: '0123' -> 'zero one two three'."""
+    return " ".join(_DIGIT_WORDS[int(ch)] for ch in text if ch.isdigit())
+
+
+def cardinal(number: str, locale: Locale = AMERICAN) -> str:
+    """'1,234.5' -> 'one thousand two hundred thirty-four point five'.
+
+    A leading zero makes a code, not a quantity: '007' is read digit by digit.
+    """
+    plain = number.replace(",", "")
+    if plain.startswith("0") and plain[1:2].isdigit():
+        return digits(plain)
+    return _words(plain, locale.andword)
+
+
+def quantity(text: str, locale: Locale = AMERICAN) -> str:
+    """A QUANTITY in words: '-5' -> 'minus five', '5–10' -> 'five to ten'."""
+    sign, body = ("minus ", text[1:]) if text[:1] in "-−" else ("", text)
+    return sign + " to ".join(cardinal(n, locale) for n in _RANGE_DASH.split(body))
+
+
+@lru_cache(maxsize=4096)
+def ordinal(number: str, locale: Locale = AMERICAN) -> str:
+    """'22' -> 'twenty-second', '103' -> 'one hundred third'."""
+    return str(_ENGINE.ordinal(cardinal(number, locale)))
+
+
+def plural(words: str) -> str:
+    """The last word made plural: 'nineteen ninety' -> 'nineteen nineties'."""
+    head, _, last = words.rpartition(" ")
+    return f"{head} {_ENGINE.plural_noun(last)}".lstrip()
+
+
+def say_year(year: int, locale: Locale = AMERICAN) -> str:
+    """1887 -> eighteen eighty-seven; 1900 -> nineteen hundred; 1905 -> nineteen oh five;
+    2000 -> two thousand; 2019 -> twenty nineteen."""
+    high, low = divmod(year, 100)
+    if year < 1000 or (high % 10 == 0 and low < 10):  # 2005: "two thousand five"
+        return cardinal(str(year), locale)
+    if low == 0:
+        return f"{cardinal(str(high))} hundred"
+    if low < 10:
+        return f"{cardinal(str(high))} oh {cardinal(str(low))}"
+    return f"{cardinal(str(high))} {cardinal(str(low))}"
+
+
+def fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str:
+    """3/4 -> 'three quarters', 1/2 -> 'one half', 5/8 -> 'five eighths'."""
+    if denominator < 2 or denominator > _FRACTION_DENOMINATORS:
+        return f"{cardinal(str(numerator), locale)} over {cardinal(str(denominator), locale)}"
+    part = _part(denominator)
+    if numerator != 1:
+        part = _ENGINE.plural_noun(part)
+    return f"{cardinal(str(numerator), locale)} {part}"
+
+
+def mixed_fraction(whole: int, numerator: int, denominator: int, locale: Locale) -> str:
+    """2 1/2 -> 'two and a half', 2 3/4 -> 'two and three quarters'."""
+    said = fraction(numerator, denominator, locale)
+    if numerator == 1 and denominator <= _FRACTION_DENOMINATORS:
+        said = f"a {_part(denominator)}"
+    return f"{cardinal(str(whole), locale)} and {said}"
+
+
+def _part(denominator: int) -> str:
+    if denominator == 2:
+        return "half"
+    if denominator == 4:
+        return "quarter"
+    return ordinal(str(denominator))

@@ -1,0 +1,80 @@
+"""Whatever numbers the other families left: ranges, fractions, ordinals and plain numbers.
+
+Every digit is turned into words here, so espeak never chooses a reading on its own; digits
+stuck to letters ("MP3", "2B") are left to it, as they are names rather than quantities.
+"""
+
+import re
+import unicodedata
+from fractions import Fraction
+
+from models.normalize.numbers import NUMBER, cardinal, fraction, mixed_fraction, ordinal
+from models.normalize.rule import Locale, Rule
+
+_VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
+# Number-slash-number that are names, not fractions.
+_IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
+
+# Not after or before a letter or digit: "MP3" and "B12" are not numbers to say.
+_ALONE_BEFORE, _ALONE_AFTER = r"(?<![^\W_])", r"(?![^\W_])"
+# Versions and addresses: 1.2.3 is "one point two point three".
+_DOTTED = re.compile(rf"{_ALONE_BEFORE}(?<![.,])\d+(?:\.\d+){{2,}}{_ALONE_AFTER}")
+_RANGE = re.compile(
+    rf"{_ALONE_BEFORE}(?<![.,])(?P<start>{NUMBER})(?:\s?[–—]\s?|-)(?P<end>{NUMBER}){_ALONE_AFTER}"
+    r"(?![.,]\d)"
+)
+_FRACTION = re.compile(
+    rf"{_ALONE_BEFORE}(?<![/.,])(?:(?P<whole>\d+)\s+)?(?P<num>\d+)/(?P<den>\d+)"
+    rf"{_ALONE_AFTER}(?![/.,]\d)"
+)
+_VULGAR_FRACTION = re.compile(rf"(?:(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULGAR}])")
+_ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
+_CARDINAL = re.compile(
+    rf"(?P<sign>(?<![^\s(\[])[-−])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
+)
+
+
+def _dotted(match: re.Match[str], locale: Locale) -> str:
+    return " point ".join(cardinal(n, locale) for n in match.group(0).split("."))
+
+
+def _range(match: re.Match[str], locale: Locale) -> str:
+    return f"{cardinal(match.group('start'), locale)} to {cardinal(match.group('end'), locale)}"
+
+
+def _fraction(match: re.Match[str], locale: Locale) -> str:
+    whole, num, den = match.group("whole"), int(match.group("num")), int(match.group("den"))
+    idiom = _IDIOMS.get(f"{num}/{den}")
+    if idiom and not whole:
+        return idiom
+    if den == 0:
+        return match.group(0)
+    if whole:
+        return mixed_fraction(int(whole), num, den, locale)
+    return fraction(num, den, locale)
+
+
+def _vulgar_fraction(match: re.Match[str], locale: Locale) -> str:
+    value = Fraction(unicodedata.numeric(match.group("vulgar"))).limit_denominator(10)
+    if match.group("whole"):
+        return mixed_fraction(int(match.group("whole")), value.numerator, value.denominator, locale)
+    return fraction(value.numerator, value.denominator, locale)
+
+
+def _ordinal(match: re.Match[str], locale: Locale) -> str:
+    return ordinal(match.group("number").replace(",", ""), locale)
+
+
+def _cardinal(match: re.Match[str], locale: Locale) -> str:
+    sign = "minus " if match.group("sign") else ""
+    return sign + cardinal(match.group("number"), locale)
+
+
+RULES = (
+    Rule(_DOTTED, _dotted),
+    Rule(_RANGE, _range),
+    Rule(_FRACTION, _fraction),
+    Rule(_VULGAR_FRACTION, _vulgar_fraction),
+    Rule(_ORDINAL, _ordinal),
+    Rule(_CARDINAL, _cardinal),
+)

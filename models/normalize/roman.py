@@ -1,0 +1,84 @@
+"""Roman numerals: "Chapter IV" is chapter four, "Henry VIII" is Henry the Eighth.
+
+espeak reads every numeral as "Roman four". A numeral after a heading word is a cardinal, one
+after a name an ordinal with "the". "I" is almost always the pronoun: it is a numeral only
+after a heading word ("Chapter I") or a title and a name ("King George I"); "George I" alone
+is left as it is.
+"""
+
+import re
+
+from models.normalize.numbers import cardinal, ordinal
+from models.normalize.rule import Locale, Rule
+
+_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_NUMERALS = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+
+# Words after which a numeral counts (Chapter IV, World War II, Mark II): a cardinal.
+_HEADING = re.compile(
+    r"\b(?P<word>(?i:chapter|book|part|volume|vol\.|act|scene|canto|section|article|appendix"
+    r"|episode|phase|stage|type|class|grade|level|psalm|title|schedule|annex|figure|plate"
+    r"|series|season|war|mark|mk\.?|form|movement))"
+    r"(?P<gap>\s+)(?P<numeral>[IVXLCDM]+|[ivx]{2,})\b"  # Scene ii, not "mix" or "liv"
+)
+# Older books put a period after a regnal numeral: "Edward III., with the king".
+_OLD_STYLE_DOT = r"(?:\.(?=[,;:]|\s+[a-z]))?"
+# A title and a name take any numeral, "I" included (King George I).
+_TITLED = re.compile(
+    r"\b(?P<name>(?:King|Queen|Pope|Emperor|Empress|Tsar|Czar|Tsarina|Kaiser|Pharaoh|Prince"
+    r"|Princess|Duke|Duchess|Sultan|Shah|Earl|Count|Saint|St\.)\s+[A-Z][a-z]+)"
+    rf"\s+(?P<numeral>[IVX]+)\b{_OLD_STYLE_DOT}"
+)
+# A name alone takes II to XXXIX, or V (Henry V): not I, and not letters such as C or D
+# that are more often grades, vitamins or initials.
+_NAMED = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]+)\s+(?P<numeral>[IVX]{{2,}}|V)\b{_OLD_STYLE_DOT}")
+
+
+def roman_to_int(numeral: str) -> int | None:
+    """The value of a well-formed Roman numeral, or None."""
+    upper = numeral.upper()
+    if not upper or any(ch not in _VALUES for ch in upper):
+        return None
+    values = [_VALUES[ch] for ch in upper]
+    total = sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
+    return total if to_roman(total) == upper else None  # IIII, IC: probably words
+
+
+def to_roman(value: int) -> str:
+    out = []
+    for size, letters in _NUMERALS:
+        count, value = divmod(value, size)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _heading(match: re.Match[str], locale: Locale) -> str:
+    word, numeral = match.group("word"), match.group("numeral")
+    value = roman_to_int(numeral)
+    if value is None or (numeral == "I" and word.islower()):  # "the best part I remember"
+        return match.group(0)
+    return f"{word}{match.group('gap')}{cardinal(str(value), locale)}"
+
+
+def _regnal(match: re.Match[str], locale: Locale) -> str:
+    value = roman_to_int(match.group("numeral"))
+    if value is None:
+        return match.group(0)
+    return f"{match.group('name')} the {ordinal(str(value), locale).capitalize()}"
+
+
+RULES = (Rule(_HEADING, _heading), Rule(_TITLED, _regnal), Rule(_NAMED, _regnal))

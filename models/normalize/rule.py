@@ -1,0 +1,71 @@
+"""What every family of rules shares: the locale it speaks for and the shape of a rule."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+# Regions that write the month first (3/4/2021 is March fourth) and say "one hundred five";
+# a tag without a region counts as American, the voice's own accent.
+_MONTH_FIRST_REGIONS = frozenset({"", "us", "ph"})
+
+
+@dataclass(frozen=True)
+class Locale:
+    """How one variety of English writes dates and says numbers."""
+
+    day_first: bool
+
+    @property
+    def andword(self) -> str:
+        """The "and" of "one hundred and five": British and Commonwealth, not American."""
+        return "and" if self.day_first else ""
+
+    def spell(self, word: str) -> str:
+        """metre and litre where the locale spells them so (espeak stresses them its way)."""
+        if not self.day_first:
+            return word
+        return word.replace("meter", "metre").replace("liter", "litre")
+
+
+AMERICAN = Locale(day_first=False)
+BRITISH = Locale(day_first=True)
+
+
+@cache
+def locale_for(tag: str) -> Locale:
+    """The locale of a BCP 47 tag such as en-US or en_GB; English only."""
+    language, _, region = tag.replace("_", "-").lower().partition("-")
+    if language != "en":
+        raise ValueError(f"{tag!r}: narrate normalizes English only (en, en-US, en-GB, ...)")
+    return AMERICAN if region.partition("-")[0] in _MONTH_FIRST_REGIONS else BRITISH
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A pattern and what is said in place of each of its matches."""
+
+    pattern: re.Pattern[str]
+    say: Callable[[re.Match[str], Locale], str]
+
+    def apply(self, text: str, locale: Locale) -> str:
+        return self.pattern.sub(lambda match: self.say(match, locale), text)
+
+
+_ONLY_CLOSERS_LEFT = re.compile(r"[\s\"'’”)\]]*\Z")
+_NEXT_SENTENCE = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*[A-Z]")
+
+
+def final_period(match: re.Match[str], or_before_capital: bool = False) -> str:
+    """'.' when the match ends in an abbreviation's period that also ends the sentence.
+
+    Spans reach normalize one sentence each, so a period with nothing but closing quotes
+    after it is the sentence's own and stays for espeak's intonation. Longer text (the gate,
+    the CLI) has sentences after it: for abbreviations that usually end one ("etc.", "p.m.")
+    a capital letter next means a new sentence.
+    """
+    if not match.group(0).endswith("."):
+        return ""
+    at_end = _ONLY_CLOSERS_LEFT.match(match.string, match.end()) is not None
+    before_capital = or_before_capital and _NEXT_SENTENCE.match(match.string, match.end())
+    return "." if at_end or before_capital else ""
