@@ -23,6 +23,11 @@ class ManuscriptError(PermanentError):
     """Raised when a manuscript cannot be read: missing, empty, binary or undecodable."""
 
 
+class LexiconError(PermanentError):
+    """Raised when a pronunciation lexicon cannot be read: missing, malformed, or written in a
+    phonetic alphabet narrate does not speak."""
+
+
 class UnknownVoiceError(PermanentError):
     """Raised when a voice name or path does not lead to a usable voice model."""
 

@@ -6,6 +6,7 @@ host espeak-ng runs in a process of its own: it holds the GIL while it works).
 
 import json
 import logging
+import re
 import threading
 import unicodedata
 
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 # other symbols, modifiers, private use, unassigned, surrogates, format and control chars.
 _UNSPEAKABLE = {"So", "Sk", "Co", "Cn", "Cs", "Cf", "Cc"}
 SPACE = " "
+# Phonemes written out in the text (a lexicon's IPA), as piper-tts marks them.
+_PHONEME_BLOCK = re.compile(r"(\[\[.*?\]\])")
+_LEADING_PUNCTUATION = re.compile(r"(?P<marks>[.,;:!?]+)(?P<space>\s*)")
 _ESPEAK_LOCK = threading.Lock()
 
 
@@ -40,15 +44,52 @@ class Phonemizer:
         return cls(load_config(find_voice(name_or_path)))
 
     def phonemize(self, text: str) -> Phonemes:
+        """The voice's phonemes for a text; `[[ ipa ]]` in it (from a lexicon) goes to the
+        voice as written, one phoneme per character, as piper-tts's own phonemize does."""
+        phonemes: list[str] = []
+        parts = _PHONEME_BLOCK.split(text)
+        for i, part in enumerate(parts):
+            if i % 2:
+                self._add_raw(phonemes, part[2:-2], parts[i - 1], parts[i + 1])
+            elif part.strip():
+                self._add_espeak(phonemes, part, continues=i > 0)
+        return tuple(phonemes)
+
+    def _add_espeak(self, phonemes: list[str], text: str, continues: bool) -> None:
+        """espeak's sentences, a space between; the first continues the phonemes before it
+        when the text follows a [[ ]] block ("[[ˈnɪmjuː]]-like")."""
+        if continues:
+            text = self._add_punctuation(phonemes, text)
         speakable = self._speakable(text)
         with _ESPEAK_LOCK:  # espeak-ng keeps one global state per process
             sentences = self._espeak.phonemize(self.config.espeak_voice, speakable)
-        phonemes: list[str] = []
-        for sentence in sentences:
-            if phonemes and phonemes[-1] != SPACE:
+        for n, sentence in enumerate(sentences):
+            if phonemes and phonemes[-1] != SPACE and not (continues and n == 0):
                 phonemes.append(SPACE)
             phonemes.extend(p for p in sentence if self._known(p))
-        return tuple(phonemes)
+
+    def _add_punctuation(self, phonemes: list[str], text: str) -> str:
+        """The text without the punctuation it opens with, which goes in as phonemes.
+
+        espeak drops punctuation at the start of a text, and after a [[ ]] block that is
+        the sentence's own ("[[ˈnɪmjuː]], then", "I met [[ˈnɪmjuː]]."): piper-tts loses it,
+        and with it the pause and the falling tone.
+        """
+        match = _LEADING_PUNCTUATION.match(text)
+        if match is None:
+            return text
+        phonemes.extend(p for p in match.group("marks") if self._known(p))
+        if match.group("space"):
+            phonemes.append(SPACE)
+        return text[match.end() :]
+
+    def _add_raw(self, phonemes: list[str], ipa: str, before: str, after: str) -> None:
+        """A [[ ]] block: spaces around it only where the text has them."""
+        if phonemes and phonemes[-1] != SPACE and before.endswith(SPACE):
+            phonemes.append(SPACE)
+        phonemes.extend(p for p in unicodedata.normalize("NFD", ipa.strip()) if self._known(p))
+        if after.startswith(SPACE):
+            phonemes.append(SPACE)
 
     def _speakable(self, text: str) -> str:
         kept = []

@@ -67,7 +67,10 @@ class Job:
 
     def plan(self, chapter: int, settings: Settings) -> ChapterPlan:
         voice = get_voice(self.options.voice)
-        return plan_chapter(voice, self.manuscript.chapters[chapter], self.options, settings)
+        manuscript = self.manuscript
+        return plan_chapter(
+            voice, manuscript.chapters[chapter], self.options, settings, lexicon=manuscript.lexicon
+        )
 
 
 def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueChunk) -> int:

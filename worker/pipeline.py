@@ -10,7 +10,7 @@ import logging
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -18,7 +18,7 @@ from pathlib import Path
 from config.jobs import Progress, job_id_for
 from config.layout import SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest
-from config.manuscript import Manuscript
+from config.manuscript import LexiconEntry, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
 from models.runtime import resolve_device
@@ -78,7 +78,9 @@ def narrate(
     # Longest first: a long chapter begun last would run, then assemble, alone at the end.
     order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
     todo = [i for i in order if kept[i] is None]
-    phonemizer, phonemes, voice = _phonemize(todo, segmented, options, settings, voice)
+    phonemizer, phonemes, voice = _phonemize(
+        todo, segmented, options, settings, voice, manuscript.lexicon
+    )
 
     def one(i: int) -> ChapterEntry:
         entry = kept[i]
@@ -110,6 +112,7 @@ def _phonemize(
     options: SynthesisOptions,
     settings: Settings,
     voice: Voice | None,
+    lexicon: Sequence[LexiconEntry],
 ) -> tuple[Executor, dict[int, Callable[[], ChapterPhonemes]], Voice]:
     """The voice, and each chapter's phonemes to come, phonemized in the order given.
 
@@ -123,7 +126,9 @@ def _phonemize(
     """
     if _phonemize_apart(settings, voice):
         pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        apart = {i: pool.submit(phonemize_apart, options.voice, segmented[i]) for i in todo}
+        apart = {
+            i: pool.submit(phonemize_apart, options.voice, segmented[i], lexicon) for i in todo
+        }
         try:
             voice = voice or get_voice(options.voice)
         except BaseException:
@@ -132,7 +137,7 @@ def _phonemize(
         return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
     voice = voice or get_voice(options.voice)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
-    here = {i: pool.submit(phonemize_segments, voice, segmented[i]) for i in todo}
+    here = {i: pool.submit(phonemize_segments, voice, segmented[i], lexicon) for i in todo}
     return pool, {i: future.result for i, future in here.items()}, voice
 
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from config.layout import MANIFEST_KEY, chapter_key, marks_key
 from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
-from config.manuscript import Chapter
+from config.manuscript import Chapter, LexiconEntry
 from config.settings import Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceOutput, chain, passages
 from worker.audio import ChapterAudio, ChapterSpool, assemble
@@ -54,12 +54,14 @@ def plan_chapter(
     settings: Settings,
     segments: list[Segment] | None = None,
     phonemes: ChapterPhonemes | None = None,
+    lexicon: Sequence[LexiconEntry] = (),
 ) -> ChapterPlan:
-    """Segments (unless given), their phonemes (unless given), chained into passages."""
+    """Segments (unless given), their phonemes with the job's lexicon (unless given),
+    chained into passages."""
     if segments is None:
         segments = segment_chapter(chapter.text, settings.segmenting)
     if phonemes is None:
-        phonemes = phonemize_segments(voice, segments)
+        phonemes = phonemize_segments(voice, segments, lexicon)
     items = chain(voice, phonemes, seed=chapter.index * 100_003)
     grouped = passages(items, settings.passage_phonemes if options.context else 0)
     return ChapterPlan(chapter, segments, grouped)

@@ -14,7 +14,9 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from typing import Protocol
 
+from config.manuscript import LexiconEntry
 from config.settings import Settings, SynthesisOptions
+from models.lexicon import Lexicon
 from models.normalize import normalize
 from models.phonemizer import Phonemizer
 from models.runtime import PASSAGE_IDS
@@ -36,24 +38,31 @@ class PhonemizesText(Protocol):
     def phonemize(self, text: str) -> Phonemes: ...
 
 
-def phonemize_segments(voice: PhonemizesText, segments: Sequence[Segment]) -> ChapterPhonemes:
-    """The phonemes of every span of every segment."""
+def phonemize_segments(
+    voice: PhonemizesText, segments: Sequence[Segment], lexicon: Sequence[LexiconEntry] = ()
+) -> ChapterPhonemes:
+    """The phonemes of every span of every segment: the job's lexicon applied, then the
+    normalizer (so that a lexicon can say how "Henry VIII" or "2B" is read)."""
+    words = Lexicon(lexicon)
     with timed("phonemize"):
         return [
-            tuple(voice.phonemize(normalize(span.text)) for span in seg.spans) for seg in segments
+            tuple(voice.phonemize(normalize(words.apply(span.text))) for span in seg.spans)
+            for seg in segments
         ]
 
 
 _phonemizers: dict[str, Phonemizer] = {}
 
 
-def phonemize_apart(voice: str, segments: Sequence[Segment]) -> tuple[ChapterPhonemes, float]:
+def phonemize_apart(
+    voice: str, segments: Sequence[Segment], lexicon: Sequence[LexiconEntry] = ()
+) -> tuple[ChapterPhonemes, float]:
     """phonemize_segments in a phonemizer process (the voice's phonemizer without its
     sessions), and the seconds it took."""
     began = time.perf_counter()
     if voice not in _phonemizers:
         _phonemizers[voice] = Phonemizer.load(voice)
-    phonemes = phonemize_segments(_phonemizers[voice], segments)
+    phonemes = phonemize_segments(_phonemizers[voice], segments, lexicon)
     return phonemes, time.perf_counter() - began
 
 

@@ -33,7 +33,7 @@ def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
     lock = threading.Lock()
     phonemize = worker.pipeline.phonemize_segments
 
-    def recording(voice: Any, segments: Sequence[Segment]) -> Any:
+    def recording(voice: Any, segments: Sequence[Segment], lexicon: Sequence[Any] = ()) -> Any:
         nonlocal busy, most
         with lock:
             phonemized.append(
@@ -42,7 +42,7 @@ def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
             busy += 1
             most = max(most, busy)
         try:
-            return phonemize(voice, segments)
+            return phonemize(voice, segments, lexicon)
         finally:
             with lock:
                 busy -= 1

@@ -1,0 +1,218 @@
+"""Pronunciation lexicons: how to say what espeak gets wrong (names, coinages, acronyms).
+
+Two formats. W3C PLS 1.0 (`<lexicon xmlns="http://www.w3.org/2005/01/pronunciation-lexicon"
+alphabet="ipa">` with `<lexeme>`s of one or more `<grapheme>` and an `<alias>` or
+`<phoneme>`), and a plain TSV: `word<TAB>alias` or `word<TAB>[[ipa]]`, `#` comments and blank
+lines allowed. Phonemes must be IPA, the voice's own alphabet.
+
+A lexicon is applied before normalization, so an alias may hold numbers ("Henry VIII" ->
+"Henry the Eighth", "2B" -> "to be") that the normalizer then reads. A phoneme entry becomes
+`[[ipa]]`, which the phonemizer hands to the voice as it is. Matching is whole-word: "Nimue"
+matches "Nimue" and "Nimue's" but not "Nimueh"; an entry in lower case matches any case, one
+with capitals only that case ("US" is not "us"). Later entries win.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from lxml import etree
+
+from config.errors import LexiconError
+from config.manuscript import LexiconEntry
+
+PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
+MAX_LEXICON_BYTES = 16 * 1024 * 1024
+_IPA = "ipa"
+_TSV_HINT = "expected word<TAB>alias or word<TAB>[[ipa]]"
+_WORD = re.compile(r"\w+")
+# A possessive takes the sound the word ends in: Nimue's -z, Kate's -s, Rhys's -ɪz.
+_SIBILANT_ENDINGS = ("s", "z", "ʃ", "ʒ", "tʃ", "dʒ")
+_VOICELESS_ENDINGS = ("p", "t", "k", "f", "θ")
+_MARKS = "ˈˌː "
+
+
+def load_lexicons(paths: Iterable[Path]) -> list[LexiconEntry]:
+    """The entries of every lexicon, in order (so later files win)."""
+    return [entry for path in paths for entry in load_lexicon(path)]
+
+
+def load_lexicon(path: Path) -> list[LexiconEntry]:
+    """A PLS (.pls, .xml, or anything starting with '<') or TSV lexicon's entries."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_LEXICON_BYTES + 1)
+    except OSError as error:
+        raise LexiconError(f"{path}: cannot read ({error.strerror or error})") from error
+    if len(data) > MAX_LEXICON_BYTES:
+        raise LexiconError(f"{path}: larger than {MAX_LEXICON_BYTES // (1024 * 1024)} MB")
+    if path.suffix.lower() in (".pls", ".xml") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        return parse_pls(data, path.name)
+    try:
+        return parse_tsv(data.decode("utf-8-sig"), path.name)
+    except UnicodeDecodeError as error:
+        raise LexiconError(f"{path.name}: not UTF-8 text ({error.reason})") from error
+
+
+def parse_tsv(text: str, source: str) -> list[LexiconEntry]:
+    """`word<TAB>alias` and `word<TAB>[[ipa]]` lines; errors name the file and line."""
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            entries.append(_tsv_entry(line, f"{source}:{number}"))
+    return entries
+
+
+def _tsv_entry(line: str, where: str) -> LexiconEntry:
+    word, tab, said = line.partition("\t")
+    word, said = word.strip(), said.strip()
+    if not tab or not word or not said or "\t" in said:
+        raise LexiconError(f"{where}: {_TSV_HINT}, not {line.strip()!r}")
+    if said.startswith("[[") and said.endswith("]]"):
+        return LexiconEntry(grapheme=word, phonemes=_phonemes(said[2:-2], where))
+    if "[[" in said or "]]" in said:
+        raise LexiconError(f"{where}: phonemes go alone in [[ ]]; {_TSV_HINT}")
+    return LexiconEntry(grapheme=word, alias=said)
+
+
+def _phonemes(ipa: str, where: str) -> str:
+    ipa = " ".join(ipa.split())
+    if not ipa or "[" in ipa or "]" in ipa:
+        raise LexiconError(f"{where}: empty or bracketed phonemes: {ipa!r}")
+    return ipa
+
+
+def parse_pls(data: bytes, source: str) -> list[LexiconEntry]:
+    """A PLS 1.0 document's lexemes, one entry per grapheme."""
+    root = _parse_xml(data, source)
+    if etree.QName(root).localname != "lexicon":
+        raise LexiconError(f"{source}:{root.sourceline}: not a PLS lexicon (root <{root.tag}>)")
+    alphabet = root.get("alphabet", "")
+    return [
+        entry
+        for lexeme in root.iter(f"{{{PLS_NAMESPACE}}}lexeme", "lexeme")
+        for entry in _lexeme(lexeme, alphabet, source)
+    ]
+
+
+def _lexeme(lexeme: etree._Element, alphabet: str, source: str) -> list[LexiconEntry]:
+    where = f"{source}:{lexeme.sourceline}"
+    graphemes = [(g.text or "").strip() for g in _children(lexeme, "grapheme")]
+    if not graphemes or not all(graphemes):
+        raise LexiconError(f"{where}: a lexeme needs one or more non-empty <grapheme>")
+    said = _children(lexeme, "alias", "phoneme")
+    if not said:
+        raise LexiconError(f"{where}: a lexeme needs an <alias> or a <phoneme>")
+    first = said[0]  # PLS: the first pronunciation in document order is preferred
+    text = " ".join((first.text or "").split())
+    if etree.QName(first).localname == "alias":
+        if not text:
+            raise LexiconError(f"{where}: empty <alias>")
+        return [LexiconEntry(grapheme=g, alias=text) for g in graphemes]
+    _check_alphabet(first.get("alphabet", alphabet), f"{source}:{first.sourceline}")
+    phonemes = _phonemes(text, f"{source}:{first.sourceline}")
+    return [LexiconEntry(grapheme=g, phonemes=phonemes) for g in graphemes]
+
+
+def _children(element: etree._Element, *names: str) -> list[etree._Element]:
+    return [
+        child
+        for child in element
+        if isinstance(child.tag, str) and etree.QName(child).localname in names
+    ]
+
+
+def _check_alphabet(alphabet: str, where: str) -> None:
+    if alphabet.lower() != _IPA:
+        raise LexiconError(
+            f"{where}: phonetic alphabet {alphabet or '(none)'!r} is not supported; "
+            'write the phonemes in IPA (alphabet="ipa")'
+        )
+
+
+def _parse_xml(data: bytes, source: str) -> etree._Element:
+    """The root element, with no entity resolved, no DTD loaded and no network."""
+    head = data[:4096].lower()
+    if b"<!entity" in head or (b"<!doctype" in head and b"[" in head.split(b"<!doctype")[1]):
+        raise LexiconError(f"{source}: declares XML entities; refusing")
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or 0
+        raise LexiconError(f"{source}:{line}: not well-formed XML ({error.msg})") from error
+
+
+class Lexicon:
+    """Entries compiled into one pattern, to apply to every sentence of a book."""
+
+    def __init__(self, entries: Sequence[LexiconEntry]) -> None:
+        self._exact: dict[str, LexiconEntry] = {}
+        self._any_case: dict[str, LexiconEntry] = {}
+        for entry in entries:
+            key = _key(entry.grapheme)
+            if key == key.lower():
+                self._any_case[key] = entry
+            else:
+                self._exact[key] = entry
+        self._pattern = _pattern(self._exact, self._any_case) if entries else None
+
+    def apply(self, text: str) -> str:
+        """The text with every entry's word replaced by its alias or `[[ phonemes ]]`.
+
+        Brackets already in the text are split apart first ("[ [") so that only a lexicon
+        makes phonemes: a book's "[[" is not an instruction to the voice.
+        """
+        text = text.replace("[[", "[ [").replace("]]", "] ]")
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(self._replace, text)
+
+    def _replace(self, match: re.Match[str]) -> str:
+        key = _key(match.group("word"))
+        entry = self._exact.get(key) or self._any_case.get(key.lower())
+        if entry is None:
+            return match.group(0)
+        possessive = match.group("possessive") or ""
+        if entry.alias:
+            return entry.alias + possessive
+        return f"[[{entry.phonemes}{_possessive(entry.phonemes) if possessive else ''}]]"
+
+
+def apply_lexicon(text: str, entries: Sequence[LexiconEntry]) -> str:
+    """`Lexicon(entries).apply(text)`: for one text; compile a Lexicon once for many."""
+    return Lexicon(entries).apply(text)
+
+
+def _key(grapheme: str) -> str:
+    return " ".join(grapheme.split())
+
+
+def _pattern(exact: dict[str, LexiconEntry], any_case: dict[str, LexiconEntry]) -> re.Pattern[str]:
+    """Graphemes other than single words as alternatives, longest first; any other word is
+    looked up whole, which keeps a lexicon of thousands of names as fast as one of ten."""
+    phrases = [(k, False) for k in exact if not _WORD.fullmatch(k)]
+    phrases += [(k, True) for k in any_case if not _WORD.fullmatch(k)]
+    phrases.sort(key=lambda item: len(item[0]), reverse=True)
+    alternatives = [_alternative(key, fold) for key, fold in phrases] + [r"\w+"]
+    return re.compile(rf"(?<!\w)(?P<word>{'|'.join(alternatives)})(?P<possessive>['’]s)?(?!\w)")
+
+
+def _alternative(grapheme: str, any_case: bool) -> str:
+    spaced = r"\s+".join(re.escape(word) for word in grapheme.split())
+    return f"(?i:{spaced})" if any_case else spaced
+
+
+def _possessive(phonemes: str) -> str:
+    last = phonemes.rstrip(_MARKS)
+    if last.endswith(_SIBILANT_ENDINGS):
+        return "ɪz"
+    return "s" if last.endswith(_VOICELESS_ENDINGS) else "z"
