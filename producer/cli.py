@@ -101,6 +101,19 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", type=int, default=1, help="worker processes")
     worker.set_defaults(run=run_worker)
 
+    words = commands.add_parser("normalize", help="print the words the voice will be given")
+    words.add_argument("text", nargs="?", default=None, help="default: each line of stdin")
+    words.add_argument("--locale", default="en-US", help="en-US (default), en-GB, ...")
+    words.add_argument(
+        "--lexicon",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="PLS or TSV lexicon, applied first (repeatable; later entries win)",
+    )
+    words.set_defaults(run=run_normalize)
+
     check = commands.add_parser("verify", help="check an output directory against its text")
     check.add_argument("output", type=Path)
     check.set_defaults(run=run_verify)
@@ -270,6 +283,21 @@ def run_verify(args: argparse.Namespace) -> int:
     if problems:
         return 1
     print(f"{args.output}: complete; every sentence present in order, files match the manifest")
+    return 0
+
+
+def run_normalize(args: argparse.Namespace) -> int:
+    from models.lexicon import Lexicon, load_lexicons
+    from models.normalize import locale_for, normalize
+
+    try:
+        locale_for(args.locale)
+    except ValueError as error:
+        print(f"narrate: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    lexicon = Lexicon(load_lexicons(args.lexicon))
+    for line in [args.text] if args.text is not None else sys.stdin:
+        print(normalize(lexicon.apply(line.rstrip("\n")), args.locale))
     return 0
 
 
