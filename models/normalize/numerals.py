@@ -29,6 +29,7 @@ _FRACTION = re.compile(
 )
 _VULGAR_FRACTION = re.compile(rf"(?:(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
+_ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _CARDINAL = re.compile(
     rf"(?P<sign>(?<![^\s(\[])[-−])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
 )
@@ -49,16 +50,21 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
         return idiom
     if den == 0:
         return match.group(0)
-    if whole:
-        return mixed_fraction(int(whole), num, den, locale)
-    return fraction(num, den, locale)
+    return _say_fraction(match, int(whole or 0), num, den, locale)
 
 
 def _vulgar_fraction(match: re.Match[str], locale: Locale) -> str:
     value = Fraction(unicodedata.numeric(match.group("vulgar"))).limit_denominator(10)
-    if match.group("whole"):
-        return mixed_fraction(int(match.group("whole")), value.numerator, value.denominator, locale)
-    return fraction(value.numerator, value.denominator, locale)
+    whole = int(match.group("whole") or 0)
+    return _say_fraction(match, whole, value.numerator, value.denominator, locale)
+
+
+def _say_fraction(match: re.Match[str], whole: int, num: int, den: int, locale: Locale) -> str:
+    if whole:
+        return mixed_fraction(whole, num, den, locale)
+    if (num, den) == (1, 2) and _ARTICLE_NEXT.match(match.string, match.end()):
+        return "half"  # "½ an inch" is half an inch
+    return fraction(num, den, locale)
 
 
 def _ordinal(match: re.Match[str], locale: Locale) -> str:

@@ -138,6 +138,8 @@ CASES = [
     ("½", "one half"),
     ("¾", "three quarters"),
     ("2 1/2", "two and a half"),
+    ("1/2 a cup", "half a cup"),
+    ("½ an inch", "half an inch"),
     ("2½", "two and a half"),
     ("2 3/4", "two and three quarters"),
     ("24/7", "twenty-four seven"),
