@@ -103,15 +103,21 @@ def _lexeme(lexeme: etree._Element, alphabet: str, source: str) -> list[LexiconE
     said = _children(lexeme, "alias", "phoneme")
     if not said:
         raise LexiconError(f"{where}: a lexeme needs an <alias> or a <phoneme>")
-    first = said[0]  # PLS: the first pronunciation in document order is preferred
-    text = " ".join((first.text or "").split())
-    if etree.QName(first).localname == "alias":
-        if not text:
-            raise LexiconError(f"{where}: empty <alias>")
-        return [LexiconEntry(grapheme=g, alias=text) for g in graphemes]
-    _check_alphabet(first.get("alphabet", alphabet), f"{source}:{first.sourceline}")
-    phonemes = _phonemes(text, f"{source}:{first.sourceline}")
-    return [LexiconEntry(grapheme=g, phonemes=phonemes) for g in graphemes]
+    # PLS: the first pronunciation in document order is the preferred one.
+    alias, phonemes = _pronunciation(said[0], alphabet, source)
+    return [LexiconEntry(grapheme=g, alias=alias, phonemes=phonemes) for g in graphemes]
+
+
+def _pronunciation(element: etree._Element, alphabet: str, source: str) -> tuple[str, str]:
+    """(alias, "") or ("", phonemes) from an <alias> or <phoneme> element."""
+    where = f"{source}:{element.sourceline}"
+    text = " ".join((element.text or "").split())
+    if etree.QName(element).localname == "phoneme":
+        _check_alphabet(element.get("alphabet", alphabet), where)
+        return "", _phonemes(text, where)
+    if not text:
+        raise LexiconError(f"{where}: empty <alias>")
+    return text, ""
 
 
 def _children(element: etree._Element, *names: str) -> list[etree._Element]:

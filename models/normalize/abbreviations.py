@@ -124,13 +124,15 @@ def _title(match: re.Match[str], locale: Locale) -> str:
 
 
 def _dr_st(match: re.Match[str], locale: Locale) -> str:
+    """Doctor and Saint before a name or alone; Drive and Street after one ("Baker St.")."""
     before, word = match.group("before") or "", match.group("word")
-    titled = match.group("name") is not None or not before
-    if word == "Dr" and not before[:1].isupper():
-        titled = True  # "the Dr. said": only a street name takes Drive
-    if titled:
+    street = bool(before) and match.group("name") is None
+    if word == "Dr":
+        street = street and before[0].isupper()  # "the Dr. said" is a doctor
+    if not street:
         return before + ("Doctor" if word == "Dr" else "Saint")
-    return before + ("Drive" if word == "Dr" else "Street") + final_period(match, True)
+    said = "Drive" if word == "Dr" else "Street"
+    return before + said + final_period(match, or_before_capital=True)
 
 
 def _numbered(match: re.Match[str], locale: Locale) -> str:

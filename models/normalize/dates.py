@@ -1,9 +1,9 @@
 """Dates, times, years and decades.
 
 A four-digit number is read as a year ("eighteen eighty-seven") only where it is one: after a
-word such as "in", "since" or a month, before "AD", in a range of years, at the start of a
-sentence or before punctuation. Elsewhere it is a count: "1887 people" is one thousand eight
-hundred eighty-seven people.
+word such as "in", "since" or a month, before "AD", in a range of years, before punctuation or
+before a verb that years take ("1887 saw..."). Elsewhere it is a count: "1887 people" is one
+thousand eight hundred eighty-seven people.
 """
 
 import re
@@ -72,18 +72,19 @@ _LONE_YEAR = re.compile(
 )
 
 
-def _month(name: str) -> int:
-    return _MONTH_NUMBERS[name[:3]]
+def _month_name(written: str) -> str:
+    """The full name of a month as written: "Sept." -> "September"."""
+    return MONTHS[_MONTH_NUMBERS[written[:3]] - 1]
 
 
-def say_date(year: str | None, month: int, day: int, locale: Locale, sep: str = ", ") -> str:
+def say_date(year: str, month: int, day: int, locale: Locale) -> str:
     """March fourth, twenty twenty-one (en-US); the fourth of March, twenty twenty-one."""
     month_name, nth = MONTHS[month - 1], ordinal(str(day), locale)
     said = f"the {nth} of {month_name}" if locale.day_first else f"{month_name} {nth}"
-    return f"{said}{sep}{_say_year_text(year, locale)}" if year else said
+    return f"{said}, {_date_year(year, locale)}"
 
 
-def _say_year_text(year: str, locale: Locale) -> str:
+def _date_year(year: str, locale: Locale) -> str:
     if len(year) == 2:  # '21 in 3/4/21
         return f"oh {cardinal(year[1])}" if year.startswith("0") else cardinal(year, locale)
     return say_year(int(year), locale)
@@ -114,7 +115,7 @@ def _month_day(match: re.Match[str], locale: Locale) -> str:
     day = int(match.group("day"))
     if not 1 <= day <= 31:
         return match.group(0)
-    said = f"{MONTHS[_month(match.group('month')) - 1]} {ordinal(str(day), locale)}"
+    said = f"{_month_name(match.group('month'))} {ordinal(str(day), locale)}"
     return said + _year_after(match, locale)
 
 
@@ -123,7 +124,7 @@ def _day_month(match: re.Match[str], locale: Locale) -> str:
     if not 1 <= day <= 31:
         return match.group(0)
     the = match.group("the") or "the"
-    said = f"{the} {ordinal(str(day), locale)} of {MONTHS[_month(match.group('month')) - 1]}"
+    said = f"{the} {ordinal(str(day), locale)} of {_month_name(match.group('month'))}"
     return said + _year_after(match, locale)
 
 
@@ -137,7 +138,8 @@ def _meridiem(match: re.Match[str]) -> str:
     meridiem = match.group("meridiem")
     if not meridiem:
         return ""
-    return " " + ("AM" if meridiem[0] in "Aa" else "PM") + final_period(match, True)
+    said = "AM" if meridiem[0] in "Aa" else "PM"
+    return f" {said}{final_period(match, or_before_capital=True)}"
 
 
 def _clock(match: re.Match[str], locale: Locale) -> str:
@@ -194,8 +196,8 @@ def _between_years(match: re.Match[str], locale: Locale) -> str:
 
 
 def _year_era(match: re.Match[str], locale: Locale) -> str:
-    era = match.group("era").replace(".", "")
-    return f"{say_year(int(match.group('year')), locale)} {era}{final_period(match, True)}"
+    year, era = say_year(int(match.group("year")), locale), match.group("era").replace(".", "")
+    return f"{year} {era}{final_period(match, or_before_capital=True)}"
 
 
 def _era_year(match: re.Match[str], locale: Locale) -> str:
