@@ -65,6 +65,11 @@ _CUED_YEAR = re.compile(
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
     rf"|{_MONTH})(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d)"
 )
+# "the 1908 edition", "the 1887 Jubilee": a year before a capital or a noun years qualify.
+_THE_YEAR = re.compile(
+    r"\b(?P<cue>[Tt]he)(?P<gap>\s+)(?P<year>\d{4})(?=\s+(?:[A-Z]|(?:edition|election|census"
+    r"|season|war|act|treaty|revolution|campaign|crisis|budget|model|version|olympics)\b))"
+)
 # Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
 _LONE_YEAR = re.compile(
     r"(?<![\d.,])\b(?P<year>\d{4})(?![,.]\d)"
@@ -227,5 +232,6 @@ YEARS = (
     Rule(_YEAR_ERA, _year_era),
     Rule(_ERA_YEAR, _era_year),
     Rule(_CUED_YEAR, _cued_year),
+    Rule(_THE_YEAR, _cued_year),
     Rule(_LONE_YEAR, _lone_year),
 )

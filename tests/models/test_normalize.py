@@ -47,6 +47,9 @@ CASES = [
     ("until 1887.", "until eighteen eighty-seven."),
     ("1887 was a hard year.", "eighteen eighty-seven was a hard year."),
     ("It happened (1887) there.", "It happened (eighteen eighty-seven) there."),
+    ("the 1908 edition", "the nineteen oh eight edition"),
+    ("the 1887 Jubilee", "the eighteen eighty-seven Jubilee"),
+    ("the 1500 soldiers", "the one thousand five hundred soldiers"),
     ("44 BC", "forty-four BC"),
     ("AD 1066", "AD ten sixty-six"),
     ("in 1066 A.D.", "in ten sixty-six AD."),
@@ -233,6 +236,7 @@ CASES = [
     ("555-0123", "five five five, zero one two three"),
     ("(555) 123-4567", "five five five, one two three, four five six seven"),
     ("+44 20 7946 0958", "plus four four, two zero, seven nine four six, zero nine five eight"),
+    ("EIN 64-6221541", "EIN six four, six two two one five four one"),
     (
         "ISBN 978-3-16-148410-0",
         "ISBN nine seven eight, three, one six, one four eight four one zero, zero",
