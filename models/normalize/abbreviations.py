@@ -88,7 +88,8 @@ _LATIN_PATTERN = re.compile(
 _TITLE_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z])")
 # Dr and St: the word before (if any) and whether a name follows decide.
 _DR_ST = re.compile(
-    r"(?P<before>\b[\w'’-]+\s+)?\b(?P<word>Dr|St)(?P<dot>\.)?(?!\w)(?P<name>(?=\s+[A-Z]))?"
+    r"(?P<before>(?<![\w'’-])[\w'’-]+\s+)?"  # the word before, whole
+    r"\b(?P<word>Dr|St)(?P<dot>\.)?(?!\w)(?P<name>(?=\s+[A-Z]))?"
 )
 _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"

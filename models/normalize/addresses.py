@@ -30,9 +30,9 @@ _TLDS = "com|org|net|edu|gov|mil|int|io|ai|dev|app|info|biz|uk|us|eu|de|fr|ca|au
 _TAIL = r"[^\s<>\"'“”‘’]*[^\s<>\"'“”‘’.,;:!?)\]]"
 _URL = re.compile(
     rf"\b(?:(?:https?|ftp)://|www\.){_TAIL}"
-    rf"|\b[\w-]+(?:\.[\w-]+)*\.(?i:{_TLDS})\b(?![.@-]?\w)(?:/{_TAIL}|/)?"
+    rf"|(?<![\w.@-])[\w-]+(?:\.[\w-]+){{0,4}}\.(?i:{_TLDS})\b(?![.@-]?\w)(?:/{_TAIL}|/)?"
 )
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 _SCHEME = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 _PIECE = re.compile(r"\d+|[^\W\d_]+|.")
 

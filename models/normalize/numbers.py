@@ -20,6 +20,8 @@ QUANTITY = rf"[-−]?{NUMBER}(?:\s?[–—-]\s?{NUMBER})?"
 _ENGINE = inflect.engine()
 _ENGINE_LOCK = threading.Lock()  # number_to_words keeps its options on the engine meanwhile
 _RANGE_DASH = re.compile(r"\s?[–—-]\s?")
+_LONGEST_NUMBER = 15  # digits: a quadrillion and more is read digit by digit
+_LONGEST_UNGROUPED = 10  # 1234567890 without commas is an identifier, not an amount
 _FRACTION_DENOMINATORS = 100  # past this, "5/365" reads "five over three hundred sixty-five"
 
 
@@ -38,14 +40,22 @@ def digits(text: str) -> str:
 
 
 def cardinal(number: str, locale: Locale = AMERICAN) -> str:
-    """'1,234.5' -> 'one thousand two hundred thirty-four point five'.
-
-    A leading zero makes a code, not a quantity: '007' is read digit by digit.
-    """
+    """'1,234.5' -> 'one thousand two hundred thirty-four point five'; codes ('007',
+    '4111111111111111') digit by digit."""
     plain = number.replace(",", "")
-    if plain.startswith("0") and plain[1:2].isdigit():
-        return digits(plain)
+    whole, point, decimals = plain.partition(".")
+    if _is_code(whole, grouped="," in number):
+        said = digits(whole)
+        return f"{said} point {digits(decimals)}" if point else said
     return _words(plain, locale.andword)
+
+
+def _is_code(whole: str, grouped: bool) -> bool:
+    """A leading zero, ten digits or more not grouped in thousands, or past the quadrillions:
+    nobody says these as one number."""
+    if whole.startswith("0") and len(whole) > 1:
+        return True
+    return len(whole) > _LONGEST_NUMBER or (len(whole) >= _LONGEST_UNGROUPED and not grouped)
 
 
 def quantity(text: str, locale: Locale = AMERICAN) -> str:

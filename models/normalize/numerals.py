@@ -27,7 +27,7 @@ _FRACTION = re.compile(
     rf"{_ALONE_BEFORE}(?<![/.,])(?:(?P<whole>\d+)\s+)?(?P<num>\d+)/(?P<den>\d+)"
     rf"{_ALONE_AFTER}(?![/.,]\d)"
 )
-_VULGAR_FRACTION = re.compile(rf"(?:(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULGAR}])")
+_VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _CARDINAL = re.compile(

@@ -17,6 +17,12 @@ CASES = [
     ("0.5", "zero point five"),
     (".5", "point five"),
     ("007", "zero zero seven"),
+    ("1234567890", "one two three four five six seven eight nine zero"),
+    (
+        "1,234,567,890",
+        "one billion two hundred thirty-four million five hundred sixty-seven thousand"
+        " eight hundred ninety",
+    ),
     ("-5", "minus five"),
     ("−5", "minus five"),
     ("(-3)", "(minus three)"),
@@ -318,6 +324,14 @@ def test_locales_are_english_tags() -> None:
 def test_phonemes_from_a_lexicon_are_left_alone() -> None:
     text = "[[ˈhɛnɹi ðɪ ˈeɪtθ]] married in 1509 [[1 2]]."
     assert normalize(text) == "[[ˈhɛnɹi ðɪ ˈeɪtθ]] married in fifteen oh nine [[1 2]]."
+
+
+@pytest.mark.parametrize("text", ["1" * 20_000, "1." * 10_000, "a." * 10_000, "1-" * 10_000])
+def test_long_runs_take_linear_time(text: str) -> None:
+    """A pattern that rescans the rest of a run from each of its characters takes minutes."""
+    began = time.perf_counter()
+    normalize(text)
+    assert time.perf_counter() - began < 3.0
 
 
 def test_a_book_normalizes_in_seconds() -> None:
