@@ -53,7 +53,7 @@ def say_address(address: str) -> str:
     """Words, separators by name and numbers digit by digit: 'a.b/c2' -> 'a dot b slash c two'."""
     said = []
     for piece in _PIECE.findall(_SCHEME.sub("", address).rstrip("/")):
-        if piece.isdigit():
+        if piece.isdecimal():
             said.append(digits(piece))
         elif piece in _SEPARATORS:
             said.append(_SEPARATORS[piece])

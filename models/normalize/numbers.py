@@ -36,7 +36,7 @@ _DIGIT_WORDS = tuple(_words(str(digit), "") for digit in range(10))
 
 def digits(text: str) -> str:
     """Every digit on its own: '0123' -> 'zero one two three'."""
-    return " ".join(_DIGIT_WORDS[int(ch)] for ch in text if ch.isdigit())
+    return " ".join(_DIGIT_WORDS[int(ch)] for ch in text if ch.isdecimal())
 
 
 def cardinal(number: str, locale: Locale = AMERICAN) -> str:
