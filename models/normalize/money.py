@@ -52,20 +52,23 @@ def say_money(amount: str, currency: Currency, locale: Locale) -> str:
     if len(cents) != 2 or not currency.subunit:
         units = currency.unit if amount == "1" else currency.units
         return f"{cardinal(amount, locale)} {units}"
-    said = _count(int(whole), currency.unit, currency.units, locale) if int(whole) else ""
-    if int(cents):
-        small = _count(int(cents), currency.subunit, currency.subunits, locale)
-        said = f"{said} and {small}" if said else small
-    return said or f"zero {currency.units}"
+    said = [_count(n, *names, locale) for n, names in _parts(whole, cents, currency) if n]
+    return " and ".join(said) or f"zero {currency.units}"
 
 
-def _count(n: int, one: str, many: str, locale: Locale) -> str:
-    return f"{cardinal(str(n), locale)} {one if n == 1 else many}"
+def _parts(whole: str, cents: str, currency: Currency) -> list[tuple[str, tuple[str, str]]]:
+    """Dollars and cents as numbers without leading zeros ('' for none), with their names."""
+    units, subunits = (currency.unit, currency.units), (currency.subunit, currency.subunits)
+    return [(whole.lstrip("0"), units), (cents.lstrip("0"), subunits)]
+
+
+def _count(number: str, one: str, many: str, locale: Locale) -> str:
+    return f"{cardinal(number, locale)} {one if number == '1' else many}"
 
 
 def _after(match: re.Match[str], locale: Locale) -> str:
     if match.group("pence"):  # 50p
-        return _count(int(match.group("pence")), "penny", "pence", locale)
+        return _count(match.group("pence").lstrip("0") or "0", "penny", "pence", locale)
     amount = match.group("amount")
     if match.group("symbol") == "¢":  # 99¢
         return f"{cardinal(amount, locale)} {'cent' if amount == '1' else 'cents'}"

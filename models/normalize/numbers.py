@@ -99,12 +99,12 @@ def fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str
     return f"{cardinal(str(numerator), locale)} {part}"
 
 
-def mixed_fraction(whole: int, numerator: int, denominator: int, locale: Locale) -> str:
+def mixed_fraction(whole: str, numerator: int, denominator: int, locale: Locale) -> str:
     """2 1/2 -> 'two and a half', 2 3/4 -> 'two and three quarters'."""
     said = fraction(numerator, denominator, locale)
     if numerator == 1 and denominator <= _FRACTION_DENOMINATORS:
         said = f"a {_part(denominator)}"
-    return f"{cardinal(str(whole), locale)} and {said}"
+    return f"{cardinal(whole, locale)} and {said}"
 
 
 def _part(denominator: int) -> str:

@@ -14,6 +14,7 @@ from models.normalize.rule import Locale, Rule
 _VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
 # Number-slash-number that are names, not fractions.
 _IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
+_LONGEST_TERM = 6  # digits in a numerator or denominator
 
 # Not after or before a letter or digit: "MP3" and "B12" are not numbers to say.
 _ALONE_BEFORE, _ALONE_AFTER = r"(?<![^\W_])", r"(?![^\W_])"
@@ -44,22 +45,24 @@ def _range(match: re.Match[str], locale: Locale) -> str:
 
 
 def _fraction(match: re.Match[str], locale: Locale) -> str:
-    whole, num, den = match.group("whole"), int(match.group("num")), int(match.group("den"))
+    whole, num, den = match.group("whole", "num", "den")
     idiom = _IDIOMS.get(f"{num}/{den}")
     if idiom and not whole:
         return idiom
-    if den == 0:
-        return match.group(0)
-    return _say_fraction(match, int(whole or 0), num, den, locale)
+    if max(len(num), len(den)) > _LONGEST_TERM or not int(den):
+        return match.group(0)  # not a fraction anyone says; the numbers are read one by one
+    return _say_fraction(match, whole, int(num), int(den), locale)
 
 
 def _vulgar_fraction(match: re.Match[str], locale: Locale) -> str:
     value = Fraction(unicodedata.numeric(match.group("vulgar"))).limit_denominator(10)
-    whole = int(match.group("whole") or 0)
+    whole = match.group("whole")
     return _say_fraction(match, whole, value.numerator, value.denominator, locale)
 
 
-def _say_fraction(match: re.Match[str], whole: int, num: int, den: int, locale: Locale) -> str:
+def _say_fraction(
+    match: re.Match[str], whole: str | None, num: int, den: int, locale: Locale
+) -> str:
     if whole:
         return mixed_fraction(whole, num, den, locale)
     if (num, den) == (1, 2) and _ARTICLE_NEXT.match(match.string, match.end()):
