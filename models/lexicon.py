@@ -164,6 +164,7 @@ class Lexicon:
         self._exact: dict[str, LexiconEntry] = {}
         self._any_case: dict[str, LexiconEntry] = {}
         for entry in entries:
+            _check_entry(entry)
             key = _key(entry.grapheme)
             if key == key.lower():
                 self._any_case[key] = entry
@@ -191,6 +192,16 @@ class Lexicon:
         if entry.alias:
             return entry.alias + possessive
         return f"[[{entry.phonemes}{_possessive(entry.phonemes) if possessive else ''}]]"
+
+
+def _check_entry(entry: LexiconEntry) -> None:
+    """An entry from a manuscript, not from our parsers: the same rules hold."""
+    said = entry.alias or entry.phonemes
+    if not _key(entry.grapheme) or not said or "[" in said or "]" in said:
+        raise LexiconError(
+            f"lexicon entry {entry.grapheme!r}: needs a word and an alias or phonemes, "
+            "without brackets"
+        )
 
 
 def apply_lexicon(text: str, entries: Sequence[LexiconEntry]) -> str:

@@ -160,6 +160,20 @@ def test_entries_replace_whole_words(text: str, said: str) -> None:
     assert Lexicon(ENTRIES).apply(text) == said
 
 
+@pytest.mark.parametrize(
+    "entry",
+    [
+        LexiconEntry(grapheme="Nimue"),
+        LexiconEntry(grapheme=" ", alias="nothing"),
+        LexiconEntry(grapheme="Nimue", alias="[[ˈnɪmjuː]]"),
+        LexiconEntry(grapheme="Nimue", phonemes="ˈnɪm]]juː"),
+    ],
+)
+def test_entries_from_a_manuscript_are_checked_too(entry: LexiconEntry) -> None:
+    with pytest.raises(LexiconError, match="lexicon entry"):
+        Lexicon([entry])
+
+
 def test_an_empty_lexicon_changes_nothing_but_brackets() -> None:
     assert Lexicon([]).apply("Nimue [[x]]") == "Nimue [ [x] ]"
 
