@@ -5,6 +5,7 @@ The format is told by content (a ZIP's parts, a PDF's header, HTML markup), the 
 only where content cannot tell (Markdown is plain text too).
 """
 
+import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from config.errors import ManuscriptError
 from config.manuscript import Manuscript
 from config.settings import get_settings
-from producer.readers import text
+from producer.readers import docx, text
 from producer.readers.book import Book, select
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -29,16 +30,35 @@ def read_book(path: Path) -> Book:
     """Every section of a manuscript file, with its metadata and cover."""
     data = read_bytes(path)
     kind = sniff(data, path)
+    if kind == "docx":
+        return docx.read(data, str(path))
     return text.read(data, str(path), markdown=kind == "markdown")
 
 
 def sniff(data: bytes, path: Path) -> str:
-    """The format of a manuscript, from its first bytes (and its suffix for Markdown)."""
+    """The format of a manuscript, from its first bytes (and its suffix for Markdown).
+
+    A file named .docx or .pdf whose content is not one goes to that reader all the same,
+    which says what is wrong with it, rather than being read as text.
+    """
+    suffix = path.suffix.lower()
+    if data.startswith(b"%PDF-"):
+        return "pdf"
     if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
-        return "zip"
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        return "docx" if docx.DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
+    if suffix == ".docx":
+        return suffix[1:]
+    if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
     return "text"
+
+
+def _zip_names(data: bytes) -> set[str]:
+    """The member names of a ZIP; none for a damaged one (its reader will say so)."""
+    try:
+        return set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return set()
 
 
 def read_bytes(path: Path) -> bytes:
