@@ -13,7 +13,7 @@ from pathlib import Path
 from config.errors import ManuscriptError
 from config.manuscript import Manuscript
 from config.settings import get_settings
-from producer.readers import docx, text
+from producer.readers import docx, pdf, text
 from producer.readers.book import Book, select
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -32,6 +32,8 @@ def read_book(path: Path) -> Book:
     kind = sniff(data, path)
     if kind == "docx":
         return docx.read(data, str(path))
+    if kind == "pdf":
+        return pdf.read(data, str(path))
     return text.read(data, str(path), markdown=kind == "markdown")
 
 
@@ -46,7 +48,7 @@ def sniff(data: bytes, path: Path) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
         return "docx" if docx.DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
-    if suffix == ".docx":
+    if suffix in (".docx", ".pdf"):
         return suffix[1:]
     if suffix in MARKDOWN_SUFFIXES:
         return "markdown"

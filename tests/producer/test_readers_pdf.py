@@ -1,0 +1,304 @@
+"""The PDF reader: books typeset here with reportlab, as a publisher's PDF would be."""
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from config.errors import ManuscriptError
+from producer.readers import read_book, sniff
+from producer.readers.book import Book
+from producer.readers.pdf import read
+
+WIDTH, HEIGHT = letter
+LEFT, RIGHT, TOP, BOTTOM = 72.0, 540.0, 700.0, 100.0
+FONT, SIZE, LEADING, INDENT = "Times-Roman", 11.0, 14.0, 18.0
+HEAD = "THE LONG ROAD"
+
+
+def prose(seed: str, sentences: int) -> str:
+    words = ["the", "road", "went", "on", "past", "a", "grey", "field", "and", "into", "town"]
+    return " ".join(
+        f"{seed.capitalize()} {' '.join(words[(n + k) % 11] for k in range(6 + n % 5))}."
+        for n in range(sentences)
+    )
+
+
+@dataclass
+class Setter:
+    """Lays out headings and paragraphs on letter pages with a running head and a folio.
+
+    A "|" in a paragraph ends the line there: how a hyphenated break is written.
+    """
+
+    canvas: Canvas
+    head: str = HEAD
+    page: int = 1
+    y: float = TOP
+    spans: list[set[int]] = field(default_factory=list)  # the pages each paragraph is on
+    end: tuple[float, float] = (0.0, 0.0)  # where the last line set ends
+
+    def finish_page(self) -> None:
+        self.canvas.setFont("Helvetica", 9)
+        self.canvas.drawString(LEFT, 740, self.head)
+        self.canvas.drawCentredString(WIDTH / 2, 50, str(self.page))
+        self.canvas.showPage()
+        self.page += 1
+        self.y = TOP
+
+    def heading(self, text: str, size: float = 20.0, new_page: bool = True) -> float:
+        if new_page and self.y < TOP:
+            self.finish_page()
+        self.y -= 10.0 if self.y < TOP else 0.0
+        top = self.y + size
+        self.canvas.setFont("Helvetica-Bold", size)
+        self.canvas.drawString(LEFT, self.y, text)
+        self.y -= size * 2
+        return top
+
+    def paragraph(self, text: str) -> None:
+        pages = set()
+        for n, line in enumerate(self.wrap(text)):
+            if self.y < BOTTOM:
+                self.finish_page()
+            self.canvas.setFont(FONT, SIZE)
+            x = LEFT + (INDENT if n == 0 else 0.0)
+            self.canvas.drawString(x, self.y, line)
+            self.end = (x + stringWidth(line, FONT, SIZE), self.y)
+            pages.add(self.page)
+            self.y -= LEADING
+        self.spans.append(pages)
+
+    def wrap(self, text: str) -> list[str]:
+        lines: list[str] = []
+        for n, chunk in enumerate(text.split("|")):
+            line = ""
+            for word in chunk.split():
+                room = RIGHT - LEFT - (INDENT if n == 0 and not lines else 0.0)
+                if line and stringWidth(f"{line} {word}", FONT, SIZE) > room:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}".strip()
+            lines.append(line)
+        return lines
+
+
+def typeset(chapters: list[tuple[str, list[str]]], title: str = "", info: bool = True) -> bytes:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    if info:
+        canvas.setTitle("The Long Road")
+        canvas.setAuthor("A. Writer; B. Writer")
+    setter = Setter(canvas)
+    if title:
+        setter.heading(title, size=28)
+        setter.y = BOTTOM - 1  # the title page holds the title alone
+    for name, paragraphs in chapters:
+        setter.heading(name)
+        for paragraph in paragraphs:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    canvas.save()
+    return out.getvalue()
+
+
+HYPHENATED = "She felt extra-|ordinary and well-known, a well-|known Anglo-|Saxon face."
+CHAPTERS = [
+    ("Chapter One", [prose("first", 14), HYPHENATED, prose("second", 30), prose("third", 9)]),
+    ("Chapter Two", [prose("fourth", 12), prose("fifth", 40), prose("sixth", 3)]),
+    ("Chapter Three", [prose("seventh", 6)]),
+]
+
+
+def every_word(book: Book) -> str:
+    return " ".join(f"{s.title} {s.body}" for s in book.sections)
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return read(typeset(CHAPTERS, title="The Long Road"), "b.pdf")
+
+
+def test_chapters_from_headings_in_larger_type(book: Book) -> None:
+    assert [s.title for s in book.sections] == ["Chapter One", "Chapter Two", "Chapter Three"]
+
+
+def test_paragraphs_are_rebuilt_one_line_each(book: Book) -> None:
+    first = book.sections[0].body.split("\n\n")
+    assert [first[0], *first[2:]] == [prose("first", 14), prose("second", 30), prose("third", 9)]
+    assert book.sections[1].body.split("\n\n") == CHAPTERS[1][1]
+
+
+def test_a_paragraph_across_a_page_break_stays_one() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    for paragraph in CHAPTERS[0][1] + CHAPTERS[1][1]:
+        setter.paragraph(paragraph)
+    assert any(len(pages) > 1 for pages in setter.spans)  # the layout does cross pages
+    setter.finish_page()
+    setter.canvas.save()
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    assert prose("fifth", 40) in body.split("\n\n")
+
+
+def test_hyphenated_words_are_joined_unless_written_with_a_hyphen(book: Book) -> None:
+    assert "She felt extraordinary and well-known, a well-known Anglo-Saxon face." in (
+        book.sections[0].body.split("\n\n")
+    )
+
+
+def test_running_heads_and_page_numbers_are_dropped(book: Book) -> None:
+    words = every_word(book)
+    assert HEAD not in words
+    assert not any(part.isdigit() for part in words.split())
+
+
+def test_the_lone_title_page_heading_is_not_a_chapter(book: Book) -> None:
+    assert "The Long Road" not in every_word(book)
+
+
+def test_metadata_from_the_document_information(book: Book) -> None:
+    assert book.metadata.title == "The Long Road"
+    assert book.metadata.authors == ["A. Writer", "B. Writer"]
+    assert len(book.metadata.date) == 10
+
+
+def test_without_information_the_title_page_gives_the_title() -> None:
+    data = typeset(CHAPTERS[2:] + CHAPTERS[1:2], title="Short Road", info=False)
+    assert read(data, "b.pdf").metadata.title == "Short Road"
+
+
+def test_chapter_lines_in_body_type_are_headings() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    for label, seed in (("CHAPTER IV", "one"), ("CHAPTER V", "two")):
+        setter.heading(label, size=SIZE, new_page=False)
+        setter.paragraph(prose(seed, 8))
+    setter.finish_page()
+    setter.canvas.save()
+    sections = read(out.getvalue(), "b.pdf").sections
+    assert [(s.title, s.body) for s in sections] == [
+        ("CHAPTER IV", prose("one", 8)),
+        ("CHAPTER V", prose("two", 8)),
+    ]
+
+
+def test_footnotes_and_their_marks_are_dropped() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    setter = Setter(canvas, head="")  # one page: nothing recurs to tell a running head by
+    setter.heading("Chapter One")
+    setter.paragraph(prose("first", 6))
+    canvas.setFont(FONT, 7)
+    canvas.drawString(setter.end[0], setter.end[1] + 4, "1")
+    setter.paragraph(prose("second", 6))
+    canvas.setFont(FONT, 8)
+    canvas.drawString(LEFT, 80, "1 A FOOTNOTE in small type.")
+    setter.finish_page()
+    canvas.save()
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    assert body == f"{prose('first', 6)}\n\n{prose('second', 6)}"
+
+
+# The outline
+
+
+def typeset_with_outline(fit_page: bool) -> bytes:
+    """Two chapters on one page and one on the next, each with an outline entry."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    setter = Setter(canvas)
+    for n, (name, paragraphs) in enumerate(CHAPTERS):
+        top = setter.heading(name, new_page=n == 2)
+        if fit_page:
+            canvas.bookmarkPage(f"c{n}")
+        else:
+            canvas.bookmarkHorizontal(f"c{n}", 0, top)
+        canvas.addOutlineEntry(f"Part {n + 1}", f"c{n}", level=0)
+        for paragraph in paragraphs[:2]:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fit_page", [False, True], ids=["at a position", "whole page"])
+def test_chapters_follow_the_outline(fit_page: bool) -> None:
+    """Entries to whole pages, two on one page, are placed at that page's two headings."""
+    sections = read(typeset_with_outline(fit_page), "b.pdf").sections
+    assert [s.title for s in sections] == ["Part 1", "Part 2", "Part 3"]
+    assert [s.body.split("\n\n")[0] for s in sections] == [
+        prose("first", 14),
+        prose("fourth", 12),
+        prose("seventh", 6),
+    ]
+    assert "Chapter" not in every_word(Book(sections))
+
+
+# Hostile and broken files
+
+
+def test_an_encrypted_pdf_is_refused() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, encrypt=StandardEncryption("secret", ownerPassword="owner"))
+    canvas.drawString(72, 700, "Secret text.")
+    canvas.save()
+    with pytest.raises(ManuscriptError, match=r"b\.pdf: the PDF is encrypted"):
+        read(out.getvalue(), "b.pdf")
+
+
+def test_a_pdf_locked_only_against_editing_is_read() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    canvas.drawString(72, 700, "Open text.")
+    canvas.save()
+    assert read(out.getvalue(), "b.pdf").sections[0].body == "Open text."
+
+
+def test_a_pdf_without_a_text_layer_is_refused() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.rect(72, 72, 400, 600, fill=1)  # a scan is a picture of a page, without text
+    canvas.showPage()
+    canvas.save()
+    with pytest.raises(ManuscriptError, match=r"b\.pdf: no text layer"):
+        read(out.getvalue(), "b.pdf")
+
+
+def test_pages_without_text_among_others_are_a_warning() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.rect(72, 72, 400, 600, fill=1)
+    canvas.showPage()
+    canvas.drawString(72, 700, "Some text.")
+    canvas.save()
+    assert read(out.getvalue(), "b.pdf").warnings == [
+        "b.pdf: no text on page(s) 1 (blank, pictures or scans); not read"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.7\nnot really a pdf at all", typeset(CHAPTERS)[:600], b"%PDF-"],
+    ids=["garbage", "truncated", "header only"],
+)
+def test_a_corrupt_pdf_is_refused(data: bytes) -> None:
+    with pytest.raises(ManuscriptError, match=r"^b\.pdf: "):
+        read(data, "b.pdf")
+
+
+def test_read_book_sniffs_a_pdf_and_refuses_a_text_named_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "book.pdf"
+    path.write_bytes(typeset(CHAPTERS))
+    assert sniff(path.read_bytes(), path) == "pdf"
+    assert len(read_book(path).sections) == 3
+    path.write_text("Just words.")
+    with pytest.raises(ManuscriptError, match=r"book\.pdf: not a readable PDF"):
+        read_book(path)
