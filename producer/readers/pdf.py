@@ -39,12 +39,13 @@ from producer.readers.book import Book, Section
 log = logging.getLogger(__name__)
 
 _MARGIN = 0.12  # the top and bottom share of a page where running heads and folios sit
-_REPEATS = 3  # pages a line must recur on, at one height, to be a running head
+_REPEATS = 3  # pages a running head recurs on, or that show a page number's place
 _HEADING = 1.15  # a heading's type is at least this much larger than the body's
 _FOOTNOTE = 0.9  # a footnote's type is at most this much of the body's
 _SUPERSCRIPT = 0.75  # a note mark's type is at most this much of its line's
 _GAP = 1.4  # a gap between paragraphs: this many times the usual line spacing
 _INDENT = 1.5  # a first-line indent: at least this many average character widths
+_MIN_INDENTED = 3  # paragraphs that must share a first-line indent to show the book's
 _MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
 _TERMINAL = (".", "!", "?", ":", "…", '"', "”", "’", "»", ")")
 _ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
@@ -60,7 +61,10 @@ _NUMBER = rf"(?:\d+|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
 _LABEL = re.compile(rf"^(?:(?:chapter|part|book)\s+{_NUMBER}|(?-i:{_ROMAN.upper()}))[.:]?$", re.I)
 _LABELLED = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+\S.{{0,70}}(?<![.,;])$", re.I)
 _AFTER_WORD = re.compile(r"[^\w-].*")  # what follows a line's first word
+_BULLETS = ("•", "◦", "▪", "‣", "·", "–")
 _MARKS = set("0123456789*†‡§¶")
+# A contents or index entry: dot leaders to a page number.
+_LEADERS = re.compile(rf"(?:(?:\. ){{3,}}\.?|\.{{6,}})\s*(?:\d+|{_ROMAN})?$", re.I)
 _CID = re.compile(r"\(cid:\d+\)")  # a glyph the font does not map to text
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 _FILE_NAME = re.compile(
@@ -96,6 +100,7 @@ class _Layout:
     leading: float
     left: dict[int, float]
     right: dict[int, float]
+    indent: float | None  # of a paragraph's first line, where the book indents them
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: two paragraphs may read the same
@@ -163,7 +168,29 @@ def _open(data: bytes, source: str) -> pypdf.PdfReader:
 def _lines(data: bytes, source: str) -> Iterator[_Line]:
     for number, page in enumerate(_pages(data, source)):
         found = [line for item in _text_lines(page) if (line := _line(item, number, page))]
-        yield from sorted(found, key=lambda line: (-round(line.y0), line.x0))
+        yield from _rows(sorted(found, key=lambda line: (-round(line.y0), line.x0)))
+
+
+def _rows(lines: list[_Line]) -> Iterator[_Line]:
+    """Lines on one baseline made one: pdfminer splits a justified line at wide spaces."""
+    row: _Line | None = None
+    for line in lines:
+        if row is not None and _same_row(row, line):
+            row = _Line(
+                row.page, row.x0, line.x1, min(row.y0, line.y0), max(row.y1, line.y1),
+                max(row, line, key=lambda part: len(part.text)).size,
+                f"{row.text} {line.text}", row.height, row.lead,
+            )  # fmt: skip
+            continue
+        if row is not None:
+            yield row
+        row = line
+    if row is not None:
+        yield row
+
+
+def _same_row(row: _Line, line: _Line) -> bool:
+    return line.x0 >= row.x1 - 1 and abs(row.y0 - line.y0) < min(row.size, line.size) / 2
 
 
 def _pages(data: bytes, source: str) -> Iterator[LTPage]:
@@ -236,7 +263,7 @@ def _body_size(lines: list[_Line]) -> float:
 def _measure(lines: list[_Line], body: float) -> _Layout:
     text = [line for line in lines if line.size == body] or lines
     left, right = _edges(text)
-    return _Layout(body, _leading(text, body), left, right)
+    return _Layout(body, _leading(text, body), left, right, _first_indent(text, left))
 
 
 def _leading(lines: list[_Line], body: float) -> float:
@@ -244,6 +271,18 @@ def _leading(lines: list[_Line], body: float) -> float:
     steps = [a.y0 - b.y0 for a, b in itertools.pairwise(lines) if a.page == b.page]
     steps = [step for step in steps if 0 < step < body * 4]
     return statistics.median(steps) if steps else body * 1.2
+
+
+def _first_indent(lines: list[_Line], left: dict[int, float]) -> float | None:
+    """The indent of paragraphs' first lines: the usual offset of an indented line that a
+    flush line follows (a quotation's lines follow one another at its own indent)."""
+    offsets: Counter[float] = Counter()
+    for line, below in itertools.pairwise(lines):
+        indent = round(line.x0 - left[line.page])
+        if line.page == below.page and indent > 0 and below.x0 - left[below.page] < 1:
+            offsets[indent] += 1
+    found = offsets.most_common(1)
+    return found[0][0] if found and found[0][1] >= _MIN_INDENTED else None
 
 
 def _edges(lines: list[_Line]) -> tuple[dict[int, float], dict[int, float]]:
@@ -261,14 +300,14 @@ def _edges(lines: list[_Line]) -> tuple[dict[int, float], dict[int, float]]:
 
 
 def _drop_furniture(lines: list[_Line], body: float) -> list[_Line]:
-    """The lines without running heads, page numbers and footnotes. A line larger than the
-    body text is a heading, never furniture."""
+    """The lines without running heads, page numbers, contents entries and footnotes. A
+    line larger than the body text is a heading, never furniture."""
     margin = [line for line in lines if _side(line) and line.size <= body * _HEADING]
-    folios = {id(line) for line in margin if _FOLIO.match(line.text)}
-    pages = len({line.page for line in lines})
-    heads = _running_heads([line for line in margin if id(line) not in folios], pages)
-    dropped = folios | heads | _footnotes(lines, body)
-    log.debug("dropped %d running heads, page numbers and footnote lines", len(dropped))
+    dropped = {id(line) for line in margin if _FOLIO.match(line.text)}
+    dropped |= {id(line) for line in lines if _LEADERS.search(line.text)}
+    dropped |= _paged(margin) | _running_heads(margin, len({line.page for line in lines}))
+    dropped |= _footnotes(lines, body)
+    log.debug("dropped %d running heads, page numbers, contents and footnote lines", len(dropped))
     return [line for line in lines if id(line) not in dropped]
 
 
@@ -279,25 +318,34 @@ def _side(line: _Line) -> str:
     return "bottom" if line.y1 < line.height * _MARGIN else ""
 
 
+def _paged(margin: list[_Line]) -> set[int]:
+    """Margin lines that start or end with their page's number: a running head with its
+    folio ("Chapter 2: Rain 37"), however few pages it recurs on. The page's number is
+    the page's place in the file plus the distance most such numbers keep from it."""
+    ends = [(line, number) for line in margin for number in _end_numbers(line.text)]
+    offsets = Counter(number - line.page for line, number in ends)
+    if not offsets or offsets.most_common(1)[0][1] < _REPEATS:
+        return set()
+    offset = offsets.most_common(1)[0][0]
+    return {
+        id(line)
+        for line, number in ends
+        if number - line.page == offset and not _LABEL.match(line.text)  # "Chapter 7" stays
+    }
+
+
+def _end_numbers(text: str) -> list[int]:
+    return [int(found) for found in re.findall(r"^\d+\b|\b\d+$", text)]
+
+
 def _running_heads(margin: list[_Line], pages: int) -> set[int]:
-    """Lines recurring at one height on several pages, their digits aside."""
+    """Lines recurring word for word at one height on several pages."""
     groups: dict[tuple[str, int, str], list[_Line]] = defaultdict(list)
     for line in margin:
-        groups[_side(line), round(line.y0 / 2), re.sub(r"\d+", "#", line.text.casefold())].append(
-            line
-        )
+        groups[_side(line), round(line.y0 / 2), line.text.casefold()].append(line)
     needed = min(_REPEATS, max(pages, 2))
-    heads = [g for g in groups.values() if len({ln.page for ln in g}) >= needed and _folio_ok(g)]
-    return {id(line) for group in heads for line in group}
-
-
-def _folio_ok(group: list[_Line]) -> bool:
-    """Whether numbers that vary in a recurring line count pages, as a folio does, and not
-    chapters ("Chapter 3" at the top of each chapter's first page is not a running head)."""
-    if len({line.text for line in group}) == 1:
-        return True
-    offsets = Counter(int(re.findall(r"\d+", line.text)[0]) - line.page for line in group)
-    return offsets.most_common(1)[0][1] >= 0.8 * len(group)
+    recurring = [group for group in groups.values() if len({ln.page for ln in group}) >= needed]
+    return {id(line) for group in recurring for line in group}
 
 
 def _footnotes(lines: list[_Line], body: float) -> set[int]:
@@ -322,23 +370,54 @@ def _paragraphs(lines: list[_Line], layout: _Layout) -> list[_Para]:
     compounds = _compounds(lines)
     groups: list[list[_Line]] = []
     for line in lines:
-        if groups and not _breaks(groups[-1][-1], line, layout):
+        if groups and not _breaks(groups[-1], line, layout):
             groups[-1].append(line)
         else:
             groups.append([line])
     return [_para(group, compounds) for group in groups]
 
 
-def _breaks(above: _Line, line: _Line, layout: _Layout) -> bool:
-    """Whether `line` starts a new paragraph after `above`."""
+def _breaks(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
+    """Whether `line` starts a new paragraph after the lines of `paragraph`."""
+    above = paragraph[-1]
+    return (
+        _retyped(above, line, layout)
+        or _spaced(above, line, layout)
+        or _indented(paragraph, line, layout)
+        or line.text.startswith(_BULLETS)
+        or _is_first_line(line, layout)
+        or _ends_short(above, line, layout)
+    )
+
+
+def _retyped(above: _Line, line: _Line, layout: _Layout) -> bool:
+    """A change of type size, or a heading's type after a page break (headings do not run
+    on from page to page, as a table of contents' title would into the first chapter's)."""
     if abs(above.size - line.size) > 0.1 * max(above.size, line.size):
         return True
+    return line.page != above.page and line.size >= layout.body * _HEADING
+
+
+def _spaced(above: _Line, line: _Line, layout: _Layout) -> bool:
+    """A wider gap than lines of this type keep."""
     spacing = layout.leading * above.size / layout.body
-    if line.page == above.page and above.y0 - line.y0 > spacing * _GAP:
-        return True
-    if _indent(line, layout) > _indent(above, layout) + _INDENT * line.char_width:
-        return True
-    return _ends_short(above, line, layout)
+    return line.page == above.page and above.y0 - line.y0 > spacing * _GAP
+
+
+def _indented(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
+    """Indented past the line above, unless that line starts the paragraph: a list item's
+    second line hangs under its first."""
+    if len(paragraph) < 2:
+        return False
+    return _indent(line, layout) > _indent(paragraph[-1], layout) + _INDENT * line.char_width
+
+
+def _is_first_line(line: _Line, layout: _Layout) -> bool:
+    """Whether a line sits at the book's first-line indent (so even a paragraph of one
+    line after another at the same indent starts anew)."""
+    if layout.indent is None:
+        return False
+    return abs(_indent(line, layout) - layout.indent) < line.char_width
 
 
 def _indent(line: _Line, layout: _Layout) -> float:
@@ -519,7 +598,9 @@ def _merge_headings(paras: list[_Para], layout: _Layout) -> list[_Para]:
 
 
 def _continues_heading(prev: _Para, para: _Para, layout: _Layout) -> bool:
-    if not (_is_heading(prev, layout) and _is_heading(para, layout)) or _is_label(para.text):
+    if prev.page != para.page or _is_label(para.text):
+        return False
+    if not (_is_heading(prev, layout) and _is_heading(para, layout)):
         return False
     return bool(_LABEL.match(prev.text)) or abs(prev.size - para.size) < 0.5
 

@@ -5,10 +5,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import letter
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A5, letter
 from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from config.errors import ManuscriptError
 from producer.readers import read_book, sniff
@@ -33,7 +36,8 @@ def prose(seed: str, sentences: int) -> str:
 class Setter:
     """Lays out headings and paragraphs on letter pages with a running head and a folio.
 
-    A "|" in a paragraph ends the line there: how a hyphenated break is written.
+    A "|" in a paragraph ends the line there: how a hyphenated break is written. The head
+    may show the page's number: "{page}".
     """
 
     canvas: Canvas
@@ -45,7 +49,7 @@ class Setter:
 
     def finish_page(self) -> None:
         self.canvas.setFont("Helvetica", 9)
-        self.canvas.drawString(LEFT, 740, self.head)
+        self.canvas.drawString(LEFT, 740, self.head.format(page=self.page))
         self.canvas.drawCentredString(WIDTH / 2, 50, str(self.page))
         self.canvas.showPage()
         self.page += 1
@@ -116,6 +120,34 @@ CHAPTERS = [
 ]
 
 
+def justified(indent: bool) -> tuple[bytes, list[str]]:
+    """A book set by reportlab's own typesetter, justified, its paragraphs indented or
+    spaced apart; and those paragraphs."""
+    words = ["unquestionably", "extraordinary", "circumstances", "a", "river", "slowly"]
+    paragraphs = [
+        " ".join(words[(n * k + k // 3) % 6] for k in range(5 + n * 7 % 60)).capitalize() + "."
+        for n in range(24)
+    ]
+    body = ParagraphStyle(
+        "body", fontName=FONT, fontSize=SIZE, leading=LEADING, alignment=TA_JUSTIFY,
+        firstLineIndent=INDENT if indent else 0, spaceBefore=0 if indent else 8,
+    )  # fmt: skip
+    heading = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=18, leading=22)
+    story: list[Flowable] = []
+    for n in range(3):
+        story += [Paragraph(f"Chapter {n + 1}", heading), Spacer(1, 12)]
+        story += [Paragraph(text, body) for text in paragraphs[n * 8 : n * 8 + 8]]
+        story.append(PageBreak())
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A5).build(story, onLaterPages=folio, onFirstPage=folio)
+    return out.getvalue(), paragraphs
+
+
+def folio(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    canvas.setFont("Helvetica", 8)
+    canvas.drawCentredString(A5[0] / 2, 20, f"- {document.page} -")
+
+
 def every_word(book: Book) -> str:
     return " ".join(f"{s.title} {s.body}" for s in book.sections)
 
@@ -148,6 +180,15 @@ def test_a_paragraph_across_a_page_break_stays_one() -> None:
     assert prose("fifth", 40) in body.split("\n\n")
 
 
+@pytest.mark.parametrize("indent", [True, False], ids=["indented", "spaced"])
+def test_justified_paragraphs_are_rebuilt_exactly(indent: bool) -> None:
+    """Wide spaces in justified lines, one-line paragraphs, paragraphs across pages."""
+    data, paragraphs = justified(indent)
+    book = read(data, "b.pdf")
+    assert [s.title for s in book.sections] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+    assert [p for s in book.sections for p in s.body.split("\n\n")] == paragraphs
+
+
 def test_hyphenated_words_are_joined_unless_written_with_a_hyphen(book: Book) -> None:
     assert "She felt extraordinary and well-known, a well-known Anglo-Saxon face." in (
         book.sections[0].body.split("\n\n")
@@ -158,6 +199,47 @@ def test_running_heads_and_page_numbers_are_dropped(book: Book) -> None:
     words = every_word(book)
     assert HEAD not in words
     assert not any(part.isdigit() for part in words.split())
+
+
+def test_a_running_head_with_the_page_number_is_dropped_however_short_its_chapter() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    for name, paragraphs in CHAPTERS:
+        setter.head = f"{name.upper()}: ON THE ROAD {{page}}"  # each on a page or two only
+        setter.heading(name)
+        for paragraph in paragraphs:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    setter.canvas.save()
+    words = every_word(read(out.getvalue(), "b.pdf"))
+    assert "ON THE ROAD" not in words
+
+
+def test_contents_entries_and_list_items() -> None:
+    """Contents lines (dot leaders to a page number) are dropped; a list item is one
+    paragraph, its second line hanging under the first."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Contents")
+    for name in ("Chapter One", "Chapter Two"):
+        setter.paragraph(f"{name} . . . . . . . . . . . . . . . . . . . . . . . . 3")
+    setter.heading("Chapter One")
+    setter.paragraph(prose("first", 3))
+    for item in (prose("one", 5), prose("two", 1)):  # reportlab cannot map "•" to text
+        for k, line in enumerate(setter.wrap(f"– {item}")[:2]):
+            setter.canvas.drawString(LEFT + (12 if k else 0), setter.y, line)
+            setter.y -= LEADING
+    setter.paragraph(prose("last", 2))
+    setter.finish_page()
+    setter.canvas.save()
+    sections = read(out.getvalue(), "b.pdf").sections
+    assert [s.title for s in sections] == ["Chapter One"]  # the contents have no text left
+    assert sections[0].body.split("\n\n") == [
+        prose("first", 3),
+        " ".join(setter.wrap(f"– {prose('one', 5)}")[:2]),
+        f"– {prose('two', 1)}",
+        prose("last", 2),
+    ]
 
 
 def test_the_lone_title_page_heading_is_not_a_chapter(book: Book) -> None:
