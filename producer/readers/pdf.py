@@ -8,12 +8,13 @@ numbers are told by and which pypdf's text extraction does not give. A page is r
 column, top to bottom, as books are set.
 
 What a page prints but a listener should not hear is dropped: running heads and footers
-(lines repeated at one height on several pages, allowing a page number that changes), page
-numbers at the top or bottom, footnotes (smaller type below the body text) and their
-superscript marks. Lines are joined into one line per paragraph; a paragraph ends at a
-wider gap, at an indented line or after a line that stops short on a sentence's end, and
-runs on across a page break. A word hyphenated at a line end is joined, unless the book
-writes it with a hyphen elsewhere or the next line starts with a capital.
+(lines recurring at one height on several pages, or carrying the page's number), page
+numbers, contents entries (dot leaders to a page number), footnotes (smaller type below
+the body text) and their marks. Lines are joined into one line per paragraph; a paragraph
+ends at a wider gap, at the book's first-line indent, at a list bullet, or after a line
+that stops on a sentence's end with room left for the next line's first word; it runs on
+across a page break. A word hyphenated at a line end is joined, unless the book prints it
+with its hyphen elsewhere or the next line starts with a capital.
 """
 
 import io
@@ -195,7 +196,10 @@ def _same_row(row: _Line, line: _Line) -> bool:
 
 def _pages(data: bytes, source: str) -> Iterator[LTPage]:
     """The laid-out pages, one at a time (a whole book's characters at once is a lot)."""
-    pages = extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True))
+    # Lines are put in order here (one column, top to bottom), so pdfminer's ordering of
+    # text boxes, slow on a busy page, is switched off (boxes_flow None).
+    params = LAParams(all_texts=True, boxes_flow=None)
+    pages = extract_pages(io.BytesIO(data), laparams=params)
     while True:
         try:
             page = next(pages)
@@ -286,14 +290,27 @@ def _first_indent(lines: list[_Line], left: dict[int, float]) -> float | None:
 
 
 def _edges(lines: list[_Line]) -> tuple[dict[int, float], dict[int, float]]:
-    """Each page's left and right edge of body text; pages differ (the margins of facing
-    pages mirror each other)."""
+    """Each page's left and right edge of body text. Facing pages' margins mirror each
+    other, so a page is measured with the others of its parity: a page of a few short
+    lines (a chapter's last) does not show where its lines could reach."""
     left: dict[int, float] = {}
     right: dict[int, float] = {}
     for line in lines:
         left[line.page] = min(line.x0, left.get(line.page, line.x0))
         right[line.page] = max(line.x1, right.get(line.page, line.x1))
-    return left, right
+    usual_left, usual_right = _by_parity(left), _by_parity(right)
+    return (
+        {page: min(x, usual_left[page % 2]) for page, x in left.items()},
+        {page: max(x, usual_right[page % 2]) for page, x in right.items()},
+    )
+
+
+def _by_parity(edges: dict[int, float]) -> dict[int, float]:
+    """The median edge of even pages and of odd ones."""
+    return {
+        parity: statistics.median(x for page, x in edges.items() if page % 2 == parity)
+        for parity in {page % 2 for page in edges}
+    }
 
 
 # Running heads, page numbers and footnotes
@@ -312,7 +329,7 @@ def _drop_furniture(lines: list[_Line], body: float) -> list[_Line]:
 
 
 def _side(line: _Line) -> str:
-    """ "top" or "bottom" for a line in a page's top or bottom margin; "" for the rest."""
+    """Which margin of its page a line is in: "top", "bottom" or none ("")."""
     if line.y0 > line.height * (1 - _MARGIN):
         return "top"
     return "bottom" if line.y1 < line.height * _MARGIN else ""
@@ -589,12 +606,19 @@ def _merge_headings(paras: list[_Para], layout: _Layout) -> list[_Para]:
     for para in paras:
         prev = merged[-1] if merged else None
         if prev and _continues_heading(prev, para, layout):
-            text = f"{prev.text.rstrip('.:')}. {para.text}" if _LABEL.match(prev.text) else ""
             size = max(prev.size, para.size)
-            merged[-1] = _Para(prev.page, prev.top, size, text or f"{prev.text} {para.text}")
+            merged[-1] = _Para(prev.page, prev.top, size, _heading_text(prev.text, para.text))
         else:
             merged.append(para)
     return merged
+
+
+def _heading_text(first: str, second: str) -> str:
+    """One heading of two paragraphs: a label and its title ("CHAPTER IV. The Storm"), or
+    two lines of a title."""
+    if _LABEL.match(first):
+        return f"{first.rstrip('.:')}. {second}"
+    return f"{first} {second}"
 
 
 def _continues_heading(prev: _Para, para: _Para, layout: _Layout) -> bool:
