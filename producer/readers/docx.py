@@ -48,12 +48,12 @@ TITLE = 0  # the level of a Title paragraph; headings are 1 to 9
 _MAX_LEVEL = 9
 
 # Elements whose text is not on the page as it reads now: deletions, field codes, the marks
-# of notes and comments, properties. Drawings and alternate content hold text boxes, whose
-# text Word stores twice (DrawingML and a VML fallback).
+# of notes and comments, properties, ruby (the reading printed over a word). Drawings and
+# alternate content hold text boxes, whose text Word stores twice (DrawingML and VML).
 _UNREAD = {
     "del", "moveFrom", "delText", "delInstrText", "instrText", "footnoteReference",
     "endnoteReference", "commentReference", "annotationRef", "pPr", "rPr", "sdtPr",
-    "sdtEndPr", "drawing", "pict", "object", "AlternateContent",
+    "sdtEndPr", "drawing", "pict", "object", "AlternateContent", "rt",
 }  # fmt: skip
 _LINE_BREAKS = {None, "textWrapping"}  # other w:br types break a page or column
 _FALSE = {"0", "false", "off"}

@@ -22,6 +22,7 @@ WIDTH, HEIGHT = letter
 LEFT, RIGHT, TOP, BOTTOM = 72.0, 540.0, 700.0, 100.0
 FONT, SIZE, LEADING, INDENT = "Times-Roman", 11.0, 14.0, 18.0
 HEAD = "THE LONG ROAD"
+ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 
 
 def prose(seed: str, sentences: int) -> str:
@@ -42,6 +43,7 @@ class Setter:
 
     canvas: Canvas
     head: str = HEAD
+    folio: str = "{page}"
     page: int = 1
     y: float = TOP
     spans: list[set[int]] = field(default_factory=list)  # the pages each paragraph is on
@@ -50,7 +52,8 @@ class Setter:
     def finish_page(self) -> None:
         self.canvas.setFont("Helvetica", 9)
         self.canvas.drawString(LEFT, 740, self.head.format(page=self.page))
-        self.canvas.drawCentredString(WIDTH / 2, 50, str(self.page))
+        folio = self.folio.format(page=self.page, roman=ROMAN[self.page])
+        self.canvas.drawCentredString(WIDTH / 2, 50, folio)
         self.canvas.showPage()
         self.page += 1
         self.y = TOP
@@ -199,6 +202,22 @@ def test_running_heads_and_page_numbers_are_dropped(book: Book) -> None:
     words = every_word(book)
     assert HEAD not in words
     assert not any(part.isdigit() for part in words.split())
+
+
+@pytest.mark.parametrize("folio", ["Page {page}", "- {page} -", "{roman}", "{page} of 12"])
+def test_page_numbers_in_any_style_are_dropped(folio: str) -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), folio=folio)
+    for name, paragraphs in CHAPTERS:
+        setter.heading(name)
+        for paragraph in paragraphs:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [p for s in book.sections for p in s.body.split("\n\n")][-1] == prose("seventh", 6)
+    words = every_word(book).split()
+    assert not {"Page", "-", "i", "ii", "iii", "iv", "of"} & set(words)
 
 
 def test_a_running_head_with_the_page_number_is_dropped_however_short_its_chapter() -> None:
