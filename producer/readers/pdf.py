@@ -150,6 +150,8 @@ def read(data: bytes, source: str) -> Book:
 
 def _open(data: bytes, source: str) -> pypdf.PdfReader:
     """The document, decrypted when its user password is empty (any viewer opens those)."""
+    if b"%PDF-" not in data[:1024]:  # viewers allow a little junk before the header
+        raise ManuscriptError(f"{source}: not a PDF (no %PDF- header)")
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         locked = reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED

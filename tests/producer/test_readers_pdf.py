@@ -401,5 +401,5 @@ def test_read_book_sniffs_a_pdf_and_refuses_a_text_named_pdf(tmp_path: Path) -> 
     assert sniff(path.read_bytes(), path) == "pdf"
     assert len(read_book(path).sections) == 3
     path.write_text("Just words.")
-    with pytest.raises(ManuscriptError, match=r"book\.pdf: not a readable PDF"):
+    with pytest.raises(ManuscriptError, match=r"book\.pdf: not a PDF \(no %PDF- header\)"):
         read_book(path)
