@@ -2,27 +2,55 @@
 
 One module per format, each turning a file's bytes into a `Book` (`producer.readers.book`).
 The format is told by content (a ZIP's parts, a PDF's header, HTML markup), the file name
-only where content cannot tell (Markdown is plain text too).
+only where content cannot tell (Markdown is plain text too). `read_source` is the one way
+in for `narrate synth`, `enqueue` and `inspect`, so all three accept and refuse alike.
 """
 
 import zipfile
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.errors import ManuscriptError
+from config.layout import cover_key
 from config.manuscript import Manuscript
 from config.settings import get_settings
 from producer.readers import text
-from producer.readers.book import Book, select
+from producer.readers.book import Book, Cover, select
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 
 
-def read_manuscript(
-    path: Path, include: Sequence[str] = (), skip: Sequence[str] = ()
-) -> Manuscript:
+@dataclass(frozen=True)
+class Reading:
+    """How to read a manuscript: sections to include or skip by title or kind."""
+
+    include: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+
+
+EVERYTHING_BY_DEFAULT = Reading()
+
+
+@dataclass
+class Source:
+    """A manuscript ready to narrate, with what does not fit its JSON."""
+
+    manuscript: Manuscript
+    cover: Cover | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
     """Read a manuscript and choose its chapters; raises ManuscriptError with the reason."""
-    return select(read_book(path), str(path), include, skip)
+    book = read_book(path)
+    manuscript = select(book, str(path), reading.include, reading.skip)
+    if book.cover is not None:
+        manuscript.metadata.cover_key = cover_key(book.cover.extension)
+    return Source(manuscript, book.cover, book.warnings)
+
+
+def read_manuscript(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Manuscript:
+    return read_source(path, reading).manuscript
 
 
 def read_book(path: Path) -> Book:
@@ -58,4 +86,4 @@ def read_bytes(path: Path) -> bytes:
         raise ManuscriptError(f"{path}: cannot read ({error.strerror})") from error
 
 
-__all__ = ["Book", "read_book", "read_manuscript", "sniff"]
+__all__ = ["Book", "Reading", "Source", "read_book", "read_manuscript", "read_source", "sniff"]

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import ManuscriptError
-from producer.readers import read_manuscript
+from producer.readers import Reading, read_manuscript
 
 GUTENBERG = """The Project Gutenberg eBook of Something
 
