@@ -162,7 +162,7 @@ def test_the_title_page_names_the_book_and_is_not_narrated(tmp_path: Path) -> No
     ]
     assert all("BY ANN EXAMPLE" not in c.text for c in book.chapters)
     included = read_manuscript(
-        write(tmp_path, "b.txt", GUTENBERG_LAYOUT.encode()), include=["titlepage"]
+        write(tmp_path, "b.txt", GUTENBERG_LAYOUT.encode()), Reading(include=("titlepage",))
     )
     assert included.chapters[0].text == "THE QUIET SHORE\n\nBY ANN EXAMPLE"
 
