@@ -120,6 +120,19 @@ def parse_xml(data: bytes, source: str) -> Any:
         raise ManuscriptError(f"{source}: not well-formed XML ({error})") from error
 
 
+def elements(root: Any, name: str) -> list[Any]:
+    """The elements called `name` in any namespace (or none: EPUB 2 files are careless with
+    them) at or under `root`, in document order."""
+    return [
+        el for el in root.iter() if isinstance(el.tag, str) and el.tag.rpartition("}")[2] == name
+    ]
+
+
+def text_of(el: Any) -> str:
+    """All the text in an element, whitespace collapsed."""
+    return " ".join("".join(el.itertext()).split())
+
+
 _UTF16 = {
     b"\xff\xfe": "utf-16",
     b"\xfe\xff": "utf-16",
