@@ -14,7 +14,7 @@ from pathlib import Path
 from config.errors import ManuscriptError
 from config.manuscript import Manuscript
 from config.settings import get_settings
-from producer.readers import html, text
+from producer.readers import epub, html, text
 from producer.readers.book import Book, select
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -35,6 +35,8 @@ def read_book(path: Path) -> Book:
     """Every section of a manuscript file, with its metadata and cover."""
     data = read_bytes(path)
     kind = sniff(data, path)
+    if kind == "epub":
+        return epub.read(data, str(path))
     if kind == "html":
         return html.read(data, str(path))
     return text.read(data, str(path), markdown=kind == "markdown")
