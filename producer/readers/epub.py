@@ -4,8 +4,11 @@ container.xml leads to the package document (`opf`), which gives the metadata, t
 and the reading order; the table of contents (`nav`) says where sections start. Each
 entry is a place in the spine: several chapters in one file are split at their anchors, and
 a file the table of contents leaves out continues the section before it (a chapter spread
-over several files), unless it is a part of its own kind (a colophon, say). Without a table
-of contents every spine file is a section, titled by its first heading.
+over several files), unless it is a part of its own kind (a colophon, say). An entry nested
+in a chapter, pointing into the chapter's file after text of the chapter's own, is a
+subsection and stays in it (a part's title page, with no text, does not hold its chapters
+so). Without a table of contents every spine file is a section, titled by its first
+heading.
 
 A book whose content is encrypted (DRM) is refused; fonts obfuscated as EPUB allows are not
 encryption of the text and are fine.
@@ -19,7 +22,7 @@ from config.errors import ManuscriptError
 from producer.readers import markup, matter
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section
-from producer.readers.markup import Block
+from producer.readers.markup import TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
 from producer.readers.opf import Package, read_package
 
@@ -112,12 +115,19 @@ def _starts(
     comes before the first entry or is a part of its own kind."""
     index = {doc.path: i for i, doc in enumerate(documents)}
     starts: dict[tuple[int, int], _Start] = {}
+    first_children: dict[Entry, Entry] = {}
     for entry in navigation.toc:
-        if entry.path in index:
-            doc = index[entry.path]
-            block = _anchor(documents[doc], entry, warnings)
-            place = f"{entry.path}#{entry.fragment}" if entry.fragment else entry.path
-            starts.setdefault((doc, block), _Start(doc, block, entry.label, place))
+        if entry.parent is not None:
+            first_children.setdefault(entry.parent, entry)
+    for entry in navigation.toc:
+        doc = index.get(entry.path)
+        if doc is None or _is_subsection(entry, documents[doc], first_children):
+            continue
+        block = _anchor(documents[doc], entry)
+        if block < 0:
+            warnings.append(f"chapter {entry.label!r}: #{entry.fragment} is not in {entry.path}")
+        place = f"{entry.path}#{entry.fragment}" if entry.fragment else entry.path
+        starts.setdefault((doc, max(block, 0)), _Start(doc, max(block, 0), entry.label, place))
     first = min((doc for doc, _ in starts), default=len(documents))
     for doc, document in enumerate(documents):
         if (doc, 0) not in starts and (doc < first or _own_kind(document, navigation)):
@@ -125,15 +135,25 @@ def _starts(
     return [starts[place] for place in sorted(starts)]
 
 
-def _anchor(document: _Document, entry: Entry, warnings: list[str]) -> int:
-    """The block a TOC entry points at: the file's first, or the one its fragment names."""
+def _anchor(document: _Document, entry: Entry) -> int:
+    """The block a TOC entry points at: the file's first, or the one its fragment names;
+    -1 where no block has that id."""
     if not entry.fragment:
         return 0
-    for i, block in enumerate(document.blocks):
-        if entry.fragment in block.ids:
-            return i
-    warnings.append(f"chapter {entry.label!r}: #{entry.fragment} is not in {document.path}")
-    return 0
+    return next((i for i, b in enumerate(document.blocks) if entry.fragment in b.ids), -1)
+
+
+def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry, Entry]) -> bool:
+    """Whether an entry points into its parent's file, whose own text comes before the
+    parent's first nested entry (a chapter's opening before its subsections)."""
+    if entry.parent is None or not entry.fragment:
+        return False
+    parent, first = entry.parent, first_children[entry.parent]
+    if not parent.path == first.path == entry.path:
+        return False
+    start, end = max(_anchor(document, parent), 0), _anchor(document, first)
+    between = document.blocks[start:end] if end > start else []
+    return any(block.kind == TEXT and not block.note for block in between)
 
 
 def _own_kind(document: _Document, navigation: Navigation) -> bool:

@@ -94,7 +94,7 @@ class _Walker:
                 self.flush(parts, ctx)
                 self.emit(TABLE, "", ctx)
                 parts = [child.tail or ""]
-            elif tag in _BLOCKS and not _dropped(child):
+            elif _is_block(child):
                 self.flush(parts, ctx)
                 self.block(child, ctx)
                 parts = [child.tail or ""]
@@ -105,15 +105,13 @@ class _Walker:
     def heading_group(self, el: Any, ctx: _Context) -> None:
         """`<hgroup>`, or a `<header>` holding headings: one heading of all their parts
         ("I" and "A Letter with a Postscript"); the header's other children follow it."""
-        titles = [child for child in el if _is_title_part(child) or tag_of(el) == "hgroup"]
-        elements = [part for title in titles for part in _title_parts(title)]
-        for part in elements:
-            self.ids.extend(_ids(part))
-        parts = [self.text(part, replace(ctx, verse=False)) for part in elements]
-        levels = [int(tag_of(h)[1]) for t in titles for h in t.iter() if tag_of(h) in _HEADINGS]
-        self.emit(HEADING, _joined_title([p for p in parts if p]), ctx, min(levels, default=0))
+        titles = list(el) if tag_of(el) == "hgroup" else [c for c in el if _is_title_part(c)]
+        parts = [part for title in titles for part in _title_parts(title)]
+        self.ids.extend(i for part in parts for i in _ids(part))
+        texts = [self.text(part, replace(ctx, verse=False)) for part in parts]
+        self.emit(HEADING, _joined_title([t for t in texts if t]), ctx, _level(titles))
         for child in el:
-            if child not in titles and tag_of(child) in _BLOCKS and not _dropped(child):
+            if child not in titles and _is_block(child):
                 self.block(child, ctx)
 
     def inline(self, el: Any, ctx: _Context, parts: list[str]) -> None:
@@ -219,6 +217,10 @@ def _dropped(el: Any) -> bool:
     return bool(tokens & (_PAGE_NUMBER | _NOTE_REFERENCE)) or _is_note_mark(el, tag)
 
 
+def _is_block(el: Any) -> bool:
+    return tag_of(el) in _BLOCKS and not _dropped(el)
+
+
 def _is_note_mark(el: Any, tag: str) -> bool:
     """A link to a note shown as a number or symbol ("1", "[2]", "*"), or the superscript
     holding one."""
@@ -239,6 +241,12 @@ def _is_title_part(el: Any) -> bool:
 
 def _title_parts(el: Any) -> list[Any]:
     return list(el) if tag_of(el) == "hgroup" else [el]
+
+
+def _level(elements: list[Any]) -> int:
+    """The highest heading level (h1: 1) in some elements; 0 where they hold no heading."""
+    tags = [tag_of(h) for el in elements for h in el.iter()]
+    return min((int(tag[1]) for tag in tags if tag in _HEADINGS), default=0)
 
 
 def _joined_title(parts: list[str]) -> str:

@@ -1,9 +1,9 @@
 """An EPUB's navigation: its table of contents and its landmarks.
 
 The table of contents comes from the EPUB 3 navigation document (``<nav epub:type="toc">``)
-or, in an EPUB 2 book (or one whose nav lists nothing), from the NCX's navMap. Every level
-is taken, in order: parts and chapters alike start sections. Landmarks (EPUB 3) and the
-guide (EPUB 2) say which file is the cover, the title page, the colophon.
+or, in an EPUB 2 book (or one whose nav lists nothing), from the NCX's navMap: every entry
+in order, each knowing the entry it is nested in. Landmarks (EPUB 3) and the guide (EPUB 2)
+say which file is the cover, the title page, the colophon.
 """
 
 import logging
@@ -27,6 +27,7 @@ class Entry:
     path: str
     fragment: str
     label: str
+    parent: "Entry | None" = None  # the entry this one is nested in
 
 
 @dataclass
@@ -63,20 +64,34 @@ def _nav(root: Any, kind: str) -> Any:
 
 
 def _nav_entries(archive: Archive, base: str, nav: Any) -> list[Entry]:
-    links = elements(nav, "a") if nav is not None else []
-    return [e for a in links if (e := _entry(archive, base, a.get("href"), text_of(a)))]
+    """The nav's <li> entries: a link (or an unlinked label, which only groups)."""
+    found: dict[Any, Entry] = {}
+    for item in elements(nav, "li") if nav is not None else []:
+        link = next((c for c in item if markup.tag_of(c) == "a"), None)
+        if link is not None:
+            _add(archive, base, found, item, link.get("href"), text_of(link))
+    return list(found.values())
 
 
 def _ncx_entries(archive: Archive, base: str, root: Any) -> list[Entry]:
-    entries = []
+    found: dict[Any, Entry] = {}
     for point in elements(root, "navPoint"):
         content = next(iter(elements(point, "content")), None)
         label = next(iter(elements(point, "text")), None)
         href = content.get("src") if content is not None else None
-        entry = _entry(archive, base, href, text_of(label) if label is not None else "")
-        if entry:
-            entries.append(entry)
-    return entries
+        _add(archive, base, found, point, href, text_of(label) if label is not None else "")
+    return list(found.values())
+
+
+def _add(
+    archive: Archive, base: str, found: dict[Any, Entry], el: Any, href: str | None, label: str
+) -> None:
+    """Records the entry of element `el` (a <li> or navPoint), nested in the nearest
+    enclosing one already found; an external link or one without href is not an entry."""
+    if not href or _EXTERNAL.match(href):
+        return
+    parent = next((found[a] for a in el.iterancestors() if a in found), None)
+    found[el] = Entry(archive.resolve(base, href), href.partition("#")[2], label, parent)
 
 
 def _landmarks(archive: Archive, base: str, root: Any) -> dict[str, str]:
@@ -87,9 +102,3 @@ def _landmarks(archive: Archive, base: str, root: Any) -> dict[str, str]:
         if kind and link.get("href"):
             found[key(archive, base, link.get("href"))] = kind
     return found
-
-
-def _entry(archive: Archive, base: str, href: str | None, label: str) -> Entry | None:
-    if not href or _EXTERNAL.match(href):
-        return None
-    return Entry(archive.resolve(base, href), href.partition("#")[2], label)

@@ -49,30 +49,44 @@ def chapter(title: str, *paragraphs: str, kind: str = "chapter", id_: str = "") 
     return f'<section epub:type="{kind}"{ident}><h2>{title}</h2>{ps}</section>'
 
 
-def nav_document(toc: Sequence[tuple[str, str]], landmarks: Sequence[tuple[str, str]]) -> str:
-    items = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in toc)
+Toc = Sequence[tuple[str, str] | tuple[str, str, "Toc"]]  # (href, label[, nested entries])
+
+
+def nav_items(toc: Toc) -> str:
+    return "".join(
+        f'<li><a href="{e[0]}">{e[1]}</a>'
+        + (f"<ol>{nav_items(e[2])}</ol>" if len(e) == 3 else "")
+        + "</li>"
+        for e in toc
+    )
+
+
+def nav_document(toc: Toc, landmarks: Sequence[tuple[str, str]]) -> str:
     marks = "".join(f'<li><a epub:type="{t}" href="{href}">{t}</a></li>' for href, t in landmarks)
     return page(
-        f'<nav epub:type="toc"><h1>Contents</h1><ol>{items}</ol></nav>'
+        f'<nav epub:type="toc"><h1>Contents</h1><ol>{nav_items(toc)}</ol></nav>'
         f'<nav epub:type="landmarks"><ol>{marks}</ol></nav>'
     )
 
 
-def ncx_document(toc: Sequence[tuple[str, str]]) -> str:
-    points = "".join(
-        f'<navPoint id="p{i}"><navLabel><text>{label}</text></navLabel>'
-        f'<content src="{href}"/></navPoint>'
-        for i, (href, label) in enumerate(toc)
+def nav_points(toc: Toc) -> str:
+    return "".join(
+        f'<navPoint id="p{e[0]}"><navLabel><text>{e[1]}</text></navLabel>'
+        f'<content src="{e[0]}"/>{nav_points(e[2]) if len(e) == 3 else ""}</navPoint>'
+        for e in toc
     )
+
+
+def ncx_document(toc: Toc) -> str:
     return (
         '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
-        f"<head/><docTitle><text>t</text></docTitle><navMap>{points}</navMap></ncx>"
+        f"<head/><docTitle><text>t</text></docTitle><navMap>{nav_points(toc)}</navMap></ncx>"
     )
 
 
 def build(
     files: dict[str, str],
-    toc: Sequence[tuple[str, str]] | None = None,
+    toc: Toc | None = None,
     *,
     version: int = 3,
     landmarks: Sequence[tuple[str, str]] = (),
@@ -184,6 +198,36 @@ def test_a_chapter_spread_over_two_files_is_joined() -> None:
     assert [(s.title, s.body) for s in book.sections] == [
         ("One", "First half.\n\nSecond half."),
         ("Two", "b."),
+    ]
+
+
+@pytest.mark.parametrize("version", [3, 2])
+def test_entries_nested_in_a_chapter_after_its_own_text_stay_in_it(version: int) -> None:
+    """Given a chapter with an opening paragraph, then subsections the TOC lists under it."""
+    body = chapter("One", "Opening.") + '<h3 id="s1">Background</h3><p>Details.</p>'
+    files = {"one.xhtml": page(body), "two.xhtml": page(chapter("Two", "b."))}
+    toc = [("one.xhtml", "One", [("one.xhtml#s1", "Background")]), ("two.xhtml", "Two")]
+    book = read(build(files, toc, version=version))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("One", "Opening.\n\nBackground\n\nDetails."),
+        ("Two", "b."),
+    ]
+
+
+@pytest.mark.parametrize("version", [3, 2])
+def test_chapters_nested_in_a_part_of_the_same_file_are_split(version: int) -> None:
+    body = (
+        '<section epub:type="part" id="p1"><h1>Part One</h1>'
+        + chapter("Chapter 1", "a.", id_="c1")
+        + chapter("Chapter 2", "b.", id_="c2")
+        + "</section>"
+    )
+    toc = [("book.xhtml#p1", "Part One", [("book.xhtml#c1", "1"), ("book.xhtml#c2", "2")])]
+    book = read(build({"book.xhtml": page(body)}, toc, version=version))
+    assert [(s.title, s.body, s.kind) for s in book.sections] == [
+        ("Part One", "", "part"),
+        ("Chapter 1", "a.", "chapter"),
+        ("Chapter 2", "b.", "chapter"),
     ]
 
 
