@@ -94,6 +94,7 @@ def build(
     metadata: str = METADATA,
     manifest: str = "",
     members: dict[str, bytes] | None = None,
+    nonlinear: Sequence[str] = (),
 ) -> bytes:
     """An EPUB of `files` (paths under OEBPS/, in spine order) with a nav (EPUB 3) or NCX
     (EPUB 2) listing `toc` as (href, label)."""
@@ -101,7 +102,8 @@ def build(
         f'<item id="f{i}" href="{path}" media-type="application/xhtml+xml"/>'
         for i, path in enumerate(files)
     )
-    spine = "".join(f'<itemref idref="f{i}"/>' for i in range(len(files)))
+    linear = {path: ' linear="no"' if path in nonlinear else "" for path in files}
+    spine = "".join(f'<itemref idref="f{i}"{linear[path]}/>' for i, path in enumerate(files))
     parts = {f"OEBPS/{path}": text.encode() for path, text in files.items()}
     if toc is not None and version == 3:
         items += (
@@ -241,6 +243,22 @@ def test_without_a_toc_each_spine_file_is_a_section_titled_by_its_first_heading(
     ]
 
 
+def test_files_off_the_main_flow_are_read_only_where_the_toc_points() -> None:
+    """Given two linear="no" files: a pop-up the TOC ignores, an appendix it lists."""
+    files = {
+        **TWO_CHAPTERS,
+        "popup.xhtml": page("<p>A pop-up.</p>"),
+        "appendix.xhtml": page(chapter("Appendix", "Tables.", kind="appendix")),
+    }
+    toc = [("one.xhtml", "1"), ("two.xhtml", "2"), ("appendix.xhtml", "A")]
+    book = read(build(files, toc, nonlinear=["popup.xhtml", "appendix.xhtml"]))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("One", "Eggs were laid."),
+        ("Two", "Foxes came."),
+        ("Appendix", "Tables."),
+    ]
+
+
 def test_a_toc_entry_to_a_missing_anchor_starts_at_the_file_and_warns() -> None:
     book = read(build(TWO_CHAPTERS, [("one.xhtml#nowhere", "1"), ("two.xhtml", "2")]))
     assert titles(book) == ["One", "Two"]
@@ -281,6 +299,7 @@ MATTER = {
     "dedication.xhtml": page(chapter("Dedication", "To my hens.", kind="dedication")),
     "one.xhtml": page(chapter("One", "Eggs.")),
     "colophon.xhtml": page(chapter("Colophon", "Set in type.", kind="colophon"), "backmatter"),
+    "legal.xhtml": page(chapter("Uncopyright", "Free.", kind="copyright-page"), "backmatter"),
 }
 MATTER_TOC = [(path, path) for path in MATTER]
 
@@ -295,6 +314,7 @@ def test_front_and_back_matter_are_skipped_by_epub_type() -> None:
         ("cover", "front matter (cover)"),
         ("titlepage", "front matter (titlepage)"),
         ("colophon", "back matter (colophon)"),
+        ("copyright-page", "back matter (copyright-page)"),  # its body says backmatter
     ]
 
 
@@ -307,16 +327,19 @@ def test_include_brings_back_a_skipped_kind_and_skip_drops_a_title() -> None:
 
 
 def test_landmarks_mark_front_matter_in_an_epub3() -> None:
-    files = {"legal.xhtml": page("<h2>Legal</h2><p>All rights.</p>"), **TWO_CHAPTERS}
-    toc = [("legal.xhtml", "Legal"), ("one.xhtml", "1"), ("two.xhtml", "2")]
-    book = read(build(files, toc, landmarks=[("legal.xhtml", "copyright-page")]))
+    legal = '<div id="legal"><h2>Legal</h2><p>All rights.</p></div>'
+    files = {"legal.xhtml": page(legal), **TWO_CHAPTERS}
+    toc = [("legal.xhtml#legal", "Legal"), ("one.xhtml", "1"), ("two.xhtml", "2")]
+    book = read(build(files, toc, landmarks=[("legal.xhtml#legal", "copyright-page")]))
     assert book.sections[0].skip_reason == "front matter (copyright-page)"
     assert titles(book) == ["One", "Two"]
 
 
 def test_the_guide_marks_front_matter_in_an_epub2() -> None:
-    files = {"front.xhtml": page("<h1>The Hens</h1><p>A. Farmer</p>"), **TWO_CHAPTERS}
-    toc = [("front.xhtml", "Title"), ("one.xhtml", "1"), ("two.xhtml", "2")]
+    """Given a guide naming the file, and a TOC entry pointing at an anchor in it."""
+    front = '<div id="top"><h1>The Hens</h1><p>A. Farmer</p></div>'
+    files = {"front.xhtml": page(front), **TWO_CHAPTERS}
+    toc = [("front.xhtml#top", "Title"), ("one.xhtml", "1"), ("two.xhtml", "2")]
     guide = '<reference type="title-page" href="front.xhtml" title="Title Page"/>'
     book = read(build(files, toc, version=2, guide=guide))
     assert (book.sections[0].kind, book.sections[0].skip_reason) == (
