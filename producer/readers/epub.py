@@ -17,6 +17,7 @@ encryption of the text and are fine.
 import logging
 import posixpath
 from dataclasses import dataclass
+from typing import Any
 
 from config.errors import ManuscriptError
 from producer.readers import markup, matter
@@ -72,17 +73,24 @@ def _refuse_drm(archive: Archive) -> None:
     if not archive.has(_ENCRYPTION):
         return
     root = parse_xml(archive.read(_ENCRYPTION), f"{archive.source}: {_ENCRYPTION}")
-    for encrypted in elements(root, "EncryptedData"):
-        method = next(iter(elements(encrypted, "EncryptionMethod")), None)
-        reference = next(iter(elements(encrypted, "CipherReference")), None)
-        algorithm = method.get("Algorithm", "") if method is not None else ""
-        uri = reference.get("URI", "") if reference is not None else ""
+    for uri, algorithm in _encrypted(root):
         font = posixpath.splitext(uri)[1].lower() in _FONTS
         if not (font and algorithm in _FONT_OBFUSCATION):
             raise ManuscriptError(
                 f"{archive.source}: is DRM-protected ({uri or 'content'} is encrypted); "
                 "narrate reads only DRM-free books"
             )
+
+
+def _encrypted(root: Any) -> list[tuple[str, str]]:
+    """(URI, algorithm) of each file encryption.xml says is encrypted."""
+    found = []
+    for data in elements(root, "EncryptedData"):
+        reference = elements(data, "CipherReference")
+        method = elements(data, "EncryptionMethod")
+        uri = reference[0].get("URI", "") if reference else ""
+        found.append((uri, method[0].get("Algorithm", "") if method else ""))
+    return found
 
 
 def _documents(archive: Archive, package: Package, toc: list[Entry]) -> list[_Document]:
@@ -113,26 +121,42 @@ def _starts(
 ) -> list[_Start]:
     """Where sections start: at each TOC entry, and at each file the TOC leaves out that
     comes before the first entry or is a part of its own kind."""
+    starts = _toc_starts(documents, navigation.toc, warnings)
+    first = min((doc for doc, _ in starts), default=len(documents))
+    for doc, document in enumerate(documents):
+        if (doc, 0) not in starts and (doc < first or _own_kind(document, navigation)):
+            starts[(doc, 0)] = _Start(doc, 0, "", document.path)
+    return [starts[place] for place in sorted(starts)]
+
+
+def _toc_starts(
+    documents: list[_Document], toc: list[Entry], warnings: list[str]
+) -> dict[tuple[int, int], _Start]:
+    """A start at each TOC entry in the spine that is not a subsection, by (file, block);
+    of two entries for one place, the first (the outer) gives the label."""
     index = {doc.path: i for i, doc in enumerate(documents)}
+    first_children = _first_children(toc)
     starts: dict[tuple[int, int], _Start] = {}
-    first_children: dict[Entry, Entry] = {}
-    for entry in navigation.toc:
-        if entry.parent is not None:
-            first_children.setdefault(entry.parent, entry)
-    for entry in navigation.toc:
+    for entry in toc:
         doc = index.get(entry.path)
         if doc is None or _is_subsection(entry, documents[doc], first_children):
             continue
         block = _anchor(documents[doc], entry)
         if block < 0:
             warnings.append(f"chapter {entry.label!r}: #{entry.fragment} is not in {entry.path}")
+            block = 0
         place = f"{entry.path}#{entry.fragment}" if entry.fragment else entry.path
-        starts.setdefault((doc, max(block, 0)), _Start(doc, max(block, 0), entry.label, place))
-    first = min((doc for doc, _ in starts), default=len(documents))
-    for doc, document in enumerate(documents):
-        if (doc, 0) not in starts and (doc < first or _own_kind(document, navigation)):
-            starts[(doc, 0)] = _Start(doc, 0, "", document.path)
-    return [starts[place] for place in sorted(starts)]
+        starts.setdefault((doc, block), _Start(doc, block, entry.label, place))
+    return starts
+
+
+def _first_children(toc: list[Entry]) -> dict[Entry, Entry]:
+    """Each entry's first nested entry, for the entries that have some."""
+    found: dict[Entry, Entry] = {}
+    for entry in toc:
+        if entry.parent is not None:
+            found.setdefault(entry.parent, entry)
+    return found
 
 
 def _anchor(document: _Document, entry: Entry) -> int:
@@ -159,11 +183,11 @@ def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry
 def _own_kind(document: _Document, navigation: Navigation) -> bool:
     """Whether a file the TOC leaves out is a part of its own (a colophon, notes), not the
     continuation of the chapter before it."""
-    kind = _kind(document, 0, document.path, navigation)
-    return kind != "chapter"
+    return _kind(document, 0, document.path, navigation) != "chapter"
 
 
 def _spans(starts: list[_Start]) -> list[tuple[_Start, _Start | None]]:
+    """Each start with the next (None after the last): the extent of a section."""
     return list(zip(starts, [*starts[1:], None], strict=True))
 
 
@@ -174,6 +198,7 @@ def _section(
     navigation: Navigation,
     warnings: list[str],
 ) -> Section:
+    """The section from `start` to `end`, with its kind and why it is skipped, if it is."""
     document = documents[start.doc]
     kind = _kind(document, start.block, start.place, navigation)
     types = _types(document, start.block)

@@ -189,7 +189,7 @@ def _sections(found: list[Block], level: int, title: str, warnings: list[str]) -
 
 
 def _opens_chapter(block: Block, level: int) -> bool:
-    return block.kind == HEADING and block.level == level and not block.note
+    return block.kind == HEADING and block.level == level > 0 and not block.note
 
 
 def _opening(part: list[Block], level: int, title: str, warnings: list[str]) -> Section:
