@@ -6,6 +6,8 @@ only where content cannot tell (Markdown is plain text too). `read_source` is th
 in for `narrate synth`, `enqueue` and `inspect`, so all three accept and refuse alike.
 """
 
+import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +16,14 @@ from config.errors import ManuscriptError
 from config.layout import cover_key
 from config.manuscript import Manuscript
 from config.settings import get_settings
-from producer.readers import text
+from producer.readers import epub, html, text
 from producer.readers.book import Book, Cover, select
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+_EPUB_MAGIC = b"mimetypeapplication/epub+zip"  # OCF: the first member, stored, at offset 30
+_HTML_START = re.compile(
+    rb"(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S
+)
 
 
 @dataclass(frozen=True)
@@ -57,16 +63,39 @@ def read_book(path: Path) -> Book:
     """Every section of a manuscript file, with its metadata and cover."""
     data = read_bytes(path)
     kind = sniff(data, path)
+    if kind == "epub":
+        return epub.read(data, str(path))
+    if kind == "html":
+        return html.read(data, str(path))
     return text.read(data, str(path), markdown=kind == "markdown")
 
 
 def sniff(data: bytes, path: Path) -> str:
-    """The format of a manuscript, from its first bytes (and its suffix for Markdown)."""
+    """The format of a manuscript, from its first bytes (its suffix for Markdown, and for an
+    EPUB too damaged to tell)."""
+    if _is_epub(data, path):
+        return "epub"
     if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
         return "zip"
+    if _HTML_START.match(data[:4096]):
+        return "html"
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         return "markdown"
     return "text"
+
+
+def _is_epub(data: bytes, path: Path) -> bool:
+    """An EPUB by its magic or its container; a file named .epub is one (and, if it is not
+    a readable ZIP, the EPUB reader says so)."""
+    if data[30:58] == _EPUB_MAGIC or path.suffix.lower() == ".epub":
+        return True
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return "META-INF/container.xml" in zf.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return False
 
 
 def read_bytes(path: Path) -> bytes:
