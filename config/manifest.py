@@ -1,6 +1,8 @@
 """What a finished job leaves beside its audio: the manifest and per-chapter marks."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from config.manuscript import Metadata
 
 
 class Mark(BaseModel):
@@ -48,4 +50,5 @@ class Manifest(BaseModel):
     created_at: str
     finished_at: str
     options: dict[str, object]
+    metadata: Metadata = Field(default_factory=Metadata)
     chapters: list[ChapterEntry]

@@ -90,8 +90,8 @@ class Settings(BaseSettings):
         description="GPU memory inference may use (onnxruntime's arena is capped at it). On "
         "CUDA it sizes the front and decoder batches when batch_budget and "
         "back_frame_budget are 0: every inference worker's largest batches at once fit in "
-        "it (models/pool.py). 16 GB: 8 passages and 16 decoder windows per batch; from "
-        "32 GB, 16 and 32, the most that ran faster.",
+        "it (models/runtime.py). 16 GB: 8 passages and 16 decoder windows per batch; from "
+        "32 GB, 16 and 32 (larger batches ran no faster).",
     )
     back_frame_budget: int = Field(
         0,
@@ -113,10 +113,9 @@ class Settings(BaseSettings):
         2048,
         description="On CUDA, phoneme-id counts are padded up to a multiple of this (and "
         "batches to power-of-two rows, decoder chunks to one window) so that shapes repeat: "
-        "cuDNN plans each new shape, which costs ~5 runs' time. 2048 holds a passage with its "
-        "context (600 + 2 x 64 phonemes, ~1,460 ids; the longest segments, alone, too): one "
-        "front width, which keeps the GPU "
-        "arena flat (256: +7.5% over 10,000 segments, 2048: +3.7%, H100).",
+        "cuDNN plans each new shape, at the cost of several runs. 2048 holds a passage with "
+        "its context (600 + 2 x 64 phonemes, ~1,460 ids; the longest segments, alone, too): "
+        "one front width, which keeps the GPU arena flat over a book.",
     )
     cudnn_conv_algo_search: str = Field(
         "HEURISTIC",
@@ -143,10 +142,9 @@ class Settings(BaseSettings):
     context_phonemes: int = Field(
         64,
         description="Phonemes of each neighbouring segment given as context (their tail "
-        "before, their head after); more is smoother and costs encoder time. With the "
-        "front's attention 128 ids (64 phonemes) wide, 64 against 160 measured: seam ratio "
-        "0.12 against 0.01 (global attention, 160: 0.34), Whisper WER 7.7% against 8.1%, "
-        "and 41.5x against 35.5x real time on 2 cores.",
+        "before, their head after); more is smoother and costs encoder time. The front's "
+        "attention reaches 64 phonemes each way, so more context than that changes little "
+        "(docs/performance.md, 'Context').",
     )
     context_margin_frames: int = Field(
         12,
@@ -157,9 +155,8 @@ class Settings(BaseSettings):
         0,
         description="Longest run of frames through the decoder at once; longer segments go "
         "in chunks (with margins), which bounds memory whatever the segment length. 0: 320 "
-        "for the OpenVINO decoder (bf16: its memory grows with the longest run, and 320 "
-        "frames keep a 2-core worker under 1 GB), else 448 (on CUDA every chunk is padded "
-        "to one window, this plus margins: 512 frames).",
+        "for the OpenVINO decoder (bf16: its memory grows with the longest run), else 448 "
+        "(on CUDA every chunk is padded to one window, this plus margins: 512 frames).",
     )
     passage_phonemes: int = Field(
         600,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU figures in the README, on a CUDA host with narrate's packages importable.
+# The GPU figures of docs/performance.md, on a CUDA host with narrate's packages importable.
 #
 #   infra/gpu-bench.sh BOOK.txt OUT_DIR [PRECISION]
 #
@@ -9,7 +9,7 @@
 #    onnxruntime's CUDA provider) beside narrate on the GPU;
 # 3. the whole book end to end with `narrate synth`, then `narrate verify`.
 # PRECISION (default auto) is NARRATE_PRECISION: fp16 needs a passing report in the cache.
-# Batch sizes follow NARRATE_GPU_MEMORY_GB (see the README's GPU section).
+# Batch sizes follow NARRATE_GPU_MEMORY_GB (docs/operations.md, "GPU workers").
 set -euo pipefail
 book=$1 out=$2
 export NARRATE_DEVICE=${NARRATE_DEVICE:-cuda}

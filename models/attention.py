@@ -13,8 +13,7 @@ indexes idx[i, r] = i + r - 4:
 - values: the band of the attention weights, ``p[i, i + r - 4]``, is gathered at idx, then
   ``band_p @ E_v``.
 The same products and sums as the export's, so the audio is the same to the bit (tests
-compare with the whole model); 2x faster for a 1,500-id passage on one core than the
-skews of the first rewrite.
+compare with the whole model), at a cost that grows with l instead of l^2.
 """
 
 import numpy as np
@@ -159,8 +158,8 @@ def limit_attention_span(model: onnx.ModelProto, span: int) -> bool:
 
     VITS attention is global: every id weighs every other in the input. The voice learned
     on single sentences, so a passage with its context (~1,800 ids) spreads each id's
-    attention over far more than it ever saw, and speech slurs (Whisper's word error rate
-    on the gate chapter: 8.4% with segments alone, 10.7-11.2% in passages of 600 phonemes).
+    attention over far more than it ever saw, and speech slurs (docs/performance.md,
+    "Attention span").
     Masking the scores beyond `span` keeps each id's view sentence-sized wherever it sits in
     a passage; an input shorter than the span is untouched. Returns False (and changes
     nothing) if the graph has no single shared attention mask to narrow.
@@ -191,8 +190,7 @@ def limit_attention_span(model: onnx.ModelProto, span: int) -> bool:
     )
     n = helper.make_node
     # Positions in float32 and a Where, not int64 and a Cast and a Mul: the [l, l]
-    # intermediates are this rewrite's biggest tensors (13 MB each in float32 for 1,840 ids),
-    # so fewer and half the size (peak RSS for chapter II did not tell the two apart).
+    # intermediates are this rewrite's biggest tensors, so fewer of them and half the size.
     nodes = [
         n("Shape", [mask], [t("shape")]),
         n("Gather", [t("shape"), t("last_axis")], [t("l1")], axis=0),

@@ -4,10 +4,10 @@ The back is most of the cost, so it is the part with precision variants (`models
 
 - ``OrtBack``: onnxruntime, on the CPU (fp32, int8) or CUDA (fp32, fp16 graph).
 - ``OpenVinoBack``: OpenVINO's CPU plugin, fp32 or bf16. On CPUs with AMX/AVX-512 bf16 the
-  decoder runs in bf16 (measured here: 2.8x onnxruntime fp32 on the back, its upsampling
-  rewritten by `models.upsampling`) while the flow stays fp32: the flow in bf16 costs 7 dB
-  of waveform SNR against fp32 (25.5 dB instead of 32.3) and buys nothing measurable.
-  OpenVINO builds kernels for each input shape it meets (~0.2 s each), so frame counts are
+  decoder runs in bf16 (its upsampling rewritten by `models.upsampling`) while the flow
+  stays fp32: the flow in bf16 costs waveform fidelity and buys no speed
+  (docs/performance.md, "bf16 decoder").
+  OpenVINO builds kernels for each input shape it meets, so frame counts are
   rounded up to a few buckets: zero frames past a segment's own (masked in the flow, cut off
   after the decoder) cost a little padding and save a compile per length.
 """
@@ -57,7 +57,7 @@ class OrtBack:
     ) -> None:
         self.frame_step = frame_step
         self.session = ort.InferenceSession(graph, options, providers=list(providers))
-        # onnxruntime otherwise retries a failed CUDA run on the CPU, silently 100x slower.
+        # onnxruntime otherwise retries a failed CUDA run on the CPU, silently and slowly.
         self.session.disable_fallback()
 
     def run(self, z_p: Array, mask: Array) -> Array:
@@ -74,7 +74,7 @@ class OpenVinoBack:
         self, graph: bytes, precision: str, streams: int, cached: Path | None = None
     ) -> None:
         """`cached`: where the marked model is kept as OpenVINO IR (.xml and .bin), which
-        saves converting the ONNX graph at every start (~0.8 s of a 2-core start-up)."""
+        saves converting the ONNX graph at every start."""
         import openvino as ov
 
         config: dict[str, Any] = {

@@ -40,11 +40,9 @@ FRONT_OUTPUTS = ["/enc_p/Split_output_0", "/enc_p/Split_output_1", "/Ceil_output
 BACK_INPUTS = ["/Add_output_0", "/Cast_2_output_0"]  # z_p (prior + noise) and y_mask
 BACK_OUTPUTS = ["output"]
 FRONT_RECIPE = 5  # names the cached front: a changed rewrite is not read stale
-# How far (in phoneme ids, two per phoneme) each id's attention reaches in the front. Whisper
-# tiny.en's word error rate on the gate chapter, fp32 on the CPU, passages of 600 phonemes
-# with 160 of context: global (the export) 10.7-10.9%, 256: 9.7%, 128: 8.1%; segments
-# alone 8.4%, `python -m piper` 7.7%. The seam metric's ratio went from 0.34 to 0.01.
-# (With it, context past 64 phonemes no longer pays: Settings.context_phonemes.)
+# How far (in phoneme ids, two per phoneme) each id's attention reaches in the front: about
+# a sentence, what the voice was trained on; the span that read clearest through Whisper
+# (docs/performance.md, "Attention span").
 ATTENTION_SPAN = 128
 
 

@@ -55,8 +55,8 @@ log = logging.getLogger(__name__)
 
 
 IntArray = npt.NDArray[np.int64]
-# Frames on each side of a chunk join: the receptive field of flow + decoder. Measured on
-# the joe voice: 24 frames leave 5e-4 of difference from one run, 32 leave 3e-6.
+# Frames on each side of a chunk join: the receptive field of flow + decoder, so chunks
+# join without a seam (docs/performance.md, "Decoder chunks").
 CHUNK_MARGIN = 32
 # With fixed shapes, decoder windows are padded up to a multiple of this many frames.
 BACK_WINDOW_STEP = 64
@@ -156,10 +156,8 @@ class PiperVoice(Voice):
         """With fixed shapes (CUDA), run the largest front and decoder batches once from
         each inference worker, all at once, as they will run.
 
-        The memory arena then holds its working set from the start, and a budget the GPU
-        cannot hold fails here, not mid-book. (With one front width as well, GPU memory grew
-        3.7% over 10,000 segments on an H100; warmed from one thread and with widths in steps
-        of 256, 13%.)
+        The memory arena then holds its working set from the start (so GPU memory stays
+        flat over a book), and a budget the GPU cannot hold fails here, not mid-book.
         """
         if not self.fixed_shapes:
             return
@@ -421,6 +419,6 @@ def _session_options(threads: int) -> ort.SessionOptions:
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     # Shapes change with every segment, so planned memory patterns never get reused; the
-    # arena stays (without it, inference is ~25% slower from fresh page faults).
+    # arena stays (without it, fresh page faults slow every run).
     options.enable_mem_pattern = False
     return options

@@ -5,10 +5,10 @@ a Piper voice) gives output sample m*s + p from input samples m-1 and m (phases 
 m and m+1 (the others). So it equals one convolution of kernel 3 with s*C_out channels,
 phase p's weights in channels p*C_out.., followed by interleaving the phases into time.
 
-Why: OpenVINO's CPU plugin runs transposed convolutions through a slow GEMM path (40% of the
+Why: OpenVINO's CPU plugin runs transposed convolutions through a slow GEMM path (most of the
 decoder's time here, and slower still in bf16), while plain convolutions get its AMX bf16
-kernels: the bf16 back runs 1.5x faster rewritten (49 chunks of chapter II: 5.5 s instead
-of 8.1 s, same 32 dB from fp32). In fp32 the rewrite gives the same audio to 1e-7.
+kernels (docs/performance.md, "bf16 decoder"). In fp32 the rewrite gives the same audio to
+1e-7.
 """
 
 import numpy as np

@@ -23,7 +23,7 @@ from worker.storage import file_sha256
 
 _BLOCK_S = 0.01  # limiter resolution
 # Resampled, limited and written in pieces of ~10 s: per segment, the calls (each taking
-# the GIL back from the inference threads) cost more than the work on a GPU host.
+# the GIL back from the inference threads) would cost more than the work on a GPU host.
 _EMIT_S = 10.0
 
 

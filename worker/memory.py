@@ -2,9 +2,8 @@
 
 glibc gives threads their own malloc arenas (up to 8 per core). When a dozen threads
 allocate and free audio and latents, freed memory scatters over those arenas and RSS creeps
-up over a book: over 10,000 segments on a GPU worker, +9.7% after warm-up with the default,
-+3.3% and +4.9% (two runs, and 0.4 GB less in all) with two arenas. Call before starting
-threads.
+up over a book; two arenas keep it flat (docs/performance.md, "Memory"). Call before
+starting threads.
 """
 
 import ctypes

@@ -101,7 +101,9 @@ def narrate(
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
-    return write_manifest(storage, job_id, voice, options, entries, started)
+    return write_manifest(
+        storage, job_id, voice, options, entries, started, manuscript.metadata
+    )
 
 
 def _phonemize(
@@ -115,7 +117,7 @@ def _phonemize(
 
     espeak-ng keeps one global state per process, so chapters are phonemized one after
     another: the first chapter reaches the inference threads after its own phonemes, not
-    after those of every chapter in flight (4 s of an idle H100, measured). It also holds
+    after those of every chapter in flight (seconds of an idle GPU). It also holds
     the GIL while it works, so on a GPU host it runs in a process of its own, started before
     the voice loads: the book's phonemes are ready about when the voice is, and the
     inference threads never wait for the GIL behind it. On the CPU, a thread does: the cores
@@ -155,7 +157,7 @@ def _text_size(segments: list[Segment]) -> int:
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:
     if settings.chapters_in_flight:
         return settings.chapters_in_flight
-    # On a GPU, 16 with a 72 GB budget: 1132x for the book against 857x with 4 (H100).
+    # On a GPU, enough chapters to keep batches full (docs/performance.md, "GPU").
     return 1 if voice.batch_budget <= 0 else 16
 
 

@@ -4,8 +4,7 @@ Segments are chained (each carries its neighbours' context) and grouped into pas
 consecutive segments that share one text-encoder pass. The process's batcher
 (`worker.batcher`) groups passages of similar size so that a batch's padded size (passages x
 longest) stays within the budget; one bigger than the budget runs alone. On the CPU the
-budget is 0, one passage at a time: batching only adds padding there (measured: batch 1
-17.6x, batch 4 12.8x real time).
+budget is 0, one passage at a time: batching only adds padding there.
 """
 
 import itertools
@@ -74,7 +73,7 @@ def lookahead(settings: Settings) -> int:
     bound memory.
 
     Outputs come back in order, so whatever finished ahead waits in memory; on the CPU four
-    per inference thread keep every core busy past a long passage (~3 MB of audio each).
+    per inference thread keep every core busy past a long passage.
     """
     return 4 * max(1, settings.inference_workers)
 
@@ -82,7 +81,7 @@ def lookahead(settings: Settings) -> int:
 def process_lookahead(voice: Voice, settings: Settings) -> int:
     """Passages in flight in the process, shared by its callers: every inference thread's
     next two batches. A chapter left alone at the end of a book gets all of them; with the
-    per-caller share only, it ran at a third of the GPU's pace (measured on an H100)."""
+    per-caller share only, it left the GPU mostly idle."""
     per_batch = max(1, voice.batch_budget // PASSAGE_IDS)  # a front batch's passages
     return 2 * max(1, settings.inference_workers) * per_batch
 

@@ -58,7 +58,8 @@ def select(
         if not reason and not (section.title.strip() or section.body.strip()):
             reason = "no text"
         if reason:
-            skipped.append(Skipped(title=section.title, kind=section.kind, reason=reason))
+            title = section.title or _opening(section.body)
+            skipped.append(Skipped(title=title, kind=section.kind, reason=reason))
             continue
         text = f"{section.title}\n\n{section.body}" if section.title else section.body
         chapters.append(
@@ -73,3 +74,9 @@ def select(
 def _named(section: Section, names: Sequence[str]) -> bool:
     wanted = {name.strip().casefold() for name in names}
     return section.title.strip().casefold() in wanted or section.kind.casefold() in wanted
+
+
+def _opening(body: str, words: int = 8) -> str:
+    """The first words of an untitled section, to name it in a listing."""
+    first = body.split()[:words]
+    return " ".join(first) + (" ..." if len(body.split()) > words else "")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
+from models.normalize import roman_to_int
 from producer.readers.book import Book, Section
 
 log = logging.getLogger(__name__)
@@ -35,15 +36,29 @@ _CHAPTER_LINE = re.compile(
     r"[.:]?(\s.*)?$",
     re.I,
 )
-_ROMAN_LINE = re.compile(rf"^{_ROMAN}\.?$")
+_NUMERAL_LINE = re.compile(rf"^(?:{_ROMAN}|\d{{1,3}})\.?$")
+_NOTES_LINE = re.compile(r"^(foot|end)?notes:?$", re.I)
+# Gutenberg marks note references as {1} (and some books [1]): not read.
+_NOTE_REF = re.compile(r"[ \t]?(\{\d{1,3}\}|\[\d{1,3}\])")
+_HEADER_FIELD = re.compile(r"^(Title|Author|Language|Release date):\s*(.+)$", re.I | re.M)
+_LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it"}
+_TITLE_PAGE_WORDS = 300
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def read(data: bytes, source: str, markdown: bool = False) -> Book:
     """A text manuscript's chapters; raises ManuscriptError with the reason."""
-    text = decode(data, source)
-    text = strip_gutenberg(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return parse_markdown(text) if markdown else parse_plain(text)
+    text = decode(data, source).replace("\r\n", "\n").replace("\r", "\n")
+    metadata = gutenberg_metadata(text)
+    text = strip_gutenberg(text)
+    book = parse_markdown(text) if markdown else parse_plain(text)
+    book.metadata = book.metadata.model_copy(
+        update={
+            k: v for k, v in metadata.model_dump().items() if v and not getattr(book.metadata, k)
+        }
+    )
+    mark_title_page(book)
+    return book
 
 
 def decode(data: bytes, path: str) -> str:
@@ -80,24 +95,100 @@ def strip_gutenberg(text: str) -> str:
     return text
 
 
+def gutenberg_metadata(text: str) -> Metadata:
+    """Title, author, language and date from a Project Gutenberg header, if there is one."""
+    start = _GUTENBERG_START.search(text)
+    head = text[: start.start()] if start else ""
+    fields = {m.group(1).lower(): m.group(2).strip() for m in _HEADER_FIELD.finditer(head)}
+    authors = [a.strip() for a in re.split(r"\s+and\s+|;", fields.get("author", "")) if a.strip()]
+    return Metadata(
+        title=fields.get("title", ""),
+        authors=authors,
+        language=_LANGUAGES.get(fields.get("language", "").lower(), ""),
+        date=fields.get("release date", "").split("[")[0].strip(),
+    )
+
+
+def mark_title_page(book: Book) -> None:
+    """Text before the first chapter that is a title page is the book's, not a chapter.
+
+    It is a title page when it is short and holds the book's title, or opens with a line of
+    capitals (how plain-text editions set a title); its first such line names the book when
+    nothing else did. It stays in the book, skipped by default (`--include titlepage`).
+    """
+    if len(book.sections) < 2 or book.sections[0].title:
+        return
+    first = book.sections[0]
+    lines = [line.strip() for line in first.body.split("\n") if line.strip()]
+    if not lines or len(first.body.split()) > _TITLE_PAGE_WORDS:
+        return
+    title = book.metadata.title
+    named = bool(title) and title.casefold() in " ".join(lines).casefold()
+    capitals = next((line for line in lines if _is_capitals(line)), "")
+    if not (named or capitals):
+        return
+    first.kind, first.skip_reason = "titlepage", "front matter (title page)"
+    if not title and capitals:
+        book.metadata = book.metadata.model_copy(update={"title": capitals.title()})
+
+
+def _is_capitals(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters) and len(line) <= 80
+
+
 def parse_plain(text: str) -> Book:
     lines = text.split("\n")
-    heads = [i for i, line in enumerate(lines) if _is_heading(lines, i)]
+    heads = _numbered(lines, [i for i, line in enumerate(lines) if _is_heading(lines, i)])
     return Book(_sections(lines, heads, clean_plain))
 
 
 def _is_heading(lines: list[str], i: int) -> bool:
     line = lines[i].strip()
-    if _CHAPTER_LINE.match(line) and len(line) <= 120:
+    if (_CHAPTER_LINE.match(line) and len(line) <= 120) or _NOTES_LINE.match(line):
         return True
-    if _ROMAN_LINE.match(line) and _blank_before(lines, i):
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        return bool(nxt) and len(nxt) <= 100 and not nxt.endswith((",", ";"))
-    return False
+    return (
+        bool(_NUMERAL_LINE.match(line)) and _blank_before(lines, i) and bool(_title_line(lines, i))
+    )
 
 
 def _blank_before(lines: list[str], i: int) -> bool:
     return i == 0 or not lines[i - 1].strip()
+
+
+def _title_line(lines: list[str], i: int) -> int | None:
+    """The line of a numeral heading's title: the next line, or the one after a blank line
+    (Project Gutenberg's layout) when a blank line follows it too."""
+    for k in (i + 1, i + 2):
+        nxt = lines[k].strip() if k < len(lines) else ""
+        if k == i + 2 and (lines[i + 1].strip() or (k + 1 < len(lines) and lines[k + 1].strip())):
+            return None
+        if nxt:
+            fits = len(nxt) <= 100 and not nxt.endswith((",", ";")) and not _NUMERAL_LINE.match(nxt)
+            return k if fits else None
+    return None
+
+
+def _numbered(lines: list[str], heads: list[int]) -> list[int]:
+    """Headings, less numeral lines that do not count on from the ones before them: a lone
+    "I" or "1" is a heading only as part of a sequence."""
+    kept: list[int] = []
+    expected: int | None = None
+    for i in heads:
+        value = _numeral_value(lines[i].strip())
+        if value is None:
+            kept.append(i)
+        elif expected is None or value in (expected, 1):
+            kept.append(i)
+            expected = value + 1
+    return kept
+
+
+def _numeral_value(line: str) -> int | None:
+    if not _NUMERAL_LINE.match(line):
+        return None
+    numeral = line.rstrip(".")
+    return int(numeral) if numeral.isdigit() else roman_to_int(numeral)
 
 
 def parse_markdown(text: str) -> Book:
@@ -128,14 +219,20 @@ def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
     for start, end in itertools.pairwise(bounds):
         is_head = start in heads
         title = _title(lines, start) if is_head else ""
-        body_from = start + (2 if title and _ROMAN_LINE.match(lines[start].strip()) else 1)
-        body = clean("\n".join(lines[body_from if is_head else start : end]))
+        body_from = _body_from(lines, start) if is_head else start
+        body = clean("\n".join(lines[body_from:end]))
         if is_head and not body.strip():
             log.info("skipping heading with no text under it: %r", title)
             continue  # a table of contents line, or an empty chapter
         if title or body.strip():
-            sections.append(Section(title, body.strip()))
+            sections.append(_section(title, body.strip()))
     return sections
+
+
+def _section(title: str, body: str) -> Section:
+    if _NOTES_LINE.match(title):
+        return Section(title, body, "endnotes", "back matter (notes)")
+    return Section(title, body)
 
 
 def _title(lines: list[str], i: int) -> str:
@@ -143,14 +240,21 @@ def _title(lines: list[str], i: int) -> str:
     md = _MD_HEADING.match(line)
     if md:
         return clean_markdown(md.group(2)).strip()
-    if _ROMAN_LINE.match(line) and i + 1 < len(lines):
-        return f"{line.rstrip('.')}. {lines[i + 1].strip()}"
+    if _NUMERAL_LINE.match(line):
+        k = _title_line(lines, i)
+        return f"{line.rstrip('.')}. {lines[k].strip()}" if k else line.rstrip(".")
     return line
+
+
+def _body_from(lines: list[str], i: int) -> int:
+    k = _title_line(lines, i) if _NUMERAL_LINE.match(lines[i].strip()) else None
+    return (k or i) + 1
 
 
 def clean_plain(text: str) -> str:
     """Plain text as read aloud: emphasis underscores and decoration rules removed."""
     text = re.sub(r"(?<!\w)_([^_\n]+(?:\n[^_\n]+)*)_(?!\w)", r"\1", text)
+    text = _NOTE_REF.sub("", text)
     text = re.sub(r"^[ \t]*([*=~_-][ \t]*){3,}$", "", text, flags=re.M)
     return _collapse_blank_lines(text)
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import ManuscriptError
-from producer.readers import read_manuscript
+from producer.readers import Reading, read_manuscript
 
 GUTENBERG = """The Project Gutenberg eBook of Something
 
@@ -109,3 +109,85 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         read_manuscript(tmp_path / "nope.txt")
     with pytest.raises(ManuscriptError, match="not a regular file"):
         read_manuscript(tmp_path)
+
+
+GUTENBERG_LAYOUT = """The Project Gutenberg eBook of The Quiet Shore
+
+Title: The Quiet Shore
+Author: Ann Example and Bo Sample
+Language: English
+Release date: May 8, 2007 [eBook #1]
+
+*** START OF THE PROJECT GUTENBERG EBOOK THE QUIET SHORE ***
+
+THE QUIET SHORE
+
+BY ANN EXAMPLE
+
+
+I
+
+THE ARRIVAL
+
+She came by the morning boat.
+
+In 1887 the harbour was small.
+
+
+II
+
+THE DEPARTURE
+
+She left by the evening boat.
+
+*** END OF THE PROJECT GUTENBERG EBOOK THE QUIET SHORE ***
+"""
+
+
+def test_gutenberg_numeral_blank_line_title_layout(tmp_path: Path) -> None:
+    """A numeral line, a blank line, then the title line is one chapter heading."""
+    book = read_manuscript(write(tmp_path, "book.txt", GUTENBERG_LAYOUT.encode()))
+    assert [c.title for c in book.chapters] == ["I. THE ARRIVAL", "II. THE DEPARTURE"]
+    assert book.chapters[0].text.startswith("I. THE ARRIVAL\n\nShe came by the morning boat.")
+    assert "THE DEPARTURE" not in book.chapters[0].text
+
+
+def test_the_title_page_names_the_book_and_is_not_narrated(tmp_path: Path) -> None:
+    book = read_manuscript(write(tmp_path, "book.txt", GUTENBERG_LAYOUT.encode()))
+    assert book.metadata.title == "The Quiet Shore"
+    assert book.metadata.authors == ["Ann Example", "Bo Sample"]
+    assert book.metadata.language == "en"
+    assert [(s.kind, s.title) for s in book.skipped] == [
+        ("titlepage", "THE QUIET SHORE BY ANN EXAMPLE")
+    ]
+    assert all("BY ANN EXAMPLE" not in c.text for c in book.chapters)
+    included = read_manuscript(
+        write(tmp_path, "b.txt", GUTENBERG_LAYOUT.encode()), Reading(include=("titlepage",))
+    )
+    assert included.chapters[0].text == "THE QUIET SHORE\n\nBY ANN EXAMPLE"
+
+
+def test_a_capitals_line_at_the_top_is_the_title_without_a_header(tmp_path: Path) -> None:
+    text = "THE LAMP\n\nA novel\n\nCHAPTER 1\n\nIt was lit.\n\nCHAPTER 2\n\nIt went out.\n"
+    book = read_manuscript(write(tmp_path, "lamp.txt", text.encode()))
+    assert book.metadata.title == "The Lamp"
+    assert [c.title for c in book.chapters] == ["CHAPTER 1", "CHAPTER 2"]
+
+
+def test_a_lone_numeral_out_of_sequence_is_not_a_heading(tmp_path: Path) -> None:
+    text = (
+        "I\n\nTHE START\n\nOne.\n\nII\n\nTHE MIDDLE\n\nTwo.\n\nVII\n\nSEVEN DAYS LATER\n\nThree.\n"
+    )
+    book = read_manuscript(write(tmp_path, "n.txt", text.encode()))
+    assert [c.title for c in book.chapters] == ["I. THE START", "II. THE MIDDLE"]
+    assert "SEVEN DAYS LATER" in book.chapters[1].text
+
+
+def test_a_notes_section_is_back_matter_and_note_marks_are_not_read(tmp_path: Path) -> None:
+    text = (
+        "CHAPTER I\n\nThe people were elegantly {1} dressed [2].\n\n"
+        "FOOTNOTES:\n\n{1}  Elegant, I mean.\n\n{2}  Another note.\n"
+    )
+    book = read_manuscript(write(tmp_path, "notes.txt", text.encode()))
+    assert [c.text for c in book.chapters] == ["CHAPTER I\n\nThe people were elegantly dressed."]
+    assert [(s.kind, s.reason) for s in book.skipped] == [("endnotes", "back matter (notes)")]
