@@ -12,7 +12,9 @@ warning names the chapter), nor are text boxes, equations or a table of contents
 
 Chapters start at headings: a style named "heading N" or "Heading N" or with an outline
 level (localized built-in styles keep their outline level). A lone Title paragraph is the
-book's title, and so is a lone top heading over repeated lower ones, as in Markdown.
+book's title, and so is a lone top heading over repeated lower ones, as in Markdown. A
+heading that names a kind of section ("Preface", "Index") gives it that kind, and front or
+back matter is skipped by default (`matter`).
 """
 
 import logging
@@ -25,6 +27,7 @@ from lxml import etree
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
+from producer.readers import matter
 from producer.readers.archive import Archive, parse_xml
 from producer.readers.book import Book, Section
 
@@ -350,8 +353,10 @@ def _section(draft: _Draft) -> Section | None:
             log.info("skipping heading with no text under it: %r", draft.title)
         return None
     if not draft.title and all(para.front for para in draft.paras):
-        return Section("", body, kind="titlepage", skip_reason="title page")
-    return Section(draft.title, body)
+        kind = "titlepage"
+    else:
+        kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
+    return Section(draft.title, body, kind, matter.skip_reason(kind))
 
 
 def _table_warning(draft: _Draft, source: str) -> str:

@@ -35,6 +35,7 @@ from pypdf.generic import Destination
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
+from producer.readers import matter
 from producer.readers.book import Book, Section
 
 log = logging.getLogger(__name__)
@@ -636,7 +637,8 @@ def _sections(drafts: list[_Draft]) -> list[Section]:
     for draft in drafts:
         body = "\n\n".join(para.text for para in draft.paras)
         if body:
-            sections.append(Section(draft.title, body))
+            kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
+            sections.append(Section(draft.title, body, kind, matter.skip_reason(kind)))
         elif draft.title:
             log.info("skipping heading with no text under it: %r", draft.title)
     return sections

@@ -172,7 +172,20 @@ def test_a_title_page_of_title_and_subtitle_is_skipped_by_default() -> None:
     document.add_paragraph("Story.")
     sections = read(save(document), "b.docx").sections
     assert [(s.body, s.kind, s.skip_reason) for s in sections[:1]] == [
-        ("A Novel", "titlepage", "title page")
+        ("A Novel", "titlepage", "front matter (titlepage)")
+    ]
+
+
+def test_a_heading_naming_a_kind_of_section_gives_it_that_kind() -> None:
+    document = docx.Document()
+    for name in ("Preface", "Chapter 1", "Index"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Text.")
+    sections = read(save(document), "b.docx").sections
+    assert [(s.kind, s.skip_reason) for s in sections] == [
+        ("preface", ""),
+        ("chapter", ""),
+        ("index", "back matter (index)"),
     ]
 
 

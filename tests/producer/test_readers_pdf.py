@@ -276,6 +276,17 @@ def test_without_information_the_title_page_gives_the_title() -> None:
     assert read(data, "b.pdf").metadata.title == "Short Road"
 
 
+def test_a_heading_naming_a_kind_of_section_gives_it_that_kind() -> None:
+    chapters = [("Contents", [prose("one", 2)]), ("Preface", [prose("two", 2)]), *CHAPTERS[:2]]
+    sections = read(typeset(chapters), "b.pdf").sections
+    assert [(s.kind, s.skip_reason) for s in sections] == [
+        ("toc", "front matter (toc)"),
+        ("preface", ""),
+        ("chapter", ""),
+        ("chapter", ""),
+    ]
+
+
 def test_chapter_lines_in_body_type_are_headings() -> None:
     out = io.BytesIO()
     setter = Setter(Canvas(out, pagesize=letter), head="")
