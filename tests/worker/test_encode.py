@@ -9,6 +9,7 @@ from config.errors import FormatError
 from config.manuscript import Metadata
 from tests.worker.speechlike import speechlike, write_wav
 from worker.acx import stream_facts
+from worker.deliver import write_chapter
 from worker.encode import (
     FORMATS,
     Tags,
@@ -57,7 +58,7 @@ def test_mp3_is_44k1_mono_cbr_192_with_id3_tags(wav: Path, tmp_path: Path) -> No
     write_mp3(resampled(read_blocks(wav), RATE, 44100), 44100, out, tags)
     facts = stream_facts(out)
     assert (facts.codec, facts.sample_rate, facts.channels) == ("mp3", 44100, 1)
-    assert facts.bit_rates == {192_000}  # every frame's
+    assert facts.bit_rates == {192_000}
     with av.open(out) as container:
         assert container.metadata["title"] == "Chapter I"
         assert container.metadata["album"] == "News from Nowhere"
@@ -102,3 +103,13 @@ def test_a_stereo_wav_or_not_audio_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="not an audio file"):
         write_flac(tmp_path / "t.wav", tmp_path / "t.flac", Tags())
     assert not (tmp_path / "t.flac.part").exists()
+
+
+def test_each_chapter_format_by_name(wav: Path, tmp_path: Path) -> None:
+    codecs = {"wav": "pcm_s16le", "mp3": "mp3", "opus": "opus", "flac": "flac"}
+    for fmt, codec in codecs.items():
+        report = write_chapter(wav, tmp_path / f"c.{fmt}", fmt, Tags(title="I"))
+        assert stream_facts(tmp_path / f"c.{fmt}").codec == codec
+        assert (report is not None and report.passed) == (fmt == "mp3")
+    with pytest.raises(FormatError, match="whole book"):
+        write_chapter(wav, tmp_path / "c.m4b", "m4b", Tags())
