@@ -88,10 +88,15 @@ class Tags:
         return {key: value for key, value in tags.items() if value}
 
 
+def wav_info(path: Path) -> tuple[int, int]:
+    """(sample rate, frames) of a mono WAV; FormatError when it is not one."""
+    with _open_wav(path) as wav:
+        return int(wav.samplerate), int(wav.frames)
+
+
 def wav_rate(path: Path) -> int:
     """Sample rate of a mono WAV; FormatError when it is not one."""
-    with _open_wav(path) as wav:
-        return int(wav.samplerate)
+    return wav_info(path)[0]
 
 
 def read_blocks(

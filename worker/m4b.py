@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import av
-import soundfile
 from av.container import OutputContainer
 
 from config.errors import FormatError
 from config.manuscript import Metadata
-from worker.encode import AudioEncoder, read_blocks, resampled, written
+from worker.encode import AudioEncoder, read_blocks, resampled, wav_info, wav_rate, written
 
 if TYPE_CHECKING:  # a TypedDict of PyAV's stubs only
     from av.container.core import Chapter
@@ -52,6 +51,8 @@ def write_m4b(
     its MIME type (image/png, image/jpeg), None to tell from the bytes. Returns each
     chapter's (start_s, end_s).
     """
+    if not chapters:
+        raise FormatError(f"{out.name}: a book needs at least one chapter")
     spans = chapter_spans([_duration(wav) for wav, _ in chapters])
     with written(out) as part, av.open(part, "w", "mp4", container_options=_MUXER_OPTIONS) as box:
         encoder = AudioEncoder(box, "aac", rate, "fltp", bit_rate)
@@ -60,7 +61,7 @@ def write_m4b(
         if cover:  # after the tags and markers: its packet makes the muxer write the header
             _add_cover(box, cover, cover_type)
         for wav, _ in chapters:
-            encoder.write(resampled(read_blocks(wav), _rate(wav), rate))
+            encoder.write(resampled(read_blocks(wav), wav_rate(wav), rate))
         encoder.close()
     return spans
 
@@ -112,12 +113,8 @@ def probe_cover(cover: bytes, declared: str | None = None) -> tuple[str, int, in
 
 
 def _duration(wav: Path) -> float:
-    info = soundfile.info(str(wav))
-    return float(info.frames / info.samplerate)  # as ChapterAudio.duration_s
-
-
-def _rate(wav: Path) -> int:
-    return int(soundfile.info(str(wav)).samplerate)
+    rate, frames = wav_info(wav)
+    return frames / rate  # as ChapterAudio.duration_s
 
 
 def _markers(spans: Sequence[Span], titles: Sequence[str], rate: int) -> "list[Chapter]":

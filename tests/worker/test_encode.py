@@ -204,6 +204,12 @@ def test_a_cover_must_be_png_or_jpeg_as_declared() -> None:
         probe_cover(png(), "image/jpeg")
 
 
+def test_a_book_needs_chapters(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match="at least one chapter"):
+        write_m4b([], tmp_path / "b.m4b", BOOK)
+    assert not list(tmp_path.iterdir())
+
+
 def test_book_tags_leave_out_what_is_unknown() -> None:
     tags = book_tags(Metadata(title="T", date="spring"), narrator="")
     assert tags == {"title": "T", "album": "T", "genre": "Audiobook", "media_type": "2"}
