@@ -6,8 +6,10 @@ pass finds where the sound starts and ends and its energy; the second yields the
 one gain to the RMS target, a noise bed under everything (white noise far below ACX's
 -60 dB floor, so that neither the ends nor the pauses, digital zeros in the WAV, are digital
 silence), and a limiter under a ceiling below ACX's -3 dB, because the MP3's decoded peaks
-overshoot the PCM's. `write_acx_mp3` encodes that and measures the file it wrote; should a
-peak still come out over -3 dB, it lowers the ceiling by the excess and encodes again.
+overshoot the PCM's. `write_acx_mp3` encodes that and measures the file it wrote; should
+its peak or RMS miss ACX's rule, it moves the ceiling or the target by the miss and encodes
+again. A chapter over ACX's 120 minutes is cut where `split_points` says, and each part mastered
+alone (`span`), with its own room tone.
 """
 
 import math
@@ -23,7 +25,7 @@ from config.manifest import AcxReport
 from config.settings import AcxSettings, BreakClass
 from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, check_acx
 from worker.audio import limit
-from worker.encode import Block, Tags, read_blocks, resampled, wav_rate, write_mp3
+from worker.encode import Block, Tags, read_blocks, resampled, wav_info, write_mp3
 
 # A sample louder than this is sound; the pauses of an assembled chapter are digital zero.
 _SOUND = 10 ** (-60 / 20)
@@ -41,11 +43,15 @@ _CUT_PREFERENCE = {
 }
 
 
+Span = tuple[float, float]  # (start_s, end_s) of a part of a chapter WAV
+
+
 @dataclass(frozen=True)
 class Survey:
-    """What the first pass learns of a chapter WAV (positions in its samples)."""
+    """What the first pass learns of a chapter WAV, or of a part of it."""
 
     rate: int
+    offset: int  # the part's first sample in the WAV; positions below count from it
     frames: int
     first: int  # first sample of sound; frames when there is none
     last: int  # last sample of sound; -1 when there is none
@@ -56,24 +62,26 @@ class Survey:
 class Plan:
     """How the second pass turns the WAV into ACX PCM (in samples at the WAV's rate)."""
 
-    skip: int  # dropped at the head: a lead-in longer than the room tone wanted
-    stop: int  # where reading ends: a tail longer than the room tone wanted is cut
-    pad_head: int  # added before: a lead-in shorter than the room tone wanted
+    start: int  # where reading starts: a lead-in longer than the room tone wanted is cut
+    stop: int  # where reading ends: so is a tail
+    pad_head: int  # room tone added before: a lead-in shorter than wanted
     pad_tail: int  # added after
     gain: float
 
 
-def survey(wav: Path) -> Survey:
-    """First pass: where the chapter's sound starts and ends, and its energy."""
+def survey(wav: Path, span: Span | None = None) -> Survey:
+    """First pass: where the sound of the WAV (or of span in it) starts and ends, its energy."""
+    rate, total = wav_info(wav)
+    offset, stop = (0, total) if span is None else (round(span[0] * rate), round(span[1] * rate))
     frames, first, last, sum_squares = 0, -1, -1, 0.0
-    for block in read_blocks(wav):
+    for block in read_blocks(wav, offset, min(stop, total)):
         sound = np.flatnonzero(np.abs(block) > _SOUND)
         if len(sound):
             first = frames + int(sound[0]) if first < 0 else first
             last = frames + int(sound[-1])
         sum_squares += float(np.dot(block, block))
         frames += len(block)
-    return Survey(wav_rate(wav), frames, frames if first < 0 else first, last, sum_squares)
+    return Survey(rate, offset, frames, frames if first < 0 else first, last, sum_squares)
 
 
 def plan(found: Survey, settings: AcxSettings) -> Plan:
@@ -81,18 +89,22 @@ def plan(found: Survey, settings: AcxSettings) -> Plan:
     head = round(settings.head_s * found.rate)
     tail = round(settings.tail_s * found.rate)
     if found.last < 0:
-        return Plan(0, 0, head, tail, 1.0)  # no sound: room tone only
+        return Plan(found.offset, found.offset, head, tail, 1.0)  # no sound: room tone only
     end = found.last + 1 + tail
     stop = min(found.frames, end)
     length = head + end - found.first
     gain = 10 ** (settings.target_rms_db / 20) * math.sqrt(length / found.sum_squares)
-    return Plan(max(0, found.first - head), stop, max(0, head - found.first), end - stop, gain)
+    start = found.offset + max(0, found.first - head)
+    return Plan(start, found.offset + stop, max(0, head - found.first), end - stop, gain)
 
 
-def acx_master(wav: Path, settings: AcxSettings | None = None) -> Iterator[Block]:
-    """The chapter as ACX PCM: float blocks at 44.1 kHz, ready for `write_mp3`."""
+def acx_master(
+    wav: Path, settings: AcxSettings | None = None, span: Span | None = None
+) -> Iterator[Block]:
+    """The chapter (or the part of it in span, as `split_points` cuts it) as ACX PCM: float
+    blocks at 44.1 kHz, ready for `write_mp3`."""
     settings = settings or AcxSettings()
-    found = survey(wav)
+    found = survey(wav, span)
     blocks = resampled(_planned(wav, plan(found, settings)), found.rate, ACX_RATE)
     return _finished(blocks, settings)
 
@@ -100,7 +112,7 @@ def acx_master(wav: Path, settings: AcxSettings | None = None) -> Iterator[Block
 def _planned(wav: Path, steps: Plan) -> Iterator[Block]:
     yield np.zeros(steps.pad_head, dtype=np.float32)
     gain = np.float32(steps.gain)
-    for block in read_blocks(wav, steps.skip, steps.stop):
+    for block in read_blocks(wav, steps.start, steps.stop):
         yield block * gain
     yield np.zeros(steps.pad_tail, dtype=np.float32)
 
@@ -116,21 +128,22 @@ def _finished(blocks: Iterator[Block], settings: AcxSettings) -> Iterator[Block]
 
 
 def write_acx_mp3(
-    wav: Path, out: Path, tags: Tags, settings: AcxSettings | None = None
+    wav: Path, out: Path, tags: Tags, settings: AcxSettings | None = None, span: Span | None = None
 ) -> AcxReport:
-    """Master the chapter for ACX, write it as MP3 at out and measure the file written.
+    """Master the chapter (or its part in span) for ACX, write it as MP3 at out and measure
+    the file written.
 
     Should the peak or the RMS of the MP3 miss ACX's rule (encoding overshoots peaks, the
     limiter takes loudness), the ceiling or the target moves by the miss and the chapter is
     encoded again, up to three times. Returns the last file's report (see `passed`).
     """
     settings = settings or AcxSettings()
-    report = _write_and_check(wav, out, tags, settings)
+    report = _write_and_check(wav, out, tags, settings, span)
     for _ in range(_ATTEMPTS - 1):
         if report.checks["peak"] and report.checks["rms"]:
             break
         settings = _corrected(settings, report)
-        report = _write_and_check(wav, out, tags, settings)
+        report = _write_and_check(wav, out, tags, settings, span)
     return report
 
 
@@ -144,8 +157,10 @@ def _corrected(settings: AcxSettings, report: AcxReport) -> AcxSettings:
     return settings.model_copy(update={"ceiling_db": ceiling, "target_rms_db": target})
 
 
-def _write_and_check(wav: Path, out: Path, tags: Tags, settings: AcxSettings) -> AcxReport:
-    write_mp3(acx_master(wav, settings), ACX_RATE, out, tags)
+def _write_and_check(
+    wav: Path, out: Path, tags: Tags, settings: AcxSettings, span: Span | None
+) -> AcxReport:
+    write_mp3(acx_master(wav, settings, span), ACX_RATE, out, tags)
     return check_acx(out)
 
 

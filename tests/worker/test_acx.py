@@ -228,6 +228,20 @@ def test_room_tone_is_set_whatever_the_wav_had(
     assert levels.digital_silence_s == 0
 
 
+def test_each_part_of_a_split_chapter_gets_its_room_tone(tmp_path: Path) -> None:
+    audio = speechlike(8.0, RATE)
+    wav = write_wav(tmp_path / "c.wav", audio, RATE)
+    pause = np.flatnonzero(audio[4 * RATE : 6 * RATE] == 0)
+    cut_s = 4 + pause[len(pause) // 2] / RATE  # inside a pause, as split_points cuts
+    whole = measure(np.concatenate(list(acx_master(wav))))
+    for span in [(0.0, cut_s), (cut_s, len(audio) / RATE)]:
+        part = measure(np.concatenate(list(acx_master(wav, span=span))))
+        assert part.head_s == pytest.approx(0.75, abs=0.05)
+        assert part.tail_s == pytest.approx(2.5, abs=0.1)
+        assert part.rms_db == pytest.approx(-20, abs=1.0)
+        assert 2.0 < part.duration_s < whole.duration_s - 2.0
+
+
 def test_mastering_streams_in_blocks_of_seconds(tmp_path: Path) -> None:
     wav = write_wav(tmp_path / "c.wav", speechlike(25.0, RATE), RATE)
     sizes = [len(block) for block in acx_master(wav)]
