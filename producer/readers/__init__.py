@@ -6,6 +6,7 @@ only where content cannot tell (Markdown is plain text too). `read_source` is th
 in for `narrate synth`, `enqueue` and `inspect`, so all three accept and refuse alike.
 """
 
+import importlib
 import io
 import re
 import zipfile
@@ -16,10 +17,12 @@ from config.errors import ManuscriptError
 from config.layout import cover_key
 from config.manuscript import Manuscript
 from config.settings import get_settings
-from producer.readers import docx, epub, html, pdf, text
+from producer.readers import text
 from producer.readers.book import Book, Cover, select
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+READERS = ("epub", "html", "docx", "pdf")
+DOCX_DOCUMENT = "word/document.xml"
 _EPUB_MAGIC = b"mimetypeapplication/epub+zip"  # OCF: the first member, stored, at offset 30
 _HTML_START = re.compile(
     rb"(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S
@@ -63,14 +66,10 @@ def read_book(path: Path) -> Book:
     """Every section of a manuscript file, with its metadata and cover."""
     data = read_bytes(path)
     kind = sniff(data, path)
-    if kind == "epub":
-        return epub.read(data, str(path))
-    if kind == "html":
-        return html.read(data, str(path))
-    if kind == "docx":
-        return docx.read(data, str(path))
-    if kind == "pdf":
-        return pdf.read(data, str(path))
+    if kind in READERS:  # imported when needed: each pulls its own parser libraries
+        reader = importlib.import_module(f"producer.readers.{kind}")
+        book: Book = reader.read(data, str(path))
+        return book
     return text.read(data, str(path), markdown=kind == "markdown")
 
 
@@ -83,7 +82,7 @@ def sniff(data: bytes, path: Path) -> str:
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
-        return "docx" if docx.DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
+        return "docx" if DOCX_DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
     if _HTML_START.match(data[:4096]):
         return "html"
     if suffix in (".docx", ".pdf"):

@@ -27,14 +27,14 @@ from lxml import etree
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
-from producer.readers import matter
+from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, parse_xml
 from producer.readers.book import Book, Section
 
 log = logging.getLogger(__name__)
 
 # The conventional part names, used by Word, LibreOffice, Google Docs and Pandoc alike.
-DOCUMENT = "word/document.xml"
+DOCUMENT = DOCX_DOCUMENT
 STYLES = "word/styles.xml"
 CORE = "docProps/core.xml"
 
