@@ -41,6 +41,11 @@ class PrecisionError(PermanentError):
     passing quality report."""
 
 
+class FormatError(PermanentError):
+    """Raised when an audio format is unknown, or an input cannot be encoded into one
+    (not a mono WAV, a cover that is neither PNG nor JPEG, a chapter with no break to cut at)."""
+
+
 class OutputError(PermanentError):
     """Raised when the output destination cannot be created or written."""
 

@@ -11,3 +11,7 @@ def chapter_key(index: int) -> str:
 
 def marks_key(index: int) -> str:
     return f"marks/{index:03d}.json"
+
+
+def cover_key(extension: str) -> str:
+    return f"source/cover.{extension}"

@@ -1,6 +1,8 @@
 """What a finished job leaves beside its audio: the manifest and per-chapter marks."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from config.manuscript import Metadata
 
 
 class Mark(BaseModel):
@@ -30,6 +32,32 @@ class ChapterEntry(BaseModel):
     segments: list[SegmentEntry]
 
 
+class AcxReport(BaseModel):
+    """What an audio file measures against ACX's rules (worker/acx.py), and the verdict.
+
+    Levels are in dBFS over all samples of the decoded file; windows are 50 ms. The noise
+    floor is the RMS of the quietest 0.5 s (as ACX Check measures it); room tone is the run
+    of windows whose RMS stays under the speech threshold at the head and at the tail;
+    digital silence counts the windows whose every sample is zero at 16 bits.
+    """
+
+    codec: str
+    sample_rate: int
+    channels: int
+    bit_rate: int = Field(description="Bits per second; for MP3, the lowest of its frames.")
+    constant_bit_rate: bool = Field(description="Every MP3 frame at the same bit rate.")
+    duration_s: float
+    rms_db: float
+    peak_db: float = Field(description="Sample peak (ACX does not ask for true peak).")
+    noise_floor_db: float
+    head_s: float = Field(description="Room tone before the first speech window.")
+    tail_s: float = Field(description="Room tone after the last speech window.")
+    digital_silence_s: float
+    checks: dict[str, bool] = Field(description="Each rule by name, and whether it passed.")
+    problems: list[str] = Field(description="One line per failed rule, its name first.")
+    passed: bool = Field(description="Every rule passed.")
+
+
 class ChapterMarks(BaseModel):
     """marks/NNN.json; also the record that lets an interrupted run resume."""
 
@@ -48,4 +76,5 @@ class Manifest(BaseModel):
     created_at: str
     finished_at: str
     options: dict[str, object]
+    metadata: Metadata = Field(default_factory=Metadata)
     chapters: list[ChapterEntry]

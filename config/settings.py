@@ -43,6 +43,33 @@ class AssemblySettings(BaseModel):
     peak_ceiling_db: float = Field(-3.0, description="No sample above this, in dBFS.")
 
 
+class AcxSettings(BaseModel):
+    """How a chapter is mastered for ACX (Audible) before MP3 encoding: levels, room tone."""
+
+    target_rms_db: float = Field(
+        -20.0,
+        le=0.0,
+        description="RMS of the whole file in dBFS, room tone included (ACX: -23 to -18).",
+    )
+    ceiling_db: float = Field(
+        -3.5,
+        le=0.0,
+        description="Sample peak limit of the PCM, in dBFS. ACX's -3 dB is measured on the "
+        "MP3, whose decoded peaks overshoot the PCM's: this leaves the margin.",
+    )
+    head_s: float = Field(
+        0.75, ge=0.0, description="Room tone before the first word (ACX: 0.5 to 1 s)."
+    )
+    tail_s: float = Field(2.5, ge=0.0, description="Room tone after the last word (ACX: 1 to 5 s).")
+    room_tone_db: float = Field(
+        -72.0,
+        le=0.0,
+        description="RMS of the noise bed laid under the whole chapter, in dBFS: ACX wants a "
+        "noise floor at or below -60 dB and rejects digital silence.",
+    )
+    seed: int = Field(0, description="Seed of the noise bed: same chapter, same bytes.")
+
+
 class Segmenting(BaseModel):
     """Budgets of the segmenter, counted in phoneme-sized units (letters as a proxy)."""
 

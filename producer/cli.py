@@ -21,6 +21,7 @@ from config.settings import SynthesisOptions, get_settings
 from worker.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
+    from producer.readers import Reading
     from worker.ledger import Ledger
 
 log = logging.getLogger("narrate")
@@ -49,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = ".".join(str(p) for p in first["loc"])
         print(f"narrate: error: {where}: {first['msg']}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `narrate inspect BOOK | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("\nnarrate: interrupted; finished chapters are kept", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -65,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_voice_options(synth)
     synth.add_argument("--no-progress", action="store_true", help="no progress bar")
     synth.add_argument("--stats", type=Path, default=None, help=argparse.SUPPRESS)
+    _add_reading_options(synth)
     synth.set_defaults(run=run_synth)
 
     seams = commands.add_parser("seams", help="seam metric: segments vs one pass, noise 0")
@@ -81,7 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--priority", type=int, default=5, choices=range(10), help="0 (first) to 9 (last)"
     )
     _add_voice_options(enqueue)
+    _add_reading_options(enqueue)
     enqueue.set_defaults(run=run_enqueue)
+
+    inspect = commands.add_parser("inspect", help="what would be narrated, without synthesis")
+    inspect.add_argument("manuscript", type=Path)
+    inspect.add_argument("--json", action="store_true", help="one JSON object")
+    _add_reading_options(inspect)
+    inspect.set_defaults(run=run_inspect)
 
     for name, help_text, runner in (
         ("status", "a job's state and progress", run_status),
@@ -172,6 +184,29 @@ def _add_voice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-context", action="store_true", help="segments independent")
 
 
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    for flag, verb in (("--include", "narrate"), ("--skip", "do not narrate")):
+        parser.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar="TITLE_OR_KIND",
+            help=f"{verb} the parts with this title or kind (titlepage, colophon, ...); "
+            "may be repeated",
+        )
+
+
+def reading_from(args: argparse.Namespace) -> "Reading":
+    from producer.readers import Reading
+
+    return Reading(include=tuple(args.include), skip=tuple(args.skip))
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"narrate: warning: {warning}", file=sys.stderr)
+
+
 def _voice(args: argparse.Namespace) -> str:
     return str(args.voice or get_settings().voice)
 
@@ -191,11 +226,16 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
 
 def run_synth(args: argparse.Namespace) -> int:
     from producer.progress import ProgressBar
-    from producer.readers import read_manuscript
+    from producer.readers import read_source
+    from producer.submit import store_source
     from worker.pipeline import narrate
+    from worker.storage import LocalStorage
 
     options = options_from(args)
-    manuscript = read_manuscript(args.manuscript)
+    source = read_source(args.manuscript, reading_from(args))
+    _warn(source.warnings)
+    manuscript = source.manuscript
+    store_source(LocalStorage(args.output), source)
     began = time.perf_counter()
     bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
     manifest = narrate(manuscript, options, args.output, get_settings(), report=bar.update)
@@ -218,9 +258,23 @@ def run_synth(args: argparse.Namespace) -> int:
 def run_enqueue(args: argparse.Namespace) -> int:
     from producer.submit import enqueue
 
-    ids = enqueue(args.manuscripts, args.dest, options_from(args), get_settings(), args.priority)
+    ids = enqueue(
+        args.manuscripts,
+        args.dest,
+        options_from(args),
+        get_settings(),
+        args.priority,
+        reading_from(args),
+    )
     for job_id in ids:
         print(job_id)
+    return 0
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    from producer.inspect import print_report, report
+
+    print_report(report(args.manuscript, reading_from(args)), args.json)
     return 0
 
 

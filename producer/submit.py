@@ -15,10 +15,10 @@ from typing import Any
 from config.jobs import FINAL, PLAN_TASK, JobState, job_id_for
 from config.layout import SOURCE_KEY
 from config.settings import Settings, SynthesisOptions
-from producer.readers import read_manuscript
+from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source
 from worker.app import app
 from worker.ledger import Ledger
-from worker.storage import open_storage
+from worker.storage import Storage, open_storage
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,23 @@ class Status:
 
 
 def enqueue(
-    paths: list[Path], dest: str, options: SynthesisOptions, settings: Settings, priority: int
+    paths: list[Path],
+    dest: str,
+    options: SynthesisOptions,
+    settings: Settings,
+    priority: int,
+    reading: Reading = EVERYTHING_BY_DEFAULT,
 ) -> list[str]:
     """Store and queue each manuscript; returns one job id per manuscript, in order."""
-    manuscripts = [read_manuscript(path) for path in paths]  # all or nothing
+    sources = [read_source(path, reading) for path in paths]  # all or nothing
     ledger = Ledger(settings.broker_url)
     ledger.ping()
     base = open_storage(dest)
     ids = []
-    for manuscript in manuscripts:
+    for source in sources:
+        manuscript = source.manuscript
         job_id = job_id_for(manuscript, options, dest)
-        base.child(job_id).put_model(SOURCE_KEY, manuscript)
+        store_source(base.child(job_id), source)
         created = ledger.create_job(
             job_id,
             {
@@ -71,6 +77,13 @@ def enqueue(
             app.send_task(PLAN_TASK, args=[job_id], priority=priority)
         ids.append(job_id)
     return ids
+
+
+def store_source(storage: Storage, source: Source) -> None:
+    """The manuscript as read, and its cover, where every worker reads them."""
+    storage.put_model(SOURCE_KEY, source.manuscript)
+    if source.cover is not None:
+        storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
 
 
 def status(ledger: Ledger, job_id: str) -> Status:

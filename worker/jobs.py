@@ -227,7 +227,8 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
         timespec="seconds"
     )
     voice = get_voice(job.options.voice)
-    write_manifest(job.storage, job_id, voice, job.options, entries, started)
+    metadata = job.manuscript.metadata
+    write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata)
     finished = ledger.finish(job_id, JobState.DONE)
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished

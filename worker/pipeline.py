@@ -103,7 +103,7 @@ def narrate(
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
-    return write_manifest(storage, job_id, voice, options, entries, started)
+    return write_manifest(storage, job_id, voice, options, entries, started, manuscript.metadata)
 
 
 def _phonemize(

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from config.layout import MANIFEST_KEY, chapter_key, marks_key
 from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
-from config.manuscript import Chapter, LexiconEntry
+from config.manuscript import Chapter, LexiconEntry, Metadata
 from config.settings import Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceOutput, chain, passages
 from worker.audio import ChapterAudio, ChapterSpool, assemble
@@ -122,8 +122,10 @@ def write_manifest(
     options: SynthesisOptions,
     entries: Sequence[ChapterEntry],
     started: str,
+    metadata: Metadata,
 ) -> Manifest:
     manifest = Manifest(
+        metadata=metadata,
         job_id=job_id,
         voice=voice.name,
         model_variant=voice.precision,

@@ -2,43 +2,111 @@
 
 One module per format, each turning a file's bytes into a `Book` (`producer.readers.book`).
 The format is told by content (a ZIP's parts, a PDF's header, HTML markup), the file name
-only where content cannot tell (Markdown is plain text too).
+only where content cannot tell (Markdown is plain text too). `read_source` is the one way
+in for `narrate synth`, `enqueue` and `inspect`, so all three accept and refuse alike.
 """
 
+import importlib
+import io
+import re
 import zipfile
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.errors import ManuscriptError
+from config.layout import cover_key
 from config.manuscript import Manuscript
 from config.settings import get_settings
 from producer.readers import text
-from producer.readers.book import Book, select
+from producer.readers.book import Book, Cover, select
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+READERS = ("epub", "html", "docx", "pdf")
+DOCX_DOCUMENT = "word/document.xml"
+_EPUB_MAGIC = b"mimetypeapplication/epub+zip"  # OCF: the first member, stored, at offset 30
+_HTML_START = re.compile(
+    rb"(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S
+)
 
 
-def read_manuscript(
-    path: Path, include: Sequence[str] = (), skip: Sequence[str] = ()
-) -> Manuscript:
+@dataclass(frozen=True)
+class Reading:
+    """How to read a manuscript: sections to include or skip by title or kind."""
+
+    include: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+
+
+EVERYTHING_BY_DEFAULT = Reading()
+
+
+@dataclass
+class Source:
+    """A manuscript ready to narrate, with what does not fit its JSON."""
+
+    manuscript: Manuscript
+    cover: Cover | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
     """Read a manuscript and choose its chapters; raises ManuscriptError with the reason."""
-    return select(read_book(path), str(path), include, skip)
+    book = read_book(path)
+    manuscript = select(book, str(path), reading.include, reading.skip)
+    if book.cover is not None:
+        manuscript.metadata.cover_key = cover_key(book.cover.extension)
+    return Source(manuscript, book.cover, book.warnings)
+
+
+def read_manuscript(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Manuscript:
+    return read_source(path, reading).manuscript
 
 
 def read_book(path: Path) -> Book:
     """Every section of a manuscript file, with its metadata and cover."""
     data = read_bytes(path)
     kind = sniff(data, path)
+    if kind in READERS:  # imported when needed: each pulls its own parser libraries
+        reader = importlib.import_module(f"producer.readers.{kind}")
+        book: Book = reader.read(data, str(path))
+        return book
     return text.read(data, str(path), markdown=kind == "markdown")
 
 
 def sniff(data: bytes, path: Path) -> str:
-    """The format of a manuscript, from its first bytes (and its suffix for Markdown)."""
+    """The format of a manuscript, from its first bytes (its suffix for Markdown, and for an
+    EPUB, DOCX or PDF too damaged to tell: its reader says what is wrong with it)."""
+    suffix = path.suffix.lower()
+    if _is_epub(data, path):
+        return "epub"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
     if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
-        return "zip"
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        return "docx" if DOCX_DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
+    if _HTML_START.match(data[:4096]):
+        return "html"
+    if suffix in (".docx", ".pdf"):
+        return suffix[1:]
+    if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
     return "text"
+
+
+def _is_epub(data: bytes, path: Path) -> bool:
+    """An EPUB by its magic or its container; a file named .epub is one (and, if it is not
+    a readable ZIP, the EPUB reader says so)."""
+    if data[30:58] == _EPUB_MAGIC or path.suffix.lower() == ".epub":
+        return True
+    return data.startswith(b"PK\x03\x04") and "META-INF/container.xml" in _zip_names(data)
+
+
+def _zip_names(data: bytes) -> set[str]:
+    """The member names of a ZIP; none for a damaged one (its reader will say so)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return set(zf.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return set()
 
 
 def read_bytes(path: Path) -> bytes:
@@ -58,4 +126,4 @@ def read_bytes(path: Path) -> bytes:
         raise ManuscriptError(f"{path}: cannot read ({error.strerror})") from error
 
 
-__all__ = ["Book", "read_book", "read_manuscript", "sniff"]
+__all__ = ["Book", "Reading", "Source", "read_book", "read_manuscript", "read_source", "sniff"]

@@ -37,6 +37,9 @@ _CHAPTER_LINE = re.compile(
     re.I,
 )
 _NUMERAL_LINE = re.compile(rf"^(?:{_ROMAN}|\d{{1,3}})\.?$")
+_NOTES_LINE = re.compile(r"^(foot|end)?notes:?$", re.I)
+# Gutenberg marks note references as {1} (and some books [1]): not read.
+_NOTE_REF = re.compile(r"[ \t]?(\{\d{1,3}\}|\[\d{1,3}\])")
 _HEADER_FIELD = re.compile(r"^(Title|Author|Language|Release date):\s*(.+)$", re.I | re.M)
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it"}
 _TITLE_PAGE_WORDS = 300
@@ -142,7 +145,7 @@ def parse_plain(text: str) -> Book:
 
 def _is_heading(lines: list[str], i: int) -> bool:
     line = lines[i].strip()
-    if _CHAPTER_LINE.match(line) and len(line) <= 120:
+    if (_CHAPTER_LINE.match(line) and len(line) <= 120) or _NOTES_LINE.match(line):
         return True
     return (
         bool(_NUMERAL_LINE.match(line)) and _blank_before(lines, i) and bool(_title_line(lines, i))
@@ -222,8 +225,14 @@ def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
             log.info("skipping heading with no text under it: %r", title)
             continue  # a table of contents line, or an empty chapter
         if title or body.strip():
-            sections.append(Section(title, body.strip()))
+            sections.append(_section(title, body.strip()))
     return sections
+
+
+def _section(title: str, body: str) -> Section:
+    if _NOTES_LINE.match(title):
+        return Section(title, body, "endnotes", "back matter (notes)")
+    return Section(title, body)
 
 
 def _title(lines: list[str], i: int) -> str:
@@ -245,6 +254,7 @@ def _body_from(lines: list[str], i: int) -> int:
 def clean_plain(text: str) -> str:
     """Plain text as read aloud: emphasis underscores and decoration rules removed."""
     text = re.sub(r"(?<!\w)_([^_\n]+(?:\n[^_\n]+)*)_(?!\w)", r"\1", text)
+    text = _NOTE_REF.sub("", text)
     text = re.sub(r"^[ \t]*([*=~_-][ \t]*){3,}$", "", text, flags=re.M)
     return _collapse_blank_lines(text)
 

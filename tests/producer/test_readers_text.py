@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import ManuscriptError
-from producer.readers import read_manuscript
+from producer.readers import Reading, read_manuscript
 
 GUTENBERG = """The Project Gutenberg eBook of Something
 
@@ -162,7 +162,7 @@ def test_the_title_page_names_the_book_and_is_not_narrated(tmp_path: Path) -> No
     ]
     assert all("BY ANN EXAMPLE" not in c.text for c in book.chapters)
     included = read_manuscript(
-        write(tmp_path, "b.txt", GUTENBERG_LAYOUT.encode()), include=["titlepage"]
+        write(tmp_path, "b.txt", GUTENBERG_LAYOUT.encode()), Reading(include=("titlepage",))
     )
     assert included.chapters[0].text == "THE QUIET SHORE\n\nBY ANN EXAMPLE"
 
@@ -181,3 +181,13 @@ def test_a_lone_numeral_out_of_sequence_is_not_a_heading(tmp_path: Path) -> None
     book = read_manuscript(write(tmp_path, "n.txt", text.encode()))
     assert [c.title for c in book.chapters] == ["I. THE START", "II. THE MIDDLE"]
     assert "SEVEN DAYS LATER" in book.chapters[1].text
+
+
+def test_a_notes_section_is_back_matter_and_note_marks_are_not_read(tmp_path: Path) -> None:
+    text = (
+        "CHAPTER I\n\nThe people were elegantly {1} dressed [2].\n\n"
+        "FOOTNOTES:\n\n{1}  Elegant, I mean.\n\n{2}  Another note.\n"
+    )
+    book = read_manuscript(write(tmp_path, "notes.txt", text.encode()))
+    assert [c.text for c in book.chapters] == ["CHAPTER I\n\nThe people were elegantly dressed."]
+    assert [(s.kind, s.reason) for s in book.skipped] == [("endnotes", "back matter (notes)")]

@@ -1,0 +1,80 @@
+"""`narrate inspect`: what would be narrated, without synthesis.
+
+A producer checks a book before spending a night on it: the metadata as read, each chapter
+with its title, word count and first sentence, what was skipped and why, and any warning
+(a table left out, a cover that cannot be used).
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from producer.readers import Reading, Source, read_source
+from worker.segment import sentence_bounds
+
+FIRST_SENTENCE_CHARS = 120
+
+
+def report(path: Path, reading: Reading) -> dict[str, Any]:
+    """What would be narrated from a manuscript: the `--json` object."""
+    source = read_source(path, reading)
+    return describe(source)
+
+
+def describe(source: Source) -> dict[str, Any]:
+    manuscript = source.manuscript
+    metadata = manuscript.metadata.model_dump()
+    return {
+        "metadata": metadata,
+        "chapters": [
+            {
+                "index": chapter.index,
+                "title": chapter.title,
+                "kind": chapter.kind,
+                "words": len(chapter.text.split()),
+                "first_sentence": first_sentence(chapter.text, chapter.title),
+            }
+            for chapter in manuscript.chapters
+        ],
+        "skipped": [skipped.model_dump() for skipped in manuscript.skipped],
+        "warnings": source.warnings,
+    }
+
+
+def first_sentence(text: str, title: str) -> str:
+    """The chapter's first sentence after its heading, shortened for a listing."""
+    body = text[len(title) :] if title and text.startswith(title) else text
+    flat = " ".join(body.split())
+    bounds = sentence_bounds(flat)
+    sentence = flat[bounds[0][0] : bounds[0][1]].strip() if bounds else ""
+    if len(sentence) > FIRST_SENTENCE_CHARS:
+        sentence = sentence[: FIRST_SENTENCE_CHARS - 3].rsplit(" ", 1)[0] + "..."
+    return sentence
+
+
+def print_report(data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    meta = data["metadata"]
+    authors = ", ".join(meta["authors"]) or "-"
+    print(f"{meta['title'] or '(untitled)'}  by {authors}  [{meta['language'] or '-'}]")
+    extra = [f"{k}: {meta[k]}" for k in ("publisher", "date", "cover_key") if meta[k]]
+    if extra:
+        print("  " + "; ".join(extra))
+    print(f"\n{'#':>4}  {'title':40}  {'kind':12}{'words':>7}  first sentence")
+    for ch in data["chapters"]:
+        print(
+            f"{ch['index']:>4}  {_cut(ch['title'], 40):40}  {ch['kind']:12}{ch['words']:>7}"
+            f"  {_cut(ch['first_sentence'], 60)}"
+        )
+    total = sum(ch["words"] for ch in data["chapters"])
+    print(f"{len(data['chapters'])} chapters, {total} words")
+    for skipped in data["skipped"]:
+        print(f"skipped: {skipped['title'] or '(untitled)'} ({skipped['reason']})")
+    for warning in data["warnings"]:
+        print(f"warning: {warning}")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."

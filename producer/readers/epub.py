@@ -1,0 +1,260 @@
+"""EPUB 2 and 3 books.
+
+container.xml leads to the package document (`opf`), which gives the metadata, the cover
+and the reading order; the table of contents (`nav`) says where sections start. Each
+entry is a place in the spine: several chapters in one file are split at their anchors, and
+a file the table of contents leaves out continues the section before it (a chapter spread
+over several files), unless it is a part of its own kind (a colophon, say). An entry nested
+in a chapter, pointing into the chapter's file after text of the chapter's own, is a
+subsection and stays in it (a part's title page, with no text, does not hold its chapters
+so). Without a table of contents every spine file is a section, titled by its first
+heading.
+
+A book whose content is encrypted (DRM) is refused; fonts obfuscated as EPUB allows are not
+encryption of the text and are fine.
+"""
+
+import logging
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from config.errors import ManuscriptError
+from producer.readers import markup, matter
+from producer.readers.archive import Archive, elements, parse_xml
+from producer.readers.book import Book, Cover, Section
+from producer.readers.markup import TEXT, Block
+from producer.readers.nav import Entry, Navigation, read_navigation
+from producer.readers.opf import Package, read_package
+
+log = logging.getLogger(__name__)
+
+_ENCRYPTION = "META-INF/encryption.xml"
+_FONT_OBFUSCATION = {"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"}
+_FONTS = {".ttf", ".otf", ".woff", ".woff2", ".ttc", ".eot"}
+_XHTML_TYPES = {"application/xhtml+xml", "text/html", "application/xml", "text/xml"}
+_SECTION_TAGS = {"body", "section", "article", "div", "aside"}
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A spine file, read."""
+
+    path: str
+    blocks: list[Block]
+    types: tuple[str, ...]  # epub:type of its body and sections: what the file is
+
+
+@dataclass(frozen=True)
+class _Start:
+    """Where a section starts: a block of a spine file, with the TOC's label for it."""
+
+    doc: int
+    block: int
+    label: str
+    place: str  # "path#fragment" or "path", as landmarks name it
+
+
+def read(data: bytes, source: str) -> Book:
+    """An EPUB's sections, metadata, cover and warnings; raises ManuscriptError."""
+    archive = Archive(data, source, "EPUB")
+    _refuse_drm(archive)
+    package = read_package(archive)
+    navigation = read_navigation(archive, package)
+    documents = _documents(archive, package, navigation.toc)
+    warnings: list[str] = []
+    starts = _starts(documents, navigation, warnings)
+    sections = [_section(documents, s, e, navigation, warnings) for s, e in _spans(starts)]
+    return Book(sections, package.metadata, _cover(archive, package, warnings), warnings)
+
+
+def _refuse_drm(archive: Archive) -> None:
+    """Refuses a book whose encryption.xml encrypts anything but obfuscated fonts."""
+    if not archive.has(_ENCRYPTION):
+        return
+    root = parse_xml(archive.read(_ENCRYPTION), f"{archive.source}: {_ENCRYPTION}")
+    for uri, algorithm in _encrypted(root):
+        font = posixpath.splitext(uri)[1].lower() in _FONTS
+        if not (font and algorithm in _FONT_OBFUSCATION):
+            raise ManuscriptError(
+                f"{archive.source}: is DRM-protected ({uri or 'content'} is encrypted); "
+                "narrate reads only DRM-free books"
+            )
+
+
+def _encrypted(root: Any) -> list[tuple[str, str]]:
+    """(URI, algorithm) of each file encryption.xml says is encrypted."""
+    found = []
+    for data in elements(root, "EncryptedData"):
+        reference = elements(data, "CipherReference")
+        method = elements(data, "EncryptionMethod")
+        uri = reference[0].get("URI", "") if reference else ""
+        found.append((uri, method[0].get("Algorithm", "") if method else ""))
+    return found
+
+
+def _documents(archive: Archive, package: Package, toc: list[Entry]) -> list[_Document]:
+    """The spine's (X)HTML files, read; files off the main flow (linear="no") only where
+    the table of contents points at them."""
+    listed = {entry.path for entry in toc}
+    documents = []
+    for item in package.spine:
+        if item.media_type not in _XHTML_TYPES:
+            log.info(
+                "%s: skipping %s (%s) in the spine", archive.source, item.path, item.media_type
+            )
+        elif item.path not in package.nonlinear or item.path in listed:
+            root = parse_xml(archive.read(item.path), f"{archive.source}: {item.path}")
+            types = tuple(t for el in root.iter() if _is_section(el) for t in markup.semantics(el))
+            documents.append(_Document(item.path, markup.blocks(root), types))
+    if not documents:
+        raise ManuscriptError(f"{archive.source}: the spine holds no readable text document")
+    return documents
+
+
+def _is_section(el: object) -> bool:
+    return markup.tag_of(el) in _SECTION_TAGS
+
+
+def _starts(
+    documents: list[_Document], navigation: Navigation, warnings: list[str]
+) -> list[_Start]:
+    """Where sections start: at each TOC entry, and at each file the TOC leaves out that
+    comes before the first entry or is a part of its own kind."""
+    starts = _toc_starts(documents, navigation.toc, warnings)
+    first = min((doc for doc, _ in starts), default=len(documents))
+    for doc, document in enumerate(documents):
+        if (doc, 0) not in starts and (doc < first or _own_kind(document, navigation)):
+            starts[(doc, 0)] = _Start(doc, 0, "", document.path)
+    return [starts[place] for place in sorted(starts)]
+
+
+def _toc_starts(
+    documents: list[_Document], toc: list[Entry], warnings: list[str]
+) -> dict[tuple[int, int], _Start]:
+    """A start at each TOC entry in the spine that is not a subsection, by (file, block);
+    of two entries for one place, the first (the outer) gives the label."""
+    index = {doc.path: i for i, doc in enumerate(documents)}
+    first_children = _first_children(toc)
+    starts: dict[tuple[int, int], _Start] = {}
+    for entry in toc:
+        doc = index.get(entry.path)
+        if doc is None or _is_subsection(entry, documents[doc], first_children):
+            continue
+        block = _anchor(documents[doc], entry)
+        if block < 0:
+            warnings.append(f"chapter {entry.label!r}: #{entry.fragment} is not in {entry.path}")
+            block = 0
+        place = f"{entry.path}#{entry.fragment}" if entry.fragment else entry.path
+        starts.setdefault((doc, block), _Start(doc, block, entry.label, place))
+    return starts
+
+
+def _first_children(toc: list[Entry]) -> dict[Entry, Entry]:
+    """Each entry's first nested entry, for the entries that have some."""
+    found: dict[Entry, Entry] = {}
+    for entry in toc:
+        if entry.parent is not None:
+            found.setdefault(entry.parent, entry)
+    return found
+
+
+def _anchor(document: _Document, entry: Entry) -> int:
+    """The block a TOC entry points at: the file's first, or the one its fragment names;
+    -1 where no block has that id."""
+    if not entry.fragment:
+        return 0
+    return next((i for i, b in enumerate(document.blocks) if entry.fragment in b.ids), -1)
+
+
+def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry, Entry]) -> bool:
+    """Whether an entry points into its parent's file, whose own text comes before the
+    parent's first nested entry (a chapter's opening before its subsections)."""
+    if entry.parent is None or not entry.fragment:
+        return False
+    parent, first = entry.parent, first_children[entry.parent]
+    if not parent.path == first.path == entry.path:
+        return False
+    start, end = max(_anchor(document, parent), 0), _anchor(document, first)
+    between = document.blocks[start:end] if end > start else []
+    return any(block.kind == TEXT and not block.note for block in between)
+
+
+def _own_kind(document: _Document, navigation: Navigation) -> bool:
+    """Whether a file the TOC leaves out is a part of its own (a colophon, notes), not the
+    continuation of the chapter before it."""
+    return _kind(document, 0, document.path, navigation) != "chapter"
+
+
+def _spans(starts: list[_Start]) -> list[tuple[_Start, _Start | None]]:
+    """Each start with the next (None after the last): the extent of a section."""
+    return list(zip(starts, [*starts[1:], None], strict=True))
+
+
+def _section(
+    documents: list[_Document],
+    start: _Start,
+    end: _Start | None,
+    navigation: Navigation,
+    warnings: list[str],
+) -> Section:
+    """The section from `start` to `end`, with its kind and why it is skipped, if it is."""
+    document = documents[start.doc]
+    kind = _kind(document, start.block, start.place, navigation)
+    types = _types(document, start.block)
+    reason = matter.skip_reason(kind, matter.division(types))
+    return markup.section(_blocks(documents, start, end), start.label, kind, reason, warnings)
+
+
+def _blocks(documents: list[_Document], start: _Start, end: _Start | None) -> list[Block]:
+    """The blocks from one start to the next, across files."""
+    last_doc, last_block = (end.doc, end.block) if end else (len(documents), 0)
+    found: list[Block] = []
+    for doc in range(start.doc, min(last_doc + 1, len(documents))):
+        blocks = documents[doc].blocks
+        low = start.block if doc == start.doc else 0
+        found.extend(blocks[low : last_block if doc == last_doc else len(blocks)])
+    return found
+
+
+def _kind(document: _Document, block: int, place: str, navigation: Navigation) -> str:
+    """What a section is: by its epub:type, else by landmarks or guide, else (for a whole
+    file) by the file's name; a chapter when nothing says."""
+    whole_file = block == 0
+    return (
+        matter.first_kind(_types(document, block))
+        or navigation.landmarks.get(place, "")
+        or (navigation.landmarks.get(document.path, "") if whole_file else "")
+        or (matter.kind_of_file(document.path) if whole_file else "")
+        or "chapter"
+    )
+
+
+def _types(document: _Document, block: int) -> tuple[str, ...]:
+    """The epub:type of the sections around a block (of the file, where it has none)."""
+    return document.blocks[block].types if block < len(document.blocks) else document.types
+
+
+def _cover(archive: Archive, package: Package, warnings: list[str]) -> Cover | None:
+    """The cover image, if it is a JPEG or PNG (what a player shows); else a warning."""
+    item = package.cover
+    if item is None:
+        return None
+    if not archive.has(item.path):
+        warnings.append(f"the cover image {item.path} is missing")
+        return None
+    data = archive.read(item.path)
+    media_type = _image_type(data)
+    if media_type is None:
+        warnings.append(f"the cover image {item.path} ({item.media_type}) is not JPEG or PNG")
+        return None
+    return Cover(data, media_type)
+
+
+def _image_type(data: bytes) -> str | None:
+    """JPEG or PNG by their magic bytes (a manifest's media type can be wrong)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None

@@ -1,0 +1,273 @@
+"""(X)HTML as a listener hears it: an element tree in, blocks of narrated text out.
+
+Shared by the EPUB and HTML readers; works on XHTML parsed as XML (namespaced tags,
+``epub:type`` in the OPS namespace) and on HTML parsed by lxml.html alike.
+
+Not read: scripts, styles, navigation, hidden elements, images (alt text too), page-number
+markers and note references; a reference leaves its sentence as if it had never been there.
+Notes themselves are kept apart (`Block.note`): read only in a section made of them. Tables
+do not read aloud, so they are skipped and reported. Verse keeps its lines; prose paragraphs
+are one line each, whitespace collapsed, as `worker.segment` expects.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from producer.readers import matter
+from producer.readers.book import Section
+
+HEADING, TEXT, TABLE = "heading", "text", "table"
+
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_NEVER_READ = {
+    *("script", "style", "noscript", "template", "head", "title", "nav"),
+    *("img", "picture", "svg", "math", "video", "audio", "object", "embed", "iframe", "canvas"),
+    *("map", "button", "input", "select", "textarea"),
+}
+_BLOCKS = _HEADINGS | {
+    *("html", "body", "main", "article", "section", "div", "aside", "header", "footer"),
+    *("p", "blockquote", "pre", "address", "center", "hgroup", "figure", "figcaption", "hr"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "menu", "details", "summary", "dialog", "form"),
+    *("table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "fieldset"),
+}
+_SECTIONING = {"html", "body", "main", "article", "section", "div", "aside", "nav"}
+_VERSE = {"z3998:verse", "z3998:poem", "z3998:song", "z3998:hymn", "verse", "poem", "poetry"}
+_NOTE = {"footnote", "endnote", "rearnote", "note", *matter.NOTES}
+_NOTE_REFERENCE = {"noteref", "backlink"}
+_PAGE_NUMBER = {"pagebreak", "pagenum", "page-number", "pagenumber", "page-num", "pageno"}
+_TITLE_PART = {"title", "subtitle", "fulltitle", "label", "ordinal", "z3998:ordinal"}
+_NOTE_MARK = re.compile(r"\s*[\[(]?\s*(?:\d{1,4}|[a-z]|[*†‡§¶#]{1,3})\s*[\])]?\s*")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_REMOVED = "\x00"  # where a note reference or page number was taken out of the text
+_SPACE_BEFORE_REMOVED = re.compile(r"(?:\s*\x00)+\s*(?=[.,;:!?…)\]’”]|$)")
+# No sound, but each would split a word in two for the voice.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+_ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+_BARE_NUMERAL = re.compile(rf"(?=[IVXLCDM\d])(?:{_ROMAN}|\d{{1,3}})(?=$|[.:])")
+_NUMBERED_KINDS = {"chapter": "Chapter", "part": "Part", "volume": "Volume"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, a paragraph or stanza, or a skipped table, in reading order."""
+
+    kind: str  # HEADING, TEXT or TABLE
+    text: str  # TEXT: one line of prose, or verse lines separated by "\n"
+    level: int = 0  # 1-6 for a heading (the highest of a heading group), else 0
+    ids: tuple[str, ...] = ()  # ids of the elements that begin here: where links land
+    types: tuple[str, ...] = ()  # epub:type of the enclosing sections, innermost first
+    note: bool = False  # part of a footnote or endnote
+
+
+@dataclass(frozen=True)
+class _Context:
+    types: tuple[str, ...] = ()
+    verse: bool = False
+    note: bool = False
+
+
+@dataclass
+class _Walker:
+    blocks: list[Block] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # seen since the last block
+
+    def block(self, el: Any, ctx: _Context) -> None:
+        ctx = _entered(el, ctx)
+        self.ids.extend(_ids(el))
+        tag = tag_of(el)
+        if tag in _HEADINGS:
+            self.emit(HEADING, self.text(el, replace(ctx, verse=False)), ctx, int(tag[1]))
+        elif tag == "hgroup" or (tag == "header" and any(map(_is_title_part, el))):
+            self.heading_group(el, ctx)
+        else:
+            self.children(el, ctx)
+
+    def children(self, el: Any, ctx: _Context) -> None:
+        """An element's text and children: runs of inline content become paragraphs."""
+        parts = [el.text or ""]
+        for child in el:
+            tag = tag_of(child)
+            if tag == "table" and not _dropped(child):
+                self.flush(parts, ctx)
+                self.emit(TABLE, "", ctx)
+                parts = [child.tail or ""]
+            elif _is_block(child):
+                self.flush(parts, ctx)
+                self.block(child, ctx)
+                parts = [child.tail or ""]
+            else:
+                self.inline(child, ctx, parts)
+        self.flush(parts, ctx)
+
+    def heading_group(self, el: Any, ctx: _Context) -> None:
+        """`<hgroup>`, or a `<header>` holding headings: one heading of all their parts
+        ("I" and "A Letter with a Postscript"); the header's other children follow it."""
+        titles = list(el) if tag_of(el) == "hgroup" else [c for c in el if _is_title_part(c)]
+        parts = [part for title in titles for part in _title_parts(title)]
+        self.ids.extend(i for part in parts for i in _ids(part))
+        texts = [self.text(part, replace(ctx, verse=False)) for part in parts]
+        self.emit(HEADING, _joined_title([t for t in texts if t]), ctx, _level(titles))
+        for child in el:
+            if child not in titles and _is_block(child):
+                self.block(child, ctx)
+
+    def inline(self, el: Any, ctx: _Context, parts: list[str]) -> None:
+        """An inline element's text (and its tail) appended to `parts`."""
+        tag = tag_of(el)
+        if tag == "br":
+            parts.append("\n" if ctx.verse else " ")
+        elif _dropped(el) or (tag and _NOTE.intersection(semantics(el))):
+            parts.append(_REMOVED)
+        elif tag:  # not a comment or processing instruction
+            self.ids.extend(_ids(el))
+            parts.append(el.text or "")
+            for child in el:
+                self.inline(child, ctx, parts)
+        parts.append(el.tail or "")
+
+    def text(self, el: Any, ctx: _Context) -> str:
+        """An element's text as one paragraph (the ids of what it holds noted)."""
+        parts = [el.text or ""]
+        for child in el:
+            self.inline(child, ctx, parts)
+        return _finished(parts, ctx.verse)
+
+    def flush(self, parts: list[str], ctx: _Context) -> None:
+        self.emit(TEXT, _finished(parts, ctx.verse), ctx)
+
+    def emit(self, kind: str, text: str, ctx: _Context, level: int = 0) -> None:
+        if text or kind == TABLE:
+            self.blocks.append(Block(kind, text, level, tuple(self.ids), ctx.types, ctx.note))
+            self.ids.clear()
+
+
+def blocks(root: Any) -> list[Block]:
+    """The narrated blocks of a document (or of any element in one), in reading order."""
+    walker = _Walker()
+    walker.block(root, _Context())
+    return walker.blocks
+
+
+def section(
+    parts: Sequence[Block], title: str, kind: str, reason: str, warnings: list[str]
+) -> Section:
+    """A section of blocks: a heading that opens it is its title (else `title`); notes are
+    read only in a section of notes; a skipped table is reported in `warnings`."""
+    parts = [b for b in parts if kind in matter.NOTES or not b.note]
+    tables = sum(1 for b in parts if b.kind == TABLE)
+    parts = [b for b in parts if b.kind != TABLE]
+    if parts and parts[0].kind == HEADING:
+        title, parts = parts[0].text, parts[1:]
+    title = numbered_title(title, kind)
+    if tables:
+        what = "a table was" if tables == 1 else f"{tables} tables were"
+        warnings.append(f"chapter {title!r}: {what} skipped")
+    return Section(title, "\n\n".join(b.text for b in parts), kind, reason)
+
+
+def numbered_title(title: str, kind: str) -> str:
+    """A title that opens with a bare numeral gets its kind's name: "I: A Letter" of a
+    chapter is "Chapter I: A Letter", which a listener hears as "Chapter one: A Letter"
+    (a lone "I" is read as the pronoun)."""
+    word = _NUMBERED_KINDS.get(kind)
+    return f"{word} {title}" if word and _BARE_NUMERAL.match(title) else title
+
+
+def semantics(el: Any) -> tuple[str, ...]:
+    """What markup says an element is: its epub:type tokens and DPUB-ARIA roles (without
+    "doc-"), e.g. ("chapter",) or ("z3998:poem",)."""
+    types = (el.get(_EPUB_TYPE) or el.get("epub:type") or "").split()
+    roles = [role[4:] for role in (el.get("role") or "").split() if role.startswith("doc-")]
+    return (*types, *roles)
+
+
+def tag_of(el: Any) -> str:
+    """An element's local name, lower case; "" for a comment or processing instruction."""
+    return el.tag.rpartition("}")[2].lower() if isinstance(el.tag, str) else ""
+
+
+def _classes(el: Any) -> tuple[str, ...]:
+    """Class names, which older books use where newer ones use epub:type (``poem``)."""
+    return tuple((el.get("class") or "").lower().split())
+
+
+def _entered(el: Any, ctx: _Context) -> _Context:
+    """The context inside `el`: its section types, and whether it holds verse or notes."""
+    tokens = semantics(el)
+    if tag_of(el) in _SECTIONING and tokens:
+        ctx = replace(ctx, types=(*tokens, *ctx.types))
+    if _VERSE.intersection(tokens + _classes(el)):
+        ctx = replace(ctx, verse=True)
+    if _NOTE.intersection(tokens):
+        ctx = replace(ctx, note=True)
+    return ctx
+
+
+def _dropped(el: Any) -> bool:
+    """Whether an element is not read at all."""
+    tag = tag_of(el)
+    if tag in _NEVER_READ or el.get("hidden") is not None:
+        return True
+    if el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return True
+    tokens = {*semantics(el), *_classes(el)}
+    return bool(tokens & (_PAGE_NUMBER | _NOTE_REFERENCE)) or _is_note_mark(el, tag)
+
+
+def _is_block(el: Any) -> bool:
+    return tag_of(el) in _BLOCKS and not _dropped(el)
+
+
+def _is_note_mark(el: Any, tag: str) -> bool:
+    """A link to a note shown as a number or symbol ("1", "[2]", "*"), or the superscript
+    holding one."""
+    if tag == "sup":
+        links = [a for a in el.iter() if tag_of(a) == "a"]
+        return bool(links) and all(_is_note_mark(a, "a") for a in links) and _marks_only(el)
+    return tag == "a" and "#" in (el.get("href") or "") and _marks_only(el)
+
+
+def _marks_only(el: Any) -> bool:
+    return bool(_NOTE_MARK.fullmatch("".join(el.itertext())))
+
+
+def _is_title_part(el: Any) -> bool:
+    tag = tag_of(el)
+    return tag in _HEADINGS or tag == "hgroup" or bool(_TITLE_PART.intersection(semantics(el)))
+
+
+def _title_parts(el: Any) -> list[Any]:
+    return list(el) if tag_of(el) == "hgroup" else [el]
+
+
+def _level(elements: list[Any]) -> int:
+    """The highest heading level (h1: 1) in some elements; 0 where they hold no heading."""
+    tags = [tag_of(h) for el in elements for h in el.iter()]
+    return min((int(tag[1]) for tag in tags if tag in _HEADINGS), default=0)
+
+
+def _joined_title(parts: list[str]) -> str:
+    """Parts of a heading group as one title: "I" and "A Letter" make "I: A Letter"."""
+    title = parts[0] if parts else ""
+    for part in parts[1:]:
+        title += (" " if title.endswith((".", ":", "!", "?", "—")) else ": ") + part
+    return title
+
+
+def _ids(el: Any) -> list[str]:
+    found = [el.get("id")]
+    if tag_of(el) == "a":
+        found.append(el.get("name"))  # the anchors of older (X)HTML
+    return [i for i in found if i]
+
+
+def _finished(parts: list[str], verse: bool) -> str:
+    """Collected text as narrated: whitespace collapsed, verse lines kept, the gaps left by
+    removed references closed."""
+    text = "".join(parts).translate(_INVISIBLE)
+    text = _SPACE_BEFORE_REMOVED.sub("", text).replace(_REMOVED, "")
+    lines = (" ".join(line.split()) for line in (text.split("\n") if verse else [text]))
+    return "\n".join(line for line in lines if line)

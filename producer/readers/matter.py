@@ -1,0 +1,90 @@
+"""What kind of section a book part is, and whether it is narrated by default.
+
+The kinds are EPUB's structural vocabulary: ``epub:type`` values, DPUB-ARIA roles without
+their ``doc-`` prefix, EPUB 2 guide types. File names and headings that name a kind
+(``colophon.xhtml``, "CONTENTS", "Footnotes:") say it too. Title pages, tables of contents,
+imprints and notes are made for the eye, so they are skipped; the parts an author wrote for
+the reader (dedication, preface, epilogue, appendix, ...) are narrated.
+"""
+
+import posixpath
+import re
+
+FRONT = frozenset(
+    {"cover", "titlepage", "halftitlepage", "imprint", "copyright-page", "toc", "loi", "lot"}
+)
+BACK = frozenset({"colophon", "index", "endnotes", "rearnotes", "footnotes", "bibliography"})
+NOTES = frozenset({"endnotes", "rearnotes", "footnotes"})
+NARRATED = frozenset(
+    {
+        "chapter",
+        "part",
+        "volume",
+        "dedication",
+        "epigraph",
+        "foreword",
+        "preface",
+        "introduction",
+        "prologue",
+        "epilogue",
+        "afterword",
+        "conclusion",
+        "appendix",
+        "acknowledgments",
+    }
+)
+KINDS = FRONT | BACK | NARRATED
+
+# Names for a kind other than its own, letters only (as `_key` leaves them).
+_ALIASES = {
+    "halftitle": "halftitlepage",
+    "copyright": "copyright-page",
+    "copyrightpage": "copyright-page",
+    "uncopyright": "copyright-page",  # Standard Ebooks
+    "contents": "toc",
+    "tableofcontents": "toc",
+    "nav": "toc",
+    "listofillustrations": "loi",
+    "listoftables": "lot",
+    "notes": "endnotes",
+    "acknowledgements": "acknowledgments",
+}
+# File names only: "title.xhtml" is a title page; "index.html" is often the whole book.
+_FILE_ALIASES = {"title": "titlepage", "index": ""}
+
+
+def kind_of(name: str) -> str:
+    """The kind a name says (an epub:type or guide type, a heading), or ""."""
+    key = _key(name)
+    kind = _ALIASES.get(key, key)
+    return kind if kind in KINDS else ""
+
+
+def kind_of_file(path: str) -> str:
+    """The kind a file's name says (``text/colophon.xhtml``: colophon), or ""."""
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    key = _key(stem)
+    return _FILE_ALIASES[key] if key in _FILE_ALIASES else kind_of(stem)
+
+
+def first_kind(tokens: tuple[str, ...]) -> str:
+    """The first of some epub:type tokens that names a kind, or ""."""
+    return next((kind for kind in map(kind_of, tokens) if kind), "")
+
+
+def division(tokens: tuple[str, ...]) -> str:
+    """ "front" or "back" where epub:type says frontmatter or backmatter, else ""."""
+    return next((t[: -len("matter")] for t in tokens if t in ("frontmatter", "backmatter")), "")
+
+
+def skip_reason(kind: str, where: str = "") -> str:
+    """Why a section of this kind is not narrated by default ("" when it is); `where` is
+    "front" or "back" when the book says which."""
+    if kind not in FRONT | BACK:
+        return ""
+    where = where or ("front" if kind in FRONT else "back")
+    return f"{where} matter ({kind})"
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.casefold())

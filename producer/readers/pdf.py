@@ -1,0 +1,675 @@
+"""PDF manuscripts with a text layer: page lines rebuilt into paragraphs, chapters from the
+outline (bookmarks) or from headings.
+
+pypdf (BSD) opens the document and gives what it says about itself: encryption, the
+information dictionary, the outline. pdfminer.six (MIT) lays out each page's text: lines
+with their positions and type sizes, which paragraphs, headings, running heads and page
+numbers are told by and which pypdf's text extraction does not give. A page is read as one
+column, top to bottom, as books are set.
+
+What a page prints but a listener should not hear is dropped: running heads and footers
+(lines recurring at one height on several pages, or carrying the page's number), page
+numbers, contents entries (dot leaders to a page number), footnotes (smaller type below
+the body text) and their marks. Lines are joined into one line per paragraph; a paragraph
+ends at a wider gap, at the book's first-line indent, at a list bullet, or after a line
+that stops on a sentence's end with room left for the next line's first word; it runs on
+across a page break. A word hyphenated at a line end is joined, unless the book prints it
+with its hyphen elsewhere or the next line starts with a capital.
+"""
+
+import io
+import itertools
+import logging
+import math
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pypdf
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTChar, LTContainer, LTPage, LTTextLineHorizontal
+from pypdf.generic import Destination
+
+from config.errors import ManuscriptError
+from config.manuscript import Metadata
+from producer.readers import matter
+from producer.readers.book import Book, Section
+
+log = logging.getLogger(__name__)
+
+_MARGIN = 0.12  # the top and bottom share of a page where running heads and folios sit
+_REPEATS = 3  # pages a running head recurs on, or that show a page number's place
+_HEADING = 1.15  # a heading's type is at least this much larger than the body's
+_FOOTNOTE = 0.9  # a footnote's type is at most this much of the body's
+_SUPERSCRIPT = 0.75  # a note mark's type is at most this much of its line's
+_GAP = 1.4  # a gap between paragraphs: this many times the usual line spacing
+_INDENT = 1.5  # a first-line indent: at least this many average character widths
+_MIN_INDENTED = 3  # paragraphs that must share a first-line indent to show the book's
+_MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
+_TERMINAL = (".", "!", "?", ":", "…", '"', "”", "’", "»", ")")
+_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_FOLIO = re.compile(
+    rf"^[-–—(\[]?\s*(?:page\s+)?(?:\d+|{_ROMAN})(?:\s+of\s+\d+)?\s*[-–—)\]]?$", re.I
+)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+)
+_NUMBER = rf"(?:\d+|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+# "Chapter 4", "PART TWO", "IV." on their own; with a title after, not ending as a sentence.
+_LABEL = re.compile(rf"^(?:(?:chapter|part|book)\s+{_NUMBER}|(?-i:{_ROMAN.upper()}))[.:]?$", re.I)
+_LABELLED = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+\S.{{0,70}}(?<![.,;])$", re.I)
+_AFTER_WORD = re.compile(r"[^\w-].*")  # what follows a line's first word
+_BULLETS = ("•", "◦", "▪", "‣", "·", "–")
+_MARKS = set("0123456789*†‡§¶")
+# A contents or index entry: dot leaders to a page number.
+_LEADERS = re.compile(rf"(?:(?:\. ){{3,}}\.?|\.{{6,}})\s*(?:\d+|{_ROMAN})?$", re.I)
+_CID = re.compile(r"\(cid:\d+\)")  # a glyph the font does not map to text
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
+_FILE_NAME = re.compile(
+    r"^(?:microsoft word - .*|.*\.(?:docx?|odt|rtf|pdf|indd|tex)|untitled)$", re.I
+)
+_PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of text on a page, where it sits (PDF units, y up) and its type size."""
+
+    page: int
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    size: float
+    text: str
+    height: float  # of its page
+    lead: float  # the width of its first word
+
+    @property
+    def char_width(self) -> float:
+        return (self.x1 - self.x0) / max(len(self.text), 1)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The body text's measures: type size, line spacing and each page's margins."""
+
+    body: float
+    leading: float
+    left: dict[int, float]
+    right: dict[int, float]
+    indent: float | None  # of a paragraph's first line, where the book indents them
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: two paragraphs may read the same
+class _Para:
+    """A paragraph rebuilt from lines: its text on one line, where it starts, its type."""
+
+    page: int
+    top: float
+    size: float
+    text: str
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """An outline entry: a title and where it points (top None: the top of the page)."""
+
+    title: str
+    page: int
+    top: float | None
+
+
+@dataclass
+class _Draft:
+    title: str = ""
+    paras: list[_Para] = field(default_factory=list)
+
+
+def read(data: bytes, source: str) -> Book:
+    """A PDF's sections and metadata; raises ManuscriptError with the reason."""
+    reader = _open(data, source)
+    lines = list(_lines(data, source))
+    if not lines:
+        raise ManuscriptError(f"{source}: no text layer (a scanned PDF? it needs OCR first)")
+    body = _body_size(lines)
+    kept = _drop_furniture(lines, body)
+    layout = _measure(kept, body)
+    paras = _merge_headings(_paragraphs(kept, layout), layout)
+    marks, warnings = _outline(reader, source)
+    if marks:
+        sections, title = _by_outline(paras, marks, layout), ""
+    else:
+        sections, title = _by_headings(paras, layout)
+    warnings += _textless_pages(lines, len(reader.pages), source)
+    return Book(sections, _metadata(reader, title), warnings=warnings)
+
+
+def _open(data: bytes, source: str) -> pypdf.PdfReader:
+    """The document, decrypted when its user password is empty (any viewer opens those)."""
+    if b"%PDF-" not in data[:1024]:  # viewers allow a little junk before the header
+        raise ManuscriptError(f"{source}: not a PDF (no %PDF- header)")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        locked = reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED
+        pages = 0 if locked else len(reader.pages)
+    except Exception as error:  # a damaged file can fail anywhere inside the parser
+        raise ManuscriptError(f"{source}: not a readable PDF ({error})") from error
+    if locked:
+        raise ManuscriptError(f"{source}: the PDF is encrypted; it needs a password to open")
+    if not pages:
+        raise ManuscriptError(f"{source}: the PDF has no pages")
+    return reader
+
+
+# Lines
+
+
+def _lines(data: bytes, source: str) -> Iterator[_Line]:
+    for number, page in enumerate(_pages(data, source)):
+        found = [line for item in _text_lines(page) if (line := _line(item, number, page))]
+        yield from _rows(sorted(found, key=lambda line: (-round(line.y0), line.x0)))
+
+
+def _rows(lines: list[_Line]) -> Iterator[_Line]:
+    """Lines on one baseline made one: pdfminer splits a justified line at wide spaces."""
+    row: _Line | None = None
+    for line in lines:
+        if row is not None and _same_row(row, line):
+            row = _Line(
+                row.page, row.x0, line.x1, min(row.y0, line.y0), max(row.y1, line.y1),
+                max(row, line, key=lambda part: len(part.text)).size,
+                f"{row.text} {line.text}", row.height, row.lead,
+            )  # fmt: skip
+            continue
+        if row is not None:
+            yield row
+        row = line
+    if row is not None:
+        yield row
+
+
+def _same_row(row: _Line, line: _Line) -> bool:
+    return line.x0 >= row.x1 - 1 and abs(row.y0 - line.y0) < min(row.size, line.size) / 2
+
+
+def _pages(data: bytes, source: str) -> Iterator[LTPage]:
+    """The laid-out pages, one at a time (a whole book's characters at once is a lot)."""
+    # Lines are put in order here (one column, top to bottom), so pdfminer's ordering of
+    # text boxes, slow on a busy page, is switched off (boxes_flow None).
+    params = LAParams(all_texts=True, boxes_flow=None)
+    pages = extract_pages(io.BytesIO(data), laparams=params)
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except Exception as error:  # a damaged file can fail anywhere inside the parser
+            raise ManuscriptError(f"{source}: not a readable PDF ({error})") from error
+        yield page
+
+
+def _text_lines(item: Any) -> Iterator[LTTextLineHorizontal]:
+    """Every horizontal text line on a page, inside text boxes and figures alike."""
+    if isinstance(item, LTTextLineHorizontal):
+        yield item
+    elif isinstance(item, LTContainer):
+        for child in item:
+            yield from _text_lines(child)
+
+
+def _line(item: LTTextLineHorizontal, number: int, page: LTPage) -> _Line | None:
+    chars = [obj for obj in item if isinstance(obj, LTChar)]
+    if not chars:
+        return None
+    size = Counter(round(char.size, 1) for char in chars).most_common(1)[0][0]
+    text = _line_text(item, size)
+    if not text:
+        return None
+    lead = _first_word_end(item) - item.x0
+    return _Line(number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead)
+
+
+def _first_word_end(item: LTTextLineHorizontal) -> float:
+    """Where a line's first word ends: the edge of its last glyph before a space."""
+    end = item.x0
+    for obj in item:
+        if obj.get_text().isspace() and end > item.x0:
+            break
+        if isinstance(obj, LTChar):
+            end = obj.x1
+    return end
+
+
+def _line_text(item: LTTextLineHorizontal, size: float) -> str:
+    """A line's words, without note marks (small digits and daggers) or unmapped glyphs."""
+    pieces = (obj.get_text() for obj in item if not _is_note_mark(obj, size))
+    text = _CID.sub("", "".join(pieces)).translate(_LIGATURES)
+    return " ".join(text.split())
+
+
+def _is_note_mark(obj: Any, size: float) -> bool:
+    return isinstance(obj, LTChar) and obj.size < size * _SUPERSCRIPT and obj.get_text() in _MARKS
+
+
+# The body text's measures
+
+
+def _body_size(lines: list[_Line]) -> float:
+    """The type size most of the text is set in."""
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0]
+
+
+def _measure(lines: list[_Line], body: float) -> _Layout:
+    text = [line for line in lines if line.size == body] or lines
+    left, right = _edges(text)
+    return _Layout(body, _leading(text, body), left, right, _first_indent(text, left))
+
+
+def _leading(lines: list[_Line], body: float) -> float:
+    """The usual distance from one body line to the next on a page."""
+    steps = [a.y0 - b.y0 for a, b in itertools.pairwise(lines) if a.page == b.page]
+    steps = [step for step in steps if 0 < step < body * 4]
+    return statistics.median(steps) if steps else body * 1.2
+
+
+def _first_indent(lines: list[_Line], left: dict[int, float]) -> float | None:
+    """The indent of paragraphs' first lines: the usual offset of an indented line that a
+    flush line follows (a quotation's lines follow one another at its own indent)."""
+    offsets: Counter[float] = Counter()
+    for line, below in itertools.pairwise(lines):
+        indent = round(line.x0 - left[line.page])
+        if line.page == below.page and indent > 0 and below.x0 - left[below.page] < 1:
+            offsets[indent] += 1
+    found = offsets.most_common(1)
+    return found[0][0] if found and found[0][1] >= _MIN_INDENTED else None
+
+
+def _edges(lines: list[_Line]) -> tuple[dict[int, float], dict[int, float]]:
+    """Each page's left and right edge of body text. Facing pages' margins mirror each
+    other, so a page is measured with the others of its parity: a page of a few short
+    lines (a chapter's last) does not show where its lines could reach."""
+    left: dict[int, float] = {}
+    right: dict[int, float] = {}
+    for line in lines:
+        left[line.page] = min(line.x0, left.get(line.page, line.x0))
+        right[line.page] = max(line.x1, right.get(line.page, line.x1))
+    usual_left, usual_right = _by_parity(left), _by_parity(right)
+    return (
+        {page: min(x, usual_left[page % 2]) for page, x in left.items()},
+        {page: max(x, usual_right[page % 2]) for page, x in right.items()},
+    )
+
+
+def _by_parity(edges: dict[int, float]) -> dict[int, float]:
+    """The median edge of even pages and of odd ones."""
+    return {
+        parity: statistics.median(x for page, x in edges.items() if page % 2 == parity)
+        for parity in {page % 2 for page in edges}
+    }
+
+
+# Running heads, page numbers and footnotes
+
+
+def _drop_furniture(lines: list[_Line], body: float) -> list[_Line]:
+    """The lines without running heads, page numbers, contents entries and footnotes. A
+    line larger than the body text is a heading, never furniture."""
+    margin = [line for line in lines if _side(line) and line.size <= body * _HEADING]
+    dropped = {id(line) for line in margin if _FOLIO.match(line.text)}
+    dropped |= {id(line) for line in lines if _LEADERS.search(line.text)}
+    dropped |= _paged(margin) | _running_heads(margin, len({line.page for line in lines}))
+    dropped |= _footnotes(lines, body)
+    log.debug("dropped %d running heads, page numbers, contents and footnote lines", len(dropped))
+    return [line for line in lines if id(line) not in dropped]
+
+
+def _side(line: _Line) -> str:
+    """Which margin of its page a line is in: "top", "bottom" or none ("")."""
+    if line.y0 > line.height * (1 - _MARGIN):
+        return "top"
+    return "bottom" if line.y1 < line.height * _MARGIN else ""
+
+
+def _paged(margin: list[_Line]) -> set[int]:
+    """Margin lines that start or end with their page's number: a running head with its
+    folio ("Chapter 2: Rain 37"), however few pages it recurs on. The page's number is
+    the page's place in the file plus the distance most such numbers keep from it."""
+    ends = [(line, number) for line in margin for number in _end_numbers(line.text)]
+    offsets = Counter(number - line.page for line, number in ends)
+    if not offsets or offsets.most_common(1)[0][1] < _REPEATS:
+        return set()
+    offset = offsets.most_common(1)[0][0]
+    return {
+        id(line)
+        for line, number in ends
+        if number - line.page == offset and not _LABEL.match(line.text)  # "Chapter 7" stays
+    }
+
+
+def _end_numbers(text: str) -> list[int]:
+    return [int(found) for found in re.findall(r"^\d+\b|\b\d+$", text)]
+
+
+def _running_heads(margin: list[_Line], pages: int) -> set[int]:
+    """Lines recurring word for word at one height on several pages."""
+    groups: dict[tuple[str, int, str], list[_Line]] = defaultdict(list)
+    for line in margin:
+        groups[_side(line), round(line.y0 / 2), line.text.casefold()].append(line)
+    needed = min(_REPEATS, max(pages, 2))
+    recurring = [group for group in groups.values() if len({ln.page for ln in group}) >= needed]
+    return {id(line) for group in recurring for line in group}
+
+
+def _footnotes(lines: list[_Line], body: float) -> set[int]:
+    """Small type below the last line of body text on a page, in the page's lower half."""
+    last_body: dict[int, float] = {}
+    for line in lines:
+        if line.size == body:
+            last_body[line.page] = min(line.y0, last_body.get(line.page, line.y0))
+    return {
+        id(line)
+        for line in lines
+        if line.size <= body * _FOOTNOTE
+        and line.y1 <= last_body.get(line.page, -1.0)
+        and line.y1 < line.height / 2
+    }
+
+
+# Paragraphs
+
+
+def _paragraphs(lines: list[_Line], layout: _Layout) -> list[_Para]:
+    compounds = _compounds(lines)
+    groups: list[list[_Line]] = []
+    for line in lines:
+        if groups and not _breaks(groups[-1], line, layout):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return [_para(group, compounds) for group in groups]
+
+
+def _breaks(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
+    """Whether `line` starts a new paragraph after the lines of `paragraph`."""
+    above = paragraph[-1]
+    return (
+        _retyped(above, line, layout)
+        or _spaced(above, line, layout)
+        or _indented(paragraph, line, layout)
+        or line.text.startswith(_BULLETS)
+        or _is_first_line(line, layout)
+        or _ends_short(above, line, layout)
+    )
+
+
+def _retyped(above: _Line, line: _Line, layout: _Layout) -> bool:
+    """A change of type size, or a heading's type after a page break (headings do not run
+    on from page to page, as a table of contents' title would into the first chapter's)."""
+    if abs(above.size - line.size) > 0.1 * max(above.size, line.size):
+        return True
+    return line.page != above.page and line.size >= layout.body * _HEADING
+
+
+def _spaced(above: _Line, line: _Line, layout: _Layout) -> bool:
+    """A wider gap than lines of this type keep."""
+    spacing = layout.leading * above.size / layout.body
+    return line.page == above.page and above.y0 - line.y0 > spacing * _GAP
+
+
+def _indented(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
+    """Indented past the line above, unless that line starts the paragraph: a list item's
+    second line hangs under its first."""
+    if len(paragraph) < 2:
+        return False
+    return _indent(line, layout) > _indent(paragraph[-1], layout) + _INDENT * line.char_width
+
+
+def _is_first_line(line: _Line, layout: _Layout) -> bool:
+    """Whether a line sits at the book's first-line indent (so even a paragraph of one
+    line after another at the same indent starts anew)."""
+    if layout.indent is None:
+        return False
+    return abs(_indent(line, layout) - layout.indent) < line.char_width
+
+
+def _indent(line: _Line, layout: _Layout) -> float:
+    return line.x0 - layout.left.get(line.page, line.x0)
+
+
+def _ends_short(above: _Line, line: _Line, layout: _Layout) -> bool:
+    """Whether `above` ends a sentence with room left for the next line's first word (and
+    a space, a quarter em): the typesetter would have put it there had the paragraph gone on."""
+    if not above.text.endswith(_TERMINAL):
+        return False
+    room = layout.right.get(above.page, above.x1) - above.x1
+    return room > line.lead + above.size / 4
+
+
+def _para(lines: list[_Line], compounds: set[str]) -> _Para:
+    text = lines[0].text
+    for line in lines[1:]:
+        text = _join(text, line.text, compounds)
+    first = lines[0]
+    return _Para(first.page, first.y1, first.size, text)
+
+
+def _join(text: str, line: str, compounds: set[str]) -> str:
+    """Two lines of a paragraph as one: a word broken by a hyphen made whole again."""
+    if text.endswith("\xad"):
+        return text[:-1] + line
+    broken = re.search(r"(\w+)-$", text)
+    if broken and line[:1].islower():
+        word = f"{broken.group(1)}-{_AFTER_WORD.sub('', line)}".casefold()
+        return text + line if word in compounds else text[:-1] + line
+    if broken or text.endswith(("—", "–", "/")):
+        return text + line  # "Anglo-" "Saxon", "word—" "word"
+    return f"{text} {line}"
+
+
+def _compounds(lines: list[_Line]) -> set[str]:
+    """Hyphenated words the book prints whole within a line: "well-known" stays so."""
+    return {
+        word.casefold()
+        for line in lines
+        for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)+", line.text)
+    }
+
+
+# Chapters
+
+
+def _outline(reader: pypdf.PdfReader, source: str) -> tuple[list[_Mark], list[str]]:
+    """The outline's chapter entries, in page order; a broken outline is a warning."""
+    try:
+        entries = _top_entries(reader.outline)
+        marks = [_mark(reader, entry) for entry in entries]
+    except Exception as error:  # a damaged outline can fail anywhere inside the parser
+        log.warning("%s: outline unreadable: %s", source, error)
+        return [], [f"{source}: the outline (bookmarks) is unreadable; chapters from headings"]
+    found = [mark for mark in marks if mark is not None]
+    return sorted(found, key=_order), []
+
+
+def _order(mark: _Mark) -> tuple[int, float]:
+    """Page by page, top to bottom; an entry to a whole page first on its page."""
+    return mark.page, -(math.inf if mark.top is None else mark.top)
+
+
+def _top_entries(outline: list[Any]) -> list[Any]:
+    """The chapter level of an outline: its top entries, or the children of a lone top
+    entry (the book's own title over its chapters)."""
+    entries = [item for item in outline if not isinstance(item, list)]
+    children = [item for item in outline if isinstance(item, list)]
+    if len(entries) == 1 and children:
+        return _top_entries(children[0])
+    return entries
+
+
+def _mark(reader: pypdf.PdfReader, entry: Destination) -> _Mark | None:
+    page = reader.get_destination_page_number(entry)
+    title = " ".join(str(entry.title or "").split())
+    if page is None or page < 0 or not title:
+        return None
+    top = entry.top  # a number, or None or null where the entry is to a whole page
+    return _Mark(title, page, float(top) if isinstance(top, int | float) else None)
+
+
+def _by_outline(paras: list[_Para], marks: list[_Mark], layout: _Layout) -> list[Section]:
+    """Sections starting where the outline's entries point; each entry's heading, printed
+    at the top of its section, is not repeated in the body."""
+    drafts = [_Draft()]
+    pending = _place(marks, paras, layout)
+    for para in paras:
+        while pending and _reached(para, pending[0]):
+            drafts.append(_Draft(pending.pop(0).title))
+        drafts[-1].paras.append(para)
+    for draft in drafts[1:]:
+        while draft.paras and _is_heading(draft.paras[0], layout):
+            draft.paras.pop(0)
+    return _sections(drafts)
+
+
+def _place(marks: list[_Mark], paras: list[_Para], layout: _Layout) -> list[_Mark]:
+    """Entries that point at a whole page, several at one page with as many headings, each
+    placed at its heading (at the page's top, all but the last would be empty)."""
+    placed: list[_Mark] = []
+    for page, group in itertools.groupby(marks, key=lambda mark: mark.page):
+        entries = list(group)
+        tops = [p.top for p in paras if p.page == page and _is_heading(p, layout)]
+        if len(entries) > 1 and len(tops) == len(entries) and all(m.top is None for m in entries):
+            entries = [replace(mark, top=top) for mark, top in zip(entries, tops, strict=True)]
+        placed.extend(entries)
+    return placed
+
+
+def _reached(para: _Para, mark: _Mark) -> bool:
+    if para.page != mark.page:
+        return para.page > mark.page
+    # A destination's top is near its heading's, above or a little below it.
+    return mark.top is None or para.top <= mark.top + para.size
+
+
+def _is_heading(para: _Para, layout: _Layout) -> bool:
+    if len(para.text) > _MAX_HEADING:
+        return False
+    return para.size >= layout.body * _HEADING or _is_label(para.text)
+
+
+def _is_label(text: str) -> bool:
+    """A chapter label on its own ("Chapter 4", "CHAPTER IV", "IV") or with a title."""
+    return bool(_LABEL.match(text) or _LABELLED.match(text))
+
+
+def _by_headings(paras: list[_Para], layout: _Layout) -> tuple[list[Section], str]:
+    """Sections at heading-like paragraphs; a lone largest heading over repeated smaller
+    ones is the book's title, as in Markdown."""
+    heads = [p for p in paras if _is_heading(p, layout)]
+    title, level = _plan(heads)
+    drafts = [_Draft()]
+    for para in paras:
+        if para is title:
+            continue
+        if para in heads and _rank(para) >= level:
+            drafts.append(_Draft(para.text))
+        else:
+            drafts[-1].paras.append(para)
+    return _sections(drafts), title.text if title else ""
+
+
+def _plan(heads: list[_Para]) -> tuple[_Para | None, float]:
+    """The book's title among the headings, if one stands alone above the rest, and the
+    type size of chapter headings: the largest that recurs, else the largest."""
+    counts = Counter(_rank(head) for head in heads)
+    if not counts:
+        return None, float("inf")
+    repeated = [size for size, n in counts.items() if n > 1]
+    level = max(repeated) if repeated else max(counts)
+    if level == max(counts):
+        return None, level
+    return next(head for head in heads if _rank(head) == max(counts)), level
+
+
+def _rank(para: _Para) -> float:
+    """A heading's type size to the half point: sizes that differ less are one level."""
+    return round(para.size * 2) / 2
+
+
+def _merge_headings(paras: list[_Para], layout: _Layout) -> list[_Para]:
+    """A heading over two paragraphs made one: a bare label and its title ("CHAPTER IV",
+    "The Storm"), or a centred heading broken over lines of one size."""
+    merged: list[_Para] = []
+    for para in paras:
+        prev = merged[-1] if merged else None
+        if prev and _continues_heading(prev, para, layout):
+            size = max(prev.size, para.size)
+            merged[-1] = _Para(prev.page, prev.top, size, _heading_text(prev.text, para.text))
+        else:
+            merged.append(para)
+    return merged
+
+
+def _heading_text(first: str, second: str) -> str:
+    """One heading of two paragraphs: a label and its title ("CHAPTER IV. The Storm"), or
+    two lines of a title."""
+    if _LABEL.match(first):
+        return f"{first.rstrip('.:')}. {second}"
+    return f"{first} {second}"
+
+
+def _continues_heading(prev: _Para, para: _Para, layout: _Layout) -> bool:
+    if prev.page != para.page or _is_label(para.text):
+        return False
+    if not (_is_heading(prev, layout) and _is_heading(para, layout)):
+        return False
+    return bool(_LABEL.match(prev.text)) or abs(prev.size - para.size) < 0.5
+
+
+def _sections(drafts: list[_Draft]) -> list[Section]:
+    sections = []
+    for draft in drafts:
+        body = "\n\n".join(para.text for para in draft.paras)
+        if body:
+            kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
+            sections.append(Section(draft.title, body, kind, matter.skip_reason(kind)))
+        elif draft.title:
+            log.info("skipping heading with no text under it: %r", draft.title)
+    return sections
+
+
+# Metadata and warnings
+
+
+def _metadata(reader: pypdf.PdfReader, title: str) -> Metadata:
+    """The information dictionary; a title that is a file name ("Microsoft Word - x.docx")
+    gives way to the title page's."""
+    given = _info(reader, "/Title")
+    authors = _info(reader, "/Author").split(";")
+    date = _PDF_DATE.match(_info(reader, "/CreationDate"))
+    return Metadata(
+        title=given if given and not _FILE_NAME.match(given) else title,
+        authors=[name.strip() for name in authors if name.strip()],
+        language=str(reader.root_object.get("/Lang") or ""),
+        date="-".join(part for part in date.groups() if part) if date else "",
+    )
+
+
+def _info(reader: pypdf.PdfReader, key: str) -> str:
+    info = reader.metadata
+    return "" if info is None else " ".join(str(info.get(key) or "").split())
+
+
+def _textless_pages(lines: list[_Line], pages: int, source: str) -> list[str]:
+    with_text = {line.page for line in lines}
+    missing = [str(page + 1) for page in range(pages) if page not in with_text]
+    if not missing:
+        return []
+    shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+    return [f"{source}: no text on page(s) {shown} (blank, pictures or scans); not read"]

@@ -1,0 +1,113 @@
+"""`narrate inspect`: what would be narrated, checked before a night is spent on it."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from config.settings import get_settings
+from producer.cli import main
+
+BOOK = """Title: The Quiet Shore
+Author: Ann Example
+
+*** START OF THE PROJECT GUTENBERG EBOOK THE QUIET SHORE ***
+
+THE QUIET SHORE
+
+BY ANN EXAMPLE
+
+CHAPTER I. THE ARRIVAL
+
+She came by the morning boat. Nobody met her.
+
+CHAPTER II. THE DEPARTURE
+
+She left by the evening boat.
+"""
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    path = tmp_path / "shore.txt"
+    path.write_text(BOOK, encoding="utf-8")
+    return path
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    assert main(["inspect", *args, "--json"]) == 0
+    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def test_inspect_lists_metadata_chapters_and_what_was_skipped(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = run_json(capsys, str(book))
+    assert data["metadata"]["title"] == "The Quiet Shore"  # type: ignore[index]
+    assert data["metadata"]["authors"] == ["Ann Example"]  # type: ignore[index]
+    assert data["chapters"] == [
+        {
+            "index": 0,
+            "title": "CHAPTER I. THE ARRIVAL",
+            "kind": "chapter",
+            "words": 13,
+            "first_sentence": "She came by the morning boat.",
+        },
+        {
+            "index": 1,
+            "title": "CHAPTER II. THE DEPARTURE",
+            "kind": "chapter",
+            "words": 10,
+            "first_sentence": "She left by the evening boat.",
+        },
+    ]
+    assert data["skipped"] == [
+        {
+            "title": "THE QUIET SHORE BY ANN EXAMPLE",
+            "kind": "titlepage",
+            "reason": "front matter (title page)",
+        }
+    ]
+
+
+def test_include_and_skip_override_the_defaults(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = run_json(
+        capsys, str(book), "--include", "titlepage", "--skip", "chapter ii. the departure"
+    )
+    titles = [c["title"] for c in data["chapters"]]  # type: ignore[attr-defined]
+    assert titles == ["", "CHAPTER I. THE ARRIVAL"]
+    assert data["skipped"][0]["reason"] == "skipped by request"  # type: ignore[index]
+
+
+def test_inspect_prints_a_readable_table(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(book)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "The Quiet Shore  by Ann Example  [-]"
+    assert "CHAPTER II. THE DEPARTURE" in out
+    assert "2 chapters, 23 words" in out
+    assert "skipped: THE QUIET SHORE BY ANN EXAMPLE (front matter (title page))" in out
+
+
+def test_a_book_whose_every_chapter_is_skipped_is_an_error(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["inspect", str(book), "--skip", "chapter"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"narrate: error: {book}: every chapter was skipped"
+
+
+def test_a_manuscript_over_the_size_limit_is_refused(
+    book: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NARRATE_MAX_MANUSCRIPT_MB", "0.0001")
+    get_settings.cache_clear()
+    try:
+        assert main(["inspect", str(book)]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert "more than the 104 accepted (NARRATE_MAX_MANUSCRIPT_MB)" in err
+    assert err.count("\n") == 1

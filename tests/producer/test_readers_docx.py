@@ -1,0 +1,303 @@
+"""The DOCX reader: files built here with python-docx, and by hand where it cannot."""
+
+import datetime
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from config.errors import ManuscriptError
+from producer.readers import read_book, read_manuscript, sniff
+from producer.readers.docx import read
+
+UNREAD = ["FOOTNOTE", "COMMENT", "HEADER", "FOOTER", "DELETED", "HIDDEN", "PAGE", "TABLE"]
+
+FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r>'
+    "<w:r><w:t>FOOTNOTE text.</w:t></w:r></w:p></w:footnote></w:footnotes>"
+)
+NOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+
+
+def save(document: Any) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def element(tag: str, text: str = "", **attrs: str) -> Any:
+    made = OxmlElement(tag, {qn(f"w:{k}"): v for k, v in attrs.items()})
+    if text:
+        made.text = text
+    return made
+
+
+def run(*children: Any, hidden: bool = False) -> Any:
+    r = element("w:r")
+    if hidden:
+        properties = element("w:rPr")
+        properties.append(element("w:vanish"))
+        r.append(properties)
+    for child in children:
+        r.append(child)
+    return r
+
+
+def revision(tag: str, text: str) -> Any:
+    """A tracked insertion (w:ins) or deletion (w:del) of `text`."""
+    change = element(tag, id="90", author="Editor", date="2024-01-01T00:00:00Z")
+    change.append(run(element("w:delText" if tag == "w:del" else "w:t", text)))
+    return change
+
+
+def field(code: str, result: str) -> list[Any]:
+    """The runs of a field: its code (not shown) and its result (shown)."""
+    return [
+        run(element("w:fldChar", fldCharType="begin")),
+        run(element("w:instrText", code)),
+        run(element("w:fldChar", fldCharType="separate")),
+        run(element("w:t", result)),
+        run(element("w:fldChar", fldCharType="end")),
+    ]
+
+
+def with_footnotes(data: bytes) -> bytes:
+    """A DOCX with a footnotes part (python-docx cannot make one)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w") as new:
+        for name in old.namelist():
+            part = old.read(name)
+            if name == "[Content_Types].xml":
+                override = f'<Override PartName="/word/footnotes.xml" ContentType="{NOTES}"/>'
+                part = part.replace(b"</Types>", f"{override}</Types>".encode())
+            if name == "word/_rels/document.xml.rels":
+                rel = f'<Relationship Id="rId99" Type="{FOOTNOTES_REL}" Target="footnotes.xml"/>'
+                part = part.replace(b"</Relationships>", f"{rel}</Relationships>".encode())
+            new.writestr(name, part)
+        new.writestr("word/footnotes.xml", FOOTNOTES)
+    return out.getvalue()
+
+
+def rich_document() -> bytes:
+    """A title, two chapters and everything on the page that is not narrated."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "HEADER running head"
+    section.footer.paragraphs[0].text = "FOOTER page"
+    document.add_paragraph("The Long Road", style="Title")
+    document.add_heading("Departure", level=1)
+    noted = document.add_paragraph("She left at dawn.")
+    noted._p.append(run(element("w:footnoteReference", id="1")))
+    commented = document.add_paragraph("The road ")
+    document.add_comment(commented.add_run("was long"), text="COMMENT here", author="Ed")
+    commented.add_run(".")
+    edited = document.add_paragraph("It rained ")
+    edited._p.append(revision("w:del", "DELETED words "))
+    edited._p.append(revision("w:ins", "all day"))
+    edited._p.append(run(element("w:t", "HIDDEN note"), hidden=True))
+    edited.add_run(".")
+    document.add_heading("Arrival", level=1)
+    numbered = document.add_paragraph("She arrived on page ")
+    for r in field(" PAGE ", "7"):
+        numbered._p.append(r)
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "TABLE cell"
+    document.add_paragraph("The end.")
+    properties = document.core_properties
+    properties.title, properties.author, properties.language = "Core Title", "A. Writer", "en-GB"
+    properties.created = datetime.datetime(2020, 5, 1, 12, 30)
+    return with_footnotes(save(document))
+
+
+def test_title_and_chapters_from_title_and_heading_styles() -> None:
+    book = read(rich_document(), "b.docx")
+    assert book.metadata.title == "The Long Road"
+    assert [s.title for s in book.sections] == ["Departure", "Arrival"]
+    assert book.sections[0].body == "She left at dawn.\n\nThe road was long.\n\nIt rained all day."
+    assert book.sections[1].body == "She arrived on page 7\n\nThe end."
+
+
+def test_notes_comments_headers_deletions_hidden_text_and_field_codes_are_not_read() -> None:
+    book = read(rich_document(), "b.docx")
+    every = " ".join(s.title + " " + s.body for s in book.sections)
+    assert [word for word in UNREAD if word in every] == []
+
+
+def test_a_table_is_skipped_with_a_warning_naming_its_chapter() -> None:
+    book = read(rich_document(), "b.docx")
+    assert book.warnings == [
+        "b.docx: a table in chapter 'Arrival' not read (tables are not narrated)"
+    ]
+
+
+def test_core_properties_are_the_metadata() -> None:
+    metadata = read(rich_document(), "b.docx").metadata
+    assert metadata.authors == ["A. Writer"]
+    assert metadata.language == "en-GB"
+    assert metadata.date == "2020-05-01"
+
+
+def test_without_a_title_paragraph_the_core_title_is_used() -> None:
+    document = docx.Document()
+    document.add_paragraph("Just text.")
+    document.core_properties.title = "Core Title"
+    assert read(save(document), "b.docx").metadata.title == "Core Title"
+
+
+def test_text_before_the_first_heading_is_its_own_chapter() -> None:
+    document = docx.Document()
+    document.add_paragraph("A word first.")
+    document.add_heading("One", level=1)
+    document.add_paragraph("Story.")
+    sections = read(save(document), "b.docx").sections
+    assert [(s.title, s.body, s.kind) for s in sections] == [
+        ("", "A word first.", "chapter"),
+        ("One", "Story.", "chapter"),
+    ]
+
+
+def test_a_title_page_of_title_and_subtitle_is_skipped_by_default() -> None:
+    document = docx.Document()
+    document.add_paragraph("The Book", style="Title")
+    document.add_paragraph("A Novel", style="Subtitle")
+    document.add_heading("One", level=1)
+    document.add_paragraph("Story.")
+    sections = read(save(document), "b.docx").sections
+    assert [(s.body, s.kind, s.skip_reason) for s in sections[:1]] == [
+        ("A Novel", "titlepage", "front matter (titlepage)")
+    ]
+
+
+def test_a_heading_naming_a_kind_of_section_gives_it_that_kind() -> None:
+    document = docx.Document()
+    for name in ("Preface", "Chapter 1", "Index"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Text.")
+    sections = read(save(document), "b.docx").sections
+    assert [(s.kind, s.skip_reason) for s in sections] == [
+        ("preface", ""),
+        ("chapter", ""),
+        ("index", "back matter (index)"),
+    ]
+
+
+def test_a_lone_heading_1_over_repeated_heading_2_is_the_title() -> None:
+    document = docx.Document()
+    document.add_heading("The Book", level=1)
+    for name in ("One", "Two"):
+        document.add_heading(name, level=2)
+        document.add_paragraph(f"Text of {name}.")
+        document.add_heading(f"Inside {name}", level=3)
+        document.add_paragraph("More.")
+    book = read(save(document), "b.docx")
+    assert book.metadata.title == "The Book"
+    assert [s.title for s in book.sections] == ["One", "Two"]
+    assert book.sections[0].body == "Text of One.\n\nInside One\n\nMore."
+
+
+def test_a_localized_heading_style_is_known_by_its_outline_level() -> None:
+    document = docx.Document()
+    style = document.styles.add_style("Überschrift 1", WD_STYLE_TYPE.PARAGRAPH)
+    properties = style.element.get_or_add_pPr()
+    properties.append(element("w:outlineLvl", val="0"))
+    for name in ("Eins", "Zwei"):
+        document.add_paragraph(name, style="Überschrift 1")
+        document.add_paragraph("Text.")
+    assert [s.title for s in read(save(document), "b.docx").sections] == ["Eins", "Zwei"]
+
+
+def test_line_breaks_keep_verse_lines_and_prose_is_one_line() -> None:
+    document = docx.Document()
+    verse = document.add_paragraph("Roses are red,")
+    verse.add_run().add_break()
+    verse.add_run("violets  are\tblue.")
+    document.add_paragraph("  A   prose line.  ")
+    body = read(save(document), "b.docx").sections[0].body
+    assert body == "Roses are red,\nviolets are blue.\n\nA prose line."
+
+
+def test_a_table_of_contents_is_not_read() -> None:
+    document = docx.Document()
+    contents = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("One ........ 3", style=contents)
+    document.add_paragraph("Story.")
+    assert read(save(document), "b.docx").sections[0].body == "Story."
+
+
+def test_read_book_sniffs_a_docx_by_content(tmp_path: Path) -> None:
+    path = tmp_path / "book.bin"
+    path.write_bytes(rich_document())
+    assert sniff(path.read_bytes(), path) == "docx"
+    assert read_manuscript(path).chapters[0].text == (
+        "Departure\n\nShe left at dawn.\n\nThe road was long.\n\nIt rained all day."
+    )
+
+
+# Hostile and broken files
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_text_file_named_docx_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "book.docx"
+    path.write_bytes(b"Just some text, not a document.")
+    with pytest.raises(ManuscriptError, match=r"book\.docx: not a readable DOCX"):
+        read_book(path)
+
+
+def test_a_truncated_docx_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "book.docx"
+    path.write_bytes(rich_document()[:3000])
+    with pytest.raises(ManuscriptError, match=r"book\.docx: .*(not a readable DOCX|corrupt)"):
+        read_book(path)
+
+
+def test_a_zip_without_a_document_is_not_a_docx(tmp_path: Path) -> None:
+    path = tmp_path / "book.docx"
+    path.write_bytes(zip_of({"hello.txt": b"hi"}))
+    with pytest.raises(ManuscriptError, match=r"book\.docx: not a DOCX document"):
+        read_book(path)
+
+
+def test_a_document_declaring_entities_is_refused() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    refused = r"b\.docx: word/document\.xml: declares XML entities"
+    with pytest.raises(ManuscriptError, match=refused):
+        read(zip_of({"word/document.xml": bomb}), "b.docx")
+
+
+def test_a_document_that_is_not_xml_is_refused() -> None:
+    with pytest.raises(ManuscriptError, match=r"b\.docx: word/document\.xml: not well-formed"):
+        read(zip_of({"word/document.xml": b"<w:document"}), "b.docx")
+
+
+def test_a_minimal_docx_without_styles_still_has_its_headings() -> None:
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+        for style, text in [("Heading1", "One"), ("", "Text."), ("Heading1", "Two"), ("", "More.")]
+    )
+    document = (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{paragraphs}</w:body></w:document>"
+    )
+    sections = read(zip_of({"word/document.xml": document.encode()}), "b.docx").sections
+    assert [(s.title, s.body) for s in sections] == [("One", "Text."), ("Two", "More.")]

@@ -1,0 +1,637 @@
+"""The EPUB reader: sections from the table of contents mapped onto the spine, front and
+back matter recognised, the text as a listener should hear it, hostile files refused.
+
+Every book here is built in memory: XHTML strings zipped with an OPF and a nav or NCX."""
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from config.errors import ManuscriptError
+from producer.readers import epub, read_manuscript
+from producer.readers.book import Book, select
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+XHTML_11 = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" '
+    '"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">'
+)
+CONTAINER = """<?xml version="1.0"?>
+<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0">
+<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>
+</rootfiles></container>"""
+METADATA = """<dc:title>The Hens</dc:title><dc:language>en-GB</dc:language>
+<dc:creator id="a1">A. Farmer</dc:creator>
+<meta refines="#a1" property="role" scheme="marc:relators">aut</meta>
+<dc:creator id="i1">I. Drawer</dc:creator>
+<meta refines="#i1" property="role" scheme="marc:relators">ill</meta>
+<dc:publisher>Coop Press</dc:publisher><dc:date>1906-01-01</dc:date>"""
+
+
+def page(body: str, body_type: str = "", doctype: str = "") -> str:
+    """An XHTML content document."""
+    typed = f' epub:type="{body_type}"' if body_type else ""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>{doctype}'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+        f"<head><title>t</title></head><body{typed}>{body}</body></html>"
+    )
+
+
+def chapter(title: str, *paragraphs: str, kind: str = "chapter", id_: str = "") -> str:
+    """A section element with a heading and paragraphs."""
+    ident = f' id="{id_}"' if id_ else ""
+    ps = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f'<section epub:type="{kind}"{ident}><h2>{title}</h2>{ps}</section>'
+
+
+Toc = Sequence[tuple[str, str] | tuple[str, str, "Toc"]]  # (href, label[, nested entries])
+
+
+def nav_items(toc: Toc) -> str:
+    return "".join(
+        f'<li><a href="{e[0]}">{e[1]}</a>'
+        + (f"<ol>{nav_items(e[2])}</ol>" if len(e) == 3 else "")
+        + "</li>"
+        for e in toc
+    )
+
+
+def nav_document(toc: Toc, landmarks: Sequence[tuple[str, str]]) -> str:
+    marks = "".join(f'<li><a epub:type="{t}" href="{href}">{t}</a></li>' for href, t in landmarks)
+    return page(
+        f'<nav epub:type="toc"><h1>Contents</h1><ol>{nav_items(toc)}</ol></nav>'
+        f'<nav epub:type="landmarks"><ol>{marks}</ol></nav>'
+    )
+
+
+def nav_points(toc: Toc) -> str:
+    return "".join(
+        f'<navPoint id="p{e[0]}"><navLabel><text>{e[1]}</text></navLabel>'
+        f'<content src="{e[0]}"/>{nav_points(e[2]) if len(e) == 3 else ""}</navPoint>'
+        for e in toc
+    )
+
+
+def ncx_document(toc: Toc) -> str:
+    return (
+        '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+        f"<head/><docTitle><text>t</text></docTitle><navMap>{nav_points(toc)}</navMap></ncx>"
+    )
+
+
+def build(
+    files: dict[str, str],
+    toc: Toc | None = None,
+    *,
+    version: int = 3,
+    landmarks: Sequence[tuple[str, str]] = (),
+    guide: str = "",
+    metadata: str = METADATA,
+    manifest: str = "",
+    members: dict[str, bytes] | None = None,
+    nonlinear: Sequence[str] = (),
+) -> bytes:
+    """An EPUB of `files` (paths under OEBPS/, in spine order) with a nav (EPUB 3) or NCX
+    (EPUB 2) listing `toc` as (href, label)."""
+    items = "".join(
+        f'<item id="f{i}" href="{path}" media-type="application/xhtml+xml"/>'
+        for i, path in enumerate(files)
+    )
+    linear = {path: ' linear="no"' if path in nonlinear else "" for path in files}
+    spine = "".join(f'<itemref idref="f{i}"{linear[path]}/>' for i, path in enumerate(files))
+    parts = {f"OEBPS/{path}": text.encode() for path, text in files.items()}
+    if toc is not None and version == 3:
+        items += (
+            '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+        )
+        parts["OEBPS/nav.xhtml"] = nav_document(toc, landmarks).encode()
+    if toc is not None and version == 2:
+        items += '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+        parts["OEBPS/toc.ncx"] = ncx_document(toc).encode()
+    opf = (
+        f'<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="{version}.0"'
+        ' xmlns:opf="http://www.idpf.org/2007/opf" unique-identifier="id">'
+        f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">{metadata}</metadata>'
+        f'<manifest>{items}{manifest}</manifest><spine toc="ncx">{spine}</spine>'
+        f"<guide>{guide}</guide></package>"
+    )
+    members = {"OEBPS/content.opf": opf.encode(), **parts, **(members or {})}
+    return zipped(
+        {
+            "mimetype": b"application/epub+zip",
+            "META-INF/container.xml": CONTAINER.encode(),
+            **members,
+        }
+    )
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def read(data: bytes) -> Book:
+    return epub.read(data, "b.epub")
+
+
+def titles(book: Book) -> list[str]:
+    return [c.title for c in select(book, "b.epub").chapters]
+
+
+TWO_CHAPTERS = {
+    "one.xhtml": page(chapter("One", "Eggs were laid.")),
+    "two.xhtml": page(chapter("Two", "Foxes came.")),
+}
+
+
+# Structure: table of contents, spine, anchors
+
+
+def test_epub3_nav_gives_the_chapters_in_order() -> None:
+    book = read(build(TWO_CHAPTERS, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    manuscript = select(book, "b.epub")
+    assert [(c.title, c.text, c.kind) for c in manuscript.chapters] == [
+        ("One", "One\n\nEggs were laid.", "chapter"),
+        ("Two", "Two\n\nFoxes came.", "chapter"),
+    ]
+
+
+def test_epub2_ncx_gives_the_chapters_and_xhtml_entities_are_read() -> None:
+    """Given EPUB 2 XHTML with the XHTML 1.1 doctype and &nbsp; (its DTD is never loaded)."""
+    files = {
+        "a.xhtml": page("<h1>Chapter&nbsp;One</h1><p>It was&mdash;so.</p>", doctype=XHTML_11),
+        "b.xhtml": page("<h1>Chapter Two</h1><p>Foxes.</p>", doctype=XHTML_11),
+    }
+    book = read(build(files, [("a.xhtml", "One"), ("b.xhtml", "Two")], version=2))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("Chapter One", "It was—so."),
+        ("Chapter Two", "Foxes."),
+    ]
+
+
+def test_the_toc_label_is_the_title_where_the_text_has_no_heading() -> None:
+    files = {"a.xhtml": page("<p>Untitled start.</p>"), "b.xhtml": page("<p>More.</p>")}
+    book = read(build(files, [("a.xhtml", "Opening"), ("b.xhtml", "Middle")]))
+    assert titles(book) == ["Opening", "Middle"]
+
+
+def test_two_chapters_in_one_file_are_split_at_their_anchors() -> None:
+    body = chapter("One", "a.", id_="c1") + '<div><a id="c2"/><h2>Two</h2><p>b.</p></div>'
+    book = read(build({"all.xhtml": page(body)}, [("all.xhtml#c1", "1"), ("all.xhtml#c2", "2")]))
+    assert [(s.title, s.body) for s in book.sections] == [("One", "a."), ("Two", "b.")]
+
+
+def test_a_chapter_spread_over_two_files_is_joined() -> None:
+    """Given one.xhtml and its continuation one-b.xhtml, which the TOC does not list."""
+    files = {
+        "one.xhtml": page(chapter("One", "First half.")),
+        "one-b.xhtml": page("<p>Second half.</p>"),
+        "two.xhtml": page(chapter("Two", "b.")),
+    }
+    book = read(build(files, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("One", "First half.\n\nSecond half."),
+        ("Two", "b."),
+    ]
+
+
+@pytest.mark.parametrize("version", [3, 2])
+def test_entries_nested_in_a_chapter_after_its_own_text_stay_in_it(version: int) -> None:
+    """Given a chapter with an opening paragraph, then subsections the TOC lists under it."""
+    body = chapter("One", "Opening.") + '<h3 id="s1">Background</h3><p>Details.</p>'
+    files = {"one.xhtml": page(body), "two.xhtml": page(chapter("Two", "b."))}
+    toc = [("one.xhtml", "One", [("one.xhtml#s1", "Background")]), ("two.xhtml", "Two")]
+    book = read(build(files, toc, version=version))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("One", "Opening.\n\nBackground\n\nDetails."),
+        ("Two", "b."),
+    ]
+
+
+@pytest.mark.parametrize("version", [3, 2])
+def test_chapters_nested_in_a_part_of_the_same_file_are_split(version: int) -> None:
+    body = (
+        '<section epub:type="part" id="p1"><h1>Part One</h1>'
+        + chapter("Chapter 1", "a.", id_="c1")
+        + chapter("Chapter 2", "b.", id_="c2")
+        + "</section>"
+    )
+    toc = [("book.xhtml#p1", "Part One", [("book.xhtml#c1", "1"), ("book.xhtml#c2", "2")])]
+    book = read(build({"book.xhtml": page(body)}, toc, version=version))
+    assert [(s.title, s.body, s.kind) for s in book.sections] == [
+        ("Part One", "", "part"),
+        ("Chapter 1", "a.", "chapter"),
+        ("Chapter 2", "b.", "chapter"),
+    ]
+
+
+def test_without_a_toc_each_spine_file_is_a_section_titled_by_its_first_heading() -> None:
+    files = {**TWO_CHAPTERS, "three.xhtml": page("<p>No heading.</p>")}
+    book = read(build(files, toc=None))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("One", "Eggs were laid."),
+        ("Two", "Foxes came."),
+        ("", "No heading."),
+    ]
+
+
+def test_files_off_the_main_flow_are_read_only_where_the_toc_points() -> None:
+    """Given two linear="no" files: a pop-up the TOC ignores, an appendix it lists."""
+    files = {
+        **TWO_CHAPTERS,
+        "popup.xhtml": page("<p>A pop-up.</p>"),
+        "appendix.xhtml": page(chapter("Appendix", "Tables.", kind="appendix")),
+    }
+    toc = [("one.xhtml", "1"), ("two.xhtml", "2"), ("appendix.xhtml", "A")]
+    book = read(build(files, toc, nonlinear=["popup.xhtml", "appendix.xhtml"]))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("One", "Eggs were laid."),
+        ("Two", "Foxes came."),
+        ("Appendix", "Tables."),
+    ]
+
+
+def test_a_toc_entry_to_a_missing_anchor_starts_at_the_file_and_warns() -> None:
+    book = read(build(TWO_CHAPTERS, [("one.xhtml#nowhere", "1"), ("two.xhtml", "2")]))
+    assert titles(book) == ["One", "Two"]
+    assert book.warnings == ["chapter '1': #nowhere is not in OEBPS/one.xhtml"]
+
+
+def test_a_heading_group_gives_a_numbered_title() -> None:
+    """Given Standard Ebooks' <hgroup> of a numeral and a title."""
+    hgroup = (
+        '<section epub:type="chapter"><hgroup><h2 epub:type="ordinal z3998:roman">I</h2>'
+        '<p epub:type="title">A Letter with a Postscript</p></hgroup><p>Text.</p></section>'
+    )
+    book = read(build({"c.xhtml": page(hgroup)}, [("c.xhtml", "I: A Letter")]))
+    chapter_ = select(book, "b.epub").chapters[0]
+    assert chapter_.title == "Chapter I: A Letter with a Postscript"
+    assert chapter_.text == "Chapter I: A Letter with a Postscript\n\nText."
+
+
+def test_a_header_gives_the_title_and_its_other_lines_are_read() -> None:
+    body = (
+        '<section epub:type="dedication"><header><h2 epub:type="title">Dedication</h2>'
+        "<p>To W. Townend</p></header><p>Dear Bill.</p></section>"
+    )
+    section = read(build({"d.xhtml": page(body)}, [("d.xhtml", "D")])).sections[0]
+    assert (section.title, section.body, section.kind) == (
+        "Dedication",
+        "To W. Townend\n\nDear Bill.",
+        "dedication",
+    )
+
+
+# Front and back matter
+
+
+MATTER = {
+    "cover.xhtml": page('<section epub:type="cover"><img src="c.png" alt="Cover"/></section>'),
+    "title.xhtml": page(chapter("The Hens", "By A. Farmer.", kind="titlepage")),
+    "dedication.xhtml": page(chapter("Dedication", "To my hens.", kind="dedication")),
+    "one.xhtml": page(chapter("One", "Eggs.")),
+    "colophon.xhtml": page(chapter("Colophon", "Set in type.", kind="colophon"), "backmatter"),
+    "legal.xhtml": page(chapter("Uncopyright", "Free.", kind="copyright-page"), "backmatter"),
+}
+MATTER_TOC = [(path, path) for path in MATTER]
+
+
+def test_front_and_back_matter_are_skipped_by_epub_type() -> None:
+    manuscript = select(read(build(MATTER, MATTER_TOC)), "b.epub")
+    assert [(c.kind, c.title) for c in manuscript.chapters] == [
+        ("dedication", "Dedication"),
+        ("chapter", "One"),
+    ]
+    assert [(s.kind, s.reason) for s in manuscript.skipped] == [
+        ("cover", "front matter (cover)"),
+        ("titlepage", "front matter (titlepage)"),
+        ("colophon", "back matter (colophon)"),
+        ("copyright-page", "back matter (copyright-page)"),  # its body says backmatter
+    ]
+
+
+def test_include_brings_back_a_skipped_kind_and_skip_drops_a_title() -> None:
+    book = read(build(MATTER, MATTER_TOC))
+    manuscript = select(book, "b.epub", include=["titlepage"], skip=["dedication"])
+    assert [c.title for c in manuscript.chapters] == ["The Hens", "One"]
+    assert manuscript.chapters[0].text == "The Hens\n\nBy A. Farmer."
+    assert [c.title for c in select(book, "b.epub", skip=["one"]).chapters] == ["Dedication"]
+
+
+def test_landmarks_mark_front_matter_in_an_epub3() -> None:
+    legal = '<div id="legal"><h2>Legal</h2><p>All rights.</p></div>'
+    files = {"legal.xhtml": page(legal), **TWO_CHAPTERS}
+    toc = [("legal.xhtml#legal", "Legal"), ("one.xhtml", "1"), ("two.xhtml", "2")]
+    book = read(build(files, toc, landmarks=[("legal.xhtml#legal", "copyright-page")]))
+    assert book.sections[0].skip_reason == "front matter (copyright-page)"
+    assert titles(book) == ["One", "Two"]
+
+
+def test_the_guide_marks_front_matter_in_an_epub2() -> None:
+    """Given a guide naming the file, and a TOC entry pointing at an anchor in it."""
+    front = '<div id="top"><h1>The Hens</h1><p>A. Farmer</p></div>'
+    files = {"front.xhtml": page(front), **TWO_CHAPTERS}
+    toc = [("front.xhtml#top", "Title"), ("one.xhtml", "1"), ("two.xhtml", "2")]
+    guide = '<reference type="title-page" href="front.xhtml" title="Title Page"/>'
+    book = read(build(files, toc, version=2, guide=guide))
+    assert (book.sections[0].kind, book.sections[0].skip_reason) == (
+        "titlepage",
+        "front matter (titlepage)",
+    )
+
+
+def test_file_names_mark_front_and_back_matter_the_toc_leaves_out() -> None:
+    """Given untyped files named like Standard Ebooks' imprint and uncopyright."""
+    files = {
+        "imprint.xhtml": page("<h2>Imprint</h2><p>Made by volunteers.</p>"),
+        **TWO_CHAPTERS,
+        "uncopyright.xhtml": page("<h2>Uncopyright</h2><p>Public domain.</p>"),
+    }
+    book = read(build(files, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    assert [(s.kind, s.skip_reason) for s in book.sections] == [
+        ("imprint", "front matter (imprint)"),
+        ("chapter", ""),
+        ("chapter", ""),
+        ("copyright-page", "front matter (copyright-page)"),
+    ]
+    assert titles(book) == ["One", "Two"]
+
+
+def test_narrated_front_matter_keeps_its_kind() -> None:
+    files = {
+        "p.xhtml": page(chapter("Preface", "Why hens.", kind="preface")),
+        "e.xhtml": page(chapter("Epilogue", "After.", kind="epilogue")),
+    }
+    chapters = select(read(build(files, [("p.xhtml", "P"), ("e.xhtml", "E")])), "b.epub").chapters
+    assert [c.kind for c in chapters] == ["preface", "epilogue"]
+
+
+# The text as narrated
+
+
+def narrated(body: str) -> str:
+    """The body of a one-chapter book with `body` after its heading."""
+    book = read(build({"c.xhtml": page(f"<h2>C</h2>{body}")}, [("c.xhtml", "C")]))
+    return book.sections[0].body
+
+
+NOTES_FILE = page(
+    '<section epub:type="endnotes"><h2>Notes</h2><ol>'
+    '<li epub:type="endnote" id="n1"><p>The first note. '
+    '<a href="c.xhtml#r1" epub:type="backlink">↩</a></p></li></ol></section>',
+    "backmatter",
+)
+
+
+def test_note_references_leave_the_sentence_and_notes_are_not_read_inline() -> None:
+    body = (
+        '<p>It rained<a href="notes.xhtml#n1" id="r1" epub:type="noteref">1</a>, and then '
+        '<a href="#fn2"><sup>2</sup></a> it <sup><a href="#fn3">[3]</a></sup> stopped'
+        '<a role="doc-noteref" href="#fn4">*</a>.</p>'
+        '<aside epub:type="footnote" id="fn2"><p>A footnote.</p></aside>'
+        '<div role="doc-footnote" id="fn3"><p>Another.</p></div>'
+        '<p>See <a href="#fn2">chapter 2</a>.</p>'
+    )
+    files = {"c.xhtml": page(f"<h2>C</h2>{body}"), "notes.xhtml": NOTES_FILE}
+    book = read(build(files, [("c.xhtml", "C"), ("notes.xhtml", "Notes")]))
+    assert book.sections[0].body == "It rained, and then it stopped.\n\nSee chapter 2."
+    notes = book.sections[1]
+    assert (notes.kind, notes.skip_reason) == ("endnotes", "back matter (endnotes)")
+    included = select(book, "b.epub", include=["endnotes"]).chapters[1]
+    assert included.text == "Notes\n\nThe first note."
+
+
+def test_page_numbers_alt_text_hidden_text_and_scripts_are_not_read() -> None:
+    body = (
+        '<p>Before<span epub:type="pagebreak" id="p12" title="12">12</span> after '
+        '<img src="a.png" alt="A picture of a hen"/><span hidden="hidden">secret</span>'
+        '<span aria-hidden="true">aria</span><span style="color: red; display: none">none</span>'
+        '<span class="pagenum">[Pg 7]</span><span role="doc-pagebreak">8</span>.</p>'
+        "<script>alert('x')</script><style>p { color: red }</style>"
+        '<div hidden=""><p>A hidden paragraph.</p></div>'
+    )
+    assert narrated(body) == "Before after."
+
+
+def test_figure_captions_are_read_and_images_are_not() -> None:
+    body = (
+        '<figure><img src="h.png" alt="alt text"/><figcaption>A hen at dawn.</figcaption></figure>'
+    )
+    assert narrated(body) == "A hen at dawn."
+
+
+def test_verse_keeps_its_lines_and_stanzas_and_prose_is_one_line() -> None:
+    body = (
+        '<blockquote epub:type="z3998:poem"><p><span>In his hand</span><br/>'
+        "<span>he bore the brand.</span></p><p><span>Second</span><br/><span>stanza.</span></p>"
+        '</blockquote><div class="verse"><p>Roses<br/>are red.</p></div>'
+        "<p>A prose\n   paragraph<br/>with a break.</p>"
+        "<blockquote><p>A quotation.</p></blockquote><ul><li>An item.</li><li>Another.</li></ul>"
+    )
+    assert narrated(body) == (
+        "In his hand\nhe bore the brand.\n\nSecond\nstanza.\n\nRoses\nare red.\n\n"
+        "A prose paragraph with a break.\n\nA quotation.\n\nAn item.\n\nAnother."
+    )
+
+
+def test_a_table_is_skipped_with_a_warning_naming_the_chapter() -> None:
+    body = "<p>Prices:</p><table><tr><td>Eggs</td><td>6d</td></tr></table><p>Dear.</p>"
+    book = read(build({"c.xhtml": page(chapter("Market", "x.") + body)}, [("c.xhtml", "M")]))
+    assert book.sections[0].body == "x.\n\nPrices:\n\nDear."
+    assert book.warnings == ["chapter 'Market': a table was skipped"]
+
+
+def test_soft_hyphens_and_word_joiners_do_not_split_words() -> None:
+    assert narrated("<p>hen\u00adhouse\u2060—done</p>") == "henhouse—done"
+
+
+# Metadata and cover
+
+
+def test_metadata_prefers_authors_by_role() -> None:
+    metadata = read(build(TWO_CHAPTERS, [("one.xhtml", "1")])).metadata
+    assert metadata.title == "The Hens"
+    assert metadata.authors == ["A. Farmer"]
+    assert (metadata.language, metadata.publisher, metadata.date) == (
+        "en-GB",
+        "Coop Press",
+        "1906-01-01",
+    )
+
+
+def test_epub2_creators_by_opf_role() -> None:
+    metadata = (
+        "<dc:title>T</dc:title><dc:creator opf:role='edt'>E. Ditor</dc:creator>"
+        "<dc:creator opf:role='aut'>A. Farmer</dc:creator>"
+    )
+    book = read(build(TWO_CHAPTERS, [("one.xhtml", "1")], version=2, metadata=metadata))
+    assert book.metadata.authors == ["A. Farmer"]
+
+
+def test_an_epub3_png_cover_image_is_the_cover() -> None:
+    manifest = '<item id="c" href="img/c.png" media-type="image/png" properties="cover-image"/>'
+    data = build(
+        TWO_CHAPTERS, [("one.xhtml", "1")], manifest=manifest, members={"OEBPS/img/c.png": PNG}
+    )
+    cover = read(data).cover
+    assert cover is not None and (cover.data, cover.media_type) == (PNG, "image/png")
+
+
+def test_an_epub2_meta_cover_names_a_jpeg_cover() -> None:
+    metadata = METADATA + '<meta name="cover" content="cov"/>'
+    manifest = '<item id="cov" href="cover.jpeg" media-type="image/jpeg"/>'
+    data = build(
+        TWO_CHAPTERS,
+        [("one.xhtml", "1")],
+        version=2,
+        metadata=metadata,
+        manifest=manifest,
+        members={"OEBPS/cover.jpeg": JPEG},
+    )
+    cover = read(data).cover
+    assert cover is not None and (cover.extension, cover.media_type) == ("jpg", "image/jpeg")
+
+
+def test_an_svg_cover_is_ignored_with_a_warning() -> None:
+    manifest = '<item id="c" href="c.svg" media-type="image/svg+xml" properties="cover-image"/>'
+    data = build(
+        TWO_CHAPTERS, [("one.xhtml", "1")], manifest=manifest, members={"OEBPS/c.svg": b"<svg/>"}
+    )
+    book = read(data)
+    assert book.cover is None
+    assert book.warnings == ["the cover image OEBPS/c.svg (image/svg+xml) is not JPEG or PNG"]
+
+
+# Damaged and hostile files
+
+
+def test_a_truncated_epub_is_refused() -> None:
+    data = build(TWO_CHAPTERS, [("one.xhtml", "1")])
+    with pytest.raises(ManuscriptError, match=r"b\.epub: not a readable EPUB"):
+        read(data[: len(data) - 40])
+
+
+def test_a_file_named_epub_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "book.epub"
+    path.write_bytes(b"Just some text, not a ZIP at all.")
+    with pytest.raises(ManuscriptError, match=r"book\.epub: not a readable EPUB"):
+        read_manuscript(path)
+
+
+def test_an_epub_is_recognised_by_content_whatever_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "download.bin"
+    path.write_bytes(build(TWO_CHAPTERS, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    assert [c.title for c in read_manuscript(path).chapters] == ["One", "Two"]
+
+
+ENCRYPTION = """<?xml version="1.0"?>
+<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
+ xmlns:enc="http://www.w3.org/2001/04/xmlenc#">
+<enc:EncryptedData><enc:EncryptionMethod Algorithm="{algorithm}"/>
+<enc:CipherData><enc:CipherReference URI="{uri}"/></enc:CipherData></enc:EncryptedData>
+</encryption>"""
+
+
+def test_drm_encrypted_content_is_refused() -> None:
+    xml = ENCRYPTION.format(
+        algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc", uri="OEBPS/one.xhtml"
+    )
+    data = build(
+        TWO_CHAPTERS, [("one.xhtml", "1")], members={"META-INF/encryption.xml": xml.encode()}
+    )
+    with pytest.raises(ManuscriptError, match=r"b\.epub: is DRM-protected \(OEBPS/one\.xhtml"):
+        read(data)
+
+
+def test_font_obfuscation_alone_is_accepted() -> None:
+    xml = ENCRYPTION.format(algorithm="http://www.idpf.org/2008/embedding", uri="OEBPS/f.otf")
+    members = {"META-INF/encryption.xml": xml.encode(), "OEBPS/f.otf": b"font"}
+    book = read(build(TWO_CHAPTERS, [("one.xhtml", "1"), ("two.xhtml", "2")], members=members))
+    assert titles(book) == ["One", "Two"]
+
+
+def test_font_obfuscation_on_a_content_document_is_refused() -> None:
+    xml = ENCRYPTION.format(algorithm="http://www.idpf.org/2008/embedding", uri="OEBPS/one.xhtml")
+    data = build(
+        TWO_CHAPTERS, [("one.xhtml", "1")], members={"META-INF/encryption.xml": xml.encode()}
+    )
+    with pytest.raises(ManuscriptError, match="DRM-protected"):
+        read(data)
+
+
+def test_a_billion_laughs_chapter_is_refused() -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>&c;</p></body></html>'
+    )
+    with pytest.raises(ManuscriptError, match=r"OEBPS/one\.xhtml: declares XML entities"):
+        read(build({"one.xhtml": bomb}, [("one.xhtml", "1")]))
+
+
+def test_an_external_entity_in_the_package_document_is_refused_never_read() -> None:
+    data = build(TWO_CHAPTERS, [("one.xhtml", "1")], metadata="<dc:title>&x;</dc:title>")
+    opf = zipfile.ZipFile(io.BytesIO(data)).read("OEBPS/content.opf").decode()
+    hostile = opf.replace(
+        "<package", '<!DOCTYPE package [<!ENTITY x SYSTEM "file:///etc/passwd">]><package', 1
+    )
+    members = {
+        n: zipfile.ZipFile(io.BytesIO(data)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    }
+    members["OEBPS/content.opf"] = hostile.encode()
+    with pytest.raises(ManuscriptError, match=r"OEBPS/content\.opf: declares XML entities"):
+        read(zipped(members))
+
+
+def test_an_href_escaping_the_archive_is_refused() -> None:
+    manifest = '<item id="x" href="../../etc/passwd" media-type="text/plain"/>'
+    with pytest.raises(
+        ManuscriptError, match=r"'\.\./\.\./etc/passwd' in OEBPS/content\.opf points outside"
+    ):
+        read(build(TWO_CHAPTERS, [("one.xhtml", "1")], manifest=manifest))
+
+
+def test_a_missing_container_is_refused() -> None:
+    with pytest.raises(ManuscriptError, match=r"b\.epub: no META-INF/container\.xml"):
+        read(zipped({"mimetype": b"application/epub+zip", "OEBPS/content.opf": b"<package/>"}))
+
+
+def test_a_missing_package_document_is_refused() -> None:
+    data = zipped({"META-INF/container.xml": CONTAINER.encode()})
+    with pytest.raises(
+        ManuscriptError, match=r"the package document OEBPS/content\.opf is missing"
+    ):
+        read(data)
+
+
+def test_a_spine_file_missing_from_the_archive_is_refused() -> None:
+    data = build(TWO_CHAPTERS, [("one.xhtml", "1")])
+    members = {
+        n: zipfile.ZipFile(io.BytesIO(data)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    }
+    del members["OEBPS/two.xhtml"]
+    with pytest.raises(ManuscriptError, match=r"b\.epub: 'OEBPS/two\.xhtml' is missing"):
+        read(zipped(members))
+
+
+def test_a_spine_naming_an_unlisted_item_is_refused() -> None:
+    data = build(TWO_CHAPTERS, [("one.xhtml", "1")], manifest="")
+    members = {
+        n: zipfile.ZipFile(io.BytesIO(data)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    }
+    members["OEBPS/content.opf"] = members["OEBPS/content.opf"].replace(
+        b'idref="f1"', b'idref="ghost"'
+    )
+    with pytest.raises(ManuscriptError, match="the spine names 'ghost'"):
+        read(zipped(members))

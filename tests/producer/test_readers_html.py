@@ -1,0 +1,159 @@
+"""The single-file HTML reader: chapters from headings, the page's chrome and Project
+Gutenberg's boilerplate left out, the title page not narrated by default."""
+
+from pathlib import Path
+
+import pytest
+
+from config.errors import ManuscriptError
+from producer.readers import Reading, html, read_book, read_manuscript, sniff
+from producer.readers.book import Book, select
+
+
+def page(body: str, head: str = "<title>The Hens</title>") -> bytes:
+    return f"<!DOCTYPE html><html lang='en'><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def read(body: str, head: str = "<title>The Hens</title>") -> Book:
+    return html.read(page(body, head), "b.html")
+
+
+BOOK = """
+<h1>The Hens</h1><p>by A. Farmer</p>
+<h2>Chapter 1</h2><p>Eggs were laid.</p><h3>A scene</h3><p>More eggs.</p>
+<h2>Chapter 2</h2><p>Foxes came.</p>
+"""
+
+
+def test_a_lone_h1_is_the_title_and_h2_headings_are_chapters() -> None:
+    book = read(BOOK, head="")
+    assert book.metadata.title == "The Hens"
+    chapters = select(book, "b.html").chapters
+    assert [c.title for c in chapters] == ["Chapter 1", "Chapter 2"]
+    assert chapters[0].text == "Chapter 1\n\nEggs were laid.\n\nA scene\n\nMore eggs."
+
+
+def test_h1_chapters_when_h1_repeats() -> None:
+    book = read("<h1>One</h1><p>a.</p><h1>Two</h1><p>b.</p><h2>Part</h2><p>c.</p>")
+    assert [s.title for s in book.sections] == ["One", "Two"]
+    assert book.sections[1].body == "b.\n\nPart\n\nc."
+
+
+def test_the_title_page_before_the_first_chapter_is_skipped_unless_included() -> None:
+    book = read(BOOK)
+    titlepage = book.sections[0]
+    assert (titlepage.kind, titlepage.skip_reason) == ("titlepage", "front matter (titlepage)")
+    assert select(book, "b.html").skipped[0].kind == "titlepage"
+    included = select(book, "b.html", include=["titlepage"]).chapters[0]
+    assert included.text == "The Hens\n\nby A. Farmer"
+
+
+def test_an_untitled_opening_that_is_no_title_page_is_narrated() -> None:
+    book = read("<p>It was dark.</p><h2>One</h2><p>a.</p><h2>Two</h2><p>b.</p>")
+    assert select(book, "b.html").chapters[0].text == "It was dark."
+
+
+def test_scripts_styles_navigation_and_site_chrome_are_not_read() -> None:
+    body = """
+    <header><a href="/">My Site</a> | Home</header><nav><a href="#c1">Contents</a></nav>
+    <div role="banner">Banner</div>
+    <article><header><h2>Chapter 1</h2></header><p>Eggs.<script>alert('x')</script></p>
+    <style>p { color: red }</style><noscript>Enable JavaScript</noscript></article>
+    <article><h2>Chapter 2</h2><p>Foxes.</p></article>
+    <footer>© 2024 My Site</footer>
+    """
+    chapters = select(read(body), "b.html").chapters
+    assert [c.text for c in chapters] == ["Chapter 1\n\nEggs.", "Chapter 2\n\nFoxes."]
+
+
+GUTENBERG = """
+<h2><a href="#start">The Hens, by A. Farmer</a></h2>
+<pre>The Project Gutenberg eBook, The Hens
+***START OF THE PROJECT GUTENBERG EBOOK THE HENS***</pre>
+<section class="pg-boilerplate pgheader" id="pg-header"><p>Licence words.</p></section>
+<h1>THE HENS</h1>
+<h2>CHAPTER I: EGGS</h2><p>Eggs were laid.</p>
+<h2>CHAPTER II: FOXES</h2><p>Foxes came.</p>
+<p>*** END OF THE PROJECT GUTENBERG EBOOK THE HENS ***</p>
+<pre>More licence.</pre><h2>Section 1. General Terms of Use</h2><p>Terms.</p>
+<section id="pg-footer"><p>Footer.</p></section>
+"""
+
+
+def test_project_gutenberg_boilerplate_is_dropped() -> None:
+    book = read(
+        GUTENBERG, head="<title>The Project Gutenberg eBook of The Hens, by A. Farmer</title>"
+    )
+    chapters = select(book, "b.html").chapters
+    assert [c.title for c in chapters] == ["CHAPTER I: EGGS", "CHAPTER II: FOXES"]
+    assert chapters[1].text == "CHAPTER II: FOXES\n\nFoxes came."
+    text = " ".join(s.title + s.body for s in book.sections)
+    assert "Licence" not in text and "Terms" not in text and "Gutenberg" not in text
+    assert (book.metadata.title, book.metadata.authors) == ("The Hens", ["A. Farmer"])
+
+
+def test_a_footnotes_heading_is_back_matter_and_references_leave_the_sentence() -> None:
+    body = """<h2>One</h2>
+    <p>A dressed <a name="c1"></a><a href="#f1" class="citation">[1]</a> crowd<a href="#f2">*</a>.
+    </p>
+    <h2>Two</h2><p>b.</p>
+    <h2>FOOTNOTES:</h2><p><a href="#c1" class="footnote">[1]</a>&nbsp; Elegant, I mean.</p>"""
+    book = read(body)
+    assert book.sections[0].body == "A dressed crowd."
+    notes = book.sections[-1]
+    assert (notes.kind, notes.skip_reason) == ("footnotes", "back matter (footnotes)")
+    assert notes.body == "Elegant, I mean."
+
+
+def test_metadata_from_meta_tags_and_the_lang_attribute() -> None:
+    head = "<title>The Hens</title><meta name='author' content='A. Farmer'>"
+    book = read(BOOK, head=head)
+    assert book.metadata.authors == ["A. Farmer"]
+    assert book.metadata.language == "en"
+
+
+def test_poem_class_keeps_lines_and_tables_are_reported() -> None:
+    body = """<h2>One</h2><div class="poem"><p>Roses are red,<br/>violets blue.</p></div>
+    <table><tr><td>1</td><td>2</td></tr></table><p>After.</p><h2>Two</h2><p>b.</p>"""
+    book = read(body)
+    assert book.sections[0].body == "Roses are red,\nviolets blue.\n\nAfter."
+    assert book.warnings == ["chapter 'One': a table was skipped"]
+
+
+def test_utf8_without_a_declared_charset_is_read_as_utf8() -> None:
+    data = "<html><body><h2>Café</h2><p>Crème brûlée — yes.</p></body></html>".encode()
+    book = html.read(data, "b.html")
+    assert (book.sections[0].title, book.sections[0].body) == ("Café", "Crème brûlée — yes.")
+
+
+def test_declared_entities_are_not_expanded() -> None:
+    data = b"""<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
+    <html><body><h2>One</h2><p>x &b; y</p></body></html>"""
+    assert "aaaaaaaaaa" not in html.read(data, "b.html").sections[-1].body
+
+
+def test_an_empty_file_is_refused() -> None:
+    with pytest.raises(ManuscriptError, match=r"b\.html: the file is empty"):
+        html.read(b"  \n", "b.html")
+
+
+@pytest.mark.parametrize(
+    "start",
+    [b"<!DOCTYPE html>", b"\xef\xbb\xbf  <html>", b"<?xml version='1.0'?>\n<html>", b"<HTML>"],
+)
+def test_html_is_recognised_by_its_content(tmp_path: Path, start: bytes) -> None:
+    path = tmp_path / "book.txt"
+    path.write_bytes(start + b"<body><h2>One</h2><p>x.</p></body></html>")
+    assert sniff(path.read_bytes(), path) == "html"
+    assert read_book(path).sections[0].title == "One"
+
+
+def test_read_manuscript_reads_an_html_file(tmp_path: Path) -> None:
+    path = tmp_path / "hens.html"
+    path.write_bytes(page(BOOK))
+    manuscript = read_manuscript(path, Reading(skip=("Chapter 2",)))
+    assert [c.title for c in manuscript.chapters] == ["Chapter 1"]
+    assert [s.reason for s in manuscript.skipped] == [
+        "front matter (titlepage)",
+        "skipped by request",
+    ]

@@ -1,0 +1,416 @@
+"""The PDF reader: books typeset here with reportlab, as a publisher's PDF would be."""
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A5, letter
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+from config.errors import ManuscriptError
+from producer.readers import read_book, sniff
+from producer.readers.book import Book
+from producer.readers.pdf import read
+
+WIDTH, HEIGHT = letter
+LEFT, RIGHT, TOP, BOTTOM = 72.0, 540.0, 700.0, 100.0
+FONT, SIZE, LEADING, INDENT = "Times-Roman", 11.0, 14.0, 18.0
+HEAD = "THE LONG ROAD"
+ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+
+
+def prose(seed: str, sentences: int) -> str:
+    words = ["the", "road", "went", "on", "past", "a", "grey", "field", "and", "into", "town"]
+    return " ".join(
+        f"{seed.capitalize()} {' '.join(words[(n + k) % 11] for k in range(6 + n % 5))}."
+        for n in range(sentences)
+    )
+
+
+@dataclass
+class Setter:
+    """Lays out headings and paragraphs on letter pages with a running head and a folio.
+
+    A "|" in a paragraph ends the line there: how a hyphenated break is written. The head
+    may show the page's number: "{page}".
+    """
+
+    canvas: Canvas
+    head: str = HEAD
+    folio: str = "{page}"
+    page: int = 1
+    y: float = TOP
+    spans: list[set[int]] = field(default_factory=list)  # the pages each paragraph is on
+    end: tuple[float, float] = (0.0, 0.0)  # where the last line set ends
+
+    def finish_page(self) -> None:
+        self.canvas.setFont("Helvetica", 9)
+        self.canvas.drawString(LEFT, 740, self.head.format(page=self.page))
+        folio = self.folio.format(page=self.page, roman=ROMAN[self.page])
+        self.canvas.drawCentredString(WIDTH / 2, 50, folio)
+        self.canvas.showPage()
+        self.page += 1
+        self.y = TOP
+
+    def heading(self, text: str, size: float = 20.0, new_page: bool = True) -> float:
+        if new_page and self.y < TOP:
+            self.finish_page()
+        self.y -= 10.0 if self.y < TOP else 0.0
+        top = self.y + size
+        self.canvas.setFont("Helvetica-Bold", size)
+        self.canvas.drawString(LEFT, self.y, text)
+        self.y -= size * 2
+        return top
+
+    def paragraph(self, text: str) -> None:
+        pages = set()
+        for n, line in enumerate(self.wrap(text)):
+            if self.y < BOTTOM:
+                self.finish_page()
+            self.canvas.setFont(FONT, SIZE)
+            x = LEFT + (INDENT if n == 0 else 0.0)
+            self.canvas.drawString(x, self.y, line)
+            self.end = (x + stringWidth(line, FONT, SIZE), self.y)
+            pages.add(self.page)
+            self.y -= LEADING
+        self.spans.append(pages)
+
+    def wrap(self, text: str) -> list[str]:
+        lines: list[str] = []
+        for n, chunk in enumerate(text.split("|")):
+            line = ""
+            for word in chunk.split():
+                room = RIGHT - LEFT - (INDENT if n == 0 and not lines else 0.0)
+                if line and stringWidth(f"{line} {word}", FONT, SIZE) > room:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}".strip()
+            lines.append(line)
+        return lines
+
+
+def typeset(chapters: list[tuple[str, list[str]]], title: str = "", info: bool = True) -> bytes:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    if info:
+        canvas.setTitle("The Long Road")
+        canvas.setAuthor("A. Writer; B. Writer")
+    setter = Setter(canvas)
+    if title:
+        setter.heading(title, size=28)
+        setter.y = BOTTOM - 1  # the title page holds the title alone
+    for name, paragraphs in chapters:
+        setter.heading(name)
+        for paragraph in paragraphs:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    canvas.save()
+    return out.getvalue()
+
+
+HYPHENATED = "She felt extra-|ordinary and well-known, a well-|known Anglo-|Saxon face."
+CHAPTERS = [
+    ("Chapter One", [prose("first", 14), HYPHENATED, prose("second", 30), prose("third", 9)]),
+    ("Chapter Two", [prose("fourth", 12), prose("fifth", 40), prose("sixth", 3)]),
+    ("Chapter Three", [prose("seventh", 6)]),
+]
+
+
+def justified(indent: bool) -> tuple[bytes, list[str]]:
+    """A book set by reportlab's own typesetter, justified, its paragraphs indented or
+    spaced apart; and those paragraphs."""
+    words = ["unquestionably", "extraordinary", "circumstances", "a", "river", "slowly"]
+    paragraphs = [
+        " ".join(words[(n * k + k // 3) % 6] for k in range(5 + n * 7 % 60)).capitalize() + "."
+        for n in range(24)
+    ]
+    body = ParagraphStyle(
+        "body", fontName=FONT, fontSize=SIZE, leading=LEADING, alignment=TA_JUSTIFY,
+        firstLineIndent=INDENT if indent else 0, spaceBefore=0 if indent else 8,
+    )  # fmt: skip
+    heading = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=18, leading=22)
+    story: list[Flowable] = []
+    for n in range(3):
+        story += [Paragraph(f"Chapter {n + 1}", heading), Spacer(1, 12)]
+        story += [Paragraph(text, body) for text in paragraphs[n * 8 : n * 8 + 8]]
+        story.append(PageBreak())
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A5).build(story, onLaterPages=folio, onFirstPage=folio)
+    return out.getvalue(), paragraphs
+
+
+def folio(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    canvas.setFont("Helvetica", 8)
+    canvas.drawCentredString(A5[0] / 2, 20, f"- {document.page} -")
+
+
+def every_word(book: Book) -> str:
+    return " ".join(f"{s.title} {s.body}" for s in book.sections)
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return read(typeset(CHAPTERS, title="The Long Road"), "b.pdf")
+
+
+def test_chapters_from_headings_in_larger_type(book: Book) -> None:
+    assert [s.title for s in book.sections] == ["Chapter One", "Chapter Two", "Chapter Three"]
+
+
+def test_paragraphs_are_rebuilt_one_line_each(book: Book) -> None:
+    first = book.sections[0].body.split("\n\n")
+    assert [first[0], *first[2:]] == [prose("first", 14), prose("second", 30), prose("third", 9)]
+    assert book.sections[1].body.split("\n\n") == CHAPTERS[1][1]
+
+
+def test_a_paragraph_across_a_page_break_stays_one() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    for paragraph in CHAPTERS[0][1] + CHAPTERS[1][1]:
+        setter.paragraph(paragraph)
+    assert any(len(pages) > 1 for pages in setter.spans)  # the layout does cross pages
+    setter.finish_page()
+    setter.canvas.save()
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    assert prose("fifth", 40) in body.split("\n\n")
+
+
+@pytest.mark.parametrize("indent", [True, False], ids=["indented", "spaced"])
+def test_justified_paragraphs_are_rebuilt_exactly(indent: bool) -> None:
+    """Wide spaces in justified lines, one-line paragraphs, paragraphs across pages."""
+    data, paragraphs = justified(indent)
+    book = read(data, "b.pdf")
+    assert [s.title for s in book.sections] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+    assert [p for s in book.sections for p in s.body.split("\n\n")] == paragraphs
+
+
+def test_hyphenated_words_are_joined_unless_written_with_a_hyphen(book: Book) -> None:
+    assert "She felt extraordinary and well-known, a well-known Anglo-Saxon face." in (
+        book.sections[0].body.split("\n\n")
+    )
+
+
+def test_running_heads_and_page_numbers_are_dropped(book: Book) -> None:
+    words = every_word(book)
+    assert HEAD not in words
+    assert not any(part.isdigit() for part in words.split())
+
+
+@pytest.mark.parametrize("folio", ["Page {page}", "- {page} -", "{roman}", "{page} of 12"])
+def test_page_numbers_in_any_style_are_dropped(folio: str) -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), folio=folio)
+    for name, paragraphs in CHAPTERS:
+        setter.heading(name)
+        for paragraph in paragraphs:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [p for s in book.sections for p in s.body.split("\n\n")][-1] == prose("seventh", 6)
+    words = every_word(book).split()
+    assert not {"Page", "-", "i", "ii", "iii", "iv", "of"} & set(words)
+
+
+def test_a_running_head_with_the_page_number_is_dropped_however_short_its_chapter() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    for name, paragraphs in CHAPTERS:
+        setter.head = f"{name.upper()}: ON THE ROAD {{page}}"  # each on a page or two only
+        setter.heading(name)
+        for paragraph in paragraphs:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    setter.canvas.save()
+    words = every_word(read(out.getvalue(), "b.pdf"))
+    assert "ON THE ROAD" not in words
+
+
+def test_contents_entries_and_list_items() -> None:
+    """Contents lines (dot leaders to a page number) are dropped; a list item is one
+    paragraph, its second line hanging under the first."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Contents")
+    for name in ("Chapter One", "Chapter Two"):
+        setter.paragraph(f"{name} . . . . . . . . . . . . . . . . . . . . . . . . 3")
+    setter.heading("Chapter One")
+    setter.paragraph(prose("first", 3))
+    for item in (prose("one", 5), prose("two", 1)):  # reportlab cannot map "•" to text
+        for k, line in enumerate(setter.wrap(f"– {item}")[:2]):
+            setter.canvas.drawString(LEFT + (12 if k else 0), setter.y, line)
+            setter.y -= LEADING
+    setter.paragraph(prose("last", 2))
+    setter.finish_page()
+    setter.canvas.save()
+    sections = read(out.getvalue(), "b.pdf").sections
+    assert [s.title for s in sections] == ["Chapter One"]  # the contents have no text left
+    assert sections[0].body.split("\n\n") == [
+        prose("first", 3),
+        " ".join(setter.wrap(f"– {prose('one', 5)}")[:2]),
+        f"– {prose('two', 1)}",
+        prose("last", 2),
+    ]
+
+
+def test_the_lone_title_page_heading_is_not_a_chapter(book: Book) -> None:
+    assert "The Long Road" not in every_word(book)
+
+
+def test_metadata_from_the_document_information(book: Book) -> None:
+    assert book.metadata.title == "The Long Road"
+    assert book.metadata.authors == ["A. Writer", "B. Writer"]
+    assert len(book.metadata.date) == 10
+
+
+def test_without_information_the_title_page_gives_the_title() -> None:
+    data = typeset(CHAPTERS[2:] + CHAPTERS[1:2], title="Short Road", info=False)
+    assert read(data, "b.pdf").metadata.title == "Short Road"
+
+
+def test_a_heading_naming_a_kind_of_section_gives_it_that_kind() -> None:
+    chapters = [("Contents", [prose("one", 2)]), ("Preface", [prose("two", 2)]), *CHAPTERS[:2]]
+    sections = read(typeset(chapters), "b.pdf").sections
+    assert [(s.kind, s.skip_reason) for s in sections] == [
+        ("toc", "front matter (toc)"),
+        ("preface", ""),
+        ("chapter", ""),
+        ("chapter", ""),
+    ]
+
+
+def test_chapter_lines_in_body_type_are_headings() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    for label, seed in (("CHAPTER IV", "one"), ("CHAPTER V", "two")):
+        setter.heading(label, size=SIZE, new_page=False)
+        setter.paragraph(prose(seed, 8))
+    setter.finish_page()
+    setter.canvas.save()
+    sections = read(out.getvalue(), "b.pdf").sections
+    assert [(s.title, s.body) for s in sections] == [
+        ("CHAPTER IV", prose("one", 8)),
+        ("CHAPTER V", prose("two", 8)),
+    ]
+
+
+def test_footnotes_and_their_marks_are_dropped() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    setter = Setter(canvas, head="")  # one page: nothing recurs to tell a running head by
+    setter.heading("Chapter One")
+    setter.paragraph(prose("first", 6))
+    canvas.setFont(FONT, 7)
+    canvas.drawString(setter.end[0], setter.end[1] + 4, "1")
+    setter.paragraph(prose("second", 6))
+    canvas.setFont(FONT, 8)
+    canvas.drawString(LEFT, 80, "1 A FOOTNOTE in small type.")
+    setter.finish_page()
+    canvas.save()
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    assert body == f"{prose('first', 6)}\n\n{prose('second', 6)}"
+
+
+# The outline
+
+
+def typeset_with_outline(fit_page: bool) -> bytes:
+    """Two chapters on one page and one on the next, each with an outline entry."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    setter = Setter(canvas)
+    for n, (name, paragraphs) in enumerate(CHAPTERS):
+        top = setter.heading(name, new_page=n == 2)
+        if fit_page:
+            canvas.bookmarkPage(f"c{n}")
+        else:
+            canvas.bookmarkHorizontal(f"c{n}", 0, top)
+        canvas.addOutlineEntry(f"Part {n + 1}", f"c{n}", level=0)
+        for paragraph in paragraphs[:2]:
+            setter.paragraph(paragraph)
+    setter.finish_page()
+    canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fit_page", [False, True], ids=["at a position", "whole page"])
+def test_chapters_follow_the_outline(fit_page: bool) -> None:
+    """Entries to whole pages, two on one page, are placed at that page's two headings."""
+    sections = read(typeset_with_outline(fit_page), "b.pdf").sections
+    assert [s.title for s in sections] == ["Part 1", "Part 2", "Part 3"]
+    assert [s.body.split("\n\n")[0] for s in sections] == [
+        prose("first", 14),
+        prose("fourth", 12),
+        prose("seventh", 6),
+    ]
+    assert "Chapter" not in every_word(Book(sections))
+
+
+# Hostile and broken files
+
+
+def test_an_encrypted_pdf_is_refused() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, encrypt=StandardEncryption("secret", ownerPassword="owner"))
+    canvas.drawString(72, 700, "Secret text.")
+    canvas.save()
+    with pytest.raises(ManuscriptError, match=r"b\.pdf: the PDF is encrypted"):
+        read(out.getvalue(), "b.pdf")
+
+
+def test_a_pdf_locked_only_against_editing_is_read() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    canvas.drawString(72, 700, "Open text.")
+    canvas.save()
+    assert read(out.getvalue(), "b.pdf").sections[0].body == "Open text."
+
+
+def test_a_pdf_without_a_text_layer_is_refused() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.rect(72, 72, 400, 600, fill=1)  # a scan is a picture of a page, without text
+    canvas.showPage()
+    canvas.save()
+    with pytest.raises(ManuscriptError, match=r"b\.pdf: no text layer"):
+        read(out.getvalue(), "b.pdf")
+
+
+def test_pages_without_text_among_others_are_a_warning() -> None:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.rect(72, 72, 400, 600, fill=1)
+    canvas.showPage()
+    canvas.drawString(72, 700, "Some text.")
+    canvas.save()
+    assert read(out.getvalue(), "b.pdf").warnings == [
+        "b.pdf: no text on page(s) 1 (blank, pictures or scans); not read"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.7\nnot really a pdf at all", typeset(CHAPTERS)[:600], b"%PDF-"],
+    ids=["garbage", "truncated", "header only"],
+)
+def test_a_corrupt_pdf_is_refused(data: bytes) -> None:
+    with pytest.raises(ManuscriptError, match=r"^b\.pdf: "):
+        read(data, "b.pdf")
+
+
+def test_read_book_sniffs_a_pdf_and_refuses_a_text_named_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "book.pdf"
+    path.write_bytes(typeset(CHAPTERS))
+    assert sniff(path.read_bytes(), path) == "pdf"
+    assert len(read_book(path).sections) == 3
+    path.write_text("Just words.")
+    with pytest.raises(ManuscriptError, match=r"book\.pdf: not a PDF \(no %PDF- header\)"):
+        read_book(path)

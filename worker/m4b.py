@@ -1,0 +1,142 @@
+"""The whole book as one M4B audiobook: AAC, chapter markers, cover, tags, moov up front.
+
+Chapters are encoded one after another into one AAC stream (bounded memory for a book of
+any length). A marker sits at each chapter's first sample: the starts are the running sum of
+the chapter WAVs' durations, as the manifest's durations add up. FFmpeg's mp4 muxer writes
+them twice, as a QuickTime chapter track (Apple's players) and a Nero `chpl` atom (most
+others); the cover goes in as an attached picture (the `covr` atom), and `faststart` moves
+the index before the audio so that players can start before the whole file is read.
+"""
+
+import io
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import av
+from av.container import OutputContainer
+
+from config.errors import FormatError
+from config.manuscript import Metadata
+from worker.encode import AudioEncoder, read_blocks, resampled, wav_info, wav_rate, written
+
+if TYPE_CHECKING:  # a TypedDict of PyAV's stubs only
+    from av.container.core import Chapter
+
+Span = tuple[float, float]  # (start_s, end_s)
+
+M4B_RATE = 44100
+M4B_BIT_RATE = 64_000
+_MUXER_OPTIONS = {"movflags": "+faststart", "brand": "M4B ", "fflags": "+bitexact"}
+_COVER_TYPES = {"png": "image/png", "mjpeg": "image/jpeg"}  # FFmpeg's codec: MIME type
+# iTunes' media kind (the `stik` atom): 2 is Audiobook.
+_ITUNES_AUDIOBOOK = "2"
+
+
+def write_m4b(
+    chapters: Sequence[tuple[Path, str]],
+    out: Path,
+    metadata: Metadata,
+    narrator: str = "",
+    cover: bytes | None = None,
+    cover_type: str | None = None,
+    rate: int = M4B_RATE,
+    bit_rate: int = M4B_BIT_RATE,
+) -> list[Span]:
+    """Encode the chapters (WAV path, title) in order into one M4B at out.
+
+    narrator: the voice's name, written as composer. cover: PNG or JPEG bytes; cover_type
+    its MIME type (image/png, image/jpeg), None to tell from the bytes. Returns each
+    chapter's (start_s, end_s).
+    """
+    if not chapters:
+        raise FormatError(f"{out.name}: a book needs at least one chapter")
+    spans = chapter_spans([_duration(wav) for wav, _ in chapters])
+    with written(out) as part, av.open(part, "w", "mp4", container_options=_MUXER_OPTIONS) as box:
+        encoder = AudioEncoder(box, "aac", rate, "fltp", bit_rate)
+        box.metadata.update(book_tags(metadata, narrator))
+        box.set_chapters(_markers(spans, [title for _, title in chapters], rate))
+        if cover:  # after the tags and markers: its packet makes the muxer write the header
+            _add_cover(box, cover, cover_type)
+        for wav, _ in chapters:
+            encoder.write(resampled(read_blocks(wav), wav_rate(wav), rate))
+        encoder.close()
+    return spans
+
+
+def chapter_spans(durations: Sequence[float]) -> list[Span]:
+    """(start_s, end_s) of chapters played one after another."""
+    spans: list[Span] = []
+    start = 0.0
+    for duration in durations:
+        spans.append((start, start + duration))
+        start += duration
+    return spans
+
+
+def book_tags(metadata: Metadata, narrator: str) -> dict[str, str]:
+    """FFmpeg's metadata keys for the book. The narrator goes in composer (©wrt), which
+    audiobook players (Audiobookshelf, BookPlayer, Smart AudioBook Player) show as the narrator;
+    the mp4 muxer has no key for Audible's own ©nrt atom."""
+    authors = ", ".join(metadata.authors)
+    year = re.match(r"\d{4}", metadata.date)
+    tags = {
+        "title": metadata.title,
+        "album": metadata.title,
+        "artist": authors,
+        "album_artist": authors,
+        "composer": narrator,
+        "comment": f"Read by {narrator}" if narrator else "",
+        "date": year.group() if year else "",
+        "genre": "Audiobook",
+        "media_type": _ITUNES_AUDIOBOOK,
+    }
+    return {key: value for key, value in tags.items() if value}
+
+
+def probe_cover(cover: bytes, declared: str | None = None) -> tuple[str, int, int]:
+    """(FFmpeg's codec, width, height) of a PNG or JPEG cover; FormatError when it is
+    neither, cannot be read, or is not the MIME type declared."""
+    try:
+        with av.open(io.BytesIO(cover), "r") as image:
+            stream = image.streams.video[0]
+            codec, width, height = stream.codec_context.name, stream.width, stream.height
+    except (av.FFmpegError, IndexError):
+        raise FormatError("the cover is not an image FFmpeg reads") from None
+    if codec not in _COVER_TYPES:
+        raise FormatError(f"the cover is {codec}, where PNG or JPEG is needed")
+    if declared and declared != _COVER_TYPES[codec]:
+        raise FormatError(f"the cover is declared {declared} but is {_COVER_TYPES[codec]}")
+    return codec, width, height
+
+
+def _duration(wav: Path) -> float:
+    rate, frames = wav_info(wav)
+    return frames / rate  # as ChapterAudio.duration_s
+
+
+def _markers(spans: Sequence[Span], titles: Sequence[str], rate: int) -> "list[Chapter]":
+    """Chapter markers counted in samples, each chapter's first sample to the next one's."""
+    return [
+        {
+            "id": number,
+            "start": round(start * rate),
+            "end": round(end * rate),
+            "time_base": Fraction(1, rate),
+            "metadata": {"title": title},
+        }
+        for number, ((start, end), title) in enumerate(zip(spans, titles, strict=True), 1)
+    ]
+
+
+def _add_cover(box: OutputContainer, cover: bytes, cover_type: str | None) -> None:
+    """The cover as an attached picture: a stream of one packet, which the muxer keeps as
+    the `covr` atom rather than as a video track."""
+    codec, width, height = probe_cover(cover, cover_type)
+    stream = box.add_mux_stream(codec, width=width, height=height)
+    stream.disposition = av.stream.Disposition.attached_pic
+    packet = av.Packet(cover)
+    packet.stream, packet.pts, packet.dts = stream, 0, 0
+    box.mux(packet)

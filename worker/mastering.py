@@ -1,0 +1,196 @@
+"""A chapter mastered for ACX (Audible), encoded as MP3 and measured; where to cut long ones.
+
+`acx_master` reads the chapter WAV twice, so memory stays flat whatever its length. The first
+pass finds where the sound starts and ends and its energy; the second yields the PCM at
+44.1 kHz: the silence before the first word and after the last set to the room tone wanted,
+one gain to the RMS target, a noise bed under everything (white noise far below ACX's
+-60 dB floor, so that neither the ends nor the pauses, digital zeros in the WAV, are digital
+silence), and a limiter under a ceiling below ACX's -3 dB, because the MP3's decoded peaks
+overshoot the PCM's. `write_acx_mp3` encodes that and measures the file it wrote; should
+its peak or RMS miss ACX's rule, it moves the ceiling or the target by the miss and encodes
+again. A chapter over ACX's 120 minutes is cut where `split_points` says, and each part mastered
+alone (`span`), with its own room tone.
+"""
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from config.errors import FormatError
+from config.manifest import AcxReport
+from config.settings import AcxSettings, BreakClass
+from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, check_acx
+from worker.audio import limit
+from worker.encode import Block, Tags, read_blocks, resampled, wav_info, write_mp3
+
+# A sample louder than this is sound; the pauses of an assembled chapter are digital zero.
+_SOUND = 10 ** (-60 / 20)
+_PEAK_MARGIN_DB = 0.2  # taken off the ceiling beyond a measured overshoot
+_ATTEMPTS = 3
+
+# ACX's 120 minutes less one, for the room tone each part gets at both ends.
+ACX_PART_MAX_S = ACX_MAX_S - 60.0
+# Cuts prefer the end of a paragraph, then of a sentence, then of a clause.
+_CUT_PREFERENCE = {
+    BreakClass.CHAPTER: 3,
+    BreakClass.PARAGRAPH: 3,
+    BreakClass.SENTENCE: 2,
+    BreakClass.CLAUSE: 1,
+}
+
+
+Span = tuple[float, float]  # (start_s, end_s) of a part of a chapter WAV
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the first pass learns of a chapter WAV, or of a part of it."""
+
+    rate: int
+    offset: int  # the part's first sample in the WAV; positions below count from it
+    frames: int
+    first: int  # first sample of sound; frames when there is none
+    last: int  # last sample of sound; -1 when there is none
+    sum_squares: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the second pass turns the WAV into ACX PCM (in samples at the WAV's rate)."""
+
+    start: int  # where reading starts: a lead-in longer than the room tone wanted is cut
+    stop: int  # where reading ends: so is a tail
+    pad_head: int  # room tone added before: a lead-in shorter than wanted
+    pad_tail: int  # added after
+    gain: float
+
+
+def survey(wav: Path, span: Span | None = None) -> Survey:
+    """First pass: where the sound of the WAV (or of span in it) starts and ends, its energy."""
+    rate, total = wav_info(wav)
+    offset, stop = (0, total) if span is None else (round(span[0] * rate), round(span[1] * rate))
+    frames, first, last, sum_squares = 0, -1, -1, 0.0
+    for block in read_blocks(wav, offset, min(stop, total)):
+        sound = np.flatnonzero(np.abs(block) > _SOUND)
+        if len(sound):
+            first = frames + int(sound[0]) if first < 0 else first
+            last = frames + int(sound[-1])
+        sum_squares += float(np.dot(block, block))
+        frames += len(block)
+    return Survey(rate, offset, frames, frames if first < 0 else first, last, sum_squares)
+
+
+def plan(found: Survey, settings: AcxSettings) -> Plan:
+    """Trim or pad each end to the room tone wanted, and the gain to the RMS target."""
+    head = round(settings.head_s * found.rate)
+    tail = round(settings.tail_s * found.rate)
+    if found.last < 0:
+        return Plan(found.offset, found.offset, head, tail, 1.0)  # no sound: room tone only
+    end = found.last + 1 + tail
+    stop = min(found.frames, end)
+    length = head + end - found.first
+    gain = 10 ** (settings.target_rms_db / 20) * math.sqrt(length / found.sum_squares)
+    start = found.offset + max(0, found.first - head)
+    return Plan(start, found.offset + stop, max(0, head - found.first), end - stop, gain)
+
+
+def acx_master(
+    wav: Path, settings: AcxSettings | None = None, span: Span | None = None
+) -> Iterator[Block]:
+    """The chapter (or the part of it in span, as `split_points` cuts it) as ACX PCM: float
+    blocks at 44.1 kHz, ready for `write_mp3`."""
+    settings = settings or AcxSettings()
+    found = survey(wav, span)
+    blocks = resampled(_planned(wav, plan(found, settings)), found.rate, ACX_RATE)
+    return _finished(blocks, settings)
+
+
+def _planned(wav: Path, steps: Plan) -> Iterator[Block]:
+    yield np.zeros(steps.pad_head, dtype=np.float32)
+    gain = np.float32(steps.gain)
+    for block in read_blocks(wav, steps.start, steps.stop):
+        yield block * gain
+    yield np.zeros(steps.pad_tail, dtype=np.float32)
+
+
+def _finished(blocks: Iterator[Block], settings: AcxSettings) -> Iterator[Block]:
+    """The noise bed laid under everything, then the peaks held under the ceiling."""
+    noise = np.random.default_rng(settings.seed)
+    bed = np.float32(10 ** (settings.room_tone_db / 20))
+    ceiling = 10 ** (settings.ceiling_db / 20)
+    for block in blocks:
+        room = noise.standard_normal(len(block), dtype=np.float32) * bed
+        yield limit(block + room, ceiling, ACX_RATE)
+
+
+def write_acx_mp3(
+    wav: Path, out: Path, tags: Tags, settings: AcxSettings | None = None, span: Span | None = None
+) -> AcxReport:
+    """Master the chapter (or its part in span) for ACX, write it as MP3 at out and measure
+    the file written.
+
+    Should the peak or the RMS of the MP3 miss ACX's rule (encoding overshoots peaks, the
+    limiter takes loudness), the ceiling or the target moves by the miss and the chapter is
+    encoded again, up to three times. Returns the last file's report (see `passed`).
+    """
+    settings = settings or AcxSettings()
+    report = _write_and_check(wav, out, tags, settings, span)
+    for _ in range(_ATTEMPTS - 1):
+        if report.checks["peak"] and report.checks["rms"]:
+            break
+        settings = _corrected(settings, report)
+        report = _write_and_check(wav, out, tags, settings, span)
+    return report
+
+
+def _corrected(settings: AcxSettings, report: AcxReport) -> AcxSettings:
+    """Settings moved by what the MP3 missed: the peak's excess, the RMS's distance."""
+    ceiling, target = settings.ceiling_db, settings.target_rms_db
+    if not report.checks["peak"]:
+        ceiling -= report.peak_db - ACX_PEAK_DB + _PEAK_MARGIN_DB
+    if not report.checks["rms"]:
+        target += target - report.rms_db
+    return settings.model_copy(update={"ceiling_db": ceiling, "target_rms_db": target})
+
+
+def _write_and_check(
+    wav: Path, out: Path, tags: Tags, settings: AcxSettings, span: Span | None
+) -> AcxReport:
+    write_mp3(acx_master(wav, settings, span), ACX_RATE, out, tags)
+    return check_acx(out)
+
+
+def split_points(
+    ends: Sequence[float], breaks: Sequence[BreakClass], max_s: float = ACX_PART_MAX_S
+) -> list[int]:
+    """The segments after which a long chapter is cut so that no part lasts over max_s.
+
+    ends[i]: where a cut after segment i falls (its end, or the end of its pause), in seconds
+    from the chapter's start, increasing; breaks[i]: how segment i ends. Parts come out about
+    equal (130 minutes make two of 65, not 119 and 11), each cut at the end of a paragraph
+    near its goal if one is within reach, else of a sentence, else of a clause.
+    """
+    if len(ends) != len(breaks):
+        raise ValueError(f"{len(ends)} segment ends for {len(breaks)} break classes")
+    cuts: list[int] = []
+    start = 0.0
+    while ends and ends[-1] - start > max_s:
+        cuts.append(_cut(ends, breaks, start, max_s, cuts[-1] + 1 if cuts else 0))
+        start = ends[cuts[-1]]
+    return cuts
+
+
+def _cut(
+    ends: Sequence[float], breaks: Sequence[BreakClass], start: float, max_s: float, first: int
+) -> int:
+    """The best segment to cut after, among first.. those ending within max_s of start."""
+    parts = math.ceil((ends[-1] - start) / max_s)
+    goal = start + (ends[-1] - start) / parts
+    reach = range(first, bisect_right(ends, start + max_s))
+    if not reach:
+        raise FormatError(f"segment {first} ends more than {max_s / 60:.0f} min into its part")
+    return max(reach, key=lambda i: (_CUT_PREFERENCE[breaks[i]], -abs(ends[i] - goal)))
