@@ -226,8 +226,7 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
 
 def run_synth(args: argparse.Namespace) -> int:
     from producer.progress import ProgressBar
-    from producer.readers import read_source
-    from producer.submit import store_source
+    from producer.readers import read_source, store_source
     from worker.pipeline import narrate
     from worker.storage import LocalStorage
 

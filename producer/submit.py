@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from config.jobs import FINAL, PLAN_TASK, JobState, job_id_for
-from config.layout import SOURCE_KEY
 from config.settings import Settings, SynthesisOptions
-from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source
+from producer.readers import EVERYTHING_BY_DEFAULT, Reading, read_source, store_source
 from worker.app import app
 from worker.ledger import Ledger
-from worker.storage import Storage, open_storage
+from worker.storage import open_storage
 
 
 @dataclass(frozen=True)
@@ -77,13 +76,6 @@ def enqueue(
             app.send_task(PLAN_TASK, args=[job_id], priority=priority)
         ids.append(job_id)
     return ids
-
-
-def store_source(storage: Storage, source: Source) -> None:
-    """The manuscript as read, and its cover, where every worker reads them."""
-    storage.put_model(SOURCE_KEY, source.manuscript)
-    if source.cover is not None:
-        storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
 
 
 def status(ledger: Ledger, job_id: str) -> Status:

@@ -1,14 +1,14 @@
 """Numbers in words: cardinals, ordinals, years, digits and fractions.
 
-inflect (MIT) says the numbers; this module decides which reading a number gets. Words are
-cached: a book says the same small numbers over and over.
+num2words (LGPL-2.1) says the numbers; this module decides which reading a number gets.
+Words are cached: a book says the same small numbers over and over. (inflect says them too,
+but takes seconds to import, in every process that phonemizes.)
 """
 
 import re
-import threading
 from functools import lru_cache
 
-import inflect
+from num2words import num2words
 
 from models.normalize.rule import AMERICAN, Locale
 
@@ -17,8 +17,6 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A number or a range of them: -5, 3.5, 5-10, 12–15.
 QUANTITY = rf"[-−]?{NUMBER}(?:\s?[–—-]\s?{NUMBER})?"
 
-_ENGINE = inflect.engine()
-_ENGINE_LOCK = threading.Lock()  # number_to_words keeps its options on the engine meanwhile
 _RANGE_DASH = re.compile(r"\s?[–—-]\s?")
 _LONGEST_NUMBER = 15  # digits: a quadrillion and more is read digit by digit
 _LONGEST_UNGROUPED = 10  # 1234567890 without commas is an identifier, not an amount
@@ -27,11 +25,19 @@ _FRACTION_DENOMINATORS = 100  # past this, "5/365" reads "five over three hundre
 
 @lru_cache(maxsize=8192)
 def _words(number: str, andword: str) -> str:
-    with _ENGINE_LOCK:
-        return str(_ENGINE.number_to_words(number, andword=andword, comma=""))
+    """'1234.5' -> 'one thousand two hundred thirty-four point five' (andword "and":
+    'one thousand two hundred and thirty-four ...', as British English says it)."""
+    whole, point, decimals = number.partition(".")
+    said = _grouped(num2words(int(whole)), andword) if whole else ""
+    return f"{said} point {digits(decimals)}".lstrip() if point else said
 
 
-_DIGIT_WORDS = tuple(_words(str(digit), "") for digit in range(10))
+def _grouped(words: str, andword: str) -> str:
+    words = words.replace(",", "")
+    return words if andword else words.replace(" and ", " ")
+
+
+_DIGIT_WORDS = tuple(num2words(digit) for digit in range(10))
 
 
 def digits(text: str) -> str:
@@ -67,13 +73,25 @@ def quantity(text: str, locale: Locale = AMERICAN) -> str:
 @lru_cache(maxsize=4096)
 def ordinal(number: str, locale: Locale = AMERICAN) -> str:
     """'22' -> 'twenty-second', '103' -> 'one hundred third'."""
-    return str(_ENGINE.ordinal(cardinal(number, locale)))
+    plain = number.replace(",", "")
+    if _is_code(plain, grouped="," in number):
+        return cardinal(number, locale)
+    return _grouped(num2words(int(plain), to="ordinal"), locale.andword)
 
 
 def plural(words: str) -> str:
     """The last word made plural: 'nineteen ninety' -> 'nineteen nineties'."""
     head, _, last = words.rpartition(" ")
-    return f"{head} {_ENGINE.plural_noun(last)}".lstrip()
+    return f"{head} {_plural_word(last)}".lstrip()
+
+
+def _plural_word(word: str) -> str:
+    """The plural of a number word: twenty -> twenties, half -> halves, six -> sixes."""
+    if word.endswith("y"):
+        return word[:-1] + "ies"
+    if word.endswith("f"):
+        return word[:-1] + "ves"
+    return word + ("es" if word.endswith(("x", "s")) else "s")
 
 
 def say_year(year: int, locale: Locale = AMERICAN) -> str:
@@ -95,7 +113,7 @@ def fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str
         return f"{cardinal(str(numerator), locale)} over {cardinal(str(denominator), locale)}"
     part = _part(denominator)
     if numerator != 1:
-        part = _ENGINE.plural_noun(part)
+        part = _plural_word(part)
     return f"{cardinal(str(numerator), locale)} {part}"
 
 

@@ -12,13 +12,17 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.errors import ManuscriptError
-from config.layout import cover_key
+from config.layout import SOURCE_KEY, cover_key
 from config.manuscript import Manuscript
 from config.settings import get_settings
 from producer.readers import text
 from producer.readers.book import Book, Cover, select
+
+if TYPE_CHECKING:
+    from worker.storage import Storage
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 READERS = ("epub", "html", "docx", "pdf")
@@ -56,6 +60,13 @@ def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
     if book.cover is not None:
         manuscript.metadata.cover_key = cover_key(book.cover.extension)
     return Source(manuscript, book.cover, book.warnings)
+
+
+def store_source(storage: "Storage", source: Source) -> None:
+    """The manuscript as read, and its cover, where every worker reads them."""
+    storage.put_model(SOURCE_KEY, source.manuscript)
+    if source.cover is not None:
+        storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
 
 
 def read_manuscript(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Manuscript:
