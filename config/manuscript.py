@@ -52,6 +52,11 @@ class Manuscript(BaseModel):
     lexicon: list[LexiconEntry] = Field(
         default_factory=list, description="The job's lexicons, merged; later entries win."
     )
+    locale: str = Field(
+        "",
+        description="Locale numbers and dates are read in (en-US, en-GB, ...): --locale, "
+        "else the book's language when it is English; empty: en-US.",
+    )
 
     @property
     def title(self) -> str:

@@ -194,12 +194,23 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
             help=f"{verb} the parts with this title or kind (titlepage, colophon, ...); "
             "may be repeated",
         )
+    parser.add_argument(
+        "--lexicon",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="pronunciation lexicon, W3C PLS or TSV (may be repeated; later entries win)",
+    )
+    parser.add_argument(
+        "--locale", default="", help="en-US, en-GB, ... for dates and numbers (default: the book's)"
+    )
 
 
 def reading_from(args: argparse.Namespace) -> "Reading":
     from producer.readers import Reading
 
-    return Reading(include=tuple(args.include), skip=tuple(args.skip))
+    return Reading(tuple(args.include), tuple(args.skip), tuple(args.lexicon), args.locale)
 
 
 def _warn(warnings: list[str]) -> None:

@@ -26,6 +26,8 @@ def describe(source: Source) -> dict[str, Any]:
     metadata = manuscript.metadata.model_dump()
     return {
         "metadata": metadata,
+        "locale": manuscript.locale,
+        "lexicon_entries": len(manuscript.lexicon),
         "chapters": [
             {
                 "index": chapter.index,

@@ -26,6 +26,7 @@ from config.manifest import ChapterMarks
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
+from models.wording import Wording
 from worker.audio import ChapterSpool
 from worker.ledger import ChunkRef, Ledger
 from worker.stages import (
@@ -68,8 +69,9 @@ class Job:
     def plan(self, chapter: int, settings: Settings) -> ChapterPlan:
         voice = get_voice(self.options.voice)
         manuscript = self.manuscript
+        wording = Wording.of(manuscript)
         return plan_chapter(
-            voice, manuscript.chapters[chapter], self.options, settings, lexicon=manuscript.lexicon
+            voice, manuscript.chapters[chapter], self.options, settings, wording=wording
         )
 
 

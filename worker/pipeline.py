@@ -10,7 +10,7 @@ import logging
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -18,11 +18,12 @@ from pathlib import Path
 from config.jobs import Progress, job_id_for
 from config.layout import SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest
-from config.manuscript import LexiconEntry, Manuscript
+from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
 from models.runtime import resolve_device
 from models.voice import Voice
+from models.wording import Wording
 from worker.audio import ChapterSpool
 from worker.segment import Segment, segment_chapter
 from worker.stages import (
@@ -79,7 +80,7 @@ def narrate(
     order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
     todo = [i for i in order if kept[i] is None]
     phonemizer, phonemes, voice = _phonemize(
-        todo, segmented, options, settings, voice, manuscript.lexicon
+        todo, segmented, options, settings, voice, Wording.of(manuscript)
     )
 
     def one(i: int) -> ChapterEntry:
@@ -112,7 +113,7 @@ def _phonemize(
     options: SynthesisOptions,
     settings: Settings,
     voice: Voice | None,
-    lexicon: Sequence[LexiconEntry],
+    wording: Wording,
 ) -> tuple[Executor, dict[int, Callable[[], ChapterPhonemes]], Voice]:
     """The voice, and each chapter's phonemes to come, phonemized in the order given.
 
@@ -127,7 +128,7 @@ def _phonemize(
     if _phonemize_apart(settings, voice):
         pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         apart = {
-            i: pool.submit(phonemize_apart, options.voice, segmented[i], lexicon) for i in todo
+            i: pool.submit(phonemize_apart, options.voice, segmented[i], wording) for i in todo
         }
         try:
             voice = voice or get_voice(options.voice)
@@ -137,7 +138,7 @@ def _phonemize(
         return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
     voice = voice or get_voice(options.voice)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
-    here = {i: pool.submit(phonemize_segments, voice, segmented[i], lexicon) for i in todo}
+    here = {i: pool.submit(phonemize_segments, voice, segmented[i], wording) for i in todo}
     return pool, {i: future.result for i, future in here.items()}, voice
 
 

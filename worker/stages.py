@@ -13,13 +13,20 @@ from pydantic import ValidationError
 
 from config.layout import MANIFEST_KEY, chapter_key, marks_key
 from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
-from config.manuscript import Chapter, LexiconEntry, Metadata
+from config.manuscript import Chapter, Metadata
 from config.settings import Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceOutput, chain, passages
+from models.wording import Wording
 from worker.audio import ChapterAudio, ChapterSpool, assemble
 from worker.segment import Segment, segment_chapter
 from worker.storage import Storage
-from worker.synthesize import ChapterPhonemes, params_for, phonemize_segments, synthesize_items
+from worker.synthesize import (
+    PLAIN,
+    ChapterPhonemes,
+    params_for,
+    phonemize_segments,
+    synthesize_items,
+)
 from worker.timing import timed
 
 
@@ -54,14 +61,14 @@ def plan_chapter(
     settings: Settings,
     segments: list[Segment] | None = None,
     phonemes: ChapterPhonemes | None = None,
-    lexicon: Sequence[LexiconEntry] = (),
+    wording: Wording = PLAIN,
 ) -> ChapterPlan:
-    """Segments (unless given), their phonemes with the job's lexicon (unless given),
+    """Segments (unless given), their phonemes as the job words them (unless given),
     chained into passages."""
     if segments is None:
         segments = segment_chapter(chapter.text, settings.segmenting)
     if phonemes is None:
-        phonemes = phonemize_segments(voice, segments, lexicon)
+        phonemes = phonemize_segments(voice, segments, wording)
     items = chain(voice, phonemes, seed=chapter.index * 100_003)
     grouped = passages(items, settings.passage_phonemes if options.context else 0)
     return ChapterPlan(chapter, segments, grouped)

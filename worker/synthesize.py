@@ -14,10 +14,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from typing import Protocol
 
-from config.manuscript import LexiconEntry
 from config.settings import Settings, SynthesisOptions
-from models.lexicon import Lexicon
-from models.normalize import normalize
 from models.phonemizer import Phonemizer
 from models.runtime import PASSAGE_IDS
 from models.voice import (
@@ -27,11 +24,13 @@ from models.voice import (
     Voice,
     VoiceOutput,
 )
+from models.wording import Wording
 from worker.batcher import batcher_for
 from worker.segment import Segment
 from worker.timing import timed
 
 ChapterPhonemes = list[tuple[Phonemes, ...]]  # per segment, per span
+PLAIN = Wording()  # no lexicon, en-US
 
 
 class PhonemizesText(Protocol):
@@ -39,14 +38,13 @@ class PhonemizesText(Protocol):
 
 
 def phonemize_segments(
-    voice: PhonemizesText, segments: Sequence[Segment], lexicon: Sequence[LexiconEntry] = ()
+    voice: PhonemizesText, segments: Sequence[Segment], wording: Wording = PLAIN
 ) -> ChapterPhonemes:
-    """The phonemes of every span of every segment: the job's lexicon applied, then the
-    normalizer (so that a lexicon can say how "Henry VIII" or "2B" is read)."""
-    words = Lexicon(lexicon)
+    """The phonemes of every span of every segment, worded as the job says (its lexicon,
+    then normalization in its locale)."""
     with timed("phonemize"):
         return [
-            tuple(voice.phonemize(normalize(words.apply(span.text))) for span in seg.spans)
+            tuple(voice.phonemize(wording.words(span.text)) for span in seg.spans)
             for seg in segments
         ]
 
@@ -55,14 +53,14 @@ _phonemizers: dict[str, Phonemizer] = {}
 
 
 def phonemize_apart(
-    voice: str, segments: Sequence[Segment], lexicon: Sequence[LexiconEntry] = ()
+    voice: str, segments: Sequence[Segment], wording: Wording = PLAIN
 ) -> tuple[ChapterPhonemes, float]:
     """phonemize_segments in a phonemizer process (the voice's phonemizer without its
     sessions), and the seconds it took."""
     began = time.perf_counter()
     if voice not in _phonemizers:
         _phonemizers[voice] = Phonemizer.load(voice)
-    phonemes = phonemize_segments(_phonemizers[voice], segments, lexicon)
+    phonemes = phonemize_segments(_phonemizers[voice], segments, wording)
     return phonemes, time.perf_counter() - began
 
 

@@ -18,6 +18,9 @@ from config.errors import ManuscriptError
 from config.layout import SOURCE_KEY, cover_key
 from config.manuscript import Manuscript
 from config.settings import get_settings
+from models.lexicon import load_lexicons
+from models.normalize import locale_for
+from models.wording import DEFAULT_LOCALE
 from producer.readers import text
 from producer.readers.book import Book, Cover, select
 
@@ -35,10 +38,13 @@ _HTML_START = re.compile(
 
 @dataclass(frozen=True)
 class Reading:
-    """How to read a manuscript: sections to include or skip by title or kind."""
+    """How to read a manuscript: sections to include or skip by title or kind, lexicons to
+    apply, and the locale its numbers and dates are read in (default: the book's)."""
 
     include: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
+    lexicons: tuple[Path, ...] = ()
+    locale: str = ""
 
 
 EVERYTHING_BY_DEFAULT = Reading()
@@ -57,6 +63,8 @@ def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
     """Read a manuscript and choose its chapters; raises ManuscriptError with the reason."""
     book = read_book(path)
     manuscript = select(book, str(path), reading.include, reading.skip)
+    manuscript.lexicon = load_lexicons(reading.lexicons)
+    manuscript.locale = _locale(reading.locale, manuscript.metadata.language, path)
     if book.cover is not None:
         manuscript.metadata.cover_key = cover_key(book.cover.extension)
     return Source(manuscript, book.cover, book.warnings)
@@ -67,6 +75,17 @@ def store_source(storage: "Storage", source: Source) -> None:
     storage.put_model(SOURCE_KEY, source.manuscript)
     if source.cover is not None:
         storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
+
+
+def _locale(asked: str, language: str, path: Path) -> str:
+    """--locale, else the book's language when it is English, else en-US."""
+    if asked:
+        try:
+            locale_for(asked)
+        except ValueError as error:
+            raise ManuscriptError(f"--locale {error}") from error
+        return asked
+    return language if language.lower().startswith("en") else DEFAULT_LOCALE
 
 
 def read_manuscript(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Manuscript:

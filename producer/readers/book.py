@@ -17,11 +17,11 @@ from config.manuscript import Chapter, Manuscript, Metadata, Skipped
 @dataclass(frozen=True)
 class Cover:
     data: bytes
-    media_type: str  # image/jpeg or image/png
+    media_type: str  # image/jpeg, image/png or image/svg+xml
 
     @property
     def extension(self) -> str:
-        return "png" if self.media_type == "image/png" else "jpg"
+        return {"image/png": "png", "image/svg+xml": "svg"}.get(self.media_type, "jpg")
 
 
 @dataclass

@@ -236,7 +236,8 @@ def _types(document: _Document, block: int) -> tuple[str, ...]:
 
 
 def _cover(archive: Archive, package: Package, warnings: list[str]) -> Cover | None:
-    """The cover image, if it is a JPEG or PNG (what a player shows); else a warning."""
+    """The cover image, if it is a JPEG, PNG or SVG (rasterized later where a player needs
+    pixels); else a warning."""
     item = package.cover
     if item is None:
         return None
@@ -246,15 +247,17 @@ def _cover(archive: Archive, package: Package, warnings: list[str]) -> Cover | N
     data = archive.read(item.path)
     media_type = _image_type(data)
     if media_type is None:
-        warnings.append(f"the cover image {item.path} ({item.media_type}) is not JPEG or PNG")
+        warnings.append(f"the cover image {item.path} ({item.media_type}) is not JPEG, PNG or SVG")
         return None
     return Cover(data, media_type)
 
 
 def _image_type(data: bytes) -> str | None:
-    """JPEG or PNG by their magic bytes (a manifest's media type can be wrong)."""
+    """JPEG, PNG or SVG by their first bytes (a manifest's media type can be wrong)."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
+    if b"<svg" in data[:2048]:
+        return "image/svg+xml"
     return None

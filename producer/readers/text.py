@@ -43,6 +43,7 @@ _NOTE_REF = re.compile(r"[ \t]?(\{\d{1,3}\}|\[\d{1,3}\])")
 _HEADER_FIELD = re.compile(r"^(Title|Author|Language|Release date):\s*(.+)$", re.I | re.M)
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it"}
 _TITLE_PAGE_WORDS = 300
+_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -104,9 +105,16 @@ def gutenberg_metadata(text: str) -> Metadata:
     return Metadata(
         title=fields.get("title", ""),
         authors=authors,
-        language=_LANGUAGES.get(fields.get("language", "").lower(), ""),
+        language=_language(fields.get("language", "")),
         date=fields.get("release date", "").split("[")[0].strip(),
     )
+
+
+def _language(value: str) -> str:
+    """A language tag from a header's "English" or "en-GB"."""
+    if _TAG.match(value):
+        return value
+    return _LANGUAGES.get(value.lower(), "")
 
 
 def mark_title_page(book: Book) -> None:

@@ -5,8 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from config.layout import SOURCE_KEY
+from config.manuscript import Manuscript
 from config.settings import get_settings
 from producer.cli import main
+from producer.readers import Reading, read_source, store_source
+from worker.storage import LocalStorage
 
 BOOK = """Title: The Quiet Shore
 Author: Ann Example
@@ -110,4 +114,51 @@ def test_a_manuscript_over_the_size_limit_is_refused(
         get_settings.cache_clear()
     err = capsys.readouterr().err
     assert "more than the 104 accepted (NARRATE_MAX_MANUSCRIPT_MB)" in err
+    assert err.count("\n") == 1
+
+
+def test_lexicons_and_locale_travel_with_the_manuscript(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A job's lexicons and locale are stored in source/manuscript.json, which every worker
+    and every redelivery reads."""
+    lexicon = tmp_path / "names.tsv"
+    lexicon.write_text("# names\nUkridge\tYou-kridge\nShore\t[[ʃɔː]]\n", encoding="utf-8")
+    data = run_json(capsys, str(book), "--lexicon", str(lexicon), "--locale", "en-GB")
+    assert (data["locale"], data["lexicon_entries"]) == ("en-GB", 2)
+    source = read_source(book, Reading(lexicons=(lexicon,), locale="en-GB"))
+    store_source(LocalStorage(tmp_path / "out"), source)
+    stored = Manuscript.model_validate_json((tmp_path / "out" / SOURCE_KEY).read_text())
+    assert stored.locale == "en-GB"
+    assert [(e.grapheme, e.alias, e.phonemes) for e in stored.lexicon] == [
+        ("Ukridge", "You-kridge", ""),
+        ("Shore", "", "ʃɔː"),
+    ]
+
+
+def test_the_locale_defaults_to_the_books_english(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_json(capsys, str(book))["locale"] == "en-US"  # no language: American
+    gb = book.with_name("gb.txt")
+    gb.write_text(BOOK.replace("Author: Ann Example", "Author: Ann Example\nLanguage: en-GB"))
+    assert run_json(capsys, str(gb))["locale"] == "en-GB"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--locale", "fr-FR"], "--locale 'fr-FR': narrate normalizes English only"),
+        (["--lexicon", "{bad}"], "bad.tsv:2: "),
+    ],
+)
+def test_a_bad_lexicon_or_locale_is_one_clear_line(
+    book: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = book.with_name("bad.tsv")
+    bad.write_text("fine\tok\nno tab here\n", encoding="utf-8")
+    args = [str(bad) if a == "{bad}" else a for a in args]
+    assert main(["inspect", str(book), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("narrate: error: ") and message in err
     assert err.count("\n") == 1

@@ -500,14 +500,21 @@ def test_an_epub2_meta_cover_names_a_jpeg_cover() -> None:
     assert cover is not None and (cover.extension, cover.media_type) == ("jpg", "image/jpeg")
 
 
-def test_an_svg_cover_is_ignored_with_a_warning() -> None:
+def test_an_svg_cover_is_kept_and_a_gif_is_not() -> None:
     manifest = '<item id="c" href="c.svg" media-type="image/svg+xml" properties="cover-image"/>'
+    svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>'
     data = build(
-        TWO_CHAPTERS, [("one.xhtml", "1")], manifest=manifest, members={"OEBPS/c.svg": b"<svg/>"}
+        TWO_CHAPTERS, [("one.xhtml", "1")], manifest=manifest, members={"OEBPS/c.svg": svg}
     )
-    book = read(data)
+    cover = read(data).cover
+    assert cover is not None and (cover.extension, cover.data) == ("svg", svg)
+    manifest = '<item id="c" href="c.gif" media-type="image/gif" properties="cover-image"/>'
+    gif = b"GIF89a\x01\x00\x01\x00"
+    book = read(
+        build(TWO_CHAPTERS, [("one.xhtml", "1")], manifest=manifest, members={"OEBPS/c.gif": gif})
+    )
     assert book.cover is None
-    assert book.warnings == ["the cover image OEBPS/c.svg (image/svg+xml) is not JPEG or PNG"]
+    assert book.warnings == ["the cover image OEBPS/c.gif (image/gif) is not JPEG, PNG or SVG"]
 
 
 # Damaged and hostile files

@@ -13,6 +13,7 @@ from config.manifest import Manifest
 from config.manuscript import Chapter, LexiconEntry, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.piper import PiperVoice
+from models.wording import Wording
 from worker.pipeline import narrate
 from worker.segment import Segment
 
@@ -36,17 +37,17 @@ def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
     lock = threading.Lock()
     phonemize = worker.pipeline.phonemize_segments
 
-    def recording(voice: Any, segments: Sequence[Segment], lexicon: Sequence[Any] = ()) -> Any:
+    def recording(voice: Any, segments: Sequence[Segment], wording: Wording) -> Any:
         nonlocal busy, most
         with lock:
             phonemized.append(
                 next(i for i, t in enumerate(TEXTS) if t.startswith(segments[0].text))
             )
-            lexicons.append(list(lexicon))
+            lexicons.append(list(wording.lexicon))
             busy += 1
             most = max(most, busy)
         try:
-            return phonemize(voice, segments, lexicon)
+            return phonemize(voice, segments, wording)
         finally:
             with lock:
                 busy -= 1
