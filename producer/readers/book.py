@@ -47,6 +47,8 @@ def select(
 ) -> Manuscript:
     """The chapters to narrate: every section not skipped by default or by `skip`, and
     skipped ones `include` names. Names match a title (case-insensitive) or a kind."""
+    _check_names(book, source, include, "--include")
+    _check_names(book, source, skip, "--skip")
     chapters: list[Chapter] = []
     skipped: list[Skipped] = []
     for section in book.sections:
@@ -69,6 +71,15 @@ def select(
         what = "every chapter was skipped" if skipped else "no text to narrate"
         raise ManuscriptError(f"{source}: {what}")
     return Manuscript(chapters=chapters, metadata=book.metadata, skipped=skipped)
+
+
+def _check_names(book: Book, source: str, names: Sequence[str], flag: str) -> None:
+    """A name that matches nothing is a typo: refused before a night is spent on the book."""
+    for name in names:
+        if not any(_named(section, [name]) for section in book.sections):
+            raise ManuscriptError(
+                f"{source}: {flag} {name!r} matches no title or kind (`narrate inspect` lists them)"
+            )
 
 
 def _named(section: Section, names: Sequence[str]) -> bool:

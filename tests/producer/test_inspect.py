@@ -162,3 +162,14 @@ def test_a_bad_lexicon_or_locale_is_one_clear_line(
     err = capsys.readouterr().err
     assert err.startswith("narrate: error: ") and message in err
     assert err.count("\n") == 1
+
+
+def test_a_name_that_matches_nothing_is_refused(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["inspect", str(book), "--skip", "Chapter 3"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"narrate: error: {book}: --skip 'Chapter 3' matches no title or kind "
+        "(`narrate inspect` lists them)\n"
+    )
