@@ -47,8 +47,10 @@ from models.voice import (
     Voice,
     VoiceInput,
     VoiceOutput,
+    WordSpans,
     join_parts,
     padded_groups,
+    spoken_words,
 )
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class Layout:
     ids: list[int]
     items: list[list[int]]  # per segment, id offsets: its start, each later part's start, end
     seed: int  # the passage's: seeds its duration noise
+    words: list[list[WordSpans]]  # per segment, per part: each spoken word's ids [start, end)
 
 
 class PiperVoice(Voice):
@@ -202,8 +205,8 @@ class PiperVoice(Voice):
             frames = Frames(m_p[k], logs_p[k], durations[k])
             plans.append(
                 [
-                    self._segment_frames(frames, bounds, params, item.seed)
-                    for item, bounds in zip(passage, layout.items, strict=True)
+                    self._segment_frames(frames, bounds, words, params, item.seed)
+                    for item, bounds, words in zip(passage, layout.items, layout.words, strict=True)
                 ]
             )
         chunks = [chunk for plan in plans for segment in plan for chunk in segment.chunks]
@@ -235,11 +238,14 @@ class PiperVoice(Voice):
         if before:
             ids += self._to_ids((*before, SPACE))
         items: list[list[int]] = []
+        words: list[list[WordSpans]] = []
         for n, item in enumerate(passage):
             bounds = [0 if n == 0 and not before else len(ids)]
+            words.append([])
             for k, part in enumerate(item.parts):
                 if k:
                     bounds.append(len(ids))
+                words[-1].append(self._word_ids(part, len(ids)))
                 more = k < len(item.parts) - 1 or n < len(passage) - 1 or bool(after)
                 ids += self._to_ids((*part, SPACE) if more else part)
             items.append(bounds)
@@ -250,7 +256,7 @@ class PiperVoice(Voice):
             ids += self._to_ids(after)
         ids += list(self._ids[EOS])
         items[-1].append(own_end if after else len(ids))
-        return Layout(ids, items, first.seed)
+        return Layout(ids, items, first.seed, words)
 
     def _to_ids(self, phonemes: Sequence[str]) -> list[int]:
         ids: list[int] = []
@@ -259,6 +265,14 @@ class PiperVoice(Voice):
             ids.extend(self._ids[p])
             ids.extend(pad)
         return ids
+
+    def _word_ids(self, part: Phonemes, offset: int) -> WordSpans:
+        """The ids [start, end) of a part's spoken words, its ids starting at offset; a word
+        ends after the pad of its last phoneme."""
+        starts = [offset]
+        for p in part:
+            starts.append(starts[-1] + len(self._ids[p]) + len(self._ids[PAD]))
+        return [(starts[a], starts[b]) for a, b in spoken_words(part)]
 
     def run_front(
         self, layouts: Sequence[Layout], params: SynthesisParams
@@ -284,7 +298,12 @@ class PiperVoice(Voice):
         return m_p, logs_p, durations
 
     def _segment_frames(
-        self, frames: "Frames", bounds: list[int], params: SynthesisParams, seed: int
+        self,
+        frames: "Frames",
+        bounds: list[int],
+        words: list[WordSpans],
+        params: SynthesisParams,
+        seed: int,
     ) -> "SegmentFrames":
         """A segment's latent frames in chunks of at most max_back_frames, each with margins.
 
@@ -296,6 +315,7 @@ class PiperVoice(Voice):
         first = int(starts[bounds[0]])
         last = int(ends[bounds[-1] - 1])
         marks = [first] + [int(starts[b]) for b in bounds[1:-1]] + [last]
+        word_frames = [[(int(starts[a]), int(ends[b - 1])) for a, b in part] for part in words]
         lo = max(0, first - self.margin_frames)
         hi = min(int(ends[-1]), last + self.margin_frames)
         phoneme_of_frame = np.repeat(np.arange(len(frames.durations)), frames.durations)[lo:hi]
@@ -318,7 +338,7 @@ class PiperVoice(Voice):
             chunks.append(
                 Chunk(np.ascontiguousarray(z_p[:, c_lo - lo : c_hi - lo]), a - c_lo, b - a)
             )
-        return SegmentFrames(chunks, marks)
+        return SegmentFrames(chunks, marks, word_frames)
 
     def run_back(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
         """Audio for each latent; batched within the back frame budget (0: one at a time)."""
@@ -368,6 +388,7 @@ class Chunk:
 class SegmentFrames:
     chunks: list[Chunk]
     marks: list[int]  # frame of the segment's start, each later part's start, its end
+    words: list[WordSpans]  # per part, the frames [start, end) of each spoken word
 
     def output(self, audios: list[Audio], hop: int, state: Phonemes | None) -> VoiceOutput:
         kept = [
@@ -377,7 +398,11 @@ class SegmentFrames:
         audio = np.ascontiguousarray(np.concatenate(kept), dtype=np.float32)
         edges = [(m - self.marks[0]) * hop for m in self.marks]
         parts = [b - a for a, b in itertools.pairwise(edges)]
-        return VoiceOutput(audio, parts, state)
+        words = [
+            [((a - mark) * hop, (b - mark) * hop) for a, b in part]
+            for mark, part in zip(self.marks[:-1], self.words, strict=True)
+        ]
+        return VoiceOutput(audio, parts, state, words)
 
 
 def _duration_noise(

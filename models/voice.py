@@ -4,16 +4,18 @@ A voice turns text into phonemes and synthesizes *passages*: runs of consecutive
 of one chapter. A passage's first segment arrives with the *state* carried from the segment
 before it, its last with the head of the segment after it; inside a passage each segment is
 conditioned on its neighbours by the voice itself (for Piper: one front pass over the whole
-passage). Each segment comes back with its audio, the length of each of its spans, and the
-state for the next one. For Piper the state is phonetic context (the previous segment's
-phonemes); a model with a real hidden state would carry that instead. Piper's state follows
-from the input alone, which is what lets passages of one chapter run in the same batch; a
-voice whose state comes out of its audio would need its passages run in order.
+passage). Each segment comes back with its audio, the length of each of its spans, where
+each spoken word lies in them, and the state for the next one. For Piper the state is
+phonetic context (the previous segment's phonemes); a model with a real hidden state would
+carry that instead. Piper's state follows from the input alone, which is what lets passages
+of one chapter run in the same batch; a voice whose state comes out of its audio would need
+its passages run in order.
 """
 
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,8 @@ import numpy.typing as npt
 
 Audio = npt.NDArray[np.float32]
 Phonemes = tuple[str, ...]
+WordSpans = list[tuple[int, int]]  # (start, end) of each word of a span
+WORD_BREAK = " "  # the phoneme between two words
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class VoiceOutput:
     audio: Audio
     part_samples: list[int]  # samples of each span; they add up to len(audio)
     state: Any = None
+    # Per span, the samples (from the span's start) where each of its `spoken_words` starts
+    # and ends; empty for a voice that does not know.
+    word_samples: list[WordSpans] = field(default_factory=list)
 
 
 Passage = tuple[VoiceInput, ...]  # consecutive segments of one chapter
@@ -106,6 +113,23 @@ def join_parts(parts: Sequence[Phonemes]) -> Phonemes:
             joined.append(" ")
         joined.extend(part)
     return tuple(joined)
+
+
+def spoken_words(phonemes: Phonemes) -> WordSpans:
+    """The words of a span as the voice speaks them: [start, end) phoneme indexes of each run
+    between word breaks, without the punctuation around it (a pause, not a sound). A run of
+    punctuation alone is no word."""
+    words: WordSpans = []
+    start = end = -1
+    for i, phoneme in enumerate((*phonemes, WORD_BREAK)):
+        if phoneme == WORD_BREAK:
+            if start >= 0:
+                words.append((start, end))
+            start = -1
+        elif not unicodedata.category(phoneme).startswith("P"):
+            start = i if start < 0 else start
+            end = i + 1
+    return words
 
 
 def padded_groups(

@@ -1,3 +1,4 @@
+import itertools
 import logging
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back
 from models.piper import PiperVoice
 from models.registry import find_voice
-from models.voice import SynthesisParams, VoiceInput, chain
+from models.voice import SynthesisParams, VoiceInput, chain, spoken_words
 
 SILENT = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
 
@@ -264,3 +265,32 @@ def test_a_budget_the_device_cannot_hold_fails_at_load_with_advice() -> None:
     fixed.front = OutOfMemory()
     with pytest.raises(PermanentError, match="lower NARRATE_GPU_MEMORY_GB"):
         fixed.warm_up(longest_ids=200)
+
+
+def test_each_spoken_word_has_its_samples_in_its_span(voice: PiperVoice) -> None:
+    phonemes = [
+        (voice.phonemize("It was late."),),
+        (voice.phonemize("The ships saw the light, and turned."), voice.phonemize("Why?")),
+    ]
+    items = chain(voice, phonemes)
+    outputs = voice.synthesize([tuple(items)], SILENT)[0]
+    for item, out in zip(items, outputs, strict=True):
+        assert len(out.word_samples) == len(item.parts)
+        for part, words, samples in zip(
+            item.parts, out.word_samples, out.part_samples, strict=True
+        ):
+            assert len(words) == len(spoken_words(part))
+            edges = [edge for word in words for edge in word]
+            assert edges == sorted(edges) and edges[0] >= 0 and edges[-1] <= samples
+            assert all(start < end for start, end in words)
+    # The comma's pause lies between two words: the longest gap of the sentence.
+    words = outputs[1].word_samples[0]
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(words)]
+    assert gaps.index(max(gaps)) == 4  # after "light,"
+
+
+def test_word_samples_follow_the_durations_batched_or_alone(voice: PiperVoice) -> None:
+    items = [VoiceInput((voice.phonemize(t),)) for t in ("A short one.", "Then a longer one.")]
+    alone = [voice.synthesize([(item,)], SILENT)[0][0] for item in items]
+    batched = voice.synthesize([(item,) for item in items], SILENT)
+    assert [out.word_samples for out in alone] == [out.word_samples for (out,) in batched]
