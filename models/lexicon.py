@@ -20,6 +20,7 @@ from lxml import etree
 
 from config.errors import LexiconError
 from config.manuscript import LexiconEntry
+from models.traced import Traced
 
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
 MAX_LEXICON_BYTES = 16 * 1024 * 1024
@@ -30,6 +31,7 @@ _WORD = re.compile(r"\w+")
 _SIBILANT_ENDINGS = ("s", "z", "ʃ", "ʒ", "tʃ", "dʒ")
 _VOICELESS_ENDINGS = ("p", "t", "k", "f", "θ")
 _MARKS = "ˈˌː "
+_OPEN, _CLOSE = re.compile(r"\[\["), re.compile(r"\]\]")
 
 
 def load_lexicons(paths: Iterable[Path]) -> list[LexiconEntry]:
@@ -182,6 +184,11 @@ class Lexicon:
         if self._pattern is None:
             return text
         return self._pattern.sub(self._replace, text)
+
+    def apply_traced(self, text: Traced) -> Traced:
+        """`apply`, each character of the result knowing the source characters it says."""
+        text = text.sub(_OPEN, lambda _: "[ [").sub(_CLOSE, lambda _: "] ]")
+        return text if self._pattern is None else text.sub(self._pattern, self._replace)
 
     def _replace(self, match: re.Match[str]) -> str:
         key = _key(match.group("word"))

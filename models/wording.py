@@ -9,7 +9,8 @@ from functools import cached_property
 
 from config.manuscript import LexiconEntry, Manuscript
 from models.lexicon import Lexicon
-from models.normalize import normalize
+from models.normalize import normalize, normalize_traced
+from models.traced import Traced
 
 DEFAULT_LOCALE = "en-US"
 
@@ -30,3 +31,7 @@ class Wording:
     def words(self, text: str) -> str:
         """The words the voice is given for a span of text (phoneme entries as [[ipa]])."""
         return normalize(self._compiled.apply(text), self.locale)
+
+    def traced(self, text: Traced) -> Traced:
+        """`words`, each character knowing the characters of the text it says."""
+        return normalize_traced(self._compiled.apply_traced(text), self.locale)

@@ -14,8 +14,9 @@ from models.normalize import abbreviations, addresses, dates, measures, money, n
 from models.normalize.numbers import say_year
 from models.normalize.roman import roman_to_int
 from models.normalize.rule import Locale, Rule, locale_for
+from models.traced import Traced, join
 
-__all__ = ["Locale", "locale_for", "normalize", "roman_to_int", "say_year"]
+__all__ = ["Locale", "locale_for", "normalize", "normalize_traced", "roman_to_int", "say_year"]
 
 _RULES: tuple[Rule, ...] = (
     *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits
@@ -51,4 +52,20 @@ def normalize(text: str, locale: str = "en-US") -> str:
 def _normalize(text: str, locale: Locale) -> str:
     for rule in _RULES:
         text = rule.apply(text, locale)
+    return text
+
+
+def normalize_traced(text: Traced, locale: str = "en-US") -> Traced:
+    """`normalize`, each character of the result knowing the source characters it says."""
+    spoken = locale_for(locale)
+    parts = text.split(_PHONEMES)
+    return join(
+        (part if i % 2 else _normalize_traced(part, spoken) for i, part in enumerate(parts)),
+        text.stop,
+    )
+
+
+def _normalize_traced(text: Traced, locale: Locale) -> Traced:
+    for rule in _RULES:
+        text = rule.apply_traced(text, locale)
     return text

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from models.traced import Traced
+
 # Regions that write the month first (3/4/2021 is March fourth) and say "one hundred five";
 # a tag without a region counts as American, the voice's own accent.
 _MONTH_FIRST_REGIONS = frozenset({"", "us", "ph"})
@@ -50,6 +52,9 @@ class Rule:
 
     def apply(self, text: str, locale: Locale) -> str:
         return self.pattern.sub(lambda match: self.say(match, locale), text)
+
+    def apply_traced(self, text: Traced, locale: Locale) -> Traced:
+        return text.sub(self.pattern, lambda match: self.say(match, locale))
 
 
 _ONLY_CLOSERS_LEFT = re.compile(r"[\s\"'’”)\]]*\Z")
