@@ -8,6 +8,7 @@ by soxr as a stream and written block by block.
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -18,7 +19,7 @@ import soundfile
 import soxr
 
 from config.settings import AssemblySettings, BreakClass
-from models.voice import Audio
+from models.voice import Audio, WordSpans
 from worker.storage import file_sha256
 
 _BLOCK_S = 0.01  # limiter resolution
@@ -33,6 +34,7 @@ class SpooledSegment:
     length: int
     part_samples: list[int]
     brk: BreakClass
+    word_samples: Sequence[WordSpans] = ()  # per span, as the voice gave them
 
 
 @dataclass
@@ -51,11 +53,18 @@ class ChapterSpool:
         self.path = Path(name)
         self._end = 0
 
-    def add(self, index: int, audio: Audio, part_samples: list[int], brk: BreakClass) -> None:
+    def add(
+        self,
+        index: int,
+        audio: Audio,
+        part_samples: list[int],
+        brk: BreakClass,
+        word_samples: Sequence[WordSpans] = (),
+    ) -> None:
         data = np.ascontiguousarray(audio, dtype=np.float32)
         self._file.seek(self._end * 4)
         self._file.write(data.data)
-        self.segments[index] = SpooledSegment(self._end, len(data), part_samples, brk)
+        self.segments[index] = SpooledSegment(self._end, len(data), part_samples, brk, word_samples)
         self._end += len(data)
         if len(data):  # float32 sums per segment are exact enough for a gain in dB
             self.sum_squares += float(np.dot(data, data))
@@ -90,6 +99,7 @@ class Timing:
     start_s: float
     end_s: float
     parts: list[tuple[float, float]]
+    words: list[list[tuple[float, float]]] = field(default_factory=list)  # per span, each word
 
 
 @dataclass(frozen=True)
@@ -194,8 +204,14 @@ def assemble(
 
 
 def _timing(index: int, position: int, seg: SpooledSegment, rate: int) -> Timing:
-    parts, start = [], position
+    parts, starts, start = [], [], position
     for samples in seg.part_samples:
         parts.append((start / rate, (start + samples) / rate))
+        starts.append(start)
         start += samples
-    return Timing(index, position / rate, (position + seg.length) / rate, parts)
+    spoken = seg.word_samples or [[] for _ in starts]  # a voice that gave no word times
+    words = [
+        [((at + a) / rate, (at + b) / rate) for a, b in spans]
+        for at, spans in zip(starts, spoken, strict=True)
+    ]
+    return Timing(index, position / rate, (position + seg.length) / rate, parts, words)

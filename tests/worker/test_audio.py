@@ -112,3 +112,31 @@ def test_a_chapter_written_in_pieces_is_the_one_written_at_once(
     at_once = chapter("once.wav")
     assert np.array_equal(in_pieces[0], at_once[0])
     assert in_pieces[1] == at_once[1]
+
+
+def test_word_times_are_where_the_words_are_heard_in_the_file(tmp_path: Path) -> None:
+    """Each segment: a second of silence, then a half-second "word" of tone; its span starts
+    halfway through the silence."""
+    silence = np.zeros(RATE, dtype=np.float32)
+    segment = np.concatenate([silence, tone(0.5, 0.3)])
+    word = [[], [(RATE // 2, RATE)]]  # the second span's word, from that span's start
+    with ChapterSpool(RATE, directory=tmp_path) as spool:
+        for index in (1, 0):
+            spool.add(index, segment, [RATE // 2, RATE], BreakClass.SENTENCE, word)
+        chapter = assemble(spool, [0, 1], AssemblySettings(), 48000, tmp_path / "c.wav")
+    audio, rate = soundfile.read(str(chapter.path))
+    for timing in chapter.timings:
+        assert timing.words[0] == []
+        ((start, end),) = timing.words[1]
+        assert start == pytest.approx(timing.start_s + 1.0)
+        assert end == pytest.approx(timing.start_s + 1.5)
+        heard = np.abs(audio[int(start * rate) : int(end * rate)])
+        before = np.abs(audio[int((start - 0.5) * rate) : int((start - 0.01) * rate)])
+        assert heard.mean() > 0.1 and before.max() < 1e-3
+
+
+def test_a_voice_without_word_times_gives_spans_without_words(tmp_path: Path) -> None:
+    with ChapterSpool(RATE, directory=tmp_path) as spool:
+        spool.add(0, tone(0.5, 0.3), [RATE // 2], BreakClass.CHAPTER)
+        chapter = assemble(spool, [0], AssemblySettings(), RATE, tmp_path / "c.wav")
+    assert chapter.timings[0].words == [[]]
