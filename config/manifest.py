@@ -1,4 +1,5 @@
-"""What a finished job leaves beside its audio: the manifest and per-chapter marks."""
+"""What a finished job leaves beside its audio: the manifest and per-chapter marks (sentences
+and words)."""
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +16,17 @@ class Mark(BaseModel):
     char_end: int
 
 
+class WordMark(BaseModel):
+    """A word as the voice spoke it and the characters of the chapter text it says: one
+    source word said as several ("1887"), or several said as one ("of the")."""
+
+    start_s: float
+    end_s: float
+    text: str  # the source characters, runs of white space as one space
+    char_start: int
+    char_end: int
+
+
 class SegmentEntry(BaseModel):
     start_s: float
     end_s: float
@@ -26,6 +38,8 @@ class ChapterEntry(BaseModel):
     title: str
     audio_key: str
     marks_key: str
+    speech_marks_key: str = ""  # marks/NNN.jsonl, Amazon Polly's speech-mark format
+    subtitle_keys: list[str] = Field(default_factory=list)  # subtitles/NNN.srt and .vtt
     duration_s: float
     sample_rate: int
     sha256: str
@@ -66,6 +80,7 @@ class ChapterMarks(BaseModel):
     audio_sha256: str
     marks: list[Mark]
     entry: ChapterEntry
+    words: list[WordMark] = Field(default_factory=list)  # in order, inside their sentences
 
 
 class Manifest(BaseModel):
