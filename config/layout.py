@@ -13,5 +13,15 @@ def marks_key(index: int) -> str:
     return f"marks/{index:03d}.json"
 
 
+def speech_marks_key(index: int) -> str:
+    """Sentence and word marks, one JSON object a line, as Amazon Polly writes them."""
+    return f"marks/{index:03d}.jsonl"
+
+
+def subtitles_key(index: int, extension: str) -> str:
+    """A chapter's subtitles: extension "srt" or "vtt"."""
+    return f"subtitles/{index:03d}.{extension}"
+
+
 def cover_key(extension: str) -> str:
     return f"source/cover.{extension}"
