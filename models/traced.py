@@ -4,15 +4,16 @@ The lexicon and the normalizer rewrite a sentence before the voice reads it ("18
 "eighteen eighty-seven", "Dr." becomes "Doctor"); word marks must point back into the
 original text. A `Traced` text is rewritten by the same patterns and replacement functions
 as the plain one, so the two give the same text, and each character of the result knows the
-characters of the source it replaced (all of a match, for every character said in its
-place).
+characters of the source it stands for.
 """
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 Replace = Callable[[re.Match[str]], str]
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Traced:
         return min(self.starts[start:end]), max(self.ends[start:end])
 
     def sub(self, pattern: re.Pattern[str], replace: Replace) -> "Traced":
-        """`pattern.sub(replace, text)`, traced: what a match says stands for all of it."""
+        """`pattern.sub(replace, text)`, traced (see `_say`)."""
         pieces: list[Traced] = []
         kept = 0
         for match in pattern.finditer(self.text):
@@ -50,19 +51,32 @@ class Traced:
         return join(pieces, self.stop)
 
     def _say(self, match: re.Match[str], said: str) -> list["Traced"]:
-        """What is said in place of a match: words it leaves as they were ("In" of "In 1887")
-        keep their own source; the rest stands for the rest of the match."""
-        written = match.group()
-        head = _shared_head(written, said)
-        tail = _shared_tail(written[head:], said[head:])
-        start, end = match.start() + head, match.end() - tail
+        """What is said in place of a match: the words it leaves as they were keep their own
+        source ("of March" in "3rd of March, 1887"); what is said between them stands for
+        what was written between them ("the third" for "3rd")."""
+        base, written = match.start(), match.group()
+        pieces: list[Traced] = []
+        at_written = at_said = 0
+        for (wa, wb), (sa, sb) in [
+            *_same_words(written, said),
+            ((len(written),) * 2, (len(said),) * 2),
+        ]:
+            pieces.append(self._stand_in(said[at_said:sa], base + at_written, base + wa, match))
+            pieces.append(self[base + wa : base + wb])
+            at_written, at_said = wb, sb
+        return pieces
+
+    def _stand_in(self, said: str, start: int, end: int, match: re.Match[str]) -> "Traced":
+        """Said words standing for the words of text[start:end], or for all of the match where
+        that holds none (a word said in addition)."""
+        written = self.text[start:end]
+        if said.strip() and not written.strip():
+            start, end = match.span()
+        elif written.strip():
+            start += len(written) - len(written.lstrip())
+            end -= len(written) - len(written.rstrip())
         first, last = self.origin(start, end)
-        middle = said[head : len(said) - tail]
-        return [
-            self[match.start() : start],
-            Traced(middle, (first,) * len(middle), (last,) * len(middle), last),
-            self[end : match.end()],
-        ]
+        return Traced(said, (first,) * len(said), (last,) * len(said), last)
 
     def split(self, pattern: re.Pattern[str]) -> list["Traced"]:
         """`pattern.split(text)` for a pattern of one group: the text between matches and
@@ -91,20 +105,15 @@ def join(pieces: Iterable[Traced], stop: int) -> Traced:
     )
 
 
-def _shared_head(written: str, said: str) -> int:
-    """Length of the whole words (through a space) that both begin with."""
-    same = _common_length(written, said)
-    return written.rfind(" ", 0, same) + 1
-
-
-def _shared_tail(written: str, said: str) -> int:
-    """Length of the whole words (from a space) that both end with."""
-    same = _common_length(written[::-1], said[::-1])
-    space = written.find(" ", len(written) - same)
-    return len(written) - space if same and space >= 0 else 0
-
-
-def _common_length(one: str, other: str) -> int:
-    """How many characters both begin with."""
-    pairs = zip(one, other, strict=False)
-    return next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(one), len(other)))
+def _same_words(written: str, said: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the words both say alike lie in each, in order."""
+    ours = [m.span() for m in _WORD.finditer(written)]
+    theirs = [m.span() for m in _WORD.finditer(said)]
+    matcher = SequenceMatcher(
+        None, [written[a:b] for a, b in ours], [said[a:b] for a, b in theirs], autojunk=False
+    )
+    return [
+        (ours[i + k], theirs[j + k])
+        for i, j, size in matcher.get_matching_blocks()
+        for k in range(size)
+    ]

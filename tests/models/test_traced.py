@@ -72,3 +72,12 @@ def test_origins_count_from_the_offset_given() -> None:
     assert traced.origin(0, 2) == (100, 102)
     assert traced.origin(8, 20) == (108, 110)
     assert traced.origin(len(traced.text), len(traced.text)) == (111, 111)
+
+
+def test_words_a_rule_keeps_inside_its_match_keep_their_own_source() -> None:
+    text = "It came on the 3rd of March, 1887."
+    traced = Wording().traced(Traced.of(text))
+    assert traced.text == Wording().words(text)
+    assert source_of(traced, "third", text) == "3rd"
+    assert source_of(traced, "March", text) == "March"
+    assert source_of(traced, "eighty-seven", text) == "1887"
