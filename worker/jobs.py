@@ -11,6 +11,7 @@ enqueues its assembly. A chapter object is uploaded only if the stored one diffe
 """
 
 import io
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from config.manifest import ChapterMarks
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
+from models.voice import VoiceOutput
 from models.wording import Wording
 from worker.audio import ChapterSpool
 from worker.ledger import ChunkRef, Ledger
@@ -48,6 +50,33 @@ EnqueueFinal = Callable[[str], None]
 def segment_key(chapter: int, segment: int) -> str:
     """Where a chunk stores one segment's audio until its chapter is assembled."""
     return f"work/{chapter:03d}/{segment:05d}.npz"
+
+
+def pack_segment(output: VoiceOutput) -> bytes:
+    """A segment's audio, its spans' lengths and its words' samples, as npz."""
+    counts = [len(words) for words in output.word_samples]
+    words = [pair for span in output.word_samples for pair in span]
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        audio=output.audio,
+        parts=np.array(output.part_samples),
+        word_counts=np.array(counts, dtype=np.int64),
+        words=np.array(words, dtype=np.int64).reshape(-1, 2),
+    )
+    return buffer.getvalue()
+
+
+def unpack_segment(data: bytes) -> VoiceOutput:
+    """What pack_segment stored (no words from a chunk stored before they were kept)."""
+    stored = np.load(io.BytesIO(data))
+    parts = [int(n) for n in stored["parts"]]
+    if "words" not in stored.files:
+        return VoiceOutput(stored["audio"], parts)
+    pairs = [(int(a), int(b)) for a, b in stored["words"]]
+    edges = np.cumsum([0, *stored["word_counts"]])
+    words = [pairs[a:b] for a, b in itertools.pairwise(edges)]
+    return VoiceOutput(stored["audio"], parts, word_samples=words)
 
 
 class Job:
@@ -134,9 +163,7 @@ def _synthesize_missing(
         for i, output in synthesize_passages(
             voice, plan, run_first, run_last, job.options, settings
         ):
-            buffer = io.BytesIO()
-            np.savez(buffer, audio=output.audio, parts=np.array(output.part_samples))
-            job.storage.put_bytes(segment_key(index, i), buffer.getvalue())
+            job.storage.put_bytes(segment_key(index, i), pack_segment(output))
             ledger.segment_stored(job.id, index, i, len(output.audio) / voice.sample_rate)
 
 
@@ -211,8 +238,8 @@ def _assemble(job: Job, chapter: int, settings: Settings) -> None:
     voice = get_voice(job.options.voice)
     with ChapterSpool(voice.sample_rate, directory=job.storage.scratch()) as spool:
         for i, segment in enumerate(plan.segments):
-            data = np.load(io.BytesIO(job.storage.get_bytes(segment_key(chapter, i))))
-            spool.add(i, data["audio"], [int(n) for n in data["parts"]], segment.brk)
+            stored = unpack_segment(job.storage.get_bytes(segment_key(chapter, i)))
+            spool.add(i, stored.audio, stored.part_samples, segment.brk, stored.word_samples)
         store_chapter(plan, spool, job.options, settings, job.storage, job.id)
 
 

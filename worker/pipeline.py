@@ -79,15 +79,16 @@ def narrate(
     # Longest first: a long chapter begun last would run, then assemble, alone at the end.
     order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
     todo = [i for i in order if kept[i] is None]
-    phonemizer, phonemes, voice = _phonemize(
-        todo, segmented, options, settings, voice, Wording.of(manuscript)
-    )
+    wording = Wording.of(manuscript)
+    phonemizer, phonemes, voice = _phonemize(todo, segmented, options, settings, voice, wording)
 
     def one(i: int) -> ChapterEntry:
         entry = kept[i]
         if entry is None:
             chapter = manuscript.chapters[i]
-            plan = plan_chapter(voice, chapter, options, settings, segmented[i], phonemes[i]())
+            plan = plan_chapter(
+                voice, chapter, options, settings, segmented[i], phonemes[i](), wording
+            )
             entry = _narrate_chapter(voice, plan, options, settings, storage, job_id, counted)
         else:
             log.info("%s: chapter %d already done, kept", job_id, entry.index)
@@ -178,7 +179,8 @@ def _narrate_chapter(
     with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
         for index, output in outputs:
-            spool.add(index, output.audio, output.part_samples, plan.segments[index].brk)
+            brk = plan.segments[index].brk
+            spool.add(index, output.audio, output.part_samples, brk, output.word_samples)
             counted(1, len(output.audio) / voice.sample_rate)
         entry = store_chapter(plan, spool, options, settings, storage, job_id)
     log.info(

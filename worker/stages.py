@@ -8,26 +8,31 @@ the same whichever way it was made.
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from pydantic import ValidationError
 
-from config.layout import MANIFEST_KEY, chapter_key, marks_key
-from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
+from config.layout import MANIFEST_KEY, chapter_key, marks_key, speech_marks_key, subtitles_key
+from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry, WordMark
 from config.manuscript import Chapter, Metadata
 from config.settings import Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceOutput, chain, passages
 from models.wording import Wording
 from worker.audio import ChapterAudio, ChapterSpool, assemble
 from worker.segment import Segment, segment_chapter
+from worker.speechmarks import speech_marks
 from worker.storage import Storage
+from worker.subtitles import cues, srt, vtt
 from worker.synthesize import (
     PLAIN,
     ChapterPhonemes,
     params_for,
     phonemize_segments,
+    phonemize_word,
     synthesize_items,
 )
 from worker.timing import timed
+from worker.words import chapter_words
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class ChapterPlan:
     chapter: Chapter
     segments: list[Segment]
     passages: list[Passage]
+    wording: Wording = PLAIN  # how its phonemes were worded
 
     def chunks(self, max_segments: int) -> list[tuple[int, int]]:
         """(first, last) passage ranges of at most max_segments segments (one passage at least)."""
@@ -71,7 +77,7 @@ def plan_chapter(
         phonemes = phonemize_segments(voice, segments, wording)
     items = chain(voice, phonemes, seed=chapter.index * 100_003)
     grouped = passages(items, settings.passage_phonemes if options.context else 0)
-    return ChapterPlan(chapter, segments, grouped)
+    return ChapterPlan(chapter, segments, grouped, wording)
 
 
 def synthesize_passages(
@@ -117,7 +123,9 @@ def store_chapter(
         audio_sha256=audio.sha256,
         marks=_marks(plan.segments, audio),
         entry=entry,
+        words=_words(plan, audio, options.voice),
     )
+    _store_captions(storage, marks, plan.chapter.text)
     storage.put_model(marks_key(index), marks)
     return entry
 
@@ -156,6 +164,8 @@ def _entry(chapter: Chapter, segments: list[Segment], audio: ChapterAudio) -> Ch
         title=chapter.title,
         audio_key=chapter_key(chapter.index),
         marks_key=marks_key(chapter.index),
+        speech_marks_key=speech_marks_key(chapter.index),
+        subtitle_keys=[subtitles_key(chapter.index, kind) for kind in ("srt", "vtt")],
         duration_s=audio.duration_s,
         sample_rate=audio.sample_rate,
         sha256=audio.sha256,
@@ -180,6 +190,27 @@ def _marks(segments: list[Segment], audio: ChapterAudio) -> list[Mark]:
                 )
             )
     return marks
+
+
+def _words(plan: ChapterPlan, audio: ChapterAudio, voice: str) -> list[WordMark]:
+    phonemes = [item.parts for passage in plan.passages for item in passage]
+    return chapter_words(
+        plan.chapter.text,
+        plan.segments,
+        phonemes,
+        audio.timings,
+        plan.wording,
+        partial(phonemize_word, voice),
+    )
+
+
+def _store_captions(storage: Storage, marks: ChapterMarks, chapter_text: str) -> None:
+    """Speech marks and subtitles, before the marks that record a finished chapter."""
+    index = marks.chapter
+    storage.put_bytes(speech_marks_key(index), speech_marks(marks.marks, marks.words).encode())
+    found = cues(chapter_text, marks.marks, marks.words)
+    storage.put_bytes(subtitles_key(index, "srt"), srt(found).encode())
+    storage.put_bytes(subtitles_key(index, "vtt"), vtt(found).encode())
 
 
 def finished_chapter(storage: Storage, job_id: str, index: int) -> ChapterEntry | None:

@@ -7,6 +7,7 @@ longest) stays within the budget; one bigger than the budget runs alone. On the 
 budget is 0, one passage at a time: batching only adds padding there.
 """
 
+import functools
 import itertools
 import time
 from collections import deque
@@ -52,16 +53,28 @@ def phonemize_segments(
 _phonemizers: dict[str, Phonemizer] = {}
 
 
+def phonemizer_for(voice: str) -> Phonemizer:
+    """The voice's phonemizer without its sessions, one per process."""
+    if voice not in _phonemizers:
+        _phonemizers[voice] = Phonemizer.load(voice)
+    return _phonemizers[voice]
+
+
 def phonemize_apart(
     voice: str, segments: Sequence[Segment], wording: Wording = PLAIN
 ) -> tuple[ChapterPhonemes, float]:
     """phonemize_segments in a phonemizer process (the voice's phonemizer without its
     sessions), and the seconds it took."""
     began = time.perf_counter()
-    if voice not in _phonemizers:
-        _phonemizers[voice] = Phonemizer.load(voice)
-    phonemes = phonemize_segments(_phonemizers[voice], segments, wording)
+    phonemes = phonemize_segments(phonemizer_for(voice), segments, wording)
     return phonemes, time.perf_counter() - began
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def phonemize_word(voice: str, word: str) -> Phonemes:
+    """A word's phonemes said alone, to align words with (cached: a book repeats its
+    words)."""
+    return phonemizer_for(voice).phonemize(word)
 
 
 def params_for(voice: Voice, options: SynthesisOptions) -> SynthesisParams:

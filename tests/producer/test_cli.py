@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import soundfile
 
@@ -58,8 +59,14 @@ def test_synth_writes_chapters_marks_and_manifest(tmp_path: Path, data: Path) ->
         "chapters/001.wav",
         "manifest.json",
         "marks/000.json",
+        "marks/000.jsonl",
         "marks/001.json",
+        "marks/001.jsonl",
         "source/manuscript.json",
+        "subtitles/000.srt",
+        "subtitles/000.vtt",
+        "subtitles/001.srt",
+        "subtitles/001.vtt",
     ]
     book = read_manuscript(data / "two_chapters.txt")
     for chapter, entry in zip(book.chapters, manifest["chapters"], strict=True):
@@ -77,6 +84,38 @@ def test_synth_writes_chapters_marks_and_manifest(tmp_path: Path, data: Path) ->
                 " ".join(chapter.text[mark["char_start"] : mark["char_end"]].split())
                 == mark["text"]
             )
+        assert_words_and_captions(out, entry, chapter.text)
+    words = json.loads((out / "marks/000.json").read_text())["words"]
+    # "on the": one spoken word; "1887": two; the quotes and commas are no words
+    said = "The|letter|came|on the|3rd|of|March|1887|Open|it|said|Mrs.|Hale"
+    assert [w["text"] for w in words[4:17]] == said.split("|")
+
+
+def assert_words_and_captions(out: Path, entry: dict[str, Any], text: str) -> None:
+    """Word marks in order inside their sentences, saying their characters; speech marks
+    and both subtitle files agree with them."""
+    marks = json.loads((out / entry["marks_key"]).read_text())
+    sentences, words = marks["marks"], marks["words"]
+    assert len(words) >= len(sentences)
+    for a, b in itertools.pairwise(words):
+        assert a["end_s"] <= b["start_s"] and a["char_end"] <= b["char_start"]
+    for word in words:
+        (sentence,) = [
+            s for s in sentences if s["char_start"] <= word["char_start"] < s["char_end"]
+        ]
+        assert word["char_end"] <= sentence["char_end"]
+        assert sentence["start_s"] <= word["start_s"] < word["end_s"] <= sentence["end_s"]
+        assert " ".join(text[word["char_start"] : word["char_end"]].split()) == word["text"]
+    lines = (out / entry["speech_marks_key"]).read_text().splitlines()
+    events = [json.loads(line) for line in lines]
+    assert [e["time"] for e in events] == sorted(e["time"] for e in events)
+    assert [e["value"] for e in events if e["type"] == "word"] == [w["text"] for w in words]
+    assert [e["time"] for e in events if e["type"] == "sentence"] == [
+        round(s["start_s"] * 1000) for s in sentences
+    ]
+    assert entry["subtitle_keys"] == [f"subtitles/{entry['index']:03d}.{x}" for x in ("srt", "vtt")]
+    srt, vtt = ((out / key).read_text() for key in entry["subtitle_keys"])
+    assert srt.count(" --> ") == vtt.count(" --> ") >= len(sentences) and vtt.startswith("WEBVTT")
 
 
 def test_verify_accepts_a_finished_output_and_catches_damage(tmp_path: Path, data: Path) -> None:
@@ -89,7 +128,10 @@ def test_verify_accepts_a_finished_output_and_catches_damage(tmp_path: Path, dat
     marks_file = out / "marks/001.json"
     marks = json.loads(marks_file.read_text())
     del marks["marks"][1]  # a silently dropped sentence
+    marks["words"][2]["char_start"] += 1  # a word that points at the wrong characters
     marks_file.write_text(json.dumps(marks))
+    (out / "subtitles/000.vtt").unlink()
+    (out / "subtitles/000.srt").write_text("1\n00:00:01,000 -> 00:00:02,000\nA cue\n\n")
     with open(out / "chapters/000.wav", "r+b") as wav:
         wav.seek(2000)
         wav.write(b"\x00\x01" * 50)
@@ -97,6 +139,9 @@ def test_verify_accepts_a_finished_output_and_catches_damage(tmp_path: Path, dat
     assert damaged.returncode == 1
     assert "chapter 0: checksum differs" in damaged.stderr
     assert "chapter 1: marks differ from the text (1 sentences missing)" in damaged.stderr
+    assert "chapter 1: 1 word marks differ from their characters" in damaged.stderr
+    assert "chapter 0: subtitles/000.vtt is missing" in damaged.stderr
+    assert "chapter 0: subtitles/000.srt does not parse" in damaged.stderr
 
 
 def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: Path) -> None:

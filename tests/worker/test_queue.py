@@ -61,9 +61,13 @@ def test_a_three_chapter_job_through_two_workers(services: Services, tmp_path: P
         "chapters/002.wav",
         "manifest.json",
         "marks/000.json",
+        "marks/000.jsonl",
         "marks/001.json",
+        "marks/001.jsonl",
         "marks/002.json",
+        "marks/002.jsonl",
         "source/manuscript.json",
+        *[f"subtitles/{i:03d}.{kind}" for i in range(3) for kind in ("srt", "vtt")],
     ]
     body = services.client().get_object(Bucket=BUCKET, Key=f"books/{job_id}/manifest.json")
     manifest = json.loads(body["Body"].read())
@@ -85,6 +89,12 @@ def test_a_three_chapter_job_through_two_workers(services: Services, tmp_path: P
     assert local.returncode == 0, local.stderr
     synth = json.loads((tmp_path / "o" / "manifest.json").read_text())
     assert [c["sha256"] for c in manifest["chapters"]] == [c["sha256"] for c in synth["chapters"]]
+    # The same words at the same times: word samples go through the chunks' npz.
+    for entry in manifest["chapters"]:
+        key = f"books/{job_id}/{entry['marks_key']}"
+        queued = json.loads(services.client().get_object(Bucket=BUCKET, Key=key)["Body"].read())
+        local_marks = json.loads((tmp_path / "o" / entry["marks_key"]).read_text())
+        assert queued["words"] and queued["words"] == local_marks["words"]
 
     status = services.narrate("status", job_id, "--json")
     assert json.loads(status.stdout)["segments_done"] == json.loads(status.stdout)["segments_total"]
