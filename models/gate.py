@@ -89,6 +89,29 @@ def transcribe(wav: Path) -> str:
     return " ".join(segment.text.strip() for segment in segments)
 
 
+@dataclass(frozen=True)
+class HeardWord:
+    """A word as Whisper heard it, and when (seconds into the file)."""
+
+    text: str
+    start_s: float
+    end_s: float
+
+
+def transcribe_words(wav: Path) -> list[HeardWord]:
+    """What Whisper tiny.en hears in a WAV file, word by word with its times."""
+    audio, rate = soundfile.read(str(wav), dtype="float32", always_2d=True)
+    mono = soxr.resample(audio.mean(axis=1), rate, WHISPER_RATE)
+    segments, _ = _whisper().transcribe(
+        mono, language="en", beam_size=5, condition_on_previous_text=False, word_timestamps=True
+    )
+    return [
+        HeardWord(word.word.strip(), word.start, word.end)
+        for segment in segments
+        for word in segment.words or []
+    ]
+
+
 def judge(voice: str, device: str, text: str, fp32: Rendition, variant: Rendition) -> QualityReport:
     """Transcribe both renditions and hold the variant to the gate."""
     reference = words(text)
