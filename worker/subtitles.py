@@ -8,6 +8,7 @@ say when). Cues of one sentence follow each other without a gap, so the text sta
 screen through the pauses inside it.
 """
 
+import bisect
 import html
 import re
 import textwrap
@@ -34,10 +35,12 @@ class Cue:
 
 def cues(chapter_text: str, sentences: Sequence[Mark], words: Sequence[WordMark]) -> list[Cue]:
     """The cues of a chapter's sentence marks, each long one cut at its words."""
+    starts = [w.char_start for w in words]  # words are in order
     found: list[Cue] = []
     for sentence in sentences:
-        inside = [w for w in words if sentence.char_start <= w.char_start < sentence.char_end]
-        found += sentence_cues(chapter_text, sentence, inside)
+        first = bisect.bisect_left(starts, sentence.char_start)
+        last = bisect.bisect_left(starts, sentence.char_end)
+        found += sentence_cues(chapter_text, sentence, words[first:last])
     return found
 
 
@@ -60,8 +63,20 @@ def sentence_cues(chapter_text: str, sentence: Mark, words: Sequence[WordMark]) 
 
 def wrap(text: str) -> list[str]:
     """Lines of at most MAX_LINE characters, broken between words (inside a word only when
-    it is longer than a line)."""
-    return textwrap.wrap(text, MAX_LINE, break_on_hyphens=False) or [""]
+    it is longer than a line), as even as the cues allow: the narrowest wrap that fills
+    the same number of cues, so that a long sentence does not end in a cue of one short
+    line."""
+    lines = _wrap(text, MAX_LINE)
+    cues = -(-len(lines) // MAX_LINES)
+    room = len(lines) if cues == 1 else cues * MAX_LINES
+    width = max(1, -(-len(text) // room))
+    while len(lines := _wrap(text, width)) > room:
+        width += 1
+    return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
 def _line_offsets(text: str, lines: Sequence[str]) -> list[int]:

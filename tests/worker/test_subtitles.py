@@ -3,6 +3,7 @@ between words at the times the word marks give."""
 
 import itertools
 import re
+import textwrap
 
 from config.manifest import Mark, WordMark
 from worker.subtitles import Cue, cues, read_cues, srt, vtt
@@ -119,3 +120,18 @@ def test_srt_and_vtt_parse_strictly_and_read_back() -> None:
         back = read_cues(text)
         assert [c.lines for c in back] == [c.lines for c in found]
         assert all(abs(a.start_s - b.start_s) < 5e-4 for a, b in zip(back, found, strict=True))
+
+
+def test_a_sentence_of_three_full_lines_is_two_cues_of_two_even_lines() -> None:
+    text = "Well, I awoke, and found that I had kicked my bedclothes off; and no wonder, for it "
+    text += "was hot and the sun shining brightly."
+    assert len(wrap_at(text, 42)) == 3  # a third line alone would be a cue of its own
+    mark, words = sentence(text)
+    found = cues(text, [mark], words)
+    assert [len(c.lines) for c in found] == [2, 2]
+    widths = [len(line) for c in found for line in c.lines]
+    assert max(widths) - min(widths) <= 12 and max(widths) <= 42
+
+
+def wrap_at(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_on_hyphens=False)
