@@ -3,6 +3,7 @@ the characters of the chapter (real espeak-ng phonemes; times are made up, one w
 second, so that a mark's times say which spoken words it covers)."""
 
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from models.phonemizer import Phonemizer
 from models.voice import spoken_words
 from models.wording import Wording
 from worker.segment import Span, segment_chapter
-from worker.words import groups, span_words
+from worker.words import groups, source, span_words
 
 LEXICON = Wording(
     (
@@ -154,3 +155,12 @@ def test_marks_never_overlap_in_time_or_text(phonemizer: Phonemizer, text: str) 
     marks = marks_for(phonemizer, text, span, Wording())
     for a, b in itertools.pairwise(marks):
         assert a.end_s <= b.start_s and a.char_end <= b.char_start
+
+
+@pytest.mark.parametrize("name", ["hard.txt", "hard_text.txt", "two_chapters.txt"])
+def test_every_span_traced_is_what_the_voice_was_given(name: str) -> None:
+    text = (Path(__file__).parents[1] / "data" / name).read_text()
+    for span in (span for segment in segment_chapter(text) for span in segment.spans):
+        said = source(text, span.start, span.end)
+        assert said.text == span.text
+        assert LEXICON.traced(said).text == LEXICON.words(span.text)
