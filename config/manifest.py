@@ -21,17 +21,6 @@ class SegmentEntry(BaseModel):
     text: str
 
 
-class ChapterEntry(BaseModel):
-    index: int
-    title: str
-    audio_key: str
-    marks_key: str
-    duration_s: float
-    sample_rate: int
-    sha256: str
-    segments: list[SegmentEntry]
-
-
 class AcxReport(BaseModel):
     """What an audio file measures against ACX's rules (worker/acx.py), and the verdict.
 
@@ -58,6 +47,34 @@ class AcxReport(BaseModel):
     passed: bool = Field(description="Every rule passed.")
 
 
+class ChapterEntry(BaseModel):
+    index: int
+    title: str
+    audio_key: str
+    marks_key: str
+    duration_s: float
+    sample_rate: int
+    sha256: str
+    segments: list[SegmentEntry]
+    files: dict[str, list[str]] = Field(
+        default_factory=dict, description="Keys of the chapter in each delivery format."
+    )
+    acx: list[AcxReport] = Field(default_factory=list, description="Of each MP3 file.")
+
+
+class ChapterTime(BaseModel):
+    title: str
+    start_s: float
+    end_s: float
+
+
+class BookFile(BaseModel):
+    """book.m4b: the whole book in one file, a marker at each chapter's first sample."""
+
+    key: str
+    chapters: list[ChapterTime]
+
+
 class ChapterMarks(BaseModel):
     """marks/NNN.json; also the record that lets an interrupted run resume."""
 
@@ -78,3 +95,5 @@ class Manifest(BaseModel):
     options: dict[str, object]
     metadata: Metadata = Field(default_factory=Metadata)
     chapters: list[ChapterEntry]
+    book: BookFile | None = None
+    sample_key: str = ""

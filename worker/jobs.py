@@ -28,6 +28,7 @@ from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
 from models.wording import Wording
 from worker.audio import ChapterSpool
+from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
 from worker.stages import (
     ChapterPlan,
@@ -213,7 +214,8 @@ def _assemble(job: Job, chapter: int, settings: Settings) -> None:
         for i, segment in enumerate(plan.segments):
             data = np.load(io.BytesIO(job.storage.get_bytes(segment_key(chapter, i))))
             spool.add(i, data["audio"], [int(n) for n in data["parts"]], segment.brk)
-        store_chapter(plan, spool, job.options, settings, job.storage, job.id)
+        delivery = Delivery.of(job.manuscript, job.options, voice.name)
+        store_chapter(plan, spool, job.options, settings, job.storage, job.id, delivery)
 
 
 def finalize_job(ledger: Ledger, job_id: str) -> bool:
@@ -229,8 +231,10 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
         timespec="seconds"
     )
     voice = get_voice(job.options.voice)
+    delivery = Delivery.of(job.manuscript, job.options, voice.name)
+    book = deliver_book(delivery, job.storage, entries, job.storage.scratch())
     metadata = job.manuscript.metadata
-    write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata)
+    write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata, book)
     finished = ledger.finish(job_id, JobState.DONE)
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished

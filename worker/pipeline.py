@@ -25,6 +25,7 @@ from models.runtime import resolve_device
 from models.voice import Voice
 from models.wording import Wording
 from worker.audio import ChapterSpool
+from worker.deliver import Delivery, deliver_book
 from worker.segment import Segment, segment_chapter
 from worker.stages import (
     ChapterPlan,
@@ -37,7 +38,7 @@ from worker.stages import (
 )
 from worker.storage import LocalStorage, Storage
 from worker.synthesize import ChapterPhonemes, phonemize_apart, phonemize_segments
-from worker.timing import add_busy
+from worker.timing import add_busy, timed
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +83,15 @@ def narrate(
     phonemizer, phonemes, voice = _phonemize(
         todo, segmented, options, settings, voice, Wording.of(manuscript)
     )
+    delivery = Delivery.of(manuscript, options, voice.name)
 
     def one(i: int) -> ChapterEntry:
         entry = kept[i]
         if entry is None:
             chapter = manuscript.chapters[i]
             plan = plan_chapter(voice, chapter, options, settings, segmented[i], phonemes[i]())
-            entry = _narrate_chapter(voice, plan, options, settings, storage, job_id, counted)
+            target = (storage, job_id, delivery)
+            entry = _narrate_chapter(voice, plan, options, settings, target, counted)
         else:
             log.info("%s: chapter %d already done, kept", job_id, entry.index)
             counted(len(segmented[i]), entry.duration_s)
@@ -104,7 +107,10 @@ def narrate(
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
-    return write_manifest(storage, job_id, voice, options, entries, started, manuscript.metadata)
+    with timed("deliver"):
+        book = deliver_book(delivery, storage, entries, storage.scratch())
+    metadata = manuscript.metadata
+    return write_manifest(storage, job_id, voice, options, entries, started, metadata, book)
 
 
 def _phonemize(
@@ -170,17 +176,18 @@ def _narrate_chapter(
     plan: ChapterPlan,
     options: SynthesisOptions,
     settings: Settings,
-    storage: Storage,
-    job_id: str,
+    target: tuple[Storage, str, Delivery],
     counted: Callable[[int, float], None],
 ) -> ChapterEntry:
+    """Synthesize a chapter and store it (target: storage, job id, delivery)."""
     began = time.perf_counter()
+    storage, job_id, delivery = target
     with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
         for index, output in outputs:
             spool.add(index, output.audio, output.part_samples, plan.segments[index].brk)
             counted(1, len(output.audio) / voice.sample_rate)
-        entry = store_chapter(plan, spool, options, settings, storage, job_id)
+        entry = store_chapter(plan, spool, options, settings, storage, job_id, delivery)
     log.info(
         "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",
         job_id,

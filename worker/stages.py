@@ -11,13 +11,21 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from config.layout import MANIFEST_KEY, chapter_key, marks_key
-from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry
+from config.layout import MANIFEST_KEY, SAMPLE_KEY, chapter_key, marks_key
+from config.manifest import (
+    BookFile,
+    ChapterEntry,
+    ChapterMarks,
+    Manifest,
+    Mark,
+    SegmentEntry,
+)
 from config.manuscript import Chapter, Metadata
 from config.settings import Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceOutput, chain, passages
 from models.wording import Wording
 from worker.audio import ChapterAudio, ChapterSpool, assemble
+from worker.deliver import Delivery, deliver_chapter
 from worker.segment import Segment, segment_chapter
 from worker.storage import Storage
 from worker.synthesize import (
@@ -98,19 +106,27 @@ def store_chapter(
     settings: Settings,
     storage: Storage,
     job_id: str,
+    delivery: Delivery,
 ) -> ChapterEntry:
-    """Assemble a chapter from its spooled segments; store its WAV, then its marks."""
+    """Assemble a chapter from its spooled segments; store its WAV and the other formats
+    the job asks for, then its marks (which record that the chapter is done)."""
     index = plan.chapter.index
     scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
     with timed("assemble"):
         audio = assemble(
             spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
         )
+    breaks = [segment.brk for segment in plan.segments]
+    with timed("deliver"):
+        delivered = deliver_chapter(
+            delivery, storage, scratch, audio, breaks, (index, plan.chapter.title)
+        )
     if storage.sha256(chapter_key(index)) == audio.sha256:
         scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
     else:
         storage.put_file(chapter_key(index), scratch, audio.sha256)
     entry = _entry(plan.chapter, plan.segments, audio)
+    entry.files, entry.acx = delivered.files, delivered.acx
     marks = ChapterMarks(
         job_id=job_id,
         chapter=index,
@@ -130,9 +146,12 @@ def write_manifest(
     entries: Sequence[ChapterEntry],
     started: str,
     metadata: Metadata,
+    book: BookFile | None = None,
 ) -> Manifest:
     manifest = Manifest(
         metadata=metadata,
+        book=book,
+        sample_key=SAMPLE_KEY if options.sample_minutes else "",
         job_id=job_id,
         voice=voice.name,
         model_variant=voice.precision,
