@@ -47,6 +47,26 @@ class AcxReport(BaseModel):
     passed: bool = Field(description="Every rule passed.")
 
 
+class QAFinding(BaseModel):
+    """A segment that failed a quality check, and whether rendering it again fixed it."""
+
+    chapter: int
+    segment: int
+    text: str
+    checks: list[str] = Field(description="pace, clipping, silence, asr")
+    detail: str
+    transcript: str = Field("", description="What Whisper heard in its place (--qa asr).")
+    fixed: bool
+
+    def line(self) -> str:
+        """As `narrate status` and `narrate verify` print it."""
+        heard = f"; heard: {self.transcript!r}" if self.transcript else ""
+        return (
+            f"QA: chapter {self.chapter} segment {self.segment}: {self.detail}"
+            f" ({self.text[:60]!r}{heard})"
+        )
+
+
 class ChapterEntry(BaseModel):
     index: int
     title: str
@@ -60,6 +80,9 @@ class ChapterEntry(BaseModel):
         default_factory=dict, description="Keys of the chapter in each delivery format."
     )
     acx: list[AcxReport] = Field(default_factory=list, description="Of each MP3 file.")
+    qa: list[QAFinding] = Field(
+        default_factory=list, description="Segments that failed a check (fixed or not)."
+    )
 
 
 class ChapterTime(BaseModel):

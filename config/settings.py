@@ -216,6 +216,9 @@ class Settings(BaseSettings):
     reconcile_every_s: float = Field(
         10.0, description="How often a worker looks for work whose message was lost."
     )
+    qa_retries: int = Field(
+        2, ge=0, description="Times a segment failing a quality check is rendered again."
+    )
     max_deliveries: int = Field(
         3, description="A chunk delivered this many times without finishing fails its job."
     )
@@ -246,6 +249,12 @@ class SynthesisOptions(BaseModel):
     seed: int = Field(0, description="Seed of the sampling noise: same seed, same audio.")
     formats: list[str] = Field(
         default_factory=lambda: ["wav"], description="Audio formats to deliver (AUDIO_FORMATS)."
+    )
+    qa: str = Field(
+        "basic",
+        pattern="^(basic|asr)$",
+        description="Quality checks of every segment: basic (pace, clipping, silence; "
+        "always on) or asr (and Whisper must hear its words).",
     )
     sample_minutes: float = Field(
         0.0, ge=0.0, le=5.0, description="A retail sample of this many minutes (ACX: 1 to 5)."

@@ -243,7 +243,8 @@ def print_table(runs: list[Run], chars: int) -> None:
     print(f"bench: {chars} characters, {os.cpu_count()} CPU cores")
     print(
         f"{'':34}{'wall s':>8}{'audio s':>9}{'x real time':>12}"
-        f"{'phonemize':>10}{'infer':>8}{'assemble':>9}{'deliver':>8}{'RSS MB':>8}{'GPU MB':>8}"
+        f"{'phonemize':>10}{'infer':>8}{'qa':>6}{'assemble':>9}{'deliver':>8}"
+        f"{'RSS MB':>8}{'GPU MB':>8}"
     )
     for run in runs:
         stages = run.stages or {}
@@ -251,7 +252,8 @@ def print_table(runs: list[Run], chars: int) -> None:
         gpu = "-" if run.peak_gpu_mb is None else f"{run.peak_gpu_mb:.0f}"
         print(
             f"{run.name:34}{run.wall_s:8.1f}{run.audio_s:9.1f}{run.speed:12.1f}"
-            f"{cells[0]:>10}{cells[1]:>8}{cells[2]:>9}{cells[3]:>8}{run.peak_rss_mb:8.0f}{gpu:>8}"
+            f"{cells[0]:>10}{cells[1]:>8}{cells[2]:>6}{cells[3]:>9}{cells[4]:>8}"
+            f"{run.peak_rss_mb:8.0f}{gpu:>8}"
         )
     if any(run.stages for run in runs):
         print("(stage columns: busy seconds summed over threads; stages overlap)")

@@ -198,6 +198,12 @@ def _add_voice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sample-minutes", type=float, default=0.0, help="a retail sample (sample.mp3)"
     )
+    parser.add_argument(
+        "--qa",
+        choices=["basic", "asr"],
+        default="basic",
+        help="checks of every sentence: basic (pace, clipping, silence) or asr (and Whisper)",
+    )
 
 
 def _add_reading_options(parser: argparse.ArgumentParser) -> None:
@@ -251,6 +257,7 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
         seed=args.seed,
         formats=[name.strip().lower() for name in args.format.split(",") if name.strip()],
         sample_minutes=args.sample_minutes,
+        qa=args.qa,
     )
 
 

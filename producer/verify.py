@@ -63,4 +63,5 @@ def verify(out: Path) -> list[str]:
             s >= e or e > entry.duration_s + 1e-6 for s, e in times
         ):
             problems.append(f"{name}: sentence timings out of order or outside the file")
+        problems += [finding.line() for finding in entry.qa if not finding.fixed]
     return problems

@@ -11,6 +11,7 @@ enqueues its assembly. A chapter object is uploaded only if the stored one diffe
 """
 
 import io
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -22,16 +23,18 @@ import numpy as np
 from config.errors import PermanentError
 from config.jobs import FINAL, JobState
 from config.layout import SOURCE_KEY, marks_key
-from config.manifest import ChapterMarks
+from config.manifest import ChapterMarks, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
+from models.voice import VoiceOutput
 from models.wording import Wording
 from worker.audio import ChapterSpool
 from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
 from worker.stages import (
     ChapterPlan,
+    checked,
     plan_chapter,
     store_chapter,
     synthesize_passages,
@@ -131,14 +134,24 @@ def _synthesize_missing(
             for j in range(len(plan.passages[p]))
         )
     ]
+    wording = Wording.of(job.manuscript)
     for run_first, run_last in _runs(missing):
-        for i, output in synthesize_passages(
-            voice, plan, run_first, run_last, job.options, settings
-        ):
-            buffer = io.BytesIO()
-            np.savez(buffer, audio=output.audio, parts=np.array(output.part_samples))
-            job.storage.put_bytes(segment_key(index, i), buffer.getvalue())
+        findings: list[QAFinding] = []
+        outputs = synthesize_passages(voice, plan, run_first, run_last, job.options, settings)
+        for i, output in checked(outputs, voice, plan, job.options, settings, wording, findings):
+            found = [f for f in findings if f.segment == i]
+            job.storage.put_bytes(segment_key(index, i), _segment_record(output, found))
             ledger.segment_stored(job.id, index, i, len(output.audio) / voice.sample_rate)
+        ledger.add_findings(job.id, [f for f in findings if not f.fixed])
+
+
+def _segment_record(output: VoiceOutput, findings: list[QAFinding]) -> bytes:
+    """A segment's audio, its spans' lengths and what its checks found, as stored between
+    a chunk and its chapter's assembly."""
+    qa = json.dumps([finding.model_dump() for finding in findings])
+    buffer = io.BytesIO()
+    np.savez(buffer, audio=output.audio, parts=np.array(output.part_samples), qa=np.array(qa))
+    return buffer.getvalue()
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
@@ -210,12 +223,15 @@ def assemble_chapter(
 def _assemble(job: Job, chapter: int, settings: Settings) -> None:
     plan = job.plan(chapter, settings)
     voice = get_voice(job.options.voice)
+    findings: list[QAFinding] = []
     with ChapterSpool(voice.sample_rate, directory=job.storage.scratch()) as spool:
         for i, segment in enumerate(plan.segments):
             data = np.load(io.BytesIO(job.storage.get_bytes(segment_key(chapter, i))))
             spool.add(i, data["audio"], [int(n) for n in data["parts"]], segment.brk)
+            stored = str(data["qa"]) if "qa" in data.files else "[]"
+            findings += [QAFinding.model_validate(f) for f in json.loads(stored)]
         delivery = Delivery.of(job.manuscript, job.options, voice.name)
-        store_chapter(plan, spool, job.options, settings, job.storage, job.id, delivery)
+        store_chapter(plan, spool, job.options, settings, job.storage, job.id, delivery, findings)
 
 
 def finalize_job(ledger: Ledger, job_id: str) -> bool:

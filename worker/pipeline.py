@@ -12,12 +12,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from config.jobs import Progress, job_id_for
 from config.layout import SOURCE_KEY
-from config.manifest import ChapterEntry, Manifest
+from config.manifest import ChapterEntry, Manifest, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
@@ -29,6 +30,7 @@ from worker.deliver import Delivery, deliver_book
 from worker.segment import Segment, segment_chapter
 from worker.stages import (
     ChapterPlan,
+    checked,
     finished_chapter,
     now,
     plan_chapter,
@@ -80,17 +82,15 @@ def narrate(
     # Longest first: a long chapter begun last would run, then assemble, alone at the end.
     order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
     todo = [i for i in order if kept[i] is None]
-    phonemizer, phonemes, voice = _phonemize(
-        todo, segmented, options, settings, voice, Wording.of(manuscript)
-    )
-    delivery = Delivery.of(manuscript, options, voice.name)
+    wording = Wording.of(manuscript)
+    phonemizer, phonemes, voice = _phonemize(todo, segmented, options, settings, voice, wording)
+    target = Target(storage, job_id, Delivery.of(manuscript, options, voice.name), wording)
 
     def one(i: int) -> ChapterEntry:
         entry = kept[i]
         if entry is None:
             chapter = manuscript.chapters[i]
             plan = plan_chapter(voice, chapter, options, settings, segmented[i], phonemes[i]())
-            target = (storage, job_id, delivery)
             entry = _narrate_chapter(voice, plan, options, settings, target, counted)
         else:
             log.info("%s: chapter %d already done, kept", job_id, entry.index)
@@ -108,7 +108,7 @@ def narrate(
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
     with timed("deliver"):
-        book = deliver_book(delivery, storage, entries, storage.scratch())
+        book = deliver_book(target.delivery, storage, entries, storage.scratch())
     metadata = manuscript.metadata
     return write_manifest(storage, job_id, voice, options, entries, started, metadata, book)
 
@@ -164,6 +164,16 @@ def _text_size(segments: list[Segment]) -> int:
     return sum(len(segment.text) for segment in segments)
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a book's chapters go, and how they are made: the same for every chapter."""
+
+    storage: Storage
+    job_id: str
+    delivery: Delivery
+    wording: Wording
+
+
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:
     if settings.chapters_in_flight:
         return settings.chapters_in_flight
@@ -176,18 +186,22 @@ def _narrate_chapter(
     plan: ChapterPlan,
     options: SynthesisOptions,
     settings: Settings,
-    target: tuple[Storage, str, Delivery],
+    target: "Target",
     counted: Callable[[int, float], None],
 ) -> ChapterEntry:
-    """Synthesize a chapter and store it (target: storage, job id, delivery)."""
+    """Synthesize, check and store a chapter."""
     began = time.perf_counter()
-    storage, job_id, delivery = target
+    storage, job_id = target.storage, target.job_id
+    findings: list[QAFinding] = []
     with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
-        for index, output in outputs:
+        good = checked(outputs, voice, plan, options, settings, target.wording, findings)
+        for index, output in good:
             spool.add(index, output.audio, output.part_samples, plan.segments[index].brk)
             counted(1, len(output.audio) / voice.sample_rate)
-        entry = store_chapter(plan, spool, options, settings, storage, job_id, delivery)
+        entry = store_chapter(
+            plan, spool, options, settings, storage, job_id, target.delivery, findings
+        )
     log.info(
         "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",
         job_id,

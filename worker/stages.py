@@ -5,8 +5,8 @@ parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a c
 the same whichever way it was made.
 """
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -18,14 +18,16 @@ from config.manifest import (
     ChapterMarks,
     Manifest,
     Mark,
+    QAFinding,
     SegmentEntry,
 )
 from config.manuscript import Chapter, Metadata
 from config.settings import Settings, SynthesisOptions
-from models.voice import Passage, Voice, VoiceOutput, chain, passages
+from models.voice import Passage, Voice, VoiceInput, VoiceOutput, chain, passages
 from models.wording import Wording
 from worker.audio import ChapterAudio, ChapterSpool, assemble
 from worker.deliver import Delivery, deliver_chapter
+from worker.qa import Checker
 from worker.segment import Segment, segment_chapter
 from worker.storage import Storage
 from worker.synthesize import (
@@ -57,6 +59,10 @@ class ChapterPlan:
             count += len(passage)
         ranges.append((start, len(self.passages)))
         return ranges
+
+    def item(self, segment: int) -> VoiceInput:
+        """The voice's input for one segment of the chapter."""
+        return [item for passage in self.passages for item in passage][segment]
 
     def first_segment(self, passage: int) -> int:
         return sum(len(p) for p in self.passages[:passage])
@@ -99,6 +105,70 @@ def synthesize_passages(
         yield offset + index, output
 
 
+RESEED = 1_000_003  # a re-rendered segment's seed moves by this per attempt
+QA_GROUP_S = 60.0  # checked and re-rendered a minute at a time: memory stays bounded
+
+
+def rerender(
+    voice: Voice,
+    plan: ChapterPlan,
+    segment: int,
+    options: SynthesisOptions,
+    settings: Settings,
+    attempt: int,
+) -> VoiceOutput:
+    """A segment rendered again alone, with its neighbours' context and another seed."""
+    item = plan.item(segment)
+    again = replace(item, seed=item.seed + RESEED * attempt)
+    params = params_for(voice, options)
+    ((_, output),) = synthesize_items(voice, [(again,)], params, options.context, settings)
+    return output
+
+
+def checked(
+    outputs: Iterable[tuple[int, VoiceOutput]],
+    voice: Voice,
+    plan: ChapterPlan,
+    options: SynthesisOptions,
+    settings: Settings,
+    wording: Wording,
+    findings: list[QAFinding],
+) -> Iterator[tuple[int, VoiceOutput]]:
+    """The outputs, checked a minute at a time (`worker.qa`), failures rendered again;
+    what the checks found is appended to findings."""
+    checker = Checker(
+        plan.chapter.index,
+        plan.segments,
+        [plan.item(i).parts for i in range(len(plan.segments))],
+        voice.sample_rate,
+        wording,
+        options.qa == "asr",
+        settings.qa_retries,
+    )
+
+    def again(segment: int, attempt: int) -> VoiceOutput:
+        return rerender(voice, plan, segment, options, settings, attempt)
+
+    group: dict[int, VoiceOutput] = {}
+    for index, output in outputs:
+        group[index] = output
+        if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
+            yield from _checked_group(checker, group, again, findings)
+            group = {}
+    yield from _checked_group(checker, group, again, findings)
+
+
+def _checked_group(
+    checker: Checker,
+    group: dict[int, VoiceOutput],
+    again: Callable[[int, int], VoiceOutput],
+    findings: list[QAFinding],
+) -> Iterator[tuple[int, VoiceOutput]]:
+    with timed("qa"):
+        findings += checker.run(group, again)
+    yield from sorted(group.items())
+
+
 def store_chapter(
     plan: ChapterPlan,
     spool: ChapterSpool,
@@ -107,6 +177,7 @@ def store_chapter(
     storage: Storage,
     job_id: str,
     delivery: Delivery,
+    findings: Sequence[QAFinding] = (),
 ) -> ChapterEntry:
     """Assemble a chapter from its spooled segments; store its WAV and the other formats
     the job asks for, then its marks (which record that the chapter is done)."""
@@ -126,7 +197,7 @@ def store_chapter(
     else:
         storage.put_file(chapter_key(index), scratch, audio.sha256)
     entry = _entry(plan.chapter, plan.segments, audio)
-    entry.files, entry.acx = delivered.files, delivered.acx
+    entry.files, entry.acx, entry.qa = delivered.files, delivered.acx, list(findings)
     marks = ChapterMarks(
         job_id=job_id,
         chapter=index,
