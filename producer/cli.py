@@ -141,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
     bench.add_argument("--skip-baseline", action="store_true")
     bench.add_argument(
+        "--deliverables",
+        action="store_true",
+        help="also time --format mp3,m4b and --qa asr beside the WAV-only run",
+    )
+    bench.add_argument(
         "--device",
         default="cpu",
         help="cpu (baseline python -m piper) or cuda[:N] (baseline python -m piper --cuda)",
@@ -407,7 +412,13 @@ def run_bench(args: argparse.Namespace) -> int:
     from producer.bench import bench
 
     return bench(
-        args.manuscript, args.chapter, _voice(args), not args.skip_baseline, args.queue, args.device
+        args.manuscript,
+        args.chapter,
+        _voice(args),
+        not args.skip_baseline,
+        args.queue,
+        args.device,
+        args.deliverables,
     )
 
 
