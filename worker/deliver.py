@@ -7,7 +7,9 @@ per job, from the chapter WAVs, after the last chapter. Every writer gives the s
 the same input, so a redelivered task writes what is already there.
 """
 
+import base64
 import itertools
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -26,6 +28,7 @@ from worker.mastering import split_points, write_acx_mp3
 from worker.storage import Storage
 
 Span = tuple[float, float]
+_DATA_URI = re.compile(rb"data:image/(jpeg|png);base64,([A-Za-z0-9+/=\s]+)")
 
 
 def _copy(wav: Path, out: Path, tags: Tags) -> None:
@@ -160,8 +163,24 @@ def deliver_book(
 
 
 def _cover(storage: Storage, metadata: Metadata) -> tuple[bytes | None, str | None]:
-    """The book's cover as a player shows it (JPEG or PNG; an SVG is left out)."""
+    """The book's cover as a player shows it: JPEG or PNG, or the picture an SVG cover
+    holds (as Standard Ebooks' covers do: their artwork, titled in vector paths on top)."""
     key = metadata.cover_key
-    if not key or key.endswith(".svg") or not storage.exists(key):
+    if not key or not storage.exists(key):
         return None, None
-    return storage.get_bytes(key), "image/png" if key.endswith(".png") else "image/jpeg"
+    data = storage.get_bytes(key)
+    if key.endswith(".svg"):
+        return embedded_picture(data)
+    return data, "image/png" if key.endswith(".png") else "image/jpeg"
+
+
+def embedded_picture(svg: bytes) -> tuple[bytes | None, str | None]:
+    """The largest JPEG or PNG embedded in an SVG as a data URI, if any."""
+    found = [(m.group(1).decode(), m.group(2)) for m in _DATA_URI.finditer(svg)]
+    if not found:
+        return None, None
+    kind, encoded = max(found, key=lambda item: len(item[1]))
+    try:
+        return base64.b64decode(encoded, validate=False), f"image/{kind}"
+    except ValueError:
+        return None, None

@@ -1,10 +1,11 @@
 """Where a long chapter's MP3 is cut, and where a retail sample ends."""
 
+import base64
 from pathlib import Path
 
 from config.settings import BreakClass
 from worker.audio import ChapterAudio, Timing
-from worker.deliver import mp3_parts, sample_end
+from worker.deliver import embedded_picture, mp3_parts, sample_end
 
 HOUR = 3600.0
 
@@ -39,3 +40,17 @@ def test_a_chapter_over_two_hours_is_cut_at_a_paragraph_break() -> None:
 def test_a_sample_ends_after_the_last_sentence_that_fits() -> None:
     audio = chapter([50.0, 50.0, 50.0, 50.0])
     assert sample_end(audio, 180.0) == audio.timings[2].end_s + 0.5
+
+
+def test_an_svg_cover_gives_the_picture_it_holds() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(40))
+    thumb = b"\xff\xd8\xff" + bytes(4)
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/jpeg;base64,'
+        + base64.b64encode(thumb)
+        + b'"/><image xlink:href="data:image/png;base64,'
+        + base64.b64encode(png)
+        + b'"/><path d="M0 0"/></svg>'
+    )
+    assert embedded_picture(svg) == (png, "image/png")  # the largest
+    assert embedded_picture(b"<svg><path/></svg>") == (None, None)
