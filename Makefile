@@ -44,7 +44,7 @@ test: system-deps check unit
 # Benchmarks and quality figures: outside `make test`, figures go in the notes.
 CORPUS ?= ../shared/corpus/news-from-nowhere.txt
 bench: install
-	$(BIN)/narrate bench $(CORPUS) --chapter 2
+	$(BIN)/narrate bench $(CORPUS) --chapter 2 --deliverables
 
 seams: install
 	$(BIN)/narrate seams $(CORPUS) --chapter 2 --paragraphs 12

@@ -23,5 +23,15 @@ def subtitles_key(index: int, extension: str) -> str:
     return f"subtitles/{index:03d}.{extension}"
 
 
+def chapter_file_key(index: int, extension: str, part: int = 0) -> str:
+    """A chapter in a delivery format; a chapter cut in parts (ACX's 120 minutes) numbers
+    them from 1."""
+    return f"chapters/{index:03d}{f'-{part}' if part else ''}.{extension}"
+
+
+BOOK_KEY = "book.m4b"
+SAMPLE_KEY = "sample.mp3"
+
+
 def cover_key(extension: str) -> str:
     return f"source/cover.{extension}"

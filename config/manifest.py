@@ -33,19 +33,6 @@ class SegmentEntry(BaseModel):
     text: str
 
 
-class ChapterEntry(BaseModel):
-    index: int
-    title: str
-    audio_key: str
-    marks_key: str
-    speech_marks_key: str = ""  # marks/NNN.jsonl, Amazon Polly's speech-mark format
-    subtitle_keys: list[str] = Field(default_factory=list)  # subtitles/NNN.srt and .vtt
-    duration_s: float
-    sample_rate: int
-    sha256: str
-    segments: list[SegmentEntry]
-
-
 class AcxReport(BaseModel):
     """What an audio file measures against ACX's rules (worker/acx.py), and the verdict.
 
@@ -72,6 +59,59 @@ class AcxReport(BaseModel):
     passed: bool = Field(description="Every rule passed.")
 
 
+class QAFinding(BaseModel):
+    """A segment that failed a quality check, and whether rendering it again fixed it."""
+
+    chapter: int
+    segment: int
+    text: str
+    checks: list[str] = Field(description="pace, clipping, silence, asr")
+    detail: str
+    transcript: str = Field("", description="What Whisper heard in its place (--qa asr).")
+    fixed: bool
+
+    def line(self) -> str:
+        """As `narrate status` and `narrate verify` print it."""
+        heard = f"; heard: {self.transcript!r}" if self.transcript else ""
+        return (
+            f"QA: chapter {self.chapter} segment {self.segment}: {self.detail}"
+            f" ({self.text[:60]!r}{heard})"
+        )
+
+
+class ChapterEntry(BaseModel):
+    index: int
+    title: str
+    audio_key: str
+    marks_key: str
+    speech_marks_key: str = ""  # marks/NNN.jsonl, Amazon Polly's speech-mark format
+    subtitle_keys: list[str] = Field(default_factory=list)  # subtitles/NNN.srt and .vtt
+    duration_s: float
+    sample_rate: int
+    sha256: str
+    segments: list[SegmentEntry]
+    files: dict[str, list[str]] = Field(
+        default_factory=dict, description="Keys of the chapter in each delivery format."
+    )
+    acx: list[AcxReport] = Field(default_factory=list, description="Of each MP3 file.")
+    qa: list[QAFinding] = Field(
+        default_factory=list, description="Segments that failed a check (fixed or not)."
+    )
+
+
+class ChapterTime(BaseModel):
+    title: str
+    start_s: float
+    end_s: float
+
+
+class BookFile(BaseModel):
+    """book.m4b: the whole book in one file, a marker at each chapter's first sample."""
+
+    key: str
+    chapters: list[ChapterTime]
+
+
 class ChapterMarks(BaseModel):
     """marks/NNN.json; also the record that lets an interrupted run resume."""
 
@@ -93,3 +133,5 @@ class Manifest(BaseModel):
     options: dict[str, object]
     metadata: Metadata = Field(default_factory=Metadata)
     chapters: list[ChapterEntry]
+    book: BookFile | None = None
+    sample_key: str = ""

@@ -11,7 +11,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -216,6 +216,9 @@ class Settings(BaseSettings):
     reconcile_every_s: float = Field(
         10.0, description="How often a worker looks for work whose message was lost."
     )
+    qa_retries: int = Field(
+        2, ge=0, description="Times a segment failing a quality check is rendered again."
+    )
     max_deliveries: int = Field(
         3, description="A chunk delivered this many times without finishing fails its job."
     )
@@ -229,6 +232,11 @@ class Settings(BaseSettings):
         return self
 
 
+# Delivery formats (worker/encode.py says what each is). The WAV is always kept as well:
+# the master the others, the M4B and `narrate verify` are made from.
+AUDIO_FORMATS = ("wav", "mp3", "m4b", "opus", "flac")
+
+
 class SynthesisOptions(BaseModel):
     """Per-job options; None means "the voice's default"."""
 
@@ -239,6 +247,29 @@ class SynthesisOptions(BaseModel):
     noise_w: float | None = Field(None, ge=0.0, le=2.0)
     context: bool = Field(True, description="Condition each segment on its neighbours.")
     seed: int = Field(0, description="Seed of the sampling noise: same seed, same audio.")
+    formats: list[str] = Field(
+        default_factory=lambda: ["wav"], description="Audio formats to deliver (AUDIO_FORMATS)."
+    )
+    qa: str = Field(
+        "basic",
+        pattern="^(basic|asr)$",
+        description="Quality checks of every segment: basic (pace, clipping, silence; "
+        "always on) or asr (and Whisper must hear its words).",
+    )
+    sample_minutes: float = Field(
+        0.0, ge=0.0, le=5.0, description="A retail sample of this many minutes (ACX: 1 to 5)."
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, formats: list[str]) -> list[str]:
+        unknown = [f for f in formats if f not in AUDIO_FORMATS]
+        if unknown or not formats:
+            known = ", ".join(AUDIO_FORMATS)
+            raise ValueError(
+                f"unknown audio format {unknown[0] if unknown else ''!r}; known: {known}"
+            )
+        return list(dict.fromkeys(formats))
 
 
 @lru_cache(maxsize=1)

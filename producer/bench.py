@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,7 @@ def bench(
     baseline: bool,
     queue: str | None = None,
     device: str = "cpu",
+    deliverables: bool = False,
 ) -> int:
     manuscript = read_manuscript(path)
     chapters = manuscript.chapters if chapter is None else [manuscript.chapters[chapter]]
@@ -122,6 +124,9 @@ def bench(
         if baseline and not queue:
             runs.append(run_piper(text, voice, work, device))
         runs.append(run_narrate(text, voice, work, device))
+        if deliverables:  # what MP3 + M4B and Whisper's check of every sentence cost
+            for extra in (["--format", "mp3,m4b"], ["--qa", "asr"]):
+                runs.append(run_narrate(text, voice, work, device, extra))
         if queue:
             runs.insert(0, runs.pop())  # synth is the baseline of the queue
             runs.append(run_queue(text, voice, work, queue))
@@ -214,8 +219,11 @@ def run_piper(text: Path, voice: str, work: Path, device: str = "cpu") -> Run:
     return Run(f"{name} (baseline)", wall, soundfile.info(str(wav)).duration, rss, gpu_mb)
 
 
-def run_narrate(text: Path, voice: str, work: Path, device: str = "cpu") -> Run:
-    out, stats = work / "narrate", work / "stats.json"
+def run_narrate(
+    text: Path, voice: str, work: Path, device: str = "cpu", extra: Sequence[str] = ()
+) -> Run:
+    label = " ".join(extra)
+    out, stats = work / f"narrate{label}".replace(" ", ""), work / "stats.json"
     command = [
         sys.executable,
         "-m",
@@ -229,32 +237,41 @@ def run_narrate(text: Path, voice: str, work: Path, device: str = "cpu") -> Run:
         "--no-progress",
         "--stats",
         str(stats),
+        *extra,
     ]
     gpu = device != "cpu"
     wall, rss, gpu_mb = measure("narrate synth", command, {"NARRATE_DEVICE": device}, gpu)
     manifest = json.loads((out / "manifest.json").read_text())
     audio = sum(ch["duration_s"] for ch in manifest["chapters"])
     stages = json.loads(stats.read_text())["stages"]
-    name = f"narrate synth ({manifest['model_variant']})"
+    name = f"narrate synth {label} ({manifest['model_variant']})".replace("  ", " ")
     return Run(name, wall, audio, rss, gpu_mb, stages)
 
 
 def print_table(runs: list[Run], chars: int) -> None:
     print(f"bench: {chars} characters, {os.cpu_count()} CPU cores")
     print(
-        f"{'':34}{'wall s':>8}{'audio s':>9}{'x real time':>12}"
-        f"{'phonemize':>10}{'infer':>8}{'assemble':>9}{'RSS MB':>8}{'GPU MB':>8}"
+        f"{'':42}{'wall s':>8}{'audio s':>9}{'x real time':>12}"
+        f"{'phonemize':>10}{'infer':>8}{'qa':>6}{'assemble':>9}{'deliver':>8}"
+        f"{'RSS MB':>8}{'GPU MB':>8}"
     )
     for run in runs:
         stages = run.stages or {}
         cells = [f"{stages[s]:.1f}" if s in stages else "-" for s in STAGES]
         gpu = "-" if run.peak_gpu_mb is None else f"{run.peak_gpu_mb:.0f}"
         print(
-            f"{run.name:34}{run.wall_s:8.1f}{run.audio_s:9.1f}{run.speed:12.1f}"
-            f"{cells[0]:>10}{cells[1]:>8}{cells[2]:>9}{run.peak_rss_mb:8.0f}{gpu:>8}"
+            f"{run.name:42}{run.wall_s:8.1f}{run.audio_s:9.1f}{run.speed:12.1f}"
+            f"{cells[0]:>10}{cells[1]:>8}{cells[2]:>6}{cells[3]:>9}{cells[4]:>8}"
+            f"{run.peak_rss_mb:8.0f}{gpu:>8}"
         )
     if any(run.stages for run in runs):
         print("(stage columns: busy seconds summed over threads; stages overlap)")
+    wav_only = next((r for r in runs if r.name.startswith("narrate synth (")), None)
+    for run in runs:
+        if wav_only and run.name.startswith("narrate synth -"):
+            print(
+                f"{run.name.split(' (')[0]}: {run.wall_s / wav_only.wall_s:.2f}x the WAV-only time"
+            )
     if len(runs) == 2:
         print(
             f"throughput ratio {runs[1].name.split(' (')[0]} / {runs[0].name.split(' (')[0]}:"

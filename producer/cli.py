@@ -130,11 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("output", type=Path)
     check.set_defaults(run=run_verify)
 
+    acx = commands.add_parser("check", help="measure an output's MP3s against ACX's rules")
+    acx.add_argument("output", type=Path)
+    acx.add_argument("--acx", action="store_true", required=True, help="the ACX rules")
+    acx.set_defaults(run=run_check)
+
     bench = commands.add_parser("bench", help="throughput and memory beside python -m piper")
     bench.add_argument("manuscript", type=Path)
     bench.add_argument("--chapter", type=int, default=None, help="only this chapter index")
     bench.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
     bench.add_argument("--skip-baseline", action="store_true")
+    bench.add_argument(
+        "--deliverables",
+        action="store_true",
+        help="also time --format mp3,m4b and --qa asr beside the WAV-only run",
+    )
     bench.add_argument(
         "--device",
         default="cpu",
@@ -182,6 +192,23 @@ def _add_voice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--noise-w", type=float, default=None)
     parser.add_argument("--seed", type=int, default=0, help="same seed, same audio")
     parser.add_argument("--no-context", action="store_true", help="segments independent")
+    parser.add_argument(
+        "--format",
+        default="wav",
+        help="audio formats, comma-separated: wav,mp3 (ACX),m4b (the book),opus,flac",
+    )
+    parser.add_argument(
+        "--credits", action="store_true", help="opening and closing credits as chapters"
+    )
+    parser.add_argument(
+        "--sample-minutes", type=float, default=0.0, help="a retail sample (sample.mp3)"
+    )
+    parser.add_argument(
+        "--qa",
+        choices=["basic", "asr"],
+        default="basic",
+        help="checks of every sentence: basic (pace, clipping, silence) or asr (and Whisper)",
+    )
 
 
 def _add_reading_options(parser: argparse.ArgumentParser) -> None:
@@ -210,7 +237,8 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
 def reading_from(args: argparse.Namespace) -> "Reading":
     from producer.readers import Reading
 
-    return Reading(tuple(args.include), tuple(args.skip), tuple(args.lexicon), args.locale)
+    credits = _voice(args) if getattr(args, "credits", False) else ""
+    return Reading(tuple(args.include), tuple(args.skip), tuple(args.lexicon), args.locale, credits)
 
 
 def _warn(warnings: list[str]) -> None:
@@ -232,6 +260,9 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
         noise_w=args.noise_w,
         context=not args.no_context,
         seed=args.seed,
+        formats=[name.strip().lower() for name in args.format.split(",") if name.strip()],
+        sample_minutes=args.sample_minutes,
+        qa=args.qa,
     )
 
 
@@ -365,6 +396,12 @@ def run_normalize(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_check(args: argparse.Namespace) -> int:
+    from producer.check import check
+
+    return check(args.output)
+
+
 def run_seams(args: argparse.Namespace) -> int:
     from producer.quality import print_seams
 
@@ -375,7 +412,13 @@ def run_bench(args: argparse.Namespace) -> int:
     from producer.bench import bench
 
     return bench(
-        args.manuscript, args.chapter, _voice(args), not args.skip_baseline, args.queue, args.device
+        args.manuscript,
+        args.chapter,
+        _voice(args),
+        not args.skip_baseline,
+        args.queue,
+        args.device,
+        args.deliverables,
     )
 
 

@@ -8,11 +8,12 @@ task name (`config.jobs`), so submitting a job loads neither the tasks nor the v
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from config.jobs import FINAL, PLAN_TASK, JobState, job_id_for
+from config.manifest import QAFinding
 from config.settings import Settings, SynthesisOptions
 from producer.readers import EVERYTHING_BY_DEFAULT, Reading, read_source, store_source
 from worker.app import app
@@ -31,9 +32,11 @@ class Status:
     audio_s: float
     error: str
     dest: str
+    qa_failing: list[QAFinding] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "state": self.state.value}
+        failing = [finding.model_dump() for finding in self.qa_failing]
+        return {**self.__dict__, "state": self.state.value, "qa_failing": failing}
 
     def line(self) -> str:
         text = (
@@ -41,7 +44,8 @@ class Status:
             f"{self.chapters_total}  segments {self.segments_done}/{self.segments_total}"
             f"  {self.audio_s:.1f} s audio"
         )
-        return text + (f"  error: {self.error}" if self.error else "")
+        text += f"  error: {self.error}" if self.error else ""
+        return text + "".join(f"\n  {finding.line()}" for finding in self.qa_failing)
 
 
 def enqueue(
@@ -90,6 +94,7 @@ def status(ledger: Ledger, job_id: str) -> Status:
         audio_s=float(record.get("audio_s", 0.0)),
         error=record.get("error", ""),
         dest=record.get("dest", ""),
+        qa_failing=ledger.findings(job_id),
     )
 
 

@@ -2,7 +2,7 @@
 where Whisper hears the words.
 
 Each chapter WAV is transcribed by Whisper tiny.en with word timestamps (see
-`models.gate`). Both sides are reduced to the gate's spoken words (numbers in words, lower
+`models.asr`). Both sides are reduced to the gate's spoken words (numbers in words, lower
 case) and matched in order; a word counts where it begins both a word mark and a word
 Whisper heard, so that both sides have a start of their own for it. Whisper's own times are
 off by some tens of milliseconds, so this is a check on the marks, not a measure of them.
@@ -19,7 +19,7 @@ import numpy as np
 
 from config.layout import MANIFEST_KEY
 from config.manifest import ChapterMarks, Manifest, WordMark
-from models.gate import HeardWord, transcribe_words, words
+from models.asr import HeardWord, transcribe_words, words
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ def verify(out: Path) -> list[str]:
             problems.append(f"{name}: sentence timings out of order or outside the file")
         problems += [f"{name}: {p}" for p in word_problems(chapter.text, marks)]
         problems += [f"{name}: {p}" for p in caption_problems(out, entry, marks)]
+        problems += [finding.line() for finding in entry.qa if not finding.fixed]
     return problems
 
 

@@ -1,18 +1,34 @@
-"""A chapter WAV written in a delivery format named in FORMATS (worker/encode.py).
+"""Delivery formats: a chapter's WAV master as MP3 (ACX), Opus or FLAC, and the book as M4B.
 
-The one place that maps a per-chapter format's name to its writer: MP3 is the ACX master
-(worker/mastering.py), the others plain encodings. The M4B holds the whole book and is
-written once per job by worker/m4b.py.
+The one place that maps a format's name to its writer: MP3 is the ACX master
+(worker/mastering.py), cut into parts at paragraph breaks where a chapter passes ACX's 120
+minutes; Opus and FLAC are plain encodings. The M4B holds the whole book and is written once
+per job, from the chapter WAVs, after the last chapter. Every writer gives the same bytes for
+the same input, so a redelivered task writes what is already there.
 """
 
+import base64
+import itertools
+import re
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from config.errors import FormatError
-from config.manifest import AcxReport
+from config.layout import BOOK_KEY, SAMPLE_KEY, chapter_file_key, chapter_key
+from config.manifest import AcxReport, BookFile, ChapterEntry, ChapterTime
+from config.manuscript import Manuscript, Metadata
+from config.settings import BreakClass, SynthesisOptions
+from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
-from worker.mastering import write_acx_mp3
+from worker.m4b import write_m4b
+from worker.mastering import split_points, write_acx_mp3
+from worker.storage import Storage
+
+Span = tuple[float, float]
+_DATA_URI = re.compile(rb"data:image/(jpeg|png);base64,([A-Za-z0-9+/=\s]+)")
 
 
 def _copy(wav: Path, out: Path, tags: Tags) -> None:
@@ -34,3 +50,137 @@ def write_chapter(wav: Path, out: Path, fmt: str, tags: Tags) -> AcxReport | Non
     if FORMATS[fmt].per_book:
         raise FormatError(f"{fmt} holds the whole book: it is written once, not per chapter")
     return _WRITERS[fmt](wav, out, tags)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a job delivers beside its WAVs, and what the files say about the book."""
+
+    formats: tuple[str, ...]
+    metadata: Metadata
+    narrator: str
+    sample_minutes: float = 0.0
+    sample_chapter: int = -1  # the chapter the retail sample is taken from
+
+    @classmethod
+    def of(cls, manuscript: Manuscript, options: SynthesisOptions, narrator: str) -> "Delivery":
+        first = next((c.index for c in manuscript.chapters if c.kind == "chapter"), 0)
+        return cls(
+            tuple(options.formats), manuscript.metadata, narrator, options.sample_minutes, first
+        )
+
+    def per_chapter(self) -> list[str]:
+        return [f for f in self.formats if f != "wav" and not FORMATS[f].per_book]
+
+
+@dataclass
+class Delivered:
+    files: dict[str, list[str]]
+    acx: list[AcxReport]
+
+
+def deliver_chapter(
+    delivery: Delivery,
+    storage: Storage,
+    wav: Path,
+    audio: ChapterAudio,
+    breaks: Sequence[BreakClass],
+    chapter: tuple[int, str],
+) -> Delivered:
+    """Encode a chapter's WAV (still in scratch) in every per-chapter format and store it."""
+    index, title = chapter
+    tags = Tags.for_chapter(delivery.metadata, title, index + 1)
+    done = Delivered({"wav": [chapter_key(index)]}, [])
+    for fmt in delivery.per_chapter():
+        spans = mp3_parts(audio, breaks) if fmt == "mp3" else [None]
+        for part, span in enumerate(spans, start=1 if len(spans) > 1 else 0):
+            key = chapter_file_key(index, FORMATS[fmt].extension, part)
+            report = _store(storage, wav, key, fmt, tags, span)
+            done.files.setdefault(fmt, []).append(key)
+            done.acx += [report] if report else []
+    if delivery.sample_minutes and index == delivery.sample_chapter:
+        span = (0.0, sample_end(audio, delivery.sample_minutes * 60))
+        _store(storage, wav, SAMPLE_KEY, "mp3", tags, span)
+    return done
+
+
+def _store(
+    storage: Storage, wav: Path, key: str, fmt: str, tags: Tags, span: Span | None
+) -> AcxReport | None:
+    out = wav.with_name(f"{wav.stem}-{key.replace('/', '-')}")
+    try:
+        if fmt == "mp3":
+            report: AcxReport | None = write_acx_mp3(wav, out, tags, span=span)
+        else:
+            report = write_chapter(wav, out, fmt, tags)
+        storage.put_file(key, out)
+    finally:
+        out.unlink(missing_ok=True)
+    return report
+
+
+def mp3_parts(audio: ChapterAudio, breaks: Sequence[BreakClass]) -> list[Span | None]:
+    """The whole chapter, or its parts of at most 120 minutes cut at paragraph breaks."""
+    starts = [t.start_s for t in audio.timings[1:]] + [audio.duration_s]
+    cuts = split_points(starts, breaks)
+    if not cuts:
+        return [None]
+    bounds = [0.0, *(starts[c] for c in cuts), audio.duration_s]
+    return list(itertools.pairwise(bounds))
+
+
+def sample_end(audio: ChapterAudio, seconds: float) -> float:
+    """Where a retail sample of about `seconds` ends: after the last sentence that fits."""
+    fitting = [t.end_s for t in audio.timings if t.end_s <= seconds]
+    return (fitting[-1] if fitting else min(seconds, audio.duration_s)) + 0.5
+
+
+def deliver_book(
+    delivery: Delivery, storage: Storage, entries: Sequence[ChapterEntry], scratch: Path
+) -> BookFile | None:
+    """The M4B of the whole book, if the job asks for one."""
+    if not any(FORMATS[f].per_book for f in delivery.formats) or not entries:
+        return None
+    with tempfile.TemporaryDirectory(dir=scratch) as work:  # jobs share a scratch directory
+        out = Path(work) / "book.m4b"
+        wavs = [storage.local_file(entry.audio_key, Path(work)) for entry in entries]
+        cover, cover_type = _cover(storage, delivery.metadata)
+        titles = [entry.title for entry in entries]
+        spans = write_m4b(
+            list(zip(wavs, titles, strict=True)),
+            out,
+            delivery.metadata,
+            delivery.narrator,
+            cover,
+            cover_type,
+        )
+        storage.put_file(BOOK_KEY, out)
+    times = [
+        ChapterTime(title=e.title, start_s=s, end_s=t)
+        for e, (s, t) in zip(entries, spans, strict=True)
+    ]
+    return BookFile(key=BOOK_KEY, chapters=times)
+
+
+def _cover(storage: Storage, metadata: Metadata) -> tuple[bytes | None, str | None]:
+    """The book's cover as a player shows it: JPEG or PNG, or the picture an SVG cover
+    holds (as Standard Ebooks' covers do: their artwork, titled in vector paths on top)."""
+    key = metadata.cover_key
+    if not key or not storage.exists(key):
+        return None, None
+    data = storage.get_bytes(key)
+    if key.endswith(".svg"):
+        return embedded_picture(data)
+    return data, "image/png" if key.endswith(".png") else "image/jpeg"
+
+
+def embedded_picture(svg: bytes) -> tuple[bytes | None, str | None]:
+    """The largest JPEG or PNG embedded in an SVG as a data URI, if any."""
+    found = [(m.group(1).decode(), m.group(2)) for m in _DATA_URI.finditer(svg)]
+    if not found:
+        return None, None
+    kind, encoded = max(found, key=lambda item: len(item[1]))
+    try:
+        return base64.b64decode(encoded, validate=False), f"image/{kind}"
+    except ValueError:
+        return None, None

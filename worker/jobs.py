@@ -12,27 +12,32 @@ enqueues its assembly. A chapter object is uploaded only if the stored one diffe
 
 import io
 import itertools
+import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from config.errors import PermanentError
 from config.jobs import FINAL, JobState
 from config.layout import SOURCE_KEY, marks_key
-from config.manifest import ChapterMarks
+from config.manifest import ChapterMarks, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
-from models.voice import VoiceOutput
+from models.voice import VoiceOutput, WordSpans
 from models.wording import Wording
 from worker.audio import ChapterSpool
+from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
 from worker.stages import (
     ChapterPlan,
+    checked,
     plan_chapter,
     store_chapter,
     synthesize_passages,
@@ -50,33 +55,6 @@ EnqueueFinal = Callable[[str], None]
 def segment_key(chapter: int, segment: int) -> str:
     """Where a chunk stores one segment's audio until its chapter is assembled."""
     return f"work/{chapter:03d}/{segment:05d}.npz"
-
-
-def pack_segment(output: VoiceOutput) -> bytes:
-    """A segment's audio, its spans' lengths and its words' samples, as npz."""
-    counts = [len(words) for words in output.word_samples]
-    words = [pair for span in output.word_samples for pair in span]
-    buffer = io.BytesIO()
-    np.savez(
-        buffer,
-        audio=output.audio,
-        parts=np.array(output.part_samples),
-        word_counts=np.array(counts, dtype=np.int64),
-        words=np.array(words, dtype=np.int64).reshape(-1, 2),
-    )
-    return buffer.getvalue()
-
-
-def unpack_segment(data: bytes) -> VoiceOutput:
-    """What pack_segment stored (no words from a chunk stored before they were kept)."""
-    stored = np.load(io.BytesIO(data))
-    parts = [int(n) for n in stored["parts"]]
-    if "words" not in stored.files:
-        return VoiceOutput(stored["audio"], parts)
-    pairs = [(int(a), int(b)) for a, b in stored["words"]]
-    edges = np.cumsum([0, *stored["word_counts"]])
-    words = [pairs[a:b] for a, b in itertools.pairwise(edges)]
-    return VoiceOutput(stored["audio"], parts, word_samples=words)
 
 
 class Job:
@@ -159,12 +137,45 @@ def _synthesize_missing(
             for j in range(len(plan.passages[p]))
         )
     ]
+    wording = Wording.of(job.manuscript)
     for run_first, run_last in _runs(missing):
-        for i, output in synthesize_passages(
-            voice, plan, run_first, run_last, job.options, settings
-        ):
-            job.storage.put_bytes(segment_key(index, i), pack_segment(output))
+        findings: list[QAFinding] = []
+        outputs = synthesize_passages(voice, plan, run_first, run_last, job.options, settings)
+        for i, output in checked(outputs, voice, plan, job.options, settings, wording, findings):
+            found = [f for f in findings if f.segment == i]
+            job.storage.put_bytes(segment_key(index, i), _segment_record(output, found))
             ledger.segment_stored(job.id, index, i, len(output.audio) / voice.sample_rate)
+        ledger.add_findings(job.id, [f for f in findings if not f.fixed])
+
+
+def _segment_record(output: VoiceOutput, findings: list[QAFinding]) -> bytes:
+    """A segment's audio, its spans' lengths and what its checks found, as stored between
+    a chunk and its chapter's assembly."""
+    qa = json.dumps([finding.model_dump() for finding in findings])
+    buffer = io.BytesIO()
+    counts, words = word_arrays(output)
+    parts = np.array(output.part_samples)
+    np.savez(
+        buffer, audio=output.audio, parts=parts, qa=np.array(qa), word_counts=counts, words=words
+    )
+    return buffer.getvalue()
+
+
+def word_arrays(output: VoiceOutput) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """A segment's word samples as arrays, stored as "word_counts" (words in each span) and
+    "words" (each word's start and end)."""
+    counts = [len(words) for words in output.word_samples]
+    words = [pair for span in output.word_samples for pair in span]
+    return np.array(counts, dtype=np.int64), np.array(words, dtype=np.int64).reshape(-1, 2)
+
+
+def word_samples(stored: Mapping[str, npt.NDArray[Any]]) -> list[WordSpans]:
+    """What word_arrays stored (none from a chunk stored before word samples were kept)."""
+    if "words" not in stored:
+        return []
+    pairs = [(int(a), int(b)) for a, b in stored["words"]]
+    edges = np.cumsum([0, *stored["word_counts"]])
+    return [pairs[a:b] for a, b in itertools.pairwise(edges)]
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
@@ -236,11 +247,16 @@ def assemble_chapter(
 def _assemble(job: Job, chapter: int, settings: Settings) -> None:
     plan = job.plan(chapter, settings)
     voice = get_voice(job.options.voice)
+    findings: list[QAFinding] = []
     with ChapterSpool(voice.sample_rate, directory=job.storage.scratch()) as spool:
         for i, segment in enumerate(plan.segments):
-            stored = unpack_segment(job.storage.get_bytes(segment_key(chapter, i)))
-            spool.add(i, stored.audio, stored.part_samples, segment.brk, stored.word_samples)
-        store_chapter(plan, spool, job.options, settings, job.storage, job.id)
+            data = np.load(io.BytesIO(job.storage.get_bytes(segment_key(chapter, i))))
+            words = word_samples(data)
+            spool.add(i, data["audio"], [int(n) for n in data["parts"]], segment.brk, words)
+            stored = str(data["qa"]) if "qa" in data.files else "[]"
+            findings += [QAFinding.model_validate(f) for f in json.loads(stored)]
+        delivery = Delivery.of(job.manuscript, job.options, voice.name)
+        store_chapter(plan, spool, job.options, settings, job.storage, job.id, delivery, findings)
 
 
 def finalize_job(ledger: Ledger, job_id: str) -> bool:
@@ -256,8 +272,10 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
         timespec="seconds"
     )
     voice = get_voice(job.options.voice)
+    delivery = Delivery.of(job.manuscript, job.options, voice.name)
+    book = deliver_book(delivery, job.storage, entries, job.storage.scratch())
     metadata = job.manuscript.metadata
-    write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata)
+    write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata, book)
     finished = ledger.finish(job_id, JobState.DONE)
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished

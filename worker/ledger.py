@@ -16,12 +16,14 @@ Keys, all under ``narrate:``:
   job:{id}:chapters          set of chapters assembled
   job:{id}:segments          set of segments stored (progress counts each once)
   job:{id}:enqueued          hash: what -> when it was last enqueued (for the reconciler)
+  job:{id}:qa                hash: "c:s" -> a segment still failing its checks (json)
   lock:{id}:chunk:{c}:{k}    held while a chunk runs (a heartbeat renews it; it expires
   lock:{id}:chapter:{c}      soon after its worker dies, which tells the reconciler)
 """
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -29,6 +31,7 @@ import redis
 
 from config.errors import BrokerError, UnknownJobError
 from config.jobs import JobState
+from config.manifest import QAFinding
 
 PREFIX = "narrate:"
 
@@ -149,6 +152,18 @@ class Ledger:
         """Count a stored segment once; True the first time."""
         keys = [self.key(job_id, "segments"), self.key(job_id)]
         return bool(self._segment_stored(keys=keys, args=[f"{chapter}:{segment}", audio_s]))
+
+    def add_findings(self, job_id: str, findings: Sequence[QAFinding]) -> None:
+        """Segments still failing their checks after re-renders, for `narrate status`; a
+        redelivered chunk records its segments once."""
+        mapping = {f"{f.chapter}:{f.segment}": f.model_dump_json() for f in findings}
+        if mapping:
+            self.redis.hset(self.key(job_id, "qa"), mapping=mapping)
+
+    def findings(self, job_id: str) -> list[QAFinding]:
+        raw: dict[str, str] = self.redis.hgetall(self.key(job_id, "qa"))
+        found = [QAFinding.model_validate_json(value) for value in raw.values()]
+        return sorted(found, key=lambda f: (f.chapter, f.segment))
 
     # -- chunks -------------------------------------------------------------------------
 

@@ -12,12 +12,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from config.jobs import Progress, job_id_for
 from config.layout import SOURCE_KEY
-from config.manifest import ChapterEntry, Manifest
+from config.manifest import ChapterEntry, Manifest, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.pool import get_voice
@@ -25,9 +26,11 @@ from models.runtime import resolve_device
 from models.voice import Voice
 from models.wording import Wording
 from worker.audio import ChapterSpool
+from worker.deliver import Delivery, deliver_book
 from worker.segment import Segment, segment_chapter
 from worker.stages import (
     ChapterPlan,
+    checked,
     finished_chapter,
     now,
     plan_chapter,
@@ -37,7 +40,7 @@ from worker.stages import (
 )
 from worker.storage import LocalStorage, Storage
 from worker.synthesize import ChapterPhonemes, phonemize_apart, phonemize_segments
-from worker.timing import add_busy
+from worker.timing import add_busy, timed
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,7 @@ def narrate(
     todo = [i for i in order if kept[i] is None]
     wording = Wording.of(manuscript)
     phonemizer, phonemes, voice = _phonemize(todo, segmented, options, settings, voice, wording)
+    target = Target(storage, job_id, Delivery.of(manuscript, options, voice.name), wording)
 
     def one(i: int) -> ChapterEntry:
         entry = kept[i]
@@ -89,7 +93,7 @@ def narrate(
             plan = plan_chapter(
                 voice, chapter, options, settings, segmented[i], phonemes[i](), wording
             )
-            entry = _narrate_chapter(voice, plan, options, settings, storage, job_id, counted)
+            entry = _narrate_chapter(voice, plan, options, settings, target, counted)
         else:
             log.info("%s: chapter %d already done, kept", job_id, entry.index)
             counted(len(segmented[i]), entry.duration_s)
@@ -105,7 +109,10 @@ def narrate(
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
-    return write_manifest(storage, job_id, voice, options, entries, started, manuscript.metadata)
+    with timed("deliver"):
+        book = deliver_book(target.delivery, storage, entries, storage.scratch())
+    metadata = manuscript.metadata
+    return write_manifest(storage, job_id, voice, options, entries, started, metadata, book)
 
 
 def _phonemize(
@@ -159,6 +166,16 @@ def _text_size(segments: list[Segment]) -> int:
     return sum(len(segment.text) for segment in segments)
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a book's chapters go, and how they are made: the same for every chapter."""
+
+    storage: Storage
+    job_id: str
+    delivery: Delivery
+    wording: Wording
+
+
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:
     if settings.chapters_in_flight:
         return settings.chapters_in_flight
@@ -171,18 +188,23 @@ def _narrate_chapter(
     plan: ChapterPlan,
     options: SynthesisOptions,
     settings: Settings,
-    storage: Storage,
-    job_id: str,
+    target: "Target",
     counted: Callable[[int, float], None],
 ) -> ChapterEntry:
+    """Synthesize, check and store a chapter."""
     began = time.perf_counter()
+    storage, job_id = target.storage, target.job_id
+    findings: list[QAFinding] = []
     with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
-        for index, output in outputs:
+        good = checked(outputs, voice, plan, options, settings, target.wording, findings)
+        for index, output in good:
             brk = plan.segments[index].brk
             spool.add(index, output.audio, output.part_samples, brk, output.word_samples)
             counted(1, len(output.audio) / voice.sample_rate)
-        entry = store_chapter(plan, spool, options, settings, storage, job_id)
+        entry = store_chapter(
+            plan, spool, options, settings, storage, job_id, target.delivery, findings
+        )
     log.info(
         "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",
         job_id,

@@ -5,20 +5,38 @@ parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a c
 the same whichever way it was made.
 """
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 
 from pydantic import ValidationError
 
-from config.layout import MANIFEST_KEY, chapter_key, marks_key, speech_marks_key, subtitles_key
-from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, SegmentEntry, WordMark
+from config.layout import (
+    MANIFEST_KEY,
+    SAMPLE_KEY,
+    chapter_key,
+    marks_key,
+    speech_marks_key,
+    subtitles_key,
+)
+from config.manifest import (
+    BookFile,
+    ChapterEntry,
+    ChapterMarks,
+    Manifest,
+    Mark,
+    QAFinding,
+    SegmentEntry,
+    WordMark,
+)
 from config.manuscript import Chapter, Metadata
 from config.settings import Settings, SynthesisOptions
-from models.voice import Passage, Voice, VoiceOutput, chain, passages
+from models.voice import Passage, Voice, VoiceInput, VoiceOutput, chain, passages
 from models.wording import Wording
 from worker.audio import ChapterAudio, ChapterSpool, assemble
+from worker.deliver import Delivery, deliver_chapter
+from worker.qa import Checker
 from worker.segment import Segment, segment_chapter
 from worker.speechmarks import speech_marks
 from worker.storage import Storage
@@ -55,6 +73,10 @@ class ChapterPlan:
             count += len(passage)
         ranges.append((start, len(self.passages)))
         return ranges
+
+    def item(self, segment: int) -> VoiceInput:
+        """The voice's input for one segment of the chapter."""
+        return [item for passage in self.passages for item in passage][segment]
 
     def first_segment(self, passage: int) -> int:
         return sum(len(p) for p in self.passages[:passage])
@@ -97,6 +119,70 @@ def synthesize_passages(
         yield offset + index, output
 
 
+RESEED = 1_000_003  # a re-rendered segment's seed moves by this per attempt
+QA_GROUP_S = 60.0  # checked and re-rendered a minute at a time: memory stays bounded
+
+
+def rerender(
+    voice: Voice,
+    plan: ChapterPlan,
+    segment: int,
+    options: SynthesisOptions,
+    settings: Settings,
+    attempt: int,
+) -> VoiceOutput:
+    """A segment rendered again alone, with its neighbours' context and another seed."""
+    item = plan.item(segment)
+    again = replace(item, seed=item.seed + RESEED * attempt)
+    params = params_for(voice, options)
+    ((_, output),) = synthesize_items(voice, [(again,)], params, options.context, settings)
+    return output
+
+
+def checked(
+    outputs: Iterable[tuple[int, VoiceOutput]],
+    voice: Voice,
+    plan: ChapterPlan,
+    options: SynthesisOptions,
+    settings: Settings,
+    wording: Wording,
+    findings: list[QAFinding],
+) -> Iterator[tuple[int, VoiceOutput]]:
+    """The outputs, checked a minute at a time (`worker.qa`), failures rendered again;
+    what the checks found is appended to findings."""
+    checker = Checker(
+        plan.chapter.index,
+        plan.segments,
+        [plan.item(i).parts for i in range(len(plan.segments))],
+        voice.sample_rate,
+        wording,
+        options.qa == "asr",
+        settings.qa_retries,
+    )
+
+    def again(segment: int, attempt: int) -> VoiceOutput:
+        return rerender(voice, plan, segment, options, settings, attempt)
+
+    group: dict[int, VoiceOutput] = {}
+    for index, output in outputs:
+        group[index] = output
+        if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
+            yield from _checked_group(checker, group, again, findings)
+            group = {}
+    yield from _checked_group(checker, group, again, findings)
+
+
+def _checked_group(
+    checker: Checker,
+    group: dict[int, VoiceOutput],
+    again: Callable[[int, int], VoiceOutput],
+    findings: list[QAFinding],
+) -> Iterator[tuple[int, VoiceOutput]]:
+    with timed("qa"):
+        findings += checker.run(group, again)
+    yield from sorted(group.items())
+
+
 def store_chapter(
     plan: ChapterPlan,
     spool: ChapterSpool,
@@ -104,19 +190,28 @@ def store_chapter(
     settings: Settings,
     storage: Storage,
     job_id: str,
+    delivery: Delivery,
+    findings: Sequence[QAFinding] = (),
 ) -> ChapterEntry:
-    """Assemble a chapter from its spooled segments; store its WAV, then its marks."""
+    """Assemble a chapter from its spooled segments; store its WAV and the other formats
+    the job asks for, then its marks (which record that the chapter is done)."""
     index = plan.chapter.index
     scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
     with timed("assemble"):
         audio = assemble(
             spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
         )
+    breaks = [segment.brk for segment in plan.segments]
+    with timed("deliver"):
+        delivered = deliver_chapter(
+            delivery, storage, scratch, audio, breaks, (index, plan.chapter.title)
+        )
     if storage.sha256(chapter_key(index)) == audio.sha256:
         scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
     else:
         storage.put_file(chapter_key(index), scratch, audio.sha256)
     entry = _entry(plan.chapter, plan.segments, audio)
+    entry.files, entry.acx, entry.qa = delivered.files, delivered.acx, list(findings)
     marks = ChapterMarks(
         job_id=job_id,
         chapter=index,
@@ -138,9 +233,12 @@ def write_manifest(
     entries: Sequence[ChapterEntry],
     started: str,
     metadata: Metadata,
+    book: BookFile | None = None,
 ) -> Manifest:
     manifest = Manifest(
         metadata=metadata,
+        book=book,
+        sample_key=SAMPLE_KEY if options.sample_minutes else "",
         job_id=job_id,
         voice=voice.name,
         model_variant=voice.precision,

@@ -55,6 +55,11 @@ class Storage(ABC):
     def get_bytes(self, key: str) -> bytes: ...
 
     @abstractmethod
+    def local_file(self, key: str, scratch: Path) -> Path:
+        """A file on this machine holding the object: the object itself where storage is
+        local, else a download into the scratch directory (the caller removes it)."""
+
+    @abstractmethod
     def exists(self, key: str) -> bool: ...
 
     @abstractmethod
@@ -127,6 +132,9 @@ class LocalStorage(Storage):
     def get_bytes(self, key: str) -> bytes:
         return self.path(key).read_bytes()
 
+    def local_file(self, key: str, scratch: Path) -> Path:
+        return self.path(key)
+
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
 
@@ -189,6 +197,12 @@ class S3Storage(Storage):
                 "Body"
             ].read()
             return body
+
+    def local_file(self, key: str, scratch: Path) -> Path:
+        target = scratch / key.replace("/", "-")
+        with _s3_errors(self, key):
+            self.client.download_file(self.bucket, self._key(key), str(target))
+        return target
 
     def exists(self, key: str) -> bool:
         return self.sha256(key) is not None

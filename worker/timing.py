@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-STAGES = ("phonemize", "infer", "assemble")
+STAGES = ("phonemize", "infer", "qa", "assemble", "deliver")
 _totals: defaultdict[str, float] = defaultdict(float)
 _lock = threading.Lock()
 

@@ -22,7 +22,7 @@ from models.lexicon import load_lexicons
 from models.normalize import locale_for
 from models.wording import DEFAULT_LOCALE
 from producer.readers import text
-from producer.readers.book import Book, Cover, select
+from producer.readers.book import Book, Cover, select, with_credits
 
 if TYPE_CHECKING:
     from worker.storage import Storage
@@ -45,6 +45,7 @@ class Reading:
     skip: tuple[str, ...] = ()
     lexicons: tuple[Path, ...] = ()
     locale: str = ""
+    credits: str = ""  # the narrator (a voice) to name in opening and closing credits
 
 
 EVERYTHING_BY_DEFAULT = Reading()
@@ -63,6 +64,8 @@ def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
     """Read a manuscript and choose its chapters; raises ManuscriptError with the reason."""
     book = read_book(path)
     manuscript = select(book, str(path), reading.include, reading.skip)
+    if reading.credits:
+        manuscript = with_credits(manuscript, reading.credits)
     manuscript.lexicon = load_lexicons(reading.lexicons)
     manuscript.locale = _locale(reading.locale, manuscript.metadata.language, path)
     if book.cover is not None:

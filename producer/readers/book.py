@@ -91,3 +91,28 @@ def _opening(body: str, words: int = 8) -> str:
     """The first words of an untitled section, to name it in a listing."""
     first = body.split()[:words]
     return " ".join(first) + (" ..." if len(body.split()) > words else "")
+
+
+def with_credits(manuscript: Manuscript, narrator: str) -> Manuscript:
+    """The manuscript between opening and closing credits, each a chapter of its own (ACX
+    asks for them as files of their own)."""
+    meta = manuscript.metadata
+    title = meta.title or "this book"
+    written = f", written by {_names(meta.authors)}" if meta.authors else ""
+    opening = f"This is {title}{written}, narrated by {narrator}."
+    closing = f"The end of {title}."
+    body = [(c.title, c.text, c.kind) for c in manuscript.chapters]
+    # Titled for listings and M4B markers; only the credit itself is said.
+    parts = [
+        ("Opening credits", opening, "credits"),
+        *body,
+        ("Closing credits", closing, "credits"),
+    ]
+    chapters = [
+        Chapter(index=i, title=t, text=text, kind=kind) for i, (t, text, kind) in enumerate(parts)
+    ]
+    return manuscript.model_copy(update={"chapters": chapters})
+
+
+def _names(authors: Sequence[str]) -> str:
+    return authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + " and " + authors[-1]

@@ -8,7 +8,7 @@ import pytest
 from config.manifest import WordMark
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
-from models.gate import HeardWord
+from models.asr import HeardWord
 from models.piper import PiperVoice
 from producer.timings_check import agreement, check, start_pairs
 from worker.pipeline import narrate

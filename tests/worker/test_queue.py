@@ -105,6 +105,28 @@ def test_a_three_chapter_job_through_two_workers(services: Services, tmp_path: P
     assert SECRET not in logs and REDIS_PASSWORD not in logs
 
 
+def test_a_job_delivers_acx_mp3s_and_the_m4b_through_s3(services: Services, tmp_path: Path) -> None:
+    worker = services.worker("formats", tmp_path / "w.log")
+    enqueued = services.narrate(
+        "enqueue", str(DATA / "two_chapters.txt"), "--dest", f"s3://{BUCKET}/formats",
+        "--format", "mp3,m4b",
+    )  # fmt: skip
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    waited = services.narrate("wait", job_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+    objects = job_objects(services, "formats", job_id)
+    assert {"book.m4b", "chapters/000.mp3", "chapters/001.mp3", "chapters/000.wav"} <= set(objects)
+    body = services.client().get_object(Bucket=BUCKET, Key=f"formats/{job_id}/manifest.json")
+    manifest = json.loads(body["Body"].read())
+    assert all(report["passed"] for entry in manifest["chapters"] for report in entry["acx"])
+    durations = [entry["duration_s"] for entry in manifest["chapters"]]
+    assert [c["start_s"] for c in manifest["book"]["chapters"]] == pytest.approx(
+        [sum(durations[:i]) for i in range(len(durations))]
+    )
+    services.kill(worker)
+
+
 def test_workers_killed_at_random_points_lose_nothing(services: Services, tmp_path: Path) -> None:
     rng = random.Random(20261121)
     extra = {"NARRATE_MAX_DELIVERIES": "20"}

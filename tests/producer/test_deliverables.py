@@ -1,0 +1,115 @@
+"""Deliverables a publisher ships: ACX MP3s, the M4B, credits, a retail sample, `narrate check`."""
+
+import json
+import shutil
+from pathlib import Path
+
+import av
+import pytest
+
+from config.manifest import Manifest
+from tests.producer.test_cli import assert_clean_error, narrate
+
+BOOK = """Title: The Lamp
+Author: Ann Example
+
+*** START OF THE PROJECT GUTENBERG EBOOK THE LAMP ***
+
+CHAPTER I. DUSK
+
+At dusk the keeper climbed the stairs. The lamp was lit at 7:30 p.m. precisely.
+
+CHAPTER II. DAWN
+
+At dawn the keeper put the lamp out and slept until noon.
+"""
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("deliver")
+    book = folder / "lamp.txt"
+    book.write_text(BOOK, encoding="utf-8")
+    result = narrate(
+        "synth", book, "-o", folder / "out", "--format", "wav,mp3,m4b,opus,flac",
+        "--credits", "--sample-minutes", "1", "--no-progress",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return folder / "out"
+
+
+def manifest(out: Path) -> Manifest:
+    return Manifest.model_validate_json((out / "manifest.json").read_text())
+
+
+def test_every_format_is_written_and_every_mp3_passes_acx(out: Path) -> None:
+    chapters = manifest(out).chapters
+    assert [c.title for c in chapters] == [
+        "Opening credits", "CHAPTER I. DUSK", "CHAPTER II. DAWN", "Closing credits",
+    ]  # fmt: skip
+    for entry in chapters:
+        assert sorted(entry.files) == ["flac", "mp3", "opus", "wav"]
+        assert all((out / key).is_file() for keys in entry.files.values() for key in keys)
+        assert len(entry.acx) == 1 and entry.acx[0].passed, entry.acx
+        assert entry.acx[0].bit_rate == 192_000 and entry.acx[0].sample_rate == 44100
+    assert (out / "sample.mp3").is_file() and manifest(out).sample_key == "sample.mp3"
+
+
+def test_the_credits_say_the_book_its_author_and_narrator(out: Path) -> None:
+    marks = [json.loads((out / f"marks/{i:03d}.json").read_text())["marks"] for i in (0, 3)]
+    assert [m["text"] for m in marks[0]] == [
+        "This is The Lamp, written by Ann Example, narrated by joe."
+    ]
+    assert [m["text"] for m in marks[1]] == ["The end of The Lamp."]
+
+
+def test_the_m4b_has_a_marker_at_each_chapter_at_the_manifests_times(out: Path) -> None:
+    book = manifest(out).book
+    assert book is not None and book.key == "book.m4b"
+    durations = [c.duration_s for c in manifest(out).chapters]
+    starts = [sum(durations[:i]) for i in range(len(durations))]
+    assert [c.start_s for c in book.chapters] == pytest.approx(starts, abs=1e-6)
+    with av.open(str(out / "book.m4b")) as m4b:
+        read = [
+            (float(c["start"] * c["time_base"]), c["metadata"]["title"]) for c in m4b.chapters()
+        ]
+        tags = m4b.metadata
+    assert [title for _, title in read] == [c.title for c in book.chapters]
+    assert [start for start, _ in read] == pytest.approx(starts, abs=1024 / 44100)
+    assert tags["title"] == "The Lamp" and tags["artist"] == "Ann Example"
+    assert tags["genre"] == "Audiobook" and tags["composer"] == "joe"
+    head = (out / "book.m4b").read_bytes()[: 1 << 16]
+    assert 0 <= head.find(b"moov") < head.find(b"mdat") or b"mdat" not in head
+
+
+def test_check_passes_a_good_output_and_fails_a_damaged_mp3(out: Path, tmp_path: Path) -> None:
+    checked = narrate("check", out, "--acx")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "every file passes ACX" in checked.stdout
+    damaged = tmp_path / "damaged"
+    shutil.copytree(out, damaged)
+    loud = damaged / manifest(out).chapters[1].files["mp3"][0]
+    with av.open(str(out / "chapters/001.wav")) as wav, av.open(str(loud), "w") as mp3:
+        stream = mp3.add_stream("libmp3lame", rate=44100, layout="mono")
+        stream.bit_rate = 128_000  # ACX asks 192 kbps
+        for frame in wav.decode(audio=0):
+            frame.pts = None
+            for packet in stream.encode(frame):
+                mp3.mux(packet)
+        for packet in stream.encode(None):
+            mp3.mux(packet)
+    failed = narrate("check", damaged, "--acx")
+    assert failed.returncode == 1
+    assert "1 of 5 files fail ACX" in failed.stdout
+    assert "bit_rate" in failed.stdout or "kbps" in failed.stdout
+
+
+def test_an_unknown_format_is_one_clear_line(tmp_path: Path, data: Path) -> None:
+    result = narrate("synth", data / "two_chapters.txt", "-o", tmp_path, "--format", "wav,aiff")
+    assert_clean_error(result, "unknown audio format 'aiff'")
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_manifest_records_the_book_json(out: Path) -> None:
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["options"]["formats"] == ["wav", "mp3", "m4b", "opus", "flac"]

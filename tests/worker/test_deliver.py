@@ -1,0 +1,56 @@
+"""Where a long chapter's MP3 is cut, and where a retail sample ends."""
+
+import base64
+from pathlib import Path
+
+from config.settings import BreakClass
+from worker.audio import ChapterAudio, Timing
+from worker.deliver import embedded_picture, mp3_parts, sample_end
+
+HOUR = 3600.0
+
+
+def chapter(lengths: list[float]) -> ChapterAudio:
+    """Segments of these lengths, one after another, 1 s apart."""
+    timings, start = [], 0.5
+    for i, length in enumerate(lengths):
+        timings.append(Timing(i, start, start + length, [(start, start + length)]))
+        start += length + 1.0
+    return ChapterAudio(Path("x.wav"), 44100, round(start * 44100), "", timings)
+
+
+def test_a_chapter_under_two_hours_is_one_file() -> None:
+    audio = chapter([600.0] * 10)
+    assert mp3_parts(audio, [BreakClass.SENTENCE] * 10) == [None]
+
+
+def test_a_chapter_over_two_hours_is_cut_at_a_paragraph_break() -> None:
+    lengths = [600.0] * 15  # 150 minutes
+    breaks = [BreakClass.SENTENCE] * 15
+    breaks[6] = BreakClass.PARAGRAPH  # ends 70 minutes in, near the middle
+    audio = chapter(lengths)
+    parts = mp3_parts(audio, breaks)
+    assert len(parts) == 2
+    (a_start, a_end), (b_start, b_end) = parts
+    assert a_start == 0.0 and b_end == audio.duration_s
+    assert a_end == b_start == audio.timings[7].start_s  # after segment 6 and its pause
+    assert all(end - start <= 2 * HOUR for start, end in ((a_start, a_end), (b_start, b_end)))
+
+
+def test_a_sample_ends_after_the_last_sentence_that_fits() -> None:
+    audio = chapter([50.0, 50.0, 50.0, 50.0])
+    assert sample_end(audio, 180.0) == audio.timings[2].end_s + 0.5
+
+
+def test_an_svg_cover_gives_the_picture_it_holds() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(40))
+    thumb = b"\xff\xd8\xff" + bytes(4)
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/jpeg;base64,'
+        + base64.b64encode(thumb)
+        + b'"/><image xlink:href="data:image/png;base64,'
+        + base64.b64encode(png)
+        + b'"/><path d="M0 0"/></svg>'
+    )
+    assert embedded_picture(svg) == (png, "image/png")  # the largest
+    assert embedded_picture(b"<svg><path/></svg>") == (None, None)

@@ -1,0 +1,130 @@
+"""Every sentence checked: a bad segment is caught, rendered again, and what stays bad is
+reported; the checks themselves on planted faults."""
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import worker.pipeline
+import worker.stages
+from config.manuscript import Chapter, Manuscript
+from config.settings import Settings, SynthesisOptions
+from models.piper import PiperVoice
+from models.voice import VoiceOutput
+from producer.verify import verify
+from worker.pipeline import narrate
+from worker.qa import align, attribute, cheap_problems
+
+RATE = 22050
+SETTINGS = Settings(inference_workers=1)
+BOOK = Manuscript(
+    chapters=[
+        Chapter(
+            index=0,
+            text="The keeper climbed the long and winding stairs of the lighthouse at dusk. "
+            "He lit the great lamp and watched the ships turn away from the rocks below.",
+        )
+    ]
+)
+
+
+def speech(seconds: float) -> np.ndarray:
+    """A voiced tone with syllable-like bursts, at a speaking level."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    return (0.3 * np.sin(2 * np.pi * 140 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))).astype(
+        np.float32
+    )
+
+
+PHONEMES = (tuple("ðə kiːpɚ klaɪmd ðə lɔŋ stɛɹz"),)  # 23 phonemes
+
+
+def test_a_normal_segment_passes_the_cheap_checks() -> None:
+    audio = speech(1.6)
+    assert cheap_problems(VoiceOutput(audio, [len(audio)]), PHONEMES, RATE) == []
+
+
+def test_cheap_checks_catch_a_rushed_a_clipped_and_a_gapped_segment() -> None:
+    rushed = speech(0.3)
+    clipped = speech(1.6)
+    clipped[1000:1010] = 1.0
+    gapped = np.concatenate([speech(0.8), np.zeros(int(1.5 * RATE), np.float32), speech(0.8)])
+    checks = [
+        [p.check for p in cheap_problems(VoiceOutput(a, [len(a)]), PHONEMES, RATE)]
+        for a in (rushed, clipped, gapped)
+    ]
+    assert checks == [["pace"], ["clipping"], ["silence"]]
+
+
+def test_the_transcript_is_shared_out_by_alignment() -> None:
+    references = [(0, ["the", "keeper", "climbed"]), (1, ["he", "lit", "the", "lamp"])]
+    heard = ["the", "keeper", "climbed", "he", "bit", "lamp"]
+    assert attribute(references, heard) == {
+        0: (1.0, "the keeper climbed"),
+        1: (0.5, "he bit lamp"),
+    }
+    assert align(["a", "b"], ["a", "x", "b"]) == [(0, 0), (None, 1), (1, 2)]
+
+
+def planted(fault: Any) -> Any:
+    """synthesize_passages whose output for segment 1 is damaged by fault (re-renders go
+    through stages.rerender, not through this)."""
+    original = worker.pipeline.synthesize_passages
+
+    def damaged(*args: Any, **kwargs: Any) -> Iterator[tuple[int, VoiceOutput]]:
+        for index, output in original(*args, **kwargs):
+            yield index, (fault(output) if index == 1 else output)
+
+    return damaged
+
+
+def cut_short(output: VoiceOutput) -> VoiceOutput:
+    keep = len(output.audio) // 10
+    return VoiceOutput(output.audio[:keep], [keep], output.state)
+
+
+def test_a_segment_cut_short_is_caught_and_rendered_again(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker.pipeline, "synthesize_passages", planted(cut_short))
+    manifest = narrate(BOOK, SynthesisOptions(), tmp_path, SETTINGS, voice=voice)
+    (finding,) = manifest.chapters[0].qa
+    assert (finding.segment, finding.checks, finding.fixed) == (1, ["pace"], True)
+    assert finding.text.startswith("He lit the great lamp")
+    second = manifest.chapters[0].segments[1]
+    assert second.end_s - second.start_s > 3.0  # the whole sentence, not a tenth of it
+    assert verify(tmp_path) == []
+
+
+def test_a_segment_that_stays_bad_is_reported_by_verify(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker.pipeline, "synthesize_passages", planted(cut_short))
+    rerender = worker.stages.rerender
+    monkeypatch.setattr(worker.stages, "rerender", lambda *a, **k: cut_short(rerender(*a, **k)))
+    manifest = narrate(BOOK, SynthesisOptions(), tmp_path, SETTINGS, voice=voice)
+    (finding,) = manifest.chapters[0].qa
+    assert not finding.fixed
+    (problem,) = verify(tmp_path)
+    assert problem.startswith("QA: chapter 0 segment 1: span 0:") and "per phoneme" in problem
+
+
+@pytest.mark.slow
+def test_whisper_catches_a_garbled_segment_and_a_new_seed_fixes_it(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reversed speech passes the cheap checks (same pace, level and pauses) but says
+    nothing: only --qa asr can tell."""
+
+    def garbled(output: VoiceOutput) -> VoiceOutput:
+        return dataclasses.replace(output, audio=output.audio[::-1].copy())
+
+    monkeypatch.setattr(worker.pipeline, "synthesize_passages", planted(garbled))
+    manifest = narrate(BOOK, SynthesisOptions(qa="asr"), tmp_path, SETTINGS, voice=voice)
+    (finding,) = manifest.chapters[0].qa
+    assert (finding.segment, finding.checks, finding.fixed) == (1, ["asr"], True)
+    assert "of words heard" in finding.detail

@@ -1,0 +1,230 @@
+"""Every sentence checked: is it there, whole and said?
+
+Cheap checks run on every segment, always: seconds per phoneme within the voice's range (a
+sentence rushed or dragged), no clipped run (the decoder saturated), no long silence inside
+a sentence (words dropped). With `--qa asr`, Whisper tiny.en also hears every segment and
+must hear most of its words. Segments are heard in windows of about 25 s (Whisper's encoder
+costs the same for 3 s as for 30 s); the transcript is aligned word by word with the window's
+text, so each segment gets its own share of words heard and its own part of the transcript.
+
+A failing segment is rendered again with another seed (`NARRATE_QA_RETRIES` times at most);
+what still fails is reported with its chapter, segment, text and transcript.
+"""
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from config.manifest import QAFinding
+from models.voice import Phonemes, VoiceOutput
+from models.wording import Wording
+from worker.segment import Segment
+
+log = logging.getLogger(__name__)
+
+MIN_S_PER_PHONEME = 0.025
+MAX_S_PER_PHONEME = 0.25
+SHORTEST_CHECKED = 8  # phonemes: a span shorter than this is too short to time
+CLIP_LEVEL = 0.99  # the decoder's tanh output at full scale
+CLIP_RUN = 4  # samples in a row at full scale
+SILENCE_RMS = 10 ** (-55 / 20)
+LONGEST_SILENCE_S = 1.2
+WINDOW_S = 0.05
+EDGE_S = 0.3  # a segment's own margins may be quiet
+HEARD_AT_LEAST = 0.5  # of a segment's words, by Whisper
+FEWEST_HEARD = 4  # words: a shorter segment (a heading) is left to the cheap checks, since
+# Whisper hears a lone "One" as "when" and "Two" as "to"
+ASR_WINDOW_S = 25.0
+ASR_GAP_S = 0.3
+
+Audio = npt.NDArray[np.float32]
+Rerender = Callable[[int, int], VoiceOutput]  # (segment index, attempt) -> new output
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str  # pace, clipping, silence or asr
+    detail: str
+    transcript: str = ""
+
+
+def cheap_problems(output: VoiceOutput, parts: Sequence[Phonemes], rate: int) -> list[Problem]:
+    """What the audio of one segment shows without a recognizer."""
+    return _pace(output, parts, rate) + _clipping(output.audio) + _silences(output, rate)
+
+
+def _pace(output: VoiceOutput, parts: Sequence[Phonemes], rate: int) -> list[Problem]:
+    problems = []
+    for k, (samples, phonemes) in enumerate(zip(output.part_samples, parts, strict=False)):
+        spoken = sum(1 for p in phonemes if p != " ")
+        if spoken < SHORTEST_CHECKED:
+            continue
+        pace = samples / rate / spoken
+        if not MIN_S_PER_PHONEME <= pace <= MAX_S_PER_PHONEME:
+            problems.append(Problem("pace", f"span {k}: {pace:.3f} s per phoneme"))
+    return problems
+
+
+def _clipping(audio: Audio) -> list[Problem]:
+    loud = np.abs(audio) >= CLIP_LEVEL
+    if not loud.any():
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], loud.astype(np.int8), [0]))))
+    longest = int((edges[1::2] - edges[::2]).max())
+    if longest < CLIP_RUN:
+        return []
+    return [Problem("clipping", f"{longest} samples in a row at full scale")]
+
+
+def _silences(output: VoiceOutput, rate: int) -> list[Problem]:
+    window = max(1, int(WINDOW_S * rate))
+    edge = int(EDGE_S * rate)
+    inner = output.audio[edge : len(output.audio) - edge]
+    count = len(inner) // window
+    if count == 0:
+        return []
+    rms = np.sqrt((inner[: count * window].reshape(count, window) ** 2).mean(axis=1))
+    quiet = np.concatenate(([0], (rms < SILENCE_RMS).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(quiet))
+    longest = int((edges[1::2] - edges[::2]).max()) * WINDOW_S if len(edges) else 0.0
+    if longest <= LONGEST_SILENCE_S:
+        return []
+    return [Problem("silence", f"{longest:.1f} s of silence inside the segment")]
+
+
+@dataclass
+class Listener:
+    """Whisper's verdict on segments, heard in windows of about ASR_WINDOW_S."""
+
+    rate: int
+    wording: Wording
+    verdicts: dict[int, Problem | None] = field(default_factory=dict)
+    _pending: list[tuple[int, Audio, list[str]]] = field(default_factory=list)
+
+    def add(self, index: int, audio: Audio, text: str) -> None:
+        from models.asr import words
+
+        self._pending.append((index, audio, words(self.wording.words(text))))
+        if sum(len(a) for _, a, _ in self._pending) >= ASR_WINDOW_S * self.rate:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        from models.asr import hear, words
+
+        gap = np.zeros(int(ASR_GAP_S * self.rate), np.float32)
+        audio = np.concatenate([part for _, a, _ in self._pending for part in (a, gap)])
+        heard = words(hear(audio, self.rate))
+        references = [(i, ref) for i, _, ref in self._pending]
+        for index, (share, transcript) in attribute(references, heard).items():
+            words_of = len(next(ref for i, ref in references if i == index))
+            ok = share >= HEARD_AT_LEAST or words_of < FEWEST_HEARD
+            self.verdicts[index] = (
+                None if ok else Problem("asr", f"{share:.0%} of words heard", transcript)
+            )
+        self._pending.clear()
+
+
+def attribute(
+    references: Sequence[tuple[int, list[str]]], heard: Sequence[str]
+) -> dict[int, tuple[float, str]]:
+    """Each segment's share of its words heard, and the words heard in its place, from one
+    alignment of the transcript with the segments' words in order."""
+    flat = [(index, word) for index, ref in references for word in ref]
+    pairs = align([word for _, word in flat], list(heard))
+    matched: dict[int, int] = {index: 0 for index, _ in references}
+    said: dict[int, list[str]] = {index: [] for index, _ in references}
+    owner = references[0][0] if references else 0
+    for ref_pos, hyp_pos in pairs:
+        if ref_pos is not None:
+            owner = flat[ref_pos][0]
+            matched[owner] += hyp_pos is not None and flat[ref_pos][1] == heard[hyp_pos]
+        if hyp_pos is not None:
+            said[owner].append(heard[hyp_pos])
+    return {
+        index: (matched[index] / len(ref) if ref else 1.0, " ".join(said[index]))
+        for index, ref in references
+    }
+
+
+def align(
+    reference: Sequence[str], hypothesis: Sequence[str]
+) -> list[tuple[int | None, int | None]]:
+    """A least-edit alignment: (reference position or None, hypothesis position or None)."""
+    n, m = len(reference), len(hypothesis)
+    cost = np.zeros((n + 1, m + 1), np.int32)
+    cost[:, 0], cost[0, :] = np.arange(n + 1), np.arange(m + 1)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            change = cost[i - 1, j - 1] + (reference[i - 1] != hypothesis[j - 1])
+            cost[i, j] = min(change, cost[i - 1, j] + 1, cost[i, j - 1] + 1)
+    pairs: list[tuple[int | None, int | None]] = []
+    i, j = n, m
+    while i or j:
+        if i and j and cost[i, j] == cost[i - 1, j - 1] + (reference[i - 1] != hypothesis[j - 1]):
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif i and cost[i, j] == cost[i - 1, j] + 1:
+            pairs.append((i - 1, None))
+            i -= 1
+        else:
+            pairs.append((None, j - 1))
+            j -= 1
+    return pairs[::-1]
+
+
+@dataclass
+class Checker:
+    """The checks of one chapter's segments, re-rendering what fails."""
+
+    chapter: int
+    segments: Sequence[Segment]
+    parts: Sequence[Sequence[Phonemes]]  # per segment, the phonemes of each span
+    rate: int
+    wording: Wording
+    asr: bool
+    retries: int
+
+    def run(self, outputs: dict[int, VoiceOutput], rerender: Rerender) -> list[QAFinding]:
+        """Check outputs (changed in place by re-renders); findings for segments that ever
+        failed, those still failing marked unfixed."""
+        failing = self._failing(outputs)
+        first = dict(failing)
+        for attempt in range(1, self.retries + 1):
+            if not failing:
+                break
+            for index in failing:
+                outputs[index] = rerender(index, attempt)
+            failing = self._failing({i: outputs[i] for i in failing})
+        return [self._finding(i, first[i], failing.get(i)) for i in sorted(first)]
+
+    def _failing(self, outputs: dict[int, VoiceOutput]) -> dict[int, list[Problem]]:
+        found = {
+            i: cheap_problems(output, self.parts[i], self.rate) for i, output in outputs.items()
+        }
+        if self.asr:
+            listener = Listener(self.rate, self.wording)
+            for i in sorted(outputs):
+                listener.add(i, outputs[i].audio, self.segments[i].text)
+            listener.flush()
+            for i, verdict in listener.verdicts.items():
+                found[i] += [verdict] if verdict else []
+        return {i: problems for i, problems in found.items() if problems}
+
+    def _finding(self, index: int, first: list[Problem], last: list[Problem] | None) -> QAFinding:
+        problems = last or first
+        if last:
+            log.warning("chapter %d segment %d still fails QA: %s", self.chapter, index, problems)
+        return QAFinding(
+            chapter=self.chapter,
+            segment=index,
+            text=self.segments[index].text,
+            checks=[p.check for p in problems],
+            detail="; ".join(p.detail for p in problems),
+            transcript=next((p.transcript for p in problems if p.transcript), ""),
+            fixed=last is None,
+        )
