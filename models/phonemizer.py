@@ -15,14 +15,14 @@ from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
 
 from config.errors import UnknownVoiceError
 from models.registry import VoiceFiles, find_voice
-from models.voice import Phonemes
+from models.voice import WORD_BREAK, Phonemes
 
 log = logging.getLogger(__name__)
 
 # Unicode categories espeak would read out as names ("grinning face", "symbol 2605"):
 # other symbols, modifiers, private use, unassigned, surrogates, format and control chars.
 _UNSPEAKABLE = {"So", "Sk", "Co", "Cn", "Cs", "Cf", "Cc"}
-SPACE = " "
+SPACE = WORD_BREAK  # between words
 # Phonemes written out in the text (a lexicon's IPA), as piper-tts marks them.
 _PHONEME_BLOCK = re.compile(r"(\[\[.*?\]\])")
 _LEADING_PUNCTUATION = re.compile(r"(?P<marks>[.,;:!?]+)(?P<space>\s*)")
