@@ -10,6 +10,7 @@ from config.errors import LexiconError
 from config.manuscript import LexiconEntry
 from models.lexicon import Lexicon, apply_lexicon, load_lexicon, load_lexicons, parse_pls
 from models.phonemizer import Phonemizer
+from models.wording import Wording
 from worker.segment import segment_chapter
 from worker.synthesize import phonemize_segments
 
@@ -197,7 +198,7 @@ def test_the_lexicon_comes_before_normalization() -> None:
         LexiconEntry(grapheme="Nimue", phonemes="ˈnɪmjuː"),
         LexiconEntry(grapheme="2B", alias="2 bees"),
     ]
-    phonemize_segments(heard, segments, lexicon)
+    phonemize_segments(heard, segments, Wording(tuple(lexicon)))
     assert heard.texts == [
         "Bluff King Hal met [[ˈnɪmjuː]] in fifteen oh nine.",
         "He paid five dollars for two bees.",
