@@ -20,6 +20,7 @@ from lxml import etree
 
 from config.errors import LexiconError
 from config.manuscript import LexiconEntry
+from models.safexml import RejectedXML, parse_xml
 from models.traced import Traced
 
 PLS_NAMESPACE = "http://www.w3.org/2005/01/pronunciation-lexicon"
@@ -139,24 +140,12 @@ def _check_alphabet(alphabet: str, where: str) -> None:
 
 
 def _parse_xml(data: bytes, source: str) -> etree._Element:
-    """The root element, with no entity resolved, no DTD loaded and no network."""
-    head = data[:4096].lower()
-    if b"<!entity" in head or (b"<!doctype" in head and b"[" in head.split(b"<!doctype")[1]):
-        raise LexiconError(f"{source}: declares XML entities; refusing")
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    """The root element, parsed as hostile input (`models.safexml`)."""
     try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        line = error.lineno or 0
-        raise LexiconError(f"{source}:{line}: not well-formed XML ({error.msg})") from error
+        return parse_xml(data)
+    except RejectedXML as error:
+        where = f"{source}:{error.line}" if error.line else source
+        raise LexiconError(f"{where}: {error.reason}") from error
 
 
 class Lexicon:

@@ -130,6 +130,16 @@ def test_entities_are_refused_before_parsing() -> None:
         parse_pls(bomb, "names.pls")
 
 
+def test_an_external_entity_behind_a_long_comment_is_refused_too() -> None:
+    """The whole prolog is read, not its first kilobytes."""
+    hidden = (
+        b"<!--" + b"x" * 10_000 + b'--><!DOCTYPE lexicon [<!ENTITY f SYSTEM "file:///etc/passwd">]>'
+        b'<lexicon alphabet="ipa">&f;</lexicon>'
+    )
+    with pytest.raises(LexiconError, match=r"names\.pls: declares XML entities"):
+        parse_pls(hidden, "names.pls")
+
+
 def test_a_missing_lexicon_is_a_lexicon_error(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match="cannot read"):
         load_lexicon(tmp_path / "missing.tsv")
