@@ -8,7 +8,7 @@ the same whichever way it was made.
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import cached_property, partial
 
 from pydantic import ValidationError
 
@@ -74,9 +74,13 @@ class ChapterPlan:
         ranges.append((start, len(self.passages)))
         return ranges
 
+    @cached_property
+    def items(self) -> list[VoiceInput]:
+        """The voice's input for each segment of the chapter, in order."""
+        return [item for passage in self.passages for item in passage]
+
     def item(self, segment: int) -> VoiceInput:
-        """The voice's input for one segment of the chapter."""
-        return [item for passage in self.passages for item in passage][segment]
+        return self.items[segment]
 
     def first_segment(self, passage: int) -> int:
         return sum(len(p) for p in self.passages[:passage])
@@ -153,7 +157,7 @@ def checked(
     checker = Checker(
         plan.chapter.index,
         plan.segments,
-        [plan.item(i).parts for i in range(len(plan.segments))],
+        [item.parts for item in plan.items],
         voice.sample_rate,
         wording,
         options.qa == "asr",
