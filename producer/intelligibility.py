@@ -126,8 +126,11 @@ def print_summary(scores: Sequence[Score]) -> None:
     for system in ("piper", "narrate"):
         rates = [s.wer for s in scores if s.system == system]
         if rates:
+            # The median too: now and then faster-whisper skips a whole window of speech
+            # (50-70 words, 5 points), whichever system spoke it.
             print(
                 f"{scores[0].label:28} {system:8} mean {statistics.mean(rates):6.2f}% "
+                f"median {statistics.median(rates):6.2f}% "
                 f"(min {min(rates):.2f}, max {max(rates):.2f}, n {len(rates)})"
             )
 
