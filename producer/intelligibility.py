@@ -65,8 +65,10 @@ def render_piper(text: Path, wav: Path, voice: str) -> str:
     return "fp32"
 
 
-def render_narrate(text: Path, out: Path, voice: str, seed: int, extra: Sequence[str]) -> Path:
-    """`narrate synth` of a one-chapter text; the chapter's WAV (the manifest is beside it)."""
+def render_narrate(
+    text: Path, out: Path, voice: str, seed: int, extra: Sequence[str]
+) -> tuple[Path, str]:
+    """`narrate synth` of a one-chapter text; the chapter's WAV and the decoder's precision."""
     command = [sys.executable, "-m", "producer.cli", "synth", str(text), "-o", str(out)]
     command += ["--voice", voice, "--seed", str(seed), "--no-progress", *extra]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -75,7 +77,7 @@ def render_narrate(text: Path, out: Path, voice: str, seed: int, extra: Sequence
     manifest = json.loads((out / "manifest.json").read_text())
     if len(manifest["chapters"]) != 1:
         raise RuntimeError(f"narrate read {len(manifest['chapters'])} chapters, not one")
-    return out / manifest["chapters"][0]["audio_key"]
+    return out / str(manifest["chapters"][0]["audio_key"]), str(manifest["model_variant"])
 
 
 def score(label: str, system: str, run: int, variant: str, wav: Path, text: str) -> Score:
@@ -111,8 +113,7 @@ def measure(
         for seed in seeds:
             out = work / f"narrate-{seed}"
             shutil.rmtree(out, ignore_errors=True)  # narrate would resume a finished run
-            wav = render_narrate(work / "chapter.txt", out, voice, seed, extra)
-            variant = json.loads((out / "manifest.json").read_text())["model_variant"]
+            wav, variant = render_narrate(work / "chapter.txt", out, voice, seed, extra)
             scores.append(score(label, "narrate", seed, variant, wav, text))
             print_row(scores[-1])
     return scores
