@@ -180,7 +180,7 @@ class Settings(BaseSettings):
         64,
         description="Phonemes of each neighbouring segment given as context (their tail "
         "before, their head after); more is smoother and costs encoder time. The front's "
-        "attention reaches 32 phonemes each way per layer, so context past 64 changes little "
+        "attention reaches 64 phonemes each way, so more context than that changes little "
         "(docs/performance.md, 'Context').",
     )
     context_margin_frames: int = Field(

@@ -9,7 +9,6 @@ import pytest
 
 from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back
-from models.graph import ATTENTION_SPAN
 from models.piper import PiperVoice
 from models.registry import find_voice
 from models.voice import SynthesisParams, VoiceInput, chain
@@ -31,11 +30,11 @@ def whole_model_audio(ids: list[int]) -> np.ndarray:
 
 
 def test_cut_graph_gives_exactly_the_whole_models_audio(voice: PiperVoice) -> None:
-    item = VoiceInput((voice.phonemize("The lamp was lit."), voice.phonemize("We ran.")))
-    ids = voice.layout((item,), context=False).ids
-    assert len(ids) <= ATTENTION_SPAN + 1  # within reach: the span changes nothing
+    item = VoiceInput(
+        (voice.phonemize("The keeper climbed the stairs."), voice.phonemize("The lamp was lit."))
+    )
     (out,) = voice.synthesize([(item,)], SILENT, context=False)[0]
-    reference = whole_model_audio(ids)
+    reference = whole_model_audio(voice.layout((item,), context=False).ids)
     assert out.audio.shape == reference.shape
     assert np.array_equal(out.audio, reference)
     assert sum(out.part_samples) == len(out.audio)
@@ -57,10 +56,7 @@ def test_sampled_durations_follow_the_seed_not_what_ran_before(voice: PiperVoice
     assert np.array_equal(again.audio, first.audio)
     assert np.max(np.abs(batched.audio - first.audio)) < 1e-3
     reseeded = VoiceInput(one.parts, seed=6)
-    durations = [
-        voice.run_front([voice.layout((i,), True)], sampled)[2][0] for i in (one, reseeded)
-    ]
-    assert not np.array_equal(*durations)  # (their sums may agree)
+    assert voice.synthesize([(reseeded,)], sampled)[0][0].part_samples != first.part_samples
 
 
 def test_padded_batch_gives_the_same_audio_as_alone(voice: PiperVoice) -> None:
