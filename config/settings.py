@@ -24,16 +24,19 @@ class BreakClass(StrEnum):
     CHAPTER = "chapter"
 
 
+PAUSES_S = {
+    BreakClass.CLAUSE: 0.15,
+    BreakClass.SENTENCE: 0.45,
+    BreakClass.PARAGRAPH: 0.9,
+    BreakClass.CHAPTER: 1.5,
+}
+
+
 class AssemblySettings(BaseModel):
     """How segment audio becomes a chapter file."""
 
     pause_s: dict[BreakClass, float] = Field(
-        default_factory=lambda: {
-            BreakClass.CLAUSE: 0.15,
-            BreakClass.SENTENCE: 0.45,
-            BreakClass.PARAGRAPH: 0.9,
-            BreakClass.CHAPTER: 1.5,
-        },
+        default_factory=lambda: dict(PAUSES_S),
         description="Silence after a segment, by how it ends.",
     )
     lead_in_s: float = Field(0.5, description="Silence at the start of each chapter file.")
@@ -41,6 +44,13 @@ class AssemblySettings(BaseModel):
         -20.0, description="Chapter loudness as RMS in dBFS (ACX asks -23 to -18)."
     )
     peak_ceiling_db: float = Field(-3.0, description="No sample above this, in dBFS.")
+
+    @field_validator("pause_s")
+    @classmethod
+    def _every_break(cls, given: dict[BreakClass, float]) -> dict[BreakClass, float]:
+        # One pause set alone (NARRATE_ASSEMBLY__PAUSE_S__SENTENCE=0.3) replaces the whole
+        # dict: the other breaks keep their defaults instead of failing mid-assembly.
+        return {**PAUSES_S, **given}
 
 
 class AcxSettings(BaseModel):

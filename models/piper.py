@@ -228,8 +228,11 @@ class PiperVoice(Voice):
     def layout(self, passage: Passage, context: bool) -> Layout:
         """Ids of [before-context] segments [after-context], and each segment's bounds.
 
-        Each segment owns the space after it, so a chapter's segments tile the ids of the
-        whole chapter read in one pass (what the seam metric compares against).
+        Each segment owns the space before it, so a chapter's segments tile the ids of the
+        whole chapter read in one pass (what the seam metric compares against). Before, not
+        after: reading on, the voice starts a word's first sound in the space before it, and
+        a pause goes between segments; owned by the segment before, that onset was heard
+        twice, cut off the first time ("the latch. A volume" heard as "the latch the volume").
         """
         first, last = passage[0], passage[-1]
         before = first.before if context and first.before else ()
@@ -239,19 +242,20 @@ class PiperVoice(Voice):
             ids += self._to_ids((*before, SPACE))
         items: list[list[int]] = []
         words: list[list[WordSpans]] = []
+        space = len(self._to_ids((SPACE,)))
         for n, item in enumerate(passage):
-            bounds = [0 if n == 0 and not before else len(ids)]
+            bounds = [0 if n == 0 and not before else len(ids) - space]
             words.append([])
             for k, part in enumerate(item.parts):
                 if k:
-                    bounds.append(len(ids))
+                    bounds.append(len(ids) - space)
                 words[-1].append(self._word_ids(part, len(ids)))
                 more = k < len(item.parts) - 1 or n < len(passage) - 1 or bool(after)
                 ids += self._to_ids((*part, SPACE) if more else part)
             items.append(bounds)
         for bounds, following in itertools.pairwise(items):
             bounds.append(following[0])
-        own_end = len(ids)
+        own_end = len(ids) - space if after else len(ids)
         if after:
             ids += self._to_ids(after)
         ids += list(self._ids[EOS])

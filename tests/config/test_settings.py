@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from config.settings import CUDA_INFERENCE_WORKERS, Settings
+from config.settings import CUDA_INFERENCE_WORKERS, PAUSES_S, BreakClass, Settings
 
 
 def test_inference_workers_default_to_one_per_core_on_the_cpu(
@@ -21,3 +21,10 @@ def test_inference_workers_on_cuda_are_few_unless_set(monkeypatch: pytest.Monkey
     assert Settings().inference_workers == min(CUDA_INFERENCE_WORKERS, os.cpu_count() or 1)
     monkeypatch.setenv("NARRATE_INFERENCE_WORKERS", "9")
     assert Settings().inference_workers == 9
+
+
+def test_one_pause_set_alone_keeps_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment names one break; the dict it makes must not drop the rest."""
+    monkeypatch.setenv("NARRATE_ASSEMBLY__PAUSE_S__SENTENCE", "0.3")
+    pauses = Settings().assembly.pause_s
+    assert pauses == {**PAUSES_S, BreakClass.SENTENCE: 0.3}

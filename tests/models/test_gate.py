@@ -29,6 +29,9 @@ def test_words_are_compared_as_spoken() -> None:
     assert words("It was the year 1887. Mr. Hammond's well-known boat!") == spoken.split(" ")
     assert words("It cost $3.50.") == words("it cost 3 dollars and 50 cents")
     assert words("Mr. Hammond at 10:30 p.m.") == words("Mister Hammond at ten thirty PM")
+    assert words("“I’m sure it wouldn’t,” said Mrs. Medley’s cat.") == words(
+        "I'm sure it wouldn't, said Missus Medley's cat."
+    )
 
 
 def test_whisper_hears_the_voice_and_the_gate_refuses_garbled_audio(

@@ -115,6 +115,21 @@ def test_a_passage_shares_one_front_pass_and_tiles_its_segments(voice: PiperVoic
     assert np.corrcoef(joined, reference.audio)[0, 1] > 0.999
 
 
+def test_a_segment_ends_before_the_space_where_the_next_one_begins(voice: PiperVoice) -> None:
+    """Reading on, the voice starts the next segment's first sound in the space between
+    them; a pause follows every segment, so that space belongs to the segment after it:
+    the one before ends quiet instead of with a cut-off onset (heard as a word)."""
+    texts = ["There was the click of the latch.", "A volume of sound rushed up the stairs."]
+    items = tuple(chain(voice, [(voice.phonemize(t),) for t in texts]))
+    layout = voice.layout(items, context=True)
+    space = voice.phonemizer.config.phoneme_id_map[" "]
+    assert layout.ids[layout.items[1][0]] == space[0]
+    first, _ = voice.synthesize([items], SILENT)[0]
+    tail = first.audio[-2 * voice.hop :]
+    assert np.abs(tail).max() < 0.01 < np.abs(first.audio).max()
+    assert sum(first.part_samples) == len(first.audio)
+
+
 def test_long_segments_run_through_the_decoder_in_chunks(voice: PiperVoice) -> None:
     item = VoiceInput((voice.phonemize("The river ran past the mill and under the bridge " * 4),))
     whole_voice = PiperVoice.load("joe", threads=2, max_back_frames=10**6)
