@@ -6,10 +6,13 @@ name; the worker registers its tasks under the same names.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
-from config.manuscript import Manuscript
+from pydantic import BaseModel, Field
+
+from config.manuscript import LexiconEntry, Manuscript
 from config.settings import SynthesisOptions
 
 PLAN_TASK = "narrate.plan"
@@ -17,6 +20,7 @@ CHUNK_TASK = "narrate.chunk"
 CHAPTER_TASK = "narrate.chapter"
 FINALIZE_TASK = "narrate.finalize"
 RECONCILE_TASK = "narrate.reconcile"
+REDO_TASK = "narrate.redo"
 QUEUE = "narrate"
 
 
@@ -48,3 +52,19 @@ class Progress:
     audio_s: float = 0.0
     chapters_total: int = 0
     chapters_done: int = 0
+
+
+class RedoRequest(BaseModel):
+    """`narrate redo`: which segment to render again, and how."""
+
+    chapter: int = Field(description="Index, from 0, as in chapters/NNN.wav.")
+    segment: int = Field(description="Index in the chapter, from 0, as QA findings count.")
+    text: str | None = None
+    seed: int | None = None
+    lexicon: tuple[LexiconEntry, ...] = ()
+
+    def redo_id(self, job_id: str) -> str:
+        """The same request on the same job is the same redo, so a redelivered one (or the
+        same command run twice) does its work once."""
+        asked = [job_id, self.model_dump(mode="json")]
+        return "redo-" + hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:16]

@@ -3,7 +3,7 @@ and words)."""
 
 from pydantic import BaseModel, Field
 
-from config.manuscript import Metadata
+from config.manuscript import LexiconEntry, Metadata
 
 
 class Mark(BaseModel):
@@ -79,6 +79,17 @@ class QAFinding(BaseModel):
         )
 
 
+class Redo(BaseModel):
+    """A segment rendered again by `narrate redo`, and how."""
+
+    id: str = Field(description="Of the request: the same request again is the same redo.")
+    segment: int
+    text: str
+    seed: int
+    lexicon: list[LexiconEntry] = Field(default_factory=list)
+    at: str
+
+
 class ChapterEntry(BaseModel):
     index: int
     title: str
@@ -89,6 +100,9 @@ class ChapterEntry(BaseModel):
     duration_s: float
     sample_rate: int
     sha256: str
+    gain: float | None = Field(
+        None, description="The one gain applied to the chapter's speech (None: not recorded)."
+    )
     segments: list[SegmentEntry]
     files: dict[str, list[str]] = Field(
         default_factory=dict, description="Keys of the chapter in each delivery format."
@@ -97,6 +111,7 @@ class ChapterEntry(BaseModel):
     qa: list[QAFinding] = Field(
         default_factory=list, description="Segments that failed a check (fixed or not)."
     )
+    redone: list[Redo] = Field(default_factory=list, description="In the order they were done.")
 
 
 class ChapterTime(BaseModel):

@@ -126,6 +126,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     words.set_defaults(run=run_normalize)
 
+    again = commands.add_parser("redo", help="render one sentence again, in place")
+    again.add_argument("output", help="output directory, or a queued job's id")
+    again.add_argument("--chapter", type=int, required=True, help="chapter index (from 0)")
+    again.add_argument(
+        "--sentence", type=int, required=True, help="segment index in the chapter (from 0)"
+    )
+    again.add_argument("--text", default=None, help="say this instead of the sentence's text")
+    again.add_argument("--seed", type=int, default=None, help="sampling seed of the new take")
+    again.add_argument(
+        "--lexicon",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="PLS or TSV lexicon for this sentence, after the book's (repeatable)",
+    )
+    again.set_defaults(run=run_redo)
+
     check = commands.add_parser("verify", help="check an output directory against its text")
     check.add_argument("output", type=Path)
     check.set_defaults(run=run_verify)
@@ -378,6 +396,37 @@ def run_verify(args: argparse.Namespace) -> int:
     if problems:
         return 1
     print(f"{args.output}: complete; every sentence present in order, files match the manifest")
+    return 0
+
+
+def run_redo(args: argparse.Namespace) -> int:
+    from config.errors import OutputError
+    from config.jobs import RedoRequest
+    from models.lexicon import load_lexicons
+
+    request = RedoRequest(
+        chapter=args.chapter,
+        segment=args.sentence,
+        text=args.text,
+        seed=args.seed,
+        lexicon=tuple(load_lexicons(args.lexicon)),
+    )
+    output = Path(args.output)
+    if not output.is_dir():
+        if args.output.startswith("job-"):
+            from producer.submit import enqueue_redo
+
+            print(enqueue_redo(_ledger(), args.output, request))
+            return 0
+        raise OutputError(f"{args.output}: neither an output directory nor a job id")
+    from worker.redo import redo
+    from worker.storage import LocalStorage
+
+    entry = redo(LocalStorage(output), request, get_settings())
+    for finding in entry.qa:
+        if finding.segment == args.sentence:
+            print(f"narrate: warning: {finding.line()}", file=sys.stderr)
+    print(f"redid chapter {args.chapter} sentence {args.sentence} -> {output}/")
     return 0
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config.jobs import FINAL, PLAN_TASK, JobState, job_id_for
+from config.errors import PermanentError
+from config.jobs import FINAL, PLAN_TASK, REDO_TASK, JobState, RedoRequest, job_id_for
 from config.manifest import QAFinding
 from config.settings import Settings, SynthesisOptions
 from producer.readers import EVERYTHING_BY_DEFAULT, Reading, read_source, store_source
@@ -80,6 +81,22 @@ def enqueue(
             app.send_task(PLAN_TASK, args=[job_id], priority=priority)
         ids.append(job_id)
     return ids
+
+
+def enqueue_redo(ledger: Ledger, job_id: str, request: RedoRequest) -> str:
+    """Queue a redo of a finished job as a job of its own; returns its id (the same for the
+    same request, so sending it twice queues it once more at most, and does it once)."""
+    record = ledger.job(job_id)
+    if record["state"] != JobState.DONE:
+        raise PermanentError(f"{job_id} is {record['state']}; only a finished job can be redone")
+    redo_id = request.redo_id(job_id)
+    created = ledger.create_job(
+        redo_id, {"dest": record["dest"], "redo_of": job_id, "chapters_total": "1"}
+    )
+    if created or ledger.state(redo_id) is not JobState.DONE:
+        args = [redo_id, job_id, request.model_dump(mode="json")]
+        app.send_task(REDO_TASK, args=args, task_id=redo_id)
+    return redo_id
 
 
 def status(ledger: Ledger, job_id: str) -> Status:

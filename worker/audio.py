@@ -109,6 +109,7 @@ class ChapterAudio:
     frames: int
     sha256: str
     timings: list[Timing]
+    gain: float = 1.0  # the chapter's one gain, recorded so a redone sentence gets it too
 
     @property
     def duration_s(self) -> float:
@@ -191,7 +192,7 @@ def assemble(
         pending: list[npt.NDArray[np.float32]] = [np.zeros(position, dtype=np.float32)]
         for index in order:
             seg = spool.segments[index]
-            timings.append(_timing(index, position, seg, rate))
+            timings.append(segment_timing(index, position, seg, rate))
             pause = pause_samples(seg.brk, settings, rate)
             pending += [spool.read(index) * np.float32(gain), np.zeros(pause, dtype=np.float32)]
             position += seg.length + pause
@@ -200,10 +201,11 @@ def assemble(
                 pending, emitted_at = [], position
         emit(np.concatenate(pending) if pending else np.zeros(0, dtype=np.float32), last=True)
     tmp.replace(path)
-    return ChapterAudio(path, out_rate, written, file_sha256(path), timings)
+    return ChapterAudio(path, out_rate, written, file_sha256(path), timings, gain)
 
 
-def _timing(index: int, position: int, seg: SpooledSegment, rate: int) -> Timing:
+def segment_timing(index: int, position: int, seg: SpooledSegment, rate: int) -> Timing:
+    """Where a segment placed at `position` (voice samples) puts its spans and words."""
     parts, starts, start = [], [], position
     for samples in seg.part_samples:
         parts.append((start / rate, (start + samples) / rate))

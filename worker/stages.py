@@ -224,7 +224,7 @@ def store_chapter(
         entry=entry,
         words=_words(plan, audio, options.voice),
     )
-    _store_captions(storage, marks, plan.chapter.text)
+    store_captions(storage, marks, plan.chapter.text)
     storage.put_model(marks_key(index), marks)
     return entry
 
@@ -271,6 +271,7 @@ def _entry(chapter: Chapter, segments: list[Segment], audio: ChapterAudio) -> Ch
         duration_s=audio.duration_s,
         sample_rate=audio.sample_rate,
         sha256=audio.sha256,
+        gain=audio.gain,
         segments=[
             SegmentEntry(start_s=t.start_s, end_s=t.end_s, text=segments[t.index].text)
             for t in audio.timings
@@ -306,7 +307,7 @@ def _words(plan: ChapterPlan, audio: ChapterAudio, voice: str) -> list[WordMark]
     )
 
 
-def _store_captions(storage: Storage, marks: ChapterMarks, chapter_text: str) -> None:
+def store_captions(storage: Storage, marks: ChapterMarks, chapter_text: str) -> None:
     """Speech marks and subtitles, before the marks that record a finished chapter."""
     index = marks.chapter
     storage.put_bytes(speech_marks_key(index), speech_marks(marks.marks, marks.words).encode())
