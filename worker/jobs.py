@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from config.errors import PermanentError
-from config.jobs import FINAL, JobState
+from config.jobs import FINAL, JobState, RedoRequest
 from config.layout import SOURCE_KEY, marks_key
 from config.manifest import ChapterMarks, QAFinding
 from config.manuscript import Manuscript
@@ -35,6 +35,7 @@ from models.wording import Wording
 from worker.audio import ChapterSpool
 from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
+from worker.redo import redo
 from worker.stages import (
     ChapterPlan,
     checked,
@@ -279,6 +280,18 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
     finished = ledger.finish(job_id, JobState.DONE)
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished
+
+
+def redo_job(
+    ledger: Ledger, redo_id: str, job_id: str, request: RedoRequest, settings: Settings
+) -> bool:
+    """`narrate redo` of a finished job, against its storage; True for the call that
+    finished it. A redelivery finishes or repeats nothing (`worker.redo`)."""
+    if ledger.state(redo_id) in FINAL:
+        return False
+    ledger.set_running(redo_id, 1, 1)
+    redo(Job(ledger, job_id).storage, request, settings)
+    return ledger.finish(redo_id, JobState.DONE)
 
 
 def fail_job(ledger: Ledger, job_id: str, error: Exception) -> None:

@@ -310,7 +310,7 @@ def replace_segment(
     starts = [round(s.start_s * rate) for s in entry.segments]
     ends = [round(s.end_s * rate) for s in entry.segments]
     cut = Cut.around(starts, ends, index, len(output.audio), (rate, levels.out_rate))
-    wav = staged.scratch() / f"redo-{chapter.index:03d}.wav"
+    wav = staged.scratch() / f"{book.manifest.job_id}-redo-{chapter.index:03d}.wav"
     old = staged.local_file(chapter_key(chapter.index), staged.scratch())
     try:
         frames = splice(old, wav, cut, output.audio, levels)

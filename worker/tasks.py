@@ -13,7 +13,15 @@ from typing import Any, TypeVar
 import redis
 
 from config.errors import PermanentError, RetryableError
-from config.jobs import CHAPTER_TASK, CHUNK_TASK, FINALIZE_TASK, PLAN_TASK, RECONCILE_TASK
+from config.jobs import (
+    CHAPTER_TASK,
+    CHUNK_TASK,
+    FINALIZE_TASK,
+    PLAN_TASK,
+    RECONCILE_TASK,
+    REDO_TASK,
+    RedoRequest,
+)
 from config.settings import get_settings
 from worker import jobs
 from worker.app import app
@@ -80,6 +88,12 @@ def chapter(self: Any, job_id: str, chapter_index: int) -> None:
 @app.task(name=FINALIZE_TASK, bind=True, max_retries=8)
 def finalize(self: Any, job_id: str) -> None:
     _guarded(self, job_id, lambda: jobs.finalize_job(ledger(), job_id))
+
+
+@app.task(name=REDO_TASK, bind=True, max_retries=8)
+def redo(self: Any, redo_id: str, job_id: str, request: dict[str, Any]) -> None:
+    asked = RedoRequest.model_validate(request)
+    _guarded(self, redo_id, lambda: jobs.redo_job(ledger(), redo_id, job_id, asked, get_settings()))
 
 
 @app.task(name=RECONCILE_TASK, ignore_result=True)

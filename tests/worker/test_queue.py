@@ -398,3 +398,29 @@ def test_a_chunk_outliving_the_visibility_timeout_is_committed_once(
     assert services.puts(f"visibility/{job_id}/chapters/000.wav") == 1
     for worker in (first, second):
         services.kill(worker)
+
+
+def test_a_redo_is_a_job_of_its_own_and_done_once(services: Services, tmp_path: Path) -> None:
+    worker = services.worker("redo", tmp_path / "w.log")
+    enqueued = services.narrate(
+        "enqueue", str(DATA / "two_chapters.txt"), "--dest", f"s3://{BUCKET}/redo"
+    )
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    assert services.narrate("wait", job_id, timeout=300).returncode == 0
+    before = services.client().get_object(Bucket=BUCKET, Key=f"redo/{job_id}/chapters/000.wav")
+    asked = ("redo", job_id, "--chapter", "1", "--sentence", "0", "--text", "At dusk it shone.")
+    first, again = services.narrate(*asked), services.narrate(*asked)
+    assert first.returncode == 0, first.stderr
+    (redo_id,) = first.stdout.split()
+    assert again.stdout.split() == [redo_id]  # the same request is the same redo
+    waited = services.narrate("wait", redo_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+    body = services.client().get_object(Bucket=BUCKET, Key=f"redo/{job_id}/manifest.json")
+    entry = json.loads(body["Body"].read())["chapters"][1]
+    assert [r["text"] for r in entry["redone"]] == ["At dusk it shone."]
+    assert entry["segments"][0]["text"] == "At dusk it shone."
+    after = services.client().get_object(Bucket=BUCKET, Key=f"redo/{job_id}/chapters/000.wav")
+    assert before["Body"].read() == after["Body"].read()
+    assert not [key for key in services.keys(f"redo/{job_id}/.redo/")]
+    services.kill(worker)
