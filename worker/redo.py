@@ -53,14 +53,14 @@ from config.manifest import (
     WordMark,
 )
 from config.manuscript import Chapter, Manuscript
-from config.settings import Settings, SynthesisOptions
+from config.settings import BreakClass, Settings, SynthesisOptions
 from models.voice import Voice, VoiceInput, VoiceOutput, chain
 from models.wording import Wording
 from worker.audio import ChapterAudio, SpooledSegment, Timing, limit, segment_timing, to_pcm16
 from worker.deliver import Delivery, deliver_book, deliver_chapter
 from worker.encode import FORMATS
 from worker.qa import Checker
-from worker.segment import Segment, Span, segment_chapter
+from worker.segment import Segment, Span
 from worker.stages import RESEED, now, store_captions
 from worker.storage import Storage, check_key, file_sha256
 from worker.synthesize import params_for, phonemize_segments, phonemize_word, synthesize_items
@@ -96,7 +96,7 @@ def redo(
     """Render one segment again into a finished output; returns its chapter's new entry."""
     _model(storage, MANIFEST_KEY, Manifest)  # narrate's output, before touching its staging
     finish_staged(storage)
-    book = read_book(storage, request)
+    book = read_book(storage, request, settings)
     redo_id = request.redo_id(book.manifest.job_id)
     if book.entry.redone and book.entry.redone[-1].id == redo_id:
         log.info("%s: already done", redo_id)
@@ -142,7 +142,7 @@ def redo(
     return entry
 
 
-def read_book(storage: Storage, request: RedoRequest) -> Book:
+def read_book(storage: Storage, request: RedoRequest, settings: Settings) -> Book:
     """The manifest, manuscript and chapter marks of an output narrate made, or a
     PermanentError saying what is wrong with them."""
     manifest = _model(storage, MANIFEST_KEY, Manifest)
@@ -173,13 +173,27 @@ def read_book(storage: Storage, request: RedoRequest) -> Book:
             "narrate the book again to redo its sentences"
         )
     chapter = chapters[request.chapter]
-    segments = segment_chapter(chapter.text)
-    if [s.text for s in segments] != [s.text for s in entry.segments]:
-        raise PermanentError(
-            f"chapter {entry.index} no longer cuts into the sentences of manifest.json "
-            "(were the segmenting settings changed?)"
-        )
-    return Book(manifest, manuscript, entry, marks, chapter, segments)
+    return Book(manifest, manuscript, entry, marks, chapter, stored_segments(marks, settings))
+
+
+def stored_segments(marks: ChapterMarks, settings: Settings) -> list[Segment]:
+    """The chapter's segments as the marks record them: cutting the text again could cut it
+    otherwise (other settings, or a redone sentence short enough to be merged)."""
+    entries, spans = marks.entry.segments, iter(marks.marks)
+    pauses = settings.assembly.pause_s
+    segments = []
+    for k, entry in enumerate(entries):
+        taken: list[Span] = []
+        while " ".join(span.text for span in taken) != entry.text:
+            mark = next(spans, None)
+            if mark is None or len(" ".join(s.text for s in taken)) > len(entry.text):
+                raise PermanentError(f"marks/{marks.chapter:03d}.json: does not match its entry")
+            taken.append(Span(mark.text, mark.char_start, mark.char_end))
+        # How it ends decides only where a long chapter's MP3 may be cut: the nearest pause.
+        gap = entries[k + 1].start_s - entry.end_s if k + 1 < len(entries) else math.inf
+        brk = min(pauses, key=lambda b: abs(pauses[b] - gap)) if k + 1 < len(entries) else None
+        segments.append(Segment(tuple(taken), brk or BreakClass.CHAPTER))
+    return segments
 
 
 def _model(storage: Storage, key: str, kind: type[M]) -> M:
