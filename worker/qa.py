@@ -3,7 +3,7 @@
 Cheap checks run on every segment, always: seconds per phoneme within the voice's range (a
 sentence rushed or dragged), no clipped run (the decoder saturated), no long silence inside
 a sentence (words dropped). With `--qa asr`, Whisper tiny.en also hears every segment and
-must hear most of its words. Segments are heard in windows of about 25 s (Whisper's encoder
+must hear four in five of its words. Segments are heard in windows of about 25 s (Whisper's encoder
 costs the same for 3 s as for 30 s); the transcript is aligned word by word with the window's
 text, so each segment gets its own share of words heard and its own part of the transcript.
 
@@ -34,7 +34,7 @@ SILENCE_RMS = 10 ** (-55 / 20)
 LONGEST_SILENCE_S = 1.2
 WINDOW_S = 0.05
 EDGE_S = 0.3  # a segment's own margins may be quiet
-HEARD_AT_LEAST = 0.5  # of a segment's words, by Whisper
+HEARD_AT_LEAST = 0.8  # of a segment's words, by Whisper
 FEWEST_HEARD = 4  # words: a shorter segment (a heading) is left to the cheap checks, since
 # Whisper hears a lone "One" as "when" and "Two" as "to"
 ASR_WINDOW_S = 25.0
@@ -49,6 +49,7 @@ class Problem:
     check: str  # pace, clipping, silence or asr
     detail: str
     transcript: str = ""
+    heard: float = 1.0  # the share of words Whisper heard (asr)
 
 
 def cheap_problems(output: VoiceOutput, parts: Sequence[Phonemes], rate: int) -> list[Problem]:
@@ -124,7 +125,7 @@ class Listener:
             words_of = len(next(ref for i, ref in references if i == index))
             ok = share >= HEARD_AT_LEAST or words_of < FEWEST_HEARD
             self.verdicts[index] = (
-                None if ok else Problem("asr", f"{share:.0%} of words heard", transcript)
+                None if ok else Problem("asr", f"{share:.0%} of words heard", transcript, share)
             )
         self._pending.clear()
 
@@ -177,6 +178,12 @@ def align(
     return pairs[::-1]
 
 
+def _badness(problems: Sequence[Problem]) -> tuple[int, float]:
+    """Problems of the audio itself first, then how little of it Whisper heard."""
+    audible = sum(p.check != "asr" for p in problems)
+    return audible, 1.0 - min((p.heard for p in problems), default=1.0)
+
+
 @dataclass
 class Checker:
     """The checks of one chapter's segments, re-rendering what fails."""
@@ -191,15 +198,21 @@ class Checker:
 
     def run(self, outputs: dict[int, VoiceOutput], rerender: Rerender) -> list[QAFinding]:
         """Check outputs (changed in place by re-renders); findings for segments that ever
-        failed, those still failing marked unfixed."""
+        failed, those still failing marked unfixed. A take replaces the one before only if it
+        is better: a retry can be heard worse than the first take."""
         failing = self._failing(outputs)
         first = dict(failing)
         for attempt in range(1, self.retries + 1):
             if not failing:
                 break
-            for index in failing:
-                outputs[index] = rerender(index, attempt)
-            failing = self._failing({i: outputs[i] for i in failing})
+            takes = {index: rerender(index, attempt) for index in failing}
+            found = self._failing(takes)
+            for index, take in takes.items():
+                problems = found.get(index, [])
+                if _badness(problems) < _badness(failing[index]):
+                    outputs[index] = take
+                    failing[index] = problems
+            failing = {i: problems for i, problems in failing.items() if problems}
         return [self._finding(i, first[i], failing.get(i)) for i in sorted(first)]
 
     def _failing(self, outputs: dict[int, VoiceOutput]) -> dict[int, list[Problem]]:

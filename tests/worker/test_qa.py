@@ -15,9 +15,11 @@ from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.piper import PiperVoice
 from models.voice import VoiceOutput
+from models.wording import Wording
 from producer.verify import verify
 from worker.pipeline import narrate
-from worker.qa import align, attribute, cheap_problems
+from worker.qa import Checker, align, attribute, cheap_problems
+from worker.segment import segment_chapter
 
 RATE = 22050
 SETTINGS = Settings(inference_workers=1)
@@ -68,6 +70,36 @@ def test_the_transcript_is_shared_out_by_alignment() -> None:
         1: (0.5, "he bit lamp"),
     }
     assert align(["a", "b"], ["a", "x", "b"]) == [(0, 0), (None, 1), (1, 2)]
+
+
+def take(audio: np.ndarray) -> VoiceOutput:
+    return VoiceOutput(audio, [len(audio)])
+
+
+def clipped(seconds: float) -> np.ndarray:
+    audio = speech(seconds)
+    audio[1000:1010] = 1.0
+    return audio
+
+
+@pytest.mark.parametrize(
+    ("retries", "fixed"),
+    [
+        # the first retry is worse (clipped and rushed): the second, clean, is kept
+        ([clipped(0.3), speech(1.6)], True),
+        # both retries are worse: the first take stays, reported unfixed
+        ([clipped(0.3), clipped(0.3)], False),
+    ],
+)
+def test_a_retry_is_kept_only_if_it_is_better(retries: list[np.ndarray], fixed: bool) -> None:
+    segments = segment_chapter("The keeper climbed the long stairs.")
+    checker = Checker(0, segments, [PHONEMES], RATE, Wording(), asr=False, retries=2)
+    first = take(clipped(1.6))
+    outputs = {0: first}
+    (finding,) = checker.run(outputs, lambda index, attempt: take(retries[attempt - 1]))
+    assert finding.fixed is fixed and finding.checks == ["clipping"]
+    expected = retries[1] if fixed else first.audio
+    assert np.array_equal(outputs[0].audio, expected)
 
 
 def planted(fault: Any) -> Any:
