@@ -277,6 +277,7 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
     book = deliver_book(delivery, job.storage, entries, job.storage.scratch())
     metadata = job.manuscript.metadata
     write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata, book)
+    ledger.set_audio(job_id, sum(entry.duration_s for entry in entries))
     finished = ledger.finish(job_id, JobState.DONE)
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished

@@ -153,6 +153,10 @@ class Ledger:
         keys = [self.key(job_id, "segments"), self.key(job_id)]
         return bool(self._segment_stored(keys=keys, args=[f"{chapter}:{segment}", audio_s]))
 
+    def set_audio(self, job_id: str, audio_s: float) -> None:
+        """The book's length once it is assembled: segments alone leave out the pauses."""
+        self.redis.hset(self.key(job_id), "audio_s", repr(audio_s))
+
     def add_findings(self, job_id: str, findings: Sequence[QAFinding]) -> None:
         """Segments still failing their checks after re-renders, for `narrate status`; a
         redelivered chunk records its segments once."""

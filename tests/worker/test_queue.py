@@ -96,8 +96,11 @@ def test_a_three_chapter_job_through_two_workers(services: Services, tmp_path: P
         local_marks = json.loads((tmp_path / "o" / entry["marks_key"]).read_text())
         assert queued["words"] and queued["words"] == local_marks["words"]
 
-    status = services.narrate("status", job_id, "--json")
-    assert json.loads(status.stdout)["segments_done"] == json.loads(status.stdout)["segments_total"]
+    status = json.loads(services.narrate("status", job_id, "--json").stdout)
+    assert status["segments_done"] == status["segments_total"]
+    # The book's length, pauses included: the manifest's figure, not the segments' sum.
+    book_s = sum(entry["duration_s"] for entry in manifest["chapters"])
+    assert status["audio_s"] == pytest.approx(book_s, abs=1e-6)
     for worker in workers:
         services.kill(worker)
     logs = "".join((tmp_path / f"w{i}.log").read_text() for i in range(2))
