@@ -123,12 +123,14 @@ class Settings(BaseSettings):
         "is refused.",
     )
     gpu_memory_gb: float = Field(
-        16.0,
+        0.0,
         description="GPU memory inference may use (onnxruntime's arena is capped at it). On "
         "CUDA it sizes the front and decoder batches when batch_budget and "
         "back_frame_budget are 0: every inference worker's largest batches at once fit in "
-        "it (models/runtime.py). 16 GB: 8 passages and 16 decoder windows per batch; from "
-        "32 GB, 16 and 32 (larger batches ran no faster).",
+        "it (models/runtime.py). 0: automatic, 90% of what the GPU has free (nvidia-smi) "
+        "and at most 72 GB, where batches stop growing (16 passages and 32 decoder windows "
+        "per batch with 4 workers; a larger arena ran slower); 16 GB if nvidia-smi cannot "
+        "tell.",
     )
     back_frame_budget: int = Field(
         0,

@@ -7,6 +7,8 @@ budget shared by the inference workers, from per-row memory measured on an H100
 """
 
 import logging
+import os
+import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,12 @@ MAX_PASSAGE_ROWS = 16  # larger batches ran no faster
 # grows with the longest run.
 MAX_BACK_FRAMES = {"bf16": 320}
 DEFAULT_MAX_BACK_FRAMES = 448
+# The automatic GPU budget: a share of the free memory (other processes, cuDNN's own
+# workspace), at most what the largest batches use; without nvidia-smi, a budget any
+# current data-centre GPU has.
+FREE_SHARE = 0.9
+AUTO_MAX_GB = 72.0
+FALLBACK_GB = 16.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,9 @@ class Runtime:
     def from_settings(
         cls, settings: Settings, device: str = "cpu", precision: str = "fp32", **overrides: Any
     ) -> "Runtime":
+        if device != "cpu" and settings.gpu_memory_gb <= 0:
+            budget = auto_gpu_memory_gb(device)
+            settings = settings.model_copy(update={"gpu_memory_gb": budget})
         runtime = cls(
             providers=providers_for(
                 device,
@@ -99,6 +110,33 @@ def _passage_rows(precision: str, settings: Settings) -> int:
     row_gb = PASSAGE_IDS * GB_PER_ID + WINDOWS_PER_PASSAGE * WINDOW_FRAMES * frame_gb
     rows = max(1, min(MAX_PASSAGE_ROWS, int(per_worker_gb / row_gb)))
     return 1 << (rows.bit_length() - 1)
+
+
+def auto_gpu_memory_gb(device: str) -> float:
+    """The GPU memory budget when none is set: FREE_SHARE of the device's free memory, at
+    most AUTO_MAX_GB."""
+    free = free_gpu_memory_gb(device)
+    if free is None:
+        log.warning("cannot read the GPU's free memory (nvidia-smi): budget %g GB", FALLBACK_GB)
+        return FALLBACK_GB
+    budget = min(AUTO_MAX_GB, FREE_SHARE * free)
+    log.info("GPU memory budget %.1f GB (%.1f GB free on %s)", budget, free, device)
+    return budget
+
+
+def free_gpu_memory_gb(device: str) -> float | None:
+    """Free memory of cuda:N as nvidia-smi reports it; None if it cannot tell. N counts
+    the devices CUDA_VISIBLE_DEVICES lists, as CUDA does; nvidia-smi takes the entry."""
+    index = device.partition(":")[2] or "0"
+    visible = [v.strip() for v in os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",")]
+    if visible != [""] and index.isdigit() and int(index) < len(visible):
+        index = visible[int(index)]
+    query = ["nvidia-smi", "--query-gpu=memory.free", "--format=csv,noheader,nounits"]
+    try:
+        done = subprocess.run([*query, "-i", index], capture_output=True, text=True, timeout=10)
+        return float(done.stdout.split()[0]) / 1024 if done.returncode == 0 else None
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        return None
 
 
 def resolve_device(device: str) -> str:

@@ -1,14 +1,24 @@
 """Batch budgets on CUDA come from the GPU memory budget, shared by the inference workers."""
 
+import os
+from pathlib import Path
+
+import pytest
+
 from config.settings import CUDA_INFERENCE_WORKERS, Settings
 from models.runtime import (
+    AUTO_MAX_GB,
+    FALLBACK_GB,
+    FREE_SHARE,
     GB_PER_FRAME,
     GB_PER_ID,
     MAX_PASSAGE_ROWS,
     PASSAGE_IDS,
     PEAK_OVER_SUM,
     WINDOW_FRAMES,
+    auto_gpu_memory_gb,
     back_budget,
+    free_gpu_memory_gb,
     front_budget,
 )
 
@@ -48,8 +58,7 @@ def test_every_budget_keeps_all_workers_within_the_memory_budget() -> None:
 
 def test_the_default_budget_runs_eight_passages_and_batches_stop_growing_at_sixteen() -> None:
     # the defaults on a GPU host of 4 cores or more
-    default = Settings(device="cuda", inference_workers=CUDA_INFERENCE_WORKERS)
-    assert default.gpu_memory_gb == 16
+    default = Settings(device="cuda", inference_workers=CUDA_INFERENCE_WORKERS, gpu_memory_gb=16)
     assert front_budget("cuda", "fp16", default) == 8 * PASSAGE_IDS
     assert back_budget("cuda", "fp16", default) == 16 * WINDOW_FRAMES
     huge = Settings(gpu_memory_gb=500, inference_workers=4)
@@ -65,3 +74,39 @@ def test_the_cpu_runs_one_at_a_time_and_set_budgets_win() -> None:
     fixed = Settings(batch_budget=1234, back_frame_budget=567)
     assert front_budget("cuda", "fp16", fixed) == 1234
     assert back_budget("cuda", "fp16", fixed) == 567
+
+
+def fake_nvidia_smi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free_mib: str) -> Path:
+    """An nvidia-smi on PATH that prints free_mib and records its arguments."""
+    calls = tmp_path / "calls"
+    script = tmp_path / "bin" / "nvidia-smi"
+    script.parent.mkdir()
+    script.write_text(f'#!/bin/sh\necho "$@" >> {calls}\necho "{free_mib}"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{script.parent}:{os.environ['PATH']}")
+    return calls
+
+
+def test_the_automatic_budget_is_most_of_the_free_memory_up_to_the_largest_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = fake_nvidia_smi(tmp_path, monkeypatch, "20480")  # 20 GiB free
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    assert auto_gpu_memory_gb("cuda:1") == pytest.approx(FREE_SHARE * 20)
+    assert calls.read_text().split()[-2:] == ["-i", "1"]
+    # CUDA numbers the visible devices: cuda:1 of "3,5" is the machine's GPU 5
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3,5")
+    auto_gpu_memory_gb("cuda:1")
+    assert calls.read_text().split()[-2:] == ["-i", "5"]
+
+
+def test_a_big_gpu_gets_the_largest_batches_and_no_nvidia_smi_a_safe_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_nvidia_smi(tmp_path, monkeypatch, "143771")  # an idle H200
+    assert auto_gpu_memory_gb("cuda") == AUTO_MAX_GB
+    big = Settings(gpu_memory_gb=AUTO_MAX_GB, inference_workers=CUDA_INFERENCE_WORKERS)
+    assert front_budget("cuda", "fp32", big) == MAX_PASSAGE_ROWS * PASSAGE_IDS
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert auto_gpu_memory_gb("cuda") == FALLBACK_GB
+    assert free_gpu_memory_gb("cuda") is None
