@@ -121,7 +121,8 @@ def cuda_advice() -> str:
             f"keep onnxruntime-gpu alone: {SWAP_ONNXRUNTIME}"
         )
     if builds == ["onnxruntime-gpu"]:
-        return "onnxruntime-gpu finds no NVIDIA GPU or no CUDA 12 / cuDNN 9 libraries here"
+        # its files were overwritten or removed with a CPU build's (they share a package)
+        return "reinstall onnxruntime-gpu: pip install --force-reinstall --no-deps onnxruntime-gpu"
     return (
         "install narrate's gpu extra, onnxruntime-gpu in place of onnxruntime: "
         f"pip install 'narrate[gpu]' && {SWAP_ONNXRUNTIME}"

@@ -195,7 +195,7 @@ def test_judging_renditions_needs_the_gate(
     [
         (["onnxruntime", "onnxruntime-gpu"], "both installed"),
         (["onnxruntime"], "pip install 'narrate[gpu]' && pip uninstall -y onnxruntime"),
-        (["onnxruntime-gpu"], "no NVIDIA GPU"),
+        (["onnxruntime-gpu"], "pip install --force-reinstall --no-deps onnxruntime-gpu"),
     ],
 )
 def test_without_cuda_the_error_says_what_to_install(
