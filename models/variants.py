@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from config.errors import PrecisionError
+from models.extras import installed, need, require
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ PRECISIONS = ("fp32", "fp16", "bf16", "int8")
 FOR_DEVICE = {"cpu": ("fp32", "bf16", "int8"), "cuda": ("fp32", "fp16")}
 # What `auto` may pick, fastest first (each still needs its passing report).
 AUTO: dict[str, tuple[str, ...]] = {"cpu": ("bf16", "int8"), "cuda": ("fp16",)}
+# What runs a variant beyond the base install (models.extras): the fp16 graph, once built by
+# `narrate models optimize`, runs on onnxruntime-gpu and needs no converter.
+RUNS_WITH = {"bf16": "openvino"}
 
 
 # cuDNN 9 on an H100 has no fp16 engine for this convolution (64 channels, kernel 7,
@@ -90,7 +94,9 @@ def choose_precision(
         passed = [
             report
             for precision in AUTO[kind]
-            if (report := _report(cache_dir, digest, precision, device)) and report.passed
+            if (report := _report(cache_dir, digest, precision, device))
+            and report.passed
+            and _runs_here(precision, voice)
         ]
         best = max(passed, key=lambda r: r.x_real_time, default=None)
         if best is None or best.x_real_time <= best.x_real_time_fp32:
@@ -100,6 +106,8 @@ def choose_precision(
         raise PrecisionError(f"unknown precision {requested!r}: use {', '.join(PRECISIONS)}")
     if requested not in FOR_DEVICE[kind]:
         raise PrecisionError(f"precision {requested} does not run on {kind}")
+    if requested in RUNS_WITH:
+        need(RUNS_WITH[requested], f"the {requested} variant")
     report = _report(cache_dir, digest, requested, device)
     if report is None:
         raise PrecisionError(
@@ -109,6 +117,21 @@ def choose_precision(
     if not report.passed:
         raise PrecisionError(f"{voice} {requested} failed its quality gate: {report.reason}")
     return requested
+
+
+def _runs_here(precision: str, voice: str) -> bool:
+    extra = RUNS_WITH.get(precision)
+    if extra is None or installed(extra):
+        return True
+    log.warning(
+        "%s %s passed its gate but needs narrate's %s extra: running fp32 "
+        "(pip install 'narrate[%s]')",
+        voice,
+        precision,
+        extra,
+        extra,
+    )
+    return False
 
 
 def _report(
@@ -137,8 +160,9 @@ def variant_graph(back: bytes, precision: str, cache_dir: Path | None, digest: s
 
 def _to_fp16(back: bytes) -> bytes:
     import onnx
-    from onnxconverter_common import float16
 
+    what = "the fp16 variant (onnxconverter-common converts its decoder)"
+    float16 = require("onnxconverter_common.float16", "gpu", what)
     model = onnx.load_from_string(back)
     with warnings.catch_warnings():  # it warns for every tiny weight it rounds to 1e-7
         warnings.simplefilter("ignore")

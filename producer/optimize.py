@@ -20,12 +20,13 @@ import soxr
 from config.errors import ManuscriptError
 from config.manuscript import Manuscript
 from config.settings import SynthesisOptions, get_settings
+from models.extras import need
 from models.gate import WHISPER_RATE, Rendition, judge
 from models.graph import model_digest
 from models.pool import load_voice
 from models.registry import find_voice
 from models.runtime import resolve_device
-from models.variants import QualityReport, report_path
+from models.variants import RUNS_WITH, QualityReport, report_path
 from models.voice import Voice
 from producer.readers import read_manuscript
 from worker.pipeline import narrate
@@ -43,6 +44,12 @@ def optimize(
     render_to: Path | None = None,
 ) -> QualityReport | None:
     """Render fp32 and the variant, then judge (or, with render_to, keep them for later)."""
+    if render_to is None:  # minutes of rendering are not spent for a judge that cannot hear
+        need("gate", "judging a variant (Whisper tiny.en)")
+    if precision in RUNS_WITH:
+        need(RUNS_WITH[precision], f"the {precision} variant")
+    if precision == "fp16":
+        need("gpu", "building the fp16 variant")
     settings = get_settings()
     device = resolve_device(device)
     files = find_voice(voice_name)
@@ -85,6 +92,7 @@ def judge_folder(folder: Path) -> QualityReport:
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ManuscriptError(f"{folder}: no renditions to judge ({error})") from error
+    need("gate", "judging a variant (Whisper tiny.en)")
     report = judge(record["voice"], record["device"], record["text"], fp32, variant)
     save_report(report)
     return report

@@ -14,19 +14,28 @@ every channel:
 - MP3 bit rate and CBR: from the header of every frame, not the stream's nominal rate.
 """
 
+from __future__ import annotations
+
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
 import numpy as np
 import numpy.typing as npt
-from av.audio.stream import AudioStream
-from av.container import InputContainer
 
 from config.errors import FormatError
 from config.manifest import AcxReport
+from models.extras import Lazy
+
+# PyAV is the audiobook extra's: imported on first use.
+if TYPE_CHECKING:
+    import av
+    from av.audio.stream import AudioStream
+    from av.container import InputContainer
+else:
+    av = Lazy("av", "audiobook", "reading an MP3 back (--acx)")
 
 Samples = npt.NDArray[np.float32]  # (channels, n)
 

@@ -7,22 +7,30 @@ PyAV: memory stays flat whatever the length. Every file is muxed with FFmpeg's b
 bytes. The book's M4B is in worker/m4b.py; the MP3 mastered for ACX in worker/mastering.py.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import av
 import numpy as np
 import numpy.typing as npt
 import soundfile
 import soxr
-from av.audio.stream import AudioStream
-from av.container import OutputContainer
 
 from config.errors import FormatError
 from config.manuscript import Metadata
+from models.extras import Lazy
+
+# PyAV is the audiobook extra's: imported on first use, so a WAV-only install runs this.
+if TYPE_CHECKING:
+    import av
+    from av.audio.stream import AudioStream
+    from av.container import OutputContainer
+else:
+    av = Lazy("av", "audiobook", "MP3, M4B, Opus and FLAC")
 
 Block = npt.NDArray[np.float32]
 
@@ -76,7 +84,7 @@ class Tags:
     genre: str = "Audiobook"
 
     @classmethod
-    def for_chapter(cls, metadata: Metadata, title: str, track: int) -> "Tags":
+    def for_chapter(cls, metadata: Metadata, title: str, track: int) -> Tags:
         """A chapter's tags: its title, the book as album, the authors as artist."""
         return cls(title, metadata.title, ", ".join(metadata.authors), track)
 
@@ -159,7 +167,7 @@ class AudioEncoder:
 
     def __post_init__(self) -> None:
         stream = self.container.add_stream(self.codec, rate=self.rate, layout="mono")
-        if not isinstance(stream, AudioStream):
+        if not isinstance(stream, av.audio.stream.AudioStream):
             raise FormatError(f"{self.codec} is not an audio codec")
         self.stream = stream
         self.stream.format = self.sample_format

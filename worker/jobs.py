@@ -29,6 +29,7 @@ from config.layout import SOURCE_KEY, marks_key
 from config.manifest import ChapterMarks, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
+from models.extras import check_options
 from models.pool import get_voice
 from models.voice import VoiceOutput, WordSpans
 from models.wording import Wording
@@ -88,6 +89,7 @@ def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueCh
     job = Job(ledger, job_id)
     if JobState(job.record["state"]) in FINAL:
         return 0
+    check_options(job.options)  # this worker lacks an extra the job needs: it fails now
     plans = [job.plan(ch.index, settings) for ch in job.manuscript.chapters]
     ledger.set_running(job_id, len(plans), sum(len(p.segments) for p in plans))
     pending = ledger.plan_chunks(

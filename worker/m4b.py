@@ -8,6 +8,8 @@ others); the cover goes in as an attached picture (the `covr` atom), and `fastst
 the index before the audio so that players can start before the whole file is read.
 """
 
+from __future__ import annotations
+
 import io
 import re
 from collections.abc import Sequence
@@ -15,15 +17,18 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import av
-from av.container import OutputContainer
-
 from config.errors import FormatError
 from config.manuscript import Metadata
+from models.extras import Lazy
 from worker.encode import AudioEncoder, read_blocks, resampled, wav_info, wav_rate, written
 
-if TYPE_CHECKING:  # a TypedDict of PyAV's stubs only
-    from av.container.core import Chapter
+# PyAV is the audiobook extra's: imported on first use.
+if TYPE_CHECKING:
+    import av
+    from av.container import OutputContainer
+    from av.container.core import Chapter  # a TypedDict of PyAV's stubs only
+else:
+    av = Lazy("av", "audiobook", "the M4B")
 
 Span = tuple[float, float]  # (start_s, end_s)
 
@@ -117,7 +122,7 @@ def _duration(wav: Path) -> float:
     return frames / rate  # as ChapterAudio.duration_s
 
 
-def _markers(spans: Sequence[Span], titles: Sequence[str], rate: int) -> "list[Chapter]":
+def _markers(spans: Sequence[Span], titles: Sequence[str], rate: int) -> list[Chapter]:
     """Chapter markers counted in samples, each chapter's first sample to the next one's."""
     return [
         {

@@ -21,6 +21,7 @@ from config.layout import SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
+from models.extras import check_options
 from models.pool import get_voice
 from models.runtime import resolve_device
 from models.voice import Voice
@@ -61,6 +62,7 @@ def narrate(
     GPU host the phonemizer is a spawned process, which imports the caller's main module: a
     script calling this needs the usual `if __name__ == "__main__":` guard.
     """
+    check_options(options)  # an extra missing for --format or --qa: said before any work
     started = now()
     storage = LocalStorage(out_dir)
     job_id = job_id_for(manuscript, options)
