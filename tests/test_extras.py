@@ -38,8 +38,12 @@ def name_of(requirement: str) -> str:
 
 
 def without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
+    """Packages made unimportable, their submodules too: an earlier test may have imported
+    one, and a submodule in sys.modules imports without its package."""
     for module in modules:
-        monkeypatch.setitem(sys.modules, module, None)
+        loaded = [name for name in sys.modules if name.startswith(f"{module}.")]
+        for name in [module, *loaded]:
+            monkeypatch.setitem(sys.modules, name, None)
 
 
 def clean_error(capsys: pytest.CaptureFixture[str], code: int, extra: str) -> None:
