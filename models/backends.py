@@ -29,6 +29,7 @@ import numpy.typing as npt
 import onnxruntime as ort
 
 from models.extras import require
+from models.runtime import check_providers
 
 log = logging.getLogger(__name__)
 Array = npt.NDArray[np.float32]
@@ -62,6 +63,7 @@ class OrtBack:
         self.session = ort.InferenceSession(graph, options, providers=list(providers))
         # onnxruntime otherwise retries a failed CUDA run on the CPU, silently and slowly.
         self.session.disable_fallback()
+        check_providers(self.session, providers)
 
     def run(self, z_p: Array, mask: Array) -> Array:
         (audio,) = self.session.run(None, {Z_INPUT: z_p, MASK_INPUT: mask})

@@ -37,7 +37,7 @@ from models.backends import (
 from models.graph import DURATION_NOISE, cut_voice_graph
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
-from models.runtime import Runtime
+from models.runtime import Runtime, check_providers
 from models.variants import RECIPES, variant_graph
 from models.voice import (
     Audio,
@@ -96,6 +96,7 @@ class PiperVoice(Voice):
         options = _session_options(runtime.threads)
         self.front = ort.InferenceSession(graph.front, options, providers=runtime.providers)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
+        check_providers(self.front, runtime.providers)
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
         back = variant_graph(graph.back, self.precision, runtime.cache_dir, graph.digest)
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a

@@ -9,6 +9,7 @@ budget shared by the inference workers, from per-row memory measured on an H100
 import logging
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,20 @@ def free_gpu_memory_gb(device: str) -> float | None:
         return float(done.stdout.split()[0]) / 1024 if done.returncode == 0 else None
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
         return None
+
+
+def check_providers(session: Any, providers: Sequence[str | tuple[str, dict[str, str]]]) -> None:
+    """Refuse a session that left out the provider asked for first: onnxruntime drops a CUDA
+    provider it cannot load (CUDA or cuDNN of another version) with only a warning, and the
+    book would then run on the CPU at a few times real time."""
+    first = providers[0]
+    wanted = first[0] if isinstance(first, tuple) else first
+    if wanted not in session.get_providers():
+        raise DeviceError(
+            f"onnxruntime could not start {wanted} here (see its warning above: a CUDA or "
+            "cuDNN library of another version, or no GPU); narrate does not fall back to the "
+            "CPU on its own: set --device cpu to run there"
+        )
 
 
 def resolve_device(device: str) -> str:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from config.errors import DeviceError
 from config.settings import CUDA_INFERENCE_WORKERS, Settings
 from models.runtime import (
     AUTO_MAX_GB,
@@ -18,6 +19,7 @@ from models.runtime import (
     WINDOW_FRAMES,
     auto_gpu_memory_gb,
     back_budget,
+    check_providers,
     free_gpu_memory_gb,
     front_budget,
 )
@@ -110,3 +112,24 @@ def test_a_big_gpu_gets_the_largest_batches_and_no_nvidia_smi_a_safe_budget(
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     assert auto_gpu_memory_gb("cuda") == FALLBACK_GB
     assert free_gpu_memory_gb("cuda") is None
+
+
+def test_a_session_without_the_gpu_it_asked_for_is_refused() -> None:
+    """onnxruntime without CUDA (this machine) makes the session on the CPU with a warning:
+    narrate stops there rather than narrate a book at CPU speed on a GPU host."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    asked: list[str | tuple[str, dict[str, str]]] = [
+        ("CUDAExecutionProvider", {"device_id": "0"}),
+        "CPUExecutionProvider",
+    ]
+    session = ort.InferenceSession(model.SerializeToString(), providers=asked)
+    with pytest.raises(DeviceError, match="could not start CUDAExecutionProvider"):
+        check_providers(session, asked)
+    check_providers(session, ["CPUExecutionProvider"])
