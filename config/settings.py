@@ -170,6 +170,13 @@ class Settings(BaseSettings):
         "batches; one's assembly overlaps another's inference). 0: 1 when batch_budget "
         "is 0 (the CPU), else 16.",
     )
+    delivery_workers: int = Field(
+        default_factory=lambda: max(1, min(4, (os.cpu_count() or 2) - 1)),
+        description="Processes `narrate synth` encodes chapters in (MP3 mastered for ACX, "
+        "Opus, FLAC), beside the inference of the chapters after them: on a GPU host one "
+        "core encodes MP3 at a few hundred times real time, slower than the GPU narrates. "
+        "Default: one per core but one, at most 4.",
+    )
     batch_budget: int = Field(
         0,
         description="Largest padded front batch (passages x longest, in phoneme ids); a "

@@ -69,6 +69,10 @@ class Delivery:
             tuple(options.formats), manuscript.metadata, narrator, options.sample_minutes, first
         )
 
+    def encodes(self) -> bool:
+        """Whether a chapter is encoded beyond its WAV (a format, or the retail sample)."""
+        return bool(self.per_chapter() or self.sample_minutes)
+
     def per_chapter(self) -> list[str]:
         return [f for f in self.formats if f != "wav" and not FORMATS[f].per_book]
 

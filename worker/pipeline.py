@@ -39,7 +39,7 @@ from worker.stages import (
     write_manifest,
 )
 from worker.storage import LocalStorage, Storage
-from worker.synthesize import ChapterPhonemes, phonemize_apart, phonemize_segments
+from worker.synthesize import Said, phonemize_apart, phonemize_here
 from worker.timing import add_busy, timed
 
 log = logging.getLogger(__name__)
@@ -83,32 +83,42 @@ def narrate(
     order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
     todo = [i for i in order if kept[i] is None]
     wording = Wording.of(manuscript)
-    phonemizer, phonemes, voice = _phonemize(todo, segmented, options, settings, voice, wording)
-    target = Target(storage, job_id, Delivery.of(manuscript, options, voice.name), wording)
+    texts = [chapter.text for chapter in manuscript.chapters]
+    phonemizer, said, voice = _phonemize(todo, segmented, texts, options, settings, voice, wording)
+    delivery = Delivery.of(manuscript, options, voice.name)
+    encoders = _encoders(settings) if delivery.encodes() and todo else None
+    target = Target(storage, job_id, delivery, wording, encoders)
 
-    def one(i: int) -> ChapterEntry:
+    def one(i: int) -> "Future[ChapterEntry]":
         entry = kept[i]
         if entry is None:
             chapter = manuscript.chapters[i]
+            phonemes, links = said[i]()
             plan = plan_chapter(
-                voice, chapter, options, settings, segmented[i], phonemes[i](), wording
+                voice, chapter, options, settings, segmented[i], phonemes, wording, links
             )
-            entry = _narrate_chapter(voice, plan, options, settings, target, counted)
-        else:
-            log.info("%s: chapter %d already done, kept", job_id, entry.index)
-            counted(len(segmented[i]), entry.duration_s)
-        counted(0, 0.0, chapters=1)
-        return entry
+            stored = _narrate_chapter(voice, plan, options, settings, target, counted)
+            stored.add_done_callback(lambda _: counted(0, 0.0, chapters=1))
+            return stored
+        log.info("%s: chapter %d already done, kept", job_id, entry.index)
+        counted(len(segmented[i]), entry.duration_s, chapters=1)
+        kept_entry: Future[ChapterEntry] = Future()
+        kept_entry.set_result(entry)
+        return kept_entry
 
     # Chapters in flight together: their passages share batches, and one chapter's
-    # assembly (resampling, limiting, writing) overlaps the others' inference.
+    # assembly (resampling, limiting, writing) overlaps the others' inference; its other
+    # formats are encoded in processes of their own while the next chapters are narrated.
     pool = ThreadPoolExecutor(max_workers=chapters_in_flight(settings, voice))
     try:
         futures = {i: pool.submit(one, i) for i in order}
-        entries = [futures[i].result() for i in range(len(segmented))]
-    finally:  # after a failure, chapters not yet begun are not begun; running ones finish
+        entries = [futures[i].result().result() for i in range(len(segmented))]
+    finally:  # after a failure, chapters not yet begun are not begun; running ones finish,
+        # and so do the encodings begun (what they stored stays), not those still queued
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
+        if encoders:
+            encoders.shutdown(wait=True, cancel_futures=True)
     with timed("deliver"):
         book = deliver_book(target.delivery, storage, entries, storage.scratch())
     metadata = manuscript.metadata
@@ -118,12 +128,14 @@ def narrate(
 def _phonemize(
     todo: list[int],
     segmented: list[list[Segment]],
+    texts: list[str],
     options: SynthesisOptions,
     settings: Settings,
     voice: Voice | None,
     wording: Wording,
-) -> tuple[Executor, dict[int, Callable[[], ChapterPhonemes]], Voice]:
-    """The voice, and each chapter's phonemes to come, phonemized in the order given.
+) -> tuple[Executor, dict[int, Callable[[], Said]], Voice]:
+    """The voice, and each chapter's phonemes and word links to come, phonemized in the
+    order given.
 
     espeak-ng keeps one global state per process, so chapters are phonemized one after
     another: the first chapter reaches the inference threads after its own phonemes, not
@@ -132,11 +144,14 @@ def _phonemize(
     the voice loads: the book's phonemes are ready about when the voice is, and the
     inference threads never wait for the GIL behind it. On the CPU, a thread does: the cores
     are busy with inference anyway, and a second process would add to a 2-core start-up.
+    A chapter's word links (espeak-ng again, each word said alone) are made there too, with
+    its phonemes, rather than after its inference.
     """
     if _phonemize_apart(settings, voice):
         pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         apart = {
-            i: pool.submit(phonemize_apart, options.voice, segmented[i], wording) for i in todo
+            i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i])
+            for i in todo
         }
         try:
             voice = voice or get_voice(options.voice)
@@ -146,7 +161,10 @@ def _phonemize(
         return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
     voice = voice or get_voice(options.voice)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
-    here = {i: pool.submit(phonemize_segments, voice, segmented[i], wording) for i in todo}
+    here = {
+        i: pool.submit(phonemize_here, voice, options.voice, segmented[i], wording, texts[i])
+        for i in todo
+    }
     return pool, {i: future.result for i, future in here.items()}, voice
 
 
@@ -156,10 +174,10 @@ def _phonemize_apart(settings: Settings, voice: Voice | None) -> bool:
     return resolve_device(settings.device) != "cpu"
 
 
-def _counted_result(future: "Future[tuple[ChapterPhonemes, float]]") -> ChapterPhonemes:
-    phonemes, seconds = future.result()
+def _counted_result(future: "Future[tuple[Said, float]]") -> Said:
+    said, seconds = future.result()
     add_busy("phonemize", seconds)
-    return phonemes
+    return said
 
 
 def _text_size(segments: list[Segment]) -> int:
@@ -174,6 +192,14 @@ class Target:
     job_id: str
     delivery: Delivery
     wording: Wording
+    encoders: Executor | None = None  # processes for the other formats; None: in line
+
+
+def _encoders(settings: Settings) -> Executor:
+    """Processes that encode chapters beside the inference. Spawned, not forked: the parent
+    runs inference threads, and a fork would copy their locks mid-use."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max(1, settings.delivery_workers), mp_context=context)
 
 
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:
@@ -190,8 +216,8 @@ def _narrate_chapter(
     settings: Settings,
     target: "Target",
     counted: Callable[[int, float], None],
-) -> ChapterEntry:
-    """Synthesize, check and store a chapter."""
+) -> "Future[ChapterEntry]":
+    """Synthesize, check and store a chapter; done when its other formats are stored too."""
     began = time.perf_counter()
     storage, job_id = target.storage, target.job_id
     findings: list[QAFinding] = []
@@ -202,15 +228,22 @@ def _narrate_chapter(
             brk = plan.segments[index].brk
             spool.add(index, output.audio, output.part_samples, brk, output.word_samples)
             counted(1, len(output.audio) / voice.sample_rate)
-        entry = store_chapter(
-            plan, spool, options, settings, storage, job_id, target.delivery, findings
+        stored = store_chapter(
+            plan,
+            spool,
+            options,
+            settings,
+            storage,
+            job_id,
+            target.delivery,
+            findings,
+            target.encoders,
         )
     log.info(
-        "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",
+        "%s: chapter %d: %d segments narrated in %.1f s",
         job_id,
         plan.chapter.index,
         len(plan.segments),
-        entry.duration_s,
         time.perf_counter() - began,
     )
-    return entry
+    return stored
