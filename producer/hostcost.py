@@ -35,8 +35,8 @@ from worker.audio import ChapterAudio, ChapterSpool, assemble  # noqa: E402
 from worker.encode import Tags, write_flac, write_mp3, write_opus  # noqa: E402
 from worker.m4b import write_m4b  # noqa: E402
 from worker.mastering import acx_master, write_acx_mp3  # noqa: E402
-from worker.qa import cheap_problems  # noqa: E402
-from worker.segment import segment_chapter  # noqa: E402
+from worker.qa import Listener, cheap_problems  # noqa: E402
+from worker.segment import Segment, segment_chapter  # noqa: E402
 from worker.speechmarks import speech_marks  # noqa: E402
 from worker.subtitles import cues, srt, vtt  # noqa: E402
 from worker.synthesize import PLAIN, phonemize_segments, phonemize_word  # noqa: E402
@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m producer.hostcost", description=__doc__)
     parser.add_argument("book", type=Path)
     parser.add_argument("--chapter", type=int, default=2)
+    parser.add_argument("--asr", action="store_true", help="time --qa asr's Whisper too")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hostcost")
     args = parser.parse_args(argv)
     settings, options = Settings(), SynthesisOptions()
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(scratch)
         parts = [item.parts for item in plan.items]
         row("QA, cheap checks", lambda: [cheap_problems(o, parts[i], rate) for i, o in outputs])
+        if args.asr:
+            row("QA, Whisper (--qa asr)", lambda: _heard(outputs, segments, rate))
         wav = work / "chapter.wav"
 
         def spooled_and_assembled() -> ChapterAudio:
@@ -119,6 +122,19 @@ def main(argv: list[str] | None = None) -> int:
     for name, cpu in rows:
         print(f"{name:36}{cpu:8.2f}{1000 * cpu / seconds:14.3f}")
     return 0
+
+
+def _heard(outputs: Outputs, segments: list[Segment], rate: int) -> None:
+    """Whisper's verdicts as `worker.stages.checked` asks for them: a group at a time."""
+    group = int(stages.QA_GROUP_S * rate)
+    listener, held = Listener(rate, PLAIN), 0
+    for i, output in outputs:
+        listener.add(i, output.audio, segments[i].text)
+        held += len(output.audio)
+        if held >= group:
+            listener.flush()
+            held = 0
+    listener.flush()
 
 
 def _synthesized(path: Path, plan: stages.ChapterPlan) -> Outputs:

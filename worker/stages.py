@@ -129,7 +129,9 @@ def synthesize_passages(
 
 
 RESEED = 1_000_003  # a re-rendered segment's seed moves by this per attempt
-QA_GROUP_S = 60.0  # checked and re-rendered a minute at a time: memory stays bounded
+# Checked and re-rendered two minutes at a time: memory stays bounded, and Whisper hears
+# about four full windows of a group in one batch.
+QA_GROUP_S = 120.0
 
 
 def rerender(
