@@ -98,7 +98,7 @@ def narrate(
                 voice, chapter, options, settings, segmented[i], phonemes, wording, links
             )
             stored = _narrate_chapter(voice, plan, options, settings, target, counted)
-            stored.add_done_callback(lambda _: counted(0, 0.0, chapters=1))
+            stored.add_done_callback(partial(_chapter_done, counted))
             return stored
         log.info("%s: chapter %d already done, kept", job_id, entry.index)
         counted(len(segmented[i]), entry.duration_s, chapters=1)
@@ -166,6 +166,11 @@ def _phonemize(
         for i in todo
     }
     return pool, {i: future.result for i, future in here.items()}, voice
+
+
+def _chapter_done(counted: Callable[..., None], stored: "Future[ChapterEntry]") -> None:
+    if not stored.cancelled() and stored.exception() is None:
+        counted(0, 0.0, chapters=1)
 
 
 def _phonemize_apart(settings: Settings, voice: Voice | None) -> bool:

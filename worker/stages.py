@@ -52,7 +52,7 @@ from worker.synthesize import (
     phonemize_word,
     synthesize_items,
 )
-from worker.timing import timed
+from worker.timing import add_busy, timed
 from worker.words import SegmentLinks, chapter_links, chapter_words
 
 
@@ -241,19 +241,14 @@ def store_chapter(
         return stored
     # Only what the encoders read of the timings: the words' times stay here.
     timings = [Timing(t.index, t.start_s, t.end_s, []) for t in audio.timings]
-    encoding = encoders.submit(
-        deliver_chapter,
-        delivery,
-        storage,
-        scratch,
-        replace(audio, timings=timings),
-        breaks,
-        chapter,
-    )
+    slim = replace(audio, timings=timings)
+    encoding = encoders.submit(_delivered, delivery, storage, scratch, slim, breaks, chapter)
 
-    def done(encoded: "Future[Delivered]") -> None:
+    def done(encoded: "Future[tuple[Delivered, float]]") -> None:
         try:
-            stored.set_result(_stored(storage, scratch, marks, encoded.result()))
+            delivered, seconds = encoded.result()
+            add_busy("deliver", seconds)
+            stored.set_result(_stored(storage, scratch, marks, delivered))
         except BaseException as error:
             stored.set_exception(error)
 
