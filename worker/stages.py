@@ -7,7 +7,7 @@ the same whichever way it was made.
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
@@ -159,7 +159,7 @@ def checked(
     wording: Wording,
     findings: list[QAFinding],
 ) -> Iterator[tuple[int, VoiceOutput]]:
-    """The outputs, checked a minute at a time (`worker.qa`), failures rendered again;
+    """The outputs, checked a group at a time (`worker.qa`), failures rendered again;
     what the checks found is appended to findings."""
     checker = Checker(
         plan.chapter.index,
@@ -174,24 +174,42 @@ def checked(
     def again(segment: int, attempt: int) -> VoiceOutput:
         return rerender(voice, plan, segment, options, settings, attempt)
 
-    group: dict[int, VoiceOutput] = {}
-    for index, output in outputs:
-        group[index] = output
-        if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
-            yield from _checked_group(checker, group, again, findings)
-            group = {}
-    yield from _checked_group(checker, group, again, findings)
+    if not checker.asr:
+        group: dict[int, VoiceOutput] = {}
+        for index, output in outputs:
+            group[index] = output
+            if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
+                yield from _checked_list(checker, group, again, findings)
+                group = {}
+        yield from _checked_list(checker, group, again, findings)
+        return
+    # Whisper hears a group on a thread of its own while the next group is narrated: were
+    # the chapter's thread to wait for it, the inference threads would run out of passages.
+    # One group at a time is heard, one more is gathered: memory stays bounded.
+    with ThreadPoolExecutor(1, thread_name_prefix="qa") as listener:
+        heard: Future[list[tuple[int, VoiceOutput]]] | None = None
+        group = {}
+        for index, output in outputs:
+            group[index] = output
+            if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
+                if heard is not None:
+                    yield from heard.result()
+                heard = listener.submit(_checked_list, checker, group, again, findings)
+                group = {}
+        if heard is not None:
+            yield from heard.result()
+        yield from _checked_list(checker, group, again, findings)
 
 
-def _checked_group(
+def _checked_list(
     checker: Checker,
     group: dict[int, VoiceOutput],
     again: Callable[[int, int], VoiceOutput],
     findings: list[QAFinding],
-) -> Iterator[tuple[int, VoiceOutput]]:
+) -> list[tuple[int, VoiceOutput]]:
     with timed("qa"):
         findings += checker.run(group, again)
-    yield from sorted(group.items())
+    return sorted(group.items())
 
 
 def store_chapter(
