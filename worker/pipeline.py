@@ -58,8 +58,9 @@ def narrate(
     """Narrate a whole manuscript into out_dir; returns the manifest it wrote last.
 
     `voice` overrides the pooled one (the quality gate renders each variant this way). On a
-    GPU host the phonemizer is a spawned process, which imports the caller's main module: a
-    script calling this needs the usual `if __name__ == "__main__":` guard.
+    GPU host the phonemizer, and for formats beyond WAV the encoders, are spawned processes,
+    which import the caller's main module: a script calling this needs the usual
+    `if __name__ == "__main__":` guard.
     """
     started = now()
     storage = LocalStorage(out_dir)
