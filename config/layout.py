@@ -30,6 +30,15 @@ def chapter_file_key(index: int, extension: str, part: int = 0) -> str:
 
 
 BOOK_KEY = "book.m4b"
+BOOK_PIECES = "work/m4b/"
+
+
+def book_piece_key(index: int, sha256: str) -> str:
+    """A chapter's AAC for the book, encoded when the chapter was: named by its WAV's
+    checksum, so that a piece of other audio is never taken."""
+    return f"{BOOK_PIECES}{index:03d}-{sha256[:16]}.m4a"
+
+
 SAMPLE_KEY = "sample.mp3"
 
 

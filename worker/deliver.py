@@ -3,7 +3,8 @@
 The one place that maps a format's name to its writer: MP3 is the ACX master
 (worker/mastering.py), cut into parts at paragraph breaks where a chapter passes ACX's 120
 minutes; Opus and FLAC are plain encodings. The M4B holds the whole book and is written once
-per job, from the chapter WAVs, after the last chapter. Every writer gives the same bytes for
+per job after the last chapter, from each chapter's AAC encoded with its other formats (or
+from the chapter WAVs, where a chapter has none). Every writer gives the same bytes for
 the same input, so a redelivered task writes what is already there.
 """
 
@@ -17,13 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.errors import FormatError
-from config.layout import BOOK_KEY, SAMPLE_KEY, chapter_file_key, chapter_key
+from config.layout import (
+    BOOK_KEY,
+    SAMPLE_KEY,
+    book_piece_key,
+    chapter_file_key,
+    chapter_key,
+)
 from config.manifest import AcxReport, BookFile, ChapterEntry, ChapterTime
 from config.manuscript import Manuscript, Metadata
 from config.settings import BreakClass, SynthesisOptions
 from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
-from worker.m4b import write_m4b
+from worker.m4b import write_m4b, write_piece
 from worker.mastering import split_points, write_acx_mp3
 from worker.storage import Storage
 
@@ -69,6 +76,14 @@ class Delivery:
             tuple(options.formats), manuscript.metadata, narrator, options.sample_minutes, first
         )
 
+    def encodes(self) -> bool:
+        """Whether a chapter is encoded beyond its WAV (a format, its piece of the book, or
+        the retail sample)."""
+        return bool(self.per_chapter() or self.per_book() or self.sample_minutes)
+
+    def per_book(self) -> bool:
+        return any(FORMATS[f].per_book for f in self.formats)
+
     def per_chapter(self) -> list[str]:
         return [f for f in self.formats if f != "wav" and not FORMATS[f].per_book]
 
@@ -101,6 +116,13 @@ def deliver_chapter(
     if delivery.sample_minutes and index == delivery.sample_chapter:
         span = (0.0, sample_end(audio, delivery.sample_minutes * 60))
         _store(storage, wav, SAMPLE_KEY, "mp3", tags, span)
+    if delivery.per_book():  # the book's AAC, encoded now rather than after the last chapter
+        piece = wav.with_name(f"{wav.stem}-book.m4a")
+        try:
+            write_piece(wav, piece)
+            storage.put_file(book_piece_key(index, audio.sha256), piece)
+        finally:
+            piece.unlink(missing_ok=True)
     return done
 
 
@@ -139,11 +161,17 @@ def deliver_book(
     delivery: Delivery, storage: Storage, entries: Sequence[ChapterEntry], scratch: Path
 ) -> BookFile | None:
     """The M4B of the whole book, if the job asks for one."""
-    if not any(FORMATS[f].per_book for f in delivery.formats) or not entries:
+    if not delivery.per_book() or not entries:
         return None
     with tempfile.TemporaryDirectory(dir=scratch) as work:  # jobs share a scratch directory
         out = Path(work) / "book.m4b"
         wavs = [storage.local_file(entry.audio_key, Path(work)) for entry in entries]
+        keys = [book_piece_key(entry.index, entry.sha256) for entry in entries]
+        # Every chapter's piece, or none: a chapter kept from a run that made none (or
+        # assembled again since) is encoded here with the others.
+        pieces = None
+        if all(storage.exists(key) for key in keys):
+            pieces = [storage.local_file(key, Path(work)) for key in keys]
         cover, cover_type = _cover(storage, delivery.metadata)
         titles = [entry.title for entry in entries]
         spans = write_m4b(
@@ -153,6 +181,7 @@ def deliver_book(
             delivery.narrator,
             cover,
             cover_type,
+            pieces=pieces,
         )
         storage.put_file(BOOK_KEY, out)
     times = [

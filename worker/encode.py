@@ -162,11 +162,14 @@ class AudioEncoder:
     rate: int
     sample_format: str  # what the blocks hold and the encoder takes: no conversion between
     bit_rate: int | None = None
+    options: dict[str, str] = field(default_factory=dict)  # the encoder's
     samples: int = 0
     stream: AudioStream = field(init=False)
 
     def __post_init__(self) -> None:
-        stream = self.container.add_stream(self.codec, rate=self.rate, layout="mono")
+        stream = self.container.add_stream(
+            self.codec, rate=self.rate, layout="mono", options=self.options
+        )
         if not isinstance(stream, av.audio.stream.AudioStream):
             raise FormatError(f"{self.codec} is not an audio codec")
         self.stream = stream
@@ -197,6 +200,15 @@ class _Codec:
     sample_format: str
     bit_rate: int | None = None
     options: dict[str, str] = field(default_factory=dict)  # the muxer's
+    encoder_options: dict[str, str] = field(default_factory=dict)
+
+
+# Encoder settings for speed: every chapter is encoded on the host while the GPU narrates
+# the next ones, and the encoders' defaults aim at music. LAME's quality 5 (of 0 best to 9)
+# at 192 kbit/s for one voice in mono, and Opus's complexity 5 at 48 kbit/s, still spend far
+# more bits than speech needs, in a fraction of the time (docs/performance.md, "Host cost").
+LAME_OPTIONS = {"compression_level": "5"}
+OPUS_OPTIONS = {"compression_level": "5"}
 
 
 def _encode(
@@ -205,7 +217,9 @@ def _encode(
     options = {"fflags": "+bitexact", **codec.options}
     with written(out) as part, av.open(part, "w", codec.muxer, container_options=options) as box:
         box.metadata.update(tags.as_dict())
-        encoder = AudioEncoder(box, codec.codec, rate, codec.sample_format, codec.bit_rate)
+        encoder = AudioEncoder(
+            box, codec.codec, rate, codec.sample_format, codec.bit_rate, codec.encoder_options
+        )
         encoder.write(blocks)
         encoder.close()
 
@@ -217,14 +231,15 @@ def write_mp3(
 
     The rate is kept: give 44.1 kHz blocks for ACX (`resampled`, or worker/mastering.py).
     """
-    mp3 = _Codec("mp3", "libmp3lame", "fltp", bit_rate, {"id3v2_version": "3"})
+    mp3 = _Codec("mp3", "libmp3lame", "fltp", bit_rate, {"id3v2_version": "3"}, LAME_OPTIONS)
     _encode(blocks, rate, out, mp3, tags)
 
 
 def write_opus(wav: Path, out: Path, tags: Tags, bit_rate: int = 48_000) -> None:
     """A mono WAV as Opus in Ogg, resampled to 48 kHz."""
     blocks = resampled(read_blocks(wav), wav_rate(wav), OPUS_RATE)
-    _encode(blocks, OPUS_RATE, out, _Codec("ogg", "libopus", "flt", bit_rate), tags)
+    opus = _Codec("ogg", "libopus", "flt", bit_rate, encoder_options=OPUS_OPTIONS)
+    _encode(blocks, OPUS_RATE, out, opus, tags)
 
 
 def write_flac(wav: Path, out: Path, tags: Tags) -> None:

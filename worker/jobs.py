@@ -259,7 +259,10 @@ def _assemble(job: Job, chapter: int, settings: Settings) -> None:
             stored = str(data["qa"]) if "qa" in data.files else "[]"
             findings += [QAFinding.model_validate(f) for f in json.loads(stored)]
         delivery = Delivery.of(job.manuscript, job.options, voice.name)
-        store_chapter(plan, spool, job.options, settings, job.storage, job.id, delivery, findings)
+        done = store_chapter(
+            plan, spool, job.options, settings, job.storage, job.id, delivery, findings
+        )
+        done.result()  # in line: its formats encoded and stored, or their error raised
 
 
 def finalize_job(ledger: Ledger, job_id: str) -> bool:

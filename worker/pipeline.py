@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from config.jobs import Progress, job_id_for
-from config.layout import SOURCE_KEY
+from config.layout import BOOK_PIECES, SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
@@ -40,7 +40,7 @@ from worker.stages import (
     write_manifest,
 )
 from worker.storage import LocalStorage, Storage
-from worker.synthesize import ChapterPhonemes, phonemize_apart, phonemize_segments
+from worker.synthesize import Said, phonemize_apart, phonemize_here
 from worker.timing import add_busy, timed
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,9 @@ def narrate(
     """Narrate a whole manuscript into out_dir; returns the manifest it wrote last.
 
     `voice` overrides the pooled one (the quality gate renders each variant this way). On a
-    GPU host the phonemizer is a spawned process, which imports the caller's main module: a
-    script calling this needs the usual `if __name__ == "__main__":` guard.
+    GPU host the phonemizer, and for formats beyond WAV the encoders, are spawned processes,
+    which import the caller's main module: a script calling this needs the usual
+    `if __name__ == "__main__":` guard.
     """
     check_options(options)  # an extra missing for --format or --qa: said before any work
     started = now()
@@ -85,34 +86,45 @@ def narrate(
     order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
     todo = [i for i in order if kept[i] is None]
     wording = Wording.of(manuscript)
-    phonemizer, phonemes, voice = _phonemize(todo, segmented, options, settings, voice, wording)
-    target = Target(storage, job_id, Delivery.of(manuscript, options, voice.name), wording)
+    texts = [chapter.text for chapter in manuscript.chapters]
+    phonemizer, said, voice = _phonemize(todo, segmented, texts, options, settings, voice, wording)
+    delivery = Delivery.of(manuscript, options, voice.name)
+    encoders = _encoders(settings) if delivery.encodes() and todo else None
+    target = Target(storage, job_id, delivery, wording, encoders)
 
-    def one(i: int) -> ChapterEntry:
+    def one(i: int) -> "Future[ChapterEntry]":
         entry = kept[i]
         if entry is None:
             chapter = manuscript.chapters[i]
+            phonemes, links = said[i]()
             plan = plan_chapter(
-                voice, chapter, options, settings, segmented[i], phonemes[i](), wording
+                voice, chapter, options, settings, segmented[i], phonemes, wording, links
             )
-            entry = _narrate_chapter(voice, plan, options, settings, target, counted)
-        else:
-            log.info("%s: chapter %d already done, kept", job_id, entry.index)
-            counted(len(segmented[i]), entry.duration_s)
-        counted(0, 0.0, chapters=1)
-        return entry
+            stored = _narrate_chapter(voice, plan, options, settings, target, counted)
+            stored.add_done_callback(partial(_chapter_done, counted))
+            return stored
+        log.info("%s: chapter %d already done, kept", job_id, entry.index)
+        counted(len(segmented[i]), entry.duration_s, chapters=1)
+        kept_entry: Future[ChapterEntry] = Future()
+        kept_entry.set_result(entry)
+        return kept_entry
 
     # Chapters in flight together: their passages share batches, and one chapter's
-    # assembly (resampling, limiting, writing) overlaps the others' inference.
+    # assembly (resampling, limiting, writing) overlaps the others' inference; its other
+    # formats are encoded in processes of their own while the next chapters are narrated.
     pool = ThreadPoolExecutor(max_workers=chapters_in_flight(settings, voice))
     try:
         futures = {i: pool.submit(one, i) for i in order}
-        entries = [futures[i].result() for i in range(len(segmented))]
-    finally:  # after a failure, chapters not yet begun are not begun; running ones finish
+        entries = [futures[i].result().result() for i in range(len(segmented))]
+    finally:  # after a failure, chapters not yet begun are not begun; running ones finish,
+        # and so do the encodings begun (what they stored stays), not those still queued
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
+        if encoders:
+            encoders.shutdown(wait=True, cancel_futures=True)
     with timed("deliver"):
         book = deliver_book(target.delivery, storage, entries, storage.scratch())
+    storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
     metadata = manuscript.metadata
     return write_manifest(storage, job_id, voice, options, entries, started, metadata, book)
 
@@ -120,12 +132,14 @@ def narrate(
 def _phonemize(
     todo: list[int],
     segmented: list[list[Segment]],
+    texts: list[str],
     options: SynthesisOptions,
     settings: Settings,
     voice: Voice | None,
     wording: Wording,
-) -> tuple[Executor, dict[int, Callable[[], ChapterPhonemes]], Voice]:
-    """The voice, and each chapter's phonemes to come, phonemized in the order given.
+) -> tuple[Executor, dict[int, Callable[[], Said]], Voice]:
+    """The voice, and each chapter's phonemes and word links to come, phonemized in the
+    order given.
 
     espeak-ng keeps one global state per process, so chapters are phonemized one after
     another: the first chapter reaches the inference threads after its own phonemes, not
@@ -134,11 +148,14 @@ def _phonemize(
     the voice loads: the book's phonemes are ready about when the voice is, and the
     inference threads never wait for the GIL behind it. On the CPU, a thread does: the cores
     are busy with inference anyway, and a second process would add to a 2-core start-up.
+    A chapter's word links (espeak-ng again, each word said alone) are made there too, with
+    its phonemes, rather than after its inference.
     """
     if _phonemize_apart(settings, voice):
         pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         apart = {
-            i: pool.submit(phonemize_apart, options.voice, segmented[i], wording) for i in todo
+            i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i])
+            for i in todo
         }
         try:
             voice = voice or get_voice(options.voice)
@@ -148,8 +165,16 @@ def _phonemize(
         return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
     voice = voice or get_voice(options.voice)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
-    here = {i: pool.submit(phonemize_segments, voice, segmented[i], wording) for i in todo}
+    here = {
+        i: pool.submit(phonemize_here, voice, options.voice, segmented[i], wording, texts[i])
+        for i in todo
+    }
     return pool, {i: future.result for i, future in here.items()}, voice
+
+
+def _chapter_done(counted: Callable[..., None], stored: "Future[ChapterEntry]") -> None:
+    if not stored.cancelled() and stored.exception() is None:
+        counted(0, 0.0, chapters=1)
 
 
 def _phonemize_apart(settings: Settings, voice: Voice | None) -> bool:
@@ -158,10 +183,10 @@ def _phonemize_apart(settings: Settings, voice: Voice | None) -> bool:
     return resolve_device(settings.device) != "cpu"
 
 
-def _counted_result(future: "Future[tuple[ChapterPhonemes, float]]") -> ChapterPhonemes:
-    phonemes, seconds = future.result()
+def _counted_result(future: "Future[tuple[Said, float]]") -> Said:
+    said, seconds = future.result()
     add_busy("phonemize", seconds)
-    return phonemes
+    return said
 
 
 def _text_size(segments: list[Segment]) -> int:
@@ -176,6 +201,14 @@ class Target:
     job_id: str
     delivery: Delivery
     wording: Wording
+    encoders: Executor | None = None  # processes for the other formats; None: in line
+
+
+def _encoders(settings: Settings) -> Executor:
+    """Processes that encode chapters beside the inference. Spawned, not forked: the parent
+    runs inference threads, and a fork would copy their locks mid-use."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max(1, settings.delivery_workers), mp_context=context)
 
 
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:
@@ -192,8 +225,8 @@ def _narrate_chapter(
     settings: Settings,
     target: "Target",
     counted: Callable[[int, float], None],
-) -> ChapterEntry:
-    """Synthesize, check and store a chapter."""
+) -> "Future[ChapterEntry]":
+    """Synthesize, check and store a chapter; done when its other formats are stored too."""
     began = time.perf_counter()
     storage, job_id = target.storage, target.job_id
     findings: list[QAFinding] = []
@@ -204,15 +237,22 @@ def _narrate_chapter(
             brk = plan.segments[index].brk
             spool.add(index, output.audio, output.part_samples, brk, output.word_samples)
             counted(1, len(output.audio) / voice.sample_rate)
-        entry = store_chapter(
-            plan, spool, options, settings, storage, job_id, target.delivery, findings
+        stored = store_chapter(
+            plan,
+            spool,
+            options,
+            settings,
+            storage,
+            job_id,
+            target.delivery,
+            findings,
+            target.encoders,
         )
     log.info(
-        "%s: chapter %d: %d segments, %.1f s of audio in %.1f s",
+        "%s: chapter %d: %d segments narrated in %.1f s",
         job_id,
         plan.chapter.index,
         len(plan.segments),
-        entry.duration_s,
         time.perf_counter() - began,
     )
-    return entry
+    return stored

@@ -3,9 +3,10 @@
 Cheap checks run on every segment, always: seconds per phoneme within the voice's range (a
 sentence rushed or dragged), no clipped run (the decoder saturated), no long silence inside
 a sentence (words dropped). With `--qa asr`, Whisper tiny.en also hears every segment and
-must hear four in five of its words. Segments are heard in windows of about 25 s (Whisper's encoder
-costs the same for 3 s as for 30 s); the transcript is aligned word by word with the window's
-text, so each segment gets its own share of words heard and its own part of the transcript.
+must hear four in five of its words. Segments are heard in windows of up to 29 s (Whisper's encoder
+costs the same for 3 s as for 30 s), four windows decoded in one batch; the transcript is
+aligned word by word with the window's text, so each segment gets its own share of words
+heard and its own part of the transcript.
 
 A failing segment is rendered again with another seed (`NARRATE_QA_RETRIES` times at most);
 what still fails is reported with its chapter, segment, text and transcript.
@@ -37,8 +38,9 @@ EDGE_S = 0.3  # a segment's own margins may be quiet
 HEARD_AT_LEAST = 0.8  # of a segment's words, by Whisper
 FEWEST_HEARD = 4  # words: a shorter segment (a heading) is left to the cheap checks, since
 # Whisper hears a lone "One" as "when" and "Two" as "to"
-ASR_WINDOW_S = 25.0
+ASR_WINDOW_S = 29.0  # of Whisper's 30 s: room for the gaps
 ASR_GAP_S = 0.3
+ASR_BATCH = 4  # windows decoded together
 
 Audio = npt.NDArray[np.float32]
 Rerender = Callable[[int, int], VoiceOutput]  # (segment index, attempt) -> new output
@@ -98,36 +100,57 @@ def _silences(output: VoiceOutput, rate: int) -> list[Problem]:
 
 @dataclass
 class Listener:
-    """Whisper's verdict on segments, heard in windows of about ASR_WINDOW_S."""
+    """Whisper's verdict on segments, heard in windows of at most ASR_WINDOW_S (a longer
+    segment alone in its own), ASR_BATCH windows at a time."""
 
     rate: int
     wording: Wording
     verdicts: dict[int, Problem | None] = field(default_factory=dict)
     _pending: list[tuple[int, Audio, list[str]]] = field(default_factory=list)
+    _windows: list[list[tuple[int, Audio, list[str]]]] = field(default_factory=list)
 
     def add(self, index: int, audio: Audio, text: str) -> None:
         from models.asr import words
 
+        gap = int(ASR_GAP_S * self.rate)
+        held = sum(len(a) + gap for _, a, _ in self._pending)
+        if self._pending and held + len(audio) > ASR_WINDOW_S * self.rate:
+            self._close()
         self._pending.append((index, audio, words(self.wording.words(text))))
-        if sum(len(a) for _, a, _ in self._pending) >= ASR_WINDOW_S * self.rate:
-            self.flush()
+        if len(self._windows) >= ASR_BATCH:
+            self._hear()
 
     def flush(self) -> None:
-        if not self._pending:
+        self._close()
+        self._hear()
+
+    def _close(self) -> None:
+        if self._pending:
+            self._windows.append(self._pending)
+            self._pending = []
+
+    def _hear(self) -> None:
+        if not self._windows:
             return
-        from models.asr import hear, words
+        from models.asr import hear_windows, words
 
         gap = np.zeros(int(ASR_GAP_S * self.rate), np.float32)
-        audio = np.concatenate([part for _, a, _ in self._pending for part in (a, gap)])
-        heard = words(hear(audio, self.rate))
-        references = [(i, ref) for i, _, ref in self._pending]
+        audio = [
+            np.concatenate([part for _, a, _ in window for part in (a, gap)])
+            for window in self._windows
+        ]
+        for window, transcript in zip(self._windows, hear_windows(audio, self.rate), strict=True):
+            self._judge(window, words(transcript))
+        self._windows = []
+
+    def _judge(self, window: list[tuple[int, Audio, list[str]]], heard: list[str]) -> None:
+        references = [(i, ref) for i, _, ref in window]
         for index, (share, transcript) in attribute(references, heard).items():
             words_of = len(next(ref for i, ref in references if i == index))
             ok = share >= HEARD_AT_LEAST or words_of < FEWEST_HEARD
             self.verdicts[index] = (
                 None if ok else Problem("asr", f"{share:.0%} of words heard", transcript, share)
             )
-        self._pending.clear()
 
 
 def attribute(

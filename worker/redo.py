@@ -64,7 +64,7 @@ from worker.segment import Segment, Span
 from worker.stages import RESEED, now, store_captions
 from worker.storage import Storage, check_key, file_sha256
 from worker.synthesize import params_for, phonemize_segments, phonemize_word, synthesize_items
-from worker.words import chapter_words
+from worker.words import SegmentLinks, chapter_links, chapter_words
 
 log = logging.getLogger(__name__)
 
@@ -366,19 +366,17 @@ def replace_segment(
         ),
         *(_moved(m, later, chars) for m in book.marks.marks[first + old_spans :]),
     ]
-    said = [item.parts if k == index else () for k in range(len(segments))]
+    voice = str(book.manifest.options["voice"])
+    (said,) = chapter_links(
+        chapter.text, [segments[index]], [item.parts], wording, partial(phonemize_word, voice)
+    )
+    links: list[SegmentLinks] = [() for _ in segments]
+    links[index] = said  # chapter_words reads the links of the timed segment only
     old_start = book.segments[index].spans[0].start
     old_end = book.segments[index].spans[-1].end
     words = [
         *(w for w in book.marks.words if w.char_start < old_start),
-        *chapter_words(
-            chapter.text,
-            segments,
-            said,
-            [timing],
-            wording,
-            partial(phonemize_word, str(book.manifest.options["voice"])),
-        ),
+        *chapter_words(chapter.text, links, [timing]),
         *(_moved(w, later, chars) for w in book.marks.words if w.char_start >= old_end),
     ]
     new_entry = entry.model_copy(

@@ -5,10 +5,13 @@ parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a c
 the same whichever way it was made.
 """
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -31,11 +34,11 @@ from config.manifest import (
     WordMark,
 )
 from config.manuscript import Chapter, Metadata
-from config.settings import Settings, SynthesisOptions
+from config.settings import BreakClass, Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceInput, VoiceOutput, chain, passages
 from models.wording import Wording
-from worker.audio import ChapterAudio, ChapterSpool, assemble
-from worker.deliver import Delivery, deliver_chapter
+from worker.audio import ChapterAudio, ChapterSpool, Timing, assemble
+from worker.deliver import Delivered, Delivery, deliver_chapter
 from worker.qa import Checker
 from worker.segment import Segment, segment_chapter
 from worker.speechmarks import speech_marks
@@ -49,8 +52,8 @@ from worker.synthesize import (
     phonemize_word,
     synthesize_items,
 )
-from worker.timing import timed
-from worker.words import chapter_words
+from worker.timing import add_busy, timed
+from worker.words import SegmentLinks, chapter_links, chapter_words
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class ChapterPlan:
     segments: list[Segment]
     passages: list[Passage]
     wording: Wording = PLAIN  # how its phonemes were worded
+    links: list[SegmentLinks] | None = None  # its words' links, when made with its phonemes
 
     def chunks(self, max_segments: int) -> list[tuple[int, int]]:
         """(first, last) passage ranges of at most max_segments segments (one passage at least)."""
@@ -94,16 +98,17 @@ def plan_chapter(
     segments: list[Segment] | None = None,
     phonemes: ChapterPhonemes | None = None,
     wording: Wording = PLAIN,
+    links: list[SegmentLinks] | None = None,
 ) -> ChapterPlan:
     """Segments (unless given), their phonemes as the job words them (unless given),
-    chained into passages."""
+    chained into passages; links of their words, if made beside the phonemes."""
     if segments is None:
         segments = segment_chapter(chapter.text, settings.segmenting)
     if phonemes is None:
         phonemes = phonemize_segments(voice, segments, wording)
     items = chain(voice, phonemes, seed=chapter.index * 100_003)
     grouped = passages(items, settings.passage_phonemes if options.context else 0)
-    return ChapterPlan(chapter, segments, grouped, wording)
+    return ChapterPlan(chapter, segments, grouped, wording, links)
 
 
 def synthesize_passages(
@@ -124,7 +129,9 @@ def synthesize_passages(
 
 
 RESEED = 1_000_003  # a re-rendered segment's seed moves by this per attempt
-QA_GROUP_S = 60.0  # checked and re-rendered a minute at a time: memory stays bounded
+# Checked and re-rendered two minutes at a time: memory stays bounded, and Whisper hears
+# about four full windows of a group in one batch.
+QA_GROUP_S = 120.0
 
 
 def rerender(
@@ -152,7 +159,7 @@ def checked(
     wording: Wording,
     findings: list[QAFinding],
 ) -> Iterator[tuple[int, VoiceOutput]]:
-    """The outputs, checked a minute at a time (`worker.qa`), failures rendered again;
+    """The outputs, checked a group at a time (`worker.qa`), failures rendered again;
     what the checks found is appended to findings."""
     checker = Checker(
         plan.chapter.index,
@@ -167,24 +174,42 @@ def checked(
     def again(segment: int, attempt: int) -> VoiceOutput:
         return rerender(voice, plan, segment, options, settings, attempt)
 
-    group: dict[int, VoiceOutput] = {}
-    for index, output in outputs:
-        group[index] = output
-        if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
-            yield from _checked_group(checker, group, again, findings)
-            group = {}
-    yield from _checked_group(checker, group, again, findings)
+    if not checker.asr:
+        group: dict[int, VoiceOutput] = {}
+        for index, output in outputs:
+            group[index] = output
+            if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
+                yield from _checked_list(checker, group, again, findings)
+                group = {}
+        yield from _checked_list(checker, group, again, findings)
+        return
+    # Whisper hears a group on a thread of its own while the next group is narrated: were
+    # the chapter's thread to wait for it, the inference threads would run out of passages.
+    # One group at a time is heard, one more is gathered: memory stays bounded.
+    with ThreadPoolExecutor(1, thread_name_prefix="qa") as listener:
+        heard: Future[list[tuple[int, VoiceOutput]]] | None = None
+        group = {}
+        for index, output in outputs:
+            group[index] = output
+            if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
+                if heard is not None:
+                    yield from heard.result()
+                heard = listener.submit(_checked_list, checker, group, again, findings)
+                group = {}
+        if heard is not None:
+            yield from heard.result()
+        yield from _checked_list(checker, group, again, findings)
 
 
-def _checked_group(
+def _checked_list(
     checker: Checker,
     group: dict[int, VoiceOutput],
     again: Callable[[int, int], VoiceOutput],
     findings: list[QAFinding],
-) -> Iterator[tuple[int, VoiceOutput]]:
+) -> list[tuple[int, VoiceOutput]]:
     with timed("qa"):
         findings += checker.run(group, again)
-    yield from sorted(group.items())
+    return sorted(group.items())
 
 
 def store_chapter(
@@ -196,26 +221,22 @@ def store_chapter(
     job_id: str,
     delivery: Delivery,
     findings: Sequence[QAFinding] = (),
-) -> ChapterEntry:
+    encoders: Executor | None = None,
+) -> "Future[ChapterEntry]":
     """Assemble a chapter from its spooled segments; store its WAV and the other formats
-    the job asks for, then its marks (which record that the chapter is done)."""
+    the job asks for, then its marks (which record that the chapter is done).
+
+    With encoders (a process pool), the other formats are made there from the WAV file and
+    the future is done when they are stored: the caller goes on with the next chapter.
+    """
     index = plan.chapter.index
     scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
     with timed("assemble"):
         audio = assemble(
             spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
         )
-    breaks = [segment.brk for segment in plan.segments]
-    with timed("deliver"):
-        delivered = deliver_chapter(
-            delivery, storage, scratch, audio, breaks, (index, plan.chapter.title)
-        )
-    if storage.sha256(chapter_key(index)) == audio.sha256:
-        scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
-    else:
-        storage.put_file(chapter_key(index), scratch, audio.sha256)
     entry = _entry(plan.chapter, plan.segments, audio)
-    entry.files, entry.acx, entry.qa = delivered.files, delivered.acx, list(findings)
+    entry.qa = list(findings)
     marks = ChapterMarks(
         job_id=job_id,
         chapter=index,
@@ -225,6 +246,59 @@ def store_chapter(
         words=_words(plan, audio, options.voice),
     )
     store_captions(storage, marks, plan.chapter.text)
+    breaks = [segment.brk for segment in plan.segments]
+    chapter = (index, plan.chapter.title)
+    stored: Future[ChapterEntry] = Future()
+    if encoders is None or not delivery.encodes():
+        try:
+            with timed("deliver"):
+                delivered = deliver_chapter(delivery, storage, scratch, audio, breaks, chapter)
+            stored.set_result(_stored(storage, scratch, marks, delivered))
+        except BaseException as error:
+            stored.set_exception(error)
+        return stored
+    # Only what the encoders read of the timings: the words' times stay here.
+    timings = [Timing(t.index, t.start_s, t.end_s, []) for t in audio.timings]
+    slim = replace(audio, timings=timings)
+    encoding = encoders.submit(_delivered, delivery, storage, scratch, slim, breaks, chapter)
+
+    def done(encoded: "Future[tuple[Delivered, float]]") -> None:
+        try:
+            delivered, seconds = encoded.result()
+            add_busy("deliver", seconds)
+            stored.set_result(_stored(storage, scratch, marks, delivered))
+        except BaseException as error:
+            stored.set_exception(error)
+
+    encoding.add_done_callback(done)
+    return stored
+
+
+def _delivered(
+    delivery: Delivery,
+    storage: Storage,
+    wav: Path,
+    audio: ChapterAudio,
+    breaks: Sequence[BreakClass],
+    chapter: tuple[int, str],
+) -> tuple[Delivered, float]:
+    """deliver_chapter in an encoder process, and the seconds it took."""
+    began = time.perf_counter()
+    delivered = deliver_chapter(delivery, storage, wav, audio, breaks, chapter)
+    return delivered, time.perf_counter() - began
+
+
+def _stored(
+    storage: Storage, scratch: Path, marks: ChapterMarks, delivered: Delivered
+) -> ChapterEntry:
+    """The chapter's WAV and marks stored once its other formats are: marks last."""
+    index = marks.chapter
+    if storage.sha256(chapter_key(index)) == marks.audio_sha256:
+        scratch.unlink()  # a redelivered assembly made the same file: keep the stored one
+    else:
+        storage.put_file(chapter_key(index), scratch, marks.audio_sha256)
+    entry = marks.entry
+    entry.files, entry.acx = delivered.files, delivered.acx
     storage.put_model(marks_key(index), marks)
     return entry
 
@@ -296,15 +370,12 @@ def _marks(segments: list[Segment], audio: ChapterAudio) -> list[Mark]:
 
 
 def _words(plan: ChapterPlan, audio: ChapterAudio, voice: str) -> list[WordMark]:
-    phonemes = [item.parts for passage in plan.passages for item in passage]
-    return chapter_words(
-        plan.chapter.text,
-        plan.segments,
-        phonemes,
-        audio.timings,
-        plan.wording,
-        partial(phonemize_word, voice),
-    )
+    found = plan.links
+    if found is None:
+        parts = [item.parts for item in plan.items]
+        phonemize = partial(phonemize_word, voice)
+        found = chapter_links(plan.chapter.text, plan.segments, parts, plan.wording, phonemize)
+    return chapter_words(plan.chapter.text, found, audio.timings)
 
 
 def store_captions(storage: Storage, marks: ChapterMarks, chapter_text: str) -> None:

@@ -146,7 +146,15 @@ class LocalStorage(Storage):
         return self._target(".work/x").parent
 
     def delete_prefix(self, prefix: str) -> None:
-        shutil.rmtree(self.path(prefix.rstrip("/")), ignore_errors=True)
+        path = self.path(prefix.rstrip("/"))
+        shutil.rmtree(path, ignore_errors=True)
+        for parent in path.parents:  # folders left empty go too, up to the root
+            if parent == self.root or not parent.is_relative_to(self.root):
+                break
+            try:
+                parent.rmdir()
+            except OSError:  # not empty
+                break
 
 
 class S3Storage(Storage):

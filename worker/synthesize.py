@@ -29,6 +29,7 @@ from models.wording import Wording
 from worker.batcher import batcher_for
 from worker.segment import Segment
 from worker.timing import timed
+from worker.words import SegmentLinks, chapter_links
 
 ChapterPhonemes = list[tuple[Phonemes, ...]]  # per segment, per span
 PLAIN = Wording()  # no lexicon, en-US
@@ -60,14 +61,31 @@ def phonemizer_for(voice: str) -> Phonemizer:
     return _phonemizers[voice]
 
 
+Said = tuple[ChapterPhonemes, list[SegmentLinks]]  # a chapter's phonemes and word links
+
+
+def phonemize_here(
+    voice: PhonemizesText,
+    name: str,
+    segments: Sequence[Segment],
+    wording: Wording,
+    chapter_text: str,
+) -> Said:
+    """A chapter's phonemes (by the voice) and its word links (`worker.words`)."""
+    phonemes = phonemize_segments(voice, segments, wording)
+    with timed("phonemize"):
+        said = functools.partial(phonemize_word, name)
+        return phonemes, chapter_links(chapter_text, segments, phonemes, wording, said)
+
+
 def phonemize_apart(
-    voice: str, segments: Sequence[Segment], wording: Wording = PLAIN
-) -> tuple[ChapterPhonemes, float]:
-    """phonemize_segments in a phonemizer process (the voice's phonemizer without its
+    voice: str, segments: Sequence[Segment], wording: Wording, chapter_text: str
+) -> tuple[Said, float]:
+    """phonemize_here in a phonemizer process (the voice's phonemizer without its
     sessions), and the seconds it took."""
     began = time.perf_counter()
-    phonemes = phonemize_segments(phonemizer_for(voice), segments, wording)
-    return phonemes, time.perf_counter() - began
+    said = phonemize_here(phonemizer_for(voice), voice, segments, wording, chapter_text)
+    return said, time.perf_counter() - began
 
 
 @functools.lru_cache(maxsize=1 << 16)

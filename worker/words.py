@@ -59,23 +59,58 @@ class Group:
     words: range
 
 
-def chapter_words(
+@dataclass(frozen=True)
+class Link:
+    """A mark to be: the chapter's characters [start, end) said by spoken words
+    first..last of the span."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class SpanLinks:
+    """A span's marks to be, and how many spoken words the voice should report for it."""
+
+    spoken: int
+    links: tuple[Link, ...]
+
+
+SegmentLinks = tuple[SpanLinks, ...]  # per span
+
+
+def chapter_links(
     chapter_text: str,
     segments: Sequence[Segment],
     phonemes: Sequence[tuple[Phonemes, ...]],
-    timings: Sequence[Timing],
     wording: Wording,
     phonemize: Phonemize,
+) -> list[SegmentLinks]:
+    """Which characters each spoken word of each span says: known from text and phonemes
+    alone, so worked out beside the phonemizing, ahead of inference, not after it."""
+    return [
+        tuple(
+            span_links(chapter_text, span, said, wording, phonemize)
+            for span, said in zip(segment.spans, spans, strict=True)
+        )
+        for segment, spans in zip(segments, phonemes, strict=True)
+    ]
+
+
+def chapter_words(
+    chapter_text: str,
+    links: Sequence[SegmentLinks],
+    timings: Sequence[Timing],
 ) -> list[WordMark]:
-    """The word marks of a chapter, in order: per segment, the phonemes of each span and
-    where the assembly put its words."""
+    """The word marks of a chapter, in order: per segment, the links of each span and where
+    the assembly put its words."""
     return [
         mark
         for timing in timings
-        for span, said, times in zip(
-            segments[timing.index].spans, phonemes[timing.index], timing.words, strict=True
-        )
-        for mark in span_words(chapter_text, span, said, times, wording, phonemize)
+        for found, times in zip(links[timing.index], timing.words, strict=True)
+        for mark in timed_words(chapter_text, found, times)
     ]
 
 
@@ -88,16 +123,40 @@ def span_words(
     phonemize: Phonemize,
 ) -> list[WordMark]:
     """The word marks of one span; none where the voice reported no word times."""
+    found = span_links(chapter_text, span, phonemes, wording, phonemize)
+    return timed_words(chapter_text, found, times)
+
+
+def span_links(
+    chapter_text: str, span: Span, phonemes: Phonemes, wording: Wording, phonemize: Phonemize
+) -> SpanLinks:
     spoken = spoken_words(phonemes)
-    if not spoken or len(times) != len(spoken):
-        return []
+    if not spoken:
+        return SpanLinks(0, ())
     given = tokens(wording.traced(source(chapter_text, span.start, span.end)))
     if not given:
-        return []
+        return SpanLinks(len(spoken), ())
     heard = [sounds(phonemes[a:b]) for a, b in spoken]
     pairs = links([sounds(phonemize(token.text)) for token in given], heard)
     found = whole_sources(groups(pairs, len(given), len(spoken)), given)
-    return [_mark(chapter_text, given, times, group) for group in found]
+    return SpanLinks(len(spoken), tuple(_link(given, group) for group in found))
+
+
+def timed_words(chapter_text: str, found: SpanLinks, times: Times) -> list[WordMark]:
+    """A span's links as marks at the times of its spoken words; none where the voice
+    reported no word times (or not as many as it spoke)."""
+    if not found.spoken or len(times) != found.spoken:
+        return []
+    return [
+        WordMark(
+            start_s=times[link.first][0],
+            end_s=times[link.last][1],
+            text=" ".join(chapter_text[link.start : link.end].split()),
+            char_start=link.start,
+            char_end=link.end,
+        )
+        for link in found.links
+    ]
 
 
 def source(chapter_text: str, start: int, end: int) -> Traced:
@@ -197,13 +256,7 @@ def whole_sources(found: Sequence[Group], given: Sequence[Token]) -> list[Group]
     return joined
 
 
-def _mark(chapter_text: str, given: Sequence[Token], times: Times, group: Group) -> WordMark:
+def _link(given: Sequence[Token], group: Group) -> Link:
     start = given[group.tokens[0]].start
     end = max(given[t].end for t in group.tokens)
-    return WordMark(
-        start_s=times[group.words[0]][0],
-        end_s=times[group.words[-1]][1],
-        text=" ".join(chapter_text[start:end].split()),
-        char_start=start,
-        char_end=end,
-    )
+    return Link(start, end, group.words[0], group.words[-1])

@@ -23,7 +23,7 @@ from worker.encode import (
     write_mp3,
     write_opus,
 )
-from worker.m4b import book_tags, chapter_spans, probe_cover, write_m4b
+from worker.m4b import book_tags, chapter_spans, probe_cover, write_m4b, write_piece
 
 RATE = 22050
 BOOK = Metadata(title="News from Nowhere", authors=["William Morris"], date="1890-01-11")
@@ -223,3 +223,34 @@ def test_each_chapter_format_by_name(wav: Path, tmp_path: Path) -> None:
         assert (report is not None and report.passed) == (fmt == "mp3")
     with pytest.raises(FormatError, match="whole book"):
         write_chapter(wav, tmp_path / "c.m4b", "m4b", Tags())
+
+
+def test_m4b_from_pieces_puts_each_chapter_within_half_a_packet_of_its_marker(
+    book: list[tuple[Path, str]], tmp_path: Path
+) -> None:
+    pieces = [tmp_path / f"{k}.m4a" for k in range(len(book))]
+    for (wav, _), piece in zip(book, pieces, strict=True):
+        write_piece(wav, piece)
+    spans = write_m4b(book, tmp_path / "p.m4b", BOOK, "joe", png(), pieces=pieces)
+    assert spans == write_m4b(book, tmp_path / "d.m4b", BOOK, "joe", png())
+    muxed, rate = decoded(tmp_path / "p.m4b")
+    assert rate == 44100 and len(muxed) == len(decoded(tmp_path / "d.m4b")[0])
+    with av.open(tmp_path / "p.m4b") as container:
+        starts = [float(c["start"] * c["time_base"]) for c in container.chapters()]
+    assert starts == pytest.approx([start for start, _ in spans], abs=1e-3)  # ms in the file
+    reference = np.concatenate([soundfile.read(str(wav), dtype="float32")[0] for wav, _ in book])
+    for start, end in spans:  # each chapter's inside, where it lies in the muxed file
+        a, b = round(start * 44100) + 2048, round(end * 44100) - 2048
+        inside = reference[a:b]
+        lag = max(range(-1024, 1025), key=lambda k: float(np.dot(muxed[a + k : b + k], inside)))
+        assert abs(lag) <= 512
+        assert np.corrcoef(muxed[a + lag : b + lag], inside)[0, 1] > 0.99
+
+
+def test_m4b_from_pieces_same_book_same_bytes(book: list[tuple[Path, str]], tmp_path: Path) -> None:
+    pieces = [tmp_path / f"{k}.m4a" for k in range(len(book))]
+    for (wav, _), piece in zip(book, pieces, strict=True):
+        write_piece(wav, piece)
+    write_m4b(book, tmp_path / "a.m4b", BOOK, "joe", png(), pieces=pieces)
+    write_m4b(book, tmp_path / "b.m4b", BOOK, "joe", png(), pieces=pieces)
+    assert (tmp_path / "a.m4b").read_bytes() == (tmp_path / "b.m4b").read_bytes()

@@ -1,15 +1,20 @@
 """narrate() over the real voice: chapters start longest first, phonemized one at a time,
-in this process or in a phonemizer process of its own (as on a GPU host)."""
+in this process or in a phonemizer process of its own (as on a GPU host); other formats
+encoded in processes beside the inference, a failed one failing the book."""
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import worker.pipeline
-from config.manifest import Manifest
+import worker.stages
+import worker.synthesize
+from config.errors import FormatError
+from config.manifest import ChapterMarks, Manifest
 from config.manuscript import Chapter, LexiconEntry, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.piper import PiperVoice
@@ -35,7 +40,7 @@ def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
     lexicons: list[list[Any]] = []
     busy, most = 0, 0
     lock = threading.Lock()
-    phonemize = worker.pipeline.phonemize_segments
+    phonemize = worker.synthesize.phonemize_segments
 
     def recording(voice: Any, segments: Sequence[Segment], wording: Wording) -> Any:
         nonlocal busy, most
@@ -52,7 +57,7 @@ def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
             with lock:
                 busy -= 1
 
-    monkeypatch.setattr(worker.pipeline, "phonemize_segments", recording)
+    monkeypatch.setattr(worker.synthesize, "phonemize_segments", recording)
     book = BOOK.model_copy(update={"lexicon": LEXICON})
     manifest = narrate(book, SynthesisOptions(), tmp_path, SETTINGS, voice=voice)
     assert phonemized == [1, 2, 0]
@@ -73,3 +78,63 @@ def test_a_phonemizer_process_gives_the_same_book(
 
     here, apart = book(False), book(True)
     assert [ch.sha256 for ch in apart.chapters] == [ch.sha256 for ch in here.chapters]
+    # word links made in the phonemizer process are those made in a thread
+    assert _words(tmp_path / "apart", apart) == _words(tmp_path / "here", here)
+
+
+TEXTS_INDEXES = range(len(TEXTS))
+
+
+def _words(out: Path, manifest: Manifest) -> list[Any]:
+    return [
+        ChapterMarks.model_validate_json((out / ch.marks_key).read_text()).words
+        for ch in manifest.chapters
+    ]
+
+
+def test_formats_encoded_in_processes_are_those_made_in_line(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = SynthesisOptions(formats=["wav", "flac"])
+    pooled = narrate(BOOK, options, tmp_path / "pooled", SETTINGS, voice=voice)
+    monkeypatch.setattr(worker.pipeline, "_encoders", lambda _: None)
+    in_line = narrate(BOOK, options, tmp_path / "in-line", SETTINGS, voice=voice)
+    assert [ch.files for ch in pooled.chapters] == [ch.files for ch in in_line.chapters]
+    for chapter in pooled.chapters:
+        key = chapter.files["flac"][0]
+        pooled_file, in_line_file = tmp_path / "pooled" / key, tmp_path / "in-line" / key
+        assert pooled_file.read_bytes() == in_line_file.read_bytes()
+
+
+def test_a_failed_encoding_fails_the_book_and_a_rerun_makes_only_what_is_missing(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = SynthesisOptions(formats=["wav", "flac"])
+    deliver = worker.stages.deliver_chapter
+
+    def failing(*args: Any) -> Any:
+        if args[-1][0] == 1:
+            raise FormatError("chapter 1 cannot be encoded")
+        return deliver(*args)
+
+    # Threads for processes: the fault is planted in this process.
+    monkeypatch.setattr(worker.pipeline, "_encoders", lambda _: ThreadPoolExecutor(2))
+    monkeypatch.setattr(worker.stages, "deliver_chapter", failing)
+    with pytest.raises(FormatError, match="chapter 1 cannot be encoded"):
+        narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
+    assert not (tmp_path / "manifest.json").exists()
+    assert not (tmp_path / "marks" / "001.json").exists()
+    done = {i for i in TEXTS_INDEXES if (tmp_path / "marks" / f"{i:03d}.json").exists()}
+
+    monkeypatch.setattr(worker.stages, "deliver_chapter", deliver)
+    made: list[int] = []
+    narrate_chapter = worker.pipeline._narrate_chapter
+
+    def recording(voice: Any, plan: Any, *args: Any) -> Any:
+        made.append(plan.chapter.index)
+        return narrate_chapter(voice, plan, *args)
+
+    monkeypatch.setattr(worker.pipeline, "_narrate_chapter", recording)
+    manifest = narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
+    assert sorted(made) == sorted(set(TEXTS_INDEXES) - done)
+    assert all((tmp_path / ch.files["flac"][0]).is_file() for ch in manifest.chapters)

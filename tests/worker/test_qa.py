@@ -160,3 +160,9 @@ def test_whisper_catches_a_garbled_segment_and_a_new_seed_fixes_it(
     (finding,) = manifest.chapters[0].qa
     assert (finding.segment, finding.checks, finding.fixed) == (1, ["asr"], True)
     assert "of words heard" in finding.detail
+    # the same, each segment a group of its own: heard on the QA thread, beside the next
+    monkeypatch.setattr(worker.stages, "QA_GROUP_S", 0.1)
+    again = narrate(BOOK, SynthesisOptions(qa="asr"), tmp_path / "grouped", SETTINGS, voice=voice)
+    (alone,) = again.chapters[0].qa  # heard alone, its transcript is its own
+    assert (alone.segment, alone.checks, alone.fixed) == (1, ["asr"], True)
+    assert [c.sha256 for c in again.chapters] == [c.sha256 for c in manifest.chapters]
