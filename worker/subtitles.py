@@ -69,9 +69,11 @@ def wrap(text: str) -> list[str]:
     lines = _wrap(text, MAX_LINE)
     cues = -(-len(lines) // MAX_LINES)
     room = len(lines) if cues == 1 else cues * MAX_LINES
-    width = max(1, -(-len(text) // room))
-    while len(lines := _wrap(text, width)) > room:
-        width += 1
+    # From the narrowest width that could hold the text in `room` lines: when the lines at
+    # MAX_LINE are nearly full, that width is MAX_LINE itself, and no narrower wrap fits.
+    for width in range(max(1, -(-len(text) // room)), MAX_LINE):
+        if len(narrower := _wrap(text, width)) <= room:
+            return narrower
     return lines
 
 

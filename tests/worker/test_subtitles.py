@@ -135,3 +135,21 @@ def test_a_sentence_of_three_full_lines_is_two_cues_of_two_even_lines() -> None:
 
 def wrap_at(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_on_hyphens=False)
+
+
+def test_no_line_is_ever_wider_than_42_characters() -> None:
+    """When the lines at 42 are nearly full, the even wrap cannot be narrower than 42: a
+    sentence of *News from Nowhere* came out with a line of 43."""
+    text = (
+        'It makes a lot of pleasant work," said he, smiling, "for however much care you take '
+        'of such goods, break they will, one day or another, so there is always plenty to do."'
+    )
+    mark, words = sentence(text)
+    assert max(len(line) for c in cues(text, [mark], words) for line in c.lines) <= 42
+    # and over many sentences of every length, from words of many lengths
+    vocabulary = ["a", "of", "the", "house", "river", "wonderful", "gay-clad", "said", "he,"]
+    for n in range(1, 400):
+        made = " ".join(vocabulary[(n * k * 7 + k) % len(vocabulary)] for k in range(n % 60 + 1))
+        mark, words = sentence(made)
+        found = cues(made, [mark], words)
+        assert all(len(c.lines) <= 2 and max(map(len, c.lines)) <= 42 for c in found), made
