@@ -94,6 +94,67 @@ class Delivered:
     acx: list[AcxReport]
 
 
+PIECE = "piece"  # an Encoding's format: the chapter's AAC piece of the M4B
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """One file a chapter's delivery makes from its WAV: a format's file (or MP3 part), the
+    retail sample, or the chapter's AAC piece of the M4B. Each is a task of its own, so a
+    long chapter's files are encoded side by side."""
+
+    fmt: str
+    key: str
+    span: Span | None = None
+
+
+def encodings(
+    delivery: Delivery, audio: ChapterAudio, breaks: Sequence[BreakClass], index: int
+) -> list[Encoding]:
+    """What a chapter's delivery encodes, the longest first."""
+    found = []
+    for fmt in delivery.per_chapter():
+        spans = mp3_parts(audio, breaks) if fmt == "mp3" else [None]
+        for part, span in enumerate(spans, start=1 if len(spans) > 1 else 0):
+            found.append(Encoding(fmt, chapter_file_key(index, FORMATS[fmt].extension, part), span))
+    if delivery.per_book():  # the book's AAC, encoded now rather than after the last chapter
+        found.append(Encoding(PIECE, book_piece_key(index, audio.sha256)))
+    if delivery.sample_minutes and index == delivery.sample_chapter:
+        span = (0.0, sample_end(audio, delivery.sample_minutes * 60))
+        found.append(Encoding("mp3", SAMPLE_KEY, span))
+    return found
+
+
+def encode(
+    delivery: Delivery, storage: Storage, wav: Path, encoding: Encoding, chapter: tuple[int, str]
+) -> AcxReport | None:
+    """Make and store one file of a chapter's delivery; an MP3's ACX report."""
+    if encoding.fmt == PIECE:
+        piece = wav.with_name(f"{wav.stem}-book.m4a")
+        try:
+            write_piece(wav, piece)
+            storage.put_file(encoding.key, piece)
+        finally:
+            piece.unlink(missing_ok=True)
+        return None
+    index, title = chapter
+    tags = Tags.for_chapter(delivery.metadata, title, index + 1)
+    return _store(storage, wav, encoding.key, encoding.fmt, tags, encoding.span)
+
+
+def delivered(
+    index: int, done: Sequence[Encoding], reports: Sequence[AcxReport | None]
+) -> Delivered:
+    """The chapter's files by format and their ACX reports, for its manifest entry (the
+    M4B piece and the retail sample are the book's, not the chapter's)."""
+    files = Delivered({"wav": [chapter_key(index)]}, [])
+    for encoding, report in zip(done, reports, strict=True):
+        if encoding.fmt != PIECE and encoding.key != SAMPLE_KEY:
+            files.files.setdefault(encoding.fmt, []).append(encoding.key)
+            files.acx += [report] if report else []
+    return files
+
+
 def deliver_chapter(
     delivery: Delivery,
     storage: Storage,
@@ -102,28 +163,11 @@ def deliver_chapter(
     breaks: Sequence[BreakClass],
     chapter: tuple[int, str],
 ) -> Delivered:
-    """Encode a chapter's WAV (still in scratch) in every per-chapter format and store it."""
-    index, title = chapter
-    tags = Tags.for_chapter(delivery.metadata, title, index + 1)
-    done = Delivered({"wav": [chapter_key(index)]}, [])
-    for fmt in delivery.per_chapter():
-        spans = mp3_parts(audio, breaks) if fmt == "mp3" else [None]
-        for part, span in enumerate(spans, start=1 if len(spans) > 1 else 0):
-            key = chapter_file_key(index, FORMATS[fmt].extension, part)
-            report = _store(storage, wav, key, fmt, tags, span)
-            done.files.setdefault(fmt, []).append(key)
-            done.acx += [report] if report else []
-    if delivery.sample_minutes and index == delivery.sample_chapter:
-        span = (0.0, sample_end(audio, delivery.sample_minutes * 60))
-        _store(storage, wav, SAMPLE_KEY, "mp3", tags, span)
-    if delivery.per_book():  # the book's AAC, encoded now rather than after the last chapter
-        piece = wav.with_name(f"{wav.stem}-book.m4a")
-        try:
-            write_piece(wav, piece)
-            storage.put_file(book_piece_key(index, audio.sha256), piece)
-        finally:
-            piece.unlink(missing_ok=True)
-    return done
+    """Encode a chapter's WAV (still in scratch) in every per-chapter format and store it,
+    one file after another."""
+    todo = encodings(delivery, audio, breaks, chapter[0])
+    reports = [encode(delivery, storage, wav, encoding, chapter) for encoding in todo]
+    return delivered(chapter[0], todo, reports)
 
 
 def _store(

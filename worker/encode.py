@@ -204,10 +204,10 @@ class _Codec:
 
 
 # Encoder settings for speed: every chapter is encoded on the host while the GPU narrates
-# the next ones, and the encoders' defaults aim at music. LAME's quality 5 (of 0 best to 9)
+# the next ones, and the encoders' defaults aim at music. LAME's quality 7 (of 0 best to 9)
 # at 192 kbit/s for one voice in mono, and Opus's complexity 5 at 48 kbit/s, still spend far
 # more bits than speech needs, in a fraction of the time (docs/performance.md, "Host cost").
-LAME_OPTIONS = {"compression_level": "5"}
+LAME_OPTIONS = {"compression_level": "7"}
 OPUS_OPTIONS = {"compression_level": "5"}
 
 

@@ -5,6 +5,7 @@ parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a c
 the same whichever way it was made.
 """
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -24,6 +25,7 @@ from config.layout import (
     subtitles_key,
 )
 from config.manifest import (
+    AcxReport,
     BookFile,
     ChapterEntry,
     ChapterMarks,
@@ -34,11 +36,19 @@ from config.manifest import (
     WordMark,
 )
 from config.manuscript import Chapter, Metadata
-from config.settings import BreakClass, Settings, SynthesisOptions
+from config.settings import Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceInput, VoiceOutput, chain, passages
 from models.wording import Wording
-from worker.audio import ChapterAudio, ChapterSpool, Timing, assemble
-from worker.deliver import Delivered, Delivery, deliver_chapter
+from worker.audio import ChapterAudio, ChapterSpool, assemble
+from worker.deliver import (
+    Delivered,
+    Delivery,
+    Encoding,
+    deliver_chapter,
+    delivered,
+    encode,
+    encodings,
+)
 from worker.qa import Checker
 from worker.segment import Segment, segment_chapter
 from worker.speechmarks import speech_marks
@@ -252,40 +262,46 @@ def store_chapter(
     if encoders is None or not delivery.encodes():
         try:
             with timed("deliver"):
-                delivered = deliver_chapter(delivery, storage, scratch, audio, breaks, chapter)
-            stored.set_result(_stored(storage, scratch, marks, delivered))
+                files = deliver_chapter(delivery, storage, scratch, audio, breaks, chapter)
+            stored.set_result(_stored(storage, scratch, marks, files))
         except BaseException as error:
             stored.set_exception(error)
         return stored
-    # Only what the encoders read of the timings: the words' times stay here.
-    timings = [Timing(t.index, t.start_s, t.end_s, []) for t in audio.timings]
-    slim = replace(audio, timings=timings)
-    encoding = encoders.submit(_delivered, delivery, storage, scratch, slim, breaks, chapter)
+    todo = encodings(delivery, audio, breaks, index)
+    tasks = [encoders.submit(_encoded, delivery, storage, scratch, e, chapter) for e in todo]
+    left = [len(tasks)]
+    lock = threading.Lock()
 
-    def done(encoded: "Future[tuple[Delivered, float]]") -> None:
+    def done(_: "Future[tuple[AcxReport | None, float]]") -> None:
+        with lock:
+            left[0] -= 1
+            if left[0]:
+                return
         try:
-            delivered, seconds = encoded.result()
-            add_busy("deliver", seconds)
-            stored.set_result(_stored(storage, scratch, marks, delivered))
+            results = [task.result() for task in tasks]
+            add_busy("deliver", sum(seconds for _, seconds in results))
+            files = delivered(index, todo, [report for report, _ in results])
+            stored.set_result(_stored(storage, scratch, marks, files))
         except BaseException as error:
             stored.set_exception(error)
 
-    encoding.add_done_callback(done)
+    for task in tasks:
+        task.add_done_callback(done)
     return stored
 
 
-def _delivered(
+def _encoded(
     delivery: Delivery,
     storage: Storage,
     wav: Path,
-    audio: ChapterAudio,
-    breaks: Sequence[BreakClass],
+    encoding: Encoding,
     chapter: tuple[int, str],
-) -> tuple[Delivered, float]:
-    """deliver_chapter in an encoder process, and the seconds it took."""
+) -> tuple[AcxReport | None, float]:
+    """One file of a chapter's delivery, made in an encoder process, and the seconds it
+    took."""
     began = time.perf_counter()
-    delivered = deliver_chapter(delivery, storage, wav, audio, breaks, chapter)
-    return delivered, time.perf_counter() - began
+    report = encode(delivery, storage, wav, encoding, chapter)
+    return report, time.perf_counter() - began
 
 
 def _stored(

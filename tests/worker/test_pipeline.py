@@ -110,23 +110,23 @@ def test_a_failed_encoding_fails_the_book_and_a_rerun_makes_only_what_is_missing
     voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     options = SynthesisOptions(formats=["wav", "flac"])
-    deliver = worker.stages.deliver_chapter
+    encode = worker.stages.encode
 
     def failing(*args: Any) -> Any:
         if args[-1][0] == 1:
             raise FormatError("chapter 1 cannot be encoded")
-        return deliver(*args)
+        return encode(*args)
 
     # Threads for processes: the fault is planted in this process.
     monkeypatch.setattr(worker.pipeline, "_encoders", lambda _: ThreadPoolExecutor(2))
-    monkeypatch.setattr(worker.stages, "deliver_chapter", failing)
+    monkeypatch.setattr(worker.stages, "encode", failing)
     with pytest.raises(FormatError, match="chapter 1 cannot be encoded"):
         narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
     assert not (tmp_path / "manifest.json").exists()
     assert not (tmp_path / "marks" / "001.json").exists()
     done = {i for i in TEXTS_INDEXES if (tmp_path / "marks" / f"{i:03d}.json").exists()}
 
-    monkeypatch.setattr(worker.stages, "deliver_chapter", deliver)
+    monkeypatch.setattr(worker.stages, "encode", encode)
     made: list[int] = []
     narrate_chapter = worker.pipeline._narrate_chapter
 
