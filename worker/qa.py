@@ -2,11 +2,12 @@
 
 Cheap checks run on every segment, always: seconds per phoneme within the voice's range (a
 sentence rushed or dragged), no clipped run (the decoder saturated), no long silence inside
-a sentence (words dropped). With `--qa asr`, Whisper tiny.en also hears every segment and
-must hear four in five of its words. Segments are heard in windows of up to 29 s (Whisper's encoder
-costs the same for 3 s as for 30 s), four windows decoded in one batch; the transcript is
-aligned word by word with the window's text, so each segment gets its own share of words
-heard and its own part of the transcript.
+a sentence (words dropped). With `--qa asr`, Whisper tiny.en also hears every segment: a
+segment fails if it hears less than half of its words, and one heard less than four in five
+is rendered again and the take heard best kept. Segments are heard in windows of up to 29 s
+(Whisper's encoder costs the same for 3 s as for 30 s), four windows decoded in one batch;
+the transcript is aligned word by word with the window's text, so each segment gets its own
+share of words heard and its own part of the transcript.
 
 A failing segment is rendered again with another seed (`NARRATE_QA_RETRIES` times at most);
 what still fails is reported with its chapter, segment, text and transcript.
@@ -35,7 +36,8 @@ SILENCE_RMS = 10 ** (-55 / 20)
 LONGEST_SILENCE_S = 1.2
 WINDOW_S = 0.05
 EDGE_S = 0.3  # a segment's own margins may be quiet
-HEARD_AT_LEAST = 0.8  # of a segment's words, by Whisper
+HEARD_AT_LEAST = 0.5  # of a segment's words, by Whisper: below it, a segment fails
+RETAKE_BELOW = 0.8  # below it, a segment is rendered again and the take heard best kept
 FEWEST_HEARD = 4  # words: a shorter segment (a heading) is left to the cheap checks, since
 # Whisper hears a lone "One" as "when" and "Two" as "to"
 ASR_WINDOW_S = 29.0  # of Whisper's 30 s: room for the gaps
@@ -52,6 +54,13 @@ class Problem:
     detail: str
     transcript: str = ""
     heard: float = 1.0  # the share of words Whisper heard (asr)
+
+    @property
+    def fails(self) -> bool:
+        """A fault, not a doubt: Whisper tiny.en mishears a clear sentence now and then
+        ("At dusk" as "that does"), so a segment it hears mostly right is rendered again
+        in the hope of a clearer take, but is not reported."""
+        return self.check != "asr" or self.heard < HEARD_AT_LEAST
 
 
 def cheap_problems(output: VoiceOutput, parts: Sequence[Phonemes], rate: int) -> list[Problem]:
@@ -147,7 +156,7 @@ class Listener:
         references = [(i, ref) for i, _, ref in window]
         for index, (share, transcript) in attribute(references, heard).items():
             words_of = len(next(ref for i, ref in references if i == index))
-            ok = share >= HEARD_AT_LEAST or words_of < FEWEST_HEARD
+            ok = share >= RETAKE_BELOW or words_of < FEWEST_HEARD
             self.verdicts[index] = (
                 None if ok else Problem("asr", f"{share:.0%} of words heard", transcript, share)
             )
@@ -201,6 +210,10 @@ def align(
     return pairs[::-1]
 
 
+def _fails(problems: Sequence[Problem]) -> bool:
+    return any(p.fails for p in problems)
+
+
 def _badness(problems: Sequence[Problem]) -> tuple[int, float]:
     """Problems of the audio itself first, then how little of it Whisper heard."""
     audible = sum(p.check != "asr" for p in problems)
@@ -224,7 +237,7 @@ class Checker:
         failed, those still failing marked unfixed. A take replaces the one before only if it
         is better: a retry can be heard worse than the first take."""
         failing = self._failing(outputs)
-        first = dict(failing)
+        first = {i: problems for i, problems in failing.items() if _fails(problems)}
         for attempt in range(1, self.retries + 1):
             if not failing:
                 break
@@ -236,7 +249,8 @@ class Checker:
                     outputs[index] = take
                     failing[index] = problems
             failing = {i: problems for i, problems in failing.items() if problems}
-        return [self._finding(i, first[i], failing.get(i)) for i in sorted(first)]
+        last = {i: problems for i, problems in failing.items() if _fails(problems)}
+        return [self._finding(i, first[i], last.get(i)) for i in sorted(first)]
 
     def _failing(self, outputs: dict[int, VoiceOutput]) -> dict[int, list[Problem]]:
         found = {

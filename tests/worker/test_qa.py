@@ -18,7 +18,7 @@ from models.voice import VoiceOutput
 from models.wording import Wording
 from producer.verify import verify
 from worker.pipeline import narrate
-from worker.qa import Checker, align, attribute, cheap_problems
+from worker.qa import RETAKE_BELOW, Checker, Problem, align, attribute, cheap_problems
 from worker.segment import segment_chapter
 
 RATE = 22050
@@ -166,3 +166,27 @@ def test_whisper_catches_a_garbled_segment_and_a_new_seed_fixes_it(
     (alone,) = again.chapters[0].qa  # heard alone, its transcript is its own
     assert (alone.segment, alone.checks, alone.fixed) == (1, ["asr"], True)
     assert [c.sha256 for c in again.chapters] == [c.sha256 for c in manifest.chapters]
+
+
+def test_a_doubtful_hearing_is_retaken_but_only_a_failed_one_reported() -> None:
+    """Heard 70%: rendered again, the better take kept, nothing reported; heard 40% and
+    never better: reported, unfixed."""
+    segments = segment_chapter("The keeper climbed the long stairs.")
+    checker = Checker(0, segments, [PHONEMES], RATE, Wording(), asr=False, retries=1)
+    heard: dict[int, float] = {}  # the share Whisper would hear, by take
+
+    def failing(outputs: dict[int, VoiceOutput]) -> dict[int, list[Problem]]:
+        return {
+            i: [Problem("asr", "", "", heard[id(o.audio)])]
+            for i, o in outputs.items()
+            if heard[id(o.audio)] < RETAKE_BELOW
+        }
+
+    checker._failing = failing  # type: ignore[method-assign]
+    for first_share, retake_share, findings in [(0.7, 0.9, []), (0.4, 0.45, [False])]:
+        first, retake = take(speech(1.6)), take(speech(1.6))
+        heard.update({id(first.audio): first_share, id(retake.audio): retake_share})
+        outputs = {0: first}
+        found = checker.run(outputs, lambda index, attempt, again=retake: again)
+        assert [f.fixed for f in found] == findings
+        assert outputs[0] is (retake if retake_share > first_share else first)
