@@ -109,8 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(run=run_list)
 
     worker = commands.add_parser("worker", help="run a Celery worker with our settings")
-    worker.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+    worker.add_argument(
+        "--device", default="cpu", help="cpu, cuda, cuda:N or cuda:all (a worker per GPU)"
+    )
     worker.add_argument("--concurrency", type=int, default=1, help="worker processes")
+    worker.add_argument("-n", "--name", default=None, help="Celery node name (celery@%%h)")
     worker.set_defaults(run=run_worker)
 
     words = commands.add_parser("normalize", help="print the words the voice will be given")
@@ -384,7 +387,25 @@ def run_list(args: argparse.Namespace) -> int:
 def run_worker(args: argparse.Namespace) -> int:
     from worker.service import run_worker as serve
 
-    return serve(args.device, args.concurrency)
+    if args.device != "cuda:all":
+        return serve(args.device, args.concurrency, args.name)
+    from models.runtime import providers_for
+    from worker.gpus import supervise, visible_gpus
+
+    gpus = visible_gpus()
+    providers_for("cuda:all")  # no CUDA provider: one clear error, not one per GPU
+    if args.concurrency < 1:
+        raise PermanentError("--concurrency must be 1 or more")
+    if args.name:
+        raise PermanentError("--name: with --device cuda:all the workers are narrate-gpuN@%h")
+    return supervise(gpus, lambda gpu: gpu_worker_argv(gpu, args.concurrency, args.verbose))
+
+
+def gpu_worker_argv(gpu: str, concurrency: int, verbose: bool = False) -> list[str]:
+    """The worker `--device cuda:all` starts for one GPU, seen as cuda:0."""
+    common = [sys.executable, "-m", "producer.cli", *(["-v"] if verbose else [])]
+    options = ["--device", "cuda:0", "--concurrency", str(concurrency)]
+    return [*common, "worker", *options, "--name", f"narrate-gpu{gpu}@%h"]
 
 
 def run_verify(args: argparse.Namespace) -> int:

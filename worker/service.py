@@ -22,7 +22,7 @@ from worker.app import app
 log = logging.getLogger(__name__)
 
 
-def run_worker(device: str, concurrency: int) -> int:
+def run_worker(device: str, concurrency: int, name: str | None = None) -> int:
     if concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
     providers_for(device)  # no CUDA where asked for: a clear error now, not in every task
@@ -41,6 +41,7 @@ def run_worker(device: str, concurrency: int) -> int:
             QUEUE,
             "--without-gossip",
             "--without-mingle",
+            *(["--hostname", name] if name else []),
         ]
     )
     return 0

@@ -1,0 +1,195 @@
+"""`narrate worker --device cuda:all` without a GPU: the listing, and the supervision of real
+child processes that stand in for the per-GPU workers."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from config.errors import DeviceError
+from producer.cli import build_parser, gpu_worker_argv
+from worker.gpus import child_environment, visible_gpus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A stand-in worker: records the GPU it was given, then sleeps until a signal stops it
+# (recorded too); the one named `fail` exits 5 once every child has started.
+CHILD = """
+import os, signal, sys, time
+out, fail, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+gpu = os.environ["CUDA_VISIBLE_DEVICES"]
+def stop(signum, frame):
+    with open(os.path.join(out, gpu + ".stopped"), "a") as f:
+        f.write(signal.Signals(signum).name + "\\n")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, stop)
+order = os.environ.get("CUDA_DEVICE_ORDER", "")
+open(os.path.join(out, gpu + ".env"), "w").write(gpu + " " + order)
+print("ready", flush=True)
+while gpu == fail and len([n for n in os.listdir(out) if n.endswith(".env")]) < count:
+    time.sleep(0.05)
+if gpu == fail:
+    sys.exit(5)
+time.sleep(60)
+"""
+
+SUPERVISOR = """
+import sys
+from worker.gpus import supervise, visible_gpus
+child, out, fail, count = sys.argv[1:]
+sys.exit(supervise(visible_gpus(), lambda gpu: [sys.executable, child, out, fail, count]))
+"""
+
+
+def fake_nvidia_smi(folder: Path, body: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    script = folder / "nvidia-smi"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return folder
+
+
+@pytest.fixture
+def supervisors() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:  # a failed test leaves no workers behind: the parent stops them
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def start_supervisor(
+    started: list[subprocess.Popen[str]],
+    tmp_path: Path,
+    env: dict[str, str],
+    count: int,
+    fail: str = "-",
+) -> tuple[subprocess.Popen[str], Path]:
+    child = tmp_path / "child.py"
+    child.write_text(CHILD)
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", SUPERVISOR, str(child), str(out), fail, str(count)],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started.append(process)
+    deadline = time.monotonic() + 10
+    while len(list(out.glob("*.env"))) < count and process.poll() is None:
+        assert time.monotonic() < deadline, "the children did not start"
+        time.sleep(0.05)
+    return process, out
+
+
+def without_cuda_variables() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("CUDA_")}
+
+
+@pytest.mark.parametrize(
+    ("visible", "gpus", "stop"),
+    [
+        ("0,2", ["0", "2"], signal.SIGTERM),
+        ("GPU-uuid-a,GPU-uuid-b", ["GPU-uuid-a", "GPU-uuid-b"], signal.SIGINT),
+        ("1", ["1"], signal.SIGTERM),  # one GPU: one child
+    ],
+)
+def test_a_child_per_listed_gpu_each_stopped_by_the_parents_signal(
+    supervisors: list[subprocess.Popen[str]],
+    tmp_path: Path,
+    visible: str,
+    gpus: list[str],
+    stop: signal.Signals,
+) -> None:
+    env = {**without_cuda_variables(), "CUDA_VISIBLE_DEVICES": visible}
+    process, out = start_supervisor(supervisors, tmp_path, env, len(gpus))
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert sorted(p.read_text() for p in out.glob("*.env")) == [f"{gpu} " for gpu in gpus]
+    for gpu in gpus:  # each child got the signal once, forwarded; none was left behind
+        assert (out / f"{gpu}.stopped").read_text() == f"{stop.name}\n"
+        assert f"[gpu {gpu}] ready" in stderr
+
+
+def test_without_a_list_nvidia_smi_names_the_gpus_in_its_own_order(
+    supervisors: list[subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    smi = fake_nvidia_smi(tmp_path / "bin", "printf '0\\n1\\n'")
+    env = {**without_cuda_variables(), "PATH": f"{smi}:{os.environ['PATH']}"}
+    process, out = start_supervisor(supervisors, tmp_path, env, 2)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    texts = sorted(p.read_text() for p in out.glob("*.env"))
+    assert texts == ["0 PCI_BUS_ID", "1 PCI_BUS_ID"]
+
+
+def test_a_child_that_dies_stops_the_others_and_the_parent_fails(
+    supervisors: list[subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    env = {**without_cuda_variables(), "CUDA_VISIBLE_DEVICES": "0,1,2"}
+    process, out = start_supervisor(supervisors, tmp_path, env, 3, fail="1")
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 5, stderr
+    assert "the worker on GPU 1 exited (code 5): stopping the others" in stderr
+    assert not (out / "1.stopped").exists()
+    for gpu in ("0", "2"):
+        assert (out / f"{gpu}.stopped").read_text() == "SIGTERM\n"
+
+
+def test_the_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", " 0, 2 ")
+    assert visible_gpus() == ["0", "2"]
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3,-1,4")  # CUDA stops at an invalid entry
+    assert visible_gpus() == ["3"]
+    assert child_environment("3")["CUDA_VISIBLE_DEVICES"] == "3"
+    assert "CUDA_DEVICE_ORDER" not in child_environment("3")  # the user's list, as they meant it
+    for nothing in ("", "-1"):
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", nothing)
+        with pytest.raises(DeviceError, match="names no GPU"):
+            visible_gpus()
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    monkeypatch.setenv(
+        "PATH", str(fake_nvidia_smi(tmp_path, "echo 'No devices were found'; exit 6"))
+    )
+    with pytest.raises(DeviceError, match="nvidia-smi lists no GPU: No devices were found"):
+        visible_gpus()
+
+
+def test_the_argv_of_a_gpus_worker_parses() -> None:
+    argv = gpu_worker_argv("GPU-uuid-b", 2, verbose=True)
+    assert argv[:4] == [sys.executable, "-m", "producer.cli", "-v"]
+    args = build_parser().parse_args(argv[3:])
+    assert (args.device, args.concurrency, args.name) == ("cuda:0", 2, "narrate-gpuGPU-uuid-b@%h")
+
+
+@pytest.mark.parametrize(
+    ("visible", "message"),
+    [("", "CUDA_VISIBLE_DEVICES='' names no GPU"), (None, "nvidia-smi is not on PATH")],
+)
+def test_no_gpu_to_list_is_a_clear_error(tmp_path: Path, visible: str | None, message: str) -> None:
+    env = {**without_cuda_variables(), "PYTHONPATH": str(ROOT), "PATH": str(tmp_path)}
+    if visible is not None:
+        env["CUDA_VISIBLE_DEVICES"] = visible
+    result = subprocess.run(
+        [sys.executable, "-m", "producer.cli", "worker", "--device", "cuda:all"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("narrate: error:"), result.stderr
+    assert message in lines[0]

@@ -1,0 +1,148 @@
+"""`narrate worker --device cuda:all`: one worker process per visible GPU, supervised.
+
+Each child sees exactly one GPU, as cuda:0 (`CUDA_VISIBLE_DEVICES` set to that GPU's entry),
+so it sizes its own memory budget from that GPU and runs its own Celery pool under its own
+node name. The parent only supervises: SIGTERM, SIGINT and SIGQUIT go to every child (a warm
+shutdown each, as Celery's; a second SIGINT is then a cold one), and when one child exits on
+its own the others are stopped and the parent exits non-zero. It does not restart a child: a
+worker that dies on a GPU usually dies again (driver, memory, a bad setting), and a service
+manager (systemd, Kubernetes) restarts the whole unit with its backoff and its logs; the
+ledger makes the restart lose nothing. Each line a child writes is prefixed `[gpu ENTRY]`.
+"""
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+from typing import IO
+
+from config.errors import DeviceError
+
+log = logging.getLogger(__name__)
+
+ChildArgv = Callable[[str], list[str]]
+FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
+SMI_QUERY = ["nvidia-smi", "--query-gpu=index", "--format=csv,noheader"]
+
+
+def visible_gpus() -> list[str]:
+    """The GPUs this process may use: CUDA_VISIBLE_DEVICES's entries (indices or UUIDs,
+    up to the first invalid one, as CUDA reads it) when set, else nvidia-smi's indices."""
+    listed = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if listed is not None:
+        entries = []
+        for entry in (e.strip() for e in listed.split(",")):
+            if not entry or entry.startswith("-"):
+                break  # CUDA ignores the rest of the list
+            entries.append(entry)
+        if not entries:
+            raise DeviceError(f"--device cuda:all: CUDA_VISIBLE_DEVICES={listed!r} names no GPU")
+        return entries
+    return _smi_indices()
+
+
+def _smi_indices() -> list[str]:
+    try:
+        done = subprocess.run(SMI_QUERY, capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        raise DeviceError(
+            "--device cuda:all: nvidia-smi is not on PATH to list the GPUs; "
+            "name them with CUDA_VISIBLE_DEVICES=0,1,..."
+        ) from None
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise DeviceError(f"--device cuda:all: nvidia-smi failed: {error}") from None
+    said = (done.stderr or done.stdout).strip().splitlines()
+    if done.returncode != 0:
+        reason = said[0] if said else f"exit {done.returncode}"
+        raise DeviceError(f"--device cuda:all: nvidia-smi lists no GPU: {reason}")
+    indices = done.stdout.split()
+    if not indices:
+        raise DeviceError("--device cuda:all: nvidia-smi lists no GPU")
+    return indices
+
+
+def child_environment(entry: str) -> dict[str, str]:
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": entry}
+    if "CUDA_VISIBLE_DEVICES" not in os.environ:  # nvidia-smi's indices: count them as it does
+        env.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")
+    return env
+
+
+def supervise(gpus: list[str], child_argv: ChildArgv, poll_s: float = 0.2) -> int:
+    """Run child_argv(entry) for every GPU entry until they exit; the exit code (0 when all
+    stopped cleanly on a signal given to this process)."""
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    received: list[int] = []
+
+    def forward(signum: int, _: FrameType | None) -> None:
+        received.append(signum)
+        _signal_all(children, signum)
+
+    previous = {s: signal.signal(s, forward) for s in FORWARDED}
+    pumps = []
+    try:
+        for entry in gpus:
+            children[entry] = _start(entry, child_argv(entry))
+            pumps.append(_pump(entry, children[entry].stdout))
+            if received:  # a signal came while the children were starting
+                children[entry].send_signal(received[-1])
+        code = _wait(children, received, poll_s)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    for pump in pumps:
+        pump.join(timeout=5)
+    return code
+
+
+def _start(entry: str, argv: list[str]) -> subprocess.Popen[bytes]:
+    # A process group of its own: a terminal's Ctrl-C reaches the parent only, which passes
+    # it on once (twice would be Celery's cold shutdown).
+    return subprocess.Popen(
+        argv,
+        env=child_environment(entry),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        process_group=0,
+    )
+
+
+def _pump(entry: str, stream: IO[bytes] | None) -> threading.Thread:
+    prefix = f"[gpu {entry}] ".encode()
+
+    def copy() -> None:
+        assert stream is not None
+        for line in stream:
+            sys.stderr.buffer.write(prefix + line)
+            sys.stderr.buffer.flush()
+
+    thread = threading.Thread(target=copy, daemon=True, name=f"narrate-gpu-{entry}-log")
+    thread.start()
+    return thread
+
+
+def _signal_all(children: dict[str, subprocess.Popen[bytes]], signum: int) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signum)
+
+
+def _wait(children: dict[str, subprocess.Popen[bytes]], received: list[int], poll_s: float) -> int:
+    failure = 0
+    while None in (codes := {entry: child.poll() for entry, child in children.items()}).values():
+        exited = [(entry, code) for entry, code in codes.items() if code is not None]
+        if exited and not received and not failure:  # exited though nobody asked it to
+            entry, code = exited[0]
+            log.error("the worker on GPU %s exited (code %s): stopping the others", entry, code)
+            _signal_all(children, signal.SIGTERM)
+            failure = code if code and code > 0 else 1
+        time.sleep(poll_s)
+    if failure:
+        return failure
+    return 0 if all(child.returncode == 0 for child in children.values()) else 1
