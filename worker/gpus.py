@@ -27,43 +27,67 @@ log = logging.getLogger(__name__)
 
 ChildArgv = Callable[[str], list[str]]
 FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
-SMI_QUERY = ["nvidia-smi", "--query-gpu=index", "--format=csv,noheader"]
+SMI_QUERY = ["nvidia-smi", "--query-gpu=index,uuid", "--format=csv,noheader"]
 
 
 def visible_gpus() -> list[str]:
-    """The GPUs this process may use: CUDA_VISIBLE_DEVICES's entries (indices or UUIDs,
-    up to the first invalid one, as CUDA reads it) when set, else nvidia-smi's indices."""
+    """The GPUs this process may use: CUDA_VISIBLE_DEVICES's entries (indices, UUIDs or their
+    prefixes, up to the first invalid one, as CUDA reads it) checked against nvidia-smi where
+    it runs, a UUID prefix completed (nvidia-smi -i, which sizes a budget, wants it whole);
+    without CUDA_VISIBLE_DEVICES, nvidia-smi's indices."""
     listed = os.environ.get("CUDA_VISIBLE_DEVICES")
-    if listed is not None:
-        entries = []
-        for entry in (e.strip() for e in listed.split(",")):
-            if not entry or entry.startswith("-"):
-                break  # CUDA ignores the rest of the list
-            entries.append(entry)
-        if not entries:
-            raise DeviceError(f"--device cuda:all: CUDA_VISIBLE_DEVICES={listed!r} names no GPU")
-        return entries
-    return _smi_indices()
+    entries = None if listed is None else _entries(listed)
+    if entries == []:
+        raise DeviceError(f"--device cuda:all: CUDA_VISIBLE_DEVICES={listed!r} names no GPU")
+    known = _smi_gpus()
+    if entries is None:
+        if known is None:
+            raise DeviceError(
+                "--device cuda:all: nvidia-smi is not on PATH to list the GPUs; "
+                "name them with CUDA_VISIBLE_DEVICES=0,1,..."
+            )
+        return [index for index, _ in known]
+    return entries if known is None else [_checked(entry, known) for entry in entries]
 
 
-def _smi_indices() -> list[str]:
+def _entries(listed: str) -> list[str]:
+    entries = []
+    for entry in (e.strip() for e in listed.split(",")):
+        if not entry or entry.startswith("-"):
+            break  # CUDA ignores the rest of the list
+        entries.append(entry)
+    return entries
+
+
+def _checked(entry: str, known: list[tuple[str, str]]) -> str:
+    if (entry.isdigit() and int(entry) < len(known)) or entry.startswith("MIG-"):
+        return entry
+    uuids = [uuid for _, uuid in known if uuid.startswith(entry)]
+    if entry.startswith("GPU-") and len(uuids) == 1:
+        return uuids[0]
+    listing = ", ".join(f"{index} {uuid}" for index, uuid in known)
+    raise DeviceError(
+        f"--device cuda:all: CUDA_VISIBLE_DEVICES names GPU {entry!r}, "
+        f"which is not one of nvidia-smi's: {listing}"
+    )
+
+
+def _smi_gpus() -> list[tuple[str, str]] | None:
+    """(index, UUID) of every GPU nvidia-smi lists; None without nvidia-smi."""
     try:
         done = subprocess.run(SMI_QUERY, capture_output=True, text=True, timeout=60)
     except FileNotFoundError:
-        raise DeviceError(
-            "--device cuda:all: nvidia-smi is not on PATH to list the GPUs; "
-            "name them with CUDA_VISIBLE_DEVICES=0,1,..."
-        ) from None
+        return None
     except (OSError, subprocess.TimeoutExpired) as error:
         raise DeviceError(f"--device cuda:all: nvidia-smi failed: {error}") from None
     said = (done.stderr or done.stdout).strip().splitlines()
     if done.returncode != 0:
         reason = said[0] if said else f"exit {done.returncode}"
         raise DeviceError(f"--device cuda:all: nvidia-smi lists no GPU: {reason}")
-    indices = done.stdout.split()
-    if not indices:
+    rows = [line.split(",") for line in done.stdout.splitlines() if line.strip()]
+    if not rows:
         raise DeviceError("--device cuda:all: nvidia-smi lists no GPU")
-    return indices
+    return [(row[0].strip(), row[-1].strip()) for row in rows]
 
 
 def child_environment(entry: str) -> dict[str, str]:

@@ -47,7 +47,10 @@ sys.exit(supervise(visible_gpus(), lambda gpu: [sys.executable, child, out, fail
 """
 
 
-def fake_nvidia_smi(folder: Path, body: str) -> Path:
+THREE_GPUS = "printf '0, GPU-aaaa-1111\\n1, GPU-bbbb-2222\\n2, GPU-cccc-3333\\n'"
+
+
+def fake_nvidia_smi(folder: Path, body: str = THREE_GPUS) -> Path:
     folder.mkdir(exist_ok=True)
     script = folder / "nvidia-smi"
     script.write_text(f"#!/bin/sh\n{body}\n")
@@ -95,11 +98,17 @@ def without_cuda_variables() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("CUDA_")}
 
 
+def with_fake_nvidia_smi(tmp_path: Path, body: str = THREE_GPUS, **extra: str) -> dict[str, str]:
+    smi = fake_nvidia_smi(tmp_path / "bin", body)
+    return {**without_cuda_variables(), "PATH": f"{smi}:{os.environ['PATH']}", **extra}
+
+
 @pytest.mark.parametrize(
     ("visible", "gpus", "stop"),
     [
         ("0,2", ["0", "2"], signal.SIGTERM),
-        ("GPU-uuid-a,GPU-uuid-b", ["GPU-uuid-a", "GPU-uuid-b"], signal.SIGINT),
+        # a UUID prefix, as CUDA takes it, is named in full: nvidia-smi -i wants it whole
+        ("GPU-aaaa-1111,GPU-bbbb", ["GPU-aaaa-1111", "GPU-bbbb-2222"], signal.SIGINT),
         ("1", ["1"], signal.SIGTERM),  # one GPU: one child
     ],
 )
@@ -110,7 +119,7 @@ def test_a_child_per_listed_gpu_each_stopped_by_the_parents_signal(
     gpus: list[str],
     stop: signal.Signals,
 ) -> None:
-    env = {**without_cuda_variables(), "CUDA_VISIBLE_DEVICES": visible}
+    env = with_fake_nvidia_smi(tmp_path, CUDA_VISIBLE_DEVICES=visible)
     process, out = start_supervisor(supervisors, tmp_path, env, len(gpus))
     process.send_signal(stop)
     _, stderr = process.communicate(timeout=10)
@@ -124,8 +133,7 @@ def test_a_child_per_listed_gpu_each_stopped_by_the_parents_signal(
 def test_without_a_list_nvidia_smi_names_the_gpus_in_its_own_order(
     supervisors: list[subprocess.Popen[str]], tmp_path: Path
 ) -> None:
-    smi = fake_nvidia_smi(tmp_path / "bin", "printf '0\\n1\\n'")
-    env = {**without_cuda_variables(), "PATH": f"{smi}:{os.environ['PATH']}"}
+    env = with_fake_nvidia_smi(tmp_path, "printf '0, GPU-a\\n1, GPU-b\\n'")
     process, out = start_supervisor(supervisors, tmp_path, env, 2)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=10)
@@ -137,7 +145,7 @@ def test_without_a_list_nvidia_smi_names_the_gpus_in_its_own_order(
 def test_a_child_that_dies_stops_the_others_and_the_parent_fails(
     supervisors: list[subprocess.Popen[str]], tmp_path: Path
 ) -> None:
-    env = {**without_cuda_variables(), "CUDA_VISIBLE_DEVICES": "0,1,2"}
+    env = with_fake_nvidia_smi(tmp_path, CUDA_VISIBLE_DEVICES="0,1,2")
     process, out = start_supervisor(supervisors, tmp_path, env, 3, fail="1")
     _, stderr = process.communicate(timeout=10)
     assert process.returncode == 5, stderr
@@ -148,8 +156,9 @@ def test_a_child_that_dies_stops_the_others_and_the_parent_fails(
 
 
 def test_the_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", " 0, 2 ")
-    assert visible_gpus() == ["0", "2"]
+    monkeypatch.setenv("PATH", str(tmp_path))  # no nvidia-smi: the list is taken as it is
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", " 0, 7 ")
+    assert visible_gpus() == ["0", "7"]
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3,-1,4")  # CUDA stops at an invalid entry
     assert visible_gpus() == ["3"]
     assert child_environment("3")["CUDA_VISIBLE_DEVICES"] == "3"
@@ -158,10 +167,17 @@ def test_the_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv("CUDA_VISIBLE_DEVICES", nothing)
         with pytest.raises(DeviceError, match="names no GPU"):
             visible_gpus()
+
+    monkeypatch.setenv("PATH", str(fake_nvidia_smi(tmp_path)))
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "2,MIG-x,GPU-cccc")
+    assert visible_gpus() == ["2", "MIG-x", "GPU-cccc-3333"]
+    for unknown in ("0,3", "GPU-", "GPU-dddd"):  # GPU- is ambiguous: every UUID starts so
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", unknown)
+        with pytest.raises(DeviceError, match="not one of nvidia-smi's: 0 GPU-aaaa-1111, 1"):
+            visible_gpus()
+
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
-    monkeypatch.setenv(
-        "PATH", str(fake_nvidia_smi(tmp_path, "echo 'No devices were found'; exit 6"))
-    )
+    fake_nvidia_smi(tmp_path, "echo 'No devices were found'; exit 6")
     with pytest.raises(DeviceError, match="nvidia-smi lists no GPU: No devices were found"):
         visible_gpus()
 
