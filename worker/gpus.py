@@ -10,6 +10,7 @@ manager (systemd, Kubernetes) restarts the whole unit with its backoff and its l
 ledger makes the restart lose nothing. Each line a child writes is prefixed `[gpu ENTRY]`.
 """
 
+import contextlib
 import logging
 import os
 import signal
@@ -91,7 +92,7 @@ def _smi_gpus() -> list[tuple[str, str]] | None:
 
 
 def child_environment(entry: str) -> dict[str, str]:
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": entry}
+    env = {"PYTHONUNBUFFERED": "1", **os.environ, "CUDA_VISIBLE_DEVICES": entry}
     if "CUDA_VISIBLE_DEVICES" not in os.environ:  # nvidia-smi's indices: count them as it does
         env.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")
     return env
@@ -116,6 +117,9 @@ def supervise(gpus: list[str], child_argv: ChildArgv, poll_s: float = 0.2) -> in
             if received:  # a signal came while the children were starting
                 children[entry].send_signal(received[-1])
         code = _wait(children, received, poll_s)
+    except BaseException:  # one could not start: leave none running behind us
+        _signal_all(children, signal.SIGTERM)
+        raise
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -142,9 +146,10 @@ def _pump(entry: str, stream: IO[bytes] | None) -> threading.Thread:
 
     def copy() -> None:
         assert stream is not None
-        for line in stream:
-            sys.stderr.buffer.write(prefix + line)
-            sys.stderr.buffer.flush()
+        for line in stream:  # read to the end even when stderr fails: a full pipe blocks
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.buffer.write(prefix + line)
+                sys.stderr.buffer.flush()
 
     thread = threading.Thread(target=copy, daemon=True, name=f"narrate-gpu-{entry}-log")
     thread.start()
