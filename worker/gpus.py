@@ -164,13 +164,17 @@ def _signal_all(children: dict[str, subprocess.Popen[bytes]], signum: int) -> No
 
 def _wait(children: dict[str, subprocess.Popen[bytes]], received: list[int], poll_s: float) -> int:
     failure = 0
-    while None in (codes := {entry: child.poll() for entry, child in children.items()}).values():
+    while True:
+        codes = {entry: child.poll() for entry, child in children.items()}
         exited = [(entry, code) for entry, code in codes.items() if code is not None]
         if exited and not received and not failure:  # exited though nobody asked it to
             entry, code = exited[0]
-            log.error("the worker on GPU %s exited (code %s): stopping the others", entry, code)
+            how = f"code {code}" if code >= 0 else f"signal {-code}: {signal.strsignal(-code)}"
+            log.error("the worker on GPU %s exited (%s): stopping the others", entry, how)
             _signal_all(children, signal.SIGTERM)
             failure = code if code and code > 0 else 1
+        if None not in codes.values():
+            break
         time.sleep(poll_s)
     if failure:
         return failure

@@ -209,3 +209,23 @@ def test_no_gpu_to_list_is_a_clear_error(tmp_path: Path, visible: str | None, me
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("narrate: error:"), result.stderr
     assert message in lines[0]
+
+
+def test_the_real_worker_command_fails_under_its_gpus_name_and_so_does_the_parent(
+    tmp_path: Path,
+) -> None:
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        pytest.skip("a CUDA machine: the worker would start and wait for its broker")
+    program = (
+        "import sys; from producer.cli import gpu_worker_argv; from worker.gpus import supervise;"
+        "sys.exit(supervise(['0'], lambda gpu: gpu_worker_argv(gpu, 1)))"
+    )
+    env = {**with_fake_nvidia_smi(tmp_path), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 2, result.stderr
+    assert "[gpu 0] narrate: error: --device cuda:0: onnxruntime has no CUDA" in result.stderr
+    assert "the worker on GPU 0 exited (code 2): stopping the others" in result.stderr
