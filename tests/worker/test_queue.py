@@ -227,9 +227,12 @@ def test_a_poison_chunk_fails_its_job_and_spares_the_next(
 
 def test_a_redis_restart_mid_job_loses_nothing(services: Services, tmp_path: Path) -> None:
     workers = [services.worker(f"r{i}", tmp_path / f"r{i}.log") for i in range(2)]
+    # Long enough to be under way for seconds: a short book is done before Redis stops.
+    text = tmp_path / "long.txt"
+    text.write_text("\n\n".join(["The keeper climbed the stairs and lit the lamp."] * 60))
     enqueued = services.narrate(
         "enqueue",
-        str(DATA / "three_chapters.md"),
+        str(text),
         "--dest",
         f"s3://{BUCKET}/restart",
         "--seed",
