@@ -130,23 +130,26 @@ def bench(
                 runs.append(run_narrate(text, voice, work, device, extra))
         if queue:
             runs.insert(0, runs.pop())  # synth is the baseline of the queue
-            runs.append(run_queue(text, voice, work, queue))
+            runs.append(run_queue(text, voice, work, queue, device))
     print_table(runs, sum(len(ch.text) for ch in chapters))
     return 0
 
 
-def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
+def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu") -> Run:
     """The same text as a job: one worker (started first, as a service is), enqueue, wait.
 
     Time runs from `narrate enqueue` to the end of `narrate wait`; the worker loads its
     voice on its first task, inside that time, as `narrate synth` does in its own. The job
     has synth's options (seed included, so the same audio is expected); a destination of
-    its own per run makes it a new job rather than the finished one of a run before.
+    its own per run makes it a new job rather than the finished one of a run before. The
+    worker runs on synth's device.
     """
     dest = f"{dest.rstrip('/')}/bench-{time.time_ns()}"
     log = open(work / "worker.log", "wb")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(
-        [sys.executable, "-m", "producer.cli", "worker"], stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "producer.cli", "worker", "--device", device],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_ready(work / "worker.log")
