@@ -29,6 +29,13 @@ def chapter_file_key(index: int, extension: str, part: int = 0) -> str:
     return f"chapters/{index:03d}{f'-{part}' if part else ''}.{extension}"
 
 
+def plan_key(index: int) -> str:
+    """A chapter's plan (segments, phonemes, word links), made once by a job's plan task
+    for its chunks and assembly to read; deleted with the rest of work/ when the job is
+    done."""
+    return f"work/plan/{index:03d}.json"
+
+
 BOOK_KEY = "book.m4b"
 BOOK_PIECES = "work/m4b/"
 

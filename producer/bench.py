@@ -38,6 +38,7 @@ class Run:
     peak_rss_mb: float
     peak_gpu_mb: float | None = None
     stages: dict[str, float] | None = None
+    sha256s: tuple[str, ...] = ()  # of its chapters' WAV files
 
     @property
     def speed(self) -> float:
@@ -129,20 +130,26 @@ def bench(
                 runs.append(run_narrate(text, voice, work, device, extra))
         if queue:
             runs.insert(0, runs.pop())  # synth is the baseline of the queue
-            runs.append(run_queue(text, voice, work, queue))
+            runs.append(run_queue(text, voice, work, queue, device))
     print_table(runs, sum(len(ch.text) for ch in chapters))
     return 0
 
 
-def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
+def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu") -> Run:
     """The same text as a job: one worker (started first, as a service is), enqueue, wait.
 
     Time runs from `narrate enqueue` to the end of `narrate wait`; the worker loads its
-    voice on its first task, inside that time, as `narrate synth` does in its own.
+    voice on its first task, inside that time, as `narrate synth` does in its own. The job
+    has synth's options (seed included, so the same audio is expected); a destination of
+    its own per run makes it a new job rather than the finished one of a run before. The
+    worker runs on synth's device.
     """
+    dest = f"{dest.rstrip('/')}/bench-{time.time_ns()}"
     log = open(work / "worker.log", "wb")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(
-        [sys.executable, "-m", "producer.cli", "worker"], stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "producer.cli", "worker", "--device", device],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_ready(work / "worker.log")
@@ -158,8 +165,6 @@ def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
                 dest,
                 "--voice",
                 voice,
-                "--seed",
-                str(int(time.time())),
             ],
             capture_output=True,
             text=True,
@@ -179,11 +184,12 @@ def run_queue(text: Path, voice: str, work: Path, dest: str) -> Run:
             raise BenchmarkError(f"job {job_id} did not finish: {waited.stdout.strip()}")
         manifest = open_storage(dest).child(job_id).get_json(MANIFEST_KEY)
         audio = sum(chapter["duration_s"] for chapter in manifest["chapters"])
+        sha256s = tuple(chapter["sha256"] for chapter in manifest["chapters"])
     finally:
         worker.terminate()
         usage = os.wait4(worker.pid, 0)[2]
         log.close()
-    return Run("narrate job (Redis + S3)", wall, audio, usage.ru_maxrss / 1024)
+    return Run("narrate job (Redis + S3)", wall, audio, usage.ru_maxrss / 1024, sha256s=sha256s)
 
 
 def _wait_ready(log: Path, timeout: float = 60.0) -> None:
@@ -245,7 +251,8 @@ def run_narrate(
     audio = sum(ch["duration_s"] for ch in manifest["chapters"])
     stages = json.loads(stats.read_text())["stages"]
     name = f"narrate synth {label} ({manifest['model_variant']})".replace("  ", " ")
-    return Run(name, wall, audio, rss, gpu_mb, stages)
+    sha256s = tuple(ch["sha256"] for ch in manifest["chapters"])
+    return Run(name, wall, audio, rss, gpu_mb, stages, sha256s)
 
 
 def print_table(runs: list[Run], chars: int) -> None:
@@ -278,3 +285,7 @@ def print_table(runs: list[Run], chars: int) -> None:
             f" {runs[1].speed / runs[0].speed:.2f}x (time ratio "
             f"{runs[1].wall_s / runs[0].wall_s:.2f}x)"
         )
+    job = next((r for r in runs if r.name.startswith("narrate job")), None)
+    if job and runs[0].sha256s:
+        same = "yes" if job.sha256s == runs[0].sha256s else "NO"
+        print(f"the job's chapters equal synth's, sample for sample: {same}")

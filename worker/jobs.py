@@ -36,11 +36,11 @@ from models.wording import Wording
 from worker.audio import ChapterSpool
 from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
+from worker.plans import StoredPlan, stored_plan
 from worker.redo import redo
 from worker.stages import (
     ChapterPlan,
     checked,
-    plan_chapter,
     store_chapter,
     synthesize_passages,
     write_manifest,
@@ -75,13 +75,21 @@ class Job:
             self._manuscript = Manuscript.model_validate(self.storage.get_json(SOURCE_KEY))
         return self._manuscript
 
-    def plan(self, chapter: int, settings: Settings) -> ChapterPlan:
-        voice = get_voice(self.options.voice)
+    def stored_plan(self, chapter: int, settings: Settings) -> StoredPlan:
+        """The chapter's plan as the plan task stored it."""
         manuscript = self.manuscript
         wording = Wording.of(manuscript)
-        return plan_chapter(
-            voice, manuscript.chapters[chapter], self.options, settings, wording=wording
+        return stored_plan(
+            self.storage, self.options.voice, manuscript.chapters[chapter], wording, settings
         )
+
+    def plan(self, chapter: int, settings: Settings) -> ChapterPlan:
+        """The chapter's plan for the voice, read from storage rather than phonemized."""
+        voice = get_voice(self.options.voice)
+        stored = self.stored_plan(chapter, settings)
+        wording = Wording.of(self.manuscript)
+        manuscript_chapter = self.manuscript.chapters[chapter]
+        return stored.plan(voice, manuscript_chapter, self.options, settings, wording)
 
 
 def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueChunk) -> int:
@@ -90,10 +98,12 @@ def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueCh
     if JobState(job.record["state"]) in FINAL:
         return 0
     check_options(job.options)  # this worker lacks an extra the job needs: it fails now
-    plans = [job.plan(ch.index, settings) for ch in job.manuscript.chapters]
+    # Phonemized here once, by the phonemizer alone: the voice loads with the first chunk.
+    plans = [job.stored_plan(ch.index, settings) for ch in job.manuscript.chapters]
     ledger.set_running(job_id, len(plans), sum(len(p.segments) for p in plans))
+    chapters = zip(job.manuscript.chapters, plans, strict=True)
     pending = ledger.plan_chunks(
-        job_id, {p.chapter.index: p.chunks(settings.chunk_segments) for p in plans}
+        job_id, {ch.index: plan.chunks(job.options, settings) for ch, plan in chapters}
     )
     for ref in pending:
         ledger.mark_enqueued(job_id, ref.field)

@@ -77,16 +77,7 @@ class ChapterPlan:
     links: list[SegmentLinks] | None = None  # its words' links, when made with its phonemes
 
     def chunks(self, max_segments: int) -> list[tuple[int, int]]:
-        """(first, last) passage ranges of at most max_segments segments (one passage at least)."""
-        ranges: list[tuple[int, int]] = []
-        start, count = 0, 0
-        for i, passage in enumerate(self.passages):
-            if count and count + len(passage) > max_segments:
-                ranges.append((start, i))
-                start, count = i, 0
-            count += len(passage)
-        ranges.append((start, len(self.passages)))
-        return ranges
+        return chunk_ranges(self.passages, max_segments)
 
     @cached_property
     def items(self) -> list[VoiceInput]:
@@ -98,6 +89,27 @@ class ChapterPlan:
 
     def first_segment(self, passage: int) -> int:
         return sum(len(p) for p in self.passages[:passage])
+
+
+def chunk_ranges(grouped: Sequence[Passage], max_segments: int) -> list[tuple[int, int]]:
+    """(first, last) passage ranges of at most max_segments segments (one passage at least)."""
+    ranges: list[tuple[int, int]] = []
+    start, count = 0, 0
+    for i, passage in enumerate(grouped):
+        if count and count + len(passage) > max_segments:
+            ranges.append((start, i))
+            start, count = i, 0
+        count += len(passage)
+    ranges.append((start, len(grouped)))
+    return ranges
+
+
+def group_passages(
+    items: Sequence[VoiceInput], options: SynthesisOptions, settings: Settings
+) -> list[Passage]:
+    """A chapter's inputs grouped into passages: by their sizes alone, so inputs without
+    their context (`chain`) group as the chained ones do."""
+    return passages(items, settings.passage_phonemes if options.context else 0)
 
 
 def plan_chapter(
@@ -117,8 +129,7 @@ def plan_chapter(
     if phonemes is None:
         phonemes = phonemize_segments(voice, segments, wording)
     items = chain(voice, phonemes, seed=chapter.index * 100_003)
-    grouped = passages(items, settings.passage_phonemes if options.context else 0)
-    return ChapterPlan(chapter, segments, grouped, wording, links)
+    return ChapterPlan(chapter, segments, group_passages(items, options, settings), wording, links)
 
 
 def synthesize_passages(
