@@ -214,6 +214,15 @@ def _fails(problems: Sequence[Problem]) -> bool:
     return any(p.fails for p in problems)
 
 
+def _heard_alike(before: Sequence[Problem], after: Sequence[Problem]) -> bool:
+    """Whisper heard two takes of a segment word for word alike, and nothing else is wrong:
+    the voice said it the same way twice, and what Whisper cannot spell (a name it has
+    never met) a third take will not teach it."""
+    only_asr = all(p.check == "asr" for p in (*before, *after))
+    heard = [p.transcript for p in before], [p.transcript for p in after]
+    return only_asr and bool(after) and heard[0] == heard[1]
+
+
 def _badness(problems: Sequence[Problem]) -> tuple[int, float]:
     """Problems of the audio itself first, then how little of it Whisper heard."""
     audible = sum(p.check != "asr" for p in problems)
@@ -238,10 +247,11 @@ class Checker:
         is better: a retry can be heard worse than the first take."""
         failing = self._failing(outputs)
         first = {i: problems for i, problems in failing.items() if _fails(problems)}
+        retry = dict(failing)  # what the last take of each segment to try again was heard as
         for attempt in range(1, self.retries + 1):
-            if not failing:
+            if not retry:
                 break
-            takes = {index: rerender(index, attempt) for index in failing}
+            takes = {index: rerender(index, attempt) for index in retry}
             found = self._failing(takes)
             for index, take in takes.items():
                 problems = found.get(index, [])
@@ -249,6 +259,12 @@ class Checker:
                     outputs[index] = take
                     failing[index] = problems
             failing = {i: problems for i, problems in failing.items() if problems}
+            # Doubts get one more take; failures more, until Whisper hears two takes alike.
+            retry = {
+                i: found.get(i, [])
+                for i in retry
+                if _fails(failing.get(i, [])) and not _heard_alike(retry[i], found.get(i, []))
+            }
         last = {i: problems for i, problems in failing.items() if _fails(problems)}
         return [self._finding(i, first[i], last.get(i)) for i in sorted(first)]
 

@@ -190,3 +190,33 @@ def test_a_doubtful_hearing_is_retaken_but_only_a_failed_one_reported() -> None:
         found = checker.run(outputs, lambda index, attempt, again=retake: again)
         assert [f.fixed for f in found] == findings
         assert outputs[0] is (retake if retake_share > first_share else first)
+
+
+def test_a_doubt_gets_one_more_take_and_a_failure_stops_when_heard_alike() -> None:
+    segments = segment_chapter("The keeper climbed the long stairs.")
+    checker = Checker(0, segments, [PHONEMES], RATE, Wording(), asr=False, retries=3)
+    heard: dict[int, tuple[float, str]] = {}  # by take: the share heard and the transcript
+
+    def failing(outputs: dict[int, VoiceOutput]) -> dict[int, list[Problem]]:
+        found = {i: heard[id(o.audio)] for i, o in outputs.items()}
+        return {i: [Problem("asr", "", said, share)] for i, (share, said) in found.items()}
+
+    checker._failing = failing  # type: ignore[method-assign]
+    for first, retakes, expected_takes in [
+        ((0.7, "a"), [(0.7, "b"), (0.7, "c"), (0.7, "d")], 1),  # a doubt: one more take
+        ((0.4, "a"), [(0.3, "b"), (0.3, "b"), (0.3, "c")], 2),  # "b" twice: Whisper's
+        ((0.4, "a"), [(0.3, "b"), (0.3, "c"), (0.3, "d")], 3),  # different each time
+    ]:
+        takes = [take(speech(1.6)) for _ in range(4)]
+        for output, hearing in zip(takes, [first, *retakes], strict=True):
+            heard[id(output.audio)] = hearing
+        made: list[int] = []
+
+        def again(
+            index: int, attempt: int, takes: list[VoiceOutput] = takes, made: list[int] = made
+        ) -> VoiceOutput:
+            made.append(attempt)
+            return takes[attempt]
+
+        checker.run({0: takes[0]}, again)
+        assert len(made) == expected_takes
