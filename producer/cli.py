@@ -119,14 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     words = commands.add_parser("normalize", help="print the words the voice will be given")
     words.add_argument("text", nargs="?", default=None, help="default: each line of stdin")
     words.add_argument("--locale", default="en-US", help="en-US (default), en-GB, ...")
-    words.add_argument(
-        "--lexicon",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="PLS or TSV lexicon, applied first (repeatable; later entries win)",
-    )
+    _add_lexicon(words, "PLS or TSV lexicon, applied first (repeatable; later entries win)")
     words.set_defaults(run=run_normalize)
 
     again = commands.add_parser("redo", help="render one sentence again, in place")
@@ -137,14 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     again.add_argument("--text", default=None, help="say this instead of the sentence's text")
     again.add_argument("--seed", type=int, default=None, help="sampling seed of the new take")
-    again.add_argument(
-        "--lexicon",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="PLS or TSV lexicon for this sentence, after the book's (repeatable)",
-    )
+    _add_lexicon(again, "PLS or TSV lexicon for this sentence, after the book's (repeatable)")
     again.set_defaults(run=run_redo)
 
     check = commands.add_parser("verify", help="check an output directory against its text")
@@ -242,16 +228,17 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
             help=f"{verb} the parts with this title or kind (titlepage, colophon, ...); "
             "may be repeated",
         )
-    parser.add_argument(
-        "--lexicon",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        help="pronunciation lexicon, W3C PLS or TSV (may be repeated; later entries win)",
+    _add_lexicon(
+        parser, "pronunciation lexicon, W3C PLS or TSV (may be repeated; later entries win)"
     )
     parser.add_argument(
         "--locale", default="", help="en-US, en-GB, ... for dates and numbers (default: the book's)"
+    )
+
+
+def _add_lexicon(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument(
+        "--lexicon", action="append", default=[], type=Path, metavar="FILE", help=help
     )
 
 

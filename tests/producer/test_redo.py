@@ -221,12 +221,7 @@ def test_a_redo_interrupted_before_its_moves_leaves_the_old_files(
     before = snapshot(copy)
     interrupted(monkeypatch, after=0)
     with pytest.raises(KeyboardInterrupt):
-        redo(
-            LocalStorage(copy),
-            RedoRequest(chapter=1, segment=1, text="Dawn came."),
-            Settings(),
-            voice,
-        )
+        redo(LocalStorage(copy), DAWN_CAME, Settings(), voice)
     now = snapshot(copy)
     assert {k: v for k, v in now.items() if not k.startswith((".redo/", ".work/"))} == before
 
@@ -236,12 +231,7 @@ def test_a_redo_interrupted_among_its_moves_is_finished_by_the_next(
 ) -> None:
     interrupted(monkeypatch, after=2)
     with pytest.raises(KeyboardInterrupt):
-        redo(
-            LocalStorage(copy),
-            RedoRequest(chapter=1, segment=1, text="Dawn came."),
-            Settings(),
-            voice,
-        )
+        redo(LocalStorage(copy), DAWN_CAME, Settings(), voice)
     assert manifest(copy).chapters[1].redone == []  # the manifest moves last
     monkeypatch.undo()
     finish_staged(LocalStorage(copy))
