@@ -35,11 +35,16 @@ class JobState(StrEnum):
 FINAL = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 
 
-def job_id_for(manuscript: Manuscript, options: SynthesisOptions, dest: str = "") -> str:
-    """The same manuscript with the same options (and destination) is the same job."""
+def job_id_for(
+    manuscript: Manuscript, options: SynthesisOptions, dest: str = "", tenant: str = ""
+) -> str:
+    """The same manuscript with the same options (and destination) is the same job; two
+    tenants of the service never share one."""
     digest = hashlib.sha256(manuscript.model_dump_json().encode())
     digest.update(options.model_dump_json().encode())
     digest.update(dest.encode())
+    if tenant:
+        digest.update(b"\0tenant:" + tenant.encode())
     return "job-" + digest.hexdigest()[:16]
 
 

@@ -91,6 +91,39 @@ class Segmenting(BaseModel):
     )
 
 
+class ApiSettings(BaseModel):
+    """The HTTP service (`narrate serve`): what every tenant may do unless its own record
+    (`narrate keys create --tenant NAME --max-active-jobs N ...`) says otherwise."""
+
+    requests_per_minute: int = Field(
+        600, ge=1, description="Requests a tenant may make per minute; more get 429."
+    )
+    max_active_jobs: int = Field(
+        20, ge=1, description="A tenant's jobs queued or running at once; more get 429."
+    )
+    max_manuscript_mb: float = Field(
+        50.0, gt=0, description="Largest manuscript a tenant may upload, in MB (413 above)."
+    )
+    link_ttl_s: int = Field(
+        900, ge=10, description="Life of a signed download link (the dashboard's player)."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser "
+        "page of theirs; none by default (the dashboard is served by the API itself).",
+    )
+    webhook_private: bool = Field(
+        False,
+        description="Allow webhooks to loopback and private addresses (tests, one host); "
+        "off, a tenant cannot make the service call into its own network.",
+    )
+    inbox: str = Field(
+        "",
+        description="Where manuscripts named by JSON (not uploaded) are read from: "
+        "INBOX/TENANT/KEY, e.g. s3://narrate/inbox. Empty: uploads only.",
+    )
+
+
 # The voice a job gets when it names none (a name in `models.registry`).
 DEFAULT_VOICE = "joe"
 # Each inference worker's batches get 1/workers of gpu_memory_gb, so one per core makes
@@ -214,6 +247,15 @@ class Settings(BaseSettings):
     max_manuscript_mb: float = Field(
         50.0, description="Largest manuscript file accepted, in MB (a larger one is refused)."
     )
+    default_dest: str = Field(
+        "",
+        description="Where a job submitted over HTTP writes its files when it names no "
+        "`dest` (s3://bucket/prefix or file:///dir). A job may name a dest only under this.",
+    )
+    api_url: str = Field(
+        "", description="The CLI submits and follows jobs through this API when set."
+    )
+    api_key: str = Field("", description="The API key the CLI sends to api_url.")
     broker_url: str = Field(
         "redis://127.0.0.1:6379/0",
         description="Redis for the Celery broker and the job ledger (redis:// or rediss://).",
@@ -244,6 +286,7 @@ class Settings(BaseSettings):
         3, description="A chunk delivered this many times without finishing fails its job."
     )
     assembly: AssemblySettings = Field(default_factory=AssemblySettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
     segmenting: Segmenting = Field(default_factory=Segmenting)
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE=${2:-.services}
+case "$STATE" in /*) ;; *) STATE="$PWD/$STATE" ;; esac
 REDIS_PORT=${REDIS_PORT:-6390}
 S3_PORT=${S3_PORT:-5390}
 BIN=${BIN:-.venv/bin}
@@ -24,9 +25,9 @@ case "${1:-}" in
   start)
     command -v redis-server >/dev/null || { echo "redis-server missing: make system-deps" >&2; exit 1; }
     mkdir -p "$STATE"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$PWD/$STATE" --appendonly yes \
-      --maxmemory-policy noeviction --save "" --daemonize yes --pidfile "$PWD/$STATE/redis.pid" \
-      --logfile "$PWD/$STATE/redis.log"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE" --appendonly yes \
+      --maxmemory-policy noeviction --save "" --daemonize yes --pidfile "$STATE/redis.pid" \
+      --logfile "$STATE/redis.log"
     nohup "$BIN/python" -m moto.server -H 127.0.0.1 -p "$S3_PORT" > "$STATE/moto.log" 2>&1 &
     echo $! > "$STATE/moto.pid"
     for _ in $(seq 50); do

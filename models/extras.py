@@ -34,6 +34,10 @@ EXTRAS: dict[str, Extra] = {
     "gpu": Extra(("onnxruntime-gpu", "onnxconverter-common"), ("onnxconverter_common",)),
     # Deliverables beside the WAV (MP3 for ACX, M4B, Opus, FLAC) and `narrate check --acx`.
     "audiobook": Extra(("av",), ("av",)),  # PyAV, FFmpeg inside,
+    # The HTTP API and dashboard, `narrate serve`.
+    "service": Extra(
+        ("fastapi", "uvicorn", "python-multipart"), ("fastapi", "uvicorn", "multipart")
+    ),
 }
 
 

@@ -23,6 +23,7 @@ from worker.memory import limit_malloc_arenas
 if TYPE_CHECKING:
     from producer.readers import Reading
     from worker.ledger import Ledger
+    from worker.tenants import Tenants
 
 log = logging.getLogger("narrate")
 
@@ -115,6 +116,30 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", type=int, default=1, help="worker processes")
     worker.add_argument("-n", "--name", default=None, help="Celery node name (celery@%%h)")
     worker.set_defaults(run=run_worker)
+
+    serve = commands.add_parser("serve", help="the HTTP API and dashboard (narrate[service])")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=1, help="API processes")
+    serve.set_defaults(run=run_serve)
+
+    keys = commands.add_parser("keys", help="API keys of the service's tenants")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="a new key; printed once, on the last line")
+    create.add_argument("--tenant", required=True, help="the tenant's name (made if new)")
+    for limit, kind in (
+        ("requests-per-minute", int),
+        ("max-active-jobs", int),
+        ("max-manuscript-mb", float),
+    ):
+        create.add_argument(f"--{limit}", type=kind, default=None, help="this tenant's limit")
+    create.set_defaults(run=run_keys_create)
+    key_list = key_commands.add_parser("list", help="keys by tenant (ids, never the keys)")
+    key_list.add_argument("--tenant", default=None)
+    key_list.set_defaults(run=run_keys_list)
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+    revoke.set_defaults(run=run_keys_revoke)
 
     words = commands.add_parser("normalize", help="print the words the voice will be given")
     words.add_argument("text", nargs="?", default=None, help="default: each line of stdin")
@@ -353,11 +378,10 @@ def run_wait(args: argparse.Namespace) -> int:
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    from config.jobs import JobState
+    from producer.submit import cancel
 
     ledger = _ledger()
-    ledger.job(args.job)  # unknown ids fail here
-    changed = ledger.finish(args.job, JobState.CANCELLED, "cancelled by request")
+    changed = cancel(ledger, args.job)
     print(f"{args.job}: {'cancelled' if changed else 'already ' + ledger.state(args.job)}")
     return 0
 
@@ -393,6 +417,54 @@ def gpu_worker_argv(gpu: str, concurrency: int, verbose: bool = False) -> list[s
     common = [sys.executable, "-m", "producer.cli", *(["-v"] if verbose else [])]
     options = ["--device", "cuda:0", "--concurrency", str(concurrency)]
     return [*common, "worker", *options, "--name", f"narrate-gpu{gpu}@%h"]
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from models.extras import require
+
+    uvicorn = require("uvicorn", "service", "narrate serve")
+    require("fastapi", "service", "narrate serve")
+    _ledger()  # no Redis: one clear error now
+    uvicorn.run(
+        "producer.service.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="debug" if args.verbose else "info",
+    )
+    return 0
+
+
+def _tenants() -> "Tenants":
+    from worker.tenants import Tenants
+
+    return Tenants(_ledger().redis, get_settings().api)
+
+
+def run_keys_create(args: argparse.Namespace) -> int:
+    names = ("requests_per_minute", "max_active_jobs", "max_manuscript_mb")
+    limits = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    tenants = _tenants()
+    key = tenants.create_key(args.tenant, limits)
+    tenant = tenants.tenant(args.tenant)
+    assert tenant is not None
+    print(f"tenant {tenant.name}: webhooks are signed with {tenant.webhook_secret}")
+    print("the API key below is shown this once; send it as Authorization: Bearer <key>")
+    print(key)
+    return 0
+
+
+def run_keys_list(args: argparse.Namespace) -> int:
+    for record in _tenants().keys(args.tenant):
+        print(record.line())
+    return 0
+
+
+def run_keys_revoke(args: argparse.Namespace) -> int:
+    changed = _tenants().revoke(args.key_id)
+    print(f"{args.key_id}: {'revoked' if changed else 'already revoked'}")
+    return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:

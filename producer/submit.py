@@ -16,7 +16,7 @@ from config.errors import PermanentError
 from config.jobs import FINAL, PLAN_TASK, REDO_TASK, JobState, RedoRequest, job_id_for
 from config.manifest import QAFinding
 from config.settings import Settings, SynthesisOptions
-from producer.readers import EVERYTHING_BY_DEFAULT, Reading, read_source, store_source
+from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source, store_source
 from worker.app import app
 from worker.ledger import Ledger
 from worker.storage import open_storage
@@ -61,26 +61,36 @@ def enqueue(
     sources = [read_source(path, reading) for path in paths]  # all or nothing
     ledger = Ledger(settings.broker_url)
     ledger.ping()
-    base = open_storage(dest)
-    ids = []
-    for source in sources:
-        manuscript = source.manuscript
-        job_id = job_id_for(manuscript, options, dest)
-        store_source(base.child(job_id), source)
-        created = ledger.create_job(
-            job_id,
-            {
-                "dest": dest,
-                "options": options.model_dump_json(),
-                "priority": str(priority),
-                "chapters_total": str(len(manuscript.chapters)),
-            },
-        )
-        if created or ledger.state(job_id) is JobState.QUEUED:
-            ledger.mark_enqueued(job_id, "plan")  # the reconciler's clock for a lost plan
-            app.send_task(PLAN_TASK, args=[job_id], priority=priority)
-        ids.append(job_id)
-    return ids
+    return [submit(ledger, source, dest, options, priority) for source in sources]
+
+
+def submit(
+    ledger: Ledger,
+    source: Source,
+    dest: str,
+    options: SynthesisOptions,
+    priority: int = 5,
+    extra: dict[str, str] | None = None,
+    job_id: str = "",
+) -> str:
+    """Store a manuscript read already and queue its job; returns the job's id. The same
+    manuscript, options and destination (and tenant, in `extra`) is the same job: sent
+    again, it is queued again only if it never started."""
+    manuscript = source.manuscript
+    job_id = job_id or job_id_for(manuscript, options, dest, (extra or {}).get("tenant", ""))
+    store_source(open_storage(dest).child(job_id), source)
+    fields = {
+        "dest": dest,
+        "options": options.model_dump_json(),
+        "priority": str(priority),
+        "chapters_total": str(len(manuscript.chapters)),
+        **(extra or {}),
+    }
+    created = ledger.create_job(job_id, fields)
+    if created or ledger.state(job_id) is JobState.QUEUED:
+        ledger.mark_enqueued(job_id, "plan")  # the reconciler's clock for a lost plan
+        app.send_task(PLAN_TASK, args=[job_id], priority=priority)
+    return job_id
 
 
 def enqueue_redo(ledger: Ledger, job_id: str, request: RedoRequest) -> str:
@@ -97,6 +107,13 @@ def enqueue_redo(ledger: Ledger, job_id: str, request: RedoRequest) -> str:
         args = [redo_id, job_id, request.model_dump(mode="json")]
         app.send_task(REDO_TASK, args=args, task_id=redo_id)
     return redo_id
+
+
+def cancel(ledger: Ledger, job_id: str) -> bool:
+    """Cancel a job unless it has ended; True for the call that cancelled it. Work of the
+    job still queued finds it final and does nothing."""
+    ledger.job(job_id)  # an unknown id fails here
+    return ledger.finish(job_id, JobState.CANCELLED, "cancelled by request")
 
 
 def status(ledger: Ledger, job_id: str) -> Status:

@@ -1,0 +1,198 @@
+"""A manuscript sent over HTTP, to a queued job: validated as `narrate enqueue` validates
+(the same options, the same readers), stored and queued by the same `producer.submit`.
+
+Uploads are read from a private temporary directory under their own base name; a tenant
+may name a destination only under the service's default one, and a manuscript in the
+inbox only under its own folder there, so no request reaches another tenant's files.
+"""
+
+import argparse
+import ipaddress
+import re
+import shutil
+import socket
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, Field, field_validator
+
+from config.errors import ManuscriptError, OutputError
+from config.jobs import job_id_for
+from config.settings import Settings
+from producer.cli import options_from, reading_from
+from producer.readers import read_source
+from producer.service.auth import ApiError
+from producer.submit import submit
+from worker.ledger import Ledger
+from worker.storage import check_key, open_storage
+from worker.tenants import Tenant, Tenants
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+MB = 1024 * 1024
+
+
+class JobRequest(BaseModel):
+    """The options of `narrate enqueue`, as form fields or JSON (`manuscript_key` then names
+    the manuscript in the inbox instead of an upload)."""
+
+    manuscript_key: str = ""
+    lexicon_keys: list[str] = Field(default_factory=list)
+    dest: str = ""
+    webhook: str = ""
+    priority: int = Field(5, ge=0, le=9)
+    voice: str | None = None
+    sample_rate: int | None = None
+    speed: float = 1.0
+    noise_scale: float | None = None
+    noise_w: float | None = None
+    seed: int = 0
+    context: bool = True
+    format: str = "wav"
+    credits: bool = False
+    sample_minutes: float = 0.0
+    qa: str = Field("basic", pattern="^(basic|asr)$")
+    include: list[str] = Field(default_factory=list)
+    skip: list[str] = Field(default_factory=list)
+    locale: str = ""
+
+    model_config = {"extra": "forbid"}
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _formats(cls, value: Any) -> Any:
+        return ",".join(value) if isinstance(value, list) else value
+
+    def arguments(self, lexicons: list[Path]) -> argparse.Namespace:
+        """As the CLI's parser would give them, for its own option builders."""
+        return argparse.Namespace(
+            **self.model_dump(exclude={"context", "manuscript_key", "lexicon_keys"}),
+            no_context=not self.context,
+            lexicon=lexicons,
+        )
+
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+
+
+@dataclass
+class Submitted:
+    job_id: str
+    created: bool
+
+
+def submit_job(
+    request: JobRequest,
+    manuscript: Upload | None,
+    lexicons: list[Upload],
+    tenant: Tenant,
+    tenants: Tenants,
+    ledger: Ledger,
+    settings: Settings,
+) -> Submitted:
+    dest = destination(request.dest, settings.default_dest)
+    webhook = checked_webhook(request.webhook, settings.api.webhook_private)
+    folder = Path(tempfile.mkdtemp(prefix="narrate-upload-"))
+    try:
+        if manuscript is None:
+            manuscript, lexicons = from_inbox(request, tenant, settings)
+        limit = tenant.max_manuscript_mb * MB
+        if len(manuscript.data) > limit:
+            raise ApiError(413, f"manuscript over the tenant's {tenant.max_manuscript_mb:g} MB")
+        path = _save(folder, manuscript)
+        lexicon_paths = [_save(folder / f"lexicon{i}", lex) for i, lex in enumerate(lexicons)]
+        args = request.arguments(lexicon_paths)
+        try:
+            source = read_source(path, reading_from(args))
+        except ManuscriptError as error:
+            raise ManuscriptError(str(error).replace(f"{folder}/", "")) from error
+        options = options_from(args)
+        job_id = job_id_for(source.manuscript, options, dest, tenant.name)
+        if tenants.owns(tenant.name, job_id):
+            return Submitted(job_id, created=False)
+        if not tenants.reserve_active(tenant, job_id):
+            raise ApiError(
+                429,
+                f"tenant {tenant.name} has {tenant.max_active_jobs} jobs queued or running, "
+                "its limit",
+                {"Retry-After": "30"},
+            )
+        extra = {"tenant": tenant.name, "webhook": webhook}
+        submit(ledger, source, dest, options, request.priority, extra, job_id=job_id)
+        tenants.add_job(tenant.name, job_id, time.time())
+        return Submitted(job_id, created=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def destination(asked: str, default: str) -> str:
+    """The job's destination: the default, or a place under it."""
+    if not default:
+        raise ApiError(400, "this service has no default destination (NARRATE_DEFAULT_DEST)")
+    dest = asked or default
+    root = default.rstrip("/")
+    if dest.rstrip("/") != root and not dest.startswith(root + "/"):
+        raise ApiError(400, f"dest must be {root} or a place under it")
+    below = dest[len(root) :].strip("/")
+    if below:
+        try:
+            check_key(below)
+        except OutputError as error:
+            raise ApiError(400, f"dest: {error}") from error
+    return dest
+
+
+def checked_webhook(url: str, private_allowed: bool) -> str:
+    """An http(s) URL, and unless allowed, not one into loopback or a private network."""
+    if not url:
+        return ""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ApiError(400, "webhook must be an http:// or https:// URL")
+    if private_allowed:
+        return url
+    try:
+        infos = socket.getaddrinfo(parsed.hostname, parsed.port or 443)
+    except OSError as error:
+        raise ApiError(400, f"webhook host {parsed.hostname!r} does not resolve") from error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise ApiError(400, f"webhook host {parsed.hostname!r} is not a public address")
+    return url
+
+
+def from_inbox(
+    request: JobRequest, tenant: Tenant, settings: Settings
+) -> tuple[Upload, list[Upload]]:
+    """The manuscript (and lexicons) a JSON request names, from INBOX/TENANT/."""
+    if not request.manuscript_key:
+        raise ApiError(400, "send a manuscript: a multipart field, or manuscript_key in JSON")
+    if not settings.api.inbox:
+        raise ApiError(400, "this service has no inbox (NARRATE_API__INBOX): upload instead")
+    inbox = open_storage(settings.api.inbox).child(tenant.name)
+
+    def fetch(key: str) -> Upload:
+        try:
+            check_key(key)
+        except OutputError as error:
+            raise ApiError(400, str(error)) from error
+        if not inbox.exists(key):
+            raise ApiError(404, f"no {key!r} in the inbox")
+        return Upload(Path(key).name, inbox.get_bytes(key))
+
+    return fetch(request.manuscript_key), [fetch(key) for key in request.lexicon_keys]
+
+
+def _save(folder: Path, upload: Upload) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = _SAFE_NAME.sub("_", Path(upload.name or "manuscript.txt").name).strip("._")
+    path = folder / (name or "manuscript.txt")
+    path.write_bytes(upload.data)
+    return path
