@@ -219,7 +219,7 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        return answer(error.status_code, str(error.detail), error.headers)
+        return answer(error.status_code, str(error.detail), dict(error.headers or {}))
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, error: ApiError) -> JSONResponse:
