@@ -185,3 +185,26 @@ class Services:
         self.s3.wait(timeout=10)
         self.s3_log.close()
         self.stop_redis()
+
+
+def api(services: Services, port: int, log: Path, **extra: str) -> subprocess.Popen[bytes]:
+    """`narrate serve` on a loopback port, as its own process, with the services' settings."""
+    output = open(log, "ab")  # noqa: SIM115 - the server writes to it until stopped
+    process = subprocess.Popen(
+        [sys.executable, "-m", "producer.cli", "-v", "serve", "--port", str(port)],
+        env={**services.env, **extra},
+        cwd=ROOT,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    services.processes.append(process)
+    wait_for_port(port)
+    return process
+
+
+def new_key(services: Services, tenant: str, *limits: str) -> str:
+    """A key made by `narrate keys create`: the last line it prints."""
+    made = services.narrate("keys", "create", "--tenant", tenant, *limits)
+    assert made.returncode == 0, made.stderr
+    return made.stdout.splitlines()[-1]

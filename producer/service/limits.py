@@ -52,6 +52,10 @@ class BodyLimit:
 
 async def _refuse(send: Send, limit: int) -> None:
     body = json.dumps({"error": f"request body over {limit} bytes"}).encode()
-    headers: list[Any] = [(b"content-type", b"application/json"), (b"connection", b"close")]
+    headers: list[Any] = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

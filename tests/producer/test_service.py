@@ -1,0 +1,337 @@
+"""`narrate serve` over HTTP: a real server process, real Redis and S3 servers, a real
+Celery worker. Keys, tenants, limits, bad and hostile input, progress events, files."""
+
+import json
+import re
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.services import BUCKET, Services, api, free_port, new_key
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TWO = (DATA / "two_chapters.txt").read_bytes()
+
+
+class Server:
+    def __init__(self, services: Services, url: str, log: Path, out: Path) -> None:
+        self.services, self.url, self.log, self.out = services, url, log, out
+
+    def client(self, key: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+    def submit(self, key: str, data: bytes = TWO, name: str = "book.txt", **fields: str) -> str:
+        with self.client(key) as client:
+            answer = client.post("/v1/jobs", files={"manuscript": (name, data)}, data=fields)
+        assert answer.status_code in (200, 201), answer.text
+        job_id: str = answer.json()["id"]
+        return job_id
+
+    def wait(self, key: str, job_id: str, timeout: float = 300) -> dict[str, object]:
+        deadline = time.monotonic() + timeout
+        with self.client(key) as client:
+            while time.monotonic() < deadline:
+                view: dict[str, object] = client.get(f"/v1/jobs/{job_id}").json()
+                if view["state"] in ("done", "failed", "cancelled"):
+                    return view
+                time.sleep(0.5)
+        raise TimeoutError(job_id)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("service")
+    services = Services(root).start()
+    port = free_port()
+    api(
+        services,
+        port,
+        root / "api.log",
+        NARRATE_DEFAULT_DEST=f"s3://{BUCKET}/out",
+        NARRATE_API__INBOX=f"s3://{BUCKET}/inbox",
+    )
+    local_port = free_port()  # a second server, its jobs' files on this machine
+    api(services, local_port, root / "api-local.log", NARRATE_DEFAULT_DEST=f"file://{root}/out")
+    services.worker("w", root / "worker.log")
+    yield Server(services, f"http://127.0.0.1:{port}", root / "api.log", root / "out")
+    services.stop()
+
+
+def s3_object(server: Server, key: str) -> bytes:
+    body: bytes = server.services.client().get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    return body
+
+
+def test_no_key_a_bad_key_and_a_revoked_key_are_401(server: Server) -> None:
+    key = new_key(server.services, "revoking")
+    with server.client() as anonymous:
+        answer = anonymous.get("/v1/jobs")
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"].startswith("Bearer")
+        assert "error" in answer.json()
+    for wrong in ("nrk_000000000000.x", key[:-1] + ("A" if key[-1] != "A" else "B"), "Bearer"):
+        with server.client(wrong) as client:
+            assert client.get("/v1/jobs").status_code == 401
+    with server.client(key) as client:
+        assert client.get("/v1/jobs").status_code == 200
+        key_id = key.removeprefix("nrk_").split(".")[0]
+        revoked = server.services.narrate("keys", "revoke", key_id)
+        assert revoked.returncode == 0 and "revoked" in revoked.stdout
+        assert client.get("/v1/jobs").status_code == 401
+
+
+def test_keys_are_stored_hashed_and_never_listed(server: Server) -> None:
+    key = new_key(server.services, "hashing")
+    listed = server.services.narrate("keys", "list")
+    assert listed.returncode == 0
+    assert "hashing" in listed.stdout and key not in listed.stdout
+    secret = key.split(".")[1]
+    redis = _redis(server)
+    for name in redis.scan_iter("*"):
+        kind = redis.type(name)
+        values = (
+            redis.hgetall(name).values()
+            if kind == "hash"
+            else [redis.get(name)]
+            if kind == "string"
+            else []
+        )
+        assert not any(secret in str(value) for value in values), name
+
+
+def test_a_job_runs_its_events_stream_and_its_files_download(server: Server) -> None:
+    key = new_key(server.services, "reader")
+    job_id = server.submit(key)
+    events = []
+    with server.client(key) as client, client.stream("GET", f"/v1/jobs/{job_id}/events") as s:
+        assert s.headers["content-type"].startswith("text/event-stream")
+        for line in s.iter_lines():
+            if line.startswith("data: "):
+                events.append(json.loads(line.removeprefix("data: ")))
+    # The stream ended by itself, with the job: progress moved through, never back.
+    assert events[-1]["state"] == "done"
+    assert {"queued", "running"} & {e["state"] for e in events[:-1]}
+    done = [e["segments_done"] for e in events]
+    assert done == sorted(done) and len(set(map(json.dumps, events))) == len(events)
+    assert events[-1]["chapters_done"] == events[-1]["chapters_total"] == 2
+    assert events[-1]["audio_s"] > 3
+
+    stored = s3_object(server, f"out/{job_id}/chapters/000.wav")
+    with server.client(key) as client:
+        chapters = client.get(f"/v1/jobs/{job_id}/chapters").json()["chapters"]
+        assert [c["state"] for c in chapters] == ["done", "done"]
+        assert [c["files"]["wav"] for c in chapters] == [["chapters/000.wav"], ["chapters/001.wav"]]
+        wav = client.get(f"/v1/jobs/{job_id}/files/chapters/000.wav")
+        assert wav.status_code == 307  # to a presigned URL of the S3 server
+        assert httpx.get(wav.headers["location"]).content == stored
+        followed = client.get(f"/v1/jobs/{job_id}/files/manifest.json", follow_redirects=True)
+        assert followed.json()["job_id"] == job_id
+        link = client.get(f"/v1/jobs/{job_id}/links/chapters/000.wav").json()["url"]
+    assert stored[:4] == b"RIFF" and httpx.get(link).content == stored
+
+
+def test_files_of_a_local_destination_stream_and_links_are_signed(server: Server) -> None:
+    local = Server(server.services, server.url, server.log, server.out)
+    local.url = local.url.rsplit(":", 1)[0] + ":" + _local_port(server)
+    key = new_key(server.services, "local")
+    job_id = local.submit(key, seed="3")
+    assert local.wait(key, job_id)["state"] == "done"
+    on_disk = (server.out / job_id / "chapters" / "001.wav").read_bytes()
+    with local.client(key) as client:
+        wav = client.get(f"/v1/jobs/{job_id}/files/chapters/001.wav")
+        assert wav.status_code == 200 and wav.content == on_disk
+        link = client.get(f"/v1/jobs/{job_id}/links/chapters/001.wav").json()["url"]
+    with local.client() as anonymous:
+        assert anonymous.get(link).content == on_disk
+        forged = re.sub(r"signature=[0-9a-f]{4}", "signature=0000", link)
+        assert anonymous.get(forged).status_code == 401
+        other = link.replace("chapters/001.wav", "chapters/000.wav")
+        assert anonymous.get(other).status_code == 401  # a link is for its one file
+        expired = re.sub(r"expires=\d+", "expires=1000", link)
+        assert anonymous.get(expired).status_code == 401
+
+
+def test_another_tenants_job_is_404_like_a_missing_one(server: Server) -> None:
+    owner, stranger = new_key(server.services, "owner"), new_key(server.services, "stranger")
+    job_id = server.submit(owner, seed="7")
+    missing = "job-0000000000000000"
+    with server.client(stranger) as client:
+        for path in ("", "/chapters", "/events", "/files/manifest.json", "/links/manifest.json"):
+            theirs, nobodys = (
+                client.get(f"/v1/jobs/{job_id}{path}"),
+                client.get(f"/v1/jobs/{missing}{path}"),
+            )
+            assert theirs.status_code == nobodys.status_code == 404, path
+            assert theirs.json()["error"].replace(job_id, missing) == nobodys.json()["error"]
+        assert client.delete(f"/v1/jobs/{job_id}").status_code == 404
+        assert client.get("/v1/jobs").json()["total"] == 0
+    with server.client(owner) as client:
+        assert client.get(f"/v1/jobs/{job_id}").json()["state"] != "cancelled"
+        assert [j["id"] for j in client.get("/v1/jobs").json()["jobs"]] == [job_id]
+
+
+def test_over_the_rate_limit_is_429_with_retry_after(server: Server) -> None:
+    key = new_key(server.services, "chatty", "--requests-per-minute", "5")
+    with server.client(key) as client:
+        answers = [client.get("/v1/jobs") for _ in range(7)]
+    assert [a.status_code for a in answers[:5]] == [200] * 5
+    refused = answers[5]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert "5 requests a minute" in refused.json()["error"]
+
+
+def test_over_the_active_jobs_limit_is_429_and_nothing_is_queued(server: Server) -> None:
+    key = new_key(server.services, "busy", "--max-active-jobs", "1")
+    first = server.submit(key, seed="101")
+    with server.client(key) as client:
+        answer = client.post("/v1/jobs", files={"manuscript": ("b.txt", TWO)}, data={"seed": "102"})
+        assert answer.status_code == 429, answer.text
+        assert "Retry-After" in answer.headers
+        # The same job again is not a new one: it is answered, not refused.
+        again = client.post("/v1/jobs", files={"manuscript": ("b.txt", TWO)}, data={"seed": "101"})
+        assert again.status_code == 200 and again.json()["id"] == first
+        assert client.get("/v1/jobs").json()["total"] == 1
+        client.delete(f"/v1/jobs/{first}")
+        third = client.post("/v1/jobs", files={"manuscript": ("b.txt", TWO)}, data={"seed": "103"})
+        assert third.status_code == 201, third.text
+
+
+def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
+    key = new_key(server.services, "careless", "--max-manuscript-mb", "0.001")
+    with server.client(key) as client:
+
+        def post(**kwargs: object) -> httpx.Response:
+            return client.post("/v1/jobs", **kwargs)  # type: ignore[arg-type]
+
+        cases = {
+            "speed": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"speed": "0"}),
+            "format": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"format": "mp4"}),
+            "unknown field": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"bogus": "1"}),
+            "binary": post(files={"manuscript": ("a.txt", b"\x00\x01\x02" * 50)}),
+            "no file": post(data={"format": "wav"}),
+            "empty": post(files={"manuscript": ("a.txt", b"   ")}),
+            "too big for the tenant": post(files={"manuscript": ("a.txt", b"Word. " * 400)}),
+            "plain text body": post(content=b"hello", headers={"content-type": "text/plain"}),
+            "dest elsewhere": post(
+                files={"manuscript": ("a.txt", b"Hi.")}, data={"dest": "file:///etc"}
+            ),
+            "dest escaping": post(
+                files={"manuscript": ("a.txt", b"Hi.")},
+                data={"dest": f"s3://{BUCKET}/out/../x"},
+            ),
+            "dest in another bucket": post(
+                files={"manuscript": ("a.txt", b"Hi.")}, data={"dest": f"s3://{BUCKET}-other/out"}
+            ),
+            "private webhook": post(
+                files={"manuscript": ("a.txt", b"Hi.")},
+                data={"webhook": "http://127.0.0.1:9/hook"},
+            ),
+            "inbox traversal": post(json={"manuscript_key": "../other/book.txt"}),
+        }
+        for name, answer in cases.items():
+            assert 400 <= answer.status_code < 500, (name, answer.status_code, answer.text)
+            error = answer.json()["error"]
+            assert error and "\n" not in error and "Traceback" not in error, name
+        assert cases["too big for the tenant"].status_code == 413
+        assert "speed" in cases["speed"].json()["error"]
+        assert "mp4" in cases["format"].json()["error"]
+        assert client.get("/v1/jobs").json()["total"] == 0  # none of them made a job
+        assert client.get("/v1/jobs/job-x/files/../../etc/passwd").status_code == 404
+        traversal = client.get("/v1/jobs/job-x/files/..%2F..%2Fetc%2Fpasswd")
+        assert traversal.status_code in (400, 404)
+
+
+def test_a_file_key_outside_the_job_is_refused(server: Server) -> None:
+    key = new_key(server.services, "prober")
+    job_id = server.submit(key, seed="55")
+    server.wait(key, job_id)
+    server.services.client().put_object(Bucket=BUCKET, Key="out/secret.txt", Body=b"another job's")
+    with server.client(key) as client:
+        for probe in ("..%2Fsecret.txt", "%2Fetc%2Fpasswd", "chapters%2F..%2F..%2Fsecret.txt"):
+            answer = client.get(f"/v1/jobs/{job_id}/files/{probe}")
+            assert answer.status_code in (400, 404), probe
+            assert answer.status_code != 307 and b"another job's" not in answer.content
+        assert client.get(f"/v1/jobs/{job_id}/files/chapters/999.wav").status_code == 404
+
+
+def test_a_request_body_over_the_limit_is_413_before_it_is_read(server: Server) -> None:
+    key = new_key(server.services, "flood")
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            b"POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + key.encode()
+            + b"\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+            + b"Content-Length: 1000000000000\r\n\r\n--x"
+        )
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+        reply_text = reply.decode()
+    assert reply_text.startswith("HTTP/1.1 413") and '"error"' in reply_text
+
+    def endless() -> Iterator[bytes]:  # chunked: no length declared, cut off as it comes
+        yield b"--x\r\nContent-Disposition: form-data; name=manuscript; filename=a.txt\r\n\r\n"
+        for _ in range(70):
+            yield b"word " * 200_000  # 1 MB
+
+    with server.client(key) as client:
+        headers = {"content-type": "multipart/form-data; boundary=x"}
+        try:
+            answer = client.post("/v1/jobs", content=endless(), headers=headers)
+        except httpx.HTTPError:
+            pass  # the server may close before all is sent: refused either way
+        else:
+            assert answer.status_code == 413, answer.text
+        assert client.get("/v1/jobs").json()["total"] == 0
+
+
+def test_a_manuscript_named_in_the_inbox(server: Server) -> None:
+    key = new_key(server.services, "inboxer")
+    s3 = server.services.client()
+    s3.put_object(Bucket=BUCKET, Key="inbox/inboxer/books/two.txt", Body=TWO)
+    s3.put_object(Bucket=BUCKET, Key="inbox/someone/private.txt", Body=TWO)
+    with server.client(key) as client:
+        made = client.post("/v1/jobs", json={"manuscript_key": "books/two.txt", "seed": 9})
+        assert made.status_code == 201, made.text
+        assert made.json()["state"] == "queued"
+        # Another tenant's folder is not reachable from this one's.
+        theirs = client.post("/v1/jobs", json={"manuscript_key": "../someone/private.txt"})
+        assert theirs.status_code == 400
+        absent = client.post("/v1/jobs", json={"manuscript_key": "someone/private.txt"})
+        assert absent.status_code == 404
+
+
+def test_health_docs_and_no_key_in_any_log_line(server: Server) -> None:
+    with server.client() as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        spec = client.get("/openapi.json").json()
+        assert "/v1/jobs" in spec["paths"] and "/v1/jobs/{job_id}/events" in spec["paths"]
+        assert client.get("/docs").status_code == 200
+        assert client.get("/no/such/route").json()["error"]
+    key = new_key(server.services, "logged")
+    server.submit(key, seed="77")
+    with server.client(key) as client:
+        client.get("/v1/jobs")
+    logs = server.log.read_text() + "".join(
+        p.read_text(errors="replace") for p in server.log.parent.glob("*.log")
+    )
+    assert "GET /v1/jobs" in logs  # the server does log requests
+    assert key not in logs and key.split(".")[1] not in logs
+
+
+def _local_port(server: Server) -> str:
+    log = (server.log.parent / "api-local.log").read_text()
+    return re.findall(r"Uvicorn running on http://127.0.0.1:(\d+)", log)[0]
+
+
+def _redis(server: Server):  # type: ignore[no-untyped-def]
+    import redis
+
+    return redis.Redis.from_url(server.services.env["NARRATE_BROKER_URL"], decode_responses=True)
