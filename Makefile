@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-gpu demo test check lint typecheck unit system-deps bench seams soak optimize clean
+.PHONY: install install-gpu demo test check lint typecheck unit system-deps bench seams soak load optimize clean
 
 # dev: the tests' tools and every extra they exercise (gate, openvino, audiobook, the fp16
 # converter); a plain `pip install .` is the light CPU install (docs/operations.md).
@@ -61,6 +61,13 @@ seams: install
 # Memory stays flat over 10,000 segments in one process (minutes on a GPU, hours on 2 cores).
 soak: install
 	$(BIN)/python -m producer.soak --segments 10000
+
+# The HTTP service under load on loopback: 200 jobs submitted at once, 50 clients polling,
+# every job run to the end by a real worker (minutes on 2 cores).
+load: install
+	@infra/services.sh start .load-services
+	@source .load-services/env && $(BIN)/python -m producer.loadtest --jobs 200 --clients 50; \
+	  status=$$?; infra/services.sh stop .load-services; exit $$status
 
 # Build the bf16 CPU variant and judge it against fp32 with Whisper tiny.en (a few minutes).
 optimize: install

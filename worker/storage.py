@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,7 +89,8 @@ class LocalStorage(Storage):
         self.root = root
         try:
             root.mkdir(parents=True, exist_ok=True)
-            probe = root / f".narrate-write-test-{os.getpid()}"
+            # Unique per call: threads of one process (the API's) probe the same root at once.
+            probe = root / f".narrate-write-test-{os.getpid()}-{uuid.uuid4().hex}"
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as error:
