@@ -36,7 +36,8 @@ EXTRAS: dict[str, Extra] = {
     "audiobook": Extra(("av",), ("av",)),  # PyAV, FFmpeg inside,
     # The HTTP API and dashboard, `narrate serve`.
     "service": Extra(
-        ("fastapi", "uvicorn", "python-multipart"), ("fastapi", "uvicorn", "multipart")
+        ("fastapi", "uvicorn", "python-multipart", "httpx"),
+        ("fastapi", "uvicorn", "multipart", "httpx"),
     ),
 }
 

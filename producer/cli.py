@@ -30,6 +30,8 @@ log = logging.getLogger("narrate")
 EXIT_BAD_INPUT = 2
 EXIT_RETRYABLE = 3
 EXIT_INTERRUPTED = 130
+# With NARRATE_API_URL set, these go through the HTTP service instead of Redis.
+THROUGH_API = frozenset({"enqueue", "status", "wait", "list", "cancel"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     limit_malloc_arenas()
     try:
+        if get_settings().api_url and args.command in THROUGH_API:
+            from producer.client import Api, run
+
+            through: int = run(Api(get_settings()), args)
+            return through
         code: int = args.run(args)
         return code
     except NarrateError as error:
@@ -82,7 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     enqueue = commands.add_parser("enqueue", help="queue manuscripts for the workers")
     enqueue.add_argument("manuscripts", type=Path, nargs="+")
-    enqueue.add_argument("--dest", required=True, help="s3://bucket/prefix or file:///dir")
+    enqueue.add_argument(
+        "--dest",
+        default=None,
+        help="s3://bucket/prefix or file:///dir (through the API: "
+        "its default, or a place under it)",
+    )
     enqueue.add_argument(
         "--priority", type=int, default=5, choices=range(10), help="0 (first) to 9 (last)"
     )
@@ -332,6 +344,8 @@ def run_synth(args: argparse.Namespace) -> int:
 def run_enqueue(args: argparse.Namespace) -> int:
     from producer.submit import enqueue
 
+    if not args.dest:
+        raise PermanentError("--dest is needed (or NARRATE_API_URL, whose service has one)")
     ids = enqueue(
         args.manuscripts,
         args.dest,

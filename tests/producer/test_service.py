@@ -4,6 +4,8 @@ Celery worker. Keys, tenants, limits, bad and hostile input, progress events, fi
 import json
 import re
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.services import BUCKET, Services, api, free_port, new_key
+from tests.services import BUCKET, ROOT, Services, api, free_port, new_key
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TWO = (DATA / "two_chapters.txt").read_bytes()
@@ -335,3 +337,32 @@ def _redis(server: Server):  # type: ignore[no-untyped-def]
     import redis
 
     return redis.Redis.from_url(server.services.env["NARRATE_BROKER_URL"], decode_responses=True)
+
+
+def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
+    key = new_key(server.services, "cli")
+    book = tmp_path / "short.txt"
+    book.write_bytes(TWO.replace(b"lamp", b"big lamp"))
+    env = {**server.services.env, "NARRATE_API_URL": server.url, "NARRATE_API_KEY": key}
+    env.pop("NARRATE_BROKER_URL")  # the producer reaches the service, not the broker
+
+    def narrate(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "producer.cli", *args]
+        return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+
+    enqueued = narrate("enqueue", str(book), "--seed", "5", "--format", "wav")
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    waited = narrate("wait", job_id)
+    assert waited.returncode == 0 and "done" in waited.stdout, waited.stdout + waited.stderr
+    shown = json.loads(narrate("status", job_id, "--json").stdout)
+    assert shown["id"] == job_id and shown["segments_done"] == shown["segments_total"] > 0
+    assert job_id in narrate("list").stdout
+    with server.client(key) as client:
+        assert client.get(f"/v1/jobs/{job_id}").json()["state"] == "done"
+    missing = narrate("status", "job-0000000000000000")
+    assert missing.returncode == 2 and missing.stderr.startswith("narrate: error: API: no job")
+    env["NARRATE_API_KEY"] = "nrk_000000000000.wrong"
+    refused = narrate("list")
+    assert refused.returncode == 2 and "API key" in refused.stderr
+    assert refused.stderr.count("\n") == 1
