@@ -94,7 +94,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ApiError(400, f"offset must be 0 or more and limit 1 to {PAGE_MAX}")
         ids, total = tenants.jobs(tenant.name, offset, limit)
         following = offset + limit if offset + limit < total else None
-        views = [job_view(ledger, job_id) for job_id in ids]
+        views = []
+        for job_id in ids:
+            try:
+                views.append(job_view(ledger, job_id))
+            except UnknownJobError:
+                continue  # its record expired from Redis: nothing to show
+
         return {"jobs": views, "total": total, "offset": offset, "next_offset": following}
 
     @app.get("/v1/jobs/{job_id}", tags=["jobs"])
