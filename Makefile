@@ -29,11 +29,14 @@ demo: install
 	$(BIN)/narrate synth samples/sample.md -o out
 	@find out -type f | sort | xargs ls -l
 
-# System packages the tests need: Debian's redis-server (the job queue's broker and ledger).
-# Runs apt only when something is missing.
+# System packages the tests need: Debian's redis-server (the job queue's broker and ledger)
+# and chromium with a font to render in (the dashboard's browser tests drive it through
+# Playwright, which downloads no browser of its own). Runs apt only when something is missing.
 system-deps:
 	@command -v redis-server >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
 	@command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
 lint: install

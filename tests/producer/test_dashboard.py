@@ -1,0 +1,224 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright, against a real
+`narrate serve`, redis-server, moto's S3 server and a Celery worker with the real voice."""
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from tests.services import BUCKET, ROOT, Services, free_port, wait_for_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+# What works as root on a closed network: no sandbox, no GPU, nothing phoning home.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TWO_CHAPTERS = "# The Keeper\n\n## One\n\nThe lamp was lit.\n\n## Two\n\nThe ships turned.\n"
+SCREENSHOT_COPY = Path("/work/dashboard.png")
+MARKUP = "<img src=x onerror=alert(1)> & <b>Co</b>"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="no /usr/bin/chromium: `make system-deps` installs it"
+)
+
+
+@dataclass
+class Stack:
+    services: Services
+    url: str
+    env: dict[str, str]
+
+    def key(self, tenant: str) -> str:
+        made = self.services.narrate("keys", "create", "--tenant", tenant)
+        assert made.returncode == 0, made.stderr
+        return made.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    root = tmp_path_factory.mktemp("dashboard")
+    services = Services(root).start()
+    port = free_port()
+    env = {
+        **services.env,
+        "NARRATE_DEFAULT_DEST": f"s3://{BUCKET}/out",
+        "NARRATE_API__WEBHOOK_PRIVATE": "1",
+    }
+    log = open(root / "serve.log", "wb")  # noqa: SIM115 - the server writes to it until stopped
+    server = subprocess.Popen(
+        [sys.executable, "-m", "producer.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, timeout=30)
+        yield Stack(services, f"http://127.0.0.1:{port}", env)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+        services.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=FLAGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.on("dialog", lambda dialog: dialog.accept())  # the Cancel button's confirm()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+
+    def console(message: ConsoleMessage) -> None:
+        print("console:", message.type, message.text)
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    opened.on("console", console)
+    yield opened
+    context.close()
+    assert errors == [], "the page's script failed or broke its own policy"
+
+
+def sign_in(page: Page, url: str, key: str) -> None:
+    page.goto(url)
+    page.fill("#key", key)
+    page.click("#signin-form button[type=submit]")
+
+
+def submit(page: Page, manuscript: Path, formats: str) -> None:
+    page.set_input_files("#manuscript", manuscript)
+    page.select_option("#format", formats)
+    page.select_option("#qa", "basic")
+    page.click("#submit-button")
+    expect(page.locator("#submit-message")).to_contain_text("Submitted job-")
+
+
+def test_a_job_submitted_through_the_page_is_followed_to_its_audio(
+    stack: Stack, page: Page, tmp_path: Path
+) -> None:
+    # Given a worker, a tenant's key, and a two-chapter manuscript
+    worker = stack.services.worker("dash", tmp_path / "worker.log")
+    manuscript = tmp_path / "keeper.md"
+    manuscript.write_text(TWO_CHAPTERS)
+    streams: list[str] = []
+    page.on("request", lambda request: streams.extend([request.url] * ("/events" in request.url)))
+    try:
+        # When it is signed in and submitted as MP3 through the form
+        sign_in(page, stack.url, stack.key("t1"))
+        expect(page.locator("#app")).to_be_visible()
+        submit(page, manuscript, "mp3")
+
+        # Then its progress bar fills as its event stream reports, to done
+        row = page.locator("tr.job")
+        expect(row).to_have_count(1)
+        expect(row.locator(".state")).to_have_text("done", timeout=90_000)
+        bar = row.locator("progress")
+        assert bar.evaluate("bar => bar.max > 0 && bar.value === bar.max")
+        assert streams, "the page never opened the job's event stream"
+
+        # And opened, it shows each chapter done, with its duration and a player that loads
+        row.locator("button.open").click()
+        chapters = page.locator("#chapters tr.chapter")
+        expect(chapters).to_have_count(2)
+        expect(chapters.locator(".state")).to_have_text(["done", "done"])
+        expect(chapters.locator(".duration")).to_have_text([re.compile(r"^[1-9]\.\d s$")] * 2)
+        audio = page.locator("#chapters audio")
+        expect(audio).to_have_count(2)
+        assert all(key.endswith(".mp3") for key in audio.evaluate_all(_KEYS))
+        page.wait_for_function(_LOADED, timeout=20_000)
+        # And the ACX report of each MP3, and no QA findings
+        expect(page.locator("#acx tr.acx")).to_have_count(2)
+        expect(page.locator("#qa-none")).to_be_visible()
+        shot = tmp_path / "dashboard.png"
+        page.screenshot(path=shot, full_page=True)
+        shutil.copyfile(shot, SCREENSHOT_COPY)
+    finally:
+        stack.services.kill(worker)
+
+
+_KEYS = "players => players.map(player => player.dataset.key)"
+_LOADED = """() => {
+  const players = [...document.querySelectorAll('#chapters audio')];
+  return players.length > 0 && players.every(player => player.duration > 0);
+}"""
+
+
+def test_a_wrong_key_is_refused_and_a_queued_job_can_be_cancelled(
+    stack: Stack, page: Page, tmp_path: Path
+) -> None:
+    # Given a key that is no tenant's, when it is signed in with
+    sign_in(page, stack.url, "nrk_000000000000." + "x" * 43)
+    # Then the page says so and shows no jobs
+    expect(page.locator("#signin-error")).to_contain_text("unknown or revoked API key")
+    expect(page.locator("#app")).to_be_hidden()
+    expect(page.locator("tr.job")).to_have_count(0)
+
+    # Given a tenant's job queued with no worker to run it, titled with markup
+    manuscript = tmp_path / "waiting.txt"
+    manuscript.write_text(f"Chapter 1: {MARKUP}\n\nNobody reads this yet.\n")
+    sign_in(page, stack.url, stack.key("t2"))
+    submit(page, manuscript, "wav")
+    row = page.locator("tr.job")
+    expect(row.locator(".state")).to_have_text("queued")
+    # Then opened, its chapter's title is shown as the text it is, not run as markup
+    row.locator("button.open").click()
+    chapter = page.locator("#chapters tr.chapter")
+    expect(chapter.locator(".state")).to_have_text("queued")
+    expect(chapter.locator("td").nth(1)).to_have_text(f"Chapter 1: {MARKUP}")
+    expect(page.locator("#detail img")).to_have_count(0)
+    # When its Cancel button is pressed
+    row.locator("button.cancel").click()
+    # Then it is cancelled, on the page and in the API
+    expect(row.locator(".state")).to_have_text("cancelled")
+    expect(row.locator("button.cancel")).to_have_count(0)
+    job_id = row.get_attribute("data-id")
+    key = page.evaluate("() => sessionStorage.getItem('narrate.key')")
+    answer = httpx.get(f"{stack.url}/v1/jobs/{job_id}", headers={"Authorization": f"Bearer {key}"})
+    assert answer.json()["state"] == "cancelled"
+    assert page.context.cookies() == []  # the key lives in the tab, not in a cookie
+
+
+def test_the_page_forbids_inline_script_framing_and_referrers(stack: Stack) -> None:
+    answer = httpx.get(stack.url + "/")
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "form-action 'none'" in policy
+    # The audio player's presigned links point at the S3 endpoint, another origin.
+    assert f"media-src 'self' blob: {stack.env['AWS_ENDPOINT_URL']} https:" in policy
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    # Nothing inline for that policy to block: scripts by src, no handler attributes.
+    assert re.findall(r"<script[^>]*>", answer.text) == [
+        '<script src="/static/dashboard.js" defer>'
+    ]
+    assert not re.search(r"\son[a-z]+=", answer.text)
+    # CORS is off unless configured: another site's page gets no leave to read the API.
+    asked = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}
+    preflight = httpx.options(stack.url + "/v1/jobs", headers=asked)
+    assert "access-control-allow-origin" not in preflight.headers
+    assert httpx.get(stack.url + "/static/app.py").status_code == 404
