@@ -134,6 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         an audio player): presigned by S3, or signed by this service."""
         owned(tenant, job_id)
         storage = _job_storage(ledger, job_id, key)
+        if not storage.exists(key):
+            raise ApiError(404, f"job {job_id} has no file {key!r}")
         if isinstance(storage, S3Storage):
             url = storage.client.generate_presigned_url(
                 "get_object",

@@ -134,6 +134,7 @@ def test_a_job_runs_its_events_stream_and_its_files_download(server: Server) -> 
         followed = client.get(f"/v1/jobs/{job_id}/files/manifest.json", follow_redirects=True)
         assert followed.json()["job_id"] == job_id
         link = client.get(f"/v1/jobs/{job_id}/links/chapters/000.wav").json()["url"]
+        assert client.get(f"/v1/jobs/{job_id}/links/chapters/009.wav").status_code == 404
     assert stored[:4] == b"RIFF" and httpx.get(link).content == stored
 
 
