@@ -21,6 +21,7 @@ CHAPTER_TASK = "narrate.chapter"
 FINALIZE_TASK = "narrate.finalize"
 RECONCILE_TASK = "narrate.reconcile"
 REDO_TASK = "narrate.redo"
+WEBHOOK_TASK = "narrate.webhook"
 QUEUE = "narrate"
 
 
@@ -33,6 +34,14 @@ class JobState(StrEnum):
 
 
 FINAL = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+
+
+class WebhookState(StrEnum):
+    """Where the notification of a final job to its webhook stands (none before then)."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
 
 
 def job_id_for(

@@ -115,7 +115,9 @@ class ApiSettings(BaseModel):
     webhook_private: bool = Field(
         False,
         description="Allow webhooks to loopback and private addresses (tests, one host); "
-        "off, a tenant cannot make the service call into its own network.",
+        "off, a tenant cannot make the service call into its own network. The API checks "
+        "a webhook when it is submitted, the worker every address it connects to: set it "
+        "alike for both.",
     )
     inbox: str = Field(
         "",
@@ -284,6 +286,26 @@ class Settings(BaseSettings):
     )
     max_deliveries: int = Field(
         3, description="A chunk delivered this many times without finishing fails its job."
+    )
+    webhook_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="A webhook's receiver must answer within this (to connect, and between "
+        "bytes of its answer); slower counts as a failed attempt, tried again.",
+    )
+    webhook_first_retry_s: float = Field(
+        30.0,
+        gt=0,
+        description="Wait after a webhook's first failed attempt; each later wait doubles, "
+        "up to an hour (and below half of visibility_timeout_s, so that Redis does not hand "
+        "a waiting retry to a second worker).",
+    )
+    webhook_retry_for_s: float = Field(
+        86400.0,
+        ge=0,
+        description="A webhook is tried until this long after its job ended, then given up "
+        "(`webhook_state` failed in the ledger). An answer of 4xx other than 408 and 429 "
+        "gives up at once: the receiver refuses it.",
     )
     assembly: AssemblySettings = Field(default_factory=AssemblySettings)
     api: ApiSettings = Field(default_factory=ApiSettings)

@@ -17,6 +17,7 @@ from config.jobs import FINAL, PLAN_TASK, REDO_TASK, JobState, RedoRequest, job_
 from config.manifest import QAFinding
 from config.settings import Settings, SynthesisOptions
 from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source, store_source
+from worker import webhooks
 from worker.app import app
 from worker.ledger import Ledger
 from worker.storage import open_storage
@@ -113,7 +114,7 @@ def cancel(ledger: Ledger, job_id: str) -> bool:
     """Cancel a job unless it has ended; True for the call that cancelled it. Work of the
     job still queued finds it final and does nothing."""
     ledger.job(job_id)  # an unknown id fails here
-    return ledger.finish(job_id, JobState.CANCELLED, "cancelled by request")
+    return webhooks.finish(ledger, job_id, JobState.CANCELLED, "cancelled by request")
 
 
 def status(ledger: Ledger, job_id: str) -> Status:

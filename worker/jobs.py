@@ -2,7 +2,8 @@
 
 plan_job ─► run_chunk (many, any order, any number of times) ─► assemble_chapter (once per
 chapter, in effect) ─► finalize_job (once, manifest last). Each function takes what to
-enqueue next as a callable, so nothing here imports Celery.
+enqueue next as a callable, so nothing here imports Celery; the end of a job goes through
+`worker.webhooks.finish`, which loads Celery only to send a job's webhook.
 
 Exactly-once *results* come from deterministic keys and the ledger's atomic transitions:
 a chunk stores each segment's audio before it marks itself done, skips segments already
@@ -15,6 +16,7 @@ import itertools
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,6 +35,7 @@ from models.extras import check_options
 from models.pool import get_voice
 from models.voice import VoiceOutput, WordSpans
 from models.wording import Wording
+from worker import webhooks
 from worker.audio import ChapterSpool
 from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
@@ -122,7 +125,7 @@ def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: Enqueu
             f"chunk {ref.field} was delivered {deliveries - 1} times without finishing "
             "(it crashes or outlives its worker): giving up on the job"
         )
-        if ledger.finish(ref.job_id, JobState.FAILED, reason):
+        if webhooks.finish(ledger, ref.job_id, JobState.FAILED, reason):
             log.error("%s: %s", ref.job_id, reason)
         return False
     job = Job(ledger, ref.job_id)
@@ -293,7 +296,7 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
     metadata = job.manuscript.metadata
     write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata, book)
     ledger.set_audio(job_id, sum(entry.duration_s for entry in entries))
-    finished = ledger.finish(job_id, JobState.DONE)
+    finished = webhooks.finish(ledger, job_id, JobState.DONE)
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished
 
@@ -315,7 +318,7 @@ def fail_job(ledger: Ledger, job_id: str, error: Exception) -> None:
     message = (
         str(error) if isinstance(error, PermanentError) else f"{type(error).__name__}: {error}"
     )
-    if ledger.finish(job_id, JobState.FAILED, message):
+    if webhooks.finish(ledger, job_id, JobState.FAILED, message):
         log.error("%s: failed: %s", job_id, message)
 
 
@@ -325,13 +328,21 @@ def reconcile(
     enqueue_chunk: EnqueueChunk,
     enqueue_chapter: EnqueueChapter,
     enqueue_final: EnqueueFinal,
+    enqueue_webhook: EnqueueFinal,
     stale_s: float,
 ) -> int:
     """Re-enqueue the work of running jobs that nobody runs and nobody will, because its
     message was lost (a worker killed before acknowledging, a broker restarted): chunks
-    without a live lease, complete chapters not assembled, finished jobs not finalized.
-    Duplicates are harmless (every step is idempotent); returns how much was re-enqueued."""
+    without a live lease, complete chapters not assembled, finished jobs not finalized,
+    webhooks overdue. Duplicates are harmless (every step is idempotent); returns how much
+    was re-enqueued."""
+    # Webhooks from their own index, not by reading every final job: a pending one is due
+    # at its next attempt, so one waiting out its backoff is not taken for lost.
     count = 0
+    for job_id in ledger.webhooks_due(before=time.time() - stale_s):
+        if ledger.claim_overdue(job_id, "webhook", stale_s):
+            enqueue_webhook(job_id)
+            count += 1
     for job_id in ledger.jobs(limit=1000):
         state = ledger.state(job_id)
         if state is JobState.QUEUED and ledger.claim_overdue(job_id, "plan", stale_s):

@@ -7,7 +7,11 @@ enqueues the follow-up work. Progress counters move only on such first transitio
 
 Keys, all under ``narrate:``:
   jobs                       sorted set of job ids by creation time
-  job:{id}                   hash: state, destination, options, counters, error, times
+  job:{id}                   hash: state, destination, options, counters, error, times;
+                             a service job's tenant and webhook URL, and once it is final
+                             webhook_state, webhook_attempts, webhook_last_error
+  webhooks                   sorted set: final jobs whose webhook is pending -> when its
+                             next attempt is due
   job:{id}:chunks            hash: "c:k" -> "queued" | "done"
   job:{id}:chunk_args        hash: "c:k" -> json [chapter, first passage, last passage]
   job:{id}:deliveries        hash: "c:k" -> deliveries so far
@@ -30,10 +34,11 @@ from typing import Any, cast
 import redis
 
 from config.errors import BrokerError, UnknownJobError
-from config.jobs import JobState
+from config.jobs import JobState, WebhookState
 from config.manifest import QAFinding
 
 PREFIX = "narrate:"
+WEBHOOKS = f"{PREFIX}webhooks"
 
 
 # Returns 1 when this call moved the chunk to done (and counts it for its chapter).
@@ -60,11 +65,17 @@ redis.call('HINCRBYFLOAT', KEYS[2], 'audio_s', ARGV[2])
 return 1
 """
 
-# Moves a job to a final state unless it is in one already; returns 1 if it did.
+# Moves a job to a final state unless it is in one already; returns 1 if it did. A job's
+# webhook becomes pending in the same step: a process dying before it sends the
+# notification leaves it where the reconciler finds it.
 _FINISH = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'done' or state == 'failed' or state == 'cancelled' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'finished_at', ARGV[2], 'error', ARGV[3])
+local hook = redis.call('HGET', KEYS[1], 'webhook')
+if not hook or hook == '' then return 1 end
+redis.call('HSET', KEYS[1], 'webhook_state', 'pending', 'webhook_attempts', 0)
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
 return 1
 """
 
@@ -144,9 +155,11 @@ class Ledger:
         )
 
     def finish(self, job_id: str, state: JobState, error: str = "") -> bool:
-        """Move a job to a final state once; True for the call that did it."""
-        keys = [self.key(job_id)]
-        return bool(self._finish(keys=keys, args=[state.value, str(time.time()), error]))
+        """Move a job to a final state once; True for the call that did it. A job with a
+        webhook has it pending from then on (`worker.webhooks.finish` sends it)."""
+        keys = [self.key(job_id), WEBHOOKS]
+        args = [state.value, str(time.time()), error, job_id]
+        return bool(self._finish(keys=keys, args=args))
 
     def segment_stored(self, job_id: str, chapter: int, segment: int, audio_s: float) -> bool:
         """Count a stored segment once; True the first time."""
@@ -168,6 +181,39 @@ class Ledger:
         raw: dict[str, str] = self.redis.hgetall(self.key(job_id, "qa"))
         found = [QAFinding.model_validate_json(value) for value in raw.values()]
         return sorted(found, key=lambda f: (f.chapter, f.segment))
+
+    # -- webhooks: pending from the job's end until delivered or given up ----------------
+
+    def webhook_due(self, job_id: str) -> float | None:
+        """When the job's webhook is next due; None unless it is pending."""
+        due = self.redis.zscore(WEBHOOKS, job_id)
+        return None if due is None else float(due)
+
+    def webhooks_due(self, before: float, limit: int = 1000) -> list[str]:
+        """Jobs whose webhook was due before `before`, longest waiting first."""
+        ids: list[str] = self.redis.zrangebyscore(WEBHOOKS, "-inf", before, start=0, num=limit)
+        return ids
+
+    def webhook_attempted(self, job_id: str) -> int:
+        """Count an attempt to deliver the job's webhook (before it is made); returns the
+        count."""
+        return int(self.redis.hincrby(self.key(job_id), "webhook_attempts", 1))
+
+    def webhook_outcome(
+        self, job_id: str, state: WebhookState, error: str = "", next_at: float | None = None
+    ) -> None:
+        """Record an attempt's outcome: pending again (due at next_at), delivered or given
+        up (no longer due)."""
+        with self.redis.pipeline() as pipe:
+            pipe.hset(
+                self.key(job_id),
+                mapping={"webhook_state": state.value, "webhook_last_error": error},
+            )
+            if next_at is None:
+                pipe.zrem(WEBHOOKS, job_id)
+            else:
+                pipe.zadd(WEBHOOKS, {job_id: next_at}, xx=True)
+            pipe.execute()
 
     # -- chunks -------------------------------------------------------------------------
 

@@ -20,10 +20,11 @@ from config.jobs import (
     PLAN_TASK,
     RECONCILE_TASK,
     REDO_TASK,
+    WEBHOOK_TASK,
     RedoRequest,
 )
 from config.settings import get_settings
-from worker import jobs
+from worker import jobs, webhooks
 from worker.app import app
 from worker.ledger import ChunkRef, Ledger
 
@@ -50,6 +51,10 @@ def enqueue_chapter(job_id: str, chapter_index: int) -> None:
 
 def enqueue_final(job_id: str) -> None:
     finalize.delay(job_id)
+
+
+def enqueue_webhook(job_id: str) -> None:
+    webhooks.notify(job_id)
 
 
 def _guarded(task: Any, job_id: str, work: Callable[[], T]) -> T | None:
@@ -96,9 +101,17 @@ def redo(self: Any, redo_id: str, job_id: str, request: dict[str, Any]) -> None:
     _guarded(self, redo_id, lambda: jobs.redo_job(ledger(), redo_id, job_id, asked, get_settings()))
 
 
+@app.task(name=WEBHOOK_TASK, bind=True, max_retries=None)
+def webhook(self: Any, job_id: str) -> None:
+    # Retries are bounded by the ledger (webhook_retry_for_s after the job ended), not by
+    # a count; a lost retry message is sent again by the reconciler.
+    wait = webhooks.attempt(ledger(), job_id, get_settings())
+    if wait is not None:
+        raise self.retry(countdown=wait)
+
+
 @app.task(name=RECONCILE_TASK, ignore_result=True)
 def reconcile() -> int:
     stale_s = 2 * get_settings().lease_s
-    return jobs.reconcile(
-        ledger(), enqueue_plan, enqueue_chunk, enqueue_chapter, enqueue_final, stale_s
-    )
+    enqueue = (enqueue_plan, enqueue_chunk, enqueue_chapter, enqueue_final, enqueue_webhook)
+    return jobs.reconcile(ledger(), *enqueue, stale_s)

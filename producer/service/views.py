@@ -26,12 +26,25 @@ def job_view(ledger: Ledger, job_id: str) -> dict[str, Any]:
     current = status(ledger, job_id).as_dict()
     current.pop("dest", None)
     current.pop("job_id", None)
-    return {
+    view = {
         "id": job_id,
         **current,
         "created_at": float(record.get("created_at", 0)),
         "finished_at": float(record["finished_at"]) if record.get("finished_at") else None,
         "manifest_key": MANIFEST_KEY if current["state"] == JobState.DONE else None,
+    }
+    if record.get("webhook"):
+        view["webhook"] = webhook_view(record)
+    return view
+
+
+def webhook_view(record: dict[str, str]) -> dict[str, Any]:
+    """Where the job's webhook stands: "waiting" for the job to end, then pending,
+    delivered or failed (the last failed attempt's error, such as "HTTP 500")."""
+    return {
+        "state": record.get("webhook_state", "waiting"),
+        "attempts": int(record.get("webhook_attempts", 0)),
+        "last_error": record.get("webhook_last_error") or None,
     }
 
 
