@@ -120,7 +120,6 @@ def test_worker_comes_up_on_the_broker_and_stops_cleanly_on_sigterm(
 
 
 def test_api_serves_healthz_and_stops_on_sigterm(tmp_path: Path) -> None:
-    pytest.importorskip("producer.service")  # narrate serve, with its extra
     # Given the services the API talks to, and a loopback port
     services = Services(tmp_path).start()
     port = free_port()
