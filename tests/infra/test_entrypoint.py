@@ -75,11 +75,14 @@ def ping(broker: str, timeout: float) -> list[dict[str, Any]]:
         app.close()
 
 
-def worker_stats(broker: str) -> dict[str, Any]:
+def worker_stats(broker: str, timeout: float = 30) -> dict[str, Any]:
     app = Celery(broker=broker)
+    deadline = time.monotonic() + timeout
     try:
-        stats: dict[str, Any] = app.control.inspect(timeout=2.0).stats() or {}
-        return stats
+        while True:
+            stats: dict[str, Any] = app.control.inspect(timeout=2.0).stats() or {}
+            if stats or time.monotonic() > deadline:
+                return stats
     finally:
         app.close()
 
