@@ -307,6 +307,23 @@ class Settings(BaseSettings):
         "(`webhook_state` failed in the ledger). An answer of 4xx other than 408 and 429 "
         "gives up at once: the receiver refuses it.",
     )
+    metrics_port: int = Field(
+        9464,
+        ge=0,
+        le=65535,
+        description="Port on which `narrate worker` serves its processes' Prometheus metrics "
+        "(http://HOST:PORT/metrics, worker/metrics.py says what they count); 0: not served. "
+        "Two workers on one host need two ports. Not 9100, which node_exporter holds on many "
+        "hosts.",
+    )
+    metrics_dir: Path | None = Field(
+        None,
+        description="Where `narrate worker`'s pool processes keep their metric files "
+        "(prometheus_client's multiprocess mode), emptied when the worker starts: one per "
+        "worker. Unset: a new temporary directory, removed when the worker exits. A "
+        "PROMETHEUS_MULTIPROC_DIR already set is used as it is and never emptied (a `--device "
+        "cuda:all` worker sets it for its per-GPU workers and serves their metrics itself).",
+    )
     assembly: AssemblySettings = Field(default_factory=AssemblySettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     segmenting: Segmenting = Field(default_factory=Segmenting)

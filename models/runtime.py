@@ -141,6 +141,24 @@ def free_gpu_memory_gb(device: str) -> float | None:
         return None
 
 
+def process_gpu_memory_bytes(pid: int) -> int | None:
+    """GPU memory process pid holds on every GPU, as nvidia-smi reports it (0 where it
+    lists no such process); None if nvidia-smi cannot tell. In a container with a PID
+    namespace of its own, nvidia-smi may list the host's PIDs, which match none of ours."""
+    query = ["nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"]
+    try:
+        done = subprocess.run(query, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    rows = [[field.strip() for field in line.split(",")] for line in done.stdout.splitlines()]
+    mib = sum(
+        int(row[1]) for row in rows if len(row) == 2 and row[0] == str(pid) and row[1].isdigit()
+    )
+    return mib * 2**20
+
+
 def check_providers(session: Any, providers: Sequence[str | tuple[str, dict[str, str]]]) -> None:
     """Refuse a session that left out the provider asked for first: onnxruntime drops a CUDA
     provider it cannot load (CUDA or cuDNN of another version) with only a warning, and the

@@ -415,6 +415,7 @@ def run_worker(args: argparse.Namespace) -> int:
     if args.device != "cuda:all":
         return serve(args.device, args.concurrency, args.name)
     from models.runtime import providers_for
+    from worker.exporter import exported
     from worker.gpus import supervise, visible_gpus
 
     gpus = visible_gpus()
@@ -423,7 +424,8 @@ def run_worker(args: argparse.Namespace) -> int:
         raise PermanentError("--concurrency must be 1 or more")
     if args.name:
         raise PermanentError("--name: with --device cuda:all the workers are narrate-gpuN@%h")
-    return supervise(gpus, lambda gpu: gpu_worker_argv(gpu, args.concurrency, args.verbose))
+    with exported(get_settings()):  # the metrics of every GPU's worker, served here
+        return supervise(gpus, lambda gpu: gpu_worker_argv(gpu, args.concurrency, args.verbose))
 
 
 def gpu_worker_argv(gpu: str, concurrency: int, verbose: bool = False) -> list[str]:

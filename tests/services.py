@@ -208,3 +208,21 @@ def new_key(services: Services, tenant: str, *limits: str) -> str:
     made = services.narrate("keys", "create", "--tenant", tenant, *limits)
     assert made.returncode == 0, made.stderr
     return made.stdout.splitlines()[-1]
+
+
+def narrate_worker(
+    services: Services, name: str, log: Path, **extra: str
+) -> subprocess.Popen[bytes]:
+    """`narrate worker` (one pool process) with the services' settings, as its own process
+    group; `services.kill` ends it with its pool."""
+    output = open(log, "ab")  # noqa: SIM115 - the worker writes to it until killed
+    process = subprocess.Popen(
+        [sys.executable, "-m", "producer.cli", "worker", "--concurrency", "1", "-n", name],
+        env={**services.env, **extra},
+        cwd=ROOT,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    services.processes.append(process)
+    return process

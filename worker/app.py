@@ -38,7 +38,10 @@ def make_app() -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         task_default_queue=QUEUE,
-        worker_send_task_events=False,
+        # Task events for Flower (or `celery events`) beside the workers: on Redis they are
+        # published to subscribers, and none stay queued when nobody listens.
+        worker_send_task_events=True,
+        task_send_sent_event=True,
     )
     if settings.chunk_time_limit_s >= settings.visibility_timeout_s:
         # Allowed (a test does it on purpose) but worth saying: Redis will hand a chunk that

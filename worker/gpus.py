@@ -92,7 +92,13 @@ def _smi_gpus() -> list[tuple[str, str]] | None:
 
 
 def child_environment(entry: str) -> dict[str, str]:
-    env = {"PYTHONUNBUFFERED": "1", **os.environ, "CUDA_VISIBLE_DEVICES": entry}
+    # The parent serves the workers' metrics, from the PROMETHEUS_MULTIPROC_DIR they inherit.
+    env = {
+        "PYTHONUNBUFFERED": "1",
+        **os.environ,
+        "CUDA_VISIBLE_DEVICES": entry,
+        "NARRATE_METRICS_PORT": "0",
+    }
     if "CUDA_VISIBLE_DEVICES" not in os.environ:  # nvidia-smi's indices: count them as it does
         env.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")
     return env

@@ -35,7 +35,7 @@ from models.extras import check_options
 from models.pool import get_voice
 from models.voice import VoiceOutput, WordSpans
 from models.wording import Wording
-from worker import webhooks
+from worker import metrics, webhooks
 from worker.audio import ChapterSpool
 from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
@@ -120,20 +120,24 @@ def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: Enqueu
     if ledger.state(ref.job_id) in FINAL or ledger.is_chunk_done(ref):
         return False
     deliveries = ledger.delivered(ref)
+    if deliveries > 1:
+        metrics.redelivered()
     if deliveries > settings.max_deliveries:
         reason = (
             f"chunk {ref.field} was delivered {deliveries - 1} times without finishing "
             "(it crashes or outlives its worker): giving up on the job"
         )
         if webhooks.finish(ledger, ref.job_id, JobState.FAILED, reason):
+            metrics.job_failed(metrics.REDELIVERED)
             log.error("%s: %s", ref.job_id, reason)
         return False
-    job = Job(ledger, ref.job_id)
-    chapter, first, last = ledger.chunk_args(ref)
-    plan = job.plan(chapter, settings)
-    with held(ledger, chunk_lock(ref), settings.lease_s):
-        _synthesize_missing(job, plan, first, last, settings, ledger)
-    finished, chapter_complete = ledger.chunk_done(ref)
+    with metrics.chunk_timer():
+        job = Job(ledger, ref.job_id)
+        chapter, first, last = ledger.chunk_args(ref)
+        plan = job.plan(chapter, settings)
+        with held(ledger, chunk_lock(ref), settings.lease_s):
+            _synthesize_missing(job, plan, first, last, settings, ledger)
+        finished, chapter_complete = ledger.chunk_done(ref)
     if chapter_complete:
         enqueue(ref.job_id, chapter)
     return finished
@@ -160,7 +164,9 @@ def _synthesize_missing(
         for i, output in checked(outputs, voice, plan, job.options, settings, wording, findings):
             found = [f for f in findings if f.segment == i]
             job.storage.put_bytes(segment_key(index, i), _segment_record(output, found))
-            ledger.segment_stored(job.id, index, i, len(output.audio) / voice.sample_rate)
+            audio_s = len(output.audio) / voice.sample_rate
+            if ledger.segment_stored(job.id, index, i, audio_s):
+                metrics.segment_stored(audio_s)
         ledger.add_findings(job.id, [f for f in findings if not f.fixed])
 
 
@@ -295,8 +301,11 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
     book = deliver_book(delivery, job.storage, entries, job.storage.scratch())
     metadata = job.manuscript.metadata
     write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata, book)
-    ledger.set_audio(job_id, sum(entry.duration_s for entry in entries))
+    book_s = sum(entry.duration_s for entry in entries)
+    ledger.set_audio(job_id, book_s)
     finished = webhooks.finish(ledger, job_id, JobState.DONE)
+    if finished:
+        metrics.job_done(book_s, time.time() - float(job.record["created_at"]))
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished
 
@@ -310,7 +319,10 @@ def redo_job(
         return False
     ledger.set_running(redo_id, 1, 1)
     redo(Job(ledger, job_id).storage, request, settings)
-    return ledger.finish(redo_id, JobState.DONE)
+    finished = ledger.finish(redo_id, JobState.DONE)
+    if finished:
+        metrics.redo_done()
+    return finished
 
 
 def fail_job(ledger: Ledger, job_id: str, error: Exception) -> None:
@@ -319,6 +331,7 @@ def fail_job(ledger: Ledger, job_id: str, error: Exception) -> None:
         str(error) if isinstance(error, PermanentError) else f"{type(error).__name__}: {error}"
     )
     if webhooks.finish(ledger, job_id, JobState.FAILED, message):
+        metrics.job_failed(type(error).__name__)
         log.error("%s: failed: %s", job_id, message)
 
 

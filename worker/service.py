@@ -3,6 +3,10 @@
 The reconciler is a thread in the worker's main process (started when the worker is ready,
 after the pool has forked). Every few seconds, one reconciler in the whole fleet (a Redis
 lock decides which) re-enqueues work whose message was lost; see `worker.jobs.reconcile`.
+
+`narrate worker` serves its processes' metrics (`worker.exporter`). This module imports the
+tasks only inside functions: they import prometheus_client, which must be imported after the
+metrics directory is chosen.
 """
 
 import logging
@@ -16,8 +20,8 @@ from config.errors import PermanentError
 from config.jobs import QUEUE
 from config.settings import get_settings
 from models.runtime import providers_for
-from worker import tasks
 from worker.app import app
+from worker.exporter import exported
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +35,25 @@ def run_worker(device: str, concurrency: int, name: str | None = None) -> int:
     if device == "cpu":  # the cores are shared by the worker processes
         cores = os.cpu_count() or 1
         os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // concurrency)))
-    app.worker_main(
-        [
-            "worker",
-            f"--concurrency={concurrency}",
-            "--pool=prefork",
-            "--loglevel=INFO",
-            "-Q",
-            QUEUE,
-            "--without-gossip",
-            "--without-mingle",
-            *(["--hostname", name] if name else []),
-        ]
-    )
+    argv = [
+        "worker",
+        f"--concurrency={concurrency}",
+        "--pool=prefork",
+        "--loglevel=INFO",
+        "-Q",
+        QUEUE,
+        "--without-gossip",
+        "--without-mingle",
+        *(["--hostname", name] if name else []),
+    ]
+    with exported(get_settings()):
+        app.worker_main(argv)
     return 0
 
 
 def reconcile_once() -> int:
+    from worker import tasks
+
     ledger, settings = tasks.ledger(), get_settings()
     every = max(1, int(settings.reconcile_every_s))
     if not ledger.redis.set("narrate:reconciler", os.getpid(), nx=True, ex=every):

@@ -1,9 +1,81 @@
-"""What Prometheus scrapes at /metrics (being written; see the metrics branch)."""
+"""What Prometheus scrapes at /metrics: jobs by state and queue depths, read from Redis at
+each scrape (the workers serve their own counts: `worker.metrics`).
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+With PROMETHEUS_MULTIPROC_DIR set (several API processes), what those processes count is
+served too, summed.
+"""
 
+import os
+from collections.abc import Iterable
+
+from kombu.transport.redis import PRIORITY_STEPS, Channel
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.metrics_core import Metric
+
+from config.jobs import QUEUE, JobState
+from worker.exporter import DIRECTORY, Processes
 from worker.ledger import Ledger
 
+# Jobs counted by state at each scrape, the most recent: Redis spent 0.16 s on 100,000 (on
+# a busy 2-core machine). Totals over all time: the workers' narrate_jobs_finished_total.
+JOBS_COUNTED = 100_000
+QUEUES = (QUEUE,)
 
-def render(ledger: Ledger) -> tuple[bytes, str]:
-    return generate_latest(CollectorRegistry()), CONTENT_TYPE_LATEST
+
+def render(ledger: Ledger, accept: str = "") -> tuple[bytes, str]:
+    """The body of a /metrics answer and its content type, in the format the request's
+    Accept header asks for (none: Prometheus's text format 0.0.4, as prometheus_client's
+    own server answers)."""
+    registry = CollectorRegistry()
+    registry.register(LedgerCollector(ledger))
+    if DIRECTORY in os.environ:
+        registry.register(Processes(os.environ[DIRECTORY]))
+    encode, content_type = choose_encoder(accept)
+    return encode(registry), content_type
+
+
+class LedgerCollector:
+    """Gauges read from the ledger and the broker when Prometheus scrapes."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def collect(self) -> Iterable[Metric]:
+        jobs = GaugeMetricFamily(
+            "narrate_jobs",
+            f"Jobs in the ledger by state, of the {JOBS_COUNTED:,} most recent.",
+            labels=["state"],
+        )
+        counts = self.ledger.count_states(JOBS_COUNTED)
+        for state in JobState:
+            jobs.add_metric([state.value], counts.get(state, 0))
+        yield jobs
+        depth = GaugeMetricFamily(
+            "narrate_queue_depth",
+            "Messages waiting in a queue, by priority step (sum them for the queue's depth); "
+            "those delivered and not yet acknowledged are not counted.",
+            labels=["queue", "priority"],
+        )
+        for (queue, step), waiting in queue_depths(self.ledger, QUEUES).items():
+            depth.add_metric([queue, str(step)], waiting)
+        yield depth
+
+
+def queue_depths(ledger: Ledger, queues: Iterable[str]) -> dict[tuple[str, int], int]:
+    """Messages waiting in each queue, by priority step. With `queue_order_strategy:
+    priority` kombu keeps a queue in one Redis list per step: the queue's name for step 0,
+    then the name, kombu's separator and the step."""
+    keys = {
+        (queue, step): priority_list(queue, step) for queue in queues for step in PRIORITY_STEPS
+    }
+    with ledger.redis.pipeline(transaction=False) as pipe:
+        for key in keys.values():
+            pipe.llen(key)
+        return dict(zip(keys, map(int, pipe.execute()), strict=True))
+
+
+def priority_list(queue: str, step: int) -> str:
+    """The Redis list of a queue's messages of one priority step (kombu's `_q_for_pri`)."""
+    return f"{queue}{Channel.sep}{step}" if step else queue

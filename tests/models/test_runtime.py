@@ -22,6 +22,7 @@ from models.runtime import (
     check_providers,
     free_gpu_memory_gb,
     front_budget,
+    process_gpu_memory_bytes,
 )
 
 
@@ -112,6 +113,17 @@ def test_a_big_gpu_gets_the_largest_batches_and_no_nvidia_smi_a_safe_budget(
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     assert auto_gpu_memory_gb("cuda") == FALLBACK_GB
     assert free_gpu_memory_gb("cuda") is None
+
+
+def test_a_process_holds_the_gpu_memory_nvidia_smi_lists_for_its_pid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    me = os.getpid()
+    fake_nvidia_smi(tmp_path, monkeypatch, f"{me}, 1536\n{me + 1}, 4096\n{me}, 512")
+    assert process_gpu_memory_bytes(me) == 2048 * 2**20  # on two GPUs
+    assert process_gpu_memory_bytes(me + 2) == 0  # nothing on the GPU yet
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert process_gpu_memory_bytes(me) is None
 
 
 def test_a_session_without_the_gpu_it_asked_for_is_refused() -> None:
