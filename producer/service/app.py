@@ -70,10 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/metrics", tags=["operations"])
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
         from producer.service.metrics import render
 
-        body, content_type = render(ledger)
+        body, content_type = render(ledger, request.headers.get("accept", ""))
         return Response(body, media_type=content_type)
 
     @app.post("/v1/jobs", status_code=201, tags=["jobs"])
