@@ -374,8 +374,9 @@ def test_a_receiver_failing_past_the_deadline_is_given_up(
     record = settled(ledger, job_id)
     assert record["webhook_state"] == "failed" and record["webhook_last_error"] == "HTTP 500"
     attempts = int(record["webhook_attempts"])
-    # At once and 1 s later (unless the first was late); the next, 2 s on, would be past 3 s.
-    assert 1 <= attempts <= 2 and len(receiver.received) == attempts
+    # At once, 1 s later and 2 s after that at most: the deadline is 3 s after the cancel
+    # (a loaded machine may start the first attempt late and squeeze in fewer).
+    assert 1 <= attempts <= 3 and len(receiver.received) == attempts
     assert ledger.webhook_due(job_id) is None
     time.sleep(2)  # no attempt after giving up
     assert len(receiver.received) == attempts
