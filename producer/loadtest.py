@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -102,7 +103,8 @@ async def _poll(url: str, keys: list[str], ids: list[str], clients: int, report:
                     report.latencies_ms.append(1000 * (time.perf_counter() - began))
                     report.polls += 1
                     states[job] = answer.json()["state"]
-                    await asyncio.sleep(0.5)
+                    # Clients poll every half second or so, not in step with each other.
+                    await asyncio.sleep(random.uniform(0.4, 0.6))
 
     await asyncio.gather(*(client_loop(c) for c in range(clients)))
     for state in states.values():

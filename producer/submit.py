@@ -118,18 +118,23 @@ def cancel(ledger: Ledger, job_id: str) -> bool:
 
 
 def status(ledger: Ledger, job_id: str) -> Status:
-    record = ledger.job(job_id)
+    return status_of(job_id, *ledger.snapshot(job_id))
+
+
+def status_of(
+    job_id: str, record: dict[str, str], chapters_done: int, findings: list[QAFinding]
+) -> Status:
     return Status(
         job_id=job_id,
         state=JobState(record["state"]),
-        chapters_done=len(ledger.chapters_assembled(job_id)),
+        chapters_done=chapters_done,
         chapters_total=int(record.get("chapters_total", 0)),
         segments_done=int(record.get("segments_done", 0)),
         segments_total=int(record.get("segments_total", 0)),
         audio_s=float(record.get("audio_s", 0.0)),
         error=record.get("error", ""),
         dest=record.get("dest", ""),
-        qa_failing=ledger.findings(job_id),
+        qa_failing=findings,
     )
 
 

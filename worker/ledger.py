@@ -199,6 +199,19 @@ class Ledger:
         if mapping:
             self.redis.hset(self.key(job_id, "qa"), mapping=mapping)
 
+    def snapshot(self, job_id: str) -> tuple[dict[str, str], int, list[QAFinding]]:
+        """A job's record, chapters assembled and findings, read in one round trip (what a
+        status poll needs: the API answers many)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self.key(job_id))
+            pipe.scard(self.key(job_id, "chapters"))
+            pipe.hgetall(self.key(job_id, "qa"))
+            record, chapters, raw = pipe.execute()
+        if not record:
+            raise UnknownJobError(f"unknown job {job_id!r}")
+        found = [QAFinding.model_validate_json(value) for value in raw.values()]
+        return record, int(chapters), sorted(found, key=lambda f: (f.chapter, f.segment))
+
     def findings(self, job_id: str) -> list[QAFinding]:
         raw: dict[str, str] = self.redis.hgetall(self.key(job_id, "qa"))
         found = [QAFinding.model_validate_json(value) for value in raw.values()]

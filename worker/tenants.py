@@ -31,6 +31,7 @@ TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _KEY = re.compile(r"^nrk_([0-9a-f]{12})\.([A-Za-z0-9_-]{43})$")
 _DUMMY = hashlib.sha256(b"no such key").hexdigest()
 LIMITS = ("requests_per_minute", "max_active_jobs", "max_manuscript_mb")
+CACHE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Tenants:
     def __init__(self, redis: Any, defaults: ApiSettings) -> None:
         self.redis = redis
         self.defaults = defaults
+        self._cache: dict[str, tuple[float, Tenant | None]] = {}
 
     def _tenant_key(self, name: str, suffix: str = "") -> str:
         return f"{PREFIX}tenant:{name}{':' + suffix if suffix else ''}"
@@ -99,9 +101,19 @@ class Tenants:
             return None
         if entry["revoked_at"] is not None:
             return None
-        return self.tenant(entry["tenant"])
+        return self.tenant(entry["tenant"], fresh=False)
 
-    def tenant(self, name: str) -> Tenant | None:
+    def tenant(self, name: str, fresh: bool = True) -> Tenant | None:
+        """The tenant's record; with fresh=False, one read up to CACHE_S ago will do (a
+        limit changed by `keys create` applies that much later: every request reads it)."""
+        kept = self._cache.get(name)
+        if not fresh and kept is not None and time.monotonic() - kept[0] < CACHE_S:
+            return kept[1]
+        tenant = self._read(name)
+        self._cache[name] = (time.monotonic(), tenant)
+        return tenant
+
+    def _read(self, name: str) -> Tenant | None:
         record: dict[str, str] = self.redis.hgetall(self._tenant_key(name))
         if not record:
             return None

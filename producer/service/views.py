@@ -14,7 +14,7 @@ from config.errors import NarrateError
 from config.jobs import FINAL, JobState
 from config.layout import MANIFEST_KEY, SOURCE_KEY
 from config.manifest import ChapterMarks, Manifest
-from producer.submit import status
+from producer.submit import status_of
 from worker.ledger import Ledger
 from worker.storage import Storage, open_storage
 
@@ -22,8 +22,8 @@ KEEP_ALIVE_S = 15.0
 
 
 def job_view(ledger: Ledger, job_id: str) -> dict[str, Any]:
-    record = ledger.job(job_id)
-    current = status(ledger, job_id).as_dict()
+    record, chapters_done, findings = ledger.snapshot(job_id)
+    current = status_of(job_id, record, chapters_done, findings).as_dict()
     current.pop("dest", None)
     current.pop("job_id", None)
     view = {
