@@ -367,3 +367,28 @@ def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
     refused = narrate("list")
     assert refused.returncode == 2 and "API key" in refused.stderr
     assert refused.stderr.count("\n") == 1
+
+
+def test_lexicons_and_reading_options_travel_with_an_upload(server: Server) -> None:
+    key = new_key(server.services, "lexical")
+    lexicon = b"Hale\tHayle\n"
+    with server.client(key) as client:
+        made = client.post(
+            "/v1/jobs",
+            files=[("manuscript", ("two.txt", TWO)), ("lexicon", ("names.tsv", lexicon))],
+            data={"locale": "en-GB", "seed": "21", "format": "wav"},
+        )
+        assert made.status_code == 201, made.text
+        job_id = made.json()["id"]
+        bad = client.post(
+            "/v1/jobs",
+            files=[("manuscript", ("two.txt", TWO)), ("lexicon", ("x.pls", b"<lexicon"))],
+        )
+        assert bad.status_code == 422 and "x.pls" in bad.json()["error"]
+        unknown = client.post(
+            "/v1/jobs", files={"manuscript": ("two.txt", TWO)}, data={"skip": "No Such Part"}
+        )
+        assert unknown.status_code == 422 and "No Such Part" in unknown.json()["error"]
+    stored = json.loads(s3_object(server, f"out/{job_id}/source/manuscript.json"))
+    assert stored["lexicon"][0]["grapheme"] == "Hale" and stored["lexicon"][0]["alias"] == "Hayle"
+    assert stored["locale"] == "en-GB"
