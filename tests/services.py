@@ -189,16 +189,7 @@ class Services:
 
 def api(services: Services, port: int, log: Path, **extra: str) -> subprocess.Popen[bytes]:
     """`narrate serve` on a loopback port, as its own process, with the services' settings."""
-    output = open(log, "ab")  # noqa: SIM115 - the server writes to it until stopped
-    process = subprocess.Popen(
-        [sys.executable, "-m", "producer.cli", "-v", "serve", "--port", str(port)],
-        env={**services.env, **extra},
-        cwd=ROOT,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    services.processes.append(process)
+    process = _narrate_process(services, log, extra, "-v", "serve", "--port", str(port))
     wait_for_port(port)
     return process
 
@@ -215,9 +206,15 @@ def narrate_worker(
 ) -> subprocess.Popen[bytes]:
     """`narrate worker` (one pool process) with the services' settings, as its own process
     group; `services.kill` ends it with its pool."""
-    output = open(log, "ab")  # noqa: SIM115 - the worker writes to it until killed
+    return _narrate_process(services, log, extra, "worker", "--concurrency", "1", "-n", name)
+
+
+def _narrate_process(
+    services: Services, log: Path, extra: dict[str, str], *args: str
+) -> subprocess.Popen[bytes]:
+    output = open(log, "ab")  # noqa: SIM115 - the process writes to it until stopped
     process = subprocess.Popen(
-        [sys.executable, "-m", "producer.cli", "worker", "--concurrency", "1", "-n", name],
+        [sys.executable, "-m", "producer.cli", *args],
         env={**services.env, **extra},
         cwd=ROOT,
         stdout=output,
