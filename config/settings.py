@@ -279,14 +279,16 @@ class Settings(BaseSettings):
         "passages at once (a GPU's batches need them); --concurrency is then the number of "
         "tasks at once. prefork: a process per --concurrency, one task each (on the CPU "
         "batching does not pay, and a crash takes one process). auto: threads on CUDA, "
-        "prefork on the CPU.",
+        "prefork on the CPU. `narrate worker` records the pool it runs here for its tasks "
+        "(a plan task starts a phonemizer process only under threads).",
     )
     gpu_tasks: int = Field(
         16,
         ge=1,
         description="Tasks a threads-pool worker (a GPU worker) runs at once when "
-        "--concurrency is not given: 16 chunks keep 4 inference workers' batches of 16 "
-        "passages full, as `narrate synth`'s 16 chapters in flight do.",
+        "--concurrency is not given. 16 chunks give 4 inference workers' batches of 16 "
+        "passages more than they take, as `narrate synth`'s 16 chapters in flight do; on one "
+        "H200, 8 ran as fast and 32 slower (docs/performance.md).",
     )
     chunk_segments: int = Field(
         40, description="Segments per chunk task at most (whole passages): minutes, not hours."

@@ -108,12 +108,15 @@ def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueCh
 
 def _plan_chapters(ledger: Ledger, job: Job, settings: Settings, enqueue: EnqueueChunk) -> int:
     # Segmenting is quick and gives the totals; phonemizing is the work, done once per
-    # chapter by the phonemizer alone (the voice loads with the first chunk), and each
-    # chapter's chunks start while the next chapters are phonemized.
+    # chapter by the phonemizer alone (no voice sessions), and each chapter's chunks start
+    # while the next chapters are phonemized.
     manuscript = job.manuscript
     segmented = [segment_chapter(ch.text, settings.segmenting) for ch in manuscript.chapters]
     ledger.set_running(job.id, len(segmented), sum(map(len, segmented)))
-    apart = resolve_device(settings.device) != "cpu"
+    # On a GPU espeak-ng goes to a process of its own, off the GIL of the inference
+    # threads; only the threads pool has them (and may start processes: prefork's are
+    # daemons, which may not).
+    apart = settings.worker_pool == "threads" and resolve_device(settings.device) != "cpu"
     plans = chapter_plans(job.storage, job.options.voice, manuscript, segmented, settings, apart)
     queued = 0
     for chapter, plan in plans:

@@ -49,18 +49,21 @@ def pool_for(device: str, concurrency: int | None, settings: Settings) -> Pool:
 def prepare(pool: Pool, device: str, settings: Settings) -> None:
     """Before Celery starts, in the worker's main process.
 
-    prefork: the cores are shared out among the processes, whose voices load after the fork.
-    threads: no fork follows, so the default voice loads now, before the worker says it is
-    ready, as a service's model does: the first job does not wait for it, and a budget the
-    GPU cannot hold stops the worker here with its reason rather than failing every task. On
-    a GPU the phonemizer process for plan tasks starts beside it.
+    The pool is recorded in the environment, `auto` resolved, for the tasks: a plan task
+    spawns a phonemizer process only under the threads pool (prefork's processes are
+    daemons, which may have no children). prefork: the cores are shared out among the
+    processes, whose voices load after the fork. threads: no fork follows, so the default
+    voice loads now, before the worker says it is ready, as a service's model does: the
+    first job does not wait for it, and a budget the GPU cannot hold stops the worker here
+    with its reason rather than failing every task. On a GPU the phonemizer process for plan
+    tasks starts beside it.
     """
+    os.environ["NARRATE_WORKER_POOL"] = pool.kind
+    if pool.kind == "prefork" and resolve_device(device) == "cpu":
+        cores = os.cpu_count() or 1
+        os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // pool.concurrency)))
+    get_settings.cache_clear()  # read again (after the fork, in prefork's processes)
     if pool.kind == "prefork":
-        if resolve_device(device) == "cpu":
-            cores = os.cpu_count() or 1
-            workers = str(max(1, cores // pool.concurrency))
-            os.environ.setdefault("NARRATE_INFERENCE_WORKERS", workers)
-            get_settings.cache_clear()  # read again after the fork, with the share
         return
     began = time.perf_counter()
     if resolve_device(device) != "cpu":

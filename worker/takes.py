@@ -37,7 +37,7 @@ def encode(output: VoiceOutput, findings: list[QAFinding]) -> bytes:
     header = json.dumps(
         {
             "parts": [int(n) for n in output.part_samples],
-            "words": output.word_samples,
+            "words": [[(int(a), int(b)) for a, b in span] for span in output.word_samples],
             "qa": [finding.model_dump() for finding in findings],
         }
     ).encode()
