@@ -10,6 +10,7 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -268,7 +269,28 @@ class Settings(BaseSettings):
     )
     chunk_time_limit_s: int = Field(
         900,
-        description="Hard limit of one chunk task; kept well under the visibility timeout.",
+        description="Time limit of one chunk task (and of a chapter's assembly); kept well "
+        "under the visibility timeout. Under the prefork pool Celery kills a task past it; "
+        "the threads pool cannot stop a thread, so there a task's lease stops being renewed "
+        "past it: the lease expires and the reconciler hands the work to another worker.",
+    )
+    worker_pool: Literal["auto", "threads", "prefork"] = Field(
+        "auto",
+        description="How `narrate worker` runs its tasks. threads: many chunk tasks at once "
+        "in the one process that owns the voice's sessions, so its batcher sees many chunks' "
+        "passages at once (a GPU's batches need them); --concurrency is then the number of "
+        "tasks at once. prefork: a process per --concurrency, one task each (on the CPU "
+        "batching does not pay, and a crash takes one process). auto: threads on CUDA, "
+        "prefork on the CPU. `narrate worker` records the pool it runs here for its tasks "
+        "(a plan task starts a phonemizer process only under threads).",
+    )
+    gpu_tasks: int = Field(
+        16,
+        ge=1,
+        description="Tasks a threads-pool worker (a GPU worker) runs at once when "
+        "--concurrency is not given. 16 chunks give 4 inference workers' batches of 16 "
+        "passages more than they take, as `narrate synth`'s 16 chapters in flight do; on one "
+        "H200, 8 ran as fast and 32 slower (docs/performance.md).",
     )
     chunk_segments: int = Field(
         40, description="Segments per chunk task at most (whole passages): minutes, not hours."

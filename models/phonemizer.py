@@ -36,7 +36,8 @@ class Phonemizer:
     def __init__(self, config: PiperConfig) -> None:
         self.config = config
         self._ids = config.phoneme_id_map
-        self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
+        with _ESPEAK_LOCK:  # it initializes espeak-ng again: not while another thread uses it
+            self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
         self._warned: set[str] = set()
 
     @classmethod

@@ -39,6 +39,7 @@ class Run:
     peak_gpu_mb: float | None = None
     stages: dict[str, float] | None = None
     sha256s: tuple[str, ...] = ()  # of its chapters' WAV files
+    ready_s: float | None = None  # a queue's worker: from its start to "ready"
 
     @property
     def speed(self) -> float:
@@ -138,11 +139,12 @@ def bench(
 def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu") -> Run:
     """The same text as a job: one worker (started first, as a service is), enqueue, wait.
 
-    Time runs from `narrate enqueue` to the end of `narrate wait`; the worker loads its
-    voice on its first task, inside that time, as `narrate synth` does in its own. The job
-    has synth's options (seed included, so the same audio is expected); a destination of
-    its own per run makes it a new job rather than the finished one of a run before. The
-    worker runs on synth's device.
+    Time runs from `narrate enqueue` to the end of `narrate wait`. A prefork worker (the
+    CPU's) loads its voice on its first task, inside that time, as `narrate synth` does in
+    its own; a threads worker (a GPU's) loads it before it is ready, as a service does, so
+    the time to ready is printed beside. The job has synth's options (seed included, so the
+    same audio is expected); a destination of its own per run makes it a new job rather
+    than the finished one of a run before. The worker runs on synth's device.
     """
     dest = f"{dest.rstrip('/')}/bench-{time.time_ns()}"
     log = open(work / "worker.log", "wb")  # noqa: SIM115 - closed below
@@ -152,6 +154,7 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
         stderr=subprocess.STDOUT,
     )
     try:
+        started = time.perf_counter()
         _wait_ready(work / "worker.log")
         began = time.perf_counter()
         enqueued = subprocess.run(
@@ -189,7 +192,10 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
         worker.terminate()
         usage = os.wait4(worker.pid, 0)[2]
         log.close()
-    return Run("narrate job (Redis + S3)", wall, audio, usage.ru_maxrss / 1024, sha256s=sha256s)
+    rss = usage.ru_maxrss / 1024
+    return Run(
+        "narrate job (Redis + S3)", wall, audio, rss, sha256s=sha256s, ready_s=began - started
+    )
 
 
 def _wait_ready(log: Path, timeout: float = 60.0) -> None:
@@ -286,6 +292,8 @@ def print_table(runs: list[Run], chars: int) -> None:
             f"{runs[1].wall_s / runs[0].wall_s:.2f}x)"
         )
     job = next((r for r in runs if r.name.startswith("narrate job")), None)
+    if job and job.ready_s is not None:
+        print(f"its worker was ready {job.ready_s:.1f} s after it started (before the clock)")
     if job and runs[0].sha256s:
         same = "yes" if job.sha256s == runs[0].sha256s else "NO"
         print(f"the job's chapters equal synth's, sample for sample: {same}")

@@ -125,7 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--device", default="cpu", help="cpu, cuda, cuda:N or cuda:all (a worker per GPU)"
     )
-    worker.add_argument("--concurrency", type=int, default=1, help="worker processes")
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="tasks at once: on the CPU worker processes (default 1); on a GPU threads of "
+        "the one process that holds the voice (default NARRATE_GPU_TASKS, 16)",
+    )
     worker.add_argument("-n", "--name", default=None, help="Celery node name (celery@%%h)")
     worker.set_defaults(run=run_worker)
 
@@ -420,7 +426,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
     gpus = visible_gpus()
     providers_for("cuda:all")  # no CUDA provider: one clear error, not one per GPU
-    if args.concurrency < 1:
+    if args.concurrency is not None and args.concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
     if args.name:
         raise PermanentError("--name: with --device cuda:all the workers are narrate-gpuN@%h")
@@ -428,10 +434,11 @@ def run_worker(args: argparse.Namespace) -> int:
         return supervise(gpus, lambda gpu: gpu_worker_argv(gpu, args.concurrency, args.verbose))
 
 
-def gpu_worker_argv(gpu: str, concurrency: int, verbose: bool = False) -> list[str]:
+def gpu_worker_argv(gpu: str, concurrency: int | None, verbose: bool = False) -> list[str]:
     """The worker `--device cuda:all` starts for one GPU, seen as cuda:0."""
     common = [sys.executable, "-m", "producer.cli", *(["-v"] if verbose else [])]
-    options = ["--device", "cuda:0", "--concurrency", str(concurrency)]
+    tasks = [] if concurrency is None else ["--concurrency", str(concurrency)]
+    options = ["--device", "cuda:0", *tasks]
     return [*common, "worker", *options, "--name", f"narrate-gpu{gpu}@%h"]
 
 

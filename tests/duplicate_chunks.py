@@ -9,7 +9,9 @@ from worker.tasks import enqueue_chunk, ledger
 
 def main(job_id: str) -> int:
     deadline = time.time() + 120
-    while not ledger().redis.hlen(ledger().key(job_id, "chunks")) and time.time() < deadline:
+    total = int(ledger().job(job_id)["chapters_total"])
+    # Chapters are planned (and their chunks sent) one after another: wait for the last.
+    while ledger().planned_chapters(job_id) < total and time.time() < deadline:
         time.sleep(0.05)
     pending = ledger().pending_chunks(job_id)
     for ref in pending:

@@ -130,7 +130,13 @@ class Services:
         return count
 
     def worker(
-        self, name: str, log: Path, app: str = "worker.app", **extra: str
+        self,
+        name: str,
+        log: Path,
+        app: str = "worker.app",
+        pool: str = "prefork",
+        concurrency: int = 1,
+        **extra: str,
     ) -> subprocess.Popen[bytes]:
         env = {**self.env, **extra}
         output = open(log, "ab")  # noqa: SIM115 - the worker writes to it until killed
@@ -142,8 +148,8 @@ class Services:
                 "-A",
                 app,
                 "worker",
-                "--concurrency=1",
-                "--pool=prefork",
+                f"--concurrency={concurrency}",
+                f"--pool={pool}",
                 "-Q",
                 "narrate",
                 "-n",
@@ -154,6 +160,23 @@ class Services:
                 "--without-heartbeat",
             ],
             env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def narrate_worker(
+        self, name: str, log: Path, *args: str, **extra: str
+    ) -> subprocess.Popen[bytes]:
+        """`narrate worker ARGS` as an operator starts it (its pool chosen by its settings),
+        in a session of its own so that `kill` takes the whole worker."""
+        output = open(log, "ab")  # noqa: SIM115 - the worker writes to it until killed
+        process = subprocess.Popen(
+            [sys.executable, "-m", "producer.cli", "worker", "--name", f"{name}@%h", *args],
+            env={**self.env, **extra},
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,

@@ -1,8 +1,10 @@
 """The Celery application, configured for at-least-once delivery over Redis.
 
 json only (a pickled message is refused), late acknowledgement, a task whose worker died is
-requeued, one message prefetched per process, a hard time limit per chunk well under the
-visibility timeout (docs/architecture.md, "Reliability"). The producer imports this same
+requeued, one message prefetched per task slot (a prefork process, or a thread of a GPU
+worker: `worker.pools`), a time limit per chunk well under the visibility timeout (prefork
+kills a task past it; the threads pool cannot, and lets its lease lapse instead:
+`worker.jobs.held`) (docs/architecture.md, "Reliability"). The producer imports this same
 app to send tasks by name (`config.jobs`), so both sides agree; importing it loads Celery
 and the settings, not the tasks or the voice (`include` is read when a worker starts).
 """

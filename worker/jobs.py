@@ -11,19 +11,12 @@ stored when delivered again, and only the call that completes a chapter's last c
 enqueues its assembly. A chapter object is uploaded only if the stored one differs.
 """
 
-import io
-import itertools
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from config.errors import PermanentError
 from config.jobs import FINAL, JobState, RedoRequest
@@ -33,14 +26,15 @@ from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
 from models.pool import get_voice
-from models.voice import VoiceOutput, WordSpans
+from models.runtime import resolve_device
 from models.wording import Wording
-from worker import metrics, webhooks
+from worker import metrics, takes, webhooks
 from worker.audio import ChapterSpool
 from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger
-from worker.plans import StoredPlan, stored_plan
+from worker.plans import PLANS, StoredPlan, chapter_plans, stored_plan
 from worker.redo import redo
+from worker.segment import segment_chapter
 from worker.stages import (
     ChapterPlan,
     checked,
@@ -87,32 +81,53 @@ class Job:
         )
 
     def plan(self, chapter: int, settings: Settings) -> ChapterPlan:
-        """The chapter's plan for the voice, read from storage rather than phonemized."""
+        """The chapter's plan for the voice, read from storage rather than phonemized,
+        once per process (`worker.plans.ChapterPlans`)."""
         voice = get_voice(self.options.voice)
-        stored = self.stored_plan(chapter, settings)
-        wording = Wording.of(self.manuscript)
-        manuscript_chapter = self.manuscript.chapters[chapter]
-        return stored.plan(voice, manuscript_chapter, self.options, settings, wording)
+
+        def make() -> ChapterPlan:
+            stored = self.stored_plan(chapter, settings)
+            wording = Wording.of(self.manuscript)
+            manuscript_chapter = self.manuscript.chapters[chapter]
+            return stored.plan(voice, manuscript_chapter, self.options, settings, wording)
+
+        return PLANS.get((self.id, chapter, id(voice)), make)
 
 
 def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueChunk) -> int:
-    """Cut a job into chunk tasks and enqueue those not done; returns how many."""
+    """Cut a job into chunk tasks and enqueue those not done, a chapter at a time as each is
+    planned; returns how many. One delivery plans a job at a time; if it dies, its lease
+    lapses and the reconciler enqueues the plan again."""
     job = Job(ledger, job_id)
     if JobState(job.record["state"]) in FINAL:
         return 0
     check_options(job.options)  # this worker lacks an extra the job needs: it fails now
-    # Phonemized here once, by the phonemizer alone: the voice loads with the first chunk.
-    plans = [job.stored_plan(ch.index, settings) for ch in job.manuscript.chapters]
-    ledger.set_running(job_id, len(plans), sum(len(p.segments) for p in plans))
-    chapters = zip(job.manuscript.chapters, plans, strict=True)
-    pending = ledger.plan_chunks(
-        job_id, {ch.index: plan.chunks(job.options, settings) for ch, plan in chapters}
-    )
-    for ref in pending:
-        ledger.mark_enqueued(job_id, ref.field)
-        enqueue(ref)
-    log.info("%s: planned %d chapters, %d chunks queued", job_id, len(plans), len(pending))
-    return len(pending)
+    lock, limit = plan_lock(job_id), settings.chunk_time_limit_s
+    with held(ledger, lock, settings.lease_s, exclusive=True, limit_s=limit) as mine:
+        return _plan_chapters(ledger, job, settings, enqueue) if mine else 0
+
+
+def _plan_chapters(ledger: Ledger, job: Job, settings: Settings, enqueue: EnqueueChunk) -> int:
+    # Segmenting is quick and gives the totals; phonemizing is the work, done once per
+    # chapter by the phonemizer alone (no voice sessions), and each chapter's chunks start
+    # while the next chapters are phonemized.
+    manuscript = job.manuscript
+    segmented = [segment_chapter(ch.text, settings.segmenting) for ch in manuscript.chapters]
+    ledger.set_running(job.id, len(segmented), sum(map(len, segmented)))
+    # On a GPU espeak-ng goes to a process of its own, off the GIL of the inference
+    # threads; only the threads pool has them (and may start processes: prefork's are
+    # daemons, which may not).
+    apart = settings.worker_pool == "threads" and resolve_device(settings.device) != "cpu"
+    plans = chapter_plans(job.storage, job.options.voice, manuscript, segmented, settings, apart)
+    queued = 0
+    for chapter, plan in plans:
+        pending = ledger.plan_chunks(job.id, {chapter: plan.chunks(job.options, settings)})
+        for ref in (ref for ref in pending if ref.chapter == chapter):
+            ledger.mark_enqueued(job.id, ref.field)
+            enqueue(ref)
+            queued += 1
+    log.info("%s: planned %d chapters, %d chunks queued", job.id, len(segmented), queued)
+    return queued
 
 
 def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: EnqueueChapter) -> bool:
@@ -135,7 +150,8 @@ def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: Enqueu
         job = Job(ledger, ref.job_id)
         chapter, first, last = ledger.chunk_args(ref)
         plan = job.plan(chapter, settings)
-        with held(ledger, chunk_lock(ref), settings.lease_s):
+        lease = settings.lease_s
+        with held(ledger, chunk_lock(ref), lease, limit_s=settings.chunk_time_limit_s):
             _synthesize_missing(job, plan, first, last, settings, ledger)
         finished, chapter_complete = ledger.chunk_done(ref)
     if chapter_complete:
@@ -157,47 +173,17 @@ def _synthesize_missing(
             for j in range(len(plan.passages[p]))
         )
     ]
-    wording = Wording.of(job.manuscript)
+    options, wording = job.options, plan.wording  # the job's: no manuscript to read
     for run_first, run_last in _runs(missing):
         findings: list[QAFinding] = []
-        outputs = synthesize_passages(voice, plan, run_first, run_last, job.options, settings)
-        for i, output in checked(outputs, voice, plan, job.options, settings, wording, findings):
+        outputs = synthesize_passages(voice, plan, run_first, run_last, options, settings)
+        for i, output in checked(outputs, voice, plan, options, settings, wording, findings):
             found = [f for f in findings if f.segment == i]
-            job.storage.put_bytes(segment_key(index, i), _segment_record(output, found))
+            job.storage.put_bytes(segment_key(index, i), takes.encode(output, found))
             audio_s = len(output.audio) / voice.sample_rate
             if ledger.segment_stored(job.id, index, i, audio_s):
                 metrics.segment_stored(audio_s)
         ledger.add_findings(job.id, [f for f in findings if not f.fixed])
-
-
-def _segment_record(output: VoiceOutput, findings: list[QAFinding]) -> bytes:
-    """A segment's audio, its spans' lengths and what its checks found, as stored between
-    a chunk and its chapter's assembly."""
-    qa = json.dumps([finding.model_dump() for finding in findings])
-    buffer = io.BytesIO()
-    counts, words = word_arrays(output)
-    parts = np.array(output.part_samples)
-    np.savez(
-        buffer, audio=output.audio, parts=parts, qa=np.array(qa), word_counts=counts, words=words
-    )
-    return buffer.getvalue()
-
-
-def word_arrays(output: VoiceOutput) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """A segment's word samples as arrays, stored as "word_counts" (words in each span) and
-    "words" (each word's start and end)."""
-    counts = [len(words) for words in output.word_samples]
-    words = [pair for span in output.word_samples for pair in span]
-    return np.array(counts, dtype=np.int64), np.array(words, dtype=np.int64).reshape(-1, 2)
-
-
-def word_samples(stored: Mapping[str, npt.NDArray[Any]]) -> list[WordSpans]:
-    """What word_arrays stored (none from a chunk stored before word samples were kept)."""
-    if "words" not in stored:
-        return []
-    pairs = [(int(a), int(b)) for a, b in stored["words"]]
-    edges = np.cumsum([0, *stored["word_counts"]])
-    return [pairs[a:b] for a, b in itertools.pairwise(edges)]
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
@@ -219,12 +205,25 @@ def chapter_lock(job_id: str, chapter: int) -> str:
     return f"{job_id}:chapter:{chapter}"
 
 
+def plan_lock(job_id: str) -> str:
+    return f"{job_id}:plan"
+
+
 @contextmanager
-def held(ledger: Ledger, name: str, ttl_s: int, exclusive: bool = False) -> Iterator[bool]:
+def held(
+    ledger: Ledger,
+    name: str,
+    ttl_s: int,
+    exclusive: bool = False,
+    limit_s: float | None = None,
+) -> Iterator[bool]:
     """Hold a lock renewed by a heartbeat while the block runs; yields whether it was taken.
 
     If the process dies, the lock expires ttl_s later: that is how the reconciler tells work
-    that is running from work that was lost with its worker.
+    that is running from work that was lost with its worker. Past limit_s the heartbeat
+    stops, as if the worker had died: Celery's threads pool cannot kill a stuck task as
+    prefork's time limit does, so its lease expires and the reconciler hands the work to
+    another worker (the ledger keeps a late finish of the first harmless).
     """
     taken = ledger.try_lock(name, ttl_s)
     if exclusive and not taken:
@@ -233,9 +232,13 @@ def held(ledger: Ledger, name: str, ttl_s: int, exclusive: bool = False) -> Iter
     if not taken:
         ledger.renew(name, ttl_s)
     stop = threading.Event()
+    began = time.monotonic()
 
     def beat() -> None:
         while not stop.wait(ttl_s / 3):
+            if limit_s is not None and time.monotonic() - began > limit_s:
+                log.warning("%s: still running past %s s: its lease lapses", name, limit_s)
+                return
             ledger.renew(name, ttl_s)
 
     thread = threading.Thread(target=beat, daemon=True)
@@ -256,7 +259,8 @@ def assemble_chapter(
         return False
     # One assembly of a chapter at a time, so its object is uploaded once; if the holder
     # dies, the lock expires and the reconciler enqueues the chapter again.
-    with held(ledger, chapter_lock(job_id, chapter), settings.lease_s, exclusive=True) as mine:
+    lock, limit = chapter_lock(job_id, chapter), settings.chunk_time_limit_s
+    with held(ledger, lock, settings.lease_s, exclusive=True, limit_s=limit) as mine:
         if not mine:
             return False
         _assemble(Job(ledger, job_id), chapter, settings)
@@ -272,11 +276,9 @@ def _assemble(job: Job, chapter: int, settings: Settings) -> None:
     findings: list[QAFinding] = []
     with ChapterSpool(voice.sample_rate, directory=job.storage.scratch()) as spool:
         for i, segment in enumerate(plan.segments):
-            data = np.load(io.BytesIO(job.storage.get_bytes(segment_key(chapter, i))))
-            words = word_samples(data)
-            spool.add(i, data["audio"], [int(n) for n in data["parts"]], segment.brk, words)
-            stored = str(data["qa"]) if "qa" in data.files else "[]"
-            findings += [QAFinding.model_validate(f) for f in json.loads(stored)]
+            take = takes.decode(job.storage.get_bytes(segment_key(chapter, i)))
+            spool.add(i, take.audio, take.part_samples, segment.brk, take.word_samples)
+            findings += take.findings
         delivery = Delivery.of(job.manuscript, job.options, voice.name)
         done = store_chapter(
             plan, spool, job.options, settings, job.storage, job.id, delivery, findings
@@ -335,6 +337,16 @@ def fail_job(ledger: Ledger, job_id: str, error: Exception) -> None:
         log.error("%s: failed: %s", job_id, message)
 
 
+def _unplanned(ledger: Ledger, job_id: str, record: Mapping[str, str]) -> bool:
+    """Queued, or running with chapters left to plan (its plan task died part way); a
+    redo is a task of its own, never planned."""
+    state = JobState(record["state"])
+    if "redo_of" in record or state not in {JobState.QUEUED, JobState.RUNNING}:
+        return False
+    total = int(record.get("chapters_total", -1))
+    return state is JobState.QUEUED or ledger.planned_chapters(job_id) < total
+
+
 def reconcile(
     ledger: Ledger,
     enqueue_plan: EnqueueFinal,
@@ -345,10 +357,10 @@ def reconcile(
     stale_s: float,
 ) -> int:
     """Re-enqueue the work of running jobs that nobody runs and nobody will, because its
-    message was lost (a worker killed before acknowledging, a broker restarted): chunks
-    without a live lease, complete chapters not assembled, finished jobs not finalized,
-    webhooks overdue. Duplicates are harmless (every step is idempotent); returns how much
-    was re-enqueued."""
+    message was lost (a worker killed before acknowledging, a broker restarted): plans
+    never run or cut short, chunks without a live lease, complete chapters not assembled,
+    finished jobs not finalized, webhooks overdue. Duplicates are harmless (every step is
+    idempotent); returns how much was re-enqueued."""
     # Webhooks from their own index, not by reading every final job: a pending one is due
     # at its next attempt, so one waiting out its backoff is not taken for lost.
     count = 0
@@ -357,8 +369,13 @@ def reconcile(
             enqueue_webhook(job_id)
             count += 1
     for job_id in ledger.jobs(limit=1000):
-        state = ledger.state(job_id)
-        if state is JobState.QUEUED and ledger.claim_overdue(job_id, "plan", stale_s):
+        record = ledger.job(job_id)
+        state = JobState(record["state"])
+        if (
+            _unplanned(ledger, job_id, record)
+            and not ledger.locked(plan_lock(job_id))
+            and ledger.claim_overdue(job_id, "plan", stale_s)
+        ):
             enqueue_plan(job_id)  # its plan task may have died with a worker
             count += 1
         if state is not JobState.RUNNING:
@@ -370,7 +387,7 @@ def reconcile(
                 enqueue_chunk(ref)
                 count += 1
         assembled = ledger.chapters_assembled(job_id)
-        total = int(ledger.job(job_id).get("chapters_total", -1))
+        total = int(record.get("chapters_total", -1))
         for chapter in range(max(total, 0)):
             if (
                 chapter not in assembled

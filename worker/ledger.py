@@ -23,6 +23,7 @@ Keys, all under ``narrate:``:
   job:{id}:qa                hash: "c:s" -> a segment still failing its checks (json)
   lock:{id}:chunk:{c}:{k}    held while a chunk runs (a heartbeat renews it; it expires
   lock:{id}:chapter:{c}      soon after its worker dies, which tells the reconciler)
+  lock:{id}:plan             held while a job is planned
 """
 
 import json
@@ -265,6 +266,10 @@ class Ledger:
                     )
             pipe.execute()
         return self.pending_chunks(job_id)
+
+    def planned_chapters(self, job_id: str) -> int:
+        """Chapters whose chunks are recorded (`plan_chunks`)."""
+        return int(self.redis.hlen(self.key(job_id, "chapter_chunks")))
 
     def pending_chunks(self, job_id: str) -> list[ChunkRef]:
         states = cast(dict[str, str], self.redis.hgetall(self.key(job_id, "chunks")))

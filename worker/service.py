@@ -16,29 +16,25 @@ from typing import Any
 
 from celery.signals import worker_ready
 
-from config.errors import PermanentError
 from config.jobs import QUEUE
 from config.settings import get_settings
 from models.runtime import providers_for
 from worker.app import app
 from worker.exporter import exported
+from worker.pools import pool_for, prepare
 
 log = logging.getLogger(__name__)
 
 
-def run_worker(device: str, concurrency: int, name: str | None = None) -> int:
-    if concurrency < 1:
-        raise PermanentError("--concurrency must be 1 or more")
+def run_worker(device: str, concurrency: int | None, name: str | None = None) -> int:
     providers_for(device)  # no CUDA where asked for: a clear error now, not in every task
     os.environ["NARRATE_DEVICE"] = device
     get_settings.cache_clear()
-    if device == "cpu":  # the cores are shared by the worker processes
-        cores = os.cpu_count() or 1
-        os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // concurrency)))
+    settings = get_settings()
+    pool = pool_for(device, concurrency, settings)  # threads on a GPU (worker.pools)
     argv = [
         "worker",
-        f"--concurrency={concurrency}",
-        "--pool=prefork",
+        *pool.argv(),
         "--loglevel=INFO",
         "-Q",
         QUEUE,
@@ -46,7 +42,10 @@ def run_worker(device: str, concurrency: int, name: str | None = None) -> int:
         "--without-mingle",
         *(["--hostname", name] if name else []),
     ]
-    with exported(get_settings()):
+    # The metrics directory is set before prepare() loads the voice, which imports
+    # prometheus_client: it reads the directory once, at import.
+    with exported(settings):
+        prepare(pool, device, settings)
         app.worker_main(argv)
     return 0
 

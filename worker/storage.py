@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -263,14 +264,31 @@ def _s3_errors(storage: S3Storage, key: str) -> Iterator[None]:
         raise StorageError(f"{where}: {error}") from error
 
 
+_clients: dict[int, Any] = {}  # by process id: a forked child makes its own
+_clients_lock = threading.Lock()
+
+
 def _s3_client() -> Any:
+    """The process's S3 client. A boto3 client is thread-safe but making one is not (the
+    default session is shared), and making one per task cost tens of milliseconds each."""
+    with _clients_lock:
+        pid = os.getpid()
+        if pid not in _clients:
+            _clients[pid] = _new_s3_client()
+        return _clients[pid]
+
+
+def _new_s3_client() -> Any:
     import boto3
     from botocore.config import Config
 
     config = Config(
-        retries={"mode": "standard", "max_attempts": 10}, connect_timeout=5, read_timeout=60
+        retries={"mode": "standard", "max_attempts": 10},
+        connect_timeout=5,
+        read_timeout=60,
+        max_pool_connections=32,  # a threads worker's tasks and their multipart uploads
     )
-    return boto3.client("s3", config=config)
+    return boto3.session.Session().client("s3", config=config)
 
 
 def open_storage(url: str) -> Storage:

@@ -9,6 +9,7 @@ budget is 0, one passage at a time: batching only adds padding there.
 
 import functools
 import itertools
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -52,13 +53,15 @@ def phonemize_segments(
 
 
 _phonemizers: dict[str, Phonemizer] = {}
+_phonemizers_lock = threading.Lock()
 
 
 def phonemizer_for(voice: str) -> Phonemizer:
-    """The voice's phonemizer without its sessions, one per process."""
-    if voice not in _phonemizers:
-        _phonemizers[voice] = Phonemizer.load(voice)
-    return _phonemizers[voice]
+    """The voice's phonemizer without its sessions, one per process (threads share it)."""
+    with _phonemizers_lock:
+        if voice not in _phonemizers:
+            _phonemizers[voice] = Phonemizer.load(voice)
+        return _phonemizers[voice]
 
 
 Said = tuple[ChapterPhonemes, list[SegmentLinks]]  # a chapter's phonemes and word links

@@ -1,0 +1,79 @@
+"""How `narrate worker` runs its tasks: Celery's pool, its size, and what it loads first.
+
+On the CPU, prefork: a process per `--concurrency`, one task each, each with its own
+sessions (batching does not pay there, and a crash takes one process). On a GPU, threads:
+many chunk tasks at once in the one process that owns the GPU session, so the process's
+batcher (`worker.batcher`) sees many chunks' passages at once, as `narrate synth` sees many
+chapters'; with one task at a time it saw one chunk's, and the GPU idled between chunks.
+Each thread is one Celery task slot and the prefetch multiplier stays 1, so the worker holds
+as many messages as it runs: none waits behind a stuck task. The threads pool has no hard
+time limit; `worker.jobs.held` lets a task's lease lapse past the limit instead.
+"""
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+from config.errors import PermanentError
+from config.settings import Settings, get_settings
+from models.pool import get_voice
+from models.runtime import resolve_device
+from worker.plans import PHONEMIZER, load_phonemizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Pool:
+    kind: str  # Celery's pool: threads or prefork
+    concurrency: int  # tasks at once: threads of one process, or processes
+
+    def argv(self) -> list[str]:
+        return [f"--pool={self.kind}", f"--concurrency={self.concurrency}"]
+
+
+def pool_for(device: str, concurrency: int | None, settings: Settings) -> Pool:
+    """The pool for a worker on device; concurrency None: the pool's default (one process;
+    `NARRATE_GPU_TASKS` threads)."""
+    kind = settings.worker_pool
+    if kind == "auto":
+        kind = "prefork" if resolve_device(device) == "cpu" else "threads"
+    if concurrency is None:
+        concurrency = settings.gpu_tasks if kind == "threads" else 1
+    if concurrency < 1:
+        raise PermanentError("--concurrency must be 1 or more")
+    return Pool(kind, concurrency)
+
+
+def prepare(pool: Pool, device: str, settings: Settings) -> None:
+    """Before Celery starts, in the worker's main process.
+
+    The pool is recorded in the environment, `auto` resolved, for the tasks: a plan task
+    spawns a phonemizer process only under the threads pool (prefork's processes are
+    daemons, which may have no children). prefork: the cores are shared out among the
+    processes, whose voices load after the fork. threads: no fork follows, so the default
+    voice loads now, before the worker says it is ready, as a service's model does: the
+    first job does not wait for it, and a budget the GPU cannot hold stops the worker here
+    with its reason rather than failing every task. On a GPU the phonemizer process for plan
+    tasks starts beside it.
+    """
+    os.environ["NARRATE_WORKER_POOL"] = pool.kind
+    if pool.kind == "prefork" and resolve_device(device) == "cpu":
+        cores = os.cpu_count() or 1
+        os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // pool.concurrency)))
+    get_settings.cache_clear()  # read again (after the fork, in prefork's processes)
+    if pool.kind == "prefork":
+        return
+    began = time.perf_counter()
+    if resolve_device(device) != "cpu":
+        PHONEMIZER.submit(load_phonemizer, settings.voice)
+    voice = get_voice(settings.voice)
+    log.info(
+        "voice %s loaded on %s (%s) in %.1f s; %d tasks at once",
+        voice.name,
+        device,
+        voice.precision,
+        time.perf_counter() - began,
+        pool.concurrency,
+    )
