@@ -107,12 +107,12 @@ def test_the_cli_and_the_worker_import_no_optional_package() -> None:
 
 def test_whisper_names_the_gate_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     without(monkeypatch, "faster_whisper")
-    asr._whisper.cache_clear()  # another test may have loaded it
+    asr._load_whisper.cache_clear()  # another test may have loaded it
     try:
         with pytest.raises(MissingExtraError, match=r"pip install 'narrate\[gate\]'"):
             asr._whisper()
     finally:
-        asr._whisper.cache_clear()
+        asr._load_whisper.cache_clear()
 
 
 def test_qa_asr_fails_before_any_work(

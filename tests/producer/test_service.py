@@ -303,7 +303,7 @@ def test_a_manuscript_named_in_the_inbox(server: Server) -> None:
     with server.client(key) as client:
         made = client.post("/v1/jobs", json={"manuscript_key": "books/two.txt", "seed": 9})
         assert made.status_code == 201, made.text
-        assert made.json()["state"] == "queued"
+        assert made.json()["state"] in ("queued", "running")  # a worker may have begun
         # Another tenant's folder is not reachable from this one's.
         theirs = client.post("/v1/jobs", json={"manuscript_key": "../someone/private.txt"})
         assert theirs.status_code == 400
