@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from config.errors import PermanentError
-from config.jobs import FINAL, JobState, RedoRequest
+from config.jobs import FINAL, QUEUE, JobState, RedoRequest
 from config.layout import SOURCE_KEY, marks_key
 from config.manifest import ChapterMarks, QAFinding
 from config.manuscript import Manuscript
@@ -155,6 +155,7 @@ def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: Enqueu
             _synthesize_missing(job, plan, first, last, settings, ledger)
         finished, chapter_complete = ledger.chunk_done(ref)
     if chapter_complete:
+        ledger.mark_enqueued(ref.job_id, f"a{chapter}")  # the reconciler's clock
         enqueue(ref.job_id, chapter)
     return finished
 
@@ -266,6 +267,7 @@ def assemble_chapter(
         _assemble(Job(ledger, job_id), chapter, settings)
     assembled = ledger.chapter_done(job_id, chapter)
     if assembled and assembled == int(ledger.job(job_id).get("chapters_total", -1)):
+        ledger.mark_enqueued(job_id, "final")  # the reconciler's clock
         enqueue(job_id)
     return assembled > 0
 
@@ -368,6 +370,7 @@ def reconcile(
         if ledger.claim_overdue(job_id, "webhook", stale_s):
             enqueue_webhook(job_id)
             count += 1
+    idle = not any(ledger.queue_depths([QUEUE]).values())
     for job_id in ledger.jobs(limit=1000):
         record = ledger.job(job_id)
         state = JobState(record["state"])
@@ -381,9 +384,12 @@ def reconcile(
         if state is not JobState.RUNNING:
             continue
         for ref in ledger.pending_chunks(job_id):
-            if not ledger.locked(chunk_lock(ref)) and ledger.claim_overdue(
-                job_id, ref.field, stale_s
-            ):
+            # A chunk never delivered is most likely waiting behind others: sent again
+            # each round, a night's backlog would grow by a message per chunk a minute.
+            # Its message can only have been lost if the queue has run dry.
+            if ledger.locked(chunk_lock(ref)) or not (idle or ledger.deliveries(ref)):
+                continue
+            if ledger.claim_overdue(job_id, ref.field, stale_s):
                 enqueue_chunk(ref)
                 count += 1
         assembled = ledger.chapters_assembled(job_id)

@@ -28,11 +28,12 @@ Keys, all under ``narrate:``:
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
+from kombu.transport.redis import PRIORITY_STEPS, Channel
 
 from config.errors import BrokerError, UnknownJobError
 from config.jobs import JobState, WebhookState
@@ -287,6 +288,10 @@ class Ledger:
         chapter, first, last = json.loads(cast(str, raw))
         return int(chapter), int(first), int(last)
 
+    def deliveries(self, ref: ChunkRef) -> int:
+        """How often the chunk was delivered so far (without counting one more)."""
+        return int(self.redis.hget(self.key(ref.job_id, "deliveries"), ref.field) or 0)
+
     def delivered(self, ref: ChunkRef) -> int:
         """Count one more delivery of a chunk; returns the count."""
         return int(self.redis.hincrby(self.key(ref.job_id, "deliveries"), ref.field, 1))
@@ -316,6 +321,20 @@ class Ledger:
     def chapters_assembled(self, job_id: str) -> set[int]:
         return {int(c) for c in self.redis.smembers(self.key(job_id, "chapters"))}
 
+    # -- the broker's queues, in the same Redis -------------------------------------------
+
+    def queue_depths(self, queues: Iterable[str]) -> dict[tuple[str, int], int]:
+        """Messages waiting in each queue, by priority step. With `queue_order_strategy:
+        priority` kombu keeps a queue in one Redis list per step: the queue's name for step
+        0, then the name, kombu's separator and the step."""
+        keys = {
+            (queue, step): priority_list(queue, step) for queue in queues for step in PRIORITY_STEPS
+        }
+        with self.redis.pipeline(transaction=False) as pipe:
+            for key in keys.values():
+                pipe.llen(key)
+            return dict(zip(keys, map(int, pipe.execute()), strict=True))
+
     # -- locks: held while work runs, expiring soon after a dead worker stops renewing ----
 
     def try_lock(self, name: str, ttl_s: int) -> bool:
@@ -344,6 +363,11 @@ class Ledger:
             return False
         self.redis.hset(key, what, str(now))
         return True
+
+
+def priority_list(queue: str, step: int) -> str:
+    """The Redis list of a queue's messages of one priority step (kombu's `_q_for_pri`)."""
+    return f"{queue}{Channel.sep}{step}" if step else queue
 
 
 def _safe(error: Exception) -> str:

@@ -8,7 +8,6 @@ served too, summed.
 import os
 from collections.abc import Iterable
 
-from kombu.transport.redis import PRIORITY_STEPS, Channel
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
@@ -58,24 +57,6 @@ class LedgerCollector:
             "those delivered and not yet acknowledged are not counted.",
             labels=["queue", "priority"],
         )
-        for (queue, step), waiting in queue_depths(self.ledger, QUEUES).items():
+        for (queue, step), waiting in self.ledger.queue_depths(QUEUES).items():
             depth.add_metric([queue, str(step)], waiting)
         yield depth
-
-
-def queue_depths(ledger: Ledger, queues: Iterable[str]) -> dict[tuple[str, int], int]:
-    """Messages waiting in each queue, by priority step. With `queue_order_strategy:
-    priority` kombu keeps a queue in one Redis list per step: the queue's name for step 0,
-    then the name, kombu's separator and the step."""
-    keys = {
-        (queue, step): priority_list(queue, step) for queue in queues for step in PRIORITY_STEPS
-    }
-    with ledger.redis.pipeline(transaction=False) as pipe:
-        for key in keys.values():
-            pipe.llen(key)
-        return dict(zip(keys, map(int, pipe.execute()), strict=True))
-
-
-def priority_list(queue: str, step: int) -> str:
-    """The Redis list of a queue's messages of one priority step (kombu's `_q_for_pri`)."""
-    return f"{queue}{Channel.sep}{step}" if step else queue

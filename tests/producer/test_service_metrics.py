@@ -12,9 +12,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from config.jobs import PLAN_TASK, QUEUE, JobState
-from producer.service.metrics import priority_list, render
+from producer.service.metrics import render
 from tests.services import ROOT, Services
-from worker.ledger import Ledger
+from worker.ledger import Ledger, priority_list
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
