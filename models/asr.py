@@ -8,7 +8,7 @@ quality check of a book (`worker.qa`).
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -126,37 +126,118 @@ WINDOW_S = 30.0  # Whisper's encoder hears 30 s at a time, padded with silence u
 _FRAMES = 3000  # log-mel frames in a window
 
 
-def hear_windows(windows: Sequence[npt.NDArray[np.float32]], rate: int) -> list[str]:
-    """What Whisper hears in each of these pieces of audio (mono), as `hear` does; those of
-    at most WINDOW_S are decoded together in one batch, where the decoder's steps are matrix
-    products rather than one matrix-vector product per window (less CPU per window)."""
-    heard = [""] * len(windows)
-    short = [i for i, w in enumerate(windows) if len(w) <= WINDOW_S * rate]
-    for i in sorted(set(range(len(windows))) - set(short)):
-        heard[i] = hear(windows[i], rate)
-    if not short:
-        return heard
-    from faster_whisper.tokenizer import Tokenizer
-    from faster_whisper.transcribe import get_suppressed_tokens
+@dataclass(frozen=True)
+class Encoded:
+    """Windows of audio through Whisper's encoder, once: the teacher-forced pass and the free
+    decoding both read this, so a window decoded after scoring costs no second encoding."""
 
-    model = _whisper(_qa_threads())
-    multilingual = model.model.is_multilingual
-    tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe", language="en")
+    output: Any  # ctranslate2.StorageView: windows x 1500 frames x the model's width
+    model: Any  # the WhisperModel that encoded them, with its threads
+
+
+def encode(windows: Sequence[npt.NDArray[np.float32]], rate: int, threads: int = 0) -> Encoded:
+    """Pieces of audio (mono) of at most WINDOW_S each, encoded in one batch, by Whisper on
+    this many threads (0: `_qa_threads`)."""
+    model = _whisper(threads or _qa_threads())
+    features = np.stack([_features(model, window, rate) for window in windows])
+    with _LOCK:
+        return Encoded(model.encode(features), model)
+
+
+def decode(encoded: Encoded, which: Iterable[int], max_tokens: int = 0) -> list[str]:
+    """What Whisper hears in these encoded windows, decoded freely in one batch: greedy, no
+    timestamps, as `hear`. At most max_tokens each (0: Whisper's own limit): garbled audio
+    can set the decoder repeating itself to the end of its context."""
+    from faster_whisper.transcribe import get_ctranslate2_storage, get_suppressed_tokens
+
+    rows = list(which)
+    if not rows:
+        return []
+    model, tokenizer = encoded.model, _tokenizer()
     prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
-    features = np.stack([_features(model, windows[i], rate) for i in short])
-    with _LOCK:  # as transcribe(..., beam_size=1, without_timestamps=True), for a batch
-        encoded = model.encode(features)
+    chosen = np.ascontiguousarray(np.asarray(encoded.output)[rows])
+    # CTranslate2 stops a Whisper decoding at half of max_length
+    limit = min(_CONTEXT, 2 * max_tokens) if max_tokens else _CONTEXT
+    with _LOCK:
         results = model.model.generate(
-            encoded,
-            [prompt] * len(short),
+            get_ctranslate2_storage(chosen),
+            [prompt] * len(rows),
             beam_size=1,
+            max_length=limit,
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)),
         )
-    for i, result in zip(short, results, strict=True):
-        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
-        heard[i] = tokenizer.decode(tokens).strip()
-    return heard
+    return [
+        tokenizer.decode([t for t in result.sequences_ids[0] if t < tokenizer.eot]).strip()
+        for result in results
+    ]
+
+
+def word_probabilities(
+    encoded: Encoded, expected: Sequence[Sequence[str]]
+) -> list[list[list[float]]]:
+    """For each encoded window and each text expected in it, in order: how likely Whisper
+    finds each of the text's words where the text puts it, given the words before.
+
+    One teacher-forced pass of the decoder over every window's text together (CTranslate2's
+    `align`, which faster-whisper uses for word timestamps), not a decoding step per token. A
+    word's probability is the mean of its tokens' (faster-whisper's word probability);
+    punctuation tokens are left out, since Whisper writes punctuation as it pleases."""
+    model, tokenizer = encoded.model, _tokenizer()
+    tokens = [
+        [tokenizer.encode(" " + _as_whisper_writes(text)) for text in texts] for texts in expected
+    ]
+    flat = [[t for text in window for t in text][: _CONTEXT - 8] for window in tokens]
+    with _LOCK:  # the alignment itself goes unused: one frame of it, no median filter
+        aligned = model.model.align(
+            encoded.output, tokenizer.sot_sequence, flat, [2] * len(flat), median_filter_width=1
+        )
+    found = []
+    for window, result in zip(tokens, aligned, strict=True):
+        # past Whisper's context (never in 29 s of speech): unlikely, so decoded freely
+        probabilities = list(result.text_token_probs) + [0.0] * sum(map(len, window))
+        per_text, at = [], 0
+        for text in window:
+            per_text.append(_per_word(tokenizer, text, probabilities[at : at + len(text)]))
+            at += len(text)
+        found.append(per_text)
+    return found
+
+
+def _per_word(tokenizer: Any, tokens: Sequence[int], probabilities: Sequence[float]) -> list[float]:
+    """Token probabilities gathered into words: a token with a space in front, or after a
+    punctuation token, begins a word; punctuation tokens belong to no word."""
+    words_: list[list[float]] = []
+    joined = True  # whether the next token may continue the word before it
+    for token, probability in zip(tokens, probabilities, strict=True):
+        piece = tokenizer.decode([token])
+        if not re.search(r"[A-Za-z0-9]", piece):
+            joined = False
+            continue
+        if piece.startswith(" ") or not joined or not words_:
+            words_.append([])
+        words_[-1].append(float(probability))
+        joined = re.search(r"[A-Za-z0-9']$", piece) is not None
+    return [float(np.mean(word)) for word in words_]
+
+
+def _as_whisper_writes(text: str) -> str:
+    """Typographic quotes as Whisper's plain ones, one space between words."""
+    plain = text.translate(_PLAIN_QUOTES)
+    return " ".join(plain.split())
+
+
+_PLAIN_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
+_CONTEXT = 448  # Whisper's decoder positions
+
+
+@cache
+def _tokenizer() -> Any:
+    from faster_whisper.tokenizer import Tokenizer
+
+    model = _whisper(_qa_threads())
+    multilingual = model.model.is_multilingual
+    return Tokenizer(model.hf_tokenizer, multilingual, task="transcribe", language="en")
 
 
 def _features(model: Any, audio: npt.NDArray[np.float32], rate: int) -> npt.NDArray[np.float32]:

@@ -132,14 +132,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _heard(outputs: Outputs, segments: list[Segment], rate: int) -> None:
     """Whisper's verdicts as `worker.stages.checked` asks for them: a group at a time."""
-    group = int(stages.QA_GROUP_S * rate)
-    listener, held = Listener(rate, PLAIN), 0
+    listener, group = Listener(rate, PLAIN), dict[int, VoiceOutput]()
     for i, output in outputs:
-        listener.add(i, output.audio, segments[i].text)
-        held += len(output.audio)
-        if held >= group:
+        if group and stages._group_whole(group, output, rate):
             listener.flush()
-            held = 0
+            group = {}
+        listener.add(i, output.audio, segments[i].text)
+        group[i] = output
     listener.flush()
 
 

@@ -30,6 +30,7 @@ class Request:
     params: SynthesisParams
     context: bool
     cost: int
+    urgent: bool = False
     future: "Future[list[VoiceOutput]]" = field(default_factory=Future)
 
 
@@ -63,11 +64,16 @@ class Batcher:
                 self._callers -= 1
 
     def submit(
-        self, passage: Passage, params: SynthesisParams, context: bool
+        self, passage: Passage, params: SynthesisParams, context: bool, urgent: bool = False
     ) -> "Future[list[VoiceOutput]]":
-        request = Request(passage, params, context, self.voice.cost(passage))
+        """An urgent passage goes before every other but the urgent ones before it: taken
+        as the oldest, it runs as soon as an inference thread is free."""
+        request = Request(passage, params, context, self.voice.cost(passage), urgent)
         with self._ready:
-            self._pending.append(request)
+            at = len(self._pending)
+            if urgent:
+                at = next((k for k, r in enumerate(self._pending) if not r.urgent), at)
+            self._pending.insert(at, request)
             self._ready.notify()
         return request.future
 

@@ -232,7 +232,8 @@ def _narrate_chapter(
     findings: list[QAFinding] = []
     with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
-        good = checked(outputs, voice, plan, options, settings, target.wording, findings)
+        alone = chapters_in_flight(settings, voice) == 1
+        good = checked(outputs, voice, plan, options, settings, target.wording, findings, alone)
         for index, output in good:
             brk = plan.segments[index].brk
             spool.add(index, output.audio, output.part_samples, brk, output.word_samples)

@@ -5,9 +5,12 @@ sentence rushed or dragged), no clipped run (the decoder saturated), no long sil
 a sentence (words dropped). With `--qa asr`, Whisper tiny.en also hears every segment: a
 segment fails if it hears less than half of its words, and one heard less than four in five
 is rendered again and the take heard best kept. Segments are heard in windows of up to 29 s
-(Whisper's encoder costs the same for 3 s as for 30 s), four windows decoded in one batch;
-the transcript is aligned word by word with the window's text, so each segment gets its own
-share of words heard and its own part of the transcript.
+(Whisper's encoder costs the same for 3 s as for 30 s), four windows encoded in one batch.
+Whisper's decoder first reads each window's own text, teacher-forced, in one pass: where it
+finds every segment's words likely, the window is heard as written. Only the other windows
+are transcribed freely, a decoder step per token; the transcript is aligned word by word
+with the window's text, so each of its segments gets its own share of words heard and its
+own part of the transcript.
 
 A failing segment is rendered again with another seed (`NARRATE_QA_RETRIES` times at most);
 what still fails is reported with its chapter, segment, text and transcript.
@@ -16,6 +19,7 @@ what still fails is reported with its chapter, segment, text and transcript.
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +28,9 @@ from config.manifest import QAFinding
 from models.voice import Phonemes, VoiceOutput
 from models.wording import Wording
 from worker.segment import Segment
+
+if TYPE_CHECKING:
+    from models.asr import Encoded
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,12 @@ FEWEST_HEARD = 4  # words: a shorter segment (a heading) is left to the cheap ch
 ASR_WINDOW_S = 29.0  # of Whisper's 30 s: room for the gaps
 ASR_GAP_S = 0.3
 ASR_BATCH = 4  # windows decoded together
+# Teacher-forced, a word Whisper gives at least LIKELY_WORD is taken as heard; a segment with
+# at least LIKELY_SHARE of its words so taken needs no free decoding. Calibrated on real
+# renders against damaged ones (`producer.qacalibrate`; docs/performance.md, "`--qa asr`
+# teacher-forced").
+LIKELY_WORD = 0.1
+LIKELY_SHARE = 0.9
 
 Audio = npt.NDArray[np.float32]
 Rerender = Callable[[int, int], VoiceOutput]  # (segment index, attempt) -> new output
@@ -107,59 +120,120 @@ def _silences(output: VoiceOutput, rate: int) -> list[Problem]:
     return [Problem("silence", f"{longest:.1f} s of silence inside the segment")]
 
 
+Heard = tuple[int, Audio, list[str], str]  # segment, audio, words, its text as spoken
+
+
 @dataclass
 class Listener:
     """Whisper's verdict on segments, heard in windows of at most ASR_WINDOW_S (a longer
-    segment alone in its own), ASR_BATCH windows at a time."""
+    segment alone in its own; see `asr_windows`), ASR_BATCH windows at a time.
+
+    Each window's segments are first scored teacher-forced (how likely Whisper finds their
+    words, given the audio); a window where every segment scores well is heard as written.
+    Only a window with a segment that scores low is decoded freely, and its segments judged
+    by that transcript, word by word: the transcript stays the evidence of every doubt and
+    failure."""
 
     rate: int
     wording: Wording
+    threads: int = 0  # Whisper's (0: its default for checking beside the narration)
     verdicts: dict[int, Problem | None] = field(default_factory=dict)
-    _pending: list[tuple[int, Audio, list[str]]] = field(default_factory=list)
-    _windows: list[list[tuple[int, Audio, list[str]]]] = field(default_factory=list)
+    _pending: list[Heard] = field(default_factory=list)
 
     def add(self, index: int, audio: Audio, text: str) -> None:
         from models.asr import words
 
-        gap = int(ASR_GAP_S * self.rate)
-        held = sum(len(a) + gap for _, a, _ in self._pending)
-        if self._pending and held + len(audio) > ASR_WINDOW_S * self.rate:
-            self._close()
-        self._pending.append((index, audio, words(self.wording.words(text))))
-        if len(self._windows) >= ASR_BATCH:
-            self._hear()
+        spoken = self.wording.words(text)
+        self._pending.append((index, audio, words(spoken), spoken))
 
     def flush(self) -> None:
-        self._close()
-        self._hear()
+        """Hear what was added: packed into windows, ASR_BATCH windows at a time."""
+        lengths = [len(audio) for _, audio, _, _ in self._pending]
+        windows = [[self._pending[k] for k in window] for window in asr_windows(lengths, self.rate)]
+        self._pending = []
+        for first in range(0, len(windows), ASR_BATCH):
+            self._hear(windows[first : first + ASR_BATCH])
 
-    def _close(self) -> None:
-        if self._pending:
-            self._windows.append(self._pending)
-            self._pending = []
-
-    def _hear(self) -> None:
-        if not self._windows:
-            return
-        from models.asr import hear_windows, words
+    def _hear(self, windows: list[list[Heard]]) -> None:
+        from models.asr import WINDOW_S, decode, encode, hear, words
 
         gap = np.zeros(int(ASR_GAP_S * self.rate), np.float32)
         audio = [
-            np.concatenate([part for _, a, _ in window for part in (a, gap)])
-            for window in self._windows
+            np.concatenate([part for _, a, _, _ in window for part in (a, gap)])
+            for window in windows
         ]
-        for window, transcript in zip(self._windows, hear_windows(audio, self.rate), strict=True):
-            self._judge(window, words(transcript))
-        self._windows = []
+        short = [i for i, a in enumerate(audio) if len(a) <= WINDOW_S * self.rate]
+        for i in sorted(set(range(len(audio))) - set(short)):  # a segment over 29 s, alone
+            self._judge(windows[i], words(hear(audio[i], self.rate)))
+        if not short:
+            return
+        encoded = encode([audio[i] for i in short], self.rate, self.threads)
+        doubtful = self._scored(encoded, [windows[i] for i in short])
+        expected = max(
+            (sum(len(ref) for _, _, ref, _ in windows[short[k]]) for k in doubtful), default=0
+        )
+        heard = decode(encoded, doubtful, _most_tokens(expected))
+        for k, transcript in zip(doubtful, heard, strict=True):
+            self._judge(windows[short[k]], words(transcript))
 
-    def _judge(self, window: list[tuple[int, Audio, list[str]]], heard: list[str]) -> None:
-        references = [(i, ref) for i, _, ref in window]
+    def _scored(self, encoded: "Encoded", windows: list[list[Heard]]) -> list[int]:
+        """Windows (their positions) with a segment Whisper finds unlikely as written; the
+        segments of the others are heard."""
+        from models.asr import word_probabilities
+
+        expected = [[spoken for _, _, _, spoken in window] for window in windows]
+        scored = word_probabilities(encoded, expected)
+        doubtful = []
+        for k, (window, texts) in enumerate(zip(windows, scored, strict=True)):
+            likely = [
+                likely_share(probabilities) >= LIKELY_SHARE or len(ref) < FEWEST_HEARD
+                for (_, _, ref, _), probabilities in zip(window, texts, strict=True)
+            ]
+            if all(likely):
+                self.verdicts.update({index: None for index, _, _, _ in window})
+            else:
+                doubtful.append(k)
+        return doubtful
+
+    def _judge(self, window: list[Heard], heard: list[str]) -> None:
+        references = [(i, ref) for i, _, ref, _ in window]
         for index, (share, transcript) in attribute(references, heard).items():
             words_of = len(next(ref for i, ref in references if i == index))
             ok = share >= RETAKE_BELOW or words_of < FEWEST_HEARD
             self.verdicts[index] = (
                 None if ok else Problem("asr", f"{share:.0%} of words heard", transcript, share)
             )
+
+
+def asr_windows(lengths: Sequence[int], rate: int) -> list[list[int]]:
+    """Segments of these lengths (samples), by position, packed into Whisper's windows: the
+    longest first, each into the first window with room (first-fit decreasing), each
+    window's segments in order. Whisper's encoder costs a whole window however little it
+    holds, and windows filled in reading order end a few seconds short of it."""
+    gap, room = int(ASR_GAP_S * rate), ASR_WINDOW_S * rate
+    windows: list[list[int]] = []
+    held: list[int] = []
+    for k in sorted(range(len(lengths)), key=lambda k: -lengths[k]):
+        w = next((w for w, h in enumerate(held) if h + lengths[k] <= room), len(windows))
+        if w == len(windows):
+            windows.append([])
+            held.append(0)
+        windows[w].append(k)
+        held[w] += lengths[k] + gap
+    return sorted((sorted(window) for window in windows), key=min)
+
+
+def likely_share(probabilities: Sequence[float], word: float = LIKELY_WORD) -> float:
+    """The share of a text's words Whisper gives at least `word`, fed the text."""
+    if not probabilities:
+        return 1.0
+    return sum(p >= word for p in probabilities) / len(probabilities)
+
+
+def _most_tokens(words_expected: int) -> int:
+    """Tokens a free decoding of a window may take: room for Whisper to spell every word in
+    two or three tokens, not for it to loop on garbled audio to the end of its context."""
+    return 3 * words_expected + 16
 
 
 def attribute(
@@ -240,6 +314,7 @@ class Checker:
     wording: Wording
     asr: bool
     retries: int
+    threads: int = 0  # Whisper's (0: its default for checking beside the narration)
 
     def run(self, outputs: dict[int, VoiceOutput], rerender: Rerender) -> list[QAFinding]:
         """Check outputs (changed in place by re-renders); findings for segments that ever
@@ -273,7 +348,7 @@ class Checker:
             i: cheap_problems(output, self.parts[i], self.rate) for i, output in outputs.items()
         }
         if self.asr:
-            listener = Listener(self.rate, self.wording)
+            listener = Listener(self.rate, self.wording, self.threads)
             for i in sorted(outputs):
                 listener.add(i, outputs[i].audio, self.segments[i].text)
             listener.flush()

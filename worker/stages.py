@@ -5,6 +5,7 @@ parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a c
 the same whichever way it was made.
 """
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,7 +50,7 @@ from worker.deliver import (
     encode,
     encodings,
 )
-from worker.qa import Checker
+from worker.qa import ASR_BATCH, Checker, asr_windows
 from worker.segment import Segment, segment_chapter
 from worker.speechmarks import speech_marks
 from worker.storage import Storage
@@ -150,8 +151,8 @@ def synthesize_passages(
 
 
 RESEED = 1_000_003  # a re-rendered segment's seed moves by this per attempt
-# Checked and re-rendered two minutes at a time: memory stays bounded, and Whisper hears
-# about four full windows of a group in one batch.
+# Checked and re-rendered two minutes at a time at most: memory stays bounded; with --qa asr
+# a group is cut at ASR_BATCH full windows, heard in one batch.
 QA_GROUP_S = 120.0
 
 
@@ -167,7 +168,11 @@ def rerender(
     item = plan.item(segment)
     again = replace(item, seed=item.seed + RESEED * attempt)
     params = params_for(voice, options)
-    ((_, output),) = synthesize_items(voice, [(again,)], params, options.context, settings)
+    # Urgent: the QA thread waits for it, and the chapter's next group waits for the QA
+    # thread, while the narration's own passages are queued well ahead of need.
+    ((_, output),) = synthesize_items(
+        voice, [(again,)], params, options.context, settings, urgent=True
+    )
     return output
 
 
@@ -179,9 +184,12 @@ def checked(
     settings: Settings,
     wording: Wording,
     findings: list[QAFinding],
+    alone: bool = False,
 ) -> Iterator[tuple[int, VoiceOutput]]:
     """The outputs, checked a group at a time (`worker.qa`), failures rendered again;
-    what the checks found is appended to findings."""
+    what the checks found is appended to findings. Alone: nothing else is narrated in the
+    process once these outputs are (one chapter in flight), so Whisper may have every core
+    for the last group."""
     checker = Checker(
         plan.chapter.index,
         plan.segments,
@@ -211,15 +219,25 @@ def checked(
         heard: Future[list[tuple[int, VoiceOutput]]] | None = None
         group = {}
         for index, output in outputs:
-            group[index] = output
-            if sum(len(o.audio) for o in group.values()) >= QA_GROUP_S * voice.sample_rate:
+            if group and _group_whole(group, output, voice.sample_rate):
                 if heard is not None:
                     yield from heard.result()
                 heard = listener.submit(_checked_list, checker, group, again, findings)
                 group = {}
+            group[index] = output
         if heard is not None:
             yield from heard.result()
-        yield from _checked_list(checker, group, again, findings)
+        # On one thread, the last group would be heard with the other cores idle.
+        last = replace(checker, threads=os.cpu_count() or 1) if alone else checker
+        yield from _checked_list(last, group, again, findings)
+
+
+def _group_whole(group: dict[int, VoiceOutput], output: VoiceOutput, rate: int) -> bool:
+    """Whether a group is whole before this output: it holds QA_GROUP_S, or the output would
+    open a window past one batch's (a window cut short at a group's end costs Whisper's
+    encoder a whole one)."""
+    lengths = [len(o.audio) for o in (*group.values(), output)]
+    return sum(lengths[:-1]) >= QA_GROUP_S * rate or len(asr_windows(lengths, rate)) > ASR_BATCH
 
 
 def _checked_list(

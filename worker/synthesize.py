@@ -133,13 +133,15 @@ def synthesize_items(
     params: SynthesisParams,
     context: bool,
     settings: Settings,
+    urgent: bool = False,
 ) -> Iterator[tuple[int, VoiceOutput]]:
     """(index, output) for every segment of these passages, in order.
 
     Indexes count segments from the first passage's first. With context, each passage's
     segments share a front pass; without it, passages should hold one segment each (see
     `models.voice.passages`), which then sees nothing of its neighbours. The passages go
-    through the process's batcher, batched with whatever else is being narrated.
+    through the process's batcher, batched with whatever else is being narrated; urgent
+    ones before it.
     """
     batcher = batcher_for(voice, voice.batch_budget, settings.inference_workers)
     least, shared = lookahead(settings), process_lookahead(voice, settings)
@@ -150,7 +152,7 @@ def synthesize_items(
         while True:
             room = max(least, shared // callers())
             for passage in itertools.islice(upcoming, max(0, room - len(window))):
-                window.append(batcher.submit(passage, params, context))
+                window.append(batcher.submit(passage, params, context, urgent))
             if not window:
                 return
             for output in window.popleft().result():

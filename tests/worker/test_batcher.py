@@ -127,3 +127,31 @@ def test_other_errors_reach_the_caller(voice: PiperVoice) -> None:
     future = batcher.submit(items(voice)[0], SILENT, True)
     with pytest.raises(RuntimeError, match="Failed to allocate"):
         future.result(timeout=60)
+
+
+def test_an_urgent_passage_runs_before_those_queued_ahead_of_it(voice: PiperVoice) -> None:
+    """A retake, which the QA thread waits for, goes before the narration's passages queued
+    ahead of need; urgent ones keep their own order."""
+    running, held = threading.Event(), threading.Event()
+    recording = Recording(voice)
+    synthesize = recording.synthesize
+
+    def after_release(
+        passages: Sequence[Passage], params: SynthesisParams, context: bool = True
+    ) -> list[list[VoiceOutput]]:
+        running.set()
+        held.wait(timeout=60)
+        return synthesize(passages, params, context)
+
+    recording.synthesize = after_release  # type: ignore[method-assign]
+    batcher = Batcher(recording, budget=0, workers=1)  # type: ignore[arg-type]
+    passages = items(voice)
+    futures = [batcher.submit(passages[0], SILENT, True)]
+    running.wait(timeout=60)  # the first is taken; the rest queue behind it
+    futures += [batcher.submit(p, SILENT, True) for p in passages[1:4]]
+    futures += [batcher.submit(p, SILENT, True, urgent=True) for p in passages[4:]]
+    held.set()
+    for future in futures:
+        future.result(timeout=120)
+    costs = [voice.cost(p) for p in passages]
+    assert [b[0] for b in recording.batches] == [costs[i] for i in (0, 4, 5, 1, 2, 3)]

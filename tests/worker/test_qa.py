@@ -9,16 +9,26 @@ from typing import Any
 import numpy as np
 import pytest
 
+import models.asr
 import worker.pipeline
+import worker.qa
 import worker.stages
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.piper import PiperVoice
-from models.voice import VoiceOutput
+from models.voice import SynthesisParams, VoiceInput, VoiceOutput
 from models.wording import Wording
 from producer.verify import verify
 from worker.pipeline import narrate
-from worker.qa import RETAKE_BELOW, Checker, Problem, align, attribute, cheap_problems
+from worker.qa import (
+    RETAKE_BELOW,
+    Checker,
+    Listener,
+    Problem,
+    align,
+    attribute,
+    cheap_problems,
+)
 from worker.segment import segment_chapter
 
 RATE = 22050
@@ -220,3 +230,69 @@ def test_a_doubt_gets_one_more_take_and_a_failure_stops_when_heard_alike() -> No
 
         checker.run({0: takes[0]}, again)
         assert len(made) == expected_takes
+
+
+SENTENCES = [
+    "The keeper climbed the long and winding stairs of the lighthouse at dusk.",
+    "He lit the great lamp and watched the ships turn away from the rocks below.",
+    "In the morning the fishermen came back with their nets full of silver fish.",
+    "Nobody in the village remembered a calmer summer than that one.",
+]
+
+
+@pytest.fixture
+def sentences(voice: PiperVoice) -> list[np.ndarray]:
+    """The voice's audio of each of SENTENCES, at its own rate."""
+    params = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
+    passages = [(VoiceInput((voice.phonemize(s),)),) for s in SENTENCES]
+    return [out.audio for (out,) in voice.synthesize(passages, params)]
+
+
+def heard_alone(
+    voice: PiperVoice, audio: list[np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[int, Problem | None], list[int]]:
+    """Each segment in a window of its own, heard by a Listener: the verdicts, and how many
+    windows each free decoding took."""
+    decoded: list[int] = []
+    decode = models.asr.decode
+
+    def counted(encoded: models.asr.Encoded, which: Any, max_tokens: int = 0) -> list[str]:
+        rows = list(which)
+        decoded.append(len(rows))
+        return decode(encoded, rows, max_tokens)
+
+    monkeypatch.setattr(models.asr, "decode", counted)
+    monkeypatch.setattr(worker.qa, "ASR_WINDOW_S", 6.0)
+    listener = Listener(voice.sample_rate, Wording())
+    for index, (said, text) in enumerate(zip(audio, SENTENCES, strict=True)):
+        listener.add(index, said, text)
+    listener.flush()
+    return listener.verdicts, decoded
+
+
+@pytest.mark.slow
+def test_sentences_heard_as_written_need_no_free_decoding(
+    voice: PiperVoice, sentences: list[np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Teacher-forced, Whisper finds every word of a clear sentence likely: no window is
+    decoded word by word."""
+    verdicts, decoded = heard_alone(voice, sentences, monkeypatch)
+    assert verdicts == dict.fromkeys(range(len(SENTENCES)))
+    assert sum(decoded) == 0
+
+
+@pytest.mark.slow
+def test_a_garbled_or_wrong_sentence_is_decoded_and_fails(
+    voice: PiperVoice, sentences: list[np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reversed speech, and another sentence's audio in a sentence's place: Whisper finds
+    their words unlikely, so their windows (only theirs) are decoded freely, and they fail
+    with what Whisper heard as the evidence."""
+    reversed_, swapped = sentences[1][::-1].copy(), sentences[2]
+    audio = [sentences[0], reversed_, sentences[2], swapped]
+    verdicts, decoded = heard_alone(voice, audio, monkeypatch)
+    assert verdicts[0] is None and verdicts[2] is None
+    assert sum(decoded) == 2
+    for bad in (verdicts[1], verdicts[3]):
+        assert bad is not None and bad.fails and bad.check == "asr"
+    assert verdicts[3] is not None and "fishermen" in verdicts[3].transcript
