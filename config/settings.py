@@ -45,6 +45,12 @@ class AssemblySettings(BaseModel):
         -20.0, description="Chapter loudness as RMS in dBFS (ACX asks -23 to -18)."
     )
     peak_ceiling_db: float = Field(-3.0, description="No sample above this, in dBFS.")
+    threads: int = Field(
+        default_factory=lambda: max(1, min(8, os.cpu_count() or 1)),
+        ge=1,
+        description="Pieces of one chapter (48 segments each) resampled and limited at once. "
+        "The file is the same for any number. Default: one per core, at most 8.",
+    )
 
     @field_validator("pause_s")
     @classmethod

@@ -8,8 +8,11 @@ by soxr as a stream and written block by block.
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 
@@ -26,6 +29,10 @@ _BLOCK_S = 0.01  # limiter resolution
 # Resampled, limited and written in pieces of ~10 s: per segment, the calls (each taking
 # the GIL back from the inference threads) would cost more than the work on a GPU host.
 _EMIT_S = 10.0
+# A chapter is assembled in pieces of this many segments (see `assemble`): a few minutes.
+PIECE_SEGMENTS = 48
+SILENCE = -1  # in a piece, silence where a segment index would be
+Piece = list[tuple[int, int]]  # (segment index or SILENCE, samples)
 
 
 @dataclass
@@ -71,9 +78,11 @@ class ChapterSpool:
             self.peak = max(self.peak, float(data.max()), -float(data.min()))
 
     def read(self, index: int) -> Audio:
+        """A segment's samples; threads may read at once (positioned reads, no seek)."""
         seg = self.segments[index]
-        self._file.seek(seg.offset * 4)
-        return np.frombuffer(self._file.read(seg.length * 4), dtype=np.float32)
+        self._file.flush()
+        data = os.pread(self._file.fileno(), seg.length * 4, seg.offset * 4)
+        return np.frombuffer(data, dtype=np.float32)
 
     def close(self) -> None:
         self._file.close()
@@ -169,39 +178,111 @@ def to_pcm16(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.int16]:
 
 
 def assemble(
-    spool: ChapterSpool, order: list[int], settings: AssemblySettings, out_rate: int, path: Path
+    spool: ChapterSpool,
+    order: list[int],
+    settings: AssemblySettings,
+    out_rate: int,
+    path: Path,
+    threads: int = 1,
 ) -> ChapterAudio:
-    """Write the chapter WAV at out_rate; returns its timings and checksum."""
-    gain = chapter_gain(spool, settings)
+    """Write the chapter WAV at out_rate; returns its timings and checksum.
+
+    The chapter is made in pieces of PIECE_SEGMENTS segments, each cut in the middle of a
+    pause (silence, wider than the resampler's filter) and resampled and limited on its
+    own, up to `threads` at once: the last chapter of a GPU run was assembled alone, on one
+    core, after the narration had ended. The pieces depend on the segments only, never on
+    `threads`, so the file is the same however many made it.
+    """
+    gain = np.float32(chapter_gain(spool, settings))
     ceiling = 10 ** (settings.peak_ceiling_db / 20)
     rate = spool.sample_rate
-    resampler = soxr.ResampleStream(rate, out_rate, 1, dtype="float32", quality="HQ")
-    timings: list[Timing] = []
-    position = round(settings.lead_in_s * rate)
-    written = emitted_at = 0
+    pieces, timings = _pieces(spool, order, settings)
+    written = 0
     tmp = path.with_name(path.name + ".part")
-    with soundfile.SoundFile(tmp, "w", out_rate, 1, "PCM_16", format="WAV") as wav:
-
-        def emit(chunk: npt.NDArray[np.float32], last: bool = False) -> None:
-            # Limit after resampling: interpolation makes peaks between the input samples.
-            nonlocal written
-            out = limit(resampler.resample_chunk(chunk, last=last), ceiling, out_rate)
-            wav.write(to_pcm16(out))
-            written += len(out)
-
-        pending: list[npt.NDArray[np.float32]] = [np.zeros(position, dtype=np.float32)]
-        for index in order:
-            seg = spool.segments[index]
-            timings.append(segment_timing(index, position, seg, rate))
-            pause = pause_samples(seg.brk, settings, rate)
-            pending += [spool.read(index) * np.float32(gain), np.zeros(pause, dtype=np.float32)]
-            position += seg.length + pause
-            if position - emitted_at >= _EMIT_S * rate:
-                emit(np.concatenate(pending))
-                pending, emitted_at = [], position
-        emit(np.concatenate(pending) if pending else np.zeros(0, dtype=np.float32), last=True)
+    with (
+        soundfile.SoundFile(tmp, "w", out_rate, 1, "PCM_16", format="WAV") as wav,
+        ThreadPoolExecutor(max(1, threads), thread_name_prefix="assemble") as pool,
+    ):
+        made = partial(_piece, spool, gain=gain, rate=rate, out_rate=out_rate, ceiling=ceiling)
+        for blocks in _ahead(pool, made, pieces, max(1, threads)):
+            for block in blocks:
+                wav.write(block)
+                written += len(block)
     tmp.replace(path)
-    return ChapterAudio(path, out_rate, written, file_sha256(path), timings, gain)
+    return ChapterAudio(path, out_rate, written, file_sha256(path), timings, float(gain))
+
+
+def _pieces(
+    spool: ChapterSpool, order: list[int], settings: AssemblySettings
+) -> tuple[list[Piece], list[Timing]]:
+    """The chapter as pieces of segments and silences, and every segment's timing."""
+    rate = spool.sample_rate
+    position = round(settings.lead_in_s * rate)
+    pieces: list[Piece] = [[(SILENCE, position)]]
+    timings: list[Timing] = []
+    for n, index in enumerate(order):
+        seg = spool.segments[index]
+        timings.append(segment_timing(index, position, seg, rate))
+        pause = pause_samples(seg.brk, settings, rate)
+        pieces[-1].append((index, seg.length))
+        if (n + 1) % PIECE_SEGMENTS or n + 1 == len(order):
+            pieces[-1].append((SILENCE, pause))
+        else:  # a cut in the middle of the pause
+            pieces[-1].append((SILENCE, pause // 2))
+            pieces.append([(SILENCE, pause - pause // 2)])
+        position += seg.length + pause
+    return pieces, timings
+
+
+def _piece(
+    spool: ChapterSpool,
+    piece: Piece,
+    *,
+    gain: np.float32,
+    rate: int,
+    out_rate: int,
+    ceiling: float,
+) -> list[npt.NDArray[np.int16]]:
+    """One piece resampled as a stream of its own, limited, in 16-bit blocks of ~10 s."""
+    resampler = soxr.ResampleStream(rate, out_rate, 1, dtype="float32", quality="HQ")
+    blocks: list[npt.NDArray[np.int16]] = []
+
+    def emit(chunk: npt.NDArray[np.float32], last: bool = False) -> None:
+        # Limit after resampling: interpolation makes peaks between the input samples.
+        blocks.append(
+            to_pcm16(limit(resampler.resample_chunk(chunk, last=last), ceiling, out_rate))
+        )
+
+    pending: list[npt.NDArray[np.float32]] = []
+    size = 0
+    for index, samples in piece:
+        if index == SILENCE:
+            pending.append(np.zeros(samples, dtype=np.float32))
+        else:
+            pending.append(spool.read(index) * gain)
+        size += samples
+        if size >= _EMIT_S * rate:
+            emit(np.concatenate(pending))
+            pending, size = [], 0
+    emit(np.concatenate(pending) if pending else np.zeros(0, dtype=np.float32), last=True)
+    return blocks
+
+
+def _ahead(
+    pool: ThreadPoolExecutor,
+    work: Callable[[Piece], list[npt.NDArray[np.int16]]],
+    pieces: list[Piece],
+    depth: int,
+) -> Iterator[list[npt.NDArray[np.int16]]]:
+    """Each piece's blocks in order, at most `depth` pieces made ahead (memory stays
+    bounded by them, whatever the chapter's length)."""
+    queued: deque[Future[list[npt.NDArray[np.int16]]]] = deque()
+    for piece in pieces:
+        queued.append(pool.submit(work, piece))
+        if len(queued) > depth:
+            yield queued.popleft().result()
+    while queued:
+        yield queued.popleft().result()
 
 
 def segment_timing(index: int, position: int, seg: SpooledSegment, rate: int) -> Timing:

@@ -14,7 +14,7 @@ budget is 0: one passage per run, one run per core.
 import atexit
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,7 +44,7 @@ class Batcher:
         self._pending: list[Request] = []
         self._ready = threading.Condition()
         self._closed = False
-        self._callers = 0
+        self._callers: dict[int, Caller] = {}
         self._threads = [
             threading.Thread(target=self._serve, name=f"infer-{n}", daemon=True)
             for n in range(max(1, workers))
@@ -53,15 +53,32 @@ class Batcher:
             thread.start()
 
     @contextmanager
-    def caller(self) -> Iterator[Callable[[], int]]:
-        """Counts a caller in while it submits; yields how many callers there are now."""
+    def caller(self, passages: int) -> Iterator["Caller"]:
+        """Counts a caller in with the passages it has to submit, while it submits."""
+        caller = Caller(self, passages)
         with self._ready:
-            self._callers += 1
+            self._callers[id(caller)] = caller
         try:
-            yield lambda: max(1, self._callers)
+            yield caller
         finally:
             with self._ready:
-                self._callers -= 1
+                del self._callers[id(caller)]
+
+    def room(self, caller: "Caller", least: int, shared: int) -> int:
+        """Passages this caller may keep in flight.
+
+        In flight are `least` passages per caller or `shared` in all, whichever is more,
+        dealt out by the passages each caller has still to submit: a chapter twice as long
+        gets twice as many, so the chapters in flight end together, and the book's longest
+        is not left running alone at the end with the GPU half idle (docs/performance.md,
+        "GPU"). Each keeps at least one per inference thread.
+        """
+        with self._ready:
+            callers = list(self._callers.values())
+        left = sum(c.left for c in callers)
+        total = max(shared, least * len(callers))
+        share = caller.left / left if left else 1.0
+        return max(len(self._threads), round(total * share))
 
     def submit(
         self, passage: Passage, params: SynthesisParams, context: bool, urgent: bool = False
@@ -146,6 +163,20 @@ class Batcher:
     def _synthesize_once(self, batch: Sequence[Request]) -> list[list[VoiceOutput]]:
         first = batch[0]
         return self.voice.synthesize([r.passage for r in batch], first.params, first.context)
+
+
+@dataclass
+class Caller:
+    """One submitting thread, and how many of its passages are still to be submitted."""
+
+    batcher: Batcher
+    left: int
+
+    def submitted(self, count: int) -> None:
+        self.left -= count
+
+    def room(self, least: int, shared: int) -> int:
+        return self.batcher.room(self, least, shared)
 
 
 _lock = threading.Lock()

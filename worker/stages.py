@@ -272,7 +272,12 @@ def store_chapter(
     scratch = storage.scratch() / f"{job_id}-{index:03d}.wav"
     with timed("assemble"):
         audio = assemble(
-            spool, list(range(len(plan.segments))), settings.assembly, options.sample_rate, scratch
+            spool,
+            list(range(len(plan.segments))),
+            settings.assembly,
+            options.sample_rate,
+            scratch,
+            settings.assembly.threads,
         )
     entry = _entry(plan.chapter, plan.segments, audio)
     entry.qa = list(findings)

@@ -148,11 +148,12 @@ def synthesize_items(
     window: deque[Future[list[VoiceOutput]]] = deque()
     upcoming = iter(group)
     index = 0
-    with batcher.caller() as callers:
+    with batcher.caller(len(group)) as caller:
         while True:
-            room = max(least, shared // callers())
+            room = caller.room(least, shared)
             for passage in itertools.islice(upcoming, max(0, room - len(window))):
                 window.append(batcher.submit(passage, params, context, urgent))
+                caller.submitted(1)
             if not window:
                 return
             for output in window.popleft().result():

@@ -1,6 +1,7 @@
 import itertools
 import logging
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back
-from models.piper import PiperVoice
+from models.piper import PiperVoice, latent_noise, noise_table
 from models.registry import find_voice
 from models.voice import SynthesisParams, VoiceInput, chain, spoken_words
 
@@ -309,3 +310,30 @@ def test_word_samples_follow_the_durations_batched_or_alone(voice: PiperVoice) -
     alone = [voice.synthesize([(item,)], SILENT)[0][0] for item in items]
     batched = voice.synthesize([(item,) for item in items], SILENT)
     assert [out.word_samples for out in alone] == [out.word_samples for (out,) in batched]
+
+
+def test_latent_noise_is_a_seeded_slice_of_one_normal_table() -> None:
+    table = noise_table()
+    first = latent_noise((192, 300), (0, 7))
+    assert first.shape == (192, 300) and first.dtype == np.float32
+    assert np.array_equal(first, latent_noise((192, 300), (0, 7)))
+    assert not np.array_equal(first, latent_noise((192, 300), (0, 8)))
+    assert not np.array_equal(first, latent_noise((192, 300), (1, 7)))
+    assert abs(float(table.mean())) < 0.01 and abs(float(table.std()) - 1) < 0.01
+    with pytest.raises(ValueError):
+        first[0, 0] = 1.0  # a view of the shared table: never written
+    longer = latent_noise((192, len(table) // 192 + 5), (0, 7))  # past the table: repeated
+    assert longer.shape[1] == len(table) // 192 + 5
+
+
+def test_sampled_latents_follow_the_seed_batched_or_alone(voice: PiperVoice) -> None:
+    noisy = SynthesisParams(length_scale=1.0, noise_scale=0.667, noise_w=0.0, seed=3)
+    one = VoiceInput((voice.phonemize("The lamp was lit at dusk."),), seed=5)
+    other = VoiceInput((voice.phonemize("Another passage, run in between."),), seed=9)
+    alone = voice.synthesize([(one,)], noisy)[0][0]
+    batched = voice.synthesize([(other,), (one,)], noisy)[1][0]
+    silent = voice.synthesize([(one,)], replace(noisy, noise_scale=0.0))[0][0]
+    reseeded = voice.synthesize([(one,)], replace(noisy, seed=4))[0][0]
+    assert np.max(np.abs(batched.audio - alone.audio)) < 1e-3
+    assert np.max(np.abs(alone.audio - silent.audio)) > 1e-2  # the noise is there
+    assert np.max(np.abs(alone.audio - reseeded.audio)) > 1e-2  # and follows the seed

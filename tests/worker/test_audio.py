@@ -140,3 +140,32 @@ def test_a_voice_without_word_times_gives_spans_without_words(tmp_path: Path) ->
         spool.add(0, tone(0.5, 0.3), [RATE // 2], BreakClass.CHAPTER)
         chapter = assemble(spool, [0], AssemblySettings(), RATE, tmp_path / "c.wav")
     assert chapter.timings[0].words == [[]]
+
+
+def test_a_chapter_assembled_by_pieces_on_threads_is_one_file_whatever_the_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces of 48 segments, cut in the middle of a pause, are resampled on their own, at
+    once: the file is the same for any number of threads, and the same as one stream over
+    the whole chapter to the last bit of a 16-bit sample."""
+    count = 110  # three pieces
+    breaks = [BreakClass.SENTENCE, BreakClass.CLAUSE, BreakClass.PARAGRAPH]
+
+    def chapter(name: str, threads: int) -> tuple[np.ndarray, list[float], int]:
+        with ChapterSpool(RATE, directory=tmp_path) as spool:
+            for index in range(count):
+                audio = tone(0.25 + 0.01 * (index % 7), 0.3 + 0.6 * (index % 5 == 0), 150.0 + index)
+                spool.add(index, audio, [len(audio)], breaks[index % 3])
+            built = assemble(
+                spool, list(range(count)), AssemblySettings(), 44100, tmp_path / name, threads
+            )
+        samples, _ = soundfile.read(tmp_path / name, dtype="int16")
+        assert built.frames == len(samples)
+        return samples, [t.start_s for t in built.timings], built.frames
+
+    one, three = chapter("one.wav", 1), chapter("three.wav", 3)
+    assert np.array_equal(one[0], three[0]) and one[1:] == three[1:]
+    monkeypatch.setattr("worker.audio.PIECE_SEGMENTS", 10**9)
+    whole = chapter("whole.wav", 3)
+    assert whole[1:] == one[1:]  # the same length and timings
+    assert np.max(np.abs(whole[0].astype(np.int32) - one[0])) <= 1

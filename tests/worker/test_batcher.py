@@ -155,3 +155,19 @@ def test_an_urgent_passage_runs_before_those_queued_ahead_of_it(voice: PiperVoic
         future.result(timeout=120)
     costs = [voice.cost(p) for p in passages]
     assert [b[0] for b in recording.batches] == [costs[i] for i in (0, 4, 5, 1, 2, 3)]
+
+
+def test_passages_in_flight_are_dealt_out_by_what_each_caller_has_left(voice: PiperVoice) -> None:
+    """A chapter four times as long keeps four times as many passages in flight, so the
+    chapters in flight end together; each keeps at least one per inference thread, and a
+    caller alone gets all of them."""
+    batcher = Batcher(voice, budget=0, workers=2)
+    with batcher.caller(400) as long, batcher.caller(100) as short:
+        # 2 callers x 8 = 16 passages or 40 shared, the larger: dealt 4 to 1.
+        assert (long.room(least=8, shared=40), short.room(least=8, shared=40)) == (32, 8)
+        assert (long.room(least=30, shared=40), short.room(least=30, shared=40)) == (48, 12)
+        long.submitted(400)  # all submitted: the short one has the rest to itself
+        assert long.room(least=8, shared=40) == 2
+        assert short.room(least=8, shared=40) == 40
+    with batcher.caller(3) as alone:
+        assert alone.room(least=8, shared=4) == 8
