@@ -90,7 +90,11 @@ def narrate(
     phonemizer, said, voice = _phonemize(todo, segmented, texts, options, settings, voice, wording)
     delivery = Delivery.of(manuscript, options, voice.name)
     encoders = _encoders(settings) if delivery.encodes() and todo else None
-    target = Target(storage, job_id, delivery, wording, encoders)
+    in_flight = chapters_in_flight(settings, voice)
+    # A chapter's slot is free again once its narration ends: its assembly goes on in
+    # threads of its own, so the next chapter's passages reach the GPU at once.
+    assembler = ThreadPoolExecutor(in_flight, "store") if in_flight > 1 else None
+    target = Target(storage, job_id, delivery, wording, encoders, assembler)
 
     def one(i: int) -> "Future[ChapterEntry]":
         entry = kept[i]
@@ -112,7 +116,7 @@ def narrate(
     # Chapters in flight together: their passages share batches, and one chapter's
     # assembly (resampling, limiting, writing) overlaps the others' inference; its other
     # formats are encoded in processes of their own while the next chapters are narrated.
-    pool = ThreadPoolExecutor(max_workers=chapters_in_flight(settings, voice))
+    pool = ThreadPoolExecutor(max_workers=in_flight)
     try:
         futures = {i: pool.submit(one, i) for i in order}
         entries = [futures[i].result().result() for i in range(len(segmented))]
@@ -120,6 +124,8 @@ def narrate(
         # and so do the encodings begun (what they stored stays), not those still queued
         phonemizer.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
+        if assembler:  # a chapter narrated is stored, failure or not: a resume keeps it
+            assembler.shutdown(wait=True)
         if encoders:
             encoders.shutdown(wait=True, cancel_futures=True)
     with timed("deliver"):
@@ -202,6 +208,7 @@ class Target:
     delivery: Delivery
     wording: Wording
     encoders: Executor | None = None  # processes for the other formats; None: in line
+    assembler: Executor | None = None  # threads assembling chapters; None: in line
 
 
 def _encoders(settings: Settings) -> Executor:
@@ -226,11 +233,12 @@ def _narrate_chapter(
     target: "Target",
     counted: Callable[[int, float], None],
 ) -> "Future[ChapterEntry]":
-    """Synthesize, check and store a chapter; done when its other formats are stored too."""
+    """Synthesize and check a chapter, then store it (in the assembler's threads, if any);
+    done when its other formats are stored too."""
     began = time.perf_counter()
-    storage, job_id = target.storage, target.job_id
     findings: list[QAFinding] = []
-    with ChapterSpool(voice.sample_rate, directory=storage.scratch()) as spool:
+    spool = ChapterSpool(voice.sample_rate, directory=target.storage.scratch())
+    try:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
         alone = chapters_in_flight(settings, voice) == 1
         good = checked(outputs, voice, plan, options, settings, target.wording, findings, alone)
@@ -238,22 +246,55 @@ def _narrate_chapter(
             brk = plan.segments[index].brk
             spool.add(index, output.audio, output.part_samples, brk, output.word_samples)
             counted(1, len(output.audio) / voice.sample_rate)
-        stored = store_chapter(
-            plan,
-            spool,
-            options,
-            settings,
-            storage,
-            job_id,
-            target.delivery,
-            findings,
-            target.encoders,
-        )
+    except BaseException:
+        spool.close()
+        raise
     log.info(
         "%s: chapter %d: %d segments narrated in %.1f s",
-        job_id,
+        target.job_id,
         plan.chapter.index,
         len(plan.segments),
         time.perf_counter() - began,
     )
-    return stored
+
+    def store() -> "Future[ChapterEntry]":
+        with spool:
+            return store_chapter(
+                plan,
+                spool,
+                options,
+                settings,
+                target.storage,
+                target.job_id,
+                target.delivery,
+                findings,
+                target.encoders,
+            )
+
+    if target.assembler is None:
+        return store()
+    return _flattened(target.assembler.submit(store))
+
+
+def _flattened(outer: "Future[Future[ChapterEntry]]") -> "Future[ChapterEntry]":
+    """The inner future's outcome, once the outer one has given it."""
+    flat: Future[ChapterEntry] = Future()
+
+    def inner_done(inner: "Future[ChapterEntry]") -> None:
+        if inner.cancelled():
+            flat.cancel()
+        elif (error := inner.exception()) is not None:
+            flat.set_exception(error)
+        else:
+            flat.set_result(inner.result())
+
+    def outer_done(done: "Future[Future[ChapterEntry]]") -> None:
+        if done.cancelled():
+            flat.cancel()
+        elif (error := done.exception()) is not None:
+            flat.set_exception(error)
+        else:
+            done.result().add_done_callback(inner_done)
+
+    outer.add_done_callback(outer_done)
+    return flat
