@@ -38,8 +38,8 @@ from models.backends import (
 from models.graph import DURATION_NOISE, cut_voice_graph
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
-from models.runtime import Runtime, check_providers
-from models.variants import RECIPES, variant_graph
+from models.runtime import CPU_PROVIDERS, Runtime, check_providers
+from models.variants import RECIPES, cpu_fp32_graph, variant_graph
 from models.voice import (
     Audio,
     Passage,
@@ -103,6 +103,8 @@ class PiperVoice(Voice):
         check_providers(self.front, runtime.providers)
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
         back = variant_graph(graph.back, self.precision, runtime.cache_dir, graph.digest)
+        if self.precision == "fp32" and runtime.providers == CPU_PROVIDERS:
+            back = cpu_fp32_graph(back, runtime.cache_dir, graph.digest)
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
         # chunk with its margins can be) and batches have power-of-two rows, so a handful of
         # shapes repeat: cuDNN plans each new shape, at the cost of several runs.

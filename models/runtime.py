@@ -21,6 +21,7 @@ from models.extras import cuda_advice
 log = logging.getLogger(__name__)
 
 Providers = list[str | tuple[str, dict[str, str]]]
+CPU_PROVIDERS: Providers = ["CPUExecutionProvider"]
 
 # GPU memory per batch row with the joe voice: a front row is one passage with its context
 # padded to PASSAGE_IDS ids; a decoder row one WINDOW_FRAMES window. Whole-book peaks stay
@@ -196,7 +197,7 @@ def providers_for(
 ) -> Providers:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""
     if device == "cpu":
-        return ["CPUExecutionProvider"]
+        return list(CPU_PROVIDERS)
     if device == "cuda" or device.startswith("cuda:"):
         import onnxruntime
 
