@@ -34,9 +34,12 @@ WINDOWS_PER_PASSAGE = 2  # a front row yields about two decoder windows
 WINDOW_FRAMES = 512
 MAX_PASSAGE_ROWS = 16  # larger batches ran no faster
 # Longest decoder run by precision when Settings.max_back_frames is 0: OpenVINO's memory
-# grows with the longest run.
+# grows with the longest run. onnxruntime on the CPU takes longer runs: each join costs 64
+# frames of overlap (12.8% more frames than kept at 448 for a chapter, 6.2% at 960: 4.5%
+# faster, 150 MB more at peak; docs/performance.md, "Decoder chunks").
 MAX_BACK_FRAMES = {"bf16": 320}
 DEFAULT_MAX_BACK_FRAMES = 448
+CPU_MAX_BACK_FRAMES = 960
 # The automatic GPU budget: a share of the free memory (other processes, cuDNN's own
 # workspace), at most what the largest batches use; without nvidia-smi, a budget any
 # current data-centre GPU has.
@@ -79,8 +82,7 @@ class Runtime:
             inference_workers=settings.inference_workers,
             context_phonemes=settings.context_phonemes,
             margin_frames=settings.context_margin_frames,
-            max_back_frames=settings.max_back_frames
-            or MAX_BACK_FRAMES.get(precision, DEFAULT_MAX_BACK_FRAMES),
+            max_back_frames=settings.max_back_frames or max_back_frames(device, precision),
             batch_budget=front_budget(device, precision, settings),
             back_frame_budget=back_budget(device, precision, settings),
             shape_step=1 if device == "cpu" else settings.cuda_shape_step,
@@ -88,6 +90,13 @@ class Runtime:
             cache_dir=settings.cache_dir,
         )
         return replace(runtime, **overrides)
+
+
+def max_back_frames(device: str, precision: str) -> int:
+    """The longest decoder run when none is set."""
+    if precision in MAX_BACK_FRAMES:
+        return MAX_BACK_FRAMES[precision]
+    return CPU_MAX_BACK_FRAMES if device == "cpu" else DEFAULT_MAX_BACK_FRAMES
 
 
 def back_budget(device: str, precision: str, settings: Settings) -> int:

@@ -9,6 +9,7 @@ from config.errors import DeviceError
 from config.settings import CUDA_INFERENCE_WORKERS, Settings
 from models.runtime import (
     AUTO_MAX_GB,
+    CPU_MAX_BACK_FRAMES,
     FALLBACK_GB,
     FREE_SHARE,
     GB_PER_FRAME,
@@ -17,11 +18,13 @@ from models.runtime import (
     PASSAGE_IDS,
     PEAK_OVER_SUM,
     WINDOW_FRAMES,
+    Runtime,
     auto_gpu_memory_gb,
     back_budget,
     check_providers,
     free_gpu_memory_gb,
     front_budget,
+    max_back_frames,
     process_gpu_memory_bytes,
 )
 
@@ -145,3 +148,21 @@ def test_a_session_without_the_gpu_it_asked_for_is_refused() -> None:
     with pytest.raises(DeviceError, match="could not start CUDAExecutionProvider"):
         check_providers(session, asked)
     check_providers(session, ["CPUExecutionProvider"])
+
+
+def test_decoder_runs_are_longest_on_the_cpu_in_fp32_and_bounded_everywhere() -> None:
+    """onnxruntime on the CPU takes long runs (fewer 64-frame joins), OpenVINO short ones
+    (its memory grows with the longest), CUDA one window; a setting overrides them all."""
+    settings = Settings()
+    longest = {
+        (device, precision): Runtime.from_settings(settings, device, precision).max_back_frames
+        for device, precision in [("cpu", "fp32"), ("cpu", "bf16"), ("cpu", "int8")]
+    }
+    assert longest == {
+        ("cpu", "fp32"): CPU_MAX_BACK_FRAMES,
+        ("cpu", "bf16"): 320,
+        ("cpu", "int8"): CPU_MAX_BACK_FRAMES,
+    }
+    assert max_back_frames("cuda", "fp16") == max_back_frames("cuda:1", "fp32") == 448
+    fixed = Settings(max_back_frames=200)
+    assert Runtime.from_settings(fixed, "cpu", "fp32").max_back_frames == 200
