@@ -21,6 +21,17 @@ _lock = threading.Lock()
 _voices: dict[tuple[str, str, str], Voice] = {}  # (voice, device, precision) as asked
 
 
+def _key(name_or_path: str, device: str | None) -> tuple[str, str, str]:
+    settings = get_settings()
+    return (name_or_path, device or settings.device, settings.precision)
+
+
+def is_loaded(name_or_path: str, device: str | None = None) -> bool:
+    """Whether get_voice would return at once (the voice is loaded in this process)."""
+    with _lock:
+        return _key(name_or_path, device) in _voices
+
+
 def get_voice(name_or_path: str, device: str | None = None) -> Voice:
     """The shared voice, loaded once; raises UnknownVoiceError for a bad name or path,
     DeviceError or PrecisionError for a device or variant it cannot run.
@@ -29,7 +40,7 @@ def get_voice(name_or_path: str, device: str | None = None) -> Voice:
     report once, when the voice is first loaded in this process.
     """
     settings = get_settings()
-    key = (name_or_path, device or settings.device, settings.precision)
+    key = _key(name_or_path, device)
     with _lock:
         if key not in _voices:
             resolved = resolve_device(key[1])

@@ -22,7 +22,7 @@ from config.manifest import ChapterEntry, Manifest, QAFinding
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
-from models.pool import get_voice
+from models.pool import get_voice, is_loaded
 from models.runtime import resolve_device
 from models.voice import Voice
 from models.wording import Wording
@@ -152,12 +152,14 @@ def _phonemize(
     after those of every chapter in flight (seconds of an idle GPU). It also holds
     the GIL while it works, so on a GPU host it runs in a process of its own, started before
     the voice loads: the book's phonemes are ready about when the voice is, and the
-    inference threads never wait for the GIL behind it. On the CPU, a thread does: the cores
-    are busy with inference anyway, and a second process would add to a 2-core start-up.
+    inference threads never wait for the GIL behind it. On the CPU too while the voice is
+    still to load: one core cuts its graph on a first run while the other phonemizes
+    (docs/performance.md, "CPU (2 cores)"); a voice already loaded gets a thread, the cores
+    being busy with inference anyway.
     A chapter's word links (espeak-ng again, each word said alone) are made there too, with
     its phonemes, rather than after its inference.
     """
-    if _phonemize_apart(settings, voice):
+    if _phonemize_apart(settings, voice, options.voice):
         pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         apart = {
             i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i])
@@ -183,10 +185,10 @@ def _chapter_done(counted: Callable[..., None], stored: "Future[ChapterEntry]") 
         counted(0, 0.0, chapters=1)
 
 
-def _phonemize_apart(settings: Settings, voice: Voice | None) -> bool:
+def _phonemize_apart(settings: Settings, voice: Voice | None, name: str) -> bool:
     if voice is not None:
         return voice.batch_budget > 0  # batches: a GPU
-    return resolve_device(settings.device) != "cpu"
+    return resolve_device(settings.device) != "cpu" or not is_loaded(name)
 
 
 def _counted_result(future: "Future[tuple[Said, float]]") -> Said:

@@ -82,6 +82,20 @@ def test_a_phonemizer_process_gives_the_same_book(
     assert _words(tmp_path / "apart", apart) == _words(tmp_path / "here", here)
 
 
+def test_the_cpu_phonemizes_apart_only_while_the_voice_is_still_to_load(
+    voice: PiperVoice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Apart, the phonemizer uses the core a voice's load leaves idle; once the voice is
+    loaded both cores infer, and a thread phonemizes."""
+    cpu = Settings(device="cpu")
+    loaded: set[str] = set()
+    monkeypatch.setattr(worker.pipeline, "is_loaded", lambda name: name in loaded)
+    assert worker.pipeline._phonemize_apart(cpu, None, "joe")
+    loaded.add("joe")
+    assert not worker.pipeline._phonemize_apart(cpu, None, "joe")
+    assert not worker.pipeline._phonemize_apart(cpu, voice, "joe")  # given: no load to wait for
+
+
 TEXTS_INDEXES = range(len(TEXTS))
 
 
