@@ -48,7 +48,7 @@ class AssemblySettings(BaseModel):
     threads: int = Field(
         default_factory=lambda: max(1, min(8, os.cpu_count() or 1)),
         ge=1,
-        description="Pieces of one chapter (48 segments each) resampled and limited at once. "
+        description="Pieces of one chapter (16 segments each) resampled and limited at once. "
         "The file is the same for any number. Default: one per core, at most 8.",
     )
 

@@ -3,7 +3,8 @@
 Segment audio is spooled to a scratch file as it is made, so memory does not grow with the
 chapter. Loudness is one gain for the whole chapter (RMS over the file, pauses included, as
 ACX measures it), with a limiter holding peaks under the ceiling; the result is resampled
-by soxr as a stream and written block by block.
+by soxr in pieces of about two minutes (each a stream of its own, cut in a pause, made on
+threads) and written block by block.
 """
 
 import os
@@ -29,8 +30,9 @@ _BLOCK_S = 0.01  # limiter resolution
 # Resampled, limited and written in pieces of ~10 s: per segment, the calls (each taking
 # the GIL back from the inference threads) would cost more than the work on a GPU host.
 _EMIT_S = 10.0
-# A chapter is assembled in pieces of this many segments (see `assemble`): a few minutes.
-PIECE_SEGMENTS = 48
+# A chapter is assembled in pieces of this many segments (see `assemble`): two minutes or so,
+# so the pieces made ahead stay small beside a worker's memory.
+PIECE_SEGMENTS = 16
 SILENCE = -1  # in a piece, silence where a segment index would be
 Piece = list[tuple[int, int]]  # (segment index or SILENCE, samples)
 

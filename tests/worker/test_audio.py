@@ -145,10 +145,10 @@ def test_a_voice_without_word_times_gives_spans_without_words(tmp_path: Path) ->
 def test_a_chapter_assembled_by_pieces_on_threads_is_one_file_whatever_the_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pieces of 48 segments, cut in the middle of a pause, are resampled on their own, at
+    """Pieces of 16 segments, cut in the middle of a pause, are resampled on their own, at
     once: the file is the same for any number of threads, and the same as one stream over
     the whole chapter to the last bit of a 16-bit sample."""
-    count = 110  # three pieces
+    count = 40  # three pieces
     breaks = [BreakClass.SENTENCE, BreakClass.CLAUSE, BreakClass.PARAGRAPH]
 
     def chapter(name: str, threads: int) -> tuple[np.ndarray, list[float], int]:
