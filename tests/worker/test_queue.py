@@ -360,10 +360,11 @@ def test_a_chunk_outliving_the_visibility_timeout_is_committed_once(
     """Redis hands a chunk still running past a (short) visibility timeout to the next
     worker that starts; both run it; the ledger commits it once."""
     text = tmp_path / "long.txt"
-    text.write_text("The keeper climbed the stairs and lit the lamp. " * 100)
+    # Long enough that the first worker is still on it when the second has started.
+    text.write_text("The keeper climbed the stairs and lit the lamp. " * 240)
     short = {
         "NARRATE_VISIBILITY_TIMEOUT_S": "2",
-        "NARRATE_CHUNK_SEGMENTS": "100",
+        "NARRATE_CHUNK_SEGMENTS": "300",
         "NARRATE_LEASE_S": "30",
     }
     first = services.worker("vt1", tmp_path / "vt1.log", **short)
