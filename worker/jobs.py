@@ -174,6 +174,7 @@ def _synthesize_missing(
             for j in range(len(plan.passages[p]))
         )
     ]
+    _count_stored(job, plan, [p for p in range(first, last) if p not in missing], ledger)
     options, wording = job.options, plan.wording  # the job's: no manuscript to read
     for run_first, run_last in _runs(missing):
         findings: list[QAFinding] = []
@@ -185,6 +186,18 @@ def _synthesize_missing(
             if ledger.segment_stored(job.id, index, i, audio_s):
                 metrics.segment_stored(audio_s)
         ledger.add_findings(job.id, [f for f in findings if not f.fixed])
+
+
+def _count_stored(job: Job, plan: ChapterPlan, passages: list[int], ledger: Ledger) -> None:
+    """Count the segments an earlier delivery stored but did not live to count (killed
+    between the two): they are not synthesized again, so they are counted here."""
+    index = plan.chapter.index
+    for p in passages:
+        for i in range(plan.first_segment(p), plan.first_segment(p) + len(plan.passages[p])):
+            if not ledger.segment_counted(job.id, index, i):
+                take = takes.decode(job.storage.get_bytes(segment_key(index, i)))
+                rate = get_voice(job.options.voice).sample_rate
+                ledger.segment_stored(job.id, index, i, len(take.audio) / rate)
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:

@@ -190,6 +190,9 @@ class Ledger:
         keys = [self.key(job_id, "segments"), self.key(job_id)]
         return bool(self._segment_stored(keys=keys, args=[f"{chapter}:{segment}", audio_s]))
 
+    def segment_counted(self, job_id: str, chapter: int, segment: int) -> bool:
+        return bool(self.redis.sismember(self.key(job_id, "segments"), f"{chapter}:{segment}"))
+
     def set_audio(self, job_id: str, audio_s: float) -> None:
         """The book's length once it is assembled: segments alone leave out the pauses."""
         self.redis.hset(self.key(job_id), "audio_s", repr(audio_s))
