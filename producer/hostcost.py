@@ -27,7 +27,7 @@ from config.manifest import ChapterMarks  # noqa: E402
 from config.manuscript import Metadata  # noqa: E402
 from config.settings import Settings, SynthesisOptions  # noqa: E402
 from models.pool import get_voice  # noqa: E402
-from models.voice import VoiceOutput  # noqa: E402
+from models.voice import Voice, VoiceOutput  # noqa: E402
 from producer.readers import read_manuscript  # noqa: E402
 from worker import stages  # noqa: E402
 from worker.acx import ACX_RATE, check_acx  # noqa: E402
@@ -53,12 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hostcost")
     args = parser.parse_args(argv)
     settings, options = Settings(), SynthesisOptions()
-    chapter = read_manuscript(args.book).chapters[args.chapter]
-    voice = get_voice(options.voice)
-    segments = segment_chapter(chapter.text, settings.segmenting)
-    phonemes = phonemize_segments(voice, segments)
-    plan = stages.plan_chapter(voice, chapter, options, settings, segments, phonemes)
-    outputs = _synthesized(args.cache / f"{args.book.stem}-{args.chapter}.pickle", plan)
+    voice, plan, outputs = cached_chapter(args.book, args.chapter, args.cache, settings, options)
+    chapter, segments = plan.chapter, plan.segments
     rate = voice.sample_rate
     rows: list[tuple[str, float]] = []
 
@@ -140,6 +136,18 @@ def _heard(outputs: Outputs, segments: list[Segment], rate: int) -> None:
         listener.add(i, output.audio, segments[i].text)
         group[i] = output
     listener.flush()
+
+
+def cached_chapter(
+    book: Path, index: int, cache: Path, settings: Settings, options: SynthesisOptions
+) -> tuple[Voice, stages.ChapterPlan, Outputs]:
+    """A chapter's voice, plan and outputs, the outputs synthesized once and kept in cache."""
+    chapter = read_manuscript(book).chapters[index]
+    voice = get_voice(options.voice)
+    segments = segment_chapter(chapter.text, settings.segmenting)
+    phonemes = phonemize_segments(voice, segments)
+    plan = stages.plan_chapter(voice, chapter, options, settings, segments, phonemes)
+    return voice, plan, _synthesized(cache / f"{book.stem}-{index}.pickle", plan)
 
 
 def _synthesized(path: Path, plan: stages.ChapterPlan) -> Outputs:

@@ -28,10 +28,8 @@ import numpy as np
 
 from config.settings import Settings, SynthesisOptions
 from models.asr import decode, encode, word_probabilities, words
-from models.pool import get_voice
 from models.voice import VoiceOutput
-from producer.hostcost import Outputs, _synthesized
-from producer.readers import read_manuscript
+from producer.hostcost import Outputs, cached_chapter
 from worker import stages
 from worker.qa import (
     ASR_BATCH,
@@ -45,8 +43,7 @@ from worker.qa import (
     attribute,
     likely_share,
 )
-from worker.segment import segment_chapter
-from worker.synthesize import PLAIN, phonemize_segments
+from worker.synthesize import PLAIN
 
 Audio = np.ndarray
 Damage = Callable[[int, VoiceOutput], Audio]
@@ -68,13 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "hostcost")
     args = parser.parse_args(argv)
     settings, options = Settings(), SynthesisOptions()
-    chapter = read_manuscript(args.book).chapters[args.chapter]
-    voice = get_voice(options.voice)
-    segments = segment_chapter(chapter.text, settings.segmenting)
-    phonemes = phonemize_segments(voice, segments)
-    plan = stages.plan_chapter(voice, chapter, options, settings, segments, phonemes)
-    outputs = _synthesized(args.cache / f"{args.book.stem}-{args.chapter}.pickle", plan)
-    texts = [PLAIN.words(segment.text) for segment in segments]
+    voice, plan, outputs = cached_chapter(args.book, args.chapter, args.cache, settings, options)
+    texts = [PLAIN.words(segment.text) for segment in plan.segments]
     kinds = _damages(outputs)
     scored = {
         kind: _scored(outputs, texts, damage, voice.sample_rate) for kind, damage in kinds.items()

@@ -191,12 +191,11 @@ def _synthesize_missing(
 def _count_stored(job: Job, plan: ChapterPlan, passages: list[int], ledger: Ledger) -> None:
     """Count the segments an earlier delivery stored but did not live to count (killed
     between the two): they are not synthesized again, so they are counted here."""
-    index = plan.chapter.index
+    index, rate = plan.chapter.index, get_voice(job.options.voice).sample_rate
     for p in passages:
         for i in range(plan.first_segment(p), plan.first_segment(p) + len(plan.passages[p])):
             if not ledger.segment_counted(job.id, index, i):
                 take = takes.decode(job.storage.get_bytes(segment_key(index, i)))
-                rate = get_voice(job.options.voice).sample_rate
                 ledger.segment_stored(job.id, index, i, len(take.audio) / rate)
 
 
