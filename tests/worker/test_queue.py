@@ -312,8 +312,11 @@ def test_s3_errors_and_dropped_connections_are_retried(services: Services, tmp_p
         if json.loads(services.narrate("status", job_id, "--json").stdout)["segments_done"]:
             break
         time.sleep(0.2)
-    proxy.fail()  # S3 answers 503 or drops connections for a while
-    time.sleep(4)
+    proxy.fail()  # S3 answers 503 or drops connections until some request has met it
+    deadline = time.monotonic() + 60
+    while proxy.faults == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(2)
     proxy.recover()
     waited = services.narrate("wait", job_id, timeout=300)
     assert waited.returncode == 0, waited.stdout + waited.stderr
