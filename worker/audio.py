@@ -1,17 +1,22 @@
 """Assemble a chapter: pauses by break class, loudness to target, resampling, 16-bit WAV.
 
 Segment audio is spooled to a scratch file as it is made, so memory does not grow with the
-chapter. Loudness is one gain for the whole chapter (RMS over the file, pauses included, as
-ACX measures it), with a limiter holding peaks under the ceiling; the result is resampled
-by soxr in pieces of about two minutes (each a stream of its own, cut in a pause, made on
-threads) and written block by block.
+chapter. The chapter is resampled by soxr in pieces of about two minutes (each a stream of
+its own, cut in a pause, made on threads), spooled again at the output rate: while the
+chapter is still narrating (`PiecesAhead`), or when it is assembled. Loudness is one gain
+for the whole chapter (RMS over the file, pauses included, as ACX measures it), with a
+limiter holding peaks under the ceiling; gain and limiter need the whole chapter, so they
+come last, with the write and its checksum in one pass.
 """
 
+import hashlib
 import os
+import struct
 import tempfile
+import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,12 +24,10 @@ from types import TracebackType
 
 import numpy as np
 import numpy.typing as npt
-import soundfile
 import soxr
 
 from config.settings import AssemblySettings, BreakClass
 from models.voice import Audio, WordSpans
-from worker.storage import file_sha256
 
 _BLOCK_S = 0.01  # limiter resolution
 # Resampled, limited and written in pieces of ~10 s: per segment, the calls (each taking
@@ -35,6 +38,7 @@ _EMIT_S = 10.0
 PIECE_SEGMENTS = 16
 SILENCE = -1  # in a piece, silence where a segment index would be
 Piece = list[tuple[int, int]]  # (segment index or SILENCE, samples)
+Blocks = list[npt.NDArray[np.float32]]
 
 
 @dataclass
@@ -61,6 +65,13 @@ class ChapterSpool:
         self._file = os.fdopen(handle, "w+b")
         self.path = Path(name)
         self._end = 0
+        # Pieces resampled to the output rate: a second file, written from several threads.
+        handle, name = tempfile.mkstemp(suffix=".out.f32", dir=self.directory)
+        self._resampled_file = os.fdopen(handle, "w+b")
+        self.resampled_path = Path(name)
+        self._resampled: dict[int, list[tuple[int, int]]] = {}  # piece -> (offset, length)s
+        self._resampled_end = 0
+        self._lock = threading.Lock()
 
     def add(
         self,
@@ -86,9 +97,46 @@ class ChapterSpool:
         data = os.pread(self._file.fileno(), seg.length * 4, seg.offset * 4)
         return np.frombuffer(data, dtype=np.float32)
 
+    def keep_resampled(self, piece: int, blocks: Blocks) -> None:
+        """Keep a piece's blocks at the output rate (see `resampled`)."""
+        data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        with self._lock:
+            offset = self._resampled_end
+            self._resampled_end += len(data)
+        os.pwrite(self._resampled_file.fileno(), data.data, offset * 4)
+        spans = []
+        for block in blocks:
+            spans.append((offset, len(block)))
+            offset += len(block)
+        with self._lock:
+            self._resampled[piece] = spans
+
+    def resampled(self, piece: int) -> Blocks | None:
+        """A piece's blocks at the output rate, if kept."""
+        with self._lock:
+            spans = self._resampled.get(piece)
+        if spans is None:
+            return None
+        fd = self._resampled_file.fileno()
+        return [np.frombuffer(os.pread(fd, n * 4, at * 4), np.float32) for at, n in spans]
+
+    def has_resampled(self, piece: int) -> bool:
+        with self._lock:
+            return piece in self._resampled
+
+    def resampled_frames(self, piece: int) -> int:
+        with self._lock:
+            return sum(n for _, n in self._resampled[piece])
+
+    def forget_resampled(self, piece: int) -> None:
+        with self._lock:
+            self._resampled.pop(piece, None)
+
     def close(self) -> None:
         self._file.close()
         self.path.unlink(missing_ok=True)
+        self._resampled_file.close()
+        self.resampled_path.unlink(missing_ok=True)
 
     def __enter__(self) -> "ChapterSpool":
         return self
@@ -150,22 +198,33 @@ def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDAr
     n_blocks = -(-len(audio) // block)
     if n_blocks == 0 or max(float(audio.max()), -float(audio.min())) <= ceiling:
         return audio
-    padded = np.zeros(n_blocks * block, dtype=np.float32)
-    padded[: len(audio)] = np.abs(audio)
-    peaks = padded.reshape(n_blocks, block).max(axis=1)
-    gains = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
+    gains = np.minimum(1.0, ceiling / np.maximum(_block_peaks(audio, block), 1e-9))
     gains = np.minimum(gains, np.minimum(np.roll(gains, 1), np.roll(gains, -1)))  # attack/release
     centers = (np.arange(n_blocks) + 0.5) * block
-    # The envelope is 1 except around blocks that need less: interpolate only there (a
-    # sample lies between its block's centre and a neighbour's).
+    # The envelope is 1 except around blocks that need less: only there is it interpolated
+    # (a sample lies between its block's centre and a neighbour's) and applied; elsewhere
+    # every sample is already under the ceiling.
     near = gains < 1
     near[1:] |= gains[:-1] < 1
     near[:-1] |= gains[1:] < 1
-    samples = np.flatnonzero(np.repeat(near, block)[: len(audio)])
-    envelope = np.ones(len(audio), dtype=np.float32)
-    envelope[samples] = np.interp(samples, centers, gains)
-    limited: npt.NDArray[np.float32] = np.clip(audio * envelope, -ceiling, ceiling)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], near, [False])).astype(np.int8)))
+    limited = audio.copy()
+    for first, end in zip(edges[::2], edges[1::2], strict=True):
+        lo, hi = int(first) * block, min(int(end) * block, len(audio))
+        envelope = np.interp(np.arange(lo, hi), centers, gains).astype(np.float32)
+        limited[lo:hi] = np.clip(audio[lo:hi] * envelope, -ceiling, ceiling)
     return limited
+
+
+def _block_peaks(audio: npt.NDArray[np.float32], block: int) -> npt.NDArray[np.float32]:
+    """The largest magnitude in each block (the last one may be short)."""
+    whole = len(audio) // block * block
+    rows = audio[:whole].reshape(-1, block)
+    peaks = np.maximum(rows.max(axis=1), -rows.min(axis=1))
+    if whole < len(audio):
+        tail = audio[whole:]
+        peaks = np.append(peaks, max(tail.max(), -tail.min()))
+    return peaks
 
 
 def to_pcm16(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.int16]:
@@ -190,90 +249,191 @@ def assemble(
     """Write the chapter WAV at out_rate; returns its timings and checksum.
 
     The chapter is made in pieces of PIECE_SEGMENTS segments, each cut in the middle of a
-    pause (silence, wider than the resampler's filter) and resampled and limited on its
-    own, up to `threads` at once: the last chapter of a GPU run was assembled alone, on one
-    core, after the narration had ended. The pieces depend on the segments only, never on
-    `threads`, so the file is the same however many made it.
+    pause (silence, wider than the resampler's filter) and resampled on its own (unless
+    `PiecesAhead` did it while the chapter narrated), then given the chapter's gain and
+    limited, up to `threads` pieces at once. The pieces depend on the segments only, never
+    on `threads` or on when they were resampled, so the file is the same however it was made.
     """
     gain = np.float32(chapter_gain(spool, settings))
     ceiling = 10 ** (settings.peak_ceiling_db / 20)
-    rate = spool.sample_rate
-    pieces, timings = _pieces(spool, order, settings)
-    written = 0
-    tmp = path.with_name(path.name + ".part")
-    with (
-        soundfile.SoundFile(tmp, "w", out_rate, 1, "PCM_16", format="WAV") as wav,
-        ThreadPoolExecutor(max(1, threads), thread_name_prefix="assemble") as pool,
-    ):
-        made = partial(_piece, spool, gain=gain, rate=rate, out_rate=out_rate, ceiling=ceiling)
-        for blocks in _ahead(pool, made, pieces, max(1, threads)):
-            for block in blocks:
-                wav.write(block)
-                written += len(block)
-    tmp.replace(path)
-    return ChapterAudio(path, out_rate, written, file_sha256(path), timings, float(gain))
+    count = _piece_count(order)
+    with ThreadPoolExecutor(max(1, threads), thread_name_prefix="assemble") as pool:
+        list(pool.map(partial(_resample_kept, spool, order, settings, out_rate), range(count)))
+        frames = sum(spool.resampled_frames(k) for k in range(count))
+        finished = partial(_finished, spool, gain=gain, ceiling=ceiling, out_rate=out_rate)
+        digest = _write_wav(path, out_rate, frames, _ahead(pool, finished, range(count), threads))
+    timings = _timings(spool, order, settings)
+    return ChapterAudio(path, out_rate, frames, digest, timings, float(gain))
 
 
-def _pieces(
-    spool: ChapterSpool, order: list[int], settings: AssemblySettings
-) -> tuple[list[Piece], list[Timing]]:
-    """The chapter as pieces of segments and silences, and every segment's timing."""
+class PiecesAhead:
+    """Resamples a chapter's pieces while it narrates, each as soon as all its segments are
+    spooled: at the chapter's end `assemble` is left with the gain, the limiter and the
+    write. On a GPU host the chapters that end last were otherwise resampled after the last
+    batch, with the GPU idle."""
+
+    def __init__(
+        self,
+        spool: ChapterSpool,
+        breaks: Sequence[BreakClass],
+        settings: AssemblySettings,
+        out_rate: int,
+        pool: Executor,
+    ) -> None:
+        self._spool, self._settings, self._out_rate, self._pool = spool, settings, out_rate, pool
+        self._breaks = list(breaks)
+        self._order = list(range(len(breaks)))
+        count = _piece_count(self._order)
+        self._left = [len(self._order[k * PIECE_SEGMENTS :][:PIECE_SEGMENTS]) for k in range(count)]
+        self._seen: set[int] = set()
+        self._stale: set[int] = set()
+        self._futures: list[Future[None]] = []
+
+    def added(self, index: int) -> None:
+        """Segment `index` (its place in reading order) is in the spool."""
+        piece = index // PIECE_SEGMENTS
+        if index in self._seen:  # taken again: its piece is resampled when assembled
+            self._stale.add(piece)
+            return
+        self._seen.add(index)
+        self._left[piece] -= 1
+        if self._left[piece] == 0:
+            self._futures.append(self._pool.submit(self._resample, piece))
+
+    def _resample(self, piece: int) -> None:
+        spool = self._spool
+        brk_of = self._breaks.__getitem__
+        layout = piece_layout(piece, self._order, brk_of, spool, self._settings, spool.sample_rate)
+        spool.keep_resampled(piece, _resample(self._spool, layout, self._out_rate))
+
+    def wait(self) -> None:
+        """Every piece resampled so far is kept (errors raised here); a stale one dropped."""
+        wait(self._futures)  # all of them ended before an error goes up and the spool with it
+        for future in self._futures:
+            future.result()
+        for piece in self._stale:
+            self._spool.forget_resampled(piece)
+
+    def cancel(self) -> None:
+        """Stop, before the spool goes: nothing still writes to it afterwards."""
+        for future in self._futures:
+            future.cancel()
+        wait(self._futures)
+
+
+def _piece_count(order: Sequence[int]) -> int:
+    return max(1, -(-len(order) // PIECE_SEGMENTS))
+
+
+def piece_layout(
+    piece: int,
+    order: Sequence[int],
+    brk_of: Callable[[int], BreakClass],
+    spool: ChapterSpool,
+    settings: AssemblySettings,
+    rate: int,
+) -> Piece:
+    """Piece number `piece` of the chapter as segments and silences: the first begins with
+    the lead-in, each later one with the second half of the pause before it."""
+    members = order[piece * PIECE_SEGMENTS :][:PIECE_SEGMENTS]
+    if piece == 0:
+        layout: Piece = [(SILENCE, round(settings.lead_in_s * rate))]
+    else:
+        before = pause_samples(brk_of(order[piece * PIECE_SEGMENTS - 1]), settings, rate)
+        layout = [(SILENCE, before - before // 2)]
+    last_piece = piece == _piece_count(order) - 1
+    for n, index in enumerate(members):
+        layout.append((index, spool.segments[index].length))
+        pause = pause_samples(brk_of(index), settings, rate)
+        cut = n == len(members) - 1 and not last_piece  # in the middle of the pause
+        layout.append((SILENCE, pause // 2 if cut else pause))
+    return layout
+
+
+def _resample_kept(
+    spool: ChapterSpool, order: list[int], settings: AssemblySettings, out_rate: int, piece: int
+) -> None:
+    """Resample a piece into the spool, unless `PiecesAhead` has."""
+    if not spool.has_resampled(piece):
+        brk_of = lambda index: spool.segments[index].brk  # noqa: E731
+        layout = piece_layout(piece, order, brk_of, spool, settings, spool.sample_rate)
+        spool.keep_resampled(piece, _resample(spool, layout, out_rate))
+
+
+def _timings(spool: ChapterSpool, order: list[int], settings: AssemblySettings) -> list[Timing]:
     rate = spool.sample_rate
     position = round(settings.lead_in_s * rate)
-    pieces: list[Piece] = [[(SILENCE, position)]]
     timings: list[Timing] = []
-    for n, index in enumerate(order):
+    for index in order:
         seg = spool.segments[index]
         timings.append(segment_timing(index, position, seg, rate))
-        pause = pause_samples(seg.brk, settings, rate)
-        pieces[-1].append((index, seg.length))
-        if (n + 1) % PIECE_SEGMENTS or n + 1 == len(order):
-            pieces[-1].append((SILENCE, pause))
-        else:  # a cut in the middle of the pause
-            pieces[-1].append((SILENCE, pause // 2))
-            pieces.append([(SILENCE, pause - pause // 2)])
-        position += seg.length + pause
-    return pieces, timings
+        position += seg.length + pause_samples(seg.brk, settings, rate)
+    return timings
 
 
-def _piece(
-    spool: ChapterSpool,
-    piece: Piece,
-    *,
-    gain: np.float32,
-    rate: int,
-    out_rate: int,
-    ceiling: float,
-) -> list[npt.NDArray[np.int16]]:
-    """One piece resampled as a stream of its own, limited, in 16-bit blocks of ~10 s."""
+def _resample(spool: ChapterSpool, piece: Piece, out_rate: int) -> Blocks:
+    """One piece resampled as a stream of its own, in blocks of ~10 s."""
+    rate = spool.sample_rate
     resampler = soxr.ResampleStream(rate, out_rate, 1, dtype="float32", quality="HQ")
-    blocks: list[npt.NDArray[np.int16]] = []
-
-    def emit(chunk: npt.NDArray[np.float32], last: bool = False) -> None:
-        # Limit after resampling: interpolation makes peaks between the input samples.
-        blocks.append(
-            to_pcm16(limit(resampler.resample_chunk(chunk, last=last), ceiling, out_rate))
-        )
-
-    pending: list[npt.NDArray[np.float32]] = []
+    blocks: Blocks = []
+    pending: Blocks = []
     size = 0
     for index, samples in piece:
         if index == SILENCE:
             pending.append(np.zeros(samples, dtype=np.float32))
         else:
-            pending.append(spool.read(index) * gain)
+            pending.append(spool.read(index))
         size += samples
         if size >= _EMIT_S * rate:
-            emit(np.concatenate(pending))
+            blocks.append(resampler.resample_chunk(np.concatenate(pending)))
             pending, size = [], 0
-    emit(np.concatenate(pending) if pending else np.zeros(0, dtype=np.float32), last=True)
+    rest = np.concatenate(pending) if pending else np.zeros(0, dtype=np.float32)
+    blocks.append(resampler.resample_chunk(rest, last=True))
     return blocks
+
+
+def _finished(
+    spool: ChapterSpool, piece: int, *, gain: np.float32, ceiling: float, out_rate: int
+) -> list[npt.NDArray[np.int16]]:
+    """A resampled piece at the chapter's gain, limited (after resampling: interpolation
+    makes peaks between the input samples), in 16 bits."""
+    blocks = spool.resampled(piece)
+    assert blocks is not None, "every piece is resampled before it is finished"
+    return [to_pcm16(limit(block * gain, ceiling, out_rate)) for block in blocks]
+
+
+def _write_wav(
+    path: Path, rate: int, frames: int, pieces: Iterator[list[npt.NDArray[np.int16]]]
+) -> str:
+    """A 16-bit mono WAV (the header libsndfile writes), replacing `path` when complete;
+    returns its SHA-256, taken as it is written (reading it back cost as much again)."""
+    size = frames * 2
+    if size + 36 > 0xFFFFFFFF:
+        raise ValueError(f"{path.name}: {frames} samples do not fit in a WAV file")
+    header = b"RIFF" + struct.pack("<I", size + 36) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16) + b"data"
+    header += struct.pack("<I", size)
+    digest = hashlib.sha256(header)
+    written = 0
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "wb") as wav:
+        wav.write(header)
+        for blocks in pieces:
+            for block in blocks:
+                data = block.astype("<i2", copy=False)
+                digest.update(data)
+                wav.write(data.data)
+                written += len(block)
+    if written != frames:
+        raise RuntimeError(f"{path.name}: wrote {written} samples of {frames}")
+    tmp.replace(path)
+    return digest.hexdigest()
 
 
 def _ahead(
     pool: ThreadPoolExecutor,
-    work: Callable[[Piece], list[npt.NDArray[np.int16]]],
-    pieces: list[Piece],
+    work: Callable[[int], list[npt.NDArray[np.int16]]],
+    pieces: Iterable[int],
     depth: int,
 ) -> Iterator[list[npt.NDArray[np.int16]]]:
     """Each piece's blocks in order, at most `depth` pieces made ahead (memory stays

@@ -26,7 +26,7 @@ from models.pool import get_voice, is_loaded
 from models.runtime import resolve_device
 from models.voice import Voice
 from models.wording import Wording
-from worker.audio import ChapterSpool
+from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery, deliver_book
 from worker.segment import Segment, segment_chapter
 from worker.stages import (
@@ -94,7 +94,8 @@ def narrate(
     # A chapter's slot is free again once its narration ends: its assembly goes on in
     # threads of its own, so the next chapter's passages reach the GPU at once.
     assembler = ThreadPoolExecutor(in_flight, "store") if in_flight > 1 else None
-    target = Target(storage, job_id, delivery, wording, encoders, assembler)
+    resampler = ThreadPoolExecutor(max(1, settings.assembly.threads), "resample")
+    target = Target(storage, job_id, delivery, wording, encoders, assembler, resampler)
 
     def one(i: int) -> "Future[ChapterEntry]":
         entry = kept[i]
@@ -126,6 +127,7 @@ def narrate(
         pool.shutdown(wait=True, cancel_futures=True)
         if assembler:  # a chapter narrated is stored, failure or not: a resume keeps it
             assembler.shutdown(wait=True)
+        resampler.shutdown(wait=True)
         if encoders:
             encoders.shutdown(wait=True, cancel_futures=True)
     with timed("deliver"):
@@ -211,6 +213,7 @@ class Target:
     wording: Wording
     encoders: Executor | None = None  # processes for the other formats; None: in line
     assembler: Executor | None = None  # threads assembling chapters; None: in line
+    resampler: Executor | None = None  # threads resampling chapters as they narrate
 
 
 def _encoders(settings: Settings) -> Executor:
@@ -240,6 +243,10 @@ def _narrate_chapter(
     began = time.perf_counter()
     findings: list[QAFinding] = []
     spool = ChapterSpool(voice.sample_rate, directory=target.storage.scratch())
+    ahead = None
+    if target.resampler:
+        breaks = [segment.brk for segment in plan.segments]
+        ahead = PiecesAhead(spool, breaks, settings.assembly, options.sample_rate, target.resampler)
     try:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
         alone = chapters_in_flight(settings, voice) == 1
@@ -247,8 +254,12 @@ def _narrate_chapter(
         for index, output in good:
             brk = plan.segments[index].brk
             spool.add(index, output.audio, output.part_samples, brk, output.word_samples)
+            if ahead:
+                ahead.added(index)
             counted(1, len(output.audio) / voice.sample_rate)
     except BaseException:
+        if ahead:
+            ahead.cancel()
         spool.close()
         raise
     log.info(
@@ -261,6 +272,8 @@ def _narrate_chapter(
 
     def store() -> "Future[ChapterEntry]":
         with spool:
+            if ahead:
+                ahead.wait()
             return store_chapter(
                 plan,
                 spool,

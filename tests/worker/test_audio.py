@@ -169,3 +169,45 @@ def test_a_chapter_assembled_by_pieces_on_threads_is_one_file_whatever_the_threa
     whole = chapter("whole.wav", 3)
     assert whole[1:] == one[1:]  # the same length and timings
     assert np.max(np.abs(whole[0].astype(np.int32) - one[0])) <= 1
+
+
+def test_pieces_resampled_while_narrating_give_the_file_assembled_at_the_end(
+    tmp_path: Path,
+) -> None:
+    """Segments arrive out of order, one is taken again after its piece was resampled: the
+    file and its checksum are those of a chapter resampled only when assembled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from worker.audio import PIECE_SEGMENTS, PiecesAhead
+    from worker.storage import file_sha256
+
+    count = 2 * PIECE_SEGMENTS + 5
+    breaks = [
+        (BreakClass.SENTENCE, BreakClass.CLAUSE, BreakClass.PARAGRAPH)[i % 3] for i in range(count)
+    ]
+    arrival = [i for i in range(count) if i % 2] + [i for i in range(count) if i % 2 == 0]
+
+    def segment(index: int, take: int = 0) -> np.ndarray:
+        return tone(0.2 + 0.01 * (index % 5), 0.3 + 0.5 * (index % 7 == 0), 150.0 + index + take)
+
+    def chapter(name: str, early: bool) -> tuple[bytes, str]:
+        with ChapterSpool(RATE, directory=tmp_path) as spool, ThreadPoolExecutor(2) as pool:
+            ahead = PiecesAhead(spool, breaks, AssemblySettings(), 44100, pool) if early else None
+            for index in arrival:
+                spool.add(index, segment(index), [len(segment(index))], breaks[index])
+                if ahead:
+                    ahead.added(index)
+            if ahead:
+                ahead.wait()
+                assert spool.has_resampled(0)
+            retake = segment(3, take=1)  # piece 0 was resampled with the first take
+            spool.add(3, retake, [len(retake)], breaks[3])
+            if ahead:
+                ahead.added(3)
+                ahead.wait()
+                assert not spool.has_resampled(0) and spool.has_resampled(1)
+            built = assemble(spool, list(range(count)), AssemblySettings(), 44100, tmp_path / name)
+        assert built.sha256 == file_sha256(built.path)
+        return built.path.read_bytes(), built.sha256
+
+    assert chapter("early.wav", True) == chapter("late.wav", False)
