@@ -323,7 +323,8 @@ class PiperVoice(Voice):
         on each side give every join its real neighbours, so chunks join without a seam. The
         segment's own edges get `margin_frames`: they sit at a break, where a pause follows.
         """
-        starts, ends = frames.ends - frames.durations, frames.ends
+        ends = frames.ends
+        starts = ends - frames.durations
         first = int(starts[bounds[0]])
         last = int(ends[bounds[-1] - 1])
         marks = [first] + [int(starts[b]) for b in bounds[1:-1]] + [last]

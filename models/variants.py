@@ -107,10 +107,7 @@ def choose_precision(
         if best is None or best.x_real_time <= best.x_real_time_fp32:
             return "fp32"
         return best.precision
-    if requested not in PRECISIONS:
-        raise PrecisionError(f"unknown precision {requested!r}: use {', '.join(PRECISIONS)}")
-    if requested not in FOR_DEVICE[kind]:
-        raise PrecisionError(f"precision {requested} does not run on {kind}")
+    check_runs_on(requested, device)
     if requested in RUNS_WITH:
         need(RUNS_WITH[requested], f"the {requested} variant")
     report = _report(cache_dir, digest, requested, device)
@@ -122,6 +119,14 @@ def choose_precision(
     if not report.passed:
         raise PrecisionError(f"{voice} {requested} failed its quality gate: {report.reason}")
     return requested
+
+
+def check_runs_on(precision: str, device: str) -> None:
+    """PrecisionError unless the precision is one this kind of device runs."""
+    if precision not in PRECISIONS:
+        raise PrecisionError(f"unknown precision {precision!r}: use {', '.join(PRECISIONS)}")
+    if precision not in FOR_DEVICE[device_kind(device)]:
+        raise PrecisionError(f"precision {precision} does not run on {device_kind(device)}")
 
 
 def _runs_here(precision: str, voice: str) -> bool:
@@ -152,7 +157,16 @@ def variant_graph(back: bytes, precision: str, cache_dir: Path | None, digest: s
     if precision == "fp32":
         return back
     convert = {"fp16": _to_fp16, "bf16": _to_bf16_ready, "int8": _to_int8}[precision]
-    return _cached(back, convert, cache_dir, f"{digest}-back-{RECIPES[precision]}.onnx")
+    return _cached(back, convert, cache_dir, _variant_name(digest, precision))
+
+
+def variant_built(cache_dir: Path | None, digest: str, precision: str) -> bool:
+    """Whether the variant's graph is in the cache (building it needs no converter then)."""
+    return cache_dir is not None and (cache_dir / _variant_name(digest, precision)).is_file()
+
+
+def _variant_name(digest: str, precision: str) -> str:
+    return f"{digest}-back-{RECIPES[precision]}.onnx"
 
 
 def cpu_fp32_graph(back: bytes, cache_dir: Path | None, digest: str) -> bytes:

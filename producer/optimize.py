@@ -26,7 +26,13 @@ from models.graph import model_digest
 from models.pool import load_voice
 from models.registry import find_voice
 from models.runtime import resolve_device
-from models.variants import RUNS_WITH, QualityReport, report_path
+from models.variants import (
+    RUNS_WITH,
+    QualityReport,
+    check_runs_on,
+    report_path,
+    variant_built,
+)
 from models.voice import Voice
 from producer.readers import read_manuscript
 from worker.pipeline import narrate
@@ -48,11 +54,13 @@ def optimize(
         need("gate", "judging a variant (Whisper tiny.en)")
     if precision in RUNS_WITH:
         need(RUNS_WITH[precision], f"the {precision} variant")
-    if precision == "fp16":
-        need("gpu", "building the fp16 variant")
     settings = get_settings()
-    device = resolve_device(device)
     files = find_voice(voice_name)
+    built = variant_built(settings.cache_dir, model_digest(files.model), precision)
+    if precision == "fp16" and not built:  # one built elsewhere and copied in needs nothing
+        need("gpu", "building the fp16 variant")
+    device = resolve_device(device)
+    check_runs_on(precision, device)  # before minutes of rendering fp32
     manuscript = read_manuscript(text or GATE_TEXT)
     spoken = "\n\n".join(chapter.text for chapter in manuscript.chapters)
     with tempfile.TemporaryDirectory(prefix="narrate-gate-") as scratch:

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from config.errors import MissingExtraError
-from config.settings import SynthesisOptions
+from config.settings import SynthesisOptions, get_settings
 from models import asr, extras, runtime, variants
 from models.backends import OpenVinoBack
+from models.graph import model_digest
+from models.registry import find_voice
 from producer.cli import main
 from tests.models.test_variants import PASSED, choose, save
 from tests.services import ROOT
@@ -179,6 +181,26 @@ def test_optimize_needs_the_gate_before_rendering(
     # rendering alone (to judge elsewhere) needs no Whisper, but bf16 needs OpenVINO
     code = main(["models", "optimize", "--precision", "bf16", "--render-only", "x"])
     clean_error(capsys, code, "openvino")
+
+
+def test_an_fp16_variant_built_elsewhere_renders_without_the_converter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A GPU host given the fp16 graph in its cache (built where onnxconverter-common is)
+    renders it for the gate without the converter."""
+    without(monkeypatch, "onnxconverter_common")
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    args = ["models", "optimize", "--precision", "fp16", "--device", "cpu", "--render-only", "x"]
+    try:
+        clean_error(capsys, main(args), "gpu")
+        digest = model_digest(find_voice("joe").model)
+        (tmp_path / f"{digest}-back-{variants.RECIPES['fp16']}.onnx").write_bytes(b"built")
+        assert main(args) == 2  # this CPU does not run fp16: said after the extras' check
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert "fp16 does not run on cpu" in err and "narrate[gpu]" not in err
 
 
 def test_judging_renditions_needs_the_gate(
