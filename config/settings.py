@@ -198,6 +198,12 @@ class Settings(BaseSettings):
         "its context (600 + 2 x 64 phonemes, ~1,460 ids; the longest segments, alone, too): "
         "one front width, which keeps the GPU arena flat over a book.",
     )
+    cuda_expand: bool = Field(
+        True,
+        description="On CUDA, the decoder graph expands the prior to latents itself (the "
+        "noise table on the GPU, models/expand.py): the host sends a few values per phoneme "
+        "instead of 192 per frame. false: expanded on the host, as on the CPU.",
+    )
     cudnn_conv_algo_search: str = Field(
         "HEURISTIC",
         description="onnxruntime's cuDNN convolution algorithm choice per new shape: "

@@ -58,15 +58,20 @@ class OrtBack:
         options: ort.SessionOptions,
         providers: Sequence[str | tuple[str, dict[str, str]]],
         frame_step: int = 1,
+        expands: bool = False,
     ) -> None:
         self.frame_step = frame_step
+        self.expands = expands  # the graph of `models.expand`: run with `run_inputs`
         self.session = ort.InferenceSession(graph, options, providers=list(providers))
         # onnxruntime otherwise retries a failed CUDA run on the CPU, silently and slowly.
         self.session.disable_fallback()
         check_providers(self.session, providers)
 
     def run(self, z_p: Array, mask: Array) -> Array:
-        (audio,) = self.session.run(None, {Z_INPUT: z_p, MASK_INPUT: mask})
+        return self.run_inputs({Z_INPUT: z_p, MASK_INPUT: mask})
+
+    def run_inputs(self, feeds: dict[str, Any]) -> Array:
+        (audio,) = self.session.run(None, feeds)
         return np.asarray(audio, dtype=np.float32)
 
 

@@ -10,7 +10,6 @@ alignment; here the voice graph is cut in two (see `models.graph`) so that:
   past the end for the decoder, the same zeros its own padding would see).
 """
 
-import functools
 import itertools
 import logging
 import os
@@ -35,11 +34,13 @@ from models.backends import (
     is_out_of_memory,
     padded_frames,
 )
+from models.expand import MASK, expansion_inputs
 from models.graph import DURATION_NOISE, cut_voice_graph
+from models.noise import noise_offset, noise_rows, noise_table
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
 from models.runtime import CPU_PROVIDERS, Runtime, check_providers
-from models.variants import RECIPES, cpu_fp32_graph, variant_graph
+from models.variants import RECIPES, cpu_fp32_graph, expanded_graph, variant_graph
 from models.voice import (
     Audio,
     Passage,
@@ -64,9 +65,6 @@ CHUNK_MARGIN = 32
 # With fixed shapes, decoder windows are padded up to a multiple of this many frames.
 BACK_WINDOW_STEP = 64
 DURATION_STREAM = 1  # the passage's duration noise: a stream apart from its latent noise
-# Latent noise comes from one fixed table (`noise_table`): 4M floats, 16 MB, drawn in ~40 ms.
-NOISE_TABLE_SIZE = 1 << 22
-NOISE_TABLE_SEED = 0x6E617272  # "narr"
 
 
 @dataclass(frozen=True)
@@ -110,14 +108,17 @@ class PiperVoice(Voice):
         # shapes repeat: cuDNN plans each new shape, at the cost of several runs.
         self.fixed_shapes = self.shape_step > 1
         window = padded_frames(self.max_back_frames + 2 * CHUNK_MARGIN, BACK_WINDOW_STEP)
+        step = window if self.fixed_shapes else 1
+        expands = runtime.expand_in_graph and self.precision != "bf16"
+        if expands:
+            channels = int(self.front.get_outputs()[0].shape[1])
+            back = expanded_graph(back, self.precision, runtime.cache_dir, graph.digest, channels)
         self.back: Back = (
             OpenVinoBack(
                 back, "bf16", self.inference_workers, _ir_path(runtime.cache_dir, graph.digest)
             )
             if self.precision == "bf16"
-            else OrtBack(
-                back, options, runtime.providers, frame_step=window if self.fixed_shapes else 1
-            )
+            else OrtBack(back, options, runtime.providers, frame_step=step, expands=expands)
         )
         self.phonemizer = Phonemizer(self.config)
         noise_table()  # drawn now, not in the first batch
@@ -196,9 +197,21 @@ class PiperVoice(Voice):
         window = self.back.frame_step
         rows = _floor_power_of_two(max(1, self.back_frame_budget // window))
         channels = int(self.front.get_outputs()[0].shape[1])
-        self.back.run(
-            np.zeros((rows, channels, window), np.float32), np.ones((rows, 1, window), np.float32)
-        )
+        mask = np.ones((rows, 1, window), np.float32)
+        if isinstance(self.back, OrtBack) and self.back.expands:
+            # the widest phoneme columns a window can need: one phoneme per frame
+            widest = Chunk(
+                np.zeros((channels, window), np.float32),
+                None,
+                np.zeros(window, np.int64),
+                0,
+                1,
+                0,
+                0,
+            )
+            self.back.run_inputs(expansion_inputs([widest], rows, window) | {MASK: mask})
+        else:
+            self.back.run(np.zeros((rows, channels, window), np.float32), mask)
 
     def synthesize(
         self, passages: Sequence[Passage], params: SynthesisParams, context: bool = True
@@ -218,7 +231,7 @@ class PiperVoice(Voice):
                 ]
             )
         chunks = [chunk for plan in plans for segment in plan for chunk in segment.chunks]
-        audios = iter(self.run_back([chunk.z_p for chunk in chunks]))
+        audios = iter(self.run_back(chunks))
         outputs = []
         for passage, plan in zip(passages, plans, strict=True):
             outputs.append(
@@ -332,46 +345,59 @@ class PiperVoice(Voice):
         lo = max(0, first - self.margin_frames)
         hi = min(int(ends[-1]), last + self.margin_frames)
         phoneme_of_frame = np.repeat(np.arange(len(frames.durations)), frames.durations)[lo:hi]
-        z_p = frames.m_p[:, phoneme_of_frame]
-        if params.noise_scale > 0:
-            # Scale per phoneme of this segment, then spread over its frames: an exp per
-            # id, not per frame.
-            first_id = int(phoneme_of_frame[0]) if len(phoneme_of_frame) else 0
-            ids = slice(first_id, int(phoneme_of_frame[-1]) + 1 if len(phoneme_of_frame) else 0)
-            scale = np.exp(frames.logs_p[:, ids]) * np.float32(params.noise_scale)
-            z_p += (
-                latent_noise(z_p.shape, (params.seed, seed)) * scale[:, phoneme_of_frame - first_id]
-            )
+        channels = frames.m_p.shape[0]
+        noisy = params.noise_scale > 0 and hi > lo
+        at = noise_offset(channels * (hi - lo), (params.seed, seed)) if noisy else 0
         count = max(1, -(-(last - first) // self.max_back_frames))
         cuts = [first + (last - first) * c // count for c in range(count + 1)]
         chunks = []
         for a, b in itertools.pairwise(cuts):
             c_lo, c_hi = max(lo, a - CHUNK_MARGIN), min(hi, b + CHUNK_MARGIN)
-            chunks.append(
-                Chunk(np.ascontiguousarray(z_p[:, c_lo - lo : c_hi - lo]), a - c_lo, b - a)
+            phonemes = phoneme_of_frame[c_lo - lo : c_hi - lo]
+            ids = slice(int(phonemes[0]), int(phonemes[-1]) + 1) if len(phonemes) else slice(0, 0)
+            # Scale per phoneme, spread over the frames when expanded: an exp per id, not
+            # per frame.
+            scale = (
+                np.exp(frames.logs_p[:, ids]) * np.float32(params.noise_scale) if noisy else None
             )
+            chunk = Chunk(
+                frames.m_p[:, ids],
+                scale,
+                phonemes - ids.start,
+                at + (c_lo - lo),
+                hi - lo,
+                a - c_lo,
+                b - a,
+            )
+            chunks.append(chunk)
         return SegmentFrames(chunks, marks, word_frames)
 
-    def run_back(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
-        """Audio for each latent; batched within the back frame budget (0: one at a time)."""
-        audios: list[Audio | None] = [None] * len(latents)
-        sizes = [padded_frames(z.shape[1], self.back.frame_step) for z in latents]
+    def run_back(self, chunks: Sequence["Chunk"]) -> list[Audio]:
+        """Audio for each chunk; batched within the back frame budget (0: one at a time)."""
+        audios: list[Audio | None] = [None] * len(chunks)
+        sizes = [padded_frames(chunk.frames, self.back.frame_step) for chunk in chunks]
         for group in padded_groups(sizes, self.back_frame_budget, self.rows):
-            decoded = halving(self._back_batch, [latents[i] for i in group], "decoder chunks")
+            decoded = halving(self._back_batch, [chunks[i] for i in group], "decoder chunks")
             for i, audio in zip(group, decoded, strict=True):
                 audios[i] = audio
         return [a for a in audios if a is not None]
 
-    def _back_batch(self, latents: Sequence[npt.NDArray[np.float32]]) -> list[Audio]:
-        longest = padded_frames(max(z.shape[1] for z in latents), self.back.frame_step)
-        rows = self.rows(len(latents))  # padding rows are all zeros, masked out
-        z_p = np.zeros((rows, latents[0].shape[0], longest), dtype=np.float32)
+    def _back_batch(self, chunks: Sequence["Chunk"]) -> list[Audio]:
+        longest = padded_frames(max(chunk.frames for chunk in chunks), self.back.frame_step)
+        rows = self.rows(len(chunks))  # padding rows are all zeros, masked out
         mask = np.zeros((rows, 1, longest), dtype=np.float32)
-        for i, z in enumerate(latents):
-            z_p[i, :, : z.shape[1]] = z
-            mask[i, 0, : z.shape[1]] = 1.0
-        audio = self.back.run(z_p, mask).reshape(rows, -1)
-        return [audio[i, : z.shape[1] * self.hop] for i, z in enumerate(latents)]
+        for i, chunk in enumerate(chunks):
+            mask[i, 0, : chunk.frames] = 1.0
+        if isinstance(self.back, OrtBack) and self.back.expands:
+            feeds = expansion_inputs(list(chunks), rows, longest)
+            audio = self.back.run_inputs(feeds | {MASK: mask})
+        else:
+            z_p = np.zeros((rows, chunks[0].m_p.shape[0], longest), dtype=np.float32)
+            for i, chunk in enumerate(chunks):
+                z_p[i, :, : chunk.frames] = chunk.latents()
+            audio = self.back.run(z_p, mask)
+        audio = audio.reshape(rows, -1)
+        return [audio[i, : chunk.frames * self.hop] for i, chunk in enumerate(chunks)]
 
 
 @dataclass(frozen=True)
@@ -389,11 +415,32 @@ class Frames:
 
 @dataclass(frozen=True)
 class Chunk:
-    """Frames sent through the back together, and which of them are kept."""
+    """Frames sent through the back together, and which of them are kept.
 
-    z_p: npt.NDArray[np.float32]
+    Held per phoneme: the prior's mean and noise scale of the phonemes the frames read,
+    which phoneme each frame reads, and where the frames' noise lies in the noise table.
+    `latents` expands them on the host; on a GPU the decoder graph does (`models.expand`).
+    """
+
+    m_p: npt.NDArray[np.float32]  # [channels, phonemes]
+    scale: npt.NDArray[np.float32] | None  # [channels, phonemes]; None: no noise
+    phonemes: IntArray  # per frame, its column in m_p
+    noise_at: int  # the table index of channel 0's first frame
+    noise_stride: int  # from one channel's noise to the next (the segment's frames)
     keep_from: int  # frames of margin before the kept ones
     keep: int
+
+    @property
+    def frames(self) -> int:
+        return len(self.phonemes)
+
+    def latents(self) -> npt.NDArray[np.float32]:
+        """[channels, frames]: the prior's mean, plus its noise at each frame's scale."""
+        z_p = self.m_p[:, self.phonemes]
+        if self.scale is not None:
+            noise = noise_rows(self.noise_at, self.noise_stride, len(z_p), self.frames)
+            z_p += noise * self.scale[:, self.phonemes]
+        return z_p
 
 
 @dataclass(frozen=True)
@@ -428,30 +475,6 @@ def _duration_noise(
             rng = np.random.default_rng((params.seed, layout.seed, DURATION_STREAM))
             noise[i, :, : len(layout.ids)] = rng.standard_normal((2, len(layout.ids)), np.float32)
     return noise
-
-
-@functools.cache
-def noise_table() -> npt.NDArray[np.float32]:
-    """Standard normal draws, fixed: a segment's latent noise is a slice of them at an
-    offset its seeds choose.
-
-    Drawing a segment's own (16k normals per second of audio) took a quarter of a GPU
-    run's inference threads' host time; a slice costs nothing, and the same seeds still
-    give the same audio on every machine (docs/performance.md, "Noise").
-    """
-    table = np.random.default_rng(NOISE_TABLE_SEED).standard_normal(NOISE_TABLE_SIZE, np.float32)
-    table.flags.writeable = False  # shared by every segment of the process
-    return table
-
-
-def latent_noise(shape: tuple[int, ...], seeds: tuple[int, int]) -> npt.NDArray[np.float32]:
-    """Noise of this shape for these seeds (a read-only view of `noise_table`)."""
-    table = noise_table()
-    size = int(np.prod(shape))
-    if size > len(table):  # a segment of minutes: the table repeated
-        return np.resize(table, size).reshape(shape)
-    offset = int(np.random.default_rng(seeds).integers(0, len(table) - size + 1))
-    return table[offset : offset + size].reshape(shape)
 
 
 def _ir_path(cache_dir: Path | None, digest: str) -> Path | None:

@@ -61,6 +61,7 @@ class Runtime:
     batch_budget: int  # front batch in ids; 0: one passage at a time
     back_frame_budget: int  # decoder batch in frames; 0: one chunk at a time
     shape_step: int  # ids padded to a multiple of this; 1: shapes as they come (CPU)
+    expand_in_graph: bool  # the decoder graph expands the prior (models.expand; CUDA)
     precision: str
     cache_dir: Path | None
 
@@ -86,6 +87,7 @@ class Runtime:
             batch_budget=front_budget(device, precision, settings),
             back_frame_budget=back_budget(device, precision, settings),
             shape_step=1 if device == "cpu" else settings.cuda_shape_step,
+            expand_in_graph=device != "cpu" and settings.cuda_expand,
             precision=precision,
             cache_dir=settings.cache_dir,
         )

@@ -160,6 +160,17 @@ def variant_graph(back: bytes, precision: str, cache_dir: Path | None, digest: s
     return _cached(back, convert, cache_dir, _variant_name(digest, precision))
 
 
+def expanded_graph(
+    back: bytes, precision: str, cache_dir: Path | None, digest: str, channels: int
+) -> bytes:
+    """The back graph of a precision with the latents' expansion before it (models.expand)."""
+    from models.expand import EXPAND_RECIPE, with_expansion
+
+    recipe = RECIPES.get(precision, precision)
+    name = f"{digest}-back-{recipe}-expand-{EXPAND_RECIPE}.onnx"
+    return _cached(back, lambda graph: with_expansion(graph, channels), cache_dir, name)
+
+
 def variant_built(cache_dir: Path | None, digest: str, precision: str) -> bool:
     """Whether the variant's graph is in the cache (building it needs no converter then)."""
     return cache_dir is not None and (cache_dir / _variant_name(digest, precision)).is_file()

@@ -12,7 +12,8 @@ import pytest
 from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back, OrtBack
 from models.graph import cut_voice_graph
-from models.piper import PiperVoice, latent_noise, noise_table
+from models.noise import latent_noise, noise_table
+from models.piper import PiperVoice
 from models.registry import find_voice
 from models.runtime import CPU_PROVIDERS as CPU
 from models.voice import SynthesisParams, VoiceInput, chain, spoken_words
