@@ -26,7 +26,7 @@ NOISE_SCALE = "noise_scale"  # [rows, channels, phonemes]
 FRAME_PHONEMES = "frame_phonemes"  # [rows, frames]: each frame's phoneme column
 NOISE_AT = "noise_at"  # [rows]: the table index of channel 0's first frame
 NOISE_STRIDE = "noise_stride"  # [rows]: from one channel's noise to the next
-EXPAND_RECIPE = 1  # names the cached graph: a changed expansion is not read stale
+EXPAND_RECIPE = 2  # names the cached graph: a changed expansion is not read stale
 MIN_PHONEMES = 32  # phoneme columns are padded to a power of two from here: few shapes
 
 
@@ -83,6 +83,11 @@ def with_expansion(back: bytes, channels: int) -> bytes:
     ]
     del graph.input[:]
     graph.input.extend(added + kept)
+    # The fp16 converter types the input's own tensor fp16 inside (it casts it); made here
+    # in fp32, it must not say so.
+    typed = [v for v in graph.value_info if v.name != Z_INPUT]
+    del graph.value_info[:]
+    graph.value_info.extend(typed)
     body = list(graph.node)
     del graph.node[:]
     graph.node.extend(nodes + body)

@@ -165,19 +165,20 @@ class PiperVoice(Voice):
     # -- synthesis ----------------------------------------------------------------------
 
     def warm_up(self, longest_ids: int) -> None:
-        """With fixed shapes (CUDA), run the largest front and decoder batches once from
-        each inference worker, all at once, as they will run.
+        """Run the largest decoder batch (and with fixed shapes, on CUDA, the largest front
+        batch) once from each inference worker, all at once, as they will run.
 
-        The memory arena then holds its working set from the start (so GPU memory stays
-        flat over a book), and a budget the GPU cannot hold fails here, not mid-book.
+        The memory arenas (one per session, shared by the workers) then hold their working
+        set from the start, so memory stays flat over a book: on the CPU a decoder run longer
+        than any before grew RSS in steps late in a book. The CPU front's arena fills within
+        the first passages, so its warm-up (0.6 s on 2 cores) is left out there. A budget the
+        GPU cannot hold fails here, not mid-book.
         """
-        if not self.fixed_shapes:
-            return
         try:
             with ThreadPoolExecutor(self.inference_workers) as workers:
                 list(workers.map(self._run_largest, [longest_ids] * self.inference_workers))
         except Exception as error:
-            if not is_out_of_memory(error):
+            if not self.fixed_shapes or not is_out_of_memory(error):
                 raise
             raise PermanentError(
                 f"the GPU cannot hold the batches of this memory budget ({error}); "
@@ -185,18 +186,20 @@ class PiperVoice(Voice):
             ) from error
 
     def _run_largest(self, longest_ids: int) -> None:
-        ids = padded_frames(longest_ids, self.shape_step)
-        rows = _floor_power_of_two(max(1, self.batch_budget // ids))
-        scales = np.array([0.0, 1.0, 0.0], np.float32)
-        tokens = np.full((rows, ids), self._ids[PAD][0], np.int64)
-        lengths = np.full(rows, ids, np.int64)
-        feeds = {"input": tokens, "input_lengths": lengths, "scales": scales}
-        if self._noise_input:
-            feeds[DURATION_NOISE] = np.zeros((rows, 2, ids), np.float32)
-        self.front.run(None, feeds)
-        window = self.back.frame_step
-        rows = _floor_power_of_two(max(1, self.back_frame_budget // window))
         channels = int(self.front.get_outputs()[0].shape[1])
+        if self.fixed_shapes:
+            ids = padded_frames(longest_ids, self.shape_step)
+            rows = self._largest_rows(self.batch_budget, ids)
+            scales = np.array([0.0, 1.0, 0.0], np.float32)
+            tokens = np.full((rows, ids), self._ids[PAD][0], np.int64)
+            lengths = np.full(rows, ids, np.int64)
+            feeds = {"input": tokens, "input_lengths": lengths, "scales": scales}
+            if self._noise_input:
+                feeds[DURATION_NOISE] = np.zeros((rows, 2, ids), np.float32)
+            self.front.run(None, feeds)
+        # The longest chunk `_segment_frames` can cut: one inside a segment, both margins.
+        window = padded_frames(self.max_back_frames + 2 * CHUNK_MARGIN, self.back.frame_step)
+        rows = self._largest_rows(self.back_frame_budget, window)
         mask = np.ones((rows, 1, window), np.float32)
         if isinstance(self.back, OrtBack) and self.back.expands:
             # the widest phoneme columns a window can need: one phoneme per frame
@@ -212,6 +215,11 @@ class PiperVoice(Voice):
             self.back.run_inputs(expansion_inputs([widest], rows, window) | {MASK: mask})
         else:
             self.back.run(np.zeros((rows, channels, window), np.float32), mask)
+
+    def _largest_rows(self, budget: int, size: int) -> int:
+        """Rows of the largest batch of items this size within budget (see `rows`)."""
+        count = max(1, budget // size)
+        return _floor_power_of_two(count) if self.fixed_shapes else count
 
     def synthesize(
         self, passages: Sequence[Passage], params: SynthesisParams, context: bool = True

@@ -13,7 +13,7 @@ from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back, OrtBack
 from models.graph import cut_voice_graph
 from models.noise import latent_noise, noise_table
-from models.piper import PiperVoice
+from models.piper import CHUNK_MARGIN, PiperVoice
 from models.registry import find_voice
 from models.runtime import CPU_PROVIDERS as CPU
 from models.voice import SynthesisParams, VoiceInput, chain, spoken_words
@@ -251,7 +251,8 @@ def test_fixed_shapes_change_nothing_but_speed(voice: PiperVoice) -> None:
 
 
 def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -> None:
-    """With fixed shapes the arena takes its working set at load; without them, nothing runs."""
+    """The arenas take their working set at load: with fixed shapes (CUDA) the front's and
+    the decoder's; without them (the CPU), the decoder's."""
     fixed = PiperVoice.load(
         "joe", threads=2, shape_step=64, max_back_frames=150, inference_workers=1
     )
@@ -262,10 +263,24 @@ def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -
     assert front.shapes == [(2, 256)]  # 200 ids padded to 256: 3 rows fit, a power of two: 2
     window = back.frame_step
     assert back.shapes == [(4, 192, window)]  # 1100 frames hold four windows of 256
-    plain = PiperVoice.load("joe", threads=2)
-    plain.back = log = ShapeLog(plain.back)
+    plain = PiperVoice.load("joe", threads=2, max_back_frames=150, inference_workers=1)
+    plain.back_frame_budget = 500
+    back = plain.back = ShapeLog(plain.back)
+    front = plain.front = FrontLog(plain.front)
     plain.warm_up(longest_ids=200)
-    assert log.shapes == []
+    assert front.shapes == []
+    assert back.shapes == [(2, 192, 150 + 2 * CHUNK_MARGIN)]  # the longest chunk, twice in 500
+
+
+def test_no_decoder_run_is_longer_than_the_warm_up_window() -> None:
+    """A decoder run longer than any before grows the CPU arena mid-book (RSS in steps)."""
+    plain = PiperVoice.load("joe", threads=2, max_back_frames=40, inference_workers=1)
+    back = plain.back = ShapeLog(plain.back)
+    plain.warm_up(longest_ids=200)
+    text = "The keeper climbed the long stairs of the lighthouse at dusk, and lit the lamp."
+    plain.synthesize([tuple(chain(plain, [(plain.phonemize(text),)]))], SILENT)
+    warm, *runs = back.shapes
+    assert len(runs) >= 3 and max(frames for _, _, frames in runs) <= warm[2]
 
 
 def test_warm_up_runs_from_every_inference_worker_at_once() -> None:
