@@ -121,6 +121,31 @@ def choose_precision(
     return requested
 
 
+def describe(device: str, digest: str, cache_dir: Path | None, voice: str) -> list[str]:
+    """One line per precision this kind of device runs: what its gate said, whether `auto`
+    may pick it, and why (for `narrate models list`)."""
+    lines = []
+    for precision in FOR_DEVICE[device_kind(device)]:
+        if precision == "fp32":
+            lines.append("fp32  the voice as exported: always available, needs no gate")
+            continue
+        report = _report(cache_dir, digest, precision, device)
+        if report is None:
+            status = f"no quality report: `narrate models optimize --precision {precision}`"
+        else:
+            measured = (
+                f"WER {report.wer:.2f}% (fp32 {report.wer_fp32:.2f}%), "
+                f"{report.x_real_time:.1f}x real time (fp32 {report.x_real_time_fp32:.1f}x)"
+            )
+            status = f"{'passed' if report.passed else 'failed'} its gate: {measured}"
+            if not report.passed:
+                status += f"; {report.reason}"
+            elif precision in RUNS_WITH and not installed(RUNS_WITH[precision]):
+                status += f"; needs pip install 'narrate[{RUNS_WITH[precision]}]'"
+        lines.append(f"{precision:<5} {status}")
+    return lines
+
+
 def check_runs_on(precision: str, device: str) -> None:
     """PrecisionError unless the precision is one this kind of device runs."""
     if precision not in PRECISIONS:

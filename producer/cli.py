@@ -228,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="render fp32 and the variant into DIR and stop (judge with `models judge DIR`)",
     )
     optimize.set_defaults(run=run_optimize)
+    listing = model_commands.add_parser(
+        "list", help="the precisions this device runs, their gates, and which one runs"
+    )
+    listing.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
+    listing.add_argument("--device", default=None, help="default: NARRATE_DEVICE")
+    listing.set_defaults(run=run_models_list)
     judge = model_commands.add_parser("judge", help="judge renditions kept by --render-only")
     judge.add_argument("folder", type=Path)
     judge.set_defaults(run=run_judge)
@@ -583,6 +589,28 @@ def run_optimize(args: argparse.Namespace) -> int:
         print(f"rendered into {args.render_only}; judge with: narrate models judge DIR")
         return 0
     return print_report(report)
+
+
+def run_models_list(args: argparse.Namespace) -> int:
+    from models.graph import model_digest
+    from models.registry import find_voice
+    from models.runtime import resolve_device
+    from models.variants import choose_precision, describe
+
+    settings = get_settings()
+    voice = find_voice(_voice(args))
+    device = resolve_device(args.device or settings.device)
+    digest = model_digest(voice.model)
+    chosen = choose_precision(settings.precision, device, digest, settings.cache_dir, voice.name)
+    why = (
+        "NARRATE_PRECISION=auto: the fastest that passed"
+        if settings.precision == "auto"
+        else (f"NARRATE_PRECISION={settings.precision}")
+    )
+    print(f"{voice.name} on {device}: runs {chosen} ({why})")
+    for line in describe(device, digest, settings.cache_dir, voice.name):
+        print(f"  {line}")
+    return 0
 
 
 def run_judge(args: argparse.Namespace) -> int:

@@ -121,3 +121,38 @@ def test_bf16_keeps_the_flow_in_fp32(tmp_path: Path) -> None:
         part = "dec" if "/dec/" in info["originalLayersNames"] else "flow"
         precisions[part].add(info["runtimePrecision"])
     assert precisions == {"flow": {"f32"}, "dec": {"bf16"}}
+
+
+def test_models_list_says_which_variant_runs_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from config.settings import get_settings
+    from models.graph import model_digest
+    from models.registry import find_voice
+    from producer.cli import main
+
+    digest = model_digest(find_voice("joe").model)
+
+    def save(cache: Path, report: QualityReport) -> None:  # for the real voice's digest
+        report.save(report_path(cache, digest, report.precision, report.device))
+
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert main(["models", "list", "--device", "cpu"]) == 0
+        before = capsys.readouterr().out
+        save(tmp_path, PASSED)
+        failed = replace(PASSED, precision="int8", passed=False, reason="WER 9.0% over 5.0%")
+        save(tmp_path, failed)
+        assert main(["models", "list", "--device", "cpu"]) == 0
+        after = capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+    assert (
+        before.splitlines()[0]
+        == "joe on cpu: runs fp32 (NARRATE_PRECISION=auto: the fastest that passed)"
+    )
+    assert "bf16  no quality report: `narrate models optimize --precision bf16`" in before
+    assert after.splitlines()[0].startswith("joe on cpu: runs bf16")
+    assert "bf16  passed its gate: WER 4.10% (fp32 4.00%), 30.0x real time (fp32 20.0x)" in after
+    assert "int8  failed its gate" in after and "WER 9.0% over 5.0%" in after
