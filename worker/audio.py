@@ -220,10 +220,10 @@ def _block_peaks(audio: npt.NDArray[np.float32], block: int) -> npt.NDArray[np.f
     """The largest magnitude in each block (the last one may be short)."""
     whole = len(audio) // block * block
     rows = audio[:whole].reshape(-1, block)
-    peaks = np.maximum(rows.max(axis=1), -rows.min(axis=1))
+    peaks: npt.NDArray[np.float32] = np.maximum(rows.max(axis=1), -rows.min(axis=1))
     if whole < len(audio):
         tail = audio[whole:]
-        peaks = np.append(peaks, max(tail.max(), -tail.min()))
+        peaks = np.concatenate([peaks, [max(tail.max(), -tail.min())]]).astype(np.float32)
     return peaks
 
 
@@ -284,7 +284,7 @@ class PiecesAhead:
         self._breaks = list(breaks)
         self._order = list(range(len(breaks)))
         count = _piece_count(self._order)
-        self._left = [len(self._order[k * PIECE_SEGMENTS :][:PIECE_SEGMENTS]) for k in range(count)]
+        self._left = [min(PIECE_SEGMENTS, len(breaks) - k * PIECE_SEGMENTS) for k in range(count)]
         self._seen: set[int] = set()
         self._stale: set[int] = set()
         self._futures: list[Future[None]] = []
@@ -304,7 +304,7 @@ class PiecesAhead:
         spool = self._spool
         brk_of = self._breaks.__getitem__
         layout = piece_layout(piece, self._order, brk_of, spool, self._settings, spool.sample_rate)
-        spool.keep_resampled(piece, _resample(self._spool, layout, self._out_rate))
+        spool.keep_resampled(piece, _resample(spool, layout, self._out_rate))
 
     def wait(self) -> None:
         """Every piece resampled so far is kept (errors raised here); a stale one dropped."""
@@ -421,7 +421,7 @@ def _write_wav(
         for blocks in pieces:
             for block in blocks:
                 data = block.astype("<i2", copy=False)
-                digest.update(data)
+                digest.update(data.data)
                 wav.write(data.data)
                 written += len(block)
     if written != frames:
