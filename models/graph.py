@@ -3,7 +3,8 @@
 The *front* (text encoder and duration predictor) works per phoneme and is cheap; the
 *back* (normalizing flow and HiFi-GAN decoder) works per output frame and is most of the
 cost. Between them sit the phoneme-level prior (``m_p``, ``logs_p``) and the durations
-(``w_ceil``, frames per phoneme id); expanding the prior to frames is a gather we do in numpy.
+(``w_ceil``, frames per phoneme id); the prior is expanded to frames by a gather in NumPy, or
+on CUDA by the back graph itself (`models.expand`).
 So context phonemes go through the front only, and the back runs on the frames a segment
 keeps plus a margin for its receptive field. Chained, the two parts give the whole model's
 output exactly (checked in tests at noise 0, on inputs shorter than the attention span). The

@@ -186,7 +186,6 @@ class PiperVoice(Voice):
             ) from error
 
     def _run_largest(self, longest_ids: int) -> None:
-        channels = int(self.front.get_outputs()[0].shape[1])
         if self.fixed_shapes:
             ids = padded_frames(longest_ids, self.shape_step)
             rows = self._largest_rows(self.batch_budget, ids)
@@ -200,17 +199,17 @@ class PiperVoice(Voice):
         # The longest chunk `_segment_frames` can cut: one inside a segment, both margins.
         window = padded_frames(self.max_back_frames + 2 * CHUNK_MARGIN, self.back.frame_step)
         rows = self._largest_rows(self.back_frame_budget, window)
+        channels = int(self.front.get_outputs()[0].shape[1])
         mask = np.ones((rows, 1, window), np.float32)
         if isinstance(self.back, OrtBack) and self.back.expands:
-            # the widest phoneme columns a window can need: one phoneme per frame
-            widest = Chunk(
-                np.zeros((channels, window), np.float32),
-                None,
-                np.zeros(window, np.int64),
-                0,
-                1,
-                0,
-                0,
+            widest = Chunk(  # the most phoneme columns a window can read: one per frame
+                m_p=np.zeros((channels, window), np.float32),
+                scale=None,
+                phonemes=np.zeros(window, np.int64),
+                noise_at=0,
+                noise_stride=1,
+                keep_from=0,
+                keep=0,
             )
             self.back.run_inputs(expansion_inputs([widest], rows, window) | {MASK: mask})
         else:
@@ -369,13 +368,13 @@ class PiperVoice(Voice):
                 np.exp(frames.logs_p[:, ids]) * np.float32(params.noise_scale) if noisy else None
             )
             chunk = Chunk(
-                frames.m_p[:, ids],
-                scale,
-                phonemes - ids.start,
-                at + (c_lo - lo),
-                hi - lo,
-                a - c_lo,
-                b - a,
+                m_p=frames.m_p[:, ids],
+                scale=scale,
+                phonemes=phonemes - ids.start,
+                noise_at=at + (c_lo - lo),  # the segment's noise, read from this chunk's start
+                noise_stride=hi - lo,
+                keep_from=a - c_lo,
+                keep=b - a,
             )
             chunks.append(chunk)
         return SegmentFrames(chunks, marks, word_frames)
