@@ -255,6 +255,14 @@ class Settings(BaseSettings):
         "onnxruntime on the CPU (fewer joins, each 64 frames of overlap), 448 on CUDA "
         "(every chunk is padded to one window, this plus margins: 512 frames).",
     )
+    attention_span: int = Field(
+        128,
+        ge=0,
+        description="How far (in phoneme ids, two per phoneme) each id's attention reaches "
+        "in the voice's text encoder: about a sentence, what the voice was trained on; 0: "
+        "global, as exported. The cut graph is cached per span (docs/performance.md, "
+        "'Attention span').",
+    )
     passage_phonemes: int = Field(
         600,
         description="Consecutive segments share one text-encoder pass up to this many "

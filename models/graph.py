@@ -62,16 +62,22 @@ def model_digest(model_path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
 
 
-def cut_voice_graph(model_path: Path, cache_dir: Path | None = None) -> CutGraph:
-    """Front and back of a voice, from the cache when it holds this model's cut."""
+def cut_voice_graph(
+    model_path: Path, cache_dir: Path | None = None, span: int = ATTENTION_SPAN
+) -> CutGraph:
+    """Front and back of a voice (the front's attention limited to `span` ids; 0: global),
+    from the cache when it holds this model's cut."""
     digest = model_digest(model_path)
     if cache_dir is None:
-        return _cut(model_path, digest)
-    front = cache_dir / f"{digest}-front-{FRONT_RECIPE}.onnx"
+        return _cut(model_path, digest, span)
+    # The span is in the front's name (the default's name kept): fronts of other spans
+    # never read each other. The back does not depend on it.
+    suffix = "" if span == ATTENTION_SPAN else f"-span{span}"
+    front = cache_dir / f"{digest}-front-{FRONT_RECIPE}{suffix}.onnx"
     back = cache_dir / f"{digest}-back.onnx"
     if front.is_file() and back.is_file():
         return CutGraph(front.read_bytes(), back.read_bytes(), digest)
-    graph = _cut(model_path, digest)
+    graph = _cut(model_path, digest, span)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         for path, data in ((front, graph.front), (back, graph.back)):

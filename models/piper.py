@@ -94,7 +94,7 @@ class PiperVoice(Voice):
         self.inference_workers = max(1, runtime.inference_workers)
         self.shape_step = runtime.shape_step
         self._ids = self.config.phoneme_id_map
-        graph = cut_voice_graph(files.model, runtime.cache_dir)
+        graph = cut_voice_graph(files.model, runtime.cache_dir, runtime.attention_span)
         options = _session_options(runtime.threads)
         self.front = ort.InferenceSession(graph.front, options, providers=runtime.providers)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure

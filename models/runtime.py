@@ -17,6 +17,7 @@ from typing import Any
 from config.errors import DeviceError
 from config.settings import Settings
 from models.extras import cuda_advice
+from models.graph import ATTENTION_SPAN
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class Runtime:
     expand_in_graph: bool  # the decoder graph expands the prior (models.expand; CUDA)
     precision: str
     cache_dir: Path | None
+    attention_span: int = ATTENTION_SPAN  # the front's reach, in phoneme ids
 
     @classmethod
     def from_settings(
@@ -90,6 +92,7 @@ class Runtime:
             expand_in_graph=device != "cpu" and settings.cuda_expand,
             precision=precision,
             cache_dir=settings.cache_dir,
+            attention_span=settings.attention_span,
         )
         return replace(runtime, **overrides)
 
