@@ -22,6 +22,18 @@ def test_the_cut_is_cached_and_read_back(tmp_path: Path) -> None:
     assert cut_voice_graph(model, None) == first  # the cut is deterministic
 
 
+def test_another_attention_span_is_cached_apart(tmp_path: Path) -> None:
+    """NARRATE_ATTENTION_SPAN=64: a front of its own in the cache, beside the default's."""
+    model = find_voice("joe").model
+    default = cut_voice_graph(model, tmp_path)
+    narrow = cut_voice_graph(model, tmp_path, span=64)
+    assert narrow.front != default.front and narrow.back == default.back
+    fronts = sorted(path.name for path in tmp_path.glob("*-front-*.onnx"))
+    assert len(fronts) == 2 and any(name.endswith("-span64.onnx") for name in fronts)
+    assert cut_voice_graph(model, tmp_path, span=64).front == narrow.front  # read back
+    assert cut_voice_graph(model, tmp_path).front == default.front
+
+
 def test_devices() -> None:
     assert providers_for("cpu") == ["CPUExecutionProvider"]
     with pytest.raises(DeviceError, match="unknown device 'tpu'"):
