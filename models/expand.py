@@ -10,6 +10,7 @@ is on the device once. The graph computes what `Chunk.latents` computes, in the 
 mean + noise x scale (tests/models/test_expand.py).
 """
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -95,7 +96,7 @@ def with_expansion(back: bytes, channels: int) -> bytes:
 
 
 def expansion_inputs(
-    chunks: "list[Chunk]", rows: int, frames: int
+    chunks: "Sequence[Chunk]", rows: int, frames: int
 ) -> dict[str, npt.NDArray[np.float32] | npt.NDArray[np.int64]]:
     """The expansion's inputs for a batch of chunks padded to `rows` x `frames` (a padding
     row reads a zero prior at zero scale; the mask zeroes frames past a window's end)."""

@@ -109,7 +109,7 @@ class PiperVoice(Voice):
         self.fixed_shapes = self.shape_step > 1
         window = padded_frames(self.max_back_frames + 2 * CHUNK_MARGIN, BACK_WINDOW_STEP)
         step = window if self.fixed_shapes else 1
-        expands = runtime.expand_in_graph and self.precision != "bf16"
+        expands = runtime.expand_in_graph  # CUDA's onnxruntime back (bf16 is OpenVINO's, CPU)
         if expands:
             channels = int(self.front.get_outputs()[0].shape[1])
             back = expanded_graph(back, self.precision, runtime.cache_dir, graph.digest, channels)
@@ -396,7 +396,7 @@ class PiperVoice(Voice):
         for i, chunk in enumerate(chunks):
             mask[i, 0, : chunk.frames] = 1.0
         if isinstance(self.back, OrtBack) and self.back.expands:
-            feeds = expansion_inputs(list(chunks), rows, longest)
+            feeds = expansion_inputs(chunks, rows, longest)
             audio = self.back.run_inputs(feeds | {MASK: mask})
         else:
             z_p = np.zeros((rows, chunks[0].m_p.shape[0], longest), dtype=np.float32)

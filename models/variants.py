@@ -121,9 +121,9 @@ def choose_precision(
     return requested
 
 
-def describe(device: str, digest: str, cache_dir: Path | None, voice: str) -> list[str]:
-    """One line per precision this kind of device runs: what its gate said, whether `auto`
-    may pick it, and why (for `narrate models list`)."""
+def describe(device: str, digest: str, cache_dir: Path | None) -> list[str]:
+    """One line per precision this kind of device runs: what its gate said, and what else
+    it needs (for `narrate models list`)."""
     lines = []
     for precision in FOR_DEVICE[device_kind(device)]:
         if precision == "fp32":

@@ -602,13 +602,11 @@ def run_models_list(args: argparse.Namespace) -> int:
     device = resolve_device(args.device or settings.device)
     digest = model_digest(voice.model)
     chosen = choose_precision(settings.precision, device, digest, settings.cache_dir, voice.name)
-    why = (
-        "NARRATE_PRECISION=auto: the fastest that passed"
-        if settings.precision == "auto"
-        else (f"NARRATE_PRECISION={settings.precision}")
-    )
+    why = f"NARRATE_PRECISION={settings.precision}"
+    if settings.precision == "auto":
+        why += ": the fastest that passed"
     print(f"{voice.name} on {device}: runs {chosen} ({why})")
-    for line in describe(device, digest, settings.cache_dir, voice.name):
+    for line in describe(device, digest, settings.cache_dir):
         print(f"  {line}")
     return 0
 

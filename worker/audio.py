@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
+from config.errors import OutputError
 from config.settings import AssemblySettings, BreakClass
 from models.voice import Audio, WordSpans
 
@@ -409,7 +410,7 @@ def _write_wav(
     returns its SHA-256, taken as it is written (reading it back cost as much again)."""
     size = frames * 2
     if size + 36 > 0xFFFFFFFF:
-        raise ValueError(f"{path.name}: {frames} samples do not fit in a WAV file")
+        raise OutputError(f"{path.name}: {frames} samples do not fit in a WAV file")
     header = b"RIFF" + struct.pack("<I", size + 36) + b"WAVEfmt "
     header += struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16) + b"data"
     header += struct.pack("<I", size)
