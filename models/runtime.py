@@ -210,23 +210,28 @@ def providers_for(
     memory_gb: float = 0.0,
 ) -> Providers:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""
+    check_device(device)
     if device == "cpu":
         return list(CPU_PROVIDERS)
-    if device == "cuda" or device.startswith("cuda:"):
-        import onnxruntime
+    import onnxruntime
 
-        if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
-            raise DeviceError(
-                f"--device {device}: onnxruntime has no CUDA provider here: {cuda_advice()}"
-            )
-        index = device.partition(":")[2] or "0"
-        # Shapes change with batches: a heuristic algorithm choice, not a search per shape.
-        options = {
-            "device_id": index,
-            "cudnn_conv_algo_search": conv_algo_search,
-            "arena_extend_strategy": arena_extend,
-        }
-        if memory_gb > 0:  # the arena never grows past the budget; batches fit inside it
-            options["gpu_mem_limit"] = str(int(memory_gb * 2**30))
-        return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
-    raise DeviceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")
+    if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
+        raise DeviceError(
+            f"--device {device}: onnxruntime has no CUDA provider here: {cuda_advice()}"
+        )
+    index = device.partition(":")[2] or "0"
+    # Shapes change with batches: a heuristic algorithm choice, not a search per shape.
+    options = {
+        "device_id": index,
+        "cudnn_conv_algo_search": conv_algo_search,
+        "arena_extend_strategy": arena_extend,
+    }
+    if memory_gb > 0:  # the arena never grows past the budget; batches fit inside it
+        options["gpu_mem_limit"] = str(int(memory_gb * 2**30))
+    return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
+
+
+def check_device(device: str) -> None:
+    """DeviceError unless the device is one narrate names (auto resolved first)."""
+    if device != "cpu" and device != "cuda" and not device.startswith("cuda:"):
+        raise DeviceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")

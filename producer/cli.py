@@ -594,12 +594,13 @@ def run_optimize(args: argparse.Namespace) -> int:
 def run_models_list(args: argparse.Namespace) -> int:
     from models.graph import model_digest
     from models.registry import find_voice
-    from models.runtime import resolve_device
+    from models.runtime import check_device, resolve_device
     from models.variants import choose_precision, describe
 
     settings = get_settings()
     voice = find_voice(_voice(args))
     device = resolve_device(args.device or settings.device)
+    check_device(device)
     digest = model_digest(voice.model)
     chosen = choose_precision(settings.precision, device, digest, settings.cache_dir, voice.name)
     why = f"NARRATE_PRECISION={settings.precision}"

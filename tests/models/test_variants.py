@@ -156,3 +156,11 @@ def test_models_list_says_which_variant_runs_and_why(
     assert after.splitlines()[0].startswith("joe on cpu: runs bf16")
     assert "bf16  passed its gate: WER 4.10% (fp32 4.00%), 30.0x real time (fp32 20.0x)" in after
     assert "int8  failed its gate" in after and "WER 9.0% over 5.0%" in after
+
+
+def test_models_list_refuses_a_device_it_does_not_know(capsys: pytest.CaptureFixture[str]) -> None:
+    from producer.cli import main
+
+    assert main(["models", "list", "--device", "tpu"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["narrate: error: unknown device 'tpu': use cpu, cuda, cuda:N or auto"]
