@@ -138,6 +138,9 @@ DEFAULT_VOICE = "joe"
 # Each inference worker's batches get 1/workers of gpu_memory_gb, so one per core makes
 # batches too small to fill a GPU (docs/performance.md, "Inference workers").
 CUDA_INFERENCE_WORKERS = 4
+# Processes per GPU when device_processes is 0 (docs/performance.md, "Several processes per
+# GPU").
+CUDA_DEVICE_PROCESSES = 2
 
 
 class Settings(BaseSettings):
@@ -189,6 +192,17 @@ class Settings(BaseSettings):
         description="Passages synthesized at once in one process (threads sharing one "
         "session). Default: one per core on the CPU; on CUDA 4 (each takes its share of "
         "gpu_memory_gb for its batches; more threads mostly contend for the host).",
+    )
+    device_processes: int = Field(
+        0,
+        ge=0,
+        description="Processes narrating on one device, each with its own sessions, batcher "
+        "and share of gpu_memory_gb: `narrate synth` deals a book's chapters among them, "
+        "`narrate worker` starts that many workers per device. One process drives a GPU's "
+        "inference threads, its chapters and their assembly, and they take turns at Python's "
+        "GIL; a second process on the GPU lifts that bound (docs/performance.md, 'Several "
+        "processes per GPU'). 0: 1 on the CPU (the cores are the bound there), "
+        "CUDA_DEVICE_PROCESSES on CUDA.",
     )
     cuda_shape_step: int = Field(
         2048,
@@ -376,6 +390,12 @@ class Settings(BaseSettings):
         if self.device.startswith("cuda") and "inference_workers" not in self.model_fields_set:
             self.inference_workers = min(CUDA_INFERENCE_WORKERS, self.inference_workers)
         return self
+
+    def processes_per_device(self, device: str) -> int:
+        """Processes narrating on one device (resolved: cpu or cuda[:N])."""
+        if self.device_processes:
+            return self.device_processes
+        return 1 if device == "cpu" else CUDA_DEVICE_PROCESSES
 
 
 # Delivery formats (worker/encode.py says what each is). The WAV is always kept as well:

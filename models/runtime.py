@@ -129,15 +129,24 @@ def _passage_rows(precision: str, settings: Settings) -> int:
     return 1 << (rows.bit_length() - 1)
 
 
-def auto_gpu_memory_gb(device: str) -> float:
-    """The GPU memory budget when none is set: FREE_SHARE of the device's free memory, at
-    most AUTO_MAX_GB."""
+def auto_gpu_memory_gb(device: str, processes: int = 1) -> float:
+    """The GPU memory budget of each of `processes` processes sharing the device when none
+    is set: their share of FREE_SHARE of its free memory, at most AUTO_MAX_GB. Read once,
+    before any of them holds memory: each reading it as it starts would count the others'
+    arenas as they grow."""
     free = free_gpu_memory_gb(device)
     if free is None:
-        log.warning("cannot read the GPU's free memory (nvidia-smi): budget %g GB", FALLBACK_GB)
-        return FALLBACK_GB
-    budget = min(AUTO_MAX_GB, FREE_SHARE * free)
-    log.info("GPU memory budget %.1f GB (%.1f GB free on %s)", budget, free, device)
+        budget = FALLBACK_GB / processes
+        log.warning("cannot read the GPU's free memory (nvidia-smi): budget %g GB", budget)
+        return budget
+    budget = min(AUTO_MAX_GB, FREE_SHARE * free / processes)
+    log.info(
+        "GPU memory budget %.1f GB a process, %d on %s (%.1f GB free)",
+        budget,
+        processes,
+        device,
+        free,
+    )
     return budget
 
 

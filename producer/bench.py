@@ -24,7 +24,9 @@ import soundfile
 
 from config.errors import BenchmarkError
 from config.layout import MANIFEST_KEY
+from config.settings import get_settings
 from models.registry import find_voice
+from models.runtime import resolve_device
 from producer.readers import read_manuscript
 from worker.storage import open_storage
 from worker.timing import STAGES
@@ -155,7 +157,7 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
     )
     try:
         started = time.perf_counter()
-        _wait_ready(work / "worker.log")
+        _wait_ready(work / "worker.log", _workers(device))
         began = time.perf_counter()
         enqueued = subprocess.run(
             [
@@ -198,10 +200,17 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
     )
 
 
-def _wait_ready(log: Path, timeout: float = 60.0) -> None:
+def _workers(device: str) -> int:
+    """Worker processes `narrate worker --device DEVICE` starts (one GPU: several)."""
+    resolved = resolve_device(device)
+    return 1 if resolved == "cpu" else get_settings().processes_per_device(resolved)
+
+
+def _wait_ready(log: Path, workers: int = 1, timeout: float = 60.0) -> None:
+    """Until every one of the worker's processes has said it is ready."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if b" ready." in log.read_bytes():
+        if log.read_bytes().count(b" ready.") >= workers:
             return
         time.sleep(0.2)
     raise BenchmarkError(f"the worker did not start: {log.read_text(errors='replace')[-500:]}")

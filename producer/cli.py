@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from config.errors import NarrateError, PermanentError
+from config.errors import DeviceError, NarrateError, PermanentError
 from config.settings import SynthesisOptions, get_settings
 from worker.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
     from producer.readers import Reading
+    from worker.gpus import Slot
     from worker.ledger import Ledger
     from worker.tenants import Tenants
 
@@ -422,30 +423,74 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    from models.runtime import check_device, providers_for, resolve_device
     from worker.service import run_worker as serve
 
-    if args.device != "cuda:all":
+    every = args.device == "cuda:all"
+    device = args.device if every else resolve_device(args.device)
+    processes = get_settings().processes_per_device("cuda" if every else device)
+    if device == "cpu" or (not every and processes == 1):  # on the CPU: prefork's processes
         return serve(args.device, args.concurrency, args.name)
-    from models.runtime import providers_for
     from worker.exporter import exported
-    from worker.gpus import supervise, visible_gpus
+    from worker.gpus import supervise
 
-    gpus = visible_gpus()
-    providers_for("cuda:all")  # no CUDA provider: one clear error, not one per GPU
+    check_device(device)
+    # No CUDA provider: one clear error, not one per worker (for cuda:all, after the listing).
+    if every:
+        places = worker_slots(device, processes)
+        providers_for(device)
+    else:
+        providers_for(device)
+        places = worker_slots(device, processes)
     if args.concurrency is not None and args.concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
-    if args.name:
+    if args.name and every:
         raise PermanentError("--name: with --device cuda:all the workers are narrate-gpuN@%h")
-    with exported(get_settings()):  # the metrics of every GPU's worker, served here
-        return supervise(gpus, lambda gpu: gpu_worker_argv(gpu, args.concurrency, args.verbose))
+    with exported(get_settings()):  # the metrics of every worker, served here
+        return supervise(
+            places, lambda slot: gpu_worker_argv(slot, args.concurrency, args.verbose, args.name)
+        )
 
 
-def gpu_worker_argv(gpu: str, concurrency: int | None, verbose: bool = False) -> list[str]:
-    """The worker `--device cuda:all` starts for one GPU, seen as cuda:0."""
+def worker_slots(device: str, processes: int) -> "list[Slot]":
+    """The worker processes `narrate worker --device DEVICE` starts: `processes` on each GPU
+    it names, each with its share of the GPU's memory budget."""
+    from models.runtime import auto_gpu_memory_gb
+    from worker.gpus import slots, visible_gpus
+
+    gpus = visible_gpus(device)
+    if device != "cuda:all":  # cuda or cuda:N, as CUDA numbers the visible GPUs
+        number = device.partition(":")[2] or "0"
+        if not number.isdigit():
+            raise DeviceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")
+        index = int(number)
+        if index >= len(gpus):
+            raise DeviceError(f"--device {device}: {len(gpus)} GPU(s) visible here")
+        gpus, first = [gpus[index]], index
+    else:
+        first = 0
+    budget = get_settings().gpu_memory_gb
+
+    def share(k: int) -> float:
+        if budget > 0:
+            return budget / processes
+        return auto_gpu_memory_gb(f"cuda:{first + k}", processes)
+
+    return slots(gpus, processes, share)
+
+
+def gpu_worker_argv(
+    slot: "Slot", concurrency: int | None, verbose: bool = False, name: str | None = None
+) -> list[str]:
+    """The worker started for one slot: its GPU seen as cuda:0, under a node name of its
+    own (narrate-gpuN@%h, or narrate-gpuN-K@%h for the K-th process of several; a --name
+    given gets -K)."""
     common = [sys.executable, "-m", "producer.cli", *(["-v"] if verbose else [])]
     tasks = [] if concurrency is None else ["--concurrency", str(concurrency)]
-    options = ["--device", "cuda:0", *tasks]
-    return [*common, "worker", *options, "--name", f"narrate-gpu{gpu}@%h"]
+    node, at, host = (name or f"narrate-gpu{slot.gpu}@%h").partition("@")
+    if slot.processes > 1:
+        node = f"{node}-{slot.process}"
+    return [*common, "worker", "--device", "cuda:0", *tasks, "--name", f"{node}{at}{host}"]
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -1,13 +1,18 @@
-"""`narrate worker --device cuda:all`: one worker process per visible GPU, supervised.
+"""`narrate worker` on GPUs: worker processes per GPU (`--device cuda:all`: on every visible
+one; `NARRATE_DEVICE_PROCESSES` on each), supervised.
 
 Each child sees exactly one GPU, as cuda:0 (`CUDA_VISIBLE_DEVICES` set to that GPU's entry),
-so it sizes its own memory budget from that GPU and runs its own Celery pool under its own
-node name. The parent only supervises: SIGTERM, SIGINT and SIGQUIT go to every child (a warm
+and runs its own Celery pool under its own node name. Alone on its GPU it sizes its own
+memory budget; several on one GPU get their shares of a budget read once, here, before any
+of them holds memory.
+
+The parent only supervises: SIGTERM, SIGINT and SIGQUIT go to every child (a warm
 shutdown each, as Celery's; a second SIGINT is then a cold one), and when one child exits on
 its own the others are stopped and the parent exits non-zero. It does not restart a child: a
 worker that dies on a GPU usually dies again (driver, memory, a bad setting), and a service
 manager (systemd, Kubernetes) restarts the whole unit with its backoff and its logs; the
-ledger makes the restart lose nothing. Each line a child writes is prefixed `[gpu ENTRY]`.
+ledger makes the restart lose nothing. Each line a child writes is prefixed `[gpu LABEL]`:
+the GPU's entry, and `/K` for the K-th of several processes on it.
 """
 
 import contextlib
@@ -19,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 from typing import IO
 
@@ -26,12 +32,28 @@ from config.errors import DeviceError
 
 log = logging.getLogger(__name__)
 
-ChildArgv = Callable[[str], list[str]]
+
+@dataclass(frozen=True)
+class Slot:
+    """One worker process: the GPU it sees (as cuda:0), its place among that GPU's workers,
+    and its share of the GPU's memory (0: alone, it reads its own)."""
+
+    gpu: str
+    process: int = 1
+    processes: int = 1
+    budget_gb: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return self.gpu if self.processes == 1 else f"{self.gpu}/{self.process}"
+
+
+ChildArgv = Callable[[Slot], list[str]]
 FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
 SMI_QUERY = ["nvidia-smi", "--query-gpu=index,uuid", "--format=csv,noheader"]
 
 
-def visible_gpus() -> list[str]:
+def visible_gpus(asked: str = "cuda:all") -> list[str]:
     """The GPUs this process may use: CUDA_VISIBLE_DEVICES's entries (indices, UUIDs or their
     prefixes, up to the first invalid one, as CUDA reads it) checked against nvidia-smi where
     it runs, a UUID prefix completed (nvidia-smi -i, which sizes a budget, wants it whole);
@@ -39,16 +61,16 @@ def visible_gpus() -> list[str]:
     listed = os.environ.get("CUDA_VISIBLE_DEVICES")
     entries = None if listed is None else _entries(listed)
     if entries == []:
-        raise DeviceError(f"--device cuda:all: CUDA_VISIBLE_DEVICES={listed!r} names no GPU")
-    known = _smi_gpus()
+        raise DeviceError(f"--device {asked}: CUDA_VISIBLE_DEVICES={listed!r} names no GPU")
+    known = _smi_gpus(asked)
     if entries is None:
         if known is None:
             raise DeviceError(
-                "--device cuda:all: nvidia-smi is not on PATH to list the GPUs; "
+                f"--device {asked}: nvidia-smi is not on PATH to list the GPUs; "
                 "name them with CUDA_VISIBLE_DEVICES=0,1,..."
             )
         return [index for index, _ in known]
-    return entries if known is None else [_checked(entry, known) for entry in entries]
+    return entries if known is None else [_checked(entry, known, asked) for entry in entries]
 
 
 def _entries(listed: str) -> list[str]:
@@ -60,7 +82,7 @@ def _entries(listed: str) -> list[str]:
     return entries
 
 
-def _checked(entry: str, known: list[tuple[str, str]]) -> str:
+def _checked(entry: str, known: list[tuple[str, str]], asked: str) -> str:
     if (entry.isdigit() and int(entry) < len(known)) or entry.startswith("MIG-"):
         return entry
     uuids = [uuid for _, uuid in known if uuid.startswith(entry)]
@@ -68,44 +90,60 @@ def _checked(entry: str, known: list[tuple[str, str]]) -> str:
         return uuids[0]
     listing = ", ".join(f"{index} {uuid}" for index, uuid in known)
     raise DeviceError(
-        f"--device cuda:all: CUDA_VISIBLE_DEVICES names GPU {entry!r}, "
+        f"--device {asked}: CUDA_VISIBLE_DEVICES names GPU {entry!r}, "
         f"which is not one of nvidia-smi's: {listing}"
     )
 
 
-def _smi_gpus() -> list[tuple[str, str]] | None:
+def _smi_gpus(asked: str) -> list[tuple[str, str]] | None:
     """(index, UUID) of every GPU nvidia-smi lists; None without nvidia-smi."""
     try:
         done = subprocess.run(SMI_QUERY, capture_output=True, text=True, timeout=60)
     except FileNotFoundError:
         return None
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise DeviceError(f"--device cuda:all: nvidia-smi failed: {error}") from None
+        raise DeviceError(f"--device {asked}: nvidia-smi failed: {error}") from None
     said = (done.stderr or done.stdout).strip().splitlines()
     if done.returncode != 0:
         reason = said[0] if said else f"exit {done.returncode}"
-        raise DeviceError(f"--device cuda:all: nvidia-smi lists no GPU: {reason}")
+        raise DeviceError(f"--device {asked}: nvidia-smi lists no GPU: {reason}")
     rows = [line.split(",") for line in done.stdout.splitlines() if line.strip()]
     if not rows:
-        raise DeviceError("--device cuda:all: nvidia-smi lists no GPU")
+        raise DeviceError(f"--device {asked}: nvidia-smi lists no GPU")
     return [(row[0].strip(), row[-1].strip()) for row in rows]
 
 
-def child_environment(entry: str) -> dict[str, str]:
+def slots(gpus: list[str], processes: int, budget_gb: Callable[[int], float]) -> list[Slot]:
+    """`processes` slots on each GPU; with several, each gets its share of budget_gb(k) (k:
+    the GPU's place in the list, as CUDA numbers them)."""
+    if processes == 1:
+        return [Slot(gpu) for gpu in gpus]
+    shares = [budget_gb(k) for k in range(len(gpus))]  # once per GPU
+    return [
+        Slot(gpu, process, processes, share)
+        for gpu, share in zip(gpus, shares, strict=True)
+        for process in range(1, processes + 1)
+    ]
+
+
+def child_environment(slot: Slot) -> dict[str, str]:
     # The parent serves the workers' metrics, from the PROMETHEUS_MULTIPROC_DIR they inherit.
     env = {
         "PYTHONUNBUFFERED": "1",
         **os.environ,
-        "CUDA_VISIBLE_DEVICES": entry,
+        "CUDA_VISIBLE_DEVICES": slot.gpu,
         "NARRATE_METRICS_PORT": "0",
+        "NARRATE_DEVICE_PROCESSES": "1",  # the child is one of them: it starts no more
     }
+    if slot.budget_gb:
+        env["NARRATE_GPU_MEMORY_GB"] = repr(slot.budget_gb)
     if "CUDA_VISIBLE_DEVICES" not in os.environ:  # nvidia-smi's indices: count them as it does
         env.setdefault("CUDA_DEVICE_ORDER", "PCI_BUS_ID")
     return env
 
 
-def supervise(gpus: list[str], child_argv: ChildArgv, poll_s: float = 0.2) -> int:
-    """Run child_argv(entry) for every GPU entry until they exit; the exit code (0 when all
+def supervise(slots: list[Slot], child_argv: ChildArgv, poll_s: float = 0.2) -> int:
+    """Run child_argv(slot) for every slot until they exit; the exit code (0 when all
     stopped cleanly on a signal given to this process)."""
     children: dict[str, subprocess.Popen[bytes]] = {}
     received: list[int] = []
@@ -117,11 +155,11 @@ def supervise(gpus: list[str], child_argv: ChildArgv, poll_s: float = 0.2) -> in
     previous = {s: signal.signal(s, forward) for s in FORWARDED}
     pumps = []
     try:
-        for entry in gpus:
-            children[entry] = _start(entry, child_argv(entry))
-            pumps.append(_pump(entry, children[entry].stdout))
+        for slot in slots:
+            children[slot.label] = child = _start(slot, child_argv(slot))
+            pumps.append(_pump(slot.label, child.stdout))
             if received:  # a signal came while the children were starting
-                children[entry].send_signal(received[-1])
+                child.send_signal(received[-1])
         code = _wait(children, received, poll_s)
     except BaseException:  # one could not start: leave none running behind us
         _signal_all(children, signal.SIGTERM)
@@ -134,12 +172,12 @@ def supervise(gpus: list[str], child_argv: ChildArgv, poll_s: float = 0.2) -> in
     return code
 
 
-def _start(entry: str, argv: list[str]) -> subprocess.Popen[bytes]:
+def _start(slot: Slot, argv: list[str]) -> subprocess.Popen[bytes]:
     # A process group of its own: a terminal's Ctrl-C reaches the parent only, which passes
     # it on once (twice would be Celery's cold shutdown).
     return subprocess.Popen(
         argv,
-        env=child_environment(entry),
+        env=child_environment(slot),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -147,8 +185,8 @@ def _start(entry: str, argv: list[str]) -> subprocess.Popen[bytes]:
     )
 
 
-def _pump(entry: str, stream: IO[bytes] | None) -> threading.Thread:
-    prefix = f"[gpu {entry}] ".encode()
+def _pump(label: str, stream: IO[bytes] | None) -> threading.Thread:
+    prefix = f"[gpu {label}] ".encode()
 
     def copy() -> None:
         assert stream is not None
@@ -157,7 +195,7 @@ def _pump(entry: str, stream: IO[bytes] | None) -> threading.Thread:
                 sys.stderr.buffer.write(prefix + line)
                 sys.stderr.buffer.flush()
 
-    thread = threading.Thread(target=copy, daemon=True, name=f"narrate-gpu-{entry}-log")
+    thread = threading.Thread(target=copy, daemon=True, name=f"narrate-gpu-{label}-log")
     thread.start()
     return thread
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from config.errors import PermanentError
 from config.jobs import Progress, job_id_for
 from config.layout import BOOK_PIECES, SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest, QAFinding
@@ -28,6 +29,7 @@ from models.voice import Voice
 from models.wording import Wording
 from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery, deliver_book
+from worker.narrators import deal, narrate_apart
 from worker.segment import Segment, segment_chapter
 from worker.stages import (
     ChapterPlan,
@@ -59,9 +61,10 @@ def narrate(
     """Narrate a whole manuscript into out_dir; returns the manifest it wrote last.
 
     `voice` overrides the pooled one (the quality gate renders each variant this way). On a
-    GPU host the phonemizer, and for formats beyond WAV the encoders, are spawned processes,
-    which import the caller's main module: a script calling this needs the usual
-    `if __name__ == "__main__":` guard.
+    GPU host the chapters are narrated by several processes (`worker.narrators`), each with
+    a phonemizer process of its own, and for formats beyond WAV the encoders are processes
+    too: all spawned, so they import the caller's main module: a script calling this needs
+    the usual `if __name__ == "__main__":` guard.
     """
     check_options(options)  # an extra missing for --format or --qa: said before any work
     started = now()
@@ -82,12 +85,74 @@ def narrate(
                 report(progress)
 
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
+    for i, entry in enumerate(kept):
+        if entry:
+            log.info("%s: chapter %d already done, kept", job_id, entry.index)
+            counted(len(segmented[i]), entry.duration_s, chapters=1)
     # Longest first: a long chapter begun last would run, then assemble, alone at the end.
-    order = sorted(range(len(segmented)), key=lambda i: -_text_size(segmented[i]))
-    todo = [i for i in order if kept[i] is None]
+    sizes = [_text_size(segments) for segments in segmented]
+    todo = [i for i in sorted(range(len(segmented)), key=lambda i: -sizes[i]) if not kept[i]]
+    book = Book(manuscript, options, storage, segmented)
+    parts = deal(todo, sizes, _processes(settings, voice))
+    if len(parts) > 1:
+        narrated = narrate_apart(book, settings, parts, counted)
+    else:
+        narrated = narrate_chapters(book, settings, todo, counted, voice)
+    entries = [kept[i] or narrated.entries[i] for i in range(len(segmented))]
+    narrator = narrated.narrator
+    with timed("deliver"):
+        delivery = Delivery.of(manuscript, options, narrator.name)
+        delivered = deliver_book(delivery, storage, entries, storage.scratch())
+    storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
+    metadata = manuscript.metadata
+    return write_manifest(storage, job_id, narrator, options, entries, started, metadata, delivered)
+
+
+@dataclass(frozen=True)
+class Book:
+    """What every chapter of one narration shares: the manuscript, its options, where its
+    files go, and its chapters' segments."""
+
+    manuscript: Manuscript
+    options: SynthesisOptions
+    storage: Storage
+    segmented: list[list[Segment]]
+
+
+@dataclass(frozen=True)
+class Narrator:
+    """A voice as the manifest names it: what a narrating process reports back."""
+
+    name: str
+    precision: str
+
+
+@dataclass(frozen=True)
+class Narrated:
+    """Chapters narrated and stored (by their index in the manuscript's list), and who
+    narrated them."""
+
+    entries: dict[int, ChapterEntry]
+    narrator: Narrator
+
+
+def narrate_chapters(
+    book: Book,
+    settings: Settings,
+    todo: list[int],
+    counted: Callable[..., None],
+    voice: Voice | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> Narrated:
+    """Narrate and store the chapters `todo` names (indexes into book.segmented), in that
+    order, several at once; a chapter not begun when `stop()` turns true is not begun."""
+    manuscript, options, storage = book.manuscript, book.options, book.storage
+    job_id = job_id_for(manuscript, options)
     wording = Wording.of(manuscript)
     texts = [chapter.text for chapter in manuscript.chapters]
-    phonemizer, said, voice = _phonemize(todo, segmented, texts, options, settings, voice, wording)
+    phonemizer, said, voice = _phonemize(
+        todo, book.segmented, texts, options, settings, voice, wording
+    )
     delivery = Delivery.of(manuscript, options, voice.name)
     encoders = _encoders(settings) if delivery.encodes() and todo else None
     in_flight = chapters_in_flight(settings, voice)
@@ -98,29 +163,24 @@ def narrate(
     target = Target(storage, job_id, delivery, wording, encoders, assembler, resampler)
 
     def one(i: int) -> "Future[ChapterEntry]":
-        entry = kept[i]
-        if entry is None:
-            chapter = manuscript.chapters[i]
-            phonemes, links = said[i]()
-            plan = plan_chapter(
-                voice, chapter, options, settings, segmented[i], phonemes, wording, links
-            )
-            stored = _narrate_chapter(voice, plan, options, settings, target, counted)
-            stored.add_done_callback(partial(_chapter_done, counted))
-            return stored
-        log.info("%s: chapter %d already done, kept", job_id, entry.index)
-        counted(len(segmented[i]), entry.duration_s, chapters=1)
-        kept_entry: Future[ChapterEntry] = Future()
-        kept_entry.set_result(entry)
-        return kept_entry
+        if stop():
+            raise ChaptersStopped(f"{job_id}: chapter {i + 1} not begun: another part failed")
+        chapter = manuscript.chapters[i]
+        phonemes, links = said[i]()
+        plan = plan_chapter(
+            voice, chapter, options, settings, book.segmented[i], phonemes, wording, links
+        )
+        stored = _narrate_chapter(voice, plan, options, settings, target, counted)
+        stored.add_done_callback(partial(_chapter_done, counted))
+        return stored
 
     # Chapters in flight together: their passages share batches, and one chapter's
     # assembly (resampling, limiting, writing) overlaps the others' inference; its other
     # formats are encoded in processes of their own while the next chapters are narrated.
     pool = ThreadPoolExecutor(max_workers=in_flight)
     try:
-        futures = {i: pool.submit(one, i) for i in order}
-        entries = [futures[i].result().result() for i in range(len(segmented))]
+        futures = {i: pool.submit(one, i) for i in todo}
+        entries = {i: futures[i].result().result() for i in todo}
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish,
         # and so do the encodings begun (what they stored stays), not those still queued
         phonemizer.shutdown(wait=False, cancel_futures=True)
@@ -130,11 +190,18 @@ def narrate(
         resampler.shutdown(wait=True)
         if encoders:
             encoders.shutdown(wait=True, cancel_futures=True)
-    with timed("deliver"):
-        book = deliver_book(target.delivery, storage, entries, storage.scratch())
-    storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
-    metadata = manuscript.metadata
-    return write_manifest(storage, job_id, voice, options, entries, started, metadata, book)
+    return Narrated(entries, Narrator(voice.name, voice.precision))
+
+
+class ChaptersStopped(PermanentError):
+    """A chapter was not begun because another process's part of the book failed."""
+
+
+def _processes(settings: Settings, voice: Voice | None) -> int:
+    """Processes to narrate in: one for a voice given (it lives in this process)."""
+    if voice is not None:
+        return 1
+    return settings.processes_per_device(resolve_device(settings.device))
 
 
 def _phonemize(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -353,10 +354,20 @@ def _stored(
     return entry
 
 
+class Narrator(Protocol):
+    """Who narrated a book, as its manifest says: a voice, or what one reported."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def precision(self) -> str: ...
+
+
 def write_manifest(
     storage: Storage,
     job_id: str,
-    voice: Voice,
+    voice: Narrator,
     options: SynthesisOptions,
     entries: Sequence[ChapterEntry],
     started: str,

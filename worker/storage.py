@@ -126,8 +126,10 @@ class LocalStorage(Storage):
     def put_file(self, key: str, path: Path, sha256: str | None = None) -> str:
         target = self._target(key)
         digest = sha256 or file_sha256(path)
-        try:
-            shutil.move(path, target)
+        tmp = target.with_name(target.name + ".part")
+        try:  # never shutil.move onto the key: a folder there would take the file in
+            shutil.move(path, tmp)
+            tmp.replace(target)
         except OSError as error:
             raise OutputError(f"{target}: cannot write ({error.strerror})") from error
         return digest

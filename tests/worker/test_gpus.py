@@ -12,38 +12,44 @@ from pathlib import Path
 import pytest
 
 from config.errors import DeviceError
-from producer.cli import build_parser, gpu_worker_argv
-from worker.gpus import child_environment, visible_gpus
+from config.settings import get_settings
+from producer.cli import build_parser, gpu_worker_argv, worker_slots
+from worker.gpus import Slot, child_environment, visible_gpus
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# A stand-in worker: records the GPU it was given, then sleeps until a signal stops it
-# (recorded too); the one named `fail` exits 5 once every child has started.
+# A stand-in worker: records the GPU, the processes and the budget it was given, then sleeps
+# until a signal stops it (recorded too); the one labelled `fail` exits 5 once every child
+# has started.
 CHILD = """
 import os, signal, sys, time
-out, fail, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-gpu = os.environ["CUDA_VISIBLE_DEVICES"]
+out, fail, count, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 def stop(signum, frame):
-    with open(os.path.join(out, gpu + ".stopped"), "a") as f:
+    with open(os.path.join(out, label + ".stopped"), "a") as f:
         f.write(signal.Signals(signum).name + "\\n")
     sys.exit(0)
 signal.signal(signal.SIGTERM, stop)
 signal.signal(signal.SIGINT, stop)
-order = os.environ.get("CUDA_DEVICE_ORDER", "")
-open(os.path.join(out, gpu + ".env"), "w").write(gpu + " " + order)
+seen = [os.environ.get(name, "") for name in (
+    "CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "NARRATE_DEVICE_PROCESSES",
+    "NARRATE_GPU_MEMORY_GB")]
+open(os.path.join(out, label + ".env"), "w").write(" ".join(seen))
 print("ready", flush=True)
-while gpu == fail and len([n for n in os.listdir(out) if n.endswith(".env")]) < count:
+while label == fail and len([n for n in os.listdir(out) if n.endswith(".env")]) < count:
     time.sleep(0.05)
-if gpu == fail:
+if label == fail:
     sys.exit(5)
 time.sleep(60)
 """
 
+# Each GPU's K processes get budgets of 10 GB times the GPU's place in the list.
 SUPERVISOR = """
 import sys
-from worker.gpus import supervise, visible_gpus
-child, out, fail, count = sys.argv[1:]
-sys.exit(supervise(visible_gpus(), lambda gpu: [sys.executable, child, out, fail, count]))
+from worker.gpus import slots, supervise, visible_gpus
+child, out, fail, count, processes = sys.argv[1:]
+places = slots(visible_gpus(), int(processes), lambda k: 10.0 * (k + 1))
+argv = lambda slot: [sys.executable, child, out, fail, count, slot.label.replace("/", "-")]
+sys.exit(supervise(places, argv))
 """
 
 
@@ -74,13 +80,14 @@ def start_supervisor(
     env: dict[str, str],
     count: int,
     fail: str = "-",
+    processes: int = 1,
 ) -> tuple[subprocess.Popen[str], Path]:
     child = tmp_path / "child.py"
     child.write_text(CHILD)
     out = tmp_path / "out"
     out.mkdir()
     process = subprocess.Popen(
-        [sys.executable, "-c", SUPERVISOR, str(child), str(out), fail, str(count)],
+        [sys.executable, "-c", SUPERVISOR, str(child), str(out), fail, str(count), str(processes)],
         env={**env, "PYTHONPATH": str(ROOT)},
         cwd=ROOT,
         stderr=subprocess.PIPE,
@@ -124,7 +131,7 @@ def test_a_child_per_listed_gpu_each_stopped_by_the_parents_signal(
     process.send_signal(stop)
     _, stderr = process.communicate(timeout=10)
     assert process.returncode == 0, stderr
-    assert sorted(p.read_text() for p in out.glob("*.env")) == [f"{gpu} " for gpu in gpus]
+    assert sorted(p.read_text() for p in out.glob("*.env")) == [f"{gpu}  1 " for gpu in gpus]
     for gpu in gpus:  # each child got the signal once, forwarded; none was left behind
         assert (out / f"{gpu}.stopped").read_text() == f"{stop.name}\n"
         assert f"[gpu {gpu}] ready" in stderr
@@ -139,7 +146,7 @@ def test_without_a_list_nvidia_smi_names_the_gpus_in_its_own_order(
     _, stderr = process.communicate(timeout=10)
     assert process.returncode == 0, stderr
     texts = sorted(p.read_text() for p in out.glob("*.env"))
-    assert texts == ["0 PCI_BUS_ID", "1 PCI_BUS_ID"]
+    assert texts == ["0 PCI_BUS_ID 1 ", "1 PCI_BUS_ID 1 "]
 
 
 def test_a_child_that_dies_stops_the_others_and_the_parent_fails(
@@ -161,8 +168,8 @@ def test_the_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert visible_gpus() == ["0", "7"]
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3,-1,4")  # CUDA stops at an invalid entry
     assert visible_gpus() == ["3"]
-    assert child_environment("3")["CUDA_VISIBLE_DEVICES"] == "3"
-    assert "CUDA_DEVICE_ORDER" not in child_environment("3")  # the user's list, as they meant it
+    assert child_environment(Slot("3"))["CUDA_VISIBLE_DEVICES"] == "3"
+    assert "CUDA_DEVICE_ORDER" not in child_environment(Slot("3"))  # the user's list, as meant
     for nothing in ("", "-1"):
         monkeypatch.setenv("CUDA_VISIBLE_DEVICES", nothing)
         with pytest.raises(DeviceError, match="names no GPU"):
@@ -183,10 +190,64 @@ def test_the_listing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_the_argv_of_a_gpus_worker_parses() -> None:
-    argv = gpu_worker_argv("GPU-uuid-b", 2, verbose=True)
+    argv = gpu_worker_argv(Slot("GPU-uuid-b"), 2, verbose=True)
     assert argv[:4] == [sys.executable, "-m", "producer.cli", "-v"]
     args = build_parser().parse_args(argv[3:])
     assert (args.device, args.concurrency, args.name) == ("cuda:0", 2, "narrate-gpuGPU-uuid-b@%h")
+    second = Slot("1", process=2, processes=2)
+    assert gpu_worker_argv(second, None)[-1] == "narrate-gpu1-2@%h"
+    assert gpu_worker_argv(second, None, name="reader@box")[-1] == "reader-2@box"
+
+
+def test_several_processes_on_each_gpu_each_with_its_share(
+    supervisors: list[subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    env = with_fake_nvidia_smi(tmp_path, CUDA_VISIBLE_DEVICES="0,2")
+    process, out = start_supervisor(supervisors, tmp_path, env, 4, processes=2)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    seen = {p.stem: p.read_text() for p in out.glob("*.env")}
+    assert seen == {
+        "0-1": "0  1 10.0",
+        "0-2": "0  1 10.0",
+        "2-1": "2  1 20.0",
+        "2-2": "2  1 20.0",
+    }
+    for label in seen:
+        assert (out / f"{label}.stopped").read_text() == "SIGTERM\n"
+        assert f"[gpu {label.replace('-', '/')}] ready" in stderr
+
+
+# nvidia-smi listing three GPUs, or, asked for free memory, 80 GB on the one asked for.
+SMI_WITH_MEMORY = f"""case "$*" in
+  *memory.free*) echo "$*" >> "$(dirname "$0")/asked"; echo 81920 ;;
+  *) {THREE_GPUS} ;;
+esac"""
+
+
+def test_a_worker_on_one_gpu_starts_its_processes_with_shares_read_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    smi = fake_nvidia_smi(tmp_path / "bin", SMI_WITH_MEMORY)
+    monkeypatch.setenv("PATH", f"{smi}:{os.environ['PATH']}")
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    monkeypatch.delenv("NARRATE_GPU_MEMORY_GB", raising=False)
+    places = worker_slots("cuda:1", 2)
+    assert [(s.gpu, s.process, s.label) for s in places] == [("1", 1, "1/1"), ("1", 2, "1/2")]
+    assert [s.budget_gb for s in places] == [pytest.approx(0.9 * 80 / 2)] * 2
+    assert (smi / "asked").read_text().split()[-2:] == ["-i", "1"]
+    assert len((smi / "asked").read_text().splitlines()) == 1
+    monkeypatch.setenv("NARRATE_GPU_MEMORY_GB", "48")
+    get_settings.cache_clear()
+    try:
+        assert [s.budget_gb for s in worker_slots("cuda", 2)] == [24.0, 24.0]
+        assert [s.gpu for s in worker_slots("cuda:all", 2)] == ["0", "0", "1", "1", "2", "2"]
+        with pytest.raises(DeviceError, match="cuda:3: 3 GPU"):
+            worker_slots("cuda:3", 2)
+    finally:
+        monkeypatch.delenv("NARRATE_GPU_MEMORY_GB")
+        get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -219,8 +280,8 @@ def test_the_real_worker_command_fails_under_its_gpus_name_and_so_does_the_paren
     if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         pytest.skip("a CUDA machine: the worker would start and wait for its broker")
     program = (
-        "import sys; from producer.cli import gpu_worker_argv; from worker.gpus import supervise;"
-        "sys.exit(supervise(['0'], lambda gpu: gpu_worker_argv(gpu, 1)))"
+        "import sys; from producer.cli import gpu_worker_argv; from worker.gpus import Slot, "
+        "supervise; sys.exit(supervise([Slot('0')], lambda slot: gpu_worker_argv(slot, 1)))"
     )
     env = {**with_fake_nvidia_smi(tmp_path), "PYTHONPATH": str(ROOT)}
     result = subprocess.run(

@@ -1,0 +1,117 @@
+"""A book narrated by several processes on one device (worker.narrators), over the real
+voice in real spawned processes: the same book as one process makes, the progress counted
+once, a failed part failing the book without losing what the other part stored."""
+
+import copy
+import json
+import os
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from config.errors import OutputError
+from config.jobs import Progress
+from config.layout import chapter_key, marks_key
+from config.manifest import Manifest
+from config.manuscript import Chapter, Manuscript
+from config.settings import CUDA_DEVICE_PROCESSES, Settings, SynthesisOptions
+from models.runtime import FREE_SHARE
+from tests.models.test_runtime import fake_nvidia_smi
+from worker.narrators import _failed_first, deal, share
+from worker.pipeline import ChaptersStopped, narrate
+from worker.timing import totals
+
+TEXTS = [
+    "A short one.",
+    "The longest chapter of the three, which a book run should begin with. It goes on.",
+    "One of middle length, here.",
+    "Another chapter, a little longer than the short one.",
+]
+BOOK = Manuscript(chapters=[Chapter(index=i + 1, text=t) for i, t in enumerate(TEXTS)])
+
+
+def test_chapters_are_dealt_longest_first_to_the_lightest_part() -> None:
+    sizes = [10, 80, 30, 50, 20]
+    longest_first = [1, 3, 2, 4, 0]
+    assert deal(longest_first, sizes, 2) == [[1, 4], [3, 2, 0]]  # 100 against 90
+    assert deal(longest_first, sizes, 1) == [longest_first]
+    assert deal([1, 3], sizes, 4) == [[1], [3]]  # no part without a chapter
+    assert deal([], sizes, 2) == []
+
+
+def test_processes_per_device_default_to_one_on_the_cpu_and_several_on_cuda() -> None:
+    assert Settings().processes_per_device("cpu") == 1
+    assert Settings().processes_per_device("cuda:1") == CUDA_DEVICE_PROCESSES
+    assert Settings(device_processes=3).processes_per_device("cpu") == 3
+
+
+def test_each_process_gets_its_share_of_the_budget_and_the_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cpu = share(Settings(inference_workers=4, delivery_workers=5), 2)
+    assert (cpu.inference_workers, cpu.delivery_workers, cpu.device_processes) == (2, 2, 1)
+    assert share(Settings(device="cuda", gpu_memory_gb=48), 2).gpu_memory_gb == 24
+    calls = fake_nvidia_smi(tmp_path, monkeypatch, "81920")  # an idle 80 GB GPU
+    gpu = share(Settings(device="cuda"), 2)
+    assert gpu.gpu_memory_gb == pytest.approx(FREE_SHARE * 80 / 2)
+    assert gpu.inference_workers == Settings(device="cuda").inference_workers  # its own 4
+    assert len(calls.read_text().splitlines()) == 1  # read once, for both
+
+
+def _stopped(error: BaseException) -> Future[None]:
+    future: Future[None] = Future()
+    future.set_exception(error)
+    return future
+
+
+def test_the_error_raised_is_the_failed_part_not_the_one_it_stopped() -> None:
+    fine: Future[None] = Future()
+    fine.set_result(None)
+    stopped, failed = _stopped(ChaptersStopped("not begun")), _stopped(OSError("disk"))
+    assert _failed_first([stopped, fine, failed]) == [failed, stopped, fine]
+
+
+def test_two_processes_narrate_the_book_one_process_does(tmp_path: Path) -> None:
+    seen: dict[int, list[Progress]] = {1: [], 2: []}
+
+    def book(processes: int) -> Manifest:
+        out, settings = tmp_path / str(processes), Settings(device_processes=processes)
+        report = seen[processes].append
+        return narrate(BOOK, SynthesisOptions(), out, settings, lambda p: report(copy.copy(p)))
+
+    one = book(1)
+    infer_before = totals()["infer"]
+    two = book(2)
+    assert [ch.sha256 for ch in two.chapters] == [ch.sha256 for ch in one.chapters]
+    assert [ch.index for ch in two.chapters] == [1, 2, 3, 4]
+    assert (two.voice, two.model_variant) == (one.voice, one.model_variant)
+    last = seen[2][-1]
+    assert (last.segments_done, last.chapters_done) == (last.segments_total, 4)
+    assert last.audio_s == pytest.approx(seen[1][-1].audio_s)
+    assert totals()["infer"] > infer_before  # the processes' busy seconds, counted here
+
+
+def test_a_failed_part_fails_the_book_and_what_the_other_stored_is_kept(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "book"
+    # The longest chapter (the first part's) cannot be written: a folder is in its way.
+    (out / chapter_key(2)).mkdir(parents=True)
+    with pytest.raises(OutputError, match=r"002\.wav: cannot write") as failed:
+        narrate(BOOK, SynthesisOptions(), out, Settings(device_processes=2))
+    assert not isinstance(failed.value, ChaptersStopped)
+    assert not (out / marks_key(2)).exists()
+    stored = {i: (out / marks_key(i)).stat().st_mtime_ns for i in (1, 3, 4) if _done(out, i)}
+    assert stored, "the other part stored none of its chapters"
+    (out / chapter_key(2)).rmdir()
+    manifest = narrate(BOOK, SynthesisOptions(), out, Settings(device_processes=2))
+    assert [ch.index for ch in manifest.chapters] == [1, 2, 3, 4]
+    for i, mtime in stored.items():  # kept, not narrated again
+        assert (out / marks_key(i)).stat().st_mtime_ns == mtime
+    assert json.loads((out / "manifest.json").read_text())["job_id"] == manifest.job_id
+    assert os.path.getsize(out / chapter_key(2)) > 44
+
+
+def _done(out: Path, index: int) -> bool:
+    return (out / marks_key(index)).is_file()

@@ -1,0 +1,160 @@
+"""A book narrated by several processes on one device (`NARRATE_DEVICE_PROCESSES`).
+
+One Python process drives a GPU through its inference threads, its chapters' threads and
+their assembly, and they take turns at the GIL; a second process, with its own sessions,
+batcher and share of the memory budget, lifts that bound (docs/performance.md, "Several
+processes per GPU"). The chapters are dealt longest first to the process with the least
+text so far, so that the processes end together. Each process stores its chapters as one
+process would (marks last), so an interrupted book resumes the same way; the caller
+delivers the book and writes the manifest once every chapter is stored.
+"""
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
+from typing import TYPE_CHECKING, Any
+
+from config.settings import Settings, get_settings
+from models.runtime import auto_gpu_memory_gb, resolve_device
+from worker.timing import add_busy, totals
+
+if TYPE_CHECKING:
+    from worker.pipeline import Book, Narrated
+
+log = logging.getLogger(__name__)
+
+Counted = Callable[..., None]  # (segments, audio seconds, chapters=0)
+
+
+def deal(todo: list[int], sizes: list[int], processes: int) -> list[list[int]]:
+    """`todo` (longest first) dealt to at most `processes` parts, each chapter to the part
+    with the least text so far; empty parts left out."""
+    parts: list[list[int]] = [[] for _ in range(max(1, processes))]
+    loads = [0] * len(parts)
+    for i in todo:
+        lightest = loads.index(min(loads))
+        parts[lightest].append(i)
+        loads[lightest] += sizes[i]
+    return [part for part in parts if part]
+
+
+def share(settings: Settings, processes: int) -> Settings:
+    """One process's settings: its share of the GPU memory budget (the automatic one read
+    here, once, before any of them holds memory), of the encoding processes and, on the
+    CPU, of the cores."""
+    device = resolve_device(settings.device)
+    update: dict[str, Any] = {
+        "device_processes": 1,
+        "delivery_workers": max(1, settings.delivery_workers // processes),
+    }
+    if device == "cpu":
+        update["inference_workers"] = max(1, settings.inference_workers // processes)
+    elif settings.gpu_memory_gb > 0:
+        update["gpu_memory_gb"] = settings.gpu_memory_gb / processes
+    else:
+        update["gpu_memory_gb"] = auto_gpu_memory_gb(device, processes)
+    return settings.model_copy(update=update)
+
+
+def narrate_apart(
+    book: "Book", settings: Settings, parts: list[list[int]], counted: Counted
+) -> "Narrated":
+    """Narrate each part's chapters in a process of its own; every chapter's entry. When a
+    part fails, the others begin no new chapter (those running finish and are stored) and
+    the first failure is raised."""
+    from worker.pipeline import Narrated
+
+    context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
+    progress: Queue[tuple[int, float, int] | None] = context.Queue()
+    stop = context.Event()
+    mine = share(settings, len(parts))
+    setup = (_environment(mine), progress, stop, logging.getLogger().getEffectiveLevel())
+    relay = threading.Thread(target=_relay, args=(progress, counted), name="narrators-progress")
+    relay.start()
+    pool = ProcessPoolExecutor(len(parts), context, initializer=_begin, initargs=setup)
+    try:
+        futures = [pool.submit(_narrate_part, book, mine, part) for part in parts]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        if any(future.exception() for future in done):
+            stop.set()
+        results = [future.result() for future in _failed_first(futures)]
+    finally:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        progress.put(None)
+        relay.join()
+    entries = {}
+    for part_entries, _, busy in results:
+        entries.update(part_entries)
+        for stage, seconds in busy.items():
+            add_busy(stage, seconds)
+    return Narrated(entries, results[0][1])
+
+
+def _failed_first(futures: list["Future[Any]"]) -> list["Future[Any]"]:
+    """The futures once all are done, a failed one first: its error is the one raised, not
+    another part's that stopped because of it."""
+    wait(futures)
+    failed = [f for f in futures if f.exception() and not _stopped(f.exception())]
+    return failed + [f for f in futures if f not in failed]
+
+
+def _stopped(error: BaseException | None) -> bool:
+    from worker.pipeline import ChaptersStopped
+
+    return isinstance(error, ChaptersStopped)
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    """What a narrating process reads from its environment: the voice's pool loads with
+    `get_settings()`, so the share goes there too."""
+    return {
+        "NARRATE_GPU_MEMORY_GB": repr(settings.gpu_memory_gb),
+        "NARRATE_DEVICE_PROCESSES": "1",
+        "NARRATE_DELIVERY_WORKERS": str(settings.delivery_workers),
+        "NARRATE_INFERENCE_WORKERS": str(settings.inference_workers),
+    }
+
+
+def _relay(progress: "Queue[tuple[int, float, int] | None]", counted: Counted) -> None:
+    while (step := progress.get()) is not None:
+        counted(*step)
+
+
+_progress: "Queue[tuple[int, float, int] | None] | None" = None
+_stop: Event | None = None
+
+
+def _begin(
+    environment: dict[str, str],
+    progress: "Queue[tuple[int, float, int] | None]",
+    stop: Event,
+    level: int,
+) -> None:
+    """A narrating process's start: its settings, its way back to the parent, its logs."""
+    global _progress, _stop
+    os.environ.update(environment)
+    get_settings.cache_clear()
+    _progress, _stop = progress, stop
+    logging.basicConfig(level=level, format=f"[narrator {os.getpid()}] %(levelname)s %(message)s")
+
+
+def _narrate_part(
+    book: "Book", settings: Settings, part: list[int]
+) -> tuple[dict[int, Any], Any, dict[str, float]]:
+    """In a narrating process: its chapters' entries, its narrator, its busy seconds."""
+    from worker.pipeline import narrate_chapters  # the pipeline imports this module
+
+    assert _progress is not None and _stop is not None
+    progress, stop = _progress, _stop
+
+    def counted(segments: int, audio_s: float, chapters: int = 0) -> None:
+        progress.put((segments, audio_s, chapters))
+
+    narrated = narrate_chapters(book, settings, part, counted, stop=stop.is_set)
+    return narrated.entries, narrated.narrator, totals()
