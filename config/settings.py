@@ -138,9 +138,6 @@ DEFAULT_VOICE = "joe"
 # Each inference worker's batches get 1/workers of gpu_memory_gb, so one per core makes
 # batches too small to fill a GPU (docs/performance.md, "Inference workers").
 CUDA_INFERENCE_WORKERS = 4
-# Processes per GPU when device_processes is 0 (docs/performance.md, "Several processes per
-# GPU").
-CUDA_DEVICE_PROCESSES = 2
 
 
 class Settings(BaseSettings):
@@ -175,7 +172,9 @@ class Settings(BaseSettings):
         "it (models/runtime.py). 0: automatic, 90% of what the GPU has free (nvidia-smi) "
         "and at most 72 GB, where batches stop growing (16 passages and 32 decoder windows "
         "per batch with 4 workers; a larger arena ran slower); 16 GB if nvidia-smi cannot "
-        "tell.",
+        "tell. With device_processes above 1 each process gets its share: a budget set is "
+        "divided among them, the automatic one read once and each given 90% of the free "
+        "memory over their number, at most 72 GB.",
     )
     back_frame_budget: int = Field(
         0,
@@ -201,8 +200,9 @@ class Settings(BaseSettings):
         "`narrate worker` starts that many workers per device. One process drives a GPU's "
         "inference threads, its chapters and their assembly, and they take turns at Python's "
         "GIL; a second process on the GPU lifts that bound (docs/performance.md, 'Several "
-        "processes per GPU'). 0: 1 on the CPU (the cores are the bound there), "
-        "CUDA_DEVICE_PROCESSES on CUDA.",
+        "processes per GPU'). 0: 1 on the CPU (the cores are the bound there); on CUDA as "
+        "many as get 32 GB of the GPU's free memory each, at most 3 (an H200: 3, an 80 GB "
+        "GPU: 2; models/runtime.py).",
     )
     cuda_shape_step: int = Field(
         2048,
@@ -390,12 +390,6 @@ class Settings(BaseSettings):
         if self.device.startswith("cuda") and "inference_workers" not in self.model_fields_set:
             self.inference_workers = min(CUDA_INFERENCE_WORKERS, self.inference_workers)
         return self
-
-    def processes_per_device(self, device: str) -> int:
-        """Processes narrating on one device (resolved: cpu or cuda[:N])."""
-        if self.device_processes:
-            return self.device_processes
-        return 1 if device == "cpu" else CUDA_DEVICE_PROCESSES
 
 
 # Delivery formats (worker/encode.py says what each is). The WAV is always kept as well:

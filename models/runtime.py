@@ -47,6 +47,12 @@ CPU_MAX_BACK_FRAMES = 960
 FREE_SHARE = 0.9
 AUTO_MAX_GB = 72.0
 FALLBACK_GB = 16.0
+# Processes narrating on one GPU when none is set: one Python process leaves the GPU idle
+# half the time, its threads waiting for the GIL; three ran 9-17% faster than one on an
+# H200, four no faster than three. Each keeps PROCESS_MIN_GB, the budget below which its
+# batches shrink (docs/performance.md, "Several processes per GPU").
+CUDA_DEVICE_PROCESSES = 3
+PROCESS_MIN_GB = 32.0
 
 
 @dataclass(frozen=True)
@@ -131,23 +137,37 @@ def _passage_rows(precision: str, settings: Settings) -> int:
 
 def auto_gpu_memory_gb(device: str, processes: int = 1) -> float:
     """The GPU memory budget of each of `processes` processes sharing the device when none
-    is set: their share of FREE_SHARE of its free memory, at most AUTO_MAX_GB. Read once,
-    before any of them holds memory: each reading it as it starts would count the others'
-    arenas as they grow."""
-    free = free_gpu_memory_gb(device)
-    if free is None:
+    is set (process_budget_gb of its free memory now)."""
+    return process_budget_gb(free_gpu_memory_gb(device), processes, device)
+
+
+def process_budget_gb(free_gb: float | None, processes: int = 1, device: str = "cuda") -> float:
+    """Each process's share of FREE_SHARE of the free memory, at most AUTO_MAX_GB. Read
+    once for all of them, before any holds memory: each reading it as it starts would
+    count the others' arenas as they grow."""
+    if free_gb is None:
         budget = FALLBACK_GB / processes
         log.warning("cannot read the GPU's free memory (nvidia-smi): budget %g GB", budget)
         return budget
-    budget = min(AUTO_MAX_GB, FREE_SHARE * free / processes)
+    budget = min(AUTO_MAX_GB, FREE_SHARE * free_gb / processes)
     log.info(
         "GPU memory budget %.1f GB a process, %d on %s (%.1f GB free)",
         budget,
         processes,
         device,
-        free,
+        free_gb,
     )
     return budget
+
+
+def gpu_processes(free_gb: float | None, asked: int = 0) -> int:
+    """Processes to narrate on a GPU with free_gb free: as asked, else as many as get
+    PROCESS_MIN_GB of its budget each, at most CUDA_DEVICE_PROCESSES (1 if it cannot tell)."""
+    if asked > 0:
+        return asked
+    if free_gb is None:
+        return 1
+    return max(1, min(CUDA_DEVICE_PROCESSES, int(FREE_SHARE * free_gb // PROCESS_MIN_GB)))
 
 
 def free_gpu_memory_gb(device: str) -> float | None:

@@ -26,7 +26,7 @@ from config.errors import BenchmarkError
 from config.layout import MANIFEST_KEY
 from config.settings import get_settings
 from models.registry import find_voice
-from models.runtime import resolve_device
+from models.runtime import free_gpu_memory_gb, gpu_processes, resolve_device
 from producer.readers import read_manuscript
 from worker.storage import open_storage
 from worker.timing import STAGES
@@ -203,7 +203,9 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
 def _workers(device: str) -> int:
     """Worker processes `narrate worker --device DEVICE` starts (one GPU: several)."""
     resolved = resolve_device(device)
-    return 1 if resolved == "cpu" else get_settings().processes_per_device(resolved)
+    if resolved == "cpu":
+        return 1
+    return gpu_processes(free_gpu_memory_gb(resolved), get_settings().device_processes)
 
 
 def _wait_ready(log: Path, workers: int = 1, timeout: float = 60.0) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from config.errors import DeviceError, NarrateError, PermanentError
+from config.errors import NarrateError, PermanentError
 from config.settings import SynthesisOptions, get_settings
 from worker.memory import limit_malloc_arenas
 
@@ -423,60 +423,38 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from models.runtime import check_device, providers_for, resolve_device
+    from models.runtime import (
+        check_device,
+        free_gpu_memory_gb,
+        gpu_processes,
+        providers_for,
+        resolve_device,
+    )
     from worker.service import run_worker as serve
 
+    settings = get_settings()
     every = args.device == "cuda:all"
     device = args.device if every else resolve_device(args.device)
-    processes = get_settings().processes_per_device("cuda" if every else device)
-    if device == "cpu" or (not every and processes == 1):  # on the CPU: prefork's processes
+    if device == "cpu":  # prefork's --concurrency processes
         return serve(args.device, args.concurrency, args.name)
-    from worker.exporter import exported
-    from worker.gpus import supervise
-
     check_device(device)
-    # No CUDA provider: one clear error, not one per worker (for cuda:all, after the listing).
-    if every:
-        places = worker_slots(device, processes)
+    if not every:  # one GPU: the provider first, and one process needs no listing
         providers_for(device)
-    else:
-        providers_for(device)
-        places = worker_slots(device, processes)
+        if gpu_processes(free_gpu_memory_gb(device), settings.device_processes) == 1:
+            return serve(args.device, args.concurrency, args.name)
+    from worker.exporter import exported
+    from worker.gpus import supervise, worker_slots
+
+    places = worker_slots(device, settings.device_processes, settings.gpu_memory_gb)
+    providers_for(device)  # no CUDA provider: one clear error, not one per worker
     if args.concurrency is not None and args.concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
     if args.name and every:
         raise PermanentError("--name: with --device cuda:all the workers are narrate-gpuN@%h")
-    with exported(get_settings()):  # the metrics of every worker, served here
+    with exported(settings):  # the metrics of every worker, served here
         return supervise(
             places, lambda slot: gpu_worker_argv(slot, args.concurrency, args.verbose, args.name)
         )
-
-
-def worker_slots(device: str, processes: int) -> "list[Slot]":
-    """The worker processes `narrate worker --device DEVICE` starts: `processes` on each GPU
-    it names, each with its share of the GPU's memory budget."""
-    from models.runtime import auto_gpu_memory_gb
-    from worker.gpus import slots, visible_gpus
-
-    gpus = visible_gpus(device)
-    if device != "cuda:all":  # cuda or cuda:N, as CUDA numbers the visible GPUs
-        number = device.partition(":")[2] or "0"
-        if not number.isdigit():
-            raise DeviceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")
-        index = int(number)
-        if index >= len(gpus):
-            raise DeviceError(f"--device {device}: {len(gpus)} GPU(s) visible here")
-        gpus, first = [gpus[index]], index
-    else:
-        first = 0
-    budget = get_settings().gpu_memory_gb
-
-    def share(k: int) -> float:
-        if budget > 0:
-            return budget / processes
-        return auto_gpu_memory_gb(f"cuda:{first + k}", processes)
-
-    return slots(gpus, processes, share)
 
 
 def gpu_worker_argv(

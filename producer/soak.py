@@ -74,6 +74,8 @@ def main() -> int:
     limit_malloc_arenas()  # as `narrate` itself does
     if args.device:
         os.environ["NARRATE_DEVICE"] = args.device
+    # One process, the one sampled: each of several on a GPU narrates the same way.
+    os.environ["NARRATE_DEVICE_PROCESSES"] = "1"
     manuscript = book(args.segments)
     samples: list[tuple[int, float, float | None]] = []
     began = time.perf_counter()

@@ -29,6 +29,7 @@ from types import FrameType
 from typing import IO
 
 from config.errors import DeviceError
+from models.runtime import free_gpu_memory_gb, gpu_processes, process_budget_gb
 
 log = logging.getLogger(__name__)
 
@@ -113,17 +114,31 @@ def _smi_gpus(asked: str) -> list[tuple[str, str]] | None:
     return [(row[0].strip(), row[-1].strip()) for row in rows]
 
 
-def slots(gpus: list[str], processes: int, budget_gb: Callable[[int], float]) -> list[Slot]:
-    """`processes` slots on each GPU; with several, each gets its share of budget_gb(k) (k:
-    the GPU's place in the list, as CUDA numbers them)."""
-    if processes == 1:
-        return [Slot(gpu) for gpu in gpus]
-    shares = [budget_gb(k) for k in range(len(gpus))]  # once per GPU
-    return [
-        Slot(gpu, process, processes, share)
-        for gpu, share in zip(gpus, shares, strict=True)
-        for process in range(1, processes + 1)
-    ]
+def worker_slots(device: str, asked: int = 0, budget_gb: float = 0.0) -> list[Slot]:
+    """The worker processes for `--device DEVICE` (cuda:all, cuda or cuda:N, as CUDA numbers
+    the visible GPUs): on each GPU as many as `gpu_processes` gives for its free memory
+    (or `asked`), each with its share of budget_gb (0: of the automatic budget), the free
+    memory read once per GPU."""
+    gpus = visible_gpus(device)
+    first = 0
+    if device != "cuda:all":
+        number = device.partition(":")[2] or "0"
+        if not number.isdigit():
+            raise DeviceError(f"unknown device {device!r}: use cpu, cuda, cuda:N or auto")
+        first = int(number)
+        if first >= len(gpus):
+            raise DeviceError(f"--device {device}: {len(gpus)} GPU(s) visible here")
+        gpus = [gpus[first]]
+    places = []
+    for k, gpu in enumerate(gpus):
+        free_gb = free_gpu_memory_gb(f"cuda:{first + k}")
+        processes = gpu_processes(free_gb, asked)
+        if processes == 1:  # alone on its GPU: it sizes its own budget, as ever
+            places.append(Slot(gpu, budget_gb=budget_gb))
+            continue
+        each = budget_gb / processes if budget_gb > 0 else process_budget_gb(free_gb, processes)
+        places += [Slot(gpu, i, processes, each) for i in range(1, processes + 1)]
+    return places
 
 
 def child_environment(slot: Slot) -> dict[str, str]:

@@ -20,7 +20,7 @@ from multiprocessing.synchronize import Event
 from typing import TYPE_CHECKING, Any
 
 from config.settings import Settings, get_settings
-from models.runtime import auto_gpu_memory_gb, resolve_device
+from models.runtime import process_budget_gb, resolve_device
 from worker.timing import add_busy, totals
 
 if TYPE_CHECKING:
@@ -43,10 +43,10 @@ def deal(todo: list[int], sizes: list[int], processes: int) -> list[list[int]]:
     return [part for part in parts if part]
 
 
-def share(settings: Settings, processes: int) -> Settings:
-    """One process's settings: its share of the GPU memory budget (the automatic one read
-    here, once, before any of them holds memory), of the encoding processes and, on the
-    CPU, of the cores."""
+def share(settings: Settings, processes: int, free_gb: float | None = None) -> Settings:
+    """One process's settings: its share of the GPU memory budget (the automatic one from
+    the free memory read once, before any of them holds memory), of the encoding
+    processes and, on the CPU, of the cores."""
     device = resolve_device(settings.device)
     update: dict[str, Any] = {
         "device_processes": 1,
@@ -57,12 +57,16 @@ def share(settings: Settings, processes: int) -> Settings:
     elif settings.gpu_memory_gb > 0:
         update["gpu_memory_gb"] = settings.gpu_memory_gb / processes
     else:
-        update["gpu_memory_gb"] = auto_gpu_memory_gb(device, processes)
+        update["gpu_memory_gb"] = process_budget_gb(free_gb, processes, device)
     return settings.model_copy(update=update)
 
 
 def narrate_apart(
-    book: "Book", settings: Settings, parts: list[list[int]], counted: Counted
+    book: "Book",
+    settings: Settings,
+    parts: list[list[int]],
+    counted: Counted,
+    free_gb: float | None = None,
 ) -> "Narrated":
     """Narrate each part's chapters in a process of its own; every chapter's entry. When a
     part fails, the others begin no new chapter (those running finish and are stored) and
@@ -72,7 +76,7 @@ def narrate_apart(
     context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
     progress: Queue[tuple[int, float, int] | None] = context.Queue()
     stop = context.Event()
-    mine = share(settings, len(parts))
+    mine = share(settings, len(parts), free_gb)
     setup = (_environment(mine), progress, stop, logging.getLogger().getEffectiveLevel())
     relay = threading.Thread(target=_relay, args=(progress, counted), name="narrators-progress")
     relay.start()

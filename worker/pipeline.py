@@ -1,9 +1,10 @@
-"""`narrate` in one process: a whole book through the stages of `worker.stages`.
+"""`narrate` without the queue: a whole book through the stages of `worker.stages`.
 
 `narrate synth` runs it directly. Chapters run several at once (their passages share the
 process's batches), longest first, phonemized one after another; a chapter already finished
 by an earlier run of the same job (same manuscript and options) is kept, so an interrupted
-book resumes.
+book resumes. On a GPU the chapters are dealt to several such processes
+(`worker.narrators`); this one then delivers the book and writes its manifest.
 """
 
 import logging
@@ -24,7 +25,7 @@ from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
 from models.pool import get_voice, is_loaded
-from models.runtime import resolve_device
+from models.runtime import free_gpu_memory_gb, gpu_processes, resolve_device
 from models.voice import Voice
 from models.wording import Wording
 from worker.audio import ChapterSpool, PiecesAhead
@@ -93,9 +94,10 @@ def narrate(
     sizes = [_text_size(segments) for segments in segmented]
     todo = [i for i in sorted(range(len(segmented)), key=lambda i: -sizes[i]) if not kept[i]]
     book = Book(manuscript, options, storage, segmented)
-    parts = deal(todo, sizes, _processes(settings, voice))
+    processes, free_gb = _processes(settings, voice)
+    parts = deal(todo, sizes, processes)
     if len(parts) > 1:
-        narrated = narrate_apart(book, settings, parts, counted)
+        narrated = narrate_apart(book, settings, parts, counted, free_gb)
     else:
         narrated = narrate_chapters(book, settings, todo, counted, voice)
     entries = [kept[i] or narrated.entries[i] for i in range(len(segmented))]
@@ -197,11 +199,16 @@ class ChaptersStopped(PermanentError):
     """A chapter was not begun because another process's part of the book failed."""
 
 
-def _processes(settings: Settings, voice: Voice | None) -> int:
-    """Processes to narrate in: one for a voice given (it lives in this process)."""
+def _processes(settings: Settings, voice: Voice | None) -> tuple[int, float | None]:
+    """Processes to narrate in, and the GPU's free memory their budgets are shared from
+    (GB; None on the CPU or where nvidia-smi cannot tell)."""
     if voice is not None:
-        return 1
-    return settings.processes_per_device(resolve_device(settings.device))
+        return 1, None  # the voice given lives in this process
+    device = resolve_device(settings.device)
+    if device == "cpu":
+        return max(1, settings.device_processes), None
+    free_gb = free_gpu_memory_gb(device)
+    return gpu_processes(free_gb, settings.device_processes), free_gb
 
 
 def _phonemize(

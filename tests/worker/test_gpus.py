@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from config.errors import DeviceError
-from config.settings import get_settings
-from producer.cli import build_parser, gpu_worker_argv, worker_slots
-from worker.gpus import Slot, child_environment, visible_gpus
+from producer.cli import build_parser, gpu_worker_argv
+from worker.gpus import Slot, child_environment, visible_gpus, worker_slots
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,9 +44,13 @@ time.sleep(60)
 # Each GPU's K processes get budgets of 10 GB times the GPU's place in the list.
 SUPERVISOR = """
 import sys
-from worker.gpus import slots, supervise, visible_gpus
+from worker.gpus import Slot, supervise, visible_gpus
 child, out, fail, count, processes = sys.argv[1:]
-places = slots(visible_gpus(), int(processes), lambda k: 10.0 * (k + 1))
+n = int(processes)
+places = [
+    Slot(gpu, i, n, 10.0 * (k + 1)) if n > 1 else Slot(gpu)
+    for k, gpu in enumerate(visible_gpus()) for i in range(1, n + 1)
+]
 argv = lambda slot: [sys.executable, child, out, fail, count, slot.label.replace("/", "-")]
 sys.exit(supervise(places, argv))
 """
@@ -226,28 +229,25 @@ SMI_WITH_MEMORY = f"""case "$*" in
 esac"""
 
 
-def test_a_worker_on_one_gpu_starts_its_processes_with_shares_read_once(
+def test_a_gpus_processes_follow_its_free_memory_each_with_its_share(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     smi = fake_nvidia_smi(tmp_path / "bin", SMI_WITH_MEMORY)
     monkeypatch.setenv("PATH", f"{smi}:{os.environ['PATH']}")
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    monkeypatch.delenv("NARRATE_GPU_MEMORY_GB", raising=False)
-    places = worker_slots("cuda:1", 2)
+    places = worker_slots("cuda:1")  # 80 GB free: two processes
     assert [(s.gpu, s.process, s.label) for s in places] == [("1", 1, "1/1"), ("1", 2, "1/2")]
     assert [s.budget_gb for s in places] == [pytest.approx(0.9 * 80 / 2)] * 2
     assert (smi / "asked").read_text().split()[-2:] == ["-i", "1"]
-    assert len((smi / "asked").read_text().splitlines()) == 1
-    monkeypatch.setenv("NARRATE_GPU_MEMORY_GB", "48")
-    get_settings.cache_clear()
-    try:
-        assert [s.budget_gb for s in worker_slots("cuda", 2)] == [24.0, 24.0]
-        assert [s.gpu for s in worker_slots("cuda:all", 2)] == ["0", "0", "1", "1", "2", "2"]
-        with pytest.raises(DeviceError, match="cuda:3: 3 GPU"):
-            worker_slots("cuda:3", 2)
-    finally:
-        monkeypatch.delenv("NARRATE_GPU_MEMORY_GB")
-        get_settings.cache_clear()
+    assert len((smi / "asked").read_text().splitlines()) == 1  # read once for both
+    assert [s.budget_gb for s in worker_slots("cuda", budget_gb=48)] == [24.0, 24.0]
+    assert [s.label for s in worker_slots("cuda:2", asked=1)] == ["2"]  # alone: its own budget
+    assert worker_slots("cuda:2", asked=1)[0].budget_gb == 0
+    assert [s.label for s in worker_slots("cuda:all", asked=3)] == [
+        f"{gpu}/{k}" for gpu in "012" for k in (1, 2, 3)
+    ]
+    with pytest.raises(DeviceError, match="cuda:3: 3 GPU"):
+        worker_slots("cuda:3")
 
 
 @pytest.mark.parametrize(

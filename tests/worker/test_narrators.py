@@ -15,9 +15,8 @@ from config.jobs import Progress
 from config.layout import chapter_key, marks_key
 from config.manifest import Manifest
 from config.manuscript import Chapter, Manuscript
-from config.settings import CUDA_DEVICE_PROCESSES, Settings, SynthesisOptions
-from models.runtime import FREE_SHARE
-from tests.models.test_runtime import fake_nvidia_smi
+from config.settings import Settings, SynthesisOptions
+from models.runtime import CUDA_DEVICE_PROCESSES, FALLBACK_GB, FREE_SHARE, gpu_processes
 from worker.narrators import _failed_first, deal, share
 from worker.pipeline import ChaptersStopped, narrate
 from worker.timing import totals
@@ -40,23 +39,22 @@ def test_chapters_are_dealt_longest_first_to_the_lightest_part() -> None:
     assert deal([], sizes, 2) == []
 
 
-def test_processes_per_device_default_to_one_on_the_cpu_and_several_on_cuda() -> None:
-    assert Settings().processes_per_device("cpu") == 1
-    assert Settings().processes_per_device("cuda:1") == CUDA_DEVICE_PROCESSES
-    assert Settings(device_processes=3).processes_per_device("cpu") == 3
+def test_a_gpu_gets_as_many_processes_as_its_free_memory_holds_up_to_three() -> None:
+    assert gpu_processes(143771 / 1024) == CUDA_DEVICE_PROCESSES == 3  # an idle H200
+    assert gpu_processes(80) == 2  # 72 GB of budget: two of 32 GB
+    assert gpu_processes(24) == 1
+    assert gpu_processes(None) == 1  # nvidia-smi cannot tell
+    assert gpu_processes(24, asked=4) == 4
 
 
-def test_each_process_gets_its_share_of_the_budget_and_the_cores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_each_process_gets_its_share_of_the_budget_and_the_cores() -> None:
     cpu = share(Settings(inference_workers=4, delivery_workers=5), 2)
     assert (cpu.inference_workers, cpu.delivery_workers, cpu.device_processes) == (2, 2, 1)
-    assert share(Settings(device="cuda", gpu_memory_gb=48), 2).gpu_memory_gb == 24
-    calls = fake_nvidia_smi(tmp_path, monkeypatch, "81920")  # an idle 80 GB GPU
-    gpu = share(Settings(device="cuda"), 2)
+    assert share(Settings(device="cuda", gpu_memory_gb=48), 2, 80).gpu_memory_gb == 24
+    gpu = share(Settings(device="cuda"), 2, free_gb=80)
     assert gpu.gpu_memory_gb == pytest.approx(FREE_SHARE * 80 / 2)
     assert gpu.inference_workers == Settings(device="cuda").inference_workers  # its own 4
-    assert len(calls.read_text().splitlines()) == 1  # read once, for both
+    assert share(Settings(device="cuda"), 3, free_gb=None).gpu_memory_gb == FALLBACK_GB / 3
 
 
 def _stopped(error: BaseException) -> Future[None]:
