@@ -14,13 +14,14 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from typing import TYPE_CHECKING, Any
 
 from config.settings import Settings, get_settings
 from models.runtime import process_budget_gb, resolve_device
+from worker.spawn import helper_pool
 from worker.timing import add_busy, totals
 
 if TYPE_CHECKING:
@@ -73,14 +74,14 @@ def narrate_apart(
     the first failure is raised."""
     from worker.pipeline import Narrated
 
-    context = multiprocessing.get_context("spawn")  # the parent runs threads: no fork
+    context = multiprocessing.get_context("spawn")
     progress: Queue[tuple[int, float, int] | None] = context.Queue()
     stop = context.Event()
     mine = share(settings, len(parts), free_gb)
     setup = (_environment(mine), progress, stop, logging.getLogger().getEffectiveLevel())
     relay = threading.Thread(target=_relay, args=(progress, counted), name="narrators-progress")
     relay.start()
-    pool = ProcessPoolExecutor(len(parts), context, initializer=_begin, initargs=setup)
+    pool = helper_pool(len(parts), _begin, setup)
     try:
         futures = [pool.submit(_narrate_part, book, mine, part) for part in parts]
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)

@@ -8,11 +8,10 @@ book resumes. On a GPU the chapters are dealt to several such processes
 """
 
 import logging
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,6 +31,7 @@ from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery, deliver_book
 from worker.narrators import deal, narrate_apart
 from worker.segment import Segment, segment_chapter
+from worker.spawn import helper_pool
 from worker.stages import (
     ChapterPlan,
     checked,
@@ -236,7 +236,7 @@ def _phonemize(
     its phonemes, rather than after its inference.
     """
     if _phonemize_apart(settings, voice, options.voice):
-        pool: Executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        pool: Executor = helper_pool(1)
         apart = {
             i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i])
             for i in todo
@@ -291,10 +291,8 @@ class Target:
 
 
 def _encoders(settings: Settings) -> Executor:
-    """Processes that encode chapters beside the inference. Spawned, not forked: the parent
-    runs inference threads, and a fork would copy their locks mid-use."""
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max(1, settings.delivery_workers), mp_context=context)
+    """Processes that encode chapters beside the inference (`worker.spawn`)."""
+    return helper_pool(settings.delivery_workers)
 
 
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:

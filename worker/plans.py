@@ -8,7 +8,6 @@ run while later chapters are phonemized; every chunk and the assembly read the p
 chunk ranges cut at plan time hold in every process.
 """
 
-import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from config.settings import Settings, SynthesisOptions
 from models.voice import Voice, VoiceInput
 from models.wording import Wording
 from worker.segment import Segment, segment_chapter
+from worker.spawn import helper_pool
 from worker.stages import ChapterPlan, chunk_ranges, group_passages, plan_chapter
 from worker.storage import Storage
 from worker.synthesize import ChapterPhonemes, Said, phonemize_apart, phonemize_here, phonemizer_for
@@ -150,8 +150,7 @@ def _received(future: "Future[tuple[Said, float]]") -> Said:
 
 class Phonemizers:
     """A process's phonemizer process (one: espeak-ng works one text at a time anyway),
-    spawned on first use, and again after one died. Spawned, not forked: the worker runs
-    threads, and a fork would copy their locks mid-use."""
+    started on first use, and again after one died (`worker.spawn`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -164,8 +163,7 @@ class Phonemizers:
                     return self._pool.submit(work, *args)
                 except BrokenProcessPool:
                     self._pool.shutdown(wait=False, cancel_futures=True)
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(1, mp_context=context)
+            self._pool = helper_pool(1)
             return self._pool.submit(work, *args)
 
 

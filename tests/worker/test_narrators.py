@@ -5,6 +5,10 @@ once, a failed part failing the book without losing what the other part stored."
 import copy
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -21,6 +25,7 @@ from worker.narrators import _failed_first, deal, share
 from worker.pipeline import ChaptersStopped, narrate
 from worker.timing import totals
 
+ROOT = Path(__file__).resolve().parents[2]
 TEXTS = [
     "A short one.",
     "The longest chapter of the three, which a book run should begin with. It goes on.",
@@ -113,3 +118,51 @@ def test_a_failed_part_fails_the_book_and_what_the_other_stored_is_kept(
 
 def _done(out: Path, index: int) -> bool:
     return (out / marks_key(index)).is_file()
+
+
+def test_ctrl_c_stops_every_process_quietly_and_a_rerun_keeps_what_was_stored(
+    tmp_path: Path,
+) -> None:
+    chapters = [f"# Chapter {i}\n\n{TEXTS[1]} {TEXTS[3]} {TEXTS[2]}" for i in range(1, 9)]
+    book, out = tmp_path / "book.md", tmp_path / "out"
+    book.write_text("\n\n".join(chapters))
+    argv = [sys.executable, "-m", "producer.cli", "synth", str(book), "-o", str(out)]
+    env = {**os.environ, "NARRATE_DEVICE_PROCESSES": "2", "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [*argv, "--no-progress"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # a group of its own, as a terminal's job is
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob("marks/*.json")):  # the first chapter stored
+        assert child.poll() is None and time.monotonic() < deadline, child.communicate()[0]
+        time.sleep(0.1)
+    os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+    said, _ = child.communicate(timeout=120)
+    assert child.returncode == 130, said
+    assert said.strip().splitlines()[-1] == "narrate: interrupted; finished chapters are kept"
+    assert "Traceback" not in said
+    assert _group_gone(child.pid), "a process of the interrupted run is still running"
+    stored = {path.name: path.stat().st_mtime_ns for path in out.glob("marks/*.json")}
+    assert 0 < len(stored) < 8  # chapters begun were finished, the others not begun
+    rerun = subprocess.run([*argv, "--no-progress"], env=env, cwd=ROOT, capture_output=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(list(out.glob("marks/*.json"))) == 8
+    for name, mtime in stored.items():
+        assert (out / "marks" / name).stat().st_mtime_ns == mtime
+
+
+def _group_gone(group: int, within_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
