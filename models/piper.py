@@ -164,16 +164,20 @@ class PiperVoice(Voice):
 
     # -- synthesis ----------------------------------------------------------------------
 
-    def warm_up(self, longest_ids: int) -> None:
+    def warm_up(self, longest_ids: int, long_run: bool = True) -> None:
         """Run the largest decoder batch (and with fixed shapes, on CUDA, the largest front
         batch) once from each inference worker, all at once, as they will run.
 
         The memory arenas (one per session, shared by the workers) then hold their working
         set from the start, so memory stays flat over a book: on the CPU a decoder run longer
         than any before grew RSS in steps late in a book. The CPU front's arena fills within
-        the first passages, so its warm-up (0.6 s on 2 cores) is left out there. A budget the
-        GPU cannot hold fails here, not mid-book.
+        the first passages, so its warm-up (0.6 s on 2 cores) is left out there, and so is
+        the decoder's (2.3 s) where the process will not run long (`long_run` false): a
+        short book's RSS may step up, and ends with it. A budget the GPU cannot hold fails
+        here, not mid-book.
         """
+        if not long_run and not self.fixed_shapes:
+            return
         try:
             with ThreadPoolExecutor(self.inference_workers) as workers:
                 list(workers.map(self._run_largest, [longest_ids] * self.inference_workers))

@@ -32,12 +32,14 @@ def is_loaded(name_or_path: str, device: str | None = None) -> bool:
         return _key(name_or_path, device) in _voices
 
 
-def get_voice(name_or_path: str, device: str | None = None) -> Voice:
+def get_voice(name_or_path: str, device: str | None = None, long_run: bool = True) -> Voice:
     """The shared voice, loaded once; raises UnknownVoiceError for a bad name or path,
     DeviceError or PrecisionError for a device or variant it cannot run.
 
     The configured precision (`auto` by default) is checked against the variant's quality
-    report once, when the voice is first loaded in this process.
+    report once, when the voice is first loaded in this process. `long_run` false: the
+    process will narrate little (a short book), so the warm-up that holds a long run's
+    memory flat is left out (`PiperVoice.warm_up`).
     """
     settings = get_settings()
     key = _key(name_or_path, device)
@@ -52,13 +54,15 @@ def get_voice(name_or_path: str, device: str | None = None) -> Voice:
                 settings.cache_dir,
                 files.name,
             )
-            _voices[key] = load_voice(name_or_path, resolved, precision, settings)
+            _voices[key] = load_voice(name_or_path, resolved, precision, settings, long_run)
         return _voices[key]
 
 
-def load_voice(name_or_path: str, device: str, precision: str, settings: Settings) -> PiperVoice:
+def load_voice(
+    name_or_path: str, device: str, precision: str, settings: Settings, long_run: bool = True
+) -> PiperVoice:
     log.info("loading voice %s on %s in %s", name_or_path, device, precision)
     voice = PiperVoice.load(name_or_path, Runtime.from_settings(settings, device, precision))
     # A passage's ids: its phonemes with a pad after each, and context on both sides.
-    voice.warm_up(2 * (settings.passage_phonemes + 2 * settings.context_phonemes))
+    voice.warm_up(2 * (settings.passage_phonemes + 2 * settings.context_phonemes), long_run)
     return voice

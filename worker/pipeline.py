@@ -49,6 +49,9 @@ from worker.timing import add_busy, timed
 log = logging.getLogger(__name__)
 
 Reporter = Callable[[Progress], None]
+# Segments from which a process warms its voice up for memory held flat over a long run
+# (`_long_run`).
+LONG_RUN_SEGMENTS = 800
 
 
 def narrate(
@@ -242,18 +245,24 @@ def _phonemize(
             for i in todo
         }
         try:
-            voice = voice or get_voice(options.voice)
+            voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
-    voice = voice or get_voice(options.voice)
+    voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
     here = {
         i: pool.submit(phonemize_here, voice, options.voice, segmented[i], wording, texts[i])
         for i in todo
     }
     return pool, {i: future.result for i, future in here.items()}, voice
+
+
+def _long_run(todo: list[int], segmented: list[list[Segment]]) -> bool:
+    """Whether this process narrates enough for its memory to be held flat from the start
+    (`PiperVoice.warm_up`); the CPU soak's RSS stepped up at 900 segments at the earliest."""
+    return sum(len(segmented[i]) for i in todo) >= LONG_RUN_SEGMENTS
 
 
 def _chapter_done(counted: Callable[..., None], stored: "Future[ChapterEntry]") -> None:

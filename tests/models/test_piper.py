@@ -272,6 +272,18 @@ def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -
     assert back.shapes == [(2, 192, 150 + 2 * CHUNK_MARGIN)]  # the longest chunk, twice in 500
 
 
+def test_a_short_run_on_the_cpu_skips_the_warm_up_a_gpu_never_does() -> None:
+    plain = PiperVoice.load("joe", threads=2, max_back_frames=150, inference_workers=1)
+    back = plain.back = ShapeLog(plain.back)
+    plain.warm_up(longest_ids=200, long_run=False)
+    assert back.shapes == []
+    fixed = PiperVoice.load("joe", threads=2, shape_step=64, max_back_frames=150)
+    fixed.batch_budget, fixed.back_frame_budget = 1000, 1100
+    back = fixed.back = ShapeLog(fixed.back)
+    fixed.warm_up(longest_ids=200, long_run=False)  # the budget is checked at load all the same
+    assert back.shapes
+
+
 def test_no_decoder_run_is_longer_than_the_warm_up_window() -> None:
     """A decoder run longer than any before grows the CPU arena mid-book (RSS in steps)."""
     plain = PiperVoice.load("joe", threads=2, max_back_frames=40, inference_workers=1)

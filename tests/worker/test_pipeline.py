@@ -152,3 +152,23 @@ def test_a_failed_encoding_fails_the_book_and_a_rerun_makes_only_what_is_missing
     manifest = narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
     assert sorted(made) == sorted(set(TEXTS_INDEXES) - done)
     assert all((tmp_path / ch.files["flac"][0]).is_file() for ch in manifest.chapters)
+
+
+def test_only_a_long_book_warms_the_voice_up_for_a_long_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+
+    def get_voice(name: str, device: str | None = None, long_run: bool = True) -> Any:
+        asked.append(long_run)
+        raise FormatError("stop here: the voice was asked for")
+
+    monkeypatch.setattr(worker.pipeline, "get_voice", get_voice)
+    monkeypatch.setattr(worker.pipeline, "LONG_RUN_SEGMENTS", 4)
+    short = Manuscript(chapters=[Chapter(index=1, text="One. Two. Three.")])
+    long = Manuscript(chapters=[Chapter(index=1, text="One. Two. Three. Four. Five.")])
+    for book in (short, long):
+        settings = Settings(segmenting={"min_chars": 0})  # a sentence a segment
+        with pytest.raises(FormatError, match="stop here"):
+            narrate(book, SynthesisOptions(), tmp_path / str(len(asked)), settings)
+    assert asked == [False, True]
