@@ -201,8 +201,8 @@ class Settings(BaseSettings):
         "inference threads, its chapters and their assembly, and they take turns at Python's "
         "GIL; a second process on the GPU lifts that bound (docs/performance.md, 'Several "
         "processes per GPU'). 0: 1 on the CPU (the cores are the bound there); on CUDA as "
-        "many as get 32 GB of the GPU's free memory each, at most 3 (an H200: 3, an 80 GB "
-        "GPU: 2; models/runtime.py).",
+        "many as get 32 GB each of gpu_memory_gb (or of the automatic budget), at most 3 "
+        "(an idle H200: 3, an 80 GB GPU: 2; models/runtime.py).",
     )
     cuda_shape_step: int = Field(
         2048,

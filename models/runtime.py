@@ -48,9 +48,11 @@ FREE_SHARE = 0.9
 AUTO_MAX_GB = 72.0
 FALLBACK_GB = 16.0
 # Processes narrating on one GPU when none is set: one Python process leaves the GPU idle
-# half the time, its threads waiting for the GIL; three ran 9-17% faster than one on an
-# H200, four no faster than three. Each keeps PROCESS_MIN_GB, the budget below which its
-# batches shrink (docs/performance.md, "Several processes per GPU").
+# half the time, its threads waiting for the GIL; three ran 9-18% faster than one on an
+# H200 (batches of 8 passages at 42 GB each), four no faster than three. Each keeps at
+# least PROCESS_MIN_GB: under it a process's batches fall below 8 passages (and one
+# process at 16 GB ran a third slower than at 72; docs/performance.md, "Several processes
+# per GPU").
 CUDA_DEVICE_PROCESSES = 3
 PROCESS_MIN_GB = 32.0
 
@@ -135,10 +137,10 @@ def _passage_rows(precision: str, settings: Settings) -> int:
     return 1 << (rows.bit_length() - 1)
 
 
-def auto_gpu_memory_gb(device: str, processes: int = 1) -> float:
-    """The GPU memory budget of each of `processes` processes sharing the device when none
-    is set (process_budget_gb of its free memory now)."""
-    return process_budget_gb(free_gpu_memory_gb(device), processes, device)
+def auto_gpu_memory_gb(device: str) -> float:
+    """The GPU memory budget of a process alone on the device when none is set
+    (process_budget_gb of its free memory now)."""
+    return process_budget_gb(free_gpu_memory_gb(device), 1, device)
 
 
 def process_budget_gb(free_gb: float | None, processes: int = 1, device: str = "cuda") -> float:
@@ -160,14 +162,27 @@ def process_budget_gb(free_gb: float | None, processes: int = 1, device: str = "
     return budget
 
 
-def gpu_processes(free_gb: float | None, asked: int = 0) -> int:
-    """Processes to narrate on a GPU with free_gb free: as asked, else as many as get
-    PROCESS_MIN_GB of its budget each, at most CUDA_DEVICE_PROCESSES (1 if it cannot tell)."""
+def device_processes(settings: Settings, device: str) -> tuple[int, float | None]:
+    """Processes to narrate on `device` (resolved), and the free memory (GB) read to count
+    them, which their budgets are then shared from (None: not read, or not known)."""
+    if device == "cpu":
+        return max(1, settings.device_processes), None
+    if settings.device_processes == 1:
+        return 1, None  # alone, it reads its own budget as its voice loads
+    free_gb = free_gpu_memory_gb(device)
+    return gpu_processes(free_gb, settings.device_processes, settings.gpu_memory_gb), free_gb
+
+
+def gpu_processes(free_gb: float | None, asked: int = 0, budget_gb: float = 0.0) -> int:
+    """Processes to narrate on a GPU: as asked, else as many as get PROCESS_MIN_GB each of
+    the budget set, or of the automatic one (FREE_SHARE of free_gb), at most
+    CUDA_DEVICE_PROCESSES; 1 where neither is known."""
     if asked > 0:
         return asked
-    if free_gb is None:
+    total = budget_gb if budget_gb > 0 else None if free_gb is None else FREE_SHARE * free_gb
+    if total is None:
         return 1
-    return max(1, min(CUDA_DEVICE_PROCESSES, int(FREE_SHARE * free_gb // PROCESS_MIN_GB)))
+    return max(1, min(CUDA_DEVICE_PROCESSES, int(total // PROCESS_MIN_GB)))
 
 
 def free_gpu_memory_gb(device: str) -> float | None:
@@ -177,9 +192,14 @@ def free_gpu_memory_gb(device: str) -> float | None:
     visible = [v.strip() for v in os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",")]
     if visible != [""] and index.isdigit() and int(index) < len(visible):
         index = visible[int(index)]
+    return free_memory_of(index)
+
+
+def free_memory_of(entry: str) -> float | None:
+    """Free memory of the GPU nvidia-smi knows as `entry` (an index or a whole UUID)."""
     query = ["nvidia-smi", "--query-gpu=memory.free", "--format=csv,noheader,nounits"]
     try:
-        done = subprocess.run([*query, "-i", index], capture_output=True, text=True, timeout=10)
+        done = subprocess.run([*query, "-i", entry], capture_output=True, text=True, timeout=10)
         return float(done.stdout.split()[0]) / 1024 if done.returncode == 0 else None
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
         return None

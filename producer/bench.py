@@ -26,7 +26,7 @@ from config.errors import BenchmarkError
 from config.layout import MANIFEST_KEY
 from config.settings import get_settings
 from models.registry import find_voice
-from models.runtime import free_gpu_memory_gb, gpu_processes, resolve_device
+from models.runtime import device_processes, resolve_device
 from producer.readers import read_manuscript
 from worker.storage import open_storage
 from worker.timing import STAGES
@@ -139,7 +139,8 @@ def bench(
 
 
 def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu") -> Run:
-    """The same text as a job: one worker (started first, as a service is), enqueue, wait.
+    """The same text as a job: one `narrate worker` (started first, as a service is; on a GPU
+    several processes), enqueue, wait.
 
     Time runs from `narrate enqueue` to the end of `narrate wait`. A prefork worker (the
     CPU's) loads its voice on its first task, inside that time, as `narrate synth` does in
@@ -149,6 +150,7 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
     than the finished one of a run before. The worker runs on synth's device.
     """
     dest = f"{dest.rstrip('/')}/bench-{time.time_ns()}"
+    workers = _workers(device)  # counted from the free memory before the worker holds any
     log = open(work / "worker.log", "wb")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(
         [sys.executable, "-m", "producer.cli", "worker", "--device", device],
@@ -157,7 +159,7 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
     )
     try:
         started = time.perf_counter()
-        _wait_ready(work / "worker.log", _workers(device))
+        _wait_ready(work / "worker.log", workers)
         began = time.perf_counter()
         enqueued = subprocess.run(
             [
@@ -203,9 +205,7 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
 def _workers(device: str) -> int:
     """Worker processes `narrate worker --device DEVICE` starts (one GPU: several)."""
     resolved = resolve_device(device)
-    if resolved == "cpu":
-        return 1
-    return gpu_processes(free_gpu_memory_gb(resolved), get_settings().device_processes)
+    return 1 if resolved == "cpu" else device_processes(get_settings(), resolved)[0]
 
 
 def _wait_ready(log: Path, workers: int = 1, timeout: float = 60.0) -> None:

@@ -8,6 +8,7 @@ Every command turns narrate's own errors into one line on stderr and a non-zero 
 import argparse
 import json
 import logging
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -335,6 +336,9 @@ def run_synth(args: argparse.Namespace) -> int:
     _warn(source.warnings)
     manuscript = source.manuscript
     store_source(LocalStorage(args.output), source)
+    # SIGTERM (`kill`, `timeout`, a service manager) stops a book as Ctrl-C does: the
+    # chapters begun are stored, the helper processes shut down, not left holding a GPU.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     began = time.perf_counter()
     bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
     manifest = narrate(manuscript, options, args.output, get_settings(), report=bar.update)
@@ -423,25 +427,19 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from models.runtime import (
-        check_device,
-        free_gpu_memory_gb,
-        gpu_processes,
-        providers_for,
-        resolve_device,
-    )
+    from models.runtime import check_device, device_processes, providers_for, resolve_device
     from worker.service import run_worker as serve
 
     settings = get_settings()
     every = args.device == "cuda:all"
     device = args.device if every else resolve_device(args.device)
     if device == "cpu":  # prefork's --concurrency processes
-        return serve(args.device, args.concurrency, args.name)
+        return serve(device, args.concurrency, args.name)
     check_device(device)
     if not every:  # one GPU: the provider first, and one process needs no listing
         providers_for(device)
-        if gpu_processes(free_gpu_memory_gb(device), settings.device_processes) == 1:
-            return serve(args.device, args.concurrency, args.name)
+        if device_processes(settings, device)[0] == 1:
+            return serve(device, args.concurrency, args.name)
     from worker.exporter import exported
     from worker.gpus import supervise, worker_slots
 
@@ -450,7 +448,9 @@ def run_worker(args: argparse.Namespace) -> int:
     if args.concurrency is not None and args.concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
     if args.name and every:
-        raise PermanentError("--name: with --device cuda:all the workers are narrate-gpuN@%h")
+        raise PermanentError(
+            "--name: with --device cuda:all the workers are narrate-gpuN@%h (narrate-gpuN-K@%h)"
+        )
     with exported(settings):  # the metrics of every worker, served here
         return supervise(
             places, lambda slot: gpu_worker_argv(slot, args.concurrency, args.verbose, args.name)

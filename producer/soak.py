@@ -26,8 +26,9 @@ from config.settings import SynthesisOptions, get_settings
 from models.pool import get_voice
 from producer.bench import nvidia_smi
 from producer.optimize import GATE_TEXT
+from worker.chapters import chapters_in_flight
 from worker.memory import limit_malloc_arenas
-from worker.pipeline import chapters_in_flight, narrate
+from worker.pipeline import narrate
 from worker.segment import segment_chapter
 
 PER_CHAPTER = 100

@@ -29,7 +29,7 @@ from types import FrameType
 from typing import IO
 
 from config.errors import DeviceError
-from models.runtime import free_gpu_memory_gb, gpu_processes, process_budget_gb
+from models.runtime import free_memory_of, gpu_processes, process_budget_gb
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,9 @@ def worker_slots(device: str, asked: int = 0, budget_gb: float = 0.0) -> list[Sl
             raise DeviceError(f"--device {device}: {len(gpus)} GPU(s) visible here")
         gpus = [gpus[first]]
     places = []
-    for k, gpu in enumerate(gpus):
-        free_gb = free_gpu_memory_gb(f"cuda:{first + k}")
-        processes = gpu_processes(free_gb, asked)
+    for gpu in gpus:
+        free_gb = free_memory_of(gpu)  # the entry as listed: a UUID prefix completed
+        processes = gpu_processes(free_gb, asked, budget_gb)
         if processes == 1:  # alone on its GPU: it sizes its own budget, as ever
             places.append(Slot(gpu, budget_gb=budget_gb))
             continue

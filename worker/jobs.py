@@ -37,6 +37,7 @@ from worker.redo import redo
 from worker.segment import segment_chapter
 from worker.stages import (
     ChapterPlan,
+    Narrator,
     checked,
     store_chapter,
     synthesize_passages,
@@ -316,7 +317,8 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
     delivery = Delivery.of(job.manuscript, job.options, voice.name)
     book = deliver_book(delivery, job.storage, entries, job.storage.scratch())
     metadata = job.manuscript.metadata
-    write_manifest(job.storage, job_id, voice, job.options, entries, started, metadata, book)
+    narrator = Narrator.of(voice)
+    write_manifest(job.storage, job_id, narrator, job.options, entries, started, metadata, book)
     book_s = sum(entry.duration_s for entry in entries)
     ledger.set_audio(job_id, book_s)
     finished = webhooks.finish(ledger, job_id, JobState.DONE)

@@ -12,24 +12,28 @@ delivers the book and writes the manifest once every chapter is stored.
 import logging
 import multiprocessing
 import os
+import queue
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from config.settings import Settings, get_settings
+from config.manifest import ChapterEntry
+from config.settings import CUDA_INFERENCE_WORKERS, Settings, get_settings
 from models.runtime import process_budget_gb, resolve_device
+from worker.chapters import Book, ChaptersStopped, Narrated, narrate_chapters
 from worker.spawn import helper_pool
+from worker.stages import Narrator
 from worker.timing import add_busy, totals
-
-if TYPE_CHECKING:
-    from worker.pipeline import Book, Narrated
 
 log = logging.getLogger(__name__)
 
 Counted = Callable[..., None]  # (segments, audio seconds, chapters=0)
+Step = tuple[int, float, int]  # progress: segments, audio seconds, chapters
+Part = tuple[dict[int, ChapterEntry], Narrator, dict[str, float]]  # what a part returns
 
 
 def deal(todo: list[int], sizes: list[int], processes: int) -> list[list[int]]:
@@ -55,7 +59,10 @@ def share(settings: Settings, processes: int, free_gb: float | None = None) -> S
     }
     if device == "cpu":
         update["inference_workers"] = max(1, settings.inference_workers // processes)
-    elif settings.gpu_memory_gb > 0:
+        return settings.model_copy(update=update)
+    if "inference_workers" not in settings.model_fields_set:  # `auto`: not capped yet
+        update["inference_workers"] = min(CUDA_INFERENCE_WORKERS, settings.inference_workers)
+    if settings.gpu_memory_gb > 0:
         update["gpu_memory_gb"] = settings.gpu_memory_gb / processes
     else:
         update["gpu_memory_gb"] = process_budget_gb(free_gb, processes, device)
@@ -63,23 +70,24 @@ def share(settings: Settings, processes: int, free_gb: float | None = None) -> S
 
 
 def narrate_apart(
-    book: "Book",
+    book: Book,
     settings: Settings,
     parts: list[list[int]],
     counted: Counted,
     free_gb: float | None = None,
-) -> "Narrated":
+) -> Narrated:
     """Narrate each part's chapters in a process of its own; every chapter's entry. When a
     part fails, the others begin no new chapter (those running finish and are stored) and
     the first failure is raised."""
-    from worker.pipeline import Narrated
-
     context = multiprocessing.get_context("spawn")
-    progress: Queue[tuple[int, float, int] | None] = context.Queue()
+    progress: Queue[Step] = context.Queue()
     stop = context.Event()
     mine = share(settings, len(parts), free_gb)
     setup = (_environment(mine), progress, stop, logging.getLogger().getEffectiveLevel())
-    relay = threading.Thread(target=_relay, args=(progress, counted), name="narrators-progress")
+    ended = threading.Event()
+    relay = threading.Thread(
+        target=_relay, args=(progress, counted, ended), name="narrators-progress", daemon=True
+    )
     relay.start()
     pool = helper_pool(len(parts), _begin, setup)
     try:
@@ -90,8 +98,8 @@ def narrate_apart(
         results = [future.result() for future in _failed_first(futures)]
     finally:
         stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        progress.put(None)
+        _shut_down(pool)
+        ended.set()  # the parts have exited, their progress flushed: the relay drains it
         relay.join()
     entries = {}
     for part_entries, _, busy in results:
@@ -101,7 +109,18 @@ def narrate_apart(
     return Narrated(entries, results[0][1])
 
 
-def _failed_first(futures: list["Future[Any]"]) -> list["Future[Any]"]:
+def _shut_down(pool: Any) -> None:
+    """Wait for the parts to finish what they began. A second Ctrl-C here would leave the
+    pool half shut, its processes waiting for work that never comes and the interpreter
+    waiting for them at exit: it is ignored until they are done."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _failed_first(futures: list["Future[Part]"]) -> list["Future[Part]"]:
     """The futures once all are done, a failed one first: its error is the one raised, not
     another part's that stopped because of it."""
     wait(futures)
@@ -110,8 +129,6 @@ def _failed_first(futures: list["Future[Any]"]) -> list["Future[Any]"]:
 
 
 def _stopped(error: BaseException | None) -> bool:
-    from worker.pipeline import ChaptersStopped
-
     return isinstance(error, ChaptersStopped)
 
 
@@ -126,18 +143,29 @@ def _environment(settings: Settings) -> dict[str, str]:
     }
 
 
-def _relay(progress: "Queue[tuple[int, float, int] | None]", counted: Counted) -> None:
-    while (step := progress.get()) is not None:
-        counted(*step)
+def _relay(progress: "Queue[Step]", counted: Counted, ended: threading.Event) -> None:
+    """Count the parts' progress here until they have ended and it is drained. A report
+    that fails is logged, not let stop the relay: the parts would block on a full queue."""
+    while True:
+        try:
+            step = progress.get(timeout=0.2)
+        except queue.Empty:
+            if ended.is_set():
+                return
+            continue
+        try:
+            counted(*step)
+        except Exception:
+            log.exception("progress report failed")
 
 
-_progress: "Queue[tuple[int, float, int] | None] | None" = None
+_progress: "Queue[Step] | None" = None
 _stop: Event | None = None
 
 
 def _begin(
     environment: dict[str, str],
-    progress: "Queue[tuple[int, float, int] | None]",
+    progress: "Queue[Step]",
     stop: Event,
     level: int,
 ) -> None:
@@ -149,17 +177,16 @@ def _begin(
     logging.basicConfig(level=level, format=f"[narrator {os.getpid()}] %(levelname)s %(message)s")
 
 
-def _narrate_part(
-    book: "Book", settings: Settings, part: list[int]
-) -> tuple[dict[int, Any], Any, dict[str, float]]:
-    """In a narrating process: its chapters' entries, its narrator, its busy seconds."""
-    from worker.pipeline import narrate_chapters  # the pipeline imports this module
-
+def _narrate_part(book: Book, settings: Settings, part: list[int]) -> Part:
+    """In a narrating process: its chapters' entries, its narrator, and the busy seconds
+    this part took (a pool process may run two parts)."""
     assert _progress is not None and _stop is not None
     progress, stop = _progress, _stop
 
     def counted(segments: int, audio_s: float, chapters: int = 0) -> None:
         progress.put((segments, audio_s, chapters))
 
+    before = totals()
     narrated = narrate_chapters(book, settings, part, counted, stop=stop.is_set)
-    return narrated.entries, narrated.narrator, totals()
+    busy = {stage: seconds - before[stage] for stage, seconds in totals().items()}
+    return narrated.entries, narrated.narrator, busy

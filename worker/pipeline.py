@@ -1,57 +1,36 @@
 """`narrate` without the queue: a whole book through the stages of `worker.stages`.
 
-`narrate synth` runs it directly. Chapters run several at once (their passages share the
-process's batches), longest first, phonemized one after another; a chapter already finished
-by an earlier run of the same job (same manuscript and options) is kept, so an interrupted
-book resumes. On a GPU the chapters are dealt to several such processes
+`narrate synth` runs it directly. Chapters run several at once (`worker.chapters`: their
+passages share the process's batches), longest first, phonemized one after another; a
+chapter already finished by an earlier run of the same job (same manuscript and options) is
+kept, so an interrupted book resumes. On a GPU the chapters are dealt to several processes
 (`worker.narrators`); this one then delivers the book and writes its manifest.
 """
 
 import logging
 import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
-from config.errors import PermanentError
 from config.jobs import Progress, job_id_for
 from config.layout import BOOK_PIECES, SOURCE_KEY
-from config.manifest import ChapterEntry, Manifest, QAFinding
+from config.manifest import Manifest
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
-from models.pool import get_voice, is_loaded
-from models.runtime import free_gpu_memory_gb, gpu_processes, resolve_device
+from models.runtime import device_processes, resolve_device
 from models.voice import Voice
-from models.wording import Wording
-from worker.audio import ChapterSpool, PiecesAhead
+from worker.chapters import Book, narrate_chapters
 from worker.deliver import Delivery, deliver_book
 from worker.narrators import deal, narrate_apart
 from worker.segment import Segment, segment_chapter
-from worker.spawn import helper_pool
-from worker.stages import (
-    ChapterPlan,
-    checked,
-    finished_chapter,
-    now,
-    plan_chapter,
-    store_chapter,
-    synthesize_passages,
-    write_manifest,
-)
-from worker.storage import LocalStorage, Storage
-from worker.synthesize import Said, phonemize_apart, phonemize_here
-from worker.timing import add_busy, timed
+from worker.stages import finished_chapter, now, write_manifest
+from worker.storage import LocalStorage
+from worker.timing import timed
 
 log = logging.getLogger(__name__)
 
 Reporter = Callable[[Progress], None]
-# Segments from which a process warms its voice up for memory held flat over a long run
-# (`_long_run`).
-LONG_RUN_SEGMENTS = 800
 
 
 def narrate(
@@ -113,284 +92,13 @@ def narrate(
     return write_manifest(storage, job_id, narrator, options, entries, started, metadata, delivered)
 
 
-@dataclass(frozen=True)
-class Book:
-    """What every chapter of one narration shares: the manuscript, its options, where its
-    files go, and its chapters' segments."""
-
-    manuscript: Manuscript
-    options: SynthesisOptions
-    storage: Storage
-    segmented: list[list[Segment]]
-
-
-@dataclass(frozen=True)
-class Narrator:
-    """A voice as the manifest names it: what a narrating process reports back."""
-
-    name: str
-    precision: str
-
-
-@dataclass(frozen=True)
-class Narrated:
-    """Chapters narrated and stored (by their index in the manuscript's list), and who
-    narrated them."""
-
-    entries: dict[int, ChapterEntry]
-    narrator: Narrator
-
-
-def narrate_chapters(
-    book: Book,
-    settings: Settings,
-    todo: list[int],
-    counted: Callable[..., None],
-    voice: Voice | None = None,
-    stop: Callable[[], bool] = lambda: False,
-) -> Narrated:
-    """Narrate and store the chapters `todo` names (indexes into book.segmented), in that
-    order, several at once; a chapter not begun when `stop()` turns true is not begun."""
-    manuscript, options, storage = book.manuscript, book.options, book.storage
-    job_id = job_id_for(manuscript, options)
-    wording = Wording.of(manuscript)
-    texts = [chapter.text for chapter in manuscript.chapters]
-    phonemizer, said, voice = _phonemize(
-        todo, book.segmented, texts, options, settings, voice, wording
-    )
-    delivery = Delivery.of(manuscript, options, voice.name)
-    encoders = _encoders(settings) if delivery.encodes() and todo else None
-    in_flight = chapters_in_flight(settings, voice)
-    # A chapter's slot is free again once its narration ends: its assembly goes on in
-    # threads of its own, so the next chapter's passages reach the GPU at once.
-    assembler = ThreadPoolExecutor(in_flight, "store") if in_flight > 1 else None
-    resampler = ThreadPoolExecutor(max(1, settings.assembly.threads), "resample")
-    target = Target(storage, job_id, delivery, wording, encoders, assembler, resampler)
-
-    def one(i: int) -> "Future[ChapterEntry]":
-        if stop():
-            raise ChaptersStopped(f"{job_id}: chapter {i + 1} not begun: another part failed")
-        chapter = manuscript.chapters[i]
-        phonemes, links = said[i]()
-        plan = plan_chapter(
-            voice, chapter, options, settings, book.segmented[i], phonemes, wording, links
-        )
-        stored = _narrate_chapter(voice, plan, options, settings, target, counted)
-        stored.add_done_callback(partial(_chapter_done, counted))
-        return stored
-
-    # Chapters in flight together: their passages share batches, and one chapter's
-    # assembly (resampling, limiting, writing) overlaps the others' inference; its other
-    # formats are encoded in processes of their own while the next chapters are narrated.
-    pool = ThreadPoolExecutor(max_workers=in_flight)
-    try:
-        futures = {i: pool.submit(one, i) for i in todo}
-        entries = {i: futures[i].result().result() for i in todo}
-    finally:  # after a failure, chapters not yet begun are not begun; running ones finish,
-        # and so do the encodings begun (what they stored stays), not those still queued
-        phonemizer.shutdown(wait=False, cancel_futures=True)
-        pool.shutdown(wait=True, cancel_futures=True)
-        if assembler:  # a chapter narrated is stored, failure or not: a resume keeps it
-            assembler.shutdown(wait=True)
-        resampler.shutdown(wait=True)
-        if encoders:
-            encoders.shutdown(wait=True, cancel_futures=True)
-    return Narrated(entries, Narrator(voice.name, voice.precision))
-
-
-class ChaptersStopped(PermanentError):
-    """A chapter was not begun because another process's part of the book failed."""
-
-
 def _processes(settings: Settings, voice: Voice | None) -> tuple[int, float | None]:
     """Processes to narrate in, and the GPU's free memory their budgets are shared from
-    (GB; None on the CPU or where nvidia-smi cannot tell)."""
+    (GB; None on the CPU or where it was not read)."""
     if voice is not None:
         return 1, None  # the voice given lives in this process
-    device = resolve_device(settings.device)
-    if device == "cpu":
-        return max(1, settings.device_processes), None
-    free_gb = free_gpu_memory_gb(device)
-    return gpu_processes(free_gb, settings.device_processes), free_gb
-
-
-def _phonemize(
-    todo: list[int],
-    segmented: list[list[Segment]],
-    texts: list[str],
-    options: SynthesisOptions,
-    settings: Settings,
-    voice: Voice | None,
-    wording: Wording,
-) -> tuple[Executor, dict[int, Callable[[], Said]], Voice]:
-    """The voice, and each chapter's phonemes and word links to come, phonemized in the
-    order given.
-
-    espeak-ng keeps one global state per process, so chapters are phonemized one after
-    another: the first chapter reaches the inference threads after its own phonemes, not
-    after those of every chapter in flight (seconds of an idle GPU). It also holds
-    the GIL while it works, so on a GPU host it runs in a process of its own, started before
-    the voice loads: the book's phonemes are ready about when the voice is, and the
-    inference threads never wait for the GIL behind it. On the CPU too while the voice is
-    still to load: one core cuts its graph on a first run while the other phonemizes
-    (docs/performance.md, "CPU (2 cores)"); a voice already loaded gets a thread, the cores
-    being busy with inference anyway.
-    A chapter's word links (espeak-ng again, each word said alone) are made there too, with
-    its phonemes, rather than after its inference.
-    """
-    if _phonemize_apart(settings, voice, options.voice):
-        pool: Executor = helper_pool(1)
-        apart = {
-            i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i])
-            for i in todo
-        }
-        try:
-            voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
-    voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
-    here = {
-        i: pool.submit(phonemize_here, voice, options.voice, segmented[i], wording, texts[i])
-        for i in todo
-    }
-    return pool, {i: future.result for i, future in here.items()}, voice
-
-
-def _long_run(todo: list[int], segmented: list[list[Segment]]) -> bool:
-    """Whether this process narrates enough for its memory to be held flat from the start
-    (`PiperVoice.warm_up`); the CPU soak's RSS stepped up at 900 segments at the earliest."""
-    return sum(len(segmented[i]) for i in todo) >= LONG_RUN_SEGMENTS
-
-
-def _chapter_done(counted: Callable[..., None], stored: "Future[ChapterEntry]") -> None:
-    if not stored.cancelled() and stored.exception() is None:
-        counted(0, 0.0, chapters=1)
-
-
-def _phonemize_apart(settings: Settings, voice: Voice | None, name: str) -> bool:
-    if voice is not None:
-        return voice.batch_budget > 0  # batches: a GPU
-    return resolve_device(settings.device) != "cpu" or not is_loaded(name)
-
-
-def _counted_result(future: "Future[tuple[Said, float]]") -> Said:
-    said, seconds = future.result()
-    add_busy("phonemize", seconds)
-    return said
+    return device_processes(settings, resolve_device(settings.device))
 
 
 def _text_size(segments: list[Segment]) -> int:
     return sum(len(segment.text) for segment in segments)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a book's chapters go, and how they are made: the same for every chapter."""
-
-    storage: Storage
-    job_id: str
-    delivery: Delivery
-    wording: Wording
-    encoders: Executor | None = None  # processes for the other formats; None: in line
-    assembler: Executor | None = None  # threads assembling chapters; None: in line
-    resampler: Executor | None = None  # threads resampling chapters as they narrate
-
-
-def _encoders(settings: Settings) -> Executor:
-    """Processes that encode chapters beside the inference (`worker.spawn`)."""
-    return helper_pool(settings.delivery_workers)
-
-
-def chapters_in_flight(settings: Settings, voice: Voice) -> int:
-    if settings.chapters_in_flight:
-        return settings.chapters_in_flight
-    # On a GPU, enough chapters to keep batches full (docs/performance.md, "GPU").
-    return 1 if voice.batch_budget <= 0 else 16
-
-
-def _narrate_chapter(
-    voice: Voice,
-    plan: ChapterPlan,
-    options: SynthesisOptions,
-    settings: Settings,
-    target: "Target",
-    counted: Callable[[int, float], None],
-) -> "Future[ChapterEntry]":
-    """Synthesize and check a chapter, then store it (in the assembler's threads, if any);
-    done when its other formats are stored too."""
-    began = time.perf_counter()
-    findings: list[QAFinding] = []
-    spool = ChapterSpool(voice.sample_rate, directory=target.storage.scratch())
-    ahead = None
-    if target.resampler:
-        breaks = [segment.brk for segment in plan.segments]
-        ahead = PiecesAhead(spool, breaks, settings.assembly, options.sample_rate, target.resampler)
-    try:
-        outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
-        alone = chapters_in_flight(settings, voice) == 1
-        good = checked(outputs, voice, plan, options, settings, target.wording, findings, alone)
-        for index, output in good:
-            brk = plan.segments[index].brk
-            spool.add(index, output.audio, output.part_samples, brk, output.word_samples)
-            if ahead:
-                ahead.added(index)
-            counted(1, len(output.audio) / voice.sample_rate)
-    except BaseException:
-        if ahead:
-            ahead.cancel()
-        spool.close()
-        raise
-    log.info(
-        "%s: chapter %d: %d segments narrated in %.1f s",
-        target.job_id,
-        plan.chapter.index,
-        len(plan.segments),
-        time.perf_counter() - began,
-    )
-
-    def store() -> "Future[ChapterEntry]":
-        with spool:
-            if ahead:
-                ahead.wait()
-            return store_chapter(
-                plan,
-                spool,
-                options,
-                settings,
-                target.storage,
-                target.job_id,
-                target.delivery,
-                findings,
-                target.encoders,
-            )
-
-    if target.assembler is None:
-        return store()
-    return _flattened(target.assembler.submit(store))
-
-
-def _flattened(outer: "Future[Future[ChapterEntry]]") -> "Future[ChapterEntry]":
-    """The inner future's outcome, once the outer one has given it."""
-    flat: Future[ChapterEntry] = Future()
-
-    def inner_done(inner: "Future[ChapterEntry]") -> None:
-        if inner.cancelled():
-            flat.cancel()
-        elif (error := inner.exception()) is not None:
-            flat.set_exception(error)
-        else:
-            flat.set_result(inner.result())
-
-    def outer_done(done: "Future[Future[ChapterEntry]]") -> None:
-        if done.cancelled():
-            flat.cancel()
-        elif (error := done.exception()) is not None:
-            flat.set_exception(error)
-        else:
-            done.result().add_done_callback(inner_done)
-
-    outer.add_done_callback(outer_done)
-    return flat

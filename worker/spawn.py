@@ -4,27 +4,55 @@ Spawned, not forked: their parent runs threads, and a fork would copy those thre
 mid-use. Deaf to the terminal's Ctrl-C, which reaches the whole process group: the parent
 decides what stops and what finishes (chapters begun are finished and stored, none is
 begun) and shuts its helpers down itself; interrupted where they stood, they printed a
-traceback each and lost the work in hand.
+traceback each and lost the work in hand. SIGINT is blocked from their start (a Ctrl-C
+while they import would interrupt that too) and ignored once they run. And they end when
+their parent does: killed (SIGKILL, the OOM killer), it cannot shut them down, and a
+narrating process left behind holds a GPU's memory.
 """
 
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
+
+PARENT_CHECK_S = 1.0
+
+
+class HelperPool(ProcessPoolExecutor):
+    """Processes start on submit (as many as needed, up to the pool's size): SIGINT is
+    blocked while they are started, so that they inherit it blocked."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> "Future[Any]":
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def helper_pool(
     workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
 ) -> ProcessPoolExecutor:
-    """A pool of `workers` spawned processes that ignore SIGINT, each first running
+    """A pool of `workers` spawned helper processes, each first running
     initializer(*initargs) if given."""
     context = multiprocessing.get_context("spawn")
-    setup = (initializer, initargs)
-    return ProcessPoolExecutor(max(1, workers), context, initializer=_deaf, initargs=setup)
+    setup = (os.getpid(), initializer, initargs)
+    return HelperPool(max(1, workers), context, initializer=_start, initargs=setup)
 
 
-def _deaf(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one pending is dropped
+    threading.Thread(target=_end_with, args=(parent,), daemon=True, name="parent").start()
     if initializer is not None:
         initializer(*initargs)
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)

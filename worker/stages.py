@@ -1,8 +1,8 @@
 """The stages of narrating a chapter, shared by `narrate synth` and the queue's tasks.
 
-`worker.pipeline` chains them over a whole book in one process; `worker.jobs` runs them on
-parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a chapter sounds
-the same whichever way it was made.
+`worker.chapters` chains them over a book's chapters in one process; `worker.jobs` runs
+them on parts of a job (a chapter's plan, a chunk of its passages, its assembly), so a
+chapter sounds the same whichever way it was made.
 """
 
 import os
@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -354,14 +353,17 @@ def _stored(
     return entry
 
 
-class Narrator(Protocol):
-    """Who narrated a book, as its manifest says: a voice, or what one reported."""
+@dataclass(frozen=True)
+class Narrator:
+    """Who narrated a book, as its manifest names it: the voice and its variant (what a
+    narrating process reports back)."""
 
-    @property
-    def name(self) -> str: ...
+    name: str
+    precision: str
 
-    @property
-    def precision(self) -> str: ...
+    @classmethod
+    def of(cls, voice: Voice) -> "Narrator":
+        return cls(voice.name, voice.precision)
 
 
 def write_manifest(

@@ -6,6 +6,7 @@ configuration: ``AWS_ENDPOINT_URL``, credentials, region). Writes are atomic in 
 is renamed into place, an S3 object appears whole or not at all.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -121,6 +122,7 @@ class LocalStorage(Storage):
             tmp.write_bytes(data)
             tmp.replace(target)
         except OSError as error:
+            _discard(tmp)
             raise OutputError(f"{target}: cannot write ({error.strerror})") from error
 
     def put_file(self, key: str, path: Path, sha256: str | None = None) -> str:
@@ -131,6 +133,7 @@ class LocalStorage(Storage):
             shutil.move(path, tmp)
             tmp.replace(target)
         except OSError as error:
+            _discard(tmp)
             raise OutputError(f"{target}: cannot write ({error.strerror})") from error
         return digest
 
@@ -303,3 +306,10 @@ def open_storage(url: str) -> Storage:
     if parsed.scheme in {"file", ""}:
         return LocalStorage(Path(parsed.path if parsed.scheme else url))
     raise OutputError(f"{url}: unsupported destination (use file:///dir or s3://bucket/prefix)")
+
+
+def _discard(part: Path) -> None:
+    """A half-written KEY.part, not left beside the key."""
+    with contextlib.suppress(OSError):
+        if part.is_file():
+            part.unlink()

@@ -25,6 +25,7 @@ from models.runtime import (
     free_gpu_memory_gb,
     front_budget,
     max_back_frames,
+    process_budget_gb,
     process_gpu_memory_bytes,
 )
 
@@ -112,14 +113,15 @@ def test_a_big_gpu_gets_the_largest_batches_and_no_nvidia_smi_a_safe_budget(
     fake_nvidia_smi(tmp_path, monkeypatch, "143771")  # an idle H200
     assert auto_gpu_memory_gb("cuda") == AUTO_MAX_GB
     # two processes on it: each its share, still enough for the largest batches
-    assert auto_gpu_memory_gb("cuda", 2) == pytest.approx(FREE_SHARE * 143771 / 1024 / 2)
-    shared = Settings(gpu_memory_gb=auto_gpu_memory_gb("cuda", 2), inference_workers=4)
+    half = process_budget_gb(143771 / 1024, 2)
+    assert half == pytest.approx(FREE_SHARE * 143771 / 1024 / 2)
+    shared = Settings(gpu_memory_gb=half, inference_workers=4)
     assert front_budget("cuda", "fp32", shared) == MAX_PASSAGE_ROWS * PASSAGE_IDS
     big = Settings(gpu_memory_gb=AUTO_MAX_GB, inference_workers=CUDA_INFERENCE_WORKERS)
     assert front_budget("cuda", "fp32", big) == MAX_PASSAGE_ROWS * PASSAGE_IDS
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     assert auto_gpu_memory_gb("cuda") == FALLBACK_GB
-    assert auto_gpu_memory_gb("cuda", 2) == FALLBACK_GB / 2
+    assert process_budget_gb(None, 2) == FALLBACK_GB / 2
     assert free_gpu_memory_gb("cuda") is None
 
 

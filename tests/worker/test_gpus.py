@@ -240,7 +240,8 @@ def test_a_gpus_processes_follow_its_free_memory_each_with_its_share(
     assert [s.budget_gb for s in places] == [pytest.approx(0.9 * 80 / 2)] * 2
     assert (smi / "asked").read_text().split()[-2:] == ["-i", "1"]
     assert len((smi / "asked").read_text().splitlines()) == 1  # read once for both
-    assert [s.budget_gb for s in worker_slots("cuda", budget_gb=48)] == [24.0, 24.0]
+    assert [s.budget_gb for s in worker_slots("cuda", budget_gb=70)] == [35.0, 35.0]
+    assert [s.budget_gb for s in worker_slots("cuda", budget_gb=20)] == [20.0]  # one: 20 < 32
     assert [s.label for s in worker_slots("cuda:2", asked=1)] == ["2"]  # alone: its own budget
     assert worker_slots("cuda:2", asked=1)[0].budget_gb == 0
     assert [s.label for s in worker_slots("cuda:all", asked=3)] == [
@@ -248,6 +249,9 @@ def test_a_gpus_processes_follow_its_free_memory_each_with_its_share(
     ]
     with pytest.raises(DeviceError, match="cuda:3: 3 GPU"):
         worker_slots("cuda:3")
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-bbbb")  # a prefix, as CUDA takes it
+    assert [s.gpu for s in worker_slots("cuda:0")] == ["GPU-bbbb-2222"] * 2
+    assert (smi / "asked").read_text().split()[-2:] == ["-i", "GPU-bbbb-2222"]
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ import sys
 import time
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import worker.pipeline
 from config.errors import OutputError
 from config.jobs import Progress
 from config.layout import chapter_key, marks_key
@@ -21,8 +23,9 @@ from config.manifest import Manifest
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.runtime import CUDA_DEVICE_PROCESSES, FALLBACK_GB, FREE_SHARE, gpu_processes
+from worker.chapters import ChaptersStopped
 from worker.narrators import _failed_first, deal, share
-from worker.pipeline import ChaptersStopped, narrate
+from worker.pipeline import narrate
 from worker.timing import totals
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,12 +47,15 @@ def test_chapters_are_dealt_longest_first_to_the_lightest_part() -> None:
     assert deal([], sizes, 2) == []
 
 
-def test_a_gpu_gets_as_many_processes_as_its_free_memory_holds_up_to_three() -> None:
+def test_a_gpu_gets_as_many_processes_as_its_budget_holds_up_to_three() -> None:
     assert gpu_processes(143771 / 1024) == CUDA_DEVICE_PROCESSES == 3  # an idle H200
     assert gpu_processes(80) == 2  # 72 GB of budget: two of 32 GB
     assert gpu_processes(24) == 1
     assert gpu_processes(None) == 1  # nvidia-smi cannot tell
     assert gpu_processes(24, asked=4) == 4
+    # a budget set counts, not the free memory: 20 GB of an idle H200 is one process's
+    assert gpu_processes(140, budget_gb=20) == 1
+    assert gpu_processes(None, budget_gb=70) == 2
 
 
 def test_each_process_gets_its_share_of_the_budget_and_the_cores() -> None:
@@ -60,6 +66,7 @@ def test_each_process_gets_its_share_of_the_budget_and_the_cores() -> None:
     assert gpu.gpu_memory_gb == pytest.approx(FREE_SHARE * 80 / 2)
     assert gpu.inference_workers == Settings(device="cuda").inference_workers  # its own 4
     assert share(Settings(device="cuda"), 3, free_gb=None).gpu_memory_gb == FALLBACK_GB / 3
+    assert share(Settings(device="cuda:0"), 2, free_gb=80).device_processes == 1
 
 
 def _stopped(error: BaseException) -> Future[None]:
@@ -75,7 +82,9 @@ def test_the_error_raised_is_the_failed_part_not_the_one_it_stopped() -> None:
     assert _failed_first([stopped, fine, failed]) == [failed, stopped, fine]
 
 
-def test_two_processes_narrate_the_book_one_process_does(tmp_path: Path) -> None:
+def test_two_processes_narrate_the_book_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: dict[int, list[Progress]] = {1: [], 2: []}
 
     def book(processes: int) -> Manifest:
@@ -85,7 +94,16 @@ def test_two_processes_narrate_the_book_one_process_does(tmp_path: Path) -> None
 
     one = book(1)
     infer_before = totals()["infer"]
+    parts: list[list[list[int]]] = []
+    apart = worker.pipeline.narrate_apart
+
+    def spied(book: Any, settings: Settings, dealt: list[list[int]], *rest: Any) -> Any:
+        parts.append(dealt)
+        return apart(book, settings, dealt, *rest)
+
+    monkeypatch.setattr(worker.pipeline, "narrate_apart", spied)
     two = book(2)
+    assert [sorted(part) for part in parts[0]] == [[1], [0, 2, 3]]  # two processes narrated
     assert [ch.sha256 for ch in two.chapters] == [ch.sha256 for ch in one.chapters]
     assert [ch.index for ch in two.chapters] == [1, 2, 3, 4]
     assert (two.voice, two.model_variant) == (one.voice, one.model_variant)
@@ -100,15 +118,17 @@ def test_a_failed_part_fails_the_book_and_what_the_other_stored_is_kept(
 ) -> None:
     out = tmp_path / "book"
     # The longest chapter (the first part's) cannot be written: a folder is in its way.
+    # The other part begins its three at once (all in flight): begun, they are finished.
     (out / chapter_key(2)).mkdir(parents=True)
+    settings = Settings(device_processes=2, chapters_in_flight=4)
     with pytest.raises(OutputError, match=r"002\.wav: cannot write") as failed:
-        narrate(BOOK, SynthesisOptions(), out, Settings(device_processes=2))
+        narrate(BOOK, SynthesisOptions(), out, settings)
     assert not isinstance(failed.value, ChaptersStopped)
     assert not (out / marks_key(2)).exists()
     stored = {i: (out / marks_key(i)).stat().st_mtime_ns for i in (1, 3, 4) if _done(out, i)}
-    assert stored, "the other part stored none of its chapters"
+    assert set(stored) == {1, 3, 4}
     (out / chapter_key(2)).rmdir()
-    manifest = narrate(BOOK, SynthesisOptions(), out, Settings(device_processes=2))
+    manifest = narrate(BOOK, SynthesisOptions(), out, settings)
     assert [ch.index for ch in manifest.chapters] == [1, 2, 3, 4]
     for i, mtime in stored.items():  # kept, not narrated again
         assert (out / marks_key(i)).stat().st_mtime_ns == mtime
@@ -120,28 +140,55 @@ def _done(out: Path, index: int) -> bool:
     return (out / marks_key(index)).is_file()
 
 
-def test_ctrl_c_stops_every_process_quietly_and_a_rerun_keeps_what_was_stored(
-    tmp_path: Path,
-) -> None:
+def start_synth(tmp_path: Path) -> tuple[subprocess.Popen[str], list[str], Path]:
+    """`narrate synth` of eight chapters in two processes, in a process group of its own (as
+    a terminal's job is), once its first chapter is stored."""
     chapters = [f"# Chapter {i}\n\n{TEXTS[1]} {TEXTS[3]} {TEXTS[2]}" for i in range(1, 9)]
     book, out = tmp_path / "book.md", tmp_path / "out"
     book.write_text("\n\n".join(chapters))
     argv = [sys.executable, "-m", "producer.cli", "synth", str(book), "-o", str(out)]
-    env = {**os.environ, "NARRATE_DEVICE_PROCESSES": "2", "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [*argv, "--no-progress"],
-        env=env,
+        env=ENV,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        start_new_session=True,  # a group of its own, as a terminal's job is
+        start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
-    while not list(out.glob("marks/*.json")):  # the first chapter stored
+    while not list(out.glob("marks/*.json")):
         assert child.poll() is None and time.monotonic() < deadline, child.communicate()[0]
         time.sleep(0.1)
+    return child, argv, out
+
+
+ENV = {**os.environ, "NARRATE_DEVICE_PROCESSES": "2", "PYTHONPATH": str(ROOT)}
+
+
+@pytest.mark.parametrize("how", ["two Ctrl-C", "SIGTERM", "SIGKILL"])
+def test_a_stopped_or_killed_synth_leaves_no_process_behind(tmp_path: Path, how: str) -> None:
+    child, _, _ = start_synth(tmp_path)
+    if how == "two Ctrl-C":  # the second while the parts finish what they began
+        os.killpg(child.pid, signal.SIGINT)
+        time.sleep(0.5)
+        os.killpg(child.pid, signal.SIGINT)
+    else:  # the parent alone, as `kill`, `timeout` or the OOM killer do
+        child.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
+    said, _ = child.communicate(timeout=120)
+    assert child.returncode == (-9 if how == "SIGKILL" else 130), said
+    if how != "SIGKILL":
+        assert said.strip().splitlines()[-1] == "narrate: interrupted; finished chapters are kept"
+        assert "Traceback" not in said
+    assert _group_gone(child.pid), f"a process is left after {how}"
+
+
+def test_ctrl_c_stops_every_process_quietly_and_a_rerun_keeps_what_was_stored(
+    tmp_path: Path,
+) -> None:
+    child, argv, out = start_synth(tmp_path)
+    env = ENV
     os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
     said, _ = child.communicate(timeout=120)
     assert child.returncode == 130, said

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import worker.pipeline
+import worker.chapters
 import worker.stages
 import worker.synthesize
 from config.errors import FormatError
@@ -71,7 +71,7 @@ def test_a_phonemizer_process_gives_the_same_book(
     voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def book(apart: bool) -> Manifest:
-        monkeypatch.setattr(worker.pipeline, "_phonemize_apart", lambda *_: apart)
+        monkeypatch.setattr(worker.chapters, "_phonemize_apart", lambda *_: apart)
         out = tmp_path / ("apart" if apart else "here")
         book = BOOK.model_copy(update={"lexicon": LEXICON})
         return narrate(book, SynthesisOptions(), out, SETTINGS, voice=voice)
@@ -89,11 +89,11 @@ def test_the_cpu_phonemizes_apart_only_while_the_voice_is_still_to_load(
     loaded both cores infer, and a thread phonemizes."""
     cpu = Settings(device="cpu")
     loaded: set[str] = set()
-    monkeypatch.setattr(worker.pipeline, "is_loaded", lambda name: name in loaded)
-    assert worker.pipeline._phonemize_apart(cpu, None, "joe")
+    monkeypatch.setattr(worker.chapters, "is_loaded", lambda name: name in loaded)
+    assert worker.chapters._phonemize_apart(cpu, None, "joe")
     loaded.add("joe")
-    assert not worker.pipeline._phonemize_apart(cpu, None, "joe")
-    assert not worker.pipeline._phonemize_apart(cpu, voice, "joe")  # given: no load to wait for
+    assert not worker.chapters._phonemize_apart(cpu, None, "joe")
+    assert not worker.chapters._phonemize_apart(cpu, voice, "joe")  # given: no load to wait for
 
 
 TEXTS_INDEXES = range(len(TEXTS))
@@ -111,7 +111,7 @@ def test_formats_encoded_in_processes_are_those_made_in_line(
 ) -> None:
     options = SynthesisOptions(formats=["wav", "flac"])
     pooled = narrate(BOOK, options, tmp_path / "pooled", SETTINGS, voice=voice)
-    monkeypatch.setattr(worker.pipeline, "_encoders", lambda _: None)
+    monkeypatch.setattr(worker.chapters, "_encoders", lambda _: None)
     in_line = narrate(BOOK, options, tmp_path / "in-line", SETTINGS, voice=voice)
     assert [ch.files for ch in pooled.chapters] == [ch.files for ch in in_line.chapters]
     for chapter in pooled.chapters:
@@ -132,7 +132,7 @@ def test_a_failed_encoding_fails_the_book_and_a_rerun_makes_only_what_is_missing
         return encode(*args)
 
     # Threads for processes: the fault is planted in this process.
-    monkeypatch.setattr(worker.pipeline, "_encoders", lambda _: ThreadPoolExecutor(2))
+    monkeypatch.setattr(worker.chapters, "_encoders", lambda _: ThreadPoolExecutor(2))
     monkeypatch.setattr(worker.stages, "encode", failing)
     with pytest.raises(FormatError, match="chapter 1 cannot be encoded"):
         narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
@@ -142,13 +142,13 @@ def test_a_failed_encoding_fails_the_book_and_a_rerun_makes_only_what_is_missing
 
     monkeypatch.setattr(worker.stages, "encode", encode)
     made: list[int] = []
-    narrate_chapter = worker.pipeline._narrate_chapter
+    narrate_chapter = worker.chapters._narrate_chapter
 
     def recording(voice: Any, plan: Any, *args: Any) -> Any:
         made.append(plan.chapter.index)
         return narrate_chapter(voice, plan, *args)
 
-    monkeypatch.setattr(worker.pipeline, "_narrate_chapter", recording)
+    monkeypatch.setattr(worker.chapters, "_narrate_chapter", recording)
     manifest = narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
     assert sorted(made) == sorted(set(TEXTS_INDEXES) - done)
     assert all((tmp_path / ch.files["flac"][0]).is_file() for ch in manifest.chapters)
@@ -163,8 +163,8 @@ def test_only_a_long_book_warms_the_voice_up_for_a_long_run(
         asked.append(long_run)
         raise FormatError("stop here: the voice was asked for")
 
-    monkeypatch.setattr(worker.pipeline, "get_voice", get_voice)
-    monkeypatch.setattr(worker.pipeline, "LONG_RUN_SEGMENTS", 4)
+    monkeypatch.setattr(worker.chapters, "get_voice", get_voice)
+    monkeypatch.setattr(worker.chapters, "LONG_RUN_SEGMENTS", 4)
     short = Manuscript(chapters=[Chapter(index=1, text="One. Two. Three.")])
     long = Manuscript(chapters=[Chapter(index=1, text="One. Two. Three. Four. Five.")])
     for book in (short, long):

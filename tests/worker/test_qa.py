@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import models.asr
-import worker.pipeline
+import worker.chapters
 import worker.qa
 import worker.stages
 from config.manuscript import Chapter, Manuscript
@@ -115,7 +115,7 @@ def test_a_retry_is_kept_only_if_it_is_better(retries: list[np.ndarray], fixed: 
 def planted(fault: Any) -> Any:
     """synthesize_passages whose output for segment 1 is damaged by fault (re-renders go
     through stages.rerender, not through this)."""
-    original = worker.pipeline.synthesize_passages
+    original = worker.chapters.synthesize_passages
 
     def damaged(*args: Any, **kwargs: Any) -> Iterator[tuple[int, VoiceOutput]]:
         for index, output in original(*args, **kwargs):
@@ -132,7 +132,7 @@ def cut_short(output: VoiceOutput) -> VoiceOutput:
 def test_a_segment_cut_short_is_caught_and_rendered_again(
     voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(worker.pipeline, "synthesize_passages", planted(cut_short))
+    monkeypatch.setattr(worker.chapters, "synthesize_passages", planted(cut_short))
     manifest = narrate(BOOK, SynthesisOptions(), tmp_path, SETTINGS, voice=voice)
     (finding,) = manifest.chapters[0].qa
     assert (finding.segment, finding.checks, finding.fixed) == (1, ["pace"], True)
@@ -145,7 +145,7 @@ def test_a_segment_cut_short_is_caught_and_rendered_again(
 def test_a_segment_that_stays_bad_is_reported_by_verify(
     voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(worker.pipeline, "synthesize_passages", planted(cut_short))
+    monkeypatch.setattr(worker.chapters, "synthesize_passages", planted(cut_short))
     rerender = worker.stages.rerender
     monkeypatch.setattr(worker.stages, "rerender", lambda *a, **k: cut_short(rerender(*a, **k)))
     manifest = narrate(BOOK, SynthesisOptions(), tmp_path, SETTINGS, voice=voice)
@@ -165,7 +165,7 @@ def test_whisper_catches_a_garbled_segment_and_a_new_seed_fixes_it(
     def garbled(output: VoiceOutput) -> VoiceOutput:
         return dataclasses.replace(output, audio=output.audio[::-1].copy())
 
-    monkeypatch.setattr(worker.pipeline, "synthesize_passages", planted(garbled))
+    monkeypatch.setattr(worker.chapters, "synthesize_passages", planted(garbled))
     manifest = narrate(BOOK, SynthesisOptions(qa="asr"), tmp_path, SETTINGS, voice=voice)
     (finding,) = manifest.chapters[0].qa
     assert (finding.segment, finding.checks, finding.fixed) == (1, ["asr"], True)

@@ -18,6 +18,7 @@ def test_a_folder_in_the_way_of_a_key_is_an_error_not_a_home_for_the_file(
     with pytest.raises(OutputError, match=r"001\.wav: cannot write"):
         storage.put_file("chapters/001.wav", made)
     assert list((tmp_path / "out" / "chapters" / "001.wav").iterdir()) == []
+    assert not (tmp_path / "out" / "chapters" / "001.wav.part").exists()  # nothing half-made
     assert storage.sha256("chapters/001.wav") is None
     made.write_bytes(b"RIFF")
     storage.put_file("chapters/002.wav", made)
