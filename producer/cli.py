@@ -8,6 +8,7 @@ Every command turns narrate's own errors into one line on stderr and a non-zero 
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -331,6 +332,7 @@ def run_synth(args: argparse.Namespace) -> int:
     from worker.pipeline import narrate
     from worker.storage import LocalStorage
 
+    device_resolved()
     options = options_from(args)
     source = read_source(args.manuscript, reading_from(args))
     _warn(source.warnings)
@@ -356,6 +358,17 @@ def run_synth(args: argparse.Namespace) -> int:
         f" -> {args.output}/ (job {manifest.job_id})"
     )
     return 0
+
+
+def device_resolved() -> None:
+    """NARRATE_DEVICE=auto made the device it finds, for this process and those it starts,
+    so that what follows from the device (CUDA's 4 inference workers, not one a core)
+    follows the one found."""
+    if get_settings().device == "auto":
+        from models.runtime import resolve_device
+
+        os.environ["NARRATE_DEVICE"] = resolve_device("auto")
+        get_settings.cache_clear()
 
 
 def run_enqueue(args: argparse.Namespace) -> int:

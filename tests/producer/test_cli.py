@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import soundfile
 
+from config.settings import get_settings
 from producer.readers import read_manuscript
 from worker.segment import segment_chapter
 
@@ -198,3 +200,23 @@ def test_a_cuda_worker_without_cuda_is_a_clear_error() -> None:
         return  # a GPU machine: nothing to refuse
     result = narrate("worker", "--device", "cuda:0")
     assert_clean_error(result, "no CUDA provider")
+
+
+def test_device_auto_becomes_the_device_found_with_its_inference_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import models.runtime
+    from producer.cli import device_resolved
+
+    monkeypatch.setenv("NARRATE_DEVICE", "auto")
+    monkeypatch.delenv("NARRATE_INFERENCE_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    monkeypatch.setattr(models.runtime, "resolve_device", lambda device: "cuda")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().inference_workers == 16  # auto: a core each, as on the CPU
+        device_resolved()
+        assert os.environ["NARRATE_DEVICE"] == "cuda"
+        assert (get_settings().device, get_settings().inference_workers) == ("cuda", 4)
+    finally:
+        get_settings.cache_clear()
