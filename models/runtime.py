@@ -143,10 +143,14 @@ def auto_gpu_memory_gb(device: str) -> float:
     return process_budget_gb(free_gpu_memory_gb(device), 1, device)
 
 
-def process_budget_gb(free_gb: float | None, processes: int = 1, device: str = "cuda") -> float:
-    """Each process's share of FREE_SHARE of the free memory, at most AUTO_MAX_GB. Read
-    once for all of them, before any holds memory: each reading it as it starts would
-    count the others' arenas as they grow."""
+def process_budget_gb(
+    free_gb: float | None, processes: int = 1, device: str = "cuda", set_gb: float = 0.0
+) -> float:
+    """Each process's share of the budget: of `set_gb` when one is set, else of FREE_SHARE
+    of the free memory, at most AUTO_MAX_GB. Read once for all of them, before any holds
+    memory: each reading it as it starts would count the others' arenas as they grow."""
+    if set_gb > 0:
+        return set_gb / processes
     if free_gb is None:
         budget = FALLBACK_GB / processes
         log.warning("cannot read the GPU's free memory (nvidia-smi): budget %g GB", budget)

@@ -457,7 +457,8 @@ def run_worker(args: argparse.Namespace) -> int:
     from worker.gpus import supervise, worker_slots
 
     places = worker_slots(device, settings.device_processes, settings.gpu_memory_gb)
-    providers_for(device)  # no CUDA provider: one clear error, not one per worker
+    if every:  # after the listing, whose errors say more; no provider: one error, not many
+        providers_for(device)
     if args.concurrency is not None and args.concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
     if args.name and every:

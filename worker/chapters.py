@@ -92,9 +92,9 @@ def narrate_chapters(
     target = Target(storage, job_id, delivery, wording, encoders, assembler, resampler)
 
     def one(i: int) -> "Future[ChapterEntry]":
-        if stop():
-            raise ChaptersStopped(f"{job_id}: chapter {i + 1} not begun: another part failed")
         chapter = manuscript.chapters[i]
+        if stop():
+            raise ChaptersStopped(f"{job_id}: chapter {chapter.index} not begun: a part failed")
         phonemes, links = said[i]()
         plan = plan_chapter(
             voice, chapter, options, settings, book.segmented[i], phonemes, wording, links

@@ -136,7 +136,7 @@ def worker_slots(device: str, asked: int = 0, budget_gb: float = 0.0) -> list[Sl
         if processes == 1:  # alone on its GPU: it sizes its own budget, as ever
             places.append(Slot(gpu, budget_gb=budget_gb))
             continue
-        each = budget_gb / processes if budget_gb > 0 else process_budget_gb(free_gb, processes)
+        each = process_budget_gb(free_gb, processes, set_gb=budget_gb)
         places += [Slot(gpu, i, processes, each) for i in range(1, processes + 1)]
     return places
 

@@ -16,7 +16,7 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, wait
+from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from typing import Any
@@ -24,7 +24,8 @@ from typing import Any
 from config.manifest import ChapterEntry
 from config.settings import CUDA_INFERENCE_WORKERS, Settings, get_settings
 from models.runtime import process_budget_gb, resolve_device
-from worker.chapters import Book, ChaptersStopped, Narrated, narrate_chapters
+from worker.chapters import Book, Narrated, narrate_chapters
+from worker.chapters import ChaptersStopped as Stopped
 from worker.spawn import helper_pool
 from worker.stages import Narrator
 from worker.timing import add_busy, totals
@@ -62,10 +63,7 @@ def share(settings: Settings, processes: int, free_gb: float | None = None) -> S
         return settings.model_copy(update=update)
     if "inference_workers" not in settings.model_fields_set:  # `auto`: not capped yet
         update["inference_workers"] = min(CUDA_INFERENCE_WORKERS, settings.inference_workers)
-    if settings.gpu_memory_gb > 0:
-        update["gpu_memory_gb"] = settings.gpu_memory_gb / processes
-    else:
-        update["gpu_memory_gb"] = process_budget_gb(free_gb, processes, device)
+    update["gpu_memory_gb"] = process_budget_gb(free_gb, processes, device, settings.gpu_memory_gb)
     return settings.model_copy(update=update)
 
 
@@ -109,7 +107,7 @@ def narrate_apart(
     return Narrated(entries, results[0][1])
 
 
-def _shut_down(pool: Any) -> None:
+def _shut_down(pool: Executor) -> None:
     """Wait for the parts to finish what they began. A second Ctrl-C here would leave the
     pool half shut, its processes waiting for work that never comes and the interpreter
     waiting for them at exit: it is ignored until they are done."""
@@ -124,12 +122,8 @@ def _failed_first(futures: list["Future[Part]"]) -> list["Future[Part]"]:
     """The futures once all are done, a failed one first: its error is the one raised, not
     another part's that stopped because of it."""
     wait(futures)
-    failed = [f for f in futures if f.exception() and not _stopped(f.exception())]
+    failed = [f for f in futures if f.exception() and not isinstance(f.exception(), Stopped)]
     return failed + [f for f in futures if f not in failed]
-
-
-def _stopped(error: BaseException | None) -> bool:
-    return isinstance(error, ChaptersStopped)
 
 
 def _environment(settings: Settings) -> dict[str, str]:
