@@ -27,6 +27,16 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     running.stop()
 
 
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test(services: Services) -> Iterator[None]:
+    """The workers a test started are gone after it, even when it failed before killing
+    them: left running, they took the next tests' tasks (and failed those too)."""
+    started = len(services.processes)
+    yield
+    for process in services.processes[started:]:
+        services.kill(process)
+
+
 def job_objects(services: Services, dest_prefix: str, job_id: str) -> list[str]:
     prefix = f"{dest_prefix}/{job_id}/"
     return [key.removeprefix(prefix) for key in services.keys(prefix)]
@@ -303,8 +313,15 @@ def test_s3_errors_and_dropped_connections_are_retried(services: Services, tmp_p
     proxy = FlakyProxy(services.s3_port)
     flaky = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{proxy.port}"}
     workers = [services.worker(f"f{i}", tmp_path / f"f{i}.log", **flaky) for i in range(2)]
+    # Three chapters long enough to be storing for seconds after S3 starts failing: a short
+    # book was done (in 5 s) before the test saw its first segment and broke S3.
+    book = tmp_path / "three.md"
+    paragraph = "The keeper climbed the stairs and lit the lamp."
+    book.write_text(
+        "\n\n".join(f"# Chapter {n}\n\n" + "\n\n".join([paragraph] * 30) for n in (1, 2, 3))
+    )
     enqueued = services.narrate(
-        "enqueue", str(DATA / "three_chapters.md"), "--dest", f"s3://{BUCKET}/flaky", "--seed", "4"
+        "enqueue", str(book), "--dest", f"s3://{BUCKET}/flaky", "--seed", "4"
     )
     (job_id,) = enqueued.stdout.split()
     deadline = time.monotonic() + 120
