@@ -270,11 +270,12 @@ class Settings(BaseSettings):
         "(every chunk is padded to one window, this plus margins: 512 frames).",
     )
     attention_span: int = Field(
-        128,
+        64,
         ge=0,
         description="How far (in phoneme ids, two per phoneme) each id's attention reaches "
-        "in the voice's text encoder: about a sentence, what the voice was trained on; 0: "
-        "global, as exported. The cut graph is cached per span (docs/performance.md, "
+        "on either side in the voice's text encoder (a window that slides inward at the "
+        "input's ends): a short sentence, what the voice was trained on; 0: global, as "
+        "exported. The cut graph is cached per span (docs/performance.md, "
         "'Attention span').",
     )
     passage_phonemes: int = Field(

@@ -154,15 +154,18 @@ def _topological_sort(graph: onnx.GraphProto) -> None:
 
 
 def limit_attention_span(model: onnx.ModelProto, span: int) -> bool:
-    """Let each phoneme id attend only to ids at most `span` positions away.
+    """Let each phoneme id attend only to a window of 2 * `span` + 1 ids around it.
 
     VITS attention is global: every id weighs every other in the input. The voice learned
     on single sentences, so a passage with its context (~1,800 ids) spreads each id's
     attention over far more than it ever saw, and speech slurs (docs/performance.md,
     "Attention span").
-    Masking the scores beyond `span` keeps each id's view sentence-sized wherever it sits in
-    a passage; an input shorter than the span is untouched. Returns False (and changes
-    nothing) if the graph has no single shared attention mask to narrow.
+    Masking the scores outside the window keeps each id's view sentence-sized wherever it
+    sits in a passage. Near either end of the input the window slides inward, keeping its
+    width: an id centred there would see half a window, and at span 64 the voice then said
+    "Docker" for a sentence's first "Doctor". An input no longer than the window is
+    untouched. Returns False (and changes nothing) if the graph has no single shared
+    attention mask to narrow.
     """
     graph = model.graph
     equal = [
@@ -185,11 +188,14 @@ def limit_attention_span(model: onnx.ModelProto, span: int) -> bool:
             numpy_helper.from_array(np.array([1], np.int64), t("axis1")),
             numpy_helper.from_array(np.array(0.0, np.float32), t("zero")),
             numpy_helper.from_array(np.array(1.0, np.float32), t("one")),
+            numpy_helper.from_array(np.array([3], np.int64), t("last_axis_list")),
+            numpy_helper.from_array(np.array(float(span), np.float32), t("first_centre")),
+            numpy_helper.from_array(np.array(span + 1.0, np.float32), t("span_plus_one")),
             numpy_helper.from_array(np.array(span + 0.5, np.float32), t("limit")),
         ]
     )
     n = helper.make_node
-    # Positions in float32 and a Where, not int64 and a Cast and a Mul: the [l, l]
+    # Positions in float32 and a Where, not int64 and a Cast and a Mul: the [b, 1, l, l]
     # intermediates are this rewrite's biggest tensors, so fewer of them and half the size.
     nodes = [
         n("Shape", [mask], [t("shape")]),
@@ -199,7 +205,13 @@ def limit_attention_span(model: onnx.ModelProto, span: int) -> bool:
         n("Range", [t("zero"), t("l"), t("one")], [t("pos")]),  # [l]
         n("Unsqueeze", [t("pos"), t("axis1")], [t("col")]),  # [l, 1]
         n("Unsqueeze", [t("pos"), t("axis0")], [t("row")]),  # [1, l]
-        n("Sub", [t("col"), t("row")], [t("offset")]),  # [l, l]: i - j
+        # Each id's window centre: its own position, kept `span` ids inside the input's
+        # real length n (a row of the mask sums to n; padded rows stay masked anyway).
+        n("ReduceSum", [mask, t("last_axis_list")], [t("n")], keepdims=1),  # [b, 1, l, 1]
+        n("Sub", [t("n"), t("span_plus_one")], [t("last_centre")]),
+        n("Max", [t("col"), t("first_centre")], [t("centre_from_start")]),  # [l, 1]
+        n("Min", [t("centre_from_start"), t("last_centre")], [t("centre")]),  # [b, 1, l, 1]
+        n("Sub", [t("centre"), t("row")], [t("offset")]),  # [b, 1, l, l]
         n("Abs", [t("offset")], [t("distance")]),
         n("Less", [t("distance"), t("limit")], [t("near")]),
         n("Where", [t("near"), mask, t("zero")], [t("mask")]),  # [b, 1, l, l]

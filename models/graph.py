@@ -40,11 +40,12 @@ DURATION_PREDICTOR = "/dp/"
 FRONT_OUTPUTS = ["/enc_p/Split_output_0", "/enc_p/Split_output_1", "/Ceil_output_0"]
 BACK_INPUTS = ["/Add_output_0", "/Cast_2_output_0"]  # z_p (prior + noise) and y_mask
 BACK_OUTPUTS = ["output"]
-FRONT_RECIPE = 5  # names the cached front: a changed rewrite is not read stale
-# How far (in phoneme ids, two per phoneme) each id's attention reaches in the front: about
-# a sentence, what the voice was trained on; the span that read clearest through Whisper
-# (docs/performance.md, "Attention span").
-ATTENTION_SPAN = 128
+FRONT_RECIPE = 6  # names the cached front: a changed rewrite is not read stale
+# How far (in phoneme ids, two per phoneme) each id's attention reaches on either side in
+# the front, its window sliding inward at the input's ends: a short sentence, what the voice
+# was trained on; the span that read clearest through Whisper (docs/performance.md,
+# "Attention span").
+ATTENTION_SPAN = 64
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import pytest
 
@@ -23,14 +24,14 @@ def test_the_cut_is_cached_and_read_back(tmp_path: Path) -> None:
 
 
 def test_another_attention_span_is_cached_apart(tmp_path: Path) -> None:
-    """NARRATE_ATTENTION_SPAN=64: a front of its own in the cache, beside the default's."""
+    """NARRATE_ATTENTION_SPAN=32: a front of its own in the cache, beside the default's."""
     model = find_voice("joe").model
     default = cut_voice_graph(model, tmp_path)
-    narrow = cut_voice_graph(model, tmp_path, span=64)
+    narrow = cut_voice_graph(model, tmp_path, span=32)
     assert narrow.front != default.front and narrow.back == default.back
     fronts = sorted(path.name for path in tmp_path.glob("*-front-*.onnx"))
-    assert len(fronts) == 2 and any(name.endswith("-span64.onnx") for name in fronts)
-    assert cut_voice_graph(model, tmp_path, span=64).front == narrow.front  # read back
+    assert len(fronts) == 2 and any(name.endswith("-span32.onnx") for name in fronts)
+    assert cut_voice_graph(model, tmp_path, span=32).front == narrow.front  # read back
     assert cut_voice_graph(model, tmp_path).front == default.front
 
 
@@ -88,3 +89,36 @@ def test_attention_reaches_a_sentence_not_the_whole_passage(voice: PiperVoice) -
         before, after = prior(front, ids), prior(front, changed)
         assert not np.allclose(before[:, 60:80], after[:, 60:80])  # near the change: it shows
         assert (not np.allclose(before[:, far:], after[:, far:], atol=1e-6)) is far_changes
+
+
+def test_the_attention_window_slides_inward_at_the_ends() -> None:
+    """Each real id sees 2 * span + 1 real ids, centred on it where the input allows, and
+    padding sees nothing: read from the mask the cut front feeds its attention layers."""
+    span = 8
+    front = onnx.load_from_string(_cut(find_voice("joe").model, "test", span).front)
+    del front.graph.output[:]
+    front.graph.output.append(onnx.helper.make_tensor_value_info("/span/mask", 1, None))
+    session = ort.InferenceSession(front.SerializeToString(), providers=["CPUExecutionProvider"])
+    lengths = [40, 17, 12]  # longer than a window, just one window, shorter (l = 40)
+    feeds = {
+        "input": np.ones((3, 40), np.int64),
+        "input_lengths": np.array(lengths, np.int64),
+        "scales": np.array([0.0, 1.0, 0.0], np.float32),
+        "duration_noise": np.zeros((3, 2, 40), np.float32),
+    }
+    (seen,) = session.run(None, feeds)
+    assert seen.shape == (3, 1, 40, 40)
+    for item, n in enumerate(lengths):
+        for i in range(40):
+            row = seen[item, 0, i]
+            if i >= n:
+                assert not row.any()
+                continue
+            centre = min(max(i, span), n - 1 - span) if n > 2 * span else None
+            expected = np.zeros(40, np.float32)
+            if centre is None:
+                expected[:n] = 1  # the whole input fits in one window
+            else:
+                expected[centre - span : centre + span + 1] = 1
+            assert np.array_equal(row, expected), (n, i)
+    assert seen[0, 0, 0, : 2 * span + 1].all() and not seen[0, 0, 0, 2 * span + 1 :].any()
