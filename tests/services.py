@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,6 +209,18 @@ class Services:
         self.s3.wait(timeout=10)
         self.s3_log.close()
         self.stop_redis()
+
+
+@contextlib.contextmanager
+def none_left_running(services: Services) -> Iterator[None]:
+    """The processes started inside the block are killed after it, even when it failed: a
+    worker left running takes the next tests' tasks (and fails those too)."""
+    started = len(services.processes)
+    try:
+        yield
+    finally:
+        for process in services.processes[started:]:
+            services.kill(process)
 
 
 def api(services: Services, port: int, log: Path, **extra: str) -> subprocess.Popen[bytes]:

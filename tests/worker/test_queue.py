@@ -14,7 +14,7 @@ import soundfile
 
 from config.manuscript import Manuscript
 from tests.faults import FlakyProxy
-from tests.services import BUCKET, REDIS_PASSWORD, ROOT, SECRET, Services
+from tests.services import BUCKET, REDIS_PASSWORD, ROOT, SECRET, Services, none_left_running
 from worker.segment import segment_chapter
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -29,12 +29,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
 
 @pytest.fixture(autouse=True)
 def no_worker_outlives_its_test(services: Services) -> Iterator[None]:
-    """The workers a test started are gone after it, even when it failed before killing
-    them: left running, they took the next tests' tasks (and failed those too)."""
-    started = len(services.processes)
-    yield
-    for process in services.processes[started:]:
-        services.kill(process)
+    with none_left_running(services):
+        yield
 
 
 def job_objects(services: Services, dest_prefix: str, job_id: str) -> list[str]:

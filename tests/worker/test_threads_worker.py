@@ -21,7 +21,7 @@ from config.layout import SOURCE_KEY
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from producer.readers import read_manuscript
-from tests.services import BUCKET, Services
+from tests.services import BUCKET, Services, none_left_running
 from worker.jobs import chunk_lock, held, plan_job, plan_lock, reconcile
 from worker.ledger import ChunkRef, Ledger
 from worker.plans import ChapterPlans, chapter_plans
@@ -39,6 +39,17 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     running = Services(tmp_path_factory.mktemp("services")).start()
     yield running
     running.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test's workers are gone after it, even when it failed (tests without services
+    start none)."""
+    if "services" not in request.fixturenames:
+        yield
+        return
+    with none_left_running(request.getfixturevalue("services")):
+        yield
 
 
 def status(services: Services, job_id: str) -> dict[str, Any]:

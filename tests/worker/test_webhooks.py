@@ -17,7 +17,7 @@ import pytest
 
 from config.jobs import JobState
 from config.settings import ApiSettings, Settings
-from tests.services import Services, api, free_port
+from tests.services import Services, api, free_port, none_left_running
 from worker import jobs
 from worker.ledger import Ledger
 from worker.tenants import Tenants
@@ -275,6 +275,18 @@ def service(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Api
     private = {"NARRATE_API__WEBHOOK_PRIVATE": "true"}
     api(services, port, root / "api.log", NARRATE_DEFAULT_DEST=f"file://{root}/out", **private)
     return Api(services, f"http://127.0.0.1:{port}", root)
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test's workers are gone after it, even when it failed; the API (started by the
+    module's `service`, before the count) stays."""
+    if "service" not in request.fixturenames:
+        yield
+        return
+    service: Api = request.getfixturevalue("service")
+    with none_left_running(service.services):
+        yield
 
 
 def settled(ledger: Ledger, job_id: str, timeout: float = 60) -> dict[str, str]:
