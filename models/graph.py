@@ -7,7 +7,7 @@ cost. Between them sit the phoneme-level prior (``m_p``, ``logs_p``) and the dur
 on CUDA by the back graph itself (`models.expand`).
 So context phonemes go through the front only, and the back runs on the frames a segment
 keeps plus a margin for its receptive field. Chained, the two parts give the whole model's
-output exactly (checked in tests at noise 0, on inputs shorter than the attention span). The
+output exactly (checked in tests at noise 0, on inputs no longer than the attention window). The
 front's attention is first rewritten to work on its band only (`models.attention`), which
 makes long context affordable, and limited to a sentence-sized span around each phoneme,
 which keeps long passages as clear as single sentences.
