@@ -23,9 +23,11 @@ from config.settings import SynthesisOptions, get_settings
 from worker.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
+    from config.manifest import Manifest
     from producer.readers import Reading
     from worker.gpus import Slot
     from worker.ledger import Ledger
+    from worker.narrators import Narrators
     from worker.tenants import Tenants
 
 log = logging.getLogger("narrate")
@@ -327,24 +329,20 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    from producer.progress import ProgressBar
-    from producer.readers import read_source, store_source
-    from worker.pipeline import narrate
-    from worker.storage import LocalStorage
+    from worker.narrators import Narrators
 
     device_resolved()
     options = options_from(args)
-    source = read_source(args.manuscript, reading_from(args))
-    _warn(source.warnings)
-    manuscript = source.manuscript
-    store_source(LocalStorage(args.output), source)
     # SIGTERM (`kill`, `timeout`, a service manager) stops a book as Ctrl-C does: the
     # chapters begun are stored, the helper processes shut down, not left holding a GPU.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    began = time.perf_counter()
-    bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
-    manifest = narrate(manuscript, options, args.output, get_settings(), report=bar.update)
-    bar.close()
+    # On a GPU the narrating processes start first: their imports overlap the reading.
+    narrators = Narrators.ahead(get_settings())
+    try:
+        began, manifest = _synth(args, options, narrators)
+    finally:
+        if narrators:
+            narrators.close()
     wall = time.perf_counter() - began
     audio = sum(ch.duration_s for ch in manifest.chapters)
     segments = sum(len(ch.segments) for ch in manifest.chapters)
@@ -358,6 +356,28 @@ def run_synth(args: argparse.Namespace) -> int:
         f" -> {args.output}/ (job {manifest.job_id})"
     )
     return 0
+
+
+def _synth(
+    args: argparse.Namespace, options: SynthesisOptions, narrators: "Narrators | None"
+) -> tuple[float, "Manifest"]:
+    """Read the book and narrate it; when the narration began, and the book's manifest."""
+    from producer.progress import ProgressBar
+    from producer.readers import read_source, store_source
+    from worker.pipeline import narrate
+    from worker.storage import LocalStorage
+
+    source = read_source(args.manuscript, reading_from(args))
+    _warn(source.warnings)
+    store_source(LocalStorage(args.output), source)
+    began = time.perf_counter()
+    bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
+    settings = get_settings()
+    manifest = narrate(
+        source.manuscript, options, args.output, settings, bar.update, None, narrators
+    )
+    bar.close()
+    return began, manifest
 
 
 def device_resolved() -> None:

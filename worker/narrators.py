@@ -7,6 +7,10 @@ processes per GPU"). The chapters are dealt longest first to the process with th
 text so far, so that the processes end together. Each process stores its chapters as one
 process would (marks last), so an interrupted book resumes the same way; the caller
 delivers the book and writes the manifest once every chapter is stored.
+
+The processes are started before the book is read (`Narrators.ahead`, from `narrate
+synth`): their imports, a second or so each, then overlap the caller's. So this module
+imports little itself; what narrating needs is imported in the processes.
 """
 
 import logging
@@ -19,22 +23,23 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
 
-from config.manifest import ChapterEntry
 from config.settings import CUDA_INFERENCE_WORKERS, Settings, get_settings
-from models.runtime import process_budget_gb, resolve_device
-from worker.chapters import Book, Narrated, narrate_chapters
-from worker.chapters import ChaptersStopped as Stopped
+from models.runtime import device_processes, process_budget_gb, resolve_device
 from worker.spawn import helper_pool
-from worker.stages import Narrator
 from worker.timing import add_busy, totals
+
+if TYPE_CHECKING:
+    from config.manifest import ChapterEntry
+    from worker.chapters import Book, Narrated
+    from worker.stages import Narrator
 
 log = logging.getLogger(__name__)
 
 Counted = Callable[..., None]  # (segments, audio seconds, chapters=0)
 Step = tuple[int, float, int]  # progress: segments, audio seconds, chapters
-Part = tuple[dict[int, ChapterEntry], Narrator, dict[str, float]]  # what a part returns
+Part = tuple[dict[int, "ChapterEntry"], "Narrator", dict[str, float]]  # what a part returns
 
 
 def deal(todo: list[int], sizes: list[int], processes: int) -> list[list[int]]:
@@ -67,44 +72,63 @@ def share(settings: Settings, processes: int, free_gb: float | None = None) -> S
     return settings.model_copy(update=update)
 
 
-def narrate_apart(
-    book: Book,
-    settings: Settings,
-    parts: list[list[int]],
-    counted: Counted,
-    free_gb: float | None = None,
-) -> Narrated:
-    """Narrate each part's chapters in a process of its own; every chapter's entry. When a
-    part fails, the others begin no new chapter (those running finish and are stored) and
-    the first failure is raised."""
-    context = multiprocessing.get_context("spawn")
-    progress: Queue[Step] = context.Queue()
-    stop = context.Event()
-    mine = share(settings, len(parts), free_gb)
-    setup = (_environment(mine), progress, stop, logging.getLogger().getEffectiveLevel())
-    ended = threading.Event()
-    relay = threading.Thread(
-        target=_relay, args=(progress, counted, ended), name="narrators-progress", daemon=True
-    )
-    relay.start()
-    pool = helper_pool(len(parts), _begin, setup)
-    try:
-        futures = [pool.submit(_narrate_part, book, mine, part) for part in parts]
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        if any(future.exception() for future in done):
-            stop.set()
-        results = [future.result() for future in _failed_first(futures)]
-    finally:
-        stop.set()
-        _shut_down(pool)
-        ended.set()  # the parts have exited, their progress flushed: the relay drains it
-        relay.join()
-    entries = {}
-    for part_entries, _, busy in results:
-        entries.update(part_entries)
-        for stage, seconds in busy.items():
-            add_busy(stage, seconds)
-    return Narrated(entries, results[0][1])
+class Narrators:
+    """The processes one book is narrated in, started before it is at hand."""
+
+    def __init__(self, settings: Settings, processes: int, free_gb: float | None = None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.processes = processes
+        self.progress: Queue[Step] = context.Queue()
+        self.stop = context.Event()
+        self.settings = share(settings, processes, free_gb)
+        level = logging.getLogger().getEffectiveLevel()
+        setup = (_environment(self.settings), self.progress, self.stop, level)
+        self.pool = helper_pool(processes, _begin, setup, start=True)
+
+    @classmethod
+    def ahead(cls, settings: Settings, chapters: int | None = None) -> Optional["Narrators"]:
+        """The processes a book is narrated in on this device (at most one a chapter when
+        `chapters` is known), started now; None where one process narrates it all."""
+        processes, free_gb = device_processes(settings, resolve_device(settings.device))
+        processes = min(processes, chapters) if chapters is not None else processes
+        return cls(settings, processes, free_gb) if processes > 1 else None
+
+    def narrate(self, book: "Book", parts: list[list[int]], counted: Counted) -> "Narrated":
+        """Narrate each part's chapters in a process of its own; every chapter's entry. When
+        a part fails, the others begin no new chapter (those running finish and are stored)
+        and the first failure is raised."""
+        ended = threading.Event()
+        relay = threading.Thread(
+            target=_relay,
+            args=(self.progress, counted, ended),
+            name="narrators-progress",
+            daemon=True,
+        )
+        relay.start()
+        try:
+            futures = [self.pool.submit(_narrate_part, book, self.settings, p) for p in parts]
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            if any(future.exception() for future in done):
+                self.stop.set()
+            results = [future.result() for future in _failed_first(futures)]
+        finally:
+            self.close()
+            ended.set()  # the parts have exited, their progress flushed: the relay drains it
+            relay.join()
+        from worker.chapters import Narrated
+
+        entries = {}
+        for part_entries, _, busy in results:
+            entries.update(part_entries)
+            for stage, seconds in busy.items():
+                add_busy(stage, seconds)
+        return Narrated(entries, results[0][1])
+
+    def close(self) -> None:
+        """Stop the processes once they have finished what they began (none, if no book came:
+        a failure while it was read)."""
+        self.stop.set()
+        _shut_down(self.pool)
 
 
 def _shut_down(pool: Executor) -> None:
@@ -121,6 +145,8 @@ def _shut_down(pool: Executor) -> None:
 def _failed_first(futures: list["Future[Part]"]) -> list["Future[Part]"]:
     """The futures once all are done, a failed one first: its error is the one raised, not
     another part's that stopped because of it."""
+    from worker.chapters import ChaptersStopped as Stopped
+
     wait(futures)
     failed = [f for f in futures if f.exception() and not isinstance(f.exception(), Stopped)]
     return failed + [f for f in futures if f not in failed]
@@ -171,7 +197,7 @@ def _begin(
     logging.basicConfig(level=level, format=f"[narrator {os.getpid()}] %(levelname)s %(message)s")
 
 
-def _narrate_part(book: Book, settings: Settings, part: list[int]) -> Part:
+def _narrate_part(book: "Book", settings: Settings, part: list[int]) -> Part:
     """In a narrating process: its chapters' entries, its narrator, and the busy seconds
     this part took (a pool process may run two parts)."""
     assert _progress is not None and _stop is not None
@@ -179,6 +205,8 @@ def _narrate_part(book: Book, settings: Settings, part: list[int]) -> Part:
 
     def counted(segments: int, audio_s: float, chapters: int = 0) -> None:
         progress.put((segments, audio_s, chapters))
+
+    from worker.chapters import narrate_chapters
 
     before = totals()
     narrated = narrate_chapters(book, settings, part, counted, stop=stop.is_set)

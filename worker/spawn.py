@@ -35,13 +35,20 @@ class HelperPool(ProcessPoolExecutor):
 
 
 def helper_pool(
-    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+    workers: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+    start: bool = False,
 ) -> ProcessPoolExecutor:
     """A pool of `workers` spawned helper processes, each first running
-    initializer(*initargs) if given."""
+    initializer(*initargs) if given; all started now with `start`, else as work comes."""
     context = multiprocessing.get_context("spawn")
     setup = (os.getpid(), initializer, initargs)
-    return HelperPool(max(1, workers), context, initializer=_start, initargs=setup)
+    pool = HelperPool(max(1, workers), context, initializer=_start, initargs=setup)
+    if start:  # a submit finding no idle process starts one; none is idle yet
+        for _ in range(max(1, workers)):
+            pool.submit(os.getpid)
+    return pool
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:

@@ -4,6 +4,7 @@ once, a failed part failing the book without losing what the other part stored."
 
 import copy
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -24,7 +25,7 @@ from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.runtime import CUDA_DEVICE_PROCESSES, FALLBACK_GB, FREE_SHARE, gpu_processes
 from worker.chapters import ChaptersStopped
-from worker.narrators import _failed_first, deal, share
+from worker.narrators import Narrators, _failed_first, deal, share
 from worker.pipeline import narrate
 from worker.timing import totals
 
@@ -95,13 +96,13 @@ def test_two_processes_narrate_the_book_one_process_does(
     one = book(1)
     infer_before = totals()["infer"]
     parts: list[list[list[int]]] = []
-    apart = worker.pipeline.narrate_apart
+    apart = Narrators.narrate
 
-    def spied(book: Any, settings: Settings, dealt: list[list[int]], *rest: Any) -> Any:
+    def spied(self: Narrators, book: Any, dealt: list[list[int]], *rest: Any) -> Any:
         parts.append(dealt)
-        return apart(book, settings, dealt, *rest)
+        return apart(self, book, dealt, *rest)
 
-    monkeypatch.setattr(worker.pipeline, "narrate_apart", spied)
+    monkeypatch.setattr(Narrators, "narrate", spied)
     two = book(2)
     assert [sorted(part) for part in parts[0]] == [[1], [0, 2, 3]]  # two processes narrated
     assert [ch.sha256 for ch in two.chapters] == [ch.sha256 for ch in one.chapters]
@@ -111,6 +112,25 @@ def test_two_processes_narrate_the_book_one_process_does(
     assert (last.segments_done, last.chapters_done) == (last.segments_total, 4)
     assert last.audio_s == pytest.approx(seen[1][-1].audio_s)
     assert totals()["infer"] > infer_before  # the processes' busy seconds, counted here
+
+
+def test_the_processes_start_before_the_book_is_segmented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that on a GPU they load their voices meanwhile (`worker.narrators._preload`)."""
+    before = len(multiprocessing.active_children())
+    running: list[int] = []
+    segment = worker.pipeline.segment_chapter
+
+    def counting(*args: Any) -> Any:
+        running.append(len(multiprocessing.active_children()) - before)
+        return segment(*args)
+
+    monkeypatch.setattr(worker.pipeline, "segment_chapter", counting)
+    narrate(BOOK, SynthesisOptions(), tmp_path, Settings(device_processes=2))
+    assert running[0] == 2
+    narrate(BOOK, SynthesisOptions(), tmp_path, Settings(device_processes=2))  # all kept
+    assert running[len(TEXTS)] == 0  # none started for a book already narrated
 
 
 def test_a_failed_part_fails_the_book_and_what_the_other_stored_is_kept(
