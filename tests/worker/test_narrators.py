@@ -233,3 +233,35 @@ def _group_gone(group: int, within_s: float = 10.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_narrators_closed_before_any_book_came_end_their_processes() -> None:
+    before = set(multiprocessing.active_children())
+    narrators = Narrators.ahead(Settings(device_processes=2))
+    assert narrators is not None and narrators.processes == 2
+    started = set(multiprocessing.active_children()) - before
+    assert len(started) == 2
+    narrators.close()
+    assert not any(process.is_alive() for process in started)
+    assert Narrators.ahead(Settings(device_processes=2), chapters=1) is None  # one suffices
+
+
+def test_a_book_that_cannot_be_read_is_one_error_and_leaves_no_process(tmp_path: Path) -> None:
+    """The processes start before the book is read (`Narrators.ahead`)."""
+    argv = [sys.executable, "-m", "producer.cli", "synth", str(tmp_path / "missing.txt")]
+    child = subprocess.Popen(
+        [*argv, "-o", str(tmp_path / "out"), "--no-progress"],
+        env=ENV,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    said, _ = child.communicate(timeout=120)
+    assert child.returncode != 0
+    assert [line for line in said.splitlines() if line.startswith("narrate: ")] == [
+        line for line in said.splitlines() if line.strip()
+    ]
+    assert said.strip().startswith("narrate: error: ") and "missing.txt" in said
+    assert _group_gone(child.pid), "a narrating process outlived the failed run"
