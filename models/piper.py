@@ -95,7 +95,7 @@ class PiperVoice(Voice):
         self.shape_step = runtime.shape_step
         self._ids = self.config.phoneme_id_map
         graph = cut_voice_graph(files.model, runtime.cache_dir, runtime.attention_span)
-        options = _session_options(runtime.threads)
+        options = _session_options(runtime.threads, cpu=runtime.providers == CPU_PROVIDERS)
         self.front = ort.InferenceSession(graph.front, options, providers=runtime.providers)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         check_providers(self.front, runtime.providers)
@@ -508,7 +508,7 @@ def _word_tail(phonemes: Phonemes, limit: int) -> Phonemes:
     return tail
 
 
-def _session_options(threads: int) -> ort.SessionOptions:
+def _session_options(threads: int, cpu: bool = True) -> ort.SessionOptions:
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or (os.cpu_count() or 1)
     options.inter_op_num_threads = 1
@@ -516,4 +516,8 @@ def _session_options(threads: int) -> ort.SessionOptions:
     # Shapes change with every segment, so planned memory patterns never get reused; the
     # arena stays (without it, fresh page faults slow every run).
     options.enable_mem_pattern = False
+    # On CUDA, planning which buffers reuse which over the front's CPU and GPU streams took
+    # ~1 s of each session's build, and the arena hands freed buffers out again anyway
+    # (docs/performance.md, "The front's session without planned reuse").
+    options.enable_mem_reuse = cpu
     return options

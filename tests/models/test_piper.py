@@ -13,7 +13,7 @@ from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back, OrtBack
 from models.graph import cut_voice_graph
 from models.noise import latent_noise, noise_table
-from models.piper import CHUNK_MARGIN, PiperVoice
+from models.piper import CHUNK_MARGIN, PiperVoice, _session_options
 from models.registry import find_voice
 from models.runtime import CPU_PROVIDERS as CPU
 from models.voice import SynthesisParams, VoiceInput, chain, spoken_words
@@ -376,3 +376,12 @@ def test_sampled_latents_follow_the_seed_batched_or_alone(voice: PiperVoice) -> 
     assert np.max(np.abs(batched.audio - alone.audio)) < 1e-3
     assert np.max(np.abs(alone.audio - silent.audio)) > 1e-2  # the noise is there
     assert np.max(np.abs(alone.audio - reseeded.audio)) > 1e-2  # and follows the seed
+
+
+def test_cuda_sessions_are_built_without_planned_memory_reuse() -> None:
+    """It cost ~1 s of each CUDA front's build for nothing measurable (docs/performance.md,
+    "The front's session without planned reuse"); the CPU keeps it: its RSS was measured
+    flat with it."""
+    assert _session_options(1, cpu=True).enable_mem_reuse
+    assert not _session_options(1, cpu=False).enable_mem_reuse
+    assert not _session_options(1, cpu=False).enable_mem_pattern
