@@ -40,7 +40,7 @@ DURATION_PREDICTOR = "/dp/"
 FRONT_OUTPUTS = ["/enc_p/Split_output_0", "/enc_p/Split_output_1", "/Ceil_output_0"]
 BACK_INPUTS = ["/Add_output_0", "/Cast_2_output_0"]  # z_p (prior + noise) and y_mask
 BACK_OUTPUTS = ["output"]
-FRONT_RECIPE = 6  # names the cached front: a changed rewrite is not read stale
+FRONT_RECIPE = 7  # names the cached front: a changed rewrite is not read stale
 # How far (in phoneme ids, two per phoneme) each id's attention reaches on either side in
 # the front, its window sliding inward at the input's ends: a short sentence, what the voice
 # was trained on; the span that read clearest through Whisper (docs/performance.md,
@@ -90,13 +90,16 @@ def cut_voice_graph(
     return graph
 
 
-def _cut(model_path: Path, digest: str, span: int = ATTENTION_SPAN) -> CutGraph:
+def _cut(
+    model_path: Path, digest: str, span: int = ATTENTION_SPAN, windowed: bool = True
+) -> CutGraph:
     """Front and back models of a Piper voice (attention limited to `span` ids; 0: global,
-    as exported); raises UnknownVoiceError if it is not one."""
+    as exported), computed on each id's window (`windowed`) or as masked [l, l] scores;
+    raises UnknownVoiceError if it is not one."""
     import onnx
     import onnx.utils
 
-    from models.attention import band_relative_attention, limit_attention_span
+    from models.attention import band_relative_attention, limit_attention_span, window_attention
 
     try:
         model = onnx.load(str(model_path))
@@ -111,7 +114,10 @@ def _cut(model_path: Path, digest: str, span: int = ATTENTION_SPAN) -> CutGraph:
         )
     rewritten = band_relative_attention(model)
     log.debug("%s: %d attention layers computed on their band", model_path, rewritten)
-    if span and not limit_attention_span(model, span):
+    limited = span and (
+        (windowed and window_attention(model, span)) or limit_attention_span(model, span)
+    )
+    if span and not limited:
         log.warning("%s: no shared attention mask found: attention left global", model_path)
     inputs = FRONT_INPUTS + ([DURATION_NOISE] if _noise_as_input(model) else [])
     extractor = onnx.utils.Extractor(model)

@@ -93,9 +93,10 @@ def test_attention_reaches_a_sentence_not_the_whole_passage(voice: PiperVoice) -
 
 def test_the_attention_window_slides_inward_at_the_ends() -> None:
     """Each real id sees 2 * span + 1 real ids, centred on it where the input allows, and
-    padding sees nothing: read from the mask the cut front feeds its attention layers."""
+    padding sees nothing: read from the mask the masked front feeds its attention layers
+    (the windowed front computes the same, next test)."""
     span = 8
-    front = onnx.load_from_string(_cut(find_voice("joe").model, "test", span).front)
+    front = onnx.load_from_string(_cut(find_voice("joe").model, "test", span, False).front)
     del front.graph.output[:]
     front.graph.output.append(onnx.helper.make_tensor_value_info("/span/mask", 1, None))
     session = ort.InferenceSession(front.SerializeToString(), providers=["CPUExecutionProvider"])
@@ -122,3 +123,40 @@ def test_the_attention_window_slides_inward_at_the_ends() -> None:
                 expected[centre - span : centre + span + 1] = 1
             assert np.array_equal(row, expected), (n, i)
     assert seen[0, 0, 0, : 2 * span + 1].all() and not seen[0, 0, 0, 2 * span + 1 :].any()
+
+
+@pytest.mark.parametrize(
+    ("span", "batches"),
+    [
+        (8, [([40, 17, 12], 40), ([200, 150, 81, 80, 79], 200)]),  # windows, blocks, their ends
+        (ATTENTION_SPAN, [([1456, 700, 300, 64], 1456), ([2048, 1999], 2048), ([129], 129)]),
+    ],
+)
+def test_the_windowed_front_computes_what_the_masked_one_does(
+    span: int, batches: list[tuple[list[int], int]]
+) -> None:
+    """Scores on each id's window only (`models.attention.window_attention`), against the
+    export's [l, l] scores masked to the same window: the same priors up to the order of
+    the softmax's sums, the same durations."""
+    model = find_voice("joe").model
+    fronts = [_cut(model, "test", span, windowed).front for windowed in (False, True)]
+    masked, windowed = (ort.InferenceSession(f, providers=["CPUExecutionProvider"]) for f in fronts)
+    rng = np.random.default_rng(span)
+    for lengths, width in batches:
+        ids = np.zeros((len(lengths), width), np.int64)
+        for item, n in enumerate(lengths):
+            ids[item, :n] = rng.integers(1, 150, n)
+        feeds = {
+            "input": ids,
+            "input_lengths": np.array(lengths, np.int64),
+            "scales": np.array([0.667, 1.0, 0.8], np.float32),
+            "duration_noise": rng.standard_normal((len(lengths), 2, width)).astype(np.float32),
+        }
+        expected, got = masked.run(None, feeds), windowed.run(None, feeds)
+        for item, n in enumerate(lengths):
+            (m_p, logs_p, durations), (m_p2, logs_p2, durations2) = (
+                [np.asarray(out)[item, ..., :n] for out in outs] for outs in (expected, got)
+            )
+            assert np.abs(m_p - m_p2).max() < 1e-4, (lengths, item)
+            assert np.abs(logs_p - logs_p2).max() < 1e-5, (lengths, item)
+            assert np.array_equal(durations, durations2), (lengths, item)
