@@ -11,7 +11,7 @@ import pytest
 
 from config.errors import PermanentError, UnknownVoiceError
 from models.backends import Back, OrtBack
-from models.graph import cut_voice_graph
+from models.graph import ATTENTION_SPAN, _cut, cut_voice_graph, model_digest
 from models.noise import latent_noise, noise_table
 from models.piper import CHUNK_MARGIN, PiperVoice, _session_options
 from models.registry import find_voice
@@ -35,22 +35,29 @@ def whole_model_audio(ids: list[int]) -> np.ndarray:
 
 
 def test_cut_graph_gives_exactly_the_whole_models_audio(voice: PiperVoice) -> None:
-    """Exactly with the back as cut; within 2e-4 with the 2-D back the CPU runs
-    (models.conv2d: the same sums in another order)."""
+    """Exactly with the front's attention masked and the back as cut; within 1e-4 with the
+    front scoring only its windows (models.attention.window_attention) and within 2e-4 with
+    the 2-D back the CPU runs (models.conv2d): the same sums in another order."""
     item = VoiceInput(
         (voice.phonemize("The keeper climbed the stairs."), voice.phonemize("The lamp was lit."))
     )
     reference = whole_model_audio(voice.layout((item,), context=False).ids)
-    cpu_back = voice.back
-    voice.back = OrtBack(cut_voice_graph(find_voice("joe").model).back, ort.SessionOptions(), CPU)
+    model = find_voice("joe").model
+    cpu_front, cpu_back = voice.front, voice.back
+    masked = _cut(model, model_digest(model), ATTENTION_SPAN, windowed=False).front
+    voice.back = OrtBack(cut_voice_graph(model).back, ort.SessionOptions(), CPU)
     try:
+        (windowed,) = voice.synthesize([(item,)], SILENT, context=False)[0]
+        voice.front = ort.InferenceSession(masked, providers=CPU)
         (out,) = voice.synthesize([(item,)], SILENT, context=False)[0]
     finally:
-        voice.back = cpu_back
+        voice.front, voice.back = cpu_front, cpu_back
     assert out.audio.shape == reference.shape
     assert np.array_equal(out.audio, reference)
     assert sum(out.part_samples) == len(out.audio)
     assert all(samples > 0 for samples in out.part_samples)
+    assert windowed.part_samples == out.part_samples
+    assert np.max(np.abs(windowed.audio - reference)) < 1e-4
     (out,) = voice.synthesize([(item,)], SILENT, context=False)[0]
     assert np.max(np.abs(out.audio - reference)) < 2e-4
 
