@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-import worker.pipeline
 from config.errors import OutputError
 from config.jobs import Progress
 from config.layout import chapter_key, marks_key
@@ -27,6 +26,7 @@ from models.runtime import CUDA_DEVICE_PROCESSES, FALLBACK_GB, FREE_SHARE, gpu_p
 from worker.chapters import ChaptersStopped
 from worker.narrators import Narrators, _failed_first, deal, share
 from worker.pipeline import narrate
+from worker.segment import segment_chapter
 from worker.timing import totals
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,16 +117,14 @@ def test_two_processes_narrate_the_book_one_process_does(
 def test_the_processes_start_before_the_book_is_segmented(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """So that on a GPU they load their voices meanwhile (`worker.narrators._preload`)."""
+    """So that their imports overlap the segmenting (`worker.narrators.Narrators.ahead`)."""
     before = len(multiprocessing.active_children())
     running: list[int] = []
-    segment = worker.pipeline.segment_chapter
-
     def counting(*args: Any) -> Any:
         running.append(len(multiprocessing.active_children()) - before)
-        return segment(*args)
+        return segment_chapter(*args)
 
-    monkeypatch.setattr(worker.pipeline, "segment_chapter", counting)
+    monkeypatch.setattr("worker.pipeline.segment_chapter", counting)
     narrate(BOOK, SynthesisOptions(), tmp_path, Settings(device_processes=2))
     assert running[0] == 2
     narrate(BOOK, SynthesisOptions(), tmp_path, Settings(device_processes=2))  # all kept
@@ -167,7 +165,18 @@ def start_synth(tmp_path: Path) -> tuple[subprocess.Popen[str], list[str], Path]
     book, out = tmp_path / "book.md", tmp_path / "out"
     book.write_text("\n\n".join(chapters))
     argv = [sys.executable, "-m", "producer.cli", "synth", str(book), "-o", str(out)]
-    child = subprocess.Popen(
+    child = synth_job(argv)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("marks/*.json")):
+        assert child.poll() is None and time.monotonic() < deadline, child.communicate()[0]
+        time.sleep(0.1)
+    return child, argv, out
+
+
+def synth_job(argv: list[str]) -> subprocess.Popen[str]:
+    """`narrate synth` with two processes, in a process group of its own (as a terminal's
+    job is), Ctrl-C as a terminal delivers it."""
+    return subprocess.Popen(
         [*argv, "--no-progress"],
         env=ENV,
         cwd=ROOT,
@@ -177,11 +186,6 @@ def start_synth(tmp_path: Path) -> tuple[subprocess.Popen[str], list[str], Path]
         start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    deadline = time.monotonic() + 120
-    while not list(out.glob("marks/*.json")):
-        assert child.poll() is None and time.monotonic() < deadline, child.communicate()[0]
-        time.sleep(0.1)
-    return child, argv, out
 
 
 ENV = {**os.environ, "NARRATE_DEVICE_PROCESSES": "2", "PYTHONPATH": str(ROOT)}
@@ -248,16 +252,8 @@ def test_narrators_closed_before_any_book_came_end_their_processes() -> None:
 
 def test_a_book_that_cannot_be_read_is_one_error_and_leaves_no_process(tmp_path: Path) -> None:
     """The processes start before the book is read (`Narrators.ahead`)."""
-    argv = [sys.executable, "-m", "producer.cli", "synth", str(tmp_path / "missing.txt")]
-    child = subprocess.Popen(
-        [*argv, "-o", str(tmp_path / "out"), "--no-progress"],
-        env=ENV,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    missing, out = str(tmp_path / "missing.txt"), str(tmp_path / "out")
+    child = synth_job([sys.executable, "-m", "producer.cli", "synth", missing, "-o", out])
     said, _ = child.communicate(timeout=120)
     assert child.returncode != 0
     assert [line for line in said.splitlines() if line.startswith("narrate: ")] == [
