@@ -120,6 +120,7 @@ def test_the_processes_start_before_the_book_is_segmented(
     """So that their imports overlap the segmenting (`worker.narrators.Narrators.ahead`)."""
     before = len(multiprocessing.active_children())
     running: list[int] = []
+
     def counting(*args: Any) -> Any:
         running.append(len(multiprocessing.active_children()) - before)
         return segment_chapter(*args)
