@@ -14,6 +14,11 @@ indexes idx[i, r] = i + r - 4:
   ``band_p @ E_v``.
 The same products and sums as the export's, so the audio is the same to the bit (tests
 compare with the whole model), at a cost that grows with l instead of l^2.
+
+Then each id's attention is limited to a window of ids around it: `window_attention`
+scores only those windows; `limit_attention_span` masks the [l, l] scores down to them
+instead (the form the tests compare it with, and the fallback for a graph the first does
+not recognise).
 """
 
 import numpy as np
@@ -23,6 +28,7 @@ from onnx import helper, numpy_helper
 _WINDOW = 4
 _BAND = 2 * _WINDOW + 1
 SCATTER_ADD_OPSET = 16
+WINDOW_BLOCK = 64  # queries per block of the windowed attention (`window_attention`)
 
 
 def band_relative_attention(model: onnx.ModelProto) -> int:
@@ -224,9 +230,6 @@ def limit_attention_span(model: onnx.ModelProto, span: int) -> bool:
     return True
 
 
-WINDOW_BLOCK = 64  # queries per block of the windowed attention
-
-
 def window_attention(model: onnx.ModelProto, span: int) -> int:
     """Compute each layer's attention on its window only: what `limit_attention_span`
     gives (every id sees 2 x `span` + 1 ids, the window sliding inward at the input's ends;
@@ -266,20 +269,20 @@ def window_attention(model: onnx.ModelProto, span: int) -> int:
             continue  # the band rewrite first
         tag = layer.replace("/", "_").strip("_") + "_window"
         band = scatter.input[1].rsplit("/", 1)[0]
-        emb_k, emb_v = (numpy_helper.to_array(inits[f"{band}/{name}"]) for name in ("ek_t", "ev"))
+        ek_t, ev = (numpy_helper.to_array(inits[f"{band}/{name}"]) for name in ("ek_t", "ev"))
         query, keys_t = nodes["MatMul"].input
         values = nodes["MatMul_2"].input[1]
         masked = _constant(nodes["Where"].input[1], inits, producers)
         new_nodes, new_inits, out = _window_layer(
-            tag, shared, query, keys_t, values, emb_k, emb_v, masked
+            tag, shared, query, keys_t, values, ek_t, ev, masked
         )
-        graph.node.extend(new_nodes)
-        graph.initializer.extend(new_inits)
-        old = nodes["Add_3"].output[0]
+        old = nodes["Add_3"].output[0]  # the masked form's output: its readers read ours
         for node in graph.node:
             for k, name in enumerate(node.input):
-                if name == old and node not in new_nodes:
+                if name == old:
                     node.input[k] = out
+        graph.node.extend(new_nodes)
+        graph.initializer.extend(new_inits)
         count += 1
     if count:
         _topological_sort(graph)
@@ -386,17 +389,9 @@ def _window_shared(graph: onnx.GraphProto, x_mask: str, span: int) -> dict[str, 
     for k, node in enumerate(nodes):
         node.name = t(f"n{k}")
     graph.node.extend(nodes)
-    names = ("l1", "nb1", "lp1", "q_pads", "keys1", "j_k", "j_v", "seen", "rel_keep", "rel_idx")
-    return {name: t(name) for name in names} | {
-        "block_1": t("block_1"),
-        "width_1": t("width_1"),
-        "minus_1": t("minus_1"),
-        "zeros2": t("zeros2"),
-        "a0": t("a0"),
-        "a2": t("a2"),
-        "a3": t("a3"),
-        "a1": t("a1"),
-    }
+    shared = ("l1", "nb1", "lp1", "q_pads", "keys1", "j_k", "j_v", "seen", "rel_keep", "rel_idx")
+    constants = ("block_1", "width_1", "minus_1", "zeros2", "a0", "a1", "a2", "a3")
+    return {name: t(name) for name in shared + constants}
 
 
 def _window_layer(
