@@ -372,9 +372,8 @@ def _synth(
     store_source(LocalStorage(args.output), source)
     began = time.perf_counter()
     bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
-    settings = get_settings()
     manifest = narrate(
-        source.manuscript, options, args.output, settings, bar.update, None, narrators
+        source.manuscript, options, args.output, get_settings(), bar.update, narrators=narrators
     )
     bar.close()
     return began, manifest
