@@ -35,14 +35,8 @@ def band_relative_attention(model: onnx.ModelProto) -> int:
     """Rewrite every matching attention layer in place; returns how many were rewritten."""
     graph = model.graph
     inits = {init.name: init for init in graph.initializer}
-    layers = sorted({n.name.rsplit("/", 2)[0] for n in graph.node if "/attn_layers." in n.name})
     count = 0
-    for prefix in layers:
-        nodes = {
-            n.name.removeprefix(prefix + "/"): n
-            for n in graph.node
-            if n.name.startswith(prefix + "/")
-        }
+    for prefix, nodes in _layers(graph):
         needed = ("Add_1", "Add_3", "MatMul_1", "Softmax", "Pad", "Pad_5")
         if not all(name in nodes for name in needed):
             continue
@@ -67,6 +61,29 @@ def band_relative_attention(model: onnx.ModelProto) -> int:
         _topological_sort(graph)
         _require_opset(model, SCATTER_ADD_OPSET)
     return count
+
+
+def _layers(graph: onnx.GraphProto) -> list[tuple[str, dict[str, onnx.NodeProto]]]:
+    """Each encoder attention layer: its name prefix, and its nodes by their names in it."""
+    prefixes = sorted({n.name.rsplit("/", 2)[0] for n in graph.node if "/attn_layers." in n.name})
+    return [
+        (
+            prefix,
+            {
+                n.name.removeprefix(prefix + "/"): n
+                for n in graph.node
+                if n.name.startswith(prefix + "/")
+            },
+        )
+        for prefix in prefixes
+    ]
+
+
+def _shared_mask_test(graph: onnx.GraphProto) -> onnx.NodeProto | None:
+    """The one Equal every layer masks its scores through in Piper's export (mask == 0),
+    or None where the graph has no single one."""
+    equal = [n for n in graph.node if n.op_type == "Equal" and "/encoder/attn_layers." in n.name]
+    return equal[0] if len(equal) == 1 else None
 
 
 def _require_opset(model: onnx.ModelProto, version: int) -> None:
@@ -174,14 +191,9 @@ def limit_attention_span(model: onnx.ModelProto, span: int) -> bool:
     attention mask to narrow.
     """
     graph = model.graph
-    equal = [
-        node
-        for node in graph.node
-        if node.op_type == "Equal" and "/encoder/attn_layers." in node.name
-    ]
-    if len(equal) != 1:  # every layer masks through one Equal in Piper's export
+    node = _shared_mask_test(graph)
+    if node is None:
         return False
-    (node,) = equal
     mask = node.input[0]  # [b, 1, l, l]: 1 where both ids are real
 
     def t(name: str) -> str:
@@ -245,23 +257,16 @@ def window_attention(model: onnx.ModelProto, span: int) -> int:
     """
     graph = model.graph
     producers = {out: node for node in graph.node for out in node.output}
-    equal = [n for n in graph.node if n.op_type == "Equal" and "/encoder/attn_layers." in n.name]
-    if len(equal) != 1 or equal[0].input[0] not in producers:
+    equal = _shared_mask_test(graph)
+    if equal is None or equal.input[0] not in producers:
         return 0
-    pair = producers[equal[0].input[0]]  # x_mask[:, :, None] * x_mask[:, :, :, None]
+    pair = producers[equal.input[0]]  # x_mask[:, :, None] * x_mask[:, :, :, None]
     if pair.op_type != "Mul":
         return 0
-    shared = _window_shared(graph, pair.input[0], span)
     inits = {init.name: init for init in graph.initializer}
+    shared: dict[str, str] | None = None  # built with the first layer rewritten
     count = 0
-    for layer in sorted(
-        {n.name.rsplit("/", 2)[0] for n in graph.node if "/attn_layers." in n.name}
-    ):
-        nodes = {
-            n.name.removeprefix(layer + "/"): n
-            for n in graph.node
-            if n.name.startswith(layer + "/")
-        }
+    for layer, nodes in _layers(graph):
         if not all(k in nodes for k in ("MatMul", "MatMul_2", "Add_3", "Where")):
             continue
         scatter = nodes.get("Add_1")
@@ -273,6 +278,7 @@ def window_attention(model: onnx.ModelProto, span: int) -> int:
         query, keys_t = nodes["MatMul"].input
         values = nodes["MatMul_2"].input[1]
         masked = _constant(nodes["Where"].input[1], inits, producers)
+        shared = shared or _window_shared(graph, pair.input[0], span)
         new_nodes, new_inits, out = _window_layer(
             tag, shared, query, keys_t, values, ek_t, ev, masked
         )

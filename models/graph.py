@@ -114,11 +114,10 @@ def _cut(
         )
     rewritten = band_relative_attention(model)
     log.debug("%s: %d attention layers computed on their band", model_path, rewritten)
-    limited = span and (
-        (windowed and window_attention(model, span)) or limit_attention_span(model, span)
-    )
-    if span and not limited:
-        log.warning("%s: no shared attention mask found: attention left global", model_path)
+    if span:
+        limited = windowed and window_attention(model, span) > 0
+        if not limited and not limit_attention_span(model, span):
+            log.warning("%s: no shared attention mask found: attention left global", model_path)
     inputs = FRONT_INPUTS + ([DURATION_NOISE] if _noise_as_input(model) else [])
     extractor = onnx.utils.Extractor(model)
     front = extractor.extract_model(inputs, FRONT_OUTPUTS)

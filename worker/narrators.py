@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from config.settings import CUDA_INFERENCE_WORKERS, Settings, get_settings
 from models.runtime import device_processes, process_budget_gb, resolve_device
@@ -86,7 +86,7 @@ class Narrators:
         self.pool = helper_pool(processes, _begin, setup, start=True)
 
     @classmethod
-    def ahead(cls, settings: Settings, chapters: int | None = None) -> Optional["Narrators"]:
+    def ahead(cls, settings: Settings, chapters: int | None = None) -> "Narrators | None":
         """The processes a book is narrated in on this device (at most one a chapter when
         `chapters` is known), started now; None where one process narrates it all."""
         processes, free_gb = device_processes(settings, resolve_device(settings.device))
