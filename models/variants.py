@@ -12,7 +12,9 @@ overflows it to inf.
 
 A variant is used only with a passing quality report beside it in the cache, written by
 `narrate models optimize` (see `models.gate`): round-trip WER within 1 point of fp32 and
-total duration within 2%. `auto` picks the fastest passing variant for the device.
+total duration within 2%; or, with none in the cache, the report narrate ships for the
+variant where it holds on this machine (`models.verdicts`). `auto` picks the fastest
+passing variant for the device.
 """
 
 import json
@@ -20,7 +22,7 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from config.errors import PrecisionError
@@ -64,6 +66,8 @@ class QualityReport:
     x_real_time_fp32: float
     passed: bool
     reason: str
+    # Where it was measured (`models.verdicts.machine`): empty in reports from before.
+    measured_on: dict[str, str] = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,20 +128,30 @@ def choose_precision(
 def describe(device: str, digest: str, cache_dir: Path | None) -> list[str]:
     """One line per precision this kind of device runs: what its gate said, and what else
     it needs (for `narrate models list`)."""
+    from models.verdicts import mismatch, shipped, where
+
     lines = []
     for precision in FOR_DEVICE[device_kind(device)]:
         if precision == "fp32":
             lines.append("fp32  the voice as exported: always available, needs no gate")
             continue
-        report = _report(cache_dir, digest, precision, device)
+        report = _local_report(cache_dir, digest, precision, device)
+        ours = shipped(digest, precision, device) if report is None else None
+        elsewhere = mismatch(ours, device) if ours is not None else None
+        if ours is not None and elsewhere is None:
+            report = ours
         if report is None:
             status = f"no quality report: `narrate models optimize --precision {precision}`"
+            if elsewhere is not None:
+                status += f" (narrate's own does not hold here: {elsewhere})"
         else:
             measured = (
                 f"WER {report.wer:.2f}% (fp32 {report.wer_fp32:.2f}%), "
                 f"{report.x_real_time:.1f}x real time (fp32 {report.x_real_time_fp32:.1f}x)"
             )
             status = f"{'passed' if report.passed else 'failed'} its gate: {measured}"
+            if report is ours:
+                status += f"; narrate's own report, measured on a machine like this ({where(ours)})"
             if not report.passed:
                 status += f"; {report.reason}"
             elif precision in RUNS_WITH and not installed(RUNS_WITH[precision]):
@@ -170,6 +184,16 @@ def _runs_here(precision: str, voice: str) -> bool:
 
 
 def _report(
+    cache_dir: Path | None, digest: str, precision: str, device: str
+) -> QualityReport | None:
+    """This machine's report, else narrate's own where it holds here."""
+    from models.verdicts import shipped_here  # it reads this module's recipes
+
+    local = _local_report(cache_dir, digest, precision, device)
+    return local if local is not None else shipped_here(digest, precision, device)
+
+
+def _local_report(
     cache_dir: Path | None, digest: str, precision: str, device: str
 ) -> QualityReport | None:
     if cache_dir is None:

@@ -10,7 +10,7 @@ report it writes into the GPU host's cache.
 import json
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ from models.variants import (
     report_path,
     variant_built,
 )
+from models.verdicts import machine
 from models.voice import Voice
 from producer.readers import read_manuscript
 from worker.pipeline import narrate
@@ -63,21 +64,31 @@ def optimize(
     check_runs_on(precision, device)  # before minutes of rendering fp32
     manuscript = read_manuscript(text or GATE_TEXT)
     spoken = "\n\n".join(chapter.text for chapter in manuscript.chapters)
+    measured_on = machine(precision, device)  # what the renders depend on, for the report
     with tempfile.TemporaryDirectory(prefix="narrate-gate-") as scratch:
         renditions = []
         for name in ("fp32", precision):
             voice = load_voice(voice_name, device, name, settings)
             renditions.append(render(voice, manuscript, Path(scratch) / name))
         if render_to is not None:
-            keep(render_to, files.name, device, spoken, renditions)
+            keep(render_to, files.name, device, spoken, renditions, measured_on)
             return None
         report = judge(files.name, device, spoken, renditions[0], renditions[1])
+    report = replace(report, measured_on=measured_on)
     save_report(report)
     return report
 
 
-def keep(folder: Path, voice: str, device: str, text: str, renditions: list[Rendition]) -> None:
-    """Both renditions as 16 kHz FLAC (small enough to move) and what judging needs."""
+def keep(
+    folder: Path,
+    voice: str,
+    device: str,
+    text: str,
+    renditions: list[Rendition],
+    measured_on: dict[str, str],
+) -> None:
+    """Both renditions as 16 kHz FLAC (small enough to move) and what judging needs, with
+    where they were rendered (the report's `measured_on` is the renders' machine)."""
     folder.mkdir(parents=True, exist_ok=True)
     kept = []
     for rendition in renditions:
@@ -86,7 +97,13 @@ def keep(folder: Path, voice: str, device: str, text: str, renditions: list[Rend
         flac = folder / f"{rendition.precision}.flac"
         soundfile.write(str(flac), soxr.resample(audio, rate, WHISPER_RATE), WHISPER_RATE)
         kept.append({**asdict(rendition), "wavs": [flac.name]})
-    record = {"voice": voice, "device": device, "text": text, "renditions": kept}
+    record = {
+        "voice": voice,
+        "device": device,
+        "text": text,
+        "renditions": kept,
+        "measured_on": measured_on,
+    }
     (folder / RENDITIONS).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
@@ -102,6 +119,7 @@ def judge_folder(folder: Path) -> QualityReport:
         raise ManuscriptError(f"{folder}: no renditions to judge ({error})") from error
     need("gate", "judging a variant (Whisper tiny.en)")
     report = judge(record["voice"], record["device"], record["text"], fp32, variant)
+    report = replace(report, measured_on=dict(record.get("measured_on", {})))
     save_report(report)
     return report
 

@@ -136,6 +136,9 @@ def test_models_list_says_which_variant_runs_and_why(
     def save(cache: Path, report: QualityReport) -> None:  # for the real voice's digest
         report.save(report_path(cache, digest, report.precision, report.device))
 
+    # this machine's reports alone (narrate's own, where it holds: tests/models/test_verdicts)
+    monkeypatch.setattr("models.verdicts.SHIPPED", tmp_path / "none")
+
     monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path))
     get_settings.cache_clear()
     try:

@@ -1,0 +1,113 @@
+"""Gate verdicts that travel: a report measured on one machine, used on another like it.
+
+A variant's audio is a function of the voice, the graphs' recipes, the libraries that run
+them and the instructions the CPU gives OpenVINO's bf16 kernels. Two machines that agree on
+all of those render the gate text to the same samples (docs/performance.md, "A gate verdict
+that travels": one core against two, another host), so the first machine's verdict is the
+second's, and a first run there need not spend a whole book in fp32 before anyone runs
+`narrate models optimize`. What a report was measured with is kept in it
+(`QualityReport.measured_on`); a report narrate ships (`models/reports/`) is used only where
+every one of those conditions holds (`HOLD`), and a report measured on this machine always
+comes first.
+"""
+
+import os
+from importlib import metadata
+from pathlib import Path
+
+from models.variants import CPU_LAYOUT, RUNS_WITH, QualityReport, device_kind, report_path
+
+SHIPPED = Path(__file__).resolve().parent / "reports"
+# What the samples depend on; a shipped report is used only where each is the same here.
+# ("cpu", "cores" and "date" are kept beside them only to say where it was measured.)
+HOLD = ("isa", "onnxruntime", "openvino", "front", "fp32")
+CPUINFO = Path("/proc/cpuinfo")
+
+
+def machine(precision: str, device: str) -> dict[str, str]:
+    """The conditions a report for this precision is measured under here."""
+    from models.graph import FRONT_RECIPE
+
+    found = {
+        "onnxruntime": _version("onnxruntime", "onnxruntime-gpu"),
+        "front": str(FRONT_RECIPE),
+    }
+    if device_kind(device) == "cpu":
+        found |= {"isa": cpu_isa(), "fp32": CPU_LAYOUT, "cpu": _cpu_name()}
+        found["cores"] = str(os.cpu_count() or 0)
+    if precision in RUNS_WITH:
+        found[RUNS_WITH[precision]] = _version(RUNS_WITH[precision])
+    return found
+
+
+def cpu_isa() -> str:
+    """The bf16 instructions OpenVINO's kernels get here: amx_bf16, avx512_bf16 or none.
+
+    AMX and AVX-512 bf16 give different samples (and AVX-512 bf16 alone ran slower than
+    fp32), so they are different machines to a verdict. ONEDNN_MAX_CPU_ISA caps what the
+    kernels use, as it does for OpenVINO."""
+    try:
+        flags = set().union(
+            *(line.split(":", 1)[1].split() for line in _lines(CPUINFO) if line.startswith("flags"))
+        )
+    except OSError:
+        return "unknown"
+    cap = os.environ.get("ONEDNN_MAX_CPU_ISA", "ALL").upper()
+    uncapped = cap in ("ALL", "DEFAULT") or "AMX" in cap
+    if {"amx_bf16", "amx_tile"} <= flags and uncapped:
+        return "amx_bf16"
+    if "avx512_bf16" in flags and (uncapped or "BF16" in cap):
+        return "avx512_bf16"
+    return "none"
+
+
+def shipped(digest: str, precision: str, device: str) -> QualityReport | None:
+    """The report narrate ships for this voice and variant, wherever it holds."""
+    return QualityReport.load(report_path(SHIPPED, digest, precision, device))
+
+
+def shipped_here(digest: str, precision: str, device: str) -> QualityReport | None:
+    """The shipped report, only where it speaks for this machine."""
+    report = shipped(digest, precision, device)
+    return report if report is not None and mismatch(report, device) is None else None
+
+
+def mismatch(report: QualityReport, device: str) -> str | None:
+    """Why a shipped report does not speak for this machine, or None when it does."""
+    here = machine(report.precision, device)
+    for key in HOLD:
+        there = report.measured_on.get(key)
+        if (there or key in here) and there != here.get(key):
+            return f"it was measured with {key} {there or 'unknown'}, here {here.get(key, 'none')}"
+    return None
+
+
+def where(report: QualityReport) -> str:
+    """Where a shipped report was measured, for `narrate models list`."""
+    measured = report.measured_on
+    parts = [measured.get("cpu", "a CPU"), measured.get("isa", "")]
+    parts += [
+        f"{name} {measured[name]}" for name in ("openvino", "onnxruntime") if name in measured
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def _version(*names: str) -> str:
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "none"
+
+
+def _cpu_name() -> str:
+    try:
+        names = [line.split(":", 1)[1].strip() for line in _lines(CPUINFO) if "model name" in line]
+    except OSError:
+        return "unknown"
+    return names[0] if names else "unknown"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8", errors="replace").splitlines()

@@ -1,0 +1,241 @@
+"""Gate reports that travel: narrate's own report is used only on a machine like its own."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from config.errors import PrecisionError
+from config.settings import get_settings
+from models import verdicts
+from models.graph import FRONT_RECIPE, model_digest
+from models.piper import PiperVoice
+from models.registry import find_voice
+from models.variants import (
+    CPU_LAYOUT,
+    RECIPES,
+    QualityReport,
+    choose_precision,
+    describe,
+    report_path,
+)
+from models.voice import SynthesisParams, VoiceInput
+
+DIGEST = "0123456789abcdef"
+AMX = "fpu avx2 avx512f avx512_bf16 amx_bf16 amx_tile amx_int8"
+REPORT = QualityReport(
+    voice="joe",
+    precision="bf16",
+    device="cpu",
+    text="Well, I awoke",
+    words=2000,
+    wer=4.1,
+    wer_fp32=4.0,
+    duration_s=840.0,
+    duration_fp32_s=841.0,
+    x_real_time=30.0,
+    x_real_time_fp32=20.0,
+    passed=True,
+    reason="within the gate",
+)
+
+
+def cpu_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flags: str) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    lines = [f"processor\t: {n}\nmodel name\t: Test CPU\nflags\t\t: {flags}\n" for n in (0, 1)]
+    cpuinfo.write_text("\n".join(lines))
+    monkeypatch.setattr(verdicts, "CPUINFO", cpuinfo)
+
+
+def ship(monkeypatch: pytest.MonkeyPatch, folder: Path, report: QualityReport) -> None:
+    """`report` as narrate's own, for DIGEST."""
+    monkeypatch.setattr(verdicts, "SHIPPED", folder)
+    report.save(report_path(folder, DIGEST, report.precision, report.device))
+
+
+@pytest.mark.parametrize(
+    ("flags", "cap", "isa"),
+    [
+        (AMX, None, "amx_bf16"),
+        (AMX, "AVX512_CORE_AMX", "amx_bf16"),
+        (AMX, "AVX512_CORE_BF16", "avx512_bf16"),  # what OpenVINO's kernels are held to
+        (AMX, "AVX2", "none"),
+        ("fpu avx2 avx512f avx512_bf16", None, "avx512_bf16"),
+        ("fpu avx2 avx512f", None, "none"),
+        ("fpu avx2 amx_bf16", None, "none"),  # AMX's bf16 needs its tiles too
+    ],
+)
+def test_the_cpu_is_told_apart_by_its_bf16_instructions(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flags: str, cap: str | None, isa: str
+) -> None:
+    cpu_with(monkeypatch, tmp_path, flags)
+    if cap is None:
+        monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    else:
+        monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", cap)
+    assert verdicts.cpu_isa() == isa
+    assert verdicts.machine("bf16", "cpu")["isa"] == isa
+
+
+def test_without_cpuinfo_the_cpu_is_unknown(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(verdicts, "CPUINFO", tmp_path / "missing")
+    assert verdicts.cpu_isa() == "unknown"
+
+
+def test_narrates_own_report_runs_the_variant_only_where_everything_holds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    cpu_with(monkeypatch, tmp_path, AMX)
+    ours = replace(REPORT, measured_on=verdicts.machine("bf16", "cpu"))
+    ship(monkeypatch, tmp_path / "shipped", ours)
+    cache = tmp_path / "cache"  # empty: a first run
+
+    assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "bf16"
+    assert choose_precision("bf16", "cpu", DIGEST, cache, "joe") == "bf16"
+    assert choose_precision("auto", "cpu", DIGEST, None, "joe") == "bf16"  # no cache at all
+    (line,) = [line for line in describe("cpu", DIGEST, cache) if line.startswith("bf16")]
+    assert line.startswith("bf16  passed its gate: WER 4.10% (fp32 4.00%)")
+    assert "narrate's own report, measured on a machine like this (Test CPU, amx_bf16" in line
+
+    cpu_with(monkeypatch, tmp_path, "fpu avx2 avx512f avx512_bf16")  # no AMX: other samples
+    assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "fp32"
+    with pytest.raises(PrecisionError, match="no quality report on cpu"):
+        choose_precision("bf16", "cpu", DIGEST, cache, "joe")
+    (line,) = [line for line in describe("cpu", DIGEST, cache) if line.startswith("bf16")]
+    assert line == (
+        "bf16  no quality report: `narrate models optimize --precision bf16` (narrate's own "
+        "does not hold here: it was measured with isa amx_bf16, here avx512_bf16)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "there"),
+    [("openvino", "2025.3.0"), ("onnxruntime", "1.18.0"), ("front", "6"), ("fp32", "fp32")],
+)
+def test_another_library_or_recipe_is_another_machine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str, there: str
+) -> None:
+    cpu_with(monkeypatch, tmp_path, AMX)
+    measured = verdicts.machine("bf16", "cpu") | {key: there}
+    ship(monkeypatch, tmp_path / "shipped", replace(REPORT, measured_on=measured))
+    assert choose_precision("auto", "cpu", DIGEST, tmp_path / "cache", "joe") == "fp32"
+    here = verdicts.machine("bf16", "cpu")[key]
+    assert verdicts.mismatch(replace(REPORT, measured_on=measured), "cpu") == (
+        f"it was measured with {key} {there}, here {here}"
+    )
+
+
+def test_this_machines_report_comes_before_narrates_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cpu_with(monkeypatch, tmp_path, AMX)
+    ship(
+        monkeypatch,
+        tmp_path / "shipped",
+        replace(REPORT, measured_on=verdicts.machine("bf16", "cpu")),
+    )
+    cache = tmp_path / "cache"
+    failed = replace(REPORT, wer=9.0, passed=False, reason="WER 9.0% vs fp32 4.0%")
+    failed.save(report_path(cache, DIGEST, "bf16", "cpu"))
+    assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "fp32"
+    with pytest.raises(PrecisionError, match="failed its quality gate"):
+        choose_precision("bf16", "cpu", DIGEST, cache, "joe")
+    (line,) = [line for line in describe("cpu", DIGEST, cache) if line.startswith("bf16")]
+    assert line.startswith("bf16  failed its gate") and "narrate's own" not in line
+
+
+def test_the_shipped_report_speaks_for_todays_voice_and_recipes() -> None:
+    """A changed recipe (the cut front, the CPU's fp32 back, the bf16 conversion) changes
+    the samples: the report narrate ships must then be measured again (`make optimize`,
+    copied into models/reports/), or this fails."""
+    digest = model_digest(find_voice("joe").model)
+    ours = verdicts.shipped(digest, "bf16", "cpu")
+    assert ours is not None, f"no {digest}-{RECIPES['bf16']}-cpu report in {verdicts.SHIPPED}"
+    assert ours.passed and ours.voice == "joe" and ours.precision == "bf16"
+    assert ours.x_real_time > ours.x_real_time_fp32  # auto would not pick it otherwise
+    measured = ours.measured_on
+    assert measured["front"] == str(FRONT_RECIPE) and measured["fp32"] == CPU_LAYOUT
+    assert measured["isa"] == "amx_bf16"
+    assert set(verdicts.HOLD) <= set(measured)
+
+
+def test_a_first_run_on_a_machine_like_the_measured_one_narrates_in_bf16(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`narrate models list` with an empty cache, the real shipped report, on a machine that
+    agrees with it (its conditions stood in for this one's: CPUs and versions vary)."""
+    from producer.cli import main
+
+    digest = model_digest(find_voice("joe").model)
+    ours = verdicts.shipped(digest, "bf16", "cpu")
+    assert ours is not None
+    monkeypatch.setattr(verdicts, "machine", lambda precision, device: dict(ours.measured_on))
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert main(["models", "list", "--device", "cpu"]) == 0
+        like = capsys.readouterr().out
+        other = {**ours.measured_on, "isa": "avx512_bf16"}
+        monkeypatch.setattr(verdicts, "machine", lambda precision, device: other)
+        assert main(["models", "list", "--device", "cpu"]) == 0
+        unlike = capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+    assert like.splitlines()[0] == (
+        "joe on cpu: runs bf16 (NARRATE_PRECISION=auto: the fastest that passed)"
+    )
+    assert "narrate's own report, measured on a machine like this" in like
+    assert unlike.splitlines()[0].startswith("joe on cpu: runs fp32")
+    assert "here avx512_bf16" in unlike
+
+
+def test_a_report_keeps_where_its_renders_were_made(
+    voice: PiperVoice, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Rendered on one host (`--render-only`), judged on another: the report names the
+    rendering host, whose samples it speaks for."""
+    from producer.optimize import judge_folder
+
+    params = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
+    text = "The keeper climbed the stairs and lit the great lamp."
+    (out,) = voice.synthesize([(VoiceInput((voice.phonemize(text),)),)], params)[0]
+    folder = tmp_path / "renders"
+    folder.mkdir()
+    renditions = []
+    for precision in ("fp32", "bf16"):
+        soundfile.write(folder / f"{precision}.flac", out.audio, voice.sample_rate)
+        seconds = len(out.audio) / voice.sample_rate
+        renditions.append(
+            {
+                "precision": precision,
+                "wavs": [f"{precision}.flac"],
+                "duration_s": seconds,
+                "wall_s": 1.0,
+            }
+        )
+    where = {"isa": "amx_bf16", "openvino": "2026.4.1", "cpu": "the rendering host"}
+    record = {
+        "voice": "joe",
+        "device": "cpu",
+        "text": text,
+        "renditions": renditions,
+        "measured_on": where,
+    }
+    (folder / "renditions.json").write_text(json.dumps(record))
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path / "cache"))
+    get_settings.cache_clear()
+    try:
+        report = judge_folder(folder)
+    finally:
+        get_settings.cache_clear()
+    assert report.measured_on == where
+    digest = model_digest(find_voice("joe").model)
+    saved = QualityReport.load(report_path(tmp_path / "cache", digest, "bf16", "cpu"))
+    assert saved is not None and saved.measured_on == where and saved.passed
+    assert np.isclose(saved.duration_s, seconds, atol=0.01)
