@@ -2,8 +2,8 @@
 
 A variant's audio is a function of the voice, the graphs' recipes, the libraries that run
 them and the instructions the CPU gives OpenVINO's bf16 kernels. Two machines that agree on
-all of those render the gate text to the same samples (docs/performance.md, "A gate verdict
-that travels": one core against two, another host), so the first machine's verdict is the
+all of those render the gate text to the same samples (docs/performance.md, "bf16 on the
+first run": one core against two, another host), so the first machine's verdict is the
 second's, and a first run there need not spend a whole book in fp32 before anyone runs
 `narrate models optimize`. What a report was measured with is kept in it
 (`QualityReport.measured_on`); a report narrate ships (`models/reports/`) is used only where
@@ -19,7 +19,7 @@ from models.variants import CPU_LAYOUT, RUNS_WITH, QualityReport, device_kind, r
 
 SHIPPED = Path(__file__).resolve().parent / "reports"
 # What the samples depend on; a shipped report is used only where each is the same here.
-# ("cpu", "cores" and "date" are kept beside them only to say where it was measured.)
+# ("cpu" and "cores" are kept beside them only to say where it was measured.)
 HOLD = ("isa", "onnxruntime", "openvino", "front", "fp32")
 CPUINFO = Path("/proc/cpuinfo")
 
@@ -64,7 +64,7 @@ def cpu_isa() -> str:
 
 
 def shipped(digest: str, precision: str, device: str) -> QualityReport | None:
-    """The report narrate ships for this voice and variant, wherever it holds."""
+    """The report narrate ships for this voice and variant, whether or not it holds here."""
     return QualityReport.load(report_path(SHIPPED, digest, precision, device))
 
 
