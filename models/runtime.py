@@ -34,7 +34,6 @@ PASSAGE_IDS = 2048
 WINDOWS_PER_PASSAGE = 2  # a front row yields about two decoder windows
 WINDOW_FRAMES = 512
 MAX_PASSAGE_ROWS = 16  # larger batches ran no faster
-MAX_FRONT_ROWS = 32  # the front alone: 64 rows ran 1.5 ms a row against 32's 1.6
 # Longest decoder run by precision when Settings.max_back_frames is 0: OpenVINO's memory
 # grows with the longest run. onnxruntime on the CPU takes longer runs: each join costs 64
 # frames of overlap (12.8% more frames than kept at 448 for a chapter, 6.2% at 960: 4.5%
@@ -121,37 +120,20 @@ def back_budget(device: str, precision: str, settings: Settings) -> int:
 
 
 def front_budget(device: str, precision: str, settings: Settings) -> int:
-    """Front batch in phoneme ids: as set, or on CUDA the decoder's passages, and more
-    (up to MAX_FRONT_ROWS) where the memory its batches leave holds them: up to there the
-    front's time is its launches more than its rows (8 rows 2.8 ms a row, 32 rows 1.6 on
-    an H200)."""
+    """Front batch in phoneme ids: as set, or on CUDA what the GPU memory budget holds."""
     if settings.batch_budget or device == "cpu":
         return settings.batch_budget
-    passages = _passage_rows(precision, settings)
-    left_gb = _worker_gb(settings) - passages * WINDOWS_PER_PASSAGE * WINDOW_FRAMES * _frame_gb(
-        precision
-    )
-    rows = max(passages, min(MAX_FRONT_ROWS, int(left_gb / (PASSAGE_IDS * GB_PER_ID))))
-    return _power_of_two(rows) * PASSAGE_IDS
+    return _passage_rows(precision, settings) * PASSAGE_IDS
 
 
 def _passage_rows(precision: str, settings: Settings) -> int:
     """Passages per front batch (and twice that many decoder windows) so that every worker
     running its largest batches at once stays within gpu_memory_gb; a power of two, as the
     batches' rows are (a row over would cost a batch twice the size)."""
-    row_gb = PASSAGE_IDS * GB_PER_ID + WINDOWS_PER_PASSAGE * WINDOW_FRAMES * _frame_gb(precision)
-    return _power_of_two(max(1, min(MAX_PASSAGE_ROWS, int(_worker_gb(settings) / row_gb))))
-
-
-def _worker_gb(settings: Settings) -> float:
-    return settings.gpu_memory_gb / (PEAK_OVER_SUM * max(1, settings.inference_workers))
-
-
-def _frame_gb(precision: str) -> float:
-    return GB_PER_FRAME.get(precision, GB_PER_FRAME["fp32"])
-
-
-def _power_of_two(rows: int) -> int:
+    per_worker_gb = settings.gpu_memory_gb / (PEAK_OVER_SUM * max(1, settings.inference_workers))
+    frame_gb = GB_PER_FRAME.get(precision, GB_PER_FRAME["fp32"])
+    row_gb = PASSAGE_IDS * GB_PER_ID + WINDOWS_PER_PASSAGE * WINDOW_FRAMES * frame_gb
+    rows = max(1, min(MAX_PASSAGE_ROWS, int(per_worker_gb / row_gb)))
     return 1 << (rows.bit_length() - 1)
 
 

@@ -14,7 +14,6 @@ from models.runtime import (
     FREE_SHARE,
     GB_PER_FRAME,
     GB_PER_ID,
-    MAX_FRONT_ROWS,
     MAX_PASSAGE_ROWS,
     PASSAGE_IDS,
     PEAK_OVER_SUM,
@@ -70,25 +69,9 @@ def test_the_default_budget_runs_eight_passages_and_batches_stop_growing_at_sixt
     assert front_budget("cuda", "fp16", default) == 8 * PASSAGE_IDS
     assert back_budget("cuda", "fp16", default) == 16 * WINDOW_FRAMES
     huge = Settings(gpu_memory_gb=500, inference_workers=4)
-    assert back_budget("cuda", "fp16", huge) == 2 * MAX_PASSAGE_ROWS * WINDOW_FRAMES
-    assert front_budget("cuda", "fp16", huge) == MAX_FRONT_ROWS * PASSAGE_IDS
+    assert front_budget("cuda", "fp16", huge) == MAX_PASSAGE_ROWS * PASSAGE_IDS
     tiny = Settings(gpu_memory_gb=0.5, inference_workers=4)
     assert front_budget("cuda", "fp16", tiny) == PASSAGE_IDS  # never less than one passage
-
-
-def test_the_front_takes_more_passages_than_the_decoder_where_memory_holds_them() -> None:
-    """Its time is mostly launches up to ~32 rows; its rows are cheap beside the decoder's."""
-    for gb in (8, 16, 24, 42, 63, 72):
-        for precision in ("fp16", "fp32"):
-            settings = Settings(gpu_memory_gb=gb, inference_workers=4)
-            front = front_budget("cuda", precision, settings) // PASSAGE_IDS
-            passages = back_budget("cuda", precision, settings) // (2 * WINDOW_FRAMES)
-            assert passages <= front <= MAX_FRONT_ROWS
-            assert front & (front - 1) == 0  # a power of two, as batches' rows are
-    # three processes on an H200 (42 GB each): fp32's decoder holds 8 passages a batch
-    three = Settings(gpu_memory_gb=42, inference_workers=CUDA_INFERENCE_WORKERS)
-    assert back_budget("cuda", "fp32", three) == 2 * 8 * WINDOW_FRAMES
-    assert front_budget("cuda", "fp32", three) > 8 * PASSAGE_IDS
 
 
 def test_the_cpu_runs_one_at_a_time_and_set_budgets_win() -> None:
@@ -133,10 +116,9 @@ def test_a_big_gpu_gets_the_largest_batches_and_no_nvidia_smi_a_safe_budget(
     half = process_budget_gb(143771 / 1024, 2)
     assert half == pytest.approx(FREE_SHARE * 143771 / 1024 / 2)
     shared = Settings(gpu_memory_gb=half, inference_workers=4)
-    assert back_budget("cuda", "fp32", shared) == 2 * MAX_PASSAGE_ROWS * WINDOW_FRAMES
+    assert front_budget("cuda", "fp32", shared) == MAX_PASSAGE_ROWS * PASSAGE_IDS
     big = Settings(gpu_memory_gb=AUTO_MAX_GB, inference_workers=CUDA_INFERENCE_WORKERS)
-    assert back_budget("cuda", "fp32", big) == 2 * MAX_PASSAGE_ROWS * WINDOW_FRAMES
-    assert front_budget("cuda", "fp32", big) == MAX_FRONT_ROWS * PASSAGE_IDS
+    assert front_budget("cuda", "fp32", big) == MAX_PASSAGE_ROWS * PASSAGE_IDS
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     assert auto_gpu_memory_gb("cuda") == FALLBACK_GB
     assert process_budget_gb(None, 2) == FALLBACK_GB / 2
