@@ -128,30 +128,28 @@ def choose_precision(
 def describe(device: str, digest: str, cache_dir: Path | None) -> list[str]:
     """One line per precision this kind of device runs: what its gate said, and what else
     it needs (for `narrate models list`)."""
-    from models.verdicts import mismatch, shipped, where
+    from models.verdicts import where
 
     lines = []
     for precision in FOR_DEVICE[device_kind(device)]:
         if precision == "fp32":
             lines.append("fp32  the voice as exported: always available, needs no gate")
             continue
-        report = _local_report(cache_dir, digest, precision, device)
-        ours = shipped(digest, precision, device) if report is None else None
-        elsewhere = mismatch(ours, device) if ours is not None else None
-        if ours is not None and elsewhere is None:
-            report = ours
+        report, ours, elsewhere = _find(cache_dir, digest, precision, device)
         if report is None:
             status = f"no quality report: `narrate models optimize --precision {precision}`"
             if elsewhere is not None:
-                status += f" (narrate's own does not hold here: {elsewhere})"
+                status += f" ({elsewhere})"
         else:
             measured = (
                 f"WER {report.wer:.2f}% (fp32 {report.wer_fp32:.2f}%), "
                 f"{report.x_real_time:.1f}x real time (fp32 {report.x_real_time_fp32:.1f}x)"
             )
             status = f"{'passed' if report.passed else 'failed'} its gate: {measured}"
-            if report is ours:
-                status += f"; narrate's own report, measured on a machine like this ({where(ours)})"
+            if ours:
+                status += (
+                    f"; narrate's own report, measured on a machine like this ({where(report)})"
+                )
             if not report.passed:
                 status += f"; {report.reason}"
             elif precision in RUNS_WITH and not installed(RUNS_WITH[precision]):
@@ -186,11 +184,33 @@ def _runs_here(precision: str, voice: str) -> bool:
 def _report(
     cache_dir: Path | None, digest: str, precision: str, device: str
 ) -> QualityReport | None:
-    """This machine's report, else narrate's own where it holds here."""
-    from models.verdicts import shipped_here  # it reads this module's recipes
+    return _find(cache_dir, digest, precision, device)[0]
 
-    local = _local_report(cache_dir, digest, precision, device)
-    return local if local is not None else shipped_here(digest, precision, device)
+
+def _find(
+    cache_dir: Path | None, digest: str, precision: str, device: str
+) -> tuple[QualityReport | None, bool, str | None]:
+    """The report that speaks for this machine: the cache's, else narrate's own; whether
+    it is narrate's; and, where none does, why the ones found do not.
+
+    A report says where its renders were made (`measured_on`, `models.verdicts`): one made
+    elsewhere (renders judged here, a copied report) holds only where those conditions
+    do. Reports from before it was kept were made where they lie."""
+    from models.verdicts import mismatch, shipped  # it reads this module's recipes
+
+    found = (
+        (_local_report(cache_dir, digest, precision, device), "this cache's"),
+        (shipped(digest, precision, device), "narrate's own"),
+    )
+    why = []
+    for report, whose in found:
+        if report is None:
+            continue
+        off = mismatch(report, device) if report.measured_on else None
+        if off is None:
+            return report, whose == "narrate's own", None
+        why.append(f"{whose} does not hold here: {off}")
+    return None, False, "; ".join(why) or None
 
 
 def _local_report(

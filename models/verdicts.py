@@ -68,12 +68,6 @@ def shipped(digest: str, precision: str, device: str) -> QualityReport | None:
     return QualityReport.load(report_path(SHIPPED, digest, precision, device))
 
 
-def shipped_here(digest: str, precision: str, device: str) -> QualityReport | None:
-    """The shipped report, only where it speaks for this machine."""
-    report = shipped(digest, precision, device)
-    return report if report is not None and mismatch(report, device) is None else None
-
-
 def mismatch(report: QualityReport, device: str) -> str | None:
     """Why a shipped report does not speak for this machine, or None when it does."""
     here = machine(report.precision, device)

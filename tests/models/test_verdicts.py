@@ -138,6 +138,36 @@ def test_this_machines_report_comes_before_narrates_own(
     assert line.startswith("bf16  failed its gate") and "narrate's own" not in line
 
 
+def test_a_report_rendered_elsewhere_holds_only_where_its_conditions_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Renders from another CPU judged here (`models judge`) land in this cache: they
+    speak for that CPU, not this one."""
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    cpu_with(monkeypatch, tmp_path, AMX)
+    monkeypatch.setattr(verdicts, "SHIPPED", tmp_path / "none")
+    cache = tmp_path / "cache"
+    other = verdicts.machine("bf16", "cpu") | {"isa": "avx512_bf16"}
+    replace(REPORT, measured_on=other).save(report_path(cache, DIGEST, "bf16", "cpu"))
+    assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "fp32"
+    (line,) = [line for line in describe("cpu", DIGEST, cache) if line.startswith("bf16")]
+    assert line.endswith(
+        "(this cache's does not hold here: it was measured with isa avx512_bf16, here amx_bf16)"
+    )
+    # narrate's own stands in where it holds
+    ship(
+        monkeypatch,
+        tmp_path / "shipped",
+        replace(REPORT, measured_on=verdicts.machine("bf16", "cpu")),
+    )
+    assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "bf16"
+    # and one measured here is used as before
+    here = verdicts.machine("bf16", "cpu")
+    failed = replace(REPORT, passed=False, reason="WER", measured_on=here)
+    failed.save(report_path(cache, DIGEST, "bf16", "cpu"))
+    assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "fp32"
+
+
 def test_the_shipped_report_speaks_for_todays_voice_and_recipes() -> None:
     """A changed recipe (the cut front, the CPU's fp32 back, the bf16 conversion) changes
     the samples: the report narrate ships must then be measured again (`make optimize`,
