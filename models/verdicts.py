@@ -26,10 +26,12 @@ CPUINFO = Path("/proc/cpuinfo")
 
 def machine(precision: str, device: str) -> dict[str, str]:
     """The conditions a report for this precision is measured under here."""
+    import onnxruntime  # the build imported, where pip may list two
+
     from models.graph import FRONT_RECIPE
 
     found = {
-        "onnxruntime": _version("onnxruntime", "onnxruntime-gpu"),
+        "onnxruntime": str(onnxruntime.__version__),
         "front": str(FRONT_RECIPE),
     }
     if device_kind(device) == "cpu":
@@ -88,13 +90,11 @@ def where(report: QualityReport) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _version(*names: str) -> str:
-    for name in names:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return "none"
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def _cpu_name() -> str:
