@@ -69,6 +69,9 @@ class QualityReport:
     # Where it was measured (`models.verdicts.machine`): empty in reports from before.
     measured_on: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        conditions(self.measured_on)  # a report read from a file: its conditions are text
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")
@@ -81,6 +84,15 @@ class QualityReport:
             return cls(**json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             return None
+
+
+def conditions(value: object) -> dict[str, str]:
+    """`value` as a report's `measured_on`; TypeError unless it is names to text."""
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError(f"measured_on must map names to text, not {value!r:.80}")
+    return dict(value)
 
 
 def device_kind(device: str) -> str:

@@ -30,6 +30,7 @@ from models.variants import (
     RUNS_WITH,
     QualityReport,
     check_runs_on,
+    conditions,
     report_path,
     variant_built,
 )
@@ -115,11 +116,12 @@ def judge_folder(folder: Path) -> QualityReport:
             Rendition(**{**r, "wavs": [folder / w for w in r["wavs"]]})
             for r in record["renditions"]
         )
+        measured_on = conditions(record.get("measured_on", {}))
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ManuscriptError(f"{folder}: no renditions to judge ({error})") from error
     need("gate", "judging a variant (Whisper tiny.en)")
     report = judge(record["voice"], record["device"], record["text"], fp32, variant)
-    report = replace(report, measured_on=dict(record.get("measured_on", {})))
+    report = replace(report, measured_on=measured_on)
     save_report(report)
     return report
 

@@ -257,3 +257,55 @@ def test_a_report_keeps_where_its_renders_were_made(
     saved = QualityReport.load(report_path(tmp_path / "cache", digest, "bf16", "cpu"))
     assert saved is not None and saved.measured_on == where and saved.passed
     assert np.isclose(saved.duration_s, seconds, atol=0.01)
+
+
+@pytest.mark.parametrize("measured_on", [["amx_bf16"], {"isa": 1}, "amx_bf16"])
+def test_conditions_that_are_not_names_to_text_are_bad_input(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    measured_on: object,
+) -> None:
+    """A report in the cache is passed over (as any unreadable one is), and renditions to
+    judge are refused with one line, before Whisper or the cache are touched."""
+    from producer.cli import main
+
+    cpu_with(monkeypatch, tmp_path, AMX)
+    ship(
+        monkeypatch,
+        tmp_path / "shipped",
+        replace(REPORT, measured_on=verdicts.machine("bf16", "cpu")),
+    )
+    cache = tmp_path / "cache"
+    path = report_path(cache, DIGEST, "bf16", "cpu")
+    replace(REPORT, passed=False, reason="WER").save(path)
+    record = json.loads(path.read_text())
+    path.write_text(json.dumps(record | {"measured_on": measured_on}))
+    assert QualityReport.load(path) is None
+    assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "bf16"  # narrate's own
+
+    folder = tmp_path / "renders"
+    folder.mkdir()
+    rendition = {"precision": "fp32", "wavs": [], "duration_s": 1.0, "wall_s": 1.0}
+    renditions = [rendition, {**rendition, "precision": "bf16"}]
+    (folder / "renditions.json").write_text(
+        json.dumps(
+            {
+                "voice": "joe",
+                "device": "cpu",
+                "text": "x",
+                "renditions": renditions,
+                "measured_on": measured_on,
+            }
+        )
+    )
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(cache))
+    get_settings.cache_clear()
+    try:
+        assert main(["models", "judge", str(folder)]) == 2
+    finally:
+        get_settings.cache_clear()
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("narrate: error:"), lines
+    assert "measured_on must map names to text" in lines[0]
+    assert QualityReport.load(path) is None and json.loads(path.read_text())["wer"] == 4.1
