@@ -6,9 +6,9 @@ all of those render the gate text to the same samples (docs/performance.md, "bf1
 first run": one core against two, another host), so the first machine's verdict is the
 second's, and a first run there need not spend a whole book in fp32 before anyone runs
 `narrate models optimize`. What a report was measured with is kept in it
-(`QualityReport.measured_on`); a report narrate ships (`models/reports/`) is used only where
-every one of those conditions holds (`HOLD`), and a report measured on this machine always
-comes first.
+(`QualityReport.measured_on`), and a report is used only where every one of those
+conditions holds (`HOLD`): narrate's own (`models/reports/`), and one in the cache that
+was rendered elsewhere. The cache's comes first (`models.variants`).
 """
 
 import os
@@ -18,7 +18,7 @@ from pathlib import Path
 from models.variants import CPU_LAYOUT, RUNS_WITH, QualityReport, device_kind, report_path
 
 SHIPPED = Path(__file__).resolve().parent / "reports"
-# What the samples depend on; a shipped report is used only where each is the same here.
+# What the samples depend on; a report is used only where each is the same here.
 # ("cpu" and "cores" are kept beside them only to say where it was measured.)
 HOLD = ("isa", "onnxruntime", "openvino", "front", "fp32")
 CPUINFO = Path("/proc/cpuinfo")
@@ -35,7 +35,8 @@ def machine(precision: str, device: str) -> dict[str, str]:
         "front": str(FRONT_RECIPE),
     }
     if device_kind(device) == "cpu":
-        found |= {"isa": cpu_isa(), "fp32": CPU_LAYOUT, "cpu": _cpu_name()}
+        flags, name = _cpu()
+        found |= {"isa": _isa(flags), "fp32": CPU_LAYOUT, "cpu": name}
         found["cores"] = str(os.cpu_count() or 0)
     if precision in RUNS_WITH:
         found[RUNS_WITH[precision]] = _version(RUNS_WITH[precision])
@@ -44,16 +45,16 @@ def machine(precision: str, device: str) -> dict[str, str]:
 
 def cpu_isa() -> str:
     """The bf16 instructions OpenVINO's kernels get here: amx_bf16 (amx_fp16 where AMX has
-    fp16 too), avx512_bf16 or none.
+    fp16 too), avx512_bf16 or none; unknown without /proc/cpuinfo.
 
     AMX and AVX-512 bf16 give different samples (and AVX-512 bf16 alone ran slower than
     fp32), so they are different machines to a verdict. ONEDNN_MAX_CPU_ISA caps what the
     kernels use, as it does for OpenVINO."""
-    try:
-        flags = set().union(
-            *(line.split(":", 1)[1].split() for line in _lines(CPUINFO) if line.startswith("flags"))
-        )
-    except OSError:
+    return _isa(_cpu()[0])
+
+
+def _isa(flags: set[str] | None) -> str:
+    if flags is None:
         return "unknown"
     cap = os.environ.get("ONEDNN_MAX_CPU_ISA", "ALL").upper()
     uncapped = cap in ("ALL", "DEFAULT") or "AMX" in cap
@@ -71,7 +72,7 @@ def shipped(digest: str, precision: str, device: str) -> QualityReport | None:
 
 
 def mismatch(report: QualityReport, device: str) -> str | None:
-    """Why a shipped report does not speak for this machine, or None when it does."""
+    """Why a report does not speak for this machine, or None when it does."""
     here = machine(report.precision, device)
     for key in HOLD:
         there = report.measured_on.get(key)
@@ -81,7 +82,7 @@ def mismatch(report: QualityReport, device: str) -> str | None:
 
 
 def where(report: QualityReport) -> str:
-    """Where a shipped report was measured, for `narrate models list`."""
+    """Where narrate's own report was measured, for `narrate models list`."""
     measured = report.measured_on
     parts = [measured.get("cpu", "a CPU"), measured.get("isa", "")]
     parts += [
@@ -97,13 +98,13 @@ def _version(name: str) -> str:
         return "none"
 
 
-def _cpu_name() -> str:
+def _cpu() -> tuple[set[str] | None, str]:
+    """This CPU's flags (None where /proc/cpuinfo cannot be read) and its name."""
     try:
-        names = [line.split(":", 1)[1].strip() for line in _lines(CPUINFO) if "model name" in line]
+        lines = CPUINFO.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return "unknown"
-    return names[0] if names else "unknown"
-
-
-def _lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return None, "unknown"
+    fields = [line.split(":", 1) for line in lines if ":" in line]
+    flags = set().union(*(value.split() for key, value in fields if key.strip() == "flags"))
+    names = [value.strip() for key, value in fields if key.strip() == "model name"]
+    return flags, names[0] if names else "unknown"
