@@ -43,6 +43,15 @@ def ship(monkeypatch: pytest.MonkeyPatch, folder: Path, report: QualityReport) -
     report.save(report_path(folder, DIGEST, report.precision, report.device))
 
 
+def ship_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A passing report as narrate's own, measured on a machine like this one."""
+    ship(
+        monkeypatch,
+        tmp_path / "shipped",
+        replace(REPORT, measured_on=verdicts.machine("bf16", "cpu")),
+    )
+
+
 @pytest.mark.parametrize(
     ("flags", "cap", "isa"),
     [
@@ -123,11 +132,7 @@ def test_this_machines_report_comes_before_narrates_own(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     cpu_with(monkeypatch, tmp_path, AMX)
-    ship(
-        monkeypatch,
-        tmp_path / "shipped",
-        replace(REPORT, measured_on=verdicts.machine("bf16", "cpu")),
-    )
+    ship_here(monkeypatch, tmp_path)
     cache = tmp_path / "cache"
     failed = replace(REPORT, wer=9.0, passed=False, reason="WER 9.0% vs fp32 4.0%")
     failed.save(report_path(cache, DIGEST, "bf16", "cpu"))
@@ -155,11 +160,7 @@ def test_a_report_rendered_elsewhere_holds_only_where_its_conditions_do(
         "(this cache's does not hold here: it was measured with isa avx512_bf16, here amx_bf16)"
     )
     # narrate's own stands in where it holds
-    ship(
-        monkeypatch,
-        tmp_path / "shipped",
-        replace(REPORT, measured_on=verdicts.machine("bf16", "cpu")),
-    )
+    ship_here(monkeypatch, tmp_path)
     assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "bf16"
     # and one measured here is used as before
     here = verdicts.machine("bf16", "cpu")
@@ -271,11 +272,7 @@ def test_conditions_that_are_not_names_to_text_are_bad_input(
     from producer.cli import main
 
     cpu_with(monkeypatch, tmp_path, AMX)
-    ship(
-        monkeypatch,
-        tmp_path / "shipped",
-        replace(REPORT, measured_on=verdicts.machine("bf16", "cpu")),
-    )
+    ship_here(monkeypatch, tmp_path)
     cache = tmp_path / "cache"
     path = report_path(cache, DIGEST, "bf16", "cpu")
     replace(REPORT, passed=False, reason="WER").save(path)
