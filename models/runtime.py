@@ -33,6 +33,7 @@ PEAK_OVER_SUM = 1.5
 PASSAGE_IDS = 2048
 WINDOWS_PER_PASSAGE = 2  # a front row yields about two decoder windows
 WINDOW_FRAMES = 512
+PASSAGE_FRAMES = WINDOWS_PER_PASSAGE * WINDOW_FRAMES  # a passage's share of a decoder batch
 MAX_PASSAGE_ROWS = 16  # larger batches ran no faster
 # Longest decoder run by precision when Settings.max_back_frames is 0: OpenVINO's memory
 # grows with the longest run. onnxruntime on the CPU takes longer runs: each join costs 64
@@ -116,7 +117,7 @@ def back_budget(device: str, precision: str, settings: Settings) -> int:
     """Decoder batch in frames: as set, or on CUDA what the GPU memory budget holds."""
     if settings.back_frame_budget or device == "cpu":
         return settings.back_frame_budget
-    return _passage_rows(precision, settings) * WINDOWS_PER_PASSAGE * WINDOW_FRAMES
+    return _passage_rows(precision, settings) * PASSAGE_FRAMES
 
 
 def front_budget(device: str, precision: str, settings: Settings) -> int:
@@ -132,7 +133,7 @@ def _passage_rows(precision: str, settings: Settings) -> int:
     batches' rows are (a row over would cost a batch twice the size)."""
     per_worker_gb = settings.gpu_memory_gb / (PEAK_OVER_SUM * max(1, settings.inference_workers))
     frame_gb = GB_PER_FRAME.get(precision, GB_PER_FRAME["fp32"])
-    row_gb = PASSAGE_IDS * GB_PER_ID + WINDOWS_PER_PASSAGE * WINDOW_FRAMES * frame_gb
+    row_gb = PASSAGE_IDS * GB_PER_ID + PASSAGE_FRAMES * frame_gb
     rows = max(1, min(MAX_PASSAGE_ROWS, int(per_worker_gb / row_gb)))
     return 1 << (rows.bit_length() - 1)
 

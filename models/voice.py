@@ -73,6 +73,7 @@ class Voice(ABC):
     sample_rate: int
     precision: str = "fp32"  # of the decoder (see models.variants)
     batch_budget: int = 0  # largest padded front batch in ids; 0: one passage at a time
+    back_frame_budget: int = 0  # largest decoder batch in frames; 0: one chunk at a time
 
     @abstractmethod
     def phonemize(self, text: str) -> Phonemes:

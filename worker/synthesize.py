@@ -18,7 +18,7 @@ from typing import Protocol
 
 from config.settings import Settings, SynthesisOptions
 from models.phonemizer import Phonemizer
-from models.runtime import PASSAGE_IDS
+from models.runtime import PASSAGE_FRAMES, PASSAGE_IDS
 from models.voice import (
     Passage,
     Phonemes,
@@ -121,10 +121,14 @@ def lookahead(settings: Settings) -> int:
 
 def process_lookahead(voice: Voice, settings: Settings) -> int:
     """Passages in flight in the process, shared by its callers: every inference thread's
-    next two batches. A chapter left alone at the end of a book gets all of them; with the
-    per-caller share only, it left the GPU mostly idle."""
-    per_batch = max(1, voice.batch_budget // PASSAGE_IDS)  # a front batch's passages
-    return 2 * max(1, settings.inference_workers) * per_batch
+    next two decoder batches. A chapter left alone at the end of a book gets all of them;
+    with the per-caller share only, it left the GPU mostly idle. A front set to take more
+    passages a batch than the decoder (`NARRATE_BATCH_BUDGET`) leaves this as it is: what
+    waits in memory is the decoder's audio, not the front's rows."""
+    passages = max(1, voice.batch_budget // PASSAGE_IDS)  # a front batch's
+    if voice.back_frame_budget > 0:
+        passages = min(passages, max(1, voice.back_frame_budget // PASSAGE_FRAMES))
+    return 2 * max(1, settings.inference_workers) * passages
 
 
 def synthesize_items(

@@ -4,10 +4,10 @@ from typing import Any
 
 from config.settings import Settings
 from models.piper import PiperVoice
-from models.runtime import PASSAGE_IDS
+from models.runtime import PASSAGE_FRAMES, PASSAGE_IDS
 from models.voice import SynthesisParams, VoiceInput
 from tests.worker.test_batcher import Recording
-from worker.synthesize import lookahead, synthesize_items
+from worker.synthesize import lookahead, process_lookahead, synthesize_items
 
 SILENT = SynthesisParams(length_scale=1.0, noise_scale=0.0, noise_w=0.0)
 
@@ -23,3 +23,23 @@ def test_a_lone_caller_fills_batches_beyond_its_own_lookahead(voice: PiperVoice)
     assert all(len(output.audio) > 0 for _, output in outputs)
     # Its own lookahead is 4: more than that in one batch came from the shared allowance.
     assert max(len(batch) for batch in recording.batches) > lookahead(settings)
+
+
+def test_passages_in_flight_are_the_decoders_batches_when_the_front_takes_more(
+    voice: PiperVoice,
+) -> None:
+    """A front batch of 20 passages and decoder batches of 3: what waits in memory is sized
+    by the decoder's batches, two for each inference thread, not by the front's."""
+    settings = Settings(inference_workers=1)
+    recording: Any = Recording(voice)
+    recording.batch_budget = 20 * PASSAGE_IDS
+    recording.back_frame_budget = 3 * PASSAGE_FRAMES
+    assert process_lookahead(recording, settings) == 6
+    recording.back_frame_budget = 0  # one chunk at a time: the front's batches count
+    assert process_lookahead(recording, settings) == 40
+    recording.back_frame_budget = 3 * PASSAGE_FRAMES
+    texts = [f"Sentence number {n} of the bounded chapter." for n in range(16)]
+    passages = [(VoiceInput((voice.phonemize(t),)),) for t in texts]
+    outputs = list(synthesize_items(recording, passages, SILENT, False, settings))
+    assert [index for index, _ in outputs] == list(range(16))
+    assert max(len(batch) for batch in recording.batches) <= 6
