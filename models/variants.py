@@ -37,6 +37,7 @@ AUTO: dict[str, tuple[str, ...]] = {"cpu": ("bf16", "int8"), "cuda": ("fp16",)}
 # What runs a variant beyond the base install (models.extras): the fp16 graph, once built by
 # `narrate models optimize`, runs on onnxruntime-gpu and needs no converter.
 RUNS_WITH = {"bf16": "openvino"}
+THIS_CACHE = "this cache's"  # how _find names the report in this machine's cache
 
 
 # cuDNN 9 on an H100 has no fp16 engine for this convolution (64 channels, kernel 7,
@@ -112,13 +113,13 @@ def choose_precision(
     if requested == "fp32":
         return "fp32"
     if requested == "auto":
-        passed = [
-            report
-            for precision in AUTO[kind]
-            if (report := _report(cache_dir, digest, precision, device))
-            and report.passed
-            and _runs_here(precision, voice)
-        ]
+        passed = []
+        for precision in AUTO[kind]:
+            report, _, why = _find(cache_dir, digest, precision, device)
+            if report is None and why is not None and why.startswith(THIS_CACHE):
+                _warn_stale(voice, precision, why)
+            elif report is not None and report.passed and _runs_here(precision, voice):
+                passed.append(report)
         best = max(passed, key=lambda r: r.x_real_time, default=None)
         if best is None or best.x_real_time <= best.x_real_time_fp32:
             return "fp32"
@@ -193,6 +194,21 @@ def _runs_here(precision: str, voice: str) -> bool:
     return False
 
 
+def _warn_stale(voice: str, precision: str, why: str) -> None:
+    """This machine's own gate once passed or failed the variant, and an upgrade (of
+    onnxruntime, OpenVINO, narrate's recipes) has since made it speak for another machine:
+    a book would run slower than last night's with nothing said."""
+    log.warning(
+        "%s %s is not used: %s; `narrate models optimize --voice %s --precision %s` "
+        "measures it again",
+        voice,
+        precision,
+        why,
+        voice,
+        precision,
+    )
+
+
 def _report(
     cache_dir: Path | None, digest: str, precision: str, device: str
 ) -> QualityReport | None:
@@ -211,7 +227,7 @@ def _find(
     from models.verdicts import mismatch, shipped  # it reads this module's recipes
 
     found = (
-        (_local_report(cache_dir, digest, precision, device), "this cache's"),
+        (_local_report(cache_dir, digest, precision, device), THIS_CACHE),
         (shipped(digest, precision, device), "narrate's own"),
     )
     why = []

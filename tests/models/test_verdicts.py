@@ -306,3 +306,27 @@ def test_conditions_that_are_not_names_to_text_are_bad_input(
     assert len(lines) == 1 and lines[0].startswith("narrate: error:"), lines
     assert "measured_on must map names to text" in lines[0]
     assert QualityReport.load(path) is None and json.loads(path.read_text())["wer"] == 4.1
+
+
+def test_a_report_of_this_cache_that_no_longer_holds_is_said_at_load(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An upgraded onnxruntime makes this machine's fp16 report speak for another: the GPU
+    runs fp32, ~20% slower, and the log says why and what measures it again."""
+    monkeypatch.setattr(verdicts, "SHIPPED", tmp_path / "none")
+    cache = tmp_path / "cache"
+    fp16 = replace(REPORT, precision="fp16", device="cuda", x_real_time=250.0)
+    here = verdicts.machine("fp16", "cuda")
+    fp16 = replace(fp16, x_real_time_fp32=240.0, measured_on=here)
+    fp16.save(report_path(cache, DIGEST, "fp16", "cuda"))
+    with caplog.at_level("WARNING", logger="models.variants"):
+        assert choose_precision("auto", "cuda", DIGEST, cache, "joe") == "fp16"
+    assert not caplog.records
+    older = here | {"onnxruntime": "1.0.0"}
+    replace(fp16, measured_on=older).save(report_path(cache, DIGEST, "fp16", "cuda"))
+    with caplog.at_level("WARNING", logger="models.variants"):
+        assert choose_precision("auto", "cuda", DIGEST, cache, "joe") == "fp32"
+    (record,) = caplog.records
+    assert "joe fp16 is not used: this cache's does not hold here" in record.getMessage()
+    assert "onnxruntime 1.0.0" in record.getMessage()
+    assert "`narrate models optimize --voice joe --precision fp16`" in record.getMessage()
