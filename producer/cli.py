@@ -336,8 +336,9 @@ def run_synth(args: argparse.Namespace) -> int:
     # SIGTERM (`kill`, `timeout`, a service manager) stops a book as Ctrl-C does: the
     # chapters begun are stored, the helper processes shut down, not left holding a GPU.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    # On a GPU the narrating processes start first: their imports overlap the reading.
-    narrators = Narrators.ahead(get_settings())
+    # On a GPU the narrating processes start first: their imports and their voice's
+    # loading overlap the reading.
+    narrators = Narrators.ahead(get_settings(), voice=options.voice)
     try:
         began, manifest = _synth(args, options, narrators)
     finally:

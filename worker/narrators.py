@@ -10,7 +10,9 @@ delivers the book and writes the manifest once every chapter is stored.
 
 The processes are started before the book is read (`Narrators.ahead`, from `narrate
 synth`): their imports, a second or so each, then overlap the caller's. So this module
-imports little itself; what narrating needs is imported in the processes.
+imports little itself; what narrating needs is imported in the processes. On a GPU each
+also loads the voice as it starts (sessions and warm-up, ~3 s), while the caller reads,
+segments and deals the book.
 """
 
 import logging
@@ -75,23 +77,37 @@ def share(settings: Settings, processes: int, free_gb: float | None = None) -> S
 class Narrators:
     """The processes one book is narrated in, started before it is at hand."""
 
-    def __init__(self, settings: Settings, processes: int, free_gb: float | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        processes: int,
+        free_gb: float | None = None,
+        voice: str | None = None,
+    ) -> None:
+        """`voice`: loaded in each process as it starts, before its part of the book comes."""
         context = multiprocessing.get_context("spawn")
         self.processes = processes
         self.progress: Queue[Step] = context.Queue()
         self.stop = context.Event()
         self.settings = share(settings, processes, free_gb)
         level = logging.getLogger().getEffectiveLevel()
-        setup = (_environment(self.settings), self.progress, self.stop, level)
+        setup = (_environment(self.settings), self.progress, self.stop, level, voice)
         self.pool = helper_pool(processes, _begin, setup, start=True)
 
     @classmethod
-    def ahead(cls, settings: Settings, chapters: int | None = None) -> "Narrators | None":
+    def ahead(
+        cls, settings: Settings, chapters: int | None = None, voice: str | None = None
+    ) -> "Narrators | None":
         """The processes a book is narrated in on this device (at most one a chapter when
-        `chapters` is known), started now; None where one process narrates it all."""
-        processes, free_gb = device_processes(settings, resolve_device(settings.device))
+        `chapters` is known), started now; None where one process narrates it all. On a
+        GPU they load `voice` as they start; on the CPU its cores read the book meanwhile,
+        and whether the voice warms up depends on how much of it a process narrates."""
+        device = resolve_device(settings.device)
+        processes, free_gb = device_processes(settings, device)
         processes = min(processes, chapters) if chapters is not None else processes
-        return cls(settings, processes, free_gb) if processes > 1 else None
+        if processes <= 1:
+            return None
+        return cls(settings, processes, free_gb, voice if device != "cpu" else None)
 
     def narrate(self, book: "Book", parts: list[list[int]], counted: Counted) -> "Narrated":
         """Narrate each part's chapters in a process of its own; every chapter's entry. When
@@ -181,6 +197,7 @@ def _relay(progress: "Queue[Step]", counted: Counted, ended: threading.Event) ->
 
 _progress: "Queue[Step] | None" = None
 _stop: Event | None = None
+loading: threading.Thread | None = None  # the voice loading ahead in a narrating process
 
 
 def _begin(
@@ -188,13 +205,31 @@ def _begin(
     progress: "Queue[Step]",
     stop: Event,
     level: int,
+    voice: str | None,
 ) -> None:
-    """A narrating process's start: its settings, its way back to the parent, its logs."""
-    global _progress, _stop
+    """A narrating process's start: its settings, its way back to the parent, its logs,
+    and the voice, loading while the parent reads the book."""
+    global _progress, _stop, loading
     os.environ.update(environment)
     get_settings.cache_clear()
     _progress, _stop = progress, stop
     logging.basicConfig(level=level, format=f"[narrator {os.getpid()}] %(levelname)s %(message)s")
+    if voice is not None:
+        # Not a daemon: a process told to stop before its part came (a book already done)
+        # exits once the load has ended, not while a thread is inside onnxruntime.
+        loading = threading.Thread(target=_load, args=(voice,), name="voice-ahead")
+        loading.start()
+
+
+def _load(voice: str) -> None:
+    """The pooled voice, loaded now: the part's own `get_voice` then waits for it or finds
+    it. A failure is left for that call to raise where the book's errors are handled."""
+    from models.pool import get_voice
+
+    try:
+        get_voice(voice)
+    except Exception:
+        log.debug("loading %s ahead failed; the part loads it again", voice, exc_info=True)
 
 
 def _narrate_part(book: "Book", settings: Settings, part: list[int]) -> Part:

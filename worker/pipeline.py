@@ -57,7 +57,7 @@ def narrate(
     storage.put_model(SOURCE_KEY, manuscript)
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
     if voice is None and narrators is None:  # a voice given lives in this process
-        narrators = Narrators.ahead(settings, sum(not entry for entry in kept))
+        narrators = Narrators.ahead(settings, sum(not entry for entry in kept), options.voice)
     try:
         # Segmenting the whole book up front is quick and gives the progress total.
         segmented = [segment_chapter(ch.text, settings.segmenting) for ch in manuscript.chapters]

@@ -251,6 +251,39 @@ def test_narrators_closed_before_any_book_came_end_their_processes() -> None:
     assert Narrators.ahead(Settings(device_processes=2), chapters=1) is None  # one suffices
 
 
+def _voice_loaded() -> tuple[bool, bool]:
+    """In a narrating process: whether a voice was loading ahead, and whether joe is loaded
+    once it is done."""
+    from models.pool import is_loaded
+    from worker import narrators
+
+    ahead = narrators.loading is not None
+    if narrators.loading is not None:
+        narrators.loading.join()
+    return ahead, is_loaded("joe")
+
+
+def test_a_voice_given_is_loaded_as_each_process_starts_before_its_part_comes() -> None:
+    """On a GPU the sessions and the warm-up (~3 s) overlap the reading of the book."""
+    narrators = Narrators(Settings(device_processes=2), 2, voice="joe")
+    try:
+        assert narrators.pool.submit(_voice_loaded).result(timeout=120) == (True, True)
+    finally:
+        narrators.close()
+    narrators = Narrators(Settings(device_processes=2), 2)
+    try:
+        assert narrators.pool.submit(_voice_loaded).result(timeout=120) == (False, False)
+    finally:
+        narrators.close()
+    # on the CPU the cores read the book meanwhile, and a short part needs no warm-up
+    cpu = Narrators.ahead(Settings(device="cpu", device_processes=2), voice="joe")
+    assert cpu is not None
+    try:
+        assert cpu.pool.submit(_voice_loaded).result(timeout=120) == (False, False)
+    finally:
+        cpu.close()
+
+
 def test_a_book_that_cannot_be_read_is_one_error_and_leaves_no_process(tmp_path: Path) -> None:
     """The processes start before the book is read (`Narrators.ahead`)."""
     missing, out = str(tmp_path / "missing.txt"), str(tmp_path / "out")
