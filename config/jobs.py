@@ -13,7 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from config.manuscript import LexiconEntry, Manuscript
-from config.settings import SynthesisOptions
+from config.settings import MAX_SEED, SynthesisOptions
 
 PLAN_TASK = "narrate.plan"
 CHUNK_TASK = "narrate.chunk"
@@ -74,7 +74,7 @@ class RedoRequest(BaseModel):
     chapter: int = Field(description="Index, from 0, as in chapters/NNN.wav.")
     segment: int = Field(description="Index in the chapter, from 0, as QA findings count.")
     text: str | None = None
-    seed: int | None = None
+    seed: int | None = Field(None, ge=0, le=MAX_SEED)
     lexicon: tuple[LexiconEntry, ...] = ()
 
     def redo_id(self, job_id: str) -> str:

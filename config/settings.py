@@ -396,6 +396,9 @@ class Settings(BaseSettings):
 # Delivery formats (worker/encode.py says what each is). The WAV is always kept as well:
 # the master the others, the M4B and `narrate verify` are made from.
 AUDIO_FORMATS = ("wav", "mp3", "m4b", "opus", "flac")
+# Seeds seed numpy's generators (non-negative only) and onnxruntime's (an int64): a seed
+# outside both is refused here, where the CLI, the queue and the API all check options.
+MAX_SEED = 2**63 - 1
 
 
 class SynthesisOptions(BaseModel):
@@ -407,7 +410,9 @@ class SynthesisOptions(BaseModel):
     noise_scale: float | None = Field(None, ge=0.0, le=2.0)
     noise_w: float | None = Field(None, ge=0.0, le=2.0)
     context: bool = Field(True, description="Condition each segment on its neighbours.")
-    seed: int = Field(0, description="Seed of the sampling noise: same seed, same audio.")
+    seed: int = Field(
+        0, ge=0, le=MAX_SEED, description="Seed of the sampling noise: same seed, same audio."
+    )
     formats: list[str] = Field(
         default_factory=lambda: ["wav"], description="Audio formats to deliver (AUDIO_FORMATS)."
     )

@@ -98,6 +98,8 @@ def submit_job(
 ) -> Submitted:
     dest = destination(request.dest, settings.default_dest)
     webhook = checked_webhook(request.webhook, settings.api.webhook_private)
+    # Options need no files: bad ones are refused before anything is fetched or read.
+    options = options_from(request.arguments([]))
     folder = Path(tempfile.mkdtemp(prefix="narrate-upload-"))
     try:
         if manuscript is None:
@@ -112,7 +114,6 @@ def submit_job(
             source = read_source(path, reading_from(args))
         except ManuscriptError as error:
             raise ManuscriptError(str(error).replace(f"{folder}/", "")) from error
-        options = options_from(args)
         job_id = job_id_for(source.manuscript, options, dest, tenant.name)
         if tenants.owns(tenant.name, job_id):
             return Submitted(job_id, created=False)

@@ -3,8 +3,16 @@
 import os
 
 import pytest
+from pydantic import ValidationError
 
-from config.settings import CUDA_INFERENCE_WORKERS, PAUSES_S, BreakClass, Settings
+from config.jobs import RedoRequest
+from config.settings import (
+    CUDA_INFERENCE_WORKERS,
+    PAUSES_S,
+    BreakClass,
+    Settings,
+    SynthesisOptions,
+)
 
 
 def test_inference_workers_default_to_one_per_core_on_the_cpu(
@@ -28,3 +36,14 @@ def test_one_pause_set_alone_keeps_the_others(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("NARRATE_ASSEMBLY__PAUSE_S__SENTENCE", "0.3")
     pauses = Settings().assembly.pause_s
     assert pauses == {**PAUSES_S, BreakClass.SENTENCE: 0.3}
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63])
+def test_a_seed_numpy_or_onnxruntime_cannot_take_is_refused(seed: int) -> None:
+    """The one check the CLI, the queue and the API share: options of a job, or a redo."""
+    with pytest.raises(ValidationError, match="seed"):
+        SynthesisOptions(seed=seed)
+    with pytest.raises(ValidationError, match="seed"):
+        RedoRequest(chapter=0, segment=0, seed=seed)
+    assert SynthesisOptions(seed=2**63 - 1).seed == 2**63 - 1  # the bounds themselves pass
+    assert RedoRequest(chapter=0, segment=0, seed=0).seed == 0

@@ -220,3 +220,20 @@ def test_device_auto_becomes_the_device_found_with_its_inference_workers(
         assert (get_settings().device, get_settings().inference_workers) == ("cuda", 4)
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("seed", ["-5", str(2**63)])
+def test_a_seed_out_of_range_is_refused_before_anything_is_written(
+    tmp_path: Path, seed: str
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Hello there.")
+    out, queued = tmp_path / "out", tmp_path / "queued"
+
+    synth = narrate("synth", good, "-o", out, "--seed", seed)
+    # Refused before the broker is asked (none runs here: it would be exit 3).
+    enqueue = narrate("enqueue", good, "--dest", f"file://{queued}", "--seed", seed)
+
+    for result in (synth, enqueue):
+        assert_clean_error(result, "seed")
+    assert not out.exists() and not queued.exists()

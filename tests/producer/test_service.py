@@ -215,6 +215,8 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         cases = {
             "speed": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"speed": "0"}),
             "format": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"format": "mp4"}),
+            "negative seed": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"seed": "-5"}),
+            "negative seed in JSON": post(json={"manuscript_key": "book.txt", "seed": -5}),
             "unknown field": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"bogus": "1"}),
             "binary": post(files={"manuscript": ("a.txt", b"\x00\x01\x02" * 50)}),
             "no file": post(data={"format": "wav"}),
@@ -244,6 +246,8 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         assert cases["too big for the tenant"].status_code == 413
         assert "speed" in cases["speed"].json()["error"]
         assert "mp4" in cases["format"].json()["error"]
+        for name in ("negative seed", "negative seed in JSON"):
+            assert cases[name].status_code == 422 and "seed" in cases[name].json()["error"]
         assert client.get("/v1/jobs").json()["total"] == 0  # none of them made a job
         assert client.get("/v1/jobs/job-x/files/../../etc/passwd").status_code == 404
         traversal = client.get("/v1/jobs/job-x/files/..%2F..%2Fetc%2Fpasswd")
