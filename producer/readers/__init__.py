@@ -31,6 +31,10 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 READERS = ("epub", "html", "docx", "pdf")
 DOCX_DOCUMENT = "word/document.xml"
 _EPUB_MAGIC = b"mimetypeapplication/epub+zip"  # OCF: the first member, stored, at offset 30
+# Formats told by content that narrate does not read: refused by name, not read as text
+# (an RTF file is plain ASCII, so it would otherwise be narrated markup and all).
+_UNSUPPORTED = {"rtf": "RTF"}
+_RTF_START = re.compile(rb"(\xef\xbb\xbf)?\s*\{\\rtf")
 _HTML_START = re.compile(
     rb"(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S
 )
@@ -103,6 +107,11 @@ def read_book(path: Path) -> Book:
         reader = importlib.import_module(f"producer.readers.{kind}")
         book: Book = reader.read(data, str(path))
         return book
+    if kind in _UNSUPPORTED:
+        raise ManuscriptError(
+            f"{path}: {_UNSUPPORTED[kind]} is not a supported format; save it as DOCX, "
+            "EPUB or plain text (UTF-8) and try again"
+        )
     return text.read(data, str(path), markdown=kind == "markdown")
 
 
@@ -118,6 +127,8 @@ def sniff(data: bytes, path: Path) -> str:
         return "docx" if DOCX_DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
     if _HTML_START.match(data[:4096]):
         return "html"
+    if _RTF_START.match(data[:64]):
+        return "rtf"
     if suffix in (".docx", ".pdf"):
         return suffix[1:]
     if suffix in MARKDOWN_SUFFIXES:

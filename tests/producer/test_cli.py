@@ -237,3 +237,30 @@ def test_a_seed_out_of_range_is_refused_before_anything_is_written(
     for result in (synth, enqueue):
         assert_clean_error(result, "seed")
     assert not out.exists() and not queued.exists()
+
+
+# What TextEdit writes for a two-paragraph document: plain ASCII, so only its first bytes
+# say it is not text.
+RTF = rb"""{\rtf1\ansi\ansicpg1252\cocoartf2709
+\cocoatextscaling0\cocoaplatform0{\fonttbl\f0\froman\fcharset0 Times-Roman;}
+{\colortbl;\red255\green255\blue255;}
+\paperw11900\paperh16840\margl1440\margr1440\vieww11520\viewh8400\viewkind0
+\pard\tx566\tx1133\pardirnatural\partightenfactor0
+
+\f0\b\fs28 \cf0 Chapter One\
+\pard\pardirnatural\partightenfactor0
+\b0\fs24 \cf0 It was the keeper\'92s last night at the light.\
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["book.rtf", "book.txt"])
+def test_an_rtf_file_is_refused_by_name_not_narrated_as_markup(tmp_path: Path, name: str) -> None:
+    book = tmp_path / name
+    book.write_bytes(RTF)
+    out = tmp_path / "out"
+
+    for command in (["synth", book, "-o", out], ["inspect", book]):
+        result = narrate(*command)
+        assert_clean_error(result, f"{book}: RTF is not a supported format; save it as DOCX")
+    assert not out.exists()
