@@ -316,7 +316,8 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
     settings = get_settings()
     return SynthesisOptions(
         voice=_voice(args),
-        sample_rate=args.sample_rate or settings.sample_rate,
+        # `is None`, not `or`: 0 Hz is a rate asked for, to be refused, not the default.
+        sample_rate=settings.sample_rate if args.sample_rate is None else args.sample_rate,
         speed=args.speed,
         noise_scale=args.noise_scale,
         noise_w=args.noise_w,

@@ -264,3 +264,16 @@ def test_an_rtf_file_is_refused_by_name_not_narrated_as_markup(tmp_path: Path, n
         result = narrate(*command)
         assert_clean_error(result, f"{book}: RTF is not a supported format; save it as DOCX")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("rate", ["0", "123"])
+def test_a_sample_rate_out_of_range_is_refused_zero_too(tmp_path: Path, rate: str) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Hello there.")
+    out = tmp_path / "out"
+
+    result = narrate("synth", good, "-o", out, "--sample-rate", rate)
+
+    assert_clean_error(result, "sample")
+    assert "greater than or equal to 8000" in result.stderr
+    assert not out.exists()

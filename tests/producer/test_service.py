@@ -215,6 +215,9 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         cases = {
             "speed": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"speed": "0"}),
             "format": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"format": "mp4"}),
+            "zero sample rate": post(
+                files={"manuscript": ("a.txt", b"Hi.")}, data={"sample_rate": "0"}
+            ),
             "negative seed": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"seed": "-5"}),
             "negative seed in JSON": post(json={"manuscript_key": "book.txt", "seed": -5}),
             "unknown field": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"bogus": "1"}),
@@ -246,6 +249,7 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         assert cases["too big for the tenant"].status_code == 413
         assert "speed" in cases["speed"].json()["error"]
         assert "mp4" in cases["format"].json()["error"]
+        assert "sample_rate" in cases["zero sample rate"].json()["error"]
         for name in ("negative seed", "negative seed in JSON"):
             assert cases[name].status_code == 422 and "seed" in cases[name].json()["error"]
         assert client.get("/v1/jobs").json()["total"] == 0  # none of them made a job
