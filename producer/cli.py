@@ -48,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     limit_malloc_arenas()
     try:
+        if args.command in ("status", "wait"):
+            not_a_path(args.job, args.command)
         if get_settings().api_url and args.command in THROUGH_API:
             from producer.client import Api, run
 
@@ -69,6 +71,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nnarrate: interrupted; finished chapters are kept", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def not_a_path(job: str, command: str) -> None:
+    """A folder or file given for a job id is said to be one, not looked up in the broker
+    (whose "cannot reach Redis" would point the user at the wrong problem)."""
+    if "/" not in job and not Path(job).exists():
+        return
+    folder = Path(job).is_dir()
+    hint = f"; to check an output folder: narrate verify {job}" if folder else ""
+    raise PermanentError(
+        f"{job}: {'a folder' if folder else 'a path'}, not a job id; narrate {command} takes "
+        f"the id that narrate enqueue printed{hint}"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     again.set_defaults(run=run_redo)
 
     check = commands.add_parser("verify", help="check an output directory against its text")
-    check.add_argument("output", type=Path)
+    # Not a Path: it would fold s3://bucket into s3:/bucket.
+    check.add_argument("output", help="output directory, file:///dir or s3://bucket/prefix")
     check.set_defaults(run=run_verify)
 
     acx = commands.add_parser("check", help="measure an output's MP3s against ACX's rules")

@@ -1,4 +1,5 @@
-"""`narrate verify OUT`: check a finished output against its own manuscript.
+"""`narrate verify OUT`: check a finished output against its own manuscript, in a local
+folder or where a job delivered it (`file:///dir/JOB`, `s3://bucket/prefix/JOB`).
 
 For every chapter: the WAV exists, its checksum, rate and duration match the manifest, and
 its marks hold every sentence of the chapter text, in order, at increasing times; its word
@@ -10,6 +11,7 @@ shipping a book; the tests run it too.
 import bisect
 import itertools
 import json
+import tempfile
 from pathlib import Path
 
 import soundfile
@@ -17,21 +19,24 @@ import soundfile
 from config.errors import OutputError
 from config.layout import MANIFEST_KEY, SOURCE_KEY
 from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, WordMark
-from config.manuscript import Manuscript
+from config.manuscript import Chapter, Manuscript
 from config.settings import get_settings
 from worker.segment import segment_chapter
-from worker.storage import file_sha256
+from worker.storage import LocalStorage, Storage, file_sha256, open_storage
 from worker.subtitles import MAX_LINE, MAX_LINES, read_cues
 
 _SPEECH_MARK_KEYS = ["time", "type", "start", "end", "value"]
+_URLS = ("s3://", "file://")
 
 
-def verify(out: Path) -> list[str]:
-    """Problems found in an output directory; empty when it is complete and consistent."""
+def verify(out: Path | str) -> list[str]:
+    """Problems found in an output (a folder, file:///dir or s3://bucket/prefix); empty when
+    it is complete and consistent."""
+    storage = output_storage(out)
     try:
-        manifest = Manifest.model_validate_json((out / MANIFEST_KEY).read_text())
-        source = Manuscript.model_validate_json((out / SOURCE_KEY).read_text())
-    except (OSError, ValueError) as error:
+        manifest = Manifest.model_validate_json(storage.get_bytes(MANIFEST_KEY))
+        source = Manuscript.model_validate_json(storage.get_bytes(SOURCE_KEY))
+    except (OSError, ValueError, OutputError) as error:  # OutputError: S3's NoSuchKey
         raise OutputError(f"{out}: not a finished narrate output ({error})") from error
     problems = []
     if len(manifest.chapters) != len(source.chapters):
@@ -40,39 +45,75 @@ def verify(out: Path) -> list[str]:
             f"{len(source.chapters)} in the manuscript"
         )
     for chapter, entry in zip(source.chapters, manifest.chapters, strict=False):
-        name = f"chapter {entry.index}"
-        wav = out / entry.audio_key
-        if not wav.is_file():
-            problems.append(f"{name}: {entry.audio_key} is missing")
-            continue
-        info = soundfile.info(str(wav))
-        if info.samplerate != manifest.sample_rate:
-            problems.append(f"{name}: {info.samplerate} Hz, manifest says {manifest.sample_rate}")
-        if abs(info.frames / info.samplerate - entry.duration_s) > 1e-6:
-            problems.append(
-                f"{name}: lasts {info.duration:.3f} s, manifest says {entry.duration_s:.3f} s"
-            )
-        if file_sha256(wav) != entry.sha256:
-            problems.append(f"{name}: checksum differs from the manifest")
-        marks = ChapterMarks.model_validate(json.loads((out / entry.marks_key).read_text()))
-        expected = [
-            s.text
-            for seg in segment_chapter(chapter.text, get_settings().segmenting)
-            for s in seg.spans
-        ]
-        heard = [m.text for m in marks.marks]
-        if heard != expected:
-            missing = len([t for t in expected if t not in set(heard)])
-            problems.append(f"{name}: marks differ from the text ({missing} sentences missing)")
-        times = [(m.start_s, m.end_s) for m in marks.marks]
-        if any(a[1] > b[0] for a, b in itertools.pairwise(times)) or any(
-            s >= e or e > entry.duration_s + 1e-6 for s, e in times
-        ):
-            problems.append(f"{name}: sentence timings out of order or outside the file")
-        problems += [f"{name}: {p}" for p in word_problems(chapter.text, marks)]
-        problems += [f"{name}: {p}" for p in caption_problems(out, entry, marks)]
+        found = chapter_problems(storage, chapter, entry, manifest.sample_rate)
+        problems += [f"chapter {entry.index}: {p}" for p in found]
         problems += [finding.line() for finding in entry.qa if not finding.fixed]
     return problems
+
+
+def output_storage(out: Path | str) -> Storage:
+    """Where the output is, only read: a URL through the storage layer (a Path would fold
+    s3:// into s3:/), anything else a local folder, which is not created if missing."""
+    text = str(out)
+    if text.startswith(_URLS):
+        return open_storage(text, create=False)
+    return LocalStorage(Path(text), create=False)
+
+
+def chapter_problems(
+    storage: Storage, chapter: Chapter, entry: ChapterEntry, sample_rate: int
+) -> list[str]:
+    """One chapter's audio, marks and captions against its text and the manifest."""
+    if not storage.exists(entry.audio_key):
+        return [f"{entry.audio_key} is missing"]
+    problems = audio_problems(storage, entry, sample_rate)
+    body = _bytes(storage, entry.marks_key)
+    if body is None:
+        return [*problems, f"{entry.marks_key} is missing"]
+    marks = ChapterMarks.model_validate_json(body)
+    problems += sentence_problems(chapter.text, entry, marks)
+    problems += word_problems(chapter.text, marks)
+    return problems + caption_problems(storage, entry, marks)
+
+
+def audio_problems(storage: Storage, entry: ChapterEntry, sample_rate: int) -> list[str]:
+    """The WAV's rate, length and checksum against the manifest (on S3 it is downloaded:
+    the checksum of what is stored, not the one recorded beside it)."""
+    with tempfile.TemporaryDirectory(prefix="narrate-verify-") as scratch:
+        wav = storage.local_file(entry.audio_key, Path(scratch))
+        info = soundfile.info(str(wav))
+        digest = file_sha256(wav)
+    problems = []
+    if info.samplerate != sample_rate:
+        problems.append(f"{info.samplerate} Hz, manifest says {sample_rate}")
+    if abs(info.frames / info.samplerate - entry.duration_s) > 1e-6:
+        problems.append(f"lasts {info.duration:.3f} s, manifest says {entry.duration_s:.3f} s")
+    if digest != entry.sha256:
+        problems.append("checksum differs from the manifest")
+    return problems
+
+
+def sentence_problems(text: str, entry: ChapterEntry, marks: ChapterMarks) -> list[str]:
+    """Every sentence of the text marked, in order, at increasing times inside the file."""
+    expected = [
+        s.text for seg in segment_chapter(text, get_settings().segmenting) for s in seg.spans
+    ]
+    heard = [m.text for m in marks.marks]
+    problems = []
+    if heard != expected:
+        missing = len([t for t in expected if t not in set(heard)])
+        problems.append(f"marks differ from the text ({missing} sentences missing)")
+    times = [(m.start_s, m.end_s) for m in marks.marks]
+    if any(a[1] > b[0] for a, b in itertools.pairwise(times)) or any(
+        s >= e or e > entry.duration_s + 1e-6 for s, e in times
+    ):
+        problems.append("sentence timings out of order or outside the file")
+    return problems
+
+
+def _bytes(storage: Storage, key: str) -> bytes | None:
+    """An object's bytes; None when it is missing."""
+    return storage.get_bytes(key) if storage.exists(key) else None
 
 
 def word_problems(text: str, marks: ChapterMarks) -> list[str]:
@@ -106,17 +147,19 @@ def _inside_its_sentence(word: WordMark, sentences: list[Mark], starts: list[int
     )
 
 
-def caption_problems(out: Path, entry: ChapterEntry, marks: ChapterMarks) -> list[str]:
+def caption_problems(storage: Storage, entry: ChapterEntry, marks: ChapterMarks) -> list[str]:
     """Speech marks and subtitles the manifest lists that are missing, do not parse, or
     disagree with the marks (a manifest from before them lists none)."""
     keys = [entry.speech_marks_key, *entry.subtitle_keys] if entry.speech_marks_key else []
     problems = []
     for key in keys:
         check = _speech_mark_problems if key.endswith(".jsonl") else _cue_problems
-        try:
-            problems += check((out / key).read_text(encoding="utf-8"), entry, marks)
-        except OSError:
+        body = _bytes(storage, key)
+        if body is None:
             problems.append(f"{key} is missing")
+            continue
+        try:
+            problems += check(body.decode("utf-8"), entry, marks)
         except ValueError as error:
             problems.append(f"{key} does not parse ({error})")
     return problems

@@ -87,8 +87,10 @@ class Storage(ABC):
 class LocalStorage(Storage):
     """Objects as files under `root`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, create: bool = True) -> None:
         self.root = root
+        if not create:  # only read (`narrate verify`): a typo makes no folder
+            return
         try:
             root.mkdir(parents=True, exist_ok=True)
             # Unique per call: threads of one process (the API's) probe the same root at once.
@@ -296,15 +298,16 @@ def _new_s3_client() -> Any:
     return boto3.session.Session().client("s3", config=config)
 
 
-def open_storage(url: str) -> Storage:
-    """`file:///dir`, a plain path, or `s3://bucket/prefix`."""
+def open_storage(url: str, create: bool = True) -> Storage:
+    """`file:///dir`, a plain path, or `s3://bucket/prefix`; a local one is made (and must
+    be writable) unless only read from (`create=False`)."""
     parsed = urlparse(url)
     if parsed.scheme == "s3":
         if not parsed.netloc:
             raise OutputError(f"{url}: an s3:// destination needs a bucket")
         return S3Storage(parsed.netloc, parsed.path)
     if parsed.scheme in {"file", ""}:
-        return LocalStorage(Path(parsed.path if parsed.scheme else url))
+        return LocalStorage(Path(parsed.path if parsed.scheme else url), create)
     raise OutputError(f"{url}: unsupported destination (use file:///dir or s3://bucket/prefix)")
 
 

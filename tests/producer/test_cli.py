@@ -277,3 +277,14 @@ def test_a_sample_rate_out_of_range_is_refused_zero_too(tmp_path: Path, rate: st
     assert_clean_error(result, "sample")
     assert "greater than or equal to 8000" in result.stderr
     assert not out.exists()
+
+
+def test_status_of_a_folder_says_it_takes_a_job_id(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    # No broker runs here: were the folder looked up, the error would be Redis's (exit 3).
+    for command in ("status", "wait"):
+        assert_clean_error(
+            narrate(command, f"{out}/"), f"{out}/: a folder, not a job id; narrate {command}"
+        )
+    assert f"narrate verify {out}/" in narrate("status", f"{out}/").stderr

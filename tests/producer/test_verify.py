@@ -1,0 +1,81 @@
+"""`narrate verify` where jobs deliver: a local folder, file:///dir and s3://bucket/prefix
+(moto's S3 server), read through the same storage layer the workers write with."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.producer.test_cli import assert_clean_error, narrate
+from tests.services import BUCKET, Services
+
+COMPLETE = "every sentence present in order"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("verify") / "out"
+    data = Path(__file__).resolve().parents[1] / "data"
+    result = narrate("synth", data / "two_chapters.txt", "-o", out, "--no-progress")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    running = Services(tmp_path_factory.mktemp("services")).start()
+    yield running
+    running.stop()
+
+
+def upload(services: Services, out: Path, prefix: str) -> None:
+    """An output as a worker leaves it in S3: each file an object under the job's prefix."""
+    s3 = services.client()
+    for path in out.rglob("*"):
+        if path.is_file():
+            key = f"{prefix}/{path.relative_to(out).as_posix()}"
+            s3.put_object(Bucket=BUCKET, Key=key, Body=path.read_bytes())
+
+
+def test_a_file_url_is_the_folder_it_names(made: Path) -> None:
+    result = narrate("verify", f"file://{made}")
+    assert result.returncode == 0, result.stderr
+    assert COMPLETE in result.stdout
+
+
+def test_an_s3_output_is_verified_where_it_lies(services: Services, made: Path) -> None:
+    upload(services, made, "books/job-1")
+
+    result = services.narrate("verify", f"s3://{BUCKET}/books/job-1")
+
+    assert result.returncode == 0, result.stderr
+    assert f"s3://{BUCKET}/books/job-1: complete; {COMPLETE}" in result.stdout
+
+
+def test_damage_in_s3_is_found_as_it_is_in_a_folder(services: Services, made: Path) -> None:
+    upload(services, made, "books/job-2")
+    s3 = services.client()
+    wav = bytearray((made / "chapters/000.wav").read_bytes())
+    wav[2000:2100] = b"\x00\x01" * 50
+    s3.put_object(Bucket=BUCKET, Key="books/job-2/chapters/000.wav", Body=bytes(wav))
+    s3.delete_object(Bucket=BUCKET, Key="books/job-2/subtitles/000.vtt")
+    s3.delete_object(Bucket=BUCKET, Key="books/job-2/marks/001.json")
+
+    result = services.narrate("verify", f"s3://{BUCKET}/books/job-2")
+
+    assert result.returncode == 1
+    assert "chapter 0: checksum differs from the manifest" in result.stderr
+    assert "chapter 0: subtitles/000.vtt is missing" in result.stderr
+    assert "chapter 1: marks/001.json is missing" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_s3_prefix_without_an_output_is_one_line(services: Services) -> None:
+    result = services.narrate("verify", f"s3://{BUCKET}/books/nothing-here")
+    assert_clean_error(result, f"s3://{BUCKET}/books/nothing-here: not a finished narrate output")
+
+
+def test_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
+    missing = tmp_path / "typo"
+    assert_clean_error(narrate("verify", missing), "not a finished narrate output")
+    assert not missing.exists()
