@@ -293,7 +293,10 @@ def store_chapter(
     breaks = [segment.brk for segment in plan.segments]
     chapter = (index, plan.chapter.title)
     stored: Future[ChapterEntry] = Future()
-    if encoders is None or not delivery.encodes():
+    todo = encodings(delivery, audio, breaks, index)
+    # Nothing to encode (no other format, and the retail sample taken from another
+    # chapter): no task would ever call `done` below, and the chapter would wait forever.
+    if encoders is None or not todo:
         try:
             with timed("deliver"):
                 files = deliver_chapter(delivery, storage, scratch, audio, breaks, chapter)
@@ -301,7 +304,6 @@ def store_chapter(
         except BaseException as error:
             stored.set_exception(error)
         return stored
-    todo = encodings(delivery, audio, breaks, index)
     tasks = [encoders.submit(_encoded, delivery, storage, scratch, e, chapter) for e in todo]
     left = [len(tasks)]
     lock = threading.Lock()

@@ -14,6 +14,7 @@ import worker.chapters
 import worker.stages
 import worker.synthesize
 from config.errors import FormatError
+from config.layout import chapter_key
 from config.manifest import ChapterMarks, Manifest
 from config.manuscript import Chapter, LexiconEntry, Manuscript
 from config.settings import Settings, SynthesisOptions
@@ -172,3 +173,18 @@ def test_only_a_long_book_warms_the_voice_up_for_a_long_run(
         with pytest.raises(FormatError, match="stop here"):
             narrate(book, SynthesisOptions(), tmp_path / str(len(asked)), settings)
     assert asked == [False, True]
+
+
+@pytest.mark.timeout(60)
+def test_a_retail_sample_alone_finishes_the_chapters_it_is_not_taken_from(
+    voice: PiperVoice, tmp_path: Path
+) -> None:
+    """Only the first chapter has anything to encode (the sample): the others, with no
+    encoding, are stored at once rather than waiting for encoders that never report."""
+    options = SynthesisOptions(sample_minutes=1)
+    manifest = narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
+    assert manifest.sample_key == "sample.mp3" and (tmp_path / "sample.mp3").is_file()
+    assert [ch.files for ch in manifest.chapters] == [
+        {"wav": [chapter_key(i)]} for i in TEXTS_INDEXES
+    ]
+    assert (tmp_path / "manifest.json").is_file()
