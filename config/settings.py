@@ -426,9 +426,16 @@ class SynthesisOptions(BaseModel):
         0.0, ge=0.0, le=5.0, description="A retail sample of this many minutes (ACX: 1 to 5)."
     )
 
+    @field_validator("qa", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # Choices are names, not spellings: ASR is asr, as MP3 is mp3 (and --qa ASR).
+        return value.lower() if isinstance(value, str) else value
+
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, formats: list[str]) -> list[str]:
+        formats = [f.lower() for f in formats]
         unknown = [f for f in formats if f not in AUDIO_FORMATS]
         if unknown or not formats:
             known = ", ".join(AUDIO_FORMATS)

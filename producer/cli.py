@@ -236,7 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
         "optimize", help="build a precision variant and judge it against fp32 (Whisper)"
     )
     optimize.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
-    optimize.add_argument("--precision", required=True, choices=["fp16", "bf16", "int8"])
+    optimize.add_argument(
+        "--precision", type=str.lower, required=True, choices=["fp16", "bf16", "int8"]
+    )
     optimize.add_argument("--device", default=None, help="cpu, cuda[:N] or auto")
     optimize.add_argument(
         "--text", type=Path, default=None, help="gate text (default: a real chapter shipped)"
@@ -282,6 +284,7 @@ def _add_voice_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--qa",
+        type=str.lower,  # in any case, as --format is
         choices=["basic", "asr"],
         default="basic",
         help="checks of every sentence: basic (pace, clipping, silence) or asr (and Whisper)",
@@ -339,7 +342,7 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
         noise_w=args.noise_w,
         context=not args.no_context,
         seed=args.seed,
-        formats=[name.strip().lower() for name in args.format.split(",") if name.strip()],
+        formats=[name.strip() for name in args.format.split(",") if name.strip()],
         sample_minutes=args.sample_minutes,
         qa=args.qa,
     )

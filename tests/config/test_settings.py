@@ -47,3 +47,11 @@ def test_a_seed_numpy_or_onnxruntime_cannot_take_is_refused(seed: int) -> None:
         RedoRequest(chapter=0, segment=0, seed=seed)
     assert SynthesisOptions(seed=2**63 - 1).seed == 2**63 - 1  # the bounds themselves pass
     assert RedoRequest(chapter=0, segment=0, seed=0).seed == 0
+
+
+def test_choices_are_taken_in_any_case_as_the_same_job() -> None:
+    shouted = SynthesisOptions(formats=["MP3", "Wav"], qa="ASR")
+    assert (shouted.formats, shouted.qa) == (["mp3", "wav"], "asr")
+    assert shouted == SynthesisOptions(formats=["mp3", "wav"], qa="asr")  # so the same job id
+    with pytest.raises(ValidationError, match="unknown audio format 'mp4'"):
+        SynthesisOptions(formats=["MP4"])

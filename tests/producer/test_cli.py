@@ -288,3 +288,13 @@ def test_status_of_a_folder_says_it_takes_a_job_id(tmp_path: Path) -> None:
             narrate(command, f"{out}/"), f"{out}/: a folder, not a job id; narrate {command}"
         )
     assert f"narrate verify {out}/" in narrate("status", f"{out}/").stderr
+
+
+def test_every_choice_is_taken_in_any_case() -> None:
+    from producer.cli import build_parser, options_from
+
+    parser = build_parser()
+    synth = parser.parse_args(["synth", "b.txt", "-o", "o", "--qa", "ASR", "--format", "MP3,WAV"])
+    assert (synth.qa, options_from(synth).formats) == ("asr", ["mp3", "wav"])
+    optimize = parser.parse_args(["models", "optimize", "--precision", "BF16"])
+    assert optimize.precision == "bf16"
