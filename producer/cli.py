@@ -37,6 +37,9 @@ EXIT_RETRYABLE = 3
 EXIT_INTERRUPTED = 130
 # With NARRATE_API_URL set, these go through the HTTP service instead of Redis.
 THROUGH_API = frozenset({"enqueue", "status", "wait", "list", "cancel"})
+# Models filled from options, and their fields not spelt --field-name on the command line.
+OPTION_MODELS = frozenset({"SynthesisOptions", "RedoRequest"})
+FLAGS = {"formats": "--format", "context": "--no-context", "segment": "--sentence"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,9 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"narrate: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT if isinstance(error, PermanentError) else EXIT_RETRYABLE
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        print(f"narrate: error: {where}: {first['msg']}", file=sys.stderr)
+        print(f"narrate: error: {invalid(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `narrate inspect BOOK | head`: the reader has what it wanted
         sys.stderr.close()
@@ -71,6 +72,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nnarrate: interrupted; finished chapters are kept", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def invalid(error: ValidationError) -> str:
+    """The first problem, naming an option as it was typed (--sample-rate, not sample_rate)
+    where the model is one the command line fills."""
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    if error.title in OPTION_MODELS and first["loc"]:
+        name = str(first["loc"][0])
+        where = FLAGS.get(name, "--" + name.replace("_", "-"))
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
 
 
 def not_a_path(job: str, command: str) -> None:

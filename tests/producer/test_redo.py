@@ -159,7 +159,7 @@ def test_the_other_chapter_is_untouched(made: Path, redone: Path) -> None:
         (["--chapter", "7", "--sentence", "0"], "chapter 7 does not exist"),
         (["--chapter", "1", "--sentence", "9"], "chapter 1 has no sentence 9"),
         (["--chapter", "1", "--sentence", "1", "--text", " "], "--text is empty"),
-        (["--chapter", "1", "--sentence", "1", "--seed", "-5"], "seed"),
+        (["--chapter", "1", "--sentence", "1", "--seed", "-5"], "--seed: Input should be"),
     ],
 )
 def test_a_bad_request_is_one_line_and_changes_nothing(
