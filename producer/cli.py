@@ -486,8 +486,11 @@ def run_list(args: argparse.Namespace) -> int:
     from producer.submit import status
 
     ledger = _ledger()
-    for job_id in ledger.jobs():
+    jobs = ledger.jobs()
+    for job_id in jobs:
         print(status(ledger, job_id).line())
+    if not jobs:  # on stderr, as kubectl does: a script reading the lines gets none
+        print("no jobs", file=sys.stderr)
     return 0
 
 

@@ -80,8 +80,11 @@ def run(api: Api, args: argparse.Namespace) -> int:
         view = api.call("GET", f"/v1/jobs/{args.job}")
         print(json.dumps(view, indent=2) if args.json else line(view))
     elif args.command == "list":
-        for view in api.call("GET", "/v1/jobs", params={"limit": 100})["jobs"]:
+        views = api.call("GET", "/v1/jobs", params={"limit": 100})["jobs"]
+        for view in views:
             print(line(view))
+        if not views:  # on stderr, as `narrate list` without the API says it
+            print("no jobs", file=sys.stderr)
     elif args.command == "cancel":
         print(line(api.call("DELETE", f"/v1/jobs/{args.job}")))
     elif args.command == "wait":

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import soundfile
 
 from config.settings import get_settings
 from producer.readers import read_manuscript
+from tests.services import Services
 from worker.segment import segment_chapter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,3 +304,26 @@ def test_every_choice_is_taken_in_any_case() -> None:
     assert (synth.qa, options_from(synth).formats) == ("asr", ["mp3", "wav"])
     optimize = parser.parse_args(["models", "optimize", "--precision", "BF16"])
     assert optimize.precision == "bf16"
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Services]:
+    """A real Redis, and nothing else: enqueue stores to a folder, no worker runs."""
+    services = Services(tmp_path / "services")
+    (tmp_path / "services").mkdir()
+    services.start_redis()
+    yield services
+    services.stop_redis()
+
+
+def run_in(folder: Path, services: Services, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "producer.cli", *args]
+    return subprocess.run(
+        command, env=services.env, cwd=folder, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_list_without_jobs_says_so(broker: Services, tmp_path: Path) -> None:
+    listed = run_in(tmp_path, broker, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert (listed.stdout, listed.stderr) == ("", "no jobs\n")  # a script's lines: none

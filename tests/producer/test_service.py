@@ -359,6 +359,8 @@ def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
         command = [sys.executable, "-m", "producer.cli", *args]
         return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
 
+    empty = narrate("list")  # a new tenant: none of the others' jobs
+    assert empty.returncode == 0 and (empty.stdout, empty.stderr) == ("", "no jobs\n")
     enqueued = narrate("enqueue", str(book), "--seed", "5", "--format", "wav")
     assert enqueued.returncode == 0, enqueued.stderr
     (job_id,) = enqueued.stdout.split()
