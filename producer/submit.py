@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
-from config.errors import PermanentError
+from config.errors import OutputError, PermanentError
 from config.jobs import FINAL, PLAN_TASK, REDO_TASK, JobState, RedoRequest, job_id_for
 from config.manifest import QAFinding
 from config.settings import Settings, SynthesisOptions
@@ -59,10 +60,24 @@ def enqueue(
     reading: Reading = EVERYTHING_BY_DEFAULT,
 ) -> list[str]:
     """Store and queue each manuscript; returns one job id per manuscript, in order."""
+    dest = queue_destination(dest)
     sources = [read_source(path, reading) for path in paths]  # all or nothing
     ledger = Ledger(settings.broker_url)
     ledger.ping()
     return [submit(ledger, source, dest, options, priority) for source in sources]
+
+
+def queue_destination(dest: str) -> str:
+    """A destination as every worker will read it: a plain path made absolute here, as
+    file:///... (a worker, perhaps on another host, would resolve a relative one against its
+    own directory); a relative file: URL is refused, as nothing could make it mean one place."""
+    parsed = urlparse(dest)
+    if not parsed.scheme:
+        return f"file://{Path(dest).expanduser().resolve()}"
+    if parsed.scheme == "file" and not parsed.path.startswith("/"):
+        raise OutputError(f"{dest}: a file: URL takes an absolute path; a directory is file:///dir")
+    open_storage(dest, create=False)  # a URL it cannot take: refused before the broker is asked
+    return dest
 
 
 def submit(

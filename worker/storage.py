@@ -306,6 +306,9 @@ def open_storage(url: str, create: bool = True) -> Storage:
         if not parsed.netloc:
             raise OutputError(f"{url}: an s3:// destination needs a bucket")
         return S3Storage(parsed.netloc, parsed.path)
+    if parsed.scheme == "file" and parsed.netloc not in {"", "localhost"}:
+        # file://out/x would be /x with "out" taken for a host and dropped.
+        raise OutputError(f"{url}: a file:// URL names no host; a directory is file:///dir")
     if parsed.scheme in {"file", ""}:
         return LocalStorage(Path(parsed.path if parsed.scheme else url), create)
     raise OutputError(f"{url}: unsupported destination (use file:///dir or s3://bucket/prefix)")

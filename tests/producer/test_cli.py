@@ -327,3 +327,36 @@ def test_list_without_jobs_says_so(broker: Services, tmp_path: Path) -> None:
     listed = run_in(tmp_path, broker, "list")
     assert listed.returncode == 0, listed.stderr
     assert (listed.stdout, listed.stderr) == ("", "no jobs\n")  # a script's lines: none
+
+
+def test_a_relative_dest_is_made_absolute_where_enqueue_ran(
+    broker: Services, tmp_path: Path
+) -> None:
+    (tmp_path / "good.txt").write_text("Hello there.")
+
+    enqueued = run_in(tmp_path, broker, "enqueue", "good.txt", "--dest", "books")
+
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    assert (tmp_path / "books" / job_id / "source/manuscript.json").is_file()
+    shown = json.loads(run_in(tmp_path, broker, "status", job_id, "--json").stdout)
+    assert shown["dest"] == f"file://{tmp_path / 'books'}"
+    listed = run_in(tmp_path, broker, "list")
+    assert job_id in listed.stdout and "no jobs" not in listed.stderr
+    absolute = run_in(ROOT, broker, "enqueue", str(tmp_path / "good.txt"), "--dest", shown["dest"])
+    assert absolute.stdout.split() == [job_id]  # the same place, so the same job
+
+
+@pytest.mark.parametrize(
+    ("dest", "message"),
+    [
+        ("file://books/x", "a file:// URL names no host"),
+        ("file:books", "a file: URL takes an absolute path"),
+    ],
+)
+def test_a_file_url_that_names_no_one_place_is_refused(
+    broker: Services, tmp_path: Path, dest: str, message: str
+) -> None:
+    (tmp_path / "good.txt").write_text("Hello there.")
+    assert_clean_error(run_in(tmp_path, broker, "enqueue", "good.txt", "--dest", dest), message)
+    assert run_in(tmp_path, broker, "list").stderr == "no jobs\n"
