@@ -17,11 +17,9 @@ segments and deals the book.
 
 import logging
 import multiprocessing
-import multiprocessing.util
 import os
 import queue
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
@@ -221,23 +219,6 @@ def _begin(
         # exits once the load has ended, not while a thread is inside onnxruntime.
         loading = threading.Thread(target=_load, args=(voice,), name="voice-ahead")
         loading.start()
-        # Last of the process's exit steps: after its own children are joined and its
-        # queues flushed (the finalizers of higher priority).
-        multiprocessing.util.Finalize(None, _leave, exitpriority=-100)
-
-
-def _leave() -> None:
-    """End a GPU narrating process without the interpreter's teardown. That teardown frees
-    the sessions' GPU arenas (tens of GB) one allocation at a time, about a second on an
-    H200, while the caller waits to write the manifest; the driver takes the memory back
-    at exit at once. What must outlive the process is done by now: its part returned, its
-    progress flushed (`Queue`'s own finalizer), its phonemizer and encoders joined."""
-    if loading is not None:
-        loading.join()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 
 
 def _load(voice: str) -> None:

@@ -284,34 +284,6 @@ def test_a_voice_given_is_loaded_as_each_process_starts_before_its_part_comes() 
         cpu.close()
 
 
-def test_processes_given_the_voice_end_without_teardown_having_lost_nothing(
-    tmp_path: Path,
-) -> None:
-    """On a GPU a narrating process skips the interpreter's teardown (`_leave`: the sessions'
-    arenas freed one by one, ~1 s): its part, its progress and its children come first. An
-    exit handler stands for that teardown: it runs only where the process ends the usual way."""
-    settings, seen = Settings(device_processes=2), []
-    for voice in ("joe", None):
-        narrators = Narrators(settings, 2, voice=voice)
-        processes = list(narrators.pool._processes.values())  # type: ignore[attr-defined]
-        mark = tmp_path / f"{voice}-exited"
-        narrators.pool.submit(_exits_marking, mark).result(timeout=120)
-        out = tmp_path / str(voice)
-        report = seen.append
-        made = narrate(BOOK, SynthesisOptions(), out, settings, report, narrators=narrators)
-        assert [ch.index for ch in made.chapters] == [1, 2, 3, 4]
-        last = seen[-1]
-        assert (last.segments_done, last.chapters_done) == (last.segments_total, 4)
-        assert [process.exitcode for process in processes] == [0, 0]
-        assert mark.exists() is (voice is None)
-
-
-def _exits_marking(mark: Path) -> None:
-    import atexit
-
-    atexit.register(mark.touch)
-
-
 def test_a_book_that_cannot_be_read_is_one_error_and_leaves_no_process(tmp_path: Path) -> None:
     """The processes start before the book is read (`Narrators.ahead`)."""
     missing, out = str(tmp_path / "missing.txt"), str(tmp_path / "out")
