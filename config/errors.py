@@ -68,3 +68,8 @@ class StorageError(RetryableError):
 
 class BrokerError(RetryableError):
     """Raised when Redis cannot be reached or answers with an error."""
+
+
+class JobBusyError(RetryableError):
+    """Raised when a cancelled job's files cannot be removed yet: a worker still runs some
+    of its work, and would write after them."""

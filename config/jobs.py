@@ -22,6 +22,7 @@ FINALIZE_TASK = "narrate.finalize"
 RECONCILE_TASK = "narrate.reconcile"
 REDO_TASK = "narrate.redo"
 WEBHOOK_TASK = "narrate.webhook"
+PURGE_TASK = "narrate.purge"
 QUEUE = "narrate"
 
 

@@ -14,7 +14,15 @@ from typing import Any
 from urllib.parse import urlparse
 
 from config.errors import OutputError, PermanentError
-from config.jobs import FINAL, PLAN_TASK, REDO_TASK, JobState, RedoRequest, job_id_for
+from config.jobs import (
+    FINAL,
+    PLAN_TASK,
+    PURGE_TASK,
+    REDO_TASK,
+    JobState,
+    RedoRequest,
+    job_id_for,
+)
 from config.manifest import QAFinding
 from config.settings import Settings, SynthesisOptions
 from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source, store_source
@@ -91,9 +99,11 @@ def submit(
 ) -> str:
     """Store a manuscript read already and queue its job; returns the job's id. The same
     manuscript, options and destination (and tenant, in `extra`) is the same job: sent
-    again, it is queued again only if it never started."""
+    again, it is queued again only if it never started, or starts over if it was cancelled
+    (whose files are removed)."""
     manuscript = source.manuscript
     job_id = job_id or job_id_for(manuscript, options, dest, (extra or {}).get("tenant", ""))
+    ledger.restart(job_id)  # before its source is stored: a purge to come then spares it
     store_source(open_storage(dest).child(job_id), source)
     fields = {
         "dest": dest,
@@ -127,9 +137,14 @@ def enqueue_redo(ledger: Ledger, job_id: str, request: RedoRequest) -> str:
 
 def cancel(ledger: Ledger, job_id: str) -> bool:
     """Cancel a job unless it has ended; True for the call that cancelled it. Work of the
-    job still queued finds it final and does nothing."""
+    job still queued finds it final and does nothing; work running stops within a passage
+    (counting nothing more), and then the job's files are removed from its destination."""
     ledger.job(job_id)  # an unknown id fails here
-    return webhooks.finish(ledger, job_id, JobState.CANCELLED, "cancelled by request")
+    if not webhooks.finish(ledger, job_id, JobState.CANCELLED, "cancelled by request"):
+        return False
+    ledger.mark_enqueued(job_id, "purge")  # the reconciler's clock
+    app.send_task(PURGE_TASK, args=[job_id])
+    return True
 
 
 def status(ledger: Ledger, job_id: str) -> Status:

@@ -14,11 +14,11 @@ __all__ = ["app"]
 _real = jobs._synthesize_missing
 
 
-def _synthesize_or_crash(job: Any, *args: Any, **kwargs: Any) -> None:
+def _synthesize_or_crash(job: Any, *args: Any, **kwargs: Any) -> bool:
     mark = os.environ.get("NARRATE_TEST_POISON_MARK")
     if mark and mark in job.record.get("dest", ""):
         os.kill(os.getpid(), signal.SIGKILL)
-    _real(job, *args, **kwargs)
+    return _real(job, *args, **kwargs)
 
 
 jobs._synthesize_missing = _synthesize_or_crash

@@ -14,11 +14,11 @@ __all__ = ["app"]
 _real = jobs._synthesize_missing
 
 
-def _synthesize_or_hang(job: Any, *args: Any, **kwargs: Any) -> None:
+def _synthesize_or_hang(job: Any, *args: Any, **kwargs: Any) -> bool:
     mark = os.environ.get("NARRATE_TEST_STUCK_MARK")
     if mark and mark in job.record.get("dest", ""):
         threading.Event().wait()
-    _real(job, *args, **kwargs)
+    return _real(job, *args, **kwargs)
 
 
 jobs._synthesize_missing = _synthesize_or_hang

@@ -1,9 +1,10 @@
 """A queued job's life, as plain functions the Celery tasks call (tests call them directly).
 
 plan_job ─► run_chunk (many, any order, any number of times) ─► assemble_chapter (once per
-chapter, in effect) ─► finalize_job (once, manifest last). Each function takes what to
-enqueue next as a callable, so nothing here imports Celery; the end of a job goes through
-`worker.webhooks.finish`, which loads Celery only to send a job's webhook.
+chapter, in effect) ─► finalize_job (once, manifest last); a cancelled job ─► purge_job once
+its workers have stopped on it. Each function takes what to enqueue next as a callable, so
+nothing here imports Celery; the end of a job goes through `worker.webhooks.finish`, which
+loads Celery only to send a job's webhook.
 
 Exactly-once *results* come from deterministic keys and the ledger's atomic transitions:
 a chunk stores each segment's audio before it marks itself done, skips segments already
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from config.errors import PermanentError
+from config.errors import JobBusyError, PermanentError
 from config.jobs import FINAL, QUEUE, JobState, RedoRequest
 from config.layout import SOURCE_KEY, marks_key
 from config.manifest import ChapterMarks, QAFinding
@@ -27,6 +28,7 @@ from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
 from models.pool import get_voice
 from models.runtime import resolve_device
+from models.voice import VoiceOutput
 from models.wording import Wording
 from worker import metrics, takes, webhooks
 from worker.audio import ChapterSpool
@@ -50,6 +52,7 @@ log = logging.getLogger(__name__)
 EnqueueChunk = Callable[[ChunkRef], None]
 EnqueueChapter = Callable[[str, int], None]
 EnqueueFinal = Callable[[str], None]
+EnqueuePurge = Callable[[str], None]
 
 
 def segment_key(chapter: int, segment: int) -> str:
@@ -114,7 +117,8 @@ def _plan_chapters(ledger: Ledger, job: Job, settings: Settings, enqueue: Enqueu
     # while the next chapters are phonemized.
     manuscript = job.manuscript
     segmented = [segment_chapter(ch.text, settings.segmenting) for ch in manuscript.chapters]
-    ledger.set_running(job.id, len(segmented), sum(map(len, segmented)))
+    if not ledger.set_running(job.id, len(segmented), sum(map(len, segmented))):
+        return 0  # cancelled since plan_job read it
     # On a GPU espeak-ng goes to a process of its own, off the GIL of the inference
     # threads; only the threads pool has them (and may start processes: prefork's are
     # daemons, which may not).
@@ -122,6 +126,8 @@ def _plan_chapters(ledger: Ledger, job: Job, settings: Settings, enqueue: Enqueu
     plans = chapter_plans(job.storage, job.options.voice, manuscript, segmented, settings, apart)
     queued = 0
     for chapter, plan in plans:
+        if ledger.state(job.id) in FINAL:  # cancelled: the chapters left are not planned
+            break
         pending = ledger.plan_chunks(job.id, {chapter: plan.chunks(job.options, settings)})
         for ref in (ref for ref in pending if ref.chapter == chapter):
             ledger.mark_enqueued(job.id, ref.field)
@@ -133,7 +139,7 @@ def _plan_chapters(ledger: Ledger, job: Job, settings: Settings, enqueue: Enqueu
 
 def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: EnqueueChapter) -> bool:
     """Synthesize a chunk's segments not stored yet; True if this call completed it."""
-    if ledger.state(ref.job_id) in FINAL or ledger.is_chunk_done(ref):
+    if ledger.state(ref.job_id) in FINAL or not ledger.is_chunk_queued(ref):
         return False
     deliveries = ledger.delivered(ref)
     if deliveries > 1:
@@ -153,7 +159,8 @@ def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: Enqueu
         plan = job.plan(chapter, settings)
         lease = settings.lease_s
         with held(ledger, chunk_lock(ref), lease, limit_s=settings.chunk_time_limit_s):
-            _synthesize_missing(job, plan, first, last, settings, ledger)
+            if not _synthesize_missing(job, plan, first, last, settings, ledger):
+                return False  # its job has ended
         finished, chapter_complete = ledger.chunk_done(ref)
     if chapter_complete:
         ledger.mark_enqueued(ref.job_id, f"a{chapter}")  # the reconciler's clock
@@ -163,8 +170,9 @@ def run_chunk(ledger: Ledger, ref: ChunkRef, settings: Settings, enqueue: Enqueu
 
 def _synthesize_missing(
     job: Job, plan: ChapterPlan, first: int, last: int, settings: Settings, ledger: Ledger
-) -> None:
-    """Synthesize the passages first..last-1 that an earlier delivery did not finish."""
+) -> bool:
+    """Synthesize the passages first..last-1 that an earlier delivery did not finish; False
+    if the job ended (a cancel) before they were: no segment is stored after that."""
     voice = get_voice(job.options.voice)
     index = plan.chapter.index
     missing = [
@@ -179,14 +187,31 @@ def _synthesize_missing(
     options, wording = job.options, plan.wording  # the job's: no manuscript to read
     for run_first, run_last in _runs(missing):
         findings: list[QAFinding] = []
-        outputs = synthesize_passages(voice, plan, run_first, run_last, options, settings)
+        narrated = synthesize_passages(voice, plan, run_first, run_last, options, settings)
+        outputs = _while_running(ledger, job.id, narrated)
         for i, output in checked(outputs, voice, plan, options, settings, wording, findings):
+            # Read under the chunk's lock: a purge finding no lock finds the job ended
+            # here too, and nothing is written after it has removed the job's files.
+            if ledger.state(job.id) in FINAL:
+                return False
             found = [f for f in findings if f.segment == i]
             job.storage.put_bytes(segment_key(index, i), takes.encode(output, found))
             audio_s = len(output.audio) / voice.sample_rate
             if ledger.segment_stored(job.id, index, i, audio_s):
                 metrics.segment_stored(audio_s)
         ledger.add_findings(job.id, [f for f in findings if not f.fixed])
+    return True
+
+
+def _while_running(
+    ledger: Ledger, job_id: str, outputs: Iterator[tuple[int, VoiceOutput]]
+) -> Iterator[tuple[int, VoiceOutput]]:
+    """The outputs until the job ends: a chunk stops within a passage of a cancel rather
+    than narrating the rest of it (the checks group minutes of audio before they yield)."""
+    for item in outputs:
+        if ledger.state(job_id) in FINAL:
+            return
+        yield item
 
 
 def _count_stored(job: Job, plan: ChapterPlan, passages: list[int], ledger: Ledger) -> None:
@@ -212,7 +237,11 @@ def _runs(indexes: list[int]) -> list[tuple[int, int]]:
 
 
 def chunk_lock(ref: ChunkRef) -> str:
-    return f"{ref.job_id}:chunk:{ref.field}"
+    return _chunk_lock(ref.job_id, ref.field)
+
+
+def _chunk_lock(job_id: str, field: str) -> str:
+    return f"{job_id}:chunk:{field}"
 
 
 def chapter_lock(job_id: str, chapter: int) -> str:
@@ -221,6 +250,22 @@ def chapter_lock(job_id: str, chapter: int) -> str:
 
 def plan_lock(job_id: str) -> str:
     return f"{job_id}:plan"
+
+
+def final_lock(job_id: str) -> str:
+    return f"{job_id}:final"
+
+
+def job_locks(ledger: Ledger, job_id: str) -> list[str]:
+    """Every lock a worker running some of the job's work holds."""
+    chapters = range(int(ledger.job(job_id).get("chapters_total", 0)))
+    chunks = [_chunk_lock(job_id, field) for field in ledger.chunk_fields(job_id)]
+    return [
+        plan_lock(job_id),
+        final_lock(job_id),
+        *chunks,
+        *(chapter_lock(job_id, c) for c in chapters),
+    ]
 
 
 @contextmanager
@@ -271,11 +316,13 @@ def assemble_chapter(
     """Assemble one chapter from its stored segments; True if this call recorded it."""
     if ledger.state(job_id) in FINAL or chapter in ledger.chapters_assembled(job_id):
         return False
+    if not ledger.chapter_complete(job_id, chapter):
+        return False  # sent before its job was cancelled and enqueued again: not yet due
     # One assembly of a chapter at a time, so its object is uploaded once; if the holder
     # dies, the lock expires and the reconciler enqueues the chapter again.
     lock, limit = chapter_lock(job_id, chapter), settings.chunk_time_limit_s
     with held(ledger, lock, settings.lease_s, exclusive=True, limit_s=limit) as mine:
-        if not mine:
+        if not mine or ledger.state(job_id) in FINAL:  # cancelled before the lock was taken
             return False
         _assemble(Job(ledger, job_id), chapter, settings)
     assembled = ledger.chapter_done(job_id, chapter)
@@ -301,11 +348,19 @@ def _assemble(job: Job, chapter: int, settings: Settings) -> None:
         done.result()  # in line: its formats encoded and stored, or their error raised
 
 
-def finalize_job(ledger: Ledger, job_id: str) -> bool:
-    """Write the manifest (last) and mark the job done; True for the call that did."""
+def finalize_job(ledger: Ledger, job_id: str, lease_s: int) -> bool:
+    """Write the manifest (last) and mark the job done; True for the call that did. Under a
+    lock, as the other steps run, so that a cancelled job's files are removed after it."""
     job = Job(ledger, job_id)
-    if JobState(job.record["state"]) in FINAL:
-        return False
+    total = int(job.record.get("chapters_total", -1))
+    if JobState(job.record["state"]) in FINAL or len(ledger.chapters_assembled(job_id)) != total:
+        return False  # ended, or sent before its job was cancelled and enqueued again
+    with held(ledger, final_lock(job_id), lease_s, exclusive=True) as mine:
+        return mine and ledger.state(job_id) not in FINAL and _finalize(ledger, job)
+
+
+def _finalize(ledger: Ledger, job: Job) -> bool:
+    job_id = job.id
     entries = [
         ChapterMarks.model_validate(job.storage.get_json(marks_key(ch.index))).entry
         for ch in job.manuscript.chapters
@@ -326,6 +381,22 @@ def finalize_job(ledger: Ledger, job_id: str) -> bool:
         metrics.job_done(book_s, time.time() - float(job.record["created_at"]))
     job.storage.delete_prefix("work/")  # segment audio, no longer needed
     return finished
+
+
+def purge_job(ledger: Ledger, job_id: str) -> bool:
+    """Remove a cancelled job's files from its destination (the finished chapters too: with
+    no manifest they are debris to a publisher, and the job starts over if enqueued again)
+    once no worker runs any of its work; True for the call that removed them. A redo's
+    files are its job's, and stay."""
+    record = ledger.job(job_id)
+    if record["state"] != JobState.CANCELLED or "redo_of" in record or "purged_at" in record:
+        return False
+    if ledger.any_locked(job_locks(ledger, job_id)):
+        raise JobBusyError(f"{job_id}: cancelled, and a worker is still on it")
+    open_storage(record["dest"]).delete_prefix(job_id)
+    ledger.mark_purged(job_id)
+    log.info("%s: cancelled: its files are removed", job_id)
+    return True
 
 
 def redo_job(
@@ -363,6 +434,12 @@ def _unplanned(ledger: Ledger, job_id: str, record: Mapping[str, str]) -> bool:
     return state is JobState.QUEUED or ledger.planned_chapters(job_id) < total
 
 
+def _unpurged(record: Mapping[str, str]) -> bool:
+    """Cancelled, its files not yet removed (`purge_job`)."""
+    cancelled = record["state"] == JobState.CANCELLED and "redo_of" not in record
+    return cancelled and "purged_at" not in record
+
+
 def reconcile(
     ledger: Ledger,
     enqueue_plan: EnqueueFinal,
@@ -370,13 +447,14 @@ def reconcile(
     enqueue_chapter: EnqueueChapter,
     enqueue_final: EnqueueFinal,
     enqueue_webhook: EnqueueFinal,
+    enqueue_purge: EnqueuePurge,
     stale_s: float,
 ) -> int:
     """Re-enqueue the work of running jobs that nobody runs and nobody will, because its
     message was lost (a worker killed before acknowledging, a broker restarted): plans
     never run or cut short, chunks without a live lease, complete chapters not assembled,
-    finished jobs not finalized, webhooks overdue. Duplicates are harmless (every step is
-    idempotent); returns how much was re-enqueued."""
+    finished jobs not finalized, webhooks overdue, cancelled jobs' files not removed.
+    Duplicates are harmless (every step is idempotent); returns how much was re-enqueued."""
     # Webhooks from their own index, not by reading every final job: a pending one is due
     # at its next attempt, so one waiting out its backoff is not taken for lost.
     count = 0
@@ -388,6 +466,9 @@ def reconcile(
     for job_id in ledger.jobs(limit=1000):
         record = ledger.job(job_id)
         state = JobState(record["state"])
+        if _unpurged(record) and ledger.claim_overdue(job_id, "purge", stale_s):
+            enqueue_purge(job_id)
+            count += 1
         if (
             _unplanned(ledger, job_id, record)
             and not ledger.locked(plan_lock(job_id))

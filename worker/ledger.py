@@ -24,6 +24,10 @@ Keys, all under ``narrate:``:
   lock:{id}:chunk:{c}:{k}    held while a chunk runs (a heartbeat renews it; it expires
   lock:{id}:chapter:{c}      soon after its worker dies, which tells the reconciler)
   lock:{id}:plan             held while a job is planned
+  lock:{id}:final            held while a job is finalized
+
+A cancelled job's hash gets purged_at once its files are removed from its destination
+(`worker.jobs.purge_job`); its figures are those reached when it was cancelled.
 """
 
 import json
@@ -53,17 +57,70 @@ if done == total then return 2 end
 return 1
 """
 
+
+def _unless_ended(job_key: int, script: str) -> str:
+    """The script, run only while the job (its hash at KEYS[job_key]) has not ended, else
+    returning 0: an ended job counts no more progress, so its figures stay those of its end
+    (a cancel's, though a worker goes on with what it had begun)."""
+    return f"""
+local state = redis.call('HGET', KEYS[{job_key}], 'state')
+if state == 'done' or state == 'failed' or state == 'cancelled' then return 0 end
+{script}"""
+
+
 # Returns the number of chapters assembled when this call added the chapter, else 0.
-_CHAPTER_DONE = """
+_CHAPTER_DONE = _unless_ended(
+    2,
+    """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 return redis.call('SCARD', KEYS[1])
-"""
+""",
+)
 
 # Counts a segment's progress the first time it is stored, however many deliveries store it.
-_SEGMENT_STORED = """
+_SEGMENT_STORED = _unless_ended(
+    2,
+    """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[2], 'segments_done', 1)
 redis.call('HINCRBYFLOAT', KEYS[2], 'audio_s', ARGV[2])
+return 1
+""",
+)
+
+# Marks a job running with its totals, unless it has ended meanwhile (a plan task that read
+# it queued must not bring a cancelled job back); returns 1 if it did.
+_SET_RUNNING = _unless_ended(
+    1,
+    """
+redis.call('HSET', KEYS[1], 'state', 'running', 'chapters_total', ARGV[1],
+           'segments_total', ARGV[2])
+return 1
+""",
+)
+
+# The book's length, pauses included, set before the job is marked done (not after a cancel).
+_SET_AUDIO = _unless_ended(
+    1,
+    """
+redis.call('HSET', KEYS[1], 'audio_s', ARGV[1])
+return 1
+""",
+)
+
+# What a job's run leaves in the ledger besides its record (KEYS[2..]): a cancelled job
+# enqueued again forgets it and starts over, its files being removed (`_RESTART`).
+_RUN_KEYS = (
+    "chunks", "chunk_args", "deliveries", "chapter_chunks", "chapter_done", "chapters",
+    "segments", "enqueued", "qa",
+)  # fmt: skip
+
+# Returns 1 if the job was cancelled and now is queued afresh, its run forgotten.
+_RESTART = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'cancelled' then return 0 end
+redis.call('DEL', unpack(KEYS, 2))
+redis.call('HSET', KEYS[1], 'state', 'queued', 'segments_done', 0, 'audio_s', 0, 'error', '')
+redis.call('HDEL', KEYS[1], 'purged_at', 'finished_at')
 return 1
 """
 
@@ -126,6 +183,9 @@ class Ledger:
         self._finish = self.redis.register_script(_FINISH)
         self._segment_stored = self.redis.register_script(_SEGMENT_STORED)
         self._count_states = self.redis.register_script(_COUNT_STATES)
+        self._set_running = self.redis.register_script(_SET_RUNNING)
+        self._restart = self.redis.register_script(_RESTART)
+        self._set_audio = self.redis.register_script(_SET_AUDIO)
 
     def key(self, job_id: str, suffix: str = "") -> str:
         return f"{PREFIX}job:{job_id}{':' + suffix if suffix else ''}"
@@ -168,15 +228,17 @@ class Ledger:
         flat = self._count_states(keys=[f"{PREFIX}jobs"], args=[limit, self.key("")])
         return {JobState(state): int(n) for state, n in zip(flat[::2], flat[1::2], strict=True)}
 
-    def set_running(self, job_id: str, chapters: int, segments: int) -> None:
-        self.redis.hset(
-            self.key(job_id),
-            mapping={
-                "state": JobState.RUNNING,
-                "chapters_total": chapters,
-                "segments_total": segments,
-            },
-        )
+    def set_running(self, job_id: str, chapters: int, segments: int) -> bool:
+        """Mark a job running with its totals; False (and nothing changed) if it has ended."""
+        return bool(self._set_running(keys=[self.key(job_id)], args=[chapters, segments]))
+
+    def restart(self, job_id: str) -> bool:
+        """Queue a cancelled job afresh, forgetting its run; False unless it was cancelled."""
+        keys = [self.key(job_id), *(self.key(job_id, suffix) for suffix in _RUN_KEYS)]
+        return bool(self._restart(keys=keys))
+
+    def mark_purged(self, job_id: str) -> None:
+        self.redis.hset(self.key(job_id), "purged_at", str(time.time()))
 
     def finish(self, job_id: str, state: JobState, error: str = "") -> bool:
         """Move a job to a final state once; True for the call that did it. A job with a
@@ -195,7 +257,7 @@ class Ledger:
 
     def set_audio(self, job_id: str, audio_s: float) -> None:
         """The book's length once it is assembled: segments alone leave out the pauses."""
-        self.redis.hset(self.key(job_id), "audio_s", repr(audio_s))
+        self._set_audio(keys=[self.key(job_id)], args=[repr(audio_s)])
 
     def add_findings(self, job_id: str, findings: Sequence[QAFinding]) -> None:
         """Segments still failing their checks after re-renders, for `narrate status`; a
@@ -309,8 +371,13 @@ class Ledger:
         result = int(self._chunk_done(keys=keys, args=[ref.field, str(ref.chapter)]))
         return result > 0, result == 2
 
-    def is_chunk_done(self, ref: ChunkRef) -> bool:
-        return bool(self.redis.hget(self.key(ref.job_id, "chunks"), ref.field) == "done")
+    def is_chunk_queued(self, ref: ChunkRef) -> bool:
+        """Planned and not done: not a chunk of a run its job has forgotten (`restart`)."""
+        return bool(self.redis.hget(self.key(ref.job_id, "chunks"), ref.field) == "queued")
+
+    def chunk_fields(self, job_id: str) -> list[str]:
+        fields: list[str] = self.redis.hkeys(self.key(job_id, "chunks"))
+        return fields
 
     def chapter_complete(self, job_id: str, chapter: int) -> bool:
         done = self.redis.hget(self.key(job_id, "chapter_done"), str(chapter))
@@ -319,7 +386,8 @@ class Ledger:
 
     def chapter_done(self, job_id: str, chapter: int) -> int:
         """Chapters assembled so far if this call recorded this one, else 0."""
-        return int(self._chapter_done(keys=[self.key(job_id, "chapters")], args=[str(chapter)]))
+        keys = [self.key(job_id, "chapters"), self.key(job_id)]
+        return int(self._chapter_done(keys=keys, args=[str(chapter)]))
 
     def chapters_assembled(self, job_id: str) -> set[int]:
         return {int(c) for c in self.redis.smembers(self.key(job_id, "chapters"))}
@@ -352,6 +420,10 @@ class Ledger:
 
     def locked(self, name: str) -> bool:
         return bool(self.redis.exists(f"{PREFIX}lock:{name}"))
+
+    def any_locked(self, names: Sequence[str]) -> bool:
+        keys = [f"{PREFIX}lock:{name}" for name in names]
+        return bool(keys) and bool(self.redis.exists(*keys))
 
     def mark_enqueued(self, job_id: str, what: str) -> None:
         """Record that `what` (a plan, a chunk, an assembly) was enqueued just now."""

@@ -18,6 +18,7 @@ from config.jobs import (
     CHUNK_TASK,
     FINALIZE_TASK,
     PLAN_TASK,
+    PURGE_TASK,
     RECONCILE_TASK,
     REDO_TASK,
     WEBHOOK_TASK,
@@ -64,6 +65,10 @@ def enqueue_webhook(job_id: str) -> None:
     webhooks.notify(job_id)
 
 
+def enqueue_purge(job_id: str) -> None:
+    purge.delay(job_id)
+
+
 def _guarded(task: Any, job_id: str, work: Callable[[], T]) -> T | None:
     try:
         return work()
@@ -99,7 +104,14 @@ def chapter(self: Any, job_id: str, chapter_index: int) -> None:
 
 @app.task(name=FINALIZE_TASK, bind=True, max_retries=8)
 def finalize(self: Any, job_id: str) -> None:
-    _guarded(self, job_id, lambda: jobs.finalize_job(ledger(), job_id))
+    _guarded(self, job_id, lambda: jobs.finalize_job(ledger(), job_id, get_settings().lease_s))
+
+
+@app.task(name=PURGE_TASK, bind=True, max_retries=8)
+def purge(self: Any, job_id: str) -> None:
+    # A worker still on the job is waited for with the retries' backoff (the reconciler
+    # sends the purge again past them).
+    _guarded(self, job_id, lambda: jobs.purge_job(ledger(), job_id))
 
 
 @app.task(name=REDO_TASK, bind=True, max_retries=8)
@@ -120,5 +132,7 @@ def webhook(self: Any, job_id: str) -> None:
 @app.task(name=RECONCILE_TASK, ignore_result=True)
 def reconcile() -> int:
     stale_s = 2 * get_settings().lease_s
-    enqueue = (enqueue_plan, enqueue_chunk, enqueue_chapter, enqueue_final, enqueue_webhook)
+    enqueue = (
+        enqueue_plan, enqueue_chunk, enqueue_chapter, enqueue_final, enqueue_webhook, enqueue_purge
+    )  # fmt: skip
     return jobs.reconcile(ledger(), *enqueue, stale_s)

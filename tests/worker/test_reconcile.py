@@ -37,7 +37,7 @@ def running_job(ledger: Ledger, job_id: str, chunks: int) -> list[ChunkRef]:
 def resent(ledger: Ledger) -> list[ChunkRef]:
     chunks: list[ChunkRef] = []
     nothing = print
-    reconcile(ledger, nothing, chunks.append, nothing, nothing, nothing, stale_s=0)
+    reconcile(ledger, nothing, chunks.append, nothing, nothing, nothing, nothing, stale_s=0)
     return chunks
 
 
@@ -67,7 +67,7 @@ def test_an_assembly_just_enqueued_is_not_taken_for_lost(ledger: Ledger) -> None
     def sweep(stale_s: float) -> None:
         nothing = print
         reconcile(ledger, nothing, nothing, lambda j, c: chapters.append((j, c)), nothing,
-                  nothing, stale_s=stale_s)  # fmt: skip
+                  nothing, nothing, stale_s=stale_s)  # fmt: skip
 
     ledger.mark_enqueued("job-assembly", "a0")  # as run_chunk does before it enqueues
     sweep(stale_s=60)

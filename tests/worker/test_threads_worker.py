@@ -216,7 +216,7 @@ def test_a_lease_is_renewed_until_the_time_limit_then_lapses(services: Services)
 
     def reconciled() -> list[ChunkRef]:
         handed.clear()
-        reconcile(ledger, print, handed.append, print, print, print, stale_s=0)
+        reconcile(ledger, print, handed.append, print, print, print, print, stale_s=0)
         return list(handed)
 
     began = time.monotonic()
@@ -241,7 +241,7 @@ def test_the_reconciler_plans_again_a_job_whose_plan_died_part_way(services: Ser
 
     def reconciled() -> list[str]:
         plans.clear()
-        reconcile(ledger, plans.append, print, print, print, print, stale_s=0)
+        reconcile(ledger, plans.append, print, print, print, print, print, stale_s=0)
         return [job for job in plans if job in {"job-half", "job-redo"}]
 
     with held(ledger, plan_lock("job-half"), 30):

@@ -214,7 +214,8 @@ def test_the_reconciler_sends_a_lost_webhook_once_and_not_one_waiting_to_retry(
 
     def reconcile(stale_s: float) -> int:
         nothing = lambda *_: None  # noqa: E731 - no other work to find
-        return jobs.reconcile(ledger, nothing, nothing, nothing, nothing, sent.append, stale_s)
+        hooks = sent.append
+        return jobs.reconcile(ledger, nothing, nothing, nothing, nothing, hooks, nothing, stale_s)
 
     assert reconcile(stale_s=60) == 0  # not overdue yet: its message may be on its way
     assert reconcile(stale_s=0) == 1 and sent == ["job-plain4"]

@@ -1,0 +1,185 @@
+"""A cancelled job: its figures stop at the cancel, its workers stop on it, and then its
+files are removed from its destination; enqueued again, it starts over. Real redis-server,
+real `celery worker` processes, a file:// destination."""
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from config.errors import JobBusyError
+from config.jobs import JobState
+from tests.services import Services, none_left_running
+from worker.jobs import chunk_lock, held, purge_job, reconcile
+from worker.ledger import ChunkRef, Ledger
+
+FIGURES = ("chapters_done", "segments_done", "audio_s", "state")
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    running = Services(tmp_path_factory.mktemp("services")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test(services: Services) -> Iterator[None]:
+    with none_left_running(services):
+        yield
+
+
+@pytest.fixture
+def ledger(services: Services) -> Ledger:
+    made = Ledger(services.env["NARRATE_BROKER_URL"])
+    made.redis.flushall()  # a worker's reconciler would take up the other tests' jobs
+    return made
+
+
+def running_job(ledger: Ledger, job_id: str, dest: Path) -> Path:
+    """A job under way whose destination holds what a run leaves there; its folder."""
+    ledger.create_job(job_id, {"dest": f"file://{dest}", "chapters_total": "1"})
+    ledger.set_running(job_id, 1, 4)
+    ledger.plan_chunks(job_id, {0: [(0, 2), (2, 4)]})
+    folder = dest / job_id
+    for key in ("source/manuscript.json", "work/000/00000.npz", "chapters/000.wav"):
+        (folder / key).parent.mkdir(parents=True, exist_ok=True)
+        (folder / key).write_bytes(b"x")
+    return folder
+
+
+def figures(ledger: Ledger, job_id: str) -> tuple[str, str, int]:
+    record, chapters, _ = ledger.snapshot(job_id)
+    return record["segments_done"], record["audio_s"], chapters
+
+
+def test_a_cancelled_job_counts_no_more_progress(ledger: Ledger, tmp_path: Path) -> None:
+    # Given a job with a segment counted
+    running_job(ledger, "job-frozen", tmp_path)
+    assert ledger.segment_stored("job-frozen", 0, 0, 2.5)
+    assert ledger.chapter_done("job-frozen", 0) == 1
+    before = figures(ledger, "job-frozen")
+
+    # When it is cancelled, and a worker still on it stores, assembles and finalizes
+    assert ledger.finish("job-frozen", JobState.CANCELLED)
+    assert not ledger.segment_stored("job-frozen", 0, 1, 3.0)
+    assert ledger.chapter_done("job-frozen", 1) == 0
+    ledger.set_audio("job-frozen", 99.0)
+    assert not ledger.set_running("job-frozen", 1, 4)  # a plan that read it queued
+
+    # Then its figures are those of the cancel, and it stays cancelled
+    assert figures(ledger, "job-frozen") == before == ("1", "2.5", 1)
+    assert ledger.state("job-frozen") is JobState.CANCELLED
+
+
+def test_a_cancelled_jobs_files_go_once_no_worker_is_on_it(ledger: Ledger, tmp_path: Path) -> None:
+    # Given a cancelled job whose chunk a worker still runs
+    folder = running_job(ledger, "job-busy", tmp_path)
+    ledger.finish("job-busy", JobState.CANCELLED)
+    with held(ledger, chunk_lock(ChunkRef("job-busy", 0, 1)), 30):
+        # Then its files stay while the worker could still write
+        with pytest.raises(JobBusyError, match="a worker is still on it"):
+            purge_job(ledger, "job-busy")
+        assert (folder / "work/000/00000.npz").is_file()
+    # And once it has stopped, they are removed, the job's folder with them, once
+    assert purge_job(ledger, "job-busy")
+    assert not folder.exists() and tmp_path.is_dir()
+    assert not purge_job(ledger, "job-busy")
+
+
+def test_only_a_cancelled_jobs_files_are_removed(ledger: Ledger, tmp_path: Path) -> None:
+    for state in (JobState.DONE, JobState.FAILED):
+        folder = running_job(ledger, f"job-{state}", tmp_path)
+        ledger.finish(f"job-{state}", state)
+        assert not purge_job(ledger, f"job-{state}")
+        assert (folder / "chapters/000.wav").is_file()
+    running = running_job(ledger, "job-running", tmp_path)
+    assert not purge_job(ledger, "job-running")
+    assert (running / "source/manuscript.json").is_file()
+
+
+def test_a_purge_lost_with_its_worker_is_sent_again(ledger: Ledger, tmp_path: Path) -> None:
+    running_job(ledger, "job-lost-purge", tmp_path)
+    ledger.finish("job-lost-purge", JobState.CANCELLED)
+    purges: list[str] = []
+
+    def reconciled(stale_s: float) -> list[str]:
+        purges.clear()
+        nothing = print
+        reconcile(ledger, nothing, nothing, nothing, nothing, nothing, purges.append, stale_s)
+        return [job for job in purges if job == "job-lost-purge"]
+
+    ledger.mark_enqueued("job-lost-purge", "purge")  # as the cancel does when it sends it
+    assert reconciled(stale_s=60) == []  # on its way, most likely
+    assert reconciled(stale_s=0) == ["job-lost-purge"]
+    purge_job(ledger, "job-lost-purge")
+    assert reconciled(stale_s=0) == []  # done: not sent again
+
+
+def test_a_cancelled_job_enqueued_again_forgets_its_run(ledger: Ledger, tmp_path: Path) -> None:
+    running_job(ledger, "job-again", tmp_path)
+    ledger.segment_stored("job-again", 0, 0, 2.5)
+    ref = ChunkRef("job-again", 0, 0)
+    ledger.chunk_done(ref)
+    assert not ledger.restart("job-again")  # running: nothing forgotten
+    ledger.finish("job-again", JobState.CANCELLED)
+    purge_job(ledger, "job-again")
+
+    assert ledger.restart("job-again")
+    record, chapters, _ = ledger.snapshot("job-again")
+    assert record["state"] == JobState.QUEUED and "purged_at" not in record
+    assert (record["segments_done"], float(record["audio_s"]), chapters) == ("0", 0.0, 0)
+    assert ledger.pending_chunks("job-again") == [] and not ledger.is_chunk_queued(ref)
+
+
+def status(services: Services, job_id: str) -> dict[str, object]:
+    shown = services.narrate("status", job_id, "--json")
+    assert shown.returncode == 0, shown.stderr
+    return dict(json.loads(shown.stdout))
+
+
+def test_a_job_cancelled_mid_chunk_stops_and_leaves_nothing_behind(
+    services: Services, ledger: Ledger, tmp_path: Path
+) -> None:
+    # Given a worker on a job in chunks long enough to be running when the cancel comes
+    worker = services.worker("c", tmp_path / "c.log", NARRATE_CHUNK_SEGMENTS="30")
+    book = tmp_path / "long.txt"
+    book.write_text("\n\n".join(["The keeper climbed the stairs and lit the lamp."] * 90))
+    dest = tmp_path / "books"
+    enqueued = services.narrate("enqueue", str(book), "--dest", f"file://{dest}", "--seed", "6")
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    deadline = time.monotonic() + 120
+    while int(ledger.job(job_id).get("segments_done", 0)) == 0:  # its first chunk stored
+        assert time.monotonic() < deadline, (tmp_path / "c.log").read_text()[-3000:]
+        time.sleep(0.05)
+
+    # When it is cancelled
+    cancelled = services.narrate("cancel", job_id)
+    assert cancelled.returncode == 0 and "cancelled" in cancelled.stdout, cancelled.stderr
+    at_cancel = status(services, job_id)
+
+    # Then its folder goes once the worker has stopped on it, and its figures stay put
+    deadline = time.monotonic() + 60
+    while (dest / job_id).exists():
+        assert time.monotonic() < deadline, sorted(map(str, (dest / job_id).rglob("*")))[:20]
+        time.sleep(0.2)
+    time.sleep(2)  # a worker still on it would store, count or write by now
+    later = status(services, job_id)
+    assert {k: later[k] for k in FIGURES} == {k: at_cancel[k] for k in FIGURES}
+    assert at_cancel["state"] == "cancelled"
+    assert 0 < int(str(at_cancel["segments_done"])) < int(str(at_cancel["segments_total"]))
+    assert not (dest / job_id).exists()
+    assert "files are removed" in (tmp_path / "c.log").read_text()
+
+    # And enqueued again, the same job starts over and is done, every segment counted once
+    again = services.narrate("enqueue", str(book), "--dest", f"file://{dest}", "--seed", "6")
+    assert again.stdout.split() == [job_id], again.stderr
+    waited = services.narrate("wait", job_id, timeout=300)
+    assert waited.returncode == 0, waited.stdout + waited.stderr
+    done = status(services, job_id)
+    assert done["segments_done"] == done["segments_total"] and done["chapters_done"] == 1
+    assert (dest / job_id / "manifest.json").is_file() and not (dest / job_id / "work").exists()
+    services.kill(worker)
