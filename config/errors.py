@@ -73,3 +73,8 @@ class BrokerError(RetryableError):
 class JobBusyError(RetryableError):
     """Raised when a cancelled job's files cannot be removed yet: a worker still runs some
     of its work, and would write after them."""
+
+
+class JobPurgingError(RetryableError):
+    """Raised when a cancelled job is enqueued again while its files are being removed: the
+    removal would take the new run's files too, so the enqueue is to be tried again."""

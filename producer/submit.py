@@ -100,7 +100,8 @@ def submit(
     """Store a manuscript read already and queue its job; returns the job's id. The same
     manuscript, options and destination (and tenant, in `extra`) is the same job: sent
     again, it is queued again only if it never started, or starts over if it was cancelled
-    (whose files are removed)."""
+    (whose files are removed): while they are being removed it is refused with a
+    JobPurgingError, to be sent again in a moment."""
     manuscript = source.manuscript
     job_id = job_id or job_id_for(manuscript, options, dest, (extra or {}).get("tenant", ""))
     ledger.restart(job_id)  # before its source is stored: a purge to come then spares it

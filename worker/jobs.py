@@ -33,7 +33,7 @@ from models.wording import Wording
 from worker import metrics, takes, webhooks
 from worker.audio import ChapterSpool
 from worker.deliver import Delivery, deliver_book
-from worker.ledger import ChunkRef, Ledger
+from worker.ledger import ChunkRef, Ledger, purge_lock
 from worker.plans import PLANS, StoredPlan, chapter_plans, stored_plan
 from worker.redo import redo
 from worker.segment import segment_chapter
@@ -383,11 +383,18 @@ def _finalize(ledger: Ledger, job: Job) -> bool:
     return finished
 
 
-def purge_job(ledger: Ledger, job_id: str) -> bool:
+def purge_job(ledger: Ledger, job_id: str, lease_s: int = 30) -> bool:
     """Remove a cancelled job's files from its destination (the finished chapters too: with
     no manifest they are debris to a publisher, and the job starts over if enqueued again)
     once no worker runs any of its work; True for the call that removed them. A redo's
     files are its job's, and stay."""
+    # Under the purge's lock, which a restart waits for, and with the state read once it is
+    # held: a job enqueued again meanwhile keeps its new run's files.
+    with held(ledger, purge_lock(job_id), lease_s, exclusive=True) as mine:
+        return mine and _purge(ledger, job_id)
+
+
+def _purge(ledger: Ledger, job_id: str) -> bool:
     record = ledger.job(job_id)
     if record["state"] != JobState.CANCELLED or "redo_of" in record or "purged_at" in record:
         return False

@@ -25,6 +25,8 @@ Keys, all under ``narrate:``:
   lock:{id}:chapter:{c}      soon after its worker dies, which tells the reconciler)
   lock:{id}:plan             held while a job is planned
   lock:{id}:final            held while a job is finalized
+  lock:{id}:purge            held while a cancelled job's files are removed; a restart
+                             is refused meanwhile
 
 A cancelled job's hash gets purged_at once its files are removed from its destination
 (`worker.jobs.purge_job`); its figures are those reached when it was cancelled.
@@ -39,7 +41,7 @@ from typing import Any, cast
 import redis
 from kombu.transport.redis import PRIORITY_STEPS, Channel
 
-from config.errors import BrokerError, UnknownJobError
+from config.errors import BrokerError, JobPurgingError, UnknownJobError
 from config.jobs import JobState, WebhookState
 from config.manifest import QAFinding
 
@@ -115,12 +117,23 @@ _RUN_KEYS = (
     "segments", "enqueued", "qa",
 )  # fmt: skip
 
-# Returns 1 if the job was cancelled and now is queued afresh, its run forgotten.
+# Returns 1 if the job was cancelled and now is queued afresh, its run forgotten; 0 if it
+# was not cancelled; -1 while its purge holds its lock (KEYS[2]): the purge would remove
+# the new run's files with the old ones.
 _RESTART = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if redis.call('HGET', KEYS[1], 'state') ~= 'cancelled' then return 0 end
-redis.call('DEL', unpack(KEYS, 2))
+redis.call('DEL', unpack(KEYS, 3))
 redis.call('HSET', KEYS[1], 'state', 'queued', 'segments_done', 0, 'audio_s', 0, 'error', '')
 redis.call('HDEL', KEYS[1], 'purged_at', 'finished_at')
+return 1
+"""
+
+# Marks a cancelled job's files removed; returns 1 if it did (a job enqueued again since is
+# not cancelled any more, and its new run's files are not the ones removed).
+_MARK_PURGED = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'cancelled' then return 0 end
+redis.call('HSET', KEYS[1], 'purged_at', ARGV[1])
 return 1
 """
 
@@ -186,6 +199,7 @@ class Ledger:
         self._set_running = self.redis.register_script(_SET_RUNNING)
         self._restart = self.redis.register_script(_RESTART)
         self._set_audio = self.redis.register_script(_SET_AUDIO)
+        self._mark_purged = self.redis.register_script(_MARK_PURGED)
 
     def key(self, job_id: str, suffix: str = "") -> str:
         return f"{PREFIX}job:{job_id}{':' + suffix if suffix else ''}"
@@ -233,12 +247,25 @@ class Ledger:
         return bool(self._set_running(keys=[self.key(job_id)], args=[chapters, segments]))
 
     def restart(self, job_id: str) -> bool:
-        """Queue a cancelled job afresh, forgetting its run; False unless it was cancelled."""
-        keys = [self.key(job_id), *(self.key(job_id, suffix) for suffix in _RUN_KEYS)]
-        return bool(self._restart(keys=keys))
+        """Queue a cancelled job afresh, forgetting its run; False unless it was cancelled.
+        Raises JobPurgingError while its files are being removed (`purge_lock`)."""
+        keys = [
+            self.key(job_id),
+            f"{PREFIX}lock:{purge_lock(job_id)}",
+            *(self.key(job_id, suffix) for suffix in _RUN_KEYS),
+        ]
+        restarted = int(self._restart(keys=keys))
+        if restarted < 0:
+            raise JobPurgingError(
+                f"{job_id}: cancelled, and its files are being removed; enqueue it again in a "
+                "moment"
+            )
+        return bool(restarted)
 
-    def mark_purged(self, job_id: str) -> None:
-        self.redis.hset(self.key(job_id), "purged_at", str(time.time()))
+    def mark_purged(self, job_id: str) -> bool:
+        """Record that a cancelled job's files are removed; False (nothing recorded) if the
+        job is no longer cancelled."""
+        return bool(self._mark_purged(keys=[self.key(job_id)], args=[str(time.time())]))
 
     def finish(self, job_id: str, state: JobState, error: str = "") -> bool:
         """Move a job to a final state once; True for the call that did it. A job with a
@@ -438,6 +465,12 @@ class Ledger:
             return False
         self.redis.hset(key, what, str(now))
         return True
+
+
+def purge_lock(job_id: str) -> str:
+    """Held while a cancelled job's files are removed (`worker.jobs.purge_job`): a restart
+    waits for it."""
+    return f"{job_id}:purge"
 
 
 def priority_list(queue: str, step: int) -> str:

@@ -111,7 +111,7 @@ def finalize(self: Any, job_id: str) -> None:
 def purge(self: Any, job_id: str) -> None:
     # A worker still on the job is waited for with the retries' backoff (the reconciler
     # sends the purge again past them).
-    _guarded(self, job_id, lambda: jobs.purge_job(ledger(), job_id))
+    _guarded(self, job_id, lambda: jobs.purge_job(ledger(), job_id, get_settings().lease_s))
 
 
 @app.task(name=REDO_TASK, bind=True, max_retries=8)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import JobBusyError
+from config.errors import JobBusyError, JobPurgingError
 from config.jobs import JobState
 from tests.services import Services, none_left_running
 from worker.jobs import chunk_lock, held, purge_job, reconcile
 from worker.ledger import ChunkRef, Ledger
+from worker.storage import LocalStorage
 
 FIGURES = ("chapters_done", "segments_done", "audio_s", "state")
 
@@ -132,6 +133,51 @@ def test_a_cancelled_job_enqueued_again_forgets_its_run(ledger: Ledger, tmp_path
     assert record["state"] == JobState.QUEUED and "purged_at" not in record
     assert (record["segments_done"], float(record["audio_s"]), chapters) == ("0", 0.0, 0)
     assert ledger.pending_chunks("job-again") == [] and not ledger.is_chunk_queued(ref)
+
+
+def test_a_job_enqueued_again_while_its_purge_runs_waits_for_it(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a cancelled job whose purge is removing its files
+    folder = running_job(ledger, "job-race", tmp_path)
+    ledger.finish("job-race", JobState.CANCELLED)
+    refused: list[str] = []
+    remove = LocalStorage.delete_prefix
+
+    def enqueued_meanwhile(storage: LocalStorage, prefix: str) -> None:
+        try:
+            ledger.restart("job-race")
+        except JobPurgingError as error:
+            refused.append(str(error))
+        remove(storage, prefix)
+
+    monkeypatch.setattr(LocalStorage, "delete_prefix", enqueued_meanwhile)
+
+    # When it is enqueued again meanwhile, the enqueue is refused, to be tried again
+    assert purge_job(ledger, "job-race")
+    assert len(refused) == 1 and "being removed" in refused[0], refused
+    assert ledger.state("job-race") is JobState.CANCELLED
+    assert "purged_at" in ledger.job("job-race") and not folder.exists()
+
+    # And once the purge is over, it starts over
+    assert ledger.restart("job-race")
+    assert ledger.state("job-race") is JobState.QUEUED
+
+
+def test_a_purge_after_the_job_was_enqueued_again_spares_the_new_run(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    # Given a cancelled job enqueued again before its purge ran, its new run under way
+    folder = running_job(ledger, "job-new-run", tmp_path)
+    ledger.finish("job-new-run", JobState.CANCELLED)
+    assert ledger.restart("job-new-run")
+    (folder / "source/manuscript.json").write_bytes(b"the new run's")
+
+    # When the purge the cancel sent comes now, nothing is removed or marked
+    assert not purge_job(ledger, "job-new-run")
+    assert (folder / "source/manuscript.json").read_bytes() == b"the new run's"
+    assert not ledger.mark_purged("job-new-run")
+    assert "purged_at" not in ledger.job("job-new-run")
 
 
 def status(services: Services, job_id: str) -> dict[str, object]:
