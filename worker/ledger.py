@@ -117,6 +117,16 @@ _RUN_KEYS = (
     "segments", "enqueued", "qa",
 )  # fmt: skip
 
+# Writes a job's record (ARGV[3..]: field, value, ...) and indexes it (ARGV[1]: when,
+# ARGV[2]: its id) only if it has none; returns 1 if it did. A job that exists is left as
+# it is: one done stays done (a cancel and purge would otherwise remove a finished book).
+_CREATE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], 'NX', ARGV[1], ARGV[2])
+return 1
+"""
+
 # Returns 1 if the job was cancelled and now is queued afresh, its run forgotten; 0 if it
 # was not cancelled; -1 while its purge holds its lock (KEYS[2]): the purge would remove
 # the new run's files with the old ones.
@@ -200,6 +210,7 @@ class Ledger:
         self._restart = self.redis.register_script(_RESTART)
         self._set_audio = self.redis.register_script(_SET_AUDIO)
         self._mark_purged = self.redis.register_script(_MARK_PURGED)
+        self._create = self.redis.register_script(_CREATE)
 
     def key(self, job_id: str, suffix: str = "") -> str:
         return f"{PREFIX}job:{job_id}{':' + suffix if suffix else ''}"
@@ -213,16 +224,15 @@ class Ledger:
     # -- jobs ---------------------------------------------------------------------------
 
     def create_job(self, job_id: str, fields: dict[str, Any]) -> bool:
-        """Register a job; False if it exists already (the same manuscript and options)."""
+        """Register a job, queued; False (and nothing changed) if it exists already: the
+        same manuscript and options, whatever its state (a cancelled one starts over through
+        `restart`)."""
         created = time.time()
         record = {k: json.dumps(v) if not isinstance(v, str) else v for k, v in fields.items()}
-        record.update(state=JobState.QUEUED, created_at=str(created), error="")
-        with self.redis.pipeline() as pipe:
-            pipe.hsetnx(self.key(job_id), "job_id", job_id)
-            pipe.hset(self.key(job_id), mapping=record)
-            pipe.zadd(f"{PREFIX}jobs", {job_id: created}, nx=True)
-            first, *_ = pipe.execute()
-        return bool(first)
+        record.update(job_id=job_id, state=JobState.QUEUED, created_at=str(created), error="")
+        flat = [item for pair in record.items() for item in pair]
+        keys = [self.key(job_id), f"{PREFIX}jobs"]
+        return bool(self._create(keys=keys, args=[str(created), job_id, *flat]))
 
     def job(self, job_id: str) -> dict[str, str]:
         record: dict[str, str] = self.redis.hgetall(self.key(job_id))

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from config.errors import JobBusyError, JobPurgingError
-from config.jobs import JobState
+from config.jobs import JobState, job_id_for
+from config.settings import SynthesisOptions
+from producer.readers import read_source
+from producer.submit import cancel, submit
 from tests.services import Services, none_left_running
 from worker.jobs import chunk_lock, held, purge_job, reconcile
 from worker.ledger import ChunkRef, Ledger
@@ -178,6 +181,30 @@ def test_a_purge_after_the_job_was_enqueued_again_spares_the_new_run(
     assert (folder / "source/manuscript.json").read_bytes() == b"the new run's"
     assert not ledger.mark_purged("job-new-run")
     assert "purged_at" not in ledger.job("job-new-run")
+
+
+def test_a_finished_job_enqueued_again_stays_finished(ledger: Ledger, tmp_path: Path) -> None:
+    # Given a job enqueued and done
+    book = tmp_path / "book.txt"
+    book.write_text("The keeper climbed the stairs.\n\nAnd lit the lamp.")
+    source, dest = read_source(book), f"file://{tmp_path / 'books'}"
+    job_id = job_id_for(source.manuscript, SynthesisOptions(), dest)
+    assert ledger.create_job(job_id, {"dest": dest, "chapters_total": "1"})
+    ledger.set_running(job_id, 1, 2)
+    assert ledger.finish(job_id, JobState.DONE)
+    done = ledger.job(job_id)
+
+    # When the same book is enqueued again, it stays done, its record as it was
+    assert not ledger.create_job(job_id, {"dest": dest, "chapters_total": "1"})
+    assert ledger.job(job_id) == done
+    assert submit(ledger, source, dest, SynthesisOptions()) == job_id  # sends nothing
+    assert ledger.job(job_id) == done
+
+    # And a cancel is refused: nothing removes the finished book
+    assert not cancel(ledger, job_id)
+    assert not purge_job(ledger, job_id)
+    assert ledger.state(job_id) is JobState.DONE
+    assert (tmp_path / "books" / job_id / "source").is_dir()
 
 
 def status(services: Services, job_id: str) -> dict[str, object]:
