@@ -200,7 +200,9 @@ def _synthesize_missing(
             if ledger.segment_stored(job.id, index, i, audio_s):
                 metrics.segment_stored(audio_s)
         ledger.add_findings(job.id, [f for f in findings if not f.fixed])
-    return True
+    # A cancel may come as the outputs run out (`_while_running` then yields nothing more):
+    # the chunk is not done, whatever it stored.
+    return ledger.state(job.id) not in FINAL
 
 
 def _while_running(

@@ -49,17 +49,6 @@ PREFIX = "narrate:"
 WEBHOOKS = f"{PREFIX}webhooks"
 
 
-# Returns 1 when this call moved the chunk to done (and counts it for its chapter).
-_CHUNK_DONE = """
-if redis.call('HGET', KEYS[1], ARGV[1]) == 'done' then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], 'done')
-local done = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-local total = tonumber(redis.call('HGET', KEYS[3], ARGV[2]))
-if done == total then return 2 end
-return 1
-"""
-
-
 def _unless_ended(job_key: int, script: str) -> str:
     """The script, run only while the job (its hash at KEYS[job_key]) has not ended, else
     returning 0: an ended job counts no more progress, so its figures stay those of its end
@@ -69,6 +58,20 @@ local state = redis.call('HGET', KEYS[{job_key}], 'state')
 if state == 'done' or state == 'failed' or state == 'cancelled' then return 0 end
 {script}"""
 
+
+# Returns 1 when this call moved the chunk to done (and counts it for its chapter), 2 when
+# with it the chapter's last chunk; a chunk done after its job ended counts nothing.
+_CHUNK_DONE = _unless_ended(
+    4,
+    """
+if redis.call('HGET', KEYS[1], ARGV[1]) == 'done' then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], 'done')
+local done = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+local total = tonumber(redis.call('HGET', KEYS[3], ARGV[2]))
+if done == total then return 2 end
+return 1
+""",
+)
 
 # Returns the number of chapters assembled when this call added the chapter, else 0.
 _CHAPTER_DONE = _unless_ended(
@@ -399,11 +402,13 @@ class Ledger:
         return int(self.redis.hincrby(self.key(ref.job_id, "deliveries"), ref.field, 1))
 
     def chunk_done(self, ref: ChunkRef) -> tuple[bool, bool]:
-        """(this call finished the chunk, ... and with it the chapter's last chunk)."""
+        """(this call finished the chunk, ... and with it the chapter's last chunk); neither
+        once the job has ended."""
         keys = [
             self.key(ref.job_id, "chunks"),
             self.key(ref.job_id, "chapter_done"),
             self.key(ref.job_id, "chapter_chunks"),
+            self.key(ref.job_id),
         ]
         result = int(self._chunk_done(keys=keys, args=[ref.field, str(ref.chapter)]))
         return result > 0, result == 2

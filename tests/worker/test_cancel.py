@@ -6,16 +6,21 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from config.errors import JobBusyError, JobPurgingError
 from config.jobs import JobState, job_id_for
-from config.settings import SynthesisOptions
+from config.layout import SOURCE_KEY
+from config.manuscript import Chapter, Manuscript
+from config.settings import Settings, SynthesisOptions
+from models.voice import VoiceOutput
 from producer.readers import read_source
 from producer.submit import cancel, submit
 from tests.services import Services, none_left_running
-from worker.jobs import chunk_lock, held, purge_job, reconcile
+from worker import jobs
+from worker.jobs import chunk_lock, held, plan_job, purge_job, reconcile
 from worker.ledger import ChunkRef, Ledger
 from worker.storage import LocalStorage
 
@@ -72,6 +77,9 @@ def test_a_cancelled_job_counts_no_more_progress(ledger: Ledger, tmp_path: Path)
     assert ledger.chapter_done("job-frozen", 1) == 0
     ledger.set_audio("job-frozen", 99.0)
     assert not ledger.set_running("job-frozen", 1, 4)  # a plan that read it queued
+    assert ledger.chunk_done(ChunkRef("job-frozen", 0, 1)) == (False, False)
+    assert ledger.is_chunk_queued(ChunkRef("job-frozen", 0, 1))
+    assert not ledger.chapter_complete("job-frozen", 0)
 
     # Then its figures are those of the cancel, and it stays cancelled
     assert figures(ledger, "job-frozen") == before == ("1", "2.5", 1)
@@ -205,6 +213,32 @@ def test_a_finished_job_enqueued_again_stays_finished(ledger: Ledger, tmp_path: 
     assert not purge_job(ledger, job_id)
     assert ledger.state(job_id) is JobState.DONE
     assert (tmp_path / "books" / job_id / "source").is_dir()
+
+
+def test_a_chunk_whose_job_is_cancelled_as_it_narrates_is_not_done(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a planned job of one chunk
+    text = "At dusk the keeper climbed the stairs. The lamp was lit; the ships saw it."
+    fields = {"dest": f"file://{tmp_path}", "options": SynthesisOptions().model_dump_json()}
+    ledger.create_job("job-cut", {**fields, "chapters_total": "1"})
+    manuscript = Manuscript(chapters=[Chapter(index=0, text=text)])
+    LocalStorage(tmp_path).child("job-cut").put_model(SOURCE_KEY, manuscript)
+    settings, refs, assemblies = Settings(device="cpu"), list[ChunkRef](), list[int]()
+    plan_job(ledger, "job-cut", settings, refs.append)
+
+    # When the job is cancelled as its chunk begins to narrate
+    narrate = jobs.synthesize_passages
+
+    def cancelled_meanwhile(*args: Any) -> Iterator[tuple[int, VoiceOutput]]:
+        ledger.finish("job-cut", JobState.CANCELLED)
+        yield from narrate(*args)
+
+    monkeypatch.setattr(jobs, "synthesize_passages", cancelled_meanwhile)
+
+    # Then the chunk stops, not done, and its chapter is not assembled
+    assert not jobs.run_chunk(ledger, refs[0], settings, lambda _, c: assemblies.append(c))
+    assert ledger.is_chunk_queued(refs[0]) and assemblies == []
 
 
 def status(services: Services, job_id: str) -> dict[str, object]:
