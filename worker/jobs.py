@@ -402,7 +402,14 @@ def _purge(ledger: Ledger, job_id: str) -> bool:
         return False
     if ledger.any_locked(job_locks(ledger, job_id)):
         raise JobBusyError(f"{job_id}: cancelled, and a worker is still on it")
-    open_storage(record["dest"]).delete_prefix(job_id)
+    try:  # create=False: a destination gone already is not made again to be emptied
+        open_storage(record["dest"], create=False).delete_prefix(job_id)
+    except PermanentError as error:
+        # Retrying cannot help (a bucket gone, access denied): said once, and kept on the
+        # job, where the reconciler sees it and sends no more purges.
+        ledger.purge_failed(job_id, str(error))
+        log.error("%s: cancelled, but its files cannot be removed: %s", job_id, error)
+        return False
     ledger.mark_purged(job_id)
     log.info("%s: cancelled: its files are removed", job_id)
     return True
@@ -444,9 +451,9 @@ def _unplanned(ledger: Ledger, job_id: str, record: Mapping[str, str]) -> bool:
 
 
 def _unpurged(record: Mapping[str, str]) -> bool:
-    """Cancelled, its files not yet removed (`purge_job`)."""
+    """Cancelled, its files not yet removed (`purge_job`) nor found impossible to remove."""
     cancelled = record["state"] == JobState.CANCELLED and "redo_of" not in record
-    return cancelled and "purged_at" not in record
+    return cancelled and "purged_at" not in record and "purge_error" not in record
 
 
 def reconcile(

@@ -29,7 +29,8 @@ Keys, all under ``narrate:``:
                              is refused meanwhile
 
 A cancelled job's hash gets purged_at once its files are removed from its destination
-(`worker.jobs.purge_job`); its figures are those reached when it was cancelled.
+(`worker.jobs.purge_job`), or purge_error if they cannot be (a permanent storage error); its
+figures are those reached when it was cancelled.
 """
 
 import json
@@ -138,7 +139,7 @@ if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if redis.call('HGET', KEYS[1], 'state') ~= 'cancelled' then return 0 end
 redis.call('DEL', unpack(KEYS, 3))
 redis.call('HSET', KEYS[1], 'state', 'queued', 'segments_done', 0, 'audio_s', 0, 'error', '')
-redis.call('HDEL', KEYS[1], 'purged_at', 'finished_at')
+redis.call('HDEL', KEYS[1], 'purged_at', 'purge_error', 'finished_at')
 return 1
 """
 
@@ -279,6 +280,10 @@ class Ledger:
         """Record that a cancelled job's files are removed; False (nothing recorded) if the
         job is no longer cancelled."""
         return bool(self._mark_purged(keys=[self.key(job_id)], args=[str(time.time())]))
+
+    def purge_failed(self, job_id: str, error: str) -> None:
+        """Record why a cancelled job's files cannot be removed (a permanent error)."""
+        self.redis.hset(self.key(job_id), "purge_error", error)
 
     def finish(self, job_id: str, state: JobState, error: str = "") -> bool:
         """Move a job to a final state once; True for the call that did it. A job with a

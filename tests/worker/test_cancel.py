@@ -19,7 +19,7 @@ from models.voice import VoiceOutput
 from producer.readers import read_source
 from producer.submit import cancel, submit
 from tests.services import Services, none_left_running
-from worker import jobs
+from worker import jobs, storage
 from worker.jobs import chunk_lock, held, plan_job, purge_job, reconcile
 from worker.ledger import ChunkRef, Ledger
 from worker.storage import LocalStorage
@@ -110,6 +110,38 @@ def test_only_a_cancelled_jobs_files_are_removed(ledger: Ledger, tmp_path: Path)
     running = running_job(ledger, "job-running", tmp_path)
     assert not purge_job(ledger, "job-running")
     assert (running / "source/manuscript.json").is_file()
+
+
+def test_a_purge_that_cannot_succeed_says_why_once_and_is_not_sent_again(
+    ledger: Ledger,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a cancelled job whose bucket is gone
+    for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, services.env[name])
+    monkeypatch.setattr(storage, "_clients", {})  # one made with this endpoint
+    ledger.create_job("job-no-bucket", {"dest": "s3://no-such-bucket/books"})
+    ledger.finish("job-no-bucket", JobState.CANCELLED)
+
+    # When its purge runs, it fails without a retry, saying why in the log and on the job
+    assert not purge_job(ledger, "job-no-bucket")
+    record = ledger.job("job-no-bucket")
+    assert "NoSuchBucket" in record["purge_error"] and "purged_at" not in record
+    assert "its files cannot be removed" in caplog.text and "NoSuchBucket" in caplog.text
+
+    # And the reconciler sends it no more
+    purges: list[str] = []
+    reconcile(ledger, *[lambda *_: None] * 5, purges.append, stale_s=0)
+    assert purges == []
+
+
+def test_a_purge_makes_no_destination_gone_already(ledger: Ledger, tmp_path: Path) -> None:
+    ledger.create_job("job-gone", {"dest": f"file://{tmp_path / 'gone'}"})
+    ledger.finish("job-gone", JobState.CANCELLED)
+    assert purge_job(ledger, "job-gone")
+    assert not (tmp_path / "gone").exists()
 
 
 def test_a_purge_lost_with_its_worker_is_sent_again(ledger: Ledger, tmp_path: Path) -> None:
