@@ -29,7 +29,7 @@ from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source
 from worker import webhooks
 from worker.app import app
 from worker.ledger import Ledger
-from worker.storage import open_storage
+from worker.storage import file_url, open_storage
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,11 @@ def enqueue(
 def queue_destination(dest: str) -> str:
     """A destination as every worker will read it: a plain path made absolute here, as
     file:///... (a worker, perhaps on another host, would resolve a relative one against its
-    own directory); a relative file: URL is refused, as nothing could make it mean one place."""
+    own directory), with '%', '#' and '?' escaped so that it reads back as that very folder;
+    a relative file: URL is refused, as nothing could make it mean one place."""
     parsed = urlparse(dest)
     if not parsed.scheme:
-        return f"file://{Path(dest).expanduser().resolve()}"
+        return file_url(Path(dest).expanduser().resolve())
     if parsed.scheme == "file" and not parsed.path.startswith("/"):
         raise OutputError(f"{dest}: a file: URL takes an absolute path; a directory is file:///dir")
     open_storage(dest, create=False)  # a URL it cannot take: refused before the broker is asked

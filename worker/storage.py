@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel
 
@@ -298,6 +298,14 @@ def _new_s3_client() -> Any:
     return boto3.session.Session().client("s3", config=config)
 
 
+def file_url(path: Path) -> str:
+    """A file:// URL of an absolute path that `open_storage` reads back as that very path:
+    only what a URL would take for its own ('%' escapes, '#' a fragment, '?' a query) is
+    escaped, so the usual path reads as it is."""
+    escaped = str(path).replace("%", "%25").replace("#", "%23").replace("?", "%3F")
+    return f"file://{escaped}"
+
+
 def open_storage(url: str, create: bool = True) -> Storage:
     """`file:///dir`, a plain path, or `s3://bucket/prefix`; a local one is made (and must
     be writable) unless only read from (`create=False`)."""
@@ -309,8 +317,10 @@ def open_storage(url: str, create: bool = True) -> Storage:
     if parsed.scheme == "file" and parsed.netloc not in {"", "localhost"}:
         # file://out/x would be /x with "out" taken for a host and dropped.
         raise OutputError(f"{url}: a file:// URL names no host; a directory is file:///dir")
-    if parsed.scheme in {"file", ""}:
-        return LocalStorage(Path(parsed.path if parsed.scheme else url), create)
+    if parsed.scheme == "file":
+        return LocalStorage(Path(unquote(parsed.path)), create)
+    if not parsed.scheme:
+        return LocalStorage(Path(url), create)
     raise OutputError(f"{url}: unsupported destination (use file:///dir or s3://bucket/prefix)")
 
 

@@ -16,6 +16,7 @@ from config.settings import get_settings
 from producer.readers import read_manuscript
 from tests.services import Services
 from worker.segment import segment_chapter
+from worker.storage import LocalStorage, open_storage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -345,6 +346,23 @@ def test_a_relative_dest_is_made_absolute_where_enqueue_ran(
     assert job_id in listed.stdout and "no jobs" not in listed.stderr
     absolute = run_in(ROOT, broker, "enqueue", str(tmp_path / "good.txt"), "--dest", shown["dest"])
     assert absolute.stdout.split() == [job_id]  # the same place, so the same job
+
+
+@pytest.mark.parametrize("folder", ["a#b%c", "q?%25 r"])
+def test_a_dest_whose_name_a_url_would_misread_is_kept_whole(
+    broker: Services, tmp_path: Path, folder: str
+) -> None:
+    (tmp_path / "good.txt").write_text("Hello there.")
+
+    enqueued = run_in(tmp_path, broker, "enqueue", "good.txt", "--dest", folder)
+
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    assert (tmp_path / folder / job_id / "source/manuscript.json").is_file()
+    assert {p.name for p in tmp_path.iterdir() if p.is_dir()} == {"services", folder}
+    shown = json.loads(run_in(tmp_path, broker, "status", job_id, "--json").stdout)
+    stored = open_storage(shown["dest"]).child(job_id)
+    assert isinstance(stored, LocalStorage) and stored.root == tmp_path / folder / job_id
 
 
 @pytest.mark.parametrize(
