@@ -185,14 +185,15 @@ def _synthesize_missing(
     ]
     _count_stored(job, plan, [p for p in range(first, last) if p not in missing], ledger)
     options, wording = job.options, plan.wording  # the job's: no manuscript to read
+    ended = EndWatch(ledger, job.id)
     for run_first, run_last in _runs(missing):
         findings: list[QAFinding] = []
         narrated = synthesize_passages(voice, plan, run_first, run_last, options, settings)
-        outputs = _while_running(ledger, job.id, narrated)
+        outputs = _while_running(ended, narrated)
         for i, output in checked(outputs, voice, plan, options, settings, wording, findings):
-            # Read under the chunk's lock: a purge finding no lock finds the job ended
-            # here too, and nothing is written after it has removed the job's files.
-            if ledger.state(job.id) in FINAL:
+            # Read under the chunk's lock: a purge waits for it, so a write that follows
+            # a cancel by up to the watch's interval still comes before the files go.
+            if ended():
                 return False
             found = [f for f in findings if f.segment == i]
             job.storage.put_bytes(segment_key(index, i), takes.encode(output, found))
@@ -201,17 +202,40 @@ def _synthesize_missing(
                 metrics.segment_stored(audio_s)
         ledger.add_findings(job.id, [f for f in findings if not f.fixed])
     # A cancel may come as the outputs run out (`_while_running` then yields nothing more):
-    # the chunk is not done, whatever it stored.
-    return ledger.state(job.id) not in FINAL
+    # the chunk is not done, whatever it stored. Read now, not at the watch's pace.
+    return not ledger.ended(job.id)
+
+
+# How often a chunk asks the ledger whether its job has ended: a read per segment, twice,
+# was most of a chunk's round trips to Redis; a passage takes longer than this to narrate.
+ENDED_EVERY_S = 0.25
+_clock = time.monotonic  # the watch's; a test stops it
+
+
+class EndWatch:
+    """Whether a job has ended, asked of the ledger at most every ENDED_EVERY_S; once
+    ended, always."""
+
+    def __init__(self, ledger: Ledger, job_id: str, every_s: float = ENDED_EVERY_S) -> None:
+        self._ledger, self._job_id, self._every_s = ledger, job_id, every_s
+        self._ended = False
+        self._next_s = float("-inf")
+
+    def __call__(self) -> bool:
+        now = _clock()
+        if not self._ended and now >= self._next_s:
+            self._ended = self._ledger.ended(self._job_id)
+            self._next_s = now + self._every_s
+        return self._ended
 
 
 def _while_running(
-    ledger: Ledger, job_id: str, outputs: Iterator[tuple[int, VoiceOutput]]
+    ended: Callable[[], bool], outputs: Iterator[tuple[int, VoiceOutput]]
 ) -> Iterator[tuple[int, VoiceOutput]]:
     """The outputs until the job ends: a chunk stops within a passage of a cancel rather
     than narrating the rest of it (the checks group minutes of audio before they yield)."""
     for item in outputs:
-        if ledger.state(job_id) in FINAL:
+        if ended():
             return
         yield item
 

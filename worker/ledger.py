@@ -43,7 +43,7 @@ import redis
 from kombu.transport.redis import PRIORITY_STEPS, Channel
 
 from config.errors import BrokerError, JobPurgingError, UnknownJobError
-from config.jobs import JobState, WebhookState
+from config.jobs import FINAL, JobState, WebhookState
 from config.manifest import QAFinding
 
 PREFIX = "narrate:"
@@ -250,6 +250,14 @@ class Ledger:
 
     def state(self, job_id: str) -> JobState:
         return JobState(self.job(job_id)["state"])
+
+    def ended(self, job_id: str) -> bool:
+        """Whether the job is done, failed or cancelled: its state alone, read often while
+        a chunk runs."""
+        state = self.redis.hget(self.key(job_id), "state")
+        if state is None:
+            raise UnknownJobError(f"unknown job {job_id!r}")
+        return JobState(state) in FINAL
 
     def count_states(self, limit: int) -> dict[JobState, int]:
         """How many of the `limit` most recent jobs are in each state."""

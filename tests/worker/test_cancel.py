@@ -4,7 +4,7 @@ real `celery worker` processes, a file:// destination."""
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -247,17 +247,24 @@ def test_a_finished_job_enqueued_again_stays_finished(ledger: Ledger, tmp_path: 
     assert (tmp_path / "books" / job_id / "source").is_dir()
 
 
+def planned_job(ledger: Ledger, job_id: str, text: str, dest: Path) -> list[ChunkRef]:
+    """A job of one chapter planned as a worker plans it; its chunks."""
+    fields = {"dest": f"file://{dest}", "options": SynthesisOptions().model_dump_json()}
+    ledger.create_job(job_id, {**fields, "chapters_total": "1"})
+    manuscript = Manuscript(chapters=[Chapter(index=0, text=text)])
+    LocalStorage(dest).child(job_id).put_model(SOURCE_KEY, manuscript)
+    refs: list[ChunkRef] = []
+    plan_job(ledger, job_id, Settings(device="cpu"), refs.append)
+    return refs
+
+
 def test_a_chunk_whose_job_is_cancelled_as_it_narrates_is_not_done(
     ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a planned job of one chunk
     text = "At dusk the keeper climbed the stairs. The lamp was lit; the ships saw it."
-    fields = {"dest": f"file://{tmp_path}", "options": SynthesisOptions().model_dump_json()}
-    ledger.create_job("job-cut", {**fields, "chapters_total": "1"})
-    manuscript = Manuscript(chapters=[Chapter(index=0, text=text)])
-    LocalStorage(tmp_path).child("job-cut").put_model(SOURCE_KEY, manuscript)
-    settings, refs, assemblies = Settings(device="cpu"), list[ChunkRef](), list[int]()
-    plan_job(ledger, "job-cut", settings, refs.append)
+    refs = planned_job(ledger, "job-cut", text, tmp_path)
+    settings, assemblies = Settings(device="cpu"), list[int]()
 
     # When the job is cancelled as its chunk begins to narrate
     narrate = jobs.synthesize_passages
@@ -271,6 +278,48 @@ def test_a_chunk_whose_job_is_cancelled_as_it_narrates_is_not_done(
     # Then the chunk stops, not done, and its chapter is not assembled
     assert not jobs.run_chunk(ledger, refs[0], settings, lambda _, c: assemblies.append(c))
     assert ledger.is_chunk_queued(refs[0]) and assemblies == []
+
+
+def counting(read: Callable[[str], Any], name: str, reads: list[str]) -> Callable[[str], Any]:
+    def counted(job_id: str) -> Any:
+        reads.append(name)
+        return read(job_id)
+
+    return counted
+
+
+def test_a_chunk_asks_whether_its_job_has_ended_at_its_own_pace(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a chunk of many segments, narrated in no time by the watch's clock
+    text = " ".join(f"The keeper climbed stair {n} of the tower." for n in range(8))
+    (ref,) = planned_job(ledger, "job-paced", text, tmp_path)
+    monkeypatch.setattr(jobs, "_clock", lambda: 0.0, raising=False)
+    reads: list[str] = []
+    for name in ("state", "ended"):
+        if hasattr(ledger, name):
+            monkeypatch.setattr(ledger, name, counting(getattr(ledger, name), name, reads))
+
+    # When it runs, its job is read as it starts, once while it narrates, and as it ends
+    assert jobs.run_chunk(ledger, ref, Settings(device="cpu"), lambda *_: None)
+    record = ledger.job("job-paced")
+    assert record["segments_done"] == record["segments_total"] and int(record["segments_done"]) > 2
+    assert reads == ["state", "ended", "ended"]
+
+
+def test_a_watched_job_is_read_again_once_the_interval_has_passed(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running_job(ledger, "job-watched", tmp_path)
+    now = [100.0]
+    monkeypatch.setattr(jobs, "_clock", lambda: now[0])
+    ended = jobs.EndWatch(ledger, "job-watched")
+    assert not ended()
+    ledger.finish("job-watched", JobState.CANCELLED)
+    now[0] += jobs.ENDED_EVERY_S / 2
+    assert not ended()  # not asked again yet
+    now[0] += jobs.ENDED_EVERY_S / 2
+    assert ended()
 
 
 def status(services: Services, job_id: str) -> dict[str, object]:
