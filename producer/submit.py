@@ -105,8 +105,6 @@ def submit(
     JobPurgingError, to be sent again in a moment."""
     manuscript = source.manuscript
     job_id = job_id or job_id_for(manuscript, options, dest, (extra or {}).get("tenant", ""))
-    ledger.restart(job_id)  # before its source is stored: a purge to come then spares it
-    store_source(open_storage(dest).child(job_id), source)
     fields = {
         "dest": dest,
         "options": options.model_dump_json(),
@@ -114,6 +112,8 @@ def submit(
         "chapters_total": str(len(manuscript.chapters)),
         **(extra or {}),
     }
+    ledger.restart(job_id, fields)  # before its source is stored: a purge to come spares it
+    store_source(open_storage(dest).child(job_id), source)
     created = ledger.create_job(job_id, fields)
     if created or ledger.state(job_id) is JobState.QUEUED:
         ledger.mark_enqueued(job_id, "plan")  # the reconciler's clock for a lost plan

@@ -133,13 +133,18 @@ return 1
 
 # Returns 1 if the job was cancelled and now is queued afresh, its run forgotten; 0 if it
 # was not cancelled; -1 while its purge holds its lock (KEYS[2]): the purge would remove
-# the new run's files with the old ones.
+# the new run's files with the old ones. The cancel's webhook goes too (from KEYS[3], the
+# webhooks due; ARGV[1]: the job's id): the new run's end is announced afresh. ARGV[2..]:
+# fields of the new submission (field, value, ...), its webhook or priority.
 _RESTART = """
 if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if redis.call('HGET', KEYS[1], 'state') ~= 'cancelled' then return 0 end
-redis.call('DEL', unpack(KEYS, 3))
+redis.call('DEL', unpack(KEYS, 4))
+redis.call('ZREM', KEYS[3], ARGV[1])
+if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
 redis.call('HSET', KEYS[1], 'state', 'queued', 'segments_done', 0, 'audio_s', 0, 'error', '')
-redis.call('HDEL', KEYS[1], 'purged_at', 'purge_error', 'finished_at')
+redis.call('HDEL', KEYS[1], 'purged_at', 'purge_error', 'finished_at', 'webhook_state',
+           'webhook_attempts', 'webhook_last_error')
 return 1
 """
 
@@ -268,15 +273,18 @@ class Ledger:
         """Mark a job running with its totals; False (and nothing changed) if it has ended."""
         return bool(self._set_running(keys=[self.key(job_id)], args=[chapters, segments]))
 
-    def restart(self, job_id: str) -> bool:
-        """Queue a cancelled job afresh, forgetting its run; False unless it was cancelled.
+    def restart(self, job_id: str, fields: dict[str, str] | None = None) -> bool:
+        """Queue a cancelled job afresh with the fields given, forgetting its run and its
+        webhook's delivery; False unless it was cancelled.
         Raises JobPurgingError while its files are being removed (`purge_lock`)."""
         keys = [
             self.key(job_id),
             f"{PREFIX}lock:{purge_lock(job_id)}",
+            WEBHOOKS,
             *(self.key(job_id, suffix) for suffix in _RUN_KEYS),
         ]
-        restarted = int(self._restart(keys=keys))
+        flat = [item for pair in (fields or {}).items() for item in pair]
+        restarted = int(self._restart(keys=keys, args=[job_id, *flat]))
         if restarted < 0:
             raise JobPurgingError(
                 f"{job_id}: cancelled, and its files are being removed; enqueue it again in a "

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, Field, field_validator
 
 from config.errors import ManuscriptError, OutputError
-from config.jobs import job_id_for
+from config.jobs import JobState, job_id_for
 from config.settings import Settings
 from producer.cli import options_from, reading_from
 from producer.readers import read_source
@@ -115,7 +115,9 @@ def submit_job(
         except ManuscriptError as error:
             raise ManuscriptError(str(error).replace(f"{folder}/", "")) from error
         job_id = job_id_for(source.manuscript, options, dest, tenant.name)
-        if tenants.owns(tenant.name, job_id):
+        again = tenants.owns(tenant.name, job_id)
+        # Sent again, a job goes on as it is; a cancelled one starts over, as with the CLI.
+        if again and ledger.state(job_id) is not JobState.CANCELLED:
             return Submitted(job_id, created=False)
         if not tenants.reserve_active(tenant, job_id):
             raise ApiError(
@@ -127,7 +129,7 @@ def submit_job(
         extra = {"tenant": tenant.name, "webhook": webhook}
         submit(ledger, source, dest, options, request.priority, extra, job_id=job_id)
         tenants.add_job(tenant.name, job_id, time.time())
-        return Submitted(job_id, created=True)
+        return Submitted(job_id, created=not again)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -226,6 +226,30 @@ def test_the_reconciler_sends_a_lost_webhook_once_and_not_one_waiting_to_retry(
     assert sent == ["job-plain4"]
 
 
+def test_a_cancelled_job_started_over_is_announced_afresh(
+    ledger: Ledger, receiver: Receiver
+) -> None:
+    # Given a cancelled job whose webhook waits to be sent
+    ended_job(ledger, receiver, JobState.CANCELLED, "job-plain5")
+    assert ledger.webhook_due("job-plain5") is not None
+
+    # When it is enqueued again (naming another webhook), the cancel is not announced
+    assert ledger.restart("job-plain5", {"webhook": receiver.url + "&run=2"})
+    assert ledger.webhook_due("job-plain5") is None
+    assert attempt(ledger, "job-plain5", private_ok()) is None and receiver.received == []
+    record = ledger.job("job-plain5")
+    assert not {"webhook_state", "webhook_attempts", "webhook_last_error"} & record.keys()
+    assert record["webhook"].endswith("&run=2")
+
+    # And the new run's end is
+    ledger.set_running("job-plain5", 2, 2)
+    assert ledger.finish("job-plain5", JobState.DONE)
+    assert attempt(ledger, "job-plain5", private_ok()) is None
+    (delivery,) = receiver.wait_for(1)
+    assert delivery.valid and delivery.payload["state"] == "done"
+    assert (ledger.job("job-plain5")["webhook_attempts"], receiver.received) == ("1", [delivery])
+
+
 # -- end to end: `narrate serve`, a Celery worker, the receiver ----------------------------
 
 
@@ -235,7 +259,7 @@ class Api:
     url: str
     root: Path
 
-    def submit(self, key: str, webhook: str, **fields: str) -> str:
+    def submit(self, key: str, webhook: str, expect: int = 201, **fields: str) -> str:
         with httpx.Client(base_url=self.url, timeout=60) as client:
             answer = client.post(
                 "/v1/jobs",
@@ -243,7 +267,7 @@ class Api:
                 files={"manuscript": ("book.txt", SENTENCES.encode())},
                 data={"webhook": webhook, **fields},
             )
-        assert answer.status_code == 201, answer.text
+        assert answer.status_code == expect, answer.text
         job_id: str = answer.json()["id"]
         return job_id
 
@@ -360,6 +384,34 @@ def test_a_cancelled_job_is_announced(ledger: Ledger, service: Api, receiver: Re
     assert delivery.payload["state"] == "cancelled"
     assert delivery.payload["error"] == "cancelled by request"
     assert delivery.payload["manifest_key"] is None
+    service.services.kill(worker)
+
+
+def test_a_cancelled_job_sent_again_over_the_api_runs_and_is_announced_again(
+    ledger: Ledger, service: Api, receiver: Receiver
+) -> None:
+    # Given a job cancelled over the API, its cancel announced and its files removed
+    key, receiver.secret = tenant_secret(ledger, "resubmitter")
+    job_id = service.submit(key, receiver.url)
+    service.cancel(key, job_id)
+    worker = service.worker("again")
+    (cancelled,) = receiver.wait_for(1)
+    assert cancelled.payload["state"] == "cancelled"
+    deadline = time.monotonic() + 60
+    while "purged_at" not in ledger.job(job_id):
+        assert time.monotonic() < deadline, ledger.job(job_id)
+        time.sleep(0.2)
+
+    # When the same book is sent again, it starts over: queued, its webhook waiting
+    assert service.submit(key, receiver.url, expect=200) == job_id
+    assert service.view(key, job_id)["webhook"]["state"] == "waiting"
+    assert service.view(key, job_id)["state"] in ("queued", "running")
+
+    # And it runs to its end, which is announced too
+    _, done = receiver.wait_for(2, timeout=180)
+    assert done.valid and done.payload["state"] == "done"
+    assert done.headers["Idempotency-Key"] == idempotency_key(job_id, "done")
+    assert settled(ledger, job_id)["webhook_state"] == "delivered"
     service.services.kill(worker)
 
 
