@@ -114,6 +114,16 @@ return 1
 """,
 )
 
+# Records segments still failing their checks (ARGV: "c:s", json, ...), as the figures,
+# only until the job has ended: a cancelled job's status keeps those of its cancel.
+_ADD_FINDINGS = _unless_ended(
+    2,
+    """
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+""",
+)
+
 # What a job's run leaves in the ledger besides its record (KEYS[2..]): a cancelled job
 # enqueued again forgets it and starts over, its files being removed (`_RESTART`).
 _RUN_KEYS = (
@@ -220,6 +230,7 @@ class Ledger:
         self._set_audio = self.redis.register_script(_SET_AUDIO)
         self._mark_purged = self.redis.register_script(_MARK_PURGED)
         self._create = self.redis.register_script(_CREATE)
+        self._add_findings = self.redis.register_script(_ADD_FINDINGS)
 
     def key(self, job_id: str, suffix: str = "") -> str:
         return f"{PREFIX}job:{job_id}{':' + suffix if suffix else ''}"
@@ -320,12 +331,17 @@ class Ledger:
         """The book's length once it is assembled: segments alone leave out the pauses."""
         self._set_audio(keys=[self.key(job_id)], args=[repr(audio_s)])
 
-    def add_findings(self, job_id: str, findings: Sequence[QAFinding]) -> None:
+    def add_findings(self, job_id: str, findings: Sequence[QAFinding]) -> bool:
         """Segments still failing their checks after re-renders, for `narrate status`; a
-        redelivered chunk records its segments once."""
-        mapping = {f"{f.chapter}:{f.segment}": f.model_dump_json() for f in findings}
-        if mapping:
-            self.redis.hset(self.key(job_id, "qa"), mapping=mapping)
+        redelivered chunk records its segments once. False (nothing recorded) once the job
+        has ended, or with nothing to record."""
+        flat = [
+            item for f in findings for item in (f"{f.chapter}:{f.segment}", f.model_dump_json())
+        ]
+        if not flat:
+            return False
+        keys = [self.key(job_id, "qa"), self.key(job_id)]
+        return bool(self._add_findings(keys=keys, args=flat))
 
     def snapshot(self, job_id: str) -> tuple[dict[str, str], int, list[QAFinding]]:
         """A job's record, chapters assembled and findings, read in one round trip (what a

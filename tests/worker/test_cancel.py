@@ -13,6 +13,7 @@ import pytest
 from config.errors import JobBusyError, JobPurgingError
 from config.jobs import JobState, job_id_for
 from config.layout import SOURCE_KEY
+from config.manifest import QAFinding
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.voice import VoiceOutput
@@ -65,9 +66,11 @@ def figures(ledger: Ledger, job_id: str) -> tuple[str, str, int]:
 
 
 def test_a_cancelled_job_counts_no_more_progress(ledger: Ledger, tmp_path: Path) -> None:
-    # Given a job with a segment counted
+    # Given a job with a segment counted, and one failing its checks
     running_job(ledger, "job-frozen", tmp_path)
     assert ledger.segment_stored("job-frozen", 0, 0, 2.5)
+    failing = QAFinding(chapter=0, segment=0, text="x", checks=["pace"], detail="x", fixed=False)
+    assert ledger.add_findings("job-frozen", [failing])
     assert ledger.chapter_done("job-frozen", 0) == 1
     before = figures(ledger, "job-frozen")
 
@@ -77,6 +80,8 @@ def test_a_cancelled_job_counts_no_more_progress(ledger: Ledger, tmp_path: Path)
     assert ledger.chapter_done("job-frozen", 1) == 0
     ledger.set_audio("job-frozen", 99.0)
     assert not ledger.set_running("job-frozen", 1, 4)  # a plan that read it queued
+    assert not ledger.add_findings("job-frozen", [failing.model_copy(update={"segment": 1})])
+    assert ledger.findings("job-frozen") == [failing]
     assert ledger.chunk_done(ChunkRef("job-frozen", 0, 1)) == (False, False)
     assert ledger.is_chunk_queued(ChunkRef("job-frozen", 0, 1))
     assert not ledger.chapter_complete("job-frozen", 0)
