@@ -444,9 +444,8 @@ def redo_job(
 ) -> bool:
     """`narrate redo` of a finished job, against its storage; True for the call that
     finished it. A redelivery finishes or repeats nothing (`worker.redo`)."""
-    if ledger.state(redo_id) in FINAL:
-        return False
-    ledger.set_running(redo_id, 1, 1)
+    if ledger.state(redo_id) in FINAL or not ledger.set_running(redo_id, 1, 1):
+        return False  # ended, perhaps cancelled since it was read: nothing is redone
     redo(Job(ledger, job_id).storage, request, settings)
     finished = ledger.finish(redo_id, JobState.DONE)
     if finished:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from config.errors import JobBusyError, JobPurgingError
-from config.jobs import JobState, job_id_for
+from config.jobs import JobState, RedoRequest, job_id_for
 from config.layout import SOURCE_KEY
 from config.manifest import QAFinding
 from config.manuscript import Chapter, Manuscript
@@ -325,6 +325,24 @@ def test_a_watched_job_is_read_again_once_the_interval_has_passed(
     assert not ended()  # not asked again yet
     now[0] += jobs.ENDED_EVERY_S / 2
     assert ended()
+
+
+def test_a_redo_cancelled_as_it_starts_redoes_nothing(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a redo read queued, and cancelled just after
+    dest, options = f"file://{tmp_path}", SynthesisOptions().model_dump_json()
+    ledger.create_job("job-redone", {"dest": dest, "options": options})
+    ledger.create_job("redo-late", {"dest": dest, "redo_of": "job-redone"})
+    monkeypatch.setattr(ledger, "state", lambda _: JobState.QUEUED)
+    ledger.finish("redo-late", JobState.CANCELLED)
+    redone: list[object] = []
+    monkeypatch.setattr(jobs, "redo", lambda *args: redone.append(args))
+
+    # Then nothing is redone, and the redo stays cancelled
+    request = RedoRequest(chapter=0, segment=0)
+    assert not jobs.redo_job(ledger, "redo-late", "job-redone", request, Settings())
+    assert redone == [] and ledger.job("redo-late")["state"] == JobState.CANCELLED
 
 
 def status(services: Services, job_id: str) -> dict[str, object]:
