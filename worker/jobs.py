@@ -15,7 +15,7 @@ enqueues its assembly. A chapter object is uploaded only if the stored one diffe
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -234,10 +234,14 @@ def _while_running(
 ) -> Iterator[tuple[int, VoiceOutput]]:
     """The outputs until the job ends: a chunk stops within a passage of a cancel rather
     than narrating the rest of it (the checks group minutes of audio before they yield)."""
-    for item in outputs:
-        if ended():
-            return
-        yield item
+    try:
+        for item in outputs:
+            if ended():
+                return
+            yield item
+    finally:
+        if isinstance(outputs, Generator):
+            outputs.close()  # the narration lets its batches go now, not when collected
 
 
 def _count_stored(job: Job, plan: ChapterPlan, passages: list[int], ledger: Ledger) -> None:

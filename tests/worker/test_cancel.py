@@ -327,6 +327,20 @@ def test_a_watched_job_is_read_again_once_the_interval_has_passed(
     assert ended()
 
 
+def test_a_chunk_stopping_at_a_cancel_closes_its_narration() -> None:
+    closed: list[bool] = []
+
+    def narration() -> Iterator[tuple[int, Any]]:
+        try:
+            yield from enumerate(["first", "second", "third"])
+        finally:
+            closed.append(True)
+
+    outputs, ends = narration(), iter([False, True])
+    assert list(jobs._while_running(lambda: next(ends), outputs)) == [(0, "first")]
+    assert closed == [True]  # at once, though the narration is still referenced here
+
+
 def test_a_redo_cancelled_as_it_starts_redoes_nothing(
     ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
