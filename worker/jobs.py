@@ -19,6 +19,8 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
+
 from config.errors import JobBusyError, PermanentError
 from config.jobs import FINAL, QUEUE, JobState, RedoRequest
 from config.layout import SOURCE_KEY, marks_key
@@ -66,7 +68,7 @@ class Job:
     def __init__(self, ledger: Ledger, job_id: str) -> None:
         self.id = job_id
         self.record = ledger.job(job_id)
-        self.options = SynthesisOptions.model_validate_json(self.record["options"])
+        self.options = _stored_options(job_id, self.record["options"])
         self.storage: Storage = open_storage(self.record["dest"]).child(job_id)
         self._manuscript: Manuscript | None = None
 
@@ -96,6 +98,19 @@ class Job:
             return stored.plan(voice, manuscript_chapter, self.options, settings, wording)
 
         return PLANS.get((self.id, chapter, id(voice)), make)
+
+
+def _stored_options(job_id: str, stored: str) -> SynthesisOptions:
+    """The job's options as they were queued; options that are refused now (a seed below 0,
+    queued before seeds were checked) fail the job with the reason, as a retry cannot help."""
+    try:
+        return SynthesisOptions.model_validate_json(stored)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise PermanentError(
+            f"{job_id}: its options are refused: {where} {first['input']!r}: {first['msg']}"
+        ) from error
 
 
 def plan_job(ledger: Ledger, job_id: str, settings: Settings, enqueue: EnqueueChunk) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from config.errors import JobBusyError, JobPurgingError
+from config.errors import JobBusyError, JobPurgingError, PermanentError
 from config.jobs import JobState, RedoRequest, job_id_for
 from config.layout import SOURCE_KEY
 from config.manifest import QAFinding
@@ -339,6 +339,19 @@ def test_a_chunk_stopping_at_a_cancel_closes_its_narration() -> None:
     outputs, ends = narration(), iter([False, True])
     assert list(jobs._while_running(lambda: next(ends), outputs)) == [(0, "first")]
     assert closed == [True]  # at once, though the narration is still referenced here
+
+
+def test_a_job_queued_with_a_seed_now_refused_fails_naming_it(ledger: Ledger) -> None:
+    # Given a job queued before seeds below 0 were refused
+    options = SynthesisOptions().model_dump_json().replace('"seed":0', '"seed":-5')
+    ledger.create_job("job-old-seed", {"dest": "file:///nowhere", "options": options})
+
+    # When a worker takes it up, it fails once, saying which option and why
+    with pytest.raises(PermanentError, match=r"seed -5: Input should be greater than") as error:
+        plan_job(ledger, "job-old-seed", Settings(), print)
+    jobs.fail_job(ledger, "job-old-seed", error.value)
+    record = ledger.job("job-old-seed")
+    assert record["state"] == JobState.FAILED and "seed -5" in record["error"]
 
 
 def test_a_redo_cancelled_as_it_starts_redoes_nothing(
