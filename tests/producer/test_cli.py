@@ -281,9 +281,10 @@ def test_a_sample_rate_out_of_range_is_refused_zero_too(tmp_path: Path, rate: st
     assert not out.exists()
 
 
-def test_a_bad_option_is_named_as_typed() -> None:
-    result = narrate("synth", "any.txt", "-o", "out", "--format", "wav,MP4")
+def test_a_bad_option_is_named_as_typed(tmp_path: Path) -> None:
+    result = narrate("synth", tmp_path / "any.txt", "-o", tmp_path / "out", "--format", "wav,MP4")
     assert_clean_error(result, "--format: unknown audio format 'mp4'; known: wav, mp3")
+    assert not (tmp_path / "out").exists()
 
 
 def test_status_of_a_folder_says_it_takes_a_job_id(tmp_path: Path) -> None:

@@ -149,6 +149,21 @@ def test_a_purge_makes_no_destination_gone_already(ledger: Ledger, tmp_path: Pat
     assert not (tmp_path / "gone").exists()
 
 
+def test_a_purge_spares_a_job_whose_id_begins_with_its_own(ledger: Ledger, tmp_path: Path) -> None:
+    # Given jobs ab and abc in one destination, abc's chunk running
+    running_job(ledger, "ab", tmp_path)
+    sibling = running_job(ledger, "abc", tmp_path)
+    ledger.finish("ab", JobState.CANCELLED)
+    with held(ledger, chunk_lock(ChunkRef("abc", 0, 0)), 30):
+        # When ab is purged, abc's worker holds it back no more than abc's files go
+        assert purge_job(ledger, "ab")
+        assert not (tmp_path / "ab").exists()
+        assert sorted(p.relative_to(sibling).as_posix() for p in sibling.rglob("*.*")) == [
+            "chapters/000.wav", "source/manuscript.json", "work/000/00000.npz",
+        ]  # fmt: skip
+    assert ledger.state("abc") is JobState.RUNNING and "purged_at" not in ledger.job("abc")
+
+
 def test_a_purge_lost_with_its_worker_is_sent_again(ledger: Ledger, tmp_path: Path) -> None:
     running_job(ledger, "job-lost-purge", tmp_path)
     ledger.finish("job-lost-purge", JobState.CANCELLED)
@@ -156,14 +171,14 @@ def test_a_purge_lost_with_its_worker_is_sent_again(ledger: Ledger, tmp_path: Pa
 
     def reconciled(stale_s: float) -> list[str]:
         purges.clear()
-        nothing = print
+        nothing = lambda *_: None  # noqa: E731 - no other work to find
         reconcile(ledger, nothing, nothing, nothing, nothing, nothing, purges.append, stale_s)
         return [job for job in purges if job == "job-lost-purge"]
 
     ledger.mark_enqueued("job-lost-purge", "purge")  # as the cancel does when it sends it
     assert reconciled(stale_s=60) == []  # on its way, most likely
     assert reconciled(stale_s=0) == ["job-lost-purge"]
-    purge_job(ledger, "job-lost-purge")
+    assert purge_job(ledger, "job-lost-purge")
     assert reconciled(stale_s=0) == []  # done: not sent again
 
 
@@ -174,7 +189,7 @@ def test_a_cancelled_job_enqueued_again_forgets_its_run(ledger: Ledger, tmp_path
     ledger.chunk_done(ref)
     assert not ledger.restart("job-again")  # running: nothing forgotten
     ledger.finish("job-again", JobState.CANCELLED)
-    purge_job(ledger, "job-again")
+    assert purge_job(ledger, "job-again")
 
     assert ledger.restart("job-again")
     record, chapters, _ = ledger.snapshot("job-again")
@@ -348,7 +363,7 @@ def test_a_job_queued_with_a_seed_now_refused_fails_naming_it(ledger: Ledger) ->
 
     # When a worker takes it up, it fails once, saying which option and why
     with pytest.raises(PermanentError, match=r"seed -5: Input should be greater than") as error:
-        plan_job(ledger, "job-old-seed", Settings(), print)
+        plan_job(ledger, "job-old-seed", Settings(), lambda _: None)
     jobs.fail_job(ledger, "job-old-seed", error.value)
     record = ledger.job("job-old-seed")
     assert record["state"] == JobState.FAILED and "seed -5" in record["error"]
