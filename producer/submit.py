@@ -100,8 +100,8 @@ def submit(
 ) -> str:
     """Store a manuscript read already and queue its job; returns the job's id. The same
     manuscript, options and destination (and tenant, in `extra`) is the same job: sent
-    again, it is queued again only if it never started, or starts over if it was cancelled
-    (whose files are removed): while they are being removed it is refused with a
+    again, it is queued again only if it never started, resumes if it failed, or starts over
+    if it was cancelled (whose files are removed): while they are being removed it is refused with a
     JobPurgingError, to be sent again in a moment."""
     manuscript = source.manuscript
     job_id = job_id or job_id_for(manuscript, options, dest, (extra or {}).get("tenant", ""))
@@ -113,6 +113,7 @@ def submit(
         **(extra or {}),
     }
     ledger.restart(job_id, fields)  # before its source is stored: a purge to come spares it
+    ledger.retry(job_id, fields)
     store_source(open_storage(dest).child(job_id), source)
     created = ledger.create_job(job_id, fields)
     if created or ledger.state(job_id) is JobState.QUEUED:

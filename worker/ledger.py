@@ -158,6 +158,22 @@ redis.call('HDEL', KEYS[1], 'purged_at', 'purge_error', 'finished_at', 'webhook_
 return 1
 """
 
+# Returns 1 if the job had failed and is queued again, 0 otherwise. Its run stays: the
+# chunks done before the failure are not narrated twice (a resume), and the others are
+# delivered afresh (KEYS[3], their deliveries: a chunk that failed its job as poison gets
+# its retries again). Its webhook goes as in `_RESTART` (KEYS[2], ARGV[1]); ARGV[2..]: the
+# new submission's fields.
+_RETRY = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'failed' then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
+if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
+redis.call('HSET', KEYS[1], 'state', 'queued', 'error', '')
+redis.call('HDEL', KEYS[1], 'finished_at', 'webhook_state', 'webhook_attempts',
+           'webhook_last_error')
+return 1
+"""
+
 # Marks a cancelled job's files removed; returns 1 if it did (a job enqueued again since is
 # not cancelled any more, and its new run's files are not the ones removed).
 _MARK_PURGED = """
@@ -227,6 +243,7 @@ class Ledger:
         self._count_states = self.redis.register_script(_COUNT_STATES)
         self._set_running = self.redis.register_script(_SET_RUNNING)
         self._restart = self.redis.register_script(_RESTART)
+        self._retry = self.redis.register_script(_RETRY)
         self._set_audio = self.redis.register_script(_SET_AUDIO)
         self._mark_purged = self.redis.register_script(_MARK_PURGED)
         self._create = self.redis.register_script(_CREATE)
@@ -302,6 +319,13 @@ class Ledger:
                 "moment"
             )
         return bool(restarted)
+
+    def retry(self, job_id: str, fields: dict[str, str] | None = None) -> bool:
+        """Queue a failed job again with the fields given, keeping what its run finished;
+        False unless it had failed."""
+        flat = [item for pair in (fields or {}).items() for item in pair]
+        keys = [self.key(job_id), WEBHOOKS, self.key(job_id, "deliveries")]
+        return bool(int(self._retry(keys=keys, args=[job_id, *flat])))
 
     def mark_purged(self, job_id: str) -> bool:
         """Record that a cancelled job's files are removed; False (nothing recorded) if the

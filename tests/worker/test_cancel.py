@@ -267,6 +267,38 @@ def test_a_finished_job_enqueued_again_stays_finished(ledger: Ledger, tmp_path: 
     assert (tmp_path / "books" / job_id / "source").is_dir()
 
 
+def test_a_failed_job_enqueued_again_resumes(ledger: Ledger, tmp_path: Path) -> None:
+    # Given a job that failed with one chunk done and one delivered until it failed the job
+    hook = {"webhook": "http://127.0.0.1:9/hook", "dest": f"file://{tmp_path}"}
+    ledger.create_job("job-failed", {**hook, "chapters_total": "1"})
+    ledger.set_running("job-failed", 1, 4)
+    ledger.plan_chunks("job-failed", {0: [(0, 2), (2, 4)]})
+    done, poison = ChunkRef("job-failed", 0, 0), ChunkRef("job-failed", 0, 1)
+    assert ledger.chunk_done(done) == (True, False)
+    for _ in range(3):
+        ledger.delivered(poison)
+    assert ledger.finish("job-failed", JobState.FAILED, "chunk 0:1 delivered 3 times")
+    assert ledger.webhook_due("job-failed") is not None  # its end, to be announced
+
+    # When it is queued again: queued, its error and webhook delivery forgotten, the chunk
+    # done kept and the other delivered afresh
+    assert ledger.retry("job-failed", {"priority": "9"})
+    record = ledger.job("job-failed")
+    assert (record["state"], record["error"], record["priority"]) == ("queued", "", "9")
+    assert "finished_at" not in record and "webhook_state" not in record
+    assert ledger.pending_chunks("job-failed") == [poison]
+    assert ledger.deliveries(poison) == 0
+    assert ledger.webhook_due("job-failed") is None
+
+    # And only a failed job is retried: a queued, running, done or cancelled one is not
+    assert not ledger.retry("job-failed")
+    ledger.set_running("job-failed", 1, 4)
+    assert not ledger.retry("job-failed")
+    ledger.finish("job-failed", JobState.DONE)
+    assert not ledger.retry("job-failed")
+    assert ledger.state("job-failed") is JobState.DONE
+
+
 def planned_job(ledger: Ledger, job_id: str, text: str, dest: Path) -> list[ChunkRef]:
     """A job of one chapter planned as a worker plans it; its chunks."""
     fields = {"dest": f"file://{dest}", "options": SynthesisOptions().model_dump_json()}

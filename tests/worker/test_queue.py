@@ -230,6 +230,18 @@ def test_a_poison_chunk_fails_its_job_and_spares_the_next(
     for worker in workers:
         services.kill(worker)
 
+    # Once the cause is gone (here: workers that do not crash on it), the failed job
+    # enqueued again resumes under the same id and is done
+    healthy = services.worker("h", tmp_path / "h.log")
+    again = services.narrate(
+        "enqueue", str(DATA / "two_chapters.txt"), "--dest", f"s3://{BUCKET}/poisoned"
+    )
+    assert again.stdout.split() == [bad_id]
+    assert services.narrate("wait", bad_id, timeout=300).returncode == 0
+    status = json.loads(services.narrate("status", bad_id, "--json").stdout)
+    assert (status["state"], status["error"]) == ("done", "")
+    services.kill(healthy)
+
 
 def test_a_redis_restart_mid_job_loses_nothing(services: Services, tmp_path: Path) -> None:
     workers = [services.worker(f"r{i}", tmp_path / f"r{i}.log") for i in range(2)]
