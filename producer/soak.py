@@ -30,7 +30,7 @@ from models.pool import get_voice
 from producer.bench import nvidia_smi
 from producer.optimize import GATE_TEXT
 from worker.chapters import chapters_in_flight
-from worker.memory import limit_malloc_arenas
+from worker.memory import Heap, heap, limit_malloc_arenas
 from worker.pipeline import narrate
 from worker.segment import segment_chapter
 
@@ -43,6 +43,7 @@ class Sample(NamedTuple):
     rss: float  # MB
     anonymous: float  # MB of rss not backed by a file: heaps and arenas, not library code
     gpu: float | None  # MB
+    heap: Heap | None  # glibc's part of the anonymous memory
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -59,6 +60,21 @@ def gpu_mb() -> float | None:
         if pid == str(os.getpid()):
             return float(used)
     return None
+
+
+def _described(sample: Sample) -> str:
+    """RSS, its anonymous part and glibc's heap within that (in use, held free, mapped)."""
+    held = sample.heap
+    return (
+        f"RSS {sample.rss:7.0f} MB (anonymous {sample.anonymous:7.0f}"
+        + (
+            f"; heap {held.in_use:6.0f} in use, {held.free:6.0f} free, {held.mapped:6.0f} mapped"
+            if held
+            else ""
+        )
+        + ")"
+        + (f"  GPU {sample.gpu:7.0f} MB" if sample.gpu else "")
+    )
 
 
 def book(segments: int) -> Manuscript:
@@ -94,14 +110,9 @@ def main() -> int:
 
     def sample(progress: Progress) -> None:
         if progress.segments_done // 100 > len(samples):
-            last = Sample(progress.segments_done, rss_mb(), rss_mb("RssAnon"), gpu_mb())
+            last = Sample(progress.segments_done, rss_mb(), rss_mb("RssAnon"), gpu_mb(), heap())
             samples.append(last)
-            print(
-                f"{last.segments:6d} segments  RSS {last.rss:7.0f} MB"
-                f" (anonymous {last.anonymous:7.0f})"
-                + (f"  GPU {last.gpu:7.0f} MB" if last.gpu else ""),
-                flush=True,
-            )
+            print(f"{last.segments:6d} segments  {_described(last)}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="narrate-soak-") as out:
         manifest = narrate(manuscript, SynthesisOptions(), Path(out), get_settings(), sample)
@@ -121,6 +132,11 @@ def main() -> int:
         f"({100 * (peak.rss / warm.rss - 1):+.1f}%), last {samples[-1].rss:.0f} MB; "
         f"anonymous {warm.anonymous:.0f} MB and {peak.anonymous:.0f} MB"
     )
+    if warm.heap and peak.heap:
+        print(
+            f"glibc's heap: in use {warm.heap.in_use:.0f} MB and {peak.heap.in_use:.0f} MB, "
+            f"held free {warm.heap.free:.0f} MB and {peak.heap.free:.0f} MB"
+        )
     flat = peak.rss <= warm.rss * (1 + TOLERANCE)
     if warm.gpu is not None:
         peak_gpu = max(sample.gpu or 0.0 for sample in after)

@@ -24,6 +24,7 @@ from models.voice import Voice
 from models.wording import Wording
 from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery
+from worker.memory import release_free_memory
 from worker.segment import Segment
 from worker.spawn import helper_pool
 from worker.stages import (
@@ -178,6 +179,9 @@ def _long_run(todo: list[int], segmented: list[list[Segment]]) -> bool:
 
 
 def _chapter_done(counted: Callable[..., None], stored: "Future[ChapterEntry]") -> None:
+    # The chapter's audio is freed now; what it leaves in the heap goes back to the system
+    # here, or RSS keeps the book's high-water mark (docs/performance.md, "Memory").
+    release_free_memory()
     if not stored.cancelled() and stored.exception() is None:
         counted(0, 0.0, chapters=1)
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from worker.memory import limit_malloc_arenas
+
 PARENT_CHECK_S = 1.0
 
 
@@ -54,6 +56,7 @@ def helper_pool(
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one pending is dropped
+    limit_malloc_arenas()  # a spawned process starts with glibc's defaults, not its parent's
     threading.Thread(target=_end_with, args=(parent,), daemon=True, name="parent").start()
     if initializer is not None:
         initializer(*initargs)
