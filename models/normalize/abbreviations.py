@@ -91,6 +91,18 @@ _DR_ST = re.compile(
     r"(?P<before>(?<![\w'’-])[\w'’-]+\s+)?"  # the word before, whole
     r"\b(?P<word>Dr|St)(?P<dot>\.)?(?!\w)(?P<name>(?=\s+[A-Z]))?"
 )
+# "v2.0", "V10.4.1": a version, whose digits the number rules then read ("two point zero").
+_VERSION = re.compile(r"(?<![\w.])[vV](?=\d+(?:\.\d+)+\b)")
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“‘(\[])\s*$")
+_NEXT_WORD = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*([A-Z][a-z]*)\b")
+# Words that begin sentences and are nobody's name ("Baker St. He ..." ends one).
+_SENTENCE_STARTERS = frozenset({
+    "A", "After", "All", "Although", "An", "And", "As", "At", "Before", "But", "By", "Each",
+    "For", "From", "He", "Her", "Here", "His", "How", "I", "If", "In", "It", "Its", "My", "No",
+    "Not", "Now", "On", "One", "Our", "She", "So", "Some", "That", "The", "Their", "Then",
+    "There", "These", "They", "This", "Those", "Though", "Thus", "To", "We", "What", "When",
+    "Where", "Which", "While", "Why", "With", "Yet", "You", "Your",
+})  # fmt: skip
 _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
@@ -125,15 +137,31 @@ def _title(match: re.Match[str], locale: Locale) -> str:
 
 
 def _dr_st(match: re.Match[str], locale: Locale) -> str:
-    """Doctor and Saint before a name or alone; Drive and Street after one ("Baker St.")."""
+    """Doctor and Saint before a name or alone; Drive and Street after one ("Baker St."),
+    also where the next sentence begins ("Baker St. He was out")."""
     before, word = match.group("before") or "", match.group("word")
-    street = bool(before) and match.group("name") is None
+    street = bool(before) and (match.group("name") is None or _sentence_after(match))
     if word == "Dr":
         street = street and before[0].isupper()  # "the Dr. said" is a doctor
     if not street:
         return before + ("Doctor" if word == "Dr" else "Saint")
     said = "Drive" if word == "Dr" else "Street"
     return before + said + final_period(match, or_before_capital=True)
+
+
+def _sentence_after(match: re.Match[str]) -> bool:
+    """Whether the capitalized word after a period is a sentence's first rather than a
+    saint's or a doctor's name: a pronoun, an article or a conjunction."""
+    if not match.group("dot") or not match.group("before")[0].isupper():
+        return False
+    if _OPENS_SENTENCE.search(match.string, 0, match.start()):  # "Then Dr. No appeared"
+        return False
+    following = _NEXT_WORD.match(match.string, match.end())
+    return following is not None and following.group(1) in _SENTENCE_STARTERS
+
+
+def _version(match: re.Match[str], locale: Locale) -> str:
+    return _capitalized_like("version ", match.group(0))
 
 
 def _numbered(match: re.Match[str], locale: Locale) -> str:
@@ -154,7 +182,7 @@ def _operator(match: re.Match[str], locale: Locale) -> str:
     return f" {_OPERATORS[match.group('after')]}"
 
 
-BEFORE_NUMBERS = (Rule(_NUMBERED_PATTERN, _numbered),)
+BEFORE_NUMBERS = (Rule(_NUMBERED_PATTERN, _numbered), Rule(_VERSION, _version))
 RULES = (
     Rule(_LATIN_PATTERN, _latin),
     Rule(_ALWAYS_PATTERN, _always),
