@@ -1,11 +1,12 @@
 """Money and percentages: "$3.50" is three dollars and fifty cents, "$3bn" three billion
-dollars, "12%" twelve percent (espeak says "dollar three point five zero")."""
+dollars, "12%" twelve percent (espeak says "dollar three point five zero"). Old British
+money too: "£2 10s." is two pounds ten shillings, "5s. 6d." five shillings and six pence."""
 
 import re
 from typing import NamedTuple
 
 from models.normalize.numbers import NUMBER, QUANTITY, cardinal, quantity
-from models.normalize.rule import Locale, Rule
+from models.normalize.rule import Locale, Rule, final_period
 
 
 class Currency(NamedTuple):
@@ -28,6 +29,16 @@ _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?P<symbol>[$£€¥])\s?(?P<amount>{NUMBER})"
     rf"(?:\s?[–—-]\s?[$£€¥]?(?P<to>{NUMBER}))?"
     r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|k|mn?|bn?|tn))\b)?"
+)
+# Pounds, shillings and pence as an old book writes them. Shillings alone need their
+# period and a number not a decade's ("5s." but not "the 80s."); pence need their period
+# or shillings before them.
+_PENCE = r"(?P<pence>\d{1,2}½?|½)d(?:\.|\b)"
+_STERLING = re.compile(
+    rf"£(?P<pounds>\d[\d,]*)\s(?P<shillings>\d{{1,2}})s\.?(?:\s?{_PENCE})?"
+    rf"|(?<![\w.£'’])(?P<s>\d{{1,2}})s\.\s?{_PENCE.replace('pence', 'd')}"
+    r"|(?<![\w.£'’])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
+    r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?|½)d\."
 )
 _AFTER = re.compile(rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])|\b(?P<pence>\d+)p\b")
 _PERCENT = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?%")
@@ -75,8 +86,37 @@ def _after(match: re.Match[str], locale: Locale) -> str:
     return say_money(amount, _CURRENCIES["€"], locale)
 
 
+def _sterling(match: re.Match[str], locale: Locale) -> str:
+    pounds, shillings = match.group("pounds"), match.group("shillings") or match.group("s")
+    pence = match.group("pence") or match.group("d") or match.group("lone_d")
+    said = []
+    if pounds:
+        said.append(_count(pounds.replace(",", ""), "pound", "pounds", locale))
+    if shillings or match.group("lone_s"):
+        said.append(_count(shillings or match.group("lone_s"), "shilling", "shillings", locale))
+    if pence:
+        said.append(_pence(pence, locale))
+    if pence:  # two pounds ten shillings and six pence; five shillings and six pence
+        said[-2:] = [" and ".join(said[-2:])]
+    return " ".join(said) + final_period(match, or_before_capital=True)
+
+
+def _pence(written: str, locale: Locale) -> str:
+    whole = written.rstrip("½")
+    if written == "½":
+        return "halfpenny"  # "a ½d. stamp"
+    if written.endswith("½"):
+        return f"{cardinal(whole, locale)} and a half pence"
+    return _count(whole, "penny", "pence", locale)
+
+
 def _percent(match: re.Match[str], locale: Locale) -> str:
     return f"{quantity(match.group('quantity'), locale)} percent"
 
 
-RULES = (Rule(_MONEY, _money), Rule(_AFTER, _after), Rule(_PERCENT, _percent))
+RULES = (
+    Rule(_STERLING, _sterling),
+    Rule(_MONEY, _money),
+    Rule(_AFTER, _after),
+    Rule(_PERCENT, _percent),
+)

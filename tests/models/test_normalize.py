@@ -121,6 +121,18 @@ CASES = [
     ("€2.50", "two euros and fifty cents"),
     ("5 €", "five euros"),
     ("50p", "fifty pence"),
+    # old British money: pounds, shillings and pence
+    ("It cost £2 10s.", "It cost two pounds ten shillings."),
+    ("£2 10s. 6d. and", "two pounds ten shillings and six pence and"),
+    ("5s. 6d. a week", "five shillings and six pence a week"),
+    ("£1 1s. for it", "one pound one shilling for it"),
+    (
+        "a ½d. stamp, 1½d. each, 1d. only",
+        "a halfpenny stamp, one and a half pence each, one penny only",
+    ),
+    ("3s. a week", "three shillings a week"),
+    ("in the 80s. Then", "in the eighties. Then"),  # a decade, not shillings
+    ("the 1920s.", "the nineteen twenties."),
     ("99¢", "ninety-nine cents"),
     ("¥100", "one hundred yen"),
     # percentages
