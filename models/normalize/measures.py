@@ -64,6 +64,15 @@ _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _MEASURE = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?(?P<unit>{_UNIT})(?![\w/²])")
 _DEGREES = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)")
 
+# A height in feet and inches: 6'2" (straight or typographic marks), read "six foot two".
+_HEIGHT = re.compile(r"(?<![\w.'’])(?P<feet>\d)\s?['’′](?P<inches>\d{1,2})\s?[\"”″]")
+
+
+def _height(match: re.Match[str], locale: Locale) -> str:
+    feet, inches = match.group("feet"), match.group("inches").lstrip("0")
+    said = f"{quantity(feet, locale)} foot"
+    return f"{said} {quantity(inches, locale)}" if inches else said
+
 
 def _measure(match: re.Match[str], locale: Locale) -> str:
     amount = match.group("quantity")
@@ -78,4 +87,4 @@ def _degrees(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {_SCALES[scale]}" if scale else said
 
 
-RULES = (Rule(_DEGREES, _degrees), Rule(_MEASURE, _measure))
+RULES = (Rule(_HEIGHT, _height), Rule(_DEGREES, _degrees), Rule(_MEASURE, _measure))

@@ -32,7 +32,7 @@ _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULG
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _CARDINAL = re.compile(
-    rf"(?P<sign>(?<![^\s(\[])[-−])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
+    rf"(?P<sign>(?<![^\s(\[])[-−+])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
 )
 
 
@@ -75,7 +75,7 @@ def _ordinal(match: re.Match[str], locale: Locale) -> str:
 
 
 def _cardinal(match: re.Match[str], locale: Locale) -> str:
-    sign = "minus " if match.group("sign") else ""
+    sign = {"": "", "+": "plus "}.get(match.group("sign") or "", "minus ")
     return sign + cardinal(match.group("number"), locale)
 
 

@@ -225,6 +225,10 @@ CASES = [
     ("a.k.a. Bob", "also known as Bob"),
     # units
     ("5 km", "five kilometers"),
+    ("a 6'2\" man", "a six foot two man"),
+    ("5′4″ tall, 6’0” later", "five foot four tall, six foot later"),
+    ("He said '5' and '6'.", "He said 'five' and 'six'."),
+    ("from -5 to +10", "from minus five to plus ten"),
     ("1 km", "one kilometer"),
     ("5km", "five kilometers"),
     ("10 kg", "ten kilograms"),
