@@ -22,8 +22,14 @@ _ALWAYS = {
     "Inc": "Incorporated",
     "Ltd": "Limited",
     "Corp": "Corporation",
+    "Esq": "Esquire",
+    "Bros": "Brothers",
+    "Mme": "Madame",
+    "Mlle": "Mademoiselle",
 }
-_OFTEN_LAST = frozenset({"Jr", "Sr", "Inc", "Ltd", "Corp"})  # their period may end a sentence
+_OFTEN_LAST = frozenset(
+    {"Jr", "Sr", "Inc", "Ltd", "Corp", "Esq", "Bros"}
+)  # their period may end a sentence
 # Latin and scholarly abbreviations, any case; the key is lower case without spaces.
 _LATIN = {
     "e.g.": "for example",
@@ -34,8 +40,9 @@ _LATIN = {
     "approx.": "approximately",
     "etal.": "and others",
     "a.k.a.": "also known as",
+    "&c.": "et cetera",  # an older book's etc.
 }
-_LATIN_OFTEN_LAST = frozenset({"etc.", "etal."})
+_LATIN_OFTEN_LAST = frozenset({"etc.", "etal.", "&c."})
 # Titles (and the v. of a case), only before a name: "Gen. Grant", not "Gen Z" or
 # "Gen. 1:1" (Genesis).
 _TITLES = {
@@ -46,6 +53,7 @@ _TITLES = {
     "Col": "Colonel",
     "Capt": "Captain",
     "Lt": "Lieutenant",
+    "Lieut": "Lieutenant",
     "Sgt": "Sergeant",
     "Maj": "Major",
     "Cmdr": "Commander",
@@ -83,8 +91,12 @@ def _alternatives(words: dict[str, str]) -> str:
 
 _ALWAYS_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_ALWAYS)})(?:\.|\b)(?!\w)")
 _LATIN_PATTERN = re.compile(
-    r"(?<![\w.])(?P<word>(?i:e\.\s?g\.|i\.\s?e\.|etc\.|cf\.|viz\.|approx\.|et\s?al\.|a\.k\.a\.))"
+    r"(?<![\w.])(?P<word>(?i:e\.\s?g\.|i\.\s?e\.|etc\.|&c\.|cf\.|viz\.|approx\.|et\s?al\.|a\.k\.a\.))"
 )
+# "& Co." is a firm's company ("Co. Durham" is a county, and left alone).
+_COMPANY = re.compile(r"\s?&\s?Co\.?(?!\w)")
+# "M. Poirot" is Monsieur Poirot (and "MM." Messieurs); "J. M. Barrie" has an initial.
+_MONSIEUR = re.compile(r"(?<![\w.])(?<![A-Z]\.\s)(?P<word>MM?)\.\s(?=[A-Z][a-z])")
 _TITLE_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z])")
 # Dr and St: the word before (if any) and whether a name follows decide.
 _DR_ST = re.compile(
@@ -130,6 +142,14 @@ def _latin(match: re.Match[str], locale: Locale) -> str:
     key = written.lower().replace(" ", "")
     period = final_period(match, or_before_capital=key in _LATIN_OFTEN_LAST)
     return _capitalized_like(_LATIN[key], written) + period
+
+
+def _company(match: re.Match[str], locale: Locale) -> str:
+    return " and Company" + final_period(match, or_before_capital=True)
+
+
+def _monsieur(match: re.Match[str], locale: Locale) -> str:
+    return "Monsieur " if match.group("word") == "M" else "Messieurs "
 
 
 def _title(match: re.Match[str], locale: Locale) -> str:
@@ -185,6 +205,8 @@ def _operator(match: re.Match[str], locale: Locale) -> str:
 BEFORE_NUMBERS = (Rule(_NUMBERED_PATTERN, _numbered), Rule(_VERSION, _version))
 RULES = (
     Rule(_LATIN_PATTERN, _latin),
+    Rule(_COMPANY, _company),
+    Rule(_MONSIEUR, _monsieur),
     Rule(_ALWAYS_PATTERN, _always),
     Rule(_TITLE_PATTERN, _title),
     Rule(_DR_ST, _dr_st),

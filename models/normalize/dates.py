@@ -40,6 +40,8 @@ _MONTH_DAY = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:.,]\d|\w)"
     r"(?:(?P<sep>,?\s+)(?P<year>\d{4})\b(?![,.]\d))?"
 )
+# "Sept. 1914": the month in full; the year is read as one later.
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{_ABBREVIATED_MONTH})(?=\s+\d{{4}}\b)")
 _DAY_MONTH = re.compile(
     rf"\b(?:(?P<the>[Tt]he)\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)"
     r"(?:(?P<sep>,?\s+)(?P<year>\d{4})\b(?![,.]\d))?"
@@ -75,6 +77,10 @@ _LONE_YEAR = re.compile(
     r"(?<![\d.,])\b(?P<year>\d{4})(?![,.]\d)"
     r"(?=[.,;:!?)\"'’”]|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
 )
+
+
+def _month_in_full(match: re.Match[str], locale: Locale) -> str:
+    return _month_name(match.group("month"))
 
 
 def _month_name(written: str) -> str:
@@ -222,7 +228,11 @@ def _lone_year(match: re.Match[str], locale: Locale) -> str:
 
 
 NUMERIC_DATES = (Rule(_ISO_DATE, _iso_date), Rule(_NUMERIC_DATE, _numeric_date))
-WRITTEN_DATES = (Rule(_MONTH_DAY, _month_day), Rule(_DAY_MONTH, _day_month))
+WRITTEN_DATES = (
+    Rule(_MONTH_DAY, _month_day),
+    Rule(_DAY_MONTH, _day_month),
+    Rule(_MONTH_YEAR, _month_in_full),
+)
 TIMES = (Rule(_CLOCK, _clock), Rule(_DOT_CLOCK, _clock), Rule(_HOUR, _hour))
 YEARS = (
     Rule(_DECADE, _decade),
