@@ -22,6 +22,7 @@ class BreakClass(StrEnum):
     CLAUSE = "clause"
     SENTENCE = "sentence"
     PARAGRAPH = "paragraph"
+    SCENE = "scene"  # a paragraph of marks only ("* * *", "⁂", an <hr>): a pause, unread
     CHAPTER = "chapter"
 
 
@@ -29,6 +30,7 @@ PAUSES_S = {
     BreakClass.CLAUSE: 0.15,
     BreakClass.SENTENCE: 0.45,
     BreakClass.PARAGRAPH: 0.9,
+    BreakClass.SCENE: 2.0,
     BreakClass.CHAPTER: 1.5,
 }
 

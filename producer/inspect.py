@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from producer.readers import Reading, Source, read_source
-from worker.segment import sentence_bounds
+from worker.segment import is_scene_break, paragraphs, sentence_bounds
 
 FIRST_SENTENCE_CHARS = 120
 
@@ -33,7 +33,7 @@ def describe(source: Source) -> dict[str, Any]:
                 "index": chapter.index,
                 "title": chapter.title,
                 "kind": chapter.kind,
-                "words": len(chapter.text.split()),
+                "words": len(_read(chapter.text).split()),
                 "first_sentence": first_sentence(chapter.text, chapter.title),
             }
             for chapter in manuscript.chapters
@@ -46,12 +46,17 @@ def describe(source: Source) -> dict[str, Any]:
 def first_sentence(text: str, title: str) -> str:
     """The chapter's first sentence after its heading, shortened for a listing."""
     body = text[len(title) :] if title and text.startswith(title) else text
-    flat = " ".join(body.split())
+    flat = " ".join(_read(body).split())
     bounds = sentence_bounds(flat)
     sentence = flat[bounds[0][0] : bounds[0][1]].strip() if bounds else ""
     if len(sentence) > FIRST_SENTENCE_CHARS:
         sentence = sentence[: FIRST_SENTENCE_CHARS - 3].rsplit(" ", 1)[0] + "..."
     return sentence
+
+
+def _read(text: str) -> str:
+    """The text a listener hears: scene breaks are pauses, not words."""
+    return "\n\n".join(p for _, p in paragraphs(text) if not is_scene_break(p))
 
 
 def print_report(data: dict[str, Any], as_json: bool) -> None:

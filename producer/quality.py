@@ -26,7 +26,7 @@ def chapter_paragraphs(
     paragraphs: list[list[tuple[Phonemes, ...]]] = [[]]
     for segment, parts in zip(segments, phonemes, strict=True):
         paragraphs[-1].append(parts)
-        if segment.brk in (BreakClass.PARAGRAPH, BreakClass.CHAPTER):
+        if segment.brk in (BreakClass.PARAGRAPH, BreakClass.SCENE, BreakClass.CHAPTER):
             paragraphs.append([])
     return [p for p in paragraphs if len(p) >= 2]
 

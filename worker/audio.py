@@ -27,7 +27,7 @@ import numpy.typing as npt
 import soxr
 
 from config.errors import OutputError
-from config.settings import AssemblySettings, BreakClass
+from config.settings import PAUSES_S, AssemblySettings, BreakClass
 from models.voice import Audio, WordSpans
 
 _BLOCK_S = 0.01  # limiter resolution
@@ -177,7 +177,8 @@ class ChapterAudio:
 
 
 def pause_samples(brk: BreakClass, settings: AssemblySettings, rate: int) -> int:
-    return round(settings.pause_s[brk] * rate)
+    # A pause_s setting that names only some breaks leaves the others at their default.
+    return round(settings.pause_s.get(brk, PAUSES_S[brk]) * rate)
 
 
 def chapter_gain(spool: ChapterSpool, settings: AssemblySettings) -> float:

@@ -37,6 +37,7 @@ ACX_PART_MAX_S = ACX_MAX_S - 60.0
 # Cuts prefer the end of a paragraph, then of a sentence, then of a clause.
 _CUT_PREFERENCE = {
     BreakClass.CHAPTER: 3,
+    BreakClass.SCENE: 3,
     BreakClass.PARAGRAPH: 3,
     BreakClass.SENTENCE: 2,
     BreakClass.CLAUSE: 1,

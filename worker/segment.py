@@ -109,6 +109,11 @@ _CLAUSE_BREAKS: tuple[tuple[str, ...], ...] = (
 _BRACKET_PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 
+# A paragraph without a letter or a digit: "* * *", "⁂", "—", "~~~". espeak would read
+# the marks ("asterisk asterisk asterisk").
+_MARKS_ONLY = re.compile(r"[\W_]+")
+
+
 @dataclass(frozen=True)
 class Span:
     """A sentence or a piece of one, with its place in the chapter text."""
@@ -135,11 +140,20 @@ def segment_chapter(text: str, budget: Segmenting | None = None) -> list[Segment
     budget = budget or Segmenting()
     segments: list[Segment] = []
     for start, paragraph in paragraphs(text):
+        if is_scene_break(paragraph):  # its marks are not read
+            if segments:
+                segments[-1] = Segment(segments[-1].spans, BreakClass.SCENE)
+            continue
         pieces = paragraph_pieces(paragraph, start, budget)
         segments.extend(merge_short(pieces, budget))
     if segments:
         segments[-1] = Segment(segments[-1].spans, BreakClass.CHAPTER)
     return segments
+
+
+def is_scene_break(paragraph: str) -> bool:
+    """A paragraph without a letter or a digit ("* * *", "⁂"): a pause, not words."""
+    return _MARKS_ONLY.fullmatch(paragraph.strip()) is not None
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:

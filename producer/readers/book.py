@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from config.errors import ManuscriptError
 from config.manuscript import Chapter, Manuscript, Metadata, Skipped
 
+# How a reader writes a scene break (an <hr>, a rule of stars) into a section's body: an
+# asterism, a paragraph of marks only, which `worker.segment` makes a pause and never
+# reads aloud (and no Markdown cleaning takes for a list or a rule).
+SCENE_BREAK = "⁂"
+
 
 @dataclass(frozen=True)
 class Cover:

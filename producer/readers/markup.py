@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from producer.readers import matter
-from producer.readers.book import Section
+from producer.readers.book import SCENE_BREAK, Section
 
 HEADING, TEXT, TABLE = "heading", "text", "table"
 
@@ -80,6 +80,8 @@ class _Walker:
         tag = tag_of(el)
         if tag in _HEADINGS:
             self.emit(HEADING, self.text(el, replace(ctx, verse=False)), ctx, int(tag[1]))
+        elif tag == "hr":  # a scene break: a pause where it stands (`worker.segment`)
+            self.emit(TEXT, SCENE_BREAK, ctx)
         elif tag == "hgroup" or (tag == "header" and any(map(_is_title_part, el))):
             self.heading_group(el, ctx)
         else:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from models.normalize import roman_to_int
-from producer.readers.book import Book, Section
+from producer.readers.book import SCENE_BREAK, Book, Section
 
 log = logging.getLogger(__name__)
 
@@ -260,17 +260,27 @@ def _body_from(lines: list[str], i: int) -> int:
 
 
 def clean_plain(text: str) -> str:
-    """Plain text as read aloud: emphasis underscores and decoration rules removed."""
+    """Plain text as read aloud: emphasis underscores removed, and decoration rules: one
+    standing alone between paragraphs is a scene break, one under a line its underline."""
     text = re.sub(r"(?<!\w)_([^_\n]+(?:\n[^_\n]+)*)_(?!\w)", r"\1", text)
     text = _NOTE_REF.sub("", text)
+    text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)
     text = re.sub(r"^[ \t]*([*=~_-][ \t]*){3,}$", "", text, flags=re.M)
     return _collapse_blank_lines(text)
+
+
+# A rule with a blank line (or the text's start) before it and a blank line (or the end)
+# after it.
+_STANDING_RULE = re.compile(
+    r"(?P<before>(?:\A|\n[ \t]*\n))[ \t]*(?:[*=~_-][ \t]*){3,}(?=\n[ \t]*\n|\n?[ \t]*\Z)"
+)
 
 
 def clean_markdown(text: str) -> str:
     """Markdown reduced to the words a listener hears."""
     text = re.sub(r"```.*?```", "", text, flags=re.S)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)  # before lists take "* "
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>\n]+>", "", text)

@@ -9,6 +9,7 @@ from config.layout import SOURCE_KEY
 from config.manuscript import Manuscript
 from config.settings import get_settings
 from producer.cli import main
+from producer.inspect import describe
 from producer.readers import Reading, read_source, store_source
 from worker.storage import LocalStorage
 
@@ -173,3 +174,11 @@ def test_a_name_that_matches_nothing_is_refused(
         f"narrate: error: {book}: --skip 'Chapter 3' matches no title or kind "
         "(`narrate inspect` lists them)\n"
     )
+
+
+def test_a_scene_break_is_neither_a_word_nor_in_the_first_sentence(tmp_path: Path) -> None:
+    book = tmp_path / "scene.txt"
+    book.write_text("She left the house.\n\n* * *\n\nHe stayed behind.\n")
+    (chapter,) = describe(read_source(book))["chapters"]
+    assert chapter["words"] == 7
+    assert chapter["first_sentence"] == "She left the house."

@@ -157,3 +157,9 @@ def test_read_manuscript_reads_an_html_file(tmp_path: Path) -> None:
         "front matter (titlepage)",
         "skipped by request",
     ]
+
+
+def test_a_rule_between_paragraphs_is_a_scene_break() -> None:
+    book = read("<h2>Chapter 1</h2><p>She left.</p><hr/><p>He stayed.</p>", head="")
+    chapter = select(book, "b.html").chapters[0]
+    assert chapter.text == "Chapter 1\n\nShe left.\n\n⁂\n\nHe stayed."

@@ -191,3 +191,14 @@ def test_a_notes_section_is_back_matter_and_note_marks_are_not_read(tmp_path: Pa
     book = read_manuscript(write(tmp_path, "notes.txt", text.encode()))
     assert [c.text for c in book.chapters] == ["CHAPTER I\n\nThe people were elegantly dressed."]
     assert [(s.kind, s.reason) for s in book.skipped] == [("endnotes", "back matter (notes)")]
+
+
+@pytest.mark.parametrize("name", ["b.txt", "b.md"])
+def test_a_rule_standing_alone_is_a_scene_break_and_an_underline_is_not(
+    tmp_path: Path, name: str
+) -> None:
+    text = "She left.\n\n* * * * *\n\nHe stayed.\n\n---\n\nIt rained.\n\nThe End\n=======\n"
+    book = read_manuscript(write(tmp_path, name, text.encode()))
+    said = "\n\n".join(c.text for c in book.chapters)
+    assert "She left.\n\n⁂\n\nHe stayed.\n\n⁂\n\nIt rained." in said
+    assert "=" not in said and "*" not in said

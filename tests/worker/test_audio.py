@@ -41,7 +41,8 @@ def test_pauses_follow_break_classes_and_timings_match_the_file(tmp_path: Path) 
     info = soundfile.info(str(chapter.path))
     assert info.samplerate == 44100 and info.subtype == "PCM_16" and info.channels == 1
     assert info.frames == chapter.frames
-    total = settings.lead_in_s + 4 + sum(settings.pause_s[b] for b in BreakClass)
+    used = (BreakClass.CLAUSE, BreakClass.SENTENCE, BreakClass.PARAGRAPH, BreakClass.CHAPTER)
+    total = settings.lead_in_s + 4 + sum(settings.pause_s[b] for b in used)
     assert abs(chapter.duration_s - total) < 0.01
 
 
@@ -211,3 +212,16 @@ def test_pieces_resampled_while_narrating_give_the_file_assembled_at_the_end(
         return built.path.read_bytes(), built.sha256
 
     assert chapter("early.wav", True) == chapter("late.wav", False)
+
+
+def test_a_scene_break_pauses_longer_and_a_partial_pause_setting_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    settings = AssemblySettings(pause_s={BreakClass.SENTENCE: 0.3})  # names one break only
+    with ChapterSpool(RATE, directory=tmp_path) as spool:
+        for index, brk in enumerate((BreakClass.SENTENCE, BreakClass.SCENE, BreakClass.CHAPTER)):
+            spool.add(index, tone(1.0, 0.3), [RATE], brk)
+        chapter = assemble(spool, [0, 1, 2], settings, RATE, tmp_path / "c.wav")
+    starts = [t.start_s for t in chapter.timings]
+    gaps = [b - a - 1.0 for a, b in itertools.pairwise(starts)]
+    assert np.allclose(gaps, [0.3, 2.0], atol=1e-3)

@@ -119,3 +119,16 @@ def test_offsets_point_at_the_span_text_and_cover_every_word(data: Path) -> None
             covered.append(span.text)
     assert "".join("".join(covered).split()) == "".join(text.split())  # nothing lost or added
     assert segments[-1].brk is BreakClass.CHAPTER
+
+
+def test_a_scene_break_is_a_pause_and_its_marks_are_not_read() -> None:
+    text = "* * *\n\nShe left.\n\n* * *\n\nHe stayed. It rained.\n\n⁂\n\nMorning came.\n\n***"
+    segments = segment_chapter(text)
+    assert [s.text for s in segments] == ["She left.", "He stayed. It rained.", "Morning came."]
+    assert [s.brk for s in segments] == [BreakClass.SCENE, BreakClass.SCENE, BreakClass.CHAPTER]
+
+
+def test_a_paragraph_of_one_symbol_word_is_still_read() -> None:
+    segments = segment_chapter("He paid £5.\n\n§ 4\n\nThe end.")
+    assert [s.text for s in segments] == ["He paid £5.", "§ 4", "The end."]
+    assert segments[0].brk is BreakClass.PARAGRAPH
