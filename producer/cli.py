@@ -214,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=run_verify)
 
     acx = commands.add_parser("check", help="measure an output's MP3s against ACX's rules")
-    acx.add_argument("output", type=Path)
+    acx.add_argument("output", help="output directory, file:///dir or s3://bucket/prefix")
     acx.add_argument("--acx", action="store_true", required=True, help="the ACX rules")
     acx.set_defaults(run=run_check)
 

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -9,6 +10,8 @@ import pytest
 
 from config.manifest import Manifest
 from tests.producer.test_cli import assert_clean_error, narrate
+from tests.producer.test_verify import upload
+from tests.services import BUCKET, Services
 
 BOOK = """Title: The Lamp
 Author: Ann Example
@@ -103,6 +106,35 @@ def test_check_passes_a_good_output_and_fails_a_damaged_mp3(out: Path, tmp_path:
     assert failed.returncode == 1
     assert "1 of 5 files fail ACX" in failed.stdout
     assert "bit_rate" in failed.stdout or "kbps" in failed.stdout
+
+
+def test_check_reads_a_file_url_as_the_folder_it_names(out: Path) -> None:
+    checked = narrate("check", f"file://{out}", "--acx")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "every file passes ACX" in checked.stdout
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    running = Services(tmp_path_factory.mktemp("services")).start()
+    yield running
+    running.stop()
+
+
+def test_check_measures_an_s3_output_where_it_lies(out: Path, services: Services) -> None:
+    upload(services, out, "books/job-acx")
+    services.client().delete_object(Bucket=BUCKET, Key="books/job-acx/sample.mp3")
+
+    checked = services.narrate("check", f"s3://{BUCKET}/books/job-acx", "--acx")
+
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "1 of 5 files fail ACX" in checked.stdout
+    assert "sample.mp3" in checked.stdout and "missing" in checked.stdout
+
+
+def test_check_of_an_s3_prefix_without_an_output_is_one_line(services: Services) -> None:
+    result = services.narrate("check", f"s3://{BUCKET}/books/nothing-here", "--acx")
+    assert_clean_error(result, f"s3://{BUCKET}/books/nothing-here: not a finished narrate output")
 
 
 def test_an_unknown_format_is_one_clear_line(tmp_path: Path, data: Path) -> None:
