@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     limit_malloc_arenas()
     try:
-        if args.command in ("status", "wait"):
+        if args.command in ("status", "wait", "cancel"):
             not_a_path(args.job, args.command)
         if get_settings().api_url and args.command in THROUGH_API:
             from producer.client import Api, run
@@ -92,6 +92,8 @@ def not_a_path(job: str, command: str) -> None:
         return
     folder = Path(job).is_dir()
     hint = f"; to check an output folder: narrate verify {job}" if folder else ""
+    if command == "cancel":  # a folder is not what one stops: the queue's ids are listed
+        hint = "; narrate list shows the jobs"
     raise PermanentError(
         f"{job}: {'a folder' if folder else 'a path'}, not a job id; narrate {command} takes "
         f"the id that narrate enqueue printed{hint}"

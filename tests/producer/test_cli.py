@@ -298,6 +298,13 @@ def test_status_of_a_folder_says_it_takes_a_job_id(tmp_path: Path) -> None:
     assert f"narrate verify {out}/" in narrate("status", f"{out}/").stderr
 
 
+def test_cancel_of_a_folder_says_it_takes_a_job_id(tmp_path: Path) -> None:
+    # No broker runs here: were the folder looked up, the error would be Redis's (exit 3).
+    result = narrate("cancel", f"{tmp_path}/")
+    assert_clean_error(result, f"{tmp_path}/: a folder, not a job id; narrate cancel takes")
+    assert "narrate list shows the jobs" in result.stderr
+
+
 def test_every_choice_is_taken_in_any_case() -> None:
     from producer.cli import build_parser, options_from
 
