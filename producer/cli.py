@@ -23,6 +23,7 @@ from config.settings import SynthesisOptions, get_settings
 from worker.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
+    from config.jobs import Progress
     from config.manifest import Manifest
     from producer.readers import Reading
     from worker.gpus import Slot
@@ -374,29 +375,43 @@ def run_synth(args: argparse.Namespace) -> int:
     # loading overlap the reading.
     narrators = Narrators.ahead(get_settings(), voice=options.voice)
     try:
-        began, manifest = _synth(args, options, narrators)
+        began, manifest, progress = _synth(args, options, narrators)
     finally:
         if narrators:
             narrators.close()
     wall = time.perf_counter() - began
-    audio = sum(ch.duration_s for ch in manifest.chapters)
-    segments = sum(len(ch.segments) for ch in manifest.chapters)
     if args.stats:  # for `narrate bench`: where the time went
         from worker.timing import totals
 
         args.stats.write_text(json.dumps({"wall_s": wall, "stages": totals()}))
-    print(
-        f"narrated {len(manifest.chapters)} chapters, {segments} segments, "
-        f"{_clock(audio)} of audio in {_clock(wall)} ({audio / max(wall, 1e-9):.1f}x real time)"
-        f" -> {args.output}/ (job {manifest.job_id})"
-    )
+    print(f"{synth_summary(manifest, progress, wall)} -> {args.output}/ (job {manifest.job_id})")
     return 0
+
+
+def synth_summary(manifest: "Manifest", progress: "Progress | None", wall: float) -> str:
+    """The book made; its speed counts only what this run narrated, not the chapters a
+    resumed run kept (their audio took no time now, and would make the speed a fiction)."""
+    chapters = len(manifest.chapters)
+    segments = sum(len(ch.segments) for ch in manifest.chapters)
+    audio = sum(ch.duration_s for ch in manifest.chapters)
+    book = f"{chapters} chapters, {segments} segments, {_clock(audio)} of audio"
+    kept, kept_audio = (progress.chapters_kept, progress.audio_kept_s) if progress else (0, 0.0)
+    if not kept:
+        return f"narrated {book} in {_clock(wall)} ({audio / max(wall, 1e-9):.1f}x real time)"
+    if kept == chapters:
+        return f"{book}: every chapter kept from an earlier run, none narrated now"
+    new = audio - kept_audio
+    return (
+        f"{book}: {kept} kept from an earlier run, {chapters - kept} narrated now, "
+        f"{_clock(new)} of audio in {_clock(wall)} ({new / max(wall, 1e-9):.1f}x real time)"
+    )
 
 
 def _synth(
     args: argparse.Namespace, options: SynthesisOptions, narrators: "Narrators | None"
-) -> tuple[float, "Manifest"]:
-    """Read the book and narrate it; when the narration began, and the book's manifest."""
+) -> tuple[float, "Manifest", "Progress | None"]:
+    """Read the book and narrate it; when the narration began, the book's manifest and the
+    last progress reported (None if none was)."""
     from producer.progress import ProgressBar
     from producer.readers import read_source, store_source
     from worker.pipeline import narrate
@@ -411,7 +426,7 @@ def _synth(
         source.manuscript, options, args.output, get_settings(), bar.update, narrators=narrators
     )
     bar.close()
-    return began, manifest
+    return began, manifest, bar.last
 
 
 def device_resolved() -> None:

@@ -12,8 +12,10 @@ class ProgressBar:
         self.width = width
         self.started = time.perf_counter()
         self._last = 0.0
+        self.last: Progress | None = None  # kept when hidden too: the summary line reads it
 
     def update(self, progress: Progress) -> None:
+        self.last = progress
         now = time.perf_counter()
         done = progress.segments_done >= progress.segments_total
         if not self.enabled or (now - self._last < 0.2 and not done):
@@ -21,7 +23,8 @@ class ProgressBar:
         self._last = now
         share = progress.segments_done / max(progress.segments_total, 1)
         filled = int(share * self.width)
-        speed = progress.audio_s / max(now - self.started, 1e-9)
+        # Chapters kept from an earlier run took no time now: they would inflate the speed.
+        speed = (progress.audio_s - progress.audio_kept_s) / max(now - self.started, 1e-9)
         sys.stderr.write(
             f"\r[{'#' * filled}{'.' * (self.width - filled)}] "
             f"{progress.segments_done}/{progress.segments_total} segments, "

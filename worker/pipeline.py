@@ -66,6 +66,8 @@ def narrate(
         for i, entry in enumerate(kept):
             if entry:
                 log.info("%s: chapter %d already done, kept", job_id, entry.index)
+                total.chapters_kept += 1
+                total.audio_kept_s += entry.duration_s
                 counted(len(segmented[i]), entry.duration_s, chapters=1)
         # Longest first: a long chapter begun last would run, then assemble, alone at the end.
         sizes = [_text_size(segments) for segments in segmented]

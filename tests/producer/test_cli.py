@@ -13,6 +13,7 @@ import pytest
 import soundfile
 
 from config.settings import get_settings
+from producer.cli import _clock
 from producer.readers import read_manuscript
 from tests.services import Services
 from worker.segment import segment_chapter
@@ -160,6 +161,14 @@ def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: 
     assert again.returncode == 0, again.stderr
     assert first.stat().st_mtime_ns == stamp
     assert (out / "chapters/001.wav").exists() and (out / "manifest.json").exists()
+    # The speed is of the chapter narrated now, not of the whole book's audio.
+    manifest = json.loads((out / "manifest.json").read_text())
+    now = _clock(manifest["chapters"][1]["duration_s"])
+    assert ": 1 kept from an earlier run, 1 narrated now, " in again.stdout
+    assert f"narrated now, {now} of audio in " in again.stdout and "x real time)" in again.stdout
+    done = narrate("synth", data / "two_chapters.txt", "-o", out)
+    assert "every chapter kept from an earlier run, none narrated now" in done.stdout
+    assert "real time" not in done.stdout
 
 
 def test_bad_inputs_exit_non_zero_with_one_line(tmp_path: Path) -> None:
