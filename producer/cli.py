@@ -40,7 +40,7 @@ EXIT_INTERRUPTED = 130
 THROUGH_API = frozenset({"enqueue", "status", "wait", "list", "cancel"})
 # Models filled from options, and their fields not spelt --field-name on the command line.
 OPTION_MODELS = frozenset({"SynthesisOptions", "RedoRequest"})
-FLAGS = {"formats": "--format", "context": "--no-context", "segment": "--sentence"}
+FLAGS = {"formats": "--format", "context": "--no-context"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,15 +200,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lexicon(words, "PLS or TSV lexicon, applied first (repeatable; later entries win)")
     words.set_defaults(run=run_normalize)
 
-    again = commands.add_parser("redo", help="render one sentence again, in place")
+    again = commands.add_parser("redo", help="render one segment (a sentence) again, in place")
     again.add_argument("output", help="output directory, or a queued job's id")
     again.add_argument("--chapter", type=int, required=True, help="chapter index (from 0)")
+    # --sentence: the flag's first name, kept; a segment holds short sentences together, so
+    # the nth sentence of the marks is not the nth segment.
     again.add_argument(
-        "--sentence", type=int, required=True, help="segment index in the chapter (from 0)"
+        "--segment",
+        "--sentence",
+        dest="segment",
+        type=int,
+        required=True,
+        help="segment index in the chapter (from 0): its place in the chapter's segments in "
+        "manifest.json, as QA findings number it (chapter 1 segment 4); a segment is a "
+        "sentence, or short ones read together",
     )
-    again.add_argument("--text", default=None, help="say this instead of the sentence's text")
+    again.add_argument("--text", default=None, help="say this instead of the segment's text")
     again.add_argument("--seed", type=int, default=None, help="sampling seed of the new take")
-    _add_lexicon(again, "PLS or TSV lexicon for this sentence, after the book's (repeatable)")
+    _add_lexicon(again, "PLS or TSV lexicon for this segment, after the book's (repeatable)")
     again.set_defaults(run=run_redo)
 
     check = commands.add_parser("verify", help="check an output directory against its text")
@@ -624,7 +633,7 @@ def run_redo(args: argparse.Namespace) -> int:
 
     request = RedoRequest(
         chapter=args.chapter,
-        segment=args.sentence,
+        segment=args.segment,
         text=args.text,
         seed=args.seed,
         lexicon=tuple(load_lexicons(args.lexicon)),
@@ -642,9 +651,9 @@ def run_redo(args: argparse.Namespace) -> int:
 
     entry = redo(LocalStorage(output), request, get_settings())
     for finding in entry.qa:
-        if finding.segment == args.sentence:
+        if finding.segment == args.segment:
             print(f"narrate: warning: {finding.line()}", file=sys.stderr)
-    print(f"redid chapter {args.chapter} sentence {args.sentence} -> {output}/")
+    print(f"redid chapter {args.chapter} segment {args.segment} -> {output}/")
     return 0
 
 

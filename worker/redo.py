@@ -158,8 +158,8 @@ def read_book(storage: Storage, request: RedoRequest, settings: Settings) -> Boo
     _check_layout(entry, manifest)
     if not 0 <= request.segment < len(entry.segments):
         raise PermanentError(
-            f"chapter {request.chapter} has no sentence {request.segment} "
-            f"(its sentences are 0 to {len(entry.segments) - 1})"
+            f"chapter {request.chapter} has no segment {request.segment} (its segments are "
+            f"0 to {len(entry.segments) - 1}, as its entry in manifest.json lists them)"
         )
     marks = _model(storage, marks_key(entry.index), ChapterMarks)
     if storage.sha256(chapter_key(entry.index)) != entry.sha256 or marks.entry != entry:

@@ -157,7 +157,8 @@ def test_the_other_chapter_is_untouched(made: Path, redone: Path) -> None:
     ("args", "message"),
     [
         (["--chapter", "7", "--sentence", "0"], "chapter 7 does not exist"),
-        (["--chapter", "1", "--sentence", "9"], "chapter 1 has no sentence 9"),
+        (["--chapter", "1", "--segment", "9"], "chapter 1 has no segment 9 (its segments are 0"),
+        (["--chapter", "1", "--sentence", "9"], "as its entry in manifest.json lists them"),
         (["--chapter", "1", "--sentence", "1", "--text", " "], "--text is empty"),
         (["--chapter", "1", "--sentence", "1", "--seed", "-5"], "--seed: Input should be"),
     ],
@@ -170,6 +171,13 @@ def test_a_bad_request_is_one_line_and_changes_nothing(
     before = snapshot(out)
     assert_clean_error(narrate("redo", out, *args), message)
     assert snapshot(out) == before
+
+
+def test_the_help_says_the_number_is_the_manifests_segment() -> None:
+    shown = " ".join(narrate("redo", "--help").stdout.split())
+    assert "--segment SEGMENT, --sentence SEGMENT" in shown
+    assert "its place in the chapter's segments in manifest.json" in shown
+    assert "as QA findings number it" in shown
 
 
 def test_an_output_that_is_not_narrates_is_refused(tmp_path: Path) -> None:
