@@ -148,6 +148,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NARRATE_", env_nested_delimiter="__")
 
     voice: str = Field(DEFAULT_VOICE, description="Voice used when a job names none.")
+    narrator: str = Field(
+        "a synthetic voice",
+        min_length=1,
+        description="Who the opening credits (--credits) say read the book: 'This is TITLE, "
+        "written by AUTHOR, narrated by NARRATOR.' A voice's own name (joe) is said only if "
+        "set here. Read where the manuscript is read: by narrate synth, narrate enqueue or "
+        "the API service.",
+    )
     sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
     cache_dir: Path | None = Field(
         default_factory=lambda: Path.home() / ".cache" / "narrate",

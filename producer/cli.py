@@ -342,7 +342,8 @@ def _add_lexicon(parser: argparse.ArgumentParser, help: str) -> None:
 def reading_from(args: argparse.Namespace) -> "Reading":
     from producer.readers import Reading
 
-    credits = _voice(args) if getattr(args, "credits", False) else ""
+    # The narrator setting, not the voice: a voice's name (joe) is no credit for a book.
+    credits = get_settings().narrator if getattr(args, "credits", False) else ""
     return Reading(tuple(args.include), tuple(args.skip), tuple(args.lexicon), args.locale, credits)
 
 

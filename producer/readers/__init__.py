@@ -49,7 +49,7 @@ class Reading:
     skip: tuple[str, ...] = ()
     lexicons: tuple[Path, ...] = ()
     locale: str = ""
-    credits: str = ""  # the narrator (a voice) to name in opening and closing credits
+    credits: str = ""  # the narrator to name in the opening credits; empty: no credits
 
 
 EVERYTHING_BY_DEFAULT = Reading()

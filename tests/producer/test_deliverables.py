@@ -9,6 +9,9 @@ import av
 import pytest
 
 from config.manifest import Manifest
+from config.settings import get_settings
+from producer.cli import build_parser, reading_from
+from producer.readers import read_source
 from tests.producer.test_cli import assert_clean_error, narrate
 from tests.producer.test_verify import upload
 from tests.services import BUCKET, Services
@@ -61,9 +64,22 @@ def test_every_format_is_written_and_every_mp3_passes_acx(out: Path) -> None:
 def test_the_credits_say_the_book_its_author_and_narrator(out: Path) -> None:
     marks = [json.loads((out / f"marks/{i:03d}.json").read_text())["marks"] for i in (0, 3)]
     assert [m["text"] for m in marks[0]] == [
-        "This is The Lamp, written by Ann Example, narrated by joe."
-    ]
+        "This is The Lamp, written by Ann Example, narrated by a synthetic voice."
+    ]  # not by joe: the voice's name is not a narrator's
     assert [m["text"] for m in marks[1]] == ["The end of The Lamp."]
+
+
+def test_the_credits_name_the_narrator_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = tmp_path / "lamp.txt"
+    book.write_text(BOOK, encoding="utf-8")
+    monkeypatch.setenv("NARRATE_NARRATOR", "Jane Doe")
+    get_settings.cache_clear()
+    try:
+        args = build_parser().parse_args(["synth", str(book), "-o", "out", "--credits"])
+        opening = read_source(book, reading_from(args)).manuscript.chapters[0]
+    finally:
+        get_settings.cache_clear()
+    assert opening.text == "This is The Lamp, written by Ann Example, narrated by Jane Doe."
 
 
 def test_the_m4b_has_a_marker_at_each_chapter_at_the_manifests_times(out: Path) -> None:
