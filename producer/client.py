@@ -69,7 +69,8 @@ def line(view: dict[str, Any]) -> str:
         f"{view['chapters_total']}  segments {view['segments_done']}/{view['segments_total']}"
         f"  {view['audio_s']:.1f} s audio"
     )
-    return text + (f"  error: {view['error']}" if view.get("error") else "")
+    text += f"  error: {view['error']}" if view.get("error") else ""
+    return text + (f"  files not removed: {view['purge_error']}" if "purge_error" in view else "")
 
 
 def run(api: Api, args: argparse.Namespace) -> int:

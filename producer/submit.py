@@ -44,10 +44,14 @@ class Status:
     error: str
     dest: str
     qa_failing: list[QAFinding] = field(default_factory=list)
+    purge_error: str = ""  # why a cancelled job's files could not be removed
 
     def as_dict(self) -> dict[str, Any]:
         failing = [finding.model_dump() for finding in self.qa_failing]
-        return {**self.__dict__, "state": self.state.value, "qa_failing": failing}
+        found = {**self.__dict__, "state": self.state.value, "qa_failing": failing}
+        if not self.purge_error:  # only when there is one: the usual view stays as it was
+            del found["purge_error"]
+        return found
 
     def line(self) -> str:
         text = (
@@ -56,6 +60,7 @@ class Status:
             f"  {self.audio_s:.1f} s audio"
         )
         text += f"  error: {self.error}" if self.error else ""
+        text += f"  files not removed: {self.purge_error}" if self.purge_error else ""
         return text + "".join(f"\n  {finding.line()}" for finding in self.qa_failing)
 
 
@@ -168,6 +173,7 @@ def status_of(
         error=record.get("error", ""),
         dest=record.get("dest", ""),
         qa_failing=findings,
+        purge_error=record.get("purge_error", ""),
     )
 
 

@@ -142,6 +142,27 @@ def test_a_purge_that_cannot_succeed_says_why_once_and_is_not_sent_again(
     assert purges == []
 
 
+def test_a_purge_error_is_shown_by_status_and_the_api(ledger: Ledger, services: Services) -> None:
+    from producer.client import line
+    from producer.service.views import job_view
+
+    for job_id in ("job-unpurged", "job-cancelled"):
+        ledger.create_job(job_id, {"dest": "s3://no-such-bucket/books"})
+        ledger.finish(job_id, JobState.CANCELLED)
+    why = "s3://no-such-bucket/books/job-unpurged: NoSuchBucket"
+    ledger.purge_failed("job-unpurged", why)
+
+    shown = services.narrate("status", "job-unpurged")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().endswith(f"files not removed: {why}")
+    assert status(services, "job-unpurged")["purge_error"] == why
+    view = job_view(ledger, "job-unpurged")
+    assert view["purge_error"] == why and line(view).endswith(f"files not removed: {why}")
+    # A job without one has no such key, as before.
+    assert "purge_error" not in status(services, "job-cancelled")
+    assert "purge_error" not in job_view(ledger, "job-cancelled")
+
+
 def test_a_purge_makes_no_destination_gone_already(ledger: Ledger, tmp_path: Path) -> None:
     ledger.create_job("job-gone", {"dest": f"file://{tmp_path / 'gone'}"})
     ledger.finish("job-gone", JobState.CANCELLED)
