@@ -152,9 +152,10 @@ class Settings(BaseSettings):
         "a synthetic voice",
         min_length=1,
         description="Who the opening credits (--credits) say read the book: 'This is TITLE, "
-        "written by AUTHOR, narrated by NARRATOR.' A voice's own name (joe) is said only if "
-        "set here. Read where the manuscript is read: by narrate synth, narrate enqueue or "
-        "the API service.",
+        "written by AUTHOR, narrated by NARRATOR.', and the M4B's narrator (composer) tag. A "
+        "voice's own name (joe) is said only if set here. The credits are read where the "
+        "manuscript is read (narrate synth, narrate enqueue, the API service), the tag where "
+        "the book is assembled (narrate synth, the workers).",
     )
     sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
     cache_dir: Path | None = Field(

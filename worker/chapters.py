@@ -83,7 +83,7 @@ def narrate_chapters(
     phonemizer, said, voice = _phonemize(
         todo, book.segmented, texts, options, settings, voice, wording
     )
-    delivery = Delivery.of(manuscript, options, voice.name)
+    delivery = Delivery.of(manuscript, options)
     encoders = _encoders(settings) if delivery.encodes() and todo else None
     in_flight = chapters_in_flight(settings, voice)
     # A chapter's slot is free again once its narration ends: its assembly goes on in

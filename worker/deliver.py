@@ -27,7 +27,7 @@ from config.layout import (
 )
 from config.manifest import AcxReport, BookFile, ChapterEntry, ChapterTime
 from config.manuscript import Manuscript, Metadata
-from config.settings import BreakClass, SynthesisOptions
+from config.settings import BreakClass, SynthesisOptions, get_settings
 from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
 from worker.m4b import write_m4b, write_piece
@@ -70,8 +70,11 @@ class Delivery:
     sample_chapter: int = -1  # the chapter the retail sample is taken from
 
     @classmethod
-    def of(cls, manuscript: Manuscript, options: SynthesisOptions, narrator: str) -> "Delivery":
+    def of(cls, manuscript: Manuscript, options: SynthesisOptions) -> "Delivery":
+        """The narrator the files name is the one the credits name (`NARRATE_NARRATOR`),
+        not the voice's own name."""
         first = next((c.index for c in manuscript.chapters if c.kind == "chapter"), 0)
+        narrator = get_settings().narrator
         return cls(
             tuple(options.formats), manuscript.metadata, narrator, options.sample_minutes, first
         )

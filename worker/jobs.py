@@ -386,7 +386,7 @@ def _assemble(job: Job, chapter: int, settings: Settings) -> None:
             take = takes.decode(job.storage.get_bytes(segment_key(chapter, i)))
             spool.add(i, take.audio, take.part_samples, segment.brk, take.word_samples)
             findings += take.findings
-        delivery = Delivery.of(job.manuscript, job.options, voice.name)
+        delivery = Delivery.of(job.manuscript, job.options)
         done = store_chapter(
             plan, spool, job.options, settings, job.storage, job.id, delivery, findings
         )
@@ -414,7 +414,7 @@ def _finalize(ledger: Ledger, job: Job) -> bool:
         timespec="seconds"
     )
     voice = get_voice(job.options.voice)
-    delivery = Delivery.of(job.manuscript, job.options, voice.name)
+    delivery = Delivery.of(job.manuscript, job.options)
     book = deliver_book(delivery, job.storage, entries, job.storage.scratch())
     metadata = job.manuscript.metadata
     narrator = Narrator.of(voice)

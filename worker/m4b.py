@@ -58,9 +58,9 @@ def write_m4b(
 ) -> list[Span]:
     """Encode the chapters (WAV path, title) in order into one M4B at out.
 
-    narrator: the voice's name, written as composer. cover: PNG or JPEG bytes; cover_type
-    its MIME type (image/png, image/jpeg), None to tell from the bytes. pieces: each
-    chapter's AAC by `write_piece` at this rate and bit rate, taken as they are rather
+    narrator: who reads it (`NARRATE_NARRATOR`), written as composer. cover: PNG or JPEG
+    bytes; cover_type its MIME type (image/png, image/jpeg), None to tell from the bytes.
+    pieces: each chapter's AAC by `write_piece` at this rate and bit rate, taken as they are rather
     than encoding the WAVs (the encoding done beside the narration, the book is only
     muxed after its last chapter). Returns each chapter's (start_s, end_s).
     """

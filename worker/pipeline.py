@@ -83,7 +83,7 @@ def narrate(
     entries = [kept[i] or narrated.entries[i] for i in range(len(segmented))]
     narrator = narrated.narrator
     with timed("deliver"):
-        delivery = Delivery.of(manuscript, options, narrator.name)
+        delivery = Delivery.of(manuscript, options)
         delivered = deliver_book(delivery, storage, entries, storage.scratch())
     storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
     metadata = manuscript.metadata

@@ -116,9 +116,7 @@ def redo(
         voice, item, segments, (request.chapter, request.segment), options, settings, wording
     )
     staged = Staged(storage)
-    delivery = Delivery.of(
-        book.manuscript.model_copy(update={"chapters": [chapter]}), options, book.manifest.voice
-    )
+    delivery = Delivery.of(book.manuscript.model_copy(update={"chapters": [chapter]}), options)
     levels = Levels(
         voice.sample_rate, book.entry.sample_rate, book.entry.gain or 1.0,
         settings.assembly.peak_ceiling_db,

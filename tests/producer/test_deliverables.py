@@ -97,7 +97,7 @@ def test_the_m4b_has_a_marker_at_each_chapter_at_the_manifests_times(out: Path) 
     assert [start for start, _ in read] == pytest.approx(starts, abs=1024 / 44100)
     assert not (out / "work" / "m4b").exists()  # the chapters' AAC pieces, muxed and gone
     assert tags["title"] == "The Lamp" and tags["artist"] == "Ann Example"
-    assert tags["genre"] == "Audiobook" and tags["composer"] == "joe"
+    assert tags["genre"] == "Audiobook" and tags["composer"] == "a synthetic voice"  # as credited
     head = (out / "book.m4b").read_bytes()[: 1 << 16]
     assert 0 <= head.find(b"moov") < head.find(b"mdat") or b"mdat" not in head
 

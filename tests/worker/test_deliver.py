@@ -3,9 +3,12 @@
 import base64
 from pathlib import Path
 
-from config.settings import BreakClass
+import pytest
+
+from config.manuscript import Chapter, Manuscript
+from config.settings import BreakClass, SynthesisOptions, get_settings
 from worker.audio import ChapterAudio, Timing
-from worker.deliver import embedded_picture, mp3_parts, sample_end
+from worker.deliver import Delivery, embedded_picture, mp3_parts, sample_end
 
 HOUR = 3600.0
 
@@ -54,3 +57,14 @@ def test_an_svg_cover_gives_the_picture_it_holds() -> None:
     )
     assert embedded_picture(svg) == (png, "image/png")  # the largest
     assert embedded_picture(b"<svg><path/></svg>") == (None, None)
+
+
+def test_the_files_name_the_narrator_the_credits_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    manuscript = Manuscript(chapters=[Chapter(index=0, text="Hello.")])
+    assert Delivery.of(manuscript, SynthesisOptions()).narrator == "a synthetic voice"
+    monkeypatch.setenv("NARRATE_NARRATOR", "Jane Doe")
+    get_settings.cache_clear()
+    try:
+        assert Delivery.of(manuscript, SynthesisOptions()).narrator == "Jane Doe"
+    finally:
+        get_settings.cache_clear()
