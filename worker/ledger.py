@@ -182,12 +182,13 @@ redis.call('HSET', KEYS[1], 'purged_at', ARGV[1])
 return 1
 """
 
-# Moves a job to a final state unless it is in one already; returns 1 if it did. A job's
+# Moves a job to a final state unless it is in one already or has no record (a late task of
+# a job whose record is gone makes no stray one); returns 1 if it did. A job's
 # webhook becomes pending in the same step: a process dying before it sends the
 # notification leaves it where the reconciler finds it.
 _FINISH = """
 local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'done' or state == 'failed' or state == 'cancelled' then return 0 end
+if not state or state == 'done' or state == 'failed' or state == 'cancelled' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'finished_at', ARGV[2], 'error', ARGV[3])
 local hook = redis.call('HGET', KEYS[1], 'webhook')
 if not hook or hook == '' then return 1 end

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from config.errors import JobBusyError, JobPurgingError, PermanentError
+from config.errors import JobBusyError, JobPurgingError, PermanentError, UnknownJobError
 from config.jobs import JobState, RedoRequest, job_id_for
 from config.layout import SOURCE_KEY
 from config.manifest import QAFinding
@@ -318,6 +318,12 @@ def test_a_failed_job_enqueued_again_resumes(ledger: Ledger, tmp_path: Path) -> 
     ledger.finish("job-failed", JobState.DONE)
     assert not ledger.retry("job-failed")
     assert ledger.state("job-failed") is JobState.DONE
+
+
+def test_a_job_without_a_record_is_not_finished_into_one(ledger: Ledger) -> None:
+    assert not ledger.finish("job-gone", JobState.FAILED, "its chunk failed")
+    with pytest.raises(UnknownJobError):
+        ledger.job("job-gone")
 
 
 def planned_job(ledger: Ledger, job_id: str, text: str, dest: Path) -> list[ChunkRef]:
