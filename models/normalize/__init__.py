@@ -10,7 +10,16 @@ never touched.
 
 import re
 
-from models.normalize import abbreviations, addresses, dates, measures, money, numerals, roman
+from models.normalize import (
+    abbreviations,
+    addresses,
+    capitals,
+    dates,
+    measures,
+    money,
+    numerals,
+    roman,
+)
 from models.normalize.numbers import say_year
 from models.normalize.roman import roman_to_int
 from models.normalize.rule import Locale, Rule, locale_for
@@ -19,6 +28,7 @@ from models.traced import Traced, join
 __all__ = ["Locale", "locale_for", "normalize", "normalize_traced", "roman_to_int", "say_year"]
 
 _RULES: tuple[Rule, ...] = (
+    *capitals.RULES,  # words set in capitals for looks, before anything reads their case
     *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits
     *dates.NUMERIC_DATES,  # 2021-03-04 and 3/4/2021, before serials and fractions take them
     *addresses.NUMBERS,  # telephone numbers, ISBNs and serials, digit by digit

@@ -184,6 +184,11 @@ CASES = [
     ("World War I", "World War one"),
     ("King George I", "King George the First"),
     ("Chapter I", "Chapter one"),
+    # words set in capitals: read as words, not letters ("IT" is not "I T")
+    ("CHAPTER V. IT IS NOT IN US", "Chapter five. It Is Not In Us"),
+    ("CHAPTER XIV: THE END OF IT", "Chapter fourteen: The End Of It"),
+    ("MARCH 4, 1901 WAS A DAY", "March fourth, nineteen oh one Was A Day"),
+    ("She said IT was fine. The BBC and NASA.", "She said IT was fine. The BBC and NASA."),
     # abbreviations
     ("Mr. Smith", "Mister Smith"),
     ("Mr Smith", "Mister Smith"),
