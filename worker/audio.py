@@ -9,13 +9,14 @@ limiter holding peaks under the ceiling; gain and limiter need the whole chapter
 come last, with the write and its checksum in one pass.
 """
 
+import functools
 import hashlib
 import os
 import struct
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
@@ -112,14 +113,13 @@ class ChapterSpool:
         with self._lock:
             self._resampled[piece] = spans
 
-    def resampled(self, piece: int) -> Blocks | None:
-        """A piece's blocks at the output rate, if kept."""
+    def resampled(self, piece: int) -> Iterator[npt.NDArray[np.float32]]:
+        """A piece's blocks at the output rate, read as they are taken (one in memory)."""
         with self._lock:
-            spans = self._resampled.get(piece)
-        if spans is None:
-            return None
+            spans = self._resampled[piece]
         fd = self._resampled_file.fileno()
-        return [np.frombuffer(os.pread(fd, n * 4, at * 4), np.float32) for at, n in spans]
+        for at, n in spans:
+            yield np.frombuffer(os.pread(fd, n * 4, at * 4), np.float32)
 
     def has_resampled(self, piece: int) -> bool:
         with self._lock:
@@ -258,12 +258,15 @@ def assemble(
     """
     gain = np.float32(chapter_gain(spool, settings))
     ceiling = 10 ** (settings.peak_ceiling_db / 20)
-    count = _piece_count(order)
-    with ThreadPoolExecutor(max(1, threads), thread_name_prefix="assemble") as pool:
-        list(pool.map(partial(_resample_kept, spool, order, settings, out_rate), range(count)))
+    count, threads = _piece_count(order), max(1, threads)
+    allowance = piece_allowance(threads)
+    with ThreadPoolExecutor(threads, thread_name_prefix="assemble") as pool:
+        kept = partial(_resample_kept, spool, order, settings, out_rate, allowance)
+        list(pool.map(kept, range(count)))
         frames = sum(spool.resampled_frames(k) for k in range(count))
         finished = partial(_finished, spool, gain=gain, ceiling=ceiling, out_rate=out_rate)
-        digest = _write_wav(path, out_rate, frames, _ahead(pool, finished, range(count), threads))
+        pieces = _ahead(pool, finished, range(count), threads, allowance)
+        digest = _write_wav(path, out_rate, frames, pieces)
     timings = _timings(spool, order, settings)
     return ChapterAudio(path, out_rate, frames, digest, timings, float(gain))
 
@@ -353,13 +356,19 @@ def piece_layout(
 
 
 def _resample_kept(
-    spool: ChapterSpool, order: list[int], settings: AssemblySettings, out_rate: int, piece: int
+    spool: ChapterSpool,
+    order: list[int],
+    settings: AssemblySettings,
+    out_rate: int,
+    allowance: threading.Semaphore,
+    piece: int,
 ) -> None:
     """Resample a piece into the spool, unless `PiecesAhead` has."""
     if not spool.has_resampled(piece):
         brk_of = lambda index: spool.segments[index].brk  # noqa: E731
         layout = piece_layout(piece, order, brk_of, spool, settings, spool.sample_rate)
-        spool.keep_resampled(piece, _resample(spool, layout, out_rate))
+        with allowance:  # this thread holds no piece: waiting is safe
+            spool.keep_resampled(piece, _resample(spool, layout, out_rate))
 
 
 def _timings(spool: ChapterSpool, order: list[int], settings: AssemblySettings) -> list[Timing]:
@@ -399,9 +408,7 @@ def _finished(
 ) -> list[npt.NDArray[np.int16]]:
     """A resampled piece at the chapter's gain, limited (after resampling: interpolation
     makes peaks between the input samples), in 16 bits."""
-    blocks = spool.resampled(piece)
-    assert blocks is not None, "every piece is resampled before it is finished"
-    return [to_pcm16(limit(block * gain, ceiling, out_rate)) for block in blocks]
+    return [to_pcm16(limit(block * gain, ceiling, out_rate)) for block in spool.resampled(piece)]
 
 
 def _write_wav(
@@ -437,16 +444,46 @@ def _ahead(
     work: Callable[[int], list[npt.NDArray[np.int16]]],
     pieces: Iterable[int],
     depth: int,
-) -> Iterator[list[npt.NDArray[np.int16]]]:
-    """Each piece's blocks in order, at most `depth` pieces made ahead (memory stays
-    bounded by them, whatever the chapter's length)."""
+    allowance: threading.Semaphore,
+) -> Generator[list[npt.NDArray[np.int16]], None, None]:
+    """Each piece's blocks in order, at most `depth` pieces made ahead, and no more than the
+    allowance (`piece_allowance`) over every chapter assembling at once."""
     queued: deque[Future[list[npt.NDArray[np.int16]]]] = deque()
-    for piece in pieces:
-        queued.append(pool.submit(work, piece))
-        if len(queued) > depth:
+    held = 0
+    try:
+        for piece in pieces:
+            # Holding pieces, take another only if one is free: a chapter that waited for
+            # one while holding some could wait for ever (each chapter holding, none writing).
+            while queued and not allowance.acquire(blocking=False):
+                yield queued.popleft().result()
+                allowance.release()
+                held -= 1
+            if not queued:
+                allowance.acquire()
+            held += 1
+            queued.append(pool.submit(work, piece))
+            if len(queued) > depth:
+                yield queued.popleft().result()
+                allowance.release()
+                held -= 1
+        while queued:
             yield queued.popleft().result()
-    while queued:
-        yield queued.popleft().result()
+            allowance.release()
+            held -= 1
+    finally:  # the writer failed: what this chapter held is free for the others
+        for future in queued:
+            future.cancel()
+        for _ in range(held):
+            allowance.release()
+
+
+@functools.cache
+def piece_allowance(threads: int) -> threading.Semaphore:
+    """Pieces held in memory at once by all the chapters this process assembles, made or
+    being made: twice one chapter's threads. On a GPU every chapter in flight ends about
+    together (`worker.batcher`), and each holding its own `threads` pieces held ~1 GB at
+    once for 16 chapters (docs/performance.md, "Memory")."""
+    return threading.Semaphore(2 * threads)
 
 
 def segment_timing(index: int, position: int, seg: SpooledSegment, rate: int) -> Timing:

@@ -225,3 +225,79 @@ def test_a_scene_break_pauses_longer_and_a_partial_pause_setting_keeps_the_rest(
     starts = [t.start_s for t in chapter.timings]
     gaps = [b - a - 1.0 for a, b in itertools.pairwise(starts)]
     assert np.allclose(gaps, [0.3, 2.0], atol=1e-3)
+
+
+class CountingAllowance:
+    """A semaphore that counts what is held, and the most held at once."""
+
+    def __init__(self, size: int) -> None:
+        import threading
+
+        self._semaphore = threading.Semaphore(size)
+        self._lock = threading.Lock()
+        self.held = self.most = 0
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if not self._semaphore.acquire(blocking):
+            return False
+        with self._lock:
+            self.held += 1
+            self.most = max(self.most, self.held)
+        return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.held -= 1
+        self._semaphore.release()
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
+def test_chapters_assembled_at_once_share_one_allowance_of_pieces_and_make_their_own_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chapters that end together are assembled at once: all of them together hold no more
+    pieces than the process's allowance, none waits for ever on another, and each file is
+    the one the chapter makes alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from worker.audio import PIECE_SEGMENTS
+
+    count = 3 * PIECE_SEGMENTS + 2  # four pieces a chapter
+
+    def chapter(n: int, name: str, threads: int) -> bytes:
+        with ChapterSpool(RATE, directory=tmp_path) as spool:
+            for index in range(count):
+                audio = tone(0.2 + 0.01 * (index % 3), 0.3, 120.0 + 7 * n + index)
+                spool.add(index, audio, [len(audio)], BreakClass.SENTENCE)
+            settings = AssemblySettings(threads=threads)
+            assemble(spool, list(range(count)), settings, 44100, tmp_path / name, threads)
+        return (tmp_path / name).read_bytes()
+
+    alone = [chapter(n, f"alone-{n}.wav", 1) for n in range(6)]
+    allowance = CountingAllowance(3)
+    monkeypatch.setattr("worker.audio.piece_allowance", lambda threads: allowance)
+    with ThreadPoolExecutor(6) as chapters:
+        together = list(chapters.map(lambda n: chapter(n, f"at-once-{n}.wav", 2), range(6)))
+    assert together == alone
+    assert allowance.most == 3 and allowance.held == 0
+
+
+def test_a_writer_that_fails_gives_its_pieces_back() -> None:
+    """The file's writer stops after one piece (a full disk): the pieces made or being made
+    for it are free for the other chapters."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from worker.audio import _ahead
+
+    allowance = CountingAllowance(4)
+    with ThreadPoolExecutor(2) as pool:
+        pieces = _ahead(pool, lambda k: [np.full(4, k, np.int16)], range(10), 3, allowance)  # type: ignore[arg-type]
+        first = next(pieces)
+        assert first[0][0] == 0 and allowance.held == 4
+        pieces.close()
+    assert allowance.held == 0
