@@ -14,3 +14,20 @@ def test_anonymous_memory_is_part_of_rss_and_follows_what_the_heap_holds() -> No
     assert rss_mb() - before_rss > 180
     assert rss_mb("RssFile") < rss_mb()  # library code and mapped files: the rest
     del held
+
+
+def test_memory_that_swings_is_flat_and_memory_that_grows_or_steps_up_late_is_not() -> None:
+    """The soak compares the highest samples of the first and last quarters of the run after
+    its warm-up."""
+    from producer.soak import growth
+
+    swings = [4000.0 + 400 * ((i * 7) % 5) / 4 for i in range(100)]  # 4.0-4.4 GB, all along
+    assert growth(swings).flat and abs(growth(swings).change) < 0.01
+    leak = [4000.0 + 3 * i for i in range(100)]  # 3 MB a sample: +7.4% by the end
+    assert not growth(leak).flat and growth(leak).change > 0.05
+    slower = [4000.0 + 1.5 * i for i in range(100)]  # +3.7%: within the line
+    assert growth(slower).flat
+    step = swings[:80] + [s + 1024 for s in swings[80:]]  # an arena's 1 GB step, late
+    late = growth(step)
+    assert not late.flat and late.last == 4400 + 1024 and late.first == 4400
+    assert "first quarter" in str(late) and "+23.3%" in str(late)
