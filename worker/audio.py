@@ -9,7 +9,6 @@ limiter holding peaks under the ceiling; gain and limiter need the whole chapter
 come last, with the write and its checksum in one pass.
 """
 
-import functools
 import hashlib
 import os
 import struct
@@ -19,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from types import TracebackType
 
@@ -477,12 +476,13 @@ def _ahead(
             allowance.release()
 
 
-@functools.cache
+@cache
 def piece_allowance(threads: int) -> threading.Semaphore:
     """Pieces held in memory at once by all the chapters this process assembles, made or
     being made: twice one chapter's threads. On a GPU every chapter in flight ends about
     together (`worker.batcher`), and each holding its own `threads` pieces held ~1 GB at
-    once for 16 chapters (docs/performance.md, "Memory")."""
+    once for 16 chapters (docs/performance.md, "The soak's rule, and chapters assembled
+    under one allowance")."""
     return threading.Semaphore(2 * threads)
 
 
