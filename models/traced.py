@@ -109,6 +109,8 @@ def _same_words(written: str, said: str) -> list[tuple[tuple[int, int], tuple[in
     """Where the words both say alike lie in each, in order."""
     ours = [m.span() for m in _WORD.finditer(written)]
     theirs = [m.span() for m in _WORD.finditer(said)]
+    if not ours or not theirs:  # white space made one (every gap of every mark's text)
+        return []
     matcher = SequenceMatcher(
         None, [written[a:b] for a, b in ours], [said[a:b] for a, b in theirs], autojunk=False
     )

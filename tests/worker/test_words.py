@@ -3,6 +3,7 @@ the characters of the chapter (real espeak-ng phonemes; times are made up, one w
 second, so that a mark's times say which spoken words it covers)."""
 
 import itertools
+import random
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,11 @@ import pytest
 from config.manifest import WordMark
 from config.manuscript import LexiconEntry
 from models.phonemizer import Phonemizer
+from models.traced import Traced
 from models.voice import spoken_words
 from models.wording import Wording
 from worker.segment import Span, segment_chapter
-from worker.words import groups, source, span_words
+from worker.words import _WHITESPACE, groups, source, span_words
 
 LEXICON = Wording(
     (
@@ -164,3 +166,17 @@ def test_every_span_traced_is_what_the_voice_was_given(name: str) -> None:
         said = source(text, span.start, span.end)
         assert said.text == span.text
         assert LEXICON.traced(said).text == LEXICON.words(span.text)
+
+
+def test_a_piece_of_the_chapter_is_traced_as_the_general_rewrite_traces_it() -> None:
+    """`source` makes its white space one space directly: the same text, the same origin
+    for every character and the same end as `Traced.sub` gives, on texts of every kind of
+    white space, cut anywhere."""
+    pick = random.Random(1)
+    for _ in range(500):
+        text = "".join(pick.choice("ab c\n\t  .,'d\u00a0") for _ in range(pick.randint(0, 40)))
+        start = pick.randint(0, len(text))
+        end = pick.randint(start, len(text))
+        assert source(text, start, end) == Traced.of(text[start:end], start).sub(
+            _WHITESPACE, lambda _: " "
+        )
