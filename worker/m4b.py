@@ -60,9 +60,9 @@ def write_m4b(
 
     narrator: who reads it (`NARRATE_NARRATOR`), written as composer. cover: PNG or JPEG
     bytes; cover_type its MIME type (image/png, image/jpeg), None to tell from the bytes.
-    pieces: each chapter's AAC by `write_piece` at this rate and bit rate, taken as they are rather
-    than encoding the WAVs (the encoding done beside the narration, the book is only
-    muxed after its last chapter). Returns each chapter's (start_s, end_s).
+    pieces: each chapter's AAC by `write_piece` at this rate and bit rate, taken as they
+    are rather than encoding the WAVs (the encoding done beside the narration, the book is
+    only muxed after its last chapter). Returns each chapter's (start_s, end_s).
     """
     if not chapters:
         raise FormatError(f"{out.name}: a book needs at least one chapter")

@@ -38,7 +38,6 @@ Times = Sequence[tuple[float, float]]  # (start_s, end_s) of each spoken word of
 # A given word: a lexicon's phonemes, or what lies between spaces and dashes ("--" too; one
 # hyphen joins: "well-known" is one word).
 _WORD = re.compile(r"\[\[.*?\]\]|[^\s—–-]+(?:-[^\s—–-]+)*")
-_WHITESPACE = re.compile(r"\s+")
 _STRESS = "ˈˌ"
 
 
@@ -162,23 +161,7 @@ def timed_words(chapter_text: str, found: SpanLinks, times: Times) -> list[WordM
 def source(chapter_text: str, start: int, end: int) -> Traced:
     """A piece of the chapter as spans and marks hold it (runs of white space made one
     space), traced to the chapter's characters."""
-    # What `Traced.of(...).sub(_WHITESPACE, " ")` gives, each space standing for its run,
-    # made directly: every sentence's subtitles and marks come through here.
-    raw = chapter_text[start:end]
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    at = 0
-    for match in _WHITESPACE.finditer(raw):
-        first, last = match.span()
-        pieces += [raw[at:first], " "]
-        starts += [*range(start + at, start + first), start + first]
-        ends += [*range(start + at + 1, start + first + 1), start + last]
-        at = last
-    pieces.append(raw[at:])
-    starts += range(start + at, start + len(raw))
-    ends += range(start + at + 1, start + len(raw) + 1)
-    return Traced("".join(pieces), tuple(starts), tuple(ends), start + len(raw))
+    return Traced.spaced(chapter_text[start:end], start)
 
 
 def tokens(said: Traced) -> list[Token]:

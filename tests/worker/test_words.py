@@ -4,6 +4,7 @@ second, so that a mark's times say which spoken words it covers)."""
 
 import itertools
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from models.traced import Traced
 from models.voice import spoken_words
 from models.wording import Wording
 from worker.segment import Span, segment_chapter
-from worker.words import _WHITESPACE, groups, source, span_words
+from worker.words import groups, source, span_words
 
 LEXICON = Wording(
     (
@@ -178,5 +179,5 @@ def test_a_piece_of_the_chapter_is_traced_as_the_general_rewrite_traces_it() -> 
         start = pick.randint(0, len(text))
         end = pick.randint(start, len(text))
         assert source(text, start, end) == Traced.of(text[start:end], start).sub(
-            _WHITESPACE, lambda _: " "
+            re.compile(r"\s+"), lambda _: " "
         )
