@@ -1,0 +1,50 @@
+"""The gate's renders: each precision timed more than once, in turn, the fastest counting."""
+
+import copy
+import hashlib
+from pathlib import Path
+
+import pytest
+import soundfile
+
+import producer.optimize
+from models.piper import PiperVoice
+from producer.optimize import TIMING_ROUNDS, Rendition, timed_renditions
+from producer.readers import read_manuscript
+
+
+def test_renders_alternate_and_the_fastest_of_each_counts(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same voice under a second label: what is tested is the order and the timing,
+    # not what a variant does to the audio.
+    variant = copy.copy(voice)
+    variant.precision = "fp16"
+    text = tmp_path / "gate.txt"
+    text.write_text("The gate reads this. Then it reads this, twice over.\n", encoding="utf-8")
+    manuscript = read_manuscript(text)
+    # Walls in call order: the first renders slow (a session's first use), then fast.
+    walls = {"fp32": [5.0, 2.0], "fp16": [1.5, 3.0]}
+    calls: list[tuple[str, Path, str]] = []
+    real = producer.optimize.render
+
+    def timed(v: PiperVoice, m: object, out: Path) -> Rendition:
+        made = real(v, manuscript, out)
+        digest = hashlib.sha256(b"".join(w.read_bytes() for w in made.wavs)).hexdigest()
+        calls.append((v.precision, out, digest))
+        return Rendition(made.precision, made.wavs, made.duration_s, walls[v.precision].pop(0))
+
+    monkeypatch.setattr(producer.optimize, "render", timed)
+    scratch = tmp_path / "scratch"
+    fp32, fp16 = timed_renditions([voice, variant], manuscript, scratch)
+
+    assert TIMING_ROUNDS == 2
+    assert [c[0] for c in calls] == ["fp32", "fp16", "fp32", "fp16"]
+    assert (fp32.wall_s, fp16.wall_s) == (2.0, 1.5)
+    # The first renders are what the judge hears; the timing renders are gone, and they
+    # said the same samples (seeded alike), so the judged audio is the timed audio.
+    assert all(w.is_relative_to(scratch / "fp32") and w.is_file() for w in fp32.wavs)
+    assert all(w.is_relative_to(scratch / "fp16") and w.is_file() for w in fp16.wavs)
+    assert not any(out.exists() for _, out, _ in calls[2:])
+    assert calls[0][2] == calls[2][2] and calls[1][2] == calls[3][2]
+    assert fp32.duration_s == pytest.approx(sum(soundfile.info(str(w)).duration for w in fp32.wavs))
