@@ -30,6 +30,7 @@ import onnxruntime as ort
 
 from models.extras import require
 from models.runtime import check_providers
+from models.sessions import session
 
 log = logging.getLogger(__name__)
 Array = npt.NDArray[np.float32]
@@ -59,10 +60,12 @@ class OrtBack:
         providers: Sequence[str | tuple[str, dict[str, str]]],
         frame_step: int = 1,
         expands: bool = False,
+        cache_dir: Path | None = None,
     ) -> None:
+        """`cache_dir`: where the graph's optimized form is kept (`models.sessions`)."""
         self.frame_step = frame_step
         self.expands = expands  # the graph of `models.expand`: run with `run_inputs`
-        self.session = ort.InferenceSession(graph, options, providers=list(providers))
+        self.session = session(graph, options, providers, cache_dir)
         # onnxruntime otherwise retries a failed CUDA run on the CPU, silently and slowly.
         self.session.disable_fallback()
         check_providers(self.session, providers)

@@ -40,6 +40,7 @@ from models.noise import noise_offset, noise_rows, noise_table
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
 from models.runtime import CPU_PROVIDERS, Runtime, check_providers
+from models.sessions import session
 from models.variants import RECIPES, cpu_fp32_graph, expanded_graph, variant_graph
 from models.voice import (
     Audio,
@@ -96,7 +97,7 @@ class PiperVoice(Voice):
         self._ids = self.config.phoneme_id_map
         graph = cut_voice_graph(files.model, runtime.cache_dir, runtime.attention_span)
         options = _session_options(runtime.threads, cpu=runtime.providers == CPU_PROVIDERS)
-        self.front = ort.InferenceSession(graph.front, options, providers=runtime.providers)
+        self.front = session(graph.front, options, runtime.providers, runtime.cache_dir)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         check_providers(self.front, runtime.providers)
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
@@ -118,7 +119,9 @@ class PiperVoice(Voice):
                 back, "bf16", self.inference_workers, _ir_path(runtime.cache_dir, graph.digest)
             )
             if self.precision == "bf16"
-            else OrtBack(back, options, runtime.providers, frame_step=step, expands=expands)
+            else OrtBack(
+                back, options, runtime.providers, step, expands, cache_dir=runtime.cache_dir
+            )
         )
         self.phonemizer = Phonemizer(self.config)
         noise_table()  # drawn now, not in the first batch

@@ -43,6 +43,11 @@ def machine(precision: str, device: str) -> dict[str, str]:
     return found
 
 
+def cpu_flags() -> set[str] | None:
+    """This CPU's instruction flags; None without /proc/cpuinfo."""
+    return _cpu()[0]
+
+
 def cpu_isa() -> str:
     """The bf16 instructions OpenVINO's kernels get here: amx_bf16 (amx_fp16 where AMX has
     fp16 too), avx512_bf16 or none; unknown without /proc/cpuinfo.
