@@ -54,14 +54,15 @@ def session(
     if path is None:
         return ort.InferenceSession(graph, options, providers=list(providers))
     part = path.with_name(f"{path.name}.{os.getpid()}.part")
-    # log_severity_level: onnxruntime warns that the graph holds only on this machine,
-    # which its name says.
-    with _set(options, optimized_model_filepath=str(part), log_severity_level=3):
-        made = ort.InferenceSession(graph, options, providers=list(providers))
     try:
+        # log_severity_level: onnxruntime warns that the graph holds only on this machine,
+        # which its name says.
+        with _set(options, optimized_model_filepath=str(part), log_severity_level=3):
+            made = ort.InferenceSession(graph, options, providers=list(providers))
         part.replace(path)
-    except OSError as error:  # a read-only cache costs start-up time, nothing else
+    except Exception as error:  # a cache it cannot write to costs start-up time, nothing else
         log.warning("cannot keep the optimized graph in %s: %s", path.parent, error)
+        return ort.InferenceSession(graph, options, providers=list(providers))
     return made
 
 

@@ -1,6 +1,7 @@
 """Sessions from optimized graphs kept in the cache: read back, they say the same samples."""
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,22 @@ def test_a_damaged_optimized_graph_is_made_again(
     assert caplog.text.count("unreadable") == 2
     assert all(path.stat().st_size > 1000 for path in tmp_path.glob(f"*{SUFFIX}"))
     assert np.array_equal(again, plain)
+
+
+def test_a_cache_it_cannot_write_to_costs_only_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = said(PiperVoice.load("joe", threads=2, cache_dir=None))
+    cut = PiperVoice.load("joe", threads=2, cache_dir=tmp_path)  # the cut graphs cached
+    for path in tmp_path.glob(f"*{SUFFIX}"):  # where the saved graphs go: now not files
+        path.unlink()
+        path.with_name(f"{path.name}.{os.getpid()}.part").mkdir()
+    del cut
+    with caplog.at_level(logging.WARNING, logger="models.sessions"):
+        voice = PiperVoice.load("joe", threads=2, cache_dir=tmp_path)
+    assert caplog.text.count("cannot keep the optimized graph") == 2
+    assert not list(tmp_path.glob(f"*{SUFFIX}"))
+    assert np.array_equal(said(voice), plain)
 
 
 def test_a_saved_graph_is_named_for_where_it_holds(
