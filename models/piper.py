@@ -120,7 +120,12 @@ class PiperVoice(Voice):
             )
             if self.precision == "bf16"
             else OrtBack(
-                back, options, runtime.providers, step, expands, cache_dir=runtime.cache_dir
+                back,
+                options,
+                runtime.providers,
+                frame_step=step,
+                expands=expands,
+                cache_dir=runtime.cache_dir,
             )
         )
         self.phonemizer = Phonemizer(self.config)

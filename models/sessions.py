@@ -18,6 +18,8 @@ or its start-up.
 import hashlib
 import logging
 import os
+import platform
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -33,6 +35,9 @@ log = logging.getLogger(__name__)
 # As `models.backends` takes them: any sequence of onnxruntime's provider entries.
 Providers = Sequence[str | tuple[str, dict[str, str]]]
 SUFFIX = ".optimized.onnx"
+# In every saved graph's name: a change to how sessions are optimized or saved must not
+# read the graphs saved before it.
+SESSIONS_RECIPE = "1"
 
 
 def session(
@@ -43,55 +48,89 @@ def session(
 ) -> ort.InferenceSession:
     """A session of the graph: from its optimized form in the cache when it is there (a
     damaged one is made again), else optimized now and the result kept."""
-    cpu = all(name == "CPUExecutionProvider" for name in names(providers))
-    path = optimized_path(graph, providers, cache_dir) if cache_dir and cpu else None
-    if path is not None and path.is_file():
+    cpu_only = all(name == "CPUExecutionProvider" for name in provider_names(providers))
+    if cache_dir is None or not cpu_only:
+        return ort.InferenceSession(graph, options, providers=list(providers))
+    path = optimized_path(graph, options, providers, cache_dir)
+    if path.is_file():
         try:
-            with _set(options, graph_optimization_level=ort.GraphOptimizationLevel.ORT_DISABLE_ALL):
-                return ort.InferenceSession(str(path), options, providers=list(providers))
+            return _read_saved(path, options, providers)
         except Exception as error:  # onnxruntime raises its own types for an unreadable model
             log.warning("%s: unreadable (%s): optimizing the graph again", path, error)
-    if path is None:
+    return _build_and_keep(graph, options, providers, path)
+
+
+def _read_saved(path: Path, options: ort.SessionOptions, providers: Providers) -> Any:
+    # The graph is optimized already: onnxruntime's passes would only repeat themselves.
+    with _set(options, graph_optimization_level=ort.GraphOptimizationLevel.ORT_DISABLE_ALL):
+        return ort.InferenceSession(str(path), options, providers=list(providers))
+
+
+def _build_and_keep(
+    graph: bytes, options: ort.SessionOptions, providers: Providers, path: Path
+) -> Any:
+    try:  # a name no other process (in this container or another) is writing
+        handle, name = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
+        os.close(handle)
+    except OSError as error:  # a cache it cannot write to costs start-up time, nothing else
+        log.warning("cannot keep the optimized graph in %s: %s", path.parent, error)
         return ort.InferenceSession(graph, options, providers=list(providers))
-    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    part = Path(name)
     try:
         # log_severity_level: onnxruntime warns that the graph holds only on this machine,
         # which its name says.
-        with _set(options, optimized_model_filepath=str(part), log_severity_level=3):
+        with _set(options, optimized_model_filepath=name, log_severity_level=3):
             made = ort.InferenceSession(graph, options, providers=list(providers))
-        part.replace(path)
-    except Exception as error:  # a cache it cannot write to costs start-up time, nothing else
+    except Exception as error:  # onnxruntime's own types: a disk full as it saves, say
+        part.unlink(missing_ok=True)
         log.warning("cannot keep the optimized graph in %s: %s", path.parent, error)
         return ort.InferenceSession(graph, options, providers=list(providers))
+    try:
+        part.replace(path)
+    except OSError as error:
+        log.warning("cannot keep the optimized graph in %s: %s", path.parent, error)
+    finally:
+        part.unlink(missing_ok=True)
     return made
 
 
-def optimized_path(graph: bytes, providers: Providers, cache_dir: Path) -> Path:
-    """Where the graph's optimized form for these providers, on this machine, is kept."""
-    where = hashlib.blake2b(digest_size=6)
-    where.update(ort.__version__.encode())
-    where.update(",".join(names(providers)).encode())
-    where.update(_machine().encode())
-    digest = hashlib.blake2b(graph, digest_size=8).hexdigest()
-    return cache_dir / f"{digest}-{where.hexdigest()}{SUFFIX}"
+def optimized_path(
+    graph: bytes, options: ort.SessionOptions, providers: Providers, cache_dir: Path
+) -> Path:
+    """Where the graph's optimized form is kept: named for the graph, how it is optimized,
+    the onnxruntime build and providers that run it, and this CPU."""
+    where = hashlib.sha256()
+    for part in (
+        SESSIONS_RECIPE,
+        str(options.graph_optimization_level),
+        ort.__version__,
+        ",".join(provider_names(providers)),
+        _cpu_key(),
+    ):
+        where.update(part.encode() + b"\0")
+    digest = hashlib.sha256(graph).hexdigest()[:16]  # sha256: the fastest hash here
+    return cache_dir / f"{digest}-{where.hexdigest()[:12]}{SUFFIX}"
 
 
-def names(providers: Providers) -> list[str]:
+def provider_names(providers: Providers) -> list[str]:
+    """The providers' names, without their options."""
     return [p[0] if isinstance(p, tuple) else p for p in providers]
 
 
 @cache
-def _machine() -> str:
-    return " ".join(sorted(cpu_flags() or ()))
+def _cpu_key() -> str:
+    """What the CPU provider's kernels and layouts follow: the instruction set."""
+    return f"{platform.machine()} {' '.join(sorted(cpu_flags() or ()))}"
 
 
 @contextmanager
 def _set(options: ort.SessionOptions, **changes: Any) -> Iterator[None]:
-    """The options changed for one session's build (a session copies them as it starts)."""
+    """The options changed for one session's build (a session copies them as it starts;
+    the front's and the back's share one object)."""
     before = {name: getattr(options, name) for name in changes}
-    for name, value in changes.items():
-        setattr(options, name, value)
     try:
+        for name, value in changes.items():
+            setattr(options, name, value)
         yield
     finally:
         for name, value in before.items():

@@ -21,18 +21,19 @@ import soxr
 
 from config.errors import ManuscriptError
 from config.manuscript import Manuscript
-from config.settings import SynthesisOptions, get_settings
+from config.settings import Settings, SynthesisOptions, get_settings
 from models.extras import need
 from models.gate import WHISPER_RATE, Rendition, judge
 from models.graph import model_digest
 from models.pool import load_voice
 from models.registry import find_voice
-from models.runtime import resolve_device
+from models.runtime import free_gpu_memory_gb, process_budget_gb, resolve_device
 from models.variants import (
     RUNS_WITH,
     QualityReport,
     check_runs_on,
     conditions,
+    device_kind,
     report_path,
     variant_built,
 )
@@ -69,6 +70,7 @@ def optimize(
     manuscript = read_manuscript(text or GATE_TEXT)
     spoken = "\n\n".join(chapter.text for chapter in manuscript.chapters)
     measured_on = machine(precision, device)  # what the renders depend on, for the report
+    settings = shared_budget(settings, device)
     with tempfile.TemporaryDirectory(prefix="narrate-gate-") as scratch:
         voices = [load_voice(voice_name, device, name, settings) for name in ("fp32", precision)]
         renditions = timed_renditions(voices, manuscript, Path(scratch))
@@ -137,16 +139,29 @@ def save_report(report: QualityReport) -> None:
     print(f"report: {path}")
 
 
+def shared_budget(settings: Settings, device: str) -> Settings:
+    """Settings in which the two voices the gate holds at once share one GPU budget, read
+    before either holds memory: each reading the free memory as it loaded gave fp32 most
+    of it and the variant smaller batches, so a slower render."""
+    if device_kind(device) == "cpu":
+        return settings
+    free = free_gpu_memory_gb(device)
+    budget = process_budget_gb(free, 2, device, settings.gpu_memory_gb)
+    return settings.model_copy(update={"gpu_memory_gb": budget})
+
+
 def timed_renditions(
     voices: Sequence[Voice], manuscript: Manuscript, scratch: Path
 ) -> list[Rendition]:
-    """Each voice's rendition of the gate text, timed TIMING_ROUNDS times in turn.
+    """Each voice's rendition of the gate text, rendered TIMING_ROUNDS times in turn (so
+    the gate takes that many times as long to render).
 
     A session's first render pays its shapes' first use (cuDNN's plans, kernels loaded as
     first called), by an amount that varies between runs; on a GPU, where a render is a few
     seconds, one timing each once put fp16 behind fp32, and `auto` then ran the slower fp32
-    (docs/performance.md, "What the arena's step is not"). The fastest of each counts; the
-    first render's audio is the one judged (the renders are seeded alike)."""
+    (docs/performance.md, "What the arena's step is not"). The fastest of each counts. The
+    first render's audio is the one judged; the later renders are thrown away, only their
+    time is kept."""
     renditions = [render(voice, manuscript, scratch / voice.precision) for voice in voices]
     for again in range(1, TIMING_ROUNDS):
         for k, voice in enumerate(voices):

@@ -1,7 +1,6 @@
 """Sessions from optimized graphs kept in the cache: read back, they say the same samples."""
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +8,11 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
+import models.backends
+import models.piper
 import models.sessions
 from models.piper import PiperVoice
-from models.sessions import SUFFIX, optimized_path
+from models.sessions import SUFFIX, optimized_path, session
 from models.voice import VoiceInput
 
 TEXT = "The keeper climbed the stairs at 7 P.M., and lit the great lamp."
@@ -23,17 +24,35 @@ def said(voice: PiperVoice) -> np.ndarray:
     return out.audio
 
 
+DISABLED = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+ENABLED = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+
+
 def sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What each session is built from: "graph" (bytes, optimized now) or "saved"."""
+    """What each session is built from: "graph" (bytes, optimized now) or "saved" (read
+    with onnxruntime's optimizations off, as they were made already). The options are back
+    as they were once each session is built: the front's and the back's share them."""
     built: list[str] = []
     real = ort.InferenceSession
 
-    def recorded(model: Any, *args: Any, **kwargs: Any) -> ort.InferenceSession:
+    def recorded(model: Any, options: ort.SessionOptions, **kwargs: Any) -> Any:
         saved = isinstance(model, str) and model.endswith(SUFFIX)
+        assert options.graph_optimization_level == (DISABLED if saved else ENABLED)
         built.append("saved" if saved else "graph")
-        return real(model, *args, **kwargs)
+        made = real(model, options, **kwargs)
+        return made
+
+    def restored(*args: Any, **kwargs: Any) -> Any:
+        made = session(*args, **kwargs)
+        options = args[1]
+        assert options.graph_optimization_level == ENABLED
+        assert options.optimized_model_filepath == ""
+        assert options.log_severity_level == ort.SessionOptions().log_severity_level
+        return made
 
     monkeypatch.setattr(models.sessions.ort, "InferenceSession", recorded)
+    monkeypatch.setattr(models.piper, "session", restored)
+    monkeypatch.setattr(models.backends, "session", restored)
     return built
 
 
@@ -71,15 +90,20 @@ def test_a_cache_it_cannot_write_to_costs_only_time(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     plain = said(PiperVoice.load("joe", threads=2, cache_dir=None))
-    cut = PiperVoice.load("joe", threads=2, cache_dir=tmp_path)  # the cut graphs cached
-    for path in tmp_path.glob(f"*{SUFFIX}"):  # where the saved graphs go: now not files
+    PiperVoice.load("joe", threads=2, cache_dir=tmp_path)  # the cut graphs cached
+    for path in tmp_path.glob(f"*{SUFFIX}"):
         path.unlink()
-        path.with_name(f"{path.name}.{os.getpid()}.part").mkdir()
-    del cut
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(models.sessions.tempfile, "mkstemp", read_only)
+    built = sources(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="models.sessions"):
         voice = PiperVoice.load("joe", threads=2, cache_dir=tmp_path)
+    assert built == ["graph", "graph"]  # each built once, as without a cache
     assert caplog.text.count("cannot keep the optimized graph") == 2
-    assert not list(tmp_path.glob(f"*{SUFFIX}"))
+    assert not list(tmp_path.glob(f"*{SUFFIX}")) and not list(tmp_path.glob("*.part"))
     assert np.array_equal(said(voice), plain)
 
 
@@ -87,13 +111,21 @@ def test_a_saved_graph_is_named_for_where_it_holds(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     cpu = ["CPUExecutionProvider"]
-    here = optimized_path(b"graph", cpu, tmp_path)
+    options = ort.SessionOptions()
+    here = optimized_path(b"graph", options, cpu, tmp_path)
     assert here.parent == tmp_path and here.name.endswith(SUFFIX)
-    assert optimized_path(b"graph", cpu, tmp_path) == here
-    assert optimized_path(b"other graph", cpu, tmp_path) != here
-    assert optimized_path(b"graph", [("CUDAExecutionProvider", {}), *cpu], tmp_path) != here
-    monkeypatch.setattr(models.sessions, "_machine", lambda: "avx2 fma sse4_2")
-    assert optimized_path(b"graph", cpu, tmp_path) != here  # another CPU's vector width
+    assert optimized_path(b"graph", ort.SessionOptions(), cpu, tmp_path) == here
+    assert optimized_path(b"other graph", options, cpu, tmp_path) != here
+    cuda = [("CUDAExecutionProvider", {}), *cpu]
+    assert optimized_path(b"graph", options, cuda, tmp_path) != here
+    basic = ort.SessionOptions()
+    basic.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    assert optimized_path(b"graph", basic, cpu, tmp_path) != here
+    monkeypatch.setattr(models.sessions, "_cpu_key", lambda: "x86_64 avx2 fma sse4_2")
+    assert optimized_path(b"graph", options, cpu, tmp_path) != here  # another vector width
     monkeypatch.undo()
     monkeypatch.setattr(models.sessions.ort, "__version__", "0.0.1")
-    assert optimized_path(b"graph", cpu, tmp_path) != here
+    assert optimized_path(b"graph", options, cpu, tmp_path) != here
+    monkeypatch.undo()
+    monkeypatch.setattr(models.sessions, "SESSIONS_RECIPE", "0")
+    assert optimized_path(b"graph", options, cpu, tmp_path) != here

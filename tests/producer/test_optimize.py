@@ -8,8 +8,10 @@ import pytest
 import soundfile
 
 import producer.optimize
+from config.settings import Settings
 from models.piper import PiperVoice
-from producer.optimize import TIMING_ROUNDS, Rendition, timed_renditions
+from models.runtime import AUTO_MAX_GB, FREE_SHARE
+from producer.optimize import TIMING_ROUNDS, Rendition, shared_budget, timed_renditions
 from producer.readers import read_manuscript
 
 
@@ -23,7 +25,8 @@ def test_renders_alternate_and_the_fastest_of_each_counts(
     text = tmp_path / "gate.txt"
     text.write_text("The gate reads this. Then it reads this, twice over.\n", encoding="utf-8")
     manuscript = read_manuscript(text)
-    # Walls in call order: the first renders slow (a session's first use), then fast.
+    # Walls in call order: fp32's first render slow (a session's first use), fp16's second:
+    # the fastest must count, not the first or the last.
     walls = {"fp32": [5.0, 2.0], "fp16": [1.5, 3.0]}
     calls: list[tuple[str, Path, str]] = []
     real = producer.optimize.render
@@ -46,5 +49,15 @@ def test_renders_alternate_and_the_fastest_of_each_counts(
     assert all(w.is_relative_to(scratch / "fp32") and w.is_file() for w in fp32.wavs)
     assert all(w.is_relative_to(scratch / "fp16") and w.is_file() for w in fp16.wavs)
     assert not any(out.exists() for _, out, _ in calls[2:])
-    assert calls[0][2] == calls[2][2] and calls[1][2] == calls[3][2]
+    assert calls[0][2] == calls[2][2] and calls[1][2] == calls[3][2]  # the renders repeat
     assert fp32.duration_s == pytest.approx(sum(soundfile.info(str(w)).duration for w in fp32.wavs))
+
+
+def test_the_two_voices_on_a_gpu_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held at once, fp32 and the variant get equal halves of one automatic budget (each
+    reading the free memory as it loaded, the variant got what fp32 left)."""
+    monkeypatch.setattr(producer.optimize, "free_gpu_memory_gb", lambda device: 100.0)
+    auto = Settings(gpu_memory_gb=0)
+    assert shared_budget(auto, "cuda:0").gpu_memory_gb == min(AUTO_MAX_GB, FREE_SHARE * 50)
+    assert shared_budget(Settings(gpu_memory_gb=40), "cuda").gpu_memory_gb == 20
+    assert shared_budget(auto, "cpu") is auto
