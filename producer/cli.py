@@ -71,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
+        # A second Ctrl-C (or SIGTERM) while the interpreter exits would kill it by the
+        # signal, after the message and without the exit status it promises.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nnarrate: interrupted; finished chapters are kept", file=sys.stderr)
         return EXIT_INTERRUPTED
 

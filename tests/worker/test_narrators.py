@@ -192,16 +192,24 @@ def synth_job(argv: list[str]) -> subprocess.Popen[str]:
 ENV = {**os.environ, "NARRATE_DEVICE_PROCESSES": "2", "PYTHONPATH": str(ROOT)}
 
 
-@pytest.mark.parametrize("how", ["two Ctrl-C", "SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize("how", ["two Ctrl-C", "Ctrl-C as it exits", "SIGTERM", "SIGKILL"])
 def test_a_stopped_or_killed_synth_leaves_no_process_behind(tmp_path: Path, how: str) -> None:
     child, _, _ = start_synth(tmp_path)
+    said = ""
     if how == "two Ctrl-C":  # the second while the parts finish what they began
         os.killpg(child.pid, signal.SIGINT)
         time.sleep(0.5)
         os.killpg(child.pid, signal.SIGINT)
+    elif how == "Ctrl-C as it exits":  # the second once it has said it stops
+        os.killpg(child.pid, signal.SIGINT)
+        assert child.stdout is not None
+        while "interrupted" not in said:
+            said += child.stdout.readline() or pytest.fail(f"no message: {said}")
+        os.killpg(child.pid, signal.SIGINT)
     else:  # the parent alone, as `kill`, `timeout` or the OOM killer do
         child.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
-    said, _ = child.communicate(timeout=120)
+    rest, _ = child.communicate(timeout=120)
+    said += rest
     assert child.returncode == (-9 if how == "SIGKILL" else 130), said
     if how != "SIGKILL":
         assert said.strip().splitlines()[-1] == "narrate: interrupted; finished chapters are kept"
