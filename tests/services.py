@@ -3,6 +3,7 @@ and real `celery worker` processes. Nothing is mocked."""
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -117,13 +118,14 @@ class Services:
         return sorted(item["Key"] for item in listing.get("Contents", []))
 
     def puts(self, key_part: str) -> int:
-        """Writes of objects whose key contains key_part that the S3 server saw: single
-        PUTs, and multipart uploads counted once each (at their start), not per part."""
+        """Writes of objects whose key contains key_part that the S3 server took: single
+        PUTs, and multipart uploads counted once each (at their start), not per part. A
+        request it refused (one a killed worker cut off mid-body) wrote nothing."""
         self.s3_log.flush()
         text = (self.root / "moto.log").read_text(errors="replace")
         count = 0
         for line in text.splitlines():
-            if key_part not in line:
+            if key_part not in line or not re.search(r'HTTP/1\.[01]" 2\d\d ', line):
                 continue
             single = '"PUT ' in line and "partNumber=" not in line
             multipart = '"POST ' in line and "?uploads" in line

@@ -15,6 +15,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 
 from tests.services import BUCKET, ROOT, Services, free_port, wait_for_port
 
+# A page waits on a worker, uvicorn, moto and Chromium sharing two cores: Playwright's
+# 5 s default for an expectation is too short for that, not a sign of a fault.
+expect.set_options(timeout=30_000)
+
 CHROMIUM = Path("/usr/bin/chromium")
 # What works as root on a closed network: no sandbox, no GPU, nothing phoning home.
 FLAGS = [

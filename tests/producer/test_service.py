@@ -180,6 +180,8 @@ def test_another_tenants_job_is_404_like_a_missing_one(server: Server) -> None:
 
 def test_over_the_rate_limit_is_429_with_retry_after(server: Server) -> None:
     key = new_key(server.services, "chatty", "--requests-per-minute", "5")
+    if 60 - time.time() % 60 < 10:  # the limit counts by the minute: all seven in one
+        time.sleep(60 - time.time() % 60 + 0.1)
     with server.client(key) as client:
         answers = [client.get("/v1/jobs") for _ in range(7)]
     assert [a.status_code for a in answers[:5]] == [200] * 5

@@ -32,8 +32,10 @@ signal.signal(signal.SIGINT, stop)
 seen = [os.environ.get(name, "") for name in (
     "CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "NARRATE_DEVICE_PROCESSES",
     "NARRATE_GPU_MEMORY_GB")]
-open(os.path.join(out, label + ".env"), "w").write(" ".join(seen))
 print("ready", flush=True)
+# Written whole, last: the test signals the children once every .env is there.
+open(os.path.join(out, label + ".tmp"), "w").write(" ".join(seen))
+os.replace(os.path.join(out, label + ".tmp"), os.path.join(out, label + ".env"))
 while label == fail and len([n for n in os.listdir(out) if n.endswith(".env")]) < count:
     time.sleep(0.05)
 if label == fail:
@@ -97,7 +99,7 @@ def start_supervisor(
         text=True,
     )
     started.append(process)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while len(list(out.glob("*.env"))) < count and process.poll() is None:
         assert time.monotonic() < deadline, "the children did not start"
         time.sleep(0.05)

@@ -15,6 +15,7 @@ import soundfile
 from config.manuscript import Manuscript
 from tests.faults import FlakyProxy
 from tests.services import BUCKET, REDIS_PASSWORD, ROOT, SECRET, Services, none_left_running
+from worker.ledger import Ledger
 from worker.segment import segment_chapter
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -243,6 +244,17 @@ def test_a_poison_chunk_fails_its_job_and_spares_the_next(
     services.kill(healthy)
 
 
+def under_way(services: Services, job_id: str) -> dict[str, str]:
+    """The job's record once a first segment is stored, read from the ledger every 50 ms (a
+    `narrate status` takes a second on a loaded machine: a short job can end between two)."""
+    ledger = Ledger(services.env["NARRATE_BROKER_URL"])
+    deadline = time.monotonic() + 120
+    while int((record := ledger.job(job_id)).get("segments_done") or 0) == 0:
+        assert time.monotonic() < deadline, f"{job_id} not under way: {record}"
+        time.sleep(0.05)
+    return record
+
+
 def test_a_redis_restart_mid_job_loses_nothing(services: Services, tmp_path: Path) -> None:
     workers = [services.worker(f"r{i}", tmp_path / f"r{i}.log") for i in range(2)]
     # Long enough to be under way for seconds: a short book is done before Redis stops.
@@ -257,13 +269,8 @@ def test_a_redis_restart_mid_job_loses_nothing(services: Services, tmp_path: Pat
         "3",
     )
     (job_id,) = enqueued.stdout.split()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # until the job is under way
-        status = json.loads(services.narrate("status", job_id, "--json").stdout)
-        if status["segments_done"] > 0:
-            break
-        time.sleep(0.3)
-    assert status["segments_done"] < status["segments_total"]
+    status = under_way(services, job_id)
+    assert int(status["segments_done"]) < int(status["segments_total"])
     services.stop_redis()  # SIGTERM: the AOF is flushed, as in a real restart
     time.sleep(2)
     services.start_redis()
@@ -332,11 +339,7 @@ def test_s3_errors_and_dropped_connections_are_retried(services: Services, tmp_p
         "enqueue", str(book), "--dest", f"s3://{BUCKET}/flaky", "--seed", "4"
     )
     (job_id,) = enqueued.stdout.split()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if json.loads(services.narrate("status", job_id, "--json").stdout)["segments_done"]:
-            break
-        time.sleep(0.2)
+    under_way(services, job_id)
     proxy.fail()  # S3 answers 503 or drops connections until some request has met it
     deadline = time.monotonic() + 60
     while proxy.faults == 0 and time.monotonic() < deadline:
@@ -398,11 +401,7 @@ def test_a_chunk_outliving_the_visibility_timeout_is_committed_once(
     first = services.worker("vt1", tmp_path / "vt1.log", **short)
     enqueued = services.narrate("enqueue", str(text), "--dest", f"s3://{BUCKET}/visibility")
     (job_id,) = enqueued.stdout.split()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # until the chunk runs in the first worker
-        if json.loads(services.narrate("status", job_id, "--json").stdout)["segments_done"]:
-            break
-        time.sleep(0.2)
+    under_way(services, job_id)  # the chunk runs in the first worker
     time.sleep(2.5)  # past the visibility timeout
     second = services.worker("vt2", tmp_path / "vt2.log", **short)
     waited = services.narrate("wait", job_id, timeout=300)

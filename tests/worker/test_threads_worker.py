@@ -219,15 +219,17 @@ def test_a_lease_is_renewed_until_the_time_limit_then_lapses(services: Services)
         reconcile(ledger, print, handed.append, print, print, print, print, stale_s=0)
         return list(handed)
 
+    # Renewed every 4/3 s until 6 s: the last renewal at ~5.3 s, so it lapses at ~9.3 s.
+    # (Seconds, not less: a loaded machine delays a beat by a second now and then.)
     began = time.monotonic()
-    with held(ledger, chunk_lock(ref), 2, limit_s=3.0):
-        time.sleep(2.5)
-        assert ledger.locked(chunk_lock(ref))  # renewed past its 2 s life
+    with held(ledger, chunk_lock(ref), 4, limit_s=6.0):
+        time.sleep(5.0)
+        assert ledger.locked(chunk_lock(ref))  # renewed past its 4 s life
         assert reconciled() == []  # a live lease: its worker is on it
-        while ledger.locked(chunk_lock(ref)) and time.monotonic() - began < 15:
+        while ledger.locked(chunk_lock(ref)) and time.monotonic() - began < 30:
             time.sleep(0.05)
         lapsed = time.monotonic() - began
-        assert 3.0 < lapsed < 6.0  # past the limit, within a lease's life (and a beat)
+        assert 6.0 < lapsed < 12.0  # past the limit, within a lease's life (and a beat)
         assert reconciled() == [ref]  # handed to another worker while this one still runs
 
 
