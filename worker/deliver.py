@@ -32,6 +32,7 @@ from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
 from worker.m4b import write_m4b, write_piece
 from worker.mastering import split_points, write_acx_mp3
+from worker.mp3join import encoder_threads
 from worker.storage import Storage
 
 Span = tuple[float, float]
@@ -179,7 +180,8 @@ def _store(
     out = wav.with_name(f"{wav.stem}-{key.replace('/', '-')}")
     try:
         if fmt == "mp3":
-            report: AcxReport | None = write_acx_mp3(wav, out, tags, span=span)
+            threads = encoder_threads()
+            report: AcxReport | None = write_acx_mp3(wav, out, tags, span=span, threads=threads)
         else:
             report = write_chapter(wav, out, fmt, tags)
         storage.put_file(key, out)

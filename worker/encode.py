@@ -207,7 +207,9 @@ class _Codec:
 # the next ones, and the encoders' defaults aim at music. LAME's quality 7 (of 0 best to 9)
 # at 192 kbit/s for one voice in mono, and Opus's complexity 5 at 48 kbit/s, still spend far
 # more bits than speech needs, in a fraction of the time (docs/performance.md, "Host cost").
-LAME_OPTIONS = {"compression_level": "7"}
+# LAME's bit reservoir is off: every frame holds its own bits, so that frames of encoders
+# run on stretches of a chapter join (`worker.mp3join`).
+LAME_OPTIONS = {"compression_level": "7", "reservoir": "0"}
 OPUS_OPTIONS = {"compression_level": "5"}
 
 

@@ -14,7 +14,7 @@ alone (`span`), with its own room tone.
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +25,14 @@ from config.manifest import AcxReport
 from config.settings import AcxSettings, BreakClass
 from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, check_acx
 from worker.audio import limit
-from worker.encode import Block, Tags, read_blocks, resampled, wav_info, write_mp3
+from worker.encode import Block, Tags, read_blocks, resampled, wav_info
+from worker.mp3join import write_joined
 
 # A sample louder than this is sound; the pauses of an assembled chapter are digital zero.
 _SOUND = 10 ** (-60 / 20)
 _PEAK_MARGIN_DB = 0.2  # taken off the ceiling beyond a measured overshoot
 _ATTEMPTS = 3
+_GRID = 10 * ACX_RATE  # samples: the noise bed and the limiter work block by block
 
 # ACX's 120 minutes less one, for the room tone each part gets at both ends.
 ACX_PART_MAX_S = ACX_MAX_S - 60.0
@@ -106,8 +108,68 @@ def acx_master(
     blocks at 44.1 kHz, ready for `write_mp3`."""
     settings = settings or AcxSettings()
     found = survey(wav, span)
-    blocks = resampled(_planned(wav, plan(found, settings)), found.rate, ACX_RATE)
-    return _finished(blocks, settings)
+    return Master(wav, found.rate, plan(found, settings), settings).pcm()
+
+
+@dataclass(frozen=True)
+class Master:
+    """How a chapter WAV (or a part of it) becomes ACX PCM at 44.1 kHz: the plan's gain and
+    room tone at the ends, then block by block of a fixed grid (`_GRID`) a noise bed seeded
+    by the block's number and the limiter. So any stretch of it is the same samples as the
+    whole has there, made without the rest (for `worker.mp3join`)."""
+
+    wav: Path
+    rate: int
+    steps: Plan
+    settings: AcxSettings
+
+    @property
+    def samples(self) -> int | None:
+        """Its length; None for a WAV at another rate than 44.1 kHz (how long the
+        resampler's output is, is known once it has run: it is made as one stream)."""
+        if self.rate != ACX_RATE:
+            return None
+        steps = self.steps
+        return steps.pad_head + steps.stop - steps.start + steps.pad_tail
+
+    def pcm(self, start: int = 0, stop: int | None = None) -> Iterator[Block]:
+        """Its samples start..stop (None: to the end), in blocks of at most 10 s."""
+        total = self.samples
+        if total is None:
+            if start or stop is not None:
+                raise ValueError("only a WAV at 44.1 kHz is mastered a stretch at a time")
+            planned = resampled(_planned(self.wav, self.steps), self.rate, ACX_RATE)
+            yield from self._finished(enumerate(_on_grid(planned)))
+            return
+        stop = total if stop is None else min(stop, total)
+        blocks = range(start // _GRID, -(-stop // _GRID))
+        finished = self._finished((k, self._raw(k)) for k in blocks)
+        for k, block in zip(blocks, finished, strict=True):
+            yield block[max(start - k * _GRID, 0) : stop - k * _GRID]
+
+    def _raw(self, k: int) -> Block:
+        """Block k of the grid before the noise and the limiter: room tone's zeros at the
+        ends, the WAV at the plan's gain between (a WAV at 44.1 kHz)."""
+        steps, total = self.steps, self.samples or 0
+        lo, hi = k * _GRID, min((k + 1) * _GRID, total)
+        block = np.zeros(hi - lo, dtype=np.float32)
+        body = steps.stop - steps.start
+        a, b = max(lo, steps.pad_head), min(hi, steps.pad_head + body)
+        if a < b:
+            first = steps.start + a - steps.pad_head
+            read = np.concatenate(list(read_blocks(self.wav, first, first + b - a)))
+            block[a - lo : b - lo] = read * np.float32(steps.gain)
+        return block
+
+    def _finished(self, blocks: Iterable[tuple[int, Block]]) -> Iterator[Block]:
+        """The noise bed laid under each block of the grid, then its peaks held under the
+        ceiling."""
+        bed = np.float32(10 ** (self.settings.room_tone_db / 20))
+        ceiling = 10 ** (self.settings.ceiling_db / 20)
+        for k, block in blocks:
+            noise = np.random.default_rng([self.settings.seed, k])
+            room = noise.standard_normal(len(block), dtype=np.float32) * bed
+            yield limit(block + room, ceiling, ACX_RATE)
 
 
 def _planned(wav: Path, steps: Plan) -> Iterator[Block]:
@@ -118,33 +180,47 @@ def _planned(wav: Path, steps: Plan) -> Iterator[Block]:
     yield np.zeros(steps.pad_tail, dtype=np.float32)
 
 
-def _finished(blocks: Iterator[Block], settings: AcxSettings) -> Iterator[Block]:
-    """The noise bed laid under everything, then the peaks held under the ceiling."""
-    noise = np.random.default_rng(settings.seed)
-    bed = np.float32(10 ** (settings.room_tone_db / 20))
-    ceiling = 10 ** (settings.ceiling_db / 20)
+def _on_grid(blocks: Iterable[Block]) -> Iterator[Block]:
+    """The blocks cut and joined into the grid's blocks (the last one shorter)."""
+    held: list[Block] = []
+    count = 0
     for block in blocks:
-        room = noise.standard_normal(len(block), dtype=np.float32) * bed
-        yield limit(block + room, ceiling, ACX_RATE)
+        held.append(block)
+        count += len(block)
+        while count >= _GRID:
+            joined = np.concatenate(held)
+            yield joined[:_GRID]
+            held, count = [joined[_GRID:]], count - _GRID
+    if count:
+        yield np.concatenate(held)
 
 
 def write_acx_mp3(
-    wav: Path, out: Path, tags: Tags, settings: AcxSettings | None = None, span: Span | None = None
+    wav: Path,
+    out: Path,
+    tags: Tags,
+    settings: AcxSettings | None = None,
+    span: Span | None = None,
+    threads: int = 1,
 ) -> AcxReport:
-    """Master the chapter (or its part in span) for ACX, write it as MP3 at out and measure
-    the file written.
+    """Master the chapter (or its part in span) for ACX, write it as MP3 at out (`threads`
+    encoders at once, `worker.mp3join`) and measure the file written.
 
     Should the peak or the RMS of the MP3 miss ACX's rule (encoding overshoots peaks, the
     limiter takes loudness), the ceiling or the target moves by the miss and the chapter is
     encoded again, up to three times. Returns the last file's report (see `passed`).
     """
     settings = settings or AcxSettings()
-    report = _write_and_check(wav, out, tags, settings, span)
+    found = survey(wav, span)
+    report = _write_and_check(
+        Master(wav, found.rate, plan(found, settings), settings), out, tags, threads
+    )
     for _ in range(_ATTEMPTS - 1):
         if report.checks["peak"] and report.checks["rms"]:
             break
         settings = _corrected(settings, report)
-        report = _write_and_check(wav, out, tags, settings, span)
+        master = Master(wav, found.rate, plan(found, settings), settings)
+        report = _write_and_check(master, out, tags, threads)
     return report
 
 
@@ -158,10 +234,8 @@ def _corrected(settings: AcxSettings, report: AcxReport) -> AcxSettings:
     return settings.model_copy(update={"ceiling_db": ceiling, "target_rms_db": target})
 
 
-def _write_and_check(
-    wav: Path, out: Path, tags: Tags, settings: AcxSettings, span: Span | None
-) -> AcxReport:
-    write_mp3(acx_master(wav, settings, span), ACX_RATE, out, tags)
+def _write_and_check(master: Master, out: Path, tags: Tags, threads: int) -> AcxReport:
+    write_joined(master.pcm, master.samples, ACX_RATE, out, tags, threads=threads)
     return check_acx(out)
 
 
