@@ -30,9 +30,9 @@ from config.manuscript import Manuscript, Metadata
 from config.settings import BreakClass, SynthesisOptions, get_settings
 from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
+from worker.joined import encoder_threads
 from worker.m4b import write_m4b, write_piece
 from worker.mastering import split_points, write_acx_mp3
-from worker.mp3join import encoder_threads
 from worker.storage import Storage
 
 Span = tuple[float, float]
@@ -136,7 +136,7 @@ def encode(
     if encoding.fmt == PIECE:
         piece = wav.with_name(f"{wav.stem}-book.m4a")
         try:
-            write_piece(wav, piece)
+            write_piece(wav, piece, threads=encoder_threads())
             storage.put_file(encoding.key, piece)
         finally:
             piece.unlink(missing_ok=True)

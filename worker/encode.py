@@ -208,7 +208,7 @@ class _Codec:
 # at 192 kbit/s for one voice in mono, and Opus's complexity 5 at 48 kbit/s, still spend far
 # more bits than speech needs, in a fraction of the time (docs/performance.md, "Host cost").
 # LAME's bit reservoir is off: every frame holds its own bits, so that frames of encoders
-# run on stretches of a chapter join (`worker.mp3join`).
+# run on stretches of a chapter join (`worker.joined`).
 LAME_OPTIONS = {"compression_level": "7", "reservoir": "0"}
 OPUS_OPTIONS = {"compression_level": "5"}
 

@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from config.errors import FormatError
 from config.manuscript import Metadata
 from models.extras import Lazy
 from worker.encode import AudioEncoder, read_blocks, resampled, wav_info, wav_rate, written
+from worker.joined import Coder, Source, write_joined_file
 
 # PyAV is the audiobook extra's: imported on first use.
 if TYPE_CHECKING:
@@ -91,13 +93,19 @@ def write_m4b(
 _AAC_FRAME = 1024  # samples per AAC packet; the encoder's priming is one packet too
 
 
-def write_piece(wav: Path, out: Path, rate: int = M4B_RATE, bit_rate: int = M4B_BIT_RATE) -> None:
-    """A chapter WAV as AAC (in MP4) as the book holds it, for `write_m4b` to take as it is."""
-    options = {"fflags": "+bitexact"}
-    with written(out) as part, av.open(part, "w", "mp4", container_options=options) as box:
-        encoder = AudioEncoder(box, "aac", rate, "fltp", bit_rate, _AAC_OPTIONS)
-        encoder.write(resampled(read_blocks(wav), wav_rate(wav), rate))
-        encoder.close()
+def write_piece(
+    wav: Path, out: Path, rate: int = M4B_RATE, bit_rate: int = M4B_BIT_RATE, threads: int = 1
+) -> None:
+    """A chapter WAV as AAC (in MP4) as the book holds it, for `write_m4b` to take as it is;
+    a WAV at the book's rate in stretches by up to `threads` encoders at once
+    (`worker.joined`), the same bytes however many."""
+    wav_at, frames = wav_info(wav)
+    samples: int | None = frames
+    source: Source = partial(read_blocks, wav)
+    if wav_at != rate:  # resampled as one stream: its length is known once it has run
+        samples, source = None, lambda _start, _stop: resampled(read_blocks(wav), wav_at, rate)
+    coder = Coder("aac", _AAC_FRAME, bit_rate, _AAC_OPTIONS)
+    write_joined_file(out, "mp4", {}, {}, source, samples, rate, coder, threads)
 
 
 def _mux_pieces(

@@ -26,7 +26,7 @@ from config.settings import AcxSettings, BreakClass
 from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, check_acx
 from worker.audio import limit
 from worker.encode import Block, Tags, read_blocks, resampled, wav_info
-from worker.mp3join import write_joined
+from worker.joined import lame, write_joined_file
 
 # A sample louder than this is sound; the pauses of an assembled chapter are digital zero.
 _SOUND = 10 ** (-60 / 20)
@@ -116,7 +116,7 @@ class Master:
     """How a chapter WAV (or a part of it) becomes ACX PCM at 44.1 kHz: the plan's gain and
     room tone at the ends, then block by block of a fixed grid (`_GRID`) a noise bed seeded
     by the block's number and the limiter. So any stretch of it is the same samples as the
-    whole has there, made without the rest (for `worker.mp3join`)."""
+    whole has there, made without the rest (for `worker.joined`)."""
 
     wav: Path
     rate: int
@@ -204,7 +204,7 @@ def write_acx_mp3(
     threads: int = 1,
 ) -> AcxReport:
     """Master the chapter (or its part in span) for ACX, write it as MP3 at out (`threads`
-    encoders at once, `worker.mp3join`) and measure the file written.
+    encoders at once, `worker.joined`) and measure the file written.
 
     Should the peak or the RMS of the MP3 miss ACX's rule (encoding overshoots peaks, the
     limiter takes loudness), the ceiling or the target moves by the miss and the chapter is
@@ -235,7 +235,9 @@ def _corrected(settings: AcxSettings, report: AcxReport) -> AcxSettings:
 
 
 def _write_and_check(master: Master, out: Path, tags: Tags, threads: int) -> AcxReport:
-    write_joined(master.pcm, master.samples, ACX_RATE, out, tags, threads=threads)
+    source, samples = master.pcm, master.samples
+    id3 = {"id3v2_version": "3"}
+    write_joined_file(out, "mp3", id3, tags.as_dict(), source, samples, ACX_RATE, lame(), threads)
     return check_acx(out)
 
 

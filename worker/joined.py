@@ -1,0 +1,196 @@
+"""Audio encoded in stretches at once and joined at frame boundaries: a chapter's MP3, and
+its AAC for the book's M4B.
+
+One encoder runs on one core: a book's longest chapter set the wall time of
+`--format mp3,m4b` on a GPU host, its files encoded long after every other was done
+(docs/performance.md, "Deliverables on one H200"). Here a chapter is cut into stretches of
+about five minutes, each encoded by its own encoder in a thread (PyAV lets go of the GIL
+while LAME or FFmpeg's AAC encoder works), and their packets are muxed into one file.
+
+Why the joins do not show: both codecs put their packets on a grid of frames (1152 samples
+for MP3, 1024 for AAC), and an encoder's frame k covers the same samples whatever it was
+given before, as long as it was fed from a multiple of the frame. Each stretch is encoded
+from `WARM_FRAMES` frames before its first and `WARM_FRAMES` after its last, so that the
+encoder's delay, look-ahead and psychoacoustic state have settled on the frames kept; those
+frames are cut away. A packet holds its own bits: AAC's always do, and LAME's bit reservoir
+(which lets a frame keep bits in the frames before it, at a join another encoder's) is off
+(`worker.encode.LAME_OPTIONS`). The decoder's overlap from one frame to the next then joins
+two encodings of the same samples, so a joined chapter decodes as one stream does
+(tests/worker/test_joined.py measures both against the PCM).
+
+The stretches depend on the length only, never on the threads: the same chapter makes the
+same bytes on 1 core or 16.
+"""
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from config.errors import FormatError
+from models.extras import Lazy
+from worker.encode import LAME_OPTIONS, Block, written
+
+# PyAV is the audiobook extra's, as in worker/encode.py.
+if TYPE_CHECKING:
+    import av
+    from av.container import OutputContainer
+    from av.packet import Packet
+else:
+    av = Lazy("av", "audiobook", "MP3, M4B, Opus and FLAC")
+
+WARM_FRAMES = 16  # encoded on each side of a stretch and cut away: ~0.4 s at 44.1 kHz
+STRETCH_SAMPLES = 300 * 44100  # a stretch: about five minutes
+
+Packets = list["Packet[Any]"]  # encoded frames, one per packet
+# The samples start..stop (None: to the end) of the PCM to encode, in blocks.
+Source = Callable[[int, int | None], Iterable[Block]]
+
+
+@dataclass(frozen=True)
+class Coder:
+    """An FFmpeg encoder whose packets each hold one frame of `frame` samples."""
+
+    codec: str
+    frame: int
+    bit_rate: int
+    options: dict[str, str] = field(default_factory=dict)
+
+
+def lame(bit_rate: int = 192_000) -> Coder:
+    """LAME at constant bit rate, its reservoir off (`worker.encode.LAME_OPTIONS`)."""
+    return Coder("libmp3lame", 1152, bit_rate, LAME_OPTIONS)
+
+
+def encoder_threads() -> int:
+    """How many encoders one chapter's file runs at once: the cores this process may use,
+    at most eight (each holds up to a stretch's packets, ~7 MB of MP3, until they are
+    muxed)."""
+    return max(1, min(8, len(os.sched_getaffinity(0))))
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """The frames start..stop that one encoder makes; stop None: to the end."""
+
+    start: int
+    stop: int | None
+
+
+def stretches(samples: int | None, frame: int) -> list[Stretch]:
+    """How a stream of `samples` is cut (one stretch when its length is not known ahead)."""
+    if samples is None:
+        return [Stretch(0, None)]
+    # No stretch shorter than half of one: the last takes what is left.
+    size = STRETCH_SAMPLES // frame
+    cuts = range(size, samples // frame - size // 2, size)
+    starts = [0, *cuts]
+    return [Stretch(a, b) for a, b in zip(starts, [*cuts, None], strict=True)]
+
+
+def write_joined(
+    box: "OutputContainer",
+    source: Source,
+    samples: int | None,
+    rate: int,
+    coder: Coder,
+    threads: int = 1,
+) -> None:
+    """Mono float PCM (`samples` long, read through source) as one audio stream of the
+    container, its stretches encoded by up to `threads` encoders at once."""
+    stream = box.add_stream(coder.codec, rate=rate, layout="mono", options=coder.options)
+    if not isinstance(stream, av.audio.stream.AudioStream):
+        raise FormatError(f"{coder.codec} is not an audio codec")
+    stream.format = "fltp"
+    stream.bit_rate = coder.bit_rate
+    layout = stretches(samples, coder.frame)
+
+    def encode(stretch: Stretch) -> Packets:
+        return encode_stretch(source, samples, stretch, rate, coder)
+
+    with ThreadPoolExecutor(max(1, threads), thread_name_prefix=coder.codec) as pool:
+        for packets in _in_order(pool, encode, layout, max(1, threads)):
+            for packet in packets:
+                packet.stream = stream
+                box.mux(packet)
+
+
+def write_joined_file(
+    out: Path,
+    muxer: str,
+    options: dict[str, str],
+    tags: dict[str, str],
+    source: Source,
+    samples: int | None,
+    rate: int,
+    coder: Coder,
+    threads: int = 1,
+) -> None:
+    """`write_joined` into a file of its own at out (replaced when complete), with FFmpeg's
+    bitexact flag (the same audio gives the same bytes) and the tags given."""
+    container = {"fflags": "+bitexact", **options}
+    with written(out) as part, av.open(part, "w", muxer, container_options=container) as box:
+        box.metadata.update(tags)
+        write_joined(box, source, samples, rate, coder, threads)
+
+
+def encode_stretch(
+    source: Source, total: int | None, stretch: Stretch, rate: int, coder: Coder
+) -> Packets:
+    """The packets of one stretch of a PCM `total` samples long (None: not known, one
+    stretch), the encoder fed from WARM_FRAMES frames before it to WARM_FRAMES after it."""
+    first = max(0, stretch.start - WARM_FRAMES)
+    begin = first * coder.frame
+    end = None if stretch.stop is None else (stretch.stop + WARM_FRAMES) * coder.frame
+    if end is not None and total is not None:
+        end = min(end, total)
+    codec = av.CodecContext.create(coder.codec, "w")
+    if not isinstance(codec, av.audio.codeccontext.AudioCodecContext):
+        raise FormatError(f"{coder.codec} is not an audio codec")
+    codec.sample_rate, codec.layout, codec.format = rate, "mono", "fltp"
+    codec.bit_rate = coder.bit_rate
+    codec.options = dict(coder.options)
+    codec.open()
+    packets: Packets = []
+    at = begin
+    for block in source(begin, end):
+        if len(block):
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(block, dtype=np.float32).reshape(1, -1),
+                format="fltp",
+                layout="mono",
+            )
+            frame.sample_rate, frame.pts = rate, at
+            packets += codec.encode(frame)
+            at += len(block)
+    packets += codec.encode(None)
+    keep = slice(stretch.start - first, None if stretch.stop is None else stretch.stop - first)
+    kept = packets[keep]
+    if stretch.stop is not None and len(kept) != stretch.stop - stretch.start:
+        raise RuntimeError(f"{coder.codec} made {len(packets)} frames from frame {first}")
+    return kept
+
+
+def _in_order(
+    pool: ThreadPoolExecutor,
+    encode: Callable[[Stretch], Packets],
+    layout: list[Stretch],
+    depth: int,
+) -> Iterator[Packets]:
+    """Each stretch's packets in order, at most `depth` stretches encoded ahead."""
+    queued: deque[Future[Packets]] = deque()
+    try:
+        for stretch in layout:
+            queued.append(pool.submit(encode, stretch))
+            if len(queued) > depth:
+                yield queued.popleft().result()
+        while queued:
+            yield queued.popleft().result()
+    finally:
+        for future in queued:
+            future.cancel()
