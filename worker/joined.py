@@ -53,6 +53,16 @@ Source = Callable[[int, int | None], Iterable[Block]]
 
 
 @dataclass(frozen=True)
+class Pcm:
+    """Mono float PCM to encode: its samples through `read`, `samples` long (None: not known
+    ahead, so encoded as one stretch), at `rate`."""
+
+    read: Source
+    samples: int | None
+    rate: int
+
+
+@dataclass(frozen=True)
 class Coder:
     """An FFmpeg encoder whose packets each hold one frame of `frame` samples."""
 
@@ -93,25 +103,18 @@ def stretches(samples: int | None, frame: int) -> list[Stretch]:
     return [Stretch(a, b) for a, b in zip(starts, [*cuts, None], strict=True)]
 
 
-def write_joined(
-    box: "OutputContainer",
-    source: Source,
-    samples: int | None,
-    rate: int,
-    coder: Coder,
-    threads: int = 1,
-) -> None:
-    """Mono float PCM (`samples` long, read through source) as one audio stream of the
-    container, its stretches encoded by up to `threads` encoders at once."""
-    stream = box.add_stream(coder.codec, rate=rate, layout="mono", options=coder.options)
+def write_joined(box: "OutputContainer", pcm: Pcm, coder: Coder, threads: int = 1) -> None:
+    """The PCM as one audio stream of the container, its stretches encoded by up to
+    `threads` encoders at once."""
+    stream = box.add_stream(coder.codec, rate=pcm.rate, layout="mono", options=coder.options)
     if not isinstance(stream, av.audio.stream.AudioStream):
         raise FormatError(f"{coder.codec} is not an audio codec")
     stream.format = "fltp"
     stream.bit_rate = coder.bit_rate
-    layout = stretches(samples, coder.frame)
+    layout = stretches(pcm.samples, coder.frame)
 
     def encode(stretch: Stretch) -> Packets:
-        return encode_stretch(source, samples, stretch, rate, coder)
+        return encode_stretch(pcm, stretch, coder)
 
     with ThreadPoolExecutor(max(1, threads), thread_name_prefix=coder.codec) as pool:
         for packets in _in_order(pool, encode, layout, max(1, threads)):
@@ -121,51 +124,42 @@ def write_joined(
 
 
 def write_joined_file(
-    out: Path,
-    muxer: str,
-    options: dict[str, str],
-    tags: dict[str, str],
-    source: Source,
-    samples: int | None,
-    rate: int,
-    coder: Coder,
-    threads: int = 1,
+    out: Path, muxer: str, tags: dict[str, str], pcm: Pcm, coder: Coder, threads: int = 1
 ) -> None:
     """`write_joined` into a file of its own at out (replaced when complete), with FFmpeg's
-    bitexact flag (the same audio gives the same bytes) and the tags given."""
-    container = {"fflags": "+bitexact", **options}
+    bitexact flag (the same audio gives the same bytes), ID3v2.3 where the muxer writes ID3,
+    and the tags given."""
+    container = {"fflags": "+bitexact"} | ({"id3v2_version": "3"} if muxer == "mp3" else {})
     with written(out) as part, av.open(part, "w", muxer, container_options=container) as box:
         box.metadata.update(tags)
-        write_joined(box, source, samples, rate, coder, threads)
+        write_joined(box, pcm, coder, threads)
 
 
-def encode_stretch(
-    source: Source, total: int | None, stretch: Stretch, rate: int, coder: Coder
-) -> Packets:
-    """The packets of one stretch of a PCM `total` samples long (None: not known, one
-    stretch), the encoder fed from WARM_FRAMES frames before it to WARM_FRAMES after it."""
+def encode_stretch(pcm: Pcm, stretch: Stretch, coder: Coder) -> Packets:
+    """The packets of one stretch of the PCM, the encoder fed from WARM_FRAMES frames
+    before it to WARM_FRAMES after it."""
     first = max(0, stretch.start - WARM_FRAMES)
     begin = first * coder.frame
     end = None if stretch.stop is None else (stretch.stop + WARM_FRAMES) * coder.frame
-    if end is not None and total is not None:
-        end = min(end, total)
+    if end is not None and pcm.samples is not None:
+        end = min(end, pcm.samples)
     codec = av.CodecContext.create(coder.codec, "w")
     if not isinstance(codec, av.audio.codeccontext.AudioCodecContext):
         raise FormatError(f"{coder.codec} is not an audio codec")
-    codec.sample_rate, codec.layout, codec.format = rate, "mono", "fltp"
+    codec.sample_rate, codec.layout, codec.format = pcm.rate, "mono", "fltp"
     codec.bit_rate = coder.bit_rate
     codec.options = dict(coder.options)
     codec.open()
     packets: Packets = []
     at = begin
-    for block in source(begin, end):
+    for block in pcm.read(begin, end):
         if len(block):
             frame = av.AudioFrame.from_ndarray(
                 np.ascontiguousarray(block, dtype=np.float32).reshape(1, -1),
                 format="fltp",
                 layout="mono",
             )
-            frame.sample_rate, frame.pts = rate, at
+            frame.sample_rate, frame.pts = pcm.rate, at
             packets += codec.encode(frame)
             at += len(block)
     packets += codec.encode(None)

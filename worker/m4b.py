@@ -22,7 +22,7 @@ from config.errors import FormatError
 from config.manuscript import Metadata
 from models.extras import Lazy
 from worker.encode import AudioEncoder, read_blocks, resampled, wav_info, wav_rate, written
-from worker.joined import Coder, Source, write_joined_file
+from worker.joined import Coder, Pcm, write_joined_file
 
 # PyAV is the audiobook extra's: imported on first use.
 if TYPE_CHECKING:
@@ -100,12 +100,11 @@ def write_piece(
     a WAV at the book's rate in stretches by up to `threads` encoders at once
     (`worker.joined`), the same bytes however many."""
     wav_at, frames = wav_info(wav)
-    samples: int | None = frames
-    source: Source = partial(read_blocks, wav)
+    pcm = Pcm(partial(read_blocks, wav), frames, rate)
     if wav_at != rate:  # resampled as one stream: its length is known once it has run
-        samples, source = None, lambda _start, _stop: resampled(read_blocks(wav), wav_at, rate)
+        pcm = Pcm(lambda _start, _stop: resampled(read_blocks(wav), wav_at, rate), None, rate)
     coder = Coder("aac", _AAC_FRAME, bit_rate, _AAC_OPTIONS)
-    write_joined_file(out, "mp4", {}, {}, source, samples, rate, coder, threads)
+    write_joined_file(out, "mp4", {}, pcm, coder, threads)
 
 
 def _mux_pieces(

@@ -26,7 +26,7 @@ from config.settings import AcxSettings, BreakClass
 from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, check_acx
 from worker.audio import limit
 from worker.encode import Block, Tags, read_blocks, resampled, wav_info
-from worker.joined import lame, write_joined_file
+from worker.joined import Pcm, lame, write_joined_file
 
 # A sample louder than this is sound; the pauses of an assembled chapter are digital zero.
 _SOUND = 10 ** (-60 / 20)
@@ -235,9 +235,8 @@ def _corrected(settings: AcxSettings, report: AcxReport) -> AcxSettings:
 
 
 def _write_and_check(master: Master, out: Path, tags: Tags, threads: int) -> AcxReport:
-    source, samples = master.pcm, master.samples
-    id3 = {"id3v2_version": "3"}
-    write_joined_file(out, "mp3", id3, tags.as_dict(), source, samples, ACX_RATE, lame(), threads)
+    pcm = Pcm(master.pcm, master.samples, ACX_RATE)
+    write_joined_file(out, "mp3", tags.as_dict(), pcm, lame(), threads)
     return check_acx(out)
 
 

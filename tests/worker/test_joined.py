@@ -15,7 +15,7 @@ from config.settings import AcxSettings
 from tests.worker.speechlike import speechlike, write_wav
 from worker import joined
 from worker.encode import Tags, write_mp3
-from worker.joined import Stretch, encode_stretch, lame, stretches, write_joined_file
+from worker.joined import Pcm, Stretch, encode_stretch, lame, stretches, write_joined_file
 from worker.m4b import write_m4b, write_piece
 from worker.mastering import Master, plan, survey, write_acx_mp3
 
@@ -51,8 +51,8 @@ def master_of(wav: Path) -> Master:
 
 
 def mp3_joined(master: Master, out: Path, threads: int, title: str = "") -> None:
-    tags = Tags(title=title).as_dict()
-    write_joined_file(out, "mp3", {}, tags, master.pcm, master.samples, ACX, lame(), threads)
+    pcm = Pcm(master.pcm, master.samples, ACX)
+    write_joined_file(out, "mp3", Tags(title=title).as_dict(), pcm, lame(), threads)
 
 
 def joins(samples: int, frame: int) -> list[int]:
@@ -113,7 +113,7 @@ def test_a_frame_dropped_at_a_join_would_show(tmp_path: Path, short_stretches: i
     master = master_of(wav)
     pcm = np.concatenate(list(master.pcm()))
     shortened = [
-        encode_stretch(master.pcm, master.samples, s, ACX, lame())[: -1 if s.stop else None]
+        encode_stretch(Pcm(master.pcm, master.samples, ACX), s, lame())[: -1 if s.stop else None]
         for s in stretches(master.samples, MP3_FRAME)
     ]
     with av.open(str(tmp_path / "bad.mp3"), "w", "mp3") as box:
