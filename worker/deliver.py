@@ -136,7 +136,7 @@ def encode(
     if encoding.fmt == PIECE:
         piece = wav.with_name(f"{wav.stem}-book.m4a")
         try:
-            write_piece(wav, piece, threads=encoder_threads())
+            write_piece(wav, piece, threads=encoder_threads(get_settings().delivery_workers))
             storage.put_file(encoding.key, piece)
         finally:
             piece.unlink(missing_ok=True)
@@ -180,7 +180,7 @@ def _store(
     out = wav.with_name(f"{wav.stem}-{key.replace('/', '-')}")
     try:
         if fmt == "mp3":
-            threads = encoder_threads()
+            threads = encoder_threads(get_settings().delivery_workers)
             report: AcxReport | None = write_acx_mp3(wav, out, tags, span=span, threads=threads)
         else:
             report = write_chapter(wav, out, fmt, tags)

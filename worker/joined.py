@@ -27,6 +27,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,11 +79,13 @@ def lame(bit_rate: int = 192_000) -> Coder:
     return Coder("libmp3lame", 1152, bit_rate, LAME_OPTIONS)
 
 
-def encoder_threads() -> int:
-    """How many encoders one chapter's file runs at once: the cores this process may use,
-    at most eight (each holds up to a stretch's packets, ~7 MB of MP3, until they are
-    muxed)."""
-    return max(1, min(8, len(os.sched_getaffinity(0))))
+def encoder_threads(processes: int) -> int:
+    """How many encoders a chapter's file runs at once, when `processes` encode files side
+    by side: its share of the cores this process may use, at most eight (each holds up to
+    a stretch's packets, ~15 MB of memory for an MP3's, until they are muxed). A GPU host's
+    delivery processes take all its cores but two already, so there a file gets one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(8, (cores or 1) // max(1, processes)))
 
 
 @dataclass(frozen=True)
@@ -112,15 +116,15 @@ def write_joined(box: "OutputContainer", pcm: Pcm, coder: Coder, threads: int = 
     stream.format = "fltp"
     stream.bit_rate = coder.bit_rate
     layout = stretches(pcm.samples, coder.frame)
-
-    def encode(stretch: Stretch) -> Packets:
-        return encode_stretch(pcm, stretch, coder)
-
-    with ThreadPoolExecutor(max(1, threads), thread_name_prefix=coder.codec) as pool:
-        for packets in _in_order(pool, encode, layout, max(1, threads)):
-            for packet in packets:
-                packet.stream = stream
-                box.mux(packet)
+    if len(layout) == 1:  # muxed as they come: memory stays flat whatever the length
+        parts: Iterable[Iterable[Packet[Any]]] = [packets(pcm, layout[0], coder)]
+    else:
+        pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix=coder.codec)
+        parts = _in_order(pool, partial(encode_stretch, pcm, coder=coder), layout, threads)
+    for part in parts:
+        for packet in part:
+            packet.stream = stream
+            box.mux(packet)
 
 
 def write_joined_file(
@@ -136,8 +140,16 @@ def write_joined_file(
 
 
 def encode_stretch(pcm: Pcm, stretch: Stretch, coder: Coder) -> Packets:
-    """The packets of one stretch of the PCM, the encoder fed from WARM_FRAMES frames
-    before it to WARM_FRAMES after it."""
+    """The packets of one stretch of the PCM, all of them (see `packets`)."""
+    kept = list(packets(pcm, stretch, coder))
+    if stretch.stop is not None and len(kept) != stretch.stop - stretch.start:
+        raise RuntimeError(f"{coder.codec} made {len(kept)} of the frames {stretch}")
+    return kept
+
+
+def packets(pcm: Pcm, stretch: Stretch, coder: Coder) -> Iterator["Packet[Any]"]:
+    """The packets of one stretch of the PCM as the encoder makes them, the encoder fed
+    from WARM_FRAMES frames before the stretch to WARM_FRAMES after it."""
     first = max(0, stretch.start - WARM_FRAMES)
     begin = first * coder.frame
     end = None if stretch.stop is None else (stretch.stop + WARM_FRAMES) * coder.frame
@@ -150,24 +162,25 @@ def encode_stretch(pcm: Pcm, stretch: Stretch, coder: Coder) -> Packets:
     codec.bit_rate = coder.bit_rate
     codec.options = dict(coder.options)
     codec.open()
-    packets: Packets = []
-    at = begin
-    for block in pcm.read(begin, end):
-        if len(block):
+    skip = stretch.start - first  # the frames before the stretch, made to be cut away
+    wanted = None if stretch.stop is None else stretch.stop - stretch.start
+    made, at = 0, begin
+    for block in chain(pcm.read(begin, end), [None]):  # None: the encoder's flush
+        frame = None
+        if block is not None:
+            if not len(block):
+                continue
             frame = av.AudioFrame.from_ndarray(
                 np.ascontiguousarray(block, dtype=np.float32).reshape(1, -1),
                 format="fltp",
                 layout="mono",
             )
             frame.sample_rate, frame.pts = pcm.rate, at
-            packets += codec.encode(frame)
             at += len(block)
-    packets += codec.encode(None)
-    keep = slice(stretch.start - first, None if stretch.stop is None else stretch.stop - first)
-    kept = packets[keep]
-    if stretch.stop is not None and len(kept) != stretch.stop - stretch.start:
-        raise RuntimeError(f"{coder.codec} made {len(packets)} frames from frame {first}")
-    return kept
+        for packet in codec.encode(frame):
+            made += 1
+            if made > skip and (wanted is None or made - skip <= wanted):
+                yield packet
 
 
 def _in_order(
@@ -176,15 +189,18 @@ def _in_order(
     layout: list[Stretch],
     depth: int,
 ) -> Iterator[Packets]:
-    """Each stretch's packets in order, at most `depth` stretches encoded ahead."""
+    """Each stretch's packets in order, at most `depth` stretches encoded ahead; the pool
+    shut down at the end, or when the muxing stops (a stretch that failed: the others not
+    begun are cancelled)."""
     queued: deque[Future[Packets]] = deque()
-    try:
-        for stretch in layout:
-            queued.append(pool.submit(encode, stretch))
-            if len(queued) > depth:
+    with pool:
+        try:
+            for stretch in layout:
+                queued.append(pool.submit(encode, stretch))
+                if len(queued) > max(1, depth):
+                    yield queued.popleft().result()
+            while queued:
                 yield queued.popleft().result()
-        while queued:
-            yield queued.popleft().result()
-    finally:
-        for future in queued:
-            future.cancel()
+        finally:
+            for future in queued:
+                future.cancel()

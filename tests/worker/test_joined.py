@@ -2,6 +2,8 @@
 AAC piece of the M4B; and the mastering that lets any stretch of a chapter be made alone
 (worker/mastering.py's `Master`)."""
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -15,13 +17,27 @@ from config.settings import AcxSettings
 from tests.worker.speechlike import speechlike, write_wav
 from worker import joined
 from worker.encode import Tags, write_mp3
-from worker.joined import Pcm, Stretch, encode_stretch, lame, stretches, write_joined_file
+from worker.joined import (
+    Pcm,
+    Stretch,
+    encode_stretch,
+    encoder_threads,
+    lame,
+    stretches,
+    write_joined_file,
+)
 from worker.m4b import write_m4b, write_piece
 from worker.mastering import Master, plan, survey, write_acx_mp3
 
 ACX = 44100
 MP3_FRAME, AAC_FRAME = 1152, 1024
 Audio = npt.NDArray[np.float32]
+
+
+def noise(seconds: float, seed: int) -> Audio:
+    return (np.random.default_rng(seed).standard_normal(round(seconds * ACX)) * 0.1).astype(
+        np.float32
+    )
 
 
 def decoded(path: Path) -> Audio:
@@ -148,7 +164,9 @@ def test_a_chapter_mastered_for_acx_in_stretches_passes_as_a_whole_does(
     report = write_acx_mp3(wav, tmp_path / "c.mp3", Tags(title="I"), threads=2)
     assert report.passed, report.problems
     assert (report.bit_rate, report.constant_bit_rate) == (192_000, True)
-    assert len(stretches(master_of(wav).samples, MP3_FRAME)) >= 3
+    master = master_of(wav)
+    assert len(stretches(master.samples, MP3_FRAME)) >= 3
+    assert len(decoded(tmp_path / "c.mp3")) == master.samples
 
 
 def test_a_joined_aac_piece_decodes_as_one_stream_does(
@@ -198,9 +216,26 @@ def test_any_stretch_of_the_mastered_pcm_is_the_whole_s_samples_there(tmp_path: 
     master = master_of(wav)
     whole = np.concatenate(list(master.pcm()))
     assert master.samples == len(whole)
-    for start, stop in [(0, 1000), (441_000 - 5, 441_000 + 5), (123_457, 1_000_001), (0, None)]:
+    end = len(whole)
+    head = master.steps.pad_head  # the room tone added before the first word
+    for start, stop in [
+        (0, 1000),
+        (head - 7, head + 7),
+        (441_000 - 5, 441_000 + 5),
+        (123_457, 1_000_001),
+        (end - 150_000, end - 10),  # across the room tone added after the last word
+        (end - 10, None),
+        (0, None),
+    ]:
         part = np.concatenate(list(master.pcm(start, stop)))
         assert np.array_equal(part, whole[start:stop]), (start, stop)
+    assert head > 0 and end - master.steps.pad_tail < end - 10
+    # a part of a chapter (as one over 120 minutes is cut), from its offset in the WAV
+    found = survey(wav, (7.0, 19.0))
+    part_master = Master(wav, found.rate, plan(found, AcxSettings()), AcxSettings())
+    part_whole = np.concatenate(list(part_master.pcm()))
+    mid = np.concatenate(list(part_master.pcm(300_001, 500_003)))
+    assert np.array_equal(mid, part_whole[300_001:500_003])
 
 
 def test_a_wav_at_another_rate_is_mastered_whole_only(tmp_path: Path) -> None:
@@ -213,3 +248,40 @@ def test_a_wav_at_another_rate_is_mastered_whole_only(tmp_path: Path) -> None:
     assert len(np.concatenate(list(master.pcm()))) == pytest.approx(2 * at_22k, abs=2)
     with pytest.raises(ValueError, match=r"44\.1 kHz"):
         next(master.pcm(1000, 2000))
+
+
+def test_one_stretch_is_muxed_as_it_is_encoded(tmp_path: Path) -> None:
+    """A PCM of a length not known ahead (a WAV at another rate) is one stretch: its packets
+    go to the file as they come, so memory stays flat whatever the chapter's length."""
+    out = tmp_path / "c.mp3"
+    sizes = []
+
+    def read(_start: int, _stop: int | None) -> Iterator[Audio]:
+        for second in range(40):
+            if second == 30:
+                sizes.append(out.with_name(out.name + ".part").stat().st_size)
+            yield noise(1.0, second)
+
+    write_joined_file(out, "mp3", {}, Pcm(read, None, ACX), lame(), threads=4)
+    assert sizes and sizes[0] > 20 * 24_000  # 20 s of 192 kbit/s already written
+    assert len(decoded(out)) == 40 * ACX
+
+
+def test_a_stretch_that_fails_leaves_no_file(tmp_path: Path, short_stretches: int) -> None:
+    out = tmp_path / "c.mp3"
+
+    def read(start: int, stop: int | None) -> Iterator[Audio]:
+        if start > 2 * short_stretches:
+            raise OSError("the disk went away")
+        yield noise(((stop or 20 * ACX) - start) / ACX, start)
+
+    with pytest.raises(OSError, match="went away"):
+        write_joined_file(out, "mp3", {}, Pcm(read, 20 * ACX, ACX), lame(), threads=2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_encoders_per_file_share_the_cores_among_the_delivery_processes() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert encoder_threads(1) == min(8, cores)
+    assert encoder_threads(cores) == 1  # every core has a process: one encoder each
+    assert encoder_threads(10 * cores) == 1
