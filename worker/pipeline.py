@@ -87,7 +87,9 @@ def narrate(
         delivered = deliver_book(delivery, storage, entries, storage.scratch())
     storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
     metadata = manuscript.metadata
-    return write_manifest(storage, job_id, narrator, options, entries, started, metadata, delivered)
+    made = write_manifest(storage, job_id, narrator, options, entries, started, metadata, delivered)
+    storage.tidy_scratch()
+    return made
 
 
 def _counter(progress: Progress, report: Reporter | None) -> Callable[..., None]:

@@ -566,6 +566,9 @@ class Staged(Storage):
     def scratch(self) -> Path:
         return self.base.scratch()
 
+    def tidy_scratch(self) -> None:
+        self.base.tidy_scratch()
+
     def delete_prefix(self, prefix: str) -> None:
         raise NotImplementedError("a redo deletes nothing but its staging area")
 

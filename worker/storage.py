@@ -77,6 +77,12 @@ class Storage(ABC):
     def delete_prefix(self, prefix: str) -> None:
         """Remove every object under prefix (work files once a job is finished)."""
 
+    @abstractmethod
+    def tidy_scratch(self) -> None:
+        """Once a book is done: its scratch directory removed if the work left it empty (a
+        local output's `.work`, not the user's to see); a shared one, as the system's temporary
+        directory, stays."""
+
     def put_model(self, key: str, model: BaseModel) -> None:
         self.put_bytes(key, model.model_dump_json(indent=2).encode())
 
@@ -154,6 +160,10 @@ class LocalStorage(Storage):
 
     def scratch(self) -> Path:
         return self._target(".work/x").parent
+
+    def tidy_scratch(self) -> None:
+        with contextlib.suppress(OSError):  # not empty: a spool of another run, say
+            self.path(".work").rmdir()
 
     def delete_prefix(self, prefix: str) -> None:
         path = self.path(prefix.rstrip("/"))
@@ -241,6 +251,9 @@ class S3Storage(Storage):
         import tempfile
 
         return Path(tempfile.gettempdir())
+
+    def tidy_scratch(self) -> None:
+        pass  # the system's temporary directory: shared
 
     def delete_prefix(self, prefix: str) -> None:
         with _s3_errors(self, prefix):

@@ -115,6 +115,7 @@ def test_formats_encoded_in_processes_are_those_made_in_line(
     monkeypatch.setattr(worker.chapters, "_encoders", lambda _: None)
     in_line = narrate(BOOK, options, tmp_path / "in-line", SETTINGS, voice=voice)
     assert [ch.files for ch in pooled.chapters] == [ch.files for ch in in_line.chapters]
+    assert not (tmp_path / "pooled" / ".work").exists()  # the spools' folder, empty, gone
     for chapter in pooled.chapters:
         key = chapter.files["flac"][0]
         pooled_file, in_line_file = tmp_path / "pooled" / key, tmp_path / "in-line" / key
