@@ -7,6 +7,7 @@ narrated.
 """
 
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -24,6 +25,7 @@ from models.voice import Voice
 from models.wording import Wording
 from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery
+from worker.joined import share_slots
 from worker.memory import release_free_memory
 from worker.segment import Segment
 from worker.spawn import helper_pool
@@ -212,8 +214,13 @@ class Target:
 
 
 def _encoders(settings: Settings) -> Executor:
-    """Processes that encode chapters beside the inference (`worker.spawn`)."""
-    return helper_pool(settings.delivery_workers)
+    """Processes that encode chapters beside the inference (`worker.spawn`), their
+    encoders sharing one slot per process (`worker.joined.share_slots`), and two at least:
+    on 2 cores one process encodes, and its chapter's last file may take both cores once
+    the narration is done (docs/performance.md, "A chapter's MP3 and AAC in stretches")."""
+    slots = max(2, settings.delivery_workers)
+    shared = multiprocessing.get_context("spawn").BoundedSemaphore(slots)
+    return helper_pool(settings.delivery_workers, share_slots, (shared,))
 
 
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:

@@ -26,6 +26,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -79,13 +80,26 @@ def lame(bit_rate: int = 192_000) -> Coder:
     return Coder("libmp3lame", 1152, bit_rate, LAME_OPTIONS)
 
 
+# A semaphore shared by the processes of one delivery pool (`share_slots`); None elsewhere.
+_slots: Any = None
+
+
+def share_slots(slots: Any) -> None:
+    """In each process of a delivery pool: every stretch encoded takes one of the pool's
+    slots (a semaphore, one per process), so the pool's encoders at once never outnumber
+    them, and a file may take the slots that idle processes leave."""
+    global _slots
+    _slots = slots
+
+
 def encoder_threads(processes: int) -> int:
-    """How many encoders a chapter's file runs at once, when `processes` encode files side
-    by side: its share of the cores this process may use, at most eight (each holds up to
-    a stretch's packets, ~15 MB of memory for an MP3's, until they are muxed). A GPU host's
-    delivery processes take all its cores but two already, so there a file gets one."""
+    """How many encoders a chapter's file may run at once: in a delivery pool with slots,
+    as many as this process may use cores, at most eight (each holds up to a stretch's
+    packets, ~15 MB for an MP3's, until they are muxed); elsewhere its share of those cores
+    when `processes` encode files side by side."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(8, (cores or 1) // max(1, processes)))
+    share = 1 if _slots is not None else max(1, processes)
+    return max(1, min(8, (cores or 1) // share))
 
 
 @dataclass(frozen=True)
@@ -155,6 +169,15 @@ def packets(pcm: Pcm, stretch: Stretch, coder: Coder) -> Iterator["Packet[Any]"]
     end = None if stretch.stop is None else (stretch.stop + WARM_FRAMES) * coder.frame
     if end is not None and pcm.samples is not None:
         end = min(end, pcm.samples)
+    with _slots if _slots is not None else nullcontext():
+        yield from _encoded(pcm, coder, first, begin, end, stretch)
+
+
+def _encoded(
+    pcm: Pcm, coder: Coder, first: int, begin: int, end: int | None, stretch: Stretch
+) -> Iterator["Packet[Any]"]:
+    """The stretch's packets: samples begin..end encoded from frame `first`, the frames
+    before the stretch and after it cut away."""
     codec = av.CodecContext.create(coder.codec, "w")
     if not isinstance(codec, av.audio.codeccontext.AudioCodecContext):
         raise FormatError(f"{coder.codec} is not an audio codec")

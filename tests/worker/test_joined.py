@@ -2,7 +2,10 @@
 AAC piece of the M4B; and the mastering that lets any stretch of a chapter be made alone
 (worker/mastering.py's `Master`)."""
 
+import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +16,10 @@ import pytest
 import soundfile
 
 from config.manuscript import Metadata
-from config.settings import AcxSettings
+from config.settings import AcxSettings, Settings
 from tests.worker.speechlike import speechlike, write_wav
 from worker import joined
+from worker.chapters import _encoders
 from worker.encode import Tags, write_mp3
 from worker.joined import (
     Pcm,
@@ -285,3 +289,48 @@ def test_encoders_per_file_share_the_cores_among_the_delivery_processes() -> Non
     assert encoder_threads(1) == min(8, cores)
     assert encoder_threads(cores) == 1  # every core has a process: one encoder each
     assert encoder_threads(10 * cores) == 1
+
+
+@pytest.fixture
+def two_slots() -> Iterator[None]:
+    joined.share_slots(multiprocessing.get_context("spawn").BoundedSemaphore(2))
+    yield
+    joined.share_slots(None)
+
+
+def busiest(threads: int, tmp_path: Path) -> int:
+    """The most stretches encoded at once for a PCM of 6 stretches and `threads` encoders."""
+    lock, now, most = threading.Lock(), [0], [0]
+
+    def read(start: int, stop: int | None) -> Iterator[Audio]:
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        time.sleep(0.3)  # long enough that the other encoders are under way meanwhile
+        yield noise(((stop or 6 * joined.STRETCH_SAMPLES) - start) / ACX, start)
+        with lock:
+            now[0] -= 1
+
+    pcm = Pcm(read, 6 * joined.STRETCH_SAMPLES, ACX)
+    write_joined_file(tmp_path / f"{threads}.mp3", "mp3", {}, pcm, lame(), threads)
+    return most[0]
+
+
+def test_a_delivery_pool_s_slots_bound_its_encoders_at_once(
+    tmp_path: Path, short_stretches: int, two_slots: None
+) -> None:
+    assert encoder_threads(1000) == min(8, len(os.sched_getaffinity(0)))  # a pool decides
+    assert busiest(4, tmp_path) == 2
+
+
+def test_without_slots_a_file_s_encoders_all_run_at_once(
+    tmp_path: Path, short_stretches: int
+) -> None:
+    """The check above can fail: without the slots, the four encoders work side by side."""
+    assert busiest(4, tmp_path) > 2
+
+
+def test_each_process_of_a_delivery_pool_takes_its_slots() -> None:
+    with _encoders(Settings(delivery_workers=3)) as pool:
+        # a process of the pool may take the cores the others leave idle
+        assert pool.submit(encoder_threads, 1000).result() == min(8, len(os.sched_getaffinity(0)))
