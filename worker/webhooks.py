@@ -218,7 +218,10 @@ def attempt(ledger: Ledger, job_id: str, settings: Settings) -> float | None:
         return None
     try:
         due = ledger.webhook_due(job_id)
-        if due is None or time.time() < due - EARLY_S:
+        # No more early than half the first wait: a copy of the task (the reconciler's, say)
+        # arriving at once must not make a retry of seconds immediate.
+        early = min(EARLY_S, settings.webhook_first_retry_s / 2)
+        if due is None or time.time() < due - early:
             return None  # done with, or a stale copy of an earlier attempt's message
         return _attempt(ledger, job_id, settings)
     finally:

@@ -183,6 +183,20 @@ def test_a_delivered_webhook_is_not_sent_again(ledger: Ledger, receiver: Receive
     assert (record["webhook_state"], record["webhook_attempts"]) == ("delivered", "1")
 
 
+def test_a_copy_of_the_task_does_not_make_a_short_retry_immediate(
+    ledger: Ledger, receiver: Receiver
+) -> None:
+    ended_job(ledger, receiver, JobState.DONE, "job-plain6")
+    receiver.answers = [503]
+    assert attempt(ledger, "job-plain6", private_ok()) == 1.0  # again in 1 s
+    assert attempt(ledger, "job-plain6", private_ok()) is None  # a copy, at once: not yet
+    assert len(receiver.received) == 1
+    time.sleep(1.0)
+    assert attempt(ledger, "job-plain6", private_ok()) is None  # due: sent, and taken
+    assert len(receiver.received) == 2
+    assert ledger.job("job-plain6")["webhook_state"] == "delivered"
+
+
 def test_a_refusal_gives_up_and_throttling_is_retried(ledger: Ledger, receiver: Receiver) -> None:
     ended_job(ledger, receiver, JobState.CANCELLED, "job-plain2")
     receiver.answers = [429, 410]
