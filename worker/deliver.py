@@ -136,7 +136,7 @@ def encode(
     if encoding.fmt == PIECE:
         piece = wav.with_name(f"{wav.stem}-book.m4a")
         try:
-            write_piece(wav, piece, threads=encoder_threads(get_settings().delivery_workers))
+            write_piece(wav, piece, threads=_encoders_per_file())
             storage.put_file(encoding.key, piece)
         finally:
             piece.unlink(missing_ok=True)
@@ -174,13 +174,18 @@ def deliver_chapter(
     return delivered(chapter[0], todo, reports)
 
 
+def _encoders_per_file() -> int:
+    """How many stretches of one file this process encodes at once (`worker.joined`)."""
+    return encoder_threads(get_settings().delivery_workers)
+
+
 def _store(
     storage: Storage, wav: Path, key: str, fmt: str, tags: Tags, span: Span | None
 ) -> AcxReport | None:
     out = wav.with_name(f"{wav.stem}-{key.replace('/', '-')}")
     try:
         if fmt == "mp3":
-            threads = encoder_threads(get_settings().delivery_workers)
+            threads = _encoders_per_file()
             report: AcxReport | None = write_acx_mp3(wav, out, tags, span=span, threads=threads)
         else:
             report = write_chapter(wav, out, fmt, tags)

@@ -199,7 +199,6 @@ class _Codec:
     codec: str
     sample_format: str
     bit_rate: int | None = None
-    options: dict[str, str] = field(default_factory=dict)  # the muxer's
     encoder_options: dict[str, str] = field(default_factory=dict)
 
 
@@ -216,7 +215,7 @@ OPUS_OPTIONS = {"compression_level": "5"}
 def _encode(
     blocks: Iterable[npt.NDArray[Any]], rate: int, out: Path, codec: _Codec, tags: Tags
 ) -> None:
-    options = {"fflags": "+bitexact", **codec.options}
+    options = {"fflags": "+bitexact"}
     with written(out) as part, av.open(part, "w", codec.muxer, container_options=options) as box:
         box.metadata.update(tags.as_dict())
         encoder = AudioEncoder(
@@ -229,12 +228,15 @@ def _encode(
 def write_mp3(
     blocks: Iterable[Block], rate: int, out: Path, tags: Tags, bit_rate: int = 192_000
 ) -> None:
-    """Mono float blocks at rate as an MP3 (LAME, constant bit rate) with ID3v2.3 tags.
+    """Mono float blocks at rate as an MP3 (LAME, constant bit rate) with ID3v2.3 tags: one
+    stream, as `worker.joined` writes a chapter of a length not known ahead.
 
     The rate is kept: give 44.1 kHz blocks for ACX (`resampled`, or worker/mastering.py).
     """
-    mp3 = _Codec("mp3", "libmp3lame", "fltp", bit_rate, {"id3v2_version": "3"}, LAME_OPTIONS)
-    _encode(blocks, rate, out, mp3, tags)
+    from worker.joined import Pcm, lame, write_joined_file  # which builds on this module
+
+    pcm = Pcm(lambda _start, _stop: blocks, None, rate)
+    write_joined_file(out, "mp3", tags.as_dict(), pcm, lame(bit_rate))
 
 
 def write_opus(wav: Path, out: Path, tags: Tags, bit_rate: int = 48_000) -> None:
