@@ -229,15 +229,16 @@ class Settings(BaseSettings):
         "noise table on the GPU, models/expand.py): the host sends a few values per phoneme "
         "instead of 192 per frame. false: expanded on the host, as on the CPU.",
     )
-    cudnn_conv_algo_search: str = Field(
+    cudnn_conv_algo_search: Literal["HEURISTIC", "DEFAULT", "EXHAUSTIVE"] = Field(
         "HEURISTIC",
         description="onnxruntime's cuDNN convolution algorithm choice per new shape: "
         "HEURISTIC, DEFAULT or EXHAUSTIVE.",
     )
-    cuda_arena_extend_strategy: str = Field(
-        "kNextPowerOfTwo",
-        description="How onnxruntime's GPU memory arena grows: kNextPowerOfTwo or "
-        "kSameAsRequested.",
+    cuda_arena_extend_strategy: Literal["kSameAsRequested", "kNextPowerOfTwo"] = Field(
+        "kSameAsRequested",
+        description="How onnxruntime's GPU memory arena grows once the warm-up has filled "
+        "it: kSameAsRequested (by what a run asks for: a late step is at most one "
+        "decoder intermediate, 512 MB) or kNextPowerOfTwo (by regions doubling up to 1 GB).",
     )
     chapters_in_flight: int = Field(
         0,

@@ -260,7 +260,7 @@ def resolve_device(device: str) -> str:
 def providers_for(
     device: str,
     conv_algo_search: str = "HEURISTIC",
-    arena_extend: str = "kNextPowerOfTwo",
+    arena_extend: str = "kSameAsRequested",
     memory_gb: float = 0.0,
 ) -> Providers:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""

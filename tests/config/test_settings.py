@@ -55,3 +55,16 @@ def test_choices_are_taken_in_any_case_as_the_same_job() -> None:
     assert shouted == SynthesisOptions(formats=["mp3", "wav"], qa="asr")  # so the same job id
     with pytest.raises(ValidationError, match="unknown audio format 'mp4'"):
         SynthesisOptions(formats=["MP4"])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("CUDA_ARENA_EXTEND_STRATEGY", "kNextPowerofTwo"), ("CUDNN_CONV_ALGO_SEARCH", "fast")],
+)
+def test_a_misspelt_cuda_choice_is_refused_at_once(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """onnxruntime would refuse it only when a GPU session is built, mid-start."""
+    monkeypatch.setenv(f"NARRATE_{name}", value)
+    with pytest.raises(ValidationError, match=name.lower()):
+        Settings()
