@@ -23,6 +23,7 @@ from models.pool import get_voice, is_loaded
 from models.runtime import resolve_device
 from models.voice import Voice
 from models.wording import Wording
+from worker import narrators
 from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery
 from worker.joined import share_slots
@@ -217,9 +218,12 @@ def _encoders(settings: Settings) -> Executor:
     """Processes that encode chapters beside the inference (`worker.spawn`), their
     encoders sharing one slot per process (`worker.joined.share_slots`), and two at least:
     on 2 cores one process encodes, and its chapter's last file may take both cores once
-    the narration is done (docs/performance.md, "A chapter's MP3 and AAC in stretches")."""
-    slots = max(2, settings.delivery_workers)
-    shared = multiprocessing.get_context("spawn").BoundedSemaphore(slots)
+    the narration is done (docs/performance.md, "A chapter's MP3 and AAC in stretches").
+    In a narrating process of several, the slots are the host's (`worker.narrators`)."""
+    shared = narrators.delivery_slots
+    if shared is None:
+        slots = max(2, settings.delivery_workers)
+        shared = multiprocessing.get_context("spawn").BoundedSemaphore(slots)
     return helper_pool(settings.delivery_workers, share_slots, (shared,))
 
 

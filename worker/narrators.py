@@ -90,8 +90,11 @@ class Narrators:
         self.progress: Queue[Step] = context.Queue()
         self.stop = context.Event()
         self.settings = share(settings, processes, free_gb)
+        # The host's encoding slots, one semaphore for every process's delivery pool: the
+        # book's last files may take the slots the other processes' pools leave idle.
+        self.slots = context.BoundedSemaphore(max(2, settings.delivery_workers))
         level = logging.getLogger().getEffectiveLevel()
-        setup = (_environment(self.settings), self.progress, self.stop, level, voice)
+        setup = (_environment(self.settings), self.progress, self.stop, level, voice, self.slots)
         self.pool = helper_pool(processes, _begin, setup, start=True)
 
     @classmethod
@@ -198,6 +201,7 @@ def _relay(progress: "Queue[Step]", counted: Counted, ended: threading.Event) ->
 _progress: "Queue[Step] | None" = None
 _stop: Event | None = None
 loading: threading.Thread | None = None  # the voice loading ahead in a narrating process
+delivery_slots: Any = None  # in a narrating process: the host's encoding slots
 
 
 def _begin(
@@ -206,13 +210,14 @@ def _begin(
     stop: Event,
     level: int,
     voice: str | None,
+    slots: Any,
 ) -> None:
-    """A narrating process's start: its settings, its way back to the parent, its logs,
-    and the voice, loading while the parent reads the book."""
-    global _progress, _stop, loading
+    """A narrating process's start: its settings, its way back to the parent, the host's
+    encoding slots, its logs, and the voice, loading while the parent reads the book."""
+    global _progress, _stop, loading, delivery_slots
     os.environ.update(environment)
     get_settings.cache_clear()
-    _progress, _stop = progress, stop
+    _progress, _stop, delivery_slots = progress, stop, slots
     logging.basicConfig(level=level, format=f"[narrator {os.getpid()}] %(levelname)s %(message)s")
     if voice is not None:
         # Not a daemon: a process told to stop before its part came (a book already done)

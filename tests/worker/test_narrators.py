@@ -292,6 +292,44 @@ def test_a_voice_given_is_loaded_as_each_process_starts_before_its_part_comes() 
         cpu.close()
 
 
+def _delivery_slot_free() -> bool:
+    """In a narrating process: whether a file of its delivery pool could take a slot now."""
+    from config.settings import get_settings
+    from worker.chapters import _encoders
+
+    with _encoders(get_settings()) as pool:
+        return bool(pool.submit(_take_a_slot).result(timeout=60))
+
+
+def _take_a_slot() -> bool:
+    """In a delivery process: take one of the pool's slots if one is free, and give it back."""
+    from worker import joined
+
+    taken = joined._slots.acquire(block=False)
+    if taken:
+        joined._slots.release()
+    return bool(taken)
+
+
+def test_the_narrating_processes_delivery_pools_share_the_host_s_slots() -> None:
+    """Each narrating process's pool has a share of the processes (1 each here) but the
+    host's slots (2): a book's last files may take what the other pools leave idle. With
+    the host's slots all taken, as by the other processes' files, none is free in a pool."""
+    narrators = Narrators(Settings(device="cpu", device_processes=2, delivery_workers=2), 2)
+    taken = 0
+    try:
+        assert narrators.settings.delivery_workers == 1
+        assert narrators.pool.submit(_delivery_slot_free).result(timeout=120)
+        while narrators.slots.acquire(block=False):
+            taken += 1
+        assert taken == 2
+        assert not narrators.pool.submit(_delivery_slot_free).result(timeout=120)
+    finally:
+        for _ in range(taken):
+            narrators.slots.release()
+        narrators.close()
+
+
 def test_a_book_that_cannot_be_read_is_one_error_and_leaves_no_process(tmp_path: Path) -> None:
     """The processes start before the book is read (`Narrators.ahead`)."""
     missing, out = str(tmp_path / "missing.txt"), str(tmp_path / "out")
