@@ -22,11 +22,12 @@ The stretches depend on the length only, never on the threads: the same chapter 
 same bytes on 1 core or 16.
 """
 
+import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from av.packet import Packet
 else:
     av = Lazy("av", "audiobook", "MP3, M4B, Opus and FLAC")
+
+log = logging.getLogger(__name__)
 
 WARM_FRAMES = 16  # encoded on each side of a stretch and cut away: ~0.4 s at 44.1 kHz
 STRETCH_SAMPLES = 300 * 44100  # a stretch: about five minutes
@@ -90,6 +93,28 @@ def share_slots(slots: Any) -> None:
     them, and a file may take the slots that idle processes leave."""
     global _slots
     _slots = slots
+
+
+# A stretch takes seconds, so on the busiest host a slot comes free far sooner than this.
+# None in this long: a process that held slots died holding them (a SIGKILL, the OOM
+# killer), and the stretch is encoded without one rather than wait for ever.
+SLOT_WAIT_S = 120.0
+
+
+@contextmanager
+def _slot() -> Iterator[None]:
+    """One of the shared slots, held while a stretch is encoded (none outside a pool)."""
+    if _slots is None:
+        yield
+        return
+    if not _slots.acquire(timeout=SLOT_WAIT_S):
+        log.warning("no encoding slot came free in %.0f s: encoding without one", SLOT_WAIT_S)
+        yield
+        return
+    try:
+        yield
+    finally:
+        _slots.release()
 
 
 def encoder_threads(processes: int) -> int:
@@ -169,7 +194,7 @@ def packets(pcm: Pcm, stretch: Stretch, coder: Coder) -> Iterator["Packet[Any]"]
     end = None if stretch.stop is None else (stretch.stop + WARM_FRAMES) * coder.frame
     if end is not None and pcm.samples is not None:
         end = min(end, pcm.samples)
-    with _slots if _slots is not None else nullcontext():
+    with _slot():
         yield from _encoded(pcm, coder, first, begin, end, stretch)
 
 

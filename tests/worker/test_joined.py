@@ -330,6 +330,33 @@ def test_without_slots_a_file_s_encoders_all_run_at_once(
     assert busiest(4, tmp_path) > 2
 
 
+def test_a_slot_lost_with_a_killed_process_does_not_hang_the_file(
+    tmp_path: Path,
+    short_stretches: int,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The slots are the host's, shared by every narrating process's pool: a process killed
+    while it held slots never gives them back, and the other pools' files must still be
+    made (slower, but made) rather than wait for ever."""
+    slots = multiprocessing.get_context("spawn").BoundedSemaphore(1)
+    assert slots.acquire(block=False)  # held by a process that is gone
+    joined.share_slots(slots)
+    monkeypatch.setattr(joined, "SLOT_WAIT_S", 0.5)
+    out = tmp_path / "lost.mp3"
+    pcm = Pcm(lambda start, stop: [noise(((stop or 12 * ACX) - start) / ACX, start)], 12 * ACX, ACX)
+    writer = threading.Thread(target=write_joined_file, args=(out, "mp3", {}, pcm, lame(), 2))
+    try:
+        writer.start()
+        writer.join(timeout=60)
+        assert not writer.is_alive(), "the file waited for a slot that never comes"
+    finally:
+        joined.share_slots(None)
+        slots.release()  # a thread still waiting (the check failed) takes it and ends
+    assert av.open(str(out)).duration is not None
+    assert "no encoding slot came free" in caplog.text
+
+
 def test_each_process_of_a_delivery_pool_takes_its_slots() -> None:
     with _encoders(Settings(delivery_workers=3)) as pool:
         # a process of the pool may take the cores the others leave idle
