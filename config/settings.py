@@ -15,6 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# How onnxruntime's GPU arena grows (`cuda_arena_extend_strategy`).
+ArenaExtend = Literal["kSameAsRequested", "kNextPowerOfTwo"]
+
 
 class BreakClass(StrEnum):
     """How strongly a segment ends; decides the pause inserted after it."""
@@ -234,7 +237,7 @@ class Settings(BaseSettings):
         description="onnxruntime's cuDNN convolution algorithm choice per new shape: "
         "HEURISTIC, DEFAULT or EXHAUSTIVE.",
     )
-    cuda_arena_extend_strategy: Literal["kSameAsRequested", "kNextPowerOfTwo"] = Field(
+    cuda_arena_extend_strategy: ArenaExtend = Field(
         "kSameAsRequested",
         description="How onnxruntime's GPU memory arena grows once the warm-up has filled "
         "it: kSameAsRequested (by what a run asks for: a late step is at most one "

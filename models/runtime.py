@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import DeviceError
-from config.settings import Settings
+from config.settings import ArenaExtend, Settings
 from models.extras import cuda_advice
 from models.graph import ATTENTION_SPAN
 
@@ -260,7 +260,7 @@ def resolve_device(device: str) -> str:
 def providers_for(
     device: str,
     conv_algo_search: str = "HEURISTIC",
-    arena_extend: str = "kSameAsRequested",
+    arena_extend: ArenaExtend = "kSameAsRequested",
     memory_gb: float = 0.0,
 ) -> Providers:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""

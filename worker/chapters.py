@@ -7,12 +7,12 @@ narrated.
 """
 
 import logging
-import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from config.errors import PermanentError
 from config.jobs import job_id_for
@@ -23,13 +23,12 @@ from models.pool import get_voice, is_loaded
 from models.runtime import resolve_device
 from models.voice import Voice
 from models.wording import Wording
-from worker import narrators
 from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery
 from worker.joined import share_slots
 from worker.memory import release_free_memory
 from worker.segment import Segment
-from worker.spawn import helper_pool
+from worker.spawn import encoding_slots, helper_pool
 from worker.stages import (
     ChapterPlan,
     Narrator,
@@ -76,9 +75,11 @@ def narrate_chapters(
     counted: Callable[..., None],
     voice: Voice | None = None,
     stop: Callable[[], bool] = lambda: False,
+    slots: Any = None,
 ) -> Narrated:
     """Narrate and store the chapters `todo` names (indexes into book.segmented), in that
-    order, several at once; a chapter not begun when `stop()` turns true is not begun."""
+    order, several at once; a chapter not begun when `stop()` turns true is not begun.
+    `slots`: the host's encoding slots, where several processes narrate the book."""
     manuscript, options, storage = book.manuscript, book.options, book.storage
     job_id = job_id_for(manuscript, options)
     wording = Wording.of(manuscript)
@@ -87,7 +88,7 @@ def narrate_chapters(
         todo, book.segmented, texts, options, settings, voice, wording
     )
     delivery = Delivery.of(manuscript, options)
-    encoders = _encoders(settings) if delivery.encodes() and todo else None
+    encoders = _encoders(settings, slots) if delivery.encodes() and todo else None
     in_flight = chapters_in_flight(settings, voice)
     # A chapter's slot is free again once its narration ends: its assembly goes on in
     # threads of its own, so the next chapter's passages reach the GPU at once.
@@ -214,17 +215,15 @@ class Target:
     resampler: Executor | None = None  # threads resampling chapters as they narrate
 
 
-def _encoders(settings: Settings) -> Executor:
+def _encoders(settings: Settings, slots: Any = None) -> Executor:
     """Processes that encode chapters beside the inference (`worker.spawn`), their
     encoders sharing one slot per process (`worker.joined.share_slots`), and two at least:
     on 2 cores one process encodes, and its chapter's last file may take both cores once
     the narration is done (docs/performance.md, "A chapter's MP3 and AAC in stretches").
-    In a narrating process of several, the slots are the host's (`worker.narrators`)."""
-    shared = narrators.delivery_slots
-    if shared is None:
-        slots = max(2, settings.delivery_workers)
-        shared = multiprocessing.get_context("spawn").BoundedSemaphore(slots)
-    return helper_pool(settings.delivery_workers, share_slots, (shared,))
+    In a narrating process of several, `slots` are the host's (`worker.narrators`)."""
+    if slots is None:
+        slots = encoding_slots(settings.delivery_workers)
+    return helper_pool(settings.delivery_workers, share_slots, (slots,))
 
 
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:

@@ -83,38 +83,46 @@ def lame(bit_rate: int = 192_000) -> Coder:
     return Coder("libmp3lame", 1152, bit_rate, LAME_OPTIONS)
 
 
-# A semaphore shared by the processes of one delivery pool (`share_slots`); None elsewhere.
+# In a delivery process: the semaphore its pool shares (`share_slots`); None elsewhere.
 _slots: Any = None
+_gave_up = False  # whether this process has encoded a stretch without a slot yet
 
 
 def share_slots(slots: Any) -> None:
-    """In each process of a delivery pool: every stretch encoded takes one of the pool's
-    slots (a semaphore, one per process), so the pool's encoders at once never outnumber
-    them, and a file may take the slots that idle processes leave."""
+    """In each process of a delivery pool: every stretch encoded takes one of the slots
+    (a semaphore, one per delivery process: the pool's own, or where several processes
+    narrate a book, the host's, shared by all their pools), so the encoders at once never
+    outnumber them, and a file may take the slots that idle processes leave."""
     global _slots
     _slots = slots
 
 
-# A stretch takes seconds, so on the busiest host a slot comes free far sooner than this.
-# None in this long: a process that held slots died holding them (a SIGKILL, the OOM
-# killer), and the stretch is encoded without one rather than wait for ever.
+# A process killed while it held slots (a SIGKILL, the OOM killer) never gives them back,
+# and the slots may be shared by every narrating process's pool: a stretch that waited
+# this long is encoded without one rather than wait for ever. A busy host can make a
+# stretch wait that long too (the semaphore is not first come, first served), so this
+# costs one encoder more than the slots at worst.
 SLOT_WAIT_S = 120.0
 
 
 @contextmanager
 def _slot() -> Iterator[None]:
     """One of the shared slots, held while a stretch is encoded (none outside a pool)."""
-    if _slots is None:
+    global _gave_up
+    slots = _slots
+    if slots is None:
         yield
         return
-    if not _slots.acquire(timeout=SLOT_WAIT_S):
-        log.warning("no encoding slot came free in %.0f s: encoding without one", SLOT_WAIT_S)
+    if not slots.acquire(timeout=SLOT_WAIT_S):
+        level = logging.DEBUG if _gave_up else logging.WARNING
+        _gave_up = True
+        log.log(level, "no encoding slot came free in %g s: encoding without one", SLOT_WAIT_S)
         yield
         return
     try:
         yield
     finally:
-        _slots.release()
+        slots.release()
 
 
 def encoder_threads(processes: int) -> int:

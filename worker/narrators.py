@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from config.settings import CUDA_INFERENCE_WORKERS, Settings, get_settings
 from models.runtime import device_processes, process_budget_gb, resolve_device
-from worker.spawn import helper_pool
+from worker.spawn import encoding_slots, helper_pool
 from worker.timing import add_busy, totals
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class Narrators:
         self.settings = share(settings, processes, free_gb)
         # The host's encoding slots, one semaphore for every process's delivery pool: the
         # book's last files may take the slots the other processes' pools leave idle.
-        self.slots = context.BoundedSemaphore(max(2, settings.delivery_workers))
+        self.slots = encoding_slots(settings.delivery_workers)
         level = logging.getLogger().getEffectiveLevel()
         setup = (_environment(self.settings), self.progress, self.stop, level, voice, self.slots)
         self.pool = helper_pool(processes, _begin, setup, start=True)
@@ -249,6 +249,8 @@ def _narrate_part(book: "Book", settings: Settings, part: list[int]) -> Part:
     from worker.chapters import narrate_chapters
 
     before = totals()
-    narrated = narrate_chapters(book, settings, part, counted, stop=stop.is_set)
+    narrated = narrate_chapters(
+        book, settings, part, counted, stop=stop.is_set, slots=delivery_slots
+    )
     busy = {stage: seconds - before[stage] for stage, seconds in totals().items()}
     return narrated.entries, narrated.narrator, busy

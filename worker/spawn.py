@@ -22,6 +22,7 @@ from typing import Any
 from worker.memory import limit_malloc_arenas
 
 PARENT_CHECK_S = 1.0
+MIN_SLOTS = 2  # on 2 cores one process encodes, and its last file may take both cores
 
 
 class HelperPool(ProcessPoolExecutor):
@@ -51,6 +52,12 @@ def helper_pool(
         for _ in range(max(1, workers)):
             pool.submit(os.getpid)
     return pool
+
+
+def encoding_slots(workers: int) -> Any:
+    """A semaphore of slots for the encoders of `workers` delivery processes, one each and
+    `MIN_SLOTS` at least, to be shared by them (`worker.joined.share_slots`)."""
+    return multiprocessing.get_context("spawn").BoundedSemaphore(max(MIN_SLOTS, workers))
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:

@@ -6,9 +6,11 @@ import copy
 import json
 import multiprocessing
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
@@ -23,10 +25,12 @@ from config.manifest import Manifest
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.runtime import CUDA_DEVICE_PROCESSES, FALLBACK_GB, FREE_SHARE, gpu_processes
-from worker.chapters import ChaptersStopped
-from worker.narrators import Narrators, _failed_first, deal, share
+from worker.chapters import Book, ChaptersStopped
+from worker.narrators import Narrators, _failed_first, _narrate_part, deal, share
 from worker.pipeline import narrate
 from worker.segment import segment_chapter
+from worker.spawn import encoding_slots
+from worker.storage import LocalStorage
 from worker.timing import totals
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -293,11 +297,13 @@ def test_a_voice_given_is_loaded_as_each_process_starts_before_its_part_comes() 
 
 
 def _delivery_slot_free() -> bool:
-    """In a narrating process: whether a file of its delivery pool could take a slot now."""
+    """In a narrating process: whether a file of a delivery pool made with the slots it was
+    given could take a slot now."""
     from config.settings import get_settings
+    from worker import narrators
     from worker.chapters import _encoders
 
-    with _encoders(get_settings()) as pool:
+    with _encoders(get_settings(), narrators.delivery_slots) as pool:
         return bool(pool.submit(_take_a_slot).result(timeout=60))
 
 
@@ -311,7 +317,7 @@ def _take_a_slot() -> bool:
     return bool(taken)
 
 
-def test_the_narrating_processes_delivery_pools_share_the_host_s_slots() -> None:
+def test_the_narrating_processes_are_given_the_host_s_slots() -> None:
     """Each narrating process's pool has a share of the processes (1 each here) but the
     host's slots (2): a book's last files may take what the other pools leave idle. With
     the host's slots all taken, as by the other processes' files, none is free in a pool."""
@@ -328,6 +334,31 @@ def test_the_narrating_processes_delivery_pools_share_the_host_s_slots() -> None
         for _ in range(taken):
             narrators.slots.release()
         narrators.close()
+
+
+def test_a_part_encodes_with_the_slots_its_process_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other half: a narrating process's part makes its delivery pool with them."""
+    from worker import chapters, narrators
+
+    host, pools = encoding_slots(2), []
+    made = chapters._encoders
+
+    def spied(settings: Settings, slots: Any = None) -> Any:
+        pools.append(slots)
+        return made(settings, slots)
+
+    monkeypatch.setattr(chapters, "_encoders", spied)
+    monkeypatch.setattr(narrators, "delivery_slots", host)
+    monkeypatch.setattr(narrators, "_progress", queue.Queue())
+    monkeypatch.setattr(narrators, "_stop", threading.Event())
+    book = Manuscript(chapters=[Chapter(index=1, text=TEXTS[0])])
+    segmented = [segment_chapter(TEXTS[0], Settings().segmenting)]
+    options = SynthesisOptions(formats=["wav", "mp3"])
+    _narrate_part(Book(book, options, LocalStorage(tmp_path), segmented), Settings(), [0])
+    assert pools == [host]
+    assert (tmp_path / "chapters" / "001.mp3").stat().st_size > 0
 
 
 def test_a_book_that_cannot_be_read_is_one_error_and_leaves_no_process(tmp_path: Path) -> None:
