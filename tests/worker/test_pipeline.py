@@ -112,7 +112,7 @@ def test_formats_encoded_in_processes_are_those_made_in_line(
 ) -> None:
     options = SynthesisOptions(formats=["wav", "flac"])
     pooled = narrate(BOOK, options, tmp_path / "pooled", SETTINGS, voice=voice)
-    monkeypatch.setattr(worker.chapters, "_encoders", lambda _: None)
+    monkeypatch.setattr(worker.chapters, "_encoders", lambda *_: None)
     in_line = narrate(BOOK, options, tmp_path / "in-line", SETTINGS, voice=voice)
     assert [ch.files for ch in pooled.chapters] == [ch.files for ch in in_line.chapters]
     assert not (tmp_path / "pooled" / ".work").exists()  # the spools' folder, empty, gone
@@ -134,7 +134,7 @@ def test_a_failed_encoding_fails_the_book_and_a_rerun_makes_only_what_is_missing
         return encode(*args)
 
     # Threads for processes: the fault is planted in this process.
-    monkeypatch.setattr(worker.chapters, "_encoders", lambda _: ThreadPoolExecutor(2))
+    monkeypatch.setattr(worker.chapters, "_encoders", lambda *_: ThreadPoolExecutor(2))
     monkeypatch.setattr(worker.stages, "encode", failing)
     with pytest.raises(FormatError, match="chapter 1 cannot be encoded"):
         narrate(BOOK, options, tmp_path, SETTINGS, voice=voice)
