@@ -125,13 +125,16 @@ def _mux_pieces(
     for k, piece in enumerate(pieces):
         with av.open(piece) as source:
             template = source.streams.audio[0]
+            # At the book's rate its packets come in the book's time base, so none is retimed
+            # one by one (a long book is a million packets).
+            if template.time_base != Fraction(1, rate):
+                raise FormatError(f"{piece.name}: AAC at {template.rate} Hz, the book's is {rate}")
             wanted = bounds[k + 1] - bounds[k] if bounds[k + 1] >= 0 else None
             taken = 0
             for packet in source.demux(template):
                 if not packet.size or (wanted is not None and taken == wanted):
                     continue
                 packet.stream = stream
-                packet.time_base = Fraction(1, rate)
                 packet.pts = packet.dts = at
                 packet.duration = _AAC_FRAME
                 box.mux(packet)

@@ -247,6 +247,15 @@ def test_m4b_from_pieces_puts_each_chapter_within_half_a_packet_of_its_marker(
         assert np.corrcoef(muxed[a + lag : b + lag], inside)[0, 1] > 0.99
 
 
+def test_a_piece_at_another_rate_is_refused(book: list[tuple[Path, str]], tmp_path: Path) -> None:
+    """Its packets would be muxed on the book's clock at the wrong speed."""
+    pieces = [tmp_path / f"{k}.m4a" for k in range(len(book))]
+    for k, ((wav, _), piece) in enumerate(zip(book, pieces, strict=True)):
+        write_piece(wav, piece, rate=22050 if k == 1 else 44100)
+    with pytest.raises(FormatError, match=r"1\.m4a: AAC at 22050 Hz"):
+        write_m4b(book, tmp_path / "p.m4b", BOOK, "joe", png(), pieces=pieces)
+
+
 def test_m4b_from_pieces_same_book_same_bytes(book: list[tuple[Path, str]], tmp_path: Path) -> None:
     pieces = [tmp_path / f"{k}.m4a" for k in range(len(book))]
     for (wav, _), piece in zip(book, pieces, strict=True):
