@@ -33,7 +33,7 @@ from worker import stages  # noqa: E402
 from worker.acx import ACX_RATE, check_acx  # noqa: E402
 from worker.audio import ChapterAudio, ChapterSpool, assemble  # noqa: E402
 from worker.encode import Tags, write_flac, write_mp3, write_opus  # noqa: E402
-from worker.m4b import write_m4b, write_piece  # noqa: E402
+from worker.m4b import mux_m4b, write_m4b, write_piece  # noqa: E402
 from worker.mastering import acx_master, write_acx_mp3  # noqa: E402
 from worker.qa import Listener, cheap_problems  # noqa: E402
 from worker.segment import Segment, segment_chapter  # noqa: E402
@@ -113,11 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         row("FLAC encode", lambda: write_flac(wav, work / "c.flac", tags))
         row("M4B (AAC encode + mux)", lambda: write_m4b([(wav, "t")], work / "b.m4b", Metadata()))
         row("M4B piece (a chapter's AAC)", lambda: write_piece(wav, work / "p.m4a"))
-        pieces = [work / "p.m4a"]
-        row(
-            "M4B mux of the pieces",
-            lambda: write_m4b([(wav, "t")], work / "m.m4b", Metadata(), pieces=pieces),
-        )
+        pieces = [(work / "p.m4a", "t", audio.duration_s)]
+        row("M4B mux of the pieces", lambda: mux_m4b(pieces, work / "m.m4b", Metadata()))
     seconds = audio.duration_s
     print(f"chapter {args.chapter}: {seconds:.1f} s of audio, {len(segments)} segments")
     print(f"{'stage':36}{'CPU s':>8}{'ms / audio s':>14}")

@@ -31,7 +31,7 @@ from config.settings import BreakClass, SynthesisOptions, get_settings
 from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
 from worker.joined import encoder_threads
-from worker.m4b import write_m4b, write_piece
+from worker.m4b import mux_m4b, write_m4b, write_piece
 from worker.mastering import split_points, write_acx_mp3
 from worker.storage import Storage
 
@@ -219,24 +219,21 @@ def deliver_book(
         return None
     with tempfile.TemporaryDirectory(dir=scratch) as work:  # jobs share a scratch directory
         out = Path(work) / "book.m4b"
-        wavs = [storage.local_file(entry.audio_key, Path(work)) for entry in entries]
         keys = [book_piece_key(entry.index, entry.sha256) for entry in entries]
+        titles = [entry.title for entry in entries]
+        cover, cover_type = _cover(storage, delivery.metadata)
+        metadata, narrator = delivery.metadata, delivery.narrator
         # Every chapter's piece, or none: a chapter kept from a run that made none (or
         # assembled again since) is encoded here with the others.
-        pieces = None
         if all(storage.exists(key) for key in keys):
             pieces = [storage.local_file(key, Path(work)) for key in keys]
-        cover, cover_type = _cover(storage, delivery.metadata)
-        titles = [entry.title for entry in entries]
-        spans = write_m4b(
-            list(zip(wavs, titles, strict=True)),
-            out,
-            delivery.metadata,
-            delivery.narrator,
-            cover,
-            cover_type,
-            pieces=pieces,
-        )
+            lengths = [entry.duration_s for entry in entries]
+            book = list(zip(pieces, titles, lengths, strict=True))
+            spans = mux_m4b(book, out, metadata, narrator, cover, cover_type)
+        else:
+            wavs = [storage.local_file(entry.audio_key, Path(work)) for entry in entries]
+            chapters = list(zip(wavs, titles, strict=True))
+            spans = write_m4b(chapters, out, metadata, narrator, cover, cover_type)
         storage.put_file(BOOK_KEY, out)
     times = [
         ChapterTime(title=e.title, start_s=s, end_s=t)

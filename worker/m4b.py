@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -56,38 +57,69 @@ def write_m4b(
     cover_type: str | None = None,
     rate: int = M4B_RATE,
     bit_rate: int = M4B_BIT_RATE,
-    pieces: Sequence[Path] | None = None,
 ) -> list[Span]:
     """Encode the chapters (WAV path, title) in order into one M4B at out.
 
     narrator: who reads it (`NARRATE_NARRATOR`), written as composer. cover: PNG or JPEG
     bytes; cover_type its MIME type (image/png, image/jpeg), None to tell from the bytes.
-    pieces: each chapter's AAC by `write_piece` at this rate and bit rate, taken as they
-    are rather than encoding the WAVs (the encoding done beside the narration, the book is
-    only muxed after its last chapter). Returns each chapter's (start_s, end_s).
+    Returns each chapter's (start_s, end_s).
     """
     if not chapters:
         raise FormatError(f"{out.name}: a book needs at least one chapter")
-    if pieces is not None and len(pieces) != len(chapters):
-        raise FormatError(f"{out.name}: {len(pieces)} AAC pieces for {len(chapters)} chapters")
     spans = chapter_spans([_duration(wav) for wav, _ in chapters])
-    with written(out) as part, av.open(part, "w", "mp4", container_options=_MUXER_OPTIONS) as box:
-        if pieces:  # the stream before the cover's: the cover's packet writes the header
-            with av.open(pieces[0]) as first:
-                stream = box.add_stream_from_template(first.streams.audio[0])
-        else:
-            encoder = AudioEncoder(box, "aac", rate, "fltp", bit_rate, _AAC_OPTIONS)
-        box.metadata.update(book_tags(metadata, narrator))
-        box.set_chapters(_markers(spans, [title for _, title in chapters], rate))
-        if cover:  # after the tags and markers: its packet makes the muxer write the header
-            _add_cover(box, cover, cover_type)
-        if pieces:
-            _mux_pieces(box, stream, pieces, spans)
-        else:
-            for wav, _ in chapters:
-                encoder.write(resampled(read_blocks(wav), wav_rate(wav), rate))
-            encoder.close()
+    with _book(out) as box:
+        encoder = AudioEncoder(box, "aac", rate, "fltp", bit_rate, _AAC_OPTIONS)
+        _label(box, metadata, narrator, cover, cover_type, spans, [title for _, title in chapters])
+        for wav, _ in chapters:
+            encoder.write(resampled(read_blocks(wav), wav_rate(wav), rate))
+        encoder.close()
     return spans
+
+
+def mux_m4b(
+    pieces: Sequence[tuple[Path, str, float]],
+    out: Path,
+    metadata: Metadata,
+    narrator: str = "",
+    cover: bytes | None = None,
+    cover_type: str | None = None,
+) -> list[Span]:
+    """The M4B at out from each chapter's AAC by `write_piece` (piece, title, duration_s),
+    taken as it is: the encoding was done beside the narration, and the book is only muxed
+    after its last chapter. The durations are the chapters' own (their entries'), so no
+    WAV is read: from S3 none is downloaded. Otherwise as `write_m4b`."""
+    if not pieces:
+        raise FormatError(f"{out.name}: a book needs at least one chapter")
+    spans = chapter_spans([duration for _, _, duration in pieces])
+    with _book(out) as box:
+        with av.open(pieces[0][0]) as first:  # the stream before the cover's (see `_label`)
+            stream = box.add_stream_from_template(first.streams.audio[0])
+        _label(box, metadata, narrator, cover, cover_type, spans, [t for _, t, _ in pieces])
+        _mux_pieces(box, stream, [piece for piece, _, _ in pieces], spans)
+    return spans
+
+
+@contextmanager
+def _book(out: Path) -> Iterator[OutputContainer]:
+    with written(out) as part, av.open(part, "w", "mp4", container_options=_MUXER_OPTIONS) as box:
+        yield box
+
+
+def _label(
+    box: OutputContainer,
+    metadata: Metadata,
+    narrator: str,
+    cover: bytes | None,
+    cover_type: str | None,
+    spans: Sequence[Span],
+    titles: Sequence[str],
+) -> None:
+    """Tags, chapter markers and cover, once the audio stream is added: the cover's packet
+    makes the muxer write the header, so it comes after the tags and markers."""
+    box.metadata.update(book_tags(metadata, narrator))
+    box.set_chapters(_markers(spans, titles, M4B_RATE))
+    if cover:
+        _add_cover(box, cover, cover_type)
 
 
 _AAC_FRAME = 1024  # samples per AAC packet; the encoder's priming is one packet too

@@ -46,3 +46,9 @@ def write_wav(path: Path, audio: Audio, rate: int) -> Path:
     """A 16-bit mono WAV, as the assembly writes chapters."""
     soundfile.write(str(path), audio, rate, subtype="PCM_16")
     return path
+
+
+def with_lengths(book: list[tuple[Path, str]], pieces: list[Path]) -> list[tuple[Path, str, float]]:
+    """(piece, title, duration_s) as a book's entries give them: the WAV's length."""
+    lengths = [soundfile.info(str(wav)).duration for wav, _ in book]
+    return [(p, title, d) for p, (_, title), d in zip(pieces, book, lengths, strict=True)]

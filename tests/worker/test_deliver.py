@@ -3,12 +3,19 @@
 import base64
 from pathlib import Path
 
+import av
 import pytest
 
-from config.manuscript import Chapter, Manuscript
+from config.layout import book_piece_key, chapter_key, marks_key
+from config.manifest import ChapterEntry
+from config.manuscript import Chapter, Manuscript, Metadata
 from config.settings import BreakClass, SynthesisOptions, get_settings
+from tests.worker.speechlike import speechlike, write_wav
 from worker.audio import ChapterAudio, Timing
-from worker.deliver import Delivery, embedded_picture, mp3_parts, sample_end
+from worker.deliver import Delivery, deliver_book, embedded_picture, mp3_parts, sample_end
+from worker.encode import wav_info
+from worker.m4b import write_piece
+from worker.storage import LocalStorage, file_sha256
 
 HOUR = 3600.0
 
@@ -68,3 +75,37 @@ def test_the_files_name_the_narrator_the_credits_name(monkeypatch: pytest.Monkey
         assert Delivery.of(manuscript, SynthesisOptions()).narrator == "Jane Doe"
     finally:
         get_settings.cache_clear()
+
+
+def test_the_book_from_its_pieces_reads_no_chapter_wav(tmp_path: Path) -> None:
+    """Its markers come from the entries' durations: on S3 every chapter's WAV was
+    downloaded for its length alone, at the end of the book."""
+    storage = LocalStorage(tmp_path / "out")
+    entries = []
+    for index, seconds in ((1, 4.0), (2, 6.0)):
+        wav = write_wav(tmp_path / f"{index}.wav", speechlike(seconds, 44100, index), 44100)
+        sha = file_sha256(wav)
+        piece = tmp_path / f"{index}.m4a"
+        write_piece(wav, piece)
+        storage.put_file(book_piece_key(index, sha), piece, file_sha256(piece))
+        rate, frames = wav_info(wav)
+        entries.append(
+            ChapterEntry(
+                index=index,
+                title=f"Chapter {index}",
+                audio_key=chapter_key(index),  # never stored: the book must not need it
+                marks_key=marks_key(index),
+                duration_s=frames / rate,
+                sample_rate=rate,
+                sha256=sha,
+                segments=[],
+            )
+        )
+    delivery = Delivery(("m4b",), Metadata(title="B"), "joe")
+    book = deliver_book(delivery, storage, entries, storage.scratch())
+    assert book is not None and [t.title for t in book.chapters] == ["Chapter 1", "Chapter 2"]
+    assert book.chapters[1].start_s == pytest.approx(entries[0].duration_s)
+    with av.open(str(storage.path(book.key))) as made:
+        assert made.duration is not None and made.duration / 1e6 == pytest.approx(
+            sum(e.duration_s for e in entries), abs=0.05
+        )

@@ -9,7 +9,7 @@ import soundfile
 
 from config.errors import FormatError
 from config.manuscript import Metadata
-from tests.worker.speechlike import speechlike, write_wav
+from tests.worker.speechlike import speechlike, with_lengths, write_wav
 from worker.acx import stream_facts
 from worker.deliver import write_chapter
 from worker.encode import (
@@ -23,7 +23,7 @@ from worker.encode import (
     write_mp3,
     write_opus,
 )
-from worker.m4b import book_tags, chapter_spans, probe_cover, write_m4b, write_piece
+from worker.m4b import book_tags, chapter_spans, mux_m4b, probe_cover, write_m4b, write_piece
 
 RATE = 22050
 BOOK = Metadata(title="News from Nowhere", authors=["William Morris"], date="1890-01-11")
@@ -231,7 +231,7 @@ def test_m4b_from_pieces_puts_each_chapter_within_half_a_packet_of_its_marker(
     pieces = [tmp_path / f"{k}.m4a" for k in range(len(book))]
     for (wav, _), piece in zip(book, pieces, strict=True):
         write_piece(wav, piece)
-    spans = write_m4b(book, tmp_path / "p.m4b", BOOK, "joe", png(), pieces=pieces)
+    spans = mux_m4b(with_lengths(book, pieces), tmp_path / "p.m4b", BOOK, "joe", png())
     assert spans == write_m4b(book, tmp_path / "d.m4b", BOOK, "joe", png())
     muxed, rate = decoded(tmp_path / "p.m4b")
     assert rate == 44100 and len(muxed) == len(decoded(tmp_path / "d.m4b")[0])
@@ -253,13 +253,13 @@ def test_a_piece_at_another_rate_is_refused(book: list[tuple[Path, str]], tmp_pa
     for k, ((wav, _), piece) in enumerate(zip(book, pieces, strict=True)):
         write_piece(wav, piece, rate=22050 if k == 1 else 44100)
     with pytest.raises(FormatError, match=r"1\.m4a: AAC at 22050 Hz"):
-        write_m4b(book, tmp_path / "p.m4b", BOOK, "joe", png(), pieces=pieces)
+        mux_m4b(with_lengths(book, pieces), tmp_path / "p.m4b", BOOK, "joe", png())
 
 
 def test_m4b_from_pieces_same_book_same_bytes(book: list[tuple[Path, str]], tmp_path: Path) -> None:
     pieces = [tmp_path / f"{k}.m4a" for k in range(len(book))]
     for (wav, _), piece in zip(book, pieces, strict=True):
         write_piece(wav, piece)
-    write_m4b(book, tmp_path / "a.m4b", BOOK, "joe", png(), pieces=pieces)
-    write_m4b(book, tmp_path / "b.m4b", BOOK, "joe", png(), pieces=pieces)
+    mux_m4b(with_lengths(book, pieces), tmp_path / "a.m4b", BOOK, "joe", png())
+    mux_m4b(with_lengths(book, pieces), tmp_path / "b.m4b", BOOK, "joe", png())
     assert (tmp_path / "a.m4b").read_bytes() == (tmp_path / "b.m4b").read_bytes()

@@ -17,7 +17,7 @@ import soundfile
 
 from config.manuscript import Metadata
 from config.settings import AcxSettings, Settings
-from tests.worker.speechlike import speechlike, write_wav
+from tests.worker.speechlike import speechlike, with_lengths, write_wav
 from worker import joined
 from worker.chapters import _encoders
 from worker.encode import Tags, write_mp3
@@ -30,7 +30,7 @@ from worker.joined import (
     stretches,
     write_joined_file,
 )
-from worker.m4b import write_m4b, write_piece
+from worker.m4b import mux_m4b, write_piece
 from worker.mastering import Master, plan, survey, write_acx_mp3
 
 ACX = 44100
@@ -208,8 +208,8 @@ def test_an_m4b_of_pieces_made_in_stretches_is_the_book_of_pieces_made_whole(
     cut = [tmp_path / f"c{k}.m4a" for k in range(3)]
     for (wav, _), piece in zip(book, cut, strict=True):
         write_piece(wav, piece, threads=2)
-    spans = write_m4b(book, tmp_path / "cut.m4b", Metadata(title="B"), pieces=cut)
-    assert spans == write_m4b(book, tmp_path / "whole.m4b", Metadata(title="B"), pieces=whole)
+    spans = mux_m4b(with_lengths(book, cut), tmp_path / "cut.m4b", Metadata(title="B"))
+    assert spans == mux_m4b(with_lengths(book, whole), tmp_path / "whole.m4b", Metadata(title="B"))
     heard, one = decoded(tmp_path / "cut.m4b"), decoded(tmp_path / "whole.m4b")
     assert len(heard) == len(one)
     assert float(np.corrcoef(heard, one)[0, 1]) > 0.99
