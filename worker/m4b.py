@@ -69,7 +69,8 @@ def write_m4b(
     spans = chapter_spans([_duration(wav) for wav, _ in chapters])
     with _book(out) as box:
         encoder = AudioEncoder(box, "aac", rate, "fltp", bit_rate, _AAC_OPTIONS)
-        _label(box, metadata, narrator, cover, cover_type, spans, [title for _, title in chapters])
+        titles = [title for _, title in chapters]
+        _label(box, metadata, narrator, cover, cover_type, spans, titles, rate)
         for wav, _ in chapters:
             encoder.write(resampled(read_blocks(wav), wav_rate(wav), rate))
         encoder.close()
@@ -94,7 +95,8 @@ def mux_m4b(
     with _book(out) as box:
         with av.open(pieces[0][0]) as first:  # the stream before the cover's (see `_label`)
             stream = box.add_stream_from_template(first.streams.audio[0])
-        _label(box, metadata, narrator, cover, cover_type, spans, [t for _, t, _ in pieces])
+        titles = [title for _, title, _ in pieces]
+        _label(box, metadata, narrator, cover, cover_type, spans, titles, M4B_RATE)
         _mux_pieces(box, stream, [piece for piece, _, _ in pieces], spans)
     return spans
 
@@ -113,11 +115,12 @@ def _label(
     cover_type: str | None,
     spans: Sequence[Span],
     titles: Sequence[str],
+    rate: int,
 ) -> None:
     """Tags, chapter markers and cover, once the audio stream is added: the cover's packet
     makes the muxer write the header, so it comes after the tags and markers."""
     box.metadata.update(book_tags(metadata, narrator))
-    box.set_chapters(_markers(spans, titles, M4B_RATE))
+    box.set_chapters(_markers(spans, titles, rate))
     if cover:
         _add_cover(box, cover, cover_type)
 
@@ -128,7 +131,7 @@ _AAC_FRAME = 1024  # samples per AAC packet; the encoder's priming is one packet
 def write_piece(
     wav: Path, out: Path, rate: int = M4B_RATE, bit_rate: int = M4B_BIT_RATE, threads: int = 1
 ) -> None:
-    """A chapter WAV as AAC (in MP4) as the book holds it, for `write_m4b` to take as it is;
+    """A chapter WAV as AAC (in MP4) as the book holds it, for `mux_m4b` to take as it is;
     a WAV at the book's rate in stretches by up to `threads` encoders at once
     (`worker.joined`), the same bytes however many."""
     wav_at, frames = wav_info(wav)
