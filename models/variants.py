@@ -218,18 +218,16 @@ def _report(
 def _find(
     cache_dir: Path | None, digest: str, precision: str, device: str
 ) -> tuple[QualityReport | None, bool, str | None]:
-    """The report that speaks for this machine: the cache's, else narrate's own; whether
-    it is narrate's; and, where none does, why the ones found do not.
+    """The report that speaks for this machine: the cache's, else one of narrate's own;
+    whether it is narrate's; and, where none does, why the ones found do not.
 
     A report says where its renders were made (`measured_on`, `models.verdicts`): one made
     elsewhere (renders judged here, a copied report) holds only where those conditions
     do. Reports from before it was kept were made where they lie."""
     from models.verdicts import mismatch, shipped  # it reads this module's recipes
 
-    found = (
-        (_local_report(cache_dir, digest, precision, device), THIS_CACHE),
-        (shipped(digest, precision, device), "narrate's own"),
-    )
+    found = [(_local_report(cache_dir, digest, precision, device), THIS_CACHE)]
+    found += [(report, "narrate's own") for report in shipped(digest, precision, device)]
     why = []
     for report, whose in found:
         if report is None:

@@ -14,6 +14,7 @@ was rendered elsewhere. The cache's comes first (`models.variants`).
 import os
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 from models.variants import CPU_LAYOUT, RUNS_WITH, QualityReport, device_kind, report_path
 
@@ -21,6 +22,11 @@ SHIPPED = Path(__file__).resolve().parent / "reports"
 # What the samples depend on; a report is used only where each is the same here.
 # ("cpu" and "cores" are kept beside them only to say where it was measured.)
 HOLD = ("isa", "onnxruntime", "openvino", "front", "fp32")
+# The CPU's maker and family (its microarchitecture): held where a report names them. With
+# AVX-512 bf16 alone, bf16 ran slower than fp32 on an Intel CPU and faster on an AMD Zen 5
+# (docs/performance.md, "bf16 on an AMD Zen 5"), so such a report speaks for its family
+# only; the AMX report, measured before they were kept, speaks for its instructions.
+HOLD_WHERE_NAMED = ("vendor", "family")
 CPUINFO = Path("/proc/cpuinfo")
 
 
@@ -35,9 +41,9 @@ def machine(precision: str, device: str) -> dict[str, str]:
         "front": str(FRONT_RECIPE),
     }
     if device_kind(device) == "cpu":
-        flags, name = _cpu()
-        found |= {"isa": _isa(flags), "fp32": CPU_LAYOUT, "cpu": name}
-        found["cores"] = str(os.cpu_count() or 0)
+        cpu = _cpu()
+        found |= {"isa": _isa(cpu.flags), "fp32": CPU_LAYOUT, "cpu": cpu.name}
+        found |= {"vendor": cpu.vendor, "family": cpu.family, "cores": str(os.cpu_count() or 0)}
     if precision in RUNS_WITH:
         found[RUNS_WITH[precision]] = _version(RUNS_WITH[precision])
     return found
@@ -45,7 +51,7 @@ def machine(precision: str, device: str) -> dict[str, str]:
 
 def cpu_flags() -> set[str] | None:
     """This CPU's instruction flags; None without /proc/cpuinfo."""
-    return _cpu()[0]
+    return _cpu().flags
 
 
 def cpu_isa() -> str:
@@ -55,7 +61,7 @@ def cpu_isa() -> str:
     AMX and AVX-512 bf16 give different samples (and AVX-512 bf16 alone ran slower than
     fp32), so they are different machines to a verdict. ONEDNN_MAX_CPU_ISA caps what the
     kernels use, as it does for OpenVINO."""
-    return _isa(_cpu()[0])
+    return _isa(_cpu().flags)
 
 
 def _isa(flags: set[str] | None) -> str:
@@ -71,15 +77,22 @@ def _isa(flags: set[str] | None) -> str:
     return "none"
 
 
-def shipped(digest: str, precision: str, device: str) -> QualityReport | None:
-    """The report narrate ships for this voice and variant, whether or not it holds here."""
-    return QualityReport.load(report_path(SHIPPED, digest, precision, device))
+def shipped(digest: str, precision: str, device: str) -> list[QualityReport]:
+    """The reports narrate ships for this voice and variant, one per kind of machine it was
+    measured on, whether or not they hold here: `NAME.quality.json` and
+    `NAME.*.quality.json`, NAME as `report_path` names a cache's."""
+    stem = report_path(SHIPPED, digest, precision, device).name.removesuffix(".quality.json")
+    paths = sorted(SHIPPED.glob(f"{stem}.quality.json")) + sorted(
+        SHIPPED.glob(f"{stem}.*.quality.json")
+    )
+    return [report for path in paths if (report := QualityReport.load(path)) is not None]
 
 
 def mismatch(report: QualityReport, device: str) -> str | None:
     """Why a report does not speak for this machine, or None when it does."""
     here = machine(report.precision, device)
-    for key in HOLD:
+    named = [key for key in HOLD_WHERE_NAMED if key in report.measured_on]
+    for key in (*HOLD, *named):
         there = report.measured_on.get(key)
         if (there or key in here) and there != here.get(key):
             return f"it was measured with {key} {there or 'unknown'}, here {here.get(key, 'none')}"
@@ -89,7 +102,8 @@ def mismatch(report: QualityReport, device: str) -> str | None:
 def where(report: QualityReport) -> str:
     """Where narrate's own report was measured, for `narrate models list`."""
     measured = report.measured_on
-    parts = [measured.get("cpu", "a CPU"), measured.get("isa", "")]
+    family = f"family {measured['family']}" if "family" in measured else ""
+    parts = [measured.get("cpu", "a CPU"), measured.get("isa", ""), family]
     parts += [
         f"{name} {measured[name]}" for name in ("openvino", "onnxruntime") if name in measured
     ]
@@ -103,13 +117,25 @@ def _version(name: str) -> str:
         return "none"
 
 
-def _cpu() -> tuple[set[str] | None, str]:
-    """This CPU's flags (None where /proc/cpuinfo cannot be read) and its name."""
+class Cpu(NamedTuple):
+    """What /proc/cpuinfo says of this CPU (flags None where it cannot be read)."""
+
+    flags: set[str] | None
+    name: str
+    vendor: str
+    family: str
+
+
+def _cpu() -> Cpu:
     try:
         lines = CPUINFO.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return None, "unknown"
+        return Cpu(None, "unknown", "unknown", "unknown")
     fields = [line.split(":", 1) for line in lines if ":" in line]
     flags = set().union(*(value.split() for key, value in fields if key.strip() == "flags"))
-    names = [value.strip() for key, value in fields if key.strip() == "model name"]
-    return flags, names[0] if names else "unknown"
+
+    def first(name: str) -> str:
+        values = [value.strip() for key, value in fields if key.strip() == name]
+        return values[0] if values else "unknown"
+
+    return Cpu(flags, first("model name"), first("vendor_id"), first("cpu family"))
