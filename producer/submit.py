@@ -177,7 +177,12 @@ def status_of(
     )
 
 
-def wait(ledger: Ledger, job_id: str, poll_s: float = 1.0, show: bool = True) -> Status:
+# How often `narrate wait` reads a job's state: a read is a few Redis calls, and each
+# second of polling was up to a second after a job's end (half a second on average).
+WAIT_POLL_S = 0.25
+
+
+def wait(ledger: Ledger, job_id: str, poll_s: float = WAIT_POLL_S, show: bool = True) -> Status:
     """Poll until the job is final, drawing a progress bar on a terminal."""
     while True:
         current = status(ledger, job_id)

@@ -16,7 +16,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -33,9 +34,10 @@ from models.runtime import resolve_device
 from models.voice import VoiceOutput
 from models.wording import Wording
 from worker import metrics, takes, webhooks
-from worker.audio import ChapterSpool
+from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery, deliver_book
 from worker.ledger import ChunkRef, Ledger, purge_lock
+from worker.ordered import in_order
 from worker.plans import PLANS, StoredPlan, chapter_plans, stored_plan
 from worker.redo import redo
 from worker.segment import segment_chapter
@@ -55,6 +57,10 @@ EnqueueChunk = Callable[[ChunkRef], None]
 EnqueueChapter = Callable[[str, int], None]
 EnqueueFinal = Callable[[str], None]
 EnqueuePurge = Callable[[str], None]
+
+
+# Segments a chapter's assembly fetches at once.
+FETCHED_AHEAD = 16
 
 
 def segment_key(chapter: int, segment: int) -> str:
@@ -378,14 +384,32 @@ def assemble_chapter(
 
 
 def _assemble(job: Job, chapter: int, settings: Settings) -> None:
+    """The chapter's segments fetched FETCHED_AHEAD at a time (on S3 each is a round trip)
+    and its pieces resampled as their segments arrive, as `narrate synth` resamples them
+    while it narrates; then stored as `narrate synth` stores a chapter."""
     plan = job.plan(chapter, settings)
     voice = get_voice(job.options.voice)
     findings: list[QAFinding] = []
-    with ChapterSpool(voice.sample_rate, directory=job.storage.scratch()) as spool:
-        for i, segment in enumerate(plan.segments):
-            take = takes.decode(job.storage.get_bytes(segment_key(chapter, i)))
-            spool.add(i, take.audio, take.part_samples, segment.brk, take.word_samples)
-            findings += take.findings
+    keys = [segment_key(chapter, i) for i in range(len(plan.segments))]
+    breaks = [segment.brk for segment in plan.segments]
+    with (
+        ChapterSpool(voice.sample_rate, directory=job.storage.scratch()) as spool,
+        ThreadPoolExecutor(FETCHED_AHEAD, "fetch") as fetcher,
+        ThreadPoolExecutor(max(1, settings.assembly.threads), "resample") as resampler,
+    ):
+        ahead = PiecesAhead(spool, breaks, settings.assembly, job.options.sample_rate, resampler)
+        fetched = in_order(fetcher, job.storage.get_bytes, keys, FETCHED_AHEAD)
+        try:
+            with closing(fetched):
+                for i, data in enumerate(fetched):
+                    take = takes.decode(data)
+                    spool.add(i, take.audio, take.part_samples, breaks[i], take.word_samples)
+                    ahead.added(i)
+                    findings += take.findings
+            ahead.wait()
+        except BaseException:
+            ahead.cancel()  # before the spool goes: nothing writes to it afterwards
+            raise
         delivery = Delivery.of(job.manuscript, job.options)
         done = store_chapter(
             plan, spool, job.options, settings, job.storage, job.id, delivery, findings

@@ -24,10 +24,9 @@ same bytes on 1 core or 16.
 
 import logging
 import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -39,10 +38,12 @@ import numpy as np
 from config.errors import FormatError
 from models.extras import Lazy
 from worker.encode import LAME_OPTIONS, Block, written
+from worker.ordered import in_order
 
 # PyAV is the audiobook extra's, as in worker/encode.py.
 if TYPE_CHECKING:
     import av
+    from av.audio.stream import AudioStream
     from av.container import OutputContainer
     from av.packet import Packet
 else:
@@ -164,10 +165,19 @@ def write_joined(box: "OutputContainer", pcm: Pcm, coder: Coder, threads: int = 
     stream.bit_rate = coder.bit_rate
     layout = stretches(pcm.samples, coder.frame)
     if len(layout) == 1:  # muxed as they come: memory stays flat whatever the length
-        parts: Iterable[Iterable[Packet[Any]]] = [packets(pcm, layout[0], coder)]
-    else:
-        pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix=coder.codec)
-        parts = _in_order(pool, partial(encode_stretch, pcm, coder=coder), layout, threads)
+        _mux(box, stream, [packets(pcm, layout[0], coder)])
+        return
+    encode = partial(encode_stretch, pcm, coder=coder)
+    with (
+        ThreadPoolExecutor(max(1, threads), thread_name_prefix=coder.codec) as pool,
+        closing(in_order(pool, encode, layout, threads)) as parts,
+    ):
+        _mux(box, stream, parts)
+
+
+def _mux(
+    box: "OutputContainer", stream: "AudioStream", parts: Iterable[Iterable["Packet[Any]"]]
+) -> None:
     for part in parts:
         for packet in part:
             packet.stream = stream
@@ -237,26 +247,3 @@ def _encoded(
             made += 1
             if made > skip and (wanted is None or made - skip <= wanted):
                 yield packet
-
-
-def _in_order(
-    pool: ThreadPoolExecutor,
-    encode: Callable[[Stretch], Packets],
-    layout: list[Stretch],
-    depth: int,
-) -> Iterator[Packets]:
-    """Each stretch's packets in order, at most `depth` stretches encoded ahead; the pool
-    shut down at the end, or when the muxing stops (a stretch that failed: the others not
-    begun are cancelled)."""
-    queued: deque[Future[Packets]] = deque()
-    with pool:
-        try:
-            for stretch in layout:
-                queued.append(pool.submit(encode, stretch))
-                if len(queued) > max(1, depth):
-                    yield queued.popleft().result()
-            while queued:
-                yield queued.popleft().result()
-        finally:
-            for future in queued:
-                future.cancel()

@@ -1,7 +1,8 @@
 """How `narrate worker` runs its tasks: Celery's pool, its size, and what it loads first.
 
 On the CPU, prefork: a process per `--concurrency`, one task each, each with its own
-sessions (batching does not pay there, and a crash takes one process). On a GPU, threads:
+sessions (batching does not pay there, and a crash takes one process), loaded as the
+process starts. On a GPU, threads:
 many chunk tasks at once in the one process that owns the GPU session, so the process's
 batcher (`worker.batcher`) sees many chunks' passages at once, as `narrate synth` sees many
 chapters'; with one task at a time it saw one chunk's, and the GPU idled between chunks.
@@ -12,8 +13,12 @@ time limit; `worker.jobs.held` lets a task's lease lapse past the limit instead.
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
+from typing import Any
+
+from celery.signals import worker_process_init
 
 from config.errors import PermanentError
 from config.settings import Settings, get_settings
@@ -64,6 +69,7 @@ def prepare(pool: Pool, device: str, settings: Settings) -> None:
         os.environ.setdefault("NARRATE_INFERENCE_WORKERS", str(max(1, cores // pool.concurrency)))
     get_settings.cache_clear()  # read again (after the fork, in prefork's processes)
     if pool.kind == "prefork":
+        worker_process_init.connect(_load_in_process, weak=False)
         return
     began = time.perf_counter()
     if resolve_device(device) != "cpu":
@@ -77,3 +83,22 @@ def prepare(pool: Pool, device: str, settings: Settings) -> None:
         time.perf_counter() - began,
         pool.concurrency,
     )
+
+
+def _load_in_process(**_: Any) -> None:
+    """A prefork process, as it starts: the default voice loads in a thread of its own, as a
+    threads worker's loads before it is ready, so that the first job does not wait for it
+    (on 2 cores it was ~1-2 s of a chapter's job, docs/performance.md, "Queue path on 2
+    cores"). Not in the signal's own thread: Celery kills a process whose start takes over
+    4 s, and a first run's load (cutting the graph) may. Not a daemon: a process told to exit
+    as it starts waits for the load rather than leaving a thread inside onnxruntime."""
+    threading.Thread(target=_load, args=(get_settings().voice,), name="voice-ahead").start()
+
+
+def _load(voice: str) -> None:
+    """The pooled voice, loaded now: the first task's `get_voice` waits for it or finds it.
+    A failure is left for that task to raise, where a job's errors are handled."""
+    try:
+        get_voice(voice)
+    except Exception:
+        log.warning("loading %s ahead failed; the first task loads it again", voice, exc_info=True)

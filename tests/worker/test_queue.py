@@ -447,3 +447,29 @@ def test_a_redo_is_a_job_of_its_own_and_done_once(services: Services, tmp_path: 
     assert before["Body"].read() == after["Body"].read()
     assert not [key for key in services.keys(f"redo/{job_id}/.redo/")]
     services.kill(worker)
+
+
+def test_a_cpu_workers_process_loads_its_voice_before_any_job(
+    services: Services, tmp_path: Path
+) -> None:
+    """`narrate worker` on the CPU (prefork): each process loads the default voice as it
+    starts, so the first job's first chunk does not wait for it; that chunk then finds it."""
+    log = tmp_path / "worker.log"
+    worker = services.narrate_worker("early", log)
+    try:
+        deadline = time.monotonic() + 90
+        while b"loading voice joe on cpu" not in log.read_bytes():
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+            assert worker.poll() is None, log.read_text(errors="replace")[-2000:]
+            time.sleep(0.2)
+        assert b"received" not in log.read_bytes()  # no task came: it loaded at start
+
+        enqueued = services.narrate(
+            "enqueue", str(DATA / "three_chapters.md"), "--dest", f"s3://{BUCKET}/early"
+        )
+        assert enqueued.returncode == 0, enqueued.stderr
+        waited = services.narrate("wait", enqueued.stdout.split()[0], timeout=300)
+        assert "done" in waited.stdout, waited.stdout + waited.stderr
+        assert log.read_bytes().count(b"loading voice") == 1
+    finally:
+        services.kill(worker)
