@@ -246,7 +246,7 @@ class Settings(BaseSettings):
     chapters_in_flight: int = Field(
         0,
         description="Chapters `narrate synth` works on at once (their passages share "
-        "batches; one's assembly overlaps another's inference). 0: 1 when batch_budget "
+        "batches; one's assembly overlaps another's inference). 0: 2 when batch_budget "
         "is 0 (the CPU), else 16.",
     )
     delivery_workers: int = Field(

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 # Segments from which a process warms its voice up for memory held flat over a long run
 # (`_long_run`).
 LONG_RUN_SEGMENTS = 800
+# Chapters narrated at once on the CPU (`chapters_in_flight`).
+CPU_CHAPTERS_IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,10 @@ def narrate_chapters(
         plan = plan_chapter(
             voice, chapter, options, settings, book.segmented[i], phonemes, wording, links
         )
-        stored = _narrate_chapter(voice, plan, options, settings, target, counted)
+        # The book's last chapter on the CPU: nothing is begun after it, so --qa asr's
+        # last group may take every core (the chapter before it, if running, ends first).
+        last = i == todo[-1] and voice.batch_budget <= 0
+        stored = _narrate_chapter(voice, plan, options, settings, target, counted, last)
         stored.add_done_callback(partial(_chapter_done, counted))
         return stored
 
@@ -229,8 +234,11 @@ def _encoders(settings: Settings, slots: Any = None) -> Executor:
 def chapters_in_flight(settings: Settings, voice: Voice) -> int:
     if settings.chapters_in_flight:
         return settings.chapters_in_flight
-    # On a GPU, enough chapters to keep batches full (docs/performance.md, "GPU").
-    return 1 if voice.batch_budget <= 0 else 16
+    # On a GPU, enough chapters to keep batches full (docs/performance.md, "GPU"). On the
+    # CPU two: the next chapter's passages take the core that one chapter's last passage
+    # leaves idle, and a chapter is stored while the next narrates (docs/performance.md,
+    # "Two chapters in flight on the CPU").
+    return CPU_CHAPTERS_IN_FLIGHT if voice.batch_budget <= 0 else 16
 
 
 def _narrate_chapter(
@@ -240,9 +248,10 @@ def _narrate_chapter(
     settings: Settings,
     target: "Target",
     counted: Callable[[int, float], None],
+    last: bool = True,
 ) -> "Future[ChapterEntry]":
     """Synthesize and check a chapter, then store it (in the assembler's threads, if any);
-    done when its other formats are stored too."""
+    done when its other formats are stored too. `last`: no chapter is begun after it."""
     began = time.perf_counter()
     findings: list[QAFinding] = []
     spool = ChapterSpool(voice.sample_rate, directory=target.storage.scratch())
@@ -252,7 +261,7 @@ def _narrate_chapter(
         ahead = PiecesAhead(spool, breaks, settings.assembly, options.sample_rate, target.resampler)
     try:
         outputs = synthesize_passages(voice, plan, 0, len(plan.passages), options, settings)
-        alone = chapters_in_flight(settings, voice) == 1
+        alone = chapters_in_flight(settings, voice) == 1 or last
         good = checked(outputs, voice, plan, options, settings, target.wording, findings, alone)
         for index, output in good:
             brk = plan.segments[index].brk

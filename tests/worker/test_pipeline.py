@@ -5,11 +5,13 @@ encoded in processes beside the inference, a failed one failing the book."""
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import worker.batcher
 import worker.chapters
 import worker.stages
 import worker.synthesize
@@ -189,3 +191,40 @@ def test_a_retail_sample_alone_finishes_the_chapters_it_is_not_taken_from(
         {"wav": [chapter_key(i)]} for i in TEXTS_INDEXES
     ]
     assert (tmp_path / "manifest.json").is_file()
+
+
+def test_on_the_cpu_the_next_chapter_narrates_beside_the_last_one_s_end(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By default on the CPU two chapters are in flight: the next one's passages take the
+    core the last passage of one leaves idle, and the book is the same as one at a time."""
+    callers, most = 0, 0
+    lock = threading.Lock()
+    caller = worker.batcher.Batcher.caller
+
+    def counting(self: Any, passages: int) -> Any:
+        @contextmanager
+        def counted() -> Any:
+            nonlocal callers, most
+            with caller(self, passages) as inner:
+                with lock:
+                    callers += 1
+                    most = max(most, callers)
+                try:
+                    yield inner
+                finally:
+                    with lock:
+                        callers -= 1
+
+        return counted()
+
+    monkeypatch.setattr(worker.batcher.Batcher, "caller", counting)
+    assert voice.batch_budget == 0  # the CPU's voice: one passage a run
+    together = narrate(BOOK, SynthesisOptions(), tmp_path / "two", Settings(), voice=voice)
+    assert most == worker.chapters.CPU_CHAPTERS_IN_FLIGHT == 2
+    most = 0
+    alone = narrate(
+        BOOK, SynthesisOptions(), tmp_path / "one", Settings(chapters_in_flight=1), voice=voice
+    )
+    assert most == 1
+    assert [c.sha256 for c in together.chapters] == [c.sha256 for c in alone.chapters]
