@@ -248,7 +248,7 @@ def _narrate_chapter(
     settings: Settings,
     target: "Target",
     counted: Callable[[int, float], None],
-    last: bool = True,
+    last: bool,
 ) -> "Future[ChapterEntry]":
     """Synthesize and check a chapter, then store it (in the assembler's threads, if any);
     done when its other formats are stored too. `last`: no chapter is begun after it."""

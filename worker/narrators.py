@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from config.settings import CUDA_INFERENCE_WORKERS, Settings, get_settings
 from models.runtime import device_processes, process_budget_gb, resolve_device
-from worker.spawn import encoding_slots, helper_pool
+from worker.spawn import encoding_slots, helper_pool, load_voice_ahead
 from worker.timing import add_busy, totals
 
 if TYPE_CHECKING:
@@ -220,21 +220,7 @@ def _begin(
     _progress, _stop, delivery_slots = progress, stop, slots
     logging.basicConfig(level=level, format=f"[narrator {os.getpid()}] %(levelname)s %(message)s")
     if voice is not None:
-        # Not a daemon: a process told to stop before its part came (a book already done)
-        # exits once the load has ended, not while a thread is inside onnxruntime.
-        loading = threading.Thread(target=_load, args=(voice,), name="voice-ahead")
-        loading.start()
-
-
-def _load(voice: str) -> None:
-    """The pooled voice, loaded now: the part's own `get_voice` then waits for it or finds
-    it. A failure is left for that call to raise where the book's errors are handled."""
-    from models.pool import get_voice
-
-    try:
-        get_voice(voice)
-    except Exception:
-        log.debug("loading %s ahead failed; the part loads it again", voice, exc_info=True)
+        loading = load_voice_ahead(voice)
 
 
 def _narrate_part(book: "Book", settings: Settings, part: list[int]) -> Part:

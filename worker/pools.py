@@ -13,7 +13,6 @@ time limit; `worker.jobs.held` lets a task's lease lapse past the limit instead.
 
 import logging
 import os
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from config.settings import Settings, get_settings
 from models.pool import get_voice
 from models.runtime import resolve_device
 from worker.plans import PHONEMIZER, load_phonemizer
+from worker.spawn import load_voice_ahead
 
 log = logging.getLogger(__name__)
 
@@ -86,19 +86,9 @@ def prepare(pool: Pool, device: str, settings: Settings) -> None:
 
 
 def _load_in_process(**_: Any) -> None:
-    """A prefork process, as it starts: the default voice loads in a thread of its own, as a
-    threads worker's loads before it is ready, so that the first job does not wait for it
-    (on 2 cores it was ~1-2 s of a chapter's job, docs/performance.md, "Queue path on 2
-    cores"). Not in the signal's own thread: Celery kills a process whose start takes over
-    4 s, and a first run's load (cutting the graph) may. Not a daemon: a process told to exit
-    as it starts waits for the load rather than leaving a thread inside onnxruntime."""
-    threading.Thread(target=_load, args=(get_settings().voice,), name="voice-ahead").start()
-
-
-def _load(voice: str) -> None:
-    """The pooled voice, loaded now: the first task's `get_voice` waits for it or finds it.
-    A failure is left for that task to raise, where a job's errors are handled."""
-    try:
-        get_voice(voice)
-    except Exception:
-        log.warning("loading %s ahead failed; the first task loads it again", voice, exc_info=True)
+    """A prefork process, as it starts: the default voice loads ahead, as a threads
+    worker's loads before it is ready, so that the first job does not wait for it (on 2
+    cores it was ~1-2 s of a chapter's job, docs/performance.md, "Queue path on 2 cores").
+    In a thread of its own: Celery kills a process whose start takes over 4 s, and a first
+    run's load (cutting the graph) may."""
+    load_voice_ahead(get_settings().voice)

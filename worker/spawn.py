@@ -10,6 +10,7 @@ their parent does: killed (SIGKILL, the OOM killer), it cannot shut them down, a
 narrating process left behind holds a GPU's memory.
 """
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -20,6 +21,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from worker.memory import limit_malloc_arenas
+
+log = logging.getLogger(__name__)
 
 PARENT_CHECK_S = 1.0
 MIN_SLOTS = 2  # on 2 cores one process encodes, and its last file may take both cores
@@ -58,6 +61,29 @@ def encoding_slots(workers: int) -> Any:
     """A semaphore of slots for the encoders of `workers` delivery processes, one each and
     `MIN_SLOTS` at least, to be shared by them (`worker.joined.share_slots`)."""
     return multiprocessing.get_context("spawn").BoundedSemaphore(max(MIN_SLOTS, workers))
+
+
+def load_voice_ahead(voice: str) -> threading.Thread:
+    """The pooled voice loading in a thread of its own, in a process that has just started
+    (a narrating process, a prefork worker's), so that its first part or task does not wait
+    for all of it: that one's own `get_voice` then waits for the load or finds the voice. A
+    failure is left for that call to raise, where the work's errors are handled. Not a
+    daemon: a process told to stop as it starts exits once the load has ended, not while a
+    thread is inside onnxruntime."""
+
+    def load() -> None:
+        from models.pool import get_voice  # here: the process's start imports little
+
+        try:
+            get_voice(voice)
+        except Exception:
+            log.debug(
+                "loading %s ahead failed; it is loaded again where used", voice, exc_info=True
+            )
+
+    thread = threading.Thread(target=load, name="voice-ahead")
+    thread.start()
+    return thread
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
