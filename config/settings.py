@@ -327,13 +327,14 @@ class Settings(BaseSettings):
     )
     worker_pool: Literal["auto", "threads", "prefork"] = Field(
         "auto",
-        description="How `narrate worker` runs its tasks. threads: many chunk tasks at once "
-        "in the one process that owns the voice's sessions, so its batcher sees many chunks' "
-        "passages at once (a GPU's batches need them); --concurrency is then the number of "
-        "tasks at once. prefork: a process per --concurrency, one task each (on the CPU "
-        "batching does not pay, and a crash takes one process). auto: threads on CUDA, "
-        "prefork on the CPU. `narrate worker` records the pool it runs here for its tasks "
-        "(a plan task starts a phonemizer process only under threads).",
+        description="How `narrate worker` runs its tasks. threads: several chunk tasks at "
+        "once in the one process that owns the voice's sessions, so its batcher sees several "
+        "chunks' passages at once (a GPU's batches need many; on the CPU the next chunk takes "
+        "the core a chunk's last passage leaves idle); --concurrency is then the number of "
+        "tasks at once (default NARRATE_GPU_TASKS on a GPU, 2 on the CPU). prefork: a process "
+        "per --concurrency, one task each; Celery kills a task past its time limit and a "
+        "crash takes one process. auto: threads. `narrate worker` records the pool it runs "
+        "here for its tasks (a plan task starts a phonemizer process only under threads).",
     )
     gpu_tasks: int = Field(
         16,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The images' entrypoint (infra/Dockerfile, infra/Dockerfile.cuda; docs/deployment.md).
 #   api             narrate serve on NARRATE_API_HOST:NARRATE_API_PORT (0.0.0.0:8080)
-#   worker          narrate worker --device NARRATE_DEVICE (cpu) --concurrency NARRATE_CONCURRENCY (1)
+#   worker          narrate worker --device NARRATE_DEVICE (cpu) [--concurrency NARRATE_CONCURRENCY]
+#                   (unset: the pool's default, 2 tasks on the CPU, NARRATE_GPU_TASKS on a GPU)
 #   anything else   run as given: bash, celery ..., narrate enqueue ...
 # Arguments after api or worker are passed on to narrate.
 set -euo pipefail
@@ -19,8 +20,11 @@ case "${1:-}" in
     ;;
   worker)
     shift
-    exec "${narrate[@]}" worker --device "${NARRATE_DEVICE:-cpu}" \
-      --concurrency "${NARRATE_CONCURRENCY:-1}" "$@"
+    concurrency=()
+    if [[ -n "${NARRATE_CONCURRENCY:-}" ]]; then
+      concurrency=(--concurrency "$NARRATE_CONCURRENCY")
+    fi
+    exec "${narrate[@]}" worker --device "${NARRATE_DEVICE:-cpu}" "${concurrency[@]}" "$@"
     ;;
   "")
     echo "usage: entrypoint.sh api|worker [ARGS...] | COMMAND [ARGS...]" >&2

@@ -532,7 +532,7 @@ def run_worker(args: argparse.Namespace) -> int:
     settings = get_settings()
     every = args.device == "cuda:all"
     device = args.device if every else resolve_device(args.device)
-    if device == "cpu":  # prefork's --concurrency processes
+    if device == "cpu":  # one worker process: its pool's tasks share the cores
         return serve(device, args.concurrency, args.name)
     check_device(device)
     if not every:  # one GPU: the provider first, and one process needs no listing

@@ -1,14 +1,18 @@
 """How `narrate worker` runs its tasks: Celery's pool, its size, and what it loads first.
 
-On the CPU, prefork: a process per `--concurrency`, one task each, each with its own
-sessions (batching does not pay there, and a crash takes one process), loaded as the
-process starts. On a GPU, threads:
-many chunk tasks at once in the one process that owns the GPU session, so the process's
-batcher (`worker.batcher`) sees many chunks' passages at once, as `narrate synth` sees many
-chapters'; with one task at a time it saw one chunk's, and the GPU idled between chunks.
-Each thread is one Celery task slot and the prefetch multiplier stays 1, so the worker holds
-as many messages as it runs: none waits behind a stuck task. The threads pool has no hard
-time limit; `worker.jobs.held` lets a task's lease lapse past the limit instead.
+Threads by default, on the CPU as on a GPU: several chunk tasks at once in the one process
+that owns the voice's sessions, so the process's batcher (`worker.batcher`) sees several
+chunks' passages at once, as `narrate synth` sees several chapters'. On a GPU that fills its
+batches (with one task at a time the GPU idled between chunks); on the CPU two tasks are
+enough: the next chunk's passages take the core that a chunk's last passage leaves idle
+(docs/performance.md, "The queue path's chunks two at once on the CPU"). Each thread is one
+Celery task slot and the prefetch multiplier stays 1, so the worker holds as many messages
+as it runs: none waits behind a stuck task. The threads pool has no hard time limit;
+`worker.jobs.held` lets a task's lease lapse past the limit instead.
+
+prefork stays a choice (`NARRATE_WORKER_POOL=prefork`): a process per `--concurrency`, one
+task each, each with its own sessions, loaded as the process starts; Celery kills a task past
+its time limit, and a crash takes one process.
 """
 
 import logging
@@ -28,6 +32,10 @@ from worker.spawn import load_voice_ahead
 
 log = logging.getLogger(__name__)
 
+# Tasks at once of a CPU worker's threads pool, as `narrate synth` keeps two chapters in
+# flight on the CPU (`worker.chapters.CPU_CHAPTERS_IN_FLIGHT`).
+CPU_TASKS = 2
+
 
 @dataclass(frozen=True)
 class Pool:
@@ -39,13 +47,13 @@ class Pool:
 
 
 def pool_for(device: str, concurrency: int | None, settings: Settings) -> Pool:
-    """The pool for a worker on device; concurrency None: the pool's default (one process;
-    `NARRATE_GPU_TASKS` threads)."""
-    kind = settings.worker_pool
-    if kind == "auto":
-        kind = "prefork" if resolve_device(device) == "cpu" else "threads"
-    if concurrency is None:
-        concurrency = settings.gpu_tasks if kind == "threads" else 1
+    """The pool for a worker on device; concurrency None: the pool's default (threads:
+    `NARRATE_GPU_TASKS` on a GPU, CPU_TASKS on the CPU; prefork: one process)."""
+    kind = "threads" if settings.worker_pool == "auto" else settings.worker_pool
+    if concurrency is None and kind == "threads":
+        concurrency = CPU_TASKS if resolve_device(device) == "cpu" else settings.gpu_tasks
+    elif concurrency is None:
+        concurrency = 1
     if concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
     return Pool(kind, concurrency)

@@ -42,6 +42,10 @@ def run_worker(device: str, concurrency: int | None, name: str | None = None) ->
         "--without-mingle",
         *(["--hostname", name] if name else []),
     ]
+    # At the level Celery will log at, from now: the voice's load, before Celery starts, says
+    # what it loaded and how long it took.
+    root = logging.getLogger()
+    root.setLevel(min(root.level, logging.INFO))
     # The metrics directory is set before prepare() loads the voice, which imports
     # prometheus_client: it reads the directory once, at import.
     with exported(settings):

@@ -16,6 +16,7 @@ import pytest
 from celery import Celery
 
 from tests.services import BUCKET, ROOT, Services, free_port
+from worker.pools import CPU_TASKS
 
 ENTRYPOINT = ROOT / "infra" / "entrypoint.sh"
 # What the image's `narrate` script does, with the checkout's code.
@@ -87,11 +88,15 @@ def worker_stats(broker: str, timeout: float = 30) -> dict[str, Any]:
         app.close()
 
 
+@pytest.mark.parametrize(("concurrency", "slots"), [("3", 3), (None, CPU_TASKS)])
 def test_worker_comes_up_on_the_broker_and_stops_cleanly_on_sigterm(
-    redis: Services, tmp_path: Path
+    redis: Services, tmp_path: Path, concurrency: str | None, slots: int
 ) -> None:
     # Given a redis-server, and the settings a worker container gets from its environment
-    env = {**redis.env, "NARRATE_DEVICE": "cpu", "NARRATE_CONCURRENCY": "2"}
+    # (without NARRATE_CONCURRENCY: the pool's own default)
+    env = {**redis.env, "NARRATE_DEVICE": "cpu"}
+    if concurrency is not None:
+        env["NARRATE_CONCURRENCY"] = concurrency
     log = tmp_path / "worker.log"
     broker = env["NARRATE_BROKER_URL"]
 
@@ -101,12 +106,13 @@ def test_worker_comes_up_on_the_broker_and_stops_cleanly_on_sigterm(
         replies = ping(broker, timeout=90)
 
         # Then the Celery worker answers on the broker, under that name, with the pool size
-        # the environment asked for
+        # the environment asked for (or the CPU's default: threads, CPU_TASKS at once)
         assert [name.split("@")[0] for reply in replies for name in reply] == ["entry"], (
             log.read_text()
         )
         (stats,) = worker_stats(broker).values()
-        assert stats["pool"]["max-concurrency"] == 2
+        assert stats["pool"]["max-concurrency"] == slots
+        assert stats["pool"]["implementation"] == "celery.concurrency.thread:TaskPool"
         # and narrate itself holds the entrypoint's pid (exec), so a stop signal reaches it
         cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
         assert b"producer.cli" in cmdline and b"worker" in cmdline

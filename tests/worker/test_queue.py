@@ -449,13 +449,15 @@ def test_a_redo_is_a_job_of_its_own_and_done_once(services: Services, tmp_path: 
     services.kill(worker)
 
 
-def test_a_cpu_workers_process_loads_its_voice_before_any_job(
-    services: Services, tmp_path: Path
+@pytest.mark.parametrize("pool", ["auto", "prefork"])
+def test_a_cpu_worker_loads_its_voice_before_any_job(
+    services: Services, tmp_path: Path, pool: str
 ) -> None:
-    """`narrate worker` on the CPU (prefork): each process loads the default voice as it
-    starts, so the first job's first chunk does not wait for it; that chunk then finds it."""
+    """`narrate worker` on the CPU loads the default voice before any job comes (threads,
+    the default: before it says it is ready; prefork: each process as it starts), so the
+    first job's first chunk does not wait for it; that chunk then finds it."""
     log = tmp_path / "worker.log"
-    worker = services.narrate_worker("early", log)
+    worker = services.narrate_worker("early", log, NARRATE_WORKER_POOL=pool)
     try:
         deadline = time.monotonic() + 90
         while b"loading voice joe on cpu" not in log.read_bytes():

@@ -1,4 +1,4 @@
-"""A GPU worker's pool with the CPU standing in for the GPU: Celery's threads pool runs many
+"""`narrate worker`'s default pool, a GPU's and the CPU's: Celery's threads pool runs several
 chunk tasks at once in the one process that holds the voice (`worker.pools`). Real
 redis-server, a real S3 API server, real `narrate worker` processes, real faults."""
 
@@ -25,13 +25,13 @@ from tests.services import BUCKET, Services, none_left_running
 from worker.jobs import chunk_lock, held, plan_job, plan_lock, reconcile
 from worker.ledger import ChunkRef, Ledger
 from worker.plans import ChapterPlans, chapter_plans
-from worker.pools import Pool, pool_for
+from worker.pools import CPU_TASKS, Pool, pool_for
 from worker.segment import segment_chapter
 from worker.stages import ChapterPlan
 from worker.storage import LocalStorage, _s3_client
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-THREADS = {"NARRATE_WORKER_POOL": "threads"}  # what `auto` picks on CUDA
+THREADS = {"NARRATE_WORKER_POOL": "threads"}  # what `auto` picks
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_a_threads_worker_runs_chunks_at_once_to_synths_audio(
     services: Services, tmp_path: Path
 ) -> None:
     log = tmp_path / "t.log"
-    worker = services.narrate_worker("t", log, **THREADS, NARRATE_CHUNK_SEGMENTS="1")
+    worker = services.narrate_worker("t", log, NARRATE_CHUNK_SEGMENTS="1")  # the default pool
     enqueued = services.narrate(
         "enqueue", str(DATA / "three_chapters.md"), "--dest", f"s3://{BUCKET}/threads"
     )
@@ -109,7 +109,7 @@ def test_a_threads_worker_runs_chunks_at_once_to_synths_audio(
         waited = services.narrate("wait", job_id, timeout=300)
     assert waited.returncode == 0, waited.stdout + waited.stderr
 
-    assert "concurrency: 16 (thread)" in log.read_text()  # the default command's pool
+    assert f"concurrency: {CPU_TASKS} (thread)" in log.read_text()  # the CPU's default
     assert leases.most >= 2  # several chunks were running in the one process at once
     local = services.narrate("synth", str(DATA / "three_chapters.md"), "-o", str(tmp_path / "o"))
     assert local.returncode == 0, local.stderr
@@ -138,7 +138,8 @@ def test_a_threads_worker_killed_mid_job_loses_and_duplicates_nothing(
     services: Services, tmp_path: Path
 ) -> None:
     extra = {**THREADS, "NARRATE_CHUNK_SEGMENTS": "1"}
-    first = services.narrate_worker("k1", tmp_path / "k1.log", **extra)
+    many = ("--concurrency", "8")  # a GPU worker's many threads, on the CPU
+    first = services.narrate_worker("k1", tmp_path / "k1.log", *many, **extra)
     enqueued = services.narrate(
         "enqueue",
         str(DATA / "three_chapters.md"),
@@ -161,7 +162,7 @@ def test_a_threads_worker_killed_mid_job_loses_and_duplicates_nothing(
         services.kill(first)  # SIGKILL of the one process: its threads and messages go too
     assert int(record["segments_done"]) < int(record["segments_total"])
     assert leases.most >= 2  # it ran several chunks at once until then
-    second = services.narrate_worker("k2", tmp_path / "k2.log", **extra)
+    second = services.narrate_worker("k2", tmp_path / "k2.log", *many, **extra)
     for job_id in job_ids:
         waited = services.narrate("wait", job_id, timeout=300)
         assert waited.returncode == 0, waited.stdout + waited.stderr
@@ -346,13 +347,14 @@ def test_a_chapter_plan_is_made_once_however_many_chunks_ask_at_once() -> None:
     assert len(made) == 2
 
 
-def test_the_pool_is_threads_on_a_gpu_and_prefork_on_the_cpu() -> None:
+def test_the_pool_is_threads_with_gpu_tasks_on_a_gpu_and_two_tasks_on_the_cpu() -> None:
     auto = Settings(worker_pool="auto", gpu_tasks=16)
     assert pool_for("cuda:0", None, auto) == Pool("threads", 16)
     assert pool_for("cuda:0", 4, auto) == Pool("threads", 4)
-    assert pool_for("cpu", None, auto) == Pool("prefork", 1)
-    assert pool_for("cpu", 2, auto) == Pool("prefork", 2)
-    assert pool_for("cpu", None, Settings(worker_pool="threads", gpu_tasks=8)) == Pool("threads", 8)
+    assert pool_for("cpu", None, auto) == Pool("threads", CPU_TASKS) == Pool("threads", 2)
+    assert pool_for("cpu", 3, auto) == Pool("threads", 3)
+    assert pool_for("cpu", None, Settings(worker_pool="prefork")) == Pool("prefork", 1)
+    assert pool_for("cpu", 2, Settings(worker_pool="prefork")) == Pool("prefork", 2)
     assert pool_for("cuda", None, Settings(worker_pool="prefork")) == Pool("prefork", 1)
     assert pool_for("cuda:0", 4, auto).argv() == ["--pool=threads", "--concurrency=4"]
     with pytest.raises(PermanentError, match="--concurrency"):
