@@ -7,6 +7,8 @@ The back is most of the cost, so it is the part with precision variants (`models
   decoder runs in bf16 (its upsampling rewritten by `models.upsampling`) while the flow
   stays fp32: the flow in bf16 costs waveform fidelity and buys no speed
   (docs/performance.md, "bf16 decoder").
+- ``SplitBack``: the CPU's, the back cut in two: the flow (onnxruntime, fp32) once over a
+  segment, then the decoder (onnxruntime fp32, or OpenVINO bf16) over windows of it.
   OpenVINO builds kernels for each input shape it meets, so frame counts are
   rounded up to a few buckets: zero frames past a segment's own (masked in the flow, cut off
   after the decoder) cost a little padding and save a compile per length.
@@ -29,6 +31,7 @@ import numpy.typing as npt
 import onnxruntime as ort
 
 from models.extras import require
+from models.graph import DECODER_PREFIX, DECODER_Z
 from models.runtime import check_providers
 from models.sessions import session
 
@@ -40,7 +43,7 @@ Z_INPUT, MASK_INPUT = "/Add_output_0", "/Cast_2_output_0"
 # Frame counts are padded up to a multiple of this for OpenVINO (see above): with chunks of
 # at most ~560 frames that is at most 9 shapes per batch size.
 OPENVINO_FRAME_STEP = 64
-DECODER_INPUT = "/dec/conv_pre/"  # the HiFi-GAN decoder's first layer in the voice graph
+DECODER_INPUT = DECODER_PREFIX + "conv_pre/"  # the decoder's first layer in the voice graph
 KEEP_AS_IS = ("Const", "Parameter", "Result")
 
 
@@ -84,10 +87,17 @@ class OpenVinoBack:
     frame_step = OPENVINO_FRAME_STEP
 
     def __init__(
-        self, graph: bytes, precision: str, streams: int, cached: Path | None = None
+        self,
+        graph: bytes,
+        precision: str,
+        streams: int,
+        cached: Path | None = None,
+        inputs: Sequence[tuple[str, int]] = ((Z_INPUT, -1), (MASK_INPUT, 1)),
     ) -> None:
         """`cached`: where the marked model is kept as OpenVINO IR (.xml and .bin), which
-        saves converting the ONNX graph at every start."""
+        saves converting the ONNX graph at every start. `inputs`: the graph's inputs
+        [batch, channels, frames] and their channels (-1: any), the whole back's by
+        default."""
         ov = _openvino()
 
         config: dict[str, Any] = {
@@ -101,25 +111,57 @@ class OpenVinoBack:
             self.compiled = core.compile_model(core.read_model(cached), "CPU", config)
         else:
             with tempfile.TemporaryDirectory(prefix="narrate-ov-") as tmp:
-                xml = _marked_ir(graph, Path(tmp), precision)
+                xml = _marked_ir(graph, Path(tmp), precision, inputs)
                 if cached is not None:
                     _keep_ir(xml, cached)
                 self.compiled = core.compile_model(core.read_model(xml), "CPU", config)
         self._local = threading.local()
 
     def run(self, z_p: Array, mask: Array) -> Array:
+        return self.run_inputs({Z_INPUT: z_p, MASK_INPUT: mask})
+
+    def run_inputs(self, feeds: dict[str, Array]) -> Array:
         request = getattr(self._local, "request", None)
         if request is None:  # requests are not thread-safe: one per calling thread
             request = self._local.request = self.compiled.create_infer_request()
-        result = request.infer({Z_INPUT: z_p, MASK_INPUT: mask})
+        result = request.infer(feeds)
         return np.array(result[self.compiled.outputs[0]], dtype=np.float32)
+
+
+class SplitBack:
+    """The back as two runs: the flow over a whole segment's frames at once, then the decoder
+    over windows of what it gives.
+
+    Windows keep a margin on each side of a join so that it has no seam: run whole, that
+    margin is the flow's receptive field and the decoder's (32 frames); run apart, only the
+    decoder's (`DECODER_MARGIN`, 12), and the flow runs each frame once. On the CPU that is
+    ~10% less of the back's work (docs/performance.md, "The flow run once a segment").
+    """
+
+    def __init__(self, flow: OrtBack, decoder: "OrtBack | OpenVinoBack") -> None:
+        self.flow, self.decoder = flow, decoder
+        self.frame_step = decoder.frame_step if isinstance(decoder, OpenVinoBack) else 1
+
+    def run(self, z_p: Array, mask: Array) -> Array:
+        return self.decode(self.flow.run(z_p, mask))
+
+    def decode(self, z: Array) -> Array:
+        """Audio [batch, 1, frames * hop] of z [batch, channels, frames]; frames past z's own
+        (padding to frame_step) are zeros, as a masked flow gives past a segment's end."""
+        frames = z.shape[2]
+        padded = padded_frames(frames, self.frame_step)
+        if padded != frames:
+            z = np.pad(z, ((0, 0), (0, 0), (0, padded - frames)))
+        return self.decoder.run_inputs({DECODER_Z: z})
 
 
 def _openvino() -> ModuleType:
     return require("openvino", "openvino", "the bf16 variant (OpenVINO runs its decoder)")
 
 
-def _marked_ir(graph: bytes, folder: Path, precision: str) -> Path:
+def _marked_ir(
+    graph: bytes, folder: Path, precision: str, inputs: Sequence[tuple[str, int]]
+) -> Path:
     """The back as OpenVINO IR in folder; below fp32, every op before the decoder (the flow,
     the masks) is marked to stay fp32.
 
@@ -132,8 +174,7 @@ def _marked_ir(graph: bytes, folder: Path, precision: str) -> Path:
     model = ov.convert_model(
         io.BytesIO(graph),
         input=[
-            (Z_INPUT, ov.PartialShape([-1, -1, -1]), ov.Type.f32),
-            (MASK_INPUT, ov.PartialShape([-1, 1, -1]), ov.Type.f32),
+            (name, ov.PartialShape([-1, channels, -1]), ov.Type.f32) for name, channels in inputs
         ],
     )
     xml = folder / "back.xml"

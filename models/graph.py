@@ -40,6 +40,8 @@ DURATION_PREDICTOR = "/dp/"
 FRONT_OUTPUTS = ["/enc_p/Split_output_0", "/enc_p/Split_output_1", "/Ceil_output_0"]
 BACK_INPUTS = ["/Add_output_0", "/Cast_2_output_0"]  # z_p (prior + noise) and y_mask
 BACK_OUTPUTS = ["output"]
+DECODER_PREFIX = "/dec/"  # the HiFi-GAN decoder's nodes; its first layer is conv_pre
+DECODER_Z = "z"  # the flow's output and the decoder's input, [batch, channels, frames]
 FRONT_RECIPE = 7  # names the cached front: a changed rewrite is not read stale
 # How far (in phoneme ids, two per phoneme) each id's attention reaches on either side in
 # the front, its window sliding inward at the input's ends: a short sentence, what the voice
@@ -129,6 +131,31 @@ def _cut(
         len(back.graph.node),
     )
     return CutGraph(front.SerializeToString(), back.SerializeToString(), digest)
+
+
+def split_back(back: bytes) -> tuple[bytes, bytes]:
+    """The back cut where its decoder begins: the flow (latents and mask in, the decoder's
+    input out) and the decoder (that input in, audio out); raises UnknownVoiceError where
+    the back has no one decoder input."""
+    import onnx
+    import onnx.utils
+
+    model = onnx.load_from_string(back)
+    first = [n for n in model.graph.node if n.name.startswith(DECODER_PREFIX + "conv_pre/")]
+    inputs = {n.input[0] for n in first if n.op_type == "Conv"}
+    if len(inputs) != 1:
+        raise UnknownVoiceError(f"no single decoder input in this voice's back ({inputs})")
+    (z,) = inputs
+    extractor = onnx.utils.Extractor(model)
+    flow = extractor.extract_model(BACK_INPUTS, [z])
+    decoder = extractor.extract_model([z], BACK_OUTPUTS)
+    for part in (flow, decoder):  # one name for the tensor between them, whatever the export
+        for value in [*part.graph.input, *part.graph.output]:
+            value.name = DECODER_Z if value.name == z else value.name
+        for node in part.graph.node:
+            node.input[:] = [DECODER_Z if name == z else name for name in node.input]
+            node.output[:] = [DECODER_Z if name == z else name for name in node.output]
+    return flow.SerializeToString(), decoder.SerializeToString()
 
 
 def _noise_as_input(model: "onnx.ModelProto") -> bool:

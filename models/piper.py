@@ -30,18 +30,26 @@ from models.backends import (
     Back,
     OpenVinoBack,
     OrtBack,
+    SplitBack,
     halving,
     is_out_of_memory,
     padded_frames,
 )
 from models.expand import MASK, expansion_inputs
-from models.graph import DURATION_NOISE, cut_voice_graph
+from models.graph import DECODER_Z, DURATION_NOISE, cut_voice_graph
 from models.noise import noise_offset, noise_rows, noise_table
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
 from models.runtime import CPU_PROVIDERS, Runtime, check_providers
 from models.sessions import session
-from models.variants import RECIPES, cpu_fp32_graph, expanded_graph, variant_graph
+from models.variants import (
+    RECIPES,
+    cpu_decoder_graph,
+    cpu_flow_graph,
+    cpu_fp32_graph,
+    expanded_graph,
+    variant_graph,
+)
 from models.voice import (
     Audio,
     Passage,
@@ -61,8 +69,11 @@ log = logging.getLogger(__name__)
 
 IntArray = npt.NDArray[np.int64]
 # Frames on each side of a chunk join: the receptive field of flow + decoder, so chunks
-# join without a seam (docs/performance.md, "Decoder chunks").
+# join without a seam (docs/performance.md, "Decoder chunks"); the decoder's alone where
+# the flow runs over the whole segment first (`SplitBack`, the CPU's): its chunks came out
+# the same as from the whole segment at 12 frames, and 3e-4 apart at 8.
 CHUNK_MARGIN = 32
+DECODER_MARGIN = 12
 # With fixed shapes, decoder windows are padded up to a multiple of this many frames.
 BACK_WINDOW_STEP = 64
 DURATION_STREAM = 1  # the passage's duration noise: a stream apart from its latent noise
@@ -101,35 +112,72 @@ class PiperVoice(Voice):
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         check_providers(self.front, runtime.providers)
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
-        back = variant_graph(graph.back, self.precision, runtime.cache_dir, graph.digest)
-        if self.precision == "fp32" and runtime.providers == CPU_PROVIDERS:
-            back = cpu_fp32_graph(back, runtime.cache_dir, graph.digest)
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
         # chunk with its margins can be) and batches have power-of-two rows, so a handful of
         # shapes repeat: cuDNN plans each new shape, at the cost of several runs.
         self.fixed_shapes = self.shape_step > 1
+        self.back: Back
+        one_at_a_time = not self.fixed_shapes and self.back_frame_budget == 0  # the CPU's way
+        cpu = runtime.providers == CPU_PROVIDERS
+        if cpu and one_at_a_time and self.precision in ("fp32", "bf16"):
+            self.back = self._split_back(graph.back, graph.digest, runtime, options)
+        else:
+            self.back = self._whole_back(graph.back, graph.digest, runtime, options)
+        self.phonemizer = Phonemizer(self.config)
+        noise_table()  # drawn now, not in the first batch
+
+    def _whole_back(
+        self, back: bytes, digest: str, runtime: Runtime, options: ort.SessionOptions
+    ) -> Back:
+        """The back as one graph: CUDA's (its batches of fixed shapes), the CPU's int8, or
+        one batching its decoder runs (`NARRATE_BACK_FRAME_BUDGET`)."""
+        back = variant_graph(back, self.precision, runtime.cache_dir, digest)
+        if self.precision == "bf16":
+            return OpenVinoBack(
+                back, "bf16", self.inference_workers, _ir_path(runtime.cache_dir, digest)
+            )
+        if self.precision == "fp32" and runtime.providers == CPU_PROVIDERS:
+            back = cpu_fp32_graph(back, runtime.cache_dir, digest)
         window = padded_frames(self.max_back_frames + 2 * CHUNK_MARGIN, BACK_WINDOW_STEP)
         step = window if self.fixed_shapes else 1
         expands = runtime.expand_in_graph  # CUDA's onnxruntime back (bf16 is OpenVINO's, CPU)
         if expands:
             channels = int(self.front.get_outputs()[0].shape[1])
-            back = expanded_graph(back, self.precision, runtime.cache_dir, graph.digest, channels)
-        self.back: Back = (
-            OpenVinoBack(
-                back, "bf16", self.inference_workers, _ir_path(runtime.cache_dir, graph.digest)
-            )
-            if self.precision == "bf16"
-            else OrtBack(
-                back,
-                options,
-                runtime.providers,
-                frame_step=step,
-                expands=expands,
-                cache_dir=runtime.cache_dir,
-            )
+            back = expanded_graph(back, self.precision, runtime.cache_dir, digest, channels)
+        return OrtBack(
+            back,
+            options,
+            runtime.providers,
+            frame_step=step,
+            expands=expands,
+            cache_dir=runtime.cache_dir,
         )
-        self.phonemizer = Phonemizer(self.config)
-        noise_table()  # drawn now, not in the first batch
+
+    def _split_back(
+        self, back: bytes, digest: str, runtime: Runtime, options: ort.SessionOptions
+    ) -> SplitBack:
+        """The CPU's back: the flow in fp32 (onnxruntime), the decoder in fp32 (onnxruntime)
+        or bf16 (OpenVINO)."""
+        cache = runtime.cache_dir
+        flow = OrtBack(
+            cpu_flow_graph(back, cache, digest), options, runtime.providers, cache_dir=cache
+        )
+        decoder_graph = cpu_decoder_graph(back, self.precision, cache, digest)
+        decoder: OrtBack | OpenVinoBack
+        if self.precision == "bf16":
+            channels = int(self.front.get_outputs()[0].shape[1])
+            ir = cache / f"{digest}-decoder-{RECIPES['bf16']}-openvino.xml" if cache else None
+            decoder = OpenVinoBack(
+                decoder_graph, "bf16", self.inference_workers, ir, [(DECODER_Z, channels)]
+            )
+        else:
+            decoder = OrtBack(decoder_graph, options, runtime.providers, cache_dir=cache)
+        return SplitBack(flow, decoder)
+
+    @property
+    def join_margin(self) -> int:
+        """Frames of margin on each side of a join between chunks of a segment."""
+        return DECODER_MARGIN if isinstance(self.back, SplitBack) else CHUNK_MARGIN
 
     @classmethod
     def load(
@@ -209,7 +257,7 @@ class PiperVoice(Voice):
                 feeds[DURATION_NOISE] = np.zeros((rows, 2, ids), np.float32)
             self.front.run(None, feeds)
         # The longest chunk `_segment_frames` can cut: one inside a segment, both margins.
-        window = padded_frames(self.max_back_frames + 2 * CHUNK_MARGIN, self.back.frame_step)
+        window = padded_frames(self.max_back_frames + 2 * self.join_margin, self.back.frame_step)
         rows = self._largest_rows(self.back_frame_budget, window)
         channels = int(self.front.get_outputs()[0].shape[1])
         mask = np.ones((rows, 1, window), np.float32)
@@ -249,8 +297,10 @@ class PiperVoice(Voice):
                     for item, bounds, words in zip(passage, layout.items, layout.words, strict=True)
                 ]
             )
-        chunks = [chunk for plan in plans for segment in plan for chunk in segment.chunks]
-        audios = iter(self.run_back(chunks))
+        if isinstance(self.back, SplitBack):
+            audios = iter(self._run_split(self.back, [s for plan in plans for s in plan]))
+        else:
+            audios = iter(self.run_back([c for plan in plans for s in plan for c in s.chunks]))
         outputs = []
         for passage, plan in zip(passages, plans, strict=True):
             outputs.append(
@@ -371,7 +421,7 @@ class PiperVoice(Voice):
         cuts = [first + (last - first) * c // count for c in range(count + 1)]
         chunks = []
         for a, b in itertools.pairwise(cuts):
-            c_lo, c_hi = max(lo, a - CHUNK_MARGIN), min(hi, b + CHUNK_MARGIN)
+            c_lo, c_hi = max(lo, a - self.join_margin), min(hi, b + self.join_margin)
             phonemes = phoneme_of_frame[c_lo - lo : c_hi - lo]
             ids = slice(int(phonemes[0]), int(phonemes[-1]) + 1) if len(phonemes) else slice(0, 0)
             # Scale per phoneme, spread over the frames when expanded: an exp per id, not
@@ -387,9 +437,45 @@ class PiperVoice(Voice):
                 noise_stride=hi - lo,
                 keep_from=a - c_lo,
                 keep=b - a,
+                start=c_lo - lo,
             )
             chunks.append(chunk)
-        return SegmentFrames(chunks, marks, word_frames)
+        span = None
+        if isinstance(self.back, SplitBack):  # every frame of the segment, for the flow
+            every = (
+                slice(int(phoneme_of_frame[0]), int(phoneme_of_frame[-1]) + 1)
+                if hi > lo
+                else slice(0, 0)
+            )
+            scale = (
+                np.exp(frames.logs_p[:, every]) * np.float32(params.noise_scale) if noisy else None
+            )
+            span = Chunk(
+                m_p=frames.m_p[:, every],
+                scale=scale,
+                phonemes=phoneme_of_frame - every.start,
+                noise_at=at,
+                noise_stride=hi - lo,
+                keep_from=first - lo,
+                keep=last - first,
+            )
+        return SegmentFrames(chunks, marks, word_frames, span)
+
+    def _run_split(self, back: SplitBack, segments: Sequence["SegmentFrames"]) -> list[Audio]:
+        """Audio for each chunk of each segment: the flow over the segment's frames at once,
+        then the decoder over each chunk's window of them (one at a time: the CPU's way)."""
+        audios = []
+        for segment in segments:
+            span = segment.span
+            assert span is not None  # made for a SplitBack
+            latents = span.latents()[None]
+            mask = np.ones((1, 1, span.frames), np.float32)
+            z = back.flow.run(latents, mask) if span.frames else latents
+            for chunk in segment.chunks:
+                window = z[:, :, chunk.start : chunk.start + chunk.frames]
+                audio = back.decode(window) if chunk.frames else np.zeros(0, np.float32)
+                audios.append(audio.reshape(-1)[: chunk.frames * self.hop])
+        return audios
 
     def run_back(self, chunks: Sequence["Chunk"]) -> list[Audio]:
         """Audio for each chunk; batched within the back frame budget (0: one at a time)."""
@@ -448,6 +534,7 @@ class Chunk:
     noise_stride: int  # from one channel's noise to the next (the segment's frames)
     keep_from: int  # frames of margin before the kept ones
     keep: int
+    start: int = 0  # where its first frame lies among its segment's (with the margins)
 
     @property
     def frames(self) -> int:
@@ -467,6 +554,7 @@ class SegmentFrames:
     chunks: list[Chunk]
     marks: list[int]  # frame of the segment's start, each later part's start, its end
     words: list[WordSpans]  # per part, the frames [start, end) of each spoken word
+    span: Chunk | None = None  # all its frames, margins included: a SplitBack's flow input
 
     def output(self, audios: list[Audio], hop: int, state: Phonemes | None) -> VoiceOutput:
         kept = [

@@ -6,8 +6,8 @@ the front, and with it the duration path, stays fp32 by construction (the cut in
 overflows it to inf.
 
 - fp16: the back converted to float16 for CUDA (inputs and outputs stay fp32).
-- bf16: the back run by OpenVINO on the CPU, the decoder in bf16 (AMX / AVX-512 bf16), the
-  flow in fp32; its upsampling rewritten as plain convolutions (`models.upsampling`).
+- bf16: the decoder run by OpenVINO on the CPU in bf16 (AMX / AVX-512 bf16), its upsampling
+  rewritten as plain convolutions (`models.upsampling`); the flow stays fp32.
 - int8: the back's weights quantized dynamically, for onnxruntime on the CPU.
 
 A variant is used only with a passing quality report beside it in the cache, written by
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from config.errors import PrecisionError
 from models.extras import installed, need, require
+from models.graph import split_back
 
 log = logging.getLogger(__name__)
 
@@ -281,6 +282,27 @@ def cpu_fp32_graph(back: bytes, cache_dir: Path | None, digest: str) -> bytes:
     return _cached(back, _to_2d, cache_dir, f"{digest}-back-{CPU_LAYOUT}.onnx")
 
 
+def cpu_flow_graph(back: bytes, cache_dir: Path | None, digest: str) -> bytes:
+    """The back's flow alone, fp32 with 2-D convolutions, for onnxruntime's CPU provider:
+    the CPU runs it once over a segment's frames (`models.piper`), whatever the precision
+    of its decoder (the flow in bf16 cost fidelity and bought no speed)."""
+    return _cached(
+        back,
+        lambda graph: _to_2d(split_back(graph)[0]),
+        cache_dir,
+        f"{digest}-flow-{CPU_LAYOUT}.onnx",
+    )
+
+
+def cpu_decoder_graph(back: bytes, precision: str, cache_dir: Path | None, digest: str) -> bytes:
+    """The back's decoder alone, as the CPU runs it: fp32 with 2-D convolutions for
+    onnxruntime, or bf16-ready for OpenVINO (the same recipe as the whole back's)."""
+    convert: Callable[[bytes], bytes] = _to_2d if precision == "fp32" else _to_bf16_ready
+    recipe = CPU_LAYOUT if precision == "fp32" else RECIPES[precision]
+    name = f"{digest}-decoder-{recipe}.onnx"
+    return _cached(back, lambda graph: convert(split_back(graph)[1]), cache_dir, name)
+
+
 def _cached(
     back: bytes, convert: Callable[[bytes], bytes], cache_dir: Path | None, name: str
 ) -> bytes:
@@ -298,14 +320,15 @@ def _cached(
     return data
 
 
-def _to_2d(back: bytes) -> bytes:
+def _to_2d(graph: bytes) -> bytes:
+    """A back (or its flow, or its decoder) with 2-D convolutions; every input of these is
+    [batch, channels, frames]."""
     import onnx
 
     from models.conv2d import convolutions_as_2d
-    from models.graph import BACK_INPUTS
 
-    model = onnx.load_from_string(back)
-    convolutions_as_2d(model, BACK_INPUTS)
+    model = onnx.load_from_string(graph)
+    convolutions_as_2d(model, [graph_input.name for graph_input in model.graph.input])
     return bytes(model.SerializeToString())
 
 

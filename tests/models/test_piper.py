@@ -10,10 +10,10 @@ import onnxruntime as ort
 import pytest
 
 from config.errors import PermanentError, UnknownVoiceError
-from models.backends import Back, OrtBack
+from models.backends import Back, OrtBack, SplitBack
 from models.graph import ATTENTION_SPAN, _cut, cut_voice_graph, model_digest
 from models.noise import latent_noise, noise_table
-from models.piper import CHUNK_MARGIN, PiperVoice, _session_options
+from models.piper import CHUNK_MARGIN, DECODER_MARGIN, PiperVoice, _session_options
 from models.registry import find_voice
 from models.runtime import CPU_PROVIDERS as CPU
 from models.voice import SynthesisParams, VoiceInput, chain, spoken_words
@@ -159,6 +159,47 @@ def test_long_segments_run_through_the_decoder_in_chunks(voice: PiperVoice) -> N
     assert len(whole.audio) > 3 * 150 * voice.hop  # it did need several chunks
     assert chunked.audio.shape == whole.audio.shape
     assert np.max(np.abs(chunked.audio - whole.audio)) < 1e-4  # joins are seamless
+
+
+class Runs:
+    """A session (or OpenVINO back), noting the frames of every run."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.frames: list[int] = []
+
+    def run(self, z_p: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        self.frames.append(z_p.shape[2])
+        return np.asarray(self.inner.run(z_p, mask))
+
+    def run_inputs(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        self.frames.append(next(iter(feeds.values())).shape[2])
+        return np.asarray(self.inner.run_inputs(feeds))
+
+
+def test_the_cpu_runs_the_flow_once_a_segment_and_the_decoder_in_windows() -> None:
+    """The CPU's back runs apart (`SplitBack`): the flow over each segment's frames at once,
+    the decoder over windows with its own receptive field as margin; the audio is the one
+    back's, noise and chunk joins included."""
+    text = "The river ran past the mill and under the bridge, and on to the sea. " * 3
+    split = PiperVoice.load("joe", threads=2, max_back_frames=150)
+    assert isinstance(split.back, SplitBack) and split.join_margin == DECODER_MARGIN
+    whole = PiperVoice.load("joe", threads=2, max_back_frames=150)
+    whole.back = OrtBack(cut_voice_graph(find_voice("joe").model).back, ort.SessionOptions(), CPU)
+    assert whole.join_margin == CHUNK_MARGIN
+    flow = split.back.flow = Runs(split.back.flow)  # type: ignore[assignment]
+    decoder = split.back.decoder = Runs(split.back.decoder)  # type: ignore[assignment]
+    sampled = replace(split.default_params(), seed=4)
+    phonemes = [(split.phonemize(text),), (split.phonemize("Yes."),)]
+    got = split.synthesize([tuple(chain(split, phonemes, seed=2))], sampled)[0]
+    want = whole.synthesize([tuple(chain(whole, phonemes, seed=2))], sampled)[0]
+    for a, b in zip(got, want, strict=True):
+        assert a.part_samples == b.part_samples
+        assert np.max(np.abs(a.audio - b.audio)) < 1e-4
+    assert len(flow.frames) == 2  # once a segment
+    assert len(decoder.frames) > 4 and max(decoder.frames) <= 150 + 2 * DECODER_MARGIN + 1
+    joins = len(decoder.frames) - len(flow.frames)  # each adds the decoder's margins only
+    assert sum(decoder.frames) <= sum(flow.frames) + joins * 2 * DECODER_MARGIN
 
 
 def test_state_is_a_word_aligned_tail(voice: PiperVoice) -> None:
