@@ -419,9 +419,9 @@ class PiperVoice(Voice):
         at = noise_offset(channels * (hi - lo), (params.seed, seed)) if noisy else 0
         count = max(1, -(-(last - first) // self.max_back_frames))
         cuts = [first + (last - first) * c // count for c in range(count + 1)]
-        chunks = []
-        for a, b in itertools.pairwise(cuts):
-            c_lo, c_hi = max(lo, a - self.join_margin), min(hi, b + self.join_margin)
+
+        def window(c_lo: int, c_hi: int, a: int, b: int) -> Chunk:
+            """The frames [c_lo, c_hi) of the segment, [a, b) of them kept."""
             phonemes = phoneme_of_frame[c_lo - lo : c_hi - lo]
             ids = slice(int(phonemes[0]), int(phonemes[-1]) + 1) if len(phonemes) else slice(0, 0)
             # Scale per phoneme, spread over the frames when expanded: an exp per id, not
@@ -429,7 +429,7 @@ class PiperVoice(Voice):
             scale = (
                 np.exp(frames.logs_p[:, ids]) * np.float32(params.noise_scale) if noisy else None
             )
-            chunk = Chunk(
+            return Chunk(
                 m_p=frames.m_p[:, ids],
                 scale=scale,
                 phonemes=phonemes - ids.start,
@@ -439,26 +439,14 @@ class PiperVoice(Voice):
                 keep=b - a,
                 start=c_lo - lo,
             )
-            chunks.append(chunk)
-        span = None
-        if isinstance(self.back, SplitBack):  # every frame of the segment, for the flow
-            every = (
-                slice(int(phoneme_of_frame[0]), int(phoneme_of_frame[-1]) + 1)
-                if hi > lo
-                else slice(0, 0)
-            )
-            scale = (
-                np.exp(frames.logs_p[:, every]) * np.float32(params.noise_scale) if noisy else None
-            )
-            span = Chunk(
-                m_p=frames.m_p[:, every],
-                scale=scale,
-                phonemes=phoneme_of_frame - every.start,
-                noise_at=at,
-                noise_stride=hi - lo,
-                keep_from=first - lo,
-                keep=last - first,
-            )
+
+        margin = self.join_margin
+        chunks = [
+            window(max(lo, a - margin), min(hi, b + margin), a, b)
+            for a, b in itertools.pairwise(cuts)
+        ]
+        # For a SplitBack's flow: every frame of the segment at once.
+        span = window(lo, hi, first, last) if isinstance(self.back, SplitBack) else None
         return SegmentFrames(chunks, marks, word_frames, span)
 
     def _run_split(self, back: SplitBack, segments: Sequence["SegmentFrames"]) -> list[Audio]:
