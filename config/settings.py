@@ -279,10 +279,12 @@ class Settings(BaseSettings):
     max_back_frames: int = Field(
         0,
         description="Longest run of frames through the decoder at once; longer segments go "
-        "in chunks (with margins), which bounds memory whatever the segment length. 0: 320 "
-        "for the OpenVINO decoder (bf16: its memory grows with the longest run), 960 for "
-        "onnxruntime on the CPU (fewer joins, each 64 frames of overlap), 448 on CUDA "
-        "(every chunk is padded to one window, this plus margins: 512 frames).",
+        "in chunks (with margins), which bounds memory whatever the segment length (on the "
+        "CPU the flow runs each segment whole, and a segment is at most "
+        "NARRATE_SEGMENTING__MAX_CHARS long). 0: 320 for the OpenVINO decoder (bf16: its "
+        "memory grows with the longest run), 960 for onnxruntime on the CPU (fewer joins, "
+        "each 24 frames of overlap there), 448 on CUDA (every chunk is padded to one window, "
+        "this plus 64 frames of margins: 512 frames).",
     )
     attention_span: int = Field(
         64,
