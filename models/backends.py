@@ -116,6 +116,10 @@ class OpenVinoBack:
                     _keep_ir(xml, cached)
                 self.compiled = core.compile_model(core.read_model(xml), "CPU", config)
         self._local = threading.local()
+        # Two threads copying into their requests' tensors at once hung for good once, in
+        # OpenVINO 2026.4's tensor access (both waiting inside it, during a warm-up from two
+        # inference workers): the copies in and out take turns, the inference runs at once.
+        self._copying = threading.Lock()
 
     def run(self, z_p: Array, mask: Array) -> Array:
         return self.run_inputs({Z_INPUT: z_p, MASK_INPUT: mask})
@@ -124,8 +128,14 @@ class OpenVinoBack:
         request = getattr(self._local, "request", None)
         if request is None:  # requests are not thread-safe: one per calling thread
             request = self._local.request = self.compiled.create_infer_request()
-        result = request.infer(feeds)
-        return np.array(result[self.compiled.outputs[0]], dtype=np.float32)
+        with self._copying:
+            for name, value in feeds.items():
+                tensor = request.get_tensor(name)
+                tensor.shape = value.shape
+                tensor.data[:] = value
+        request.infer()  # without the GIL
+        with self._copying:
+            return np.array(request.get_output_tensor(0).data, dtype=np.float32)
 
 
 class SplitBack:
