@@ -116,10 +116,12 @@ class OpenVinoBack:
                     _keep_ir(xml, cached)
                 self.compiled = core.compile_model(core.read_model(xml), "CPU", config)
         self._local = threading.local()
-        # Two threads copying into their requests' tensors at once hung for good once, in
-        # OpenVINO 2026.4's tensor access (both waiting inside it, during a warm-up from two
-        # inference workers): the copies in and out take turns, the inference runs at once.
-        self._copying = threading.Lock()
+        # OpenVINO's CPU plugin specializes a request for an input shape on its first run of
+        # it (memory, shape inference, kernels). Two requests doing so at once hung for good
+        # once here (a warm-up from two inference workers on 2 cores, both waiting inside
+        # OpenVINO), as others saw with 2026.3 on 4 cores (ultralytics/ultralytics#25923):
+        # so a request's first run of a shape takes its turn; later runs go at once.
+        self._first_runs = threading.Lock()
 
     def run(self, z_p: Array, mask: Array) -> Array:
         return self.run_inputs({Z_INPUT: z_p, MASK_INPUT: mask})
@@ -128,14 +130,18 @@ class OpenVinoBack:
         request = getattr(self._local, "request", None)
         if request is None:  # requests are not thread-safe: one per calling thread
             request = self._local.request = self.compiled.create_infer_request()
-        with self._copying:
-            for name, value in feeds.items():
-                tensor = request.get_tensor(name)
-                tensor.shape = value.shape
-                tensor.data[:] = value
-        request.infer()  # without the GIL
-        with self._copying:
-            return np.array(request.get_output_tensor(0).data, dtype=np.float32)
+            self._local.shapes = set()
+        shapes = tuple(value.shape for value in feeds.values())
+        if shapes in self._local.shapes:
+            return self._infer(request, feeds)
+        with self._first_runs:
+            audio = self._infer(request, feeds)
+        self._local.shapes.add(shapes)
+        return audio
+
+    def _infer(self, request: Any, feeds: dict[str, Array]) -> Array:
+        result = request.infer(feeds)
+        return np.array(result[self.compiled.outputs[0]], dtype=np.float32)
 
 
 class SplitBack:
