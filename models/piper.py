@@ -44,9 +44,8 @@ from models.runtime import CPU_PROVIDERS, Runtime, check_providers
 from models.sessions import session
 from models.variants import (
     RECIPES,
-    cpu_decoder_graph,
-    cpu_flow_graph,
     cpu_fp32_graph,
+    cpu_split_graphs,
     expanded_graph,
     variant_graph,
 )
@@ -159,10 +158,8 @@ class PiperVoice(Voice):
         """The CPU's back: the flow in fp32 (onnxruntime), the decoder in fp32 (onnxruntime)
         or bf16 (OpenVINO)."""
         cache = runtime.cache_dir
-        flow = OrtBack(
-            cpu_flow_graph(back, cache, digest), options, runtime.providers, cache_dir=cache
-        )
-        decoder_graph = cpu_decoder_graph(back, self.precision, cache, digest)
+        flow_graph, decoder_graph = cpu_split_graphs(back, self.precision, cache, digest)
+        flow = OrtBack(flow_graph, options, runtime.providers, cache_dir=cache)
         decoder: OrtBack | OpenVinoBack
         if self.precision == "bf16":
             channels = int(self.front.get_outputs()[0].shape[1])

@@ -17,6 +17,7 @@ variant where it holds on this machine (`models.verdicts`). `auto` picks the fas
 passing variant for the device.
 """
 
+import functools
 import json
 import logging
 import os
@@ -282,25 +283,22 @@ def cpu_fp32_graph(back: bytes, cache_dir: Path | None, digest: str) -> bytes:
     return _cached(back, _to_2d, cache_dir, f"{digest}-back-{CPU_LAYOUT}.onnx")
 
 
-def cpu_flow_graph(back: bytes, cache_dir: Path | None, digest: str) -> bytes:
-    """The back's flow alone, fp32 with 2-D convolutions, for onnxruntime's CPU provider:
-    the CPU runs it once over a segment's frames (`models.piper`), whatever the precision
-    of its decoder (the flow in bf16 cost fidelity and bought no speed)."""
-    return _cached(
-        back,
-        lambda graph: _to_2d(split_back(graph)[0]),
-        cache_dir,
-        f"{digest}-flow-{CPU_LAYOUT}.onnx",
+def cpu_split_graphs(
+    back: bytes, precision: str, cache_dir: Path | None, digest: str
+) -> tuple[bytes, bytes]:
+    """The back's flow and its decoder apart, as the CPU runs them (`models.piper`): the flow
+    fp32 with 2-D convolutions for onnxruntime, whatever the decoder's precision (the flow
+    in bf16 cost fidelity and bought no speed); the decoder the same for fp32, or
+    bf16-ready for OpenVINO (the same recipe as the whole back's). The back is cut once,
+    and only where the cache lacks one of them."""
+    split = functools.cache(lambda: split_back(back))
+    flow = _cached(
+        back, lambda _: _to_2d(split()[0]), cache_dir, f"{digest}-flow-{CPU_LAYOUT}.onnx"
     )
-
-
-def cpu_decoder_graph(back: bytes, precision: str, cache_dir: Path | None, digest: str) -> bytes:
-    """The back's decoder alone, as the CPU runs it: fp32 with 2-D convolutions for
-    onnxruntime, or bf16-ready for OpenVINO (the same recipe as the whole back's)."""
     convert: Callable[[bytes], bytes] = _to_2d if precision == "fp32" else _to_bf16_ready
     recipe = CPU_LAYOUT if precision == "fp32" else RECIPES[precision]
     name = f"{digest}-decoder-{recipe}.onnx"
-    return _cached(back, lambda graph: convert(split_back(graph)[1]), cache_dir, name)
+    return flow, _cached(back, lambda _: convert(split()[1]), cache_dir, name)
 
 
 def _cached(

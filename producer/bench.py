@@ -142,11 +142,11 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
     """The same text as a job: one `narrate worker` (started first, as a service is; on a GPU
     several processes), enqueue, wait.
 
-    Time runs from `narrate enqueue` to the end of `narrate wait`. A prefork worker's
-    process (the CPU's) starts loading its voice as it starts, after the worker says it is
-    ready, so the load may overlap the clock's first second or two; a threads worker (a
-    GPU's) loads it before it is ready, as a service does, so the time to ready is printed
-    beside. The job has synth's options (seed included, so the
+    Time runs from `narrate enqueue` to the end of `narrate wait`. The worker (threads, the
+    default pool on the CPU and on a GPU) loads its voice before it is ready, as a service
+    does, so the time to ready is printed beside; under `NARRATE_WORKER_POOL=prefork` each
+    process loads it as it starts, after the worker says it is ready, so the load may
+    overlap the clock's first second or two. The job has synth's options (seed included, so the
     same audio is expected); a destination of its own per run makes it a new job rather
     than the finished one of a run before. The worker runs on synth's device.
     """
