@@ -5,8 +5,8 @@ import onnx
 import onnxruntime as ort
 import pytest
 
-from config.errors import DeviceError
-from models.graph import ATTENTION_SPAN, _cut, cut_voice_graph
+from config.errors import DeviceError, UnknownVoiceError
+from models.graph import ATTENTION_SPAN, DECODER_Z, _cut, cut_voice_graph, split_back
 from models.piper import PiperVoice
 from models.registry import find_voice
 from models.runtime import providers_for
@@ -160,3 +160,20 @@ def test_the_windowed_front_computes_what_the_masked_one_does(
             assert np.abs(m_p - m_p2).max() < 1e-4, (lengths, item)
             assert np.abs(logs_p - logs_p2).max() < 1e-5, (lengths, item)
             assert np.array_equal(durations, durations2), (lengths, item)
+
+
+def test_the_back_splits_at_the_decoder_or_says_it_cannot() -> None:
+    """The CPU's back runs apart (`split_back`): the flow's output is the decoder's input,
+    named `z`; a back with no decoder input (another export) is a clear error, not a crash
+    mid-book."""
+    back = cut_voice_graph(find_voice("joe").model).back
+    flow, decoder = (onnx.load_from_string(part) for part in split_back(back))
+    assert [o.name for o in flow.graph.output] == [DECODER_Z]
+    assert [i.name for i in decoder.graph.input] == [DECODER_Z]
+    assert not any(node.name.startswith("/dec/") for node in flow.graph.node)
+    assert not any(node.name.startswith("/flow/") for node in decoder.graph.node)
+    model = onnx.load_from_string(back)
+    for node in model.graph.node:  # the decoder's first layer, renamed away
+        node.name = node.name.replace("/dec/conv_pre/", "/dec/other/")
+    with pytest.raises(UnknownVoiceError, match="no single decoder input"):
+        split_back(model.SerializeToString())
