@@ -15,6 +15,7 @@ from piper.phonemize_espeak import ESPEAK_DATA_DIR, EspeakPhonemizer
 
 from config.errors import UnknownVoiceError
 from models.registry import VoiceFiles, find_voice
+from models.scripts import own_scripts, runs, to_english
 from models.voice import WORD_BREAK, Phonemes
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class Phonemizer:
         with _ESPEAK_LOCK:  # it initializes espeak-ng again: not while another thread uses it
             self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
         self._warned: set[str] = set()
+        self._own_scripts = own_scripts(config.espeak_voice)
+        self._english = config.espeak_voice.lower().startswith("en")
 
     @classmethod
     def load(cls, name_or_path: str) -> "Phonemizer":
@@ -58,15 +61,25 @@ class Phonemizer:
 
     def _add_espeak(self, phonemes: list[str], text: str, continues: bool) -> None:
         """espeak's sentences, a space between; the first continues the phonemes before it
-        when the text follows a [[ ]] block ("[[ˈnɪmjuː]]-like")."""
+        when the text follows a [[ ]] block ("[[ˈnɪmjuː]]-like"). Words in a script the
+        voice has no rules for go to espeak-ng's voice for their language (`models.scripts`)."""
+        pieces = list(runs(self._speakable(text), self._own_scripts))
+        for k, (piece, language) in enumerate(pieces):
+            spaced = k and (pieces[k - 1][0][-1].isspace() or piece[0].isspace())
+            if spaced and phonemes and phonemes[-1] != SPACE:
+                phonemes.append(SPACE)
+            self._add_run(phonemes, piece, language, continues or k > 0)
+
+    def _add_run(self, phonemes: list[str], text: str, language: str, continues: bool) -> None:
         if continues:
             text = self._add_punctuation(phonemes, text)
-        speakable = self._speakable(text)
         with _ESPEAK_LOCK:  # espeak-ng keeps one global state per process
-            sentences = self._espeak.phonemize(self.config.espeak_voice, speakable)
+            sentences = self._espeak.phonemize(language or self.config.espeak_voice, text)
         for n, sentence in enumerate(sentences):
             if phonemes and phonemes[-1] != SPACE and not (continues and n == 0):
                 phonemes.append(SPACE)
+            if language and self._english:
+                sentence = to_english(sentence)
             phonemes.extend(p for p in sentence if self._known(p))
 
     def _add_punctuation(self, phonemes: list[str], text: str) -> str:
