@@ -11,6 +11,7 @@ character offsets refer to exactly the text stored in the manuscript.
 import itertools
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 
 from config.errors import ManuscriptError
@@ -75,14 +76,26 @@ def decode(data: bytes, path: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
+        name = "UTF-16" if encoding == "utf-16" else "UTF-8"
         raise ManuscriptError(
-            f"{path}: not valid UTF-8 text (bad byte at offset {error.start}); "
+            f"{path}: not valid {name} text (bad byte at offset {error.start}); "
             "save it as UTF-8 and try again"
         ) from error
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > 0.01 * min(len(text), 8192):
+    if _looks_binary(text[:8192]):
         raise ManuscriptError(f"{path}: binary data, not a text manuscript")
     return text
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters, or characters no text has: unassigned code points, private use
+    and lone surrogates. Bytes read as UTF-16 (a binary file that happens to open with a
+    byte-order mark) decode without error into such characters, a fifth of them at least."""
+    odd = sum(
+        1
+        for ch in text
+        if (ord(ch) < 32 and ch not in "\n\r\t\f") or unicodedata.category(ch) in {"Cn", "Co", "Cs"}
+    )
+    return odd > 0.01 * len(text)
 
 
 def strip_gutenberg(text: str) -> str:

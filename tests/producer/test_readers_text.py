@@ -1,3 +1,4 @@
+import random
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,28 @@ def test_table_of_contents_lines_are_not_empty_chapters(tmp_path: Path) -> None:
 def test_bad_files_raise_a_clear_error(tmp_path: Path, data: bytes, message: str) -> None:
     with pytest.raises(ManuscriptError, match=message):
         read_manuscript(write(tmp_path, "bad.txt", data))
+
+
+def _binary_behind_a_bom(size: int = 4096) -> bytes:
+    """Random bytes after UTF-16's byte-order mark, with no surrogate (which would not
+    decode): what a binary file that happens to open with FF FE reads as."""
+    pairs = bytearray(random.Random(7).randbytes(size))
+    for i in range(1, size, 2):
+        if 0xD8 <= pairs[i] <= 0xDF:
+            pairs[i] = 0x4E
+    return b"\xff\xfe" + bytes(pairs)
+
+
+def test_a_binary_file_behind_a_utf16_mark_is_refused_and_utf16_text_is_read(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ManuscriptError, match="binary data"):
+        read_manuscript(write(tmp_path, "bad.txt", _binary_behind_a_bom()))
+    with pytest.raises(ManuscriptError, match="not valid UTF-16"):
+        read_manuscript(write(tmp_path, "bad.txt", b"\xff\xfeH\x00\x00\xdcI\x00"))
+    text = "Chapter 1: Rain\n\nRain fell on the 3rd of May.\n".encode("utf-16")
+    book = read_manuscript(write(tmp_path, "b.txt", text))
+    assert book.chapters[0].text.endswith("Rain fell on the 3rd of May.")
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
