@@ -8,7 +8,9 @@ script's language, and its sounds are brought to the nearest the voice's languag
 English voice learnt English sounds only: a trilled r or a tone number would be noise).
 """
 
+import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 
 # A script (the first word of its letters' Unicode names) and the espeak-ng language that
@@ -122,6 +124,18 @@ def _continues(text: str, space: int, language: str) -> bool:
     """Whether the spaces at `space` lead to another word of the same foreign run."""
     rest = text[space:].lstrip()
     return bool(rest) and SCRIPT_LANGUAGES.get(script(rest[0]), "") == language
+
+
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def letters_by_script(text: str) -> Counter[str]:
+    """How many letters of each script a text has (ASCII's counted at C speed: a book)."""
+    counts: Counter[str] = Counter(script(ch) for ch in _NOT_ASCII.findall(text))
+    del counts[""]
+    counts["LATIN"] += len(_ASCII_LETTERS.findall(text))
+    return counts
 
 
 def to_english(phonemes: list[str]) -> list[str]:

@@ -20,6 +20,7 @@ from config.manuscript import Manuscript
 from config.settings import get_settings
 from models.lexicon import load_lexicons
 from models.normalize import locale_for
+from models.scripts import letters_by_script
 from models.wording import DEFAULT_LOCALE
 from producer.readers import text
 from producer.readers.book import Book, Cover, select, with_credits
@@ -72,6 +73,7 @@ def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
         manuscript = with_credits(manuscript, reading.credits)
     manuscript.lexicon = load_lexicons(reading.lexicons)
     manuscript.locale = _locale(reading.locale, manuscript.metadata.language, path)
+    _check_script(manuscript, path)
     if book.cover is not None:
         manuscript.metadata.cover_key = cover_key(book.cover.extension)
     return Source(manuscript, book.cover, book.warnings)
@@ -82,6 +84,24 @@ def store_source(storage: "Storage", source: Source) -> None:
     storage.put_model(SOURCE_KEY, source.manuscript)
     if source.cover is not None:
         storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
+
+
+_SCRIPT_NAMES = {"CJK": "Han"}  # Unicode's names' first words, as people name the script
+
+
+def _check_script(manuscript: Manuscript, path: Path) -> None:
+    """A book mostly in another script than English's is refused: its words would be read
+    in an English voice, each as its own language says it (`models.scripts`), which makes
+    a passage or a name clear and a whole book a mistake."""
+    counts = letters_by_script("".join(chapter.text for chapter in manuscript.chapters))
+    letters = sum(counts.values())
+    foreign = letters - counts["LATIN"]
+    if letters and foreign > letters / 2:
+        most = max((name for name in counts if name != "LATIN"), key=counts.__getitem__)
+        raise ManuscriptError(
+            f"{path}: {foreign / letters:.0%} of its letters are not in the Latin alphabet "
+            f"(most are {_SCRIPT_NAMES.get(most, most.title())}); narrate reads English books"
+        )
 
 
 def _locale(asked: str, language: str, path: Path) -> str:

@@ -182,12 +182,15 @@ def test_bad_inputs_exit_non_zero_with_one_line(tmp_path: Path) -> None:
     latin.write_bytes("Café crème".encode("latin-1"))
     good = tmp_path / "good.txt"
     good.write_text("Hello there.")
+    russian = tmp_path / "ru.txt"
+    russian.write_text("Глава первая\n\nОн сказал: привет, мой друг.\n", encoding="utf-8")
     blocker = tmp_path / "file"
     blocker.write_text("")
 
     assert_clean_error(narrate("synth", empty, "-o", tmp_path / "o"), "empty")
     assert_clean_error(narrate("synth", binary, "-o", tmp_path / "o"), "binary")
     assert_clean_error(narrate("synth", latin, "-o", tmp_path / "o"), "not valid UTF-8")
+    assert_clean_error(narrate("synth", russian, "-o", tmp_path / "o"), "most are Cyrillic")
     assert_clean_error(
         narrate("synth", tmp_path / "missing.txt", "-o", tmp_path / "o"), "no such file"
     )

@@ -225,3 +225,20 @@ def test_a_rule_standing_alone_is_a_scene_break_and_an_underline_is_not(
     said = "\n\n".join(c.text for c in book.chapters)
     assert "She left.\n\n⁂\n\nHe stayed.\n\n⁂\n\nIt rained." in said
     assert "=" not in said and "*" not in said
+
+
+def test_a_book_mostly_in_another_script_is_refused_and_a_foreign_passage_is_not(
+    tmp_path: Path,
+) -> None:
+    chinese = "第一章\n\n" + "他说你好。我们是朋友。今天天气很好。\n\n" * 20
+    with pytest.raises(ManuscriptError, match=r"not in the Latin alphabet \(most are Han"):
+        read_manuscript(write(tmp_path, "zh.txt", chinese.encode()))
+    greek = "Ἐν ἀρχῇ ἦν ὁ λόγος, καὶ ὁ λόγος ἦν πρὸς τὸν θεόν."
+    book = read_manuscript(
+        write(
+            tmp_path,
+            "en.txt",
+            f"Chapter 1\n\nThe book opens: {greek} {'It goes on in English. ' * 5}\n".encode(),
+        )
+    )
+    assert greek in book.chapters[0].text
