@@ -105,6 +105,8 @@ def runs(text: str, own: set[str]) -> Iterator[tuple[str, str]]:
         return
     start, language = 0, ""
     for i, ch in enumerate(text):
+        if language and unicodedata.category(ch)[0] == "M":
+            continue  # a mark (an accent, a vowel point) goes with its letter
         found = script(ch)
         if not found:
             if ch.isspace() and language and _continues(text, i, language):

@@ -42,6 +42,12 @@ def test_text_runs_by_the_language_that_reads_it() -> None:
         ("!", ""),
     ]
     assert list(runs("Plain text, 1887.", latin)) == [("Plain text, 1887.", "")]
+    # Marks stay with their letters: a decomposed accent, Hebrew's vowel points.
+    assert list(runs("a άλλα b", latin))[1] == ("άλλα", "el")
+    assert list(runs("שָׁלוֹם.", latin)) == [
+        ("שָׁלוֹם", "he"),
+        (".", ""),
+    ]
     # A Greek voice reads Greek itself; a script nobody reads here stays with the voice.
     assert list(runs("καλημέρα", {"GREEK"})) == [("καλημέρα", "")]
     assert list(runs("a \U00010330 b", latin)) == [("a \U00010330 b", "")]  # Gothic
