@@ -91,6 +91,11 @@ def script(ch: str) -> str:
     return name.split(" ", 1)[0].split("-", 1)[0]
 
 
+def script_name(name: str) -> str:
+    """A script as people name it ("Greek", "Han") from its Unicode name ("GREEK", "CJK")."""
+    return "Han" if name == "CJK" else name.title()
+
+
 def own_scripts(language: str) -> set[str]:
     """The scripts an espeak-ng language ("en-us", "el") is written in."""
     return _OWN_SCRIPTS.get(language.lower().split("-")[0], {"LATIN"})
@@ -129,6 +134,7 @@ def _continues(text: str, space: int, language: str) -> bool:
 
 
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_WORD_NOT_ASCII = re.compile(r"\w*[^\x00-\x7f]\w*")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -138,6 +144,16 @@ def letters_by_script(text: str) -> Counter[str]:
     del counts[""]
     counts["LATIN"] += len(_ASCII_LETTERS.findall(text))
     return counts
+
+
+def foreign_words(text: str, own: set[str]) -> Counter[tuple[str, str]]:
+    """(word, script) of each word with letters in a script other than `own`, counted."""
+    found: Counter[tuple[str, str]] = Counter()
+    for word in _WORD_NOT_ASCII.findall(text):
+        other = [name for name in map(script, word) if name and name not in own]
+        if other:
+            found[word, other[0]] += 1
+    return found
 
 
 def to_english(phonemes: list[str]) -> list[str]:

@@ -9,10 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from models.scripts import SCRIPT_LANGUAGES, foreign_words, script_name
 from producer.readers import Reading, Source, read_source
 from worker.segment import is_scene_break, paragraphs, sentence_bounds
 
 FIRST_SENTENCE_CHARS = 120
+OTHER_SCRIPT_WORDS = 12  # listed, the most frequent first
 
 
 def report(path: Path, reading: Reading) -> dict[str, Any]:
@@ -39,8 +41,20 @@ def describe(source: Source) -> dict[str, Any]:
             for chapter in manuscript.chapters
         ],
         "skipped": [skipped.model_dump() for skipped in manuscript.skipped],
+        "other_scripts": other_scripts(" ".join(c.text for c in manuscript.chapters)),
         "warnings": source.warnings,
     }
+
+
+def other_scripts(text: str) -> list[dict[str, Any]]:
+    """Words in other scripts than English's, the most frequent first: each is said as its
+    language says it (`models.scripts`), or spelt out where espeak-ng has no language for
+    its script; a lexicon entry says one as the producer wants."""
+    found = foreign_words(text, {"LATIN"})
+    return [
+        {"word": word, "script": script_name(name), "count": n, "said": name in SCRIPT_LANGUAGES}
+        for (word, name), n in found.most_common(OTHER_SCRIPT_WORDS)
+    ]
 
 
 def first_sentence(text: str, title: str) -> str:
@@ -79,6 +93,12 @@ def print_report(data: dict[str, Any], as_json: bool) -> None:
     print(f"{len(data['chapters'])} chapters, {total} words")
     for skipped in data["skipped"]:
         print(f"skipped: {skipped['title'] or '(untitled)'} ({skipped['reason']})")
+    if data["other_scripts"]:
+        words = ", ".join(
+            f"{w['word']} ({w['script']}{'' if w['said'] else ', spelt out'})"
+            for w in data["other_scripts"]
+        )
+        print(f"words in other scripts (a lexicon entry says one your way): {words}")
     for warning in data["warnings"]:
         print(f"warning: {warning}")
 

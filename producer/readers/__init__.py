@@ -20,7 +20,7 @@ from config.manuscript import Manuscript
 from config.settings import get_settings
 from models.lexicon import load_lexicons
 from models.normalize import locale_for
-from models.scripts import letters_by_script
+from models.scripts import letters_by_script, script_name
 from models.wording import DEFAULT_LOCALE
 from producer.readers import text
 from producer.readers.book import Book, Cover, select, with_credits
@@ -86,9 +86,6 @@ def store_source(storage: "Storage", source: Source) -> None:
         storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
 
 
-_SCRIPT_NAMES = {"CJK": "Han"}  # Unicode's names' first words, as people name the script
-
-
 def _check_script(manuscript: Manuscript, path: Path) -> None:
     """A book mostly in another script than English's is refused: its words would be read
     in an English voice, each as its own language says it (`models.scripts`), which makes
@@ -100,7 +97,7 @@ def _check_script(manuscript: Manuscript, path: Path) -> None:
         most = max((name for name in counts if name != "LATIN"), key=counts.__getitem__)
         raise ManuscriptError(
             f"{path}: {foreign / letters:.0%} of its letters are not in the Latin alphabet "
-            f"(most are {_SCRIPT_NAMES.get(most, most.title())}); narrate reads English books"
+            f"(most are {script_name(most)}); narrate reads English books"
         )
 
 

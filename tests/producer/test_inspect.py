@@ -9,7 +9,7 @@ from config.layout import SOURCE_KEY
 from config.manuscript import Manuscript
 from config.settings import get_settings
 from producer.cli import main
-from producer.inspect import describe
+from producer.inspect import describe, print_report, report
 from producer.readers import Reading, read_source, store_source
 from worker.storage import LocalStorage
 
@@ -182,3 +182,23 @@ def test_a_scene_break_is_neither_a_word_nor_in_the_first_sentence(tmp_path: Pat
     (chapter,) = describe(read_source(book))["chapters"]
     assert chapter["words"] == 7
     assert chapter["first_sentence"] == "She left the house."
+
+
+def test_words_in_other_scripts_are_listed_most_frequent_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "b.txt"
+    path.write_text(
+        "Chapter 1\n\nHe said καλημέρα, then καλημέρα again, and привет once. "
+        "The café was naïve. A rune: \U00010330.\n",
+        encoding="utf-8",
+    )
+    data = report(path, Reading())
+    assert data["other_scripts"] == [
+        {"word": "καλημέρα", "script": "Greek", "count": 2, "said": True},
+        {"word": "привет", "script": "Cyrillic", "count": 1, "said": True},
+        {"word": "\U00010330", "script": "Gothic", "count": 1, "said": False},
+    ]
+    print_report(data, as_json=False)
+    out = capsys.readouterr().out
+    assert "καλημέρα (Greek), привет (Cyrillic), \U00010330 (Gothic, spelt out)" in out
