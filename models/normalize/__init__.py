@@ -15,6 +15,7 @@ from models.normalize import (
     addresses,
     capitals,
     dates,
+    marks,
     measures,
     money,
     numerals,
@@ -36,6 +37,7 @@ _RULES: tuple[Rule, ...] = (
     *dates.WRITTEN_DATES,
     *money.RULES,
     *measures.RULES,
+    *marks.RULES,  # note marks, emphasis and powers, once units have taken theirs
     *abbreviations.BEFORE_NUMBERS,  # "No. 5", "pp. 12–15", "c. 1887" (a year's cue)
     *roman.RULES,
     *dates.YEARS,

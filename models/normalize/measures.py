@@ -57,11 +57,18 @@ _UNITS = {
     "GB": ("gigabyte", "gigabytes"),
     "TB": ("terabyte", "terabytes"),
 }
+# Areas and volumes of lengths: "cm²" is square centimeters, "m³" cubic meters.
+_UNITS |= {
+    f"{symbol}{power}": (f"{word} {_UNITS[symbol][0]}", f"{word} {_UNITS[symbol][1]}")
+    for symbol in ("mm", "cm", "m", "km", "ft", "yd", "mi")
+    for power, word in (("²", "square"), ("³", "cubic"))
+    if f"{symbol}{power}" not in _UNITS
+}
 _SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
 
 # Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-_MEASURE = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?(?P<unit>{_UNIT})(?![\w/²])")
+_MEASURE = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?(?P<unit>{_UNIT})(?![\w/²³])")
 _DEGREES = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)")
 
 # A height in feet and inches: 6'2" (straight or typographic marks), read "six foot two".

@@ -58,6 +58,7 @@ EXPECTED = {
     "Exactly 1887 people": Expect(("people", "eighteen")),
     "The rope weighed": Expect(("kilograms", "feet", "half"), ("six fd",)),
     "Dr. Who drove": Expect(("doctor", "drive", "eighties"), ("baker doctor", "hundred eighties")),
+    "Einstein wrote": Expect(("squared", "nineteen", "few"), ("dot", "it two", "five one")),
 }
 
 

@@ -1,0 +1,59 @@
+"""Marks set in the text for the eye: a note's mark, emphasis asterisks, and powers.
+
+espeak reads "claim²" as "claim two", "so.¹" and "so.†" as "so dot", "claim[12]" as "claim
+twelve" and "*very*" as "asterisk very asterisk". A narrator reads none of these marks. So
+these go: superscript digits after a word of three letters or more or after punctuation, a
+dagger or an asterisk after a word or punctuation, a bracketed number set against the word
+or punctuation before it ("[3]" after a space is a reference the text names, and stays), and
+the asterisks around an emphasized word. Superscript digits after a digit or a letter or two
+("x²", "mc²", "10⁶") are a power: "squared", "cubed", "to the sixth". Units are read first
+(`measures`: "20 m²" is twenty square meters).
+"""
+
+import re
+
+from num2words import num2words
+
+from models.normalize.rule import Locale, Rule
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+_RUN = f"[{SUPERSCRIPT_DIGITS}]+"
+# "¹", "¹²", "¹,²", "¹⁻³", "¹–³": one note, several, or a range of them.
+_NOTES = f"{_RUN}(?:[,⁻–-]{_RUN})*(?![\\w{SUPERSCRIPT_DIGITS}])"
+_PUNCTUATION = "[.,;:!?\"'”’)\\]]"
+_NOTE_AFTER_A_WORD = re.compile(rf"(?<=[^\W\d_]{{3}}){_NOTES}")
+_NOTE_AFTER_PUNCTUATION = re.compile(rf"(?<={_PUNCTUATION}){_NOTES}")
+_SIGN = re.compile(rf"(?:(?<=[^\W_])|(?<={_PUNCTUATION}))(?:[†‡]+|\*+(?![\w*]))")
+_BRACKETED = re.compile(rf"(?:(?<=[^\W_])|(?<={_PUNCTUATION}))\[\d{{1,3}}\](?!\w)")
+_EMPHASIS_OPENS = re.compile(r"(?<![\w*])\*(?=[^\W_][^*\n]{0,200}?(?<=[^\s*])\*(?![\w*]))")
+_POWER = re.compile(rf"(?<=[^\W_])(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])")
+
+
+def _power(match: re.Match[str], locale: Locale) -> str:
+    power = int(match.group("power").translate(_DIGITS))
+    if match.group("minus"):
+        return f" to the minus {_ordinal(power)}"
+    if power == 2:
+        return " squared"
+    if power == 3:
+        return " cubed"
+    return f" to the {_ordinal(power)}"
+
+
+def _ordinal(n: int) -> str:
+    return str(num2words(n, to="ordinal", lang="en"))
+
+
+def _gone(match: re.Match[str], locale: Locale) -> str:
+    return ""
+
+
+RULES = (
+    Rule(_EMPHASIS_OPENS, _gone),  # before its closing asterisk goes as a sign after a word
+    Rule(_NOTE_AFTER_PUNCTUATION, _gone),
+    Rule(_NOTE_AFTER_A_WORD, _gone),
+    Rule(_SIGN, _gone),
+    Rule(_BRACKETED, _gone),
+    Rule(_POWER, _power),
+)
