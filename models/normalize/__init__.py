@@ -30,6 +30,7 @@ __all__ = ["Locale", "locale_for", "normalize", "normalize_traced", "roman_to_in
 
 _RULES: tuple[Rule, ...] = (
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case
+    *numerals.GROUPING,  # "10 000" set with thin spaces is one number, as "10,000" is
     *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits
     *dates.NUMERIC_DATES,  # 2021-03-04 and 3/4/2021, before serials and fractions take them
     *addresses.NUMBERS,  # telephone numbers, ISBNs and serials, digit by digit

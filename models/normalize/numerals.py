@@ -79,6 +79,17 @@ def _cardinal(match: re.Match[str], locale: Locale) -> str:
     return sign + cardinal(match.group("number"), locale)
 
 
+# Thousands grouped by a thin or no-break space, as SI and French-set books print them
+# ("10 000"): commas, which every later rule reads. A plain space is left: "in 1887 100 men"
+# is two numbers.
+_SPACE_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d,])")
+
+
+def _with_commas(match: re.Match[str], locale: Locale) -> str:
+    return re.sub(r"[\u00a0\u2009\u202f]", ",", match.group(0))
+
+
+GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
 RULES = (
     Rule(_DOTTED, _dotted),
     Rule(_RANGE, _range),

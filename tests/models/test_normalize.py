@@ -12,6 +12,13 @@ CASES = [
     ("1,000", "one thousand"),
     ("1,234,567", "one million two hundred thirty-four thousand five hundred sixty-seven"),
     ("1000000", "one million"),
+    ("10\u202f000 people", "ten thousand people"),
+    (
+        "1\u00a0234\u00a0567.5 m",
+        "one million two hundred thirty-four thousand five hundred sixty-seven point five meters",
+    ),
+    ("\u20ac2\u2009500", "two thousand five hundred euros"),
+    ("in 1887 100 men", "in eighteen eighty-seven one hundred men"),
     ("12,345.67", "twelve thousand three hundred forty-five point six seven"),
     ("3.14", "three point one four"),
     ("0.5", "zero point five"),
