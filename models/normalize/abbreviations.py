@@ -79,6 +79,7 @@ _NUMBERED = {
     "ch": "chapter",
     "fig": "figure",
     "figs": "figures",
+    "op": "opus",  # Chopin's Op. 28
 }
 _SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
 _OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
@@ -202,7 +203,19 @@ def _operator(match: re.Match[str], locale: Locale) -> str:
     return f" {_OPERATORS[match.group('after')]}"
 
 
-BEFORE_NUMBERS = (Rule(_NUMBERED_PATTERN, _numbered), Rule(_VERSION, _version))
+# "the 3rd ed.", "2nd edn": an edition, after its ordinal (before the number rules read it).
+_EDITION = re.compile(r"(?<=\d(?:st|nd|rd|th)\s)(?:ed|edn)\b\.?")
+
+
+def _edition(match: re.Match[str], locale: Locale) -> str:
+    return "edition" + final_period(match)
+
+
+BEFORE_NUMBERS = (
+    Rule(_NUMBERED_PATTERN, _numbered),
+    Rule(_VERSION, _version),
+    Rule(_EDITION, _edition),
+)
 RULES = (
     Rule(_LATIN_PATTERN, _latin),
     Rule(_COMPANY, _company),

@@ -27,6 +27,7 @@ _UNITS = {
     "kg": ("kilogram", "kilograms"),
     "lb": ("pound", "pounds"),
     "lbs": ("pound", "pounds"),
+    "cwt": ("hundredweight", "hundredweight"),
     "oz": ("ounce", "ounces"),
     "ml": ("milliliter", "milliliters"),
     "mL": ("milliliter", "milliliters"),

@@ -275,6 +275,11 @@ CASES = [
     ("3 × 4", "three times four"),
     ("~10 people", "about ten people"),
     ("±5", "plus or minus five"),
+    ("The 3rd ed. was printed.", "The third edition was printed."),
+    ("the 2nd edn of it", "the second edition of it"),
+    ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
+    ("It weighed 3 cwt.", "It weighed three hundredweight."),
+    ("Ed. Smith", "Ed. Smith"),
     # note marks, emphasis and powers
     ("He said so.¹ Then left.", "He said so. Then left."),
     ("the claim² was false", "the claim was false"),
