@@ -80,6 +80,7 @@ _NUMBERED = {
     "fig": "figure",
     "figs": "figures",
     "op": "opus",  # Chopin's Op. 28
+    "chap": "chapter",
 }
 _SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
 _OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
@@ -118,7 +119,7 @@ _SENTENCE_STARTERS = frozenset({
 })  # fmt: skip
 _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
-    r"|(?<![\w.])(?P<heading>(?i:vols?|ch))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
+    r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
 )
 _OPERATOR = re.compile(
@@ -211,12 +212,30 @@ def _edition(match: re.Match[str], locale: Locale) -> str:
     return "edition" + final_period(match)
 
 
+# Degrees with a lower-case letter, which espeak reads as a word and a "dot": Ph.D. is P H D.
+_DEGREES = {"phd": "P H D", "msc": "M S C", "bsc": "B S C", "dphil": "D Phil"}
+_DEGREE = re.compile(r"(?<![\w.])(?P<degree>Ph\.\s?D|M\.\s?Sc|B\.\s?Sc|D\.\s?Phil)\.?(?!\w)")
+# The world wars, as historians write them: WWI, WW2.
+_WORLD_WAR = re.compile(r"\bWW(?P<war>II|I|2|1)\b")
+
+
+def _degree(match: re.Match[str], locale: Locale) -> str:
+    key = re.sub(r"[.\s]", "", match.group("degree")).lower()
+    return _DEGREES[key] + final_period(match, or_before_capital=True)
+
+
+def _world_war(match: re.Match[str], locale: Locale) -> str:
+    return "World War " + ("Two" if match.group("war") in {"II", "2"} else "One")
+
+
 BEFORE_NUMBERS = (
     Rule(_NUMBERED_PATTERN, _numbered),
     Rule(_VERSION, _version),
     Rule(_EDITION, _edition),
 )
 RULES = (
+    Rule(_WORLD_WAR, _world_war),
+    Rule(_DEGREE, _degree),
     Rule(_LATIN_PATTERN, _latin),
     Rule(_COMPANY, _company),
     Rule(_MONSIEUR, _monsieur),

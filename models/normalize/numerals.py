@@ -89,9 +89,20 @@ def _with_commas(match: re.Match[str], locale: Locale) -> str:
     return re.sub(r"[\u00a0\u2009\u202f]", ",", match.group(0))
 
 
+# "the 4th–5th centuries": a range of ordinals, "fourth to fifth".
+_ORDINAL_RANGE = re.compile(
+    r"\b(?P<start>\d+)(?:st|nd|rd|th)\s?[–—-]\s?(?P<end>\d+)(?:st|nd|rd|th)\b"
+)
+
+
+def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
+    return f"{ordinal(match.group('start'), locale)} to {ordinal(match.group('end'), locale)}"
+
+
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
 RULES = (
     Rule(_DOTTED, _dotted),
+    Rule(_ORDINAL_RANGE, _ordinal_range),
     Rule(_RANGE, _range),
     Rule(_FRACTION, _fraction),
     Rule(_VULGAR_FRACTION, _vulgar_fraction),

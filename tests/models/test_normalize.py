@@ -280,6 +280,13 @@ CASES = [
     ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
     ("It weighed 3 cwt.", "It weighed three hundredweight."),
     ("Ed. Smith", "Ed. Smith"),
+    ("Chap. XII and chap. 4", "Chapter twelve and chapter four"),
+    ("She had a Ph.D. and a B.Sc. from it.", "She had a P H D and a B S C from it."),
+    ("He has a PhD.", "He has a PhD."),
+    ("Before WWII and after WW1", "Before World War Two and after World War One"),
+    ("WWW and WWIII", "WWW and WWIII"),
+    ("the 4th–5th centuries", "the fourth to fifth centuries"),
+    ("the 19th-century house", "the nineteenth-century house"),
     # note marks, emphasis and powers
     ("He said so.¹ Then left.", "He said so. Then left."),
     ("the claim² was false", "the claim was false"),
