@@ -122,7 +122,11 @@ def narrate_chapters(
         entries = {i: futures[i].result().result() for i in todo}
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish,
         # and so do the encodings begun (what they stored stays), not those still queued
-        phonemizer.shutdown(wait=False, cancel_futures=True)
+        # Waited for: a process pool shut down without waiting can lose the sentinel that
+        # ends its helper if this process exits soon after (a narrating process does), and
+        # the exit then hangs joining it (cpython#83386; seen once in `make test`). Its
+        # queued chapters are cancelled; at most the one it is phonemizing finishes.
+        phonemizer.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
         if assembler:  # a chapter narrated is stored, failure or not: a resume keeps it
             assembler.shutdown(wait=True)
@@ -169,7 +173,7 @@ def _phonemize(
         try:
             voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)  # as in narrate_chapters
             raise
         return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
     voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
