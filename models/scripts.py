@@ -127,10 +127,13 @@ def runs(text: str, own: set[str]) -> Iterator[tuple[str, str]]:
         yield text[start:], language
 
 
+_SPACES = re.compile(r"\s*")
+
+
 def _continues(text: str, space: int, language: str) -> bool:
     """Whether the spaces at `space` lead to another word of the same foreign run."""
-    rest = text[space:].lstrip()
-    return bool(rest) and SCRIPT_LANGUAGES.get(script(rest[0]), "") == language
+    after = _SPACES.match(text, space).end()  # type: ignore[union-attr]  # \s* always matches
+    return after < len(text) and SCRIPT_LANGUAGES.get(script(text[after]), "") == language
 
 
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")

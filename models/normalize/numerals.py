@@ -82,11 +82,13 @@ def _cardinal(match: re.Match[str], locale: Locale) -> str:
 # Thousands grouped by a thin or no-break space, as SI and French-set books print them
 # ("10 000"): commas, which every later rule reads. A plain space is left: "in 1887 100 men"
 # is two numbers.
-_SPACE_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+(?![\d,])")
+_GROUP_SPACES = "\u00a0\u2009\u202f"
+_SPACE_GROUPED = re.compile(rf"(?<![\d,.])\d{{1,3}}(?:[{_GROUP_SPACES}]\d{{3}})+(?![\d,])")
+_TO_COMMAS = str.maketrans(dict.fromkeys(_GROUP_SPACES, ","))
 
 
 def _with_commas(match: re.Match[str], locale: Locale) -> str:
-    return re.sub(r"[\u00a0\u2009\u202f]", ",", match.group(0))
+    return match.group(0).translate(_TO_COMMAS)
 
 
 # "the 4th–5th centuries": a range of ordinals, "fourth to fifth".
