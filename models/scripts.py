@@ -137,7 +137,7 @@ def _continues(text: str, space: int, language: str) -> bool:
 
 
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
-_WORD_NOT_ASCII = re.compile(r"\w*[^\x00-\x7f]\w*")
+_WORD = re.compile(r"\w+")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -152,7 +152,11 @@ def letters_by_script(text: str) -> Counter[str]:
 def foreign_words(text: str, own: set[str]) -> Counter[tuple[str, str]]:
     """(word, script) of each word with letters in a script other than `own`, counted."""
     found: Counter[tuple[str, str]] = Counter()
-    for word in _WORD_NOT_ASCII.findall(text):
+    # Every word, and only those not ASCII looked into: a pattern that searched for a word
+    # around a non-ASCII letter took quadratic time over a long ASCII word (hostile input).
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
         other = [name for name in map(script, word) if name and name not in own]
         if other:
             found[word, other[0]] += 1
