@@ -49,17 +49,16 @@ class SpooledSegment:
     part_samples: list[int]
     brk: BreakClass
     word_samples: Sequence[WordSpans] = ()  # per span, as the voice gave them
+    squares: float = 0.0  # the sum of its samples' squares
 
 
 @dataclass
 class ChapterSpool:
-    """Segment audio of one chapter on disk, in reading order, with running statistics."""
+    """Segment audio of one chapter on disk, added in any order, read by reading order."""
 
     sample_rate: int
     directory: Path | None = None
     segments: dict[int, SpooledSegment] = field(default_factory=dict)
-    sum_squares: float = 0.0
-    peak: float = 0.0
 
     def __post_init__(self) -> None:
         handle, name = tempfile.mkstemp(suffix=".f32", dir=self.directory)
@@ -85,11 +84,21 @@ class ChapterSpool:
         data = np.ascontiguousarray(audio, dtype=np.float32)
         self._file.seek(self._end * 4)
         self._file.write(data.data)
-        self.segments[index] = SpooledSegment(self._end, len(data), part_samples, brk, word_samples)
+        # float32 sums per segment are exact enough for a gain in dB
+        squares = float(np.dot(data, data)) if len(data) else 0.0
+        self.segments[index] = SpooledSegment(
+            self._end, len(data), part_samples, brk, word_samples, squares
+        )
         self._end += len(data)
-        if len(data):  # float32 sums per segment are exact enough for a gain in dB
-            self.sum_squares += float(np.dot(data, data))
-            self.peak = max(self.peak, float(data.max()), -float(data.min()))
+
+    @property
+    def sum_squares(self) -> float:
+        """Over the segments in reading order, whatever order they came in (a queued
+        chapter's chunks store theirs at once), and a segment taken again counted once."""
+        total = 0.0
+        for index in sorted(self.segments):
+            total += self.segments[index].squares
+        return total
 
     def read(self, index: int) -> Audio:
         """A segment's samples; threads may read at once (positioned reads, no seek)."""

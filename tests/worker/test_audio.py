@@ -6,7 +6,7 @@ import pytest
 import soundfile
 
 from config.settings import AssemblySettings, BreakClass
-from worker.audio import ChapterSpool, assemble, limit, to_pcm16
+from worker.audio import ChapterSpool, assemble, chapter_gain, limit, to_pcm16
 
 RATE = 22050
 
@@ -301,3 +301,21 @@ def test_a_writer_that_fails_gives_its_pieces_back() -> None:
         assert first[0][0] == 0 and allowance.held == 4
         pieces.close()
     assert allowance.held == 0
+
+
+def test_a_chapters_loudness_counts_each_segment_once_in_any_order(tmp_path: Path) -> None:
+    """A queued chapter's chunks spool their takes at once, in no set order, and a take
+    may come again (a redelivered chunk, a retake): the gain is that of the final takes."""
+    breaks = [BreakClass.SENTENCE] * 4
+    takes = [tone(0.5 + 0.1 * i, 0.1 + 0.1 * i, 200.0 + 20 * i) for i in range(4)]
+
+    def gain(arrival: list[tuple[int, float]]) -> float:
+        with ChapterSpool(RATE, directory=tmp_path) as spool:
+            for index, amplitude in arrival:
+                audio = takes[index] * np.float32(amplitude)
+                spool.add(index, audio, [len(audio)], breaks[index])
+            return chapter_gain(spool, AssemblySettings())
+
+    in_order = gain([(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)])
+    assert gain([(3, 1.0), (1, 1.0), (0, 1.0), (2, 1.0)]) == in_order
+    assert gain([(2, 3.0), (0, 1.0), (3, 1.0), (1, 1.0), (2, 1.0)]) == in_order
