@@ -190,9 +190,13 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
         wall = time.perf_counter() - began
         if waited.returncode != 0:
             raise BenchmarkError(f"job {job_id} did not finish: {waited.stdout.strip()}")
-        manifest = open_storage(dest).child(job_id).get_json(MANIFEST_KEY)
+        stored = open_storage(dest)
+        manifest = stored.child(job_id).get_json(MANIFEST_KEY)
         audio = sum(chapter["duration_s"] for chapter in manifest["chapters"])
         sha256s = tuple(chapter["sha256"] for chapter in manifest["chapters"])
+        # A bench leaves nothing in the bucket: ~100 MB a chapter, and an S3 server on
+        # loopback (moto's) took up to 3x as long to store a chapter once it held a few.
+        stored.delete_prefix(job_id)
     finally:
         worker.terminate()
         usage = os.wait4(worker.pid, 0)[2]
