@@ -11,6 +11,7 @@ nvidia-smi while each child runs.
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,25 +118,69 @@ def bench(
     queue: str | None = None,
     device: str = "cpu",
     deliverables: bool = False,
+    rounds: int = 1,
 ) -> int:
+    """Each round runs the baseline and narrate one after the other; over several rounds a
+    ratio is read as the median of the rounds' (one run each is at the mercy of a noisy
+    host: the queue's ratio on 2 cores spread over 1.06-1.26x in five rounds)."""
+    if rounds < 1:
+        raise BenchmarkError("--rounds must be 1 or more")
     manuscript = read_manuscript(path)
     chapters = manuscript.chapters if chapter is None else [manuscript.chapters[chapter]]
+    pairs: list[list[Run]] = []
     with tempfile.TemporaryDirectory(prefix="narrate-bench-") as scratch:
         work = Path(scratch)
         text = work / "text.txt"
         text.write_text("\n\n".join(ch.text for ch in chapters), encoding="utf-8")
-        runs = []
-        if baseline and not queue:
-            runs.append(run_piper(text, voice, work, device))
-        runs.append(run_narrate(text, voice, work, device))
-        if deliverables:  # what MP3 + M4B and Whisper's check of every sentence cost
-            for extra in (["--format", "mp3,m4b"], ["--qa", "asr"]):
-                runs.append(run_narrate(text, voice, work, device, extra))
-        if queue:
-            runs.insert(0, runs.pop())  # synth is the baseline of the queue
-            runs.append(run_queue(text, voice, work, queue, device))
-    print_table(runs, sum(len(ch.text) for ch in chapters))
+        for n in range(rounds):
+            fresh = work / f"round-{n + 1}"  # synth resumes a book it finds done in its output
+            fresh.mkdir()
+            runs = bench_round(text, voice, fresh, baseline, queue, device, deliverables)
+            if rounds > 1:
+                print(f"round {n + 1} of {rounds}")
+            print_table(runs, sum(len(ch.text) for ch in chapters))
+            pairs.append(runs)
+    if rounds > 1 and all(len(runs) == 2 for runs in pairs):
+        print_medians(pairs)
     return 0
+
+
+def bench_round(
+    text: Path,
+    voice: str,
+    work: Path,
+    baseline: bool,
+    queue: str | None,
+    device: str,
+    deliverables: bool,
+) -> list[Run]:
+    runs = []
+    if baseline and not queue:
+        runs.append(run_piper(text, voice, work, device))
+    runs.append(run_narrate(text, voice, work, device))
+    if deliverables:  # what MP3 + M4B and Whisper's check of every sentence cost
+        for extra in (["--format", "mp3,m4b"], ["--qa", "asr"]):
+            runs.append(run_narrate(text, voice, work, device, extra))
+    if queue:
+        runs.insert(0, runs.pop())  # synth is the baseline of the queue
+        runs.append(run_queue(text, voice, work, queue, device))
+    return runs
+
+
+def print_medians(pairs: list[list[Run]]) -> None:
+    """The second run of each round against the first, every round and the median."""
+    speed = [second.speed / first.speed for first, second in pairs]
+    time_ = [second.wall_s / first.wall_s for first, second in pairs]
+    base, other = (run.name.split(" (")[0] for run in pairs[0])
+    print(
+        f"over {len(pairs)} rounds, {other} / {base}: throughput ratio median "
+        f"{statistics.median(speed):.2f}x ({_listed(speed)}), time ratio median "
+        f"{statistics.median(time_):.2f}x ({_listed(time_)})"
+    )
+
+
+def _listed(ratios: list[float]) -> str:
+    return ", ".join(f"{ratio:.2f}x" for ratio in ratios)
 
 
 def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu") -> Run:

@@ -256,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead of piper, compare synth with a job through the queue "
         "(needs NARRATE_BROKER_URL and, for s3://, the AWS_* variables)",
     )
+    bench.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the pair this many times, alternating, and print the median ratio",
+    )
     bench.set_defaults(run=run_bench)
 
     models = commands.add_parser("models", help="voice variants and their quality gate")
@@ -700,6 +706,7 @@ def run_bench(args: argparse.Namespace) -> int:
         args.queue,
         args.device,
         args.deliverables,
+        args.rounds,
     )
 
 
