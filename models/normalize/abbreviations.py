@@ -84,6 +84,7 @@ _NUMBERED = {
 }
 _SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
 _OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
+_OPERATORS |= {"−": "minus"}  # the minus sign, not a hyphen
 _OPERATORS |= {"=": "equals", "~": "about", "%": "percent", "°": "degrees", "@": "at"}
 
 
@@ -125,7 +126,7 @@ _NUMBERED_PATTERN = re.compile(
 _OPERATOR = re.compile(
     r"\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
     r"|(?P<before>[±~])\s*"  # ±5, ~10
-    r"|(?<=\s)(?P<spaced>[+=@])(?=\s)"  # 2 + 2 = 4
+    r"|(?<=\s)(?P<spaced>[+=@−])(?=\s)"  # 2 + 2 = 4, x − 1
     r"|\s*(?P<after>[%°])"  # what the number rules did not take
 )
 
@@ -215,8 +216,14 @@ def _edition(match: re.Match[str], locale: Locale) -> str:
 # Degrees with a lower-case letter, which espeak reads as a word and a "dot": Ph.D. is P H D.
 _DEGREES = {"phd": "P H D", "msc": "M S C", "bsc": "B S C", "dphil": "D Phil"}
 _DEGREE = re.compile(r"(?<![\w.])(?P<degree>Ph\.\s?D|M\.\s?Sc|B\.\s?Sc|D\.\s?Phil)\.?(?!\w)")
-# The world wars, as historians write them: WWI, WW2.
-_WORLD_WAR = re.compile(r"\bWW(?P<war>II|I|2|1)\b")
+# The world wars, as historians write them: WWI, WW2, and a third one feared (WWIII).
+_WORLD_WAR = re.compile(r"\bWW(?P<war>III|II|I|3|2|1)\b")
+_WARS = {"III": "Three", "3": "Three", "II": "Two", "2": "Two", "I": "One", "1": "One"}
+# Between two numbers: "a 10 x 12 room" is ten by twelve, "2 * 3" two times three; "0x1F"
+# (hexadecimal) is left to the number rules.
+_BY = re.compile(r"(?<=\d)(?<!(?<![\w.])0)(?: x |x)(?=\d)")
+_TIMES = re.compile(r"(?<=\d) ?\* ?(?=\d)")
+_EQUATION = re.compile(r"[\d.,]+ ?=")  # "3 x 4 = 12" is a product
 
 
 def _degree(match: re.Match[str], locale: Locale) -> str:
@@ -225,7 +232,15 @@ def _degree(match: re.Match[str], locale: Locale) -> str:
 
 
 def _world_war(match: re.Match[str], locale: Locale) -> str:
-    return "World War " + ("Two" if match.group("war") in {"II", "2"} else "One")
+    return "World War " + _WARS[match.group("war")]
+
+
+def _by(match: re.Match[str], locale: Locale) -> str:
+    return " times " if _EQUATION.match(match.string, match.end()) else " by "
+
+
+def _times(match: re.Match[str], locale: Locale) -> str:
+    return " times "
 
 
 BEFORE_NUMBERS = (
@@ -244,3 +259,6 @@ RULES = (
     Rule(_DR_ST, _dr_st),
     Rule(_OPERATOR, _operator),
 )
+
+# Before units and money read the number after the sign ("10 x 20 x 30 cm").
+BETWEEN_NUMBERS = (Rule(_BY, _by), Rule(_TIMES, _times))

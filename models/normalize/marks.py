@@ -6,7 +6,8 @@ these go: superscript digits after a word of three letters or more or after punc
 dagger or an asterisk after a word or punctuation, a bracketed number set against the word
 or punctuation before it ("[3]" after a space is a reference the text names, and stays), and
 the asterisks around an emphasized word. Superscript digits after a digit or a letter or two
-("x²", "mc²", "10⁶") are a power: "squared", "cubed", "to the sixth". Units are read first
+("x²", "mc²", "10⁶"), or after brackets holding an operator ("(a+b)²"), are a power:
+"squared", "cubed", "to the sixth". Units are read first
 (`measures`: "20 m²" is twenty square meters).
 """
 
@@ -27,6 +28,12 @@ _NOTE_AFTER_PUNCTUATION = re.compile(rf"(?<={_PUNCTUATION}){_NOTES}")
 _SIGN = re.compile(rf"(?:(?<=[^\W_])|(?<={_PUNCTUATION}))(?:[†‡]+|\*+(?![\w*]))")
 _BRACKETED = re.compile(rf"(?:(?<=[^\W_])|(?<={_PUNCTUATION}))\[\d{{1,3}}\](?!\w)")
 _EMPHASIS_OPENS = re.compile(r"(?<![\w*])\*(?=[^\W_][^*\n]{0,200}?(?<=[^\s*])\*(?![\w*]))")
+# "(a+b)²" is a power of what the brackets hold when they hold an operator; "(see below)²"
+# is a note's mark after a bracket.
+_GROUP = re.compile(
+    rf"(?P<group>\([^()\n]{{1,40}}\))(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])"
+)
+_OPERATOR = re.compile(r"[+−×÷*/=]|\s-\s")
 _POWER = re.compile(rf"(?<=[^\W_])(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])")
 
 
@@ -41,6 +48,11 @@ def _power(match: re.Match[str], locale: Locale) -> str:
     return f" to the {_ordinal(power)}"
 
 
+def _group(match: re.Match[str], locale: Locale) -> str:
+    group = match.group("group")
+    return group + _power(match, locale) if _OPERATOR.search(group) else group
+
+
 def _ordinal(n: int) -> str:
     return str(num2words(n, to="ordinal", lang="en"))
 
@@ -51,6 +63,7 @@ def _gone(match: re.Match[str], locale: Locale) -> str:
 
 RULES = (
     Rule(_EMPHASIS_OPENS, _gone),  # before its closing asterisk goes as a sign after a word
+    Rule(_GROUP, _group),  # before a note's mark after a bracket goes
     Rule(_NOTE_AFTER_PUNCTUATION, _gone),
     Rule(_NOTE_AFTER_A_WORD, _gone),
     Rule(_SIGN, _gone),

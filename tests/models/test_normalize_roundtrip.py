@@ -59,6 +59,7 @@ EXPECTED = {
     "The rope weighed": Expect(("kilograms", "feet", "half"), ("six fd",)),
     "Dr. Who drove": Expect(("doctor", "drive", "eighties"), ("baker doctor", "hundred eighties")),
     "Einstein wrote": Expect(("squared", "nineteen", "few"), ("dot", "it two", "five one")),
+    "The hut was": Expect(("by", "feet", "times", "war"), ("asterisk", "ex", "double")),
 }
 
 
