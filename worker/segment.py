@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from config.settings import BreakClass, Segmenting
+from models.normalize import BEFORE_A_NUMBER
 
 # Words that end in a period without ending a sentence.
 ABBREVIATIONS = frozenset(
@@ -256,6 +257,8 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
         word = _word_before(text, first)
         if word.lower() in ABBREVIATIONS:
             return False
+        if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
+            return False  # "c. 1850", "5 lb. 3 oz.": a number's cue, not a sentence's end
         if len(word) == 1 and word.isupper():
             return False  # an initial: J. R. R. Tolkien
     return True

@@ -26,7 +26,18 @@ from models.normalize.roman import roman_to_int
 from models.normalize.rule import Locale, Rule, locale_for
 from models.traced import Traced, join
 
-__all__ = ["Locale", "locale_for", "normalize", "normalize_traced", "roman_to_int", "say_year"]
+__all__ = [
+    "BEFORE_A_NUMBER",
+    "Locale",
+    "locale_for",
+    "normalize",
+    "normalize_traced",
+    "roman_to_int",
+    "say_year",
+]
+
+# Abbreviations whose period, before a number, ends no sentence: "c. 1850", "5 lb. 3 oz."
+BEFORE_A_NUMBER = abbreviations.BEFORE_A_NUMBER | measures.UNIT_ABBREVIATIONS
 
 _RULES: tuple[Rule, ...] = (
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case

@@ -111,7 +111,7 @@ _VERSION = re.compile(r"(?<![\w.])[vV](?=\d+(?:\.\d+)+\b)")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“‘(\[])\s*$")
 _NEXT_WORD = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*([A-Z][a-z]*)\b")
 # Words that begin sentences and are nobody's name ("Baker St. He ..." ends one).
-_SENTENCE_STARTERS = frozenset({
+SENTENCE_STARTERS = frozenset({
     "A", "After", "All", "Although", "An", "And", "As", "At", "Before", "But", "By", "Each",
     "For", "From", "He", "Her", "Here", "His", "How", "I", "If", "In", "It", "Its", "My", "No",
     "Not", "Now", "On", "One", "Our", "She", "So", "Some", "That", "The", "Their", "Then",
@@ -123,6 +123,13 @@ _NUMBERED_PATTERN = re.compile(
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
 )
+# A life's dates: "(b. 1850, d. 1900)", "fl. 1870"; lower case and before a year only
+# ("Plan B. 2" is not "born").
+_LIFE = re.compile(r"(?<![\w.])(?P<word>b|d|fl)\.\s?(?=\d{3,4}\b)")
+_LIVES = {"b": "born", "d": "died", "fl": "flourished"}
+# Words that stand before a number with a period ("c. 1850", "No. 5", "pp. 3"): a period
+# there ends no sentence (`worker.segment`).
+BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
 _OPERATOR = re.compile(
     r"\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
     r"|(?P<before>[±~])\s*"  # ±5, ~10
@@ -180,7 +187,7 @@ def _sentence_after(match: re.Match[str]) -> bool:
     if _OPENS_SENTENCE.search(match.string, 0, match.start()):  # "Then Dr. No appeared"
         return False
     following = _NEXT_WORD.match(match.string, match.end())
-    return following is not None and following.group(1) in _SENTENCE_STARTERS
+    return following is not None and following.group(1) in SENTENCE_STARTERS
 
 
 def _version(match: re.Match[str], locale: Locale) -> str:
@@ -192,6 +199,10 @@ def _numbered(match: re.Match[str], locale: Locale) -> str:
         return _SYMBOLS[match.group("symbol")] + " "
     written = match.group("word") or match.group("heading")
     return _capitalized_like(_NUMBERED[written.lower()], written) + " "
+
+
+def _life(match: re.Match[str], locale: Locale) -> str:
+    return _LIVES[match.group("word")] + " "
 
 
 def _operator(match: re.Match[str], locale: Locale) -> str:
@@ -247,6 +258,7 @@ BEFORE_NUMBERS = (
     Rule(_NUMBERED_PATTERN, _numbered),
     Rule(_VERSION, _version),
     Rule(_EDITION, _edition),
+    Rule(_LIFE, _life),
 )
 RULES = (
     Rule(_WORLD_WAR, _world_war),

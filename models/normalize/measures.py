@@ -7,7 +7,7 @@ symbols that are units whenever a number comes first are here: "in" and "s" are 
 import re
 
 from models.normalize.numbers import QUANTITY, quantity
-from models.normalize.rule import Locale, Rule
+from models.normalize.rule import Locale, Rule, final_period
 
 # symbol: (singular, plural), American spelling (Locale.spell makes it British).
 _UNITS = {
@@ -35,6 +35,7 @@ _UNITS = {
     "L": ("liter", "liters"),
     "gal": ("gallon", "gallons"),
     "mph": ("mile per hour", "miles per hour"),
+    "m.p.h": ("mile per hour", "miles per hour"),  # its last period is the unit's, below
     "km/h": ("kilometer per hour", "kilometers per hour"),
     "kph": ("kilometer per hour", "kilometers per hour"),
     "m/s": ("meter per second", "meters per second"),
@@ -69,7 +70,12 @@ _SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
 
 # Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-_MEASURE = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?(?P<unit>{_UNIT})(?![\w/²³])")
+# "5 lb. 3 oz. of it": an abbreviated unit's period is read only where the sentence ends.
+_MEASURE = re.compile(
+    rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?(?P<unit>{_UNIT})(?![\w/²³])(?:\.(?![\w.]))?"
+)
+# Units a period may follow as abbreviations (`worker.segment`: "5 lb. 3 oz." is one sentence).
+UNIT_ABBREVIATIONS = frozenset(unit for unit in _UNITS if unit.isalpha())
 _DEGREES = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)")
 
 # A height in feet and inches: 6'2" (straight or typographic marks), read "six foot two".
@@ -86,7 +92,8 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
     amount = match.group("quantity")
     one, many = _UNITS[match.group("unit")]
     name = one if amount == "1" else many
-    return f"{quantity(amount, locale)} {locale.spell(name)}"
+    period = final_period(match, or_before_capital=True)
+    return f"{quantity(amount, locale)} {locale.spell(name)}{period}"
 
 
 def _degrees(match: re.Match[str], locale: Locale) -> str:

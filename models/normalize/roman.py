@@ -8,6 +8,7 @@ is left as it is.
 
 import re
 
+from models.normalize.abbreviations import SENTENCE_STARTERS
 from models.normalize.numbers import cardinal, ordinal
 from models.normalize.rule import Locale, Rule
 
@@ -45,6 +46,9 @@ _TITLED = re.compile(
 )
 # A name alone takes II to XXXIX, or V (Henry V): not I, and not letters such as C or D
 # that are more often grades, vitamins or initials.
+# After "George V", a period and a name: an initial ("George V. Smith"); before a word
+# that begins sentences ("under George V. The war"), the king.
+_INITIAL = re.compile(r"\.\s+([A-Z][a-z]+)\b")
 _NAMED = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]+)\s+(?P<numeral>[IVX]{{2,}}|V)\b{_OLD_STYLE_DOT}")
 
 
@@ -81,4 +85,11 @@ def _regnal(match: re.Match[str], locale: Locale) -> str:
     return f"{match.group('name')} the {ordinal(str(value), locale).capitalize()}"
 
 
-RULES = (Rule(_HEADING, _heading), Rule(_TITLED, _regnal), Rule(_NAMED, _regnal))
+def _named(match: re.Match[str], locale: Locale) -> str:
+    after = _INITIAL.match(match.string, match.end())
+    if match.group("numeral") == "V" and after and after.group(1) not in SENTENCE_STARTERS:
+        return match.group(0)  # George V. Smith: a middle initial
+    return _regnal(match, locale)
+
+
+RULES = (Rule(_HEADING, _heading), Rule(_TITLED, _regnal), Rule(_NAMED, _named))

@@ -292,6 +292,21 @@ CASES = [
     ("3 x 4 = 12", "three times four equals twelve"),
     ("2 * 3 = 6", "two times three equals six"),
     ("the code 0x1F", "the code 0x1F"),
+    # a unit's period, a life's dates
+    (
+        "It weighs 5 lb. 3 oz. and is 6 ft. long.",
+        "It weighs five pounds three ounces and is six feet long.",
+    ),
+    ("He was 6 ft. He stood.", "He was six feet. He stood."),
+    ("at 60 m.p.h. or so", "at sixty miles per hour or so"),
+    (
+        "Born c. 1850, fl. 1870, d. 1900.",
+        "Born circa eighteen fifty, flourished eighteen seventy, died nineteen hundred.",
+    ),
+    ("Plan B. 2 options", "Plan B. two options"),
+    # a middle initial is not a king's numeral
+    ("He met George V. Smith there.", "He met George V. Smith there."),
+    ("Under George V. The war began.", "Under George the Fifth. The war began."),
     ("the 4th–5th centuries", "the fourth to fifth centuries"),
     ("the 19th-century house", "the nineteenth-century house"),
     # note marks, emphasis and powers

@@ -33,6 +33,14 @@ def test_abbreviations_and_initials_do_not_end_sentences() -> None:
     ]
 
 
+def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
+    text = "Born c. 1850 (d. 1900), he ate 5 lb. 3 oz. of it; see p. 5. 1851 was worse."
+    assert sentences(text) == [
+        "Born c. 1850 (d. 1900), he ate 5 lb. 3 oz. of it; see p. 5.",
+        "1851 was worse.",
+    ]
+
+
 def test_decimals_ellipses_and_numbers() -> None:
     text = "Pi is 3.14159 or so. It cost 2.50... Nobody paid. He waited... and waited. 42 came."
     assert sentences(text) == [
