@@ -109,6 +109,7 @@ _DR_ST = re.compile(
 # "v2.0", "V10.4.1": a version, whose digits the number rules then read ("two point zero").
 _VERSION = re.compile(r"(?<![\w.])[vV](?=\d+(?:\.\d+)+\b)")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“‘(\[])\s*$")
+_WORD_BEFORE = re.compile(r"([\w'’]+)[,\s]*$")
 _NEXT_WORD = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*([A-Z][a-z]*)\b")
 # Words that begin sentences and are nobody's name ("Baker St. He ..." ends one).
 SENTENCE_STARTERS = frozenset({
@@ -144,7 +145,19 @@ def _capitalized_like(said: str, written: str) -> str:
 
 def _always(match: re.Match[str], locale: Locale) -> str:
     word = match.group("word")
+    if word == "Sr" and _sister(match):
+        return "Sister"
     return _ALWAYS[word] + final_period(match, or_before_capital=word in _OFTEN_LAST)
+
+
+def _sister(match: re.Match[str]) -> bool:
+    """ "Sr." before a name and after no name is a nun's title ("and Sr. Mary"); after a
+    name, "John Smith Sr.", a father's."""
+    following = _NEXT_WORD.match(match.string, match.end())
+    if following is None or following.group(1) in SENTENCE_STARTERS:
+        return False
+    before = _WORD_BEFORE.search(match.string, max(0, match.start() - 40), match.start())
+    return before is None or not before.group(1)[0].isupper()
 
 
 def _latin(match: re.Match[str], locale: Locale) -> str:

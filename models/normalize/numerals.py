@@ -31,6 +31,7 @@ _FRACTION = re.compile(
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
+_PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+)s\b")
 _CARDINAL = re.compile(
     rf"(?P<sign>(?<![^\s(\[])[-−+])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
 )
@@ -41,7 +42,21 @@ def _dotted(match: re.Match[str], locale: Locale) -> str:
 
 
 def _range(match: re.Match[str], locale: Locale) -> str:
-    return f"{cardinal(match.group('start'), locale)} to {cardinal(match.group('end'), locale)}"
+    start, end = match.group("start", "end")
+    if start == end and "-" in match.group(0):  # "a 50-50 chance", "a 2-2 draw"
+        return f"{cardinal(start, locale)}-{cardinal(end, locale)}"
+    return f"{cardinal(start, locale)} to {cardinal(end, locale)}"
+
+
+def _plural(match: re.Match[str], locale: Locale) -> str:
+    """ "1,000s of people" are thousands of them, "10,000s" tens of thousands; "5,000s"
+    five thousands."""
+    said = cardinal(match.group("number"), locale)
+    for lead, many in (("one ", ""), ("ten ", "tens of "), ("one hundred ", "hundreds of ")):
+        rest = said.removeprefix(lead)
+        if said.startswith(lead) and " " not in rest and "-" not in rest:
+            return f"{many}{rest}s"
+    return f"{said}s"
 
 
 def _fraction(match: re.Match[str], locale: Locale) -> str:
@@ -109,5 +124,6 @@ RULES = (
     Rule(_FRACTION, _fraction),
     Rule(_VULGAR_FRACTION, _vulgar_fraction),
     Rule(_ORDINAL, _ordinal),
+    Rule(_PLURAL, _plural),
     Rule(_CARDINAL, _cardinal),
 )

@@ -9,7 +9,7 @@ is left as it is.
 import re
 
 from models.normalize.abbreviations import SENTENCE_STARTERS
-from models.normalize.numbers import cardinal, ordinal
+from models.normalize.numbers import cardinal, ordinal, say_year
 from models.normalize.rule import Locale, Rule
 
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -33,7 +33,7 @@ _NUMERALS = (
 _HEADING = re.compile(
     r"\b(?P<word>(?i:chapter|book|part|volume|vol\.|act|scene|canto|section|article|appendix"
     r"|episode|phase|stage|type|class|grade|level|psalm|title|schedule|annex|figure|plate"
-    r"|series|season|war|mark|mk\.?|form|movement))"
+    r"|series|season|war|mark|mk\.?|form|movement|page|pages|year))"
     r"(?P<gap>\s+)(?P<numeral>[IVXLCDM]+|[ivx]{2,})\b"  # Scene ii, not "mix" or "liv"
 )
 # Older books put a period after a regnal numeral: "Edward III., with the king".
@@ -75,7 +75,8 @@ def _heading(match: re.Match[str], locale: Locale) -> str:
     value = roman_to_int(numeral)
     if value is None or (numeral == "I" and word.islower()):  # "the best part I remember"
         return match.group(0)
-    return f"{word}{match.group('gap')}{cardinal(str(value), locale)}"
+    said = say_year(value, locale) if word.lower() == "year" else cardinal(str(value), locale)
+    return f"{word}{match.group('gap')}{said}"
 
 
 def _regnal(match: re.Match[str], locale: Locale) -> str:
@@ -92,4 +93,21 @@ def _named(match: re.Match[str], locale: Locale) -> str:
     return _regnal(match, locale)
 
 
-RULES = (Rule(_HEADING, _heading), Rule(_TITLED, _regnal), Rule(_NAMED, _named))
+# A title page's year, "MDCCCXC": a numeral of four letters or more from M on, standing
+# alone in capitals; no English word is one.
+_YEAR = re.compile(r"(?<![\w.])M[MDCLXVI]{3,}\b(?![.']\w)")
+
+
+def _year(match: re.Match[str], locale: Locale) -> str:
+    value = roman_to_int(match.group(0))
+    if value is None or not 1000 <= value <= 2100:
+        return match.group(0)
+    return say_year(value, locale)
+
+
+RULES = (
+    Rule(_HEADING, _heading),
+    Rule(_TITLED, _regnal),
+    Rule(_NAMED, _named),
+    Rule(_YEAR, _year),
+)

@@ -307,6 +307,17 @@ CASES = [
     # a middle initial is not a king's numeral
     ("He met George V. Smith there.", "He met George V. Smith there."),
     ("Under George V. The war began.", "Under George the Fifth. The war began."),
+    # pages and years in Roman numerals
+    ("Page xiv of the preface.", "Page fourteen of the preface."),
+    ("in the year MDCCCLXXXVII", "in the year eighteen eighty-seven"),
+    ("LONDON: MDCCCXC", "LONDON: eighteen ninety"),
+    ("the MILL and MIX", "the MILL and MIX"),
+    # a nun and a father
+    ("King Jr. and Sr. Mary.", "King Junior and Sister Mary."),
+    ("John Smith Sr. was there.", "John Smith Senior was there."),
+    # a draw and thousands
+    ("a 50-50 chance and a 2-2 draw", "a fifty-fifty chance and a two-two draw"),
+    ("1,000s of them, 10,000s more", "thousands of them, tens of thousands more"),
     ("the 4th–5th centuries", "the fourth to fifth centuries"),
     ("the 19th-century house", "the nineteenth-century house"),
     # note marks, emphasis and powers
@@ -444,6 +455,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "2*" * 10_000,
         "(" * 20_000 + "a+b)²",
         "(a+b" * 5000 + ")²",
+        "M" * 20_000,
+        "and Sr. Mary " * 5000,
+        "1,000s " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:

@@ -60,6 +60,7 @@ EXPECTED = {
     "Dr. Who drove": Expect(("doctor", "drive", "eighties"), ("baker doctor", "hundred eighties")),
     "Einstein wrote": Expect(("squared", "nineteen", "few"), ("dot", "it two", "five one")),
     "The hut was": Expect(("by", "feet", "times", "war"), ("asterisk", "ex", "double")),
+    "Sr. Mary Clare": Expect(("sister", "eighteen", "ninety", "thousands"), ("senior",)),
     "The chest, made": Expect(
         ("circa", "pounds", "ounces", "miles", "hour"), ("meters", "the fifth", "dot")
     ),
