@@ -276,10 +276,15 @@ def clean_plain(text: str) -> str:
     """Plain text as read aloud: emphasis underscores removed, and decoration rules: one
     standing alone between paragraphs is a scene break, one under a line its underline."""
     text = re.sub(r"(?<!\w)_([^_\n]+(?:\n[^_\n]+)*)_(?!\w)", r"\1", text)
+    text = _EMPHASIZED_PART.sub(r"\1", text)
     text = _NOTE_REF.sub("", text)
     text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)
     text = re.sub(r"^[ \t]*([*=~_-][ \t]*){3,}$", "", text, flags=re.M)
     return _collapse_blank_lines(text)
+
+
+# Part of a word emphasized: "They _mis_managed it" (Gutenberg's News from Nowhere).
+_EMPHASIZED_PART = re.compile(r"(?<!\w)_([^\W\d_]+)_(?=[^\W\d_])")
 
 
 # A rule with a blank line (or the text's start) before it and a blank line (or the end)

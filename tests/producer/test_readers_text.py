@@ -67,6 +67,12 @@ def test_text_before_the_first_chapter_is_kept_as_its_own_chapter(tmp_path: Path
     assert [c.index for c in book.chapters] == [0, 1]
 
 
+def test_underscores_set_for_emphasis_are_not_read(tmp_path: Path) -> None:
+    text = "They _mis_managed it, _quite_ so, in _a few words_; my_name stays."
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert book.chapters[0].text == "They mismanaged it, quite so, in a few words; my_name stays."
+
+
 def test_markdown_headings_and_markup(tmp_path: Path) -> None:
     text = (
         "# My Book\n\n## One\n\nSome *emphasis* and a [link](http://x.y).\n\n"
