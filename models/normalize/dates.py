@@ -47,11 +47,12 @@ _DAY_MONTH = re.compile(
     r"(?:(?P<sep>,?\s+)(?P<year>\d{4})\b(?![,.]\d))?"
 )
 _CLOCK = re.compile(
-    r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d)"
+    r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d|[,.]\d)"
     rf"(?:\s?{_MERIDIEM})?"
 )
 _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}")
-_HOUR = re.compile(rf"\b(?P<hour>\d{{1,2}})\s?{_MERIDIEM}")
+# "4-5 pm": the first hour of a range takes the meridiem of the second.
+_HOUR = re.compile(rf"\b(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2}})\s?{_MERIDIEM}")
 
 _DECADE = re.compile(r"\b(?P<year>\d{3}0)['’]?s\b")
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
@@ -60,7 +61,7 @@ _BETWEEN_YEARS = re.compile(
     r"\b(?P<a>[Bb]etween|[Ff]rom)\s+(?P<start>\d{4})\s+(?P<b>and|to|until|till)\s+(?P<end>\d{4})\b"
 )
 _ERA = r"(?P<era>AD|BC|BCE|CE|A\.D\.|B\.C\.|B\.C\.E\.|C\.E\.)"
-_YEAR_ERA = re.compile(rf"\b(?P<year>\d{{1,4}})\s?{_ERA}(?!\w)")
+_YEAR_ERA = re.compile(rf"(?<![,.])\b(?P<year>\d{{1,4}})\s?{_ERA}(?!\w)")  # not 2,000 BC's 000
 _ERA_YEAR = re.compile(r"\b(?P<era>AD|A\.D\.)\s?(?P<year>\d{1,4})\b")
 _CUED_YEAR = re.compile(
     r"\b(?P<cue>(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
@@ -171,10 +172,11 @@ def _minutes(minute: int, hour: int, meridiem: bool) -> str:
 
 
 def _hour(match: re.Match[str], locale: Locale) -> str:
-    hour = int(match.group("hour"))
-    if hour > 12:
+    hour, first = int(match.group("hour")), match.group("first")
+    if hour > 12 or (first and int(first) > 12):
         return match.group(0)
-    return cardinal(str(hour), locale) + _meridiem(match)
+    said = cardinal(str(hour), locale) + _meridiem(match)
+    return f"{cardinal(first, locale)} to {said}" if first else said
 
 
 def _decade(match: re.Match[str], locale: Locale) -> str:

@@ -14,6 +14,7 @@ from models.normalize.rule import Locale, Rule
 _VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
 # Number-slash-number that are names, not fractions.
 _IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
+_IDIOMS |= {"20/20": "twenty-twenty", "80/20": "eighty-twenty"}  # vision, the rule
 _LONGEST_TERM = 6  # digits in a numerator or denominator
 
 # Not after or before a letter or digit: "MP3" and "B12" are not numbers to say.

@@ -315,6 +315,11 @@ CASES = [
     # a nun and a father
     ("King Jr. and Sr. Mary.", "King Junior and Sister Mary."),
     ("John Smith Sr. was there.", "John Smith Senior was there."),
+    # eras, scales, hours and idioms with numbers
+    ("by 10,000 BC and 2,000 BCE", "by ten thousand BC and two thousand BCE"),
+    ("a 1:50,000 map", "a one:fifty thousand map"),
+    ("open 4-5 pm and 9–11 a.m.", "open four to five PM and nine to eleven AM."),
+    ("20/20 vision and the 80/20 rule", "twenty-twenty vision and the eighty-twenty rule"),
     # a draw and thousands
     ("a 50-50 chance and a 2-2 draw", "a fifty-fifty chance and a two-two draw"),
     ("1,000s of them, 10,000s more", "thousands of them, tens of thousands more"),
