@@ -40,6 +40,7 @@ __all__ = [
 BEFORE_A_NUMBER = abbreviations.BEFORE_A_NUMBER | measures.UNIT_ABBREVIATIONS
 
 _RULES: tuple[Rule, ...] = (
+    *roman.LINE_NUMERALS,  # "II." and "I. THE START" heading a line
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case
     *numerals.GROUPING,  # "10 000" set with thin spaces is one number, as "10,000" is
     *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits

@@ -131,11 +131,13 @@ _LIVES = {"b": "born", "d": "died", "fl": "flourished"}
 # Words that stand before a number with a period ("c. 1850", "No. 5", "pp. 3"): a period
 # there ends no sentence (`worker.segment`).
 BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
+# A run of spaces is entered only at its start ("(?<!\s)"): from each of its spaces in
+# turn, a long run took quadratic time.
 _OPERATOR = re.compile(
-    r"\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
+    r"(?<!\s)\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
     r"|(?P<before>[±~])\s*"  # ±5, ~10
     r"|(?<=\s)(?P<spaced>[+=@−])(?=\s)"  # 2 + 2 = 4, x − 1
-    r"|\s*(?P<after>[%°])"  # what the number rules did not take
+    r"|(?<!\s)\s*(?P<after>[%°])"  # what the number rules did not take
 )
 
 

@@ -93,6 +93,32 @@ def _named(match: re.Match[str], locale: Locale) -> str:
     return _regnal(match, locale)
 
 
+# A numeral heading a line, "II." or "IV. The End" (a chapter's number, as older books set
+# it; the segmenter makes "II." a span of its own): a cardinal. A single letter only alone
+# on its line or before a title in capitals: "C. S. Lewis wrote" has an initial.
+_LINE_NUMERAL = re.compile(
+    r"(?m)^(?P<lead>[ \t]*)(?P<numeral>[IVXLC]{2,}|[IVX])\.(?P<rest>[ \t]*$|[ \t]+(?=\S))"
+)
+
+
+# "I. THE START": a title in capitals after it (not "V. I. LENIN", initials).
+_CAPITALS_LINE = re.compile(r"(?![A-Z]\.)[A-Z][A-Z'’ \t,;:.!?-]*(?:\n|$)")
+
+
+def _line_numeral(match: re.Match[str], locale: Locale) -> str:
+    numeral, text, end = match.group("numeral"), match.string, match.end()
+    value = roman_to_int(numeral)
+    alone = end == len(text) or text[end] == "\n"
+    capitals = not alone and _CAPITALS_LINE.match(text, end) is not None
+    if value is None or value > 100 or (len(numeral) == 1 and not (alone or capitals)):
+        return match.group(0)  # "CV. Send it", "C. S. Lewis wrote"
+    said = cardinal(str(value), locale)
+    # In capitals before a title in capitals, which the capitals rule then reads as words
+    # with it ("IT IS" alone after it would be spelt "I T").
+    said = said.upper() if capitals else said.capitalize()
+    return f"{match.group('lead')}{said}.{match.group('rest')}"
+
+
 # A title page's year, "MDCCCXC": a numeral of four letters or more from M on, standing
 # alone in capitals; no English word is one.
 _YEAR = re.compile(r"(?<![\w.])M[MDCLXVI]{3,}\b(?![.']\w)")
@@ -105,6 +131,8 @@ def _year(match: re.Match[str], locale: Locale) -> str:
     return say_year(value, locale)
 
 
+# Before the words in capitals are read as words: they tell a title from initials.
+LINE_NUMERALS = (Rule(_LINE_NUMERAL, _line_numeral),)
 RULES = (
     Rule(_HEADING, _heading),
     Rule(_TITLED, _regnal),

@@ -307,6 +307,14 @@ CASES = [
     # a middle initial is not a king's numeral
     ("He met George V. Smith there.", "He met George V. Smith there."),
     ("Under George V. The war began.", "Under George the Fifth. The war began."),
+    # a chapter's numeral heading its line, as older books set it
+    ("II.", "Two."),
+    ("IV. The End", "Four. The End"),
+    ("I. THE START", "One. The Start"),
+    ("XII. IT IS", "Twelve. It Is"),
+    ("C. S. LEWIS and V. I. Lenin", "C. S. Lewis and V. I. Lenin"),
+    ("I. Then I went.", "I. Then I went."),
+    ("CV. Send it", "CV. Send it"),
     # pages and years in Roman numerals
     ("Page xiv of the preface.", "Page fourteen of the preface."),
     ("in the year MDCCCLXXXVII", "in the year eighteen eighty-seven"),
@@ -461,6 +469,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "(" * 20_000 + "a+b)²",
         "(a+b" * 5000 + ")²",
         "M" * 20_000,
+        "I. A" + " " * 20_000 + "x",
+        "II.\n" * 10_000,
         "and Sr. Mary " * 5000,
         "1,000s " * 5000,
     ],

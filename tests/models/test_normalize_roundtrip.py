@@ -61,6 +61,7 @@ EXPECTED = {
     "Einstein wrote": Expect(("squared", "nineteen", "few"), ("dot", "it two", "five one")),
     "The hut was": Expect(("by", "feet", "times", "war"), ("asterisk", "ex", "double")),
     "Sr. Mary Clare": Expect(("sister", "eighteen", "ninety", "thousands"), ("senior",)),
+    "XII. THE LAST": Expect(("twelve", "night"), ("roman",)),
     "The chest, made": Expect(
         ("circa", "pounds", "ounces", "miles", "hour"), ("meters", "the fifth", "dot")
     ),
