@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from config.settings import BreakClass, Segmenting
-from models.normalize import BEFORE_A_NUMBER
+from models.normalize import BEFORE_A_NUMBER, roman_to_int
 
 # Words that end in a period without ending a sentence.
 ABBREVIATIONS = frozenset(
@@ -259,9 +259,18 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             return False
         if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
             return False  # "c. 1850", "5 lb. 3 oz.": a number's cue, not a sentence's end
+        if 0 < (roman_to_int(word) or 0) <= 100 and _heads_line(text, first - len(word)):
+            return False  # "II. THE END": a chapter's number and its title, one span
         if len(word) == 1 and word.isupper():
             return False  # an initial: J. R. R. Tolkien
     return True
+
+
+def _heads_line(text: str, i: int) -> bool:
+    """Whether only spaces stand between text[i] and its line's start."""
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
 
 
 def _word_before(text: str, i: int) -> str:

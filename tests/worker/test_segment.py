@@ -41,6 +41,19 @@ def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
     ]
 
 
+def test_a_chapters_numeral_and_its_title_are_one_sentence() -> None:
+    text = "XII. IT IS THE END\n\nIt began. He said II. Then he went.\n\nMIX. Then go."
+    spans = [span.text for segment in segment_chapter(text) for span in segment.spans]
+    assert spans == [
+        "XII. IT IS THE END",
+        "It began.",
+        "He said II.",
+        "Then he went.",
+        "MIX.",
+        "Then go.",
+    ]
+
+
 def test_decimals_ellipses_and_numbers() -> None:
     text = "Pi is 3.14159 or so. It cost 2.50... Nobody paid. He waited... and waited. 42 came."
     assert sentences(text) == [
