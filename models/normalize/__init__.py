@@ -49,6 +49,7 @@ _RULES: tuple[Rule, ...] = (
     *dates.TIMES,  # 10.45 p.m. before decimals
     *dates.WRITTEN_DATES,
     *abbreviations.BETWEEN_NUMBERS,  # 10 x 12, 2 * 3
+    *marks.CARETS,  # 10^6
     *money.RULES,
     *measures.RULES,
     *marks.RULES,  # note marks, emphasis and powers, once units have taken theirs

@@ -249,7 +249,7 @@ _WARS = {"III": "Three", "3": "Three", "II": "Two", "2": "Two", "I": "One", "1":
 # (hexadecimal) is left to the number rules.
 _BY = re.compile(r"(?<=\d)(?<!(?<![\w.])0)(?: x |x)(?=\d)")
 _TIMES = re.compile(r"(?<=\d) ?\* ?(?=\d)")
-_EQUATION = re.compile(r"[\d.,]+ ?=")  # "3 x 4 = 12" is a product
+_EQUATION = re.compile(r"[\d.,]+ ?=|10\^")  # "3 x 4 = 12" and "3 x 10^8" are products
 
 
 def _degree(match: re.Match[str], locale: Locale) -> str:

@@ -235,7 +235,20 @@ WRITTEN_DATES = (
     Rule(_DAY_MONTH, _day_month),
     Rule(_MONTH_YEAR, _month_in_full),
 )
-TIMES = (Rule(_CLOCK, _clock), Rule(_DOT_CLOCK, _clock), Rule(_HOUR, _hour))
+
+
+def _to(match: re.Match[str], locale: Locale) -> str:
+    return " to "
+
+
+# "9:30-10:30 am": the dash between two clock times.
+_CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
+TIMES = (
+    Rule(_CLOCK_RANGE, _to),
+    Rule(_CLOCK, _clock),
+    Rule(_DOT_CLOCK, _clock),
+    Rule(_HOUR, _hour),
+)
 YEARS = (
     Rule(_DECADE, _decade),
     Rule(_SHORT_DECADE, _short_decade),

@@ -34,6 +34,7 @@ _GROUP = re.compile(
     rf"(?P<group>\([^()\n]{{1,40}}\))(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])"
 )
 _OPERATOR = re.compile(r"[+−×÷*/=]|\s-\s")
+_CARET = re.compile(r"(?<=[^\W_])\^(?P<minus>[-−])?(?P<power>\d{1,3})(?!\d)")  # 10^6
 _POWER = re.compile(rf"(?<=[^\W_])(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])")
 
 
@@ -70,3 +71,5 @@ RULES = (
     Rule(_BRACKETED, _gone),
     Rule(_POWER, _power),
 )
+# Before units read the number after the caret ("3 x 10^8 m/s").
+CARETS = (Rule(_CARET, _power),)

@@ -102,4 +102,21 @@ def _degrees(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {_SCALES[scale]}" if scale else said
 
 
-RULES = (Rule(_HEIGHT, _height), Rule(_DEGREES, _degrees), Rule(_MEASURE, _measure))
+# "1.5m people" are a million and a half of them, not meters: "m" before what is counted.
+_MILLIONS = re.compile(
+    rf"(?<![\w.])(?P<quantity>{QUANTITY})m(?=\s+(?:people|persons|copies|users|viewers|readers"
+    r"|visitors|voters|residents|inhabitants|customers|subscribers|members|children|men|women"
+    r"|deaths|cases|jobs|homes|households|acres|tons|tonnes|barrels|years|miles)\b)"
+)
+
+
+def _millions(match: re.Match[str], locale: Locale) -> str:
+    return f"{quantity(match.group('quantity'), locale)} million"
+
+
+RULES = (
+    Rule(_HEIGHT, _height),
+    Rule(_DEGREES, _degrees),
+    Rule(_MILLIONS, _millions),
+    Rule(_MEASURE, _measure),
+)

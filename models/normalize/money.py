@@ -41,6 +41,11 @@ _STERLING = re.compile(
     r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?|½)d\."
 )
 _AFTER = re.compile(rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])|\b(?P<pence>\d+)p\b")
+# Nouns an amount qualifies: "a £5 note" is a five-pound note, "a $50 fine" a fifty-dollar one.
+_NOUN_NEXT = re.compile(
+    r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
+    r"|prize|reward|loan|budget)s?\b"
+)
 _PERCENT = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?%")
 
 
@@ -53,6 +58,8 @@ def _money(match: re.Match[str], locale: Locale) -> str:
         return f"{sign}{said} {_SCALES[scale.lower()]} {currency.units}"
     if to and "." not in amount + to:  # $5–10: five to ten dollars
         return f"{sign}{cardinal(amount, locale)} to {cardinal(to, locale)} {currency.units}"
+    if not to and amount.isdigit() and _NOUN_NEXT.match(match.string, match.end()):
+        return f"{sign}{cardinal(amount, locale)}-{currency.unit}"  # a five-pound note
     said = " to ".join(say_money(n, currency, locale) for n in (amount, to) if n)
     return sign + said
 

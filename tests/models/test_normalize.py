@@ -328,6 +328,17 @@ CASES = [
     ("a 1:50,000 map", "a one:fifty thousand map"),
     ("open 4-5 pm and 9–11 a.m.", "open four to five PM and nine to eleven AM."),
     ("20/20 vision and the 80/20 rule", "twenty-twenty vision and the eighty-twenty rule"),
+    ("open 9:30-10:30 am", "open nine thirty to ten thirty AM"),
+    (
+        "a £5 note and a $50 fine, but £5 for it",
+        "a five-pound note and a fifty-dollar fine, but five pounds for it",
+    ),
+    (
+        "1.5m people, 3m years, 5m long",
+        "one point five million people, three million years, five meters long",
+    ),
+    ("10^6, x^2 and 10^-3", "ten to the sixth, x squared and ten to the minus third"),
+    ("3 x 10^8", "three times ten to the eighth"),
     # a draw and thousands
     ("a 50-50 chance and a 2-2 draw", "a fifty-fifty chance and a two-two draw"),
     ("1,000s of them, 10,000s more", "thousands of them, tens of thousands more"),
@@ -468,6 +479,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "2*" * 10_000,
         "(" * 20_000 + "a+b)²",
         "(a+b" * 5000 + ")²",
+        "1^" * 10_000,
+        "9:30-" * 5000,
         "M" * 20_000,
         "I. A" + " " * 20_000 + "x",
         "II.\n" * 10_000,
