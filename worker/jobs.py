@@ -65,7 +65,11 @@ FETCHED_AHEAD = 16
 
 def segment_key(chapter: int, segment: int) -> str:
     """Where a chunk stores one segment's audio until its chapter is assembled."""
-    return f"work/{chapter:03d}/{segment:05d}.npz"
+    return f"{segments_folder(chapter)}/{segment:05d}.npz"
+
+
+def segments_folder(chapter: int) -> str:
+    return f"work/{chapter:03d}"
 
 
 class Job:
@@ -196,11 +200,12 @@ def _synthesize_missing(
     if the job ended (a cancel) before they were: no segment is stored after that."""
     voice = get_voice(job.options.voice)
     index = plan.chapter.index
+    stored = job.storage.listed(segments_folder(index))  # one request, not one per passage
     missing = [
         p
         for p in range(first, last)
         if not all(
-            job.storage.exists(segment_key(index, plan.first_segment(p) + j))
+            segment_key(index, plan.first_segment(p) + j) in stored
             for j in range(len(plan.passages[p]))
         )
     ]

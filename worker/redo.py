@@ -560,6 +560,9 @@ class Staged(Storage):
     def exists(self, key: str) -> bool:
         return self.base.exists(self._where(key))
 
+    def listed(self, prefix: str) -> set[str]:
+        raise NotImplementedError("a redo reads the keys it staged, and lists none")
+
     def sha256(self, key: str) -> str | None:
         return self.base.sha256(self._where(key))
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from config.errors import JobBusyError, JobPurgingError, PermanentError, UnknownJobError
@@ -20,7 +21,7 @@ from models.voice import VoiceOutput
 from producer.readers import read_source
 from producer.submit import cancel, submit
 from tests.services import Services, none_left_running
-from worker import jobs, storage
+from worker import jobs, storage, takes
 from worker.jobs import chunk_lock, held, plan_job, purge_job, reconcile
 from worker.ledger import ChunkRef, Ledger
 from worker.storage import LocalStorage
@@ -357,6 +358,43 @@ def test_a_chunk_whose_job_is_cancelled_as_it_narrates_is_not_done(
     # Then the chunk stops, not done, and its chapter is not assembled
     assert not jobs.run_chunk(ledger, refs[0], settings, lambda _, c: assemblies.append(c))
     assert ledger.is_chunk_queued(refs[0]) and assemblies == []
+
+
+def test_a_chunk_delivered_again_narrates_only_the_passages_not_stored(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a chunk whose first passage an earlier delivery stored before it died
+    text = "\n\n".join(
+        f"At dusk on day {day} the keeper climbed the stairs, and the lamp was lit for "
+        "the ships that passed the rocks below, one after another, until the dawn."
+        for day in ("one", "two", "three", "four", "five", "six")
+    )
+    (ref,) = planned_job(ledger, "job-again", text, tmp_path)
+    settings = Settings(device="cpu")
+    plan = jobs.Job(ledger, "job-again").plan(0, settings)
+    assert len(plan.passages) > 1
+    earlier = takes.encode(VoiceOutput(np.full(2205, 0.1, np.float32), [2205]), [])
+    work = tmp_path / "job-again" / "work" / "000"
+    work.mkdir(parents=True)
+    for segment in range(len(plan.passages[0])):
+        (tmp_path / "job-again" / jobs.segment_key(0, segment)).write_bytes(earlier)
+    asked: list[tuple[int, int]] = []
+    narrate = jobs.synthesize_passages
+
+    def recorded(*args: Any) -> Iterator[tuple[int, VoiceOutput]]:
+        asked.append((args[2], args[3]))  # first and last passage
+        yield from narrate(*args)
+
+    monkeypatch.setattr(jobs, "synthesize_passages", recorded)
+
+    # When it is delivered again
+    assert jobs.run_chunk(ledger, ref, settings, lambda *_: None)
+
+    # Then the stored passage is neither narrated nor written again; the rest are stored
+    assert asked and all(start > 0 for start, _ in asked)
+    assert (tmp_path / "job-again" / jobs.segment_key(0, 0)).read_bytes() == earlier
+    assert len(list(work.iterdir())) == len(plan.segments)
+    assert ledger.job("job-again")["segments_done"] == str(len(plan.segments))
 
 
 def counting(read: Callable[[str], Any], name: str, reads: list[str]) -> Callable[[str], Any]:
