@@ -121,8 +121,8 @@ def bench(
     rounds: int = 1,
 ) -> int:
     """Each round runs the baseline and narrate one after the other; over several rounds a
-    ratio is read as the median of the rounds' (one run each is at the mercy of a noisy
-    host: the queue's ratio on 2 cores spread over 1.06-1.26x in five rounds)."""
+    ratio is read as the median of the rounds' (one run is at the mercy of a noisy host:
+    docs/performance.md, "The queue bench in rounds")."""
     if rounds < 1:
         raise BenchmarkError("--rounds must be 1 or more")
     manuscript = read_manuscript(path)
@@ -239,8 +239,8 @@ def run_queue(text: Path, voice: str, work: Path, dest: str, device: str = "cpu"
         manifest = stored.child(job_id).get_json(MANIFEST_KEY)
         audio = sum(chapter["duration_s"] for chapter in manifest["chapters"])
         sha256s = tuple(chapter["sha256"] for chapter in manifest["chapters"])
-        # A bench leaves nothing in the bucket: ~100 MB a chapter, and an S3 server on
-        # loopback (moto's) took up to 3x as long to store a chapter once it held a few.
+        # A bench leaves nothing in the bucket: an S3 server on loopback (moto's) slows as
+        # it holds more, and the next round would pay for this one's chapters.
         stored.delete_prefix(job_id)
     finally:
         worker.terminate()

@@ -249,13 +249,17 @@ class S3Storage(Storage):
         return self.sha256(key) is not None
 
     def listed(self, prefix: str) -> set[str]:
-        within = self._key(prefix.rstrip("/")) + "/"
         start = len(self.prefix) + 1 if self.prefix else 0
         with _s3_errors(self, prefix):
-            pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=within
-            )
-            return {item["Key"][start:] for page in pages for item in page.get("Contents", [])}
+            return {key[start:] for page in self._pages(prefix) for key in page}
+
+    def _pages(self, prefix: str) -> Iterator[list[str]]:
+        """The full keys under prefix (a folder), a page (up to 1,000) at a time."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self._key(prefix.rstrip("/")) + "/"
+        )
+        for page in pages:
+            yield [item["Key"] for item in page.get("Contents", [])]
 
     def sha256(self, key: str) -> str | None:
         from botocore.exceptions import ClientError
@@ -279,13 +283,10 @@ class S3Storage(Storage):
 
     def delete_prefix(self, prefix: str) -> None:
         with _s3_errors(self, prefix):
-            pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=self._key(prefix.rstrip("/")) + "/"
-            )
-            for page in pages:
-                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-                if keys:
-                    self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+            for page in self._pages(prefix):
+                if page:
+                    objects = [{"Key": key} for key in page]
+                    self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects})
 
 
 @contextmanager

@@ -7,7 +7,7 @@ goes with it, unless it also ends the sentence.
 
 import re
 
-from models.normalize.rule import Locale, Rule, final_period
+from models.normalize.rule import Locale, Rule, final_period, saying
 
 # Read the same way wherever they stand (case as written).
 _ALWAYS = {
@@ -265,10 +265,6 @@ def _by(match: re.Match[str], locale: Locale) -> str:
     return " times " if _EQUATION.match(match.string, match.end()) else " by "
 
 
-def _times(match: re.Match[str], locale: Locale) -> str:
-    return " times "
-
-
 BEFORE_NUMBERS = (
     Rule(_NUMBERED_PATTERN, _numbered),
     Rule(_VERSION, _version),
@@ -288,4 +284,4 @@ RULES = (
 )
 
 # Before units and money read the number after the sign ("10 x 20 x 30 cm").
-BETWEEN_NUMBERS = (Rule(_BY, _by), Rule(_TIMES, _times))
+BETWEEN_NUMBERS = (Rule(_BY, _by), Rule(_TIMES, saying(" times ")))

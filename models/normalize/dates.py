@@ -9,7 +9,7 @@ thousand eight hundred eighty-seven people.
 import re
 
 from models.normalize.numbers import cardinal, ordinal, plural, say_year
-from models.normalize.rule import Locale, Rule, final_period
+from models.normalize.rule import Locale, Rule, final_period, saying
 
 MONTHS = (
     "January",
@@ -237,14 +237,10 @@ WRITTEN_DATES = (
 )
 
 
-def _to(match: re.Match[str], locale: Locale) -> str:
-    return " to "
-
-
 # "9:30-10:30 am": the dash between two clock times.
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
 TIMES = (
-    Rule(_CLOCK_RANGE, _to),
+    Rule(_CLOCK_RANGE, saying(" to ")),
     Rule(_CLOCK, _clock),
     Rule(_DOT_CLOCK, _clock),
     Rule(_HOUR, _hour),

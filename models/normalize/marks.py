@@ -15,7 +15,7 @@ import re
 
 from num2words import num2words
 
-from models.normalize.rule import Locale, Rule
+from models.normalize.rule import Locale, Rule, saying
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
@@ -58,17 +58,13 @@ def _ordinal(n: int) -> str:
     return str(num2words(n, to="ordinal", lang="en"))
 
 
-def _gone(match: re.Match[str], locale: Locale) -> str:
-    return ""
-
-
 RULES = (
-    Rule(_EMPHASIS_OPENS, _gone),  # before its closing asterisk goes as a sign after a word
+    Rule(_EMPHASIS_OPENS, saying("")),  # before its closing asterisk goes as a sign after a word
     Rule(_GROUP, _group),  # before a note's mark after a bracket goes
-    Rule(_NOTE_AFTER_PUNCTUATION, _gone),
-    Rule(_NOTE_AFTER_A_WORD, _gone),
-    Rule(_SIGN, _gone),
-    Rule(_BRACKETED, _gone),
+    Rule(_NOTE_AFTER_PUNCTUATION, saying("")),
+    Rule(_NOTE_AFTER_A_WORD, saying("")),
+    Rule(_SIGN, saying("")),
+    Rule(_BRACKETED, saying("")),
     Rule(_POWER, _power),
 )
 # Before units read the number after the caret ("3 x 10^8 m/s").

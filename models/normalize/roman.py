@@ -46,10 +46,10 @@ _TITLED = re.compile(
 )
 # A name alone takes II to XXXIX, or V (Henry V): not I, and not letters such as C or D
 # that are more often grades, vitamins or initials.
+_NAMED = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]+)\s+(?P<numeral>[IVX]{{2,}}|V)\b{_OLD_STYLE_DOT}")
 # After "George V", a period and a name: an initial ("George V. Smith"); before a word
 # that begins sentences ("under George V. The war"), the king.
 _INITIAL = re.compile(r"\.\s+([A-Z][a-z]+)\b")
-_NAMED = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]+)\s+(?P<numeral>[IVX]{{2,}}|V)\b{_OLD_STYLE_DOT}")
 
 
 def roman_to_int(numeral: str) -> int | None:
@@ -99,8 +99,6 @@ def _named(match: re.Match[str], locale: Locale) -> str:
 _LINE_NUMERAL = re.compile(
     r"(?m)^(?P<lead>[ \t]*)(?P<numeral>[IVXLC]{2,}|[IVX])\.(?P<rest>[ \t]*$|[ \t]+(?=\S))"
 )
-
-
 # "I. THE START": a title in capitals after it (not "V. I. LENIN", initials).
 _CAPITALS_LINE = re.compile(r"(?![A-Z]\.)[A-Z][A-Z'’ \t,;:.!?-]*(?:\n|$)")
 

@@ -57,6 +57,11 @@ class Rule:
         return text.sub(self.pattern, lambda match: self.say(match, locale))
 
 
+def saying(words: str) -> Callable[[re.Match[str], Locale], str]:
+    """What a rule says in place of every match, the same words each time."""
+    return lambda match, locale: words
+
+
 _ONLY_CLOSERS_LEFT = re.compile(r"[\s\"'’”)\]]*\Z")
 _NEXT_SENTENCE = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*[A-Z]")
 
