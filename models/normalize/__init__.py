@@ -55,6 +55,7 @@ _RULES: tuple[Rule, ...] = (
     *marks.RULES,  # note marks, emphasis and powers, once units have taken theirs
     *abbreviations.BEFORE_NUMBERS,  # "No. 5", "pp. 12–15", "c. 1887" (a year's cue)
     *roman.RULES,
+    *numerals.LABELLED,  # "Flight 2005" is a flight, not a year
     *dates.YEARS,
     *numerals.RULES,  # every digit left
     *abbreviations.RULES,

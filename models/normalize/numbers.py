@@ -107,6 +107,17 @@ def say_year(year: int, locale: Locale = AMERICAN) -> str:
     return f"{cardinal(str(high))} {cardinal(str(low))}"
 
 
+def in_pairs(number: str, locale: Locale = AMERICAN) -> str:
+    """Three or four digits said two by two, as a room or a flight number: 101 -> one oh
+    one; 345 -> three forty-five; 1204 -> twelve oh four; 2200 -> twenty-two hundred."""
+    high, low = divmod(int(number), 100)
+    if low == 0:
+        return f"{cardinal(str(high), locale)} hundred"
+    if low < 10:
+        return f"{cardinal(str(high), locale)} oh {cardinal(str(low), locale)}"
+    return f"{cardinal(str(high), locale)} {cardinal(str(low), locale)}"
+
+
 def fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str:
     """3/4 -> 'three quarters', 1/2 -> 'one half', 5/8 -> 'five eighths'."""
     if denominator < 2 or denominator > _FRACTION_DENOMINATORS:

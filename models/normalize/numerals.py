@@ -8,7 +8,15 @@ import re
 import unicodedata
 from fractions import Fraction
 
-from models.normalize.numbers import NUMBER, cardinal, fraction, mixed_fraction, ordinal
+from models.normalize.numbers import (
+    NUMBER,
+    cardinal,
+    fraction,
+    in_pairs,
+    mixed_fraction,
+    ordinal,
+    plural,
+)
 from models.normalize.rule import Locale, Rule
 
 _VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
@@ -36,6 +44,22 @@ _PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+)s\b")
 _CARDINAL = re.compile(
     rf"(?P<sign>(?<![^\s(\[])[-−+])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
 )
+
+
+# Numbers that name a room, a flight or a plane are said in pairs, as people say them:
+# "Room 101" is "one oh one", "Flight 1204" "twelve oh four", "a Boeing 747" "seven
+# forty-seven"; one or two digits ("Gate 12") stay a plain number.
+_LABELS = "room|flight|gate|suite|platform|apartment|locker|cabin|berth|bus|highway|route|boeing"
+_LABELLED = re.compile(
+    rf"(?P<label>\b(?i:{_LABELS}))(?P<space>\s)(?P<number>[1-9]\d{{2,3}})(?P<plural>s?){_ALONE_AFTER}"
+    r"(?![.,]\d|[-–—/]\d)"
+)
+
+
+def _labelled(match: re.Match[str], locale: Locale) -> str:
+    label, space, number = match.group("label", "space", "number")
+    said = in_pairs(number, locale)
+    return f"{label}{space}{plural(said) if match.group('plural') else said}"
 
 
 def _dotted(match: re.Match[str], locale: Locale) -> str:
@@ -118,6 +142,7 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 
 
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
+LABELLED = (Rule(_LABELLED, _labelled),)
 RULES = (
     Rule(_DOTTED, _dotted),
     Rule(_ORDINAL_RANGE, _ordinal_range),

@@ -383,6 +383,20 @@ CASES = [
         "ISBN 978-3-16-148410-0",
         "ISBN nine seven eight, three, one six, one four eight four one zero, zero",
     ),
+    # numbers that name a room, a flight or a plane: said in pairs
+    ("Room 101 was empty.", "Room one oh one was empty."),
+    ("in room 345, then", "in room three forty-five, then"),
+    ("Flight 1204 left from Gate 12.", "Flight twelve oh four left from Gate twelve."),
+    ("Flight 2005", "Flight twenty oh five"),  # not the year
+    ("Suite 2200", "Suite twenty-two hundred"),
+    (
+        "a Boeing 747 and two Boeing 737s",
+        "a Boeing seven forty-seven and two Boeing seven thirty-sevens",
+    ),
+    ("Highway 101 in 1887", "Highway one oh one in eighteen eighty-seven"),
+    ("Route 66 and Platform 9", "Route sixty-six and Platform nine"),
+    ("Room 101.5", "Room one hundred one point five"),  # a measure, not a name
+    ("Gate 1,000", "Gate one thousand"),
     # pitfalls
     ("I went home.", "I went home."),
     ("I, Claudius", "I, Claudius"),
@@ -486,6 +500,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "II.\n" * 10_000,
         "and Sr. Mary " * 5000,
         "1,000s " * 5000,
+        "Room " * 10_000 + "101",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
