@@ -62,6 +62,7 @@ ABBREVIATIONS = frozenset(
         "inc",
         "ltd",
         "co",
+        "bros",
         "corp",
         "jan",
         "feb",

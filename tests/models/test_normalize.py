@@ -223,6 +223,8 @@ CASES = [
     ("Prof. Higgins", "Professor Higgins"),
     ("Gen. Grant", "General Grant"),
     ("Martin Luther King Jr.", "Martin Luther King Junior."),
+    ("Smith Bros. Ltd. sold it", "Smith Brothers Limited sold it"),  # one name, no pause
+    ("Acme Inc. Co-owners", "Acme Incorporated. Co-owners"),
     ("No. 5", "Number five"),
     ("no. 7", "number seven"),
     ("cats vs. dogs", "cats versus dogs"),

@@ -26,9 +26,13 @@ def test_dialogue_keeps_quotes_with_their_sentence() -> None:
 
 
 def test_abbreviations_and_initials_do_not_end_sentences() -> None:
-    text = "Mr. and Mrs. Hale met Dr. J. R. R. Tolkien at St. Paul's, e.g. at noon. Then tea."
+    text = (
+        "Mr. and Mrs. Hale met Dr. J. R. R. Tolkien of Smith Bros. Ltd. at St. Paul's, e.g."
+        " at noon. Then tea."
+    )
     assert sentences(text) == [
-        "Mr. and Mrs. Hale met Dr. J. R. R. Tolkien at St. Paul's, e.g. at noon.",
+        "Mr. and Mrs. Hale met Dr. J. R. R. Tolkien of Smith Bros. Ltd. at St. Paul's, e.g."
+        " at noon.",
         "Then tea.",
     ]
 
