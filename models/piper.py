@@ -41,7 +41,7 @@ from models.noise import noise_offset, noise_rows, noise_table
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
 from models.runtime import CPU_PROVIDERS, Runtime, check_providers
-from models.sessions import session
+from models.sessions import cuda_device, run_options, session
 from models.variants import (
     RECIPES,
     cpu_fp32_graph,
@@ -109,6 +109,7 @@ class PiperVoice(Voice):
         options = _session_options(runtime.threads, cpu=runtime.providers == CPU_PROVIDERS)
         self.front = session(graph.front, options, runtime.providers, runtime.cache_dir)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
+        self.front_device = cuda_device(runtime.providers)
         check_providers(self.front, runtime.providers)
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
@@ -384,7 +385,7 @@ class PiperVoice(Voice):
             feeds[DURATION_NOISE] = _duration_noise(rows, ids.shape[1], params)
         elif params.noise_w > 0:  # a graph that samples its own: at least seed it
             ort.set_seed(params.seed)
-        m_p, logs_p, w_ceil = self.front.run(None, feeds)
+        m_p, logs_p, w_ceil = self.front.run(None, feeds, run_options(self.front_device))
         durations = [w_ceil[i, 0, : lengths[i]].astype(np.int64) for i in range(len(layouts))]
         return m_p, logs_p, durations
 

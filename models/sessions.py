@@ -16,6 +16,7 @@ or its start-up.
 """
 
 import hashlib
+import itertools
 import logging
 import os
 import platform
@@ -38,6 +39,37 @@ SUFFIX = ".optimized.onnx"
 # In every saved graph's name: a change to how sessions are optimized or saved must not
 # read the graphs saved before it.
 SESSIONS_RECIPE = "1"
+
+# A CUDA session's arena grows by what each run asks and keeps every region it took, so over
+# a long run the regions of rare large batches pile up. Every this many CUDA runs of the
+# process, one run gives the regions no run holds back to the GPU as it ends; taking them
+# again costs nothing that shows (docs/performance.md, "The arena shrunk and large blocks
+# mapped").
+SHRINK_EVERY_RUNS = 64
+_cuda_runs = itertools.count(1)
+
+
+def cuda_device(providers: Providers) -> str | None:
+    """The CUDA device id a session of these providers runs on; None on the CPU."""
+    for entry in providers:
+        if isinstance(entry, tuple) and entry[0] == "CUDAExecutionProvider":
+            return entry[1].get("device_id", "0")
+    return None
+
+
+def run_options(device: str | None) -> ort.RunOptions | None:
+    """Options for one run of a session on `device` (`cuda_device`): those that shrink its
+    arena for every SHRINK_EVERY_RUNS-th CUDA run of the process, else None."""
+    if device is None or next(_cuda_runs) % SHRINK_EVERY_RUNS:
+        return None
+    return _shrinking(device)
+
+
+@cache
+def _shrinking(device: str) -> ort.RunOptions:
+    options = ort.RunOptions()
+    options.add_run_config_entry("memory.enable_memory_arena_shrinkage", f"gpu:{device}")
+    return options
 
 
 def session(

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from config.errors import NarrateError, PermanentError
 from config.settings import SynthesisOptions, get_settings
-from worker.memory import limit_malloc_arenas
+from worker.memory import tune_malloc
 
 if TYPE_CHECKING:
     from config.jobs import Progress
@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    limit_malloc_arenas()
+    tune_malloc()
     try:
         if args.command in ("status", "wait", "cancel"):
             not_a_path(args.job, args.command)

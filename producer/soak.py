@@ -40,7 +40,7 @@ from models.pool import get_voice
 from producer.bench import nvidia_smi
 from producer.optimize import GATE_TEXT
 from worker.chapters import chapters_in_flight
-from worker.memory import Heap, heap, limit_malloc_arenas
+from worker.memory import Heap, heap, tune_malloc
 from worker.pipeline import narrate
 from worker.segment import segment_chapter
 
@@ -109,7 +109,7 @@ def main() -> int:
     parser.add_argument("--segments", type=int, default=10_000)
     parser.add_argument("--device", default=None, help="sets NARRATE_DEVICE")
     args = parser.parse_args()
-    limit_malloc_arenas()  # as `narrate` itself does
+    tune_malloc()  # as `narrate` itself does
     if args.device:
         os.environ["NARRATE_DEVICE"] = args.device
     # One process, the one sampled: each of several on a GPU narrates the same way.

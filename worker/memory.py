@@ -2,9 +2,12 @@
 
 glibc gives threads their own malloc arenas (up to 8 per core). When a dozen threads
 allocate and free audio and latents, freed memory scatters over those arenas and RSS creeps
-up over a book; two arenas keep it flat (docs/performance.md, "Memory"). Call before
-starting threads. What the arenas free in the middle of their heaps stays resident until
-it is trimmed: `release_free_memory` hands it back once a chapter is stored.
+up over a book; two arenas keep it flat (docs/performance.md, "Memory"). Large blocks
+(a passage's audio, a batch's latents) are mapped on their own and unmapped when freed, at
+a fixed threshold: glibc's own threshold rises each time such a block is freed, after which
+they come from the heaps too and leave holes there. Call before starting threads. What the
+arenas free in the middle of their heaps stays resident until it is trimmed:
+`release_free_memory` hands it back once a chapter is stored.
 """
 
 import ctypes
@@ -12,8 +15,10 @@ import functools
 import sys
 from typing import NamedTuple
 
-M_ARENA_MAX = -8  # from glibc's malloc.h
+M_MMAP_THRESHOLD = -3  # from glibc's malloc.h
+M_ARENA_MAX = -8
 ARENAS = 2
+MMAP_THRESHOLD = 2**20  # bytes: a second of audio at 44.1 kHz is ~170 KB, a passage's ~1 MB
 
 
 class Heap(NamedTuple):
@@ -34,10 +39,15 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def limit_malloc_arenas(count: int = ARENAS) -> bool:
-    """Cap glibc's malloc arenas; False where there is no glibc (nothing changes)."""
+def tune_malloc(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
+    """Cap glibc's malloc arenas and fix the size from which blocks are mapped on their own;
+    False where there is no glibc (nothing changes)."""
     libc = _libc()
-    return libc is not None and bool(libc.mallopt(M_ARENA_MAX, count))
+    if libc is None:
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, arenas)) and bool(
+        libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)
+    )
 
 
 def release_free_memory() -> bool:

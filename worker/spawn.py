@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from worker.memory import limit_malloc_arenas
+from worker.memory import tune_malloc
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def load_voice_ahead(voice: str) -> threading.Thread:
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one pending is dropped
-    limit_malloc_arenas()  # a spawned process starts with glibc's defaults, not its parent's
+    tune_malloc()  # a spawned process starts with glibc's defaults, not its parent's
     threading.Thread(target=_end_with, args=(parent,), daemon=True, name="parent").start()
     if initializer is not None:
         initializer(*initargs)

@@ -12,7 +12,7 @@ import models.backends
 import models.piper
 import models.sessions
 from models.piper import PiperVoice
-from models.sessions import SUFFIX, optimized_path, session
+from models.sessions import SHRINK_EVERY_RUNS, SUFFIX, optimized_path, session
 from models.voice import VoiceInput
 
 TEXT = "The keeper climbed the stairs at 7 P.M., and lit the great lamp."
@@ -129,3 +129,22 @@ def test_a_saved_graph_is_named_for_where_it_holds(
     monkeypatch.undo()
     monkeypatch.setattr(models.sessions, "SESSIONS_RECIPE", "0")
     assert optimized_path(b"graph", options, cpu, tmp_path) != here
+
+
+def test_a_cuda_sessions_arena_is_shrunk_once_every_so_many_runs() -> None:
+    cuda = [("CUDAExecutionProvider", {"device_id": "1"}), "CPUExecutionProvider"]
+    device = models.sessions.cuda_device(cuda)
+    assert device == "1"
+
+    given = [models.sessions.run_options(device) for _ in range(3 * SHRINK_EVERY_RUNS)]
+
+    shrinking = [options for options in given if options is not None]
+    assert len(shrinking) == 3
+    entry = shrinking[0].get_run_config_entry("memory.enable_memory_arena_shrinkage")
+    assert entry == "gpu:1"  # the session's own device, not always the first GPU
+
+
+def test_a_cpu_session_runs_without_options() -> None:
+    device = models.sessions.cuda_device(["CPUExecutionProvider"])
+    assert device is None
+    assert all(models.sessions.run_options(device) is None for _ in range(SHRINK_EVERY_RUNS))
