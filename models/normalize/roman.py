@@ -95,12 +95,18 @@ def _named(match: re.Match[str], locale: Locale) -> str:
 
 # A numeral heading a line, "II." or "IV. The End" (a chapter's number, as older books set
 # it; the segmenter makes "II." a span of its own): a cardinal. A single letter only alone
-# on its line or before a title in capitals: "C. S. Lewis wrote" has an initial.
+# on its line or before a title: "C. S. Lewis wrote" has an initial.
 _LINE_NUMERAL = re.compile(
     r"(?m)^(?P<lead>[ \t]*)(?P<numeral>[IVXLC]{2,}|[IVX])\.(?P<rest>[ \t]*$|[ \t]+(?=\S))"
 )
 # "I. THE START": a title in capitals after it (not "V. I. LENIN", initials).
 _CAPITALS_LINE = re.compile(r"(?![A-Z]\.)[A-Z][A-Z'’ \t,;:.!?-]*(?:\n|$)")
+# "I. The Start": a title in title case that ends its line without a sentence's stop (not
+# "I. Then I went", a sentence).
+_MINOR_WORDS = "a|an|the|of|and|or|nor|but|in|on|at|to|for|with|by|from|as|into|upon"
+_TITLE_LINE = re.compile(
+    rf"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:{_MINOR_WORDS})\b))*[ \t]*(?:\n|$)"
+)
 
 
 def _line_numeral(match: re.Match[str], locale: Locale) -> str:
@@ -108,7 +114,8 @@ def _line_numeral(match: re.Match[str], locale: Locale) -> str:
     value = roman_to_int(numeral)
     alone = end == len(text) or text[end] == "\n"
     capitals = not alone and _CAPITALS_LINE.match(text, end) is not None
-    if value is None or value > 100 or (len(numeral) == 1 and not (alone or capitals)):
+    titled = alone or capitals or _TITLE_LINE.match(text, end) is not None
+    if value is None or value > 100 or (len(numeral) == 1 and not titled):
         return match.group(0)  # "CV. Send it", "C. S. Lewis wrote"
     said = cardinal(str(value), locale)
     # In capitals before a title in capitals, which the capitals rule then reads as words

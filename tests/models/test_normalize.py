@@ -316,6 +316,10 @@ CASES = [
     ("XII. IT IS", "Twelve. It Is"),
     ("C. S. LEWIS and V. I. Lenin", "C. S. Lewis and V. I. Lenin"),
     ("I. Then I went.", "I. Then I went."),
+    ("I. The Start of It All\nIt was late.", "One. The Start of It All\nIt was late."),
+    ("V. The Road Home", "Five. The Road Home"),
+    ("I. Then I went", "I. Then I went"),  # a sentence: "went" is no title's word
+    ("I. Went Home.", "I. Went Home."),  # a sentence's stop
     ("CV. Send it", "CV. Send it"),
     # pages and years in Roman numerals
     ("Page xiv of the preface.", "Page fourteen of the preface."),
@@ -499,6 +503,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "9:30-" * 5000,
         "M" * 20_000,
         "I. A" + " " * 20_000 + "x",
+        "I. " + "A " * 10_000 + "x",
         "II.\n" * 10_000,
         "and Sr. Mary " * 5000,
         "1,000s " * 5000,
