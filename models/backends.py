@@ -33,7 +33,7 @@ import onnxruntime as ort
 from models.extras import require
 from models.graph import DECODER_PREFIX, DECODER_Z
 from models.runtime import check_providers
-from models.sessions import cuda_device, run_options, session
+from models.sessions import ArenaShrink, session
 
 log = logging.getLogger(__name__)
 Array = npt.NDArray[np.float32]
@@ -69,7 +69,7 @@ class OrtBack:
         self.frame_step = frame_step
         self.expands = expands  # the graph of `models.expand`: run with `run_inputs`
         self.session = session(graph, options, providers, cache_dir)
-        self.device = cuda_device(providers)
+        self.shrink = ArenaShrink(providers)
         # onnxruntime otherwise retries a failed CUDA run on the CPU, silently and slowly.
         self.session.disable_fallback()
         check_providers(self.session, providers)
@@ -78,7 +78,7 @@ class OrtBack:
         return self.run_inputs({Z_INPUT: z_p, MASK_INPUT: mask})
 
     def run_inputs(self, feeds: dict[str, Any]) -> Array:
-        (audio,) = self.session.run(None, feeds, run_options(self.device))
+        (audio,) = self.session.run(None, feeds, self.shrink.options())
         return np.asarray(audio, dtype=np.float32)
 
 

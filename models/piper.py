@@ -41,7 +41,7 @@ from models.noise import noise_offset, noise_rows, noise_table
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
 from models.runtime import CPU_PROVIDERS, Runtime, check_providers
-from models.sessions import cuda_device, run_options, session
+from models.sessions import ArenaShrink, session
 from models.variants import (
     RECIPES,
     cpu_fp32_graph,
@@ -109,7 +109,7 @@ class PiperVoice(Voice):
         options = _session_options(runtime.threads, cpu=runtime.providers == CPU_PROVIDERS)
         self.front = session(graph.front, options, runtime.providers, runtime.cache_dir)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
-        self.front_device = cuda_device(runtime.providers)
+        self.front_shrink = ArenaShrink(runtime.providers)
         check_providers(self.front, runtime.providers)
         self._noise_input = DURATION_NOISE in {i.name for i in self.front.get_inputs()}
         # Fixed shapes (CUDA): every decoder run is a batch of equal windows (the longest a
@@ -223,8 +223,9 @@ class PiperVoice(Voice):
         batch) once from each inference worker, all at once, as they will run.
 
         The memory arenas (one per session, shared by the workers) then hold their working
-        set from the start, so memory stays flat over a book: on the CPU a decoder run longer
-        than any before grew RSS in steps late in a book. The CPU front's arena fills within
+        set from the start: on the CPU a decoder run longer than any before grew RSS in steps
+        late in a book. (A GPU's arenas give back what no run holds now and then,
+        `ArenaShrink`, and take it again as the batches ask.) The CPU front's arena fills within
         the first passages, so its warm-up (0.6 s on 2 cores) is left out there, and so is
         the decoder's (2.3 s) where the process will not run long (`long_run` false): a
         short book's RSS may step up, and ends with it. A budget the GPU cannot hold fails
@@ -385,7 +386,7 @@ class PiperVoice(Voice):
             feeds[DURATION_NOISE] = _duration_noise(rows, ids.shape[1], params)
         elif params.noise_w > 0:  # a graph that samples its own: at least seed it
             ort.set_seed(params.seed)
-        m_p, logs_p, w_ceil = self.front.run(None, feeds, run_options(self.front_device))
+        m_p, logs_p, w_ceil = self.front.run(None, feeds, self.front_shrink.options())
         durations = [w_ceil[i, 0, : lengths[i]].astype(np.int64) for i in range(len(layouts))]
         return m_p, logs_p, durations
 

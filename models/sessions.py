@@ -40,13 +40,7 @@ SUFFIX = ".optimized.onnx"
 # read the graphs saved before it.
 SESSIONS_RECIPE = "1"
 
-# A CUDA session's arena grows by what each run asks and keeps every region it took, so over
-# a long run the regions of rare large batches pile up. Every this many CUDA runs of the
-# process, one run gives the regions no run holds back to the GPU as it ends; taking them
-# again costs nothing that shows (docs/performance.md, "The arena shrunk and large blocks
-# mapped").
 SHRINK_EVERY_RUNS = 64
-_cuda_runs = itertools.count(1)
 
 
 def cuda_device(providers: Providers) -> str | None:
@@ -57,19 +51,28 @@ def cuda_device(providers: Providers) -> str | None:
     return None
 
 
-def run_options(device: str | None) -> ort.RunOptions | None:
-    """Options for one run of a session on `device` (`cuda_device`): those that shrink its
-    arena for every SHRINK_EVERY_RUNS-th CUDA run of the process, else None."""
-    if device is None or next(_cuda_runs) % SHRINK_EVERY_RUNS:
-        return None
-    return _shrinking(device)
+class ArenaShrink:
+    """The run options of one session: every SHRINK_EVERY_RUNS-th run on a GPU gives the
+    regions of the session's arena that no run holds back to the GPU as it ends.
 
+    A CUDA arena grows by what each run asks and keeps every region it took, so over a long
+    run the regions of rare large batches pile up; taking them again costs nothing that
+    shows (docs/performance.md, "The arena shrunk and large blocks mapped"). onnxruntime
+    fails a run whose shrink names a device without an arena: every CUDA session narrate
+    makes has one (`models.runtime.providers_for`).
+    """
 
-@cache
-def _shrinking(device: str) -> ort.RunOptions:
-    options = ort.RunOptions()
-    options.add_run_config_entry("memory.enable_memory_arena_shrinkage", f"gpu:{device}")
-    return options
+    def __init__(self, providers: Providers) -> None:
+        self.device = cuda_device(providers)
+        self._runs = itertools.count(1)
+
+    def options(self) -> ort.RunOptions | None:
+        """None, except on the GPU for every SHRINK_EVERY_RUNS-th run."""
+        if self.device is None or next(self._runs) % SHRINK_EVERY_RUNS:
+            return None
+        options = ort.RunOptions()
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", f"gpu:{self.device}")
+        return options
 
 
 def session(

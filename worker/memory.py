@@ -2,12 +2,13 @@
 
 glibc gives threads their own malloc arenas (up to 8 per core). When a dozen threads
 allocate and free audio and latents, freed memory scatters over those arenas and RSS creeps
-up over a book; two arenas keep it flat (docs/performance.md, "Memory"). Large blocks
-(a passage's audio, a batch's latents) are mapped on their own and unmapped when freed, at
-a fixed threshold: glibc's own threshold rises each time such a block is freed, after which
-they come from the heaps too and leave holes there. Call before starting threads. What the
-arenas free in the middle of their heaps stays resident until it is trimmed:
-`release_free_memory` hands it back once a chapter is stored.
+up over a book; two arenas keep it flat (docs/performance.md, "Memory"). Large blocks (a
+passage's audio, a batch's latents) that the heaps cannot serve from memory they hold free
+are mapped on their own and unmapped when freed, at a fixed threshold: glibc's own rises
+each time such a block is freed, after which they are cut from the heaps too and leave
+holes there. Call before starting threads. What the arenas free in the middle of their
+heaps stays resident until it is trimmed: `release_free_memory` hands it back once a
+chapter is stored.
 """
 
 import ctypes
@@ -18,7 +19,9 @@ from typing import NamedTuple
 M_MMAP_THRESHOLD = -3  # from glibc's malloc.h
 M_ARENA_MAX = -8
 ARENAS = 2
-MMAP_THRESHOLD = 2**20  # bytes: a second of audio at 44.1 kHz is ~170 KB, a passage's ~1 MB
+# Bytes: above the small buffers of every segment, about the size of a passage's audio
+# (docs/performance.md, "The arena shrunk and large blocks mapped").
+MMAP_THRESHOLD = 2**20
 
 
 class Heap(NamedTuple):
@@ -45,9 +48,9 @@ def tune_malloc(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD) -> b
     libc = _libc()
     if libc is None:
         return False
-    return bool(libc.mallopt(M_ARENA_MAX, arenas)) and bool(
-        libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)
-    )
+    capped = bool(libc.mallopt(M_ARENA_MAX, arenas))
+    fixed = bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold))
+    return capped and fixed
 
 
 def release_free_memory() -> bool:

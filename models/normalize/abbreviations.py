@@ -30,6 +30,8 @@ _ALWAYS = {
 _OFTEN_LAST = frozenset(
     {"Jr", "Sr", "Inc", "Ltd", "Corp", "Esq", "Bros"}
 )  # their period may end a sentence
+_COMPANY_WORDS = frozenset({"Inc", "Ltd", "Corp", "Bros"})
+_NEXT_SUFFIX = re.compile(r"\s+(?:(?:Ltd|Inc|Corp)\b|Co\.)")
 # Latin and scholarly abbreviations, any case; the key is lower case without spaces.
 _LATIN = {
     "e.g.": "for example",
@@ -149,7 +151,11 @@ def _always(match: re.Match[str], locale: Locale) -> str:
     word = match.group("word")
     if word == "Sr" and _sister(match):
         return "Sister"
-    return _ALWAYS[word] + final_period(match, or_before_capital=word in _OFTEN_LAST)
+    # "Smith Bros. Ltd.": the name goes on, no sentence ends between its suffixes
+    ends = word in _OFTEN_LAST and not (
+        word in _COMPANY_WORDS and _NEXT_SUFFIX.match(match.string, match.end())
+    )
+    return _ALWAYS[word] + final_period(match, or_before_capital=ends)
 
 
 def _sister(match: re.Match[str]) -> bool:

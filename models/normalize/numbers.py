@@ -110,6 +110,8 @@ def say_year(year: int, locale: Locale = AMERICAN) -> str:
 def in_pairs(number: str, locale: Locale = AMERICAN) -> str:
     """Three or four digits said two by two, as a room or a flight number: 101 -> one oh
     one; 345 -> three forty-five; 1204 -> twelve oh four; 2200 -> twenty-two hundred."""
+    if int(number) % 1000 == 0:
+        return cardinal(number, locale)  # Flight 1000: one thousand
     high, low = divmod(int(number), 100)
     if low == 0:
         return f"{cardinal(str(high), locale)} hundred"

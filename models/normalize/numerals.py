@@ -56,8 +56,17 @@ _LABELLED = re.compile(
 )
 
 
+# "paced the room 120 times": a label after a determiner is a noun and the number a count.
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|his|her|its|our|their|my|your|each|every)\s+\Z", re.IGNORECASE
+)
+
+
 def _labelled(match: re.Match[str], locale: Locale) -> str:
     label, space, number = match.group("label", "space", "number")
+    before = match.string[max(0, match.start() - 8) : match.start()]
+    if label.islower() and _DETERMINER_BEFORE.search(before):
+        return match.group(0)
     said = in_pairs(number, locale)
     return f"{label}{space}{plural(said) if match.group('plural') else said}"
 

@@ -101,11 +101,11 @@ _LINE_NUMERAL = re.compile(
 )
 # "I. THE START": a title in capitals after it (not "V. I. LENIN", initials).
 _CAPITALS_LINE = re.compile(r"(?![A-Z]\.)[A-Z][A-Z'’ \t,;:.!?-]*(?:\n|$)")
-# "I. The Start": a title in title case that ends its line without a sentence's stop (not
-# "I. Then I went", a sentence).
+# "I. The Start": a title of two words or more in title case that ends its line without a
+# sentence's stop (not "I. Then I went", a sentence; not "V. Woolf", a signature).
 _MINOR_WORDS = "a|an|the|of|and|or|nor|but|in|on|at|to|for|with|by|from|as|into|upon"
 _TITLE_LINE = re.compile(
-    rf"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:{_MINOR_WORDS})\b))*[ \t]*(?:\n|$)"
+    rf"[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|(?:{_MINOR_WORDS})\b))+[ \t]*(?:\n|$)"
 )
 
 

@@ -63,8 +63,7 @@ def saying(words: str) -> Callable[[re.Match[str], Locale], str]:
 
 
 _ONLY_CLOSERS_LEFT = re.compile(r"[\s\"'’”)\]]*\Z")
-# A capital after the period, unless it is a company's next suffix ("Smith Bros. Ltd.").
-_NEXT_SENTENCE = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*(?!(?:Ltd|Inc|Corp)\b|Co\.)[A-Z]")
+_NEXT_SENTENCE = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*[A-Z]")
 
 
 def final_period(match: re.Match[str], or_before_capital: bool = False) -> str:

@@ -225,6 +225,8 @@ CASES = [
     ("Martin Luther King Jr.", "Martin Luther King Junior."),
     ("Smith Bros. Ltd. sold it", "Smith Brothers Limited sold it"),  # one name, no pause
     ("Acme Inc. Co-owners", "Acme Incorporated. Co-owners"),
+    ("at 6 p.m. Corp. Jones met him", "at six PM. Corporation. Jones met him"),
+    ("John Smith Sr. Inc. magazine", "John Smith Senior. Incorporated magazine"),
     ("No. 5", "Number five"),
     ("no. 7", "number seven"),
     ("cats vs. dogs", "cats versus dogs"),
@@ -320,6 +322,8 @@ CASES = [
     ("V. The Road Home", "Five. The Road Home"),
     ("I. Then I went", "I. Then I went"),  # a sentence: "went" is no title's word
     ("I. Went Home.", "I. Went Home."),  # a sentence's stop
+    ("Yours ever,\n\nV. Woolf", "Yours ever,\n\nV. Woolf"),  # a signature
+    ("He signed it\nI. Asimov\nand sent it.", "He signed it\nI. Asimov\nand sent it."),
     ("CV. Send it", "CV. Send it"),
     # pages and years in Roman numerals
     ("Page xiv of the preface.", "Page fourteen of the preface."),
@@ -403,6 +407,9 @@ CASES = [
     ("Route 66 and Platform 9", "Route sixty-six and Platform nine"),
     ("Room 101.5", "Room one hundred one point five"),  # a measure, not a name
     ("Gate 1,000", "Gate one thousand"),
+    ("Flight 1000", "Flight one thousand"),
+    ("She paced the room 120 times.", "She paced the room one hundred twenty times."),  # a count
+    ("the cabin 150 years ago", "the cabin one hundred fifty years ago"),
     # pitfalls
     ("I went home.", "I went home."),
     ("I, Claudius", "I, Claudius"),

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort
 import pytest
+from onnx import TensorProto, helper
 
 import models.backends
 import models.piper
@@ -131,20 +132,71 @@ def test_a_saved_graph_is_named_for_where_it_holds(
     assert optimized_path(b"graph", options, cpu, tmp_path) != here
 
 
-def test_a_cuda_sessions_arena_is_shrunk_once_every_so_many_runs() -> None:
-    cuda = [("CUDAExecutionProvider", {"device_id": "1"}), "CPUExecutionProvider"]
-    device = models.sessions.cuda_device(cuda)
-    assert device == "1"
+CUDA = [("CUDAExecutionProvider", {"device_id": "1"}), "CPUExecutionProvider"]
 
-    given = [models.sessions.run_options(device) for _ in range(3 * SHRINK_EVERY_RUNS)]
 
-    shrinking = [options for options in given if options is not None]
-    assert len(shrinking) == 3
-    entry = shrinking[0].get_run_config_entry("memory.enable_memory_arena_shrinkage")
-    assert entry == "gpu:1"  # the session's own device, not always the first GPU
+def identity_graph() -> bytes:
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return bytes(model.SerializeToString())
+
+
+def test_a_cuda_sessions_arena_is_shrunk_every_so_many_of_its_runs() -> None:
+    shrink = models.sessions.ArenaShrink(CUDA)
+
+    given = [shrink.options() for _ in range(3 * SHRINK_EVERY_RUNS)]
+
+    runs = [k + 1 for k, options in enumerate(given) if options is not None]
+    assert runs == [SHRINK_EVERY_RUNS, 2 * SHRINK_EVERY_RUNS, 3 * SHRINK_EVERY_RUNS]
+    entry = given[SHRINK_EVERY_RUNS - 1]
+    assert entry is not None
+    key = "memory.enable_memory_arena_shrinkage"
+    assert entry.get_run_config_entry(key) == "gpu:1"  # the session's own GPU
+
+
+def test_onnxruntime_reads_the_shrink_it_is_given() -> None:
+    # onnxruntime ignores a run option it does not know; the one it knows names an arena,
+    # and a CPU session has none on a GPU: its refusal shows the option is read
+    cpu = ort.InferenceSession(identity_graph(), providers=["CPUExecutionProvider"])
+    shrink = models.sessions.ArenaShrink(CUDA)
+    options = [shrink.options() for _ in range(SHRINK_EVERY_RUNS)][-1]
+
+    with pytest.raises(Exception, match="arena shrink list: gpu:1"):
+        cpu.run(None, {"x": np.ones(1, np.float32)}, options)
 
 
 def test_a_cpu_session_runs_without_options() -> None:
-    device = models.sessions.cuda_device(["CPUExecutionProvider"])
-    assert device is None
-    assert all(models.sessions.run_options(device) is None for _ in range(SHRINK_EVERY_RUNS))
+    shrink = models.sessions.ArenaShrink(["CPUExecutionProvider"])
+    assert all(shrink.options() is None for _ in range(2 * SHRINK_EVERY_RUNS))
+
+
+class RecordingSession:
+    """A CUDA session's stand-in (no GPU here): it records the options of each run."""
+
+    def __init__(self) -> None:
+        self.options: list[ort.RunOptions | None] = []
+
+    def disable_fallback(self) -> None:
+        pass
+
+    def get_providers(self) -> list[str]:
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+
+    def run(self, names: Any, feeds: Any, options: ort.RunOptions | None = None) -> list[Any]:
+        self.options.append(options)
+        return [np.zeros((1, 1, 1, 4), np.float32)]
+
+
+def test_the_back_on_a_gpu_passes_its_shrink(monkeypatch: pytest.MonkeyPatch) -> None:
+    recording = RecordingSession()
+    monkeypatch.setattr(models.backends, "session", lambda *args: recording)
+    back = models.backends.OrtBack(b"", ort.SessionOptions(), CUDA)
+
+    for _ in range(SHRINK_EVERY_RUNS):
+        back.run(np.zeros((1, 192, 4), np.float32), np.ones((1, 1, 4), np.float32))
+
+    shrinking = [k for k, options in enumerate(recording.options) if options is not None]
+    assert shrinking == [SHRINK_EVERY_RUNS - 1]
