@@ -9,6 +9,7 @@ import unicodedata
 from fractions import Fraction
 
 from models.normalize.numbers import (
+    MINUS,
     NUMBER,
     cardinal,
     fraction,
@@ -42,7 +43,7 @@ _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+)s\b")
 _CARDINAL = re.compile(
-    rf"(?P<sign>(?<![^\s(\[])[-−+])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
+    rf"(?P<sign>(?<![^\s(\[])[{MINUS}+])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
 )
 
 
@@ -54,6 +55,14 @@ _LABELLED = re.compile(
     rf"(?P<label>\b(?i:{_LABELS}))(?P<space>\s)(?P<number>[1-9]\d{{2,3}})(?P<plural>s?){_ALONE_AFTER}"
     r"(?![.,]\d|[-–—/]\d)"
 )
+
+
+# American retirement plans, named for their sections of the tax code: "four oh one K".
+_PLAN = re.compile(r"\b(?P<number>40[13])\((?P<letter>[kb])\)")
+
+
+def _plan(match: re.Match[str], locale: Locale) -> str:
+    return f"{in_pairs(match.group('number'), locale)} {match.group('letter').upper()}"
 
 
 # "paced the room 120 times": a label after a determiner is a noun and the number a count.
@@ -151,7 +160,7 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 
 
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
-LABELLED = (Rule(_LABELLED, _labelled),)
+LABELLED = (Rule(_PLAN, _plan), Rule(_LABELLED, _labelled))
 RULES = (
     Rule(_DOTTED, _dotted),
     Rule(_ORDINAL_RANGE, _ordinal_range),

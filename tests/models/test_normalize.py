@@ -34,6 +34,10 @@ CASES = [
     ("−5", "minus five"),
     ("(-3)", "(minus three)"),
     ("-12.5", "minus twelve point five"),
+    ("it was –40° outside", "it was minus forty degrees outside"),  # an en dash set as minus
+    ("(–3) and x –1", "(minus three) and x minus one"),
+    ("cold – 40 below", "cold – forty below"),  # a dash between words
+    ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
     ("a 5-year-old", "a five-year-old"),
     ("COVID-19", "COVID-nineteen"),
     ("Version 1.2.3", "Version one point two point three"),
@@ -515,6 +519,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "and Sr. Mary " * 5000,
         "1,000s " * 5000,
         "Room " * 10_000 + "101",
+        "–" * 20_000 + "1",
+        "401(k)" * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
