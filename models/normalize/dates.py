@@ -50,6 +50,8 @@ _CLOCK = re.compile(
     r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d|[,.]\d)"
     rf"(?:\s?{_MERIDIEM})?"
 )
+# "0800 hours": a military clock, "oh eight hundred hours".
+_MILITARY = re.compile(r"\b(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s?(?P<word>hours|hrs)\b")
 _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}")
 # "4-5 pm": the first hour of a range takes the meridiem of the second.
 _HOUR = re.compile(rf"\b(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2}})\s?{_MERIDIEM}")
@@ -165,6 +167,22 @@ def _clock(match: re.Match[str], locale: Locale) -> str:
     return said + _meridiem(match)
 
 
+# "at 1430 hours" is a time; "1800 hours of work" a count: from 10 on, a time needs its cue.
+_TIME_CUE = re.compile(r"\b(?:at|by|until|till|from|before|after|since|to)\s+\Z", re.IGNORECASE)
+
+
+def _military(match: re.Match[str], locale: Locale) -> str:
+    hour, minute = match.group("hour", "minute")
+    before = match.string[max(0, match.start() - 8) : match.start()]
+    if hour[0] != "0" and not _TIME_CUE.search(before):
+        return match.group(0)
+    said = cardinal(hour, locale) if hour[0] != "0" else f"oh {cardinal(hour[1], locale)}"
+    if hour == "00":
+        said = "zero"
+    tail = "hundred" if minute == "00" else _minutes(int(minute), 13, meridiem=False)
+    return f"{said} {tail} hours"
+
+
 def _minutes(minute: int, hour: int, meridiem: bool) -> str:
     if minute == 0:  # 10:00 ten o'clock, 10:00 pm ten PM, 14:00 fourteen hundred
         return "" if meridiem else ("hundred" if hour > 12 else "o'clock")
@@ -241,6 +259,7 @@ WRITTEN_DATES = (
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
 TIMES = (
     Rule(_CLOCK_RANGE, saying(" to ")),
+    Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),
     Rule(_DOT_CLOCK, _clock),
     Rule(_HOUR, _hour),

@@ -40,7 +40,11 @@ _STERLING = re.compile(
     r"|(?<![\w.£'’])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
     r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?|½)d\."
 )
-_AFTER = re.compile(rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])|\b(?P<pence>\d+)p\b")
+# "50p" is pence; "1080p" a video's lines (`numerals.LABELLED`).
+_AFTER = re.compile(
+    rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])"
+    r"|\b(?!(?:480|720|1080|1440|2160)p\b)(?P<pence>\d+)p\b"
+)
 # Nouns an amount qualifies: "a £5 note" is a five-pound note, "a $50 fine" a fifty-dollar one.
 _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"

@@ -65,6 +65,14 @@ def _plan(match: re.Match[str], locale: Locale) -> str:
     return f"{in_pairs(match.group('number'), locale)} {match.group('letter').upper()}"
 
 
+# A video's lines, "1080p": "ten eighty P" (not pence).
+_RESOLUTION = re.compile(r"\b(?P<number>480|720|1080|1440|2160)(?P<scan>[pi])\b")
+
+
+def _resolution(match: re.Match[str], locale: Locale) -> str:
+    return f"{in_pairs(match.group('number'), locale)} {match.group('scan').upper()}"
+
+
 # "paced the room 120 times": a label after a determiner is a noun and the number a count.
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|this|that|his|her|its|our|their|my|your|each|every)\s+\Z", re.IGNORECASE
@@ -160,7 +168,7 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 
 
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
-LABELLED = (Rule(_PLAN, _plan), Rule(_LABELLED, _labelled))
+LABELLED = (Rule(_PLAN, _plan), Rule(_RESOLUTION, _resolution), Rule(_LABELLED, _labelled))
 RULES = (
     Rule(_DOTTED, _dotted),
     Rule(_ORDINAL_RANGE, _ordinal_range),

@@ -38,6 +38,10 @@ CASES = [
     ("(–3) and x –1", "(minus three) and x minus one"),
     ("cold – 40 below", "cold – forty below"),  # a dash between words
     ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
+    ("at 0800 hours", "at oh eight hundred hours"),  # a military clock
+    ("By 2215 hrs the camp slept", "By twenty-two fifteen hours the camp slept"),
+    ("1800 hours of work", "one thousand eight hundred hours of work"),  # a count
+    ("1080p video and 50p", "ten eighty P video and fifty pence"),
     ("a 5-year-old", "a five-year-old"),
     ("COVID-19", "COVID-nineteen"),
     ("Version 1.2.3", "Version one point two point three"),
@@ -521,6 +525,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "Room " * 10_000 + "101",
         "–" * 20_000 + "1",
         "401(k)" * 5000,
+        "at 0800 hours " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
