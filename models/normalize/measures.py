@@ -88,9 +88,39 @@ def _height(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {quantity(inches, locale)}" if inches else said
 
 
+# "6 ft 2 in": the inches after feet ("in" alone is the word).
+_FEET_INCHES = re.compile(
+    r"(?<![\w.])(?P<feet>\d{1,2})\s?ft\.?\s(?P<inches>\d{1,2})\s?in\b(?:\.(?![\w.]))?"
+)
+
+
+def _feet_inches(match: re.Match[str], locale: Locale) -> str:
+    feet, inches = match.group("feet"), match.group("inches")
+    said = (
+        f"{quantity(feet, locale)} {'foot' if feet == '1' else 'feet'} "
+        f"{quantity(inches, locale)} {'inch' if inches == '1' else 'inches'}"
+    )
+    return said + final_period(match, or_before_capital=True)
+
+
+# "a 9mm pistol", "a 10 km run": after "a" and before a noun the measure qualifies it,
+# "a nine-millimeter pistol".
+_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+\Z")
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:of|and|or|per|in|to|at|on|for|by|from|with|than|as|is|was)\b)[a-z]"
+)
+
+
 def _measure(match: re.Match[str], locale: Locale) -> str:
     amount = match.group("quantity")
     one, many = _UNITS[match.group("unit")]
+    before = match.string[max(0, match.start() - 4) : match.start()]
+    if (
+        " " not in one  # "a 60 mph wind" stays as it is said
+        and _ARTICLE_BEFORE.search(before)
+        and _NOUN_AFTER.match(match.string, match.end())
+    ):
+        return f"{quantity(amount, locale)}-{locale.spell(one)}"  # a nine-millimeter pistol
     name = one if amount == "1" else many
     period = final_period(match, or_before_capital=True)
     return f"{quantity(amount, locale)} {locale.spell(name)}{period}"
@@ -118,5 +148,6 @@ RULES = (
     Rule(_HEIGHT, _height),
     Rule(_DEGREES, _degrees),
     Rule(_MILLIONS, _millions),
+    Rule(_FEET_INCHES, _feet_inches),
     Rule(_MEASURE, _measure),
 )

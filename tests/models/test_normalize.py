@@ -42,6 +42,10 @@ CASES = [
     ("By 2215 hrs the camp slept", "By twenty-two fifteen hours the camp slept"),
     ("1800 hours of work", "one thousand eight hundred hours of work"),  # a count
     ("1080p video and 50p", "ten eighty P video and fifty pence"),
+    ("He was 6 ft 2 in tall", "He was six feet two inches tall"),
+    ("a 9mm pistol and a 5 lb. bag", "a nine-millimeter pistol and a five-pound bag"),
+    ("he walked 5 km home", "he walked five kilometers home"),  # no article: a distance
+    ("a 60 mph wind", "a sixty miles per hour wind"),
     ("a 5-year-old", "a five-year-old"),
     ("COVID-19", "COVID-nineteen"),
     ("Version 1.2.3", "Version one point two point three"),
@@ -526,6 +530,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "–" * 20_000 + "1",
         "401(k)" * 5000,
         "at 0800 hours " * 5000,
+        "a 9mm " * 5000,
+        "6 ft 2 in " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
