@@ -62,6 +62,7 @@ EXPECTED = {
     "The hut was": Expect(("by", "feet", "times", "war"), ("asterisk", "ex", "double")),
     "Sr. Mary Clare": Expect(("sister", "eighteen", "ninety", "thousands"), ("senior",)),
     "XII. THE LAST": Expect(("twelve", "night"), ("roman",)),
+    "At 0800 hours": Expect(("hundred", "minus", "forty", "millimeter"), ("zero eight",)),
     "The chest, made": Expect(
         ("circa", "pounds", "ounces", "miles", "hour"), ("meters", "the fifth", "dot")
     ),
