@@ -167,14 +167,21 @@ def _clock(match: re.Match[str], locale: Locale) -> str:
     return said + _meridiem(match)
 
 
-# "at 1430 hours" is a time; "1800 hours of work" a count: from 10 on, a time needs its cue.
-_TIME_CUE = re.compile(r"\b(?:at|by|until|till|from|before|after|since|to)\s+\Z", re.IGNORECASE)
+# "at 1430 hours" is a time; "1800 hours of work" or "rated at 2000 hours" a count: from 10
+# on, a time needs its cue.
+_TIME_CUE = re.compile(
+    r"(?<!rated )(?<!estimated )(?<!put )\b(?:at|by|until|till|before|after)\s+\Z",
+    re.IGNORECASE,
+)
+_COUNTED = re.compile(r"\s+of\b")
 
 
 def _military(match: re.Match[str], locale: Locale) -> str:
     hour, minute = match.group("hour", "minute")
-    before = match.string[max(0, match.start() - 8) : match.start()]
-    if hour[0] != "0" and not _TIME_CUE.search(before):
+    before = match.string[max(0, match.start() - 16) : match.start()]
+    if _COUNTED.match(match.string, match.end()) or (
+        hour[0] != "0" and not _TIME_CUE.search(before)
+    ):
         return match.group(0)
     said = cardinal(hour, locale) if hour[0] != "0" else f"oh {cardinal(hour[1], locale)}"
     if hour == "00":

@@ -76,7 +76,12 @@ _MEASURE = re.compile(
 )
 # Units a period may follow as abbreviations (`worker.segment`: "5 lb. 3 oz." is one sentence).
 UNIT_ABBREVIATIONS = frozenset(unit for unit in _UNITS if unit.isalpha())
-_DEGREES = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)")
+# "–40°": an en dash against a temperature is its minus, unless a number stands before it
+# ("20° –25°" is a range). Not after a % or a ° ("20°–25°" is read as written).
+_DEGREES = re.compile(
+    rf"(?<![\w.%°º])(?P<dash>–(?=\d))?(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)"
+)
+_NUMBER_BEFORE = re.compile(r"[\d%°º′″'\"’”]\s*\Z")
 
 # A height in feet and inches: 6'2" (straight or typographic marks), read "six foot two".
 _HEIGHT = re.compile(r"(?<![\w.'’])(?P<feet>\d)\s?['’′](?P<inches>\d{1,2})\s?[\"”″]")
@@ -88,9 +93,11 @@ def _height(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {quantity(inches, locale)}" if inches else said
 
 
-# "6 ft 2 in": the inches after feet ("in" alone is the word).
+# "6 ft 2 in": the inches after feet, where "in" ends the measure ("6 ft 2 in tall", "4 ft 2
+# in by 3 ft"; not "6 ft 2 in his socks" or "2 ft 6 in width").
 _FEET_INCHES = re.compile(
     r"(?<![\w.])(?P<feet>\d{1,2})\s?ft\.?\s(?P<inches>\d{1,2})\s?in\b(?:\.(?![\w.]))?"
+    r"(?=\s*(?:[,;:!?)\]]|\.|$)|\s+(?:tall|long|wide|high|deep|thick|and|by|x|of)\b)"
 )
 
 
@@ -105,16 +112,18 @@ def _feet_inches(match: re.Match[str], locale: Locale) -> str:
 
 # "a 9mm pistol", "a 10 km run": after "a" and before a noun the measure qualifies it,
 # "a nine-millimeter pistol".
-_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+\Z")
+# A capital "A" only where a sentence starts ("vitamin A 5 mg daily" has none).
+_ARTICLE_BEFORE = re.compile(r"(?:\ban?|(?:^|[.!?:\"“‘(]\s*)An?)\s\Z")
 _NOUN_AFTER = re.compile(
-    r"\s+(?!(?:of|and|or|per|in|to|at|on|for|by|from|with|than|as|is|was)\b)[a-z]"
+    r"\s+(?!(?:of|and|or|per|in|to|at|on|for|by|from|with|than|as|is|was|before|after"
+    r"|every|each|then|that|there|this|yesterday|today|tonight|last|next|ago)\b)[a-z]"
 )
 
 
 def _measure(match: re.Match[str], locale: Locale) -> str:
     amount = match.group("quantity")
     one, many = _UNITS[match.group("unit")]
-    before = match.string[max(0, match.start() - 4) : match.start()]
+    before = match.string[max(0, match.start() - 6) : match.start()]
     if (
         " " not in one  # "a 60 mph wind" stays as it is said
         and _ARTICLE_BEFORE.search(before)
@@ -129,6 +138,9 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
 def _degrees(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity"), match.group("scale")
     said = f"{quantity(amount, locale)} {'degree' if amount == '1' else 'degrees'}"
+    if match.group("dash"):
+        before = match.string[max(0, match.start() - 4) : match.start()]
+        said = ("–" if _NUMBER_BEFORE.search(before) else "minus ") + said
     return f"{said} {_SCALES[scale]}" if scale else said
 
 

@@ -43,14 +43,14 @@ _STERLING = re.compile(
 # "50p" is pence; "1080p" a video's lines (`numerals.LABELLED`).
 _AFTER = re.compile(
     rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])"
-    r"|\b(?!(?:480|720|1080|1440|2160)p\b)(?P<pence>\d+)p\b"
+    r"|\b(?!(?:720|1080|1440|2160)p\b)(?P<pence>\d+)p\b"
 )
 # Nouns an amount qualifies: "a £5 note" is a five-pound note, "a $50 fine" a fifty-dollar one.
 _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
     r"|prize|reward|loan|budget)s?\b"
 )
-_PERCENT = re.compile(rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?%")
+_PERCENT = re.compile(rf"(?<![\w.%])(?P<quantity>{QUANTITY})\s?%")  # not "10%-20%"'s minus
 
 
 def _money(match: re.Match[str], locale: Locale) -> str:

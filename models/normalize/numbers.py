@@ -15,9 +15,7 @@ from models.normalize.rule import AMERICAN, Locale
 # A number as books write it: 1,234,567 or 1234567, with an optional decimal part.
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A number or a range of them: -5, 3.5, 5-10, 12–15.
-# A minus as typeset: a hyphen, the minus sign, or an en dash set against the digits ("–40°").
-MINUS = "-−–"
-QUANTITY = rf"[{MINUS}]?{NUMBER}(?:\s?[–—-]\s?{NUMBER})?"
+QUANTITY = rf"[-−]?{NUMBER}(?:\s?[–—-]\s?{NUMBER})?"
 
 _RANGE_DASH = re.compile(r"\s?[–—-]\s?")
 _LONGEST_NUMBER = 15  # digits: a quadrillion and more is read digit by digit
@@ -68,7 +66,7 @@ def _is_code(whole: str, grouped: bool) -> bool:
 
 def quantity(text: str, locale: Locale = AMERICAN) -> str:
     """A QUANTITY in words: '-5' -> 'minus five', '5–10' -> 'five to ten'."""
-    sign, body = ("minus ", text[1:]) if text[:1] in MINUS else ("", text)
+    sign, body = ("minus ", text[1:]) if text[:1] in "-−" else ("", text)
     return sign + " to ".join(cardinal(n, locale) for n in _RANGE_DASH.split(body))
 
 

@@ -9,7 +9,6 @@ import unicodedata
 from fractions import Fraction
 
 from models.normalize.numbers import (
-    MINUS,
     NUMBER,
     cardinal,
     fraction,
@@ -42,8 +41,12 @@ _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULG
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+)s\b")
+# An en dash set as a minus, where no dash between words or a range stands: "(–3)", "= –3"
+# ("them –2 men", "May 3 –5" keep their dash).
+_DASH_AS_MINUS = r"(?<=[(\[])–|(?<=[=<>] )–"
 _CARDINAL = re.compile(
-    rf"(?P<sign>(?<![^\s(\[])[{MINUS}+])?{_ALONE_BEFORE}(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
+    rf"(?P<sign>(?<![^\s(\[])[-−+]|{_DASH_AS_MINUS})?{_ALONE_BEFORE}"
+    rf"(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
 )
 
 

@@ -35,16 +35,26 @@ CASES = [
     ("(-3)", "(minus three)"),
     ("-12.5", "minus twelve point five"),
     ("it was –40° outside", "it was minus forty degrees outside"),  # an en dash set as minus
-    ("(–3) and x –1", "(minus three) and x minus one"),
+    ("(–3) and x = –1", "(minus three) and x equals minus one"),
     ("cold – 40 below", "cold – forty below"),  # a dash between words
+    ("two of them –2 men", "two of them –two men"),
+    ("on May 3 –5, 1999", "on May third –five, nineteen ninety-nine"),  # a range
+    ("Rates rose 10%–20%", "Rates rose ten percent–twenty percent"),
+    ("at 20°–25°C", "at twenty degrees–twenty-five degrees Celsius"),
     ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
     ("at 0800 hours", "at oh eight hundred hours"),  # a military clock
     ("By 2215 hrs the camp slept", "By twenty-two fifteen hours the camp slept"),
     ("1800 hours of work", "one thousand eight hundred hours of work"),  # a count
+    ("after 2000 hours of practice", "after two thousand hours of practice"),
+    ("a lamp rated at 2000 hours", "a lamp rated at two thousand hours"),
     ("1080p video and 50p", "ten eighty P video and fifty pence"),
     ("He was 6 ft 2 in tall", "He was six feet two inches tall"),
     ("a 9mm pistol and a 5 lb. bag", "a nine-millimeter pistol and a five-pound bag"),
     ("he walked 5 km home", "he walked five kilometers home"),  # no article: a distance
+    ("Take vitamin A 5 mg daily.", "Take vitamin A five milligrams daily."),
+    ('"A 5 km run," she said.', '"A five-kilometer run," she said.'),
+    ("He stood 6 ft 2 in his socks.", "He stood six feet two in his socks."),
+    ("a wall 4 ft 2 in, then", "a wall four feet two inches, then"),
     ("a 60 mph wind", "a sixty miles per hour wind"),
     ("a 5-year-old", "a five-year-old"),
     ("COVID-19", "COVID-nineteen"),
