@@ -66,6 +66,15 @@ _TITLES = {
     "Pres": "President",
     "Fr": "Father",
     "Ft": "Fort",
+    "Pvt": "Private",
+    "Pte": "Private",
+    "Cpl": "Corporal",
+    "Brig": "Brigadier",
+    "Cdr": "Commander",
+    "Det": "Detective",
+    "Insp": "Inspector",
+    "Supt": "Superintendent",
+    "Const": "Constable",
     "v": "versus",  # Roe v. Wade
 }
 # Before a number (or a Roman numeral, for the heading words).

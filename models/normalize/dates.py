@@ -50,6 +50,15 @@ _CLOCK = re.compile(
     r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d|[,.]\d)"
     rf"(?:\s?{_MERIDIEM})?"
 )
+# "at 7.30 this evening", "the 8.15 from Waterloo": a British clock without am or pm, only
+# after its cue and before what follows a time ("at 3.50 a pint" is a price).
+_CUED_DOT_CLOCK = re.compile(
+    r"(?:(?<=\b[Aa]t )|(?<=\b[Bb]y )|(?<=\buntil )|(?<=\btill )|(?<=\bbefore )"
+    r"|(?<=\bafter )|(?<=\babout )|(?<=\baround )|(?<=\bthe ))"
+    r"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d)"
+    r"(?=\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:this|tonight|tomorrow|on|sharp|precisely|exactly"
+    r"|and|or|to|till|until|when|train|from|in the (?:morning|evening|afternoon))\b)"
+)
 # "0800 hours": a military clock, "oh eight hundred hours".
 _MILITARY = re.compile(r"\b(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s?(?P<word>hours|hrs)\b")
 _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}")
@@ -68,12 +77,16 @@ _ERA_YEAR = re.compile(r"\b(?P<era>AD|A\.D\.)\s?(?P<year>\d{1,4})\b")
 _CUED_YEAR = re.compile(
     r"\b(?P<cue>(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
-    rf"|{_MONTH})(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d)"
+    rf"|{_MONTH}|Q[1-4]|H[12]|FY)(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d)"
 )
-# "the 1908 edition", "the 1887 Jubilee": a year before a capital or a noun years qualify.
+# "the 1908 edition", "the 1887 Jubilee", "a 1957 Chevy", "Einstein's 1905 paper": a year
+# after an article or a possessive, before a capital or a noun years qualify.
 _THE_YEAR = re.compile(
-    r"\b(?P<cue>[Tt]he)(?P<gap>\s+)(?P<year>\d{4})(?=\s+(?:[A-Z]|(?:edition|election|census"
-    r"|season|war|act|treaty|revolution|campaign|crisis|budget|model|version|olympics)\b))"
+    r"\b(?P<cue>[Tt]he|[Aa]|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Mm]y|\w+['’]s)(?P<gap>\s+)"
+    r"(?P<year>\d{4})(?=\s+(?:[A-Z]|(?:edition|election|census|season|war|act|treaty"
+    r"|revolution|campaign|crisis|budget|model|version|olympics|paper|book|novel|memoir|film"
+    r"|movie|album|study|report|revenue|earnings|vintage|speech|visit|tour|essay|article"
+    r"|letter|painting|recording|production|exhibition|survey|law|trip|debut)s?\b))"
 )
 # Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
 _LONE_YEAR = re.compile(
@@ -149,7 +162,7 @@ def _year_after(match: re.Match[str], locale: Locale) -> str:
 
 def _meridiem(match: re.Match[str]) -> str:
     """AM or PM, which espeak spells out; the period stays where it ends the sentence."""
-    meridiem = match.group("meridiem")
+    meridiem = match.groupdict().get("meridiem")
     if not meridiem:
         return ""
     said = "AM" if meridiem[0] in "Aa" else "PM"
@@ -158,7 +171,7 @@ def _meridiem(match: re.Match[str]) -> str:
 
 def _clock(match: re.Match[str], locale: Locale) -> str:
     hour, minute = int(match.group("hour")), int(match.group("minute"))
-    second, meridiem = match.groupdict().get("second"), match.group("meridiem")
+    second, meridiem = match.groupdict().get("second"), match.groupdict().get("meridiem")
     if hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59):
         return match.group(0)
     said = f"{cardinal(str(hour), locale)} {_minutes(minute, hour, bool(meridiem))}".rstrip()
@@ -269,6 +282,7 @@ TIMES = (
     Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),
     Rule(_DOT_CLOCK, _clock),
+    Rule(_CUED_DOT_CLOCK, _clock),
     Rule(_HOUR, _hour),
 )
 YEARS = (

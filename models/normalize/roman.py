@@ -47,6 +47,18 @@ _TITLED = re.compile(
 # A name alone takes II to XXXIX, or V (Henry V): not I, and not letters such as C or D
 # that are more often grades, vitamins or initials.
 _NAMED = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]+)\s+(?P<numeral>[IVX]{{2,}}|V)\b{_OLD_STYLE_DOT}")
+# A monarch's or pope's name takes "I" or "X" too where what follows is no pronoun's
+# ("Charles I was executed", "Elizabeth I's court", "Pius X condemned"; not "James I think").
+_MONARCHS = (
+    "Charles|James|Elizabeth|Mary|Henry|Edward|William|George|Louis|Napoleon|Peter|Catherine"
+    "|Nicholas|Alexander|Francis|Frederick|Wilhelm|Philip|Ferdinand|Pius|Leo|Gregory|Clement"
+    "|Otto|Ivan|Richard|John|Robert|David|Victor|Umberto|Paul|Anne"
+)
+_FIRST_OR_TENTH = re.compile(
+    rf"\b(?P<name>{_MONARCHS})\s+(?P<numeral>I|X)(?=['’]s\b|[,;:)]|\.(?:\s|$)"
+    r"|\s+(?:of|was|had|died|ruled|reigned|became|who|whose|succeeded|married|fled|granted"
+    r"|signed|and|in|were|also)\b)"
+)
 # After "George V", a period and a name: an initial ("George V. Smith"); before a word
 # that begins sentences ("under George V. The war"), the king.
 _INITIAL = re.compile(r"\.\s+([A-Z][a-z]+)\b")
@@ -142,5 +154,6 @@ RULES = (
     Rule(_HEADING, _heading),
     Rule(_TITLED, _regnal),
     Rule(_NAMED, _named),
+    Rule(_FIRST_OR_TENTH, _regnal),
     Rule(_YEAR, _year),
 )

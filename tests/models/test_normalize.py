@@ -54,6 +54,30 @@ CASES = [
     ("Take vitamin A 5 mg daily.", "Take vitamin A five milligrams daily."),
     ('"A 5 km run," she said.', '"A five-kilometer run," she said.'),
     ("He stood 6 ft 2 in his socks.", "He stood six feet two in his socks."),
+    # ranks and police titles before a name
+    ("Pvt. Ryan and Cpl. Upham", "Private Ryan and Corporal Upham"),
+    ("Det. Insp. Morse met Supt. Harris", "Detective Inspector Morse met Superintendent Harris"),
+    # a British clock without am or pm, after its cue
+    ("We'll meet at 7.30 this evening.", "We'll meet at seven thirty this evening."),
+    ("He caught the 8.15 from Waterloo.", "He caught the eight fifteen from Waterloo."),
+    ("at 3.50 a pint", "at three point five zero a pint"),  # a price
+    ("grew at 3.25 percent", "grew at three point two five percent"),
+    # a year after an article or a possessive, before what years qualify
+    ("Einstein's 1905 paper", "Einstein's nineteen oh five paper"),
+    (
+        "a 1957 Chevy and Her 1998 memoir",
+        "a nineteen fifty-seven Chevy and Her nineteen ninety-eight memoir",
+    ),
+    ("Q2 2024 earnings", "Q2 twenty twenty-four earnings"),
+    ("their 2000 acres", "their two thousand acres"),  # a count
+    # the First and the Tenth where no pronoun follows
+    ("Charles I was executed.", "Charles the First was executed."),
+    (
+        "Elizabeth I's court and Charles X fled",
+        "Elizabeth the First's court and Charles the Tenth fled",
+    ),
+    ("James I think so.", "James I think so."),
+    ("Charles, I was late.", "Charles, I was late."),
     ("a wall 4 ft 2 in, then", "a wall four feet two inches, then"),
     ("a 60 mph wind", "a sixty miles per hour wind"),
     ("a 5-year-old", "a five-year-old"),
@@ -542,6 +566,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "at 0800 hours " * 5000,
         "a 9mm " * 5000,
         "6 ft 2 in " * 5000,
+        "x" * 20_000 + "'s 1905 paper",
+        "at 7.30 " * 5000,
+        "Charles I " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
