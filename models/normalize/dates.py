@@ -59,6 +59,69 @@ _CUED_DOT_CLOCK = re.compile(
     r"(?=\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:this|tonight|tomorrow|on|sharp|precisely|exactly"
     r"|and|or|to|till|until|when|train|from|in the (?:morning|evening|afternoon))\b)"
 )
+# A Bible reference, "John 3:16", "Ps. 23:4-6": chapter and verse, before the clock takes them.
+_BOOKS = (
+    "Genesis|Exodus|Leviticus|Numbers|Deuteronomy|Joshua|Judges|Ruth|Samuel|Kings|Chronicles"
+    "|Ezra|Nehemiah|Esther|Job|Psalms?|Proverbs|Ecclesiastes|Isaiah|Jeremiah|Lamentations"
+    "|Ezekiel|Daniel|Hosea|Joel|Amos|Obadiah|Jonah|Micah|Nahum|Habakkuk|Zephaniah|Haggai"
+    "|Zechariah|Malachi|Matthew|Mark|Luke|John|Acts|Romans|Corinthians|Galatians|Ephesians"
+    "|Philippians|Colossians|Thessalonians|Timothy|Titus|Philemon|Hebrews|James|Peter|Jude"
+    "|Revelation|Song of Songs|Song of Solomon"
+)
+# Abbreviated books, which other rules would read as titles ("Gen." General, "Rev." Reverend).
+_BOOK_ABBREVIATIONS = {
+    "Gen": "Genesis",
+    "Ex": "Exodus",
+    "Exod": "Exodus",
+    "Lev": "Leviticus",
+    "Num": "Numbers",
+    "Deut": "Deuteronomy",
+    "Josh": "Joshua",
+    "Judg": "Judges",
+    "Sam": "Samuel",
+    "Kgs": "Kings",
+    "Chr": "Chronicles",
+    "Neh": "Nehemiah",
+    "Ps": "Psalm",
+    "Psa": "Psalm",
+    "Prov": "Proverbs",
+    "Eccl": "Ecclesiastes",
+    "Isa": "Isaiah",
+    "Jer": "Jeremiah",
+    "Ezek": "Ezekiel",
+    "Dan": "Daniel",
+    "Matt": "Matthew",
+    "Mt": "Matthew",
+    "Mk": "Mark",
+    "Lk": "Luke",
+    "Jn": "John",
+    "Rom": "Romans",
+    "Cor": "Corinthians",
+    "Gal": "Galatians",
+    "Eph": "Ephesians",
+    "Phil": "Philippians",
+    "Col": "Colossians",
+    "Thess": "Thessalonians",
+    "Tim": "Timothy",
+    "Heb": "Hebrews",
+    "Jas": "James",
+    "Pet": "Peter",
+    "Rev": "Revelation",
+}
+_VERSE = re.compile(
+    rf"\b(?:(?P<book>{_BOOKS})|(?P<short>{'|'.join(_BOOK_ABBREVIATIONS)})\.?)"
+    r"\s+(?P<chapter>\d{1,3}):(?P<verse>\d{1,3})(?:\s?[–—-]\s?(?P<end>\d{1,3}))?(?![\d:])"
+    r"(?!\s?[AaPp]\.?[Mm]\b)"  # "Mark 4:30 pm" is a time
+)
+
+
+def _verse(match: re.Match[str], locale: Locale) -> str:
+    book = match.group("book") or _BOOK_ABBREVIATIONS[match.group("short")]
+    chapter, verse, end = match.group("chapter", "verse", "end")
+    said = f"{book} {cardinal(chapter, locale)}, verse {cardinal(verse, locale)}"
+    return f"{said} to {cardinal(end, locale)}" if end else said
+
+
 # "0800 hours": a military clock, "oh eight hundred hours".
 _MILITARY = re.compile(r"\b(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s?(?P<word>hours|hrs)\b")
 _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}")
@@ -278,6 +341,7 @@ WRITTEN_DATES = (
 # "9:30-10:30 am": the dash between two clock times.
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
 TIMES = (
+    Rule(_VERSE, _verse),
     Rule(_CLOCK_RANGE, saying(" to ")),
     Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),

@@ -76,6 +76,23 @@ def _resolution(match: re.Match[str], locale: Locale) -> str:
     return f"{in_pairs(match.group('number'), locale)} {match.group('scan').upper()}"
 
 
+# What the clock and the verse left of number-colon-number is a ratio: "a 3:1 ratio", "odds
+# of 10:1", "a 1:50,000 map".
+_RATIO = re.compile(
+    rf"{_ALONE_BEFORE}(?<![:.,])(?P<first>{NUMBER}):(?P<second>{NUMBER}){_ALONE_AFTER}(?!:)"
+)
+
+
+_RACE_SECONDS = re.compile(r"[0-5]\d\.\d+")
+
+
+def _ratio(match: re.Match[str], locale: Locale) -> str:
+    first, second = match.group("first", "second")
+    if _RACE_SECONDS.fullmatch(second):  # a race's time, "3:43.13": three forty-three point...
+        return f"{cardinal(first, locale)} {cardinal(second, locale)}"
+    return f"{cardinal(first, locale)} to {cardinal(second, locale)}"
+
+
 # "paced the room 120 times": a label after a determiner is a noun and the number a count.
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:the|a|an|this|that|his|her|its|our|their|my|your|each|every)\s+\Z", re.IGNORECASE
@@ -173,6 +190,7 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
 LABELLED = (Rule(_PLAN, _plan), Rule(_RESOLUTION, _resolution), Rule(_LABELLED, _labelled))
 RULES = (
+    Rule(_RATIO, _ratio),
     Rule(_DOTTED, _dotted),
     Rule(_ORDINAL_RANGE, _ordinal_range),
     Rule(_RANGE, _range),

@@ -78,6 +78,16 @@ CASES = [
     ),
     ("James I think so.", "James I think so."),
     ("Charles, I was late.", "Charles, I was late."),
+    # chapter and verse, and what else a colon stands between: a ratio
+    ("John 3:16 and Psalm 23:4", "John three, verse sixteen and Psalm twenty-three, verse four"),
+    (
+        "Gen. 1:1 and Rev. 21:4-6",
+        "Genesis one, verse one and Revelation twenty-one, verse four to six",
+    ),
+    ("Gen. Grant and Rev. Smith", "General Grant and Reverend Smith"),
+    ("Mark 4:30 pm", "Mark four thirty PM"),
+    ("a 3:1 ratio, odds of 10:1", "a three to one ratio, odds of ten to one"),
+    ("the mile in 3:43.13", "the mile in three forty-three point one three"),
     ("a wall 4 ft 2 in, then", "a wall four feet two inches, then"),
     ("a 60 mph wind", "a sixty miles per hour wind"),
     ("a 5-year-old", "a five-year-old"),
@@ -152,7 +162,7 @@ CASES = [
     ("at 12:00 pm", "at twelve PM"),
     ("10:30:15", "ten thirty and fifteen seconds"),
     ("10.45 p.m.", "ten forty-five PM."),
-    ("John 3:16", "John three sixteen"),
+    ("John 3:16", "John three, verse sixteen"),
     # money
     ("$3.50", "three dollars and fifty cents"),
     ("$1", "one dollar"),
@@ -381,7 +391,7 @@ CASES = [
     ("John Smith Sr. was there.", "John Smith Senior was there."),
     # eras, scales, hours and idioms with numbers
     ("by 10,000 BC and 2,000 BCE", "by ten thousand BC and two thousand BCE"),
-    ("a 1:50,000 map", "a one:fifty thousand map"),
+    ("a 1:50,000 map", "a one to fifty thousand map"),
     ("open 4-5 pm and 9–11 a.m.", "open four to five PM and nine to eleven AM."),
     ("20/20 vision and the 80/20 rule", "twenty-twenty vision and the eighty-twenty rule"),
     ("open 9:30-10:30 am", "open nine thirty to ten thirty AM"),
@@ -569,6 +579,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "x" * 20_000 + "'s 1905 paper",
         "at 7.30 " * 5000,
         "Charles I " * 5000,
+        "Ps. 1:1-" * 5000,
+        "1:" * 10_000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
