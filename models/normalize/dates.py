@@ -108,7 +108,20 @@ _BOOK_ABBREVIATIONS = {
     "Pet": "Peter",
     "Rev": "Revelation",
 }
+# Books numbered first to third that no count comes before: "1 Corinthians 13" is First
+# Corinthians ("2 Kings were crowned", "1 John" may be counts: only with chapter and verse).
+_NUMBERED_BOOK = re.compile(
+    r"(?<![\w.,])(?P<nth>[123])\s+(?P<book>Samuel|Chronicles|Corinthians|Thessalonians|Timothy"
+    r"|Maccabees)\b"
+)
+
+
+def _numbered_book(match: re.Match[str], locale: Locale) -> str:
+    return f"{ordinal(match.group('nth')).capitalize()} {match.group('book')}"
+
+
 _VERSE = re.compile(
+    r"(?:(?<![\w.,])(?P<nth>[123])\s+)?"
     rf"\b(?:(?P<book>{_BOOKS})|(?P<short>{'|'.join(_BOOK_ABBREVIATIONS)})\.?)"
     r"\s+(?P<chapter>\d{1,3}):(?P<verse>\d{1,3})(?:\s?[–—-]\s?(?P<end>\d{1,3}))?(?![\d:])"
     r"(?!\s?[AaPp]\.?[Mm]\b)"  # "Mark 4:30 pm" is a time
@@ -117,6 +130,8 @@ _VERSE = re.compile(
 
 def _verse(match: re.Match[str], locale: Locale) -> str:
     book = match.group("book") or _BOOK_ABBREVIATIONS[match.group("short")]
+    if match.group("nth"):  # "1 John 4:8": First John
+        book = f"{ordinal(match.group('nth')).capitalize()} {book}"
     chapter, verse, end = match.group("chapter", "verse", "end")
     said = f"{book} {cardinal(chapter, locale)}, verse {cardinal(verse, locale)}"
     return f"{said} to {cardinal(end, locale)}" if end else said
@@ -342,6 +357,7 @@ WRITTEN_DATES = (
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
 TIMES = (
     Rule(_VERSE, _verse),
+    Rule(_NUMBERED_BOOK, _numbered_book),
     Rule(_CLOCK_RANGE, saying(" to ")),
     Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),

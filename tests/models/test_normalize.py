@@ -85,6 +85,11 @@ CASES = [
         "Genesis one, verse one and Revelation twenty-one, verse four to six",
     ),
     ("Gen. Grant and Rev. Smith", "General Grant and Reverend Smith"),
+    (
+        "1 Corinthians 13 and 1 John 4:8",
+        "First Corinthians thirteen and First John four, verse eight",
+    ),
+    ("The 2 Kings were crowned", "The two Kings were crowned"),  # a count
     ("Mark 4:30 pm", "Mark four thirty PM"),
     ("a 3:1 ratio, odds of 10:1", "a three to one ratio, odds of ten to one"),
     ("the mile in 3:43.13", "the mile in three forty-three point one three"),
