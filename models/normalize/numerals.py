@@ -76,6 +76,18 @@ def _resolution(match: re.Match[str], locale: Locale) -> str:
     return f"{in_pairs(match.group('number'), locale)} {match.group('scan').upper()}"
 
 
+# A gun's calibre, "a .45 caliber pistol", "a .357 Magnum": forty-five, three fifty-seven.
+_CALIBRE = re.compile(
+    r"(?<![\w.])\.(?P<digits>\d{2,3})(?=[\s-]*(?:caliber|calibre|Magnum|Special|ACP|Auto|rifles?"
+    r"|pistols?|revolvers?|rounds?|bullets?|automatic|cartridges?|shells?|Colt|Winchester)\b)"
+)
+
+
+def _calibre(match: re.Match[str], locale: Locale) -> str:
+    digits = match.group("digits")
+    return cardinal(digits, locale) if len(digits) == 2 else in_pairs(digits, locale)
+
+
 # What the clock and the verse left of number-colon-number is a ratio: "a 3:1 ratio", "odds
 # of 10:1", "a 1:50,000 map".
 _RATIO = re.compile(
@@ -190,6 +202,7 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
 LABELLED = (Rule(_PLAN, _plan), Rule(_RESOLUTION, _resolution), Rule(_LABELLED, _labelled))
 RULES = (
+    Rule(_CALIBRE, _calibre),
     Rule(_RATIO, _ratio),
     Rule(_DOTTED, _dotted),
     Rule(_ORDINAL_RANGE, _ordinal_range),

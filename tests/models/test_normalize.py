@@ -93,6 +93,11 @@ CASES = [
     ("Mark 4:30 pm", "Mark four thirty PM"),
     ("a 3:1 ratio, odds of 10:1", "a three to one ratio, odds of ten to one"),
     ("the mile in 3:43.13", "the mile in three forty-three point one three"),
+    (
+        "a .45 caliber pistol and a .357 Magnum",
+        "a forty-five caliber pistol and a three fifty-seven Magnum",
+    ),
+    ("a .08 blood alcohol level", "a point zero eight blood alcohol level"),
     ("a wall 4 ft 2 in, then", "a wall four feet two inches, then"),
     ("a 60 mph wind", "a sixty miles per hour wind"),
     ("a 5-year-old", "a five-year-old"),
@@ -586,6 +591,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "Charles I " * 5000,
         "Ps. 1:1-" * 5000,
         "1:" * 10_000,
+        ".45 " * 5000 + "caliber",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
