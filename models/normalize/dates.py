@@ -138,7 +138,9 @@ def _verse(match: re.Match[str], locale: Locale) -> str:
 
 
 # "0800 hours": a military clock, "oh eight hundred hours".
-_MILITARY = re.compile(r"\b(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s?(?P<word>hours|hrs)\b")
+_MILITARY = re.compile(
+    r"(?<![\d.,])(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)(?:\s?(?P<word>hours|hrs)\b|(?![\w.,]?\d))"
+)
 _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}")
 # "4-5 pm": the first hour of a range takes the meridiem of the second.
 _HOUR = re.compile(rf"\b(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2}})\s?{_MERIDIEM}")
@@ -270,15 +272,16 @@ _COUNTED = re.compile(r"\s+of\b")
 def _military(match: re.Match[str], locale: Locale) -> str:
     hour, minute = match.group("hour", "minute")
     before = match.string[max(0, match.start() - 16) : match.start()]
-    if _COUNTED.match(match.string, match.end()) or (
-        hour[0] != "0" and not _TIME_CUE.search(before)
-    ):
+    cued = _TIME_CUE.search(before) is not None
+    if not match.group("word") and not (hour[0] == "0" and (cued or before.endswith("for "))):
+        return match.group(0)  # "At 0600 the platoon moved": only a leading zero and a cue
+    if _COUNTED.match(match.string, match.end()) or (hour[0] != "0" and not cued):
         return match.group(0)
     said = cardinal(hour, locale) if hour[0] != "0" else f"oh {cardinal(hour[1], locale)}"
     if hour == "00":
         said = "zero"
     tail = "hundred" if minute == "00" else _minutes(int(minute), 13, meridiem=False)
-    return f"{said} {tail} hours"
+    return f"{said} {tail} hours" if match.group("word") else f"{said} {tail}"
 
 
 def _minutes(minute: int, hour: int, meridiem: bool) -> str:

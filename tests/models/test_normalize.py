@@ -43,6 +43,11 @@ CASES = [
     ("at 20°–25°C", "at twenty degrees–twenty-five degrees Celsius"),
     ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
     ("at 0800 hours", "at oh eight hundred hours"),  # a military clock
+    (
+        "At 0600 the platoon moved out, set for 0630.",
+        "At oh six hundred the platoon moved out, set for oh six thirty.",
+    ),
+    ("at 1200 feet", "at one thousand two hundred feet"),
     ("By 2215 hrs the camp slept", "By twenty-two fifteen hours the camp slept"),
     ("1800 hours of work", "one thousand eight hundred hours of work"),  # a count
     ("after 2000 hours of practice", "after two thousand hours of practice"),
