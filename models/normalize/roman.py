@@ -33,7 +33,8 @@ _NUMERALS = (
 _HEADING = re.compile(
     r"\b(?P<word>(?i:chapter|book|part|volume|vol\.|act|scene|canto|section|article|appendix"
     r"|episode|phase|stage|type|class|grade|level|psalm|title|schedule|annex|figure|plate"
-    r"|series|season|war|mark|mk\.?|form|movement|page|pages|year))"
+    r"|series|season|war|mark|mk\.?|form|movement|page|pages|year"
+    r"|bowl|saturn|apollo|vatican|panzer|rocky|titan|gemini))"  # names that count, not kings
     r"(?P<gap>\s+)(?P<numeral>[IVXLCDM]+|[ivx]{2,})\b"  # Scene ii, not "mix" or "liv"
 )
 # Older books put a period after a regnal numeral: "Edward III., with the king".

@@ -82,6 +82,10 @@ CASES = [
         "Elizabeth the First's court and Charles the Tenth fled",
     ),
     ("James I think so.", "James I think so."),
+    (
+        "Super Bowl LVII, the Saturn V and Vatican II",
+        "Super Bowl fifty-seven, the Saturn five and Vatican two",
+    ),
     ("Charles, I was late.", "Charles, I was late."),
     # chapter and verse, and what else a colon stands between: a ratio
     ("John 3:16 and Psalm 23:4", "John three, verse sixteen and Psalm twenty-three, verse four"),
