@@ -36,14 +36,17 @@ _NUMERIC_DATE = re.compile(
     r"(?<![\d/.-])(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})(?P=sep)"
     r"(?P<year>\d{4}|(?<=/)\d\d)(?![\d/-]|\.\d)"
 )
+# "June 5-6, 1944", "5–6 June": a range of days, the fifth to the sixth.
+_DAYS_END = r"(?:[–—-](?P<end>\d{1,2})(?:st|nd|rd|th)?)?"
 _MONTH_DAY = re.compile(
-    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:.,]\d|\w)"
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{_DAYS_END}(?![\d:.,]\d|\w)"
     r"(?:(?P<sep>,?\s+)(?P<year>\d{4})\b(?![,.]\d))?"
 )
 # "Sept. 1914": the month in full; the year is read as one later.
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_ABBREVIATED_MONTH})(?=\s+\d{{4}}\b)")
 _DAY_MONTH = re.compile(
-    rf"\b(?:(?P<the>[Tt]he)\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?!\w)"
+    rf"\b(?:(?P<the>[Tt]he)\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{_DAYS_END}\s+(?:of\s+)?{_MONTH}"
+    r"(?!\w)"
     r"(?:(?P<sep>,?\s+)(?P<year>\d{4})\b(?![,.]\d))?"
 )
 _CLOCK = re.compile(
@@ -218,21 +221,28 @@ def _numeric_date(match: re.Match[str], locale: Locale) -> str:
     return say_date(match.group("year"), month, day, locale)
 
 
+def _days(match: re.Match[str], locale: Locale) -> str | None:
+    """ "fifth", or "fifth to sixth" for a range; None for a day no month has."""
+    day, end = int(match.group("day")), match.group("end")
+    if not 1 <= day <= 31 or (end and not day < int(end) <= 31):
+        return None
+    said = ordinal(str(day), locale)
+    return f"{said} to {ordinal(end, locale)}" if end else said
+
+
 def _month_day(match: re.Match[str], locale: Locale) -> str:
-    day = int(match.group("day"))
-    if not 1 <= day <= 31:
+    days = _days(match, locale)
+    if days is None:
         return match.group(0)
-    said = f"{_month_name(match.group('month'))} {ordinal(str(day), locale)}"
-    return said + _year_after(match, locale)
+    return f"{_month_name(match.group('month'))} {days}" + _year_after(match, locale)
 
 
 def _day_month(match: re.Match[str], locale: Locale) -> str:
-    day = int(match.group("day"))
-    if not 1 <= day <= 31:
+    days = _days(match, locale)
+    if days is None:
         return match.group(0)
     the = match.group("the") or "the"
-    said = f"{the} {ordinal(str(day), locale)} of {_month_name(match.group('month'))}"
-    return said + _year_after(match, locale)
+    return f"{the} {days} of {_month_name(match.group('month'))}" + _year_after(match, locale)
 
 
 def _year_after(match: re.Match[str], locale: Locale) -> str:

@@ -83,6 +83,10 @@ CASES = [
     ),
     ("James I think so.", "James I think so."),
     (
+        "June 5-6, 1944 and 14–15 April",
+        "June fifth to sixth, nineteen forty-four and the fourteenth to fifteenth of April",
+    ),
+    (
         "Super Bowl LVII, the Saturn V and Vatican II",
         "Super Bowl fifty-seven, the Saturn five and Vatican two",
     ),
@@ -601,6 +605,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "Ps. 1:1-" * 5000,
         "1:" * 10_000,
         ".45 " * 5000 + "caliber",
+        "June 5-" * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
