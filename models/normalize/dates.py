@@ -9,7 +9,7 @@ thousand eight hundred eighty-seven people.
 import re
 
 from models.normalize.numbers import cardinal, ordinal, plural, say_year
-from models.normalize.rule import Locale, Rule, final_period, saying
+from models.normalize.rule import Locale, Rule, final_period, saying, text_before
 
 MONTHS = (
     "January",
@@ -119,8 +119,13 @@ _NUMBERED_BOOK = re.compile(
 )
 
 
+def _nth(book: str, nth: str | None) -> str:
+    """ "1 John": First John."""
+    return f"{ordinal(nth).capitalize()} {book}" if nth else book
+
+
 def _numbered_book(match: re.Match[str], locale: Locale) -> str:
-    return f"{ordinal(match.group('nth')).capitalize()} {match.group('book')}"
+    return _nth(match.group("book"), match.group("nth"))
 
 
 _VERSE = re.compile(
@@ -132,9 +137,9 @@ _VERSE = re.compile(
 
 
 def _verse(match: re.Match[str], locale: Locale) -> str:
-    book = match.group("book") or _BOOK_ABBREVIATIONS[match.group("short")]
-    if match.group("nth"):  # "1 John 4:8": First John
-        book = f"{ordinal(match.group('nth')).capitalize()} {book}"
+    book = _nth(
+        match.group("book") or _BOOK_ABBREVIATIONS[match.group("short")], match.group("nth")
+    )
     chapter, verse, end = match.group("chapter", "verse", "end")
     said = f"{book} {cardinal(chapter, locale)}, verse {cardinal(verse, locale)}"
     return f"{said} to {cardinal(end, locale)}" if end else said
@@ -281,7 +286,7 @@ _COUNTED = re.compile(r"\s+of\b")
 
 def _military(match: re.Match[str], locale: Locale) -> str:
     hour, minute = match.group("hour", "minute")
-    before = match.string[max(0, match.start() - 16) : match.start()]
+    before = text_before(match, 16)
     cued = _TIME_CUE.search(before) is not None
     if not match.group("word") and not (hour[0] == "0" and (cued or before.endswith("for "))):
         return match.group(0)  # "At 0600 the platoon moved": only a leading zero and a cue
@@ -290,7 +295,7 @@ def _military(match: re.Match[str], locale: Locale) -> str:
     said = cardinal(hour, locale) if hour[0] != "0" else f"oh {cardinal(hour[1], locale)}"
     if hour == "00":
         said = "zero"
-    tail = "hundred" if minute == "00" else _minutes(int(minute), 13, meridiem=False)
+    tail = "hundred" if minute == "00" else _minutes(int(minute), int(hour), meridiem=False)
     return f"{said} {tail} hours" if match.group("word") else f"{said} {tail}"
 
 

@@ -7,7 +7,7 @@ symbols that are units whenever a number comes first are here: "in" and "s" are 
 import re
 
 from models.normalize.numbers import QUANTITY, quantity
-from models.normalize.rule import Locale, Rule, final_period
+from models.normalize.rule import Locale, Rule, final_period, text_before
 
 # symbol: (singular, plural), American spelling (Locale.spell makes it British).
 _UNITS = {
@@ -123,7 +123,7 @@ _NOUN_AFTER = re.compile(
 def _measure(match: re.Match[str], locale: Locale) -> str:
     amount = match.group("quantity")
     one, many = _UNITS[match.group("unit")]
-    before = match.string[max(0, match.start() - 6) : match.start()]
+    before = text_before(match, 6)
     if (
         " " not in one  # "a 60 mph wind" stays as it is said
         and _ARTICLE_BEFORE.search(before)
@@ -139,7 +139,7 @@ def _degrees(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity"), match.group("scale")
     said = f"{quantity(amount, locale)} {'degree' if amount == '1' else 'degrees'}"
     if match.group("dash"):
-        before = match.string[max(0, match.start() - 4) : match.start()]
+        before = text_before(match, 4)
         said = ("–" if _NUMBER_BEFORE.search(before) else "minus ") + said
     return f"{said} {_SCALES[scale]}" if scale else said
 

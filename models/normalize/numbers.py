@@ -100,11 +100,7 @@ def say_year(year: int, locale: Locale = AMERICAN) -> str:
     high, low = divmod(year, 100)
     if year < 1000 or (high % 10 == 0 and low < 10):  # 2005: "two thousand five"
         return cardinal(str(year), locale)
-    if low == 0:
-        return f"{cardinal(str(high))} hundred"
-    if low < 10:
-        return f"{cardinal(str(high))} oh {cardinal(str(low))}"
-    return f"{cardinal(str(high))} {cardinal(str(low))}"
+    return in_pairs(str(year), locale)
 
 
 def in_pairs(number: str, locale: Locale = AMERICAN) -> str:

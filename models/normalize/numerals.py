@@ -17,7 +17,7 @@ from models.normalize.numbers import (
     ordinal,
     plural,
 )
-from models.normalize.rule import Locale, Rule
+from models.normalize.rule import Locale, Rule, text_before
 
 _VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
 # Number-slash-number that are names, not fractions.
@@ -60,6 +60,21 @@ _LABELLED = re.compile(
 )
 
 
+# "paced the room 120 times": a label after a determiner is a noun and the number a count.
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|his|her|its|our|their|my|your|each|every)\s+\Z", re.IGNORECASE
+)
+
+
+def _labelled(match: re.Match[str], locale: Locale) -> str:
+    label, space, number = match.group("label", "space", "number")
+    before = text_before(match, 8)
+    if label.islower() and _DETERMINER_BEFORE.search(before):
+        return match.group(0)
+    said = in_pairs(number, locale)
+    return f"{label}{space}{plural(said) if match.group('plural') else said}"
+
+
 # American retirement plans, named for their sections of the tax code: "four oh one K".
 _PLAN = re.compile(r"\b(?P<number>40[13])\((?P<letter>[kb])\)")
 
@@ -93,8 +108,6 @@ def _calibre(match: re.Match[str], locale: Locale) -> str:
 _RATIO = re.compile(
     rf"{_ALONE_BEFORE}(?<![:.,])(?P<first>{NUMBER}):(?P<second>{NUMBER}){_ALONE_AFTER}(?!:)"
 )
-
-
 _RACE_SECONDS = re.compile(r"[0-5]\d\.\d+")
 
 
@@ -103,21 +116,6 @@ def _ratio(match: re.Match[str], locale: Locale) -> str:
     if _RACE_SECONDS.fullmatch(second):  # a race's time, "3:43.13": three forty-three point...
         return f"{cardinal(first, locale)} {cardinal(second, locale)}"
     return f"{cardinal(first, locale)} to {cardinal(second, locale)}"
-
-
-# "paced the room 120 times": a label after a determiner is a noun and the number a count.
-_DETERMINER_BEFORE = re.compile(
-    r"\b(?:the|a|an|this|that|his|her|its|our|their|my|your|each|every)\s+\Z", re.IGNORECASE
-)
-
-
-def _labelled(match: re.Match[str], locale: Locale) -> str:
-    label, space, number = match.group("label", "space", "number")
-    before = match.string[max(0, match.start() - 8) : match.start()]
-    if label.islower() and _DETERMINER_BEFORE.search(before):
-        return match.group(0)
-    said = in_pairs(number, locale)
-    return f"{label}{space}{plural(said) if match.group('plural') else said}"
 
 
 def _dotted(match: re.Match[str], locale: Locale) -> str:

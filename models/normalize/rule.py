@@ -57,6 +57,12 @@ class Rule:
         return text.sub(self.pattern, lambda match: self.say(match, locale))
 
 
+def text_before(match: re.Match[str], chars: int) -> str:
+    """Up to `chars` characters of the text just before the match: where a rule reads the
+    word before (a lookbehind must have a fixed width)."""
+    return match.string[max(0, match.start() - chars) : match.start()]
+
+
 def saying(words: str) -> Callable[[re.Match[str], Locale], str]:
     """What a rule says in place of every match, the same words each time."""
     return lambda match, locale: words
