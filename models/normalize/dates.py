@@ -162,11 +162,16 @@ _BETWEEN_YEARS = re.compile(
 _ERA = r"(?P<era>AD|BC|BCE|CE|A\.D\.|B\.C\.|B\.C\.E\.|C\.E\.)"
 _YEAR_ERA = re.compile(rf"(?<![,.])\b(?P<year>\d{{1,4}})\s?{_ERA}(?!\w)")  # not 2,000 BC's 000
 _ERA_YEAR = re.compile(r"\b(?P<era>AD|A\.D\.)\s?(?P<year>\d{1,4})\b")
+# "in 1816 and 1817", "in 1816, 1817 and 1818": the years listed after a cued one, taken
+# with it (`_listed_years` says which of them are years).
+_MORE_YEARS = r"(?P<more>(?:(?:,|,?\s+(?:and|or|nor))\s+\d{4}\b(?![,.]\d))*)"
 _CUED_YEAR = re.compile(
     r"\b(?P<cue>(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
-    rf"|{_MONTH}|Q[1-4]|H[12]|FY)(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d)"
+    rf"|{_MONTH}|Q[1-4]|H[12]|FY)(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d){_MORE_YEARS}"
 )
+_LISTED_YEAR = re.compile(r"(?P<sep>,?\s+(?P<word>and|or|nor)\s+|,\s+)(?P<year>\d{4})")
+_NEAR_YEARS = 100  # "in 1850 and 1200 men died": a number a century off is a count
 # "the 1908 edition", "the 1887 Jubilee", "a 1957 Chevy", "Einstein's 1905 paper": a year
 # after an article or a possessive, before a capital or a noun years qualify.
 _THE_YEAR = re.compile(
@@ -355,7 +360,24 @@ def _cued_year(match: re.Match[str], locale: Locale) -> str:
     year = match.group("year")
     if not _is_year(year):
         return match.group(0)
-    return f"{match.group('cue')}{match.group('gap')}{say_year(int(year), locale)}"
+    said = f"{match.group('cue')}{match.group('gap')}{say_year(int(year), locale)}"
+    return said + _listed_years(match.groupdict().get("more") or "", int(year), locale)
+
+
+def _listed_years(listed: str, year: int, locale: Locale) -> str:
+    """The years after a cued one, each while it is near the one before it; the rest as
+    written. A list joined by commas alone is none ("In 1887, 1850 men died"): only up to
+    its "and" or "or"."""
+    items = list(_LISTED_YEAR.finditer(listed))
+    joined = [i for i, item in enumerate(items) if item.group("word")]
+    said, end = [], 0
+    for item in items[: joined[-1] + 1] if joined else ():
+        following = item.group("year")
+        if not _is_year(following) or abs(int(following) - year) > _NEAR_YEARS:
+            break
+        year, end = int(following), item.end()
+        said.append(item.group("sep") + say_year(year, locale))
+    return "".join(said) + listed[end:]
 
 
 def _lone_year(match: re.Match[str], locale: Locale) -> str:

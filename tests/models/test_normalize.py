@@ -147,6 +147,26 @@ CASES = [
     ("in 1066 A.D.", "in ten sixty-six AD."),
     ("c. 1887", "circa eighteen eighty-seven"),
     ("ca. 1500", "circa fifteen hundred"),
+    # years listed after a cued one
+    (
+        "In 1914 and 1918 the armies marched.",
+        "In nineteen fourteen and nineteen eighteen the armies marched.",
+    ),
+    ("since 1816 or 1817 the house", "since eighteen sixteen or eighteen seventeen the house"),
+    (
+        "in 1816, 1817, and 1818 it snowed",
+        "in eighteen sixteen, eighteen seventeen, and eighteen eighteen it snowed",
+    ),
+    ("In 1850 and 1200 men died", "In eighteen fifty and one thousand two hundred men died"),
+    (
+        "In 1887, 1850 men died",
+        "In eighteen eighty-seven, one thousand eight hundred fifty men died",
+    ),
+    (
+        "They built 1816 and 1817 boxes",
+        "They built one thousand eight hundred sixteen and one thousand eight hundred"
+        " seventeen boxes",
+    ),
     # decades
     ("the 1990s", "the nineteen nineties"),
     ("the 1990's", "the nineteen nineties"),
@@ -606,6 +626,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1:" * 10_000,
         ".45 " * 5000 + "caliber",
         "June 5-" * 5000,
+        "in 1816, 1817 and " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
