@@ -63,6 +63,8 @@ _CUED_DOT_CLOCK = re.compile(
     r"|and|or|to|till|until|when|train|from|in the (?:morning|evening|afternoon))\b)"
 )
 # A Bible reference, "John 3:16", "Ps. 23:4-6": chapter and verse, before the clock takes them.
+# Said as readers say them aloud, chapter then verse: "John three sixteen", "Psalm twenty-three
+# four", "Matthew five three to twelve"; every book alike, so that the listener hears one form.
 _BOOKS = (
     "Genesis|Exodus|Leviticus|Numbers|Deuteronomy|Joshua|Judges|Ruth|Samuel|Kings|Chronicles"
     "|Ezra|Nehemiah|Esther|Job|Psalms?|Proverbs|Ecclesiastes|Isaiah|Jeremiah|Lamentations"
@@ -141,7 +143,7 @@ def _verse(match: re.Match[str], locale: Locale) -> str:
         match.group("book") or _BOOK_ABBREVIATIONS[match.group("short")], match.group("nth")
     )
     chapter, verse, end = match.group("chapter", "verse", "end")
-    said = f"{book} {cardinal(chapter, locale)}, verse {cardinal(verse, locale)}"
+    said = f"{book} {cardinal(chapter, locale)} {cardinal(verse, locale)}"
     return f"{said} to {cardinal(end, locale)}" if end else said
 
 

@@ -92,15 +92,16 @@ CASES = [
     ),
     ("Charles, I was late.", "Charles, I was late."),
     # chapter and verse, and what else a colon stands between: a ratio
-    ("John 3:16 and Psalm 23:4", "John three, verse sixteen and Psalm twenty-three, verse four"),
+    ("John 3:16 and Psalm 23:4", "John three sixteen and Psalm twenty-three four"),
+    ("Matthew 5:3-12", "Matthew five three to twelve"),
     (
         "Gen. 1:1 and Rev. 21:4-6",
-        "Genesis one, verse one and Revelation twenty-one, verse four to six",
+        "Genesis one one and Revelation twenty-one four to six",
     ),
     ("Gen. Grant and Rev. Smith", "General Grant and Reverend Smith"),
     (
         "1 Corinthians 13 and 1 John 4:8",
-        "First Corinthians thirteen and First John four, verse eight",
+        "First Corinthians thirteen and First John four eight",
     ),
     ("The 2 Kings were crowned", "The two Kings were crowned"),  # a count
     ("Mark 4:30 pm", "Mark four thirty PM"),
@@ -205,7 +206,7 @@ CASES = [
     ("at 12:00 pm", "at twelve PM"),
     ("10:30:15", "ten thirty and fifteen seconds"),
     ("10.45 p.m.", "ten forty-five PM."),
-    ("John 3:16", "John three, verse sixteen"),
+    ("John 3:16", "John three sixteen"),
     # money
     ("$3.50", "three dollars and fifty cents"),
     ("$1", "one dollar"),
