@@ -271,15 +271,41 @@ def _meridiem(match: re.Match[str]) -> str:
     return f" {said}{final_period(match, or_before_capital=True)}"
 
 
+# "ran it in 2:59:45", "a time of 3:05:12", "a 2:59:45 marathon": hours, minutes and seconds
+# after these are a race's time, said as runners say it; "at 10:30:15" is a time of day.
+_RACE_CUE = re.compile(r"\b(?:in|of|an?|ran|clocked|timed|under|than|record)\s+\Z", re.IGNORECASE)
+
+
 def _clock(match: re.Match[str], locale: Locale) -> str:
     hour, minute = int(match.group("hour")), int(match.group("minute"))
     second, meridiem = match.groupdict().get("second"), match.groupdict().get("meridiem")
+    if second and not meridiem and _RACE_CUE.search(text_before(match, 10)):
+        return _race_time(match, locale)
     if hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59):
         return match.group(0)
     said = f"{cardinal(str(hour), locale)} {_minutes(minute, hour, bool(meridiem))}".rstrip()
     if second:
         said += f" and {cardinal(second.lstrip('0') or '0')} seconds"
     return said + _meridiem(match)
+
+
+def _race_time(match: re.Match[str], locale: Locale) -> str:
+    """ "2:59:45": two fifty-nine forty-five; "3:05:02": three oh five oh two; "26:00:00":
+    twenty-six hours. Hours past a day's are a race's too (the Tour's "82:56:30")."""
+    hours, minutes, seconds = (int(n) for n in match.group("hour", "minute", "second"))
+    if minutes > 59 or seconds > 59:
+        return match.group(0)
+    if minutes == seconds == 0:
+        return f"{cardinal(str(hours), locale)} {'hour' if hours == 1 else 'hours'}"
+    said = [_two_digits(minutes), _two_digits(seconds)]
+    return " ".join([cardinal(str(hours), locale), *said] if hours else said)
+
+
+def _two_digits(number: int) -> str:
+    """A race's minutes or seconds: 0 "oh oh", 5 "oh five", 45 "forty-five"."""
+    if number > 9:
+        return cardinal(str(number))
+    return f"oh {cardinal(str(number)) if number else 'oh'}"
 
 
 # "at 1430 hours" is a time; "1800 hours of work" or "rated at 2000 hours" a count: from 10

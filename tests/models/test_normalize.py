@@ -205,6 +205,16 @@ CASES = [
     ("at 10:00", "at ten o'clock"),
     ("at 12:00 pm", "at twelve PM"),
     ("10:30:15", "ten thirty and fifteen seconds"),
+    # a race's time: hours, minutes and seconds after its cue
+    ("He ran the marathon in 2:59:45.", "He ran the marathon in two fifty-nine forty-five."),
+    (
+        "a 3:05:02 finish, a time of 26:00:00",
+        "a three oh five oh two finish, a time of twenty-six hours",
+    ),
+    (
+        "The clock read 10:30:15 at 10:30:15 pm",
+        "The clock read ten thirty and fifteen seconds at ten thirty and fifteen seconds PM",
+    ),
     ("10.45 p.m.", "ten forty-five PM."),
     ("John 3:16", "John three sixteen"),
     # money
@@ -628,6 +638,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         ".45 " * 5000 + "caliber",
         "June 5-" * 5000,
         "in 1816, 1817 and " * 5000,
+        "in 2:59:45 " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
