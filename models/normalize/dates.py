@@ -53,14 +53,35 @@ _CLOCK = re.compile(
     r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d|[,.]\d)"
     rf"(?:\s?{_MERIDIEM})?"
 )
-# "at 7.30 this evening", "the 8.15 from Waterloo": a British clock without am or pm, only
-# after its cue and before what follows a time ("at 3.50 a pint" is a price).
-_CUED_DOT_CLOCK = re.compile(
-    r"(?:(?<=\b[Aa]t )|(?<=\b[Bb]y )|(?<=\buntil )|(?<=\btill )|(?<=\bbefore )"
-    r"|(?<=\bafter )|(?<=\babout )|(?<=\baround )|(?<=\bthe ))"
-    r"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d)"
+# "at 7.30 this evening", "the 8.15 from Waterloo", "By 10.15 the train had gone": a British
+# clock without am or pm, only after its cue and before what follows a time ("at 3.50 a
+# pint" is a price). A clause may follow only where the cue is no price's ("at 3.50 the
+# bottle", `_dot_clock`).
+_DOT_TIME = r"(?:1[0-2]|0?[1-9])\.[0-5]\d"
+_AFTER_A_TIME = (
     r"(?=\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:this|tonight|tomorrow|on|sharp|precisely|exactly"
-    r"|and|or|to|till|until|when|train|from|in the (?:morning|evening|afternoon))\b)"
+    r"|and|or|to|till|until|when|train|from|in the (?:morning|evening|afternoon)"
+    r"|(?P<clause>the|he|she|it|they|we|I|you|there|nobody|everyone|everybody|all|his|her"
+    r"|their|our|my))\b)"
+)
+_CUED_DOT_CLOCK = re.compile(
+    r"(?:(?<=\b[Aa]t )|(?<=\b[Bb]y )|(?<=\b[Uu]ntil )|(?<=\b[Tt]ill )|(?<=\b[Bb]efore )"
+    r"|(?<=\b[Aa]fter )|(?<=\b[Aa]bout )|(?<=\b[Aa]round )|(?<=\bthe ))"
+    rf"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
+)
+# "from 9.30 to 5.00": a range of them ("from 4.25 to 4.50 percent" is none).
+_DOT_CLOCK_RANGE = re.compile(
+    rf"(?<=\b[Ff]rom )(?P<start>{_DOT_TIME})(?P<to>\s+(?:to|till|until)\s+)(?P<end>{_DOT_TIME})"
+    rf"{_AFTER_A_TIME}"
+)
+_PRICE_CUE = re.compile(r"\b(?:at|about|around|the) \Z")  # "at 3.50 the bottle"
+# "rose by 3.50", "cut by 2.30 and", "went from 2.50 to 3.50": how much, not when.
+_CHANGED_BY = re.compile(
+    r"\b(?:rose|risen|rises|rise|fell|fallen|falls|fall|grew|grown|grows|gained|lost|dropped"
+    r"|climbed|jumped|slipped|slid|declined|increased|decreased|improved|raised|lowered|reduced"
+    r"|cut|up|down|soared|surged|plunged|tumbled|shrank|widened|narrowed|went|won|beat|led"
+    r"|multiplied|divided|times) (?:by|from) \Z",
+    re.IGNORECASE,
 )
 # A Bible reference, "John 3:16", "Ps. 23:4-6": chapter and verse, before the clock takes them.
 # Said as readers say them aloud, chapter then verse: "John three sixteen", "Psalm twenty-three
@@ -332,6 +353,26 @@ def _military(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {tail} hours" if match.group("word") else f"{said} {tail}"
 
 
+def _dot_clock(match: re.Match[str], locale: Locale) -> str:
+    before = text_before(match, 16)
+    if _CHANGED_BY.search(before) or (match.group("clause") and _PRICE_CUE.search(before)):
+        return match.group(0)
+    return _clock(match, locale)
+
+
+def _dot_clock_range(match: re.Match[str], locale: Locale) -> str:
+    if _CHANGED_BY.search(text_before(match, 16)):
+        return match.group(0)
+    start, end = (_time(match.group(part), locale) for part in ("start", "end"))
+    return f"{start}{match.group('to')}{end}"
+
+
+def _time(written: str, locale: Locale) -> str:
+    """ "9.30": nine thirty; "05.00": five o'clock."""
+    hour, minute = (int(part) for part in written.split("."))
+    return f"{cardinal(str(hour), locale)} {_minutes(minute, hour, meridiem=False)}"
+
+
 def _minutes(minute: int, hour: int, meridiem: bool) -> str:
     if minute == 0:  # 10:00 ten o'clock, 10:00 pm ten PM, 14:00 fourteen hundred
         return "" if meridiem else ("hundred" if hour > 12 else "o'clock")
@@ -430,7 +471,8 @@ TIMES = (
     Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),
     Rule(_DOT_CLOCK, _clock),
-    Rule(_CUED_DOT_CLOCK, _clock),
+    Rule(_DOT_CLOCK_RANGE, _dot_clock_range),
+    Rule(_CUED_DOT_CLOCK, _dot_clock),
     Rule(_HOUR, _hour),
 )
 YEARS = (

@@ -67,6 +67,21 @@ CASES = [
     ("He caught the 8.15 from Waterloo.", "He caught the eight fifteen from Waterloo."),
     ("at 3.50 a pint", "at three point five zero a pint"),  # a price
     ("grew at 3.25 percent", "grew at three point two five percent"),
+    ("By 10.15 the train had gone.", "By ten fifteen the train had gone."),
+    (
+        "Until 9.30 nobody came; before 6.15 he slept",
+        "Until nine thirty nobody came; before six fifteen he slept",
+    ),
+    ("open from 9.30 to 5.00 on weekdays", "open from nine thirty to five o'clock on weekdays"),
+    (
+        "rose by 2.5 percent, by 3.50 a share",
+        "rose by two point five percent, by three point five zero a share",
+    ),
+    ("fell by 3.50 the next day", "fell by three point five zero the next day"),
+    ("rose by 2.30 and then fell", "rose by two point three zero and then fell"),
+    ("sold at 3.50 the bottle", "sold at three point five zero the bottle"),
+    ("from 4.25 to 4.50 percent", "from four point two five to four point five zero percent"),
+    ("It went from 2.50 to 3.50.", "It went from two point five zero to three point five zero."),
     # a year after an article or a possessive, before what years qualify
     ("Einstein's 1905 paper", "Einstein's nineteen oh five paper"),
     (
@@ -639,6 +654,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "June 5-" * 5000,
         "in 1816, 1817 and " * 5000,
         "in 2:59:45 " * 5000,
+        "from 9.30 to " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
