@@ -135,6 +135,28 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
     return f"{quantity(amount, locale)} {locale.spell(name)}{period}"
 
 
+# "2h 15m", "1h 1m 39s": a duration. An "m" is minutes only after hours ("15m" alone is meters).
+_HOURS_MINUTES = re.compile(
+    r"(?<![\w.])(?P<hours>\d{1,3})\s?h\s?(?P<minutes>[0-5]?\d)\s?m(?:ins?)?\b"
+    r"(?:\s?(?P<seconds>[0-5]?\d)\s?s\b)?"
+)
+
+
+def _hours_minutes(match: re.Match[str], locale: Locale) -> str:
+    """ "two hours fifteen minutes"; before what it qualifies, "a one-hour thirty-minute drive"."""
+    qualifies = bool(
+        _ARTICLE_BEFORE.search(text_before(match, 6))
+        and _NOUN_AFTER.match(match.string, match.end())
+    )
+    said = []
+    for unit in ("hour", "minute", "second"):
+        amount = match.group(f"{unit}s")
+        if amount is not None:
+            name = unit if qualifies or amount == "1" else f"{unit}s"
+            said.append(f"{quantity(amount, locale)}{'-' if qualifies else ' '}{name}")
+    return " ".join(said)
+
+
 def _degrees(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity"), match.group("scale")
     said = f"{quantity(amount, locale)} {'degree' if amount == '1' else 'degrees'}"
@@ -161,5 +183,6 @@ RULES = (
     Rule(_DEGREES, _degrees),
     Rule(_MILLIONS, _millions),
     Rule(_FEET_INCHES, _feet_inches),
+    Rule(_HOURS_MINUTES, _hours_minutes),
     Rule(_MEASURE, _measure),
 )

@@ -59,6 +59,12 @@ CASES = [
     ("Take vitamin A 5 mg daily.", "Take vitamin A five milligrams daily."),
     ('"A 5 km run," she said.', '"A five-kilometer run," she said.'),
     ("He stood 6 ft 2 in his socks.", "He stood six feet two in his socks."),
+    (
+        "The flight took 2h 15m, then 1h 1m 39s.",
+        "The flight took two hours fifteen minutes, then one hour one minute thirty-nine seconds.",
+    ),
+    ("a 1h 30m drive and a 15m rope", "a one-hour thirty-minute drive and a fifteen-meter rope"),
+    ("He climbed 15m in 2h.", "He climbed fifteen meters in 2h."),
     # ranks and police titles before a name
     ("Pvt. Ryan and Cpl. Upham", "Private Ryan and Corporal Upham"),
     ("Det. Insp. Morse met Supt. Harris", "Detective Inspector Morse met Superintendent Harris"),
@@ -655,6 +661,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "in 1816, 1817 and " * 5000,
         "in 2:59:45 " * 5000,
         "from 9.30 to " * 5000,
+        "2h 15" * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
