@@ -71,8 +71,10 @@ _SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
 # Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 # "5 lb. 3 oz. of it": an abbreviated unit's period is read only where the sentence ends.
+# "150 million km": a scale word may stand between the number and its unit.
 _MEASURE = re.compile(
-    rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?(?P<unit>{_UNIT})(?![\w/²³])(?:\.(?![\w.]))?"
+    rf"(?<![\w.])(?P<quantity>{QUANTITY})(?:\s(?P<scale>thousand|million|billion|trillion))?"
+    rf"\s?(?P<unit>{_UNIT})(?![\w/²³])(?:\.(?![\w.]))?"
 )
 # Units a period may follow as abbreviations (`worker.segment`: "5 lb. 3 oz." is one sentence).
 UNIT_ABBREVIATIONS = frozenset(unit for unit in _UNITS if unit.isalpha())
@@ -121,18 +123,19 @@ _NOUN_AFTER = re.compile(
 
 
 def _measure(match: re.Match[str], locale: Locale) -> str:
-    amount = match.group("quantity")
+    amount, scale = match.group("quantity", "scale")
     one, many = _UNITS[match.group("unit")]
+    said = f"{quantity(amount, locale)} {scale}" if scale else quantity(amount, locale)
     before = text_before(match, 6)
     if (
         " " not in one  # "a 60 mph wind" stays as it is said
         and _ARTICLE_BEFORE.search(before)
         and _NOUN_AFTER.match(match.string, match.end())
     ):
-        return f"{quantity(amount, locale)}-{locale.spell(one)}"  # a nine-millimeter pistol
-    name = one if amount == "1" else many
+        return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
+    name = one if amount == "1" and not scale else many
     period = final_period(match, or_before_capital=True)
-    return f"{quantity(amount, locale)} {locale.spell(name)}{period}"
+    return f"{said} {locale.spell(name)}{period}"
 
 
 # "2h 15m", "1h 1m 39s": a duration. An "m" is minutes only after hours ("15m" alone is meters).

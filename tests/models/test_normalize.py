@@ -64,6 +64,15 @@ CASES = [
         "The flight took two hours fifteen minutes, then one hour one minute thirty-nine seconds.",
     ),
     ("a 1h 30m drive and a 15m rope", "a one-hour thirty-minute drive and a fifteen-meter rope"),
+    (
+        "150 million km and 1 million kg",
+        "one hundred fifty million kilometers and one million kilograms",
+    ),
+    ("a 2.5 billion km journey", "a two point five billion-kilometer journey"),
+    (
+        "150 million users and 3 million in debt",
+        "one hundred fifty million users and three million in debt",
+    ),
     ("He climbed 15m in 2h.", "He climbed fifteen meters in 2h."),
     # ranks and police titles before a name
     ("Pvt. Ryan and Cpl. Upham", "Private Ryan and Corporal Upham"),
@@ -662,6 +671,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "in 2:59:45 " * 5000,
         "from 9.30 to " * 5000,
         "2h 15" * 5000,
+        "5 million " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
