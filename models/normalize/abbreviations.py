@@ -7,7 +7,7 @@ goes with it, unless it also ends the sentence.
 
 import re
 
-from models.normalize.rule import Locale, Rule, final_period, saying
+from models.normalize.rule import Locale, Rule, final_period, saying, text_before
 
 # Read the same way wherever they stand (case as written).
 _ALWAYS = {
@@ -267,6 +267,24 @@ _TIMES = re.compile(r"(?<=\d) ?\* ?(?=\d)")
 _EQUATION = re.compile(r"[\d.,]+ ?=|10\^")  # "3 x 4 = 12" and "3 x 10^8" are products
 
 
+# "30x faster", "grew 5x.": so many times. Before the noun it qualifies, "a 10x zoom" is "a
+# ten-times zoom", which says what the x stands for whatever the noun ("a ten-x zoom" is
+# cameras' word, odd before "increase"). Not in algebra: "3x + 2", "x = 3x".
+_FOLD = re.compile(
+    r"(?<![\w.])(?P<number>\d+(?:\.\d+)?)x"
+    r"(?=\s+(?!(?:is|equals|plus|minus|squared|cubed)\b)[a-z]|[,;:.!?)]|$)"
+)
+_OPERATOR_BEFORE = re.compile(r"[-+=−×÷*/^<>(]\s*\Z")
+_AN_ARTICLE_BEFORE = re.compile(r"\ban?\s\Z", re.IGNORECASE)
+
+
+def _fold(match: re.Match[str], locale: Locale) -> str:
+    before = text_before(match, 4)
+    if _OPERATOR_BEFORE.search(before):
+        return match.group(0)
+    return match.group("number") + ("-times" if _AN_ARTICLE_BEFORE.search(before) else " times")
+
+
 def _degree(match: re.Match[str], locale: Locale) -> str:
     key = re.sub(r"[.\s]", "", match.group("degree")).lower()
     return _DEGREES[key] + final_period(match, or_before_capital=True)
@@ -299,4 +317,4 @@ RULES = (
 )
 
 # Before units and money read the number after the sign ("10 x 20 x 30 cm").
-BETWEEN_NUMBERS = (Rule(_BY, _by), Rule(_TIMES, saying(" times ")))
+BETWEEN_NUMBERS = (Rule(_BY, _by), Rule(_TIMES, saying(" times ")), Rule(_FOLD, _fold))

@@ -25,11 +25,18 @@ _CURRENCIES = {
 _SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
 _SCALES |= {"tn": "trillion"} | {w: w for w in ("thousand", "million", "billion", "trillion")}
 
+# "$15/hour": fifteen dollars an hour.
+_PER = {"hour": "an hour", "hr": "an hour", "day": "a day", "week": "a week", "wk": "a week"}
+_PER |= {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year"}
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?P<symbol>[$£€¥])\s?(?P<amount>{NUMBER})"
     rf"(?:\s?[–—-]\s?[$£€¥]?(?P<to>{NUMBER}))?"
     r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|k|mn?|bn?|tn))\b)?"
+    rf"(?:/(?P<per>{'|'.join(_PER)})\b)?"
 )
+# "8.3M", "2.5B" without a currency: millions and billions. Only with a decimal point, after
+# one: "3M" is a firm, "2B" a pencil, "0.5M" a solution's strength.
+_SCALED = re.compile(r"(?<![\w.,])(?P<amount>[1-9]\d*\.\d+)(?P<scale>[MB])\b")
 # Pounds, shillings and pence as an old book writes them. Shillings alone need their
 # period and a number not a decade's ("5s." but not "the 80s."); pence need their period
 # or shillings before them.
@@ -54,6 +61,11 @@ _PERCENT = re.compile(rf"(?<![\w.%])(?P<quantity>{QUANTITY})\s?%")  # not "10%-2
 
 
 def _money(match: re.Match[str], locale: Locale) -> str:
+    per = match.group("per")
+    return f"{_amount(match, locale)} {_PER[per]}" if per else _amount(match, locale)
+
+
+def _amount(match: re.Match[str], locale: Locale) -> str:
     currency = _CURRENCIES[match.group("symbol")]
     amount, to, scale = match.group("amount"), match.group("to"), match.group("scale")
     sign = "minus " if match.group("sign") else ""
@@ -62,7 +74,8 @@ def _money(match: re.Match[str], locale: Locale) -> str:
         return f"{sign}{said} {_SCALES[scale.lower()]} {currency.units}"
     if to and "." not in amount + to:  # $5–10: five to ten dollars
         return f"{sign}{cardinal(amount, locale)} to {cardinal(to, locale)} {currency.units}"
-    if not to and amount.isdigit() and _NOUN_NEXT.match(match.string, match.end()):
+    noun_next = _NOUN_NEXT.match(match.string, match.end()) and not match.group("per")
+    if not to and amount.isdigit() and noun_next:
         return f"{sign}{cardinal(amount, locale)}-{currency.unit}"  # a five-pound note
     said = " to ".join(say_money(n, currency, locale) for n in (amount, to) if n)
     return sign + said
@@ -121,6 +134,11 @@ def _pence(written: str, locale: Locale) -> str:
     return _count(whole, "penny", "pence", locale)
 
 
+def _scaled(match: re.Match[str], locale: Locale) -> str:
+    scale = "million" if match.group("scale") == "M" else "billion"
+    return f"{cardinal(match.group('amount'), locale)} {scale}"
+
+
 def _percent(match: re.Match[str], locale: Locale) -> str:
     return f"{quantity(match.group('quantity'), locale)} percent"
 
@@ -128,6 +146,7 @@ def _percent(match: re.Match[str], locale: Locale) -> str:
 RULES = (
     Rule(_STERLING, _sterling),
     Rule(_MONEY, _money),
+    Rule(_SCALED, _scaled),
     Rule(_AFTER, _after),
     Rule(_PERCENT, _percent),
 )

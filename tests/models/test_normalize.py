@@ -265,6 +265,24 @@ CASES = [
     ("£2.20", "two pounds and twenty pence"),
     ("£0.01", "one penny"),
     ("£5m", "five million pounds"),
+    (
+        "She earns $15/hour, $1,200/month or $50,000/yr",
+        "She earns fifteen dollars an hour, one thousand two hundred dollars a month or fifty"
+        " thousand dollars a year",
+    ),
+    (
+        "£300/week and $1.5M/year",
+        "three hundred pounds a week and one point five million dollars a year",
+    ),
+    (
+        "Revenue reached 8.3M, then $8.3M and 2.5B.",
+        "Revenue reached eight point three million, then eight point three million dollars and two"
+        " point five billion.",
+    ),
+    (
+        "the 3M company, a 2B pencil, a 0.5M solution",
+        "the 3M company, a 2B pencil, a zero.5M solution",
+    ),
     ("€2.50", "two euros and fifty cents"),
     ("5 €", "five euros"),
     ("50p", "fifty pence"),
@@ -436,6 +454,11 @@ CASES = [
     ("3 x 4 = 12", "three times four equals twelve"),
     ("2 * 3 = 6", "two times three equals six"),
     ("the code 0x1F", "the code 0x1F"),
+    (
+        "It runs 30x faster, has a 10x zoom and grew 1.5x.",
+        "It runs thirty times faster, has a ten-times zoom and grew one point five times.",
+    ),
+    ("3x + 2 = 11 and x = 3x", "3x plus two equals eleven and x equals 3x"),
     # a unit's period, a life's dates
     (
         "It weighs 5 lb. 3 oz. and is 6 ft. long.",
@@ -672,6 +695,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "from 9.30 to " * 5000,
         "2h 15" * 5000,
         "5 million " * 5000,
+        "$5/" * 10_000,
+        "3x " * 10_000,
+        "8.3" * 10_000 + "M",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
