@@ -41,9 +41,16 @@ _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULG
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+)s\b")
-# An en dash set as a minus, where no dash between words or a range stands: "(–3)", "= –3"
-# ("them –2 men", "May 3 –5" keep their dash).
-_DASH_AS_MINUS = r"(?<=[(\[])–|(?<=[=<>] )–"
+# An en dash set as a minus, where no dash between words or a range stands: "(–3)", "= –3",
+# and after what says a temperature or a reading ("it fell to –40", "temperatures of –40",
+# "below –12"); "them –2 men", "May 3 –5" keep their dash.
+_COLD_CUES = (
+    "fell to", "fallen to", "dropped to", "plunged to", "sank to", "down to", "temperatures of",
+    "temperature of", "a low of", "lows of", "as low as", "below", "reached", "read",
+)  # fmt: skip
+_DASH_AS_MINUS = r"(?<=[(\[])–|(?<=[=<>] )–|" + "|".join(
+    rf"(?<=\b(?i:{cue}) )–" for cue in _COLD_CUES
+)
 _CARDINAL = re.compile(
     rf"(?P<sign>(?<![^\s(\[])[-−+]|{_DASH_AS_MINUS})?{_ALONE_BEFORE}"
     rf"(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"

@@ -39,6 +39,14 @@ CASES = [
     ("cold – 40 below", "cold – forty below"),  # a dash between words
     ("two of them –2 men", "two of them –two men"),
     ("on May 3 –5, 1999", "on May third –five, nineteen ninety-nine"),  # a range
+    (
+        "it fell to –40 that night; Temperatures of –40, below –12",
+        "it fell to minus forty that night; Temperatures of minus forty, below minus twelve",
+    ),
+    (
+        "pages 30–40, in 1914–18, the score 30 –40",
+        "pages thirty to forty, in nineteen fourteen to eighteen, the score thirty to forty",
+    ),
     ("Rates rose 10%–20%", "Rates rose ten percent–twenty percent"),
     ("at 20°–25°C", "at twenty degrees–twenty-five degrees Celsius"),
     ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
@@ -698,6 +706,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "$5/" * 10_000,
         "3x " * 10_000,
         "8.3" * 10_000 + "M",
+        "fell to –" * 5000 + "1",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
