@@ -82,6 +82,38 @@ def _labelled(match: re.Match[str], locale: Locale) -> str:
     return f"{label}{space}{plural(said) if match.group('plural') else said}"
 
 
+# A house number before its street is said in pairs, as addresses are: "1428 Elm Street" is
+# "fourteen twenty-eight", "221B Baker St." "two twenty-one B". (Not "Court", "Row" or "Way":
+# "150 Supreme Court cases", "Death Row", "the Milky Way".)
+_STREETS = (
+    r"Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Ln\.|Drive|Dr\.|Boulevard|Blvd\.|Place|Pl\."
+    r"|Terrace|Square|Sq\.|Crescent|Close|Parkway|Highway"
+)
+_HOUSE = re.compile(
+    r"(?<![\w.,])(?P<number>[1-9]\d{0,3})(?P<letter>[A-Za-z]?)"
+    rf"(?=(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?:{_STREETS})(?!\w))"
+)
+# "In 2005 Main Street was paved" is a year, which the year rules read; "the 150 Wall Street
+# firms", "some 200 Fleet Street men" are counts.
+_YEAR_CUE_BEFORE = re.compile(r"\b(?:in|since|by|until|till|before|after|during)\s+\Z", re.I)
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:the|these|those|his|her|its|our|their|my|your|some|about|over|nearly|almost|around"
+    r"|all|than)\s+\Z",
+    re.IGNORECASE,
+)
+
+
+def _house(match: re.Match[str], locale: Locale) -> str:
+    number, letter = match.group("number", "letter")
+    before = text_before(match, 8)
+    if len(number) == 4 and _YEAR_CUE_BEFORE.search(before):
+        return match.group(0)
+    if not letter and _COUNTED_BEFORE.search(before):
+        return match.group(0)
+    said = in_pairs(number, locale) if len(number) > 2 else cardinal(number, locale)
+    return f"{said} {letter.upper()}" if letter else said
+
+
 # American retirement plans, named for their sections of the tax code: "four oh one K".
 _PLAN = re.compile(r"\b(?P<number>40[13])\((?P<letter>[kb])\)")
 
@@ -205,7 +237,12 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 
 
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
-LABELLED = (Rule(_PLAN, _plan), Rule(_RESOLUTION, _resolution), Rule(_LABELLED, _labelled))
+LABELLED = (
+    Rule(_PLAN, _plan),
+    Rule(_RESOLUTION, _resolution),
+    Rule(_HOUSE, _house),
+    Rule(_LABELLED, _labelled),
+)
 RULES = (
     Rule(_CALIBRE, _calibre),
     Rule(_RATIO, _ratio),

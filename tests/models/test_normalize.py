@@ -376,7 +376,10 @@ CASES = [
     ("St. James's Park", "Saint James's Park"),
     ("Baker St.", "Baker Street."),
     ("on Baker St. today", "on Baker Street today"),
-    ("He lives at 221B Baker St. He is out.", "He lives at 221B Baker Street. He is out."),
+    (
+        "He lives at 221B Baker St. He is out.",
+        "He lives at two twenty-one B Baker Street. He is out.",
+    ),
     ("at No. 10 Downing St. It was late.", "at Number ten Downing Street. It was late."),
     ("down Oxford St. And then home.", "down Oxford Street. And then home."),
     ("Then St. Paul came.", "Then Saint Paul came."),
@@ -580,6 +583,25 @@ CASES = [
     ("Gate 1,000", "Gate one thousand"),
     ("Flight 1000", "Flight one thousand"),
     ("She paced the room 120 times.", "She paced the room one hundred twenty times."),  # a count
+    # a house number before its street: in pairs
+    (
+        "The house at 1428 Elm Street was dark.",
+        "The house at fourteen twenty-eight Elm Street was dark.",
+    ),
+    (
+        "at 1600 Pennsylvania Avenue and 10 Downing Street",
+        "at sixteen hundred Pennsylvania Avenue and ten Downing Street",
+    ),
+    ("In 2005 Main Street was paved.", "In two thousand five Main Street was paved."),
+    ("the 150 Wall Street firms", "the one hundred fifty Wall Street firms"),
+    (
+        "He paid 1428 dollars to Elm Street.",
+        "He paid one thousand four hundred twenty-eight dollars to Elm Street.",
+    ),
+    (
+        "In 1887 Dr. Smith left the 5th Avenue house.",
+        "In eighteen eighty-seven Doctor Smith left the fifth Avenue house.",
+    ),
     ("the cabin 150 years ago", "the cabin one hundred fifty years ago"),
     # pitfalls
     ("I went home.", "I went home."),
@@ -707,6 +729,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "3x " * 10_000,
         "8.3" * 10_000 + "M",
         "fell to –" * 5000 + "1",
+        "1428 Elm" * 5000 + " Street",
+        "1428" + " Elm" * 10_000 + " Street",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
