@@ -48,6 +48,7 @@ _RULES: tuple[Rule, ...] = (
     *addresses.NUMBERS,  # telephone numbers, ISBNs and serials, digit by digit
     *dates.TIMES,  # 10.45 p.m. before decimals
     *dates.WRITTEN_DATES,
+    *numerals.SLASHED,  # 120/80 after "blood pressure", before units read "80 mm"
     *abbreviations.BETWEEN_NUMBERS,  # 10 x 12, 2 * 3
     *marks.CARETS,  # 10^6
     *money.RULES,

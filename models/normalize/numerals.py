@@ -114,6 +114,50 @@ def _house(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {letter.upper()}" if letter else said
 
 
+# Two numbers about a slash that are no fraction, each after its cue: blood pressure, "120/80"
+# (one twenty over eighty), and a cricket score, "250/7" (two hundred fifty for seven: runs
+# for wickets). A score only where no date could be meant (more runs than a month has days)
+# and a cricket word is near: "the answer was 45/7" stays a fraction, and "28/3 at lunch",
+# which could be a date, is left as it was.
+_SLASHED = re.compile(
+    r"(?<![\w./,])(?P<first>\d{2,3})/(?P<second>\d{1,3})(?![\w/]|[.,]\d)(?P<mercury>\s?mm\s?Hg\b)?"
+)
+_PRESSURE_CUE = re.compile(r"(?:\b(?i:pressure)|\bBP|\bB\.P\.)[^.!?\d]{0,30}\Z")
+_SCORE_CUE = re.compile(
+    r"\b(?:were|was|at|on|for|to|reached|made|scored|posted|of|innings)\s+\Z", re.IGNORECASE
+)
+_CRICKET = re.compile(
+    r"\b(?:innings|wickets?|overs|all out|declared|bat(?:ted|ting)|bowl(?:ed|ing|er|ers)"
+    r"|stumps|lunch|tea|close|runs|reply|follow-on|chase|chasing|(?-i:Test|ODI|T20))\b",
+    re.IGNORECASE,
+)
+_NEAR = 80  # characters either side, in the same clause, where a cricket word is looked for
+_CLAUSE_END = re.compile(r"[;!?]|\.\s")
+
+
+def _slashed(match: re.Match[str], locale: Locale) -> str:
+    first, second = int(match.group("first")), int(match.group("second"))
+    before = text_before(match, 50)
+    if 50 <= first <= 300 and 20 <= second < first and _PRESSURE_CUE.search(before):
+        said = " over ".join(_pressure(match.group(n), locale) for n in ("first", "second"))
+        mercury = f" {locale.spell('millimeters')} of mercury" if match.group("mercury") else ""
+        return said + mercury
+    if first > 31 and 1 <= second <= 10 and _SCORE_CUE.search(before) and _cricket_near(match):
+        return f"{cardinal(str(first), locale)} for {cardinal(str(second), locale)}"
+    return match.group(0)
+
+
+def _cricket_near(match: re.Match[str]) -> bool:
+    before = _CLAUSE_END.split(text_before(match, _NEAR))[-1]
+    after = _CLAUSE_END.split(match.string[match.end() : match.end() + _NEAR])[0]
+    return _CRICKET.search(before) is not None or _CRICKET.search(after) is not None
+
+
+def _pressure(number: str, locale: Locale) -> str:
+    """Blood pressure as doctors say it: 120 "one twenty", 105 "one oh five", 80 "eighty"."""
+    return in_pairs(number, locale) if len(number) == 3 else cardinal(number, locale)
+
+
 # American retirement plans, named for their sections of the tax code: "four oh one K".
 _PLAN = re.compile(r"\b(?P<number>40[13])\((?P<letter>[kb])\)")
 
@@ -237,6 +281,7 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 
 
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
+SLASHED = (Rule(_SLASHED, _slashed),)
 LABELLED = (
     Rule(_PLAN, _plan),
     Rule(_RESOLUTION, _resolution),

@@ -338,6 +338,28 @@ CASES = [
     ("2 3/4", "two and three quarters"),
     ("24/7", "twenty-four seven"),
     ("5/365", "five over three hundred sixty-five"),
+    # blood pressure and a cricket score, after their cues
+    (
+        "His blood pressure was 120/80, BP 140/90, a pressure of 105/70",
+        "His blood pressure was one twenty over eighty, BP one forty over ninety, a pressure of"
+        " one oh five over seventy",
+    ),
+    (
+        "Her blood pressure rose to 150/100.",
+        "Her blood pressure rose to one fifty over one hundred.",
+    ),
+    ("BP 120/80 mm Hg", "BP one twenty over eighty millimeters of mercury"),
+    ("The vote was 120/80 in favour.", "The vote was one hundred twenty eightieths in favour."),
+    (
+        "England were 250/7 at the close; India made 320/5 in their innings.",
+        "England were two hundred fifty for seven at the close; India made three hundred twenty"
+        " for five in their innings.",
+    ),
+    (
+        "Results were 3/4 good; the answer was 45/7; on 12/5 we were 28/3 at lunch.",
+        "Results were three quarters good; the answer was forty-five sevenths; on twelve fifths"
+        " we were twenty-eight thirds at lunch.",
+    ),
     # Roman numerals: headings and names
     ("Chapter IV", "Chapter four"),
     ("CHAPTER XIV.", "CHAPTER fourteen."),
@@ -623,6 +645,10 @@ CASES = [
 ]
 
 BRITISH_CASES = [
+    (
+        "England were 250/7 at the close",
+        "England were two hundred and fifty for seven at the close",
+    ),
     ("3/4/2021", "the third of April, twenty twenty-one"),
     ("2021-03-04", "the fourth of March, twenty twenty-one"),
     ("105 people", "one hundred and five people"),
@@ -731,6 +757,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "fell to –" * 5000 + "1",
         "1428 Elm" * 5000 + " Street",
         "1428" + " Elm" * 10_000 + " Street",
+        "blood pressure 120/80/" * 5000,
+        "were 250/7 " * 5000 + "innings",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
