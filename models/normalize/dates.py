@@ -59,8 +59,8 @@ _CLOCK = re.compile(
 # bottle", `_dot_clock`).
 _DOT_TIME = r"(?:1[0-2]|0?[1-9])\.[0-5]\d"
 _AFTER_A_TIME = (
-    r"(?=\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:this|tonight|tomorrow|on|sharp|precisely|exactly"
-    r"|and|or|to|till|until|when|train|from|in the (?:morning|evening|afternoon)"
+    r"(?=\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:(?P<when>this|tonight|tomorrow|sharp|precisely"
+    r"|exactly|in the (?:morning|evening|afternoon))|on|and|or|to|till|until|when|train|from"
     r"|(?P<clause>the|he|she|it|they|we|I|you|there|nobody|everyone|everybody|all|his|her"
     r"|their|our|my))\b)"
 )
@@ -69,7 +69,9 @@ _CUED_DOT_CLOCK = re.compile(
     r"|(?<=\b[Aa]fter )|(?<=\b[Aa]bout )|(?<=\b[Aa]round )|(?<=\bthe ))"
     rf"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
 )
-# "from 9.30 to 5.00": a range of them ("from 4.25 to 4.50 percent" is none).
+# "from 9.30 to 5.00": a range of them ("from 4.25 to 4.50 percent" is none). Amounts range
+# upward, so a clock's range runs back past noon or a word of time follows it
+# (`_dot_clock_range`): "ranged from 2.50 to 3.50." is money.
 _DOT_CLOCK_RANGE = re.compile(
     rf"(?<=\b[Ff]rom )(?P<start>{_DOT_TIME})(?P<to>\s+(?:to|till|until)\s+)(?P<end>{_DOT_TIME})"
     rf"{_AFTER_A_TIME}"
@@ -361,7 +363,8 @@ def _dot_clock(match: re.Match[str], locale: Locale) -> str:
 
 
 def _dot_clock_range(match: re.Match[str], locale: Locale) -> str:
-    if _CHANGED_BY.search(text_before(match, 16)):
+    past_noon = int(match.group("end").split(".")[0]) < int(match.group("start").split(".")[0])
+    if _CHANGED_BY.search(text_before(match, 16)) or not (past_noon or match.group("when")):
         return match.group(0)
     start, end = (_time(match.group(part), locale) for part in ("start", "end"))
     return f"{start}{match.group('to')}{end}"

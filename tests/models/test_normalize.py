@@ -105,6 +105,12 @@ CASES = [
     ("sold at 3.50 the bottle", "sold at three point five zero the bottle"),
     ("from 4.25 to 4.50 percent", "from four point two five to four point five zero percent"),
     ("It went from 2.50 to 3.50.", "It went from two point five zero to three point five zero."),
+    (
+        "Prices ranged from 2.50 to 3.50, or from 1.10 to 1.45.",
+        "Prices ranged from two point five zero to three point five zero, or from one point one"
+        " zero to one point four five.",
+    ),
+    ("from 9.30 to 11.45 this morning", "from nine thirty to eleven forty-five this morning"),
     # a year after an article or a possessive, before what years qualify
     ("Einstein's 1905 paper", "Einstein's nineteen oh five paper"),
     (
