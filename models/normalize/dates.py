@@ -76,7 +76,8 @@ _DOT_CLOCK_RANGE = re.compile(
     rf"(?<=\b[Ff]rom )(?P<start>{_DOT_TIME})(?P<to>\s+(?:to|till|until)\s+)(?P<end>{_DOT_TIME})"
     rf"{_AFTER_A_TIME}"
 )
-_PRICE_CUE = re.compile(r"\b(?:at|about|around|the) \Z")  # "at 3.50 the bottle"
+# "at 3.50 the bottle", "At 2.50 the bottle was a bargain": a sentence's first word too.
+_PRICE_CUE = re.compile(r"\b(?:at|about|around|the) \Z", re.IGNORECASE)
 # "rose by 3.50", "cut by 2.30 and", "went from 2.50 to 3.50": how much, not when.
 _CHANGED_BY = re.compile(
     r"\b(?:rose|risen|rises|rise|fell|fallen|falls|fall|grew|grown|grows|gained|lost|dropped"

@@ -103,6 +103,11 @@ CASES = [
     ("fell by 3.50 the next day", "fell by three point five zero the next day"),
     ("rose by 2.30 and then fell", "rose by two point three zero and then fell"),
     ("sold at 3.50 the bottle", "sold at three point five zero the bottle"),
+    (
+        "At 2.50 the bottle was a bargain; Around 4.40 the euro settled.",
+        "At two point five zero the bottle was a bargain; Around four point four zero the euro"
+        " settled.",
+    ),
     ("from 4.25 to 4.50 percent", "from four point two five to four point five zero percent"),
     ("It went from 2.50 to 3.50.", "It went from two point five zero to three point five zero."),
     (
