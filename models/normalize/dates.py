@@ -296,14 +296,19 @@ def _meridiem(match: re.Match[str]) -> str:
 
 
 # "ran it in 2:59:45", "a time of 3:05:12", "a 2:59:45 marathon": hours, minutes and seconds
-# after these are a race's time, said as runners say it; "at 10:30:15" is a time of day.
-_RACE_CUE = re.compile(r"\b(?:in|of|an?|ran|clocked|timed|under|than|record)\s+\Z", re.IGNORECASE)
+# after these are a race's time, said as runners say it; "at 10:30:15" is a time of day, and
+# so are "the stroke of 12:00:00" and a clock's leading zero ("an 08:15:00 departure").
+_RACE_CUE = re.compile(
+    r"\b(?:in|(?:time|best|record) of|an?|ran|clocked|timed|under|than|record)\s+\Z",
+    re.IGNORECASE,
+)
 
 
 def _clock(match: re.Match[str], locale: Locale) -> str:
     hour, minute = int(match.group("hour")), int(match.group("minute"))
     second, meridiem = match.groupdict().get("second"), match.groupdict().get("meridiem")
-    if second and not meridiem and _RACE_CUE.search(text_before(match, 10)):
+    race = not match.group("hour").startswith("0") and _RACE_CUE.search(text_before(match, 16))
+    if second and not meridiem and race:
         return _race_time(match, locale)
     if hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59):
         return match.group(0)

@@ -261,6 +261,11 @@ CASES = [
         "a three oh five oh two finish, a time of twenty-six hours",
     ),
     (
+        "at the stroke of 12:00:00, an 08:15:00 departure, a personal best of 2:59:45",
+        "at the stroke of twelve o'clock and zero seconds, an eight fifteen and zero seconds"
+        " departure, a personal best of two fifty-nine forty-five",
+    ),
+    (
         "The clock read 10:30:15 at 10:30:15 pm",
         "The clock read ten thirty and fifteen seconds at ten thirty and fifteen seconds PM",
     ),
