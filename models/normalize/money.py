@@ -6,7 +6,7 @@ import re
 from typing import NamedTuple
 
 from models.normalize.numbers import NUMBER, QUANTITY, cardinal, quantity
-from models.normalize.rule import Locale, Rule, final_period
+from models.normalize.rule import Locale, Rule, final_period, text_before
 
 
 class Currency(NamedTuple):
@@ -37,6 +37,13 @@ _MONEY = re.compile(
 # "8.3M", "2.5B" without a currency: millions and billions. Only with a decimal point, after
 # one: "3M" is a firm, "2B" a pencil, "0.5M" a solution's strength.
 _SCALED = re.compile(r"(?<![\w.,])(?P<amount>[1-9]\d*\.\d+)(?P<scale>[MB])\b")
+# Nor after a name or a label, whose number it is ("Section 2.3B", "Fig. 2.3B", "see table
+# 3.1M"), nor as a chemist's molar strength ("1.5M NaCl", "a 2.5M solution").
+_NAMED_BEFORE = re.compile(
+    r"(?:\b[A-Z][\w.]*|\b(?:section|table|fig|figure|version|rule|exhibit|apartment|schedule"
+    r"|paragraph|grade|item|step|clause|article|appendix|model|form|page|chapter|part)\.?)\s\Z"
+)
+_MOLAR_AFTER = re.compile(r"\s+(?:[A-Z]|solutions?\b)")
 # Pounds, shillings and pence as an old book writes them. Shillings alone need their
 # period and a number not a decade's ("5s." but not "the 80s."); pence need their period
 # or shillings before them.
@@ -135,6 +142,9 @@ def _pence(written: str, locale: Locale) -> str:
 
 
 def _scaled(match: re.Match[str], locale: Locale) -> str:
+    named = _NAMED_BEFORE.search(text_before(match, 16))
+    if named or _MOLAR_AFTER.match(match.string, match.end()):
+        return match.group(0)
     scale = "million" if match.group("scale") == "M" else "billion"
     return f"{cardinal(match.group('amount'), locale)} {scale}"
 

@@ -307,6 +307,11 @@ CASES = [
         "the 3M company, a 2B pencil, a 0.5M solution",
         "the 3M company, a 2B pencil, a zero.5M solution",
     ),
+    (
+        "See Section 2.3B, table 3.1M and Fig. 2.3B; add 1.5M NaCl to a 2.5M solution.",
+        "See Section two.3B, table three.1M and Figure two.3B; add one.5M NaCl to a two.5M"
+        " solution.",
+    ),
     ("€2.50", "two euros and fifty cents"),
     ("5 €", "five euros"),
     ("50p", "fifty pence"),
