@@ -191,10 +191,15 @@ _ERA_YEAR = re.compile(r"\b(?P<era>AD|A\.D\.)\s?(?P<year>\d{1,4})\b")
 # "in 1816 and 1817", "in 1816, 1817 and 1818": the years listed after a cued one, taken
 # with it (`_listed_years` says which of them are years).
 _MORE_YEARS = r"(?P<more>(?:(?:,|,?\s+(?:and|or|nor))\s+\d{4}\b(?![,.]\d))*)"
-_CUED_YEAR = re.compile(
-    r"\b(?P<cue>(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
+# What a year follows ("in 1887", "early 1887", "March 1887"); `numerals` leaves a house
+# number after one of these to the year rules ("From 2005 Main Street was paved").
+YEAR_CUE = (
+    r"(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
-    rf"|{_MONTH}|Q[1-4]|H[12]|FY)(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d){_MORE_YEARS}"
+    rf"|{_MONTH}|Q[1-4]|H[12]|FY"
+)
+_CUED_YEAR = re.compile(
+    rf"\b(?P<cue>{YEAR_CUE})(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d){_MORE_YEARS}"
 )
 _LISTED_YEAR = re.compile(r"(?P<sep>,?\s+(?P<word>and|or|nor)\s+|,\s+)(?P<year>\d{4})")
 _NEAR_YEARS = 100  # "in 1850 and 1200 men died": a number a century off is a count

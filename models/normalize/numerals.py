@@ -8,6 +8,7 @@ import re
 import unicodedata
 from fractions import Fraction
 
+from models.normalize.dates import YEAR_CUE
 from models.normalize.numbers import (
     NUMBER,
     cardinal,
@@ -95,7 +96,7 @@ _HOUSE = re.compile(
 )
 # "In 2005 Main Street was paved" is a year, which the year rules read; "the 150 Wall Street
 # firms", "some 200 Fleet Street men" are counts.
-_YEAR_CUE_BEFORE = re.compile(r"\b(?:in|since|by|until|till|before|after|during)\s+\Z", re.I)
+_YEAR_CUE_BEFORE = re.compile(rf"\b(?:{YEAR_CUE})\s+\Z")
 _COUNTED_BEFORE = re.compile(
     r"\b(?:the|these|those|his|her|its|our|their|my|your|some|about|over|nearly|almost|around"
     r"|all|than)\s+\Z",
@@ -105,7 +106,7 @@ _COUNTED_BEFORE = re.compile(
 
 def _house(match: re.Match[str], locale: Locale) -> str:
     number, letter = match.group("number", "letter")
-    before = text_before(match, 8)
+    before = text_before(match, 12)
     if len(number) == 4 and _YEAR_CUE_BEFORE.search(before):
         return match.group(0)
     if not letter and _COUNTED_BEFORE.search(before):

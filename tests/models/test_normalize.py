@@ -636,6 +636,11 @@ CASES = [
         "at sixteen hundred Pennsylvania Avenue and ten Downing Street",
     ),
     ("In 2005 Main Street was paved.", "In two thousand five Main Street was paved."),
+    (
+        "From 2005 Main Street was paved; in early 2006 Oxford Street; in March 2007 Elm Street",
+        "From two thousand five Main Street was paved; in early two thousand six Oxford Street; in"
+        " March two thousand seven Elm Street",
+    ),
     ("the 150 Wall Street firms", "the one hundred fifty Wall Street firms"),
     (
         "He paid 1428 dollars to Elm Street.",
