@@ -92,7 +92,7 @@ _STREETS = (
 )
 _HOUSE = re.compile(
     r"(?<![\w.,])(?P<number>[1-9]\d{0,3})(?P<letter>[A-Za-z]?)"
-    rf"(?=(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?:{_STREETS})(?!\w))"
+    rf"(?=(?P<street>(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?:{_STREETS})(?!\w)))"
 )
 # "In 2005 Main Street was paved" is a year, which the year rules read; "the 150 Wall Street
 # firms", "some 200 Fleet Street men" are counts.
@@ -102,6 +102,14 @@ _COUNTED_BEFORE = re.compile(
     r"|all|than)\s+\Z",
     re.IGNORECASE,
 )
+# "page 150 Main Street" is a place in a book ("p." has become "page" by now); "he
+# interviewed 350 Fleet Street journalists" counts what follows.
+_LOCATOR_BEFORE = re.compile(
+    r"\b(?:pages?|chapters?|sections?|volumes?|parts?|lines?|verses?|paragraphs?|figures?"
+    r"|tables?)\s+\Z",
+    re.IGNORECASE,
+)
+_COUNTED_AFTER = re.compile(r"\s+(?!(?:was|is|has|does|as|his|its|this|thus|always)\b)[a-z]+s\b")
 
 
 def _house(match: re.Match[str], locale: Locale) -> str:
@@ -110,6 +118,8 @@ def _house(match: re.Match[str], locale: Locale) -> str:
     if len(number) == 4 and _YEAR_CUE_BEFORE.search(before):
         return match.group(0)
     if not letter and _COUNTED_BEFORE.search(before):
+        return match.group(0)
+    if _LOCATOR_BEFORE.search(before) or _COUNTED_AFTER.match(match.string, match.end("street")):
         return match.group(0)
     said = in_pairs(number, locale) if len(number) > 2 else cardinal(number, locale)
     return f"{said} {letter.upper()}" if letter else said

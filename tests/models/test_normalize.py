@@ -643,6 +643,12 @@ CASES = [
     ),
     ("the 150 Wall Street firms", "the one hundred fifty Wall Street firms"),
     (
+        "See page 150 Main Street; he met 350 Fleet Street journalists at 350 Fifth Avenue.",
+        "See page one hundred fifty Main Street; he met three hundred fifty Fleet Street"
+        " journalists at three fifty Fifth Avenue.",
+    ),
+    ("221B Baker Street was his home.", "two twenty-one B Baker Street was his home."),
+    (
         "He paid 1428 dollars to Elm Street.",
         "He paid one thousand four hundred twenty-eight dollars to Elm Street.",
     ),
