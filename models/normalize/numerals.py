@@ -90,8 +90,10 @@ _STREETS = (
     r"Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Ln\.|Drive|Dr\.|Boulevard|Blvd\.|Place|Pl\."
     r"|Terrace|Square|Sq\.|Crescent|Close|Parkway|Highway"
 )
+# Not the second of two ("12-14 High Street", "45/7 Park Street"): the range and fraction
+# rules read both.
 _HOUSE = re.compile(
-    r"(?<![\w.,])(?P<number>[1-9]\d{0,3})(?P<letter>[A-Za-z]?)"
+    r"(?<![\w.,/–—-])(?P<number>[1-9]\d{0,3})(?P<letter>[A-Za-z]?)"
     rf"(?=(?P<street>(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?:{_STREETS})(?!\w)))"
 )
 # "In 2005 Main Street was paved" is a year, which the year rules read; "the 150 Wall Street

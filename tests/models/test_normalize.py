@@ -649,6 +649,11 @@ CASES = [
     ),
     ("221B Baker Street was his home.", "two twenty-one B Baker Street was his home."),
     (
+        "at 12-14 High Street, 3–5 Baker Street and 45/7 Park Street",
+        "at twelve to fourteen High Street, three to five Baker Street and forty-five sevenths Park"
+        " Street",
+    ),
+    (
         "He paid 1428 dollars to Elm Street.",
         "He paid one thousand four hundred twenty-eight dollars to Elm Street.",
     ),
