@@ -135,13 +135,22 @@ def _house(match: re.Match[str], locale: Locale) -> str:
 _SLASHED = re.compile(
     r"(?<![\w./,])(?P<first>\d{2,3})/(?P<second>\d{1,3})(?![\w/]|[.,]\d)(?P<mercury>\s?mm\s?Hg\b)?"
 )
-_PRESSURE_CUE = re.compile(r"(?:\b(?i:pressure)|\bBP|\bB\.P\.)[^.!?\d]{0,30}\Z")
+# Between the cue and the reading, only words that lead to it ("blood pressure had risen to",
+# "BP:"): "under pressure, the board voted 120/80" and "BP and Shell agreed a 60/40 split"
+# are none.
+_PRESSURE_CUE = re.compile(
+    r"(?:\b(?i:pressure)|\bBP|\bB\.P\.)(?:\s+(?i:was|is|of|at|to|now|still|had|has|been"
+    r"|reading|read|reads|rose|risen|fell|fallen|dropped|climbed|stood|remained|down|up|back"
+    r"|only|just|a|an))*:?\s*\Z"
+)
 _SCORE_CUE = re.compile(
     r"\b(?:were|was|at|on|for|to|reached|made|scored|posted|of|innings)\s+\Z", re.IGNORECASE
 )
+# A meal or the close only as a session's end: "close to the station", "over tea" are none.
 _CRICKET = re.compile(
     r"\b(?:innings|wickets?|overs|all out|declared|bat(?:ted|ting)|bowl(?:ed|ing|er|ers)"
-    r"|stumps|lunch|tea|close|runs|reply|follow-on|chase|chasing|(?-i:Test|ODI|T20))\b",
+    r"|stumps|(?:at|by) (?:the close|lunch|tea)|runs|in reply|follow-on|chase|chasing"
+    r"|(?-i:Test|ODI|T20))\b",
     re.IGNORECASE,
 )
 _NEAR = 80  # characters either side, in the same clause, where a cricket word is looked for

@@ -372,6 +372,17 @@ CASES = [
     ("BP 120/80 mm Hg", "BP one twenty over eighty millimeters of mercury"),
     ("The vote was 120/80 in favour.", "The vote was one hundred twenty eightieths in favour."),
     (
+        "Under pressure, the board voted 120/80; BP and Shell agreed a 60/40 split.",
+        "Under pressure, the board voted one hundred twenty eightieths; BP and Shell agreed a sixty"
+        " fortieths split.",
+    ),
+    (
+        "Over tea, the answer was 45/7; the vote was 45/7 before lunch.",
+        "Over tea, the answer was forty-five sevenths; the vote was forty-five sevenths before"
+        " lunch.",
+    ),
+    ("India were 45/7 at lunch.", "India were forty-five for seven at lunch."),
+    (
         "England were 250/7 at the close; India made 320/5 in their innings.",
         "England were two hundred fifty for seven at the close; India made three hundred twenty"
         " for five in their innings.",
