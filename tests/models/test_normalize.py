@@ -36,6 +36,7 @@ CASES = [
     ("-12.5", "minus twelve point five"),
     ("it was –40° outside", "it was minus forty degrees outside"),  # an en dash set as minus
     ("(–3) and x = –1", "(minus three) and x equals minus one"),
+    ("[–2], y < –4 and a low of –9", "[minus two], y < minus four and a low of minus nine"),
     ("cold – 40 below", "cold – forty below"),  # a dash between words
     ("two of them –2 men", "two of them –two men"),
     ("on May 3 –5, 1999", "on May third –five, nineteen ninety-nine"),  # a range
