@@ -808,6 +808,11 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1428" + " Elm" * 10_000 + " Street",
         "blood pressure 120/80/" * 5000,
         "were 250/7 " * 5000 + "innings",
+        "blood pressure 120/80 " * 5000,  # each a whole match, its cue read every time
+        "8.3M " * 10_000,
+        "1428 Elm Street " * 5000,
+        "350 Fleet Street journalists " * 3000,
+        "from 2.50 to 3.50, " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
