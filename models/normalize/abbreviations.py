@@ -267,22 +267,36 @@ _TIMES = re.compile(r"(?<=\d) ?\* ?(?=\d)")
 _EQUATION = re.compile(r"[\d.,]+ ?=|10\^")  # "3 x 4 = 12" and "3 x 10^8" are products
 
 
-# "30x faster", "grew 5x.": so many times. Before the noun it qualifies, "a 10x zoom" is "a
-# ten-times zoom", which says what the x stands for whatever the noun ("a ten-x zoom" is
-# cameras' word, odd before "increase"). Not in algebra: "3x + 2", "x = 3x".
-_FOLD = re.compile(
-    r"(?<![\w.])(?P<number>\d+(?:\.\d+)?)x"
-    r"(?=\s+(?!(?:is|equals|plus|minus|squared|cubed)\b)[a-z]|[,;:.!?)]|$)"
+# "30x faster", "grew 5x.": so many times, where a comparison or a growth says so. Before
+# the noun it qualifies, "a 10x zoom" is "a ten-times zoom", which says what the x stands
+# for whatever the noun ("a ten-x zoom" is cameras' word, odd before "increase"). Elsewhere
+# the x may be algebra or a size ("let 2x denote", "3x + 2", "a size 2x shirt"): left as
+# written.
+_FOLD = re.compile(r"(?<![\w.])(?P<number>\d+(?:\.\d+)?)x(?=\s+(?P<word>[a-z]+)|[,;:.!?)]|$)")
+_COMPARED_AFTER = re.compile(
+    r"(?:faster|slower|quicker|more|less|fewer|larger|bigger|smaller|higher|lower|greater"
+    r"|better|worse|cheaper|dearer|stronger|weaker|longer|shorter|heavier|lighter|as|over)\Z"
+)
+_GROWN_BEFORE = re.compile(
+    r"\b(?:grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|returned"
+    r"|by|about|nearly|almost|roughly|some|over|than|up)\s\Z",
+    re.IGNORECASE,
 )
 _OPERATOR_BEFORE = re.compile(r"[-+=−×÷*/^<>(]\s*\Z")
 _AN_ARTICLE_BEFORE = re.compile(r"\ban?\s\Z", re.IGNORECASE)
 
 
 def _fold(match: re.Match[str], locale: Locale) -> str:
-    before = text_before(match, 4)
+    before = text_before(match, 12)
+    word = match.group("word")
     if _OPERATOR_BEFORE.search(before):
         return match.group(0)
-    return match.group("number") + ("-times" if _AN_ARTICLE_BEFORE.search(before) else " times")
+    if word is not None and _AN_ARTICLE_BEFORE.search(before):
+        return match.group("number") + "-times"
+    compared = word is not None and _COMPARED_AFTER.match(word)
+    if compared or (word is None and _GROWN_BEFORE.search(before)):
+        return match.group("number") + " times"
+    return match.group(0)
 
 
 def _degree(match: re.Match[str], locale: Locale) -> str:

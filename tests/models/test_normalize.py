@@ -525,6 +525,8 @@ CASES = [
         "It runs thirty times faster, has a ten-times zoom and grew one point five times.",
     ),
     ("3x + 2 = 11 and x = 3x", "3x plus two equals eleven and x equals 3x"),
+    ("It is 5x as large; sales rose 3x.", "It is five times as large; sales rose three times."),
+    ("Let 2x denote the width of a size 2x shirt", "Let 2x denote the width of a size 2x shirt"),
     # a unit's period, a life's dates
     (
         "It weighs 5 lb. 3 oz. and is 6 ft. long.",
