@@ -71,10 +71,11 @@ _SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
 # Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 # "5 lb. 3 oz. of it": an abbreviated unit's period is read only where the sentence ends.
-# "150 million km": a scale word may stand between the number and its unit.
+# "150 million km": a scale word may stand between the number and its unit. A letter
+# that begins a name is no unit: "3,000 V-2 rockets", "3 million W.C. Fields fans".
 _MEASURE = re.compile(
     rf"(?<![\w.])(?P<quantity>{QUANTITY})(?:\s(?P<scale>thousand|million|billion|trillion))?"
-    rf"\s?(?P<unit>{_UNIT})(?![\w/²³])(?:\.(?![\w.]))?"
+    rf"\s?(?P<unit>{_UNIT})(?![\w/²³]|-\d|\.[A-Z]\.)(?:\.(?![\w.]))?"
 )
 # Units a period may follow as abbreviations (`worker.segment`: "5 lb. 3 oz." is one sentence).
 UNIT_ABBREVIATIONS = frozenset(unit for unit in _UNITS if unit.isalpha())

@@ -526,6 +526,10 @@ CASES = [
     ),
     ("3x + 2 = 11 and x = 3x", "3x plus two equals eleven and x equals 3x"),
     ("It is 5x as large; sales rose 3x.", "It is five times as large; sales rose three times."),
+    (
+        "3,000 V-2 rockets and 3 million W.C. Fields fans",
+        "three thousand V-two rockets and three million W.C. Fields fans",
+    ),
     ("Let 2x denote the width of a size 2x shirt", "Let 2x denote the width of a size 2x shirt"),
     # a unit's period, a life's dates
     (
