@@ -5,8 +5,16 @@ symbols that are units whenever a number comes first are here: "in" and "s" are 
 """
 
 import re
+from math import gcd
 
-from models.normalize.numbers import QUANTITY, quantity
+from models.normalize.numbers import (
+    QUANTITY,
+    VULGAR,
+    fraction,
+    mixed_fraction,
+    quantity,
+    vulgar,
+)
 from models.normalize.rule import Locale, Rule, final_period, text_before
 
 # symbol: (singular, plural), American spelling (Locale.spell makes it British).
@@ -73,9 +81,18 @@ _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 # "5 lb. 3 oz. of it": an abbreviated unit's period is read only where the sentence ends.
 # "150 million km": a scale word may stand between the number and its unit. A letter
 # that begins a name is no unit: "3,000 V-2 rockets", "3 million W.C. Fields fans".
+_UNIT_END = r"(?![\w/²³]|-\d|\.[A-Z]\.)(?:\.(?![\w.]))?"
 _MEASURE = re.compile(
-    rf"(?<![\w.])(?P<quantity>{QUANTITY})(?:\s(?P<scale>thousand|million|billion|trillion))?"
-    rf"\s?(?P<unit>{_UNIT})(?![\w/²³]|-\d|\.[A-Z]\.)(?:\.(?![\w.]))?"
+    rf"(?<![\w.])(?P<quantity>{QUANTITY})"
+    rf"(?:\s(?P<scale>thousand|million|billion|trillion))?\s?(?P<unit>{_UNIT}){_UNIT_END}"
+)
+# "1/2 kg", "1 1/2 lb", "1½ tsp": a fraction of a unit, "half a kilogram", "three quarters
+# of a mile", "one and a half pounds" (not "one/two kilograms"). A fraction in its lowest
+# terms and less than one: "20/30 mph" are two speeds.
+_FRACTION_MEASURE = re.compile(
+    rf"(?<![\w./,])(?:(?P<whole>\d{{1,3}})(?:\s(?=\d)|\s?(?=[{VULGAR}])))?"
+    rf"(?:(?P<num>[1-9]\d?)/(?P<den>[1-9]\d?)|(?P<vulgar>[{VULGAR}]))"
+    rf"\s?(?P<unit>{_UNIT}){_UNIT_END}"
 )
 # Units a period may follow as abbreviations (`worker.segment`: "5 lb. 3 oz." is one sentence).
 UNIT_ABBREVIATIONS = frozenset(unit for unit in _UNITS if unit.isalpha())
@@ -139,6 +156,29 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {locale.spell(name)}{period}"
 
 
+def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
+    whole, written = match.group("whole", "vulgar")
+    num, den = vulgar(written) if written else (int(match.group("num")), int(match.group("den")))
+    if num >= den or gcd(num, den) > 1:
+        return match.group(0)  # the unit goes with the second number (`_MEASURE`)
+    one, many = (locale.spell(name) for name in _UNITS[match.group("unit")])
+    period = final_period(match, or_before_capital=True)
+    if whole:
+        return f"{mixed_fraction(whole, num, den, locale)} {many}{period}"
+    if (num, den) == (1, 2):
+        return f"half {_an(one)} {one}{period}"
+    said = fraction(num, den, locale)
+    if num == 1:  # a quarter, an eighth
+        said = said.removeprefix("one ")
+        said = f"{_an(said)} {said}"
+    return f"{said} of {_an(one)} {one}{period}"
+
+
+def _an(word: str) -> str:
+    """The article a unit's name takes: "an ounce", "an hour", "a meter"."""
+    return "an" if word.startswith(("a", "e", "i", "o", "u", "hour")) else "a"
+
+
 # "2h 15m", "1h 1m 39s": a duration. An "m" is minutes only after hours ("15m" alone is meters).
 _HOURS_MINUTES = re.compile(
     r"(?<![\w.])(?P<hours>\d{1,3})\s?h\s?(?P<minutes>[0-5]?\d)\s?m(?:ins?)?\b"
@@ -188,5 +228,6 @@ RULES = (
     Rule(_MILLIONS, _millions),
     Rule(_FEET_INCHES, _feet_inches),
     Rule(_HOURS_MINUTES, _hours_minutes),
+    Rule(_FRACTION_MEASURE, _fraction_measure),
     Rule(_MEASURE, _measure),
 )

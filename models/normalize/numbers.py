@@ -6,6 +6,8 @@ but takes seconds to import, in every process that phonemizes.)
 """
 
 import re
+import unicodedata
+from fractions import Fraction
 from functools import lru_cache
 
 from num2words import num2words
@@ -16,6 +18,9 @@ from models.normalize.rule import AMERICAN, Locale
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A number or a range of them: -5, 3.5, 5-10, 12–15.
 QUANTITY = rf"[-−]?{NUMBER}(?:\s?[–—-]\s?{NUMBER})?"
+
+# Fractions set as one character: "½", "⅔".
+VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
 
 _RANGE_DASH = re.compile(r"\s?[–—-]\s?")
 _LONGEST_NUMBER = 15  # digits: a quadrillion and more is read digit by digit
@@ -132,6 +137,12 @@ def mixed_fraction(whole: str, numerator: int, denominator: int, locale: Locale)
     if numerator == 1 and denominator <= _FRACTION_DENOMINATORS:
         said = f"a {_part(denominator)}"
     return f"{cardinal(whole, locale)} and {said}"
+
+
+def vulgar(character: str) -> tuple[int, int]:
+    """'¾' -> (3, 4): the numerator and denominator of a fraction set as one character."""
+    value = Fraction(unicodedata.numeric(character)).limit_denominator(10)
+    return value.numerator, value.denominator
 
 
 def _part(denominator: int) -> str:

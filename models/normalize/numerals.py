@@ -5,22 +5,21 @@ stuck to letters ("MP3", "2B") are left to it, as they are names rather than qua
 """
 
 import re
-import unicodedata
-from fractions import Fraction
 
 from models.normalize.dates import YEAR_CUE
 from models.normalize.numbers import (
     NUMBER,
+    VULGAR,
     cardinal,
     fraction,
     in_pairs,
     mixed_fraction,
     ordinal,
     plural,
+    vulgar,
 )
 from models.normalize.rule import Locale, Rule, text_before
 
-_VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
 # Number-slash-number that are names, not fractions.
 _IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
 _IDIOMS |= {"20/20": "twenty-twenty", "80/20": "eighty-twenty"}  # vision, the rule
@@ -38,7 +37,7 @@ _FRACTION = re.compile(
     rf"{_ALONE_BEFORE}(?<![/.,])(?:(?P<whole>\d+)\s+)?(?P<num>\d+)/(?P<den>\d+)"
     rf"{_ALONE_AFTER}(?![/.,]\d)"
 )
-_VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{_VULGAR}])")
+_VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+)s\b")
@@ -257,9 +256,8 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
 
 
 def _vulgar_fraction(match: re.Match[str], locale: Locale) -> str:
-    value = Fraction(unicodedata.numeric(match.group("vulgar"))).limit_denominator(10)
-    whole = match.group("whole")
-    return _say_fraction(match, whole, value.numerator, value.denominator, locale)
+    numerator, denominator = vulgar(match.group("vulgar"))
+    return _say_fraction(match, match.group("whole"), numerator, denominator, locale)
 
 
 def _say_fraction(

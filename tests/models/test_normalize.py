@@ -493,6 +493,17 @@ CASES = [
     ("−5 °C", "minus five degrees Celsius"),
     ("1°", "one degree"),
     ("45°", "forty-five degrees"),
+    # a fraction of a unit
+    (
+        "Add 1/2 kg of flour and 1 1/2 lb of beef.",
+        "Add half a kilogram of flour and one and a half pounds of beef.",
+    ),
+    (
+        "Weigh out 1¼ lb, ½ kg and 3/4 mi.",
+        "Weigh out one and a quarter pounds, half a kilogram and three quarters of a mile.",
+    ),
+    ("1/4 oz and 1/8 mi", "a quarter of an ounce and an eighth of a mile"),
+    ("The speed limit was 20/30 mph.", "The speed limit was twenty/thirty miles per hour."),
     # symbols
     ("R&D", "R and D"),
     ("Smith & Jones", "Smith and Jones"),
@@ -819,6 +830,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1428 Elm Street " * 5000,
         "350 Fleet Street journalists " * 3000,
         "from 2.50 to 3.50, " * 5000,
+        "1 1/2 kg " * 5000,
+        "1½ kg " * 5000,
+        "20/30 mph " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
