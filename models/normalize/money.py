@@ -21,6 +21,18 @@ _CURRENCIES = {
     "£": Currency("pound", "pounds", "penny", "pence"),
     "€": Currency("euro", "euros", "cent", "cents"),
     "¥": Currency("yen", "yen"),
+    "₹": Currency("rupee", "rupees", "paisa", "paise"),
+}
+# Dollars named by their country's letters: "US$5", "A$20", "HK$200".
+_DOLLARS = {
+    "US": "US",
+    "A": "Australian",
+    "AU": "Australian",
+    "C": "Canadian",
+    "CA": "Canadian",
+    "NZ": "New Zealand",
+    "HK": "Hong Kong",
+    "S": "Singapore",
 }
 _SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
 _SCALES |= {"tn": "trillion"} | {w: w for w in ("thousand", "million", "billion", "trillion")}
@@ -29,8 +41,9 @@ _SCALES |= {"tn": "trillion"} | {w: w for w in ("thousand", "million", "billion"
 _PER = {"hour": "an hour", "hr": "an hour", "day": "a day", "week": "a week", "wk": "a week"}
 _PER |= {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year"}
 _MONEY = re.compile(
-    rf"(?P<sign>(?<![\w.])[-−])?(?P<symbol>[$£€¥])\s?(?P<amount>{NUMBER})"
-    rf"(?:\s?[–—-]\s?[$£€¥]?(?P<to>{NUMBER}))?"
+    rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
+    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})"
+    rf"(?:\s?[–—-]\s?(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER}))?"
     r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|k|mn?|bn?|tn))\b)?"
     rf"(?:/(?P<per>{'|'.join(_PER)})\b)?"
 )
@@ -73,7 +86,7 @@ def _money(match: re.Match[str], locale: Locale) -> str:
 
 
 def _amount(match: re.Match[str], locale: Locale) -> str:
-    currency = _CURRENCIES[match.group("symbol")]
+    currency = _currency(match.group("symbol"), match.group("country"))
     amount, to, scale = match.group("amount"), match.group("to"), match.group("scale")
     sign = "minus " if match.group("sign") else ""
     if scale:
@@ -83,9 +96,19 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
         return f"{sign}{cardinal(amount, locale)} to {cardinal(to, locale)} {currency.units}"
     noun_next = _NOUN_NEXT.match(match.string, match.end()) and not match.group("per")
     if not to and amount.isdigit() and noun_next:
-        return f"{sign}{cardinal(amount, locale)}-{currency.unit}"  # a five-pound note
+        unit = currency.unit.replace(" ", "-")  # a five-US-dollar note
+        return f"{sign}{cardinal(amount, locale)}-{unit}"  # a five-pound note
     said = " to ".join(say_money(n, currency, locale) for n in (amount, to) if n)
     return sign + said
+
+
+def _currency(symbol: str, country: str | None) -> Currency:
+    """The currency of a symbol; "US$" is US dollars, "A$" Australian dollars."""
+    currency = _CURRENCIES[symbol]
+    if not country:
+        return currency
+    name = _DOLLARS[country]
+    return currency._replace(unit=f"{name} dollar", units=f"{name} dollars")
 
 
 def say_money(amount: str, currency: Currency, locale: Locale) -> str:

@@ -290,6 +290,14 @@ CASES = [
     ("£2.20", "two pounds and twenty pence"),
     ("£0.01", "one penny"),
     ("£5m", "five million pounds"),
+    ("The budget was US$5 million.", "The budget was five million US dollars."),
+    (
+        "It cost A$20, C$15.50 and HK$200.",
+        "It cost twenty Australian dollars, fifteen Canadian dollars and fifty cents and two"
+        " hundred Hong Kong dollars.",
+    ),
+    ("a US$5 note and ₹100", "a five-US-dollar note and one hundred rupees"),
+    ("the US $5 bill", "the US five-dollar bill"),
     (
         "She earns $15/hour, $1,200/month or $50,000/yr",
         "She earns fifteen dollars an hour, one thousand two hundred dollars a month or fifty"
@@ -833,6 +841,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1 1/2 kg " * 5000,
         "1½ kg " * 5000,
         "20/30 mph " * 5000,
+        "US$5 " * 5000,
+        "US" * 10_000 + "$5",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
