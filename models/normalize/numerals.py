@@ -11,6 +11,7 @@ from models.normalize.numbers import (
     NUMBER,
     VULGAR,
     cardinal,
+    digits,
     fraction,
     in_pairs,
     mixed_fraction,
@@ -188,6 +189,26 @@ def _plan(match: re.Match[str], locale: Locale) -> str:
     return f"{in_pairs(match.group('number'), locale)} {match.group('letter').upper()}"
 
 
+# The emergency numbers, "nine one one", where a call is made or named: "dialed 911", "a 999
+# call" ("the Porsche 911" and "911 people" stay a name and a count).
+_EMERGENCY = re.compile(r"(?<![\w.,$£€¥])(?P<number>911|999|112)(?![\w%°]|[.,/-]\d|\s+times\b)")
+_CALLED_BEFORE = re.compile(
+    r"\b(?i:call|calls|called|calling|dial|dials|dialed|dialled|dialing|dialling|phone|phoned"
+    r"|phoning|ring|rang|ringing|rung)\s+\Z"
+)
+_CALL_AFTER = re.compile(
+    r"\s+(?:calls?|callers?|operators?|dispatch|dispatchers?|emergency|line|lines|centers?"
+    r"|centres?|services?|system|tapes?|recording)\b"
+)
+
+
+def _emergency(match: re.Match[str], locale: Locale) -> str:
+    called = _CALLED_BEFORE.search(text_before(match, 12))
+    if not (called or _CALL_AFTER.match(match.string, match.end())):
+        return match.group(0)
+    return digits(match.group("number"))
+
+
 # A video's lines, "1080p": "ten eighty P" (not pence).
 _RESOLUTION = re.compile(r"\b(?P<number>480|720|1080|1440|2160)(?P<scan>[pi])\b")
 
@@ -304,6 +325,7 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
 GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
 SLASHED = (Rule(_SLASHED, _slashed),)
 LABELLED = (
+    Rule(_EMERGENCY, _emergency),
     Rule(_PLAN, _plan),
     Rule(_RESOLUTION, _resolution),
     Rule(_HOUSE, _house),

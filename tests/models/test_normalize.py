@@ -643,6 +643,12 @@ CASES = [
     ("(555) 123-4567", "five five five, one two three, four five six seven"),
     ("+44 20 7946 0958", "plus four four, two zero, seven nine four six, zero nine five eight"),
     ("EIN 64-6221541", "EIN six four, six two two one five four one"),
+    ("He dialed 911; a 999 call came.", "He dialed nine one one; a nine nine nine call came."),
+    (
+        "the Porsche 911, 911 people and called 911 times",
+        "the Porsche nine hundred eleven, nine hundred eleven people and called nine hundred"
+        " eleven times",
+    ),
     (
         "ISBN 978-3-16-148410-0",
         "ISBN nine seven eight, three, one six, one four eight four one zero, zero",
@@ -843,6 +849,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "20/30 mph " * 5000,
         "US$5 " * 5000,
         "US" * 10_000 + "$5",
+        "dialed 911 " * 5000,
+        "911 call " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
