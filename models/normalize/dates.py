@@ -182,6 +182,9 @@ _HOUR = re.compile(rf"\b(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2
 _DECADE = re.compile(r"\b(?P<year>\d{3}0)['’]?s\b")
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
 _YEAR_RANGE = re.compile(r"(?<![.,])\b(?P<start>\d{4})\s?[–—-]\s?(?P<end>\d{4}|\d\d)\b(?![–—-]\d)")
+# "the 2019/20 season", "the 2023/2024 tax year": a year and the next, which British seasons
+# and accounts run over; said as the dashed range is ("twenty nineteen to twenty").
+_SLASHED_YEARS = re.compile(r"(?<![\w./,])(?P<start>\d{4})/(?P<end>\d{4}|\d\d)(?![\w/]|[.,]\d)")
 _BETWEEN_YEARS = re.compile(
     r"\b(?P<a>[Bb]etween|[Ff]rom)\s+(?P<start>\d{4})\s+(?P<b>and|to|until|till)\s+(?P<end>\d{4})\b"
 )
@@ -422,6 +425,15 @@ def _year_range(match: re.Match[str], locale: Locale) -> str:
     return f"{say_year(int(start), locale)} to {end_said}"
 
 
+def _slashed_years(match: re.Match[str], locale: Locale) -> str:
+    start, end = match.group("start", "end")
+    following = int(start) + 1
+    if not _is_year(start) or int(end) != (following % 100 if len(end) == 2 else following):
+        return match.group(0)  # "5/12" and "1850/1900" are no season's
+    end_said = cardinal(end, locale) if len(end) == 2 and end[0] != "0" else None
+    return f"{say_year(int(start), locale)} to {end_said or say_year(following, locale)}"
+
+
 def _between_years(match: re.Match[str], locale: Locale) -> str:
     start, end = match.group("start"), match.group("end")
     if not (_is_year(start) and _is_year(end)):
@@ -493,6 +505,7 @@ YEARS = (
     Rule(_DECADE, _decade),
     Rule(_SHORT_DECADE, _short_decade),
     Rule(_YEAR_RANGE, _year_range),
+    Rule(_SLASHED_YEARS, _slashed_years),
     Rule(_BETWEEN_YEARS, _between_years),
     Rule(_YEAR_ERA, _year_era),
     Rule(_ERA_YEAR, _era_year),

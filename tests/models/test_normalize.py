@@ -198,6 +198,12 @@ CASES = [
     ("in 1066 A.D.", "in ten sixty-six AD."),
     ("c. 1887", "circa eighteen eighty-seven"),
     ("ca. 1500", "circa fifteen hundred"),
+    (
+        "The 2019/20 season, the 2023/2024 tax year and 1999/00",
+        "The twenty nineteen to twenty season, the twenty twenty-three to twenty twenty-four tax"
+        " year and nineteen ninety-nine to two thousand",
+    ),
+    ("in 2019/21", "in twenty nineteen/twenty-one"),  # no season runs two years
     # years listed after a cued one
     (
         "In 1914 and 1918 the armies marched.",
@@ -851,6 +857,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "US" * 10_000 + "$5",
         "dialed 911 " * 5000,
         "911 call " * 5000,
+        "2019/20 " * 5000,
+        "2019/" * 10_000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
