@@ -8,6 +8,7 @@ import re
 from math import gcd
 
 from models.normalize.numbers import (
+    NUMBER,
     QUANTITY,
     VULGAR,
     fraction,
@@ -101,6 +102,13 @@ UNIT_ABBREVIATIONS = frozenset(unit for unit in _UNITS if unit.isalpha())
 _DEGREES = re.compile(
     rf"(?<![\w.%°º])(?P<dash>–(?=\d))?(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)"
 )
+# A latitude or a longitude: "45°N", "12°34′N", "51.5074° N": degrees (minutes and seconds
+# of arc) north. Not "37° E. coli", a bacterium at its temperature.
+_COORDINATE = re.compile(
+    rf"(?<![\w.])(?P<degrees>{NUMBER})\s?[°º](?:\s?(?P<minutes>[0-5]?\d(?:\.\d+)?)\s?[′'’])?"
+    r"(?:\s?(?P<seconds>[0-5]?\d(?:\.\d+)?)\s?[″\"”])?\s?(?P<point>[NSEW])(?![\w'’]|\.\s?[a-z])"
+)
+_POINTS = {"N": "north", "S": "south", "E": "east", "W": "west"}
 _NUMBER_BEFORE = re.compile(r"[\d%°º′″'\"’”]\s*\Z")
 
 # A height in feet and inches: 6'2" (straight or typographic marks), read "six foot two".
@@ -210,6 +218,18 @@ def _degrees(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {_SCALES[scale]}" if scale else said
 
 
+_ARC = (("degrees", "degree"), ("minutes", "minute"), ("seconds", "second"))
+
+
+def _coordinate(match: re.Match[str], locale: Locale) -> str:
+    said = [
+        f"{quantity(amount, locale)} {one if amount == '1' else many}"
+        for many, one in _ARC
+        if (amount := match.group(many)) is not None
+    ]
+    return f"{' '.join(said)} {_POINTS[match.group('point')]}"
+
+
 # "1.5m people" are a million and a half of them, not meters: "m" before what is counted.
 _MILLIONS = re.compile(
     rf"(?<![\w.])(?P<quantity>{QUANTITY})m(?=\s+(?:people|persons|copies|users|viewers|readers"
@@ -223,6 +243,7 @@ def _millions(match: re.Match[str], locale: Locale) -> str:
 
 
 RULES = (
+    Rule(_COORDINATE, _coordinate),
     Rule(_HEIGHT, _height),
     Rule(_DEGREES, _degrees),
     Rule(_MILLIONS, _millions),

@@ -507,6 +507,14 @@ CASES = [
     ("−5 °C", "minus five degrees Celsius"),
     ("1°", "one degree"),
     ("45°", "forty-five degrees"),
+    # a latitude and a longitude
+    ("The town is at 45°N 10°E.", "The town is at forty-five degrees north ten degrees east."),
+    (
+        "at 12°34′N, 51.5074° W",
+        "at twelve degrees thirty-four minutes north, fifty-one point five zero seven four degrees"
+        " west",
+    ),
+    ("grown at 37° E. coli", "grown at thirty-seven degrees E. coli"),
     # a fraction of a unit
     (
         "Add 1/2 kg of flour and 1 1/2 lb of beef.",
@@ -859,6 +867,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "911 call " * 5000,
         "2019/20 " * 5000,
         "2019/" * 10_000,
+        "12°34′56″N " * 4000,
+        "45°" * 10_000 + "N",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
