@@ -16,7 +16,7 @@ from models.normalize.numbers import (
     quantity,
     vulgar,
 )
-from models.normalize.rule import Locale, Rule, final_period, text_before
+from models.normalize.rule import Locale, Rule, final_period, qualifies_noun, text_before
 
 # symbol: (singular, plural), American spelling (Locale.spell makes it British).
 _UNITS = {
@@ -138,26 +138,11 @@ def _feet_inches(match: re.Match[str], locale: Locale) -> str:
     return said + final_period(match, or_before_capital=True)
 
 
-# "a 9mm pistol", "a 10 km run": after "a" and before a noun the measure qualifies it,
-# "a nine-millimeter pistol".
-# A capital "A" only where a sentence starts ("vitamin A 5 mg daily" has none).
-_ARTICLE_BEFORE = re.compile(r"(?:\ban?|(?:^|[.!?:\"“‘(]\s*)An?)\s\Z")
-_NOUN_AFTER = re.compile(
-    r"\s+(?!(?:of|and|or|per|in|to|at|on|for|by|from|with|than|as|is|was|before|after"
-    r"|every|each|then|that|there|this|yesterday|today|tonight|last|next|ago)\b)[a-z]"
-)
-
-
 def _measure(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity", "scale")
     one, many = _UNITS[match.group("unit")]
     said = f"{quantity(amount, locale)} {scale}" if scale else quantity(amount, locale)
-    before = text_before(match, 6)
-    if (
-        " " not in one  # "a 60 mph wind" stays as it is said
-        and _ARTICLE_BEFORE.search(before)
-        and _NOUN_AFTER.match(match.string, match.end())
-    ):
+    if " " not in one and qualifies_noun(match):  # "a 60 mph wind" stays as it is said
         return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
     name = one if amount == "1" and not scale else many
     period = final_period(match, or_before_capital=True)
@@ -196,10 +181,7 @@ _HOURS_MINUTES = re.compile(
 
 def _hours_minutes(match: re.Match[str], locale: Locale) -> str:
     """ "two hours fifteen minutes"; before what it qualifies, "a one-hour thirty-minute drive"."""
-    qualifies = bool(
-        _ARTICLE_BEFORE.search(text_before(match, 6))
-        and _NOUN_AFTER.match(match.string, match.end())
-    )
+    qualifies = qualifies_noun(match)
     said = []
     for unit in ("hour", "minute", "second"):
         amount = match.group(f"{unit}s")

@@ -6,7 +6,7 @@ import re
 from typing import NamedTuple
 
 from models.normalize.numbers import NUMBER, QUANTITY, cardinal, quantity
-from models.normalize.rule import Locale, Rule, final_period, text_before
+from models.normalize.rule import Locale, Rule, final_period, qualifies_noun, text_before
 
 
 class Currency(NamedTuple):
@@ -89,14 +89,17 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
     currency = _currency(match.group("symbol"), match.group("country"))
     amount, to, scale = match.group("amount"), match.group("to"), match.group("scale")
     sign = "minus " if match.group("sign") else ""
+    # "a $10 million deal": a ten million-dollar deal, as "a 2.5 billion km journey" is
+    qualifies = not to and not match.group("per") and qualifies_noun(match)
+    unit = currency.unit.replace(" ", "-")  # a five-US-dollar note
     if scale:
         said = " to ".join(cardinal(n, locale) for n in (amount, to) if n)
-        return f"{sign}{said} {_SCALES[scale.lower()]} {currency.units}"
+        said = f"{sign}{said} {_SCALES[scale.lower()]}"
+        return f"{said}-{unit}" if qualifies else f"{said} {currency.units}"
     if to and "." not in amount + to:  # $5–10: five to ten dollars
         return f"{sign}{cardinal(amount, locale)} to {cardinal(to, locale)} {currency.units}"
     noun_next = _NOUN_NEXT.match(match.string, match.end()) and not match.group("per")
-    if not to and amount.isdigit() and noun_next:
-        unit = currency.unit.replace(" ", "-")  # a five-US-dollar note
+    if not to and amount.isdigit() and (noun_next or qualifies):
         return f"{sign}{cardinal(amount, locale)}-{unit}"  # a five-pound note
     said = " to ".join(say_money(n, currency, locale) for n in (amount, to) if n)
     return sign + said

@@ -85,3 +85,19 @@ def final_period(match: re.Match[str], or_before_capital: bool = False) -> str:
     at_end = _ONLY_CLOSERS_LEFT.match(match.string, match.end()) is not None
     before_capital = or_before_capital and _NEXT_SENTENCE.match(match.string, match.end())
     return "." if at_end or before_capital else ""
+
+
+# "a 9mm pistol", "a 10 km run", "a $10 million deal": after "a" and before a noun an amount
+# qualifies it, "a nine-millimeter pistol". A capital "A" only where a sentence starts
+# ("vitamin A 5 mg daily" has none); "a $15 an hour job" is paid so much an hour.
+_ARTICLE_BEFORE = re.compile(r"(?:\ban?|(?:^|[.!?:\"“‘(]\s*)An?)\s\Z")
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:of|and|or|per|in|to|at|on|for|by|from|with|than|as|is|was|before|after"
+    r"|every|each|then|that|there|this|yesterday|today|tonight|last|next|ago|an?|the)\b)[a-z]"
+)
+
+
+def qualifies_noun(match: re.Match[str]) -> bool:
+    """Whether the match stands between "a" and the noun it qualifies ("a 9mm pistol")."""
+    before = _ARTICLE_BEFORE.search(text_before(match, 6))
+    return bool(before and _NOUN_AFTER.match(match.string, match.end()))

@@ -303,6 +303,12 @@ CASES = [
         " hundred Hong Kong dollars.",
     ),
     ("a US$5 note and ₹100", "a five-US-dollar note and one hundred rupees"),
+    (
+        "A £10m deal, a $500 deposit and a $1.5 billion fund",
+        "A ten million-pound deal, a five hundred-dollar deposit and a one point five"
+        " billion-dollar fund",
+    ),
+    ("a $15 an hour job at $5 each", "a fifteen dollars an hour job at five dollars each"),
     ("the US $5 bill", "the US five-dollar bill"),
     (
         "She earns $15/hour, $1,200/month or $50,000/yr",
@@ -869,6 +875,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "2019/" * 10_000,
         "12°34′56″N " * 4000,
         "45°" * 10_000 + "N",
+        "a £10m deal " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
