@@ -135,10 +135,10 @@ _NUMBERED_PATTERN = re.compile(
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
 )
-# A life's dates: "(b. 1850, d. 1900)", "fl. 1870"; lower case and before a year only
-# ("Plan B. 2" is not "born").
-_LIFE = re.compile(r"(?<![\w.])(?P<word>b|d|fl)\.\s?(?=\d{3,4}\b)")
-_LIVES = {"b": "born", "d": "died", "fl": "flourished"}
+# A life's dates: "(b. 1850, d. 1900)", "fl. 1870", a reign's "(r. 1066–87)"; lower case
+# and before a year only ("Plan B. 2" is not "born").
+_LIFE = re.compile(r"(?<![\w.])(?P<word>b|d|fl|r)\.\s?(?=\d{3,4}\b)")
+_LIVES = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
 # Words that stand before a number with a period ("c. 1850", "No. 5", "pp. 3"): a period
 # there ends no sentence (`worker.segment`).
 BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)

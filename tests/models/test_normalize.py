@@ -582,6 +582,8 @@ CASES = [
         "Born circa eighteen fifty, flourished eighteen seventy, died nineteen hundred.",
     ),
     ("Plan B. 2 options", "Plan B. two options"),
+    ("Henry VIII (r. 1509–47)", "Henry the Eighth (reigned fifteen oh nine to forty-seven)"),
+    ("Rule r. 5 applies", "Rule r. five applies"),
     # a middle initial is not a king's numeral
     ("He met George V. Smith there.", "He met George V. Smith there."),
     ("Under George V. The war began.", "Under George the Fifth. The war began."),
@@ -876,6 +878,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "12°34′56″N " * 4000,
         "45°" * 10_000 + "N",
         "a £10m deal " * 5000,
+        "(r. 1066) " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
