@@ -49,7 +49,8 @@ _TITLED = re.compile(
 # that are more often grades, vitamins or initials.
 _NAMED = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]+)\s+(?P<numeral>[IVX]{{2,}}|V)\b{_OLD_STYLE_DOT}")
 # A monarch's or pope's name takes "I" or "X" too where what follows is no pronoun's
-# ("Charles I was executed", "Elizabeth I's court", "Pius X condemned"; not "James I think").
+# ("Charles I was executed", "Elizabeth I's court", "Pius X condemned", the dates of "James I
+# (1566–1625)" or "(r. 1603–25)", whose "r." is "reigned" by now; not "James I think").
 _MONARCHS = (
     "Charles|James|Elizabeth|Mary|Henry|Edward|William|George|Louis|Napoleon|Peter|Catherine"
     "|Nicholas|Alexander|Francis|Frederick|Wilhelm|Philip|Ferdinand|Pius|Leo|Gregory|Clement"
@@ -58,7 +59,8 @@ _MONARCHS = (
 _FIRST_OR_TENTH = re.compile(
     rf"\b(?P<name>{_MONARCHS})\s+(?P<numeral>I|X)(?=['’]s\b|[,;:)]|\.(?:\s|$)"
     r"|\s+(?:of|was|had|died|ruled|reigned|became|who|whose|succeeded|married|fled|granted"
-    r"|signed|and|in|were|also)\b)"
+    r"|signed|and|in|were|also)\b"
+    r"|\s+\((?:(?:reigned|born|died|flourished|circa)\s)?\d)"
 )
 # After "George V", a period and a name: an initial ("George V. Smith"); before a word
 # that begins sentences ("under George V. The war"), the king.

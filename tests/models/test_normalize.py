@@ -133,6 +133,12 @@ CASES = [
     ),
     ("James I think so.", "James I think so."),
     (
+        "James I (1566–1625) and William I (r. 1066–87)",
+        "James the First (fifteen sixty-six to sixteen twenty-five) and William the First"
+        " (reigned ten sixty-six to eighty-seven)",
+    ),
+    ("and then I (for one) left", "and then I (for one) left"),
+    (
         "June 5-6, 1944 and 14–15 April",
         "June fifth to sixth, nineteen forty-four and the fourteenth to fifteenth of April",
     ),
@@ -879,6 +885,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "45°" * 10_000 + "N",
         "a £10m deal " * 5000,
         "(r. 1066) " * 5000,
+        "James I (1566) " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
