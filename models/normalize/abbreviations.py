@@ -254,6 +254,16 @@ def _edition(match: re.Match[str], locale: Locale) -> str:
     return "edition" + final_period(match)
 
 
+# "the 19th c.", "the 6th c. BC", "a 12th-cent. abbey": a century, after its ordinal ("c."
+# before a number is circa). Its period ends a sentence only at the span's end: "BC" or a
+# name may follow it.
+_CENTURY = re.compile(r"(?<=\d(?:st|nd|rd|th)[\s-])(?:c|cent)\.(?!\w|\s?\d)")
+
+
+def _century(match: re.Match[str], locale: Locale) -> str:
+    return "century" + final_period(match)
+
+
 # Degrees with a lower-case letter, which espeak reads as a word and a "dot": Ph.D. is P H D.
 _DEGREES = {"phd": "P H D", "msc": "M S C", "bsc": "B S C", "dphil": "D Phil"}
 _DEGREE = re.compile(r"(?<![\w.])(?P<degree>Ph\.\s?D|M\.\s?Sc|B\.\s?Sc|D\.\s?Phil)\.?(?!\w)")
@@ -316,6 +326,7 @@ BEFORE_NUMBERS = (
     Rule(_NUMBERED_PATTERN, _numbered),
     Rule(_VERSION, _version),
     Rule(_EDITION, _edition),
+    Rule(_CENTURY, _century),
     Rule(_LIFE, _life),
 )
 RULES = (

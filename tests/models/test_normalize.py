@@ -550,6 +550,11 @@ CASES = [
     ("±5", "plus or minus five"),
     ("The 3rd ed. was printed.", "The third edition was printed."),
     ("the 2nd edn of it", "the second edition of it"),
+    (
+        "In the 19th c. the town grew; a 12th-cent. abbey, the 6th c. BC",
+        "In the nineteenth century the town grew; a twelfth-century abbey, the sixth century BC",
+    ),
+    ("the 3rd c. 1200", "the third circa twelve hundred"),
     ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
     ("It weighed 3 cwt.", "It weighed three hundredweight."),
     ("Ed. Smith", "Ed. Smith"),
@@ -886,6 +891,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "a £10m deal " * 5000,
         "(r. 1066) " * 5000,
         "James I (1566) " * 5000,
+        "the 19th c. " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
