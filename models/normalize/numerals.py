@@ -84,6 +84,20 @@ def _labelled(match: re.Match[str], locale: Locale) -> str:
     return f"{label}{space}{plural(said) if match.group('plural') else said}"
 
 
+# Three digits after a designation's letters are said in pairs too: a U-boat, "U-505" (U five
+# oh five), a plane, "C-130", "F-111", a road, "I-405", and an isotope, "U-235", "uranium-235"
+# (two thirty-five). Not after words that take a number ("Top-100", "Sub-150").
+_ISOTOPES = "uranium|plutonium|thorium|radium|polonium|iodine|caesium|cesium|americium|xenon"
+_DESIGNATION = re.compile(
+    rf"(?<![\w.-])(?P<prefix>(?!(?:Top|Sub|Mid|Pre|Non|Pro)-)[A-Z][A-Za-z]{{0,2}}|(?i:{_ISOTOPES}))"
+    r"-(?P<number>[1-9]\d\d)(?![\w-]|[.,]\d)"
+)
+
+
+def _designation(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('prefix')}-{in_pairs(match.group('number'), locale)}"
+
+
 # A house number before its street is said in pairs, as addresses are: "1428 Elm Street" is
 # "fourteen twenty-eight", "221B Baker St." "two twenty-one B". (Not "Court", "Row" or "Way":
 # "150 Supreme Court cases", "Death Row", "the Milky Way".)
@@ -330,6 +344,7 @@ LABELLED = (
     Rule(_RESOLUTION, _resolution),
     Rule(_HOUSE, _house),
     Rule(_LABELLED, _labelled),
+    Rule(_DESIGNATION, _designation),
 )
 RULES = (
     Rule(_CALIBRE, _calibre),

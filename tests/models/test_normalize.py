@@ -699,6 +699,11 @@ CASES = [
     ("Highway 101 in 1887", "Highway one oh one in eighteen eighty-seven"),
     ("Route 66 and Platform 9", "Route sixty-six and Platform nine"),
     ("Room 101.5", "Room one hundred one point five"),  # a measure, not a name
+    (
+        "U-505, the C-130, the I-405 and uranium-235",
+        "U-five oh five, the C-one thirty, the I-four oh five and uranium-two thirty-five",
+    ),
+    ("a Top-150 hit and a B-52", "a Top-one hundred fifty hit and a B-fifty-two"),
     ("Gate 1,000", "Gate one thousand"),
     ("Flight 1000", "Flight one thousand"),
     ("She paced the room 120 times.", "She paced the room one hundred twenty times."),  # a count
@@ -892,6 +897,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "(r. 1066) " * 5000,
         "James I (1566) " * 5000,
         "the 19th c. " * 5000,
+        "U-505 " * 5000,
+        "A-" * 10_000 + "100",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
