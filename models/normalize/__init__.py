@@ -54,6 +54,7 @@ _RULES: tuple[Rule, ...] = (
     *money.RULES,
     *measures.RULES,
     *marks.RULES,  # note marks, emphasis and powers, once units have taken theirs
+    *measures.AFTER_POWERS,  # "10^8 m/s", once the power is said
     *abbreviations.BEFORE_NUMBERS,  # "No. 5", "pp. 12–15", "c. 1887" (a year's cue)
     *roman.RULES,
     *numerals.LABELLED,  # "Flight 2005" is a flight, not a year

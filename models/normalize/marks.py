@@ -35,6 +35,10 @@ _GROUP = re.compile(
 )
 _OPERATOR = re.compile(r"[+−×÷*/=]|\s-\s")
 _CARET = re.compile(r"(?<=[^\W_])\^(?P<minus>[-−])?(?P<power>\d{1,3})(?!\d)")  # 10^6
+# "6.02e23", "1.6e-19": a calculator's 6.02 × 10^23.
+_E_NOTATION = re.compile(
+    r"(?<![\w.#])(?P<mantissa>\d(?:\.\d+)?)e(?P<minus>[-−])?(?P<power>\d{1,3})(?!\w|[.,]\d)"
+)
 _POWER = re.compile(rf"(?<=[^\W_])(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])")
 
 
@@ -67,5 +71,11 @@ RULES = (
     Rule(_BRACKETED, saying("")),
     Rule(_POWER, _power),
 )
+
+
+def _e_notation(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('mantissa')} times 10{_power(match, locale)}"
+
+
 # Before units read the number after the caret ("3 x 10^8 m/s").
-CARETS = (Rule(_CARET, _power),)
+CARETS = (Rule(_CARET, _power), Rule(_E_NOTATION, _e_notation))

@@ -48,6 +48,8 @@ _UNITS = {
     "km/h": ("kilometer per hour", "kilometers per hour"),
     "kph": ("kilometer per hour", "kilometers per hour"),
     "m/s": ("meter per second", "meters per second"),
+    "km/s": ("kilometer per second", "kilometers per second"),
+    "m/s²": ("meter per second squared", "meters per second squared"),
     "ms": ("millisecond", "milliseconds"),
     "sec": ("second", "seconds"),
     "min": ("minute", "minutes"),
@@ -224,6 +226,18 @@ def _millions(match: re.Match[str], locale: Locale) -> str:
     return f"{quantity(match.group('quantity'), locale)} million"
 
 
+# "3 × 10^8 m/s", "6.02 × 10²³ kg": a unit after a power of ten, which `marks` has said by
+# now ("10 to the eighth").
+_AFTER_POWER = re.compile(
+    rf"(?<=\b10 to the )(?P<power>(?:minus )?[a-z]+(?:-[a-z]+)?) (?P<unit>{_UNIT}){_UNIT_END}"
+)
+
+
+def _after_power(match: re.Match[str], locale: Locale) -> str:
+    many = locale.spell(_UNITS[match.group("unit")][1])
+    return f"{match.group('power')} {many}{final_period(match, or_before_capital=True)}"
+
+
 RULES = (
     Rule(_COORDINATE, _coordinate),
     Rule(_HEIGHT, _height),
@@ -234,3 +248,4 @@ RULES = (
     Rule(_FRACTION_MEASURE, _fraction_measure),
     Rule(_MEASURE, _measure),
 )
+AFTER_POWERS = (Rule(_AFTER_POWER, _after_power),)

@@ -636,6 +636,17 @@ CASES = [
     ),
     ("10^6, x^2 and 10^-3", "ten to the sixth, x squared and ten to the minus third"),
     ("3 x 10^8", "three times ten to the eighth"),
+    (
+        "Light travels at 3 × 10^8 m/s; the Sun is 1.989 × 10^30 kg.",
+        "Light travels at three times ten to the eighth meters per second; the Sun is one point"
+        " nine eight nine times ten to the thirtieth kilograms.",
+    ),
+    (
+        "6.02e23 atoms, 10¹² km and 9.8 m/s²",
+        "six point zero two times ten to the twenty-third atoms, ten to the twelfth kilometers and"
+        " nine point eight meters per second squared",
+    ),
+    ("the 2e edition and 0x1e5", "the 2e edition and 0x1e5"),
     # a draw and thousands
     ("a 50-50 chance and a 2-2 draw", "a fifty-fifty chance and a two-two draw"),
     ("1,000s of them, 10,000s more", "thousands of them, tens of thousands more"),
@@ -899,6 +910,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "the 19th c. " * 5000,
         "U-505 " * 5000,
         "A-" * 10_000 + "100",
+        "3 × 10^8 m/s " * 5000,
+        "6.02e23 kg " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
