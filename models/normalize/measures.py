@@ -31,6 +31,11 @@ _UNITS = {
     "ft": ("foot", "feet"),
     "yd": ("yard", "yards"),
     "mi": ("mile", "miles"),
+    "µg": ("microgram", "micrograms"),  # the micro sign
+    "μg": ("microgram", "micrograms"),  # the Greek mu
+    "mcg": ("microgram", "micrograms"),
+    "µm": ("micrometer", "micrometers"),
+    "μm": ("micrometer", "micrometers"),
     "mg": ("milligram", "milligrams"),
     "g": ("gram", "grams"),
     "kg": ("kilogram", "kilograms"),
@@ -41,6 +46,11 @@ _UNITS = {
     "ml": ("milliliter", "milliliters"),
     "mL": ("milliliter", "milliliters"),
     "cl": ("centiliter", "centiliters"),
+    "dL": ("deciliter", "deciliters"),
+    "mmol": ("millimole", "millimoles"),
+    "tsp": ("teaspoon", "teaspoons"),
+    "tbsp": ("tablespoon", "tablespoons"),
+    "Tbsp": ("tablespoon", "tablespoons"),
     "L": ("liter", "liters"),
     "gal": ("gallon", "gallons"),
     "mph": ("mile per hour", "miles per hour"),
@@ -78,6 +88,10 @@ _UNITS |= {
     if f"{symbol}{power}" not in _UNITS
 }
 _SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
+# What a dose or a concentration is per: "5 mg/kg", "160 mg/dL", "0.5 mg/kg/day".
+_PER = {"kg": "kilogram", "g": "gram", "L": "liter", "l": "liter", "dL": "deciliter"}
+_PER |= {"mL": "milliliter", "ml": "milliliter", "m²": "square meter", "m³": "cubic meter"}
+_PER |= {"day": "day", "h": "hour", "hr": "hour", "min": "minute"}
 
 # Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
@@ -87,7 +101,8 @@ _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _UNIT_END = r"(?![\w/²³]|-\d|\.[A-Z]\.)(?:\.(?![\w.]))?"
 _MEASURE = re.compile(
     rf"(?<![\w.])(?P<quantity>{QUANTITY})"
-    rf"(?:\s(?P<scale>thousand|million|billion|trillion))?\s?(?P<unit>{_UNIT}){_UNIT_END}"
+    rf"(?:\s(?P<scale>thousand|million|billion|trillion))?\s?(?P<unit>{_UNIT})"
+    rf"(?P<per>(?:/(?:{'|'.join(sorted(_PER, key=len, reverse=True))})){{0,2}}){_UNIT_END}"
 )
 # "1/2 kg", "1 1/2 lb", "1½ tsp": a fraction of a unit, "half a kilogram", "three quarters
 # of a mile", "one and a half pounds" (not "one/two kilograms"). A fraction in its lowest
@@ -144,11 +159,12 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity", "scale")
     one, many = _UNITS[match.group("unit")]
     said = f"{quantity(amount, locale)} {scale}" if scale else quantity(amount, locale)
-    if " " not in one and qualifies_noun(match):  # "a 60 mph wind" stays as it is said
+    per = "".join(f" per {_PER[unit]}" for unit in match.group("per").split("/")[1:])
+    if " " not in one + per and qualifies_noun(match):  # "a 60 mph wind" stays as said
         return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
     name = one if amount == "1" and not scale else many
     period = final_period(match, or_before_capital=True)
-    return f"{said} {locale.spell(name)}{period}"
+    return f"{said} {locale.spell(name + per)}{period}"
 
 
 def _fraction_measure(match: re.Match[str], locale: Locale) -> str:

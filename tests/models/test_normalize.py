@@ -538,6 +538,19 @@ CASES = [
     ),
     ("1/4 oz and 1/8 mi", "a quarter of an ounce and an eighth of a mile"),
     ("The speed limit was 20/30 mph.", "The speed limit was twenty/thirty miles per hour."),
+    # a dose and what it is per
+    (
+        "5 mg/kg/day, 160 mg/dL and 7 mmol/L",
+        "five milligrams per kilogram per day, one hundred sixty milligrams per deciliter and"
+        " seven millimoles per liter",
+    ),
+    (
+        "Add 2 tsp, 1 tbsp and 1/4 tsp; a 5 µm grain of 3 μg",
+        "Add two teaspoons, one tablespoon and a quarter of a teaspoon; a five-micrometer grain of"
+        " three micrograms",
+    ),
+    ("5 mg/kg", "five milligrams per kilogram"),
+    ("the 5 mg/cup", "the five mg/cup"),
     # symbols
     ("R&D", "R and D"),
     ("Smith & Jones", "Smith and Jones"),
@@ -785,6 +798,7 @@ BRITISH_CASES = [
     ("in 2005", "in two thousand and five"),
     ("5 km", "five kilometres"),
     ("2 L", "two litres"),
+    ("160 mg/dL", "one hundred and sixty milligrams per decilitre"),
 ]
 
 
@@ -912,6 +926,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "A-" * 10_000 + "100",
         "3 × 10^8 m/s " * 5000,
         "6.02e23 kg " * 5000,
+        "5 mg/kg/day " * 5000,
+        "5 mg" + "/kg" * 10_000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
