@@ -97,6 +97,7 @@ _SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
 _OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
 _OPERATORS |= {"−": "minus"}  # the minus sign, not a hyphen
 _OPERATORS |= {"=": "equals", "~": "about", "%": "percent", "°": "degrees", "@": "at"}
+_OPERATORS |= {"<": "less than", ">": "greater than"}  # espeak says nothing for them
 
 
 def _alternatives(words: dict[str, str]) -> str:
@@ -147,6 +148,8 @@ BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
 _OPERATOR = re.compile(
     r"(?<!\s)\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
     r"|(?P<before>[±~])\s*"  # ±5, ~10
+    r"|(?<![^\s(\[])(?P<compare>[<>])(?=\s|[^\W_])\s*"  # p < 0.05, <5%; not <- or ->
+    r"|(?<=\b[A-Za-z])(?P<between>[<>])(?=[^\W_])"  # p<0.05
     r"|(?<=\s)(?P<spaced>[+=@−])(?=\s)"  # 2 + 2 = 4, x − 1
     r"|(?<!\s)\s*(?P<after>[%°])"  # what the number rules did not take
 )
@@ -239,8 +242,10 @@ def _operator(match: re.Match[str], locale: Locale) -> str:
     if match.group("join"):
         said = f" {_OPERATORS[match.group('join')]} "
         return said if match.start() else said.lstrip()
-    if match.group("before"):
-        return f"{_OPERATORS[match.group('before')]} "
+    if match.group("before") or match.group("compare"):
+        return f"{_OPERATORS[match.group('before') or match.group('compare')]} "
+    if match.group("between"):
+        return f" {_OPERATORS[match.group('between')]} "
     if match.group("spaced"):
         return _OPERATORS[match.group("spaced")]
     return f" {_OPERATORS[match.group('after')]}"

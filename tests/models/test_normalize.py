@@ -36,7 +36,7 @@ CASES = [
     ("-12.5", "minus twelve point five"),
     ("it was –40° outside", "it was minus forty degrees outside"),  # an en dash set as minus
     ("(–3) and x = –1", "(minus three) and x equals minus one"),
-    ("[–2], y < –4 and a low of –9", "[minus two], y < minus four and a low of minus nine"),
+    ("[–2], y < –4 and a low of –9", "[minus two], y less than minus four and a low of minus nine"),
     ("cold – 40 below", "cold – forty below"),  # a dash between words
     ("two of them –2 men", "two of them –two men"),
     ("on May 3 –5, 1999", "on May third –five, nineteen ninety-nine"),  # a range
@@ -561,6 +561,12 @@ CASES = [
     ("3 × 4", "three times four"),
     ("~10 people", "about ten people"),
     ("±5", "plus or minus five"),
+    (
+        "p < 0.05 in <5% of cases (p<0.01)",
+        "p less than zero point zero five in less than five percent of cases (p less than zero"
+        " point zero one)",
+    ),
+    ("a -> b, c <- d and <<e>>", "a -> b, c <- d and <<e>>"),
     ("The 3rd ed. was printed.", "The third edition was printed."),
     ("the 2nd edn of it", "the second edition of it"),
     (
@@ -928,6 +934,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "6.02e23 kg " * 5000,
         "5 mg/kg/day " * 5000,
         "5 mg" + "/kg" * 10_000,
+        "p < 0.05 " * 5000,
+        "<" * 20_000 + "5",
+        "p<" * 10_000 + "1",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
