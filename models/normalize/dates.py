@@ -300,7 +300,12 @@ def _meridiem(match: re.Match[str]) -> str:
     if not meridiem:
         return ""
     said = "AM" if meridiem[0] in "Aa" else "PM"
-    return f" {said}{final_period(match, or_before_capital=True)}"
+    zone_next = _ZONE_AFTER.match(match.string, match.end())  # "8 p.m. EST" goes on
+    return f" {said}{final_period(match, or_before_capital=not zone_next)}"
+
+
+# Time zones after a clock, which no sentence begins with.
+_ZONE_AFTER = re.compile(r"\s+(?:[ECMP][SD]?T|GMT|BST|UTC|CES?T|IST|AES?T)\b")
 
 
 # "ran it in 2:59:45", "a time of 3:05:12", "a 2:59:45 marathon": hours, minutes and seconds

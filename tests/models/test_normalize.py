@@ -646,6 +646,11 @@ CASES = [
     ("20/20 vision and the 80/20 rule", "twenty-twenty vision and the eighty-twenty rule"),
     ("open 9:30-10:30 am", "open nine thirty to ten thirty AM"),
     (
+        "It aired at 8 p.m. EST on Fridays, at 9 a.m. GMT. Then",
+        "It aired at eight PM EST on Fridays, at nine AM GMT. Then",
+    ),
+    ("at 8 p.m. The show began.", "at eight PM. The show began."),
+    (
         "a £5 note and a $50 fine, but £5 for it",
         "a five-pound note and a fifty-dollar fine, but five pounds for it",
     ),
@@ -937,6 +942,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "p < 0.05 " * 5000,
         "<" * 20_000 + "5",
         "p<" * 10_000 + "1",
+        "at 8 p.m. EST " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
