@@ -211,6 +211,8 @@ def _hours_minutes(match: re.Match[str], locale: Locale) -> str:
 
 def _degrees(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity"), match.group("scale")
+    if not scale and not match.group("dash") and qualifies_noun(match):
+        return f"{quantity(amount, locale)}-degree"  # a forty-five-degree angle
     said = f"{quantity(amount, locale)} {'degree' if amount == '1' else 'degrees'}"
     if match.group("dash"):
         before = text_before(match, 4)

@@ -519,6 +519,11 @@ CASES = [
     ("−5 °C", "minus five degrees Celsius"),
     ("1°", "one degree"),
     ("45°", "forty-five degrees"),
+    ("A 45° angle, a 20° drop", "A forty-five-degree angle, a twenty-degree drop"),
+    (
+        "a 350°F oven at a 45° or so",
+        "a three hundred fifty degrees Fahrenheit oven at a forty-five degrees or so",
+    ),
     # a latitude and a longitude
     ("The town is at 45°N 10°E.", "The town is at forty-five degrees north ten degrees east."),
     (
@@ -943,6 +948,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "<" * 20_000 + "5",
         "p<" * 10_000 + "1",
         "at 8 p.m. EST " * 5000,
+        "a 45° angle " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
