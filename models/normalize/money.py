@@ -40,6 +40,10 @@ _SCALES |= {"tn": "trillion"} | {w: w for w in ("thousand", "million", "billion"
 # "$15/hour": fifteen dollars an hour.
 _PER = {"hour": "an hour", "hr": "an hour", "day": "a day", "week": "a week", "wk": "a week"}
 _PER |= {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year"}
+# "$150/night", "$2,000/oz", "$100/bbl": a price per night, per ounce, per barrel.
+_PER |= {"night": "a night", "person": "a person", "head": "a head", "share": "a share"}
+_PER |= {"oz": "an ounce", "lb": "a pound", "kg": "a kilogram", "ton": "a ton", "tonne": "a tonne"}
+_PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "a gallon"}
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
     rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})"

@@ -326,6 +326,11 @@ CASES = [
         "three hundred pounds a week and one point five million dollars a year",
     ),
     (
+        "$150/night, gold at $2,000/oz and oil at $100/bbl",
+        "one hundred fifty dollars a night, gold at two thousand dollars an ounce and oil at one"
+        " hundred dollars a barrel",
+    ),
+    (
         "Revenue reached 8.3M, then $8.3M and 2.5B.",
         "Revenue reached eight point three million, then eight point three million dollars and two"
         " point five billion.",
