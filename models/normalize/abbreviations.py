@@ -113,6 +113,9 @@ _COMPANY = re.compile(r"\s?&\s?Co\.?(?!\w)")
 # "M. Poirot" is Monsieur Poirot (and "MM." Messieurs); "J. M. Barrie" has an initial.
 _MONSIEUR = re.compile(r"(?<![\w.])(?<![A-Z]\.\s)(?P<word>MM?)\.\s(?=[A-Z][a-z])")
 _TITLE_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z])")
+# A case or a match without the period, as British books set it: "R v Brown", "England v
+# Australia"; between two names only.
+_VERSUS = re.compile(r"\b(?P<before>[A-Z][\w'’]*\s+)v(?=\s+[A-Z])")
 # Dr and St: the word before (if any) and whether a name follows decide.
 _DR_ST = re.compile(
     r"(?P<before>(?<![\w'’-])[\w'’-]+\s+)?"  # the word before, whole
@@ -197,6 +200,10 @@ def _monsieur(match: re.Match[str], locale: Locale) -> str:
 
 def _title(match: re.Match[str], locale: Locale) -> str:
     return _TITLES[match.group("word")]
+
+
+def _versus(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('before')}versus"
 
 
 def _dr_st(match: re.Match[str], locale: Locale) -> str:
@@ -342,6 +349,7 @@ RULES = (
     Rule(_MONSIEUR, _monsieur),
     Rule(_ALWAYS_PATTERN, _always),
     Rule(_TITLE_PATTERN, _title),
+    Rule(_VERSUS, _versus),
     Rule(_DR_ST, _dr_st),
     Rule(_OPERATOR, _operator),
 )

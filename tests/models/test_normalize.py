@@ -801,6 +801,8 @@ CASES = [
     ("Malcolm X", "Malcolm X"),
     ("Vitamin C", "Vitamin C"),
     ("Gen Z", "Gen Z"),
+    ("In R v Brown and England v Australia", "In R versus Brown and England versus Australia"),
+    ("let v be the speed of a v Sign", "let v be the speed of a v Sign"),
     ("Chapter Ill", "Chapter Ill"),  # a word, not a numeral
     ("Part MIX of it", "Part one thousand nine of it"),
     ("The keeper climbed the stairs.", "The keeper climbed the stairs."),
@@ -954,6 +956,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "p<" * 10_000 + "1",
         "at 8 p.m. EST " * 5000,
         "a 45° angle " * 5000,
+        "R v " * 10_000 + "Brown",
+        "R" + " " * 20_000 + "v Brown",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
