@@ -151,8 +151,10 @@ BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
 _OPERATOR = re.compile(
     r"(?<!\s)\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
     r"|(?P<before>[±~])\s*"  # ±5, ~10
-    r"|(?<![^\s(\[])(?P<compare>[<>])(?=\s|[^\W_])\s*"  # p < 0.05, <5%; not <- or ->
-    r"|(?<=\b[A-Za-z])(?P<between>[<>])(?=[^\W_])"  # p<0.05
+    # p < 0.05, <5%, p<0.05; not <- or ->, nor a quoted e-mail's "> " that starts a line
+    r"|(?<=\S )(?P<compare>[<>])(?= )"
+    r"|(?<![^\s(\[])(?P<attached>[<>])(?=[^\W_])"
+    r"|(?<=\b[A-Za-z])(?P<between>[<>])(?=[^\W_])"
     r"|(?<=\s)(?P<spaced>[+=@−])(?=\s)"  # 2 + 2 = 4, x − 1
     r"|(?<!\s)\s*(?P<after>[%°])"  # what the number rules did not take
 )
@@ -249,10 +251,12 @@ def _operator(match: re.Match[str], locale: Locale) -> str:
     if match.group("join"):
         said = f" {_OPERATORS[match.group('join')]} "
         return said if match.start() else said.lstrip()
-    if match.group("before") or match.group("compare"):
-        return f"{_OPERATORS[match.group('before') or match.group('compare')]} "
+    if match.group("before") or match.group("attached"):
+        return f"{_OPERATORS[match.group('before') or match.group('attached')]} "
     if match.group("between"):
         return f" {_OPERATORS[match.group('between')]} "
+    if match.group("compare"):
+        return _OPERATORS[match.group("compare")]
     if match.group("spaced"):
         return _OPERATORS[match.group("spaced")]
     return f" {_OPERATORS[match.group('after')]}"

@@ -577,6 +577,7 @@ CASES = [
         " point zero one)",
     ),
     ("a -> b, c <- d and <<e>>", "a -> b, c <- d and <<e>>"),
+    ("> Quoted mail\n> lines", "> Quoted mail\n> lines"),
     ("The 3rd ed. was printed.", "The third edition was printed."),
     ("the 2nd edn of it", "the second edition of it"),
     (
