@@ -97,7 +97,7 @@ _SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
 _OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
 _OPERATORS |= {"−": "minus"}  # the minus sign, not a hyphen
 _OPERATORS |= {"=": "equals", "~": "about", "%": "percent", "°": "degrees", "@": "at"}
-_OPERATORS |= {"<": "less than", ">": "greater than"}  # espeak says nothing for them
+_COMPARISONS = {"<": "less than", ">": "greater than"}  # espeak says nothing for them
 
 
 def _alternatives(words: dict[str, str]) -> str:
@@ -151,10 +151,6 @@ BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
 _OPERATOR = re.compile(
     r"(?<!\s)\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
     r"|(?P<before>[±~])\s*"  # ±5, ~10
-    # p < 0.05, <5%, p<0.05; not <- or ->, nor a quoted e-mail's "> " that starts a line
-    r"|(?<=\S )(?P<compare>[<>])(?= )"
-    r"|(?<![^\s(\[])(?P<attached>[<>])(?=[^\W_])"
-    r"|(?<=\b[A-Za-z])(?P<between>[<>])(?=[^\W_])"
     r"|(?<=\s)(?P<spaced>[+=@−])(?=\s)"  # 2 + 2 = 4, x − 1
     r"|(?<!\s)\s*(?P<after>[%°])"  # what the number rules did not take
 )
@@ -251,12 +247,8 @@ def _operator(match: re.Match[str], locale: Locale) -> str:
     if match.group("join"):
         said = f" {_OPERATORS[match.group('join')]} "
         return said if match.start() else said.lstrip()
-    if match.group("before") or match.group("attached"):
-        return f"{_OPERATORS[match.group('before') or match.group('attached')]} "
-    if match.group("between"):
-        return f" {_OPERATORS[match.group('between')]} "
-    if match.group("compare"):
-        return _OPERATORS[match.group("compare")]
+    if match.group("before"):
+        return f"{_OPERATORS[match.group('before')]} "
     if match.group("spaced"):
         return _OPERATORS[match.group("spaced")]
     return f" {_OPERATORS[match.group('after')]}"
@@ -358,5 +350,23 @@ RULES = (
     Rule(_OPERATOR, _operator),
 )
 
+# Less or greater than a number: "p < 0.05", "p<0.05", "<5%", "(>90%)". Before a number only:
+# "a -> b", "<b>" and a quoted e-mail's "> " stay as written.
+_COMPARED = re.compile(
+    r"(?:(?<=\S )|(?<![^\s(\[])|(?<=\b[A-Za-z]))(?P<sign>[<>]) ?(?P<minus>[-−–])?(?=\.?\d)"
+)
+
+
+def _compared(match: re.Match[str], locale: Locale) -> str:
+    said = f"{_COMPARISONS[match.group('sign')]} {'minus ' if match.group('minus') else ''}"
+    before = match.string[match.start() - 1 : match.start()]  # "" at the start
+    return said if before in " ([" else f" {said}"  # "p<0.05" gets its spaces
+
+
 # Before units and money read the number after the sign ("10 x 20 x 30 cm").
-BETWEEN_NUMBERS = (Rule(_BY, _by), Rule(_TIMES, saying(" times ")), Rule(_FOLD, _fold))
+BETWEEN_NUMBERS = (
+    Rule(_BY, _by),
+    Rule(_TIMES, saying(" times ")),
+    Rule(_FOLD, _fold),
+    Rule(_COMPARED, _compared),
+)

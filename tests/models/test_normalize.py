@@ -576,7 +576,7 @@ CASES = [
         "p less than zero point zero five in less than five percent of cases (p less than zero"
         " point zero one)",
     ),
-    ("a -> b, c <- d and <<e>>", "a -> b, c <- d and <<e>>"),
+    ("a -> b, c <- d, <<e>>, the <b> tag and x<y", "a -> b, c <- d, <<e>>, the <b> tag and x<y"),
     ("> Quoted mail\n> lines", "> Quoted mail\n> lines"),
     ("The 3rd ed. was printed.", "The third edition was printed."),
     ("the 2nd edn of it", "the second edition of it"),
