@@ -89,11 +89,12 @@ def final_period(match: re.Match[str], or_before_capital: bool = False) -> str:
 
 # "a 9mm pistol", "a 10 km run", "a $10 million deal": after "a" and before a noun an amount
 # qualifies it, "a nine-millimeter pistol". A capital "A" only where a sentence starts
-# ("vitamin A 5 mg daily" has none); "a $15 an hour job" is paid so much an hour.
+# ("vitamin A 5 mg daily" has none); no pronoun is a noun ("a $5 he never paid").
 _ARTICLE_BEFORE = re.compile(r"(?:\ban?|(?:^|[.!?:\"“‘(]\s*)An?)\s\Z")
 _NOUN_AFTER = re.compile(
     r"\s+(?!(?:of|and|or|per|in|to|at|on|for|by|from|with|than|as|is|was|before|after"
-    r"|every|each|then|that|there|this|yesterday|today|tonight|last|next|ago|an?|the)\b)[a-z]"
+    r"|every|each|then|that|there|this|yesterday|today|tonight|last|next|ago"
+    r"|he|she|it|we|they|you|his|her|its|our|their|my|your)\b)[a-z]"
 )
 
 

@@ -314,7 +314,8 @@ CASES = [
         "A ten million-pound deal, a five hundred-dollar deposit and a one point five"
         " billion-dollar fund",
     ),
-    ("a $15 an hour job at $5 each", "a fifteen dollars an hour job at five dollars each"),
+    ("a $15 an hour job at $5 each", "a fifteen-dollar an hour job at five dollars each"),
+    ("He owed a $5 he never paid.", "He owed a five dollars he never paid."),
     ("the US $5 bill", "the US five-dollar bill"),
     (
         "She earns $15/hour, $1,200/month or $50,000/yr",
