@@ -138,6 +138,33 @@ def _height(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {quantity(inches, locale)}" if inches else said
 
 
+# A length by its marks alone, feet (′) or inches (″): "6′", "a 9″ pie dish", "a 12′ x 14′
+# room". Straight marks only before what says a length ("6' tall", '55" wide'), between two
+# sides or between "a" and a noun, and a double one not where it may close a quotation
+# ('"Count to 10" he said').
+_PRIMED = re.compile(
+    r"(?<![\w.'’′″\"°º])(?P<amount>\d{1,3}(?:\.\d+)?)\s?(?P<mark>[′″'\"])"
+    r"(?:\s?[x×]\s?(?P<by>\d{1,3}(?:\.\d+)?)\s?(?P=mark))?(?![\w'’′″\"])"
+)
+_LENGTH_AFTER = re.compile(r"\s+(?:tall|high|long|wide|deep|across|thick|in diameter)\b(?!-)")
+
+
+def _primed(match: re.Match[str], locale: Locale) -> str:
+    mark, by = match.group("mark", "by")
+    qualifies = qualifies_noun(match)
+    if mark in "'\"" and not (by or qualifies or _LENGTH_AFTER.match(match.string, match.end())):
+        return match.group(0)
+    if mark == '"' and match.string.count('"', 0, match.start()) % 2:
+        return match.group(0)  # a quotation is open: the mark may close it
+    one, many = ("foot", "feet") if mark in "′'" else ("inch", "inches")
+    said = quantity(match.group("amount"), locale)
+    if by:
+        said = f"{said} by {quantity(by, locale)}"
+    if qualifies:
+        return f"{said}-{one}"  # a nine-inch pie dish
+    return f"{said} {one if match.group('amount') == '1' and not by else many}"
+
+
 # "6 ft 2 in": the inches after feet, where "in" ends the measure ("6 ft 2 in tall", "4 ft 2
 # in by 3 ft"; not "6 ft 2 in his socks" or "2 ft 6 in width").
 _FEET_INCHES = re.compile(
@@ -259,6 +286,7 @@ def _after_power(match: re.Match[str], locale: Locale) -> str:
 RULES = (
     Rule(_COORDINATE, _coordinate),
     Rule(_HEIGHT, _height),
+    Rule(_PRIMED, _primed),
     Rule(_DEGREES, _degrees),
     Rule(_MILLIONS, _millions),
     Rule(_FEET_INCHES, _feet_inches),
