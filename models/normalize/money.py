@@ -61,6 +61,9 @@ _NAMED_BEFORE = re.compile(
     r"|paragraph|grade|item|step|clause|article|appendix|model|form|page|chapter|part)\.?)\s\Z"
 )
 _MOLAR_AFTER = re.compile(r"\s+(?:[A-Z]|solutions?\b)")
+# "8bn people", "1.4 bn", "3tn": billions and trillions without a currency; "bn" and "tn"
+# abbreviate nothing else after a number.
+_BILLIONS = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s?(?P<scale>bn|tn)\b")
 # Pounds, shillings and pence as an old book writes them. Shillings alone need their
 # period and a number not a decade's ("5s." but not "the 80s."); pence need their period
 # or shillings before them.
@@ -179,6 +182,10 @@ def _scaled(match: re.Match[str], locale: Locale) -> str:
     return f"{cardinal(match.group('amount'), locale)} {scale}"
 
 
+def _billions(match: re.Match[str], locale: Locale) -> str:
+    return f"{cardinal(match.group('amount'), locale)} {_SCALES[match.group('scale')]}"
+
+
 def _percent(match: re.Match[str], locale: Locale) -> str:
     return f"{quantity(match.group('quantity'), locale)} percent"
 
@@ -187,6 +194,7 @@ RULES = (
     Rule(_STERLING, _sterling),
     Rule(_MONEY, _money),
     Rule(_SCALED, _scaled),
+    Rule(_BILLIONS, _billions),
     Rule(_AFTER, _after),
     Rule(_PERCENT, _percent),
 )

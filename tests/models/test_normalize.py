@@ -302,6 +302,8 @@ CASES = [
     ("£2.20", "two pounds and twenty pence"),
     ("£0.01", "one penny"),
     ("£5m", "five million pounds"),
+    ("8bn people and 1.4 bn", "eight billion people and one point four billion"),
+    ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
     (
         "It cost A$20, C$15.50 and HK$200.",
@@ -966,6 +968,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "a 45° angle " * 5000,
         'a 9" pie ' * 5000,
         "12′ x 14′ " * 5000,
+        "1.4 bn " * 5000,
         "R v " * 10_000 + "Brown",
         "R" + " " * 20_000 + "v Brown",
     ],
