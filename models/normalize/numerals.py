@@ -61,8 +61,10 @@ _CARDINAL = re.compile(
 
 # Numbers that name a room, a flight or a plane are said in pairs, as people say them:
 # "Room 101" is "one oh one", "Flight 1204" "twelve oh four", "a Boeing 747" "seven
-# forty-seven"; one or two digits ("Gate 12") stay a plain number.
+# forty-seven", "a Porsche 911" "nine eleven"; one or two digits ("Gate 12") stay a plain
+# number.
 _LABELS = "room|flight|gate|suite|platform|apartment|locker|cabin|berth|bus|highway|route|boeing"
+_LABELS += "|porsche"
 _LABELLED = re.compile(
     rf"(?P<label>\b(?i:{_LABELS}))(?P<space>\s)(?P<number>[1-9]\d{{2,3}})(?P<plural>s?){_ALONE_AFTER}"
     r"(?![.,]\d|[-–—/]\d)"

@@ -734,8 +734,7 @@ CASES = [
     ("He dialed 911; a 999 call came.", "He dialed nine one one; a nine nine nine call came."),
     (
         "the Porsche 911, 911 people and called 911 times",
-        "the Porsche nine hundred eleven, nine hundred eleven people and called nine hundred"
-        " eleven times",
+        "the Porsche nine eleven, nine hundred eleven people and called nine hundred eleven times",
     ),
     (
         "ISBN 978-3-16-148410-0",
