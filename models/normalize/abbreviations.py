@@ -285,15 +285,16 @@ _TIMES = re.compile(r"(?<=\d) ?\* ?(?=\d)")
 _EQUATION = re.compile(r"[\d.,]+ ?=|10\^")  # "3 x 4 = 12" and "3 x 10^8" are products
 
 
-# "30x faster", "grew 5x.": so many times, where a comparison or a growth says so. Before
-# the noun it qualifies, "a 10x zoom" is "a ten-times zoom", which says what the x stands
-# for whatever the noun ("a ten-x zoom" is cameras' word, odd before "increase"). Elsewhere
-# the x may be algebra or a size ("let 2x denote", "3x + 2", "a size 2x shirt"): left as
-# written.
+# "30x faster", "grew 5x.", "2x the power": so many times, where a comparison, a growth or
+# what it multiplies says so ("15x earnings" is a share's price). Before the noun it
+# qualifies, "a 10x zoom" is "a ten-times zoom", which says what the x stands for whatever
+# the noun ("a ten-x zoom" is cameras' word, odd before "increase"). Elsewhere the x may be
+# algebra or a size ("let 2x denote", "3x + 2", "a size 2x shirt"): left as written.
 _FOLD = re.compile(r"(?<![\w.])(?P<number>\d+(?:\.\d+)?)x(?=\s+(?P<word>[a-z]+)|[,;:.!?)]|$)")
 _COMPARED_AFTER = re.compile(
     r"(?:faster|slower|quicker|more|less|fewer|larger|bigger|smaller|higher|lower|greater"
-    r"|better|worse|cheaper|dearer|stronger|weaker|longer|shorter|heavier|lighter|as|over)\Z"
+    r"|better|worse|cheaper|dearer|stronger|weaker|longer|shorter|heavier|lighter|as|over"
+    r"|the|earnings|sales|revenues?)\Z"
 )
 _GROWN_BEFORE = re.compile(
     r"\b(?:grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|returned"

@@ -620,6 +620,10 @@ CASES = [
         "three thousand V-two rockets and three million W.C. Fields fans",
     ),
     ("Let 2x denote the width of a size 2x shirt", "Let 2x denote the width of a size 2x shirt"),
+    (
+        "It had 2x the power and traded at 15x earnings.",
+        "It had two times the power and traded at fifteen times earnings.",
+    ),
     # a unit's period, a life's dates
     (
         "It weighs 5 lb. 3 oz. and is 6 ft. long.",
