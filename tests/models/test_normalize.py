@@ -972,6 +972,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         'a 9" pie ' * 5000,
         "12′ x 14′ " * 5000,
         "1.4 bn " * 5000,
+        "$150/night " * 5000,
+        "R v Brown " * 5000,
         "R v " * 10_000 + "Brown",
         "R" + " " * 20_000 + "v Brown",
     ],
