@@ -114,8 +114,13 @@ _COMPANY = re.compile(r"\s?&\s?Co\.?(?!\w)")
 _MONSIEUR = re.compile(r"(?<![\w.])(?<![A-Z]\.\s)(?P<word>MM?)\.\s(?=[A-Z][a-z])")
 _TITLE_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z])")
 # A case or a match without the period, as British books set it: "R v Brown", "England v
-# Australia"; between two names only.
-_VERSUS = re.compile(r"\b(?P<before>[A-Z][\w'’]*\s+)v(?=\s+[A-Z])")
+# Australia"; between two names only. After a book's part it is a numeral ("Chapter v").
+# The name is taken whole (possessive, after no word character): a run of apostrophes in
+# one word would otherwise be scanned again from each of them.
+_VERSUS = re.compile(r"(?<![\w'’])(?P<before>(?P<name>[A-Z][\w'’]*+)\s++)v(?=\s+[A-Z])")
+_PARTS = frozenset(
+    {"Chapter", "Book", "Act", "Part", "Volume", "Vol", "Scene", "Canto", "Section", "Appendix"}
+)
 # Dr and St: the word before (if any) and whether a name follows decide.
 _DR_ST = re.compile(
     r"(?P<before>(?<![\w'’-])[\w'’-]+\s+)?"  # the word before, whole
@@ -201,6 +206,8 @@ def _title(match: re.Match[str], locale: Locale) -> str:
 
 
 def _versus(match: re.Match[str], locale: Locale) -> str:
+    if match.group("name") in _PARTS:
+        return match.group(0)
     return f"{match.group('before')}versus"
 
 
@@ -239,8 +246,19 @@ def _numbered(match: re.Match[str], locale: Locale) -> str:
     return _capitalized_like(_NUMBERED[written.lower()], written) + " "
 
 
+# "Henry VIII (r. 1509–47)": a reign's "r." in the brackets after a name ("the vicar (r.
+# 1902–1930)" may be a rector's; "rule r. 123" is a rule's).
+_NAME_BRACKET_BEFORE = re.compile(
+    r"(?:\b[^\W\d_a-z][\w'’]*|\b(?:king|queen|emperor|empress|pope|tsar|czar|sultan|shah"
+    r"|caliph|pharaoh|ruler|monarch|reigned|prince|princess|duke|regent))\s\(\Z"
+)
+
+
 def _life(match: re.Match[str], locale: Locale) -> str:
-    return _LIVES[match.group("word")] + " "
+    word = match.group("word")
+    if word == "r" and not _NAME_BRACKET_BEFORE.search(text_before(match, 20)):
+        return match.group(0)
+    return _LIVES[word] + " "
 
 
 def _operator(match: re.Match[str], locale: Locale) -> str:
@@ -358,7 +376,24 @@ _COMPARED = re.compile(
 )
 
 
+# "Miss you <3", "I <3 NY": a heart, after "I", at a line's end or beside a few others (a
+# bounded look, so that a line of hearts is read in linear time); "> 10 people said yes"
+# starting a line is a quoted e-mail's.
+_HEART = re.compile(r"3(?: ?<3){0,8}[ \t!.]{0,8}(?:$|\n)", re.MULTILINE)
+_LINE_START = re.compile(r"(?:^|\n)\Z")
+_I_BEFORE = re.compile(r"\bI \Z")  # "I <3 NY"
+_THREE = re.compile(r"3(?![\d.,])")
+
+
 def _compared(match: re.Match[str], locale: Locale) -> str:
+    sign = match.group("sign")
+    heart = _HEART.match(match.string, match.end()) or (
+        _I_BEFORE.search(text_before(match, 3)) and _THREE.match(match.string, match.end())
+    )
+    if sign == "<" and heart:
+        return match.group(0)
+    if sign == ">" and _LINE_START.search(text_before(match, 1)):
+        return match.group(0)
     said = f"{_COMPARISONS[match.group('sign')]} {'minus ' if match.group('minus') else ''}"
     before = match.string[match.start() - 1 : match.start()]  # "" at the start
     return said if before in " ([" else f" {said}"  # "p<0.05" gets its spaces

@@ -139,23 +139,28 @@ def _height(match: re.Match[str], locale: Locale) -> str:
 
 
 # A length by its marks alone, feet (′) or inches (″): "6′", "a 9″ pie dish", "a 12′ x 14′
-# room". Straight marks only before what says a length ("6' tall", '55" wide'), between two
-# sides or between "a" and a noun, and a double one not where it may close a quotation
-# ('"Count to 10" he said').
+# room". Straight marks only before what says a length ("6' tall", '55" wide') or between two
+# sides; a double one also between "a" and a noun, where no quotation is open in its
+# paragraph ('"Count to 10" he said'). A single one may close a quotation that an
+# apostrophe hides from any count ("'I'd give it a 10' said Tom").
 _PRIMED = re.compile(
     r"(?<![\w.'’′″\"°º])(?P<amount>\d{1,3}(?:\.\d+)?)\s?(?P<mark>[′″'\"])"
     r"(?:\s?[x×]\s?(?P<by>\d{1,3}(?:\.\d+)?)\s?(?P=mark))?(?![\w'’′″\"])"
 )
-_LENGTH_AFTER = re.compile(r"\s+(?:tall|high|long|wide|deep|across|thick|in diameter)\b(?!-)")
+QUOTE_REACH = 2000
+_LENGTH_AFTER = re.compile(r"\s+(?P<word>tall|high|long|wide|deep|across|thick|in diameter)\b(?!-)")
 
 
 def _primed(match: re.Match[str], locale: Locale) -> str:
     mark, by = match.group("mark", "by")
     qualifies = qualifies_noun(match)
-    if mark in "'\"" and not (by or qualifies or _LENGTH_AFTER.match(match.string, match.end())):
+    length = _LENGTH_AFTER.match(match.string, match.end())
+    # "'a 9' across the board": after a straight single mark, "across" may be the prose's.
+    said_length = by or (length and not (mark == "'" and length.group("word") == "across"))
+    if mark in "'\"" and not (said_length or (qualifies and mark == '"')):
         return match.group(0)
-    if mark == '"' and match.string.count('"', 0, match.start()) % 2:
-        return match.group(0)  # a quotation is open: the mark may close it
+    if mark == '"' and _quotation_open(match.string, match.start()):
+        return match.group(0)  # the mark may close it
     one, many = ("foot", "feet") if mark in "′'" else ("inch", "inches")
     said = quantity(match.group("amount"), locale)
     if by:
@@ -163,6 +168,14 @@ def _primed(match: re.Match[str], locale: Locale) -> str:
     if qualifies:
         return f"{said}-{one}"  # a nine-inch pie dish
     return f"{said} {one if match.group('amount') == '1' and not by else many}"
+
+
+def _quotation_open(text: str, at: int) -> bool:
+    """Whether an odd number of straight double quotes precede `at` in its paragraph (at
+    most QUOTE_REACH characters back, so that a book of marks is read in linear time)."""
+    start = max(0, at - QUOTE_REACH)
+    start = max(start, text.rfind("\n", start, at) + 1)
+    return text.count('"', start, at) % 2 == 1
 
 
 # "6 ft 2 in": the inches after feet, where "in" ends the measure ("6 ft 2 in tall", "4 ft 2

@@ -212,14 +212,25 @@ _CALLED_BEFORE = re.compile(
     r"\b(?i:call|calls|called|calling|dial|dials|dialed|dialled|dialing|dialling|phone|phoned"
     r"|phoning|ring|rang|ringing|rung)\s+\Z"
 )
+# One call, its line or its operator: "112 lines", "999 operators" and "911 emergency beds"
+# are counts.
 _CALL_AFTER = re.compile(
-    r"\s+(?:calls?|callers?|operators?|dispatch|dispatchers?|emergency|line|lines|centers?"
-    r"|centres?|services?|system|tapes?|recording)\b"
+    r"\s+(?:calls?|caller|operator|dispatch|dispatcher|line|center|centre|system|tapes?"
+    r"|recordings?|emergency\s+(?:calls?|line|number|services?|operator))\b"
+)
+# After a call's verb the number is what was dialed, unless a noun it counts follows ("she
+# called 112 people").
+_COUNTED_AFTER_CALL = re.compile(
+    r"\s+(?!(?:and|or|for|from|at|on|in|to|immediately|again|when|but|as|then|right|straight"
+    r"|before|after|while|if|because|instead|twice|once|anywhere|now|soon|sooner|quickly|first"
+    r"|later|yourself|himself|herself|themselves|directly|or|so|until|unless)\b)[a-z]"
 )
 
 
 def _emergency(match: re.Match[str], locale: Locale) -> str:
     called = _CALLED_BEFORE.search(text_before(match, 12))
+    if called and _COUNTED_AFTER_CALL.match(match.string, match.end()):
+        called = None
     if not (called or _CALL_AFTER.match(match.string, match.end())):
         return match.group(0)
     return digits(match.group("number"))

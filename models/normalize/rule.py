@@ -94,6 +94,8 @@ _ARTICLE_BEFORE = re.compile(r"(?:\ban?|(?:^|[.!?:\"“‘(]\s*)An?)\s\Z")
 _NOUN_AFTER = re.compile(
     r"\s+(?!(?:of|and|or|per|in|to|at|on|for|by|from|with|than|as|is|was|before|after"
     r"|every|each|then|that|there|this|yesterday|today|tonight|last|next|ago"
+    r"|into|onto|under|inside|across|through|toward|towards|behind|between|without|till"
+    r"|until|so|now|here|again|too|up|down|out|off|back|ahead|away"
     r"|he|she|it|we|they|you|his|her|its|our|their|my|your)\b)[a-z]"
 )
 
