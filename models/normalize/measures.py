@@ -216,6 +216,9 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
     period = final_period(match, or_before_capital=True)
     if whole:
         return f"{mixed_fraction(whole, num, den, locale)} {many}{period}"
+    if num == 1 and _qualifies(match):  # "a 1/4 lb burger": a quarter-pound burger
+        part = "half" if den == 2 else fraction(num, den, locale).removeprefix("one ")
+        return f"{part}-{one}"
     if (num, den) == (1, 2):
         return f"half {_an(one)} {one}{period}"
     said = fraction(num, den, locale)
@@ -223,6 +226,16 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
         said = said.removeprefix("one ")
         said = f"{_an(said)} {said}"
     return f"{said} of {_an(one)} {one}{period}"
+
+
+_THE_BEFORE = re.compile(r"\b(?i:the|this|that)\s\Z")
+_WORD_AFTER = re.compile(r"\s+(?!of\b)[a-z]")
+
+
+def _qualifies(match: re.Match[str]) -> bool:
+    """Whether the amount stands between an article and the noun it qualifies."""
+    the = _THE_BEFORE.search(text_before(match, 6)) and _WORD_AFTER.match(match.string, match.end())
+    return bool(the) or qualifies_noun(match)
 
 
 def _an(word: str) -> str:

@@ -840,6 +840,7 @@ CASES = [
         "Miss you <three\nI <three NY. Goodnight <three <three",
     ),
     ("children <3 years old", "children less than three years old"),
+    ("The 1/4 lb burger, a 1/2 mi walk", "The quarter-pound burger, a half-mile walk"),
     ("yes\n> 10 people said so", "yes\n> ten people said so"),
     (
         "The 999 emergency line; ring 112 anywhere; the 911 tapes",
