@@ -50,7 +50,8 @@ _TITLED = re.compile(
 _NAMED = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]+)\s+(?P<numeral>[IVX]{{2,}}|V)\b{_OLD_STYLE_DOT}")
 # A monarch's or pope's name takes "I" or "X" too where what follows is no pronoun's
 # ("Charles I was executed", "Elizabeth I's court", "Pius X condemned", the dates of "James I
-# (1566–1625)" or "(r. 1603–25)", whose "r." is "reigned" by now; not "James I think").
+# (1566–1625)" or "(r. 1603–25)", whose "r." is "reigned" by now, an epithet in capitals,
+# "Peter I (the Great)"; not "James I think", nor "then I (the fool) went").
 _MONARCHS = (
     "Charles|James|Elizabeth|Mary|Henry|Edward|William|George|Louis|Napoleon|Peter|Catherine"
     "|Nicholas|Alexander|Francis|Frederick|Wilhelm|Philip|Ferdinand|Pius|Leo|Gregory|Clement"
@@ -60,7 +61,7 @@ _FIRST_OR_TENTH = re.compile(
     rf"\b(?P<name>{_MONARCHS})\s+(?P<numeral>I|X)(?=['’]s\b|[,;:)]|\.(?:\s|$)"
     r"|\s+(?:of|was|had|died|ruled|reigned|became|who|whose|succeeded|married|fled|granted"
     r"|signed|and|in|were|also)\b"
-    r"|\s+\((?:(?:reigned|born|died|flourished|circa)\s)?\d)"
+    r"|\s+\((?:(?:reigned|born|died|flourished|circa)\s)?\d|\s+\(the\s+[A-Z])"
 )
 # After "George V", a period and a name: an initial ("George V. Smith"); before a word
 # that begins sentences ("under George V. The war"), the king.

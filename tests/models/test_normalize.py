@@ -139,6 +139,14 @@ CASES = [
     ),
     ("and then I (for one) left", "and then I (for one) left"),
     (
+        "Peter I (the Great) and William I (the Conqueror)",
+        "Peter the First (the Great) and William the First (the Conqueror)",
+    ),
+    (
+        "then I (the fool) went, as John I (the fool) said",
+        "then I (the fool) went, as John I (the fool) said",
+    ),
+    (
         "June 5-6, 1944 and 14–15 April",
         "June fifth to sixth, nineteen forty-four and the fourteenth to fifteenth of April",
     ),
@@ -997,6 +1005,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "a £10m deal " * 5000,
         "(r. 1066) " * 5000,
         "James I (1566) " * 5000,
+        "Peter I (the Great) " * 5000,
+        "Peter I (the " * 10_000,
         "the 19th c. " * 5000,
         "U-505 " * 5000,
         "A-" * 10_000 + "100",
