@@ -236,6 +236,37 @@ def _emergency(match: re.Match[str], locale: Locale) -> str:
     return digits(match.group("number"))
 
 
+# A web server's status, said like a label in pairs: "Error 404" and "a 404 page" are "four
+# oh four", "status 500" "five hundred". Only after the word that names it or before an
+# error's words: "404 people" is a count.
+_STATUS_AFTER_CUE = re.compile(
+    r"(?P<cue>\b(?i:error|http|status|code)\s+)(?P<number>[1-5]\d\d)(?![\w%°]|[.,/:-]\d)"
+)
+# Before them, only the codes a reader meets, and one error or page: "450 errors" and "400
+# pages" are counts.
+_STATUS_BEFORE_ERROR = re.compile(
+    r"(?<![\w.,$£€¥])(?P<number>40[01348]|410|429|50[0-4])"
+    r"(?=\s+(?i:error|not\s+found)\b|\s+(?P<page>(?i:page))\b)"
+)
+# "a 403 page report": the pages of what is written.
+_WRITTEN_AFTER = re.compile(
+    r"\s+(?:book|novel|report|document|manuscript|volume|thesis|memoir|tome|biography|history"
+    r"|study|dossier|essay|brief|letter|epic)s?\b"
+)
+
+
+def _status_after_cue(match: re.Match[str], locale: Locale) -> str:
+    if _COUNTED_AFTER.match(match.string, match.end()):  # "code 200 lines" counts them
+        return match.group(0)
+    return match.group("cue") + in_pairs(match.group("number"), locale)
+
+
+def _status_before_error(match: re.Match[str], locale: Locale) -> str:
+    if match.group("page") and _WRITTEN_AFTER.match(match.string, match.end("page")):
+        return match.group(0)
+    return in_pairs(match.group("number"), locale)
+
+
 # A video's lines, "1080p": "ten eighty P" (not pence).
 _RESOLUTION = re.compile(r"\b(?P<number>480|720|1080|1440|2160)(?P<scan>[pi])\b")
 
@@ -355,6 +386,8 @@ LABELLED = (
     Rule(_EMERGENCY, _emergency),
     Rule(_PLAN, _plan),
     Rule(_RESOLUTION, _resolution),
+    Rule(_STATUS_AFTER_CUE, _status_after_cue),
+    Rule(_STATUS_BEFORE_ERROR, _status_before_error),
     Rule(_HOUSE, _house),
     Rule(_LABELLED, _labelled),
     Rule(_DESIGNATION, _designation),

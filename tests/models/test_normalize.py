@@ -773,6 +773,18 @@ CASES = [
     ("Gate 1,000", "Gate one thousand"),
     ("Flight 1000", "Flight one thousand"),
     ("She paced the room 120 times.", "She paced the room one hundred twenty times."),  # a count
+    # a web server's status: in pairs after its word or before an error's
+    (
+        "Error 404, HTTP 404, a 404 error, a 404 page and status 500",
+        "Error four oh four, HTTP four oh four, a four oh four error, a four oh four page and"
+        " status five hundred",
+    ),
+    ("the 404 Not Found page", "the four oh four Not Found page"),
+    (
+        "404 people, 450 errors, 400 pages, a 403 page report and code 200 lines",
+        "four hundred four people, four hundred fifty errors, four hundred pages, a four hundred"
+        " three page report and code two hundred lines",
+    ),
     # a house number before its street: in pairs
     (
         "The house at 1428 Elm Street was dark.",
@@ -1007,6 +1019,11 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "James I (1566) " * 5000,
         "Peter I (the Great) " * 5000,
         "Peter I (the " * 10_000,
+        "Error 404 " * 5000,
+        "a 404 error " * 5000,
+        "error" + " " * 20_000 + "404",
+        "404" + " " * 20_000 + "page",
+        "404 not" + " " * 20_000 + "x",
         "the 19th c. " * 5000,
         "U-505 " * 5000,
         "A-" * 10_000 + "100",
