@@ -86,6 +86,25 @@ def _labelled(match: re.Match[str], locale: Locale) -> str:
     return f"{label}{space}{plural(said) if match.group('plural') else said}"
 
 
+# A Boeing's variant after its model, "the 747-400", "a Boeing 737-800ER": seven forty-seven
+# four hundred, not a range. Only a Boeing's 7x7 or after its maker: "won 112-100" is a score,
+# "pages 707-800" a range.
+_VARIANT = re.compile(
+    r"(?<![\w.,/–—-])(?P<maker>(?i:boeing|airbus)\s)?(?P<model>[1-9]\d\d)-(?P<variant>[1-9]00)"
+    r"(?P<suffix>[A-Z]{0,3})(?![\w-]|[.,]\d)"
+)
+_BOEING = re.compile(r"7\d7")
+
+
+def _variant(match: re.Match[str], locale: Locale) -> str:
+    maker, model, variant = match.group("maker", "model", "variant")
+    if not (maker or _BOEING.fullmatch(model)) or _LOCATOR_BEFORE.search(text_before(match, 12)):
+        return match.group(0)
+    said = f"{in_pairs(model, locale)} {in_pairs(variant, locale)}"
+    suffix = match.group("suffix")
+    return f"{maker or ''}{said}{' ' + suffix if suffix else ''}"
+
+
 # Three digits after a designation's letters are said in pairs too: a U-boat, "U-505" (U five
 # oh five), a plane, "C-130", "F-111", a road, "I-405", and an isotope, "U-235", "uranium-235"
 # (two thirty-five). Not after words that take a number ("Top-100", "Sub-150").
@@ -389,6 +408,7 @@ LABELLED = (
     Rule(_STATUS_AFTER_CUE, _status_after_cue),
     Rule(_STATUS_BEFORE_ERROR, _status_before_error),
     Rule(_HOUSE, _house),
+    Rule(_VARIANT, _variant),
     Rule(_LABELLED, _labelled),
     Rule(_DESIGNATION, _designation),
 )

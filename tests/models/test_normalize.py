@@ -763,6 +763,15 @@ CASES = [
         "a Boeing seven forty-seven and two Boeing seven thirty-sevens",
     ),
     ("Highway 101 in 1887", "Highway one oh one in eighteen eighty-seven"),
+    (
+        "the 747-400, a Boeing 737-800 and a 777-300ER",
+        "the seven forty-seven four hundred, a Boeing seven thirty-seven eight hundred and a seven"
+        " seventy-seven three hundred ER",
+    ),
+    (
+        "won 112-100 over pages 707-800",
+        "won one hundred twelve to one hundred over pages seven hundred seven to eight hundred",
+    ),
     ("Route 66 and Platform 9", "Route sixty-six and Platform nine"),
     ("Room 101.5", "Room one hundred one point five"),  # a measure, not a name
     (
@@ -1024,6 +1033,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "error" + " " * 20_000 + "404",
         "404" + " " * 20_000 + "page",
         "404 not" + " " * 20_000 + "x",
+        "the 747-400 " * 5000,
+        "Boeing 737-800ER " * 5000,
+        "747-" * 10_000 + "400",
         "the 19th c. " * 5000,
         "U-505 " * 5000,
         "A-" * 10_000 + "100",
