@@ -199,7 +199,14 @@ _MORE_YEARS = r"(?P<more>(?:(?:,|,?\s+(?:and|or|nor))\s+\d{4}\b(?![,.]\d))*)"
 YEAR_CUE = (
     r"(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
-    rf"|{_MONTH}|Q[1-4]|H[12]|FY"
+    rf"|{_MONTH}|Q[1-4]|H[12]|FY|F Y"
+)
+# A fiscal year, "FY2023", "FY 2023", "FY24": "F Y twenty twenty-three", its letters apart
+# (espeak makes "FY" a word) and set off, so the year rules read what follows as a year.
+_FISCAL = re.compile(r"\bFY[\s-]?(?=\d\d(?:\d\d)?(?!\w))")
+# "FY23/24", "FY23-24": two years' last digits, a year and the next.
+_SHORT_FISCAL_YEAR = re.compile(
+    r"(?<=\bF Y )(?P<year>\d\d)(?:[/–-](?P<end>\d\d))?(?![\w/–-]|[,.]\d)"
 )
 _CUED_YEAR = re.compile(
     rf"\b(?P<cue>{YEAR_CUE})(?P<gap>\s+|-)(?P<year>\d{{4}})\b(?![,.]\d){_MORE_YEARS}"
@@ -464,6 +471,12 @@ def _cued_year(match: re.Match[str], locale: Locale) -> str:
     return said + _listed_years(match.groupdict().get("more") or "", int(year), locale)
 
 
+def _short_fiscal_year(match: re.Match[str], locale: Locale) -> str:
+    year, end = match.group("year", "end")
+    said = _date_year(year, locale)
+    return f"{said} to {_date_year(end, locale)}" if end else said
+
+
 def _listed_years(listed: str, year: int, locale: Locale) -> str:
     """The years after a cued one, each while it is near the one before it; the rest as
     written. A list joined by commas alone is none ("In 1887, 1850 men died"): only up to
@@ -507,6 +520,8 @@ TIMES = (
     Rule(_HOUR, _hour),
 )
 YEARS = (
+    Rule(_FISCAL, saying("F Y ")),
+    Rule(_SHORT_FISCAL_YEAR, _short_fiscal_year),
     Rule(_DECADE, _decade),
     Rule(_SHORT_DECADE, _short_decade),
     Rule(_YEAR_RANGE, _year_range),

@@ -124,6 +124,16 @@ CASES = [
         "a nineteen fifty-seven Chevy and Her nineteen ninety-eight memoir",
     ),
     ("Q2 2024 earnings", "Q2 twenty twenty-four earnings"),
+    (
+        "FY2023, FY 2023 and 2024, FY24 and FY05 results",
+        "F Y twenty twenty-three, F Y twenty twenty-three and twenty twenty-four, F Y twenty-four"
+        " and F Y oh five results",
+    ),
+    (
+        "FY2023-24 and FY23/24",
+        "F Y twenty twenty-three to twenty-four and F Y twenty-three to twenty-four",
+    ),
+    ("FYI 2023 and FY 123", "FYI two thousand twenty-three and FY one hundred twenty-three"),
     ("their 2000 acres", "their two thousand acres"),  # a count
     # the First and the Tenth where no pronoun follows
     ("Charles I was executed.", "Charles the First was executed."),
@@ -1036,6 +1046,10 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "the 747-400 " * 5000,
         "Boeing 737-800ER " * 5000,
         "747-" * 10_000 + "400",
+        "FY2023 " * 5000,
+        "FY24/25 " * 5000,
+        "FY" * 10_000 + "24",
+        "FY 24/" * 10_000,
         "the 19th c. " * 5000,
         "U-505 " * 5000,
         "A-" * 10_000 + "100",
