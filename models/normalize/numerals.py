@@ -286,6 +286,15 @@ def _status_before_error(match: re.Match[str], locale: Locale) -> str:
     return in_pairs(match.group("number"), locale)
 
 
+# Fine particles in the air by their size in microns: "PM2.5" is "P M two point five", "PM10"
+# "P M ten", not a word.
+_PARTICLES = re.compile(r"\bPM(?P<size>2\.5|10)(?!\w|[.,]\d)")
+
+
+def _particles(match: re.Match[str], locale: Locale) -> str:
+    return f"P M {cardinal(match.group('size'), locale)}"
+
+
 # A video's lines, "1080p": "ten eighty P" (not pence).
 _RESOLUTION = re.compile(r"\b(?P<number>480|720|1080|1440|2160)(?P<scan>[pi])\b")
 
@@ -405,6 +414,7 @@ LABELLED = (
     Rule(_EMERGENCY, _emergency),
     Rule(_PLAN, _plan),
     Rule(_RESOLUTION, _resolution),
+    Rule(_PARTICLES, _particles),
     Rule(_STATUS_AFTER_CUE, _status_after_cue),
     Rule(_STATUS_BEFORE_ERROR, _status_before_error),
     Rule(_HOUSE, _house),

@@ -792,6 +792,8 @@ CASES = [
     ("Gate 1,000", "Gate one thousand"),
     ("Flight 1000", "Flight one thousand"),
     ("She paced the room 120 times.", "She paced the room one hundred twenty times."),  # a count
+    ("PM2.5 and PM10 levels rose.", "P M two point five and P M ten levels rose."),
+    ("PM100, SPM10 and the PM said", "PM100, SPM10 and the PM said"),
     # a web server's status: in pairs after its word or before an error's
     (
         "Error 404, HTTP 404, a 404 error, a 404 page and status 500",
@@ -1050,6 +1052,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "FY24/25 " * 5000,
         "FY" * 10_000 + "24",
         "FY 24/" * 10_000,
+        "PM2.5 " * 5000,
+        "PM10" * 10_000,
         "the 19th c. " * 5000,
         "U-505 " * 5000,
         "A-" * 10_000 + "100",
