@@ -11,20 +11,33 @@ read as letters: espeak spells "Bbc" and "Usa" as it spells "BBC".
 import re
 
 from models.normalize.roman import roman_to_int
-from models.normalize.rule import Locale, Rule
+from models.normalize.rule import Locale, Rule, text_before
 
 _WORD = r"[A-Z][A-Z'’]*\b"
 _RUN = re.compile(rf"\b{_WORD}(?:[^A-Za-z\n]+{_WORD}){{2,}}")  # numbers may stand between
 _WORD_IN_RUN = re.compile(_WORD)
 
 
+# A unit of bytes after its number keeps its capitals, for the unit rules to read ("A 1 TB
+# SSD": one terabyte, not "Tb"); "TEAM GB" has no number and is an ordinary word.
+_BYTES = frozenset({"KB", "MB", "GB", "TB"})
+_NUMBER_BEFORE = re.compile(r"\d\s?\Z")
+
+
 def _words(match: re.Match[str], locale: Locale) -> str:
-    return _WORD_IN_RUN.sub(_as_word, match.group(0))
+    # Each word found in the whole text, so that what stands before the run is seen too.
+    text, start, parts = match.string, match.start(), []
+    for word in _WORD_IN_RUN.finditer(text, start, match.end()):
+        parts += [text[start : word.start()], _as_word(word)]
+        start = word.end()
+    return "".join(parts) + text[start : match.end()]
 
 
 def _as_word(match: re.Match[str]) -> str:
     word = match.group(0)
     if len(word) == 1 or roman_to_int(word) is not None:
+        return word
+    if word in _BYTES and _NUMBER_BEFORE.search(text_before(match, 2)):
         return word
     return word[0] + word[1:].lower()
 

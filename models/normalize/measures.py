@@ -76,6 +76,7 @@ _UNITS = {
     "MW": ("megawatt", "megawatts"),
     "V": ("volt", "volts"),
     "KB": ("kilobyte", "kilobytes"),
+    "kB": ("kilobyte", "kilobytes"),
     "MB": ("megabyte", "megabytes"),
     "GB": ("gigabyte", "gigabytes"),
     "TB": ("terabyte", "terabytes"),

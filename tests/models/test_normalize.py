@@ -466,6 +466,13 @@ CASES = [
     ("Chapter I", "Chapter one"),
     # words set in capitals: read as words, not letters ("IT" is not "I T")
     ("CHAPTER V. IT IS NOT IN US", "Chapter five. It Is Not In Us"),
+    ("A 1 TB SSD", "A one terabyte Ssd"),  # the unit keeps its capitals for the unit rules
+    ("NOW WITH 2 GB RAM AND TEAM GB", "Now With two gigabytes Ram And Team Gb"),
+    (
+        "a 1 TB SSD, a 2 GB card, 500 GB and a 3 kB file",
+        "a one terabyte SSD, a two-gigabyte card, five hundred gigabytes and a three-kilobyte file",
+    ),
+    ("GB won gold.", "GB won gold."),  # Great Britain, no unit without a number
     ("CHAPTER XIV: THE END OF IT", "Chapter fourteen: The End Of It"),
     ("MARCH 4, 1901 WAS A DAY", "March fourth, nineteen oh one Was A Day"),
     ("She said IT was fine. The BBC and NASA.", "She said IT was fine. The BBC and NASA."),
@@ -1054,6 +1061,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "FY 24/" * 10_000,
         "PM2.5 " * 5000,
         "PM10" * 10_000,
+        "A 1 TB SSD " * 5000,
+        "GB 1 TB " * 5000,
         "the 19th c. " * 5000,
         "U-505 " * 5000,
         "A-" * 10_000 + "100",
