@@ -242,7 +242,7 @@ _CALL_AFTER = re.compile(
 _COUNTED_AFTER_CALL = re.compile(
     r"\s+(?!(?:and|or|for|from|at|on|in|to|immediately|again|when|but|as|then|right|straight"
     r"|before|after|while|if|because|instead|twice|once|anywhere|now|soon|sooner|quickly|first"
-    r"|later|yourself|himself|herself|themselves|directly|or|so|until|unless)\b)[a-z]"
+    r"|later|yourself|himself|herself|themselves|directly|so|until|unless)\b)[a-z]"
 )
 
 
