@@ -18,6 +18,12 @@ goes with the chapters, by up to ~15% of RSS on a GPU. Against one sample taken 
 of warm-up (the rule before), the verdict said whether that sample fell in a trough or on
 a crest (docs/performance.md, "The soak's rule"); that figure is printed too.
 
+Each sample's RSS and GPU memory are the highest since the sample before, not what they
+were at the moment it was taken: the kernel's high-water mark of RSS, cleared after each
+reading (`/proc/self/clear_refs`), and nvidia-smi read every quarter second. The crests of
+the work in flight come between the segments that finish, and a sample taken as one
+finished caught a crest or missed it by chance (docs/performance.md, "The soak's peaks").
+
 RSS comes with its anonymous part beside it: a rise there is memory held (heaps,
 onnxruntime's arenas), a rise in the rest is code and files mapped (CUDA loads its kernels
 as they are first used). Exit 0 when flat, 1 when not. Not part of `make test` (it runs for
@@ -29,6 +35,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -48,11 +55,14 @@ PER_CHAPTER = 100
 TOLERANCE = 0.05
 
 
+GPU_EVERY_S = 0.25
+
+
 class Sample(NamedTuple):
     segments: int
-    rss: float  # MB
-    anonymous: float  # MB of rss not backed by a file: heaps and arenas, not library code
-    gpu: float | None  # MB
+    rss: float  # MB, the highest since the sample before
+    anonymous: float  # MB of RSS not backed by a file (now): heaps and arenas, not library code
+    gpu: float | None  # MB, the highest since the sample before
     heap: Heap | None  # glibc's part of the anonymous memory
 
 
@@ -62,6 +72,52 @@ def rss_mb(field: str = "VmRSS") -> float:
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def peak_rss_mb() -> float:
+    """The highest RSS since the last call (the first: since the process began), or the
+    RSS now where the kernel's high-water mark cannot be cleared."""
+    peak = rss_mb("VmHWM")
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # clears VmHWM to the RSS now
+    except OSError:
+        return rss_mb()
+    return peak
+
+
+class GpuPeak:
+    """This process's GPU memory, read every GPU_EVERY_S in a thread; `take` gives the
+    highest reading since the last take. A CUDA arena gives regions back between runs, so
+    what a run held comes and goes within a second."""
+
+    def __init__(self) -> None:
+        self._highest: float | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True, name="gpu-peak")
+
+    def __enter__(self) -> "GpuPeak":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(GPU_EVERY_S):
+            reading = gpu_mb()
+            if reading is not None:
+                with self._lock:
+                    self._highest = max(self._highest or 0.0, reading)
+
+    def take(self) -> float | None:
+        reading = gpu_mb()  # the sample's own moment counts too
+        with self._lock:
+            highest, self._highest = self._highest, None
+        if highest is None or reading is None:
+            return reading if highest is None else highest
+        return max(highest, reading)
 
 
 def gpu_mb() -> float | None:
@@ -76,7 +132,7 @@ def _described(sample: Sample) -> str:
     """RSS, its anonymous part and glibc's heap within that (in use, held free, mapped)."""
     held = sample.heap
     return (
-        f"RSS {sample.rss:7.0f} MB (anonymous {sample.anonymous:7.0f}"
+        f"RSS {sample.rss:7.0f} MB (highest; anonymous {sample.anonymous:7.0f}"
         + (
             f"; heap {held.in_use:6.0f} in use, {held.free:6.0f} free, {held.mapped:6.0f} mapped"
             if held
@@ -120,11 +176,13 @@ def main() -> int:
 
     def sample(progress: Progress) -> None:
         if progress.segments_done // 100 > len(samples):
-            last = Sample(progress.segments_done, rss_mb(), rss_mb("RssAnon"), gpu_mb(), heap())
+            last = Sample(
+                progress.segments_done, peak_rss_mb(), rss_mb("RssAnon"), gpu_peak.take(), heap()
+            )
             samples.append(last)
             print(f"{last.segments:6d} segments  {_described(last)}", flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="narrate-soak-") as out:
+    with tempfile.TemporaryDirectory(prefix="narrate-soak-") as out, GpuPeak() as gpu_peak:
         manifest = narrate(manuscript, SynthesisOptions(), Path(out), get_settings(), sample)
     wall = time.perf_counter() - began
     audio = sum(chapter.duration_s for chapter in manifest.chapters)

@@ -31,3 +31,16 @@ def test_memory_that_swings_is_flat_and_memory_that_grows_or_steps_up_late_is_no
     late = growth(step)
     assert not late.flat and late.last == 4400 + 1024 and late.first == 4400
     assert "first quarter" in str(late) and "+23.3%" in str(late)
+
+
+def test_a_sample_reads_the_highest_rss_since_the_sample_before_not_the_rss_now() -> None:
+    """The crest of the work in flight comes and goes between two samples."""
+    from producer.soak import peak_rss_mb
+
+    peak_rss_mb()  # the high-water mark cleared: from here on
+    base = rss_mb()
+    held = np.ones(300 * 1024 * 1024 // 8)  # 300 MB, every page touched, then given back
+    del held
+    assert rss_mb() - base < 100
+    assert peak_rss_mb() - base > 280  # the crest, read after it has gone
+    assert peak_rss_mb() - rss_mb() < 50  # and cleared by that reading
