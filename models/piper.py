@@ -218,7 +218,7 @@ class PiperVoice(Voice):
 
     # -- synthesis ----------------------------------------------------------------------
 
-    def warm_up(self, longest_ids: int, long_run: bool = True) -> None:
+    def warm_up(self, longest_ids: int, long_run: bool = True) -> float:
         """Run the largest decoder batch (and with fixed shapes, on CUDA, the largest front
         batch) once from each inference worker, all at once, as they will run.
 
@@ -229,13 +229,15 @@ class PiperVoice(Voice):
         the first passages, so its warm-up (0.6 s on 2 cores) is left out there, and so is
         the decoder's (2.3 s) where the process will not run long (`long_run` false): a
         short book's RSS may step up, and ends with it. A budget the GPU cannot hold fails
-        here, not mid-book.
+        here, not mid-book. Returns the seconds of audio its decoder runs made (0 where
+        it was left out): the quality gate times it for a GPU's pace.
         """
         if not long_run and not self.fixed_shapes:
-            return
+            return 0.0
         try:
             with ThreadPoolExecutor(self.inference_workers) as workers:
-                list(workers.map(self._run_largest, [longest_ids] * self.inference_workers))
+                runs = workers.map(self._run_largest, [longest_ids] * self.inference_workers)
+                return sum(runs)
         except Exception as error:
             if not self.fixed_shapes or not is_out_of_memory(error):
                 raise
@@ -244,7 +246,7 @@ class PiperVoice(Voice):
                 "lower NARRATE_GPU_MEMORY_GB"
             ) from error
 
-    def _run_largest(self, longest_ids: int) -> None:
+    def _run_largest(self, longest_ids: int) -> float:
         if self.fixed_shapes:
             ids = padded_frames(longest_ids, self.shape_step)
             rows = self._largest_rows(self.batch_budget, ids)
@@ -273,6 +275,7 @@ class PiperVoice(Voice):
             self.back.run_inputs(expansion_inputs([widest], rows, window) | {MASK: mask})
         else:
             self.back.run(np.zeros((rows, channels, window), np.float32), mask)
+        return rows * window * self.hop / self.sample_rate
 
     def _largest_rows(self, budget: int, size: int) -> int:
         """Rows of the largest batch of items this size within budget (see `rows`)."""

@@ -63,6 +63,10 @@ def load_voice(
 ) -> PiperVoice:
     log.info("loading voice %s on %s in %s", name_or_path, device, precision)
     voice = PiperVoice.load(name_or_path, Runtime.from_settings(settings, device, precision))
-    # A passage's ids: its phonemes with a pad after each, and context on both sides.
-    voice.warm_up(2 * (settings.passage_phonemes + 2 * settings.context_phonemes), long_run)
+    voice.warm_up(longest_ids(settings), long_run)
     return voice
+
+
+def longest_ids(settings: Settings) -> int:
+    """A passage's most ids: its phonemes with a pad after each, and context on both sides."""
+    return 2 * (settings.passage_phonemes + 2 * settings.context_phonemes)

@@ -307,10 +307,11 @@ def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -
     fixed.batch_budget, fixed.back_frame_budget = 1000, 1100
     back = fixed.back = ShapeLog(fixed.back)
     front = fixed.front = FrontLog(fixed.front)
-    fixed.warm_up(longest_ids=200)
+    made = fixed.warm_up(longest_ids=200)
     assert front.shapes == [(2, 256)]  # 200 ids padded to 256: 3 rows fit, a power of two: 2
     window = back.frame_step
     assert back.shapes == [(4, 192, window)]  # 1100 frames hold four windows of 256
+    assert made == 4 * window * fixed.hop / fixed.sample_rate  # the audio its runs made
     plain = PiperVoice.load("joe", threads=2, max_back_frames=150, inference_workers=1)
     plain.back_frame_budget = 500
     back = plain.back = ShapeLog(plain.back)
@@ -323,7 +324,7 @@ def test_warm_up_runs_the_largest_batches_the_budgets_allow(voice: PiperVoice) -
 def test_a_short_run_on_the_cpu_skips_the_warm_up_a_gpu_never_does() -> None:
     plain = PiperVoice.load("joe", threads=2, max_back_frames=150, inference_workers=1)
     back = plain.back = ShapeLog(plain.back)
-    plain.warm_up(longest_ids=200, long_run=False)
+    assert plain.warm_up(longest_ids=200, long_run=False) == 0.0
     assert back.shapes == []
     fixed = PiperVoice.load("joe", threads=2, shape_step=64, max_back_frames=150)
     fixed.batch_budget, fixed.back_frame_budget = 1000, 1100

@@ -2,16 +2,27 @@
 
 import copy
 import hashlib
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import soundfile
 
 import producer.optimize
+from config.manuscript import Manuscript
 from config.settings import Settings
 from models.piper import PiperVoice
+from models.pool import longest_ids
 from models.runtime import AUTO_MAX_GB, FREE_SHARE
-from producer.optimize import TIMING_ROUNDS, Rendition, shared_budget, timed_renditions
+from producer.optimize import (
+    GATE_TEXT,
+    PACE_ROUNDS,
+    TIMING_ROUNDS,
+    Rendition,
+    shared_budget,
+    timed_renditions,
+)
 from producer.readers import read_manuscript
 
 
@@ -61,3 +72,45 @@ def test_the_two_voices_on_a_gpu_share_one_budget(monkeypatch: pytest.MonkeyPatc
     assert shared_budget(auto, "cuda:0").gpu_memory_gb == min(AUTO_MAX_GB, FREE_SHARE * 50)
     assert shared_budget(Settings(gpu_memory_gb=40), "cuda").gpu_memory_gb == 20
     assert shared_budget(auto, "cpu") is auto
+
+
+def test_on_a_gpu_the_pace_is_the_largest_batches_not_the_gate_chapter(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One chapter fills few of a GPU's batches, so its render is not what a book runs at:
+    each precision's largest batches are run in turn, and the fastest of each counts."""
+    gpu = copy.copy(voice)
+    gpu.batch_budget = 4096  # as on a GPU: passages batched
+    variant = copy.copy(gpu)
+    variant.precision = "fp16"
+    audio = 6.0  # seconds of audio in one warm-up
+    sleeps = {"fp32": [0.1] * 5, "fp16": [0.3, 0.01, 0.3, 0.3, 0.3]}
+    calls: list[str] = []
+
+    def warm_up(precision: str) -> Callable[[int, bool], float]:
+        def run(longest: int, long_run: bool = True) -> float:
+            assert longest == longest_ids(Settings())
+            calls.append(precision)
+            time.sleep(sleeps[precision].pop(0))
+            return audio
+
+        return run
+
+    gpu.warm_up, variant.warm_up = warm_up("fp32"), warm_up("fp16")  # type: ignore[method-assign]
+    spoken = 10.0  # seconds of audio in the gate text
+    renders: list[str] = []
+
+    def rendered(v: PiperVoice, m: Manuscript, out: Path) -> Rendition:
+        renders.append(v.precision)
+        return Rendition(v.precision, [out / "a.wav"], spoken, 99.0)
+
+    monkeypatch.setattr(producer.optimize, "render", rendered)
+    fp32, fp16 = timed_renditions([gpu, variant], read_manuscript(GATE_TEXT), tmp_path)
+
+    assert renders == ["fp32", "fp16"]  # the judged renders, once each
+    assert calls == ["fp32", "fp16"] * PACE_ROUNDS
+    assert (fp32.duration_s, fp16.duration_s) == (spoken, spoken)
+    # The gate text's time at each one's fastest pace: fp16's one fast run counts.
+    assert 0.1 <= fp32.wall_s * audio / spoken < 0.25
+    assert 0.01 <= fp16.wall_s * audio / spoken < 0.1
+    assert fp16.x_real_time > fp32.x_real_time
