@@ -217,9 +217,8 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
     period = final_period(match, or_before_capital=True)
     if whole:
         return f"{mixed_fraction(whole, num, den, locale)} {many}{period}"
-    if num == 1 and _qualifies(match):  # "a 1/4 lb burger": a quarter-pound burger
-        part = "half" if den == 2 else fraction(num, den, locale).removeprefix("one ")
-        return f"{part}-{one}"
+    if _qualifies(match):  # "a 1/4 lb burger": a quarter-pound burger
+        return f"{_attributive(num, den, locale)}-{one}"
     if (num, den) == (1, 2):
         return f"half {_an(one)} {one}{period}"
     said = fraction(num, den, locale)
@@ -227,6 +226,15 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
         said = said.removeprefix("one ")
         said = f"{_an(said)} {said}"
     return f"{said} of {_an(one)} {one}{period}"
+
+
+def _attributive(num: int, den: int, locale: Locale) -> str:
+    """A fraction before its unit before a noun: "a quarter-pound burger", "a
+    three-quarter-ton truck", "a five-eighths-inch bolt"."""
+    if num == 1:
+        return "half" if den == 2 else fraction(num, den, locale).removeprefix("one ")
+    said = fraction(num, den, locale)
+    return (said.removesuffix("s") if den == 4 else said).replace(" ", "-")
 
 
 _THE_BEFORE = re.compile(r"\b(?i:the|this|that)\s\Z")
