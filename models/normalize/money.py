@@ -44,11 +44,16 @@ _PER |= {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year"}
 _PER |= {"night": "a night", "person": "a person", "head": "a head", "share": "a share"}
 _PER |= {"oz": "an ounce", "lb": "a pound", "kg": "a kilogram", "ton": "a ton", "tonne": "a tonne"}
 _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "a gallon"}
+# "$3 to $4 million", "between $3 and $4 million": a range of millions whose first number
+# borrows the scale of the second (not "three dollars and four million dollars").
+_SCALE = r"(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)\b"
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
     rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})"
-    rf"(?:\s?[–—-]\s?(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER}))?"
-    r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion|k|mn?|bn?|tn))\b)?"
+    rf"(?:\s?[–—-]\s?(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER})"
+    rf"|\s(?P<word>to|and|or)\s(?:{'|'.join(_DOLLARS)})?(?P=symbol)(?P<word_to>{NUMBER})"
+    rf"(?=\s?{_SCALE}))?"
+    rf"(?:\s?(?P<scale>{_SCALE}))?"
     rf"(?:/(?P<per>{'|'.join(_PER)})\b)?"
 )
 # "8.3M", "2.5B" without a currency: millions and billions. Only with a decimal point, after
@@ -94,13 +99,15 @@ def _money(match: re.Match[str], locale: Locale) -> str:
 
 def _amount(match: re.Match[str], locale: Locale) -> str:
     currency = _currency(match.group("symbol"), match.group("country"))
-    amount, to, scale = match.group("amount"), match.group("to"), match.group("scale")
+    amount, scale = match.group("amount"), match.group("scale")
+    to = match.group("to") or match.group("word_to")
     sign = "minus " if match.group("sign") else ""
     # "a $10 million deal": a ten million-dollar deal, as "a 2.5 billion km journey" is
-    qualifies = not to and not match.group("per") and qualifies_noun(match)
+    qualifies = (scale or not to) and not match.group("per") and qualifies_noun(match)
     unit = currency.unit.replace(" ", "-")  # a five-US-dollar note
     if scale:
-        said = " to ".join(cardinal(n, locale) for n in (amount, to) if n)
+        joined = f" {match.group('word') or 'to'} "
+        said = joined.join(cardinal(n, locale) for n in (amount, to) if n)
         said = f"{sign}{said} {_SCALES[scale.lower()]}"
         return f"{said}-{unit}" if qualifies else f"{said} {currency.units}"
     if to and "." not in amount + to:  # $5–10: five to ten dollars

@@ -324,6 +324,16 @@ CASES = [
     ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
     (
+        "It cost between $3 and $4 million; from £3 to £4bn; $3 or $4 million a year",
+        "It cost between three and four million dollars; from three to four billion pounds;"
+        " three or four million dollars a year",
+    ),
+    (
+        "a $3-4 million deal; he paid $3 and $4 for them; between $3 and €4 million",
+        "a three to four million-dollar deal; he paid three dollars and four dollars for them;"
+        " between three dollars and four million euros",
+    ),
+    (
         "It cost A$20, C$15.50 and HK$200.",
         "It cost twenty Australian dollars, fifteen Canadian dollars and fifty cents and two"
         " hundred Hong Kong dollars.",
@@ -889,6 +899,10 @@ CASES = [
     ),
     ("children <3 years old", "children less than three years old"),
     ("The 1/4 lb burger, a 1/2 mi walk", "The quarter-pound burger, a half-mile walk"),
+    (
+        "a 3/4 mi walk, a 5/8 oz weight; 3/4 mi of road",
+        "a three-quarter-mile walk, a five-eighths-ounce weight; three quarters of a mile of road",
+    ),
     ("yes\n> 10 people said so", "yes\n> ten people said so"),
     (
         "The 999 emergency line; ring 112 anywhere; the 911 tapes",
