@@ -92,7 +92,16 @@ _NUMBERED = {
     "figs": "figures",
     "op": "opus",  # Chopin's Op. 28
     "chap": "chapter",
+    "art": "article",  # a statute's or a treaty's: "Art. 5"
+    "arts": "articles",
+    "sec": "section",
+    "secs": "sections",
+    "para": "paragraph",
+    "paras": "paragraphs",
 }
+# A statute's sections in lower case only ("s. 172 of the Act"; "S. 1234" is a Senate bill),
+# and not after a number ("in 10 s. 3 runners" are seconds).
+_SECTIONS = {"s": "section", "ss": "sections"}
 _SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
 _OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
 _OPERATORS |= {"−": "minus"}  # the minus sign, not a hyphen
@@ -143,6 +152,7 @@ _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
+    r"|(?<![\w.])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
 )
 # A life's dates: "(b. 1850, d. 1900)", "fl. 1870", a reign's "(r. 1066–87)"; lower case
 # and before a year only ("Plan B. 2" is not "born").
@@ -150,7 +160,7 @@ _LIFE = re.compile(r"(?<![\w.])(?P<word>b|d|fl|r)\.\s?(?=\d{3,4}\b)")
 _LIVES = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
 # Words that stand before a number with a period ("c. 1850", "No. 5", "pp. 3"): a period
 # there ends no sentence (`worker.segment`).
-BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
+BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES) | frozenset(_SECTIONS)
 # A run of spaces is entered only at its start ("(?<!\s)"): from each of its spaces in
 # turn, a long run took quadratic time.
 _OPERATOR = re.compile(
@@ -242,6 +252,8 @@ def _version(match: re.Match[str], locale: Locale) -> str:
 def _numbered(match: re.Match[str], locale: Locale) -> str:
     if match.group("symbol"):
         return _SYMBOLS[match.group("symbol")] + " "
+    if match.group("section"):
+        return _SECTIONS[match.group("section")] + " "
     written = match.group("word") or match.group("heading")
     return _capitalized_like(_NUMBERED[written.lower()], written) + " "
 

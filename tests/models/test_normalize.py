@@ -630,6 +630,15 @@ CASES = [
     ),
     ("the 3rd c. 1200", "the third circa twelve hundred"),
     ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
+    (
+        "Art. 5 and arts. 2-3; under s. 172 and ss. 12–14; Sec. 3, para. 4",
+        "Article five and articles two to three; under section one hundred seventy-two and"
+        " sections twelve to fourteen; Section three, paragraph four",
+    ),
+    (
+        "S. 1234 passed; in 10 s. 3 ran",
+        "S. one thousand two hundred thirty-four passed; in ten s. three ran",
+    ),
     ("It weighed 3 cwt.", "It weighed three hundredweight."),
     ("Ed. Smith", "Ed. Smith"),
     ("Chap. XII and chap. 4", "Chapter twelve and chapter four"),
