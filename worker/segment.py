@@ -250,6 +250,10 @@ def _after_closers(text: str, i: int) -> int:
     return i
 
 
+_ERA = re.compile(r"(?:BCE?|AD|CE|B\.C\.(?:E\.)?|A\.D\.|C\.E\.)(?!\w)")
+_ORDINAL_BEFORE = re.compile(r"\d(?:st|nd|rd|th)\s(?=c\Z)")
+
+
 def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
     """Whether terminal punctuation at text[first:run_end] (closers to `end`) ends a sentence."""
     if end >= len(text):
@@ -269,6 +273,8 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             return False
         if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
             return False  # "c. 1850", "5 lb. 3 oz.": a number's cue, not a sentence's end
+        if word == "c" and _ERA.match(following) and _ORDINAL_BEFORE.search(text, 0, first):
+            return False  # "the 6th c. BC": a century and its era
         if 0 < (roman_to_int(word) or 0) <= 100 and _heads_line(text, first - len(word)):
             return False  # "II. THE END": a chapter's number and its title, one span
         if len(word) == 1 and word.isupper():

@@ -49,6 +49,12 @@ def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
         "The value of £25 1s. 8½d. was trifling.",
         "Under s. 172 of the Act, Art. 5 applies.",
     ]
+    text = "From the 6th c. BC to the 3rd c. A.D. it stood. It fell in the 19th c. People left."
+    assert sentences(text) == [
+        "From the 6th c. BC to the 3rd c. A.D. it stood.",
+        "It fell in the 19th c.",
+        "People left.",
+    ]
 
 
 def test_a_chapters_numeral_and_its_title_are_one_sentence() -> None:
