@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from config.settings import BreakClass, Segmenting
-from models.normalize import BEFORE_A_NUMBER, roman_to_int
+from models.normalize import BEFORE_A_NUMBER, cues_number, roman_to_int
 
 # Words that end in a period without ending a sentence.
 ABBREVIATIONS = frozenset(
@@ -251,7 +251,7 @@ def _after_closers(text: str, i: int) -> int:
 
 
 _ERA = re.compile(r"(?:BCE?|AD|CE|B\.C\.(?:E\.)?|A\.D\.|C\.E\.)(?!\w)")
-_ORDINAL_BEFORE = re.compile(r"\d(?:st|nd|rd|th)\s(?=c\Z)")
+_ORDINAL_BEFORE = re.compile(r"\d(?:st|nd|rd|th)\sc\Z")
 
 
 def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
@@ -273,7 +273,13 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             return False
         if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
             return False  # "c. 1850", "5 lb. 3 oz.": a number's cue, not a sentence's end
-        if word == "c" and _ERA.match(following) and _ORDINAL_BEFORE.search(text, 0, first):
+        if nxt.isdigit() and cues_number(text[max(0, first - 12) : first], following):
+            return False  # "Art. 5 of", "s. 172", "£25 1s. 8½d."
+        if (
+            word == "c"
+            and _ERA.match(following)
+            and _ORDINAL_BEFORE.search(text[max(0, first - 8) : first])
+        ):
             return False  # "the 6th c. BC": a century and its era
         if 0 < (roman_to_int(word) or 0) <= 100 and _heads_line(text, first - len(word)):
             return False  # "II. THE END": a chapter's number and its title, one span

@@ -92,16 +92,23 @@ _NUMBERED = {
     "figs": "figures",
     "op": "opus",  # Chopin's Op. 28
     "chap": "chapter",
-    "art": "article",  # a statute's or a treaty's: "Art. 5"
-    "arts": "articles",
-    "sec": "section",
-    "secs": "sections",
-    "para": "paragraph",
-    "paras": "paragraphs",
 }
+# A statute's or a treaty's parts, before a number cited as such: followed by what follows a
+# citation ("Art. 5 of", "Arts. 2 and 3", "para. 4(b);"), not by a word of a new sentence
+# ("a Bachelor of Arts. 1968 was the year", "wait a sec. 2 more came").
+_CITING = {"art": "article", "arts": "articles", "sec": "section", "secs": "sections"}
+_CITING |= {"para": "paragraph", "paras": "paragraphs"}
+_CITED = re.compile(
+    r"\d{1,4}[A-Za-z]?(?:\(\w{1,4}\)){0,3}(?:\s?[-–]\s?\d{1,4}[A-Za-z]?)?"
+    r"(?=\s*(?:\Z|[,;:.)\]]|\(|(?:of|and|or|to|in)\b))"
+)
 # A statute's sections in lower case only ("s. 172 of the Act"; "S. 1234" is a Senate bill),
-# and not after a number ("in 10 s. 3 runners" are seconds).
+# not after a number ("in 10 s. 3 runners" are seconds) nor an apostrophe ("Tom's. 20").
 _SECTIONS = {"s": "section", "ss": "sections"}
+_SECTION_WORD = re.compile(r"(?:\A|(?<=[\s(\[]))(?<!\d )ss?\Z")
+# Old money's shillings before its pence: "£25 1s. 8½d."
+_SHILLINGS = re.compile(r"(?<![\w.])\d{1,2}s\Z")
+_PENCE_NEXT = re.compile(r"\d{1,2}[½¼¾]?d\b")
 _SYMBOLS = {"#": "number", "§": "section", "§§": "sections"}
 _OPERATORS = {"&": "and", "×": "times", "÷": "divided by", "±": "plus or minus", "+": "plus"}
 _OPERATORS |= {"−": "minus"}  # the minus sign, not a hyphen
@@ -152,7 +159,8 @@ _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
-    r"|(?<![\w.])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
+    r"|(?<![\w.'’])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
+    rf"|(?<![\w.])(?P<citing>(?i:{_alternatives(_CITING)}))\.\s?(?={_CITED.pattern})"
 )
 # A life's dates: "(b. 1850, d. 1900)", "fl. 1870", a reign's "(r. 1066–87)"; lower case
 # and before a year only ("Plan B. 2" is not "born").
@@ -160,7 +168,21 @@ _LIFE = re.compile(r"(?<![\w.])(?P<word>b|d|fl|r)\.\s?(?=\d{3,4}\b)")
 _LIVES = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
 # Words that stand before a number with a period ("c. 1850", "No. 5", "pp. 3"): a period
 # there ends no sentence (`worker.segment`).
-BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES) | frozenset(_SECTIONS)
+BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
+
+
+def cues_number(before: str, after: str) -> bool:
+    """Whether the word that `before` ends with, then a period, cues the number `after`
+    begins with, as a citation's part or old money's shillings do (`worker.segment`: no
+    sentence ends there). `before` needs only its last few characters."""
+    word = before.rsplit(None, 1)[-1].lstrip("([") if before.strip() else ""
+    if word.lower() in _CITING:
+        return bool(_CITED.match(after))
+    if _SECTION_WORD.search(before):
+        return True
+    return bool(_SHILLINGS.search(before) and _PENCE_NEXT.match(after))
+
+
 # A run of spaces is entered only at its start ("(?<!\s)"): from each of its spaces in
 # turn, a long run took quadratic time.
 _OPERATOR = re.compile(
@@ -254,6 +276,9 @@ def _numbered(match: re.Match[str], locale: Locale) -> str:
         return _SYMBOLS[match.group("symbol")] + " "
     if match.group("section"):
         return _SECTIONS[match.group("section")] + " "
+    if match.group("citing"):
+        written = match.group("citing")
+        return _capitalized_like(_CITING[written.lower()], written) + " "
     written = match.group("word") or match.group("heading")
     return _capitalized_like(_NUMBERED[written.lower()], written) + " "
 

@@ -230,7 +230,7 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
 
 def _attributive(num: int, den: int, locale: Locale) -> str:
     """A fraction before its unit before a noun: "a quarter-pound burger", "a
-    three-quarter-ton truck", "a five-eighths-inch bolt"."""
+    three-quarter-mile walk", "a five-eighths-ounce weight"."""
     if num == 1:
         return "half" if den == 2 else fraction(num, den, locale).removeprefix("one ")
     said = fraction(num, den, locale)

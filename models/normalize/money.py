@@ -45,13 +45,15 @@ _PER |= {"night": "a night", "person": "a person", "head": "a head", "share": "a
 _PER |= {"oz": "an ounce", "lb": "a pound", "kg": "a kilogram", "ton": "a ton", "tonne": "a tonne"}
 _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "a gallon"}
 # "$3 to $4 million", "between $3 and $4 million": a range of millions whose first number
-# borrows the scale of the second (not "three dollars and four million dollars").
+# borrows the scale of the second (not "three dollars and four million dollars"), where it
+# can (`_shares_scale`).
 _SCALE = r"(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)\b"
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
     rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})"
     rf"(?:\s?[–—-]\s?(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER})"
-    rf"|\s(?P<word>to|and|or)\s(?:{'|'.join(_DOLLARS)})?(?P=symbol)(?P<word_to>{NUMBER})"
+    rf"|\s(?P<word>to|and|or)\s(?P<to_country>{'|'.join(_DOLLARS)})?(?P=symbol)"
+    rf"(?P<word_to>{NUMBER})"
     rf"(?=\s?{_SCALE}))?"
     rf"(?:\s?(?P<scale>{_SCALE}))?"
     rf"(?:/(?P<per>{'|'.join(_PER)})\b)?"
@@ -94,7 +96,39 @@ _PERCENT = re.compile(rf"(?<![\w.%])(?P<quantity>{QUANTITY})\s?%")  # not "10%-2
 
 def _money(match: re.Match[str], locale: Locale) -> str:
     per = match.group("per")
-    return f"{_amount(match, locale)} {_PER[per]}" if per else _amount(match, locale)
+    said = _amount(match, locale) if _shares_scale(match) else _apart(match, locale)
+    return f"{said} {_PER[per]}" if per else said
+
+
+_BETWEEN_BEFORE = re.compile(r"\b[Bb]etween\s\Z")
+
+
+def _shares_scale(match: re.Match[str]) -> bool:
+    """Whether a range joined by a word reads as one amount of the second's scale: "from $3
+    to $4 million", "between $3 and $4 million", in one currency, the first the smaller
+    and in whole units ("$300 and $4 million", "$3.50 to $4 million" are two amounts), and
+    "and" only after "between" ("He paid $3 and $4 million was raised")."""
+    word = match.group("word")
+    if not word:
+        return True
+    first, second = (float(match.group(n).replace(",", "")) for n in ("amount", "word_to"))
+    whole = not re.search(r"\.\d\d$", match.group("amount"))
+    same = match.group("country") == match.group("to_country")
+    between = word != "and" or bool(_BETWEEN_BEFORE.search(text_before(match, 8)))
+    return first < second and whole and same and between
+
+
+def _apart(match: re.Match[str], locale: Locale) -> str:
+    """Two amounts joined by a word, each in its own currency: "three hundred dollars and
+    four million dollars"."""
+    first = _currency(match.group("symbol"), match.group("country"))
+    second = _currency(match.group("symbol"), match.group("to_country"))
+    sign = "minus " if match.group("sign") else ""
+    scale = _SCALES[match.group("scale").lower()]
+    return (
+        f"{sign}{say_money(match.group('amount'), first, locale)} {match.group('word')} "
+        f"{cardinal(match.group('word_to'), locale)} {scale} {second.units}"
+    )
 
 
 def _amount(match: re.Match[str], locale: Locale) -> str:

@@ -324,6 +324,15 @@ CASES = [
     ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
     (
+        "between $300 and $4 million; $3.50 to $4 million; US$3 and A$4 million",
+        "between three hundred dollars and four million dollars; three dollars and fifty cents"
+        " to four million dollars; three US dollars and four million Australian dollars",
+    ),
+    (
+        "He paid $3 and $4 million was raised.",
+        "He paid three dollars and four million dollars was raised.",
+    ),
+    (
         "It cost between $3 and $4 million; from £3 to £4bn; $3 or $4 million a year",
         "It cost between three and four million dollars; from three to four billion pounds;"
         " three or four million dollars a year",
@@ -636,8 +645,9 @@ CASES = [
         " sections twelve to fourteen; Section three, paragraph four",
     ),
     (
-        "S. 1234 passed; in 10 s. 3 ran",
-        "S. one thousand two hundred thirty-four passed; in ten s. three ran",
+        "S. 1234 passed; in 10 s. 3 ran; Tom's. 20; a sec. 2 more; Art. 5 pieces",
+        "S. one thousand two hundred thirty-four passed; in ten s. three ran; Tom's. twenty; a"
+        " sec. two more; Art. five pieces",
     ),
     ("It weighed 3 cwt.", "It weighed three hundredweight."),
     ("Ed. Smith", "Ed. Smith"),

@@ -44,11 +44,17 @@ def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
         "1851 was worse.",
     ]
     # Old money and a statute's sections: "£25 1s. 8½d." is one sum; "s. 172" one section.
-    text = "The value of £25 1s. 8½d. was trifling. Under s. 172 of the Act, Art. 5 applies."
+    text = "The value of £25 1s. 8½d. was trifling. Under s. 172 of the Act, Art. 5 of it applies."
     assert sentences(text) == [
         "The value of £25 1s. 8½d. was trifling.",
-        "Under s. 172 of the Act, Art. 5 applies.",
+        "Under s. 172 of the Act, Art. 5 of it applies.",
     ]
+    # But a possessive, a decade, seconds, a degree or a shout before a number end theirs.
+    text = (
+        "It was Tom's. 20 came. In the 1990s. 2001 came. In 10 s. 3 fell. A Bachelor of"
+        " Arts. 1968 came. He joined the SS. 1943 came."
+    )
+    assert len(sentences(text)) == 10
     text = "From the 6th c. BC to the 3rd c. A.D. it stood. It fell in the 19th c. People left."
     assert sentences(text) == [
         "From the 6th c. BC to the 3rd c. A.D. it stood.",
