@@ -96,6 +96,9 @@ class GpuSampler:
         return float(rows[0]) if rows else 0.0
 
 
+NVIDIA_SMI_TIMEOUT_S = 10
+
+
 def nvidia_smi(query: str) -> list[str]:
     """nvidia-smi's rows for a query (csv, no header or units); none without a driver."""
     try:
@@ -104,8 +107,9 @@ def nvidia_smi(query: str) -> list[str]:
             capture_output=True,
             text=True,
             check=False,
+            timeout=NVIDIA_SMI_TIMEOUT_S,
         )
-    except FileNotFoundError:  # no NVIDIA driver here
+    except (FileNotFoundError, subprocess.TimeoutExpired):  # no NVIDIA driver, or a hung one
         return []
     return out.stdout.splitlines() if out.returncode == 0 else []
 

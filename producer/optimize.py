@@ -74,7 +74,7 @@ def optimize(
     settings = shared_budget(settings, device)
     with tempfile.TemporaryDirectory(prefix="narrate-gate-") as scratch:
         voices = [load_voice(voice_name, device, name, settings) for name in ("fp32", precision)]
-        renditions = timed_renditions(voices, manuscript, Path(scratch))
+        renditions = timed_renditions(voices, manuscript, Path(scratch), device)
         if render_to is not None:
             keep(render_to, files.name, device, spoken, renditions, measured_on)
             return None
@@ -152,7 +152,7 @@ def shared_budget(settings: Settings, device: str) -> Settings:
 
 
 def timed_renditions(
-    voices: Sequence[PiperVoice], manuscript: Manuscript, scratch: Path
+    voices: Sequence[PiperVoice], manuscript: Manuscript, scratch: Path, device: str = "cpu"
 ) -> list[Rendition]:
     """Each voice's rendition of the gate text, rendered TIMING_ROUNDS times in turn (so
     the gate takes that many times as long to render).
@@ -165,7 +165,7 @@ def timed_renditions(
     time is kept. On a GPU the time is the gate text's at its largest batches' pace
     (`gpu_paces`), and it is rendered once."""
     renditions = [render(voice, manuscript, scratch / voice.precision) for voice in voices]
-    if voices[0].batch_budget > 0:
+    if device_kind(device) != "cpu":
         paces = gpu_paces(voices, longest_ids(get_settings()))
         return [replace(r, wall_s=r.duration_s / x) for r, x in zip(renditions, paces, strict=True)]
     for again in range(1, TIMING_ROUNDS):

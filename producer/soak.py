@@ -20,9 +20,10 @@ a crest (docs/performance.md, "The soak's rule"); that figure is printed too.
 
 Each sample's RSS and GPU memory are the highest since the sample before, not what they
 were at the moment it was taken: the kernel's high-water mark of RSS, cleared after each
-reading (`/proc/self/clear_refs`), and nvidia-smi read every quarter second. The crests of
-the work in flight come between the segments that finish, and a sample taken as one
-finished caught a crest or missed it by chance (docs/performance.md, "The soak's peaks").
+reading (`/proc/self/clear_refs`), and on a GPU nvidia-smi read every quarter second or so
+(a run of nvidia-smi takes time of its own). The crests of the work in flight come between
+the segments that finish, and a sample taken as one finished caught a crest or missed it
+by chance (docs/performance.md, "The soak's peaks").
 
 RSS comes with its anonymous part beside it: a rise there is memory held (heaps,
 onnxruntime's arenas), a rise in the rest is code and files mapped (CUDA loads its kernels
@@ -44,6 +45,7 @@ from config.jobs import Progress
 from config.manuscript import Chapter, Manuscript, Metadata
 from config.settings import SynthesisOptions, get_settings
 from models.pool import get_voice
+from models.runtime import resolve_device
 from producer.bench import nvidia_smi
 from producer.optimize import GATE_TEXT
 from worker.chapters import chapters_in_flight
@@ -90,19 +92,23 @@ class GpuPeak:
     highest reading since the last take. A CUDA arena gives regions back between runs, so
     what a run held comes and goes within a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, watch: bool) -> None:
+        """`watch`: read in a thread (on a GPU); otherwise `take` reads nothing."""
         self._highest: float | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True, name="gpu-peak")
+        self.watching = watch
 
     def __enter__(self) -> "GpuPeak":
-        self._thread.start()
+        if self.watching:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        if self.watching:
+            self._thread.join()
 
     def _watch(self) -> None:
         while not self._stop.wait(GPU_EVERY_S):
@@ -112,6 +118,8 @@ class GpuPeak:
                     self._highest = max(self._highest or 0.0, reading)
 
     def take(self) -> float | None:
+        if not self.watching:
+            return None
         reading = gpu_mb()  # the sample's own moment counts too
         with self._lock:
             highest, self._highest = self._highest, None
@@ -121,10 +129,15 @@ class GpuPeak:
 
 
 def gpu_mb() -> float | None:
+    """This process's GPU memory in MB; None without a GPU, or where nvidia-smi cannot say
+    ("[N/A]")."""
     for line in nvidia_smi("--query-compute-apps=pid,used_memory"):
-        pid, used = (field.strip() for field in line.split(","))
+        pid, _, used = (field.strip() for field in line.partition(","))
         if pid == str(os.getpid()):
-            return float(used)
+            try:
+                return float(used)
+            except ValueError:
+                return None
     return None
 
 
@@ -182,7 +195,8 @@ def main() -> int:
             samples.append(last)
             print(f"{last.segments:6d} segments  {_described(last)}", flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="narrate-soak-") as out, GpuPeak() as gpu_peak:
+    on_gpu = resolve_device(get_settings().device) != "cpu"
+    with tempfile.TemporaryDirectory(prefix="narrate-soak-") as out, GpuPeak(on_gpu) as gpu_peak:
         manifest = narrate(manuscript, SynthesisOptions(), Path(out), get_settings(), sample)
     wall = time.perf_counter() - began
     audio = sum(chapter.duration_s for chapter in manifest.chapters)

@@ -1,6 +1,9 @@
 """The soak's memory readings: what it reports is this process's, split as the kernel does."""
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from producer.soak import rss_mb
 
@@ -37,6 +40,10 @@ def test_a_sample_reads_the_highest_rss_since_the_sample_before_not_the_rss_now(
     """The crest of the work in flight comes and goes between two samples."""
     from producer.soak import peak_rss_mb
 
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pytest.skip("this kernel does not let a process clear its high-water mark")
     peak_rss_mb()  # the high-water mark cleared: from here on
     base = rss_mb()
     held = np.ones(300 * 1024 * 1024 // 8)  # 300 MB, every page touched, then given back
@@ -44,3 +51,35 @@ def test_a_sample_reads_the_highest_rss_since_the_sample_before_not_the_rss_now(
     assert rss_mb() - base < 100
     assert peak_rss_mb() - base > 280  # the crest, read after it has gone
     assert peak_rss_mb() - rss_mb() < 50  # and cleared by that reading
+
+
+def test_the_gpu_reading_is_the_highest_since_the_one_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A CUDA arena's regions come and go within a second: the thread keeps the highest."""
+    import threading
+
+    from producer import soak
+
+    calls = 0
+    read = threading.Event()
+
+    def reading() -> float:
+        nonlocal calls
+        calls += 1
+        if calls >= 6:
+            read.set()
+        return 900.0 if calls == 2 else 300.0  # one crest, early
+
+    monkeypatch.setattr(soak, "gpu_mb", reading)
+    monkeypatch.setattr(soak, "GPU_EVERY_S", 0.001)
+    with soak.GpuPeak(True) as peak:
+        assert read.wait(10)
+        assert peak.take() == 900.0  # the crest, though every reading since was lower
+        read.clear()
+        calls = 2  # four more readings, none of them a crest
+        assert read.wait(10)
+        assert peak.take() == 300.0  # cleared by the take before
+    assert not peak._thread.is_alive()
+    with soak.GpuPeak(False) as idle:  # on the CPU: nothing read, no thread
+        assert idle.take() is None and not idle._thread.is_alive()
