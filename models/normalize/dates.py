@@ -223,8 +223,9 @@ _THE_YEAR = re.compile(
     r"|letter|painting|recording|production|exhibition|survey|law|trip|debut)s?\b))"
 )
 # Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
+# A range into such a year from three digits is of years too: "(r. 978–1016)", "400-1600."
 _LONE_YEAR = re.compile(
-    r"(?<![\d.,])\b(?P<year>\d{4})(?![,.]\d)"
+    r"(?<![\d.,])(?<!\d[-–—])\b(?:(?P<start>[1-9]\d{2})[-–—])?(?P<year>\d{4})(?![,.]\d)"
     r"(?=[.,;:!?)\"'’”]|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
 )
 
@@ -494,8 +495,11 @@ def _listed_years(listed: str, year: int, locale: Locale) -> str:
 
 
 def _lone_year(match: re.Match[str], locale: Locale) -> str:
-    year = match.group("year")
-    return say_year(int(year), locale) if _is_year(year) else match.group(0)
+    start, year = match.group("start", "year")
+    if not _is_year(year) or (start and int(start) >= int(year)):
+        return match.group(0)
+    said = say_year(int(year), locale)
+    return f"{say_year(int(start), locale)} to {said}" if start else said
 
 
 NUMERIC_DATES = (Rule(_ISO_DATE, _iso_date), Rule(_NUMERIC_DATE, _numeric_date))

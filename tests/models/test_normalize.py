@@ -324,6 +324,12 @@ CASES = [
     ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
     (
+        "Scores range from 400-1600. From 800-1250 men; call 555-1234; 555-1200.",
+        "Scores range from four hundred to sixteen hundred. From eight hundred to one thousand"
+        " two hundred fifty men; call five five five, one two three four; five five five, one"
+        " two zero zero.",
+    ),
+    (
         "between $300 and $4 million; $3.50 to $4 million; US$3 and A$4 million",
         "between three hundred dollars and four million dollars; three dollars and fifty cents"
         " to four million dollars; three US dollars and four million Australian dollars",
@@ -930,7 +936,7 @@ CASES = [
     (
         "The king (r. 1189–99), Æthelred (r. 978–1016)",
         "The king (reigned eleven eighty-nine to ninety-nine), Æthelred (reigned nine hundred"
-        " seventy-eight–ten sixteen)",
+        " seventy-eight to ten sixteen)",
     ),
     (
         "The vicar (r. 1902–1930); rule r. 123; Alfred (r. 871–899)",
