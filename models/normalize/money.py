@@ -5,7 +5,15 @@ money too: "£2 10s." is two pounds ten shillings, "5s. 6d." five shillings and 
 import re
 from typing import NamedTuple
 
-from models.normalize.numbers import NUMBER, QUANTITY, cardinal, quantity
+from models.normalize.numbers import (
+    NUMBER,
+    QUANTITY,
+    VULGAR,
+    cardinal,
+    mixed_fraction,
+    quantity,
+    vulgar,
+)
 from models.normalize.rule import Locale, Rule, final_period, qualifies_noun, text_before
 
 
@@ -50,7 +58,7 @@ _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "
 _SCALE = r"(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)\b"
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
-    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})"
+    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})(?P<vulgar>[{VULGAR}](?![\d–—-]))?"
     rf"(?:\s?[–—-]\s?(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER})"
     rf"|\s(?P<word>to|and|or)\s(?P<to_country>{'|'.join(_DOLLARS)})?(?P=symbol)"
     rf"(?P<word_to>{NUMBER})"
@@ -96,7 +104,10 @@ _PERCENT = re.compile(rf"(?<![\w.%])(?P<quantity>{QUANTITY})\s?%")  # not "10%-2
 
 def _money(match: re.Match[str], locale: Locale) -> str:
     per = match.group("per")
-    said = _amount(match, locale) if _shares_scale(match) else _apart(match, locale)
+    if match.group("vulgar"):
+        said = _with_fraction(match, locale)
+    else:
+        said = _amount(match, locale) if _shares_scale(match) else _apart(match, locale)
     return f"{said} {_PER[per]}" if per else said
 
 
@@ -116,6 +127,17 @@ def _shares_scale(match: re.Match[str]) -> bool:
     same = match.group("country") == match.group("to_country")
     between = word != "and" or bool(_BETWEEN_BEFORE.search(text_before(match, 8)))
     return first < second and whole and same and between
+
+
+def _with_fraction(match: re.Match[str], locale: Locale) -> str:
+    """ "$42⅜ a share": forty-two and three eighths dollars (an old stock quote)."""
+    currency = _currency(match.group("symbol"), match.group("country"))
+    sign = "minus " if match.group("sign") else ""
+    whole = mixed_fraction(match.group("amount"), *vulgar(match.group("vulgar")), locale)
+    said = f"{sign}{whole}"
+    if match.group("scale"):
+        return f"{said} {_SCALES[match.group('scale').lower()]} {currency.units}"
+    return f"{said} {currency.units}"
 
 
 def _apart(match: re.Match[str], locale: Locale) -> str:

@@ -364,7 +364,9 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
 
 def _vulgar_fraction(match: re.Match[str], locale: Locale) -> str:
     numerator, denominator = vulgar(match.group("vulgar"))
-    return _say_fraction(match, match.group("whole"), numerator, denominator, locale)
+    said = _say_fraction(match, match.group("whole"), numerator, denominator, locale)
+    glued = match.start() > 0 and match.string[match.start() - 1].isalpha()
+    return f" {said}" if glued else said  # "dollars½", left by a rule before: not one word
 
 
 def _say_fraction(

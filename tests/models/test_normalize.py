@@ -320,6 +320,11 @@ CASES = [
     ("£2.20", "two pounds and twenty pence"),
     ("£0.01", "one penny"),
     ("£5m", "five million pounds"),
+    (
+        "$42⅜ a share, $5½, £3½ and $1½ million",
+        "forty-two and three eighths dollars a share, five and a half dollars, three and a half"
+        " pounds and one and a half million dollars",
+    ),
     ("8bn people and 1.4 bn", "eight billion people and one point four billion"),
     ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
