@@ -98,9 +98,29 @@ ABBREVIATIONS = frozenset(
         "p.m",
         "u.s",
         "u.k",
+        "u.n",  # the U.N. Security Council
+        "h.m",  # H.M. Customs
+        "h.m.s",  # H.M.S. Victory: a ship's name follows
+        "u.s.s",
+        "r.m.s",
+        "s.s",
+        "al",  # et al. (2019)
         "messrs",
         "mme",
         "mlle",
+        # First names as old books and letters shorten them: "Wm. Shakespeare".
+        "wm",
+        "geo",
+        "thos",
+        "chas",
+        "jas",
+        "jno",
+        "benj",
+        "robt",
+        "saml",
+        "edw",
+        "richd",
+        "danl",
     ]
 )
 

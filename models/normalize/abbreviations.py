@@ -76,6 +76,19 @@ _TITLES = {
     "Supt": "Superintendent",
     "Const": "Constable",
     "v": "versus",  # Roe v. Wade
+    # First names as old books and letters shorten them: "Wm. Shakespeare", "Geo. Eliot".
+    "Wm": "William",
+    "Geo": "George",
+    "Thos": "Thomas",
+    "Chas": "Charles",
+    "Jas": "James",
+    "Jno": "John",
+    "Benj": "Benjamin",
+    "Robt": "Robert",
+    "Saml": "Samuel",
+    "Edw": "Edward",
+    "Richd": "Richard",
+    "Danl": "Daniel",
 }
 # Before a number (or a Roman numeral, for the heading words).
 _NUMBERED = {

@@ -651,6 +651,10 @@ CASES = [
     ("the 3rd c. 1200", "the third circa twelve hundred"),
     ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
     (
+        "Wm. Shakespeare, Geo. Eliot, Thos. Hardy and Chas. Dickens; the Geo. stayed",
+        "William Shakespeare, George Eliot, Thomas Hardy and Charles Dickens; the Geo. stayed",
+    ),
+    (
         "Art. 5 and arts. 2-3; under s. 172 and ss. 12–14; Sec. 3, para. 4",
         "Article five and articles two to three; under section one hundred seventy-two and"
         " sections twelve to fourteen; Section three, paragraph four",

@@ -55,6 +55,10 @@ def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
         " Arts. 1968 came. He joined the SS. 1943 came."
     )
     assert len(sentences(text)) == 10
+    text = (
+        "The U.N. Security Council met H.M.S. Victory's crew, Wm. Shakespeare, Smith et al. (2019)."
+    )
+    assert len(sentences(text)) == 1
     text = "From the 6th c. BC to the 3rd c. A.D. it stood. It fell in the 19th c. People left."
     assert sentences(text) == [
         "From the 6th c. BC to the 3rd c. A.D. it stood.",
