@@ -651,6 +651,11 @@ CASES = [
     ("the 3rd c. 1200", "the third circa twelve hundred"),
     ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
     (
+        "800 yds. away for 7 yrs. and 38 wks., 5-10 secs, 2 doz. eggs",
+        "eight hundred yards away for seven years and thirty-eight weeks, five to ten seconds,"
+        " two dozen eggs",
+    ),
+    (
         "Wm. Shakespeare, Geo. Eliot, Thos. Hardy and Chas. Dickens; the Geo. stayed",
         "William Shakespeare, George Eliot, Thomas Hardy and Charles Dickens; the Geo. stayed",
     ),
