@@ -406,7 +406,24 @@ BEFORE_NUMBERS = (
     Rule(_CENTURY, _century),
     Rule(_LIFE, _life),
 )
+# A note with its sharp or flat: "F# minor", "C#", "Bb major" (espeak: "F hash", "B B").
+_KEY = re.compile(r"(?<![\w#])(?P<note>[A-G])(?:(?P<sharp>#)|b(?=\s(?:major|minor)\b))(?![\w#])")
+# Shorthand of notes and recipes: "Serve w/ rice", "w/o sugar", "b/c of it", "c/o the Embassy".
+_SHORTHAND = re.compile(r"(?<![\w/])(?P<short>(?i:w/o|b/c|c/o)|w/(?=\s))(?![\w/])")
+_SHORTHANDS = {"w/o": "without", "b/c": "because", "c/o": "care of", "w/": "with"}
+
+
+def _key(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('note')} {'sharp' if match.group('sharp') else 'flat'}"
+
+
+def _shorthand(match: re.Match[str], locale: Locale) -> str:
+    return _SHORTHANDS[match.group("short").lower()]
+
+
 RULES = (
+    Rule(_KEY, _key),
+    Rule(_SHORTHAND, _shorthand),
     Rule(_WORLD_WAR, _world_war),
     Rule(_DEGREE, _degree),
     Rule(_LATIN_PATTERN, _latin),

@@ -179,7 +179,7 @@ _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}
 # "4-5 pm": the first hour of a range takes the meridiem of the second.
 _HOUR = re.compile(rf"\b(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2}})\s?{_MERIDIEM}")
 
-_DECADE = re.compile(r"\b(?P<year>\d{3}0)['’]?s\b")
+_DECADE = re.compile(r"\b(?!1000s\s+of\b)(?P<year>\d{3}0)['’]?s\b")  # "1000s of people": many
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
 _YEAR_RANGE = re.compile(r"(?<![.,])\b(?P<start>\d{4})\s?[–—-]\s?(?P<end>\d{4}|\d\d)\b(?![–—-]\d)")
 # "the 2019/20 season", "the 2023/2024 tax year": a year and the next, which British seasons

@@ -11,8 +11,10 @@ from models.normalize.numbers import (
     NUMBER,
     QUANTITY,
     VULGAR,
+    cardinal,
     fraction,
     mixed_fraction,
+    ordinal_suffix,
     quantity,
     vulgar,
 )
@@ -325,7 +327,26 @@ def _after_power(match: re.Match[str], locale: Locale) -> str:
     return f"{match.group('power')} {many}{final_period(match, or_before_capital=True)}"
 
 
+# A British weight in stone: "9st 3", "8st 10lb", "a 12st man", "14 st. 2 lb." ("21st" is
+# an ordinal, "14 St." a street or a saint).
+_STONE = re.compile(
+    r"(?<![\w./])(?P<stone>\d{1,2})(?P<space>\s?)st\b(?:\.(?=\s))?"
+    r"(?:\s(?P<pounds>\d{1,2})(?![\w.,/]\d|/)(?P<lb>\s?lbs?\b\.?)?)?"
+)
+
+
+def _stone(match: re.Match[str], locale: Locale) -> str:
+    stone, pounds = match.group("stone", "pounds")
+    if not match.group("space") and ordinal_suffix(stone) == "st":
+        return match.group(0)  # "21st": the ordinal
+    said = f"{cardinal(stone, locale)} stone"
+    if pounds:
+        said += f" {cardinal(pounds, locale)}" + (" pounds" if match.group("lb") else "")
+    return said + final_period(match, or_before_capital=True)
+
+
 RULES = (
+    Rule(_STONE, _stone),
     Rule(_COORDINATE, _coordinate),
     Rule(_HEIGHT, _height),
     Rule(_PRIMED, _primed),

@@ -84,6 +84,12 @@ def ordinal(number: str, locale: Locale = AMERICAN) -> str:
     return _grouped(num2words(int(plain), to="ordinal"), locale.andword)
 
 
+def ordinal_suffix(number: str) -> str:
+    """'21' -> 'st', '12' -> 'th': the suffix an ordinal of this number is written with."""
+    n = int(number.replace(",", ""))
+    return "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
 def plural(words: str) -> str:
     """The last word made plural: 'nineteen ninety' -> 'nineteen nineties'."""
     head, _, last = words.rpartition(" ")

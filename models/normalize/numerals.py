@@ -41,7 +41,9 @@ _FRACTION = re.compile(
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
-_PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+)s\b")
+_PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|10{1,6}(?=s\s+of\b))s\b")
+# A team or a group named by its number: "the 49ers", "the 76ers" (forty-niners).
+_NUMBERED_ERS = re.compile(r"\b(?P<number>\d{1,3})ers\b")
 # An en dash set as a minus, where no dash between words or a range stands: "(–3)", "= –3",
 # and after what says a temperature or a reading ("it fell to –40", "temperatures of –40",
 # "below –12"); "them –2 men", "May 3 –5" keep their dash.
@@ -352,6 +354,11 @@ def _plural(match: re.Match[str], locale: Locale) -> str:
     return f"{said}s"
 
 
+def _numbered_ers(match: re.Match[str], locale: Locale) -> str:
+    said = cardinal(match.group("number"), locale)
+    return said + ("rs" if said.endswith("e") else "ers")
+
+
 def _fraction(match: re.Match[str], locale: Locale) -> str:
     whole, num, den = match.group("whole", "num", "den")
     idiom = _IDIOMS.get(f"{num}/{den}")
@@ -434,5 +441,6 @@ RULES = (
     Rule(_VULGAR_FRACTION, _vulgar_fraction),
     Rule(_ORDINAL, _ordinal),
     Rule(_PLURAL, _plural),
+    Rule(_NUMBERED_ERS, _numbered_ers),
     Rule(_CARDINAL, _cardinal),
 )

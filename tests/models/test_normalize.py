@@ -651,6 +651,26 @@ CASES = [
     ("the 3rd c. 1200", "the third circa twelve hundred"),
     ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
     (
+        "9st 3, then 8st 10lb; a 12st man weighed 14 st. 2 lb. in the 21st century",
+        "nine stone three, then eight stone ten pounds; a twelve stone man weighed fourteen stone"
+        " two pounds in the twenty-first century",
+    ),
+    ("She weighed 8 st 1/2 lb.", "She weighed eight stone half a pound."),
+    (
+        "in F# minor, then Bb major; C# and F#; Plan B b major",
+        "in F sharp minor, then B flat major; C sharp and F sharp; Plan B b major",
+    ),
+    (
+        "Serve w/ rice; coffee w/o sugar, b/c of the snow, c/o the Embassy; and/or a/w/o",
+        "Serve with rice; coffee without sugar, because of the snow, care of the Embassy; and/or"
+        " a/w/o",
+    ),
+    (
+        "1000s of people, 100s of copies, 10000s of fans; the 49ers beat the 76ers",
+        "thousands of people, hundreds of copies, tens of thousands of fans; the forty-niners"
+        " beat the seventy-sixers",
+    ),
+    (
         "800 yds. away for 7 yrs. and 38 wks., 5-10 secs, 2 doz. eggs",
         "eight hundred yards away for seven years and thirty-eight weeks, five to ten seconds,"
         " two dozen eggs",
