@@ -359,14 +359,47 @@ def _numbered_ers(match: re.Match[str], locale: Locale) -> str:
     return said + ("rs" if said.endswith("e") else "ers")
 
 
+# "in 4/4 time", "a 6/8 time signature": four-four ("He worked 3/4 time" is a share of
+# it); "I'd give it 8/10", "4/5 stars": out of.
+_TIME_NEXT = re.compile(r"\s+time\b")
+_IN_BEFORE = re.compile(r"\b(?i:in|into|to|an?)\s\Z")
+_SCORE_BEFORE = re.compile(
+    r"\b(?i:gives?|gave|giving|rated?|rates|scored?|scores|got|gets|earned|earns|deserves?)"
+    r"(?:\s+(?:it|him|her|them|me|us|you|this|that))?\s+\Z"
+)
+_STARS_NEXT = re.compile(r"\s+stars?\b")
+_OF_NEXT = re.compile(r"\s+of\b")  # "got 3/5 of the vote" is a share
+
+
 def _fraction(match: re.Match[str], locale: Locale) -> str:
     whole, num, den = match.group("whole", "num", "den")
     idiom = _IDIOMS.get(f"{num}/{den}")
     if idiom and not whole:
         return idiom
+    if not whole and den in ("2", "4", "8", "16") and _is_metre(match):
+        return f"{cardinal(num, locale)}-{cardinal(den, locale)}"
+    if not whole and _is_score(match, int(num), den):
+        return f"{cardinal(num, locale)} out of {cardinal(den, locale)}"
     if max(len(num), len(den)) > _LONGEST_TERM or not int(den):
         return match.group(0)  # not a fraction anyone says; the numbers are read one by one
     return _say_fraction(match, whole, int(num), int(den), locale)
+
+
+def _is_metre(match: re.Match[str]) -> bool:
+    """A time signature: "in 4/4 time", "into 6/8 time", "a 3/4 time signature"."""
+    return bool(
+        _TIME_NEXT.match(match.string, match.end()) and _IN_BEFORE.search(text_before(match, 6))
+    )
+
+
+def _is_score(match: re.Match[str], num: int, den: str) -> bool:
+    """A mark out of 5, 10, 20 or 100 after a word that gives one, or before "stars"."""
+    if den not in ("5", "10", "20", "100") or num > int(den):
+        return False
+    if _OF_NEXT.match(match.string, match.end()):
+        return False
+    after = _STARS_NEXT.match(match.string, match.end())
+    return bool(after or _SCORE_BEFORE.search(text_before(match, 24)))
 
 
 def _vulgar_fraction(match: re.Match[str], locale: Locale) -> str:

@@ -657,6 +657,15 @@ CASES = [
     ),
     ("She weighed 8 st 1/2 lb.", "She weighed eight stone half a pound."),
     (
+        "in 4/4 time, a 3/4 time signature; he worked 3/4 time",
+        "in four-four time, a three-four time signature; he worked three quarters time",
+    ),
+    (
+        "I'd give it 10/10; he got 8/10 on it; 4/5 stars; rated 3/5; he got 3/5 of the vote",
+        "I'd give it ten out of ten; he got eight out of ten on it; four out of five stars; rated"
+        " three out of five; he got three fifths of the vote",
+    ),
+    (
         "in F# minor, then Bb major; C# and F#; Plan B b major",
         "in F sharp minor, then B flat major; C sharp and F sharp; Plan B b major",
     ),
