@@ -366,9 +366,12 @@ _COMPARED_AFTER = re.compile(
 )
 _GROWN_BEFORE = re.compile(
     r"\b(?:grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|returned"
-    r"|by|about|nearly|almost|roughly|some|over|than|up)\s\Z",
+    r"|by|about|nearly|almost|roughly|some|over|than|up"
+    r"|(?:rose|risen|grew|grown|jumped|climbed|increased|fell|dropped) to)\s\Z",
     re.IGNORECASE,
 )
+# A growth's words may go on: "up 1.5x on the year", "grew 3x in a decade".
+_GROWTH_GOES_ON = re.compile(r"(?:on|in|over|from|since|after|during|within)\Z")
 _OPERATOR_BEFORE = re.compile(r"[-+=−×÷*/^<>(]\s*\Z")
 _AN_ARTICLE_BEFORE = re.compile(r"\ban?\s\Z", re.IGNORECASE)
 
@@ -381,7 +384,8 @@ def _fold(match: re.Match[str], locale: Locale) -> str:
     if word is not None and _AN_ARTICLE_BEFORE.search(before):
         return match.group("number") + "-times"
     compared = word is not None and _COMPARED_AFTER.match(word)
-    if compared or (word is None and _GROWN_BEFORE.search(before)):
+    goes_on = word is None or _GROWTH_GOES_ON.match(word)
+    if compared or (goes_on and _GROWN_BEFORE.search(before)):
         return match.group("number") + " times"
     return match.group(0)
 

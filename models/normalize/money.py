@@ -43,7 +43,8 @@ _DOLLARS = {
     "S": "Singapore",
 }
 _SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
-_SCALES |= {"tn": "trillion"} | {w: w for w in ("thousand", "million", "billion", "trillion")}
+_SCALES |= {"tn": "trillion", "t": "trillion"}
+_SCALES |= {w: w for w in ("thousand", "million", "billion", "trillion")}
 
 # "$15/hour": fifteen dollars an hour.
 _PER = {"hour": "an hour", "hr": "an hour", "day": "a day", "week": "a week", "wk": "a week"}
@@ -55,7 +56,7 @@ _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "
 # "$3 to $4 million", "between $3 and $4 million": a range of millions whose first number
 # borrows the scale of the second (not "three dollars and four million dollars"), where it
 # can (`_shares_scale`).
-_SCALE = r"(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)\b"
+_SCALE = r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)|T(?![-–]))\b"  # "$1T": trillion
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
     rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})(?P<vulgar>[{VULGAR}](?![\d–—-]))?"

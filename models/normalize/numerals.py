@@ -57,7 +57,7 @@ _MINUS_BEFORE = (r"[(\[]", r"[=<>] ", *(rf"\b(?i:{cue}) " for cue in _COLD_CUES)
 _DASH_AS_MINUS = "–(?:{})".format("|".join(rf"(?<={before}–)" for before in _MINUS_BEFORE))
 _CARDINAL = re.compile(
     rf"(?P<sign>(?<![^\s(\[])[-−+]|{_DASH_AS_MINUS})?{_ALONE_BEFORE}"
-    rf"(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}"
+    rf"(?P<number>{NUMBER}|\.\d+){_ALONE_AFTER}(?!\.\d)"  # "6.5x" is not "six" and ".5x"
 )
 
 

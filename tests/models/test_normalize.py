@@ -388,12 +388,11 @@ CASES = [
     ),
     (
         "the 3M company, a 2B pencil, a 0.5M solution",
-        "the 3M company, a 2B pencil, a zero.5M solution",
+        "the 3M company, a 2B pencil, a 0.5M solution",  # espeak: "zero point five M"
     ),
     (
         "See Section 2.3B, table 3.1M and Fig. 2.3B; add 1.5M NaCl to a 2.5M solution.",
-        "See Section two.3B, table three.1M and Figure two.3B; add one.5M NaCl to a two.5M"
-        " solution.",
+        "See Section 2.3B, table 3.1M and Figure 2.3B; add 1.5M NaCl to a 2.5M solution.",
     ),
     ("€2.50", "two euros and fifty cents"),
     ("5 €", "five euros"),
@@ -656,6 +655,12 @@ CASES = [
         " two pounds in the twenty-first century",
     ),
     ("She weighed 8 st 1/2 lb.", "She weighed eight stone half a pound."),
+    (
+        "It rose to 6.5x, up 1.5x on the year; a $1T market, a $2.5T economy, a $5 T-shirt",
+        "It rose to six point five times, up one point five times on the year; a one"
+        " trillion-dollar market, a two point five trillion-dollar economy, a five dollars"
+        " T-shirt",
+    ),
     (
         "in 4/4 time, a 3/4 time signature; he worked 3/4 time",
         "in four-four time, a three-four time signature; he worked three quarters time",
