@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from config.settings import BreakClass, Segmenting
-from models.normalize import BEFORE_A_NUMBER, cues_number, roman_to_int
+from models.normalize import BEFORE_A_NUMBER, SENTENCE_STARTERS, cues_number, roman_to_int
 
 # Words that end in a period without ending a sentence.
 ABBREVIATIONS = frozenset(
@@ -123,6 +123,12 @@ ABBREVIATIONS = frozenset(
         "danl",
     ]
 )
+
+# Abbreviations that often end a sentence: one ends there when a word that begins sentences
+# and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
+_OFTEN_LAST = frozenset(["a.m", "p.m", "etc", "u.s", "u.k", "u.n", "inc", "ltd", "co", "corp"])
+_OFTEN_LAST |= {"bros", "jr", "sr"}
+_FIRST_WORD = re.compile(r"[\"'‘“(\[]*([A-Z][a-z]*)\b")
 
 _CLOSERS = "\"'”’»)]}"
 _OPENERS = "\"'“‘«([{"
@@ -289,6 +295,8 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
         return False
     if text[first] == "." and run_end - first == 1 and end == run_end:
         word = _word_before(text, first)
+        if word.lower() in _OFTEN_LAST:
+            return _first_word(following) in SENTENCE_STARTERS  # "It was 2 a.m. The house"
         if word.lower() in ABBREVIATIONS:
             return False
         if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
@@ -313,6 +321,11 @@ def _heads_line(text: str, i: int) -> bool:
     while i > 0 and text[i - 1] in " \t":
         i -= 1
     return i == 0 or text[i - 1] == "\n"
+
+
+def _first_word(text: str) -> str:
+    match = _FIRST_WORD.match(text)
+    return match.group(1) if match else ""
 
 
 def _word_before(text: str, i: int) -> str:

@@ -21,7 +21,7 @@ from models.normalize import (
     numerals,
     roman,
 )
-from models.normalize.abbreviations import cues_number
+from models.normalize.abbreviations import SENTENCE_STARTERS, cues_number
 from models.normalize.numbers import say_year
 from models.normalize.roman import roman_to_int
 from models.normalize.rule import Locale, Rule, locale_for
@@ -29,6 +29,7 @@ from models.traced import Traced, join
 
 __all__ = [
     "BEFORE_A_NUMBER",
+    "SENTENCE_STARTERS",
     "Locale",
     "cues_number",
     "locale_for",

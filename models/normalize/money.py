@@ -73,7 +73,8 @@ _SCALED = re.compile(r"(?<![\w.,])(?P<amount>[1-9]\d*\.\d+)(?P<scale>[MB])\b")
 # Nor after a name or a label, whose number it is ("Section 2.3B", "Fig. 2.3B", "see table
 # 3.1M"), nor as a chemist's molar strength ("1.5M NaCl", "a 2.5M solution").
 _NAMED_BEFORE = re.compile(
-    r"(?:\b[A-Z][\w.]*|\b(?:section|table|fig|figure|version|rule|exhibit|apartment|schedule"
+    r"(?:\b(?!(?:About|Around|Nearly|Almost|Some|Over|Under|Roughly|Only|Just|Approximately"
+    r"|Perhaps|Maybe|Another)\s)[A-Z][\w.]*|\b(?:section|table|fig|figure|version|rule|exhibit|apartment|schedule"
     r"|paragraph|grade|item|step|clause|article|appendix|model|form|page|chapter|part)\.?)\s\Z"
 )
 _MOLAR_AFTER = re.compile(r"\s+(?:[A-Z]|solutions?\b)")

@@ -391,6 +391,10 @@ CASES = [
         "the 3M company, a 2B pencil, a 0.5M solution",  # espeak: "zero point five M"
     ),
     (
+        "About 8.3M people; Nearly 2.5B users",
+        "About eight point three million people; Nearly two point five billion users",
+    ),
+    (
         "See Section 2.3B, table 3.1M and Fig. 2.3B; add 1.5M NaCl to a 2.5M solution.",
         "See Section 2.3B, table 3.1M and Figure 2.3B; add 1.5M NaCl to a 2.5M solution.",
     ),

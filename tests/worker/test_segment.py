@@ -59,6 +59,13 @@ def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
         "The U.N. Security Council met H.M.S. Victory's crew, Wm. Shakespeare, Smith et al. (2019)."
     )
     assert len(sentences(text)) == 1
+    # An abbreviation that often ends a sentence ends one before a word that begins them.
+    text = "It was 2 a.m. The house slept. At 9 a.m. Monday the U.S. Army and Apple Inc. came."
+    assert sentences(text) == [
+        "It was 2 a.m.",
+        "The house slept.",
+        "At 9 a.m. Monday the U.S. Army and Apple Inc. came.",
+    ]
     text = "From the 6th c. BC to the 3rd c. A.D. it stood. It fell in the 19th c. People left."
     assert sentences(text) == [
         "From the 6th c. BC to the 3rd c. A.D. it stood.",
