@@ -98,13 +98,9 @@ ABBREVIATIONS = frozenset(
         "p.m",
         "u.s",
         "u.k",
-        "u.n",  # the U.N. Security Council
-        "h.m",  # H.M. Customs
         "h.m.s",  # H.M.S. Victory: a ship's name follows
         "u.s.s",
         "r.m.s",
-        "s.s",
-        "al",  # et al. (2019)
         "messrs",
         "mme",
         "mlle",
@@ -126,9 +122,10 @@ ABBREVIATIONS = frozenset(
 
 # Abbreviations that often end a sentence: one ends there when a word that begins sentences
 # and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
-_OFTEN_LAST = frozenset(["a.m", "p.m", "etc", "u.s", "u.k", "u.n", "inc", "ltd", "co", "corp"])
-_OFTEN_LAST |= {"bros", "jr", "sr"}
-_FIRST_WORD = re.compile(r"[\"'‘“(\[]*([A-Z][a-z]*)\b")
+_OFTEN_LAST = frozenset(["a.m", "p.m", "u.s", "u.k", "u.n", "h.m", "s.s", "inc", "ltd", "co"])
+_OFTEN_LAST |= {"corp", "bros", "jr", "sr"}
+# Not "No. 1", "All-Star", "A-10": a word, whole.
+_FIRST_WORD = re.compile(r"[\"'‘“(\[]*([A-Z][a-z]*)\b(?![-.’'])")
 
 _CLOSERS = "\"'”’»)]}"
 _OPENERS = "\"'“‘«([{"
@@ -296,7 +293,16 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
     if text[first] == "." and run_end - first == 1 and end == run_end:
         word = _word_before(text, first)
         if word.lower() in _OFTEN_LAST:
-            return _first_word(following) in SENTENCE_STARTERS  # "It was 2 a.m. The house"
+            starter = _first_word(following)
+            if word.lower() == "co" and len(starter) == 1:
+                return False  # "Co. A of the 20th Maine": a company's letter
+            return starter in SENTENCE_STARTERS  # "It was 2 a.m. The house"
+        if (
+            word.lower() == "al"
+            and nxt == "("
+            and text[max(0, first - 6) : first].endswith("et al")
+        ):
+            return False  # "Smith et al. (2019) found"
         if word.lower() in ABBREVIATIONS:
             return False
         if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:

@@ -370,7 +370,13 @@ _GROWN_BEFORE = re.compile(
     r"|(?:rose|risen|grew|grown|jumped|climbed|increased|fell|dropped) to)\s\Z",
     re.IGNORECASE,
 )
-# A growth's words may go on: "up 1.5x on the year", "grew 3x in a decade".
+# After a growth's verb the clause may go on: "up 1.5x on the year", "grew 3x in a decade"
+# (not "divide by 3x in the numerator").
+_GROWTH_VERB_BEFORE = re.compile(
+    r"\b(?:grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|up"
+    r"|(?:rose|risen|grew|grown|jumped|climbed|increased|fell|dropped) to)\s\Z",
+    re.IGNORECASE,
+)
 _GROWTH_GOES_ON = re.compile(r"(?:on|in|over|from|since|after|during|within)\Z")
 _OPERATOR_BEFORE = re.compile(r"[-+=−×÷*/^<>(]\s*\Z")
 _AN_ARTICLE_BEFORE = re.compile(r"\ban?\s\Z", re.IGNORECASE)
@@ -384,8 +390,9 @@ def _fold(match: re.Match[str], locale: Locale) -> str:
     if word is not None and _AN_ARTICLE_BEFORE.search(before):
         return match.group("number") + "-times"
     compared = word is not None and _COMPARED_AFTER.match(word)
-    goes_on = word is None or _GROWTH_GOES_ON.match(word)
-    if compared or (goes_on and _GROWN_BEFORE.search(before)):
+    grown = word is None and _GROWN_BEFORE.search(before)
+    goes_on = word is not None and _GROWTH_GOES_ON.match(word)
+    if compared or grown or (goes_on and _GROWTH_VERB_BEFORE.search(before)):
         return match.group("number") + " times"
     return match.group(0)
 
@@ -413,7 +420,8 @@ BEFORE_NUMBERS = (
 # A note with its sharp or flat: "F# minor", "C#", "Bb major" (espeak: "F hash", "B B").
 _KEY = re.compile(r"(?<![\w#])(?P<note>[A-G])(?:(?P<sharp>#)|b(?=\s(?:major|minor)\b))(?![\w#])")
 # Shorthand of notes and recipes: "Serve w/ rice", "w/o sugar", "b/c of it", "c/o the Embassy".
-_SHORTHAND = re.compile(r"(?<![\w/])(?P<short>(?i:w/o|b/c|c/o)|w/(?=\s))(?![\w/])")
+# Lower case only: "W/O Smith" is a warrant officer, "the C/O" a commanding officer.
+_SHORTHAND = re.compile(r"(?<![\w/])(?P<short>w/o|b/c|c/o|w/(?=\s))(?![\w/])")
 _SHORTHANDS = {"w/o": "without", "b/c": "because", "c/o": "care of", "w/": "with"}
 
 
@@ -422,7 +430,7 @@ def _key(match: re.Match[str], locale: Locale) -> str:
 
 
 def _shorthand(match: re.Match[str], locale: Locale) -> str:
-    return _SHORTHANDS[match.group("short").lower()]
+    return _SHORTHANDS[match.group("short")]
 
 
 RULES = (

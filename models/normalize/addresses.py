@@ -42,7 +42,7 @@ _PHONE = re.compile(
     r"|(?<![\w-])\(\d{2,5}\)\s?\d{3,4}[\s-]\d{4}(?![\w-])"  # (555) 123-4567
     r"|(?<![\w-])\+\d{1,3}(?:[\s-]\d{1,5}){2,5}(?![\w-])"  # +44 20 7946 0958
     r"|(?<![\w-])0\d{2,4}\s\d{3,4}\s?\d{3,4}(?![\w-])"  # 020 7946 0958
-    r"|(?<![\w.,-])(?!\d00-\d\d00\b)\d{3}-\d{4}(?![\w-])"  # 555-0123; not 400-1600
+    r"|(?<![\w.,-])\d{3}-\d{4}(?![\w-])"  # 555-0123
     r"|(?<![\w.,-])\d+(?:-\d+){2,}(?![\w-])"  # serials: 978-3-16-148410-0
     r"|(?<![\w.,-])(?:\d+-\d{5,}|\d{5,}-\d+)(?![\w-])"  # and 64-6221541
 )
@@ -79,13 +79,16 @@ def _isbn(match: re.Match[str], locale: Locale) -> str:
     return f"ISBN {say_groups(match.group('number'))}"
 
 
-# A local number's shape after a word of a range is a range: "from 800-1250 men".
+# A local number's shape of round numbers after a word of a range is a range: "from
+# 800-1250 men"; "a text from 555-0123" is a number.
+_ROUND_RANGE = re.compile(r"[1-9]\d0-[1-9]\d{2}0")
 _RANGE_BEFORE = re.compile(r"\b(?i:from|between|range[ds]?|ranging)\s\Z")
 
 
 def _phone(match: re.Match[str], locale: Locale) -> str:
-    local = re.fullmatch(r"\d{3}-\d{4}", match.group(0))
-    if local and _RANGE_BEFORE.search(text_before(match, 9)):
+    ranged = _ROUND_RANGE.fullmatch(match.group(0))
+    start, _, end = match.group(0).partition("-")
+    if ranged and int(start) < int(end) and _RANGE_BEFORE.search(text_before(match, 9)):
         return match.group(0)  # the range rule reads it
     return say_groups(match.group(0))
 

@@ -223,9 +223,10 @@ _THE_YEAR = re.compile(
     r"|letter|painting|recording|production|exhibition|survey|law|trip|debut)s?\b))"
 )
 # Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
-# A range into such a year from three digits is of years too: "(r. 978–1016)", "400-1600."
+# A range into such a year from a shorter number is of years too: "(r. 978–1016)",
+# "(c. 90–1100)", "400-1600."
 _LONE_YEAR = re.compile(
-    r"(?<![\d.,])(?<!\d[-–—])\b(?:(?P<start>[1-9]\d{2})[-–—])?(?P<year>\d{4})(?![,.]\d)"
+    r"(?<![\d.,])(?<!\d[-–—])\b(?:(?P<start>[1-9]\d{0,2})[-–—])?(?P<year>\d{4})(?![,.]\d)"
     r"(?=[.,;:!?)\"'’”]|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
 )
 

@@ -335,10 +335,15 @@ _STONE = re.compile(
 )
 
 
+_OF_NEXT = re.compile(r"\s+of\b")
+
+
 def _stone(match: re.Match[str], locale: Locale) -> str:
     stone, pounds = match.group("stone", "pounds")
     if not match.group("space") and ordinal_suffix(stone) == "st":
         return match.group(0)  # "21st": the ordinal
+    if not pounds and _OF_NEXT.match(match.string, match.end()):
+        return match.group(0)  # "the 21 st of June", as old scans set an ordinal
     said = f"{cardinal(stone, locale)} stone"
     if pounds:
         said += f" {cardinal(pounds, locale)}" + (" pounds" if match.group("lb") else "")

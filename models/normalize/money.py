@@ -56,7 +56,8 @@ _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "
 # "$3 to $4 million", "between $3 and $4 million": a range of millions whose first number
 # borrows the scale of the second (not "three dollars and four million dollars"), where it
 # can (`_shares_scale`).
-_SCALE = r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)|T(?![-–]))\b"  # "$1T": trillion
+# "$1T", "$2.5T": a trillion, set against its number ("a $10 T shirt" is not).
+_SCALE = r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)\b|(?<=\d)T(?![-–\w]|\.\w))"
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
     rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})(?P<vulgar>[{VULGAR}](?![\d–—-]))?"

@@ -43,7 +43,7 @@ _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|10{1,6}(?=s\s+of\b))s\b")
 # A team or a group named by its number: "the 49ers", "the 76ers" (forty-niners).
-_NUMBERED_ERS = re.compile(r"\b(?P<number>\d{1,3})ers\b")
+_NUMBERED_ERS = re.compile(r"\b(?P<number>\d{0,2}[1-9])ers\b")
 # An en dash set as a minus, where no dash between words or a range stands: "(–3)", "= –3",
 # and after what says a temperature or a reading ("it fell to –40", "temperatures of –40",
 # "below –12"); "them –2 men", "May 3 –5" keep their dash.
@@ -362,13 +362,18 @@ def _numbered_ers(match: re.Match[str], locale: Locale) -> str:
 # "in 4/4 time", "a 6/8 time signature": four-four ("He worked 3/4 time" is a share of
 # it); "I'd give it 8/10", "4/5 stars": out of.
 _TIME_NEXT = re.compile(r"\s+time\b")
-_IN_BEFORE = re.compile(r"\b(?i:in|into|to|an?)\s\Z")
-_SCORE_BEFORE = re.compile(
-    r"\b(?i:gives?|gave|giving|rated?|rates|scored?|scores|got|gets|earned|earns|deserves?)"
-    r"(?:\s+(?:it|him|her|them|me|us|you|this|that))?\s+\Z"
+_SIGNATURE_NEXT = re.compile(r"\s+time\s+signatures?\b")
+_IN_BEFORE = re.compile(r"\b(?i:in|into)\s\Z")
+# A mark: "rated 3/5", "scored 17/20", "I'd give it 8/10", "got 8/10 on the test", "4/5
+# stars"; not a share: "got 3/5 of the vote", "gave 1/10 to the church", "each heir got 1/5".
+_RATED_BEFORE = re.compile(r"\b(?i:rated?|rates|rating|scored?|scores|scoring)\s\Z")
+_GIVEN_BEFORE = re.compile(
+    r"\b(?i:gives?|gave|giving|deserves?)\s+(?:it|him|her|them|me|us|you|this|that)\s\Z"
 )
+_GOT_BEFORE = re.compile(r"\b(?i:got|gets|get|earned|earns)\s\Z")
+_TEST_NEXT = re.compile(r"\s+(?:on|in|for)\b")
 _STARS_NEXT = re.compile(r"\s+stars?\b")
-_OF_NEXT = re.compile(r"\s+of\b")  # "got 3/5 of the vote" is a share
+_SHARE_NEXT = re.compile(r"\s+(?:of|to)\b")
 
 
 def _fraction(match: re.Match[str], locale: Locale) -> str:
@@ -386,7 +391,12 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
 
 
 def _is_metre(match: re.Match[str]) -> bool:
-    """A time signature: "in 4/4 time", "into 6/8 time", "a 3/4 time signature"."""
+    """A time signature: "in 4/4 time", "into 6/8 time", "a 3/4 time signature" ("a 3/4
+    time job", "cut to 1/2 time" are shares of a working week)."""
+    if int(match.group("num")) < 2:
+        return False
+    if _SIGNATURE_NEXT.match(match.string, match.end()):
+        return True
     return bool(
         _TIME_NEXT.match(match.string, match.end()) and _IN_BEFORE.search(text_before(match, 6))
     )
@@ -396,10 +406,13 @@ def _is_score(match: re.Match[str], num: int, den: str) -> bool:
     """A mark out of 5, 10, 20 or 100 after a word that gives one, or before "stars"."""
     if den not in ("5", "10", "20", "100") or num > int(den):
         return False
-    if _OF_NEXT.match(match.string, match.end()):
+    text, end, before = match.string, match.end(), text_before(match, 24)
+    if _SHARE_NEXT.match(text, end):
         return False
-    after = _STARS_NEXT.match(match.string, match.end())
-    return bool(after or _SCORE_BEFORE.search(text_before(match, 24)))
+    if _STARS_NEXT.match(text, end) or _RATED_BEFORE.search(before):
+        return True
+    got = _GOT_BEFORE.search(before) and _TEST_NEXT.match(text, end)
+    return bool(got or _GIVEN_BEFORE.search(before))
 
 
 def _vulgar_fraction(match: re.Match[str], locale: Locale) -> str:

@@ -329,10 +329,11 @@ CASES = [
     ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
     (
-        "Scores range from 400-1600. From 800-1250 men; call 555-1234; 555-1200.",
+        "Scores range from 400-1600. From 800-1250 men; call 555-1234; 555-1200; a text from"
+        " 555-0123.",
         "Scores range from four hundred to sixteen hundred. From eight hundred to one thousand"
         " two hundred fifty men; call five five five, one two three four; five five five, one"
-        " two zero zero.",
+        " two zero zero; a text from five five five, zero one two three.",
     ),
     (
         "between $300 and $4 million; $3.50 to $4 million; US$3 and A$4 million",
@@ -654,34 +655,41 @@ CASES = [
     ("the 3rd c. 1200", "the third circa twelve hundred"),
     ("Chopin's Op. 28", "Chopin's Opus twenty-eight"),
     (
-        "9st 3, then 8st 10lb; a 12st man weighed 14 st. 2 lb. in the 21st century",
+        "9st 3, then 8st 10lb; a 12st man weighed 14 st. 2 lb. in the 21st century; the 21 st of"
+        " June",
         "nine stone three, then eight stone ten pounds; a twelve stone man weighed fourteen stone"
-        " two pounds in the twenty-first century",
+        " two pounds in the twenty-first century; the twenty-one st of June",
     ),
     ("She weighed 8 st 1/2 lb.", "She weighed eight stone half a pound."),
     (
-        "It rose to 6.5x, up 1.5x on the year; a $1T market, a $2.5T economy, a $5 T-shirt",
+        "It rose to 6.5x, up 1.5x on the year; a $1T market, a $2.5T economy, a $10 T shirt;"
+        " multiply by 2x on the left",
         "It rose to six point five times, up one point five times on the year; a one"
-        " trillion-dollar market, a two point five trillion-dollar economy, a five dollars"
-        " T-shirt",
+        " trillion-dollar market, a two point five trillion-dollar economy, a ten dollars T"
+        " shirt; multiply by 2x on the left",
     ),
     (
-        "in 4/4 time, a 3/4 time signature; he worked 3/4 time",
-        "in four-four time, a three-four time signature; he worked three quarters time",
+        "in 4/4 time, a 3/4 time signature; he worked 3/4 time, a 3/4 time job, cut to 1/2 time",
+        "in four-four time, a three-four time signature; he worked three quarters time, a three"
+        " quarters time job, cut to one half time",
     ),
     (
-        "I'd give it 10/10; he got 8/10 on it; 4/5 stars; rated 3/5; he got 3/5 of the vote",
+        "I'd give it 10/10; he got 8/10 on it; 4/5 stars; rated 3/5; he got 3/5 of the vote;"
+        " they gave 1/10 to the church; each heir got 1/5.",
         "I'd give it ten out of ten; he got eight out of ten on it; four out of five stars; rated"
-        " three out of five; he got three fifths of the vote",
+        " three out of five; he got three fifths of the vote; they gave one tenth to the church;"
+        " each heir got one fifth.",
     ),
     (
-        "in F# minor, then Bb major; C# and F#; Plan B b major",
-        "in F sharp minor, then B flat major; C sharp and F sharp; Plan B b major",
+        "in F# minor, then Bb major; C# and F#; #1 and #metoo; Ab and Bb",
+        "in F sharp minor, then B flat major; C sharp and F sharp; number one and #metoo; Ab and"
+        " Bb",
     ),
     (
-        "Serve w/ rice; coffee w/o sugar, b/c of the snow, c/o the Embassy; and/or a/w/o",
+        "Serve w/ rice; coffee w/o sugar, b/c of the snow, c/o the Embassy; and/or a/w/o; W/O"
+        " Smith reported to the C/O",
         "Serve with rice; coffee without sugar, because of the snow, care of the Embassy; and/or"
-        " a/w/o",
+        " a/w/o; W/O Smith reported to the C/O",
     ),
     (
         "1000s of people, 100s of copies, 10000s of fans; the 49ers beat the 76ers",

@@ -60,12 +60,18 @@ def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
     )
     assert len(sentences(text)) == 1
     # An abbreviation that often ends a sentence ends one before a word that begins them.
-    text = "It was 2 a.m. The house slept. At 9 a.m. Monday the U.S. Army and Apple Inc. came."
+    text = "It was 2 a.m. The house slept. At 9 a.m. Monday the U.S. Army and Apple Inc. Shares"
     assert sentences(text) == [
         "It was 2 a.m.",
         "The house slept.",
-        "At 9 a.m. Monday the U.S. Army and Apple Inc. came.",
+        "At 9 a.m. Monday the U.S. Army and Apple Inc. Shares",
     ]
+    text = (
+        "He served in Co. A of it. It reached U.S. No. 1 then. Ken Griffey Jr. All-Star games"
+        " came. We ate pears, etc. Mary paid. I fished with Al. He lost. Smith et al. The study"
+        " failed. He studied H.M. His memory went. He joined the S.S. The drill hurt."
+    )
+    assert len(sentences(text)) == 13
     text = "From the 6th c. BC to the 3rd c. A.D. it stood. It fell in the 19th c. People left."
     assert sentences(text) == [
         "From the 6th c. BC to the 3rd c. A.D. it stood.",
