@@ -1,4 +1,7 @@
+import time
 from pathlib import Path
+
+import pytest
 
 from config.settings import BreakClass, Segmenting
 from worker.segment import segment_chapter, sentence_bounds
@@ -192,3 +195,22 @@ def test_a_paragraph_of_one_symbol_word_is_still_read() -> None:
     segments = segment_chapter("He paid £5.\n\n§ 4\n\nThe end.")
     assert [s.text for s in segments] == ["He paid £5.", "§ 4", "The end."]
     assert segments[0].brk is BreakClass.PARAGRAPH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x c. AD " * 20_000,
+        "1" * 50_000 + " x c. AD" * 2000,
+        "Art. 5 " * 10_000,
+        "s. 1 " * 10_000,
+        "It was 2 a.m. The " * 5000,
+        "Co. A " * 10_000,
+        "et al. (" * 10_000,
+    ],
+)
+def test_long_runs_are_cut_in_linear_time(text: str) -> None:
+    """A check that reads back to the line's start from every period takes minutes."""
+    began = time.perf_counter()
+    segment_chapter(text)
+    assert time.perf_counter() - began < 3.0
