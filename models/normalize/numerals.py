@@ -336,11 +336,45 @@ def _dotted(match: re.Match[str], locale: Locale) -> str:
     return " point ".join(cardinal(n, locale) for n in match.group(0).split("."))
 
 
+# A match's score: "Arsenal won 2–0", "a 2–2 draw", "finished 0–0", "a 3-0 lead".
+_SCORE_WORD_BEFORE = re.compile(
+    r"\b(?i:won|lost|beat|beaten|drew|draw|defeated|trailed|trailing|led|leading|finished"
+    r"|ended|thrashed|it was|was|were)\s(?:\w+\s)?\Z"
+)
+_SCORE_WORD_AFTER = re.compile(
+    r"\s+(?i:win|victory|defeat|loss|lead|draw|home|away|scoreline|thrashing|to\s+(?:the|[A-Z]))\b"
+)
+
+
 def _range(match: re.Match[str], locale: Locale) -> str:
     start, end = match.group("start", "end")
+    if _is_match_score(match, start, end):
+        return _score(int(start), int(end), locale)
     if start == end and "-" in match.group(0):  # "a 50-50 chance", "a 2-2 draw"
         return f"{cardinal(start, locale)}-{cardinal(end, locale)}"
     return f"{cardinal(start, locale)} to {cardinal(end, locale)}"
+
+
+def _is_match_score(match: re.Match[str], start: str, end: str) -> bool:
+    """Goals of a match with a nil or a draw in it, beside a word of winning or losing."""
+    if not (start.isdigit() and end.isdigit()) or max(int(start), int(end)) > 15:
+        return False
+    if end != "0" and start != end:
+        return False  # "won 3-1": three to one, as before
+    return bool(
+        _SCORE_WORD_BEFORE.search(text_before(match, 24))
+        or _SCORE_WORD_AFTER.match(match.string, match.end())
+    )
+
+
+def _score(start: int, end: int, locale: Locale) -> str:
+    """'2–0': two nil (British), two to nothing (American); '2–2': two all, two-two; '0–0'
+    nil nil, nothing to nothing."""
+    nil = "nil" if locale.day_first else "nothing"
+    goals = [cardinal(str(n), locale) if n else nil for n in (start, end)]
+    if start == end and start:
+        return f"{goals[0]} all" if locale.day_first else f"{goals[0]}-{goals[1]}"
+    return f"{goals[0]} {goals[1]}" if locale.day_first else f"{goals[0]} to {goals[1]}"
 
 
 def _plural(match: re.Match[str], locale: Locale) -> str:

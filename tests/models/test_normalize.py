@@ -662,6 +662,11 @@ CASES = [
     ),
     ("She weighed 8 st 1/2 lb.", "She weighed eight stone half a pound."),
     (
+        "Arsenal won 2–0; it finished 0–0; a 3-0 lead; Chelsea drew 1–1; a 50-50 chance",
+        "Arsenal won two to nothing; it finished nothing to nothing; a three to nothing lead;"
+        " Chelsea drew one-one; a fifty-fifty chance",
+    ),
+    (
         "It rose to 6.5x, up 1.5x on the year; a $1T market, a $2.5T economy, a $10 T shirt;"
         " multiply by 2x on the left",
         "It rose to six point five times, up one point five times on the year; a one"
@@ -1011,6 +1016,11 @@ CASES = [
 
 BRITISH_CASES = [
     (
+        "Arsenal won 2–0; it finished 0–0; a 2–2 draw; they won 3-1; pages 2-0",
+        "Arsenal won two nil; it finished nil nil; a two all draw; they won three to one; pages"
+        " two to zero",
+    ),
+    (
         "England were 250/7 at the close",
         "England were two hundred and fifty for seven at the close",
     ),
@@ -1208,6 +1218,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "a $1T market " * 5000,
         "About 8.3M people " * 5000,
         "800 yds. " * 5000,
+        "won 2–0 " * 5000,
+        "won" + " x" * 10_000 + " 2-0",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
