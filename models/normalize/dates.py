@@ -66,7 +66,7 @@ _AFTER_A_TIME = (
 )
 _CUED_DOT_CLOCK = re.compile(
     r"(?:(?<=\b[Aa]t )|(?<=\b[Bb]y )|(?<=\b[Uu]ntil )|(?<=\b[Tt]ill )|(?<=\b[Bb]efore )"
-    r"|(?<=\b[Aa]fter )|(?<=\b[Aa]bout )|(?<=\b[Aa]round )|(?<=\bthe ))"
+    r"|(?<=\b[Aa]fter )|(?<=\b[Aa]bout )|(?<=\b[Aa]round )|(?<=\b[Tt]he ))"
     rf"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
 )
 # "from 9.30 to 5.00": a range of them ("from 4.25 to 4.50 percent" is none). Amounts range

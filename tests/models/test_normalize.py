@@ -89,6 +89,10 @@ CASES = [
     # a British clock without am or pm, after its cue
     ("We'll meet at 7.30 this evening.", "We'll meet at seven thirty this evening."),
     ("He caught the 8.15 from Waterloo.", "He caught the eight fifteen from Waterloo."),
+    (
+        "The 8.15 to Brighton was late. The 3.50 was a bargain.",
+        "The eight fifteen to Brighton was late. The three point five zero was a bargain.",
+    ),
     ("at 3.50 a pint", "at three point five zero a pint"),  # a price
     ("grew at 3.25 percent", "grew at three point two five percent"),
     ("By 10.15 the train had gone.", "By ten fifteen the train had gone."),
