@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from config.settings import BreakClass, Segmenting
 from models.normalize import BEFORE_A_NUMBER, SENTENCE_STARTERS, cues_number, roman_to_int
 
-# Words that end in a period without ending a sentence.
+# Words that end in a period without ending a sentence (and `_OFTEN_LAST`, below).
 ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -24,8 +24,6 @@ ABBREVIATIONS = frozenset(
         "dr",
         "st",
         "prof",
-        "sr",
-        "jr",
         "rev",
         "hon",
         "gen",
@@ -68,11 +66,6 @@ ABBREVIATIONS = frozenset(
         "approx",
         "dept",
         "est",
-        "inc",
-        "ltd",
-        "co",
-        "bros",
-        "corp",
         "jan",
         "feb",
         "mar",
@@ -94,10 +87,6 @@ ABBREVIATIONS = frozenset(
         "sun",
         "e.g",
         "i.e",
-        "a.m",
-        "p.m",
-        "u.s",
-        "u.k",
         "h.m.s",  # H.M.S. Victory: a ship's name follows
         "u.s.s",
         "r.m.s",

@@ -364,19 +364,17 @@ _COMPARED_AFTER = re.compile(
     r"|better|worse|cheaper|dearer|stronger|weaker|longer|shorter|heavier|lighter|as|over"
     r"|the|earnings|sales|revenues?)\Z"
 )
+_GROWTH = (
+    r"grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|up"
+    r"|(?:rose|risen|grew|grown|jumped|climbed|increased|fell|dropped) to"
+)
 _GROWN_BEFORE = re.compile(
-    r"\b(?:grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|returned"
-    r"|by|about|nearly|almost|roughly|some|over|than|up"
-    r"|(?:rose|risen|grew|grown|jumped|climbed|increased|fell|dropped) to)\s\Z",
+    rf"\b(?:{_GROWTH}|returned|by|about|nearly|almost|roughly|some|over|than)\s\Z",
     re.IGNORECASE,
 )
 # After a growth's verb the clause may go on: "up 1.5x on the year", "grew 3x in a decade"
 # (not "divide by 3x in the numerator").
-_GROWTH_VERB_BEFORE = re.compile(
-    r"\b(?:grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|up"
-    r"|(?:rose|risen|grew|grown|jumped|climbed|increased|fell|dropped) to)\s\Z",
-    re.IGNORECASE,
-)
+_GROWTH_VERB_BEFORE = re.compile(rf"\b(?:{_GROWTH})\s\Z", re.IGNORECASE)
 _GROWTH_GOES_ON = re.compile(r"(?:on|in|over|from|since|after|during|within)\Z")
 _OPERATOR_BEFORE = re.compile(r"[-+=−×÷*/^<>(]\s*\Z")
 _AN_ARTICLE_BEFORE = re.compile(r"\ban?\s\Z", re.IGNORECASE)

@@ -333,8 +333,6 @@ _STONE = re.compile(
     r"(?<![\w./])(?P<stone>\d{1,2})(?P<space>\s?)st\b(?:\.(?=\s))?"
     r"(?:\s(?P<pounds>\d{1,2})(?![\w.,/]\d|/)(?P<lb>\s?lbs?\b\.?)?)?"
 )
-
-
 _OF_NEXT = re.compile(r"\s+of\b")
 
 
