@@ -27,8 +27,10 @@ by chance (docs/performance.md, "The soak's peaks").
 
 RSS comes with its anonymous part beside it: a rise there is memory held (heaps,
 onnxruntime's arenas), a rise in the rest is code and files mapped (CUDA loads its kernels
-as they are first used). Exit 0 when flat, 1 when not. Not part of `make test` (it runs for
-minutes on a CPU): `make soak`.
+as they are first used). Within the anonymous part, glibc's account of its heap and the
+count of Python's small objects: what the anonymous part holds beyond glibc's heap is
+Python's own arenas, onnxruntime's and CUDA's. Exit 0 when flat, 1 when not. Not part of
+`make test` (it runs for minutes on a CPU): `make soak`.
 """
 
 import argparse
@@ -66,6 +68,7 @@ class Sample(NamedTuple):
     anonymous: float  # MB of RSS not backed by a file (now): heaps and arenas, not library code
     gpu: float | None  # MB, the highest since the sample before
     heap: Heap | None  # glibc's part of the anonymous memory
+    python_blocks: int  # objects Python's own allocator holds (`sys.getallocatedblocks`)
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -151,7 +154,7 @@ def _described(sample: Sample) -> str:
             if held
             else ""
         )
-        + ")"
+        + f"; Python {sample.python_blocks / 1e6:.2f}M blocks)"
         + (f"  GPU {sample.gpu:7.0f} MB" if sample.gpu else "")
     )
 
@@ -190,7 +193,12 @@ def main() -> int:
     def sample(progress: Progress) -> None:
         if progress.segments_done // 100 > len(samples):
             last = Sample(
-                progress.segments_done, peak_rss_mb(), rss_mb("RssAnon"), gpu_peak.take(), heap()
+                progress.segments_done,
+                peak_rss_mb(),
+                rss_mb("RssAnon"),
+                gpu_peak.take(),
+                heap(),
+                sys.getallocatedblocks(),
             )
             samples.append(last)
             print(f"{last.segments:6d} segments  {_described(last)}", flush=True)
