@@ -27,6 +27,7 @@ from worker.audio import ChapterSpool, PiecesAhead
 from worker.deliver import Delivery
 from worker.joined import share_slots
 from worker.memory import release_free_memory
+from worker.ordered import Ahead
 from worker.segment import Segment
 from worker.spawn import encoding_slots, helper_pool
 from worker.stages import (
@@ -38,7 +39,7 @@ from worker.stages import (
     synthesize_passages,
 )
 from worker.storage import Storage
-from worker.synthesize import Said, phonemize_apart, phonemize_here
+from worker.synthesize import PHONEMIZED_AHEAD, Said, phonemize_apart, phonemize_here
 from worker.timing import add_busy
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def narrate_chapters(
         chapter = manuscript.chapters[i]
         if stop():
             raise ChaptersStopped(f"{job_id}: chapter {chapter.index} not begun: a part failed")
-        phonemes, links = said[i]()
+        phonemes, links = _counted_result(said.take(i))
         plan = plan_chapter(
             voice, chapter, options, settings, book.segmented[i], phonemes, wording, links
         )
@@ -126,6 +127,7 @@ def narrate_chapters(
         # ends its helper if this process exits soon after (a narrating process does), and
         # the exit then hangs joining it (cpython#83386; seen once in `make test`). Its
         # queued chapters are cancelled; at most the one it is phonemizing finishes.
+        said.cancel()
         phonemizer.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
         if assembler:  # a chapter narrated is stored, failure or not: a resume keeps it
@@ -148,15 +150,15 @@ def _phonemize(
     settings: Settings,
     voice: Voice | None,
     wording: Wording,
-) -> tuple[Executor, dict[int, Callable[[], Said]], Voice]:
+) -> tuple[Executor, "Ahead[int, tuple[Said, float]]", Voice]:
     """The voice, and each chapter's phonemes and word links to come, phonemized in the
-    order given.
+    order given, PHONEMIZED_AHEAD chapters ahead of those begun.
 
     espeak-ng keeps one global state per process, so chapters are phonemized one after
     another: the first chapter reaches the inference threads after its own phonemes, not
     after those of every chapter in flight (seconds of an idle GPU). It also holds
     the GIL while it works, so on a GPU host it runs in a process of its own, started before
-    the voice loads: the book's phonemes are ready about when the voice is, and the
+    the voice loads: the first chapters' phonemes are ready about when the voice is, and the
     inference threads never wait for the GIL behind it. On the CPU too while the voice is
     still to load: one core cuts its graph on a first run while the other phonemizes
     (docs/performance.md, "CPU (2 cores)"); a voice already loaded gets a thread, the cores
@@ -166,23 +168,25 @@ def _phonemize(
     """
     if _phonemize_apart(settings, voice, options.voice):
         pool: Executor = helper_pool(1)
-        apart = {
-            i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i])
-            for i in todo
-        }
+        apart = Ahead(
+            lambda i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i]),
+            todo,
+            PHONEMIZED_AHEAD,
+        )
         try:
             voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
         except BaseException:
+            apart.cancel()
             pool.shutdown(wait=True, cancel_futures=True)  # as in narrate_chapters
             raise
-        return pool, {i: partial(_counted_result, future) for i, future in apart.items()}, voice
-    voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
+        return pool, apart, voice
+    here_voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
-    here = {
-        i: pool.submit(phonemize_here, voice, options.voice, segmented[i], wording, texts[i])
-        for i in todo
-    }
-    return pool, {i: future.result for i, future in here.items()}, voice
+
+    def here(i: int) -> tuple[Said, float]:  # its seconds are counted as it runs (`timed`)
+        return phonemize_here(here_voice, options.voice, segmented[i], wording, texts[i]), 0.0
+
+    return pool, Ahead(lambda i: pool.submit(here, i), todo, PHONEMIZED_AHEAD), here_voice
 
 
 def _long_run(todo: list[int], segmented: list[list[Segment]]) -> bool:

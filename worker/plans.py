@@ -24,11 +24,19 @@ from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.voice import Voice, VoiceInput
 from models.wording import Wording
+from worker.ordered import Ahead
 from worker.segment import Segment, segment_chapter
 from worker.spawn import helper_pool
 from worker.stages import ChapterPlan, chunk_ranges, group_passages, plan_chapter
 from worker.storage import Storage
-from worker.synthesize import ChapterPhonemes, Said, phonemize_apart, phonemize_here, phonemizer_for
+from worker.synthesize import (
+    PHONEMIZED_AHEAD,
+    ChapterPhonemes,
+    Said,
+    phonemize_apart,
+    phonemize_here,
+    phonemizer_for,
+)
 from worker.timing import add_busy
 from worker.words import SegmentLinks
 
@@ -113,26 +121,25 @@ def chapter_plans(
     wording = Wording.of(manuscript)
     order = sorted(range(len(chapters)), key=lambda i: -len(chapters[i].text))
     stored = {i: _read(storage, plan_key(chapters[i].index)) for i in order}
-    said: dict[int, Future[tuple[Said, float]]] = {}
-    if apart:
-        for i in order:
-            if stored[i] is None:
-                said[i] = PHONEMIZER.submit(
-                    phonemize_apart, voice, segmented[i], wording, chapters[i].text
-                )
+    said: Ahead[int, tuple[Said, float]] = Ahead(
+        lambda i: PHONEMIZER.submit(
+            phonemize_apart, voice, segmented[i], wording, chapters[i].text
+        ),
+        [i for i in order if stored[i] is None] if apart else [],
+        PHONEMIZED_AHEAD,
+    )
     try:
         for i in order:
             plan = stored[i]
             if plan is None:
-                if i in said:
-                    plan = StoredPlan(segmented[i], *_received(said[i]))
+                if apart:
+                    plan = StoredPlan(segmented[i], *_received(said.take(i)))
                 else:
                     plan = make_plan(voice, chapters[i], wording, settings, segmented[i])
                 storage.put_bytes(plan_key(chapters[i].index), _STORED.dump_json(plan))
             yield chapters[i].index, plan
     finally:  # a failure: what was not begun is not phonemized for nothing
-        for future in said.values():
-            future.cancel()
+        said.cancel()
 
 
 def _read(storage: Storage, key: str) -> StoredPlan | None:

@@ -34,6 +34,10 @@ from worker.words import SegmentLinks, chapter_links
 
 ChapterPhonemes = list[tuple[Phonemes, ...]]  # per segment, per span
 PLAIN = Wording()  # no lexicon, en-US
+# Chapters phonemized ahead of those begun (`worker.ordered.Ahead`): as many as a GPU
+# narrates at once, so its first batches fill as soon as the voice is loaded; more would
+# only hold more chapters' phonemes (all of a book's grew with the book).
+PHONEMIZED_AHEAD = 16
 
 
 class PhonemizesText(Protocol):

@@ -1,13 +1,15 @@
 """Work run ahead in a pool, its results taken in order (`worker.ordered`)."""
 
+import gc
 import random
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from worker.ordered import in_order
+from worker.ordered import Ahead, in_order
 
 
 def test_results_come_in_the_items_order_whatever_order_they_finish_in() -> None:
@@ -70,3 +72,86 @@ def test_a_failure_is_raised_in_its_place_and_stops_the_rest() -> None:
         for result in in_order(pool, work, range(20), depth=4):
             taken.append(result)
     assert taken == [0, 1, 2]
+
+
+def test_ahead_submits_at_most_depth_keys_beyond_those_taken_in_the_order_given() -> None:
+    """A book's chapters are phonemized ahead of their narration, not all at once."""
+    submitted: list[int] = []
+
+    def submit(key: int) -> "Future[int]":
+        submitted.append(key)
+        future: Future[int] = Future()
+        future.set_result(key * 10)
+        return future
+
+    order = [5, 2, 9, 1, 7, 3]
+    ahead = Ahead(submit, order, depth=2)
+    assert submitted == [5, 2]
+    assert ahead.take(5).result() == 50
+    assert submitted == [5, 2, 9]
+    assert ahead.take(2).result() == 20
+    assert ahead.take(9).result() == 90
+    assert submitted == [5, 2, 9, 1, 7]
+
+
+def test_a_key_taken_before_its_turn_submits_those_before_it() -> None:
+    """Chapter threads take their chapters in about the order given, not exactly."""
+    submitted: list[int] = []
+
+    def submit(key: int) -> "Future[int]":
+        submitted.append(key)
+        future: Future[int] = Future()
+        future.set_result(key)
+        return future
+
+    ahead = Ahead(submit, range(10), depth=1)
+    assert ahead.take(3).result() == 3
+    assert submitted == [0, 1, 2, 3, 4]
+    assert [ahead.take(key).result() for key in (1, 0, 2, 4)] == [1, 0, 2, 4]
+    with pytest.raises(KeyError, match="taken already"):
+        ahead.take(3)
+    with pytest.raises(KeyError, match="not in the order"):
+        ahead.take(42)
+
+
+def test_a_taken_result_is_not_held_by_ahead() -> None:
+    """What a chapter's phonemes hold is freed once its narration lets go of them."""
+
+    class Phonemes:
+        pass
+
+    made: list[weakref.ref[Phonemes]] = []
+
+    def submit(key: int) -> "Future[Phonemes]":
+        result = Phonemes()
+        made.append(weakref.ref(result))
+        future: Future[Phonemes] = Future()
+        future.set_result(result)
+        return future
+
+    ahead = Ahead(submit, range(20), depth=3)
+    for key in range(20):
+        ahead.take(key).result()
+    gc.collect()
+    assert len(made) == 20
+    assert all(ref() is None for ref in made)
+
+
+def test_cancelled_nothing_more_is_submitted_and_what_was_queued_is_cancelled() -> None:
+    gate = threading.Event()
+    ran: list[int] = []
+
+    def work(key: int) -> int:
+        gate.wait(5)
+        ran.append(key)
+        return key
+
+    with ThreadPoolExecutor(1) as pool:
+        ahead = Ahead(lambda key: pool.submit(work, key), range(100), depth=4)
+        first = ahead.take(0)
+        ahead.cancel()
+        gate.set()
+        assert first.result() == 0
+        assert ahead.take(2).cancelled()  # queued, not begun
+        assert ahead.take(50).cancelled()  # never submitted
+    assert ran == [0, 1] or ran == [0]  # the one running when cancelled may finish
