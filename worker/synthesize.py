@@ -34,10 +34,11 @@ from worker.words import SegmentLinks, chapter_links
 
 ChapterPhonemes = list[tuple[Phonemes, ...]]  # per segment, per span
 PLAIN = Wording()  # no lexicon, en-US
-# Chapters phonemized ahead of those begun (`worker.ordered.Ahead`): as many as a GPU
-# narrates at once, so its first batches fill as soon as the voice is loaded; more would
-# only hold more chapters' phonemes (all of a book's grew with the book).
-PHONEMIZED_AHEAD = 16
+# Chapters phonemized ahead of those begun (`worker.ordered.Ahead`): twice what a GPU
+# narrates at once. Its chapters tend to end together (`worker.batcher`), and the 16 that
+# begin then must be phonemized already, the 16 after them while those narrate. All of a
+# book's at once held every chapter's phonemes to the book's end.
+PHONEMIZED_AHEAD = 32
 
 
 class PhonemizesText(Protocol):

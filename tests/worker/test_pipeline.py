@@ -85,6 +85,41 @@ def test_a_phonemizer_process_gives_the_same_book(
     assert _words(tmp_path / "apart", apart) == _words(tmp_path / "here", here)
 
 
+def test_chapters_are_phonemized_a_few_ahead_of_those_begun_not_all_at_once(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book's phonemes are not all held at once: the soak's memory grew with them."""
+    events: list[tuple[str, int]] = []
+    lock = threading.Lock()
+    phonemize, plan = worker.synthesize.phonemize_segments, worker.chapters.plan_chapter
+
+    def chapter_of(segments: Sequence[Segment]) -> int:
+        return next(i for i, t in enumerate(TEXTS) if t.startswith(segments[0].text))
+
+    def phonemizing(voice: Any, segments: Sequence[Segment], wording: Wording) -> Any:
+        with lock:
+            events.append(("phonemize", chapter_of(segments)))
+        return phonemize(voice, segments, wording)
+
+    def planning(voice: Any, chapter: Chapter, *args: Any) -> Any:
+        with lock:
+            events.append(("plan", chapter.index))
+        return plan(voice, chapter, *args)
+
+    monkeypatch.setattr(worker.synthesize, "phonemize_segments", phonemizing)
+    monkeypatch.setattr(worker.chapters, "plan_chapter", planning)
+    monkeypatch.setattr(worker.chapters, "PHONEMIZED_AHEAD", 1)
+    monkeypatch.setattr(worker.chapters, "_phonemize_apart", lambda *_: False)
+    one_at_a_time = Settings(chapters_in_flight=1)
+    manifest = narrate(BOOK, SynthesisOptions(), tmp_path / "ahead", one_at_a_time, voice=voice)
+    # Longest first (1, 2, 0): the last is phonemized only once the first has begun.
+    assert [chapter for kind, chapter in events if kind == "phonemize"] == [1, 2, 0]
+    assert events.index(("phonemize", 0)) > events.index(("plan", 1))
+    monkeypatch.setattr(worker.chapters, "PHONEMIZED_AHEAD", 100)
+    at_once = narrate(BOOK, SynthesisOptions(), tmp_path / "at-once", one_at_a_time, voice=voice)
+    assert [ch.sha256 for ch in manifest.chapters] == [ch.sha256 for ch in at_once.chapters]
+
+
 def test_the_cpu_phonemizes_apart_only_while_the_voice_is_still_to_load(
     voice: PiperVoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
