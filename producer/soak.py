@@ -4,13 +4,13 @@
 
 Chapters of ~100 segments are cut from the shipped gate chapter, numbered so that no two
 are the same, and narrated by `worker.pipeline.narrate` into a scratch folder. Memory is
-sampled as segments finish. After warm-up, the highest sample of the run's last quarter
-must stay within 5% of the highest of its first quarter: memory that keeps growing, or
-steps up late, raises the last quarter's (a steady leak by three quarters of its growth
-over the run). Warm-up is the first fifth of the run, and at
-least until the first chapters in flight have been assembled (twice their segments: on a
-GPU, 16 chapters of ~100 segments are in flight, and RSS steps up once while the first of
-them are assembled, ~2,000-3,000 segments in).
+sampled as segments finish, each sample with the seconds since the start. After warm-up,
+the highest sample of the run's last quarter must stay within 5% of the highest of its
+first quarter: memory that keeps growing, or steps up late, raises the last quarter's (a
+steady leak by three quarters of its growth over the run). Warm-up is the first fifth of
+the run, and at least until the first chapters in flight have been assembled (twice their
+segments: on a GPU, 16 chapters of ~100 segments are in flight, and RSS steps up once
+while the first of them are assembled, ~2,000-3,000 segments in).
 
 Highest against highest, over equal spans, because memory swings by design: the work in
 flight (segments' audio waiting for their chapter, chapters being assembled) comes and
@@ -201,7 +201,8 @@ def main() -> int:
                 sys.getallocatedblocks(),
             )
             samples.append(last)
-            print(f"{last.segments:6d} segments  {_described(last)}", flush=True)
+            seconds = time.perf_counter() - began
+            print(f"{last.segments:6d} segments {seconds:6.0f} s  {_described(last)}", flush=True)
 
     on_gpu = resolve_device(get_settings().device) != "cpu"
     with tempfile.TemporaryDirectory(prefix="narrate-soak-") as out, GpuPeak(on_gpu) as gpu_peak:
