@@ -9,7 +9,7 @@ thousand eight hundred eighty-seven people.
 import re
 
 from models.normalize.numbers import cardinal, ordinal, plural, say_year
-from models.normalize.rule import Locale, Rule, final_period, saying, text_before
+from models.normalize.rule import BETWEEN_BEFORE, Locale, Rule, final_period, saying, text_before
 
 MONTHS = (
     "January",
@@ -436,7 +436,8 @@ def _year_range(match: re.Match[str], locale: Locale) -> str:
     if not (_is_year(start) and _is_year(whole_end)) or int(whole_end) <= int(start):
         return match.group(0)
     end_said = cardinal(end) if len(end) == 2 else say_year(int(end), locale)
-    return f"{say_year(int(start), locale)} to {end_said}"
+    joined = "and" if BETWEEN_BEFORE.search(text_before(match, 8)) else "to"
+    return f"{say_year(int(start), locale)} {joined} {end_said}"
 
 
 def _slashed_years(match: re.Match[str], locale: Locale) -> str:
@@ -511,12 +512,17 @@ WRITTEN_DATES = (
 )
 
 
-# "9:30-10:30 am": the dash between two clock times.
+# "9:30-10:30 am": the dash between two clock times; "10am-6pm", "9 a.m.–5:30 p.m.".
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
+_MERIDIEM_RANGE = re.compile(
+    r"(?:(?<=\d[ap]m)|(?<=\d\s[ap]m)|(?<=\d[AP]M)|(?<=\d\s[AP]M)|(?<=[AaPp]\.[Mm]\.))"
+    r"\s?[–—-]\s?(?=\d{1,2}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b))"
+)
 TIMES = (
     Rule(_VERSE, _verse),
     Rule(_NUMBERED_BOOK, _numbered_book),
     Rule(_CLOCK_RANGE, saying(" to ")),
+    Rule(_MERIDIEM_RANGE, saying(" to ")),
     Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),
     Rule(_DOT_CLOCK, _clock),

@@ -14,7 +14,14 @@ from models.normalize.numbers import (
     quantity,
     vulgar,
 )
-from models.normalize.rule import Locale, Rule, final_period, qualifies_noun, text_before
+from models.normalize.rule import (
+    BETWEEN_BEFORE,
+    Locale,
+    Rule,
+    final_period,
+    qualifies_noun,
+    text_before,
+)
 
 
 class Currency(NamedTuple):
@@ -114,9 +121,6 @@ def _money(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {_PER[per]}" if per else said
 
 
-_BETWEEN_BEFORE = re.compile(r"\b[Bb]etween\s\Z")
-
-
 def _shares_scale(match: re.Match[str]) -> bool:
     """Whether a range joined by a word reads as one amount of the second's scale: "from $3
     to $4 million", "between $3 and $4 million", in one currency, the first the smaller
@@ -128,7 +132,7 @@ def _shares_scale(match: re.Match[str]) -> bool:
     first, second = (float(match.group(n).replace(",", "")) for n in ("amount", "word_to"))
     whole = not re.search(r"\.\d\d$", match.group("amount"))
     same = match.group("country") == match.group("to_country")
-    between = word != "and" or bool(_BETWEEN_BEFORE.search(text_before(match, 8)))
+    between = word != "and" or bool(BETWEEN_BEFORE.search(text_before(match, 8)))
     return first < second and whole and same and between
 
 

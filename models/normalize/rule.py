@@ -57,6 +57,10 @@ class Rule:
         return text.sub(self.pattern, lambda match: self.say(match, locale))
 
 
+# A range after "between" is said with "and": "between 5-10 minutes", "between $3 and $4".
+BETWEEN_BEFORE = re.compile(r"\b[Bb]etween\s\Z")
+
+
 def text_before(match: re.Match[str], chars: int) -> str:
     """Up to `chars` characters of the text just before the match: where a rule reads the
     word before (a lookbehind must have a fixed width)."""

@@ -799,6 +799,21 @@ CASES = [
     ("20/20 vision and the 80/20 rule", "twenty-twenty vision and the eighty-twenty rule"),
     ("open 9:30-10:30 am", "open nine thirty to ten thirty AM"),
     (
+        "Open 10am-6pm daily; 10 am - 6 pm; 9 a.m.–5:30 p.m. on Sundays; 10AM–6PM.",
+        "Open ten AM to six PM daily; ten AM to six PM; nine AM to five thirty PM on Sundays;"
+        " ten AM to six PM.",
+    ),
+    (
+        "Between 800-1200 people came, between 5-10 minutes, from 5-10 minutes.",
+        "Between eight hundred and one thousand two hundred people came, between five and ten"
+        " minutes, from five to ten minutes.",
+    ),
+    (
+        "Between 1850-1860 he wrote; in 1914-18 he fought.",
+        "Between eighteen fifty and eighteen sixty he wrote; in nineteen fourteen to eighteen he"
+        " fought.",
+    ),
+    (
         "It aired at 8 p.m. EST on Fridays, at 9 a.m. GMT. Then",
         "It aired at eight PM EST on Fridays, at nine AM GMT. Then",
     ),
@@ -1224,6 +1239,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "800 yds. " * 5000,
         "won 2–0 " * 5000,
         "won" + " x" * 10_000 + " 2-0",
+        "10am-6pm " * 5000,
+        "9 a.m.–" * 10_000 + "5 p.m.",
+        "between 5-10 " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
