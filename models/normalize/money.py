@@ -86,6 +86,12 @@ _NAMED_BEFORE = re.compile(
     r"|paragraph|grade|item|step|clause|article|appendix|model|form|page|chapter|part)\.?)\s\Z"
 )
 _MOLAR_AFTER = re.compile(r"\s+(?:[A-Z]|solutions?\b)")
+# "10k followers", "1.2k units": thousands without a currency, before a plural noun; "a 5k
+# race", "the 10k runs" and "a 4.7k resistor" stay (five K).
+_THOUSANDS = re.compile(
+    r"(?<![\w.,$£€¥])(?P<amount>[1-9]\d{0,2}(?:\.\d+)?)[kK]"
+    r"(?=\s+(?!(?:runs|races|walks|swims)\b)(?:[a-z]+s|people)\b)"
+)
 # "8bn people", "1.4 bn", "3tn": billions and trillions without a currency; "bn" and "tn"
 # abbreviate nothing else after a number.
 _BILLIONS = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s?(?P<scale>bn|tn)\b")
@@ -252,6 +258,10 @@ def _scaled(match: re.Match[str], locale: Locale) -> str:
     return f"{cardinal(match.group('amount'), locale)} {scale}"
 
 
+def _thousands(match: re.Match[str], locale: Locale) -> str:
+    return f"{cardinal(match.group('amount'), locale)} thousand"
+
+
 def _billions(match: re.Match[str], locale: Locale) -> str:
     return f"{cardinal(match.group('amount'), locale)} {_SCALES[match.group('scale')]}"
 
@@ -265,6 +275,7 @@ RULES = (
     Rule(_MONEY, _money),
     Rule(_SCALED, _scaled),
     Rule(_BILLIONS, _billions),
+    Rule(_THOUSANDS, _thousands),
     Rule(_AFTER, _after),
     Rule(_PERCENT, _percent),
 )

@@ -330,6 +330,12 @@ CASES = [
         " pounds and one and a half million dollars",
     ),
     ("8bn people and 1.4 bn", "eight billion people and one point four billion"),
+    (
+        "Sales hit 1.2k units; 10k followers, 5k people, 2.5K items; a 5k race, the 10k runs,"
+        " a 4.7k resistor.",
+        "Sales hit one point two thousand units; ten thousand followers, five thousand people,"
+        " two point five thousand items; a 5k race, the 10k runs, a 4.7k resistor.",
+    ),
     ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
     (
@@ -1242,6 +1248,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "10am-6pm " * 5000,
         "9 a.m.–" * 10_000 + "5 p.m.",
         "between 5-10 " * 5000,
+        "1.2k units " * 5000,
+        "1" * 5000 + "k units",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
