@@ -126,7 +126,7 @@ def narrate_chapters(
         # Waited for: a process pool shut down without waiting can lose the sentinel that
         # ends its helper if this process exits soon after (a narrating process does), and
         # the exit then hangs joining it (cpython#83386; seen once in `make test`). Its
-        # queued chapters are cancelled; at most the one it is phonemizing finishes.
+        # queued chapters are cancelled; at most the two it has handed its process finish.
         said.cancel()
         phonemizer.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)

@@ -48,6 +48,7 @@ class Ahead(Generic[Key, Result]):
         self._submit = submit
         self._keys = iter(keys)
         self._queued: dict[Key, Future[Result]] = {}
+        self._taken: set[Key] = set()
         self._cancelled = False
         self._lock = threading.Lock()
         with self._lock:
@@ -56,7 +57,12 @@ class Ahead(Generic[Key, Result]):
 
     def _submit_next(self) -> bool:
         for key in self._keys:
-            self._queued[key] = self._submit(key)
+            try:
+                self._queued[key] = self._submit(key)
+            except Exception as error:  # a pool broken or shut down: its taker gets why
+                failed: Future[Result] = Future()
+                failed.set_exception(error)
+                self._queued[key] = failed
             return True
         return False
 
@@ -64,16 +70,19 @@ class Ahead(Generic[Key, Result]):
         """The future of key's work (submitted now if its turn has not come), and the next
         key's work submitted. After `cancel`, a cancelled future for a key not queued."""
         with self._lock:
+            if key in self._taken:
+                raise KeyError(f"{key!r}: taken already")
             while key not in self._queued and self._submit_next():
                 pass
             future = self._queued.pop(key, None)
             if future is not None:
+                self._taken.add(key)
                 self._submit_next()
             elif self._cancelled:
                 future = Future()
                 future.cancel()
             else:
-                raise KeyError(f"{key!r}: not in the order given, or taken already")
+                raise KeyError(f"{key!r}: not in the order given")
         return future
 
     def cancel(self) -> None:

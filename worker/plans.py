@@ -120,30 +120,29 @@ def chapter_plans(
     chapters = manuscript.chapters
     wording = Wording.of(manuscript)
     order = sorted(range(len(chapters)), key=lambda i: -len(chapters[i].text))
-    stored = {i: _read(storage, plan_key(chapters[i].index)) for i in order}
+    # Whether each is stored, not the plans themselves: read as their turn comes, a book's
+    # plans are not all held at once.
+    stored = {i: storage.exists(plan_key(chapters[i].index)) for i in order}
     said: Ahead[int, tuple[Said, float]] = Ahead(
         lambda i: PHONEMIZER.submit(
             phonemize_apart, voice, segmented[i], wording, chapters[i].text
         ),
-        [i for i in order if stored[i] is None] if apart else [],
+        [i for i in order if not stored[i]] if apart else [],
         PHONEMIZED_AHEAD,
     )
     try:
         for i in order:
-            plan = stored[i]
+            key = plan_key(chapters[i].index)
+            plan = _STORED.validate_json(storage.get_bytes(key)) if stored[i] else None
             if plan is None:
                 if apart:
                     plan = StoredPlan(segmented[i], *_received(said.take(i)))
                 else:
                     plan = make_plan(voice, chapters[i], wording, settings, segmented[i])
-                storage.put_bytes(plan_key(chapters[i].index), _STORED.dump_json(plan))
+                storage.put_bytes(key, _STORED.dump_json(plan))
             yield chapters[i].index, plan
     finally:  # a failure: what was not begun is not phonemized for nothing
         said.cancel()
-
-
-def _read(storage: Storage, key: str) -> StoredPlan | None:
-    return _STORED.validate_json(storage.get_bytes(key)) if storage.exists(key) else None
 
 
 def _received(future: "Future[tuple[Said, float]]") -> Said:
