@@ -415,7 +415,10 @@ def _hour(match: re.Match[str], locale: Locale) -> str:
     if hour > 12 or (first and int(first) > 12):
         return match.group(0)
     said = cardinal(str(hour), locale) + _meridiem(match)
-    return f"{cardinal(first, locale)} to {said}" if first else said
+    if not first:
+        return said
+    joined = "and" if BETWEEN_BEFORE.search(text_before(match, 8)) else "to"
+    return f"{cardinal(first, locale)} {joined} {said}"
 
 
 def _decade(match: re.Match[str], locale: Locale) -> str:
@@ -518,11 +521,21 @@ _MERIDIEM_RANGE = re.compile(
     r"(?:(?<=\d[ap]m)|(?<=\d\s[ap]m)|(?<=\d[AP]M)|(?<=\d\s[AP]M)|(?<=[AaPp]\.[Mm]\.))"
     r"\s?[–—-]\s?(?=\d{1,2}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b))"
 )
+# "between 9am-5pm": the range said with "and".
+_BETWEEN_TIME_BEFORE = re.compile(
+    r"\b[Bb]etween\s\d{1,2}(?:[:.]\d\d)?\s?(?:[ap]m|[AP]M|[AaPp]\.\s?[Mm]\.)?\Z"
+)
+
+
+def _time_range(match: re.Match[str], locale: Locale) -> str:
+    return " and " if _BETWEEN_TIME_BEFORE.search(text_before(match, 20)) else " to "
+
+
 TIMES = (
     Rule(_VERSE, _verse),
     Rule(_NUMBERED_BOOK, _numbered_book),
-    Rule(_CLOCK_RANGE, saying(" to ")),
-    Rule(_MERIDIEM_RANGE, saying(" to ")),
+    Rule(_CLOCK_RANGE, _time_range),
+    Rule(_MERIDIEM_RANGE, _time_range),
     Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),
     Rule(_DOT_CLOCK, _clock),

@@ -810,6 +810,11 @@ CASES = [
         " ten AM to six PM.",
     ),
     (
+        "between 9am-5pm, between 9:30-10:30 am and between 4-5 pm; open 9:30-10:30 am.",
+        "between nine AM and five PM, between nine thirty and ten thirty AM and between four"
+        " and five PM; open nine thirty to ten thirty AM.",
+    ),
+    (
         "Between 800-1200 people came, between 5-10 minutes, from 5-10 minutes.",
         "Between eight hundred and one thousand two hundred people came, between five and ten"
         " minutes, from five to ten minutes.",
@@ -1248,6 +1253,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "10am-6pm " * 5000,
         "9 a.m.–" * 10_000 + "5 p.m.",
         "between 5-10 " * 5000,
+        "between 9am-" * 10_000 + "5pm",
         "1.2k units " * 5000,
         "1" * 5000 + "k units",
     ],
