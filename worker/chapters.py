@@ -90,8 +90,12 @@ def narrate_chapters(
     phonemizer, said, voice = _phonemize(
         todo, book.segmented, texts, options, settings, voice, wording
     )
-    delivery = Delivery.of(manuscript, options)
-    encoders = _encoders(settings, slots) if delivery.encodes() and todo else None
+    try:
+        delivery = Delivery.of(manuscript, options)
+        encoders = _encoders(settings, slots) if delivery.encodes() and todo else None
+    except BaseException:  # no encoding processes: nothing is narrated, nor phonemized
+        _stop_phonemizing(said, phonemizer)
+        raise
     in_flight = chapters_in_flight(settings, voice)
     # A chapter's slot is free again once its narration ends: its assembly goes on in
     # threads of its own, so the next chapter's passages reach the GPU at once.
@@ -127,8 +131,7 @@ def narrate_chapters(
         # ends its helper if this process exits soon after (a narrating process does), and
         # the exit then hangs joining it (cpython#83386; seen once in `make test`). Its
         # queued chapters are cancelled; at most the two it has handed its process finish.
-        said.cancel()
-        phonemizer.shutdown(wait=True, cancel_futures=True)
+        _stop_phonemizing(said, phonemizer)
         pool.shutdown(wait=True, cancel_futures=True)
         if assembler:  # a chapter narrated is stored, failure or not: a resume keeps it
             assembler.shutdown(wait=True)
@@ -176,8 +179,7 @@ def _phonemize(
         try:
             voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
         except BaseException:
-            apart.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)  # as in narrate_chapters
+            _stop_phonemizing(apart, pool)
             raise
         return pool, apart, voice
     here_voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
@@ -187,6 +189,13 @@ def _phonemize(
         return phonemize_here(here_voice, options.voice, segmented[i], wording, texts[i]), 0.0
 
     return pool, Ahead(lambda i: pool.submit(here, i), todo, PHONEMIZED_AHEAD), here_voice
+
+
+def _stop_phonemizing(said: "Ahead[int, tuple[Said, float]]", pool: Executor) -> None:
+    """Nothing more phonemized: what is queued cancelled, and the pool shut down (waited
+    for: see narrate_chapters)."""
+    said.cancel()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _long_run(todo: list[int], segmented: list[list[Segment]]) -> bool:

@@ -125,6 +125,30 @@ def test_chapters_are_phonemized_a_few_ahead_of_those_begun_not_all_at_once(
     assert [ch.sha256 for ch in manifest.chapters] == [ch.sha256 for ch in at_once.chapters]
 
 
+def test_encoders_that_cannot_start_leave_no_phonemizer_process_running(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process pool left running when its owner exits can hang the exit (cpython#83386)."""
+    made: list[Any] = []
+    helper_pool = worker.chapters.helper_pool
+
+    def recorded(workers: int) -> Any:
+        made.append(helper_pool(workers))
+        return made[-1]
+
+    def no_encoders(*_: Any) -> Any:
+        raise OSError("cannot start the encoding processes")
+
+    monkeypatch.setattr(worker.chapters, "helper_pool", recorded)
+    monkeypatch.setattr(worker.chapters, "_phonemize_apart", lambda *_: True)
+    monkeypatch.setattr(worker.chapters, "_encoders", no_encoders)
+    with pytest.raises(OSError, match="encoding processes"):
+        narrate(BOOK, SynthesisOptions(formats=["mp3"]), tmp_path, SETTINGS, voice=voice)
+    assert len(made) == 1
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        made[0].submit(print)
+
+
 def test_the_cpu_phonemizes_apart_only_while_the_voice_is_still_to_load(
     voice: PiperVoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
