@@ -37,6 +37,10 @@ class Phonemizer:
     def __init__(self, config: PiperConfig) -> None:
         self.config = config
         self._ids = config.phoneme_id_map
+        # One str object per phoneme the voice knows: a chapter's phonemes hold the same
+        # few dozen objects, not one each (and pickle each once on their way to another
+        # process), where a character cut from espeak's text is a new object every time.
+        self._canonical = {phoneme: phoneme for phoneme in self._ids}
         with _ESPEAK_LOCK:  # it initializes espeak-ng again: not while another thread uses it
             self._espeak = EspeakPhonemizer(ESPEAK_DATA_DIR)
         self._warned: set[str] = set()
@@ -57,7 +61,7 @@ class Phonemizer:
                 self._add_raw(phonemes, part[2:-2], parts[i - 1], parts[i + 1])
             elif part.strip():
                 self._add_espeak(phonemes, part, continues=i > 0)
-        return tuple(phonemes)
+        return tuple(self._canonical.get(phoneme, phoneme) for phoneme in phonemes)
 
     def _add_espeak(self, phonemes: list[str], text: str, continues: bool) -> None:
         """espeak's sentences, a space between; the first continues the phonemes before it

@@ -126,3 +126,11 @@ def test_words_in_other_scripts_are_found_in_linear_time() -> None:
     found = foreign_words("a" * 1_000_000 + " λόγος", {"LATIN"})
     assert found == Counter({("λόγος", "GREEK"): 1})
     assert time.perf_counter() - began < 2.0
+
+
+def test_a_phoneme_is_one_object_however_often_it_is_said(phonemizer: Phonemizer) -> None:
+    """A book's phonemes hold a few dozen objects, not one for each character, in memory
+    and in a pickle on its way from the phonemizer process."""
+    first, second = phonemizer.phonemize("the cat sat"), phonemizer.phonemize("that hat")
+    said = first + second
+    assert len({id(phoneme) for phoneme in said}) == len(set(said)) < len(said)
