@@ -155,6 +155,39 @@ _DR_ST = re.compile(
     r"(?P<before>(?<![\w'’-])[\w'’-]+\s+)?"  # the word before, whole
     r"\b(?P<word>Dr|St)(?P<dot>\.)?(?!\w)(?P<name>(?=\s+[A-Z]))?"
 )
+# A US state as a newspaper abbreviates it after its town: "Sacramento, Calif., is",
+# "Austin, Tex. police". Only where the sentence goes on: "Howdy, Tex." and "Good night,
+# Pa." end on a name, and "Thanks, Del." might.
+_STATES = {
+    "Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California",
+    "Colo": "Colorado", "Conn": "Connecticut", "Del": "Delaware", "Fla": "Florida",
+    "Ga": "Georgia", "Ill": "Illinois", "Ind": "Indiana", "Kan": "Kansas", "Kans": "Kansas",
+    "Ky": "Kentucky", "La": "Louisiana", "Md": "Maryland", "Mass": "Massachusetts",
+    "Mich": "Michigan", "Minn": "Minnesota", "Miss": "Mississippi", "Mo": "Missouri",
+    "Mont": "Montana", "Neb": "Nebraska", "Nebr": "Nebraska", "Nev": "Nevada",
+    "N.H": "New Hampshire", "N.J": "New Jersey", "N.M": "New Mexico", "N.Y": "New York",
+    "N.C": "North Carolina", "N.D": "North Dakota", "Okla": "Oklahoma", "Ore": "Oregon",
+    "Oreg": "Oregon", "Pa": "Pennsylvania", "R.I": "Rhode Island", "S.C": "South Carolina",
+    "S.D": "South Dakota", "Tenn": "Tennessee", "Tex": "Texas", "Vt": "Vermont",
+    "Va": "Virginia", "Wash": "Washington", "W.Va": "West Virginia", "Wis": "Wisconsin",
+    "Wisc": "Wisconsin", "Wyo": "Wyoming",
+}  # fmt: skip
+_STATE = re.compile(
+    r"(?<=[a-z], )(?P<state>"
+    + "|".join(re.escape(state) for state in sorted(_STATES, key=len, reverse=True))
+    + r")\.(?=,|\s+[a-z(\d])"
+)
+_TOWN_BEFORE = re.compile(r"(?:^|[\s(])(?P<town>(?:[A-Z][a-z]+[ -])*[A-Z][a-z]+), \Z")
+_NO_TOWN = frozenset({"Yes", "Well", "Oh", "Thanks", "Now", "So", "Why", "Hello", "Please"})
+
+
+def _state(match: re.Match[str], locale: Locale) -> str:
+    town = _TOWN_BEFORE.search(text_before(match, 40))
+    if not town or town.group("town") in SENTENCE_STARTERS | _NO_TOWN:  # "Yes, Mo. said"
+        return match.group(0)
+    return _STATES[match.group("state")]
+
+
 # "v2.0", "V10.4.1": a version, whose digits the number rules then read ("two point zero").
 _VERSION = re.compile(r"(?<![\w.])[vV](?=\d+(?:\.\d+)+\b)")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“‘(\[])\s*$")
@@ -443,6 +476,7 @@ RULES = (
     Rule(_TITLE_PATTERN, _title),
     Rule(_VERSUS, _versus),
     Rule(_DR_ST, _dr_st),
+    Rule(_STATE, _state),
     Rule(_OPERATOR, _operator),
 )
 

@@ -798,6 +798,15 @@ CASES = [
     # a nun and a father
     ("King Jr. and Sr. Mary.", "King Junior and Sister Mary."),
     ("John Smith Sr. was there.", "John Smith Senior was there."),
+    (
+        "Sacramento, Calif., is the capital; Kansas City, Mo. police; Albany, N.Y., and"
+        " Baton Rouge, La. (hot).",
+        "Sacramento, California, is the capital; Kansas City, Missouri police; Albany, New York,"
+        " and Baton Rouge, Louisiana (hot).",
+    ),
+    ("Howdy, Tex.", "Howdy, Tex."),
+    ("Good night, Pa.", "Good night, Pa."),
+    ("Yes, Mo. said so.", "Yes, Mo. said so."),
     # eras, scales, hours and idioms with numbers
     ("by 10,000 BC and 2,000 BCE", "by ten thousand BC and two thousand BCE"),
     ("a 1:50,000 map", "a one to fifty thousand map"),
@@ -1254,6 +1263,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "9 a.m.–" * 10_000 + "5 p.m.",
         "between 5-10 " * 5000,
         "between 9am-" * 10_000 + "5pm",
+        "Austin, Tex. in " * 5000,
+        "A" * 20_000 + "a, Tex. in",
+        "Ab " * 20_000 + "x, Tex. in",
         "1.2k units " * 5000,
         "1" * 5000 + "k units",
     ],
