@@ -161,7 +161,7 @@ _DR_ST = re.compile(
 _STATES = {
     "Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California",
     "Colo": "Colorado", "Conn": "Connecticut", "Del": "Delaware", "Fla": "Florida",
-    "Ga": "Georgia", "Ill": "Illinois", "Ind": "Indiana", "Kan": "Kansas", "Kans": "Kansas",
+    "Ga": "Georgia", "Ill": "Illinois", "Kan": "Kansas", "Kans": "Kansas",
     "Ky": "Kentucky", "La": "Louisiana", "Md": "Maryland", "Mass": "Massachusetts",
     "Mich": "Michigan", "Minn": "Minnesota", "Miss": "Mississippi", "Mo": "Missouri",
     "Mont": "Montana", "Neb": "Nebraska", "Nebr": "Nebraska", "Nev": "Nevada",
@@ -175,17 +175,29 @@ _STATES = {
 _STATE = re.compile(
     r"(?<=[a-z], )(?P<state>"
     + "|".join(re.escape(state) for state in sorted(_STATES, key=len, reverse=True))
-    + r")\.(?=,|\s+[a-z(\d])"
+    + r")\.(?=,|\s+\(?[a-z\d])"
 )
 _TOWN_BEFORE = re.compile(r"(?:^|[\s(])(?P<town>(?:[A-Z][a-z]+[ -])*[A-Z][a-z]+), \Z")
-_NO_TOWN = frozenset({"Yes", "Well", "Oh", "Thanks", "Now", "So", "Why", "Hello", "Please"})
+_NO_TOWN = frozenset({
+    "Yes", "No", "Well", "Oh", "Thanks", "Now", "So", "Why", "Hello", "Please", "Sorry",
+    "Goodnight", "Goodbye", "Farewell", "Mama", "Mother", "Father", "Papa",
+})  # fmt: skip
+# Del. an engraving's draughtsman ("Hogarth, Del. et sculp."). Ind. is left out: as often an
+# election's Independent ("Jones, Ind., 3,100") as Indiana.
+_NOT_A_STATE_AFTER = {"Del": re.compile(r",?\s+(?:et|engraved|sculp)\b")}
 
 
 def _state(match: re.Match[str], locale: Locale) -> str:
     town = _TOWN_BEFORE.search(text_before(match, 40))
-    if not town or town.group("town") in SENTENCE_STARTERS | _NO_TOWN:  # "Yes, Mo. said"
+    if not town or town.group("town") in SENTENCE_STARTERS:  # "Yes, Mo. said"
         return match.group(0)
-    return _STATES[match.group("state")]
+    if re.split(r"[ -]", town.group("town"))[-1] in _NO_TOWN:  # "Ask Mama, Pa. he"
+        return match.group(0)
+    state = match.group("state")
+    other = _NOT_A_STATE_AFTER.get(state)
+    if other and other.match(match.string, match.end()):
+        return match.group(0)
+    return _STATES[state]
 
 
 # "v2.0", "V10.4.1": a version, whose digits the number rules then read ("two point zero").

@@ -9,7 +9,15 @@ thousand eight hundred eighty-seven people.
 import re
 
 from models.normalize.numbers import cardinal, ordinal, plural, say_year
-from models.normalize.rule import BETWEEN_BEFORE, Locale, Rule, final_period, saying, text_before
+from models.normalize.rule import (
+    AND_NEXT,
+    Locale,
+    Rule,
+    final_period,
+    range_word,
+    saying,
+    text_before,
+)
 
 MONTHS = (
     "January",
@@ -417,8 +425,7 @@ def _hour(match: re.Match[str], locale: Locale) -> str:
     said = cardinal(str(hour), locale) + _meridiem(match)
     if not first:
         return said
-    joined = "and" if BETWEEN_BEFORE.search(text_before(match, 8)) else "to"
-    return f"{cardinal(first, locale)} {joined} {said}"
+    return f"{cardinal(first, locale)} {range_word(match)} {said}"
 
 
 def _decade(match: re.Match[str], locale: Locale) -> str:
@@ -439,8 +446,7 @@ def _year_range(match: re.Match[str], locale: Locale) -> str:
     if not (_is_year(start) and _is_year(whole_end)) or int(whole_end) <= int(start):
         return match.group(0)
     end_said = cardinal(end) if len(end) == 2 else say_year(int(end), locale)
-    joined = "and" if BETWEEN_BEFORE.search(text_before(match, 8)) else "to"
-    return f"{say_year(int(start), locale)} {joined} {end_said}"
+    return f"{say_year(int(start), locale)} {range_word(match)} {end_said}"
 
 
 def _slashed_years(match: re.Match[str], locale: Locale) -> str:
@@ -518,7 +524,8 @@ WRITTEN_DATES = (
 # "9:30-10:30 am": the dash between two clock times; "10am-6pm", "9 a.m.–5:30 p.m.".
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
 _MERIDIEM_RANGE = re.compile(
-    r"(?:(?<=\d[ap]m)|(?<=\d\s[ap]m)|(?<=\d[AP]M)|(?<=\d\s[AP]M)|(?<=[AaPp]\.[Mm]\.))"
+    r"(?:(?<=\d[ap]m)|(?<=\d\s[ap]m)|(?<=\d[AP]M)|(?<=\d\s[AP]M)|(?<=\d[AaPp]\.[Mm]\.)"
+    r"|(?<=\d\s[AaPp]\.[Mm]\.))"
     r"\s?[–—-]\s?(?=\d{1,2}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b))"
 )
 # "between 9am-5pm": the range said with "and".
@@ -527,8 +534,14 @@ _BETWEEN_TIME_BEFORE = re.compile(
 )
 
 
+_SECOND_TIME = re.compile(r"\d{1,2}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)?")
+
+
 def _time_range(match: re.Match[str], locale: Locale) -> str:
-    return " and " if _BETWEEN_TIME_BEFORE.search(text_before(match, 20)) else " to "
+    second = _SECOND_TIME.match(match.string, match.end())
+    after = second.end() if second else match.end()
+    between = _BETWEEN_TIME_BEFORE.search(text_before(match, 20))
+    return " and " if between and not AND_NEXT.match(match.string, after) else " to "
 
 
 TIMES = (

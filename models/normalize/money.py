@@ -86,11 +86,18 @@ _NAMED_BEFORE = re.compile(
     r"|paragraph|grade|item|step|clause|article|appendix|model|form|page|chapter|part)\.?)\s\Z"
 )
 _MOLAR_AFTER = re.compile(r"\s+(?:[A-Z]|solutions?\b)")
-# "10k followers", "1.2k units": thousands without a currency, before a plural noun; "a 5k
-# race", "the 10k runs" and "a 4.7k resistor" stay (five K).
+# "10k followers", "1.2k units": thousands without a currency, before a noun that counts
+# many; "the 5k is", "10k resistors", "4K videos", "18k gold" and "his 401k plans" stay
+# (five K: a race, a resistance, a resolution, a fineness, a plan).
+_COUNTED = (
+    "followers|subscribers|views|likes|users|people|members|fans|units|items|copies|words"
+    "|miles|steps|visitors|votes|downloads|employees|jobs|readers|sales|signatures|tweets"
+    "|posts|customers|students|soldiers|troops|men|women|children|refugees|homes|houses"
+    "|cars|tickets|books|songs|lines|hits|emails|messages|dollars|pounds|euros|acres|tons"
+)
 _THOUSANDS = re.compile(
     r"(?<![\w.,$£€¥])(?P<amount>[1-9]\d{0,2}(?:\.\d+)?)[kK]"
-    r"(?=\s+(?!(?:runs|races|walks|swims)\b)(?:[a-z]+s|people)\b)"
+    rf"(?=\s+(?:{_COUNTED})\b)"
 )
 # "8bn people", "1.4 bn", "3tn": billions and trillions without a currency; "bn" and "tn"
 # abbreviate nothing else after a number.

@@ -19,7 +19,7 @@ from models.normalize.numbers import (
     plural,
     vulgar,
 )
-from models.normalize.rule import BETWEEN_BEFORE, Locale, Rule, text_before
+from models.normalize.rule import Locale, Rule, range_word, text_before
 
 # Number-slash-number that are names, not fractions.
 _IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
@@ -352,8 +352,7 @@ def _range(match: re.Match[str], locale: Locale) -> str:
         return _score(int(start), int(end), locale)
     if start == end and "-" in match.group(0):  # "a 50-50 chance", "a 2-2 draw"
         return f"{cardinal(start, locale)}-{cardinal(end, locale)}"
-    joined = "and" if BETWEEN_BEFORE.search(text_before(match, 8)) else "to"
-    return f"{cardinal(start, locale)} {joined} {cardinal(end, locale)}"
+    return f"{cardinal(start, locale)} {range_word(match)} {cardinal(end, locale)}"
 
 
 def _is_match_score(match: re.Match[str], start: str, end: str) -> bool:

@@ -57,8 +57,17 @@ class Rule:
         return text.sub(self.pattern, lambda match: self.say(match, locale))
 
 
-# A range after "between" is said with "and": "between 5-10 minutes", "between $3 and $4".
+# A range after "between" is said with "and": "between 5-10 minutes", "between $3 and $4";
+# not where an "and" follows it: "between 1914-18 and 1939-45" joins two ranges.
 BETWEEN_BEFORE = re.compile(r"\b[Bb]etween\s\Z")
+AND_NEXT = re.compile(r"\s+and\s+(?=\d)")
+
+
+def range_word(match: re.Match[str]) -> str:
+    """How a range's two ends are joined: "and" after "between" (unless an "and" follows
+    the range), else "to"."""
+    between = BETWEEN_BEFORE.search(text_before(match, 8))
+    return "and" if between and not AND_NEXT.match(match.string, match.end()) else "to"
 
 
 def text_before(match: re.Match[str], chars: int) -> str:

@@ -336,6 +336,10 @@ CASES = [
         "Sales hit one point two thousand units; ten thousand followers, five thousand people,"
         " two point five thousand items; a 5k race, the 10k runs, a 4.7k resistor.",
     ),
+    (
+        "The 5k is on Saturday; their 5k times; 18k gold; 4K videos; his 401k plans.",
+        "The 5k is on Saturday; their 5k times; 18k gold; 4K videos; his 401k plans.",
+    ),
     ("a 3bn-year-old rock and the bn", "a three billion-year-old rock and the bn"),
     ("The budget was US$5 million.", "The budget was five million US dollars."),
     (
@@ -805,6 +809,11 @@ CASES = [
         " and Baton Rouge, Louisiana (hot).",
     ),
     ("Howdy, Tex.", "Howdy, Tex."),
+    ("Goodnight, Pa. (He was asleep.)", "Goodnight, Pa. (He was asleep.)"),
+    ("Olympia, Wash. (the capital)", "Olympia, Washington (the capital)"),
+    ("Hogarth, Del. et sculp.", "Hogarth, Del. et sculp."),
+    ("Ask Mama, Pa. he won't mind.", "Ask Mama, Pa. he won't mind."),
+    ("At St. Paul, Minn., the river freezes.", "At Saint Paul, Minnesota, the river freezes."),
     ("Good night, Pa.", "Good night, Pa."),
     ("Yes, Mo. said so.", "Yes, Mo. said so."),
     # eras, scales, hours and idioms with numbers
@@ -827,6 +836,13 @@ CASES = [
         "Between 800-1200 people came, between 5-10 minutes, from 5-10 minutes.",
         "Between eight hundred and one thousand two hundred people came, between five and ten"
         " minutes, from five to ten minutes.",
+    ),
+    (
+        "Between 1914-18 and 1939-45; between 3-4 and 5-6; between 9-11 am and 2-4 pm; between"
+        " 9am-12pm and 2pm-5pm.",
+        "Between nineteen fourteen to eighteen and nineteen thirty-nine to forty-five; between"
+        " three to four and five to six; between nine to eleven AM and two to four PM; between"
+        " nine AM to twelve PM and two PM to five PM.",
     ),
     (
         "Between 1850-1860 he wrote; in 1914-18 he fought.",
