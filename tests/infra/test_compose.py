@@ -76,12 +76,21 @@ def test_images_copy_every_package_and_the_build_context_holds_them(dockerfile: 
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     found = pyproject["tool"]["setuptools"]["packages"]["find"]
     packages = {pattern.rstrip("*") for pattern in found["include"]}
-    copied = set(re.findall(r"^COPY (\w+) /src/\1$", dockerfile.read_text(), re.MULTILINE))
+    text = dockerfile.read_text()
+    copied = set(re.findall(r"^COPY (\w+) /src/\1$", text, re.MULTILINE))
     assert copied == packages
+    # What the build reads beside the packages: the readme and the licence text.
+    named = {
+        "pyproject.toml",
+        pyproject["project"]["readme"],
+        *pyproject["project"]["license-files"],
+    }
+    files = re.search(r"^COPY ([^\n]+) /src/$", text, re.MULTILINE)
+    assert files and named <= set(files.group(1).split())
     allowed = {
         line[1:] for line in (ROOT / ".dockerignore").read_text().splitlines() if line[:1] == "!"
     }
-    assert packages | {"pyproject.toml", "README.md", "infra/entrypoint.sh"} <= allowed
+    assert packages | named | {"infra/entrypoint.sh"} <= allowed
 
 
 def seconds(duration: str) -> int:
