@@ -176,3 +176,33 @@ def test_cancelled_nothing_more_is_submitted_and_what_was_queued_is_cancelled() 
         assert ahead.take(2).cancelled()  # queued, not begun
         assert ahead.take(50).cancelled()  # never submitted
     assert ran == [0]  # the one running when cancelled finishes, none of those queued
+
+
+def test_many_threads_take_their_keys_each_once_submitted_in_the_order_given() -> None:
+    """Chapter threads take their chapters at once, each its own, in about the order given."""
+    submitted: list[int] = []
+    lock = threading.Lock()
+
+    def submit(key: int) -> "Future[int]":
+        with lock:
+            submitted.append(key)
+        future: Future[int] = Future()
+        future.set_result(key * key)
+        return future
+
+    ahead = Ahead(submit, range(200), depth=4)
+    taken: dict[int, int] = {}
+
+    def take_every_eighth(first: int) -> None:
+        for key in range(first, 200, 8):
+            result = ahead.take(key).result()
+            with lock:
+                taken[key] = result
+
+    threads = [threading.Thread(target=take_every_eighth, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert taken == {key: key * key for key in range(200)}
+    assert submitted == list(range(200))
