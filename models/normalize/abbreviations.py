@@ -172,11 +172,7 @@ _STATES = {
     "Va": "Virginia", "Wash": "Washington", "W.Va": "West Virginia", "Wis": "Wisconsin",
     "Wisc": "Wisconsin", "Wyo": "Wyoming",
 }  # fmt: skip
-_STATE = re.compile(
-    r"(?<=[a-z], )(?P<state>"
-    + "|".join(re.escape(state) for state in sorted(_STATES, key=len, reverse=True))
-    + r")\.(?=,|\s+\(?[a-z\d])"
-)
+_STATE = re.compile(rf"(?<=[a-z], )(?P<state>{_alternatives(_STATES)})\.(?=,|\s+\(?[a-z\d])")
 _TOWN_BEFORE = re.compile(r"(?:^|[\s(])(?P<town>(?:[A-Z][a-z]+[ -])*[A-Z][a-z]+), \Z")
 _NO_TOWN = frozenset({
     "Yes", "No", "Well", "Oh", "Thanks", "Now", "So", "Why", "Hello", "Please", "Sorry",
