@@ -185,7 +185,10 @@ _MILITARY = re.compile(
 )
 _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}")
 # "4-5 pm": the first hour of a range takes the meridiem of the second.
-_HOUR = re.compile(rf"\b(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2}})\s?{_MERIDIEM}")
+# Not a decimal's digits: "10.5 pm" is no time.
+_HOUR = re.compile(
+    rf"\b(?<![.,])(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2}})\s?{_MERIDIEM}"
+)
 
 _DECADE = re.compile(r"\b(?!1000s\s+of\b)(?P<year>\d{3}0)['’]?s\b")  # "1000s of people": many
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
@@ -521,27 +524,56 @@ WRITTEN_DATES = (
 )
 
 
-# "9:30-10:30 am": the dash between two clock times; "10am-6pm", "9 a.m.–5:30 p.m.".
+# "9:30-10:30 am": the dash between two clock times; "10am-6pm", "9 a.m.–5:30 p.m.",
+# "10am-12 noon", "9am-midnight", "noon-6pm".
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
+_NOON = r"(?:12\s)?(?:noon|midnight)\b"
 _MERIDIEM_RANGE = re.compile(
     r"(?:(?<=\d[ap]m)|(?<=\d\s[ap]m)|(?<=\d[AP]M)|(?<=\d\s[AP]M)|(?<=\d[AaPp]\.[Mm]\.)"
-    r"|(?<=\d\s[AaPp]\.[Mm]\.))"
-    r"\s?[–—-]\s?(?=\d{1,2}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b))"
+    r"|(?<=\d\s[AaPp]\.[Mm]\.)|(?<=\bnoon)|(?<=\bmidnight))"
+    r"\s?[–—-]\s?"
+    rf"(?=\d{{1,2}}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)|{_NOON})"
 )
-# "between 9am-5pm": the range said with "and".
+# "9.30-10.30am", "9-10.30am", "9.30-11am": British clock times, the am or pm written once,
+# after the second. The first is read here, the dash as "to"; the second by the rules after
+# (`_CLOCK`, `_HOUR`). A range with no dotted time ("9-11am") is `_HOUR`'s.
+_DOTTED_MERIDIEM_RANGE = re.compile(
+    r"(?<![\d.,:])(?P<start>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?[–—-]\s?"
+    r"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b))"
+)
+# "between 9am-5pm", "between the hours of 9am-5pm": the range said with "and".
+_BETWEEN_TIME = r"\b[Bb]etween\s(?:the\shours\sof\s)?"
 _BETWEEN_TIME_BEFORE = re.compile(
-    r"\b[Bb]etween\s\d{1,2}(?:[:.]\d\d)?\s?(?:[ap]m|[AP]M|[AaPp]\.\s?[Mm]\.)?\Z"
+    rf"{_BETWEEN_TIME}(?:\d{{1,2}}(?:[:.]\d\d)?\s?(?:[ap]m|[AP]M|[AaPp]\.\s?[Mm]\.)?|{_NOON})\Z"
 )
+_BETWEEN_TIMES_BEFORE = re.compile(rf"{_BETWEEN_TIME}\Z")
 
 
-_SECOND_TIME = re.compile(r"\d{1,2}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)?")
+_SECOND_TIME = re.compile(
+    rf"\d{{1,2}}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)?|{_NOON}"
+)
 
 
 def _time_range(match: re.Match[str], locale: Locale) -> str:
+    between = _BETWEEN_TIME_BEFORE.search(text_before(match, 32))
+    return f" {_time_joined(match, between is not None)} "
+
+
+def _time_joined(match: re.Match[str], between: bool) -> str:
+    """ "and" after "between", unless an "and" follows the second time ("between 9-11 am and
+    2-4 pm" joins two ranges); else "to"."""
     second = _SECOND_TIME.match(match.string, match.end())
     after = second.end() if second else match.end()
-    between = _BETWEEN_TIME_BEFORE.search(text_before(match, 20))
-    return " and " if between and not AND_NEXT.match(match.string, after) else " to "
+    return "and" if between and not AND_NEXT.match(match.string, after) else "to"
+
+
+def _dotted_meridiem_range(match: re.Match[str], locale: Locale) -> str:
+    start, end = match.group("start", "end")
+    if "." not in start + end:
+        return match.group(0)
+    said = _time(start, locale) if "." in start else cardinal(start, locale)
+    between = _BETWEEN_TIMES_BEFORE.search(text_before(match, 24)) is not None
+    return f"{said} {_time_joined(match, between)} "
 
 
 TIMES = (
@@ -549,6 +581,7 @@ TIMES = (
     Rule(_NUMBERED_BOOK, _numbered_book),
     Rule(_CLOCK_RANGE, _time_range),
     Rule(_MERIDIEM_RANGE, _time_range),
+    Rule(_DOTTED_MERIDIEM_RANGE, _dotted_meridiem_range),
     Rule(_MILITARY, _military),
     Rule(_CLOCK, _clock),
     Rule(_DOT_CLOCK, _clock),

@@ -18,7 +18,14 @@ from models.normalize.numbers import (
     quantity,
     vulgar,
 )
-from models.normalize.rule import Locale, Rule, final_period, qualifies_noun, text_before
+from models.normalize.rule import (
+    Locale,
+    Rule,
+    final_period,
+    qualifies_noun,
+    range_word,
+    text_before,
+)
 
 # symbol: (singular, plural), American spelling (Locale.spell makes it British).
 _UNITS = {
@@ -172,7 +179,7 @@ def _primed(match: re.Match[str], locale: Locale) -> str:
     if mark == '"' and _quotation_open(match.string, match.start()):
         return match.group(0)  # the mark may close it
     one, many = ("foot", "feet") if mark in "′'" else ("inch", "inches")
-    said = quantity(match.group("amount"), locale)
+    said = quantity(match.group("amount"), locale, range_word(match))
     if by:
         said = f"{said} by {quantity(by, locale)}"
     if qualifies:
@@ -208,7 +215,8 @@ def _feet_inches(match: re.Match[str], locale: Locale) -> str:
 def _measure(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity", "scale")
     one, many = _UNITS[match.group("unit")]
-    said = f"{quantity(amount, locale)} {scale}" if scale else quantity(amount, locale)
+    said = quantity(amount, locale, range_word(match))
+    said = f"{said} {scale}" if scale else said
     per = "".join(f" per {_PER[unit]}" for unit in match.group("per").split("/")[1:])
     if " " not in one + per and qualifies_noun(match):  # "a 60 mph wind" stays as said
         return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
@@ -284,7 +292,8 @@ def _degrees(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity"), match.group("scale")
     if not scale and not match.group("dash") and qualifies_noun(match):
         return f"{quantity(amount, locale)}-degree"  # a forty-five-degree angle
-    said = f"{quantity(amount, locale)} {'degree' if amount == '1' else 'degrees'}"
+    said = quantity(amount, locale, range_word(match))
+    said = f"{said} {'degree' if amount == '1' else 'degrees'}"
     if match.group("dash"):
         before = text_before(match, 4)
         said = ("–" if _NUMBER_BEFORE.search(before) else "minus ") + said
@@ -307,12 +316,12 @@ def _coordinate(match: re.Match[str], locale: Locale) -> str:
 _MILLIONS = re.compile(
     rf"(?<![\w.])(?P<quantity>{QUANTITY})m(?=\s+(?:people|persons|copies|users|viewers|readers"
     r"|visitors|voters|residents|inhabitants|customers|subscribers|members|children|men|women"
-    r"|deaths|cases|jobs|homes|households|acres|tons|tonnes|barrels|years|miles)\b)"
+    r"|deaths|cases|jobs|homes|households|acres|tons|tonnes|barrels|years|miles|population)\b)"
 )
 
 
 def _millions(match: re.Match[str], locale: Locale) -> str:
-    return f"{quantity(match.group('quantity'), locale)} million"
+    return f"{quantity(match.group('quantity'), locale, range_word(match))} million"
 
 
 # "3 × 10^8 m/s", "6.02 × 10²³ kg": a unit after a power of ten, which `marks` has said by

@@ -20,6 +20,7 @@ from models.normalize.rule import (
     Rule,
     final_period,
     qualifies_noun,
+    range_word,
     text_before,
 )
 
@@ -274,7 +275,7 @@ def _billions(match: re.Match[str], locale: Locale) -> str:
 
 
 def _percent(match: re.Match[str], locale: Locale) -> str:
-    return f"{quantity(match.group('quantity'), locale)} percent"
+    return f"{quantity(match.group('quantity'), locale, range_word(match))} percent"
 
 
 RULES = (

@@ -69,10 +69,11 @@ def _is_code(whole: str, grouped: bool) -> bool:
     return len(whole) > _LONGEST_NUMBER or (len(whole) >= _LONGEST_UNGROUPED and not grouped)
 
 
-def quantity(text: str, locale: Locale = AMERICAN) -> str:
-    """A QUANTITY in words: '-5' -> 'minus five', '5–10' -> 'five to ten'."""
+def quantity(text: str, locale: Locale = AMERICAN, joined: str = "to") -> str:
+    """A QUANTITY in words: '-5' -> 'minus five', '5–10' -> 'five to ten' (or, `joined`
+    "and", 'five and ten': after "between", `rule.range_word`)."""
     sign, body = ("minus ", text[1:]) if text[:1] in "-−" else ("", text)
-    return sign + " to ".join(cardinal(n, locale) for n in _RANGE_DASH.split(body))
+    return sign + f" {joined} ".join(cardinal(n, locale) for n in _RANGE_DASH.split(body))
 
 
 @lru_cache(maxsize=4096)

@@ -832,6 +832,43 @@ CASES = [
         "between nine AM and five PM, between nine thirty and ten thirty AM and between four"
         " and five PM; open nine thirty to ten thirty AM.",
     ),
+    # British clock times in a range, the am or pm written once; noon and midnight
+    (
+        "Open 9.30-10.30am, 9-10.30am and 9.30-11am; from 9.30-10.30 pm.",
+        "Open nine thirty to ten thirty AM, nine to ten thirty AM and nine thirty to eleven AM;"
+        " from nine thirty to ten thirty PM.",
+    ),
+    (
+        "Between 9.30-10.30am the hall is free; between 9.30-10.30am and 2-3pm it is not.",
+        "Between nine thirty and ten thirty AM the hall is free; between nine thirty to ten"
+        " thirty AM and two to three PM it is not.",
+    ),
+    (
+        "It was 10.5 pm, or 9.5-10.5 pm.",
+        "It was ten point five pm, or nine point five to ten point five pm.",
+    ),
+    (
+        "Arrive 10am-12 noon, open 9am-midnight, lunch 12 noon-2pm, noon-6pm, the afternoon-6pm.",
+        "Arrive ten AM to twelve noon, open nine AM to midnight, lunch twelve noon to two PM,"
+        " noon to six PM, the afternoon-six PM.",
+    ),
+    (
+        "Open between the hours of 9am-5pm, between 8 am-noon and between noon-2pm.",
+        "Open between the hours of nine AM and five PM, between eight AM and noon and between"
+        " noon and two PM.",
+    ),
+    # a range of a measure or a percentage after "between"
+    (
+        "between 10-15% of voters, from 10-15%, a 10-15% rise, between 20-25°C",
+        "between ten and fifteen percent of voters, from ten to fifteen percent, a ten to fifteen"
+        " percent rise, between twenty and twenty-five degrees Celsius",
+    ),
+    (
+        "Between 20-30 kg; between 5-10 kg and 20-30 kg; between 2-3m people.",
+        "Between twenty and thirty kilograms; between five to ten kilograms and twenty to thirty"
+        " kilograms; between two and three million people.",
+    ),
+    ("A city of 2m population, a 2m fall.", "A city of two million population, a two-meter fall."),
     (
         "Between 800-1200 people came, between 5-10 minutes, from 5-10 minutes.",
         "Between eight hundred and one thousand two hundred people came, between five and ten"
@@ -1279,6 +1316,10 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "9 a.m.–" * 10_000 + "5 p.m.",
         "between 5-10 " * 5000,
         "between 9am-" * 10_000 + "5pm",
+        "9.30-" * 10_000 + "10.30am",
+        "between the hours of " * 5000 + "9am-5pm",
+        "noon-" * 10_000 + "6pm",
+        "between 10-15% " * 5000,
         "Austin, Tex. in " * 5000,
         "A" * 20_000 + "a, Tex. in",
         "Ab " * 20_000 + "x, Tex. in",
