@@ -189,6 +189,11 @@ _DOT_CLOCK = re.compile(rf"\b(?P<hour>\d{{1,2}})\.(?P<minute>\d\d)\s?{_MERIDIEM}
 _HOUR = re.compile(
     rf"\b(?<![.,])(?:(?P<first>\d{{1,2}})\s?[–—-]\s?)?(?P<hour>\d{{1,2}})\s?{_MERIDIEM}"
 )
+# "10.5pm": that decimal, with the pm set apart, for the numbers' rules to read it whole as
+# they read "10.5 pm" (left glued, no rule reads it).
+_DECIMAL_MERIDIEM = re.compile(
+    r"\b(?<![.,])(?P<number>\d+[.,]\d+)(?=[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"
+)
 
 _DECADE = re.compile(r"\b(?!1000s\s+of\b)(?P<year>\d{3}0)['’]?s\b")  # "1000s of people": many
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
@@ -428,7 +433,13 @@ def _hour(match: re.Match[str], locale: Locale) -> str:
     said = cardinal(str(hour), locale) + _meridiem(match)
     if not first:
         return said
-    return f"{cardinal(first, locale)} {range_word(match)} {said}"
+    # "between the hours of 9-5pm" says "and", as "between the hours of 9am-5pm" does
+    between = _BETWEEN_TIMES_BEFORE.search(text_before(match, 24)) is not None
+    return f"{cardinal(first, locale)} {_time_joined(match, between)} {said}"
+
+
+def _decimal_meridiem(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('number')} "
 
 
 def _decade(match: re.Match[str], locale: Locale) -> str:
@@ -536,9 +547,10 @@ _MERIDIEM_RANGE = re.compile(
 )
 # "9.30-10.30am", "9-10.30am", "9.30-11am": British clock times, the am or pm written once,
 # after the second. The first is read here, the dash as "to"; the second by the rules after
-# (`_CLOCK`, `_HOUR`). A range with no dotted time ("9-11am") is `_HOUR`'s.
+# (`_CLOCK`, `_HOUR`). A range with no dotted time ("9-11am") is `_HOUR`'s; a price
+# ("£2.50-3.50pm") is money's.
 _DOTTED_MERIDIEM_RANGE = re.compile(
-    r"(?<![\d.,:])(?P<start>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?[–—-]\s?"
+    r"(?<![\d.,:$£€¥₹#])(?P<start>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?[–—-]\s?"
     r"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b))"
 )
 # "between 9am-5pm", "between the hours of 9am-5pm": the range said with "and".
@@ -588,6 +600,7 @@ TIMES = (
     Rule(_DOT_CLOCK_RANGE, _dot_clock_range),
     Rule(_CUED_DOT_CLOCK, _dot_clock),
     Rule(_HOUR, _hour),
+    Rule(_DECIMAL_MERIDIEM, _decimal_meridiem),
 )
 YEARS = (
     Rule(_FISCAL, saying("F Y ")),

@@ -848,6 +848,11 @@ CASES = [
         "It was ten point five pm, or nine point five to ten point five pm.",
     ),
     (
+        "It was 10.5pm, or 9.5-10.5am, or 10.5p.m.; tickets £2.50-3.50pm.",
+        "It was ten point five pm, or nine point five to ten point five am, or ten point five"
+        " p.m.; tickets two pounds and fifty pence-three fifty PM.",
+    ),
+    (
         "Arrive 10am-12 noon, open 9am-midnight, lunch 12 noon-2pm, noon-6pm, the afternoon-6pm.",
         "Arrive ten AM to twelve noon, open nine AM to midnight, lunch twelve noon to two PM,"
         " noon to six PM, the afternoon-six PM.",
@@ -856,6 +861,11 @@ CASES = [
         "Open between the hours of 9am-5pm, between 8 am-noon and between noon-2pm.",
         "Open between the hours of nine AM and five PM, between eight AM and noon and between"
         " noon and two PM.",
+    ),
+    (
+        "Open between the hours of 9-5pm, and between the hours of 9-11am and 2-4pm.",
+        "Open between the hours of nine and five PM, and between the hours of nine to eleven AM"
+        " and two to four PM.",
     ),
     # a range of a measure or a percentage after "between"
     (
@@ -1320,6 +1330,7 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "between the hours of " * 5000 + "9am-5pm",
         "noon-" * 10_000 + "6pm",
         "between 10-15% " * 5000,
+        "1" * 10_000 + "." + "5" * 10_000 + "pm",
         "Austin, Tex. in " * 5000,
         "A" * 20_000 + "a, Tex. in",
         "Ab " * 20_000 + "x, Tex. in",
