@@ -54,6 +54,7 @@ _RULES: tuple[Rule, ...] = (
     *numerals.SLASHED,  # 120/80 after "blood pressure", before units read "80 mm"
     *abbreviations.BETWEEN_NUMBERS,  # 10 x 12, 2 * 3
     *marks.CARETS,  # 10^6
+    *measures.SIGNED_RANGES,  # "10%-15%": the dash a word, before either sign is read
     *money.RULES,
     *measures.RULES,
     *marks.RULES,  # note marks, emphasis and powers, once units have taken theirs

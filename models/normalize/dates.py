@@ -10,10 +10,10 @@ import re
 
 from models.normalize.numbers import cardinal, ordinal, plural, say_year
 from models.normalize.rule import (
-    AND_NEXT,
     Locale,
     Rule,
     final_period,
+    joined_by,
     range_word,
     saying,
     text_before,
@@ -536,22 +536,23 @@ WRITTEN_DATES = (
 
 
 # "9:30-10:30 am": the dash between two clock times; "10am-6pm", "9 a.m.–5:30 p.m.",
-# "10am-12 noon", "9am-midnight", "noon-6pm".
+# "10am-12 noon", "9am-Midnight", "noon-6pm".
 _CLOCK_RANGE = re.compile(r"(?<=\d:\d\d)\s?[–—-]\s?(?=\d{1,2}:\d\d)")
-_NOON = r"(?:12\s)?(?:noon|midnight)\b"
+_NOON = r"(?:12\s?)?(?:[Nn]oon|[Mm]idnight)\b"
 _MERIDIEM_RANGE = re.compile(
     r"(?:(?<=\d[ap]m)|(?<=\d\s[ap]m)|(?<=\d[AP]M)|(?<=\d\s[AP]M)|(?<=\d[AaPp]\.[Mm]\.)"
-    r"|(?<=\d\s[AaPp]\.[Mm]\.)|(?<=\bnoon)|(?<=\bmidnight))"
+    r"|(?<=\d\s[AaPp]\.[Mm]\.)|(?<=\b[Nn]oon)|(?<=\b[Mm]idnight))"
     r"\s?[–—-]\s?"
     rf"(?=\d{{1,2}}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)|{_NOON})"
 )
-# "9.30-10.30am", "9-10.30am", "9.30-11am": British clock times, the am or pm written once,
-# after the second. The first is read here, the dash as "to"; the second by the rules after
-# (`_CLOCK`, `_HOUR`). A range with no dotted time ("9-11am") is `_HOUR`'s; a price
-# ("£2.50-3.50pm") is money's.
+# "9.30-10.30am", "9-10.30am", "9.30-11am", "10.30-12 noon", "from 11-noon": British clock
+# times, the am or pm written once, after the second, or a time to noon or midnight. The
+# first is read here, the dash as "to"; the second by the rules after (`_CLOCK`, `_HOUR`).
+# A range with no dotted time ("9-11am") is `_HOUR`'s; a price ("£2.50-3.50pm") is money's.
 _DOTTED_MERIDIEM_RANGE = re.compile(
     r"(?<![\d.,:$£€¥₹#])(?P<start>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?[–—-]\s?"
-    r"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b))"
+    r"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"
+    rf"|(?P<noon>{_NOON}))"
 )
 # "between 9am-5pm", "between the hours of 9am-5pm": the range said with "and".
 _BETWEEN_TIME = r"\b[Bb]etween\s(?:the\shours\sof\s)?"
@@ -575,13 +576,12 @@ def _time_joined(match: re.Match[str], between: bool) -> str:
     """ "and" after "between", unless an "and" follows the second time ("between 9-11 am and
     2-4 pm" joins two ranges); else "to"."""
     second = _SECOND_TIME.match(match.string, match.end())
-    after = second.end() if second else match.end()
-    return "and" if between and not AND_NEXT.match(match.string, after) else "to"
+    return joined_by(between, match.string, second.end() if second else match.end())
 
 
 def _dotted_meridiem_range(match: re.Match[str], locale: Locale) -> str:
-    start, end = match.group("start", "end")
-    if "." not in start + end:
+    start, end, noon = match.group("start", "end", "noon")
+    if not noon and "." not in start + end:
         return match.group(0)
     said = _time(start, locale) if "." in start else cardinal(start, locale)
     between = _BETWEEN_TIMES_BEFORE.search(text_before(match, 24)) is not None

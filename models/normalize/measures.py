@@ -22,6 +22,7 @@ from models.normalize.rule import (
     Locale,
     Rule,
     final_period,
+    joined_by,
     qualifies_noun,
     range_word,
     text_before,
@@ -370,3 +371,20 @@ RULES = (
     Rule(_MEASURE, _measure),
 )
 AFTER_POWERS = (Rule(_AFTER_POWER, _after_power),)
+
+
+# "10%-15%", "15°–25°C": a range whose ends each carry their sign, the dash said as a word
+# before the percentages and degrees are read ("between 10%-15%" says "and"). Not an em
+# dash, which sets words apart as often: "rose 10%—20% in London".
+_SIGNED_RANGE = re.compile(r"(?<=\d[%°])\s?[–-]\s?(?=\d[\d.,]*\s?[%°])")
+_BETWEEN_SIGNED_BEFORE = re.compile(r"\b[Bb]etween\s\d[\d.,]*[%°]\Z")
+_SIGNED_END = re.compile(r"\d[\d.,]*\s?[%°][CF]?")
+
+
+def _signed_range(match: re.Match[str], locale: Locale) -> str:
+    between = _BETWEEN_SIGNED_BEFORE.search(text_before(match, 24)) is not None
+    end = _SIGNED_END.match(match.string, match.end())
+    return f" {joined_by(between, match.string, end.end() if end else match.end())} "
+
+
+SIGNED_RANGES = (Rule(_SIGNED_RANGE, _signed_range),)

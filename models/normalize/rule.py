@@ -66,8 +66,14 @@ AND_NEXT = re.compile(r"\s+and\s+(?=\d)")
 def range_word(match: re.Match[str]) -> str:
     """How a range's two ends are joined: "and" after "between" (unless an "and" follows
     the range), else "to"."""
-    between = BETWEEN_BEFORE.search(text_before(match, 8))
-    return "and" if between and not AND_NEXT.match(match.string, match.end()) else "to"
+    between = BETWEEN_BEFORE.search(text_before(match, 8)) is not None
+    return joined_by(between, match.string, match.end())
+
+
+def joined_by(between: bool, text: str, end: int) -> str:
+    """ "and" for a range after "between", unless an "and" and a number follow where the
+    range ends (`end`): two ranges; else "to"."""
+    return "and" if between and not AND_NEXT.match(text, end) else "to"
 
 
 def text_before(match: re.Match[str], chars: int) -> str:

@@ -48,8 +48,9 @@ CASES = [
         "pages 30–40, in 1914–18, the score 30 –40",
         "pages thirty to forty, in nineteen fourteen to eighteen, the score thirty to forty",
     ),
-    ("Rates rose 10%–20%", "Rates rose ten percent–twenty percent"),
-    ("at 20°–25°C", "at twenty degrees–twenty-five degrees Celsius"),
+    ("Rates rose 10%–20%", "Rates rose ten percent to twenty percent"),
+    ("at 20°–25°C", "at twenty degrees to twenty-five degrees Celsius"),
+    ("It rose 10%—20% in London", "It rose ten percent—twenty percent in London"),
     ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
     ("at 0800 hours", "at oh eight hundred hours"),  # a military clock
     (
@@ -867,7 +868,19 @@ CASES = [
         "Open between the hours of nine and five PM, and between the hours of nine to eleven AM"
         " and two to four PM.",
     ),
+    (
+        "Coffee 10.30-12 noon, from 11-noon, 11.30-Midnight, 9am-Noon; Midnight-6am is quiet.",
+        "Coffee ten thirty to twelve noon, from eleven to noon, eleven thirty to Midnight, nine AM"
+        " to Noon; Midnight to six AM is quiet.",
+    ),
+    ("between 11.30-noon and 2-3pm", "between eleven thirty to noon and two to three PM"),
     # a range of a measure or a percentage after "between"
+    (
+        "between 10%-15% of voters, from 10%-15%, store at 15°-25°C, between 20°-25° and 30°-35°",
+        "between ten percent and fifteen percent of voters, from ten percent to fifteen percent,"
+        " store at fifteen degrees to twenty-five degrees Celsius, between twenty degrees to"
+        " twenty-five degrees and thirty degrees to thirty-five degrees",
+    ),
     (
         "between 10-15% of voters, from 10-15%, a 10-15% rise, between 20-25°C",
         "between ten and fifteen percent of voters, from ten to fifteen percent, a ten to fifteen"
@@ -1329,6 +1342,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "9.30-" * 10_000 + "10.30am",
         "between the hours of " * 5000 + "9am-5pm",
         "noon-" * 10_000 + "6pm",
+        "11-" * 10_000 + "noon",
+        "10%-" * 10_000 + "15%",
+        "between 1" + "0" * 20_000 + "%-15%",
         "between 10-15% " * 5000,
         "1" * 10_000 + "." + "5" * 10_000 + "pm",
         "Austin, Tex. in " * 5000,
