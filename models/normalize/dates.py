@@ -583,6 +583,8 @@ def _dotted_meridiem_range(match: re.Match[str], locale: Locale) -> str:
     start, end, noon = match.group("start", "end", "noon")
     if not noon and "." not in start + end:
         return match.group(0)
+    if noon and start == "12":  # "12-noon" is twelve noon hyphenated, not a range to it
+        return match.group(0)
     said = _time(start, locale) if "." in start else cardinal(start, locale)
     between = _BETWEEN_TIMES_BEFORE.search(text_before(match, 24)) is not None
     return f"{said} {_time_joined(match, between)} "

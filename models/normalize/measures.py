@@ -373,18 +373,38 @@ RULES = (
 AFTER_POWERS = (Rule(_AFTER_POWER, _after_power),)
 
 
-# "10%-15%", "15°–25°C": a range whose ends each carry their sign, the dash said as a word
-# before the percentages and degrees are read ("between 10%-15%" says "and"). Not an em
-# dash, which sets words apart as often: "rose 10%—20% in London".
-_SIGNED_RANGE = re.compile(r"(?<=\d[%°])\s?[–-]\s?(?=\d[\d.,]*\s?[%°])")
-_BETWEEN_SIGNED_BEFORE = re.compile(r"\b[Bb]etween\s\d[\d.,]*[%°]\Z")
-_SIGNED_END = re.compile(r"\d[\d.,]*\s?[%°][CF]?")
+# "10%-15%", "15°–25°C", "10% - 15%": a range whose ends each carry their sign, the dash said
+# as a word before the percentages and degrees are read ("between 10%-15%" says "and"). Not
+# an em dash, which sets words apart as often: "rose 10%—20% in London"; nor a hyphen with a
+# space before it only, a minus in a row of figures: "2.1% -0.5% 1.3%".
+_SIGNED_DASH = r"(?:\s?–\s?|\s-\s|-)"  # "–", " – ", " - ", "-"; not " -"
+_SIGNED_RANGE = re.compile(rf"(?<=\d[%°]){_SIGNED_DASH}(?=\d[\d.,]*\s?[%°])")
+_BETWEEN_SIGNED_BEFORE = re.compile(r"\b[Bb]etween\s[-−]?\d[\d.,]*[%°]\Z")  # "between -5°"
+_SIGNED_START = re.compile(r"(?P<start>[-−]?\d[\d.,]*)[%°]\Z")  # "10%", "-5°"
+_SIGNED_END = re.compile(r"(?P<end>\d[\d.,]*)\s?[%°][CF]?")  # "15%", "25°C"
+# A third signed figure joined by a dash, before the range or after it: "10%-20%-30%" in a
+# table, "the 30°-60°-90° triangle" a name, not a range.
+_CHAINED_BEFORE = re.compile(rf"[%°][CF]?{_SIGNED_DASH}[-−]?\d[\d.,]*[%°]\Z")  # "10%-" of "20%"
+_CHAINED_AFTER = re.compile(rf"{_SIGNED_DASH}[-−]?\d[\d.,]*\s?[%°]")  # "-30%"
 
 
 def _signed_range(match: re.Match[str], locale: Locale) -> str:
-    between = _BETWEEN_SIGNED_BEFORE.search(text_before(match, 24)) is not None
+    before = text_before(match, 24)
+    start = _SIGNED_START.search(before)
     end = _SIGNED_END.match(match.string, match.end())
-    return f" {joined_by(between, match.string, end.end() if end else match.end())} "
+    if end is None or _is_not_a_range(match, before, start, end):
+        return match.group(0)
+    between = _BETWEEN_SIGNED_BEFORE.search(before) is not None
+    return f" {joined_by(between, match.string, end.end())} "
+
+
+def _is_not_a_range(
+    match: re.Match[str], before: str, start: re.Match[str] | None, end: re.Match[str]
+) -> bool:
+    """Equal ends ("a 50%-50% chance", said as "50-50" is) or a chain of three or more."""
+    if start is not None and start.group("start") == end.group("end"):
+        return True
+    return bool(_CHAINED_BEFORE.search(before) or _CHAINED_AFTER.match(match.string, end.end()))
 
 
 SIGNED_RANGES = (Rule(_SIGNED_RANGE, _signed_range),)

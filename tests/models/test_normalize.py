@@ -874,12 +874,21 @@ CASES = [
         " to Noon; Midnight to six AM is quiet.",
     ),
     ("between 11.30-noon and 2-3pm", "between eleven thirty to noon and two to three PM"),
+    ("Lunch 12-noon to 1pm", "Lunch twelve-noon to one PM"),  # twelve noon, hyphenated
     # a range of a measure or a percentage after "between"
     (
         "between 10%-15% of voters, from 10%-15%, store at 15°-25°C, between 20°-25° and 30°-35°",
         "between ten percent and fifteen percent of voters, from ten percent to fifteen percent,"
         " store at fifteen degrees to twenty-five degrees Celsius, between twenty degrees to"
         " twenty-five degrees and thirty degrees to thirty-five degrees",
+    ),
+    # signed figures that are no range: a chain, equal ends, a minus after a space
+    (
+        "the 30°-60°-90° triangle, splits of 10%-20%-30%, a 50%-50% chance, growth 2.1% -0.5%,"
+        " between -5°-10°",
+        "the thirty degrees-sixty degrees-ninety degrees triangle, splits of ten percent-twenty"
+        " percent-thirty percent, a fifty percent-fifty percent chance, growth two point one"
+        " percent minus zero point five percent, between minus five degrees and ten degrees",
     ),
     (
         "between 10-15% of voters, from 10-15%, a 10-15% rise, between 20-25°C",
