@@ -6,6 +6,7 @@ the fork, never before.
 
 import logging
 import threading
+import time
 
 from config.settings import Settings, get_settings
 from models.graph import model_digest
@@ -62,8 +63,16 @@ def load_voice(
     name_or_path: str, device: str, precision: str, settings: Settings, long_run: bool = True
 ) -> PiperVoice:
     log.info("loading voice %s on %s in %s", name_or_path, device, precision)
+    began = time.perf_counter()
     voice = PiperVoice.load(name_or_path, Runtime.from_settings(settings, device, precision))
+    loaded = time.perf_counter()
     voice.warm_up(longest_ids(settings), long_run)
+    log.info(
+        "voice %s loaded: sessions %.2f s, warm-up %.2f s",
+        name_or_path,
+        loaded - began,
+        time.perf_counter() - loaded,
+    )
     return voice
 
 

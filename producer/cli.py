@@ -41,6 +41,11 @@ THROUGH_API = frozenset({"enqueue", "status", "wait", "list", "cancel"})
 # Models filled from options, and their fields not spelt --field-name on the command line.
 OPTION_MODELS = frozenset({"SynthesisOptions", "RedoRequest"})
 FLAGS = {"formats": "--format", "context": "--no-context"}
+# With -v every line carries the wall clock to the millisecond, as the narrating processes'
+# lines do (`worker.narrators`): merged, they are a book's timeline (where its seconds go,
+# docs/performance.md).
+CLOCK_FORMAT = "%H:%M:%S"
+VERBOSE_FORMAT = "%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        format=VERBOSE_FORMAT if args.verbose else "%(levelname)s %(name)s: %(message)s",
+        datefmt=CLOCK_FORMAT,
     )
     tune_malloc()
     try:

@@ -108,6 +108,7 @@ def narrate_chapters(
         if stop():
             raise ChaptersStopped(f"{job_id}: chapter {chapter.index} not begun: a part failed")
         phonemes, links = _counted_result(said.take(i))
+        log.debug("%s: chapter %d begun", job_id, chapter.index)
         plan = plan_chapter(
             voice, chapter, options, settings, book.segmented[i], phonemes, wording, links
         )
@@ -303,7 +304,7 @@ def _narrate_chapter(
         with spool:
             if ahead:
                 ahead.wait()
-            return store_chapter(
+            stored = store_chapter(
                 plan,
                 spool,
                 options,
@@ -314,6 +315,8 @@ def _narrate_chapter(
                 findings,
                 target.encoders,
             )
+        log.debug("%s: chapter %d assembled", target.job_id, plan.chapter.index)
+        return stored
 
     if target.assembler is None:
         return store()

@@ -218,7 +218,12 @@ def _begin(
     os.environ.update(environment)
     get_settings.cache_clear()
     _progress, _stop, delivery_slots = progress, stop, slots
-    logging.basicConfig(level=level, format=f"[narrator {os.getpid()}] %(levelname)s %(message)s")
+    clock = "%(asctime)s.%(msecs)03d " if level <= logging.DEBUG else ""  # as `narrate -v`
+    logging.basicConfig(
+        level=level,
+        format=f"{clock}[narrator {os.getpid()}] %(levelname)s %(message)s",
+        datefmt="%H:%M:%S",
+    )
     if voice is not None:
         loading = load_voice_ahead(voice)
 

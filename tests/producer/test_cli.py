@@ -3,6 +3,7 @@
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -124,6 +125,19 @@ def assert_words_and_captions(out: Path, entry: dict[str, Any], text: str) -> No
     assert entry["subtitle_keys"] == [f"subtitles/{entry['index']:03d}.{x}" for x in ("srt", "vtt")]
     srt, vtt = ((out / key).read_text() for key in entry["subtitle_keys"])
     assert srt.count(" --> ") == vtt.count(" --> ") >= len(sentences) and vtt.startswith("WEBVTT")
+
+
+def test_verbose_lines_are_a_timeline(tmp_path: Path, data: Path) -> None:
+    """`-v`: every log line begins with the wall clock to the millisecond, and the voice's
+    load, each chapter's start and its assembly are among them: a book's timeline."""
+    result = narrate("-v", "synth", data / "two_chapters.txt", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    logged = [line for line in result.stderr.splitlines() if re.search(r" (DEBUG|INFO) ", line)]
+    assert logged and all(re.match(r"\d\d:\d\d:\d\d\.\d{3} ", line) for line in logged)
+    assert re.search(r"voice \S+ loaded: sessions \d+\.\d\d s, warm-up \d+\.\d\d s", result.stderr)
+    for chapter in (0, 1):  # the manuscript's indexes
+        assert f"chapter {chapter} begun" in result.stderr
+        assert f"chapter {chapter} assembled" in result.stderr
 
 
 def test_verify_accepts_a_finished_output_and_catches_damage(tmp_path: Path, data: Path) -> None:
