@@ -472,7 +472,35 @@ def _shorthand(match: re.Match[str], locale: Locale) -> str:
     return _SHORTHANDS[match.group("short")]
 
 
+# "Mon-Fri", "Mon.–Fri.", "Sat-Sun": a range of days, each read in full (Monday to Friday).
+# Only a range: alone, "Sat", "Sun" and "Wed" are words as often as days.
+_DAYS = {
+    "Mon": "Monday",
+    "Tue": "Tuesday",
+    "Tues": "Tuesday",
+    "Wed": "Wednesday",
+    "Thu": "Thursday",
+    "Thur": "Thursday",
+    "Thurs": "Thursday",
+    "Fri": "Friday",
+    "Sat": "Saturday",
+    "Sun": "Sunday",
+}
+_DAY = "|".join(sorted(_DAYS, key=len, reverse=True))
+_DAY_RANGE = re.compile(
+    rf"\b(?P<first>{_DAY})\.?\s?[–—-]\s?(?P<last>{_DAY})(?:\.(?![\w.])|(?![\w.-]))"
+)
+
+
+def _day_range(match: re.Match[str], locale: Locale) -> str:
+    first, last = (_DAYS[match.group(part)] for part in ("first", "last"))
+    if first == last:  # "Mon-Mon" is no range
+        return match.group(0)
+    return f"{first} to {last}{final_period(match, or_before_capital=True)}"
+
+
 RULES = (
+    Rule(_DAY_RANGE, _day_range),
     Rule(_KEY, _key),
     Rule(_SHORTHAND, _shorthand),
     Rule(_WORLD_WAR, _world_war),

@@ -875,6 +875,20 @@ CASES = [
     ),
     ("between 11.30-noon and 2-3pm", "between eleven thirty to noon and two to three PM"),
     ("Lunch 12-noon to 1pm", "Lunch twelve-noon to one PM"),  # twelve noon, hyphenated
+    # a range of days
+    (
+        "Open Mon-Fri 9am-5pm; Mon.–Fri., 9-5; Tues-Sat.",
+        "Open Monday to Friday nine AM to five PM; Monday to Friday, nine to five; Tuesday to"
+        " Saturday.",
+    ),
+    (
+        "Open Thurs.-Sun. only. Sat-Sun too.",
+        "Open Thursday to Sunday only. Saturday to Sunday too.",
+    ),
+    (
+        "The Sun-Times and Mon-Mon; he sat, Wed, and Sun.",
+        "The Sun-Times and Mon-Mon; he sat, Wed, and Sun.",
+    ),
     # a range of a measure or a percentage after "between"
     (
         "between 10%-15% of voters, from 10%-15%, store at 15°-25°C, between 20°-25° and 30°-35°",
@@ -1351,6 +1365,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "9.30-" * 10_000 + "10.30am",
         "between the hours of " * 5000 + "9am-5pm",
         "noon-" * 10_000 + "6pm",
+        "Mon-" * 10_000 + "Fri",
+        "Mon." * 10_000 + "-Fri.",
         "11-" * 10_000 + "noon",
         "10%-" * 10_000 + "15%",
         "between 1" + "0" * 20_000 + "%-15%",
