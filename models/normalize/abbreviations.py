@@ -7,7 +7,14 @@ goes with it, unless it also ends the sentence.
 
 import re
 
-from models.normalize.rule import Locale, Rule, final_period, saying, text_before
+from models.normalize.rule import (
+    Locale,
+    Rule,
+    final_period,
+    range_word,
+    saying,
+    text_before,
+)
 
 # Read the same way wherever they stand (case as written).
 _ALWAYS = {
@@ -487,16 +494,24 @@ _DAYS = {
     "Sun": "Sunday",
 }
 _DAY = "|".join(sorted(_DAYS, key=len, reverse=True))
+_DASH = r"\.?\s?[–—-]\s?"  # "-" of "Mon-Fri", ".– " of "Mon.– Fri.", " — " of "Mon — Fri"
+# "Mon-Fri", "Mon. – Fri."; not the middle of a chain "Mon-Wed-Fri" (a list of days, no range).
 _DAY_RANGE = re.compile(
-    rf"\b(?P<first>{_DAY})\.?\s?[–—-]\s?(?P<last>{_DAY})(?:\.(?![\w.])|(?![\w.-]))"
+    rf"\b(?P<first>{_DAY}){_DASH}(?P<last>{_DAY})(?!{_DASH}(?:{_DAY})\b)"
+    r"(?:\.(?![\w.])|(?![\w.-]))"
 )
+# A chain's day before the match: "Mon-" of "Mon-Wed-Fri", "Mon. – " of "Mon. – Wed. – Fri."
+_DAY_DASH_BEFORE = re.compile(rf"\b(?:{_DAY}){_DASH}\Z")
 
 
 def _day_range(match: re.Match[str], locale: Locale) -> str:
     first, last = (_DAYS[match.group(part)] for part in ("first", "last"))
     if first == last:  # "Mon-Mon" is no range
         return match.group(0)
-    return f"{first} to {last}{final_period(match, or_before_capital=True)}"
+    if _DAY_DASH_BEFORE.search(text_before(match, 10)):  # "Wed-Fri" of "Mon-Wed-Fri"
+        return match.group(0)
+    joined = range_word(match)  # "between Mon-Fri": between Monday and Friday
+    return f"{first} {joined} {last}{final_period(match, or_before_capital=True)}"
 
 
 RULES = (

@@ -889,6 +889,15 @@ CASES = [
         "The Sun-Times and Mon-Mon; he sat, Wed, and Sun.",
         "The Sun-Times and Mon-Mon; he sat, Wed, and Sun.",
     ),
+    # a chain of days is a list, no range; "between" joins a range with "and"
+    (
+        "Lectures Mon-Wed-Fri, Sat–Sun–Mon, Mon. – Wed. – Fri.; Mon-Wed, Fri.",
+        "Lectures Mon-Wed-Fri, Sat–Sun–Mon, Mon. – Wed. – Fri.; Monday to Wednesday, Fri.",
+    ),
+    (
+        "Calls between Mon-Fri, from Sat-Sun.",
+        "Calls between Monday and Friday, from Saturday to Sunday.",
+    ),
     # a range of a measure or a percentage after "between"
     (
         "between 10%-15% of voters, from 10%-15%, store at 15°-25°C, between 20°-25° and 30°-35°",
@@ -1367,6 +1376,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "noon-" * 10_000 + "6pm",
         "Mon-" * 10_000 + "Fri",
         "Mon." * 10_000 + "-Fri.",
+        "Mon - Wed - " * 2000 + "Fri",
+        "Thurs. – " * 2000,
         "11-" * 10_000 + "noon",
         "10%-" * 10_000 + "15%",
         "between 1" + "0" * 20_000 + "%-15%",
