@@ -493,7 +493,7 @@ _DAYS = {
     "Sat": "Saturday",
     "Sun": "Sunday",
 }
-_DAY = "|".join(sorted(_DAYS, key=len, reverse=True))
+_DAY = _alternatives(_DAYS)
 _DASH = r"\.?\s?[–—-]\s?"  # "-" of "Mon-Fri", ".– " of "Mon.– Fri.", " — " of "Mon — Fri"
 # "Mon-Fri", "Mon. – Fri."; not the middle of a chain "Mon-Wed-Fri" (a list of days, no range).
 _DAY_RANGE = re.compile(

@@ -37,7 +37,8 @@ _MONTH_NUMBERS = {name[:3]: number for number, name in enumerate(MONTHS, start=1
 _ABBREVIATED_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _MONTH = rf"(?P<month>{'|'.join(MONTHS)}|{_ABBREVIATED_MONTH})"
 _FIRST_YEAR, _LAST_YEAR = 1000, 2099  # four-digit numbers that may be years
-_MERIDIEM = r"(?P<meridiem>[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"
+_AM_PM = r"(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"  # "pm", "PM", "p.m.", "p. m."
+_MERIDIEM = rf"(?P<meridiem>{_AM_PM})"
 
 _ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _NUMERIC_DATE = re.compile(
@@ -191,9 +192,7 @@ _HOUR = re.compile(
 )
 # "10.5pm": that decimal, with the pm set apart, for the numbers' rules to read it whole as
 # they read "10.5 pm" (left glued, no rule reads it).
-_DECIMAL_MERIDIEM = re.compile(
-    r"\b(?<![.,])(?P<number>\d+[.,]\d+)(?=[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"
-)
+_DECIMAL_MERIDIEM = re.compile(rf"\b(?<![.,])(?P<number>\d+[.,]\d+)(?={_AM_PM})")
 
 _DECADE = re.compile(r"\b(?!1000s\s+of\b)(?P<year>\d{3}0)['’]?s\b")  # "1000s of people": many
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
@@ -435,7 +434,7 @@ def _hour(match: re.Match[str], locale: Locale) -> str:
         return said
     # "between the hours of 9-5pm" says "and", as "between the hours of 9am-5pm" does
     between = _BETWEEN_TIMES_BEFORE.search(text_before(match, 24)) is not None
-    return f"{cardinal(first, locale)} {_time_joined(match, between)} {said}"
+    return f"{cardinal(first, locale)} {joined_by(between, match.string, match.end())} {said}"
 
 
 def _decimal_meridiem(match: re.Match[str], locale: Locale) -> str:
@@ -543,7 +542,7 @@ _MERIDIEM_RANGE = re.compile(
     r"(?:(?<=\d[ap]m)|(?<=\d\s[ap]m)|(?<=\d[AP]M)|(?<=\d\s[AP]M)|(?<=\d[AaPp]\.[Mm]\.)"
     r"|(?<=\d\s[AaPp]\.[Mm]\.)|(?<=\b[Nn]oon)|(?<=\b[Mm]idnight))"
     r"\s?[–—-]\s?"
-    rf"(?=\d{{1,2}}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)|{_NOON})"
+    rf"(?=\d{{1,2}}(?:[:.]\d\d)?\s?{_AM_PM}|{_NOON})"
 )
 # "9.30-10.30am", "9-10.30am", "9.30-11am", "10.30-12 noon", "from 11-noon": British clock
 # times, the am or pm written once, after the second, or a time to noon or midnight. The
@@ -551,20 +550,18 @@ _MERIDIEM_RANGE = re.compile(
 # A range with no dotted time ("9-11am") is `_HOUR`'s; a price ("£2.50-3.50pm") is money's.
 _DOTTED_MERIDIEM_RANGE = re.compile(
     r"(?<![\d.,:$£€¥₹#])(?P<start>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?[–—-]\s?"
-    r"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"
+    rf"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?{_AM_PM}"
     rf"|(?P<noon>{_NOON}))"
 )
 # "between 9am-5pm", "between the hours of 9am-5pm": the range said with "and".
 _BETWEEN_TIME = r"\b[Bb]etween\s(?:the\shours\sof\s)?"
 _BETWEEN_TIME_BEFORE = re.compile(
-    rf"{_BETWEEN_TIME}(?:\d{{1,2}}(?:[:.]\d\d)?\s?(?:[ap]m|[AP]M|[AaPp]\.\s?[Mm]\.)?|{_NOON})\Z"
+    rf"{_BETWEEN_TIME}(?:\d{{1,2}}(?:[:.]\d\d)?\s?{_AM_PM}?|{_NOON})\Z"
 )
 _BETWEEN_TIMES_BEFORE = re.compile(rf"{_BETWEEN_TIME}\Z")
 
 
-_SECOND_TIME = re.compile(
-    rf"\d{{1,2}}(?:[:.]\d\d)?\s?(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)?|{_NOON}"
-)
+_SECOND_TIME = re.compile(rf"\d{{1,2}}(?:[:.]\d\d)?\s?{_AM_PM}?|{_NOON}")
 
 
 def _time_range(match: re.Match[str], locale: Locale) -> str:

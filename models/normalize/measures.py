@@ -390,21 +390,19 @@ _CHAINED_AFTER = re.compile(rf"{_SIGNED_DASH}[-−]?\d[\d.,]*\s?[%°]")  # "-30%
 
 def _signed_range(match: re.Match[str], locale: Locale) -> str:
     before = text_before(match, 24)
-    start = _SIGNED_START.search(before)
     end = _SIGNED_END.match(match.string, match.end())
-    if end is None or _is_not_a_range(match, before, start, end):
+    if end is None or _is_not_a_range(match.string, before, end):
         return match.group(0)
     between = _BETWEEN_SIGNED_BEFORE.search(before) is not None
     return f" {joined_by(between, match.string, end.end())} "
 
 
-def _is_not_a_range(
-    match: re.Match[str], before: str, start: re.Match[str] | None, end: re.Match[str]
-) -> bool:
+def _is_not_a_range(text: str, before: str, end: re.Match[str]) -> bool:
     """Equal ends ("a 50%-50% chance", said as "50-50" is) or a chain of three or more."""
+    start = _SIGNED_START.search(before)
     if start is not None and start.group("start") == end.group("end"):
         return True
-    return bool(_CHAINED_BEFORE.search(before) or _CHAINED_AFTER.match(match.string, end.end()))
+    return bool(_CHAINED_BEFORE.search(before) or _CHAINED_AFTER.match(text, end.end()))
 
 
 SIGNED_RANGES = (Rule(_SIGNED_RANGE, _signed_range),)
