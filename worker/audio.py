@@ -6,10 +6,12 @@ its own, cut in a pause, made on threads), spooled again at the output rate: whi
 chapter is still narrating (`PiecesAhead`), or when it is assembled. Loudness is one gain
 for the whole chapter (RMS over the file, pauses included, as ACX measures it), with a
 limiter holding peaks under the ceiling; gain and limiter need the whole chapter, so they
-come last, with the write and its checksum in one pass.
+come last: each piece's thread writes its samples at their place in the file, and the
+checksum is taken in order as the pieces are handed over.
 """
 
 import hashlib
+import itertools
 import os
 import struct
 import tempfile
@@ -109,11 +111,14 @@ class ChapterSpool:
 
     def keep_resampled(self, piece: int, blocks: Blocks) -> None:
         """Keep a piece's blocks at the output rate (see `resampled`)."""
-        data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        frames = sum(len(block) for block in blocks)
         with self._lock:
             offset = self._resampled_end
-            self._resampled_end += len(data)
-        os.pwrite(self._resampled_file.fileno(), data.data, offset * 4)
+            self._resampled_end += frames
+        if frames:  # the blocks as they are, not joined first (a copy of the piece)
+            fd = self._resampled_file.fileno()
+            if os.pwritev(fd, [b.data for b in blocks], offset * 4) != frames * 4:
+                raise OSError(f"{self.resampled_path}: short write")
         spans = []
         for block in blocks:
             spans.append((offset, len(block)))
@@ -127,7 +132,10 @@ class ChapterSpool:
             spans = self._resampled[piece]
         fd = self._resampled_file.fileno()
         for at, n in spans:
-            yield np.frombuffer(os.pread(fd, n * 4, at * 4), np.float32)
+            block = np.empty(n, np.float32)  # the caller's to change in place
+            if os.preadv(fd, [block.data], at * 4) != n * 4:
+                raise OSError(f"{self.resampled_path}: short read")
+            yield block
 
     def has_resampled(self, piece: int) -> bool:
         with self._lock:
@@ -200,8 +208,11 @@ def chapter_gain(spool: ChapterSpool, settings: AssemblySettings) -> float:
     return float(10 ** (settings.target_rms_db / 20) / rms)
 
 
-def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDArray[np.float32]:
-    """Hold peaks under the ceiling with a smooth gain per 10 ms block; then a hard stop."""
+def limit(
+    audio: npt.NDArray[np.float32], ceiling: float, rate: int, in_place: bool = False
+) -> npt.NDArray[np.float32]:
+    """Hold peaks under the ceiling with a smooth gain per 10 ms block; then a hard stop.
+    `in_place`: `audio` itself is changed and returned (no copy of a 10 s block)."""
     # 16-bit rounding may add half a step; stay that much under the ceiling.
     ceiling -= 1.0 / 32768
     block = max(1, int(rate * _BLOCK_S))
@@ -218,7 +229,7 @@ def limit(audio: npt.NDArray[np.float32], ceiling: float, rate: int) -> npt.NDAr
     near[1:] |= gains[:-1] < 1
     near[:-1] |= gains[1:] < 1
     edges = np.flatnonzero(np.diff(np.concatenate(([False], near, [False])).astype(np.int8)))
-    limited = audio.copy()
+    limited = audio if in_place else audio.copy()
     for first, end in zip(edges[::2], edges[1::2], strict=True):
         lo, hi = int(first) * block, min(int(end) * block, len(audio))
         envelope = np.interp(np.arange(lo, hi), centers, gains).astype(np.float32)
@@ -237,12 +248,17 @@ def _block_peaks(audio: npt.NDArray[np.float32], block: int) -> npt.NDArray[np.f
     return peaks
 
 
-def to_pcm16(audio: npt.NDArray[np.float32]) -> npt.NDArray[np.int16]:
-    """16-bit samples, the same as libsndfile makes from floats (floor of x * 32768).
+def to_pcm16(audio: npt.NDArray[np.float32], in_place: bool = False) -> npt.NDArray[np.int16]:
+    """16-bit samples, the same as libsndfile makes from floats (floor of x * 32768);
+    `in_place`: `audio` is the scratch space (its values are lost).
 
     Converted here because libsndfile's own loop took a fifth of a GPU run's host time.
     """
-    scaled = np.floor(audio * np.float32(32768))
+    if in_place:
+        scaled = np.multiply(audio, np.float32(32768), out=audio)
+        np.floor(scaled, out=scaled)
+    else:
+        scaled = np.floor(audio * np.float32(32768))
     np.clip(scaled, -32768, 32767, out=scaled)
     samples: npt.NDArray[np.int16] = scaled.astype(np.int16)
     return samples
@@ -271,12 +287,18 @@ def assemble(
     with ThreadPoolExecutor(threads, thread_name_prefix="assemble") as pool:
         kept = partial(_resample_kept, spool, order, settings, out_rate, allowance)
         list(pool.map(kept, range(count)))
-        frames = sum(spool.resampled_frames(k) for k in range(count))
-        finished = partial(_finished, spool, gain=gain, ceiling=ceiling, out_rate=out_rate)
-        pieces = _ahead(pool, finished, range(count), threads, allowance)
-        digest = _write_wav(path, out_rate, frames, pieces)
+    starts = [0, *itertools.accumulate(spool.resampled_frames(k) for k in range(count))]
+    finished = partial(_finished, spool, starts, gain=gain, ceiling=ceiling, out_rate=out_rate)
+    # The threads are done (the pool shut down) before the file is closed: none writes
+    # to it afterwards, whatever failed.
+    with (
+        WavFile(path, out_rate, starts[-1]) as wav,
+        ThreadPoolExecutor(threads, thread_name_prefix="assemble") as pool,
+    ):
+        for blocks in _ahead(pool, partial(finished, wav), range(count), threads, allowance):
+            wav.digest_next(blocks)
     timings = _timings(spool, order, settings)
-    return ChapterAudio(path, out_rate, frames, digest, timings, float(gain))
+    return ChapterAudio(path, out_rate, wav.frames, wav.hexdigest, timings, float(gain))
 
 
 class PiecesAhead:
@@ -412,39 +434,81 @@ def _resample(spool: ChapterSpool, piece: Piece, out_rate: int) -> Blocks:
 
 
 def _finished(
-    spool: ChapterSpool, piece: int, *, gain: np.float32, ceiling: float, out_rate: int
+    spool: ChapterSpool,
+    starts: list[int],
+    wav: "WavFile",
+    piece: int,
+    *,
+    gain: np.float32,
+    ceiling: float,
+    out_rate: int,
 ) -> list[npt.NDArray[np.int16]]:
     """A resampled piece at the chapter's gain, limited (after resampling: interpolation
-    makes peaks between the input samples), in 16 bits."""
-    return [to_pcm16(limit(block * gain, ceiling, out_rate)) for block in spool.resampled(piece)]
+    makes peaks between the input samples), in 16 bits, written at its place in the file
+    (`starts`: each piece's first frame); its blocks are returned for the file's checksum,
+    taken in order."""
+    start, blocks = starts[piece], []
+    for block in spool.resampled(piece):
+        np.multiply(block, gain, out=block)
+        samples = to_pcm16(limit(block, ceiling, out_rate, in_place=True), in_place=True)
+        wav.write_at(start, samples)
+        start += len(samples)
+        blocks.append(samples)
+    return blocks
 
 
-def _write_wav(
-    path: Path, rate: int, frames: int, pieces: Iterator[list[npt.NDArray[np.int16]]]
-) -> str:
-    """A 16-bit mono WAV (the header libsndfile writes), replacing `path` when complete;
-    returns its SHA-256, taken as it is written (reading it back cost as much again)."""
-    size = frames * 2
-    if size + 36 > 0xFFFFFFFF:
-        raise OutputError(f"{path.name}: {frames} samples do not fit in a WAV file")
-    header = b"RIFF" + struct.pack("<I", size + 36) + b"WAVEfmt "
-    header += struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16) + b"data"
-    header += struct.pack("<I", size)
-    digest = hashlib.sha256(header)
-    written = 0
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as wav:
-        wav.write(header)
-        for blocks in pieces:
-            for block in blocks:
-                data = block.astype("<i2", copy=False)
-                digest.update(data.data)
-                wav.write(data.data)
-                written += len(block)
-    if written != frames:
-        raise RuntimeError(f"{path.name}: wrote {written} samples of {frames}")
-    tmp.replace(path)
-    return digest.hexdigest()
+class WavFile:
+    """A 16-bit mono WAV of a known length (the header libsndfile writes), written in
+    blocks at their places by any thread, its SHA-256 taken in order as the blocks are
+    handed over (reading it back cost as much again); it replaces `path` when complete."""
+
+    def __init__(self, path: Path, rate: int, frames: int) -> None:
+        size = frames * 2
+        if size + 36 > 0xFFFFFFFF:
+            raise OutputError(f"{path.name}: {frames} samples do not fit in a WAV file")
+        header = b"RIFF" + struct.pack("<I", size + 36) + b"WAVEfmt "
+        header += struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16) + b"data"
+        header += struct.pack("<I", size)
+        self.path, self.frames, self._header = path, frames, len(header)
+        self._digest = hashlib.sha256(header)
+        self._digested = 0
+        self._tmp = path.with_name(path.name + ".part")
+        self._file = open(self._tmp, "wb")  # noqa: SIM115 (closed by __exit__)
+        self._file.write(header)
+        self._file.flush()
+        self.hexdigest = ""
+
+    def write_at(self, frame: int, samples: npt.NDArray[np.int16]) -> None:
+        if frame + len(samples) > self.frames:
+            raise RuntimeError(f"{self.path.name}: samples past the {self.frames} announced")
+        data = samples.astype("<i2", copy=False)
+        if os.pwrite(self._file.fileno(), data.data, self._header + 2 * frame) != data.nbytes:
+            raise OSError(f"{self._tmp}: short write")
+
+    def digest_next(self, blocks: list[npt.NDArray[np.int16]]) -> None:
+        """The next blocks of the file, in order (each already written)."""
+        for block in blocks:
+            self._digest.update(block.astype("<i2", copy=False).data)
+            self._digested += len(block)
+
+    def __enter__(self) -> "WavFile":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._file.close()
+        if kind is not None:
+            self._tmp.unlink(missing_ok=True)
+            return
+        if self._digested != self.frames:
+            self._tmp.unlink(missing_ok=True)
+            raise RuntimeError(f"{self.path.name}: wrote {self._digested} samples of {self.frames}")
+        self._tmp.replace(self.path)
+        self.hexdigest = self._digest.hexdigest()
 
 
 def _ahead(

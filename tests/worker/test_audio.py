@@ -319,3 +319,40 @@ def test_a_chapters_loudness_counts_each_segment_once_in_any_order(tmp_path: Pat
     in_order = gain([(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)])
     assert gain([(3, 1.0), (1, 1.0), (0, 1.0), (2, 1.0)]) == in_order
     assert gain([(2, 3.0), (0, 1.0), (3, 1.0), (1, 1.0), (2, 1.0)]) == in_order
+
+
+def test_pieces_written_at_their_places_give_the_checksum_of_the_file_and_a_failure_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each piece's thread writes its samples at their place in the file; the checksum is
+    taken in order as they are handed over, and is the file's. A write that fails (a full
+    disk) leaves neither the chapter nor a part of it."""
+    import errno
+    import hashlib
+    import os
+
+    def spooled(spool: ChapterSpool) -> None:
+        for index in range(40):  # three pieces
+            spool.add(index, tone(0.3, 0.2 + 0.7 * (index % 4 == 0)), [6615], BreakClass.SENTENCE)
+
+    with ChapterSpool(RATE, directory=tmp_path) as spool:
+        spooled(spool)
+        built = assemble(spool, list(range(40)), AssemblySettings(), 44100, tmp_path / "c.wav", 3)
+    assert built.sha256 == hashlib.sha256((tmp_path / "c.wav").read_bytes()).hexdigest()
+    assert soundfile.info(tmp_path / "c.wav").frames == built.frames
+
+    real_pwrite, writes = os.pwrite, []
+
+    def full_disk(fd: int, data: bytes, offset: int) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".wav.part"):  # the chapter's file
+            writes.append(offset)
+            if len(writes) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr("worker.audio.os.pwrite", full_disk)
+    with ChapterSpool(RATE, directory=tmp_path) as spool, pytest.raises(OSError, match="space"):
+        spooled(spool)
+        assemble(spool, list(range(40)), AssemblySettings(), 44100, tmp_path / "d.wav", 3)
+    assert len(writes) >= 2  # the chapter's file was being written when the disk filled
+    assert not (tmp_path / "d.wav").exists() and not (tmp_path / "d.wav.part").exists()
