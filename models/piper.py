@@ -65,6 +65,9 @@ from models.voice import (
 
 log = logging.getLogger(__name__)
 
+# onnxruntime's log severities (0 verbose to 4 fatal).
+WARNING_SEVERITY, ERROR_SEVERITY = 2, 3
+
 
 IntArray = npt.NDArray[np.int64]
 # Frames on each side of a chunk join: the receptive field of flow + decoder, so chunks
@@ -596,6 +599,7 @@ def _word_tail(phonemes: Phonemes, limit: int) -> Phonemes:
 
 def _session_options(threads: int, cpu: bool = True) -> ort.SessionOptions:
     options = ort.SessionOptions()
+    options.log_severity_level = onnxruntime_log_severity()
     options.intra_op_num_threads = threads or (os.cpu_count() or 1)
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -607,3 +611,15 @@ def _session_options(threads: int, cpu: bool = True) -> ort.SessionOptions:
     # (docs/performance.md, "The front's session without planned reuse").
     options.enable_mem_reuse = cpu
     return options
+
+
+def onnxruntime_log_severity() -> int:
+    """onnxruntime's warnings with -v (narrate's log at DEBUG), else its errors only; set
+    for its default logger too, which every session's build on CUDA also warns through.
+
+    On CUDA each session's build warned some forty times (the copies between host and GPU
+    it placed, a kernel's caveat that does not apply to the voice): nothing for a user to
+    act on, printed by every narrating process of every book."""
+    severity = WARNING_SEVERITY if log.isEnabledFor(logging.DEBUG) else ERROR_SEVERITY
+    ort.set_default_logger_severity(severity)
+    return severity

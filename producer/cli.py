@@ -113,7 +113,12 @@ def not_a_path(job: str, command: str) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="narrate", description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="debug logging, each line with the clock; onnxruntime's own warnings too",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     synth = commands.add_parser("synth", help="narrate a manuscript into local files")

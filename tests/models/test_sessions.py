@@ -1,6 +1,8 @@
 """Sessions from optimized graphs kept in the cache: read back, they say the same samples."""
 
 import logging
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,7 @@ def sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         options = args[1]
         assert options.graph_optimization_level == ENABLED
         assert options.optimized_model_filepath == ""
-        assert options.log_severity_level == ort.SessionOptions().log_severity_level
+        assert options.log_severity_level == models.piper.onnxruntime_log_severity()
         return made
 
     monkeypatch.setattr(models.sessions.ort, "InferenceSession", recorded)
@@ -200,3 +202,30 @@ def test_the_back_on_a_gpu_passes_its_shrink(monkeypatch: pytest.MonkeyPatch) ->
 
     shrinking = [k for k, options in enumerate(recording.options) if options is not None]
     assert shrinking == [SHRINK_EVERY_RUNS - 1]
+
+
+BUILD_WITH_AN_UNUSED_WEIGHT = """
+import logging, sys
+import numpy as np
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+from models.piper import _session_options
+logging.basicConfig(level=logging.DEBUG if sys.argv[1] == "-v" else logging.WARNING)
+value = lambda name: helper.make_tensor_value_info(name, TensorProto.FLOAT, [2])
+unused = numpy_helper.from_array(np.ones(2, np.float32), "unused")
+graph = helper.make_graph(
+    [helper.make_node("Identity", ["x"], ["y"])], "g", [value("x")], [value("y")], [unused]
+)
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+ort.InferenceSession(model.SerializeToString(), _session_options(1), ["CPUExecutionProvider"])
+"""
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_onnxruntime_warns_only_with_v(verbose: bool) -> None:
+    """onnxruntime warns as it builds a session (on CUDA some forty times a session, none
+    of it the user's to act on): its warnings reach stderr with -v only, its errors always.
+    Here the warning is one about a weight no node uses."""
+    argv = [sys.executable, "-c", BUILD_WITH_AN_UNUSED_WEIGHT, "-v" if verbose else "-q"]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
+    assert ("Removing initializer 'unused'" in result.stderr) == verbose
