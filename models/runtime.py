@@ -236,9 +236,10 @@ def check_providers(session: Any, providers: Sequence[str | tuple[str, dict[str,
     wanted = first[0] if isinstance(first, tuple) else first
     if wanted not in session.get_providers():
         raise DeviceError(
-            f"onnxruntime could not start {wanted} here (see its warning above: a CUDA or "
-            "cuDNN library of another version, or no GPU); narrate does not fall back to the "
-            "CPU on its own: set --device cpu to run there"
+            f"onnxruntime could not start {wanted} here (most often a CUDA or cuDNN library "
+            "of another version than its build asks for, or no GPU; `narrate -v` shows its "
+            "own warning); narrate does not fall back to the CPU on its own: set --device "
+            "cpu to run there"
         )
 
 

@@ -473,17 +473,30 @@ class WavFile:
         self._digest = hashlib.sha256(header)
         self._digested = 0
         self._tmp = path.with_name(path.name + ".part")
-        self._file = open(self._tmp, "wb")  # noqa: SIM115 (closed by __exit__)
-        self._file.write(header)
-        self._file.flush()
+        self._fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            self._write(header, 0)
+        except BaseException:  # a full disk already: no __exit__ comes to remove the part
+            self._close(remove=True)
+            raise
         self.hexdigest = ""
 
     def write_at(self, frame: int, samples: npt.NDArray[np.int16]) -> None:
         if frame + len(samples) > self.frames:
             raise RuntimeError(f"{self.path.name}: samples past the {self.frames} announced")
-        data = samples.astype("<i2", copy=False)
-        if os.pwrite(self._file.fileno(), data.data, self._header + 2 * frame) != data.nbytes:
+        self._write(samples.astype("<i2", copy=False).data, self._header + 2 * frame)
+
+    def _write(self, data: bytes | memoryview, offset: int) -> None:
+        if os.pwrite(self._fd, data, offset) != memoryview(data).nbytes:
             raise OSError(f"{self._tmp}: short write")
+
+    def _close(self, remove: bool) -> None:
+        fd, self._fd = self._fd, -1  # a write after this fails (EBADF), never lands elsewhere
+        try:
+            os.close(fd)
+        finally:
+            if remove:
+                self._tmp.unlink(missing_ok=True)
 
     def digest_next(self, blocks: list[npt.NDArray[np.int16]]) -> None:
         """The next blocks of the file, in order (each already written)."""
@@ -500,12 +513,11 @@ class WavFile:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._file.close()
+        complete = kind is None and self._digested == self.frames
+        self._close(remove=not complete)  # closing may fail too (NFS reports writes there)
         if kind is not None:
-            self._tmp.unlink(missing_ok=True)
             return
-        if self._digested != self.frames:
-            self._tmp.unlink(missing_ok=True)
+        if not complete:
             raise RuntimeError(f"{self.path.name}: wrote {self._digested} samples of {self.frames}")
         self._tmp.replace(self.path)
         self.hexdigest = self._digest.hexdigest()
