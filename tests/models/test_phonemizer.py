@@ -17,11 +17,8 @@ TEXTS = [
 ]
 
 
-def test_the_same_sentences_as_piper_tts_with_the_voice_set_once_a_change(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    piper = EspeakPhonemizer(ESPEAK_DATA_DIR)
-    expected = [piper.phonemize(voice, text) for voice, text in TEXTS]
+def set_voices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The voices espeak-ng is set to from now on, in order."""
     sets: list[str] = []
     real_set = espeakbridge.set_voice
 
@@ -30,6 +27,15 @@ def test_the_same_sentences_as_piper_tts_with_the_voice_set_once_a_change(
         real_set(voice)
 
     monkeypatch.setattr(espeakbridge, "set_voice", counted)
+    return sets
+
+
+def test_the_same_sentences_as_piper_tts_with_the_voice_set_once_a_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    piper = EspeakPhonemizer(ESPEAK_DATA_DIR)
+    expected = [piper.phonemize(voice, text) for voice, text in TEXTS]
+    sets = set_voices(monkeypatch)
     ours = models.phonemizer._Espeak(str(ESPEAK_DATA_DIR))  # after piper's: initialized again
     assert [ours.phonemize(voice, text) for voice, text in TEXTS] == expected
     # Set when it changed only: en-us, fr, en-us, el, en-us (not again for the 3rd and 4th).
@@ -44,13 +50,6 @@ def test_a_phonemizer_made_again_sets_its_voice_again(monkeypatch: pytest.Monkey
     first = Phonemizer.load("joe")
     before = first.phonemize("A lamp.")
     Phonemizer.load("joe")  # initializes espeak-ng again
-    sets: list[str] = []
-    real_set = espeakbridge.set_voice
-
-    def counted(voice: str) -> None:
-        sets.append(voice)
-        real_set(voice)
-
-    monkeypatch.setattr(espeakbridge, "set_voice", counted)
+    sets = set_voices(monkeypatch)
     assert first.phonemize("A lamp.") == before
     assert sets == ["en-us"]
