@@ -19,6 +19,7 @@ from typing import Protocol
 from config.settings import Settings, SynthesisOptions
 from models.phonemizer import Phonemizer
 from models.runtime import PASSAGE_FRAMES, PASSAGE_IDS
+from models.traced import Traced
 from models.voice import (
     Passage,
     Phonemes,
@@ -28,9 +29,9 @@ from models.voice import (
 )
 from models.wording import Wording
 from worker.batcher import batcher_for
-from worker.segment import Segment
+from worker.segment import Segment, Span
 from worker.timing import timed
-from worker.words import SegmentLinks, chapter_links
+from worker.words import SegmentLinks, chapter_links, source
 
 ChapterPhonemes = list[tuple[Phonemes, ...]]  # per segment, per span
 PLAIN = Wording()  # no lexicon, en-US
@@ -79,11 +80,25 @@ def phonemize_here(
     wording: Wording,
     chapter_text: str,
 ) -> Said:
-    """A chapter's phonemes (by the voice) and its word links (`worker.words`)."""
-    phonemes = phonemize_segments(voice, segments, wording)
+    """A chapter's phonemes (by the voice) and its word links (`worker.words`), each span
+    worded once for both: normalizing it was a third of the phonemizing, and was done twice."""
     with timed("phonemize"):
+        worded = [
+            tuple(_worded(chapter_text, span, wording) for span in seg.spans) for seg in segments
+        ]
+        phonemes = [tuple(voice.phonemize(text) for text, _ in spans) for spans in worded]
+        traced = [tuple(words for _, words in spans) for spans in worded]
         said = functools.partial(phonemize_word, name)
-        return phonemes, chapter_links(chapter_text, segments, phonemes, wording, said)
+        return phonemes, chapter_links(chapter_text, segments, phonemes, wording, said, traced)
+
+
+def _worded(chapter_text: str, span: Span, wording: Wording) -> tuple[str, Traced]:
+    """A span's words for its phonemes (`Wording.words` of its text) and, traced to the
+    chapter's characters, for its word links: worded once where the span holds its source
+    spaced, as a segment's spans do (`worker.segment`)."""
+    written = source(chapter_text, span.start, span.end)
+    traced = wording.traced(written)
+    return (traced.text if written.text == span.text else wording.words(span.text)), traced
 
 
 def phonemize_apart(

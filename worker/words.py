@@ -86,15 +86,20 @@ def chapter_links(
     phonemes: Sequence[tuple[Phonemes, ...]],
     wording: Wording,
     phonemize: Phonemize,
+    worded: Sequence[tuple[Traced, ...]] | None = None,
 ) -> list[SegmentLinks]:
     """Which characters each spoken word of each span says: known from text and phonemes
-    alone, so worked out beside the phonemizing, ahead of inference, not after it."""
+    alone, so worked out beside the phonemizing, ahead of inference, not after it.
+    `worded`: each span's words, worded and traced already (`Wording.traced` of its
+    `source`)."""
     return [
         tuple(
-            span_links(chapter_text, span, said, wording, phonemize)
-            for span, said in zip(segment.spans, spans, strict=True)
+            span_links(
+                chapter_text, span, said, wording, phonemize, worded[k][j] if worded else None
+            )
+            for j, (span, said) in enumerate(zip(segment.spans, spans, strict=True))
         )
-        for segment, spans in zip(segments, phonemes, strict=True)
+        for k, (segment, spans) in enumerate(zip(segments, phonemes, strict=True))
     ]
 
 
@@ -127,12 +132,19 @@ def span_words(
 
 
 def span_links(
-    chapter_text: str, span: Span, phonemes: Phonemes, wording: Wording, phonemize: Phonemize
+    chapter_text: str,
+    span: Span,
+    phonemes: Phonemes,
+    wording: Wording,
+    phonemize: Phonemize,
+    worded: Traced | None = None,
 ) -> SpanLinks:
     spoken = spoken_words(phonemes)
     if not spoken:
         return SpanLinks(0, ())
-    given = tokens(wording.traced(source(chapter_text, span.start, span.end)))
+    if worded is None:
+        worded = wording.traced(source(chapter_text, span.start, span.end))
+    given = tokens(worded)
     if not given:
         return SpanLinks(len(spoken), ())
     heard = [sounds(phonemes[a:b]) for a, b in spoken]

@@ -44,9 +44,11 @@ def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
     lexicons: list[list[Any]] = []
     busy, most = 0, 0
     lock = threading.Lock()
-    phonemize = worker.synthesize.phonemize_segments
+    phonemize = worker.chapters.phonemize_here
 
-    def recording(voice: Any, segments: Sequence[Segment], wording: Wording) -> Any:
+    def recording(
+        voice: Any, name: str, segments: Sequence[Segment], wording: Wording, text: str
+    ) -> Any:
         nonlocal busy, most
         with lock:
             phonemized.append(
@@ -56,12 +58,12 @@ def test_chapters_start_longest_first_and_are_phonemized_one_at_a_time(
             busy += 1
             most = max(most, busy)
         try:
-            return phonemize(voice, segments, wording)
+            return phonemize(voice, name, segments, wording, text)
         finally:
             with lock:
                 busy -= 1
 
-    monkeypatch.setattr(worker.synthesize, "phonemize_segments", recording)
+    monkeypatch.setattr(worker.chapters, "phonemize_here", recording)
     book = BOOK.model_copy(update={"lexicon": LEXICON})
     manifest = narrate(book, SynthesisOptions(), tmp_path, SETTINGS, voice=voice)
     assert phonemized == [1, 2, 0]
@@ -92,15 +94,15 @@ def test_chapters_are_phonemized_a_few_ahead_of_those_begun_not_all_at_once(
     """A book's phonemes are not all held at once: the soak's memory grew with them."""
     events: list[tuple[str, int]] = []
     lock = threading.Lock()
-    phonemize, plan = worker.synthesize.phonemize_segments, worker.chapters.plan_chapter
+    phonemize, plan = worker.chapters.phonemize_here, worker.chapters.plan_chapter
 
     def chapter_of(segments: Sequence[Segment]) -> int:
         return next(i for i, t in enumerate(TEXTS) if t.startswith(segments[0].text))
 
-    def phonemizing(voice: Any, segments: Sequence[Segment], wording: Wording) -> Any:
+    def phonemizing(voice: Any, name: str, segments: Sequence[Segment], *rest: Any) -> Any:
         with lock:
             events.append(("phonemize", chapter_of(segments)))
-        return phonemize(voice, segments, wording)
+        return phonemize(voice, name, segments, *rest)
 
     def planning(voice: Any, chapter: Chapter, *args: Any) -> Any:
         if chapter.index == 1:
@@ -111,7 +113,7 @@ def test_chapters_are_phonemized_a_few_ahead_of_those_begun_not_all_at_once(
             events.append(("plan", chapter.index))
         return plan(voice, chapter, *args)
 
-    monkeypatch.setattr(worker.synthesize, "phonemize_segments", phonemizing)
+    monkeypatch.setattr(worker.chapters, "phonemize_here", phonemizing)
     monkeypatch.setattr(worker.chapters, "plan_chapter", planning)
     monkeypatch.setattr(worker.chapters, "PHONEMIZED_AHEAD", 1)
     monkeypatch.setattr(worker.chapters, "_phonemize_apart", lambda *_: False)

@@ -43,3 +43,29 @@ def test_passages_in_flight_are_the_decoders_batches_when_the_front_takes_more(
     outputs = list(synthesize_items(recording, passages, SILENT, False, settings))
     assert [index for index, _ in outputs] == list(range(16))
     assert max(len(batch) for batch in recording.batches) <= 6
+
+
+def test_a_chapter_worded_once_has_the_phonemes_and_links_of_worded_twice() -> None:
+    """phonemize_here words each span once, traced, for its phonemes and its word links:
+    the same as the phonemes from its text and the links from its source, each worded on
+    its own (the queue's plan and a redone sentence take those ways)."""
+    import functools
+
+    from config.manuscript import LexiconEntry
+    from models.wording import Wording
+    from worker.segment import segment_chapter
+    from worker.synthesize import phonemize_here, phonemize_segments, phonemize_word, phonemizer_for
+    from worker.words import chapter_links
+
+    text = (
+        "On the 3rd of March, 1887, Dr. Smith paid $3.50 for 2 kg of   apples at 9-10.30am.\n\n"
+        "The short man said “bonjour” — then left (c. 90–1100); see p. 42, §7."
+    )
+    wording = Wording((LexiconEntry(grapheme="short", alias="brief"),), "en-GB")
+    segments = segment_chapter(text, Settings().segmenting)
+    phonemizer = phonemizer_for("joe")
+    said = functools.partial(phonemize_word, "joe")
+    phonemes, links = phonemize_here(phonemizer, "joe", segments, wording, text)
+    assert phonemes == phonemize_segments(phonemizer, segments, wording)
+    assert links == chapter_links(text, segments, phonemes, wording, said)
+    assert any(link.links for segment in links for link in segment)  # words were linked
