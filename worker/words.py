@@ -92,14 +92,13 @@ def chapter_links(
     alone, so worked out beside the phonemizing, ahead of inference, not after it.
     `worded`: each span's words, worded and traced already (`Wording.traced` of its
     `source`)."""
+    given = worded if worded is not None else [(None,) * len(s.spans) for s in segments]
     return [
         tuple(
-            span_links(
-                chapter_text, span, said, wording, phonemize, worded[k][j] if worded else None
-            )
-            for j, (span, said) in enumerate(zip(segment.spans, spans, strict=True))
+            span_links(chapter_text, span, said, wording, phonemize, traced)
+            for span, said, traced in zip(segment.spans, spans, words, strict=True)
         )
-        for k, (segment, spans) in enumerate(zip(segments, phonemes, strict=True))
+        for segment, spans, words in zip(segments, phonemes, given, strict=True)
     ]
 
 
