@@ -119,7 +119,7 @@ _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _UNIT_END = r"(?![\w/²³]|-\d|\.[A-Z]\.)(?:\.(?![\w.]))?"
 _MEASURE = re.compile(
     rf"(?<![\w.])(?P<quantity>{QUANTITY})"
-    rf"(?:\s(?P<scale>thousand|million|billion|trillion))?\s?(?P<unit>{_UNIT})"
+    rf"(?:\s(?P<scale>thousand|million|billion|trillion))?(?:\s?|(?P<hyphen>-))(?P<unit>{_UNIT})"
     rf"(?P<per>(?:/(?:{'|'.join(sorted(_PER, key=len, reverse=True))})){{0,2}}){_UNIT_END}"
 )
 # "1/2 kg", "1 1/2 lb", "1½ tsp": a fraction of a unit, "half a kilogram", "three quarters
@@ -219,7 +219,9 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
     said = quantity(amount, locale, range_word(match))
     said = f"{said} {scale}" if scale else said
     per = "".join(f" per {_PER[unit]}" for unit in match.group("per").split("/")[1:])
-    if " " not in one + per and qualifies_noun(match):  # "a 60 mph wind" stays as said
+    if match.group("hyphen") and _WORD_AFTER.match(match.string, match.end()):
+        return f"{said}-{locale.spell(one + per).replace(' ', '-')}"  # "a 5-mm screw"
+    if " " not in one + per and qualifies_noun(match, determiners=True):  # not "a 60 mph wind"
         return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
     name = one if amount == "1" and not scale else many
     period = final_period(match, or_before_capital=True)
@@ -279,7 +281,7 @@ _HOURS_MINUTES = re.compile(
 
 def _hours_minutes(match: re.Match[str], locale: Locale) -> str:
     """ "two hours fifteen minutes"; before what it qualifies, "a one-hour thirty-minute drive"."""
-    qualifies = qualifies_noun(match)
+    qualifies = qualifies_noun(match, determiners=True)
     said = []
     for unit in ("hour", "minute", "second"):
         amount = match.group(f"{unit}s")
@@ -291,7 +293,7 @@ def _hours_minutes(match: re.Match[str], locale: Locale) -> str:
 
 def _degrees(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity"), match.group("scale")
-    if not scale and not match.group("dash") and qualifies_noun(match):
+    if not scale and not match.group("dash") and qualifies_noun(match, determiners=True):
         return f"{quantity(amount, locale)}-degree"  # a forty-five-degree angle
     said = quantity(amount, locale, range_word(match))
     said = f"{said} {'degree' if amount == '1' else 'degrees'}"

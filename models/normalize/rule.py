@@ -119,7 +119,32 @@ _NOUN_AFTER = re.compile(
 )
 
 
-def qualifies_noun(match: re.Match[str]) -> bool:
-    """Whether the match stands between "a" and the noun it qualifies ("a 9mm pistol")."""
-    before = _ARTICLE_BEFORE.search(text_before(match, 6))
-    return bool(before and _NOUN_AFTER.match(match.string, match.end()))
+# "the 100 m sprint", "these 5 mm screws", "two 10 cm pieces": after another determiner an
+# amount may qualify a noun too, or be the noun itself ("the 10 km took an hour", "the £5
+# went", "every 15 min the bell rang", "he walked the 5 km home"): not before a verb, as far
+# as a word's look tells, an article, or a word of place or time.
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?i:the|this|that|these|those|each|every|his|her|its|our|their|my|your"
+    r"|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s\Z"
+)
+_NO_NOUN_AFTER = re.compile(
+    r"\s+(?:(?:is|are|was|were|will|would|can|could|may|might|must|shall|should|has|have|had"
+    r"|do|does|did|took|takes|went|goes|cost|costs|made|makes|became|becomes|felt|feels|lay"
+    r"|lies|left|seems|the|a|an|since|home|north|south|east|west|along|around|over|past"
+    r"|beyond|above|below|near|or|nor|but|yet)\b|[a-z]+ed\b)"
+)
+
+
+def qualifies_noun(match: re.Match[str], determiners: bool = False) -> bool:
+    """Whether the match stands between "a" and the noun it qualifies ("a 9mm pistol");
+    with `determiners`, also between "the", "these", "two" ... and one ("the 9mm pistol")."""
+    if not _NOUN_AFTER.match(match.string, match.end()):
+        return False
+    before = text_before(match, 8)
+    if _ARTICLE_BEFORE.search(before):
+        return True
+    return (
+        determiners
+        and bool(_DETERMINER_BEFORE.search(before))
+        and not _NO_NOUN_AFTER.match(match.string, match.end())
+    )

@@ -66,6 +66,31 @@ CASES = [
     ("He was 6 ft 2 in tall", "He was six feet two inches tall"),
     ("a 9mm pistol and a 5 lb. bag", "a nine-millimeter pistol and a five-pound bag"),
     ("he walked 5 km home", "he walked five kilometers home"),  # no article: a distance
+    # after another determiner too, an amount before its noun qualifies it
+    ("Use the 5 mm screws.", "Use the five-millimeter screws."),
+    (
+        "two 10 cm pieces and these 3 ft boards",
+        "two ten-centimeter pieces and these three-foot boards",
+    ),
+    (
+        "The 45° angle, at the 20 km mark",
+        "The forty-five-degree angle, at the twenty-kilometer mark",
+    ),
+    (
+        "each 5 ml dose of their 2h 15m drive",
+        "each five-milliliter dose of their two-hour fifteen-minute drive",
+    ),
+    # ... but not before a verb, an article, "of" or a word of place: there it is a noun
+    ("The first 10 km passed quickly.", "The first ten kilometers passed quickly."),
+    ("the 5 km were hard", "the five kilometers were hard"),
+    ("Every 15 min the bell rang.", "Every fifteen minutes the bell rang."),
+    ("the 5 kg of flour", "the five kilograms of flour"),
+    ("He walked the 5 km home.", "He walked the five kilometers home."),
+    ("the 5 km north of town", "the five kilometers north of town"),
+    # a hyphen between the amount and its unit: a qualifier
+    ("a 5-mm gap, the 3-ft wall", "a five-millimeter gap, the three-foot wall"),
+    ("a 10-min break in a 60-mph wind", "a ten-minute break in a sixty-mile-per-hour wind"),
+    ("add 5-kg of flour", "add five kilograms of flour"),  # "of": not a qualifier
     ("Take vitamin A 5 mg daily.", "Take vitamin A five milligrams daily."),
     ('"A 5 km run," she said.', '"A five-kilometer run," she said.'),
     ("He stood 6 ft 2 in his socks.", "He stood six feet two in his socks."),
