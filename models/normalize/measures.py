@@ -375,18 +375,20 @@ RULES = (
 AFTER_POWERS = (Rule(_AFTER_POWER, _after_power),)
 
 
-# "10%-15%", "15°–25°C", "10% - 15%": a range whose ends each carry their sign, the dash said
-# as a word before the percentages and degrees are read ("between 10%-15%" says "and"). Not
-# an em dash, which sets words apart as often: "rose 10%—20% in London"; nor a hyphen with a
-# space before it only, a minus in a row of figures: "2.1% -0.5% 1.3%".
+# "10%-15%", "15°–25°C", "15°C-25°C", "10% - 15%": a range whose ends each carry their sign,
+# the dash said as a word before the percentages and degrees are read ("between 10%-15%"
+# says "and"). Not an em dash, which sets words apart as often: "rose 10%—20% in London";
+# nor a hyphen with a space before it only, a minus in a row of figures: "2.1% -0.5% 1.3%".
 _SIGNED_DASH = r"(?:\s?–\s?|\s-\s|-)"  # "–", " – ", " - ", "-"; not " -"
-_SIGNED_RANGE = re.compile(rf"(?<=\d[%°]){_SIGNED_DASH}(?=\d[\d.,]*\s?[%°])")
-_BETWEEN_SIGNED_BEFORE = re.compile(r"\b[Bb]etween\s[-−]?\d[\d.,]*[%°]\Z")  # "between -5°"
-_SIGNED_START = re.compile(r"(?P<start>[-−]?\d[\d.,]*)[%°]\Z")  # "10%", "-5°"
+_SIGNED_RANGE = re.compile(rf"(?:(?<=\d[%°])|(?<=\d°[CF])){_SIGNED_DASH}(?=\d[\d.,]*\s?[%°])")
+_BETWEEN_SIGNED_BEFORE = re.compile(r"\b[Bb]etween\s[-−]?\d[\d.,]*[%°][CF]?\Z")  # "between -5°"
+_SIGNED_START = re.compile(r"(?P<start>[-−]?\d[\d.,]*)[%°][CF]?\Z")  # "10%", "-5°", "15°C"
 _SIGNED_END = re.compile(r"(?P<end>\d[\d.,]*)\s?[%°][CF]?")  # "15%", "25°C"
 # A third signed figure joined by a dash, before the range or after it: "10%-20%-30%" in a
 # table, "the 30°-60°-90° triangle" a name, not a range.
-_CHAINED_BEFORE = re.compile(rf"[%°][CF]?{_SIGNED_DASH}[-−]?\d[\d.,]*[%°]\Z")  # "10%-" of "20%"
+_CHAINED_BEFORE = re.compile(
+    rf"[%°][CF]?{_SIGNED_DASH}[-−]?\d[\d.,]*[%°][CF]?\Z"
+)  # "10%-" of "20%"
 _CHAINED_AFTER = re.compile(rf"{_SIGNED_DASH}[-−]?\d[\d.,]*\s?[%°]")  # "-30%"
 
 

@@ -930,6 +930,17 @@ CASES = [
         " store at fifteen degrees to twenty-five degrees Celsius, between twenty degrees to"
         " twenty-five degrees and thirty degrees to thirty-five degrees",
     ),
+    # each end with its scale
+    (
+        "store at 15°C-25°C, between 15°C–25°C, from -5°C-10°C, 20°F - 30°F",
+        "store at fifteen degrees Celsius to twenty-five degrees Celsius, between fifteen"
+        " degrees Celsius and twenty-five degrees Celsius, from minus five degrees Celsius to"
+        " ten degrees Celsius, twenty degrees Fahrenheit to thirty degrees Fahrenheit",
+    ),
+    (
+        "readings of 10°C-20°C-30°C",
+        "readings of ten degrees Celsius-twenty degrees Celsius-thirty degrees Celsius",
+    ),
     # signed figures that are no range: a chain, equal ends, a minus after a space
     (
         "the 30°-60°-90° triangle, splits of 10%-20%-30%, a 50%-50% chance, growth 2.1% -0.5%,"
