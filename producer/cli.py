@@ -167,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("job")
         if name == "status":
             command.add_argument("--json", action="store_true")
+        if name == "wait":  # a script's or a CI log's terminal: no bar redrawn every second
+            command.add_argument("--no-progress", action="store_true", help="no progress bar")
         command.set_defaults(run=runner)
     listing = commands.add_parser("list", help="recent jobs")
     listing.set_defaults(run=run_list)
@@ -516,7 +518,7 @@ def run_wait(args: argparse.Namespace) -> int:
     from config.jobs import JobState
     from producer.submit import wait
 
-    final = wait(_ledger(), args.job, show=sys.stderr.isatty())
+    final = wait(_ledger(), args.job, show=sys.stderr.isatty() and not args.no_progress)
     print(final.line())
     return 0 if final.state is JobState.DONE else 1
 

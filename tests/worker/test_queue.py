@@ -2,7 +2,10 @@
 
 import io
 import json
+import os
+import pty
 import random
+import re
 import subprocess
 import sys
 import time
@@ -44,6 +47,38 @@ def wav_info(services: Services, key: str) -> soundfile._SoundFileInfo:
     return soundfile.info(io.BytesIO(body))
 
 
+def on_a_terminal(services: Services, *args: str) -> str:
+    """What `narrate ARGS` writes with a terminal as its stdout and stderr."""
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "producer.cli", *args],
+            env=services.env,
+            cwd=ROOT,
+            stdout=follower,
+            stderr=follower,
+            timeout=60,
+        )
+        os.close(follower)
+        follower = -1
+        assert done.returncode == 0
+        out = b""
+        while chunk := _read_some(leader):
+            out += chunk
+        return out.decode()
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+
+
+def _read_some(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the other end closed, all of it read
+        return b""
+
+
 def test_a_three_chapter_job_through_two_workers(services: Services, tmp_path: Path) -> None:
     workers = [services.worker(f"w{i}", tmp_path / f"w{i}.log") for i in range(2)]
     # The default options: sampling noise on, drawn per segment and passage from seeds.
@@ -55,6 +90,11 @@ def test_a_three_chapter_job_through_two_workers(services: Services, tmp_path: P
     waited = services.narrate("wait", job_id, timeout=300)
     assert waited.returncode == 0, waited.stdout + waited.stderr
     assert "done" in waited.stdout
+    # On a terminal `wait` draws its bar, unless told not to.
+    bar = re.compile(r"\[#{30}\] (\d+)/\1 segments, ")
+    assert bar.search(on_a_terminal(services, "wait", job_id))
+    plain = on_a_terminal(services, "wait", job_id, "--no-progress")
+    assert "done" in plain and not bar.search(plain) and "[" not in plain
 
     assert job_objects(services, "books", job_id) == [
         "chapters/000.wav",
