@@ -348,6 +348,8 @@ _SCORE_WORD_AFTER = re.compile(
 
 def _range(match: re.Match[str], locale: Locale) -> str:
     start, end = match.group("start", "end")
+    if (start, end) == ("24", "7"):  # "open 24-7", as "24/7" is: no range runs down
+        return _IDIOMS["24/7"]
     if _is_match_score(match, start, end):
         return _score(int(start), int(end), locale)
     if start == end and "-" in match.group(0):  # "a 50-50 chance", "a 2-2 draw"

@@ -485,6 +485,7 @@ CASES = [
     ("2½", "two and a half"),
     ("2 3/4", "two and three quarters"),
     ("24/7", "twenty-four seven"),
+    ("open 24-7, 24–7 support", "open twenty-four seven, twenty-four seven support"),
     ("5/365", "five over three hundred sixty-five"),
     # blood pressure and a cricket score, after their cues
     (
