@@ -218,7 +218,7 @@ SENTENCE_STARTERS = frozenset({
 })  # fmt: skip
 _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
-    r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b)"  # Vol. II; not "no. I"
+    r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b|[ivxlc]+\b)"  # Vol. II, vol. ii
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
     r"|(?<![\w.'’])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
     rf"|(?<![\w.])(?P<citing>(?i:{_alternatives(_CITING)}))\.\s?(?={_CITED.pattern})"

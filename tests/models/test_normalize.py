@@ -526,6 +526,7 @@ CASES = [
     ("Part II", "Part two"),
     ("Book XII", "Book twelve"),
     ("Vol. II", "Volume two"),
+    ("see vol. ii, p. 45, and ch. iv", "see volume two, page forty-five, and chapter four"),
     ("Act III, Scene ii", "Act three, Scene two"),
     ("Type II diabetes", "Type two diabetes"),
     ("Henry VIII", "Henry the Eighth"),
