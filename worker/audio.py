@@ -128,9 +128,9 @@ class ChapterSpool:
 
     def resampled(self, piece: int) -> Iterator[npt.NDArray[np.float32]]:
         """A piece's blocks at the output rate, read as they are taken into one buffer: the
-        caller's to change in place, and gone when the next block is taken. A buffer for
-        each block was mapped and unmapped on its own (`worker.memory`): a page fault for
-        every 4 KiB read, and half of assembling's time in the kernel."""
+        caller's to change in place, and gone when the next block is taken. One buffer, not
+        one a block: a block is larger than what glibc maps on its own (`worker.memory`),
+        and each would be faulted in 4 KiB at a time and unmapped again."""
         with self._lock:
             spans = self._resampled[piece]
         fd = self._resampled_file.fileno()
