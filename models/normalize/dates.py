@@ -147,10 +147,11 @@ _BOOK_ABBREVIATIONS = {
     "Rev": "Revelation",
 }
 # Books numbered first to third that no count comes before: "1 Corinthians 13" is First
-# Corinthians ("2 Kings were crowned", "1 John" may be counts: only with chapter and verse).
+# Corinthians. "2 Kings were crowned", "1 John" may be counts: those only before a chapter
+# ("2 Kings 5", "1 Peter 3"; with its verse, `_VERSE`).
 _NUMBERED_BOOK = re.compile(
     r"(?<![\w.,])(?P<nth>[123])\s+(?P<book>Samuel|Chronicles|Corinthians|Thessalonians|Timothy"
-    r"|Maccabees)\b"
+    r"|Maccabees|(?:Kings|John|Peter)(?=\s+\d{1,3}\b(?![:.,]?\d)))\b"
 )
 
 

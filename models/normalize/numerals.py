@@ -42,6 +42,9 @@ _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGA
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|10{1,6}(?=s\s+of\b))s\b")
+# "18+ only", "a 1,000+ page book", "50+ years": at least the number, said "plus" (not
+# "1+1", a sum, nor "C++").
+_AT_LEAST = re.compile(r"(?<![\w.,+])(?P<number>\d{1,3}(?:,\d{3})*)\+(?=\s|$|[.,;:!?)\]])")
 # A team or a group named by its number: "the 49ers", "the 76ers" (forty-niners).
 _NUMBERED_ERS = re.compile(r"\b(?P<number>\d{0,2}[1-9])ers\b")
 # An en dash set as a minus, where no dash between words or a range stands: "(–3)", "= –3",
@@ -346,15 +349,30 @@ _SCORE_WORD_AFTER = re.compile(
 )
 
 
+# "a 60-40 split", "a 70/30 mix": shares of a whole, said "sixty-forty" as "50-50" is.
+_SHARES_AFTER = re.compile(r"\s+(?i:split|ratio|mix|blend|division|divide|share)s?\b")
+
+
 def _range(match: re.Match[str], locale: Locale) -> str:
     start, end = match.group("start", "end")
     if (start, end) == ("24", "7"):  # "open 24-7", as "24/7" is: no range runs down
         return _IDIOMS["24/7"]
+    if _are_shares(match, start, end):
+        return f"{cardinal(start, locale)}-{cardinal(end, locale)}"
     if _is_match_score(match, start, end):
         return _score(int(start), int(end), locale)
     if start == end and "-" in match.group(0):  # "a 50-50 chance", "a 2-2 draw"
         return f"{cardinal(start, locale)}-{cardinal(end, locale)}"
     return f"{cardinal(start, locale)} {range_word(match)} {cardinal(end, locale)}"
+
+
+def _are_shares(match: re.Match[str], start: str, end: str) -> bool:
+    return (
+        start.isdigit()
+        and end.isdigit()
+        and int(start) + int(end) == 100
+        and _SHARES_AFTER.match(match.string, match.end()) is not None
+    )
 
 
 def _is_match_score(match: re.Match[str], start: str, end: str) -> bool:
@@ -390,6 +408,10 @@ def _plural(match: re.Match[str], locale: Locale) -> str:
     return f"{said}s"
 
 
+def _at_least(match: re.Match[str], locale: Locale) -> str:
+    return f"{cardinal(match.group('number'), locale)} plus"
+
+
 def _numbered_ers(match: re.Match[str], locale: Locale) -> str:
     said = cardinal(match.group("number"), locale)
     return said + ("rs" if said.endswith("e") else "ers")
@@ -417,6 +439,8 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
     idiom = _IDIOMS.get(f"{num}/{den}")
     if idiom and not whole:
         return idiom
+    if not whole and _are_shares(match, num, den):  # "a 70/30 mix"
+        return f"{cardinal(num, locale)}-{cardinal(den, locale)}"
     if not whole and den in ("2", "4", "8", "16") and _is_metre(match):
         return f"{cardinal(num, locale)}-{cardinal(den, locale)}"
     if not whole and _is_score(match, int(num), den):
@@ -523,6 +547,7 @@ RULES = (
     Rule(_VULGAR_FRACTION, _vulgar_fraction),
     Rule(_ORDINAL, _ordinal),
     Rule(_PLURAL, _plural),
+    Rule(_AT_LEAST, _at_least),
     Rule(_NUMBERED_ERS, _numbered_ers),
     Rule(_CARDINAL, _cardinal),
 )

@@ -208,6 +208,7 @@ CASES = [
         "First Corinthians thirteen and First John four eight",
     ),
     ("The 2 Kings were crowned", "The two Kings were crowned"),  # a count
+    ("2 Kings 5 and 1 Peter 3", "Second Kings five and First Peter three"),  # chapters
     ("Mark 4:30 pm", "Mark four thirty PM"),
     ("a 3:1 ratio, odds of 10:1", "a three to one ratio, odds of ten to one"),
     ("the mile in 3:43.13", "the mile in three forty-three point one three"),
@@ -485,6 +486,12 @@ CASES = [
     ("2½", "two and a half"),
     ("2 3/4", "two and three quarters"),
     ("24/7", "twenty-four seven"),
+    # shares of a whole before what says so; a range otherwise
+    ("A 60-40 split, a 70/30 mix", "A sixty-forty split, a seventy-thirty mix"),
+    ("a 60-40 vote", "a sixty to forty vote"),
+    # at least a number
+    ("18+ only, a 1,000+ page book", "eighteen plus only, a one thousand plus page book"),
+    ("C++ and 1+1", "C++ and one+one"),
     ("open 24-7, 24–7 support", "open twenty-four seven, twenty-four seven support"),
     ("5/365", "five over three hundred sixty-five"),
     # blood pressure and a cricket score, after their cues
@@ -501,8 +508,8 @@ CASES = [
     ("The vote was 120/80 in favour.", "The vote was one hundred twenty eightieths in favour."),
     (
         "Under pressure, the board voted 120/80; BP and Shell agreed a 60/40 split.",
-        "Under pressure, the board voted one hundred twenty eightieths; BP and Shell agreed a sixty"
-        " fortieths split.",
+        "Under pressure, the board voted one hundred twenty eightieths; BP and Shell agreed a"
+        " sixty-forty split.",
     ),
     (
         "Over tea, the answer was 45/7; the vote was 45/7 before lunch.",
