@@ -11,6 +11,7 @@ from models.normalize.numbers import (
     NUMBER,
     QUANTITY,
     VULGAR,
+    attributive_fraction,
     cardinal,
     fraction,
     mixed_fraction,
@@ -238,7 +239,7 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
     if whole:
         return f"{mixed_fraction(whole, num, den, locale)} {many}{period}"
     if _qualifies(match):  # "a 1/4 lb burger": a quarter-pound burger
-        return f"{_attributive(num, den, locale)}-{one}"
+        return f"{attributive_fraction(num, den, locale)}-{one}"
     if (num, den) == (1, 2):
         return f"half {_an(one)} {one}{period}"
     said = fraction(num, den, locale)
@@ -246,15 +247,6 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
         said = said.removeprefix("one ")
         said = f"{_an(said)} {said}"
     return f"{said} of {_an(one)} {one}{period}"
-
-
-def _attributive(num: int, den: int, locale: Locale) -> str:
-    """A fraction before its unit before a noun: "a quarter-pound burger", "a
-    three-quarter-mile walk", "a five-eighths-ounce weight"."""
-    if num == 1:
-        return "half" if den == 2 else fraction(num, den, locale).removeprefix("one ")
-    said = fraction(num, den, locale)
-    return (said.removesuffix("s") if den == 4 else said).replace(" ", "-")
 
 
 _THE_BEFORE = re.compile(r"\b(?i:the|this|that)\s\Z")

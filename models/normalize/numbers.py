@@ -138,6 +138,16 @@ def fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str
     return f"{cardinal(str(numerator), locale)} {part}"
 
 
+def attributive_fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str:
+    """A fraction before what it qualifies: "a quarter-pound burger", "a half hour", "a
+    three-quarter-mile walk", "a five-eighths-ounce weight"."""
+    if numerator == 1:
+        said = fraction(numerator, denominator, locale)
+        return "half" if denominator == 2 else said.removeprefix("one ")
+    said = fraction(numerator, denominator, locale)
+    return (said.removesuffix("s") if denominator == 4 else said).replace(" ", "-")
+
+
 def mixed_fraction(whole: str, numerator: int, denominator: int, locale: Locale) -> str:
     """2 1/2 -> 'two and a half', 2 3/4 -> 'two and three quarters'."""
     said = fraction(numerator, denominator, locale)

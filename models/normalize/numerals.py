@@ -10,6 +10,7 @@ from models.normalize.dates import YEAR_CUE
 from models.normalize.numbers import (
     NUMBER,
     VULGAR,
+    attributive_fraction,
     cardinal,
     digits,
     fraction,
@@ -19,7 +20,7 @@ from models.normalize.numbers import (
     plural,
     vulgar,
 )
-from models.normalize.rule import Locale, Rule, range_word, text_before
+from models.normalize.rule import Locale, Rule, qualifies_noun, range_word, text_before
 
 # Number-slash-number that are names, not fractions.
 _IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
@@ -447,7 +448,20 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
         return f"{cardinal(num, locale)} out of {cardinal(den, locale)}"
     if max(len(num), len(den)) > _LONGEST_TERM or not int(den):
         return match.group(0)  # not a fraction anyone says; the numbers are read one by one
+    if not whole and int(num) < int(den) <= _OWN_PARTS and _qualifies(match):
+        return attributive_fraction(int(num), int(den), locale)  # "a quarter mile walk"
     return _say_fraction(match, whole, int(num), int(den), locale)
+
+
+_OWN_PARTS = 16  # sixteenths: a fraction that qualifies a noun has a part of its own
+_HYPHENED = re.compile(r"-[a-z]")
+
+
+def _qualifies(match: re.Match[str]) -> bool:
+    """Before the noun it qualifies: "a 1/4 mile walk", "the 1/2 hour", "a 1/2-inch pipe"."""
+    return bool(_HYPHENED.match(match.string, match.end())) or qualifies_noun(
+        match, determiners=True
+    )
 
 
 def _is_metre(match: re.Match[str]) -> bool:

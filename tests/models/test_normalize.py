@@ -489,6 +489,16 @@ CASES = [
     # shares of a whole before what says so; a range otherwise
     ("A 60-40 split, a 70/30 mix", "A sixty-forty split, a seventy-thirty mix"),
     ("a 60-40 vote", "a sixty to forty vote"),
+    # a fraction before what it qualifies
+    (
+        "a 1/4 mile walk, a 1/4-mile run, the 1/2 hour, a 3/4 length coat, a 1/2-inch pipe",
+        "a quarter mile walk, a quarter-mile run, the half hour, a three-quarter length coat, a"
+        " half-inch pipe",
+    ),
+    (
+        "the 2/3 majority, but 3/4 of the way",
+        "the two-thirds majority, but three quarters of the way",
+    ),
     # at least a number
     ("18+ only, a 1,000+ page book", "eighteen plus only, a one thousand plus page book"),
     ("C++ and 1+1", "C++ and one+one"),
@@ -724,8 +734,8 @@ CASES = [
     ),
     (
         "in 4/4 time, a 3/4 time signature; he worked 3/4 time, a 3/4 time job, cut to 1/2 time",
-        "in four-four time, a three-four time signature; he worked three quarters time, a three"
-        " quarters time job, cut to one half time",
+        "in four-four time, a three-four time signature; he worked three quarters time, a"
+        " three-quarter time job, cut to one half time",
     ),
     (
         "I'd give it 10/10; he got 8/10 on it; 4/5 stars; rated 3/5; he got 3/5 of the vote;"
