@@ -456,7 +456,18 @@ def _by(match: re.Match[str], locale: Locale) -> str:
     return " times " if _EQUATION.match(match.string, match.end()) else " by "
 
 
+# A letter's dates by the month: "your letter of the 3rd inst." (this month's), "the 5th
+# ult." (last month's), "the 1st prox." (next month's), after the day's ordinal only.
+_MONTH_OF = re.compile(r"(?<=\d(?:st|nd|rd|th)\s)(?P<word>inst|ult|prox)\.")
+_MONTHS_OF = {"inst": "instant", "ult": "ultimo", "prox": "proximo"}
+
+
+def _month_of(match: re.Match[str], locale: Locale) -> str:
+    return _MONTHS_OF[match.group("word")] + final_period(match, or_before_capital=True)
+
+
 BEFORE_NUMBERS = (
+    Rule(_MONTH_OF, _month_of),
     Rule(_NUMBERED_PATTERN, _numbered),
     Rule(_VERSION, _version),
     Rule(_EDITION, _edition),

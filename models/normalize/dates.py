@@ -197,7 +197,7 @@ _DECIMAL_MERIDIEM = re.compile(rf"\b(?<![.,])(?P<number>\d+[.,]\d+)(?={_AM_PM})"
 
 _DECADE = re.compile(r"\b(?!1000s\s+of\b)(?P<year>\d{3}0)['’]?s\b")  # "1000s of people": many
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
-_YEAR_RANGE = re.compile(r"(?<![.,])\b(?P<start>\d{4})\s?[–—-]\s?(?P<end>\d{4}|\d\d)\b(?![–—-]\d)")
+_YEAR_RANGE = re.compile(r"(?<![.,])\b(?P<start>\d{4})\s?[–—-]\s?(?P<end>\d{4}|\d\d?)\b(?![–—-]\d)")
 # "the 2019/20 season", "the 2023/2024 tax year": a year and the next, which British seasons
 # and accounts run over; said as the dashed range is ("twenty nineteen to twenty").
 _SLASHED_YEARS = re.compile(r"(?<![\w./,])(?P<start>\d{4})/(?P<end>\d{4}|\d\d)(?![\w/]|[.,]\d)")
@@ -456,10 +456,12 @@ def _is_year(text: str) -> bool:
 
 def _year_range(match: re.Match[str], locale: Locale) -> str:
     start, end = match.group("start"), match.group("end")
-    whole_end = start[:2] + end if len(end) == 2 else end
+    whole_end = start[: 4 - len(end)] + end  # "1887-8" runs to 1888, "1914-18" to 1918
     if not (_is_year(start) and _is_year(whole_end)) or int(whole_end) <= int(start):
         return match.group(0)
-    end_said = cardinal(end) if len(end) == 2 else say_year(int(end), locale)
+    if len(end) == 1 and whole_end[2] != "0":
+        end = whole_end[2:]  # "1850-1": eighteen fifty to fifty-one, not "to one"
+    end_said = cardinal(end) if len(end) < 4 else say_year(int(end), locale)
     return f"{say_year(int(start), locale)} {range_word(match)} {end_said}"
 
 

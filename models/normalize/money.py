@@ -104,14 +104,15 @@ _THOUSANDS = re.compile(
 # abbreviate nothing else after a number.
 _BILLIONS = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s?(?P<scale>bn|tn)\b")
 # Pounds, shillings and pence as an old book writes them. Shillings alone need their
-# period and a number not a decade's ("5s." but not "the 80s."); pence need their period
-# or shillings before them.
+# period and a number not a decade's ("5s." but not "the 80s."), or a dash for no pence
+# ("10/-"); pence need their period or shillings before them.
 _PENCE = r"(?P<pence>\d{1,2}½?|½)d(?:\.|\b)"
 _STERLING = re.compile(
     rf"£(?P<pounds>\d[\d,]*)\s(?P<shillings>\d{{1,2}})s\.?(?:\s?{_PENCE})?"
     rf"|(?<![\w.£'’])(?P<s>\d{{1,2}})s\.\s?{_PENCE.replace('pence', 'd')}"
     r"|(?<![\w.£'’])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
     r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?|½)d\."
+    r"|(?<![\w./£'’])(?P<dash_s>[1-9]|1\d)/-(?![\w-])"
 )
 # "50p" is pence; "1080p" a video's lines (`numerals.LABELLED`).
 _AFTER = re.compile(
@@ -235,7 +236,8 @@ def _after(match: re.Match[str], locale: Locale) -> str:
 
 
 def _sterling(match: re.Match[str], locale: Locale) -> str:
-    pounds, shillings = match.group("pounds"), match.group("shillings") or match.group("s")
+    pounds = match.group("pounds")
+    shillings = match.group("shillings") or match.group("s") or match.group("dash_s")
     pence = match.group("pence") or match.group("d") or match.group("lone_d")
     said = []
     if pounds:

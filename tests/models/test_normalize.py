@@ -447,6 +447,21 @@ CASES = [
     ("It cost £2 10s.", "It cost two pounds ten shillings."),
     ("£2 10s. 6d. and", "two pounds ten shillings and six pence and"),
     ("5s. 6d. a week", "five shillings and six pence a week"),
+    ("It cost 10/- a week, 1/- each.", "It cost ten shillings a week, one shilling each."),
+    # a letter's dates by the month, after the day's ordinal
+    (
+        "Yours of the 5th ult. received; we sail on the 1st prox. Your letter of the 3rd inst."
+        " He came.",
+        "Yours of the fifth ultimo received; we sail on the first proximo. Your letter of the"
+        " third instant. He came.",
+    ),
+    ("the best inst. of", "the best inst. of"),
+    # a range of years ending in its last digit
+    (
+        "In 1887-8 it grew; the winter of 1850-1; 1901-2",
+        "In eighteen eighty-seven to eighty-eight it grew; the winter of eighteen fifty to"
+        " fifty-one; nineteen oh one to two",
+    ),
     ("£1 1s. for it", "one pound one shilling for it"),
     (
         "a ½d. stamp, 1½d. each, 1d. only",
