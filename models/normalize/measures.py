@@ -264,6 +264,16 @@ def _an(word: str) -> str:
     return "an" if word.startswith(("a", "e", "i", "o", "u", "hour")) else "a"
 
 
+# "9.58s", "a 2.5s delay": seconds, where "s" is glued to a decimal (a whole number's "s"
+# may be a plural or a decade: "the 1980s", "10s of them").
+_DECIMAL_SECONDS = re.compile(r"(?<![\w.])(?P<quantity>\d+\.\d+)s\b(?!['’])")
+
+
+def _decimal_seconds(match: re.Match[str], locale: Locale) -> str:
+    said = quantity(match.group("quantity"), locale)
+    return f"{said}-second" if qualifies_noun(match, determiners=True) else f"{said} seconds"
+
+
 # "2h 15m", "1h 1m 39s": a duration. An "m" is minutes only after hours ("15m" alone is meters).
 _HOURS_MINUTES = re.compile(
     r"(?<![\w.])(?P<hours>\d{1,3})\s?h\s?(?P<minutes>[0-5]?\d)\s?m(?:ins?)?\b"
@@ -361,6 +371,7 @@ RULES = (
     Rule(_MILLIONS, _millions),
     Rule(_FEET_INCHES, _feet_inches),
     Rule(_HOURS_MINUTES, _hours_minutes),
+    Rule(_DECIMAL_SECONDS, _decimal_seconds),
     Rule(_FRACTION_MEASURE, _fraction_measure),
     Rule(_MEASURE, _measure),
 )

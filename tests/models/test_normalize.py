@@ -109,6 +109,11 @@ CASES = [
         "one hundred fifty million users and three million in debt",
     ),
     ("He climbed 15m in 2h.", "He climbed fifteen meters in 2h."),
+    (
+        "He ran it in 9.58s, after a 2.5s delay; version 1.2.3s, the 1980s",
+        "He ran it in nine point five eight seconds, after a two point five-second delay; version"
+        " 1.2.3s, the nineteen eighties",
+    ),
     # ranks and police titles before a name
     ("Pvt. Ryan and Cpl. Upham", "Private Ryan and Corporal Upham"),
     ("Det. Insp. Morse met Supt. Harris", "Detective Inspector Morse met Superintendent Harris"),
