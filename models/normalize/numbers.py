@@ -141,10 +141,9 @@ def fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str
 def attributive_fraction(numerator: int, denominator: int, locale: Locale = AMERICAN) -> str:
     """A fraction before what it qualifies: "a quarter-pound burger", "a half hour", "a
     three-quarter-mile walk", "a five-eighths-ounce weight"."""
-    if numerator == 1:
-        said = fraction(numerator, denominator, locale)
-        return "half" if denominator == 2 else said.removeprefix("one ")
     said = fraction(numerator, denominator, locale)
+    if numerator == 1:
+        return "half" if denominator == 2 else said.removeprefix("one ")
     return (said.removesuffix("s") if denominator == 4 else said).replace(" ", "-")
 
 
