@@ -45,11 +45,13 @@ def test_a_sample_reads_the_highest_rss_since_the_sample_before_not_the_rss_now(
     except OSError:
         pytest.skip("this kernel does not let a process clear its high-water mark")
     peak_rss_mb()  # the high-water mark cleared: from here on
-    base = rss_mb()
     held = np.ones(300 * 1024 * 1024 // 8)  # 300 MB, every page touched, then given back
+    crest = rss_mb()
     del held
-    assert rss_mb() - base < 100
-    assert peak_rss_mb() - base > 280  # the crest, read after it has gone
+    # Read against the crest itself, not the RSS before it: in a long test run other
+    # threads give memory back while the 300 MB is being touched.
+    assert crest - rss_mb() > 250  # given back
+    assert peak_rss_mb() >= crest - 1  # the crest, read after it has gone
     assert peak_rss_mb() - rss_mb() < 50  # and cleared by that reading
 
 
