@@ -6,7 +6,7 @@ import pytest
 import soundfile
 
 from config.settings import AssemblySettings, BreakClass
-from worker.audio import ChapterSpool, assemble, chapter_gain, limit, to_pcm16
+from worker.audio import ChapterSpool, assemble, chapter_gain, finish, limit, to_pcm16
 
 RATE = 22050
 
@@ -89,6 +89,22 @@ def test_pcm16_is_what_libsndfile_writes_from_the_same_floats(tmp_path: Path) ->
     assert ours.dtype == np.int16
     assert np.array_equal(ours, by_libsndfile)
     assert np.array_equal(to_pcm16(np.array([1.5, -1.5], np.float32)), [32767, -32768])
+
+
+@pytest.mark.parametrize("ceiling_db", [-3.0, -1.0, 0.5])
+def test_a_block_finished_in_16_bit_steps_is_gain_limiter_and_conversion_one_by_one(
+    ceiling_db: float,
+) -> None:
+    rng = np.random.default_rng(7)
+    speech = rng.standard_normal(44_100 * 3 + 123).astype(np.float32) * 0.15  # a short tail
+    speech[10_000:10_400] *= 6.0  # bursts the limiter holds, one in the last short block
+    speech[-50:] *= 8.0
+    gain, ceiling = np.float32(1.8606), 10 ** (ceiling_db / 20)
+    one_by_one = to_pcm16(limit(speech * gain, ceiling, 44_100))
+    finished = finish(speech.copy(), gain, ceiling, 44_100)
+    assert finished.dtype == np.int16
+    assert np.array_equal(finished, one_by_one)
+    assert not np.array_equal(one_by_one, to_pcm16(speech * gain))  # the limiter was at work
 
 
 def test_a_chapter_written_in_pieces_is_the_one_written_at_once(
