@@ -80,8 +80,11 @@ ABBREVIATIONS = frozenset(
         "dec",
         "mon",
         "tue",
+        "tues",
         "wed",
         "thu",
+        "thur",
+        "thurs",
         "fri",
         "sat",
         "sun",
@@ -108,6 +111,11 @@ ABBREVIATIONS = frozenset(
         "danl",
     ]
 )
+
+# Abbreviations that are words in lower case: "He sat. Then", "she said no. But", "in the
+# sun. A breeze". Set so, they end a sentence; "Sat. June 3" and "No. 5" stay abbreviations.
+_ALSO_WORDS = frozenset(["no", "sat", "sun", "wed", "mar", "fig", "figs", "hon", "rep", "rev"])
+_ALSO_WORDS |= {"col", "gov"}
 
 # Abbreviations that often end a sentence: one ends there when a word that begins sentences
 # and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
@@ -292,7 +300,7 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             and text[max(0, first - 6) : first].endswith("et al")
         ):
             return False  # "Smith et al. (2019) found"
-        if word.lower() in ABBREVIATIONS:
+        if word.lower() in ABBREVIATIONS and not (word.islower() and word in _ALSO_WORDS):
             return False
         if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
             return False  # "c. 1850", "5 lb. 3 oz.": a number's cue, not a sentence's end

@@ -50,6 +50,7 @@ _RULES: tuple[Rule, ...] = (
     *dates.NUMERIC_DATES,  # 2021-03-04 and 3/4/2021, before serials and fractions take them
     *addresses.NUMBERS,  # telephone numbers, ISBNs and serials, digit by digit
     *dates.TIMES,  # 10.45 p.m. before decimals
+    *abbreviations.DAYS_BEFORE_DATES,  # "Tues. 3rd May": the day's period ends no sentence
     *dates.WRITTEN_DATES,
     *numerals.SLASHED,  # 120/80 after "blood pressure", before units read "80 mm"
     *abbreviations.BETWEEN_NUMBERS,  # 10 x 12, 2 * 3

@@ -7,6 +7,7 @@ goes with it, unless it also ends the sentence.
 
 import re
 
+from models.normalize.dates import MONTHS
 from models.normalize.rule import (
     Locale,
     Rule,
@@ -399,6 +400,12 @@ _WARS = {"III": "Three", "3": "Three", "II": "Two", "2": "Two", "I": "One", "1":
 _BY = re.compile(r"(?<=\d)(?<!(?<![\w.])0)(?: x |x)(?=\d)")
 _TIMES = re.compile(r"(?<=\d) ?\* ?(?=\d)")
 _EQUATION = re.compile(r"[\d.,]+ ?=|10\^")  # "3 x 4 = 12" and "3 x 10^8" are products
+# A sum set without spaces: "1+1", "2+2=4" (the spaced "2 + 2 = 4" is read with the other
+# operators, last). "18+" and "+44" have a number on one side only, and are left to theirs.
+_PLUS = re.compile(r"(?<=\d)\+(?=\d)")
+_EQUALS = re.compile(r"(?<=\w)=(?=-?\d)|(?<=\d)=(?=\w)")
+# A hyphen before what equals something is a minus: "10 - 3 = 7", "10-3=7".
+_MINUS = re.compile(r"(?<=\d) ?[-–] ?(?=\d+(?:\.\d+)? ?=)")
 
 
 # "30x faster", "grew 5x.", "2x the power": so many times, where a comparison, a growth or
@@ -507,12 +514,32 @@ _DAYS = {
 _DAY = _alternatives(_DAYS)
 _DASH = r"\.?\s?[–—-]\s?"  # "-" of "Mon-Fri", ".– " of "Mon.– Fri.", " — " of "Mon — Fri"
 # "Mon-Fri", "Mon. – Fri."; not the middle of a chain "Mon-Wed-Fri" (a list of days, no range).
+# "Mon to Fri", "Mon. through Fri.": the range's word kept.
+_DAY_WORD = r"\.?\s(?P<word>to|through|thru|till|until)\s"
 _DAY_RANGE = re.compile(
-    rf"\b(?P<first>{_DAY}){_DASH}(?P<last>{_DAY})(?!{_DASH}(?:{_DAY})\b)"
+    rf"\b(?P<first>{_DAY})(?:{_DASH}|{_DAY_WORD})(?P<last>{_DAY})(?!{_DASH}(?:{_DAY})\b)"
     r"(?:\.(?![\w.])|(?![\w.-]))"
 )
 # A chain's day before the match: "Mon-" of "Mon-Wed-Fri", "Mon. – " of "Mon. – Wed. – Fri."
 _DAY_DASH_BEFORE = re.compile(rf"\b(?:{_DAY}){_DASH}\Z")
+
+
+# A day before its date: "Tues. 3rd May", "Mon., 5 Jan. 1900", "Sat 5th June", "Fri June 3".
+# Without its period, only before a whole date ("Sat 5 feet away" is no day); with it,
+# before a day of the month too ("Wed. the 4th"), but not a number alone ("the Sun. 5 men").
+_MONTH_WORD = rf"(?:{'|'.join(MONTHS)}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+_WHOLE_DATE = (
+    rf"\s(?:the\s)?\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?{_MONTH_WORD}|\s{_MONTH_WORD}\.?\s\d"
+)
+_MONTH_DAY = r"\s(?:the\s)?\d{1,2}(?:st|nd|rd|th)\b|\sthe\s\d{1,2}\b"
+_DAY_BEFORE_DATE = re.compile(
+    rf"\b(?P<day>{_DAY})(?:\.(?P<comma>,?)(?={_MONTH_DAY}|{_WHOLE_DATE})"
+    rf"|(?P<bare>,?)(?={_WHOLE_DATE}))"
+)
+
+
+def _day_before_date(match: re.Match[str], locale: Locale) -> str:
+    return _DAYS[match.group("day")] + (match.group("comma") or match.group("bare") or "")
 
 
 def _day_range(match: re.Match[str], locale: Locale) -> str:
@@ -521,10 +548,14 @@ def _day_range(match: re.Match[str], locale: Locale) -> str:
         return match.group(0)
     if _DAY_DASH_BEFORE.search(text_before(match, 10)):  # "Wed-Fri" of "Mon-Wed-Fri"
         return match.group(0)
-    joined = range_word(match)  # "between Mon-Fri": between Monday and Friday
+    word = match.group("word")
+    # "between Mon-Fri": between Monday and Friday
+    joined = ("through" if word == "thru" else word) if word else range_word(match)
     return f"{first} {joined} {last}{final_period(match, or_before_capital=True)}"
 
 
+# Before the dates are read, which would hide them.
+DAYS_BEFORE_DATES = (Rule(_DAY_BEFORE_DATE, _day_before_date),)
 RULES = (
     Rule(_DAY_RANGE, _day_range),
     Rule(_KEY, _key),
@@ -576,6 +607,9 @@ def _compared(match: re.Match[str], locale: Locale) -> str:
 BETWEEN_NUMBERS = (
     Rule(_BY, _by),
     Rule(_TIMES, saying(" times ")),
+    Rule(_PLUS, saying(" plus ")),
+    Rule(_MINUS, saying(" minus ")),
+    Rule(_EQUALS, saying(" equals ")),
     Rule(_FOLD, _fold),
     Rule(_COMPARED, _compared),
 )

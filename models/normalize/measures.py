@@ -265,13 +265,19 @@ def _an(word: str) -> str:
 
 
 # "9.58s", "a 2.5s delay": seconds, where "s" is glued to a decimal (a whole number's "s"
-# may be a plural or a decade: "the 1980s", "10s of them").
-_DECIMAL_SECONDS = re.compile(r"(?<![\w.])(?P<quantity>\d+\.\d+)s\b(?!['’])")
+# may be a plural or a decade: "the 1980s", "10s of them"); "in 10.5 s", "30 s to load":
+# the SI symbol set apart from any number (not "the 5 s's").
+_DECIMAL_SECONDS = re.compile(
+    r"(?<![\w.])(?P<quantity>\d+\.\d+(?=s)|\d+(?:\.\d+)?(?= s))\s?s\b(?!['’-])"
+)
 
 
 def _decimal_seconds(match: re.Match[str], locale: Locale) -> str:
-    said = quantity(match.group("quantity"), locale)
-    return f"{said}-second" if qualifies_noun(match, determiners=True) else f"{said} seconds"
+    amount = match.group("quantity")
+    said = quantity(amount, locale)
+    if qualifies_noun(match, determiners=True):
+        return f"{said}-second"
+    return f"{said} {'second' if amount == '1' else 'seconds'}"
 
 
 # "2h 15m", "1h 1m 39s": a duration. An "m" is minutes only after hours ("15m" alone is meters).

@@ -124,6 +124,19 @@ _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
     r"|prize|reward|loan|budget)s?\b"
 )
+# "€1,50", "12,99 €": euros and cents as most of Europe writes them, a comma for the point
+# (two digits after it: "€1,500" is fifteen hundred).
+_EURO_COMMA = re.compile(
+    r"(?<=€)(?P<a>\s?\d+),(?P<b>\d\d)(?![\d,])|(?<![\d,.])(?P<c>\d+),(?P<d>\d\d)(?=\s?€)"
+)
+
+
+def _euro_comma(match: re.Match[str], locale: Locale) -> str:
+    if match.group("a") is not None:
+        return f"{match.group('a')}.{match.group('b')}"
+    return f"{match.group('c')}.{match.group('d')}"
+
+
 _PERCENT = re.compile(rf"(?<![\w.%])(?P<quantity>{QUANTITY})\s?%")  # not "10%-20%"'s minus
 
 
@@ -281,6 +294,7 @@ def _percent(match: re.Match[str], locale: Locale) -> str:
 
 
 RULES = (
+    Rule(_EURO_COMMA, _euro_comma),
     Rule(_STERLING, _sterling),
     Rule(_MONEY, _money),
     Rule(_SCALED, _scaled),

@@ -42,7 +42,10 @@ _FRACTION = re.compile(
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
-_PLURAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|10{1,6}(?=s\s+of\b))s\b")
+# "100s of them", "100s more", "100s upon 100s": hundreds ("10s" alone may be seconds).
+_PLURAL = re.compile(
+    r"\b(?P<number>\d{1,3}(?:,\d{3})+|10{1,6}(?=s\s+of\b)|10{2,6}(?=s\s+(?:more|upon|and|or)\b))s\b"
+)
 # "18+ only", "a 1,000+ page book", "50+ years": at least the number, said "plus" (not
 # "1+1", a sum, nor "C++").
 _AT_LEAST = re.compile(r"(?<![\w.,+])(?P<number>\d{1,3}(?:,\d{3})*)\+(?=\s|$|[.,;:!?)\]])")

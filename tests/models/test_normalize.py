@@ -114,6 +114,11 @@ CASES = [
         "He ran it in nine point five eight seconds, after a two point five-second delay; version"
         " 1.2.3s, the nineteen eighties",
     ),
+    (
+        "in 10.5 s, a 5 s delay, 30 s to load, 1 s each; the 5 s's",
+        "in ten point five seconds, a five-second delay, thirty seconds to load, one second each;"
+        " the five s's",
+    ),
     # ranks and police titles before a name
     ("Pvt. Ryan and Cpl. Upham", "Private Ryan and Corporal Upham"),
     ("Det. Insp. Morse met Supt. Harris", "Detective Inspector Morse met Superintendent Harris"),
@@ -447,6 +452,11 @@ CASES = [
     ),
     ("€2.50", "two euros and fifty cents"),
     ("5 €", "five euros"),
+    (
+        "€1,50 each, 12,99 € in all, € 3,20; €1,500 and 1,500 €",
+        "one euro and fifty cents each, twelve euros and ninety-nine cents in all, three euros and"
+        " twenty cents; one thousand five hundred euros and one thousand five hundred euros",
+    ),
     ("50p", "fifty pence"),
     # old British money: pounds, shillings and pence
     ("It cost £2 10s.", "It cost two pounds ten shillings."),
@@ -521,7 +531,12 @@ CASES = [
     ),
     # at least a number
     ("18+ only, a 1,000+ page book", "eighteen plus only, a one thousand plus page book"),
-    ("C++ and 1+1", "C++ and one+one"),
+    ("C++ and 1+1", "C++ and one plus one"),
+    (
+        "2+2=4, x=5 and 10-3=7",
+        "two plus two equals four, x equals five and ten minus three equals seven",
+    ),
+    ("It is 10 - 3 = 7.", "It is ten minus three equals seven."),
     ("open 24-7, 24–7 support", "open twenty-four seven, twenty-four seven support"),
     ("5/365", "five over three hundred sixty-five"),
     # blood pressure and a cricket score, after their cues
@@ -796,8 +811,8 @@ CASES = [
     ),
     (
         "S. 1234 passed; in 10 s. 3 ran; Tom's. 20; a sec. 2 more; Art. 5 pieces",
-        "S. one thousand two hundred thirty-four passed; in ten s. three ran; Tom's. twenty; a"
-        " sec. two more; Art. five pieces",
+        "S. one thousand two hundred thirty-four passed; in ten seconds. three ran; Tom's."
+        " twenty; a sec. two more; Art. five pieces",
     ),
     ("It weighed 3 cwt.", "It weighed three hundredweight."),
     ("Ed. Smith", "Ed. Smith"),
@@ -953,6 +968,20 @@ CASES = [
         "The Sun-Times and Mon-Mon; he sat, Wed, and Sun.",
         "The Sun-Times and Mon-Mon; he sat, Wed, and Sun.",
     ),
+    (
+        "Open Mon to Fri, Mon. through Fri. only, Sun thru Tues.; the Sun to Sun",
+        "Open Monday to Friday, Monday through Friday only, Sunday through Tuesday; the Sun to Sun",
+    ),
+    # a day before its date
+    (
+        "On Mon., 5 Jan. 1900; Tues. 3rd May; Sat 5th June; Wed. the 4th; Fri June 3",
+        "On Monday, the fifth of January nineteen hundred; Tuesday the third of May; Saturday"
+        " the fifth of June; Wednesday the fourth; Friday June third",
+    ),
+    (
+        "Sat 5 feet away, the Sun. 5 men; the Sun. June was hot",
+        "Sat five feet away, the Sun. five men; the Sun. June was hot",
+    ),
     # a chain of days is a list, no range; "between" joins a range with "and"
     (
         "Lectures Mon-Wed-Fri, Sat–Sun–Mon, Mon. – Wed. – Fri.; Mon-Wed, Fri.",
@@ -1045,6 +1074,7 @@ CASES = [
     # a draw and thousands
     ("a 50-50 chance and a 2-2 draw", "a fifty-fifty chance and a two-two draw"),
     ("1,000s of them, 10,000s more", "thousands of them, tens of thousands more"),
+    ("100s more, 100s upon 100s of them", "hundreds more, hundreds upon hundreds of them"),
     ("the 4th–5th centuries", "the fourth to fifth centuries"),
     ("the 19th-century house", "the nineteenth-century house"),
     # note marks, emphasis and powers

@@ -40,6 +40,17 @@ def test_abbreviations_and_initials_do_not_end_sentences() -> None:
     ]
 
 
+def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> None:
+    text = "He sat. Then he said no. Out in the sun. A fig. We met on Sat. June 3 and Wed. The"
+    assert sentences(text + " rest; see no. 5.") == [
+        "He sat.",
+        "Then he said no.",
+        "Out in the sun.",
+        "A fig.",
+        "We met on Sat. June 3 and Wed. The rest; see no. 5.",
+    ]
+
+
 def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
     text = "Born c. 1850 (d. 1900), he ate 5 lb. 3 oz. of it; see p. 5. 1851 was worse."
     assert sentences(text) == [
