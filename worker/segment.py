@@ -121,6 +121,11 @@ _ALSO_WORDS |= {"col", "gov"}
 # and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
 _OFTEN_LAST = frozenset(["a.m", "p.m", "u.s", "u.k", "u.n", "h.m", "s.s", "inc", "ltd", "co"])
 _OFTEN_LAST |= {"corp", "bros", "jr", "sr"}
+# And those that close a place, a measure or a date as often as they open a name or a
+# number: "on Baker St. The house", "5 ft. The rest", "late in Nov. The snow".
+_OFTEN_LAST |= {"st", "ave", "ft", "ed", "eds", "dept", "vol", "vols"}
+_OFTEN_LAST |= {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov"}
+_OFTEN_LAST |= {"dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
 # Not "No. 1", "All-Star", "A-10": a word, whole.
 _FIRST_WORD = re.compile(r"[\"'‘“(\[]*([A-Z][a-z]*)\b(?![-.’'])")
 
@@ -289,7 +294,8 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
         return False
     if text[first] == "." and run_end - first == 1 and end == run_end:
         word = _word_before(text, first)
-        if word.lower() in _OFTEN_LAST:
+        abbreviation = "" if _a_word(text, first, word) else word.lower()
+        if abbreviation in _OFTEN_LAST:
             starter = _first_word(following)
             if word.lower() == "co" and len(starter) == 1:
                 return False  # "Co. A of the 20th Maine": a company's letter
@@ -300,7 +306,7 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             and text[max(0, first - 6) : first].endswith("et al")
         ):
             return False  # "Smith et al. (2019) found"
-        if word.lower() in ABBREVIATIONS and not (word.islower() and word in _ALSO_WORDS):
+        if abbreviation in ABBREVIATIONS:
             return False
         if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
             return False  # "c. 1850", "5 lb. 3 oz.": a number's cue, not a sentence's end
@@ -329,6 +335,13 @@ def _heads_line(text: str, i: int) -> bool:
 def _first_word(text: str) -> str:
     match = _FIRST_WORD.match(text)
     return match.group(1) if match else ""
+
+
+def _a_word(text: str, first: int, word: str) -> bool:
+    """Whether an abbreviation's letters before a period are a word here: one in lower case
+    that is a word too ("He sat."), or the end of a hyphenated one ("Sun Yat-sen.")."""
+    start = first - len(word)
+    return (word.islower() and word in _ALSO_WORDS) or (start > 0 and text[start - 1] == "-")
 
 
 def _word_before(text: str, i: int) -> str:

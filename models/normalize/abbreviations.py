@@ -538,6 +538,34 @@ _DAY_BEFORE_DATE = re.compile(
 )
 
 
+# A day after a word that names one: "on Wed.", "every Sat. at noon", "until Tues., then".
+_DAY_AFTER_CUE = re.compile(
+    r"\b(?P<cue>(?:[Oo]n|[Ee]very|[Nn]ext|[Ll]ast|[Uu]ntil|till|by|since|from|this)\s)"
+    rf"(?P<day>{_DAY})(?:\.(?!\w)|(?=[,;:]|$))"
+)
+# A street's kind after its name, or its number already read ("5th Ave." is fifth Ave. by
+# then): "Fifth Ave.", "Abbey Rd", "Sunset Blvd.", "Leicester Sq."
+_STREET_KINDS = {"Ave": "Avenue", "Rd": "Road", "Blvd": "Boulevard"}
+_STREET_KINDS_DOTTED = {"Ln": "Lane", "Sq": "Square", "Pl": "Place"}
+_STREET_KIND = re.compile(
+    r"(?<![\w'’-])(?P<name>(?:[A-Z0-9][\w'’-]*|[a-z-]*(?:first|second|third|fourth|fifth|sixth"
+    r"|seventh|eighth|ninth|tenth|eleventh|twelfth|teenth|tieth))\s)"
+    rf"(?:(?P<kind>{_alternatives(_STREET_KINDS)})\.?"
+    rf"|(?P<dotted>{_alternatives(_STREET_KINDS_DOTTED)})\.)(?!\w)"
+)
+
+
+def _day_after_cue(match: re.Match[str], locale: Locale) -> str:
+    day = _DAYS[match.group("day")]
+    return match.group("cue") + day + final_period(match, or_before_capital=True)
+
+
+def _street_kind(match: re.Match[str], locale: Locale) -> str:
+    kind, dotted = match.group("kind", "dotted")
+    said = _STREET_KINDS[kind] if kind else _STREET_KINDS_DOTTED[dotted]
+    return match.group("name") + said + final_period(match, or_before_capital=True)
+
+
 def _day_before_date(match: re.Match[str], locale: Locale) -> str:
     return _DAYS[match.group("day")] + (match.group("comma") or match.group("bare") or "")
 
@@ -558,6 +586,8 @@ def _day_range(match: re.Match[str], locale: Locale) -> str:
 DAYS_BEFORE_DATES = (Rule(_DAY_BEFORE_DATE, _day_before_date),)
 RULES = (
     Rule(_DAY_RANGE, _day_range),
+    Rule(_DAY_AFTER_CUE, _day_after_cue),
+    Rule(_STREET_KIND, _street_kind),
     Rule(_KEY, _key),
     Rule(_SHORTHAND, _shorthand),
     Rule(_WORLD_WAR, _world_war),

@@ -251,6 +251,14 @@ def _month_in_full(match: re.Match[str], locale: Locale) -> str:
     return _month_name(match.group("month"))
 
 
+# A month abbreviated with its period and no day or year: "late in Nov.", "the Oct. issue".
+_MONTH_ALONE = re.compile(r"\b(?P<month>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.(?!\w)")
+
+
+def _month_alone(match: re.Match[str], locale: Locale) -> str:
+    return _month_name(match.group("month")) + final_period(match, or_before_capital=True)
+
+
 def _month_name(written: str) -> str:
     """The full name of a month as written: "Sept." -> "September"."""
     return MONTHS[_MONTH_NUMBERS[written[:3]] - 1]
@@ -534,6 +542,7 @@ WRITTEN_DATES = (
     Rule(_MONTH_DAY, _month_day),
     Rule(_DAY_MONTH, _day_month),
     Rule(_MONTH_YEAR, _month_in_full),
+    Rule(_MONTH_ALONE, _month_alone),
 )
 
 

@@ -972,6 +972,19 @@ CASES = [
         "Open Mon to Fri, Mon. through Fri. only, Sun thru Tues.; the Sun to Sun",
         "Open Monday to Friday, Monday through Friday only, Sunday through Tuesday; the Sun to Sun",
     ),
+    # a month or a day alone, a street's kind
+    (
+        "late in Nov. The Oct. issue; late Jan. and early Feb.; on Wed. The game every Sat. at"
+        " noon, until Tues., then",
+        "late in November. The October issue; late January and early February; on Wednesday. The"
+        " game every Saturday at noon, until Tuesday, then",
+    ),
+    (
+        "on Fifth Ave. The Abbey Rd studio, Sunset Blvd., Leicester Sq. and 5th Ave.; the Ave."
+        " Maria",
+        "on Fifth Avenue. The Abbey Road studio, Sunset Boulevard, Leicester Square and fifth"
+        " Avenue; the Ave. Maria",
+    ),
     # a day before its date
     (
         "On Mon., 5 Jan. 1900; Tues. 3rd May; Sat 5th June; Wed. the 4th; Fri June 3",

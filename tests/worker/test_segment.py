@@ -42,12 +42,24 @@ def test_abbreviations_and_initials_do_not_end_sentences() -> None:
 
 def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> None:
     text = "He sat. Then he said no. Out in the sun. A fig. We met on Sat. June 3 and Wed. The"
-    assert sentences(text + " rest; see no. 5.") == [
+    assert sentences(text + " rest; see no. 5. I met Sun Yat-sen. He spoke.") == [
         "He sat.",
         "Then he said no.",
         "Out in the sun.",
         "A fig.",
-        "We met on Sat. June 3 and Wed. The rest; see no. 5.",
+        "We met on Sat. June 3 and Wed.",
+        "The rest; see no. 5.",
+        "I met Sun Yat-sen.",  # a hyphenated word's end is no abbreviation
+        "He spoke.",
+    ]
+    # Abbreviations that close a place, a measure or a date end a sentence before a word
+    # that begins one, and no other.
+    text = "He lived on Baker St. The house, 5 ft. It snowed in Nov. He met St. Paul in Nov. 1900."
+    assert sentences(text) == [
+        "He lived on Baker St.",
+        "The house, 5 ft.",
+        "It snowed in Nov.",
+        "He met St. Paul in Nov. 1900.",
     ]
 
 
