@@ -299,6 +299,20 @@ def _title(match: re.Match[str], locale: Locale) -> str:
     return _TITLES[match.group("word")]
 
 
+# A rank after a word that leads to it, with no name after: "the Lt. said", "our Capt.",
+# "the second Lt. came" (before a name, `_TITLE_PATTERN` has read it).
+_RANKS = ("Lt", "Lieut", "Capt", "Sgt", "Col", "Maj", "Gen", "Cpl", "Pvt", "Cmdr", "Adm")
+_RANK_AFTER = re.compile(
+    r"\b(?P<lead>(?i:the|a|our|his|her|their|my|your|first|second|third)\s)"
+    rf"(?P<word>{'|'.join(_RANKS)})\.(?!\w)"
+)
+
+
+def _rank_after(match: re.Match[str], locale: Locale) -> str:
+    said = _TITLES[match.group("word")]
+    return match.group("lead") + said + final_period(match, or_before_capital=True)
+
+
 def _versus(match: re.Match[str], locale: Locale) -> str:
     if match.group("name") in _PARTS:
         return match.group(0)
@@ -597,6 +611,7 @@ RULES = (
     Rule(_MONSIEUR, _monsieur),
     Rule(_ALWAYS_PATTERN, _always),
     Rule(_TITLE_PATTERN, _title),
+    Rule(_RANK_AFTER, _rank_after),
     Rule(_VERSUS, _versus),
     Rule(_DR_ST, _dr_st),
     Rule(_STATE, _state),

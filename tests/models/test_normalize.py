@@ -121,6 +121,7 @@ CASES = [
     ),
     # ranks and police titles before a name
     ("Pvt. Ryan and Cpl. Upham", "Private Ryan and Corporal Upham"),
+    ("The 2nd Lt. came; our Capt. said no.", "The second Lieutenant came; our Captain said no."),
     ("Det. Insp. Morse met Supt. Harris", "Detective Inspector Morse met Superintendent Harris"),
     # a British clock without am or pm, after its cue
     ("We'll meet at 7.30 this evening.", "We'll meet at seven thirty this evening."),
