@@ -120,7 +120,7 @@ _ALSO_WORDS |= {"col", "gov"}
 # Abbreviations that often end a sentence: one ends there when a word that begins sentences
 # and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
 _OFTEN_LAST = frozenset(["a.m", "p.m", "u.s", "u.k", "u.n", "h.m", "s.s", "inc", "ltd", "co"])
-_OFTEN_LAST |= {"corp", "bros", "jr", "sr"}
+_OFTEN_LAST |= {"corp", "bros", "jr", "sr", "b.c", "a.d", "b.c.e", "c.e"}
 # And those that close a place, a measure or a date as often as they open a name or a
 # number: "on Baker St. The house", "5 ft. The rest", "late in Nov. The snow".
 _OFTEN_LAST |= {"st", "ave", "ft", "ed", "eds", "dept", "vol", "vols"}

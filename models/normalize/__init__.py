@@ -21,10 +21,10 @@ from models.normalize import (
     numerals,
     roman,
 )
-from models.normalize.abbreviations import SENTENCE_STARTERS, cues_number
+from models.normalize.abbreviations import cues_number
 from models.normalize.numbers import say_year
 from models.normalize.roman import roman_to_int
-from models.normalize.rule import Locale, Rule, locale_for
+from models.normalize.rule import SENTENCE_STARTERS, Locale, Rule, locale_for
 from models.traced import Traced, join
 
 __all__ = [

@@ -9,6 +9,7 @@ import re
 
 from models.normalize.dates import MONTHS
 from models.normalize.rule import (
+    SENTENCE_STARTERS,
     Locale,
     Rule,
     final_period,
@@ -209,14 +210,6 @@ _VERSION = re.compile(r"(?<![\w.])[vV](?=\d+(?:\.\d+)+\b)")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“‘(\[])\s*$")
 _WORD_BEFORE = re.compile(r"([\w'’]+)[,\s]*$")
 _NEXT_WORD = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*([A-Z][a-z]*)\b")
-# Words that begin sentences and are nobody's name ("Baker St. He ..." ends one).
-SENTENCE_STARTERS = frozenset({
-    "A", "After", "All", "Although", "An", "And", "As", "At", "Before", "But", "By", "Each",
-    "For", "From", "He", "Her", "Here", "His", "How", "I", "If", "In", "It", "Its", "My", "No",
-    "Not", "Now", "On", "One", "Our", "She", "So", "Some", "That", "The", "Their", "Then",
-    "There", "These", "They", "This", "Those", "Though", "Thus", "To", "We", "What", "When",
-    "Where", "Which", "While", "Why", "With", "Yet", "You", "Your",
-})  # fmt: skip
 _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b|[ivxlc]+\b)"  # Vol. II, vol. ii
@@ -267,7 +260,7 @@ def _always(match: re.Match[str], locale: Locale) -> str:
     ends = word in _OFTEN_LAST and not (
         word in _COMPANY_WORDS and _NEXT_SUFFIX.match(match.string, match.end())
     )
-    return _ALWAYS[word] + final_period(match, or_before_capital=ends)
+    return _ALWAYS[word] + final_period(match, or_before_sentence=ends)
 
 
 def _sister(match: re.Match[str]) -> bool:
@@ -288,7 +281,7 @@ def _latin(match: re.Match[str], locale: Locale) -> str:
 
 
 def _company(match: re.Match[str], locale: Locale) -> str:
-    return " and Company" + final_period(match, or_before_capital=True)
+    return " and Company" + final_period(match, or_before_sentence=True)
 
 
 def _monsieur(match: re.Match[str], locale: Locale) -> str:
@@ -329,7 +322,7 @@ def _dr_st(match: re.Match[str], locale: Locale) -> str:
     if not street:
         return before + ("Doctor" if word == "Dr" else "Saint")
     said = "Drive" if word == "Dr" else "Street"
-    return before + said + final_period(match, or_before_capital=True)
+    return before + said + final_period(match, or_before_sentence=True)
 
 
 def _sentence_after(match: re.Match[str]) -> bool:
@@ -571,13 +564,13 @@ _STREET_KIND = re.compile(
 
 def _day_after_cue(match: re.Match[str], locale: Locale) -> str:
     day = _DAYS[match.group("day")]
-    return match.group("cue") + day + final_period(match, or_before_capital=True)
+    return match.group("cue") + day + final_period(match, or_before_sentence=True)
 
 
 def _street_kind(match: re.Match[str], locale: Locale) -> str:
     kind, dotted = match.group("kind", "dotted")
     said = _STREET_KINDS[kind] if kind else _STREET_KINDS_DOTTED[dotted]
-    return match.group("name") + said + final_period(match, or_before_capital=True)
+    return match.group("name") + said + final_period(match, or_before_sentence=True)
 
 
 def _day_before_date(match: re.Match[str], locale: Locale) -> str:

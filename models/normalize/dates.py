@@ -256,7 +256,7 @@ _MONTH_ALONE = re.compile(r"\b(?P<month>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|No
 
 
 def _month_alone(match: re.Match[str], locale: Locale) -> str:
-    return _month_name(match.group("month")) + final_period(match, or_before_capital=True)
+    return _month_name(match.group("month")) + final_period(match, or_before_sentence=True)
 
 
 def _month_name(written: str) -> str:
@@ -334,7 +334,7 @@ def _meridiem(match: re.Match[str]) -> str:
         return ""
     said = "AM" if meridiem[0] in "Aa" else "PM"
     zone_next = _ZONE_AFTER.match(match.string, match.end())  # "8 p.m. EST" goes on
-    return f" {said}{final_period(match, or_before_capital=not zone_next)}"
+    return f" {said}{final_period(match, or_before_sentence=not zone_next)}"
 
 
 # Time zones after a clock, which no sentence begins with.
@@ -492,7 +492,7 @@ def _between_years(match: re.Match[str], locale: Locale) -> str:
 
 def _year_era(match: re.Match[str], locale: Locale) -> str:
     year, era = say_year(int(match.group("year")), locale), match.group("era").replace(".", "")
-    return f"{year} {era}{final_period(match, or_before_capital=True)}"
+    return f"{year} {era}{final_period(match, or_before_sentence=True)}"
 
 
 def _era_year(match: re.Match[str], locale: Locale) -> str:

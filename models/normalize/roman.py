@@ -8,9 +8,8 @@ is left as it is.
 
 import re
 
-from models.normalize.abbreviations import SENTENCE_STARTERS
 from models.normalize.numbers import cardinal, ordinal, say_year
-from models.normalize.rule import Locale, Rule
+from models.normalize.rule import SENTENCE_STARTERS, Locale, Rule
 
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _NUMERALS = (

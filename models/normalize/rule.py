@@ -87,23 +87,40 @@ def saying(words: str) -> Callable[[re.Match[str], Locale], str]:
     return lambda match, locale: words
 
 
+# Words that begin sentences and are nobody's name ("Baker St. He ..." ends one).
+SENTENCE_STARTERS = frozenset({
+    "A", "After", "All", "Although", "An", "And", "As", "At", "Before", "But", "By", "Each",
+    "For", "From", "He", "Her", "Here", "His", "How", "I", "If", "In", "It", "Its", "My", "No",
+    "Not", "Now", "On", "One", "Our", "She", "So", "Some", "That", "The", "Their", "Then",
+    "There", "These", "They", "This", "Those", "Though", "Thus", "To", "We", "What", "When",
+    "Where", "Which", "While", "Why", "With", "Yet", "You", "Your",
+})  # fmt: skip
+
 _ONLY_CLOSERS_LEFT = re.compile(r"[\s\"'’”)\]]*\Z")
-_NEXT_SENTENCE = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*[A-Z]")
+_NEXT_CAPITAL = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*[A-Z]")
+_NEXT_WORD = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*([A-Z][a-z]*)\b(?![-.’'])")
 
 
-def final_period(match: re.Match[str], or_before_capital: bool = False) -> str:
+def final_period(
+    match: re.Match[str], or_before_capital: bool = False, or_before_sentence: bool = False
+) -> str:
     """'.' when the match ends in an abbreviation's period that also ends the sentence.
 
     Spans reach normalize one sentence each, so a period with nothing but closing quotes
     after it is the sentence's own and stays for espeak's intonation. Longer text (the gate,
-    the CLI) has sentences after it: for abbreviations that usually end one ("etc.", "p.m.")
-    a capital letter next means a new sentence.
+    the CLI, a bracket's sentences) has sentences after it: for abbreviations that usually
+    end one ("etc.", "lb.") a capital letter next means a new sentence; for those that end
+    one as often as they go on ("p.m.", "Inc.", "B.C."), a word that begins sentences next,
+    as `worker.segment` decides ("at 4 p.m. Caesar came" is one sentence).
     """
     if not match.group(0).endswith("."):
         return ""
-    at_end = _ONLY_CLOSERS_LEFT.match(match.string, match.end()) is not None
-    before_capital = or_before_capital and _NEXT_SENTENCE.match(match.string, match.end())
-    return "." if at_end or before_capital else ""
+    if _ONLY_CLOSERS_LEFT.match(match.string, match.end()):
+        return "."
+    if or_before_capital and _NEXT_CAPITAL.match(match.string, match.end()):
+        return "."
+    following = _NEXT_WORD.match(match.string, match.end()) if or_before_sentence else None
+    return "." if following is not None and following.group(1) in SENTENCE_STARTERS else ""
 
 
 # "a 9mm pistol", "a 10 km run", "a $10 million deal": after "a" and before a noun an amount

@@ -636,9 +636,13 @@ CASES = [
     ("Gen. Grant", "General Grant"),
     ("Martin Luther King Jr.", "Martin Luther King Junior."),
     ("Smith Bros. Ltd. sold it", "Smith Brothers Limited sold it"),  # one name, no pause
-    ("Acme Inc. Co-owners", "Acme Incorporated. Co-owners"),
-    ("at 6 p.m. Corp. Jones met him", "at six PM. Corporation. Jones met him"),
-    ("John Smith Sr. Inc. magazine", "John Smith Senior. Incorporated magazine"),
+    ("Acme Inc. Co-owners", "Acme Incorporated Co-owners"),  # no word that starts one
+    ("at 6 p.m. Corp. Jones met him", "at six PM Corporation Jones met him"),
+    ("John Smith Sr. Inc. magazine", "John Smith Senior Incorporated magazine"),
+    (
+        "In 55 B.C. Caesar came. At 4 p.m. The end",
+        "In fifty-five BC Caesar came. At four PM. The end",
+    ),
     ("No. 5", "Number five"),
     ("no. 7", "number seven"),
     ("cats vs. dogs", "cats versus dogs"),

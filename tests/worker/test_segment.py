@@ -61,6 +61,8 @@ def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> Non
         "It snowed in Nov.",
         "He met St. Paul in Nov. 1900.",
     ]
+    text = "In 55 B.C. Caesar came. It was 55 B.C. The Romans came."
+    assert sentences(text) == ["In 55 B.C. Caesar came.", "It was 55 B.C.", "The Romans came."]
 
 
 def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
