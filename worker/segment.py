@@ -115,7 +115,7 @@ ABBREVIATIONS = frozenset(
 # Abbreviations that are words in lower case: "He sat. Then", "she said no. But", "in the
 # sun. A breeze". Set so, they end a sentence; "Sat. June 3" and "No. 5" stay abbreviations.
 _ALSO_WORDS = frozenset(["no", "sat", "sun", "wed", "mar", "fig", "figs", "hon", "rep", "rev"])
-_ALSO_WORDS |= {"col", "gov"}
+_ALSO_WORDS |= {"col", "gov", "chap"}
 
 # Abbreviations that often end a sentence: one ends there when a word that begins sentences
 # and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
@@ -320,6 +320,8 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             return False  # "the 6th c. BC": a century and its era
         if 0 < (roman_to_int(word) or 0) <= 100 and _heads_line(text, first - len(word)):
             return False  # "II. THE END": a chapter's number and its title, one span
+        if word == "I" and _first_word(following) in SENTENCE_STARTERS:
+            return True  # "Dick and I. The girls": the pronoun, not an initial
         if len(word) == 1 and word.isupper():
             return False  # an initial: J. R. R. Tolkien
     return True
@@ -341,6 +343,8 @@ def _a_word(text: str, first: int, word: str) -> bool:
     """Whether an abbreviation's letters before a period are a word here: one in lower case
     that is a word too ("He sat."), or the end of a hyphenated one ("Sun Yat-sen.")."""
     start = first - len(word)
+    if word == "No":  # "No. Father was out": "No." numbers only what follows (`BEFORE_A_NUMBER`)
+        return True
     return (word.islower() and word in _ALSO_WORDS) or (start > 0 and text[start - 1] == "-")
 
 

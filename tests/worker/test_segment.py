@@ -61,6 +61,18 @@ def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> Non
         "It snowed in Nov.",
         "He met St. Paul in Nov. 1900.",
     ]
+    text = (
+        "Dick and I. The girls came. I. M. Pei drew it. No. Father was out at No. 4. That chap. I"
+    )
+    assert sentences(text + " fear him, see chap. 5.") == [
+        "Dick and I.",
+        "The girls came.",
+        "I. M. Pei drew it.",
+        "No.",
+        "Father was out at No. 4.",
+        "That chap.",
+        "I fear him, see chap. 5.",
+    ]
     text = "In 55 B.C. Caesar came. It was 55 B.C. The Romans came."
     assert sentences(text) == ["In 55 B.C. Caesar came.", "It was 55 B.C.", "The Romans came."]
 
