@@ -361,13 +361,31 @@ def clause_cuts(
     """Cut text[start:end] into pieces of at most max_chars at the strongest breaks."""
     pieces: list[tuple[int, int, BreakClass]] = []
     while end - start > max_chars:
-        cut = _best_cut(text, start, start + max_chars)
-        pieces.append((start, cut, BreakClass.CLAUSE))
+        cut = _sentence_cut(text, start, start + max_chars)
+        brk = BreakClass.SENTENCE if cut else BreakClass.CLAUSE
+        cut = cut or _best_cut(text, start, start + max_chars)
+        pieces.append((start, cut, brk))
         start = cut
         while start < end and text[start].isspace():
             start += 1
     pieces.append((start, end, BreakClass.SENTENCE))
     return pieces
+
+
+def _sentence_cut(text: str, start: int, limit: int) -> int | None:
+    """Position after the last sentence's end in text[start:limit], past a third of it: a
+    bracket's sentences ("(My other novel. Bastable & Kirby. Satirical.)") are one span
+    (`sentence_bounds`), but where one is cut, its own stops are the places."""
+    lowest = start + (limit - start) // 3
+    for i in range(limit - 1, lowest - 1, -1):
+        if text[i] in _TERMINALS and (i + 1 >= len(text) or text[i + 1] not in _TERMINALS):
+            first = i
+            while first > start and text[first - 1] in _TERMINALS:
+                first -= 1
+            end = _after_closers(text, i + 1)
+            if end <= limit and _ends_sentence(text, first, i + 1, end):
+                return end
+    return None
 
 
 def _best_cut(text: str, start: int, limit: int) -> int:

@@ -167,6 +167,19 @@ def test_long_sentence_is_cut_at_its_strongest_break_within_budget() -> None:
     assert " ".join(pieces) == text
 
 
+def test_a_long_bracket_is_cut_at_its_own_sentences_first() -> None:
+    """A bracket's sentences are one span; cut, it is cut where one of them ends."""
+    text = (
+        "(My other novel, which sold well. Slated by the Times; praised by the Mail, which"
+        " said kind things.)"
+    )
+    pieces = spans(text, max_chars=80, min_chars=10)
+    assert pieces[0] == "(My other novel, which sold well."  # not at the later ";"
+    assert " ".join(pieces) == text
+    brks = [s.brk for s in segment_chapter(text, Segmenting(max_chars=80, min_chars=10))]
+    assert brks[0] == BreakClass.SENTENCE
+
+
 def test_5000_characters_without_punctuation_are_cut_between_words_and_kept_whole() -> None:
     words = [f"word{i}" for i in range(700)]
     text = " ".join(words)
@@ -244,6 +257,8 @@ def test_a_paragraph_of_one_symbol_word_is_still_read() -> None:
         "It was 2 a.m. The " * 5000,
         "Co. A " * 10_000,
         "et al. (" * 10_000,
+        "(" + "It was. The " * 10_000,
+        "(" + "A. " * 20_000,
     ],
 )
 def test_long_runs_are_cut_in_linear_time(text: str) -> None:
