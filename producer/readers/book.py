@@ -62,8 +62,8 @@ def select(
             reason = ""
         if _named(section, skip):
             reason = "skipped by request"
-        if not reason and not (section.title.strip() or section.body.strip()):
-            reason = "no text"
+        if not reason and not _speakable(section.title + section.body):
+            reason = "no text"  # nothing, or marks only ("* * *"): no word to say
         if reason:
             title = section.title or _opening(section.body)
             skipped.append(Skipped(title=title, kind=section.kind, reason=reason))
@@ -72,10 +72,15 @@ def select(
         chapters.append(
             Chapter(index=len(chapters), title=section.title, text=text.strip(), kind=section.kind)
         )
-    if not any(chapter.text.strip() for chapter in chapters):
-        what = "every chapter was skipped" if skipped else "no text to narrate"
+    if not any(_speakable(chapter.text) for chapter in chapters):
+        passed_over = [part for part in skipped if part.reason != "no text"]
+        what = "every chapter was skipped" if passed_over else "no text to narrate"
         raise ManuscriptError(f"{source}: {what}")
     return Manuscript(chapters=chapters, metadata=book.metadata, skipped=skipped)
+
+
+def _speakable(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _check_names(book: Book, source: str, names: Sequence[str], flag: str) -> None:

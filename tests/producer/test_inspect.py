@@ -104,6 +104,16 @@ def test_a_book_whose_every_chapter_is_skipped_is_an_error(
     assert err == f"narrate: error: {book}: every chapter was skipped"
 
 
+def test_a_manuscript_of_marks_only_has_no_text_to_narrate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    marks = tmp_path / "marks.txt"
+    marks.write_text("* * *\n\n---\n\n\u2042\n")
+    assert main(["inspect", str(marks)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"narrate: error: {marks}: no text to narrate"
+
+
 def test_a_manuscript_over_the_size_limit_is_refused(
     book: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
