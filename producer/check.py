@@ -11,17 +11,14 @@ from pathlib import Path
 from config.errors import OutputError
 from config.layout import MANIFEST_KEY
 from config.manifest import AcxReport, Manifest
-from producer.verify import output_storage
+from producer.verify import output_storage, read_output
 from worker.acx import check_acx
 from worker.storage import Storage
 
 
 def acx_files(storage: Storage, out: Path | str) -> list[tuple[str, str]]:
     """(label, key) of every MP3 the manifest lists, the retail sample included."""
-    try:
-        manifest = Manifest.model_validate_json(storage.get_bytes(MANIFEST_KEY))
-    except (OSError, ValueError, OutputError) as error:  # OutputError: S3's NoSuchKey
-        raise OutputError(f"{out}: not a finished narrate output ({error})") from error
+    manifest = read_output(storage, out, MANIFEST_KEY, Manifest)
     files = [
         (f"chapter {entry.index}", key)
         for entry in manifest.chapters

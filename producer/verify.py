@@ -13,8 +13,10 @@ import itertools
 import json
 import tempfile
 from pathlib import Path
+from typing import TypeVar
 
 import soundfile
+from pydantic import BaseModel
 
 from config.errors import OutputError
 from config.layout import MANIFEST_KEY, SOURCE_KEY
@@ -29,15 +31,32 @@ _SPEECH_MARK_KEYS = ["time", "type", "start", "end", "value"]
 _URLS = ("s3://", "file://")
 
 
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
+def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record]) -> _Record:
+    """One of an output's records; an OutputError saying plainly what is wrong with it."""
+    try:
+        data = storage.get_bytes(key)
+    except (FileNotFoundError, NotADirectoryError, OutputError) as error:  # S3's NoSuchKey
+        raise OutputError(f"{out}: not a finished narrate output (no {key})") from error
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise OutputError(f"{out}: not a finished narrate output ({key}: {reason})") from error
+    try:
+        return model.model_validate_json(data)
+    except ValueError as error:
+        raise OutputError(
+            f"{out}: not a finished narrate output ({key} is not narrate's)"
+        ) from error
+
+
 def verify(out: Path | str) -> list[str]:
     """Problems found in an output (a folder, file:///dir or s3://bucket/prefix); empty when
     it is complete and consistent."""
     storage = output_storage(out)
-    try:
-        manifest = Manifest.model_validate_json(storage.get_bytes(MANIFEST_KEY))
-        source = Manuscript.model_validate_json(storage.get_bytes(SOURCE_KEY))
-    except (OSError, ValueError, OutputError) as error:  # OutputError: S3's NoSuchKey
-        raise OutputError(f"{out}: not a finished narrate output ({error})") from error
+    manifest = read_output(storage, out, MANIFEST_KEY, Manifest)
+    source = read_output(storage, out, SOURCE_KEY, Manuscript)
     problems = []
     if len(manifest.chapters) != len(source.chapters):
         problems.append(

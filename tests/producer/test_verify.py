@@ -72,10 +72,20 @@ def test_damage_in_s3_is_found_as_it_is_in_a_folder(services: Services, made: Pa
 
 def test_an_s3_prefix_without_an_output_is_one_line(services: Services) -> None:
     result = services.narrate("verify", f"s3://{BUCKET}/books/nothing-here")
-    assert_clean_error(result, f"s3://{BUCKET}/books/nothing-here: not a finished narrate output")
+    assert_clean_error(
+        result,
+        f"s3://{BUCKET}/books/nothing-here: not a finished narrate output (no manifest.json)",
+    )
 
 
 def test_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
     missing = tmp_path / "typo"
-    assert_clean_error(narrate("verify", missing), "not a finished narrate output")
+    assert_clean_error(narrate("verify", missing), "not a finished narrate output (no manifest")
     assert not missing.exists()
+
+
+def test_a_folder_with_another_programs_manifest_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"pages": 3}')
+    result = narrate("verify", tmp_path)
+    assert_clean_error(result, "not a finished narrate output (manifest.json is not narrate's)")
+    assert_clean_error(narrate("check", tmp_path, "--acx"), "manifest.json is not narrate's")
