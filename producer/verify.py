@@ -38,7 +38,11 @@ def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record
     """One of an output's records; an OutputError saying plainly what is wrong with it."""
     try:
         data = storage.get_bytes(key)
-    except (FileNotFoundError, NotADirectoryError, OutputError) as error:  # S3's NoSuchKey
+    except OutputError as error:  # S3's own words: NoSuchKey, AccessDenied, NoSuchBucket ...
+        if not str(error).endswith("NoSuchKey"):
+            raise
+        raise OutputError(f"{out}: not a finished narrate output (no {key})") from error
+    except (FileNotFoundError, NotADirectoryError) as error:
         raise OutputError(f"{out}: not a finished narrate output (no {key})") from error
     except OSError as error:
         reason = error.strerror or str(error)
@@ -46,9 +50,8 @@ def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record
     try:
         return model.model_validate_json(data)
     except ValueError as error:
-        raise OutputError(
-            f"{out}: not a finished narrate output ({key} is not narrate's)"
-        ) from error
+        reason = f"{key} cannot be read: damaged, or another program's or version's"
+        raise OutputError(f"{out}: not a finished narrate output ({reason})") from error
 
 
 def verify(out: Path | str) -> list[str]:

@@ -276,8 +276,9 @@ def finish(
     steps. Scaling by 32768 is exact in floating point, so nothing rounds differently."""
     np.multiply(block, np.float32(gain * np.float32(32768)), out=block)
     limit(block, ceiling, rate, in_place=True, unit=32768)
-    if ceiling >= 1:  # the limiter leaves every sample within the ceiling: only then past 16 bits
-        np.clip(block, -32768, 32767, out=block)
+    # Past 16 bits only with a ceiling above full scale, or where a NaN hid a block's peak
+    # from the limiter: a sample out of range would wrap round into a click.
+    np.clip(block, -32768, 32767, out=block)
     return _floor16(block)
 
 

@@ -116,6 +116,9 @@ ABBREVIATIONS = frozenset(
 # sun. A breeze". Set so, they end a sentence; "Sat. June 3" and "No. 5" stay abbreviations.
 _ALSO_WORDS = frozenset(["no", "sat", "sun", "wed", "mar", "fig", "figs", "hon", "rep", "rev"])
 _ALSO_WORDS |= {"col", "gov", "chap"}
+_NUMBERED_TOO = frozenset(["col", "rev", "rep"])  # "col. 3", "rev. 2": a column, a revision
+# A book's parts, which a numeral follows: "Part I. The Beginning" is one heading.
+_PARTS = frozenset(["Part", "Book", "Chapter", "Act", "Volume", "Vol", "Scene", "Canto"])
 
 # Abbreviations that often end a sentence: one ends there when a word that begins sentences
 # and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
@@ -294,11 +297,13 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
         return False
     if text[first] == "." and run_end - first == 1 and end == run_end:
         word = _word_before(text, first)
-        abbreviation = "" if _a_word(text, first, word) else word.lower()
+        abbreviation = "" if _a_word(text, first, word, following) else word.lower()
         if abbreviation in _OFTEN_LAST:
             starter = _first_word(following)
             if word.lower() == "co" and len(starter) == 1:
                 return False  # "Co. A of the 20th Maine": a company's letter
+            if abbreviation in {"vol", "vols"} and starter == "I":
+                return False  # "Vol. I of the series": a numeral
             return starter in SENTENCE_STARTERS  # "It was 2 a.m. The house"
         if (
             word.lower() == "al"
@@ -320,8 +325,12 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             return False  # "the 6th c. BC": a century and its era
         if 0 < (roman_to_int(word) or 0) <= 100 and _heads_line(text, first - len(word)):
             return False  # "II. THE END": a chapter's number and its title, one span
-        if word == "I" and _first_word(following) in SENTENCE_STARTERS:
-            return True  # "Dick and I. The girls": the pronoun, not an initial
+        if (
+            word == "I"
+            and _first_word(following) in SENTENCE_STARTERS
+            and _word_before(text, first - 2) not in _PARTS
+        ):
+            return True  # "Dick and I. The girls": the pronoun, not an initial or a part
         if len(word) == 1 and word.isupper():
             return False  # an initial: J. R. R. Tolkien
     return True
@@ -339,13 +348,18 @@ def _first_word(text: str) -> str:
     return match.group(1) if match else ""
 
 
-def _a_word(text: str, first: int, word: str) -> bool:
+def _a_word(text: str, first: int, word: str, following: str) -> bool:
     """Whether an abbreviation's letters before a period are a word here: one in lower case
-    that is a word too ("He sat."), or the end of a hyphenated one ("Sun Yat-sen.")."""
+    that is a word too ("He sat."; not before a number: "col. 3"), the end of a hyphenated
+    one ("Sun Yat-sen."), or "No." before anything but its number ("No. Father was out";
+    "No. 5" and "No. IX" are numbers)."""
     start = first - len(word)
-    if word == "No":  # "No. Father was out": "No." numbers only what follows (`BEFORE_A_NUMBER`)
-        return True
-    return (word.islower() and word in _ALSO_WORDS) or (start > 0 and text[start - 1] == "-")
+    if word == "No":
+        numeral = following.split(maxsplit=1)[0].rstrip(".,;:")
+        return not following[0].isdigit() and not (numeral != "I" and roman_to_int(numeral))
+    if word.islower() and word in _ALSO_WORDS:
+        return not (following[0].isdigit() and word in _NUMBERED_TOO)
+    return word.islower() and start > 1 and text[start - 1] == "-" and text[start - 2].isalpha()
 
 
 def _word_before(text: str, i: int) -> str:

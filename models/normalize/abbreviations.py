@@ -412,7 +412,7 @@ _EQUATION = re.compile(r"[\d.,]+ ?=|10\^")  # "3 x 4 = 12" and "3 x 10^8" are pr
 _PLUS = re.compile(r"(?<=\d)\+(?=\d)")
 _EQUALS = re.compile(r"(?<=\w)=(?=-?\d)|(?<=\d)=(?=\w)")
 # A hyphen before what equals something is a minus: "10 - 3 = 7", "10-3=7".
-_MINUS = re.compile(r"(?<=\d) ?[-–] ?(?=\d+(?:\.\d+)? ?=)")
+_MINUS = re.compile(r"(?<=\d)(?<![12]\d{3}) ?[-–] ?(?=\d+(?:\.\d+)? ?=)")  # not "1939-1945 ="
 
 
 # "30x faster", "grew 5x.", "2x the power": so many times, where a comparison, a growth or
@@ -539,21 +539,28 @@ _WHOLE_DATE = (
     rf"\s(?:the\s)?\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?{_MONTH_WORD}|\s{_MONTH_WORD}\.?\s\d"
 )
 _MONTH_DAY = r"\s(?:the\s)?\d{1,2}(?:st|nd|rd|th)\b|\sthe\s\d{1,2}\b"
+# Not after "the": "The Sun, 4 May 1982" is a newspaper.
 _DAY_BEFORE_DATE = re.compile(
-    rf"\b(?P<day>{_DAY})(?:\.(?P<comma>,?)(?={_MONTH_DAY}|{_WHOLE_DATE})"
+    rf"(?<!\b[Tt]he )\b(?P<day>{_DAY})(?:\.(?P<comma>,?)(?={_MONTH_DAY}|{_WHOLE_DATE})"
     rf"|(?P<bare>,?)(?={_WHOLE_DATE}))"
 )
 
 
 # A day after a word that names one: "on Wed.", "every Sat. at noon", "until Tues., then".
+# "Sat", "Sun" and "Wed" are words too ("made by Sun.", "this Sun. It burns"): only with their
+# period, after "on", "every", "next", "last" or "until".
+_WORD_DAYS = "Sat|Sun|Wed"
 _DAY_AFTER_CUE = re.compile(
     r"\b(?P<cue>(?:[Oo]n|[Ee]very|[Nn]ext|[Ll]ast|[Uu]ntil|till|by|since|from|this)\s)"
-    rf"(?P<day>{_DAY})(?:\.(?!\w)|(?=[,;:]|$))"
+    rf"(?P<day>(?!(?:{_WORD_DAYS})\b)(?:{_DAY}))(?:\.(?!\w)|(?=[,;:]|$))"
+    r"|\b(?P<cue_>(?:[Oo]n|[Ee]very|[Nn]ext|[Ll]ast|[Uu]ntil|till)\s)"
+    rf"(?P<day_>{_WORD_DAYS})\.(?!\w)"
 )
 # A street's kind after its name, or its number already read ("5th Ave." is fifth Ave. by
 # then): "Fifth Ave.", "Abbey Rd", "Sunset Blvd.", "Leicester Sq."
-_STREET_KINDS = {"Ave": "Avenue", "Rd": "Road", "Blvd": "Boulevard"}
-_STREET_KINDS_DOTTED = {"Ln": "Lane", "Sq": "Square", "Pl": "Place"}
+_STREET_KINDS = {"Rd": "Road", "Blvd": "Boulevard"}
+# With their period only: "Ave Maria" is a prayer.
+_STREET_KINDS_DOTTED = {"Ave": "Avenue", "Ln": "Lane", "Sq": "Square"}
 _STREET_KIND = re.compile(
     r"(?<![\w'’-])(?P<name>(?:[A-Z0-9][\w'’-]*|[a-z-]*(?:first|second|third|fourth|fifth|sixth"
     r"|seventh|eighth|ninth|tenth|eleventh|twelfth|teenth|tieth))\s)"
@@ -563,8 +570,8 @@ _STREET_KIND = re.compile(
 
 
 def _day_after_cue(match: re.Match[str], locale: Locale) -> str:
-    day = _DAYS[match.group("day")]
-    return match.group("cue") + day + final_period(match, or_before_sentence=True)
+    cue, day = match.group("cue") or match.group("cue_"), match.group("day") or match.group("day_")
+    return cue + _DAYS[day] + final_period(match, or_before_sentence=True)
 
 
 def _street_kind(match: re.Match[str], locale: Locale) -> str:

@@ -252,11 +252,17 @@ def _month_in_full(match: re.Match[str], locale: Locale) -> str:
 
 
 # A month abbreviated with its period and no day or year: "late in Nov.", "the Oct. issue".
-_MONTH_ALONE = re.compile(r"\b(?P<month>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.(?!\w)")
+# "Jan." and "Mar." are a name and a place as often ("gave it to Jan.", "the Earl of Mar."):
+# only after a word of time.
+_MONTH_ALONE = re.compile(
+    r"\b(?P<month>Feb|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.(?!\w)"
+    r"|\b(?P<cue>(?:in|early|late|mid|since|until|till|next|last|this)\s)(?P<named>Jan|Mar)\.(?!\w)"
+)
 
 
 def _month_alone(match: re.Match[str], locale: Locale) -> str:
-    return _month_name(match.group("month")) + final_period(match, or_before_sentence=True)
+    month = _month_name(match.group("month") or match.group("named"))
+    return (match.group("cue") or "") + month + final_period(match, or_before_sentence=True)
 
 
 def _month_name(written: str) -> str:

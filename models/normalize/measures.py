@@ -268,7 +268,8 @@ def _an(word: str) -> str:
 # may be a plural or a decade: "the 1980s", "10s of them"); "in 10.5 s", "30 s to load":
 # the SI symbol set apart from any number (not "the 5 s's").
 _DECIMAL_SECONDS = re.compile(
-    r"(?<![\w.])(?P<quantity>\d+\.\d+(?=s)|\d+(?:\.\d+)?(?= s))\s?s\b(?!['’-])"
+    r"(?<![\w.])(?P<quantity>\d+\.\d+(?=s)|(?:\d{1,3}|\d+\.\d+)(?= s))\s?s\b(?!['’-])"
+    r"(?!\.\s*(?:\d|[a-z]))"
 )
 
 

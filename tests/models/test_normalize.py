@@ -816,7 +816,7 @@ CASES = [
     ),
     (
         "S. 1234 passed; in 10 s. 3 ran; Tom's. 20; a sec. 2 more; Art. 5 pieces",
-        "S. one thousand two hundred thirty-four passed; in ten seconds. three ran; Tom's."
+        "S. one thousand two hundred thirty-four passed; in ten s. three ran; Tom's."
         " twenty; a sec. two more; Art. five pieces",
     ),
     ("It weighed 3 cwt.", "It weighed three hundredweight."),
@@ -990,6 +990,14 @@ CASES = [
         "on Fifth Avenue. The Abbey Road studio, Sunset Boulevard, Leicester Square and fifth"
         " Avenue; the Ave. Maria",
     ),
+    (
+        "I gave it to Jan. The Earl of Mar. Gounod's Ave Maria, made by Sun., a letter from Sun,"
+        " this Sun. It burns; The Sun, 4 May 1982; a fine of 40 s. was paid; 1939-1945 = 6 years",
+        "I gave it to Jan. The Earl of Mar. Gounod's Ave Maria, made by Sun., a letter from Sun,"
+        " this Sun. It burns; The Sun, the fourth of May nineteen eighty-two; a fine of forty s."
+        " was paid; nineteen thirty-nine to nineteen forty-five equals six years",
+    ),
+    ("since Mar. he came, on Sun. we rested", "since March he came, on Sunday we rested"),
     # a day before its date
     (
         "On Mon., 5 Jan. 1900; Tues. 3rd May; Sat 5th June; Wed. the 4th; Fri June 3",

@@ -87,5 +87,5 @@ def test_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
 def test_a_folder_with_another_programs_manifest_is_refused_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text('{"pages": 3}')
     result = narrate("verify", tmp_path)
-    assert_clean_error(result, "not a finished narrate output (manifest.json is not narrate's)")
-    assert_clean_error(narrate("check", tmp_path, "--acx"), "manifest.json is not narrate's")
+    assert_clean_error(result, "not a finished narrate output (manifest.json cannot be read")
+    assert_clean_error(narrate("check", tmp_path, "--acx"), "manifest.json cannot be read")

@@ -73,6 +73,18 @@ def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> Non
         "That chap.",
         "I fear him, see chap. 5.",
     ]
+    # ... and what stays one: ranks joined, numbers after "No.", a part's numeral, "col. 3"
+    text = (
+        "He was promoted Lt.-Col. Smith said so. Symphony No. IX was played. Vol. I of it"
+        " came. See col. 3 of the table. Part I. The Beginning"
+    )
+    assert sentences(text) == [
+        "He was promoted Lt.-Col. Smith said so.",
+        "Symphony No. IX was played.",
+        "Vol. I of it came.",
+        "See col. 3 of the table.",
+        "Part I. The Beginning",
+    ]
     text = "In 55 B.C. Caesar came. It was 55 B.C. The Romans came."
     assert sentences(text) == ["In 55 B.C. Caesar came.", "It was 55 B.C.", "The Romans came."]
 
