@@ -127,6 +127,7 @@ _OFTEN_LAST |= {"corp", "bros", "jr", "sr", "b.c", "a.d", "b.c.e", "c.e"}
 # And those that close a place, a measure or a date as often as they open a name or a
 # number: "on Baker St. The house", "5 ft. The rest", "late in Nov. The snow".
 _OFTEN_LAST |= {"st", "ave", "ft", "ed", "eds", "dept", "vol", "vols"}
+_OFTEN_LAST |= {"lt", "capt", "sgt", "maj", "cpl", "pvt", "cmdr", "adm"}  # "came the Lt. He"
 _OFTEN_LAST |= {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov"}
 _OFTEN_LAST |= {"dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
 # Not "No. 1", "All-Star", "A-10": a word, whole.

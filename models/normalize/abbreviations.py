@@ -303,7 +303,7 @@ _RANK_AFTER = re.compile(
 
 def _rank_after(match: re.Match[str], locale: Locale) -> str:
     said = _TITLES[match.group("word")]
-    return match.group("lead") + said + final_period(match, or_before_capital=True)
+    return match.group("lead") + said + final_period(match, or_before_sentence=True)
 
 
 def _versus(match: re.Match[str], locale: Locale) -> str:

@@ -85,6 +85,8 @@ def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> Non
         "See col. 3 of the table.",
         "Part I. The Beginning",
     ]
+    text = "Then came the Lt. He saluted Lt. Smith and Gen. A. Jones."
+    assert sentences(text) == ["Then came the Lt.", "He saluted Lt. Smith and Gen. A. Jones."]
     text = "In 55 B.C. Caesar came. It was 55 B.C. The Romans came."
     assert sentences(text) == ["In 55 B.C. Caesar came.", "It was 55 B.C.", "The Romans came."]
 
