@@ -289,7 +289,9 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
         return True
     if not text[end].isspace():
         return False  # 3.14, e.g.word, U.S.A.
-    following = text[end:].lstrip()
+    # What follows, read a little way (the rest of a long paragraph copied at every period
+    # made a book set as one paragraph quadratic).
+    following = text[end : end + 120].lstrip() or text[end:].lstrip()
     if not following:
         return True
     nxt = following[0]

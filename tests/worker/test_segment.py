@@ -272,6 +272,7 @@ def test_a_paragraph_of_one_symbol_word_is_still_read() -> None:
         "Co. A " * 10_000,
         "et al. (" * 10_000,
         "(" + "It was. The " * 10_000,
+        "He sat. Then he stood. " * 30_000,  # a book set as one paragraph
         "(" + "A. " * 20_000,
     ],
 )
