@@ -249,8 +249,9 @@ def limit(
 
 
 def _block_peaks(audio: npt.NDArray[np.float32], block: int) -> npt.NDArray[np.float32]:
-    """The largest magnitude in each block (the last one may be short)."""
-    peaks: npt.NDArray[np.float32] = np.maximum.reduceat(
+    """The largest magnitude in each block (the last one may be short), passing over a NaN:
+    a NaN peak would make its block's gain NaN, and the limiter pass the block by."""
+    peaks: npt.NDArray[np.float32] = np.fmax.reduceat(
         np.abs(audio), np.arange(0, len(audio), block)
     )
     return peaks
@@ -276,9 +277,8 @@ def finish(
     steps. Scaling by 32768 is exact in floating point, so nothing rounds differently."""
     np.multiply(block, np.float32(gain * np.float32(32768)), out=block)
     limit(block, ceiling, rate, in_place=True, unit=32768)
-    # Past 16 bits only with a ceiling above full scale, or where a NaN hid a block's peak
-    # from the limiter: a sample out of range would wrap round into a click.
-    np.clip(block, -32768, 32767, out=block)
+    if ceiling >= 1:  # the limiter leaves every sample within the ceiling: only then past 16 bits
+        np.clip(block, -32768, 32767, out=block)
     return _floor16(block)
 
 
