@@ -330,10 +330,10 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             return False  # "II. THE END": a chapter's number and its title, one span
         if (
             word == "I"
-            and _first_word(following) in SENTENCE_STARTERS
+            and (nxt in _OPENERS or _first_word(following) in SENTENCE_STARTERS)
             and _word_before(text, first - 2) not in _PARTS
         ):
-            return True  # "Dick and I. The girls": the pronoun, not an initial or a part
+            return True  # "Dick and I. The girls", 'said I. "Have': the pronoun
         if len(word) == 1 and word.isupper():
             return False  # an initial: J. R. R. Tolkien
     return True

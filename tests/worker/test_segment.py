@@ -61,6 +61,10 @@ def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> Non
         "It snowed in Nov.",
         "He met St. Paul in Nov. 1900.",
     ]
+    assert sentences('"Dear me," said I. "Have they any?"') == [
+        '"Dear me," said I.',
+        '"Have they any?"',
+    ]
     text = (
         "Dick and I. The girls came. I. M. Pei drew it. No. Father was out at No. 4. That chap. I"
     )
