@@ -38,11 +38,10 @@ def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record
     """One of an output's records; an OutputError saying plainly what is wrong with it."""
     try:
         data = storage.get_bytes(key)
-    except OutputError as error:  # S3's own words: NoSuchKey, AccessDenied, NoSuchBucket ...
-        if not str(error).endswith("NoSuchKey"):
+    except (OutputError, FileNotFoundError, NotADirectoryError) as error:
+        # S3's own words pass through (AccessDenied, NoSuchBucket): only a missing key is "no"
+        if isinstance(error, OutputError) and not str(error).endswith("NoSuchKey"):
             raise
-        raise OutputError(f"{out}: not a finished narrate output (no {key})") from error
-    except (FileNotFoundError, NotADirectoryError) as error:
         raise OutputError(f"{out}: not a finished narrate output (no {key})") from error
     except OSError as error:
         reason = error.strerror or str(error)

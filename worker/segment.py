@@ -13,7 +13,13 @@ import re
 from dataclasses import dataclass
 
 from config.settings import BreakClass, Segmenting
-from models.normalize import BEFORE_A_NUMBER, SENTENCE_STARTERS, cues_number, roman_to_int
+from models.normalize import (
+    BEFORE_A_NUMBER,
+    PARTS,
+    SENTENCE_STARTERS,
+    cues_number,
+    roman_to_int,
+)
 
 # Words that end in a period without ending a sentence (and `_OFTEN_LAST`, below).
 ABBREVIATIONS = frozenset(
@@ -117,8 +123,6 @@ ABBREVIATIONS = frozenset(
 _ALSO_WORDS = frozenset(["no", "sat", "sun", "wed", "mar", "fig", "figs", "hon", "rep", "rev"])
 _ALSO_WORDS |= {"col", "gov", "chap"}
 _NUMBERED_TOO = frozenset(["col", "rev", "rep"])  # "col. 3", "rev. 2": a column, a revision
-# A book's parts, which a numeral follows: "Part I. The Beginning" is one heading.
-_PARTS = frozenset(["Part", "Book", "Chapter", "Act", "Volume", "Vol", "Scene", "Canto"])
 
 # Abbreviations that often end a sentence: one ends there when a word that begins sentences
 # and is nobody's name comes next ("It was 2 a.m. The house was silent", "King Jr. He").
@@ -331,7 +335,7 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
         if (
             word == "I"
             and (nxt in _OPENERS or _first_word(following) in SENTENCE_STARTERS)
-            and _word_before(text, first - 2) not in _PARTS
+            and _word_before(text, first - 2) not in PARTS  # "Part I. The Beginning"
         ):
             return True  # "Dick and I. The girls", 'said I. "Have': the pronoun
         if len(word) == 1 and word.isupper():

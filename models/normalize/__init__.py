@@ -21,7 +21,7 @@ from models.normalize import (
     numerals,
     roman,
 )
-from models.normalize.abbreviations import cues_number
+from models.normalize.abbreviations import PARTS, cues_number
 from models.normalize.numbers import say_year
 from models.normalize.roman import roman_to_int
 from models.normalize.rule import SENTENCE_STARTERS, Locale, Rule, locale_for
@@ -29,6 +29,7 @@ from models.traced import Traced, join
 
 __all__ = [
     "BEFORE_A_NUMBER",
+    "PARTS",
     "SENTENCE_STARTERS",
     "Locale",
     "cues_number",

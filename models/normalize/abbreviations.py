@@ -7,7 +7,7 @@ goes with it, unless it also ends the sentence.
 
 import re
 
-from models.normalize.dates import MONTHS
+from models.normalize.dates import MONTH_WORD
 from models.normalize.rule import (
     SENTENCE_STARTERS,
     Locale,
@@ -156,7 +156,7 @@ _TITLE_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z]
 # The name is taken whole (possessive, after no word character): a run of apostrophes in
 # one word would otherwise be scanned again from each of them.
 _VERSUS = re.compile(r"(?<![\w'’])(?P<before>(?P<name>[A-Z][\w'’]*+)\s++)v(?=\s+[A-Z])")
-_PARTS = frozenset(
+PARTS = frozenset(
     {"Chapter", "Book", "Act", "Part", "Volume", "Vol", "Scene", "Canto", "Section", "Appendix"}
 )
 # Dr and St: the word before (if any) and whether a name follows decide.
@@ -307,7 +307,7 @@ def _rank_after(match: re.Match[str], locale: Locale) -> str:
 
 
 def _versus(match: re.Match[str], locale: Locale) -> str:
-    if match.group("name") in _PARTS:
+    if match.group("name") in PARTS:
         return match.group(0)
     return f"{match.group('before')}versus"
 
@@ -534,10 +534,7 @@ _DAY_DASH_BEFORE = re.compile(rf"\b(?:{_DAY}){_DASH}\Z")
 # A day before its date: "Tues. 3rd May", "Mon., 5 Jan. 1900", "Sat 5th June", "Fri June 3".
 # Without its period, only before a whole date ("Sat 5 feet away" is no day); with it,
 # before a day of the month too ("Wed. the 4th"), but not a number alone ("the Sun. 5 men").
-_MONTH_WORD = rf"(?:{'|'.join(MONTHS)}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
-_WHOLE_DATE = (
-    rf"\s(?:the\s)?\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?{_MONTH_WORD}|\s{_MONTH_WORD}\.?\s\d"
-)
+_WHOLE_DATE = rf"\s(?:the\s)?\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?{MONTH_WORD}|\s{MONTH_WORD}\.?\s\d"
 _MONTH_DAY = r"\s(?:the\s)?\d{1,2}(?:st|nd|rd|th)\b|\sthe\s\d{1,2}\b"
 # Not after "the": "The Sun, 4 May 1982" is a newspaper.
 _DAY_BEFORE_DATE = re.compile(

@@ -34,7 +34,10 @@ MONTHS = (
     "December",
 )
 _MONTH_NUMBERS = {name[:3]: number for number, name in enumerate(MONTHS, start=1)}
-_ABBREVIATED_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_ABBREVIATED_MONTH = rf"(?:{_MONTH_ABBREVIATIONS})\.?"
+# A month's name or its abbreviation, as a whole word (no group, no period).
+MONTH_WORD = rf"(?:{'|'.join(MONTHS)}|{_MONTH_ABBREVIATIONS})\b"
 _MONTH = rf"(?P<month>{'|'.join(MONTHS)}|{_ABBREVIATED_MONTH})"
 _FIRST_YEAR, _LAST_YEAR = 1000, 2099  # four-digit numbers that may be years
 _AM_PM = r"(?:[AaPp]\.\s?[Mm]\.|[ap]m\b|[AP]M\b)"  # "pm", "PM", "p.m.", "p. m."
