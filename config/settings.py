@@ -167,9 +167,10 @@ class Settings(BaseSettings):
         "empty to always cut anew.",
     )
     device: str = Field(
-        "cpu",
+        "auto",
         description="Where inference runs: cpu, cuda / cuda:N (needs onnxruntime-gpu), or "
-        "auto (the GPU when there is one, else the CPU with a warning).",
+        "auto: the GPU where the host has an NVIDIA GPU and onnxruntime has CUDA, else the "
+        "CPU (with a warning where the GPU is there and onnxruntime cannot use it).",
     )
     precision: str = Field(
         "auto",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The images' entrypoint (infra/Dockerfile, infra/Dockerfile.cuda; docs/deployment.md).
 #   api             narrate serve on NARRATE_API_HOST:NARRATE_API_PORT (0.0.0.0:8080)
-#   worker          narrate worker --device NARRATE_DEVICE (cpu) [--concurrency NARRATE_CONCURRENCY]
+#   worker          narrate worker --device NARRATE_DEVICE (auto) [--concurrency NARRATE_CONCURRENCY]
 #                   (unset: the pool's default, 2 tasks on the CPU, NARRATE_GPU_TASKS on a GPU)
 #   anything else   run as given: bash, celery ..., narrate enqueue ...
 # Arguments after api or worker are passed on to narrate.
@@ -24,7 +24,7 @@ case "${1:-}" in
     if [[ -n "${NARRATE_CONCURRENCY:-}" ]]; then
       concurrency=(--concurrency "$NARRATE_CONCURRENCY")
     fi
-    exec "${narrate[@]}" worker --device "${NARRATE_DEVICE:-cpu}" "${concurrency[@]}" "$@"
+    exec "${narrate[@]}" worker --device "${NARRATE_DEVICE:-auto}" "${concurrency[@]}" "$@"
     ;;
   "")
     echo "usage: entrypoint.sh api|worker [ARGS...] | COMMAND [ARGS...]" >&2

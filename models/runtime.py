@@ -244,18 +244,32 @@ def check_providers(session: Any, providers: Sequence[str | tuple[str, dict[str,
 
 
 def resolve_device(device: str) -> str:
-    """cpu, cuda or cuda:N as given; auto: CUDA when onnxruntime has it, else the CPU."""
+    """cpu, cuda or cuda:N as given; auto (the default): CUDA where this host shows an NVIDIA
+    GPU and onnxruntime has CUDA, else the CPU, with a warning only where the GPU is there
+    and onnxruntime cannot use it (a CPU host hears nothing)."""
     if device != "auto":
         return device
+    if not gpu_present():
+        return "cpu"
     import onnxruntime
 
     if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         return "cuda"
     log.warning(
-        "--device auto: no CUDA provider in onnxruntime here, running on the CPU (%s)",
+        "this host has an NVIDIA GPU but onnxruntime has no CUDA provider: running on the CPU (%s)",
         cuda_advice(),
     )
     return "cpu"
+
+
+def gpu_present(dev: Path = Path("/dev")) -> bool:
+    """Whether this process can see an NVIDIA GPU: the driver's device files (what a
+    container is given with its GPUs), less CUDA_VISIBLE_DEVICES set to none ("" or -1).
+    onnxruntime-gpu reports its CUDA provider on a host without a GPU too."""
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is not None and visible.strip() in ("", "-1"):
+        return False
+    return any(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
 
 
 def providers_for(

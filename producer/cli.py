@@ -175,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run a Celery worker with our settings")
     worker.add_argument(
-        "--device", default="cpu", help="cpu, cuda, cuda:N or cuda:all (a worker per GPU)"
+        "--device",
+        default=None,
+        help="cpu, cuda, cuda:N, cuda:all (a worker per GPU) or auto; default NARRATE_DEVICE",
     )
     worker.add_argument(
         "--concurrency",
@@ -549,8 +551,9 @@ def run_worker(args: argparse.Namespace) -> int:
     from worker.service import run_worker as serve
 
     settings = get_settings()
-    every = args.device == "cuda:all"
-    device = args.device if every else resolve_device(args.device)
+    asked = args.device or settings.device
+    every = asked == "cuda:all"
+    device = asked if every else resolve_device(asked)
     if device == "cpu":  # one worker process: its pool's tasks share the cores
         return serve(device, args.concurrency, args.name)
     check_device(device)

@@ -5,12 +5,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
 import pytest
 
+import models.runtime
 from config.errors import PrecisionError
 from models.backends import OpenVinoBack, OrtBack, SplitBack
 from models.piper import PiperVoice
-from models.runtime import resolve_device
+from models.runtime import gpu_present, resolve_device
 from models.variants import QualityReport, choose_precision, report_path
 from models.voice import SynthesisParams, VoiceInput
 
@@ -80,12 +82,51 @@ def test_precisions_a_device_cannot_run_are_refused(tmp_path: Path) -> None:
         choose("fp8", tmp_path)
 
 
-def test_device_auto_without_cuda_runs_on_the_cpu_with_a_warning(
-    caplog: pytest.LogCaptureFixture,
+def test_device_auto_runs_on_the_cpu_quietly_where_no_gpu_shows(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
     with caplog.at_level(logging.WARNING):
         assert resolve_device("auto") == "cpu"
-    assert "no CUDA provider" in caplog.text
+    assert caplog.text == ""  # the default on every CPU host: nothing to hear
+
+
+def test_device_auto_warns_where_the_gpu_is_there_and_onnxruntime_has_no_cuda(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models.runtime, "gpu_present", lambda: True)
+    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: ["CPUExecutionProvider"])
+    with caplog.at_level(logging.WARNING):
+        assert resolve_device("auto") == "cpu"
+    assert "has an NVIDIA GPU but onnxruntime has no CUDA provider" in caplog.text
+    assert "narrate[gpu]" in caplog.text  # what to install
+
+
+def test_device_auto_takes_cuda_only_where_a_gpu_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    cuda = ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: cuda)
+    monkeypatch.setattr(models.runtime, "gpu_present", lambda: True)
+    assert resolve_device("auto") == "cuda"
+    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
+    assert resolve_device("auto") == "cpu"  # onnxruntime-gpu on a host without a GPU
+    assert resolve_device("cuda:1") == "cuda:1"  # a device named is taken as named
+
+
+def test_a_gpu_shows_by_the_drivers_device_files_and_cuda_visible_devices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    assert not gpu_present(tmp_path)
+    for name in ("nvidiactl", "nvidia-uvm", "nvidia-modeset"):  # the driver's, no GPU's
+        (tmp_path / name).touch()
+    assert not gpu_present(tmp_path)
+    (tmp_path / "nvidia0").touch()
+    assert gpu_present(tmp_path)
+    for none in ("", "-1"):
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", none)
+        assert not gpu_present(tmp_path)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    assert gpu_present(tmp_path)
 
 
 @pytest.mark.parametrize("precision", ["bf16", "fp16"])

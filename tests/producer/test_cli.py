@@ -251,6 +251,32 @@ def test_a_cuda_worker_without_cuda_is_a_clear_error() -> None:
     assert_clean_error(result, "no CUDA provider")
 
 
+def test_a_worker_without_device_takes_narrate_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`narrate worker` reads NARRATE_DEVICE (default auto) rather than a fixed cpu: a device
+    it cannot run is refused before Celery starts."""
+    monkeypatch.setenv("NARRATE_DEVICE", "tpu")
+    assert_clean_error(narrate("worker"), "unknown device 'tpu'")
+
+
+def test_the_device_is_auto_by_default_and_the_cpu_where_no_gpu_shows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import models.runtime
+    from producer.cli import device_resolved
+
+    monkeypatch.setenv("NARRATE_DEVICE", "auto")  # so that the device it sets is undone
+    monkeypatch.delenv("NARRATE_DEVICE")
+    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
+    get_settings.cache_clear()
+    try:
+        assert get_settings().device == "auto"
+        device_resolved()
+        assert os.environ["NARRATE_DEVICE"] == "cpu"
+        assert get_settings().device == "cpu"
+    finally:
+        get_settings.cache_clear()
+
+
 def test_device_auto_becomes_the_device_found_with_its_inference_workers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
