@@ -470,6 +470,19 @@ def _by(match: re.Match[str], locale: Locale) -> str:
     return " times " if _EQUATION.match(match.string, match.end()) else " by "
 
 
+# A book's makers before "by": "ed. by J. Smith" is edited by him, and "trans.", "illus.",
+# "rev.", "comp." likewise ("Trans. by" at a sentence's start too).
+_MADE_BY = re.compile(r"(?<![\w.])(?P<word>(?i:eds?|trans|tr|illus|rev|comp))\.(?=\s+by\b)")
+_MAKERS = {"ed": "edited", "eds": "edited", "trans": "translated", "tr": "translated"}
+_MAKERS |= {"illus": "illustrated", "rev": "revised", "comp": "compiled"}
+
+
+def _made_by(match: re.Match[str], locale: Locale) -> str:
+    word = match.group("word")
+    said = _MAKERS[word.lower()]
+    return said.capitalize() if word[0].isupper() else said
+
+
 # A letter's dates by the month: "your letter of the 3rd inst." (this month's), "the 5th
 # ult." (last month's), "the 1st prox." (next month's), after the day's ordinal only.
 _MONTH_OF = re.compile(r"(?<=\d(?:st|nd|rd|th)\s)(?P<word>inst|ult|prox)\.")
@@ -604,6 +617,7 @@ RULES = (
     Rule(_WORLD_WAR, _world_war),
     Rule(_DEGREE, _degree),
     Rule(_LATIN_PATTERN, _latin),
+    Rule(_MADE_BY, _made_by),
     Rule(_COMPANY, _company),
     Rule(_MONSIEUR, _monsieur),
     Rule(_ALWAYS_PATTERN, _always),

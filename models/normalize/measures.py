@@ -38,6 +38,7 @@ _UNITS = {
     "m²": ("square meter", "square meters"),
     "km²": ("square kilometer", "square kilometers"),
     "sq ft": ("square foot", "square feet"),
+    "sq. ft": ("square foot", "square feet"),
     "ha": ("hectare", "hectares"),
     "ft": ("foot", "feet"),
     "yd": ("yard", "yards"),
@@ -99,6 +100,13 @@ _UNITS = {
     "GB": ("gigabyte", "gigabytes"),
     "TB": ("terabyte", "terabytes"),
 }
+# Areas written out: "40 sq mi", "2 sq. m." (the period after "sq" is the abbreviation's).
+_UNITS |= {
+    f"sq{dot} {symbol}": (f"square {_UNITS[symbol][0]}", f"square {_UNITS[symbol][1]}")
+    for symbol in ("mm", "cm", "m", "km", "yd", "mi")
+    for dot in ("", ".")
+}
+_UNITS |= {"sq in": ("square inch", "square inches"), "sq. in": ("square inch", "square inches")}
 # Areas and volumes of lengths: "cm²" is square centimeters, "m³" cubic meters.
 _UNITS |= {
     f"{symbol}{power}": (f"{word} {_UNITS[symbol][0]}", f"{word} {_UNITS[symbol][1]}")
@@ -203,6 +211,31 @@ _FEET_INCHES = re.compile(
     r"(?<![\w.])(?P<feet>\d{1,2})\s?ft\.?\s(?P<inches>\d{1,2})\s?in\b(?:\.(?![\w.]))?"
     r"(?=\s*(?:[,;:!?)\]]|\.|$)|\s+(?:tall|long|wide|high|deep|thick|and|by|x|of)\b)"
 )
+
+
+# "12 in. by 4 in.", "a 3 in. pipe", "2 in., then": "in." after a number is inches where
+# the prose goes on after it in lower case or a comma, or where a second length follows by
+# "by" or "x". Not "there were 12 in. The rest were out" (the sentence may end there), nor
+# "in" without its period ("2 in 3 people").
+_INCHES = re.compile(
+    rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?in\."
+    rf"(?:\s?(?:by|x|×)\s?(?P<second>{QUANTITY})\s?in\b(?:\.(?![\w.]))?|(?=\s+[a-z]|\s*[,;:)\]]))"
+)
+
+
+def _inches(match: re.Match[str], locale: Locale) -> str:
+    amount, second = match.group("quantity", "second")
+    said = quantity(amount, locale, range_word(match))
+    if second:
+        said = f"{said} {_inch_word(amount)} by {quantity(second, locale)} {_inch_word(second)}"
+        return said + final_period(match, or_before_capital=True)
+    if qualifies_noun(match, determiners=True):
+        return f"{said}-inch"  # a three-inch pipe
+    return f"{said} {_inch_word(amount)}"
+
+
+def _inch_word(amount: str) -> str:
+    return "inch" if amount == "1" else "inches"
 
 
 def _feet_inches(match: re.Match[str], locale: Locale) -> str:
@@ -377,6 +410,7 @@ RULES = (
     Rule(_DEGREES, _degrees),
     Rule(_MILLIONS, _millions),
     Rule(_FEET_INCHES, _feet_inches),
+    Rule(_INCHES, _inches),
     Rule(_HOURS_MINUTES, _hours_minutes),
     Rule(_DECIMAL_SECONDS, _decimal_seconds),
     Rule(_FRACTION_MEASURE, _fraction_measure),

@@ -727,6 +727,26 @@ CASES = [
         " three micrograms",
     ),
     ("5 mg/kg", "five milligrams per kilogram"),
+    # areas with "sq." and inches with "in."
+    (
+        "2,500 sq. ft. of space, a garden of 2 sq. m. and 40 sq mi or 5 sq. in.",
+        "two thousand five hundred square feet of space, a garden of two square meters and"
+        " forty square miles or five square inches.",
+    ),
+    ("It measures 12 in. by 4 in.", "It measures twelve inches by four inches."),
+    (
+        "a 3 in. pipe, 2 in., then 1 in. more and 3-4 in. long",
+        "a three-inch pipe, two inches, then one inch more and three to four inches long",
+    ),
+    # "in." where the sentence may end, and "in" without its period, stay prose
+    ("There were 12 in. The rest were out.", "There were twelve in. The rest were out."),
+    ("2 in 3 agree", "two in three agree"),
+    # a book's makers
+    (
+        "ed. by J. Smith; Trans. by C. Garnett, illus. by E. H. Shepard",
+        "edited by J. Smith; Translated by C. Garnett, illustrated by E. H. Shepard",
+    ),
+    ("Rev. by the author; the Rev. Smith", "Revised by the author; the Reverend Smith"),
     ("the 5 mg/cup", "the five mg/cup"),
     # symbols
     ("R&D", "R and D"),
@@ -1522,6 +1542,10 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "A" * 20_000 + "a, Tex. in",
         "Ab " * 20_000 + "x, Tex. in",
         "1.2k units " * 5000,
+        "12 in. by " * 5000,
+        "1" * 5000 + " in. by 4 in.",
+        "2 sq. m. " * 5000,
+        "ed. by " * 5000,
         "1" * 5000 + "k units",
     ],
 )
