@@ -213,6 +213,7 @@ _NEXT_WORD = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*([A-Z][a-z]*)\b")
 _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b|[ivxlc]+\b)"  # Vol. II, vol. ii
+    r"|(?<![\w.])(?P<page>pp?)\.\s?(?=[ivx]{2,}\b)"  # a preface's pages: "p. iv", "pp. ix-xii"
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
     r"|(?<![\w.'’])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
     rf"|(?<![\w.])(?P<citing>(?i:{_alternatives(_CITING)}))\.\s?(?={_CITED.pattern})"
@@ -348,7 +349,7 @@ def _numbered(match: re.Match[str], locale: Locale) -> str:
     if match.group("citing"):
         written = match.group("citing")
         return _capitalized_like(_CITING[written.lower()], written) + " "
-    written = match.group("word") or match.group("heading")
+    written = match.group("word") or match.group("heading") or match.group("page")
     return _capitalized_like(_NUMBERED[written.lower()], written) + " "
 
 
@@ -384,6 +385,15 @@ _EDITION = re.compile(r"(?<=\d(?:st|nd|rd|th)\s)(?:ed|edn)\b\.?")
 
 def _edition(match: re.Match[str], locale: Locale) -> str:
     return "edition" + final_period(match)
+
+
+# A count of a book's parts: "in 3 vols.", "12 pp.", "1 vol." (after the number).
+_COUNTED = re.compile(r"(?<=\d\s)(?P<word>vols?|pp)\.")
+_COUNTED_WORDS = {"vol": "volume", "vols": "volumes", "pp": "pages"}
+
+
+def _counted(match: re.Match[str], locale: Locale) -> str:
+    return _COUNTED_WORDS[match.group("word")] + final_period(match, or_before_capital=True)
 
 
 # "the 19th c.", "the 6th c. BC", "a 12th-cent. abbey": a century, after its ordinal ("c."
@@ -498,6 +508,7 @@ BEFORE_NUMBERS = (
     Rule(_NUMBERED_PATTERN, _numbered),
     Rule(_VERSION, _version),
     Rule(_EDITION, _edition),
+    Rule(_COUNTED, _counted),
     Rule(_CENTURY, _century),
     Rule(_LIFE, _life),
 )

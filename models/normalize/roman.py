@@ -28,13 +28,16 @@ _NUMERALS = (
     (1, "I"),
 )
 
-# Words after which a numeral counts (Chapter IV, World War II, Mark II): a cardinal.
+# Words after which a numeral counts (Chapter IV, World War II, Mark II): a cardinal. Their
+# plurals take a range or a pair ("Chapters IV–VI", "pages ii-iv", "Acts I and II"), said
+# by `_heading` where both ends are numerals of one case.
 _HEADING = re.compile(
-    r"\b(?P<word>(?i:chapter|book|part|volume|vol\.|act|scene|canto|section|article|appendix"
-    r"|episode|phase|stage|type|class|grade|level|psalm|title|schedule|annex|figure|plate"
-    r"|series|season|war|mark|mk\.?|form|movement|page|pages|year"
+    r"\b(?P<word>(?i:(?:chapter|book|part|volume|act|scene|canto|section|article|episode"
+    r"|psalm|figure|plate|season|movement|page)s?|appendix|appendices|vol\.|vols\."
+    r"|phase|stage|type|class|grade|level|title|schedule|annex|series|war|mark|mk\.?|form|year"
     r"|bowl|saturn|apollo|vatican|panzer|rocky|titan|gemini))"  # names that count, not kings
     r"(?P<gap>\s+)(?P<numeral>[IVXLCDM]+|[ivx]{2,})\b"  # Scene ii, not "mix" or "liv"
+    r"(?:(?P<joint>\s?[-–]\s?|\s+(?:to|and|or)\s+)(?P<end>[IVXLCDM]+|[ivxlcdm]+)\b)?"
 )
 # Older books put a period after a regnal numeral: "Edward III., with the king".
 _OLD_STYLE_DOT = r"(?:\.(?=[,;:]|\s+[a-z]))?"
@@ -90,8 +93,31 @@ def _heading(match: re.Match[str], locale: Locale) -> str:
     value = roman_to_int(numeral)
     if value is None or (numeral == "I" and word.islower()):  # "the best part I remember"
         return match.group(0)
+    if numeral == "I" and match.group("end") is None and _PLURAL.search(word):
+        return match.group(0)  # "In Acts I read": a plural counts a range or a pair
     said = say_year(value, locale) if word.lower() == "year" else cardinal(str(value), locale)
-    return f"{word}{match.group('gap')}{said}"
+    said = f"{word}{match.group('gap')}{said}"
+    joint, end = match.group("joint", "end")
+    if end is None:
+        return said
+    last = _range_end(numeral, value, joint, end)
+    if last is None:  # "Part II and I think", "Book IV-x": the numeral alone is read
+        return said + match.string[match.end("numeral") : match.end()]
+    between = joint.strip() if joint.strip() in ("and", "or", "to") else "to"
+    return f"{said} {between} {cardinal(str(last), locale)}"
+
+
+_PLURAL = re.compile(r"(?i)(?<!serie)s\.?$|appendices$")
+
+
+def _range_end(numeral: str, first: int, joint: str, end: str) -> int | None:
+    """The value of a range's or a pair's second numeral, in the first's case: a range's
+    ("IV–VI", "iv to xii") above the first; never a lone "I" (the pronoun's)."""
+    value = roman_to_int(end)
+    if value is None or end == "I" or end.isupper() != numeral.isupper():
+        return None
+    a_range = joint.strip() not in ("and", "or")
+    return value if value > first or not a_range else None
 
 
 def _regnal(match: re.Match[str], locale: Locale) -> str:

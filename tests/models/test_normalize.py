@@ -741,6 +741,24 @@ CASES = [
     # "in." where the sentence may end, and "in" without its period, stay prose
     ("There were 12 in. The rest were out.", "There were twelve in. The rest were out."),
     ("2 in 3 agree", "two in three agree"),
+    # a heading's plural with a range or a pair of numerals, a preface's pages
+    (
+        "Read Chapters IV–VI and pages ii-iv; Acts I and II, Books II or III, Volumes I to III",
+        "Read Chapters four to six and pages two to four; Acts one and two, Books two or three,"
+        " Volumes one to three",
+    ),
+    ("See p. iv and pp. ix–xii.", "See page four and pages nine to twelve."),
+    # not a range: the second is lower, of another case, or the pronoun
+    (
+        "Book IV-II, Book IV-x; Part II and I think; In Acts I read it",
+        "Book four-II, Book four-x; Part two and I think; In Acts I read it",
+    ),
+    # a count of a book's parts
+    (
+        "He wrote 3 vols. and 1 vol. of verse, 12 pp. in all. It ran to 3 vols. The end.",
+        "He wrote three volumes and one volume of verse, twelve pages in all. It ran to three"
+        " volumes. The end.",
+    ),
     # a book's makers
     (
         "ed. by J. Smith; Trans. by C. Garnett, illus. by E. H. Shepard",
@@ -1546,6 +1564,10 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1" * 5000 + " in. by 4 in.",
         "2 sq. m. " * 5000,
         "ed. by " * 5000,
+        "Chapters IV–" * 5000,
+        "Chapters IV and " * 5000,
+        "pp. iv " * 5000,
+        "3 vols. " * 5000,
         "1" * 5000 + "k units",
     ],
 )
