@@ -103,6 +103,9 @@ _TITLES = {
 _NUMBERED = {
     "no": "number",
     "nos": "numbers",
+    "apt": "apartment",
+    "bldg": "building",
+    "rm": "room",
     "p": "page",
     "pp": "pages",
     "c": "circa",
@@ -480,6 +483,17 @@ def _by(match: re.Match[str], locale: Locale) -> str:
     return " times " if _EQUATION.match(match.string, match.end()) else " by "
 
 
+# A yearly rate: "3.5% p.a.", "£30,000 p.a." (after a number, a percentage or a sum only,
+# which the money rules may have said by now).
+_PER_ANNUM = re.compile(
+    r"(?:(?<=[\d%]\s)|(?<=percent\s)|(?<=pounds\s)|(?<=dollars\s)|(?<=euros\s))p\.\s?a\."
+)
+
+
+def _per_annum(match: re.Match[str], locale: Locale) -> str:
+    return "per annum" + final_period(match, or_before_capital=True)
+
+
 # A book's makers before "by": "ed. by J. Smith" is edited by him, and "trans.", "illus.",
 # "rev.", "comp." likewise ("Trans. by" at a sentence's start too).
 _MADE_BY = re.compile(r"(?<![\w.])(?P<word>(?i:eds?|trans|tr|illus|rev|comp))\.(?=\s+by\b)")
@@ -629,6 +643,7 @@ RULES = (
     Rule(_DEGREE, _degree),
     Rule(_LATIN_PATTERN, _latin),
     Rule(_MADE_BY, _made_by),
+    Rule(_PER_ANNUM, _per_annum),
     Rule(_COMPANY, _company),
     Rule(_MONSIEUR, _monsieur),
     Rule(_ALWAYS_PATTERN, _always),

@@ -47,6 +47,12 @@ _PHONE = re.compile(
     r"|(?<![\w.,-])(?:\d+-\d{5,}|\d{5,}-\d+)(?![\w-])"  # and 64-6221541
 )
 _GROUP = re.compile(r"\+?\d+|X")
+# A US ZIP code after its town and state, "Springfield, IL 62704(-1234)": digit by digit.
+_STATE_CODES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
+    "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|VI|GU|AS|MP"
+)
+_ZIP = re.compile(rf"(?<=, (?:{_STATE_CODES}) )\d{{5}}(?:-\d{{4}})?(?![\w-])")
 
 
 def say_address(address: str) -> str:
@@ -94,4 +100,10 @@ def _phone(match: re.Match[str], locale: Locale) -> str:
 
 
 ADDRESSES = (Rule(_EMAIL, _address), Rule(_URL, _address))
-NUMBERS = (Rule(_ISBN, _isbn), Rule(_PHONE, _phone))
+
+
+def _zip(match: re.Match[str], locale: Locale) -> str:
+    return say_groups(match.group(0))
+
+
+NUMBERS = (Rule(_ISBN, _isbn), Rule(_ZIP, _zip), Rule(_PHONE, _phone))

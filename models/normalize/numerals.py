@@ -42,6 +42,7 @@ _FRACTION = re.compile(
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?i:an?)\s\Z")
 # "100s of them", "100s more", "100s upon 100s": hundreds ("10s" alone may be seconds).
 _PLURAL = re.compile(
     r"\b(?P<number>\d{1,3}(?:,\d{3})+|10{1,6}(?=s\s+of\b)|10{2,6}(?=s\s+(?:more|upon|and|or)\b))s\b"
@@ -506,6 +507,8 @@ def _say_fraction(
         return mixed_fraction(whole, num, den, locale)
     if (num, den) == (1, 2) and _ARTICLE_NEXT.match(match.string, match.end()):
         return "half"  # "½ an inch" is half an inch
+    if _ARTICLE_BEFORE.search(text_before(match, 4)):
+        return attributive_fraction(num, den, locale)  # "a ½ hour wait": a half hour wait
     return fraction(num, den, locale)
 
 

@@ -759,6 +759,24 @@ CASES = [
         "He wrote three volumes and one volume of verse, twelve pages in all. It ran to three"
         " volumes. The end.",
     ),
+    # a US address's ZIP code, digit by digit; apartments, rooms and buildings
+    (
+        "Apt. 4, Springfield, IL 62704; Austin, TX 78701-1234; Rm. 5, Bldg. 7",
+        "Apartment four, Springfield, IL six two seven zero four; Austin, TX seven eight seven"
+        " zero one, one two three four; Room five, Building seven",
+    ),
+    ("In 1990 IN 46204 was", "In nineteen ninety IN forty-six thousand two hundred four was"),
+    # a yearly rate
+    (
+        "3.5% p.a. or £30,000 p.a. Then more.",
+        "three point five percent per annum or thirty thousand pounds per annum. Then more.",
+    ),
+    # a fraction after "a" qualifies what follows
+    (
+        "A ½ hour wait, a ¼ mile walk, ½ an hour, 2½ days and ¾ of it",
+        "A half hour wait, a quarter mile walk, half an hour, two and a half days and three"
+        " quarters of it",
+    ),
     # a book's makers
     (
         "ed. by J. Smith; Trans. by C. Garnett, illus. by E. H. Shepard",
@@ -1568,6 +1586,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "Chapters IV and " * 5000,
         "pp. iv " * 5000,
         "3 vols. " * 5000,
+        ", IL 62704" * 5000,
+        "3% p.a. " * 5000,
+        "a ½ " * 5000,
         "1" * 5000 + "k units",
     ],
 )
