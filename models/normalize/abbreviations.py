@@ -104,6 +104,7 @@ _NUMBERED = {
     "no": "number",
     "nos": "numbers",
     "apt": "apartment",
+    "sect": "section",
     "bldg": "building",
     "rm": "room",
     "p": "page",

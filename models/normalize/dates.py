@@ -216,7 +216,7 @@ _MORE_YEARS = r"(?P<more>(?:(?:,|,?\s+(?:and|or|nor))\s+\d{4}\b(?![,.]\d))*)"
 # What a year follows ("in 1887", "early 1887", "March 1887"); `numerals` leaves a house
 # number after one of these to the year rules ("From 2005 Main Street was paved").
 YEAR_CUE = (
-    r"(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
+    r"(?i:in|of|since|by|until|till|from|to|before|after|during|circa|years?|born"
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
     rf"|{_MONTH}|Q[1-4]|H[12]|FY|F Y"
 )
@@ -478,7 +478,8 @@ def _year_range(match: re.Match[str], locale: Locale) -> str:
         return match.group(0)
     if len(end) == 1 and whole_end[2] != "0":
         end = whole_end[2:]  # "1850-1": eighteen fifty to fifty-one, not "to one"
-    end_said = cardinal(end) if len(end) < 4 else say_year(int(end), locale)
+    short = len(end) < 4 and not end.startswith("0")  # "2008–09" runs to two thousand nine
+    end_said = cardinal(end) if short else say_year(int(whole_end), locale)
     return f"{say_year(int(start), locale)} {range_word(match)} {end_said}"
 
 

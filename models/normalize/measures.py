@@ -85,6 +85,8 @@ _UNITS = {
     "yr": ("year", "years"),
     "yrs": ("year", "years"),
     "doz": ("dozen", "dozen"),
+    "ppm": ("part per million", "parts per million"),
+    "ppb": ("part per billion", "parts per billion"),
     "Hz": ("hertz", "hertz"),
     "kHz": ("kilohertz", "kilohertz"),
     "MHz": ("megahertz", "megahertz"),

@@ -766,6 +766,17 @@ CASES = [
         " zero one, one two three four; Room five, Building seven",
     ),
     ("In 1990 IN 46204 was", "In nineteen ninety IN forty-six thousand two hundred four was"),
+    # years after "the years"; a section by its abbreviation
+    (
+        "between the years 1066 and 1154; Sect. 4",
+        "between the years ten sixty-six and eleven fifty-four; Section four",
+    ),
+    # a range of years to one whose short end has a leading zero; parts per million
+    (
+        "In 2008–09 and 1900–05, at 415 ppm",
+        "In two thousand eight to two thousand nine and nineteen hundred to nineteen oh five, at"
+        " four hundred fifteen parts per million",
+    ),
     # a yearly rate
     (
         "3.5% p.a. or £30,000 p.a. Then more.",
