@@ -126,8 +126,8 @@ _CITING = {"art": "article", "arts": "articles", "sec": "section", "secs": "sect
 _CITING |= {"para": "paragraph", "paras": "paragraphs"}
 _CITED = re.compile(
     r"\d{1,4}[A-Za-z]?(?:\(\w{1,4}\)){0,3}(?:\s?[-–]\s?\d{1,4}[A-Za-z]?)?"
-    r"(?=\s*(?:\Z|[,;:.)\]]|\(|(?:of|and|or|to|in)\b))"
-)
+    r"(?=\s*(?:\Z|[,;:.)\]]|\(|(?:of|and|or|to|in|(?i:paras?|secs?|arts?|ss?|clause)\.?)\b))"
+)  # "Art. 5 para. 2": a citation's next part may follow
 # A statute's sections in lower case only ("s. 172 of the Act"; "S. 1234" is a Senate bill),
 # not after a number ("in 10 s. 3 runners" are seconds) nor an apostrophe ("Tom's. 20").
 _SECTIONS = {"s": "section", "ss": "sections"}

@@ -404,7 +404,26 @@ def _stone(match: re.Match[str], locale: Locale) -> str:
     return said + final_period(match, or_before_capital=True)
 
 
+# A recipe's shorthand, after an amount and before what is measured: "1 c. flour", "2 T.
+# butter", "1/2 t. salt" (cup, tablespoon, teaspoon). Rewritten to the symbols the rules
+# below read ("2 tbsp"); not "c. 1850" (circa) nor "5 t" (tonnes), which have no period
+# or no ingredient after them.
+_RECIPE = re.compile(
+    rf"(?<![\w./])(?P<amount>(?:\d\s)?[1-9]/[1-9]|(?:\d\s?)?[{VULGAR}]|\d{{1,2}}(?:\.\d+)?)"
+    r"\s?(?P<unit>[cCtT])\.(?=\s+[a-z])"
+)
+
+
+def _recipe(match: re.Match[str], locale: Locale) -> str:
+    amount, unit = match.group("amount", "unit")
+    if unit in "cC":
+        one = amount == "1" or "/" in amount or amount in VULGAR
+        return f"{amount} {'cup' if one else 'cups'}"
+    return f"{amount} {'tbsp' if unit == 'T' else 'tsp'}"
+
+
 RULES = (
+    Rule(_RECIPE, _recipe),
     Rule(_STONE, _stone),
     Rule(_COORDINATE, _coordinate),
     Rule(_HEIGHT, _height),

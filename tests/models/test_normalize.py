@@ -777,6 +777,15 @@ CASES = [
         "In two thousand eight to two thousand nine and nineteen hundred to nineteen oh five, at"
         " four hundred fifteen parts per million",
     ),
+    # a recipe's shorthand after an amount and before what it measures
+    (
+        "Mix 1 c. flour, 2 T. butter, 1/2 t. salt and 1½ c. milk",
+        "Mix one cup flour, two tablespoons butter, half a teaspoon salt and one and a half cups"
+        " milk",
+    ),
+    ("He came c. 1850. A 5 t truck.", "He came circa eighteen fifty. A five t truck."),
+    # a citation's parts in a row
+    ("Art. 5 para. 2 of it", "Article five paragraph two of it"),
     # a yearly rate
     (
         "3.5% p.a. or £30,000 p.a. Then more.",
@@ -1599,6 +1608,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "3 vols. " * 5000,
         ", IL 62704" * 5000,
         "3% p.a. " * 5000,
+        "1 c. flour " * 5000,
+        "1½ T. butter " * 5000,
+        "Art. 5 para. " * 5000,
         "a ½ " * 5000,
         "1" * 5000 + "k units",
     ],
