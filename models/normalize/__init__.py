@@ -41,7 +41,9 @@ __all__ = [
 ]
 
 # Abbreviations whose period, before a number, ends no sentence: "c. 1850", "5 lb. 3 oz."
-BEFORE_A_NUMBER = abbreviations.BEFORE_A_NUMBER | measures.UNIT_ABBREVIATIONS
+BEFORE_A_NUMBER = (
+    abbreviations.BEFORE_A_NUMBER | measures.UNIT_ABBREVIATIONS | money.BEFORE_AN_AMOUNT
+)
 
 _RULES: tuple[Rule, ...] = (
     *roman.LINE_NUMERALS,  # "II." and "I. THE START" heading a line

@@ -293,7 +293,26 @@ def _percent(match: re.Match[str], locale: Locale) -> str:
     return f"{quantity(match.group('quantity'), locale, range_word(match))} percent"
 
 
+# A currency by its code or the rupee's "Rs.", before or after the amount: "Rs. 500", "USD
+# 20", "500 EUR", set as its symbol for `_MONEY` to read ("GBP" alone, or "EUR" in a word,
+# stays).
+_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "Rs": "₹", "Rs.": "₹"}
+BEFORE_AN_AMOUNT = frozenset({"rs"})  # its period ends no sentence (`worker.segment`)
+_CODE_BEFORE = re.compile(r"(?<![\w.])(?P<code>USD|EUR|GBP|JPY|INR|Rs\.?)\s?(?=\d)")
+_CODE_AFTER = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s(?P<code>USD|EUR|GBP|JPY|INR)\b")
+
+
+def _code_before(match: re.Match[str], locale: Locale) -> str:
+    return _CODES[match.group("code")]
+
+
+def _code_after(match: re.Match[str], locale: Locale) -> str:
+    return _CODES[match.group("code")] + match.group("amount")
+
+
 RULES = (
+    Rule(_CODE_BEFORE, _code_before),
+    Rule(_CODE_AFTER, _code_after),
     Rule(_EURO_COMMA, _euro_comma),
     Rule(_STERLING, _sterling),
     Rule(_MONEY, _money),

@@ -786,6 +786,12 @@ CASES = [
     ("He came c. 1850. A 5 t truck.", "He came circa eighteen fifty. A five t truck."),
     # a citation's parts in a row
     ("Art. 5 para. 2 of it", "Article five paragraph two of it"),
+    # a currency by its code, or the rupee's "Rs."
+    (
+        "Rs. 500, Rs 1,200, USD 20 and 500 EUR; the GBP fell, EUR/USD rose",
+        "five hundred rupees, one thousand two hundred rupees, twenty dollars and five hundred"
+        " euros; the GBP fell, EUR/USD rose",
+    ),
     # a yearly rate
     (
         "3.5% p.a. or £30,000 p.a. Then more.",
@@ -1611,6 +1617,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1 c. flour " * 5000,
         "1½ T. butter " * 5000,
         "Art. 5 para. " * 5000,
+        "Rs. 5 " * 5000,
+        "1" * 5000 + " USD",
         "a ½ " * 5000,
         "1" * 5000 + "k units",
     ],

@@ -101,6 +101,10 @@ def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
         "Born c. 1850 (d. 1900), he ate 5 lb. 3 oz. of it; see p. 5.",
         "1851 was worse.",
     ]
+    assert sentences("It cost Rs. 500 in all. Then he paid Rs. 20.") == [
+        "It cost Rs. 500 in all.",
+        "Then he paid Rs. 20.",
+    ]
     # Old money and a statute's sections: "£25 1s. 8½d." is one sum; "s. 172" one section.
     text = "The value of £25 1s. 8½d. was trifling. Under s. 172 of the Act, Art. 5 of it applies."
     assert sentences(text) == [
