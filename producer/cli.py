@@ -419,7 +419,11 @@ def run_synth(args: argparse.Namespace) -> int:
         from worker.timing import totals
 
         args.stats.write_text(json.dumps({"wall_s": wall, "stages": totals()}))
-    print(f"{synth_summary(manifest, progress, wall)} -> {args.output}/ (job {manifest.job_id})")
+    # The device and the variant that ran: with NARRATE_DEVICE auto, the reader learns here
+    # whether the GPU did the work.
+    ran = f" on {get_settings().device}, {manifest.model_variant}"
+    summary = synth_summary(manifest, progress, wall)
+    print(f"{summary}{ran} -> {args.output}/ (job {manifest.job_id})")
     return 0
 
 

@@ -61,6 +61,8 @@ def test_synth_writes_chapters_marks_and_manifest(tmp_path: Path, data: Path) ->
     assert "narrated 2 chapters" in result.stdout
 
     manifest = json.loads((out / "manifest.json").read_text())
+    # where it ran: the default device (auto) found no GPU here
+    assert f"x real time) on cpu, {manifest['model_variant']} -> {out}/" in result.stdout
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         "chapters/000.wav",
         "chapters/001.wav",
