@@ -249,12 +249,15 @@ def resolve_device(device: str) -> str:
     and onnxruntime cannot use it (a CPU host hears nothing)."""
     if device != "auto":
         return device
-    if not gpu_present():
+    nvidia = gpu_present()
+    if not nvidia and not wsl_gpu():
         return "cpu"
     import onnxruntime
 
     if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         return "cuda"
+    if not nvidia:  # WSL's GPU device may be any maker's: nothing to advise
+        return "cpu"
     log.warning(
         "this host has an NVIDIA GPU but onnxruntime has no CUDA provider: running on the CPU (%s)",
         cuda_advice(),
@@ -266,10 +269,20 @@ def gpu_present(dev: Path = Path("/dev")) -> bool:
     """Whether this process can see an NVIDIA GPU: the driver's device files (what a
     container is given with its GPUs), less CUDA_VISIBLE_DEVICES set to none ("" or -1).
     onnxruntime-gpu reports its CUDA provider on a host without a GPU too."""
-    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
-    if visible is not None and visible.strip() in ("", "-1"):
+    if _none_visible():
         return False
     return any(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
+
+
+def wsl_gpu(dev: Path = Path("/dev")) -> bool:
+    """Whether this is WSL 2 with its GPU passed through (`/dev/dxg`, not `/dev/nvidiaN`):
+    CUDA runs there through onnxruntime-gpu as on Linux."""
+    return not _none_visible() and (dev / "dxg").exists()
+
+
+def _none_visible() -> bool:
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    return visible is not None and visible.strip() in ("", "-1")
 
 
 def providers_for(

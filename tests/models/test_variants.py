@@ -12,7 +12,7 @@ import models.runtime
 from config.errors import PrecisionError
 from models.backends import OpenVinoBack, OrtBack, SplitBack
 from models.piper import PiperVoice
-from models.runtime import gpu_present, resolve_device
+from models.runtime import gpu_present, resolve_device, wsl_gpu
 from models.variants import QualityReport, choose_precision, report_path
 from models.voice import SynthesisParams, VoiceInput
 
@@ -86,6 +86,7 @@ def test_device_auto_runs_on_the_cpu_quietly_where_no_gpu_shows(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
+    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: False)
     with caplog.at_level(logging.WARNING):
         assert resolve_device("auto") == "cpu"
     assert caplog.text == ""  # the default on every CPU host: nothing to hear
@@ -108,8 +109,27 @@ def test_device_auto_takes_cuda_only_where_a_gpu_shows(monkeypatch: pytest.Monke
     monkeypatch.setattr(models.runtime, "gpu_present", lambda: True)
     assert resolve_device("auto") == "cuda"
     monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
+    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: False)
     assert resolve_device("auto") == "cpu"  # onnxruntime-gpu on a host without a GPU
     assert resolve_device("cuda:1") == "cuda:1"  # a device named is taken as named
+
+
+def test_wsl_takes_cuda_where_onnxruntime_has_it_and_else_the_cpu_quietly(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    assert not wsl_gpu(tmp_path)
+    (tmp_path / "dxg").touch()
+    assert wsl_gpu(tmp_path)
+    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
+    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: True)
+    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: ["CPUExecutionProvider"])
+    with caplog.at_level(logging.WARNING):
+        assert resolve_device("auto") == "cpu"
+    assert caplog.text == ""  # WSL's GPU may be another maker's: nothing to install
+    cuda = ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: cuda)
+    assert resolve_device("auto") == "cuda"
 
 
 def test_a_gpu_shows_by_the_drivers_device_files_and_cuda_visible_devices(

@@ -269,6 +269,7 @@ def test_the_device_is_auto_by_default_and_the_cpu_where_no_gpu_shows(
     monkeypatch.setenv("NARRATE_DEVICE", "auto")  # so that the device it sets is undone
     monkeypatch.delenv("NARRATE_DEVICE")
     monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
+    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: False)
     get_settings.cache_clear()
     try:
         assert get_settings().device == "auto"
