@@ -117,8 +117,8 @@ _STERLING = re.compile(
 # "50p" is pence; "1080p" a video's lines (`numerals.LABELLED`).
 _AFTER = re.compile(
     rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])"
-    r"|\b(?!(?:720|1080|1440|2160)p\b)(?P<pence>\d+)p\b"
-)
+    rf"|(?<![\w.,])(?!(?:720|1080|1440|2160)p\b)(?P<pence>{NUMBER})p\b"
+)  # "3.2p": a share's price in pence and tenths
 # Nouns an amount qualifies: "a £5 note" is a five-pound note, "a $50 fine" a fifty-dollar one.
 _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
@@ -241,7 +241,10 @@ def _count(number: str, one: str, many: str, locale: Locale) -> str:
 
 def _after(match: re.Match[str], locale: Locale) -> str:
     if match.group("pence"):  # 50p
-        return _count(match.group("pence").lstrip("0") or "0", "penny", "pence", locale)
+        pence = match.group("pence")
+        if "." in pence or "," in pence:  # "3.2p", a share's price; "1,000p"
+            return f"{quantity(pence, locale)} pence"
+        return _count(pence.lstrip("0") or "0", "penny", "pence", locale)
     amount = match.group("amount")
     if match.group("symbol") == "¢":  # 99¢
         return f"{cardinal(amount, locale)} {'cent' if amount == '1' else 'cents'}"

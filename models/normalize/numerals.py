@@ -35,9 +35,10 @@ _RANGE = re.compile(
     rf"{_ALONE_BEFORE}(?<![.,])(?P<start>{NUMBER})(?:\s?[–—]\s?|-)(?P<end>{NUMBER}){_ALONE_AFTER}"
     r"(?![.,]\d)"
 )
+# "2/3rds", "3/4ths": the denominator's ordinal ending, said as the fraction is.
 _FRACTION = re.compile(
     rf"{_ALONE_BEFORE}(?<![/.,])(?:(?P<whole>\d+)\s+)?(?P<num>\d+)/(?P<den>\d+)"
-    rf"{_ALONE_AFTER}(?![/.,]\d)"
+    rf"(?:(?<=[2-9])(?:rd|th)s|(?<=1)sts?)?{_ALONE_AFTER}(?![/.,]\d)"
 )
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
@@ -448,6 +449,10 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
         return f"{cardinal(num, locale)}-{cardinal(den, locale)}"
     if not whole and den in ("2", "4", "8", "16") and _is_metre(match):
         return f"{cardinal(num, locale)}-{cardinal(den, locale)}"
+    if not whole and _is_odds(match):  # "at 9/2 odds": nine to two
+        return f"{cardinal(num, locale)} to {cardinal(den, locale)}"
+    if not whole and int(num) < int(den) and _CHANCE_NEXT.match(match.string, match.end()):
+        return f"{cardinal(num, locale)} in {cardinal(den, locale)}"  # a one in three chance
     if not whole and _is_score(match, int(num), den):
         return f"{cardinal(num, locale)} out of {cardinal(den, locale)}"
     if max(len(num), len(den)) > _LONGEST_TERM or not int(den):
@@ -478,6 +483,20 @@ def _is_metre(match: re.Match[str]) -> bool:
     return bool(
         _TIME_NEXT.match(match.string, match.end()) and _IN_BEFORE.search(text_before(match, 6))
     )
+
+
+# A bookmaker's odds: "9/2 odds", "a 50/1 outsider", "a 10/1 shot", "odds of 5/2", "priced
+# at 7/4" (not "a 1/3 chance", a probability, nor "a 1/2 shot of espresso").
+_ODDS_NEXT = re.compile(r"\s+(?P<word>odds|shot|outsider|favou?rite|against)\b")
+_CHANCE_NEXT = re.compile(r"\s+(?:chance|probability|likelihood)\b")
+_ODDS_BEFORE = re.compile(r"\b(?i:odds(?:\s+(?:of|at))?|priced\s+at|price\s+of)\s+\Z")
+
+
+def _is_odds(match: re.Match[str]) -> bool:
+    following = _ODDS_NEXT.match(match.string, match.end())
+    if following and following.group("word") == "shot":
+        return int(match.group("num")) > int(match.group("den"))
+    return bool(following or _ODDS_BEFORE.search(text_before(match, 16)))
 
 
 def _is_score(match: re.Match[str], num: int, den: str) -> bool:

@@ -792,6 +792,23 @@ CASES = [
         "five hundred rupees, one thousand two hundred rupees, twenty dollars and five hundred"
         " euros; the GBP fell, EUR/USD rose",
     ),
+    # pence with tenths, and a thousand of them
+    (
+        "fell 3.2p to 145.6p; a 50p coin, 1p, 05p and 1,000p; 1080p video",
+        "fell three point two pence to one hundred forty-five point six pence; a fifty pence"
+        " coin, one penny, five pence and one thousand pence; ten eighty P video",
+    ),
+    # a bookmaker's odds, a chance, a fraction with its ordinal ending
+    (
+        "at 9/2 odds, a 50/1 outsider, a 10/1 shot, odds of 5/2, priced at 7/4",
+        "at nine to two odds, a fifty to one outsider, a ten to one shot, odds of five to two,"
+        " priced at seven to four",
+    ),
+    (
+        "a 1/2 shot of espresso, a 1/3 chance, about 2/3rds and 3/4ths",
+        "a half shot of espresso, a one in three chance, about two thirds and three quarters",
+    ),
+    ("20 kn, 12 kts and a 30-kn wind", "twenty knots, twelve knots and a thirty-knot wind"),
     # a yearly rate
     (
         "3.5% p.a. or £30,000 p.a. Then more.",
@@ -1618,6 +1635,11 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1½ T. butter " * 5000,
         "Art. 5 para. " * 5000,
         "Rs. 5 " * 5000,
+        "3.2p " * 5000,
+        "1" * 3000 + "." + "2" * 3000 + "p",
+        "9/2 odds " * 5000,
+        "odds of " * 5000 + "5/2",
+        "2/3rds " * 5000,
         "1" * 5000 + " USD",
         "a ½ " * 5000,
         "1" * 5000 + "k units",
