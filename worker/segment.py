@@ -32,6 +32,8 @@ ABBREVIATIONS = frozenset(
         "prof",
         "rev",
         "hon",
+        "rt",
+        "ven",
         "gen",
         "col",
         "capt",

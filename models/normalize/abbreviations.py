@@ -60,6 +60,8 @@ _TITLES = {
     "Prof": "Professor",
     "Rev": "Reverend",
     "Hon": "Honourable",
+    "Rt": "Right",  # the Rt. Hon., the Rt. Rev.
+    "Ven": "Venerable",
     "Gen": "General",
     "Col": "Colonel",
     "Capt": "Captain",

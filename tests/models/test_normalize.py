@@ -809,6 +809,10 @@ CASES = [
         "a half shot of espresso, a one in three chance, about two thirds and three quarters",
     ),
     ("20 kn, 12 kts and a 30-kn wind", "twenty knots, twelve knots and a thirty-knot wind"),
+    (
+        "The Rt. Hon. William Pitt, the Rt. Rev. Smith and the Ven. Bede",
+        "The Right Honourable William Pitt, the Right Reverend Smith and the Venerable Bede",
+    ),
     # a yearly rate
     (
         "3.5% p.a. or £30,000 p.a. Then more.",

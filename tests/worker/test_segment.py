@@ -95,6 +95,13 @@ def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> Non
     assert sentences(text) == ["In 55 B.C. Caesar came.", "It was 55 B.C.", "The Romans came."]
 
 
+def test_a_title_of_honour_ends_no_sentence() -> None:
+    assert sentences("The Rt. Hon. William Pitt spoke. The Ven. Bede wrote.") == [
+        "The Rt. Hon. William Pitt spoke.",
+        "The Ven. Bede wrote.",
+    ]
+
+
 def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
     text = "Born c. 1850 (d. 1900), he ate 5 lb. 3 oz. of it; see p. 5. 1851 was worse."
     assert sentences(text) == [
