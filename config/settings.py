@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.devices import detect_device
+
 # How onnxruntime's GPU arena grows (`cuda_arena_extend_strategy`).
 ArenaExtend = Literal["kSameAsRequested", "kNextPowerOfTwo"]
 
@@ -169,8 +171,9 @@ class Settings(BaseSettings):
     device: str = Field(
         "auto",
         description="Where inference runs: cpu, cuda / cuda:N (needs onnxruntime-gpu), or "
-        "auto: the GPU where the host has an NVIDIA GPU and onnxruntime has CUDA, else the "
-        "CPU (with a warning where the GPU is there and onnxruntime cannot use it).",
+        "auto: the GPU where the host shows an NVIDIA GPU and onnxruntime is a CUDA build, "
+        "else the CPU (with a warning where the GPU is there and onnxruntime cannot use it); "
+        "resolved when the settings load (`config.devices`).",
     )
     precision: str = Field(
         "auto",
@@ -407,6 +410,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cuda_workers(self) -> "Settings":
+        if self.device == "auto":  # resolved once, so that all that follows sees the device
+            self.device = detect_device()
         if self.device.startswith("cuda") and "inference_workers" not in self.model_fields_set:
             self.inference_workers = min(CUDA_INFERENCE_WORKERS, self.inference_workers)
         return self

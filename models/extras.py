@@ -7,7 +7,6 @@ nothing. docs/operations.md, "Installing", has their sizes.
 """
 
 import importlib
-import importlib.metadata
 import importlib.util
 from dataclasses import dataclass
 from types import ModuleType
@@ -96,42 +95,6 @@ def check_options(options: SynthesisOptions) -> None:
         need("audiobook", f"--format {','.join(formats)}")
     if options.qa == "asr":
         need("gate", "--qa asr (Whisper hears every sentence)")
-
-
-def onnxruntime_builds() -> list[str]:
-    """The onnxruntime distributions installed: they share one `onnxruntime` package, so
-    with both the files of whichever was installed last are imported."""
-    found = []
-    for name in ("onnxruntime", "onnxruntime-gpu"):
-        try:
-            importlib.metadata.distribution(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        found.append(name)
-    return found
-
-
-SWAP_ONNXRUNTIME = (
-    "pip uninstall -y onnxruntime onnxruntime-gpu && pip install onnxruntime-gpu "
-    "(`make install-gpu` does it)"
-)
-
-
-def cuda_advice() -> str:
-    """What to do when onnxruntime has no CUDA provider here."""
-    builds = onnxruntime_builds()
-    if builds == ["onnxruntime", "onnxruntime-gpu"]:
-        return (
-            "onnxruntime and onnxruntime-gpu are both installed and the CPU build's files won; "
-            f"keep onnxruntime-gpu alone: {SWAP_ONNXRUNTIME}"
-        )
-    if builds == ["onnxruntime-gpu"]:
-        # its files were overwritten or removed with a CPU build's (they share a package)
-        return "reinstall onnxruntime-gpu: pip install --force-reinstall --no-deps onnxruntime-gpu"
-    return (
-        "install narrate's gpu extra, onnxruntime-gpu in place of onnxruntime: "
-        f"pip install 'narrate[gpu]' && {SWAP_ONNXRUNTIME}"
-    )
 
 
 def _findable(module: str) -> bool:

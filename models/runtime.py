@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from config.devices import cuda_advice, detect_device
 from config.errors import DeviceError
 from config.settings import ArenaExtend, Settings
-from models.extras import cuda_advice
 from models.graph import ATTENTION_SPAN
 
 log = logging.getLogger(__name__)
@@ -238,51 +238,14 @@ def check_providers(session: Any, providers: Sequence[str | tuple[str, dict[str,
         raise DeviceError(
             f"onnxruntime could not start {wanted} here (most often a CUDA or cuDNN library "
             "of another version than its build asks for, or no GPU; `narrate -v` shows its "
-            "own warning); narrate does not fall back to the CPU on its own: set --device "
-            "cpu to run there"
+            "own warning); narrate does not fall back to the CPU on its own: set "
+            "NARRATE_DEVICE=cpu (a worker's --device cpu) to run there"
         )
 
 
 def resolve_device(device: str) -> str:
-    """cpu, cuda or cuda:N as given; auto (the default): CUDA where this host shows an NVIDIA
-    GPU and onnxruntime has CUDA, else the CPU, with a warning only where the GPU is there
-    and onnxruntime cannot use it (a CPU host hears nothing)."""
-    if device != "auto":
-        return device
-    nvidia = gpu_present()
-    if not nvidia and not wsl_gpu():
-        return "cpu"
-    import onnxruntime
-
-    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
-        return "cuda"
-    if not nvidia:  # WSL's GPU device may be any maker's: nothing to advise
-        return "cpu"
-    log.warning(
-        "this host has an NVIDIA GPU but onnxruntime has no CUDA provider: running on the CPU (%s)",
-        cuda_advice(),
-    )
-    return "cpu"
-
-
-def gpu_present(dev: Path = Path("/dev")) -> bool:
-    """Whether this process can see an NVIDIA GPU: the driver's device files (what a
-    container is given with its GPUs), less CUDA_VISIBLE_DEVICES set to none ("" or -1).
-    onnxruntime-gpu reports its CUDA provider on a host without a GPU too."""
-    if _none_visible():
-        return False
-    return any(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
-
-
-def wsl_gpu(dev: Path = Path("/dev")) -> bool:
-    """Whether this is WSL 2 with its GPU passed through (`/dev/dxg`, not `/dev/nvidiaN`):
-    CUDA runs there through onnxruntime-gpu as on Linux."""
-    return not _none_visible() and (dev / "dxg").exists()
-
-
-def _none_visible() -> bool:
-    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
-    return visible is not None and visible.strip() in ("", "-1")
+    """cpu, cuda or cuda:N as given; auto: as `config.devices.detect_device` finds it."""
+    return detect_device() if device == "auto" else device
 
 
 def providers_for(

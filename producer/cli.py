@@ -421,9 +421,10 @@ def run_synth(args: argparse.Namespace) -> int:
         args.stats.write_text(json.dumps({"wall_s": wall, "stages": totals()}))
     # The device and the variant that ran: with NARRATE_DEVICE auto, the reader learns here
     # whether the GPU did the work.
-    ran = f" on {get_settings().device}, {manifest.model_variant}"
     summary = synth_summary(manifest, progress, wall)
-    print(f"{summary}{ran} -> {args.output}/ (job {manifest.job_id})")
+    if not summary.endswith("none narrated now"):
+        summary += f" on {get_settings().device}, {manifest.model_variant}"
+    print(f"{summary} -> {args.output}/ (job {manifest.job_id})")
     return 0
 
 
@@ -469,14 +470,9 @@ def _synth(
 
 
 def device_resolved() -> None:
-    """NARRATE_DEVICE=auto made the device it finds, for this process and those it starts,
-    so that what follows from the device (CUDA's 4 inference workers, not one a core)
-    follows the one found."""
-    if get_settings().device == "auto":
-        from models.runtime import resolve_device
-
-        os.environ["NARRATE_DEVICE"] = resolve_device("auto")
-        get_settings.cache_clear()
+    """The device the settings resolved (`auto`'s), for the processes this one starts: each
+    would find the same, and say a warning of it again."""
+    os.environ["NARRATE_DEVICE"] = get_settings().device
 
 
 def run_enqueue(args: argparse.Namespace) -> int:

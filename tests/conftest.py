@@ -1,5 +1,6 @@
 """Shared fixtures: the real voice, loaded once per test session."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,9 @@ import pytest
 from models.piper import PiperVoice
 
 DATA = Path(__file__).parent / "data"
+# The suite is the CPU's: on a GPU host NARRATE_DEVICE's default (auto) would take the GPU,
+# here and in every process a test starts. Tests of auto set it themselves.
+os.environ.setdefault("NARRATE_DEVICE", "cpu")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from config import devices
 from config.errors import MissingExtraError
 from config.settings import SynthesisOptions, get_settings
 from models import asr, extras, runtime, variants
@@ -227,7 +228,7 @@ def test_judging_renditions_needs_the_gate(
 def test_without_cuda_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch, builds: list[str], says: str
 ) -> None:
-    monkeypatch.setattr(extras, "onnxruntime_builds", lambda: builds)
+    monkeypatch.setattr(devices, "onnxruntime_builds", lambda: builds)
     monkeypatch.setattr("onnxruntime.get_available_providers", lambda: ["CPUExecutionProvider"])
     with pytest.raises(Exception, match="no CUDA provider") as raised:
         runtime.providers_for("cuda:0")

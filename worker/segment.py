@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from config.settings import BreakClass, Segmenting
 from models.normalize import (
     BEFORE_A_NUMBER,
+    CAPITALIZED_BEFORE_A_NUMBER,
     PARTS,
     SENTENCE_STARTERS,
     cues_number,
@@ -322,7 +323,9 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             return False  # "Smith et al. (2019) found"
         if abbreviation in ABBREVIATIONS:
             return False
-        if nxt.isdigit() and word.lower() in BEFORE_A_NUMBER:
+        if nxt.isdigit() and (
+            word.lower() in BEFORE_A_NUMBER or word in CAPITALIZED_BEFORE_A_NUMBER
+        ):
             return False  # "c. 1850", "5 lb. 3 oz.": a number's cue, not a sentence's end
         if nxt.isdigit() and cues_number(text[max(0, first - 12) : first], following):
             return False  # "Art. 5 of", "s. 172", "£25 1s. 8½d."

@@ -29,6 +29,7 @@ from models.traced import Traced, join
 
 __all__ = [
     "BEFORE_A_NUMBER",
+    "CAPITALIZED_BEFORE_A_NUMBER",
     "PARTS",
     "SENTENCE_STARTERS",
     "Locale",
@@ -44,6 +45,7 @@ __all__ = [
 BEFORE_A_NUMBER = (
     abbreviations.BEFORE_A_NUMBER | measures.UNIT_ABBREVIATIONS | money.BEFORE_AN_AMOUNT
 )
+CAPITALIZED_BEFORE_A_NUMBER = abbreviations.CAPITALIZED_BEFORE_A_NUMBER  # "Apt. 4"
 
 _RULES: tuple[Rule, ...] = (
     *roman.LINE_NUMERALS,  # "II." and "I. THE START" heading a line

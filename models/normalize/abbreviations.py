@@ -105,8 +105,6 @@ _TITLES = {
 _NUMBERED = {
     "no": "number",
     "nos": "numbers",
-    "apt": "apartment",
-    "sect": "section",
     "bldg": "building",
     "rm": "room",
     "p": "page",
@@ -220,6 +218,7 @@ _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b|[ivxlc]+\b)"  # Vol. II, vol. ii
     r"|(?<![\w.])(?P<page>pp?)\.\s?(?=[ivx]{2,}\b)"  # a preface's pages: "p. iv", "pp. ix-xii"
+    r"|(?<![\w.])(?P<capital>Apt|Sect)\.\s?(?=\d)"  # capitalized only: "proved apt. 1968 was"
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
     r"|(?<![\w.'’])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
     rf"|(?<![\w.])(?P<citing>(?i:{_alternatives(_CITING)}))\.\s?(?={_CITED.pattern})"
@@ -229,8 +228,11 @@ _NUMBERED_PATTERN = re.compile(
 _LIFE = re.compile(r"(?<![\w.])(?P<word>b|d|fl|r)\.\s?(?=\d{3,4}\b)")
 _LIVES = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
 # Words that stand before a number with a period ("c. 1850", "No. 5", "pp. 3"): a period
-# there ends no sentence (`worker.segment`).
+# there ends no sentence (`worker.segment`). Those that are also words ("apt", "sect") only
+# capitalized: "Apt. 4", not "the name proved apt. 1968 showed why".
+_CAPITALIZED = {"Apt": "Apartment", "Sect": "Section"}
 BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
+CAPITALIZED_BEFORE_A_NUMBER = frozenset(_CAPITALIZED)
 
 
 def cues_number(before: str, after: str) -> bool:
@@ -355,6 +357,8 @@ def _numbered(match: re.Match[str], locale: Locale) -> str:
     if match.group("citing"):
         written = match.group("citing")
         return _capitalized_like(_CITING[written.lower()], written) + " "
+    if match.group("capital"):
+        return _CAPITALIZED[match.group("capital")] + " "
     written = match.group("word") or match.group("heading") or match.group("page")
     return _capitalized_like(_NUMBERED[written.lower()], written) + " "
 
@@ -393,13 +397,16 @@ def _edition(match: re.Match[str], locale: Locale) -> str:
     return "edition" + final_period(match)
 
 
-# A count of a book's parts: "in 3 vols.", "12 pp.", "1 vol." (after the number).
-_COUNTED = re.compile(r"(?<=\d\s)(?P<word>vols?|pp)\.")
-_COUNTED_WORDS = {"vol": "volume", "vols": "volumes", "pp": "pages"}
+# A count of a book's parts: "in 3 vols.", "12 pp.", "1 vol.", "2 vol. in-8" (after the
+# number, which says how many).
+_COUNTED = re.compile(r"(?<![\w.,])(?P<count>\d+)\s(?P<word>vols?|pp)\.")
 
 
 def _counted(match: re.Match[str], locale: Locale) -> str:
-    return _COUNTED_WORDS[match.group("word")] + final_period(match, or_before_capital=True)
+    count, word = match.group("count", "word")
+    said = "page" if word == "pp" else "volume"
+    said += "" if count == "1" else "s"
+    return f"{count} {said}{final_period(match, or_before_capital=True)}"
 
 
 # "the 19th c.", "the 6th c. BC", "a 12th-cent. abbey": a century, after its ordinal ("c."
@@ -504,9 +511,18 @@ _MAKERS = {"ed": "edited", "eds": "edited", "trans": "translated", "tr": "transl
 _MAKERS |= {"illus": "illustrated", "rev": "revised", "comp": "compiled"}
 
 
+# "a new ed. by Penguin", "the 2nd ed. by then": an edition, after what a noun follows.
+_EDITION_BEFORE = re.compile(
+    r"\b(?i:a|an|the|this|that|new|revised|rev\.|first|second|third|later|latest|earlier"
+    r"|original|enlarged|\d+(?:st|nd|rd|th))\s\Z"
+)
+
+
 def _made_by(match: re.Match[str], locale: Locale) -> str:
     word = match.group("word")
     said = _MAKERS[word.lower()]
+    if word.lower() == "ed" and _EDITION_BEFORE.search(text_before(match, 10)):
+        said = "edition"
     return said.capitalize() if word[0].isupper() else said
 
 

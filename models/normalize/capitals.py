@@ -22,6 +22,9 @@ _WORD_IN_RUN = re.compile(_WORD)
 # SSD": one terabyte, not "Tb"); "TEAM GB" has no number and is an ordinary word.
 _BYTES = frozenset({"KB", "MB", "GB", "TB"})
 _NUMBER_BEFORE = re.compile(r"\d\s?\Z")
+# A currency's code beside its amount, likewise ("500 EUR", "USD 20"), for the money rules.
+_CURRENCY_CODES = frozenset({"USD", "EUR", "GBP", "JPY", "INR"})
+_NUMBER_AFTER = re.compile(r"\s?\d")
 
 
 def _words(match: re.Match[str], locale: Locale) -> str:
@@ -37,7 +40,11 @@ def _as_word(match: re.Match[str]) -> str:
     word = match.group(0)
     if len(word) == 1 or roman_to_int(word) is not None:
         return word
-    if word in _BYTES and _NUMBER_BEFORE.search(text_before(match, 2)):
+    number_before = _NUMBER_BEFORE.search(text_before(match, 2)) is not None
+    if word in _BYTES and number_before:
+        return word
+    number_after = _NUMBER_AFTER.match(match.string, match.end()) is not None
+    if word in _CURRENCY_CODES and (number_before or number_after):
         return word
     return word[0] + word[1:].lower()
 

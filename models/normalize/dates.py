@@ -216,7 +216,8 @@ _MORE_YEARS = r"(?P<more>(?:(?:,|,?\s+(?:and|or|nor))\s+\d{4}\b(?![,.]\d))*)"
 # What a year follows ("in 1887", "early 1887", "March 1887"); `numerals` leaves a house
 # number after one of these to the year rules ("From 2005 Main Street was paved").
 YEAR_CUE = (
-    r"(?i:in|of|since|by|until|till|from|to|before|after|during|circa|years?|born"
+    r"(?i:in|of|since|by|until|till|from|to|before|after|during|circa|year|born"
+    r"|years(?=\s+\d{4}\s*(?:[-–]\s?\d|(?:to|and|or)\s+\d|,\s*\d))"  # the years 1066 to 1154
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
     rf"|{_MONTH}|Q[1-4]|H[12]|FY|F Y"
 )

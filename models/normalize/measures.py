@@ -144,7 +144,11 @@ _FRACTION_MEASURE = re.compile(
     rf"\s?(?P<unit>{_UNIT}){_UNIT_END}"
 )
 # Units a period may follow as abbreviations (`worker.segment`: "5 lb. 3 oz." is one sentence).
-UNIT_ABBREVIATIONS = frozenset(unit for unit in _UNITS if unit.isalpha())
+UNIT_ABBREVIATIONS = frozenset(
+    unit
+    for unit in _UNITS
+    if unit.isalpha() and unit not in ("ppm", "ppb")  # never "ppm."
+)
 # "–40°": an en dash against a temperature is its minus, unless a number stands before it
 # ("20° –25°" is a range). Not after a % or a ° ("20°–25°" is read as written).
 _DEGREES = re.compile(
@@ -223,7 +227,7 @@ _FEET_INCHES = re.compile(
 # "in" without its period ("2 in 3 people").
 _INCHES = re.compile(
     rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?in\."
-    rf"(?:\s?(?:by|x|×)\s?(?P<second>{QUANTITY})\s?in\b(?:\.(?![\w.]))?|(?=\s+[a-z]|\s*[,;:)\]]))"
+    rf"(?:\s?(?:by|x|×)\s?(?P<second>{QUANTITY})\s?in\.(?![\w.])|(?=\s+[a-z]|\s*[,;:)\]]))"
 )
 
 
@@ -412,12 +416,34 @@ def _stone(match: re.Match[str], locale: Locale) -> str:
 # or no ingredient after them.
 _RECIPE = re.compile(
     rf"(?<![\w./])(?P<amount>(?:\d\s)?[1-9]/[1-9]|(?:\d\s?)?[{VULGAR}]|\d{{1,2}}(?:\.\d+)?)"
-    r"\s?(?P<unit>[cCtT])\.(?=\s+[a-z])"
+    r"\s?(?P<unit>[cCtT])\.(?=\s+(?!(?:of|and|or|the|a|an|in|at|to|by|is|was)\b)[a-z])"
 )
+# ... and only among a recipe's words: "12 C. difficile cases", "2 T. rex skeletons" and
+# "at 80 C. stir" are a genus's initial and a temperature.
+_KITCHEN = re.compile(
+    r"(?i:\b(?:cups?|tsp|tbsp|teaspoons?|tablespoons?|oz|ounces?|lbs?|pinch|flour|sugar"
+    r"|butter|salt|milk|eggs?|oil|water|cream|honey|vanilla|baking|bake|stir|whisk|mix|combine"
+    r"|knead|simmer|boil|chop|melt|beat|fold|sift|recipe|ingredients?|serves)\b)"
+)
+_KITCHEN_REACH = 200  # characters either side
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+
+
+def _in_a_recipe(match: re.Match[str], capital: bool) -> bool:
+    """A recipe's words around the match; after "T." or "C." the very next word must be
+    one ("2 T. butter"), a genus's initial being as likely there ("2 T. rex")."""
+    text, reach = match.string, _KITCHEN_REACH
+    if capital:
+        following = _NEXT_WORD.match(text, match.end())
+        return following is not None and _KITCHEN.fullmatch(following.group(1)) is not None
+    before = text[max(0, match.start() - reach) : match.start()]
+    return bool(_KITCHEN.search(before) or _KITCHEN.search(text, match.end(), match.end() + reach))
 
 
 def _recipe(match: re.Match[str], locale: Locale) -> str:
     amount, unit = match.group("amount", "unit")
+    if not _in_a_recipe(match, capital=unit.isupper()):
+        return match.group(0)
     if unit in "cC":
         one = amount == "1" or "/" in amount or amount in VULGAR
         return f"{amount} {'cup' if one else 'cups'}"

@@ -301,8 +301,11 @@ def _percent(match: re.Match[str], locale: Locale) -> str:
 # stays).
 _CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "Rs": "₹", "Rs.": "₹"}
 BEFORE_AN_AMOUNT = frozenset({"rs"})  # its period ends no sentence (`worker.segment`)
-_CODE_BEFORE = re.compile(r"(?<![\w.])(?P<code>USD|EUR|GBP|JPY|INR|Rs\.?)\s?(?=\d)")
-_CODE_AFTER = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s(?P<code>USD|EUR|GBP|JPY|INR)\b")
+# Not a pair's rate ("EUR/USD 1.0850"), nor a year's money ("in constant 2010 USD terms").
+_CODE_BEFORE = re.compile(r"(?<![\w./])(?P<code>USD|EUR|GBP|JPY|INR|Rs\.?)\s?(?=\d)")
+_CODE_AFTER = re.compile(
+    rf"(?<![\w.,/])(?!(?:1[89]|20)\d\d\s)(?P<amount>{NUMBER})\s(?P<code>USD|EUR|GBP|JPY|INR)\b(?!/)"
+)
 
 
 def _code_before(match: re.Match[str], locale: Locale) -> str:

@@ -37,8 +37,12 @@ _HEADING = re.compile(
     r"|phase|stage|type|class|grade|level|title|schedule|annex|series|war|mark|mk\.?|form|year"
     r"|bowl|saturn|apollo|vatican|panzer|rocky|titan|gemini))"  # names that count, not kings
     r"(?P<gap>\s+)(?P<numeral>[IVXLCDM]+|[ivx]{2,})\b"  # Scene ii, not "mix" or "liv"
-    r"(?:(?P<joint>\s?[-–]\s?|\s+(?:to|and|or)\s+)(?P<end>[IVXLCDM]+|[ivxlcdm]+)\b)?"
+    r"(?:(?P<joint>\s?[-–]\s?|\s+(?:to|and|or)\s+)(?P<end>[IVXLCDM]{2,}|[IVX]|[ivxlcdm]{2,}|[ivx])"
+    r"\b(?![-–'’]\w))?"  # not "II-C" or "D-Day"
 )
+# Words whose numbers a lone C, D, L or M may be; elsewhere it is a letter ("Appendix C",
+# "Medicare Part D", "a Class C licence").
+_LETTERS_COUNT = frozenset({"chapter", "book", "canto", "psalm"})
 # Older books put a period after a regnal numeral: "Edward III., with the king".
 _OLD_STYLE_DOT = r"(?:\.(?=[,;:]|\s+[a-z]))?"
 # A title and a name take any numeral, "I" included (King George I).
@@ -93,30 +97,43 @@ def _heading(match: re.Match[str], locale: Locale) -> str:
     value = roman_to_int(numeral)
     if value is None or (numeral == "I" and word.islower()):  # "the best part I remember"
         return match.group(0)
-    if numeral == "I" and match.group("end") is None and _PLURAL.search(word):
-        return match.group(0)  # "In Acts I read": a plural counts a range or a pair
+    if numeral in ("C", "D", "L", "M") and word.lower() not in _LETTERS_COUNT:
+        return match.group(0)
+    end = match.group("end")
+    if word.lower() in _PLURALS and (end is None or _range_end(numeral, value, match) is None):
+        return match.group(0)  # "In Acts I read", "the parts X and Y": a plural counts two
     said = say_year(value, locale) if word.lower() == "year" else cardinal(str(value), locale)
     said = f"{word}{match.group('gap')}{said}"
-    joint, end = match.group("joint", "end")
     if end is None:
         return said
-    last = _range_end(numeral, value, joint, end)
+    last = _range_end(numeral, value, match)
     if last is None:  # "Part II and I think", "Book IV-x": the numeral alone is read
         return said + match.string[match.end("numeral") : match.end()]
-    between = joint.strip() if joint.strip() in ("and", "or", "to") else "to"
-    return f"{said} {between} {cardinal(str(last), locale)}"
+    joint = match.group("joint").strip()
+    return f"{said} {joint if joint in ('and', 'or', 'to') else 'to'} {cardinal(str(last), locale)}"
 
 
-_PLURAL = re.compile(r"(?i)(?<!serie)s\.?$|appendices$")
+_PLURALS = frozenset(
+    {"chapters", "books", "parts", "volumes", "vols.", "acts", "scenes", "cantos", "sections"}
+    | {"articles", "episodes", "psalms", "figures", "plates", "seasons", "movements", "pages"}
+    | {"appendices"}
+)
+_NEAR_END = 100  # "Part II or MIX": a second numeral far past the first is a word
 
 
-def _range_end(numeral: str, first: int, joint: str, end: str) -> int | None:
-    """The value of a range's or a pair's second numeral, in the first's case: a range's
-    ("IV–VI", "iv to xii") above the first; never a lone "I" (the pronoun's)."""
-    value = roman_to_int(end)
+def _range_end(numeral: str, first: int, match: re.Match[str]) -> int | None:
+    """The value of a range's or a pair's second numeral, in the first's case and near it:
+    a range's ("IV–VI", "iv to xii") above the first; never a lone "I" (the pronoun's)."""
+    end = match.group("end")
+    value = roman_to_int(end) if end else None
     if value is None or end == "I" or end.isupper() != numeral.isupper():
         return None
-    a_range = joint.strip() not in ("and", "or")
+    if value > first + _NEAR_END:
+        return None
+    initial = _INITIAL.match(match.string, match.end())
+    if len(end) == 1 and initial and initial.group(1) not in SENTENCE_STARTERS:
+        return None  # "Volume II to V. Woolf": an initial
+    a_range = match.group("joint").strip() not in ("and", "or")
     return value if value > first or not a_range else None
 
 

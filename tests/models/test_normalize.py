@@ -813,6 +813,44 @@ CASES = [
         "The Rt. Hon. William Pitt, the Rt. Rev. Smith and the Ven. Bede",
         "The Right Honourable William Pitt, the Right Reverend Smith and the Venerable Bede",
     ),
+    # a numeral's letters that are letters: a class, a title's part, a stage, a plan, an
+    # appendix, an initial, a word in capitals, D-Day
+    (
+        "It is a Class I felony; Title IV-D agencies; Type II-L; Stage III-C",
+        "It is a Class one felony; Title four-D agencies; Type two-L; Stage three-C",
+    ),
+    (
+        "Medicare Parts C and D; Appendix C; the parts X and Y; World War II and D-Day; Part II"
+        " or MIX",
+        "Medicare Parts C and D; Appendix C; the parts X and Y; World War two and D-Day; Part two"
+        " or MIX",
+    ),
+    (
+        "Volume II to M. Guizot; Volume II to V. Woolf; Chapters I to V. The end; Chapter L",
+        "Volume two to Monsieur Guizot; Volume two to V. Woolf; Chapters one to five. The end;"
+        " Chapter fifty",
+    ),
+    # no recipe: a genus's initial, a temperature, tons
+    (
+        "Of the 12 C. difficile cases, 2 T. rex skeletons; at 80 C. and stir; 40 t. of iron",
+        "Of the twelve C. difficile cases, two T. rex skeletons; at eighty C. and stir; forty t."
+        " of iron",
+    ),
+    ("Snow fell 2 in. by 4 in the afternoon.", "Snow fell two inches by four in the afternoon."),
+    # a currency pair's rate and a year's money are no amounts
+    (
+        "EUR/USD 1.0850, in constant 2010 USD terms; it cost 500 EUR; USD 20; 1,500 USD.",
+        "EUR/USD one point zero eight five zero, in constant two thousand ten USD terms; it cost"
+        " five hundred euros; twenty dollars; one thousand five hundred dollars.",
+    ),
+    (
+        "a new ed. by Penguin; the 2nd ed. by then; 2 vol. in-8",
+        "a new edition by Penguin; the second edition by then; two volumes in-eight",
+    ),
+    (
+        "Over the years 1347 patients were treated.",
+        "Over the years one thousand three hundred forty-seven patients were treated.",
+    ),
     # a yearly rate
     (
         "3.5% p.a. or £30,000 p.a. Then more.",

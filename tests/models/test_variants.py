@@ -1,18 +1,18 @@
 """Precision variants: which one a device may use, and that each still says the same."""
 
 import logging
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
 import pytest
 
-import models.runtime
+from config import devices
 from config.errors import PrecisionError
 from models.backends import OpenVinoBack, OrtBack, SplitBack
 from models.piper import PiperVoice
-from models.runtime import gpu_present, resolve_device, wsl_gpu
+from models.runtime import resolve_device
 from models.variants import QualityReport, choose_precision, report_path
 from models.voice import SynthesisParams, VoiceInput
 
@@ -85,8 +85,9 @@ def test_precisions_a_device_cannot_run_are_refused(tmp_path: Path) -> None:
 def test_device_auto_runs_on_the_cpu_quietly_where_no_gpu_shows(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
-    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: False)
+    monkeypatch.setattr(devices, "gpu_present", lambda dev: False)
+    monkeypatch.setattr(devices, "wsl_gpu", lambda dev: False)
+    monkeypatch.setattr(devices, "cuda_build", lambda: True)  # onnxruntime-gpu, no GPU
     with caplog.at_level(logging.WARNING):
         assert resolve_device("auto") == "cpu"
     assert caplog.text == ""  # the default on every CPU host: nothing to hear
@@ -95,8 +96,9 @@ def test_device_auto_runs_on_the_cpu_quietly_where_no_gpu_shows(
 def test_device_auto_warns_where_the_gpu_is_there_and_onnxruntime_has_no_cuda(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(models.runtime, "gpu_present", lambda: True)
-    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: ["CPUExecutionProvider"])
+    monkeypatch.setattr(devices, "gpu_present", lambda dev: True)
+    monkeypatch.setattr(devices, "onnxruntime_builds", lambda: ["onnxruntime"])
+    assert not devices.cuda_build()  # this machine's onnxruntime: the CPU build
     with caplog.at_level(logging.WARNING):
         assert resolve_device("auto") == "cpu"
     assert "has an NVIDIA GPU but onnxruntime has no CUDA provider" in caplog.text
@@ -104,13 +106,12 @@ def test_device_auto_warns_where_the_gpu_is_there_and_onnxruntime_has_no_cuda(
 
 
 def test_device_auto_takes_cuda_only_where_a_gpu_shows(monkeypatch: pytest.MonkeyPatch) -> None:
-    cuda = ["CUDAExecutionProvider", "CPUExecutionProvider"]
-    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: cuda)
-    monkeypatch.setattr(models.runtime, "gpu_present", lambda: True)
+    monkeypatch.setattr(devices, "cuda_build", lambda: True)
+    monkeypatch.setattr(devices, "gpu_present", lambda dev: True)
     assert resolve_device("auto") == "cuda"
-    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
-    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: False)
-    assert resolve_device("auto") == "cpu"  # onnxruntime-gpu on a host without a GPU
+    monkeypatch.setattr(devices, "gpu_present", lambda dev: False)
+    monkeypatch.setattr(devices, "wsl_gpu", lambda dev: False)
+    assert resolve_device("auto") == "cpu"
     assert resolve_device("cuda:1") == "cuda:1"  # a device named is taken as named
 
 
@@ -118,17 +119,16 @@ def test_wsl_takes_cuda_where_onnxruntime_has_it_and_else_the_cpu_quietly(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    assert not wsl_gpu(tmp_path)
+    assert not devices.wsl_gpu(tmp_path)
     (tmp_path / "dxg").touch()
-    assert wsl_gpu(tmp_path)
-    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
-    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: True)
-    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: ["CPUExecutionProvider"])
+    assert devices.wsl_gpu(tmp_path)
+    monkeypatch.setattr(devices, "gpu_present", lambda dev: False)
+    monkeypatch.setattr(devices, "wsl_gpu", lambda dev: True)
+    monkeypatch.setattr(devices, "cuda_build", lambda: False)
     with caplog.at_level(logging.WARNING):
         assert resolve_device("auto") == "cpu"
     assert caplog.text == ""  # WSL's GPU may be another maker's: nothing to install
-    cuda = ["CUDAExecutionProvider", "CPUExecutionProvider"]
-    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: cuda)
+    monkeypatch.setattr(devices, "cuda_build", lambda: True)
     assert resolve_device("auto") == "cuda"
 
 
@@ -136,17 +136,32 @@ def test_a_gpu_shows_by_the_drivers_device_files_and_cuda_visible_devices(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    assert not gpu_present(tmp_path)
+    assert not devices.gpu_present(tmp_path)
     for name in ("nvidiactl", "nvidia-uvm", "nvidia-modeset"):  # the driver's, no GPU's
         (tmp_path / name).touch()
-    assert not gpu_present(tmp_path)
+    assert not devices.gpu_present(tmp_path)
     (tmp_path / "nvidia0").touch()
-    assert gpu_present(tmp_path)
-    for none in ("", "-1"):
+    assert devices.gpu_present(tmp_path)
+    for none in ("", "-1", "NoDevFiles"):  # NoDevFiles: Slurm's, for a job given no GPU
         monkeypatch.setenv("CUDA_VISIBLE_DEVICES", none)
-        assert not gpu_present(tmp_path)
-    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
-    assert gpu_present(tmp_path)
+        assert not devices.gpu_present(tmp_path)
+    for some in ("0", "1,0", "GPU-8f3e2a", "MIG-4b1c"):
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", some)
+        assert devices.gpu_present(tmp_path)
+
+
+def test_a_cuda_build_is_found_by_its_provider_library_without_importing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "onnxruntime"
+    (fake / "capi").mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('imported')\n")
+    monkeypatch.delitem(sys.modules, "onnxruntime", raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert not devices.cuda_build()  # a CPU build's files
+    (fake / "capi" / "libonnxruntime_providers_cuda.so").touch()
+    assert devices.cuda_build()  # and the package was never imported
+    assert "onnxruntime" not in sys.modules
 
 
 @pytest.mark.parametrize("precision", ["bf16", "fp16"])

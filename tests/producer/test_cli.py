@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import soundfile
 
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 from producer.cli import _clock
 from producer.readers import read_manuscript
 from tests.services import Services
@@ -203,7 +203,7 @@ def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: 
     assert ": 1 kept from an earlier run, 1 narrated now, " in again.stdout
     assert f"narrated now, {now} of audio in " in again.stdout and "x real time)" in again.stdout
     done = narrate("synth", data / "two_chapters.txt", "-o", out)
-    assert "every chapter kept from an earlier run, none narrated now" in done.stdout
+    assert "every chapter kept from an earlier run, none narrated now ->" in done.stdout
     assert "real time" not in done.stdout
 
 
@@ -263,19 +263,19 @@ def test_a_worker_without_device_takes_narrate_device(monkeypatch: pytest.Monkey
 def test_the_device_is_auto_by_default_and_the_cpu_where_no_gpu_shows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import models.runtime
+    from config import devices
     from producer.cli import device_resolved
 
     monkeypatch.setenv("NARRATE_DEVICE", "auto")  # so that the device it sets is undone
     monkeypatch.delenv("NARRATE_DEVICE")
-    monkeypatch.setattr(models.runtime, "gpu_present", lambda: False)
-    monkeypatch.setattr(models.runtime, "wsl_gpu", lambda: False)
+    monkeypatch.setattr(devices, "gpu_present", lambda dev: False)
+    monkeypatch.setattr(devices, "wsl_gpu", lambda dev: False)
     get_settings.cache_clear()
     try:
-        assert get_settings().device == "auto"
+        assert Settings.model_fields["device"].default == "auto"
+        assert get_settings().device == "cpu"  # resolved as the settings load
         device_resolved()
-        assert os.environ["NARRATE_DEVICE"] == "cpu"
-        assert get_settings().device == "cpu"
+        assert os.environ["NARRATE_DEVICE"] == "cpu"  # for the processes it starts
     finally:
         get_settings.cache_clear()
 
@@ -283,21 +283,15 @@ def test_the_device_is_auto_by_default_and_the_cpu_where_no_gpu_shows(
 def test_device_auto_becomes_the_device_found_with_its_inference_workers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import models.runtime
-    from producer.cli import device_resolved
+    import config.settings
 
     monkeypatch.setenv("NARRATE_DEVICE", "auto")
     monkeypatch.delenv("NARRATE_INFERENCE_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
-    monkeypatch.setattr(models.runtime, "resolve_device", lambda device: "cuda")
-    get_settings.cache_clear()
-    try:
-        assert get_settings().inference_workers == 16  # auto: a core each, as on the CPU
-        device_resolved()
-        assert os.environ["NARRATE_DEVICE"] == "cuda"
-        assert (get_settings().device, get_settings().inference_workers) == ("cuda", 4)
-    finally:
-        get_settings.cache_clear()
+    monkeypatch.setattr(config.settings, "detect_device", lambda: "cpu")
+    assert (Settings().device, Settings().inference_workers) == ("cpu", 16)  # a core each
+    monkeypatch.setattr(config.settings, "detect_device", lambda: "cuda")
+    assert (Settings().device, Settings().inference_workers) == ("cuda", 4)  # as cuda's own
 
 
 @pytest.mark.parametrize("seed", ["-5", str(2**63)])

@@ -95,6 +95,21 @@ def test_an_abbreviation_that_is_a_word_in_lower_case_ends_its_sentence() -> Non
     assert sentences(text) == ["In 55 B.C. Caesar came.", "It was 55 B.C.", "The Romans came."]
 
 
+def test_a_word_that_cues_a_number_only_capitalized_or_never_with_a_period() -> None:
+    assert sentences("Go to Apt. 4 now. Then Sect. 5 applies.") == [
+        "Go to Apt. 4 now.",
+        "Then Sect. 5 applies.",
+    ]
+    assert sentences("The nickname proved apt. 1968 showed why.") == [
+        "The nickname proved apt.",
+        "1968 showed why.",
+    ]
+    assert sentences("Levels hit 415 ppm. 2023 was the hottest year.") == [
+        "Levels hit 415 ppm.",
+        "2023 was the hottest year.",
+    ]
+
+
 def test_a_title_of_honour_ends_no_sentence() -> None:
     assert sentences("The Rt. Hon. William Pitt spoke. The Ven. Bede wrote.") == [
         "The Rt. Hon. William Pitt spoke.",
