@@ -15,7 +15,9 @@ from num2words import num2words
 from models.normalize.rule import AMERICAN, Locale
 
 # A number as books write it: 1,234,567 or 1234567, with an optional decimal part.
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# At most seven groups of thousands (sextillions): a longer run of them is no number anyone
+# says, and an unbounded one made each rule rescan the rest of it from every comma.
+NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,7}|\d+)(?:\.\d+)?"
 # A number or a range of them: -5, 3.5, 5-10, 12–15.
 QUANTITY = rf"[-−]?{NUMBER}(?:\s?[–—-]\s?{NUMBER})?"
 

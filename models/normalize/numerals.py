@@ -41,16 +41,16 @@ _FRACTION = re.compile(
     rf"(?:(?<=[2-9])(?:rd|th)s|(?<=1)sts?)?{_ALONE_AFTER}(?![/.,]\d)"
 )
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
-_ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
+_ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _ARTICLE_NEXT = re.compile(r"\s+an?\b")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?i:an?)\s\Z")
 # "100s of them", "100s more", "100s upon 100s": hundreds ("10s" alone may be seconds).
 _PLURAL = re.compile(
-    r"\b(?P<number>\d{1,3}(?:,\d{3})+|10{1,6}(?=s\s+of\b)|10{2,6}(?=s\s+(?:more|upon|and|or)\b))s\b"
+    r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|10{1,6}(?=s\s+of\b)|10{2,6}(?=s\s+(?:more|upon|and|or)\b))s\b"
 )
 # "18+ only", "a 1,000+ page book", "50+ years": at least the number, said "plus" (not
 # "1+1", a sum, nor "C++").
-_AT_LEAST = re.compile(r"(?<![\w.,+])(?P<number>\d{1,3}(?:,\d{3})*)\+(?=\s|$|[.,;:!?)\]])")
+_AT_LEAST = re.compile(r"(?<![\w.,+])(?P<number>\d{1,3}(?:,\d{3}){0,7})\+(?=\s|$|[.,;:!?)\]])")
 # A team or a group named by its number: "the 49ers", "the 76ers" (forty-niners).
 _NUMBERED_ERS = re.compile(r"\b(?P<number>\d{0,2}[1-9])ers\b")
 # An en dash set as a minus, where no dash between words or a range stands: "(–3)", "= –3",
