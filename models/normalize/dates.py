@@ -434,7 +434,7 @@ def _dot_clock_range(match: re.Match[str], locale: Locale) -> str:
 
 def _time(written: str, locale: Locale) -> str:
     """ "9.30": nine thirty; "05.00": five o'clock."""
-    hour, minute = (int(part) for part in written.split("."))
+    hour, minute = (int(part) for part in re.split("[.:]", written))
     return f"{cardinal(str(hour), locale)} {_minutes(minute, hour, meridiem=False)}"
 
 
@@ -567,13 +567,13 @@ _MERIDIEM_RANGE = re.compile(
     r"\s?[–—-]\s?"
     rf"(?=\d{{1,2}}(?:[:.]\d\d)?\s?{_AM_PM}|{_NOON})"
 )
-# "9.30-10.30am", "9-10.30am", "9.30-11am", "10.30-12 noon", "from 11-noon": British clock
-# times, the am or pm written once, after the second, or a time to noon or midnight. The
+# "9.30-10.30am", "9-10.30am", "9.30-11am", "10.30-12 noon", "from 11-noon", "9-11:30 am":
+# clock times, the am or pm written once, after the second, or a time to noon or midnight. The
 # first is read here, the dash as "to"; the second by the rules after (`_CLOCK`, `_HOUR`).
 # A range with no dotted time ("9-11am") is `_HOUR`'s; a price ("£2.50-3.50pm") is money's.
 _DOTTED_MERIDIEM_RANGE = re.compile(
-    r"(?<![\d.,:$£€¥₹#])(?P<start>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?[–—-]\s?"
-    rf"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?)\s?{_AM_PM}"
+    r"(?<![\d.,:$£€¥₹#])(?P<start>(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?)\s?[–—-]\s?"
+    rf"(?=(?P<end>(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?)\s?{_AM_PM}"
     rf"|(?P<noon>{_NOON}))"
 )
 # "between 9am-5pm", "between the hours of 9am-5pm": the range said with "and".
@@ -599,13 +599,16 @@ def _time_joined(match: re.Match[str], between: bool) -> str:
     return joined_by(between, match.string, second.end() if second else match.end())
 
 
+_HAS_MINUTES = re.compile("[.:]")
+
+
 def _dotted_meridiem_range(match: re.Match[str], locale: Locale) -> str:
     start, end, noon = match.group("start", "end", "noon")
-    if not noon and "." not in start + end:
+    if not noon and not _HAS_MINUTES.search(start + end):
         return match.group(0)
     if noon and start == "12":  # "12-noon" is twelve noon hyphenated, not a range to it
         return match.group(0)
-    said = _time(start, locale) if "." in start else cardinal(start, locale)
+    said = _time(start, locale) if _HAS_MINUTES.search(start) else cardinal(start, locale)
     between = _BETWEEN_TIMES_BEFORE.search(text_before(match, 24)) is not None
     return f"{said} {_time_joined(match, between)} "
 

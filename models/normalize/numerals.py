@@ -266,6 +266,22 @@ def _emergency(match: re.Match[str], locale: Locale) -> str:
     return digits(match.group("number"))
 
 
+# A code said digit by digit after what names it: "my PIN is 1234", "zip 90210", "ZIP code
+# 02139", "text 741741" (a service's short code, five or six digits); not "PIN 12" nor
+# "the text 1850 appears".
+_CODE_AFTER_CUE = re.compile(
+    r"(?P<cue>\b(?:PIN|(?i:pin\s+(?:code|number)|zip(?:\s+code)?))(?:\s+(?:is|was))?:?\s+)"
+    r"(?P<number>\d{4,6}(?:-\d{4})?)(?![\w%°]|[.,/:]\d)"
+    r"|(?P<text>\b(?i:text|texted|texting)\s+)(?P<short>\d{5,6})(?![\w%°]|[.,/:-]\d)"
+)
+
+
+def _code_after_cue(match: re.Match[str], locale: Locale) -> str:
+    if match.group("text"):
+        return match.group("text") + digits(match.group("short"))
+    return match.group("cue") + ", ".join(digits(part) for part in match.group("number").split("-"))
+
+
 # A web server's status, said like a label in pairs: "Error 404" and "a 404 page" are "four
 # oh four", "status 500" "five hundred". Only after the word that names it or before an
 # error's words: "404 people" is a count.
@@ -566,6 +582,7 @@ GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
 SLASHED = (Rule(_SLASHED, _slashed),)
 LABELLED = (
     Rule(_EMERGENCY, _emergency),
+    Rule(_CODE_AFTER_CUE, _code_after_cue),
     Rule(_PLAN, _plan),
     Rule(_RESOLUTION, _resolution),
     Rule(_PARTICLES, _particles),

@@ -851,6 +851,21 @@ CASES = [
         "Over the years 1347 patients were treated.",
         "Over the years one thousand three hundred forty-seven patients were treated.",
     ),
+    # a clock range with a colon's minutes
+    (
+        "from 9-11:30 am; open 9–5:30pm; 10:30-11 am",
+        "from nine to eleven thirty AM; open nine to five thirty PM; ten thirty to eleven AM",
+    ),
+    # a code said digit by digit after what names it
+    (
+        "My PIN is 1234, my zip 90210, ZIP code 02139-4307; text 741741.",
+        "My PIN is one two three four, my zip nine zero two one zero, ZIP code zero two one"
+        " three nine, four three zero seven; text seven four one seven four one.",
+    ),
+    (
+        "The text 1850 appears; PIN 12",
+        "The text one thousand eight hundred fifty appears; PIN twelve",
+    ),
     # a yearly rate
     (
         "3.5% p.a. or £30,000 p.a. Then more.",
@@ -1683,6 +1698,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "odds of " * 5000 + "5/2",
         "2/3rds " * 5000,
         "1" + ",111" * 10_000,
+        "9-11:30 am " * 5000,
+        "PIN is 1234 " * 5000,
         "1" + ",111" * 10_000 + "th",
         "1" + ",111" * 10_000 + "+ ",
         "1" * 5000 + " USD",
