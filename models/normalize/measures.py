@@ -67,7 +67,6 @@ _UNITS = {
     "L": ("liter", "liters"),
     "gal": ("gallon", "gallons"),
     "mph": ("mile per hour", "miles per hour"),
-    "kn": ("knot", "knots"),
     "kts": ("knot", "knots"),
     "m.p.h": ("mile per hour", "miles per hour"),  # its last period is the unit's, below
     "km/h": ("kilometer per hour", "kilometers per hour"),

@@ -117,8 +117,9 @@ _STERLING = re.compile(
 # "50p" is pence; "1080p" a video's lines (`numerals.LABELLED`).
 _AFTER = re.compile(
     rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])"
-    rf"|(?<![\w.,])(?!(?:720|1080|1440|2160)p\b)(?P<pence>{NUMBER})p\b"
-)  # "3.2p": a share's price in pence and tenths
+    rf"|(?<![\w.,])(?P<sign>(?<![\w.,)-])[-+−](?=\d))?"
+    rf"(?!(?:144|240|360|480|720|1080|1440|2160)p\b)(?P<pence>{NUMBER})p\b"
+)  # "3.2p": a share's price in pence and tenths; "-1.25p" its fall
 # Nouns an amount qualifies: "a £5 note" is a five-pound note, "a $50 fine" a fifty-dollar one.
 _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
@@ -241,10 +242,11 @@ def _count(number: str, one: str, many: str, locale: Locale) -> str:
 
 def _after(match: re.Match[str], locale: Locale) -> str:
     if match.group("pence"):  # 50p
-        pence = match.group("pence")
+        pence, sign = match.group("pence", "sign")
+        said = {"+": "plus ", None: ""}.get(sign, "minus ")
         if "." in pence or "," in pence:  # "3.2p", a share's price; "1,000p"
-            return f"{quantity(pence, locale)} pence"
-        return _count(pence.lstrip("0") or "0", "penny", "pence", locale)
+            return f"{said}{quantity(pence, locale)} pence"
+        return said + _count(pence.lstrip("0") or "0", "penny", "pence", locale)
     amount = match.group("amount")
     if match.group("symbol") == "¢":  # 99¢
         return f"{cardinal(amount, locale)} {'cent' if amount == '1' else 'cents'}"
@@ -301,10 +303,15 @@ def _percent(match: re.Match[str], locale: Locale) -> str:
 # stays).
 _CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "Rs": "₹", "Rs.": "₹"}
 BEFORE_AN_AMOUNT = frozenset({"rs"})  # its period ends no sentence (`worker.segment`)
-# Not a pair's rate ("EUR/USD 1.0850"), nor a year's money ("in constant 2010 USD terms").
-_CODE_BEFORE = re.compile(r"(?<![\w./])(?P<code>USD|EUR|GBP|JPY|INR|Rs\.?)\s?(?=\d)")
+# Not a pair's rate ("EUR/USD 1.0850"), nor a year's money ("in constant 2010 USD terms"),
+# nor a blood test's INR (the International Normalized Ratio, "INR 2.5", "INR 2-3").
+_CODE_BEFORE = re.compile(
+    r"(?<![\w./])(?P<code>USD|EUR|GBP|JPY|Rs\.?|INR(?=\s?(?:\d{2}|\d,\d{3})))\s?(?=\d)"
+)
+_CODES_AFTER = "USD|EUR|GBP|JPY|INR"
+_YEARS_MONEY = rf"(?:1[89]|20)\d\d\s(?:{_CODES_AFTER})\s+(?:terms|prices|values?|per|basis)\b"
 _CODE_AFTER = re.compile(
-    rf"(?<![\w.,/])(?!(?:1[89]|20)\d\d\s)(?P<amount>{NUMBER})\s(?P<code>USD|EUR|GBP|JPY|INR)\b(?!/)"
+    rf"(?<![\w.,/])(?!{_YEARS_MONEY})(?P<amount>{NUMBER})\s(?P<code>{_CODES_AFTER})\b(?!/)"
 )
 
 

@@ -35,10 +35,10 @@ _RANGE = re.compile(
     rf"{_ALONE_BEFORE}(?<![.,])(?P<start>{NUMBER})(?:\s?[–—]\s?|-)(?P<end>{NUMBER}){_ALONE_AFTER}"
     r"(?![.,]\d)"
 )
-# "2/3rds", "3/4ths": the denominator's ordinal ending, said as the fraction is.
+# "2/3rds", "1/3rd", "1/100th": the denominator's ordinal ending, said as the fraction is.
 _FRACTION = re.compile(
     rf"{_ALONE_BEFORE}(?<![/.,])(?:(?P<whole>\d+)\s+)?(?P<num>\d+)/(?P<den>\d+)"
-    rf"(?:(?<=[2-9])(?:rd|th)s|(?<=1)sts?)?{_ALONE_AFTER}(?![/.,]\d)"
+    rf"(?:(?:st|nd|rd|th)s?)?{_ALONE_AFTER}(?![/.,]\d)"
 )
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
@@ -270,15 +270,20 @@ def _emergency(match: re.Match[str], locale: Locale) -> str:
 # 02139", "text 741741" (a service's short code, five or six digits); not "PIN 12" nor
 # "the text 1850 appears".
 _CODE_AFTER_CUE = re.compile(
-    r"(?P<cue>\b(?:PIN|(?i:pin\s+(?:code|number)|zip(?:\s+code)?))(?:\s+(?:is|was))?:?\s+)"
+    r"(?P<cue>\b(?:PIN|ZIP|(?i:pin\s+(?:code|number)|zip\s+codes?))(?:\s+(?:is|was|of))?:?\s+)"
     r"(?P<number>\d{4,6}(?:-\d{4})?)(?![\w%°]|[.,/:]\d)"
-    r"|(?P<text>\b(?i:text|texted|texting)\s+)(?P<short>\d{5,6})(?![\w%°]|[.,/:-]\d)"
+    # "my zip 90210" (not "zip 50000 files", the verb's count)
+    r"|(?P<zip>\bzip\s+)(?P<zip_number>\d{5})(?=\s*(?:[.,;:!?)]|$))"
+    # "Text STOP to 88022", "text HOME to 741741": the short code after "to"
+    r"|(?P<text>\b(?i:text|texting)\s+(?:[A-Z]+\s+)?to\s+)(?P<short>\d{5,6})(?![\w%°]|[.,/:-]\d)"
 )
 
 
 def _code_after_cue(match: re.Match[str], locale: Locale) -> str:
     if match.group("text"):
         return match.group("text") + digits(match.group("short"))
+    if match.group("zip"):
+        return match.group("zip") + digits(match.group("zip_number"))
     return match.group("cue") + ", ".join(digits(part) for part in match.group("number").split("-"))
 
 
@@ -323,7 +328,7 @@ def _particles(match: re.Match[str], locale: Locale) -> str:
 
 
 # A video's lines, "1080p": "ten eighty P" (not pence).
-_RESOLUTION = re.compile(r"\b(?P<number>480|720|1080|1440|2160)(?P<scan>[pi])\b")
+_RESOLUTION = re.compile(r"\b(?P<number>144|240|360|480|720|1080|1440|2160)(?P<scan>[pi])\b")
 
 
 def _resolution(match: re.Match[str], locale: Locale) -> str:
@@ -504,15 +509,21 @@ def _is_metre(match: re.Match[str]) -> bool:
 # A bookmaker's odds: "9/2 odds", "a 50/1 outsider", "a 10/1 shot", "odds of 5/2", "priced
 # at 7/4" (not "a 1/3 chance", a probability, nor "a 1/2 shot of espresso").
 _ODDS_NEXT = re.compile(r"\s+(?P<word>odds|shot|outsider|favou?rite|against)\b")
+_LONG_ODDS_BEFORE = re.compile(r"\b(?i:priced\s+at|price\s+of|backed\s+at)\s+\Z")
 _CHANCE_NEXT = re.compile(r"\s+(?:chance|probability|likelihood)\b")
-_ODDS_BEFORE = re.compile(r"\b(?i:odds(?:\s+(?:of|at))?|priced\s+at|price\s+of)\s+\Z")
+_ODDS_BEFORE = re.compile(r"\b(?i:odds(?:\s+(?:of|at|on\s+\w+\s+were))?)\s+\Z")
 
 
 def _is_odds(match: re.Match[str]) -> bool:
+    """After "odds", any two numbers; else only the longer odds, the first above the second
+    ("a 1/2 shot of espresso", "2/3 against", "priced at 1/2 the usual rate" are shares)."""
+    if _ODDS_BEFORE.search(text_before(match, 24)):
+        return True
     following = _ODDS_NEXT.match(match.string, match.end())
-    if following and following.group("word") == "shot":
-        return int(match.group("num")) > int(match.group("den"))
-    return bool(following or _ODDS_BEFORE.search(text_before(match, 16)))
+    if following and following.group("word") == "odds":
+        return True
+    longer = int(match.group("num")) > int(match.group("den"))
+    return longer and bool(following or _LONG_ODDS_BEFORE.search(text_before(match, 16)))
 
 
 def _is_score(match: re.Match[str], num: int, den: str) -> bool:

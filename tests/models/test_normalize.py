@@ -808,7 +808,33 @@ CASES = [
         "a 1/2 shot of espresso, a 1/3 chance, about 2/3rds and 3/4ths",
         "a half shot of espresso, a one in three chance, about two thirds and three quarters",
     ),
-    ("20 kn, 12 kts and a 30-kn wind", "twenty knots, twelve knots and a thirty-knot wind"),
+    (
+        "12 kts, a 30-kts wind; a coffee at 12 kn",
+        "twelve knots, a thirty-knot wind; a coffee at twelve kn",
+    ),
+    # shares, not odds: the first below the second, or after "priced at"
+    (
+        "priced at 1/2 the usual rate, 1/3 against, backed at 5/1, the odds on him were 9/4",
+        "priced at one half the usual rate, one third against, backed at five to one, the odds"
+        " on him were nine to four",
+    ),
+    # a share's price falling and rising in pence; a video's lines
+    (
+        "Lloyds -1.25p, Barclays +2.5p, BP (-5p); the stream dropped to 480p and 360p",
+        "Lloyds minus one point two five pence, Barclays plus two point five pence, BP (minus"
+        " five pence); the stream dropped to four eighty P and three sixty P",
+    ),
+    # an amount in years' range before its code is money; a blood test's INR is no rupee
+    (
+        "It cost 2000 EUR; her INR 2.0 to 3.0; the target INR 2-3; INR 500",
+        "It cost two thousand euros; her INR two point zero to three point zero; the target INR"
+        " two to three; five hundred rupees",
+    ),
+    (
+        "1/3rd of it, 1/4th of the land, 1/100th of a second, 9/10ths of his fortune",
+        "one third of it, one quarter of the land, one one hundredth of a second, nine tenths of"
+        " his fortune",
+    ),
     (
         "The Rt. Hon. William Pitt, the Rt. Rev. Smith and the Ven. Bede",
         "The Right Honourable William Pitt, the Right Reverend Smith and the Venerable Bede",
@@ -858,9 +884,14 @@ CASES = [
     ),
     # a code said digit by digit after what names it
     (
-        "My PIN is 1234, my zip 90210, ZIP code 02139-4307; text 741741.",
+        "My PIN is 1234, my zip 90210, ZIP code 02139-4307; text HOME to 741741.",
         "My PIN is one two three four, my zip nine zero two one zero, ZIP code zero two one"
-        " three nine, four three zero seven; text seven four one seven four one.",
+        " three nine, four three zero seven; text HOME to seven four one seven four one.",
+    ),
+    # counts after the same words: the verbs' "texted 15000 messages", "zip 50000 files"
+    (
+        "She texted 15000 messages; you can zip 50000 files",
+        "She texted fifteen thousand messages; you can zip fifty thousand files",
     ),
     (
         "The text 1850 appears; PIN 12",
