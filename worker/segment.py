@@ -35,6 +35,7 @@ ABBREVIATIONS = frozenset(
         "hon",
         "rt",
         "ven",
+        "revd",
         "gen",
         "col",
         "capt",

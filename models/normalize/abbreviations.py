@@ -493,6 +493,19 @@ def _by(match: re.Match[str], locale: Locale) -> str:
     return " times " if _EQUATION.match(match.string, match.end()) else " by "
 
 
+# A British style's honours without their periods or before "the": "The Rt Hon Theresa May",
+# "the Rt. Hon. the Earl of Derby", "the Rt Revd Rowan Williams", "the Revd John Smith".
+_HONOURS = re.compile(r"\b(?P<right>Rt\.?\s)?(?P<word>Hon|Revd|Rev)\b\.?(?=\s)")
+_HONOUR_WORDS = {"Hon": "Honourable", "Revd": "Reverend", "Rev": "Reverend"}
+
+
+def _honours(match: re.Match[str], locale: Locale) -> str:
+    word = match.group("word")
+    if not match.group("right") and word != "Revd":
+        return match.group(0)  # "Hon" or "Rev" alone: the titles' rule, before a name
+    return ("Right " if match.group("right") else "") + _HONOUR_WORDS[word]
+
+
 # A yearly rate: "3.5% p.a.", "£30,000 p.a." (after a number, a percentage or a sum only,
 # which the money rules may have said by now).
 _PER_ANNUM = re.compile(
@@ -662,6 +675,7 @@ RULES = (
     Rule(_DEGREE, _degree),
     Rule(_LATIN_PATTERN, _latin),
     Rule(_MADE_BY, _made_by),
+    Rule(_HONOURS, _honours),
     Rule(_PER_ANNUM, _per_annum),
     Rule(_COMPANY, _company),
     Rule(_MONSIEUR, _monsieur),

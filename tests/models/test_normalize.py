@@ -839,6 +839,13 @@ CASES = [
         "The Rt. Hon. William Pitt, the Rt. Rev. Smith and the Ven. Bede",
         "The Right Honourable William Pitt, the Right Reverend Smith and the Venerable Bede",
     ),
+    # the British style without periods, and before "the"
+    (
+        "The Rt Hon Theresa May MP; the Rt. Hon. the Earl of Derby; the Rt Revd Rowan"
+        " Williams; the Revd John Smith; Hon members",
+        "The Right Honourable Theresa May MP; the Right Honourable the Earl of Derby; the Right"
+        " Reverend Rowan Williams; the Reverend John Smith; Hon members",
+    ),
     # a numeral's letters that are letters: a class, a title's part, a stage, a plan, an
     # appendix, an initial, a word in capitals, D-Day
     (
@@ -1731,6 +1738,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1" + ",111" * 10_000,
         "9-11:30 am " * 5000,
         "PIN is 1234 " * 5000,
+        "Rt Hon " * 5000,
+        "Rt. " * 10_000 + "Revd",
         "1" + ",111" * 10_000 + "th",
         "1" + ",111" * 10_000 + "+ ",
         "1" * 5000 + " USD",

@@ -115,6 +115,10 @@ def test_a_title_of_honour_ends_no_sentence() -> None:
         "The Rt. Hon. William Pitt spoke.",
         "The Ven. Bede wrote.",
     ]
+    assert sentences("The Revd. John Smith preached. He was brief.") == [
+        "The Revd. John Smith preached.",
+        "He was brief.",
+    ]
 
 
 def test_a_number_after_its_abbreviation_does_not_begin_a_sentence() -> None:
