@@ -10,6 +10,7 @@ read as letters: espeak spells "Bbc" and "Usa" as it spells "BBC".
 
 import re
 
+from models.normalize.money import CURRENCY_CODES
 from models.normalize.roman import roman_to_int
 from models.normalize.rule import Locale, Rule, text_before
 
@@ -23,7 +24,6 @@ _WORD_IN_RUN = re.compile(_WORD)
 _BYTES = frozenset({"KB", "MB", "GB", "TB"})
 _NUMBER_BEFORE = re.compile(r"\d\s?\Z")
 # A currency's code beside its amount, likewise ("500 EUR", "USD 20"), for the money rules.
-_CURRENCY_CODES = frozenset({"USD", "EUR", "GBP", "JPY", "INR"})
 _NUMBER_AFTER = re.compile(r"\s?\d")
 
 
@@ -44,7 +44,7 @@ def _as_word(match: re.Match[str]) -> str:
     if word in _BYTES and number_before:
         return word
     number_after = _NUMBER_AFTER.match(match.string, match.end()) is not None
-    if word in _CURRENCY_CODES and (number_before or number_after):
+    if word in CURRENCY_CODES and (number_before or number_after):
         return word
     return word[0] + word[1:].lower()
 

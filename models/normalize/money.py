@@ -301,14 +301,15 @@ def _percent(match: re.Match[str], locale: Locale) -> str:
 # A currency by its code or the rupee's "Rs.", before or after the amount: "Rs. 500", "USD
 # 20", "500 EUR", set as its symbol for `_MONEY` to read ("GBP" alone, or "EUR" in a word,
 # stays).
-_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "Rs": "₹", "Rs.": "₹"}
+CURRENCY_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+_CODES = CURRENCY_CODES | {"Rs": "₹", "Rs.": "₹"}
 BEFORE_AN_AMOUNT = frozenset({"rs"})  # its period ends no sentence (`worker.segment`)
 # Not a pair's rate ("EUR/USD 1.0850"), nor a year's money ("in constant 2010 USD terms"),
 # nor a blood test's INR (the International Normalized Ratio, "INR 2.5", "INR 2-3").
 _CODE_BEFORE = re.compile(
     r"(?<![\w./])(?P<code>USD|EUR|GBP|JPY|Rs\.?|INR(?=\s?(?:\d{2}|\d,\d{3})))\s?(?=\d)"
 )
-_CODES_AFTER = "USD|EUR|GBP|JPY|INR"
+_CODES_AFTER = "|".join(CURRENCY_CODES)
 _YEARS_MONEY = rf"(?:1[89]|20)\d\d\s(?:{_CODES_AFTER})\s+(?:terms|prices|values?|per|basis)\b"
 _CODE_AFTER = re.compile(
     rf"(?<![\w.,/])(?!{_YEARS_MONEY})(?P<amount>{NUMBER})\s(?P<code>{_CODES_AFTER})\b(?!/)"

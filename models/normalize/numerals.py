@@ -6,6 +6,7 @@ stuck to letters ("MP3", "2B") are left to it, as they are names rather than qua
 
 import re
 
+from models.normalize.addresses import say_groups
 from models.normalize.dates import YEAR_CUE
 from models.normalize.numbers import (
     NUMBER,
@@ -280,11 +281,9 @@ _CODE_AFTER_CUE = re.compile(
 
 
 def _code_after_cue(match: re.Match[str], locale: Locale) -> str:
-    if match.group("text"):
-        return match.group("text") + digits(match.group("short"))
-    if match.group("zip"):
-        return match.group("zip") + digits(match.group("zip_number"))
-    return match.group("cue") + ", ".join(digits(part) for part in match.group("number").split("-"))
+    said = match.group("cue") or match.group("zip") or match.group("text")
+    code = match.group("number") or match.group("zip_number") or match.group("short")
+    return said + say_groups(code)  # ZIP+4's two groups apart
 
 
 # A web server's status, said like a label in pairs: "Error 404" and "a 404 page" are "four
