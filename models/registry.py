@@ -42,7 +42,25 @@ def find_voice(name_or_path: str) -> VoiceFiles:
         if not config.is_file():
             raise UnknownVoiceError(f"voice model {path} has no config beside it ({config.name})")
         return VoiceFiles(path.stem, path, config)
+    raise _unknown(name_or_path)
+
+
+def check_voice(name_or_path: str, paths: bool = True) -> None:
+    """Refuse what can name no voice, without loading one: a job is refused as it is
+    queued, not when a worker takes it. A path to an .onnx is left to the worker, whose
+    files it names (with `paths` false, as over HTTP, a path is refused: a tenant names a
+    voice, never a file on the workers)."""
+    if name_or_path in NAMED:
+        return
+    if not paths:
+        known = ", ".join(sorted(NAMED))
+        raise UnknownVoiceError(f"unknown voice {name_or_path!r}: use one of {known}")
+    if Path(name_or_path).suffix != ".onnx":
+        raise _unknown(name_or_path)
+
+
+def _unknown(name_or_path: str) -> UnknownVoiceError:
     known = ", ".join(sorted(NAMED))
-    raise UnknownVoiceError(
+    return UnknownVoiceError(
         f"unknown voice {name_or_path!r}: use one of {known}, or a path to a Piper .onnx file"
     )

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from pydantic import ValidationError
 
@@ -111,8 +111,16 @@ def not_a_path(job: str, command: str) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its usage errors one `narrate: error:` line as every other error
+    is (argparse prints the whole usage block first); its subcommands' parsers too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"narrate: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="narrate", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="narrate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "-v",
         "--verbose",
@@ -382,7 +390,10 @@ def _voice(args: argparse.Namespace) -> str:
 
 
 def options_from(args: argparse.Namespace) -> SynthesisOptions:
+    from models.registry import check_voice
+
     settings = get_settings()
+    check_voice(_voice(args))  # a job naming no voice is refused as it is queued
     return SynthesisOptions(
         voice=_voice(args),
         # `is None`, not `or`: 0 Hz is a rate asked for, to be refused, not the default.

@@ -188,7 +188,10 @@ def _job_storage(ledger: Ledger, job_id: str, key: str) -> LocalStorage | S3Stor
 async def _parse_submission(request: Request) -> tuple[JobRequest, Upload | None, list[Upload]]:
     kind = request.headers.get("content-type", "")
     if kind.startswith("application/json"):
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError as error:  # json's own error, or a body that is not UTF-8
+            raise ApiError(400, f"the body is not JSON ({error})") from error
         if not isinstance(body, dict):
             raise ApiError(400, "expected a JSON object")
         return JobRequest.model_validate(body), None, []

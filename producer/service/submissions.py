@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, field_validator
 from config.errors import ManuscriptError, OutputError
 from config.jobs import JobState, job_id_for
 from config.settings import Settings
+from models.registry import check_voice
 from producer.cli import options_from, reading_from
 from producer.readers import read_source
 from producer.service.auth import ApiError
@@ -99,6 +100,8 @@ def submit_job(
     dest = destination(request.dest, settings.default_dest)
     webhook = checked_webhook(request.webhook, settings.api.webhook_private)
     # Options need no files: bad ones are refused before anything is fetched or read.
+    if request.voice is not None:  # the operator's default may be a path; a tenant's not
+        check_voice(request.voice, paths=False)
     options = options_from(request.arguments([]))
     folder = Path(tempfile.mkdtemp(prefix="narrate-upload-"))
     try:

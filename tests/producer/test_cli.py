@@ -235,6 +235,17 @@ def test_bad_inputs_exit_non_zero_with_one_line(tmp_path: Path) -> None:
     assert_clean_error(narrate("synth", good, "-o", tmp_path / "o", "--speed", "0"), "speed")
 
 
+def test_usage_errors_are_one_line_too() -> None:
+    """argparse's own errors (a value of the wrong type, a missing argument, an unknown
+    command) say so in one `narrate: error:` line, not after the whole usage block."""
+    bad_type = narrate("synth", "book.txt", "-o", "out", "--sample-rate", "abc")
+    assert_clean_error(bad_type, "--sample-rate: invalid int value: 'abc'")
+    assert "narrate synth --help" in bad_type.stderr
+    assert_clean_error(narrate("synth", "book.txt"), "required: -o/--output")
+    assert_clean_error(narrate("bogus"), "invalid choice: 'bogus'")
+    assert_clean_error(narrate("models", "list", "--device"), "expected one argument")
+
+
 def test_unwritable_output_loses_nothing_already_done(tmp_path: Path, data: Path) -> None:
     out = tmp_path / "out"
     assert narrate("synth", data / "two_chapters.txt", "-o", out).returncode == 0
@@ -423,6 +434,17 @@ def test_a_relative_dest_is_made_absolute_where_enqueue_ran(
     assert job_id in listed.stdout and "no jobs" not in listed.stderr
     absolute = run_in(ROOT, broker, "enqueue", str(tmp_path / "good.txt"), "--dest", shown["dest"])
     assert absolute.stdout.split() == [job_id]  # the same place, so the same job
+
+
+def test_an_unknown_voice_is_refused_as_it_is_queued(broker: Services, tmp_path: Path) -> None:
+    """Not queued to fail on a worker: one line and exit 2, and no job in the queue."""
+    (tmp_path / "good.txt").write_text("Hello there.")
+
+    refused = run_in(tmp_path, broker, "enqueue", "good.txt", "--dest", "books", "--voice", "jo")
+
+    assert_clean_error(refused, "unknown voice 'jo'")
+    assert run_in(tmp_path, broker, "list").stderr == "no jobs\n"
+    assert not (tmp_path / "books").exists()
 
 
 @pytest.mark.parametrize("folder", ["a#b%c", "q?%25 r"])

@@ -243,6 +243,15 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
                 data={"webhook": "http://127.0.0.1:9/hook"},
             ),
             "inbox traversal": post(json={"manuscript_key": "../other/book.txt"}),
+            "unknown voice": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"voice": "jo"}),
+            "a voice by path": post(
+                files={"manuscript": ("a.txt", b"Hi.")}, data={"voice": "/srv/voices/x.onnx"}
+            ),
+            "malformed JSON": post(content=b"{bad", headers={"content-type": "application/json"}),
+            "empty JSON body": post(content=b"", headers={"content-type": "application/json"}),
+            "JSON not UTF-8": post(
+                content=b'{"seed": "\xff"}', headers={"content-type": "application/json"}
+            ),
         }
         for name, answer in cases.items():
             assert 400 <= answer.status_code < 500, (name, answer.status_code, answer.text)
@@ -251,6 +260,9 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         assert cases["too big for the tenant"].status_code == 413
         assert "speed" in cases["speed"].json()["error"]
         assert "mp4" in cases["format"].json()["error"]
+        assert "not JSON" in cases["malformed JSON"].json()["error"]
+        for name in ("unknown voice", "a voice by path"):
+            assert "unknown voice" in cases[name].json()["error"], name
         assert "sample_rate" in cases["zero sample rate"].json()["error"]
         for name in ("negative seed", "negative seed in JSON"):
             assert cases[name].status_code == 422 and "seed" in cases[name].json()["error"]
