@@ -150,3 +150,16 @@ class Manifest(BaseModel):
     chapters: list[ChapterEntry]
     book: BookFile | None = None
     sample_key: str = ""
+
+    def named_keys(self) -> set[str]:
+        """Every file of the book this manifest names: each chapter's audio in every
+        format, its marks and captions, the M4B and the retail sample."""
+        keys = {self.sample_key} if self.sample_key else set()
+        if self.book:
+            keys.add(self.book.key)
+        for entry in self.chapters:
+            keys.update((entry.audio_key, entry.marks_key, *entry.subtitle_keys))
+            keys.update(key for files in entry.files.values() for key in files)
+            if entry.speech_marks_key:
+                keys.add(entry.speech_marks_key)
+        return keys

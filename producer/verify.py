@@ -4,8 +4,9 @@ folder or where a job delivered it (`file:///dir/JOB`, `s3://bucket/prefix/JOB`)
 For every chapter: the WAV exists, its checksum, rate and duration match the manifest, and
 its marks hold every sentence of the chapter text, in order, at increasing times; its word
 marks run in order inside their sentences and say the characters they point at; its speech
-marks and subtitles parse and agree with the marks. This is what a publisher runs before
-shipping a book; the tests run it too.
+marks and subtitles parse and agree with the marks. No file lies in the book's own places
+(chapters/, marks/, subtitles/, book.m4b, sample.mp3) that the manifest does not name. This
+is what a publisher runs before shipping a book; the tests run it too.
 """
 
 import bisect
@@ -24,6 +25,7 @@ from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, WordMark
 from config.manuscript import Chapter, Manuscript
 from config.settings import get_settings
 from worker.segment import segment_chapter
+from worker.stages import stray_keys
 from worker.storage import LocalStorage, Storage, file_sha256, open_storage
 from worker.subtitles import MAX_LINE, MAX_LINES, read_cues
 
@@ -42,6 +44,8 @@ def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record
         # S3's own words pass through (AccessDenied, NoSuchBucket): only a missing key is "no"
         if isinstance(error, OutputError) and not str(error).endswith("NoSuchKey"):
             raise
+        if isinstance(storage, LocalStorage) and not storage.root.is_dir():
+            raise OutputError(f"{out}: no such folder") from error
         raise OutputError(f"{out}: not a finished narrate output (no {key})") from error
     except OSError as error:
         reason = error.strerror or str(error)
@@ -69,6 +73,9 @@ def verify(out: Path | str) -> list[str]:
         found = chapter_problems(storage, chapter, entry, manifest.sample_rate)
         problems += [f"chapter {entry.index}: {p}" for p in found]
         problems += [finding.line() for finding in entry.qa if not finding.fixed]
+    problems += [
+        f"{key}: a file the manifest does not name" for key in stray_keys(storage, manifest)
+    ]
     return problems
 
 

@@ -23,7 +23,7 @@ from worker.chapters import Book, narrate_chapters
 from worker.deliver import Delivery, deliver_book
 from worker.narrators import Narrators, deal
 from worker.segment import Segment, segment_chapter
-from worker.stages import finished_chapter, now, write_manifest
+from worker.stages import finished_chapter, now, stray_keys, write_manifest
 from worker.storage import LocalStorage
 from worker.timing import timed
 
@@ -88,8 +88,25 @@ def narrate(
     storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
     metadata = manuscript.metadata
     made = write_manifest(storage, job_id, narrator, options, entries, started, metadata, delivered)
+    _remove_stray(storage, made)
     storage.tidy_scratch()
     return made
+
+
+def _remove_stray(storage: LocalStorage, manifest: Manifest) -> None:
+    """An earlier run's files into this folder go once this book is whole: its chapters
+    beyond this book's, formats not asked for now. Only then: an interrupted run loses nothing."""
+    stray = stray_keys(storage, manifest)
+    for key in stray:
+        storage.remove(key)
+    if stray:
+        log.warning(
+            "removed %d files an earlier run left in %s (%s): this book's manifest does not "
+            "name them",
+            len(stray),
+            storage.root,
+            ", ".join(stray[:3]) + (", ..." if len(stray) > 3 else ""),
+        )
 
 
 def _counter(progress: Progress, report: Reporter | None) -> Callable[..., None]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from config.layout import (
+    BOOK_KEY,
     MANIFEST_KEY,
     SAMPLE_KEY,
     chapter_key,
@@ -393,6 +394,19 @@ def write_manifest(
     )
     storage.put_model(MANIFEST_KEY, manifest)
     return manifest
+
+
+# Where a book's files go (config.layout): what is there and unnamed by its manifest is stray.
+BOOK_FOLDERS = ("chapters/", "marks/", "subtitles/")
+
+
+def stray_keys(storage: Storage, manifest: Manifest) -> list[str]:
+    """Files in a book's own places that its manifest does not name: another run's, into
+    the same folder (another book, or the same with other formats), which a publisher
+    would ship with this one's."""
+    found = set().union(*(storage.listed(folder) for folder in BOOK_FOLDERS))
+    found.update(key for key in (BOOK_KEY, SAMPLE_KEY) if storage.exists(key))
+    return sorted(found - manifest.named_keys())
 
 
 def now() -> str:

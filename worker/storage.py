@@ -178,9 +178,18 @@ class LocalStorage(Storage):
         with contextlib.suppress(OSError):  # not empty: a spool of another run, say
             self.path(".work").rmdir()
 
+    def remove(self, key: str) -> None:
+        """One file gone, and the folders it leaves empty."""
+        path = self.path(key)
+        path.unlink(missing_ok=True)
+        self._prune(path)
+
     def delete_prefix(self, prefix: str) -> None:
         path = self.path(prefix.rstrip("/"))
         shutil.rmtree(path, ignore_errors=True)
+        self._prune(path)
+
+    def _prune(self, path: Path) -> None:
         for parent in path.parents:  # folders left empty go too, up to the root
             if parent == self.root or not parent.is_relative_to(self.root):
                 break

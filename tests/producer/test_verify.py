@@ -1,6 +1,7 @@
 """`narrate verify` where jobs deliver: a local folder, file:///dir and s3://bucket/prefix
 (moto's S3 server), read through the same storage layer the workers write with."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_an_s3_prefix_without_an_output_is_one_line(services: Services) -> None:
 
 def test_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
     missing = tmp_path / "typo"
-    assert_clean_error(narrate("verify", missing), "not a finished narrate output (no manifest")
+    assert_clean_error(narrate("verify", missing), "typo: no such folder")
     assert not missing.exists()
 
 
@@ -89,3 +90,35 @@ def test_a_folder_with_another_programs_manifest_is_refused_in_one_line(tmp_path
     result = narrate("verify", tmp_path)
     assert_clean_error(result, "not a finished narrate output (manifest.json cannot be read")
     assert_clean_error(narrate("check", tmp_path, "--acx"), "manifest.json cannot be read")
+
+
+def test_an_earlier_runs_files_are_found_and_the_next_run_removes_them(
+    made: Path, tmp_path: Path
+) -> None:
+    """A folder narrated into twice (another book, other formats) holds files this book's
+    manifest does not name: verify says so, and the next run's end removes them."""
+    out = tmp_path / "out"
+    shutil.copytree(made, out)
+    stray = ["chapters/002.wav", "chapters/000.mp3", "marks/002.json", "subtitles/002.srt"]
+    for key in stray:
+        shutil.copy(made / "chapters/000.wav", out / key)
+    (out / "book.m4b").write_bytes(b"an earlier book")
+    (out / "notes.txt").write_text("the user's own")
+
+    found = narrate("verify", out)
+
+    assert found.returncode == 1
+    for key in [*stray, "book.m4b"]:
+        assert f"{key}: a file the manifest does not name" in found.stderr
+    assert "notes.txt" not in found.stderr  # outside the book's own places: not ours to judge
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    again = narrate("synth", data / "two_chapters.txt", "-o", out, "--no-progress")
+
+    assert again.returncode == 0, again.stderr
+    assert "every chapter kept from an earlier run" in again.stdout  # nothing narrated again
+    assert "removed 5 files an earlier run left" in again.stderr
+    assert not any((out / key).exists() for key in [*stray, "book.m4b"])
+    assert (out / "notes.txt").read_text() == "the user's own"
+    assert {p.name for p in (out / "chapters").iterdir()} == {"000.wav", "001.wav"}
+    assert narrate("verify", out).returncode == 0
