@@ -40,6 +40,13 @@ _NOTE_REFERENCE = {"noteref", "backlink"}
 _PAGE_NUMBER = {"pagebreak", "pagenum", "page-number", "pagenumber", "page-num", "pageno"}
 _TITLE_PART = {"title", "subtitle", "fulltitle", "label", "ordinal", "z3998:ordinal"}
 _NOTE_MARK = re.compile(r"\s*[\[(]?\s*(?:\d{1,4}|[a-z]|[*†‡§¶#]{1,3})\s*[\])]?\s*")
+# What a note's mark follows: a word of three letters or more, or a stop or closing quote
+# (an exponent follows a digit, a variable or a unit: "10", "mc", "km").
+_NOTE_MARK_AFTER = re.compile(r"(?:[^\W\d_]{3,}|[.,;:!?’”\"')\]])$")
+# A superscript that is not a note's mark, of digits: an exponent, in the characters the
+# normalizer reads as one ("10⁶": ten to the sixth; "km²": square kilometers).
+_EXPONENT = re.compile(r"\s*[-−]?\d{1,3}\s*")
+_SUPERSCRIPTS = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _REMOVED = "\x00"  # where a note reference or page number was taken out of the text
 _SPACE_BEFORE_REMOVED = re.compile(r"(?:\s*\x00)+\s*(?=[.,;:!?…)\]’”]|$)")
@@ -123,6 +130,8 @@ class _Walker:
             parts.append("\n" if ctx.verse else " ")
         elif _dropped(el) or (tag and _NOTE.intersection(semantics(el))):
             parts.append(_REMOVED)
+        elif tag == "sup" and _is_exponent(el):
+            parts.append(el.text.strip().translate(_SUPERSCRIPTS))  # "km²", "10⁶": as printed
         elif tag:  # not a comment or processing instruction
             self.ids.extend(_ids(el))
             parts.append(el.text or "")
@@ -225,11 +234,31 @@ def _is_block(el: Any) -> bool:
 
 def _is_note_mark(el: Any, tag: str) -> bool:
     """A link to a note shown as a number or symbol ("1", "[2]", "*"), or the superscript
-    holding one."""
+    holding one; or a superscript mark with no link, where a note's mark goes: after a word
+    or a stop ("the claim¹", "ran fast.²"), not an exponent ("10⁶", "mc²", "km²")."""
     if tag == "sup":
         links = [a for a in el.iter() if tag_of(a) == "a"]
-        return bool(links) and all(_is_note_mark(a, "a") for a in links) and _marks_only(el)
+        if not links:
+            return _marks_only(el) and bool(_NOTE_MARK_AFTER.search(_text_before(el)))
+        return all(_is_note_mark(a, "a") for a in links) and _marks_only(el)
     return tag == "a" and "#" in (el.get("href") or "") and _marks_only(el)
+
+
+def _is_exponent(el: Any) -> bool:
+    """A superscript of digits on its base ("10⁶", "km²"), not one after a space."""
+    base = _text_before(el)
+    return not len(el) and bool(_EXPONENT.fullmatch(el.text or "")) and base[-1:].isalnum()
+
+
+def _text_before(el: Any) -> str:
+    """The text just before an element in its paragraph (what a reader sees beside it)."""
+    previous = el.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):  # a comment
+        previous = previous.getprevious()
+    if previous is None:
+        parent = el.getparent()
+        return (parent.text or "") if parent is not None else ""
+    return previous.tail or "".join(previous.itertext())
 
 
 def _marks_only(el: Any) -> bool:
