@@ -30,6 +30,7 @@ from config.manuscript import Metadata
 from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, parse_xml
 from producer.readers.book import Book, Section
+from producer.readers.markup import EXPONENT, superscript
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +270,9 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
         name = _local(child)
         if not name or name in _UNREAD or (name == "r" and _hidden(child, styles)):
             continue
-        if name == "t":
+        if name == "r" and _val(child, "rPr", "vertAlign") == "superscript":
+            out.append(_superscript_run(child, styles))
+        elif name == "t":
             out.append(child.text or "")
         elif name in ("tab", "ptab"):
             out.append(" ")
@@ -279,6 +282,15 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
             out.append("-")
         else:
             _gather(child, styles, out)
+
+
+def _superscript_run(run: Any, styles: _Styles) -> str:
+    """A raised run: digits as the superscript characters the normalizer reads (a note's
+    mark typed as a raised number, "claim¹²", is left out; a power, "m²", is read)."""
+    text: list[str] = []
+    _gather(run, styles, text)
+    raised = "".join(text)
+    return superscript(raised) if EXPONENT.fullmatch(raised) else raised
 
 
 def _hidden(run: Any, styles: _Styles) -> bool:

@@ -45,7 +45,7 @@ _NOTE_MARK = re.compile(r"\s*[\[(]?\s*(?:\d{1,4}|[a-z]|[*†‡§¶#]{1,3})\s*[\
 _NOTE_MARK_AFTER = re.compile(r"(?:[^\W\d_]{3,}|[.,;:!?’”\"')\]])$")
 # A superscript that is not a note's mark, of digits: an exponent, in the characters the
 # normalizer reads as one ("10⁶": ten to the sixth; "km²": square kilometers).
-_EXPONENT = re.compile(r"\s*[-−]?\d{1,3}\s*")
+EXPONENT = re.compile(r"\s*[-−]?\d{1,3}\s*")
 _SUPERSCRIPTS = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _REMOVED = "\x00"  # where a note reference or page number was taken out of the text
@@ -131,7 +131,7 @@ class _Walker:
         elif _dropped(el) or (tag and _NOTE.intersection(semantics(el))):
             parts.append(_REMOVED)
         elif tag == "sup" and _is_exponent(el):
-            parts.append(el.text.strip().translate(_SUPERSCRIPTS))  # "km²", "10⁶": as printed
+            parts.append(superscript(el.text))  # "km²", "10⁶": as printed
         elif tag:  # not a comment or processing instruction
             self.ids.extend(_ids(el))
             parts.append(el.text or "")
@@ -244,10 +244,16 @@ def _is_note_mark(el: Any, tag: str) -> bool:
     return tag == "a" and "#" in (el.get("href") or "") and _marks_only(el)
 
 
+def superscript(digits: str) -> str:
+    """Digits (and a minus) as superscript characters, which the normalizer reads as a
+    power or, after a word, leaves out as a note's mark ("km²", "claim¹²")."""
+    return digits.strip().translate(_SUPERSCRIPTS)
+
+
 def _is_exponent(el: Any) -> bool:
     """A superscript of digits on its base ("10⁶", "km²"), not one after a space."""
     base = _text_before(el)
-    return not len(el) and bool(_EXPONENT.fullmatch(el.text or "")) and base[-1:].isalnum()
+    return not len(el) and bool(EXPONENT.fullmatch(el.text or "")) and base[-1:].isalnum()
 
 
 def _text_before(el: Any) -> str:
