@@ -278,9 +278,23 @@ def clean_plain(text: str) -> str:
     text = re.sub(r"(?<!\w)_([^_\n]+(?:\n[^_\n]+)*)_(?!\w)", r"\1", text)
     text = _EMPHASIZED_PART.sub(r"\1", text)
     text = _NOTE_REF.sub("", text)
+    text = _BROKEN_COMPOUND.sub(_joined_compound, text)
     text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)
     text = re.sub(r"^[ \t]*([*=~_-][ \t]*){3,}$", "", text, flags=re.M)
     return _collapse_blank_lines(text)
+
+
+# A hyphenated word broken at a line's end: "after-" then "lecture debates" is one word,
+# "after-lecture", not "after- lecture" (a plain text's hyphens are the book's own, not a
+# typesetter's: the hyphen stays).
+_BROKEN_COMPOUND = re.compile(r"(?P<first>[^\W\d_]+)-[ \t]*\n[ \t]*(?P<next>[^\W\d_])")
+
+
+def _joined_compound(match: re.Match[str]) -> str:
+    first, after = match["first"], match["next"]
+    if after.isupper() and not first[0].isupper():  # "and then-" / "He went": a dash
+        return match[0]
+    return f"{first}-{after}"
 
 
 # Part of a word emphasized: "They _mis_managed it" (Gutenberg's News from Nowhere).

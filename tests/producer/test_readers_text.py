@@ -47,6 +47,16 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     assert book.chapters[0].text.endswith("Rain fell.\nThen more rain.")
 
 
+def test_a_hyphenated_word_broken_at_a_line_end_is_one_word(tmp_path: Path) -> None:
+    data = (
+        "Chapter 1\r\n\r\nPublic meetings and after-\r\nlecture debates, the Anglo-\r\n"
+        "Saxon way; and then-\r\nHe went. From 1939-\r\n1945 it stayed.\r\n"
+    ).encode()
+    text = read_manuscript(write(tmp_path, "b.txt", data)).chapters[0].text
+    assert "after-lecture debates, the Anglo-Saxon way" in text
+    assert "and then-\nHe went. From 1939-\n1945" in text  # a dash, and figures: as they were
+
+
 def test_roman_numeral_line_followed_by_title_line(tmp_path: Path) -> None:
     text = "IV.\nTHE RIVER\n\nWater ran.\n\nV.\nTHE SEA\n\nWaves came."
     book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
