@@ -134,8 +134,10 @@ def mark_title_page(book: Book) -> None:
     """Text before the first chapter that is a title page is the book's, not a chapter.
 
     It is a title page when it is short and holds the book's title, or opens with a line of
-    capitals (how plain-text editions set a title); its first such line names the book when
-    nothing else did. It stays in the book, skipped by default (`--include titlepage`).
+    capitals (how plain-text editions set a title), or is a line in title case alone or
+    followed by "by" and a name ("The Small Book" / "by Ann Example"). Its title line names
+    the book, and its "by" line the authors, when nothing else did. It stays in the book,
+    skipped by default (`--include titlepage`).
     """
     if len(book.sections) < 2 or book.sections[0].title:
         return
@@ -145,12 +147,39 @@ def mark_title_page(book: Book) -> None:
         return
     title = book.metadata.title
     named = bool(title) and title.casefold() in " ".join(lines).casefold()
-    capitals = next((line for line in lines if _is_capitals(line)), "")
-    if not (named or capitals):
+    capitals = next((ln for ln in lines if _is_capitals(ln) and not _BY_LINE.fullmatch(ln)), "")
+    by = next((_BY_LINE.fullmatch(line) for line in lines[1:] if _BY_LINE.fullmatch(line)), None)
+    titled = _is_title_case(lines[0]) and (by is not None or (len(lines) == 1 and not title))
+    if not (named or capitals or titled):
         return
-    first.kind, first.skip_reason = "titlepage", "front matter (title page)"
-    if not title and capitals:
-        book.metadata = book.metadata.model_copy(update={"title": capitals.title()})
+    first.kind, first.skip_reason = "titlepage", "front matter (titlepage)"
+    found: dict[str, object] = {}
+    if not title:
+        found["title"] = capitals.title() if capitals else lines[0] if titled else ""
+    if by and not book.metadata.authors:
+        found["authors"] = [_name(n) for n in _AUTHORS_SPLIT.split(by["names"]) if n.strip()]
+    book.metadata = book.metadata.model_copy(update={k: v for k, v in found.items() if v})
+
+
+# "by Ann Example", "BY ANN EXAMPLE AND BO SAMPLE": a title page's authors.
+_BY_LINE = re.compile(r"(?i)by\s+(?P<names>[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,8}\.?)")
+_AUTHORS_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.I)
+_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by"}
+
+
+def _is_title_case(line: str) -> bool:
+    """A title as set on a title page: a few words, each capitalized but the small ones,
+    and no sentence's end."""
+    words = line.split()
+    if not 2 <= len(words) <= 12 or line.endswith((".", ",", ";", ":", "!", "?")):
+        return False
+    return all(w[0].isupper() or w in _SMALL_WORDS for w in words if w[0].isalpha())
+
+
+def _name(name: str) -> str:
+    """A name as a credit says it: "ANN EXAMPLE" is "Ann Example"; "Ann McBride" stays."""
+    name = name.strip().rstrip(".")
+    return name.title() if name.isupper() else name
 
 
 def _is_capitals(line: str) -> bool:

@@ -71,7 +71,7 @@ def test_inspect_lists_metadata_chapters_and_what_was_skipped(
         {
             "title": "THE QUIET SHORE BY ANN EXAMPLE",
             "kind": "titlepage",
-            "reason": "front matter (title page)",
+            "reason": "front matter (titlepage)",
         }
     ]
 
@@ -93,7 +93,7 @@ def test_inspect_prints_a_readable_table(book: Path, capsys: pytest.CaptureFixtu
     assert out.splitlines()[0] == "The Quiet Shore  by Ann Example  [-]"
     assert "CHAPTER II. THE DEPARTURE" in out
     assert "2 chapters, 23 words" in out
-    assert "skipped: THE QUIET SHORE BY ANN EXAMPLE (front matter (title page))" in out
+    assert "skipped: THE QUIET SHORE BY ANN EXAMPLE (front matter (titlepage))" in out
 
 
 def test_a_book_whose_every_chapter_is_skipped_is_an_error(

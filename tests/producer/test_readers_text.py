@@ -213,6 +213,38 @@ def test_a_capitals_line_at_the_top_is_the_title_without_a_header(tmp_path: Path
     assert [c.title for c in book.chapters] == ["CHAPTER 1", "CHAPTER 2"]
 
 
+@pytest.mark.parametrize(
+    ("page", "title", "authors"),
+    [
+        ("The Small Book", "The Small Book", []),
+        ("The Small Book\nby Ann Example", "The Small Book", ["Ann Example"]),
+        ("NEWS FROM NOWHERE\n\nby William Morris", "News From Nowhere", ["William Morris"]),
+        (
+            "The Lamp of the Dead\n\nBY ANN EXAMPLE AND BO SAMPLE",
+            "The Lamp of the Dead",
+            ["Ann Example", "Bo Sample"],
+        ),
+    ],
+)
+def test_a_title_page_in_title_case_or_with_a_by_line_names_the_book(
+    tmp_path: Path, page: str, title: str, authors: list[str]
+) -> None:
+    text = f"{page}\n\nCHAPTER I: THE START\n\nIt began.\n\nCHAPTER II\n\nIt ended.\n"
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert (book.metadata.title, book.metadata.authors) == (title, authors)
+    assert [c.title for c in book.chapters] == ["CHAPTER I: THE START", "CHAPTER II"]
+    assert [s.kind for s in book.skipped] == ["titlepage"]
+
+
+@pytest.mark.parametrize(
+    "opening", ["It was a dark night.", "To my mother", "Some Thoughts, Mostly."]
+)
+def test_an_opening_that_is_no_title_page_is_narrated(tmp_path: Path, opening: str) -> None:
+    text = f"{opening}\n\nCHAPTER I\n\nIt began.\n\nCHAPTER II\n\nIt ended.\n"
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert book.chapters[0].text == opening and book.metadata.title == ""
+
+
 def test_a_lone_numeral_out_of_sequence_is_not_a_heading(tmp_path: Path) -> None:
     text = (
         "I\n\nTHE START\n\nOne.\n\nII\n\nTHE MIDDLE\n\nTwo.\n\nVII\n\nSEVEN DAYS LATER\n\nThree.\n"
