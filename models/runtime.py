@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from config.devices import cuda_advice, detect_device
+from config.devices import cuda_advice, cuda_build, detect_device
 from config.errors import DeviceError
 from config.settings import ArenaExtend, Settings
 from models.graph import ATTENTION_SPAN
@@ -80,6 +80,7 @@ class Runtime:
     def from_settings(
         cls, settings: Settings, device: str = "cpu", precision: str = "fp32", **overrides: Any
     ) -> "Runtime":
+        check_runnable(device)  # before the GPU's memory is read: no warning before the error
         if device != "cpu" and settings.gpu_memory_gb <= 0:
             budget = auto_gpu_memory_gb(device)
             settings = settings.model_copy(update={"gpu_memory_gb": budget})
@@ -170,10 +171,13 @@ def process_budget_gb(
 def device_processes(settings: Settings, device: str) -> tuple[int, float | None]:
     """Processes to narrate on `device` (resolved), and the free memory (GB) read to count
     them, which their budgets are then shared from (None: not read, or not known)."""
+    check_device(device)  # a bad name is said before the GPU's memory is asked about
     if device == "cpu":
         return max(1, settings.device_processes), None
     if settings.device_processes == 1:
         return 1, None  # alone, it reads its own budget as its voice loads
+    if not cuda_build():
+        return 1, None  # its session's error says why, not a warning on memory first
     free_gb = free_gpu_memory_gb(device)
     return gpu_processes(free_gb, settings.device_processes, settings.gpu_memory_gb), free_gb
 
@@ -255,15 +259,9 @@ def providers_for(
     memory_gb: float = 0.0,
 ) -> Providers:
     """onnxruntime providers for cpu, cuda or cuda:N; a clear error if CUDA is missing."""
-    check_device(device)
+    check_runnable(device)
     if device == "cpu":
         return list(CPU_PROVIDERS)
-    import onnxruntime
-
-    if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
-        raise DeviceError(
-            f"--device {device}: onnxruntime has no CUDA provider here: {cuda_advice()}"
-        )
     index = device.partition(":")[2] or "0"
     # Shapes change with batches: a heuristic algorithm choice, not a search per shape.
     options = {
@@ -274,6 +272,20 @@ def providers_for(
     if memory_gb > 0:  # the arena never grows past the budget; batches fit inside it
         options["gpu_mem_limit"] = str(int(memory_gb * 2**30))
     return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
+
+
+def check_runnable(device: str) -> None:
+    """DeviceError unless the device is one narrate names and, for a GPU, this onnxruntime
+    has the CUDA provider to run on it."""
+    check_device(device)
+    if device == "cpu":
+        return
+    import onnxruntime
+
+    if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
+        raise DeviceError(
+            f"--device {device}: onnxruntime has no CUDA provider here: {cuda_advice()}"
+        )
 
 
 def check_device(device: str) -> None:

@@ -749,6 +749,7 @@ def run_optimize(args: argparse.Namespace) -> int:
 
 
 def run_models_list(args: argparse.Namespace) -> int:
+    from config.devices import cuda_build
     from models.graph import model_digest
     from models.registry import find_voice
     from models.runtime import check_device, resolve_device
@@ -766,6 +767,8 @@ def run_models_list(args: argparse.Namespace) -> int:
     print(f"{voice.name} on {device}: runs {chosen} ({why})")
     for line in describe(device, digest, settings.cache_dir):
         print(f"  {line}")
+    if device != "cpu" and not cuda_build():  # what would run there, not what runs here
+        print(f"  note: this onnxruntime has no CUDA provider: nothing runs on {device} here")
     return 0
 
 

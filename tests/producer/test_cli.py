@@ -264,6 +264,31 @@ def test_a_cuda_worker_without_cuda_is_a_clear_error() -> None:
     assert_clean_error(result, "no CUDA provider")
 
 
+@pytest.mark.parametrize(
+    ("device", "message"), [("bogus", "unknown device 'bogus'"), ("cuda:0", "no CUDA provider")]
+)
+def test_a_device_it_cannot_run_is_one_line_with_no_warning_before(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, device: str, message: str
+) -> None:
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers() and device != "bogus":
+        return  # a GPU machine runs it
+    (tmp_path / "good.txt").write_text("Hello there.")
+    monkeypatch.setenv("NARRATE_DEVICE", device)
+    assert_clean_error(narrate("synth", tmp_path / "good.txt", "-o", tmp_path / "o"), message)
+
+
+def test_models_list_for_a_gpu_this_host_cannot_run_says_so() -> None:
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return  # a GPU machine runs it
+    listed = narrate("models", "list", "--device", "cuda")
+    assert listed.returncode == 0, listed.stderr
+    assert "this onnxruntime has no CUDA provider: nothing runs on cuda here" in listed.stdout
+
+
 def test_a_worker_without_device_takes_narrate_device(monkeypatch: pytest.MonkeyPatch) -> None:
     """`narrate worker` reads NARRATE_DEVICE (default auto) rather than a fixed cpu: a device
     it cannot run is refused before Celery starts."""
