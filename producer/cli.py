@@ -610,6 +610,7 @@ def run_serve(args: argparse.Namespace) -> int:
     uvicorn = require("uvicorn", "service", "narrate serve")
     require("fastapi", "service", "narrate serve")
     _ledger()  # no Redis: one clear error now
+    _check_port(args.host, args.port)
     uvicorn.run(
         "producer.service.app:create_app",
         factory=True,
@@ -619,6 +620,22 @@ def run_serve(args: argparse.Namespace) -> int:
         log_level="debug" if args.verbose else "info",
     )
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    """One clear error for an address taken or not this machine's, where uvicorn logs six
+    lines and exits 3 (it binds as this does, reusing a port in TIME_WAIT)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise PermanentError(f"cannot listen on {host}:{port}: {reason}") from error
 
 
 def _tenants() -> "Tenants":

@@ -49,9 +49,9 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 
 def test_a_hyphenated_word_broken_at_a_line_end_is_one_word(tmp_path: Path) -> None:
     data = (
-        "Chapter 1\r\n\r\nPublic meetings and after-\r\nlecture debates, the Anglo-\r\n"
-        "Saxon way; and then-\r\nHe went. From 1939-\r\n1945 it stayed.\r\n"
-    ).encode()
+        b"Chapter 1\r\n\r\nPublic meetings and after-\r\nlecture debates, the Anglo-\r\n"
+        b"Saxon way; and then-\r\nHe went. From 1939-\r\n1945 it stayed.\r\n"
+    )
     text = read_manuscript(write(tmp_path, "b.txt", data)).chapters[0].text
     assert "after-lecture debates, the Anglo-Saxon way" in text
     assert "and then-\nHe went. From 1939-\n1945" in text  # a dash, and figures: as they were

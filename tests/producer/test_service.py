@@ -416,3 +416,13 @@ def test_lexicons_and_reading_options_travel_with_an_upload(server: Server) -> N
     stored = json.loads(s3_object(server, f"out/{job_id}/source/manuscript.json"))
     assert stored["lexicon"][0]["grapheme"] == "Hale" and stored["lexicon"][0]["alias"] == "Hayle"
     assert stored["locale"] == "en-GB"
+
+
+def test_a_port_in_use_is_one_error_line(server: Server) -> None:
+    taken = server.url.rsplit(":", 1)[1]  # the running server's own port
+    result = server.services.narrate("serve", "--host", "127.0.0.1", "--port", taken, timeout=60)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"narrate: error: cannot listen on 127.0.0.1:{taken}"
+    )
