@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from config.errors import PermanentError
+from config.manifest import ChapterEntry, Manifest
 from config.manuscript import LexiconEntry, Manuscript
 from config.settings import MAX_SEED, SynthesisOptions
 
@@ -86,3 +88,20 @@ class RedoRequest(BaseModel):
         same command run twice) does its work once."""
         asked = [job_id, self.model_dump(mode="json")]
         return "redo-" + hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:16]
+
+    def entry_in(self, manifest: Manifest) -> ChapterEntry:
+        """The chapter's entry in a book's manifest; a PermanentError where the book has no
+        such chapter, or the chapter no such segment (said before a redo is queued)."""
+        entries = {entry.index: entry for entry in manifest.chapters}
+        if self.chapter not in entries:
+            raise PermanentError(
+                f"chapter {self.chapter} does not exist "
+                f"(this book has chapters {min(entries)} to {max(entries)})"
+            )
+        entry = entries[self.chapter]
+        if not 0 <= self.segment < len(entry.segments):
+            raise PermanentError(
+                f"chapter {self.chapter} has no segment {self.segment} (its segments are "
+                f"0 to {len(entry.segments) - 1}, as its entry in manifest.json lists them)"
+            )
+        return entry

@@ -23,7 +23,8 @@ from config.jobs import (
     RedoRequest,
     job_id_for,
 )
-from config.manifest import QAFinding
+from config.layout import MANIFEST_KEY
+from config.manifest import Manifest, QAFinding
 from config.settings import Settings, SynthesisOptions
 from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source, store_source
 from worker import webhooks
@@ -133,6 +134,8 @@ def enqueue_redo(ledger: Ledger, job_id: str, request: RedoRequest) -> str:
     record = ledger.job(job_id)
     if record["state"] != JobState.DONE:
         raise PermanentError(f"{job_id} is {record['state']}; only a finished job can be redone")
+    manifest = open_storage(record["dest"]).child(job_id).get_bytes(MANIFEST_KEY)
+    request.entry_in(Manifest.model_validate_json(manifest))  # no such segment: said now
     redo_id = request.redo_id(job_id)
     created = ledger.create_job(
         redo_id, {"dest": record["dest"], "redo_of": job_id, "chapters_total": "1"}

@@ -145,20 +145,11 @@ def read_book(storage: Storage, request: RedoRequest, settings: Settings) -> Boo
     PermanentError saying what is wrong with them."""
     manifest = _model(storage, MANIFEST_KEY, Manifest)
     manuscript = _model(storage, SOURCE_KEY, Manuscript)
-    entries = {entry.index: entry for entry in manifest.chapters}
+    entry = request.entry_in(manifest)
     chapters = {chapter.index: chapter for chapter in manuscript.chapters}
-    if request.chapter not in entries or request.chapter not in chapters:
-        raise PermanentError(
-            f"chapter {request.chapter} does not exist "
-            f"(this book has chapters {min(entries)} to {max(entries)})"
-        )
-    entry = entries[request.chapter]
+    if request.chapter not in chapters:
+        raise PermanentError(f"chapter {request.chapter} is not in the book's manuscript")
     _check_layout(entry, manifest)
-    if not 0 <= request.segment < len(entry.segments):
-        raise PermanentError(
-            f"chapter {request.chapter} has no segment {request.segment} (its segments are "
-            f"0 to {len(entry.segments) - 1}, as its entry in manifest.json lists them)"
-        )
     marks = _model(storage, marks_key(entry.index), ChapterMarks)
     if storage.sha256(chapter_key(entry.index)) != entry.sha256 or marks.entry != entry:
         raise PermanentError(
