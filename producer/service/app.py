@@ -255,7 +255,8 @@ def _errors(app: FastAPI) -> None:
         )
         first = problems[0] if problems else {"loc": (), "msg": str(error)}
         where = ".".join(str(part) for part in first["loc"] if part != "body")
-        return answer(422, f"{where}: {first['msg']}" if where else str(first["msg"]))
+        message = str(first["msg"]).removeprefix("Value error, ")  # pydantic's, not the caller's
+        return answer(422, f"{where}: {message}" if where else message)
 
     async def invalid_async(request: Request, error: Exception) -> JSONResponse:
         return invalid(request, error)
