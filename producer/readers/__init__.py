@@ -9,6 +9,7 @@ in for `narrate synth`, `enqueue` and `inspect`, so all three accept and refuse 
 import importlib
 import io
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,11 +173,15 @@ def _zip_names(data: bytes) -> set[str]:
 
 def read_bytes(path: Path) -> bytes:
     limit = int(get_settings().max_manuscript_mb * 1024 * 1024)
-    if not path.exists():
-        raise ManuscriptError(f"{path}: no such file")
-    if not path.is_file():
+    try:
+        found = path.stat()
+    except FileNotFoundError as error:
+        raise ManuscriptError(f"{path}: no such file") from error
+    except OSError as error:  # a name too long, a loop of links, a folder it may not enter
+        raise ManuscriptError(f"{path}: cannot read ({error.strerror})") from error
+    if not stat.S_ISREG(found.st_mode):
         raise ManuscriptError(f"{path}: not a regular file")
-    size = path.stat().st_size
+    size = found.st_size
     if size > limit:
         raise ManuscriptError(
             f"{path}: {size} bytes, more than the {limit} accepted (NARRATE_MAX_MANUSCRIPT_MB)"

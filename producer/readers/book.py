@@ -7,6 +7,7 @@ the reason it would be skipped, and `--include` / `--skip` (by title or by kind)
 that.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -68,15 +69,21 @@ def select(
             title = section.title or _opening(section.body)
             skipped.append(Skipped(title=title, kind=section.kind, reason=reason))
             continue
-        text = f"{section.title}\n\n{section.body}" if section.title else section.body
+        title = _UNPRINTABLE.sub("", section.title)
+        text = _UNPRINTABLE.sub("", f"{title}\n\n{section.body}" if title else section.body)
         chapters.append(
-            Chapter(index=len(chapters), title=section.title, text=text.strip(), kind=section.kind)
+            Chapter(index=len(chapters), title=title, text=text.strip(), kind=section.kind)
         )
     if not any(_speakable(chapter.text) for chapter in chapters):
         passed_over = [part for part in skipped if part.reason != "no text"]
         what = "every chapter was skipped" if passed_over else "no text to narrate"
         raise ManuscriptError(f"{source}: {what}")
     return Manuscript(chapters=chapters, metadata=book.metadata, skipped=skipped)
+
+
+# Control characters and the replacement character (a byte no encoding could read) are
+# nothing a reader sees; they would reach the phonemizer and the captions.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 
 
 def _speakable(text: str) -> bool:

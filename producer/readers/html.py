@@ -38,6 +38,10 @@ _AUTHOR_META = {"author", "dc.creator", "dcterms.creator"}
 _BY_LINE = re.compile(r"^by\s", re.I)
 
 
+# Far above any element a book sets (a handful of attributes; an inline image's data is one).
+MAX_ATTRIBUTES = 1_000
+
+
 def read(data: bytes, source: str) -> Book:
     """An HTML book's chapters, metadata and warnings; raises ManuscriptError."""
     root = _parse(data, source)
@@ -46,6 +50,8 @@ def read(data: bytes, source: str) -> Book:
     _drop_gutenberg(body)
     _drop_site_chrome(body)
     found = markup.blocks(body)
+    if not found:  # nothing but markup, or text below the parser's 256 levels of nesting
+        raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)
     metadata.title = metadata.title or book_title
     warnings: list[str] = []
@@ -55,6 +61,10 @@ def read(data: bytes, source: str) -> Book:
 def _parse(data: bytes, source: str) -> Any:
     if not data.strip():
         raise ManuscriptError(f"{source}: the file is empty")
+    if _most_attributes(data) > MAX_ATTRIBUTES:
+        raise ManuscriptError(
+            f"{source}: a tag with more than {MAX_ATTRIBUTES:,} attributes: not a book's HTML"
+        )
     parser = etree.HTMLParser(
         encoding=_encoding(data), remove_comments=True, remove_pis=True, no_network=True
     )
@@ -62,6 +72,13 @@ def _parse(data: bytes, source: str) -> Any:
     if root is None:
         raise ManuscriptError(f"{source}: no HTML in the file")
     return root
+
+
+def _most_attributes(data: bytes) -> int:
+    """About the most attributes of any one tag: the words inside its < and >. libxml2's
+    HTML parser takes time growing faster than the square of a tag's attributes (100,000
+    of them: over a minute), so such a file is refused before it is parsed."""
+    return max((len(tag.split(b">", 1)[0].split()) for tag in data.split(b"<")), default=0)
 
 
 def _encoding(data: bytes) -> str | None:

@@ -22,9 +22,12 @@ from producer.readers.book import SCENE_BREAK, Book, Section
 log = logging.getLogger(__name__)
 
 
-_GUTENBERG_START = re.compile(r"^\s*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
+# [ \t], not \s: from every blank line \s would run over all the blank lines after it.
+_GUTENBERG_START = re.compile(
+    r"^[ \t]*\*{3}[ \t]*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M
+)
 _GUTENBERG_END = re.compile(
-    r"^\s*(\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG|End of (the )?Project Gutenberg).*$",
+    r"^[ \t]*(\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG|End of (the )?Project Gutenberg).*$",
     re.I | re.M,
 )
 _ROMAN = r"[IVXLCDM]+"
@@ -266,8 +269,9 @@ def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
     if not heads:
         bounds = [0, len(lines)]
     sections: list[Section] = []
+    head_set = set(heads)
     for start, end in itertools.pairwise(bounds):
-        is_head = start in heads
+        is_head = start in head_set
         title = _title(lines, start) if is_head else ""
         body_from = _body_from(lines, start) if is_head else start
         body = clean("\n".join(lines[body_from:end]))
@@ -339,17 +343,37 @@ _STANDING_RULE = re.compile(
 
 def clean_markdown(text: str) -> str:
     """Markdown reduced to the words a listener hears."""
-    text = re.sub(r"```.*?```", "", text, flags=re.S)
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = _without_spans(text, "```", "```")
+    text = _without_spans(text, "<!--", "-->")
     text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)  # before lists take "* "
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>\n]+>", "", text)
+    # What is inside brackets, a tag or emphasis holds no opener of its own kind: each try
+    # stops at the next one, where "[a[a[a..." or "*a *a *a..." would rescan the rest.
+    text = re.sub(r"!\[[^\[\]]*\]\([^()]*\)", "", text)
+    text = re.sub(r"\[([^\[\]]+)\]\([^()]*\)", r"\1", text)
+    text = re.sub(r"<[^<>\n]+>", "", text)
     text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.M)
     text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text, flags=re.M)
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
-    text = re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
     return clean_plain(text)
+
+
+# Emphasis or code: a delimiter, words that do not hold it, the delimiter again.
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)((?:(?!\1)[^\n])+?)(?<=\S)\1")
+
+
+def _without_spans(text: str, start: str, end: str) -> str:
+    """Text with every span from `start` to the next `end` taken out (an unclosed one is
+    left), in one pass: a lazy regex rescans the rest from every unclosed start."""
+    kept, at = [], 0
+    while (begin := text.find(start, at)) >= 0:
+        close = text.find(end, begin + len(start))
+        if close < 0:
+            break
+        kept.append(text[at:begin])
+        at = close + len(end)
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _collapse_blank_lines(text: str) -> str:

@@ -198,7 +198,9 @@ def from_inbox(
 
 def _save(folder: Path, upload: Upload) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    name = _SAFE_NAME.sub("_", Path(upload.name or "manuscript.txt").name).strip("._")
-    path = folder / (name or "manuscript.txt")
+    name = Path(_SAFE_NAME.sub("_", Path(upload.name or "manuscript.txt").name).strip("._"))
+    # Kept short (a file name has 255 bytes at most); its suffix is kept, which tells Markdown.
+    short = name.stem[:100] + name.suffix[:16] if name.name else ""
+    path = folder / (short or "manuscript.txt")
     path.write_bytes(upload.data)
     return path

@@ -71,6 +71,31 @@ def test_a_member_compressed_beyond_the_ratio_is_refused(
         book.read("zeros.xhtml")
 
 
+def test_a_bomb_is_refused_as_it_inflates_not_after() -> None:
+    """32 MB of zeros in one member (~32 KB compressed): refused once a megabyte is out,
+    its memory never near the member's size."""
+    import tracemalloc
+
+    book = Archive(zipped({"zeros.xhtml": bytes(32 << 20)}), "b.epub", "EPUB")
+    tracemalloc.start()
+    with pytest.raises(ManuscriptError, match=r"zeros\.xhtml is compressed 200x"):
+        book.read("zeros.xhtml")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 8 << 20, peak
+
+
+def test_a_compression_zipfile_cannot_read_is_refused_in_one_line() -> None:
+    """Deflate64 (method 9), which zipfile does not implement, is refused, not a crash."""
+    data = bytearray(zipped({"a.xhtml": b"<p>Hi.</p>"}, zipfile.ZIP_STORED))
+    for header, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        where = data.find(header) + at
+        data[where : where + 2] = (9).to_bytes(2, "little")
+    book = Archive(bytes(data), "b.epub", "EPUB")
+    with pytest.raises(ManuscriptError, match=r"a\.xhtml cannot be read \(.*compression"):
+        book.read("a.xhtml")
+
+
 def test_members_read_together_count_against_one_budget(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -116,6 +116,32 @@ def test_a_superscript_note_mark_without_a_link_is_not_read_and_an_exponent_is()
     assert second == "It is mc², 40 km², 10⁶ or 10⁻³ m, the 2nd day, and xn; then 4 alone."
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html></html>",
+        b"<!-- x --><html><!-- y --></html>",
+        b"<html><body>" + b"<div>" * 100_000 + b"Hi." + b"</div>" * 100_000 + b"</body></html>",
+    ],
+)
+def test_html_without_text_is_refused_in_one_line(data: bytes) -> None:
+    with pytest.raises(ManuscriptError, match=r"b\.html: no text to read in the HTML"):
+        html.read(data, "b.html")
+
+
+def test_a_tag_of_a_hundred_thousand_attributes_is_refused_before_parsing() -> None:
+    tag = "<p " + " ".join(f"a{i}='x'" for i in range(100_000)) + ">Hi.</p>"
+    with pytest.raises(ManuscriptError, match="more than 1,000 attributes"):
+        html.read(page(tag), "b.html")
+    assert read("<h2>One</h2><p " + "x='1' " * 50 + ">Fifty is fine.</p>").sections
+
+
+def test_control_characters_are_not_read() -> None:
+    book = read("<h2>One</h2><p>Hello\x00 world\x01\x02.</p>")
+    chapter = select(book, "b.html").chapters[0]
+    assert chapter.text == "One\n\nHello world."
+
+
 def test_metadata_from_meta_tags_and_the_lang_attribute() -> None:
     head = "<title>The Hens</title><meta name='author' content='A. Farmer'>"
     book = read(BOOK, head=head)

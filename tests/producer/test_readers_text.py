@@ -1,4 +1,5 @@
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,31 @@ def test_a_lone_numeral_out_of_sequence_is_not_a_heading(tmp_path: Path) -> None
     book = read_manuscript(write(tmp_path, "n.txt", text.encode()))
     assert [c.title for c in book.chapters] == ["I. THE START", "II. THE MIDDLE"]
     assert "SEVEN DAYS LATER" in book.chapters[1].text
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("blank.txt", "Hello world.\n" + "\n" * 80_000 + "The end.\n"),  # was over a minute
+        ("comment.md", "# Title\n\nHello world. " + "<!--" * 40_000),  # 48 s
+        ("emphasis.md", "# Title\n\nHello world. " + "*a " * 20_000),  # 13 s
+        ("tags.md", "# Title\n\nHello world. " + "<" * 80_000),  # 20 s
+        ("links.md", "# Title\n\nHello world. " + "[a" * 20_000),  # 3.5 s
+    ],
+)
+def test_hostile_runs_are_read_in_linear_time(tmp_path: Path, name: str, text: str) -> None:
+    """Each once took seconds to minutes, a pattern rescanning the rest of the text from
+    every opener without its closer; now well under a second (the bound is loose)."""
+    began = time.perf_counter()
+    book = read_manuscript(write(tmp_path, name, text.encode()))
+    assert time.perf_counter() - began < 5
+    assert "Hello world." in book.chapters[0].text
+
+
+def test_control_characters_are_not_read(tmp_path: Path) -> None:
+    text = "Chapter 1\n\n" + "Some words here. " * 600 + "Bell\x07 and\x00 nul\x1b.\n"
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert book.chapters[0].text.endswith("Bell and nul.")
 
 
 def test_a_notes_section_is_back_matter_and_note_marks_are_not_read(tmp_path: Path) -> None:

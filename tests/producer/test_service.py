@@ -247,6 +247,7 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
             "a voice by path": post(
                 files={"manuscript": ("a.txt", b"Hi.")}, data={"voice": "/srv/voices/x.onnx"}
             ),
+            "a name too long": post(files={"manuscript": ("a" * 300 + ".txt", b"\x00\x01" * 50)}),
             "malformed JSON": post(content=b"{bad", headers={"content-type": "application/json"}),
             "empty JSON body": post(content=b"", headers={"content-type": "application/json"}),
             "JSON not UTF-8": post(
