@@ -45,7 +45,11 @@ def parse_xml(data: bytes, xhtml_entities: bool = False) -> Any:
         raise RejectedXML(f"not well-formed XML ({error})", error.lineno or 0) from error
 
 
-_UTF16 = {
+_UTF16 = {  # and UTF-32, whose marks are looked for first (its LE mark begins as UTF-16's)
+    b"\xff\xfe\x00\x00": "utf-32",
+    b"\x00\x00\xfe\xff": "utf-32",
+    b"<\x00\x00\x00": "utf-32-le",
+    b"\x00\x00\x00<": "utf-32-be",
     b"\xff\xfe": "utf-16",
     b"\xfe\xff": "utf-16",
     b"<\x00?\x00": "utf-16-le",
@@ -66,7 +70,7 @@ def _utf8(data: bytes) -> bytes:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise RejectedXML(f"not valid UTF-16 XML ({error.reason})") from error
+        raise RejectedXML(f"not valid {encoding.upper()[:6]} XML ({error.reason})") from error
     return _XML_DECLARATION.sub("", text).encode("utf-8")
 
 

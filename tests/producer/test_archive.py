@@ -156,8 +156,18 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
         b"<?xml version='1.0'?>\n<!--" + b" " * 10_000 + b"-->" + EXTERNAL_ENTITY[21:],
         b"<?xml version='1.0'?><!-- <a> --><!DOCTYPE x [<!ENTITY e 'e'>]><x>&e;</x>",
         EXTERNAL_ENTITY.replace(b'"1.0"', b'"1.0" encoding="UTF-16"').decode().encode("utf-16"),
+        EXTERNAL_ENTITY.replace(b'"1.0"', b'"1.0" encoding="UTF-32"').decode().encode("utf-32"),
+        EXTERNAL_ENTITY[22:].decode().encode("utf-32-le"),
     ],
-    ids=["billion-laughs", "external", "after-a-long-comment", "after-a-tag-in-a-comment", "utf16"],
+    ids=[
+        "billion-laughs",
+        "external",
+        "after-a-long-comment",
+        "after-a-tag-in-a-comment",
+        "utf16",
+        "utf32",
+        "utf32-without-a-mark",
+    ],
 )
 def test_xml_declaring_entities_is_refused_never_resolved(data: bytes) -> None:
     with pytest.raises(ManuscriptError, match=r"c\.xhtml: declares XML entities; refusing"):
@@ -180,6 +190,7 @@ def test_an_unknown_entity_is_not_well_formed() -> None:
         parse_xml(b"<p>&bogus;</p>", "c.xhtml")
 
 
-def test_utf16_xml_is_read() -> None:
-    data = '<?xml version="1.0" encoding="UTF-16"?><p>caf\u00e9</p>'.encode("utf-16")
+@pytest.mark.parametrize("encoding", ["UTF-16", "UTF-32"])
+def test_utf16_and_utf32_xml_is_read(encoding: str) -> None:
+    data = f'<?xml version="1.0" encoding="{encoding}"?><p>caf\u00e9</p>'.encode(encoding)
     assert parse_xml(data, "c.xhtml").text == "caf\u00e9"
