@@ -68,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except NarrateError as error:
-        print(f"narrate: error: {error}", file=sys.stderr)
+        # One line, whatever a library's words held (libxml2's and pypdf's hold newlines).
+        print(f"narrate: error: {' '.join(str(error).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT if isinstance(error, PermanentError) else EXIT_RETRYABLE
     except ValidationError as error:
         print(f"narrate: error: {invalid(error)}", file=sys.stderr)

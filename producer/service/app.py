@@ -247,7 +247,8 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(NarrateError)
     async def narrate_error(_: Request, error: NarrateError) -> JSONResponse:
         # Bad input (a manuscript, an option) is the caller's to fix; the rest may pass.
-        return answer(422 if isinstance(error, PermanentError) else 503, str(error))
+        message = " ".join(str(error).split())  # a library's words may hold newlines
+        return answer(422 if isinstance(error, PermanentError) else 503, message)
 
     def invalid(_: Request, error: Exception) -> JSONResponse:
         problems = (

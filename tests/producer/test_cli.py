@@ -235,6 +235,18 @@ def test_bad_inputs_exit_non_zero_with_one_line(tmp_path: Path) -> None:
     assert_clean_error(narrate("synth", good, "-o", tmp_path / "o", "--speed", "0"), "speed")
 
 
+def test_a_librarys_message_holding_newlines_is_one_line(tmp_path: Path) -> None:
+    """libxml2 ends some messages with a newline: an EPUB whose XHTML is UTF-16 without a
+    mark or declaration (its NUL bytes out of XML's range) says so in one line."""
+    import zipfile
+
+    book = tmp_path / "b.epub"
+    with zipfile.ZipFile(book, "w") as zf:
+        zf.writestr("mimetype", "application/epub+zip")
+        zf.writestr("META-INF/container.xml", "<p>x</p>".encode("utf-16-le"))
+    assert_clean_error(narrate("inspect", book), "not well-formed XML")
+
+
 def test_usage_errors_are_one_line_too() -> None:
     """argparse's own errors (a value of the wrong type, a missing argument, an unknown
     command) say so in one `narrate: error:` line, not after the whole usage block."""
