@@ -18,6 +18,7 @@ back matter is skipped by default (`matter`).
 """
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,7 +50,10 @@ _CORE_NS = {
 }
 
 TITLE = 0  # the level of a Title paragraph; headings are 1 to 9
-_MAX_LEVEL = 9
+# A level is one digit: a style named "Heading" and 5,000 nines is no heading (and would
+# overflow int()), nor is "heading²", a digit to str.isdigit() but not to int().
+_HEADING_NAME = re.compile(r"heading([1-9])")
+_OUTLINE_LEVEL = re.compile(r"[0-8]")  # w:outlineLvl 0-8 are levels 1-9; 9 is body text
 
 # Elements whose text is not on the page as it reads now: deletions, field codes, the marks
 # of notes and comments, properties, ruby (the reading printed over a word). Drawings and
@@ -172,7 +176,8 @@ def _read_styles(archive: Archive) -> _Styles:
     names = {
         style_id: (_val(style, "name") or style_id).lower() for style_id, style in styles.items()
     }
-    levels = {i: level for i in styles if (level := _style_level(i, styles, set())) is not None}
+    known: dict[str, int | None] = {}
+    levels = {i: level for i in styles if (level := _style_level(i, styles, known)) is not None}
     return _Styles(
         levels=levels,
         front={i for i, name in names.items() if name in ("title", "subtitle")},
@@ -189,19 +194,37 @@ def _is_default_paragraph(style: Any) -> bool:
     return _attr(style, "type") == "paragraph" and _attr(style, "default") in ("1", "true")
 
 
-def _style_level(style_id: str, styles: dict[str, Any], seen: set[str]) -> int | None:
-    """TITLE or a heading level for a paragraph style, following what it is based on."""
-    style = styles.get(style_id)
-    if style is None or style_id in seen or _attr(style, "type") != "paragraph":
-        return None
+def _style_level(style_id: str, styles: dict[str, Any], known: dict[str, int | None]) -> int | None:
+    """TITLE or a heading level for a paragraph style, following what it is based on.
+
+    The chain is walked in a loop, not by recursion (a file can chain thousands of styles),
+    and every style on it learns its level in `known`, so that each style is walked once:
+    the styles of a chain share the level its first leveled style gives. A cycle ends it.
+    """
+    chain: dict[str, None] = {}  # the styles walked, in order (a dict for a quick `in`)
+    level = None
+    while style_id not in known:
+        style = styles.get(style_id)
+        if style is None or style_id in chain or _attr(style, "type") != "paragraph":
+            break  # no such paragraph style, or a cycle: no level
+        chain[style_id] = None
+        level = _own_level(style_id, style)
+        if level is not None:
+            break
+        style_id = _val(style, "basedOn") or ""
+    else:
+        level = known[style_id]
+    known.update(dict.fromkeys(chain, level))
+    return level
+
+
+def _own_level(style_id: str, style: Any) -> int | None:
+    """A style's level by its name, its id or its outline level, not what it is based on."""
     for label in (_val(style, "name") or "", style_id):
         level = _named_level(label)
         if level is not None:
             return level
-    level = _outline_level(style)
-    if level is not None:
-        return level
-    return _style_level(_val(style, "basedOn") or "", styles, seen | {style_id})
+    return _outline_level(style)
 
 
 def _named_level(label: str) -> int | None:
@@ -209,17 +232,14 @@ def _named_level(label: str) -> int | None:
     label = label.replace(" ", "").lower()
     if label == "title":
         return TITLE
-    if label.startswith("heading") and label[7:].isdigit():
-        return min(int(label[7:]), _MAX_LEVEL)
-    return None
+    heading = _HEADING_NAME.fullmatch(label)
+    return int(heading[1]) if heading else None
 
 
 def _outline_level(element: Any) -> int | None:
     """A heading level from w:outlineLvl (0-8 are levels 1-9; 9 is body text)."""
     value = _val(element, "pPr", "outlineLvl")
-    if value is None or not value.isdigit() or int(value) >= _MAX_LEVEL:
-        return None
-    return int(value) + 1
+    return int(value) + 1 if value is not None and _OUTLINE_LEVEL.fullmatch(value) else None
 
 
 # Paragraphs and their text

@@ -10,6 +10,10 @@ subsection and stays in it (a part's title page, with no text, does not hold its
 so). Without a table of contents every spine file is a section, titled by its first
 heading.
 
+The spine is read as hostile input: a file it names again is read once, where it first
+comes; an item that is not an (X)HTML document, the package document included, is skipped;
+and the book's text is counted as each file is read, refused past `MAX_TEXT`.
+
 A book whose content is encrypted (DRM) is refused; fonts obfuscated as EPUB allows are not
 encryption of the text and are fine.
 """
@@ -25,7 +29,7 @@ from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section
 from producer.readers.markup import TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
-from producer.readers.opf import Package, read_package
+from producer.readers.opf import Item, Package, read_package
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,10 @@ _FONT_OBFUSCATION = {"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/
 _FONTS = {".ttf", ".otf", ".woff", ".woff2", ".ttc", ".eot"}
 _XHTML_TYPES = {"application/xhtml+xml", "text/html", "application/xml", "text/xml"}
 _SECTION_TAGS = {"body", "section", "article", "div", "aside"}
+# The most text a book may hold, in characters: the longest novels run to 3-4 million, so
+# 50 million is ten times any real book, yet refuses a few files of bulk text (or one named
+# thousands of times) before they fill memory and hours of narration.
+MAX_TEXT = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,8 @@ class _Document:
     path: str
     blocks: list[Block]
     types: tuple[str, ...]  # epub:type of its body and sections: what the file is
+    anchors: dict[str, int]  # the first block each id is in: where links land
+    text_before: list[int]  # narrated text blocks before each block (and after the last)
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,8 @@ def read(data: bytes, source: str) -> Book:
     _refuse_drm(archive)
     package = read_package(archive)
     navigation = read_navigation(archive, package)
-    documents = _documents(archive, package, navigation.toc)
     warnings: list[str] = []
+    documents = _documents(archive, package, navigation.toc, warnings)
     starts = _starts(documents, navigation, warnings)
     sections = [_section(documents, s, e, navigation, warnings) for s, e in _spans(starts)]
     return Book(sections, package.metadata, _cover(archive, package, warnings), warnings)
@@ -93,23 +103,86 @@ def _encrypted(root: Any) -> list[tuple[str, str]]:
     return found
 
 
-def _documents(archive: Archive, package: Package, toc: list[Entry]) -> list[_Document]:
-    """The spine's (X)HTML files, read; files off the main flow (linear="no") only where
-    the table of contents points at them."""
+def _documents(
+    archive: Archive, package: Package, toc: list[Entry], warnings: list[str]
+) -> list[_Document]:
+    """The spine's (X)HTML files, read once each; files off the main flow (linear="no")
+    only where the table of contents points at them."""
     listed = {entry.path for entry in toc}
-    documents = []
-    for item in package.spine:
-        if item.media_type not in _XHTML_TYPES:
-            log.info(
-                "%s: skipping %s (%s) in the spine", archive.source, item.path, item.media_type
+    documents: list[_Document] = []
+    repeated: dict[str, int] = {}
+    length = 0
+    for item in _once(package.spine, repeated):
+        off_flow = item.path in package.nonlinear and item.path not in listed
+        document = None if off_flow else _document(archive, package, item)
+        if document is None:
+            continue
+        documents.append(document)
+        length += sum(len(block.text) for block in document.blocks)
+        if length > MAX_TEXT:  # checked before the next file is parsed
+            raise ManuscriptError(
+                f"{archive.source}: the text passes {MAX_TEXT:,} characters at {item.path}; "
+                "refusing (no book is that long)"
             )
-        elif item.path not in package.nonlinear or item.path in listed:
-            root = parse_xml(archive.read(item.path), f"{archive.source}: {item.path}")
-            types = tuple(t for el in root.iter() if _is_section(el) for t in markup.semantics(el))
-            documents.append(_Document(item.path, markup.blocks(root), types))
+    narrated = {document.path for document in documents}
+    repeated = {path: n for path, n in repeated.items() if path in narrated}
+    if repeated:  # of files read: the package document under two names is skipped, not read
+        warnings.append(_repeated_warning(repeated))
     if not documents:
         raise ManuscriptError(f"{archive.source}: the spine holds no readable text document")
     return documents
+
+
+def _once(spine: list[Item], repeated: dict[str, int]) -> list[Item]:
+    """The spine with each file at its first place only; how often each other listed one
+    again goes into `repeated` (a file narrated twice is a mistake or an amplification)."""
+    seen: set[str] = set()
+    found = []
+    for item in spine:
+        if item.path in seen:
+            repeated[item.path] = repeated.get(item.path, 0) + 1
+        else:
+            seen.add(item.path)
+            found.append(item)
+    return found
+
+
+def _repeated_warning(repeated: dict[str, int]) -> str:
+    """One line for all the files the spine lists again, however many (naming a few)."""
+    named = ", ".join(f"{path} ({n + 1:,} times)" for path, n in list(repeated.items())[:3])
+    more = f" and {len(repeated) - 3:,} more" if len(repeated) > 3 else ""
+    return f"the spine lists {named}{more}; each file is read once, where it first comes"
+
+
+def _document(archive: Archive, package: Package, item: Item) -> _Document | None:
+    """A spine file read, with its blocks indexed by id; None (skipped, as a spine item of
+    another media type always was) where it is not an (X)HTML document: the package
+    document itself (an href of "content.opf", or "#x"), or XML of another kind (an NCX)."""
+    if item.media_type not in _XHTML_TYPES or item.path == package.path:
+        what = "the package document" if item.path == package.path else item.media_type
+        log.info("%s: skipping %s (%s) in the spine", archive.source, item.path, what)
+        return None
+    path = item.path
+    root = parse_xml(archive.read(path), f"{archive.source}: {path}")
+    if markup.tag_of(root) != "html":
+        log.info("%s: skipping %s (not XHTML) in the spine", archive.source, path)
+        return None
+    blocks = markup.blocks(root)
+    types = tuple(t for el in root.iter() if _is_section(el) for t in markup.semantics(el))
+    return _Document(path, blocks, types, *_index(blocks))
+
+
+def _index(blocks: list[Block]) -> tuple[dict[str, int], list[int]]:
+    """The first block each id is in, and how many narrated text blocks come before each
+    block: the block a TOC entry names, and whether text lies between two, are looked up,
+    not scanned for (an NCX of 30,000 entries scanned a long file for 37 s)."""
+    anchors: dict[str, int] = {}
+    text_before = [0]
+    for i, block in enumerate(blocks):
+        for ident in block.ids:
+            anchors.setdefault(ident, i)
+        text_before.append(text_before[-1] + int(block.kind == TEXT and not block.note))
+    return anchors, text_before
 
 
 def _is_section(el: object) -> bool:
@@ -164,7 +237,7 @@ def _anchor(document: _Document, entry: Entry) -> int:
     -1 where no block has that id."""
     if not entry.fragment:
         return 0
-    return next((i for i, b in enumerate(document.blocks) if entry.fragment in b.ids), -1)
+    return document.anchors.get(entry.fragment, -1)
 
 
 def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry, Entry]) -> bool:
@@ -176,8 +249,7 @@ def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry
     if not parent.path == first.path == entry.path:
         return False
     start, end = max(_anchor(document, parent), 0), _anchor(document, first)
-    between = document.blocks[start:end] if end > start else []
-    return any(block.kind == TEXT and not block.note for block in between)
+    return end > start and document.text_before[end] > document.text_before[start]
 
 
 def _own_kind(document: _Document, navigation: Navigation) -> bool:

@@ -20,9 +20,11 @@ log = logging.getLogger(__name__)
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)  # http:, mailto:, ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entry:
-    """A table-of-contents entry: where a section starts, and its label."""
+    """A table-of-contents entry: where a section starts, and its label. Equal only to
+    itself: a key by identity, not by a hash of every entry it is nested in (which made
+    each look-up as slow as the entry is deep)."""
 
     path: str
     fragment: str
@@ -76,11 +78,17 @@ def _nav_entries(archive: Archive, base: str, nav: Any) -> list[Entry]:
 def _ncx_entries(archive: Archive, base: str, root: Any) -> list[Entry]:
     found: dict[Any, Entry] = {}
     for point in elements(root, "navPoint"):
-        content = next(iter(elements(point, "content")), None)
-        label = next(iter(elements(point, "text")), None)
+        content = _first(point, "content")
+        label = _first(point, "text")
         href = content.get("src") if content is not None else None
         _add(archive, base, found, point, href, text_of(label) if label is not None else "")
     return list(found.values())
+
+
+def _first(el: Any, name: str) -> Any:
+    """The first element called `name` (in any namespace or none) at or under `el`, or None;
+    found lazily: a list of the whole subtree, for each navPoint, made a deep NCX quadratic."""
+    return next(el.iter(f"{{*}}{name}"), None)
 
 
 def _add(

@@ -76,7 +76,16 @@ def _package_path(archive: Archive) -> str:
     if not rootfiles:
         raise ManuscriptError(f"{archive.source}: {CONTAINER} names no package document")
     chosen = next((r for r in rootfiles if r.get("media-type") == _PACKAGE_TYPE), rootfiles[0])
-    return archive.resolve("", chosen.get("full-path"))
+    full_path = chosen.get("full-path")
+    try:
+        return archive.resolve("", full_path)
+    except ManuscriptError:
+        # resolve() names the member an href is in; a full-path is in none (it is relative
+        # to the root of the archive), so its message would name no file.
+        raise ManuscriptError(
+            f"{archive.source}: {CONTAINER} names a package document outside the book "
+            f"({full_path!r})"
+        ) from None
 
 
 def _manifest(archive: Archive, base: str, root: Any) -> list[Item]:
@@ -101,6 +110,10 @@ def _spine(
     if not refs:
         raise ManuscriptError(f"{archive.source}: the package lists no spine (reading order)")
     for ref in refs:
+        if not ref.get("idref"):
+            raise ManuscriptError(
+                f"{archive.source}: an itemref in the spine names no manifest item (no idref)"
+            )
         if ref.get("idref") not in manifest:
             raise ManuscriptError(
                 f"{archive.source}: the spine names {ref.get('idref')!r}, "

@@ -13,6 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from config.errors import ManuscriptError
+from producer.readers import docx as docx_reader
 from producer.readers import read_book, read_manuscript, sniff
 from producer.readers.docx import read
 
@@ -317,3 +318,79 @@ def test_a_minimal_docx_without_styles_still_has_its_headings() -> None:
     )
     sections = read(zip_of({"word/document.xml": document.encode()}), "b.docx").sections
     assert [(s.title, s.body) for s in sections] == [("One", "Text."), ("Two", "More.")]
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def styled(styles: str, paragraphs: list[tuple[str, str]]) -> bytes:
+    """A DOCX by hand: `styles` (w:style elements) and (style id, text) paragraphs."""
+    body = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+        for style, text in paragraphs
+    )
+    document = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'
+    return zip_of(
+        {
+            "word/document.xml": document.encode(),
+            "word/styles.xml": f'<w:styles xmlns:w="{W_NS}">{styles}</w:styles>'.encode(),
+        }
+    )
+
+
+def style(style_id: str, name: str, based_on: str = "", outline: str = "") -> str:
+    based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
+    level = f'<w:pPr><w:outlineLvl w:val="{outline}"/></w:pPr>' if outline else ""
+    return (
+        f'<w:style w:type="paragraph" w:styleId="{style_id}">'
+        f'<w:name w:val="{name}"/>{based}{level}</w:style>'
+    )
+
+
+def test_only_a_heading_number_of_one_digit_is_a_level() -> None:
+    """Given styles named "Heading" and 5,000 nines (int() refuses so many digits),
+    "heading²" (a digit to str.isdigit(), not to int()) and an outline level of 5,000
+    nines: each is body text; "heading 2" is still a heading."""
+    nines = "9" * 5000
+    styles = (
+        style("Huge", f"Heading {nines}")
+        + style("Raised", "heading ²")
+        + style("Deep", "Deep", outline=nines)
+        + style("H2", "heading 2")
+    )
+    paragraphs = [("H2", "One"), ("Huge", "a."), ("Raised", "b."), ("Deep", "c.")]
+    paragraphs += [("H2", "Two"), (f"Heading{nines}", "d.")]
+    sections = read(styled(styles, paragraphs), "b.docx").sections
+    assert [(s.title, s.body) for s in sections] == [("One", "a.\n\nb.\n\nc."), ("Two", "d.")]
+
+
+def test_a_long_based_on_chain_is_followed_without_recursion_and_a_cycle_ends() -> None:
+    """Given a chain of 3,000 styles down from "heading 1" (a RecursionError) and two
+    styles based on each other."""
+    chain = style("s0", "heading 1") + "".join(
+        style(f"s{i}", f"Link {i}", based_on=f"s{i - 1}") for i in range(1, 3000)
+    )
+    cycle = style("a", "A", based_on="b") + style("b", "B", based_on="a")
+    paragraphs = [("s2999", "One"), ("a", "Text."), ("s1500", "Two"), ("b", "More.")]
+    sections = read(styled(chain + cycle, paragraphs), "b.docx").sections
+    assert [(s.title, s.body) for s in sections] == [("One", "Text."), ("Two", "More.")]
+
+
+def test_each_style_level_is_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given 4 chains of 300 styles: every style's chain was walked again from the style up
+    (cubic: 4 chains of 950 took 39 s); each style's name is now looked at once."""
+    looked: list[str] = []
+    named_level = docx_reader._named_level
+
+    def counted(label: str) -> int | None:
+        looked.append(label)
+        return named_level(label)
+
+    monkeypatch.setattr(docx_reader, "_named_level", counted)
+    styles = "".join(
+        style(f"c{k}s0", "Body")
+        + "".join(style(f"c{k}s{i}", f"C{k} {i}", based_on=f"c{k}s{i - 1}") for i in range(1, 300))
+        for k in range(4)
+    )
+    assert read(styled(styles, [("c0s299", "Text.")]), "b.docx").sections[0].body == "Text."
+    assert len(looked) <= 2 * 4 * 300 + 1  # a name and an id per style, and the paragraph's
