@@ -17,6 +17,7 @@ across a page break. A word hyphenated at a line end is joined, unless the book 
 with its hyphen elsewhere or the next line starts with a capital.
 """
 
+import contextlib
 import io
 import itertools
 import logging
@@ -24,19 +25,19 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pypdf
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTChar, LTContainer, LTPage, LTTextLineHorizontal
-from pypdf.generic import Destination
+from pdfminer.layout import LTChar, LTContainer, LTPage, LTTextLineHorizontal
+from pypdf.generic import Destination, IndirectObject
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from producer.readers import matter
 from producer.readers.book import Book, Section
+from producer.readers.pdfpages import SPECK, laid_out
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +67,22 @@ _AFTER_WORD = re.compile(r"[^\w-].*")  # what follows a line's first word
 _BULLETS = ("•", "◦", "▪", "‣", "·", "–")
 _MARKS = set("0123456789*†‡§¶")
 # A contents or index entry: dot leaders to a page number.
-_LEADERS = re.compile(rf"(?:(?:\. ){{3,}}\.?|\.{{6,}})\s*(?:\d+|{_ROMAN})?$", re.I)
+# (Each run of leaders is tried from its start only: from each of its dots, a long run took
+# its square.)
+_LEADERS = re.compile(
+    rf"(?:(?<!\. )(?:\. ){{3,}}\.?|(?<!\.)\.{{6,}})\s*(?:\d+|{_ROMAN})?$",
+    re.I,
+)
 _CID = re.compile(r"\(cid:\d+\)")  # a glyph the font does not map to text
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 _FILE_NAME = re.compile(
     r"^(?:microsoft word - .*|.*\.(?:docx?|odt|rtf|pdf|indd|tex)|untitled)$", re.I
 )
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
+_FOLIO_DIGITS = 6  # a longer number is no page's
+_WHY = 200  # characters of a parser's error shown
+_TAIL = 1000  # characters of a paragraph being joined that a broken word is looked for in
+_LIBRARIES = ("pypdf", "pdfminer")  # their log lines are about the file's repairs, not for users
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,26 @@ class _Draft:
 
 def read(data: bytes, source: str) -> Book:
     """A PDF's sections and metadata; raises ManuscriptError with the reason."""
+    with _quiet(_LIBRARIES):
+        return _read(data, source)
+
+
+@contextlib.contextmanager
+def _quiet(names: Iterable[str]) -> Iterator[None]:
+    """The named loggers silenced meanwhile: pypdf's "EOF marker not found" or an
+    object's dump would print before narrate's own error or warnings."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _read(data: bytes, source: str) -> Book:
     reader = _open(data, source)
     lines = list(_lines(data, source))
     if not lines:
@@ -149,6 +179,12 @@ def read(data: bytes, source: str) -> Book:
     return Book(sections, _metadata(reader, title), warnings=warnings)
 
 
+def _why(error: Exception) -> str:
+    """A parser's error on one line, cut short: some quote whole objects of the file."""
+    why = " ".join(str(error).split())
+    return why if len(why) <= _WHY else f"{why[:_WHY]}..."
+
+
 def _open(data: bytes, source: str) -> pypdf.PdfReader:
     """The document, decrypted when its user password is empty (any viewer opens those)."""
     if b"%PDF-" not in data[:1024]:  # viewers allow a little junk before the header
@@ -158,7 +194,7 @@ def _open(data: bytes, source: str) -> pypdf.PdfReader:
         locked = reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED
         pages = 0 if locked else len(reader.pages)
     except Exception as error:  # a damaged file can fail anywhere inside the parser
-        raise ManuscriptError(f"{source}: not a readable PDF ({error})") from error
+        raise ManuscriptError(f"{source}: not a readable PDF ({_why(error)})") from error
     if locked:
         raise ManuscriptError(f"{source}: the PDF is encrypted; it needs a password to open")
     if not pages:
@@ -199,17 +235,16 @@ def _same_row(row: _Line, line: _Line) -> bool:
 
 def _pages(data: bytes, source: str) -> Iterator[LTPage]:
     """The laid-out pages, one at a time (a whole book's characters at once is a lot)."""
-    # Lines are put in order here (one column, top to bottom), so pdfminer's ordering of
-    # text boxes, slow on a busy page, is switched off (boxes_flow None).
-    params = LAParams(all_texts=True, boxes_flow=None)
-    pages = extract_pages(io.BytesIO(data), laparams=params)
+    pages = laid_out(data, source)
     while True:
         try:
             page = next(pages)
         except StopIteration:
             return
+        except ManuscriptError:  # a limit reached
+            raise
         except Exception as error:  # a damaged file can fail anywhere inside the parser
-            raise ManuscriptError(f"{source}: not a readable PDF ({error})") from error
+            raise ManuscriptError(f"{source}: not a readable PDF ({_why(error)})") from error
         yield page
 
 
@@ -228,7 +263,7 @@ def _line(item: LTTextLineHorizontal, number: int, page: LTPage) -> _Line | None
         return None
     size = Counter(round(char.size, 1) for char in chars).most_common(1)[0][0]
     text = _line_text(item, size)
-    if not text:
+    if not text or size < SPECK:
         return None
     lead = _first_word_end(item) - item.x0
     return _Line(number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead)
@@ -355,7 +390,9 @@ def _paged(margin: list[_Line]) -> set[int]:
 
 
 def _end_numbers(text: str) -> list[int]:
-    return [int(found) for found in re.findall(r"^\d+\b|\b\d+$", text)]
+    """The numbers a line starts or ends with, of a page number's length."""
+    digits = rf"\d{{1,{_FOLIO_DIGITS}}}"
+    return [int(found) for found in re.findall(rf"^{digits}\b|\b{digits}$", text)]
 
 
 def _running_heads(margin: list[_Line], pages: int) -> set[int]:
@@ -454,18 +491,25 @@ def _ends_short(above: _Line, line: _Line, layout: _Layout) -> bool:
 
 
 def _para(lines: list[_Line], compounds: set[str]) -> _Para:
+    """The lines joined; only the paragraph's tail is worked on (joining a line to all of
+    a long one each time would take the square of its length)."""
+    settled: list[str] = []
     text = lines[0].text
     for line in lines[1:]:
         text = _join(text, line.text, compounds)
+        if len(text) > 2 * _TAIL:
+            settled.append(text[:-_TAIL])
+            text = text[-_TAIL:]
     first = lines[0]
-    return _Para(first.page, first.y1, first.size, text)
+    return _Para(first.page, first.y1, first.size, "".join(settled) + text)
 
 
 def _join(text: str, line: str, compounds: set[str]) -> str:
     """Two lines of a paragraph as one: a word broken by a hyphen made whole again."""
     if text.endswith("\xad"):
         return text[:-1] + line
-    broken = re.search(r"(\w+)-$", text)
+    # The word from its start (the look-behind spares a retry at each of its letters).
+    broken = re.search(r"(?<!\w)(\w+)-$", text) if text.endswith("-") else None
     if broken and line[:1].islower():
         word = f"{broken.group(1)}-{_AFTER_WORD.sub('', line)}".casefold()
         return text + line if word in compounds else text[:-1] + line
@@ -475,11 +519,12 @@ def _join(text: str, line: str, compounds: set[str]) -> str:
 
 
 def _compounds(lines: list[_Line]) -> set[str]:
-    """Hyphenated words the book prints whole within a line: "well-known" stays so."""
+    """Hyphenated words the book prints whole within a line: "well-known" stays so. (A
+    word is tried from its first letter only: from each, a long one took its square.)"""
     return {
         word.casefold()
         for line in lines
-        for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)+", line.text)
+        for word in re.findall(r"(?<![^\W\d_])[^\W\d_]+(?:-[^\W\d_]+)+", line.text)
     }
 
 
@@ -656,14 +701,22 @@ def _metadata(reader: pypdf.PdfReader, title: str) -> Metadata:
     return Metadata(
         title=given if given and not _FILE_NAME.match(given) else title,
         authors=[name.strip() for name in authors if name.strip()],
-        language=str(reader.root_object.get("/Lang") or ""),
+        language=_text(reader.root_object.get("/Lang")),
         date="-".join(part for part in date.groups() if part) if date else "",
     )
 
 
 def _info(reader: pypdf.PdfReader, key: str) -> str:
     info = reader.metadata
-    return "" if info is None else " ".join(str(info.get(key) or "").split())
+    return "" if info is None else _text(info.get(key))
+
+
+def _text(value: object) -> str:
+    """A metadata value that is a string, on one line; a dictionary, a list or a number
+    where a string belongs is a damaged or hostile file's, and no value."""
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _textless_pages(lines: list[_Line], pages: int, source: str) -> list[str]:

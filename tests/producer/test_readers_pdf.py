@@ -1,6 +1,9 @@
 """The PDF reader: books typeset here with reportlab, as a publisher's PDF would be."""
 
 import io
+import logging
+import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -414,3 +417,177 @@ def test_read_book_sniffs_a_pdf_and_refuses_a_text_named_pdf(tmp_path: Path) -> 
     path.write_text("Just words.")
     with pytest.raises(ManuscriptError, match=r"book\.pdf: not a PDF \(no %PDF- header\)"):
         read_book(path)
+
+
+# Hostile files, written object by object: what no typesetter writes
+
+
+def stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries, data)
+
+
+def handmade(
+    pages: list[bytes],
+    extra: list[bytes] | None = None,
+    *,
+    resources: bytes = b"",
+    info: bytes = b"<< /Title (Handmade) >>",
+    catalog: bytes = b"",
+    size: tuple[int, int] = (612, 792),
+    end: bytes = b"%%EOF\n",
+) -> bytes:
+    """A PDF of `pages`, each a content stream or (starting "[") a /Contents array.
+    Objects: 1 the catalog, 2 the page tree, 3 the font /F1, 4 the information, from 5 on
+    `extra`, then each page and its content stream."""
+    extra = extra or []
+    first = 5 + len(extra)
+    kids, objects = [], [b""] * 4 + extra
+    for content in pages:
+        number = first + len(objects) - len(extra) - 4
+        contents = content if content.startswith(b"[") else b"%d 0 R" % (number + 1)
+        kids.append(b"%d 0 R" % number)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %s "
+            b"/Resources << /Font << /F1 3 0 R >> %s >> >>" % (*size, contents, resources)
+        )
+        objects.append(b"null" if content.startswith(b"[") else stream(content))
+    objects[:4] = [
+        b"<< /Type /Catalog /Pages 2 0 R %s >>" % catalog,
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids)),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        info,
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.7\n")
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%s" % (xref, end))
+    return out.getvalue()
+
+
+def text(*lines: str, size: float = 12, top: float = 700, leading: float = 14) -> bytes:
+    """Content setting `lines` one under another."""
+    shown = b" T* ".join(b"(%s) Tj" % line.encode() for line in lines)
+    return b"BT /F1 %g Tf %g TL 72 %g Td %s ET" % (size, leading, top, shown)
+
+
+WORDS = "The road went on past a grey field and into the town."
+
+
+def test_a_handmade_pdf_is_read() -> None:
+    assert read(handmade([text(WORDS)]), "b.pdf").sections[0].body == WORDS
+
+
+def refused(data: bytes, says: str) -> None:
+    with pytest.raises(
+        ManuscriptError, match=rf"^b\.pdf: the PDF {says}.*: not a book narrate reads$"
+    ):
+        read(data, "b.pdf")
+
+
+def test_a_stream_listed_again_and_again_in_a_page_is_refused() -> None:
+    """20,000 references to one stream: each is run, and counted, again."""
+    drawn = text(*[WORDS] * 20)
+    refused(handmade([b"[%s]" % (b" 5 0 R" * 20_000)], [stream(drawn)]), "has a page of more")
+    lean = b"%" + b" " * 4_000 + b"\n"  # content without glyphs runs, too
+    refused(handmade([b"[%s]" % (b" 5 0 R" * 20_000)], [stream(lean)]), "has a page that draws")
+
+
+def form(content: bytes, inner: int = 0) -> bytes:
+    """A form XObject drawing `content`, and (as /X) object `inner` if given."""
+    drawn = b"/XObject << /X %d 0 R >>" % inner if inner else b""
+    return stream(
+        content,
+        b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> %s >>" % drawn,
+    )
+
+
+def test_forms_drawing_forms_are_refused() -> None:
+    """Forms nested 7 deep, each drawing the next 10 times, draw the last a million times;
+    a chain of 40 forms, each drawing the next, nests them deeper than any book."""
+    drawn = b"/XObject << /X 5 0 R >>"
+    fan = [form(b"/X Do " * 10, 6 + depth) for depth in range(6)] + [form(text(WORDS))]
+    refused(handmade([b"/X Do"], fan, resources=drawn), "has a page of more than 50,000")
+    chain = [form(b"/X Do", 6 + depth) for depth in range(40)] + [form(text(WORDS))]
+    refused(handmade([b"/X Do"], chain, resources=drawn), "nests forms more than 16 deep")
+    chain[3] = form(text(WORDS))  # 4 deep
+    assert read(handmade([b"/X Do"], chain[:4], resources=drawn), "b.pdf").sections
+
+
+def test_a_stream_inflating_to_more_than_16_mb_is_refused() -> None:
+    bomb = zlib.compress(b" " * (17 * 2**20), 9)  # 17 KB
+    data = handmade(
+        [b"[5 0 R 6 0 R]"], [stream(bomb, b"/Filter /FlateDecode"), stream(text(WORDS))]
+    )
+    refused(data, "has a stream that decompresses to more than 16 MB")
+    fits = zlib.compress(b" " * 2**20 + text(WORDS))
+    assert read(handmade([b"[5 0 R]"], [stream(fits, b"/Filter /FlateDecode")]), "b.pdf")
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    [b"BT /F1 0 Tf 72 700 Td (Unseen.) Tj ET", b"BT /F1 12 Tf 0 0 0 0 72 700 Tm (Unseen.) Tj ET"],
+    ids=["size 0", "flat matrix"],
+)
+def test_text_set_invisibly_is_not_read(invisible: bytes) -> None:
+    assert read(handmade([invisible + b"\n" + text(WORDS)]), "b.pdf").sections[0].body == WORDS
+    with pytest.raises(ManuscriptError, match="no text layer"):
+        read(handmade([invisible]), "b.pdf")
+
+
+def test_a_huge_number_in_the_margin_is_no_page_number() -> None:
+    pages = [text("9" * 5000, top=780) + b"\n" + text(WORDS, top=500) for _ in range(3)]
+    assert read(handmade(pages, size=(40_000, 792)), "b.pdf").sections[0].body == " ".join(
+        [WORDS] * 3
+    )
+
+
+def test_a_paragraph_of_many_lines_is_joined_in_linear_time() -> None:
+    """A 20,000-letter word, 20,000 dots, then 200 lines: each joined to the whole
+    paragraph, looking for a word broken at its end, took minutes; and so did looking for
+    compound words and contents' dot leaders from each letter or dot of a long run."""
+    lines = ["a" * 20_000, "." * 20_000 + " z", *["more words on the line"] * 200]
+    data = handmade([text(*lines, size=1, top=9000, leading=1.2)], size=(12_000, 9100))
+    start = time.monotonic()
+    body = read(data, "b.pdf").sections[0].body
+    assert time.monotonic() - start < 5
+    assert body == " ".join(lines)
+
+
+def test_a_broken_word_at_a_long_paragraphs_end_is_joined() -> None:
+    lines = [*[WORDS] * 40, "an extra-", "ordinary day."]
+    body = read(handmade([text(*lines, size=6, leading=7)]), "b.pdf").sections[0].body
+    assert body == " ".join([*[WORDS] * 40, "an extraordinary day."])
+
+
+def test_the_pdf_libraries_log_nothing_but_narrate_warns(caplog: pytest.LogCaptureFixture) -> None:
+    """A cut end-of-file marker, an outline looping on itself: pypdf logs both (with the
+    entry's dump). A broken outline entry: narrate's own warning stays."""
+    entries = [
+        b"<< /Type /Outlines /First 6 0 R /Last 6 0 R /Count 1 >>",
+        b"<< /Title (Loop) /Parent 5 0 R /Next 6 0 R /Dest [%s /Fit] >>",
+    ]
+    caplog.set_level(logging.DEBUG)
+    for dest in (b"8 0 R", b"(not a page)"):
+        outline = [entries[0], entries[1] % dest]
+        read(handmade([text(WORDS)], outline, catalog=b"/Outlines 5 0 R", end=b"%%EO"), "b.pdf")
+    assert [r.name for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "producer.readers.pdf"
+    ]
+
+
+def test_metadata_that_is_not_a_string_is_no_value() -> None:
+    data = handmade(
+        [text("CHAPTER ONE", size=20), text(WORDS)],
+        [b"<< /Not (a title) >>"],
+        info=b"<< /Title 5 0 R /Author [(A. Writer)] /CreationDate 7 >>",
+        catalog=b"/Lang 1 0 R",
+    )
+    metadata = read(data, "b.pdf").metadata
+    assert (metadata.title, metadata.authors, metadata.language, metadata.date) == ("", [], "", "")

@@ -1,0 +1,301 @@
+"""A PDF's pages laid out by pdfminer, the work a file may ask for held to limits.
+
+A PDF is a program: a few KB can say "draw this stream 20,000 times", nest forms that each
+draw the next ten times, or inflate to gigabytes, and pdfminer does what it is told. Here
+its parser decodes streams a piece at a time up to a cap, its interpreter counts the content
+it runs and the forms it draws, and its page builder counts the glyphs it holds; past a
+limit the file is refused with a ManuscriptError. Paths and pictures, of no use to
+narrate, are not built.
+"""
+
+import io
+import logging
+import math
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from pdfminer import pdftypes
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTPage
+from pdfminer.lzw import LZWDecoder
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdffont import PDFFont
+from pdfminer.pdfinterp import (
+    PDFGraphicState,
+    PDFPageInterpreter,
+    PDFResourceManager,
+    PDFStackT,
+)
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.psparser import PSStackEntry
+from pdfminer.utils import Matrix, apply_png_predictor, apply_tiff_predictor
+
+from config.errors import ManuscriptError
+
+log = logging.getLogger(__name__)
+
+SPECK = 1.0  # points: text set smaller (at size 0, or squashed flat by its matrix) is unseen
+
+# Limits on the work a file may ask for. A PDF is a program: a few KB can say "draw this
+# stream 20,000 times", nest forms that each draw the next ten times, or inflate to GBs.
+# Each limit is counted while the work is done, and reaching it refuses the file. They sit
+# far above any book: a 1,000-page novel is ~3 M characters and ~50 MB of page content, a
+# dense page ~10,000 characters and a few hundred KB, a book's fonts and images (never
+# decoded here) a few MB a stream.
+_MB = 2**20
+_LIMITS = {  # what is counted: (the most allowed, what the refusal says)
+    # Bytes one stream decompresses to: the memory a single stream holds at once.
+    "stream": (16 * _MB, "has a stream that decompresses to more than 16 MB"),
+    # Bytes all streams decompress to: what the document's parsed objects hold.
+    "decoded": (256 * _MB, "decompresses to more than 256 MB"),
+    # Content bytes a page runs, a stream counted each time it is drawn: the time it takes.
+    "page content": (32 * _MB, "has a page that draws more than 32 MB of content"),
+    "book content": (512 * _MB, "draws more than 512 MB of content"),
+    # Glyphs drawn: a page's are held at once (~1 KB each), the book's are the time.
+    "page chars": (50_000, "has a page of more than 50,000 characters"),
+    "book chars": (20_000_000, "expands to more than 20,000,000 characters"),
+    # Forms and images drawn (each a figure held for the page); forms drawn within forms.
+    "page forms": (10_000, "has a page that draws more than 10,000 forms or pictures"),
+    "depth": (16, "nests forms more than 16 deep"),
+}
+_PAGE_COUNTS = ("page content", "page chars", "page forms")
+_OPERANDS = 100  # an operator takes at most ~33; operands piling up past that are dropped
+
+
+def laid_out(data: bytes, source: str) -> Iterator[LTPage]:
+    """pdfminer's extract_pages, its parser, interpreter and page builder held to limits."""
+    # Lines are put in order here (one column, top to bottom), so pdfminer's ordering of
+    # text boxes, slow on a busy page, is switched off (boxes_flow None).
+    budget = _Budget(source)
+    resources = PDFResourceManager()
+    device = _Device(resources, budget, LAParams(all_texts=True, boxes_flow=None))
+    interpreter = _Interpreter(resources, device, budget)
+    for page in PDFPage.create_pages(PDFDocument(_Parser(io.BytesIO(data), budget))):
+        budget.new_page()
+        interpreter.process_page(page)
+        yield device.get_result()
+
+
+@dataclass
+class _Budget:
+    """The work reading a document has cost so far; past a limit, the file is refused."""
+
+    source: str
+    used: Counter[str] = field(default_factory=Counter)
+
+    def spend(self, *counts: str, amount: int = 1) -> None:
+        for what in counts:
+            self.used[what] += amount
+            self.check(what, self.used[what])
+
+    def check(self, what: str, amount: int) -> None:
+        if amount > _LIMITS[what][0]:
+            self.refuse(what)
+
+    def refuse(self, what: str) -> NoReturn:
+        says = _LIMITS[what][1]
+        raise ManuscriptError(f"{self.source}: the PDF {says}: not a book narrate reads")
+
+    def new_page(self) -> None:
+        for what in _PAGE_COUNTS:
+            self.used[what] = 0
+
+
+class _Parser(PDFParser):
+    """pdfminer's parser, its streams decoded within the limits."""
+
+    def __init__(self, fp: io.BytesIO, budget: _Budget) -> None:
+        super().__init__(fp)
+        self.budget = budget
+
+    def push(self, *objs: PSStackEntry[Any]) -> None:
+        super().push(*((pos, self._bounded(obj)) for pos, obj in objs))
+
+    def _bounded(self, obj: Any) -> Any:
+        if type(obj) is pdftypes.PDFStream:
+            return _Stream(obj, self.budget)
+        return obj
+
+
+class _Stream(pdftypes.PDFStream):
+    """A stream decoded as pdfminer does, but a piece at a time and only up to the limit:
+    pdfminer's inflates a stream whole, however large."""
+
+    def __init__(self, stream: pdftypes.PDFStream, budget: _Budget) -> None:
+        super().__init__(stream.attrs, stream.rawdata or b"", stream.decipher)
+        self.budget = budget
+
+    def decode(self) -> None:
+        data = self.rawdata or b""
+        if self.decipher and self.objid is not None and self.genno is not None:
+            data = self.decipher(self.objid, self.genno, data, self.attrs)
+        for name, params in self.get_filters():
+            data = _predicted(self._unfiltered(name, data), params)
+        self.budget.spend("decoded", amount=len(data))
+        self.data, self.rawdata = data, None
+
+    def _unfiltered(self, name: object, data: bytes) -> bytes:
+        if name in pdftypes.LITERALS_FLATE_DECODE:
+            return self._capped(_inflated(data))
+        if name in pdftypes.LITERALS_LZW_DECODE:
+            return self._capped(LZWDecoder(io.BytesIO(data)).run())
+        if name in pdftypes.LITERALS_RUNLENGTH_DECODE:
+            return self._capped(_runs(data))
+        if name in pdftypes.LITERALS_ASCII85_DECODE:
+            return ascii85decode(data)
+        if name in pdftypes.LITERALS_ASCIIHEX_DECODE:
+            return asciihexdecode(data)
+        if name in _PICTURE_FILTERS:  # pictures' own codings: narrate never looks at them
+            return data
+        raise ValueError(f"unsupported filter {name!r}")
+
+    def _capped(self, pieces: Iterable[bytes]) -> bytes:
+        kept: list[bytes] = []
+        size = 0
+        for piece in pieces:
+            size += len(piece)
+            self.budget.check("stream", size)
+            kept.append(piece)
+        return b"".join(kept)
+
+
+_PICTURE_FILTERS = (
+    *pdftypes.LITERALS_DCT_DECODE, *pdftypes.LITERALS_JPX_DECODE,
+    *pdftypes.LITERALS_JBIG2_DECODE, *pdftypes.LITERALS_CCITTFAX_DECODE,
+)  # fmt: skip
+_PIECE = 2**16  # bytes inflated at a time
+
+
+def _inflated(data: bytes) -> Iterator[bytes]:
+    """Inflated a piece at a time; a damaged stream as far as it goes."""
+    inflater = zlib.decompressobj()
+    try:
+        while data:
+            yield inflater.decompress(data, _PIECE)
+            data = inflater.unconsumed_tail
+        yield inflater.flush()
+    except zlib.error as error:
+        log.debug("damaged Flate stream: %s", error)
+
+
+def _runs(data: bytes) -> Iterator[bytes]:
+    """RunLength decoded: a length byte, then as many bytes plus one (under 128) or one
+    byte repeated 257 less that many times (over 128); 128 ends the data."""
+    at = 0
+    while at < len(data) and data[at] != 128:
+        length = data[at]
+        if length < 128:
+            yield data[at + 1 : at + 2 + length]
+            at += length + 2
+        else:
+            yield data[at + 1 : at + 2] * (257 - length)
+            at += 2
+
+
+def _predicted(data: bytes, params: object) -> bytes:
+    """`data` with a PNG or TIFF predictor undone, where it has one, as pdfminer does. A
+    row wider than the whole stream is refused (pdfminer would allocate it)."""
+    if not isinstance(params, dict) or "Predictor" not in params:
+        return data
+    predictor = pdftypes.int_value(params["Predictor"])
+    colors, columns = (pdftypes.int_value(params.get(key, 1)) for key in ("Colors", "Columns"))
+    bits = pdftypes.int_value(params.get("BitsPerComponent", 8))
+    if colors * columns * bits > 8 * len(data):
+        raise ValueError("a predictor's row is wider than its stream")
+    if predictor == 2:
+        return apply_tiff_predictor(colors, columns, bits, data)
+    if predictor >= 10:
+        return apply_png_predictor(predictor, colors, columns, bits, data)
+    if predictor == 1:
+        return data
+    raise ValueError(f"unsupported predictor {predictor}")
+
+
+class _Device(PDFPageAggregator):
+    """pdfminer's page builder, counting the glyphs it holds; pictures are not kept."""
+
+    def __init__(self, resources: PDFResourceManager, budget: _Budget, params: LAParams):
+        super().__init__(resources, laparams=params)
+        self.budget = budget
+
+    def render_char(
+        self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float,
+        cid: int, ncs: PDFColorSpace, graphicstate: PDFGraphicState,
+    ) -> float:  # fmt: skip
+        self.budget.spend("page chars", "book chars")
+        if _unseen(matrix, fontsize, scaling):  # not kept, but it moves the next as drawn
+            return font.char_width(cid) * fontsize * scaling
+        args = (matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+        return super().render_char(*args)
+
+    def render_image(self, name: str, stream: pdftypes.PDFStream) -> None:
+        pass
+
+
+def _unseen(matrix: Matrix, fontsize: float, scaling: float) -> bool:
+    """Whether a glyph is drawn too small to see: at (nearly) no size, or squashed flat."""
+    (a, b, c, d, _, _) = matrix
+    height = abs(fontsize) * math.hypot(c, d)
+    return height < SPECK or not fontsize * scaling * math.hypot(a, b)
+
+
+class _Interpreter(PDFPageInterpreter):
+    """pdfminer's interpreter, counting the content it runs and the forms it draws; paths,
+    of no use to narrate, are not built (a page of line art holds thousands)."""
+
+    def __init__(
+        self, resources: PDFResourceManager, device: _Device, budget: _Budget, depth: int = 0
+    ) -> None:
+        super().__init__(resources, device)
+        self.budget, self.depth = budget, depth
+
+    def dup(self) -> "_Interpreter":  # the interpreter of a form drawn on this content
+        if self.depth >= _LIMITS["depth"][0]:
+            self.budget.refuse("depth")
+        assert isinstance(self.device, _Device)
+        return _Interpreter(self.rsrcmgr, self.device, self.budget, self.depth + 1)
+
+    def execute(self, streams: Sequence[object]) -> None:
+        for stream in streams:  # a stream listed again is run (and counted) again
+            size = len(pdftypes.stream_value(stream).get_data())
+            self.budget.spend("page content", "book content", amount=size)
+        super().execute(streams)
+
+    def do_Do(self, xobjid_arg: PDFStackT) -> None:
+        self.budget.spend("page forms")
+        super().do_Do(xobjid_arg)
+
+    def push(self, obj: PDFStackT) -> None:
+        if len(self.argstack) >= _OPERANDS:  # operands no operator takes
+            del self.argstack[0]
+        super().push(obj)
+
+    def do_m(self, x: PDFStackT, y: PDFStackT) -> None:
+        pass
+
+    def do_l(self, x: PDFStackT, y: PDFStackT) -> None:
+        pass
+
+    def do_c(
+        self, x1: PDFStackT, y1: PDFStackT, x2: PDFStackT, y2: PDFStackT, x3: PDFStackT,
+        y3: PDFStackT,
+    ) -> None:  # fmt: skip
+        pass
+
+    def do_v(self, x2: PDFStackT, y2: PDFStackT, x3: PDFStackT, y3: PDFStackT) -> None:
+        pass
+
+    def do_y(self, x1: PDFStackT, y1: PDFStackT, x3: PDFStackT, y3: PDFStackT) -> None:
+        pass
+
+    def do_h(self) -> None:
+        pass
+
+    def do_re(self, x: PDFStackT, y: PDFStackT, w: PDFStackT, h: PDFStackT) -> None:
+        pass
