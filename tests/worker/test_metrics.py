@@ -123,8 +123,9 @@ def test_a_job_failing_for_good_is_counted_with_its_reason(
     services: Services, metrics_url: str, tmp_path: Path
 ) -> None:
     # Given a worker serving its metrics
-    # When a job asks for a voice that does not exist
-    _, code = run_job(services, tmp_path, "unknown-voice", "--voice", "no-such-voice")
+    # When a job asks for a voice the worker does not have (a path: left to the worker)
+    gone = str(tmp_path / "gone.onnx")
+    _, code = run_job(services, tmp_path, "unknown-voice", "--voice", gone)
     assert code == 1
 
     # Then it is counted as failed, under its error's class and not its message

@@ -285,8 +285,8 @@ class Api:
                 data={"webhook": webhook, **fields},
             )
         assert answer.status_code == expect, answer.text
-        job_id: str = answer.json()["id"]
-        return job_id
+        said: str = answer.json()["id"] if expect < 400 else answer.json()["error"]
+        return said
 
     def view(self, key: str, job_id: str) -> dict[str, Any]:
         with httpx.Client(base_url=self.url, timeout=60) as client:
@@ -439,11 +439,17 @@ def test_a_failed_job_is_announced_with_its_error(
     ledger: Ledger, service: Api, receiver: Receiver
 ) -> None:
     key, receiver.secret = tenant_secret(ledger, "misspeller")
+    # A voice the API refuses by name (a 422, nothing queued); one gone from the workers
+    # since the job was queued fails there, as this job's options say once edited.
+    refused = service.submit(key, receiver.url, expect=422, voice="no-such-voice")
+    assert "unknown voice" in refused
+    job_id = service.submit(key, receiver.url)
+    options = json.loads(ledger.job(job_id)["options"])
+    ledger.redis.hset(ledger.key(job_id), "options", json.dumps({**options, "voice": "gone"}))
     worker = service.worker("failed")
-    job_id = service.submit(key, receiver.url, voice="no-such-voice")
     (delivery,) = receiver.wait_for(1)
     assert delivery.valid and delivery.payload["state"] == "failed"
-    assert "no-such-voice" in delivery.payload["error"]
+    assert "unknown voice 'gone'" in delivery.payload["error"]
     assert delivery.headers["Idempotency-Key"] == idempotency_key(job_id, "failed")
     service.services.kill(worker)
 
