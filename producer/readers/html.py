@@ -21,6 +21,7 @@ from producer.readers import markup, matter
 from producer.readers.archive import text_of
 from producer.readers.book import Book, Section
 from producer.readers.markup import HEADING, Block
+from producer.readers.text import gutenberg_metadata
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,14 @@ def _metadata(root: Any) -> Metadata:
         title = pg.group(1)
         authors = authors or ([pg.group(2)] if pg.group(2) else [])
     language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    return Metadata(title=title, authors=[a for a in authors if a], language=language)
+    # A Project Gutenberg file's header (in a <pre>, before the START line) says the rest.
+    header = gutenberg_metadata("".join(root.itertext()))
+    return Metadata(
+        title=title or header.title,
+        authors=[a for a in authors if a] or header.authors,
+        language=language or header.language,
+        date=header.date,
+    )
 
 
 def _first_text(root: Any, tag: str) -> str:

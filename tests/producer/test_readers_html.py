@@ -92,6 +92,20 @@ def test_project_gutenberg_boilerplate_is_dropped() -> None:
     assert (book.metadata.title, book.metadata.authors) == ("The Hens", ["A. Farmer"])
 
 
+def test_a_gutenberg_header_gives_the_author_language_and_date_the_head_does_not() -> None:
+    header = (
+        "<pre>The Project Gutenberg eBook, The Hens, by A. Farmer\n\nTitle: The Hens\n\n"
+        "Author: A. Farmer\n\nRelease Date: May 8, 2007 [eBook #3261]\n\n"
+        "Language: English\n\n***START OF THE PROJECT GUTENBERG EBOOK THE HENS***</pre>"
+    )
+    html_page = f"<html><head><title>The Hens</title></head><body>{header}{BOOK}</body></html>"
+    book = html.read(html_page.encode(), "b.html")
+    metadata = book.metadata
+    assert (metadata.title, metadata.authors) == ("The Hens", ["A. Farmer"])
+    assert (metadata.language, metadata.date) == ("en", "May 8, 2007")
+    assert "Release Date" not in " ".join(s.body for s in book.sections)
+
+
 def test_a_footnotes_heading_is_back_matter_and_references_leave_the_sentence() -> None:
     body = """<h2>One</h2>
     <p>A dressed <a name="c1"></a><a href="#f1" class="citation">[1]</a> crowd<a href="#f2">*</a>.
