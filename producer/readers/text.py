@@ -137,9 +137,10 @@ def mark_title_page(book: Book) -> None:
     """Text before the first chapter that is a title page is the book's, not a chapter.
 
     It is a title page when it is short and holds the book's title, or opens with a line of
-    capitals (how plain-text editions set a title), or is a line in title case alone or
-    followed by "by" and a name ("The Small Book" / "by Ann Example"). Its title line names
-    the book, and its "by" line the authors, when nothing else did. It stays in the book,
+    capitals (how plain-text editions set a title), or is a line in title case over "by"
+    and a name ("The Small Book" / "by Ann Example") and little else. Its title line names
+    the book, and its "by" line the authors, when nothing else did. A title-case line alone
+    may be a dedication ("For Alice and Tom"): it is narrated. It stays in the book,
     skipped by default (`--include titlepage`).
     """
     if len(book.sections) < 2 or book.sections[0].title:
@@ -151,8 +152,9 @@ def mark_title_page(book: Book) -> None:
     title = book.metadata.title
     named = bool(title) and title.casefold() in " ".join(lines).casefold()
     capitals = next((ln for ln in lines if _is_capitals(ln) and not _BY_LINE.fullmatch(ln)), "")
-    by = next((_BY_LINE.fullmatch(line) for line in lines[1:] if _BY_LINE.fullmatch(line)), None)
-    titled = _is_title_case(lines[0]) and (by is not None or (len(lines) == 1 and not title))
+    by = _BY_LINE.fullmatch(lines[1]) if len(lines) > 1 else None
+    short = len(lines) <= _TITLE_PAGE_LINES and len(first.body.split()) <= _TITLED_WORDS
+    titled = _is_title_case(lines[0]) and by is not None and short  # an epigraph goes on
     if not (named or capitals or titled):
         return
     first.kind, first.skip_reason = "titlepage", "front matter (titlepage)"
@@ -164,8 +166,15 @@ def mark_title_page(book: Book) -> None:
     book.metadata = book.metadata.model_copy(update={k: v for k, v in found.items() if v})
 
 
-# "by Ann Example", "BY ANN EXAMPLE AND BO SAMPLE": a title page's authors.
-_BY_LINE = re.compile(r"(?i)by\s+(?P<names>[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+){0,8}\.?)")
+# "by Ann Example", "BY ANN EXAMPLE AND BO SAMPLE", "by W. B. Yeats": a title page's
+# authors, each name's words capitalized ("by the river" is prose).
+_NAME_WORD = r"[^\W\d_a-z][^\W\d_]*\.?"
+_BY_LINE = re.compile(
+    rf"(?:by|By|BY)\s+(?P<names>{_NAME_WORD}(?:(?:\s+|\s*,\s*|\s+(?:and|AND|&)\s+)"
+    rf"(?:[Dd]e |[Vv]an |[Vv]on )?{_NAME_WORD}){{0,8}})"
+)
+_TITLE_PAGE_LINES = 4  # a title, its "by" line, a subtitle or a publisher's line
+_TITLED_WORDS = 30
 _AUTHORS_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.I)
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by"}
 
@@ -320,14 +329,18 @@ def clean_plain(text: str) -> str:
 # A hyphenated word broken at a line's end: "after-" then "lecture debates" is one word,
 # "after-lecture", not "after- lecture" (a plain text's hyphens are the book's own, not a
 # typesetter's: the hyphen stays).
-_BROKEN_COMPOUND = re.compile(r"(?P<first>[^\W\d_]+)-[ \t]*\n[ \t]*(?P<next>[^\W\d_])")
+_BROKEN_COMPOUND = re.compile(r"^(?P<line>[^\n]*[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_A-Z])", re.M)
 
 
 def _joined_compound(match: re.Match[str]) -> str:
-    first, after = match["first"], match["next"]
-    if after.isupper() and not first[0].isupper():  # "and then-" / "He went": a dash
-        return match[0]
-    return f"{first}-{after}"
+    """Joined only where a filled line of prose breaks before a lower-case letter: a short
+    line is verse ("I think I know-" / "his house"), and a capital after the hyphen makes
+    it a dash ("Death-" / "He kindly stopped")."""
+    line = match["line"]
+    return f"{line}-" if len(line) + 1 >= _FILLED_LINE else match[0]
+
+
+_FILLED_LINE = 50  # characters: Project Gutenberg fills its lines to ~70
 
 
 # Part of a word emphasized: "They _mis_managed it" (Gutenberg's News from Nowhere).
