@@ -31,7 +31,7 @@ from config.manuscript import Metadata
 from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, parse_xml
 from producer.readers.book import Book, Section
-from producer.readers.markup import EXPONENT, superscript
+from producer.readers.markup import raised_mark, read_raised
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
         if not name or name in _UNREAD or (name == "r" and _hidden(child, styles)):
             continue
         if name == "r" and _val(child, "rPr", "vertAlign") == "superscript":
-            out.append(_superscript_run(child, styles))
+            out.append(_raised_run(child, styles, "".join(out)))
         elif name == "t":
             out.append(child.text or "")
         elif name in ("tab", "ptab"):
@@ -304,13 +304,13 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
             _gather(child, styles, out)
 
 
-def _superscript_run(run: Any, styles: _Styles) -> str:
-    """A raised run: digits as the superscript characters the normalizer reads (a note's
-    mark typed as a raised number, "claim¹²", is left out; a power, "m²", is read)."""
+def _raised_run(run: Any, styles: _Styles, before: str) -> str:
+    """A raised run of a note's mark or a power, read as HTML's are (`markup.read_raised`):
+    a note's mark typed as a raised number is left out, a power ("m²") is read."""
     text: list[str] = []
     _gather(run, styles, text)
     raised = "".join(text)
-    return superscript(raised) if EXPONENT.fullmatch(raised) else raised
+    return read_raised(before, raised) if raised_mark(raised) else raised
 
 
 def _hidden(run: Any, styles: _Styles) -> bool:

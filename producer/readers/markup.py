@@ -39,13 +39,19 @@ _NOTE = {"footnote", "endnote", "rearnote", "note", *matter.NOTES}
 _NOTE_REFERENCE = {"noteref", "backlink"}
 _PAGE_NUMBER = {"pagebreak", "pagenum", "page-number", "pagenumber", "page-num", "pageno"}
 _TITLE_PART = {"title", "subtitle", "fulltitle", "label", "ordinal", "z3998:ordinal"}
-_NOTE_MARK = re.compile(r"\s*[\[(]?\s*(?:\d{1,4}|[a-z]|[*†‡§¶#]{1,3})\s*[\])]?\s*")
-# What a note's mark follows: a word of three letters or more, or a stop or closing quote
-# (an exponent follows a digit, a variable or a unit: "10", "mc", "km").
-_NOTE_MARK_AFTER = re.compile(r"(?:[^\W\d_]{3,}|[.,;:!?’”\"')\]])$")
-# A superscript that is not a note's mark, of digits: an exponent, in the characters the
-# normalizer reads as one ("10⁶": ten to the sixth; "km²": square kilometers).
+NOTE_MARK = re.compile(r"\s*[\[(]?\s*(?:\d{1,4}|[a-z]|[*†‡§¶#]{1,3})\s*[\])]?\s*")
+# A raised mark hugging what it follows: a note's, unless it is a power.
+_HUGGED = re.compile(r"(?:[^\W_]|[.,;:!?’”\"')\]])$")
+# A superscript of digits that is a power: on "10" ("10⁶"), or on a variable or unit of a
+# letter or two ("x²", "mc²", "km²") that is not a short word ("it¹", "a²", "to²": notes).
 EXPONENT = re.compile(r"\s*[-−]?\d{1,3}\s*")
+_POWER_BASE = re.compile(r"(?:(?<![\w.,])10|(?<![^\W\d_])[^\W\d_]{1,2})$")
+_SHORT_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a i o am an as at be by do go he if in is it me my no of oh ok on or so to up us we",
+    )
+)
 _SUPERSCRIPTS = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _REMOVED = "\x00"  # where a note reference or page number was taken out of the text
@@ -130,8 +136,9 @@ class _Walker:
             parts.append("\n" if ctx.verse else " ")
         elif _dropped(el) or (tag and _NOTE.intersection(semantics(el))):
             parts.append(_REMOVED)
-        elif tag == "sup" and _is_exponent(el):
-            parts.append(superscript(el.text))  # "km²", "10⁶": as printed
+        elif tag == "sup" and not len(el) and raised_mark(el.text or ""):  # no link
+            raised = read_raised(_text_before(el), el.text or "")
+            parts.append(raised or _REMOVED)
         elif tag:  # not a comment or processing instruction
             self.ids.extend(_ids(el))
             parts.append(el.text or "")
@@ -239,21 +246,27 @@ def _is_note_mark(el: Any, tag: str) -> bool:
     if tag == "sup":
         links = [a for a in el.iter() if tag_of(a) == "a"]
         if not links:
-            return _marks_only(el) and bool(_NOTE_MARK_AFTER.search(_text_before(el)))
+            return False  # read by `read_raised` as it is met
         return all(_is_note_mark(a, "a") for a in links) and _marks_only(el)
     return tag == "a" and "#" in (el.get("href") or "") and _marks_only(el)
 
 
-def superscript(digits: str) -> str:
-    """Digits (and a minus) as superscript characters, which the normalizer reads as a
-    power or, after a word, leaves out as a note's mark ("km²", "claim¹²")."""
-    return digits.strip().translate(_SUPERSCRIPTS)
+def raised_mark(text: str) -> bool:
+    """A note's mark or a power's digits: what `read_raised` reads."""
+    return bool(NOTE_MARK.fullmatch(text) or EXPONENT.fullmatch(text))
 
 
-def _is_exponent(el: Any) -> bool:
-    """A superscript of digits on its base ("10⁶", "km²"), not one after a space."""
-    base = _text_before(el)
-    return not len(el) and bool(EXPONENT.fullmatch(el.text or "")) and base[-1:].isalnum()
+def read_raised(before: str, raised: str) -> str:
+    """What a raised mark with no link says after the text `before` it: a power in the
+    superscript characters the normalizer reads ("km²", "10⁶"), nothing for a note's mark
+    hugging a word, a number or a stop ("the claim¹²", "it¹", "in 1905⁷", "so.¹"), or the
+    mark itself where it stands apart."""
+    if not _HUGGED.search(before):
+        return raised
+    base = _POWER_BASE.search(before)
+    if EXPONENT.fullmatch(raised) and base and base[0].lower() not in _SHORT_WORDS:
+        return raised.strip().translate(_SUPERSCRIPTS)
+    return ""
 
 
 def _text_before(el: Any) -> str:
@@ -268,7 +281,7 @@ def _text_before(el: Any) -> str:
 
 
 def _marks_only(el: Any) -> bool:
-    return bool(_NOTE_MARK.fullmatch("".join(el.itertext())))
+    return bool(NOTE_MARK.fullmatch("".join(el.itertext())))
 
 
 def _is_title_part(el: Any) -> bool:

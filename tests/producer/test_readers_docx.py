@@ -225,10 +225,9 @@ def test_line_breaks_keep_verse_lines_and_prose_is_one_line() -> None:
     assert body == "Roses are red,\nviolets are blue.\n\nA prose line."
 
 
-def test_raised_digits_are_superscripts_the_normalizer_reads() -> None:
-    """A note's mark typed as a raised number and a power, in the characters that say
-    which they are once normalized (models.normalize: "claim¹²" drops its mark, "m²" is
-    square meters)."""
+def test_raised_digits_are_a_note_mark_left_out_or_a_power_read() -> None:
+    """A note's mark typed as a raised number is left out, a power is read ("m²": square
+    meters), as HTML's superscripts are."""
     document = docx.Document()
     paragraph = document.add_paragraph("The claim")
     paragraph.add_run("12").font.superscript = True
@@ -238,7 +237,7 @@ def test_raised_digits_are_superscripts_the_normalizer_reads() -> None:
     paragraph.add_run("th").font.superscript = True
     paragraph.add_run(" day.")
     body = read(save(document), "b.docx").sections[0].body
-    assert body == "The claim¹² held over 40 m² and the th day."
+    assert body == "The claim held over 40 m² and the th day."
 
 
 def test_a_table_of_contents_is_not_read() -> None:

@@ -122,12 +122,16 @@ def test_a_footnotes_heading_is_back_matter_and_references_leave_the_sentence() 
 def test_a_superscript_note_mark_without_a_link_is_not_read_and_an_exponent_is() -> None:
     body = """<h2>One</h2>
     <p>The river ran fast.<sup>1</sup> The claim<sup>12</sup> held, and <em>Louis</em><sup>*</sup>
-    came; “no.”<sup>[3]</sup></p>
-    <p>It is mc<sup>2</sup>, 40 km<sup>2</sup>, 10<sup>6</sup> or 10<sup>-3</sup> m, the
-    2<sup>nd</sup> day, and x<sup>n</sup>; then <sup>4</sup> alone.</p>"""
+    came; “no.”<sup>[3]</sup> So it<sup>1</sup> was, as I told him to<sup>2</sup>, in
+    1905<sup>7</sup>, on page 5<sup>3</sup>.</p>
+    <p>It is mc<sup>2</sup>, 40 km<sup>2</sup>, 10<sup>6</sup> or 3 × 10<sup>-3</sup> m, the
+    2<sup>nd</sup> day, and x<sup>2</sup>; then <sup>4</sup> alone.</p>"""
     first, second = read(body).sections[0].body.split("\n\n")
-    assert first == "The river ran fast. The claim held, and Louis came; “no.”"
-    assert second == "It is mc², 40 km², 10⁶ or 10⁻³ m, the 2nd day, and xn; then 4 alone."
+    assert first == (
+        "The river ran fast. The claim held, and Louis came; “no.” So it was, as I told him to,"
+        " in 1905, on page 5."
+    )
+    assert second == "It is mc², 40 km², 10⁶ or 3 × 10⁻³ m, the 2nd day, and x²; then 4 alone."
 
 
 @pytest.mark.parametrize(
