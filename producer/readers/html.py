@@ -39,6 +39,7 @@ _AUTHOR_META = {"author", "dc.creator", "dcterms.creator"}
 _BY_LINE = re.compile(r"^by\s", re.I)
 
 
+_QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")  # an attribute's value, quoted
 # Far above any element a book sets (a handful of attributes; an inline image's data is one).
 MAX_ATTRIBUTES = 1_000
 
@@ -76,10 +77,37 @@ def _parse(data: bytes, source: str) -> Any:
 
 
 def _most_attributes(data: bytes) -> int:
-    """About the most attributes of any one tag: the words inside its < and >. libxml2's
-    HTML parser takes time growing faster than the square of a tag's attributes (100,000
-    of them: over a minute), so such a file is refused before it is parsed."""
-    return max((len(tag.split(b">", 1)[0].split()) for tag in data.split(b"<")), default=0)
+    """About the most attributes of any one tag: the names left inside its < and > once
+    quoted values are taken out. libxml2's HTML parser takes time growing faster than the
+    square of a tag's attributes (100,000 of them: over a minute), so such a file is refused
+    before it is parsed. Comments, scripts and styles are passed over (their words are no
+    attributes), and so is a "<" in prose (no tag name after it)."""
+    most = 0
+    for chunk in _without_code(data).split(b"<"):
+        tag, closed, _ = chunk.partition(b">")
+        if closed and tag[:1].isalpha():
+            most = max(most, len(_QUOTED.sub(b" ", tag).split()))
+    return most
+
+
+def _without_code(data: bytes) -> bytes:
+    """The bytes less comments, scripts and styles, in one pass each."""
+    for start, end in ((b"<!--", b"-->"), (b"<script", b"</script"), (b"<style", b"</style")):
+        data = _without(data, start, end)
+    return data
+
+
+def _without(data: bytes, start: bytes, end: bytes) -> bytes:
+    lower = data.lower()
+    kept, at = [], 0
+    while (begin := lower.find(start, at)) >= 0:
+        close = lower.find(end, begin + len(start))
+        if close < 0:
+            break
+        kept.append(data[at:begin])
+        at = close + len(end)
+    kept.append(data[at:])
+    return b"".join(kept)
 
 
 def _encoding(data: bytes) -> str | None:

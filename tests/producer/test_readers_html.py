@@ -152,6 +152,24 @@ def test_a_tag_of_a_hundred_thousand_attributes_is_refused_before_parsing() -> N
     with pytest.raises(ManuscriptError, match="more than 1,000 attributes"):
         html.read(page(tag), "b.html")
     assert read("<h2>One</h2><p " + "x='1' " * 50 + ">Fifty is fine.</p>").sections
+    boolean = "<p " + " ".join(f"a{i}" for i in range(2_000)) + ">Hi.</p>"
+    with pytest.raises(ManuscriptError, match="more than 1,000 attributes"):
+        html.read(page(boolean), "b.html")
+
+
+@pytest.mark.parametrize(
+    "legit",
+    [
+        "<!-- an earlier draft: " + "word " * 1_200 + "-->",
+        '<svg><path d="M 0 0 ' + "L 1 1 " * 600 + '"/></svg>',
+        "<script>if (a<b) {" + "x = 1; " * 1_200 + "}</script>",
+        "<p>if a < b then " + "word " * 1_200 + "</p>",
+    ],
+    ids=["comment", "svg-path", "script", "a-less-than-in-prose"],
+)
+def test_many_words_that_are_no_attributes_are_read(legit: str) -> None:
+    book = read(f"<h2>One</h2>{legit}<p>Hello there.</p>")
+    assert book.sections[0].body.endswith("Hello there.")
 
 
 def test_control_characters_are_not_read() -> None:
