@@ -69,8 +69,8 @@ def select(
             title = section.title or _opening(section.body)
             skipped.append(Skipped(title=title, kind=section.kind, reason=reason))
             continue
-        title = _UNPRINTABLE.sub("", section.title)
-        text = _UNPRINTABLE.sub("", f"{title}\n\n{section.body}" if title else section.body)
+        title = " ".join(printable(section.title).split())
+        text = printable(f"{title}\n\n{section.body}" if title else section.body)
         chapters.append(
             Chapter(index=len(chapters), title=title, text=text.strip(), kind=section.kind)
         )
@@ -81,9 +81,27 @@ def select(
     return Manuscript(chapters=chapters, metadata=book.metadata, skipped=skipped)
 
 
-# Control characters and the replacement character (a byte no encoding could read) are
-# nothing a reader sees; they would reach the phonemizer and the captions.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+def printable(text: str) -> str:
+    """Text as a reader sees it: a form feed, a vertical tab (Word's line break) or a
+    separator is a line break; a C1 control is the Windows-1252 character its byte is in
+    a file labelled Latin-1 ("\x92" is "’"); other controls and the replacement character
+    (a byte no encoding could read) are nothing, and would reach the phonemizer."""
+    text = text.translate(_LINE_BREAKS)
+    return _UNPRINTABLE.sub(_windows_1252, text)
+
+
+def _windows_1252(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if 0x80 <= code <= 0x9F:
+        try:
+            return bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+            return ""
+    return ""
+
+
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e", "\n"))
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def _speakable(text: str) -> bool:

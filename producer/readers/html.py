@@ -25,7 +25,8 @@ from producer.readers.text import gutenberg_metadata
 
 log = logging.getLogger(__name__)
 
-_CHARSET = re.compile(rb"<meta[^>]+charset\s*=", re.I)
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]*)", re.I)
+_LATIN1_LABELS = {b"iso-8859-1", b"latin1", b"latin-1", b"l1", b"us-ascii", b"ascii", b"cp819"}
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _PG_START = re.compile(r"\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
 _PG_END = re.compile(
@@ -112,9 +113,13 @@ def _without(data: bytes, start: bytes, end: bytes) -> bytes:
 
 def _encoding(data: bytes) -> str | None:
     """The encoding to read with, where the file does not say (libxml2 would take
-    Latin-1): UTF-8 when the bytes are UTF-8, else Windows-1252."""
-    if data.startswith(_BOMS) or _CHARSET.search(data[:4096]):
+    Latin-1): UTF-8 when the bytes are UTF-8, else Windows-1252. A page that says Latin-1
+    or ASCII is read as Windows-1252 too, as browsers do (the WHATWG encoding standard):
+    such pages hold its curly quotes and dashes in the bytes Latin-1 leaves to controls."""
+    if data.startswith(_BOMS):
         return None
+    if declared := _CHARSET.search(data[:4096]):
+        return "windows-1252" if declared[1].lower() in _LATIN1_LABELS else None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

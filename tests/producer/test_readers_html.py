@@ -178,6 +178,12 @@ def test_control_characters_are_not_read() -> None:
     assert chapter.text == "One\n\nHello world."
 
 
+def test_windows_1252_quotes_in_a_latin1_page_are_read_as_quotes() -> None:
+    data = b'<html><head><meta charset="iso-8859-1"></head><body><h2>One</h2>'
+    book = html.read(data + b"<p>I don\x92t know\x85</p></body></html>", "b.html")
+    assert select(book, "b.html").chapters[0].text == "One\n\nI don\u2019t know\u2026"
+
+
 def test_metadata_from_meta_tags_and_the_lang_attribute() -> None:
     head = "<title>The Hens</title><meta name='author' content='A. Farmer'>"
     book = read(BOOK, head=head)

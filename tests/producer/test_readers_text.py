@@ -291,6 +291,16 @@ def test_control_characters_are_not_read(tmp_path: Path) -> None:
     assert book.chapters[0].text.endswith("Bell and nul.")
 
 
+def test_a_form_feed_or_vertical_tab_is_a_line_break_not_nothing(tmp_path: Path) -> None:
+    prose = "Some words of the chapter go here. " * 20
+    text = (
+        f"Chapter 1\n\n{prose}He walked to the door.\fThe next page.\n\nRoses are red\x0bViolets."
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert "door.\nThe next page." in book.chapters[0].text
+    assert "red\nViolets." in book.chapters[0].text
+
+
 def test_a_notes_section_is_back_matter_and_note_marks_are_not_read(tmp_path: Path) -> None:
     text = (
         "CHAPTER I\n\nThe people were elegantly {1} dressed [2].\n\n"
