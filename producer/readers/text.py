@@ -361,8 +361,8 @@ def clean_markdown(text: str) -> str:
     text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)  # before lists take "* "
     # What is inside brackets, a tag or emphasis holds no opener of its own kind: each try
     # stops at the next one, where "[a[a[a..." or "*a *a *a..." would rescan the rest.
-    text = re.sub(r"!\[[^\[\]]*\]\([^()]*\)", "", text)
-    text = re.sub(r"\[([^\[\]]+)\]\([^()]*\)", r"\1", text)
+    text = re.sub(rf"!\[[^\[\]]*\]{_MD_TARGET}", "", text)
+    text = re.sub(rf"\[([^\[\]]+)\]{_MD_TARGET}", r"\1", text)
     text = re.sub(r"<[^<>\n]+>", "", text)
     text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.M)
     text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text, flags=re.M)
@@ -371,6 +371,8 @@ def clean_markdown(text: str) -> str:
     return clean_plain(text)
 
 
+# A link's target: (url), the url holding one level of brackets ("..._(disambiguation)").
+_MD_TARGET = r"\((?:[^()]|\([^()]*\))*\)"
 # Emphasis or code: a delimiter, words that do not hold it, the delimiter again.
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)((?:(?!\1)[^\n])+?)(?<=\S)\1")
 

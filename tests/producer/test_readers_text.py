@@ -285,6 +285,15 @@ def test_hostile_runs_are_read_in_linear_time(tmp_path: Path, name: str, text: s
     assert "Hello world." in book.chapters[0].text
 
 
+def test_a_markdown_link_whose_url_holds_brackets_is_read_as_its_text(tmp_path: Path) -> None:
+    text = (
+        "# One\n\nNamed for [Monty Python](https://en.wikipedia.org/wiki/Monty_Python_("
+        "disambiguation)) by its author. ![a picture](pic(1).png) The end.\n"
+    )
+    body = read_manuscript(write(tmp_path, "b.md", text.encode())).chapters[0].text
+    assert " ".join(body.split()).endswith("Named for Monty Python by its author. The end.")
+
+
 def test_control_characters_are_not_read(tmp_path: Path) -> None:
     text = "Chapter 1\n\n" + "Some words here. " * 600 + "Bell\x07 and\x00 nul\x1b.\n"
     book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
