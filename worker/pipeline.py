@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from config.errors import OutputError
 from config.jobs import Progress, job_id_for
 from config.layout import BOOK_PIECES, SOURCE_KEY
 from config.manifest import Manifest
@@ -96,9 +97,13 @@ def narrate(
 def _remove_stray(storage: LocalStorage, manifest: Manifest) -> None:
     """An earlier run's files into this folder go once this book is whole: its chapters
     beyond this book's, formats not asked for now. Only then: an interrupted run loses nothing."""
-    stray = stray_keys(storage, manifest)
-    for key in stray:
-        storage.remove(key)
+    stray = []
+    for key in stray_keys(storage, manifest):
+        try:
+            storage.remove(key)
+            stray.append(key)
+        except OutputError as error:  # the book is whole: say so, and go on
+            log.warning("%s", error)
     if stray:
         log.warning(
             "removed %d files an earlier run left in %s (%s): this book's manifest does not "

@@ -6,6 +6,7 @@ chapter sounds the same whichever way it was made.
 """
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,7 +39,7 @@ from config.manifest import (
     WordMark,
 )
 from config.manuscript import Chapter, Metadata
-from config.settings import Settings, SynthesisOptions
+from config.settings import AUDIO_FORMATS, Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceInput, VoiceOutput, chain, passages
 from models.wording import Wording
 from worker.audio import ChapterAudio, ChapterSpool, assemble
@@ -398,6 +399,11 @@ def write_manifest(
 
 # Where a book's files go (config.layout): what is there and unnamed by its manifest is stray.
 BOOK_FOLDERS = ("chapters/", "marks/", "subtitles/")
+# The names narrate gives files there (config.layout): others are a user's or a system's.
+_BOOK_FILE = re.compile(
+    rf"chapters/\d{{3,}}(?:-\d+)?\.(?:{'|'.join(AUDIO_FORMATS)})"
+    r"|marks/\d{3,}\.jsonl?|subtitles/\d{3,}\.(?:srt|vtt)"
+)
 
 
 def stray_keys(storage: Storage, manifest: Manifest) -> list[str]:
@@ -405,6 +411,7 @@ def stray_keys(storage: Storage, manifest: Manifest) -> list[str]:
     the same folder (another book, or the same with other formats), which a publisher
     would ship with this one's."""
     found = set().union(*(storage.listed(folder) for folder in BOOK_FOLDERS))
+    found = {key for key in found if _BOOK_FILE.fullmatch(key)}  # not .DS_Store, Thumbs.db
     found.update(key for key in (BOOK_KEY, SAMPLE_KEY) if storage.exists(key))
     return sorted(found - manifest.named_keys())
 

@@ -179,8 +179,11 @@ class LocalStorage(Storage):
             self.path(".work").rmdir()
 
     def remove(self, key: str) -> None:
-        """One file gone, and the folders it leaves empty."""
+        """One file gone, and the folders it leaves empty; never one reached through a link
+        out of the root (a chapters/ linked to a folder other books share)."""
         path = self.path(key)
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise OutputError(f"{path}: not removed, it lies outside {self.root} by a link")
         path.unlink(missing_ok=True)
         self._prune(path)
 

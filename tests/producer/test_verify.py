@@ -104,6 +104,9 @@ def test_an_earlier_runs_files_are_found_and_the_next_run_removes_them(
         shutil.copy(made / "chapters/000.wav", out / key)
     (out / "book.m4b").write_bytes(b"an earlier book")
     (out / "notes.txt").write_text("the user's own")
+    litter = ["chapters/.DS_Store", "subtitles/Thumbs.db", "chapters/cover art.png"]
+    for key in litter:  # a system's or the user's, not named as narrate names files
+        (out / key).write_bytes(b"x")
 
     found = narrate("verify", out)
 
@@ -111,6 +114,7 @@ def test_an_earlier_runs_files_are_found_and_the_next_run_removes_them(
     for key in [*stray, "book.m4b"]:
         assert f"{key}: a file the manifest does not name" in found.stderr
     assert "notes.txt" not in found.stderr  # outside the book's own places: not ours to judge
+    assert not any(key in found.stderr for key in litter)
 
     data = Path(__file__).resolve().parents[1] / "data"
     again = narrate("synth", data / "two_chapters.txt", "-o", out, "--no-progress")
@@ -120,5 +124,29 @@ def test_an_earlier_runs_files_are_found_and_the_next_run_removes_them(
     assert "removed 5 files an earlier run left" in again.stderr
     assert not any((out / key).exists() for key in [*stray, "book.m4b"])
     assert (out / "notes.txt").read_text() == "the user's own"
-    assert {p.name for p in (out / "chapters").iterdir()} == {"000.wav", "001.wav"}
+    assert all((out / key).exists() for key in litter)
+    assert {p.name for p in (out / "chapters").iterdir()} == {
+        "000.wav",
+        "001.wav",
+        ".DS_Store",
+        "cover art.png",
+    }
     assert narrate("verify", out).returncode == 0
+
+
+def test_a_book_folder_linked_elsewhere_loses_no_file_there(made: Path, tmp_path: Path) -> None:
+    """chapters/ a link to a folder other books share: another book's file there is
+    reported by verify, and the next run leaves it where it is (and says so)."""
+    out, shared = tmp_path / "out", tmp_path / "shared"
+    shutil.copytree(made, out)
+    shutil.move(out / "chapters", shared)
+    (out / "chapters").symlink_to(shared)
+    (shared / "007.mp3").write_bytes(b"another book's")
+    assert "chapters/007.mp3: a file the manifest does not name" in narrate("verify", out).stderr
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    again = narrate("synth", data / "two_chapters.txt", "-o", out, "--no-progress")
+
+    assert again.returncode == 0, again.stderr
+    assert "not removed, it lies outside" in again.stderr
+    assert (shared / "007.mp3").read_bytes() == b"another book's"
