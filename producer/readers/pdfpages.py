@@ -173,15 +173,35 @@ _PIECE = 2**16  # bytes inflated at a time
 
 
 def _inflated(data: bytes) -> Iterator[bytes]:
-    """Inflated a piece at a time; a damaged stream as far as it goes."""
+    """Inflated a piece at a time; a damaged stream as far as it goes.
+
+    Damage (a bad checksum at the end, garbage after good data) raises zlib.error, and
+    what that call inflated, up to a piece (often a whole page's content), is lost. So the
+    call is replayed from a copy of the inflater taken before it, a byte at a time, keeping
+    all that comes out before the byte that fails: as pdfminer's decompress_corrupted does.
+    The replay gives no more than the failed call had (under a piece): the cap still holds.
+    """
     inflater = zlib.decompressobj()
+    while data:
+        before = inflater.copy()
+        try:
+            piece = inflater.decompress(data, _PIECE)
+        except zlib.error as error:
+            log.debug("damaged Flate stream: %s", error)
+            yield from _salvaged(before, data)
+            return
+        yield piece
+        data = inflater.unconsumed_tail
+    yield inflater.flush()
+
+
+def _salvaged(inflater: "zlib._Decompress", data: bytes) -> Iterator[bytes]:
+    """What `inflater` gives for `data` fed a byte at a time, up to the byte that fails."""
     try:
-        while data:
-            yield inflater.decompress(data, _PIECE)
-            data = inflater.unconsumed_tail
-        yield inflater.flush()
-    except zlib.error as error:
-        log.debug("damaged Flate stream: %s", error)
+        for at in range(len(data)):
+            yield inflater.decompress(data[at : at + 1])
+    except zlib.error:
+        pass
 
 
 def _runs(data: bytes) -> Iterator[bytes]:

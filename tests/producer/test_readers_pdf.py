@@ -3,6 +3,7 @@
 import io
 import logging
 import time
+import tracemalloc
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from config.errors import ManuscriptError
 from producer.readers import read_book, sniff
 from producer.readers.book import Book
 from producer.readers.pdf import read
+from producer.readers.pdfpages import _inflated
 
 WIDTH, HEIGHT = letter
 LEFT, RIGHT, TOP, BOTTOM = 72.0, 540.0, 700.0, 100.0
@@ -520,6 +522,11 @@ def test_forms_drawing_forms_are_refused() -> None:
     assert read(handmade([b"/X Do"], chain[:4], resources=drawn), "b.pdf").sections
 
 
+def damaged(compressed: bytes) -> bytes:
+    """`compressed` with its Adler-32 checksum (its last 4 bytes) wrong."""
+    return compressed[:-4] + bytes(byte ^ 0xFF for byte in compressed[-4:])
+
+
 def test_a_stream_inflating_to_more_than_16_mb_is_refused() -> None:
     bomb = zlib.compress(b" " * (17 * 2**20), 9)  # 17 KB
     data = handmade(
@@ -528,6 +535,54 @@ def test_a_stream_inflating_to_more_than_16_mb_is_refused() -> None:
     refused(data, "has a stream that decompresses to more than 16 MB")
     fits = zlib.compress(b" " * 2**20 + text(WORDS))
     assert read(handmade([b"[5 0 R]"], [stream(fits, b"/Filter /FlateDecode")]), "b.pdf")
+
+
+def test_a_damaged_stream_inflating_to_more_than_16_mb_is_refused_as_it_inflates() -> None:
+    """A bomb with a bad checksum is refused by the cap as it inflates, never inflated whole
+    to salvage it: 64 MB held at once."""
+    compressor = zlib.compressobj(9)
+    bomb = b"".join(compressor.compress(b" " * 2**20) for _ in range(64)) + compressor.flush()
+    data = handmade([b"[5 0 R]"], [stream(damaged(bomb), b"/Filter /FlateDecode")])
+    tracemalloc.start()
+    try:
+        refused(data, "has a stream that decompresses to more than 16 MB")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 2**20
+
+
+def test_a_page_whose_stream_has_a_bad_checksum_is_read() -> None:
+    """A wrong checksum at a stream's end, common in damaged files: its text is all read."""
+    first = "A cold wind came down off the hills that night."
+    content = stream(damaged(zlib.compress(text(first))), b"/Filter /FlateDecode")
+    book = read(handmade([b"[5 0 R]", text(WORDS)], [content]), "b.pdf")
+    assert book.sections[0].body == f"{first} {WORDS}"
+
+
+def test_a_long_stream_with_a_bad_checksum_inflates_whole() -> None:
+    """Inflated in pieces, the piece the damage comes in is kept too: all the data, as
+    pdfminer's salvage (feeding a byte at a time) gives."""
+    raw = b"".join(b"line %d of the page\n" % number for number in range(20_000))  # 400 KB
+    assert b"".join(_inflated(damaged(zlib.compress(raw)))) == raw
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\xff" * 64], ids=["cut", "cut, then garbage"])
+def test_a_stream_cut_short_gives_the_text_before_the_cut(garbage: bytes) -> None:
+    """Compressed data cut in the middle, maybe with garbage after (0xFF: an invalid block,
+    which zlib refuses): the lines inflated before the cut are read."""
+    lines = [f"Line {number} of a page cut short." for number in range(1, 41)]
+    content = text(*lines)
+    half = len(content) // 2
+    compressor = zlib.compressobj()
+    cut = compressor.compress(content[:half]) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    if garbage:
+        with pytest.raises(zlib.error):
+            zlib.decompressobj().decompress(cut + garbage)
+    data = handmade([b"[5 0 R]"], [stream(cut + garbage, b"/Filter /FlateDecode")])
+    shown = [line for line in lines if b"(%s) Tj" % line.encode() in content[:half]]
+    assert len(shown) > 10
+    assert read(data, "b.pdf").sections[0].body == " ".join(shown)
 
 
 @pytest.mark.parametrize(
