@@ -21,7 +21,7 @@ from producer.readers import markup, matter
 from producer.readers.archive import text_of
 from producer.readers.book import Book, Section
 from producer.readers.markup import HEADING, Block
-from producer.readers.text import gutenberg_metadata
+from producer.readers.text import gutenberg_metadata, without_spans
 
 log = logging.getLogger(__name__)
 
@@ -94,21 +94,8 @@ def _most_attributes(data: bytes) -> int:
 def _without_code(data: bytes) -> bytes:
     """The bytes less comments, scripts and styles, in one pass each."""
     for start, end in ((b"<!--", b"-->"), (b"<script", b"</script"), (b"<style", b"</style")):
-        data = _without(data, start, end)
+        data = without_spans(data, start, end, any_case=True)
     return data
-
-
-def _without(data: bytes, start: bytes, end: bytes) -> bytes:
-    lower = data.lower()
-    kept, at = [], 0
-    while (begin := lower.find(start, at)) >= 0:
-        close = lower.find(end, begin + len(start))
-        if close < 0:
-            break
-        kept.append(data[at:begin])
-        at = close + len(end)
-    kept.append(data[at:])
-    return b"".join(kept)
 
 
 def _encoding(data: bytes) -> str | None:

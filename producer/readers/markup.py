@@ -46,12 +46,10 @@ _HUGGED = re.compile(r"(?:[^\W_]|[.,;:!?’”\"')\]])$")
 # letter or two ("x²", "mc²", "km²") that is not a short word ("it¹", "a²", "to²": notes).
 EXPONENT = re.compile(r"\s*[-−]?\d{1,3}\s*")
 _POWER_BASE = re.compile(r"(?:(?<![\w.,])10|(?<![^\W\d_])[^\W\d_]{1,2})$")
-_SHORT_WORDS = frozenset(
-    re.findall(
-        r"\w+",
-        "a i o am an as at be by do go he if in is it me my no of oh ok on or so to up us we",
-    )
-)
+_SHORT_WORDS = {
+    "a", "i", "o", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is",
+    "it", "me", "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us", "we",
+}  # fmt: skip
 _SUPERSCRIPTS = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _REMOVED = "\x00"  # where a note reference or page number was taken out of the text

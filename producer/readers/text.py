@@ -13,6 +13,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import AnyStr
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
@@ -356,8 +357,8 @@ _STANDING_RULE = re.compile(
 
 def clean_markdown(text: str) -> str:
     """Markdown reduced to the words a listener hears."""
-    text = _without_spans(text, "```", "```")
-    text = _without_spans(text, "<!--", "-->")
+    text = without_spans(text, "```", "```")
+    text = without_spans(text, "<!--", "-->")
     text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)  # before lists take "* "
     # What is inside brackets, a tag or emphasis holds no opener of its own kind: each try
     # stops at the next one, where "[a[a[a..." or "*a *a *a..." would rescan the rest.
@@ -377,18 +378,20 @@ _MD_TARGET = r"\((?:[^()]|\([^()]*\))*\)"
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)((?:(?!\1)[^\n])+?)(?<=\S)\1")
 
 
-def _without_spans(text: str, start: str, end: str) -> str:
-    """Text with every span from `start` to the next `end` taken out (an unclosed one is
-    left), in one pass: a lazy regex rescans the rest from every unclosed start."""
+def without_spans(text: AnyStr, start: AnyStr, end: AnyStr, any_case: bool = False) -> AnyStr:
+    """Text (or bytes) with every span from `start` to the next `end` taken out (an unclosed
+    one is left), in one pass: a lazy regex rescans the rest from every unclosed start.
+    `any_case`: the markers found in any case (`start` and `end` given in lower case)."""
+    found = text.lower() if any_case else text
     kept, at = [], 0
-    while (begin := text.find(start, at)) >= 0:
-        close = text.find(end, begin + len(start))
+    while (begin := found.find(start, at)) >= 0:
+        close = found.find(end, begin + len(start))
         if close < 0:
             break
         kept.append(text[at:begin])
         at = close + len(end)
     kept.append(text[at:])
-    return "".join(kept)
+    return text[:0].join(kept)
 
 
 def _collapse_blank_lines(text: str) -> str:
