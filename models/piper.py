@@ -40,7 +40,7 @@ from models.graph import DECODER_Z, DURATION_NOISE, cut_voice_graph
 from models.noise import noise_offset, noise_rows, noise_table
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
-from models.runtime import CPU_PROVIDERS, Runtime, check_providers
+from models.runtime import CPU_PROVIDERS, Runtime, back_providers, check_providers
 from models.sessions import ArenaShrink, session
 from models.variants import (
     RECIPES,
@@ -150,7 +150,7 @@ class PiperVoice(Voice):
         return OrtBack(
             back,
             options,
-            runtime.providers,
+            back_providers(runtime.providers),
             frame_step=step,
             expands=expands,
             cache_dir=runtime.cache_dir,

@@ -274,6 +274,23 @@ def providers_for(
     return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
 
 
+# How the back's convolutions are laid out on CUDA: channels last (cuDNN's own layout for
+# fp16 tensor cores), where the graph's NCHW had cuDNN transpose every convolution's input
+# and output (a fifth of the back's GPU time). The front stays NCHW: it ran slower in NHWC
+# (docs/performance.md, "The back in NHWC"). A gate report names it (`models.verdicts`).
+CUDA_BACK_LAYOUT = "nhwc"
+
+
+def back_providers(providers: Providers) -> Providers:
+    """The back's providers: the CUDA provider's options with its layout; the CPU's as given."""
+    return [
+        (item[0], item[1] | {"prefer_nhwc": "1"})
+        if isinstance(item, tuple) and item[0] == "CUDAExecutionProvider"
+        else item
+        for item in providers
+    ]
+
+
 def check_runnable(device: str) -> None:
     """DeviceError unless the device is one narrate names and, for a GPU, this onnxruntime
     has the CUDA provider to run on it."""

@@ -9,7 +9,7 @@ from config.errors import DeviceError, UnknownVoiceError
 from models.graph import ATTENTION_SPAN, DECODER_Z, _cut, cut_voice_graph, split_back
 from models.piper import PiperVoice
 from models.registry import find_voice
-from models.runtime import providers_for
+from models.runtime import Providers, back_providers, providers_for
 from models.voice import VoiceInput
 
 
@@ -39,6 +39,16 @@ def test_devices() -> None:
     assert providers_for("cpu") == ["CPUExecutionProvider"]
     with pytest.raises(DeviceError, match="unknown device 'tpu'"):
         providers_for("tpu")
+
+
+def test_the_back_runs_channels_last_on_cuda_only() -> None:
+    cuda: Providers = [("CUDAExecutionProvider", {"device_id": "0"}), "CPUExecutionProvider"]
+    assert back_providers(cuda) == [
+        ("CUDAExecutionProvider", {"device_id": "0", "prefer_nhwc": "1"}),
+        "CPUExecutionProvider",
+    ]
+    assert cuda[0] == ("CUDAExecutionProvider", {"device_id": "0"})  # the front's unchanged
+    assert back_providers(["CPUExecutionProvider"]) == ["CPUExecutionProvider"]
 
 
 def test_cuda_without_a_cuda_provider_is_a_clear_error() -> None:
