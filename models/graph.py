@@ -73,10 +73,7 @@ def cut_voice_graph(
     digest = model_digest(model_path)
     if cache_dir is None:
         return _cut(model_path, digest, span)
-    # The span is in the front's name (the default's name kept): fronts of other spans
-    # never read each other. The back does not depend on it.
-    suffix = "" if span == ATTENTION_SPAN else f"-span{span}"
-    front = cache_dir / f"{digest}-front-{FRONT_RECIPE}{suffix}.onnx"
+    front = cache_dir / f"{front_name(digest, span)}.onnx"
     back = cache_dir / f"{digest}-back.onnx"
     if front.is_file() and back.is_file():
         return CutGraph(front.read_bytes(), back.read_bytes(), digest)
@@ -90,6 +87,13 @@ def cut_voice_graph(
     except OSError as error:  # a read-only cache costs start-up time, nothing else
         log.warning("cannot cache the cut voice graph in %s: %s", cache_dir, error)
     return graph
+
+
+def front_name(digest: str, span: int = ATTENTION_SPAN) -> str:
+    """The cut front's name in the cache. The span is in it (the default's name kept):
+    fronts of other spans never read each other. The back does not depend on it."""
+    suffix = "" if span == ATTENTION_SPAN else f"-span{span}"
+    return f"{digest}-front-{FRONT_RECIPE}{suffix}"
 
 
 def _cut(

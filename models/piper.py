@@ -36,7 +36,7 @@ from models.backends import (
     padded_frames,
 )
 from models.expand import MASK, expansion_inputs
-from models.graph import DECODER_Z, DURATION_NOISE, cut_voice_graph
+from models.graph import DECODER_Z, DURATION_NOISE, cut_voice_graph, front_name
 from models.noise import noise_offset, noise_rows, noise_table
 from models.phonemizer import SPACE, Phonemizer, load_config
 from models.registry import VoiceFiles, find_voice
@@ -46,6 +46,7 @@ from models.variants import (
     RECIPES,
     cpu_fp32_graph,
     cpu_split_graphs,
+    cuda_front_graph,
     expanded_graph,
     variant_graph,
 )
@@ -110,7 +111,11 @@ class PiperVoice(Voice):
         self._ids = self.config.phoneme_id_map
         graph = cut_voice_graph(files.model, runtime.cache_dir, runtime.attention_span)
         options = _session_options(runtime.threads, cpu=runtime.providers == CPU_PROVIDERS)
-        self.front = session(graph.front, options, runtime.providers, runtime.cache_dir)
+        front = graph.front
+        if runtime.providers != CPU_PROVIDERS:
+            name = front_name(graph.digest, runtime.attention_span)
+            front = cuda_front_graph(front, runtime.cache_dir, name)
+        self.front = session(front, options, runtime.providers, runtime.cache_dir)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         self.front_shrink = ArenaShrink(runtime.providers)
         check_providers(self.front, runtime.providers)

@@ -50,6 +50,8 @@ RECIPES = {"fp16": "fp16-2", "bf16": "bf16-4", "int8": "int8"}
 # The fp32 back as onnxruntime's CPU provider runs it (models.conv2d): not a variant, the
 # same fp32 arithmetic in another layout, so it needs no gate.
 CPU_LAYOUT = "fp32-cpu2d-1"
+# The front as CUDA runs it (`cuda_front_graph`): a GPU's gate report names it.
+CUDA_FRONT = "norms-1"
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,18 @@ def cpu_fp32_graph(back: bytes, cache_dir: Path | None, digest: str) -> bytes:
     """The fp32 back with its convolutions 2-D, which onnxruntime's CPU provider runs in its
     blocked layout: the same audio to ~1e-5, the back ~1.15x faster on an AVX2 core."""
     return _cached(back, _to_2d, cache_dir, f"{digest}-back-{CPU_LAYOUT}.onnx")
+
+
+def cuda_front_graph(front: bytes, cache_dir: Path | None, name: str) -> bytes:
+    """The front as CUDA runs it: its layer norms fused (`models.norms`), the same arithmetic
+    in a ninth of the kernels. `name`: the cut front's own, which the variant's extends."""
+    return _cached(front, _fused_norms, cache_dir, f"{name}-{CUDA_FRONT}.onnx")
+
+
+def _fused_norms(front: bytes) -> bytes:
+    from models.norms import fuse_layer_norms
+
+    return fuse_layer_norms(front)[0]
 
 
 def cpu_split_graphs(

@@ -16,12 +16,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from models.variants import CPU_LAYOUT, RUNS_WITH, QualityReport, device_kind, report_path
+from models.variants import (
+    CPU_LAYOUT,
+    CUDA_FRONT,
+    RUNS_WITH,
+    QualityReport,
+    device_kind,
+    report_path,
+)
 
 SHIPPED = Path(__file__).resolve().parent / "reports"
 # What the samples depend on; a report is used only where each is the same here.
 # ("cpu" and "cores" are kept beside them only to say where it was measured.)
-HOLD = ("isa", "onnxruntime", "openvino", "front", "fp32", "cuda_back")
+HOLD = ("isa", "onnxruntime", "openvino", "front", "fp32", "cuda_front", "cuda_back")
 # The CPU's maker and family (its microarchitecture): held where a report names them. With
 # AVX-512 bf16 alone, bf16 ran slower than fp32 on an Intel CPU and faster on an AMD Zen 5
 # (docs/performance.md, "bf16 on an AMD Zen 5"), so such a report speaks for its family
@@ -41,8 +48,8 @@ def machine(precision: str, device: str) -> dict[str, str]:
         "onnxruntime": str(onnxruntime.__version__),
         "front": str(FRONT_RECIPE),
     }
-    if device_kind(device) == "cuda":  # cuDNN's algorithms, so the samples, follow it
-        found["cuda_back"] = CUDA_BACK_LAYOUT
+    if device_kind(device) == "cuda":  # the graphs and cuDNN's algorithms as CUDA runs them
+        found |= {"cuda_front": CUDA_FRONT, "cuda_back": CUDA_BACK_LAYOUT}
     if device_kind(device) == "cpu":
         cpu = _cpu()
         found |= {"isa": _isa(cpu.flags), "fp32": CPU_LAYOUT, "cpu": cpu.name}

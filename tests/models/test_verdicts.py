@@ -16,6 +16,7 @@ from models.piper import PiperVoice
 from models.registry import find_voice
 from models.variants import (
     CPU_LAYOUT,
+    CUDA_FRONT,
     RECIPES,
     QualityReport,
     choose_precision,
@@ -191,7 +192,7 @@ def test_the_shipped_reports_speak_for_todays_voice_and_recipes() -> None:
         assert report.x_real_time > report.x_real_time_fp32  # auto would not pick it otherwise
         measured = report.measured_on
         assert measured["front"] == str(FRONT_RECIPE) and measured["fp32"] == CPU_LAYOUT
-        assert set(verdicts.HOLD) - {"cuda_back"} <= set(measured)  # that one a GPU's only
+        assert set(verdicts.HOLD) - {"cuda_front", "cuda_back"} <= set(measured)  # a GPU's
     by_isa = {report.measured_on["isa"]: report.measured_on for report in ours}
     assert set(by_isa) == {"amx_bf16", "avx512_bf16"}
     # AVX-512 bf16 alone ran slower than fp32 on Intel: that report names its CPU's family
@@ -399,14 +400,15 @@ def test_conditions_that_are_not_names_to_text_are_bad_input(
     assert QualityReport.load(path) is None and json.loads(path.read_text())["wer"] == 4.1
 
 
-def test_a_gpu_report_holds_for_the_backs_layout_it_was_measured_with(
+def test_a_gpu_report_holds_for_the_cuda_graphs_it_was_measured_with(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A report measured before the back ran channels last on CUDA does not hold: cuDNN's
-    algorithms, so the samples, follow the layout."""
+    """A report measured before the back ran channels last on CUDA (or before its front's
+    norms were fused) does not hold: the samples follow the graphs and cuDNN's algorithms."""
     monkeypatch.setattr(verdicts, "SHIPPED", tmp_path / "none")
     here = verdicts.machine("fp16", "cuda")
-    assert here["cuda_back"] == "nhwc" and "cuda_back" not in verdicts.machine("bf16", "cpu")
+    assert here["cuda_back"] == "nhwc" and here["cuda_front"] == CUDA_FRONT
+    assert not {"cuda_back", "cuda_front"} & set(verdicts.machine("bf16", "cpu"))
     fp16 = replace(REPORT, precision="fp16", device="cuda", x_real_time=250.0)
     fp16 = replace(fp16, x_real_time_fp32=240.0, measured_on=here)
     cache = tmp_path / "cache"
