@@ -8,7 +8,7 @@ damaged after narration is caught; the manifest's report is what the run measure
 import tempfile
 from pathlib import Path
 
-from config.errors import OutputError
+from config.errors import FormatError, OutputError
 from config.layout import MANIFEST_KEY
 from config.manifest import AcxReport, Manifest
 from producer.verify import output_storage, read_output
@@ -41,9 +41,9 @@ def check(out: Path | str) -> int:
     )
     failed = 0
     for label, key in files:
-        report = measure(storage, key)
-        failed += report is None or not report.passed
-        print(_row(label, Path(key).name, report))
+        passed, row = _checked(storage, label, key)
+        failed += not passed
+        print(row)
     print(f"{failed} of {len(files)} files fail ACX" if failed else "every file passes ACX")
     return 1 if failed else 0
 
@@ -55,6 +55,17 @@ def measure(storage: Storage, key: str) -> AcxReport | None:
         return None
     with tempfile.TemporaryDirectory(prefix="narrate-check-") as scratch:
         return check_acx(storage.local_file(key, Path(scratch)))
+
+
+def _checked(storage: Storage, label: str, key: str) -> tuple[bool, str]:
+    """Whether one MP3 passes, and its row of the table: a file FFmpeg cannot read or
+    decode to its end fails with the reason, and the others are measured still."""
+    name = Path(key).name
+    try:
+        report = measure(storage, key)
+    except FormatError as error:
+        return False, f"{label:16}{name:24}  FAIL: {error}"
+    return report is not None and report.passed, _row(label, name, report)
 
 
 def _row(label: str, name: str, report: AcxReport | None) -> str:

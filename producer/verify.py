@@ -4,36 +4,44 @@ folder or where a job delivered it (`file:///dir/JOB`, `s3://bucket/prefix/JOB`)
 For every chapter: the WAV exists, its checksum, rate and duration match the manifest, and
 its marks hold every sentence of the chapter text, in order, at increasing times; its word
 marks run in order inside their sentences and say the characters they point at; its speech
-marks and subtitles parse and agree with the marks. No file lies in the book's own places
-(chapters/, marks/, subtitles/, book.m4b, sample.mp3) that the manifest does not name. This
-is what a publisher runs before shipping a book; the tests run it too.
+marks and subtitles parse and agree with the marks; its files in other formats exist, and
+each MP3 decodes to the length its ACX report recorded. The retail sample and the M4B exist,
+and the M4B's title, chapter markers and length are the manifest's. No file lies in the
+book's own places (chapters/, marks/, subtitles/, book.m4b, sample.mp3) that the manifest
+does not name. This is what a publisher runs before shipping a book; the tests run it too.
 """
 
 import bisect
 import itertools
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import soundfile
 from pydantic import BaseModel
 
-from config.errors import OutputError
+from config.errors import FormatError, OutputError
 from config.layout import MANIFEST_KEY, SOURCE_KEY
-from config.manifest import ChapterEntry, ChapterMarks, Manifest, Mark, WordMark
-from config.manuscript import Chapter, Manuscript
+from config.manifest import BookFile, ChapterEntry, ChapterMarks, Manifest, Mark, WordMark
+from config.manuscript import Chapter, Manuscript, Metadata
 from config.settings import get_settings
+from worker.acx import decoded_seconds
+from worker.m4b import M4B_RATE, BookFacts, read_book
 from worker.segment import segment_chapter
 from worker.stages import stray_keys
 from worker.storage import LocalStorage, Storage, file_sha256, open_storage
 from worker.subtitles import MAX_LINE, MAX_LINES, read_cues
 
 _SPEECH_MARK_KEYS = ["time", "type", "start", "end", "value"]
+_MP3_SLACK_S = 0.01  # under one MP3 frame (26 ms): the report's duration is in milliseconds
+_AAC_SLACK_S = 2 * 1024 / M4B_RATE  # two AAC packets: a chapter's audio is packet-aligned
 _URLS = ("s3://", "file://")
 
 
 _Record = TypeVar("_Record", bound=BaseModel)
+_Read = TypeVar("_Read")
 
 
 def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record]) -> _Record:
@@ -71,8 +79,10 @@ def verify(out: Path | str) -> list[str]:
         )
     for chapter, entry in zip(source.chapters, manifest.chapters, strict=False):
         found = chapter_problems(storage, chapter, entry, manifest.sample_rate)
+        found += format_problems(storage, entry)
         problems += [f"chapter {entry.index}: {p}" for p in found]
         problems += [finding.line() for finding in entry.qa if not finding.fixed]
+    problems += book_problems(storage, manifest)
     problems += [
         f"{key}: a file the manifest does not name" for key in stray_keys(storage, manifest)
     ]
@@ -119,6 +129,65 @@ def audio_problems(storage: Storage, entry: ChapterEntry, sample_rate: int) -> l
     if digest != entry.sha256:
         problems.append("checksum differs from the manifest")
     return problems
+
+
+def format_problems(storage: Storage, entry: ChapterEntry) -> list[str]:
+    """The chapter's files in the formats beside its WAV: each there, and each MP3 as long
+    as its ACX report measured it when it was made (not cut short, not another chapter's)."""
+    keys = [key for keys in entry.files.values() for key in keys if key != entry.audio_key]
+    problems = [f"{key} is missing" for key in keys if not storage.exists(key)]
+    for key, report in zip(entry.files.get("mp3", []), entry.acx, strict=False):
+        if storage.exists(key):
+            seconds = _read_stored(storage, key, decoded_seconds)
+            if isinstance(seconds, str):
+                problems.append(seconds)
+            elif abs(seconds - report.duration_s) > _MP3_SLACK_S:
+                made = report.duration_s
+                problems.append(f"{key} lasts {seconds:.3f} s, made {made:.3f} s long")
+    return problems
+
+
+def book_problems(storage: Storage, manifest: Manifest) -> list[str]:
+    """The retail sample and the M4B the manifest names: each there, and the M4B's title,
+    chapter markers and length the manifest's (not cut short, not another book's)."""
+    keys = [key for key in (manifest.sample_key, manifest.book and manifest.book.key) if key]
+    problems = [f"{key} is missing" for key in keys if not storage.exists(key)]
+    book = manifest.book
+    if book is None or not storage.exists(book.key):
+        return problems
+    facts = _read_stored(storage, book.key, read_book)
+    if isinstance(facts, str):
+        return [*problems, facts]
+    return problems + [f"{book.key}: {p}" for p in m4b_problems(facts, manifest.metadata, book)]
+
+
+def m4b_problems(facts: BookFacts, metadata: Metadata, book: BookFile) -> list[str]:
+    """An M4B read back against the manifest's record of it."""
+    problems = []
+    if metadata.title and facts.title != metadata.title:
+        problems.append(f"titled {facts.title!r}, the manifest's book is {metadata.title!r}")
+    marked = [title for _, title in facts.markers]
+    if marked != [c.title for c in book.chapters]:
+        problems.append(f"{len(marked)} chapter markers, not the manifest's chapters in order")
+    elif any(
+        abs(at - c.start_s) > _AAC_SLACK_S
+        for (at, _), c in zip(facts.markers, book.chapters, strict=True)
+    ):
+        problems.append("chapter markers at other times than the manifest's")
+    end = book.chapters[-1].end_s if book.chapters else 0.0
+    if abs(facts.end_s - end) > _AAC_SLACK_S:
+        problems.append(f"lasts {facts.end_s:.3f} s, its chapters {end:.3f} s")
+    return problems
+
+
+def _read_stored(storage: Storage, key: str, read: Callable[[Path], _Read]) -> _Read | str:
+    """What read makes of a stored file (on S3 downloaded, read and removed), or why it
+    cannot be read."""
+    with tempfile.TemporaryDirectory(prefix="narrate-verify-") as scratch:
+        try:
+            return read(storage.local_file(key, Path(scratch)))
+        except FormatError as error:
+            return f"{key} cannot be read ({error})"
 
 
 def sentence_problems(text: str, entry: ChapterEntry, marks: ChapterMarks) -> list[str]:

@@ -104,12 +104,29 @@ def stream_facts(path: Path) -> StreamFacts:
 
 
 def measure_levels(path: Path, rate: int) -> Levels:
-    """Decode the file's first audio stream and measure it in windows."""
+    """Decode the file's first audio stream and measure it in windows; FormatError where
+    FFmpeg cannot decode it to its end (damaged data)."""
     meter = LevelMeter(rate)
     with _open(path) as container:
-        for block in _decoded(container, container.streams.audio[0]):
-            meter.feed(block)
+        try:
+            for block in _decoded(container, container.streams.audio[0]):
+                meter.feed(block)
+        except av.FFmpegError as error:
+            raise _damaged(path, error) from None
     return meter.result()
+
+
+def decoded_seconds(path: Path) -> float:
+    """How long the file's first audio stream lasts, counted in decoded samples as
+    `measure_levels` counts them (a header's duration says how long the file was made, not
+    how much of it is there); FormatError where FFmpeg cannot decode it to its end."""
+    with _open(path) as container:
+        stream = container.streams.audio[0]
+        try:
+            samples = sum(frame.samples for frame in container.decode(stream))
+        except av.FFmpegError as error:
+            raise _damaged(path, error) from None
+    return samples / stream.sample_rate
 
 
 def _open(path: Path) -> InputContainer:
@@ -121,6 +138,10 @@ def _open(path: Path) -> InputContainer:
         container.close()
         raise FormatError(f"{path.name}: no audio stream")
     return container
+
+
+def _damaged(path: Path, error: Exception) -> FormatError:
+    return FormatError(f"{path.name}: damaged, FFmpeg cannot decode it ({error})")
 
 
 def _mp3_bit_rates(container: InputContainer, stream: AudioStream) -> frozenset[int]:

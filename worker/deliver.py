@@ -27,7 +27,7 @@ from config.layout import (
 )
 from config.manifest import AcxReport, BookFile, ChapterEntry, ChapterTime
 from config.manuscript import Manuscript, Metadata
-from config.settings import BreakClass, SynthesisOptions, get_settings
+from config.settings import AcxSettings, BreakClass, SynthesisOptions, get_settings
 from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
 from worker.joined import encoder_threads
@@ -205,10 +205,15 @@ def mp3_parts(audio: ChapterAudio, breaks: Sequence[BreakClass]) -> list[Span | 
     return list(itertools.pairwise(bounds))
 
 
-def sample_end(audio: ChapterAudio, seconds: float) -> float:
-    """Where a retail sample of about `seconds` ends: after the last sentence that fits."""
-    fitting = [t.end_s for t in audio.timings if t.end_s <= seconds]
-    return (fitting[-1] if fitting else min(seconds, audio.duration_s)) + 0.5
+def sample_end(audio: ChapterAudio, seconds: float, acx: AcxSettings | None = None) -> float:
+    """Where a retail sample of at most `seconds` ends: after the last sentence that fits
+    once mastered for ACX, which sets the room tone before its first word and after its last
+    (ACX takes a sample of five minutes or less)."""
+    acx = acx or AcxSettings()
+    first = audio.timings[0].start_s if audio.timings else 0.0
+    budget = first + seconds - acx.head_s - acx.tail_s  # where the last word may end
+    fitting = [t.end_s + 0.5 for t in audio.timings if t.end_s <= budget]
+    return fitting[-1] if fitting else min(max(budget, first), audio.duration_s)
 
 
 def deliver_book(

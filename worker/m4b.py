@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,7 @@ from worker.joined import Coder, Pcm, write_joined_file
 if TYPE_CHECKING:
     import av
     from av.audio.stream import AudioStream
-    from av.container import OutputContainer
+    from av.container import InputContainer, OutputContainer
     from av.container.core import Chapter  # a TypedDict of PyAV's stubs only
 else:
     av = Lazy("av", "audiobook", "the M4B")
@@ -177,6 +178,45 @@ def _mux_pieces(
                 taken += 1
             if wanted is not None and taken < wanted:
                 raise FormatError(f"{piece.name}: {taken} AAC packets, {wanted} needed")
+
+
+@dataclass(frozen=True)
+class BookFacts:
+    """What an M4B says of itself, read back: its title tag, its chapter markers and how far
+    its audio runs, from its packets (the header says how long it was made, not how much of
+    it is there)."""
+
+    title: str
+    markers: list[tuple[float, str]]  # (start_s, title) of each chapter marker
+    end_s: float  # where the last AAC packet ends, the encoder's priming before 0
+
+
+def read_book(path: Path) -> BookFacts:
+    """An M4B's tags, markers and length; FormatError where FFmpeg cannot read it."""
+    try:
+        with av.open(str(path)) as box:
+            title = box.metadata.get("title", "")
+            return BookFacts(title, _read_markers(box), _audio_end_s(box))
+    except (av.FFmpegError, IndexError) as error:
+        raise FormatError(f"{path.name}: not an M4B FFmpeg reads ({error})") from None
+
+
+def _read_markers(box: InputContainer) -> list[tuple[float, str]]:
+    return [
+        (_seconds(c["start"], c["time_base"]), c["metadata"].get("title", ""))
+        for c in box.chapters()
+    ]
+
+
+def _audio_end_s(box: InputContainer) -> float:
+    """Where the first audio stream's last packet ends, each packet read."""
+    stream = box.streams.audio[0]
+    ends = [p.pts + (p.duration or 0) for p in box.demux(stream) if p.size and p.pts is not None]
+    return _seconds(max(ends, default=0), stream.time_base)
+
+
+def _seconds(ticks: int, time_base: Fraction | None) -> float:
+    return float(ticks * time_base) if time_base else 0.0
 
 
 def chapter_spans(durations: Sequence[float]) -> list[Span]:

@@ -116,7 +116,9 @@ def redo(
         voice, item, segments, (request.chapter, request.segment), options, settings, wording
     )
     staged = Staged(storage)
-    delivery = Delivery.of(book.manuscript.model_copy(update={"chapters": [chapter]}), options)
+    # The whole book's, so that the retail sample stays its first chapter's: it is made again
+    # only when the chapter redone is that one.
+    delivery = Delivery.of(book.manuscript, options)
     levels = Levels(
         voice.sample_rate, book.entry.sample_rate, book.entry.gain or 1.0,
         settings.assembly.peak_ceiling_db,

@@ -139,10 +139,11 @@ def mark_title_page(book: Book) -> None:
 
     It is a title page when it is short and holds the book's title, or opens with a line of
     capitals (how plain-text editions set a title), or is a line in title case over "by"
-    and a name ("The Small Book" / "by Ann Example") and little else. Its title line names
-    the book, and its "by" line the authors, when nothing else did. A title-case line alone
-    may be a dedication ("For Alice and Tom"): it is narrated. It stays in the book,
-    skipped by default (`--include titlepage`).
+    and a name ("The Small Book" / "by Ann Example") and little else, or is that "by" line
+    alone under a title the book has (a Markdown heading's, "# The Small Book"). Its title
+    line names the book, and its "by" line the authors, when nothing else did. A title-case
+    line alone may be a dedication ("For Alice and Tom"): it is narrated. It stays in the
+    book, skipped by default (`--include titlepage`).
     """
     if len(book.sections) < 2 or book.sections[0].title:
         return
@@ -153,10 +154,11 @@ def mark_title_page(book: Book) -> None:
     title = book.metadata.title
     named = bool(title) and title.casefold() in " ".join(lines).casefold()
     capitals = next((ln for ln in lines if _is_capitals(ln) and not _BY_LINE.fullmatch(ln)), "")
-    by = _BY_LINE.fullmatch(lines[1]) if len(lines) > 1 else None
+    by = _BY_LINE.fullmatch(lines[1] if len(lines) > 1 else lines[0] if title else "")
     short = len(lines) <= _TITLE_PAGE_LINES and len(first.body.split()) <= _TITLED_WORDS
     titled = _is_title_case(lines[0]) and by is not None and short  # an epigraph goes on
-    if not (named or capitals or titled):
+    byline = by is not None and len(lines) == 1  # under the title a heading gave
+    if not (named or capitals or titled or byline):
         return
     first.kind, first.skip_reason = "titlepage", "front matter (titlepage)"
     found: dict[str, object] = {}

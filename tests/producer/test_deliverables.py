@@ -9,12 +9,14 @@ import av
 import pytest
 
 from config.manifest import Manifest
+from config.manuscript import Metadata
 from config.settings import get_settings
 from producer.cli import build_parser, reading_from
 from producer.readers import read_source
 from tests.producer.test_cli import assert_clean_error, narrate
 from tests.producer.test_verify import upload
 from tests.services import BUCKET, Services
+from worker.m4b import write_m4b
 
 BOOK = """Title: The Lamp
 Author: Ann Example
@@ -122,6 +124,49 @@ def test_check_passes_a_good_output_and_fails_a_damaged_mp3(out: Path, tmp_path:
     assert failed.returncode == 1
     assert "1 of 5 files fail ACX" in failed.stdout
     assert "bit_rate" in failed.stdout or "kbps" in failed.stdout
+
+
+def test_check_fails_a_file_ffmpeg_cannot_read_and_measures_the_rest(
+    out: Path, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "damaged"
+    shutil.copytree(out, damaged)
+    (damaged / "chapters/001.mp3").write_bytes(b"not an mp3 at all")
+    failed = narrate("check", damaged, "--acx")
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert "1 of 5 files fail ACX" in failed.stdout
+    row = next(line for line in failed.stdout.splitlines() if "001.mp3" in line)
+    assert "FAIL" in row and "not an audio file FFmpeg reads" in row
+    assert "retail sample" in failed.stdout  # measured after it
+
+
+def test_verify_finds_a_delivered_file_missing_cut_short_or_another_books(
+    out: Path, tmp_path: Path
+) -> None:
+    verified = narrate("verify", out)
+    assert verified.returncode == 0, verified.stderr
+    damaged = tmp_path / "damaged"
+    shutil.copytree(out, damaged)
+    mp3 = damaged / "chapters/001.mp3"
+    mp3.write_bytes(mp3.read_bytes()[: mp3.stat().st_size // 2])  # its header still says all
+    (damaged / "chapters/002.opus").unlink()
+    (damaged / "sample.mp3").unlink()
+    chapter = [(out / "chapters/001.wav", "CHAPTER I. DUSK")]
+    write_m4b(chapter, damaged / "book.m4b", Metadata(title="Another Book"))
+    cut = tmp_path / "cut"
+    shutil.copytree(out, cut)
+    m4b = cut / "book.m4b"
+    m4b.write_bytes(m4b.read_bytes()[: m4b.stat().st_size * 2 // 3])  # its index up front
+
+    failed, short = narrate("verify", damaged), narrate("verify", cut)
+
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert "chapter 1: chapters/001.mp3 lasts" in failed.stderr
+    assert "chapter 2: chapters/002.opus is missing" in failed.stderr
+    assert "sample.mp3 is missing" in failed.stderr
+    assert "book.m4b: titled 'Another Book', the manifest's book is 'The Lamp'" in failed.stderr
+    assert "book.m4b: 1 chapter markers, not the manifest's chapters in order" in failed.stderr
+    assert short.returncode == 1 and "book.m4b: lasts" in short.stderr, short.stderr
 
 
 def test_check_reads_a_file_url_as_the_folder_it_names(out: Path) -> None:

@@ -238,6 +238,14 @@ def test_a_title_page_in_title_case_over_a_by_line_names_the_book(
     assert [s.kind for s in book.skipped] == ["titlepage"]
 
 
+def test_a_by_line_under_a_markdown_title_names_the_authors(tmp_path: Path) -> None:
+    text = "# The Small Book\n\nby Ann Example\n\n## One\n\nIt began.\n\n## Two\n\nIt ended.\n"
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    assert (book.metadata.title, book.metadata.authors) == ("The Small Book", ["Ann Example"])
+    assert [c.title for c in book.chapters] == ["One", "Two"]  # no untitled one before
+    assert [s.kind for s in book.skipped] == ["titlepage"]
+
+
 @pytest.mark.parametrize(
     "opening",
     [

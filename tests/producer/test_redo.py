@@ -39,7 +39,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "book.txt").write_text(BOOK, encoding="utf-8")
     result = narrate(
         "synth", folder / "book.txt", "-o", folder / "out", "--format", "wav,mp3,m4b",
-        "--no-progress",
+        "--sample-minutes", "1", "--no-progress",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return folder / "out"
@@ -151,6 +151,13 @@ def test_the_other_chapter_is_untouched(made: Path, redone: Path) -> None:
     for name in names:
         assert (made / name).read_bytes() == (redone / name).read_bytes(), name
     assert manifest(made).chapters[0] == manifest(redone).chapters[0]
+
+
+def test_the_retail_sample_stays_the_first_chapters(made: Path, redone: Path) -> None:
+    # The redo is chapter 1's; the sample was, and is, chapter 0's opening.
+    assert (redone / "sample.mp3").read_bytes() == (made / "sample.mp3").read_bytes()
+    with av.open(str(redone / "sample.mp3")) as sample:
+        assert sample.metadata["title"] == "CHAPTER I. DUSK"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,15 @@ from config.errors import FormatError
 from config.manifest import AcxReport
 from config.settings import AcxSettings, BreakClass
 from tests.worker.speechlike import speechlike, write_wav
-from worker.acx import LevelMeter, Levels, StreamFacts, check_acx, judge, mp3_frame_bit_rate
+from worker.acx import (
+    LevelMeter,
+    Levels,
+    StreamFacts,
+    check_acx,
+    decoded_seconds,
+    judge,
+    mp3_frame_bit_rate,
+)
 from worker.encode import Tags, read_blocks, resampled, write_flac, write_mp3
 from worker.mastering import acx_master, split_points, write_acx_mp3
 
@@ -196,6 +204,21 @@ def test_a_flac_is_not_an_mp3(wav: Path, tmp_path: Path) -> None:
     (tmp_path / "c.txt").write_text("words")
     with pytest.raises(FormatError, match="not an audio file"):
         check_acx(tmp_path / "c.txt")
+
+
+def test_an_mp3_cut_short_decodes_short_and_one_damaged_inside_is_a_format_error(
+    wav: Path, tmp_path: Path
+) -> None:
+    made = write_acx_mp3(wav, tmp_path / "c.mp3", Tags())
+    assert decoded_seconds(tmp_path / "c.mp3") == pytest.approx(made.duration_s, abs=1e-3)
+    data = (tmp_path / "c.mp3").read_bytes()
+    (tmp_path / "short.mp3").write_bytes(data[: len(data) // 2])  # its header says it all
+    assert decoded_seconds(tmp_path / "short.mp3") < made.duration_s * 0.6
+    (tmp_path / "damaged.mp3").write_bytes(data[:2000] + bytes(3000) + data[5000:])
+    with pytest.raises(FormatError, match="damaged, FFmpeg cannot decode it"):
+        check_acx(tmp_path / "damaged.mp3")  # not av's own error, which `narrate check` let out
+    with pytest.raises(FormatError, match="damaged, FFmpeg cannot decode it"):
+        decoded_seconds(tmp_path / "damaged.mp3")
 
 
 # Mastering.

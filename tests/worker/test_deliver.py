@@ -4,17 +4,19 @@ import base64
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from config.layout import book_piece_key, chapter_key, marks_key
 from config.manifest import ChapterEntry
 from config.manuscript import Chapter, Manuscript, Metadata
-from config.settings import BreakClass, SynthesisOptions, get_settings
+from config.settings import AcxSettings, BreakClass, SynthesisOptions, get_settings
 from tests.worker.speechlike import speechlike, write_wav
 from worker.audio import ChapterAudio, Timing
 from worker.deliver import Delivery, deliver_book, embedded_picture, mp3_parts, sample_end
 from worker.encode import wav_info
 from worker.m4b import write_piece
+from worker.mastering import plan, survey
 from worker.storage import LocalStorage, file_sha256
 
 HOUR = 3600.0
@@ -50,6 +52,21 @@ def test_a_chapter_over_two_hours_is_cut_at_a_paragraph_break() -> None:
 def test_a_sample_ends_after_the_last_sentence_that_fits() -> None:
     audio = chapter([50.0, 50.0, 50.0, 50.0])
     assert sample_end(audio, 180.0) == audio.timings[2].end_s + 0.5
+
+
+def test_a_five_minute_sample_lasts_five_minutes_at_most_once_mastered(tmp_path: Path) -> None:
+    """ACX takes a sample of five minutes or less, and mastering sets room tone at both ends
+    of it: a sentence that ends just before five minutes is left out."""
+    rate = 8000
+    timings = chapter([9.0] * 35).timings  # sentences end at 9.5 s, 19.5 s, ... 299.5 s, ...
+    sound = np.zeros(round((timings[-1].end_s + 1.0) * rate), dtype=np.float32)
+    for t in timings:
+        sound[round(t.start_s * rate) : round(t.end_s * rate)] = 0.1
+    wav = write_wav(tmp_path / "c.wav", sound, rate)
+    audio = ChapterAudio(wav, rate, len(sound), "", timings)
+    steps = plan(survey(wav, (0.0, sample_end(audio, 300.0))), AcxSettings())
+    mastered = (steps.pad_head + steps.stop - steps.start + steps.pad_tail) / rate
+    assert 290.0 < mastered <= 300.0
 
 
 def test_an_svg_cover_gives_the_picture_it_holds() -> None:
