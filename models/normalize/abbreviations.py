@@ -493,6 +493,25 @@ def _by(match: re.Match[str], locale: Locale) -> str:
     return " times " if _EQUATION.match(match.string, match.end()) else " by "
 
 
+# The sides of a thing, a length's unit after one of them: "73 × 92 cm", "30 × 20 × 10 cm",
+# "12 ft x 14 ft": "by", where "×" alone is "times" ("3 × 4", "2 × 10^8 m/s"). The chain is
+# taken whole and possessively: from each of its signs in turn, a long one took quadratic time.
+_LENGTH = r"(?:mm|cm|m|km|in|ft|yd|mi|inches|feet|yards|miles)\b(?![/²³]|\.\d)\.?"
+_SIDE = rf"\d[\d.,]*+(?:\s?{_LENGTH})?+"
+_SIDE_SIGN = re.compile(r" [x×] |\s?×\s?")
+_SIDES = re.compile(rf"(?<![\w.]){_SIDE}(?:(?:{_SIDE_SIGN.pattern}){_SIDE})++")
+_HAS_LENGTH = re.compile(rf"\d\s?{_LENGTH}")
+_SUM_REACH = 24  # characters after the sides where an "=" makes them a product
+
+
+def _sides(match: re.Match[str], locale: Locale) -> str:
+    sides = match.group(0)
+    summed = "=" in match.string[match.end() : match.end() + _SUM_REACH]  # "2 × 3 m = 6 m"
+    if summed or not _HAS_LENGTH.search(sides):
+        return sides
+    return _SIDE_SIGN.sub(" by ", sides)
+
+
 # A British style's honours without their periods or before "the": "The Rt Hon Theresa May",
 # "the Rt. Hon. the Earl of Derby", "the Rt Revd Rowan Williams", "the Revd John Smith".
 _HONOURS = re.compile(r"\b(?P<right>Rt\.?\s)?(?P<word>Hon|Revd|Rev)\b\.?(?=\s)")
@@ -720,6 +739,7 @@ def _compared(match: re.Match[str], locale: Locale) -> str:
 
 # Before units and money read the number after the sign ("10 x 20 x 30 cm").
 BETWEEN_NUMBERS = (
+    Rule(_SIDES, _sides),
     Rule(_BY, _by),
     Rule(_TIMES, saying(" times ")),
     Rule(_PLUS, saying(" plus ")),

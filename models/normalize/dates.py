@@ -8,7 +8,7 @@ thousand eight hundred eighty-seven people.
 
 import re
 
-from models.normalize.numbers import cardinal, ordinal, plural, say_year
+from models.normalize.numbers import cardinal, ordinal, ordinal_suffix, plural, say_year
 from models.normalize.rule import (
     Locale,
     Rule,
@@ -65,10 +65,10 @@ _CLOCK = re.compile(
     r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d|[,.]\d)"
     rf"(?:\s?{_MERIDIEM})?"
 )
-# "at 7.30 this evening", "the 8.15 from Waterloo", "By 10.15 the train had gone": a British
-# clock without am or pm, only after its cue and before what follows a time ("at 3.50 a
-# pint" is a price). A clause may follow only where the cue is no price's ("at 3.50 the
-# bottle", `_dot_clock`).
+# "at 7.30 this evening", "the 8.15 from Waterloo", "By 10.15 the train had gone", "the 23.15
+# to Edinburgh": a British clock without am or pm, only after its cue and before what
+# follows a time ("at 3.50 a pint" is a price). A clause may follow only where the cue is no
+# price's ("at 3.50 the bottle", `_dot_clock`).
 _DOT_TIME = r"(?:1[0-2]|0?[1-9])\.[0-5]\d"
 _AFTER_A_TIME = (
     r"(?=\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:(?P<when>this|tonight|tomorrow|sharp|precisely"
@@ -79,7 +79,12 @@ _AFTER_A_TIME = (
 _CUED_DOT_CLOCK = re.compile(
     r"(?:(?<=\b[Aa]t )|(?<=\b[Bb]y )|(?<=\b[Uu]ntil )|(?<=\b[Tt]ill )|(?<=\b[Bb]efore )"
     r"|(?<=\b[Aa]fter )|(?<=\b[Aa]bout )|(?<=\b[Aa]round )|(?<=\b[Tt]he ))"
-    rf"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
+    rf"(?P<hour>2[0-3]|1\d|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
+)
+# "22.30 hours", "06.00 hrs": a day's clock of 24 hours, which needs no cue (not "1.50
+# hours", an hour and a half).
+_DOT_HOURS = re.compile(
+    r"(?<![\d.,])(?P<hour>1[3-9]|2[0-3]|0\d)\.(?P<minute>[0-5]\d)\s?(?:hours|hrs)\b"
 )
 # "from 9.30 to 5.00": a range of them ("from 4.25 to 4.50 percent" is none). Amounts range
 # upward, so a clock's range runs back past noon or a word of time follows it
@@ -233,15 +238,57 @@ _CUED_YEAR = re.compile(
 )
 _LISTED_YEAR = re.compile(r"(?P<sep>,?\s+(?P<word>and|or|nor)\s+|,\s+)(?P<year>\d{4})")
 _NEAR_YEARS = 100  # "in 1850 and 1200 men died": a number a century off is a count
-# "the 1908 edition", "the 1887 Jubilee", "a 1957 Chevy", "Einstein's 1905 paper": a year
-# after an article or a possessive, before a capital or a noun years qualify.
+# "the 1908 edition", "the 1887 Jubilee", "a 1957 Chevy", "Einstein's 1905 paper", "the 1968
+# riots": a year after an article or a possessive, before a capital or a noun years qualify
+# (in the plural too, where no count of them is likely).
 _THE_YEAR = re.compile(
     r"\b(?P<cue>[Tt]he|[Aa]|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Mm]y|\w+['’]s)(?P<gap>\s+)"
     r"(?P<year>\d{4})(?=\s+(?:[A-Z]|(?:edition|election|census|season|war|act|treaty"
     r"|revolution|campaign|crisis|budget|model|version|olympics|paper|book|novel|memoir|film"
     r"|movie|album|study|report|revenue|earnings|vintage|speech|visit|tour|essay|article"
-    r"|letter|painting|recording|production|exhibition|survey|law|trip|debut)s?\b))"
+    r"|letter|painting|recording|production|exhibition|survey|law|trip|debut|riot|protest|flood"
+    r"|landing|bombing|massacre|uprising|rebellion|accord|purge|pogrom)s?\b))"
 )
+# "the 1906 earthquake", "the 1918 flu pandemic", "the 1969 moon landing": before any other
+# noun too where it is singular: a count comes before the plural it counts ("the 1500 new
+# recruits", "the 1500 men", "the 1200 head of cattle", "the 1500 who died", "the 1863
+# wounded"), and a unit keeps its count ("a 1750 acre estate").
+_THE_YEAR_BEFORE_A_NOUN = re.compile(
+    r"\b(?P<cue>[Tt]he|[Aa]|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Mm]y|\w+['’]s)(?P<gap>\s+)"
+    r"(?P<year>\d{4})(?=(?P<words>(?:\s[a-z]+){1,3}))"
+)
+_ENDS_THE_NOUN = frozenset({
+    "of", "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "but", "as", "than",
+    "that", "which", "who", "whom", "whose", "into", "under", "over", "after", "before", "since",
+    "was", "were", "is", "are", "had", "has", "have", "be", "been", "will", "would", "could",
+    "should", "can", "may", "might", "must", "did", "do", "does", "a", "an", "the", "per",
+    "each", "apiece", "still", "now", "then", "here", "there", "left", "alone", "together",
+})  # fmt: skip
+# Counted without a plural's "s": people, collectives, units; and what a count has before
+# its noun ("the 1500 odd men", "the 1500 other ships").
+_COUNTED_AS_IS = frozenset({
+    "men", "women", "children", "people", "folk", "feet", "foot", "teeth", "geese", "mice",
+    "sheep", "deer", "fish", "cattle", "head", "horse", "infantry", "cavalry", "militia", "crew",
+    "staff", "personnel", "police", "clergy", "livestock", "poultry", "mile", "yard", "acre",
+    "ton", "tonne", "pound", "page", "word", "calorie", "hectare", "metre", "meter", "gallon",
+    "litre", "liter", "square", "cubic", "cc", "horsepower", "odd", "other", "more", "plus",
+    "extra", "additional", "remaining", "surviving", "strong", "some", "or", "so",
+})  # fmt: skip
+_SINGULAR_S = ("ss", "us", "is", "ics")  # "the 1929 class", "the 1976 census", "crisis"
+
+
+def _the_year_before_a_noun(match: re.Match[str], locale: Locale) -> str:
+    words = match.group("words").split()
+    if words[0] in _ENDS_THE_NOUN or words[0].endswith("ed"):
+        return match.group(0)  # the number is the noun: "the 1500 who died", "the 1863 wounded"
+    for word in words:
+        if word in _ENDS_THE_NOUN:
+            break
+        if word in _COUNTED_AS_IS or (word.endswith("s") and not word.endswith(_SINGULAR_S)):
+            return match.group(0)
+    return _cued_year(match, locale)
+
+
 # Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
 # A range into such a year from a shorter number is of years too: "(r. 978–1016)",
 # "(c. 90–1100)", "400-1600."
@@ -410,11 +457,22 @@ def _military(match: re.Match[str], locale: Locale) -> str:
         return match.group(0)  # "At 0600 the platoon moved": only a leading zero and a cue
     if _COUNTED.match(match.string, match.end()) or (hour[0] != "0" and not cued):
         return match.group(0)
+    said = _twenty_four(hour, minute, locale)
+    return f"{said} hours" if match.group("word") else said
+
+
+def _twenty_four(hour: str, minute: str, locale: Locale) -> str:
+    """A clock of 24 hours as soldiers say it: "0600" oh six hundred, "2215" twenty-two
+    fifteen, "0030" zero thirty."""
     said = cardinal(hour, locale) if hour[0] != "0" else f"oh {cardinal(hour[1], locale)}"
     if hour == "00":
         said = "zero"
     tail = "hundred" if minute == "00" else _minutes(int(minute), int(hour), meridiem=False)
-    return f"{said} {tail} hours" if match.group("word") else f"{said} {tail}"
+    return f"{said} {tail}"
+
+
+def _dot_hours(match: re.Match[str], locale: Locale) -> str:
+    return _twenty_four(match.group("hour"), match.group("minute"), locale) + " hours"
 
 
 def _dot_clock(match: re.Match[str], locale: Locale) -> str:
@@ -548,8 +606,35 @@ def _lone_year(match: re.Match[str], locale: Locale) -> str:
     return f"{say_year(int(start), locale)} to {said}" if start else said
 
 
+# "the 2d of May", "February 22d", "the 3d Division", "2d Lieut.": second and third as
+# American books of the 19th century wrote them, set as "2nd" and "3rd" for the rules after.
+# Only where a date's or a unit's words say so: "2d graphics" and a "3d stamp" (pence) stay.
+_OLD_ORDINAL = re.compile(r"(?<![\w.£$])(?P<number>\d{0,2}[23])d\b(?!['’])")
+_OLD_ORDINAL_AFTER = re.compile(
+    rf"\s+(?:of\s+{MONTH_WORD}|inst(?:\.|ant\b)|ult(?:\.|imo\b)|prox(?:\.|imo\b)"
+    r"|(?i:lieut|lt|lieutenant|sergt|sergeant|corps|division|brigade|regiment|battalion|army"
+    r"|cavalry|infantry|artillery)\b)"
+)
+_MONTH_BEFORE = re.compile(rf"\b{MONTH_WORD}\.?\s\Z")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s\Z")
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")  # "the 2d Massachusetts"
+
+
+def _old_ordinal(match: re.Match[str], locale: Locale) -> str:
+    number = match.group("number")
+    suffix = ordinal_suffix(number)
+    if suffix not in ("nd", "rd"):
+        return match.group(0)  # "12d" and "13d" would be the twelfth and thirteenth
+    text, end, before = match.string, match.end(), text_before(match, 12)
+    named = _THE_BEFORE.search(before) and _NAME_AFTER.match(text, end)
+    if named or _OLD_ORDINAL_AFTER.match(text, end) or _MONTH_BEFORE.search(before):
+        return number + suffix
+    return match.group(0)
+
+
 NUMERIC_DATES = (Rule(_ISO_DATE, _iso_date), Rule(_NUMERIC_DATE, _numeric_date))
 WRITTEN_DATES = (
+    Rule(_OLD_ORDINAL, _old_ordinal),
     Rule(_MONTH_DAY, _month_day),
     Rule(_DAY_MONTH, _day_month),
     Rule(_MONTH_YEAR, _month_in_full),
@@ -624,6 +709,7 @@ TIMES = (
     Rule(_DOT_CLOCK, _clock),
     Rule(_DOT_CLOCK_RANGE, _dot_clock_range),
     Rule(_CUED_DOT_CLOCK, _dot_clock),
+    Rule(_DOT_HOURS, _dot_hours),
     Rule(_HOUR, _hour),
     Rule(_DECIMAL_MERIDIEM, _decimal_meridiem),
 )
@@ -639,5 +725,6 @@ YEARS = (
     Rule(_ERA_YEAR, _era_year),
     Rule(_CUED_YEAR, _cued_year),
     Rule(_THE_YEAR, _cued_year),
+    Rule(_THE_YEAR_BEFORE_A_NOUN, _the_year_before_a_noun),
     Rule(_LONE_YEAR, _lone_year),
 )

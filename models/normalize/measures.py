@@ -134,13 +134,15 @@ _MEASURE = re.compile(
     rf"(?:\s(?P<scale>thousand|million|billion|trillion))?(?:\s?|(?P<hyphen>-))(?P<unit>{_UNIT})"
     rf"(?P<per>(?:/(?:{'|'.join(sorted(_PER, key=len, reverse=True))})){{0,2}}){_UNIT_END}"
 )
+# "in." as `_INCHES` reads it, where the prose goes on: "a 3/4 in. pipe", "1/2 in., then".
+_INCH = r"in(?=\.(?:\s+[a-z]|\s*[,;:)\]]))"
 # "1/2 kg", "1 1/2 lb", "1½ tsp": a fraction of a unit, "half a kilogram", "three quarters
 # of a mile", "one and a half pounds" (not "one/two kilograms"). A fraction in its lowest
 # terms and less than one: "20/30 mph" are two speeds.
 _FRACTION_MEASURE = re.compile(
     rf"(?<![\w./,])(?:(?P<whole>\d{{1,3}})(?:\s(?=\d)|\s?(?=[{VULGAR}])))?"
     rf"(?:(?P<num>[1-9]\d?)/(?P<den>[1-9]\d?)|(?P<vulgar>[{VULGAR}]))"
-    rf"\s?(?P<unit>{_UNIT}){_UNIT_END}"
+    rf"\s?(?P<unit>{_UNIT}|{_INCH}){_UNIT_END}"
 )
 # Units a period may follow as abbreviations (`worker.segment`: "5 lb. 3 oz." is one sentence).
 UNIT_ABBREVIATIONS = frozenset(
@@ -162,8 +164,9 @@ _COORDINATE = re.compile(
 _POINTS = {"N": "north", "S": "south", "E": "east", "W": "west"}
 _NUMBER_BEFORE = re.compile(r"[\d%°º′″'\"’”]\s*\Z")
 
-# A height in feet and inches: 6'2" (straight or typographic marks), read "six foot two".
-_HEIGHT = re.compile(r"(?<![\w.'’])(?P<feet>\d)\s?['’′](?P<inches>\d{1,2})\s?[\"”″]")
+# A height in feet and inches: 6'2" or 6' 2" (straight or typographic marks), read "six foot
+# two".
+_HEIGHT = re.compile(r"(?<![\w.'’])(?P<feet>\d)\s?['’′]\s?(?P<inches>\d{1,2})\s?[\"”″]")
 
 
 def _height(match: re.Match[str], locale: Locale) -> str:
@@ -215,8 +218,9 @@ def _quotation_open(text: str, at: int) -> bool:
 # "6 ft 2 in": the inches after feet, where "in" ends the measure ("6 ft 2 in tall", "4 ft 2
 # in by 3 ft"; not "6 ft 2 in his socks" or "2 ft 6 in width").
 _FEET_INCHES = re.compile(
-    r"(?<![\w.])(?P<feet>\d{1,2})\s?ft\.?\s(?P<inches>\d{1,2})\s?in\b(?:\.(?![\w.]))?"
-    r"(?=\s*(?:[,;:!?)\]]|\.|$)|\s+(?:tall|long|wide|high|deep|thick|and|by|x|of)\b)"
+    r"(?<![\w.])(?P<feet>\d{1,3}(?:,\d{3})?)\s?ft\.?\s(?P<inches>\d{1,2})\s?in\b(?:\.(?![\w.]))?"
+    r"(?=\s*(?:[,;:!?)\]]|\.|$)|\s+(?:tall|long|wide|high|deep|thick|and|by|x|of)\b"
+    r"|(?<=\.)\s+[a-z])"  # "6 ft. 4 in. in his socks": "in." with its period, the prose goes on
 )
 
 
@@ -224,8 +228,9 @@ _FEET_INCHES = re.compile(
 # the prose goes on after it in lower case or a comma, or where a second length follows by
 # "by" or "x". Not "there were 12 in. The rest were out" (the sentence may end there), nor
 # "in" without its period ("2 in 3 people").
+_INCHES_SAID = ("inch", "inches")
 _INCHES = re.compile(
-    rf"(?<![\w.])(?P<quantity>{QUANTITY})\s?in\."
+    rf"(?<![\w./])(?P<quantity>{QUANTITY})\s?in\."
     rf"(?:\s?(?:by|x|×)\s?(?P<second>{QUANTITY})\s?in\.(?![\w.])|(?=\s+[a-z]|\s*[,;:)\]]))"
 )
 
@@ -260,7 +265,8 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
     said = quantity(amount, locale, range_word(match))
     said = f"{said} {scale}" if scale else said
     per = "".join(f" per {_PER[unit]}" for unit in match.group("per").split("/")[1:])
-    if match.group("hyphen") and _WORD_AFTER.match(match.string, match.end()):
+    joined = _JOINED_AFTER.match(match.string, match.end())  # "a 6m-high wall"
+    if joined or (match.group("hyphen") and _WORD_AFTER.match(match.string, match.end())):
         return f"{said}-{locale.spell(one + per).replace(' ', '-')}"  # "a 5-mm screw"
     if " " not in one + per and qualifies_noun(match, determiners=True):  # not "a 60 mph wind"
         return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
@@ -274,7 +280,7 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
     num, den = vulgar(written) if written else (int(match.group("num")), int(match.group("den")))
     if num >= den or gcd(num, den) > 1:
         return match.group(0)  # the unit goes with the second number (`_MEASURE`)
-    one, many = (locale.spell(name) for name in _UNITS[match.group("unit")])
+    one, many = (locale.spell(name) for name in _UNITS.get(match.group("unit"), _INCHES_SAID))
     period = final_period(match, or_before_capital=True)
     if whole:
         return f"{mixed_fraction(whole, num, den, locale)} {many}{period}"
@@ -290,6 +296,9 @@ def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
 
 
 _THE_BEFORE = re.compile(r"\b(?i:the|this|that)\s\Z")
+# A unit joined to the word after it makes one qualifier with it, its unit singular: "a 6m-high
+# wall" is six-meter-high, "a 10 ft-tall statue" ten-foot-tall.
+_JOINED_AFTER = re.compile(r"-[a-z]")
 _WORD_AFTER = re.compile(r"\s+(?!of\b)[a-z]")
 
 

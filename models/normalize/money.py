@@ -51,7 +51,7 @@ _DOLLARS = {
     "S": "Singapore",
 }
 _SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
-_SCALES |= {"tn": "trillion", "t": "trillion"}
+_SCALES |= {"tn": "trillion", "trn": "trillion", "t": "trillion"}
 _SCALES |= {w: w for w in ("thousand", "million", "billion", "trillion")}
 
 # "$15/hour": fifteen dollars an hour.
@@ -65,10 +65,12 @@ _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "
 # borrows the scale of the second (not "three dollars and four million dollars"), where it
 # can (`_shares_scale`).
 # "$1T", "$2.5T": a trillion, set against its number ("a $10 T shirt" is not).
-_SCALE = r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|tn)\b|(?<=\d)T(?![-–\w]|\.\w))"
+_SCALE = r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|trn|tn)\b|(?<=\d)T(?![-–\w]|\.\w))"
+# "$.50": cents alone, as older American books set them, fifty cents.
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
-    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER})(?P<vulgar>[{VULGAR}](?![\d–—-]))?"
+    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER}|\.\d\d(?![\d.,]))"
+    rf"(?P<vulgar>[{VULGAR}](?![\d–—-]))?"
     rf"(?:\s?[–—-]\s?(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER})"
     rf"|\s(?P<word>to|and|or)\s(?P<to_country>{'|'.join(_DOLLARS)})?(?P=symbol)"
     rf"(?P<word_to>{NUMBER})"
@@ -100,18 +102,19 @@ _THOUSANDS = re.compile(
     r"(?<![\w.,$£€¥])(?P<amount>[1-9]\d{0,2}(?:\.\d+)?)[kK]"
     rf"(?=\s+(?:{_COUNTED})\b)"
 )
-# "8bn people", "1.4 bn", "3tn": billions and trillions without a currency; "bn" and "tn"
-# abbreviate nothing else after a number.
-_BILLIONS = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s?(?P<scale>bn|tn)\b")
+# "8bn people", "1.4 bn", "3tn", "3trn": billions and trillions without a currency; "bn",
+# "tn" and "trn" abbreviate nothing else after a number.
+_BILLIONS = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s?(?P<scale>bn|trn|tn)\b")
 # Pounds, shillings and pence as an old book writes them. Shillings alone need their
 # period and a number not a decade's ("5s." but not "the 80s."), or a dash for no pence
-# ("10/-"); pence need their period or shillings before them.
+# ("10/-"), or pence after them ("3s 6d", as later books set it); pence need their period,
+# shillings before them or a half ("1½d", no "2d" graphics).
 _PENCE = r"(?P<pence>\d{1,2}½?|½)d(?:\.|\b)"
 _STERLING = re.compile(
     rf"£(?P<pounds>\d[\d,]*)\s(?P<shillings>\d{{1,2}})s\.?(?:\s?{_PENCE})?"
-    rf"|(?<![\w.£'’])(?P<s>\d{{1,2}})s\.\s?{_PENCE.replace('pence', 'd')}"
+    rf"|(?<![\w.£'’])(?P<s>\d{{1,2}}(?=s\.)|1?\d(?=s\s\d))s\.?\s?{_PENCE.replace('pence', 'd')}"
     r"|(?<![\w.£'’])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
-    r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?|½)d\."
+    r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?(?=d\.)|\d{0,2}½(?=d\b))d\.?"
     r"|(?<![\w./£'’])(?P<dash_s>[1-9]|1\d)/-(?![\w-])"
 )
 # "50p" is pence; "1080p" a video's lines (`numerals.LABELLED`).
@@ -125,6 +128,9 @@ _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
     r"|prize|reward|loan|budget)s?\b"
 )
+# An amount joined to the words after it qualifies with them: "a $100-a-night room", "a
+# £20,000-a-year post" (not "$5-million", which some papers set for five million dollars).
+_JOINED_AFTER = re.compile(r"-(?!(?i:thousand|million|billion|trillion)\b)[a-z]")
 # "€1,50", "12,99 €": euros and cents as most of Europe writes them, a comma for the point
 # (two digits after it: "€1,500" is fifteen hundred).
 _EURO_COMMA = re.compile(
@@ -194,8 +200,10 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("amount"), match.group("scale")
     to = match.group("to") or match.group("word_to")
     sign = "minus " if match.group("sign") else ""
-    # "a $10 million deal": a ten million-dollar deal, as "a 2.5 billion km journey" is
-    qualifies = (scale or not to) and not match.group("per") and qualifies_noun(match)
+    # "a $10 million deal": a ten million-dollar deal, as "a 2.5 billion km journey" is; "a
+    # $100-a-night room" a hundred-dollar-a-night one
+    before_noun = qualifies_noun(match) or _JOINED_AFTER.match(match.string, match.end())
+    qualifies = (scale or not to) and not match.group("per") and before_noun
     unit = currency.unit.replace(" ", "-")  # a five-US-dollar note
     if scale:
         joined = f" {match.group('word') or 'to'} "
@@ -205,7 +213,7 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
     if to and "." not in amount + to:  # $5–10: five to ten dollars
         return f"{sign}{cardinal(amount, locale)} to {cardinal(to, locale)} {currency.units}"
     noun_next = _NOUN_NEXT.match(match.string, match.end()) and not match.group("per")
-    if not to and amount.isdigit() and (noun_next or qualifies):
+    if not to and amount.replace(",", "").isdigit() and (noun_next or qualifies):
         return f"{sign}{cardinal(amount, locale)}-{unit}"  # a five-pound note
     said = " to ".join(say_money(n, currency, locale) for n in (amount, to) if n)
     return sign + said

@@ -43,7 +43,8 @@ _FRACTION = re.compile(
 )
 _VULGAR_FRACTION = re.compile(rf"(?:(?<!\d)(?P<whole>\d+)\s?)?(?P<vulgar>[{VULGAR}])")
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
-_ARTICLE_NEXT = re.compile(r"\s+an?\b")
+# "½ an inch", "1/2 the price", "½ his fortune": half of what follows.
+_HALF_OF_NEXT = re.compile(r"\s+(?:an?|the|his|her|its|their|our|my|your|this|that)\b")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?i:an?)\s\Z")
 # "100s of them", "100s more", "100s upon 100s": hundreds ("10s" alone may be seconds).
 _PLURAL = re.compile(
@@ -346,6 +347,48 @@ def _calibre(match: re.Match[str], locale: Locale) -> str:
     return cardinal(digits, locale) if len(digits) == 2 else in_pairs(digits, locale)
 
 
+# A handgun by its calibre alone, as crime fiction names it: "a .38", "his .45 in his hand",
+# "a Colt .45" (thirty-eight, forty-five). Only a handgun's calibres, after an article, a
+# possessive or a maker, where no noun follows: "a .45 correlation" is a decimal.
+_GUN = re.compile(r"(?<![\w.])\.(?P<digits>22|25|32|38|44|45|357|380)(?!\w|[.,]\d)")
+_OWNED_BEFORE = re.compile(
+    r"\b(?P<owned>[Aa]|[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Yy]our|[Oo]ur|[Tt]heir|[Tt]his|[Tt]hat)\s\Z"
+    r"|\b(?:Colt|Wesson)\s\Z"
+)
+_NO_NOUN_NEXT = re.compile(
+    r"(?:[.,;:!?)\]\"'’”]|\s*$|\s+(?:[a-z]+ed|was|is|had|has|lay|in|from|at|on|and|or|with|to"
+    r"|into|out|under|against|behind|beside|for|of|he|she|it|they|I|you|him|her|them|that"
+    r"|which|still|now|then|up|down|away|back|again|too|after|before|by|as|when|while|but|so"
+    r"|across|over|near|off)\b)"
+)
+
+
+def _gun(match: re.Match[str], locale: Locale) -> str:
+    before = _OWNED_BEFORE.search(text_before(match, 8))
+    if before is None:
+        return match.group(0)
+    if before.group("owned") and not _NO_NOUN_NEXT.match(match.string, match.end()):
+        return match.group(0)  # "a .45 correlation"; after a maker, "a Colt .45 revolver"
+    digits = match.group("digits")
+    return cardinal(digits, locale) if len(digits) == 2 else in_pairs(digits, locale)
+
+
+# A batting average, said as players say it: "hit .300" (three hundred), "a .325 hitter"
+# (three twenty-five), "a .305 average" (three oh five); after a word of batting or before
+# one ("a .350 probability" is a decimal).
+_AVERAGE = re.compile(
+    r"(?P<cue>\b(?i:hit|hits|hitting|batted|batting|bats)\s)?(?<![\w.])\.(?P<digits>[1-4]\d\d)"
+    r"(?!\w|[.,]\d)(?P<after>\s+(?:hitters?|average|batting|lifetime|career)\b)?"
+)
+
+
+def _average(match: re.Match[str], locale: Locale) -> str:
+    if not (match.group("cue") or match.group("after")):
+        return match.group(0)
+    said = in_pairs(match.group("digits"), locale)
+    return f"{match.group('cue') or ''}{said}{match.group('after') or ''}"
+
+
 # What the clock and the verse left of number-colon-number is a ratio: "a 3:1 ratio", "odds
 # of 10:1", "a 1:50,000 map".
 _RATIO = re.compile(
@@ -550,8 +593,8 @@ def _say_fraction(
 ) -> str:
     if whole:
         return mixed_fraction(whole, num, den, locale)
-    if (num, den) == (1, 2) and _ARTICLE_NEXT.match(match.string, match.end()):
-        return "half"  # "½ an inch" is half an inch
+    if (num, den) == (1, 2) and _HALF_OF_NEXT.match(match.string, match.end()):
+        return "half"  # "½ an inch" is half an inch, "1/2 the price" half the price
     if _ARTICLE_BEFORE.search(text_before(match, 4)):
         return attributive_fraction(num, den, locale)  # "a ½ hour wait": a half hour wait
     return fraction(num, den, locale)
@@ -572,10 +615,20 @@ def _cardinal(match: re.Match[str], locale: Locale) -> str:
 _GROUP_SPACES = "\u00a0\u2009\u202f"
 _SPACE_GROUPED = re.compile(rf"(?<![\d,.])\d{{1,3}}(?:[{_GROUP_SPACES}]\d{{3}})+(?![\d,])")
 _TO_COMMAS = str.maketrans(dict.fromkeys(_GROUP_SPACES, ","))
+# A plain space only where a group has a leading zero, which no number of its own has: "1 000
+# years", "1 250 000" (an e-book's thin space gone plain); not "12 500", which may be two
+# numbers, nor a run of digit groups that may be a telephone's ("555 012 3456"). The run is
+# taken whole, from its first group: from each group in turn, a long one took quadratic time.
+_PLAIN_SPACE_GROUPED = re.compile(r"(?<![\d,.])(?<!\d )[1-9]\d{0,2}(?: \d{3})++(?![\d,]| \d)")
 
 
 def _with_commas(match: re.Match[str], locale: Locale) -> str:
     return match.group(0).translate(_TO_COMMAS)
+
+
+def _plain_with_commas(match: re.Match[str], locale: Locale) -> str:
+    written = match.group(0)
+    return written.replace(" ", ",") if " 0" in written else written
 
 
 # "the 4th–5th centuries": a range of ordinals, "fourth to fifth".
@@ -588,7 +641,10 @@ def _ordinal_range(match: re.Match[str], locale: Locale) -> str:
     return f"{ordinal(match.group('start'), locale)} to {ordinal(match.group('end'), locale)}"
 
 
-GROUPING = (Rule(_SPACE_GROUPED, _with_commas),)
+GROUPING = (
+    Rule(_SPACE_GROUPED, _with_commas),
+    Rule(_PLAIN_SPACE_GROUPED, _plain_with_commas),
+)
 SLASHED = (Rule(_SLASHED, _slashed),)
 LABELLED = (
     Rule(_EMERGENCY, _emergency),
@@ -605,6 +661,8 @@ LABELLED = (
 )
 RULES = (
     Rule(_CALIBRE, _calibre),
+    Rule(_GUN, _gun),
+    Rule(_AVERAGE, _average),
     Rule(_RATIO, _ratio),
     Rule(_DOTTED, _dotted),
     Rule(_ORDINAL_RANGE, _ordinal_range),

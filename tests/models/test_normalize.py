@@ -14,6 +14,10 @@ CASES = [
     ("1000000", "one million"),
     ("10\u202f000 people", "ten thousand people"),
     (
+        "1 000 years, 10 000 men and 1 250 000 in all",
+        "one thousand years, ten thousand men and one million two hundred fifty thousand in all",
+    ),
+    (
         "1\u00a0234\u00a0567.5 m",
         "one million two hundred thirty-four thousand five hundred sixty-seven point five meters",
     ),
@@ -91,9 +95,16 @@ CASES = [
     ("a 5-mm gap, the 3-ft wall", "a five-millimeter gap, the three-foot wall"),
     ("a 10-min break in a 60-mph wind", "a ten-minute break in a sixty-mile-per-hour wind"),
     ("add 5-kg of flour", "add five kilograms of flour"),  # "of": not a qualifier
+    # a unit joined to the adjective after it
+    ("a 6m-high wall and a 10ft-tall statue", "a six-meter-high wall and a ten-foot-tall statue"),
     ("Take vitamin A 5 mg daily.", "Take vitamin A five milligrams daily."),
     ('"A 5 km run," she said.', '"A five-kilometer run," she said.'),
     ("He stood 6 ft 2 in his socks.", "He stood six feet two in his socks."),
+    ("he stood 6 ft. 4 in. in his socks", "he stood six feet four inches in his socks"),
+    (
+        "The ship was 882 ft 9 in long.",
+        "The ship was eight hundred eighty-two feet nine inches long.",
+    ),
     (
         "The flight took 2h 15m, then 1h 1m 39s.",
         "The flight took two hours fifteen minutes, then one hour one minute thirty-nine seconds.",
@@ -126,6 +137,10 @@ CASES = [
     # a British clock without am or pm, after its cue
     ("We'll meet at 7.30 this evening.", "We'll meet at seven thirty this evening."),
     ("He caught the 8.15 from Waterloo.", "He caught the eight fifteen from Waterloo."),
+    (
+        "at 22.30 hours; the 23.15 to Edinburgh; by 14.00.",
+        "at twenty-two thirty hours; the twenty-three fifteen to Edinburgh; by fourteen hundred.",
+    ),
     (
         "The 8.15 to Brighton was late. The 3.50 was a bargain.",
         "The eight fifteen to Brighton was late. The three point five zero was a bargain.",
@@ -227,6 +242,18 @@ CASES = [
         "a .45 caliber pistol and a .357 Magnum",
         "a forty-five caliber pistol and a three fifty-seven Magnum",
     ),
+    # a handgun by its calibre alone
+    (
+        "He pulled out a .38. His .45 was in the car; a Colt .45 and the .22 from the drawer",
+        "He pulled out a thirty-eight. His forty-five was in the car; a Colt forty-five and the"
+        " twenty-two from the drawer",
+    ),
+    ("a .45 correlation", "a point four five correlation"),
+    # a batting average
+    (
+        "He hit .300 that year, a .325 hitter with a .305 average",
+        "He hit three hundred that year, a three twenty-five hitter with a three oh five average",
+    ),
     ("a .08 blood alcohol level", "a point zero eight blood alcohol level"),
     ("a wall 4 ft 2 in, then", "a wall four feet two inches, then"),
     ("a 60 mph wind", "a sixty miles per hour wind"),
@@ -259,6 +286,23 @@ CASES = [
     ("the 1908 edition", "the nineteen oh eight edition"),
     ("the 1887 Jubilee", "the eighteen eighty-seven Jubilee"),
     ("the 1500 soldiers", "the one thousand five hundred soldiers"),
+    # before a singular noun too, "the 1906 earthquake"; a count before what it counts
+    (
+        "the 1906 earthquake, the 1918 flu pandemic and the 1969 moon landing's legacy",
+        "the nineteen oh six earthquake, the nineteen eighteen flu pandemic and the nineteen"
+        " sixty-nine moon landing's legacy",
+    ),
+    (
+        "the 1500 new recruits, the 1200 head of cattle, the 1863 wounded, the 1500 who died",
+        "the one thousand five hundred new recruits, the one thousand two hundred head of cattle,"
+        " the one thousand eight hundred sixty-three wounded, the one thousand five hundred who"
+        " died",
+    ),
+    ("a 1750 acre estate", "a one thousand seven hundred fifty acre estate"),
+    (
+        "the 1968 riots and the 1944 landings",
+        "the nineteen sixty-eight riots and the nineteen forty-four landings",
+    ),
     ("44 BC", "forty-four BC"),
     ("AD 1066", "AD ten sixty-six"),
     ("in 1066 A.D.", "in ten sixty-six AD."),
@@ -459,11 +503,26 @@ CASES = [
         " twenty cents; one thousand five hundred euros and one thousand five hundred euros",
     ),
     ("50p", "fifty pence"),
+    # before what it qualifies, an amount with thousands too, or joined to the words after it
+    (
+        "a $500,000 house, a £10,000 fine and a $100-a-night hotel",
+        "a five hundred thousand-dollar house, a ten thousand-pound fine and a"
+        " one hundred-dollar-a-night hotel",
+    ),
+    (
+        "it cost $.25 each; $1trn of debt",
+        "it cost twenty-five cents each; one trillion dollars of debt",
+    ),
     # old British money: pounds, shillings and pence
     ("It cost £2 10s.", "It cost two pounds ten shillings."),
     ("£2 10s. 6d. and", "two pounds ten shillings and six pence and"),
     ("5s. 6d. a week", "five shillings and six pence a week"),
     ("It cost 10/- a week, 1/- each.", "It cost ten shillings a week, one shilling each."),
+    (
+        "It cost 2s 6d, or 3s 6d with 1½d postage",
+        "It cost two shillings and six pence, or three shillings and six pence with one and a"
+        " half pence postage",
+    ),
     # a letter's dates by the month, after the day's ordinal
     (
         "Yours of the 5th ult. received; we sail on the 1st prox. Your letter of the 3rd inst."
@@ -472,6 +531,13 @@ CASES = [
         " third instant. He came.",
     ),
     ("the best inst. of", "the best inst. of"),
+    # second and third as older American books wrote them, "2d" and "3d"
+    (
+        "the 2d of May, February 22d, 1732, the 33d Illinois and 2d Lieut. Smith",
+        "the second of May, February twenty-second, seventeen thirty-two, the thirty-third"
+        " Illinois and second Lieutenant Smith",
+    ),
+    ("a 2d stamp and 3d graphics", "a 2d stamp and 3d graphics"),
     # a range of years ending in its last digit
     (
         "In 1887-8 it grew; the winter of 1850-1; 1901-2",
@@ -514,6 +580,7 @@ CASES = [
     ("2 1/2", "two and a half"),
     ("1/2 a cup", "half a cup"),
     ("½ an inch", "half an inch"),
+    ("½ the price and 1/2 his fortune", "half the price and half his fortune"),
     ("2½", "two and a half"),
     ("2 3/4", "two and three quarters"),
     ("24/7", "twenty-four seven"),
@@ -674,6 +741,7 @@ CASES = [
         "It's six feet; he was six feet tall, the TV fifty-five inches wide.",
     ),
     ("A 9″ pie dish in a 12' x 14' room", "A nine-inch pie dish in a twelve by fourteen-foot room"),
+    ("a 6' 2\" man", "a six foot two man"),
     ('"Count to 10" he said, "a 10" she said', '"Count to ten" he said, "a ten" she said'),
     ("from -5 to +10", "from minus five to plus ten"),
     ("1 km", "one kilometer"),
@@ -734,6 +802,10 @@ CASES = [
         " forty square miles or five square inches.",
     ),
     ("It measures 12 in. by 4 in.", "It measures twelve inches by four inches."),
+    (
+        "a 3/4 in. pipe; cut 1/2 in. from the end",
+        "a three-quarter-inch pipe; cut half an inch from the end",
+    ),
     (
         "a 3 in. pipe, 2 in., then 1 in. more and 3-4 in. long",
         "a three-inch pipe, two inches, then one inch more and three to four inches long",
@@ -815,7 +887,7 @@ CASES = [
     # shares, not odds: the first below the second, or after "priced at"
     (
         "priced at 1/2 the usual rate, 1/3 against, backed at 5/1, the odds on him were 9/4",
-        "priced at one half the usual rate, one third against, backed at five to one, the odds"
+        "priced at half the usual rate, one third against, backed at five to one, the odds"
         " on him were nine to four",
     ),
     # a share's price falling and rising in pence; a video's lines
@@ -1024,6 +1096,13 @@ CASES = [
     ("a 10 x 12 room", "a ten by twelve room"),
     ("a 4x4 truck", "a four by four truck"),
     ("a box 10 x 20 x 30 cm", "a box ten by twenty by thirty centimeters"),
+    # sides of a thing, with "×" or after a unit: "by"
+    (
+        "oil on canvas, 73 × 92 cm; a box 30 × 20 × 10 cm; a room 12 ft x 14 ft",
+        "oil on canvas, seventy-three by ninety-two centimeters; a box thirty by twenty by ten"
+        " centimeters; a room twelve feet by fourteen feet",
+    ),
+    ("2 × 3 m = 6 m", "two times three meters equals six meters"),
     ("3 x 4 = 12", "three times four equals twelve"),
     ("2 * 3 = 6", "two times three equals six"),
     ("the code 0x1F", "the code 0x1F"),
@@ -1745,6 +1824,9 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1" * 5000 + " USD",
         "a ½ " * 5000,
         "1" * 5000 + "k units",
+        "1×" * 10_000 + "1 cm",
+        "123 456 " * 5000,
+        "1 000 " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
