@@ -44,7 +44,7 @@ def fuse_layer_norms(graph_bytes: bytes) -> tuple[bytes, int]:
 def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
     found = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
     for node in graph.node:
-        if node.op_type == "Constant" and node.attribute[0].name == "value":
+        if node.op_type == "Constant" and [a.name for a in node.attribute] == ["value"]:
             found[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
     return found
 
@@ -94,6 +94,9 @@ def _norm_chain(
     add = _only(mul.output[0], "Add", consumers)
     if add is None or add.input[1] not in constants:
         return None
+    gamma, beta = constants[mul.input[1]], constants[add.input[1]]
+    if gamma.ndim != 1 or gamma.shape != beta.shape or gamma.size < 2:
+        return None  # one weight a channel, along the last axis: LayerNormalization's own
     return [mean, sub, pow_, var, add_eps, sqrt, div, mul, add]
 
 

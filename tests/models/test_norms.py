@@ -41,12 +41,15 @@ def test_every_norm_of_the_front_becomes_one_node_with_the_same_outputs() -> Non
     np.testing.assert_allclose(fused_logs_p, logs_p, atol=1e-4)
 
 
-def norm_graph(axes: list[int], exponent: float = 2.0) -> onnx.ModelProto:
+def norm_graph(
+    axes: list[int], exponent: float = 2.0, gamma: tuple[list[int], list[float]] | None = None
+) -> onnx.ModelProto:
     """x [1, 4, 3] normalized over `axes` as the export writes a norm."""
+    shape, weights = gamma or ([3], [1.0, 2.0, 3.0])
     consts = {
         "two": helper.make_tensor("two", TensorProto.FLOAT, [], [exponent]),
         "eps": helper.make_tensor("eps", TensorProto.FLOAT, [], [1e-5]),
-        "gamma": helper.make_tensor("gamma", TensorProto.FLOAT, [3], [1.0, 2.0, 3.0]),
+        "gamma": helper.make_tensor("gamma", TensorProto.FLOAT, shape, weights),
         "beta": helper.make_tensor("beta", TensorProto.FLOAT, [3], [0.5, 0.0, -0.5]),
     }
     nodes = [
@@ -87,7 +90,11 @@ def test_a_norm_is_fused_only_over_the_last_axis_with_squares() -> None:
         "/narrate/layer_norm_0/beta",
     }  # the old weights and constants are gone
     np.testing.assert_allclose(run(fused, x), run(last, x), atol=1e-5)
-    for other in (norm_graph([1]), norm_graph([-1], exponent=3.0)):
+    scalar: tuple[list[int], list[float]] = ([], [2.0])  # not one weight a channel
+    column: tuple[list[int], list[float]] = ([3, 1], [1.0, 2.0, 3.0])
+    others = [norm_graph([1]), norm_graph([-1], exponent=3.0)]
+    others += [norm_graph([-1], gamma=scalar), norm_graph([-1], gamma=column)]
+    for other in others:
         graph = other.SerializeToString()
         assert fuse_layer_norms(graph) == (other.SerializeToString(), 0)
 
