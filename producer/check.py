@@ -3,8 +3,13 @@ in a local folder or where a job delivered it (`file:///dir/JOB`, `s3://bucket/p
 
 The files are measured again (not the manifest's record of them), so a file changed or
 damaged after narration is caught; the manifest's report is what the run measured.
+
+ACX also asks a book for opening and closing credits, each a file of its own. A book without
+them is warned of, not failed: its files are as good, and a producer may record credits of
+their own to upload beside them; `narrate synth --credits` makes them.
 """
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -15,10 +20,13 @@ from producer.verify import output_storage, read_output
 from worker.acx import check_acx
 from worker.storage import Storage
 
+# How narrate titles its credits ("Opening credits", `--credits`), and a book that carries
+# its own may ("Opening Credits", "Credits").
+_CREDITS = re.compile(r"\bcredits?\b", re.I)
 
-def acx_files(storage: Storage, out: Path | str) -> list[tuple[str, str]]:
+
+def acx_files(manifest: Manifest, out: Path | str) -> list[tuple[str, str]]:
     """(label, key) of every MP3 the manifest lists, the retail sample included."""
-    manifest = read_output(storage, out, MANIFEST_KEY, Manifest)
     files = [
         (f"chapter {entry.index}", key)
         for entry in manifest.chapters
@@ -31,10 +39,24 @@ def acx_files(storage: Storage, out: Path | str) -> list[tuple[str, str]]:
     return files
 
 
+def missing_credits(manifest: Manifest) -> list[str]:
+    """The credits ACX asks for that the book has no MP3 of ("opening", "closing"): the
+    first and the last chapter in MP3 are to be credits."""
+    in_mp3 = [entry.title for entry in manifest.chapters if entry.files.get("mp3")]
+    missing = []
+    if not in_mp3 or not _CREDITS.search(in_mp3[0]):
+        missing.append("opening")
+    if len(in_mp3) < 2 or not _CREDITS.search(in_mp3[-1]):
+        missing.append("closing")
+    return missing
+
+
 def check(out: Path | str) -> int:
-    """Print each MP3's ACX figures; 1 if any fails, else 0."""
+    """Print each MP3's ACX figures, and a warning where the book has no credits; 1 if any
+    file fails, else 0."""
     storage = output_storage(out)
-    files = acx_files(storage, out)
+    manifest = read_output(storage, out, MANIFEST_KEY, Manifest)
+    files = acx_files(manifest, out)
     print(
         f"{'':16}{'file':24}{'RMS dB':>8}{'peak dB':>8}{'floor dB':>9}{'head s':>7}"
         f"{'tail s':>7}{'kbps':>6}  verdict"
@@ -45,6 +67,12 @@ def check(out: Path | str) -> int:
         failed += not passed
         print(row)
     print(f"{failed} of {len(files)} files fail ACX" if failed else "every file passes ACX")
+    if missing := missing_credits(manifest):
+        print(
+            f"warning: no {' and no '.join(missing)} credits: ACX requires opening and closing "
+            "credits, each a file of its own, and rejects a book without them; narrate them "
+            "with `narrate synth ... --credits`, or add your own before you submit"
+        )
     return 1 if failed else 0
 
 

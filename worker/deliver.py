@@ -26,7 +26,7 @@ from config.layout import (
     chapter_key,
 )
 from config.manifest import AcxReport, BookFile, ChapterEntry, ChapterTime
-from config.manuscript import Manuscript, Metadata
+from config.manuscript import Chapter, Manuscript, Metadata
 from config.settings import AcxSettings, BreakClass, SynthesisOptions, get_settings
 from worker.audio import ChapterAudio
 from worker.encode import FORMATS, Tags, write_flac, write_opus
@@ -69,6 +69,7 @@ class Delivery:
     narrator: str
     sample_minutes: float = 0.0
     sample_chapter: int = -1  # the chapter the retail sample is taken from
+    titles: tuple[str, ...] = ()  # each chapter's, by index, as its tags say it (`tag_titles`)
 
     @classmethod
     def of(cls, manuscript: Manuscript, options: SynthesisOptions) -> "Delivery":
@@ -76,9 +77,13 @@ class Delivery:
         not the voice's own name."""
         first = next((c.index for c in manuscript.chapters if c.kind == "chapter"), 0)
         narrator = get_settings().narrator
-        return cls(
-            tuple(options.formats), manuscript.metadata, narrator, options.sample_minutes, first
-        )
+        formats, minutes = tuple(options.formats), options.sample_minutes
+        titles = tag_titles(manuscript)
+        return cls(formats, manuscript.metadata, narrator, minutes, first, titles)
+
+    def title(self, index: int, title: str) -> str:
+        """A chapter's title in its MP3's tags and its M4B marker."""
+        return title or (self.titles[index] if index < len(self.titles) else "")
 
     def encodes(self) -> bool:
         """Whether a chapter is encoded beyond its WAV (a format, its piece of the book, or
@@ -90,6 +95,50 @@ class Delivery:
 
     def per_chapter(self) -> list[str]:
         return [f for f in self.formats if f != "wav" and not FORMATS[f].per_book]
+
+
+_KIND_TITLES = {
+    "titlepage": "Title page",
+    "halftitlepage": "Half title",
+    "copyright-page": "Copyright",
+    "toc": "Contents",
+    "loi": "List of illustrations",
+    "lot": "List of tables",
+    "endnotes": "Notes",
+    "rearnotes": "Notes",
+    "footnotes": "Notes",
+}
+
+
+def tag_titles(manuscript: Manuscript) -> tuple[str, ...]:
+    """Each chapter's title as players list it: its own, or for an untitled one (the text
+    before a Markdown book's first heading, an EPUB section without a heading) one for its
+    tags and M4B marker only, never said. Without it a player lists the MP3 by its file
+    name ("003") and the marker as a blank or a bare number.
+
+    A section of another kind is named by its kind ("Dedication", "Prologue"). An untitled
+    chapter is "Chapter N", N its place among the book's chapters (credits, a preface or a
+    dedication before it not counted), as a reader counts them; but where the opening
+    chapter is the book's only untitled one, it is the book's title: it stands under that
+    title before the first heading (or is the whole book), and "Chapter 1" would name it as
+    the chapter the first heading opens.
+    """
+    body = [c for c in manuscript.chapters if c.kind == "chapter"]
+    place = {c.index: n for n, c in enumerate(body, start=1)}
+    untitled = [c for c in body if not c.title]
+    book = manuscript.title if len(untitled) == 1 and untitled[0] is body[0] else ""
+    return tuple(_tag_title(c, place.get(c.index, 0), book) for c in manuscript.chapters)
+
+
+def _tag_title(chapter: Chapter, place: int, book: str) -> str:
+    """One chapter's title for its tags: `place` is its place among the book's chapters,
+    `book` the book's title where its opening is the one untitled chapter."""
+    if chapter.title:
+        return chapter.title
+    if chapter.kind != "chapter":
+        kind = chapter.kind.replace("-", " ")
+        return _KIND_TITLES.get(chapter.kind, kind[:1].upper() + kind[1:])
+    return book if book and place == 1 else f"Chapter {place}"
 
 
 @dataclass
@@ -142,7 +191,7 @@ def encode(
             piece.unlink(missing_ok=True)
         return None
     index, title = chapter
-    tags = Tags.for_chapter(delivery.metadata, title, index + 1)
+    tags = Tags.for_chapter(delivery.metadata, delivery.title(index, title), index + 1)
     return _store(storage, wav, encoding.key, encoding.fmt, tags, encoding.span)
 
 
@@ -225,7 +274,7 @@ def deliver_book(
     with tempfile.TemporaryDirectory(dir=scratch) as work:  # jobs share a scratch directory
         out = Path(work) / "book.m4b"
         keys = [book_piece_key(entry.index, entry.sha256) for entry in entries]
-        titles = [entry.title for entry in entries]
+        titles = [delivery.title(entry.index, entry.title) for entry in entries]
         cover, cover_type = _cover(storage, delivery.metadata)
         metadata, narrator = delivery.metadata, delivery.narrator
         # Every chapter's piece, or none: a chapter kept from a run that made none (or
@@ -240,9 +289,9 @@ def deliver_book(
             chapters = list(zip(wavs, titles, strict=True))
             spans = write_m4b(chapters, out, metadata, narrator, cover, cover_type)
         storage.put_file(BOOK_KEY, out)
-    times = [
-        ChapterTime(title=e.title, start_s=s, end_s=t)
-        for e, (s, t) in zip(entries, spans, strict=True)
+    times = [  # the markers' titles, which `narrate verify` reads back
+        ChapterTime(title=title, start_s=s, end_s=t)
+        for title, (s, t) in zip(titles, spans, strict=True)
     ]
     return BookFile(key=BOOK_KEY, chapters=times)
 

@@ -1,7 +1,8 @@
 """Plain text and Markdown manuscripts.
 
 What real files bring and we accept: a UTF-8 byte-order mark, CRLF line ends, a Project
-Gutenberg header and licence footer (stripped), Markdown markup (stripped to its text).
+Gutenberg header and licence footer (stripped), Markdown markup (stripped to its text) and
+its front matter (read as the book's metadata, `producer.readers.frontmatter`).
 Chapters come from Markdown headings, from lines like ``CHAPTER IV.`` or ``Chapter 4: Title``,
 or from a Roman numeral line followed by a title line; a text without any is one chapter.
 Each chapter's text starts with its heading, so the heading is narrated and the marks'
@@ -18,6 +19,7 @@ from typing import AnyStr
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from models.normalize import roman_to_int
+from producer.readers import frontmatter
 from producer.readers.book import SCENE_BREAK, Book, Section
 
 log = logging.getLogger(__name__)
@@ -55,16 +57,43 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 def read(data: bytes, source: str, markdown: bool = False) -> Book:
     """A text manuscript's chapters; raises ManuscriptError with the reason."""
     text = decode(data, source).replace("\r\n", "\n").replace("\r", "\n")
+    front = Metadata()
+    if markdown:
+        fields, text = frontmatter.split(text)
+        front = front_matter_metadata(fields)
     metadata = gutenberg_metadata(text)
     text = strip_gutenberg(text)
     book = parse_markdown(text) if markdown else parse_plain(text)
-    book.metadata = book.metadata.model_copy(
-        update={
-            k: v for k, v in metadata.model_dump().items() if v and not getattr(book.metadata, k)
-        }
-    )
+    # What the book says of itself in so many words first, then what its layout says.
+    book.metadata = _merged(front, book.metadata, metadata)
     mark_title_page(book)
     return book
+
+
+def _merged(*sources: Metadata) -> Metadata:
+    """Each field from the first source that has it."""
+    fields = [source.model_dump() for source in sources]
+    return Metadata(**{k: next((f[k] for f in fields if f[k]), fields[0][k]) for k in fields[0]})
+
+
+def front_matter_metadata(fields: frontmatter.Fields) -> Metadata:
+    """The book's metadata from a Markdown manuscript's front matter. A subtitle stays out
+    of the title, as in the EPUB and HTML Pandoc makes from the same file (their title is
+    the book's, which the credits and the M4B's title tag name); rights and a description
+    have no field to go in."""
+
+    def first(*keys: str) -> str:
+        return next((fields[k][0] for k in keys if fields.get(k)), "")
+
+    names = fields.get("author") or fields.get("authors") or []
+    return Metadata(
+        title=first("title"),
+        # One string may name several, as DOCX's creator does: "Ann Example; Bo Sample".
+        authors=[n.strip() for name in names for n in name.split(";") if n.strip()],
+        language=_language(first("lang", "language").replace("_", "-")),
+        publisher=first("publisher"),
+        date=first("date"),
+    )
 
 
 def decode(data: bytes, path: str) -> str:

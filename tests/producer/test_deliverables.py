@@ -107,7 +107,7 @@ def test_the_m4b_has_a_marker_at_each_chapter_at_the_manifests_times(out: Path) 
 def test_check_passes_a_good_output_and_fails_a_damaged_mp3(out: Path, tmp_path: Path) -> None:
     checked = narrate("check", out, "--acx")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "every file passes ACX" in checked.stdout
+    assert "every file passes ACX" in checked.stdout and "credits" not in checked.stdout
     damaged = tmp_path / "damaged"
     shutil.copytree(out, damaged)
     loud = damaged / manifest(out).chapters[1].files["mp3"][0]
@@ -124,6 +124,31 @@ def test_check_passes_a_good_output_and_fails_a_damaged_mp3(out: Path, tmp_path:
     assert failed.returncode == 1
     assert "1 of 5 files fail ACX" in failed.stdout
     assert "bit_rate" in failed.stdout or "kbps" in failed.stdout
+
+
+@pytest.mark.parametrize(
+    ("kept", "missing"),
+    [(slice(1, -1), "no opening and no closing credits"), (slice(0, -1), "no closing credits")],
+)
+def test_check_warns_of_a_book_without_the_credits_acx_requires(
+    out: Path, tmp_path: Path, kept: slice, missing: str
+) -> None:
+    """Every file is measured and passes; the warning says what ACX will reject and how to
+    make it, but the exit is 0: credits recorded apart may be uploaded beside these."""
+    uncredited = tmp_path / "uncredited"
+    shutil.copytree(out, uncredited)
+    book = manifest(out)
+    book.chapters = book.chapters[kept]
+    (uncredited / "manifest.json").write_text(book.model_dump_json(indent=2))
+
+    checked = narrate("check", uncredited, "--acx")
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    lines = checked.stdout.splitlines()
+    assert lines[-2] == "every file passes ACX"
+    assert lines[-1].startswith(f"warning: {missing}: ACX requires opening and closing credits")
+    assert "--credits" in lines[-1]
+    assert sum("pass" in line for line in lines[1:-2]) == len(book.chapters) + 1  # and sample
 
 
 def test_check_fails_a_file_ffmpeg_cannot_read_and_measures_the_rest(

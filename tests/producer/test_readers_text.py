@@ -354,3 +354,109 @@ def test_a_book_mostly_in_another_script_is_refused_and_a_foreign_passage_is_not
         )
     )
     assert greek in book.chapters[0].text
+
+
+FRONT_MATTER = """---
+title: "The Small Book"   # the working title was longer
+subtitle: A Tale
+author:
+  - Ann Example
+  - 'Bo O''Sample'
+lang: en-GB
+date: 2021-03-04
+publisher: Small Press
+rights: Copyright 2021 Ann Example
+description: >
+  A book about small things,
+  told briefly.
+layout: post
+tags: [a, "b, c"]
+---
+
+# One
+
+It began.
+
+---
+
+It went on.
+
+# Two
+
+It ended.
+"""
+
+
+def test_markdown_front_matter_is_the_books_metadata_not_a_chapter(tmp_path: Path) -> None:
+    book = read_manuscript(write(tmp_path, "b.md", FRONT_MATTER.encode()))
+    meta = book.metadata
+    assert (meta.title, meta.authors) == ("The Small Book", ["Ann Example", "Bo O'Sample"])
+    assert (meta.language, meta.date, meta.publisher) == ("en-GB", "2021-03-04", "Small Press")
+    assert [c.title for c in book.chapters] == ["One", "Two"]
+    assert book.chapters[0].text == "One\n\nIt began.\n\n⁂\n\nIt went on."  # a break stays
+    assert book.skipped == [] and book.locale == "en-GB"
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors"),
+    [
+        ("author: Ann Example", ["Ann Example"]),
+        ("author: Ann Example; Bo Sample", ["Ann Example", "Bo Sample"]),
+        ('author: [Ann Example, "Sample, Bo"]  # two', ["Ann Example", "Sample, Bo"]),
+        ("author:\n- Ann Example\n- Bo Sample", ["Ann Example", "Bo Sample"]),
+        ("author:\n  - name: Ann Example\n    affiliation: Small U\n  - name: 'Bo Sample'",
+         ["Ann Example", "Bo Sample"]),
+        ("authors: ['Ann Example']", ["Ann Example"]),
+    ],
+)  # fmt: skip
+def test_front_matter_names_the_authors_in_yamls_common_forms(
+    tmp_path: Path, lines: str, authors: list[str]
+) -> None:
+    text = f"---\ntitle: The Small Book\n{lines}\n...\n\n# One\n\nIt began.\n\n# Two\n\nIt ended.\n"
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    assert (book.metadata.title, book.metadata.authors) == ("The Small Book", authors)
+    assert [c.title for c in book.chapters] == ["One", "Two"]
+
+
+def test_front_matter_it_cannot_read_is_dropped_and_leaves_the_metadata_alone(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "---\ntitle: |\n  The Small\n  Book\nauthor: {name: Ann Example}\nlanguage: English\n"
+        "---\n\n# The Lamp\n\n## One\n\nIt began.\n\n## Two\n\nIt ended.\n"
+    )
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    assert (book.metadata.title, book.metadata.authors) == ("The Lamp", [])  # the heading's
+    assert book.metadata.language == "en"
+    said = "\n".join(c.text for c in book.chapters)
+    assert "Small" not in said and "author" not in said and "English" not in said
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "---\n\nIt was a dark night.\n\n---\n\nIt rained.",  # a rule, a blank line under it
+        "---\ntitle: not closed\n\nIt was a dark night.\n\nIt rained.",
+        "---\nIt was a dark night: it rained.\nThe wind blew.\n---\n\nIt rained.",  # prose
+    ],
+)
+def test_a_rule_at_the_top_of_markdown_is_no_front_matter(tmp_path: Path, opening: str) -> None:
+    book = read_manuscript(write(tmp_path, "b.md", opening.encode()))
+    assert book.metadata.title == "" and "It was a dark night" in book.chapters[0].text
+
+
+def test_front_matter_in_a_plain_text_file_is_the_books_text(tmp_path: Path) -> None:
+    book = read_manuscript(write(tmp_path, "b.txt", b"---\ntitle: A Note\n---\n\nIt began."))
+    assert book.metadata.title == "" and "title: A Note" in book.chapters[0].text
+
+
+def test_a_pandoc_title_block_is_the_books_metadata(tmp_path: Path) -> None:
+    text = (
+        "% The Small Book:\n  A Tale of Two Lines\n% Ann Example; Bo Sample\n% March 2021\n\n"
+        "# One\n\nIt began.\n\n# Two\n\nIt ended.\n"
+    )
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    meta = book.metadata
+    assert meta.title == "The Small Book: A Tale of Two Lines" and meta.date == "March 2021"
+    assert meta.authors == ["Ann Example", "Bo Sample"]
+    assert [c.text for c in book.chapters] == ["One\n\nIt began.", "Two\n\nIt ended."]

@@ -13,7 +13,16 @@ from config.manuscript import Chapter, Manuscript, Metadata
 from config.settings import AcxSettings, BreakClass, SynthesisOptions, get_settings
 from tests.worker.speechlike import speechlike, write_wav
 from worker.audio import ChapterAudio, Timing
-from worker.deliver import Delivery, deliver_book, embedded_picture, mp3_parts, sample_end
+from worker.deliver import (
+    Delivery,
+    Encoding,
+    deliver_book,
+    embedded_picture,
+    encode,
+    mp3_parts,
+    sample_end,
+    tag_titles,
+)
 from worker.encode import wav_info
 from worker.m4b import write_piece
 from worker.mastering import plan, survey
@@ -126,3 +135,67 @@ def test_the_book_from_its_pieces_reads_no_chapter_wav(tmp_path: Path) -> None:
         assert made.duration is not None and made.duration / 1e6 == pytest.approx(
             sum(e.duration_s for e in entries), abs=0.05
         )
+
+
+def book_of(parts: list[tuple[str, str]], title: str = "The Small Book") -> Manuscript:
+    """A manuscript of (title, kind) chapters."""
+    chapters = [
+        Chapter(index=i, title=t, text=f"Part {i}.", kind=kind) for i, (t, kind) in enumerate(parts)
+    ]
+    return Manuscript(chapters=chapters, metadata=Metadata(title=title))
+
+
+@pytest.mark.parametrize(
+    ("parts", "title", "tagged"),
+    [
+        # The text before the first heading stands under the book's title.
+        ([("", "chapter"), ("One", "chapter"), ("Two", "chapter")], "The Small Book",
+         ["The Small Book", "One", "Two"]),
+        ([("Opening credits", "credits"), ("", "chapter"), ("Closing credits", "credits")],
+         "The Small Book", ["Opening credits", "The Small Book", "Closing credits"]),
+        ([("", "chapter"), ("One", "chapter")], "", ["Chapter 1", "One"]),  # no book title
+        # Several untitled chapters, or one later in the book: numbered as a reader counts.
+        ([("", "dedication"), ("", "chapter"), ("", "chapter")], "The Small Book",
+         ["Dedication", "Chapter 1", "Chapter 2"]),
+        ([("One", "chapter"), ("", "chapter"), ("Three", "chapter"), ("", "titlepage")],
+         "The Small Book", ["One", "Chapter 2", "Three", "Title page"]),
+    ],
+)  # fmt: skip
+def test_an_untitled_chapters_tags_name_it(
+    parts: list[tuple[str, str]], title: str, tagged: list[str]
+) -> None:
+    manuscript = book_of(parts, title)
+    assert list(tag_titles(manuscript)) == tagged
+    assert [c.title for c in manuscript.chapters] == [t for t, _ in parts]  # none said
+
+
+def test_an_untitled_chapter_has_a_title_tag_and_an_m4b_marker(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path / "out")
+    manuscript = book_of([("", "chapter"), ("", "chapter")], "The Small Book")
+    delivery = Delivery.of(manuscript, SynthesisOptions(formats=["mp3", "m4b"]))
+    entries = []
+    for index in (0, 1):
+        wav = write_wav(tmp_path / f"{index}.wav", speechlike(3.0, 44100, index), 44100)
+        rate, frames = wav_info(wav)
+        sha = file_sha256(wav)
+        storage.put_file(chapter_key(index), wav, sha)  # moved there
+        entries.append(
+            ChapterEntry(
+                index=index,
+                title="",
+                audio_key=chapter_key(index),
+                marks_key=marks_key(index),
+                duration_s=frames / rate,
+                sample_rate=rate,
+                sha256=sha,
+                segments=[],
+            )
+        )
+    wav = storage.path(chapter_key(1))
+    encode(delivery, storage, wav, Encoding("mp3", "chapters/001.mp3"), (1, ""))
+    with av.open(str(storage.path("chapters/001.mp3"))) as mp3:
+        assert mp3.metadata.get("title") == "Chapter 2"
+    book = deliver_book(delivery, storage, entries, storage.scratch())
+    assert book is not None and [t.title for t in book.chapters] == ["Chapter 1", "Chapter 2"]
+    with av.open(str(storage.path(book.key))) as m4b:
+        assert [c["metadata"].get("title") for c in m4b.chapters()] == ["Chapter 1", "Chapter 2"]
