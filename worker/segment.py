@@ -143,6 +143,7 @@ _FIRST_WORD = re.compile(r"[\"'‘“(\[]*([A-Z][a-z]*)\b(?![-.’'])")
 
 _CLOSERS = "\"'”’»)]}"
 _OPENERS = "\"'“‘«([{"
+_OPENING_QUOTES = "“‘«"  # not a straight one, which may close
 _TERMINALS = ".!?…"
 _CJK_TERMINALS = "。！？"
 # Clause breaks from strongest to weakest; a long sentence is cut at the strongest one
@@ -265,8 +266,12 @@ def _span(line: str, start: int, end: int, offset: int) -> Span | None:
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a run of prose."""
     bounds, start, depth, i = [], 0, 0, 0
+    # A letter or a digit since `start` or an opening quote: marks alone ("“… By the way")
+    # open the sentence after them.
+    said = False
     while i < len(text):
         ch = text[i]
+        said = ch.isalnum() or (said and ch not in _OPENING_QUOTES)
         if ch in _BRACKET_PAIRS:
             depth += 1
         elif ch in _BRACKET_PAIRS.values():
@@ -275,15 +280,16 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
             end = _after_closers(text, i + 1)
             bounds.append((start, end))
             start = i = end
+            said = False
             continue
         if ch in _TERMINALS and depth == 0:
             run_end = i
             while run_end < len(text) and text[run_end] in _TERMINALS:
                 run_end += 1
             end = _after_closers(text, run_end)
-            if _ends_sentence(text, i, run_end, end):
+            if said and _ends_sentence(text, i, run_end, end):
                 bounds.append((start, end))
-                start = end
+                start, said = end, False
             i = end
             continue
         i += 1
@@ -315,6 +321,7 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
         return True
     nxt = following[0]
     starts_new = nxt.isdigit() or nxt in _OPENERS or nxt in "-—" or nxt.isupper()
+    starts_new = starts_new or _elided(following)
     if not starts_new:
         return False
     if text[first] == "." and run_end - first == 1 and end == run_end:
@@ -333,8 +340,8 @@ def _ends_sentence(text: str, first: int, run_end: int, end: int) -> bool:
             and text[max(0, first - 6) : first].endswith("et al")
         ):
             return False  # "Smith et al. (2019) found"
-        if abbreviation in ABBREVIATIONS:
-            return False
+        if abbreviation in ABBREVIATIONS or word == "v":
+            return False  # "v": "Smith v. Jones", a case's or a match's versus
         if nxt.isdigit() and (
             word.lower() in BEFORE_A_NUMBER or word in CAPITALIZED_BEFORE_A_NUMBER
         ):
@@ -370,6 +377,13 @@ def _heads_line(text: str, i: int) -> bool:
 def _first_word(text: str) -> str:
     match = _FIRST_WORD.match(text)
     return match.group(1) if match else ""
+
+
+def _elided(following: str) -> bool:
+    """Whether the text after a stop opens with a word whose first letters are left out,
+    an apostrophe in their place ("’Tis", "’Pon my word"): a sentence's first word, as
+    "'Tis" with a straight quote is (an opener)."""
+    return following[0] == "’" and following[1:2].isalpha()
 
 
 def _a_word(text: str, first: int, word: str, following: str) -> bool:

@@ -15,10 +15,12 @@ from models.normalize import (
     addresses,
     capitals,
     dates,
+    interjections,
     marks,
     measures,
     money,
     numerals,
+    pauses,
     roman,
 )
 from models.normalize.abbreviations import PARTS, cues_number
@@ -70,7 +72,9 @@ _RULES: tuple[Rule, ...] = (
     *numerals.LABELLED,  # "Flight 2005" is a flight, not a year
     *dates.YEARS,
     *numerals.RULES,  # every digit left
+    *interjections.RULES,  # "’St!" before "St" is read as a saint
     *abbreviations.RULES,
+    *pauses.RULES,  # dashes and ellipses left between words, once every number is read
 )
 _PHONEMES = re.compile(r"(\[\[.*?\]\])")
 

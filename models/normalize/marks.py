@@ -8,7 +8,9 @@ or punctuation before it ("[3]" after a space is a reference the text names, and
 the asterisks around an emphasized word. Superscript digits after a digit or a letter or two
 ("x²", "mc²", "10⁶"), or after brackets holding an operator ("(a+b)²"), are a power:
 "squared", "cubed", "to the sixth". Units are read first
-(`measures`: "20 m²" is twenty square meters).
+(`measures`: "20 m²" is twenty square meters). A two- or three-em dash standing alone for
+a name withheld ("To ⸻", "your friend ⸻’s farm") is silent to espeak, which then says
+"’s" as "ess": a narrator says "blank".
 """
 
 import re
@@ -39,6 +41,7 @@ _CARET = re.compile(r"(?<=[^\W_])\^(?P<minus>[-−])?(?P<power>\d{1,3})(?!\d)") 
 _E_NOTATION = re.compile(
     r"(?<![\w.#])(?P<mantissa>\d(?:\.\d+)?)e(?P<minus>[-−])?(?P<power>\d{1,3})(?!\w|[.,]\d)"
 )
+_WITHHELD = re.compile(r"(?<![^\W_])[⸺⸻](?![^\W_])")  # alone: "D⸺n" hides letters, not a name
 _POWER = re.compile(rf"(?<=[^\W_])(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])")
 
 
@@ -69,6 +72,7 @@ RULES = (
     Rule(_NOTE_AFTER_A_WORD, saying("")),
     Rule(_SIGN, saying("")),
     Rule(_BRACKETED, saying("")),
+    Rule(_WITHHELD, saying("blank")),
     Rule(_POWER, _power),
 )
 

@@ -6,8 +6,10 @@ Shared by the EPUB and HTML readers; works on XHTML parsed as XML (namespaced ta
 Not read: scripts, styles, navigation, hidden elements, images (alt text too), page-number
 markers and note references; a reference leaves its sentence as if it had never been there.
 Notes themselves are kept apart (`Block.note`): read only in a section made of them. Tables
-do not read aloud, so they are skipped and reported. Verse keeps its lines; prose paragraphs
-are one line each, whitespace collapsed, as `worker.segment` expects.
+do not read aloud, so they are skipped and reported. Verse keeps its lines, and so does a
+quotation broken into lines (`<br>` in a `<blockquote>`: lines of verse not marked as such,
+an inscription); prose paragraphs are one line each, whitespace collapsed, as
+`worker.segment` expects (which reads short lines as verse, long ones as prose).
 """
 
 import re
@@ -56,6 +58,7 @@ _REMOVED = "\x00"  # where a note reference or page number was taken out of the 
 _SPACE_BEFORE_REMOVED = re.compile(r"(?:\s*\x00)+\s*(?=[.,;:!?…)\]’”]|$)")
 # No sound, but each would split a word in two for the voice.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+_QUOTED_LINE_END = "\u2028"  # a <br> in a quotation: its source's own line ends are spaces
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BARE_NUMERAL = re.compile(rf"(?=[IVXLCDM\d])(?:{_ROMAN}|\d{{1,3}})(?=$|[.:])")
 _NUMBERED_KINDS = {"chapter": "Chapter", "part": "Part", "volume": "Volume"}
@@ -77,7 +80,12 @@ class Block:
 class _Context:
     types: tuple[str, ...] = ()
     verse: bool = False
+    quoted: bool = False  # in a <blockquote>
     note: bool = False
+
+    def one_line(self) -> "_Context":
+        """The context of a heading's text: one line, wherever it stands."""
+        return replace(self, verse=False, quoted=False)
 
 
 @dataclass
@@ -90,7 +98,7 @@ class _Walker:
         self.ids.extend(_ids(el))
         tag = tag_of(el)
         if tag in _HEADINGS:
-            self.emit(HEADING, self.text(el, replace(ctx, verse=False)), ctx, int(tag[1]))
+            self.emit(HEADING, self.text(el, ctx.one_line()), ctx, int(tag[1]))
         elif tag == "hr":  # a scene break: a pause where it stands (`worker.segment`)
             self.emit(TEXT, SCENE_BREAK, ctx)
         elif tag == "hgroup" or (tag == "header" and any(map(_is_title_part, el))):
@@ -121,7 +129,7 @@ class _Walker:
         titles = list(el) if tag_of(el) == "hgroup" else [c for c in el if _is_title_part(c)]
         parts = [part for title in titles for part in _title_parts(title)]
         self.ids.extend(i for part in parts for i in _ids(part))
-        texts = [self.text(part, replace(ctx, verse=False)) for part in parts]
+        texts = [self.text(part, ctx.one_line()) for part in parts]
         self.emit(HEADING, _joined_title([t for t in texts if t]), ctx, _level(titles))
         for child in el:
             if child not in titles and _is_block(child):
@@ -131,7 +139,7 @@ class _Walker:
         """An inline element's text (and its tail) appended to `parts`."""
         tag = tag_of(el)
         if tag == "br":
-            parts.append("\n" if ctx.verse else " ")
+            parts.append("\n" if ctx.verse else _QUOTED_LINE_END if ctx.quoted else " ")
         elif _dropped(el) or (tag and _NOTE.intersection(semantics(el))):
             parts.append(_REMOVED)
         elif tag == "sup" and not len(el) and raised_mark(el.text or ""):  # no link
@@ -217,6 +225,8 @@ def _entered(el: Any, ctx: _Context) -> _Context:
         ctx = replace(ctx, types=(*tokens, *ctx.types))
     if _VERSE.intersection(tokens + _classes(el)):
         ctx = replace(ctx, verse=True)
+    if tag_of(el) == "blockquote":
+        ctx = replace(ctx, quoted=True)
     if _NOTE.intersection(tokens):
         ctx = replace(ctx, note=True)
     return ctx
@@ -317,5 +327,5 @@ def _finished(parts: list[str], verse: bool) -> str:
     removed references closed."""
     text = "".join(parts).translate(_INVISIBLE)
     text = _SPACE_BEFORE_REMOVED.sub("", text).replace(_REMOVED, "")
-    lines = (" ".join(line.split()) for line in (text.split("\n") if verse else [text]))
+    lines = (" ".join(line.split()) for line in text.split("\n" if verse else _QUOTED_LINE_END))
     return "\n".join(line for line in lines if line)

@@ -54,7 +54,7 @@ CASES = [
     ),
     ("Rates rose 10%–20%", "Rates rose ten percent to twenty percent"),
     ("at 20°–25°C", "at twenty degrees to twenty-five degrees Celsius"),
-    ("It rose 10%—20% in London", "It rose ten percent—twenty percent in London"),
+    ("It rose 10%—20% in London", "It rose ten percent — twenty percent in London"),  # no range
     ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
     ("at 0800 hours", "at oh eight hundred hours"),  # a military clock
     (
@@ -1563,6 +1563,17 @@ CASES = [
     ("Part MIX of it", "Part one thousand nine of it"),
     ("The keeper climbed the stairs.", "The keeper climbed the stairs."),
     ('"Well," said she, "no!"', '"Well," said she, "no!"'),
+    # A dash or an ellipsis between words: a pause to espeak only spaced, or as a comma.
+    ("the hat—owing to it", "the hat — owing to it"),
+    ("Round One.—Conscience came", "Round One. — Conscience came"),  # not "one dot"
+    ("to work!--it's silly; men?—nay", "to work! — it's silly; men? — nay"),
+    ("You shan't have this!--\"", "You shan't have this!—\""),  # not "this exclamation"
+    ("said—“A friend”", "said — “A friend”"),
+    ("I think …” said he, and followed… but", "I think,” said he, and followed, but"),
+    ("Mr. ---- came", "Mister ---- came"),  # hyphens for a name withheld
+    # Interjections espeak would spell out, and a name withheld.
+    ("“ ’St!” he said. “H’m,” said I", "“ Psst!” he said. “Hmm,” said I"),
+    ("To ⸻, and your friend ⸻’s farm", "To blank, and your friend blank’s farm"),
 ]
 
 BRITISH_CASES = [

@@ -199,6 +199,18 @@ def test_poem_class_keeps_lines_and_tables_are_reported() -> None:
     assert book.warnings == ["chapter 'One': a table was skipped"]
 
 
+def test_a_quotation_broken_into_lines_keeps_them_and_prose_does_not() -> None:
+    body = (
+        "<h2>One</h2><p>the poet:</p><blockquote><p>&lsquo;For this the Gods have fashioned\n"
+        "man&rsquo;s grief and evil day<br />\nThat still for man hereafter might be the tale"
+        " and the\nlay.&rsquo;</p></blockquote><p>A prose<br/>line.</p>"
+    )
+    assert read(body).sections[0].body == (
+        "the poet:\n\n‘For this the Gods have fashioned man’s grief and evil day\n"
+        "That still for man hereafter might be the tale and the lay.’\n\nA prose line."
+    )
+
+
 def test_utf8_without_a_declared_charset_is_read_as_utf8() -> None:
     data = "<html><body><h2>Café</h2><p>Crème brûlée — yes.</p></body></html>".encode()
     book = html.read(data, "b.html")

@@ -192,6 +192,33 @@ def test_decimals_ellipses_and_numbers() -> None:
     ]
 
 
+def test_an_elided_word_after_a_stop_begins_a_sentence() -> None:
+    text = "He studied mathematics. ’Tis no use. Such luck. ’Pon my word, it is."
+    assert sentences(text) == [
+        "He studied mathematics.",
+        "’Tis no use.",
+        "Such luck.",
+        "’Pon my word, it is.",
+    ]
+
+
+def test_a_versus_between_names_ends_no_sentence() -> None:
+    text = "Contest: Conscience (Celestial B.C.) v. J. Garnet (unattached). Round One."
+    assert sentences(text) == [
+        "Contest: Conscience (Celestial B.C.) v. J. Garnet (unattached).",
+        "Round One.",
+    ]
+
+
+def test_marks_alone_are_no_sentence_but_the_next_ones_opening() -> None:
+    text = "He wrote: “… By the way, I met him. He was well.”"
+    assert sentences("“… By the way, I met him. He was well.”") == [
+        "“… By the way, I met him.",
+        "He was well.”",
+    ]
+    assert spans(text) == ["He wrote: “… By the way, I met him.", "He was well.”"]
+
+
 def test_brackets_hold_their_sentences_together() -> None:
     text = "He left (see Fig. 3. It shows the road.) and never came back. The end."
     assert sentences(text) == [
