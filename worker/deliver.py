@@ -119,26 +119,49 @@ def tag_titles(manuscript: Manuscript) -> tuple[str, ...]:
     A section of another kind is named by its kind ("Dedication", "Prologue"). An untitled
     chapter is "Chapter N", N its place among the book's chapters (credits, a preface or a
     dedication before it not counted), as a reader counts them; but where the opening
-    chapter is the book's only untitled one, it is the book's title: it stands under that
-    title before the first heading (or is the whole book), and "Chapter 1" would name it as
-    the chapter the first heading opens.
+    chapter is the book's only untitled one, it is the book's title ("Opening" in a book
+    without one): it stands under that title before the first heading (or is the whole
+    book), and "Chapter 1" would name it as the chapter the first heading opens. A name
+    another chapter has for its own title is never given twice (`_unclaimed`).
     """
     body = [c for c in manuscript.chapters if c.kind == "chapter"]
     place = {c.index: n for n, c in enumerate(body, start=1)}
     untitled = [c for c in body if not c.title]
-    book = manuscript.title if len(untitled) == 1 and untitled[0] is body[0] else ""
-    return tuple(_tag_title(c, place.get(c.index, 0), book) for c in manuscript.chapters)
+    taken = {c.title.casefold() for c in manuscript.chapters if c.title}
+    opening = ""
+    if len(untitled) == 1 and untitled[0] is body[0]:
+        # A book without a title, one chapter alone: its "Chapter 1" is no other's.
+        names = [manuscript.title, _OPENING if len(body) > 1 else ""]
+        opening = next((n for n in names if n and n.casefold() not in taken), names[0])
+    return tuple(
+        c.title or _unclaimed(_tag_title(c, place.get(c.index, 0), opening), taken)
+        for c in manuscript.chapters
+    )
 
 
-def _tag_title(chapter: Chapter, place: int, book: str) -> str:
+_OPENING = "Opening"  # the untitled text before a book's first heading, the book untitled
+
+
+def _tag_title(chapter: Chapter, place: int, opening: str) -> str:
     """One chapter's title for its tags: `place` is its place among the book's chapters,
-    `book` the book's title where its opening is the one untitled chapter."""
+    `opening` the name of its opening where that is the one untitled chapter."""
     if chapter.title:
         return chapter.title
     if chapter.kind != "chapter":
         kind = chapter.kind.replace("-", " ")
         return _KIND_TITLES.get(chapter.kind, kind[:1].upper() + kind[1:])
-    return book if book and place == 1 else f"Chapter {place}"
+    return opening if opening and place == 1 else f"Chapter {place}"
+
+
+def _unclaimed(name: str, taken: set[str]) -> str:
+    """`name`, or with a number after it where a chapter has it for its own title (case
+    aside): an untitled chapter named "Chapter 1" beside a heading "Chapter 1" would be two
+    of one name in a player's list, a marker that seems to repeat."""
+    n = 2
+    found = name
+    while found.casefold() in taken:
+        found, n = f"{name} ({n})", n + 1
+    return found
 
 
 @dataclass

@@ -266,12 +266,16 @@ def _span(line: str, start: int, end: int, offset: int) -> Span | None:
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a run of prose."""
     bounds, start, depth, i = [], 0, 0, 0
-    # A letter or a digit since `start` or an opening quote: marks alone ("“… By the way")
-    # open the sentence after them.
+    # A letter or a digit since `start`: marks alone ("… By the way") open the sentence
+    # after them.
     said = False
+    # An opening quote and nothing said since: marks there open what it quotes ('He wrote:
+    # “… By the way'), unless the quote closes on them ('The answer: “…?” He shrugged').
+    opened = False
     while i < len(text):
         ch = text[i]
-        said = ch.isalnum() or (said and ch not in _OPENING_QUOTES)
+        said = said or ch.isalnum()
+        opened = ch in _OPENING_QUOTES or (opened and not ch.isalnum())
         if ch in _BRACKET_PAIRS:
             depth += 1
         elif ch in _BRACKET_PAIRS.values():
@@ -280,16 +284,17 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
             end = _after_closers(text, i + 1)
             bounds.append((start, end))
             start = i = end
-            said = False
+            said = opened = False
             continue
         if ch in _TERMINALS and depth == 0:
             run_end = i
             while run_end < len(text) and text[run_end] in _TERMINALS:
                 run_end += 1
             end = _after_closers(text, run_end)
-            if said and _ends_sentence(text, i, run_end, end):
+            quotes_on = opened and end == run_end
+            if said and not quotes_on and _ends_sentence(text, i, run_end, end):
                 bounds.append((start, end))
-                start, said = end, False
+                start, said, opened = end, False, False
             i = end
             continue
         i += 1

@@ -8,7 +8,8 @@ a value here is a scalar (plain, or quoted), a flow list (``[a, "b, c"]``) or a 
 nested mapping, an anchor) is not read: its field is left to what the rest of the book says
 (a heading, a title page), and the block is still dropped. Text that only starts like a
 block (``---`` over a blank line, prose under it, no closing line) is the book's own: a
-thematic break.
+thematic break; and so is a block that names none of the keys narrate reads (`KEYS`):
+"Content warning: …" or dialogue ("Mary: Where were you?") set between two rules.
 
 A Pandoc title block is up to three ``%`` lines at the very top, title, authors (split by
 ";") and date, each continued on lines that start with a space.
@@ -30,6 +31,12 @@ _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*")  # the space before it is stripped
 _DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+# The keys narrate reads (`producer.readers.text.front_matter_metadata`), and those it knows
+# to leave unsaid: a block with one of them is front matter.
+KEYS = {
+    "title", "subtitle", "author", "authors", "lang", "language", "date", "publisher",
+    "rights", "description",
+}  # fmt: skip
 # How a plain scalar may not start: a block scalar, a mapping, an anchor, a tag, a reserved
 # character (YAML 1.2, 7.3.3).
 _NOT_PLAIN = tuple("|>{}&*!%@`")
@@ -40,7 +47,7 @@ def split(text: str) -> tuple[Fields, str]:
     text as it is where it opens with none)."""
     lines = text.split("\n")
     end = _yaml_end(lines)
-    if end:
+    if end and _names_a_key(lines[1:end]):
         return _yaml_fields(lines[1:end]), "\n".join(lines[end + 1 :])
     fields, end = _title_block(lines)
     return fields, "\n".join(lines[end:])
@@ -60,6 +67,13 @@ def _yaml_end(lines: list[str]) -> int:
         if not _is_yaml_line(line):
             return 0
     return 0
+
+
+def _names_a_key(lines: list[str]) -> bool:
+    """Whether a block's top-level keys hold one narrate knows: "key: text" lines with
+    none are the book's words, which a YAML block would drop unsaid."""
+    keys = (_KEY_LINE.fullmatch(line) for line in lines if line[:1] not in " \t-#")
+    return any(key and key["key"].strip().lower() in KEYS for key in keys)
 
 
 def _is_yaml_line(line: str) -> bool:

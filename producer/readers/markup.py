@@ -58,7 +58,11 @@ _REMOVED = "\x00"  # where a note reference or page number was taken out of the 
 _SPACE_BEFORE_REMOVED = re.compile(r"(?:\s*\x00)+\s*(?=[.,;:!?…)\]’”]|$)")
 # No sound, but each would split a word in two for the voice.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
-_QUOTED_LINE_END = "\u2028"  # a <br> in a quotation: its source's own line ends are spaces
+# A <br> in a quotation: its source's own line ends are spaces. A control character no XML
+# text holds (a source's U+2028 is whitespace, not a line of its own); one libxml2's HTML
+# parser lets through is taken out before the marker is read, as `book.printable` takes
+# out every other control (`_finished`).
+_QUOTED_LINE_END = "\x01"
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BARE_NUMERAL = re.compile(rf"(?=[IVXLCDM\d])(?:{_ROMAN}|\d{{1,3}})(?=$|[.:])")
 _NUMBERED_KINDS = {"chapter": "Chapter", "part": "Part", "volume": "Volume"}
@@ -325,7 +329,8 @@ def _ids(el: Any) -> list[str]:
 def _finished(parts: list[str], verse: bool) -> str:
     """Collected text as narrated: whitespace collapsed, verse lines kept, the gaps left by
     removed references closed."""
-    text = "".join(parts).translate(_INVISIBLE)
+    text = "".join(p if p == _QUOTED_LINE_END else p.replace(_QUOTED_LINE_END, "") for p in parts)
+    text = text.translate(_INVISIBLE)
     text = _SPACE_BEFORE_REMOVED.sub("", text).replace(_REMOVED, "")
     lines = (" ".join(line.split()) for line in text.split("\n" if verse else _QUOTED_LINE_END))
     return "\n".join(line for line in lines if line)

@@ -166,13 +166,14 @@ def _language(value: str) -> str:
 def mark_title_page(book: Book) -> None:
     """Text before the first chapter that is a title page is the book's, not a chapter.
 
-    It is a title page when it is short and holds the book's title, or opens with a line of
-    capitals (how plain-text editions set a title), or is a line in title case over "by"
-    and a name ("The Small Book" / "by Ann Example") and little else, or is that "by" line
-    alone under a title the book has (a Markdown heading's, "# The Small Book"). Its title
-    line names the book, and its "by" line the authors, when nothing else did. A title-case
-    line alone may be a dedication ("For Alice and Tom"): it is narrated. It stays in the
-    book, skipped by default (`--include titlepage`).
+    It is a title page when it is short and holds the book's title as a line of its own (or
+    set over lines of their own), or opens with a line of capitals (how plain-text editions
+    set a title), or is a line in title case over "by" and a name ("The Small Book" / "by
+    Ann Example") and little else, or is that "by" line alone under a title the book has (a
+    Markdown heading's, "# The Small Book"). Its title line names the book, and its "by"
+    line the authors, when nothing else did. A title-case line alone may be a dedication
+    ("For Alice and Tom"): it is narrated. It stays in the book, skipped by default
+    (`--include titlepage`).
     """
     if len(book.sections) < 2 or book.sections[0].title:
         return
@@ -181,7 +182,7 @@ def mark_title_page(book: Book) -> None:
     if not lines or len(first.body.split()) > _TITLE_PAGE_WORDS:
         return
     title = book.metadata.title
-    named = bool(title) and title.casefold() in " ".join(lines).casefold()
+    named = bool(title) and _holds_title(lines, title)
     capitals = next((ln for ln in lines if _is_capitals(ln) and not _BY_LINE.fullmatch(ln)), "")
     by = _BY_LINE.fullmatch(lines[1] if len(lines) > 1 else lines[0] if title else "")
     short = len(lines) <= _TITLE_PAGE_LINES and len(first.body.split()) <= _TITLED_WORDS
@@ -209,6 +210,29 @@ _TITLE_PAGE_LINES = 4  # a title, its "by" line, a subtitle or a publisher's lin
 _TITLED_WORDS = 30
 _AUTHORS_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*", re.I)
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by"}
+
+
+def _holds_title(lines: list[str], title: str) -> bool:
+    """Whether the title is a line, or a run of lines, of its own: case and the stops after
+    words aside ("THE SMALL BOOK.", "The Small Book:" / "A Tale"). Not anywhere in the text:
+    a front matter's "Rain" is in an opening's "The rain had not stopped", "It" in "It was"."""
+    wanted = _title_words(title)
+    for first in range(len(lines)):
+        words: list[str] = []
+        for line in lines[first:]:
+            words += _title_words(line)
+            if words == wanted:
+                return True
+            if len(words) >= len(wanted) or words != wanted[: len(words)]:
+                break
+    return False
+
+
+def _title_words(text: str) -> list[str]:
+    return [w for word in text.casefold().split() if (w := word.rstrip(_STOPS))]
+
+
+_STOPS = ".,;:!?"
 
 
 def _is_title_case(line: str) -> bool:

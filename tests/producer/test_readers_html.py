@@ -211,6 +211,19 @@ def test_a_quotation_broken_into_lines_keeps_them_and_prose_does_not() -> None:
     )
 
 
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_line_separator_in_the_text_is_a_space_and_only_a_br_breaks_a_line(
+    quoted: bool,
+) -> None:
+    """U+2028 in a source's text is whitespace, in a quotation too: only a <br> there is
+    a line of its own; and a control character the HTML parser lets through (\x01) is
+    nothing, as elsewhere."""
+    paragraph = "<p>Short\u2028lines\u2028here\u2028now\x01.<br/>Next line.</p>"
+    body = f"<h2>One</h2>{f'<blockquote>{paragraph}</blockquote>' if quoted else paragraph}"
+    expected = "Short lines here now.\nNext line." if quoted else "Short lines here now. Next line."
+    assert read(body).sections[0].body == expected
+
+
 def test_utf8_without_a_declared_charset_is_read_as_utf8() -> None:
     data = "<html><body><h2>Café</h2><p>Crème brûlée — yes.</p></body></html>".encode()
     book = html.read(data, "b.html")

@@ -460,3 +460,54 @@ def test_a_pandoc_title_block_is_the_books_metadata(tmp_path: Path) -> None:
     assert meta.title == "The Small Book: A Tale of Two Lines" and meta.date == "March 2021"
     assert meta.authors == ["Ann Example", "Bo Sample"]
     assert [c.text for c in book.chapters] == ["One\n\nIt began.", "Two\n\nIt ended."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: Rain\n---\n\nThe rain had not stopped for three days, and the river was"
+        " rising.\n\n# Chapter 1\n\nText.\n",
+        "---\ntitle: It\n---\n\nIt was a cold morning.\n\n# Chapter 1\n\nText.\n",
+        "% Home\n\nShe came home at last.\n\n# Chapter 1\n\nText.\n",
+    ],
+)
+def test_an_opening_that_only_says_the_title_in_passing_is_narrated(
+    tmp_path: Path, text: str
+) -> None:
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    assert book.skipped == [] and book.chapters[0].title == ""
+    assert book.chapters[0].text == text.split("\n\n")[1]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "The Small Book.\n\nA Novel in Three Parts\n\nSmall Press, 2021",
+        "A Novel in Three Parts\n\nThe Small\nBook",  # the title set over two lines
+    ],
+)
+def test_a_title_page_holding_the_front_matters_title_as_a_line_is_not_narrated(
+    tmp_path: Path, page: str
+) -> None:
+    text = f"---\ntitle: The Small Book\n---\n\n{page}\n\n# One\n\nIt began.\n\n# Two\n\nOn.\n"
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    assert [s.kind for s in book.skipped] == ["titlepage"]
+    assert [c.title for c in book.chapters] == ["One", "Two"]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Content warning: this book depicts violence and loss.\n"
+        "Dedication: For my mother, who never gave up.",
+        "Mary: Where were you?\nJohn: Out.",
+        "Chapter One: In which we begin",
+    ],
+)
+def test_a_block_between_rules_naming_no_key_narrate_reads_is_the_books_text(
+    tmp_path: Path, block: str
+) -> None:
+    text = f"---\n{block}\n---\n\n# Chapter 1\n\nIt began.\n\n# Chapter 2\n\nIt ended.\n"
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    said = "\n".join(c.text for c in book.chapters)
+    assert all(line in said for line in block.split("\n"))

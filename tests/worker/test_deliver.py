@@ -153,7 +153,18 @@ def book_of(parts: list[tuple[str, str]], title: str = "The Small Book") -> Manu
          ["The Small Book", "One", "Two"]),
         ([("Opening credits", "credits"), ("", "chapter"), ("Closing credits", "credits")],
          "The Small Book", ["Opening credits", "The Small Book", "Closing credits"]),
-        ([("", "chapter"), ("One", "chapter")], "", ["Chapter 1", "One"]),  # no book title
+        # No book title: the opening is named so that it cannot be the first heading's.
+        ([("", "chapter"), ("One", "chapter")], "", ["Opening", "One"]),
+        ([("", "chapter"), ("Chapter 1", "chapter"), ("Chapter 2", "chapter")], "",
+         ["Opening", "Chapter 1", "Chapter 2"]),
+        ([("", "chapter")], "", ["Chapter 1"]),  # the whole book
+        # A name another chapter has for its own is not given again.
+        ([("", "chapter"), ("The Small Book", "chapter"), ("Two", "chapter")], "The Small Book",
+         ["Opening", "The Small Book", "Two"]),
+        ([("Chapter 1", "chapter"), ("", "chapter"), ("Chapter 2", "chapter")], "",
+         ["Chapter 1", "Chapter 2 (2)", "Chapter 2"]),
+        ([("", "dedication"), ("Dedication", "chapter"), ("", "chapter"), ("", "chapter")], "",
+         ["Dedication (2)", "Dedication", "Chapter 2", "Chapter 3"]),
         # Several untitled chapters, or one later in the book: numbered as a reader counts.
         ([("", "dedication"), ("", "chapter"), ("", "chapter")], "The Small Book",
          ["Dedication", "Chapter 1", "Chapter 2"]),

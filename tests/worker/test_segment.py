@@ -219,6 +219,20 @@ def test_marks_alone_are_no_sentence_but_the_next_ones_opening() -> None:
     assert spans(text) == ["He wrote: “… By the way, I met him.", "He was well.”"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The answer: “…?” He shrugged.", ["The answer: “…?”", "He shrugged."]),
+        ("She asked: “‘…?’” He shrugged.", ["She asked: “‘…?’”", "He shrugged."]),
+        ("“…!” He left.", ["“…!” He left."]),  # nothing said before: the marks open it
+    ],
+)
+def test_marks_alone_in_a_quote_that_closes_end_what_was_said_before_it(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
+
+
 def test_brackets_hold_their_sentences_together() -> None:
     text = "He left (see Fig. 3. It shows the road.) and never came back. The end."
     assert sentences(text) == [
