@@ -50,6 +50,7 @@ BEFORE_A_NUMBER = (
 CAPITALIZED_BEFORE_A_NUMBER = abbreviations.CAPITALIZED_BEFORE_A_NUMBER  # "Apt. 4"
 
 _RULES: tuple[Rule, ...] = (
+    *pauses.BETWEEN_NUMBERS,  # Gutenberg's "10--12" an en dash, before a rule reads a range
     *roman.LINE_NUMERALS,  # "II." and "I. THE START" heading a line
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case
     *numerals.GROUPING,  # "10 000" set with thin spaces is one number, as "10,000" is

@@ -65,10 +65,10 @@ _CLOCK = re.compile(
     r"\b(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?!\d|[,.]\d)"
     rf"(?:\s?{_MERIDIEM})?"
 )
-# "at 7.30 this evening", "the 8.15 from Waterloo", "By 10.15 the train had gone", "the 23.15
-# to Edinburgh": a British clock without am or pm, only after its cue and before what
-# follows a time ("at 3.50 a pint" is a price). A clause may follow only where the cue is no
-# price's ("at 3.50 the bottle", `_dot_clock`).
+# "at 7.30 this evening", "the 8.15 from Waterloo", "By 10.15 the train had gone": a British
+# clock without am or pm, only after its cue and before what follows a time ("at 3.50 a
+# pint" is a price). A clause may follow only where the cue is no price's ("at 3.50 the
+# bottle", `_dot_clock`).
 _DOT_TIME = r"(?:1[0-2]|0?[1-9])\.[0-5]\d"
 _AFTER_A_TIME = (
     r"(?=\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:(?P<when>this|tonight|tomorrow|sharp|precisely"
@@ -79,10 +79,17 @@ _AFTER_A_TIME = (
 _CUED_DOT_CLOCK = re.compile(
     r"(?:(?<=\b[Aa]t )|(?<=\b[Bb]y )|(?<=\b[Uu]ntil )|(?<=\b[Tt]ill )|(?<=\b[Bb]efore )"
     r"|(?<=\b[Aa]fter )|(?<=\b[Aa]bout )|(?<=\b[Aa]round )|(?<=\b[Tt]he ))"
-    rf"(?P<hour>2[0-3]|1\d|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
+    rf"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
 )
-# "22.30 hours", "06.00 hrs": a day's clock of 24 hours, which needs no cue (not "1.50
-# hours", an hour and a half).
+# "the 23.15 to Edinburgh", "the 18.05 from Paddington": an hour past noon only as a train's,
+# where "about 13.45" (a pH), "closed at 18.50" (a price) or "at 19.32" (a record) are decimals.
+_TIMETABLE = re.compile(
+    r"(?<=\b[Tt]he )(?P<hour>1[3-9]|2[0-3])\.(?P<minute>[0-5]\d)"
+    r"(?=\s+(?:to|from|train|express|service)\b(?!\s+\d))"
+)
+# "at 22.30 hours", "By 06.00 hrs": a day's clock of 24 hours, after a word of time ("took
+# 13.45 hours", "worked 16.50 hours a week" are decimals), or with its leading zero, which no
+# decimal has (not "1.50 hours", an hour and a half).
 _DOT_HOURS = re.compile(
     r"(?<![\d.,])(?P<hour>1[3-9]|2[0-3]|0\d)\.(?P<minute>[0-5]\d)\s?(?:hours|hrs)\b"
 )
@@ -240,53 +247,31 @@ _LISTED_YEAR = re.compile(r"(?P<sep>,?\s+(?P<word>and|or|nor)\s+|,\s+)(?P<year>\
 _NEAR_YEARS = 100  # "in 1850 and 1200 men died": a number a century off is a count
 # "the 1908 edition", "the 1887 Jubilee", "a 1957 Chevy", "Einstein's 1905 paper", "the 1968
 # riots": a year after an article or a possessive, before a capital or a noun years qualify
-# (in the plural too, where no count of them is likely).
+# (in the plural too, where no count of them is likely); other nouns keep the count ("the 1024
+# element array", "a 1750 acre estate", "the 1500 men"). A contraction's "'s" is no
+# possessive: "It's 1250 total", "What's 1234 minus 34?".
+_CONTRACTION = r"(?i:it|what|that|here|there|let|he|she|who|where|how)['’]s\b"
+_YEARS_NOUN = (
+    r"(?:edition|election|census|season|war|act|treaty|revolution|campaign|crisis|budget|model"
+    r"|version|olympics|paper|book|novel|memoir|film|movie|album|study|report|revenue|earnings"
+    r"|vintage|speech|visit|tour|essay|article|letter|painting|recording|production|exhibition"
+    r"|survey|law|trip|debut|accord)s?\b"
+)
+# An event may have a word before its noun, "the 1969 moon landing", "the 1918 flu pandemic";
+# not a plural, which a count counts ("the 1500 workers strike"), nor with people or a plural
+# after it ("the 1200 storm troopers", "the 2000 riot police", "the 1500 earthquake victims").
+_EVENT = (
+    r"earthquake|pandemic|epidemic|flu|fire|storm|hurricane|blizzard|drought|famine|plague"
+    r"|strike|eruption|expedition|voyage|crash|coup|invasion|landing|explosion|disaster|riot"
+    r"|protest|flood|bombing|massacre|uprising|rebellion|purge|pogrom|tsunami|typhoon|cyclone"
+    r"|tornado|outbreak|mutiny|siege|raid|blackout|shipwreck"
+)
+_COUNTED_AFTER = r"\s+(?:police|men|women|people|(?!(?:was|is|has|does)\b)[a-z]+[^\Wsu]s)\b"
+_EVENT_NOUN = rf"(?:[a-z]+(?<!s)\s+)?(?:{_EVENT})s?\b(?!{_COUNTED_AFTER})"
 _THE_YEAR = re.compile(
-    r"\b(?P<cue>[Tt]he|[Aa]|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Mm]y|\w+['’]s)(?P<gap>\s+)"
-    r"(?P<year>\d{4})(?=\s+(?:[A-Z]|(?:edition|election|census|season|war|act|treaty"
-    r"|revolution|campaign|crisis|budget|model|version|olympics|paper|book|novel|memoir|film"
-    r"|movie|album|study|report|revenue|earnings|vintage|speech|visit|tour|essay|article"
-    r"|letter|painting|recording|production|exhibition|survey|law|trip|debut|riot|protest|flood"
-    r"|landing|bombing|massacre|uprising|rebellion|accord|purge|pogrom)s?\b))"
+    rf"\b(?P<cue>[Tt]he|[Aa]|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Mm]y|(?!{_CONTRACTION})\w+['’]s)"
+    rf"(?P<gap>\s+)(?P<year>\d{{4}})(?=\s+(?:[A-Z]|{_YEARS_NOUN}|{_EVENT_NOUN}))"
 )
-# "the 1906 earthquake", "the 1918 flu pandemic", "the 1969 moon landing": before any other
-# noun too where it is singular: a count comes before the plural it counts ("the 1500 new
-# recruits", "the 1500 men", "the 1200 head of cattle", "the 1500 who died", "the 1863
-# wounded"), and a unit keeps its count ("a 1750 acre estate").
-_THE_YEAR_BEFORE_A_NOUN = re.compile(
-    r"\b(?P<cue>[Tt]he|[Aa]|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Mm]y|\w+['’]s)(?P<gap>\s+)"
-    r"(?P<year>\d{4})(?=(?P<words>(?:\s[a-z]+){1,3}))"
-)
-_ENDS_THE_NOUN = frozenset({
-    "of", "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "but", "as", "than",
-    "that", "which", "who", "whom", "whose", "into", "under", "over", "after", "before", "since",
-    "was", "were", "is", "are", "had", "has", "have", "be", "been", "will", "would", "could",
-    "should", "can", "may", "might", "must", "did", "do", "does", "a", "an", "the", "per",
-    "each", "apiece", "still", "now", "then", "here", "there", "left", "alone", "together",
-})  # fmt: skip
-# Counted without a plural's "s": people, collectives, units; and what a count has before
-# its noun ("the 1500 odd men", "the 1500 other ships").
-_COUNTED_AS_IS = frozenset({
-    "men", "women", "children", "people", "folk", "feet", "foot", "teeth", "geese", "mice",
-    "sheep", "deer", "fish", "cattle", "head", "horse", "infantry", "cavalry", "militia", "crew",
-    "staff", "personnel", "police", "clergy", "livestock", "poultry", "mile", "yard", "acre",
-    "ton", "tonne", "pound", "page", "word", "calorie", "hectare", "metre", "meter", "gallon",
-    "litre", "liter", "square", "cubic", "cc", "horsepower", "odd", "other", "more", "plus",
-    "extra", "additional", "remaining", "surviving", "strong", "some", "or", "so",
-})  # fmt: skip
-_SINGULAR_S = ("ss", "us", "is", "ics")  # "the 1929 class", "the 1976 census", "crisis"
-
-
-def _the_year_before_a_noun(match: re.Match[str], locale: Locale) -> str:
-    words = match.group("words").split()
-    if words[0] in _ENDS_THE_NOUN or words[0].endswith("ed"):
-        return match.group(0)  # the number is the noun: "the 1500 who died", "the 1863 wounded"
-    for word in words:
-        if word in _ENDS_THE_NOUN:
-            break
-        if word in _COUNTED_AS_IS or (word.endswith("s") and not word.endswith(_SINGULAR_S)):
-            return match.group(0)
-    return _cued_year(match, locale)
 
 
 # Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
@@ -472,7 +457,11 @@ def _twenty_four(hour: str, minute: str, locale: Locale) -> str:
 
 
 def _dot_hours(match: re.Match[str], locale: Locale) -> str:
-    return _twenty_four(match.group("hour"), match.group("minute"), locale) + " hours"
+    hour, before = match.group("hour"), text_before(match, 16)
+    cued = _TIME_CUE.search(before) and not _CHANGED_BY.search(before)  # not "cut by 13.50"
+    if hour[0] != "0" and not cued:
+        return match.group(0)
+    return _twenty_four(hour, match.group("minute"), locale) + " hours"
 
 
 def _dot_clock(match: re.Match[str], locale: Locale) -> str:
@@ -616,8 +605,23 @@ _OLD_ORDINAL_AFTER = re.compile(
     r"|cavalry|infantry|artillery)\b)"
 )
 _MONTH_BEFORE = re.compile(rf"\b{MONTH_WORD}\.?\s\Z")
-_THE_BEFORE = re.compile(r"\b[Tt]he\s\Z")
-_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")  # "the 2d Massachusetts"
+# "the 2d Massachusetts", "the 33d New York": a regiment by its state's name ("the 2d Ising
+# model", "the 3d Euclidean space" are dimensions), after "the" or the list it begins ("the
+# 2d and 3d Michigan").
+_OLD_BEFORE = r"\d{0,2}[23]d(?:,\s*|\s+(?:and|or|&)\s+)"
+_THE_BEFORE = re.compile(rf"\b[Tt]he\s(?:{_OLD_BEFORE})*\Z")
+_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland"
+    "|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada"
+    "|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma"
+    "|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah"
+    "|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
+)
+_STATE_AFTER = re.compile(rf"\s+(?:{_STATES})\b")
+# "The 2d and 3d Corps": each of a short list by the words after its last (a few, so that a
+# long run of them is not rescanned from each).
+_LISTED_NEXT = re.compile(r"(?:(?:,\s*|\s+(?:and|or|&)\s+)\d{0,2}[23]d\b(?!['’])){1,3}")
 
 
 def _old_ordinal(match: re.Match[str], locale: Locale) -> str:
@@ -625,8 +629,10 @@ def _old_ordinal(match: re.Match[str], locale: Locale) -> str:
     suffix = ordinal_suffix(number)
     if suffix not in ("nd", "rd"):
         return match.group(0)  # "12d" and "13d" would be the twelfth and thirteenth
-    text, end, before = match.string, match.end(), text_before(match, 12)
-    named = _THE_BEFORE.search(before) and _NAME_AFTER.match(text, end)
+    text, end, before = match.string, match.end(), text_before(match, 24)
+    if listed := _LISTED_NEXT.match(text, end):
+        end = listed.end()
+    named = _THE_BEFORE.search(before) and _STATE_AFTER.match(text, end)
     if named or _OLD_ORDINAL_AFTER.match(text, end) or _MONTH_BEFORE.search(before):
         return number + suffix
     return match.group(0)
@@ -709,6 +715,7 @@ TIMES = (
     Rule(_DOT_CLOCK, _clock),
     Rule(_DOT_CLOCK_RANGE, _dot_clock_range),
     Rule(_CUED_DOT_CLOCK, _dot_clock),
+    Rule(_TIMETABLE, _clock),
     Rule(_DOT_HOURS, _dot_hours),
     Rule(_HOUR, _hour),
     Rule(_DECIMAL_MERIDIEM, _decimal_meridiem),
@@ -725,6 +732,5 @@ YEARS = (
     Rule(_ERA_YEAR, _era_year),
     Rule(_CUED_YEAR, _cued_year),
     Rule(_THE_YEAR, _cued_year),
-    Rule(_THE_YEAR_BEFORE_A_NOUN, _the_year_before_a_noun),
     Rule(_LONE_YEAR, _lone_year),
 )

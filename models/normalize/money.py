@@ -19,6 +19,7 @@ from models.normalize.rule import (
     Locale,
     Rule,
     final_period,
+    noun_after,
     qualifies_noun,
     range_word,
     text_before,
@@ -66,16 +67,21 @@ _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "
 # can (`_shares_scale`).
 # "$1T", "$2.5T": a trillion, set against its number ("a $10 T shirt" is not).
 _SCALE = r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|trn|tn)\b|(?<=\d)T(?![-–\w]|\.\w))"
-# "$.50": cents alone, as older American books set them, fifty cents.
+# "$.50": cents alone, as older American books set them, fifty cents ("$.05." ending a
+# sentence, "$.50-$.75" a range of them).
+_CENTS = r"\.\d\d(?![\d,]|\.\d)"
+# "$5-to-$10", as "$5–10": five to ten dollars. "$20-odd", "$100-plus": about so much, said
+# "twenty-odd dollars".
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
-    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER}|\.\d\d(?![\d.,]))"
+    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER}|{_CENTS})"
     rf"(?P<vulgar>[{VULGAR}](?![\d–—-]))?"
-    rf"(?:\s?[–—-]\s?(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER})"
+    rf"(?:(?:\s?[–—-]\s?|-to-)(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER}|{_CENTS})"
     rf"|\s(?P<word>to|and|or)\s(?P<to_country>{'|'.join(_DOLLARS)})?(?P=symbol)"
     rf"(?P<word_to>{NUMBER})"
     rf"(?=\s?{_SCALE}))?"
     rf"(?:\s?(?P<scale>{_SCALE}))?"
+    r"(?P<about>-(?:odd|plus)\b)?"
     rf"(?:/(?P<per>{'|'.join(_PER)})\b)?"
 )
 # "8.3M", "2.5B" without a currency: millions and billions. Only with a decimal point, after
@@ -110,9 +116,17 @@ _BILLIONS = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s?(?P<scale>bn|trn|tn)
 # ("10/-"), or pence after them ("3s 6d", as later books set it); pence need their period,
 # shillings before them or a half ("1½d", no "2d" graphics).
 _PENCE = r"(?P<pence>\d{1,2}½?|½)d(?:\.|\b)"
+# "3s 6d" without periods is a price only where a price's words follow it, or nothing ("It
+# cost 2s 6d.", "2s 6d a pound", "3s 6d each"), and not after "the": "In the 10s 3d movies
+# boomed", "He ran 10s 2d faster" are a decade and seconds.
+_PRICE_NEXT = (
+    r"(?=[\"'’”]*(?:[.,;:!?)\]—]|\s*$)|\s+(?:a|an|per|each|apiece|the|for|or|and|to|with|in"
+    r"|on|at|was|is|net|only|post|postage)\b)"
+)
 _STERLING = re.compile(
     rf"£(?P<pounds>\d[\d,]*)\s(?P<shillings>\d{{1,2}})s\.?(?:\s?{_PENCE})?"
-    rf"|(?<![\w.£'’])(?P<s>\d{{1,2}}(?=s\.)|1?\d(?=s\s\d))s\.?\s?{_PENCE.replace('pence', 'd')}"
+    rf"|(?<![\w.£'’])(?P<s>\d{{1,2}})s\.\s?{_PENCE.replace('pence', 'd')}"
+    rf"|(?<![\w.£'’])(?<![Tt]he )(?P<bare_s>1?\d)s\s(?P<bare_d>\d{{1,2}}½?|½)d\b{_PRICE_NEXT}"
     r"|(?<![\w.£'’])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
     r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?(?=d\.)|\d{0,2}½(?=d\b))d\.?"
     r"|(?<![\w./£'’])(?P<dash_s>[1-9]|1\d)/-(?![\w-])"
@@ -128,9 +142,9 @@ _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
     r"|prize|reward|loan|budget)s?\b"
 )
-# An amount joined to the words after it qualifies with them: "a $100-a-night room", "a
-# £20,000-a-year post" (not "$5-million", which some papers set for five million dollars).
-_JOINED_AFTER = re.compile(r"-(?!(?i:thousand|million|billion|trillion)\b)[a-z]")
+# An amount joined to a rate qualifies the noun after them with it: "a $100-a-night room", "a
+# £20,000-a-year post"; not where no noun follows ("The fee rose $3-a-year.").
+_RATE_AFTER = re.compile(r"-(?:a|an|per)-[a-z]+\b")
 # "€1,50", "12,99 €": euros and cents as most of Europe writes them, a comma for the point
 # (two digits after it: "€1,500" is fifteen hundred).
 _EURO_COMMA = re.compile(
@@ -202,13 +216,13 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
     sign = "minus " if match.group("sign") else ""
     # "a $10 million deal": a ten million-dollar deal, as "a 2.5 billion km journey" is; "a
     # $100-a-night room" a hundred-dollar-a-night one
-    before_noun = qualifies_noun(match) or _JOINED_AFTER.match(match.string, match.end())
-    qualifies = (scale or not to) and not match.group("per") and before_noun
+    qualifies = (scale or not to) and not match.group("per") and _before_noun(match)
     unit = currency.unit.replace(" ", "-")  # a five-US-dollar note
-    if scale:
+    about = match.group("about") or ""  # "$20-odd": twenty-odd dollars
+    if scale or (about and "." not in amount):
         joined = f" {match.group('word') or 'to'} "
-        said = joined.join(cardinal(n, locale) for n in (amount, to) if n)
-        said = f"{sign}{said} {_SCALES[scale.lower()]}"
+        said = sign + joined.join(cardinal(n, locale) for n in (amount, to) if n)
+        said += (f" {_SCALES[scale.lower()]}" if scale else "") + about
         return f"{said}-{unit}" if qualifies else f"{said} {currency.units}"
     if to and "." not in amount + to:  # $5–10: five to ten dollars
         return f"{sign}{cardinal(amount, locale)} to {cardinal(to, locale)} {currency.units}"
@@ -216,7 +230,15 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
     if not to and amount.replace(",", "").isdigit() and (noun_next or qualifies):
         return f"{sign}{cardinal(amount, locale)}-{unit}"  # a five-pound note
     said = " to ".join(say_money(n, currency, locale) for n in (amount, to) if n)
-    return sign + said
+    return sign + said + about
+
+
+def _before_noun(match: re.Match[str]) -> bool:
+    """Whether the amount qualifies the noun after it, or after the rate joined to it."""
+    if qualifies_noun(match):
+        return True
+    rate = _RATE_AFTER.match(match.string, match.end())
+    return rate is not None and noun_after(match.string, rate.end())
 
 
 def _currency(symbol: str, country: str | None) -> Currency:
@@ -263,8 +285,10 @@ def _after(match: re.Match[str], locale: Locale) -> str:
 
 def _sterling(match: re.Match[str], locale: Locale) -> str:
     pounds = match.group("pounds")
-    shillings = match.group("shillings") or match.group("s") or match.group("dash_s")
-    pence = match.group("pence") or match.group("d") or match.group("lone_d")
+    shillings = match.group("shillings") or match.group("s") or match.group("bare_s")
+    shillings = shillings or match.group("dash_s")
+    pence = match.group("pence") or match.group("d") or match.group("bare_d")
+    pence = pence or match.group("lone_d")
     said = []
     if pounds:
         said.append(_count(pounds.replace(",", ""), "pound", "pounds", locale))

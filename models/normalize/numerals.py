@@ -347,16 +347,24 @@ def _calibre(match: re.Match[str], locale: Locale) -> str:
     return cardinal(digits, locale) if len(digits) == 2 else in_pairs(digits, locale)
 
 
-# A handgun by its calibre alone, as crime fiction names it: "a .38", "his .45 in his hand",
-# "a Colt .45" (thirty-eight, forty-five). Only a handgun's calibres, after an article, a
-# possessive or a maker, where no noun follows: "a .45 correlation" is a decimal.
+# A handgun by its calibre alone, as crime fiction names it: "He pulled out a .38.", "his .45
+# in his hand", "a Colt .45" (thirty-eight, forty-five). Only a handgun's calibres: after a
+# maker; after an article where the calibre ends its clause or a gun's noun follows ("a .38
+# revolver"), as "a .45 at best", "the .38 was high" and "the .25 to the total" are decimals;
+# after a person's possessive where no noun follows ("His .45 was in the car"; "his .45
+# correlation" is a decimal).
 _GUN = re.compile(r"(?<![\w.])\.(?P<digits>22|25|32|38|44|45|357|380)(?!\w|[.,]\d)")
 _OWNED_BEFORE = re.compile(
-    r"\b(?P<owned>[Aa]|[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Yy]our|[Oo]ur|[Tt]heir|[Tt]his|[Tt]hat)\s\Z"
-    r"|\b(?:Colt|Wesson)\s\Z"
+    r"\b(?:(?P<article>[Aa]|[Tt]he|[Tt]his|[Tt]hat)|(?P<owned>[Hh]is|[Hh]er|[Mm]y|[Yy]our|[Oo]ur"
+    r"|[Tt]heir))\s\Z|\b(?:Colt|Wesson)\s\Z"
+)
+_CLAUSE_ENDS = re.compile(
+    r"[\"'’”]*(?:[.,;:!?)\]—]|\s*$)"
+    r"|\s+(?:revolver|pistol|automatic|auto|rifle|carbine|handgun|gun|derringer|six-shooter)s?\b"
 )
 _NO_NOUN_NEXT = re.compile(
-    r"(?:[.,;:!?)\]\"'’”]|\s*$|\s+(?:[a-z]+ed|was|is|had|has|lay|in|from|at|on|and|or|with|to"
+    rf"(?:{_CLAUSE_ENDS.pattern}"
+    r"|\s+(?:[a-z]+ed|was|is|had|has|lay|in|from|at|on|and|or|with|to"
     r"|into|out|under|against|behind|beside|for|of|he|she|it|they|I|you|him|her|them|that"
     r"|which|still|now|then|up|down|away|back|again|too|after|before|by|as|when|while|but|so"
     r"|across|over|near|off)\b)"
@@ -367,8 +375,11 @@ def _gun(match: re.Match[str], locale: Locale) -> str:
     before = _OWNED_BEFORE.search(text_before(match, 8))
     if before is None:
         return match.group(0)
-    if before.group("owned") and not _NO_NOUN_NEXT.match(match.string, match.end()):
-        return match.group(0)  # "a .45 correlation"; after a maker, "a Colt .45 revolver"
+    text, end = match.string, match.end()
+    if before.group("article") and not _CLAUSE_ENDS.match(text, end):
+        return match.group(0)  # "a .45 at best", "the .38 was high"
+    if before.group("owned") and not _NO_NOUN_NEXT.match(text, end):
+        return match.group(0)  # "his .45 correlation"; after a maker, "a Colt .45 revolver"
     digits = match.group("digits")
     return cardinal(digits, locale) if len(digits) == 2 else in_pairs(digits, locale)
 

@@ -6,21 +6,28 @@ together ("followed … but" is said "followedbut"). A dash after a stop it read
 "Round One.—Conscience" is "Round one dot Conscience", "work!—it's" "work exclamation
 it's", and "men?—nay" loses its question. A dash with a space either side is a pause to
 espeak ("the hat — owing to"), and so is a comma: so a dash between words is spaced, and
-an ellipsis between words is a comma. Gutenberg's "--" is a dash wherever it stands: espeak
-reads "this!--" as "this exclamation", and pauses at "this!—". These run last: a dash
-between numbers is a range or a minus, read as such by the rules before.
+an ellipsis between words is a comma. Gutenberg's "--" is a dash wherever it stands but in a
+command line's option: espeak reads "this!--" as "this exclamation", and pauses at "this!—".
+These run last: a dash between numbers is a range or a minus, read as such by the rules
+before (Gutenberg's "10--12" set as "10–12" first, `BETWEEN_NUMBERS`).
 """
 
 import re
 
 from models.normalize.rule import Rule, saying
 
-_DOUBLE_HYPHEN = re.compile(r"(?<!-)--(?!-)")  # not a longer run: "Mr. ----" hides a name
+# Not a longer run ("Mr. ----" hides a name), nor a command line's option, a space before it
+# and a word after ("cargo clippy --fix", "the --verbose flag").
+_DOUBLE_HYPHEN = re.compile(r"(?<![- \t])--(?!-)|(?<=[ \t])--(?![-\w])")
+# Between numbers, "pages 10--12", "1914--1918": Gutenberg's en dash, set as one before any
+# rule reads a range.
+_NUMBERS_DASHED = re.compile(r"(?<=\d)--(?=\d)")
 # After a word, a stop or a closing quote; before a word or an opening quote.
 _DASH = re.compile(r"(?<=[^\W\d_]|[.,;:!?’”\"')])[ \t]*—[ \t]*(?=[“‘\"'(]*[^\W\d_])")
 # After a word; before a word, closing quotes between ("I think …” said he).
 _ELLIPSIS = re.compile(r"(?<=[^\W_])[ \t]*(?:…|\.\.\.)(?=[’”\"')]*[ \t]+[^\W\d_])")
 
+BETWEEN_NUMBERS = (Rule(_NUMBERS_DASHED, saying("–")),)
 RULES = (
     Rule(_DOUBLE_HYPHEN, saying("—")),
     Rule(_DASH, saying(" — ")),

@@ -152,10 +152,16 @@ _NO_NOUN_AFTER = re.compile(
 )
 
 
+def noun_after(text: str, at: int) -> bool:
+    """Whether a word that may be a noun follows `at` after a space ("hotel"; not "for",
+    "in" or "he")."""
+    return _NOUN_AFTER.match(text, at) is not None
+
+
 def qualifies_noun(match: re.Match[str], determiners: bool = False) -> bool:
     """Whether the match stands between "a" and the noun it qualifies ("a 9mm pistol");
     with `determiners`, also between "the", "these", "two" ... and one ("the 9mm pistol")."""
-    if not _NOUN_AFTER.match(match.string, match.end()):
+    if not noun_after(match.string, match.end()):
         return False
     before = text_before(match, 8)
     if _ARTICLE_BEFORE.search(before):

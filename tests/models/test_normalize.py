@@ -138,8 +138,35 @@ CASES = [
     ("We'll meet at 7.30 this evening.", "We'll meet at seven thirty this evening."),
     ("He caught the 8.15 from Waterloo.", "He caught the eight fifteen from Waterloo."),
     (
-        "at 22.30 hours; the 23.15 to Edinburgh; by 14.00.",
-        "at twenty-two thirty hours; the twenty-three fifteen to Edinburgh; by fourteen hundred.",
+        "At 22.30 hours; the 23.15 to Edinburgh. By 22.30 hours the town was quiet",
+        "At twenty-two thirty hours; the twenty-three fifteen to Edinburgh. By twenty-two thirty"
+        " hours the town was quiet",
+    ),
+    # hours past noon with no word of time before them, or after a cue but no train's "the":
+    # decimals
+    (
+        "The flight took 13.45 hours. He worked 16.50 hours a week.",
+        "The flight took thirteen point four five hours. He worked sixteen point five zero hours"
+        " a week.",
+    ),
+    (
+        "She averaged 13.50 hours of sleep; the hike took 15.00 hours.",
+        "She averaged thirteen point five zero hours of sleep; the hike took fifteen point zero"
+        " zero hours.",
+    ),
+    (
+        "The pH rose to about 13.45. The exchange rate was around 19.50.",
+        "The pH rose to about thirteen point four five. The exchange rate was around nineteen"
+        " point five zero.",
+    ),
+    (
+        "It weighs about 14.20. Shares closed at 18.50, up from 17.20.",
+        "It weighs about fourteen point two zero. Shares closed at eighteen point five zero, up"
+        " from seventeen point two zero.",
+    ),
+    (
+        "He finished at 19.32, a new record.",
+        "He finished at nineteen point three two, a new record.",
     ),
     (
         "The 8.15 to Brighton was late. The 3.50 was a bargain.",
@@ -244,11 +271,24 @@ CASES = [
     ),
     # a handgun by its calibre alone
     (
-        "He pulled out a .38. His .45 was in the car; a Colt .45 and the .22 from the drawer",
+        "He pulled out a .38. His .45 was in the car; a Colt .45 and the .22.",
         "He pulled out a thirty-eight. His forty-five was in the car; a Colt forty-five and the"
-        " twenty-two from the drawer",
+        " twenty-two.",
+    ),
+    (
+        '"Drop the .38," he said; his .45, a .32 automatic',
+        '"Drop the thirty-eight," he said; his forty-five, a thirty-two automatic',
     ),
     ("a .45 correlation", "a point four five correlation"),
+    # after an article, a decimal where its clause goes on and no gun's noun follows
+    (
+        "The correlation was a .45 at best. The ratio was a .38 to one.",
+        "The correlation was a point four five at best. The ratio was a point three eight to one.",
+    ),
+    (
+        "The coefficient of the .38 was high. Add the .25 to the total.",
+        "The coefficient of the point three eight was high. Add the point two five to the total.",
+    ),
     # a batting average
     (
         "He hit .300 that year, a .325 hitter with a .305 average",
@@ -286,7 +326,7 @@ CASES = [
     ("the 1908 edition", "the nineteen oh eight edition"),
     ("the 1887 Jubilee", "the eighteen eighty-seven Jubilee"),
     ("the 1500 soldiers", "the one thousand five hundred soldiers"),
-    # before a singular noun too, "the 1906 earthquake"; a count before what it counts
+    # before an event's noun, a word before it too; a count before any other noun
     (
         "the 1906 earthquake, the 1918 flu pandemic and the 1969 moon landing's legacy",
         "the nineteen oh six earthquake, the nineteen eighteen flu pandemic and the nineteen"
@@ -302,6 +342,37 @@ CASES = [
     (
         "the 1968 riots and the 1944 landings",
         "the nineteen sixty-eight riots and the nineteen forty-four landings",
+    ),
+    (
+        "the 1500 men, the 1200 storm troopers and the 1500 earthquake victims",
+        "the one thousand five hundred men, the one thousand two hundred storm troopers and the"
+        " one thousand five hundred earthquake victims",
+    ),
+    (
+        "The 1024 element array, the 2048 bit key and the 1440 minute day.",
+        "The one thousand twenty-four element array, the two thousand forty-eight bit key and the"
+        " one thousand four hundred forty minute day.",
+    ),
+    (
+        "The 1250 gram loaf, the 1234 combination and the 1850 total",
+        "The one thousand two hundred fifty gram loaf, the one thousand two hundred thirty-four"
+        " combination and the one thousand eight hundred fifty total",
+    ),
+    (
+        "She earned the 1250 dollar bonus; the company's 1250 employee headcount",
+        "She earned the one thousand two hundred fifty dollar bonus; the company's one thousand"
+        " two hundred fifty employee headcount",
+    ),
+    (
+        "A 1920 pixel wide image and the 1350 step climb",
+        "A one thousand nine hundred twenty pixel wide image and the one thousand three hundred"
+        " fifty step climb",
+    ),
+    # a contraction's "'s" is no possessive
+    (
+        "What's 1234 minus 34? It's 1250 total. That's 1234 exactly.",
+        "What's one thousand two hundred thirty-four minus thirty-four? It's one thousand two"
+        " hundred fifty total. That's one thousand two hundred thirty-four exactly.",
     ),
     ("44 BC", "forty-four BC"),
     ("AD 1066", "AD ten sixty-six"),
@@ -509,10 +580,21 @@ CASES = [
         "a five hundred thousand-dollar house, a ten thousand-pound fine and a"
         " one hundred-dollar-a-night hotel",
     ),
+    # joined to a rate only where a noun follows; "-odd" and "-plus" about so much
+    (
+        "He paid $20-odd for it. It was $100-plus a night.",
+        "He paid twenty-odd dollars for it. It was one hundred-plus dollars a night.",
+    ),
+    (
+        "Prices of $5-to-$10; the fee rose $3-a-year.",
+        "Prices of five to ten dollars; the fee rose three dollars-a-year.",
+    ),
     (
         "it cost $.25 each; $1trn of debt",
         "it cost twenty-five cents each; one trillion dollars of debt",
     ),
+    ("A cup of coffee was $.05.", "A cup of coffee was five cents."),
+    ("He won $.10. Costs $.50-$.75.", "He won ten cents. Costs fifty cents to seventy-five cents."),
     # old British money: pounds, shillings and pence
     ("It cost £2 10s.", "It cost two pounds ten shillings."),
     ("£2 10s. 6d. and", "two pounds ten shillings and six pence and"),
@@ -522,6 +604,16 @@ CASES = [
         "It cost 2s 6d, or 3s 6d with 1½d postage",
         "It cost two shillings and six pence, or three shillings and six pence with one and a"
         " half pence postage",
+    ),
+    ("It cost 2s 6d.", "It cost two shillings and six pence."),
+    (
+        "2s 6d a pound, 3s 6d each",
+        "two shillings and six pence a pound, three shillings and six pence each",
+    ),
+    # without periods, not before a word no price has, nor after "the"
+    (
+        "In the 10s 3d movies boomed. He ran 10s 2d faster.",
+        "In the tens 3d movies boomed. He ran tens 2d faster.",
     ),
     # a letter's dates by the month, after the day's ordinal
     (
@@ -538,6 +630,23 @@ CASES = [
         " Illinois and second Lieutenant Smith",
     ),
     ("a 2d stamp and 3d graphics", "a 2d stamp and 3d graphics"),
+    (
+        "3d Division on Dec. 3d; yours of the 3d inst.",
+        "third Division on December third; yours of the third instant.",
+    ),
+    # a name after "the" only a state's; each of a list by the words after the last
+    (
+        "The 2d and 3d Corps, the 3d New York and the 2d Massachusetts",
+        "The second and third Corps, the third New York and the second Massachusetts",
+    ),
+    (
+        "The 2d Ising model in the 3d Euclidean space",
+        "The 2d Ising model in the 3d Euclidean space",
+    ),
+    (
+        "the 2d Gaussian kernel; Solve the 2d Laplace equation; The 2d Navier-Stokes equations",
+        "the 2d Gaussian kernel; Solve the 2d Laplace equation; The 2d Navier-Stokes equations",
+    ),
     # a range of years ending in its last digit
     (
         "In 1887-8 it grew; the winter of 1850-1; 1901-2",
@@ -1571,6 +1680,9 @@ CASES = [
     ("said—“A friend”", "said — “A friend”"),
     ("I think …” said he, and followed… but", "I think,” said he, and followed, but"),
     ("Mr. ---- came", "Mister ---- came"),  # hyphens for a name withheld
+    # a command line's option; Gutenberg's dash between numbers, a range
+    ("cargo clippy --fix; use the --verbose flag", "cargo clippy --fix; use the --verbose flag"),
+    ("Pages 10--12", "Pages ten to twelve"),
     # Interjections espeak would spell out, and a name withheld.
     ("“ ’St!” he said. “H’m,” said I", "“ Psst!” he said. “Hmm,” said I"),
     ("To ⸻, and your friend ⸻’s farm", "To blank, and your friend blank’s farm"),
@@ -1838,6 +1950,8 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1×" * 10_000 + "1 cm",
         "123 456 " * 5000,
         "1 000 " * 5000,
+        "the 2d and " * 5000 + "3d Corps",
+        "the 1906 flu " * 5000 + "pandemic",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
