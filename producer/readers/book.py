@@ -81,6 +81,18 @@ def select(
     return Manuscript(chapters=chapters, metadata=book.metadata, skipped=skipped)
 
 
+# A title page's lines under its title: a subtitle, the author, an imprint, a copyright line.
+TITLE_PAGE_WORDS = 15
+
+
+def rest_of_title_page(paragraphs: Sequence[str], chapters_follow: bool) -> bool:
+    """Whether what stands under the book's title before its first chapter is the rest of a
+    title page, skipped with it: short lines, with chapters after them. A paragraph of prose
+    is a prologue, and a book with no chapter after its title (verse, a story without
+    headings) is the book itself."""
+    return chapters_follow and all(len(p.split()) <= TITLE_PAGE_WORDS for p in paragraphs)
+
+
 def printable(text: str) -> str:
     """Text as a reader sees it: a form feed, a vertical tab (Word's line break) or a
     separator is a line break; a C1 control is the Windows-1252 character its byte is in

@@ -21,7 +21,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -30,7 +30,7 @@ from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, parse_xml
-from producer.readers.book import Book, Section
+from producer.readers.book import Book, Section, rest_of_title_page
 from producer.readers.markup import raised_mark, read_raised
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,7 @@ class _Draft:
     title: str = ""
     paras: list[_Para] = field(default_factory=list)
     tables: int = 0
+    titled: bool = False  # held the book's Title paragraph: the title page
 
 
 def read(data: bytes, source: str) -> Book:
@@ -245,21 +246,52 @@ def _outline_level(element: Any) -> int | None:
 # Paragraphs and their text
 
 
-def _blocks(container: Any, styles: _Styles) -> Iterator[_Block]:
-    """Paragraphs and table markers in body order, through content controls."""
+def _blocks(container: Any, styles: _Styles, fields: list[str] | None = None) -> Iterator[_Block]:
+    """Paragraphs and table markers in body order, through content controls. A drop cap,
+    which Word sets as a paragraph of its own in a frame, opens the paragraph after it; the
+    entries of a table of contents field are not read. `fields`: the instructions of the
+    fields open (a field may run over many paragraphs)."""
+    fields = [] if fields is None else fields
+    cap = ""
     for child in container:
         name = _local(child)
-        if name == "p":
+        if name == "p" and _in_contents_field(child, fields):
+            continue
+        if name == "p" and _is_drop_cap(child):
+            cap += "".join(_clean(_text(child, styles)).split())
+        elif name == "p":
             para = _paragraph(child, styles)
             if para is not None:
-                yield para
+                yield replace(para, text=cap + para.text) if cap else para
+                cap = ""
         elif name == "tbl":
             yield _Table()
         elif name == "sdt" and not _is_contents(child):
             content = _child(child, "sdtContent")
-            yield from () if content is None else _blocks(content, styles)
+            yield from () if content is None else _blocks(content, styles, fields)
         elif name == "customXml":
-            yield from _blocks(child, styles)
+            yield from _blocks(child, styles, fields)
+
+
+def _in_contents_field(p: Any, fields: list[str]) -> bool:
+    """Whether any of a paragraph is inside a TOC field (Word's table of contents, when not
+    in a content control), following its fields' starts and ends in `fields`."""
+    inside = _is_contents_field(fields)
+    for element in p.iter():
+        name = _local(element)
+        kind = _attr(element, "fldCharType") if name == "fldChar" else None
+        if kind == "begin":
+            fields.append("")
+        elif kind == "end" and fields:
+            fields.pop()
+        elif name == "instrText" and fields:
+            fields[-1] += element.text or ""
+        inside = inside or _is_contents_field(fields)
+    return inside
+
+
+def _is_contents_field(fields: list[str]) -> bool:
+    return any(instruction.split()[:1] == ["TOC"] for instruction in fields)
 
 
 def _is_contents(sdt: Any) -> bool:
@@ -268,13 +300,23 @@ def _is_contents(sdt: Any) -> bool:
     return gallery.lower().startswith("table of contents")
 
 
+def _is_drop_cap(p: Any) -> bool:
+    """Whether a paragraph is a drop cap: a frame holding a word's first letter or letters."""
+    frame = _child(p, "pPr", "framePr")
+    return frame is not None and _attr(frame, "dropCap") in ("drop", "margin")
+
+
+def _text(p: Any, styles: _Styles) -> str:
+    pieces: list[str] = []
+    _gather(p, styles, pieces)
+    return "".join(pieces)
+
+
 def _paragraph(p: Any, styles: _Styles) -> _Para | None:
     style = _val(p, "pPr", "pStyle") or styles.default
     if style in styles.unread:
         return None
-    pieces: list[str] = []
-    _gather(p, styles, pieces)
-    text = _clean("".join(pieces))
+    text = _clean(_text(p, styles))
     if not text:
         return None
     level = _outline_level(p)
@@ -362,6 +404,7 @@ def _split(
     drafts = [_Draft()]
     for i, block in enumerate(blocks):
         if i == title_at:
+            drafts[-1].titled = True
             continue
         if isinstance(block, _Table):
             drafts[-1].tables += 1
@@ -369,6 +412,9 @@ def _split(
             drafts.append(_Draft(title=_title(block)))
         else:
             drafts[-1].paras.append(block)
+    for draft in drafts:
+        lines = [para.text for para in draft.paras]
+        draft.titled = draft.titled and rest_of_title_page(lines, draft is not drafts[-1])
     warnings = [_table_warning(d, source) for d in drafts if d.tables]
     return [s for d in drafts if (s := _section(d)) is not None], warnings
 
@@ -384,8 +430,8 @@ def _section(draft: _Draft) -> Section | None:
         if draft.title:
             log.info("skipping heading with no text under it: %r", draft.title)
         return None
-    if not draft.title and all(para.front for para in draft.paras):
-        kind = "titlepage"
+    if not draft.title and (draft.titled or all(para.front for para in draft.paras)):
+        kind = "titlepage"  # with what follows the title before the first chapter
     else:
         kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
     return Section(draft.title, body, kind, matter.skip_reason(kind))

@@ -36,7 +36,7 @@ from pypdf.generic import Destination, IndirectObject
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from producer.readers import matter
-from producer.readers.book import Book, Section
+from producer.readers.book import Book, Section, rest_of_title_page
 from producer.readers.pdfpages import SPECK, laid_out
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ _REPEATS = 3  # pages a running head recurs on, or that show a page number's pla
 _HEADING = 1.15  # a heading's type is at least this much larger than the body's
 _FOOTNOTE = 0.9  # a footnote's type is at most this much of the body's
 _SUPERSCRIPT = 0.75  # a note mark's type is at most this much of its line's
+_RISE = 0.25  # or smaller than the line's (_FOOTNOTE) and raised this share of its size
 _GAP = 1.4  # a gap between paragraphs: this many times the usual line spacing
 _INDENT = 1.5  # a first-line indent: at least this many average character widths
 _MIN_INDENTED = 3  # paragraphs that must share a first-line indent to show the book's
@@ -138,6 +139,7 @@ class _Mark:
 class _Draft:
     title: str = ""
     paras: list[_Para] = field(default_factory=list)
+    titled: bool = False  # held the book's title: the title page
 
 
 def read(data: bytes, source: str) -> Book:
@@ -282,13 +284,19 @@ def _first_word_end(item: LTTextLineHorizontal) -> float:
 
 def _line_text(item: LTTextLineHorizontal, size: float) -> str:
     """A line's words, without note marks (small digits and daggers) or unmapped glyphs."""
-    pieces = (obj.get_text() for obj in item if not _is_note_mark(obj, size))
+    chars = [obj for obj in item if isinstance(obj, LTChar) and round(obj.size, 1) == size]
+    base = Counter(round(char.y0) for char in chars).most_common(1)[0][0] if chars else item.y0
+    pieces = (obj.get_text() for obj in item if not _is_note_mark(obj, size, base))
     text = _CID.sub("", "".join(pieces)).translate(_LIGATURES)
     return " ".join(text.split())
 
 
-def _is_note_mark(obj: Any, size: float) -> bool:
-    return isinstance(obj, LTChar) and obj.size < size * _SUPERSCRIPT and obj.get_text() in _MARKS
+def _is_note_mark(obj: Any, size: float, base: float) -> bool:
+    """A digit or dagger in much smaller type, or in smaller type raised above the line's."""
+    if not isinstance(obj, LTChar) or obj.get_text() not in _MARKS:
+        return False
+    raised = obj.size < size * _FOOTNOTE and obj.y0 > base + size * _RISE
+    return raised or obj.size < size * _SUPERSCRIPT
 
 
 # The body text's measures
@@ -621,11 +629,15 @@ def _by_headings(paras: list[_Para], layout: _Layout) -> tuple[list[Section], st
     drafts = [_Draft()]
     for para in paras:
         if para is title:
+            drafts[-1].titled = True
             continue
         if para in heads and _rank(para) >= level:
             drafts.append(_Draft(para.text))
         else:
             drafts[-1].paras.append(para)
+    for draft in drafts:
+        lines = [para.text for para in draft.paras]
+        draft.titled = draft.titled and rest_of_title_page(lines, draft is not drafts[-1])
     return _sections(drafts), title.text if title else ""
 
 
@@ -681,7 +693,10 @@ def _sections(drafts: list[_Draft]) -> list[Section]:
     sections = []
     for draft in drafts:
         body = "\n\n".join(para.text for para in draft.paras)
-        if body:
+        if body and not draft.title and draft.titled:
+            kind = "titlepage"  # with what follows the title before the first chapter
+            sections.append(Section("", body, kind, matter.skip_reason(kind)))
+        elif body:
             kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
             sections.append(Section(draft.title, body, kind, matter.skip_reason(kind)))
         elif draft.title:

@@ -393,3 +393,87 @@ def test_each_style_level_is_worked_out_once(monkeypatch: pytest.MonkeyPatch) ->
     )
     assert read(styled(styles, [("c0s299", "Text.")]), "b.docx").sections[0].body == "Text."
     assert len(looked) <= 2 * 4 * 300 + 1  # a name and an id per style, and the paragraph's
+
+
+def test_a_drop_cap_opens_the_word_of_the_paragraph_after_it() -> None:
+    document = docx.Document()
+    document.add_heading("Chapter One", level=1)
+    cap = document.add_paragraph("U")
+    frame = element("w:framePr", dropCap="drop", lines="3", wrap="around")
+    cap._p.get_or_add_pPr().append(frame)
+    document.add_paragraph("p at the League, says a friend, there had been a discussion.")
+    document.add_paragraph("Says our friend: the discussion was good-tempered.")
+    body = read(save(document), "b.docx").sections[0].body
+    assert body == (
+        "Up at the League, says a friend, there had been a discussion.\n\n"
+        "Says our friend: the discussion was good-tempered."
+    )
+
+
+def test_the_title_page_before_the_first_chapter_is_not_narrated() -> None:
+    document = docx.Document()
+    document.add_paragraph("News from Nowhere", style="Title")
+    document.add_paragraph("William Morris")
+    document.add_paragraph("Copyright © 2024 Nowhere Press. All rights reserved.")
+    document.add_heading("Chapter I", level=1)
+    document.add_paragraph("Up at the League, says a friend.")
+    document.add_heading("Chapter II", level=1)
+    document.add_paragraph("Well, I awoke.")
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.kind, bool(s.skip_reason)) for s in book.sections] == [
+        ("", "titlepage", True),
+        ("Chapter I", "chapter", False),
+        ("Chapter II", "chapter", False),
+    ]
+    assert book.metadata.title == "News from Nowhere"
+
+
+def test_prose_under_the_title_is_narrated_and_so_is_a_book_without_chapters() -> None:
+    """A prologue under the title is no title page, nor is the whole of a book that has no
+    chapter heading after its title."""
+    prologue = "It was the last evening of the old year, and the wind had come round to the "
+    prologue += "east, so that every window of the house rattled in its frame."
+    document = docx.Document()
+    document.add_paragraph("News from Nowhere", style="Title")
+    document.add_paragraph(prologue)
+    document.add_heading("Chapter I", level=1)
+    document.add_paragraph("Up at the League, says a friend.")
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.kind, s.skip_reason) for s in book.sections] == [
+        ("", "chapter", ""),
+        ("Chapter I", "chapter", ""),
+    ]
+    document = docx.Document()
+    document.add_paragraph("Short Poems", style="Title")
+    for line in ("The rain is on the roof.", "The wind is at the door."):
+        document.add_paragraph(line)
+    (section,) = read(save(document), "p.docx").sections
+    assert section.kind == "chapter" and section.body.startswith("The rain")
+
+
+def field_char(kind: str) -> Any:
+    return run(element("w:fldChar", fldCharType=kind))
+
+
+def test_the_entries_of_a_contents_field_are_not_read() -> None:
+    document = docx.Document()
+    entries = [document.add_paragraph() for _ in range(2)]
+    entries[0]._p.append(field_char("begin"))
+    entries[0]._p.append(run(element("w:instrText", ' TOC \\o "1-3" \\h ')))
+    entries[0]._p.append(field_char("separate"))
+    entries[0]._p.append(run(element("w:t", "Discussion and Bed\t1")))
+    entries[1]._p.append(run(element("w:t", "A Morning Bath\t3")))
+    entries[1]._p.append(field_char("end"))
+    document.add_paragraph("After the contents, see page ")
+    page = document.add_paragraph("He came to page ")
+    for part in (
+        field_char("begin"),
+        run(element("w:instrText", " PAGEREF bath ")),
+        field_char("separate"),
+        run(element("w:t", "3")),
+        field_char("end"),
+    ):
+        page._p.append(part)
+    page.add_run(" at last.")
+    body = read(save(document), "b.docx").sections[0].body
+    assert body == "After the contents, see page\n\nHe came to page 3 at last."

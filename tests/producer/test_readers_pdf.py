@@ -646,3 +646,61 @@ def test_metadata_that_is_not_a_string_is_no_value() -> None:
     )
     metadata = read(data, "b.pdf").metadata
     assert (metadata.title, metadata.authors, metadata.language, metadata.date) == ("", [], "", "")
+
+
+def test_a_raised_note_mark_a_little_smaller_than_the_text_is_dropped() -> None:
+    # reportlab's <super> sets a mark 2 points smaller (8.5 on 10.5), raised.
+    style = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=13)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A5).build(
+        [
+            Paragraph("Chapter One", ParagraphStyle("h", fontName=FONT, fontSize=18)),
+            Paragraph(
+                "On the Morrow of the Revolution<super>1</super>, says a friend, they did"
+                " not speak all together.<super>2</super> Nor at once.",
+                style,
+            ),
+        ]
+    )
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    assert body == (
+        "On the Morrow of the Revolution, says a friend, they did not speak all together."
+        " Nor at once."
+    )
+
+
+def test_a_prologue_under_the_title_is_narrated() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    setter.heading("News from Nowhere", size=28)
+    setter.paragraph(prose("Prologue", 3))
+    for name in ("Chapter One", "Chapter Two"):
+        setter.heading(name)
+        setter.paragraph(prose(name.split()[1], 4))
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [(s.title, s.kind, s.skip_reason) for s in book.sections] == [
+        ("", "chapter", ""),
+        ("Chapter One", "chapter", ""),
+        ("Chapter Two", "chapter", ""),
+    ]
+
+
+def test_the_title_page_with_its_author_and_copyright_lines_is_not_narrated() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    setter.heading("News from Nowhere", size=28)
+    setter.paragraph("William Morris")
+    setter.paragraph("Copyright © 2024 Nowhere Press. All rights reserved.")
+    for name in ("Chapter One", "Chapter Two"):
+        setter.heading(name)
+        setter.paragraph(prose(name.split()[1], 4))
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [(s.title, s.kind, bool(s.skip_reason)) for s in book.sections] == [
+        ("", "titlepage", True),
+        ("Chapter One", "chapter", False),
+        ("Chapter Two", "chapter", False),
+    ]
