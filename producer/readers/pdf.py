@@ -4,8 +4,9 @@ outline (bookmarks) or from headings.
 pypdf (BSD) opens the document and gives what it says about itself: encryption, the
 information dictionary, the outline. pdfminer.six (MIT) lays out each page's text: lines
 with their positions and type sizes, which paragraphs, headings, running heads and page
-numbers are told by and which pypdf's text extraction does not give. A page is read as one
-column, top to bottom, as books are set.
+numbers are told by and which pypdf's text extraction does not give. A page is read top
+to bottom; a page set in two columns (a gutter no line crosses between text on both sides)
+column by column, after what spans both above them.
 
 What a page prints but a listener should not hear is dropped: running heads and footers
 (lines recurring at one height on several pages, or carrying the page's number), page
@@ -13,8 +14,10 @@ numbers, contents entries (dot leaders to a page number), footnotes (smaller typ
 the body text) and their marks. Lines are joined into one line per paragraph; a paragraph
 ends at a wider gap, at the book's first-line indent, at a list bullet, or after a line
 that stops on a sentence's end with room left for the next line's first word; it runs on
-across a page break. A word hyphenated at a line end is joined, unless the book prints it
-with its hyphen elsewhere or the next line starts with a capital.
+across a page break. Verse keeps its line ends (a newline): lines in a row that each end
+with room left for the next one's first word, where prose fills the measure. A word
+hyphenated at a line end is joined, unless the book prints it with its hyphen elsewhere or
+the next line starts with a capital.
 """
 
 import contextlib
@@ -37,7 +40,7 @@ from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from producer.readers import matter
 from producer.readers.book import Book, Section, rest_of_title_page
-from producer.readers.pdfpages import SPECK, laid_out
+from producer.readers.pdfpages import SPECK, WORD_MARGIN, laid_out
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,7 @@ class _Line:
     text: str
     height: float  # of its page
     lead: float  # the width of its first word
+    frame: tuple[float, float] | None = None  # its column's left and right edge, if columned
 
     @property
     def char_width(self) -> float:
@@ -209,8 +213,9 @@ def _open(data: bytes, source: str) -> pypdf.PdfReader:
 
 def _lines(data: bytes, source: str) -> Iterator[_Line]:
     for number, page in enumerate(_pages(data, source)):
-        found = [line for item in _text_lines(page) if (line := _line(item, number, page))]
-        yield from _rows(sorted(found, key=lambda line: (-round(line.y0), line.x0)))
+        for items, frame in _columns(list(_text_lines(page)), page):
+            found = [line for item in items if (line := _line(item, number, page, frame))]
+            yield from _rows(sorted(found, key=lambda line: (-round(line.y0), line.x0)))
 
 
 def _rows(lines: list[_Line]) -> Iterator[_Line]:
@@ -218,10 +223,10 @@ def _rows(lines: list[_Line]) -> Iterator[_Line]:
     row: _Line | None = None
     for line in lines:
         if row is not None and _same_row(row, line):
-            row = _Line(
-                row.page, row.x0, line.x1, min(row.y0, line.y0), max(row.y1, line.y1),
-                max(row, line, key=lambda part: len(part.text)).size,
-                f"{row.text} {line.text}", row.height, row.lead,
+            row = replace(
+                row, x1=line.x1, y0=min(row.y0, line.y0), y1=max(row.y1, line.y1),
+                size=max(row, line, key=lambda part: len(part.text)).size,
+                text=f"{row.text} {line.text}",
             )  # fmt: skip
             continue
         if row is not None:
@@ -259,7 +264,166 @@ def _text_lines(item: Any) -> Iterator[LTTextLineHorizontal]:
             yield from _text_lines(child)
 
 
-def _line(item: LTTextLineHorizontal, number: int, page: LTPage) -> _Line | None:
+# Columns
+
+_Frame = tuple[float, float] | None
+_CROSSED = 0.1  # a gutter: an x-range at most this share of the page's text rows cross
+_MIN_ROWS = 5  # rows of text a column holds at least
+_FILLED = 3.0  # a column's lines end, as a rule, within this many ems of its gutter
+_ALIGNED = 2 / 3  # and this share of the right column's lines start at its left edge
+
+
+def _columns(
+    items: list[LTTextLineHorizontal], page: LTPage
+) -> list[tuple[list[LTTextLineHorizontal], _Frame]]:
+    """A page's lines in reading order, by columns: what spans both columns above them,
+    the left column, the right, then what spans them below (a footnote, a folio). A page
+    without a gutter is one column. pdfminer joins two columns' lines on a baseline across
+    a narrow gutter, so lines are cut at it."""
+    body = [item for item in items if _in_body(item, page)]
+    gutter = _gutter(body)
+    if gutter is None:
+        return [(items, None)]
+    start, end = gutter
+    cut = [part for item in items for part in _cut(item, start, end, item in body)]
+    left = [item for item in cut if item.x1 <= end]
+    right = [item for item in cut if item.x0 >= start and item.x1 > end]
+    across = [item for item in cut if item.x0 < start and item.x1 > end]
+    bottom = min(item.y0 for item in left + right if _in_body(item, page))
+    width = max(_width(left, page), _width(right, page))
+    return [
+        ([item for item in across if item.y0 > bottom], None),
+        (left, _frame(left, page, width)),
+        (right, _frame(right, page, width)),
+        ([item for item in across if item.y0 <= bottom], None),
+    ]
+
+
+def _in_body(item: LTTextLineHorizontal, page: LTPage) -> bool:
+    """Not in the top or bottom margin, where running heads and folios sit."""
+    return page.height * _MARGIN <= item.y0 and item.y1 <= page.height * (1 - _MARGIN)
+
+
+def _width(items: list[LTTextLineHorizontal], page: LTPage) -> float:
+    body = [item for item in items if _in_body(item, page)]
+    return max(item.x1 for item in body) - min(item.x0 for item in body)
+
+
+def _frame(items: list[LTTextLineHorizontal], page: LTPage, width: float) -> _Frame:
+    """A column's edges: columns share a width, which a short column's lines do not show."""
+    left = min(item.x0 for item in items if _in_body(item, page))
+    return left, left + width
+
+
+def _gutter(items: list[LTTextLineHorizontal]) -> tuple[float, float] | None:
+    """The widest x-range, an em or more, that (almost) no row of glyphs crosses, with
+    columns on both sides: rows enough, over half the text's height, the left one's lines
+    reaching close to it (not a play's speakers' names beside their speeches)."""
+    glyphs = [glyph for item in items for glyph in _glyphs(item)]
+    if not glyphs:
+        return None
+    em = statistics.median(glyph.size for glyph in glyphs)
+    spans = _row_spans(items)
+    found = [
+        (start, end)
+        for start, end in _uncrossed(spans, len(spans) * _CROSSED)
+        if end - start >= em and _has_columns(spans, start, end, em)
+    ]
+    return max(found, key=lambda gap: gap[1] - gap[0], default=None)
+
+
+def _glyphs(item: LTTextLineHorizontal) -> list[LTChar]:
+    return [obj for obj in item if isinstance(obj, LTChar) and not obj.get_text().isspace()]
+
+
+def _row_spans(items: list[LTTextLineHorizontal]) -> dict[int, list[tuple[float, float]]]:
+    """Each row's (baseline's) runs of glyphs, merged where they touch, left to right."""
+    rows: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for item in items:
+        rows[round(item.y0)].extend((glyph.x0, glyph.x1) for glyph in _glyphs(item))
+    merged: dict[int, list[tuple[float, float]]] = {}
+    for row, spans in rows.items():
+        merged[row] = []
+        for x0, x1 in sorted(spans):
+            if merged[row] and x0 <= merged[row][-1][1]:
+                merged[row][-1] = (merged[row][-1][0], max(merged[row][-1][1], x1))
+            else:
+                merged[row].append((x0, x1))
+    return {row: spans for row, spans in merged.items() if spans}
+
+
+def _uncrossed(
+    spans: dict[int, list[tuple[float, float]]], allowed: float
+) -> Iterator[tuple[float, float]]:
+    """The x-ranges, between the text's outer edges, that at most `allowed` rows cross (a
+    sweep over where runs start and end: a page's width in points may be anything)."""
+    events = sorted(
+        (x, step) for runs in spans.values() for a, b in runs for x, step in ((a, 1), (b, -1))
+    )
+    crossing, start = 0, None
+    for x, step in events:
+        crossing += step
+        if crossing <= allowed and start is None:
+            start = x
+        elif crossing > allowed and start is not None:
+            if x > start and start > events[0][0]:
+                yield start, x
+            start = None
+
+
+def _has_columns(
+    spans: dict[int, list[tuple[float, float]]], start: float, end: float, em: float
+) -> bool:
+    """Text on both sides of a gap: rows enough, over half the text's height, the left
+    side's lines reaching close to the gap and the right side's mostly starting at one
+    edge (not a play's speakers' names beside their speeches, nor a river of spaces
+    through justified lines)."""
+    left = {
+        row: max(b for a, b in runs if b <= start)
+        for row, runs in spans.items()
+        if runs[0][1] <= start
+    }
+    right = {
+        row: min(a for a, b in runs if a >= end)
+        for row, runs in spans.items()
+        if runs[-1][0] >= end
+    }
+    if min(len(left), len(right)) < _MIN_ROWS:
+        return False
+    height = max(spans) - min(spans)
+    edge = Counter(round(x) for x in right.values()).most_common(1)[0][1]
+    return (
+        max(left) - min(left) > height / 2
+        and max(right) - min(right) > height / 2
+        and statistics.median(start - x for x in left.values()) < em * _FILLED
+        and edge >= len(right) * _ALIGNED
+    )
+
+
+def _cut(
+    item: LTTextLineHorizontal, start: float, end: float, body: bool
+) -> list[LTTextLineHorizontal]:
+    """A body line crossing the gutter with no glyph in it cut in two there."""
+    glyphs = [obj for obj in item if isinstance(obj, LTChar)]
+    if not body or not (item.x0 < start and item.x1 > end):
+        return [item]
+    if any(
+        glyph.x1 > start and glyph.x0 < end and not glyph.get_text().isspace() for glyph in glyphs
+    ):
+        return [item]  # a heading across both columns
+    parts = []
+    for side in ([g for g in glyphs if g.x1 <= start], [g for g in glyphs if g.x0 >= end]):
+        part = LTTextLineHorizontal(WORD_MARGIN)
+        for glyph in side:
+            part.add(glyph)
+        if side:
+            parts.append(part)
+    return parts
+
+
+def _line(
+    item: LTTextLineHorizontal, number: int, page: LTPage, frame: tuple[float, float] | None
+) -> _Line | None:
     chars = [obj for obj in item if isinstance(obj, LTChar)]
     if not chars:
         return None
@@ -268,7 +432,7 @@ def _line(item: LTTextLineHorizontal, number: int, page: LTPage) -> _Line | None
     if not text or size < SPECK:
         return None
     lead = _first_word_end(item) - item.x0
-    return _Line(number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead)
+    return _Line(number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead, frame)
 
 
 def _first_word_end(item: LTTextLineHorizontal) -> float:
@@ -328,8 +492,8 @@ def _first_indent(lines: list[_Line], left: dict[int, float]) -> float | None:
     flush line follows (a quotation's lines follow one another at its own indent)."""
     offsets: Counter[float] = Counter()
     for line, below in itertools.pairwise(lines):
-        indent = round(line.x0 - left[line.page])
-        if line.page == below.page and indent > 0 and below.x0 - left[below.page] < 1:
+        indent = round(line.x0 - _left_edge(line, left))
+        if line.page == below.page and indent > 0 and below.x0 - _left_edge(below, left) < 1:
             offsets[indent] += 1
     found = offsets.most_common(1)
     return found[0][0] if found and found[0][1] >= _MIN_INDENTED else None
@@ -433,17 +597,27 @@ def _footnotes(lines: list[_Line], body: float) -> set[int]:
 
 def _paragraphs(lines: list[_Line], layout: _Layout) -> list[_Para]:
     compounds = _compounds(lines)
+    short = [_has_room(above, line, layout) for above, line in itertools.pairwise(lines)]
+    short.append(False)
     groups: list[list[_Line]] = []
-    for line in lines:
-        if groups and not _breaks(groups[-1], line, layout):
-            groups[-1].append(line)
-        else:
+    verse: set[int] = set()  # the lines whose line end is kept
+    for n, line in enumerate(lines):
+        if not groups or _breaks(groups[-1], line, layout):
             groups.append([line])
-    return [_para(group, compounds) for group in groups]
+            continue
+        paragraph = groups[-1]
+        if short[n - 1] and _is_verse(paragraph, short[n], verse, layout):
+            verse.add(id(paragraph[-1]))
+        elif short[n - 1] and paragraph[-1].text.endswith(_TERMINAL):
+            groups.append([line])  # a sentence's end with room left: the paragraph's end
+            continue
+        paragraph.append(line)
+    return [_para(group, compounds, verse) for group in groups]
 
 
 def _breaks(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
-    """Whether `line` starts a new paragraph after the lines of `paragraph`."""
+    """Whether `line` starts a new paragraph after the lines of `paragraph`, whatever
+    their line ends say."""
     above = paragraph[-1]
     return (
         _retyped(above, line, layout)
@@ -451,8 +625,20 @@ def _breaks(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
         or _indented(paragraph, line, layout)
         or line.text.startswith(_BULLETS)
         or _is_first_line(line, layout)
-        or _ends_short(above, line, layout)
     )
+
+
+def _is_verse(paragraph: list[_Line], next_short: bool, verse: set[int], layout: _Layout) -> bool:
+    """Whether the paragraph's last line, ending short of the next line's first word, is a
+    verse line: in body type, and the first line of a verse paragraph (ending on a sentence,
+    only if the next line ends short too: else it is a paragraph of one line) or after one.
+    A prose paragraph's lines fill the measure, its last line only ends short."""
+    above = paragraph[-1]
+    if above.size >= layout.body * _HEADING:
+        return False  # a heading's lines, each short
+    if len(paragraph) > 1:
+        return id(paragraph[-2]) in verse
+    return next_short or not above.text.endswith(_TERMINAL)
 
 
 def _retyped(above: _Line, line: _Line, layout: _Layout) -> bool:
@@ -486,25 +672,34 @@ def _is_first_line(line: _Line, layout: _Layout) -> bool:
 
 
 def _indent(line: _Line, layout: _Layout) -> float:
-    return line.x0 - layout.left.get(line.page, line.x0)
+    return line.x0 - _left_edge(line, layout.left)
 
 
-def _ends_short(above: _Line, line: _Line, layout: _Layout) -> bool:
-    """Whether `above` ends a sentence with room left for the next line's first word (and
-    a space, a quarter em): the typesetter would have put it there had the paragraph gone on."""
-    if not above.text.endswith(_TERMINAL):
+def _left_edge(line: _Line, left: dict[int, float]) -> float:
+    """Where a line's column starts: its page's body text, or its own column's."""
+    return line.frame[0] if line.frame else left.get(line.page, line.x0)
+
+
+def _has_room(above: _Line, line: _Line, layout: _Layout) -> bool:
+    """Whether `above` ends with room left for the next line's first word (and a space, a
+    quarter em): the typesetter would have put it there had the line gone on. A word broken
+    by a hyphen did not fit whole, whatever its rest does."""
+    if above.text.endswith(("-", "\xad")):
         return False
-    room = layout.right.get(above.page, above.x1) - above.x1
+    right = above.frame[1] if above.frame else layout.right.get(above.page, above.x1)
+    room = right - above.x1
     return room > line.lead + above.size / 4
 
 
-def _para(lines: list[_Line], compounds: set[str]) -> _Para:
-    """The lines joined; only the paragraph's tail is worked on (joining a line to all of
-    a long one each time would take the square of its length)."""
+def _para(lines: list[_Line], compounds: set[str], verse: set[int]) -> _Para:
+    """The lines joined, a verse line's end kept as a newline; only the paragraph's tail is
+    worked on (joining a line to all of a long one each time would take the square of its
+    length)."""
     settled: list[str] = []
     text = lines[0].text
-    for line in lines[1:]:
-        text = _join(text, line.text, compounds)
+    for above, line in itertools.pairwise(lines):
+        kept = id(above) in verse  # a verse line's end
+        text = f"{text}\n{line.text}" if kept else _join(text, line.text, compounds)
         if len(text) > 2 * _TAIL:
             settled.append(text[:-_TAIL])
             text = text[-_TAIL:]

@@ -41,6 +41,7 @@ from config.errors import ManuscriptError
 log = logging.getLogger(__name__)
 
 SPECK = 1.0  # points: text set smaller (at size 0, or squashed flat by its matrix) is unseen
+WORD_MARGIN = LAParams().word_margin  # a gap between glyphs, in their sizes, that is a space
 
 # Limits on the work a file may ask for. A PDF is a program: a few KB can say "draw this
 # stream 20,000 times", nest forms that each draw the next ten times, or inflate to GBs.
@@ -70,11 +71,13 @@ _OPERANDS = 100  # an operator takes at most ~33; operands piling up past that a
 
 def laid_out(data: bytes, source: str) -> Iterator[LTPage]:
     """pdfminer's extract_pages, its parser, interpreter and page builder held to limits."""
-    # Lines are put in order here (one column, top to bottom), so pdfminer's ordering of
+    # Lines are put in order by the reader (by columns, top to bottom), so pdfminer's ordering of
     # text boxes, slow on a busy page, is switched off (boxes_flow None).
     budget = _Budget(source)
     resources = PDFResourceManager()
-    device = _Device(resources, budget, LAParams(all_texts=True, boxes_flow=None))
+    device = _Device(
+        resources, budget, LAParams(all_texts=True, boxes_flow=None, word_margin=WORD_MARGIN)
+    )
     interpreter = _Interpreter(resources, device, budget)
     for page in PDFPage.create_pages(PDFDocument(_Parser(io.BytesIO(data), budget))):
         budget.new_page()

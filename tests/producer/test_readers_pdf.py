@@ -188,6 +188,96 @@ def test_a_paragraph_across_a_page_break_stays_one() -> None:
     assert prose("fifth", 40) in body.split("\n\n")
 
 
+CUCKOO = [
+    "Sumer is icumen in,",
+    "Lhude sing cuccu!",
+    "Groweth sed and bloweth med",
+    "And springth the wude nu.",
+]
+
+
+def test_verse_keeps_its_line_ends() -> None:
+    """Lines ending well short of the measure, each next line's first word fitting there,
+    are verse lines, between paragraphs of prose whose last lines end short too."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    setter.paragraph(prose("first", 6))
+    setter.y -= LEADING
+    for stanza in (CUCKOO, CUCKOO[::-1]):
+        for line in stanza:
+            setter.canvas.drawString(LEFT + 36, setter.y, line)
+            setter.y -= LEADING
+        setter.y -= LEADING
+    setter.paragraph(prose("second", 6))
+    setter.finish_page()
+    setter.canvas.save()
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    stanzas = ["\n".join(CUCKOO), "\n".join(CUCKOO[::-1])]
+    assert body.split("\n\n") == [prose("first", 6), *stanzas, prose("second", 6)]
+
+
+def test_ragged_prose_without_indents_or_gaps_is_not_verse() -> None:
+    """Flush paragraphs set ragged-right, long words leaving lines short by varied amounts
+    that the next word would not fit: lines wrap, and a paragraph ends only at a sentence's
+    end with room left."""
+    words = ["incomprehensibly", "a", "notwithstanding", "of", "superintendents", "the"]
+    paragraphs = [
+        " ".join(words[(n * 5 + k * k) % 6] for k in range(12 + n * 9 % 30)).capitalize() + "."
+        for n in range(8)
+    ]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    for paragraph in paragraphs:
+        for line in setter.wrap(paragraph):
+            setter.canvas.setFont(FONT, SIZE)
+            setter.canvas.drawString(LEFT, setter.y, line)
+            setter.y -= LEADING
+    setter.finish_page()
+    setter.canvas.save()
+    assert read(out.getvalue(), "b.pdf").sections[0].body.split("\n\n") == paragraphs
+
+
+def test_two_columns_are_read_one_after_the_other() -> None:
+    """Columns on shared baselines across a narrow gutter, under a heading spanning both,
+    a paragraph running on from the left column into the right: read column by column."""
+    paragraphs = [prose("first", 9), prose("second", 14), prose("third", 11)]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.canvas.setFont("Helvetica-Bold", 20)
+    setter.canvas.drawCentredString(WIDTH / 2, TOP, "Chapter One: Of Two Columns")
+    lines = [
+        (n == 0, line)
+        for paragraph in paragraphs
+        for n, line in enumerate(wrap(paragraph, 230 - INDENT, 230))
+    ]
+    half = (len(lines) + 1) // 2
+    setter.canvas.setFont(FONT, SIZE)
+    for column, x in ((lines[:half], LEFT), (lines[half:], 320.0)):
+        for row, (first, line) in enumerate(column):
+            setter.canvas.drawString(x + (INDENT if first else 0), TOP - 40 - row * LEADING, line)
+    setter.finish_page()
+    setter.canvas.save()
+    (section,) = read(out.getvalue(), "b.pdf").sections
+    assert (section.title, section.body.split("\n\n")) == (
+        "Chapter One: Of Two Columns",
+        paragraphs,
+    )
+
+
+def wrap(text: str, first: float, width: float) -> list[str]:
+    """`text` in lines of `width` points, the first `first` points wide."""
+    lines = [""]
+    for word in text.split():
+        room = first if len(lines) == 1 else width
+        if lines[-1] and stringWidth(f"{lines[-1]} {word}", FONT, SIZE) > room:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return lines
+
+
 @pytest.mark.parametrize("indent", [True, False], ids=["indented", "spaced"])
 def test_justified_paragraphs_are_rebuilt_exactly(indent: bool) -> None:
     """Wide spaces in justified lines, one-line paragraphs, paragraphs across pages."""
