@@ -60,6 +60,12 @@ def write_chapter(wav: Path, out: Path, fmt: str, tags: Tags) -> AcxReport | Non
     return _WRITERS[fmt](wav, out, tags)
 
 
+# The most an M4B marker's title holds: FFmpeg writes a QuickTime chapter sample's text
+# length in 16 bits (a longer title's length modulo 65,536: the marker read back cut short,
+# and `narrate verify` failing the book). A heading or a front matter title may be longer.
+MARKER_TITLE_BYTES = 65_535
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What a job delivers beside its WAVs, and what the files say about the book."""
@@ -82,8 +88,10 @@ class Delivery:
         return cls(formats, manuscript.metadata, narrator, minutes, first, titles)
 
     def title(self, index: int, title: str) -> str:
-        """A chapter's title in its MP3's tags and its M4B marker."""
-        return title or (self.titles[index] if index < len(self.titles) else "")
+        """A chapter's title in its MP3's tags and its M4B marker, cut between two
+        characters where a marker cannot hold it (`MARKER_TITLE_BYTES`)."""
+        title = title or (self.titles[index] if index < len(self.titles) else "")
+        return title.encode()[:MARKER_TITLE_BYTES].decode(errors="ignore")
 
     def encodes(self) -> bool:
         """Whether a chapter is encoded beyond its WAV (a format, its piece of the book, or

@@ -31,6 +31,7 @@ _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*")  # the space before it is stripped
 _DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The keys narrate reads (`producer.readers.text.front_matter_metadata`), and those it knows
 # to leave unsaid: a block with one of them is front matter.
 KEYS = {
@@ -182,8 +183,14 @@ def _commas(inside: str) -> list[str]:
 
 def _scalar(value: str) -> str | None:
     """A scalar's text: quotes taken off (and a comment after them), a null nothing; None
-    for what is not a scalar read here."""
-    value = value.strip()
+    for what is not a scalar read here. A control character is a space: a NUL, which a
+    YAML escape ("\\u0000") writes where the file itself may hold none, would cut a tag
+    short in FFmpeg, and an escape sequence would reach a terminal."""
+    text = _read_scalar(value.strip())
+    return text if text is None else " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def _read_scalar(value: str) -> str | None:
     if value.startswith('"'):
         quoted = _DOUBLE_QUOTED.match(value)
         if not quoted or not _only_comment(value[quoted.end() :]):

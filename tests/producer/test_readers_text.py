@@ -418,6 +418,27 @@ def test_front_matter_names_the_authors_in_yamls_common_forms(
     assert [c.title for c in book.chapters] == ["One", "Two"]
 
 
+@pytest.mark.parametrize(
+    ("value", "title"),
+    [
+        ('"The\\u0000Small\\u001b[31m Book\\u0007"', "The Small [31m Book"),
+        ("The\x1bSmall\x07 Book", "The Small Book"),
+        ("'The\x1bSmall Book'", "The Small Book"),
+    ],
+)
+def test_control_characters_in_front_matter_are_spaces_not_the_metadata(
+    tmp_path: Path, value: str, title: str
+) -> None:
+    """A file with a NUL in it is refused as binary; a YAML escape ("\\u0000") or a stray
+    control character said none the less must not reach the tags (FFmpeg cuts a tag at a
+    NUL) or a terminal (an escape sequence in `narrate inspect`)."""
+    body = "It began. " * 40  # two stray control characters in a book are not binary data
+    text = f'---\ntitle: {value}\nauthor: ["Ann\\u0000Example"]\n---\n\n# One\n\n{body}\n'
+    book = read_manuscript(write(tmp_path, "b.md", text.encode()))
+    assert book.metadata.title == title
+    assert book.metadata.authors == ["Ann Example"]
+
+
 def test_front_matter_it_cannot_read_is_dropped_and_leaves_the_metadata_alone(
     tmp_path: Path,
 ) -> None:

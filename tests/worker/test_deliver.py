@@ -210,3 +210,41 @@ def test_an_untitled_chapter_has_a_title_tag_and_an_m4b_marker(tmp_path: Path) -
     assert book is not None and [t.title for t in book.chapters] == ["Chapter 1", "Chapter 2"]
     with av.open(str(storage.path(book.key))) as m4b:
         assert [c["metadata"].get("title") for c in m4b.chapters()] == ["Chapter 1", "Chapter 2"]
+
+
+def test_a_title_too_long_for_an_m4b_marker_is_cut_where_the_marker_holds_it(
+    tmp_path: Path,
+) -> None:
+    """An M4B marker's text is at most 65,535 bytes (FFmpeg writes a longer one's length
+    modulo 65,536): a front matter title of 80,000 bytes, the name of the untitled opening,
+    is cut alike, between two characters, in the MP3 tag, the marker and the manifest's
+    record of it, so that `narrate verify` reads back what was written."""
+    storage = LocalStorage(tmp_path / "out")
+    manuscript = book_of([("", "chapter"), ("Two", "chapter")], "é" * 40_000)
+    delivery = Delivery.of(manuscript, SynthesisOptions(formats=["mp3", "m4b"]))
+    entries = []
+    for index in (0, 1):
+        wav = write_wav(tmp_path / f"{index}.wav", speechlike(1.0, 44100, index), 44100)
+        rate, frames = wav_info(wav)
+        sha = file_sha256(wav)
+        storage.put_file(chapter_key(index), wav, sha)
+        entry = ChapterEntry(
+            index=index,
+            title=manuscript.chapters[index].title,
+            audio_key=chapter_key(index),
+            marks_key=marks_key(index),
+            duration_s=frames / rate,
+            sample_rate=rate,
+            sha256=sha,
+            segments=[],
+        )
+        entries.append(entry)
+    tagged = delivery.title(0, "")
+    assert tagged == "é" * 32_767
+    encode(delivery, storage, storage.path(chapter_key(0)), Encoding("mp3", "0.mp3"), (0, ""))
+    with av.open(str(storage.path("0.mp3"))) as mp3:
+        assert mp3.metadata.get("title") == tagged
+    book = deliver_book(delivery, storage, entries, storage.scratch())
+    assert book is not None and [t.title for t in book.chapters] == [tagged, "Two"]
+    with av.open(str(storage.path(book.key))) as m4b:
+        assert [c["metadata"].get("title") for c in m4b.chapters()] == [tagged, "Two"]
