@@ -4,7 +4,13 @@ Stored as ``source/manuscript.json`` beside a job's audio; every worker and ever
 reads this, never the original file, so all of them narrate the same text the same way.
 """
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+# The most of a title, a name, a publisher or a date kept: what any book's are, where a file
+# may hold megabytes in one (the credits say the title and the authors aloud, the tags hold
+# them, a terminal prints them).
+FIELD_CHARS = 500
+MOST_AUTHORS = 50
 
 
 class Metadata(BaseModel):
@@ -16,6 +22,24 @@ class Metadata(BaseModel):
     publisher: str = ""
     date: str = ""
     cover_key: str = Field("", description="Key of the cover image, e.g. source/cover.jpg.")
+
+    @field_validator("title", "publisher", "date")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        return _cut(value)
+
+    @field_validator("authors")
+    @classmethod
+    def _few(cls, value: list[str]) -> list[str]:
+        return [_cut(name) for name in value[:MOST_AUTHORS]]
+
+
+def _cut(text: str) -> str:
+    """At most FIELD_CHARS characters, cut at a space where there is one."""
+    if len(text) <= FIELD_CHARS:
+        return text
+    cut = text[:FIELD_CHARS]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 class Chapter(BaseModel):
