@@ -216,11 +216,11 @@ def test_a_title_too_long_for_an_m4b_marker_is_cut_where_the_marker_holds_it(
     tmp_path: Path,
 ) -> None:
     """An M4B marker's text is at most 65,535 bytes (FFmpeg writes a longer one's length
-    modulo 65,536): a front matter title of 80,000 bytes, the name of the untitled opening,
-    is cut alike, between two characters, in the MP3 tag, the marker and the manifest's
-    record of it, so that `narrate verify` reads back what was written."""
+    modulo 65,536): a heading of 80,000 bytes (a book's own title is kept far shorter,
+    `config.manuscript`) is cut alike, between two characters, in the MP3 tag, the marker
+    and the manifest's record of it, so that `narrate verify` reads back what was written."""
     storage = LocalStorage(tmp_path / "out")
-    manuscript = book_of([("", "chapter"), ("Two", "chapter")], "é" * 40_000)
+    manuscript = book_of([("é" * 40_000, "chapter"), ("Two", "chapter")])
     delivery = Delivery.of(manuscript, SynthesisOptions(formats=["mp3", "m4b"]))
     entries = []
     for index in (0, 1):
@@ -239,9 +239,10 @@ def test_a_title_too_long_for_an_m4b_marker_is_cut_where_the_marker_holds_it(
             segments=[],
         )
         entries.append(entry)
-    tagged = delivery.title(0, "")
+    heading = manuscript.chapters[0].title
+    tagged = delivery.title(0, heading)
     assert tagged == "é" * 32_767
-    encode(delivery, storage, storage.path(chapter_key(0)), Encoding("mp3", "0.mp3"), (0, ""))
+    encode(delivery, storage, storage.path(chapter_key(0)), Encoding("mp3", "0.mp3"), (0, heading))
     with av.open(str(storage.path("0.mp3"))) as mp3:
         assert mp3.metadata.get("title") == tagged
     book = deliver_book(delivery, storage, entries, storage.scratch())
