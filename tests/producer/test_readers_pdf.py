@@ -759,17 +759,23 @@ def test_a_raised_note_mark_a_little_smaller_than_the_text_is_dropped() -> None:
     )
 
 
-def test_a_prologue_under_the_title_is_narrated() -> None:
+def titled_book(*under_title: str) -> bytes:
+    """A PDF: the book's title, paragraphs under it, then two chapters."""
     out = io.BytesIO()
     setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
     setter.heading("News from Nowhere", size=28)
-    setter.paragraph(prose("Prologue", 3))
+    for text in under_title:
+        setter.paragraph(text)
     for name in ("Chapter One", "Chapter Two"):
         setter.heading(name)
         setter.paragraph(prose(name.split()[1], 4))
     setter.finish_page()
     setter.canvas.save()
-    book = read(out.getvalue(), "b.pdf")
+    return out.getvalue()
+
+
+def test_a_prologue_under_the_title_is_narrated() -> None:
+    book = read(titled_book(prose("Prologue", 3)), "b.pdf")
     assert [(s.title, s.kind, s.skip_reason) for s in book.sections] == [
         ("", "chapter", ""),
         ("Chapter One", "chapter", ""),
@@ -778,17 +784,8 @@ def test_a_prologue_under_the_title_is_narrated() -> None:
 
 
 def test_the_title_page_with_its_author_and_copyright_lines_is_not_narrated() -> None:
-    out = io.BytesIO()
-    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
-    setter.heading("News from Nowhere", size=28)
-    setter.paragraph("William Morris")
-    setter.paragraph("Copyright © 2024 Nowhere Press. All rights reserved.")
-    for name in ("Chapter One", "Chapter Two"):
-        setter.heading(name)
-        setter.paragraph(prose(name.split()[1], 4))
-    setter.finish_page()
-    setter.canvas.save()
-    book = read(out.getvalue(), "b.pdf")
+    copyright_line = "Copyright © 2024 Nowhere Press. All rights reserved."
+    book = read(titled_book("William Morris", copyright_line), "b.pdf")
     assert [(s.title, s.kind, bool(s.skip_reason)) for s in book.sections] == [
         ("", "titlepage", True),
         ("Chapter One", "chapter", False),

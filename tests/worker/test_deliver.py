@@ -180,20 +180,21 @@ def test_an_untitled_chapters_tags_name_it(
     assert [c.title for c in manuscript.chapters] == [t for t, _ in parts]  # none said
 
 
-def test_an_untitled_chapter_has_a_title_tag_and_an_m4b_marker(tmp_path: Path) -> None:
-    storage = LocalStorage(tmp_path / "out")
-    manuscript = book_of([("", "chapter"), ("", "chapter")], "The Small Book")
-    delivery = Delivery.of(manuscript, SynthesisOptions(formats=["mp3", "m4b"]))
+def stored_chapters(
+    tmp_path: Path, storage: LocalStorage, manuscript: Manuscript, seconds: float
+) -> list[ChapterEntry]:
+    """Each chapter's speech-like WAV stored where a job keeps it, and its manifest entry."""
     entries = []
-    for index in (0, 1):
-        wav = write_wav(tmp_path / f"{index}.wav", speechlike(3.0, 44100, index), 44100)
+    for chapter in manuscript.chapters:
+        index = chapter.index
+        wav = write_wav(tmp_path / f"{index}.wav", speechlike(seconds, 44100, index), 44100)
         rate, frames = wav_info(wav)
         sha = file_sha256(wav)
         storage.put_file(chapter_key(index), wav, sha)  # moved there
         entries.append(
             ChapterEntry(
                 index=index,
-                title="",
+                title=chapter.title,
                 audio_key=chapter_key(index),
                 marks_key=marks_key(index),
                 duration_s=frames / rate,
@@ -202,6 +203,14 @@ def test_an_untitled_chapter_has_a_title_tag_and_an_m4b_marker(tmp_path: Path) -
                 segments=[],
             )
         )
+    return entries
+
+
+def test_an_untitled_chapter_has_a_title_tag_and_an_m4b_marker(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path / "out")
+    manuscript = book_of([("", "chapter"), ("", "chapter")], "The Small Book")
+    delivery = Delivery.of(manuscript, SynthesisOptions(formats=["mp3", "m4b"]))
+    entries = stored_chapters(tmp_path, storage, manuscript, seconds=3.0)
     wav = storage.path(chapter_key(1))
     encode(delivery, storage, wav, Encoding("mp3", "chapters/001.mp3"), (1, ""))
     with av.open(str(storage.path("chapters/001.mp3"))) as mp3:
@@ -222,23 +231,7 @@ def test_a_title_too_long_for_an_m4b_marker_is_cut_where_the_marker_holds_it(
     storage = LocalStorage(tmp_path / "out")
     manuscript = book_of([("é" * 40_000, "chapter"), ("Two", "chapter")])
     delivery = Delivery.of(manuscript, SynthesisOptions(formats=["mp3", "m4b"]))
-    entries = []
-    for index in (0, 1):
-        wav = write_wav(tmp_path / f"{index}.wav", speechlike(1.0, 44100, index), 44100)
-        rate, frames = wav_info(wav)
-        sha = file_sha256(wav)
-        storage.put_file(chapter_key(index), wav, sha)
-        entry = ChapterEntry(
-            index=index,
-            title=manuscript.chapters[index].title,
-            audio_key=chapter_key(index),
-            marks_key=marks_key(index),
-            duration_s=frames / rate,
-            sample_rate=rate,
-            sha256=sha,
-            segments=[],
-        )
-        entries.append(entry)
+    entries = stored_chapters(tmp_path, storage, manuscript, seconds=1.0)
     heading = manuscript.chapters[0].title
     tagged = delivery.title(0, heading)
     assert tagged == "é" * 32_767
