@@ -51,6 +51,7 @@ CAPITALIZED_BEFORE_A_NUMBER = abbreviations.CAPITALIZED_BEFORE_A_NUMBER  # "Apt.
 
 _RULES: tuple[Rule, ...] = (
     *pauses.BETWEEN_NUMBERS,  # Gutenberg's "10--12" an en dash, before a rule reads a range
+    *marks.APPROXIMATELY,  # "~10:30", "~$5": about, before any rule takes the number
     *roman.LINE_NUMERALS,  # "II." and "I. THE START" heading a line
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case
     *numerals.GROUPING,  # "10 000" set with thin spaces is one number, as "10,000" is
@@ -61,12 +62,14 @@ _RULES: tuple[Rule, ...] = (
     *abbreviations.DAYS_BEFORE_DATES,  # "Tues. 3rd May": the day's period ends no sentence
     *dates.WRITTEN_DATES,
     *numerals.SLASHED,  # 120/80 after "blood pressure", before units read "80 mm"
+    *measures.LUMBER,  # "2 x 4s": two by fours, before "x" and old money's "4s" are read
     *abbreviations.BETWEEN_NUMBERS,  # 10 x 12, 2 * 3
     *marks.CARETS,  # 10^6
     *measures.SIGNED_RANGES,  # "10%-15%": the dash a word, before either sign is read
     *money.RULES,
     *measures.RULES,
     *marks.RULES,  # note marks, emphasis and powers, once units have taken theirs
+    *pauses.SLASHES,  # "thee / to": a pause between words, while numbers are digits
     *measures.AFTER_POWERS,  # "10^8 m/s", once the power is said
     *abbreviations.BEFORE_NUMBERS,  # "No. 5", "pp. 12–15", "c. 1887" (a year's cue)
     *roman.RULES,

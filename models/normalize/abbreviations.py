@@ -251,7 +251,7 @@ def cues_number(before: str, after: str) -> bool:
 # turn, a long run took quadratic time.
 _OPERATOR = re.compile(
     r"(?<!\s)\s*(?P<join>[&×÷])\s*"  # R&D, 3 × 4
-    r"|(?P<before>[±~])\s*"  # ±5, ~10
+    r"|(?P<before>±)\s*"  # ±5 (a tilde before a number is `marks.APPROXIMATELY`'s)
     r"|(?<=\s)(?P<spaced>[+=@−])(?=\s)"  # 2 + 2 = 4, x − 1
     r"|(?<!\s)\s*(?P<after>[%°])"  # what the number rules did not take
 )
@@ -583,6 +583,33 @@ _KEY = re.compile(r"(?<![\w#])(?P<note>[A-G])(?:(?P<sharp>#)|b(?=\s(?:major|mino
 # Lower case only: "W/O Smith" is a warrant officer, "the C/O" a commanding officer.
 _SHORTHAND = re.compile(r"(?<![\w/])(?P<short>w/o|b/c|c/o|w/(?=\s))(?![\w/])")
 _SHORTHANDS = {"w/o": "without", "b/c": "because", "c/o": "care of", "w/": "with"}
+# Words espeak runs together or says as one ("IPv6" "ipv six", "YoY" "yo Y").
+_RUN_TOGETHER = {
+    "IPv4": "I P v four",
+    "IPv6": "I P v six",
+    "YoY": "year over year",
+    "QoQ": "quarter over quarter",
+}
+_RUN_TOGETHER_PATTERN = re.compile(r"(?P<word>[IYQ](?<![\w/.][IYQ])(?:Pv[46]|oY|oQ))(?![\w/])")
+
+
+def _run_together(match: re.Match[str], locale: Locale) -> str:
+    return _RUN_TOGETHER[match.group("word")]
+
+
+# A pronoun for either sex: "his/her book", "he/she", "s/he" (espeak: "his slash her").
+_EITHER = re.compile(  # its first letter, then what stands before it: fast over a book
+    r"(?P<pair>(?i:[hs](?<![\w/][hs])(?:e/she|he/he|/he|is/her|er/his|im/her|imself/herself)))"
+    r"(?![\w/])"
+)
+
+
+def _either(match: re.Match[str], locale: Locale) -> str:
+    pair = match.group("pair")
+    first, _, second = pair.partition("/")
+    if pair.lower() == "s/he":
+        first, second = pair[0] + "he", "he"  # she or he
+    return f"{first} or {second}"
 
 
 def _key(match: re.Match[str], locale: Locale) -> str:
@@ -690,6 +717,8 @@ RULES = (
     Rule(_STREET_KIND, _street_kind),
     Rule(_KEY, _key),
     Rule(_SHORTHAND, _shorthand),
+    Rule(_EITHER, _either),
+    Rule(_RUN_TOGETHER_PATTERN, _run_together),
     Rule(_WORLD_WAR, _world_war),
     Rule(_DEGREE, _degree),
     Rule(_LATIN_PATTERN, _latin),

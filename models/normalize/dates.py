@@ -383,11 +383,13 @@ def _meridiem(match: re.Match[str]) -> str:
 _ZONE_AFTER = re.compile(r"\s+(?:[ECMP][SD]?T|GMT|BST|UTC|CES?T|IST|AES?T)\b")
 
 
-# "ran it in 2:59:45", "a time of 3:05:12", "a 2:59:45 marathon": hours, minutes and seconds
-# after these are a race's time, said as runners say it; "at 10:30:15" is a time of day, and
-# so are "the stroke of 12:00:00" and a clock's leading zero ("an 08:15:00 departure").
+# "ran it in 2:59:45", "a time of 3:05:12", "a 2:59:45 marathon", "it took 2:01:09": hours,
+# minutes and seconds after these are a race's time, said as runners say it; "at 10:30:15"
+# is a time of day, and so are "the stroke of 12:00:00" and a clock's leading zero ("an
+# 08:15:00 departure").
 _RACE_CUE = re.compile(
-    r"\b(?:in|(?:time|best|record) of|an?|ran|clocked|timed|under|than|record)\s+\Z",
+    r"\b(?:in|(?:time|best|record) of|an?|ran|clocked|timed|under|than|record|took|takes"
+    r"|lasted)\s+\Z",
     re.IGNORECASE,
 )
 

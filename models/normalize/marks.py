@@ -10,14 +10,19 @@ the asterisks around an emphasized word. Superscript digits after a digit or a l
 "squared", "cubed", "to the sixth". Units are read first
 (`measures`: "20 m²" is twenty square meters). A two- or three-em dash standing alone for
 a name withheld ("To ⸻", "your friend ⸻’s farm") is silent to espeak, which then says
-"’s" as "ess": a narrator says "blank".
+"’s" as "ess": a narrator says "blank"; so does a run of em dashes standing for one ("the
+Duke of ———", "Mr. ——"), which espeak passes over in silence. A note's number set on the
+line after a sentence's stop ("a grave error.1 The next day") is a mark too (espeak: "error
+dot one"), and so is a scene break set inside a paragraph ("* * *", "~ ~ ~"): espeak says
+"asterisk asterisk asterisk".
 """
 
 import re
 
 from num2words import num2words
 
-from models.normalize.rule import Locale, Rule, saying
+from models.normalize.abbreviations import BEFORE_A_NUMBER
+from models.normalize.rule import Locale, Rule, saying, text_before
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
@@ -42,6 +47,34 @@ _E_NOTATION = re.compile(
     r"(?<![\w.#])(?P<mantissa>\d(?:\.\d+)?)e(?P<minus>[-−])?(?P<power>\d{1,3})(?!\w|[.,]\d)"
 )
 _WITHHELD = re.compile(r"(?<![^\W_])[⸺⸻](?![^\W_])")  # alone: "D⸺n" hides letters, not a name
+# "the Duke of ———": each pattern opens with its mark, the lookbehind after it (a pattern
+# opening with a lookbehind is tried at every character of a book).
+_WITHHELD_RUN = re.compile(r"(?:—(?<![^\W_]—)—+|―(?<![^\W_]―)―+)(?![^\W_])")
+# "* * *", "~ ~ ~", "• • •" inside a paragraph (a paragraph of marks alone is a pause
+# already, `worker.segment`), and "***" after a sentence's stop or opening a line; not
+# "f***" nor a censored "****" in a sentence.
+_BREAK_RUN = re.compile(
+    r"[*~•#](?<!\S[*~•#])(?:[ \t]+[*~•#]){2,}(?!\S)"
+    r"|\*(?:(?<=[.!?]\s\*)|(?<=[.!?][\"”’]\s\*)|(?<![^\n]\*))\*{2,}(?!\S)"
+)
+# A note's number after a word's stop, before the next sentence or the text's end: "a grave
+# error.1 The next day", "so it ended.”12". Not after a word that takes a number ("see
+# fig.3 The", "No.1 Then"), nor after a digit or a single letter ("3.1 The", "Section A.1").
+_NOTE_AFTER_STOP = re.compile(
+    r"(?P<stop>[.!?][\"”’]?)\d{1,3}(?=[\"”’)]*(?:\s+[\"“‘(]*[A-Z]|\s*\Z))"
+)  # from the stop: a pattern opening with a lookbehind is tried at every character
+_WORD_BEFORE_STOP = re.compile(r"(?<![^\W_])([^\W\d_]{2,})\Z")
+_TAKE_A_NUMBER = BEFORE_A_NUMBER | {"art", "arts", "sec", "secs", "para", "paras", "eq", "eqs"}
+_TAKE_A_NUMBER |= {"ex", "ver", "ed", "vs", "pt", "pts", "tab", "cap", "sect", "apt", "ref"}
+
+
+def _note_after_stop(match: re.Match[str], locale: Locale) -> str:
+    word = _WORD_BEFORE_STOP.search(text_before(match, 24))
+    if word is None or word.group(1).lower() in _TAKE_A_NUMBER:
+        return match.group(0)
+    return match.group("stop")
+
+
 _POWER = re.compile(rf"(?<=[^\W_])(?P<minus>⁻)?(?P<power>{_RUN})(?![\w{SUPERSCRIPT_DIGITS}])")
 
 
@@ -66,6 +99,7 @@ def _ordinal(n: int) -> str:
 
 
 RULES = (
+    Rule(_BREAK_RUN, saying("")),  # before emphasis reads its asterisks
     Rule(_EMPHASIS_OPENS, saying("")),  # before its closing asterisk goes as a sign after a word
     Rule(_GROUP, _group),  # before a note's mark after a bracket goes
     Rule(_NOTE_AFTER_PUNCTUATION, saying("")),
@@ -73,6 +107,8 @@ RULES = (
     Rule(_SIGN, saying("")),
     Rule(_BRACKETED, saying("")),
     Rule(_WITHHELD, saying("blank")),
+    Rule(_WITHHELD_RUN, saying("blank")),
+    Rule(_NOTE_AFTER_STOP, _note_after_stop),
     Rule(_POWER, _power),
 )
 
@@ -80,6 +116,11 @@ RULES = (
 def _e_notation(match: re.Match[str], locale: Locale) -> str:
     return f"{match.group('mantissa')} times 10{_power(match, locale)}"
 
+
+# "~3 hours", "~$5", "~-40°": about, before a number (read first, as the rules that read the
+# number take what is before it). Elsewhere a tilde is no word: "~/notes", "~ ~ ~".
+_ABOUT = re.compile(r"(?<![\w~])~\s?(?=[-−–]?[$£€¥]?\.?\d)")
+APPROXIMATELY = (Rule(_ABOUT, saying("about ")),)
 
 # Before units read the number after the caret ("3 x 10^8 m/s").
 CARETS = (Rule(_CARET, _power), Rule(_E_NOTATION, _e_notation))

@@ -16,14 +16,17 @@ from models.normalize.numbers import (
     fraction,
     mixed_fraction,
     ordinal_suffix,
+    plural,
     quantity,
     vulgar,
 )
 from models.normalize.rule import (
     Locale,
     Rule,
+    after_article,
     final_period,
     joined_by,
+    noun_after,
     qualifies_noun,
     range_word,
     text_before,
@@ -97,6 +100,17 @@ _UNITS = {
     "kWh": ("kilowatt hour", "kilowatt hours"),
     "MW": ("megawatt", "megawatts"),
     "V": ("volt", "volts"),
+    "kV": ("kilovolt", "kilovolts"),
+    "mA": ("milliamp", "milliamps"),
+    "mAh": ("milliamp hour", "milliamp hours"),
+    "MWh": ("megawatt hour", "megawatt hours"),
+    "GW": ("gigawatt", "gigawatts"),
+    "GWh": ("gigawatt hour", "gigawatt hours"),
+    "TWh": ("terawatt hour", "terawatt hours"),
+    "kJ": ("kilojoule", "kilojoules"),
+    "kcal": ("kilocalorie", "kilocalories"),
+    "kPa": ("kilopascal", "kilopascals"),
+    "dB": ("decibel", "decibels"),
     "KB": ("kilobyte", "kilobytes"),
     "kB": ("kilobyte", "kilobytes"),
     "MB": ("megabyte", "megabytes"),
@@ -121,7 +135,7 @@ _SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
 # What a dose or a concentration is per: "5 mg/kg", "160 mg/dL", "0.5 mg/kg/day".
 _PER = {"kg": "kilogram", "g": "gram", "L": "liter", "l": "liter", "dL": "deciliter"}
 _PER |= {"mL": "milliliter", "ml": "milliliter", "m²": "square meter", "m³": "cubic meter"}
-_PER |= {"day": "day", "h": "hour", "hr": "hour", "min": "minute"}
+_PER |= {"day": "day", "h": "hour", "hr": "hour", "min": "minute", "mol": "mole"}
 
 # Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
@@ -271,8 +285,36 @@ def _measure(match: re.Match[str], locale: Locale) -> str:
     if " " not in one + per and qualifies_noun(match, determiners=True):  # not "a 60 mph wind"
         return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
     name = one if amount == "1" and not scale else many
+    if _names_a_thing(match):
+        name = one  # "a 9mm under his coat", "his 9mm": the thing measured, "a nine-millimeter"
     period = final_period(match, or_before_capital=True)
     return f"{said} {locale.spell(name + per)}{period}"
+
+
+def _names_a_thing(match: re.Match[str]) -> bool:
+    """Whether the measure names one thing, with no noun after it: after "a" ("a 9mm under
+    his coat", "a 10 km in the rain"; not "a 60 mph wind" nor "a 100 m of rope"), or a
+    firearm by its calibre ("his 9mm")."""
+    text, end = match.string, match.end()
+    if _OF_NEXT.match(text, end) or noun_after(text, end):
+        return False
+    return after_article(match) or _calibre(match)
+
+
+# A firearm by its calibre, after whose it is: "his 9mm", "the 7.62mm" (set close).
+_CALIBRES = frozenset({"9", "5.56", "7.62", "7.65"})
+_WHOSE_BEFORE = re.compile(r"\b(?i:his|her|my|your|their|our|the)\s\Z")
+
+
+def _calibre(match: re.Match[str]) -> bool:
+    written = match.group(0)
+    return (
+        match.group("unit") == "mm"
+        and match.group("quantity") in _CALIBRES
+        and not match.group("scale")
+        and written[len(match.group("quantity"))] == "m"  # set close: "9mm", not "9 mm"
+        and _WHOSE_BEFORE.search(text_before(match, 6)) is not None
+    )
 
 
 def _fraction_measure(match: re.Match[str], locale: Locale) -> str:
@@ -377,7 +419,10 @@ def _coordinate(match: re.Match[str], locale: Locale) -> str:
 _MILLIONS = re.compile(
     rf"(?<![\w.])(?P<quantity>{QUANTITY})m(?=\s+(?:people|persons|copies|users|viewers|readers"
     r"|visitors|voters|residents|inhabitants|customers|subscribers|members|children|men|women"
-    r"|deaths|cases|jobs|homes|households|acres|tons|tonnes|barrels|years|miles|population)\b)"
+    r"|deaths|cases|jobs|homes|households|acres|tons|tonnes|barrels|years|miles|population"
+    r"|units|shares|votes|tourists|passengers|fans|downloads|followers|listeners|students"
+    r"|workers|employees|patients|refugees|migrants|troops|soldiers|vehicles|cars|tickets"
+    r"|books|records|albums|views|sales|dollars|pounds|euros|animals|trees|birds)\b)"
 )
 
 
@@ -458,7 +503,60 @@ def _recipe(match: re.Match[str], locale: Locale) -> str:
     return f"{amount} {'tbsp' if unit == 'T' else 'tsp'}"
 
 
+# A rate's basis points: "25bp", "a 50 bp cut", "rose 25 bps" (hundredths of a percent).
+# "bps" is also bits per second ("a 300 bps modem"): basis points only with a word of rates
+# or money near ("cut rates by 25 bps", "the spread widened 40 bps").
+_BASIS_POINTS = re.compile(
+    r"(?P<quantity>\d(?<![\w.,]\d)(?:[\d,]*\d)?(?:\.\d+)?)\s?(?P<unit>bps?)\b(?!\.\w)"
+)  # its first digit, then what stands before it: a lookbehind first is tried everywhere
+_RATE_WORDS = re.compile(
+    r"(?i:\b(?:rates?|yields?|spreads?|cut|cuts|hikes?|raised|lowered|basis|bonds?|Fed|coupon"
+    r"|margins?|tighten(?:ed)?|widen(?:ed)?|percent|treasur(?:y|ies)|interest|loans?|banks?)\b)|%"
+)
+_RATE_REACH = 60  # characters either side
+
+
+def _basis_points(match: re.Match[str], locale: Locale) -> str:
+    if match.group("unit") == "bps":
+        text, start, end = match.string, match.start(), match.end()
+        near = text[max(0, start - _RATE_REACH) : start] + " " + text[end : end + _RATE_REACH]
+        if not _RATE_WORDS.search(near):
+            return match.group(0)
+    amount = match.group("quantity")
+    said = quantity(amount, locale)
+    if qualifies_noun(match):
+        return f"{said}-basis-point"  # a fifty-basis-point cut
+    return f"{said} {'basis point' if amount == '1' else 'basis points'}"
+
+
+# "2 x 4s", "a stack of 2x4s": lumber by its sides, the second side's "s" a plural ("two by
+# fours"), not old money's shillings.
+_LUMBER = re.compile(
+    r"(?P<first>[1-9](?<![\w.][1-9])\d?)\s?[x×]\s?(?P<second>[1-9]\d?)s\b(?!['’]|\.\s?\d)"
+)
+
+
+def _lumber(match: re.Match[str], locale: Locale) -> str:
+    first, second = (cardinal(match.group(n), locale) for n in ("first", "second"))
+    return f"{first} by {plural(second)}"
+
+
+# "500 cars/day", "3 meals/day", "40 hours/week": a count per a span of time or a head
+# ("500 cars a day" as said; espeak says "slash"). Only after a number and its noun.
+_COUNT_PER = re.compile(
+    r"(?P<count>\d(?<![\w.,]\d)[\d,]*(?:\.\d+)?\s[a-z]{2,})"
+    r"/(?P<per>day|week|month|year|hour|night|minute|second|person|head|capita)\b(?![/\w])"
+)
+
+
+def _count_per(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('count')} per {match.group('per')}"
+
+
+LUMBER = (Rule(_LUMBER, _lumber),)  # before "x" is read between numbers
 RULES = (
+    Rule(_COUNT_PER, _count_per),
+    Rule(_BASIS_POINTS, _basis_points),
     Rule(_RECIPE, _recipe),
     Rule(_STONE, _stone),
     Rule(_COORDINATE, _coordinate),

@@ -73,13 +73,14 @@ _CARDINAL = re.compile(
 
 
 # Numbers that name a room, a flight or a plane are said in pairs, as people say them:
-# "Room 101" is "one oh one", "Flight 1204" "twelve oh four", "a Boeing 747" "seven
-# forty-seven", "a Porsche 911" "nine eleven"; one or two digits ("Gate 12") stay a plain
-# number.
+# "Room 101" is "one oh one", "Flight 1204" "twelve oh four" (and "Flight BA 117", after
+# the airline's code, "one seventeen"), "a Boeing 747" "seven forty-seven", "a Porsche 911"
+# "nine eleven"; one or two digits ("Gate 12") stay a plain number.
 _LABELS = "room|flight|gate|suite|platform|apartment|locker|cabin|berth|bus|highway|route|boeing"
 _LABELS += "|porsche"
 _LABELLED = re.compile(
-    rf"(?P<label>\b(?i:{_LABELS}))(?P<space>\s)(?P<number>[1-9]\d{{2,3}})(?P<plural>s?){_ALONE_AFTER}"
+    rf"(?P<label>\b(?i:{_LABELS}))(?P<space>\s)(?P<code>(?<=(?i:flight)\s)[A-Z][A-Z\d]\s?)?"
+    rf"(?P<number>[1-9]\d{{2,3}})(?P<plural>s?){_ALONE_AFTER}"
     r"(?![.,]\d|[-–—/]\d)"
 )
 
@@ -96,7 +97,9 @@ def _labelled(match: re.Match[str], locale: Locale) -> str:
     if label.islower() and _DETERMINER_BEFORE.search(before):
         return match.group(0)
     said = in_pairs(number, locale)
-    return f"{label}{space}{plural(said) if match.group('plural') else said}"
+    code = match.group("code") or ""  # "Flight BA 117": the airline's code
+    code = f"{code.strip()} " if code else ""
+    return f"{label}{space}{code}{plural(said) if match.group('plural') else said}"
 
 
 # A Boeing's variant after its model, "the 747-400", "a Boeing 737-800ER": seven forty-seven
@@ -178,11 +181,12 @@ def _house(match: re.Match[str], locale: Locale) -> str:
 
 # Two numbers about a slash that are no fraction, each after its cue: blood pressure, "120/80"
 # (one twenty over eighty), and a cricket score, "250/7" (two hundred fifty for seven: runs
-# for wickets). A score only where no date could be meant (more runs than a month has days)
-# and a cricket word is near: "the answer was 45/7" stays a fraction, and "28/3 at lunch",
-# which could be a date, is left as it was.
+# for wickets), or a bowler's figures, "bowled 5/23" (five for twenty-three). A score only
+# where no date could be meant (more runs than a month has days) and a cricket word is near:
+# "the answer was 45/7" stays a fraction, and "28/3 at lunch", which could be a date, is
+# left as it was; figures only after a word of bowling ("took 5/23 of the votes" is a share).
 _SLASHED = re.compile(
-    r"(?<![\w./,])(?P<first>\d{2,3})/(?P<second>\d{1,3})(?![\w/]|[.,]\d)(?P<mercury>\s?mm\s?Hg\b)?"
+    r"(?<![\w./,])(?P<first>\d{1,3})/(?P<second>\d{1,3})(?![\w/]|[.,]\d)(?P<mercury>\s?mm\s?Hg\b)?"
 )
 # Between the cue and the reading, only words that lead to it ("blood pressure had risen to",
 # "BP:"): "under pressure, the board voted 120/80" and "BP and Shell agreed a 60/40 split"
@@ -215,7 +219,15 @@ def _slashed(match: re.Match[str], locale: Locale) -> str:
         return said + mercury
     if first > 31 and 1 <= second <= 10 and _SCORE_CUE.search(before) and _cricket_near(match):
         return f"{cardinal(str(first), locale)} for {cardinal(str(second), locale)}"
+    if first <= 10 and second >= first and _BOWLING_CUE.search(before) and _cricket_near(match):
+        return f"{cardinal(str(first), locale)} for {cardinal(str(second), locale)}"
     return match.group(0)
+
+
+# A bowler's figures, wickets for runs: "bowled 5/23", "figures of 3/41", "took 4/12".
+_BOWLING_CUE = re.compile(
+    r"\b(?:bowled|figures\s+of|took|taking|returned|claimed|best\s+of)\s+\Z", re.IGNORECASE
+)
 
 
 def _cricket_near(match: re.Match[str]) -> bool:

@@ -5,9 +5,11 @@ and an ellipsis between words ("I think … well"): no pause, and the words eith
 together ("followed … but" is said "followedbut"). A dash after a stop it reads aloud:
 "Round One.—Conscience" is "Round one dot Conscience", "work!—it's" "work exclamation
 it's", and "men?—nay" loses its question. A dash with a space either side is a pause to
-espeak ("the hat — owing to"), and so is a comma: so a dash between words is spaced, and
-an ellipsis between words is a comma. Gutenberg's "--" is a dash wherever it stands but in a
-command line's option: espeak reads "this!--" as "this exclamation", and pauses at "this!—".
+espeak ("the hat — owing to"), and so is a comma: so a dash between words is spaced, an
+ellipsis between words is a comma, and so is a slash set apart between words (a verse's
+line end quoted in prose; espeak says "slash"). Gutenberg's "--" is a dash wherever it
+stands but in a command line's option: espeak reads "this!--" as "this exclamation", and
+pauses at "this!—".
 These run last: a dash between numbers is a range or a minus, read as such by the rules
 before (Gutenberg's "10--12" set as "10–12" first, `BETWEEN_NUMBERS`).
 """
@@ -27,7 +29,13 @@ _DASH = re.compile(r"(?<=[^\W\d_]|[.,;:!?’”\"')])[ \t]*—[ \t]*(?=[“‘\"
 # After a word; before a word, closing quotes between ("I think …” said he).
 _ELLIPSIS = re.compile(r"(?<=[^\W_])[ \t]*(?:…|\.\.\.)(?=[’”\"')]*[ \t]+[^\W\d_])")
 
+# A slash set apart between words: a quoted verse's line end ("compare thee / to a
+# summer's day") or an alternative ("180°C / gas mark 4"): a pause, not "slash". Read while
+# numbers are digits still: "3 / 4" is a sum.
+_SPACED_SLASH = re.compile(r"[ \t](?<=[^\W\d_][ \t])[ \t]*/[ \t]+(?=[\"'“‘(]*[^\W\d_])")
+
 BETWEEN_NUMBERS = (Rule(_NUMBERS_DASHED, saying("–")),)
+SLASHES = (Rule(_SPACED_SLASH, saying(", ")),)
 RULES = (
     Rule(_DOUBLE_HYPHEN, saying("—")),
     Rule(_DASH, saying(" — ")),

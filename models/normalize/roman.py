@@ -194,9 +194,23 @@ def _year(match: re.Match[str], locale: Locale) -> str:
     return say_year(value, locale)
 
 
+# A numeral set as an ordinal: "the XVIIth century", "the IVth Republic", "Henry the Vth"
+# (espeak: "X V I I th").
+_ORDINAL = re.compile(r"(?P<numeral>[IVXLC](?<!\w[IVXLC])[IVXLC]*)(?:th|st|nd|rd)\b")
+
+
+def _ordinal(match: re.Match[str], locale: Locale) -> str:
+    numeral = match.group("numeral")
+    value = roman_to_int(numeral)
+    if value is None or value > 100 or numeral in ("I", "L", "C"):
+        return match.group(0)
+    return ordinal(str(value), locale)
+
+
 # Before the words in capitals are read as words: they tell a title from initials.
 LINE_NUMERALS = (Rule(_LINE_NUMERAL, _line_numeral),)
 RULES = (
+    Rule(_ORDINAL, _ordinal),
     Rule(_HEADING, _heading),
     Rule(_TITLED, _regnal),
     Rule(_NAMED, _named),

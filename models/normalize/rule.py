@@ -158,6 +158,11 @@ def noun_after(text: str, at: int) -> bool:
     return _NOUN_AFTER.match(text, at) is not None
 
 
+def after_article(match: re.Match[str]) -> bool:
+    """Whether "a" or "an" stands just before the match ("a 9mm", "An 8 km")."""
+    return _ARTICLE_BEFORE.search(text_before(match, 8)) is not None
+
+
 def qualifies_noun(match: re.Match[str], determiners: bool = False) -> bool:
     """Whether the match stands between "a" and the noun it qualifies ("a 9mm pistol");
     with `determiners`, also between "the", "these", "two" ... and one ("the 9mm pistol")."""

@@ -1686,6 +1686,77 @@ CASES = [
     # Interjections espeak would spell out, and a name withheld.
     ("“ ’St!” he said. “H’m,” said I", "“ Psst!” he said. “Hmm,” said I"),
     ("To ⸻, and your friend ⸻’s farm", "To blank, and your friend blank’s farm"),
+    ("The Duke of ——— arrived; Mr. —— said", "The Duke of blank arrived; Mister blank said"),
+    ("But——I can't", "But——I can't"),  # a long dash against a word hides nothing
+    # A scene break inside a paragraph, and a note's number after a sentence's stop.
+    ("The end. * * * The next morning", "The end.  The next morning"),
+    ("He left. ~ ~ ~ Then; ended. *** Next", "He left.  Then; ended.  Next"),
+    ("She said f*** and left; the word was ****.", "She said f and left; the word was ****."),
+    (
+        "It was a grave error.1 The next day; so it ended.”12",
+        "It was a grave error. The next day; so it ended.”",
+    ),
+    (
+        "see fig.3 The end, pp.2 And in 3.1 The",
+        "see figure three The end, pages two And in three point one The",
+    ),
+    # A tilde is "about" before a number only.
+    (
+        "It took ~3 hours, ~$5 each, at ~10:30",
+        "It took about three hours, about five dollars each, at about ten thirty",
+    ),
+    ("at ~/notes", "at ~/notes"),
+    # A slash set apart between words is a pause; between numbers a sum.
+    (
+        "Bake at 180°C / gas mark 4; compare thee / to a summer's day; 3 / 4",
+        "Bake at one hundred eighty degrees Celsius, gas mark four; compare thee, to a summer's"
+        " day; three / four",
+    ),
+    (
+        "Each must bring his/her book; s/he and He/she",
+        "Each must bring his or her book; she or he and He or she",
+    ),
+    ("500 cars/day and 40 hours/week", "five hundred cars per day and forty hours per week"),
+    ("the night/day cycle", "the night/day cycle"),
+    # Measures that name one thing, after "a" or as a firearm's calibre.
+    (
+        "He carried a 9mm under his jacket, pulled out his 9mm and ran a 10 km in the rain",
+        "He carried a nine millimeter under his jacket, pulled out his nine millimeter and ran a"
+        " ten kilometer in the rain",
+    ),
+    ("the 9mm of rain and 9 mm left", "the nine millimeters of rain and nine millimeters left"),
+    (
+        "They sold 1.2m units and 3m shares",
+        "They sold one point two million units and three million shares",
+    ),
+    (
+        "200 kcal, 85 dB, 5000 mAh, 5 mA, 5 GW, 3 TWh, 101.3 kPa and 890 kJ/mol",
+        "two hundred kilocalories, eighty-five decibels, five thousand milliamp hours, five"
+        " milliamps, five gigawatts, three terawatt hours, one hundred one point three kilopascals"
+        " and eight hundred ninety kilojoules per mole",
+    ),
+    (
+        "Rates rose 25bp; the Fed cut by 50 bps; a 50bp cut",
+        "Rates rose twenty-five basis points; the Fed cut by fifty basis points; a"
+        " fifty-basis-point cut",
+    ),
+    ("a 300 bps modem", "a three hundred bps modem"),  # bits per second, no rate near
+    (
+        "He bought 2 x 4s. A stack of 2x4s; 2 x 4s. 6d.",
+        "He bought two by fours. A stack of two by fours; two by four shillings and six pence.",
+    ),
+    (
+        "Support for IPv6, up 3% YoY and 2% QoQ",
+        "Support for I P v six, up three percent year"
+        " over year and two percent quarter over quarter",
+    ),
+    ("The XVIIth century, the IVth Republic", "The seventeenth century, the fourth Republic"),
+    ("Flight BA 117 and flight 370", "Flight BA one seventeen and flight three seventy"),
+    ("The marathon took 2:01:09", "The marathon took two oh one oh nine"),  # a race's time
+    (
+        "He bowled 5/23 in the Test; she took 3/4 of the cake",
+        "He bowled five for twenty-three in the Test; she took three quarters of the cake",
+    ),
 ]
 
 BRITISH_CASES = [
@@ -1952,6 +2023,14 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "1 000 " * 5000,
         "the 2d and " * 5000 + "3d Corps",
         "the 1906 flu " * 5000 + "pandemic",
+        "* " * 10_000 + "x",
+        "a —— " * 5000,
+        "error.1 " * 5000,
+        "25 bps " * 5000,
+        "2 x 4s " * 5000,
+        "500 cars/" * 5000,
+        "XVIIth " * 5000,
+        "~ " * 10_000 + "~5",
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
