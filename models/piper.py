@@ -114,7 +114,7 @@ class PiperVoice(Voice):
         front = graph.front
         if runtime.providers != CPU_PROVIDERS:
             name = front_name(graph.digest, runtime.attention_span)
-            front = cuda_front_graph(front, runtime.cache_dir, name)
+            front = cuda_front_graph(front, runtime.cache_dir, name, self.precision)
         self.front = session(front, options, runtime.providers, runtime.cache_dir)
         self.front.disable_fallback()  # no silent retry on the CPU after a CUDA failure
         self.front_shrink = ArenaShrink(runtime.providers)

@@ -5,7 +5,8 @@ the front, and with it the duration path, stays fp32 by construction (the cut in
 `models.graph`), which is what keeps `w_ceil` finite where a whole-model fp16 conversion
 overflows it to inf.
 
-- fp16: the back converted to float16 for CUDA (inputs and outputs stay fp32).
+- fp16: the back converted to float16 for CUDA (inputs and outputs stay fp32), and the
+  front's text encoder with it (`models.halffront`; its duration predictor stays fp32).
 - bf16: the decoder run by OpenVINO on the CPU in bf16 (AMX / AVX-512 bf16), its upsampling
   rewritten as plain convolutions (`models.upsampling`); the flow stays fp32.
 - int8: the back's weights quantized dynamically, for onnxruntime on the CPU.
@@ -52,6 +53,8 @@ RECIPES = {"fp16": "fp16-2", "bf16": "bf16-4", "int8": "int8"}
 CPU_LAYOUT = "fp32-cpu2d-1"
 # The front as CUDA runs it (`cuda_front_graph`): a GPU's gate report names it.
 CUDA_FRONT = "norms-1"
+# The fp16 variant's front on CUDA: the above, its text encoder in fp16.
+FP16_FRONT = f"{CUDA_FRONT}-encoder16-1"
 
 
 @dataclass(frozen=True)
@@ -285,16 +288,33 @@ def cpu_fp32_graph(back: bytes, cache_dir: Path | None, digest: str) -> bytes:
     return _cached(back, _to_2d, cache_dir, f"{digest}-back-{CPU_LAYOUT}.onnx")
 
 
-def cuda_front_graph(front: bytes, cache_dir: Path | None, name: str) -> bytes:
+def cuda_front_graph(
+    front: bytes, cache_dir: Path | None, name: str, precision: str = "fp32"
+) -> bytes:
     """The front as CUDA runs it: its layer norms fused (`models.norms`), the same arithmetic
-    in a ninth of the kernels. `name`: the cut front's own, which the variant's extends."""
-    return _cached(front, _fused_norms, cache_dir, f"{name}-{CUDA_FRONT}.onnx")
+    in a ninth of the kernels; for fp16, its text encoder in fp16 too (`models.halffront`).
+    `name`: the cut front's own, which the variant's extends."""
+    fused = _cached(front, _fused_norms, cache_dir, f"{name}-{CUDA_FRONT}.onnx")
+    if precision != "fp16":
+        return fused
+    return _cached(fused, _encoder_in_fp16, cache_dir, f"{name}-{FP16_FRONT}.onnx")
+
+
+def cuda_front_recipe(precision: str) -> str:
+    """What a GPU's gate report names the front by, for a precision."""
+    return FP16_FRONT if precision == "fp16" else CUDA_FRONT
 
 
 def _fused_norms(front: bytes) -> bytes:
     from models.norms import fuse_layer_norms
 
     return fuse_layer_norms(front)[0]
+
+
+def _encoder_in_fp16(front: bytes) -> bytes:
+    from models.halffront import encoder_in_fp16
+
+    return encoder_in_fp16(front)
 
 
 def cpu_split_graphs(

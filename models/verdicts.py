@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from models.variants import (
     CPU_LAYOUT,
-    CUDA_FRONT,
     RUNS_WITH,
     QualityReport,
+    cuda_front_recipe,
     device_kind,
     report_path,
 )
@@ -49,7 +49,7 @@ def machine(precision: str, device: str) -> dict[str, str]:
         "front": str(FRONT_RECIPE),
     }
     if device_kind(device) == "cuda":  # the graphs and cuDNN's algorithms as CUDA runs them
-        found |= {"cuda_front": CUDA_FRONT, "cuda_back": CUDA_BACK_LAYOUT}
+        found |= {"cuda_front": cuda_front_recipe(precision), "cuda_back": CUDA_BACK_LAYOUT}
     if device_kind(device) == "cpu":
         cpu = _cpu()
         found |= {"isa": _isa(cpu.flags), "fp32": CPU_LAYOUT, "cpu": cpu.name}

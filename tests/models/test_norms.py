@@ -11,7 +11,7 @@ from onnx import TensorProto, helper
 from models.graph import cut_voice_graph, front_name
 from models.norms import fuse_layer_norms
 from models.registry import find_voice
-from models.variants import CUDA_FRONT, cuda_front_graph
+from models.variants import CUDA_FRONT, FP16_FRONT, cuda_front_graph
 
 
 def front_outputs(graph: bytes, ids: int = 300) -> list[np.ndarray]:
@@ -107,3 +107,16 @@ def test_the_cuda_front_is_cached_beside_the_cut(tmp_path: Path) -> None:
     assert kept.read_bytes() == first
     kept.write_bytes(b"read back")  # the cache's copy is what a second call returns
     assert cuda_front_graph(cut.front, tmp_path, name) == b"read back"
+
+
+def test_the_fp16_front_is_cached_beside_the_fused_one(tmp_path: Path) -> None:
+    """fp16's front is the fused one with its encoder in fp16 (`models.halffront`), kept
+    under its own name; fp32's is the fused one."""
+    cut = cut_voice_graph(find_voice("joe").model, tmp_path)
+    name = front_name(cut.digest)
+    half = cuda_front_graph(cut.front, tmp_path, name, "fp16")
+    assert (tmp_path / f"{name}-{FP16_FRONT}.onnx").read_bytes() == half
+    fused = cuda_front_graph(cut.front, tmp_path, name, "fp32")
+    assert fused == (tmp_path / f"{name}-{CUDA_FRONT}.onnx").read_bytes() != half
+    types = {init.data_type for init in onnx.load_from_string(half).graph.initializer}
+    assert TensorProto.FLOAT16 in types

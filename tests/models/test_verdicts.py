@@ -17,6 +17,7 @@ from models.registry import find_voice
 from models.variants import (
     CPU_LAYOUT,
     CUDA_FRONT,
+    FP16_FRONT,
     RECIPES,
     QualityReport,
     choose_precision,
@@ -404,10 +405,12 @@ def test_a_gpu_report_holds_for_the_cuda_graphs_it_was_measured_with(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A report measured before the back ran channels last on CUDA (or before its front's
-    norms were fused) does not hold: the samples follow the graphs and cuDNN's algorithms."""
+    norms were fused, or its encoder ran fp16) does not hold: the samples follow the graphs
+    and cuDNN's algorithms."""
     monkeypatch.setattr(verdicts, "SHIPPED", tmp_path / "none")
     here = verdicts.machine("fp16", "cuda")
-    assert here["cuda_back"] == "nhwc" and here["cuda_front"] == CUDA_FRONT
+    assert here["cuda_back"] == "nhwc" and here["cuda_front"] == FP16_FRONT
+    assert verdicts.machine("fp32", "cuda")["cuda_front"] == CUDA_FRONT
     assert not {"cuda_back", "cuda_front"} & set(verdicts.machine("bf16", "cpu"))
     fp16 = replace(REPORT, precision="fp16", device="cuda", x_real_time=250.0)
     fp16 = replace(fp16, x_real_time_fp32=240.0, measured_on=here)
