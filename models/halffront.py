@@ -26,6 +26,8 @@ def encoder_in_fp16(front: bytes) -> bytes:
     model = onnx.shape_inference.infer_shapes(onnx.load_from_string(front))
     graph = model.graph
     encoder = [node for node in graph.node if _in_encoder(node)]
+    if any(_subgraphs(node) for node in encoder):  # its nodes would stay fp32
+        raise ValueError("a subgraph in the text encoder: not converted to fp16")
     types = _float_types(graph)
     made = {name for node in encoder for name in node.output}
     entries = _cast_entries(graph, encoder, made, types)
@@ -36,7 +38,7 @@ def encoder_in_fp16(front: bytes) -> bytes:
     del graph.node[:]
     graph.node.extend(nodes)
     del graph.value_info[:]  # fp32 types inferred before: stale for the encoder's tensors
-    read = {name for node in graph.node for name in node.input}
+    read = {name for node in graph.node for name in _reads(node)}
     kept = [init for init in graph.initializer if init.name in read]
     del graph.initializer[:]
     graph.initializer.extend(kept)
@@ -49,6 +51,26 @@ def _in_encoder(node: NodeProto) -> bool:
     return name.startswith(ENCODER)
 
 
+def _subgraphs(node: NodeProto) -> list[onnx.GraphProto]:
+    return [
+        graph
+        for attribute in node.attribute
+        for graph in ([attribute.g] if attribute.type == AttributeProto.GRAPH else attribute.graphs)
+    ]
+
+
+def _reads(node: NodeProto) -> list[str]:
+    """What a node reads: its inputs, and what its subgraphs (an If's branches, a Loop's
+    body) read from the graph around them."""
+    names = list(node.input)
+    for graph in _subgraphs(node):
+        inner = {value.name for value in [*graph.input, *graph.initializer]}
+        inner |= {name for each in graph.node for name in each.output}
+        read = [name for each in graph.node for name in _reads(each)]
+        names += [name for name in read + [v.name for v in graph.output] if name not in inner]
+    return names
+
+
 def _float_types(graph: onnx.GraphProto) -> dict[str, int]:
     """Each tensor's element type, as far as the graph says."""
     values = [*graph.value_info, *graph.input, *graph.output]
@@ -57,7 +79,12 @@ def _float_types(graph: onnx.GraphProto) -> dict[str, int]:
     for node in graph.node:
         if node.op_type == "Constant" and node.attribute[0].name == "value":
             types[node.output[0]] = node.attribute[0].t.data_type
+        elif node.op_type == "Constant" and node.attribute[0].name in _FLOATS:
+            types[node.output[0]] = F32
     return types
+
+
+_FLOATS = ("value_float", "value_floats")  # a Constant's fp32 set as numbers, not a tensor
 
 
 def _cast_entries(
@@ -68,7 +95,7 @@ def _cast_entries(
     inits = {init.name: init for init in graph.initializer}
     readers: dict[str, list[NodeProto]] = {}
     for node in graph.node:
-        for name in node.input:
+        for name in _reads(node):
             readers.setdefault(name, []).append(node)
     halves: dict[str, str] = {}
     casts = []
@@ -89,6 +116,10 @@ def _cast_entries(
 
 def _retype(node: NodeProto) -> None:
     """A node's own fp32 (a cast's target, a constant's value) made fp16."""
+    if node.op_type == "Constant" and node.attribute[0].name in _FLOATS:
+        value = np.array(helper.get_attribute_value(node.attribute[0]), np.float16)
+        del node.attribute[:]
+        node.attribute.append(helper.make_attribute("value", numpy_helper.from_array(value)))
     for attribute in node.attribute:
         if node.op_type == "Cast" and attribute.name == "to" and attribute.i == F32:
             attribute.i = F16
@@ -103,7 +134,7 @@ def _cast_exits(
     """Each float tensor the encoder makes and others read (or the graph returns), cast back
     to fp32 under its own name; the encoder's nodes read the fp16 one. The casts to insert."""
     inside = {id(node) for node in encoder}
-    outside = {name for node in graph.node if id(node) not in inside for name in node.input}
+    outside = {name for node in graph.node if id(node) not in inside for name in _reads(node)}
     outside |= {output.name for output in graph.output}
     halves: dict[str, str] = {}
     for node in encoder:
@@ -129,7 +160,7 @@ def _in_order(nodes: list[NodeProto], graph: onnx.GraphProto) -> list[NodeProto]
     while waiting:
         later = []
         for node in waiting:
-            if all(name in ready for name in node.input):
+            if all(name in ready for name in _reads(node)):
                 ordered.append(node)
                 ready.update(node.output)
             else:

@@ -66,6 +66,10 @@ _NOTE_AFTER_STOP = re.compile(
 _WORD_BEFORE_STOP = re.compile(r"(?<![^\W_])([^\W\d_]{2,})\Z")
 _TAKE_A_NUMBER = BEFORE_A_NUMBER | {"art", "arts", "sec", "secs", "para", "paras", "eq", "eqs"}
 _TAKE_A_NUMBER |= {"ex", "ver", "ed", "vs", "pt", "pts", "tab", "cap", "sect", "apt", "ref"}
+# A month's day set close ("Sept.11 The attacks", "Jan.1 The new year"), a play's act and
+# scene ("Act.2 Sc.3 The garden"), a psalm ("Ps.23 The Lord"): a number, not a note.
+_TAKE_A_NUMBER |= {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov"}
+_TAKE_A_NUMBER |= {"dec", "act", "sc", "ps", "col", "bk", "mk", "ll"}
 
 
 def _note_after_stop(match: re.Match[str], locale: Locale) -> str:

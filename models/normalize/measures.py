@@ -424,9 +424,20 @@ _MILLIONS = re.compile(
     r"|workers|employees|patients|refugees|migrants|troops|soldiers|vehicles|cars|tickets"
     r"|books|records|albums|views|sales|dollars|pounds|euros|animals|trees|birds)\b)"
 )
+# A race's distance before "records" ("the 100m and 200m records") is meters, unless sold.
+_TRACK = frozenset({"60", "100", "110", "200", "400", "800", "1500", "3000", "5000", "10000"})
+_SOLD = re.compile(r"(?i:\bsold|\bsell|\bsales\b)")
+_RECORDS_NEXT = re.compile(r"\s+records\b")
 
 
 def _millions(match: re.Match[str], locale: Locale) -> str:
+    amount, end = match.group("quantity"), match.end()
+    if (
+        amount in _TRACK
+        and _RECORDS_NEXT.match(match.string, end)
+        and not _SOLD.search(text_before(match, 40))
+    ):
+        return match.group(0)
     return f"{quantity(match.group('quantity'), locale, range_word(match))} million"
 
 
@@ -530,9 +541,10 @@ def _basis_points(match: re.Match[str], locale: Locale) -> str:
 
 
 # "2 x 4s", "a stack of 2x4s": lumber by its sides, the second side's "s" a plural ("two by
-# fours"), not old money's shillings.
+# fours"), not old money's shillings ("3 x 2s. 6d.", "12 x 6s 8d": pence after).
 _LUMBER = re.compile(
-    r"(?P<first>[1-9](?<![\w.][1-9])\d?)\s?[x×]\s?(?P<second>[1-9]\d?)s\b(?!['’]|\.\s?\d)"
+    r"(?P<first>[1-9](?<![\w.][1-9])\d?)\s?[x×]\s?(?P<second>[1-9]\d?)s\b"
+    r"(?!['’]|\.\s?\d|\s?\d{1,2}[½¼¾]?d\b)"
 )
 
 

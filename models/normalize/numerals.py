@@ -219,7 +219,13 @@ def _slashed(match: re.Match[str], locale: Locale) -> str:
         return said + mercury
     if first > 31 and 1 <= second <= 10 and _SCORE_CUE.search(before) and _cricket_near(match):
         return f"{cardinal(str(first), locale)} for {cardinal(str(second), locale)}"
-    if first <= 10 and second >= first and _BOWLING_CUE.search(before) and _cricket_near(match):
+    if (
+        first <= 10
+        and second >= first
+        and _BOWLING_CUE.search(before)
+        and not _OF_NEXT.match(match.string, match.end())  # "took 2/3 of the runs": a share
+        and _cricket_near(match)
+    ):
         return f"{cardinal(str(first), locale)} for {cardinal(str(second), locale)}"
     return match.group(0)
 
@@ -228,6 +234,7 @@ def _slashed(match: re.Match[str], locale: Locale) -> str:
 _BOWLING_CUE = re.compile(
     r"\b(?:bowled|figures\s+of|took|taking|returned|claimed|best\s+of)\s+\Z", re.IGNORECASE
 )
+_OF_NEXT = re.compile(r"\s+of\b")
 
 
 def _cricket_near(match: re.Match[str]) -> bool:

@@ -87,3 +87,67 @@ def test_a_weight_read_outside_the_encoder_is_cast_not_replaced() -> None:
         ("Mul", "/dp/Mul"),
     ]
     assert [i.data_type for i in converted.graph.initializer] == [TensorProto.FLOAT]
+
+
+def graph_model(
+    nodes: list[onnx.NodeProto], initializers: list[onnx.TensorProto] | None = None
+) -> bytes:
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3])],
+        initializers or [],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return bytes(model.SerializeToString())
+
+
+def outputs(graph: bytes) -> list[np.ndarray]:
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(graph, providers=["CPUExecutionProvider"])
+    return [np.asarray(out) for out in session.run(None, {"x": np.arange(3, dtype=np.float32)})]
+
+
+def test_a_constant_set_as_a_number_in_the_encoder_is_fp16_too() -> None:
+    """A Constant's `value_float` is fp32 as its `value` tensor is: left so, the encoder's
+    fp16 product with it does not load."""
+    graph = graph_model(
+        [
+            helper.make_node("Constant", [], ["c"], name="/enc_p/Constant", value_float=2.0),
+            helper.make_node("Mul", ["x", "c"], ["h"], name="/enc_p/Mul"),
+            helper.make_node("Add", ["h", "x"], ["y"], name="/dp/Add"),
+        ]
+    )
+    (half,) = outputs(encoder_in_fp16(graph))
+    assert half.dtype == np.float32
+    np.testing.assert_array_equal(half, [0.0, 3.0, 6.0])
+
+
+def test_a_weight_a_subgraph_reads_outside_the_encoder_is_kept() -> None:
+    """An If's branch reads a weight from the graph around it: it is kept fp32 (and the If
+    ordered after what its branches read), not dropped as unread."""
+    branches = {
+        f"{name}_branch": helper.make_graph(
+            [helper.make_node(op, ["h", "w"], [name])],
+            name,
+            [],
+            [helper.make_tensor_value_info(name, TensorProto.FLOAT, [3])],
+        )
+        for name, op in (("then", "Add"), ("else", "Sub"))
+    }
+    graph = graph_model(
+        [
+            helper.make_node("Mul", ["x", "w"], ["h"], name="/enc_p/Mul"),
+            helper.make_node("Constant", [], ["c"], value=numpy_helper.from_array(np.array(True))),
+            helper.make_node("If", ["c"], ["y"], name="/dp/If", **branches),
+        ],
+        [numpy_helper.from_array(np.full(3, 2.0, np.float32), "w")],
+    )
+    (half,) = outputs(encoder_in_fp16(graph))
+    np.testing.assert_array_equal(half, [2.0, 4.0, 6.0])
+    kinds = {
+        i.name: i.data_type for i in onnx.load_from_string(encoder_in_fp16(graph)).graph.initializer
+    }
+    assert kinds == {"w": TensorProto.FLOAT}

@@ -1757,6 +1757,22 @@ CASES = [
         "He bowled 5/23 in the Test; she took 3/4 of the cake",
         "He bowled five for twenty-three in the Test; she took three quarters of the cake",
     ),
+    # Review of the readings above: what ordinary prose sets the same way.
+    (
+        "It happened on Sept.11 The world changed; Act.2 Sc.3 The garden",
+        "It happened on Sept.eleven The world changed; Act.two Sc.three The garden",
+    ),
+    (
+        "It cost 3 x 2s 6d and 12 x 6s 8½d for it",
+        "It cost three by two shillings and six pence and twelve by six shillings and eight and a"
+        " half pence for it",
+    ),
+    (
+        "She holds the 100m and 200m records; the Beatles sold 600m records",
+        "She holds the one hundred meters and two hundred meters records; the Beatles sold six"
+        " hundred million records",
+    ),
+    ("The batsman took 2/3 of the runs", "The batsman took two thirds of the runs"),
 ]
 
 BRITISH_CASES = [
