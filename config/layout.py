@@ -51,3 +51,24 @@ SAMPLE_KEY = "sample.mp3"
 
 def cover_key(extension: str) -> str:
     return f"source/cover.{extension}"
+
+
+# The book's speech marks and subtitles, on the M4B's timeline (`worker.timelines`).
+BOOK_SPEECH_MARKS_KEY = "marks/book.jsonl"
+
+
+def book_subtitles_key(extension: str) -> str:
+    return f"subtitles/book.{extension}"
+
+
+def file_speech_marks_key(audio_key: str) -> str:
+    """Speech marks on the timeline of a chapter file in a delivery format: chapters/000-1.mp3
+    has marks/mp3/000-1.jsonl."""
+    stem, fmt = audio_key.rsplit("/", 1)[-1].rsplit(".", 1)
+    return f"marks/{fmt}/{stem}.jsonl"
+
+
+def file_subtitles_key(audio_key: str, extension: str) -> str:
+    """Subtitles on the timeline of a chapter file: chapters/000.mp3 has subtitles/mp3/000.srt."""
+    stem, fmt = audio_key.rsplit("/", 1)[-1].rsplit(".", 1)
+    return f"subtitles/{fmt}/{stem}.{extension}"

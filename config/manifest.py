@@ -90,6 +90,24 @@ class Redo(BaseModel):
     at: str
 
 
+class Captions(BaseModel):
+    """Speech marks and subtitles on the timeline of one delivered file: a chapter's MP3
+    (or a part of it), or the book's M4B (`worker.timelines`)."""
+
+    audio_key: str
+    offset_s: float = Field(
+        0.0,
+        description="Added to a time of the chapter WAV's marks gives the same moment in this "
+        "file (an MP3: its head trimmed or padded to the room tone, a part's cut; the M4B: "
+        "0, each chapter moved by its start_s in the book).",
+    )
+    speech_marks_key: str
+    subtitle_keys: list[str]
+
+    def named_keys(self) -> list[str]:
+        return [self.speech_marks_key, *self.subtitle_keys]
+
+
 class ChapterEntry(BaseModel):
     index: int
     title: str
@@ -108,6 +126,9 @@ class ChapterEntry(BaseModel):
         default_factory=dict, description="Keys of the chapter in each delivery format."
     )
     acx: list[AcxReport] = Field(default_factory=list, description="Of each MP3 file.")
+    captions: list[Captions] = Field(
+        default_factory=list, description="Of each MP3 file: its marks and subtitles."
+    )
     qa: list[QAFinding] = Field(
         default_factory=list, description="Segments that failed a check (fixed or not)."
     )
@@ -125,6 +146,7 @@ class BookFile(BaseModel):
 
     key: str
     chapters: list[ChapterTime]
+    captions: Captions | None = None  # the whole book's marks and subtitles, on its timeline
 
 
 class ChapterMarks(BaseModel):
@@ -157,9 +179,11 @@ class Manifest(BaseModel):
         keys = {self.sample_key} if self.sample_key else set()
         if self.book:
             keys.add(self.book.key)
+            keys.update(self.book.captions.named_keys() if self.book.captions else ())
         for entry in self.chapters:
             keys.update((entry.audio_key, entry.marks_key, *entry.subtitle_keys))
             keys.update(key for files in entry.files.values() for key in files)
+            keys.update(key for captions in entry.captions for key in captions.named_keys())
             if entry.speech_marks_key:
                 keys.add(entry.speech_marks_key)
         return keys

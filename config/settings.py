@@ -4,6 +4,11 @@ Process-wide settings come from the environment (prefix ``NARRATE_``, e.g.
 ``NARRATE_CPU_THREADS=2``). Per-job options (`SynthesisOptions`) come from the CLI or the
 job spec; a field left as None falls back to the voice's own default, as piper does with
 its ``SynthesisConfig`` over ``PiperConfig``.
+
+The images' entrypoint (``infra/entrypoint.sh``, docs/deployment.md) reads three more of
+its own, which narrate itself never reads: ``NARRATE_API_HOST`` and ``NARRATE_API_PORT``
+(where ``api`` listens: ``narrate serve --host --port``, default 0.0.0.0:8080) and
+``NARRATE_CONCURRENCY`` (``worker``'s ``--concurrency``; unset, the pool's default).
 """
 
 import os
@@ -423,6 +428,7 @@ AUDIO_FORMATS = ("wav", "mp3", "m4b", "opus", "flac")
 # Seeds seed numpy's generators (non-negative only) and onnxruntime's (an int64): a seed
 # outside both is refused here, where the CLI, the queue and the API all check options.
 MAX_SEED = 2**63 - 1
+QA_LEVELS = ("basic", "asr")
 
 
 class SynthesisOptions(BaseModel):
@@ -442,7 +448,6 @@ class SynthesisOptions(BaseModel):
     )
     qa: str = Field(
         "basic",
-        pattern="^(basic|asr)$",
         description="Quality checks of every segment: basic (pace, clipping, silence; "
         "always on) or asr (and Whisper must hear its words).",
     )
@@ -455,6 +460,13 @@ class SynthesisOptions(BaseModel):
     def _any_case(cls, value: object) -> object:
         # Choices are names, not spellings: ASR is asr, as MP3 is mp3 (and --qa ASR).
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("qa")
+    @classmethod
+    def _known_qa(cls, qa: str) -> str:
+        if qa not in QA_LEVELS:
+            raise ValueError(f"unknown QA {qa!r}; known: {', '.join(QA_LEVELS)}")
+        return qa
 
     @field_validator("formats")
     @classmethod

@@ -2,7 +2,7 @@
 # Local services for development and tests, on loopback only:
 #   Redis (Debian's redis-server; AOF on, noeviction) and an S3 API (moto's standalone server).
 # Usage: infra/services.sh start|stop|env   [STATE_DIR, default .services]
-# `start` prints the environment to use; `env` prints it again.
+# `start` writes the environment to STATE_DIR/env (and says so); `env` prints it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE=${2:-.services}

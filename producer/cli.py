@@ -192,16 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=int,
         default=None,
-        help="tasks at once: on the CPU worker processes (default 1); on a GPU threads of "
-        "the one process that holds the voice (default NARRATE_GPU_TASKS, 16)",
+        help="tasks at once: threads of the one process that holds the voice (default 2 on "
+        "the CPU, NARRATE_GPU_TASKS on a GPU); processes under NARRATE_WORKER_POOL=prefork "
+        "(default 1)",
     )
     worker.add_argument("-n", "--name", default=None, help="Celery node name (celery@%%h)")
     worker.set_defaults(run=run_worker)
 
     serve = commands.add_parser("serve", help="the HTTP API and dashboard (narrate[service])")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--workers", type=int, default=1, help="API processes")
+    serve.add_argument("--port", type=_port, default=8080)
+    serve.add_argument("--workers", type=_at_least_one, default=1, help="API processes")
     serve.set_defaults(run=run_serve)
 
     keys = commands.add_parser("keys", help="API keys of the service's tenants")
@@ -465,13 +466,15 @@ def _synth(
     """Read the book and narrate it; when the narration began, the book's manifest and the
     last progress reported (None if none was)."""
     from producer.progress import ProgressBar
-    from producer.readers import read_source, store_source
+    from producer.readers import read_source
     from worker.pipeline import narrate
     from worker.storage import LocalStorage
 
     source = read_source(args.manuscript, reading_from(args))
     _warn(source.warnings)
-    store_source(LocalStorage(args.output), source)
+    storage = LocalStorage(args.output)
+    if source.cover is not None:  # narrate() stores the manuscript, a redone text kept
+        storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
     began = time.perf_counter()
     bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
     manifest = narrate(
@@ -605,6 +608,19 @@ def gpu_worker_argv(
     return [*common, "worker", "--device", "cuda:0", *tasks, "--name", f"{node}{at}{host}"]
 
 
+def _port(text: str) -> int:
+    """A TCP port: uvicorn would say it runs on 99999 while the kernel took another."""
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
+    return int(text)
+
+
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number, 1 or more")
+    return int(text)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from models.extras import require
 
@@ -724,7 +740,8 @@ def run_normalize(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     lexicon = Lexicon(load_lexicons(args.lexicon))
     for line in [args.text] if args.text is not None else sys.stdin:
-        print(normalize(lexicon.apply(line.rstrip("\n")), args.locale))
+        # A byte order mark (a UTF-8 file saved by Notepad) is no word, as the readers agree.
+        print(normalize(lexicon.apply(line.rstrip("\n").lstrip("\ufeff")), args.locale))
     return 0
 
 

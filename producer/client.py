@@ -73,6 +73,16 @@ def line(view: dict[str, Any]) -> str:
     return text + (f"  files not removed: {view['purge_error']}" if "purge_error" in view else "")
 
 
+def cancel(api: Api, job_id: str) -> str:
+    """What `narrate cancel` prints without the API too: cancelled, or already in the
+    state the job had ended in (which cancelling leaves as it is)."""
+    before = api.call("GET", f"/v1/jobs/{job_id}")["state"]
+    if before in FINAL:
+        return f"{job_id}: already {before}"
+    after = api.call("DELETE", f"/v1/jobs/{job_id}")["state"]
+    return f"{job_id}: {'cancelled' if after == 'cancelled' else 'already ' + after}"
+
+
 def run(api: Api, args: argparse.Namespace) -> int:
     """One command of the CLI, through the API."""
     if args.command == "enqueue":
@@ -87,7 +97,7 @@ def run(api: Api, args: argparse.Namespace) -> int:
         if not views:  # on stderr, as `narrate list` without the API says it
             print("no jobs", file=sys.stderr)
     elif args.command == "cancel":
-        print(line(api.call("DELETE", f"/v1/jobs/{args.job}")))
+        print(cancel(api, args.job))
     elif args.command == "wait":
         view = api.call("GET", f"/v1/jobs/{args.job}")
         while view["state"] not in FINAL:

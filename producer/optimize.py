@@ -28,7 +28,12 @@ from models.graph import model_digest
 from models.piper import PiperVoice
 from models.pool import load_voice, longest_ids
 from models.registry import find_voice
-from models.runtime import free_gpu_memory_gb, process_budget_gb, resolve_device
+from models.runtime import (
+    check_runnable,
+    free_gpu_memory_gb,
+    process_budget_gb,
+    resolve_device,
+)
 from models.variants import (
     RUNS_WITH,
     QualityReport,
@@ -68,6 +73,7 @@ def optimize(
         need("gpu", "building the fp16 variant")
     device = resolve_device(device)
     check_runs_on(precision, device)  # before minutes of rendering fp32
+    check_runnable(device)  # no CUDA provider: one error, not first a warning of its memory
     manuscript = read_manuscript(text or GATE_TEXT)
     spoken = "\n\n".join(chapter.text for chapter in manuscript.chapters)
     measured_on = machine(precision, device)  # what the renders depend on, for the report

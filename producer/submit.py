@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from config.errors import OutputError, PermanentError
+from config.errors import OutputError, PermanentError, UnknownJobError
 from config.jobs import (
     FINAL,
     PLAN_TASK,
@@ -120,12 +120,20 @@ def submit(
     }
     ledger.restart(job_id, fields)  # before its source is stored: a purge to come spares it
     ledger.retry(job_id, fields)
-    store_source(open_storage(dest).child(job_id), source)
+    if not _done(ledger, job_id):  # a finished book's source is as its redos left it
+        store_source(open_storage(dest).child(job_id), source)
     created = ledger.create_job(job_id, fields)
     if created or ledger.state(job_id) is JobState.QUEUED:
         ledger.mark_enqueued(job_id, "plan")  # the reconciler's clock for a lost plan
         app.send_task(PLAN_TASK, args=[job_id], priority=priority)
     return job_id
+
+
+def _done(ledger: Ledger, job_id: str) -> bool:
+    try:
+        return ledger.state(job_id) is JobState.DONE
+    except UnknownJobError:
+        return False
 
 
 def enqueue_redo(ledger: Ledger, job_id: str, request: RedoRequest) -> str:

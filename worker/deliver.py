@@ -34,6 +34,7 @@ from worker.joined import encoder_threads
 from worker.m4b import mux_m4b, write_m4b, write_piece
 from worker.mastering import split_points, write_acx_mp3
 from worker.storage import Storage
+from worker.timelines import store_book_captions
 
 Span = tuple[float, float]
 _DATA_URI = re.compile(rb"data:image/(jpeg|png);base64,([A-Za-z0-9+/=\s]+)")
@@ -209,6 +210,12 @@ def encodings(
     return found
 
 
+def mp3_files(encoded: Sequence[Encoding]) -> list[tuple[str, Span | None]]:
+    """The chapter's MP3 files among its encodings (not the retail sample): each key and
+    the span of the WAV it holds (None: the whole), for `worker.timelines`."""
+    return [(e.key, e.span) for e in encoded if e.fmt == "mp3" and e.key != SAMPLE_KEY]
+
+
 def encode(
     delivery: Delivery, storage: Storage, wav: Path, encoding: Encoding, chapter: tuple[int, str]
 ) -> AcxReport | None:
@@ -324,7 +331,8 @@ def deliver_book(
         ChapterTime(title=title, start_s=s, end_s=t)
         for title, (s, t) in zip(titles, spans, strict=True)
     ]
-    return BookFile(key=BOOK_KEY, chapters=times)
+    captions = store_book_captions(storage, BOOK_KEY, entries, [s for s, _ in spans])
+    return BookFile(key=BOOK_KEY, chapters=times, captions=captions)
 
 
 def _cover(storage: Storage, metadata: Metadata) -> tuple[bytes | None, str | None]:

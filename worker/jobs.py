@@ -494,7 +494,11 @@ def redo_job(
     finished it. A redelivery finishes or repeats nothing (`worker.redo`)."""
     if ledger.state(redo_id) in FINAL or not ledger.set_running(redo_id, 1, 1):
         return False  # ended, perhaps cancelled since it was read: nothing is redone
-    redo(Job(ledger, job_id).storage, request, settings)
+    entry = redo(Job(ledger, job_id).storage, request, settings)
+    # Its one chapter and segment counted, so that `narrate wait` shows a done redo whole.
+    segment = entry.segments[request.segment]
+    ledger.segment_stored(redo_id, entry.index, request.segment, segment.end_s - segment.start_s)
+    ledger.chapter_done(redo_id, entry.index)
     finished = ledger.finish(redo_id, JobState.DONE)
     if finished:
         metrics.redo_done()

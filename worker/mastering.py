@@ -101,6 +101,26 @@ def plan(found: Survey, settings: AcxSettings) -> Plan:
     return Plan(start, found.offset + stop, max(0, head - found.first), end - stop, gain)
 
 
+def timeline_shift(
+    wav: Path, span: Span | None = None, settings: AcxSettings | None = None
+) -> float:
+    """Where a moment of the WAV is heard in its MP3 (of span, for a part): its time in the
+    WAV plus this, in seconds. As `plan` makes it: the first sound moves to the head's room
+    tone, and the MP3's decoder removes the encoder's delay (the LAME header says it)."""
+    settings = settings or AcxSettings()
+    rate, total = wav_info(wav)
+    offset = 0 if span is None else round(span[0] * rate)
+    stop = total if span is None else min(round(span[1] * rate), total)
+    first = 0
+    for block in read_blocks(wav, offset, stop):
+        sound = np.flatnonzero(np.abs(block) > _SOUND)
+        if len(sound):
+            first += int(sound[0])
+            break
+        first += len(block)
+    return (round(settings.head_s * rate) - first - offset) / rate
+
+
 def acx_master(
     wav: Path, settings: AcxSettings | None = None, span: Span | None = None
 ) -> Iterator[Block]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from config.errors import OutputError
 from config.jobs import Progress, job_id_for
 from config.layout import BOOK_PIECES, SOURCE_KEY
-from config.manifest import Manifest
+from config.manifest import ChapterEntry, Manifest
 from config.manuscript import Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
@@ -55,8 +55,8 @@ def narrate(
     started = now()
     storage = LocalStorage(out_dir)
     job_id = job_id_for(manuscript, options)
-    storage.put_model(SOURCE_KEY, manuscript)
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
+    storage.put_model(SOURCE_KEY, with_redone_texts(storage, manuscript, kept))
     if voice is None and narrators is None:  # a voice given lives in this process
         narrators = Narrators.ahead(settings, sum(not entry for entry in kept), options.voice)
     try:
@@ -92,6 +92,24 @@ def narrate(
     _remove_stray(storage, made)
     storage.tidy_scratch()
     return made
+
+
+def with_redone_texts(
+    storage: LocalStorage, manuscript: Manuscript, kept: list[ChapterEntry | None]
+) -> Manuscript:
+    """The manuscript to store: a chapter kept that `narrate redo` changed keeps the text
+    stored with it, which its marks point into (`--text` changes it); the book's own text
+    stored over it would leave them pointing at other words."""
+    redone = {entry.index for entry in kept if entry is not None and entry.redone}
+    if not redone or not storage.exists(SOURCE_KEY):
+        return manuscript
+    try:
+        stored = Manuscript.model_validate_json(storage.get_bytes(SOURCE_KEY))
+    except ValueError:  # not narrate's, or damaged: the book's own, as a first run
+        return manuscript
+    texts = {chapter.index: chapter for chapter in stored.chapters if chapter.index in redone}
+    chapters = [texts.get(chapter.index, chapter) for chapter in manuscript.chapters]
+    return manuscript.model_copy(update={"chapters": chapters})
 
 
 def _remove_stray(storage: LocalStorage, manifest: Manifest) -> None:

@@ -57,13 +57,14 @@ from config.settings import BreakClass, Settings, SynthesisOptions
 from models.voice import Voice, VoiceInput, VoiceOutput, chain
 from models.wording import Wording
 from worker.audio import ChapterAudio, SpooledSegment, Timing, limit, segment_timing, to_pcm16
-from worker.deliver import Delivery, deliver_book, deliver_chapter
+from worker.deliver import Delivery, deliver_book, deliver_chapter, encodings, mp3_files
 from worker.encode import FORMATS
 from worker.qa import Checker
 from worker.segment import Segment, Span
 from worker.stages import RESEED, now, store_captions
 from worker.storage import Storage, check_key, file_sha256
 from worker.synthesize import params_for, phonemize_segments, phonemize_word, synthesize_items
+from worker.timelines import store_mp3_captions
 from worker.words import SegmentLinks, chapter_links, chapter_words
 
 log = logging.getLogger(__name__)
@@ -345,7 +346,6 @@ def replace_segment(
     delivered = deliver_chapter(
         delivery, staged, wav, audio, breaks, (chapter.index, chapter.title)
     )
-    staged.put_file(chapter_key(chapter.index), wav, sha256)
     chars = segments[index].spans[-1].end - book.segments[index].spans[-1].end
     first = sum(len(s.spans) for s in segments[:index])
     old_spans = len(book.segments[index].spans)
@@ -370,6 +370,9 @@ def replace_segment(
         *chapter_words(chapter.text, links, [timing]),
         *(_moved(w, later, chars) for w in book.marks.words if w.char_start >= old_end),
     ]
+    mp3s = mp3_files(encodings(delivery, audio, breaks, chapter.index))
+    captions = store_mp3_captions(staged, (marks, words), chapter.text, wav, mp3s)
+    staged.put_file(chapter_key(chapter.index), wav, sha256)  # moves the WAV away
     new_entry = entry.model_copy(
         deep=True,
         update={
@@ -378,6 +381,7 @@ def replace_segment(
             "segments": new_segments,
             "files": delivered.files,
             "acx": delivered.acx,
+            "captions": captions,
         },
     )
     return Rewritten(new_entry, marks, words)

@@ -51,6 +51,7 @@ from worker.deliver import (
     delivered,
     encode,
     encodings,
+    mp3_files,
 )
 from worker.qa import ASR_BATCH, Checker, asr_windows
 from worker.segment import Segment, segment_chapter
@@ -65,6 +66,7 @@ from worker.synthesize import (
     phonemize_word,
     synthesize_items,
 )
+from worker.timelines import store_mp3_captions
 from worker.timing import add_busy, timed
 from worker.words import SegmentLinks, chapter_links, chapter_words
 
@@ -296,6 +298,10 @@ def store_chapter(
     chapter = (index, plan.chapter.title)
     stored: Future[ChapterEntry] = Future()
     todo = encodings(delivery, audio, breaks, index)
+    said = (marks.marks, marks.words)
+    marks.entry.captions = store_mp3_captions(
+        storage, said, plan.chapter.text, scratch, mp3_files(todo)
+    )
     # Nothing to encode (no other format, and the retail sample taken from another
     # chapter): no task would ever call `done` below, and the chapter would wait forever.
     if encoders is None or not todo:
@@ -403,6 +409,8 @@ BOOK_FOLDERS = ("chapters/", "marks/", "subtitles/")
 _BOOK_FILE = re.compile(
     rf"chapters/\d{{3,}}(?:-\d+)?\.(?:{'|'.join(AUDIO_FORMATS)})"
     r"|marks/\d{3,}\.jsonl?|subtitles/\d{3,}\.(?:srt|vtt)"
+    r"|marks/(?:mp3/\d{3,}(?:-\d+)?|book)\.jsonl"
+    r"|subtitles/(?:mp3/\d{3,}(?:-\d+)?|book)\.(?:srt|vtt)"
 )
 
 

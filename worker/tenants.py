@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from config.errors import PermanentError
 from config.jobs import FINAL
 from config.settings import ApiSettings
@@ -56,6 +58,21 @@ class KeyRecord:
         return f"{self.key_id}  {self.tenant:<20}  {when}  {state}"
 
 
+def _checked(limits: dict[str, float]) -> dict[str, float]:
+    """A tenant's limits, held to the bounds of the defaults they stand in for (a tenant
+    allowed 0 jobs at once could never submit one); refused before anything is stored."""
+    unknown = [name for name in limits if name not in LIMITS]
+    if unknown:
+        raise PermanentError(f"unknown limit {unknown[0]!r}; known: {', '.join(LIMITS)}")
+    try:
+        ApiSettings.model_validate(limits)
+    except ValidationError as error:
+        first = error.errors()[0]
+        flag = str(first["loc"][0]).replace("_", "-")
+        raise PermanentError(f"--{flag}: {first['msg']}") from None
+    return limits
+
+
 def _sha256(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -78,12 +95,11 @@ class Tenants:
             raise PermanentError(
                 f"tenant name {tenant!r}: lowercase letters, digits, '-' and '_', up to 63"
             )
+        limits = _checked(limits or {})
         record = self._tenant_key(tenant)
         self.redis.hsetnx(record, "webhook_secret", "whsec_" + secrets.token_urlsafe(32))
         self.redis.hsetnx(record, "created_at", repr(time.time()))
-        for name, value in (limits or {}).items():
-            if name not in LIMITS:
-                raise PermanentError(f"unknown limit {name!r}; known: {', '.join(LIMITS)}")
+        for name, value in limits.items():
             self.redis.hset(record, name, repr(value))
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         key = f"nrk_{key_id}.{secret}"

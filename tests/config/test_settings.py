@@ -1,10 +1,14 @@
 """Settings: defaults that depend on the device, and what the environment overrides."""
 
+import inspect
 import os
+import re
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+import config.settings as settings_module
 from config.jobs import RedoRequest
 from config.settings import (
     CUDA_INFERENCE_WORKERS,
@@ -55,6 +59,8 @@ def test_choices_are_taken_in_any_case_as_the_same_job() -> None:
     assert shouted == SynthesisOptions(formats=["mp3", "wav"], qa="asr")  # so the same job id
     with pytest.raises(ValidationError, match="unknown audio format 'mp4'"):
         SynthesisOptions(formats=["MP4"])
+    with pytest.raises(ValidationError, match="unknown QA 'whisper'; known: basic, asr"):
+        SynthesisOptions(qa="Whisper")
 
 
 @pytest.mark.parametrize(
@@ -68,3 +74,28 @@ def test_a_misspelt_cuda_choice_is_refused_at_once(
     monkeypatch.setenv(f"NARRATE_{name}", value)
     with pytest.raises(ValidationError, match=name.lower()):
         Settings()
+
+
+def test_every_variable_the_guides_name_is_documented_in_the_settings() -> None:
+    """README.md and docs/ (not performance.md, a record of experiments) name only variables
+    that config/settings.py documents: a field, a nested field, or the entrypoint's own."""
+    root = Path(__file__).resolve().parents[2]
+    guides = [root / "README.md", *(root / "docs").glob("*.md")]
+    named = {
+        match
+        for guide in guides
+        if guide.name != "performance.md"
+        for match in re.findall(r"NARRATE_([A-Z0-9_]*[A-Z0-9])", guide.read_text())
+    }
+    documented = inspect.getdoc(settings_module) or ""
+    undocumented = [name for name in sorted(named) if not _a_setting(name, documented)]
+    assert undocumented == []
+
+
+def _a_setting(name: str, documented: str) -> bool:
+    outer, _, inner = name.lower().partition("__")
+    if outer not in Settings.model_fields:
+        return f"NARRATE_{name}" in documented
+    nested = Settings.model_fields[outer].annotation
+    fields = getattr(nested, "model_fields", {})
+    return not inner or inner.split("__")[0] in fields

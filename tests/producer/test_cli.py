@@ -186,6 +186,20 @@ def test_verify_accepts_a_finished_output_and_catches_damage(tmp_path: Path, dat
     assert "chapter 0: subtitles/000.srt does not parse" in damaged.stderr
 
 
+def test_synth_stores_the_books_cover_beside_its_manuscript(tmp_path: Path) -> None:
+    from tests.producer.test_readers_epub import PNG, TWO_CHAPTERS, build
+
+    manifest = '<item id="c" href="c.png" media-type="image/png" properties="cover-image"/>'
+    book = tmp_path / "hens.epub"
+    book.write_bytes(
+        build(TWO_CHAPTERS, [("one.xhtml", "1")], manifest=manifest, members={"OEBPS/c.png": PNG})
+    )
+    result = narrate("synth", book, "-o", tmp_path / "out", "--no-progress")
+    assert result.returncode == 0, result.stderr
+    source = json.loads((tmp_path / "out/source/manuscript.json").read_text())
+    assert (tmp_path / "out" / source["metadata"]["cover_key"]).read_bytes() == PNG
+
+
 def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: Path) -> None:
     out = tmp_path / "out"
     assert narrate("synth", data / "two_chapters.txt", "-o", out).returncode == 0
@@ -256,6 +270,17 @@ def test_usage_errors_are_one_line_too() -> None:
     assert_clean_error(narrate("synth", "book.txt"), "required: -o/--output")
     assert_clean_error(narrate("bogus"), "invalid choice: 'bogus'")
     assert_clean_error(narrate("models", "list", "--device"), "expected one argument")
+    # uvicorn would report "running on 127.0.0.1:99999" while the kernel bound another port
+    assert_clean_error(narrate("serve", "--port", "99999"), "'99999' is not a port (1 to 65535)")
+    assert_clean_error(narrate("serve", "--workers", "0"), "--workers: '0': a whole number")
+
+
+def test_worker_help_states_the_pools_defaults() -> None:
+    from worker.pools import CPU_TASKS
+
+    shown = " ".join(narrate("worker", "--help").stdout.split())
+    assert f"(default {CPU_TASKS} on the CPU, NARRATE_GPU_TASKS on a GPU)" in shown
+    assert "processes under NARRATE_WORKER_POOL=prefork (default 1)" in shown
 
 
 def test_unwritable_output_loses_nothing_already_done(tmp_path: Path, data: Path) -> None:

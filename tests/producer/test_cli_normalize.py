@@ -34,6 +34,14 @@ def test_lines_from_stdin_in_a_locale(
     ]
 
 
+def test_a_byte_order_mark_on_stdin_is_not_said(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffHello there.\n"))
+    assert main(["normalize"]) == 0
+    assert capsys.readouterr().out == "Hello there.\n"
+
+
 def test_lexicons_come_first_and_later_ones_win(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

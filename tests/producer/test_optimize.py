@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import onnxruntime
 import pytest
 import soundfile
 
@@ -24,6 +25,7 @@ from producer.optimize import (
     timed_renditions,
 )
 from producer.readers import read_manuscript
+from tests.producer.test_cli import assert_clean_error, narrate
 
 
 def test_renders_alternate_and_the_fastest_of_each_counts(
@@ -113,3 +115,13 @@ def test_on_a_gpu_the_pace_is_the_largest_batches_not_the_gate_chapter(
     assert 0.3 <= fp32.wall_s * audio / spoken < 0.6
     assert 0.01 <= fp16.wall_s * audio / spoken < 0.3
     assert fp16.x_real_time > fp32.x_real_time
+
+
+@pytest.mark.skipif(
+    "CUDAExecutionProvider" in onnxruntime.get_available_providers(),
+    reason="this onnxruntime runs on CUDA: the gate would run",
+)
+def test_a_gpu_gate_without_cuda_is_one_error_line() -> None:
+    """Said before the GPU's memory is asked about, which would warn first."""
+    result = narrate("models", "optimize", "--precision", "fp16", "--device", "cuda")
+    assert_clean_error(result, "onnxruntime has no CUDA provider here")

@@ -255,6 +255,43 @@ def test_a_redo_interrupted_among_its_moves_is_finished_by_the_next(
     assert verify(copy) == [] and not (copy / ".redo").exists()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dawn came. The keeper woke",  # two sentences, the last without its period
+        "Dawn.",  # lines of the paragraph all short: cut again, they would be verse
+    ],
+)
+def test_verify_passes_a_redo_whose_text_would_be_cut_otherwise(
+    copy: Path, voice: PiperVoice, text: str
+) -> None:
+    manuscript = copy / "source/manuscript.json"
+    source = json.loads(manuscript.read_text())
+    chapter = source["chapters"][1]
+    # A paragraph of a long line and a short one, as a reader may leave it: prose.
+    chapter["text"] = chapter["text"].replace("passed. Then", "passed.\nThen")
+    manuscript.write_text(json.dumps(source))
+    assert verify(copy) == []
+    redo(LocalStorage(copy), RedoRequest(chapter=1, segment=1, text=text), Settings(), voice)
+    assert verify(copy) == []
+
+
+def test_the_same_synth_again_keeps_a_redone_text(
+    made: Path, copy: Path, voice: PiperVoice
+) -> None:
+    """Run again, `narrate synth` keeps every chapter, the redone one with its new text."""
+    redo(LocalStorage(copy), DAWN_CAME, Settings(), voice)
+    again = narrate(
+        "synth", made.parent / "book.txt", "-o", copy, "--format", "wav,mp3,m4b",
+        "--sample-minutes", "1", "--no-progress",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "every chapter kept" in again.stdout
+    source = json.loads((copy / "source/manuscript.json").read_text())
+    assert "Dawn came." in source["chapters"][1]["text"]
+    assert verify(copy) == []
+
+
 def test_the_same_redo_again_does_nothing(
     copy: Path, voice: PiperVoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:

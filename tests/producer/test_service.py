@@ -106,6 +106,23 @@ def test_keys_are_stored_hashed_and_never_listed(server: Server) -> None:
         assert not any(secret in str(value) for value in values), name
 
 
+@pytest.mark.parametrize(
+    ("limit", "said"),
+    [
+        (("--max-active-jobs", "0"), "--max-active-jobs: Input should be greater than or equal"),
+        (("--requests-per-minute", "-5"), "--requests-per-minute: Input should be greater"),
+        (("--max-manuscript-mb", "0"), "--max-manuscript-mb: Input should be greater than 0"),
+    ],
+)
+def test_a_limit_no_tenant_could_work_under_is_refused(
+    server: Server, limit: tuple[str, str], said: str
+) -> None:
+    made = server.services.narrate("keys", "create", "--tenant", "unlimited", *limit)
+    assert made.returncode == 2 and made.stdout == ""
+    assert made.stderr.startswith(f"narrate: error: {said}"), made.stderr
+    assert not _redis(server).exists("narrate:tenant:unlimited")  # nothing stored
+
+
 def test_a_job_runs_its_events_stream_and_its_files_download(server: Server) -> None:
     key = new_key(server.services, "reader")
     job_id = server.submit(key)
@@ -217,6 +234,7 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         cases = {
             "speed": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"speed": "0"}),
             "format": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"format": "mp4"}),
+            "qa": post(files={"manuscript": ("a.txt", b"Hi.")}, data={"qa": "whisper"}),
             "zero sample rate": post(
                 files={"manuscript": ("a.txt", b"Hi.")}, data={"sample_rate": "0"}
             ),
@@ -262,6 +280,7 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         assert "speed" in cases["speed"].json()["error"]
         assert "mp4" in cases["format"].json()["error"]
         assert "Value error" not in cases["format"].json()["error"]  # pydantic's words, not ours
+        assert cases["qa"].json()["error"] == "qa: unknown QA 'whisper'; known: basic, asr"
         assert "not JSON" in cases["malformed JSON"].json()["error"]
         for name in ("unknown voice", "a voice by path"):
             assert "unknown voice" in cases[name].json()["error"], name
@@ -385,6 +404,8 @@ def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
     shown = json.loads(narrate("status", job_id, "--json").stdout)
     assert shown["id"] == job_id and shown["segments_done"] == shown["segments_total"] > 0
     assert job_id in narrate("list").stdout
+    cancelled = narrate("cancel", job_id)  # as `narrate cancel` says it without the API
+    assert (cancelled.returncode, cancelled.stdout) == (0, f"{job_id}: already done\n")
     with server.client(key) as client:
         assert client.get(f"/v1/jobs/{job_id}").json()["state"] == "done"
     missing = narrate("status", "job-0000000000000000")

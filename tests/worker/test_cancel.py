@@ -18,13 +18,13 @@ from config.manifest import QAFinding
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.voice import VoiceOutput
-from producer.readers import read_source
+from producer.readers import read_source, store_source
 from producer.submit import cancel, submit
 from tests.services import Services, none_left_running
 from worker import jobs, storage, takes
 from worker.jobs import chunk_lock, held, plan_job, purge_job, reconcile
 from worker.ledger import ChunkRef, Ledger
-from worker.storage import LocalStorage
+from worker.storage import LocalStorage, open_storage
 
 FIGURES = ("chapters_done", "segments_done", "audio_s", "state")
 
@@ -272,15 +272,19 @@ def test_a_finished_job_enqueued_again_stays_finished(ledger: Ledger, tmp_path: 
     source, dest = read_source(book), f"file://{tmp_path / 'books'}"
     job_id = job_id_for(source.manuscript, SynthesisOptions(), dest)
     assert ledger.create_job(job_id, {"dest": dest, "chapters_total": "1"})
+    store_source(open_storage(dest).child(job_id), source)
     ledger.set_running(job_id, 1, 2)
     assert ledger.finish(job_id, JobState.DONE)
     done = ledger.job(job_id)
+    stored = tmp_path / "books" / job_id / SOURCE_KEY
+    stored.write_text(stored.read_text().replace("lit the lamp", "lit the big lamp"))  # a redo
 
-    # When the same book is enqueued again, it stays done, its record as it was
+    # When the same book is enqueued again, it stays done, its record and source as they were
     assert not ledger.create_job(job_id, {"dest": dest, "chapters_total": "1"})
     assert ledger.job(job_id) == done
     assert submit(ledger, source, dest, SynthesisOptions()) == job_id  # sends nothing
     assert ledger.job(job_id) == done
+    assert "lit the big lamp" in stored.read_text()
 
     # And a cancel is refused: nothing removes the finished book
     assert not cancel(ledger, job_id)

@@ -7,8 +7,8 @@ import av
 import numpy as np
 import pytest
 
-from config.layout import book_piece_key, chapter_key, marks_key
-from config.manifest import ChapterEntry
+from config.layout import SOURCE_KEY, book_piece_key, chapter_key, marks_key
+from config.manifest import ChapterEntry, ChapterMarks
 from config.manuscript import Chapter, Manuscript, Metadata
 from config.settings import AcxSettings, BreakClass, SynthesisOptions, get_settings
 from tests.worker.speechlike import speechlike, write_wav
@@ -127,6 +127,7 @@ def test_the_book_from_its_pieces_reads_no_chapter_wav(tmp_path: Path) -> None:
                 segments=[],
             )
         )
+    store_records(storage, book_of([("Chapter 1", "chapter")] * 3), entries)
     delivery = Delivery(("m4b",), Metadata(title="B"), "joe")
     book = deliver_book(delivery, storage, entries, storage.scratch())
     assert book is not None and [t.title for t in book.chapters] == ["Chapter 1", "Chapter 2"]
@@ -203,7 +204,21 @@ def stored_chapters(
                 segments=[],
             )
         )
+    store_records(storage, manuscript, entries)
     return entries
+
+
+def store_records(
+    storage: LocalStorage, manuscript: Manuscript, entries: list[ChapterEntry]
+) -> None:
+    """The manuscript and each chapter's marks (none said) as a job stores them before its
+    book, whose captions are made from them."""
+    storage.put_model(SOURCE_KEY, manuscript)
+    for entry in entries:
+        marks = ChapterMarks(
+            job_id="j", chapter=entry.index, audio_sha256="", marks=[], entry=entry
+        )
+        storage.put_model(entry.marks_key, marks)
 
 
 def test_an_untitled_chapter_has_a_title_tag_and_an_m4b_marker(tmp_path: Path) -> None:

@@ -163,6 +163,19 @@ def test_a_job_delivers_acx_mp3s_and_the_m4b_through_s3(services: Services, tmp_
     assert [c["start_s"] for c in manifest["book"]["chapters"]] == pytest.approx(
         [sum(durations[:i]) for i in range(len(durations))]
     )
+    # Timings on each MP3's and the M4B's timeline, as `narrate synth` writes them.
+    timed = {
+        "marks/book.jsonl",
+        "subtitles/book.srt",
+        "marks/mp3/001.jsonl",
+        "subtitles/mp3/001.vtt",
+    }
+    assert timed <= set(objects)
+    assert [c["audio_key"] for e in manifest["chapters"] for c in e["captions"]] == [
+        "chapters/000.mp3", "chapters/001.mp3",
+    ]  # fmt: skip
+    verified = services.narrate("verify", f"s3://{BUCKET}/formats/{job_id}")
+    assert verified.returncode == 0, verified.stderr
     services.kill(worker)
 
 
@@ -482,12 +495,26 @@ def test_a_redo_is_a_job_of_its_own_and_done_once(services: Services, tmp_path: 
     assert again.stdout.split() == [redo_id]  # the same request is the same redo
     waited = services.narrate("wait", redo_id, timeout=300)
     assert waited.returncode == 0, waited.stdout + waited.stderr
+    status = json.loads(services.narrate("status", redo_id, "--json").stdout)
+    assert (status["chapters_done"], status["segments_done"]) == (1, 1)  # not "0/1" when done
+    assert status["audio_s"] > 0
     body = services.client().get_object(Bucket=BUCKET, Key=f"redo/{job_id}/manifest.json")
     entry = json.loads(body["Body"].read())["chapters"][1]
     assert [r["text"] for r in entry["redone"]] == ["At dusk it shone."]
     assert entry["segments"][0]["text"] == "At dusk it shone."
     after = services.client().get_object(Bucket=BUCKET, Key=f"redo/{job_id}/chapters/000.wav")
     assert before["Body"].read() == after["Body"].read()
+    # Enqueued again, the finished book is left as its redo made it, its manuscript too.
+    resent = services.narrate(
+        "enqueue", str(DATA / "two_chapters.txt"), "--dest", f"s3://{BUCKET}/redo"
+    )
+    assert resent.stdout.split() == [job_id]
+    source = services.client().get_object(
+        Bucket=BUCKET, Key=f"redo/{job_id}/source/manuscript.json"
+    )
+    assert "At dusk it shone." in json.loads(source["Body"].read())["chapters"][1]["text"]
+    verified = services.narrate("verify", f"s3://{BUCKET}/redo/{job_id}")
+    assert verified.returncode == 0, verified.stderr
     assert not [key for key in services.keys(f"redo/{job_id}/.redo/")]
     services.kill(worker)
 
