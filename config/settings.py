@@ -54,7 +54,10 @@ class AssemblySettings(BaseModel):
     )
     lead_in_s: float = Field(0.5, description="Silence at the start of each chapter file.")
     target_rms_db: float = Field(
-        -20.0, description="Chapter loudness as RMS in dBFS (ACX asks -23 to -18)."
+        -20.0,
+        description="RMS of the whole chapter WAV in dBFS, pauses included, as ACX measures "
+        "it (ACX asks -23 to -18). The gain is raised by the loudness the peak limiter takes, "
+        "at most 6 dB: a target the peaks leave no room for within that is missed.",
     )
     peak_ceiling_db: float = Field(-3.0, description="No sample above this, in dBFS.")
     threads: int = Field(
@@ -78,7 +81,8 @@ class AcxSettings(BaseModel):
     target_rms_db: float = Field(
         -20.0,
         le=0.0,
-        description="RMS of the whole file in dBFS, room tone included (ACX: -23 to -18).",
+        description="RMS of the whole file in dBFS, room tone included, after the limiter "
+        "(ACX: -23 to -18).",
     )
     ceiling_db: float = Field(
         -3.5,

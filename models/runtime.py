@@ -291,18 +291,19 @@ def back_providers(providers: Providers) -> Providers:
     ]
 
 
-def check_runnable(device: str) -> None:
+def check_runnable(device: str, given: str = "") -> None:
     """DeviceError unless the device is one narrate names and, for a GPU, this onnxruntime
-    has the CUDA provider to run on it."""
+    has the CUDA provider to run on it. `given`: how the user named the device, for the
+    error (`--device cuda:0`); by default the setting's variable, as `narrate synth` and a
+    worker's tasks take it (`auto` never resolves to a GPU it cannot run)."""
     check_device(device)
     if device == "cpu":
         return
     import onnxruntime
 
     if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
-        raise DeviceError(
-            f"--device {device}: onnxruntime has no CUDA provider here: {cuda_advice()}"
-        )
+        given = given or f"NARRATE_DEVICE={device}"
+        raise DeviceError(f"{given}: onnxruntime has no CUDA provider here: {cuda_advice()}")
 
 
 def check_device(device: str) -> None:

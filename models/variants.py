@@ -157,7 +157,7 @@ def describe(device: str, digest: str, cache_dir: Path | None) -> list[str]:
             continue
         report, ours, elsewhere = _find(cache_dir, digest, precision, device)
         if report is None:
-            status = f"no quality report: `narrate models optimize --precision {precision}`"
+            status = f"no quality report: `{optimize_command(precision, device)}`"
             if elsewhere is not None:
                 status += f" ({elsewhere})"
         else:
@@ -176,6 +176,13 @@ def describe(device: str, digest: str, cache_dir: Path | None) -> list[str]:
                 status += f"; needs pip install 'narrate[{RUNS_WITH[precision]}]'"
         lines.append(f"{precision:<5} {status}")
     return lines
+
+
+def optimize_command(precision: str, device: str) -> str:
+    """The command that gates `precision` on `device`: a GPU named, so that the line
+    pasted gates on the device listed (`optimize` has its own default)."""
+    command = f"narrate models optimize --precision {precision}"
+    return command if device == "cpu" else f"{command} --device {device}"
 
 
 def check_runs_on(precision: str, device: str) -> None:

@@ -562,18 +562,19 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from models.runtime import check_device, device_processes, providers_for, resolve_device
+    from models.runtime import check_device, check_runnable, device_processes, resolve_device
     from worker.service import run_worker as serve
 
     settings = get_settings()
     asked = args.device or settings.device
+    given = f"--device {asked}" if args.device else f"NARRATE_DEVICE={asked}"
     every = asked == "cuda:all"
     device = asked if every else resolve_device(asked)
     if device == "cpu":  # one worker process: its pool's tasks share the cores
         return serve(device, args.concurrency, args.name)
     check_device(device)
     if not every:  # one GPU: the provider first, and one process needs no listing
-        providers_for(device)
+        check_runnable(device, given)
         if device_processes(settings, device)[0] == 1:
             return serve(device, args.concurrency, args.name)
     from worker.exporter import exported
@@ -581,7 +582,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
     places = worker_slots(device, settings.device_processes, settings.gpu_memory_gb)
     if every:  # after the listing, whose errors say more; no provider: one error, not many
-        providers_for(device)
+        check_runnable(device, given)
     if args.concurrency is not None and args.concurrency < 1:
         raise PermanentError("--concurrency must be 1 or more")
     if args.name and every:
@@ -776,7 +777,8 @@ def run_optimize(args: argparse.Namespace) -> int:
     from producer.optimize import optimize, print_report
 
     device = args.device or ("cuda" if args.precision == "fp16" else "cpu")
-    report = optimize(_voice(args), args.precision, device, args.text, args.render_only)
+    given = f"--device {device}" if args.device else f"--precision {args.precision} (on {device})"
+    report = optimize(_voice(args), args.precision, device, args.text, args.render_only, given)
     if report is None:
         print(f"rendered into {args.render_only}; judge with: narrate models judge DIR")
         return 0

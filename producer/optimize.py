@@ -60,8 +60,10 @@ def optimize(
     device: str,
     text: Path | None,
     render_to: Path | None = None,
+    given: str = "",
 ) -> QualityReport | None:
-    """Render fp32 and the variant, then judge (or, with render_to, keep them for later)."""
+    """Render fp32 and the variant, then judge (or, with render_to, keep them for later).
+    `given`: how the command line named the device, for its errors (`check_runnable`)."""
     if render_to is None:  # minutes of rendering are not spent for a judge that cannot hear
         need("gate", "judging a variant (Whisper tiny.en)")
     if precision in RUNS_WITH:
@@ -73,7 +75,7 @@ def optimize(
         need("gpu", "building the fp16 variant")
     device = resolve_device(device)
     check_runs_on(precision, device)  # before minutes of rendering fp32
-    check_runnable(device)  # no CUDA provider: one error, not first a warning of its memory
+    check_runnable(device, given)  # no CUDA provider: one error, not a memory warning first
     manuscript = read_manuscript(text or GATE_TEXT)
     spoken = "\n\n".join(chapter.text for chapter in manuscript.chapters)
     measured_on = machine(precision, device)  # what the renders depend on, for the report

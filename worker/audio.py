@@ -5,13 +5,15 @@ chapter. The chapter is resampled by soxr in pieces of about two minutes (each a
 its own, cut in a pause, made on threads), spooled again at the output rate: while the
 chapter is still narrating (`PiecesAhead`), or when it is assembled. Loudness is one gain
 for the whole chapter (RMS over the file, pauses included, as ACX measures it), with a
-limiter holding peaks under the ceiling; gain and limiter need the whole chapter, so they
-come last: each piece's thread writes its samples at their place in the file, and the
+limiter holding peaks under the ceiling; the gain is raised by what the limiter will take
+(`limited_gain`), so the file meets the target. Gain and limiter need the whole chapter, so
+they come last: each piece's thread writes its samples at their place in the file, and the
 checksum is taken in order as the pieces are handed over.
 """
 
 import hashlib
 import itertools
+import math
 import os
 import struct
 import tempfile
@@ -33,6 +35,9 @@ from config.settings import PAUSES_S, AssemblySettings, BreakClass
 from models.voice import Audio, WordSpans
 
 _BLOCK_S = 0.01  # limiter resolution
+# The most the gain is raised for what the limiter takes: past it, speech is squashed flat
+# to reach a target its peaks leave no room for, and the file stays under the target.
+MAKEUP_DB = 6.0
 # Resampled, limited and written in pieces of ~10 s: per segment, the calls (each taking
 # the GIL back from the inference threads) would cost more than the work on a GPU host.
 _EMIT_S = 10.0
@@ -72,6 +77,7 @@ class ChapterSpool:
         self._resampled_file = os.fdopen(handle, "w+b")
         self.resampled_path = Path(name)
         self._resampled: dict[int, list[tuple[int, int]]] = {}  # piece -> (offset, length)s
+        self._levels: dict[int, list[BlockLevels]] = {}  # piece -> its blocks' `block_levels`
         self._resampled_end = 0
         self._lock = threading.Lock()
 
@@ -109,8 +115,9 @@ class ChapterSpool:
         data = os.pread(self._file.fileno(), seg.length * 4, seg.offset * 4)
         return np.frombuffer(data, dtype=np.float32)
 
-    def keep_resampled(self, piece: int, blocks: Blocks) -> None:
-        """Keep a piece's blocks at the output rate (see `resampled`)."""
+    def keep_resampled(self, piece: int, blocks: Blocks, rate: int) -> None:
+        """Keep a piece's blocks at the output rate, `rate` (see `resampled`), and their
+        levels (see `levels`)."""
         frames = sum(len(block) for block in blocks)
         with self._lock:
             offset = self._resampled_end
@@ -123,8 +130,11 @@ class ChapterSpool:
         for block in blocks:
             spans.append((offset, len(block)))
             offset += len(block)
+        # Block by block, as `finish` limits them: the limiter's blocks start with each.
+        levels = [block_levels(block, rate) for block in blocks]
         with self._lock:
             self._resampled[piece] = spans
+            self._levels[piece] = levels
 
     def resampled(self, piece: int) -> Iterator[npt.NDArray[np.float32]]:
         """A piece's blocks at the output rate, read as they are taken into one buffer: the
@@ -152,6 +162,12 @@ class ChapterSpool:
     def forget_resampled(self, piece: int) -> None:
         with self._lock:
             self._resampled.pop(piece, None)
+            self._levels.pop(piece, None)
+
+    def levels(self, pieces: int) -> "BlockLevels":
+        """The levels of the first `pieces` pieces resampled, in order: the chapter's."""
+        with self._lock:
+            return BlockLevels.joined([lv for k in range(pieces) for lv in self._levels[k]])
 
     def close(self) -> None:
         self._file.close()
@@ -202,7 +218,8 @@ def pause_samples(brk: BreakClass, settings: AssemblySettings, rate: int) -> int
 
 
 def chapter_gain(spool: ChapterSpool, settings: AssemblySettings) -> float:
-    """The gain that brings the chapter to the target RMS (pauses included)."""
+    """The gain that brings the chapter to the target RMS (pauses included) before the
+    limiter; `limited_gain` raises it by what the limiter takes."""
     total = round(settings.lead_in_s * spool.sample_rate)
     for seg in spool.segments.values():
         total += seg.length + pause_samples(seg.brk, settings, spool.sample_rate)
@@ -210,6 +227,61 @@ def chapter_gain(spool: ChapterSpool, settings: AssemblySettings) -> float:
     if rms < 1e-6:
         return 1.0  # silence stays silence
     return float(10 ** (settings.target_rms_db / 20) / rms)
+
+
+@dataclass(frozen=True)
+class BlockLevels:
+    """A signal's levels per block of the limiter (see `block_levels`)."""
+
+    peaks: npt.NDArray[np.float32]  # the peak the block's gain answers to
+    squares: npt.NDArray[np.float64]  # the sum of the block's squares
+
+    @staticmethod
+    def joined(parts: Sequence["BlockLevels"]) -> "BlockLevels":
+        if not parts:
+            return BlockLevels(np.zeros(0, np.float32), np.zeros(0))
+        peaks = np.concatenate([part.peaks for part in parts])
+        return BlockLevels(peaks, np.concatenate([part.squares for part in parts]))
+
+
+def block_levels(audio: npt.NDArray[np.float32], rate: int) -> BlockLevels:
+    """Per block of `limit` over `audio` (at `rate`): the largest peak of the block and its
+    neighbours (the limiter's attack and release take the least gain of the three), and the
+    block's energy. A NaN (a model's fp16 overflow) counts as silence."""
+    block = max(1, int(rate * _BLOCK_S))
+    if len(audio) == 0:
+        return BlockLevels.joined([])
+    peaks = _block_peaks(audio, block)
+    around = np.maximum(peaks, np.maximum(np.roll(peaks, 1), np.roll(peaks, -1)))
+    # A block's squares summed in fp32 (to ~1e-5 for a 10 ms block: fp64 costs more on a GPU
+    # host's end, where every chapter's last pieces are measured at once); the blocks in fp64.
+    squares = np.add.reduceat(np.square(audio), np.arange(0, len(audio), block))
+    return BlockLevels(around, np.nan_to_num(squares.astype(np.float64), nan=0.0, posinf=0.0))
+
+
+def limited_gain(gain: float, levels: BlockLevels, ceiling: float) -> float:
+    """`gain` raised by the loudness `limit` under `ceiling` will take: the limited file
+    gets the energy `gain` alone would give it, so its RMS is on the target (a publisher
+    asking -19 dB gets -19), unless that needs more than MAKEUP_DB.
+
+    Each block keeps its energy at the gain, or, limited, what its peak at the ceiling
+    allows; the gain solving for the sum is found by bisection (the sum grows with it)."""
+    ceiling -= 1.0 / 32768  # as `limit` holds it
+    wanted = gain * gain * float(levels.squares.sum())
+    kept = levels.squares * np.square(ceiling / np.maximum(levels.peaks, 1e-9), dtype=np.float64)
+
+    def energy(g: float) -> float:
+        return float(np.minimum(levels.squares * (g * g), kept).sum())
+
+    if not wanted > 0 or energy(gain) >= wanted:  # silence, or nothing limited
+        return gain
+    low, high = gain, gain * 10 ** (MAKEUP_DB / 20)
+    if energy(high) <= wanted:
+        return high
+    for _ in range(24):  # 6 dB / 2**24: far below a 16-bit step
+        middle = math.sqrt(low * high)
+        low, high = (middle, high) if energy(middle) < wanted else (low, middle)
+    return high
 
 
 def limit(
@@ -305,13 +377,14 @@ def assemble(
     limited, up to `threads` pieces at once. The pieces depend on the segments only, never
     on `threads` or on when they were resampled, so the file is the same however it was made.
     """
-    gain = np.float32(chapter_gain(spool, settings))
     ceiling = 10 ** (settings.peak_ceiling_db / 20)
     count, threads = _piece_count(order), max(1, threads)
     allowance = piece_allowance(threads)
     with ThreadPoolExecutor(threads, thread_name_prefix="assemble") as pool:
         kept = partial(_resample_kept, spool, order, settings, out_rate, allowance)
         list(pool.map(kept, range(count)))
+    plain = chapter_gain(spool, settings)
+    gain = np.float32(limited_gain(plain, spool.levels(count), ceiling))
     starts = [0, *itertools.accumulate(spool.resampled_frames(k) for k in range(count))]
     finished = partial(_finished, spool, starts, gain=gain, ceiling=ceiling, out_rate=out_rate)
     # The threads are done (the pool shut down) before the file is closed: none writes
@@ -364,7 +437,7 @@ class PiecesAhead:
         spool = self._spool
         brk_of = self._breaks.__getitem__
         layout = piece_layout(piece, self._order, brk_of, spool, self._settings, spool.sample_rate)
-        spool.keep_resampled(piece, _resample(spool, layout, self._out_rate))
+        spool.keep_resampled(piece, _resample(spool, layout, self._out_rate), self._out_rate)
 
     def wait(self) -> None:
         """Every piece resampled so far is kept (errors raised here); a stale one dropped."""
@@ -423,7 +496,7 @@ def _resample_kept(
         brk_of = lambda index: spool.segments[index].brk  # noqa: E731
         layout = piece_layout(piece, order, brk_of, spool, settings, spool.sample_rate)
         with allowance:  # this thread holds no piece: waiting is safe
-            spool.keep_resampled(piece, _resample(spool, layout, out_rate))
+            spool.keep_resampled(piece, _resample(spool, layout, out_rate), out_rate)
 
 
 def _timings(spool: ChapterSpool, order: list[int], settings: AssemblySettings) -> list[Timing]:

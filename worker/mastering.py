@@ -1,15 +1,17 @@
 """A chapter mastered for ACX (Audible), encoded as MP3 and measured; where to cut long ones.
 
 `acx_master` reads the chapter WAV twice, so memory stays flat whatever its length. The first
-pass finds where the sound starts and ends and its energy; the second yields the PCM at
-44.1 kHz: the silence before the first word and after the last set to the room tone wanted,
-one gain to the RMS target, a noise bed under everything (white noise far below ACX's
--60 dB floor, so that neither the ends nor the pauses, digital zeros in the WAV, are digital
-silence), and a limiter under a ceiling below ACX's -3 dB, because the MP3's decoded peaks
-overshoot the PCM's. `write_acx_mp3` encodes that and measures the file it wrote; should
-its peak or RMS miss ACX's rule, it moves the ceiling or the target by the miss and encodes
-again. A chapter over ACX's 120 minutes is cut where `split_points` says, and each part mastered
-alone (`span`), with its own room tone.
+pass finds where the sound starts and ends, its energy and its peaks (at 44.1 kHz); the
+second yields the PCM at 44.1 kHz: the silence before the first word and after the last set
+to the room tone wanted, one gain to the RMS target, a noise bed under everything (white
+noise far below ACX's -60 dB floor, so that neither the ends nor the pauses, digital zeros
+in the WAV, are digital silence), and a limiter under a ceiling below ACX's -3 dB, because
+the MP3's decoded peaks overshoot the PCM's. The gain is raised by what that limiter takes
+(`limited_gain`, as the chapter WAV's is): the PCM is on the target, the MP3 a quarter of a
+dB under it (the encoder's). `write_acx_mp3` encodes that and measures the file it wrote;
+should its peak or RMS miss ACX's rule, it moves the ceiling or the target by the miss and
+encodes again. A chapter over ACX's 120 minutes is cut where `split_points` says, and each
+part mastered alone (`span`), with its own room tone.
 """
 
 import math
@@ -24,7 +26,7 @@ from config.errors import FormatError
 from config.manifest import AcxReport
 from config.settings import AcxSettings, BreakClass
 from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, check_acx
-from worker.audio import limit
+from worker.audio import BlockLevels, block_levels, limit, limited_gain
 from worker.encode import Block, Tags, read_blocks, resampled, wav_info
 from worker.joined import Pcm, lame, write_joined_file
 
@@ -59,6 +61,7 @@ class Survey:
     first: int  # first sample of sound; frames when there is none
     last: int  # last sample of sound; -1 when there is none
     sum_squares: float
+    levels: BlockLevels  # what the limiter will see (the room tone left out: far below it)
 
 
 @dataclass(frozen=True)
@@ -73,22 +76,41 @@ class Plan:
 
 
 def survey(wav: Path, span: Span | None = None) -> Survey:
-    """First pass: where the sound of the WAV (or of span in it) starts and ends, its energy."""
+    """First pass: where the sound of the WAV (or of span in it) starts and ends, its energy,
+    and its levels as the limiter will see them: at 44.1 kHz, where a WAV at another rate
+    has peaks between its samples (estimated at its own rate, the PCM came 0.1-0.2 dB short)."""
     rate, total = wav_info(wav)
     offset, stop = (0, total) if span is None else (round(span[0] * rate), round(span[1] * rate))
-    frames, first, last, sum_squares = 0, -1, -1, 0.0
-    for block in read_blocks(wav, offset, min(stop, total)):
+    scan = _Scan()
+    read = map(scan.add, read_blocks(wav, offset, min(stop, total)))
+    levels = [block_levels(block, ACX_RATE) for block in resampled(read, rate, ACX_RATE)]
+    first = scan.frames if scan.first < 0 else scan.first
+    joined = BlockLevels.joined(levels)
+    return Survey(rate, offset, scan.frames, first, scan.last, scan.sum_squares, joined)
+
+
+@dataclass
+class _Scan:
+    """Where the sound starts and ends, and the energy, of the blocks added so far."""
+
+    frames: int = 0
+    first: int = -1
+    last: int = -1
+    sum_squares: float = 0.0
+
+    def add(self, block: Block) -> Block:
         sound = np.flatnonzero(np.abs(block) > _SOUND)
         if len(sound):
-            first = frames + int(sound[0]) if first < 0 else first
-            last = frames + int(sound[-1])
-        sum_squares += float(np.dot(block, block))
-        frames += len(block)
-    return Survey(rate, offset, frames, frames if first < 0 else first, last, sum_squares)
+            self.first = self.frames + int(sound[0]) if self.first < 0 else self.first
+            self.last = self.frames + int(sound[-1])
+        self.sum_squares += float(np.dot(block, block))
+        self.frames += len(block)
+        return block
 
 
 def plan(found: Survey, settings: AcxSettings) -> Plan:
-    """Trim or pad each end to the room tone wanted, and the gain to the RMS target."""
+    """Trim or pad each end to the room tone wanted, and the gain to the RMS target (of the
+    file, limited: the limiter's blocks lie on another grid, the difference is ~0.01 dB)."""
     head = round(settings.head_s * found.rate)
     tail = round(settings.tail_s * found.rate)
     if found.last < 0:
@@ -97,6 +119,7 @@ def plan(found: Survey, settings: AcxSettings) -> Plan:
     stop = min(found.frames, end)
     length = head + end - found.first
     gain = 10 ** (settings.target_rms_db / 20) * math.sqrt(length / found.sum_squares)
+    gain = limited_gain(gain, found.levels, 10 ** (settings.ceiling_db / 20))
     start = found.offset + max(0, found.first - head)
     return Plan(start, found.offset + stop, max(0, head - found.first), end - stop, gain)
 

@@ -123,6 +123,15 @@ def test_narrates_own_report_runs_the_variant_only_where_everything_holds(
     )
 
 
+def test_a_gpu_listing_names_its_device_in_the_command_it_suggests(tmp_path: Path) -> None:
+    """Pasted as listed, the command gates the GPU listed, not `optimize`'s default."""
+    for device in ("cuda", "cuda:1"):
+        (line,) = [line for line in describe(device, DIGEST, tmp_path) if line.startswith("fp16")]
+        assert line == (
+            f"fp16  no quality report: `narrate models optimize --precision fp16 --device {device}`"
+        )
+
+
 @pytest.mark.parametrize(
     ("key", "there"),
     [("openvino", "2025.3.0"), ("onnxruntime", "1.18.0"), ("front", "6"), ("fp32", "fp32")],

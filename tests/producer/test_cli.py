@@ -298,11 +298,29 @@ def test_a_cuda_worker_without_cuda_is_a_clear_error() -> None:
     if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         return  # a GPU machine: nothing to refuse
     result = narrate("worker", "--device", "cuda:0")
-    assert_clean_error(result, "no CUDA provider")
+    assert_clean_error(result, "--device cuda:0: onnxruntime has no CUDA provider")
+
+
+def test_a_device_from_the_environment_is_named_as_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker with no --device takes NARRATE_DEVICE: its error says so, not --device."""
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return  # a GPU machine: nothing to refuse
+    monkeypatch.setenv("NARRATE_DEVICE", "cuda:0")
+    result = narrate("worker")
+    assert_clean_error(result, "NARRATE_DEVICE=cuda:0: onnxruntime has no CUDA provider")
+    assert "--device" not in result.stderr
 
 
 @pytest.mark.parametrize(
-    ("device", "message"), [("bogus", "unknown device 'bogus'"), ("cuda:0", "no CUDA provider")]
+    ("device", "message"),
+    [
+        ("bogus", "unknown device 'bogus'"),
+        ("cuda:0", "error: NARRATE_DEVICE=cuda:0: onnxruntime has no CUDA provider"),
+    ],
 )
 def test_a_device_it_cannot_run_is_one_line_with_no_warning_before(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, device: str, message: str
@@ -324,6 +342,7 @@ def test_models_list_for_a_gpu_this_host_cannot_run_says_so() -> None:
     listed = narrate("models", "list", "--device", "cuda")
     assert listed.returncode == 0, listed.stderr
     assert "this onnxruntime has no CUDA provider: nothing runs on cuda here" in listed.stdout
+    assert "`narrate models optimize --precision fp16 --device cuda`" in listed.stdout
 
 
 def test_a_worker_without_device_takes_narrate_device(monkeypatch: pytest.MonkeyPatch) -> None:
