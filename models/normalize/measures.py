@@ -525,13 +525,18 @@ _RATE_WORDS = re.compile(
     r"|margins?|tighten(?:ed)?|widen(?:ed)?|percent|treasur(?:y|ies)|interest|loans?|banks?)\b)|%"
 )
 _RATE_REACH = 60  # characters either side
+# ...unless a word of data is near too: "the bank's old modem ran at 2400 bps".
+_DATA_WORDS = re.compile(
+    r"(?i:\b(?:modems?|baud|bits?|bytes?|serial|download(?:s|ed)?|upload(?:s|ed)?|bandwidth"
+    r"|throughput|ethernet|wi-?fi)\b)"
+)
 
 
 def _basis_points(match: re.Match[str], locale: Locale) -> str:
     if match.group("unit") == "bps":
         text, start, end = match.string, match.start(), match.end()
         near = text[max(0, start - _RATE_REACH) : start] + " " + text[end : end + _RATE_REACH]
-        if not _RATE_WORDS.search(near):
+        if not _RATE_WORDS.search(near) or _DATA_WORDS.search(near):
             return match.group(0)
     amount = match.group("quantity")
     said = quantity(amount, locale)

@@ -1741,6 +1741,10 @@ CASES = [
         " fifty-basis-point cut",
     ),
     ("a 300 bps modem", "a three hundred bps modem"),  # bits per second, no rate near
+    (  # bits per second: a word of data near outweighs one of money
+        "The bank's old modem ran at 2400 bps.",
+        "The bank's old modem ran at two thousand four hundred bps.",
+    ),
     (
         "He bought 2 x 4s. A stack of 2x4s; 2 x 4s. 6d.",
         "He bought two by fours. A stack of two by fours; two by four shillings and six pence.",
