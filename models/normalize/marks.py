@@ -70,6 +70,11 @@ _TAKE_A_NUMBER |= {"ex", "ver", "ed", "vs", "pt", "pts", "tab", "cap", "sect", "
 # scene ("Act.2 Sc.3 The garden"), a psalm ("Ps.23 The Lord"): a number, not a note.
 _TAKE_A_NUMBER |= {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov"}
 _TAKE_A_NUMBER |= {"dec", "act", "sc", "ps", "col", "bk", "mk", "ll"}
+# A book of the Bible set close to its chapter ("Matt.5 The Sermon", "Gen.1 In the").
+_TAKE_A_NUMBER |= {"gen", "exod", "lev", "num", "deut", "josh", "judg", "sam", "kgs", "chr"}
+_TAKE_A_NUMBER |= {"neh", "esth", "prov", "eccl", "isa", "jer", "lam", "ezek", "dan", "hos"}
+_TAKE_A_NUMBER |= {"mic", "hab", "zech", "mal", "matt", "lk", "jn", "rom", "cor", "gal", "eph"}
+_TAKE_A_NUMBER |= {"phil", "thess", "tim", "heb", "jas", "pet", "rev", "psa"}
 
 
 def _note_after_stop(match: re.Match[str], locale: Locale) -> str:

@@ -1767,6 +1767,10 @@ CASES = [
         "It happened on Sept.eleven The world changed; Act.two Sc.three The garden",
     ),
     (
+        "See Matt.5 The Sermon, and Gen.1 In the beginning",
+        "See Matt.five The Sermon, and Gen.one In the beginning",
+    ),
+    (
         "It cost 3 x 2s 6d and 12 x 6s 8½d for it",
         "It cost three by two shillings and six pence and twelve by six shillings and eight and a"
         " half pence for it",
