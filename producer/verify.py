@@ -34,7 +34,7 @@ from worker.m4b import M4B_RATE, BookFacts, read_book
 from worker.segment import sentence_bounds
 from worker.stages import stray_keys
 from worker.storage import LocalStorage, Storage, file_sha256, open_storage
-from worker.subtitles import MAX_LINE, MAX_LINES, read_cues
+from worker.subtitles import MAX_LINE, MAX_LINES, read_cues, timed_in_order
 
 _SPEECH_MARK_KEYS = ["time", "type", "start", "end", "value"]
 _MP3_SLACK_S = 0.01  # under one MP3 frame (26 ms): the report's duration is in milliseconds
@@ -302,8 +302,6 @@ def _cue_problems(body: str, entry: ChapterEntry, marks: ChapterMarks) -> list[s
     problems = []
     if any(len(c.lines) > MAX_LINES or any(len(line) > MAX_LINE for line in c.lines) for c in cues):
         problems.append(f"cues over {MAX_LINES} lines of {MAX_LINE} characters")
-    if any(a.end_s > b.start_s for a, b in itertools.pairwise(cues)) or any(
-        c.start_s > c.end_s or c.end_s > entry.duration_s + 1e-3 for c in cues
-    ):
+    if not timed_in_order(cues, entry.duration_s + 1e-3):
         problems.append("cue times out of order or outside the file")
     return problems

@@ -6,12 +6,11 @@ once, at the chapter's time plus the file's offset (for the M4B, plus the chapte
 the book), to the millisecond the files are written in; its cues in order, inside the file.
 """
 
-import itertools
 import json
 
 from config.manifest import Captions, ChapterEntry, ChapterMarks, Manifest
 from worker.storage import Storage
-from worker.subtitles import read_cues
+from worker.subtitles import read_cues, timed_in_order
 
 _Said = tuple[str, int, int]  # a mark's type and characters: (type, start, end)
 _SLACK_MS = 1  # both times are rounded to the millisecond
@@ -102,10 +101,7 @@ def _times(marks: ChapterMarks) -> dict[_Said, float]:
 
 
 def _cue_problems(body: str, length: float | None) -> list[str]:
-    cues = read_cues(body)
     ends = length + 1e-3 if length is not None else float("inf")
-    if any(a.end_s > b.start_s for a, b in itertools.pairwise(cues)) or any(
-        c.start_s > c.end_s or c.end_s > ends for c in cues
-    ):
+    if not timed_in_order(read_cues(body), ends):
         return ["cue times out of order or outside the file"]
     return []

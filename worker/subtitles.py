@@ -10,6 +10,7 @@ screen through the pauses inside it.
 
 import bisect
 import html
+import itertools
 import re
 import textwrap
 from collections.abc import Sequence
@@ -123,6 +124,13 @@ def _clock(seconds: float, separator: str) -> str:
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}{separator}{rest % 1000:03d}"
+
+
+def timed_in_order(found: Sequence[Cue], end_s: float) -> bool:
+    """Cues that do not overlap, each ending after it starts and by end_s (a file's end)."""
+    return not any(a.end_s > b.start_s for a, b in itertools.pairwise(found)) and all(
+        c.start_s <= c.end_s <= end_s for c in found
+    )
 
 
 def read_cues(text: str) -> list[Cue]:
