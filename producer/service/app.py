@@ -129,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
 
     @app.get("/v1/jobs/{job_id}/links/{key:path}", tags=["files"])
-    def file_link(job_id: str, key: str, tenant: Caller) -> dict[str, Any]:
+    def file_link(job_id: str, key: str, request: Request, tenant: Caller) -> dict[str, Any]:
         """A URL of one of the job's files that works without a key until it expires (for
         an audio player): presigned by S3, or signed by this service."""
         owned(tenant, job_id)
@@ -137,13 +137,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not storage.exists(key):
             raise ApiError(404, f"job {job_id} has no file {key!r}")
         if isinstance(storage, S3Storage):
-            url = storage.client.generate_presigned_url(
-                "get_object",
-                Params={"Bucket": storage.bucket, "Key": storage._key(key)},
-                ExpiresIn=settings.api.link_ttl_s,
-            )
-            return {"url": url, "expires_in": settings.api.link_ttl_s}
-        return {"url": signer().sign(job_id, key), "expires_in": settings.api.link_ttl_s}
+            url = _presigned(storage, key, settings.api.link_ttl_s)
+        else:  # absolute, as a player given the link alone needs it
+            url = str(request.base_url).rstrip("/") + signer().sign(job_id, key)
+        return {"url": url, "expires_in": settings.api.link_ttl_s}
 
     @app.get("/v1/jobs/{job_id}/files/{key:path}", tags=["files"])
     def get_file(
@@ -152,6 +149,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """One of the job's output files (key as in its manifest): the file itself, or a
         redirect to a presigned S3 URL. A bearer key, or a link's signature."""
         if not (signature and signer().valid(job_id, key, expires, signature)):
+            if signature and "authorization" not in request.headers:
+                raise ApiError(403, "this link has expired or is not valid: ask for a new one")
             owned(guard.caller(request), job_id)
         storage = _job_storage(ledger, job_id, key)
         if isinstance(storage, LocalStorage):
@@ -162,17 +161,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not storage.exists(key):
             raise ApiError(404, f"job {job_id} has no file {key!r}")
         assert isinstance(storage, S3Storage)
-        url = storage.client.generate_presigned_url(
-            "get_object",
-            Params={"Bucket": storage.bucket, "Key": storage._key(key)},
-            ExpiresIn=settings.api.link_ttl_s,
-        )
-        return RedirectResponse(url, status_code=307)
+        return RedirectResponse(_presigned(storage, key, settings.api.link_ttl_s), status_code=307)
 
     from producer.service.pages import add_pages
 
     add_pages(app)
     return app
+
+
+def _presigned(storage: S3Storage, key: str, ttl_s: int) -> str:
+    where = {"Bucket": storage.bucket, "Key": storage._key(key)}
+    return str(storage.client.generate_presigned_url("get_object", Params=where, ExpiresIn=ttl_s))
 
 
 def _job_storage(ledger: Ledger, job_id: str, key: str) -> LocalStorage | S3Storage:
