@@ -11,10 +11,12 @@ footers live in parts of their own and are never opened. Tables are not narrated
 warning names the chapter), nor are text boxes, equations or a table of contents.
 
 Chapters start at headings: a style named "heading N" or "Heading N" or with an outline
-level (localized built-in styles keep their outline level). A lone Title paragraph is the
-book's title, and so is a lone top heading over repeated lower ones, as in Markdown. A
-heading that names a kind of section ("Preface", "Index") gives it that kind, and front or
-back matter is skipped by default (`matter`).
+level (localized built-in styles keep their outline level). A manuscript typed without
+heading styles has its chapters at paragraphs that are chapter labels ("Chapter 4",
+"CHAPTER IV. The Storm", "Part Two"; two at least), and at a "Prologue" or "Epilogue"
+among them. A lone Title paragraph is the book's title, and so is a lone top heading over
+repeated lower ones, as in Markdown. A heading that names a kind of section ("Preface",
+"Index") gives it that kind, and front or back matter is skipped by default (`matter`).
 """
 
 import logging
@@ -64,6 +66,19 @@ _UNREAD = {
     "sdtEndPr", "drawing", "pict", "object", "AlternateContent", "rt",
 }  # fmt: skip
 _LINE_BREAKS = {None, "textWrapping"}  # other w:br types break a page or column
+_NOTE_REFERENCES = {"footnoteReference", "endnoteReference"}
+_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+)
+_NUMBER = rf"(?:\d{{1,3}}|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+# A chapter label typed as a paragraph (as the PDF reader reads one): "Chapter 4", "PART
+# TWO", "Chapter IV: The Storm"; a title after it short and not ending as a sentence does.
+_CHAPTER_LABEL = re.compile(
+    rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+\S.{{0,70}}(?<![.,;!?]))?", re.I
+)
+_LABELS_NEEDED = 2  # one "Chapter 1" paragraph may be prose's ("Part one was easy")
 _FALSE = {"0", "false", "off"}
 
 
@@ -110,7 +125,7 @@ def read(data: bytes, source: str) -> Book:
     if not archive.has(DOCUMENT):
         raise ManuscriptError(f"{source}: not a DOCX document (no {DOCUMENT} in the ZIP)")
     styles = _read_styles(archive)
-    blocks = list(_blocks(_body(archive), styles))
+    blocks = _labelled_chapters(list(_blocks(_body(archive), styles)))
     title_at, level = _plan(blocks)
     sections, warnings = _split(blocks, title_at, level, source)
     title = _title(blocks[title_at]) if title_at is not None else ""
@@ -332,6 +347,8 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
         name = _local(child)
         if not name or name in _UNREAD or (name == "r" and _hidden(child, styles)):
             continue
+        if name == "r" and _custom_note_mark(child):
+            continue
         if name == "r" and _val(child, "rPr", "vertAlign") == "superscript":
             out.append(_raised_run(child, styles, "".join(out)))
         elif name == "t":
@@ -344,6 +361,16 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
             out.append("-")
         else:
             _gather(child, styles, out)
+
+
+def _custom_note_mark(run: Any) -> bool:
+    """Whether a run is a note's reference with a mark of the author's own ("*", "†"), which
+    Word stores as the run's text after the reference (w:customMarkFollows): a mark, not
+    the sentence's."""
+    for child in run:
+        if _local(child) in _NOTE_REFERENCES:
+            return (_attr(child, "customMarkFollows") or "").lower() in ("1", "true", "on")
+    return False
 
 
 def _raised_run(run: Any, styles: _Styles, before: str) -> str:
@@ -366,6 +393,33 @@ def _clean(text: str) -> str:
 
 
 # Sections
+
+
+def _labelled_chapters(blocks: list[_Block]) -> list[_Block]:
+    """A manuscript without heading styles, its chapters typed as body paragraphs ("Chapter
+    1" centred and bold): those paragraphs made headings, with a "Prologue" or "Epilogue"
+    among them. Read as body text, the whole book was one chapter."""
+    if any(_heading(block) is not None for block in blocks):
+        return blocks
+    labels = [b for b in blocks if isinstance(b, _Para) and _CHAPTER_LABEL.fullmatch(b.text)]
+    if len(labels) < _LABELS_NEEDED:
+        return blocks
+    return [
+        replace(b, level=1) if isinstance(b, _Para) and _is_chapter_paragraph(b) else b
+        for b in blocks
+    ]
+
+
+def _is_chapter_paragraph(block: _Para) -> bool:
+    """A chapter label, or a paragraph that is only the name of a narrated part of a book
+    other than a chapter ("Prologue", "Epilogue", "Afterword")."""
+    if block.level is not None:
+        return False
+    if _CHAPTER_LABEL.fullmatch(block.text):
+        return True
+    kind = matter.kind_of(block.text)
+    named = kind in matter.NARRATED and kind not in ("chapter", "part", "volume")
+    return named and len(block.text.split()) <= 2
 
 
 def _plan(blocks: list[_Block]) -> tuple[int | None, int | None]:

@@ -7,8 +7,12 @@ a file the table of contents leaves out continues the section before it (a chapt
 over several files), unless it is a part of its own kind (a colophon, say). An entry nested
 in a chapter, pointing into the chapter's file after text of the chapter's own, is a
 subsection and stays in it (a part's title page, with no text, does not hold its chapters
-so). Without a table of contents every spine file is a section, titled by its first
-heading.
+so). Text no chapter holds (before the first entry, or after front matter, which is
+skipped) is a section of its own, not lost with it. Without a table of contents every
+spine file is a section, titled by its first heading. A section's kind is its epub:type,
+else what landmarks, its heading or its TOC label ("Contents", "Notes") or its file's name
+say. The book's title (or author) set over each file's own heading, as a running head, is
+not read.
 
 The spine is read as hostile input: a file it names again is read once, where it first
 comes; an item that is not an (X)HTML document, the package document included, is skipped;
@@ -20,14 +24,14 @@ encryption of the text and are fine.
 
 import logging
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from config.errors import ManuscriptError
 from producer.readers import markup, matter
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section
-from producer.readers.markup import TEXT, Block
+from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
 from producer.readers.opf import Item, Package, read_package
 
@@ -73,6 +77,7 @@ def read(data: bytes, source: str) -> Book:
     navigation = read_navigation(archive, package)
     warnings: list[str] = []
     documents = _documents(archive, package, navigation.toc, warnings)
+    documents = _without_running_titles(documents, package)
     starts = _starts(documents, navigation, warnings)
     sections = [_section(documents, s, e, navigation, warnings) for s, e in _spans(starts)]
     return Book(sections, package.metadata, _cover(archive, package, warnings), warnings)
@@ -189,17 +194,80 @@ def _is_section(el: object) -> bool:
     return markup.tag_of(el) in _SECTION_TAGS
 
 
+def _without_running_titles(documents: list[_Document], package: Package) -> list[_Document]:
+    """The documents less the book's title (or an author's name) set at the top of each
+    over the file's own heading, as a running head: read, it opened every chapter, and as
+    the first heading it titled every chapter "The Hens". Only where two files or more
+    do it: one book-titled heading over a chapter's may be the book's own opening."""
+    names = {_plain(name) for name in (package.metadata.title, *package.metadata.authors)}
+    names.discard("")
+    headed = {i for i, document in enumerate(documents) if _running_title(document, names)}
+    if len(headed) < 2:
+        return documents
+    return [_without_first(d) if i in headed else d for i, d in enumerate(documents)]
+
+
+def _running_title(document: _Document, names: set[str]) -> bool:
+    """Whether a file opens with one of `names` directly over a heading of its own."""
+    if len(document.blocks) < 2:
+        return False
+    first, second = document.blocks[:2]
+    own_heading = second.kind == HEADING and _plain(second.text) != _plain(first.text)
+    return first.kind != markup.TABLE and _plain(first.text) in names and own_heading
+
+
+def _without_first(document: _Document) -> _Document:
+    """A document less its first block, whose ids (where links land) pass to the next."""
+    first, second, *rest = document.blocks
+    blocks = [replace(second, ids=first.ids + second.ids), *rest]
+    return _Document(document.path, blocks, document.types, *_index(blocks))
+
+
+def _plain(text: str) -> str:
+    """Text compared as a reader sees it: case, spacing and punctuation around it aside."""
+    return " ".join(text.casefold().split()).strip(".,:;!?-–—'\"‘’“”")
+
+
 def _starts(
     documents: list[_Document], navigation: Navigation, warnings: list[str]
 ) -> list[_Start]:
-    """Where sections start: at each TOC entry, and at each file the TOC leaves out that
-    comes before the first entry or is a part of its own kind."""
+    """Where sections start: at each TOC entry, and at each file the TOC leaves out (or
+    the text of a file before its first entry) that no chapter holds: before the first
+    entry, or after front matter, which is skipped; and at a file the TOC leaves out that
+    is a part of its own kind."""
     starts = _toc_starts(documents, navigation.toc, warnings)
-    first = min((doc for doc, _ in starts), default=len(documents))
+    if not starts:  # no usable table of contents: each file is a section
+        return [_Start(doc, 0, "", document.path) for doc, document in enumerate(documents)]
+    entries: dict[int, list[int]] = {}  # the blocks where entries start, by file
+    for doc, block in sorted(starts):
+        entries.setdefault(doc, []).append(block)
+    before: _Start | None = None  # the start of the section the file's top would join
     for doc, document in enumerate(documents):
-        if (doc, 0) not in starts and (doc < first or _own_kind(document, navigation)):
+        blocks = entries.get(doc, [])
+        unheld = _unheld(document, blocks, before, documents, navigation)
+        if blocks[:1] != [0] and (unheld or _own_kind(document, navigation)):
             starts[(doc, 0)] = _Start(doc, 0, "", document.path)
+        before = starts[(doc, blocks[-1])] if blocks else starts.get((doc, 0), before)
     return [starts[place] for place in sorted(starts)]
+
+
+def _unheld(
+    document: _Document,
+    blocks: list[int],
+    before: _Start | None,
+    documents: list[_Document],
+    navigation: Navigation,
+) -> bool:
+    """Whether the top of a file, before its first entry (or all of it, without one), is
+    text no chapter would hold: nothing comes before it, or front matter does (a title
+    page or contents, skipped), and it went unread with it. An epigraph before chapter
+    one's anchor, a preface the TOC leaves out after the copyright page."""
+    if blocks and document.text_before[blocks[0]] == 0:
+        return False  # the file opens at its entry
+    if before is None:
+        return True
+    kind = _kind(documents[before.doc], before.block, before.place, navigation, before.label)
+    return kind in matter.FRONT
 
 
 def _toc_starts(
@@ -255,7 +323,7 @@ def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry
 def _own_kind(document: _Document, navigation: Navigation) -> bool:
     """Whether a file the TOC leaves out is a part of its own (a colophon, notes), not the
     continuation of the chapter before it."""
-    return _kind(document, 0, document.path, navigation) != "chapter"
+    return _kind(document, 0, document.path, navigation, "") != "chapter"
 
 
 def _spans(starts: list[_Start]) -> list[tuple[_Start, _Start | None]]:
@@ -272,7 +340,7 @@ def _section(
 ) -> Section:
     """The section from `start` to `end`, with its kind and why it is skipped, if it is."""
     document = documents[start.doc]
-    kind = _kind(document, start.block, start.place, navigation)
+    kind = _kind(document, start.block, start.place, navigation, start.label)
     types = _types(document, start.block)
     reason = matter.skip_reason(kind, matter.division(types))
     return markup.section(_blocks(documents, start, end), start.label, kind, reason, warnings)
@@ -289,17 +357,28 @@ def _blocks(documents: list[_Document], start: _Start, end: _Start | None) -> li
     return found
 
 
-def _kind(document: _Document, block: int, place: str, navigation: Navigation) -> str:
-    """What a section is: by its epub:type, else by landmarks or guide, else (for a whole
-    file) by the file's name; a chapter when nothing says."""
+def _kind(document: _Document, block: int, place: str, navigation: Navigation, label: str) -> str:
+    """What a section is: by its epub:type, else by landmarks or guide, else by the heading
+    that opens it or its TOC label ("Contents", "Notes": a converted book types nothing),
+    else (for a whole file) by the file's name; a chapter when nothing says."""
     whole_file = block == 0
     return (
         matter.first_kind(_types(document, block))
         or navigation.landmarks.get(place, "")
         or (navigation.landmarks.get(document.path, "") if whole_file else "")
+        or _named_kind(document, block, label)
         or (matter.kind_of_file(document.path) if whole_file else "")
         or "chapter"
     )
+
+
+def _named_kind(document: _Document, block: int, label: str) -> str:
+    """The kind other than a chapter that the section's opening heading names, else its TOC
+    label ("Contents", "Notes", "Index"); "" where neither names one."""
+    opening = document.blocks[block] if block < len(document.blocks) else None
+    heading = opening.text if opening is not None and opening.kind == HEADING else ""
+    kind = matter.kind_of(heading) or matter.kind_of(label)
+    return "" if kind == "chapter" else kind
 
 
 def _types(document: _Document, block: int) -> tuple[str, ...]:

@@ -3,13 +3,15 @@
 Shared by the EPUB and HTML readers; works on XHTML parsed as XML (namespaced tags,
 ``epub:type`` in the OPS namespace) and on HTML parsed by lxml.html alike.
 
-Not read: scripts, styles, navigation, hidden elements, images (alt text too), page-number
+Not read: scripts, styles, navigation, hidden elements, images (alt text too, except
+where an image is a heading's text or a drop cap's letter), ruby's readings, page-number
 markers and note references; a reference leaves its sentence as if it had never been there.
 Notes themselves are kept apart (`Block.note`): read only in a section made of them. Tables
-do not read aloud, so they are skipped and reported. Verse keeps its lines, and so does a
-quotation broken into lines (`<br>` in a `<blockquote>`: lines of verse not marked as such,
-an inscription); prose paragraphs are one line each, whitespace collapsed, as
-`worker.segment` expects (which reads short lines as verse, long ones as prose).
+do not read aloud, so they are skipped and reported. Verse keeps its lines (at its `<br>`s,
+not where the source's own text wraps), and so does a quotation broken into lines (`<br>`
+in a `<blockquote>`: lines of verse not marked as such, an inscription) and a `<pre>`;
+prose paragraphs are one line each, whitespace collapsed, as `worker.segment` expects
+(which reads short lines as verse, long ones as prose).
 """
 
 import re
@@ -25,7 +27,7 @@ HEADING, TEXT, TABLE = "heading", "text", "table"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _NEVER_READ = {
-    *("script", "style", "noscript", "template", "head", "title", "nav"),
+    *("script", "style", "noscript", "template", "head", "title", "nav", "rt", "rp"),
     *("img", "picture", "svg", "math", "video", "audio", "object", "embed", "iframe", "canvas"),
     *("map", "button", "input", "select", "textarea"),
 }
@@ -37,9 +39,24 @@ _BLOCKS = _HEADINGS | {
 }
 _SECTIONING = {"html", "body", "main", "article", "section", "div", "aside", "nav"}
 _VERSE = {"z3998:verse", "z3998:poem", "z3998:song", "z3998:hymn", "verse", "poem", "poetry"}
+_VERSE_CLASSES = _VERSE | {"stanza"}  # Project Gutenberg's <div class="stanza">
 _NOTE = {"footnote", "endnote", "rearnote", "note", *matter.NOTES}
+# Class names of a note's text where a book has no epub:type (Project Gutenberg's HTML:
+# <div class="footnote">); not "note", which books give an author's aside that is read.
+_NOTE_CLASSES = {"footnote", "footnotes", "endnote", "endnotes"}
 _NOTE_REFERENCE = {"noteref", "backlink"}
 _PAGE_NUMBER = {"pagebreak", "pagenum", "page-number", "pagenumber", "page-num", "pageno"}
+# An element whose id or class names a page ("page_12", "pg12", "p12"; class "page") and
+# whose text is only a page number ("12", "[p. 12]", "- xiv -"): a page marker without a
+# page-break type, as converted books set them.
+_PAGE_NAME = re.compile(r"(?:page|pg|p)(?:[-_.]?(?P<number>\d+|[ivxlcdm]+))?", re.I)
+_PAGE_TEXT = re.compile(
+    r"[\s\[(\-–—{]*(?:(?:page|pg|p)\.?\s*)?"
+    r"(?P<number>\d{1,4}|(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
+    r"[\s\])\-–—}.]*",
+    re.I,
+)
+_PAGE_MARKER_TAGS = {"span", "a", "div"}
 _TITLE_PART = {"title", "subtitle", "fulltitle", "label", "ordinal", "z3998:ordinal"}
 NOTE_MARK = re.compile(r"\s*[\[(]?\s*(?:\d{1,4}|[a-z]|[*†‡§¶#]{1,3})\s*[\])]?\s*")
 # A raised mark hugging what it follows: a note's, unless it is a power.
@@ -58,11 +75,12 @@ _REMOVED = "\x00"  # where a note reference or page number was taken out of the 
 _SPACE_BEFORE_REMOVED = re.compile(r"(?:\s*\x00)+\s*(?=[.,;:!?…)\]’”]|$)")
 # No sound, but each would split a word in two for the voice.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
-# A <br> in a quotation: its source's own line ends are spaces. A control character no XML
-# text holds (a source's U+2028 is whitespace, not a line of its own); one libxml2's HTML
-# parser lets through is taken out before the marker is read, as `book.printable` takes
-# out every other control (`_finished`).
-_QUOTED_LINE_END = "\x01"
+# A <br> in verse or a quotation: its source's own line ends are spaces (the text wraps
+# there, as a browser shows it). A control character no XML text holds (a source's U+2028
+# is whitespace, not a line of its own); one libxml2's HTML parser lets through is taken
+# out before the marker is read, as `book.printable` takes out every other control
+# (`_finished`).
+_LINE_END = "\x01"
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BARE_NUMERAL = re.compile(rf"(?=[IVXLCDM\d])(?:{_ROMAN}|\d{{1,3}})(?=$|[.:])")
 _NUMBERED_KINDS = {"chapter": "Chapter", "part": "Part", "volume": "Volume"}
@@ -86,10 +104,11 @@ class _Context:
     verse: bool = False
     quoted: bool = False  # in a <blockquote>
     note: bool = False
+    pre: bool = False  # in a <pre>: the source's line ends are the lines
 
     def one_line(self) -> "_Context":
         """The context of a heading's text: one line, wherever it stands."""
-        return replace(self, verse=False, quoted=False)
+        return replace(self, verse=False, quoted=False, pre=False)
 
 
 @dataclass
@@ -102,7 +121,7 @@ class _Walker:
         self.ids.extend(_ids(el))
         tag = tag_of(el)
         if tag in _HEADINGS:
-            self.emit(HEADING, self.text(el, ctx.one_line()), ctx, int(tag[1]))
+            self.emit(HEADING, self.heading_text(el, ctx), ctx, int(tag[1]))
         elif tag == "hr":  # a scene break: a pause where it stands (`worker.segment`)
             self.emit(TEXT, SCENE_BREAK, ctx)
         elif tag == "hgroup" or (tag == "header" and any(map(_is_title_part, el))):
@@ -133,7 +152,7 @@ class _Walker:
         titles = list(el) if tag_of(el) == "hgroup" else [c for c in el if _is_title_part(c)]
         parts = [part for title in titles for part in _title_parts(title)]
         self.ids.extend(i for part in parts for i in _ids(part))
-        texts = [self.text(part, ctx.one_line()) for part in parts]
+        texts = [self.heading_text(part, ctx) for part in parts]
         self.emit(HEADING, _joined_title([t for t in texts if t]), ctx, _level(titles))
         for child in el:
             if child not in titles and _is_block(child):
@@ -143,8 +162,10 @@ class _Walker:
         """An inline element's text (and its tail) appended to `parts`."""
         tag = tag_of(el)
         if tag == "br":
-            parts.append("\n" if ctx.verse else _QUOTED_LINE_END if ctx.quoted else " ")
-        elif _dropped(el) or (tag and _NOTE.intersection(semantics(el))):
+            parts.append(_LINE_END if ctx.verse or ctx.quoted or ctx.pre else " ")
+        elif tag == "img" and _is_drop_cap_image(el):
+            parts.append(el.get("alt").strip())
+        elif _dropped(el) or (tag and _is_note(el)):
             parts.append(_REMOVED)
         elif tag == "sup" and not len(el) and raised_mark(el.text or ""):  # no link
             raised = read_raised(_text_before(el), el.text or "")
@@ -156,15 +177,20 @@ class _Walker:
                 self.inline(child, ctx, parts)
         parts.append(el.tail or "")
 
+    def heading_text(self, el: Any, ctx: _Context) -> str:
+        """A heading's text on one line; where it is an image ("Chapter One" drawn in a
+        type of its own), the image's alt text, which is then the only title it has."""
+        return self.text(el, ctx.one_line()) or _alt_text(el)
+
     def text(self, el: Any, ctx: _Context) -> str:
         """An element's text as one paragraph (the ids of what it holds noted)."""
         parts = [el.text or ""]
         for child in el:
             self.inline(child, ctx, parts)
-        return _finished(parts, ctx.verse)
+        return _finished(parts, ctx.pre)
 
     def flush(self, parts: list[str], ctx: _Context) -> None:
-        self.emit(TEXT, _finished(parts, ctx.verse), ctx)
+        self.emit(TEXT, _finished(parts, ctx.pre), ctx)
 
     def emit(self, kind: str, text: str, ctx: _Context, level: int = 0) -> None:
         if text or kind == TABLE:
@@ -227,24 +253,75 @@ def _entered(el: Any, ctx: _Context) -> _Context:
     tokens = semantics(el)
     if tag_of(el) in _SECTIONING and tokens:
         ctx = replace(ctx, types=(*tokens, *ctx.types))
-    if _VERSE.intersection(tokens + _classes(el)):
+    if _VERSE.intersection(tokens) or _VERSE_CLASSES.intersection(_classes(el)):
         ctx = replace(ctx, verse=True)
     if tag_of(el) == "blockquote":
         ctx = replace(ctx, quoted=True)
-    if _NOTE.intersection(tokens):
+    if tag_of(el) == "pre":
+        ctx = replace(ctx, pre=True)
+    if _is_note(el):
         ctx = replace(ctx, note=True)
     return ctx
+
+
+def _is_note(el: Any) -> bool:
+    """Whether an element holds a note's text, by its epub:type or role, or its class."""
+    return bool(_NOTE.intersection(semantics(el)) or _NOTE_CLASSES.intersection(_classes(el)))
 
 
 def _dropped(el: Any) -> bool:
     """Whether an element is not read at all."""
     tag = tag_of(el)
-    if tag in _NEVER_READ or el.get("hidden") is not None:
-        return True
-    if el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style") or ""):
+    if tag in _NEVER_READ or _hidden(el):
         return True
     tokens = {*semantics(el), *_classes(el)}
-    return bool(tokens & (_PAGE_NUMBER | _NOTE_REFERENCE)) or _is_note_mark(el, tag)
+    if tokens & (_PAGE_NUMBER | _NOTE_REFERENCE) or _is_page_marker(el, tag, tokens):
+        return True
+    return _is_note_mark(el, tag)
+
+
+def _hidden(el: Any) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+def _is_page_marker(el: Any, tag: str, tokens: set[str]) -> bool:
+    """A page number set without a page-break type: a span, link or div named for a page by
+    its id or class ("page_12", "pg12"; class "page") holding nothing but the number. Left
+    in, it is read mid-sentence ("the barn 12 the hens"). Not a heading or paragraph,
+    whose ids converters number "p12" too, and whose text may be a bare numeral ("II")."""
+    if tag not in _PAGE_MARKER_TAGS or len(el):
+        return False
+    text = _PAGE_TEXT.fullmatch(el.text or "")
+    if text is None:
+        return False
+    named = _PAGE_NAME.fullmatch(el.get("id") or "")
+    if named and named["number"]:  # "page_12" holds 12: "p3" holding "mix" is a word's id
+        return _page_number(named["number"]) == _page_number(text["number"])
+    return bool(named) or any(map(_PAGE_NAME.fullmatch, tokens))
+
+
+def _page_number(number: str) -> str:
+    return number.casefold().lstrip("0")
+
+
+def _alt_text(el: Any) -> str:
+    """The alt text of the images under an element that are shown."""
+    shown = (img for img in el.iter() if tag_of(img) == "img" and not _hidden(img))
+    return " ".join(" ".join((img.get("alt") or "").split()) for img in shown).strip()
+
+
+def _is_drop_cap_image(el: Any) -> bool:
+    """An image of a word's first letter (an ornamented initial), its alt text that letter,
+    set against the rest of the word: "T" then "he hen sat". Its alt is read; left out, the
+    word loses its first letter."""
+    alt = (el.get("alt") or "").strip()
+    return len(alt) == 1 and alt.isalpha() and not _hidden(el) and _starts_word(el.tail or "")
+
+
+def _starts_word(text: str) -> bool:
+    return bool(text) and text[0].isalpha() and text[0].islower()
 
 
 def _is_block(el: Any) -> bool:
@@ -260,7 +337,20 @@ def _is_note_mark(el: Any, tag: str) -> bool:
         if not links:
             return False  # read by `read_raised` as it is met
         return all(_is_note_mark(a, "a") for a in links) and _marks_only(el)
-    return tag == "a" and "#" in (el.get("href") or "") and _marks_only(el)
+    if tag != "a" or "#" not in (el.get("href") or ""):
+        return False
+    return _marks_only(el) or _raised_only(el)
+
+
+def _raised_only(link: Any) -> bool:
+    """A link whose text is all a short superscript ("<a href="#n2"><sup>ii</sup></a>"): a
+    note's mark, whatever it is (a Roman numeral, letters), as a raised link is nothing
+    else."""
+    if (link.text or "").strip() or any((child.tail or "").strip() for child in link):
+        return False
+    raised = [child for child in link if tag_of(child) == "sup"]
+    text = "".join("".join(child.itertext()) for child in raised).strip()
+    return len(raised) == len(link) > 0 and 0 < len(text) <= 4
 
 
 def raised_mark(text: str) -> bool:
@@ -326,11 +416,13 @@ def _ids(el: Any) -> list[str]:
     return [i for i in found if i]
 
 
-def _finished(parts: list[str], verse: bool) -> str:
-    """Collected text as narrated: whitespace collapsed, verse lines kept, the gaps left by
-    removed references closed."""
-    text = "".join(p if p == _QUOTED_LINE_END else p.replace(_QUOTED_LINE_END, "") for p in parts)
+def _finished(parts: list[str], pre: bool) -> str:
+    """Collected text as narrated: whitespace collapsed, the lines of verse, a quotation's
+    broken lines and a <pre>'s lines kept, the gaps left by removed references closed."""
+    text = "".join(p if p == _LINE_END else p.replace(_LINE_END, "") for p in parts)
+    if pre:
+        text = text.replace("\n", _LINE_END)
     text = text.translate(_INVISIBLE)
     text = _SPACE_BEFORE_REMOVED.sub("", text).replace(_REMOVED, "")
-    lines = (" ".join(line.split()) for line in text.split("\n" if verse else _QUOTED_LINE_END))
+    lines = (" ".join(line.split()) for line in text.split(_LINE_END))
     return "\n".join(line for line in lines if line)

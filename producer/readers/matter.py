@@ -51,6 +51,9 @@ _ALIASES = {
 }
 # File names only: "title.xhtml" is a title page; "index.html" is often the whole book.
 _FILE_ALIASES = {"title": "titlepage", "index": ""}
+# The files Calibre splits a converted book into (part0000.html, part0001.html, ...): named
+# for no part of the book.
+_GENERATED_NAME = re.compile(r"part\d{4}", re.I)
 
 
 def kind_of(name: str) -> str:
@@ -63,6 +66,8 @@ def kind_of(name: str) -> str:
 def kind_of_file(path: str) -> str:
     """The kind a file's name says (``text/colophon.xhtml``: colophon), or ""."""
     stem = posixpath.splitext(posixpath.basename(path))[0]
+    if _GENERATED_NAME.fullmatch(stem):
+        return ""
     key = _key(stem)
     return _FILE_ALIASES[key] if key in _FILE_ALIASES else kind_of(stem)
 

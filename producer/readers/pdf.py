@@ -533,6 +533,7 @@ def _drop_furniture(lines: list[_Line], body: float) -> list[_Line]:
     dropped = {id(line) for line in margin if _FOLIO.match(line.text)}
     dropped |= {id(line) for line in lines if _LEADERS.search(line.text)}
     dropped |= _paged(margin) | _running_heads(margin, len({line.page for line in lines}))
+    dropped |= _heading_echoes(margin, lines, body)
     dropped |= _footnotes(lines, body)
     log.debug("dropped %d running heads, page numbers, contents and footnote lines", len(dropped))
     return [line for line in lines if id(line) not in dropped]
@@ -575,6 +576,19 @@ def _running_heads(margin: list[_Line], pages: int) -> set[int]:
     needed = min(_REPEATS, max(pages, 2))
     recurring = [group for group in groups.values() if len({ln.page for ln in group}) >= needed]
     return {id(line) for group in recurring for line in group}
+
+
+def _heading_echoes(margin: list[_Line], lines: list[_Line], body: float) -> set[int]:
+    """Margin lines that repeat a heading of the book word for word ("CHAPTER TWO" over
+    the pages of "Chapter Two"): a running head, however few pages a short chapter or
+    story has to recur on. Read, each was a sentence in the chapter, and the one over the
+    first chapter's first page an untitled chapter before it."""
+    headings = {_echo(line.text) for line in lines if line.size >= body * _HEADING}
+    return {id(line) for line in margin if _echo(line.text) in headings}
+
+
+def _echo(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _footnotes(lines: list[_Line], body: float) -> set[int]:

@@ -477,3 +477,47 @@ def test_the_entries_of_a_contents_field_are_not_read() -> None:
     page.add_run(" at last.")
     body = read(save(document), "b.docx").sections[0].body
     assert body == "After the contents, see page\n\nHe came to page 3 at last."
+
+
+def test_chapter_labels_typed_as_paragraphs_make_chapters_without_heading_styles() -> None:
+    """Given a manuscript typed without heading styles, its chapters "Chapter 1" in body
+    text: it was one chapter. A "Prologue" and "Epilogue" among them are parts of their
+    own; a sentence that opens like a label is prose."""
+    document = docx.Document()
+    document.add_paragraph("The Long Road", style="Title")
+    for line in ("Prologue", "Long ago.", "Chapter 1", "She left.", "CHAPTER TWO: The Storm"):
+        document.add_paragraph(line)
+    for line in ("Rain fell.", "Part one was easy, she said.", "Epilogue", "All done."):
+        document.add_paragraph(line)
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.kind, s.body) for s in book.sections] == [
+        ("Prologue", "prologue", "Long ago."),
+        ("Chapter 1", "chapter", "She left."),
+        ("CHAPTER TWO: The Storm", "chapter", "Rain fell.\n\nPart one was easy, she said."),
+        ("Epilogue", "epilogue", "All done."),
+    ]
+
+
+def test_one_chapter_label_or_styled_headings_leave_body_paragraphs_as_they_are() -> None:
+    document = docx.Document()
+    for line in ("Chapter 1", "She left.", "Epilogue", "All done."):
+        document.add_paragraph(line)
+    (section,) = read(save(document), "b.docx").sections
+    assert section.body == "Chapter 1\n\nShe left.\n\nEpilogue\n\nAll done."
+    document = docx.Document()
+    document.add_heading("One", level=1)
+    for line in ("Chapter 1", "She left.", "Chapter 2", "Back."):
+        document.add_paragraph(line)
+    assert [s.title for s in read(save(document), "b.docx").sections] == ["One"]
+
+
+def test_a_footnote_reference_with_a_mark_of_its_own_is_not_read() -> None:
+    """Given Word's custom footnote mark ("*" typed after the reference in its run): it was
+    read as the sentence's."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("The claim")
+    paragraph._p.append(
+        run(element("w:footnoteReference", id="1", customMarkFollows="1"), element("w:t", "†"))
+    )
+    paragraph.add_run(" held.")
+    assert read(save(document), "b.docx").sections[0].body == "The claim held."

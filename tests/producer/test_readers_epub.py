@@ -293,6 +293,106 @@ def test_a_deep_ncx_takes_linear_time() -> None:
     assert len(book.warnings) == 5200
 
 
+def test_text_before_the_first_toc_entry_is_a_section_of_its_own() -> None:
+    """Given an epigraph before the anchor of the first chapter in the same file: no
+    section held it, and it was never read."""
+    body = '<p>An epigraph.</p><h2 id="c1">One</h2><p>a.</p><h2 id="c2">Two</h2><p>b.</p>'
+    book = read(build({"all.xhtml": page(body)}, [("all.xhtml#c1", "1"), ("all.xhtml#c2", "2")]))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("", "An epigraph."),
+        ("One", "a."),
+        ("Two", "b."),
+    ]
+
+
+def test_a_file_the_toc_leaves_out_after_front_matter_is_read() -> None:
+    """Given a preface the TOC leaves out, after the contents page, and an epigraph before
+    chapter one's anchor in its file: each joined the skipped contents, and went unread.
+    A file the TOC leaves out after a section it does not skip still continues it."""
+    files = {
+        "toc.xhtml": page(chapter("Contents", "One. Two.", kind="toc")),
+        "preface.xhtml": page("<p>Why hens.</p>"),
+        "one.xhtml": page('<p>An epigraph.</p><h2 id="c1">One</h2><p>a.</p>'),
+        "one-b.xhtml": page("<p>More of one.</p>"),
+    }
+    toc = [("toc.xhtml", "Contents"), ("one.xhtml#c1", "One")]
+    book = read(build(files, toc))
+    assert [(s.title, s.body, s.kind) for s in book.sections] == [
+        ("Contents", "One. Two.", "toc"),
+        ("", "Why hens.\n\nAn epigraph.", "preface"),
+        ("One", "a.\n\nMore of one.", "chapter"),
+    ]
+    del files["preface.xhtml"]
+    book = read(build(files, toc))
+    assert [(s.title, s.body) for s in book.sections][1:] == [
+        ("", "An epigraph."),
+        ("One", "a.\n\nMore of one."),
+    ]
+
+
+def test_headings_and_toc_labels_naming_front_or_back_matter_give_its_kind() -> None:
+    """Given a converted book (Calibre's part0000.html files, no epub:type): its contents
+    page, notes and index were read as chapters, each of the kind "part"; the notes file
+    the TOC leaves out is notes, not the end of the chapter before it."""
+    files = {
+        "part0000.html": page("<h1>Contents</h1><p>Chapter One</p><p>Chapter Two</p>"),
+        "part0001.html": page(chapter("Chapter One", "a.")),
+        "part0002.html": page("<h1>I</h1><p>b.</p>"),
+        "part0003.html": page('<h1>Notes</h1><p><a href="part0001.html#r1">1</a> A note.</p>'),
+        "part0004.html": page("<p>Hens, 12, 14</p>"),
+    }
+    toc = [("part0000.html", "Contents"), ("part0001.html", "Chapter One")]
+    toc += [("part0002.html", "I"), ("part0004.html", "Index")]
+    book = read(build(files, toc))
+    assert [(s.title, s.kind, s.skip_reason) for s in book.sections] == [
+        ("Contents", "toc", "front matter (toc)"),
+        ("Chapter One", "chapter", ""),
+        ("Chapter I", "chapter", ""),
+        ("Notes", "endnotes", "back matter (endnotes)"),
+        ("Index", "index", "back matter (index)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "running_head",
+    ["<h1>The Hens</h1>", '<p class="title">THE HENS.</p>', "<header><p>A. Farmer</p></header>"],
+)
+def test_the_book_title_over_each_files_heading_is_not_read(running_head: str) -> None:
+    """Given every chapter's file opening with the book's title (or its author) over the
+    chapter's own heading: each chapter was titled "The Hens", or opened with it."""
+    files = {
+        "title.xhtml": page("<h1>The Hens</h1><p>By A. Farmer</p>"),
+        **{
+            f"c{i}.xhtml": page(f"{running_head}<h2>Chapter {i}</h2><p>Text {i}.</p>")
+            for i in (1, 2)
+        },
+    }
+    book = read(build(files, [(path, path) for path in files]))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("The Hens", "By A. Farmer"),
+        ("Chapter 1", "Text 1."),
+        ("Chapter 2", "Text 2."),
+    ]
+
+
+def test_one_book_titled_heading_over_a_chapter_is_kept() -> None:
+    files = {"c1.xhtml": page("<h1>The Hens</h1><h2>Chapter 1</h2><p>a.</p>"), **TWO_CHAPTERS}
+    book = read(build(files, toc=None))
+    assert (book.sections[0].title, book.sections[0].body) == ("The Hens", "Chapter 1\n\na.")
+
+
+def test_a_heading_set_as_an_image_is_titled_by_its_alt_text() -> None:
+    """Given chapter headings drawn as images, with no TOC to name them: they were
+    untitled, and no chapter's title was said."""
+    files = {
+        f"c{i}.xhtml": page(f'<h2><img src="c{i}.png" alt="Chapter {i}"/></h2><p>Text {i}.</p>')
+        for i in (1, 2)
+    }
+    assert titles(read(build(files, toc=None))) == ["Chapter 1", "Chapter 2"]
+    ornament = '<h2><img src="o.png" alt="ornament"/>Chapter 3</h2><p>c.</p>'
+    assert titles(read(build({"c.xhtml": page(ornament)}, toc=None))) == ["Chapter 3"]
+
+
 def test_a_heading_group_gives_a_numbered_title() -> None:
     """Given Standard Ebooks' <hgroup> of a numeral and a title."""
     hgroup = (
@@ -449,6 +549,46 @@ def test_page_numbers_alt_text_hidden_text_and_scripts_are_not_read() -> None:
     assert narrated(body) == "Before after."
 
 
+@pytest.mark.parametrize(
+    "marker",
+    [
+        '<span id="page_12">12</span>',
+        '<span class="page" id="p12">12</span>',
+        '<a id="pg12">[p. 12]</a>',
+        '<span id="page-xiv">- xiv -</span>',
+    ],
+)
+def test_page_numbers_named_by_id_or_class_are_not_read(marker: str) -> None:
+    """Given a converted book's page markers, with no page-break type: each was read
+    mid-sentence ("the barn 12 the hens")."""
+    assert narrated(f"<p>In the barn {marker} the hens sat.</p>") == "In the barn the hens sat."
+
+
+def test_a_numeral_heading_or_word_with_a_page_like_id_is_read() -> None:
+    body = '<h2 id="p2">II</h2><p>It <span id="p3">mix</span> was.</p><p id="p4">12</p>'
+    book = read(build({"c.xhtml": page(body)}, [("c.xhtml", "C")]))
+    assert (book.sections[0].title, book.sections[0].body) == ("Chapter II", "It mix was.\n\n12")
+
+
+def test_a_raised_link_is_a_note_mark_whatever_its_mark() -> None:
+    body = (
+        '<p>It rained<a href="n.xhtml#n1" class="footnote"><sup>ii</sup></a> and'
+        '<a href="n.xhtml#n2"><sup>ab</sup></a> stopped. See <a href="#c2">ii</a>.</p>'
+    )
+    assert narrated(body) == "It rained and stopped. See ii."
+
+
+def test_gutenberg_footnote_classes_are_notes_not_read_inline() -> None:
+    body = (
+        '<p>Eggs<a id="FNanchor_1" href="#Footnote_1" class="fnanchor">[1]</a> were laid.</p>'
+        '<div class="footnote"><p><a id="Footnote_1" href="#FNanchor_1">'
+        '<span class="label">[1]</span></a> A note about eggs.</p></div>'
+        '<p>Hens<span class="footnote">An inline note.</span> sat. <span class="note">Note'
+        " this.</span></p>"
+    )
+    assert narrated(body) == "Eggs were laid.\n\nHens sat. Note this."
+
+
 def test_figure_captions_are_read_and_images_are_not() -> None:
     body = (
         '<figure><img src="h.png" alt="alt text"/><figcaption>A hen at dawn.</figcaption></figure>'
@@ -468,6 +608,33 @@ def test_verse_keeps_its_lines_and_stanzas_and_prose_is_one_line() -> None:
         "In his hand\nhe bore the brand.\n\nSecond\nstanza.\n\nRoses\nare red.\n\n"
         "A prose paragraph with a break.\n\nA quotation.\n\nAn item.\n\nAnother."
     )
+
+
+def test_stanzas_and_pre_keep_their_lines_and_verse_does_not_break_where_its_source_does() -> None:
+    """Given Project Gutenberg's <div class="stanza"> (its lines were glued together), a
+    verse line wrapped in the source (it was two lines), and a <pre>."""
+    body = (
+        '<div class="stanza"><span>Roses are red,</span><br/><span>violets blue.</span></div>'
+        '<div class="verse"><p><span>In his hand he\n   bore the brand</span><br/>\n'
+        "<span>and so on.</span></p></div><pre>Dear Sir,\n  Yours truly.</pre>"
+    )
+    assert narrated(body) == (
+        "Roses are red,\nviolets blue.\n\nIn his hand he bore the brand\nand so on.\n\n"
+        "Dear Sir,\nYours truly."
+    )
+
+
+def test_ruby_is_read_without_its_reading() -> None:
+    body = "<p>The <ruby>漢字<rp>(</rp><rt>kanji</rt><rp>)</rp></ruby> sign.</p>"
+    assert narrated(body) == "The 漢字 sign."
+
+
+def test_a_drop_cap_image_gives_its_letter_and_other_images_nothing() -> None:
+    body = (
+        '<p><img class="initial" src="t.png" alt="T"/>he hen sat. '
+        '<img src="a.png" alt="A"/> hen.</p><p><span class="dropcap">O</span>nce.</p>'
+    )
+    assert narrated(body) == "The hen sat. hen.\n\nOnce."
 
 
 def test_a_table_is_skipped_with_a_warning_naming_the_chapter() -> None:

@@ -119,6 +119,25 @@ def test_a_footnotes_heading_is_back_matter_and_references_leave_the_sentence() 
     assert notes.body == "Elegant, I mean."
 
 
+def test_gutenbergs_footnote_blocks_are_not_read_inline() -> None:
+    """Given Project Gutenberg's footnotes: a <div class="footnote"> after its paragraph, and
+    a <div class="footnotes"> at the chapter's end. Read, each interrupted the story."""
+    body = """<h2>CHAPTER I.</h2>
+    <p>Eggs were laid<a id="FNanchor_1" href="#Footnote_1" class="fnanchor">[1]</a> in the
+    barn.<span class="pagenum"><a id="Page_2">[Pg 2]</a></span> The hens sat.</p>
+    <div class="footnote"><p><a id="Footnote_1" href="#FNanchor_1"><span class="label">[1]</span>
+    </a> A note about eggs.</p></div><p>Night fell.</p>
+    <h2>CHAPTER II.</h2><p>Foxes came.<a href="#Footnote_2" class="fnanchor">[2]</a></p>
+    <div class="footnotes"><h3>FOOTNOTES:</h3><div class="footnote"><p>
+    <a id="Footnote_2" href="#FNanchor_2"><span class="label">[2]</span></a> Foxes.</p>
+    </div></div>"""
+    book = read(body)
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("CHAPTER I.", "Eggs were laid in the barn. The hens sat.\n\nNight fell."),
+        ("CHAPTER II.", "Foxes came."),
+    ]
+
+
 def test_a_superscript_note_mark_without_a_link_is_not_read_and_an_exponent_is() -> None:
     body = """<h2>One</h2>
     <p>The river ran fast.<sup>1</sup> The claim<sup>12</sup> held, and <em>Louis</em><sup>*</sup>

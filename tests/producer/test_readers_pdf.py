@@ -329,6 +329,40 @@ def test_a_running_head_with_the_page_number_is_dropped_however_short_its_chapte
     assert "ON THE ROAD" not in words
 
 
+@dataclass
+class Recto(Setter):
+    """Heads the book's title over even pages and the chapter's over odd ones, as a novel
+    sets them."""
+
+    chapter: str = ""
+
+    def heading(self, text: str, size: float = 20.0, new_page: bool = True) -> float:
+        if new_page and self.y < TOP:
+            self.finish_page()
+        self.chapter = text.upper()
+        return super().heading(text, size, new_page)
+
+    def finish_page(self) -> None:
+        self.head = self.chapter if self.page % 2 else HEAD
+        super().finish_page()
+
+
+def test_a_running_head_repeating_a_short_chapters_title_is_dropped() -> None:
+    """Given chapters of two pages, each heading its odd page with its title: too few
+    pages to recur on, the head was read, and the first made a chapter of its own."""
+    out = io.BytesIO()
+    setter = Recto(Canvas(out, pagesize=letter))
+    for name, seed in (("Chapter One", "alpha"), ("Chapter Two", "beta"), ("Chapter Three", "c")):
+        setter.heading(name)
+        setter.paragraph(prose(seed, 90))
+        setter.paragraph(prose(f"{seed}x", 60))
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == ["Chapter One", "Chapter Two", "Chapter Three"]
+    assert "CHAPTER" not in every_word(book)
+
+
 def test_contents_entries_and_list_items() -> None:
     """Contents lines (dot leaders to a page number) are dropped; a list item is one
     paragraph, its second line hanging under the first."""
