@@ -56,12 +56,15 @@ _RULES: tuple[Rule, ...] = (
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case
     *numerals.GROUPING,  # "10 000" set with thin spaces is one number, as "10,000" is
     *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits
+    *dates.OLD_MONTHS,  # "Jan'y", "Decr": the month in full, for the date rules
     *dates.NUMERIC_DATES,  # 2021-03-04 and 3/4/2021, before serials and fractions take them
     *addresses.NUMBERS,  # telephone numbers, ISBNs and serials, digit by digit
     *dates.TIMES,  # 10.45 p.m. before decimals
     *abbreviations.DAYS_BEFORE_DATES,  # "Tues. 3rd May": the day's period ends no sentence
     *dates.WRITTEN_DATES,
     *numerals.SLASHED,  # 120/80 after "blood pressure", before units read "80 mm"
+    *numerals.RUNWAYS,  # "Runway 27L" before units read "27L" as liters
+    *abbreviations.DOSES,  # "q4-6h", "2 x daily", before "6h" is read as hours, "x" as "by"
     *measures.LUMBER,  # "2 x 4s": two by fours, before "x" and old money's "4s" are read
     *abbreviations.BETWEEN_NUMBERS,  # 10 x 12, 2 * 3
     *marks.CARETS,  # 10^6

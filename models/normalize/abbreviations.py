@@ -8,6 +8,7 @@ goes with it, unless it also ends the sentence.
 import re
 
 from models.normalize.dates import MONTH_WORD
+from models.normalize.numbers import cardinal, in_pairs
 from models.normalize.rule import (
     SENTENCE_STARTERS,
     Locale,
@@ -118,6 +119,7 @@ _NUMBERED = {
     "figs": "figures",
     "op": "opus",  # Chopin's Op. 28
     "chap": "chapter",
+    "sc": "scene",  # a play's "Act I, sc. 2" (espeak: "S C two")
 }
 # A statute's or a treaty's parts, before a number cited as such: followed by what follows a
 # citation ("Art. 5 of", "Arts. 2 and 3", "para. 4(b);"), not by a word of a new sentence
@@ -216,9 +218,10 @@ _WORD_BEFORE = re.compile(r"([\w'’]+)[,\s]*$")
 _NEXT_WORD = re.compile(r"[\"'’”)\]]*\s+[\"'‘“(\[]*([A-Z][a-z]*)\b")
 _NUMBERED_PATTERN = re.compile(
     rf"(?<![\w.])(?P<word>(?i:{_alternatives(_NUMBERED)}))\.\s?(?=\d)"
-    r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap))\.\s?(?=[IVXLC]+\b|[ivxlc]+\b)"  # Vol. II, vol. ii
+    r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap|sc))\.\s?(?=[IVXLC]+\b|[ivxlc]+\b)"  # sc. ii
     r"|(?<![\w.])(?P<page>pp?)\.\s?(?=[ivx]{2,}\b)"  # a preface's pages: "p. iv", "pp. ix-xii"
     r"|(?<![\w.])(?P<capital>Apt|Sect)\.\s?(?=\d)"  # capitalized only: "proved apt. 1968 was"
+    r"|(?<![\w.'’])(?P<line>ll?)\.\s?(?=\d)"  # a poem's "l. 23", "ll. 4-7"; "Pub. L. 111" is law
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
     r"|(?<![\w.'’])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
     rf"|(?<![\w.])(?P<citing>(?i:{_alternatives(_CITING)}))\.\s?(?={_CITED.pattern})"
@@ -231,7 +234,7 @@ _LIVES = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
 # there ends no sentence (`worker.segment`). Those that are also words ("apt", "sect") only
 # capitalized: "Apt. 4", not "the name proved apt. 1968 showed why".
 _CAPITALIZED = {"Apt": "Apartment", "Sect": "Section"}
-BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES)
+BEFORE_A_NUMBER = frozenset(_NUMBERED) | frozenset(_LIVES) | {"l", "ll"}
 CAPITALIZED_BEFORE_A_NUMBER = frozenset(_CAPITALIZED)
 
 
@@ -359,6 +362,8 @@ def _numbered(match: re.Match[str], locale: Locale) -> str:
         return _capitalized_like(_CITING[written.lower()], written) + " "
     if match.group("capital"):
         return _CAPITALIZED[match.group("capital")] + " "
+    if match.group("line"):
+        return "lines " if match.group("line") == "ll" else "line "
     written = match.group("word") or match.group("heading") or match.group("page")
     return _capitalized_like(_NUMBERED[written.lower()], written) + " "
 
@@ -568,7 +573,104 @@ def _month_of(match: re.Match[str], locale: Locale) -> str:
     return _MONTHS_OF[match.group("word")] + final_period(match, or_before_capital=True)
 
 
+# A key held with another: "Ctrl+C", "Ctrl+Alt+Del", "Cmd+Shift+P" (espeak: "Ctrl plus C",
+# "C M D plus"), said as a manual's reader says them, "control C".
+_KEYS = {"Ctrl": "control", "Cmd": "command", "Opt": "option", "Del": "delete", "Esc": "escape"}
+_KEYS |= {"PgUp": "page up", "PgDn": "page down", "Ins": "insert"}
+_KEY_NAME = r"(?:Ctrl|Cmd|Alt|Shift|Opt|Option|Fn|Win|Del|Delete|Esc|Tab|Enter|Return|Space"
+_KEY_NAME += r"|Home|End|PgUp|PgDn|Ins|F\d{1,2}|[A-Z]|\d)"
+_SHORTCUT = re.compile(rf"\b(?:Ctrl|Cmd|Alt|Opt|Option)(?:\s?\+\s?{_KEY_NAME})+(?![\w+])")
+_KEY_IN_SHORTCUT = re.compile(r"\s?\+\s?")
+
+
+def _shortcut(match: re.Match[str], locale: Locale) -> str:
+    keys = _KEY_IN_SHORTCUT.split(match.group(0))
+    return " ".join(_KEYS.get(key, cardinal(key) if key.isdigit() else key) for key in keys)
+
+
+# The Federal Rules by name: "Fed. R. Civ. P. 12(b)(6)" (the "P." is no page), "Fed. R. Evid."
+_FEDERAL_RULES = re.compile(
+    r"\bFed\.\s?R\.\s?(?:(?P<kind>Civ|Crim|App|Bankr)\.\s?P|(?P<evidence>Evid))\.(?!\w)"
+)
+_PROCEDURES = {"Civ": "Civil", "Crim": "Criminal", "App": "Appellate", "Bankr": "Bankruptcy"}
+
+
+def _federal_rules(match: re.Match[str], locale: Locale) -> str:
+    kind = match.group("kind")
+    said = f"of {_PROCEDURES[kind]} Procedure" if kind else "of Evidence"
+    return f"Federal Rule {said}{final_period(match)}"
+
+
+# A court of appeals in a citation: "(9th Cir. 1999)", "(D.C. Cir.)", "Fed. Cir." (espeak:
+# "sir"); only after its circuit's number or name.
+_CIRCUIT = re.compile(r"(?:(?<=\d(?:st|nd|rd|th)\s)|(?<=\bD\.C\.\s)|(?<=\bFed\.\s))Cir\.")
+
+
+def _circuit(match: re.Match[str], locale: Locale) -> str:
+    return "Circuit" + final_period(match, or_before_sentence=True)
+
+
+# A law report's series between volume and page: "123 F.3d 456", "A.2d", "F. Supp. 2d"
+# (espeak: "F dot three D"); the regional reporters by name, as lawyers say them ("A second"
+# would be heard as "a second").
+_REPORTER = re.compile(
+    r"(?<![\w.])(?P<reporter>F\.\s?Supp|F|A|P|So|[NS]\.\s?[EW])\.\s?(?P<series>2d|3d|4th)(?=\s\d)"
+)
+_REPORTERS = {"A": "Atlantic", "P": "Pacific", "So": "Southern", "NE": "North Eastern"}
+_REPORTERS |= {"NW": "North Western", "SE": "South Eastern", "SW": "South Western"}
+_SERIES = {"2d": "second", "3d": "third", "4th": "fourth"}
+
+
+def _reporter(match: re.Match[str], locale: Locale) -> str:
+    reporter = re.sub(r"[.\s]", "", match.group("reporter"))
+    said = _REPORTERS.get(reporter, "F Supp" if reporter == "FSupp" else reporter)
+    return f"{said} {_SERIES[match.group('series')]}"
+
+
+# A docket's or a statute's number, "No. 12-345", "Pub. L. No. 111-148": one number, its
+# parts joined by "dash", not a range ("Nos. 12-15" is one).
+_DOCKET = re.compile(
+    r"(?<![\w.])(?P<cue>(?P<law>Pub\.\s?L\.\s?(?:No\.\s?)?)|(?i:no)\.\s?)"
+    r"(?P<first>\d{1,4})-(?P<second>\d{1,6})(?![\w-]|[.,]\d)"
+)
+
+
+def _docket(match: re.Match[str], locale: Locale) -> str:
+    first, second = (_identifier(match.group(n), locale) for n in ("first", "second"))
+    cue = "Public Law number" if match.group("law") else "Number"
+    return f"{cue} {first} dash {second}"
+
+
+def _identifier(number: str, locale: Locale) -> str:
+    return in_pairs(number, locale) if len(number) in (3, 4) else cardinal(number, locale)
+
+
+# A dose's interval: "q.4h", "q6h", "q4-6h" (quaque, espeak: "Q dot four H"): every four hours.
+_EVERY_HOURS = re.compile(
+    r"(?<![\w.])q\.?\s?(?P<hours>\d{1,2})(?:\s?[-–]\s?(?P<most>\d{1,2}))?\s?h(?:rs?|ours?)?\b\.?"
+)
+
+
+def _every_hours(match: re.Match[str], locale: Locale) -> str:
+    hours, most = match.group("hours", "most")
+    said = f"{cardinal(hours, locale)} to {cardinal(most, locale)}" if most else cardinal(hours)
+    said = "every hour" if said == "one" else f"every {said} hours"
+    return said + final_period(match, or_before_capital=True)
+
+
+# "2 x daily", "3x a day": how often a dose is taken, "two times daily" (espeak: "two X").
+_TIMES_A_DAY = re.compile(
+    r"(?<=\d)(?: x |x )(?=(?:daily|nightly|weekly|monthly|hourly|(?:a|per) (?:day|week|month))\b)"
+)
+
+# Before units read "6h" of "q4-6h" as hours, and "x" as "by".
+DOSES = (Rule(_EVERY_HOURS, _every_hours), Rule(_TIMES_A_DAY, saying(" times ")))
 BEFORE_NUMBERS = (
+    Rule(_SHORTCUT, _shortcut),  # before "+" between numbers or a number is read
+    Rule(_FEDERAL_RULES, _federal_rules),
+    Rule(_CIRCUIT, _circuit),
+    Rule(_REPORTER, _reporter),
+    Rule(_DOCKET, _docket),
     Rule(_MONTH_OF, _month_of),
     Rule(_NUMBERED_PATTERN, _numbered),
     Rule(_VERSION, _version),
@@ -581,8 +683,9 @@ BEFORE_NUMBERS = (
 _KEY = re.compile(r"(?<![\w#])(?P<note>[A-G])(?:(?P<sharp>#)|b(?=\s(?:major|minor)\b))(?![\w#])")
 # Shorthand of notes and recipes: "Serve w/ rice", "w/o sugar", "b/c of it", "c/o the Embassy".
 # Lower case only: "W/O Smith" is a warrant officer, "the C/O" a commanding officer.
-_SHORTHAND = re.compile(r"(?<![\w/])(?P<short>w/o|b/c|c/o|w/(?=\s))(?![\w/])")
+_SHORTHAND = re.compile(r"(?<![\w/])(?P<short>w/o|b/c|c/o|y/o|w/(?=\s))(?![\w/])")
 _SHORTHANDS = {"w/o": "without", "b/c": "because", "c/o": "care of", "w/": "with"}
+_SHORTHANDS["y/o"] = "year-old"  # a case note's "a 45 y/o male" (espeak: "Y slash O")
 # Words espeak runs together or says as one ("IPv6" "ipv six", "YoY" "yo Y").
 _RUN_TOGETHER = {
     "IPv4": "I P v four",
@@ -618,6 +721,26 @@ def _key(match: re.Match[str], locale: Locale) -> str:
 
 def _shorthand(match: re.Match[str], locale: Locale) -> str:
     return _SHORTHANDS[match.group("short")]
+
+
+# An old letter's close and notes: "yr obt servt", "Your most hble Servt", "Rec'd yr letter"
+# (espeak: "er obt servt", "reckd"). No English word is spelt so; "yr" only before them
+# ("a 5 yr loan" is a year's).
+_LETTER_WORDS = {"obt": "obedient", "obdt": "obedient", "obedt": "obedient"}
+_LETTER_WORDS |= {"servt": "servant", "hble": "humble", "recd": "received"}
+_LETTER_WORD = re.compile(
+    r"\b(?P<word>(?i:obe?d?t|servt|hble|rec['’]d))(?P<dot>\.)?(?!\w)"
+    r"|\b(?P<your>[Yy]r)\.?(?=\s+(?:most\s+)?(?i:obe?d?t|hble|humble|obedient|affectionate"
+    r"|servt|letter|favou?r)\b)"
+)
+
+
+def _letter_word(match: re.Match[str], locale: Locale) -> str:
+    if match.group("your"):
+        return _capitalized_like("your", match.group("your"))
+    written = match.group("word")
+    said = _LETTER_WORDS[written.lower().replace("'", "").replace("’", "")]
+    return _capitalized_like(said, written) + final_period(match, or_before_capital=True)
 
 
 # "Mon-Fri", "Mon.–Fri.", "Sat-Sun": a range of days, each read in full (Monday to Friday).
@@ -717,6 +840,7 @@ RULES = (
     Rule(_STREET_KIND, _street_kind),
     Rule(_KEY, _key),
     Rule(_SHORTHAND, _shorthand),
+    Rule(_LETTER_WORD, _letter_word),
     Rule(_EITHER, _either),
     Rule(_RUN_TOGETHER_PATTERN, _run_together),
     Rule(_WORLD_WAR, _world_war),

@@ -274,12 +274,13 @@ _THE_YEAR = re.compile(
 )
 
 
-# Before punctuation ("...until 1887.") or a verb that years take ("1887 saw the first...").
+# Before punctuation ("...until 1887.", a law report's "[1932] AC 562") or a verb that years
+# take ("1887 saw the first...").
 # A range into such a year from a shorter number is of years too: "(r. 978–1016)",
 # "(c. 90–1100)", "400-1600."
 _LONE_YEAR = re.compile(
     r"(?<![\d.,])(?<!\d[-–—])\b(?:(?P<start>[1-9]\d{0,2})[-–—])?(?P<year>\d{4})(?![,.]\d)"
-    r"(?=[.,;:!?)\"'’”]|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
+    r"(?=[.,;:!?)\]\"'’”]|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
 )
 
 
@@ -640,6 +641,21 @@ def _old_ordinal(match: re.Match[str], locale: Locale) -> str:
     return match.group(0)
 
 
+# A month as letters and diaries of the 18th and 19th centuries cut it: "Jan'y 12th",
+# "Decr 25th", "Oct'r 3d", "Septr" (espeak: "Janny", "decker"), in full for the date rules.
+# No English word is spelt so.
+_OLD_MONTH = re.compile(
+    r"\b(?:(?P<early>Jan|Feb)(?:['’]?r?y|['’]ry)|(?P<late>Sept?|Oct|Nov|Dec)['’]?r|Aug['’]?t)\b\.?"
+)
+
+
+def _old_month(match: re.Match[str], locale: Locale) -> str:
+    said = _month_name(match.group("early") or match.group("late") or "Aug")
+    return said + final_period(match, or_before_capital=True)
+
+
+# Before a day's abbreviation and the written dates read them ("Tues. 4th Jan'y 1814").
+OLD_MONTHS = (Rule(_OLD_MONTH, _old_month),)
 NUMERIC_DATES = (Rule(_ISO_DATE, _iso_date), Rule(_NUMERIC_DATE, _numeric_date))
 WRITTEN_DATES = (
     Rule(_OLD_ORDINAL, _old_ordinal),

@@ -136,6 +136,7 @@ _SCALES = {"F": "Fahrenheit", "C": "Celsius", "K": "kelvin"}
 _PER = {"kg": "kilogram", "g": "gram", "L": "liter", "l": "liter", "dL": "deciliter"}
 _PER |= {"mL": "milliliter", "ml": "milliliter", "m²": "square meter", "m³": "cubic meter"}
 _PER |= {"day": "day", "h": "hour", "hr": "hour", "min": "minute", "mol": "mole"}
+_PER["s"] = "second"  # a rate of data, "10 MB/s" (espeak: "M B slash S")
 
 # Longest symbols first, so that "km/h" is not read as "km" and a stray "/h".
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))

@@ -135,6 +135,22 @@ def _designation(match: re.Match[str], locale: Locale) -> str:
     return f"{match.group('prefix')}-{in_pairs(match.group('number'), locale)}"
 
 
+# A pilot's figures, digit by digit: "Runway 27L" (two seven left; the units rules: "twenty-
+# seven liters"), "FL350" (flight level three five zero; espeak: "F L three hundred fifty").
+# A runway only with its side: "the runway 12 times" is a count.
+_RUNWAY = re.compile(r"\b(?P<word>(?i:runway))\s(?P<number>\d{1,2})(?P<side>[LRC])\b")
+_SIDES = {"L": " left", "R": " right", "C": " center"}
+_FLIGHT_LEVEL = re.compile(r"\bFL\s?(?P<number>\d{3})\b(?![.,]\d)")
+
+
+def _runway(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('word')} {digits(match.group('number'))}{_SIDES[match.group('side')]}"
+
+
+def _flight_level(match: re.Match[str], locale: Locale) -> str:
+    return f"flight level {digits(match.group('number'))}"
+
+
 # A house number before its street is said in pairs, as addresses are: "1428 Elm Street" is
 # "fourteen twenty-eight", "221B Baker St." "two twenty-one B". (Not "Court", "Row" or "Way":
 # "150 Supreme Court cases", "Death Row", "the Milky Way".)
@@ -190,9 +206,9 @@ _SLASHED = re.compile(
 )
 # Between the cue and the reading, only words that lead to it ("blood pressure had risen to",
 # "BP:"): "under pressure, the board voted 120/80" and "BP and Shell agreed a 60/40 split"
-# are none.
+# are none. "Bp" too: a chart's "BP 120/80, HR 72, RR 16" is a run of capitals to `capitals`.
 _PRESSURE_CUE = re.compile(
-    r"(?:\b(?i:pressure)|\bBP|\bB\.P\.)(?:\s+(?i:was|is|of|at|to|now|still|had|has|been"
+    r"(?:\b(?i:pressure)|\bB[Pp]|\bB\.P\.)(?:\s+(?i:was|is|of|at|to|now|still|had|has|been"
     r"|reading|read|reads|rose|risen|fell|fallen|dropped|climbed|stood|remained|down|up|back"
     r"|only|just|a|an))*:?\s*\Z"
 )
@@ -688,7 +704,9 @@ LABELLED = (
     Rule(_VARIANT, _variant),
     Rule(_LABELLED, _labelled),
     Rule(_DESIGNATION, _designation),
+    Rule(_FLIGHT_LEVEL, _flight_level),
 )
+RUNWAYS = (Rule(_RUNWAY, _runway),)
 RULES = (
     Rule(_CALIBRE, _calibre),
     Rule(_GUN, _gun),

@@ -103,6 +103,7 @@ def _heading(match: re.Match[str], locale: Locale) -> str:
     if word.lower() in _PLURALS and (end is None or _range_end(numeral, value, match) is None):
         return match.group(0)  # "In Acts I read", "the parts X and Y": a plural counts two
     said = say_year(value, locale) if word.lower() == "year" else cardinal(str(value), locale)
+    word = "Mark" if word.lower() in ("mk", "mk.") else word  # espeak spells "Mk"
     said = f"{word}{match.group('gap')}{said}"
     if end is None:
         return said
@@ -207,9 +208,57 @@ def _ordinal(match: re.Match[str], locale: Locale) -> str:
     return ordinal(str(value), locale)
 
 
+# A play cited by act, scene and line: "Hamlet III.i.56", "Macbeth V.v.19-28", "(II.ii)";
+# espeak said "Hamlet the Third dot i dot fifty-six". The act in capitals, the scene in
+# lower case, as editions print them.
+_PLAY_CITATION = re.compile(
+    r"(?<![\w.])(?P<act>[IVX]{1,4})\.(?P<scene>[ivx]{1,5})"
+    r"(?:\.(?P<line>\d{1,4})(?:[-–](?P<end>\d{1,4}))?)?(?![\w-]|\.\w)"
+)
+
+
+# An outline's numbering reads the same ("Section II.iv"): after one of these words it is
+# left to the rules for numbered parts.
+_OUTLINE_WORD = re.compile(
+    r"(?:\b(?:sections?|sect?s?\.|parts?|pt\.|chapters?|ch(?:ap)?\.|articles?|arts?\.|clauses?"
+    r"|paragraphs?|paras?\.|appendix|annex|schedule|book|volume|vol\.|table|figure|fig\.)|§+)\s*$",
+    re.I,
+)
+
+
+def _play_citation(match: re.Match[str], locale: Locale) -> str:
+    act, scene = roman_to_int(match.group("act")), roman_to_int(match.group("scene"))
+    outline = _OUTLINE_WORD.search(match.string, max(0, match.start() - 12), match.start())
+    if act is None or scene is None or outline:
+        return match.group(0)
+    said = f"act {cardinal(str(act), locale)}, scene {cardinal(str(scene), locale)}"
+    line, end = match.group("line", "end")
+    if end:
+        return f"{said}, lines {cardinal(line, locale)} to {cardinal(end, locale)}"
+    return f"{said}, line {cardinal(line, locale)}" if line else said
+
+
+# "Give IV fluids", "5 mg IV", "an IV drip": intravenous, said as letters (espeak: "Roman
+# four"; the rule for names: "Give the Fourth fluids"). Only before a word of a drip or a
+# drug, or after a dose (its unit read by now), "an" or "via".
+_INTRAVENOUS = re.compile(
+    r"(?P<before>\b(?:an|via|(?:milli|micro|kilo)?grams?|millil(?:iter|itre)s?|\d+\s+units)\s)"
+    r"IV\b(?!\.\w)"
+    r"|\bIV(?=\s+(?:fluids?|drips?|lines?|access|antibiotics|bags?|poles?|infusions?|push"
+    r"|bolus|therapy|injections?|cannula|catheter|morphine|drugs?|route|saline|steroids"
+    r"|iron|nutrition|site)\b)"
+)
+
+
+def _intravenous(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group('before') or ''}I V"
+
+
 # Before the words in capitals are read as words: they tell a title from initials.
 LINE_NUMERALS = (Rule(_LINE_NUMERAL, _line_numeral),)
 RULES = (
+    Rule(_PLAY_CITATION, _play_citation),
+    Rule(_INTRAVENOUS, _intravenous),
     Rule(_ORDINAL, _ordinal),
     Rule(_HEADING, _heading),
     Rule(_TITLED, _regnal),

@@ -1764,7 +1764,7 @@ CASES = [
     # Review of the readings above: what ordinary prose sets the same way.
     (
         "It happened on Sept.11 The world changed; Act.2 Sc.3 The garden",
-        "It happened on Sept.eleven The world changed; Act.two Sc.three The garden",
+        "It happened on Sept.eleven The world changed; Act.two Scene three The garden",
     ),
     (
         "See Matt.5 The Sermon, and Gen.1 In the beginning",
@@ -1781,6 +1781,80 @@ CASES = [
         " hundred million records",
     ),
     ("The batsman took 2/3 of the runs", "The batsman took two thirds of the runs"),
+    # plays and poems: act, scene and line cited
+    (
+        "See Hamlet III.i.56; Macbeth V.v.19-28 (II.ii).",
+        "See Hamlet act three, scene one, line fifty-six; Macbeth act five, scene five, lines"
+        " nineteen to twenty-eight (act two, scene two).",
+    ),
+    ("In Act I, sc. 2 and Act III, Sc. ii", "In Act one, scene two and Act three, Scene two"),
+    # an outline's numbering is no play's act and scene
+    ("See Section II.iv; art. II.iii; § II.iv", "See Section two.iv; art. II.iii; § II.iv"),
+    ("In l. 23, see ll. 4-7", "In line twenty-three, see lines four to seven"),
+    ("Henry IV, Part 1. Louis XIV.", "Henry the Fourth, Part one. Louis the Fourteenth."),
+    ("Pub. L. 5 and Samuel L. 5", "Pub. L. five and Samuel L. five"),  # no line: capitals
+    # law: rules, courts, reporters, dockets, a law report's year
+    (
+        "Fed. R. Civ. P. 12(b)(6) and Fed. R. Evid. 403",
+        "Federal Rule of Civil Procedure twelve(b)(six) and Federal Rule of Evidence four"
+        " hundred three",
+    ),
+    (
+        "123 F.3d 456 (9th Cir. 1999); 45 A.2d 12 (D.C. Cir. 1946); 12 F. Supp. 2d 345",
+        "one hundred twenty-three F third four hundred fifty-six (ninth Circuit nineteen"
+        " ninety-nine); forty-five Atlantic second twelve (D.C. Circuit nineteen forty-six);"
+        " twelve F Supp second three hundred forty-five",
+    ),
+    (
+        "See No. 12-345; Pub. L. No. 111-148; Nos. 12-15",
+        "See Number twelve dash three forty-five; Public Law number one eleven dash one"
+        " forty-eight; Numbers twelve to fifteen",
+    ),
+    (
+        "Donoghue v Stevenson [1932] AC 562",
+        "Donoghue versus Stevenson [nineteen thirty-two] AC five hundred sixty-two",
+    ),
+    # medicine: doses, intervals, charts
+    (
+        "Give 5 mg/kg IV q.4h, IV fluids, an IV drip; 1 g q6h; 10 units IV; q4-6h",
+        "Give five milligrams per kilogram I V every four hours, I V fluids, an I V drip; one"
+        " gram every six hours; ten units I V; every four to six hours",
+    ),
+    ("Stage IV cancer, Henry IV was king", "Stage four cancer, Henry the Fourth was king"),
+    (
+        "Apply 2 x daily, 3x a day; a 2 x 4",
+        "Apply two times daily, three times a day; a two by four",
+    ),
+    ("a 45 y/o male", "a forty-five year-old male"),
+    (
+        "BP 120/80, HR 72, RR 16.",
+        "Bp one twenty over eighty, Hr seventy-two, Rr sixteen.",
+    ),
+    ("copied at 10 MB/s, 5 GB/s", "copied at ten megabytes per second, five gigabytes per second"),
+    # letters and diaries of the 18th and 19th centuries
+    (
+        "Tues. 4th Jan'y 1814; Decr 25th 1777; Oct'r 3d, 1781; on the 3rd of Novr.",
+        "Tuesday the fourth of January eighteen fourteen; December twenty-fifth seventeen"
+        " seventy-seven; October third, seventeen eighty-one; on the third of November.",
+    ),
+    (
+        "Rec'd yr letter. I remain yr obt servt, Yr most hble Servt.",
+        "Received your letter. I remain your obedient servant, Your most humble Servant.",
+    ),
+    ("a 5 yr loan, the Decree, Janny", "a five-year loan, the Decree, Janny"),
+    # manuals and pilots
+    (
+        "Press Ctrl+C, Ctrl+Alt+Del, Cmd+Shift+P or Ctrl+1; C++",
+        "Press control C, control Alt delete, command Shift P or control one; C++",
+    ),
+    (
+        "Runway 27L, FL350, the Spitfire Mk IX",
+        "Runway two seven left, flight level three five zero, the Spitfire Mark nine",
+    ),
+    (
+        "the runway 12 times, a 27L tank, Miami, FL 33101",
+        "the runway twelve times, a twenty-seven-liter tank, Miami, FL three three one zero one",
+    ),
 ]
 
 BRITISH_CASES = [
@@ -1954,6 +2028,10 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "5 mg" + "/kg" * 10_000,
         "p < 0.05 " * 5000,
         "<" * 20_000 + "5",
+        "Ctrl+" * 10_000 + "C",
+        "q.4-" * 10_000 + "6h",
+        "III.i." * 5000 + "56",
+        "Fed. R. " * 5000 + "Civ. P. 12",
         "p<" * 10_000 + "1",
         "at 8 p.m. EST " * 5000,
         "a 45° angle " * 5000,
