@@ -74,9 +74,11 @@ _NUMBER_WORDS = (
 )
 _NUMBER = rf"(?:\d{{1,3}}|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
 # A chapter label typed as a paragraph (as the PDF reader reads one): "Chapter 4", "PART
-# TWO", "Chapter IV: The Storm"; a title after it short and not ending as a sentence does.
+# TWO", "Chapter IV: The Storm"; a title after it short, not ending as a sentence does
+# and not going on in lower case as one does ("Chapter 3 was where it went wrong").
 _CHAPTER_LABEL = re.compile(
-    rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+\S.{{0,70}}(?<![.,;!?]))?", re.I
+    rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+(?P<title>\S.{{0,70}})(?<![.,;!?]))?",
+    re.I,
 )
 _LABELS_NEEDED = 2  # one "Chapter 1" paragraph may be prose's ("Part one was easy")
 _FALSE = {"0", "false", "off"}
@@ -401,7 +403,7 @@ def _labelled_chapters(blocks: list[_Block]) -> list[_Block]:
     among them. Read as body text, the whole book was one chapter."""
     if any(_heading(block) is not None for block in blocks):
         return blocks
-    labels = [b for b in blocks if isinstance(b, _Para) and _CHAPTER_LABEL.fullmatch(b.text)]
+    labels = [b for b in blocks if isinstance(b, _Para) and _is_chapter_label(b.text)]
     if len(labels) < _LABELS_NEEDED:
         return blocks
     return [
@@ -415,11 +417,16 @@ def _is_chapter_paragraph(block: _Para) -> bool:
     other than a chapter ("Prologue", "Epilogue", "Afterword")."""
     if block.level is not None:
         return False
-    if _CHAPTER_LABEL.fullmatch(block.text):
+    if _is_chapter_label(block.text):
         return True
     kind = matter.kind_of(block.text)
     named = kind in matter.NARRATED and kind not in ("chapter", "part", "volume")
     return named and len(block.text.split()) <= 2
+
+
+def _is_chapter_label(text: str) -> bool:
+    label = _CHAPTER_LABEL.fullmatch(text)
+    return label is not None and not (label["title"] or "")[:1].islower()
 
 
 def _plan(blocks: list[_Block]) -> tuple[int | None, int | None]:

@@ -10,9 +10,9 @@ subsection and stays in it (a part's title page, with no text, does not hold its
 so). Text no chapter holds (before the first entry, or after front matter, which is
 skipped) is a section of its own, not lost with it. Without a table of contents every
 spine file is a section, titled by its first heading. A section's kind is its epub:type,
-else what landmarks, its heading or its TOC label ("Contents", "Notes") or its file's name
-say. The book's title (or author) set over each file's own heading, as a running head, is
-not read.
+else what landmarks, its heading or its TOC label ("Contents", "Notes": before the first
+chapter or after the last) or its file's name say. The book's title (or author) set over
+each file's own heading, as a running head, is not read.
 
 The spine is read as hostile input: a file it names again is read once, where it first
 comes; an item that is not an (X)HTML document, the package document included, is skipped;
@@ -30,7 +30,7 @@ from typing import Any
 from config.errors import ManuscriptError
 from producer.readers import markup, matter
 from producer.readers.archive import Archive, elements, parse_xml
-from producer.readers.book import Book, Cover, Section
+from producer.readers.book import Book, Cover, Section, rest_of_title_page
 from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
 from producer.readers.opf import Item, Package, read_package
@@ -67,6 +67,27 @@ class _Start:
     block: int
     label: str
     place: str  # "path#fragment" or "path", as landmarks name it
+    opening: bool = False  # text before the first TOC entry, which no entry holds
+
+
+@dataclass(frozen=True)
+class _Body:
+    """Where the book's chapters run: from the first TOC entry that is a chapter to the
+    last, as (file, block). A heading or TOC label that names front matter ("Contents",
+    "Copyright") says so only before them, one naming back matter ("Notes", "Index") only
+    after them: between them it is a chapter's title, as a novel's "Notes" or "Cover" is."""
+
+    first: tuple[int, int] = (1 << 62, 0)
+    last: tuple[int, int] = (-1, 0)
+
+    def allows(self, kind: str, start: "_Start") -> bool:
+        place = (start.doc, start.block)
+        if kind in matter.FRONT:
+            return place < self.first
+        return place > self.last if kind in matter.BACK else True
+
+
+_ANYWHERE = _Body()  # while the chapters are being found: a name says its kind anywhere
 
 
 def read(data: bytes, source: str) -> Book:
@@ -78,8 +99,10 @@ def read(data: bytes, source: str) -> Book:
     warnings: list[str] = []
     documents = _documents(archive, package, navigation.toc, warnings)
     documents = _without_running_titles(documents, package)
-    starts = _starts(documents, navigation, warnings)
-    sections = [_section(documents, s, e, navigation, warnings) for s, e in _spans(starts)]
+    starts, body = _starts(documents, navigation, warnings)
+    title = package.metadata.title
+    spans = _spans(starts)
+    sections = [_section(documents, s, e, navigation, body, title, warnings) for s, e in spans]
     return Book(sections, package.metadata, _cover(archive, package, warnings), warnings)
 
 
@@ -230,25 +253,38 @@ def _plain(text: str) -> str:
 
 def _starts(
     documents: list[_Document], navigation: Navigation, warnings: list[str]
-) -> list[_Start]:
+) -> tuple[list[_Start], _Body]:
     """Where sections start: at each TOC entry, and at each file the TOC leaves out (or
     the text of a file before its first entry) that no chapter holds: before the first
     entry, or after front matter, which is skipped; and at a file the TOC leaves out that
-    is a part of its own kind."""
+    is a part of its own kind. With where the chapters run (`_Body`)."""
     starts = _toc_starts(documents, navigation.toc, warnings)
     if not starts:  # no usable table of contents: each file is a section
-        return [_Start(doc, 0, "", document.path) for doc, document in enumerate(documents)]
+        files = [_Start(doc, 0, "", document.path) for doc, document in enumerate(documents)]
+        return files, _body(documents, files, navigation)
+    body = _body(documents, list(starts.values()), navigation)
     entries: dict[int, list[int]] = {}  # the blocks where entries start, by file
     for doc, block in sorted(starts):
         entries.setdefault(doc, []).append(block)
     before: _Start | None = None  # the start of the section the file's top would join
     for doc, document in enumerate(documents):
         blocks = entries.get(doc, [])
-        unheld = _unheld(document, blocks, before, documents, navigation)
-        if blocks[:1] != [0] and (unheld or _own_kind(document, navigation)):
-            starts[(doc, 0)] = _Start(doc, 0, "", document.path)
+        unheld = _unheld(document, blocks, before, documents, navigation, body)
+        if blocks[:1] != [0] and (unheld or _own_kind(documents, doc, navigation, body)):
+            starts[(doc, 0)] = _Start(doc, 0, "", document.path, opening=before is None)
         before = starts[(doc, blocks[-1])] if blocks else starts.get((doc, 0), before)
-    return [starts[place] for place in sorted(starts)]
+    return [starts[place] for place in sorted(starts)], body
+
+
+def _body(documents: list[_Document], starts: list[_Start], navigation: Navigation) -> _Body:
+    """Where the chapters run: the first and last start that is a chapter, a part or a
+    volume (a name of front or back matter in its heading or label said anywhere)."""
+    chapters = [
+        (start.doc, start.block)
+        for start in starts
+        if _kind(documents, start, navigation, _ANYWHERE) in ("chapter", "part", "volume")
+    ]
+    return _Body(min(chapters), max(chapters)) if chapters else _ANYWHERE
 
 
 def _unheld(
@@ -257,6 +293,7 @@ def _unheld(
     before: _Start | None,
     documents: list[_Document],
     navigation: Navigation,
+    body: _Body,
 ) -> bool:
     """Whether the top of a file, before its first entry (or all of it, without one), is
     text no chapter would hold: nothing comes before it, or front matter does (a title
@@ -266,8 +303,7 @@ def _unheld(
         return False  # the file opens at its entry
     if before is None:
         return True
-    kind = _kind(documents[before.doc], before.block, before.place, navigation, before.label)
-    return kind in matter.FRONT
+    return _kind(documents, before, navigation, body) in matter.FRONT
 
 
 def _toc_starts(
@@ -320,10 +356,11 @@ def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry
     return end > start and document.text_before[end] > document.text_before[start]
 
 
-def _own_kind(document: _Document, navigation: Navigation) -> bool:
+def _own_kind(documents: list[_Document], doc: int, navigation: Navigation, body: _Body) -> bool:
     """Whether a file the TOC leaves out is a part of its own (a colophon, notes), not the
     continuation of the chapter before it."""
-    return _kind(document, 0, document.path, navigation, "") != "chapter"
+    whole = _Start(doc, 0, "", documents[doc].path)
+    return _kind(documents, whole, navigation, body) != "chapter"
 
 
 def _spans(starts: list[_Start]) -> list[tuple[_Start, _Start | None]]:
@@ -336,14 +373,28 @@ def _section(
     start: _Start,
     end: _Start | None,
     navigation: Navigation,
+    body: _Body,
+    title: str,
     warnings: list[str],
 ) -> Section:
     """The section from `start` to `end`, with its kind and why it is skipped, if it is."""
     document = documents[start.doc]
-    kind = _kind(document, start.block, start.place, navigation, start.label)
+    kind = _kind(documents, start, navigation, body)
+    blocks = _blocks(documents, start, end)
+    if start.opening and kind == "chapter" and _is_title_page(blocks, title):
+        kind = "titlepage"
     types = _types(document, start.block)
     reason = matter.skip_reason(kind, matter.division(types))
-    return markup.section(_blocks(documents, start, end), start.label, kind, reason, warnings)
+    return markup.section(blocks, start.label, kind, reason, warnings)
+
+
+def _is_title_page(blocks: list[Block], title: str) -> bool:
+    """Whether text before the first TOC entry is the book's title page: its title, with
+    short lines only (an author, a publisher) under it. Chapter one's file often opens so,
+    before the chapter's anchor; an epigraph there is read."""
+    lines = [block.text for block in blocks if block.kind in (HEADING, TEXT) and not block.note]
+    named = bool(title) and _plain(title) in map(_plain, lines)
+    return named and rest_of_title_page(lines, chapters_follow=True)
 
 
 def _blocks(documents: list[_Document], start: _Start, end: _Start | None) -> list[Block]:
@@ -357,16 +408,19 @@ def _blocks(documents: list[_Document], start: _Start, end: _Start | None) -> li
     return found
 
 
-def _kind(document: _Document, block: int, place: str, navigation: Navigation, label: str) -> str:
+def _kind(documents: list[_Document], start: _Start, navigation: Navigation, body: _Body) -> str:
     """What a section is: by its epub:type, else by landmarks or guide, else by the heading
-    that opens it or its TOC label ("Contents", "Notes": a converted book types nothing),
-    else (for a whole file) by the file's name; a chapter when nothing says."""
+    that opens it or its TOC label ("Contents", "Notes": a converted book types nothing)
+    where it stands before or after the chapters (`_Body`), else (for a whole file) by the
+    file's name; a chapter when nothing says."""
+    document, block = documents[start.doc], start.block
     whole_file = block == 0
+    named = _named_kind(document, block, start.label)
     return (
         matter.first_kind(_types(document, block))
-        or navigation.landmarks.get(place, "")
+        or navigation.landmarks.get(start.place, "")
         or (navigation.landmarks.get(document.path, "") if whole_file else "")
-        or _named_kind(document, block, label)
+        or (named if body.allows(named, start) else "")
         or (matter.kind_of_file(document.path) if whole_file else "")
         or "chapter"
     )

@@ -163,7 +163,7 @@ class _Walker:
         tag = tag_of(el)
         if tag == "br":
             parts.append(_LINE_END if ctx.verse or ctx.quoted or ctx.pre else " ")
-        elif tag == "img" and _is_drop_cap_image(el):
+        elif tag == "img" and _is_drop_cap_image(el, parts):
             parts.append(el.get("alt").strip())
         elif _dropped(el) or (tag and _is_note(el)):
             parts.append(_REMOVED)
@@ -187,10 +187,10 @@ class _Walker:
         parts = [el.text or ""]
         for child in el:
             self.inline(child, ctx, parts)
-        return _finished(parts, ctx.pre)
+        return _finished(parts, _source_lines(parts, ctx))
 
     def flush(self, parts: list[str], ctx: _Context) -> None:
-        self.emit(TEXT, _finished(parts, ctx.pre), ctx)
+        self.emit(TEXT, _finished(parts, _source_lines(parts, ctx)), ctx)
 
     def emit(self, kind: str, text: str, ctx: _Context, level: int = 0) -> None:
         if text or kind == TABLE:
@@ -297,9 +297,12 @@ def _is_page_marker(el: Any, tag: str, tokens: set[str]) -> bool:
     if text is None:
         return False
     named = _PAGE_NAME.fullmatch(el.get("id") or "")
-    if named and named["number"]:  # "page_12" holds 12: "p3" holding "mix" is a word's id
-        return _page_number(named["number"]) == _page_number(text["number"])
-    return bool(named) or any(map(_PAGE_NAME.fullmatch, tokens))
+    classes = [m for m in map(_PAGE_NAME.fullmatch, tokens) if m and m[0] != "p"]
+    numbered = [m["number"] for m in (named, *classes) if m and m["number"]]
+    if numbered:  # "page_12" holds 12: "p3" holding "mix", or class "p1" holding "I", a word's
+        return any(_page_number(n) == _page_number(text["number"]) for n in numbered)
+    # Named for no number: a page's numeral, not a word or a letter that is one ("I", "V").
+    return bool(named or classes) and not text["number"].isupper()
 
 
 def _page_number(number: str) -> str:
@@ -312,12 +315,15 @@ def _alt_text(el: Any) -> str:
     return " ".join(" ".join((img.get("alt") or "").split()) for img in shown).strip()
 
 
-def _is_drop_cap_image(el: Any) -> bool:
-    """An image of a word's first letter (an ornamented initial), its alt text that letter,
-    set against the rest of the word: "T" then "he hen sat". Its alt is read; left out, the
-    word loses its first letter."""
+def _is_drop_cap_image(el: Any, before: list[str]) -> bool:
+    """An image of a word's first letter (an ornamented initial), its alt text that capital,
+    set against the rest of the word at the start of its paragraph (`before`: its text so
+    far): "T" then "he hen sat". Its alt is read; left out, the word loses its first letter.
+    Not an icon or a symbol inside a sentence ("the <img alt="x"/>y axis")."""
     alt = (el.get("alt") or "").strip()
-    return len(alt) == 1 and alt.isalpha() and not _hidden(el) and _starts_word(el.tail or "")
+    if len(alt) != 1 or not alt.isupper() or _hidden(el) or not _starts_word(el.tail or ""):
+        return False
+    return not any(char.isalnum() for part in before for char in part)
 
 
 def _starts_word(text: str) -> bool:
@@ -416,11 +422,18 @@ def _ids(el: Any) -> list[str]:
     return [i for i in found if i]
 
 
-def _finished(parts: list[str], pre: bool) -> str:
+def _source_lines(parts: list[str], ctx: _Context) -> bool:
+    """Whether the source's line ends are the text's lines: in a <pre>, and in verse that
+    ends none of its lines with a <br> (each line a span on a line of its own)."""
+    return ctx.pre or (ctx.verse and _LINE_END not in parts)
+
+
+def _finished(parts: list[str], source_lines: bool) -> str:
     """Collected text as narrated: whitespace collapsed, the lines of verse, a quotation's
-    broken lines and a <pre>'s lines kept, the gaps left by removed references closed."""
+    broken lines and a <pre>'s lines kept (`source_lines`: the source's line ends too),
+    the gaps left by removed references closed."""
     text = "".join(p if p == _LINE_END else p.replace(_LINE_END, "") for p in parts)
-    if pre:
+    if source_lines:
         text = text.replace("\n", _LINE_END)
     text = text.translate(_INVISIBLE)
     text = _SPACE_BEFORE_REMOVED.sub("", text).replace(_REMOVED, "")

@@ -511,6 +511,17 @@ def test_one_chapter_label_or_styled_headings_leave_body_paragraphs_as_they_are(
     assert [s.title for s in read(save(document), "b.docx").sections] == ["One"]
 
 
+def test_a_sentence_opening_like_a_chapter_label_is_prose() -> None:
+    """Given a manuscript without heading styles whose prose has a line that opens like a
+    label and goes on in lower case: it and a lone "Part Two" made two chapters."""
+    document = docx.Document()
+    lines = ("She left.", "Chapter 3 was where it all went wrong", "Rain fell.", "Part Two")
+    for line in (*lines, "All done."):
+        document.add_paragraph(line)
+    (section,) = read(save(document), "b.docx").sections
+    assert section.body == "\n\n".join((*lines, "All done."))
+
+
 def test_a_footnote_reference_with_a_mark_of_its_own_is_not_read() -> None:
     """Given Word's custom footnote mark ("*" typed after the reference in its run): it was
     read as the sentence's."""

@@ -353,6 +353,42 @@ def test_headings_and_toc_labels_naming_front_or_back_matter_give_its_kind() -> 
     ]
 
 
+PROSE = "She wrote in the margins all night, and by morning the hens had eaten the pages."
+
+
+@pytest.mark.parametrize("name", ["Notes", "Contents", "Cover", "Copyright", "Index", "Colophon"])
+@pytest.mark.parametrize("with_toc", [True, False])
+def test_a_chapter_between_chapters_titled_like_front_or_back_matter_is_read(
+    name: str, with_toc: bool
+) -> None:
+    """Given a novel's untyped chapter headed "Notes" (or "Cover", "Index") between two
+    others: it was skipped as back (or front) matter, and the listener lost a chapter."""
+    files = {
+        f"c{i}.xhtml": page(f"<h2>{title}</h2><p>{PROSE}</p>")
+        for i, title in enumerate(["The Barn", name, "The Fox"])
+    }
+    toc = [(path, path) for path in files] if with_toc else None
+    book = read(build(files, toc))
+    assert [(s.title, s.kind, s.skip_reason) for s in book.sections] == [
+        ("The Barn", "chapter", ""),
+        (name, "chapter", ""),
+        ("The Fox", "chapter", ""),
+    ]
+
+
+def test_the_title_page_before_the_first_entrys_anchor_is_skipped() -> None:
+    """Given chapter one's file opening with the book's title page before the chapter's
+    anchor: it was read as a chapter of its own ("The Hens", "By A. Farmer")."""
+    body = '<h1>The Hens</h1><p>By A. Farmer</p><p>Coop Press</p><h2 id="c1">One</h2><p>a.</p>'
+    files = {"one.xhtml": page(body), "two.xhtml": page(chapter("Two", "b."))}
+    book = read(build(files, [("one.xhtml#c1", "One"), ("two.xhtml", "Two")]))
+    assert [(s.title, s.kind, s.skip_reason) for s in book.sections] == [
+        ("The Hens", "titlepage", "front matter (titlepage)"),
+        ("One", "chapter", ""),
+        ("Two", "chapter", ""),
+    ]
+
+
 @pytest.mark.parametrize(
     "running_head",
     ["<h1>The Hens</h1>", '<p class="title">THE HENS.</p>', "<header><p>A. Farmer</p></header>"],
@@ -570,6 +606,24 @@ def test_a_numeral_heading_or_word_with_a_page_like_id_is_read() -> None:
     assert (book.sections[0].title, book.sections[0].body) == ("Chapter II", "It mix was.\n\n12")
 
 
+@pytest.mark.parametrize(
+    "word",
+    [
+        '<span class="pg">I</span>',
+        '<span class="page">V</span>',
+        '<span class="p">12</span>',
+        '<span class="p1">12</span>',
+        '<a href="#x" id="pg">I</a>',
+    ],
+)
+def test_a_word_or_number_in_an_element_with_a_page_like_name_is_read(word: str) -> None:
+    """Given a styling span whose class looks like a page's ("p", "p1", "pg") or a page's
+    class round a capital numeral that is a word ("I", "V"): it was taken for a page marker
+    and dropped, and the sentence lost a word."""
+    text = word.split(">")[1].split("<")[0]
+    assert narrated(f"<p>Then {word} went.</p>") == f"Then {text} went."
+
+
 def test_a_raised_link_is_a_note_mark_whatever_its_mark() -> None:
     body = (
         '<p>It rained<a href="n.xhtml#n1" class="footnote"><sup>ii</sup></a> and'
@@ -624,6 +678,16 @@ def test_stanzas_and_pre_keep_their_lines_and_verse_does_not_break_where_its_sou
     )
 
 
+def test_verse_without_line_breaks_keeps_the_lines_of_its_source() -> None:
+    """Given verse whose lines are spans, one to a source line, and no <br>: its lines were
+    run together into one."""
+    spans = '<span class="line">Roses are red,</span>\n<span class="line">violets blue.</span>'
+    assert narrated(f'<div class="poem">{spans}</div>') == "Roses are red,\nviolets blue."
+    assert narrated(f'<div epub:type="z3998:poem"><p>{spans}</p></div>') == (
+        "Roses are red,\nviolets blue."
+    )
+
+
 def test_ruby_is_read_without_its_reading() -> None:
     body = "<p>The <ruby>漢字<rp>(</rp><rt>kanji</rt><rp>)</rp></ruby> sign.</p>"
     assert narrated(body) == "The 漢字 sign."
@@ -635,6 +699,19 @@ def test_a_drop_cap_image_gives_its_letter_and_other_images_nothing() -> None:
         '<img src="a.png" alt="A"/> hen.</p><p><span class="dropcap">O</span>nce.</p>'
     )
     assert narrated(body) == "The hen sat. hen.\n\nOnce."
+    assert narrated('<p>“<img src="t.png" alt="T"/>he hen,” she said.</p>') == (
+        "“The hen,” she said."
+    )
+
+
+def test_a_letter_drawn_as_an_image_inside_a_sentence_is_not_read() -> None:
+    """Given a symbol or an icon set inside a sentence against the word after it: its alt
+    was taken for a drop cap and glued to that word ("the xy axis", "Press Abutton")."""
+    body = (
+        '<p>See the <img src="x.png" alt="x"/>y axis. Press <img src="a.png" alt="A"/>button'
+        ' now.</p><p><img src="e.png" alt="e"/>mail.</p>'
+    )
+    assert narrated(body) == "See the y axis. Press button now.\n\nmail."
 
 
 def test_a_table_is_skipped_with_a_warning_naming_the_chapter() -> None:
