@@ -14,6 +14,7 @@ from models.normalize import (
     abbreviations,
     addresses,
     capitals,
+    chemistry,
     dates,
     interjections,
     marks,
@@ -54,6 +55,7 @@ _RULES: tuple[Rule, ...] = (
     *marks.APPROXIMATELY,  # "~10:30", "~$5": about, before any rule takes the number
     *roman.LINE_NUMERALS,  # "II." and "I. THE START" heading a line
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case
+    *chemistry.RULES,  # "CO2", "0.1 M HCl": before anything reads their digits or capitals
     *numerals.GROUPING,  # "10 000" set with thin spaces is one number, as "10,000" is
     *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits
     *dates.OLD_MONTHS,  # "Jan'y", "Decr": the month in full, for the date rules

@@ -221,7 +221,7 @@ _NUMBERED_PATTERN = re.compile(
     r"|(?<![\w.])(?P<heading>(?i:vols?|ch|chap|sc))\.\s?(?=[IVXLC]+\b|[ivxlc]+\b)"  # sc. ii
     r"|(?<![\w.])(?P<page>pp?)\.\s?(?=[ivx]{2,}\b)"  # a preface's pages: "p. iv", "pp. ix-xii"
     r"|(?<![\w.])(?P<capital>Apt|Sect)\.\s?(?=\d)"  # capitalized only: "proved apt. 1968 was"
-    r"|(?<![\w.'’])(?P<line>ll?)\.\s?(?=\d)"  # a poem's "l. 23", "ll. 4-7"; "Pub. L. 111" is law
+    r"|(?<![\w.'’])(?<!\d )(?P<line>ll?)\.\s?(?=\d)"  # a poem's "l. 23"; not "3 l. 2 dl."
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
     r"|(?<![\w.'’])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
     rf"|(?<![\w.])(?P<citing>(?i:{_alternatives(_CITING)}))\.\s?(?={_CITED.pattern})"
@@ -579,7 +579,10 @@ _KEYS = {"Ctrl": "control", "Cmd": "command", "Opt": "option", "Del": "delete", 
 _KEYS |= {"PgUp": "page up", "PgDn": "page down", "Ins": "insert"}
 _KEY_NAME = r"(?:Ctrl|Cmd|Alt|Shift|Opt|Option|Fn|Win|Del|Delete|Esc|Tab|Enter|Return|Space"
 _KEY_NAME += r"|Home|End|PgUp|PgDn|Ins|F\d{1,2}|[A-Z]|\d)"
-_SHORTCUT = re.compile(rf"\b(?:Ctrl|Cmd|Alt|Opt|Option)(?:\s?\+\s?{_KEY_NAME})+(?![\w+])")
+_SHORTCUT = re.compile(  # its first letter, then what stands before it: fast over a book
+    r"[CAO](?<!\w[CAO])(?:(?<=C)(?:trl|md)|(?<=A)lt|(?<=O)pt(?:ion)?)"
+    rf"(?:\s?\+\s?{_KEY_NAME})+(?![\w+])"
+)
 _KEY_IN_SHORTCUT = re.compile(r"\s?\+\s?")
 
 
@@ -590,7 +593,7 @@ def _shortcut(match: re.Match[str], locale: Locale) -> str:
 
 # The Federal Rules by name: "Fed. R. Civ. P. 12(b)(6)" (the "P." is no page), "Fed. R. Evid."
 _FEDERAL_RULES = re.compile(
-    r"\bFed\.\s?R\.\s?(?:(?P<kind>Civ|Crim|App|Bankr)\.\s?P|(?P<evidence>Evid))\.(?!\w)"
+    r"Fed(?<!\wFed)\.\s?R\.\s?(?:(?P<kind>Civ|Crim|App|Bankr)\.\s?P|(?P<evidence>Evid))\.(?!\w)"
 )
 _PROCEDURES = {"Civ": "Civil", "Crim": "Criminal", "App": "Appellate", "Bankr": "Bankruptcy"}
 
@@ -603,7 +606,9 @@ def _federal_rules(match: re.Match[str], locale: Locale) -> str:
 
 # A court of appeals in a citation: "(9th Cir. 1999)", "(D.C. Cir.)", "Fed. Cir." (espeak:
 # "sir"); only after its circuit's number or name.
-_CIRCUIT = re.compile(r"(?:(?<=\d(?:st|nd|rd|th)\s)|(?<=\bD\.C\.\s)|(?<=\bFed\.\s))Cir\.")
+_CIRCUIT = re.compile(
+    r"Cir\.(?:(?<=\d(?:st|nd|rd|th)\sCir\.)|(?<=\bD\.C\.\sCir\.)|(?<=\bFed\.\sCir\.))"
+)
 
 
 def _circuit(match: re.Match[str], locale: Locale) -> str:
@@ -614,7 +619,8 @@ def _circuit(match: re.Match[str], locale: Locale) -> str:
 # (espeak: "F dot three D"); the regional reporters by name, as lawyers say them ("A second"
 # would be heard as "a second").
 _REPORTER = re.compile(
-    r"(?<![\w.])(?P<reporter>F\.\s?Supp|F|A|P|So|[NS]\.\s?[EW])\.\s?(?P<series>2d|3d|4th)(?=\s\d)"
+    r"(?P<reporter>[FAPSN](?<![\w.][FAPSN])(?:(?<=F)\.\s?Supp|(?<=S)o|(?<=[NS])\.\s?[EW])?)"
+    r"\.\s?(?P<series>2d|3d|4th)(?=\s\d)"
 )
 _REPORTERS = {"A": "Atlantic", "P": "Pacific", "So": "Southern", "NE": "North Eastern"}
 _REPORTERS |= {"NW": "North Western", "SE": "South Eastern", "SW": "South Western"}
@@ -623,21 +629,28 @@ _SERIES = {"2d": "second", "3d": "third", "4th": "fourth"}
 
 def _reporter(match: re.Match[str], locale: Locale) -> str:
     reporter = re.sub(r"[.\s]", "", match.group("reporter"))
+    if reporter in ("N", "S"):
+        return match.group(0)
     said = _REPORTERS.get(reporter, "F Supp" if reporter == "FSupp" else reporter)
     return f"{said} {_SERIES[match.group('series')]}"
 
 
 # A docket's or a statute's number, "No. 12-345", "Pub. L. No. 111-148": one number, its
-# parts joined by "dash", not a range ("Nos. 12-15" is one).
+# parts joined by "dash", not a range ("Nos. 12-15" is one). A docket's is a year's two
+# digits and a case's three or more: "No. 12-14 Baker Street", "No. 8-10" and "Lot No.
+# 101-105" are ranges still.
 _DOCKET = re.compile(
-    r"(?<![\w.])(?P<cue>(?P<law>Pub\.\s?L\.\s?(?:No\.\s?)?)|(?i:no)\.\s?)"
+    r"(?P<cue>(?P<law>P(?<![\w.]P)ub\.\s?L\.\s?(?:No\.\s?)?)|(?P<no>[Nn](?<![\w.][Nn])[Oo])\.\s?)"
     r"(?P<first>\d{1,4})-(?P<second>\d{1,6})(?![\w-]|[.,]\d)"
 )
 
 
 def _docket(match: re.Match[str], locale: Locale) -> str:
+    law, no = match.group("law", "no")
+    if no and (len(match.group("first")) != 2 or len(match.group("second")) < 3):
+        return match.group(0)
     first, second = (_identifier(match.group(n), locale) for n in ("first", "second"))
-    cue = "Public Law number" if match.group("law") else "Number"
+    cue = "Public Law number" if law else _capitalized_like("number", no)
     return f"{cue} {first} dash {second}"
 
 
@@ -647,7 +660,7 @@ def _identifier(number: str, locale: Locale) -> str:
 
 # A dose's interval: "q.4h", "q6h", "q4-6h" (quaque, espeak: "Q dot four H"): every four hours.
 _EVERY_HOURS = re.compile(
-    r"(?<![\w.])q\.?\s?(?P<hours>\d{1,2})(?:\s?[-–]\s?(?P<most>\d{1,2}))?\s?h(?:rs?|ours?)?\b\.?"
+    r"q(?<![\w.]q)\.?\s?(?P<hours>\d{1,2})(?:\s?[-–]\s?(?P<most>\d{1,2}))?\s?h(?:rs?|ours?)?\b\.?"
 )
 
 
@@ -660,7 +673,8 @@ def _every_hours(match: re.Match[str], locale: Locale) -> str:
 
 # "2 x daily", "3x a day": how often a dose is taken, "two times daily" (espeak: "two X").
 _TIMES_A_DAY = re.compile(
-    r"(?<=\d)(?: x |x )(?=(?:daily|nightly|weekly|monthly|hourly|(?:a|per) (?:day|week|month))\b)"
+    r"(?: x(?<=\d x)|x(?<=\dx)) "  # its "x", then the digit before it: fast over a book
+    r"(?=(?:daily|nightly|weekly|monthly|hourly|(?:a|per) (?:day|week|month))\b)"
 )
 
 # Before units read "6h" of "q4-6h" as hours, and "x" as "by".
@@ -729,8 +743,10 @@ def _shorthand(match: re.Match[str], locale: Locale) -> str:
 _LETTER_WORDS = {"obt": "obedient", "obdt": "obedient", "obedt": "obedient"}
 _LETTER_WORDS |= {"servt": "servant", "hble": "humble", "recd": "received"}
 _LETTER_WORD = re.compile(
-    r"\b(?P<word>(?i:obe?d?t|servt|hble|rec['’]d))(?P<dot>\.)?(?!\w)"
-    r"|\b(?P<your>[Yy]r)\.?(?=\s+(?:most\s+)?(?i:obe?d?t|hble|humble|obedient|affectionate"
+    r"(?P<word>[oOsShHrR](?<!\w[oOsShHrR])"  # its first letter, then what stands before it
+    r"(?:(?<=[oO])(?i:be?d?t)|(?<=[sS])(?i:ervt)|(?<=[hH])(?i:ble)|(?<=[rR])(?i:ec['’]d)))"
+    r"(?P<dot>\.)?(?!\w)"
+    r"|(?P<your>[Yy](?<!\w[Yy])r)\.?(?=\s+(?:most\s+)?(?i:obe?d?t|hble|humble|obedient|affectionate"
     r"|servt|letter|favou?r)\b)"
 )
 

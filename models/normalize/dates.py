@@ -275,12 +275,14 @@ _THE_YEAR = re.compile(
 
 
 # Before punctuation ("...until 1887.", a law report's "[1932] AC 562") or a verb that years
-# take ("1887 saw the first...").
+# take ("1887 saw the first..."); a bracket's only where it opens on the year and a report's
+# name or volume follows, as in a law report's "[1932] AC 562" ("[Pg 1234]" is a page,
+# "[1500] men" a count).
 # A range into such a year from a shorter number is of years too: "(r. 978–1016)",
 # "(c. 90–1100)", "400-1600."
 _LONE_YEAR = re.compile(
     r"(?<![\d.,])(?<!\d[-–—])\b(?:(?P<start>[1-9]\d{0,2})[-–—])?(?P<year>\d{4})(?![,.]\d)"
-    r"(?=[.,;:!?)\]\"'’”]|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
+    r"(?=[.,;:!?)\"'’”]|(?<=\[\d{4})\](?=\s+[A-Z\d])|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
 )
 
 
@@ -643,14 +645,24 @@ def _old_ordinal(match: re.Match[str], locale: Locale) -> str:
 
 # A month as letters and diaries of the 18th and 19th centuries cut it: "Jan'y 12th",
 # "Decr 25th", "Oct'r 3d", "Septr" (espeak: "Janny", "decker"), in full for the date rules.
-# No English word is spelt so.
-_OLD_MONTH = re.compile(
-    r"\b(?:(?P<early>Jan|Feb)(?:['’]?r?y|['’]ry)|(?P<late>Sept?|Oct|Nov|Dec)['’]?r|Aug['’]?t)\b\.?"
+# No English word is spelt so; "Jany" is a name too (Jany Temime), a month only by a date:
+# "Jany 12th", "12 Jany", "the 3d of Jany", "Jany last".
+_OLD_MONTH = re.compile(  # the month, then what stands before it: fast over a book
+    r"(?P<month>Jan|Feb|Sep|Oct|Nov|Dec|Aug)(?<!\w...)"
+    r"(?:(?<=Jan|Feb)(?:['’]?r?y|['’]ry)|(?<=Sep)t?['’]?r|(?<=Oct|Nov|Dec)['’]?r|(?<=Aug)['’]?t)"
+    r"\b\.?"
 )
+_DATE_AFTER = re.compile(r"\.?\s*\d|\s+(?:last|next|inst|ult)\b")
+_DATE_BEFORE = re.compile(r"\d(?:st|nd|rd|th|d)?\s+(?:of\s+)?\Z")
 
 
 def _old_month(match: re.Match[str], locale: Locale) -> str:
-    said = _month_name(match.group("early") or match.group("late") or "Aug")
+    if match.group(0).rstrip(".") == "Jany" and not (
+        _DATE_AFTER.match(match.string, match.end() - match.group(0).endswith("."))
+        or _DATE_BEFORE.search(text_before(match, 12))
+    ):
+        return match.group(0)
+    said = _month_name(match.group("month"))
     return said + final_period(match, or_before_capital=True)
 
 

@@ -50,6 +50,21 @@ _WITHHELD = re.compile(r"(?<![^\W_])[⸺⸻](?![^\W_])")  # alone: "D⸺n" hides
 # "the Duke of ———": each pattern opens with its mark, the lookbehind after it (a pattern
 # opening with a lookbehind is tried at every character of a book).
 _WITHHELD_RUN = re.compile(r"(?:—(?<![^\W_]—)—+|―(?<![^\W_]―)―+)(?![^\W_])")
+# A two-em dash spaced between words of one sentence ("a pause —— then more") is a long
+# dash, a pause; a name withheld stands where a name would, after "of", "to", "Mr." or at
+# a sentence's start ("the Duke of ——— arrived", "Mr. —— said", "To ——,"), and a run of
+# three is a word left out wherever it stands.
+_LONG_DASH = re.compile(r"(?:—(?<=[a-z,;:!?] —)—|⸺(?<=[a-z,;:!?] ⸺))(?= +[a-z])")
+_NAME_CUE = re.compile(
+    r"\b(?i:of|to|at|in|into|on|upon|from|by|with|for|near|the|a|an|and|or|nor|dear|my|our"
+    r"|your|his|her|their|sir|lady|lord|saint|mrs?|miss|dr|st)\s+\Z"
+)
+
+
+def _long_dash(match: re.Match[str], locale: Locale) -> str:
+    return match.group(0) if _NAME_CUE.search(text_before(match, 8)) else "—"
+
+
 # "* * *", "~ ~ ~", "• • •" inside a paragraph (a paragraph of marks alone is a pause
 # already, `worker.segment`), and "***" after a sentence's stop or opening a line; not
 # "f***" nor a censored "****" in a sentence.
@@ -115,6 +130,7 @@ RULES = (
     Rule(_NOTE_AFTER_A_WORD, saying("")),
     Rule(_SIGN, saying("")),
     Rule(_BRACKETED, saying("")),
+    Rule(_LONG_DASH, _long_dash),  # before a run of em dashes is read as a name withheld
     Rule(_WITHHELD, saying("blank")),
     Rule(_WITHHELD_RUN, saying("blank")),
     Rule(_NOTE_AFTER_STOP, _note_after_stop),

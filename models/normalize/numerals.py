@@ -137,17 +137,36 @@ def _designation(match: re.Match[str], locale: Locale) -> str:
 
 # A pilot's figures, digit by digit: "Runway 27L" (two seven left; the units rules: "twenty-
 # seven liters"), "FL350" (flight level three five zero; espeak: "F L three hundred fifty").
-# A runway only with its side: "the runway 12 times" is a count.
-_RUNWAY = re.compile(r"\b(?P<word>(?i:runway))\s(?P<number>\d{1,2})(?P<side>[LRC])\b")
+# A runway only with its side: "the runway 12 times" is a count; several, "Runways 9L and
+# 27R", "Runway 09L/27R", each so. A flight level is a multiple of five hundred feet, set
+# close ("FL350") or spaced where no place is named before it: "Miami, FL 330" and
+# "Orlando FL 320" are Florida's.
+_RUNWAY = re.compile(  # its first letter, then what stands before it: fast over a book
+    r"(?P<word>[Rr](?<!\w[Rr])(?i:unways?))\s"
+    r"(?P<runways>\d{1,2}[LRC](?:(?:,?\s(?:and|or|&)\s|,\s|/)\d{1,2}[LRC])*)\b"
+)
+_ONE_RUNWAY = re.compile(r"(?P<number>\d{1,2})(?P<side>[LRC])|/")
 _SIDES = {"L": " left", "R": " right", "C": " center"}
-_FLIGHT_LEVEL = re.compile(r"\bFL\s?(?P<number>\d{3})\b(?![.,]\d)")
+_FLIGHT_LEVEL = re.compile(r"FL(?<!\wFL)(?P<gap>\s?)(?P<number>\d{2}[05])\b(?![.,]\d)")
+_PLACE_BEFORE = re.compile(r"(?:,|\b[A-Z][a-z]+)\s*\Z")
+_CLEARED = re.compile(
+    r"(?:^|[.!?:;]\s+)(?i:cleared|climb|descend|maintain|cruise|cruising|at|to)\s*\Z"
+)
 
 
 def _runway(match: re.Match[str], locale: Locale) -> str:
-    return f"{match.group('word')} {digits(match.group('number'))}{_SIDES[match.group('side')]}"
+    def one(runway: re.Match[str]) -> str:
+        if runway.group(0) == "/":
+            return ", "
+        return digits(runway.group("number")) + _SIDES[runway.group("side")]
+
+    return f"{match.group('word')} {_ONE_RUNWAY.sub(one, match.group('runways'))}"
 
 
 def _flight_level(match: re.Match[str], locale: Locale) -> str:
+    before = text_before(match, 24)
+    if match.group("gap") and _PLACE_BEFORE.search(before) and not _CLEARED.search(before):
+        return match.group(0)
     return f"flight level {digits(match.group('number'))}"
 
 

@@ -9,7 +9,7 @@ is left as it is.
 import re
 
 from models.normalize.numbers import cardinal, ordinal, say_year
-from models.normalize.rule import SENTENCE_STARTERS, Locale, Rule
+from models.normalize.rule import SENTENCE_STARTERS, Locale, Rule, text_before
 
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _NUMERALS = (
@@ -211,27 +211,33 @@ def _ordinal(match: re.Match[str], locale: Locale) -> str:
 # A play cited by act, scene and line: "Hamlet III.i.56", "Macbeth V.v.19-28", "(II.ii)";
 # espeak said "Hamlet the Third dot i dot fifty-six". The act in capitals, the scene in
 # lower case, as editions print them.
-_PLAY_CITATION = re.compile(
-    r"(?<![\w.])(?P<act>[IVX]{1,4})\.(?P<scene>[ivx]{1,5})"
+_PLAY_CITATION = re.compile(  # its first numeral, then what stands before it: fast over a book
+    r"[IVX](?<![\w.][IVX])[IVX]{0,3}\.(?P<scene>[ivx]{1,5})"
     r"(?:\.(?P<line>\d{1,4})(?:[-–](?P<end>\d{1,4}))?)?(?![\w-]|\.\w)"
 )
 
 
-# An outline's numbering reads the same ("Section II.iv"): after one of these words it is
-# left to the rules for numbered parts.
+# An outline's numbering reads the same ("Section II.iv", "Theorem IV.ii", "Psalm XX.iv"):
+# after one of these words it is left to the rules for numbered parts.
 _OUTLINE_WORD = re.compile(
     r"(?:\b(?:sections?|sect?s?\.|parts?|pt\.|chapters?|ch(?:ap)?\.|articles?|arts?\.|clauses?"
-    r"|paragraphs?|paras?\.|appendix|annex|schedule|book|volume|vol\.|table|figure|fig\.)|§+)\s*$",
+    r"|paragraphs?|paras?\.|appendix|annex|schedule|book|volume|vol\.|table|figure|fig\."
+    r"|psalm|canto|episode|plate|season|movement|page|phase|stage|type|class|grade|level"
+    r"|title|series|mark|mk\.?|form|theorem|lemma|corollary|proposition|definition|exercise"
+    r"|problem|question|item|note|step|rule|zone)|§+)\s*$",
     re.I,
 )
+_ACT = re.compile(r"\b[Aa]ct\s+$")  # "Act III.i": the word is written already
 
 
 def _play_citation(match: re.Match[str], locale: Locale) -> str:
-    act, scene = roman_to_int(match.group("act")), roman_to_int(match.group("scene"))
-    outline = _OUTLINE_WORD.search(match.string, max(0, match.start() - 12), match.start())
-    if act is None or scene is None or outline:
+    numeral = match.group(0).partition(".")[0]
+    act, scene = roman_to_int(numeral), roman_to_int(match.group("scene"))
+    before = text_before(match, 14)
+    if act is None or scene is None or _OUTLINE_WORD.search(before):
         return match.group(0)
-    said = f"act {cardinal(str(act), locale)}, scene {cardinal(str(scene), locale)}"
+    said = f"{cardinal(str(act), locale)}, scene {cardinal(str(scene), locale)}"
+    said = said if _ACT.search(before) else f"act {said}"
     line, end = match.group("line", "end")
     if end:
         return f"{said}, lines {cardinal(line, locale)} to {cardinal(end, locale)}"
@@ -240,18 +246,39 @@ def _play_citation(match: re.Match[str], locale: Locale) -> str:
 
 # "Give IV fluids", "5 mg IV", "an IV drip": intravenous, said as letters (espeak: "Roman
 # four"; the rule for names: "Give the Fourth fluids"). Only before a word of a drip or a
-# drug, or after a dose (its unit read by now), "an" or "via".
-_INTRAVENOUS = re.compile(
-    r"(?P<before>\b(?:an|via|(?:milli|micro|kilo)?grams?|millil(?:iter|itre)s?|\d+\s+units)\s)"
-    r"IV\b(?!\.\w)"
-    r"|\bIV(?=\s+(?:fluids?|drips?|lines?|access|antibiotics|bags?|poles?|infusions?|push"
+# drug, or after a dose (its unit read by now), "an" or "via"; before such a word, not
+# after a name or a word that numbers ("Henry IV lines", "Act IV line 3", "Stage IV
+# therapy", "Schedule IV drugs"), though a sentence's first word may be a verb ("Give").
+_INTRAVENOUS = re.compile(r"IV(?<!\wIV)(?!\w|\.\w)")
+_AFTER_A_DOSE = re.compile(
+    r"(?:\b(?:an|via|(?:milli|micro|kilo)?grams?|millil(?:iter|itre)s?)|\d\s+units)\s\Z"
+)
+_DRIP = re.compile(
+    r"\s+(?:fluids?|drips?|lines?|access|antibiotics|bags?|poles?|infusions?|push"
     r"|bolus|therapy|injections?|cannula|catheter|morphine|drugs?|route|saline|steroids"
-    r"|iron|nutrition|site)\b)"
+    r"|iron|nutrition|site)\b"
+)
+_WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z]+)\s+\Z")
+_NUMBERING = re.compile(_HEADING.pattern.partition("(?P<gap>")[0] + r"\Z")
+_ORDERS = frozenset(
+    {"Give", "Start", "Begin", "Continue", "Resume", "Restart", "Stop", "Hang", "Insert"}
+    | {"Administer", "Remove", "Push", "Order", "Needs", "Need", "Requires", "On", "No"}
 )
 
 
 def _intravenous(match: re.Match[str], locale: Locale) -> str:
-    return f"{match.group('before') or ''}I V"
+    before = text_before(match, 24)
+    if _AFTER_A_DOSE.search(before):
+        return "I V"
+    if not _DRIP.match(match.string, match.end()):
+        return match.group(0)
+    word = _WORD_BEFORE.search(before)
+    if word is None:
+        return "I V"  # first in its sentence, or after a comma: "Plan: IV fluids"
+    said = word.group("word")
+    if _NUMBERING.match(said) or (said[0].isupper() and said not in _ORDERS):
+        return match.group(0)
+    return "I V"
 
 
 # Before the words in capitals are read as words: they tell a title from initials.

@@ -564,7 +564,8 @@ CASES = [
     ),
     (
         "See Section 2.3B, table 3.1M and Fig. 2.3B; add 1.5M NaCl to a 2.5M solution.",
-        "See Section 2.3B, table 3.1M and Figure 2.3B; add 1.5M NaCl to a 2.5M solution.",
+        "See Section 2.3B, table 3.1M and Figure 2.3B; add one point five molar N eh C L to a"
+        " 2.5M solution.",
     ),
     ("€2.50", "two euros and fifty cents"),
     ("5 €", "five euros"),
@@ -1503,7 +1504,7 @@ CASES = [
     ("10⁶ and 10⁻³ and x⁴", "ten to the sixth and ten to the minus third and x to the fourth"),
     ("20 m² and 5 cm³", "twenty square meters and five cubic centimeters"),
     ("1 ft²", "one square foot"),
-    ("H₂O", "H₂O"),
+    ("H₂O", "H two O"),  # a formula's subscript count (espeak: "H two O")
     ("2 * 3", "two times three"),
     ("a − b", "a minus b"),
     # e-mail and web addresses
@@ -1855,6 +1856,66 @@ CASES = [
         "the runway 12 times, a 27L tank, Miami, FL 33101",
         "the runway twelve times, a twenty-seven-liter tank, Miami, FL three three one zero one",
     ),
+    # Review of the readings above: prose set the same way keeps its reading.
+    (  # an outline's, a theorem's, a psalm's numbering; a play's act named before
+        "Theorem IV.ii and Lemma III.i; Psalm XX.iv; Exercise III.ii.4; Act III.i; Act V, sc. 2",
+        "Theorem the Fourth.ii and Lemma the Third.i; Psalm twenty.iv; Exercise the Third.ii."
+        "four; Act three, scene one; Act five, scene two",
+    ),
+    ("We need 3 l. 2 dl. of milk", "We need three l. two dl. of milk"),  # a litre's "l."
+    (  # ranges, a lot's and a house's numbers; a docket's case number lower case
+        "He lived at No. 12-14 Baker St.; Sizes No. 8-10; Lot No. 101-105; case no. 19-1392",
+        "He lived at Number twelve to fourteen Baker Street; Sizes Number eight to ten; Lot"
+        " Number one hundred one to one hundred five; case number nineteen dash thirteen"
+        " ninety-two",
+    ),
+    (  # "IV" after a name or a word that numbers: a king's or a part's
+        "Henry IV lines of succession; King George IV injections; Act IV line 3; Stage IV"
+        " therapy; Schedule IV drugs; Title IV access; Start IV fluids; his IV line",
+        "Henry the Fourth lines of succession; King George the Fourth injections; Act four line"
+        " three; Stage four therapy; Schedule four drugs; Title four access; Start I V fluids;"
+        " his I V line",
+    ),
+    (  # Florida's roads and ZIP codes; a flight level, any multiple of five hundred feet
+        "Miami, FL 330; Orlando FL 320; take FL 528 south; cleared to FL 240, then FL350",
+        "Miami, FL three hundred thirty; Orlando FL three hundred twenty; take FL five hundred"
+        " twenty-eight south; cleared to flight level two four zero, then flight level three"
+        " five zero",
+    ),
+    (  # a bracket's number is a year only where it opens on it
+        "[Pg 1234] he had [1500] men; [1932] AC 562",
+        "[Pg one thousand two hundred thirty-four] he had [one thousand five hundred] men;"
+        " [nineteen thirty-two] AC five hundred sixty-two",
+    ),
+    (
+        "Jany Temime; 12 Jany 1801; Jany 3d",
+        "Jany Temime; the twelfth of January eighteen oh one; January third",
+    ),
+    (
+        "Runways 9L and 27R; runway 09L/27R",
+        "Runways nine left and two seven right; runway zero nine left, two seven right",
+    ),
+    # chemistry: a formula's symbols and counts, as a chemist reads them
+    (
+        "CO2 and SO2, H2O, CH4, C6H12O6, Na2SO4, CO₂, Ca(OH)2, Al2(SO4)3, NaCl and HCl",
+        "C O two and S O two, H two O, C H four, C six H twelve O six, N eh two S O four, C O"
+        " two, C eh O H twice, eh L two S O four three times, N eh C L and H C L",
+    ),
+    (
+        "0.1 M HCl, 5 mM KCl; Fe³⁺, SO₄²⁻, NH4+ and Na+; CuSO4·5H2O; CO2-rich",
+        "zero point one molar H C L, five millimolar K C L; F E three plus, S O four two minus,"
+        " N H four plus and N eh plus; C U S O four dot five H two O; C O two-rich",
+    ),
+    (  # no formula: words, acronyms, models and labels
+        "The CO said NO; B-52, A4, M25, F16, R2D2, MP3, COVID19, U2, B12, WW1, FY23, WIN10,"
+        " HeLa, KOH, C+ and a 2M solution",
+        "The CO said NO; B-fifty-two, A4, M25, F16, R2D2, MP3, COVID19, U2, B12, World War One,"
+        " F Y twenty-three, WIN10, HeLa, KOH, C+ and a 2M solution",
+    ),
+    (  # a long dash spaced between words is a pause; where a name would stand, a name withheld
+        "a pause —— then more, a pause — — then more; the Duke of —— said; I went to —— and",
+        "a pause — then more, a pause — — then more; the Duke of blank said; I went to blank and",
+    ),
 ]
 
 BRITISH_CASES = [
@@ -2133,6 +2194,11 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "500 cars/" * 5000,
         "XVIIth " * 5000,
         "~ " * 10_000 + "~5",
+        "Na" * 10_000 + "x",
+        "H2" * 10_000 + "+",
+        "(H2" * 10_000,
+        "1 M " * 5000 + "HCl",
+        "a —— b " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:
