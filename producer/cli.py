@@ -441,13 +441,17 @@ def run_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def synth_summary(manifest: "Manifest", progress: "Progress | None", wall: float) -> str:
     """The book made; its speed counts only what this run narrated, not the chapters a
     resumed run kept (their audio took no time now, and would make the speed a fiction)."""
     chapters = len(manifest.chapters)
     segments = sum(len(ch.segments) for ch in manifest.chapters)
     audio = sum(ch.duration_s for ch in manifest.chapters)
-    book = f"{chapters} chapters, {segments} segments, {_clock(audio)} of audio"
+    book = f"{_count(chapters, 'chapter')}, {_count(segments, 'segment')}, {_clock(audio)} of audio"
     kept, kept_audio = (progress.chapters_kept, progress.audio_kept_s) if progress else (0, 0.0)
     if not kept:
         return f"narrated {book} in {_clock(wall)} ({audio / max(wall, 1e-9):.1f}x real time)"

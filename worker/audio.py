@@ -266,12 +266,10 @@ def limited_gain(gain: float, levels: BlockLevels, ceiling: float) -> float:
 
     Each block keeps its energy at the gain, or, limited, what its peak at the ceiling
     allows; the gain solving for the sum is found by bisection (the sum grows with it)."""
-    ceiling -= 1.0 / 32768  # as `limit` holds it
     wanted = gain * gain * float(levels.squares.sum())
-    kept = levels.squares * np.square(ceiling / np.maximum(levels.peaks, 1e-9), dtype=np.float64)
 
     def energy(g: float) -> float:
-        return float(np.minimum(levels.squares * (g * g), kept).sum())
+        return limited_energy(g, levels, ceiling)
 
     if not wanted > 0 or energy(gain) >= wanted:  # silence, or nothing limited
         return gain
@@ -282,6 +280,13 @@ def limited_gain(gain: float, levels: BlockLevels, ceiling: float) -> float:
         middle = math.sqrt(low * high)
         low, high = (middle, high) if energy(middle) < wanted else (low, middle)
     return high
+
+
+def limited_energy(gain: float, levels: BlockLevels, ceiling: float) -> float:
+    """The sum of squares of the audio at `gain` once `limit` has held it under `ceiling`."""
+    ceiling -= 1.0 / 32768  # as `limit` holds it
+    kept = levels.squares * np.square(ceiling / np.maximum(levels.peaks, 1e-9), dtype=np.float64)
+    return float(np.minimum(levels.squares * (gain * gain), kept).sum())
 
 
 def limit(

@@ -25,8 +25,8 @@ import numpy as np
 from config.errors import FormatError
 from config.manifest import AcxReport
 from config.settings import AcxSettings, BreakClass
-from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, check_acx
-from worker.audio import BlockLevels, block_levels, limit, limited_gain
+from worker.acx import ACX_MAX_S, ACX_PEAK_DB, ACX_RATE, ACX_RMS_DB, ACX_TAIL_S, check_acx
+from worker.audio import BlockLevels, block_levels, limit, limited_energy, limited_gain
 from worker.encode import Block, Tags, read_blocks, resampled, wav_info
 from worker.joined import Pcm, lame, write_joined_file
 
@@ -34,6 +34,12 @@ from worker.joined import Pcm, lame, write_joined_file
 _SOUND = 10 ** (-60 / 20)
 _PEAK_MARGIN_DB = 0.2  # taken off the ceiling beyond a measured overshoot
 _ATTEMPTS = 3
+# A short chapter ("Fin.", a dedication) is mostly room tone: past what the limiter allows,
+# its file stays under ACX's RMS floor. Below the floor plus this margin (the MP3 comes out
+# ~0.25 dB under the PCM), its tail is cut to ACX's shortest and some (a tail measures a
+# little longer than asked: the voice's decay).
+_RMS_MARGIN_DB = 1.0
+_SHORT_TAIL_S = ACX_TAIL_S[0] + 0.25
 _GRID = 10 * ACX_RATE  # samples: the noise bed and the limiter work block by block
 
 # ACX's 120 minutes less one, for the room tone each part gets at both ends.
@@ -110,7 +116,20 @@ class _Scan:
 
 def plan(found: Survey, settings: AcxSettings) -> Plan:
     """Trim or pad each end to the room tone wanted, and the gain to the RMS target (of the
-    file, limited: the limiter's blocks lie on another grid, the difference is ~0.01 dB)."""
+    file, limited: the limiter's blocks lie on another grid, the difference is ~0.01 dB).
+    A chapter too short to reach ACX's RMS with that much room tone gets the shortest tail
+    ACX takes (the head stays: the read-along timings count on it, `timeline_shift`)."""
+    steps = _plan(found, settings)
+    short = found.last >= 0 and _rms_db(found, steps, settings) < _RMS_FLOOR_DB  # not silence
+    if short and settings.tail_s > _SHORT_TAIL_S:
+        return _plan(found, settings.model_copy(update={"tail_s": _SHORT_TAIL_S}))
+    return steps
+
+
+_RMS_FLOOR_DB = ACX_RMS_DB[0] + _RMS_MARGIN_DB
+
+
+def _plan(found: Survey, settings: AcxSettings) -> Plan:
     head = round(settings.head_s * found.rate)
     tail = round(settings.tail_s * found.rate)
     if found.last < 0:
@@ -122,6 +141,14 @@ def plan(found: Survey, settings: AcxSettings) -> Plan:
     gain = limited_gain(gain, found.levels, 10 ** (settings.ceiling_db / 20))
     start = found.offset + max(0, found.first - head)
     return Plan(start, found.offset + stop, max(0, head - found.first), end - stop, gain)
+
+
+def _rms_db(found: Survey, steps: Plan, settings: AcxSettings) -> float:
+    """The RMS of the mastered file, in dBFS, as the plan makes it (the limiter's levels
+    are at 44.1 kHz, the plan's samples at the WAV's rate: each in its own)."""
+    energy = limited_energy(steps.gain, found.levels, 10 ** (settings.ceiling_db / 20))
+    seconds = (steps.stop - steps.start + steps.pad_head + steps.pad_tail) / found.rate
+    return 10 * math.log10(max(energy / (seconds * ACX_RATE), 1e-20))
 
 
 def timeline_shift(

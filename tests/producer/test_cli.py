@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import soundfile
 
+from config.manifest import Manifest
 from config.settings import Settings, get_settings
 from producer.cli import _clock
 from producer.readers import read_manuscript
@@ -219,6 +220,23 @@ def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: 
     done = narrate("synth", data / "two_chapters.txt", "-o", out)
     assert "every chapter kept from an earlier run, none narrated now ->" in done.stdout
     assert "real time" not in done.stdout
+
+
+def test_a_one_word_chapter_passes_acx_with_the_shortest_tail(tmp_path: Path) -> None:
+    """ "Fin." is mostly room tone: with the usual 2.5 s tail its MP3 measured -24.4 dB RMS,
+    under ACX's -23. (A chapter of speech keeps the usual tail: tests/worker/test_acx.py.)"""
+    book = tmp_path / "fin.txt"
+    book.write_text("Fin.\n")
+    made = narrate("synth", book, "-o", tmp_path / "out", "--format", "mp3", "--no-progress")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("narrated 1 chapter, 1 segment, 0m0")
+    checked = narrate("check", tmp_path / "out", "--acx")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    manifest = Manifest.model_validate_json((tmp_path / "out" / "manifest.json").read_text())
+    (report,) = manifest.chapters[0].acx
+    assert report.passed and report.rms_db >= -23.0
+    assert report.tail_s == pytest.approx(1.25, abs=0.15)
+    assert report.head_s == pytest.approx(0.75, abs=0.05)
 
 
 def test_bad_inputs_exit_non_zero_with_one_line(tmp_path: Path) -> None:
