@@ -528,10 +528,13 @@ def _ledger() -> "Ledger":
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from producer.submit import as_json, status
+    from producer.submit import job_view, status
 
-    current = status(_ledger(), args.job)
-    print(as_json(current) if args.json else current.line())
+    ledger = _ledger()
+    if args.json:  # the API's view of the job (and its dest)
+        print(json.dumps(job_view(ledger, args.job, with_dest=True), indent=2))
+    else:
+        print(status(ledger, args.job).line())
     return 0
 
 

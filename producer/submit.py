@@ -5,7 +5,6 @@ so one bad file in a nightly batch does not leave half a batch behind it. Work i
 task name (`config.jobs`), so submitting a job loads neither the tasks nor the voice.
 """
 
-import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -188,6 +187,37 @@ def status_of(
     )
 
 
+def job_view(ledger: Ledger, job_id: str, with_dest: bool = False) -> dict[str, Any]:
+    """A job as `GET /v1/jobs/{id}` and `narrate status --json` show it (the latter with
+    its destination, which the API keeps to itself: a tenant's is the service's)."""
+    record, chapters_done, findings = ledger.snapshot(job_id)
+    current = status_of(job_id, record, chapters_done, findings).as_dict()
+    dest = current.pop("dest", None)
+    current.pop("job_id", None)
+    view = {
+        "id": job_id,
+        **current,
+        "created_at": float(record.get("created_at", 0)),
+        "finished_at": float(record["finished_at"]) if record.get("finished_at") else None,
+        "manifest_key": MANIFEST_KEY if current["state"] == JobState.DONE else None,
+    }
+    if record.get("webhook"):
+        view["webhook"] = webhook_view(record)
+    if with_dest:
+        view["dest"] = dest
+    return view
+
+
+def webhook_view(record: dict[str, str]) -> dict[str, Any]:
+    """Where the job's webhook stands: "waiting" for the job to end, then pending,
+    delivered or failed (the last failed attempt's error, such as "HTTP 500")."""
+    return {
+        "state": record.get("webhook_state", "waiting"),
+        "attempts": int(record.get("webhook_attempts", 0)),
+        "last_error": record.get("webhook_last_error") or None,
+    }
+
+
 # How often `narrate wait` reads a job's state: a read is a few Redis calls, and each
 # second of polling was up to a second after a job's end (half a second on average).
 WAIT_POLL_S = 0.25
@@ -210,7 +240,3 @@ def wait(ledger: Ledger, job_id: str, poll_s: float = WAIT_POLL_S, show: bool = 
                 sys.stderr.write("\n")
             return current
         time.sleep(poll_s)
-
-
-def as_json(value: Status) -> str:
-    return json.dumps(value.as_dict(), indent=2)

@@ -14,38 +14,11 @@ from config.errors import NarrateError
 from config.jobs import FINAL, JobState
 from config.layout import MANIFEST_KEY, SOURCE_KEY
 from config.manifest import ChapterMarks, Manifest
-from producer.submit import status_of
+from producer.submit import job_view
 from worker.ledger import Ledger
 from worker.storage import Storage, open_storage
 
 KEEP_ALIVE_S = 15.0
-
-
-def job_view(ledger: Ledger, job_id: str) -> dict[str, Any]:
-    record, chapters_done, findings = ledger.snapshot(job_id)
-    current = status_of(job_id, record, chapters_done, findings).as_dict()
-    current.pop("dest", None)
-    current.pop("job_id", None)
-    view = {
-        "id": job_id,
-        **current,
-        "created_at": float(record.get("created_at", 0)),
-        "finished_at": float(record["finished_at"]) if record.get("finished_at") else None,
-        "manifest_key": MANIFEST_KEY if current["state"] == JobState.DONE else None,
-    }
-    if record.get("webhook"):
-        view["webhook"] = webhook_view(record)
-    return view
-
-
-def webhook_view(record: dict[str, str]) -> dict[str, Any]:
-    """Where the job's webhook stands: "waiting" for the job to end, then pending,
-    delivered or failed (the last failed attempt's error, such as "HTTP 500")."""
-    return {
-        "state": record.get("webhook_state", "waiting"),
-        "attempts": int(record.get("webhook_attempts", 0)),
-        "last_error": record.get("webhook_last_error") or None,
-    }
 
 
 class Chapters:

@@ -405,6 +405,11 @@ def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
     assert waited.returncode == 0 and "done" in waited.stdout, waited.stdout + waited.stderr
     shown = json.loads(narrate("status", job_id, "--json").stdout)
     assert shown["id"] == job_id and shown["segments_done"] == shown["segments_total"] > 0
+    env["NARRATE_BROKER_URL"] = server.services.env["NARRATE_BROKER_URL"]
+    del env["NARRATE_API_URL"]  # the same command through Redis: the same view, and its dest
+    local = json.loads(narrate("status", job_id, "--json").stdout)
+    assert local.pop("dest").startswith(("s3://", "file://", "/")) and local == shown
+    env["NARRATE_API_URL"] = server.url
     assert job_id in narrate("list").stdout
     cancelled = narrate("cancel", job_id)  # as `narrate cancel` says it without the API
     assert (cancelled.returncode, cancelled.stdout) == (0, f"{job_id}: already done\n")

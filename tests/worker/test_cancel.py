@@ -145,7 +145,7 @@ def test_a_purge_that_cannot_succeed_says_why_once_and_is_not_sent_again(
 
 def test_a_purge_error_is_shown_by_status_and_the_api(ledger: Ledger, services: Services) -> None:
     from producer.client import line
-    from producer.service.views import job_view
+    from producer.submit import job_view
 
     for job_id in ("job-unpurged", "job-cancelled"):
         ledger.create_job(job_id, {"dest": "s3://no-such-bucket/books"})
