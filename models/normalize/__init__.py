@@ -16,6 +16,7 @@ from models.normalize import (
     capitals,
     chemistry,
     dates,
+    enumerators,
     interjections,
     marks,
     measures,
@@ -56,6 +57,7 @@ _RULES: tuple[Rule, ...] = (
     *roman.LINE_NUMERALS,  # "II." and "I. THE START" heading a line
     *capitals.RULES,  # words set in capitals for looks, before anything reads their case
     *chemistry.RULES,  # "CO2", "0.1 M HCl": before anything reads their digits or capitals
+    *enumerators.RULES,  # "(a)", "(ii)", "1030(a)(2)": before the number beside it is read
     *numerals.GROUPING,  # "10 000" set with thin spaces is one number, as "10,000" is
     *addresses.ADDRESSES,  # before anything reads their dots, slashes and digits
     *dates.OLD_MONTHS,  # "Jan'y", "Decr": the month in full, for the date rules

@@ -7,7 +7,7 @@ Ca(OH)2 (a bracket's count is its times), "F E three plus" for an ion's charge, 
 dot five H two O" for a hydrate. Naming the compound ("sodium sulfate") would be
 another reading than the page's, and no listener can tell which formula was meant; the
 letters are the formula itself. espeak says a lone "A" before a word as the article ("uh"),
-so the letter is written "eh", which it says as the letter.
+so the letter is written "eh", which it says as the letter (`say_letter`).
 
 Only what is plainly a formula: two symbols at least, every one an element's, and a count
 set close to one ("CO2", "H2O", "C6H12O6", "CO₂" with subscript digits, "Ca(OH)2"), or a
@@ -24,7 +24,7 @@ formula is its molarity: "0.1 M HCl", "5 mM NaCl".
 import re
 
 from models.normalize.numbers import cardinal
-from models.normalize.rule import Locale, Rule
+from models.normalize.rule import Locale, Rule, say_letter
 
 _TWO_LETTERS = re.findall(
     "[A-Z][a-z]",
@@ -114,7 +114,7 @@ def reading(formula: str, locale: Locale, charge: str = "") -> str | None:
 
 
 def _symbol(part: re.Match[str], locale: Locale) -> str:
-    letters = " ".join("eh" if ch == "A" else ch for ch in part.group("symbol").upper())
+    letters = " ".join(say_letter(ch) for ch in part.group("symbol").upper())
     count = part.group("count")
     return f"{letters} {cardinal(count, locale)}" if count else letters
 

@@ -82,6 +82,12 @@ def text_before(match: re.Match[str], chars: int) -> str:
     return match.string[max(0, match.start() - chars) : match.start()]
 
 
+def say_letter(letter: str) -> str:
+    """A letter said by its name: espeak says "A" or "a" alone as the article ("uh"), and
+    "eh" as the letter; every other letter alone it says by its name."""
+    return "eh" if letter in ("A", "a") else letter
+
+
 def saying(words: str) -> Callable[[re.Match[str], Locale], str]:
     """What a rule says in place of every match, the same words each time."""
     return lambda match, locale: words

@@ -1912,6 +1912,60 @@ CASES = [
         "The CO said NO; B-fifty-two, A4, M25, F16, R2D2, MP3, COVID19, U2, B12, World War One,"
         " F Y twenty-three, WIN10, HeLa, KOH, C+ and a 2M solution",
     ),
+    # enumerators: a list's letter said as the letter ("eh" for A), its Roman numeral as its
+    # number; in a list, heading a sentence or a line, after a number or a naming word
+    ("(a) be kind; (b) be brief", "(eh) be kind; (b) be brief"),
+    ("Options: (A) stay, (B) go.", "Options: (eh) stay, (B) go."),
+    ("(ii) time and (iv) luck", "(two) time and (four) luck"),
+    ("the tenant must (i) pay and (ii) stay", "the tenant must (one) pay and (two) stay"),
+    ("(iv) be kind; (v) be brief; (vi) go", "(four) be kind; (five) be brief; (six) go"),
+    (
+        "(ix) go; (x) stay; (xi) run; (xiv) rest",
+        "(nine) go; (ten) stay; (eleven) run; (fourteen) rest",
+    ),
+    ("Sections 3(a) and 4(b)(ii) apply", "Sections three(eh) and four(b)(two) apply"),
+    ("18 U.S.C. § 1030(a)(2)", "eighteen U.S.C. section one thousand thirty(eh)(two)"),
+    ("s. 3(1)(a) and (b)(v), (b)(x)", "section three(one)(eh) and (b)(five), (b)(ten)"),
+    ("1030(a)(2)(C)(i)", "one thousand thirty(eh)(two)(C)(one)"),
+    ("(a) The tenant shall pay.", "(eh) The tenant shall pay."),
+    ("It ends. (a) The tenant shall pay.", "It ends. (eh) The tenant shall pay."),
+    ("(i) The tenant shall pay.", "(one) The tenant shall pay."),
+    ("(v) The tenant shall pay.", "(five) The tenant shall pay."),  # a list's fifth
+    (
+        "under paragraph (a), clause (iv) or item (i)",
+        "under paragraph (eh), clause (four) or item (one)",
+    ),
+    ("paragraphs (a)–(d) apply", "paragraphs (eh)–(d) apply"),
+    ("a) The tenant shall pay.\nb) The landlord", "eh) The tenant shall pay.\nb) The landlord"),
+    ("Terms:\nA) stay\nB) go", "Terms:\neh) stay\nB) go"),
+    ("i) first\nii) second\niii) third", "one) first\ntwo) second\nthree) third"),
+    ("see item a) first; either a) stay or b) go", "see item eh) first; either eh) stay or b) go"),
+    # no enumerator: an optional article, a variable, a symbol, a plural, a function
+    ("He said (a) word.", "He said (a) word."),
+    ("Let (x) be the unknown.", "Let (x) be the unknown."),
+    ("(x) is unknown.", "(x) is unknown."),  # heading a sentence, before no capital
+    ("(v) for velocity", "(v) for velocity"),
+    ("my friend(s), f(x) and g(f)(x)", "my friend(s), f(x) and g(f)(x)"),
+    (
+        "(c) 2020 Acme; (I think) so; (i.e. this)",
+        "(c) two thousand twenty Acme; (I think) so; (that is this)",
+    ),
+    ("(I)  No.", "(I)  No."),  # a speaker in a dialogue
+    ('"(A) stay," she said.', '"(A) stay," she said.'),  # no list seen: as it was
+    ("He said\n(a) word", "He said\n(a) word"),  # prose set in lines
+    (
+        "(h) one, (i) two, (j) three; (u) one, (v) two",
+        "(h) one, (i) two, (j) three; (u) one, (v) two",
+    ),
+    (
+        "Rule 12(i); I use (vi) daily; (xl) or (iiii)",
+        "Rule twelve(i); I use (vi) daily; (xl) or (iiii)",
+    ),
+    (
+        "(see Appendix A) for; (see Smith) and i) here",
+        "(see Appendix A) for; (see Smith) and i) here",
+    ),
+    ("his 401(k) and her 403(b)", "his four oh one K and her four oh three B"),
     (  # a long dash spaced between words is a pause; where a name would stand, a name withheld
         "a pause —— then more, a pause — — then more; the Duke of —— said; I went to —— and",
         "a pause — then more, a pause — — then more; the Duke of blank said; I went to blank and",
@@ -2114,6 +2168,10 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "$42⅜ " * 5000,
         "Art. 5 of " * 5000,
         "Art. 5(a)" * 5000,
+        "(a) " * 10_000,
+        "(v) " * 10_000,
+        "x) " * 10_000,
+        "(i)(v)" * 5000,
         "s. 172 " * 5000,
         "a 3/4 mi walk " * 5000,
         "from 400-1600 " * 5000,
