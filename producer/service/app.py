@@ -20,8 +20,8 @@ from config.settings import Settings, get_settings
 from producer.service.auth import ApiError, Guard, Links
 from producer.service.limits import BodyLimit, BodyTooLarge
 from producer.service.submissions import JobRequest, Upload, submit_job
-from producer.service.views import Chapters, events, job_view
-from producer.submit import cancel
+from producer.service.views import Chapters, events
+from producer.submit import cancel, job_view
 from worker.ledger import Ledger
 from worker.storage import LocalStorage, S3Storage, check_key, open_storage
 from worker.tenants import Tenant, Tenants
