@@ -64,11 +64,16 @@ def book_subtitles_key(extension: str) -> str:
 def file_speech_marks_key(audio_key: str) -> str:
     """Speech marks on the timeline of a chapter file in a delivery format: chapters/000-1.mp3
     has marks/mp3/000-1.jsonl."""
-    stem, fmt = audio_key.rsplit("/", 1)[-1].rsplit(".", 1)
+    stem, fmt = _stem_and_format(audio_key)
     return f"marks/{fmt}/{stem}.jsonl"
 
 
 def file_subtitles_key(audio_key: str, extension: str) -> str:
     """Subtitles on the timeline of a chapter file: chapters/000.mp3 has subtitles/mp3/000.srt."""
-    stem, fmt = audio_key.rsplit("/", 1)[-1].rsplit(".", 1)
+    stem, fmt = _stem_and_format(audio_key)
     return f"subtitles/{fmt}/{stem}.{extension}"
+
+
+def _stem_and_format(audio_key: str) -> tuple[str, str]:
+    stem, fmt = audio_key.rsplit("/", 1)[-1].rsplit(".", 1)
+    return stem, fmt

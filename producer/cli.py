@@ -470,15 +470,14 @@ def _synth(
     """Read the book and narrate it; when the narration began, the book's manifest and the
     last progress reported (None if none was)."""
     from producer.progress import ProgressBar
-    from producer.readers import read_source
+    from producer.readers import read_source, store_cover
     from worker.pipeline import narrate
     from worker.storage import LocalStorage
 
     source = read_source(args.manuscript, reading_from(args))
     _warn(source.warnings)
-    storage = LocalStorage(args.output)
-    if source.cover is not None:  # narrate() stores the manuscript, a redone text kept
-        storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
+    # narrate() stores the manuscript itself: a chapter `narrate redo` changed keeps its text
+    store_cover(LocalStorage(args.output), source)
     began = time.perf_counter()
     bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
     manifest = narrate(

@@ -83,6 +83,11 @@ def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
 def store_source(storage: "Storage", source: Source) -> None:
     """The manuscript as read, and its cover, where every worker reads them."""
     storage.put_model(SOURCE_KEY, source.manuscript)
+    store_cover(storage, source)
+
+
+def store_cover(storage: "Storage", source: Source) -> None:
+    """The book's cover, if it has one, where the manuscript's metadata names it."""
     if source.cover is not None:
         storage.put_bytes(source.manuscript.metadata.cover_key, source.cover.data)
 
