@@ -11,13 +11,15 @@ column by column, after what spans both above them.
 What a page prints but a listener should not hear is dropped: running heads and footers
 (lines recurring at one height on several pages, or carrying the page's number), page
 numbers, contents entries (dot leaders to a page number), footnotes (smaller type below
-the body text) and their marks. Lines are joined into one line per paragraph; a paragraph
-ends at a wider gap, at the book's first-line indent, at a list bullet, or after a line
-that stops on a sentence's end with room left for the next line's first word; it runs on
-across a page break. Verse keeps its line ends (a newline): lines in a row that each end
-with room left for the next one's first word, where prose fills the measure. A word
-hyphenated at a line end is joined, unless the book prints it with its hyphen elsewhere or
-the next line starts with a capital.
+the body text) and their marks, "This page intentionally left blank", and text set sideways
+(a turned table, a watermark). A copyright page is a part of its own, skipped. A drop cap
+is its word's first letter; letter-spaced words are words. Lines are joined into one line
+per paragraph; a paragraph ends at a wider gap, at the book's first-line indent, at a list
+bullet, or after a line that stops on a sentence's end with room left for the next line's
+first word; it runs on across a page break. Verse keeps its line ends (a newline): lines
+in a row that each end with room left for the next one's first word, where prose fills the
+measure. A word hyphenated at a line end is joined, unless the book prints it with its
+hyphen elsewhere or the next line starts with a capital.
 """
 
 import contextlib
@@ -47,10 +49,12 @@ log = logging.getLogger(__name__)
 _MARGIN = 0.12  # the top and bottom share of a page where running heads and folios sit
 _REPEATS = 3  # pages a running head recurs on, or that show a page number's place
 _HEADING = 1.15  # a heading's type is at least this much larger than the body's
-_FOOTNOTE = 0.9  # a footnote's type is at most this much of the body's
+_FOOTNOTE = 0.92  # a footnote's type is at most this much of the body's (Word: 10 on 11)
 _SUPERSCRIPT = 0.75  # a note mark's type is at most this much of its line's
 _RISE = 0.25  # or smaller than the line's (_FOOTNOTE) and raised this share of its size
 _GAP = 1.4  # a gap between paragraphs: this many times the usual line spacing
+_QUOTED = 1.5  # ems of the body's: a quotation's lines are set in at least this far
+_FLUSH = 0.5  # points: lines ending this close together are justified to one edge
 _INDENT = 1.5  # a first-line indent: at least this many average character widths
 _MIN_INDENTED = 3  # paragraphs that must share a first-line indent to show the book's
 _MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
@@ -59,6 +63,8 @@ _ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0
 _FOLIO = re.compile(
     rf"^[-–—(\[]?\s*(?:page\s+)?(?:\d+|{_ROMAN})(?:\s+of\s+\d+)?\s*[-–—)\]]?$", re.I
 )
+_ROMAN_ENDS = re.compile(rf"^({_ROMAN})\b|\b({_ROMAN})$", re.I)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
@@ -67,6 +73,11 @@ _NUMBER = rf"(?:\d+|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
 # "Chapter 4", "PART TWO", "IV." on their own; with a title after, not ending as a sentence.
 _LABEL = re.compile(rf"^(?:(?:chapter|part|book)\s+{_NUMBER}|(?-i:{_ROMAN.upper()}))[.:]?$", re.I)
 _LABELLED = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+\S.{{0,70}}(?<![.,;])$", re.I)
+_SMALL_CAPS = (0.6, 0.9)  # a small capital's size, to its line's letters'
+_SPREAD = 0.8  # a line this share of whose words are one letter is letter-spaced
+_SPREAD_WORDS = 4  # a line of fewer words is not told so
+_LETTER_GAP = 0.5  # ems: letters further apart are no word's
+_WORD_JUMP = 0.1  # ems: a letter-spaced line's word spaces are this much wider than the rest
 _AFTER_WORD = re.compile(r"[^\w-].*")  # what follows a line's first word
 _BULLETS = ("•", "◦", "▪", "‣", "·", "–")
 _MARKS = set("0123456789*†‡§¶")
@@ -77,12 +88,22 @@ _LEADERS = re.compile(
     rf"(?:(?<!\. )(?:\. ){{3,}}\.?|(?<!\.)\.{{6,}})\s*(?:\d+|{_ROMAN})?$",
     re.I,
 )
+# A printer's note on a page left empty, said at each chapter's end where it was read.
+_LEFT_BLANK = re.compile(
+    r"^[\[(]?(?:this page (?:is |has been )?)?(?:(?:intentionally|deliberately) (?:left )?blank"
+    r"|left blank (?:intentionally|on purpose))\.?[\])]?$",
+    re.I,
+)
 _CID = re.compile(r"\(cid:\d+\)")  # a glyph the font does not map to text
+# No sound, but each would split a word in two for the voice; a soft hyphen ending a line
+# is kept, to join the word broken there (`_join`).
+_INVISIBLE = re.compile("\xad(?!$)|[\u200b\u2060\ufeff]")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 _FILE_NAME = re.compile(
     r"^(?:microsoft word - .*|.*\.(?:docx?|odt|rtf|pdf|indd|tex)|untitled)$", re.I
 )
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
+_MISPLACED = 2  # pages an outline entry may point off its heading, to be moved to it
 _FOLIO_DIGITS = 6  # a longer number is no page's
 _WHY = 200  # characters of a parser's error shown
 _TAIL = 1000  # characters of a paragraph being joined that a broken word is looked for in
@@ -144,6 +165,7 @@ class _Draft:
     title: str = ""
     paras: list[_Para] = field(default_factory=list)
     titled: bool = False  # held the book's title: the title page
+    kind: str = ""  # the kind its pages show it to be (a copyright page), whatever its title
 
 
 def read(data: bytes, source: str) -> Book:
@@ -169,19 +191,21 @@ def _quiet(names: Iterable[str]) -> Iterator[None]:
 
 def _read(data: bytes, source: str) -> Book:
     reader = _open(data, source)
-    lines = list(_lines(data, source))
+    lines, turned = _lines(data, source)
     if not lines:
         raise ManuscriptError(f"{source}: no text layer (a scanned PDF? it needs OCR first)")
     body = _body_size(lines)
     kept = _drop_furniture(lines, body)
     layout = _measure(kept, body)
-    paras = _merge_headings(_paragraphs(kept, layout), layout)
+    imprint = _imprint_pages(kept)
+    paras = _merge_headings(_paragraphs(kept, layout, imprint), layout)
     marks, warnings = _outline(reader, source)
     if marks:
-        sections, title = _by_outline(paras, marks, layout), ""
+        sections, title = _by_outline(paras, marks, layout, imprint), ""
     else:
-        sections, title = _by_headings(paras, layout)
-    warnings += _textless_pages(lines, len(reader.pages), source)
+        sections, title = _by_headings(paras, layout, imprint)
+    warnings += _textless_pages(lines, len(reader.pages), turned, source)
+    warnings += _pages_warning(turned, source, "sideways text", "a turned table or a watermark")
     return Book(sections, _metadata(reader, title), warnings=warnings)
 
 
@@ -211,11 +235,19 @@ def _open(data: bytes, source: str) -> pypdf.PdfReader:
 # Lines
 
 
-def _lines(data: bytes, source: str) -> Iterator[_Line]:
-    for number, page in enumerate(_pages(data, source)):
+def _lines(data: bytes, source: str) -> tuple[list[_Line], list[int]]:
+    """The book's lines in reading order, and the pages that set text sideways."""
+    lines: list[_Line] = []
+    turned: list[int] = []
+    for number, (page, sideways) in enumerate(_pages(data, source)):
+        if sideways:
+            turned.append(number)
         for items, frame in _columns(list(_text_lines(page)), page):
-            found = [line for item in items if (line := _line(item, number, page, frame))]
-            yield from _rows(sorted(found, key=lambda line: (-round(line.y0), line.x0)))
+            parts = [part for item in items for part in _cap_apart(item)]
+            found = [line for part in parts if (line := _line(part, number, page, frame))]
+            found = _with_caps(found)
+            lines.extend(_rows(sorted(found, key=lambda line: (-round(line.y0), line.x0))))
+    return lines, turned
 
 
 def _rows(lines: list[_Line]) -> Iterator[_Line]:
@@ -240,7 +272,7 @@ def _same_row(row: _Line, line: _Line) -> bool:
     return line.x0 >= row.x1 - 1 and abs(row.y0 - line.y0) < min(row.size, line.size) / 2
 
 
-def _pages(data: bytes, source: str) -> Iterator[LTPage]:
+def _pages(data: bytes, source: str) -> Iterator[tuple[LTPage, int]]:
     """The laid-out pages, one at a time (a whole book's characters at once is a lot)."""
     pages = laid_out(data, source)
     while True:
@@ -411,14 +443,75 @@ def _cut(
         glyph.x1 > start and glyph.x0 < end and not glyph.get_text().isspace() for glyph in glyphs
     ):
         return [item]  # a heading across both columns
-    parts = []
-    for side in ([g for g in glyphs if g.x1 <= start], [g for g in glyphs if g.x0 >= end]):
-        part = LTTextLineHorizontal(WORD_MARGIN)
-        for glyph in side:
-            part.add(glyph)
-        if side:
-            parts.append(part)
-    return parts
+    sides = ([g for g in glyphs if g.x1 <= start], [g for g in glyphs if g.x0 >= end])
+    return [_line_of(side) for side in sides if side]
+
+
+def _line_of(glyphs: list[LTChar]) -> LTTextLineHorizontal:
+    line = LTTextLineHorizontal(WORD_MARGIN)
+    for glyph in glyphs:
+        line.add(glyph)
+    return line
+
+
+# Drop caps
+
+_CAP = 1.8  # a drop cap's type is at least this much larger than the lines beside it
+_CAP_CHARS = 2  # a capital, maybe after an opening quote
+
+
+def _cap_apart(item: LTTextLineHorizontal) -> list[LTTextLineHorizontal]:
+    """A drop cap that pdfminer took into the line drawn after it ("O" "nce upon a time")
+    set apart from that line: as tall as the cap, the line sat at the cap's foot, a few
+    lines down, and was read after them."""
+    chars = [obj for obj in item if isinstance(obj, LTChar)]
+    if len(chars) < 2:
+        return [item]
+    size = statistics.median(char.size for char in chars)
+    cap = list(itertools.takewhile(lambda char: char.size >= size * _CAP, chars))
+    rest = list(itertools.dropwhile(lambda char: char.get_text().isspace(), chars[len(cap) :]))
+    if not 0 < len(cap) <= _CAP_CHARS or not cap[-1].get_text().isalpha() or not rest:
+        return [item]
+    return [_line_of(cap), _line_of(rest)]
+
+
+def _with_caps(lines: list[_Line]) -> list[_Line]:
+    """Each drop cap joined to the top line beside it as its first letter: "Once", not a
+    letter alone (in large type, a heading) read before or after the lines beside it. The
+    lines under that one start at the cap's edge too: the cap, not a paragraph, indents
+    them."""
+    caps = [line for line in lines if len(line.text) <= _CAP_CHARS and line.text[-1].isalpha()]
+    for cap in caps:
+        beside = [line for line in lines if _beside(cap, line)]
+        if not beside:
+            continue
+        first = max(beside, key=lambda line: line.y0)
+        moved = {id(line): replace(line, x0=cap.x0) for line in beside}
+        moved[id(first)] = _capped(cap, first, beside)
+        lines = [moved.get(id(line), line) for line in lines if line is not cap]
+    return lines
+
+
+def _beside(cap: _Line, line: _Line) -> bool:
+    """Whether `line`, in type a fraction of the cap's, starts just right of it, between
+    its top and its foot."""
+    return (
+        line.size * _CAP <= cap.size
+        and cap.x1 - 1 <= line.x0 <= cap.x1 + cap.size
+        and cap.y0 - line.size <= line.y0
+        and line.y1 <= cap.y1 + line.size
+    )
+
+
+def _capped(cap: _Line, first: _Line, beside: list[_Line]) -> _Line:
+    """The cap and the line as one; a space between only where the line starts further
+    from the cap than the lines under it do ("A" "long time ago", not "O" "nce upon"), or
+    than a word space from a cap beside one line only (a raised cap)."""
+    under = [line.x0 for line in beside if line is not first]
+    spaced = first.x0 - min(under, default=cap.x1) > first.size / 5
+    text = f"{cap.text} {first.text}" if spaced else cap.text + first.text
+    lead = cap.x1 - cap.x0 if spaced else first.x0 + first.lead - cap.x0
+    return replace(first, x0=cap.x0, text=text, lead=lead)
 
 
 def _line(
@@ -427,12 +520,61 @@ def _line(
     chars = [obj for obj in item if isinstance(obj, LTChar)]
     if not chars:
         return None
-    size = Counter(round(char.size, 1) for char in chars).most_common(1)[0][0]
+    size = Counter(round(size, 1) for size in _sizes(chars)).most_common(1)[0][0]
     text = _line_text(item, size)
     if not text or size < SPECK:
         return None
     lead = _first_word_end(item) - item.x0
+    if _letter_spaced(text):
+        text, lead = _respaced(item, size) or (text, lead)
     return _Line(number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead, frame)
+
+
+def _sizes(chars: list[LTChar]) -> list[float]:
+    """Each glyph's type size, a small capital's counted as its line's letters' (Word and
+    InDesign make small caps of capitals set smaller): a first line in small caps is no
+    smaller type, which ended its paragraph after it, mid-sentence."""
+    full = max((char.size for char in chars if char.get_text().isalpha()), default=0.0)
+    return [full if _is_small_capital(char, full) else char.size for char in chars]
+
+
+def _is_small_capital(char: LTChar, full: float) -> bool:
+    low, high = _SMALL_CAPS
+    return char.get_text().isupper() and low * full <= char.size <= high * full
+
+
+def _letter_spaced(text: str) -> bool:
+    """Whether pdfminer gave a line letter by letter ("C H A P T E R O N E"): its letters
+    set further apart than its word spaces tell, and each read alone."""
+    words = text.split()
+    return len(words) >= _SPREAD_WORDS and sum(len(w) == 1 for w in words) >= len(words) * _SPREAD
+
+
+def _respaced(item: LTTextLineHorizontal, size: float) -> tuple[str, float] | None:
+    """A letter-spaced line's words (tracked type, or spaces typed between letters) and
+    its first word's width; None where its glyphs stand further apart than a word's
+    letters do (a table's cells of a figure each)."""
+    glyphs = _glyphs(item)
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(glyphs)]
+    if not gaps or min(gaps) > size * _LETTER_GAP:
+        return None
+    space = _word_space(gaps, size)
+    words = [glyphs[:1]]
+    for gap, glyph in zip(gaps, glyphs[1:], strict=True):
+        if gap > space:
+            words.append([])
+        words[-1].append(glyph)
+    text = " ".join("".join(glyph.get_text() for glyph in word) for word in words)
+    return _CID.sub("", text).translate(_LIGATURES), words[0][-1].x1 - item.x0
+
+
+def _word_space(gaps: list[float], size: float) -> float:
+    """The gap between glyphs from which a space is read: midway across the widest step
+    between the gaps in order, where it is a tenth of an em or more (a word's letters are
+    spaced alike); else none is ("C H A P T E R": one word)."""
+    steps = [(b - a, (a + b) / 2) for a, b in itertools.pairwise(sorted(gaps))]
+    step, middle = max(steps, default=(0.0, 0.0))
+    return middle if step >= size * _WORD_JUMP else math.inf
 
 
 def _first_word_end(item: LTTextLineHorizontal) -> float:
@@ -452,7 +594,7 @@ def _line_text(item: LTTextLineHorizontal, size: float) -> str:
     base = Counter(round(char.y0) for char in chars).most_common(1)[0][0] if chars else item.y0
     pieces = (obj.get_text() for obj in item if not _is_note_mark(obj, size, base))
     text = _CID.sub("", "".join(pieces)).translate(_LIGATURES)
-    return " ".join(text.split())
+    return _INVISIBLE.sub("", " ".join(text.split()))
 
 
 def _is_note_mark(obj: Any, size: float, base: float) -> bool:
@@ -527,11 +669,13 @@ def _by_parity(edges: dict[int, float]) -> dict[int, float]:
 
 
 def _drop_furniture(lines: list[_Line], body: float) -> list[_Line]:
-    """The lines without running heads, page numbers, contents entries and footnotes. A
-    line larger than the body text is a heading, never furniture."""
+    """The lines without running heads, page numbers, contents entries, footnotes and
+    "This page intentionally left blank". A line larger than the body text is a heading,
+    never furniture."""
     margin = [line for line in lines if _side(line) and line.size <= body * _HEADING]
     dropped = {id(line) for line in margin if _FOLIO.match(line.text)}
     dropped |= {id(line) for line in lines if _LEADERS.search(line.text)}
+    dropped |= {id(line) for line in lines if _LEFT_BLANK.match(line.text)}
     dropped |= _paged(margin) | _running_heads(margin, len({line.page for line in lines}))
     dropped |= _heading_echoes(margin, lines, body)
     dropped |= _footnotes(lines, body)
@@ -548,24 +692,35 @@ def _side(line: _Line) -> str:
 
 def _paged(margin: list[_Line]) -> set[int]:
     """Margin lines that start or end with their page's number: a running head with its
-    folio ("Chapter 2: Rain 37"), however few pages it recurs on. The page's number is
-    the page's place in the file plus the distance most such numbers keep from it."""
+    folio ("Chapter 2: Rain 37", "xii PREFACE"), however few pages it recurs on. The page's
+    number is the page's place in the file plus the distance most such numbers keep from
+    it; front matter numbered in Roman numerals keeps a distance of its own."""
     ends = [(line, number) for line in margin for number in _end_numbers(line.text)]
-    offsets = Counter(number - line.page for line, number in ends)
-    if not offsets or offsets.most_common(1)[0][1] < _REPEATS:
-        return set()
-    offset = offsets.most_common(1)[0][0]
+    offsets = Counter((roman, value - line.page) for line, (roman, value) in ends)
+    usual: dict[bool, int] = {}
+    for (roman, offset), count in offsets.most_common():
+        if count >= _REPEATS:
+            usual.setdefault(roman, offset)
     return {
         id(line)
-        for line, number in ends
-        if number - line.page == offset and not _LABEL.match(line.text)  # "Chapter 7" stays
+        for line, (roman, value) in ends
+        if usual.get(roman) == value - line.page and not _LABEL.match(line.text)  # "Chapter 7"
     }
 
 
-def _end_numbers(text: str) -> list[int]:
-    """The numbers a line starts or ends with, of a page number's length."""
+def _end_numbers(text: str) -> list[tuple[bool, int]]:
+    """The numbers a line starts or ends with, of a page number's length, each with
+    whether it is a Roman numeral."""
     digits = rf"\d{{1,{_FOLIO_DIGITS}}}"
-    return [int(found) for found in re.findall(rf"^{digits}\b|\b{digits}$", text)]
+    arabic = re.findall(rf"^{digits}\b|\b{digits}$", text)
+    roman = [found for pair in _ROMAN_ENDS.findall(text) for found in pair if found]
+    return [(False, int(found)) for found in arabic] + [(True, _roman(found)) for found in roman]
+
+
+def _roman(numeral: str) -> int:
+    """A Roman numeral's value: each letter's, less where a larger one follows ("ix")."""
+    values = [_ROMAN_VALUES[letter] for letter in numeral.casefold()]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
 
 
 def _running_heads(margin: list[_Line], pages: int) -> set[int]:
@@ -592,31 +747,51 @@ def _echo(text: str) -> str:
 
 
 def _footnotes(lines: list[_Line], body: float) -> set[int]:
-    """Small type below the last line of body text on a page, in the page's lower half."""
+    """Small type below the last line of body text on a page, in the page's lower half;
+    unless all of it is set in from the text's edge: a quotation in smaller type running
+    over the page (notes start at the edge, or a mark's width in), whose lines were lost."""
     last_body: dict[int, float] = {}
+    left: dict[int, float] = {}
     for line in lines:
         if line.size == body:
             last_body[line.page] = min(line.y0, last_body.get(line.page, line.y0))
+            left[line.page] = min(line.x0, left.get(line.page, line.x0))
+    below: dict[int, list[_Line]] = defaultdict(list)
+    for line in lines:
+        if (
+            line.size <= body * _FOOTNOTE
+            and line.y1 <= last_body.get(line.page, -1.0)
+            and line.y1 < line.height / 2
+        ):
+            below[line.page].append(line)
     return {
         id(line)
-        for line in lines
-        if line.size <= body * _FOOTNOTE
-        and line.y1 <= last_body.get(line.page, -1.0)
-        and line.y1 < line.height / 2
+        for page, run in below.items()
+        if not _set_in(run, left[page], body)
+        for line in run
     }
+
+
+def _set_in(run: list[_Line], left: float, body: float) -> bool:
+    """Whether every line of a run (but a page number) starts well in from the text's
+    left edge, its column's where it is in one."""
+    lines = [line for line in run if not _FOLIO.match(line.text)]
+    return bool(lines) and all(
+        line.x0 - (line.frame[0] if line.frame else left) >= body * _QUOTED for line in lines
+    )
 
 
 # Paragraphs
 
 
-def _paragraphs(lines: list[_Line], layout: _Layout) -> list[_Para]:
+def _paragraphs(lines: list[_Line], layout: _Layout, imprint: set[int]) -> list[_Para]:
     compounds = _compounds(lines)
     short = [_has_room(above, line, layout) for above, line in itertools.pairwise(lines)]
     short.append(False)
     groups: list[list[_Line]] = []
     verse: set[int] = set()  # the lines whose line end is kept
     for n, line in enumerate(lines):
-        if not groups or _breaks(groups[-1], line, layout):
+        if not groups or _breaks(groups[-1], line, layout, imprint):
             groups.append([line])
             continue
         paragraph = groups[-1]
@@ -629,7 +804,7 @@ def _paragraphs(lines: list[_Line], layout: _Layout) -> list[_Para]:
     return [_para(group, compounds, verse) for group in groups]
 
 
-def _breaks(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
+def _breaks(paragraph: list[_Line], line: _Line, layout: _Layout, imprint: set[int]) -> bool:
     """Whether `line` starts a new paragraph after the lines of `paragraph`, whatever
     their line ends say."""
     above = paragraph[-1]
@@ -639,7 +814,9 @@ def _breaks(paragraph: list[_Line], line: _Line, layout: _Layout) -> bool:
         or _indented(paragraph, line, layout)
         or line.text.startswith(_BULLETS)
         or _is_first_line(line, layout)
-    )
+        or (line.page != above.page and bool({line.page, above.page} & imprint))
+    )  # no paragraph runs on to or from a copyright page: its "Printed in the United States
+    # of America" took the dedication over the page
 
 
 def _is_verse(paragraph: list[_Line], next_short: bool, verse: set[int], layout: _Layout) -> bool:
@@ -700,6 +877,8 @@ def _has_room(above: _Line, line: _Line, layout: _Layout) -> bool:
     by a hyphen did not fit whole, whatever its rest does."""
     if above.text.endswith(("-", "\xad")):
         return False
+    if abs(above.x1 - line.x1) < _FLUSH:
+        return False  # both justified to one edge: a quotation's, set in from the page's
     right = above.frame[1] if above.frame else layout.right.get(above.page, above.x1)
     room = right - above.x1
     return room > line.lead + above.size / 4
@@ -784,9 +963,13 @@ def _mark(reader: pypdf.PdfReader, entry: Destination) -> _Mark | None:
     return _Mark(title, page, float(top) if isinstance(top, int | float) else None)
 
 
-def _by_outline(paras: list[_Para], marks: list[_Mark], layout: _Layout) -> list[Section]:
+def _by_outline(
+    paras: list[_Para], marks: list[_Mark], layout: _Layout, imprint: set[int]
+) -> list[Section]:
     """Sections starting where the outline's entries point; each entry's heading, printed
-    at the top of its section, is not repeated in the body."""
+    at the top of its section, is not repeated in the body. What comes before the first
+    entry, a title in display type over short lines, is the title page (a half-title,
+    the author, the publisher)."""
     drafts = [_Draft()]
     pending = _place(marks, paras, layout)
     for para in paras:
@@ -796,12 +979,15 @@ def _by_outline(paras: list[_Para], marks: list[_Mark], layout: _Layout) -> list
     for draft in drafts[1:]:
         while draft.paras and _is_heading(draft.paras[0], layout):
             draft.paras.pop(0)
-    return _sections(drafts)
+    drafts[0].titled = any(para.size >= layout.body * _HEADING for para in drafts[0].paras)
+    return _finish(drafts, imprint)
 
 
 def _place(marks: list[_Mark], paras: list[_Para], layout: _Layout) -> list[_Mark]:
     """Entries that point at a whole page, several at one page with as many headings, each
     placed at its heading (at the page's top, all but the last would be empty)."""
+    heads = [para for para in paras if _is_heading(para, layout)]
+    marks = sorted((_to_heading(mark, heads) for mark in marks), key=_order)
     placed: list[_Mark] = []
     for page, group in itertools.groupby(marks, key=lambda mark: mark.page):
         entries = list(group)
@@ -810,6 +996,25 @@ def _place(marks: list[_Mark], paras: list[_Para], layout: _Layout) -> list[_Mar
             entries = [replace(mark, top=top) for mark, top in zip(entries, tops, strict=True)]
         placed.extend(entries)
     return placed
+
+
+def _to_heading(mark: _Mark, heads: list[_Para]) -> _Mark:
+    """An entry pointing a page or two off the heading that says its title (a page put in
+    or taken out after the outline was made) moved to that heading: else a chapter took
+    the title of the one before or after it."""
+    named = [head for head in heads if _words(head.text) == _words(mark.title)]
+    if not named or any(head.page == mark.page for head in named):
+        return mark
+    nearest = min(named, key=lambda head: abs(head.page - mark.page))
+    if abs(nearest.page - mark.page) > _MISPLACED:
+        return mark
+    return replace(mark, page=nearest.page, top=nearest.top)
+
+
+def _words(text: str) -> str:
+    """A title's words, without its case or punctuation ("Chapter 1: Rain", "CHAPTER 1.
+    RAIN")."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _reached(para: _Para, mark: _Mark) -> bool:
@@ -830,24 +1035,30 @@ def _is_label(text: str) -> bool:
     return bool(_LABEL.match(text) or _LABELLED.match(text))
 
 
-def _by_headings(paras: list[_Para], layout: _Layout) -> tuple[list[Section], str]:
+def _by_headings(
+    paras: list[_Para], layout: _Layout, imprint: set[int]
+) -> tuple[list[Section], str]:
     """Sections at heading-like paragraphs; a lone largest heading over repeated smaller
     ones is the book's title, as in Markdown."""
     heads = [p for p in paras if _is_heading(p, layout)]
     title, level = _plan(heads)
     drafts = [_Draft()]
     for para in paras:
-        if para is title:
+        if para is title or (len(drafts) == 1 and _half_title(para, title, heads)):
             drafts[-1].titled = True
             continue
         if para in heads and _rank(para) >= level:
             drafts.append(_Draft(para.text))
         else:
             drafts[-1].paras.append(para)
-    for draft in drafts:
-        lines = [para.text for para in draft.paras]
-        draft.titled = draft.titled and rest_of_title_page(lines, draft is not drafts[-1])
-    return _sections(drafts), title.text if title else ""
+    return _finish(drafts, imprint), title.text if title else ""
+
+
+def _half_title(para: _Para, title: _Para | None, heads: list[_Para]) -> bool:
+    """A heading before the first chapter that says the book's title again, smaller: the
+    half-title page's, part of the title page (as a chapter, it took the title page's
+    author and imprint for its text)."""
+    return title is not None and para in heads and _echo(para.text) == _echo(title.text)
 
 
 def _plan(heads: list[_Para]) -> tuple[_Para | None, float]:
@@ -898,11 +1109,79 @@ def _continues_heading(prev: _Para, para: _Para, layout: _Layout) -> bool:
     return bool(_LABEL.match(prev.text)) or abs(prev.size - para.size) < 0.5
 
 
+def _finish(drafts: list[_Draft], imprint: set[int]) -> list[Section]:
+    """The sections: copyright pages set apart, and a title page told by its short lines."""
+    drafts = _set_apart(drafts, imprint)
+    for draft in drafts:
+        draft.titled = draft.titled and _title_page(draft, drafts)
+    return _sections(drafts)
+
+
+def _title_page(draft: _Draft, drafts: list[_Draft]) -> bool:
+    return rest_of_title_page([para.text for para in draft.paras], draft is not drafts[-1])
+
+
+# A copyright page's marks, and what each counts: three make a page one (a chapter may say
+# "copyright" and "all rights reserved", not give an ISBN or catalogue data too).
+_IMPRINT = [
+    (re.compile(pattern, re.I), weight)
+    for pattern, weight in (
+        (r"©|\bcopyright\b", 1),
+        (r"\ball rights reserved\b", 1),
+        (r"\bISBN(?:-1[03])?:?\s*[\dX][\dX -]{8,}", 2),
+        (r"\bcatalogu?ing[- ]in[- ]publication\b|\blibrary of congress control number\b", 2),
+        (r"\bprinted (?:and bound )?in\b|\bfirst (?:published|edition|printing)\b", 1),
+    )
+]
+_IMPRINT_MARKS = 3
+
+
+def _imprint_pages(lines: list[_Line]) -> set[int]:
+    """The pages that are a copyright page: its notice, reserved rights, ISBN, catalogue
+    data. Read, they were the first chapter's opening (or, under no title, a chapter)."""
+    text: dict[int, list[str]] = defaultdict(list)
+    for line in lines:
+        text[line.page].append(line.text)
+    return {
+        page for page, parts in text.items() if _imprint_marks(" ".join(parts)) >= _IMPRINT_MARKS
+    }
+
+
+def _imprint_marks(text: str) -> int:
+    return sum(weight for mark, weight in _IMPRINT if mark.search(text))
+
+
+def _set_apart(drafts: list[_Draft], imprint: set[int]) -> list[_Draft]:
+    """The front matter's paragraphs on a copyright page (before the first titled part that
+    is narrated) made a copyright-page part; what follows one on other pages (a dedication)
+    an untitled part. A title page that carries its copyright line stays one, and a story
+    whose first page credits where it was first published stays whole."""
+    parts: list[_Draft] = []
+    for n, draft in enumerate(drafts):
+        if draft.title and not matter.skip_reason(matter.kind_of(draft.title)):
+            return parts + drafts[n:]
+        if draft.titled and _title_page(draft, drafts):
+            parts.append(draft)
+            continue
+        current = replace(draft, paras=[])
+        parts.append(current)
+        for para in draft.paras:
+            kind = "copyright-page" if para.page in imprint else ""
+            if kind != current.kind and current.paras:
+                current = _Draft()
+                parts.append(current)
+            current.kind = kind
+            current.paras.append(para)
+    return parts
+
+
 def _sections(drafts: list[_Draft]) -> list[Section]:
     sections = []
     for draft in drafts:
         body = "\n\n".join(para.text for para in draft.paras)
-        if body and not draft.title and draft.titled:
+        if body and draft.kind:
+            sections.append(Section(draft.title, body, draft.kind, matter.skip_reason(draft.kind)))
+        elif body and not draft.title and draft.titled:
             kind = "titlepage"  # with what follows the title before the first chapter
             sections.append(Section("", body, kind, matter.skip_reason(kind)))
         elif body:
@@ -943,10 +1222,15 @@ def _text(value: object) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def _textless_pages(lines: list[_Line], pages: int, source: str) -> list[str]:
-    with_text = {line.page for line in lines}
-    missing = [str(page + 1) for page in range(pages) if page not in with_text]
-    if not missing:
+def _textless_pages(lines: list[_Line], pages: int, turned: list[int], source: str) -> list[str]:
+    with_text = {line.page for line in lines} | set(turned)
+    missing = [page for page in range(pages) if page not in with_text]
+    return _pages_warning(missing, source, "no text", "blank, pictures or scans")
+
+
+def _pages_warning(pages: list[int], source: str, what: str, why: str) -> list[str]:
+    """A warning naming the pages (from 1) where `what` was found and not read."""
+    if not pages:
         return []
-    shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
-    return [f"{source}: no text on page(s) {shown} (blank, pictures or scans); not read"]
+    shown = ", ".join(str(page + 1) for page in pages[:10]) + (", ..." if len(pages) > 10 else "")
+    return [f"{source}: {what} on page(s) {shown} ({why}); not read"]

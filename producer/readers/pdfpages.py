@@ -5,7 +5,7 @@ draw the next ten times, or inflate to gigabytes, and pdfminer does what it is t
 its parser decodes streams a piece at a time up to a cap, its interpreter counts the content
 it runs and the forms it draws, and its page builder counts the glyphs it holds; past a
 limit the file is refused with a ManuscriptError. Paths and pictures, of no use to
-narrate, are not built.
+narrate, are not built, and neither are glyphs set sideways (a turned table, a watermark).
 """
 
 import io
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SPECK = 1.0  # points: text set smaller (at size 0, or squashed flat by its matrix) is unseen
 WORD_MARGIN = LAParams().word_margin  # a gap between glyphs, in their sizes, that is a space
+_SKEW = math.tan(math.radians(10))  # a baseline turned further from the horizontal is sideways
 
 # Limits on the work a file may ask for. A PDF is a program: a few KB can say "draw this
 # stream 20,000 times", nest forms that each draw the next ten times, or inflate to GBs.
@@ -69,8 +70,9 @@ _PAGE_COUNTS = ("page content", "page chars", "page forms")
 _OPERANDS = 100  # an operator takes at most ~33; operands piling up past that are dropped
 
 
-def laid_out(data: bytes, source: str) -> Iterator[LTPage]:
-    """pdfminer's extract_pages, its parser, interpreter and page builder held to limits."""
+def laid_out(data: bytes, source: str) -> Iterator[tuple[LTPage, int]]:
+    """pdfminer's extract_pages, its parser, interpreter and page builder held to limits;
+    with each page, how many glyphs it sets sideways (left out of the page)."""
     # Lines are put in order by the reader (by columns, top to bottom), so pdfminer's ordering of
     # text boxes, slow on a busy page, is switched off (boxes_flow None).
     budget = _Budget(source)
@@ -81,8 +83,9 @@ def laid_out(data: bytes, source: str) -> Iterator[LTPage]:
     interpreter = _Interpreter(resources, device, budget)
     for page in PDFPage.create_pages(PDFDocument(_Parser(io.BytesIO(data), budget))):
         budget.new_page()
+        device.turned = 0
         interpreter.process_page(page)
-        yield device.get_result()
+        yield device.get_result(), device.turned
 
 
 @dataclass
@@ -246,19 +249,31 @@ class _Device(PDFPageAggregator):
     def __init__(self, resources: PDFResourceManager, budget: _Budget, params: LAParams):
         super().__init__(resources, laparams=params)
         self.budget = budget
+        self.turned = 0  # glyphs set sideways on this page
 
     def render_char(
         self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float,
         cid: int, ncs: PDFColorSpace, graphicstate: PDFGraphicState,
     ) -> float:  # fmt: skip
         self.budget.spend("page chars", "book chars")
-        if _unseen(matrix, fontsize, scaling):  # not kept, but it moves the next as drawn
+        unseen = _unseen(matrix, fontsize, scaling)
+        turned = not unseen and _turned(matrix)
+        self.turned += turned
+        if unseen or turned:  # not kept, but it moves the next as drawn
             return font.char_width(cid) * fontsize * scaling
         args = (matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
         return super().render_char(*args)
 
     def render_image(self, name: str, stream: pdftypes.PDFStream) -> None:
         pass
+
+
+def _turned(matrix: Matrix) -> bool:
+    """Whether a glyph's baseline is turned from the horizontal, more than a scan's skew:
+    a table set sideways on its page, a diagonal watermark ("ADVANCE READING COPY"). Laid
+    out as lines, its letters came one to a line, and were read one by one."""
+    (a, b, _, _, _, _) = matrix
+    return a <= 0 or abs(b) > a * _SKEW
 
 
 def _unseen(matrix: Matrix, fontsize: float, scaling: float) -> bool:

@@ -1,0 +1,461 @@
+"""The PDF reader on what print PDFs do (a publisher's interior, a Word export) that a
+listener would otherwise hear: each case typeset here with reportlab, most common first."""
+
+import io
+import os
+from dataclasses import dataclass
+
+import pypdf
+import pytest
+import reportlab
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A5, letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from producer.readers.book import Book
+from producer.readers.pdf import read
+from tests.producer.test_readers_pdf import CHAPTERS as TEST_BOOK
+from tests.producer.test_readers_pdf import (
+    FONT,
+    HEIGHT,
+    INDENT,
+    LEADING,
+    LEFT,
+    RIGHT,
+    SIZE,
+    WIDTH,
+    Setter,
+    every_word,
+    prose,
+    wrap,
+)
+
+
+def paragraphs(book: Book) -> list[str]:
+    return [p for s in book.sections for p in s.body.split("\n\n")]
+
+
+# The test book's chapters, without its paragraph of words hyphenated at line ends ("|").
+CHAPTERS = [(name, [p for p in paras if "|" not in p]) for name, paras in TEST_BOOK]
+
+
+def written(chapters: list[tuple[str, list[str]]]) -> list[str]:
+    return [p for _, paras in chapters for p in paras]
+
+
+def chapters_on(setter: Setter, chapters: list[tuple[str, list[str]]]) -> None:
+    for name, paras in chapters:
+        setter.heading(name)
+        for para in paras:
+            setter.paragraph(para)
+
+
+# Front matter
+
+
+COPYRIGHT = [
+    "Copyright © 2024 by A. Writer",
+    "All rights reserved. No part of this book may be reproduced in any form or by any"
+    " electronic or mechanical means without permission in writing from the publisher.",
+    "ISBN 978-0-00-000000-0",
+    "Printed in the United States of America",
+]
+
+
+@pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
+def test_a_copyright_page_and_title_pages_are_not_narrated(outline: bool) -> None:
+    """A half-title, a title page and a copyright page before the first chapter: the
+    half-title took the rest for a chapter of its own (by headings), and so did the
+    text before the outline's first entry; the copyright page was read, ISBN and all."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    setter.heading("The Long Road", size=24)  # the half-title, then the title page
+    setter.heading("The Long Road", size=30)
+    setter.paragraph("A. Writer")
+    setter.finish_page()
+    for line in COPYRIGHT:
+        setter.paragraph(line)
+    setter.finish_page()
+    setter.paragraph("For M., who walked it with me.")
+    for n, (name, paras) in enumerate(CHAPTERS):
+        setter.heading(name)
+        if outline:
+            setter.canvas.bookmarkPage(f"c{n}")
+            setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
+        for para in paras:
+            setter.paragraph(para)
+    setter.finish_page()
+    setter.canvas.save()
+    sections = read(out.getvalue(), "b.pdf").sections
+    assert [(s.kind, bool(s.skip_reason)) for s in sections] == [
+        ("titlepage", True),
+        ("copyright-page", True),
+        ("chapter", False),  # the dedication: narrated, as in every format
+        ("chapter", False),
+        ("chapter", False),
+        ("chapter", False),
+    ]
+    assert sections[1].body.split("\n\n") == COPYRIGHT
+    assert [s.title for s in sections[3:]] == ["Chapter One", "Chapter Two", "Chapter Three"]
+
+
+def test_a_chapter_saying_what_a_copyright_page_says_is_read() -> None:
+    """Only the front matter's copyright page is set apart: a story may say where it was
+    first published, and with its copyright on its first page."""
+    said = "Copyright, she said, meant all rights reserved since the road was first published."
+    chapters = [("Chapter One", [prose("first", 3), said]), *CHAPTERS[1:]]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    chapters_on(setter, chapters)
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == written(chapters)
+
+
+# Drop caps
+
+
+def drop_cap(first: str, cap_after: bool = False) -> bytes:
+    """A chapter opening on a drop cap three lines deep, the first three lines set beside
+    it; `first`'s letter is the cap (a space after it: a word of one letter)."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    cap, rest = first[0], f"{first[1:]} {prose('first', 12)}"
+    beside = LEFT + stringWidth(cap, FONT, 52) + 4
+    lines = wrap(rest, RIGHT - beside, RIGHT - beside)
+    lines[3:] = wrap(" ".join(lines[3:]), RIGHT - LEFT, RIGHT - LEFT)  # under the cap
+    canvas = setter.canvas
+    for n, line in enumerate(lines):
+        if n == 0 and not cap_after:
+            canvas.setFont(FONT, 52)
+            canvas.drawString(LEFT, setter.y - 2 * LEADING, cap)
+        canvas.setFont(FONT, SIZE)
+        space = 3 if n == 0 and rest.startswith(" ") else 0
+        canvas.drawString((beside if n < 3 else LEFT) + space, setter.y, line)
+        if n == 0 and cap_after:
+            canvas.setFont(FONT, 52)
+            canvas.drawString(LEFT, setter.y - 2 * LEADING, cap)
+        setter.y -= LEADING
+    setter.paragraph(prose("second", 4))
+    setter.finish_page()
+    canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("first", "cap_after"),
+    [("Once upon a time", False), ("Once upon a time", True), ("A long time ago", False)],
+    ids=["drawn first", "drawn after its line", "a word of its own"],
+)
+def test_a_drop_cap_is_its_words_first_letter(first: str, cap_after: bool) -> None:
+    """The cap, taken into its line by pdfminer, put that line at the cap's foot: read
+    after the lines beside the cap, as "O nce"; or, a line of its own, a heading."""
+    (section,) = read(drop_cap(first, cap_after), "b.pdf").sections
+    assert section.title == "Chapter One"
+    assert section.body.split("\n\n") == [f"{first} {prose('first', 12)}", prose("second", 4)]
+
+
+# Footnotes
+
+
+NOTES = [
+    "Morris wrote this for the Commonweal, in 1890.",
+    "See the Hammersmith letters, which say more of it.",
+]
+
+
+def test_footnotes_a_point_smaller_than_the_text_are_dropped() -> None:
+    """Word's and Google Docs' defaults: text in 11 point, notes in 10 (0.91 of it); the
+    notes were read mid-sentence where a paragraph ran over the page."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    canvas = setter.canvas
+    texts = [prose("first", 60), prose("second", 60)]
+    for text in texts:
+        for n, line in enumerate(setter.wrap(text)):
+            if setter.y < 180:
+                canvas.setFont(FONT, 10)
+                for k, note in enumerate(NOTES):
+                    canvas.drawString(LEFT, 140 - 12 * k, note)
+                setter.finish_page()
+            canvas.setFont(FONT, SIZE)
+            canvas.drawString(LEFT + (INDENT if n == 0 else 0), setter.y, line)
+            setter.y -= LEADING
+    setter.finish_page()
+    canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == texts
+
+
+# Running heads
+
+
+def test_running_heads_with_roman_page_numbers_are_dropped() -> None:
+    """A preface's pages headed "x THE LONG ROAD" and "PREFACE xi": a head with a
+    number that was not arabic recurred on no two pages, and was read on each."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), folio="")
+    roman = ["ix", "x", "xi", "xii", "xiii", "xiv"]
+    pages = iter(f"{roman[n]} THE LONG ROAD" if n % 2 else f"PREFACE {roman[n]}" for n in range(6))
+    setter.head = next(pages)
+    setter.heading("Preface")
+    text = prose("preface", 400)
+    for n, line in enumerate(setter.wrap(text)):
+        if setter.y < 100:
+            setter.finish_page()
+            setter.head = next(pages, "")
+        setter.canvas.setFont(FONT, SIZE)
+        setter.canvas.drawString(LEFT + (INDENT if n == 0 else 0), setter.y, line)
+        setter.y -= LEADING
+    assert setter.page >= 4
+    setter.finish_page()
+    setter.head = "{page} THE LONG ROAD"
+    chapters_on(setter, CHAPTERS)
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == ["Preface", *(name for name, _ in CHAPTERS)]
+    assert paragraphs(book) == [text, *written(CHAPTERS)]
+
+
+# Quotations
+
+
+QUOTE = (
+    "We have no need of the old laws now, said the old man, for we have no property to"
+    " quarrel over and no masters to defend; the courts are gone and the prisons with them,"
+    " and what a neighbour owes a neighbour he pays without a judge to tell him so."
+)
+
+
+def test_a_justified_quotation_set_in_from_both_margins_is_not_verse() -> None:
+    """Its lines end short of the page's measure with room for the next one's first word:
+    some were taken for verse, a pause at their ends, mid-sentence."""
+    body = ParagraphStyle("b", fontName=FONT, fontSize=10.5, leading=13, firstLineIndent=14)
+    quote = ParagraphStyle(
+        "q", parent=body, fontSize=9.5, leading=12, alignment=TA_JUSTIFY, firstLineIndent=0,
+        leftIndent=24, rightIndent=24, spaceBefore=6, spaceAfter=6,
+    )  # fmt: skip
+    texts = [prose("first", 9), QUOTE, prose("second", 9)]
+    story = [Paragraph("Chapter One", ParagraphStyle("h", fontName=FONT, fontSize=18))]
+    story += [Paragraph(text, quote if text is QUOTE else body) for text in texts]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A5).build(story)
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == texts
+
+
+def test_a_quotation_in_smaller_type_running_over_a_page_is_read() -> None:
+    """Smaller type below the page's last line of body text, it was taken for footnotes:
+    the quotation's lines on that page were lost. Its lines are set in from the edge, as
+    no note's are."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    texts = []
+    while setter.y > 200:
+        texts.append(prose(f"first{len(texts)}", 5))
+        setter.paragraph(texts[-1])
+    quoted = prose("quoted", 40)
+    lines = wrap(quoted, RIGHT - LEFT - 72, RIGHT - LEFT - 72)
+    for n, line in enumerate(lines):
+        if setter.y < 100:
+            setter.finish_page()
+        text = setter.canvas.beginText(LEFT + 36, setter.y)
+        text.setFont(FONT, 9)
+        room = RIGHT - LEFT - 72 - stringWidth(line, FONT, 9)  # justified, but the last line
+        text.setWordSpace(room / line.count(" ") if n < len(lines) - 1 else 0)
+        text.textOut(line)
+        setter.canvas.drawText(text)
+        setter.y -= 11
+    assert setter.page == 2
+    setter.paragraph(prose("second", 5))
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [*texts, quoted, prose("second", 5)]
+
+
+# Sideways text
+
+
+@dataclass
+class Watermarked(Setter):
+    """Prints "ADVANCE READING COPY" across each page, diagonally, as a review copy has it."""
+
+    def finish_page(self) -> None:
+        self.canvas.saveState()
+        self.canvas.translate(WIDTH / 2, HEIGHT / 2)
+        self.canvas.rotate(45)
+        self.canvas.setFont("Helvetica-Bold", 40)
+        self.canvas.drawCentredString(0, 0, "ADVANCE READING COPY")
+        self.canvas.restoreState()
+        super().finish_page()
+
+
+def test_sideways_text_is_left_out_with_a_warning() -> None:
+    """A table turned on its page, a diagonal watermark on each: their letters came one to
+    a line, read one by one; the watermark, larger than the headings, made every chapter's
+    title "ADVANCE READING COPY"."""
+    out = io.BytesIO()
+    setter = Watermarked(Canvas(out, pagesize=letter))
+    canvas = setter.canvas
+    chapters_on(setter, CHAPTERS[:1])
+    setter.finish_page()
+    canvas.saveState()
+    canvas.translate(WIDTH, 0)
+    canvas.rotate(90)
+    canvas.setFont(FONT, SIZE)
+    for row, cells in enumerate([("Town", "Miles"), ("Hammersmith", "3"), ("Kensington", "5")]):
+        for column, cell in enumerate(cells):
+            canvas.drawString(72 + 200 * column, 400 - 16 * row, cell)
+    canvas.restoreState()
+    setter.finish_page()
+    chapters_on(setter, CHAPTERS[1:])
+    setter.finish_page()
+    canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == [name for name, _ in CHAPTERS]
+    assert paragraphs(book) == written(CHAPTERS)
+    pages = ", ".join(str(page) for page in range(1, setter.page))
+    assert book.warnings == [
+        f"b.pdf: sideways text on page(s) {pages} (a turned table or a watermark); not read"
+    ]
+
+
+# Letter spacing
+
+
+def test_letter_spaced_words_are_read_as_words() -> None:
+    """Headings set with wide tracking, or with spaces typed between their letters: pdfminer
+    gave "C H A P T E R O N E", spelled out letter by letter. A table's row of one-figure
+    cells stays figures."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    canvas = setter.canvas
+    for name, tracking in (("CHAPTER ONE", 4.0), ("CHAPTER TWO", 0.0)):
+        setter.finish_page() if setter.y < 700 else None
+        heading = canvas.beginText(LEFT, setter.y)
+        heading.setFont("Helvetica-Bold", 18)
+        heading.setCharSpace(tracking)
+        heading.textOut(name if tracking else "  ".join(" ".join(word) for word in name.split()))
+        heading.setCharSpace(0)
+        canvas.drawText(heading)
+        setter.y -= 40
+        setter.paragraph(prose(name.split()[1].lower(), 9))
+    canvas.setFont(FONT, SIZE)
+    for column, figure in enumerate("1234"):
+        canvas.drawString(LEFT + 40 * column, setter.y - 20, figure)
+    setter.finish_page()
+    canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == ["CHAPTER ONE", "CHAPTER TWO"]
+    assert paragraphs(book) == [prose("one", 9), prose("two", 9), "1 2 3 4"]
+
+
+# Small capitals
+
+
+def test_a_first_line_in_small_caps_stays_in_its_paragraph() -> None:
+    """Word's small caps: the text's lower-case letters drawn as capitals at 80%. Most of
+    the line in smaller type, its paragraph broke after it, mid-sentence."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    words = f"It was a dark and stormy night when {prose('first', 9)}".split()
+    fits = next(n for n in range(len(words), 0, -1) if small_caps_width(words[:n]) < RIGHT - LEFT)
+    lines = [" ".join(words[:fits]), *setter.wrap(" ".join(words[fits:]))]
+    first = setter.canvas.beginText(LEFT, setter.y)
+    for char in lines[0]:
+        first.setFont(FONT, SIZE * 0.8 if char.islower() else SIZE)
+        first.textOut(char.upper())
+    setter.canvas.drawText(first)
+    for line in lines[1:]:
+        setter.y -= LEADING
+        setter.canvas.setFont(FONT, SIZE)
+        setter.canvas.drawString(LEFT, setter.y, line)
+    setter.y -= LEADING
+    setter.paragraph(prose("second", 4))
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [
+        " ".join([lines[0].upper(), *lines[1:]]),
+        prose("second", 4),
+    ]
+
+
+def small_caps_width(words: list[str]) -> float:
+    return sum(
+        stringWidth(char.upper(), FONT, SIZE * 0.8 if char.islower() else SIZE)
+        for char in " ".join(words)
+    )
+
+
+# Pages left blank
+
+
+def test_this_page_intentionally_left_blank_is_not_read() -> None:
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    for chapter in CHAPTERS:
+        chapters_on(setter, [chapter])
+        setter.finish_page()
+        setter.canvas.setFont(FONT, SIZE)
+        setter.canvas.drawCentredString(WIDTH / 2, 400, "This page intentionally left blank.")
+    setter.finish_page()
+    setter.canvas.save()
+    assert "blank" not in every_word(read(out.getvalue(), "b.pdf"))
+
+
+# Characters
+
+
+def test_a_soft_hyphen_inside_a_line_is_dropped() -> None:
+    """It would split its word in two for the voice; one ending a line still joins the
+    word broken there. Ligatures are letters, a no-break space a space."""
+    registerFont(
+        TTFont("Vera", os.path.join(os.path.dirname(reportlab.__file__), "fonts/Vera.ttf"))
+    )
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.setFont("Vera", SIZE)
+    lines = [
+        "“The ﬁrst ﬂoor,” she said, “is o\xadver there, Mr.\xa0Smith,” and the con\xad",
+        "versation ended.",
+    ]
+    for n, line in enumerate(lines):
+        canvas.drawString(LEFT, 700 - LEADING * n, line)
+    canvas.save()
+    assert read(out.getvalue(), "b.pdf").sections[0].body == (
+        "“The first floor,” she said, “is over there, Mr. Smith,” and the conversation ended."
+    )
+
+
+# The outline
+
+
+@pytest.mark.parametrize("shift", [-1, 1], ids=["a page early", "a page late"])
+def test_outline_entries_a_page_off_their_headings_are_moved_to_them(shift: int) -> None:
+    """A page put in or taken out after the outline was made: each chapter took the title
+    of the one before or after it, and its heading was read in another's text."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    starts = []
+    for name, paras in CHAPTERS:
+        setter.finish_page() if setter.y < 700 else None
+        starts.append(setter.page - 1)
+        chapters_on(setter, [(name, paras)])
+    setter.finish_page()
+    setter.canvas.save()
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(out.getvalue())))
+    last = len(writer.pages) - 1
+    for (name, _), page in zip(CHAPTERS, starts, strict=True):
+        writer.add_outline_item(title=name, page_number=min(max(page + shift, 0), last))
+    moved = io.BytesIO()
+    writer.write(moved)
+    book = read(moved.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == [name for name, _ in CHAPTERS]
+    assert paragraphs(book) == written(CHAPTERS)
