@@ -24,6 +24,7 @@ from models.normalize import (
     numerals,
     pauses,
     roman,
+    statutes,
 )
 from models.normalize.abbreviations import PARTS, cues_number
 from models.normalize.numbers import say_year
@@ -79,6 +80,7 @@ _RULES: tuple[Rule, ...] = (
     *pauses.SLASHES,  # "thee / to": a pause between words, while numbers are digits
     *measures.AFTER_POWERS,  # "10^8 m/s", once the power is said
     *abbreviations.BEFORE_NUMBERS,  # "No. 5", "pp. 12–15", "c. 1887" (a year's cue)
+    *statutes.RULES,  # "§ 1983", now "section 1983": nineteen eighty-three, not a count
     *roman.RULES,
     *numerals.LABELLED,  # "Flight 2005" is a flight, not a year
     *dates.YEARS,

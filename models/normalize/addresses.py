@@ -89,6 +89,10 @@ def _isbn(match: re.Match[str], locale: Locale) -> str:
 # 800-1250 men"; "a text from 555-0123" is a number.
 _ROUND_RANGE = re.compile(r"[1-9]\d0-[1-9]\d{2}0")
 _RANGE_BEFORE = re.compile(r"\b(?i:from|between|range[ds]?|ranging)\s\Z")
+# A state code's section, "Tenn. Code Ann. § 39-13-202", "Ga. Code § 16-5-1": `statutes`
+# reads it as one section's number ("thirty-nine thirteen two oh two"), not digit by digit.
+_SECTION_BEFORE = re.compile(r"(?:§§?|\b[Ss]ections?)\s?\Z")
+_SECTION_NUMBER = re.compile(r"[1-9]\d{0,4}(?:-[1-9]\d{0,4}){2,3}")
 
 
 def _phone(match: re.Match[str], locale: Locale) -> str:
@@ -96,6 +100,8 @@ def _phone(match: re.Match[str], locale: Locale) -> str:
     start, _, end = match.group(0).partition("-")
     if ranged and int(start) < int(end) and _RANGE_BEFORE.search(text_before(match, 9)):
         return match.group(0)  # the range rule reads it
+    if _SECTION_BEFORE.search(text_before(match, 9)) and _SECTION_NUMBER.fullmatch(match.group(0)):
+        return match.group(0)
     return say_groups(match.group(0))
 
 

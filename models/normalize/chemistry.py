@@ -24,7 +24,8 @@ formula is its molarity: "0.1 M HCl", "5 mM NaCl".
 import re
 
 from models.normalize.numbers import cardinal
-from models.normalize.rule import Locale, Rule, say_letter
+from models.normalize.roman import roman_to_int
+from models.normalize.rule import Locale, Rule, say_letter, text_before
 
 _TWO_LETTERS = re.findall(
     "[A-Z][a-z]",
@@ -132,5 +133,68 @@ def _molar(match: re.Match[str], locale: Locale) -> str:
     return f"{number} {_PREFIXES.get(match.group('prefix'), '')}molar"
 
 
+# An element's oxidation state in Roman numerals, a Stock number: "iron(II) oxide",
+# "copper(I)", "Fe(III)", "chromium (VI)" (espeak: "iron Roman two"). A chemist says the
+# number, "iron two oxide", "F E three" (its symbol spelt, as a formula's is), and no bracket.
+# After an element's name (set close or spaced; its numeral in either case: "iron(ii)") or
+# a symbol of two letters set close ("Fe(III)"); not a symbol of one letter, which an
+# outline's or an appendix's letter is as often ("Part C(II)", "Schedule B(IV)", "V(I)"),
+# nor a name's word before anything but the numeral alone ("lead (I think)"). The metal lead
+# is written "led", which espeak says as it (it says "lead" as the verb).
+_ELEMENTS = (
+    "hydrogen|lithium|beryllium|boron|carbon|nitrogen|oxygen|fluorine|sodium|magnesium"
+    "|aluminium|aluminum|silicon|phosphorus|sulfur|sulphur|chlorine|potassium|calcium"
+    "|scandium|titanium|vanadium|chromium|manganese|iron|cobalt|nickel|copper|zinc|gallium"
+    "|germanium|arsenic|selenium|bromine|rubidium|strontium|yttrium|zirconium|niobium"
+    "|molybdenum|technetium|ruthenium|rhodium|palladium|silver|cadmium|indium|tin|antimony"
+    "|tellurium|iodine|xenon|caesium|cesium|barium|lanthanum|cerium|praseodymium|neodymium"
+    "|promethium|samarium|europium|gadolinium|terbium|dysprosium|holmium|erbium|thulium"
+    "|ytterbium|lutetium|hafnium|tantalum|tungsten|rhenium|osmium|iridium|platinum|gold"
+    "|mercury|thallium|lead|bismuth|polonium|astatine|radon|francium|radium|actinium|thorium"
+    "|protactinium|uranium|neptunium|plutonium|americium|curium|berkelium|californium"
+)
+# The bracket first, then the name before it (`_stock`): fast over a book. The metal's
+# "lead" is made "led" first (`_LEAD`), and so named.
+_NUMERAL = r"(?P<numeral>I{1,3}|IV|VI{0,3}|i{1,3}|iv|vi{0,3})"
+_STOCK = re.compile(rf"\({_NUMERAL}\)(?![\w(])")
+_NAMED_BEFORE = re.compile(rf"(?<![\w-])(?i:{_ELEMENTS}|led)\s?\Z")
+_LEAD = re.compile(rf"[Ll](?<![\w-][Ll])ead(?=\s?\({_NUMERAL}\)(?![\w(]))")
+# A symbol's first capital, then what stands before it: "Fe(III)", "Cu(I)/Cu(II)".
+_SYMBOL_STOCK = re.compile(
+    r"(?P<symbol>[A-Z](?<![\w-][A-Z])[a-z])\((?P<numeral>I{1,3}|IV|VI{0,3})\)(?![\w(])"
+)
+_TWO_LETTER_SYMBOLS = frozenset(_TWO_LETTERS)
+
+
+def _lead(match: re.Match[str], locale: Locale) -> str:
+    return f"{match.group(0)[0]}ed"  # espeak says "lead" as the verb
+
+
+def _stock(match: re.Match[str], locale: Locale) -> str:
+    before = text_before(match, 16)
+    if _NAMED_BEFORE.search(before) is None:
+        return match.group(0)
+    space = "" if before.endswith((" ", "\t", "\n")) else " "
+    return space + _stock_number(match, locale)
+
+
+def _symbol_stock(match: re.Match[str], locale: Locale) -> str:
+    symbol = match.group("symbol")
+    if symbol not in _TWO_LETTER_SYMBOLS:
+        return match.group(0)
+    letters = " ".join(say_letter(ch) for ch in symbol.upper())
+    return f"{letters} {_stock_number(match, locale)}"
+
+
+def _stock_number(match: re.Match[str], locale: Locale) -> str:
+    return cardinal(str(roman_to_int(match.group("numeral").upper())), locale)
+
+
 # Before any rule reads their digits or their capitals.
-RULES = (Rule(_MOLAR, _molar), Rule(_FORMULA, _formula))
+RULES = (
+    Rule(_MOLAR, _molar),
+    Rule(_FORMULA, _formula),
+    Rule(_LEAD, _lead),
+    Rule(_STOCK, _stock),
+    Rule(_SYMBOL_STOCK, _symbol_stock),
+)

@@ -386,13 +386,14 @@ def _meridiem(match: re.Match[str]) -> str:
 _ZONE_AFTER = re.compile(r"\s+(?:[ECMP][SD]?T|GMT|BST|UTC|CES?T|IST|AES?T)\b")
 
 
-# "ran it in 2:59:45", "a time of 3:05:12", "a 2:59:45 marathon", "it took 2:01:09": hours,
+# "ran it in 2:59:45", "a time of 3:05:12", "a 2:59:45 marathon", "it took 2:01:09", "the
+# record is 2:01:09" (not "the time is 10:30:15", a clock's): hours,
 # minutes and seconds after these are a race's time, said as runners say it; "at 10:30:15"
 # is a time of day, and so are "the stroke of 12:00:00" and a clock's leading zero ("an
 # 08:15:00 departure").
 _RACE_CUE = re.compile(
     r"\b(?:in|(?:time|best|record) of|an?|ran|clocked|timed|under|than|record|took|takes"
-    r"|lasted)\s+\Z",
+    r"|lasted|(?:record|best)\s+(?:is|was|stands\s+at|stood\s+at))\s+\Z",
     re.IGNORECASE,
 )
 
@@ -400,7 +401,7 @@ _RACE_CUE = re.compile(
 def _clock(match: re.Match[str], locale: Locale) -> str:
     hour, minute = int(match.group("hour")), int(match.group("minute"))
     second, meridiem = match.groupdict().get("second"), match.groupdict().get("meridiem")
-    race = not match.group("hour").startswith("0") and _RACE_CUE.search(text_before(match, 16))
+    race = not match.group("hour").startswith("0") and _RACE_CUE.search(text_before(match, 24))
     if second and not meridiem and race:
         return _race_time(match, locale)
     if hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59):

@@ -15,20 +15,22 @@ heading the text, a sentence, or a line after a stop or a comma ("(a) The tenant
 "Terms:\na) The tenant"; not prose set in lines); set close after a number or a label's
 bracket ("3(a)", "1030(a)(2)", "(b)(ii)"; not "g(f)(x)"); after a word that names one
 ("paragraph (a)", "item a)"). A numeral of two letters or more ("(ii)", "(xiv)") is one
-wherever it stands, but for "(vi)" and "(xi)" (an editor, a Greek letter), which are
-numerals only where a letter would be an enumerator. "(i)", "(v)" and "(x)" are letters
-too, and stay letters in a letters' list ("(h) ... (i) ... (j)"). "(i)" is one with
-"(ii)" after it, heading a sentence, after a label's bracket or a naming word (not after a
-number: Rule 12(i) is a letter); "(v)" and "(x)" are five and ten only with their
-neighbours ("(iv)", "(vi)"), after a label's bracket, or heading a sentence before a
-capital ("(v) The tenant", not "(v) for velocity": a sentence at a time reaches the voice,
-and a list of numerals reaches (v) more often than one of letters does).
+wherever it stands, but for "(vi)" and "(xi)" (an editor, a Greek letter, a dictionary's
+intransitive verb), which are numerals only where a letter would be an enumerator, where
+prose cites them ("see (vi)", "under (vi)", "in (vi) above") or where another of the list's
+numerals is near ("(ii) ... (vi)"); "I use (vi) daily" and "run (vi)" stay. "(i)", "(v)"
+and "(x)" are letters too, and stay letters in a letters' list ("(h) ... (i) ... (j)").
+"(i)" is one with "(ii)" after it, heading a sentence, after a label's bracket or a naming
+word (not after a number: Rule 12(i) is a letter); "(v)" and "(x)" are five and ten only
+with their neighbours ("(iv)", "(vi)"), after a label's bracket, or heading a sentence
+before a capital ("(v) The tenant", not "(v) for velocity": a sentence at a time reaches
+the voice, and a list of numerals reaches (v) more often than one of letters does).
 """
 
 import re
 
 from models.normalize.numbers import cardinal
-from models.normalize.roman import roman_to_int
+from models.normalize.roman import roman_to_int, to_roman
 from models.normalize.rule import Locale, Rule, say_letter, text_before
 
 _NEAR = 2000  # characters either side in which a list's neighbour is looked for
@@ -56,6 +58,31 @@ _AFTER_A_LABEL = re.compile(r"(?:\d|(?<![^\W\d_]))[(\[](?:[A-Za-z]|[ivx]{1,6}|\d
 _CAPITAL_NEXT = re.compile(r"[ \t]+[\"'“‘]?[A-Z]")
 # A range after it: "(a)–(d)", "(a) to (c)".
 _RANGE = re.compile(r"[ \t]*(?:[-–—]|to|through)[ \t]*\((?:[b-z]|[B-Z])\)")
+
+# Where a clause's numeral is cited in prose: after a word that leads to a cross-reference
+# ("see (vi)", "under (vi)", "subject to (vi)"), before one that points up or down the text
+# ("(vi) above", "(xi) below"). Not after a verb or a noun: "I use (vi) daily", a
+# dictionary's "run (vi)" (intransitive), "the baryon (xi)".
+_CROSS_REFERENCE_BEFORE = re.compile(
+    r"\b(?i:see|cf\.|under|in|at|of|to|by|per|from|with|within|and|or)[ \t]\Z"
+)
+_CROSS_REFERENCE_AFTER = re.compile(r"[,;]?[ \t]+(?:above|below|supra|infra)\b")
+# Another numeral of the list, of two letters or more and no other reading ("(ii)", "(iv)",
+# "(viii)"; not "(vi)", "(xi)"), in the text near; one search of the window for any of them.
+_OTHER_NUMERALS = {to_roman(value).lower() for value in range(2, _HIGHEST + 1)} - {"vi", "xi"}
+_LISTED_NUMERAL = re.compile(
+    r"\((?:" + "|".join(sorted((n for n in _OTHER_NUMERALS if len(n) > 1), key=len)[::-1]) + r")\)"
+)
+
+
+def _numerals_listed(match: re.Match[str], written: str) -> bool:
+    """Whether a list's numeral of no other reading stands near the match, bracketed as it
+    is: "(vi)" in "under (ii) ... and (vi)" is a clause of the same list."""
+    if written[0] != "(":
+        return False
+    start, end = max(0, match.start() - _NEAR), match.end() + _NEAR
+    return _LISTED_NUMERAL.search(match.string, start, end) is not None
+
 
 # The neighbours that make a letter a numeral ("(iv) ... (v)"), or one of the alphabet.
 _NUMERALS_NEAR = {"i": ("", "ii"), "v": ("iv", "vi"), "x": ("ix", "xi")}
@@ -127,7 +154,12 @@ def _a_numeral(match: re.Match[str], label: str, written: str) -> bool:
     ):
         return True
     if len(label) == 2:  # "(vi)", "(xi)"
-        return _set_as_one(match, after_a_number=True)
+        return (
+            _set_as_one(match, after_a_number=True)
+            or _CROSS_REFERENCE_BEFORE.search(_before(match)) is not None
+            or _CROSS_REFERENCE_AFTER.match(match.string, match.end()) is not None
+            or _numerals_listed(match, written)
+        )
     previous, following = _LETTERS_NEAR[label]
     letters = _seen(match, written, previous, ahead=False)
     if letters or _seen(match, written, following, ahead=True):

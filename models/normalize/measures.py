@@ -29,6 +29,7 @@ from models.normalize.rule import (
     noun_after,
     qualifies_noun,
     range_word,
+    saying,
     text_before,
 )
 
@@ -404,6 +405,72 @@ def _degrees(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {_SCALES[scale]}" if scale else said
 
 
+# "350 degrees F", "180 degrees C": the scale's letter after the word, as American recipes
+# write it (espeak: "degrees F"). An abbreviation's period is dropped where the prose goes on
+# ("at 350 degrees F. for an hour").
+_PROSE_GOES_ON = re.compile(r"\s+[a-z(]")
+_DEGREES_LETTER = re.compile(
+    r"(?P<word>[Dd](?<!\w[Dd])egrees?)\s(?P<scale>[FCK])(?P<dot>\.)?(?![\w'’])"
+)
+
+
+def _degrees_letter(match: re.Match[str], locale: Locale) -> str:
+    said = f"{match.group('word')} {_SCALES[match.group('scale')]}"
+    if match.group("dot") and not _PROSE_GOES_ON.match(match.string, match.end()):
+        said += "."
+    return said
+
+
+# "Heat the oven to 200C/180C fan/gas 6", "It was 30C in the shade", "Bake at 350F": a
+# temperature without its degree sign, as British papers and recipes set it (espeak: "two
+# hundred C"). Only where a word of heat or weather is before it in its clause ("oven",
+# "bake", "temperature", "reached", "a high of"), another temperature is just before it
+# ("350F (175C)"), or an oven's setting after it (" fan", "/gas", "/180C"): "Seat 14C", "Apt
+# 3F", "a 2C pencil" stay. Read as "200°C" is, the sign put in for `_DEGREES`.
+_BARE_TEMPERATURE = re.compile(  # its first digit, then what stands before it: fast
+    r"(?P<amount>\d(?<![\w.,/°º–]\d)\d{0,2}) ?(?P<scale>[CF])(?![\w'’+#-])"
+)
+_HEAT_WORDS = frozenset({
+    "oven", "ovens", "heat", "heated", "preheat", "pre-heat", "preheated", "bake", "baked",
+    "roast", "roasted", "cook", "fry", "temperature", "temperatures", "thermometer",
+    "thermostat", "reached", "reaching", "hit", "hitting", "soared", "soaring", "climbed",
+    "rose", "fell", "dropped", "plunged", "peaked", "topped", "high", "highs", "low", "lows",
+    "around", "about", "heatwave", "weather", "degrees", "warm", "hot", "cold", "cool",
+    "chilly", "freezing", "minus", "balmy", "sweltering", "scorching", "mild", "humid",
+    "boils", "boiling", "freezes", "melts", "summer", "winter",
+})  # fmt: skip
+_CLAUSE_WORD = re.compile(r"[a-z][a-z-]*")
+_TEMPERATURE_BEFORE = re.compile(r"\d°?[CF] ?\(\Z")  # "350F (175C)"
+_OVEN_AFTER = re.compile(
+    r"\s?(?:fan\b|/\s?(?:gas\b|\d{2,3}°?[CF]\b)|,\s\d{2,3}°?[CF]\b)|\s(?:in\sthe\sshade|outside)\b"
+)
+# A seat's, a flat's, a bus's letter: "In summer seat 14C is hot".
+_LABEL_BEFORE = re.compile(
+    r"\b(?i:seats?|rooms?|apt\.?|apartment|flat|suite|gate|bus|row|platform|floor|grade|cabin"
+    r"|berth|unit|box|locker|no\.|number|route|block)\s\Z|#\Z"
+)
+# "200°C/180°C fan/gas 6": an oven's settings, said one after another (espeak: "slash").
+_OVEN_SLASH = re.compile(  # the slash first, then what stands before it: fast
+    r"/(?:(?<=\d[CF]/)|(?<=\d°[CF]/)|(?<=\d [CF]/)|(?<=\bfan/))(?=\d{2,3} ?°?[CF]\b|(?i:gas)\b)"
+)
+
+
+def _bare_temperature(match: re.Match[str], locale: Locale) -> str:
+    amount, scale = match.group("amount"), match.group("scale")
+    if int(amount) > (300 if scale == "C" else 600):
+        return match.group(0)
+    before = text_before(match, 60)
+    if _LABEL_BEFORE.search(before):
+        return match.group(0)  # "seat 14C"
+    clause = re.split(r"[.!?]", before)[-1][-40:].lower()
+    cued = (
+        not _HEAT_WORDS.isdisjoint(_CLAUSE_WORD.findall(clause))
+        or _TEMPERATURE_BEFORE.search(before)
+        or _OVEN_AFTER.match(match.string, match.end())
+    )
+    return f"{amount}°{scale}" if cued else match.group(0)
+
+
 _ARC = (("degrees", "degree"), ("minutes", "minute"), ("seconds", "second"))
 
 
@@ -580,7 +647,10 @@ RULES = (
     Rule(_COORDINATE, _coordinate),
     Rule(_HEIGHT, _height),
     Rule(_PRIMED, _primed),
+    Rule(_OVEN_SLASH, saying(", ")),
+    Rule(_BARE_TEMPERATURE, _bare_temperature),
     Rule(_DEGREES, _degrees),
+    Rule(_DEGREES_LETTER, _degrees_letter),
     Rule(_MILLIONS, _millions),
     Rule(_FEET_INCHES, _feet_inches),
     Rule(_INCHES, _inches),

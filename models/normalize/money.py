@@ -3,6 +3,7 @@ dollars, "12%" twelve percent (espeak says "dollar three point five zero"). Old 
 money too: "£2 10s." is two pounds ten shillings, "5s. 6d." five shillings and six pence."""
 
 import re
+from math import gcd
 from typing import NamedTuple
 
 from models.normalize.numbers import (
@@ -301,6 +302,70 @@ def _sterling(match: re.Match[str], locale: Locale) -> str:
     return " ".join(said) + final_period(match, or_before_capital=True)
 
 
+# Shillings and pence with a slash, "2/6", "7/6", "12/11": two shillings and six pence (a
+# fraction or a date reads "two sixths" or "February sixth"). Only where a price is said:
+# a word of buying or paying before it ("It cost 2/6", "paid 3/6", "at 7/6", "for 2/6",
+# "price 2/6") or a price's word after it ("2/6 net", "3/6 a week"); not before "of", a
+# fraction's ("for 2/6 of the time"), nor with a word of betting in its sentence ("priced
+# at 7/4 with the bookmakers", "9/2 odds"). A proper fraction in its lowest terms ("1/2",
+# "3/8", "1/10") is a price only where the clause ends or "each" or "net" follows after a
+# word of paying ("It cost 1/3.", "cost 1/2 each"; "cost 1/2 as much", "gave 1/10 to the
+# church" are fractions). Shillings from 1 to 19; pence from 2 to 11 ("5/1" is odds).
+_SLASHED_STERLING = re.compile(  # its first digit, then what stands before it: fast
+    r"(?P<shillings>\d(?<![\w./£$€'’,+-]\d)\d?)/(?P<pence>1[01]|[2-9])(?![\w/]|[.,:]\d)"
+)
+_PRICE_BEFORE = re.compile(
+    r"\b(?i:cost|costs|costing|paid|pay|pays|paying|price|priced|prices|charge|charged"
+    r"|charges|worth|sold|sells|selling|fetch|fetched|fetches|fee|rent|wage|wages|earn|earned"
+    r"|earns|earning|for|at|only|just|spent|spend|gave|give|owed|owes)\s\Z"
+)
+_PRICE_AFTER = re.compile(
+    r"\s(?:net\b|each\b|apiece\b|per\b|a\s(?:week|day|year|month|head|pound|yard|dozen"
+    r"|bottle|copy|volume|piece|time|night|quart|pint|box|tin)\b)"
+)
+_FRACTION_AFTER = re.compile(r"\s+of\b")
+_EACH = re.compile(r"\s(?:net|each|apiece)\b")
+_CLAUSE_ENDS = re.compile(r"[\"'’”]*(?:[.,;:!?)\]]|\s*\Z)")
+_BETTING = re.compile(
+    r"\b(?i:odds|odds-on|backed|bet|bets|betting|favou?rite|outsider|shot|bookmakers?"
+    r"|bookies?|punters?|wager|each[- ]way|handicap|evens)\b"
+)
+_SENTENCE_STOP = re.compile(r"[.!?]\s")
+
+
+def _slashed_sterling(match: re.Match[str], locale: Locale) -> str:
+    if not _priced(match):
+        return match.group(0)
+    shillings, pence = match.group("shillings", "pence")
+    said = _count(shillings, "shilling", "shillings", locale)
+    return f"{said} and {_pence(pence, locale)}"
+
+
+def _priced(match: re.Match[str]) -> bool:
+    """Whether a slashed pair is said as a price: "It cost 2/6", "2/6 net"; not "It cost 1/2
+    as much", "2/6 of them" nor "backed at 9/4"."""
+    text, end = match.string, match.end()
+    if not 1 <= int(match.group("shillings")) <= 19:
+        return False
+    if _FRACTION_AFTER.match(text, end) or _betting_near(match):
+        return False
+    paying = _PRICE_BEFORE.search(text_before(match, 12)) is not None
+    shillings, pence = (int(n) for n in match.group("shillings", "pence"))
+    if shillings < pence and gcd(shillings, pence) == 1:  # "cost 1/2 as much": a fraction
+        return paying and (_CLAUSE_ENDS.match(text, end) or _EACH.match(text, end)) is not None
+    return paying or _PRICE_AFTER.match(text, end) is not None
+
+
+def _betting_near(match: re.Match[str]) -> bool:
+    """Whether a word of betting stands in the match's sentence, up to 80 characters either
+    side of it."""
+    text = match.string
+    before = text_before(match, 80)
+    before = _SENTENCE_STOP.split(before)[-1]
+    after = _SENTENCE_STOP.split(text[match.end() : match.end() + 80])[0]
+    return _BETTING.search(before) is not None or _BETTING.search(after) is not None
+
+
 def _pence(written: str, locale: Locale) -> str:
     whole = written.rstrip("½")
     if written == "½":
@@ -361,6 +426,7 @@ RULES = (
     Rule(_CODE_AFTER, _code_after),
     Rule(_EURO_COMMA, _euro_comma),
     Rule(_STERLING, _sterling),
+    Rule(_SLASHED_STERLING, _slashed_sterling),
     Rule(_MONEY, _money),
     Rule(_SCALED, _scaled),
     Rule(_BILLIONS, _billions),

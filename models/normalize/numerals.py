@@ -121,18 +121,54 @@ def _variant(match: re.Match[str], locale: Locale) -> str:
     return f"{maker or ''}{said}{' ' + suffix if suffix else ''}"
 
 
+# A Boeing by its model alone, as a thriller names it: "a 747", "the 787 Dreamliner", "a 737
+# MAX", "747s" (espeak: "seven hundred forty-seven"), said as with its maker. Singular only
+# after a word that a plane takes ("a", "the", "his") and before a stop, a word of flying or
+# a verb a plane does ("the 747 landed"); not a count ("the 747 passengers", "a 747 mile
+# trip"). The plural of a 7x7 is planes.
+_JET = re.compile(r"(?P<model>7(?<![\w.,$£€#/–-]7)[0-8]7)(?P<plural>s?)(?![\w-]|[.,:]\d)")
+_A_PLANE_BEFORE = re.compile(
+    r"\b(?i:an?|the|that|this|his|her|their|our|its|every|each|another|one|first|new|old"
+    r"|empty|jumbo|Boeing)\s\Z"
+)
+_A_PLANE_AFTER = re.compile(
+    r"[\"'’”]*(?:[.,;:!?)\]]|\s*\Z)|\s(?:MAX|Max|jets?|jumbos?|jetliners?|airliners?|aircraft"
+    r"|planes?|freighters?|cockpit|Dreamliners?|fuselage|engines?|wings?|flight|cargo|crew|pilots?"
+    r"|simulator|was|is|had|has|took|landed|taxied|crashed|climbed|banked|touched|lifted"
+    r"|rolled|roared|flew|carried|came|went|sat|lumbered|thundered|screamed)\b"
+)
+
+
+def _jet(match: re.Match[str], locale: Locale) -> str:
+    model, many = match.group("model", "plural")
+    if not many and not (
+        _A_PLANE_BEFORE.search(text_before(match, 8))
+        and _A_PLANE_AFTER.match(match.string, match.end())
+    ):
+        return match.group(0)
+    said = in_pairs(model, locale)
+    return plural(said) if many else said
+
+
 # Three digits after a designation's letters are said in pairs too: a U-boat, "U-505" (U five
 # oh five), a plane, "C-130", "F-111", a road, "I-405", and an isotope, "U-235", "uranium-235"
-# (two thirty-five). Not after words that take a number ("Top-100", "Sub-150").
+# (two thirty-five). Not after words that take a number ("Top-100", "Sub-150"). Several
+# of them, "B-52s", "F-16s", "C-130s", are said in the plural.
 _ISOTOPES = "uranium|plutonium|thorium|radium|polonium|iodine|caesium|cesium|americium|xenon"
 _DESIGNATION = re.compile(
     rf"(?<![\w.-])(?P<prefix>(?!(?:Top|Sub|Mid|Pre|Non|Pro)-)[A-Z][A-Za-z]{{0,2}}|(?i:{_ISOTOPES}))"
-    r"-(?P<number>[1-9]\d\d)(?![\w-]|[.,]\d)"
+    r"-(?P<number>[1-9]\d{0,2})(?P<plural>s?)(?![\w-]|[.,]\d)"
 )
 
 
 def _designation(match: re.Match[str], locale: Locale) -> str:
-    return f"{match.group('prefix')}-{in_pairs(match.group('number'), locale)}"
+    """ "U-505": U five oh five. In the plural, with fewer digits too: "B-52s", "F-16s", "the
+    MiG-29s" (espeak: "B fifty-two z"), B fifty-twos; "F-16" alone the cardinal rule reads."""
+    number, many = match.group("number", "plural")
+    if len(number) < 3 and not many:
+        return match.group(0)
+    said = in_pairs(number, locale) if len(number) == 3 else cardinal(number, locale)
+    return f"{match.group('prefix')}-{plural(said) if many else said}"
 
 
 # A pilot's figures, digit by digit: "Runway 27L" (two seven left; the units rules: "twenty-
@@ -473,6 +509,34 @@ def _dotted(match: re.Match[str], locale: Locale) -> str:
     return " point ".join(cardinal(n, locale) for n in match.group(0).split("."))
 
 
+# A release's number of two parts, the second of two digits, after a word that names
+# software: "Python 3.11" is "three point eleven", "version 2.10", "macOS 10.15", "Ubuntu
+# 22.04", "Python 3.13 and 3.14" (a decimal's "three point one one" names no release). Not
+# "Windows 3.11", which is said digit by digit, nor a number after a word that is no name
+# ("Go 1.21 km").
+_SOFTWARE = (
+    r"version|versions|release|Python|Java|Perl|PHP|Ruby|Rails|Django|Node|Node\.js|iOS"
+    r"|iPadOS|Android|macOS|OS X|Ubuntu|Debian|Fedora|Linux|kernel|Firefox|Chrome|Safari|Swift"
+    r"|Kotlin|Rust|TypeScript|Angular|React|Vue|GCC|Qt|Unity|Blender|CUDA|TLS|Bluetooth|HTTP"
+)
+_RELEASE = re.compile(  # its first digit, then what stands before it: fast over a book
+    rf"(?P<major>\d(?<=\s\d)\d?)\.(?P<minor>\d\d){_ALONE_AFTER}(?![.,]\d)"
+)
+# The name, and the releases listed after it: "Python 3.13 and 3.14", "3.10 to 3.15".
+_SOFTWARE_BEFORE = re.compile(
+    rf"\b(?:{_SOFTWARE})\s(?:\d{{1,2}}\.\d{{1,2}}\+?(?:,\s|\s(?:and|or|to|through)\s|\s?[-–]\s?))*\Z"
+)
+
+
+def _release(match: re.Match[str], locale: Locale) -> str:
+    if not _SOFTWARE_BEFORE.search(text_before(match, 40)):
+        return match.group(0)
+    major, minor = match.group("major", "minor")
+    if minor.startswith("0"):  # "22.04": twenty-two point oh four
+        return f"{cardinal(major, locale)} point oh {cardinal(minor[1], locale)}"
+    return _dotted(match, locale)
+
+
 # A match's score: "Arsenal won 2–0", "a 2–2 draw", "finished 0–0", "a 3-0 lead".
 _SCORE_WORD_BEFORE = re.compile(
     r"\b(?i:won|lost|beat|beaten|drew|draw|defeated|trailed|trailing|led|leading|finished"
@@ -481,6 +545,34 @@ _SCORE_WORD_BEFORE = re.compile(
 _SCORE_WORD_AFTER = re.compile(
     r"\s+(?i:win|victory|defeat|loss|lead|draw|home|away|scoreline|thrashing|to\s+(?:the|[A-Z]))\b"
 )
+
+
+# A tennis match's sets: "won 6-4, 6-3", "lost 4-6, 7-6, 3-6", "took the first set 7-5";
+# said as the umpire says them, "six-four, six-three" (not "six to four": no range runs
+# down). Two sets at least, each a set's score (six to at most four, seven to five or six),
+# with one of them descending or a word of winning before them; or one after "set".
+_SET = re.compile(r"[67][–-][0-4]|7[–-][56]|[0-4][–-][67]|[56][–-]7")
+_SETS = re.compile(  # its first digit, then what stands before it: fast over a book
+    r"[0-7](?<![^\W_][0-7])(?<![.,:/–-][0-7])[–-][0-7](?:,\s[0-7][–-][0-7]){0,4}"
+    rf"{_ALONE_AFTER}(?![.,:/–-]\d)"
+)
+_SET_BEFORE = re.compile(r"\b(?i:sets?)\s(?:(?!of\b)\w+\s)?\Z")  # not "a set of 6-7 chairs"
+
+
+def _sets(match: re.Match[str], locale: Locale) -> str:
+    written = match.group(0).split(", ")
+    if not all(_SET.fullmatch(score) for score in written):
+        return match.group(0)
+    scores = [re.split("[–-]", score) for score in written]
+    before = text_before(match, 24)
+    if len(scores) == 1:
+        tennis = _SET_BEFORE.search(before) is not None
+    else:
+        descending = any(int(a) > int(b) for a, b in scores)
+        tennis = descending or _SCORE_WORD_BEFORE.search(before) is not None
+    if not tennis:
+        return match.group(0)
+    return ", ".join(f"{cardinal(a, locale)}-{cardinal(b, locale)}" for a, b in scores)
 
 
 # "a 60-40 split", "a 70/30 mix": shares of a whole, said "sixty-forty" as "50-50" is.
@@ -722,6 +814,7 @@ LABELLED = (
     Rule(_HOUSE, _house),
     Rule(_VARIANT, _variant),
     Rule(_LABELLED, _labelled),
+    Rule(_JET, _jet),
     Rule(_DESIGNATION, _designation),
     Rule(_FLIGHT_LEVEL, _flight_level),
 )
@@ -732,7 +825,9 @@ RULES = (
     Rule(_AVERAGE, _average),
     Rule(_RATIO, _ratio),
     Rule(_DOTTED, _dotted),
+    Rule(_RELEASE, _release),
     Rule(_ORDINAL_RANGE, _ordinal_range),
+    Rule(_SETS, _sets),
     Rule(_RANGE, _range),
     Rule(_FRACTION, _fraction),
     Rule(_VULGAR_FRACTION, _vulgar_fraction),
