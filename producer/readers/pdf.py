@@ -50,11 +50,13 @@ _MARGIN = 0.12  # the top and bottom share of a page where running heads and fol
 _REPEATS = 3  # pages a running head recurs on, or that show a page number's place
 _HEADING = 1.15  # a heading's type is at least this much larger than the body's
 _FOOTNOTE = 0.92  # a footnote's type is at most this much of the body's (Word: 10 on 11)
+_UNMARKED = 0.9  # or this much, on a page that marks no note (a letter set a point smaller)
 _SUPERSCRIPT = 0.75  # a note mark's type is at most this much of its line's
 _RISE = 0.25  # or smaller than the line's (_FOOTNOTE) and raised this share of its size
 _GAP = 1.4  # a gap between paragraphs: this many times the usual line spacing
 _QUOTED = 1.5  # ems of the body's: a quotation's lines are set in at least this far
 _FLUSH = 0.5  # points: lines ending this close together are justified to one edge
+_JUSTIFIED = 2 / 3  # where the upper fills at least this share of the measure (not verse)
 _INDENT = 1.5  # a first-line indent: at least this many average character widths
 _MIN_INDENTED = 3  # paragraphs that must share a first-line indent to show the book's
 _MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
@@ -124,6 +126,8 @@ class _Line:
     height: float  # of its page
     lead: float  # the width of its first word
     frame: tuple[float, float] | None = None  # its column's left and right edge, if columned
+    marked: bool = False  # a note's mark (a small raised digit or dagger) was taken out of it
+    capitals: float = 0.0  # its type size, its small capitals counted as capitals
 
     @property
     def char_width(self) -> float:
@@ -195,6 +199,7 @@ def _read(data: bytes, source: str) -> Book:
     if not lines:
         raise ManuscriptError(f"{source}: no text layer (a scanned PDF? it needs OCR first)")
     body = _body_size(lines)
+    lines = _small_caps(lines, body)
     kept = _drop_furniture(lines, body)
     layout = _measure(kept, body)
     imprint = _imprint_pages(kept)
@@ -255,10 +260,11 @@ def _rows(lines: list[_Line]) -> Iterator[_Line]:
     row: _Line | None = None
     for line in lines:
         if row is not None and _same_row(row, line):
+            longer = max(row, line, key=lambda part: len(part.text))
             row = replace(
                 row, x1=line.x1, y0=min(row.y0, line.y0), y1=max(row.y1, line.y1),
-                size=max(row, line, key=lambda part: len(part.text)).size,
-                text=f"{row.text} {line.text}",
+                size=longer.size, capitals=longer.capitals, text=f"{row.text} {line.text}",
+                marked=row.marked or line.marked,
             )  # fmt: skip
             continue
         if row is not None:
@@ -494,11 +500,12 @@ def _with_caps(lines: list[_Line]) -> list[_Line]:
 
 def _beside(cap: _Line, line: _Line) -> bool:
     """Whether `line`, in type a fraction of the cap's, starts just right of it, between
-    its top and its foot."""
+    its top and its foot (a raised cap's foot is its line's: the next paragraph's first
+    line, set in under it, is not beside it)."""
     return (
         line.size * _CAP <= cap.size
         and cap.x1 - 1 <= line.x0 <= cap.x1 + cap.size
-        and cap.y0 - line.size <= line.y0
+        and cap.y0 - line.size / 2 <= line.y0
         and line.y1 <= cap.y1 + line.size
     )
 
@@ -520,22 +527,37 @@ def _line(
     chars = [obj for obj in item if isinstance(obj, LTChar)]
     if not chars:
         return None
-    size = Counter(round(size, 1) for size in _sizes(chars)).most_common(1)[0][0]
-    text = _line_text(item, size)
+    size = _usual_size(char.size for char in chars)
+    text, marked = _line_text(item, size)
     if not text or size < SPECK:
         return None
     lead = _first_word_end(item) - item.x0
     if _letter_spaced(text):
         text, lead = _respaced(item, size) or (text, lead)
-    return _Line(number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead, frame)
+    capitals = _usual_size(_sizes(chars))
+    return _Line(
+        number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead, frame, marked,
+        capitals,
+    )  # fmt: skip
+
+
+def _usual_size(sizes: Iterable[float]) -> float:
+    return Counter(round(size, 1) for size in sizes).most_common(1)[0][0]
 
 
 def _sizes(chars: list[LTChar]) -> list[float]:
     """Each glyph's type size, a small capital's counted as its line's letters' (Word and
-    InDesign make small caps of capitals set smaller): a first line in small caps is no
-    smaller type, which ended its paragraph after it, mid-sentence."""
+    InDesign make small caps of capitals set smaller)."""
     full = max((char.size for char in chars if char.get_text().isalpha()), default=0.0)
     return [full if _is_small_capital(char, full) else char.size for char in chars]
+
+
+def _small_caps(lines: list[_Line], body: float) -> list[_Line]:
+    """Lines of small capitals in the body's type: a first line in small caps is no smaller
+    type, which ended its paragraph after it, mid-sentence. Only where the capitals are
+    the body's size: capitals after a larger initial ("W" in 15 point, "HEN THE" in 11)
+    are the line's letters, and the line no heading in the initial's type."""
+    return [replace(line, size=body) if line.capitals == body else line for line in lines]
 
 
 def _is_small_capital(char: LTChar, full: float) -> bool:
@@ -559,6 +581,8 @@ def _respaced(item: LTTextLineHorizontal, size: float) -> tuple[str, float] | No
     if not gaps or min(gaps) > size * _LETTER_GAP:
         return None
     space = _word_space(gaps, size)
+    if space == math.inf and not _tracked(item, glyphs):
+        return None  # one-letter words as typed, spaced alike ("A B C D", "x y z", "5 4 3")
     words = [glyphs[:1]]
     for gap, glyph in zip(gaps, glyphs[1:], strict=True):
         if gap > space:
@@ -577,6 +601,14 @@ def _word_space(gaps: list[float], size: float) -> float:
     return middle if step >= size * _WORD_JUMP else math.inf
 
 
+def _tracked(item: LTTextLineHorizontal, glyphs: list[LTChar]) -> bool:
+    """Whether a line spaced alike throughout is one word's letters set apart: letters,
+    with no space drawn between them (a space the font draws, one between each letter,
+    is a word's: "A B C D", "x y z"; and "5 4 3 2 1" is no word)."""
+    typed = any(isinstance(obj, LTChar) and obj.get_text().isspace() for obj in item)
+    return not typed and all(glyph.get_text().isalpha() for glyph in glyphs)
+
+
 def _first_word_end(item: LTTextLineHorizontal) -> float:
     """Where a line's first word ends: the edge of its last glyph before a space."""
     end = item.x0
@@ -588,13 +620,15 @@ def _first_word_end(item: LTTextLineHorizontal) -> float:
     return end
 
 
-def _line_text(item: LTTextLineHorizontal, size: float) -> str:
-    """A line's words, without note marks (small digits and daggers) or unmapped glyphs."""
+def _line_text(item: LTTextLineHorizontal, size: float) -> tuple[str, bool]:
+    """A line's words, without note marks (small digits and daggers) or unmapped glyphs;
+    and whether it had a note mark."""
     chars = [obj for obj in item if isinstance(obj, LTChar) and round(obj.size, 1) == size]
     base = Counter(round(char.y0) for char in chars).most_common(1)[0][0] if chars else item.y0
-    pieces = (obj.get_text() for obj in item if not _is_note_mark(obj, size, base))
+    marks = [_is_note_mark(obj, size, base) for obj in item]
+    pieces = (obj.get_text() for obj, mark in zip(item, marks, strict=True) if not mark)
     text = _CID.sub("", "".join(pieces)).translate(_LIGATURES)
-    return _INVISIBLE.sub("", " ".join(text.split()))
+    return _INVISIBLE.sub("", " ".join(text.split())), any(marks)
 
 
 def _is_note_mark(obj: Any, size: float, base: float) -> bool:
@@ -713,7 +747,14 @@ def _end_numbers(text: str) -> list[tuple[bool, int]]:
     whether it is a Roman numeral."""
     digits = rf"\d{{1,{_FOLIO_DIGITS}}}"
     arabic = re.findall(rf"^{digits}\b|\b{digits}$", text)
-    roman = [found for pair in _ROMAN_ENDS.findall(text) for found in pair if found]
+    # A folio's numeral is lower-case, or a head in capitals: "I walked", "Henry VIII" are
+    # words.
+    roman = [
+        found
+        for pair in _ROMAN_ENDS.findall(text)
+        for found in pair
+        if found and (found.islower() or text.isupper())
+    ]
     return [(False, int(found)) for found in arabic] + [(True, _roman(found)) for found in roman]
 
 
@@ -749,17 +790,21 @@ def _echo(text: str) -> str:
 def _footnotes(lines: list[_Line], body: float) -> set[int]:
     """Small type below the last line of body text on a page, in the page's lower half;
     unless all of it is set in from the text's edge: a quotation in smaller type running
-    over the page (notes start at the edge, or a mark's width in), whose lines were lost."""
+    over the page (notes start at the edge, or a mark's width in), whose lines were lost.
+    Type a point smaller than the body's (Word's notes, 10 on 11) is a page's notes where
+    the page marks one: else it is a letter or an extract set a point smaller."""
     last_body: dict[int, float] = {}
     left: dict[int, float] = {}
     for line in lines:
         if line.size == body:
             last_body[line.page] = min(line.y0, last_body.get(line.page, line.y0))
             left[line.page] = min(line.x0, left.get(line.page, line.x0))
+    noted = {line.page for line in lines if line.marked}
     below: dict[int, list[_Line]] = defaultdict(list)
     for line in lines:
+        smaller = body * (_FOOTNOTE if line.page in noted else _UNMARKED)
         if (
-            line.size <= body * _FOOTNOTE
+            line.size <= smaller
             and line.y1 <= last_body.get(line.page, -1.0)
             and line.y1 < line.height / 2
         ):
@@ -877,9 +922,11 @@ def _has_room(above: _Line, line: _Line, layout: _Layout) -> bool:
     by a hyphen did not fit whole, whatever its rest does."""
     if above.text.endswith(("-", "\xad")):
         return False
-    if abs(above.x1 - line.x1) < _FLUSH:
-        return False  # both justified to one edge: a quotation's, set in from the page's
     right = above.frame[1] if above.frame else layout.right.get(above.page, above.x1)
+    measure = right - _left_edge(above, layout.left)
+    if abs(above.x1 - line.x1) < _FLUSH and above.x1 - above.x0 >= measure * _JUSTIFIED:
+        return False  # both justified to one edge: a quotation's, set in from the page's
+    # (a refrain's line said twice, or code, is short of the measure, and ends as verse)
     room = right - above.x1
     return room > line.lead + above.size / 4
 
@@ -979,8 +1026,17 @@ def _by_outline(
     for draft in drafts[1:]:
         while draft.paras and _is_heading(draft.paras[0], layout):
             draft.paras.pop(0)
-    drafts[0].titled = any(para.size >= layout.body * _HEADING for para in drafts[0].paras)
+    drafts[0].titled = _display_title(drafts[0].paras, paras, layout)
     return _finish(drafts, imprint)
+
+
+def _display_title(front: list[_Para], paras: list[_Para], layout: _Layout) -> bool:
+    """Whether the paragraphs before the outline's first entry show a title in display
+    type: larger than the body's and than any heading after them (a prologue's heading in
+    a chapter heading's type, its entry left out of the outline, is read)."""
+    largest = max((_rank(para) for para in front), default=0.0)
+    after = max((_rank(para) for para in paras[len(front) :]), default=0.0)
+    return largest >= layout.body * _HEADING and largest > after
 
 
 def _place(marks: list[_Mark], paras: list[_Para], layout: _Layout) -> list[_Mark]:
@@ -1003,12 +1059,17 @@ def _to_heading(mark: _Mark, heads: list[_Para]) -> _Mark:
     or taken out after the outline was made) moved to that heading: else a chapter took
     the title of the one before or after it."""
     named = [head for head in heads if _words(head.text) == _words(mark.title)]
-    if not named or any(head.page == mark.page for head in named):
-        return mark
+    if not named or any(head.page == mark.page and _says(head, mark.title) for head in heads):
+        return mark  # its page has its heading ("Chapter 3. Conclusion" for "Conclusion")
     nearest = min(named, key=lambda head: abs(head.page - mark.page))
     if abs(nearest.page - mark.page) > _MISPLACED:
         return mark
     return replace(mark, page=nearest.page, top=nearest.top)
+
+
+def _says(head: _Para, title: str) -> bool:
+    """Whether a heading says a title, maybe after a label: the title's words in a row."""
+    return f" {_words(title)} " in f" {_words(head.text)} "
 
 
 def _words(text: str) -> str:
@@ -1044,7 +1105,7 @@ def _by_headings(
     title, level = _plan(heads)
     drafts = [_Draft()]
     for para in paras:
-        if para is title or (len(drafts) == 1 and _half_title(para, title, heads)):
+        if para is title or (len(drafts) == 1 and _half_title(para, title, heads, level)):
             drafts[-1].titled = True
             continue
         if para in heads and _rank(para) >= level:
@@ -1054,11 +1115,14 @@ def _by_headings(
     return _finish(drafts, imprint), title.text if title else ""
 
 
-def _half_title(para: _Para, title: _Para | None, heads: list[_Para]) -> bool:
+def _half_title(para: _Para, title: _Para | None, heads: list[_Para], level: float) -> bool:
     """A heading before the first chapter that says the book's title again, smaller: the
     half-title page's, part of the title page (as a chapter, it took the title page's
-    author and imprint for its text)."""
-    return title is not None and para in heads and _echo(para.text) == _echo(title.text)
+    author and imprint for its text). One after the title in a chapter heading's type is
+    the first chapter's, named for the book (a collection's title poem or story)."""
+    if title is None or para not in heads or _echo(para.text) != _echo(title.text):
+        return False
+    return heads.index(para) < heads.index(title) or _rank(para) != level
 
 
 def _plan(heads: list[_Para]) -> tuple[_Para | None, float]:
@@ -1122,15 +1186,18 @@ def _title_page(draft: _Draft, drafts: list[_Draft]) -> bool:
 
 
 # A copyright page's marks, and what each counts: three make a page one (a chapter may say
-# "copyright" and "all rights reserved", not give an ISBN or catalogue data too).
+# "copyright" and "all rights reserved", not give an ISBN or catalogue data too). Its words
+# start a line or a sentence, as a copyright page sets each notice: a story's sentences
+# say them along the way ("a first edition, printed in London; its copyright ...").
+_STARTS = r"(?:^|(?<=[.!?;:] ))"
 _IMPRINT = [
-    (re.compile(pattern, re.I), weight)
+    (re.compile(pattern, re.I | re.M), weight)
     for pattern, weight in (
-        (r"©|\bcopyright\b", 1),
-        (r"\ball rights reserved\b", 1),
+        (rf"©|{_STARTS}copyright\b", 1),
+        (rf"{_STARTS}all rights reserved\b", 1),
         (r"\bISBN(?:-1[03])?:?\s*[\dX][\dX -]{8,}", 2),
         (r"\bcatalogu?ing[- ]in[- ]publication\b|\blibrary of congress control number\b", 2),
-        (r"\bprinted (?:and bound )?in\b|\bfirst (?:published|edition|printing)\b", 1),
+        (rf"{_STARTS}(?:printed (?:and bound )?in|first (?:published|edition|printing))\b", 1),
     )
 ]
 _IMPRINT_MARKS = 3
@@ -1143,7 +1210,7 @@ def _imprint_pages(lines: list[_Line]) -> set[int]:
     for line in lines:
         text[line.page].append(line.text)
     return {
-        page for page, parts in text.items() if _imprint_marks(" ".join(parts)) >= _IMPRINT_MARKS
+        page for page, parts in text.items() if _imprint_marks("\n".join(parts)) >= _IMPRINT_MARKS
     }
 
 

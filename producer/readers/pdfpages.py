@@ -257,7 +257,7 @@ class _Device(PDFPageAggregator):
     ) -> float:  # fmt: skip
         self.budget.spend("page chars", "book chars")
         unseen = _unseen(matrix, fontsize, scaling)
-        turned = not unseen and _turned(matrix)
+        turned = not unseen and _turned(matrix, fontsize * scaling)
         self.turned += turned
         if unseen or turned:  # not kept, but it moves the next as drawn
             return font.char_width(cid) * fontsize * scaling
@@ -268,12 +268,15 @@ class _Device(PDFPageAggregator):
         pass
 
 
-def _turned(matrix: Matrix) -> bool:
+def _turned(matrix: Matrix, size: float) -> bool:
     """Whether a glyph's baseline is turned from the horizontal, more than a scan's skew:
     a table set sideways on its page, a diagonal watermark ("ADVANCE READING COPY"). Laid
-    out as lines, its letters came one to a line, and were read one by one."""
+    out as lines, its letters came one to a line, and were read one by one. The baseline
+    runs along the matrix's first row times the type's size: a negative size turns the
+    glyphs over as a half-turned matrix does, and the two together stand upright."""
     (a, b, _, _, _, _) = matrix
-    return a <= 0 or abs(b) > a * _SKEW
+    run, rise = a * size, b * size
+    return run <= 0 or abs(rise) > run * _SKEW
 
 
 def _unseen(matrix: Matrix, fontsize: float, scaling: float) -> bool:

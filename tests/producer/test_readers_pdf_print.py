@@ -18,8 +18,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from producer.readers.book import Book
 from producer.readers.pdf import read
-from tests.producer.test_readers_pdf import CHAPTERS as TEST_BOOK
 from tests.producer.test_readers_pdf import (
+    BOTTOM,
     FONT,
     HEIGHT,
     INDENT,
@@ -33,6 +33,7 @@ from tests.producer.test_readers_pdf import (
     prose,
     wrap,
 )
+from tests.producer.test_readers_pdf import CHAPTERS as TEST_BOOK
 
 
 def paragraphs(book: Book) -> list[str]:
@@ -116,6 +117,79 @@ def test_a_chapter_saying_what_a_copyright_page_says_is_read() -> None:
     assert paragraphs(read(out.getvalue(), "b.pdf")) == written(chapters)
 
 
+def test_a_story_without_headings_saying_what_a_copyright_page_says_is_read() -> None:
+    """A story under no heading is front matter throughout: a page of it that says "first
+    edition", "printed in", "copyright" and "all rights reserved" in its sentences was
+    skipped as a copyright page, and a paragraph running on to it broke mid-sentence."""
+    said = (
+        "The book was a first edition, printed in London in 1851; its copyright had long"
+        " since lapsed, and the old notice, all rights reserved, made her smile."
+    )
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    texts = []
+    while setter.y > 200:
+        texts.append(prose(f"first{len(texts)}", 5))
+        setter.paragraph(texts[-1])
+    texts += [f"{prose('run', 14)} {said} {prose('on', 30)}", prose("last", 9)]
+    for text in texts[-2:]:
+        setter.paragraph(text)
+    setter.finish_page()
+    setter.canvas.save()
+    assert setter.spans[-2] == {1, 2}
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.kind for s in book.sections] == ["chapter"]
+    assert paragraphs(book) == texts
+
+
+def test_a_first_chapter_titled_as_the_book_keeps_its_title() -> None:
+    """A collection named for its first poem: the poem's heading, saying the title again,
+    was taken for a half-title, and the poem (short lines) for the rest of the title page:
+    skipped. A longer first chapter lost its title."""
+    stanza = ["The stars came out over the hill", "and I stood still to count them"]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    setter.heading("Stars", size=30)
+    setter.paragraph("Poems by A. Writer")
+    setter.finish_page()
+    for name in ("Stars", "Rain", "Snow"):
+        setter.heading(name)
+        for line in stanza:
+            setter.paragraph(line)
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [(s.title, s.kind) for s in book.sections] == [
+        ("", "titlepage"),
+        ("Stars", "chapter"),
+        ("Rain", "chapter"),
+        ("Snow", "chapter"),
+    ]
+    assert book.sections[1].body.split() == " ".join(stanza).split()
+
+
+def test_a_heading_before_the_outlines_first_entry_is_no_title_page() -> None:
+    """A prologue of short lines that the outline has no entry for, under a heading no
+    larger than the chapters': it was skipped as a title page."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    setter.heading("Prologue")
+    prologue = ["It began in the rain.", "It ended in the snow."]
+    for line in prologue:
+        setter.paragraph(line)
+    for n, (name, paras) in enumerate(CHAPTERS):
+        setter.heading(name)
+        setter.canvas.bookmarkPage(f"c{n}")
+        setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
+        for para in paras:
+            setter.paragraph(para)
+    setter.finish_page()
+    setter.canvas.save()
+    sections = read(out.getvalue(), "b.pdf").sections
+    assert (sections[0].kind, sections[0].skip_reason) == ("chapter", "")
+    assert sections[0].body.split() == " ".join(["Prologue", *prologue]).split()
+
+
 # Drop caps
 
 
@@ -160,6 +234,29 @@ def test_a_drop_cap_is_its_words_first_letter(first: str, cap_after: bool) -> No
     assert section.body.split("\n\n") == [f"{first} {prose('first', 12)}", prose("second", 4)]
 
 
+def test_a_raised_initial_that_is_a_word_stays_one() -> None:
+    """A raised initial (larger, on the first line's baseline) that is a word of its own,
+    over a paragraph of one line: the next paragraph's indented first line, within the
+    initial's reach, was taken for a line beside a drop cap, and "I was" read "Iwas"."""
+    word = "I"
+    first = f"{word} was born in a grey field by the road into town."
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    text = setter.canvas.beginText(LEFT, setter.y)
+    text.setFont(FONT, 28)
+    text.textOut(word)
+    text.setFont(FONT, SIZE)
+    text.textOut(first[1:])
+    setter.canvas.drawText(text)
+    setter.y -= LEADING
+    setter.paragraph(prose("second", 4))
+    setter.finish_page()
+    setter.canvas.save()
+    (section,) = read(out.getvalue(), "b.pdf").sections
+    assert section.body.split("\n\n") == [first, prose("second", 4)]
+
+
 # Footnotes
 
 
@@ -170,8 +267,9 @@ NOTES = [
 
 
 def test_footnotes_a_point_smaller_than_the_text_are_dropped() -> None:
-    """Word's and Google Docs' defaults: text in 11 point, notes in 10 (0.91 of it); the
-    notes were read mid-sentence where a paragraph ran over the page."""
+    """Word's and Google Docs' defaults: text in 11 point, notes in 10 (0.91 of it), each
+    note's number set small and raised in the text and before the note; the notes were
+    read mid-sentence where a paragraph ran over the page."""
     out = io.BytesIO()
     setter = Setter(Canvas(out, pagesize=letter), head="")
     setter.heading("Chapter One")
@@ -180,16 +278,49 @@ def test_footnotes_a_point_smaller_than_the_text_are_dropped() -> None:
     for text in texts:
         for n, line in enumerate(setter.wrap(text)):
             if setter.y < 180:
-                canvas.setFont(FONT, 10)
                 for k, note in enumerate(NOTES):
-                    canvas.drawString(LEFT, 140 - 12 * k, note)
+                    canvas.setFont(FONT, 6.5)
+                    canvas.drawString(LEFT, 144 - 12 * k, str(k + 1))
+                    canvas.setFont(FONT, 10)
+                    canvas.drawString(LEFT + 4, 140 - 12 * k, note)
                 setter.finish_page()
             canvas.setFont(FONT, SIZE)
-            canvas.drawString(LEFT + (INDENT if n == 0 else 0), setter.y, line)
+            x = LEFT + (INDENT if n == 0 else 0)
+            canvas.drawString(x, setter.y, line)
+            if setter.y > 680:  # the page's first line: the notes' numbers at its end
+                canvas.setFont(FONT, 6.5)
+                canvas.drawString(x + stringWidth(line, FONT, SIZE), setter.y + 4, "1 2")
             setter.y -= LEADING
     setter.finish_page()
     canvas.save()
     assert paragraphs(read(out.getvalue(), "b.pdf")) == texts
+
+
+@pytest.mark.parametrize("ends", [False, True], ids=["running over", "ending the chapter"])
+def test_smaller_type_at_a_pages_foot_with_no_note_mark_is_read(ends: bool) -> None:
+    """A letter set a point smaller (10 on 11), at the foot of a page whose text marks no
+    note: it was taken for the page's footnotes, and lost."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    texts = []
+    while setter.y > 260:
+        texts.append(prose(f"first{len(texts)}", 5))
+        setter.paragraph(texts[-1])
+    texts.append(prose("dear", 30 if ends else 60))
+    for line in wrap(texts[-1], (RIGHT - LEFT) * SIZE / 10, (RIGHT - LEFT) * SIZE / 10):
+        if setter.y < BOTTOM:
+            setter.finish_page()
+        setter.canvas.setFont(FONT, 10)
+        setter.canvas.drawString(LEFT, setter.y, line)
+        setter.y -= 12
+    assert setter.page == (1 if ends else 2)
+    if ends:
+        setter.heading("Chapter Two")
+    setter.paragraph(prose("second", 5))
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [*texts, prose("second", 5)]
 
 
 # Running heads
@@ -223,6 +354,30 @@ def test_running_heads_with_roman_page_numbers_are_dropped() -> None:
     assert paragraphs(book) == [text, *written(CHAPTERS)]
 
 
+def test_a_line_at_a_pages_foot_starting_with_the_word_i_is_read() -> None:
+    """Front matter numbered i, ii, iii at the foot: a line of text low on the first page,
+    starting with "I" (one, the page's number in Roman), was dropped as a running head."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="{roman}")
+    setter.heading("Preface")
+    texts = [prose("first", 40)]
+    setter.paragraph(texts[0])
+    texts.append("I walked on past a grey field and into town.")
+    setter.canvas.setFont(FONT, SIZE)
+    setter.canvas.drawString(LEFT + INDENT, 82, texts[-1])
+    assert setter.page == 1
+    setter.finish_page()
+    for n in range(3):
+        texts.append(prose(f"more{n}", 40))
+        setter.paragraph(texts[-1])
+        setter.finish_page()
+    setter.folio = "{page}"
+    chapters_on(setter, CHAPTERS)
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [*texts, *written(CHAPTERS)]
+
+
 # Quotations
 
 
@@ -247,6 +402,33 @@ def test_a_justified_quotation_set_in_from_both_margins_is_not_verse() -> None:
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A5).build(story)
     assert paragraphs(read(out.getvalue(), "b.pdf")) == texts
+
+
+def test_verse_lines_ending_together_keep_their_ends() -> None:
+    """A refrain's line said twice, or code in a fixed-width font, ends where the line
+    above does: taken for a justified quotation's, the lines ran on as prose."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    setter.paragraph(prose("first", 8))
+    verse = ["Row, row, row your boat", "Nevermore, nevermore", "Nevermore, nevermore", "and so"]
+    code = ["x = 1", "y = 2", "z = 3"]
+    for lines, font in ((verse, FONT), (code, "Courier")):
+        setter.y -= 6
+        for line in lines:
+            setter.canvas.setFont(font, SIZE)
+            setter.canvas.drawString(LEFT + 36, setter.y, line)
+            setter.y -= LEADING
+        setter.y -= 6
+    setter.paragraph(prose("second", 8))
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [
+        prose("first", 8),
+        "\n".join(verse),
+        "\n".join(code),
+        prose("second", 8),
+    ]
 
 
 def test_a_quotation_in_smaller_type_running_over_a_page_is_read() -> None:
@@ -326,6 +508,31 @@ def test_sideways_text_is_left_out_with_a_warning() -> None:
     ]
 
 
+def test_text_turned_twice_to_stand_upright_is_read() -> None:
+    """A text matrix turned half a turn and a negative type size each turn the glyphs
+    over: together they stand upright, as on the page. The matrix alone was read as text
+    set upside down, and the book as having no text."""
+    chapters = [(name, [paras[0]]) for name, paras in CHAPTERS]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    for name, paras in chapters:
+        setter.heading(name)
+        for n, line in enumerate(setter.wrap(paras[0])):
+            text = setter.canvas.beginText()
+            text.setFont(FONT, -SIZE)
+            x = LEFT + (INDENT if n == 0 else 0)
+            text.setTextTransform(-1, 0, 0, -1, x, setter.y)
+            text.textOut(line)
+            setter.canvas.drawText(text)
+            setter.y -= LEADING
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == [name for name, _ in chapters]
+    assert paragraphs(book) == written(chapters)
+    assert book.warnings == []
+
+
 # Letter spacing
 
 
@@ -354,6 +561,21 @@ def test_letter_spaced_words_are_read_as_words() -> None:
     book = read(out.getvalue(), "b.pdf")
     assert [s.title for s in book.sections] == ["CHAPTER ONE", "CHAPTER TWO"]
     assert paragraphs(book) == [prose("one", 9), prose("two", 9), "1 2 3 4"]
+
+
+def test_lines_of_one_letter_words_stay_words() -> None:
+    """A line of letters or figures each a word, as typed ("A B C D", "x y z w", "5 4 3 2
+    1"): spaced alike, with no wider space among them, its words were run together into
+    one ("ABCDEFG", "54321")."""
+    lines = ["A B C D E F G", "x y z w", "5 4 3 2 1", "a b c d and e"]
+    chapters = [("Chapter One", [prose("first", 4), *lines, prose("second", 4)])]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    chapters_on(setter, chapters)
+    setter.finish_page()
+    setter.canvas.save()
+    (section,) = read(out.getvalue(), "b.pdf").sections
+    assert section.body.split() == " ".join(written(chapters)).split()
 
 
 # Small capitals
@@ -392,6 +614,40 @@ def small_caps_width(words: list[str]) -> float:
         stringWidth(char.upper(), FONT, SIZE * 0.8 if char.islower() else SIZE)
         for char in " ".join(words)
     )
+
+
+@pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
+def test_a_first_line_in_capitals_after_a_larger_initial_is_text(outline: bool) -> None:
+    """A chapter's first words in capitals after an initial a little larger (15 point on
+    11, no drop cap): the capitals, at 0.73 of the initial, were taken for small capitals,
+    the line for type as large as the initial: a heading, dropped under the outline's
+    entry or read as the chapter's title."""
+    first = "WHEN THE ROAD WENT ON PAST THE GREY FIELD AND INTO THE TOWN SHE"
+    rest = "saw the grey field go by, and the road went on into town."
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    for n, (name, paras) in enumerate(CHAPTERS):
+        setter.heading(name)
+        if outline:
+            setter.canvas.bookmarkPage(f"c{n}")
+            setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
+        text = setter.canvas.beginText(LEFT, setter.y)
+        text.setFont(FONT, 15)
+        text.textOut(first[0])
+        text.setFont(FONT, SIZE)
+        text.textOut(first[1:])
+        setter.canvas.drawText(text)
+        setter.y -= LEADING
+        setter.canvas.drawString(LEFT, setter.y, rest)
+        setter.y -= LEADING
+        for para in paras:
+            setter.paragraph(para)
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == [name for name, _ in CHAPTERS]
+    for section, (_, paras) in zip(book.sections, CHAPTERS, strict=True):
+        assert section.body.split() == " ".join([first, rest, *paras]).split()
 
 
 # Pages left blank
@@ -459,3 +715,37 @@ def test_outline_entries_a_page_off_their_headings_are_moved_to_them(shift: int)
     book = read(moved.getvalue(), "b.pdf")
     assert [s.title for s in book.sections] == [name for name, _ in CHAPTERS]
     assert paragraphs(book) == written(CHAPTERS)
+
+
+def test_an_outline_entry_at_its_labelled_heading_stays_there() -> None:
+    """The entry says "Conclusion", its page "Chapter 3" over "Conclusion" (one heading,
+    "Chapter 3. Conclusion"): the chapter before it, ending in a section headed
+    "Conclusion" on the page before, took the entry, and the chapter its last section."""
+    chapters = [
+        ("Methods", [prose("methods", 30)], prose("methods end", 8)),
+        ("Conclusion", [prose("conclusion", 40), prose("conclusion more", 140)], prose("end", 8)),
+    ]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    starts = []
+    for n, (name, paras, closing) in enumerate(chapters, start=2):
+        setter.finish_page() if setter.y < 700 else None
+        starts.append(setter.page - 1)
+        setter.heading(f"Chapter {n}", size=16)
+        setter.heading(name, new_page=False)
+        for para in paras:
+            setter.paragraph(para)
+        setter.heading("Conclusion", size=14, new_page=False)
+        setter.paragraph(closing)
+    setter.finish_page()
+    setter.canvas.save()
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(out.getvalue())))
+    for (name, _, _), page in zip(chapters, starts, strict=True):
+        writer.add_outline_item(title=name, page_number=page)
+    marked = io.BytesIO()
+    writer.write(marked)
+    assert starts == [0, 1]
+    sections = read(marked.getvalue(), "b.pdf").sections
+    assert [s.title for s in sections] == ["Methods", "Conclusion"]
+    assert sections[0].body.split("\n\n") == [*chapters[0][1], "Conclusion", chapters[0][2]]
+    assert sections[1].body.split("\n\n")[:2] == chapters[1][1]
