@@ -8,38 +8,50 @@ notes and comments (python-docx's paragraph text leaves out insertions).
 
 What is read is what the page shows in the body: footnotes, endnotes, comments, headers and
 footers live in parts of their own and are never opened. Tables are not narrated (a
-warning names the chapter), nor are text boxes, equations or a table of contents.
+warning names the chapter), nor are text boxes, equations, a table of contents or the
+placeholder of a content control left unfilled. Tracked changes are read as accepted: a
+deleted paragraph mark joins its paragraph to the next.
 
 Chapters start at headings: a style named "heading N" or "Heading N" or with an outline
 level (localized built-in styles keep their outline level). A manuscript typed without
 heading styles has its chapters at paragraphs that are chapter labels ("Chapter 4",
 "CHAPTER IV. The Storm", "Part Two"; two at least), and at a "Prologue" or "Epilogue"
 among them. A lone Title paragraph is the book's title, and so is a lone top heading over
-repeated lower ones, as in Markdown. A heading that names a kind of section ("Preface",
-"Index") gives it that kind, and front or back matter is skipped by default (`matter`).
+repeated lower ones, as in Markdown. A label heading over a title heading ("Chapter One",
+"The Storm") is one title, and a heading's number from Word's list numbering ("Chapter
+%1") is part of it. A heading that names a kind of section ("Preface", "Index") gives it
+that kind, and front or back matter is skipped by default (`matter`); so are a
+manuscript's cover page (contact details and a word count), Word's Cover Page and a list
+of contents typed under "Contents".
 """
 
 import logging
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
+from models.normalize.numbers import cardinal, ordinal, ordinal_suffix
+from models.normalize.roman import to_roman
 from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, parse_xml
-from producer.readers.book import Book, Section, rest_of_title_page
+from producer.readers.book import TITLE_PAGE_WORDS, Book, Section, rest_of_title_page
 from producer.readers.markup import raised_mark, read_raised
 
 log = logging.getLogger(__name__)
 
-# The conventional part names, used by Word, LibreOffice, Google Docs and Pandoc alike.
+# The conventional part names, used by Word, LibreOffice, Google Docs and Pandoc alike
+# (Word Online names its main document otherwise: `_main_part`).
 DOCUMENT = DOCX_DOCUMENT
 STYLES = "word/styles.xml"
+NUMBERING = "word/numbering.xml"
 CORE = "docProps/core.xml"
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -80,6 +92,16 @@ _CHAPTER_LABEL = re.compile(
     rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+(?P<title>\S.{{0,70}})(?<![.,;!?]))?",
     re.I,
 )
+# A manuscript's word count: "About 80,000 words" (on a line of its own, or after the
+# author's name and a tab), "approx. 80K words", "Word count: 80,000". A book's thousands:
+# "my first 100 words" is a dedication's.
+_WORD_COUNT = re.compile(
+    r"(?:^|\s)(?:\d{1,3}(?:[,.]?\d{3})+|\d+\s*k)\s+words\.?$|^word\s+count\b", re.I
+)
+_BARE_NUMBER = re.compile(rf"{_NUMBER}[.:]?", re.I)  # a chapter's number alone: "II.", "12"
+_PLACEHOLDER = re.compile(r"%([1-9])")  # a level's count in a list's w:lvlText
+_UNNUMBERED = ("bullet", "none")  # list formats that show no count
+_COUNT = re.compile(r"\d{1,4}")  # a list's w:start; a count past 9,999 is no book's
 _LABELS_NEEDED = 2  # one "Chapter 1" paragraph may be prose's ("Part one was easy")
 _FALSE = {"0", "false", "off"}
 
@@ -109,6 +131,7 @@ class _Styles:
     front: set[str] = field(default_factory=set)  # Title and Subtitle
     unread: set[str] = field(default_factory=set)  # hidden, or table-of-contents entries
     default: str = ""  # the paragraph style of a paragraph that names none
+    numbered: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # list, level
 
 
 @dataclass
@@ -124,10 +147,12 @@ class _Draft:
 def read(data: bytes, source: str) -> Book:
     """A DOCX file's sections and metadata; raises ManuscriptError with the reason."""
     archive = Archive(data, source, "DOCX")
-    if not archive.has(DOCUMENT):
+    main = _main_part(archive)
+    if not archive.has(main):
         raise ManuscriptError(f"{source}: not a DOCX document (no {DOCUMENT} in the ZIP)")
-    styles = _read_styles(archive)
-    blocks = _labelled_chapters(list(_blocks(_body(archive), styles)))
+    styles = _read_styles(archive, main)
+    numbering = _read_numbering(archive, main)
+    blocks = _labelled_chapters(list(_blocks(_body(archive, main), styles, numbering)))
     title_at, level = _plan(blocks)
     sections, warnings = _split(blocks, title_at, level, source)
     title = _title(blocks[title_at]) if title_at is not None else ""
@@ -138,12 +163,44 @@ def _part(archive: Archive, name: str) -> Any:
     return parse_xml(archive.read(name), f"{archive.source}: {name}")
 
 
-def _body(archive: Archive) -> Any:
-    root = _part(archive, DOCUMENT)
+def _body(archive: Archive, main: str) -> Any:
+    root = _part(archive, main)
     body = next((child for child in root if _local(child) == "body"), None)
     if body is None:
-        raise ManuscriptError(f"{archive.source}: {DOCUMENT} has no document body")
+        raise ManuscriptError(f"{archive.source}: {main} has no document body")
     return body
+
+
+def _main_part(archive: Archive) -> str:
+    """The main document: word/document.xml, or the part the package's officeDocument
+    relationship names (Word Online saves word/document2.xml)."""
+    if archive.has(DOCUMENT):
+        return DOCUMENT
+    return _related(archive, "", "officeDocument") or DOCUMENT
+
+
+def _sibling(archive: Archive, main: str, kind: str, usual: str) -> str:
+    """A part of the main document's (its styles, its numbering): by its usual name beside
+    word/document.xml, else by the main document's relationships."""
+    return usual if main == DOCUMENT else _related(archive, main, kind) or usual
+
+
+def _related(archive: Archive, part: str, kind: str) -> str | None:
+    """The part that `part` (the package itself: "") names in its relationships of a kind
+    ("styles"; transitional and strict types end alike), if the archive holds it."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if not archive.has(rels):
+        return None
+    for rel in _part(archive, rels):
+        target = rel.get("Target") or ""
+        if str(rel.get("Type") or "").rpartition("/")[2] != kind or not target:
+            continue
+        # A target is relative to the part's folder, or absolute ("/word/document2.xml").
+        found = archive.resolve(part if not target.startswith("/") else "", target.lstrip("/"))
+        if archive.has(found):
+            return found
+    return None
 
 
 # Reading the XML
@@ -152,10 +209,17 @@ def _body(archive: Archive) -> Any:
 def _local(element: Any) -> str:
     """An element's name without its namespace; "" for markup not of WordprocessingML
     (equations, vendor extensions), which is not read."""
-    if not isinstance(element.tag, str):
-        return ""
-    name = etree.QName(element)
-    return name.localname if name.namespace in _NAMESPACES else ""
+    tag = element.tag
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+@lru_cache(maxsize=1024)
+def _local_name(tag: str) -> str:
+    """`_local` by an element's tag ("{namespace}name"), which a document repeats: each
+    paragraph's properties are looked up by name a few times, the reader's most frequent
+    work (a QName made each time was a fifth of its time)."""
+    namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return name if namespace in _NAMESPACES else ""
 
 
 def _attr(element: Any, name: str) -> str | None:
@@ -187,10 +251,11 @@ def _on(element: Any, *path: str) -> bool:
 # Styles
 
 
-def _read_styles(archive: Archive) -> _Styles:
-    if not archive.has(STYLES):
+def _read_styles(archive: Archive, main: str) -> _Styles:
+    name = _sibling(archive, main, "styles", STYLES)
+    if not archive.has(name):
         return _Styles()
-    styles = {_attr(s, "styleId") or "": s for s in _part(archive, STYLES) if _local(s) == "style"}
+    styles = {_attr(s, "styleId") or "": s for s in _part(archive, name) if _local(s) == "style"}
     names = {
         style_id: (_val(style, "name") or style_id).lower() for style_id, style in styles.items()
     }
@@ -205,6 +270,7 @@ def _read_styles(archive: Archive) -> _Styles:
             if name.startswith("toc") or _on(styles[i], "rPr", "vanish")
         },
         default=next((i for i, style in styles.items() if _is_default_paragraph(style)), ""),
+        numbered={i: numbering for i, style in styles.items() if (numbering := _list_of(style))},
     )
 
 
@@ -263,31 +329,71 @@ def _outline_level(element: Any) -> int | None:
 # Paragraphs and their text
 
 
-def _blocks(container: Any, styles: _Styles, fields: list[str] | None = None) -> Iterator[_Block]:
+def _blocks(
+    container: Any, styles: _Styles, numbering: "_Numbering", fields: list[str] | None = None
+) -> Iterator[_Block]:
     """Paragraphs and table markers in body order, through content controls. A drop cap,
     which Word sets as a paragraph of its own in a frame, opens the paragraph after it; the
     entries of a table of contents field are not read. `fields`: the instructions of the
     fields open (a field may run over many paragraphs)."""
     fields = [] if fields is None else fields
     cap = ""
-    for child in container:
-        name = _local(child)
-        if name == "p" and _in_contents_field(child, fields):
+    for name, child in _children(container):
+        if name == "p" and any([_in_contents_field(p, fields) for p in child]):
             continue
-        if name == "p" and _is_drop_cap(child):
-            cap += "".join(_clean(_text(child, styles)).split())
+        if name == "p" and _is_drop_cap(child[-1]):
+            cap += "".join(_clean(_text(child[-1], styles)).split())
         elif name == "p":
-            para = _paragraph(child, styles)
+            para = _paragraph(child, styles, numbering)
             if para is not None:
                 yield replace(para, text=cap + para.text) if cap else para
                 cap = ""
         elif name == "tbl":
             yield _Table()
-        elif name == "sdt" and not _is_contents(child):
-            content = _child(child, "sdtContent")
-            yield from () if content is None else _blocks(content, styles, fields)
+        elif name == "sdt":
+            yield from _control(child, styles, numbering, fields)
         elif name == "customXml":
-            yield from _blocks(child, styles, fields)
+            yield from _blocks(child, styles, numbering, fields)
+
+
+def _children(container: Any) -> Iterator[tuple[str, Any]]:
+    """A container's children by local name, each paragraph as a list of w:p: a paragraph
+    whose mark is a tracked deletion (an editor joined it to the next, and left the change
+    unaccepted) runs on into the next paragraph, as the page reads once it is accepted."""
+    joined: list[Any] = []
+    for child in container:
+        name = _local(child)
+        if name == "p":
+            joined.append(child)
+            if not _mark_removed(child):
+                yield name, joined
+                joined = []
+            continue
+        if joined:  # nothing to run on into (a table): it stays a paragraph
+            yield "p", joined
+            joined = []
+        yield name, child
+    if joined:
+        yield "p", joined
+
+
+def _mark_removed(p: Any) -> bool:
+    """Whether a paragraph's mark is a tracked deletion, or moved away with text after it."""
+    mark = _child(p, "pPr", "rPr")
+    return mark is not None and any(_local(c) in ("del", "moveFrom") for c in mark)
+
+
+def _control(
+    sdt: Any, styles: _Styles, numbering: "_Numbering", fields: list[str]
+) -> Iterator[_Block]:
+    """The blocks of a content control: none for a table of contents or a placeholder
+    still unfilled; a cover page's (Word's Cover Pages gallery) are the title page's."""
+    content = _child(sdt, "sdtContent")
+    if content is None or _is_contents(sdt) or _is_placeholder(sdt):
+        return
+    cover = _gallery(sdt).startswith("cover page")
+    for block in _blocks(content, styles, numbering, fields):
+        yield replace(block, front=True) if cover and isinstance(block, _Para) else block
 
 
 def _in_contents_field(p: Any, fields: list[str]) -> bool:
@@ -313,8 +419,18 @@ def _is_contents_field(fields: list[str]) -> bool:
 
 def _is_contents(sdt: Any) -> bool:
     """Whether a content control is a table of contents (a list of page numbers)."""
-    gallery = _val(sdt, "sdtPr", "docPartObj", "docPartGallery") or ""
-    return gallery.lower().startswith("table of contents")
+    return _gallery(sdt).startswith("table of contents")
+
+
+def _gallery(sdt: Any) -> str:
+    """The gallery a content control's building block came from ("cover pages"), or ""."""
+    return (_val(sdt, "sdtPr", "docPartObj", "docPartGallery") or "").lower()
+
+
+def _is_placeholder(sdt: Any) -> bool:
+    """Whether a content control shows its placeholder, a template's prompt that Word greys
+    until the author types over it ("Click or tap here to enter text.")."""
+    return _on(sdt, "sdtPr", "showingPlcHdr")
 
 
 def _is_drop_cap(p: Any) -> bool:
@@ -329,18 +445,32 @@ def _text(p: Any, styles: _Styles) -> str:
     return "".join(pieces)
 
 
-def _paragraph(p: Any, styles: _Styles) -> _Para | None:
+def _paragraph(joined: list[Any], styles: _Styles, numbering: "_Numbering") -> _Para | None:
+    """A paragraph from its w:p elements (more than one where tracked deletions of their
+    marks join them); the last one's mark, the one left, gives its style. A heading's
+    number from a list ("Chapter %1") is heard with it, and makes a heading of one left
+    without text of its own; a list item is read without its number, as HTML's are."""
+    p = joined[-1]
     style = _val(p, "pPr", "pStyle") or styles.default
     if style in styles.unread:
-        return None
-    text = _clean(_text(p, styles))
-    if not text:
         return None
     level = _outline_level(p)
     if level is None:
         # A file without styles.xml still names the built-in styles by their ids.
         level = styles.levels.get(style, _named_level(style))
-    return _Para(text, level, style in styles.front)
+    list_id, index = _list_of(p) or styles.numbered.get(style) or ("", None)
+    number = numbering.next(list_id, index, style)  # every item counts, heard or not
+    text = _clean("".join(_text(each, styles) for each in joined))
+    if number and level is not None and level > TITLE:
+        text = _joined_title(number, text) if text else number
+    return _Para(text, level, style in styles.front) if text else None
+
+
+def _list_of(element: Any) -> tuple[str, str | None] | None:
+    """The list (w:numId) and level (w:ilvl, if given) a paragraph or a style is numbered
+    by; list "0" takes a style's numbering off."""
+    list_id = _val(element, "pPr", "numPr", "numId")
+    return None if list_id is None else (list_id, _val(element, "pPr", "numPr", "ilvl"))
 
 
 def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
@@ -348,6 +478,8 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
     for child in element:
         name = _local(child)
         if not name or name in _UNREAD or (name == "r" and _hidden(child, styles)):
+            continue
+        if name == "sdt" and _is_placeholder(child):
             continue
         if name == "r" and _custom_note_mark(child):
             continue
@@ -392,6 +524,90 @@ def _clean(text: str) -> str:
     """One line per line break, spaces collapsed; a prose paragraph becomes one line."""
     lines = (" ".join(line.replace("\xad", "").split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+# List numbering
+
+
+class _Numbering:
+    """Word's list numbering, for the numbers it sets before headings ("Chapter %1", "%1.%2"):
+    each list's levels, and how far each has counted in the document so far."""
+
+    def __init__(self, levels: dict[str, dict[int, Any]]) -> None:
+        self.levels = levels  # a list's w:lvl elements by level, by its w:numId
+        self.counts: dict[str, dict[int, int]] = {}
+
+    def next(self, list_id: str, index: str | None, style: str) -> str:
+        """A list item's number, counted: its level's w:lvlText with each "%N" the count at
+        level N. A level is given, or is the one linked to the paragraph's style, or 0."""
+        levels = self.levels.get(list_id, {})
+        at = _level_index(index, levels, style)
+        if at not in levels:
+            return ""
+        counts = self.counts.setdefault(list_id, {})
+        counts[at] = counts[at] + 1 if at in counts else _start(levels[at])
+        for deeper in [k for k in counts if k > at]:
+            del counts[deeper]  # a new chapter's sections count from the start again
+        if _val(levels[at], "numFmt") in _UNNUMBERED:
+            return ""  # a bullet ("•", or a symbol font's ""): no number to hear
+
+        def shown(placeholder: re.Match[str]) -> str:
+            lvl = levels.get(int(placeholder[1]) - 1)
+            count = counts.get(int(placeholder[1]) - 1, _start(lvl) if lvl is not None else 0)
+            return "" if lvl is None else _formatted(count, _val(lvl, "numFmt") or "decimal")
+
+        return " ".join(_PLACEHOLDER.sub(shown, _val(levels[at], "lvlText") or "").split())
+
+
+def _read_numbering(archive: Archive, main: str) -> _Numbering:
+    name = _sibling(archive, main, "numbering", NUMBERING)
+    if not archive.has(name):
+        return _Numbering({})
+    root = _part(archive, name)
+    abstracts = {_attr(a, "abstractNumId"): a for a in root if _local(a) == "abstractNum"}
+    levels: dict[str, dict[int, Any]] = {}
+    for num in (n for n in root if _local(n) == "num"):
+        abstract = abstracts.get(_val(num, "abstractNumId"))
+        if abstract is not None:
+            levels[_attr(num, "numId") or ""] = {
+                int(index): lvl
+                for lvl in abstract
+                if _local(lvl) == "lvl"
+                and _OUTLINE_LEVEL.fullmatch(index := _attr(lvl, "ilvl") or "")
+            }
+    return _Numbering(levels)
+
+
+def _level_index(index: str | None, levels: dict[int, Any], style: str) -> int:
+    """A list item's level: as given (-1 if no level), else the one linked to its style."""
+    if index is not None:
+        return int(index) if _OUTLINE_LEVEL.fullmatch(index) else -1
+    return next((i for i, lvl in levels.items() if _val(lvl, "pStyle") == style), 0)
+
+
+def _start(lvl: Any) -> int:
+    start = _val(lvl, "start") or "1"
+    return int(start) if _COUNT.fullmatch(start) else 1
+
+
+def _formatted(count: int, number_format: str) -> str:
+    """A count as a list's w:numFmt shows it ("IV", "BB", "One", "Second"); as digits for a
+    format not known here."""
+    if number_format in _UNNUMBERED:
+        return ""
+    if number_format in ("upperRoman", "lowerRoman") and 0 < count < 4000:
+        roman = to_roman(count)
+        return roman if number_format == "upperRoman" else roman.lower()
+    if number_format in ("upperLetter", "lowerLetter") and count > 0:
+        letters = chr(ord("A") + (count - 1) % 26) * ((count - 1) // 26 + 1)  # Z, AA, BB
+        return letters if number_format == "upperLetter" else letters.lower()
+    if number_format == "cardinalText":
+        return cardinal(str(count)).capitalize()
+    if number_format == "ordinalText":
+        return ordinal(str(count)).capitalize()
+    if number_format == "ordinal":
+        return f"{count}{ordinal_suffix(str(count))}"
+    return str(count)
 
 
 # Sections
@@ -453,7 +669,7 @@ def _heading(block: _Block) -> int | None:
     return None
 
 
-def _starts_chapter(block: _Para, level: int | None) -> bool:
+def _starts_chapter(block: _Block, level: int | None) -> bool:
     heading = _heading(block)
     return heading is not None and level is not None and heading <= level
 
@@ -463,12 +679,18 @@ def _split(
 ) -> tuple[list[Section], list[str]]:
     """Sections at the chapter headings, and a warning for each one's skipped tables."""
     drafts = [_Draft()]
+    # The first chapter's heading; 0 when there is none (no typed contents list before it).
+    first = next((i for i, block in enumerate(blocks) if _starts_chapter(block, level)), 0)
     for i, block in enumerate(blocks):
         if i == title_at:
             drafts[-1].titled = True
             continue
         if isinstance(block, _Table):
             drafts[-1].tables += 1
+        elif i < first and len(drafts) == 1 and _is_typed_contents(blocks, i, first):
+            drafts.append(_Draft(title=_title(block)))
+        elif _starts_chapter(block, level) and _runs_on(drafts[-1], _title(block)):
+            drafts[-1].title = _joined_title(drafts[-1].title, _title(block))
         elif _starts_chapter(block, level):
             drafts.append(_Draft(title=_title(block)))
         else:
@@ -476,8 +698,51 @@ def _split(
     for draft in drafts:
         lines = [para.text for para in draft.paras]
         draft.titled = draft.titled and rest_of_title_page(lines, draft is not drafts[-1])
+    drafts[0].titled = drafts[0].titled or _is_manuscript_cover(drafts[0], len(drafts) > 1)
     warnings = [_table_warning(d, source) for d in drafts if d.tables]
     return [s for d in drafts if (s := _section(d)) is not None], warnings
+
+
+def _is_typed_contents(blocks: list[_Block], at: int, first: int) -> bool:
+    """Whether the paragraph at `at`, before the first chapter's heading at `first`, is
+    "Contents" typed over a list of the chapters (not Word's contents field), short lines
+    up to that chapter: a part of its own, and so not narrated, not the book's opening."""
+    head = blocks[at]
+    if not isinstance(head, _Para) or matter.kind_of(head.text) != "toc":
+        return False
+    entries = (b.text for b in blocks[at + 1 : first] if isinstance(b, _Para))
+    return all(len(text.split()) <= TITLE_PAGE_WORDS for text in entries)
+
+
+def _runs_on(draft: _Draft, heading: str) -> bool:
+    """Whether a chapter so far is a heading that is only a label ("Chapter One", "II.")
+    with nothing under it, and the next heading is its title: a manuscript's label over its
+    title, each styled a heading. Left a chapter of its own, it had no text and was dropped,
+    and its label unheard. A heading that is a label too, or names a part ("Prologue"), is
+    no title: a typed list of contents is labels over labels."""
+    if draft.paras or draft.tables or not _is_label_alone(draft.title):
+        return False
+    return not _is_label_alone(heading) and not matter.kind_of(heading)
+
+
+def _is_label_alone(title: str) -> bool:
+    """A chapter label without a title ("Chapter One", "Part Two") or a number alone."""
+    label = _CHAPTER_LABEL.fullmatch(title)
+    return (label is not None and not label["title"]) or bool(_BARE_NUMBER.fullmatch(title))
+
+
+def _joined_title(label: str, title: str) -> str:
+    """A label and the title under it as one title: "Chapter One: The Storm", "II. The Calm"."""
+    return label + (" " if label.endswith((".", ":", "!", "?", "—")) else ": ") + title
+
+
+def _is_manuscript_cover(draft: _Draft, chapters_follow: bool) -> bool:
+    """Whether the text before the first chapter is a manuscript's cover page, as standard
+    manuscript format sets it: the author's name, address, phone and email, the word count
+    ("About 80,000 words"), the title and byline; short lines, one of them the count."""
+    lines = [line for para in draft.paras for line in para.text.split("\n")]
+    counted = any(_WORD_COUNT.search(line) for line in lines)
+    return counted and rest_of_title_page(lines, chapters_follow)
 
 
 def _title(block: _Block) -> str:

@@ -1,0 +1,387 @@
+"""The DOCX reader on what authors' manuscripts do: a manuscript's cover page, chapter labels
+over titles, a typed contents list, Word Online's part names, tracked changes that join
+paragraphs, content controls, numbered headings. Each test names what a listener heard
+before."""
+
+import io
+import zipfile
+from typing import Any
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+
+from producer.readers.docx import read
+from tests.producer.test_readers_docx import W_NS, element, run, save, zip_of
+
+REVISED = {"id": "91", "author": "Editor", "date": "2024-01-01T00:00:00Z"}
+
+
+def sections(data: bytes) -> list[tuple[str, str, str]]:
+    return [(s.title, s.kind, s.body) for s in read(data, "b.docx").sections]
+
+
+def body_document(body: str) -> bytes:
+    """A DOCX by hand around `body` (WordprocessingML paragraphs)."""
+    document = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'
+    return zip_of({"word/document.xml": document.encode()})
+
+
+def paragraph(text: str, style: str = "") -> str:
+    properties = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f'<w:p>{properties}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+# A manuscript's cover page
+
+
+def manuscript_cover(document: Any, word_count: str = "About 80,000 words") -> None:
+    """The first page of a manuscript in standard (Shunn) format: the author's contact
+    details and the word count, then the title and byline."""
+    for line in ("Jane Doe", "123 Main Street", "Springfield, IL 62704", "(555) 555-0100"):
+        document.add_paragraph(line)
+    document.add_paragraph("jane.doe@example.com")
+    document.add_paragraph(word_count)
+    document.add_paragraph("THE LONG ROAD")
+    document.add_paragraph("by Jane Doe")
+
+
+def test_a_manuscript_cover_page_with_its_word_count_is_not_narrated() -> None:
+    """Given the first page of a standard manuscript: the author's address, phone number,
+    email and "About 80,000 words" were read as the book's opening."""
+    document = docx.Document()
+    manuscript_cover(document)
+    document.add_heading("Chapter One", level=1)
+    document.add_paragraph("It began.")
+    document.add_heading("Chapter Two", level=1)
+    document.add_paragraph("It went on.")
+    book = read(save(document), "b.docx")
+    assert [(s.kind, s.skip_reason) for s in book.sections] == [
+        ("titlepage", "front matter (titlepage)"),
+        ("chapter", ""),
+        ("chapter", ""),
+    ]
+    assert book.sections[0].body.startswith("Jane Doe\n\n123 Main Street")
+
+
+def test_a_word_count_set_on_the_name_line_or_typed_as_a_count_marks_the_cover_too() -> None:
+    """Chapters typed as labels; the count after a tab on the author's line, or "Word
+    count: 80,000"."""
+    for first, count in (
+        ("Jane Doe\tapprox. 80,000 words", ""),
+        ("Jane Doe", "Word count: 80,000"),
+    ):
+        document = docx.Document()
+        document.add_paragraph(first)
+        document.add_paragraph("123 Main Street")
+        if count:
+            document.add_paragraph(count)
+        document.add_paragraph("THE LONG ROAD")
+        for line in ("Chapter One", "It began.", "Chapter Two", "It went on."):
+            document.add_paragraph(line)
+        kinds = [(s.title, s.kind) for s in read(save(document), "b.docx").sections]
+        assert kinds == [("", "titlepage"), ("Chapter One", "chapter"), ("Chapter Two", "chapter")]
+
+
+def test_an_opening_that_mentions_words_or_has_no_chapters_after_it_is_narrated() -> None:
+    """A short opening is a title page only with a word count among short lines, and only
+    with chapters after it (a story sent whole is the story)."""
+    document = docx.Document()
+    document.add_paragraph("For Anna, who taught me my first 100 words")
+    document.add_heading("Chapter One", level=1)
+    document.add_paragraph("It began.")
+    assert [s.kind for s in read(save(document), "b.docx").sections] == ["chapter", "chapter"]
+    document = docx.Document()
+    manuscript_cover(document)
+    document.add_paragraph("It began.")
+    (section,) = read(save(document), "b.docx").sections
+    assert section.kind == "chapter"
+
+
+# Chapter labels and titles as two headings
+
+
+def test_a_chapter_label_heading_over_its_title_heading_is_one_title() -> None:
+    """Given "Chapter One" and "The Storm" each styled Heading 1: the label, a heading with
+    no text under it, was dropped, and the listener never heard "Chapter One"."""
+    document = docx.Document()
+    for label, title, text in (("Chapter One", "The Storm", "Rain."), ("II.", "The Calm", "Sun.")):
+        document.add_heading(label, level=1)
+        document.add_heading(title, level=1)
+        document.add_paragraph(text)
+    assert sections(save(document)) == [
+        ("Chapter One: The Storm", "chapter", "Rain."),
+        ("II. The Calm", "chapter", "Sun."),
+    ]
+
+
+def test_a_heading_that_is_no_label_or_no_title_is_not_joined() -> None:
+    """The book's name or "Contents" over a chapter's heading is no part of its title, nor
+    is a label over another ("Chapter 3" not yet written over "Chapter 4"). In a manuscript
+    without heading styles, a typed list of contents is labels over labels, and over the
+    "Prologue" after it: they made "Chapter 3: Prologue"."""
+    document = docx.Document()
+    names = ("The Long Road", "Chapter One", "It began.", "Contents", "Chapter Two", "On.")
+    for name in (*names, "Chapter 3", "Chapter 4", "Off."):
+        if name.endswith("."):
+            document.add_paragraph(name)
+        else:
+            document.add_heading(name, level=1)
+    assert [s.title for s in read(save(document), "b.docx").sections] == [
+        "Chapter One",
+        "Chapter Two",
+        "Chapter 4",
+    ]
+    document = docx.Document()
+    contents = ("Part One", "Chapter 1", "Part Two", "Chapter 2", "Chapter 3")
+    for line in (*contents, "Prologue", "Long ago.", "Part One", "Chapter 1", "It began."):
+        document.add_paragraph(line)
+    assert sections(save(document)) == [
+        ("Prologue", "prologue", "Long ago."),
+        ("Chapter 1", "chapter", "It began."),
+    ]
+
+
+# A contents list typed by hand
+
+
+def test_a_typed_contents_list_before_the_first_chapter_is_not_narrated() -> None:
+    """Given "Contents" typed over its entries, not Word's contents field: "Contents.
+    Chapter One: The Storm 1. Chapter Two 9." was the book's opening. A manuscript typed
+    with chapter labels and no heading styles said "Contents" alone."""
+    document = docx.Document()
+    for line in ("For Anna", "Contents", "Chapter One: The Storm\t1", "Chapter Two\t9"):
+        document.add_paragraph(line)
+    for name in ("Chapter One: The Storm", "Chapter Two"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Text.")
+    assert [(s.title, s.kind, s.skip_reason) for s in read(save(document), "b.docx").sections] == [
+        ("", "chapter", ""),
+        ("Contents", "toc", "front matter (toc)"),
+        ("Chapter One: The Storm", "chapter", ""),
+        ("Chapter Two", "chapter", ""),
+    ]
+    document = docx.Document()
+    for line in (
+        "Contents",
+        "Chapter 1",
+        "Chapter 2",
+        "Chapter 1",
+        "It began.",
+        "Chapter 2",
+        "On.",
+    ):
+        document.add_paragraph(line)
+    assert [s.title for s in read(save(document), "b.docx").sections] == ["Chapter 1", "Chapter 2"]
+
+
+def test_contents_over_prose_without_chapters_or_inside_a_chapter_is_read() -> None:
+    """A "Contents" line is a list's only over short lines and before a chapter."""
+    prose = "The rain fell on the roofs of the town all day, and nobody went out to see it."
+    document = docx.Document()
+    for line in ("Contents", prose):
+        document.add_paragraph(line)
+    assert sections(save(document)) == [("", "chapter", f"Contents\n\n{prose}")]
+    document.add_heading("Two", level=1)
+    document.add_paragraph("Contents")
+    document.add_heading("Three", level=1)
+    document.add_paragraph("On.")
+    assert [s.kind for s in read(save(document), "b.docx").sections] == ["chapter"] * 3
+
+
+# Word Online's part names
+
+
+def renamed_main_part(data: bytes, name: str) -> bytes:
+    """A DOCX whose main document is `name` (as Word Online saves it), found through the
+    package's relationships, with an absolute target."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w") as new:
+        for member in old.namelist():
+            part = old.read(member)
+            if member == "_rels/.rels":
+                part = part.replace(b'Target="word/document.xml"', f'Target="/{name}"'.encode())
+            if member == "[Content_Types].xml":
+                part = part.replace(b"/word/document.xml", f"/{name}".encode())
+            member = member.replace("document.xml", name.rpartition("/")[2])
+            new.writestr(member, part)
+    return out.getvalue()
+
+
+def test_a_word_online_document_named_document2_is_read_with_its_styles() -> None:
+    """Given Word Online's word/document2.xml: the book was refused ("not a DOCX document (no
+    word/document.xml in the ZIP)"). Its styles are found through its relationships: a
+    style of the author's own, known only there, still makes the chapters."""
+    document = docx.Document()
+    chapter = document.styles.add_style("Chapter Head", WD_STYLE_TYPE.PARAGRAPH)
+    chapter.element.get_or_add_pPr().append(element("w:outlineLvl", val="0"))
+    for name in ("One", "Two"):
+        document.add_paragraph(name, style="Chapter Head")
+        document.add_paragraph(f"Text of {name}.")
+    data = renamed_main_part(save(document), "word/document2.xml")
+    assert "word/document.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert sections(data) == [
+        ("One", "chapter", "Text of One."),
+        ("Two", "chapter", "Text of Two."),
+    ]
+
+
+# Tracked changes
+
+
+def deleted_mark(p: Any) -> None:
+    """A tracked deletion of a paragraph's mark: it runs on into the next paragraph."""
+    properties = element("w:rPr")
+    properties.append(element("w:del", **REVISED))
+    p._p.get_or_add_pPr().append(properties)
+
+
+def test_a_tracked_deletion_of_a_paragraph_mark_joins_the_two_paragraphs() -> None:
+    """Given an editor's join of two paragraphs, left as a tracked change: it was read as
+    two paragraphs ("She went to the", a paragraph's pause, "market at noon.")."""
+    document = docx.Document()
+    document.add_heading("One", level=1)
+    deleted_mark(document.add_paragraph("She went to the "))
+    document.add_paragraph("market at noon.")
+    deleted_mark(document.add_paragraph("Before the table."))
+    document.add_table(rows=1, cols=1)
+    deleted_mark(document.add_paragraph("The last words."))
+    assert sections(save(document)) == [
+        (
+            "One",
+            "chapter",
+            "She went to the market at noon.\n\nBefore the table.\n\nThe last words.",
+        )
+    ]
+
+
+# Content controls
+
+
+def placeholder(content: str, *, inline: bool) -> Any:
+    """A content control still showing its placeholder ("Click or tap here to enter
+    text."), which Word shows in grey until the author types over it."""
+    sdt = element("w:sdt")
+    properties = element("w:sdtPr")
+    properties.append(element("w:showingPlcHdr"))
+    sdt.append(properties)
+    holder = element("w:sdtContent")
+    if inline:
+        holder.append(run(element("w:t", content)))
+    else:
+        p = element("w:p")
+        p.append(run(element("w:t", content)))
+        holder.append(p)
+    sdt.append(holder)
+    return sdt
+
+
+def test_a_content_controls_placeholder_text_is_not_read() -> None:
+    """Given a template's unfilled content controls: "By Click or tap here to enter text."
+    and "[Type the dedication]" were read."""
+    document = docx.Document()
+    document.add_heading("One", level=1)
+    byline = document.add_paragraph("By ")
+    byline._p.append(placeholder("Click or tap here to enter text.", inline=True))
+    document.add_paragraph("Story.")._p.addprevious(placeholder("[Type here]", inline=False))
+    filled = document.add_paragraph("By ")
+    control = placeholder("Jane Doe", inline=True)
+    control.remove(control[0])  # the author typed her name: no placeholder any more
+    filled._p.append(control)
+    assert sections(save(document)) == [("One", "chapter", "By\n\nStory.\n\nBy Jane Doe")]
+
+
+def test_a_cover_page_content_control_is_the_title_page() -> None:
+    """Given Word's cover page (a content control from its Cover Pages gallery) before the
+    first chapter: its title, subtitle and author were read as an opening chapter."""
+    lines = "".join(paragraph(t) for t in ("The Long Road", "A Novel", "Jane Doe"))
+    cover = (
+        '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Cover Pages"/><w:docPartUnique/>'
+        f"</w:docPartObj></w:sdtPr><w:sdtContent>{lines}</w:sdtContent></w:sdt>"
+    )
+    chapters = "".join(
+        paragraph(text, style) for style, text in [("Heading1", "One"), ("", "It began.")] * 2
+    )
+    book = read(body_document(cover + chapters), "b.docx")
+    assert [(s.title, s.kind, s.skip_reason) for s in book.sections] == [
+        ("", "titlepage", "front matter (titlepage)"),
+        ("One", "chapter", ""),
+        ("One", "chapter", ""),
+    ]
+
+
+# Numbered headings
+
+
+NUMBERING_PART = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
+
+
+def with_numbering(data: bytes, levels: str) -> bytes:
+    """A DOCX whose list 5 has `levels` (w:lvl elements), in its own numbering part."""
+    numbering = (
+        f'<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="8">{levels}'
+        '</w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="8"/></w:num></w:numbering>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w") as new:
+        for member in old.namelist():
+            if member != "word/numbering.xml":
+                new.writestr(member, old.read(member))
+        new.writestr("word/numbering.xml", numbering)
+    return out.getvalue()
+
+
+def level(index: int, text: str, number_format: str, style: str = "", start: int = 1) -> str:
+    linked = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (
+        f'<w:lvl w:ilvl="{index}"><w:start w:val="{start}"/><w:numFmt w:val="{number_format}"/>'
+        f'{linked}<w:lvlText w:val="{text}"/></w:lvl>'
+    )
+
+
+def numbered(p: Any, index: int | None = None, list_id: str = "5") -> Any:
+    """A paragraph (or a style's properties) numbered by a list."""
+    properties = p.get_or_add_pPr() if hasattr(p, "get_or_add_pPr") else p._p.get_or_add_pPr()
+    numbering = element("w:numPr")
+    if index is not None:
+        numbering.append(element("w:ilvl", val=str(index)))
+    numbering.append(element("w:numId", val=list_id))
+    properties.append(numbering)
+    return p
+
+
+def test_a_heading_numbered_by_a_word_list_is_heard_with_its_number() -> None:
+    """Given Heading 1 numbered by Word's multilevel list as "Chapter %1" (the number is
+    not in the text): "Chapter 1" went unheard, and a numbered heading with no text of its
+    own vanished with its chapter, run into the one before it. A list's items are read
+    without their numbers, as HTML's are."""
+    document = docx.Document()
+    numbered(document.styles["Heading 1"].element)  # the style's list, its level by pStyle
+    document.add_heading("The Storm", level=1)
+    numbered(document.add_paragraph("Rain fell.", style="List Number"), 1)
+    document.add_heading("", level=1)
+    document.add_paragraph("Sun.")
+    numbered(document.add_heading("Home", level=1), list_id="0")  # numbering taken off
+    document.add_paragraph("Rest.")
+    levels = level(0, "Chapter %1", "decimal", style="Heading1") + level(1, "%1.%2", "decimal")
+    assert sections(with_numbering(save(document), levels)) == [
+        ("Chapter 1: The Storm", "chapter", "Rain fell."),
+        ("Chapter 2", "chapter", "Sun."),
+        ("Home", "chapter", "Rest."),
+    ]
+
+
+def test_a_headings_number_is_set_in_its_lists_format() -> None:
+    formats = [("upperRoman", 4, "Part IV"), ("cardinalText", 1, "Part One")]
+    formats += [("ordinalText", 2, "Second Part"), ("upperLetter", 28, "Part BB")]
+    for number_format, start, title in formats:
+        document = docx.Document()
+        numbered(document.add_heading("", level=1), 0)
+        document.add_paragraph("Text.")
+        text = "%1 Part" if number_format == "ordinalText" else "Part %1"
+        levels = level(0, text, number_format, start=start)
+        assert sections(with_numbering(save(document), levels))[0][0] == title
+    document = docx.Document()
+    numbered(document.add_heading("Home", level=1), 0)
+    document.add_paragraph("Text.")
+    bullet = level(0, "\uf0b7", "bullet")  # Symbol's bullet, a private-use character
+    assert sections(with_numbering(save(document), bullet))[0][0] == "Home"
