@@ -10,7 +10,7 @@ What is read is what the page shows in the body: footnotes, endnotes, comments, 
 footers live in parts of their own and are never opened. Tables are not narrated (a
 warning names the chapter), nor are text boxes, equations, a table of contents or the
 placeholder of a content control left unfilled. Tracked changes are read as accepted: a
-deleted paragraph mark joins its paragraph to the next.
+deleted paragraph mark joins its paragraph to the next (not a heading into body text).
 
 Chapters start at headings: a style named "heading N" or "Heading N" or with an outline
 level (localized built-in styles keep their outline level). A manuscript typed without
@@ -21,8 +21,8 @@ repeated lower ones, as in Markdown. A label heading over a title heading ("Chap
 "The Storm") is one title, and a heading's number from Word's list numbering ("Chapter
 %1") is part of it. A heading that names a kind of section ("Preface", "Index") gives it
 that kind, and front or back matter is skipped by default (`matter`); so are a
-manuscript's cover page (contact details and a word count), Word's Cover Page and a list
-of contents typed under "Contents".
+manuscript's cover page (contact details and a word count, up to the byline), Word's Cover
+Page and a list of contents typed under "Contents" (up to its last entry).
 """
 
 import logging
@@ -92,12 +92,22 @@ _CHAPTER_LABEL = re.compile(
     rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+(?P<title>\S.{{0,70}})(?<![.,;!?]))?",
     re.I,
 )
-# A manuscript's word count: "About 80,000 words" (on a line of its own, or after the
-# author's name and a tab), "approx. 80K words", "Word count: 80,000". A book's thousands:
-# "my first 100 words" is a dedication's.
+# A manuscript's word count, a line of its own: "About 80,000 words" (alone, or after the
+# author's name and a tab), "approx. 80K words", "Word count: 80,000". A line that only
+# ends in a count is prose's: "my first 100 words" and "who read all 90,000 words" are a
+# dedication's, "A picture is worth 1,000 words." an epigraph's.
 _WORD_COUNT = re.compile(
-    r"(?:^|\s)(?:\d{1,3}(?:[,.]?\d{3})+|\d+\s*k)\s+words\.?$|^word\s+count\b", re.I
+    r"(?:[A-Z][\w.'’-]*\s+){0,4}"  # the author's name, capitalized, before a tab
+    r"(?i:(?:about|approx(?:imately|\.)?|around|circa|ca?\.|roughly|~)\s*)?"
+    r"(?:\d{1,3}(?:[,.\u00a0\u202f ]?\d{3})+|\d+(?:\.\d+)?\s*[kK])\s+(?i:words)\.?"
+    r"|(?i:word\s+count)\b.*"
 )
+_BYLINE = re.compile(r"by\s+\S.*", re.I)  # "by Jane Doe" under a manuscript's title
+_BYLINE_WORDS = 6
+# A contents entry's page number: "The Storm\t12" (a tab is a space here), "Preface ....
+# ix"; a front matter's Roman numerals are lowercase, and few ("Louis XIV" is a title, and
+# "did" and "mild" are words).
+_PAGE_NUMBER = re.compile(r"(?:\s|(?<=\S)[.·…_])+(?:\d{1,4}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))$")
 _BARE_NUMBER = re.compile(rf"{_NUMBER}[.:]?", re.I)  # a chapter's number alone: "II.", "12"
 _PLACEHOLDER = re.compile(r"%([1-9])")  # a level's count in a list's w:lvlText
 _UNNUMBERED = ("bullet", "none")  # list formats that show no count
@@ -113,6 +123,7 @@ class _Para:
     text: str
     level: int | None = None  # TITLE, a heading level, or None for body text
     front: bool = False  # Title or Subtitle: title-page material
+    own: str | None = None  # a numbered heading's own text, its number left out
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ class _Draft:
     paras: list[_Para] = field(default_factory=list)
     tables: int = 0
     titled: bool = False  # held the book's Title paragraph: the title page
+    kind: str = ""  # what its heading's own text names ("Index" numbered "Chapter %1")
 
 
 def read(data: bytes, source: str) -> Book:
@@ -172,10 +184,9 @@ def _body(archive: Archive, main: str) -> Any:
 
 
 def _main_part(archive: Archive) -> str:
-    """The main document: word/document.xml, or the part the package's officeDocument
-    relationship names (Word Online saves word/document2.xml)."""
-    if archive.has(DOCUMENT):
-        return DOCUMENT
+    """The main document: the part the package's officeDocument relationship names (Word
+    Online saves word/document2.xml, and a package may keep a stale word/document.xml
+    beside it), else word/document.xml."""
     return _related(archive, "", "officeDocument") or DOCUMENT
 
 
@@ -193,11 +204,17 @@ def _related(archive: Archive, part: str, kind: str) -> str | None:
     if not archive.has(rels):
         return None
     for rel in _part(archive, rels):
-        target = rel.get("Target") or ""
+        target = str(rel.get("Target") or "")
         if str(rel.get("Type") or "").rpartition("/")[2] != kind or not target:
             continue
-        # A target is relative to the part's folder, or absolute ("/word/document2.xml").
-        found = archive.resolve(part if not target.startswith("/") else "", target.lstrip("/"))
+        if str(rel.get("TargetMode") or "").lower() == "external":
+            continue
+        # A target is relative to the part's folder, or absolute ("/word/document2.xml");
+        # one outside the package is no part of it, and is passed over.
+        try:
+            found = archive.resolve(part if not target.startswith("/") else "", target.lstrip("/"))
+        except ManuscriptError:
+            continue
         if archive.has(found):
             return found
     return None
@@ -260,6 +277,7 @@ def _read_styles(archive: Archive, main: str) -> _Styles:
         style_id: (_val(style, "name") or style_id).lower() for style_id, style in styles.items()
     }
     known: dict[str, int | None] = {}
+    lists: dict[str, tuple[str, str | None] | None] = {}
     levels = {i: level for i in styles if (level := _style_level(i, styles, known)) is not None}
     return _Styles(
         levels=levels,
@@ -270,7 +288,7 @@ def _read_styles(archive: Archive, main: str) -> _Styles:
             if name.startswith("toc") or _on(styles[i], "rPr", "vanish")
         },
         default=next((i for i, style in styles.items() if _is_default_paragraph(style)), ""),
-        numbered={i: numbering for i, style in styles.items() if (numbering := _list_of(style))},
+        numbered={i: found for i in styles if (found := _style_list(i, styles, lists))},
     )
 
 
@@ -300,6 +318,28 @@ def _style_level(style_id: str, styles: dict[str, Any], known: dict[str, int | N
         level = known[style_id]
     known.update(dict.fromkeys(chain, level))
     return level
+
+
+def _style_list(
+    style_id: str, styles: dict[str, Any], known: dict[str, tuple[str, str | None] | None]
+) -> tuple[str, str | None] | None:
+    """The list a paragraph style numbers by, its own or the one of a style it is based on
+    ("Chapter Heading" on a numbered Heading 1 counts with it), walked as `_style_level`."""
+    chain: dict[str, None] = {}
+    found = None
+    while style_id not in known:
+        style = styles.get(style_id)
+        if style is None or style_id in chain:
+            break
+        chain[style_id] = None
+        found = _list_of(style)
+        if found is not None:
+            break
+        style_id = _val(style, "basedOn") or ""
+    else:
+        found = known[style_id]
+    known.update(dict.fromkeys(chain, found))
+    return found
 
 
 def _own_level(style_id: str, style: Any) -> int | None:
@@ -344,10 +384,11 @@ def _blocks(
         if name == "p" and _is_drop_cap(child[-1]):
             cap += "".join(_clean(_text(child[-1], styles)).split())
         elif name == "p":
-            para = _paragraph(child, styles, numbering)
-            if para is not None:
-                yield replace(para, text=cap + para.text) if cap else para
-                cap = ""
+            for run_on in _accepted(child, styles):
+                para = _paragraph(run_on, styles, numbering)
+                if para is not None:
+                    yield replace(para, text=cap + para.text) if cap else para
+                    cap = ""
         elif name == "tbl":
             yield _Table()
         elif name == "sdt":
@@ -389,7 +430,7 @@ def _control(
     """The blocks of a content control: none for a table of contents or a placeholder
     still unfilled; a cover page's (Word's Cover Pages gallery) are the title page's."""
     content = _child(sdt, "sdtContent")
-    if content is None or _is_contents(sdt) or _is_placeholder(sdt):
+    if content is None or _is_contents(sdt) or (_is_placeholder(sdt) and _is_prompt(content)):
         return
     cover = _gallery(sdt).startswith("cover page")
     for block in _blocks(content, styles, numbering, fields):
@@ -433,6 +474,19 @@ def _is_placeholder(sdt: Any) -> bool:
     return _on(sdt, "sdtPr", "showingPlcHdr")
 
 
+def _is_prompt(content: Any) -> bool:
+    """Whether a content control marked as showing its placeholder holds a prompt, one
+    paragraph at most ("Click or tap here to enter text.", "[Type the abstract]"): a
+    control holding paragraphs of text (a chapter) was filled by a tool that left the mark
+    (a template filled by a program, an editor that does not know it), and is read."""
+    written = 0
+    for p in (el for el in content.iter() if _local(el) == "p"):
+        written += any((t.text or "").strip() for t in p.iter() if _local(t) == "t")
+        if written > 1:
+            return False
+    return True
+
+
 def _is_drop_cap(p: Any) -> bool:
     """Whether a paragraph is a drop cap: a frame holding a word's first letter or letters."""
     frame = _child(p, "pPr", "framePr")
@@ -445,25 +499,89 @@ def _text(p: Any, styles: _Styles) -> str:
     return "".join(pieces)
 
 
-def _paragraph(joined: list[Any], styles: _Styles, numbering: "_Numbering") -> _Para | None:
-    """A paragraph from its w:p elements (more than one where tracked deletions of their
-    marks join them); the last one's mark, the one left, gives its style. A heading's
-    number from a list ("Chapter %1") is heard with it, and makes a heading of one left
-    without text of its own; a list item is read without its number, as HTML's are."""
-    p = joined[-1]
-    style = _val(p, "pPr", "pStyle") or styles.default
-    if style in styles.unread:
-        return None
+def _accepted(joined: list[Any], styles: _Styles) -> list[list[tuple[Any, str]]]:
+    """Paragraphs run on by tracked deletions of their marks (`_children`), each with its
+    text, as one paragraph or more: two with text of their own run on only where both are
+    body text or headings of one level. A heading's mark deleted over the text under it, or
+    a body paragraph's over the next chapter's heading, is a slip of an editor's selection,
+    and which of the two styles the page keeps once accepted is Word's to say: read as one,
+    a chapter's heading went unheard inside its text, or its last words became a heading."""
+    if len(joined) == 1:
+        return [[(joined[0], _text(joined[0], styles))]]
+    runs: list[list[tuple[Any, str]]] = []
+    levels: list[int | str | None] = []  # the level of each run's text; "" while it has none
+    for p in joined:
+        style = _style_of(p, styles)
+        text = "" if style in styles.unread else _text(p, styles)
+        level = _level_of(p, style, styles) if text.strip() else ""
+        if not runs or (level != "" and levels[-1] != "" and level != levels[-1]):
+            runs.append([])
+            levels.append("")
+        runs[-1].append((p, text))
+        levels[-1] = levels[-1] if level == "" else level
+    return runs
+
+
+def _style_of(p: Any, styles: _Styles) -> str:
+    return _val(p, "pPr", "pStyle") or styles.default
+
+
+def _level_of(p: Any, style: str, styles: _Styles) -> int | None:
     level = _outline_level(p)
     if level is None:
         # A file without styles.xml still names the built-in styles by their ids.
         level = styles.levels.get(style, _named_level(style))
+    return level
+
+
+def _paragraph(
+    run_on: list[tuple[Any, str]], styles: _Styles, numbering: "_Numbering"
+) -> _Para | None:
+    """A paragraph from its w:p elements and their text (more than one where tracked
+    deletions of their marks join them); the last one with text gives its style (a
+    paragraph deleted whole, its mark too, leaves the next one's). A heading's number from
+    a list ("Chapter %1") is heard with it, and makes a heading of one left without text
+    of its own; a list item is read without its number, as HTML's are."""
+    p = next((p for p, text in reversed(run_on) if text.strip()), run_on[-1][0])
+    style = _style_of(p, styles)
+    if style in styles.unread:
+        return None
+    level = _level_of(p, style, styles)
     list_id, index = _list_of(p) or styles.numbered.get(style) or ("", None)
     number = numbering.next(list_id, index, style)  # every item counts, heard or not
-    text = _clean("".join(_text(each, styles) for each in joined))
-    if number and level is not None and level > TITLE:
-        text = _joined_title(number, text) if text else number
-    return _Para(text, level, style in styles.front) if text else None
+    own = _clean(_run_on([text for _, text in run_on]))
+    if not (number and level is not None and level > TITLE):
+        return _Para(own, level, style in styles.front) if own else None
+    return _Para(_numbered(number, own), level, style in styles.front, own=own)
+
+
+def _run_on(texts: list[str]) -> str:
+    """Paragraphs joined by a deleted mark, as one text. Accepted, Word shows them touching;
+    where that would glue two words ("to the" + "market"), a space stands between them: the
+    editor meant a sentence run on, and "themarket" is no word a listener knows."""
+    out = ""
+    for text in texts:
+        if out[-1:].isalnum() and text[:1].isalnum():
+            out += " "
+        out += text
+    return out
+
+
+def _numbered(number: str, text: str) -> str:
+    """A heading's title with the number its list sets before it, the number once where the
+    author typed it too ("Chapter 1" numbered "Chapter %1", "1. The Storm" numbered "%1.")."""
+    if not text:
+        return number
+    bare = number.rstrip(".:)").casefold()
+    folded = text.casefold()
+    after = folded[len(bare) :][:1] if folded.startswith(bare) else "-"
+    typed = after in ("", ".", ":", ")") or (
+        after.isspace() and (" " in bare or any(c.isdigit() for c in bare))
+    )
+    label, typed_label = _CHAPTER_LABEL.fullmatch(number), _CHAPTER_LABEL.match(text)
+    if label is not None and typed_label is not None:  # "Chapter 1" over "Chapter One: ..."
+        typed = typed or number.split()[0].casefold() == text.split()[0].casefold()
+    return text if typed else _joined_title(number, text)
 
 
 def _list_of(element: Any) -> tuple[str, str | None] | None:
@@ -529,53 +647,109 @@ def _clean(text: str) -> str:
 # List numbering
 
 
+@dataclass(frozen=True)
+class _List:
+    """A list instance (a w:num): the abstract list it counts with, its levels (the
+    abstract's, or its own where it overrides one) and the counts it restarts at."""
+
+    abstract: str
+    levels: dict[int, Any]
+    restarts: dict[int, int]  # w:startOverride by level
+
+
 class _Numbering:
     """Word's list numbering, for the numbers it sets before headings ("Chapter %1", "%1.%2"):
-    each list's levels, and how far each has counted in the document so far."""
+    each list's levels, and how far each has counted in the document so far. The count is
+    the abstract list's: list instances of one abstract list (a heading style's list, and
+    the same list set on a heading by hand) count on together, as Word counts them, and one
+    with a start of its own (w:startOverride) restarts it where it is first used."""
 
-    def __init__(self, levels: dict[str, dict[int, Any]]) -> None:
-        self.levels = levels  # a list's w:lvl elements by level, by its w:numId
-        self.counts: dict[str, dict[int, int]] = {}
+    def __init__(self, lists: dict[str, _List]) -> None:
+        self.lists = lists  # by w:numId
+        self.counts: dict[str, dict[int, int]] = {}  # by abstract list, by level
+        self.begun: set[tuple[str, int]] = set()  # the levels each list instance has used
 
     def next(self, list_id: str, index: str | None, style: str) -> str:
         """A list item's number, counted: its level's w:lvlText with each "%N" the count at
         level N. A level is given, or is the one linked to the paragraph's style, or 0."""
-        levels = self.levels.get(list_id, {})
+        found = self.lists.get(list_id)
+        levels = {} if found is None else found.levels
         at = _level_index(index, levels, style)
-        if at not in levels:
+        if found is None or at not in levels:
             return ""
-        counts = self.counts.setdefault(list_id, {})
-        counts[at] = counts[at] + 1 if at in counts else _start(levels[at])
-        for deeper in [k for k in counts if k > at]:
+        counts = self.counts.setdefault(found.abstract, {})
+        if at in found.restarts and (list_id, at) not in self.begun:
+            counts[at] = found.restarts[at]
+        else:
+            counts[at] = counts[at] + 1 if at in counts else _start(levels[at])
+        self.begun.add((list_id, at))
+        for deeper in [k for k in counts if k > at and _restarts(levels.get(k), at)]:
             del counts[deeper]  # a new chapter's sections count from the start again
-        if _val(levels[at], "numFmt") in _UNNUMBERED:
-            return ""  # a bullet ("•", or a symbol font's ""): no number to hear
+        lvl = levels[at]
+        if _val(lvl, "numFmt") in _UNNUMBERED or _on(lvl, "rPr", "vanish"):
+            return ""  # a bullet ("•", or a symbol font's ""), or a number hidden
+        legal = _on(lvl, "isLgl")  # every level's count in digits: "1.1", not "I.1"
 
         def shown(placeholder: re.Match[str]) -> str:
-            lvl = levels.get(int(placeholder[1]) - 1)
-            count = counts.get(int(placeholder[1]) - 1, _start(lvl) if lvl is not None else 0)
-            return "" if lvl is None else _formatted(count, _val(lvl, "numFmt") or "decimal")
+            shown_at = int(placeholder[1]) - 1
+            lvl = levels.get(shown_at)
+            if lvl is None:
+                return ""
+            count = counts.get(shown_at, _start(lvl))
+            return _formatted(count, "decimal" if legal else _val(lvl, "numFmt") or "decimal")
 
-        return " ".join(_PLACEHOLDER.sub(shown, _val(levels[at], "lvlText") or "").split())
+        return " ".join(_PLACEHOLDER.sub(shown, _val(lvl, "lvlText") or "").split())
+
+
+def _restarts(lvl: Any, at: int) -> bool:
+    """Whether a level counts from its start again after level `at` (a higher one) is used:
+    always, unless its w:lvlRestart says after which level (1-based; 0: never, as a book's
+    chapters numbered on through its parts)."""
+    restart = None if lvl is None else _val(lvl, "lvlRestart")
+    return restart is None or not _COUNT.fullmatch(restart) or at < int(restart)
 
 
 def _read_numbering(archive: Archive, main: str) -> _Numbering:
+    """The document's lists; none where its numbering part cannot be read (the old reader
+    never opened it, and a damaged one loses a heading's number, not the book)."""
     name = _sibling(archive, main, "numbering", NUMBERING)
     if not archive.has(name):
         return _Numbering({})
-    root = _part(archive, name)
+    try:
+        root = _part(archive, name)
+    except ManuscriptError as error:
+        log.warning("%s: list numbers not read (%s)", archive.source, error)
+        return _Numbering({})
     abstracts = {_attr(a, "abstractNumId"): a for a in root if _local(a) == "abstractNum"}
-    levels: dict[str, dict[int, Any]] = {}
+    lists: dict[str, _List] = {}
     for num in (n for n in root if _local(n) == "num"):
-        abstract = abstracts.get(_val(num, "abstractNumId"))
-        if abstract is not None:
-            levels[_attr(num, "numId") or ""] = {
-                int(index): lvl
-                for lvl in abstract
-                if _local(lvl) == "lvl"
-                and _OUTLINE_LEVEL.fullmatch(index := _attr(lvl, "ilvl") or "")
-            }
-    return _Numbering(levels)
+        abstract_id = _val(num, "abstractNumId")
+        abstract = abstracts.get(abstract_id)
+        if abstract is None:
+            continue
+        levels = _levels(abstract)
+        restarts: dict[int, int] = {}
+        for override in (o for o in num if _local(o) == "lvlOverride"):
+            index = _attr(override, "ilvl") or ""
+            if not _OUTLINE_LEVEL.fullmatch(index):
+                continue
+            own = _child(override, "lvl")
+            if own is not None:
+                levels[int(index)] = own
+            start = _val(override, "startOverride")
+            if start is not None and _COUNT.fullmatch(start):
+                restarts[int(index)] = int(start)
+        lists[_attr(num, "numId") or ""] = _List(abstract_id or "", levels, restarts)
+    return _Numbering(lists)
+
+
+def _levels(abstract: Any) -> dict[int, Any]:
+    """An abstract list's w:lvl elements by level."""
+    return {
+        int(index): lvl
+        for lvl in abstract
+        if _local(lvl) == "lvl" and _OUTLINE_LEVEL.fullmatch(index := _attr(lvl, "ilvl") or "")
+    }
 
 
 def _level_index(index: str | None, levels: dict[int, Any], style: str) -> int:
@@ -681,40 +855,98 @@ def _split(
     drafts = [_Draft()]
     # The first chapter's heading; 0 when there is none (no typed contents list before it).
     first = next((i for i, block in enumerate(blocks) if _starts_chapter(block, level)), 0)
+    contents = _typed_contents(blocks, first)
     for i, block in enumerate(blocks):
+        if contents is not None and i == contents[1] < first:
+            drafts.append(_Draft())  # after the list's last entry: a dedication, an epigraph
         if i == title_at:
             drafts[-1].titled = True
             continue
         if isinstance(block, _Table):
             drafts[-1].tables += 1
-        elif i < first and len(drafts) == 1 and _is_typed_contents(blocks, i, first):
-            drafts.append(_Draft(title=_title(block)))
-        elif _starts_chapter(block, level) and _runs_on(drafts[-1], _title(block)):
+        elif contents is not None and i == contents[0]:
+            drafts.append(_Draft(title=_title(block), kind="toc"))
+        elif _starts_chapter(block, level) and _runs_on(drafts[-1], block):
             drafts[-1].title = _joined_title(drafts[-1].title, _title(block))
         elif _starts_chapter(block, level):
-            drafts.append(_Draft(title=_title(block)))
+            drafts.append(_Draft(title=_title(block), kind=_kind(block)))
         else:
             drafts[-1].paras.append(block)
     for draft in drafts:
         lines = [para.text for para in draft.paras]
         draft.titled = draft.titled and rest_of_title_page(lines, draft is not drafts[-1])
-    drafts[0].titled = drafts[0].titled or _is_manuscript_cover(drafts[0], len(drafts) > 1)
+    cover = 0 if drafts[0].titled else _cover_length(drafts[0], len(drafts) > 1)
+    if cover:  # what follows its byline on its page is the book's opening (a story's, a poem)
+        opening, drafts[0].paras = drafts[0].paras[cover:], drafts[0].paras[:cover]
+        drafts[0].titled = True
+        drafts[1:1] = [_Draft(paras=opening)] if opening else []
     warnings = [_table_warning(d, source) for d in drafts if d.tables]
     return [s for d in drafts if (s := _section(d)) is not None], warnings
 
 
-def _is_typed_contents(blocks: list[_Block], at: int, first: int) -> bool:
-    """Whether the paragraph at `at`, before the first chapter's heading at `first`, is
-    "Contents" typed over a list of the chapters (not Word's contents field), short lines
-    up to that chapter: a part of its own, and so not narrated, not the book's opening."""
-    head = blocks[at]
-    if not isinstance(head, _Para) or matter.kind_of(head.text) != "toc":
-        return False
-    entries = (b.text for b in blocks[at + 1 : first] if isinstance(b, _Para))
-    return all(len(text.split()) <= TITLE_PAGE_WORDS for text in entries)
+def _typed_contents(blocks: list[_Block], first: int) -> tuple[int, int] | None:
+    """Where "Contents" typed over a list of the chapters (not Word's contents field) is,
+    before the first chapter's heading at `first`: a part of its own, and so not narrated,
+    not the book's opening. Its heading's index, and the index after its last entry; the
+    short lines after that (a dedication, an epigraph) are the book's, as is a list that
+    names no chapter ("Contents" over what a trunk held). None if there is no such list."""
+    for at in range(first):
+        head = blocks[at]
+        if not isinstance(head, _Para) or _kind(head) != "toc":
+            continue
+        blocks_then = enumerate(blocks[at + 1 : first], at + 1)
+        lines = [(i, b.text) for i, b in blocks_then if isinstance(b, _Para)]
+        if any(len(text.split()) > TITLE_PAGE_WORDS for _, text in lines):
+            continue
+        if not lines:  # the entries were chapter labels, and are headings now
+            return at, first
+        named = _named_chapters(blocks, first)
+        last = max((i for i, text in lines if _is_entry(text, named)), default=None)
+        if last is not None:
+            return at, last + 1
+    return None
 
 
-def _runs_on(draft: _Draft, heading: str) -> bool:
+def _named_chapters(blocks: list[_Block], first: int) -> set[str]:
+    """The headings from the first chapter's on, as `_entry_key` has them, and the short
+    line under each (a title typed under a chapter label: "Chapter 1", then "The Storm")."""
+    named = set()
+    for i in range(first, len(blocks)):
+        if _heading(blocks[i]) is None:
+            continue
+        named.add(_entry_key(_title(blocks[i])))
+        under = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(under, _Para) and len(under.text.split()) <= TITLE_PAGE_WORDS:
+            named.add(_entry_key(_title(under)))
+    return named
+
+
+def _is_entry(text: str, named: set[str]) -> bool:
+    """Whether a line of a typed contents list is an entry: a chapter's heading (`named`),
+    with a page number after it or not, a line with a page number, a chapter label or the
+    name of a part of a book ("Prologue", "Acknowledgments")."""
+    line = " ".join(text.split())
+    return (
+        _entry_key(line) in named
+        or _PAGE_NUMBER.search(line) is not None
+        or _CHAPTER_LABEL.fullmatch(line) is not None
+        or bool(matter.kind_of(line))
+    )
+
+
+def _entry_key(text: str) -> str:
+    """A contents entry or a heading as compared: without a page number, case or marks."""
+    return re.sub(r"\W", "", _PAGE_NUMBER.sub("", text).casefold())
+
+
+def _kind(block: _Block) -> str:
+    """The kind of section a heading names, by its own text (not a number from its list)."""
+    if not isinstance(block, _Para):
+        return ""
+    return matter.kind_of(block.text if block.own is None else block.own)
+
+
+def _runs_on(draft: _Draft, block: _Block) -> bool:
     """Whether a chapter so far is a heading that is only a label ("Chapter One", "II.")
     with nothing under it, and the next heading is its title: a manuscript's label over its
     title, each styled a heading. Left a chapter of its own, it had no text and was dropped,
@@ -722,7 +954,7 @@ def _runs_on(draft: _Draft, heading: str) -> bool:
     no title: a typed list of contents is labels over labels."""
     if draft.paras or draft.tables or not _is_label_alone(draft.title):
         return False
-    return not _is_label_alone(heading) and not matter.kind_of(heading)
+    return not _is_label_alone(_title(block)) and not _kind(block)
 
 
 def _is_label_alone(title: str) -> bool:
@@ -736,13 +968,27 @@ def _joined_title(label: str, title: str) -> str:
     return label + (" " if label.endswith((".", ":", "!", "?", "—")) else ": ") + title
 
 
-def _is_manuscript_cover(draft: _Draft, chapters_follow: bool) -> bool:
-    """Whether the text before the first chapter is a manuscript's cover page, as standard
-    manuscript format sets it: the author's name, address, phone and email, the word count
-    ("About 80,000 words"), the title and byline; short lines, one of them the count."""
-    lines = [line for para in draft.paras for line in para.text.split("\n")]
-    counted = any(_WORD_COUNT.search(line) for line in lines)
-    return counted and rest_of_title_page(lines, chapters_follow)
+def _cover_length(draft: _Draft, chapters_follow: bool) -> int:
+    """How many of the paragraphs before the first chapter are a manuscript's cover page,
+    as standard manuscript format sets it: the author's name, address, phone and email, the
+    word count ("About 80,000 words"), the title and byline; short lines, one of them the
+    count. The page ends at the byline after the count: a story's opening lines, or a
+    collection's first poem, go on under it. 0 where there is no such page."""
+    paras = draft.paras
+    counted = next(
+        (i for i, p in enumerate(paras) if any(map(_WORD_COUNT.fullmatch, p.text.split("\n")))),
+        None,
+    )
+    if counted is None:
+        return 0
+    byline = next((i for i in range(counted + 1, len(paras)) if _is_byline(paras[i].text)), None)
+    end = len(paras) if byline is None else byline + 1
+    lines = [line for para in paras[:end] for line in para.text.split("\n")]
+    return end if rest_of_title_page(lines, chapters_follow) else 0
+
+
+def _is_byline(text: str) -> bool:
+    return _BYLINE.fullmatch(text) is not None and len(text.split()) <= _BYLINE_WORDS
 
 
 def _title(block: _Block) -> str:
@@ -759,7 +1005,7 @@ def _section(draft: _Draft) -> Section | None:
     if not draft.title and (draft.titled or all(para.front for para in draft.paras)):
         kind = "titlepage"  # with what follows the title before the first chapter
     else:
-        kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
+        kind = draft.kind or matter.kind_of(draft.title) or "chapter"  # "Preface", "Index"
     return Section(draft.title, body, kind, matter.skip_reason(kind))
 
 

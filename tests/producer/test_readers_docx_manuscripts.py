@@ -254,6 +254,20 @@ def test_a_tracked_deletion_of_a_paragraph_mark_joins_the_two_paragraphs() -> No
     ]
 
 
+def test_a_tracked_join_with_no_space_typed_keeps_the_words_apart() -> None:
+    """Given two paragraphs joined by a deleted mark, neither with a space at the join: a
+    listener hears two words ("the market"), not the one Word would show ("themarket")."""
+    document = docx.Document()
+    document.add_heading("One", level=1)
+    deleted_mark(document.add_paragraph("She went to the"))
+    document.add_paragraph("market at noon.")
+    deleted_mark(document.add_paragraph("It rained"))
+    document.add_paragraph(", and they left.")
+    assert sections(save(document)) == [
+        ("One", "chapter", "She went to the market at noon.\n\nIt rained, and they left.")
+    ]
+
+
 # Content controls
 
 
@@ -385,3 +399,249 @@ def test_a_headings_number_is_set_in_its_lists_format() -> None:
     document.add_paragraph("Text.")
     bullet = level(0, "\uf0b7", "bullet")  # Symbol's bullet, a private-use character
     assert sections(with_numbering(save(document), bullet))[0][0] == "Home"
+
+
+# A review of the change: what the old reader read right and this one did not
+
+
+def test_a_line_that_only_ends_in_a_count_of_words_is_no_cover_page() -> None:
+    """A dedication, an epigraph or a letter before the first chapter, short lines with "...
+    90,000 words." at a line's end, was taken for a manuscript's cover and not narrated."""
+    for opening in (
+        ["For Sam, who read every one of the 90,000 words."],
+        ["A picture is worth 1,000 words.", "— Proverb"],
+        ["14 Elm Street", "Dear Mr. Harker,", "I enclose the account, some 90,000 words."],
+    ):
+        document = docx.Document()
+        for line in opening:
+            document.add_paragraph(line)
+        for name in ("Chapter One", "Chapter Two"):
+            document.add_heading(name, level=1)
+            document.add_paragraph("Text.")
+        assert sections(save(document))[0] == ("", "chapter", "\n\n".join(opening))
+
+
+def test_a_cover_page_ends_at_its_byline_and_what_follows_it_is_read() -> None:
+    """A collection's first poem (or a story's opening) under the cover's title and byline,
+    before the first heading, was skipped with the cover."""
+    document = docx.Document()
+    manuscript_cover(document)
+    poem = ["The light comes early here,", "it settles on the sill."]
+    for line in poem:
+        document.add_paragraph(line)
+    for name in ("Evening", "Night"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Stars.")
+    (cover, *rest) = sections(save(document))
+    assert cover[:2] == ("", "titlepage") and cover[2].endswith("THE LONG ROAD\n\nby Jane Doe")
+    assert rest[0] == ("", "chapter", "\n\n".join(poem))
+    assert [title for title, _, _ in rest[1:]] == ["Evening", "Night"]
+
+
+def test_what_follows_a_typed_contents_list_or_a_list_naming_no_chapter_is_read() -> None:
+    """Everything short between "Contents" and the first chapter was the list: the
+    dedication and epigraph after its entries went unheard, and so did a "Contents" line
+    over what a trunk held, which names no chapter."""
+    document = docx.Document()
+    for line in ("Contents", "The Trunk", "The Key", "For Anna, always.", '"Let it be." — A poet'):
+        document.add_paragraph(line)
+    for name in ("The Trunk", "The Key"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Text.")
+    assert sections(save(document))[:2] == [
+        ("Contents", "toc", "The Trunk\n\nThe Key"),
+        ("", "chapter", 'For Anna, always.\n\n"Let it be." — A poet'),
+    ]
+    document = docx.Document()
+    trunk = ["Contents", "A hat", "A knife", "That was all the trunk held."]
+    for line in trunk:
+        document.add_paragraph(line)
+    for name in ("Chapter One", "Chapter Two"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Text.")
+    assert sections(save(document))[0] == ("", "chapter", "\n\n".join(trunk))
+
+
+def test_a_tracked_join_of_a_heading_and_text_keeps_the_heading_and_the_text() -> None:
+    """A deleted mark between a heading and body text, both with text of their own, read
+    the heading into the text ("Chapter 2It went on.", the chapter gone) or a chapter's
+    last words into the next heading; a heading deleted from the end of the paragraph
+    before it (its text and the mark before it) made that paragraph a chapter's title."""
+    document = docx.Document()
+    document.add_heading("Chapter 1", level=1)
+    document.add_paragraph("It began.")
+    deleted_mark(document.add_heading("Chapter 2", level=1))
+    document.add_paragraph("It went on.")
+    deleted_mark(document.add_paragraph("The last words of two."))
+    document.add_heading("Chapter 3", level=1)
+    document.add_paragraph("Then this.")
+    deleted_mark(document.add_paragraph("The last words of three."))
+    gone = document.add_heading("", level=1)
+    gone._p.append(revision_of("w:del", "Chapter 4"))
+    document.add_paragraph("The text of four, now three's.")
+    assert sections(save(document)) == [
+        ("Chapter 1", "chapter", "It began."),
+        ("Chapter 2", "chapter", "It went on.\n\nThe last words of two."),
+        (
+            "Chapter 3",
+            "chapter",
+            "Then this.\n\nThe last words of three.\n\nThe text of four, now three's.",
+        ),
+    ]
+
+
+def revision_of(tag: str, text: str) -> Any:
+    change = element(tag, **REVISED)
+    change.append(run(element("w:delText" if tag == "w:del" else "w:t", text)))
+    return change
+
+
+def test_a_content_control_of_paragraphs_still_marked_as_its_placeholder_is_read() -> None:
+    """A chapter in a content control whose placeholder mark a program left set after
+    filling it was not read: the chapter was lost. A placeholder is one paragraph."""
+    document = docx.Document()
+    document.add_heading("One", level=1)
+    control = placeholder("It rained all day.", inline=False)
+    p = element("w:p")
+    p.append(run(element("w:t", "Then it stopped.")))
+    control[1].append(p)
+    document.add_paragraph("After.")._p.addprevious(control)
+    assert sections(save(document)) == [
+        ("One", "chapter", "It rained all day.\n\nThen it stopped.\n\nAfter.")
+    ]
+
+
+def test_a_numbered_heading_keeps_the_kind_its_own_text_names() -> None:
+    """Heading 1 numbered "Chapter %1" over "Index" made "Chapter 3: Index", a chapter
+    narrated where the index was skipped; "I. Contents" and "Chapter 1: Prologue" too."""
+    document = docx.Document()
+    numbered(document.styles["Heading 1"].element)
+    for name, text in (("Prologue", "Long ago."), ("The Storm", "Rain."), ("Index", "Apples, 4")):
+        document.add_heading(name, level=1)
+        document.add_paragraph(text)
+    book = with_numbering(save(document), level(0, "Chapter %1", "decimal", style="Heading1"))
+    assert [(title, kind) for title, kind, _ in sections(book)] == [
+        ("Chapter 1: Prologue", "prologue"),
+        ("Chapter 2: The Storm", "chapter"),
+        ("Chapter 3: Index", "index"),
+    ]
+
+
+def test_a_hidden_list_number_and_a_number_typed_too_are_heard_as_the_page_shows() -> None:
+    """A list level's number hidden (w:vanish in its run properties) was heard; a number
+    the author typed as well ("Chapter 1" numbered "Chapter %1") was heard twice."""
+    for levels, typed, title in (
+        (level(0, "Chapter %1", "decimal").replace("<w:lvlText", HIDDEN), "The Storm", "The Storm"),
+        (level(0, "Chapter %1", "decimal"), "Chapter 1", "Chapter 1"),
+        (level(0, "Chapter %1", "decimal"), "Chapter One: The Storm", "Chapter One: The Storm"),
+        (level(0, "%1.", "decimal"), "1. The Storm", "1. The Storm"),
+        (level(0, "%1.", "upperLetter"), "A Storm", "A. A Storm"),
+    ):
+        document = docx.Document()
+        numbered(document.add_heading(typed, level=1), 0)
+        document.add_paragraph("Rain.")
+        assert sections(with_numbering(save(document), levels))[0][0] == title
+
+
+HIDDEN = "<w:rPr><w:vanish/></w:rPr><w:lvlText"
+RESTART_NEVER = '<w:lvlRestart w:val="0"/><w:lvlText'
+
+
+def with_lists(data: bytes, levels: str, nums: str) -> bytes:
+    """A DOCX whose abstract list 8 has `levels`, and list instances `nums` (w:num)."""
+    numbering = (
+        f'<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="8">{levels}'
+        f"</w:abstractNum>{nums}</w:numbering>"
+    )
+    return _replace_numbering(data, numbering)
+
+
+def _replace_numbering(data: bytes, numbering: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w") as new:
+        for member in old.namelist():
+            if member != "word/numbering.xml":
+                new.writestr(member, old.read(member))
+        new.writestr("word/numbering.xml", numbering)
+    return out.getvalue()
+
+
+def num(list_id: str, override: str = "") -> str:
+    return f'<w:num w:numId="{list_id}"><w:abstractNumId w:val="8"/>{override}</w:num>'
+
+
+def test_list_numbers_count_as_word_counts_them() -> None:
+    """Numbers were counted by list instance, not by abstract list as Word counts them: a
+    heading numbered by hand with the style's list made two "Chapter 1"s; a restart's
+    start (w:startOverride) was not read; chapters numbered on through the parts
+    (w:lvlRestart 0) counted from 1 in each part; a style based on the numbered Heading 1
+    was not counted, and the numbers after it were one short."""
+    document = docx.Document()
+    numbered(document.styles["Heading 1"].element)
+    chapter = document.styles.add_style("Chapter Heading", WD_STYLE_TYPE.PARAGRAPH)
+    chapter.base_style = document.styles["Heading 1"]
+    document.add_heading("Storm", level=1)
+    document.add_paragraph("Rain.")
+    numbered(document.add_heading("Calm", level=1), 0, list_id="6")  # by hand: list 6
+    document.add_paragraph("Sun.")
+    document.add_paragraph("Home", style="Chapter Heading")
+    document.add_paragraph("Rest.")
+    document.add_heading("Away", level=1)
+    document.add_paragraph("Go.")
+    levels = level(0, "Chapter %1", "decimal", style="Heading1")
+    book = with_lists(save(document), levels, num("5") + num("6"))
+    assert [title for title, _, _ in sections(book)] == [
+        "Chapter 1: Storm",
+        "Chapter 2: Calm",
+        "Chapter 3: Home",
+        "Chapter 4: Away",
+    ]
+    document = docx.Document()
+    numbered(document.add_heading("Storm", level=1), 0, list_id="7")
+    document.add_paragraph("Rain.")
+    numbered(document.add_heading("Calm", level=1), 0, list_id="7")
+    document.add_paragraph("Sun.")
+    restart = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="7"/></w:lvlOverride>'
+    book = with_lists(save(document), level(0, "Chapter %1", "decimal"), num("7", restart))
+    assert [title for title, _, _ in sections(book)] == ["Chapter 7: Storm", "Chapter 8: Calm"]
+    on = level(1, "Chapter %2", "decimal").replace("<w:lvlText", RESTART_NEVER)
+    document = docx.Document()
+    for part, names in (("Beginnings", ("Storm", "Calm")), ("Endings", ("Home", "Away"))):
+        numbered(document.add_heading(part, level=1), 0)
+        for name in names:
+            numbered(document.add_heading(name, level=2), 1)
+            document.add_paragraph("Text.")
+    book = with_numbering(save(document), level(0, "Part %1", "upperRoman") + on)
+    assert [body.split("\n\n")[0::2] for _, _, body in sections(book)] == [
+        ["Chapter 1: Storm", "Chapter 2: Calm"],
+        ["Chapter 3: Home", "Chapter 4: Away"],
+    ]
+
+
+def test_a_damaged_numbering_part_loses_the_numbers_not_the_book() -> None:
+    """The old reader never opened word/numbering.xml; a damaged one refused the book."""
+    document = docx.Document()
+    for name in ("One", "Two"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Text.")
+    book = _replace_numbering(save(document), "<w:numbering><oops")
+    assert [title for title, _, _ in sections(book)] == ["One", "Two"]
+
+
+def test_the_main_document_is_the_part_the_package_names() -> None:
+    """A stale word/document.xml beside Word Online's word/document2.xml was read in its
+    place; a relationship pointing outside the package is passed over, not followed."""
+    document = docx.Document()
+    document.add_heading("Current", level=1)
+    document.add_paragraph("Now.")
+    data = renamed_main_part(save(document), "word/document2.xml")
+    stale = f'<w:document xmlns:w="{W_NS}"><w:body>{paragraph("Stale.")}</w:body></w:document>'
+    with_stale = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(with_stale, "w") as new:
+        for member in old.namelist():
+            part = old.read(member)
+            if member == "word/_rels/document2.xml.rels":
+                part = part.replace(b'Target="styles.xml"', b'Target="../../../styles.xml"')
+            new.writestr(member, part)
+        new.writestr("word/document.xml", stale)
+    assert sections(with_stale.getvalue()) == [("Current", "chapter", "Now.")]
