@@ -1,0 +1,294 @@
+"""Chapters: the paragraphs cut into sections where the outline's entries point, or at
+headings; a heading broken over two paragraphs made one; the title page and copyright pages
+told apart from the chapters.
+
+A stage of its own because it decides the book's parts from paragraphs alone: the outline
+is read from the document by `pdf` (pypdf), which hands its entries here as `Mark`s.
+"""
+
+import itertools
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from producer.readers import matter
+from producer.readers.book import Section, rest_of_title_page
+from producer.readers.pdffurniture import LABEL, LABELLED, echo
+from producer.readers.pdflines import HEADING, Line
+from producer.readers.pdfparagraphs import Layout, Para
+
+log = logging.getLogger(__name__)
+
+_MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
+_MISPLACED = 2  # pages an outline entry may point off its heading, to be moved to it
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An outline entry: a title and where it points (top None: the top of the page)."""
+
+    title: str
+    page: int
+    top: float | None
+
+
+@dataclass
+class _Draft:
+    title: str = ""
+    paras: list[Para] = field(default_factory=list)
+    titled: bool = False  # held the book's title: the title page
+    kind: str = ""  # the kind its pages show it to be (a copyright page), whatever its title
+
+
+def order(mark: Mark) -> tuple[int, float]:
+    """Page by page, top to bottom; an entry to a whole page first on its page."""
+    return mark.page, -(math.inf if mark.top is None else mark.top)
+
+
+def by_outline(
+    paras: list[Para], marks: list[Mark], layout: Layout, imprint: set[int]
+) -> list[Section]:
+    """Sections starting where the outline's entries point; each entry's heading, printed
+    at the top of its section, is not repeated in the body. What comes before the first
+    entry, a title in display type over short lines, is the title page (a half-title,
+    the author, the publisher)."""
+    drafts = [_Draft()]
+    pending = _place(marks, paras, layout)
+    for para in paras:
+        while pending and _reached(para, pending[0]):
+            drafts.append(_Draft(pending.pop(0).title))
+        drafts[-1].paras.append(para)
+    for draft in drafts[1:]:
+        while draft.paras and _is_heading(draft.paras[0], layout):
+            draft.paras.pop(0)
+    drafts[0].titled = _display_title(drafts[0].paras, paras, layout)
+    return _finish(drafts, imprint)
+
+
+def _display_title(front: list[Para], paras: list[Para], layout: Layout) -> bool:
+    """Whether the paragraphs before the outline's first entry show a title in display
+    type: larger than the body's and than any heading after them (a prologue's heading in
+    a chapter heading's type, its entry left out of the outline, is read)."""
+    largest = max((_rank(para) for para in front), default=0.0)
+    after = max((_rank(para) for para in paras[len(front) :]), default=0.0)
+    return largest >= layout.body * HEADING and largest > after
+
+
+def _place(marks: list[Mark], paras: list[Para], layout: Layout) -> list[Mark]:
+    """Entries that point at a whole page, several at one page with as many headings, each
+    placed at its heading (at the page's top, all but the last would be empty)."""
+    heads = [para for para in paras if _is_heading(para, layout)]
+    marks = sorted((_to_heading(mark, heads) for mark in marks), key=order)
+    placed: list[Mark] = []
+    for page, group in itertools.groupby(marks, key=lambda mark: mark.page):
+        entries = list(group)
+        tops = [p.top for p in paras if p.page == page and _is_heading(p, layout)]
+        if len(entries) > 1 and len(tops) == len(entries) and all(m.top is None for m in entries):
+            entries = [replace(mark, top=top) for mark, top in zip(entries, tops, strict=True)]
+        placed.extend(entries)
+    return placed
+
+
+def _to_heading(mark: Mark, heads: list[Para]) -> Mark:
+    """An entry pointing a page or two off the heading that says its title (a page put in
+    or taken out after the outline was made) moved to that heading: else a chapter took
+    the title of the one before or after it."""
+    named = [head for head in heads if _words(head.text) == _words(mark.title)]
+    if not named or any(head.page == mark.page and _says(head, mark.title) for head in heads):
+        return mark  # its page has its heading ("Chapter 3. Conclusion" for "Conclusion")
+    nearest = min(named, key=lambda head: abs(head.page - mark.page))
+    if abs(nearest.page - mark.page) > _MISPLACED:
+        return mark
+    return replace(mark, page=nearest.page, top=nearest.top)
+
+
+def _says(head: Para, title: str) -> bool:
+    """Whether a heading says a title, maybe after a label: the title's words in a row."""
+    return f" {_words(title)} " in f" {_words(head.text)} "
+
+
+def _words(text: str) -> str:
+    """A title's words, without its case or punctuation ("Chapter 1: Rain", "CHAPTER 1.
+    RAIN")."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _reached(para: Para, mark: Mark) -> bool:
+    if para.page != mark.page:
+        return para.page > mark.page
+    # A destination's top is near its heading's, above or a little below it.
+    return mark.top is None or para.top <= mark.top + para.size
+
+
+def _is_heading(para: Para, layout: Layout) -> bool:
+    if len(para.text) > _MAX_HEADING:
+        return False
+    return para.size >= layout.body * HEADING or _is_label(para.text)
+
+
+def _is_label(text: str) -> bool:
+    """A chapter label on its own ("Chapter 4", "CHAPTER IV", "IV") or with a title."""
+    return bool(LABEL.match(text) or LABELLED.match(text))
+
+
+def by_headings(paras: list[Para], layout: Layout, imprint: set[int]) -> tuple[list[Section], str]:
+    """Sections at heading-like paragraphs; a lone largest heading over repeated smaller
+    ones is the book's title, as in Markdown."""
+    heads = [p for p in paras if _is_heading(p, layout)]
+    title, level = _plan(heads)
+    drafts = [_Draft()]
+    for para in paras:
+        if para is title or (len(drafts) == 1 and _half_title(para, title, heads, level)):
+            drafts[-1].titled = True
+            continue
+        if para in heads and _rank(para) >= level:
+            drafts.append(_Draft(para.text))
+        else:
+            drafts[-1].paras.append(para)
+    return _finish(drafts, imprint), title.text if title else ""
+
+
+def _half_title(para: Para, title: Para | None, heads: list[Para], level: float) -> bool:
+    """A heading before the first chapter that says the book's title again, smaller: the
+    half-title page's, part of the title page (as a chapter, it took the title page's
+    author and imprint for its text). One after the title in a chapter heading's type is
+    the first chapter's, named for the book (a collection's title poem or story)."""
+    if title is None or para not in heads or echo(para.text) != echo(title.text):
+        return False
+    return heads.index(para) < heads.index(title) or _rank(para) != level
+
+
+def _plan(heads: list[Para]) -> tuple[Para | None, float]:
+    """The book's title among the headings, if one stands alone above the rest, and the
+    type size of chapter headings: the largest that recurs, else the largest."""
+    counts = Counter(_rank(head) for head in heads)
+    if not counts:
+        return None, float("inf")
+    repeated = [size for size, n in counts.items() if n > 1]
+    level = max(repeated) if repeated else max(counts)
+    if level == max(counts):
+        return None, level
+    return next(head for head in heads if _rank(head) == max(counts)), level
+
+
+def _rank(para: Para) -> float:
+    """A heading's type size to the half point: sizes that differ less are one level."""
+    return round(para.size * 2) / 2
+
+
+def merge_headings(paras: list[Para], layout: Layout) -> list[Para]:
+    """A heading over two paragraphs made one: a bare label and its title ("CHAPTER IV",
+    "The Storm"), or a centred heading broken over lines of one size."""
+    merged: list[Para] = []
+    for para in paras:
+        prev = merged[-1] if merged else None
+        if prev and _continues_heading(prev, para, layout):
+            size = max(prev.size, para.size)
+            merged[-1] = Para(prev.page, prev.top, size, _heading_text(prev.text, para.text))
+        else:
+            merged.append(para)
+    return merged
+
+
+def _heading_text(first: str, second: str) -> str:
+    """One heading of two paragraphs: a label and its title ("CHAPTER IV. The Storm"), or
+    two lines of a title."""
+    if LABEL.match(first):
+        return f"{first.rstrip('.:')}. {second}"
+    return f"{first} {second}"
+
+
+def _continues_heading(prev: Para, para: Para, layout: Layout) -> bool:
+    if prev.page != para.page or _is_label(para.text):
+        return False
+    if not (_is_heading(prev, layout) and _is_heading(para, layout)):
+        return False
+    return bool(LABEL.match(prev.text)) or abs(prev.size - para.size) < 0.5
+
+
+def _finish(drafts: list[_Draft], imprint: set[int]) -> list[Section]:
+    """The sections: copyright pages set apart, and a title page told by its short lines."""
+    drafts = _set_apart(drafts, imprint)
+    for draft in drafts:
+        draft.titled = draft.titled and _title_page(draft, drafts)
+    return _sections(drafts)
+
+
+def _title_page(draft: _Draft, drafts: list[_Draft]) -> bool:
+    return rest_of_title_page([para.text for para in draft.paras], draft is not drafts[-1])
+
+
+# A copyright page's marks, and what each counts: three make a page one (a chapter may say
+# "copyright" and "all rights reserved", not give an ISBN or catalogue data too). Its words
+# start a line or a sentence, as a copyright page sets each notice: a story's sentences
+# say them along the way ("a first edition, printed in London; its copyright ...").
+_STARTS = r"(?:^|(?<=[.!?;:] ))"
+_IMPRINT = [
+    (re.compile(pattern, re.I | re.M), weight)
+    for pattern, weight in (
+        (rf"©|{_STARTS}copyright\b", 1),
+        (rf"{_STARTS}all rights reserved\b", 1),
+        (r"\bISBN(?:-1[03])?:?\s*[\dX][\dX -]{8,}", 2),
+        (r"\bcatalogu?ing[- ]in[- ]publication\b|\blibrary of congress control number\b", 2),
+        (rf"{_STARTS}(?:printed (?:and bound )?in|first (?:published|edition|printing))\b", 1),
+    )
+]
+_IMPRINT_MARKS = 3
+
+
+def imprint_pages(lines: list[Line]) -> set[int]:
+    """The pages that are a copyright page: its notice, reserved rights, ISBN, catalogue
+    data. Read, they were the first chapter's opening (or, under no title, a chapter)."""
+    text: dict[int, list[str]] = defaultdict(list)
+    for line in lines:
+        text[line.page].append(line.text)
+    return {
+        page for page, parts in text.items() if _imprint_marks("\n".join(parts)) >= _IMPRINT_MARKS
+    }
+
+
+def _imprint_marks(text: str) -> int:
+    return sum(weight for mark, weight in _IMPRINT if mark.search(text))
+
+
+def _set_apart(drafts: list[_Draft], imprint: set[int]) -> list[_Draft]:
+    """The front matter's paragraphs on a copyright page (before the first titled part that
+    is narrated) made a copyright-page part; what follows one on other pages (a dedication)
+    an untitled part. A title page that carries its copyright line stays one, and a story
+    whose first page credits where it was first published stays whole."""
+    parts: list[_Draft] = []
+    for n, draft in enumerate(drafts):
+        if draft.title and not matter.skip_reason(matter.kind_of(draft.title)):
+            return parts + drafts[n:]
+        if draft.titled and _title_page(draft, drafts):
+            parts.append(draft)
+            continue
+        current = replace(draft, paras=[])
+        parts.append(current)
+        for para in draft.paras:
+            kind = "copyright-page" if para.page in imprint else ""
+            if kind != current.kind and current.paras:
+                current = _Draft()
+                parts.append(current)
+            current.kind = kind
+            current.paras.append(para)
+    return parts
+
+
+def _sections(drafts: list[_Draft]) -> list[Section]:
+    sections = []
+    for draft in drafts:
+        body = "\n\n".join(para.text for para in draft.paras)
+        if body and draft.kind:
+            sections.append(Section(draft.title, body, draft.kind, matter.skip_reason(draft.kind)))
+        elif body and not draft.title and draft.titled:
+            kind = "titlepage"  # with what follows the title before the first chapter
+            sections.append(Section("", body, kind, matter.skip_reason(kind)))
+        elif body:
+            kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
+            sections.append(Section(draft.title, body, kind, matter.skip_reason(kind)))
+        elif draft.title:
+            log.info("skipping heading with no text under it: %r", draft.title)
+    return sections
