@@ -29,10 +29,10 @@ import logging
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -45,6 +45,7 @@ from producer.readers.archive import Archive, parse_xml
 from producer.readers.book import TITLE_PAGE_WORDS, Book, Section, rest_of_title_page
 from producer.readers.markup import raised_mark, read_raised
 
+_T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 # The conventional part names, used by Word, LibreOffice, Google Docs and Pandoc alike
@@ -278,7 +279,9 @@ def _read_styles(archive: Archive, main: str) -> _Styles:
     }
     known: dict[str, int | None] = {}
     lists: dict[str, tuple[str, str | None] | None] = {}
-    levels = {i: level for i in styles if (level := _style_level(i, styles, known)) is not None}
+    levels = {
+        i: level for i in styles if (level := _inherited(i, styles, known, _own_level)) is not None
+    }
     return _Styles(
         levels=levels,
         front={i for i, name in names.items() if name in ("title", "subtitle")},
@@ -288,7 +291,7 @@ def _read_styles(archive: Archive, main: str) -> _Styles:
             if name.startswith("toc") or _on(styles[i], "rPr", "vanish")
         },
         default=next((i for i, style in styles.items() if _is_default_paragraph(style)), ""),
-        numbered={i: found for i in styles if (found := _style_list(i, styles, lists))},
+        numbered={i: found for i in styles if (found := _inherited(i, styles, lists, _style_list))},
     )
 
 
@@ -296,43 +299,29 @@ def _is_default_paragraph(style: Any) -> bool:
     return _attr(style, "type") == "paragraph" and _attr(style, "default") in ("1", "true")
 
 
-def _style_level(style_id: str, styles: dict[str, Any], known: dict[str, int | None]) -> int | None:
-    """TITLE or a heading level for a paragraph style, following what it is based on.
+def _inherited(
+    style_id: str,
+    styles: dict[str, Any],
+    known: dict[str, _T | None],
+    own: Callable[[str, Any], _T | None],
+) -> _T | None:
+    """What `own` finds in a paragraph style, or else in the nearest style it is based on: a
+    heading's level ("Chapter Heading" based on Heading 1 is a heading), the list it numbers
+    by (and counts with Heading 1's numbers).
 
     The chain is walked in a loop, not by recursion (a file can chain thousands of styles),
-    and every style on it learns its level in `known`, so that each style is walked once:
-    the styles of a chain share the level its first leveled style gives. A cycle ends it.
+    and every style on it learns what was found in `known`, so that each style is walked
+    once. A cycle ends it, and so does a style that is no paragraph's (a missing `w:type`
+    is "paragraph", the format's default).
     """
     chain: dict[str, None] = {}  # the styles walked, in order (a dict for a quick `in`)
-    level = None
-    while style_id not in known:
-        style = styles.get(style_id)
-        if style is None or style_id in chain or _attr(style, "type") != "paragraph":
-            break  # no such paragraph style, or a cycle: no level
-        chain[style_id] = None
-        level = _own_level(style_id, style)
-        if level is not None:
-            break
-        style_id = _val(style, "basedOn") or ""
-    else:
-        level = known[style_id]
-    known.update(dict.fromkeys(chain, level))
-    return level
-
-
-def _style_list(
-    style_id: str, styles: dict[str, Any], known: dict[str, tuple[str, str | None] | None]
-) -> tuple[str, str | None] | None:
-    """The list a paragraph style numbers by, its own or the one of a style it is based on
-    ("Chapter Heading" on a numbered Heading 1 counts with it), walked as `_style_level`."""
-    chain: dict[str, None] = {}
     found = None
     while style_id not in known:
         style = styles.get(style_id)
-        if style is None or style_id in chain:
+        if style is None or style_id in chain or _attr(style, "type") not in (None, "paragraph"):
             break
         chain[style_id] = None
-        found = _list_of(style)
+        found = own(style_id, style)
         if found is not None:
             break
         style_id = _val(style, "basedOn") or ""
@@ -340,6 +329,10 @@ def _style_list(
         found = known[style_id]
     known.update(dict.fromkeys(chain, found))
     return found
+
+
+def _style_list(_: str, style: Any) -> tuple[str, str | None] | None:
+    return _list_of(style)
 
 
 def _own_level(style_id: str, style: Any) -> int | None:

@@ -363,6 +363,20 @@ def test_only_a_heading_number_of_one_digit_is_a_level() -> None:
     assert [(s.title, s.body) for s in sections] == [("One", "a.\n\nb.\n\nc."), ("Two", "d.")]
 
 
+def test_a_style_without_a_type_is_a_paragraph_style() -> None:
+    """Given a style with no `w:type` (the format's default is "paragraph") based on
+    "heading 1", and a character style based on it: the first is a heading, the second no
+    paragraph's style."""
+    styles = (
+        style("H1", "heading 1")
+        + '<w:style w:styleId="Chapter"><w:name w:val="Chapter"/><w:basedOn w:val="H1"/></w:style>'
+        + style("Strong", "Strong", based_on="H1").replace('"paragraph"', '"character"')
+    )
+    paragraphs = [("Chapter", "One"), ("", "a."), ("Strong", "b."), ("Chapter", "Two"), ("", "c.")]
+    sections = read(styled(styles, paragraphs), "b.docx").sections
+    assert [(s.title, s.body) for s in sections] == [("One", "a.\n\nb."), ("Two", "c.")]
+
+
 def test_a_long_based_on_chain_is_followed_without_recursion_and_a_cycle_ends() -> None:
     """Given a chain of 3,000 styles down from "heading 1" (a RecursionError) and two
     styles based on each other."""
