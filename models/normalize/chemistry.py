@@ -166,13 +166,48 @@ _SYMBOL_STOCK = re.compile(
 _TWO_LETTER_SYMBOLS = frozenset(_TWO_LETTERS)
 
 
+# A list's numerals in prose: "(i) coal (ii) iron (iii) copper", "Exports: (I) gold (II)
+# silver". A numeral after a metal's name is an item's where another of the same case stands
+# near and after no element's name or symbol; a spaced numeral in small letters always is
+# ("iron (ii) copper": a chemist writes "iron(II)" or "iron (II)").
+_LIST_NUMERALS = {
+    False: re.compile(r"\((?:I{1,3}|IV|VI{0,3}|IX|X)\)"),
+    True: re.compile(r"\((?:i{1,3}|iv|vi{0,3}|ix|x)\)"),
+}
+_WORD_BEFORE = re.compile(r"(?<![\w-])(?P<word>[A-Za-z]+)(?P<space>\s?)\Z")
+_ELEMENT_NAMES = frozenset(_ELEMENTS.split("|")) | {"led"}
+_LIST_NEAR = 200  # characters either side in which another of a list's numerals is looked for
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """Whether the bracketed numeral at `start`..`end` is an item's of a list in prose."""
+    lower = text[start + 1].islower()
+    if lower and text[start - 1 : start].isspace():
+        return True  # "iron (ii) copper"
+    window = (max(0, start - _LIST_NEAR), min(len(text), end + _LIST_NEAR))
+    for other in _LIST_NUMERALS[lower].finditer(text, *window):
+        if other.start() == start:
+            continue
+        word = _WORD_BEFORE.search(text, max(0, other.start() - 16), other.start())
+        chemical = word is not None and (
+            word.group("word").lower() in _ELEMENT_NAMES
+            or (not word.group("space") and word.group("word") in _TWO_LETTER_SYMBOLS)
+        )
+        if not chemical:
+            return True  # "(i)" heading the list, or after "coal"
+    return False
+
+
 def _lead(match: re.Match[str], locale: Locale) -> str:
+    bracket = match.string.index("(", match.end())
+    if _listed(match.string, bracket, match.string.index(")", bracket) + 1):
+        return match.group(0)  # "(iii) copper (iv) lead (v) wool"
     return f"{match.group(0)[0]}ed"  # espeak says "lead" as the verb
 
 
 def _stock(match: re.Match[str], locale: Locale) -> str:
     before = text_before(match, 16)
-    if _NAMED_BEFORE.search(before) is None:
+    if _NAMED_BEFORE.search(before) is None or _listed(match.string, *match.span()):
         return match.group(0)
     space = "" if before.endswith((" ", "\t", "\n")) else " "
     return space + _stock_number(match, locale)

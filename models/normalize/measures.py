@@ -29,7 +29,6 @@ from models.normalize.rule import (
     noun_after,
     qualifies_noun,
     range_word,
-    saying,
     text_before,
 )
 
@@ -407,10 +406,11 @@ def _degrees(match: re.Match[str], locale: Locale) -> str:
 
 # "350 degrees F", "180 degrees C": the scale's letter after the word, as American recipes
 # write it (espeak: "degrees F"). An abbreviation's period is dropped where the prose goes on
-# ("at 350 degrees F. for an hour").
+# ("at 350 degrees F. for an hour"). Only after a number's digits: "honorary degrees C. S.
+# Lewis declined", "her two degrees F and G" name no scale.
 _PROSE_GOES_ON = re.compile(r"\s+[a-z(]")
 _DEGREES_LETTER = re.compile(
-    r"(?P<word>[Dd](?<!\w[Dd])egrees?)\s(?P<scale>[FCK])(?P<dot>\.)?(?![\w'’])"
+    r"(?P<word>[Dd](?<!\w[Dd])(?<=\d [Dd])egrees?)\s(?P<scale>[FCK])(?P<dot>\.)?(?![\w'’])"
 )
 
 
@@ -423,52 +423,131 @@ def _degrees_letter(match: re.Match[str], locale: Locale) -> str:
 
 # "Heat the oven to 200C/180C fan/gas 6", "It was 30C in the shade", "Bake at 350F": a
 # temperature without its degree sign, as British papers and recipes set it (espeak: "two
-# hundred C"). Only where a word of heat or weather is before it in its clause ("oven",
-# "bake", "temperature", "reached", "a high of"), another temperature is just before it
-# ("350F (175C)"), or an oven's setting after it (" fan", "/gas", "/180C"): "Seat 14C", "Apt
-# 3F", "a 2C pencil" stay. Read as "200°C" is, the sign put in for `_DEGREES`.
+# hundred C"). A number and a letter are a flat's, a seat's, a floor's, a bus's or a bra's
+# as often, so a temperature is told by where it stands and what is said near it: a word of
+# an oven or a thermometer ("oven", "bake", "temperature") or of weather ("hot", "summer", "a
+# high of") in its clause, and a word before it that a temperature takes ("was", "at", "of",
+# "reached", "rose to", "a balmy"; "to" only for an oven's heat: "Heat the oil to 180C"), a
+# weather's temperature ending its clause ("The summer heat peaked at 38C."). Or the same
+# temperature in the other scale just before or after it ("350F (175C)", "180C/350F"), or an
+# oven's setting or the weather's words after it (" fan", "/gas", " in the shade", " heat").
+# "Seat 14C", "a 2C pencil", "It was cold in 3C", "She baked a cake for 4C", "the oven at 21C
+# Baker Street", "It was hot and he wore a 38C bra", "Bra sizes 34C/36C" stay. Read as "200°C"
+# is, the sign put in for `_DEGREES`.
 _BARE_TEMPERATURE = re.compile(  # its first digit, then what stands before it: fast
     r"(?P<amount>\d(?<![\w.,/°º–]\d)\d{0,2}) ?(?P<scale>[CF])(?![\w'’+#-])"
 )
-_HEAT_WORDS = frozenset({
+_OVEN_WORDS = frozenset({
     "oven", "ovens", "heat", "heated", "preheat", "pre-heat", "preheated", "bake", "baked",
-    "roast", "roasted", "cook", "fry", "temperature", "temperatures", "thermometer",
-    "thermostat", "reached", "reaching", "hit", "hitting", "soared", "soaring", "climbed",
-    "rose", "fell", "dropped", "plunged", "peaked", "topped", "high", "highs", "low", "lows",
-    "around", "about", "heatwave", "weather", "degrees", "warm", "hot", "cold", "cool",
-    "chilly", "freezing", "minus", "balmy", "sweltering", "scorching", "mild", "humid",
-    "boils", "boiling", "freezes", "melts", "summer", "winter",
+    "baking", "roast", "roasted", "roasting", "cook", "cooked", "fry", "gas",
+})  # fmt: skip
+_THERMOMETER_WORDS = frozenset({
+    "temperature", "temperatures", "thermometer", "thermostat", "heatwave", "weather",
+    "forecast", "mercury", "degrees", "minus", "boils", "boiling", "freezes", "melts",
+})  # fmt: skip
+_WEATHER_WORDS = frozenset({
+    "warm", "hot", "cold", "cool", "chilly", "freezing", "balmy", "sweltering", "scorching",
+    "mild", "humid", "summer", "winter", "high", "highs", "low", "lows",
 })  # fmt: skip
 _CLAUSE_WORD = re.compile(r"[a-z][a-z-]*")
-_TEMPERATURE_BEFORE = re.compile(r"\d°?[CF] ?\(\Z")  # "350F (175C)"
-_OVEN_AFTER = re.compile(
-    r"\s?(?:fan\b|/\s?(?:gas\b|\d{2,3}°?[CF]\b)|,\s\d{2,3}°?[CF]\b)|\s(?:in\sthe\sshade|outside)\b"
+# Where a temperature stands: "It was 30C", "peaked at 38C", "a high of 30C", "rose to 40C",
+# "a balmy 25C", "The thermostat read 21C", "cold, 5C"; not "in 3C", "for 4C", "and 3C",
+# "moved to 10C".
+_TEMPERATURE_PLACE = re.compile(
+    r"(?:\b(?i:was|is|were|are|be|been|it[’']s|at|of|reach|reached|reaching|hit|hitting|topped"
+    r"|topping|touched|peaked|around|about|nearly|almost|over|above|below|under|exceeded"
+    r"|exceeding|than|read|reads|said|says|showed|shows|registered|recorded|fan|(?:rose|risen|rising|rises|fell|fallen"
+    r"|falling|falls|dropped|dropping|drops|soared|soaring|plunged|plunging|up|down)\s(?:to|by)"
+    r"|an?\s[a-z]+)\s|[a-z][,:]\s)(?:minus\s|-)?\Z"
 )
-# A seat's, a flat's, a bus's letter: "In summer seat 14C is hot".
+_TO_BEFORE = re.compile(r"\bto\s\Z")
+_RANGE_START = re.compile(r"(?<![\w.,])\d{1,3}(?:\s?[-–]\s?|\sto\s)\Z")
+# A weather's temperature ends its clause, or weather's words follow it.
+_TEMPERATURE_ENDS = re.compile(
+    r"[\"'’”]*(?:[.,;:!?)\]]|\s*\Z|\s(?:today|yesterday|tomorrow|overnight"
+    r"|at\s(?:noon|midday|night|dawn)|by\s(?:noon|midday)|(?:and|or|to)\s(?:minus\s)?\d"
+    r"|weather|sunshine|are\sexpected|expected|forecast"
+    r"|and\s(?:rising|falling|climbing|humid|sunny|dry|overcast))\b)"
+)
+_NAME_AFTER = re.compile(r"\s(?!Gas\b|Fan\b)[A-Z][a-z]")  # "21C Baker Street"
+# The same temperature in the other scale, or a lower setting for a fan oven: "350F (175C)",
+# "180C/350F", "30C, 86F", "200C/180C fan"; a sign on the one before is enough ("350°F (175C)").
+_BARE_BEFORE = re.compile(r"(?<![\w.,/°º–])(?P<amount>\d{1,3})(?P<sign>°?) ?(?P<scale>[CF])")
+_TEMPERATURE_BEFORE = re.compile(rf"{_BARE_BEFORE.pattern}(?: ?\(|,\s|/\s?)\Z")
+_TEMPERATURE_AFTER = re.compile(
+    r"(?:/\s?|,\s| ?\()(?P<amount>\d{2,3})(?P<sign>°?)(?P<scale>[CF])\b"
+)
+_OVEN_AFTER = re.compile(
+    r"\s?fan\b|/\s?gas\b|\s(?:in\sthe\sshade|outside|heat|sunshine|(?:fan\s)?oven)\b"
+)
+# A seat's, a flat's, a bus's letter: "In summer seat 14C is hot"; a name's, within a
+# sentence: "The weather at Terminal 2F was cold", "She rose to Band 3C".
 _LABEL_BEFORE = re.compile(
     r"\b(?i:seats?|rooms?|apt\.?|apartment|flat|suite|gate|bus|row|platform|floor|grade|cabin"
-    r"|berth|unit|box|locker|no\.|number|route|block)\s\Z|#\Z"
+    r"|berth|unit|box|locker|no\.|number|route|block|table|size)\s\Z|#\Z"
+    r"|[\w,;)]\s(?!Fan\b|Gas\b)[A-Z][A-Za-z]*\s\Z"
 )
-# "200°C/180°C fan/gas 6": an oven's settings, said one after another (espeak: "slash").
+# "200°C/180°C fan/gas 6": an oven's settings, said one after another (espeak: "slash"); a
+# bare temperature's slash only before its other scale or a gas mark ("Sizes 34C/36C" stay).
 _OVEN_SLASH = re.compile(  # the slash first, then what stands before it: fast
-    r"/(?:(?<=\d[CF]/)|(?<=\d°[CF]/)|(?<=\d [CF]/)|(?<=\bfan/))(?=\d{2,3} ?°?[CF]\b|(?i:gas)\b)"
+    r"/(?:(?<=\d[CF]/)|(?<=\d°[CF]/)|(?<=\d [CF]/)|(?<=\bfan/))"
+    r"(?=\d{2,3} ?°?[CF]\b|(?i:gas)(?:\s(?i:mark))?\s?\d)"
 )
+_SLASHED_BEFORE = re.compile(rf"{_BARE_BEFORE.pattern}\Z")
+_SLASHED_AFTER = re.compile(r"(?P<amount>\d{2,3}) ?(?P<sign>°?)(?P<scale>[CF])\b")
+
+
+def _oven_slash(match: re.Match[str], locale: Locale) -> str:
+    first = _SLASHED_BEFORE.search(text_before(match, 8))
+    second = _SLASHED_AFTER.match(match.string, match.end())
+    if first and second and not (first.group("sign") or _paired(first, second)):
+        return match.group(0)  # "Bra sizes 34C/36C"
+    return ", "
+
+
+def _paired(first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether two temperatures are one in both scales ("180C/350F": recipes round it, 30C
+    86F) or an oven's two settings, the fan's the lower ("200C/180C")."""
+    a, b = int(first.group("amount")), int(second.group("amount"))
+    if first.group("scale") == second.group("scale"):
+        return a > b >= 100
+    celsius, fahrenheit = (a, b) if first.group("scale") == "C" else (b, a)
+    return abs(fahrenheit - (celsius * 9 / 5 + 32)) <= 3 + fahrenheit / 20
 
 
 def _bare_temperature(match: re.Match[str], locale: Locale) -> str:
-    amount, scale = match.group("amount"), match.group("scale")
-    if int(amount) > (300 if scale == "C" else 600):
-        return match.group(0)
-    before = text_before(match, 60)
-    if _LABEL_BEFORE.search(before):
-        return match.group(0)  # "seat 14C"
-    clause = re.split(r"[.!?]", before)[-1][-40:].lower()
-    cued = (
-        not _HEAT_WORDS.isdisjoint(_CLAUSE_WORD.findall(clause))
-        or _TEMPERATURE_BEFORE.search(before)
-        or _OVEN_AFTER.match(match.string, match.end())
+    return (
+        f"{match.group('amount')}°{match.group('scale')}"
+        if _a_temperature(match)
+        else match.group(0)
     )
-    return f"{amount}°{scale}" if cued else match.group(0)
+
+
+def _a_temperature(match: re.Match[str]) -> bool:
+    amount, scale = int(match.group("amount")), match.group("scale")
+    if amount > (300 if scale == "C" else 600):
+        return False
+    text, end = match.string, match.end()
+    before = text_before(match, 60)
+    if _LABEL_BEFORE.search(before) or _NAME_AFTER.match(text, end):
+        return False  # "seat 14C", "Gate 3C outside", "21C Baker Street"
+    other = _TEMPERATURE_BEFORE.search(before)
+    following = _TEMPERATURE_AFTER.match(text, end)
+    if (
+        (other is not None and (other.group("sign") != "" or _paired(other, match)))
+        or (following is not None and _paired(match, following))
+        or _OVEN_AFTER.match(text, end) is not None
+    ):
+        return True
+    before = _RANGE_START.sub("", before)  # "temperatures of 25-30C": the range's word
+    words = set(_CLAUSE_WORD.findall(re.split(r"[.!?]", before)[-1][-40:].lower()))
+    oven = not _OVEN_WORDS.isdisjoint(words)
+    if _TEMPERATURE_PLACE.search(before) is None:
+        # "Preheat the oven to 200C", "Heat the oil to 180C"; not "The cake went to 4C"
+        return oven and amount >= (100 if scale == "C" else 200) and bool(_TO_BEFORE.search(before))
+    if oven or not _THERMOMETER_WORDS.isdisjoint(words):
+        return True
+    return not _WEATHER_WORDS.isdisjoint(words) and _TEMPERATURE_ENDS.match(text, end) is not None
 
 
 _ARC = (("degrees", "degree"), ("minutes", "minute"), ("seconds", "second"))
@@ -647,7 +726,7 @@ RULES = (
     Rule(_COORDINATE, _coordinate),
     Rule(_HEIGHT, _height),
     Rule(_PRIMED, _primed),
-    Rule(_OVEN_SLASH, saying(", ")),
+    Rule(_OVEN_SLASH, _oven_slash),
     Rule(_BARE_TEMPERATURE, _bare_temperature),
     Rule(_DEGREES, _degrees),
     Rule(_DEGREES_LETTER, _degrees_letter),

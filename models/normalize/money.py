@@ -310,15 +310,22 @@ def _sterling(match: re.Match[str], locale: Locale) -> str:
 # at 7/4 with the bookmakers", "9/2 odds"). A proper fraction in its lowest terms ("1/2",
 # "3/8", "1/10") is a price only where the clause ends or "each" or "net" follows after a
 # word of paying ("It cost 1/3.", "cost 1/2 each"; "cost 1/2 as much", "gave 1/10 to the
-# church" are fractions). Shillings from 1 to 19; pence from 2 to 11 ("5/1" is odds).
+# church" are fractions), not after "at", "for" or "worth" ("the gauge was at 3/4", "I
+# voted for 2/3"). Shillings from 1 to 19; pence from 2 to 11 ("5/1" is odds).
 _SLASHED_STERLING = re.compile(  # its first digit, then what stands before it: fast
     r"(?P<shillings>\d(?<![\w./£$€'’,+-]\d)\d?)/(?P<pence>1[01]|[2-9])(?![\w/]|[.,:]\d)"
 )
-_PRICE_BEFORE = re.compile(
-    r"\b(?i:cost|costs|costing|paid|pay|pays|paying|price|priced|prices|charge|charged"
-    r"|charges|worth|sold|sells|selling|fetch|fetched|fetches|fee|rent|wage|wages|earn|earned"
-    r"|earns|earning|for|at|only|just|spent|spend|gave|give|owed|owes)\s\Z"
+# A word of paying; "only" or "just" may stand between it and the price ("cost only 2/6"),
+# but alone they are no cue ("Only 4/6 survived", "Just 6/10 voted").
+_PAYING = (
+    r"cost|costs|costing|paid|pay|pays|paying|price|priced|prices|charge|charged|charges"
+    r"|sold|sells|selling|fetch|fetched|fetches|fee|rent|wage|wages|owed|owes"
 )
+# Words that lead to a price as often as to anything else: "at 7/6", "for 2/6", "worth
+# 2/6", but "the gauge was at 3/4", "I voted for 2/3", "It was worth 1/3".
+_LEADING = r"worth|earn|earned|earns|earning|for|at|spent|spend|gave|give"
+_PRICE_BEFORE = re.compile(rf"\b(?i:{_PAYING}|{_LEADING})\s(?i:only\s|just\s)?\Z")
+_PAYING_BEFORE = re.compile(rf"\b(?i:{_PAYING})\s(?i:only\s|just\s)?\Z")
 _PRICE_AFTER = re.compile(
     r"\s(?:net\b|each\b|apiece\b|per\b|a\s(?:week|day|year|month|head|pound|yard|dozen"
     r"|bottle|copy|volume|piece|time|night|quart|pint|box|tin)\b)"
@@ -349,11 +356,13 @@ def _priced(match: re.Match[str]) -> bool:
         return False
     if _FRACTION_AFTER.match(text, end) or _betting_near(match):
         return False
-    paying = _PRICE_BEFORE.search(text_before(match, 12)) is not None
+    before = text_before(match, 20)
     shillings, pence = (int(n) for n in match.group("shillings", "pence"))
     if shillings < pence and gcd(shillings, pence) == 1:  # "cost 1/2 as much": a fraction
+        # after a word of paying only: "the gauge was at 3/4", "I voted for 2/3" are fractions
+        paying = _PAYING_BEFORE.search(before) is not None
         return paying and (_CLAUSE_ENDS.match(text, end) or _EACH.match(text, end)) is not None
-    return paying or _PRICE_AFTER.match(text, end) is not None
+    return _PRICE_BEFORE.search(before) is not None or _PRICE_AFTER.match(text, end) is not None
 
 
 def _betting_near(match: re.Match[str]) -> bool:

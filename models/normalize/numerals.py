@@ -556,7 +556,25 @@ _SETS = re.compile(  # its first digit, then what stands before it: fast over a 
     r"[0-7](?<![^\W_][0-7])(?<![.,:/–-][0-7])[–-][0-7](?:,\s[0-7][–-][0-7]){0,4}"
     rf"{_ALONE_AFTER}(?![.,:/–-]\d)"
 )
-_SET_BEFORE = re.compile(r"\b(?i:sets?)\s(?:(?!of\b)\w+\s)?\Z")  # not "a set of 6-7 chairs"
+# One set's score after the noun: "took the first set 7-5", "The set was 7-5"; not the verb
+# ("He set aside 6-7 hours", "Let it set for 4-6 hours", "the sun set 6-7 minutes later")
+# nor "a set of 6-7 chairs".
+_SET_BEFORE = re.compile(
+    r"\b(?i:the|a|each|that|this|every|one)\s(?i:(?:first|second|third|fourth|fifth|final"
+    r"|opening|deciding|decisive|last|next|only)\s)?(?i:sets?)\s(?i:(?:was|went|ended"
+    r"|finished|at|by)\s)?\Z"
+)
+# Sets that all rise are a loser's ("lost 4-6, 6-7") only after a word of a match, not after
+# "were" ("The ages were 4-6, 6-7"); a vote's tallies and a season's record are no sets
+# ("The committee voted 6-4, 7-3", "Their record was 6-4, 7-3": six to four), nor a list's
+# scores that go on past a set's ("won 6-4, 7-3 and 5-2").
+_MATCH_WORD_BEFORE = re.compile(
+    r"\b(?i:won|lost|beat|beaten|defeated|trailed|trailing|led|leading)\s(?:\w+\s)?\Z"
+)
+_TALLY_BEFORE = re.compile(
+    r"\b(?i:vot\w*|ballots?|ruled|ruling|decided|tall(?:y|ied)|split|records?)\b"
+)
+_SCORE_AFTER = re.compile(r"(?:,\s|,?\s(?:and|or|then)\s)(?P<score>\d+[–-]\d+)\b")
 
 
 def _sets(match: re.Match[str], locale: Locale) -> str:
@@ -569,7 +587,12 @@ def _sets(match: re.Match[str], locale: Locale) -> str:
         tennis = _SET_BEFORE.search(before) is not None
     else:
         descending = any(int(a) > int(b) for a, b in scores)
-        tennis = descending or _SCORE_WORD_BEFORE.search(before) is not None
+        more = _SCORE_AFTER.match(match.string, match.end())
+        tennis = (
+            (descending or _MATCH_WORD_BEFORE.search(before) is not None)
+            and _TALLY_BEFORE.search(before) is None
+            and (more is None or _SET.fullmatch(more.group("score")) is not None)
+        )
     if not tennis:
         return match.group(0)
     return ", ".join(f"{cardinal(a, locale)}-{cardinal(b, locale)}" for a, b in scores)

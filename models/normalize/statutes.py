@@ -33,8 +33,9 @@ from models.normalize.numbers import cardinal, in_pairs
 from models.normalize.rule import Locale, Rule, say_letter
 
 # One section's number: digits, and a letter or two set close ("2000e", "78pp"; not an
-# ordinal's "12th"); not a decimal, a time or a fraction ("3.2", "3:16", "1/2").
-_NUMBER = r"[1-9]\d{0,4}(?:(?!(?:st|nd|rd|th)\b)[a-z]{1,2})?(?![\w:/]|[.,]\d)"
+# ordinal's "12th" nor a decade's "1920s": "the brass section 1920s jazz"); not a decimal, a
+# time or a fraction ("3.2", "3:16", "1/2").
+_NUMBER = r"[1-9]\d{0,4}(?:(?!(?:st|nd|rd|th)\b|(?<=0)s\b)[a-z]{1,2})?(?![\w:/]|[.,]\d)"
 # A hyphen or a dash between numbers, or a list's word.
 _JOIN = r"(?:\s?[-–—]\s?|,\s|,?\s(?:and|or|to|through)\s)"
 # The word first ("section", "Sections": the abbreviations' word for "§", "Sec." and "s.");

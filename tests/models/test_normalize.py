@@ -2263,6 +2263,10 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
         "cost 2/6 " * 5000,
         "iron(II)" * 5000,
         "hot 1C " * 5000,
+        "(i) iron (ii) " * 5000,
+        "lead (II) " * 5000,
+        "34C/36C " * 5000,
+        "12C, 12F " * 5000,
     ],
 )
 def test_long_runs_take_linear_time(text: str) -> None:

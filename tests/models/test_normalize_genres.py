@@ -80,6 +80,16 @@ READINGS = [
         "It was thirty degrees Celsius in the shade; temperatures reached forty degrees Celsius.",
     ),
     ("Preheat the oven to 400 F.", "Preheat the oven to four hundred degrees Fahrenheit."),
+    (
+        "It was 30C (86F) at noon; it was a balmy 25C.",
+        "It was thirty degrees Celsius (eighty-six degrees Fahrenheit) at noon; it was a balmy"
+        " twenty-five degrees Celsius.",
+    ),
+    (
+        "The summer heat peaked at 38C. Heat the oil to 180C.",
+        "The summer heat peaked at thirty-eight degrees Celsius. Heat the oil to one hundred"
+        " eighty degrees Celsius.",
+    ),
     # old money with a slash: shillings and pence (a fraction before: "two sixths")
     ("It cost 2/6.", "It cost two shillings and six pence."),
     (
@@ -90,6 +100,7 @@ READINGS = [
         "He paid 3/6 for it; it cost 1/3.",
         "He paid three shillings and six pence for it; it cost one shilling and three pence.",
     ),
+    ("It cost only 2/6.", "It cost only two shillings and six pence."),
     # tennis: a match's sets (a range before: "six to four")
     ("She won 6-4, 6-3.", "She won six-four, six-three."),
     ("lost 4-6, 7-6, 3-6", "lost four-six, seven-six, three-six"),
@@ -185,6 +196,62 @@ GUARDS = [
         "it cost 3.11; Windows 3.11; Firefox 3.5",
         "it cost three point one one; Windows three point one one; Firefox three point five",
     ),
+    # a review's: a list's numerals after a metal's name are no oxidation states
+    (
+        "The chief exports were (i) coal (ii) iron (iii) copper and (iv) tin.",
+        "The chief exports were (one) coal (two) iron (three) copper and (four) tin.",
+    ),
+    (
+        "He traded in (i) gold (ii) silver and (iii) spices.",
+        "He traded in (one) gold (two) silver and (three) spices.",
+    ),
+    (
+        "Exports: (I) gold (II) silver (III) copper (IV) lead (V) wool.",
+        "Exports: (I) gold (II) silver (III) copper (IV) lead (V) wool.",
+    ),
+    # a review's: fractions after "at", "for", "only" and "just" are no shillings and pence
+    (
+        "The fuel gauge was at 3/4; I voted for 2/3.",
+        "The fuel gauge was at three quarters; I voted for two thirds.",
+    ),
+    (
+        "Only 4/6 survived the winter. Just 6/10 voted.",
+        "Only four sixths survived the winter. Just six tenths voted.",
+    ),
+    # a review's: a flat's, a floor's, a bra's, a bus's letter in a sentence of weather or
+    # cooking; a temperature's letter after a name's initials
+    (
+        "It was cold in 3C; the heat in 5C was unbearable.",
+        "It was cold in 3C; the heat in 5C was unbearable.",
+    ),
+    (
+        "It was hot and he wore a 38C bra; she baked a cake for 4C.",
+        "It was hot and he wore a 38C bra; she baked a cake for 4C.",
+    ),
+    (
+        "In the summer of 1970 he lived at 21C Baker Street.",
+        "In the summer of nineteen seventy he lived at twenty-one C Baker Street.",
+    ),
+    ("Bra sizes 34C/36C; rows 12C, 14C.", "Bra sizes 34C/36C; rows 12C, 14C."),
+    (
+        "The lift reached 5F and stopped; the price rose to 50F.",
+        "The lift reached 5F and stopped; the price rose to 50F.",
+    ),
+    ("The weather at Terminal 2F was cold.", "The weather at Terminal 2F was cold."),
+    ("honorary degrees C. S. Lewis declined", "honorary degrees C. S. Lewis declined"),
+    # a review's: ranges, a vote's tallies and a list of scores are no tennis sets
+    ("The ages were 4-6, 6-7.", "The ages were four to six, six to seven."),
+    ("The committee voted 6-4, 7-3.", "The committee voted six to four, seven to three."),
+    (
+        "The Yankees won 6-4, 7-3 and 5-2.",
+        "The Yankees won six to four, seven to three and five to two.",
+    ),
+    (
+        "He set aside 6-7 hours; let it set for 4-6 hours.",
+        "He set aside six to seven hours; let it set for four to six hours.",
+    ),
+    # a review's: a decade after "section" is no section's number and letter
+    ("the brass section 1920s jazz", "the brass section nineteen twenties jazz"),
     # scripture and times of day as before
     ("John 3:16; at 3:16 p.m.", "John three sixteen; at three sixteen PM."),
 ]
