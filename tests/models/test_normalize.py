@@ -2271,10 +2271,11 @@ def test_phonemes_from_a_lexicon_are_left_alone() -> None:
 )
 def test_long_runs_take_linear_time(text: str) -> None:
     """A pattern that rescans the rest of a run from each of its characters takes minutes;
-    and Python refuses int() of more than 4300 digits."""
+    and Python refuses int() of more than 4300 digits. The bound is far from both: these
+    inputs take 1-3 s on a loaded 2-core machine, and a test machine may be slower still."""
     began = time.perf_counter()
     normalize(text)
-    assert time.perf_counter() - began < 3.0
+    assert time.perf_counter() - began < 15.0
 
 
 def test_a_book_normalizes_in_seconds() -> None:
@@ -2285,7 +2286,8 @@ def test_a_book_normalizes_in_seconds() -> None:
     book = sentence * (100_000 // len(sentence.split()))
     began = time.perf_counter()
     spoken = [normalize(s + ".") for s in book.split(". ")]
-    assert time.perf_counter() - began < 10.0
+    # 7-10 s on a loaded 2-core machine; a rule that rescans the book takes minutes
+    assert time.perf_counter() - began < 30.0
     assert "eighteen eighty-seven" in spoken[0]
 
 
