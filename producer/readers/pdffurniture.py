@@ -11,6 +11,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 
+from models.normalize import roman_to_int
 from producer.readers.pdflines import FOOTNOTE, HEADING, MARGIN, Line
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,6 @@ _FOLIO = re.compile(
     rf"^[-–—(\[]?\s*(?:page\s+)?(?:\d+|{_ROMAN})(?:\s+of\s+\d+)?\s*[-–—)\]]?$", re.I
 )
 _ROMAN_ENDS = re.compile(rf"^({_ROMAN})\b|\b({_ROMAN})$", re.I)
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
@@ -101,13 +101,8 @@ def _end_numbers(text: str) -> list[tuple[bool, int]]:
         for found in pair
         if found and (found.islower() or text.isupper())
     ]
-    return [(False, int(found)) for found in arabic] + [(True, _roman(found)) for found in roman]
-
-
-def _roman(numeral: str) -> int:
-    """A Roman numeral's value: each letter's, less where a larger one follows ("ix")."""
-    values = [_ROMAN_VALUES[letter] for letter in numeral.casefold()]
-    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+    numbers = [(False, int(found)) for found in arabic]
+    return numbers + [(True, roman_to_int(found) or 0) for found in roman]
 
 
 def _running_heads(margin: list[Line], pages: int) -> set[int]:
