@@ -8,8 +8,10 @@ import zipfile
 from typing import Any
 
 import docx
+import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
+from config.errors import ManuscriptError
 from producer.readers.docx import read
 from tests.producer.test_readers_docx import W_NS, element, run, save, zip_of
 
@@ -205,6 +207,21 @@ def renamed_main_part(data: bytes, name: str) -> bytes:
             member = member.replace("document.xml", name.rpartition("/")[2])
             new.writestr(member, part)
     return out.getvalue()
+
+
+def test_a_main_part_named_by_relationship_is_held_to_the_zip_limits() -> None:
+    """Hostile: a bomb as word/document2.xml (megabytes of one character, compressed far
+    past the archive's ratio) is refused by name, found through the relationships as
+    word/document.xml would be found by its own."""
+    document = docx.Document()
+    document.add_paragraph("x" * (4 << 20))
+    stored = renamed_main_part(save(document), "word/document2.xml")
+    deflated = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(stored)) as old, zipfile.ZipFile(deflated, "w") as new:
+        for member in old.namelist():
+            new.writestr(member, old.read(member), compress_type=zipfile.ZIP_DEFLATED)
+    with pytest.raises(ManuscriptError, match=r"word/document2\.xml is compressed 200x\+"):
+        read(deflated.getvalue(), "b.docx")
 
 
 def test_a_word_online_document_named_document2_is_read_with_its_styles() -> None:
