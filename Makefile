@@ -46,8 +46,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two test processes by default (the suite's workers and servers wait much of the time, so
+# two keep both of a 2-core machine busy); TEST_PROCESSES=1 runs them one at a time.
+TEST_PROCESSES ?= 2
 unit: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_PROCESSES)
 
 check: lint typecheck
 
