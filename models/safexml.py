@@ -23,11 +23,14 @@ class RejectedXML(Exception):
         self.line = line
 
 
+DECLARES_ENTITIES = "declares XML entities; refusing"  # RejectedXML's reason for one that does
+
+
 def parse_xml(data: bytes, xhtml_entities: bool = False) -> Any:
     """The document's root element; raises RejectedXML with the reason."""
     data = _utf8(data)
     if _declares_entities(data):
-        raise RejectedXML("declares XML entities; refusing")
+        raise RejectedXML(DECLARES_ENTITIES)
     if xhtml_entities:
         data = _HTML_ENTITY.sub(_character_reference, data)
     parser = etree.XMLParser(
@@ -72,6 +75,16 @@ def _utf8(data: bytes) -> bytes:
     except UnicodeDecodeError as error:
         raise RejectedXML(f"not valid {encoding.upper()[:6]} XML ({error.reason})") from error
     return _XML_DECLARATION.sub("", text).encode("utf-8")
+
+
+def declares_entities(data: bytes) -> bool:
+    """Whether a document's prolog declares entities or holds a DOCTYPE's internal subset,
+    as `parse_xml` checks it: for markup read by another parser (HTML's), which would not
+    expand them but would read their declarations' leftovers as text."""
+    try:
+        return _declares_entities(_utf8(data))
+    except RejectedXML:  # a UTF-16 or UTF-32 mark over bytes that are not: no XML prolog
+        return False
 
 
 def _declares_entities(data: bytes) -> bool:

@@ -21,6 +21,7 @@ from config.manuscript import Manuscript
 from config.settings import get_settings
 from models.lexicon import load_lexicons
 from models.normalize import locale_for
+from models.safexml import declares_entities
 from models.scripts import letters_by_script, script_name
 from models.wording import DEFAULT_LOCALE
 from producer.readers import text
@@ -37,9 +38,16 @@ _EPUB_MAGIC = b"mimetypeapplication/epub+zip"  # OCF: the first member, stored, 
 # (an RTF file is plain ASCII, so it would otherwise be narrated markup and all).
 _UNSUPPORTED = {"rtf": "RTF"}
 _RTF_START = re.compile(rb"(\xef\xbb\xbf)?\s*\{\\rtf")
-_HTML_START = re.compile(
-    rb"(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S
+# HTML is told by its first markup, past a BOM, whitespace, an XML declaration and comments
+# (each comment one way: `.*?` let a run of them be split as many ways as it has comments).
+_SNIFFED = 1 << 16
+_MARKUP_START = rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*<"
+_HTML_PAGE = re.compile(_MARKUP_START + rb"(?:!doctype|(?:html|head|body)[\s/>])", re.I | re.S)
+_HTML_FRAGMENT = re.compile(
+    _MARKUP_START + rb"(?:div|p|h[1-6]|meta|title|section|article)[\s/>]", re.I | re.S
 )
+_ANY_TAG = re.compile(_MARKUP_START + rb"[a-z][a-z0-9]*[\s/>]", re.I | re.S)
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,11 @@ def read_book(path: Path) -> Book:
     """Every section of a manuscript file, with its metadata and cover."""
     data = read_bytes(path)
     kind = sniff(data, path)
+    if kind == "html" and declares_entities(data):  # lxml's HTML parser reads the rest as text
+        raise ManuscriptError(
+            f"{path}: declares XML entities, which are not read: its DOCTYPE holds declarations "
+            "([...]), as entity bombs do; refusing"
+        )
     if kind in READERS:  # imported when needed: each pulls its own parser libraries
         reader = importlib.import_module(f"producer.readers.{kind}")
         book: Book = reader.read(data, str(path))
@@ -148,7 +161,7 @@ def sniff(data: bytes, path: Path) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
         return "docx" if DOCX_DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
-    if _HTML_START.match(data[:4096]):
+    if _is_html(data[:_SNIFFED], suffix):
         return "html"
     if _RTF_START.match(data[:64]):
         return "rtf"
@@ -157,6 +170,18 @@ def sniff(data: bytes, path: Path) -> str:
     if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
     return "text"
+
+
+def _is_html(start: bytes, suffix: str) -> bool:
+    """HTML by its first markup: a DOCTYPE (any) or a page's own tag (`<html>`, `<head>`,
+    `<body>`); a block that opens a fragment (`<div>`, `<p>`, `<h1>`, `<meta>`, `<title>`,
+    ...) except in a Markdown manuscript, which may open with one and is still Markdown;
+    any tag in a file named .html. Text that opens "<3" or "<Name> said" is text."""
+    if _HTML_PAGE.match(start):
+        return True
+    if suffix in MARKDOWN_SUFFIXES:
+        return False
+    return (_ANY_TAG if suffix in _HTML_SUFFIXES else _HTML_FRAGMENT).match(start) is not None
 
 
 def _is_epub(data: bytes, path: Path) -> bool:

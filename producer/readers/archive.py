@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from config.errors import ManuscriptError
-from models.safexml import RejectedXML
+from models.safexml import DECLARES_ENTITIES, RejectedXML
 from models.safexml import parse_xml as safe_parse
 
 MAX_ENTRIES = 10_000
@@ -95,13 +95,19 @@ class Archive:
         return joined
 
 
+class HostileXML(ManuscriptError):
+    """An XML part that declares entities: hostile, not damaged, so the book is refused
+    even where a damaged part of its kind would only be passed over."""
+
+
 def parse_xml(data: bytes, source: str) -> Any:
     """An XML part of a book as its root element (`models.safexml`: no entities, no DTD, no
     network; XHTML's named entities as the characters they name)."""
     try:
         return safe_parse(data, xhtml_entities=True)
     except RejectedXML as error:
-        raise ManuscriptError(f"{source}: {error.reason}") from error
+        hostile = error.reason == DECLARES_ENTITIES
+        raise (HostileXML if hostile else ManuscriptError)(f"{source}: {error.reason}") from error
 
 
 def elements(root: Any, name: str) -> list[Any]:
@@ -115,3 +121,17 @@ def elements(root: Any, name: str) -> list[Any]:
 def text_of(el: Any) -> str:
     """All the text in an element, whitespace collapsed."""
     return " ".join("".join(el.itertext()).split())
+
+
+def remove(el: Any, keep_tail: bool) -> None:
+    """Take an element out of its tree, its tail text kept in its place or not."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if keep_tail and el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)

@@ -41,7 +41,7 @@ from config.manuscript import Metadata
 from models.normalize.numbers import cardinal, ordinal, ordinal_suffix
 from models.normalize.roman import to_roman
 from producer.readers import DOCX_DOCUMENT, matter
-from producer.readers.archive import Archive, parse_xml
+from producer.readers.archive import Archive, HostileXML, parse_xml
 from producer.readers.book import TITLE_PAGE_WORDS, Book, Section, rest_of_title_page
 from producer.readers.markup import raised_mark, read_raised
 
@@ -704,12 +704,15 @@ def _restarts(lvl: Any, at: int) -> bool:
 
 def _read_numbering(archive: Archive, main: str) -> _Numbering:
     """The document's lists; none where its numbering part cannot be read (the old reader
-    never opened it, and a damaged one loses a heading's number, not the book)."""
+    never opened it, and a damaged one loses a heading's number, not the book; one that
+    declares entities is hostile, and refused as any other part would be)."""
     name = _sibling(archive, main, "numbering", NUMBERING)
     if not archive.has(name):
         return _Numbering({})
     try:
         root = _part(archive, name)
+    except HostileXML:
+        raise
     except ManuscriptError as error:
         log.warning("%s: list numbers not read (%s)", archive.source, error)
         return _Numbering({})

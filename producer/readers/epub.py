@@ -8,8 +8,10 @@ over several files), unless it is a part of its own kind (a colophon, say). An e
 in a chapter, pointing into the chapter's file after text of the chapter's own, is a
 subsection and stays in it (a part's title page, with no text, does not hold its chapters
 so). Text no chapter holds (before the first entry, or after front matter, which is
-skipped) is a section of its own, not lost with it. Without a table of contents every
-spine file is a section, titled by its first heading. A section's kind is its epub:type,
+skipped) is a section of its own, not lost with it. Without a table of contents (or with
+Calibre's placeholder, one "Start" entry) every spine file is a section, titled by its
+first heading; a heading a tool set as something else is read as one (`headings`). An entry
+at an empty anchor closing a file starts the next. A section's kind is its epub:type,
 else what landmarks, its heading or its TOC label ("Contents", "Notes": before the first
 chapter or after the last) or its file's name say. The book's title (or author) set over
 each file's own heading, as a running head, is not read.
@@ -28,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from config.errors import ManuscriptError
-from producer.readers import markup, matter
+from producer.readers import headings, linkednotes, markup, matter
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section, rest_of_title_page
 from producer.readers.markup import HEADING, TEXT, Block
@@ -57,6 +59,7 @@ class _Document:
     types: tuple[str, ...]  # epub:type of its body and sections: what the file is
     anchors: dict[str, int]  # the first block each id is in: where links land
     text_before: list[int]  # narrated text blocks before each block (and after the last)
+    after: frozenset[str] = frozenset()  # ids after the last block: links to the next file
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,13 @@ def read(data: bytes, source: str) -> Book:
     warnings: list[str] = []
     documents = _documents(archive, package, navigation.toc, warnings)
     documents = _without_running_titles(documents, package)
+    placeholder = _placeholder(navigation.toc, documents)
+    if placeholder:
+        navigation = replace(navigation, toc=[])
+    documents = _with_headings(documents, navigation.toc)
     starts, body = _starts(documents, navigation, warnings)
+    if placeholder and documents[0].blocks[:1] and documents[0].blocks[0].kind != HEADING:
+        starts[0] = replace(starts[0], label=placeholder[0].label)  # an untitled first file's
     title = package.metadata.title
     spans = _spans(starts)
     sections = [_section(documents, s, e, navigation, body, title, warnings) for s, e in spans]
@@ -195,9 +204,10 @@ def _document(archive: Archive, package: Package, item: Item) -> _Document | Non
     if markup.tag_of(root) != "html":
         log.info("%s: skipping %s (not XHTML) in the spine", archive.source, path)
         return None
-    blocks = markup.blocks(root)
     types = tuple(t for el in root.iter() if _is_section(el) for t in markup.semantics(el))
-    return _Document(path, blocks, types, *_index(blocks))
+    linkednotes.pair(root, here=path)  # after `types`: a note's role says nothing of the file
+    blocks, after = markup.walked(root)
+    return _Document(path, blocks, types, *_index(blocks), after=frozenset(after))
 
 
 def _index(blocks: list[Block]) -> tuple[dict[str, int], list[int]]:
@@ -243,7 +253,45 @@ def _without_first(document: _Document) -> _Document:
     """A document less its first block, whose ids (where links land) pass to the next."""
     first, second, *rest = document.blocks
     blocks = [replace(second, ids=first.ids + second.ids), *rest]
-    return _Document(document.path, blocks, document.types, *_index(blocks))
+    return _with_blocks(document, blocks)
+
+
+def _with_blocks(document: _Document, blocks: list[Block]) -> _Document:
+    return _Document(document.path, blocks, document.types, *_index(blocks), document.after)
+
+
+def _placeholder(toc: list[Entry], documents: list[_Document]) -> list[Entry]:
+    """The table of contents where it is one entry at the top of the book over files that
+    open chapters of their own (Calibre's "Start", written where it found no contents,
+    which made the whole book one chapter), else []. Read as no TOC, but its label still
+    titles a first file with no heading (a story's, with "About the Author" after it)."""
+    if len(toc) != 1 or toc[0].path != documents[0].path or _anchor(documents[0], toc[0]):
+        return []
+    openings = (headings.opened(d.blocks[:3], {0: ""})[:1] for d in documents[1:])
+    return toc if sum(1 for first in openings if first and first[0].kind == HEADING) >= 2 else []
+
+
+def _with_headings(documents: list[_Document], toc: list[Entry]) -> list[_Document]:
+    """The documents with the opening of each file, and of each place the TOC points at,
+    read as its heading where a tool set it otherwise (`headings`)."""
+    places: dict[str, dict[int, str]] = {}
+    for doc, entry in _entries(documents, toc):
+        doc, block = _place(documents, doc, _anchor(documents[doc], entry))
+        if 0 <= block < len(documents[doc].blocks):
+            places.setdefault(documents[doc].path, {}).setdefault(block, entry.label)
+    found = []
+    for document in documents:
+        at = places.get(document.path, {})
+        at.setdefault(0, "")
+        blocks = headings.opened(document.blocks, at)
+        found.append(document if blocks == document.blocks else _with_blocks(document, blocks))
+    return found
+
+
+def _entries(documents: list[_Document], toc: list[Entry]) -> list[tuple[int, Entry]]:
+    """The TOC's entries in the spine, with the index of the file each is in."""
+    index = {doc.path: i for i, doc in enumerate(documents)}
+    return [(index[entry.path], entry) for entry in toc if entry.path in index]
 
 
 def _plain(text: str) -> str:
@@ -318,7 +366,7 @@ def _toc_starts(
         doc = index.get(entry.path)
         if doc is None or _is_subsection(entry, documents[doc], first_children):
             continue
-        block = _anchor(documents[doc], entry)
+        doc, block = _place(documents, doc, _anchor(documents[doc], entry))
         if block < 0:
             warnings.append(f"chapter {entry.label!r}: #{entry.fragment} is not in {entry.path}")
             block = 0
@@ -336,12 +384,23 @@ def _first_children(toc: list[Entry]) -> dict[Entry, Entry]:
     return found
 
 
+def _place(documents: list[_Document], doc: int, block: int) -> tuple[int, int]:
+    """Where a link to a file's block lands: past its last block (an anchor closing it), at
+    the top of the next file, where what it names begins; -1 (nowhere) past the last
+    file's, where nothing begins. A file with no text (a part's title drawn as an image) is
+    a place of its own, its title the TOC's label."""
+    if 0 < len(documents[doc].blocks) == block:
+        return (doc + 1, 0) if doc + 1 < len(documents) else (doc, -1)
+    return doc, block
+
+
 def _anchor(document: _Document, entry: Entry) -> int:
-    """The block a TOC entry points at: the file's first, or the one its fragment names;
-    -1 where no block has that id."""
+    """The block a TOC entry points at: the file's first, or the one its fragment names
+    (past the last where its id closes the file); -1 where no element has that id."""
     if not entry.fragment:
         return 0
-    return document.anchors.get(entry.fragment, -1)
+    found = document.anchors.get(entry.fragment, -1)
+    return len(document.blocks) if found < 0 and entry.fragment in document.after else found
 
 
 def _is_subsection(entry: Entry, document: _Document, first_children: dict[Entry, Entry]) -> bool:

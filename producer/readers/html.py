@@ -1,32 +1,46 @@
-"""Single-file HTML books: a Project Gutenberg HTML edition, a saved web page.
+"""Single-file HTML books: a Project Gutenberg HTML edition, a saved web page, a manuscript a
+writing tool exported (Word, Google Docs, LibreOffice, Pandoc; `htmlexport`).
 
 Chapters are headings, chosen as for Markdown: a lone top heading is the book's title and
-chapters are the highest level that repeats. What comes before the first chapter is the
-title page when it holds the book's title or a "by ..." line (not narrated by default),
-else an untitled opening that is. Project Gutenberg's header and licence, and a site's
-banner, navigation and footer, are not part of the book and are dropped. lxml's HTML
-parser does not expand entity declarations, and is told not to touch the network.
+chapters are the highest level that repeats; a manuscript without headings has its chapters
+at paragraphs that are chapter labels, as a DOCX does. What comes before the first chapter
+is the title page when it holds the book's title (the page's or its Title-styled
+paragraph's) or a "by ..." line (not narrated by default), else an untitled opening that
+is. Project Gutenberg's header and licence, and a site's banner, navigation and footer, are
+not part of the book and are dropped. lxml's HTML parser does not expand entity
+declarations, and is told not to touch the network.
 """
 
 import logging
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from lxml import etree
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
-from producer.readers import markup, matter
-from producer.readers.archive import text_of
-from producer.readers.book import Book, Section
-from producer.readers.markup import HEADING, Block
+from producer.readers import htmlexport, markup, matter
+from producer.readers.archive import remove, text_of
+from producer.readers.book import SCENE_BREAK, Book, Section
+from producer.readers.htmlexport import drop_before
+from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.text import gutenberg_metadata, without_spans
 
 log = logging.getLogger(__name__)
 
-_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]*)", re.I)
-_LATIN1_LABELS = {b"iso-8859-1", b"latin1", b"latin-1", b"l1", b"us-ascii", b"ascii", b"cp819"}
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]*)", re.I)
+# The WHATWG encoding standard's names for Windows-1252: Latin-1's, as browsers read them.
+_WINDOWS_1252_LABELS = {
+    *(b"iso-8859-1", b"iso8859-1", b"iso88591", b"iso_8859-1", b"iso_8859-1:1987", b"iso-ir-100"),
+    *(b"latin1", b"latin-1", b"l1", b"csisolatin1", b"cp819", b"ibm819"),
+    *(b"windows-1252", b"cp1252", b"x-cp1252"),
+}
+# ASCII's names (Python's and C's own, under a C locale, among them): a page that says it
+# and holds other bytes is read as if it said nothing.
+_ASCII_LABELS = {b"us-ascii", b"ascii", b"ansi_x3.4-1968", b"iso646-us", b"us"}
+_MAC_LABELS = {b"macintosh", b"mac", b"csmacintosh", b"x-mac-roman"}  # Word for Mac's
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _PG_START = re.compile(r"\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
 _PG_END = re.compile(
@@ -37,7 +51,22 @@ _PG_TITLE = re.compile(r"^The Project Gutenberg e-?Book of\s+(.*?)(?:,\s+by\s+(.
 _CHROME_ROLES = {"banner", "navigation", "contentinfo", "search"}
 _CONTENT = {"article", "section", "main"}  # a header or footer inside one is the book's
 _AUTHOR_META = {"author", "dc.creator", "dcterms.creator"}
+_DATE_META = {"dcterms.date", "dc.date", "date"}
 _BY_LINE = re.compile(r"^by\s", re.I)
+_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+)
+_NUMBER = rf"(?:\d{{1,3}}|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+# A chapter label typed as a paragraph, as the DOCX reader reads one: "Chapter 4", "PART TWO",
+# "Chapter IV: The Storm"; a title after it short, not ending as a sentence does and not going
+# on in lower case as one does ("Chapter 3 was where it went wrong").
+_CHAPTER_LABEL = re.compile(
+    rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+(?P<title>\S.{{0,70}})(?<![.,;!?]))?",
+    re.I,
+)
+_LABELS_NEEDED = 2  # one "Part Two" paragraph may be prose's
 
 
 _QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")  # an attribute's value, quoted
@@ -52,13 +81,16 @@ def read(data: bytes, source: str) -> Book:
     body = next(root.iter("body"), root)
     _drop_gutenberg(body)
     _drop_site_chrome(body)
-    found = markup.blocks(body)
+    htmlexport.clean(body)
+    found = _labelled_chapters(markup.blocks(body))
     if not found:  # nothing but markup, or text below the parser's 256 levels of nesting
         raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)
-    metadata.title = metadata.title or book_title
+    styled = _opening_title(htmlexport.styled_title(body), found, level)
+    metadata.title = metadata.title or book_title or styled
     warnings: list[str] = []
-    return Book(_sections(found, level, metadata.title, warnings), metadata, warnings=warnings)
+    sections = _sections(found, level, (metadata.title, styled), warnings)
+    return Book(sections, metadata, warnings=warnings)
 
 
 def _parse(data: bytes, source: str) -> Any:
@@ -99,14 +131,23 @@ def _without_code(data: bytes) -> bytes:
 
 
 def _encoding(data: bytes) -> str | None:
-    """The encoding to read with, where the file does not say (libxml2 would take
-    Latin-1): UTF-8 when the bytes are UTF-8, else Windows-1252. A page that says Latin-1
-    or ASCII is read as Windows-1252 too, as browsers do (the WHATWG encoding standard):
-    such pages hold its curly quotes and dashes in the bytes Latin-1 leaves to controls."""
+    """The encoding to read with; None to let libxml2 read the one the page declares. As
+    browsers read (the WHATWG encoding standard), a page that says Latin-1 is Windows-1252,
+    whose curly quotes and dashes it holds in the bytes Latin-1 leaves to controls, and one
+    that says UTF-16 with no byte-order mark is not UTF-16 (it could not have been read to
+    find that). Mac OS Roman by a name libxml2 does not know ("x-mac-roman") is Mac OS
+    Roman. Where the page says nothing, an empty name, UTF-16 or ASCII (over other bytes):
+    UTF-8 when the bytes are UTF-8, else Windows-1252. libxml2 read ASCII or an empty name
+    up to the first other byte, and dropped the rest of the book."""
     if data.startswith(_BOMS):
         return None
-    if declared := _CHARSET.search(data[:4096]):
-        return "windows-1252" if declared[1].lower() in _LATIN1_LABELS else None
+    label = declared[1].lower() if (declared := _CHARSET.search(data[:4096])) else b""
+    if label in _WINDOWS_1252_LABELS:
+        return "windows-1252"
+    if label in _MAC_LABELS:
+        return "macintosh"
+    if label and label not in _ASCII_LABELS and not label.startswith(b"utf-16"):
+        return None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -116,9 +157,11 @@ def _encoding(data: bytes) -> str | None:
 
 def _metadata(root: Any) -> Metadata:
     """Title from <title> (Project Gutenberg's "The Project Gutenberg eBook of X, by Y"
-    read as title X by Y), authors from <meta name="author">, language from lang."""
+    read as title X by Y), authors from <meta name="author">, the date from Pandoc's
+    <meta name="dcterms.date">, language from lang."""
     title = _first_text(root, "title")
     authors = [m.get("content", "").strip() for m in root.iter("meta") if _is_author(m)]
+    dates = (m.get("content", "").strip() for m in root.iter("meta") if _is_date(m))
     if pg := _PG_TITLE.match(title):
         title = pg.group(1)
         authors = authors or ([pg.group(2)] if pg.group(2) else [])
@@ -129,7 +172,7 @@ def _metadata(root: Any) -> Metadata:
         title=title or header.title,
         authors=[a for a in authors if a] or header.authors,
         language=language or header.language,
-        date=header.date,
+        date=header.date or next((date for date in dates if date), ""),
     )
 
 
@@ -142,13 +185,17 @@ def _is_author(meta: Any) -> bool:
     return (meta.get("name") or "").lower() in _AUTHOR_META
 
 
+def _is_date(meta: Any) -> bool:
+    return (meta.get("name") or "").lower() in _DATE_META
+
+
 def _drop_gutenberg(body: Any) -> None:
     """Project Gutenberg's header and licence: its marked sections, and everything before
     the START line and from the END line on."""
     for el in body.xpath(_PG_BOILERPLATE):
-        _remove(el, keep_tail=True)
+        remove(el, keep_tail=True)
     if (start := _marker(body, _PG_START)) is not None:
-        _drop_before(start, body)
+        drop_before(start, body)
     if (end := _marker(body, _PG_END)) is not None:
         _drop_from(end, body)
 
@@ -156,18 +203,6 @@ def _drop_gutenberg(body: Any) -> None:
 def _marker(body: Any, pattern: re.Pattern[str]) -> Any:
     """The first element whose own text matches `pattern`, or None."""
     return next((el for el in body.iter() if pattern.search("".join(el.xpath("text()")))), None)
-
-
-def _drop_before(marker: Any, body: Any) -> None:
-    """Remove `marker` and all that precedes it in the body (its tail stays)."""
-    node = marker
-    while node is not body:
-        parent = node.getparent()
-        for sibling in list(node.itersiblings(preceding=True)):
-            parent.remove(sibling)
-        parent.text = None
-        node = parent
-    _remove(marker, keep_tail=True)
 
 
 def _drop_from(marker: Any, body: Any) -> None:
@@ -178,7 +213,7 @@ def _drop_from(marker: Any, body: Any) -> None:
             node.getparent().remove(sibling)
         node.tail = None
         node = node.getparent()
-    _remove(marker, keep_tail=False)
+    remove(marker, keep_tail=False)
 
 
 def _drop_site_chrome(body: Any) -> None:
@@ -188,20 +223,7 @@ def _drop_site_chrome(body: Any) -> None:
         tag = markup.tag_of(el)
         outside = not any(markup.tag_of(a) in _CONTENT for a in el.iterancestors())
         if (tag in ("header", "footer") and outside) or el.get("role") in _CHROME_ROLES:
-            _remove(el, keep_tail=True)
-
-
-def _remove(el: Any, keep_tail: bool) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if keep_tail and el.tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
+            remove(el, keep_tail=True)
 
 
 def _chapter_level(found: list[Block]) -> tuple[int, str]:
@@ -218,31 +240,99 @@ def _chapter_level(found: list[Block]) -> tuple[int, str]:
     return level, next(b.text for b in found if b.kind == HEADING and b.level == top)
 
 
-def _sections(found: list[Block], level: int, title: str, warnings: list[str]) -> list[Section]:
+def _opening_title(styled: str, found: list[Block], level: int) -> str:
+    """The Title-styled paragraph's text where it stands before the first chapter, as a
+    book's title does; else "" (a paragraph of class "title" in the text, a poem's, is
+    not the book's)."""
+    wanted = " ".join(styled.casefold().split())
+    for block in found:
+        if _opens_chapter(block, level):
+            break
+        if wanted and " ".join(block.text.casefold().split()) == wanted:
+            return styled
+    return ""
+
+
+def _labelled_chapters(found: list[Block]) -> list[Block]:
+    """A manuscript without headings, its chapter titles typed as paragraphs ("Chapter 1",
+    bold and centred, as Google Docs and Word write a title in no heading style): those
+    paragraphs made headings, with a "Prologue" or "Epilogue" among them, as in a DOCX.
+    Read as paragraphs, the whole book was one chapter."""
+    if any(b.kind == HEADING and not b.note for b in found):
+        return found
+    labels = [i for i, b in enumerate(found) if _is_text(b) and _is_chapter_label(b.text)]
+    if sum(1 for i in labels if _text_follows(found, i)) < _LABELS_NEEDED:
+        return found
+    return [replace(b, kind=HEADING, level=1) if _is_chapter_line(b) else b for b in found]
+
+
+def _text_follows(found: list[Block], label: int) -> bool:
+    """Whether a chapter label has text of its own under it, before the next label: labels
+    one under another are a list ("Part One", "Part Two"), no chapters."""
+    after = found[label + 1 : label + 2]
+    return bool(after) and _is_text(after[0]) and not _is_chapter_line(after[0])
+
+
+def _is_text(block: Block) -> bool:
+    return block.kind == TEXT and not block.note
+
+
+def _is_chapter_line(block: Block) -> bool:
+    """A chapter label, or only the name of a narrated part other than a chapter."""
+    if not _is_text(block):
+        return False
+    if _is_chapter_label(block.text):
+        return True
+    kind = matter.kind_of(block.text)
+    named = kind in matter.NARRATED and kind not in ("chapter", "part", "volume")
+    return named and len(block.text.split()) <= 2
+
+
+def _is_chapter_label(text: str) -> bool:
+    label = _CHAPTER_LABEL.fullmatch(text)
+    return label is not None and not (label["title"] or "")[:1].islower()
+
+
+def _sections(
+    found: list[Block], level: int, titles: tuple[str, ...], warnings: list[str]
+) -> list[Section]:
     starts = [i for i, b in enumerate(found) if _opens_chapter(b, level)]
     if not starts or starts[0] > 0:
         starts.insert(0, 0)
     sections = []
     for start, end in zip(starts, [*starts[1:], len(found)], strict=True):
-        part = found[start:end]
+        part = _without_closing_rules(found[start:end])
         if _opens_chapter(part[0], level):
             kind = matter.kind_of(part[0].text) or "chapter"
             sections.append(markup.section(part, "", kind, matter.skip_reason(kind), warnings))
         else:
-            sections.append(_opening(part, level, title, warnings))
+            sections.append(_opening(part, level, titles, warnings))
     return sections
+
+
+def _without_closing_rules(part: list[Block]) -> list[Block]:
+    """A part less the rules between its last words and the notes after them: the line a
+    writing tool draws over its notes, no scene break."""
+    read = [i for i, b in enumerate(part) if not b.note and b.text != SCENE_BREAK]
+    last = read[-1] if read else -1
+    if not any(b.note for b in part[last + 1 :]):
+        return part
+    return [b for i, b in enumerate(part) if i <= last or b.text != SCENE_BREAK]
 
 
 def _opens_chapter(block: Block, level: int) -> bool:
     return block.kind == HEADING and block.level == level > 0 and not block.note
 
 
-def _opening(part: list[Block], level: int, title: str, warnings: list[str]) -> Section:
-    """What precedes the first chapter: the title page, or an untitled opening."""
-    wanted = " ".join(title.casefold().split())
+def _opening(
+    part: list[Block], level: int, titles: tuple[str, ...], warnings: list[str]
+) -> Section:
+    """What precedes the first chapter: the title page (it holds the book's title, as the
+    page's <title> or its Title-styled paragraph says it), or an untitled opening."""
+    wanted = [" ".join(title.casefold().split()) for title in titles if title.strip()]
     title_page = any(
         (b.kind == HEADING and 0 < b.level < level)
-        or (wanted and wanted in " ".join(b.text.casefold().split()))
+        or any(name in " ".join(b.text.casefold().split()) for name in wanted)
         or _BY_LINE.match(b.text)
         for b in part
     )

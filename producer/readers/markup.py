@@ -6,17 +6,20 @@ Shared by the EPUB and HTML readers; works on XHTML parsed as XML (namespaced ta
 Not read: scripts, styles, navigation, hidden elements, images (alt text too, except
 where an image is a heading's text or a drop cap's letter), ruby's readings, page-number
 markers and note references; a reference leaves its sentence as if it had never been there.
-Notes themselves are kept apart (`Block.note`): read only in a section made of them. Tables
-do not read aloud, so they are skipped and reported. Verse keeps its lines (at its `<br>`s,
-not where the source's own text wraps), and so does a quotation broken into lines (`<br>`
-in a `<blockquote>`: lines of verse not marked as such, an inscription) and a `<pre>`;
-prose paragraphs are one line each, whitespace collapsed, as `worker.segment` expects
-(which reads short lines as verse, long ones as prose).
+Notes themselves are kept apart (`Block.note`): read only in a section made of them, told by
+type, role or class (`linkednotes` gives a role to one told only by its links). A scene
+break (an `<hr>`, an ornament) is a pause, `SCENE_BREAK`. Tables do not read aloud, so they
+are skipped and reported. Verse keeps its lines (at its `<br>`s, not where the source's own
+text wraps), and so does a quotation broken into lines (`<br>` in a `<blockquote>`: lines of
+verse not marked as such, an inscription) and a `<pre>`; prose paragraphs are one line
+each, whitespace collapsed, as `worker.segment` expects (which reads short lines as verse,
+long ones as prose).
 """
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice, pairwise
 from typing import Any
 
 from producer.readers import matter
@@ -31,7 +34,7 @@ _NEVER_READ = {
     *("img", "picture", "svg", "math", "video", "audio", "object", "embed", "iframe", "canvas"),
     *("map", "button", "input", "select", "textarea"),
 }
-_BLOCKS = _HEADINGS | {
+BLOCKS = _HEADINGS | {
     *("html", "body", "main", "article", "section", "div", "aside", "header", "footer"),
     *("p", "blockquote", "pre", "address", "center", "hgroup", "figure", "figcaption", "hr"),
     *("ul", "ol", "li", "dl", "dt", "dd", "menu", "details", "summary", "dialog", "form"),
@@ -42,8 +45,12 @@ _VERSE = {"z3998:verse", "z3998:poem", "z3998:song", "z3998:hymn", "verse", "poe
 _VERSE_CLASSES = _VERSE | {"stanza"}  # Project Gutenberg's <div class="stanza">
 _NOTE = {"footnote", "endnote", "rearnote", "note", *matter.NOTES}
 # Class names of a note's text where a book has no epub:type (Project Gutenberg's HTML:
-# <div class="footnote">); not "note", which books give an author's aside that is read.
-_NOTE_CLASSES = {"footnote", "footnotes", "endnote", "endnotes"}
+# <div class="footnote">; InDesign's <div class="_idFootnote">, typed only in its EPUB 3);
+# not "note", which books give an author's aside that is read.
+_NOTE_CLASSES = {
+    *("footnote", "footnotes", "endnote", "endnotes"),
+    *("_idfootnote", "_idfootnotes", "_idendnote", "_idendnotes"),
+}
 _NOTE_REFERENCE = {"noteref", "backlink"}
 _PAGE_NUMBER = {"pagebreak", "pagenum", "page-number", "pagenumber", "page-num", "pageno"}
 # An element whose id or class names a page ("page_12", "pg12", "p12"; class "page") and
@@ -71,6 +78,26 @@ _SHORT_WORDS = {
 }  # fmt: skip
 _SUPERSCRIPTS = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# What a book's tool or designer names a scene break drawn as an ornament or left as blank
+# space (Vellum's "ornamental-break", InDesign's placed "ornament.png", a "dinkus"): it has
+# no text, so nothing marked the pause.
+_SCENE_BREAK_NAME = re.compile(
+    r"scene|ornament|dinkus|fleuron|asterism|separator|divider|section-?break|space-?break", re.I
+)
+_SCENE_BREAK_ELEMENTS = 16  # an ornament's box, its image and a wrapper or two, and more
+# A title's parts set side by side with no space between, as a tool's spans for the eye
+# ("<span class="chapter-number">1</span><span class="chapter-title">Arrival</span>").
+_TITLE_SPAN = re.compile(r"chap|head|title|number|num|label|ordinal", re.I)
+_LABEL_WORD = re.compile(r"(?:chapter|part|book|volume)\.?", re.I)
+_TITLE_NUMERAL = (
+    r"(?:\d{1,3}|(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)"
+)
+# A title span that is only a chapter's number, after its label or not ("IV", "Chapter 2").
+_TITLE_NUMBER = re.compile(rf"(?:(?:chapter|part|book|volume)\.?\s+)?{_TITLE_NUMERAL}[.:]?", re.I)
+_STARTS_NUMBER = re.compile(rf"{_TITLE_NUMERAL}\b", re.I)  # what follows a label word
+_NUMBER_CLASS = re.compile(r"num|ordinal", re.I)
 _REMOVED = "\x00"  # where a note reference or page number was taken out of the text
 _SPACE_BEFORE_REMOVED = re.compile(r"(?:\s*\x00)+\s*(?=[.,;:!?…)\]’”]|$)")
 # No sound, but each would split a word in two for the voice.
@@ -122,7 +149,8 @@ class _Walker:
         tag = tag_of(el)
         if tag in _HEADINGS:
             self.emit(HEADING, self.heading_text(el, ctx), ctx, int(tag[1]))
-        elif tag == "hr":  # a scene break: a pause where it stands (`worker.segment`)
+        elif tag == "hr" or _is_scene_break(el):  # a pause where it stands (`worker.segment`)
+            self.ids.extend(i for part in el.iterdescendants() for i in _ids(part))
             self.emit(TEXT, SCENE_BREAK, ctx)
         elif tag == "hgroup" or (tag == "header" and any(map(_is_title_part, el))):
             self.heading_group(el, ctx)
@@ -153,7 +181,7 @@ class _Walker:
         parts = [part for title in titles for part in _title_parts(title)]
         self.ids.extend(i for part in parts for i in _ids(part))
         texts = [self.heading_text(part, ctx) for part in parts]
-        self.emit(HEADING, _joined_title([t for t in texts if t]), ctx, _level(titles))
+        self.emit(HEADING, joined_title([t for t in texts if t]), ctx, _level(titles))
         for child in el:
             if child not in titles and _is_block(child):
                 self.block(child, ctx)
@@ -180,7 +208,15 @@ class _Walker:
     def heading_text(self, el: Any, ctx: _Context) -> str:
         """A heading's text on one line; where it is an image ("Chapter One" drawn in a
         type of its own), the image's alt text, which is then the only title it has."""
-        return self.text(el, ctx.one_line()) or _alt_text(el)
+        joins = _title_joins(el)
+        if not joins:
+            return self.text(el, ctx.one_line()) or _alt_text(el)
+        ctx = ctx.one_line()
+        parts = [el.text or ""]
+        for i, child in enumerate(el):
+            self.inline(child, ctx, parts)
+            parts.append(joins.get(i, ""))
+        return _finished(parts, _source_lines(parts, ctx)) or _alt_text(el)
 
     def text(self, el: Any, ctx: _Context) -> str:
         """An element's text as one paragraph (the ids of what it holds noted)."""
@@ -200,9 +236,15 @@ class _Walker:
 
 def blocks(root: Any) -> list[Block]:
     """The narrated blocks of a document (or of any element in one), in reading order."""
+    return walked(root)[0]
+
+
+def walked(root: Any) -> tuple[list[Block], list[str]]:
+    """The blocks of a document, and the ids after its last block: an empty anchor closing
+    a file, where a link to what follows it in the next file lands."""
     walker = _Walker()
     walker.block(root, _Context())
-    return walker.blocks
+    return walker.blocks, walker.ids
 
 
 def section(
@@ -331,7 +373,7 @@ def _starts_word(text: str) -> bool:
 
 
 def _is_block(el: Any) -> bool:
-    return tag_of(el) in _BLOCKS and not _dropped(el)
+    return tag_of(el) in BLOCKS and not _dropped(el)
 
 
 def _is_note_mark(el: Any, tag: str) -> bool:
@@ -407,12 +449,96 @@ def _level(elements: list[Any]) -> int:
     return min((int(tag[1]) for tag in tags if tag in _HEADINGS), default=0)
 
 
-def _joined_title(parts: list[str]) -> str:
-    """Parts of a heading group as one title: "I" and "A Letter" make "I: A Letter"."""
+def joined_title(parts: list[str]) -> str:
+    """Parts of a heading group as one title: "I" and "A Letter" make "I: A Letter";
+    "Chapter" and "1" make "Chapter 1" (but "Book" and "The Return", "Book: The Return")."""
     title = parts[0] if parts else ""
     for part in parts[1:]:
-        title += (" " if title.endswith((".", ":", "!", "?", "—")) else ": ") + part
+        label = _LABEL_WORD.fullmatch(title) and _STARTS_NUMBER.match(part)
+        spaced = title.endswith((".", ":", "!", "?", "—")) or label
+        title += (" " if spaced else ": ") + part
     return title
+
+
+def _title_joins(heading: Any) -> dict[int, str]:
+    """Where a heading made only of title spans runs a number and a word together, what
+    goes after each such child (by its index): a space after a label ("Chapter" and "1"),
+    ": " after a number before a title ("1" and "Arrival", or "1" ending its line over
+    "Arrival"). Read as written, "1Arrival". {} for any other heading, or where no number
+    meets a word: a span's own spaces ("The Long " and "Goodbye"), an initial against the
+    rest of its word ("T" and "HE STORM"), one number in two ("19" and "43") are read as
+    they stand."""
+    children = list(heading)
+    spans = [child for child in children if tag_of(child) != "br"]
+    if len(spans) < 2 or (heading.text or "").strip() or not all(map(_is_title_span, spans)):
+        return {}
+    joins: dict[int, str] = {}
+    for i, (child, after) in enumerate(pairwise(children)):
+        if tag_of(child) == "br" or child.tail:
+            continue
+        text = "".join(child.itertext())
+        if tag_of(after) == "br":
+            beyond = after.getnext()
+            following = (after.tail or "").strip() or (
+                "".join(beyond.itertext()) if beyond is not None and tag_of(beyond) else ""
+            )
+            if _is_number_part(child, text) and _starts_title(following.lstrip()):
+                joins[i] = ":"  # the <br> gives the space
+            continue
+        following = "".join(after.itertext())
+        if text[-1:].isspace() or following[:1].isspace():
+            continue
+        if _LABEL_WORD.fullmatch(text.strip()) and _STARTS_NUMBER.match(following):
+            joins[i] = " "
+        elif _is_number_part(child, text) and _starts_title(following):
+            joins[i] = ": "
+    return joins
+
+
+def _is_number_part(el: Any, text: str) -> bool:
+    """A title span that is a chapter's number ("1", "IV", "Chapter 2"): a one-letter
+    numeral ("I", "V") only where its class says so, as an initial is a letter too."""
+    text = text.strip()
+    if _TITLE_NUMBER.fullmatch(text) is None:
+        return False
+    return not text.isalpha() or len(text) > 1 or bool(_NUMBER_CLASS.search(" ".join(_classes(el))))
+
+
+def _starts_title(text: str) -> bool:
+    """Whether text opens as a title does after its number: a letter, not in lower case
+    ("Arrival"; not "st", which runs on from "1")."""
+    return text[:1].isalpha() and not text[:1].islower()
+
+
+def _is_title_span(el: Any) -> bool:
+    named = _TITLE_SPAN.search(" ".join(_classes(el)))
+    return bool(named or _TITLE_PART.intersection(semantics(el)))
+
+
+def _is_scene_break(el: Any) -> bool:
+    """A paragraph or box with no text that holds a scene break's ornament or blank space,
+    as its name or its image's says (`_SCENE_BREAK_NAME`), or an image whose alt text is
+    marks only ("* * *"). Not one holding a heading (a chapter's title drawn as an image,
+    in a box named for its ornament)."""
+    if tag_of(el) not in ("p", "div", "figure") or (el.text or "").strip():
+        return False
+    if next(islice(el.iter(), _SCENE_BREAK_ELEMENTS, None), None) is not None:
+        return False  # a box of more is no ornament, and is not searched for one
+    if any(text.strip() for text in el.itertext()):
+        return False
+    names: list[str] = []
+    for part in el.iter():
+        if not isinstance(part.tag, str):
+            continue
+        if tag_of(part) in _HEADINGS or tag_of(part) == "hgroup":
+            return False
+        names.extend(_classes(part))
+        if tag_of(part) == "img":
+            alt = (part.get("alt") or "").strip()
+            if alt and not any(char.isalnum() for char in alt):
+                return True
+            names.extend((alt, part.get("src") or ""))
+    return any(_SCENE_BREAK_NAME.search(name) for name in names)
 
 
 def _ids(el: Any) -> list[str]:

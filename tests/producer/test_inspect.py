@@ -90,7 +90,7 @@ def test_include_and_skip_override_the_defaults(
 def test_inspect_prints_a_readable_table(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", str(book)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "The Quiet Shore  by Ann Example  [-]"
+    assert out.splitlines()[0] == "The Quiet Shore  by Ann Example"  # no language: no "[-]"
     assert "CHAPTER II. THE DEPARTURE" in out
     assert "2 chapters, 23 words" in out
     assert "skipped: THE QUIET SHORE BY ANN EXAMPLE (front matter (titlepage))" in out
@@ -125,6 +125,30 @@ def test_a_manuscript_over_the_size_limit_is_refused(
         get_settings.cache_clear()
     err = capsys.readouterr().err
     assert "more than the 104 accepted (NARRATE_MAX_MANUSCRIPT_MB)" in err
+    assert err.count("\n") == 1
+
+
+def test_html_without_an_html_tag_is_read_as_html_not_its_markup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given a page that opens with its <head>: its tags were the first sentence."""
+    page = tmp_path / "x.html"
+    page.write_text(
+        '<head><meta charset="utf-8"><title>T</title></head><body>'
+        "<h2>One</h2><p>Eggs were laid.</p><h2>Two</h2><p>Foxes came.</p></body>"
+    )
+    chapters = run_json(capsys, str(page))["chapters"]
+    assert [c["first_sentence"] for c in chapters] == ["Eggs were laid.", "Foxes came."]  # type: ignore[attr-defined]
+
+
+def test_html_declaring_entities_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "x.html"
+    page.write_bytes(b'<!DOCTYPE h [<!ENTITY a "aa">]><html><body><p>Hello &a;.</p></body></html>')
+    assert main(["inspect", str(page)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"narrate: error: {page}: declares XML entities, which are not read: ")
     assert err.count("\n") == 1
 
 
@@ -184,6 +208,79 @@ def test_a_name_that_matches_nothing_is_refused(
         f"narrate: error: {book}: --skip 'Chapter 3' matches no title or kind "
         "(`narrate inspect` lists them)\n"
     )
+
+
+@pytest.mark.parametrize("flag", ["--skip", "--include"])
+@pytest.mark.parametrize("name", ["dedicatoin", "Chapter III"])
+def test_a_word_no_kind_and_no_title_is_refused_in_one_line(
+    book: Path, flag: str, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["inspect", str(book), flag, name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"narrate: error: {book}: {flag} {name!r} matches no title or kind")
+    assert err.count("\n") == 1
+
+
+def test_a_kind_the_book_lacks_is_a_warning_not_an_error(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One command line for a batch: `--skip dedication` over books with and without one."""
+    data = run_json(capsys, str(book), "--skip", "Dedication", "--include", "colophon")
+    assert len(data["chapters"]) == 2  # type: ignore[arg-type]
+    assert data["warnings"] == [
+        f"{book}: --include 'colophon': this book has no colophon",
+        f"{book}: --skip 'Dedication': this book has no dedication",
+    ]
+    assert main(["inspect", str(book), "--skip", "dedication"]) == 0
+    assert f"warning: {book}: --skip 'dedication': this book has no dedication" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_name_may_be_the_start_of_one_title_in_any_case(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = run_json(capsys, str(book), "--skip", " chapter  ii")
+    titles = [c["title"] for c in data["chapters"]]  # type: ignore[attr-defined]
+    assert titles == ["CHAPTER I. THE ARRIVAL"]
+    assert data["skipped"][1] == {  # type: ignore[index]
+        "title": "CHAPTER II. THE DEPARTURE",
+        "kind": "chapter",
+        "reason": "skipped by request",
+    }
+
+
+def test_a_start_several_titles_share_is_refused_naming_them(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["inspect", str(book), "--skip", "Chapter I"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"narrate: error: {book}: --skip 'Chapter I' begins 2 titles: "
+        "'CHAPTER I. THE ARRIVAL', 'CHAPTER II. THE DEPARTURE'; give more of one\n"
+    )
+
+
+def test_the_table_shows_whole_titles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A title is what --skip takes: cut short in the listing, it could not be copied."""
+    long = "Chapter 7: In Which the Keeper Climbs the Stairs and the Lamp Is Lit at Last"
+    path = tmp_path / "b.md"
+    path.write_text(f"# Chapter 6: Dusk\n\nIt grew dark.\n\n# {long}\n\nHe climbed.\n")
+    assert main(["inspect", str(path)]) == 0
+    heading, first, second = capsys.readouterr().out.splitlines()[2:5]
+    assert second.startswith(f"   1  {long}  chapter")
+    assert heading.index("kind") == first.index("chapter") == second.index("chapter")
+
+
+def test_a_lone_chapter_without_author_or_language_reads_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "b.md"
+    path.write_text("# Dusk\n\nIt grew dark.\n")
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "(untitled)"  # not "(untitled)  by -  [-]"
+    assert "\n1 chapter, 4 words\n" in out
 
 
 def test_a_scene_break_is_neither_a_word_nor_in_the_first_sentence(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,22 @@ def test_a_document_declaring_entities_is_refused() -> None:
     refused = r"b\.docx: word/document\.xml: declares XML entities"
     with pytest.raises(ManuscriptError, match=refused):
         read(zip_of({"word/document.xml": bomb}), "b.docx")
+
+
+@pytest.mark.parametrize(
+    "member", ["_rels/.rels", "word/styles.xml", "word/numbering.xml", "docProps/core.xml"]
+)
+def test_entities_declared_in_any_part_are_refused(member: str) -> None:
+    """Given a part beside the document declaring entities; the list numbering, which a
+    damaged part only loses, was read without it and the book narrated."""
+    document = (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>Hello.</w:t></w:r></w:p></w:body></w:document>"
+    )
+    bomb = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">]><d>&a;</d>'
+    refused = rf"b\.docx: {re.escape(member)}: declares XML entities"
+    with pytest.raises(ManuscriptError, match=refused):
+        read(zip_of({"word/document.xml": document, member: bomb}), "b.docx")
 
 
 def test_a_document_that_is_not_xml_is_refused() -> None:

@@ -1,6 +1,8 @@
 """The single-file HTML reader: chapters from headings, the page's chrome and Project
 Gutenberg's boilerplate left out, the title page not narrated by default."""
 
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -269,6 +271,69 @@ def test_html_is_recognised_by_its_content(tmp_path: Path, start: bytes) -> None
     path.write_bytes(start + b"<body><h2>One</h2><p>x.</p></body></html>")
     assert sniff(path.read_bytes(), path) == "html"
     assert read_book(path).sections[0].title == "One"
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("x.html", b'<head><meta charset="utf-8"><title>T</title></head><body>'),
+        ("x.txt", b"<body>"),
+        ("x.html", b'<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01//EN">'),
+        ("x.html", b'<!doctype HTML SYSTEM "about:legacy-compat">'),
+        ("x.txt", b"\xef\xbb\xbf\n<?xml version='1.0'?><!-- saved --> <div class='book'>"),
+        ("book", b"<p>Before.</p>"),
+        ("x.htm", b'<meta charset="utf-8">'),
+        ("x.html", b"<TITLE>T</TITLE>"),
+        ("x.html", b"<section>"),
+        ("x.html", b'<article class="book">'),
+        ("x.txt", b"<h1>The Hens</h1>"),
+        ("x.html", b"<style>p { margin: 0 }</style>"),  # an .html file opening with any tag
+    ],
+)
+def test_html_is_recognised_by_its_first_markup_whatever_it_is(
+    tmp_path: Path, name: str, start: bytes
+) -> None:
+    """Given HTML without <html> (a head, a body or a fragment first) or with another
+    DOCTYPE: it was read as plain text, its tags narrated."""
+    path = tmp_path / name
+    path.write_bytes(start + b"<h2>One</h2><p>Eggs were laid.</p><h2>Two</h2><p>Foxes.</p>")
+    assert sniff(path.read_bytes(), path) == "html"
+    book = read_book(path)
+    assert [s.title for s in book.sections if s.title in ("One", "Two")] == ["One", "Two"]
+    assert not [s for s in book.sections if "<" in s.title + s.body]
+
+
+def test_a_run_of_comments_is_sniffed_at_once() -> None:
+    """Given 24 comments over plain text: each could end at any later "-->", and trying
+    every split took seconds (doubling with each comment more)."""
+    began = time.perf_counter()
+    assert sniff(b"<!-- a -->" * 24 + b"Plain words.", Path("b.txt")) == "text"
+    assert sniff(b"<!-- a -->\n" * 24 + b"<p>Words.</p>", Path("b.txt")) == "html"
+    assert time.perf_counter() - began < 5
+
+
+DOCTYPE_SUBSETS = {
+    "entity-other-doctype": b'<!DOCTYPE h [<!ENTITY a "aa">]><html><body><p>Hello &a;.</p>',
+    "billion-laughs": (
+        b'<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><html><body><p>Hello &c;.</p></body></html>'
+    ),
+    "external": b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><p>&x;</p>',
+    "element": b"\xef\xbb\xbf<!-- <p> --><!DOCTYPE html [<!ELEMENT p ANY>]><p>Hi.</p>",
+    "attlist": b"<?xml version='1.0'?>\n<!DOCTYPE html [\n<!ATTLIST p a CDATA 'x'>\n]>\n<p>Hi.</p>",
+}
+
+
+@pytest.mark.parametrize("name", ["b.html", "b.txt", "b.md"])
+@pytest.mark.parametrize("data", DOCTYPE_SUBSETS.values(), ids=DOCTYPE_SUBSETS.keys())
+def test_a_doctype_declaring_entities_is_refused(tmp_path: Path, name: str, data: bytes) -> None:
+    """Given a DOCTYPE with an internal subset: read as text (its markup narrated) or as
+    HTML ("Hello &c;." and a "]>" section); neither a book nor a page needs one."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    refused = rf"^{re.escape(str(path))}: declares XML entities, which are not read: .*DOCTYPE"
+    with pytest.raises(ManuscriptError, match=refused):
+        read_book(path)
 
 
 def test_read_manuscript_reads_an_html_file(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from config.errors import ManuscriptError
-from producer.readers import Reading, read_manuscript
+from producer.readers import Reading, read_manuscript, sniff
 
 GUTENBERG = """The Project Gutenberg eBook of Something
 
@@ -98,6 +98,42 @@ def test_markdown_headings_and_markup(tmp_path: Path) -> None:
     assert [c.title for c in book.chapters] == ["One", "Two"]
     assert book.chapters[0].text == "One\n\nSome emphasis and a link."
     assert book.chapters[1].text == "Two\n\nA quote with code.\n\na list item"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["", '<p align="center"><img src="cover.png" alt=""></p>\n\n', "<div>A note.</div>\n\n"],
+)
+def test_markdown_with_inline_html_is_still_markdown(tmp_path: Path, opening: str) -> None:
+    """Given a manuscript with HTML in it, at its top too: a block that opens an HTML
+    fragment does not make a .md file a web page."""
+    text = f"{opening}# My Book\n\n## One\n\nShe <em>ran</em>.<br>\nHe *stayed*.\n\n## Two\n\nOk.\n"
+    path = write(tmp_path, "b.md", text.encode())
+    assert sniff(path.read_bytes(), path) == "markdown"
+    book = read_manuscript(path)
+    assert book.title == "My Book"
+    assert [c.title for c in book.chapters][-2:] == ["One", "Two"]
+    assert book.chapters[-2].text.replace("\n", " ") == "One  She ran. He stayed."
+    assert not [c for c in book.chapters if "<" in c.text]
+
+
+@pytest.mark.parametrize("opening", ["<3 you, said the card.", "<Name> said nothing at all."])
+def test_text_opening_with_an_angle_bracket_is_still_text(tmp_path: Path, opening: str) -> None:
+    path = write(tmp_path, "b.txt", f"{opening}\n\nThen she left.\n".encode())
+    assert sniff(path.read_bytes(), path) == "text"
+    assert read_manuscript(path).chapters[0].text.startswith(opening)
+
+
+@pytest.mark.parametrize("name", ["b.txt", "b.md"])
+@pytest.mark.parametrize("start", ["", '<!ENTITY a "b"> opens it.\n\n'])
+def test_prose_naming_an_entity_declaration_still_reads(
+    tmp_path: Path, name: str, start: str
+) -> None:
+    text = f'{start}An XML file may say <!ENTITY a "b"> in its DOCTYPE [ ... ]>.\n'
+    book = read_manuscript(write(tmp_path, name, text.encode()))
+    assert "An XML file may say" in book.chapters[-1].text
+    if name.endswith(".txt"):  # Markdown leaves out what it takes for a tag
+        assert '<!ENTITY a "b">' in book.chapters[-1].text
 
 
 def test_table_of_contents_lines_are_not_empty_chapters(tmp_path: Path) -> None:

@@ -1,0 +1,129 @@
+"""A section's heading where a tool set it as something other than one heading element.
+
+Vellum sets a chapter's number over its title in an element of its own ("1", then the
+title's `<h1>`), and other tools a number's heading over the title's; InDesign and Calibre
+set headings as paragraphs styled to look like them (`<p class="Chapter-Title">`,
+`<p class="calibre1">`), and split one over two ("Chapter One", then "The Storm"); a
+designer opens a chapter with an ornament over its heading. Read as they stood, the number
+was a paragraph of its own, the title the table of contents gives was said again by the
+paragraph under it, and the heading opened no section. At the places a section may start
+(`opened`), those lines are its heading:
+
+- a chapter's number alone ("1", "Chapter 2", "IV.") over a heading: one title ("1" over
+  "Arrival" is "1: Arrival", read "Chapter 1: Arrival");
+- the first line or two that say what the TOC calls the section ("Chapter One"; "Chapter
+  One" over "The Storm" for "The Storm" or "Chapter One: The Storm");
+- where no TOC entry names the place, a line that is a chapter's label ("CHAPTER ONE",
+  "Chapter 4: The Storm") or names a part of the book ("Contents", "Prologue");
+- a scene break over the heading is no pause: the heading has its own.
+"""
+
+import re
+from dataclasses import replace
+
+from producer.readers import matter
+from producer.readers.book import SCENE_BREAK
+from producer.readers.markup import HEADING, TEXT, Block, joined_title
+
+_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+)
+_NUMBER = rf"(?:\d{{1,3}}|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+# A chapter's number, alone or after its word: "1", "IV.", "Chapter Two", "PART 3".
+_NUMBERED = re.compile(rf"(?:(?:chapter|part|book|volume)\s+)?{_NUMBER}[.:]?", re.I)
+# A chapter's label as a line of its own, its title short and no sentence ("Chapter 4: The
+# Storm", not "Chapter 3 was where it went wrong": a title goes on in no lower case).
+_LABEL = re.compile(
+    rf"(?:chapter|part|book|volume)\s+{_NUMBER}\b[.:]?(?:\s+(?-i:[^\sa-z]).{{0,70}}(?<![.,;]))?",
+    re.I,
+)
+_TITLE_WORDS = 30  # the most words a line said as a title may have
+_UNNAMED_WORDS = 12  # ... where no TOC entry names it
+
+
+def opened(blocks: list[Block], places: dict[int, str]) -> list[Block]:
+    """A file's blocks with the opening of each place a section may start (its block, with
+    the TOC's label for it, "" where none names it) made its heading."""
+    found: list[Block] = []
+    starts = sorted(places)
+    for start, end in zip(starts, [*starts[1:], len(blocks)], strict=True):
+        count, heading = _opening(blocks[start:end], places[start])
+        found.extend([heading] if heading is not None else [])
+        found.extend(blocks[start + count : end])
+    return blocks[: starts[0]] + found if starts else list(blocks)
+
+
+def _opening(blocks: list[Block], label: str) -> tuple[int, Block | None]:
+    """How many blocks open a section as its heading, and that heading (None where none)."""
+    breaks = 0
+    while breaks < len(blocks) and blocks[breaks].text == SCENE_BREAK:
+        breaks += 1
+    lines = blocks[breaks : breaks + 2]
+    count, heading = _heading(lines, label, blocks[breaks + 2 :])
+    if heading is None and breaks and lines and lines[0].kind == HEADING:
+        count, heading = 1, lines[0]  # an ornament over the heading
+    if heading is None:
+        return 0, None
+    ids = tuple(i for block in blocks[: breaks + count] for i in block.ids)
+    return breaks + count, replace(heading, ids=ids)
+
+
+def _heading(lines: list[Block], label: str, rest: list[Block]) -> tuple[int, Block | None]:
+    """How many of a section's first lines (two at most) are its heading, and the heading
+    they make (None where they are none); `rest`, what follows them in the section. A
+    number's heading the TOC calls the section by alone is its title alone."""
+    if not lines or not _line(lines[0], _TITLE_WORDS):
+        return 0, None
+    first = lines[0]
+    second = lines[1] if len(lines) > 1 and _line(lines[1], _TITLE_WORDS) else None
+    numbered = bool(_NUMBERED.fullmatch(first.text))
+    alone = first.kind == HEADING and bool(label) and _key(label) == _key(first.text)
+    if second is not None and numbered and not alone and _over_title(first, second, rest):
+        return 2, _merged(first, second)
+    if label:
+        key = _key(label)
+        both = second is not None and key == _key(first.text + second.text)
+        if second is not None and (both or (numbered and key == _key(second.text))):
+            return 2, _merged(first, second)
+        if first.kind == TEXT and key == _key(first.text):
+            return 1, replace(first, kind=HEADING)
+    elif first.kind == TEXT and _names_part(first.text):
+        return 1, replace(first, kind=HEADING)
+    return 0, None
+
+
+def _line(block: Block, words: int) -> bool:
+    """A line that may be a title: a heading or paragraph of the text, short."""
+    plain = block.kind in (HEADING, TEXT) and not block.note and block.text != SCENE_BREAK
+    return plain and "\n" not in block.text and len(block.text.split()) <= words
+
+
+def _over_title(number: Block, title: Block, rest: list[Block]) -> bool:
+    """A chapter's number over its title's heading: a paragraph over one, or a heading
+    over one of higher rank, or of its own where no more of that rank follow (not over a
+    subsection's, the first of several)."""
+    if title.kind != HEADING or _NUMBERED.fullmatch(title.text):
+        return False
+    if number.kind == TEXT or 0 < title.level < number.level:
+        return True
+    same = 0 < title.level == number.level
+    return same and not any(b.kind == HEADING and b.level == title.level for b in rest)
+
+
+def _merged(first: Block, second: Block) -> Block:
+    level = min((b.level for b in (first, second) if b.level), default=0)
+    text = joined_title([first.text, second.text])
+    return replace(first, kind=HEADING, text=text, level=level, ids=first.ids + second.ids)
+
+
+def _names_part(text: str) -> bool:
+    """A line that, alone, is a heading: a chapter's label or a part's name."""
+    short = len(text.split()) <= _UNNAMED_WORDS
+    return short and bool(_LABEL.fullmatch(text) or matter.kind_of(text))
+
+
+def _key(text: str) -> str:
+    """Text as a title is compared: letters and digits only, in any case."""
+    return re.sub(r"[\W_]+", "", text.casefold())

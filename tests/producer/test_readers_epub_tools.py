@@ -1,0 +1,431 @@
+"""The EPUB reader on what production tools really write: InDesign, Vellum, Calibre,
+Google Docs, and Word's or LibreOffice's HTML converted to EPUB. Each book here
+is built in memory, its markup set as the tool sets it."""
+
+import pytest
+
+from producer.readers.book import Book
+from tests.producer.test_readers_epub import build, page, read, titles
+
+
+def heard(book: Book) -> list[tuple[str, str]]:
+    """Each narrated section's title and body."""
+    return [(s.title, s.body) for s in book.sections if not s.skip_reason]
+
+
+# Chapter headings
+
+
+def test_a_chapter_number_set_over_its_title_heading_is_one_title() -> None:
+    """Given Vellum's heading, the chapter's number in an element of its own over the
+    title's heading, and a number's heading over the title's: the number was read as the
+    chapter's first paragraph and the title said twice ("Arrival. 1. Arrival.")."""
+    vellum = (
+        '<section epub:type="chapter"><div class="heading"><div class="element-number-block">'
+        '<div class="element-number">1</div></div><div class="title-block">'
+        '<h1 class="element-title">Arrival</h1></div></div><p>The hen sat.</p></section>'
+    )
+    numbered = (
+        '<section epub:type="chapter"><h2 class="chapter-number">Chapter 2</h2>'
+        '<h1 class="chapter-title">Departure</h1><p>Foxes came.</p></section>'
+    )
+    files = {"c1.xhtml": page(vellum), "c2.xhtml": page(numbered)}
+    book = read(build(files, [("c1.xhtml", "Arrival"), ("c2.xhtml", "Departure")]))
+    assert heard(book) == [
+        ("Chapter 1: Arrival", "The hen sat."),
+        ("Chapter 2: Departure", "Foxes came."),
+    ]
+
+
+def test_a_chapter_heading_over_a_subsection_heading_stays_the_title() -> None:
+    """A regression guard: a chapter's number heading over a subsection's (a lower rank)
+    is not one title."""
+    files = {"c.xhtml": page("<h1>Chapter 3</h1><h2>Morning</h2><p>It rained.</p>")}
+    book = read(build(files, [("c.xhtml", "Chapter 3")]))
+    assert heard(book) == [("Chapter 3", "Morning\n\nIt rained.")]
+
+
+def test_a_heading_styled_as_a_paragraph_is_the_title_the_toc_gives() -> None:
+    """Given InDesign's export without heading tags (a `<p class="Chapter-Title">`, the
+    TOC pointing at an anchor in it) and one heading over two paragraphs: the title was
+    said, then said again as the chapter's first paragraph."""
+    one = (
+        '<p class="Chapter-Title ParaOverride-1"><a id="_idTextAnchor000"></a>'
+        '<span class="CharOverride-1">CHAPTER ONE</span></p><p class="Body-First">The hen sat.</p>'
+    )
+    two = (
+        '<p class="Chapter-Number"><a id="_idTextAnchor001"></a>Chapter Two</p>'
+        '<p class="Chapter-Title">The Storm</p><p class="Body-First">Foxes came.</p>'
+    )
+    files = {"Book-1.xhtml": page(one), "Book-2.xhtml": page(two)}
+    toc = [
+        ("Book-1.xhtml#_idTextAnchor000", "Chapter One"),
+        ("Book-2.xhtml#_idTextAnchor001", "The Storm"),
+    ]
+    assert heard(read(build(files, toc))) == [
+        ("CHAPTER ONE", "The hen sat."),
+        ("Chapter Two: The Storm", "Foxes came."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        '<span class="chapter-number">1</span><span class="chapter-title">Arrival</span>',
+        '<span class="chapter-label">Chapter</span><span class="chapter-number">1</span><br/>'
+        '<span class="chapter-title">Arrival</span>',
+    ],
+    ids=["number-title", "label-number-title"],
+)
+def test_a_headings_number_and_title_spans_are_not_run_together(heading: str) -> None:
+    """Given a heading made of spans for the number and the title, set apart by the style
+    sheet alone: it was read "1Arrival", or "Chapter1 Arrival"."""
+    files = {"c.xhtml": page(f"<h1>{heading}</h1><p>The hen sat.</p>")}
+    assert titles(read(build(files, [("c.xhtml", "Arrival")]))) == ["Chapter 1: Arrival"]
+
+
+def test_a_heading_whose_initial_is_a_span_of_its_own_is_one_word() -> None:
+    """A regression guard: a title's initial set apart in a span is not a part of it."""
+    heading = '<h1><span class="title-initial">T</span><span class="title">he Storm</span></h1>'
+    files = {"c.xhtml": page(f"{heading}<p>It rained.</p>")}
+    assert titles(read(build(files, [("c.xhtml", "The Storm")]))) == ["The Storm"]
+
+
+# Calibre's conversions
+
+
+CALIBRE = {
+    "index_split_000.html": page(
+        '<p class="calibre1">CONTENTS</p><p class="calibre2">Chapter One</p>'
+        '<p class="calibre2">Chapter Two</p>'
+    ),
+    "index_split_001.html": page(
+        '<p class="calibre1"><span class="bold">CHAPTER ONE</span></p>'
+        '<p class="calibre2">The hen sat.</p><div class="mbp_pagebreak" id="calibre_pb_1"></div>'
+    ),
+    "index_split_002.html": page(
+        '<p class="calibre1"><span class="bold">CHAPTER TWO</span></p>'
+        '<p class="calibre2">Foxes.</p>'
+    ),
+}
+
+
+def test_calibres_start_entry_is_no_table_of_contents() -> None:
+    """Given Calibre's EPUB of a book it found no contents in: an NCX of one entry,
+    "Start", at the first file. The whole book was one chapter called "Start", its
+    contents page read aloud."""
+    book = read(build(CALIBRE, [("index_split_000.html", "Start")], version=2))
+    assert heard(book) == [("CHAPTER ONE", "The hen sat."), ("CHAPTER TWO", "Foxes.")]
+    assert (book.sections[0].title, book.sections[0].kind) == ("CONTENTS", "toc")
+
+
+def test_a_one_entry_toc_over_files_without_headings_still_holds_them() -> None:
+    """A regression guard: a story in several files under one entry is one chapter."""
+    files = {
+        "a.xhtml": page("<h1>The Story</h1><p>It began.</p>"),
+        "b.xhtml": page("<p>It went on.</p>"),
+        "c.xhtml": page("<p>It ended.</p>"),
+    }
+    book = read(build(files, [("a.xhtml", "The Story")]))
+    assert heard(book) == [("The Story", "It began.\n\nIt went on.\n\nIt ended.")]
+
+
+def test_without_a_toc_a_chapter_label_paragraph_titles_its_file() -> None:
+    """Given Calibre's files with their headings as styled paragraphs, and no table of
+    contents: every chapter was untitled, and the contents page was read as one."""
+    book = read(build(CALIBRE, None, version=2))
+    assert heard(book) == [("CHAPTER ONE", "The hen sat."), ("CHAPTER TWO", "Foxes.")]
+    assert (book.sections[0].kind, book.sections[0].skip_reason) == ("toc", "front matter (toc)")
+
+
+def test_a_toc_entry_at_an_anchor_closing_a_file_starts_the_next_file() -> None:
+    """Given a TOC entry at an empty anchor left at the end of a file when a converter
+    split the book there (its `filepos` anchor): the anchor was not found, and the
+    chapter ran on in the one before, its title lost."""
+    files = {
+        "index_split_000.html": page('<h2>One</h2><p>The hen sat.</p><a id="filepos100"></a>'),
+        "index_split_001.html": page("<h2>Two</h2><p>Foxes came.</p>"),
+    }
+    toc = [("index_split_000.html", "One"), ("index_split_000.html#filepos100", "Two")]
+    book = read(build(files, toc, version=2))
+    assert heard(book) == [("One", "The hen sat."), ("Two", "Foxes came.")]
+    assert book.warnings == []
+
+
+def test_a_part_page_without_text_keeps_its_toc_title() -> None:
+    """A regression guard: an entry at an anchor in a file with no text (a part's title
+    drawn as an image) is a section of its own, not the next file's."""
+    files = {
+        "part1.xhtml": page('<div id="p1"><img src="part1.png" alt=""/></div>'),
+        "c1.xhtml": page("<h1>Chapter 1</h1><p>The hen sat.</p>"),
+    }
+    toc = [("part1.xhtml#p1", "Part One", [("c1.xhtml", "Chapter 1")])]
+    assert titles(read(build(files, toc))) == ["Part One", "Chapter 1"]
+
+
+# Notes
+
+
+def test_indesigns_footnotes_without_a_type_are_not_read() -> None:
+    """Given InDesign's footnotes as it writes them in an EPUB 2 (`<div class="_idFootnote">`,
+    no epub:type): each was read at the end of its chapter."""
+    body = (
+        '<p class="Chapter-Title">One</p><p class="Body">The hen sat<a class="_idFootnoteLink '
+        '_idGenColorInherit" href="Book-1.xhtml#footnote-000" id="footnote-000-backlink">1</a>.'
+        '</p><div class="_idFootnotes"><div class="_idFootnote" id="footnote-000">'
+        '<p class="Basic-Paragraph"><a class="_idFootnoteAnchor _idGenColorInherit" '
+        'href="Book-1.xhtml#footnote-000-backlink">1</a>\tOn hens.</p></div></div>'
+        '<div class="_idEndnotes"><div class="_idEndnote" id="endnote-000"><p class="Endnote">'
+        '<a class="_idEndnoteAnchor" href="#endnote-000-backlink">1</a> On foxes.</p></div></div>'
+    )
+    book = read(build({"Book-1.xhtml": page(body)}, [("Book-1.xhtml", "One")]))
+    assert heard(book) == [("One", "The hen sat.")]
+
+
+GOOGLE_DOCS = (
+    '<h1 class="c5" id="h.a"><span class="c3">One</span></h1><p class="c2"><span>The hen sat'
+    '</span><sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup><span>.</span></p>'
+    '<hr class="c8"/><div><p class="c6"><a href="#ftnt_ref1" id="ftnt1">[1]</a>'
+    '<span class="c7">&#160;A note on hens.</span></p></div>'
+)
+WORD = (
+    '<h1>One</h1><p class="MsoNormal">The hen sat<a href="#_ftn1" name="_ftnref1" title="">'
+    '<span class="MsoFootnoteReference"><span>[1]</span></span></a>.</p><div><hr/>'
+    '<div id="ftn1"><p class="MsoFootnoteText"><a href="#_ftnref1" name="_ftn1" title="">'
+    '<span class="MsoFootnoteReference"><span>[1]</span></span></a> A note on hens.</p></div></div>'
+)
+LIBREOFFICE = (
+    '<h1>One</h1><p>The hen sat<a class="sdfootnoteanc" name="sdfootnote1anc" '
+    'href="#sdfootnote1sym"><sup>1</sup></a>.</p><div id="sdfootnote1"><p class="sdfootnote">'
+    '<a class="sdfootnotesym" name="sdfootnote1sym" href="#sdfootnote1anc">1</a>A note on hens.'
+    "</p></div>"
+)
+
+
+@pytest.mark.parametrize("body", [GOOGLE_DOCS, WORD, LIBREOFFICE], ids=["gdocs", "word", "lo"])
+def test_notes_told_only_by_their_links_are_not_read(body: str) -> None:
+    """Given Google Docs' EPUB and Word's and LibreOffice's HTML made EPUB: the notes,
+    with no type or class of a note, were read at the end of the last chapter."""
+    book = read(build({"c.xhtml": page(body)}, [("c.xhtml", "One")]))
+    assert [text.removesuffix("\n\n⁂") for _, text in heard(book)] == ["The hen sat."]
+
+
+def test_a_paragraph_opening_with_a_link_to_a_contents_entry_is_read() -> None:
+    """A regression guard: a chapter's line opening with a number that links back to its
+    contents entry (which links to it) is no note."""
+    body = (
+        '<p><a id="t1" href="#c1">1</a> Arrival</p>'
+        '<h2 id="c0">Arrival</h2><p id="c1"><a href="#t1">1</a> The hen sat.</p>'
+    )
+    book = read(build({"c.xhtml": page(body)}, [("c.xhtml#c0", "Arrival")]))
+    assert "The hen sat." in book.sections[-1].body
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {
+            "c.xhtml": page(
+                '<h2 id="c1">One</h2><p>As in <a id="x" href="#c2">II</a>, foxes came.</p>'
+                '<h2 id="c2"><a href="#x">II</a></h2><p>Foxes came.</p>'
+            )
+        },
+        {
+            "c1.xhtml": page('<h2>One</h2><p>See <a id="x" href="c2.xhtml#c2">II</a>, foxes.</p>'),
+            "c2.xhtml": page('<p id="c2"><a href="c1.xhtml#x">II</a></p><p>Foxes came.</p>'),
+        },
+    ],
+    ids=["same-file", "next-file"],
+)
+def test_a_link_to_a_chapter_whose_heading_links_back_is_no_note(files: dict[str, str]) -> None:
+    """A regression guard: a chapter's cross-reference to another whose title links back to
+    it is a pair as a note's is; the other chapter is read (a note is paired only in its
+    mark's own file, and never holds a heading)."""
+    paths = list(files)
+    toc = [(f"{paths[0]}#c1" if len(paths) == 1 else paths[0], "One"), (f"{paths[-1]}#c2", "II")]
+    assert "Foxes came." in read(build(files, toc)).sections[-1].body
+
+
+# Scene breaks
+
+
+def test_an_ornament_or_blank_space_scene_break_is_a_pause() -> None:
+    """Given scene breaks drawn as an ornament (Vellum's "ornamental-break", InDesign's
+    placed "ornament.png", an image whose alt is "* * *") or left as a blank line with
+    a break's class: nothing marked them, and the scenes ran together."""
+    body = (
+        '<h1>One</h1><p>A.</p><div class="ornamental-break"><img alt="" src="../images/o.png"/>'
+        '</div><p>B.</p><div class="_idGenObjectLayout-1"><img class="_idGenObjectAttribute-1" '
+        'src="image/ornament.png" alt=""/></div><p>C.</p><p class="centered"><img alt="* * *" '
+        'src="x.png"/></p><p>D.</p><p class="space-break">&#160;</p><p>E.</p>'
+        '<p><img alt="A hen at dawn" src="hen.png"/></p><p>F.</p>'
+    )
+    book = read(build({"c.xhtml": page(body)}, [("c.xhtml", "One")]))
+    assert book.sections[0].body == "A.\n\n⁂\n\nB.\n\n⁂\n\nC.\n\n⁂\n\nD.\n\n⁂\n\nE.\n\nF."
+
+
+def test_an_ornament_over_a_chapters_heading_leaves_it_the_title() -> None:
+    """A regression guard: an ornament opening a chapter, over its heading, is no pause
+    and leaves the heading its title."""
+    body = '<div class="ornament"><img src="orn.png" alt=""/></div><h1>One</h1><p>A.</p>'
+    book = read(build({"c.xhtml": page(body)}, [("c.xhtml", "The First")]))
+    assert heard(book) == [("One", "A.")]
+
+
+# Regression guards: what books read right before these rules were added
+
+
+def test_an_ornament_holding_a_toc_anchor_leaves_the_chapters_apart() -> None:
+    """A regression guard: a TOC entry's anchor inside the ornament over a chapter's
+    heading still starts the chapter; taken for a scene break, the ornament lost the
+    anchor, and the chapter ran on in the one before it, its title lost."""
+    body = (
+        '<h2 id="c1">One</h2><p>A.</p>'
+        '<div class="chapter-ornament"><a id="c2"></a><img src="orn.png" alt=""/></div>'
+        "<h2>Two</h2><p>B.</p>"
+    )
+    book = read(build({"c.xhtml": page(body)}, [("c.xhtml#c1", "One"), ("c.xhtml#c2", "Two")]))
+    assert heard(book) == [("One", "A."), ("Two", "B.")]
+    assert book.warnings == []
+
+
+def test_a_heading_drawn_as_an_image_in_an_ornament_box_keeps_its_title() -> None:
+    """A regression guard: a box named for an ornament that holds a heading drawn as an
+    image is the heading, not a scene break; its alt text is the chapter's title."""
+    body = (
+        '<div class="title-ornament"><h2><img src="ornament-chapter1.png" alt="Chapter One"/>'
+        "</h2></div><p>The hen sat.</p>"
+    )
+    files = {"c1.xhtml": page(body), "c2.xhtml": page("<h2>Two</h2><p>B.</p>")}
+    book = read(build(files, [("c1.xhtml", "One"), ("c2.xhtml", "Two")]))
+    assert heard(book) == [("Chapter One", "The hen sat."), ("Two", "B.")]
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        (
+            '<span class="Heading1Char">The Long </span><span class="Heading1Char">Goodbye</span>',
+            "The Long Goodbye",
+        ),
+        (
+            '<span class="chapter-title">The </span><span class="chapter-title"><em>Odyssey</em>'
+            "</span>",
+            "The Odyssey",
+        ),
+        (
+            '<span class="title-initial">T</span><span class="title-rest">HE STORM</span>',
+            "THE STORM",
+        ),
+        ('<span class="title-first">I</span><span class="title">N THE END</span>', "IN THE END"),
+        ('<span class="title">Hen</span><span class="title">’s Day</span>', "Hen’s Day"),
+        ('<span class="title">19</span><span class="title">43</span>', "1943"),
+        (
+            '<span class="chapter-label">Chapter</span><span class="chapter-number">1</span>: '
+            "The Storm",
+            "Chapter 1: The Storm",
+        ),
+        (
+            '<span class="chapter-label">Chapter</span><span class="chapter-number">1</span>'
+            "<br/>The Storm",
+            "Chapter 1: The Storm",
+        ),
+    ],
+    ids=["spaced", "spaced-em", "initial", "initial-roman", "apostrophe", "digits", "tail", "br"],
+)
+def test_heading_spans_that_run_on_as_one_title_are_read_as_written(
+    heading: str, title: str
+) -> None:
+    """A regression guard: spans of a heading are its number and title run together only
+    where a number meets a word; a space inside a span, an initial against the rest of its
+    word, one number in two spans, and text after the spans are read as written (they were
+    read "The Long: Goodbye", "T: HE STORM", "Chapter 19: 43", "Chapter 1")."""
+    files = {"c.xhtml": page(f"<h1>{heading}</h1><p>x.</p>")}
+    assert titles(read(build(files, [("c.xhtml", "Label")]))) == [title]
+
+
+def test_a_label_word_over_a_title_in_a_heading_group_is_still_set_apart() -> None:
+    """A regression guard: "Chapter" over "One" is "Chapter One", but "Book" over a title
+    is "Book: The Return", as before."""
+    files = {
+        "a.xhtml": page("<hgroup><h1>Chapter</h1><h2>One</h2></hgroup><p>x.</p>"),
+        "b.xhtml": page("<hgroup><h1>Book</h1><h2>The Return</h2></hgroup><p>y.</p>"),
+    }
+    book = read(build(files, [("a.xhtml", "A"), ("b.xhtml", "B")]))
+    assert titles(book) == ["Chapter One", "Book: The Return"]
+
+
+@pytest.mark.parametrize("toc", [True, False], ids=["toc", "no-toc"])
+def test_a_chapter_number_heading_over_subsections_of_its_rank_stays_the_title(toc: bool) -> None:
+    """A regression guard: a chapter's heading ("Chapter 1") over its first subsection's
+    heading of the same rank, with more of them after it (or the TOC calling the chapter
+    "Chapter 1"), is the title alone; "Morning" was taken into it."""
+    files = {
+        "c1.xhtml": page(
+            "<h2>Chapter 1</h2><h2>Morning</h2><p>It rained.</p><h2>Evening</h2><p>Dry.</p>"
+        ),
+        "c2.xhtml": page("<h2>Part Two</h2><h2>The Storm</h2><p>Wind.</p>"),
+    }
+    entries = [("c1.xhtml", "Chapter 1"), ("c2.xhtml", "Part Two")]
+    book = read(build(files, entries if toc else None))
+    assert heard(book) == [
+        ("Chapter 1", "Morning\n\nIt rained.\n\nEvening\n\nDry."),
+        ("Part Two" if toc else "Part Two: The Storm", "The Storm\n\nWind." if toc else "Wind."),
+    ]
+
+
+def test_a_toc_anchor_closing_the_last_file_makes_no_empty_chapter() -> None:
+    """A regression guard: an entry at an empty anchor closing the book's last file has no
+    next file to start; it made a chapter of its label alone ("The End"), read aloud."""
+    files = {"c.xhtml": page('<h2>One</h2><p>A.</p><a id="end"></a>')}
+    book = read(build(files, [("c.xhtml", "One"), ("c.xhtml#end", "The End")]))
+    assert heard(book) == [("One", "A.")]
+
+
+def test_a_one_entry_toc_taken_for_calibres_keeps_its_label_for_an_untitled_first_file() -> None:
+    """A regression guard: a story's one TOC entry over files with headings (an "About the
+    Author" after it) is read as no TOC, but the story, with no heading of its own, keeps
+    the entry's title; it lost it."""
+    files = {
+        "story.xhtml": page("<p>It began.</p><p>It ended.</p>"),
+        "about.xhtml": page("<h1>About the Author</h1><p>She lives.</p>"),
+        "also.xhtml": page("<h1>Also by Her</h1><p>Books.</p>"),
+    }
+    book = read(build(files, [("story.xhtml", "The Story")]))
+    assert heard(book)[0] == ("The Story", "It began.\n\nIt ended.")
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        (
+            '<p>For <a id="d1" href="#ack">Jane</a>.</p><p>Story.</p>'
+            '<p id="ack">Thanks to <a href="#d1">Jane</a>, who knows.</p>',
+            "For Jane.\n\nStory.\n\nThanks to Jane, who knows.",
+        ),
+        (
+            '<p>The <a id="rg" href="#g1">cob</a> ran.</p><p>More.</p>'
+            '<div><p id="g1"><a href="#rg">Cob</a>: a male swan.</p></div>',
+            "The cob ran.\n\nMore.\n\nCob: a male swan.",
+        ),
+        (
+            '<p>See <a id="r5" href="#f5">Fig. 5</a> for hens.</p><div class="fig"><figure '
+            'id="f5"><img src="f.png" alt=""/><figcaption><a href="#r5">Figure 5</a>. A hen.'
+            "</figcaption></figure></div>",
+            "See Fig. 5 for hens.\n\nFigure 5. A hen.",
+        ),
+        (
+            '<p>Chapter <a id="t2" href="#c2">II</a> comes next.</p><div id="c2"><p class="chap">'
+            '<a href="#t2">CHAPTER II</a></p><p>Lots of text.</p></div>',
+            "Chapter II comes next.\n\nCHAPTER II\n\nLots of text.",
+        ),
+    ],
+    ids=["dedication", "glossary", "figure", "chapter"],
+)
+def test_a_word_linked_both_ways_is_no_notes_mark(body: str, text: str) -> None:
+    """A regression guard: a link of words in a sentence to a place that links back (a
+    name in a dedication and its thanks, a glossary's term, a figure's caption, a
+    chapter's label) is no note's mark. Taken for one, the words were cut from their
+    sentence and the place they link to (a whole chapter) was not read."""
+    book = read(build({"c.xhtml": page(f"<h1>One</h1>{body}")}, [("c.xhtml", "One")]))
+    assert heard(book) == [("One", text)]
