@@ -69,6 +69,9 @@ class Progress:
     audio_s: float = 0.0
     chapters_total: int = 0
     chapters_done: int = 0
+    # Begun by this run, whether done or not: those not done yet are what an interrupted
+    # run waits for.
+    chapters_begun: int = 0
     # Of those done, what an earlier run of the job had finished: a speed counts the rest.
     chapters_kept: int = 0
     audio_kept_s: float = 0.0

@@ -29,6 +29,7 @@ from config.settings import get_settings
 from models.registry import find_voice
 from models.runtime import device_processes, resolve_device
 from producer.readers import read_manuscript
+from producer.readers.book import only_chapters
 from worker.storage import open_storage
 from worker.timing import STAGES
 
@@ -130,7 +131,9 @@ def bench(
     if rounds < 1:
         raise BenchmarkError("--rounds must be 1 or more")
     manuscript = read_manuscript(path)
-    chapters = manuscript.chapters if chapter is None else [manuscript.chapters[chapter]]
+    if chapter is not None:  # one out of range is said in a line, as synth's --chapter is
+        manuscript = only_chapters(manuscript, [chapter], str(path))
+    chapters = manuscript.chapters
     pairs: list[list[Run]] = []
     with tempfile.TemporaryDirectory(prefix="narrate-bench-") as scratch:
         work = Path(scratch)

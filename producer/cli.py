@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import time
@@ -25,7 +26,9 @@ from worker.memory import tune_malloc
 if TYPE_CHECKING:
     from config.jobs import Progress
     from config.manifest import Manifest
+    from config.manuscript import Manuscript
     from producer.readers import Reading
+    from producer.stopping import Stopping
     from worker.gpus import Slot
     from worker.ledger import Ledger
     from worker.narrators import Narrators
@@ -137,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--no-progress", action="store_true", help="no progress bar")
     synth.add_argument("--stats", type=Path, default=None, help=argparse.SUPPRESS)
     _add_reading_options(synth)
+    _add_chapter_option(
+        synth,
+        "the files keep the book's numbers, and a later run of the whole book into the same "
+        "folder keeps these chapters",
+    )
     synth.set_defaults(run=run_synth)
 
     seams = commands.add_parser("seams", help="seam metric: segments vs one pass, noise 0")
@@ -159,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_voice_options(enqueue)
     _add_reading_options(enqueue)
+    _add_chapter_option(enqueue, "the job is a book of these chapters, its files numbered from 0")
     enqueue.set_defaults(run=run_enqueue)
 
     inspect = commands.add_parser("inspect", help="what would be narrated, without synthesis")
@@ -357,7 +366,8 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
             action="append",
             default=[],
             metavar="TITLE_OR_KIND",
-            help=f"{verb} the parts with this title or kind (titlepage, colophon, ...); "
+            help=f"{verb} the parts with this title, in any case, or the one title it begins, "
+            "or of this kind (titlepage, colophon, ...; a kind the book lacks is a warning); "
             "may be repeated",
         )
     _add_lexicon(
@@ -366,6 +376,39 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--locale", default="", help="en-US, en-GB, ... for dates and numbers (default: the book's)"
     )
+
+
+def _add_chapter_option(parser: argparse.ArgumentParser, result: str) -> None:
+    parser.add_argument(
+        "--chapter",
+        action="extend",
+        default=[],
+        type=_chapter_numbers,
+        metavar="N",
+        help="narrate only chapter N, numbered from 0 as `narrate inspect` lists them with the "
+        "same --include/--skip (as bench does, and redo where there are no --credits); N-M a "
+        f"range, N,M a list; may be repeated; {result}",
+    )
+
+
+def _chapter_numbers(text: str) -> list[int]:
+    """--chapter's value: N, a range N-M, or a list of them (1,4-6)."""
+    numbers: list[int] = []
+    for item in text.split(","):
+        found = _CHAPTERS.fullmatch(item.strip())
+        first, last = (int(found[1]), int(found[2] or found[1])) if found else (0, -1)
+        if last < first:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: a chapter number (from 0), a range such as 3-5 or a list such as 1,4"
+            )
+        if last > MAX_CHAPTER:  # a range that would fill memory before the book says no
+            raise argparse.ArgumentTypeError(f"{text!r}: chapter numbers stop at {MAX_CHAPTER}")
+        numbers += range(first, last + 1)
+    return numbers
+
+
+_CHAPTERS = re.compile(r"(\d+)(?:-(\d+))?", re.ASCII)
+MAX_CHAPTER = 99_999
 
 
 def _add_lexicon(parser: argparse.ArgumentParser, help: str) -> None:
@@ -412,18 +455,24 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
 
 
 def run_synth(args: argparse.Namespace) -> int:
+    from producer.stopping import Stopping
     from worker.narrators import Narrators
 
-    device_resolved()
-    options = options_from(args)
     # SIGTERM (`kill`, `timeout`, a service manager) stops a book as Ctrl-C does: the
     # chapters begun are stored, the helper processes shut down, not left holding a GPU.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    # On a GPU the narrating processes start first: their imports and their voice's
-    # loading overlap the reading.
-    narrators = Narrators.ahead(get_settings(), voice=options.voice)
+    stopping = Stopping(args.output, EXIT_INTERRUPTED)
+    narrators = None
     try:
-        began, manifest, progress = _synth(args, options, narrators)
+        device_resolved()
+        options = options_from(args)
+        # On a GPU the narrating processes start first: their imports and their voice's
+        # loading overlap the reading.
+        narrators = Narrators.ahead(get_settings(), voice=options.voice)
+        began, manifest, progress = _synth(args, options, narrators, stopping)
+    except KeyboardInterrupt:
+        if narrators:  # the chapters begun are stored first (a second signal abandons them)
+            narrators.close()
+        return stopping.interrupted()
     finally:
         if narrators:
             narrators.close()
@@ -465,7 +514,10 @@ def synth_summary(manifest: "Manifest", progress: "Progress | None", wall: float
 
 
 def _synth(
-    args: argparse.Namespace, options: SynthesisOptions, narrators: "Narrators | None"
+    args: argparse.Namespace,
+    options: SynthesisOptions,
+    narrators: "Narrators | None",
+    stopping: "Stopping",
 ) -> tuple[float, "Manifest", "Progress | None"]:
     """Read the book and narrate it; when the narration began, the book's manifest and the
     last progress reported (None if none was)."""
@@ -475,16 +527,31 @@ def _synth(
     from worker.storage import LocalStorage
 
     source = read_source(args.manuscript, reading_from(args))
+    only = chosen(source.manuscript, args.chapter, args.manuscript)
     _warn(source.warnings)
     # narrate() stores the manuscript itself: a chapter `narrate redo` changed keeps its text
     store_cover(LocalStorage(args.output), source)
     began = time.perf_counter()
     bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
+    stopping.narrating(source.manuscript, options, lambda: bar.last)
     manifest = narrate(
-        source.manuscript, options, args.output, get_settings(), bar.update, narrators=narrators
+        source.manuscript,
+        options,
+        args.output,
+        get_settings(),
+        bar.update,
+        narrators=narrators,
+        only=only,
     )
     bar.close()
     return began, manifest, bar.last
+
+
+def chosen(manuscript: "Manuscript", numbers: list[int], path: Path) -> set[int] | None:
+    """The indexes of the chapters --chapter numbers; None without it: every one."""
+    from producer.readers.book import chapter_indexes
+
+    return chapter_indexes(manuscript, numbers, str(path)) if numbers else None
 
 
 def device_resolved() -> None:
@@ -505,6 +572,7 @@ def run_enqueue(args: argparse.Namespace) -> int:
         get_settings(),
         args.priority,
         reading_from(args),
+        args.chapter,
     )
     for job_id in ids:
         print(job_id)

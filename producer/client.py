@@ -46,6 +46,11 @@ class Api:
 def enqueue(api: Api, args: argparse.Namespace) -> list[str]:
     """Each manuscript uploaded as a job with the command's options; all are checked to
     exist before the first is sent."""
+    if args.chapter:  # the service's jobs take no such field: refused, not dropped
+        raise PermanentError(
+            "--chapter is not taken through the API (NARRATE_API_URL); queue through Redis "
+            "or narrate synth"
+        )
     for path in args.manuscripts:
         if not Path(path).is_file():
             raise PermanentError(f"{path}: no such file")

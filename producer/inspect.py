@@ -78,19 +78,23 @@ def print_report(data: dict[str, Any], as_json: bool) -> None:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     meta = data["metadata"]
-    authors = ", ".join(meta["authors"]) or "-"
-    print(f"{meta['title'] or '(untitled)'}  by {authors}  [{meta['language'] or '-'}]")
+    authors = f"  by {', '.join(meta['authors'])}" if meta["authors"] else ""
+    language = f"  [{meta['language']}]" if meta["language"] else ""
+    print(f"{meta['title'] or '(untitled)'}{authors}{language}")
     extra = [f"{k}: {meta[k]}" for k in ("publisher", "date", "cover_key") if meta[k]]
     if extra:
         print("  " + "; ".join(extra))
-    print(f"\n{'#':>4}  {'title':40}  {'kind':12}{'words':>7}  first sentence")
+    # Titles whole, the column as wide as the longest: a title is what --skip and --include
+    # take (and --chapter's number stands beside it), so it is copied from here, one line each.
+    width = max([len("title"), *(len(ch["title"]) for ch in data["chapters"])])
+    print(f"\n{'#':>4}  {'title':{width}}  {'kind':12}{'words':>7}  first sentence")
     for ch in data["chapters"]:
         print(
-            f"{ch['index']:>4}  {_cut(ch['title'], 40):40}  {ch['kind']:12}{ch['words']:>7}"
+            f"{ch['index']:>4}  {ch['title']:{width}}  {ch['kind']:12}{ch['words']:>7}"
             f"  {_cut(ch['first_sentence'], 60)}"
         )
     total = sum(ch["words"] for ch in data["chapters"])
-    print(f"{len(data['chapters'])} chapters, {total} words")
+    print(f"{_count(len(data['chapters']), 'chapter')}, {_count(total, 'word')}")
     for skipped in data["skipped"]:
         print(f"skipped: {skipped['title'] or '(untitled)'} ({skipped['reason']})")
     if data["other_scripts"]:
@@ -101,6 +105,10 @@ def print_report(data: dict[str, Any], as_json: bool) -> None:
         print(f"words in other scripts (a lexicon entry says one your way): {words}")
     for warning in data["warnings"]:
         print(f"warning: {warning}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _cut(text: str, width: int) -> str:

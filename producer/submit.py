@@ -7,6 +7,7 @@ task name (`config.jobs`), so submitting a job loads neither the tasks nor the v
 
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from config.layout import MANIFEST_KEY
 from config.manifest import Manifest, QAFinding
 from config.settings import Settings, SynthesisOptions
 from producer.readers import EVERYTHING_BY_DEFAULT, Reading, Source, read_source, store_source
+from producer.readers.book import only_chapters
 from worker import webhooks
 from worker.app import app
 from worker.ledger import Ledger
@@ -71,13 +73,25 @@ def enqueue(
     settings: Settings,
     priority: int,
     reading: Reading = EVERYTHING_BY_DEFAULT,
+    chapters: Sequence[int] = (),
 ) -> list[str]:
-    """Store and queue each manuscript; returns one job id per manuscript, in order."""
+    """Store and queue each manuscript (only the `chapters` numbered, if any: --chapter);
+    returns one job id per manuscript, in order."""
     dest = queue_destination(dest)
-    sources = [read_source(path, reading) for path in paths]  # all or nothing
+    sources = [_read(path, reading, chapters) for path in paths]  # all or nothing
+    for source in sources:
+        for warning in source.warnings:
+            print(f"narrate: warning: {warning}", file=sys.stderr)
     ledger = Ledger(settings.broker_url)
     ledger.ping()
     return [submit(ledger, source, dest, options, priority) for source in sources]
+
+
+def _read(path: Path, reading: Reading, chapters: Sequence[int]) -> Source:
+    source = read_source(path, reading)
+    if chapters:  # carried as --skip is: the manuscript stored is only what is narrated
+        source.manuscript = only_chapters(source.manuscript, chapters, str(path))
+    return source
 
 
 def queue_destination(dest: str) -> str:

@@ -109,6 +109,7 @@ def narrate_chapters(
             raise ChaptersStopped(f"{job_id}: chapter {chapter.index} not begun: a part failed")
         phonemes, links = _counted_result(said.take(i))
         log.debug("%s: chapter %d begun", job_id, chapter.index)
+        counted(0, 0.0, begun=1)
         plan = plan_chapter(
             voice, chapter, options, settings, book.segmented[i], phonemes, wording, links
         )

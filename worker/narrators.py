@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Counted = Callable[..., None]  # (segments, audio seconds, chapters=0)
-Step = tuple[int, float, int]  # progress: segments, audio seconds, chapters
+Counted = Callable[..., None]  # (segments, audio seconds, chapters=0, begun=0)
+Step = tuple[int, float, int, int]  # progress: segments, audio seconds, chapters, begun
 Part = tuple[dict[int, "ChapterEntry"], "Narrator", dict[str, float]]  # what a part returns
 
 
@@ -151,9 +151,13 @@ class Narrators:
 
 
 def _shut_down(pool: Executor) -> None:
-    """Wait for the parts to finish what they began. A second Ctrl-C here would leave the
-    pool half shut, its processes waiting for work that never comes and the interpreter
-    waiting for them at exit: it is ignored until they are done."""
+    """Wait for the parts to finish what they began. A second Ctrl-C raised here would leave
+    the pool half shut, its processes waiting for work that never comes and the interpreter
+    waiting for them at exit: it is ignored until they are done, unless the caller handles
+    it (`narrate synth` abandons the parts then: `producer.stopping`)."""
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -234,8 +238,8 @@ def _narrate_part(book: "Book", settings: Settings, part: list[int]) -> Part:
     assert _progress is not None and _stop is not None
     progress, stop = _progress, _stop
 
-    def counted(segments: int, audio_s: float, chapters: int = 0) -> None:
-        progress.put((segments, audio_s, chapters))
+    def counted(segments: int, audio_s: float, chapters: int = 0, begun: int = 0) -> None:
+        progress.put((segments, audio_s, chapters, begun))
 
     from worker.chapters import narrate_chapters
 

@@ -9,7 +9,7 @@ kept, so an interrupted book resumes. On a GPU the chapters are dealt to several
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from config.errors import OutputError
@@ -41,6 +41,7 @@ def narrate(
     report: Reporter | None = None,
     voice: Voice | None = None,
     narrators: Narrators | None = None,
+    only: Collection[int] | None = None,
 ) -> Manifest:
     """Narrate a whole manuscript into out_dir; returns the manifest it wrote last.
 
@@ -50,19 +51,30 @@ def narrate(
     process of its own, and for formats beyond WAV the encoders are processes too: all
     spawned, so they import the caller's main module: a script calling this needs the
     usual `if __name__ == "__main__":` guard.
+
+    `only`: the indexes of the chapters to narrate (`--chapter`; default every one). The
+    job is still the whole book's, so a later run of it keeps them; chapters an earlier run
+    finished are kept with them, so that the manifest does not disown their files.
     """
     check_options(options)  # an extra missing for --format or --qa: said before any work
     started = now()
     storage = LocalStorage(out_dir)
     job_id = job_id_for(manuscript, options)
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
-    storage.put_model(SOURCE_KEY, with_redone_texts(storage, manuscript, kept))
+    chosen = [i for i, ch in enumerate(manuscript.chapters) if kept[i] or _wanted(ch.index, only)]
+    part = manuscript.model_copy(update={"chapters": [manuscript.chapters[i] for i in chosen]})
+    storage.put_model(SOURCE_KEY, with_redone_texts(storage, part, kept))
     if voice is None and narrators is None:  # a voice given lives in this process
-        narrators = Narrators.ahead(settings, sum(not entry for entry in kept), options.voice)
+        narrators = Narrators.ahead(settings, sum(not kept[i] for i in chosen), options.voice)
     try:
-        # Segmenting the whole book up front is quick and gives the progress total.
-        segmented = [segment_chapter(ch.text, settings.segmenting) for ch in manuscript.chapters]
-        total = Progress(sum(map(len, segmented)), chapters_total=len(segmented))
+        # Segmenting the whole book up front is quick and gives the progress total; a
+        # chapter not chosen has no segments, and is narrated by no one.
+        picked = set(chosen)
+        segmented = [
+            segment_chapter(ch.text, settings.segmenting) if i in picked else []
+            for i, ch in enumerate(manuscript.chapters)
+        ]
+        total = Progress(sum(map(len, segmented)), chapters_total=len(chosen))
         counted = _counter(total, report)
         for i, entry in enumerate(kept):
             if entry:
@@ -72,7 +84,7 @@ def narrate(
                 counted(len(segmented[i]), entry.duration_s, chapters=1)
         # Longest first: a long chapter begun last would run, then assemble, alone at the end.
         sizes = [_text_size(segments) for segments in segmented]
-        todo = [i for i in sorted(range(len(segmented)), key=lambda i: -sizes[i]) if not kept[i]]
+        todo = [i for i in sorted(chosen, key=lambda i: -sizes[i]) if not kept[i]]
         book = Book(manuscript, options, storage, segmented)
         if narrators and todo:
             narrated = narrators.narrate(book, deal(todo, sizes, narrators.processes), counted)
@@ -81,17 +93,24 @@ def narrate(
     finally:
         if narrators:
             narrators.close()
-    entries = [kept[i] or narrated.entries[i] for i in range(len(segmented))]
+    entries = [kept[i] or narrated.entries[i] for i in chosen]
     narrator = narrated.narrator
     with timed("deliver"):
-        delivery = Delivery.of(manuscript, options)
+        delivery = Delivery.of(manuscript, options)  # the whole book's titles and sample
         delivered = deliver_book(delivery, storage, entries, storage.scratch())
     storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
     metadata = manuscript.metadata
-    made = write_manifest(storage, job_id, narrator, options, entries, started, metadata, delivered)
+    sample = any(entry.index == delivery.sample_chapter for entry in entries)
+    made = write_manifest(
+        storage, job_id, narrator, options, entries, started, metadata, delivered, sample
+    )
     _remove_stray(storage, made)
     storage.tidy_scratch()
     return made
+
+
+def _wanted(index: int, only: Collection[int] | None) -> bool:
+    return only is None or index in only
 
 
 def with_redone_texts(
@@ -133,15 +152,16 @@ def _remove_stray(storage: LocalStorage, manifest: Manifest) -> None:
 
 
 def _counter(progress: Progress, report: Reporter | None) -> Callable[..., None]:
-    """A callback counting segments, audio and chapters done into `progress` (from several
-    threads) and reporting it."""
+    """A callback counting segments, audio and chapters done (and begun) into `progress`
+    (from several threads) and reporting it."""
     lock = threading.Lock()
 
-    def counted(segments: int, audio_s: float, chapters: int = 0) -> None:
+    def counted(segments: int, audio_s: float, chapters: int = 0, begun: int = 0) -> None:
         with lock:
             progress.segments_done += segments
             progress.audio_s += audio_s
             progress.chapters_done += chapters
+            progress.chapters_begun += begun
             if report:
                 report(progress)
 

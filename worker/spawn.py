@@ -7,17 +7,20 @@ begun) and shuts its helpers down itself; interrupted where they stood, they pri
 traceback each and lost the work in hand. SIGINT is blocked from their start (a Ctrl-C
 while they import would interrupt that too) and ignored once they run. And they end when
 their parent does: killed (SIGKILL, the OOM killer), it cannot shut them down, and a
-narrating process left behind holds a GPU's memory.
+narrating process left behind holds a GPU's memory. A parent abandoning their work
+(`end_helpers`: a second Ctrl-C) ends them with SIGTERM, and each ends its own helpers first.
 """
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from types import FrameType
 from typing import Any
 
 from worker.memory import tune_malloc
@@ -25,6 +28,7 @@ from worker.memory import tune_malloc
 log = logging.getLogger(__name__)
 
 PARENT_CHECK_S = 1.0
+HELPERS_END_S = 2.0  # for helpers told to end to do so, before they are killed
 MIN_SLOTS = 2  # on 2 cores one process encodes, and its last file may take both cores
 
 
@@ -86,8 +90,43 @@ def load_voice_ahead(voice: str) -> threading.Thread:
     return thread
 
 
+def end_helpers(within_s: float = HELPERS_END_S) -> None:
+    """End this process's helpers now, whatever they were doing: each is told to (SIGTERM:
+    `_terminated`), and one still running `within_s` later is killed."""
+    helpers = multiprocessing.active_children()
+    for helper in helpers:
+        helper.terminate()
+    deadline = time.monotonic() + within_s
+    for helper in helpers:
+        helper.join(max(0.0, deadline - time.monotonic()))
+        if helper.exitcode is None:
+            helper.kill()
+    for helper in helpers:
+        helper.join(within_s)
+
+
+def forget_semaphores() -> None:
+    """Unlink the semaphores this process made, as its exit does, for a process that ends
+    with os._exit: the resource tracker would else print a warning of each as leaked."""
+    run = getattr(multiprocessing.util, "_run_finalizers", None)  # not in the stubs
+    if run is not None:  # else the warnings are all that is lost
+        run(0)
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    # Told again (its pool, broken by another helper's end, terminates the rest), it would
+    # begin this over, and exit from there with its semaphores half forgotten.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    forget_semaphores()  # first: killed once its parent's patience ends, it has done that
+    # Its own helpers end before it, or each would write on for up to PARENT_CHECK_S
+    # (`_end_with`) after its parent has gone and the one above has tidied the output away.
+    end_helpers(HELPERS_END_S / 2)
+    os._exit(1)
+
+
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one pending is dropped
     tune_malloc()  # a spawned process starts with glibc's defaults, not its parent's
     threading.Thread(target=_end_with, args=(parent,), daemon=True, name="parent").start()

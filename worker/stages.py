@@ -385,11 +385,14 @@ def write_manifest(
     started: str,
     metadata: Metadata,
     book: BookFile | None = None,
+    sample: bool = True,
 ) -> Manifest:
+    """`sample`: whether the retail sample's chapter is among `entries` (`--chapter` may
+    leave it out: then no sample was made)."""
     manifest = Manifest(
         metadata=metadata,
         book=book,
-        sample_key=SAMPLE_KEY if options.sample_minutes else "",
+        sample_key=SAMPLE_KEY if options.sample_minutes and sample else "",
         job_id=job_id,
         voice=voice.name,
         model_variant=voice.precision,

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from config.errors import OutputError, StorageError
 
+SCRATCH = ".work"  # LocalStorage's folder for work under way (spools, files to move in)
 _KEY = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 
 
@@ -172,11 +173,11 @@ class LocalStorage(Storage):
         return file_sha256(path) if path.is_file() else None
 
     def scratch(self) -> Path:
-        return self._target(".work/x").parent
+        return self._target(f"{SCRATCH}/x").parent
 
     def tidy_scratch(self) -> None:
         with contextlib.suppress(OSError):  # not empty: a spool of another run, say
-            self.path(".work").rmdir()
+            self.path(SCRATCH).rmdir()
 
     def remove(self, key: str) -> None:
         """One file gone, and the folders it leaves empty; never one reached through a link

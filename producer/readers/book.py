@@ -4,7 +4,7 @@ A reader turns a file into a `Book`: its sections in reading order (each with a 
 body and what kind of section it is), the book's metadata and cover. Whether a section is
 narrated is decided here, once for every format: a reader marks front and back matter with
 the reason it would be skipped, and `--include` / `--skip` (by title or by kind) override
-that.
+that; `--chapter` then picks among the chapters left (`chapter_indexes`).
 """
 
 import re
@@ -13,11 +13,16 @@ from dataclasses import dataclass, field
 
 from config.errors import ManuscriptError
 from config.manuscript import Chapter, Manuscript, Metadata, Skipped
+from producer.readers import matter
 
 # How a reader writes a scene break (an <hr>, a rule of stars) into a section's body: an
 # asterism, a paragraph of marks only, which `worker.segment` makes a pause and never
 # reads aloud (and no Markdown cleaning takes for a list or a rule).
 SCENE_BREAK = "⁂"
+# The kind of the opening and closing credits, which are no chapter of the book's own.
+CREDITS = "credits"
+# Titles an ambiguous name is said to begin, in its error.
+CANDIDATES_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -52,16 +57,17 @@ def select(
     book: Book, source: str, include: Sequence[str] = (), skip: Sequence[str] = ()
 ) -> Manuscript:
     """The chapters to narrate: every section not skipped by default or by `skip`, and
-    skipped ones `include` names. Names match a title (case-insensitive) or a kind."""
-    _check_names(book, source, include, "--include")
-    _check_names(book, source, skip, "--skip")
+    skipped ones `include` names. A name is a title, a kind, or the start of one title, in
+    any case (`_places`)."""
+    included = _picked(book, source, include, "--include")
+    dropped = _picked(book, source, skip, "--skip")
     chapters: list[Chapter] = []
     skipped: list[Skipped] = []
-    for section in book.sections:
+    for place, section in enumerate(book.sections):
         reason = section.skip_reason
-        if _named(section, include):
+        if place in included:
             reason = ""
-        if _named(section, skip):
+        if place in dropped:
             reason = "skipped by request"
         if not reason and not _speakable(section.title + section.body):
             reason = "no text"  # nothing, or marks only ("* * *"): no word to say
@@ -79,6 +85,39 @@ def select(
         what = "every chapter was skipped" if passed_over else "no text to narrate"
         raise ManuscriptError(f"{source}: {what}")
     return Manuscript(chapters=chapters, metadata=book.metadata, skipped=skipped)
+
+
+def chapter_indexes(manuscript: Manuscript, numbers: Sequence[int], source: str) -> set[int]:
+    """The indexes of the chapters `--chapter` numbers: from 0, as `narrate inspect` lists
+    them. Credits, when asked for, are no chapter of the book's and go with those chosen."""
+    body = [chapter.index for chapter in manuscript.chapters if chapter.kind != CREDITS]
+    for number in numbers:
+        if not 0 <= number < len(body):
+            raise ManuscriptError(
+                f"{source}: --chapter {number}: no such chapter; it has {len(body)}, numbered "
+                "from 0 as `narrate inspect` lists them"
+            )
+    credits = {chapter.index for chapter in manuscript.chapters if chapter.kind == CREDITS}
+    return credits | {body[number] for number in numbers}
+
+
+def only_chapters(manuscript: Manuscript, numbers: Sequence[int], source: str) -> Manuscript:
+    """The manuscript of the chapters `--chapter` numbers, the others listed as skipped: a
+    book of its own, numbered from 0 again, as a queued job (whose folder is its own) is."""
+    wanted = chapter_indexes(manuscript, numbers, source)
+    chosen = [chapter for chapter in manuscript.chapters if chapter.index in wanted]
+    left = [
+        Skipped(title=chapter.title or _opening(chapter.text), kind=chapter.kind, reason=_LEFT)
+        for chapter in manuscript.chapters
+        if chapter.index not in wanted
+    ]
+    chapters = [chapter.model_copy(update={"index": i}) for i, chapter in enumerate(chosen)]
+    return manuscript.model_copy(
+        update={"chapters": chapters, "skipped": [*manuscript.skipped, *left]}
+    )
+
+
+_LEFT = "not among --chapter"
 
 
 # A title page's lines under its title: a subtitle, the author, an imprint, a copyright line.
@@ -120,18 +159,45 @@ def _speakable(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _check_names(book: Book, source: str, names: Sequence[str], flag: str) -> None:
-    """A name that matches nothing is a typo: refused before a night is spent on the book."""
+def _picked(book: Book, source: str, names: Sequence[str], flag: str) -> set[int]:
+    """The sections (by place) the names pick. A name that picks nothing is a typo, refused
+    before a night is spent on the book; but a kind this book has none of is a warning, so
+    that one command line serves a batch (`--skip dedication` for books with and without)."""
+    picked: set[int] = set()
     for name in names:
-        if not any(_named(section, [name]) for section in book.sections):
-            raise ManuscriptError(
-                f"{source}: {flag} {name!r} matches no title or kind (`narrate inspect` lists them)"
-            )
+        said = f"{source}: {flag} {name!r}"
+        places = _places(book.sections, _fold(name), said)
+        if not places and _fold(name) not in matter.KINDS:
+            raise ManuscriptError(f"{said} matches no title or kind (`narrate inspect` lists them)")
+        if not places:
+            book.warnings.append(f"{said}: this book has no {_fold(name)}")
+        picked.update(places)
+    return picked
 
 
-def _named(section: Section, names: Sequence[str]) -> bool:
-    wanted = {name.strip().casefold() for name in names}
-    return section.title.strip().casefold() in wanted or section.kind.casefold() in wanted
+def _places(sections: Sequence[Section], name: str, said: str) -> list[int]:
+    """The sections a folded name picks: those so titled, else those of that kind, else
+    those of the one title it begins; a name that begins several titles is refused, naming
+    them, as a guess between chapters would narrate the wrong one all night."""
+    for picks in (lambda s: _fold(s.title) == name, lambda s: s.kind.casefold() == name):
+        places = [place for place, section in enumerate(sections) if picks(section)]
+        if places:
+            return places
+    begun = {
+        _fold(s.title): " ".join(s.title.split())
+        for s in sections
+        if name and _fold(s.title).startswith(name)
+    }
+    if len(begun) > 1:
+        shown = ", ".join(map(repr, list(begun.values())[:CANDIDATES_SHOWN]))
+        more = f" and {len(begun) - CANDIDATES_SHOWN} more" if len(begun) > CANDIDATES_SHOWN else ""
+        raise ManuscriptError(f"{said} begins {len(begun)} titles: {shown}{more}; give more of one")
+    return [place for place, section in enumerate(sections) if _fold(section.title) in begun]
+
+
+def _fold(text: str) -> str:
+    """A name or title as they are compared: in any case, its spaces as one."""
+    return " ".join(text.split()).casefold()
 
 
 def _opening(body: str, words: int = 8) -> str:
@@ -151,9 +217,9 @@ def with_credits(manuscript: Manuscript, narrator: str) -> Manuscript:
     body = [(c.title, c.text, c.kind) for c in manuscript.chapters]
     # Titled for listings and M4B markers; only the credit itself is said.
     parts = [
-        ("Opening credits", opening, "credits"),
+        ("Opening credits", opening, CREDITS),
         *body,
-        ("Closing credits", closing, "credits"),
+        ("Closing credits", closing, CREDITS),
     ]
     chapters = [
         Chapter(index=i, title=t, text=text, kind=kind) for i, (t, text, kind) in enumerate(parts)

@@ -14,8 +14,9 @@ import pytest
 import soundfile
 
 from config.manifest import Manifest
+from config.manuscript import Manuscript
 from config.settings import Settings, get_settings
-from producer.cli import _clock
+from producer.cli import _clock, build_parser
 from producer.readers import read_manuscript
 from tests.services import Services
 from worker.segment import segment_chapter
@@ -576,3 +577,81 @@ def test_a_file_url_that_names_no_one_place_is_refused(
     (tmp_path / "good.txt").write_text("Hello there.")
     assert_clean_error(run_in(tmp_path, broker, "enqueue", "good.txt", "--dest", dest), message)
     assert run_in(tmp_path, broker, "list").stderr == "no jobs\n"
+
+
+def test_chapter_narrates_those_chapters_and_the_whole_book_keeps_them(
+    tmp_path: Path, data: Path
+) -> None:
+    """Hear one chapter first, then another, then run the book: the chapters keep the book's
+    numbers, each output verifies, and nothing narrated is narrated twice. The retail
+    sample's chapter (the first) comes last: no sample is named before it is made."""
+    out, book = tmp_path / "out", data / "three_chapters.md"
+    common = ("-o", out, "--sample-minutes", "0.05", "--no-progress", "--skip", "dedication")
+    first = narrate("synth", book, *common, "--chapter", "1")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("narrated 1 chapter, ")
+    assert f"narrate: warning: {book}: --skip 'dedication': this book has no dedication" in (
+        first.stderr
+    )
+    assert sorted(p.name for p in (out / "chapters").iterdir()) == ["001.wav"]
+    stamp = (out / "chapters/001.wav").stat().st_mtime_ns
+    assert narrate("verify", out).returncode == 0
+    second = narrate("synth", book, *common, "--chapter", "2")
+    assert second.returncode == 0, second.stderr
+    manifest = Manifest.model_validate_json((out / "manifest.json").read_text())
+    assert ([c.index for c in manifest.chapters], manifest.sample_key) == ([1, 2], "")
+    verified = narrate("verify", out)
+    assert verified.returncode == 0, verified.stderr
+    whole = narrate("synth", book, *common)
+    assert ": 2 kept from an earlier run, 1 narrated now, " in whole.stdout
+    assert (out / "chapters/001.wav").stat().st_mtime_ns == stamp
+    verified = narrate("verify", out)
+    assert verified.returncode == 0, verified.stderr
+    assert (out / "sample.mp3").is_file()
+
+
+def test_chapter_numbers_ranges_and_lists() -> None:
+    args = build_parser().parse_args(
+        ["synth", "b.txt", "-o", "o", "--chapter", "4", "--chapter", "0-2,7"]
+    )
+    assert args.chapter == [4, 0, 1, 2, 7]
+
+
+def test_a_chapter_out_of_range_or_malformed_is_one_line(tmp_path: Path, data: Path) -> None:
+    book = data / "three_chapters.md"
+    for command in (("synth", book, "-o", tmp_path / "o"), ("enqueue", book, "--dest", "b")):
+        assert_clean_error(
+            narrate(*command, "--chapter", "1", "--chapter", "3"),
+            f"{book}: --chapter 3: no such chapter; it has 3, numbered from 0 as "
+            "`narrate inspect` lists them",
+        )
+        for bad in ("2-1", "x", "-1", "1-", "0-100000"):
+            assert_clean_error(narrate(*command, f"--chapter={bad}"), "argument --chapter: ")
+    assert not (tmp_path / "o").exists() and not (ROOT / "b").exists()
+
+
+def test_enqueue_takes_a_skip_of_a_kind_some_books_lack_and_chapters(
+    broker: Services, tmp_path: Path, data: Path
+) -> None:
+    """One command line for a batch; a queued job of chosen chapters is a book of its own,
+    stored as --skip leaves a book: only what is narrated, numbered from 0."""
+    (tmp_path / "plain.txt").write_text("Hello there.\n\nGoodbye now.\n")
+    (tmp_path / "keeper.md").write_text((data / "three_chapters.md").read_text())
+    enqueued = run_in(
+        tmp_path, broker, "enqueue", "keeper.md", "plain.txt", "--dest", "books",
+        "--skip", "dedication", "--chapter", "0",
+    )  # fmt: skip
+    assert enqueued.returncode == 0, enqueued.stderr
+    assert "plain.txt: --skip 'dedication': this book has no dedication" in enqueued.stderr
+    keeper, plain = enqueued.stdout.split()
+    assert (tmp_path / "books" / plain / "source/manuscript.json").is_file()
+    stored = Manuscript.model_validate_json(
+        (tmp_path / "books" / keeper / "source/manuscript.json").read_text()
+    )
+    assert [(c.index, c.title) for c in stored.chapters] == [(0, "One")]
+    assert [(s.title, s.reason) for s in stored.skipped] == [
+        ("Two", "not among --chapter"),
+        ("Three", "not among --chapter"),
+    ]
+    shown = json.loads(run_in(tmp_path, broker, "status", keeper, "--json").stdout)
+    assert shown["chapters_total"] == 1
