@@ -43,6 +43,7 @@ from models.normalize.roman import to_roman
 from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, HostileXML, parse_xml
 from producer.readers.book import TITLE_PAGE_WORDS, Book, Section, rest_of_title_page
+from producer.readers.labels import CHAPTER_LABEL, LABELS_NEEDED, NUMBER
 from producer.readers.markup import raised_mark, read_raised
 
 _T = TypeVar("_T")
@@ -80,19 +81,6 @@ _UNREAD = {
 }  # fmt: skip
 _LINE_BREAKS = {None, "textWrapping"}  # other w:br types break a page or column
 _NOTE_REFERENCES = {"footnoteReference", "endnoteReference"}
-_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-)
-_NUMBER = rf"(?:\d{{1,3}}|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
-# A chapter label typed as a paragraph (as the PDF reader reads one): "Chapter 4", "PART
-# TWO", "Chapter IV: The Storm"; a title after it short, not ending as a sentence does
-# and not going on in lower case as one does ("Chapter 3 was where it went wrong").
-_CHAPTER_LABEL = re.compile(
-    rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+(?P<title>\S.{{0,70}})(?<![.,;!?]))?",
-    re.I,
-)
 # A manuscript's word count, a line of its own: "About 80,000 words" (alone, or after the
 # author's name and a tab), "approx. 80K words", "Word count: 80,000". A line that only
 # ends in a count is prose's: "my first 100 words" and "who read all 90,000 words" are a
@@ -109,11 +97,10 @@ _BYLINE_WORDS = 6
 # ix"; a front matter's Roman numerals are lowercase, and few ("Louis XIV" is a title, and
 # "did" and "mild" are words).
 _PAGE_NUMBER = re.compile(r"(?:\s|(?<=\S)[.·…_])+(?:\d{1,4}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))$")
-_BARE_NUMBER = re.compile(rf"{_NUMBER}[.:]?", re.I)  # a chapter's number alone: "II.", "12"
+_BARE_NUMBER = re.compile(rf"{NUMBER}[.:]?", re.I)  # a chapter's number alone: "II.", "12"
 _PLACEHOLDER = re.compile(r"%([1-9])")  # a level's count in a list's w:lvlText
 _UNNUMBERED = ("bullet", "none")  # list formats that show no count
 _COUNT = re.compile(r"\d{1,4}")  # a list's w:start; a count past 9,999 is no book's
-_LABELS_NEEDED = 2  # one "Chapter 1" paragraph may be prose's ("Part one was easy")
 _FALSE = {"0", "false", "off"}
 
 
@@ -571,7 +558,7 @@ def _numbered(number: str, text: str) -> str:
     typed = after in ("", ".", ":", ")") or (
         after.isspace() and (" " in bare or any(c.isdigit() for c in bare))
     )
-    label, typed_label = _CHAPTER_LABEL.fullmatch(number), _CHAPTER_LABEL.match(text)
+    label, typed_label = CHAPTER_LABEL.fullmatch(number), CHAPTER_LABEL.match(text)
     if label is not None and typed_label is not None:  # "Chapter 1" over "Chapter One: ..."
         typed = typed or number.split()[0].casefold() == text.split()[0].casefold()
     return text if typed else _joined_title(number, text)
@@ -790,7 +777,7 @@ def _labelled_chapters(blocks: list[_Block]) -> list[_Block]:
     if any(_heading(block) is not None for block in blocks):
         return blocks
     labels = [b for b in blocks if isinstance(b, _Para) and _is_chapter_label(b.text)]
-    if len(labels) < _LABELS_NEEDED:
+    if len(labels) < LABELS_NEEDED:
         return blocks
     return [
         replace(b, level=1) if isinstance(b, _Para) and _is_chapter_paragraph(b) else b
@@ -811,7 +798,7 @@ def _is_chapter_paragraph(block: _Para) -> bool:
 
 
 def _is_chapter_label(text: str) -> bool:
-    label = _CHAPTER_LABEL.fullmatch(text)
+    label = CHAPTER_LABEL.fullmatch(text)
     return label is not None and not (label["title"] or "")[:1].islower()
 
 
@@ -925,7 +912,7 @@ def _is_entry(text: str, named: set[str]) -> bool:
     return (
         _entry_key(line) in named
         or _PAGE_NUMBER.search(line) is not None
-        or _CHAPTER_LABEL.fullmatch(line) is not None
+        or CHAPTER_LABEL.fullmatch(line) is not None
         or bool(matter.kind_of(line))
     )
 
@@ -955,7 +942,7 @@ def _runs_on(draft: _Draft, block: _Block) -> bool:
 
 def _is_label_alone(title: str) -> bool:
     """A chapter label without a title ("Chapter One", "Part Two") or a number alone."""
-    label = _CHAPTER_LABEL.fullmatch(title)
+    label = CHAPTER_LABEL.fullmatch(title)
     return (label is not None and not label["title"]) or bool(_BARE_NUMBER.fullmatch(title))
 
 

@@ -23,20 +23,15 @@ from dataclasses import replace
 
 from producer.readers import matter
 from producer.readers.book import SCENE_BREAK
+from producer.readers.labels import NUMBER
 from producer.readers.markup import HEADING, TEXT, Block, joined_title
 
-_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-)
-_NUMBER = rf"(?:\d{{1,3}}|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
 # A chapter's number, alone or after its word: "1", "IV.", "Chapter Two", "PART 3".
-_NUMBERED = re.compile(rf"(?:(?:chapter|part|book|volume)\s+)?{_NUMBER}[.:]?", re.I)
+_NUMBERED = re.compile(rf"(?:(?:chapter|part|book|volume)\s+)?{NUMBER}[.:]?", re.I)
 # A chapter's label as a line of its own, its title short and no sentence ("Chapter 4: The
 # Storm", not "Chapter 3 was where it went wrong": a title goes on in no lower case).
 _LABEL = re.compile(
-    rf"(?:chapter|part|book|volume)\s+{_NUMBER}\b[.:]?(?:\s+(?-i:[^\sa-z]).{{0,70}}(?<![.,;]))?",
+    rf"(?:chapter|part|book|volume)\s+{NUMBER}\b[.:]?(?:\s+(?-i:[^\sa-z]).{{0,70}}(?<![.,;]))?",
     re.I,
 )
 _TITLE_WORDS = 30  # the most words a line said as a title may have

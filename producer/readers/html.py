@@ -25,6 +25,7 @@ from producer.readers import htmlexport, markup, matter
 from producer.readers.archive import remove, text_of
 from producer.readers.book import SCENE_BREAK, Book, Section
 from producer.readers.htmlexport import drop_before
+from producer.readers.labels import CHAPTER_LABEL, LABELS_NEEDED
 from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.text import gutenberg_metadata, without_spans
 
@@ -53,20 +54,6 @@ _CONTENT = {"article", "section", "main"}  # a header or footer inside one is th
 _AUTHOR_META = {"author", "dc.creator", "dcterms.creator"}
 _DATE_META = {"dcterms.date", "dc.date", "date"}
 _BY_LINE = re.compile(r"^by\s", re.I)
-_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-)
-_NUMBER = rf"(?:\d{{1,3}}|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
-# A chapter label typed as a paragraph, as the DOCX reader reads one: "Chapter 4", "PART TWO",
-# "Chapter IV: The Storm"; a title after it short, not ending as a sentence does and not going
-# on in lower case as one does ("Chapter 3 was where it went wrong").
-_CHAPTER_LABEL = re.compile(
-    rf"(?:chapter|part|book)\s+{_NUMBER}\b[.:]?(?:\s+(?P<title>\S.{{0,70}})(?<![.,;!?]))?",
-    re.I,
-)
-_LABELS_NEEDED = 2  # one "Part Two" paragraph may be prose's
 
 
 _QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")  # an attribute's value, quoted
@@ -261,7 +248,7 @@ def _labelled_chapters(found: list[Block]) -> list[Block]:
     if any(b.kind == HEADING and not b.note for b in found):
         return found
     labels = [i for i, b in enumerate(found) if _is_text(b) and _is_chapter_label(b.text)]
-    if sum(1 for i in labels if _text_follows(found, i)) < _LABELS_NEEDED:
+    if sum(1 for i in labels if _text_follows(found, i)) < LABELS_NEEDED:
         return found
     return [replace(b, kind=HEADING, level=1) if _is_chapter_line(b) else b for b in found]
 
@@ -289,7 +276,7 @@ def _is_chapter_line(block: Block) -> bool:
 
 
 def _is_chapter_label(text: str) -> bool:
-    label = _CHAPTER_LABEL.fullmatch(text)
+    label = CHAPTER_LABEL.fullmatch(text)
     return label is not None and not (label["title"] or "")[:1].islower()
 
 

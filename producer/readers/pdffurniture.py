@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 
 from models.normalize import roman_to_int
+from producer.readers.labels import NUMBER_WORDS, ROMAN
 from producer.readers.pdflines import FOOTNOTE, HEADING, MARGIN, Line
 
 log = logging.getLogger(__name__)
@@ -19,24 +20,17 @@ log = logging.getLogger(__name__)
 _REPEATS = 3  # pages a running head recurs on, or that show a page number's place
 _UNMARKED = 0.9  # FOOTNOTE, on a page that marks no note (a letter set a point smaller)
 _QUOTED = 1.5  # ems of the body's: a quotation's lines are set in at least this far
-_ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-_FOLIO = re.compile(
-    rf"^[-–—(\[]?\s*(?:page\s+)?(?:\d+|{_ROMAN})(?:\s+of\s+\d+)?\s*[-–—)\]]?$", re.I
-)
-_ROMAN_ENDS = re.compile(rf"^({_ROMAN})\b|\b({_ROMAN})$", re.I)
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-)
-_NUMBER = rf"(?:\d+|{_ROMAN}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+_FOLIO = re.compile(rf"^[-–—(\[]?\s*(?:page\s+)?(?:\d+|{ROMAN})(?:\s+of\s+\d+)?\s*[-–—)\]]?$", re.I)
+ROMAN_ENDS = re.compile(rf"^({ROMAN})\b|\b({ROMAN})$", re.I)
+_NUMBER = rf"(?:\d+|{ROMAN}|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)"  # any folio's
 # "Chapter 4", "PART TWO", "IV." on their own; with a title after, not ending as a sentence.
-LABEL = re.compile(rf"^(?:(?:chapter|part|book)\s+{_NUMBER}|(?-i:{_ROMAN.upper()}))[.:]?$", re.I)
+LABEL = re.compile(rf"^(?:(?:chapter|part|book)\s+{_NUMBER}|(?-i:{ROMAN.upper()}))[.:]?$", re.I)
 LABELLED = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+\S.{{0,70}}(?<![.,;])$", re.I)
 # A contents or index entry: dot leaders to a page number.
 # (Each run of leaders is tried from its start only: from each of its dots, a long run took
 # its square.)
 _LEADERS = re.compile(
-    rf"(?:(?<!\. )(?:\. ){{3,}}\.?|(?<!\.)\.{{6,}})\s*(?:\d+|{_ROMAN})?$",
+    rf"(?:(?<!\. )(?:\. ){{3,}}\.?|(?<!\.)\.{{6,}})\s*(?:\d+|{ROMAN})?$",
     re.I,
 )
 # A printer's note on a page left empty, said at each chapter's end where it was read.
@@ -97,7 +91,7 @@ def _end_numbers(text: str) -> list[tuple[bool, int]]:
     # words.
     roman = [
         found
-        for pair in _ROMAN_ENDS.findall(text)
+        for pair in ROMAN_ENDS.findall(text)
         for found in pair
         if found and (found.islower() or text.isupper())
     ]

@@ -1,0 +1,22 @@
+"""A chapter's number and label as typed in a book's text, for the readers that find
+chapters without a heading's markup: DOCX and web pages typed without heading styles, the
+opening lines of an EPUB's files, a PDF's lines. Lowercase: the patterns built on these are
+compiled with re.I."""
+
+import re
+
+ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+)
+# A chapter's number: "12", "IV", "Twenty-one"; a book has no chapter 1,000.
+NUMBER = rf"(?:\d{{1,3}}|{ROMAN}|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)"
+# A chapter label typed as a paragraph: "Chapter 4", "PART TWO", "Chapter IV: The Storm"; a
+# title after it short, not ending as a sentence does and not going on in lower case as one
+# does ("Chapter 3 was where it went wrong").
+CHAPTER_LABEL = re.compile(
+    rf"(?:chapter|part|book)\s+{NUMBER}\b[.:]?(?:\s+(?P<title>\S.{{0,70}})(?<![.,;!?]))?",
+    re.I,
+)
+LABELS_NEEDED = 2  # one "Chapter 1" paragraph may be prose's ("Part one was easy")
