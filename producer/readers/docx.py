@@ -43,7 +43,13 @@ from models.normalize.roman import to_roman
 from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, HostileXML, parse_xml
 from producer.readers.book import TITLE_PAGE_WORDS, Book, Section, rest_of_title_page
-from producer.readers.labels import CHAPTER_LABEL, LABELS_NEEDED, NUMBER
+from producer.readers.labels import (
+    CHAPTER_LABEL,
+    LABELS_NEEDED,
+    NUMBER,
+    is_chapter_label,
+    is_chapter_line,
+)
 from producer.readers.markup import raised_mark, read_raised
 
 _T = TypeVar("_T")
@@ -776,7 +782,7 @@ def _labelled_chapters(blocks: list[_Block]) -> list[_Block]:
     among them. Read as body text, the whole book was one chapter."""
     if any(_heading(block) is not None for block in blocks):
         return blocks
-    labels = [b for b in blocks if isinstance(b, _Para) and _is_chapter_label(b.text)]
+    labels = [b for b in blocks if isinstance(b, _Para) and is_chapter_label(b.text)]
     if len(labels) < LABELS_NEEDED:
         return blocks
     return [
@@ -786,20 +792,8 @@ def _labelled_chapters(blocks: list[_Block]) -> list[_Block]:
 
 
 def _is_chapter_paragraph(block: _Para) -> bool:
-    """A chapter label, or a paragraph that is only the name of a narrated part of a book
-    other than a chapter ("Prologue", "Epilogue", "Afterword")."""
-    if block.level is not None:
-        return False
-    if _is_chapter_label(block.text):
-        return True
-    kind = matter.kind_of(block.text)
-    named = kind in matter.NARRATED and kind not in ("chapter", "part", "volume")
-    return named and len(block.text.split()) <= 2
-
-
-def _is_chapter_label(text: str) -> bool:
-    label = CHAPTER_LABEL.fullmatch(text)
-    return label is not None and not (label["title"] or "")[:1].islower()
+    """A body paragraph that is a chapter's label or a narrated part's name."""
+    return block.level is None and is_chapter_line(block.text)
 
 
 def _plan(blocks: list[_Block]) -> tuple[int | None, int | None]:

@@ -25,7 +25,7 @@ from producer.readers import htmlexport, markup, matter
 from producer.readers.archive import remove, text_of
 from producer.readers.book import SCENE_BREAK, Book, Section
 from producer.readers.htmlexport import drop_before
-from producer.readers.labels import CHAPTER_LABEL, LABELS_NEEDED
+from producer.readers.labels import LABELS_NEEDED, is_chapter_label, is_chapter_line
 from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.text import gutenberg_metadata, without_spans
 
@@ -247,7 +247,7 @@ def _labelled_chapters(found: list[Block]) -> list[Block]:
     Read as paragraphs, the whole book was one chapter."""
     if any(b.kind == HEADING and not b.note for b in found):
         return found
-    labels = [i for i, b in enumerate(found) if _is_text(b) and _is_chapter_label(b.text)]
+    labels = [i for i, b in enumerate(found) if _is_text(b) and is_chapter_label(b.text)]
     if sum(1 for i in labels if _text_follows(found, i)) < LABELS_NEEDED:
         return found
     return [replace(b, kind=HEADING, level=1) if _is_chapter_line(b) else b for b in found]
@@ -265,19 +265,8 @@ def _is_text(block: Block) -> bool:
 
 
 def _is_chapter_line(block: Block) -> bool:
-    """A chapter label, or only the name of a narrated part other than a chapter."""
-    if not _is_text(block):
-        return False
-    if _is_chapter_label(block.text):
-        return True
-    kind = matter.kind_of(block.text)
-    named = kind in matter.NARRATED and kind not in ("chapter", "part", "volume")
-    return named and len(block.text.split()) <= 2
-
-
-def _is_chapter_label(text: str) -> bool:
-    label = CHAPTER_LABEL.fullmatch(text)
-    return label is not None and not (label["title"] or "")[:1].islower()
+    """A paragraph that is a chapter's label or a narrated part's name."""
+    return _is_text(block) and is_chapter_line(block.text)
 
 
 def _sections(

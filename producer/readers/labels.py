@@ -5,6 +5,8 @@ compiled with re.I."""
 
 import re
 
+from producer.readers import matter
+
 ROMAN = r"(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -20,3 +22,19 @@ CHAPTER_LABEL = re.compile(
     re.I,
 )
 LABELS_NEEDED = 2  # one "Chapter 1" paragraph may be prose's ("Part one was easy")
+
+
+def is_chapter_label(text: str) -> bool:
+    """A line that is a chapter's label, its title (if any) not going on as a sentence."""
+    label = CHAPTER_LABEL.fullmatch(text)
+    return label is not None and not (label["title"] or "")[:1].islower()
+
+
+def is_chapter_line(text: str) -> bool:
+    """A chapter's label, or a line that is only the name of a narrated part of a book other
+    than a chapter ("Prologue", "Epilogue", "Afterword")."""
+    if is_chapter_label(text):
+        return True
+    kind = matter.kind_of(text)
+    named = kind in matter.NARRATED and kind not in ("chapter", "part", "volume")
+    return named and len(text.split()) <= 2
