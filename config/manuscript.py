@@ -59,6 +59,11 @@ class Skipped(BaseModel):
     reason: str
 
 
+# The reason a chapter `--chapter` did not ask for is skipped: an output's manuscript lists
+# them so, and `narrate verify` tells the user that the book has more to narrate.
+NOT_ASKED_FOR = "not among --chapter"
+
+
 class LexiconEntry(BaseModel):
     """How to say one word: an alias (other words) or IPA phonemes."""
 

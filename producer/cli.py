@@ -383,7 +383,7 @@ def _add_chapter_option(parser: argparse.ArgumentParser, result: str) -> None:
         "--chapter",
         action="extend",
         default=[],
-        type=_chapter_numbers,
+        type=chapter_numbers,
         metavar="N",
         help="narrate only chapter N, numbered from 0 as `narrate inspect` lists them with the "
         "same --include/--skip (as bench does, and redo where there are no --credits); N-M a "
@@ -391,7 +391,7 @@ def _add_chapter_option(parser: argparse.ArgumentParser, result: str) -> None:
     )
 
 
-def _chapter_numbers(text: str) -> list[int]:
+def chapter_numbers(text: str) -> list[int]:
     """--chapter's value: N, a range N-M, or a list of them (1,4-6)."""
     numbers: list[int] = []
     for item in text.split(","):
@@ -764,7 +764,7 @@ def run_keys_revoke(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from producer.verify import verify
 
-    problems = verify(args.output)
+    problems = verify(args.output, say=print)
     for problem in problems:
         print(f"narrate: {args.output}: {problem}", file=sys.stderr)
     if problems:

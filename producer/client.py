@@ -46,11 +46,6 @@ class Api:
 def enqueue(api: Api, args: argparse.Namespace) -> list[str]:
     """Each manuscript uploaded as a job with the command's options; all are checked to
     exist before the first is sent."""
-    if args.chapter:  # the service's jobs take no such field: refused, not dropped
-        raise PermanentError(
-            "--chapter is not taken through the API (NARRATE_API_URL); queue through Redis "
-            "or narrate synth"
-        )
     for path in args.manuscripts:
         if not Path(path).is_file():
             raise PermanentError(f"{path}: no such file")
@@ -60,6 +55,7 @@ def enqueue(api: Api, args: argparse.Namespace) -> list[str]:
     if args.dest:
         fields["dest"] = args.dest
     fields.update(include=list(args.include), skip=list(args.skip))
+    fields.update(chapter=[str(number) for number in args.chapter])
     ids = []
     for path in args.manuscripts:
         files = [("manuscript", (Path(path).name, Path(path).read_bytes()))]

@@ -27,7 +27,8 @@ from pydantic import BaseModel
 from config.errors import FormatError, OutputError
 from config.layout import MANIFEST_KEY, SOURCE_KEY
 from config.manifest import BookFile, ChapterEntry, ChapterMarks, Manifest, Mark, WordMark
-from config.manuscript import Chapter, Manuscript, Metadata
+from config.manuscript import NOT_ASKED_FOR, Chapter, Manuscript, Metadata
+from producer.readers.book import CREDITS
 from producer.verify_timelines import book_caption_problems, mp3_caption_problems
 from worker.acx import decoded_seconds
 from worker.m4b import M4B_RATE, BookFacts, read_book
@@ -67,12 +68,15 @@ def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record
         raise OutputError(f"{out}: not a finished narrate output ({reason})") from error
 
 
-def verify(out: Path | str) -> list[str]:
+def verify(out: Path | str, say: Callable[[str], None] = lambda note: None) -> list[str]:
     """Problems found in an output (a folder, file:///dir or s3://bucket/prefix); empty when
-    it is complete and consistent."""
+    it is complete and consistent. An output of the chapters `--chapter` asked for is
+    complete when they are, and `say` is told that the book has more (`not_asked_for`)."""
     storage = output_storage(out)
     manifest = read_output(storage, out, MANIFEST_KEY, Manifest)
     source = read_output(storage, out, SOURCE_KEY, Manuscript)
+    if note := not_asked_for(source):
+        say(f"{out}: {note}")
     problems = []
     if len(manifest.chapters) != len(source.chapters):
         problems.append(
@@ -90,6 +94,19 @@ def verify(out: Path | str) -> list[str]:
         f"{key}: a file the manifest does not name" for key in stray_keys(storage, manifest)
     ]
     return problems
+
+
+def not_asked_for(source: Manuscript) -> str:
+    """One line where the output holds only some of the book's chapters, as `--chapter`
+    asked: not a fault of the output, but no audiobook yet. Empty where it holds them all."""
+    left = sum(skipped.reason == NOT_ASKED_FOR for skipped in source.skipped)
+    if not left:
+        return ""
+    narrated = sum(chapter.kind != CREDITS for chapter in source.chapters)
+    return (
+        f"{narrated} of the book's {narrated + left} chapters narrated; {left} not asked for "
+        "(--chapter): rerun without --chapter to narrate them"
+    )
 
 
 def output_storage(out: Path | str) -> Storage:

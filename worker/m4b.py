@@ -47,6 +47,9 @@ _AAC_OPTIONS = {"aac_coder": "fast"}
 _COVER_TYPES = {"png": "image/png", "mjpeg": "image/jpeg"}  # FFmpeg's codec: MIME type
 # iTunes' media kind (the `stik` atom): 2 is Audiobook.
 _ITUNES_AUDIOBOOK = "2"
+# The year in the book's date as a reader gives it ("1890", "1906-01-01", "March 1890"): the
+# date tag holds the year, which players show beside the title.
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 def write_m4b(
@@ -234,7 +237,7 @@ def book_tags(metadata: Metadata, narrator: str) -> dict[str, str]:
     audiobook players (Audiobookshelf, BookPlayer, Smart AudioBook Player) show as the narrator;
     the mp4 muxer has no key for Audible's own ©nrt atom."""
     authors = ", ".join(metadata.authors)
-    year = re.match(r"\d{4}", metadata.date)
+    year = _YEAR.search(metadata.date)
     tags = {
         "title": metadata.title,
         "album": metadata.title,

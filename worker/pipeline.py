@@ -16,7 +16,7 @@ from config.errors import OutputError
 from config.jobs import Progress, job_id_for
 from config.layout import BOOK_PIECES, SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest
-from config.manuscript import Manuscript
+from config.manuscript import NOT_ASKED_FOR, Manuscript, Skipped
 from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
 from models.voice import Voice
@@ -62,7 +62,7 @@ def narrate(
     job_id = job_id_for(manuscript, options)
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
     chosen = [i for i, ch in enumerate(manuscript.chapters) if kept[i] or _wanted(ch.index, only)]
-    part = manuscript.model_copy(update={"chapters": [manuscript.chapters[i] for i in chosen]})
+    part = _narrated_part(manuscript, chosen)
     storage.put_model(SOURCE_KEY, with_redone_texts(storage, part, kept))
     if voice is None and narrators is None:  # a voice given lives in this process
         narrators = Narrators.ahead(settings, sum(not kept[i] for i in chosen), options.voice)
@@ -111,6 +111,21 @@ def narrate(
 
 def _wanted(index: int, only: Collection[int] | None) -> bool:
     return only is None or index in only
+
+
+def _narrated_part(manuscript: Manuscript, chosen: list[int]) -> Manuscript:
+    """The manuscript of the chosen chapters, the others listed as skipped, not asked for (as
+    a queued job's are): the output says that the book has more than it holds."""
+    picked = set(chosen)
+    left = [
+        Skipped(title=chapter.title, kind=chapter.kind, reason=NOT_ASKED_FOR)
+        for i, chapter in enumerate(manuscript.chapters)
+        if i not in picked
+    ]
+    chapters = [manuscript.chapters[i] for i in chosen]
+    return manuscript.model_copy(
+        update={"chapters": chapters, "skipped": [*manuscript.skipped, *left]}
+    )
 
 
 def with_redone_texts(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from config.errors import ManuscriptError
-from config.manuscript import Chapter, Manuscript, Metadata, Skipped
+from config.manuscript import NOT_ASKED_FOR, Chapter, Manuscript, Metadata, Skipped
 from producer.readers import matter
 
 # How a reader writes a scene break (an <hr>, a rule of stars) into a section's body: an
@@ -107,7 +107,9 @@ def only_chapters(manuscript: Manuscript, numbers: Sequence[int], source: str) -
     wanted = chapter_indexes(manuscript, numbers, source)
     chosen = [chapter for chapter in manuscript.chapters if chapter.index in wanted]
     left = [
-        Skipped(title=chapter.title or _opening(chapter.text), kind=chapter.kind, reason=_LEFT)
+        Skipped(
+            title=chapter.title or _opening(chapter.text), kind=chapter.kind, reason=NOT_ASKED_FOR
+        )
         for chapter in manuscript.chapters
         if chapter.index not in wanted
     ]
@@ -115,9 +117,6 @@ def only_chapters(manuscript: Manuscript, numbers: Sequence[int], source: str) -
     return manuscript.model_copy(
         update={"chapters": chapters, "skipped": [*manuscript.skipped, *left]}
     )
-
-
-_LEFT = "not among --chapter"
 
 
 # A title page's lines under its title: a subtitle, the author, an imprint, a copyright line.

@@ -66,6 +66,10 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _NAMESPACES = {_W, _W_STRICT, _MC}
+# Word's custom XML parts (customXml/item1.xml), one of which may hold the cover page
+# properties; their itemProps parts say only which schema each is.
+_CUSTOM_XML = re.compile(r"customXml/item\d+\.xml")
+_COVER_PAGE_NS = "http://schemas.microsoft.com/office/2006/coverPageProps"
 _CORE_NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
@@ -997,18 +1001,33 @@ def _table_warning(draft: _Draft, source: str) -> str:
 
 def _metadata(archive: Archive, source: str, title: str) -> Metadata:
     """Core properties; the Title paragraph, which the reader sees, wins over dc:title,
-    which templates and copied files often leave stale."""
+    which templates and copied files often leave stale. The date is Word's Publish Date,
+    or a dc:date a tool wrote; never dcterms:created, the file's: a template's, or the
+    day a converter ran (python-docx's template says 2013 of every file made from it)."""
+    date = _publish_date(archive)
     if not archive.has(CORE):
-        return Metadata(title=title)
+        return Metadata(title=title, date=date[:10])
     core = _part(archive, CORE)
     creators = _core(core, "dc:creator").split(";")
-    date = _core(core, "dc:date") or _core(core, "dcterms:created")
     return Metadata(
         title=title or _core(core, "dc:title"),
         authors=[name.strip() for name in creators if name.strip()],
         language=_core(core, "dc:language"),
-        date=date[:10],  # W3CDTF: the day is enough for a book
+        date=(date or _core(core, "dc:date"))[:10],  # W3CDTF: the day is enough for a book
     )
+
+
+def _publish_date(archive: Archive) -> str:
+    """Word's Publish Date (a document property, set on a cover page or in Quick Parts),
+    which Word keeps in a custom XML part of its cover page properties."""
+    for name in archive.names():
+        if not _CUSTOM_XML.fullmatch(name):
+            continue
+        data = archive.read(name)
+        if _COVER_PAGE_NS.encode() in data:
+            root = parse_xml(data, f"{archive.source}: {name}")
+            return " ".join(root.findtext(f"{{{_COVER_PAGE_NS}}}PublishDate", "").split())
+    return ""
 
 
 def _core(core: Any, name: str) -> str:

@@ -22,6 +22,10 @@ and the book's text is counted as each file is read, refused past `MAX_TEXT`.
 
 A book whose content is encrypted (DRM) is refused; fonts obfuscated as EPUB allows are not
 encryption of the text and are fine.
+
+The book's date is the package's (`opf`); where it gives none of the book's (an e-text
+archive's dc:date is its own release), Project Gutenberg's header in the first files or
+Standard Ebooks' colophon gives the printed book's year (`published`).
 """
 
 import logging
@@ -30,12 +34,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from config.errors import ManuscriptError
-from producer.readers import headings, linkednotes, markup, matter
+from config.manuscript import Metadata
+from producer.readers import headings, linkednotes, markup, matter, published
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section, rest_of_title_page
 from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
 from producer.readers.opf import Item, Package, read_package
+from producer.readers.text import gutenberg_metadata
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,8 @@ _SECTION_TAGS = {"body", "section", "article", "div", "aside"}
 # 50 million is ten times any real book, yet refuses a few files of bulk text (or one named
 # thousands of times) before they fill memory and hours of narration.
 MAX_TEXT = 50_000_000
+# Project Gutenberg's header is in the first spine file with text: after a cover wrapper.
+_HEADER_FILES = 3
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,30 @@ def read(data: bytes, source: str) -> Book:
     title = package.metadata.title
     spans = _spans(starts)
     sections = [_section(documents, s, e, navigation, body, title, warnings) for s, e in spans]
-    return Book(sections, package.metadata, _cover(archive, package, warnings), warnings)
+    metadata = _dated(archive, package, documents)
+    return Book(sections, metadata, _cover(archive, package, warnings), warnings)
+
+
+def _dated(archive: Archive, package: Package, documents: list[_Document]) -> Metadata:
+    """The package's metadata, dated where the package gives the book no date by what an
+    e-text archive's pages state of the printed book (`published`): Project Gutenberg's
+    header (in its first files), Standard Ebooks' colophon."""
+    if package.metadata.date:
+        return package.metadata
+    header = "\n".join(block.text for doc in documents[:_HEADER_FILES] for block in doc.blocks)
+    date = gutenberg_metadata(header).date or _colophon_year(archive, documents)
+    return package.metadata.model_copy(update={"date": date})
+
+
+def _colophon_year(archive: Archive, documents: list[_Document]) -> str:
+    """The year the colophon gives the printed book, read from its markup (the blocks keep
+    no <time>); only colophon files are parsed again."""
+    for document in documents:
+        if "colophon" in document.types:
+            root = parse_xml(archive.read(document.path), f"{archive.source}: {document.path}")
+            if year := published.colophon_year(root):
+                return year
+    return ""
 
 
 def _refuse_drm(archive: Archive) -> None:

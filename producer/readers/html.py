@@ -145,7 +145,8 @@ def _encoding(data: bytes) -> str | None:
 def _metadata(root: Any) -> Metadata:
     """Title from <title> (Project Gutenberg's "The Project Gutenberg eBook of X, by Y"
     read as title X by Y), authors from <meta name="author">, the date from Pandoc's
-    <meta name="dcterms.date">, language from lang."""
+    <meta name="dcterms.date">, language from lang. A Project Gutenberg header's date is
+    the original publication's, never its release date (`published`)."""
     title = _first_text(root, "title")
     authors = [m.get("content", "").strip() for m in root.iter("meta") if _is_author(m)]
     dates = (m.get("content", "").strip() for m in root.iter("meta") if _is_date(m))

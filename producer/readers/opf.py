@@ -8,12 +8,14 @@ from typing import Any
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
-from producer.readers import matter
+from producer.readers import matter, published
 from producer.readers.archive import Archive, elements, parse_xml, text_of
 
 CONTAINER = "META-INF/container.xml"
 _OPF_NS = "{http://www.idpf.org/2007/opf}"
 _PACKAGE_TYPE = "application/oebps-package+xml"
+# The metadata that says whose e-text a package is (gutenberg.org, Standard Ebooks).
+_NAMING = ("identifier", "source", "publisher")
 
 
 @dataclass(frozen=True)
@@ -170,10 +172,11 @@ def _roles(root: Any, creator: Any) -> set[str]:
 
 
 def _date(root: Any) -> str:
-    """The publication date where EPUB 2 marks one among several, else the first."""
-    dates = elements(root, "date")
-    published = [d for d in dates if d.get(f"{_OPF_NS}event") == "publication"]
-    return next((text_of(d) for d in published + dates if text_of(d)), "")
+    """The book's date (`published.package_date`): the dates with their EPUB 2 events, read
+    knowing whether the package is an e-text archive's."""
+    dates = [(d.get(f"{_OPF_NS}event") or "", text_of(d)) for d in elements(root, "date")]
+    names = [text_of(el) for name in _NAMING for el in elements(root, name)]
+    return published.package_date([d for d in dates if d[1]], published.is_archive_etext(names))
 
 
 def _cover(root: Any, manifest: dict[str, Item]) -> Item | None:

@@ -63,7 +63,6 @@ log = logging.getLogger(__name__)
 _FILE_NAME = re.compile(
     r"^(?:microsoft word - .*|.*\.(?:docx?|odt|rtf|pdf|indd|tex)|untitled)$", re.I
 )
-_PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
 _WHY = 200  # characters of a parser's error shown
 _LIBRARIES = ("pypdf", "pdfminer")  # their log lines are about the file's repairs, not for users
 
@@ -205,15 +204,14 @@ def _mark(reader: pypdf.PdfReader, entry: Destination) -> Mark | None:
 
 def _metadata(reader: pypdf.PdfReader, title: str) -> Metadata:
     """The information dictionary; a title that is a file name ("Microsoft Word - x.docx")
-    gives way to the title page's."""
+    gives way to the title page's. No date: its only dates are the file's (CreationDate,
+    ModDate: when a scan or an export was made), never the book's (`published`)."""
     given = _info(reader, "/Title")
     authors = _info(reader, "/Author").split(";")
-    date = _PDF_DATE.match(_info(reader, "/CreationDate"))
     return Metadata(
         title=given if given and not _FILE_NAME.match(given) else title,
         authors=[name.strip() for name in authors if name.strip()],
         language=_text(reader.root_object.get("/Lang")),
-        date="-".join(part for part in date.groups() if part) if date else "",
     )
 
 

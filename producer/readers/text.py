@@ -19,7 +19,7 @@ from typing import AnyStr
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from models.normalize import roman_to_int
-from producer.readers import frontmatter
+from producer.readers import frontmatter, published
 from producer.readers.book import SCENE_BREAK, Book, Section
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,9 @@ _NUMERAL_LINE = re.compile(rf"^(?:{_ROMAN}|\d{{1,3}})\.?$")
 _NOTES_LINE = re.compile(r"^(foot|end)?notes:?$", re.I)
 # Gutenberg marks note references as {1} (and some books [1]): not read.
 _NOTE_REF = re.compile(r"[ \t]?(\{\d{1,3}\}|\[\d{1,3}\])")
-_HEADER_FIELD = re.compile(r"^(Title|Author|Language|Release date):\s*(.+)$", re.I | re.M)
+_HEADER_FIELD = re.compile(r"^(Title|Author|Language):\s*(.+)$", re.I | re.M)
+# The imprint, its year perhaps on a line of its own where a long one wraps (indented).
+_ORIGINAL = re.compile(r"^Original publication:[ \t]*(.*(?:\n[ \t]+\S.*)*)", re.I | re.M)
 _LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it"}
 _TITLE_PAGE_WORDS = 300
 _TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -143,16 +145,19 @@ def strip_gutenberg(text: str) -> str:
 
 
 def gutenberg_metadata(text: str) -> Metadata:
-    """Title, author, language and date from a Project Gutenberg header, if there is one."""
+    """Title, author, language and date from a Project Gutenberg header, if there is one.
+    The date is the year of the "Original publication" line newer headers have; the
+    "Release date" is the e-text's, never the book's (`published`)."""
     start = _GUTENBERG_START.search(text)
     head = text[: start.start()] if start else ""
     fields = {m.group(1).lower(): m.group(2).strip() for m in _HEADER_FIELD.finditer(head)}
     authors = [a.strip() for a in re.split(r"\s+and\s+|;", fields.get("author", "")) if a.strip()]
+    original = _ORIGINAL.search(head)
     return Metadata(
         title=fields.get("title", ""),
         authors=authors,
         language=_language(fields.get("language", "")),
-        date=fields.get("release date", "").split("[")[0].strip(),
+        date=published.first_year(original.group(1)) if original else "",
     )
 
 

@@ -19,7 +19,7 @@ from config.errors import NarrateError, OutputError, PermanentError, UnknownJobE
 from config.settings import Settings, get_settings
 from producer.service.auth import ApiError, Guard, Links
 from producer.service.limits import BodyLimit, BodyTooLarge
-from producer.service.submissions import JobRequest, Upload, submit_job
+from producer.service.submissions import JobRequest, Upload, field_problem, submit_job
 from producer.service.views import Chapters, events
 from producer.submit import cancel, job_view
 from worker.ledger import Ledger
@@ -208,7 +208,7 @@ async def _parse_submission(request: Request) -> tuple[JobRequest, Upload | None
                 lexicons.append(upload)
             else:
                 raise ApiError(400, f"unexpected file field {name!r}")
-        elif name in ("include", "skip", "lexicon_keys"):
+        elif name in ("include", "skip", "lexicon_keys", "chapter"):
             fields.setdefault(name, []).append(value)
         elif value != "":
             fields[name] = value
@@ -249,17 +249,12 @@ def _errors(app: FastAPI) -> None:
         message = " ".join(str(error).split())  # a library's words may hold newlines
         return answer(422 if isinstance(error, PermanentError) else 503, message)
 
-    def invalid(_: Request, error: Exception) -> JSONResponse:
-        problems = (
-            error.errors() if isinstance(error, ValidationError | RequestValidationError) else []
-        )
-        first = problems[0] if problems else {"loc": (), "msg": str(error)}
-        where = ".".join(str(part) for part in first["loc"] if part != "body")
-        message = str(first["msg"]).removeprefix("Value error, ")  # pydantic's, not the caller's
-        return answer(422, f"{where}: {message}" if where else message)
+    @app.exception_handler(ValidationError)
+    async def invalid(_: Request, error: ValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        return answer(422, field_problem(first["loc"], first["msg"]))
 
-    async def invalid_async(request: Request, error: Exception) -> JSONResponse:
-        return invalid(request, error)
-
-    app.add_exception_handler(ValidationError, invalid_async)
-    app.add_exception_handler(RequestValidationError, invalid_async)
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameter(_: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0]  # FastAPI's loc begins with where it looked: query, path
+        return answer(422, field_problem(first["loc"][1:], first["msg"]))

@@ -8,24 +8,27 @@ inbox only under its own folder there, so no request reaches another tenant's fi
 
 import argparse
 import ipaddress
+import json
 import re
 import shutil
 import socket
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from config.errors import ManuscriptError, OutputError
 from config.jobs import JobState, job_id_for
-from config.settings import Settings
+from config.settings import Settings, SynthesisOptions
 from models.registry import check_voice
-from producer.cli import options_from, reading_from
-from producer.readers import read_source
+from producer.cli import chapter_numbers, options_from, reading_from
+from producer.readers import Source, read_source
+from producer.readers.book import only_chapters
 from producer.service.auth import ApiError
 from producer.submit import submit
 from worker.ledger import Ledger
@@ -59,13 +62,32 @@ class JobRequest(BaseModel):
     include: list[str] = Field(default_factory=list)
     skip: list[str] = Field(default_factory=list)
     locale: str = ""
+    chapter: list[int] = Field(default_factory=list)  # only these: --chapter's numbers
 
     model_config = {"extra": "forbid"}
 
     @field_validator("format", mode="before")
     @classmethod
     def _formats(cls, value: Any) -> Any:
-        return ",".join(value) if isinstance(value, list) else value
+        if not isinstance(value, list):
+            return value
+        if not all(isinstance(name, str) for name in value):  # joined, they would be a 500
+            raise ValueError("a list of format names, or one string of them such as mp3,m4b")
+        return ",".join(value)
+
+    @field_validator("chapter", mode="before")
+    @classmethod
+    def _chapters(cls, value: Any) -> list[int]:
+        """--chapter's forms (N, N-M, N,M-K), one or a list of them, a JSON number as N."""
+        numbers: list[int] = []
+        for item in value if isinstance(value, list) else [value]:
+            # As sent: a JSON true is 'true', refused as --chapter true is, not taken as 1.
+            text = item if isinstance(item, str) else json.dumps(item)
+            try:
+                numbers += chapter_numbers(text)
+            except argparse.ArgumentTypeError as error:
+                raise ValueError(str(error)) from error
+        return numbers
 
     def arguments(self, lexicons: list[Path]) -> argparse.Namespace:
         """As the CLI's parser would give them, for its own option builders."""
@@ -100,9 +122,7 @@ def submit_job(
     dest = destination(request.dest, settings.default_dest)
     webhook = checked_webhook(request.webhook, settings.api.webhook_private)
     # Options need no files: bad ones are refused before anything is fetched or read.
-    if request.voice is not None:  # the operator's default may be a path; a tenant's not
-        check_voice(request.voice, paths=False)
-    options = options_from(request.arguments([]))
+    options = _options(request)
     folder = Path(tempfile.mkdtemp(prefix="narrate-upload-"))
     try:
         if manuscript is None:
@@ -110,13 +130,7 @@ def submit_job(
         limit = tenant.max_manuscript_mb * MB
         if len(manuscript.data) > limit:
             raise ApiError(413, f"manuscript over the tenant's {tenant.max_manuscript_mb:g} MB")
-        path = _save(folder, manuscript)
-        lexicon_paths = [_save(folder / f"lexicon{i}", lex) for i, lex in enumerate(lexicons)]
-        args = request.arguments(lexicon_paths)
-        try:
-            source = read_source(path, reading_from(args))
-        except ManuscriptError as error:
-            raise ManuscriptError(str(error).replace(f"{folder}/", "")) from error
+        source = _read(request, manuscript, lexicons, folder)
         job_id = job_id_for(source.manuscript, options, dest, tenant.name)
         again = tenants.owns(tenant.name, job_id)
         # Sent again, a job goes on as it is; a cancelled one starts over, as with the CLI.
@@ -135,6 +149,59 @@ def submit_job(
         return Submitted(job_id, created=not again)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# SynthesisOptions' names of the request's fields, where the two differ.
+SENT_AS = {"formats": "format"}
+
+
+def _options(request: JobRequest) -> SynthesisOptions:
+    """The job's options, built as `narrate enqueue` builds them; a bad one is refused
+    naming the field the client sent (`format`, not the model's `formats`)."""
+    if request.voice is not None:  # the operator's default may be a path; a tenant's not
+        check_voice(request.voice, paths=False)
+    try:
+        return options_from(request.arguments([]))
+    except ValidationError as error:
+        first = error.errors()[0]
+        field, *rest = first["loc"]  # every check of SynthesisOptions is a field's
+        loc = (SENT_AS.get(str(field), field), *rest)
+        raise ApiError(422, field_problem(loc, first["msg"])) from error
+
+
+def _read(request: JobRequest, manuscript: Upload, lexicons: list[Upload], folder: Path) -> Source:
+    """The manuscript read as `narrate enqueue` reads it, only the chapters `chapter`
+    numbers if any; a bad one is refused in the request's words, not the CLI's."""
+    path = _save(folder, manuscript)
+    lexicon_paths = [_save(folder / f"lexicon{i}", lex) for i, lex in enumerate(lexicons)]
+    try:
+        source = read_source(path, reading_from(request.arguments(lexicon_paths)))
+        if request.chapter:  # as enqueue's --chapter: the job is a book of those alone
+            source.manuscript = only_chapters(source.manuscript, request.chapter, str(path))
+    except ManuscriptError as error:
+        raise ManuscriptError(_as_sent(str(error), folder)) from error
+    return source
+
+
+_FLAG = re.compile(r"(?<![\w-])--([a-z]+(?:-[a-z]+)*)")
+
+
+def _as_sent(message: str, folder: Path) -> str:
+    """A reader's error for this request: the upload's own name for its temporary path,
+    and a field's name (`locale`) for the CLI's flag of it (`--locale`)."""
+
+    def field(flag: re.Match[str]) -> str:
+        name = flag[1].replace("-", "_")
+        return name if name in JobRequest.model_fields else flag[0]
+
+    return _FLAG.sub(field, message.replace(f"{folder}/", ""))
+
+
+def field_problem(loc: Sequence[int | str], message: str) -> str:
+    """One line naming the field by its path as the client sent it (`lexicon_keys[1]`)."""
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
+    message = message.removeprefix("Value error, ")  # pydantic's words, not the client's
+    return f"{where.removeprefix('.')}: {message}" if where else message
 
 
 def destination(asked: str, default: str) -> str:

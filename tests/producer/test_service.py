@@ -17,6 +17,7 @@ from tests.services import BUCKET, ROOT, Services, api, free_port, new_key
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TWO = (DATA / "two_chapters.txt").read_bytes()
+THREE = (DATA / "three_chapters.md").read_bytes()  # One, Two, Three: chapters 0, 1 and 2
 
 
 class Server:
@@ -295,6 +296,134 @@ def test_bad_input_is_a_4xx_with_one_json_error(server: Server) -> None:
         assert traversal.status_code in (400, 404)
 
 
+def test_only_the_chapters_asked_for_are_narrated(server: Server) -> None:
+    key = new_key(server.services, "chooser")
+    server.services.client().put_object(Bucket=BUCKET, Key="inbox/chooser/book.md", Body=THREE)
+    # Given chapters 0 and 2 of three, asked for as --chapter is given, one field each
+    with server.client(key) as client:
+        fields = {"chapter": ["0", "2"], "seed": "31"}
+        made = client.post("/v1/jobs", files={"manuscript": ("book.md", THREE)}, data=fields)
+    assert made.status_code == 201, made.text
+    job_id = made.json()["id"]
+    # When it has run
+    view = server.wait(key, job_id)
+    # Then the job is a book of those two alone, numbered from 000 as a queued --chapter job
+    assert view["state"] == "done", view
+    assert view["chapters_done"] == view["chapters_total"] == 2
+    manifest = json.loads(s3_object(server, f"out/{job_id}/manifest.json"))
+    assert [chapter["title"] for chapter in manifest["chapters"]] == ["One", "Three"]
+    said = " ".join(seg["text"] for ch in manifest["chapters"] for seg in ch["segments"])
+    assert "letter" in said and "grey" in said and "dusk" not in said  # Two's words
+    audio = server.services.keys(f"out/{job_id}/chapters/")
+    assert audio == [f"out/{job_id}/chapters/{n}.wav" for n in ("000", "001")]
+    # And the same choice in the JSON forms is the same job; another choice is another
+    with server.client(key) as client:
+        for chapter in ([0, 2], [0, "2"], "0,2", ["0", "2-2"]):
+            body = {"manuscript_key": "book.md", "seed": 31, "chapter": chapter}
+            again = client.post("/v1/jobs", json=body)
+            assert (again.status_code, again.json()["id"]) == (200, job_id), chapter
+        body = {"manuscript_key": "book.md", "seed": 31, "chapter": "0-1"}
+        other = client.post("/v1/jobs", json=body)
+        assert other.status_code == 201 and other.json()["id"] != job_id
+        client.delete(f"/v1/jobs/{other.json()['id']}")  # not narrated: the worker is shared
+
+
+def test_a_chapter_not_in_the_book_or_not_a_number_is_a_4xx(server: Server, tmp_path: Path) -> None:
+    key = new_key(server.services, "miscounter")
+    server.services.client().put_object(Bucket=BUCKET, Key="inbox/miscounter/book.md", Body=THREE)
+    with server.client(key) as client:
+
+        def form(chapter: str) -> httpx.Response:
+            files = {"manuscript": ("book.md", THREE)}
+            return client.post("/v1/jobs", files=files, data={"chapter": chapter})
+
+        def sent(chapter: object) -> httpx.Response:
+            return client.post("/v1/jobs", json={"manuscript_key": "book.md", "chapter": chapter})
+
+        answers = {
+            "past the end": form("3"),
+            "past the end in a list": form("0,2-3"),
+            "past the end in JSON": sent([1, 7]),
+            "negative": form("-1"),
+            "negative in JSON": sent([0, -1]),
+            "reversed": form("2-1"),
+            "reversed in JSON": sent("2-1"),
+            "garbage": form("two"),
+            "an empty item": form("0,,2"),
+            "a range without end": form("1-"),
+            "a fraction in JSON": sent(1.5),
+            "a boolean in JSON": sent(True),
+            "an object in JSON": sent({"from": 0}),
+            "too far to count": form("0-100000"),
+        }
+        for name, answer in answers.items():
+            assert answer.status_code == 422, (name, answer.status_code, answer.text)
+            error = answer.json()["error"]
+            assert error and "\n" not in error and "--" not in error, (name, error)
+        assert client.get("/v1/jobs").json()["total"] == 0  # none of them made a job
+    # Said as `narrate enqueue --chapter` says it, naming the field where the CLI its flag
+    book = tmp_path / "book.md"
+    book.write_bytes(THREE)
+    past = _enqueue_error(server, book, "3").replace(f"{book}: --chapter", "book.md: chapter")
+    assert answers["past the end"].json()["error"] == past
+    assert past == (
+        "book.md: chapter 3: no such chapter; it has 3, numbered from 0 as `narrate inspect` "
+        "lists them"
+    )
+    assert answers["past the end in JSON"].json()["error"].startswith("book.md: chapter 7: no")
+    garbage = _enqueue_error(server, book, "two").removeprefix("argument --chapter: ")
+    assert answers["garbage"].json()["error"] == f"chapter: {garbage.split(' (see ')[0]}"
+    assert garbage.startswith("'two': a chapter number (from 0), a range such as 3-5")
+    assert answers["negative in JSON"].json()["error"].startswith("chapter: '-1': a chapter")
+    assert answers["a boolean in JSON"].json()["error"].startswith("chapter: 'true': a chapter")
+
+
+def _enqueue_error(server: Server, book: Path, chapter: str) -> str:
+    """The one line `narrate enqueue BOOK --chapter CHAPTER` refuses it with."""
+    dest = f"s3://{BUCKET}/cli"
+    done = server.services.narrate("enqueue", str(book), "--chapter", chapter, "--dest", dest)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    return done.stderr.strip().removeprefix("narrate: error: ")
+
+
+def test_a_bad_field_is_named_as_the_client_sent_it(server: Server) -> None:
+    key = new_key(server.services, "misnamer")
+    with server.client(key) as client:
+
+        def form(**fields: str) -> str:
+            files = {"manuscript": ("book.md", THREE)}
+            answer = client.post("/v1/jobs", files=files, data=fields)
+            assert answer.status_code == 422, answer.text
+            error: str = answer.json()["error"]
+            return error
+
+        def sent(**fields: object) -> str:
+            answer = client.post("/v1/jobs", json={"manuscript_key": "book.md", **fields})
+            assert answer.status_code == 422, answer.text
+            error: str = answer.json()["error"]
+            return error
+
+        known = "known: wav, mp3, m4b, opus, flac"
+        # SynthesisOptions calls it formats; the client sent format
+        assert form(format="mp3,mp4") == f"format: unknown audio format 'mp4'; {known}"
+        assert sent(format=["mp3", "mp4"]) == f"format: unknown audio format 'mp4'; {known}"
+        assert sent(format=["mp3", 3]).startswith("format: a list of format names")  # was a 500
+        assert form(sample_rate="0") == "sample_rate: Input should be greater than or equal to 8000"
+        assert sent(speed="fast").startswith("speed: Input should be a valid number")
+        # An item of a list by its place in it, as a JSON path names it
+        assert sent(include=["Two", 3]) == "include[1]: Input should be a valid string"
+        assert sent(lexicon_keys=[None]) == "lexicon_keys[0]: Input should be a valid string"
+        # The reader's errors name the field, not the CLI's flag for it
+        assert form(locale="fr-FR").startswith("locale 'fr-FR': narrate normalizes English only")
+        assert form(skip="Four") == (
+            "book.md: skip 'Four' matches no title or kind (`narrate inspect` lists them)"
+        )
+        # A query parameter by its name, not by where FastAPI found it (query.offset)
+        paged = client.get("/v1/jobs", params={"offset": "first"})
+        assert paged.status_code == 422
+        assert paged.json()["error"].startswith("offset: Input should be a valid integer")
+
+
 def test_a_file_key_outside_the_job_is_refused(server: Server) -> None:
     key = new_key(server.services, "prober")
     job_id = server.submit(key, seed="55")
@@ -421,6 +550,30 @@ def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
     refused = narrate("list")
     assert refused.returncode == 2 and "API key" in refused.stderr
     assert refused.stderr.count("\n") == 1
+
+
+def test_the_clis_chapter_travels_through_the_api(server: Server, tmp_path: Path) -> None:
+    """`narrate enqueue --chapter` through NARRATE_API_URL sends the service's `chapter`
+    field: the job is of those chapters alone, and one the book lacks is refused."""
+    key = new_key(server.services, "chapters-cli")
+    book = tmp_path / "three.md"
+    book.write_bytes(THREE)
+    env = {**server.services.env, "NARRATE_API_URL": server.url, "NARRATE_API_KEY": key}
+    env.pop("NARRATE_BROKER_URL")
+
+    def narrate(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "producer.cli", *args]
+        return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+
+    enqueued = narrate("enqueue", str(book), "--chapter", "0", "--chapter", "2")
+    assert enqueued.returncode == 0, enqueued.stderr
+    (job_id,) = enqueued.stdout.split()
+    shown = json.loads(narrate("status", job_id, "--json").stdout)
+    assert shown["chapters_total"] == 2
+    assert narrate("cancel", job_id).returncode == 0
+    refused = narrate("enqueue", str(book), "--chapter", "3")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith("narrate: error: API: three.md: chapter 3: no such chapter")
 
 
 def test_lexicons_and_reading_options_travel_with_an_upload(server: Server) -> None:

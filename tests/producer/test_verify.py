@@ -11,6 +11,7 @@ from tests.producer.test_cli import assert_clean_error, narrate
 from tests.services import BUCKET, Services
 
 COMPLETE = "every sentence present in order"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,30 @@ def test_an_s3_prefix_without_an_output_is_one_line(services: Services) -> None:
         result,
         f"s3://{BUCKET}/books/nothing-here: not a finished narrate output (no manifest.json)",
     )
+
+
+def test_an_output_of_the_chapters_asked_for_passes_and_says_the_book_has_more(
+    tmp_path: Path,
+) -> None:
+    """`--chapter 1` narrates one chapter of three: that output is complete (nothing asked
+    for is missing, the exit status says so), and verify says in one line that two chapters
+    were not asked for; once the whole book is narrated into it, it says nothing of them."""
+    out, book = tmp_path / "out", DATA / "three_chapters.md"
+    made = narrate("synth", book, "-o", out, "--chapter", "1", "--no-progress")
+    assert made.returncode == 0, made.stderr
+
+    partial = narrate("verify", out)
+
+    assert partial.returncode == 0, partial.stderr
+    assert partial.stdout.splitlines() == [
+        f"{out}: 1 of the book's 3 chapters narrated; 2 not asked for (--chapter): "
+        "rerun without --chapter to narrate them",
+        f"{out}: complete; {COMPLETE}, files match the manifest",
+    ]
+    assert narrate("synth", book, "-o", out, "--no-progress").returncode == 0
+    whole = narrate("verify", out)
+    assert whole.returncode == 0, whole.stderr
+    assert whole.stdout.splitlines() == [f"{out}: complete; {COMPLETE}, files match the manifest"]
 
 
 def test_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
