@@ -655,3 +655,37 @@ def test_enqueue_takes_a_skip_of_a_kind_some_books_lack_and_chapters(
     ]
     shown = json.loads(run_in(tmp_path, broker, "status", keeper, "--json").stdout)
     assert shown["chapters_total"] == 1
+
+
+ENTRY_WITH_A_THREAD_AND_A_HANDLER = """
+import atexit, sys, threading, time
+from producer import cli
+atexit.register(lambda: print("the exit handler ran"))
+threading.Thread(target=lambda: (time.sleep(0.5), print("the thread ended"))).start()
+sys.argv[0] = "narrate"
+cli.entry()
+"""
+
+
+def test_the_commands_exit_keeps_its_output_threads_and_handlers(tmp_path: Path) -> None:
+    """`narrate` exits without the interpreter's teardown: what a normal exit does first
+    (join threads that are not daemons, run the exit handlers, flush the streams into a
+    file, where they are buffered) still happens, and the status is main()'s."""
+    listing = tmp_path / "listing.txt"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)  # buffered, as a file is by default
+    command = [sys.executable, "-c", ENTRY_WITH_A_THREAD_AND_A_HANDLER]
+    with listing.open("w") as out:
+        done = subprocess.run(
+            [*command, "inspect", "samples/sample.md"], stdout=out, env=env, cwd=ROOT, timeout=60
+        )
+    assert done.returncode == 0
+    text = listing.read_text()
+    assert text.splitlines()[-2:] == ["the thread ended", "the exit handler ran"]
+    assert text == narrate("inspect", "samples/sample.md").stdout + (
+        "the thread ended\nthe exit handler ran\n"
+    )
+    bad = subprocess.run(
+        [*command, "inspect", str(tmp_path / "none.txt")], capture_output=True, text=True, env=env
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("narrate: error:")
