@@ -15,6 +15,7 @@ also loads the voice as it starts (sessions and warm-up, ~3 s), while the caller
 segments and deals the book.
 """
 
+import atexit
 import logging
 import multiprocessing
 import os
@@ -132,6 +133,7 @@ class Narrators:
             results = [future.result() for future in _failed_first(futures)]
         finally:
             self.close()
+            log.debug("the narrating processes have exited")
             ended.set()  # the parts have exited, their progress flushed: the relay drains it
             relay.join()
         from worker.chapters import Narrated
@@ -230,6 +232,19 @@ def _begin(
     )
     if voice is not None:
         loading = load_voice_ahead(voice)
+    atexit.register(_leave)
+
+
+def _leave() -> None:
+    """A narrating process's exit once its pool has let it go: its work is returned and
+    stored, its helpers ended and its streams flushed (`multiprocessing`'s own exit does
+    those before the exit handlers). What is left is freeing its sessions' GPU memory block
+    by block and the interpreter's teardown, which its parent would wait for; the driver
+    takes the process's memory back as it ends. Registered as it starts, so the handlers of
+    what it imports later run first. Its status is 0: the pool reads none."""
+    log.debug("exiting")
+    logging.shutdown()
+    os._exit(0)
 
 
 def _narrate_part(book: "Book", settings: Settings, part: list[int]) -> Part:
