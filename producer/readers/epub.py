@@ -23,9 +23,12 @@ and the book's text is counted as each file is read, refused past `MAX_TEXT`.
 A book whose content is encrypted (DRM) is refused; fonts obfuscated as EPUB allows are not
 encryption of the text and are fine.
 
+Project Gutenberg's header and licence are not narrated but listed as skipped, and its
+table of contents' entries for them are not sections (`gutenberg`).
+
 The book's date is the package's (`opf`); where it gives none of the book's (an e-text
-archive's dc:date is its own release), Project Gutenberg's header in the first files or
-Standard Ebooks' colophon gives the printed book's year (`published`).
+archive's dc:date is its own release), Project Gutenberg's header or Standard Ebooks'
+colophon gives the printed book's year (`published`).
 """
 
 import logging
@@ -35,7 +38,7 @@ from typing import Any
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
-from producer.readers import headings, linkednotes, markup, matter, published
+from producer.readers import gutenberg, headings, linkednotes, markup, matter, published
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section, rest_of_title_page
 from producer.readers.markup import HEADING, TEXT, Block
@@ -54,8 +57,6 @@ _SECTION_TAGS = {"body", "section", "article", "div", "aside"}
 # 50 million is ten times any real book, yet refuses a few files of bulk text (or one named
 # thousands of times) before they fill memory and hours of narration.
 MAX_TEXT = 50_000_000
-# Project Gutenberg's header is in the first spine file with text: after a cover wrapper.
-_HEADER_FILES = 3
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,11 @@ def read(data: bytes, source: str) -> Book:
     navigation = read_navigation(archive, package)
     warnings: list[str] = []
     documents = _documents(archive, package, navigation.toc, warnings)
+    documents, navigation, boilerplate = _without_gutenberg(documents, navigation)
+    header, licence = boilerplate.sections()
+    metadata = _dated(archive, package, documents, boilerplate.header_text())
+    if not documents:  # nothing but the boilerplate
+        return Book(header + licence, metadata, _cover(archive, package, warnings), warnings)
     documents = _without_running_titles(documents, package)
     placeholder = _placeholder(navigation.toc, documents)
     if placeholder:
@@ -120,17 +126,52 @@ def read(data: bytes, source: str) -> Book:
     title = package.metadata.title
     spans = _spans(starts)
     sections = [_section(documents, s, e, navigation, body, title, warnings) for s, e in spans]
-    metadata = _dated(archive, package, documents)
+    sections = header + sections + licence
     return Book(sections, metadata, _cover(archive, package, warnings), warnings)
 
 
-def _dated(archive: Archive, package: Package, documents: list[_Document]) -> Metadata:
+def _without_gutenberg(
+    documents: list[_Document], navigation: Navigation
+) -> tuple[list[_Document], Navigation, gutenberg.Trimmed]:
+    """The documents less Project Gutenberg's header and licence (a file of nothing else
+    left out), and the table of contents less its entries for them: one at a place gone
+    would start a section at the top of its file, one labelled for them a section of its
+    own."""
+    trimmed = gutenberg.trimmed([document.blocks for document in documents])
+    if not (trimmed.header or trimmed.licence):
+        return documents, navigation, trimmed
+    kept: list[_Document] = []
+    gone: set[tuple[str, str]] = set()  # (path, id): where links no longer land
+    for i, (document, blocks) in enumerate(zip(documents, trimmed.files, strict=True)):
+        closed = trimmed.licence_file is not None and i >= trimmed.licence_file
+        after = frozenset() if closed else document.after  # ids past the licence's text
+        left = _Document(document.path, blocks, document.types, *_index(blocks), after)
+        gone.update((document.path, ident) for ident in document.anchors.keys() - left.anchors)
+        gone.update((document.path, ident) for ident in document.after - after)
+        if blocks or not document.blocks:  # an empty file (a cover's) stays as it was
+            kept.append(left)
+    return kept, replace(navigation, toc=_toc_left(navigation.toc, kept, gone)), trimmed
+
+
+def _toc_left(toc: list[Entry], kept: list[_Document], gone: set[tuple[str, str]]) -> list[Entry]:
+    """The entries of the table of contents that still point into the book, and are not
+    labelled for Project Gutenberg's header or licence."""
+    paths = {document.path for document in kept}
+    return [
+        entry
+        for entry in toc
+        if entry.path in paths
+        and (entry.path, entry.fragment) not in gone
+        and not gutenberg.names_boilerplate(entry.label)
+    ]
+
+
+def _dated(archive: Archive, package: Package, documents: list[_Document], header: str) -> Metadata:
     """The package's metadata, dated where the package gives the book no date by what an
     e-text archive's pages state of the printed book (`published`): Project Gutenberg's
-    header (in its first files), Standard Ebooks' colophon."""
+    header, Standard Ebooks' colophon."""
     if package.metadata.date:
         return package.metadata
-    header = "\n".join(block.text for doc in documents[:_HEADER_FILES] for block in doc.blocks)
     date = gutenberg_metadata(header).date or _colophon_year(archive, documents)
     return package.metadata.model_copy(update={"date": date})
 

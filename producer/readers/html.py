@@ -44,8 +44,12 @@ _ASCII_LABELS = {b"us-ascii", b"ascii", b"ansi_x3.4-1968", b"iso646-us", b"us"}
 _MAC_LABELS = {b"macintosh", b"mac", b"csmacintosh", b"x-mac-roman"}  # Word for Mac's
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _PG_START = re.compile(r"\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
-_PG_END = re.compile(
-    r"\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG|End of (the )?Project Gutenberg", re.I
+_PG_END = re.compile(r"\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG", re.I)
+# "End of the Project Gutenberg EBook of X", opening a line: the END line's forerunner, read
+# as the licence's start only in a Gutenberg e-text (a book may speak of the end of PG).
+_PG_CLOSING = re.compile(
+    r"\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG|^\s*End of (the )?Project Gutenberg",
+    re.I | re.M,
 )
 _PG_BOILERPLATE = "//*[@id='pg-header' or @id='pg-footer' or contains(@class, 'pg-boilerplate')]"
 _PG_TITLE = re.compile(r"^The Project Gutenberg e-?Book of\s+(.*?)(?:,\s+by\s+(.+))?$", re.I)
@@ -179,12 +183,15 @@ def _is_date(meta: Any) -> bool:
 
 def _drop_gutenberg(body: Any) -> None:
     """Project Gutenberg's header and licence: its marked sections, and everything before
-    the START line and from the END line on."""
-    for el in body.xpath(_PG_BOILERPLATE):
+    the START line and from the END line on (or from a line "End of the Project Gutenberg
+    EBook ..." before it, in a page that had the header)."""
+    marked = body.xpath(_PG_BOILERPLATE)
+    for el in marked:
         remove(el, keep_tail=True)
     if (start := _marker(body, _PG_START)) is not None:
         drop_before(start, body)
-    if (end := _marker(body, _PG_END)) is not None:
+    gutenberg = bool(marked) or start is not None
+    if (end := _marker(body, _PG_CLOSING if gutenberg else _PG_END)) is not None:
         _drop_from(end, body)
 
 

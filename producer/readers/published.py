@@ -24,10 +24,19 @@ from producer.readers.archive import elements, text_of
 # A year as a date or an imprint writes it ("1890", "London: Reeves & Turner, 1891",
 # "1906-01-01"), not a run of digits inside a longer number.
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
-# Names in an EPUB's identifier, source or publisher that say the file is an archive's e-text
-# of a printed book, its dates the e-text's: gutenberg.org (and Gutenberg Australia, Canada,
-# Projekt-Gutenberg), standardebooks.org.
-_ARCHIVES = ("gutenberg", "standardebooks.org", "standard ebooks")
+# What in an EPUB's identifier, source or publisher says the file is an archive's e-text of a
+# printed book, its dates the e-text's: the archive's site (gutenberg.org, Gutenberg Australia's
+# and Canada's, Projekt Gutenberg-DE's, standardebooks.org) anywhere in it, or the archive's
+# name opening it ("Project Gutenberg", "Standard Ebooks"). Not "Gutenberg" alone: publishers
+# are named for him (Gutenberg Press, Büchergilde Gutenberg), and their dates are their books'.
+_ARCHIVE_SITE = re.compile(
+    r"(?<![\w-])(?:www\.)?(?:gutenberg\.(?:org|net\.au|ca)|projekt-gutenberg\.org"
+    r"|gutenberg\.spiegel\.de|standardebooks\.org)\b",
+    re.I,
+)
+_ARCHIVE_NAME = re.compile(
+    r"^\W*(?:the )?(?:project|projekt) gutenberg\b|^\W*standard ebooks\b", re.I
+)
 # EPUB 2 opf:event values naming the first edition (the attribute is free text).
 _ORIGINAL_EVENTS = {"original-publication", "first-publication"}
 _PUBLICATION_TYPE = "se:name.publication"  # Standard Ebooks' mark on the work's title
@@ -41,7 +50,7 @@ def first_year(text: str) -> str:
 
 def is_archive_etext(names: Iterable[str]) -> bool:
     """Whether an EPUB's identifiers, sources or publishers name an e-text archive."""
-    return any(archive in name.lower() for name in names for archive in _ARCHIVES)
+    return any(_ARCHIVE_SITE.search(name) or _ARCHIVE_NAME.match(name) for name in names)
 
 
 def package_date(dates: list[tuple[str, str]], etext: bool) -> str:
@@ -50,13 +59,18 @@ def package_date(dates: list[tuple[str, str]], etext: bool) -> str:
     dates are its own), one marked as the publication's or the first marked by no event.
     A date of another event (modification, conversion, creation: the e-book file's) is
     never the book's."""
-    events = [(event.lower().replace("_", "-").replace(" ", "-"), date) for event, date in dates]
+    events = [(_event(event), date) for event, date in dates]
     original = [date for event, date in events if event in _ORIGINAL_EVENTS]
     if original or etext:
         return next(iter(original), "")
     published = [date for event, date in events if event == "publication"]
     unmarked = [date for event, date in events if not event]
     return next(iter(published + unmarked), "")
+
+
+def _event(event: str) -> str:
+    """An opf:event as compared: " Original publication" is "original-publication"."""
+    return "-".join(event.lower().replace("_", " ").replace("-", " ").split())
 
 
 def colophon_year(root: Any) -> str:

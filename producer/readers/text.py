@@ -30,9 +30,18 @@ _GUTENBERG_START = re.compile(
     r"^[ \t]*\*{3}[ \t]*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M
 )
 _GUTENBERG_END = re.compile(
+    r"^[ \t]*\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M
+)
+# The END line's forerunner ("End of the Project Gutenberg EBook of X"), which ends the book
+# only in a Gutenberg e-text: a wrapped line of a book's may open "end of Project Gutenberg's".
+_GUTENBERG_CLOSING = re.compile(
     r"^[ \t]*(\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG|End of (the )?Project Gutenberg).*$",
     re.I | re.M,
 )
+# A Gutenberg e-text's first line, in every era's header ("The Project Gutenberg EBook of X",
+# "Project Gutenberg's Etext of X"), and how far into the file it is looked for.
+_GUTENBERG_NAMED = re.compile(r"Project Gutenberg(?:['’]s)? e-?(?:book|text)\b", re.I)
+_HEADER_CHARS = 2_000
 _ROMAN = r"[IVXLCDM]+"
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -134,11 +143,13 @@ def _looks_binary(text: str) -> bool:
 
 
 def strip_gutenberg(text: str) -> str:
-    """The text between Project Gutenberg's START and END markers, when they are there."""
+    """The text between Project Gutenberg's START and END markers, when they are there (the
+    END line's forerunner ends it too, in a file whose header names Project Gutenberg)."""
+    named = _GUTENBERG_NAMED.search(text[:_HEADER_CHARS])
     start = _GUTENBERG_START.search(text)
     if start:
         text = text[start.end() :]
-    end = _GUTENBERG_END.search(text)
+    end = (_GUTENBERG_CLOSING if named or start else _GUTENBERG_END).search(text)
     if end:
         text = text[: end.start()]
     return text

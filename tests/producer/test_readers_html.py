@@ -94,6 +94,32 @@ def test_project_gutenberg_boilerplate_is_dropped() -> None:
     assert (book.metadata.title, book.metadata.authors) == ("The Hens", ["A. Farmer"])
 
 
+def test_a_book_that_speaks_of_the_end_of_project_gutenberg_is_read_whole() -> None:
+    """Given a history of e-books: "the end of Project Gutenberg's first decade" was taken
+    for the licence's first line, and the book was cut there (chapters 2 and 3 lost). In a
+    Gutenberg e-text the line "End of the Project Gutenberg EBook of ..." still starts the
+    licence."""
+    history = (
+        "<h2>Chapter 1. Beginnings</h2><p>Michael Hart typed the Declaration.</p>"
+        "<h2>Chapter 2. Growth</h2><p>By the end of Project Gutenberg's first decade there "
+        "were ten books.</p><p>End of Project Gutenberg's quiet years came in 1991.</p>"
+        "<h2>Chapter 3. Today</h2><p>Seventy thousand books.</p>"
+    )
+    chapters = select(read(history), "b.html").chapters
+    assert [c.title for c in chapters] == [
+        "Chapter 1. Beginnings",
+        "Chapter 2. Growth",
+        "Chapter 3. Today",
+    ]
+    assert "End of Project Gutenberg's quiet years came in 1991." in chapters[1].text
+    closing = GUTENBERG.replace(
+        "<p>*** END",
+        "<p>End of the Project Gutenberg EBook of The Hens</p><p>More words.</p><p>*** END",
+    )
+    chapters = select(read(closing), "b.html").chapters
+    assert chapters[-1].text == "CHAPTER II: FOXES\n\nFoxes came."
+
+
 def test_a_gutenberg_header_gives_the_author_and_language_the_head_does_not() -> None:
     """Its release date is the e-text's, not the book's: no date (`published`)."""
     header = (

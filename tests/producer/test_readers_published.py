@@ -162,6 +162,42 @@ def test_an_old_gutenberg_epub2s_publication_event_is_the_e_texts(
     assert dated(book, capsys) == ("", None)
 
 
+@pytest.mark.parametrize(
+    "publisher", ["Gutenberg Press", "Büchergilde Gutenberg", "Edition Gutenberg Verlag"]
+)
+def test_a_publisher_named_for_gutenberg_keeps_its_books_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], publisher: str
+) -> None:
+    """A publisher's EPUB is no archive's e-text for having "Gutenberg" in its name: its
+    dc:date, the book's publication, was dropped as if it were Project Gutenberg's release."""
+    metadata = (
+        '<dc:identifier id="id" opf:scheme="ISBN">9783763240000</dc:identifier>'
+        f"<dc:title>Die Hennen</dc:title><dc:publisher>{publisher}</dc:publisher>"
+        '<dc:date opf:event="publication">1995-04-01</dc:date>'
+    )
+    book = written(tmp_path, "hens.epub", epub2(metadata))
+    assert dated(book, capsys) == ("1995-04-01", "1995")
+    # Project Gutenberg's mirrors, by name or by site, are still e-text archives
+    for archive in (
+        "<dc:publisher>Project Gutenberg Australia</dc:publisher>",
+        "<dc:source>http://gutenberg.net.au/ebooks06/0600011h.html</dc:source>",
+    ):
+        book = written(tmp_path, "hens.epub", epub2(metadata.replace(publisher, "") + archive))
+        assert dated(book, capsys) == ("", None), archive
+
+
+def test_an_epub2_event_is_read_whatever_its_spacing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An event typed by hand (" publication ") is the publication's: it was no event known,
+    and the only date was dropped."""
+    metadata = (
+        '<dc:title>The Hens</dc:title><dc:date opf:event=" publication ">2012-05-01</dc:date>'
+    )
+    book = written(tmp_path, "hens.epub", epub2(metadata))
+    assert dated(book, capsys) == ("2012-05-01", "2012")
+
+
 COLOPHON = (
     '<section id="colophon" epub:type="colophon"><h2 epub:type="title">Colophon</h2>'
     '<p><i epub:type="se:name.publication.book">The Hens</i><br/> was published in '

@@ -39,6 +39,26 @@ def test_gutenberg_header_and_footer_are_stripped(tmp_path: Path) -> None:
     assert "Project Gutenberg" not in "".join(c.text for c in book.chapters)
 
 
+def test_a_book_whose_wrapped_line_opens_end_of_project_gutenberg_is_read_whole(
+    tmp_path: Path,
+) -> None:
+    """Given a history of e-books, hard-wrapped, one line opening "end of Project
+    Gutenberg's": it was taken for the licence's first line and the book cut there. In a
+    Gutenberg e-text "End of the Project Gutenberg EBook of ..." still ends the book."""
+    history = (
+        "CHAPTER I.\n\nMichael Hart typed the Declaration. By the\nend of Project "
+        "Gutenberg's first decade there were ten books.\n\nCHAPTER II.\n\nSeventy thousand.\n"
+    )
+    book = read_manuscript(write(tmp_path, "h.txt", history.encode()))
+    assert [c.title for c in book.chapters] == ["CHAPTER I.", "CHAPTER II."]
+    assert book.chapters[1].text.endswith("Seventy thousand.")
+    closing = GUTENBERG.replace(
+        "*** END", "End of the Project Gutenberg EBook of Something\n\n*** END"
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", closing.encode()))
+    assert book.chapters[1].text.endswith("It ended on a Tuesday.")
+
+
 def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     data = "\ufeffChapter 4: The Storm\r\n\r\nRain fell.\r\nThen more rain.\r\n".encode()
     book = read_manuscript(write(tmp_path, "b.txt", data))
