@@ -7,6 +7,7 @@ Every command turns narrate's own errors into one line on stderr and a non-zero 
 
 import argparse
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -63,15 +64,18 @@ def entry() -> NoReturn:
     handlers run (logging's, multiprocessing's), and the standard streams are flushed.
     Tests call main() and keep the normal exit."""
     code = main()
+    shutdown = getattr(threading, "_shutdown", None)  # not public: a normal exit's first step
+    if shutdown is None:
+        sys.exit(code)
     try:
-        threading._shutdown()  # type: ignore[attr-defined]  # what a normal exit does first
+        shutdown()
         atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
     except KeyboardInterrupt:
         code = code or EXIT_INTERRUPTED
-    except (AttributeError, OSError):  # no such hook in this Python; a stream closed
-        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        # its reader gone (`narrate inspect | head`), or closed
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
     os._exit(code)
 
 

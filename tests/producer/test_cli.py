@@ -689,3 +689,21 @@ def test_the_commands_exit_keeps_its_output_threads_and_handlers(tmp_path: Path)
         [*command, "inspect", str(tmp_path / "none.txt")], capture_output=True, text=True, env=env
     )
     assert bad.returncode == 2 and bad.stderr.startswith("narrate: error:")
+
+
+def test_a_listing_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    """`narrate inspect BOOK | head -1`: the reader goes after one line; the command ends
+    with status 0 and nothing on stderr (no traceback of a closed pipe or stream)."""
+    book = tmp_path / "long.md"
+    book.write_text("".join(f"# Chapter {i}\n\nThe text of chapter {i}.\n\n" for i in range(3000)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)  # the listing buffered, flushed at the exit
+    command = [sys.executable, "-m", "producer.cli", "inspect", str(book)]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT
+    ) as listing:
+        assert listing.stdout is not None and listing.stderr is not None
+        assert listing.stdout.readline()
+        listing.stdout.close()
+        errors = listing.stderr.read()
+    assert (listing.returncode, errors) == (0, b"")
