@@ -64,6 +64,20 @@ class Skipped(BaseModel):
 NOT_ASKED_FOR = "not among --chapter"
 
 
+def not_asked_for(chapter: Chapter) -> Skipped:
+    """A chapter `--chapter` did not ask for, as an output's manuscript lists it: by its
+    title, an untitled one by its opening words. One way for `narrate synth` and a queued
+    job alike, so that both outputs name the same chapters the same way."""
+    title = chapter.title or opening_words(chapter.text)
+    return Skipped(title=title, kind=chapter.kind, reason=NOT_ASKED_FOR)
+
+
+def opening_words(text: str, words: int = 8) -> str:
+    """The first words of an untitled part of the book, to name it in a listing."""
+    first = text.split()[:words]
+    return " ".join(first) + (" ..." if len(text.split()) > words else "")
+
+
 class LexiconEntry(BaseModel):
     """How to say one word: an alias (other words) or IPA phonemes."""
 

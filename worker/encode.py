@@ -9,6 +9,7 @@ bytes. The book's M4B is in worker/m4b.py; the MP3 mastered for ACX in worker/ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ Block = npt.NDArray[np.float32]
 MP3_RATE = 44100  # ACX's rate
 OPUS_RATE = 48000  # Opus runs at 48 kHz inside whatever it is given
 _BLOCK_S = 10.0
+# The year in the book's date as a reader gives it ("1890", "1906-01-01", "March 1890"): a
+# date tag holds the year, which players show beside the title.
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -82,18 +86,28 @@ class Tags:
     artist: str = ""
     track: int | None = None
     genre: str = "Audiobook"
+    date: str = ""  # the book's year, as the M4B's
 
     @classmethod
     def for_chapter(cls, metadata: Metadata, title: str, track: int) -> Tags:
-        """A chapter's tags: its title, the book as album, the authors as artist."""
-        return cls(title, metadata.title, ", ".join(metadata.authors), track)
+        """A chapter's tags: its title, the book as album, the authors as artist, the
+        book's year as date (a player files the chapters under the album's year)."""
+        authors = ", ".join(metadata.authors)
+        return cls(title, metadata.title, authors, track, date=book_year(metadata.date))
 
     def as_dict(self) -> dict[str, str]:
-        """FFmpeg's metadata keys (each muxer maps them to its own frames); empty ones left out."""
+        """FFmpeg's metadata keys (each muxer maps them to its own frames: ID3's year, a
+        Vorbis comment's DATE); empty ones left out."""
         track = "" if self.track is None else str(self.track)
         tags = {"title": self.title, "album": self.album, "artist": self.artist}
-        tags |= {"track": track, "genre": self.genre}
+        tags |= {"track": track, "genre": self.genre, "date": self.date}
         return {key: value for key, value in tags.items() if value}
+
+
+def book_year(date: str) -> str:
+    """The year of the book's date, for a date tag; empty where it gives none."""
+    year = _YEAR.search(date)
+    return year.group() if year else ""
 
 
 def wav_info(path: Path) -> tuple[int, int]:

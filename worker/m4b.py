@@ -11,7 +11,6 @@ the index before the audio so that players can start before the whole file is re
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +22,15 @@ from typing import TYPE_CHECKING
 from config.errors import FormatError
 from config.manuscript import Metadata
 from models.extras import Lazy
-from worker.encode import AudioEncoder, read_blocks, resampled, wav_info, wav_rate, written
+from worker.encode import (
+    AudioEncoder,
+    book_year,
+    read_blocks,
+    resampled,
+    wav_info,
+    wav_rate,
+    written,
+)
 from worker.joined import Coder, Pcm, write_joined_file
 
 # PyAV is the audiobook extra's: imported on first use.
@@ -47,9 +54,6 @@ _AAC_OPTIONS = {"aac_coder": "fast"}
 _COVER_TYPES = {"png": "image/png", "mjpeg": "image/jpeg"}  # FFmpeg's codec: MIME type
 # iTunes' media kind (the `stik` atom): 2 is Audiobook.
 _ITUNES_AUDIOBOOK = "2"
-# The year in the book's date as a reader gives it ("1890", "1906-01-01", "March 1890"): the
-# date tag holds the year, which players show beside the title.
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 def write_m4b(
@@ -237,7 +241,6 @@ def book_tags(metadata: Metadata, narrator: str) -> dict[str, str]:
     audiobook players (Audiobookshelf, BookPlayer, Smart AudioBook Player) show as the narrator;
     the mp4 muxer has no key for Audible's own ©nrt atom."""
     authors = ", ".join(metadata.authors)
-    year = _YEAR.search(metadata.date)
     tags = {
         "title": metadata.title,
         "album": metadata.title,
@@ -245,7 +248,7 @@ def book_tags(metadata: Metadata, narrator: str) -> dict[str, str]:
         "album_artist": authors,
         "composer": narrator,
         "comment": f"Read by {narrator}" if narrator else "",
-        "date": year.group() if year else "",
+        "date": book_year(metadata.date),
         "genre": "Audiobook",
         "media_type": _ITUNES_AUDIOBOOK,
     }

@@ -16,7 +16,7 @@ from config.errors import OutputError
 from config.jobs import Progress, job_id_for
 from config.layout import BOOK_PIECES, SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest
-from config.manuscript import NOT_ASKED_FOR, Manuscript, Skipped
+from config.manuscript import Manuscript, not_asked_for
 from config.settings import Settings, SynthesisOptions
 from models.extras import check_options
 from models.voice import Voice
@@ -117,11 +117,7 @@ def _narrated_part(manuscript: Manuscript, chosen: list[int]) -> Manuscript:
     """The manuscript of the chosen chapters, the others listed as skipped, not asked for (as
     a queued job's are): the output says that the book has more than it holds."""
     picked = set(chosen)
-    left = [
-        Skipped(title=chapter.title, kind=chapter.kind, reason=NOT_ASKED_FOR)
-        for i, chapter in enumerate(manuscript.chapters)
-        if i not in picked
-    ]
+    left = [not_asked_for(ch) for i, ch in enumerate(manuscript.chapters) if i not in picked]
     chapters = [manuscript.chapters[i] for i in chosen]
     return manuscript.model_copy(
         update={"chapters": chapters, "skipped": [*manuscript.skipped, *left]}

@@ -24,7 +24,7 @@ from models.normalize import locale_for
 from models.safexml import declares_entities
 from models.scripts import letters_by_script, script_name
 from models.wording import DEFAULT_LOCALE
-from producer.readers import text
+from producer.readers import published, text
 from producer.readers.book import Book, Cover, select, with_credits
 
 if TYPE_CHECKING:
@@ -131,8 +131,15 @@ def read_manuscript(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Man
 
 
 def read_book(path: Path) -> Book:
-    """Every section of a manuscript file, with its metadata and cover."""
-    data = read_bytes(path)
+    """Every section of a manuscript file, with its metadata and cover: the date a book's,
+    whichever reader found it (`published.book_date`)."""
+    book = _read_format(read_bytes(path), path)
+    book.metadata.date = published.book_date(book.metadata.date)
+    return book
+
+
+def _read_format(data: bytes, path: Path) -> Book:
+    """The book as its format's reader reads it."""
     kind = sniff(data, path)
     if kind == "html" and declares_entities(data):  # lxml's HTML parser reads the rest as text
         raise ManuscriptError(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from config.errors import ManuscriptError
-from config.manuscript import NOT_ASKED_FOR, Chapter, Manuscript, Metadata, Skipped
+from config.manuscript import Chapter, Manuscript, Metadata, Skipped, not_asked_for, opening_words
 from producer.readers import matter
 
 # How a reader writes a scene break (an <hr>, a rule of stars) into a section's body: an
@@ -72,7 +72,7 @@ def select(
         if not reason and not _speakable(section.title + section.body):
             reason = "no text"  # nothing, or marks only ("* * *"): no word to say
         if reason:
-            title = section.title or _opening(section.body)
+            title = section.title or opening_words(section.body)
             skipped.append(Skipped(title=title, kind=section.kind, reason=reason))
             continue
         title = " ".join(printable(section.title).split())
@@ -107,11 +107,7 @@ def only_chapters(manuscript: Manuscript, numbers: Sequence[int], source: str) -
     wanted = chapter_indexes(manuscript, numbers, source)
     chosen = [chapter for chapter in manuscript.chapters if chapter.index in wanted]
     left = [
-        Skipped(
-            title=chapter.title or _opening(chapter.text), kind=chapter.kind, reason=NOT_ASKED_FOR
-        )
-        for chapter in manuscript.chapters
-        if chapter.index not in wanted
+        not_asked_for(chapter) for chapter in manuscript.chapters if chapter.index not in wanted
     ]
     chapters = [chapter.model_copy(update={"index": i}) for i, chapter in enumerate(chosen)]
     return manuscript.model_copy(
@@ -197,12 +193,6 @@ def _places(sections: Sequence[Section], name: str, said: str) -> list[int]:
 def _fold(text: str) -> str:
     """A name or title as they are compared: in any case, its spaces as one."""
     return " ".join(text.split()).casefold()
-
-
-def _opening(body: str, words: int = 8) -> str:
-    """The first words of an untitled section, to name it in a listing."""
-    first = body.split()[:words]
-    return " ".join(first) + (" ..." if len(body.split()) > words else "")
 
 
 def with_credits(manuscript: Manuscript, narrator: str) -> Manuscript:

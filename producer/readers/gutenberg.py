@@ -1,5 +1,7 @@
 """Project Gutenberg's header and licence among an EPUB's blocks: not the book's, so not
-narrated, but listed as skipped.
+narrated, but listed as skipped. Its marker lines and the e-text's credit under the START
+line are told here for the plain-text and HTML readers too (`START`, `END`,
+`credit_blocks`, `without_credit`), which drop what they find.
 
 Project Gutenberg sets them around every e-text: before the book, "The Project Gutenberg
 eBook of ...", its terms, the title, author and release-date lines, and last the line
@@ -31,10 +33,10 @@ HEADER_TITLE = "Project Gutenberg's header"
 LICENCE_TITLE = "Project Gutenberg's licence"
 
 # [ \t], not \s: from a blank line \s would run on over the lines after it.
-_START = re.compile(r"\*{3}[ \t]*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
+START = re.compile(r"\*{3}[ \t]*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
 # What every header has before its START line, in all its forms.
 _HEADER_SIGN = re.compile(r"\bTitle:[ \t]|for the use of anyone anywhere", re.I)
-_END = re.compile(r"\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
+END = re.compile(r"\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
 # What closes the book in some files before the END line, or stands for it where a file
 # lacks one: "End of the Project Gutenberg EBook of X", "End of Project Gutenberg's X",
 # the licence's own first line.
@@ -82,13 +84,13 @@ class Trimmed:
 def trimmed(files: list[list[Block]]) -> Trimmed:
     """The files' blocks with the header (all before its START line, in the first
     `HEADER_FILES`) and the licence (all from its END line on) taken out."""
-    start = _found(files[:HEADER_FILES], _START, anywhere=True)
+    start = _found(files[:HEADER_FILES], START, anywhere=True)
     if start and not _is_header(files, start):
         start = None
     files, header = _cut_before(files, start) if start else (files, [])
     # Where the header said this is Project Gutenberg's, an END marker after words on its
     # line counts too, and so do the looser closing lines.
-    ends = [_found(files, _END, anywhere=bool(header)), _found(files, _CLOSING) if header else None]
+    ends = [_found(files, END, anywhere=bool(header)), _found(files, _CLOSING) if header else None]
     end = min((place for place in ends if place), key=_order, default=None)
     files, licence = _cut_from(files, end) if end else (files, [])
     return Trimmed(files, header, licence, end[0] if end else None)
@@ -142,10 +144,39 @@ def _cut_before(files: list[list[Block]], place: _Place) -> tuple[list[list[Bloc
     rest = "\n".join(lines[credit:]).strip("\n")
     after = files[doc][at + 1 :]
     if not rest.strip():
-        credits = len(list(takewhile(lambda b: _CREDIT.match(b.text), after)))
+        credits = credit_blocks(after)
         header, after = header + after[:credits], after[credits:]
     kept = [replace(block, text=rest)] if rest.strip() else []
     return [[] for _ in files[:doc]] + [kept + after] + files[doc + 1 :], header
+
+
+def credit_blocks(blocks: list[Block]) -> int:
+    """How many of the blocks just under a START line are the e-text's credit: those at
+    their head that open as a credit does (an HTML or EPUB paragraph of its own each)."""
+    return len(list(takewhile(lambda block: _CREDIT.match(block.text), blocks)))
+
+
+def without_credit(text: str) -> str:
+    """A plain text from just under its START line, less the e-text's credit at its top:
+    its paragraphs there that open as a credit does, each as far as `_credit_lines` takes
+    it, as of a <pre>'s lines (one that runs on past that keeps the rest, the book's)."""
+    lines = text.split("\n")
+    at = 0
+    while True:
+        start, end = _paragraph(lines, at)
+        taken = _credit_lines(lines[start:end]) if start < end else 0
+        if not taken:
+            return "\n".join(lines[at:])
+        at = start + taken
+        if at < end:
+            return "\n".join(lines[at:])
+
+
+def _paragraph(lines: list[str], at: int) -> tuple[int, int]:
+    """The first paragraph from line `at` on: its first line and the blank line after it."""
+    start = next((n for n in range(at, len(lines)) if lines[n].strip()), len(lines))
+    end = next((n for n in range(start, len(lines)) if not lines[n].strip()), len(lines))
+    return start, end
 
 
 def _credit_lines(lines: list[str]) -> int:

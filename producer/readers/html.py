@@ -6,9 +6,10 @@ chapters are the highest level that repeats; a manuscript without headings has i
 at paragraphs that are chapter labels, as a DOCX does. What comes before the first chapter
 is the title page when it holds the book's title (the page's or its Title-styled
 paragraph's) or a "by ..." line (not narrated by default), else an untitled opening that
-is. Project Gutenberg's header and licence, and a site's banner, navigation and footer, are
-not part of the book and are dropped. lxml's HTML parser does not expand entity
-declarations, and is told not to touch the network.
+is. Project Gutenberg's header (the e-text's credit under its START line with it) and
+licence, and a site's banner, navigation and footer, are not part of the book and are
+dropped. lxml's HTML parser does not expand entity declarations, and is told not to touch
+the network.
 """
 
 import logging
@@ -21,7 +22,7 @@ from lxml import etree
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
-from producer.readers import htmlexport, markup, matter
+from producer.readers import gutenberg, htmlexport, markup, matter
 from producer.readers.archive import remove, text_of
 from producer.readers.book import SCENE_BREAK, Book, Section
 from producer.readers.htmlexport import drop_before
@@ -70,10 +71,10 @@ def read(data: bytes, source: str) -> Book:
     root = _parse(data, source)
     metadata = _metadata(root)
     body = next(root.iter("body"), root)
-    _drop_gutenberg(body)
+    headed = _drop_gutenberg(body)
     _drop_site_chrome(body)
     htmlexport.clean(body)
-    found = _labelled_chapters(markup.blocks(body))
+    found = _labelled_chapters(_book_blocks(body, headed))
     if not found:  # nothing but markup, or text below the parser's 256 levels of nesting
         raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)
@@ -181,18 +182,29 @@ def _is_date(meta: Any) -> bool:
     return (meta.get("name") or "").lower() in _DATE_META
 
 
-def _drop_gutenberg(body: Any) -> None:
+def _drop_gutenberg(body: Any) -> bool:
     """Project Gutenberg's header and licence: its marked sections, and everything before
     the START line and from the END line on (or from a line "End of the Project Gutenberg
-    EBook ..." before it, in a page that had the header)."""
+    EBook ..." before it, in a page that had the header). Whether there was a START line,
+    in a marked header or not: the text now opens under it."""
     marked = body.xpath(_PG_BOILERPLATE)
+    headed = any(_PG_START.search(text_of(el)) for el in marked)
     for el in marked:
         remove(el, keep_tail=True)
     if (start := _marker(body, _PG_START)) is not None:
         drop_before(start, body)
-    gutenberg = bool(marked) or start is not None
-    if (end := _marker(body, _PG_CLOSING if gutenberg else _PG_END)) is not None:
+    in_gutenberg = bool(marked) or start is not None
+    if (end := _marker(body, _PG_CLOSING if in_gutenberg else _PG_END)) is not None:
         _drop_from(end, body)
+    return headed or start is not None
+
+
+def _book_blocks(body: Any, headed: bool) -> list[Block]:
+    """The body's blocks; under a Project Gutenberg START line, less the e-text's credit
+    that opens them ("Produced by ...", a paragraph of its own), the header's as in an
+    EPUB (`gutenberg`)."""
+    found = markup.blocks(body)
+    return found[gutenberg.credit_blocks(found) :] if headed else found
 
 
 def _marker(body: Any, pattern: re.Pattern[str]) -> Any:

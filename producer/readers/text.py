@@ -1,8 +1,9 @@
 """Plain text and Markdown manuscripts.
 
 What real files bring and we accept: a UTF-8 byte-order mark, CRLF line ends, a Project
-Gutenberg header and licence footer (stripped), Markdown markup (stripped to its text) and
-its front matter (read as the book's metadata, `producer.readers.frontmatter`).
+Gutenberg header (with the e-text's credit under it) and licence footer (stripped, as
+`gutenberg` tells them), Markdown markup (stripped to its text) and its front matter (read
+as the book's metadata, `producer.readers.frontmatter`).
 Chapters come from Markdown headings, from lines like ``CHAPTER IV.`` or ``Chapter 4: Title``,
 or from a Roman numeral line followed by a title line; a text without any is one chapter.
 Each chapter's text starts with its heading, so the heading is narrated and the marks'
@@ -19,24 +20,21 @@ from typing import AnyStr
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from models.normalize import roman_to_int
-from producer.readers import frontmatter, published
+from producer.readers import frontmatter, gutenberg, published
 from producer.readers.book import SCENE_BREAK, Book, Section
 
 log = logging.getLogger(__name__)
 
 
+# Project Gutenberg's START and END lines (`gutenberg`), here only where they open a line.
 # [ \t], not \s: from every blank line \s would run over all the blank lines after it.
-_GUTENBERG_START = re.compile(
-    r"^[ \t]*\*{3}[ \t]*START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M
-)
-_GUTENBERG_END = re.compile(
-    r"^[ \t]*\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M
-)
+_LINE_OPENS = r"^[ \t]*"
+_GUTENBERG_START = re.compile(_LINE_OPENS + gutenberg.START.pattern, re.I | re.M)
+_GUTENBERG_END = re.compile(_LINE_OPENS + gutenberg.END.pattern, re.I | re.M)
 # The END line's forerunner ("End of the Project Gutenberg EBook of X"), which ends the book
 # only in a Gutenberg e-text: a wrapped line of a book's may open "end of Project Gutenberg's".
 _GUTENBERG_CLOSING = re.compile(
-    r"^[ \t]*(\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG|End of (the )?Project Gutenberg).*$",
-    re.I | re.M,
+    rf"{_LINE_OPENS}(?:{gutenberg.END.pattern}|End of (the )?Project Gutenberg.*$)", re.I | re.M
 )
 # A Gutenberg e-text's first line, in every era's header ("The Project Gutenberg EBook of X",
 # "Project Gutenberg's Etext of X"), and how far into the file it is looked for.
@@ -144,11 +142,12 @@ def _looks_binary(text: str) -> bool:
 
 def strip_gutenberg(text: str) -> str:
     """The text between Project Gutenberg's START and END markers, when they are there (the
-    END line's forerunner ends it too, in a file whose header names Project Gutenberg)."""
+    END line's forerunner ends it too, in a file whose header names Project Gutenberg), less
+    the e-text's credit under the START line ("Produced by ..."), as in an EPUB."""
     named = _GUTENBERG_NAMED.search(text[:_HEADER_CHARS])
     start = _GUTENBERG_START.search(text)
     if start:
-        text = text[start.end() :]
+        text = gutenberg.without_credit(text[start.end() :])
     end = (_GUTENBERG_CLOSING if named or start else _GUTENBERG_END).search(text)
     if end:
         text = text[: end.start()]

@@ -120,6 +120,55 @@ def test_a_book_that_speaks_of_the_end_of_project_gutenberg_is_read_whole() -> N
     assert chapters[-1].text == "CHAPTER II: FOXES\n\nFoxes came."
 
 
+# Older Project Gutenberg HTML: the header in a <pre> ending with the START line, the
+# producer's credit under it as a paragraph of its own (News from Nowhere's, #3261).
+OLDER_GUTENBERG = """
+<h2><a href="#startoftext">The Hens, by A. Farmer</a></h2>
+<pre>The Project Gutenberg eBook, The Hens, by A. Farmer
+Title: The Hens
+***START OF THE PROJECT GUTENBERG EBOOK THE HENS***
+</pre>
+<p><a name="startoftext"></a></p>
+{credit}
+<p>To my hens, who laid.</p>
+<h2>CHAPTER I: EGGS</h2><p>Eggs were laid.</p>
+<h2>CHAPTER II: FOXES</h2><p>Foxes came.</p>
+<p>*** END OF THE PROJECT GUTENBERG EBOOK THE HENS ***</p>
+"""
+CREDITS = [
+    "<p>Transcribed from the 1908 Longmans, Green, and Co. edition by\nDavid Price, email "
+    "ccx074@pglaf.org</p>",
+    "<p>Produced by A. Volunteer and<br/>the Online Distributed Proofreading Team.</p>"
+    "<p>E-text prepared by B. Helper</p>",
+]
+
+
+@pytest.mark.parametrize("credit", CREDITS)
+def test_the_e_texts_credit_under_the_start_line_is_not_narrated(credit: str) -> None:
+    """Given the producer's credit under the START line: it was narrated as the book's first
+    words, where the EPUB reader takes it for the header's. The opening after it is read as
+    it was."""
+    chapters = select(read(OLDER_GUTENBERG.format(credit=credit)), "b.html").chapters
+    assert [c.text for c in chapters][:2] == [
+        "To my hens, who laid.",
+        "CHAPTER I: EGGS\n\nEggs were laid.",
+    ]
+    # so too under a START line that closes a header of its own, as in newer files
+    marked = (
+        '<section class="pg-boilerplate pgheader" id="pg-header"><p>Title: The Hens</p>'
+        "<div id='pg-start-separator'><span>*** START OF THE PROJECT GUTENBERG EBOOK THE HENS"
+        f" ***</span></div></section>{credit}<p>To my hens, who laid.</p>"
+        "<h2>Chapter 1</h2><p>Eggs.</p><h2>Chapter 2</h2><p>Foxes.</p>"
+    )
+    assert select(read(marked), "b.html").chapters[0].text == "To my hens, who laid."
+
+
+def test_a_paragraph_opening_as_a_credit_does_is_the_books_without_the_start_line() -> None:
+    opening = "<p>Produced by hens, the eggs were many.</p><h2>One</h2><p>a.</p><h2>Two</h2>"
+    chapters = select(read(opening + "<p>b.</p>"), "b.html").chapters
+    assert chapters[0].text == "Produced by hens, the eggs were many."
+
+
 def test_a_gutenberg_header_gives_the_author_and_language_the_head_does_not() -> None:
     """Its release date is the e-text's, not the book's: no date (`published`)."""
     header = (

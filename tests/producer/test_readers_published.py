@@ -247,6 +247,82 @@ def test_an_epub2_modification_date_is_the_files_not_the_books(
     assert dated(book, capsys) == ("", None)
 
 
+# A program's stand-in for a date never set
+
+# Calibre writes year 101 as the dc:date of a book whose date is not set, in UTC or moved
+# into the time zone of the machine that wrote it.
+CALIBRE_UNDEFINED = ["0101-01-01T00:00:00+00:00", "0100-12-31T23:00:00+00:00"]
+
+
+def calibre_epub(date: str, files: dict[str, str] | None = None) -> bytes:
+    """An EPUB 2 as Calibre converts a book into one, its dc:date `date`."""
+    metadata = (
+        '<dc:identifier id="uuid_id" opf:scheme="uuid">a3b8f3c1-5d2e-4c6a-9f1e-2b7d8c9e0f1a'
+        "</dc:identifier><dc:title>The Hens</dc:title>"
+        '<dc:contributor opf:file-as="calibre" opf:role="bkp">calibre (7.6.0) '
+        f"[https://calibre-ebook.com]</dc:contributor><dc:date>{date}</dc:date>"
+    )
+    files = files or {"one.xhtml": page(chapter("Eggs", "Eggs were laid."))}
+    return build(files, [(next(iter(files)), "Eggs")], version=2, metadata=metadata)
+
+
+@pytest.mark.parametrize("date", CALIBRE_UNDEFINED)
+def test_calibres_date_for_no_date_is_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], date: str
+) -> None:
+    """Given a Calibre EPUB whose date was never set: inspect showed 0101-01-01 and the M4B
+    was tagged 0101, a year before print."""
+    book = written(tmp_path, "hens.epub", calibre_epub(date))
+    assert dated(book, capsys) == ("", None)
+
+
+def test_calibres_date_for_no_date_leaves_the_books_own_to_be_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given Calibre's EPUB of a Gutenberg e-text: its stand-in was taken for the package's
+    date, and the header's original publication was never looked for."""
+    header = (
+        "<p>The Project Gutenberg eBook of The Hens</p><p>Title: The Hens</p>"
+        "<p>Original publication: Boston, 1890</p>"
+        "<p>*** START OF THE PROJECT GUTENBERG EBOOK THE HENS ***</p>"
+    )
+    files = {"one.xhtml": page(header + chapter("Eggs", "Eggs were laid."))}
+    book = written(tmp_path, "hens.epub", calibre_epub(CALIBRE_UNDEFINED[0], files))
+    assert dated(book, capsys) == ("1890", "1890")
+
+
+def front_matter(date: str) -> bytes:
+    return f"---\ntitle: The Hens\ndate: {date}\n---\n\n# Eggs\n\nEggs were laid.\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        pytest.param("hens.md", front_matter("0001-01-01"), id="the earliest date"),
+        pytest.param("hens.md", front_matter("9999-12-31"), id="the latest date"),
+        pytest.param(
+            "hens.html",
+            b'<html><head><meta name="dcterms.date" content="0101-01-01"></head><body>'
+            b"<h2>Eggs</h2><p>Eggs were laid.</p></body></html>",
+            id="Calibre's in HTML",
+        ),
+    ],
+)
+def test_a_stand_in_for_no_date_is_none_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes
+) -> None:
+    assert dated(written(tmp_path, name, data), capsys) == ("", None)
+
+
+def test_a_year_before_print_is_a_works_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rule is no year of print but one no program writes for a date never set: a
+    work older than print keeps its year."""
+    book = written(tmp_path, "comedy.md", front_matter("1320"))
+    assert dated(book, capsys) == ("1320", "1320")
+
+
 # DOCX, Markdown, PDF
 
 

@@ -59,6 +59,47 @@ def test_a_book_whose_wrapped_line_opens_end_of_project_gutenberg_is_read_whole(
     assert book.chapters[1].text.endswith("It ended on a Tuesday.")
 
 
+CREDITS = [
+    "Produced by A. Volunteer and\nthe Online Distributed Proofreading Team.",
+    "Transcribed from the 1908 Longmans, Green, and Co. edition by David\nPrice, email "
+    "ccx074@pglaf.org",
+    "Produced by A. Volunteer.\n\nE-text prepared by B. Helper",
+]
+
+
+@pytest.mark.parametrize("credit", CREDITS)
+def test_the_e_texts_credit_under_the_start_line_is_not_narrated(
+    tmp_path: Path, credit: str
+) -> None:
+    """Given a Gutenberg e-text with the producer's credit just under its START line, as
+    older files set it: it was narrated as the book's first words, where the EPUB reader
+    takes it for the header's. The opening after it is read as it was."""
+    under = "***\n\n\n\n\n{}\n\n\n\nTo my hens, who laid.\n\nCHAPTER I."
+    text = GUTENBERG.replace("***\n\nCHAPTER I.", under.format(credit))
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.text for c in book.chapters][:2] == [
+        "To my hens, who laid.",
+        "CHAPTER I.\n\nIt began on a Monday.",
+    ]
+
+
+def test_only_a_credit_under_the_start_line_is_taken_for_one(tmp_path: Path) -> None:
+    """A paragraph opening as a credit does elsewhere is the book's: in a chapter, in a
+    book without the START line, and the rest of a long one it opens."""
+    words = "Produced by hens, the eggs were many."
+    in_chapter = GUTENBERG.replace("It began on a Monday.", words)
+    book = read_manuscript(write(tmp_path, "a.txt", in_chapter.encode()))
+    assert book.chapters[0].text == f"CHAPTER I.\n\n{words}"
+    no_header = f"{words}\n\nCHAPTER I.\n\nIt began.\n\nCHAPTER II.\n\nIt ended.\n"
+    book = read_manuscript(write(tmp_path, "b.txt", no_header.encode()))
+    assert book.chapters[0].text == words
+    # A credit ends at its first full stop within a few lines: the lines after it are read
+    run_on = "***\n\nProduced by A. Volunteer.\nTo my hens, who laid.\n\nCHAPTER I."
+    text = GUTENBERG.replace("***\n\nCHAPTER I.", run_on)
+    book = read_manuscript(write(tmp_path, "c.txt", text.encode()))
+    assert book.chapters[0].text == "To my hens, who laid."
+
+
 def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     data = "\ufeffChapter 4: The Storm\r\n\r\nRain fell.\r\nThen more rain.\r\n".encode()
     book = read_manuscript(write(tmp_path, "b.txt", data))

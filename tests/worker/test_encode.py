@@ -94,6 +94,28 @@ def test_mp3_is_44k1_mono_cbr_192_with_id3_tags(wav: Path, tmp_path: Path) -> No
     assert not out.with_name("c.mp3.part").exists()
 
 
+def test_every_chapter_file_is_dated_with_the_books_year_as_the_m4b_is(
+    wav: Path, tmp_path: Path
+) -> None:
+    """Given a book dated 1890-01-11: its M4B was tagged 1890, its chapter files with no
+    date at all, so a player filed the album under no year."""
+    tags = Tags.for_chapter(BOOK, "Chapter I", 1)
+    write_chapter(wav, tmp_path / "c.mp3", "mp3", tags)  # mastered for ACX, ID3v2.3
+    write_opus(wav, tmp_path / "c.opus", tags)
+    write_flac(wav, tmp_path / "c.flac", tags)
+    with av.open(tmp_path / "c.mp3") as mp3, av.open(tmp_path / "c.flac") as flac:
+        assert mp3.metadata["date"] == flac.metadata["date"] == "1890"
+        assert (mp3.metadata["album"], flac.metadata["album"]) == ("News from Nowhere",) * 2
+    with av.open(tmp_path / "c.opus") as opus:
+        assert opus.streams.audio[0].metadata["date"] == "1890"
+    assert book_tags(BOOK, "")["date"] == "1890"
+    # A book with no date gives its files none
+    undated = Tags.for_chapter(BOOK.model_copy(update={"date": ""}), "Chapter I", 1)
+    write_flac(wav, tmp_path / "u.flac", undated)
+    with av.open(tmp_path / "u.flac") as flac:
+        assert "date" not in flac.metadata
+
+
 def test_same_audio_same_bytes(wav: Path, tmp_path: Path) -> None:
     for name in ("a", "b"):
         write_mp3(resampled(read_blocks(wav), RATE, 44100), 44100, tmp_path / f"{name}.mp3", Tags())

@@ -17,12 +17,13 @@ import worker.chapters
 import worker.stages
 import worker.synthesize
 from config.errors import FormatError
-from config.layout import chapter_key
+from config.layout import SOURCE_KEY, chapter_key
 from config.manifest import ChapterMarks, Manifest
-from config.manuscript import Chapter, LexiconEntry, Manuscript
+from config.manuscript import NOT_ASKED_FOR, Chapter, LexiconEntry, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.piper import PiperVoice
 from models.wording import Wording
+from producer.readers.book import only_chapters
 from worker.pipeline import narrate
 from worker.segment import Segment
 
@@ -257,6 +258,21 @@ def test_a_retail_sample_alone_finishes_the_chapters_it_is_not_taken_from(
         {"wav": [chapter_key(i)]} for i in TEXTS_INDEXES
     ]
     assert (tmp_path / "manifest.json").is_file()
+
+
+def test_chapters_not_asked_for_are_named_as_a_queued_job_names_them(
+    voice: PiperVoice, tmp_path: Path
+) -> None:
+    """Given an untitled book and `narrate synth --chapter 0`: the chapters left were listed
+    as skipped with empty titles, where a queued job of the same choice names each by its
+    opening words."""
+    narrate(BOOK, SynthesisOptions(), tmp_path, SETTINGS, voice=voice, only=[0])
+    stored = Manuscript.model_validate_json((tmp_path / SOURCE_KEY).read_text())
+    assert [(s.title, s.reason) for s in stored.skipped] == [
+        ("The longest chapter of the three, which a ...", NOT_ASKED_FOR),
+        ("One of middle length, here.", NOT_ASKED_FOR),
+    ]
+    assert stored.skipped == only_chapters(BOOK, [0], "b.txt").skipped
 
 
 def test_on_the_cpu_the_next_chapter_narrates_beside_the_last_one_s_end(
