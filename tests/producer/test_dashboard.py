@@ -226,3 +226,66 @@ def test_the_page_forbids_inline_script_framing_and_referrers(stack: Stack) -> N
     preflight = httpx.options(stack.url + "/v1/jobs", headers=asked)
     assert "access-control-allow-origin" not in preflight.headers
     assert httpx.get(stack.url + "/static/app.py").status_code == 404
+
+
+def test_chapters_asked_for_on_the_form_are_the_jobs_chapters(
+    stack: Stack, page: Page, data: Path
+) -> None:
+    # Given a tenant signed in, with no worker, and a book of three chapters
+    key = stack.key("t3")
+    sign_in(page, stack.url, key)
+    expect(page.locator("#app")).to_be_visible()
+    expect(page.locator("#chapter")).to_have_attribute("placeholder", re.compile(r"3-5"))
+    # When it is submitted asking for chapters 0 and 2
+    page.fill("#chapter", "0,2")
+    submit(page, data / "three_chapters.md", "wav")
+
+    # Then the job made is a book of those two, on the page and in the API
+    row = page.locator("tr.job")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(3)).to_have_text("0/2")
+    row.locator("button.open").click()
+    expect(page.locator("#chapters tr.chapter td:nth-child(2)")).to_have_text(["One", "Three"])
+    job_id = row.get_attribute("data-id")
+    auth = {"Authorization": f"Bearer {key}"}
+    answer = httpx.get(f"{stack.url}/v1/jobs/{job_id}/chapters", headers=auth)
+    assert [chapter["title"] for chapter in answer.json()["chapters"]] == ["One", "Three"]
+    # And the form is empty again, for the next book
+    expect(page.locator("#chapter")).to_have_value("")
+    # (cancelled, so that no later test's worker narrates it)
+    assert httpx.delete(f"{stack.url}/v1/jobs/{job_id}", headers=auth).status_code == 200
+
+
+def test_a_chapter_past_the_books_end_shows_the_services_error_and_makes_no_job(
+    stack: Stack, page: Page, data: Path
+) -> None:
+    # Given a tenant signed in, and the service's own answer to chapter 7 of three
+    key = stack.key("t4")
+    auth = {"Authorization": f"Bearer {key}"}
+    book = data / "three_chapters.md"
+    refused = httpx.post(
+        f"{stack.url}/v1/jobs",
+        headers=auth,
+        files={"manuscript": (book.name, book.read_bytes())},
+        data={"chapter": "7", "format": "wav"},
+    )
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert "chapter 7: no such chapter; it has 3" in error
+    sign_in(page, stack.url, key)
+    expect(page.locator("#app")).to_be_visible()
+
+    # When the form asks for chapter 7 of the book
+    page.fill("#chapter", "7")
+    page.set_input_files("#manuscript", book)
+    page.click("#submit-button")
+
+    # Then the page shows the service's words as an error, and keeps what was typed
+    message = page.locator("#submit-message")
+    expect(message).to_have_text(f"Not submitted: {error}")
+    expect(message).to_have_class(re.compile(r"\berror\b"))
+    expect(page.locator("#chapter")).to_have_value("7")
+    # And no job was made
+    expect(page.locator("#no-jobs")).to_be_visible()
+    expect(page.locator("tr.job")).to_have_count(0)
+    assert httpx.get(f"{stack.url}/v1/jobs", headers=auth).json()["total"] == 0

@@ -254,7 +254,7 @@ async function submitJob(event) {
   show($("submit-message"), "Uploading…");
   $("submit-message").classList.remove("error");
   try {
-    const made = await api("/v1/jobs", { method: "POST", body: new FormData(form) });
+    const made = await api("/v1/jobs", { method: "POST", body: submission(form) });
     show($("submit-message"), `Submitted ${made.id}`);
     form.reset();
     await refresh();
@@ -264,6 +264,16 @@ async function submitJob(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+function submission(form) {
+  // Chapters left empty (or "all", as the field's hint reads) are the whole book: no
+  // `chapter` field, since the service refuses an empty one as no chapter number.
+  const body = new FormData(form);
+  const chapters = String(body.get("chapter") || "").trim();
+  if (chapters && chapters.toLowerCase() !== "all") body.set("chapter", chapters);
+  else body.delete("chapter");
+  return body;
 }
 
 async function cancelJob(id) {
