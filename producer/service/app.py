@@ -208,9 +208,11 @@ async def _parse_submission(request: Request) -> tuple[JobRequest, Upload | None
                 lexicons.append(upload)
             else:
                 raise ApiError(400, f"unexpected file field {name!r}")
+        elif value == "":  # a form's field left blank: its default, as the CLI's absent option
+            continue
         elif name in ("include", "skip", "lexicon_keys", "chapter"):
             fields.setdefault(name, []).append(value)
-        elif value != "":
+        else:
             fields[name] = value
     if manuscript is None:
         raise ApiError(400, "no manuscript: send the file in the field 'manuscript'")

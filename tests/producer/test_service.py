@@ -326,6 +326,12 @@ def test_only_the_chapters_asked_for_are_narrated(server: Server) -> None:
         other = client.post("/v1/jobs", json=body)
         assert other.status_code == 201 and other.json()["id"] != job_id
         client.delete(f"/v1/jobs/{other.json()['id']}")  # not narrated: the worker is shared
+        # A form's Chapters left blank is the whole book, as the other blank fields are
+        blank = {"chapter": "", "seed": "31", "include": ""}
+        whole = client.post("/v1/jobs", files={"manuscript": ("book.md", THREE)}, data=blank)
+        assert whole.status_code == 201, whole.text
+        assert client.get(f"/v1/jobs/{whole.json()['id']}").json()["chapters_total"] == 3
+        client.delete(f"/v1/jobs/{whole.json()['id']}")
 
 
 def test_a_chapter_not_in_the_book_or_not_a_number_is_a_4xx(server: Server, tmp_path: Path) -> None:
