@@ -89,6 +89,12 @@ def _heading(lines: list[Block], label: str, rest: list[Block]) -> tuple[int, Bl
     return 0, None
 
 
+def is_number_line(text: str) -> bool:
+    """A line that is only a chapter's number, after its label or not ("1", "IV.",
+    "Chapter Two")."""
+    return bool(_NUMBERED.fullmatch(text))
+
+
 def _line(block: Block, words: int) -> bool:
     """A line that may be a title: a heading or paragraph of the text, short."""
     plain = block.kind in (HEADING, TEXT) and not block.note and block.text != SCENE_BREAK

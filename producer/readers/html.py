@@ -12,6 +12,8 @@ dropped. lxml's HTML parser does not expand entity declarations, and is told not
 the network.
 """
 
+import codecs
+import html as entities
 import logging
 import re
 from collections import Counter
@@ -59,6 +61,11 @@ _CONTENT = {"article", "section", "main"}  # a header or footer inside one is th
 _AUTHOR_META = {"author", "dc.creator", "dcterms.creator"}
 _DATE_META = {"dcterms.date", "dc.date", "date"}
 _BY_LINE = re.compile(r"^by\s", re.I)
+# Word's "Web Page": the document's properties in an <xml> island in the head (inside a
+# conditional comment, which the parser drops); o:LastAuthor is whoever saved it last.
+_WORD_PROPERTIES = re.compile(rb"<o:DocumentProperties>(.*?)</o:DocumentProperties>", re.I | re.S)
+_WORD_AUTHOR = re.compile(rb"<o:Author>([^<]*)</o:Author>", re.I)
+_BODY = re.compile(rb"<body[\s>]", re.I)
 
 
 _QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")  # an attribute's value, quoted
@@ -70,6 +77,7 @@ def read(data: bytes, source: str) -> Book:
     """An HTML book's chapters, metadata and warnings; raises ManuscriptError."""
     root = _parse(data, source)
     metadata = _metadata(root)
+    metadata.authors = metadata.authors or _word_authors(data)
     body = next(root.iter("body"), root)
     headed = _drop_gutenberg(body)
     _drop_site_chrome(body)
@@ -167,6 +175,30 @@ def _metadata(root: Any) -> Metadata:
         language=language or header.language,
         date=header.date or next((date for date in dates if date), ""),
     )
+
+
+def _word_authors(data: bytes) -> list[str]:
+    """The author Word's document properties in the head name (`<o:Author>`), as one; []
+    where none does. Read in the page's encoding, its entities expanded."""
+    head = data[: body.start()] if (body := _BODY.search(data)) else data
+    properties = _WORD_PROPERTIES.search(head)
+    author = _WORD_AUTHOR.search(properties[1]) if properties else None
+    if author is None:
+        return []
+    name = entities.unescape(author[1].decode(_page_encoding(data), "replace"))
+    return [" ".join(name.split())] if name.strip() else []
+
+
+def _page_encoding(data: bytes) -> str:
+    """The name of the encoding the page is read in, as Python knows it (UTF-8 where it
+    does not know the page's)."""
+    name = _encoding(data) or (
+        found[1].decode("ascii", "replace") if (found := _CHARSET.search(data[:4096])) else "utf-8"
+    )
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
 
 
 def _first_text(root: Any, tag: str) -> str:

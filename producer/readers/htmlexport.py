@@ -5,8 +5,12 @@ Pandoc and Markdown converters mark nothing with a note's type or class: notes a
 comments are told by their links (`linkednotes`, which EPUB documents go through too). Taken
 out too: what a page prints around the text (the header and footer LibreOffice writes in,
 with its page-number field), Word's tracked deletions and the bullets and numbers it types
-before list items, and tables of contents. The tree is changed in place, before `markup`
-reads it.
+before list items, and tables of contents. A heading's parts are joined as a title's: a
+chapter's number over its title on a line of its own ("Chapter One<br>The Storm": "Chapter
+One: The Storm"), and the number Pandoc's `--number-sections` sets before a heading (left
+out where the heading says its own label: "Chapter One", "Prologue"; else "1" and "The
+Storm" are "1: The Storm", read "Chapter 1: The Storm" as `headings` reads a number over a
+title). The tree is changed in place, before `markup` reads it.
 """
 
 import re
@@ -15,7 +19,10 @@ from typing import Any
 
 from producer.readers import linkednotes, markup, matter
 from producer.readers.archive import remove, text_of
+from producer.readers.headings import is_number_line
+from producer.readers.labels import is_chapter_label
 from producer.readers.linkednotes import fragment, too_big
+from producer.readers.markup import joined_title
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = {"ul", "ol"}
@@ -32,6 +39,8 @@ _LINES_BEFORE = 4  # blank paragraphs a "Contents" line may stand over its entri
 # What may follow a contents entry's link: its page number, after leaders.
 _PAGE_NUMBER = re.compile(r"[\s.·…_-]*(?:\d{1,4}|[ivxlc]{1,7})?\s*")
 _TITLE_CLASSES = {"msotitle", "title"}  # Word's Title style; Google Docs' title
+_SECTION_NUMBER = "header-section-number"  # Pandoc's, with `--number-sections`
+_CHAPTER_NUMBER = re.compile(r"\d{1,3}")  # a top section's; "2.1" is a subsection's
 
 
 def clean(body: Any) -> None:
@@ -43,6 +52,9 @@ def clean(body: Any) -> None:
             remove(el, keep_tail=True)
     _drop_list_marks(body)
     _drop_contents(body, {name: el for name, el in places.items() if _lands_on_heading(el)})
+    for heading in body.iter(*_HEADINGS):
+        _join_number_line(heading)
+        _read_section_number(heading)
 
 
 def styled_title(body: Any) -> str:
@@ -86,6 +98,56 @@ def _at_the_edge(el: Any, top: bool) -> bool:
     return not any(text_of(other) or (other.tail or "").strip() for other in others) and (
         top or not (el.tail or "").strip()
     )
+
+
+# Headings
+
+
+def _join_number_line(heading: Any) -> None:
+    """A chapter's number on a line of its own over its title ("Chapter One<br>The Storm",
+    "CHAPTER I<br/>A MORNING BATH"): the line's end is the title's join ("Chapter One: The
+    Storm"), which the voice pauses at; read as written, the <br> was a space."""
+    br = next(heading.iter("br"), None)
+    before = _text_before(br, heading) if br is not None else None
+    if br is None or before is None or not is_number_line(before.strip()):
+        return
+    after = "".join(heading.itertext())[len(before) :].strip()
+    if not after or is_number_line(after):
+        return
+    _strip_before(br, heading)
+    number = before.strip()
+    br.tail = joined_title([number, (br.tail or "").lstrip()])[len(number) :]
+    remove(br, keep_tail=True)
+
+
+def _strip_before(el: Any, top: Any) -> None:
+    """The spaces before `el` in `top` taken out (its previous sibling's tail, or its
+    parent's text)."""
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "").rstrip()
+    else:
+        parent = el.getparent()
+        parent.text = (parent.text or "").rstrip()
+
+
+def _read_section_number(heading: Any) -> None:
+    """Pandoc's section number before a heading (`<span class="header-section-number">1
+    </span> Chapter One`): not read where the heading says its own label or names a part;
+    a top section's number is the title's ("1: The Storm"); a subsection's ("2.1") is read
+    as written."""
+    span = next((s for s in heading.iter("span") if _SECTION_NUMBER in _classes(s)), None)
+    before = _text_before(span, heading) if span is not None else None
+    if span is None or before is None:
+        return
+    number = text_of(span)
+    rest = "".join(heading.itertext())[len(before) + len("".join(span.itertext())) :].strip()
+    if is_chapter_label(rest) or matter.kind_of(rest):
+        span.tail = (span.tail or "").lstrip()
+        remove(span, keep_tail=True)
+    elif _CHAPTER_NUMBER.fullmatch(number) and rest:
+        span.tail = joined_title([number, (span.tail or "").lstrip()])
+        remove(span, keep_tail=True)
 
 
 # Lists

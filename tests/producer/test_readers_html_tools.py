@@ -2,6 +2,8 @@
 Filtered", Google Docs' "Web page (.html)", LibreOffice Writer's HTML, Pandoc and Markdown
 converters. Each sample is cut down from what the tool writes, its markup kept as written."""
 
+import re
+
 import pytest
 
 from producer.readers import html
@@ -383,6 +385,135 @@ def test_pandocs_date_is_the_books_date() -> None:
     book = read(body, head=head)
     assert (book.metadata.title, book.metadata.date) == ("The Hens", "2024-05-01")
     assert [s.title for s in book.sections] == ["One", "Two"]
+
+
+# Headings and the document's properties
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("<h1>Chapter One<br>The Storm</h1>", "Chapter One: The Storm"),
+        ("<h1>CHAPTER I<br/>\nA MORNING BATH</h1>", "CHAPTER I: A MORNING BATH"),
+        ("<h1><a name=_Toc1>Chapter One</a><br>The Storm</h1>", "Chapter One: The Storm"),
+        ("<h1>CHAPTER I.<br/>A MORNING BATH</h1>", "CHAPTER I. A MORNING BATH"),
+    ],
+)
+def test_a_chapters_number_on_a_line_over_its_title_is_joined_as_a_title(
+    heading: str, title: str
+) -> None:
+    """Given a heading that sets its number on a line of its own over the title: the two
+    are joined as a number over a title is everywhere ("Chapter One: The Storm", a pause
+    between them), not run together as one line."""
+    book = read(f"{heading}<p>Eggs.</p><h1>Chapter Two</h1><p>Foxes.</p>")
+    assert [s.title for s in book.sections] == [title, "Chapter Two"]
+
+
+def test_a_title_broken_over_two_lines_is_read_as_one() -> None:
+    """A title broken for the eye ("The Long<br>Goodbye") is no number over a title."""
+    book = read("<h1>The Long<br>Goodbye</h1><p>Eggs.</p><h1>Two</h1><p>Foxes.</p>")
+    assert [s.title for s in book.sections] == ["The Long Goodbye", "Two"]
+
+
+PANDOC_TOC = """<nav id="TOC" role="doc-toc">
+<ul>
+<li><a href="#chapter-one" id="toc-chapter-one"><span
+class="toc-section-number">1</span> Chapter One</a></li>
+<li><a href="#the-storm" id="toc-the-storm"><span
+class="toc-section-number">2</span> The Storm</a></li>
+<li><a href="#epilogue" id="toc-epilogue"><span
+class="toc-section-number">3</span> Epilogue</a></li>
+</ul>
+</nav>
+"""
+PANDOC_3_NUMBERED = """<h1 data-number="1" id="chapter-one"><span
+class="header-section-number">1</span> Chapter One</h1>
+<p>Eggs.</p>
+<h1 data-number="2" id="the-storm"><span class="header-section-number">2</span> The
+Storm</h1>
+<p>Rain.</p>
+<h2 data-number="2.1" id="after"><span class="header-section-number">2.1</span> After</h2>
+<p>Sun.</p>
+<h1 data-number="3" id="epilogue"><span class="header-section-number">3</span>
+Epilogue</h1>
+<p>Foxes.</p>
+"""
+PANDOC_1_NUMBERED = (
+    PANDOC_3_NUMBERED.replace(' data-number="1"', "")
+    .replace(' data-number="2"', "")
+    .replace(' data-number="2.1"', "")
+    .replace(' data-number="3"', "")
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [PANDOC_TOC + PANDOC_3_NUMBERED, PANDOC_1_NUMBERED],
+    ids=["pandoc-3-toc", "pandoc-1"],
+)
+def test_pandocs_section_numbers_are_not_read_before_a_chapters_own_label(body: str) -> None:
+    """Given Pandoc's `--number-sections` page: a heading that says its label ("Chapter
+    One", "Epilogue") is read without the number Pandoc set before it; one that does not
+    ("The Storm") has it as its chapter's number, as a number over a title is read
+    ("Chapter 2: The Storm"); a subsection's ("2.1") is read as written."""
+    book = read(body)
+    titles = [(s.title, s.kind) for s in book.sections]
+    assert titles == [
+        ("Chapter One", "chapter"),
+        ("Chapter 2: The Storm", "chapter"),
+        ("Epilogue", "epilogue"),
+    ]
+    assert book.sections[1].body == "Rain.\n\n2.1 After\n\nSun."
+
+
+WORD_HEAD = """<meta http-equiv=Content-Type content="text/html; charset=windows-1252">
+<meta name=ProgId content=Word.Document>
+<meta name=Generator content="Microsoft Word 15">
+<meta name=Originator content="Microsoft Word 15">
+<link rel=File-List href="The%20Hens_files/filelist.xml">
+<title>The Hens</title>
+<!--[if gte mso 9]><xml>
+ <o:DocumentProperties>
+  <o:Author>Zo\u00eb Farmer</o:Author>
+  <o:LastAuthor>Jane Editor</o:LastAuthor>
+  <o:Revision>3</o:Revision>
+  <o:TotalTime>12</o:TotalTime>
+  <o:Created>2024-03-01T09:12:00Z</o:Created>
+  <o:LastSaved>2024-03-02T10:00:00Z</o:LastSaved>
+  <o:Pages>1</o:Pages>
+  <o:Words>4</o:Words>
+  <o:Version>16.00</o:Version>
+ </o:DocumentProperties>
+</xml><![endif]-->
+"""
+WORD_BODY = """<body lang=EN-US style='tab-interval:36.0pt'><div class=WordSection1>
+<h1>Chapter One</h1><p class=MsoNormal>Eggs.</p>
+<h1>Chapter Two</h1><p class=MsoNormal>Foxes.</p></div></body></html>"""
+
+
+def word_page(head: str) -> bytes:
+    return (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:w="urn:schemas-microsoft-com:office:word" '
+        f'xmlns="http://www.w3.org/TR/REC-html40"><head>{head}</head>{WORD_BODY}'
+    ).encode("windows-1252")
+
+
+def test_words_document_author_is_the_books_author() -> None:
+    """Given Word's "Web Page" with no author's <meta>: the author its document properties
+    name (in the page's Windows-1252), not whoever saved it last."""
+    book = html.read(word_page(WORD_HEAD), "b.htm")
+    assert book.metadata.authors == ["Zo\u00eb Farmer"]
+
+
+def test_an_authors_meta_comes_before_words_document_properties() -> None:
+    head = '<meta name="author" content="A. Farmer">' + WORD_HEAD
+    assert html.read(word_page(head), "b.htm").metadata.authors == ["A. Farmer"]
+
+
+def test_words_last_author_alone_is_no_author() -> None:
+    head = re.sub(r"\s*<o:Author>.*?</o:Author>", "", WORD_HEAD)
+    assert html.read(word_page(head), "b.htm").metadata.authors == []
 
 
 # Regression guards: what pages read right before these rules were added
