@@ -10,6 +10,7 @@ can lie), and XML is parsed with entities, DTDs and the network switched off.
 import io
 import posixpath
 import zipfile
+from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
@@ -121,6 +122,20 @@ def elements(root: Any, name: str) -> list[Any]:
 def text_of(el: Any) -> str:
     """All the text in an element, whitespace collapsed."""
     return " ".join("".join(el.itertext()).split())
+
+
+def text_before(el: Any, top: Any, nodes: int) -> str | None:
+    """The text inside `top` that comes before `el`; None where `el` is not among its
+    first `nodes` elements."""
+    ancestors = set(el.iterancestors())
+    parts = [top.text or ""]
+    for node in islice(top.iterdescendants(), nodes):
+        if node is el:
+            return "".join(parts)
+        parts.append(node.text or "")
+        if node not in ancestors:  # an ancestor's tail comes after `el`
+            parts.append(node.tail or "")
+    return None
 
 
 def remove(el: Any, keep_tail: bool) -> None:

@@ -278,6 +278,7 @@ def _document(archive: Archive, package: Package, item: Item) -> _Document | Non
         return None
     types = tuple(t for el in root.iter() if _is_section(el) for t in markup.semantics(el))
     linkednotes.pair(root, here=path)  # after `types`: a note's role says nothing of the file
+    headings.join_number_lines(root)  # "CHAPTER I<br/>A MORNING BATH"
     blocks, after = markup.walked(root)
     return _Document(path, blocks, types, *_index(blocks), after=frozenset(after))
 

@@ -16,16 +16,24 @@ paragraph under it, and the heading opened no section. At the places a section m
 - where no TOC entry names the place, a line that is a chapter's label ("CHAPTER ONE",
   "Chapter 4: The Storm") or names a part of the book ("Contents", "Prologue");
 - a scene break over the heading is no pause: the heading has its own.
+
+A heading element with its number on a line of its own over its title ("CHAPTER I<br/>A
+MORNING BATH") is one title, "CHAPTER I: A MORNING BATH" (`join_number_line`, for the EPUB
+and HTML readers' trees before `markup` reads them).
 """
 
 import re
 from dataclasses import replace
+from typing import Any
 
-from producer.readers import matter
+from producer.readers import markup, matter
+from producer.readers.archive import remove, text_before
 from producer.readers.book import SCENE_BREAK
 from producer.readers.labels import NUMBER
 from producer.readers.markup import HEADING, TEXT, Block, joined_title
 
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADING_NODES = 8  # the elements a heading's number line may stand in, before its <br>
 # A chapter's number, alone or after its word: "1", "IV.", "Chapter Two", "PART 3".
 _NUMBERED = re.compile(rf"(?:(?:chapter|part|book|volume)\s+)?{NUMBER}[.:]?", re.I)
 # A chapter's label as a line of its own, its title short and no sentence ("Chapter 4: The
@@ -93,6 +101,43 @@ def is_number_line(text: str) -> bool:
     """A line that is only a chapter's number, after its label or not ("1", "IV.",
     "Chapter Two")."""
     return bool(_NUMBERED.fullmatch(text))
+
+
+def join_number_lines(root: Any) -> None:
+    """Every heading under `root` whose number stands on a line of its own over its title,
+    joined as `join_number_line` joins one."""
+    for heading in [el for el in root.iter() if markup.tag_of(el) in _HEADING_TAGS]:
+        join_number_line(heading)
+
+
+def join_number_line(heading: Any) -> None:
+    """A chapter's number on a line of its own over its title ("Chapter One<br>The Storm",
+    "CHAPTER I<br/>A MORNING BATH"): the line's end is the title's join ("Chapter One: The
+    Storm"), which the voice pauses at; read as written, the <br> was a space. A title
+    broken for looks ("The Long<br>Goodbye") is left one line. The heading (HTML or
+    XHTML, namespaced or not) is changed in place, before `markup` reads it."""
+    br = next((el for el in heading.iter() if markup.tag_of(el) == "br"), None)
+    before = text_before(br, heading, _HEADING_NODES) if br is not None else None
+    if br is None or before is None or not is_number_line(before.strip()):
+        return
+    after = "".join(heading.itertext())[len(before) :].strip()
+    if not after or is_number_line(after):
+        return
+    _strip_before(br)
+    number = before.strip()
+    br.tail = joined_title([number, (br.tail or "").lstrip()])[len(number) :]
+    remove(br, keep_tail=True)
+
+
+def _strip_before(el: Any) -> None:
+    """The spaces before `el` taken out (its previous sibling's tail, or its parent's
+    text)."""
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "").rstrip()
+    else:
+        parent = el.getparent()
+        parent.text = (parent.text or "").rstrip()
 
 
 def _line(block: Block, words: int) -> bool:

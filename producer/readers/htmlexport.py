@@ -18,8 +18,8 @@ from itertools import islice
 from typing import Any
 
 from producer.readers import linkednotes, markup, matter
-from producer.readers.archive import remove, text_of
-from producer.readers.headings import is_number_line
+from producer.readers.archive import remove, text_before, text_of
+from producer.readers.headings import join_number_line
 from producer.readers.labels import is_chapter_label
 from producer.readers.linkednotes import fragment, too_big
 from producer.readers.markup import joined_title
@@ -53,7 +53,7 @@ def clean(body: Any) -> None:
     _drop_list_marks(body)
     _drop_contents(body, {name: el for name, el in places.items() if _lands_on_heading(el)})
     for heading in body.iter(*_HEADINGS):
-        _join_number_line(heading)
+        join_number_line(heading)
         _read_section_number(heading)
 
 
@@ -101,34 +101,6 @@ def _at_the_edge(el: Any, top: bool) -> bool:
 
 
 # Headings
-
-
-def _join_number_line(heading: Any) -> None:
-    """A chapter's number on a line of its own over its title ("Chapter One<br>The Storm",
-    "CHAPTER I<br/>A MORNING BATH"): the line's end is the title's join ("Chapter One: The
-    Storm"), which the voice pauses at; read as written, the <br> was a space."""
-    br = next(heading.iter("br"), None)
-    before = _text_before(br, heading) if br is not None else None
-    if br is None or before is None or not is_number_line(before.strip()):
-        return
-    after = "".join(heading.itertext())[len(before) :].strip()
-    if not after or is_number_line(after):
-        return
-    _strip_before(br, heading)
-    number = before.strip()
-    br.tail = joined_title([number, (br.tail or "").lstrip()])[len(number) :]
-    remove(br, keep_tail=True)
-
-
-def _strip_before(el: Any, top: Any) -> None:
-    """The spaces before `el` in `top` taken out (its previous sibling's tail, or its
-    parent's text)."""
-    previous = el.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "").rstrip()
-    else:
-        parent = el.getparent()
-        parent.text = (parent.text or "").rstrip()
 
 
 def _read_section_number(heading: Any) -> None:
@@ -192,17 +164,7 @@ def _in_heading(el: Any) -> bool:
 
 
 def _text_before(el: Any, top: Any) -> str | None:
-    """The text inside `top` that comes before `el`; None where `el` is not among its first
-    few elements (no marker's spacer)."""
-    ancestors = set(el.iterancestors())
-    parts = [top.text or ""]
-    for node in islice(top.iterdescendants(), _MARKER_NODES):
-        if node is el:
-            return "".join(parts)
-        parts.append(node.text or "")
-        if node not in ancestors:  # an ancestor's tail comes after `el`
-            parts.append(node.tail or "")
-    return None
+    return text_before(el, top, _MARKER_NODES)
 
 
 # Contents

@@ -37,6 +37,28 @@ def test_a_chapter_number_set_over_its_title_heading_is_one_title() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("<h2>CHAPTER I<br/>A MORNING BATH</h2>", "CHAPTER I: A MORNING BATH"),
+        ('<h1 class="chapter">Chapter 1<br />The Arrival</h1>', "Chapter 1: The Arrival"),
+        ("<h1>Chapter One <br/> <em>The Storm</em></h1>", "Chapter One: The Storm"),
+        ("<h1>The Long<br/>Goodbye</h1>", "The Long Goodbye"),
+        ("<h1>Chapter<br/>One</h1>", "Chapter One"),
+    ],
+    ids=["gutenberg", "calibre", "spaced", "broken-for-looks", "label-over-number"],
+)
+def test_a_chapter_number_on_a_line_over_its_title_is_joined_to_it(
+    heading: str, title: str
+) -> None:
+    """Given a heading with the chapter's number on a line of its own over its title, as
+    Gutenberg's and Calibre's EPUBs set it: the line's end is the title's join, a pause
+    (read "CHAPTER I A MORNING BATH", the <br> a space); a title broken only for looks is
+    one line, as the HTML reader reads them."""
+    files = {"c.xhtml": page(f"{heading}<p>The hen sat.</p>")}
+    assert titles(read(build(files, [("c.xhtml", "Label")]))) == [title]
+
+
 def test_a_chapter_heading_over_a_subsection_heading_stays_the_title() -> None:
     """A regression guard: a chapter's number heading over a subsection's (a lower rank)
     is not one title."""
