@@ -4,6 +4,8 @@ Stored as ``source/manuscript.json`` beside a job's audio; every worker and ever
 reads this, never the original file, so all of them narrate the same text the same way.
 """
 
+import re
+
 from pydantic import BaseModel, Field, field_validator
 
 # The most of a title, a name, a publisher or a date kept: what any book's are, where a file
@@ -11,6 +13,12 @@ from pydantic import BaseModel, Field, field_validator
 # them, a terminal prints them).
 FIELD_CHARS = 500
 MOST_AUTHORS = 50
+
+# A year a book may be dated (1000 to 2099) as a date or an imprint writes it ("1890",
+# "London: Reeves & Turner, 1891", "1906-01-01"), not a run of digits inside a longer number.
+YEAR = re.compile(r"(?<!\d)(?:1\d{3}|20\d{2})(?!\d)")
+# The year a date writes, four digits whatever they are ("0101-01-01T00:00:00+00:00").
+_WRITTEN_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 class Metadata(BaseModel):
@@ -32,6 +40,24 @@ class Metadata(BaseModel):
     @classmethod
     def _few(cls, value: list[str]) -> list[str]:
         return [_cut(name) for name in value[:MOST_AUTHORS]]
+
+
+def book_year(date: str) -> str:
+    """The year of a book's date ("1890", "1906-01-01", "March 1890"), for a date tag and
+    a listener: the first four digits it writes, where they are a year a book may be dated
+    (`YEAR`); empty where it writes none, or a program's stand-in for a date never set:
+    Calibre's 0101-01-01 (0100-12-31 moved into a time zone), the earliest date of .NET,
+    Java or Python (0001-01-01), 0000, 9999-12-31. A year before print but after 1000 is
+    one: a work may be older than print (Dante's 1320), and no program writes one for none.
+    The one rule for readers (`producer.readers.published`) and tags (`worker.encode`)."""
+    written = _WRITTEN_YEAR.search(date)
+    return written.group() if written and YEAR.fullmatch(written.group()) else ""
+
+
+def book_date(date: str) -> str:
+    """The date as a book's: none where it writes a year that is no book's (`book_year`);
+    a date with no four-digit year ("Spring") is left as given."""
+    return date if book_year(date) or not _WRITTEN_YEAR.search(date) else ""
 
 
 def _cut(text: str) -> str:

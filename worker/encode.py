@@ -9,7 +9,6 @@ bytes. The book's M4B is in worker/m4b.py; the MP3 mastered for ACX in worker/ma
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ import soundfile
 import soxr
 
 from config.errors import FormatError
-from config.manuscript import Metadata
+from config.manuscript import Metadata, book_year
 from models.extras import Lazy
 
 # PyAV is the audiobook extra's: imported on first use, so a WAV-only install runs this.
@@ -38,9 +37,6 @@ Block = npt.NDArray[np.float32]
 MP3_RATE = 44100  # ACX's rate
 OPUS_RATE = 48000  # Opus runs at 48 kHz inside whatever it is given
 _BLOCK_S = 10.0
-# The year in the book's date as a reader gives it ("1890", "1906-01-01", "March 1890"): a
-# date tag holds the year, which players show beside the title.
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -102,12 +98,6 @@ class Tags:
         tags = {"title": self.title, "album": self.album, "artist": self.artist}
         tags |= {"track": track, "genre": self.genre, "date": self.date}
         return {key: value for key, value in tags.items() if value}
-
-
-def book_year(date: str) -> str:
-    """The year of the book's date, for a date tag; empty where it gives none."""
-    year = _YEAR.search(date)
-    return year.group() if year else ""
 
 
 def wav_info(path: Path) -> tuple[int, int]:

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from config.errors import FormatError
-from config.manuscript import Metadata
+from config.manuscript import Metadata, book_year
 from models.extras import Lazy
 from worker.encode import (
     AudioEncoder,
-    book_year,
     read_blocks,
     resampled,
     wav_info,

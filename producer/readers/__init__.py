@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 
 from config.errors import ManuscriptError
 from config.layout import SOURCE_KEY, cover_key
-from config.manuscript import Manuscript
+from config.manuscript import Manuscript, book_date
 from config.settings import get_settings
 from models.lexicon import load_lexicons
 from models.normalize import locale_for
 from models.safexml import declares_entities
 from models.scripts import letters_by_script, script_name
 from models.wording import DEFAULT_LOCALE
-from producer.readers import published, text
+from producer.readers import text
 from producer.readers.book import Book, Cover, select, with_credits
 
 if TYPE_CHECKING:
@@ -132,9 +132,9 @@ def read_manuscript(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Man
 
 def read_book(path: Path) -> Book:
     """Every section of a manuscript file, with its metadata and cover: the date a book's,
-    whichever reader found it (`published.book_date`)."""
+    whichever reader found it (`book_date`)."""
     book = _read_format(read_bytes(path), path)
-    book.metadata.date = published.book_date(book.metadata.date)
+    book.metadata.date = book_date(book.metadata.date)
     return book
 
 

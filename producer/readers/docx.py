@@ -51,6 +51,7 @@ from producer.readers.labels import (
     is_chapter_line,
 )
 from producer.readers.markup import raised_mark, read_raised
+from producer.readers.published import first_date
 
 _T = TypeVar("_T")
 log = logging.getLogger(__name__)
@@ -1002,8 +1003,9 @@ def _table_warning(draft: _Draft, source: str) -> str:
 def _metadata(archive: Archive, source: str, title: str) -> Metadata:
     """Core properties; the Title paragraph, which the reader sees, wins over dc:title,
     which templates and copied files often leave stale. The date is Word's Publish Date,
-    or a dc:date a tool wrote; never dcterms:created, the file's: a template's, or the
-    day a converter ran (python-docx's template says 2013 of every file made from it)."""
+    or a dc:date a tool wrote where that is none or a stand-in for none (`first_date`);
+    never dcterms:created, the file's: a template's, or the day a converter ran
+    (python-docx's template says 2013 of every file made from it)."""
     date = _publish_date(archive)
     if not archive.has(CORE):
         return Metadata(title=title, date=date[:10])
@@ -1013,7 +1015,8 @@ def _metadata(archive: Archive, source: str, title: str) -> Metadata:
         title=title or _core(core, "dc:title"),
         authors=[name.strip() for name in creators if name.strip()],
         language=_core(core, "dc:language"),
-        date=(date or _core(core, "dc:date"))[:10],  # W3CDTF: the day is enough for a book
+        # W3CDTF: the day is enough for a book
+        date=first_date([date, _core(core, "dc:date")])[:10],
     )
 
 

@@ -30,6 +30,7 @@ from producer.readers.book import SCENE_BREAK, Book, Section
 from producer.readers.htmlexport import drop_before
 from producer.readers.labels import LABELS_NEEDED, is_chapter_label, is_chapter_line
 from producer.readers.markup import HEADING, TEXT, Block
+from producer.readers.published import first_date
 from producer.readers.text import gutenberg_metadata, without_spans
 
 log = logging.getLogger(__name__)
@@ -158,8 +159,9 @@ def _encoding(data: bytes) -> str | None:
 def _metadata(root: Any) -> Metadata:
     """Title from <title> (Project Gutenberg's "The Project Gutenberg eBook of X, by Y"
     read as title X by Y), authors from <meta name="author">, the date from Pandoc's
-    <meta name="dcterms.date">, language from lang. A Project Gutenberg header's date is
-    the original publication's, never its release date (`published`)."""
+    <meta name="dcterms.date"> (the first that is not a stand-in for none), language from
+    lang. A Project Gutenberg header's date is the original publication's, never its
+    release date (`published`)."""
     title = _first_text(root, "title")
     authors = [m.get("content", "").strip() for m in root.iter("meta") if _is_author(m)]
     dates = (m.get("content", "").strip() for m in root.iter("meta") if _is_date(m))
@@ -173,7 +175,7 @@ def _metadata(root: Any) -> Metadata:
         title=title or header.title,
         authors=[a for a in authors if a] or header.authors,
         language=language or header.language,
-        date=header.date or next((date for date in dates if date), ""),
+        date=header.date or first_date(dates),
     )
 
 

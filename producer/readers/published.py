@@ -12,21 +12,18 @@ sees it. What the archives state of the printed book is the book's date: Gutenbe
 <time>1921</time> by ..."), an EPUB 2 date marked as the original publication's. Where a
 file states only its own dates, the book has none: no date is better than a wrong one, and
 an M4B has no field of its own for an edition's release. Nor is a program's stand-in for a
-date never set a book's (`book_date`): Calibre's year 0101 is no year of print.
+date never set a book's (`config.manuscript.book_date`): Calibre's year 0101 is no year of
+print.
 """
 
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from config.manuscript import YEAR, book_date
 from producer.readers import markup
 from producer.readers.archive import elements, text_of
 
-# A year as a date or an imprint writes it ("1890", "London: Reeves & Turner, 1891",
-# "1906-01-01"), not a run of digits inside a longer number.
-_YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
-# The year a date writes, four digits whatever they are ("0101-01-01T00:00:00+00:00").
-_WRITTEN_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # What in an EPUB's identifier, source or publisher says the file is an archive's e-text of a
 # printed book, its dates the e-text's: the archive's site (gutenberg.org, Gutenberg Australia's
 # and Canada's, Projekt Gutenberg-DE's, standardebooks.org) anywhere in it, or the archive's
@@ -46,20 +43,16 @@ _PUBLICATION_TYPE = "se:name.publication"  # Standard Ebooks' mark on the work's
 
 
 def first_year(text: str) -> str:
-    """The first year in an imprint or a date; empty where there is none."""
-    found = _YEAR.search(text)
+    """The first year in an imprint or a date (`config.manuscript.YEAR`); empty where
+    there is none."""
+    found = YEAR.search(text)
     return found.group() if found else ""
 
 
-def book_date(date: str) -> str:
-    """The date as a book's: none where its year is outside those `first_year` reads
-    (1000 to 2099), as the stand-ins programs write for a date never set are: Calibre's
-    0101-01-01 (0100-12-31 moved into a time zone), the earliest date of .NET, Java or
-    Python (0001-01-01), 0000, 9999-12-31. A year before print but after 1000 stays: a
-    work may be older than print (Dante's 1320), and no program writes one for none. A
-    date with no four-digit year ("Spring") is left as given."""
-    written = _WRITTEN_YEAR.search(date)
-    return "" if written and not _YEAR.fullmatch(written.group()) else date
+def first_date(dates: Iterable[str]) -> str:
+    """The first of the dates that dates a book: an empty one, or a program's stand-in for
+    a date never set (`book_date`), passed over for the next."""
+    return next((date for date in dates if book_date(date)), "")
 
 
 def is_archive_etext(names: Iterable[str]) -> bool:
@@ -74,13 +67,13 @@ def package_date(dates: list[tuple[str, str]], etext: bool) -> str:
     A date of another event (modification, conversion, creation: the e-book file's) is
     never the book's, nor a stand-in for none (`book_date`): passed over, another dates the
     book, or the archive's pages do."""
-    events = [(_event(event), date) for event, date in dates if book_date(date)]
-    original = [date for event, date in events if event in _ORIGINAL_EVENTS]
+    events = [(_event(event), date) for event, date in dates]
+    original = first_date(date for event, date in events if event in _ORIGINAL_EVENTS)
     if original or etext:
-        return next(iter(original), "")
+        return original
     published = [date for event, date in events if event == "publication"]
     unmarked = [date for event, date in events if not event]
-    return next(iter(published + unmarked), "")
+    return first_date(published + unmarked)
 
 
 def _event(event: str) -> str:

@@ -314,6 +314,19 @@ def test_a_stand_in_for_no_date_is_none_in_every_format(
     assert dated(written(tmp_path, name, data), capsys) == ("", None)
 
 
+def test_a_stand_in_html_date_gives_way_to_the_next(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given an HTML book whose first date <meta> is Calibre's stand-in and whose next is
+    1890: the first was taken, and the book had no date at all."""
+    data = (
+        b'<html><head><meta name="dcterms.date" content="0101-01-01">'
+        b'<meta name="dc.date" content="1890"></head><body>'
+        b"<h2>Eggs</h2><p>Eggs were laid.</p></body></html>"
+    )
+    assert dated(written(tmp_path, "hens.html", data), capsys) == ("1890", "1890")
+
+
 def test_a_year_before_print_is_a_works_own(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -335,7 +348,7 @@ def word_document() -> Any:
 
 COVER_PAGE = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<CoverPageProperties '
-    b'xmlns="http://schemas.microsoft.com/office/2006/coverPageProps"><PublishDate>2021-03-04'
+    b'xmlns="http://schemas.microsoft.com/office/2006/coverPageProps"><PublishDate>%s'
     b"</PublishDate><Abstract/><CompanyAddress/><CompanyPhone/><CompanyFax/><CompanyEmail/>"
     b"</CoverPageProperties>"
 )
@@ -347,14 +360,19 @@ COVER_PAGE_PROPS = (
 )
 
 
-def with_publish_date(data: bytes) -> bytes:
+def with_publish_date(data: bytes, date: str = "2021-03-04", dc_date: str = "") -> bytes:
     """The DOCX as Word saves one whose Publish Date is set: its cover page properties in a
-    custom XML part, after the bibliography's (which python-docx's template has too)."""
+    custom XML part, after the bibliography's (which python-docx's template has too); with
+    a dc:date in its core properties where `dc_date` is one, as a tool writes it."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w") as new:
         for item in old.infolist():
-            new.writestr(item, old.read(item))
-        new.writestr("customXml/item2.xml", COVER_PAGE)
+            part = old.read(item)
+            if item.filename == "docProps/core.xml" and dc_date:
+                end = b"</cp:coreProperties>"
+                part = part.replace(end, f"<dc:date>{dc_date}</dc:date>".encode() + end)
+            new.writestr(item, part)
+        new.writestr("customXml/item2.xml", COVER_PAGE % date.encode())
         new.writestr("customXml/itemProps2.xml", COVER_PAGE_PROPS)
     return out.getvalue()
 
@@ -374,6 +392,16 @@ def test_words_publish_date_is_a_docx_books_date(
 ) -> None:
     book = written(tmp_path, "hens.docx", with_publish_date(save(word_document())))
     assert dated(book, capsys) == ("2021-03-04", "2021")
+
+
+def test_a_stand_in_publish_date_gives_way_to_the_docx_dc_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given a DOCX whose Publish Date is a stand-in for none and whose dc:date is 1890:
+    the stand-in was taken, and the book had no date at all."""
+    data = with_publish_date(save(word_document()), "0101-01-01", dc_date="1890-01-11")
+    book = written(tmp_path, "hens.docx", data)
+    assert dated(book, capsys) == ("1890-01-11", "1890")
 
 
 def test_front_matters_date_in_words_gives_the_tag_its_year(

@@ -116,6 +116,17 @@ def test_every_chapter_file_is_dated_with_the_books_year_as_the_m4b_is(
         assert "date" not in flac.metadata
 
 
+def test_a_stand_in_for_no_date_tags_no_year(wav: Path, tmp_path: Path) -> None:
+    """Given a manuscript stored with Calibre's stand-in for no date (before its readers
+    dropped it): its chapter files and M4B were tagged 0101."""
+    stored = BOOK.model_copy(update={"date": "0101-01-01T00:00:00+00:00"})
+    write_flac(wav, tmp_path / "c.flac", Tags.for_chapter(stored, "Chapter I", 1))
+    with av.open(tmp_path / "c.flac") as flac:
+        assert "date" not in flac.metadata
+    assert "date" not in book_tags(stored, "")
+    assert book_tags(BOOK.model_copy(update={"date": "March 1320"}), "")["date"] == "1320"
+
+
 def test_same_audio_same_bytes(wav: Path, tmp_path: Path) -> None:
     for name in ("a", "b"):
         write_mp3(resampled(read_blocks(wav), RATE, 44100), 44100, tmp_path / f"{name}.mp3", Tags())
