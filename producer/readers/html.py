@@ -78,7 +78,7 @@ def read(data: bytes, source: str) -> Book:
     """An HTML book's chapters, metadata and warnings; raises ManuscriptError."""
     root = _parse(data, source)
     metadata = _metadata(root)
-    metadata.authors = metadata.authors or _word_authors(data)
+    metadata.authors = metadata.authors or _word_authors(data, root)
     body = next(root.iter("body"), root)
     headed = _drop_gutenberg(body)
     _drop_site_chrome(body)
@@ -179,26 +179,23 @@ def _metadata(root: Any) -> Metadata:
     )
 
 
-def _word_authors(data: bytes) -> list[str]:
+def _word_authors(data: bytes, root: Any) -> list[str]:
     """The author Word's document properties in the head name (`<o:Author>`), as one; []
-    where none does. Read in the page's encoding, its entities expanded."""
+    where none does. Read in the encoding the page was parsed in, its entities expanded."""
     head = data[: body.start()] if (body := _BODY.search(data)) else data
     properties = _WORD_PROPERTIES.search(head)
     author = _WORD_AUTHOR.search(properties[1]) if properties else None
     if author is None:
         return []
-    name = entities.unescape(author[1].decode(_page_encoding(data), "replace"))
+    name = entities.unescape(author[1].decode(_parsed_encoding(root), "replace"))
     return [" ".join(name.split())] if name.strip() else []
 
 
-def _page_encoding(data: bytes) -> str:
-    """The name of the encoding the page is read in, as Python knows it (UTF-8 where it
-    does not know the page's)."""
-    name = _encoding(data) or (
-        found[1].decode("ascii", "replace") if (found := _CHARSET.search(data[:4096])) else "utf-8"
-    )
+def _parsed_encoding(root: Any) -> str:
+    """The encoding libxml2 read the page in, by the name Python knows it (UTF-8 where
+    Python knows no such name)."""
     try:
-        return codecs.lookup(name).name
+        return codecs.lookup(root.getroottree().docinfo.encoding or "utf-8").name
     except LookupError:
         return "utf-8"
 
