@@ -22,14 +22,7 @@ from typing import TYPE_CHECKING
 from config.errors import FormatError
 from config.manuscript import Metadata, book_year
 from models.extras import Lazy
-from worker.encode import (
-    AudioEncoder,
-    read_blocks,
-    resampled,
-    wav_info,
-    wav_rate,
-    written,
-)
+from worker.encode import AudioEncoder, read_blocks, resampled, wav_info, wav_rate, written
 from worker.joined import Coder, Pcm, write_joined_file
 
 # PyAV is the audiobook extra's: imported on first use.
