@@ -39,10 +39,11 @@ _HEADER_SIGN = re.compile(r"\bTitle:[ \t]|for the use of anyone anywhere", re.I)
 END = re.compile(r"\*{3}[ \t]*END OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
 # What closes the book in some files before the END line, or stands for it where a file
 # lacks one: "End of the Project Gutenberg EBook of X", "End of Project Gutenberg's X",
-# the licence's own first line.
+# the licence's own first line. (No two runs of [ \t]* side by side: a line of tabs would
+# be tried split every way, in quadratic time.)
 _CLOSING = re.compile(
     r"^[ \t]*(?:End of (?:the )?Project Gutenberg(?:['’]s|[ \t]+e-?books?|[ \t]+e-?texts?)\b"
-    r"|\**[ \t]*START: FULL LICEN[CS]E).*$",
+    r"|(?:\*+[ \t]*)?START: FULL LICEN[CS]E).*$",
     re.I | re.M,
 )
 # The e-text's credit that older files set just under the START line, where newer ones have

@@ -51,8 +51,9 @@ _PG_START = re.compile(r"\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
 _PG_END = re.compile(r"\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG", re.I)
 # "End of the Project Gutenberg EBook of X", opening a line: the END line's forerunner, read
 # as the licence's start only in a Gutenberg e-text (a book may speak of the end of PG).
+# Its space within the line: \s from each of many blank lines would run over all the rest.
 _PG_CLOSING = re.compile(
-    r"\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG|^\s*End of (the )?Project Gutenberg",
+    r"\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG|^[^\S\n]*End of (the )?Project Gutenberg",
     re.I | re.M,
 )
 _PG_BOILERPLATE = "//*[@id='pg-header' or @id='pg-footer' or contains(@class, 'pg-boilerplate')]"
@@ -64,7 +65,7 @@ _DATE_META = {"dcterms.date", "dc.date", "date"}
 _BY_LINE = re.compile(r"^by\s", re.I)
 # Word's "Web Page": the document's properties in an <xml> island in the head (inside a
 # conditional comment, which the parser drops); o:LastAuthor is whoever saved it last.
-_WORD_PROPERTIES = re.compile(rb"<o:DocumentProperties>(.*?)</o:DocumentProperties>", re.I | re.S)
+_WORD_PROPERTIES = (b"<o:documentproperties>", b"</o:documentproperties>")  # as lowered
 _WORD_AUTHOR = re.compile(rb"<o:Author>([^<]*)</o:Author>", re.I)
 _BODY = re.compile(rb"<body[\s>]", re.I)
 
@@ -182,9 +183,13 @@ def _metadata(root: Any) -> Metadata:
 def _word_authors(data: bytes, root: Any) -> list[str]:
     """The author Word's document properties in the head name (`<o:Author>`), as one; []
     where none does. Read in the encoding the page was parsed in, its entities expanded."""
-    head = data[: body.start()] if (body := _BODY.search(data)) else data
-    properties = _WORD_PROPERTIES.search(head)
-    author = _WORD_AUTHOR.search(properties[1]) if properties else None
+    head = (data[: body.start()] if (body := _BODY.search(data)) else data).lower()
+    # Found by find, not a lazy pattern: one that rescans to the end from each opening tag
+    # took quadratic time on a head of unclosed ones.
+    opened, closing = _WORD_PROPERTIES
+    start = head.find(opened)
+    end = head.find(closing, start) if start >= 0 else -1
+    author = _WORD_AUTHOR.search(data, start, end) if end >= 0 else None
     if author is None:
         return []
     name = entities.unescape(author[1].decode(_parsed_encoding(root), "replace"))

@@ -6,6 +6,7 @@ Project Gutenberg's ebookmaker writes."""
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -242,6 +243,21 @@ def test_a_pre_holding_the_header_is_cut_after_its_start_line_and_credit() -> No
     assert book.sections[0].body.endswith("Proofreading Team.")
     assert book.sections[1].body == "To my hens."  # the opening: a dedication, say
     assert not any("Gutenberg" in s.body for s in book.sections[1:-1])
+
+
+def test_a_pre_of_a_hundred_thousand_tabs_is_read_at_once() -> None:
+    """Hostile: under Gutenberg's header, a <pre> line of 100,000 tabs. The closing lines'
+    pattern had two runs of [ \t]* side by side, and tried every split of them: quadratic
+    (40,000 tabs: 9 s)."""
+    header = (
+        "<pre>\nTitle: The Hens\n\n*** START OF THIS PROJECT GUTENBERG EBOOK THE HENS ***\n"
+        + "\t" * 100_000
+        + "x\n</pre>"
+    )
+    began = time.perf_counter()
+    book = read(gutenberg_epub2(header=header))
+    assert time.perf_counter() - began < 5
+    assert book.sections[0].title == "Project Gutenberg's header"
 
 
 def test_markers_joined_to_other_lines_at_brs_are_cut_where_they_stand() -> None:

@@ -3,6 +3,7 @@ Filtered", Google Docs' "Web page (.html)", LibreOffice Writer's HTML, Pandoc an
 converters. Each sample is cut down from what the tool writes, its markup kept as written."""
 
 import re
+import time
 
 import pytest
 
@@ -514,6 +515,32 @@ def test_an_authors_meta_comes_before_words_document_properties() -> None:
 def test_words_last_author_alone_is_no_author() -> None:
     head = re.sub(r"\s*<o:Author>.*?</o:Author>", "", WORD_HEAD)
     assert html.read(word_page(head), "b.htm").metadata.authors == []
+
+
+def test_a_head_of_unclosed_document_properties_is_read_at_once() -> None:
+    """Hostile: 100,000 opening <o:DocumentProperties> tags and no closing one, in Word's
+    comment. A pattern rescanning to the end from each took quadratic time (20,000 of
+    them: 40 s)."""
+    head = "<!--[if gte mso 9]><xml>" + "<o:DocumentProperties><o:Author>X" * 100_000 + "-->"
+    began = time.perf_counter()
+    assert html.read(word_page(head), "b.htm").metadata.authors == []
+    assert time.perf_counter() - began < 5
+
+
+def test_a_gutenberg_page_of_blank_lines_is_read_at_once() -> None:
+    """Hostile: under Gutenberg's START line, a <pre> of 100,000 blank lines. The closing
+    line's pattern ran \\s from each blank line over all the rest: quadratic (40,000 of
+    them: 6 s)."""
+    body = (
+        "<p>*** START OF THE PROJECT GUTENBERG EBOOK THE HENS ***</p><h1>One</h1><p>Eggs.</p>"
+        + "<pre>"
+        + "\n" * 100_000
+        + "x</pre>"
+    )
+    began = time.perf_counter()
+    book = html.read(page(body), "b.html")
+    assert time.perf_counter() - began < 5
+    assert "Eggs." in " ".join(section.body for section in book.sections)
 
 
 # Regression guards: what pages read right before these rules were added
