@@ -36,6 +36,9 @@ _ALWAYS = {
     "Bros": "Brothers",
     "Mme": "Madame",
     "Mlle": "Mademoiselle",
+    "Dept": "Department",
+    "Govt": "Government",
+    "Regt": "Regiment",
 }
 _OFTEN_LAST = frozenset(
     {"Jr", "Sr", "Inc", "Ltd", "Corp", "Esq", "Bros"}
@@ -120,6 +123,8 @@ _NUMBERED = {
     "op": "opus",  # Chopin's Op. 28
     "chap": "chapter",
     "sc": "scene",  # a play's "Act I, sc. 2" (espeak: "S C two")
+    "eq": "equation",
+    "eqs": "equations",
 }
 # A statute's or a treaty's parts, before a number cited as such: followed by what follows a
 # citation ("Art. 5 of", "Arts. 2 and 3", "para. 4(b);"), not by a word of a new sentence
@@ -156,7 +161,10 @@ _LATIN_PATTERN = re.compile(
 _COMPANY = re.compile(r"\s?&\s?Co\.?(?!\w)")
 # "M. Poirot" is Monsieur Poirot (and "MM." Messieurs); "J. M. Barrie" has an initial.
 _MONSIEUR = re.compile(r"(?<![\w.])(?<![A-Z]\.\s)(?P<word>MM?)\.\s(?=[A-Z][a-z])")
-_TITLE_PATTERN = re.compile(rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z])")
+# A compound rank joins two titles with a hyphen: "Lt.-Col. Smith", "Brig.-Gen. Haig".
+_TITLE_PATTERN = re.compile(
+    rf"\b(?P<word>{_alternatives(_TITLES)})\.(?=\s+[A-Z]|-(?:{_alternatives(_TITLES)})\.\s+[A-Z])"
+)
 # A case or a match without the period, as British books set it: "R v Brown", "England v
 # Australia"; between two names only. After a book's part it is a numeral ("Chapter v").
 # The name is taken whole (possessive, after no word character): a run of apostrophes in
@@ -329,8 +337,8 @@ def _dr_st(match: re.Match[str], locale: Locale) -> str:
     also where the next sentence begins ("Baker St. He was out")."""
     before, word = match.group("before") or "", match.group("word")
     street = bool(before) and (match.group("name") is None or _sentence_after(match))
-    if word == "Dr":
-        street = street and before[0].isupper()  # "the Dr. said" is a doctor
+    if word == "Dr":  # "the Dr. said", "The Dr. said" are a doctor's
+        street = street and before[0].isupper() and before.strip() not in SENTENCE_STARTERS
     if not street:
         return before + ("Doctor" if word == "Dr" else "Saint")
     said = "Drive" if word == "Dr" else "Street"
@@ -500,11 +508,12 @@ def _by(match: re.Match[str], locale: Locale) -> str:
 
 # The sides of a thing, a length's unit after one of them: "73 × 92 cm", "30 × 20 × 10 cm",
 # "12 ft x 14 ft": "by", where "×" alone is "times" ("3 × 4", "2 × 10^8 m/s"). The chain is
-# taken whole and possessively: from each of its signs in turn, a long one took quadratic time.
+# taken whole and possessively: from each of its signs in turn, a long one took quadratic time;
+# and from no comma inside a number, where "1,1,1,..." was entered at each of its digits.
 _LENGTH = r"(?:mm|cm|m|km|in|ft|yd|mi|inches|feet|yards|miles)\b(?![/²³]|\.\d)\.?"
 _SIDE = rf"\d[\d.,]*+(?:\s?{_LENGTH})?+"
 _SIDE_SIGN = re.compile(r" [x×] |\s?×\s?")
-_SIDES = re.compile(rf"(?<![\w.]){_SIDE}(?:(?:{_SIDE_SIGN.pattern}){_SIDE})++")
+_SIDES = re.compile(rf"(?<![\w.,]){_SIDE}(?:(?:{_SIDE_SIGN.pattern}){_SIDE})++")
 _HAS_LENGTH = re.compile(rf"\d\s?{_LENGTH}")
 _SUM_REACH = 24  # characters after the sides where an "=" makes them a product
 

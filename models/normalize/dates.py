@@ -14,6 +14,7 @@ from models.normalize.rule import (
     Rule,
     final_period,
     joined_by,
+    noun_after,
     range_word,
     saying,
     text_before,
@@ -80,6 +81,16 @@ _CUED_DOT_CLOCK = re.compile(
     r"(?:(?<=\b[Aa]t )|(?<=\b[Bb]y )|(?<=\b[Uu]ntil )|(?<=\b[Tt]ill )|(?<=\b[Bb]efore )"
     r"|(?<=\b[Aa]fter )|(?<=\b[Aa]bout )|(?<=\b[Aa]round )|(?<=\b[Tt]he ))"
     rf"(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d){_AFTER_A_TIME}"
+)
+# "It was 5.30 in the morning", "home by 11.15 at night": a part of the day after it makes
+# a British clock of it whatever word stands before ("rose 2.30 in the morning" is a price's
+# move, and so is "£5.30 in the morning" a price).
+_DAYTIME_CLOCK = re.compile(
+    r"(?<![\w.,:$£€¥₹#])(?P<hour>1[0-2]|0?[1-9])\.(?P<minute>[0-5]\d)"
+    r"(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)|at\s+night)\b)"
+)
+_MOVED_BEFORE = re.compile(
+    r"\b(?i:rose|fell|gained|lost|added|shed|climbed|dropped|jumped|slipped|up|down)\s\Z"
 )
 # "the 23.15 to Edinburgh", "the 18.05 from Paddington": an hour past noon only as a train's,
 # where "about 13.45" (a pH), "closed at 18.50" (a price) or "at 19.32" (a record) are decimals.
@@ -210,7 +221,8 @@ _HOUR = re.compile(
 # they read "10.5 pm" (left glued, no rule reads it).
 _DECIMAL_MERIDIEM = re.compile(rf"\b(?<![.,])(?P<number>\d+[.,]\d+)(?={_AM_PM})")
 
-_DECADE = re.compile(r"\b(?!1000s\s+of\b)(?P<year>\d{3}0)['’]?s\b")  # "1000s of people": many
+# "1000s of people", "in their 1000s": many
+_DECADE = re.compile(r"\b(?!1000s\s+of\b|(?<=their )1000s)(?P<year>\d{3}0)['’]?s\b")
 _SHORT_DECADE = re.compile(r"(?:['’]|\b)(?P<tens>[1-9]0)['’]?s\b")
 _YEAR_RANGE = re.compile(r"(?<![.,])\b(?P<start>\d{4})\s?[–—-]\s?(?P<end>\d{4}|\d\d?)\b(?![–—-]\d)")
 # "the 2019/20 season", "the 2023/2024 tax year": a year and the next, which British seasons
@@ -311,9 +323,13 @@ def _month_name(written: str) -> str:
 
 def say_date(year: str, month: int, day: int, locale: Locale) -> str:
     """March fourth, twenty twenty-one (en-US); the fourth of March, twenty twenty-one."""
+    return f"{_say_day(month, day, locale)}, {_date_year(year, locale)}"
+
+
+def _say_day(month: int, day: int, locale: Locale) -> str:
+    """March fourth (en-US); the fourth of March."""
     month_name, nth = MONTHS[month - 1], ordinal(str(day), locale)
-    said = f"the {nth} of {month_name}" if locale.day_first else f"{month_name} {nth}"
-    return f"{said}, {_date_year(year, locale)}"
+    return f"the {nth} of {month_name}" if locale.day_first else f"{month_name} {nth}"
 
 
 def _date_year(year: str, locale: Locale) -> str:
@@ -334,13 +350,44 @@ def _iso_date(match: re.Match[str], locale: Locale) -> str:
 
 
 def _numeric_date(match: re.Match[str], locale: Locale) -> str:
+    found = _month_and_day(match, locale)
+    if found is None:
+        return match.group(0)
+    return say_date(match.group("year"), *found, locale)
+
+
+def _month_and_day(match: re.Match[str], locale: Locale) -> tuple[int, int] | None:
+    """The month and the day of "3/4" in the locale's order, or None for no date."""
     first, second = int(match.group("first")), int(match.group("second"))
     month, day = (second, first) if locale.day_first else (first, second)
     if not _valid(month, day):
         month, day = day, month  # 13/4/2021 can only be day first, wherever it is written
-    if not _valid(month, day):
+    return (month, day) if _valid(month, day) else None
+
+
+# "She turned 21 on 3/15", "closed until 4/1": a month and a day without their year, after a
+# word that leads to a date. Not a share: "on 1/2 pay", "on 2/3 of the land".
+_CUED_DAY = re.compile(
+    r"(?:(?<=\b[Oo]n )|(?<=\b[Uu]ntil )|(?<=\b[Tt]ill )|(?<=\b[Ss]ince ))"
+    r"(?P<first>\d{1,2})/(?P<second>\d{1,2})(?![\d/]|[.,]\d)"
+)
+_OF_AFTER = re.compile(r"\s+of\b")
+_ARTICLE_AFTER = re.compile(r"\s+(?:the|a|an)\b")  # "on 3/15 the bank closed": a clause
+
+
+def _cued_day(match: re.Match[str], locale: Locale) -> str:
+    found = _month_and_day(match, locale)
+    if found is None or _a_share(match):
         return match.group(0)
-    return say_date(match.group("year"), month, day, locale)
+    return _say_day(*found, locale)
+
+
+def _a_share(match: re.Match[str]) -> bool:
+    """Whether "of" or a noun follows, which a fraction takes: "on 2/3 of it", "on 1/2 pay"."""
+    text, end = match.string, match.end()
+    if _OF_AFTER.match(text, end):
+        return True
+    return noun_after(text, end) and not _ARTICLE_AFTER.match(text, end)
 
 
 def _days(match: re.Match[str], locale: Locale) -> str | None:
@@ -364,7 +411,9 @@ def _day_month(match: re.Match[str], locale: Locale) -> str:
     if days is None:
         return match.group(0)
     the = match.group("the") or "the"
-    return f"{the} {days} of {_month_name(match.group('month'))}" + _year_after(match, locale)
+    said = f"{the} {days} of {_month_name(match.group('month'))}" + _year_after(match, locale)
+    # "left on 5 Oct.": the month's period also ends the sentence, and espeak needs it there
+    return said + final_period(match, or_before_sentence=True)
 
 
 def _year_after(match: re.Match[str], locale: Locale) -> str:
@@ -473,6 +522,13 @@ def _dot_hours(match: re.Match[str], locale: Locale) -> str:
 def _dot_clock(match: re.Match[str], locale: Locale) -> str:
     before = text_before(match, 16)
     if _CHANGED_BY.search(before) or (match.group("clause") and _PRICE_CUE.search(before)):
+        return match.group(0)
+    return _clock(match, locale)
+
+
+def _daytime_clock(match: re.Match[str], locale: Locale) -> str:
+    before = text_before(match, 16)
+    if _CHANGED_BY.search(before) or _MOVED_BEFORE.search(before):
         return match.group(0)
     return _clock(match, locale)
 
@@ -669,7 +725,11 @@ def _old_month(match: re.Match[str], locale: Locale) -> str:
 
 # Before a day's abbreviation and the written dates read them ("Tues. 4th Jan'y 1814").
 OLD_MONTHS = (Rule(_OLD_MONTH, _old_month),)
-NUMERIC_DATES = (Rule(_ISO_DATE, _iso_date), Rule(_NUMERIC_DATE, _numeric_date))
+NUMERIC_DATES = (
+    Rule(_ISO_DATE, _iso_date),
+    Rule(_NUMERIC_DATE, _numeric_date),
+    Rule(_CUED_DAY, _cued_day),
+)
 WRITTEN_DATES = (
     Rule(_OLD_ORDINAL, _old_ordinal),
     Rule(_MONTH_DAY, _month_day),
@@ -746,6 +806,7 @@ TIMES = (
     Rule(_DOT_CLOCK, _clock),
     Rule(_DOT_CLOCK_RANGE, _dot_clock_range),
     Rule(_CUED_DOT_CLOCK, _dot_clock),
+    Rule(_DAYTIME_CLOCK, _daytime_clock),
     Rule(_TIMETABLE, _clock),
     Rule(_DOT_HOURS, _dot_hours),
     Rule(_HOUR, _hour),

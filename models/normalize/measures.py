@@ -70,6 +70,7 @@ _UNITS = {
     "L": ("liter", "liters"),
     "gal": ("gallon", "gallons"),
     "mph": ("mile per hour", "miles per hour"),
+    "mpg": ("mile per gallon", "miles per gallon"),
     "kts": ("knot", "knots"),
     "m.p.h": ("mile per hour", "miles per hour"),  # its last period is the unit's, below
     "km/h": ("kilometer per hour", "kilometers per hour"),
@@ -166,9 +167,11 @@ UNIT_ABBREVIATIONS = frozenset(
     if unit.isalpha() and unit not in ("ppm", "ppb")  # never "ppm."
 )
 # "–40°": an en dash against a temperature is its minus, unless a number stands before it
-# ("20° –25°" is a range). Not after a % or a ° ("20°–25°" is read as written).
+# ("20° –25°" is a range). Not after a % or a ° ("20°–25°" is read as written). A star's
+# "15 million °C" has its scale word between (left to the signs, "degreesC").
 _DEGREES = re.compile(
-    rf"(?<![\w.%°º])(?P<dash>–(?=\d))?(?P<quantity>{QUANTITY})\s?[°º]\s?(?P<scale>[FCK])?(?!\w)"
+    rf"(?<![\w.%°º])(?P<dash>–(?=\d))?(?P<quantity>{QUANTITY})"
+    r"(?:\s(?P<large>thousand|million|billion))?\s?[°º]\s?(?P<scale>[FCK])?(?!\w)"
 )
 # A latitude or a longitude: "45°N", "12°34′N", "51.5074° N": degrees (minutes and seconds
 # of arc) north. Not "37° E. coli", a bacterium at its temperature.
@@ -393,11 +396,12 @@ def _hours_minutes(match: re.Match[str], locale: Locale) -> str:
 
 
 def _degrees(match: re.Match[str], locale: Locale) -> str:
-    amount, scale = match.group("quantity"), match.group("scale")
-    if not scale and not match.group("dash") and qualifies_noun(match, determiners=True):
+    amount, scale, large = match.group("quantity", "scale", "large")
+    plain = not (scale or large or match.group("dash"))
+    if plain and qualifies_noun(match, determiners=True):
         return f"{quantity(amount, locale)}-degree"  # a forty-five-degree angle
-    said = quantity(amount, locale, range_word(match))
-    said = f"{said} {'degree' if amount == '1' else 'degrees'}"
+    said = quantity(amount, locale, range_word(match)) + (f" {large}" if large else "")
+    said = f"{said} {'degree' if amount == '1' and not large else 'degrees'}"
     if match.group("dash"):
         before = text_before(match, 4)
         said = ("–" if _NUMBER_BEFORE.search(before) else "minus ") + said

@@ -113,7 +113,8 @@ _THOUSANDS = re.compile(
 # "tn" and "trn" abbreviate nothing else after a number.
 _BILLIONS = re.compile(rf"(?<![\w.,])(?P<amount>{NUMBER})\s?(?P<scale>bn|trn|tn)\b")
 # Pounds, shillings and pence as an old book writes them. Shillings alone need their
-# period and a number not a decade's ("5s." but not "the 80s."), or a dash for no pence
+# period and a number not a decade's ("5s." but not "the 80s.", nor an age group's "the
+# under-5s."), or a dash for no pence
 # ("10/-"), or pence after them ("3s 6d", as later books set it); pence need their period,
 # shillings before them or a half ("1½d", no "2d" graphics).
 _PENCE = r"(?P<pence>\d{1,2}½?|½)d(?:\.|\b)"
@@ -128,7 +129,7 @@ _STERLING = re.compile(
     rf"£(?P<pounds>\d[\d,]*)\s(?P<shillings>\d{{1,2}})s\.?(?:\s?{_PENCE})?"
     rf"|(?<![\w.£'’])(?P<s>\d{{1,2}})s\.\s?{_PENCE.replace('pence', 'd')}"
     rf"|(?<![\w.£'’])(?<![Tt]he )(?P<bare_s>1?\d)s\s(?P<bare_d>\d{{1,2}}½?|½)d\b{_PRICE_NEXT}"
-    r"|(?<![\w.£'’])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
+    r"|(?<![\w.£'’-])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
     r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?(?=d\.)|\d{0,2}½(?=d\b))d\.?"
     r"|(?<![\w./£'’])(?P<dash_s>[1-9]|1\d)/-(?![\w-])"
 )
@@ -136,8 +137,8 @@ _STERLING = re.compile(
 _AFTER = re.compile(
     rf"\b(?P<amount>{NUMBER})\s?(?P<symbol>[€¢])"
     rf"|(?<![\w.,])(?P<sign>(?<![\w.,)-])[-+−](?=\d))?"
-    rf"(?!(?:144|240|360|480|720|1080|1440|2160)p\b)(?P<pence>{NUMBER})p\b"
-)  # "3.2p": a share's price in pence and tenths; "-1.25p" its fall
+    rf"(?!(?:144|240|360|480|720|1080|1440|2160)p\b)(?P<pence>{NUMBER}|\d*½)p\b"
+)  # "3.2p": a share's price in pence and tenths; "-1.25p" its fall; "12½p" a half more
 # Nouns an amount qualifies: "a £5 note" is a five-pound note, "a $50 fine" a fifty-dollar one.
 _NOUN_NEXT = re.compile(
     r"\s+(?:note|bill|coin|piece|cheque|check|fine|fee|ticket|bet|tip|voucher|bond|stamp"
@@ -277,9 +278,13 @@ def _after(match: re.Match[str], locale: Locale) -> str:
         said = {"+": "plus ", None: ""}.get(sign, "minus ")
         if "." in pence or "," in pence:  # "3.2p", a share's price; "1,000p"
             return f"{said}{quantity(pence, locale)} pence"
+        if pence.endswith("½"):
+            return said + _pence(pence, locale)
         return said + _count(pence.lstrip("0") or "0", "penny", "pence", locale)
     amount = match.group("amount")
-    if match.group("symbol") == "¢":  # 99¢
+    if match.group("symbol") == "¢":  # 99¢; "a 10¢ stamp" is a ten-cent one
+        if qualifies_noun(match) or _NOUN_NEXT.match(match.string, match.end()):
+            return f"{cardinal(amount, locale)}-cent"
         return f"{cardinal(amount, locale)} {'cent' if amount == '1' else 'cents'}"
     return say_money(amount, _CURRENCIES["€"], locale)
 
@@ -422,6 +427,16 @@ _CODE_AFTER = re.compile(
 )
 
 
+# "10,000l. a year", "3l. 10s. 6d.": pounds as Austen and Dickens print them, the libra's
+# "l." after the amount; set as "£" for the rules of pounds to read ("5l" without its period
+# may be litres).
+_LIBRAE = re.compile(r"(?<![\w.,£$€])(?P<amount>\d{1,3}(?:,\d{3})+|\d+)l\.(?!\w|\.)")
+
+
+def _librae(match: re.Match[str], locale: Locale) -> str:
+    return "£" + match.group("amount") + final_period(match, or_before_capital=True)
+
+
 def _code_before(match: re.Match[str], locale: Locale) -> str:
     return _CODES[match.group("code")]
 
@@ -433,6 +448,7 @@ def _code_after(match: re.Match[str], locale: Locale) -> str:
 RULES = (
     Rule(_CODE_BEFORE, _code_before),
     Rule(_CODE_AFTER, _code_after),
+    Rule(_LIBRAE, _librae),
     Rule(_EURO_COMMA, _euro_comma),
     Rule(_STERLING, _sterling),
     Rule(_SLASHED_STERLING, _slashed_sterling),

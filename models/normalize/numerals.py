@@ -26,6 +26,7 @@ from models.normalize.rule import Locale, Rule, qualifies_noun, range_word, text
 # Number-slash-number that are names, not fractions.
 _IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
 _IDIOMS |= {"20/20": "twenty-twenty", "80/20": "eighty-twenty"}  # vision, the rule
+_IDIOMS |= {"7/7": "seven seven"}  # London's bombings, 7 July 2005, as 9/11 is said
 _LONGEST_TERM = 6  # digits in a numerator or denominator
 
 # Not after or before a letter or digit: "MP3" and "B12" are not numbers to say.
@@ -46,9 +47,11 @@ _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|\d+)(?:st|nd|rd|th|S
 # "½ an inch", "1/2 the price", "½ his fortune": half of what follows.
 _HALF_OF_NEXT = re.compile(r"\s+(?:an?|the|his|her|its|their|our|my|your|this|that)\b")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?i:an?)\s\Z")
-# "100s of them", "100s more", "100s upon 100s": hundreds ("10s" alone may be seconds).
+# "100s of them", "100s more", "100s upon 100s", "in their 1000s": hundreds ("10s" alone
+# may be seconds). An age group, "the under-5s", "the Under-18s": under-fives.
 _PLURAL = re.compile(
-    r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|10{1,6}(?=s\s+of\b)|10{2,6}(?=s\s+(?:more|upon|and|or)\b))s\b"
+    r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|10{1,6}(?=s\s+of\b)|10{2,6}(?=s\s+(?:more|upon|and|or)\b)"
+    r"|(?<=\btheir )10{2,6}|(?<=\b(?i:under)-)\d\d?|(?<=\b(?i:over)-)\d\d?)s\b"
 )
 # "18+ only", "a 1,000+ page book", "50+ years": at least the number, said "plus" (not
 # "1+1", a sum, nor "C++").
@@ -654,7 +657,7 @@ def _plural(match: re.Match[str], locale: Locale) -> str:
         rest = said.removeprefix(lead)
         if said.startswith(lead) and " " not in rest and "-" not in rest:
             return f"{many}{rest}s"
-    return f"{said}s"
+    return plural(said)  # "the under-6s": sixes
 
 
 def _at_least(match: re.Match[str], locale: Locale) -> str:
@@ -733,7 +736,9 @@ def _is_metre(match: re.Match[str]) -> bool:
 _ODDS_NEXT = re.compile(r"\s+(?P<word>odds|shot|outsider|favou?rite|against)\b")
 _LONG_ODDS_BEFORE = re.compile(r"\b(?i:priced\s+at|price\s+of|backed\s+at)\s+\Z")
 _CHANCE_NEXT = re.compile(r"\s+(?:chance|probability|likelihood)\b")
-_ODDS_BEFORE = re.compile(r"\b(?i:odds(?:\s+(?:of|at|on\s+\w+\s+were))?)\s+\Z")
+_ODDS_BEFORE = re.compile(
+    r"\b(?i:odds(?:\s+(?:of|at|(?:on\s+(?:\w+\s+){1,3})?(?:were|are|was|is)))?)\s+\Z"
+)
 
 
 def _is_odds(match: re.Match[str]) -> bool:

@@ -31,11 +31,21 @@ _NUMERALS = (
 # Words after which a numeral counts (Chapter IV, World War II, Mark II): a cardinal. Their
 # plurals take a range or a pair ("Chapters IV–VI", "pages ii-iv", "Acts I and II"), said
 # by `_heading` where both ends are numerals of one case.
+# Parts of a book that are also ordinary words count only capitalized, as a heading sets them
+# ("LETTER XII", "Lesson IV", "Table III"; "the letter X" is a letter), and take "I" only
+# where nothing follows it ("Question I asked" has the pronoun).
+_CAPITALIZED_PARTS = (
+    "Letter", "Lesson", "Lecture", "Exercise", "Problem", "Question", "Proposition", "Theorem",
+    "Lemma", "Hymn", "Ode", "Epistle", "Fable", "Sermon", "Essay", "Dialogue", "Discourse",
+    "Meditation", "Eclogue", "Elegy", "Idyll", "Satire", "Rule", "Table", "Item", "Step",
+    "Note", "Number", "Standard", "Division",
+)  # fmt: skip
 _HEADING = re.compile(
     r"\b(?P<word>(?i:(?:chapter|book|part|volume|act|scene|canto|section|article|episode"
-    r"|psalm|figure|plate|season|movement|page)s?|appendix|appendices|vol\.|vols\."
-    r"|phase|stage|type|class|grade|level|title|schedule|annex|series|war|mark|mk\.?|form|year"
-    r"|bowl|saturn|apollo|vatican|panzer|rocky|titan|gemini))"  # names that count, not kings
+    r"|psalm|figure|plate|season|movement|page|sonnet|stanza|clause)s?|appendix|appendices"
+    r"|vol\.|vols\.|phase|stage|type|class|grade|level|title|schedule|annex|series|war|mark"
+    r"|mk\.?|form|year|bowl|saturn|apollo|vatican|panzer|rocky|titan|gemini)"  # not kings
+    rf"|{'|'.join(w for word in _CAPITALIZED_PARTS for w in (word, word.upper()))})"
     r"(?P<gap>\s+)(?P<numeral>[IVXLCDM]+|[ivx]{2,})\b"  # Scene ii, not "mix" or "liv"
     r"(?:(?P<joint>\s?[-–]\s?|\s+(?:to|and|or)\s+)(?P<end>[IVXLCDM]{2,}|[IVX]|[ivxlcdm]{2,}|[ivx])"
     r"\b(?![-–'’]\w))?"  # not "II-C" or "D-Day"
@@ -97,6 +107,8 @@ def _heading(match: re.Match[str], locale: Locale) -> str:
     value = roman_to_int(numeral)
     if value is None or (numeral == "I" and word.islower()):  # "the best part I remember"
         return match.group(0)
+    if numeral == "I" and _pronoun_after_part(word, match):
+        return match.group(0)
     if numeral in ("C", "D", "L", "M") and word.lower() not in _LETTERS_COUNT:
         return match.group(0)
     end = match.group("end")
@@ -114,11 +126,20 @@ def _heading(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {joint if joint in ('and', 'or', 'to') else 'to'} {cardinal(str(last), locale)}"
 
 
+def _pronoun_after_part(word: str, match: re.Match[str]) -> bool:
+    """Whether "I" after a part that is also a word goes on as the pronoun: "Question I
+    asked", not "Question I." heading a page."""
+    if word.capitalize() not in _CAPITALIZED_PARTS:
+        return False
+    return _ENDS_AFTER_I.match(match.string, match.end("numeral")) is None
+
+
 _PLURALS = frozenset(
     {"chapters", "books", "parts", "volumes", "vols.", "acts", "scenes", "cantos", "sections"}
     | {"articles", "episodes", "psalms", "figures", "plates", "seasons", "movements", "pages"}
-    | {"appendices"}
+    | {"appendices", "sonnets", "stanzas", "clauses"}
 )
+_ENDS_AFTER_I = re.compile(r"[ \t]*(?:[.:;,)\]]|$)", re.MULTILINE)
 _NEAR_END = 100  # "Part II or MIX": a second numeral far past the first is a word
 
 
@@ -281,12 +302,26 @@ def _intravenous(match: re.Match[str], locale: Locale) -> str:
     return "I V"
 
 
+# A school's or a club's side after its rank: "the 1st XI", "the Second XV", "the First
+# VIII" are its eleven, fifteen and eight (a cricket, a rugby and a rowing side), not kings.
+_SIDE = re.compile(
+    r"\b(?P<nth>\d(?:st|nd|rd|th)|(?i:first|second|third|fourth))(?P<gap>\s+)"
+    r"(?P<numeral>XI|XV|VIII)\b"
+)
+
+
+def _side(match: re.Match[str], locale: Locale) -> str:
+    value = roman_to_int(match.group("numeral"))
+    return f"{match.group('nth')}{match.group('gap')}{cardinal(str(value), locale)}"
+
+
 # Before the words in capitals are read as words: they tell a title from initials.
 LINE_NUMERALS = (Rule(_LINE_NUMERAL, _line_numeral),)
 RULES = (
     Rule(_PLAY_CITATION, _play_citation),
     Rule(_INTRAVENOUS, _intravenous),
     Rule(_ORDINAL, _ordinal),
+    Rule(_SIDE, _side),
     Rule(_HEADING, _heading),
     Rule(_TITLED, _regnal),
     Rule(_NAMED, _named),

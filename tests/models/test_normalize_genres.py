@@ -158,7 +158,7 @@ GUARDS = [
     ("vitamin C and grade F", "vitamin C and grade F"),
     # old money: fractions and dates with a slash
     ("It cost 1/2 as much; for 1/2 an hour", "It cost one half as much; for half an hour"),
-    ("for 2/6 of the time; on 2/6 we met", "for two sixths of the time; on two sixths we met"),
+    ("for 2/6 of the time; on 2/6 we met", "for two sixths of the time; on February sixth we met"),
     ("1/2 a week; at 3/4 speed", "half a week; at three quarters speed"),
     ("He gave 1/10 to the church.", "He gave one tenth to the church."),
     ("backed at 5/1 with the bookies", "backed at five to one with the bookies"),
