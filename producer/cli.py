@@ -367,7 +367,7 @@ def _add_voice_options(parser: argparse.ArgumentParser) -> None:
         "--speed",
         type=float,
         default=1.0,
-        help="1.0 is the voice's pace, 1.2 a fifth faster (above 0.2, at most 5)",
+        help="1.0 is the voice's pace; 1.2 speaks each sound a fifth faster (above 0.2, at most 5)",
     )
     parser.add_argument("--noise-scale", type=float, default=None)
     parser.add_argument("--noise-w", type=float, default=None)
