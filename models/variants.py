@@ -242,15 +242,23 @@ def _find(
 
     found = [(_local_report(cache_dir, digest, precision, device), THIS_CACHE)]
     found += [(report, "narrate's own") for report in shipped(digest, precision, device)]
-    why = []
+    why: dict[str, list[str]] = {}
     for report, whose in found:
         if report is None:
             continue
         off = mismatch(report, device) if report.measured_on else None
         if off is None:
             return report, whose == "narrate's own", None
-        why.append(f"{whose} does not hold here: {off}")
-    return None, False, "; ".join(why) or None
+        why.setdefault(whose, []).append(off)
+    return None, False, "; ".join(_not_held(whose, offs) for whose, offs in why.items()) or None
+
+
+def _not_held(whose: str, offs: list[str]) -> str:
+    """Why one owner's reports do not hold here, said once for several of them."""
+    if len(offs) == 1:
+        return f"{whose} does not hold here: {offs[0]}"
+    each = "; ".join(off.replace("it was measured", "one was measured", 1) for off in offs)
+    return f"{whose} ({len(offs)} reports) do not hold here: {each}"
 
 
 def _local_report(

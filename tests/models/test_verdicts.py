@@ -276,9 +276,8 @@ def test_of_several_reports_shipped_the_one_that_holds_here_is_used(
     assert choose_precision("auto", "cpu", DIGEST, cache, "joe") == "fp32"
     (line,) = [line for line in describe("cpu", DIGEST, cache) if line.startswith("bf16")]
     assert line.endswith(
-        "(narrate's own does not hold here: it was measured with isa amx_bf16, here "
-        "avx512_bf16; narrate's own does not hold here: it was measured with family 26, "
-        "here 25)"
+        "(narrate's own (2 reports) do not hold here: one was measured with isa amx_bf16, "
+        "here avx512_bf16; one was measured with family 26, here 25)"
     )
 
 
