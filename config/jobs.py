@@ -7,6 +7,7 @@ name; the worker registers its tasks under the same names.
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -98,8 +99,7 @@ class RedoRequest(BaseModel):
         entries = {entry.index: entry for entry in manifest.chapters}
         if self.chapter not in entries:
             raise PermanentError(
-                f"chapter {self.chapter} does not exist "
-                f"(this book has chapters {min(entries)} to {max(entries)})"
+                f"chapter {self.chapter} does not exist (this output has {_chapters(entries)})"
             )
         entry = entries[self.chapter]
         if not 0 <= self.segment < len(entry.segments):
@@ -108,3 +108,14 @@ class RedoRequest(BaseModel):
                 f"0 to {len(entry.segments) - 1}, as its entry in manifest.json lists them)"
             )
         return entry
+
+
+def _chapters(numbers: Iterable[int]) -> str:
+    """The chapters an output holds: "chapters 0 to 4", or "chapters 3, 12 and 19" where
+    it was narrated with `--chapter`."""
+    ordered = sorted(numbers)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        span = f"{ordered[0]} to {ordered[-1]}"
+        return f"chapters {span}" if len(ordered) > 1 else f"chapter {ordered[0]}"
+    *rest, last = (str(number) for number in ordered)
+    return f"chapters {', '.join(rest)} and {last}"

@@ -487,7 +487,7 @@ def test_a_redo_is_a_job_of_its_own_and_done_once(services: Services, tmp_path: 
     before = services.client().get_object(Bucket=BUCKET, Key=f"redo/{job_id}/chapters/000.wav")
     missing = services.narrate("redo", job_id, "--chapter", "5", "--segment", "1")
     assert missing.returncode == 2 and missing.stdout == ""  # refused before it is queued
-    assert missing.stderr.startswith("narrate: error: chapter 5 does not exist (this book")
+    assert missing.stderr.startswith("narrate: error: chapter 5 does not exist (this output")
     asked = ("redo", job_id, "--chapter", "1", "--sentence", "0", "--text", "At dusk it shone.")
     first, again = services.narrate(*asked), services.narrate(*asked)
     assert first.returncode == 0, first.stderr
