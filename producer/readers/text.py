@@ -2,26 +2,33 @@
 
 What real files bring and we accept: a UTF-8 byte-order mark, CRLF line ends, a Project
 Gutenberg header (with the e-text's credit under it) and licence footer (stripped, as
-`gutenberg` tells them), Markdown markup (stripped to its text) and its front matter (read
-as the book's metadata, `producer.readers.frontmatter`).
-Chapters come from Markdown headings, from lines like ``CHAPTER IV.`` or ``Chapter 4: Title``,
-or from a Roman numeral line followed by a title line; a text without any is one chapter.
-Each chapter's text starts with its heading, so the heading is narrated and the marks'
-character offsets refer to exactly the text stored in the manuscript.
+`gutenberg` tells them) and its page numbers, footnotes and illustrations (`pgmarks`),
+Markdown markup (stripped to its text), its footnotes, tables and character references
+(`mdblocks`) and its front matter (read as the book's metadata, `frontmatter`), lines
+hard-wrapped at any width (prose made one line a paragraph, verse kept, `unwrap`).
+Chapters come from Markdown headings, from lines like ``CHAPTER IV.`` or ``Chapter 4: Title``
+(a title on the line under it or not), or from a numeral line followed by a title line, in
+sequence; a text without any is one chapter. Footnotes taken out of the text are a section
+of their own at the back. Each chapter's text starts with its heading, so the heading is
+narrated and the marks' character offsets refer to exactly the text stored in the
+manuscript.
 """
 
+import bisect
 import itertools
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from typing import AnyStr
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from models.normalize import roman_to_int
-from producer.readers import frontmatter, gutenberg, published
+from producer.readers import frontmatter, gutenberg, matter, mdblocks, pgmarks, published, unwrap
 from producer.readers.book import SCENE_BREAK, Book, Section
+from producer.readers.markup import joined_title
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +79,36 @@ def read(data: bytes, source: str, markdown: bool = False) -> Book:
         front = front_matter_metadata(fields)
     metadata = gutenberg_metadata(text)
     text = strip_gutenberg(text)
+    text, notes = mdblocks.take_footnotes(text) if markdown else pgmarks.take(text)
+    width = unwrap.measure([text])  # as the file fills its lines, before words are joined
     book = parse_markdown(text) if markdown else parse_plain(text)
     # What the book says of itself in so many words first, then what its layout says.
     book.metadata = _merged(front, book.metadata, metadata)
     mark_title_page(book)
+    clean = clean_markdown if markdown else clean_plain
+    add_notes(book, [clean(note).strip() for note in notes])
+    unwrap_prose(book, width)
     return book
+
+
+NOTES_TITLE = "Footnotes"
+
+
+def add_notes(book: Book, notes: list[str]) -> None:
+    """The footnotes taken out of the text, as a section of their own at the back: not
+    narrated, as notes are not in any format, but listed as skipped, and read there when
+    asked for (`--include footnotes`)."""
+    body = "\n\n".join(note for note in notes if note)
+    if body:
+        reason = matter.skip_reason("footnotes")
+        book.sections.append(Section(NOTES_TITLE, body, "footnotes", reason))
+
+
+def unwrap_prose(book: Book, width: int) -> None:
+    """Each paragraph of prose filled to the text's measure (`width`) made one line; verse
+    keeps its lines (`unwrap`). After the title page is told, by its lines."""
+    for section in book.sections:
+        section.body = unwrap.unwrapped(section.body, width)
 
 
 def _merged(*sources: Metadata) -> Metadata:
@@ -190,7 +222,7 @@ def mark_title_page(book: Book) -> None:
     ("For Alice and Tom"): it is narrated. It stays in the book, skipped by default
     (`--include titlepage`).
     """
-    if len(book.sections) < 2 or book.sections[0].title:
+    if len(book.sections) < 2 or book.sections[0].title or book.sections[0].skip_reason:
         return
     first = book.sections[0]
     lines = [line.strip() for line in first.body.split("\n") if line.strip()]
@@ -273,48 +305,122 @@ def _is_capitals(line: str) -> bool:
 def parse_plain(text: str) -> Book:
     lines = text.split("\n")
     heads = _numbered(lines, [i for i, line in enumerate(lines) if _is_heading(lines, i)])
+    _drop_page_numbers(lines, set(heads))
     return Book(_sections(lines, heads, clean_plain))
 
 
 def _is_heading(lines: list[str], i: int) -> bool:
     line = lines[i].strip()
-    if (_CHAPTER_LINE.match(line) and len(line) <= 120) or _NOTES_LINE.match(line):
+    if _is_chapter_line(line) or _NOTES_LINE.match(line):
         return True
     return (
         bool(_NUMERAL_LINE.match(line)) and _blank_before(lines, i) and bool(_title_line(lines, i))
     )
 
 
+def _is_chapter_line(line: str) -> bool:
+    """A chapter's label, its title after it or not; not a line of prose that opens with
+    one, going on in lower case ("part I like reading a good old book", wrapped there)."""
+    label = _CHAPTER_LINE.match(line)
+    return label is not None and len(line) <= 120 and not (label[3] or "").strip()[:1].islower()
+
+
 def _blank_before(lines: list[str], i: int) -> bool:
     return i == 0 or not lines[i - 1].strip()
 
 
+def _blank_at(lines: list[str], i: int) -> bool:
+    return i >= len(lines) or not lines[i].strip()
+
+
 def _title_line(lines: list[str], i: int) -> int | None:
     """The line of a numeral heading's title: the next line, or the one after a blank line
-    (Project Gutenberg's layout) when a blank line follows it too."""
+    (Project Gutenberg's layout) when a blank line follows it too. Not a paragraph of
+    prose, which a stray page number's line stands over as well (`_reads_as_prose`)."""
     for k in (i + 1, i + 2):
         nxt = lines[k].strip() if k < len(lines) else ""
-        if k == i + 2 and (lines[i + 1].strip() or (k + 1 < len(lines) and lines[k + 1].strip())):
+        if k == i + 2 and not (_blank_at(lines, i + 1) and _blank_at(lines, k + 1)):
             return None
         if nxt:
             fits = len(nxt) <= 100 and not nxt.endswith((",", ";")) and not _NUMERAL_LINE.match(nxt)
-            return k if fits else None
+            return k if fits and not _reads_as_prose(nxt) else None
     return None
 
 
+def _label_title(lines: list[str], i: int) -> int | None:
+    """The line of a chapter label's title set on the line under it, a blank line under
+    that: the title ("CHAPTER I." over "THE HALL"), or the rest of a title wrapped there
+    ("CHAPTER III: THE GUEST HOUSE AND BREAKFAST" over "THEREIN"), a line of capitals or
+    in title case as the title is. None over prose, or a heading of its own."""
+    label = _CHAPTER_LINE.match(lines[i].strip())
+    k = i + 1
+    if not label or _blank_at(lines, k) or not _blank_at(lines, k + 1):
+        return None
+    title = lines[k].strip()
+    if _CHAPTER_LINE.match(title) or _NUMERAL_LINE.match(title) or _NOTES_LINE.match(title):
+        return None
+    own = (label.group(3) or "").strip()
+    capitals = _is_capitals(title) and (not own or _is_capitals(own))
+    titled = _is_title_words(title) and (not own or _is_title_words(own))
+    return k if capitals or titled else None
+
+
+def _heading_title(lines: list[str], i: int) -> int | None:
+    """The line of a heading's title where it stands under the heading's own line."""
+    if _NUMERAL_LINE.match(lines[i].strip()):
+        return _title_line(lines, i)
+    return _label_title(lines, i)
+
+
+# A sentence's end with more after it: "The garden was wild. Roses grew over the wall."
+_SENTENCE_GOES_ON = re.compile(r"[.!?][\"'”’)]*[ \t]+[\"'“‘(]*[A-Z]")
+_QUOTES = "\"'“‘"
+
+
+def _reads_as_prose(line: str) -> bool:
+    """A line that is a paragraph of prose, not a title: dialogue ('"Only me," she said.'),
+    or more than a sentence; a line of capitals or in title case is a title."""
+    if _is_capitals(line) or _is_title_words(line):
+        return False
+    return line.startswith(tuple(_QUOTES)) or bool(_SENTENCE_GOES_ON.search(line))
+
+
+def _is_title_words(line: str) -> bool:
+    """A few words, each capitalized but the small ones ("The Hall", "In Which We Meet.")."""
+    words = [w.lstrip(_QUOTES + "(") for w in line.split()]
+    words = [w for w in words if w[:1].isalpha()]
+    if not 1 <= len(words) <= _TITLE_WORDS or line.endswith((",", ";", ":")):
+        return False
+    return words[0][0].isupper() and all(w[0].isupper() or w in _SMALL_WORDS for w in words)
+
+
+_TITLE_WORDS = 12
+
+
 def _numbered(lines: list[str], heads: list[int]) -> list[int]:
-    """Headings, less numeral lines that do not count on from the ones before them: a lone
-    "I" or "1" is a heading only as part of a sequence."""
-    kept: list[int] = []
-    expected: int | None = None
-    for i in heads:
-        value = _numeral_value(lines[i].strip())
-        if value is None:
-            kept.append(i)
-        elif expected is None or value in (expected, 1):
-            kept.append(i)
-            expected = value + 1
-    return kept
+    """Headings, less numeral lines out of sequence: a lone "I" or "1" is a heading only
+    as part of a sequence (`_in_sequence`). A "37" alone is a page's number, not a chapter
+    titled by the paragraph under it."""
+    values = {i: value for i in heads if (value := _numeral_value(lines[i].strip())) is not None}
+    counted = _in_sequence(list(values.values()))
+    out = {i for i, counts in zip(values, counted, strict=True) if not counts}
+    return [i for i in heads if i not in out]
+
+
+def _in_sequence(values: list[int]) -> list[bool]:
+    """Whether each of some numbers, in the text's order, counts in a run: it counts on
+    from the last that did, or opens a run (its next number among the few after it: a
+    stray page number's between may come first; "I" again opens a book's second part)."""
+    counted: list[bool] = []
+    previous: int | None = None
+    for place, value in enumerate(values):
+        counts = value - 1 == previous or value + 1 in values[place + 1 : place + _RUN_AHEAD]
+        counted.append(counts)
+        previous = value if counts else previous
+    return counted
+
+
+_RUN_AHEAD = 4  # the next number looked for among the three numbers after one
 
 
 def _numeral_value(line: str) -> int | None:
@@ -324,11 +430,35 @@ def _numeral_value(line: str) -> int | None:
     return int(numeral) if numeral.isdigit() else roman_to_int(numeral)
 
 
+# A line holding only a number, between blank lines: a page's number left in the text.
+_PAGE_NUMBER = re.compile(r"[ \t]*\d{1,4}[ \t]*")
+
+
+def _drop_page_numbers(lines: list[str], heads: set[int]) -> None:
+    """A number alone on a line between paragraphs, which is no heading and counts in no
+    run of such numbers (a sonnet's, in a book of sonnets), is a page's number left in
+    the text: not read, as a page number is not in any format."""
+    alone = [
+        i
+        for i, line in enumerate(lines)
+        if _PAGE_NUMBER.fullmatch(line) and i not in heads and _stands_alone(lines, i)
+    ]
+    for i, counts in zip(alone, _in_sequence([int(lines[i]) for i in alone]), strict=True):
+        if not counts:
+            log.info("not reading a page number: %r", lines[i].strip())
+            lines[i] = ""
+
+
+def _stands_alone(lines: list[str], i: int) -> bool:
+    return _blank_before(lines, i) and _blank_at(lines, i + 1)
+
+
 def parse_markdown(text: str) -> Book:
     lines = text.split("\n")
+    tables = mdblocks.take_tables(lines)
     levels = {i: len(m.group(1)) for i, ln in enumerate(lines) if (m := _MD_HEADING.match(ln))}
     if not levels:
-        return Book(_sections(lines, [], clean_markdown))
+        return Book(_sections(lines, [], clean_markdown), warnings=_table_warnings(tables, {}))
     counts = {lvl: sum(1 for v in levels.values() if v == lvl) for lvl in set(levels.values())}
     # A lone top heading is the book's title; chapters are the highest level that repeats.
     repeated = [lvl for lvl, n in counts.items() if n > 1]
@@ -337,10 +467,29 @@ def parse_markdown(text: str) -> Book:
     top = min(counts)
     if chapter_level != top:
         first_top = next(i for i, v in levels.items() if v == top)
-        title = _MD_HEADING.match(lines[first_top]).group(2)  # type: ignore[union-attr]
+        title = _title(lines, first_top)
         lines[first_top] = ""
-    heads = [i for i, v in levels.items() if v == chapter_level]
-    return Book(_sections(lines, heads, clean_markdown), Metadata(title=title))
+    heads = {i: _title(lines, i) for i, v in levels.items() if v == chapter_level}
+    sections = _sections(lines, list(heads), clean_markdown)
+    return Book(sections, Metadata(title=title), warnings=_table_warnings(tables, heads))
+
+
+def _table_warnings(tables: list[int], heads: dict[int, str]) -> list[str]:
+    """A warning for each chapter with tables, as the other readers give: "chapter 'Two':
+    a table was skipped" (by the line each table and heading starts on)."""
+    starts = sorted(heads)
+    counts: Counter[str | None] = Counter()
+    for line in tables:
+        under = bisect.bisect_right(starts, line)  # the headings at or before it
+        counts[heads[starts[under - 1]] if under else None] += 1
+    return [
+        f"{_chapter(title)}: {'a table was' if n == 1 else f'{n} tables were'} skipped"
+        for title, n in counts.items()
+    ]
+
+
+def _chapter(title: str | None) -> str:
+    return "the text before the first chapter" if title is None else f"chapter {title!r}"
 
 
 def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -> list[Section]:
@@ -349,6 +498,7 @@ def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
     if not heads:
         bounds = [0, len(lines)]
     sections: list[Section] = []
+    empty: list[str] = []  # the titles of headings with no text under them, in a run
     head_set = set(heads)
     for start, end in itertools.pairwise(bounds):
         is_head = start in head_set
@@ -356,11 +506,25 @@ def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
         body_from = _body_from(lines, start) if is_head else start
         body = clean("\n".join(lines[body_from:end]))
         if is_head and not body.strip():
-            log.info("skipping heading with no text under it: %r", title)
-            continue  # a table of contents line, or an empty chapter
+            empty.append(title)
+            continue
+        sections += _empty_headings(empty)
+        empty = []
         if title or body.strip():
             sections.append(_section(title, body.strip()))
-    return sections
+    return sections + _empty_headings(empty)
+
+
+_NO_TEXT = "no text under its heading"
+
+
+def _empty_headings(titles: list[str]) -> list[Section]:
+    """Headings with no text under them, listed as skipped, never lost (a heading's title
+    may be a line taken from under it): a run of them is a table of contents, one alone an
+    empty chapter."""
+    if len(titles) > 1:
+        return [Section("", "\n".join(titles), "toc", matter.skip_reason("toc"))]
+    return [Section(title, "", "chapter", _NO_TEXT) for title in titles]
 
 
 def _section(title: str, body: str) -> Section:
@@ -374,15 +538,18 @@ def _title(lines: list[str], i: int) -> str:
     md = _MD_HEADING.match(line)
     if md:
         return clean_markdown(md.group(2)).strip()
+    k = _heading_title(lines, i)
     if _NUMERAL_LINE.match(line):
-        k = _title_line(lines, i)
         return f"{line.rstrip('.')}. {lines[k].strip()}" if k else line.rstrip(".")
-    return line
+    if not k:
+        return line
+    title, label = lines[k].strip(), _CHAPTER_LINE.match(line)
+    wrapped = bool(label and label[3])  # the title begun on the label's line goes on
+    return f"{line} {title}" if wrapped else joined_title([line, title])
 
 
 def _body_from(lines: list[str], i: int) -> int:
-    k = _title_line(lines, i) if _NUMERAL_LINE.match(lines[i].strip()) else None
-    return (k or i) + 1
+    return (_heading_title(lines, i) or i) + 1
 
 
 def clean_plain(text: str) -> str:
@@ -429,6 +596,7 @@ def clean_markdown(text: str) -> str:
     """Markdown reduced to the words a listener hears."""
     text = without_spans(text, "```", "```")
     text = without_spans(text, "<!--", "-->")
+    text = mdblocks.REFERENCE.sub("", text)
     text = _STANDING_RULE.sub(f"\\g<before>{SCENE_BREAK}", text)  # before lists take "* "
     # What is inside brackets, a tag or emphasis holds no opener of its own kind: each try
     # stops at the next one, where "[a[a[a..." or "*a *a *a..." would rescan the rest.
@@ -438,6 +606,7 @@ def clean_markdown(text: str) -> str:
     text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.M)
     text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text, flags=re.M)
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
+    text = mdblocks.unescaped(text)  # after tags: "&lt;b&gt;" is text, not a tag
     text = _MD_EMPHASIS.sub(r"\2", text)
     return clean_plain(text)
 

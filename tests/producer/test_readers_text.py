@@ -1,11 +1,13 @@
 import random
+import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
 from config.errors import ManuscriptError
-from producer.readers import Reading, read_manuscript, sniff
+from producer.readers import Reading, read_manuscript, read_source, sniff
+from worker.segment import segment_chapter
 
 GUTENBERG = """The Project Gutenberg eBook of Something
 
@@ -629,3 +631,315 @@ def test_a_block_between_rules_naming_no_key_narrate_reads_is_the_books_text(
     book = read_manuscript(write(tmp_path, "b.md", text.encode()))
     said = "\n".join(c.text for c in book.chapters)
     assert all(line in said for line in block.split("\n"))
+
+
+STRAY_PAGE_NUMBER = (
+    "CHAPTER I.\n\nThe house stood at the end of the lane, and nobody had lived there for\n"
+    'years. She opened the gate and went in.\n\n"Who is there?" a voice called from within.'
+    '\n\n37\n\n"Only me," she said.\n\nCHAPTER II.\n\nIn the morning she began to clear the '
+    "paths.\n"
+)
+
+
+def test_a_stray_page_number_is_not_read_and_the_paragraph_under_it_is(tmp_path: Path) -> None:
+    """Given a lone "37" between paragraphs: it was the first numeral heading, which
+    counted whatever its number, and took the paragraph under it for its title; a chapter
+    with nothing under its heading was then dropped unreported, '"Only me," she said.'
+    with it. A numeral counts only in a run; a number alone is a page's, not read."""
+    book = read_manuscript(write(tmp_path, "b.txt", STRAY_PAGE_NUMBER.encode()))
+    assert [c.title for c in book.chapters] == ["CHAPTER I.", "CHAPTER II."]
+    assert book.chapters[0].text.endswith('within.\n\n"Only me," she said.')
+    assert "37" not in book.chapters[0].text and book.skipped == []
+
+
+def test_a_stray_number_over_more_text_makes_no_chapter(tmp_path: Path) -> None:
+    text = STRAY_PAGE_NUMBER.replace(
+        "\n\nCHAPTER II.",
+        "\n\n12\n\nThe garden was wild. Roses grew over the wall.\n\nShe sat.\n\nCHAPTER II.",
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.title for c in book.chapters] == ["CHAPTER I.", "CHAPTER II."]
+    assert book.chapters[0].text.endswith(
+        '"Only me," she said.\n\nThe garden was wild. Roses grew over the wall.\n\nShe sat.'
+    )
+
+
+def test_numerals_count_in_a_run_past_a_stray_number_between(tmp_path: Path) -> None:
+    text = (
+        "1\n\nTHE START\n\nOne.\n\n37\n\nTHE PAGE\n\nMore.\n\n2\n\nTHE MIDDLE\n\nTwo.\n\n"
+        "I\n\nTHE SECOND BOOK\n\nThree.\n\nII\n\nTHE END\n\nFour.\n"
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    titles = [c.title for c in book.chapters]
+    assert titles == ["1. THE START", "2. THE MIDDLE", "I. THE SECOND BOOK", "II. THE END"]
+    assert book.chapters[0].text.endswith("One.\n\nTHE PAGE\n\nMore.")
+
+
+def test_numbers_in_a_run_are_read_a_book_of_sonnets_numbers(tmp_path: Path) -> None:
+    """Project Gutenberg sets Shakespeare's sonnets under their numbers, each on a line of
+    its own: a run, so no stray page's number, and read."""
+    text = (
+        "  1\n\nFrom fairest creatures we desire increase,\nThat thereby beauty's rose might "
+        "never die,\n\n  2\n\nWhen forty winters shall besiege thy brow,\nAnd dig deep "
+        "trenches in thy beauty's field,\n"
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert book.chapters[0].text.startswith("1\n\nFrom fairest")
+    assert "\n\n  2\n\nWhen forty" in book.chapters[0].text
+
+
+def test_a_heading_with_no_text_under_it_is_listed_as_skipped_not_lost(tmp_path: Path) -> None:
+    """A numeral heading takes the line under it for its title: where nothing follows, the
+    section was dropped with no word of it; it is listed, and so is a table of contents."""
+    text = (
+        "CHAPTER I: ONE\nCHAPTER II: TWO\n\nI\n\nTHE START\n\nOne.\n\nII\n\nTHE END\n\n"
+        "CHAPTER I: ONE\n\nFirst.\n\nCHAPTER II: TWO\n\nSecond.\n"
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.title for c in book.chapters] == ["I. THE START", "CHAPTER I: ONE", "CHAPTER II: TWO"]
+    assert [(s.title, s.kind, s.reason) for s in book.skipped] == [
+        ("CHAPTER I: ONE CHAPTER II: TWO", "toc", "front matter (toc)"),
+        ("II. THE END", "chapter", "no text under its heading"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("CHAPTER I.\nTHE HALL\n\nShe came in.\n\nCHAPTER II.\nTHE GARDEN\n\nShe left.\n",
+         ["CHAPTER I. THE HALL", "CHAPTER II. THE GARDEN"]),
+        ("Chapter 1\nThe Storm\n\nRain fell.\n\nChapter 2\nThe Calm\n\nIt stopped.\n",
+         ["Chapter 1: The Storm", "Chapter 2: The Calm"]),
+        ("CHAPTER III: THE GUEST HOUSE AND\nBREAKFAST THEREIN\n\nShe ate.\n\nCHAPTER IV\n\nOn.\n",
+         ["CHAPTER III: THE GUEST HOUSE AND BREAKFAST THEREIN", "CHAPTER IV"]),
+    ],
+)  # fmt: skip
+def test_a_chapters_title_on_the_line_under_its_label_is_its_title(
+    tmp_path: Path, text: str, titles: list[str]
+) -> None:
+    """Given "CHAPTER I." over "THE HALL": the title was "CHAPTER I." and "THE HALL" the
+    first words of the chapter, read on into it ("THE HALL She came in"). It is joined as
+    the HTML and EPUB readers join a number's line over its title; a title wrapped onto a
+    second line is one line."""
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.title for c in book.chapters] == titles
+    assert book.chapters[0].text == f"{titles[0]}\n\n{text.split(chr(10) * 2)[1]}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chapter 1\nIt was a dark night.\n\nRain fell.\n\nChapter 2\n\nIt stopped.\n",
+        "CHAPTER 1\nCHAPTER 2\n\nCHAPTER 1\n\nRain fell.\n\nCHAPTER 2\n\nIt stopped.\n",
+    ],
+)
+def test_a_line_of_prose_under_a_label_is_no_title(tmp_path: Path, text: str) -> None:
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert book.chapters[0].title in ("Chapter 1", "CHAPTER 1")
+    assert "Rain fell." in book.chapters[0].text
+
+
+def test_a_line_of_prose_opening_as_a_label_does_is_no_chapter(tmp_path: Path) -> None:
+    """A paragraph filled at 50 columns had a line "part I like reading a good old book":
+    a chapter's label by its first words, it cut the paragraph in two as a chapter."""
+    text = (
+        'CHAPTER I\n\n"O, you do, do you?" said he.  "Well, for my\npart I like reading a '
+        'good old book with plenty\nof fun in it."\n\nCHAPTER II\n\nOn.\n'
+    )
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert [c.title for c in book.chapters] == ["CHAPTER I", "CHAPTER II"]
+
+
+GUTENBERG_MARKS = """CHAPTER I.
+
+The house stood at the end of the lane,[Pg 12] and nobody had lived there
+[pg 13]
+for years. She opened the gate[A] and went in [1].[Footnote 1: An iron gate,
+as the reader will remember.]
+
+[Footnote A: The gate was iron. It stood [Page 14] open.]
+
+[Illustration: THE GATE.]
+
+[Illustration]
+
+"Who is there?" [Pg xii] a voice called.
+
+CHAPTER II.
+
+In the morning she began to clear the paths.[Footnote 2: Of gravel.]
+"""
+
+
+def test_gutenbergs_page_numbers_footnotes_and_illustrations_are_not_read_inline(
+    tmp_path: Path,
+) -> None:
+    """Given Project Gutenberg's marks in a plain text: they were read aloud, "Pg 12" and
+    the whole of a footnote in its paragraph. Page numbers are not read, the notes are a
+    section of their own, skipped as notes are in every format, and a picture's caption is
+    read (as a figure's is in HTML)."""
+    path = write(tmp_path, "b.txt", GUTENBERG_MARKS.encode())
+    book = read_manuscript(path)
+    assert [c.text for c in book.chapters] == [
+        "CHAPTER I.\n\nThe house stood at the end of the lane, and nobody had lived there "
+        'for years. She opened the gate and went in.\n\nTHE GATE.\n\n"Who is there?" a voice '
+        "called.",
+        "CHAPTER II.\n\nIn the morning she began to clear the paths.",
+    ]
+    assert [(s.title, s.kind, s.reason) for s in book.skipped] == [
+        ("Footnotes", "footnotes", "back matter (footnotes)")
+    ]
+    notes = read_manuscript(path, Reading(include=("footnotes",))).chapters[-1].text
+    assert notes == (
+        "Footnotes\n\nAn iron gate,\nas the reader will remember.\n\nThe gate was iron. It "
+        "stood open.\n\nOf gravel."
+    )
+
+
+MARKDOWN_NOTES = """# Fish &amp; Chips
+
+## One
+
+The gate[^1] was iron[^gate] &mdash; caf&eacute; &#8212; `a &amp; b`.
+
+| Part | Weight |
+|:-----|-------:|
+| gate | 10 kg  |
+
+After the table.
+
+[^1]: The gate was iron.
+    It was old.
+
+    A second paragraph of the note.
+
+[^gate]: Another note.
+
+## Two &amp; Three
+
+Text &lt;b&gt; here.
+
+a | b
+--|--
+1 | 2
+
+```
+| not | a table |
+|-----|---------|
+```
+"""
+
+
+def test_markdown_footnotes_tables_and_entities(tmp_path: Path) -> None:
+    """Given a Markdown manuscript's footnotes, pipe tables and character references: the
+    notes were read where they stood, the tables cell by cell, and "&amp;" as written.
+    Notes are a section of their own (skipped), a table is skipped with the warning the
+    other readers give, and a reference is its character, but in code."""
+    path = write(tmp_path, "b.md", MARKDOWN_NOTES.encode())
+    source = read_source(path)
+    book = source.manuscript
+    assert book.metadata.title == "Fish & Chips"
+    assert [c.title for c in book.chapters] == ["One", "Two & Three"]
+    assert [c.text for c in book.chapters] == [
+        "One\n\nThe gate was iron — café — a &amp; b.\n\nAfter the table.",
+        "Two & Three\n\nText <b> here.",
+    ]
+    assert source.warnings == [
+        "chapter 'One': a table was skipped",
+        "chapter 'Two & Three': a table was skipped",
+    ]
+    assert [(s.kind, s.reason) for s in book.skipped] == [("footnotes", "back matter (footnotes)")]
+    notes = read_manuscript(path, Reading(include=("footnotes",))).chapters[-1].text
+    assert notes == (
+        "Footnotes\n\nThe gate was iron.\nIt was old.\n\nA second paragraph of the note.\n\n"
+        "Another note."
+    )
+
+
+def test_a_table_before_any_heading_is_reported_too(tmp_path: Path) -> None:
+    text = "| a | b |\n| - | - |\n| 1 | 2 |\n\nSome text.\n"
+    source = read_source(write(tmp_path, "b.md", text.encode()))
+    assert source.manuscript.chapters[0].text == "Some text."
+    assert source.warnings == ["the text before the first chapter: a table was skipped"]
+
+
+# News from Nowhere's second paragraph (Project Gutenberg's e-text), one line.
+MORRIS = (
+    "Says our friend: Considering the subject, the discussion was good-tempered; for those "
+    "present being used to public meetings and after-lecture debates, if they did not listen "
+    "to each others' opinions (which could scarcely be expected of them), at all events did "
+    "not always attempt to speak all together, as is the custom of people in ordinary polite "
+    "society when conversing on a subject which interests them.  For the rest, there were six "
+    "persons present, and consequently six sections of the party were represented, four of "
+    "which had strong but divergent Anarchist opinions.  One of the sections, says our "
+    "friend, a man whom he knows very well indeed, sat almost silent at the beginning of the "
+    "discussion, but at last got drawn into it, and finished by roaring out very loud, and "
+    "damning all the rest for fools."
+)
+SONNET = (
+    "Shall I compare thee to a summer's day?\nThou art more lovely and more temperate:\n"
+    "Rough winds do shake the darling buds of May,\nAnd summer's lease hath all too short a "
+    "date;"
+)
+SECOND_COMING = (
+    "Turning and turning in the widening gyre\nThe falcon cannot hear the falconer;\n"
+    "Things fall apart; the centre cannot hold;\nMere anarchy is loosed upon the world,"
+)
+
+
+@pytest.mark.parametrize("width", [40, 45, 50, 55, 60, 62, 72])
+def test_prose_filled_at_60_columns_or_fewer_is_prose_and_verse_stays_verse(
+    tmp_path: Path, width: int
+) -> None:
+    """Given prose hard-wrapped at 60 columns or fewer: every line was 60 characters or
+    less, which the segmenter reads as verse, a pause at each line's end. Prose filled to
+    the text's measure is one line; verse among it keeps its lines."""
+    prose = textwrap.fill(MORRIS, width)
+    text = f"CHAPTER I\n\n{prose}\n\n{SONNET}\n\n{prose}\n\nCHAPTER II\n\n{prose}\n"
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    paragraphs = [p for c in book.chapters for p in c.text.split("\n\n")]
+    assert paragraphs[2] == SONNET
+    for paragraph in paragraphs[1], paragraphs[3], paragraphs[5]:
+        assert "\n" not in paragraph and paragraph.split() == MORRIS.split()  # after-lecture
+    segments = segment_chapter(book.chapters[1].text)
+    unwrapped = segment_chapter(f"CHAPTER II\n\n{MORRIS}")
+    assert [(s.text, s.brk) for s in segments] == [(s.text, s.brk) for s in unwrapped]
+
+
+@pytest.mark.parametrize("poem", [SONNET, SECOND_COMING, f"{SONNET}\n\n{SECOND_COMING}"])
+def test_a_book_of_verse_keeps_its_lines(tmp_path: Path, poem: str) -> None:
+    """Verse alone, its lines near the same length (its measure is its own): it opens each
+    line with a capital, as prose filled to a measure does not."""
+    text = f"{poem}\n\n{poem.lower()}\n\nThe end.\n"
+    book = read_manuscript(write(tmp_path, "b.txt", text.encode()))
+    assert book.chapters[0].text.startswith(poem)
+
+
+HOSTILE_MARKS = [
+    ("notes.txt", "Hello world. " + "[Footnote 1: a " * 20_000),
+    ("brackets.txt", "Hello world. " + "[" * 100_000),
+    ("closers.txt", "Hello world. " + "[Footnote 1: [Illustration" + "]" * 100_000),
+    ("pages.txt", "Hello world. " + "[Pg " * 25_000),
+    ("spaces.txt", "Hello world.\n" + "[Pg 1]" + " \t" * 50_000 + "x\n"),
+    ("lines.txt", "Hello world.\n\n" + "1\n" * 50_000),
+    ("numbers.txt", "Hello world.\n\n" + "7\n\n" * 35_000),
+    ("numerals.txt", "Hello world.\n\n" + "I\n\nA B\n\n" * 12_000),
+    ("titles.txt", "Hello world.\n\n" + "CHAPTER I.\nA B\n" * 10_000),
+    ("wrapped.txt", "Hello world.\n\n" + "a" * 60 + "-\n" + "b \n" * 50_000),
+    ("notes.md", "# Title\n\nHello world. " + "[^" * 50_000),
+    ("defs.md", "# Title\n\nHello world.\n\n" + "[^1]: a\n\n    b\n" * 20_000),
+    ("tables.md", "# Title\n\nHello world.\n\n" + "|a|\n|-|\n" * 25_000),
+    ("chapters.md", "# Title\n\nHello world.\n\n" + "## a\n|a|\n|-|\n" * 10_000),
+    ("entities.md", "# Title\n\nHello world. " + "&" * 50_000 + "`&amp" * 10_000),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), HOSTILE_MARKS)
+def test_new_patterns_are_linear_on_hostile_input(tmp_path: Path, name: str, text: str) -> None:
+    """Each of a hundred thousand characters or so, the worst shape for the patterns and
+    scans that read Gutenberg's marks, Markdown's notes, tables and references, headings'
+    titles and filled prose: well under the bound."""
+    began = time.perf_counter()
+    book = read_manuscript(write(tmp_path, name, text.encode()))
+    assert time.perf_counter() - began < 5
+    assert "Hello world." in book.chapters[0].text
