@@ -231,6 +231,11 @@ _NUMBERED_PATTERN = re.compile(
     r"|(?<![\w.])(?P<capital>Apt|Sect)\.\s?(?=\d)"  # capitalized only: "proved apt. 1968 was"
     r"|(?<![\w.'’])(?<!\d )(?P<line>ll?)\.\s?(?=\d)"  # a poem's "l. 23"; not "3 l. 2 dl."
     r"|(?P<symbol>§§|§|#)\s?(?=\d)"
+    # "world No 1", "the No 10 job", as British papers set it without the period; not where a
+    # sentence or a clause may begin ("No 2 days are alike", "; No 2 days") nor after a word
+    # of saying ("said No 3 times")
+    r"|(?<=[\w,] )(?<!said )(?<!says )(?<!say )(?<!cried )(?<!shouted )(?<!answered )"
+    r"(?<!replied )(?P<bare_no>No)\s(?=\d)"
     r"|(?<![\w.'’])(?<!\d )(?P<section>ss?)\.\s?(?=\d)"
     rf"|(?<![\w.])(?P<citing>(?i:{_alternatives(_CITING)}))\.\s?(?={_CITED.pattern})"
 )
@@ -363,6 +368,8 @@ def _version(match: re.Match[str], locale: Locale) -> str:
 def _numbered(match: re.Match[str], locale: Locale) -> str:
     if match.group("symbol"):
         return _SYMBOLS[match.group("symbol")] + " "
+    if match.group("bare_no"):
+        return "Number "
     if match.group("section"):
         return _SECTIONS[match.group("section")] + " "
     if match.group("citing"):
@@ -456,11 +463,18 @@ _MINUS = re.compile(r"(?<=\d)(?<![12]\d{3}) ?[-–] ?(?=\d+(?:\.\d+)? ?=)")  # n
 # qualifies, "a 10x zoom" is "a ten-times zoom", which says what the x stands for whatever
 # the noun ("a ten-x zoom" is cameras' word, odd before "increase"). Elsewhere the x may be
 # algebra or a size ("let 2x denote", "3x + 2", "a size 2x shirt"): left as written.
-_FOLD = re.compile(r"(?<![\w.])(?P<number>\d+(?:\.\d+)?)x(?=\s+(?P<word>[a-z]+)|[,;:.!?)]|$)")
+# A valuation's multiple is of what it is priced on ("1.5x book value", "5x EBITDA", "10x
+# revenue"), a certification's of its award ("2x platinum"); "10x what we expected", "3x
+# growth", "up 1,000x since 2010" say how much.
+_FOLD = re.compile(
+    r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)x"
+    r"(?=\s+(?P<word>[a-z]+|EBITDA)\b|[,;:.!?)]|$)"
+)
 _COMPARED_AFTER = re.compile(
     r"(?:faster|slower|quicker|more|less|fewer|larger|bigger|smaller|higher|lower|greater"
     r"|better|worse|cheaper|dearer|stronger|weaker|longer|shorter|heavier|lighter|as|over"
-    r"|the|earnings|sales|revenues?)\Z"
+    r"|the|earnings|sales|revenues?|what|book|EBITDA|profits?|turnover|cash|platinum|growth"
+    r"|returns?|oversubscribed)\Z"
 )
 _GROWTH = (
     r"grew|grown|grows|rose|risen|rises|increased|jumped|climbed|multiplied|up"
@@ -709,18 +723,26 @@ _KEY = re.compile(r"(?<![\w#])(?P<note>[A-G])(?:(?P<sharp>#)|b(?=\s(?:major|mino
 _SHORTHAND = re.compile(r"(?<![\w/])(?P<short>w/o|b/c|c/o|y/o|w/(?=\s))(?![\w/])")
 _SHORTHANDS = {"w/o": "without", "b/c": "because", "c/o": "care of", "w/": "with"}
 _SHORTHANDS["y/o"] = "year-old"  # a case note's "a 45 y/o male" (espeak: "Y slash O")
-# Words espeak runs together or says as one ("IPv6" "ipv six", "YoY" "yo Y").
-_RUN_TOGETHER = {
-    "IPv4": "I P v four",
-    "IPv6": "I P v six",
-    "YoY": "year over year",
-    "QoQ": "quarter over quarter",
-}
-_RUN_TOGETHER_PATTERN = re.compile(r"(?P<word>[IYQ](?<![\w/.][IYQ])(?:Pv[46]|oY|oQ))(?![\w/])")
+# A share's price over its earnings, "a P/E of 15", said "P E" (espeak: "P slash E").
+_PRICE_EARNINGS = re.compile(r"(?<![\w/])P/E(?![\w/])")
+# Words espeak runs together or says as one ("IPv6" "ipv six").
+_RUN_TOGETHER = {"IPv4": "I P v four", "IPv6": "I P v six"}
+_RUN_TOGETHER_PATTERN = re.compile(r"(?P<word>I(?<![\w/.]I)Pv[46])(?![\w/])")
+# A change on the span before, as a report sets it: "YoY", "y/y", "y-o-y", "QoQ", "q/q"
+# (espeak: "yo Y", "Y slash Y"): year over year, in British "year on year".
+_OVER_SPAN = re.compile(
+    r"(?P<span>[YyQq])(?<![\w/.-][YyQq])(?:(?<=Y)oY|(?<=Q)oQ|(?<=y)(?:/|-o-)y|(?<=q)(?:/|-o-)q)"
+    r"(?![\w/-])"
+)
 
 
 def _run_together(match: re.Match[str], locale: Locale) -> str:
     return _RUN_TOGETHER[match.group("word")]
+
+
+def _over_span(match: re.Match[str], locale: Locale) -> str:
+    span = "year" if match.group("span") in "Yy" else "quarter"
+    return f"{span} {'on' if locale.day_first else 'over'} {span}"
 
 
 # A pronoun for either sex: "his/her book", "he/she", "s/he" (espeak: "his slash her").
@@ -868,6 +890,8 @@ RULES = (
     Rule(_LETTER_WORD, _letter_word),
     Rule(_EITHER, _either),
     Rule(_RUN_TOGETHER_PATTERN, _run_together),
+    Rule(_OVER_SPAN, _over_span),
+    Rule(_PRICE_EARNINGS, saying("P E")),
     Rule(_WORLD_WAR, _world_war),
     Rule(_DEGREE, _degree),
     Rule(_LATIN_PATTERN, _latin),

@@ -95,6 +95,11 @@ _SECTION_BEFORE = re.compile(r"(?:§§?|\b[Ss]ections?)\s?\Z")
 _SECTION_NUMBER = re.compile(r"[1-9]\d{0,4}(?:-[1-9]\d{0,4}){2,3}")
 
 
+# A toll-free number's code, "1-800-555-0199", "(800) 555-0199": "one eight hundred", as the
+# "eight hundred number" is said (its siblings 888, 877 ... go digit by digit).
+_TOLL_FREE = re.compile(r"(?:\+?1[\s.-]|\A)\(?800\)?(?=[\s.-])")
+
+
 def _phone(match: re.Match[str], locale: Locale) -> str:
     ranged = _ROUND_RANGE.fullmatch(match.group(0))
     start, _, end = match.group(0).partition("-")
@@ -102,7 +107,22 @@ def _phone(match: re.Match[str], locale: Locale) -> str:
         return match.group(0)  # the range rule reads it
     if _SECTION_BEFORE.search(text_before(match, 9)) and _SECTION_NUMBER.fullmatch(match.group(0)):
         return match.group(0)
-    return say_groups(match.group(0))
+    toll_free = _TOLL_FREE.match(match.group(0))
+    if toll_free is None:
+        return say_groups(match.group(0))
+    code = toll_free.group(0).replace("800", "").strip("()")
+    lead = f"{say_groups(code)} " if code else ""
+    return f"{lead}eight hundred, {say_groups(match.group(0)[toll_free.end() :])}"
+
+
+# A number spelt in letters after its code, "1-800-FLOWERS", "1-877-ASK-NOW": the code's
+# digits, then the words (the range rule read "one to eight hundred").
+_VANITY = re.compile(r"(?<![\w-])1-(?P<code>8(?:00|88|77|66|55|44|33))-(?=[A-Z]{2,})")
+
+
+def _vanity(match: re.Match[str], locale: Locale) -> str:
+    code = match.group("code")
+    return f"one {'eight hundred' if code == '800' else digits(code)} "
 
 
 ADDRESSES = (Rule(_EMAIL, _address), Rule(_URL, _address))
@@ -112,4 +132,4 @@ def _zip(match: re.Match[str], locale: Locale) -> str:
     return say_groups(match.group(0))
 
 
-NUMBERS = (Rule(_ISBN, _isbn), Rule(_ZIP, _zip), Rule(_PHONE, _phone))
+NUMBERS = (Rule(_ISBN, _isbn), Rule(_ZIP, _zip), Rule(_VANITY, _vanity), Rule(_PHONE, _phone))

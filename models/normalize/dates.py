@@ -244,6 +244,7 @@ YEAR_CUE = (
     r"|years(?=\s+\d{4}\s*(?:[-–]\s?\d|(?:to|and|or)\s+\d|,\s*\d))"  # the years 1066 to 1154
     r"|died|spring|summer|autumn|fall|winter|early|late|mid|around)"
     rf"|{_MONTH}|Q[1-4]|H[12]|FY|F Y"
+    r"|Act|Bill|Regulations"  # a statute by its year: "the Human Rights Act 1998 applies"
 )
 # A fiscal year, "FY2023", "FY 2023", "FY24": "F Y twenty twenty-three", its letters apart
 # (espeak makes "FY" a word) and set off, so the year rules read what follows as a year.
@@ -267,7 +268,8 @@ _YEARS_NOUN = (
     r"(?:edition|election|census|season|war|act|treaty|revolution|campaign|crisis|budget|model"
     r"|version|olympics|paper|book|novel|memoir|film|movie|album|study|report|revenue|earnings"
     r"|vintage|speech|visit|tour|essay|article|letter|painting|recording|production|exhibition"
-    r"|survey|law|trip|debut|accord)s?\b"
+    r"|survey|law|trip|debut|accord|referendum|summit|merger|recession|bailout|lockdown|midterms"
+    r"|primary|convention|inauguration|manifesto|final|playoffs|tournament|championship)s?\b"
 )
 # An event may have a word before its noun, "the 1969 moon landing", "the 1918 flu pandemic";
 # not a plural, which a count counts ("the 1500 workers strike"), nor with people or a plural
@@ -291,9 +293,9 @@ _THE_YEAR = re.compile(
 # name or volume follows, as in a law report's "[1932] AC 562" ("[Pg 1234]" is a page,
 # "[1500] men" a count).
 # A range into such a year from a shorter number is of years too: "(r. 978–1016)",
-# "(c. 90–1100)", "400-1600."
+# "(c. 90–1100)", "400-1600." Not a ratio's second number, "diluted 1:1000.".
 _LONE_YEAR = re.compile(
-    r"(?<![\d.,])(?<!\d[-–—])\b(?:(?P<start>[1-9]\d{0,2})[-–—])?(?P<year>\d{4})(?![,.]\d)"
+    r"(?<![\d.,:])(?<!\d[-–—])\b(?:(?P<start>[1-9]\d{0,2})[-–—])?(?P<year>\d{4})(?![,.]\d)"
     r"(?=[.,;:!?)\"'’”]|(?<=\[\d{4})\](?=\s+[A-Z\d])|\s*$|\s+(?:was|saw|marked|brought|began|ended|became|proved|had)\b)"
 )
 
@@ -455,10 +457,18 @@ def _clock(match: re.Match[str], locale: Locale) -> str:
         return _race_time(match, locale)
     if hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59):
         return match.group(0)
+    if match.group("hour") == "00" and not (meridiem or second):  # "0:30" may be a duration
+        return _past_midnight(minute)
     said = f"{cardinal(str(hour), locale)} {_minutes(minute, hour, bool(meridiem))}".rstrip()
     if second:
         said += f" and {cardinal(second.lstrip('0') or '0')} seconds"
     return said + _meridiem(match)
+
+
+def _past_midnight(minute: int) -> str:
+    """A 24-hour clock's first hour as a reader says it: "00:00" midnight, "00:30" twelve
+    thirty AM (not "zero thirty", nor "zero o'clock")."""
+    return f"twelve {_minutes(minute, 12, meridiem=True)} AM" if minute else "midnight"
 
 
 def _race_time(match: re.Match[str], locale: Locale) -> str:

@@ -145,7 +145,10 @@ def _e_notation(match: re.Match[str], locale: Locale) -> str:
 # "~3 hours", "~$5", "~-40°": about, before a number (read first, as the rules that read the
 # number take what is before it). Elsewhere a tilde is no word: "~/notes", "~ ~ ~".
 _ABOUT = re.compile(r"(?<![\w~])~\s?(?=[-−–]?[$£€¥]?\.?\d)")
-APPROXIMATELY = (Rule(_ABOUT, saying("about ")),)
+# "c. $5m", "c.£500": circa before an amount (`abbreviations` reads "c. 1850", before a
+# number the money rules have not yet said).
+_CIRCA = re.compile(r"(?<![\w.])ca?\.\s?(?=[$£€¥₹]\d)")
+APPROXIMATELY = (Rule(_ABOUT, saying("about ")), Rule(_CIRCA, saying("circa ")))
 
 # Before units read the number after the caret ("3 x 10^8 m/s").
 CARETS = (Rule(_CARET, _power), Rule(_E_NOTATION, _e_notation))

@@ -15,6 +15,7 @@ from models.normalize.numbers import (
     cardinal,
     fraction,
     mixed_fraction,
+    ordinal,
     ordinal_suffix,
     plural,
     quantity,
@@ -24,6 +25,7 @@ from models.normalize.rule import (
     Locale,
     Rule,
     after_article,
+    clause_near,
     final_period,
     joined_by,
     noun_after,
@@ -117,6 +119,26 @@ _UNITS = {
     "MB": ("megabyte", "megabytes"),
     "GB": ("gigabyte", "gigabytes"),
     "TB": ("terabyte", "terabytes"),
+    "kbps": ("kilobit per second", "kilobits per second"),
+    "Kbps": ("kilobit per second", "kilobits per second"),
+    "Mbps": ("megabit per second", "megabits per second"),
+    "Gbps": ("gigabit per second", "gigabits per second"),
+    "fps": ("frame per second", "frames per second"),  # or a gun's feet per second
+    "bpm": ("beat per minute", "beats per minute"),
+    "mEq": ("milliequivalent", "milliequivalents"),
+    "kDa": ("kilodalton", "kilodaltons"),
+    "mmHg": ("millimeter of mercury", "millimeters of mercury"),
+    "mm Hg": ("millimeter of mercury", "millimeters of mercury"),
+    "eV": ("electronvolt", "electronvolts"),
+    "keV": ("kiloelectronvolt", "kiloelectronvolts"),
+    "MeV": ("megaelectronvolt", "megaelectronvolts"),
+    "GeV": ("gigaelectronvolt", "gigaelectronvolts"),
+    "TeV": ("teraelectronvolt", "teraelectronvolts"),
+    "MP": ("megapixel", "megapixels"),  # "a 48MP camera"; Parliament's are "MPs"
+    "nm": ("nanometer", "nanometers"),  # or nautical miles, by the words near (`_OTHER_SENSE`)
+    # "tons" for tonnes too, which espeak says "tahns"; "Mt" is no mountain after a number
+    "Mt": ("megaton", "megatons"),
+    "Gt": ("gigaton", "gigatons"),
 }
 # Areas written out: "40 sq mi", "2 sq. m." (the period after "sq" is the abbreviation's).
 _UNITS |= {
@@ -279,20 +301,50 @@ def _feet_inches(match: re.Match[str], locale: Locale) -> str:
 
 def _measure(match: re.Match[str], locale: Locale) -> str:
     amount, scale = match.group("quantity", "scale")
-    one, many = _UNITS[match.group("unit")]
+    one, many = _unit_names(match)
     said = quantity(amount, locale, range_word(match))
     said = f"{said} {scale}" if scale else said
     per = "".join(f" per {_PER[unit]}" for unit in match.group("per").split("/")[1:])
     joined = _JOINED_AFTER.match(match.string, match.end())  # "a 6m-high wall"
     if joined or (match.group("hyphen") and _WORD_AFTER.match(match.string, match.end())):
         return f"{said}-{locale.spell(one + per).replace(' ', '-')}"  # "a 5-mm screw"
-    if " " not in one + per and qualifies_noun(match, determiners=True):  # not "a 60 mph wind"
-        return f"{said}-{locale.spell(one)}"  # a nine-millimeter pistol
+    if " per " not in f"{one}{per} " and qualifies_noun(match, determiners=True):
+        return f"{said}-{locale.spell(one).replace(' ', '-')}"  # a nine-millimeter pistol
     name = one if amount == "1" and not scale else many
     if _names_a_thing(match):
         name = one  # "a 9mm under his coat", "his 9mm": the thing measured, "a nine-millimeter"
     period = final_period(match, or_before_capital=True)
     return f"{said} {locale.spell(name + per)}{period}"
+
+
+# Units of two meanings, told by the words near them: "nm" is a chip's or a light's
+# nanometers, and a sailor's or a pilot's nautical miles ("200 nm offshore", "a 12 nm limit",
+# "flew 300 nm"); "fps" a film's frames per second, and a gun's feet per second ("a muzzle
+# velocity of 2,800 fps").
+_SEA_WORDS = re.compile(
+    r"(?i:\b(?:offshore|off|coast(?:al|line)?|seas?|ships?|vessels?|boats?|navy|naval|fleet"
+    r"|exclusion|limit|territorial|flew|fly|flying|flight|aircraft|planes?|airport|knots"
+    r"|ports?|harbou?rs?|sail(?:ed|ing)?|submarines?|patrol(?:led|s)?|radius|nautical|islands?"
+    r"|heading|bearing|convoy|carrier|destroyers?|cruise[dr]?|steamed)\b)"
+)
+_GUN_WORDS = re.compile(
+    r"(?i:\b(?:muzzle|velocity|bullets?|rounds?|rifles?|guns?|pistols?|cartridges?|shells?"
+    r"|projectiles?|arrows?|ballistic|calibre|caliber)\b)"
+)
+_OTHER_SENSE = {
+    "nm": (_SEA_WORDS, ("nautical mile", "nautical miles")),
+    "fps": (_GUN_WORDS, ("foot per second", "feet per second")),
+}
+_SENSE_REACH = 60  # characters either side, in the same clause
+
+
+def _unit_names(match: re.Match[str]) -> tuple[str, str]:
+    """The unit's name and its plural, in the sense the words near it give it."""
+    unit = match.group("unit")
+    if unit not in _OTHER_SENSE:
+        return _UNITS[unit]
+    words, names = _OTHER_SENSE[unit]
+    return names if words.search(clause_near(match, _SENSE_REACH)) else _UNITS[unit]
 
 
 def _names_a_thing(match: re.Match[str]) -> bool:
@@ -383,13 +435,39 @@ _HOURS_MINUTES = re.compile(
 )
 
 
+# A camera's exposure, "1/250 s", "1/125 sec", "a 1/1000 second exposure": a two hundred
+# fiftieth of a second (espeak: "one slash two hundred fifty seconds").
+_EXPOSURE = re.compile(
+    r"(?<![\w./,])1/(?P<den>[2-9]|[1-9]\d{1,4})\s?(?:s|secs?|seconds?)\b(?!['’]|\.\w)"
+)
+_OWN_PARTS = 16  # "1/4 s" is a quarter of a second, by the fraction's own name
+
+
+def _exposure(match: re.Match[str], locale: Locale) -> str:
+    den = match.group("den")
+    small = int(den) <= _OWN_PARTS
+    nth = (fraction(1, int(den), locale) if small else ordinal(den, locale)).removeprefix("one ")
+    if nth == "half":
+        return "half-second" if qualifies_noun(match) else "half a second"
+    if qualifies_noun(match):
+        return f"{nth}-of-a-second"  # "a 1/1000 second exposure", the article before it
+    return f"{'an' if nth.startswith(('eight', 'eleven')) else 'a'} {nth} of a second"
+
+
+# "1m 39s", "2m 05s", "1m 23.4s": minutes and seconds, a lap's or a race's time.
+_MINUTES_SECONDS = re.compile(
+    r"(?<![\w.])(?P<minutes>\d{1,3})\s?m\s?(?P<seconds>[0-5]?\d(?:\.\d+)?)\s?s\b(?!['’-])"
+)
+
+
 def _hours_minutes(match: re.Match[str], locale: Locale) -> str:
     """ "two hours fifteen minutes"; before what it qualifies, "a one-hour thirty-minute drive"."""
     qualifies = qualifies_noun(match, determiners=True)
     said = []
     for unit in ("hour", "minute", "second"):
-        amount = match.group(f"{unit}s")
+        amount = match.groupdict().get(f"{unit}s")
         if amount is not None:
+            amount = amount[1:] if amount[0] == "0" and amount[1:2].isdigit() else amount
             name = unit if qualifies or amount == "1" else f"{unit}s"
             said.append(f"{quantity(amount, locale)}{'-' if qualifies else ' '}{name}")
     return " ".join(said)
@@ -593,15 +671,17 @@ def _millions(match: re.Match[str], locale: Locale) -> str:
 
 
 # "3 × 10^8 m/s", "6.02 × 10²³ kg": a unit after a power of ten, which `marks` has said by
-# now ("10 to the eighth").
+# now ("10 to the eighth"); a count per a unit, "150 × 10^9/L" (platelets per liter).
 _AFTER_POWER = re.compile(
-    rf"(?<=\b10 to the )(?P<power>(?:minus )?[a-z]+(?:-[a-z]+)?) (?P<unit>{_UNIT}){_UNIT_END}"
+    rf"(?<=\b10 to the )(?P<power>(?:minus )?[a-z]+(?:-[a-z]+)?)"
+    rf"(?: (?P<unit>{_UNIT})|/(?P<per>{'|'.join(sorted(_PER, key=len, reverse=True))})){_UNIT_END}"
 )
 
 
 def _after_power(match: re.Match[str], locale: Locale) -> str:
-    many = locale.spell(_UNITS[match.group("unit")][1])
-    return f"{match.group('power')} {many}{final_period(match, or_before_capital=True)}"
+    power, unit, per = match.group("power", "unit", "per")
+    said = f"per {_PER[per]}" if per else _UNITS[unit][1]
+    return f"{power} {locale.spell(said)}{final_period(match, or_before_capital=True)}"
 
 
 # A British weight in stone: "9st 3", "8st 10lb", "a 12st man", "14 st. 2 lb." ("21st" is
@@ -696,6 +776,40 @@ def _basis_points(match: re.Match[str], locale: Locale) -> str:
     return f"{said} {'basis point' if amount == '1' else 'basis points'}"
 
 
+# A share's change in percentage points: "rose 0.5pp", "down 2 ppts", "a 1.5pp lead" (a book's
+# "300 pp." is its pages): after a word of change, or with a rate's or a share's words near.
+_PERCENTAGE_POINTS = re.compile(
+    r"(?P<quantity>\d(?<![\w.,]\d)(?:[\d,]*\d)?(?:\.\d+)?)\s?(?:pp|ppts?)\b(?!\.\w)"
+)  # its first digit, then what stands before it, as `_BASIS_POINTS`
+_CHANGED_BEFORE = re.compile(
+    r"\b(?i:by|rose|risen|rises|fell|fallen|falls|up|down|gained|lost|added|shed|cut|slowed"
+    r"|narrowed|widened|increased|decreased|dropped|climbed|jumped|slipped|grew|shrank)\s\Z"
+)
+_SHARE_WORDS = re.compile(
+    r"(?i:\b(?:polls?|lead|gap|shares?|growth|inflation|unemployment|turnout|GDP|percentage)\b)"
+)
+
+
+def _percentage_points(match: re.Match[str], locale: Locale) -> str:
+    if not (_CHANGED_BEFORE.search(text_before(match, 12)) or _rates_near(match)):
+        return match.group(0)
+    amount = match.group("quantity")
+    said = quantity(amount, locale)
+    if qualifies_noun(match):
+        return f"{said}-percentage-point"  # a two-percentage-point lead
+    return f"{said} {'percentage point' if amount == '1' else 'percentage points'}"
+
+
+def _rates_near(match: re.Match[str]) -> bool:
+    """A rate's or a share's words in the clause, where "pp" is not a book's pages set apart
+    ("runs to 300 pp.")."""
+    spaced = match.group(0)[len(match.group("quantity"))].isspace()
+    if spaced and match.string.startswith(".", match.end()):
+        return False
+    near = clause_near(match, _RATE_REACH)
+    return bool(_RATE_WORDS.search(near) or _SHARE_WORDS.search(near))
+
+
 # "2 x 4s", "a stack of 2x4s": lumber by its sides, the second side's "s" a plural ("two by
 # fours"), not old money's shillings ("3 x 2s. 6d.", "12 x 6s 8d": pence after).
 _LUMBER = re.compile(
@@ -725,6 +839,7 @@ LUMBER = (Rule(_LUMBER, _lumber),)  # before "x" is read between numbers
 RULES = (
     Rule(_COUNT_PER, _count_per),
     Rule(_BASIS_POINTS, _basis_points),
+    Rule(_PERCENTAGE_POINTS, _percentage_points),
     Rule(_RECIPE, _recipe),
     Rule(_STONE, _stone),
     Rule(_COORDINATE, _coordinate),
@@ -737,7 +852,9 @@ RULES = (
     Rule(_MILLIONS, _millions),
     Rule(_FEET_INCHES, _feet_inches),
     Rule(_INCHES, _inches),
+    Rule(_EXPOSURE, _exposure),
     Rule(_HOURS_MINUTES, _hours_minutes),
+    Rule(_MINUTES_SECONDS, _hours_minutes),
     Rule(_DECIMAL_SECONDS, _decimal_seconds),
     Rule(_FRACTION_MEASURE, _fraction_measure),
     Rule(_MEASURE, _measure),

@@ -54,7 +54,9 @@ _DOLLARS = {
 }
 _SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
 _SCALES |= {"tn": "trillion", "trn": "trillion", "t": "trillion"}
-_SCALES |= {w: w for w in ("thousand", "million", "billion", "trillion")}
+_SCALES |= {w: w for w in ("thousand", "million", "billion", "trillion", "crore", "lakh")}
+# India's: "₹500 crore" is five hundred crore rupees.
+_SCALES |= {"crores": "crore", "lakhs": "lakh"}
 
 # "$15/hour": fifteen dollars an hour.
 _PER = {"hour": "an hour", "hr": "an hour", "day": "a day", "week": "a week", "wk": "a week"}
@@ -67,22 +69,27 @@ _PER |= {"bbl": "a barrel", "barrel": "a barrel", "gal": "a gallon", "gallon": "
 # borrows the scale of the second (not "three dollars and four million dollars"), where it
 # can (`_shares_scale`).
 # "$1T", "$2.5T": a trillion, set against its number ("a $10 T shirt" is not).
-_SCALE = r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|trn|tn)\b|(?<=\d)T(?![-–\w]|\.\w))"
+_SCALE = (
+    r"(?:(?i:thousand|million|billion|trillion|k|mn?|bn?|trn|tn|crores?|lakhs?)\b"
+    r"|(?<=\d)T(?![-–\w]|\.\w))"
+)
 # "$.50": cents alone, as older American books set them, fifty cents ("$.05." ending a
 # sentence, "$.50-$.75" a range of them).
 _CENTS = r"\.\d\d(?![\d,]|\.\d)"
-# "$5-to-$10", as "$5–10": five to ten dollars. "$20-odd", "$100-plus": about so much, said
-# "twenty-odd dollars".
+# "$5-to-$10", as "$5–10": five to ten dollars; "$1.2m-$1.5m", "£30k-£40k" with each end's
+# scale, one point two to one point five million dollars. "$20-odd", "$100-plus", "$1bn+":
+# about so much or more, said "twenty-odd dollars", "one billion-plus dollars".
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
     rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER}|{_CENTS})"
     rf"(?P<vulgar>[{VULGAR}](?![\d–—-]))?"
-    rf"(?:(?:\s?[–—-]\s?|-to-)(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?(?P<to>{NUMBER}|{_CENTS})"
+    rf"(?:(?:\s?(?P<from_scale>{_SCALE}))?(?:\s?[–—-]\s?|-to-)(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?"
+    rf"(?P<to>{NUMBER}|{_CENTS})"
     rf"|\s(?P<word>to|and|or)\s(?P<to_country>{'|'.join(_DOLLARS)})?(?P=symbol)"
     rf"(?P<word_to>{NUMBER})"
     rf"(?=\s?{_SCALE}))?"
     rf"(?:\s?(?P<scale>{_SCALE}))?"
-    r"(?P<about>-(?:odd|plus)\b)?"
+    r"(?P<about>-(?:odd|plus)\b|\+(?=[\s.,;:!?)]|\Z))?"
     rf"(?:/(?P<per>{'|'.join(_PER)})\b)?"
 )
 # "8.3M", "2.5B" without a currency: millions and billions. Only with a decimal point, after
@@ -104,6 +111,13 @@ _COUNTED = (
     "|miles|steps|visitors|votes|downloads|employees|jobs|readers|sales|signatures|tweets"
     "|posts|customers|students|soldiers|troops|men|women|children|refugees|homes|houses"
     "|cars|tickets|books|songs|lines|hits|emails|messages|dollars|pounds|euros|acres|tons"
+    "|requests|parameters|transistors|devices|accounts|images|tokens|queries|searches|barrels"
+    "|vehicles|cases|deaths|patients|doses|viewers|listeners|streams|plays|clicks|orders"
+)
+# "100M users", "175B parameters": millions and billions, whole, before the same nouns ("3M
+# employees" work for the firm 3M).
+_WHOLE_MILLIONS = re.compile(
+    rf"(?<![\w.,$£€¥])(?!3M\b)(?P<amount>[1-9]\d{{0,2}})(?P<scale>[MB])(?=\s+(?:{_COUNTED})\b)"
 )
 _THOUSANDS = re.compile(
     r"(?<![\w.,$£€¥])(?P<amount>[1-9]\d{0,2}(?:\.\d+)?)[kK]"
@@ -129,7 +143,7 @@ _STERLING = re.compile(
     rf"£(?P<pounds>\d[\d,]*)\s(?P<shillings>\d{{1,2}})s\.?(?:\s?{_PENCE})?"
     rf"|(?<![\w.£'’])(?P<s>\d{{1,2}})s\.\s?{_PENCE.replace('pence', 'd')}"
     rf"|(?<![\w.£'’])(?<![Tt]he )(?P<bare_s>1?\d)s\s(?P<bare_d>\d{{1,2}}½?|½)d\b{_PRICE_NEXT}"
-    r"|(?<![\w.£'’-])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9])s\."
+    r"|(?<![\w.£'’-])(?<![Tt]he )(?P<lone_s>[1-9]|1[1-9]|21)s\."  # 21s., a guinea
     r"|(?<![\w.£'’])(?P<lone_d>\d{1,2}½?(?=d\.)|\d{0,2}½(?=d\b))d\.?"
     r"|(?<![\w./£'’])(?P<dash_s>[1-9]|1\d)/-(?![\w-])"
 )
@@ -220,10 +234,11 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
     # $100-a-night room" a hundred-dollar-a-night one
     qualifies = (scale or not to) and not match.group("per") and _before_noun(match)
     unit = currency.unit.replace(" ", "-")  # a five-US-dollar note
-    about = match.group("about") or ""  # "$20-odd": twenty-odd dollars
-    if scale or (about and "." not in amount):
+    about = (match.group("about") or "").replace("+", "-plus")  # "$20-odd", "$1bn+"
+    if scale or match.group("from_scale") or (about and "." not in amount):
         joined = f" {match.group('word') or 'to'} "
-        said = sign + joined.join(cardinal(n, locale) for n in (amount, to) if n)
+        ends = (_first_end(match, locale), cardinal(to, locale) if to else "")
+        said = sign + joined.join(n for n in ends if n)
         said += (f" {_SCALES[scale.lower()]}" if scale else "") + about
         return f"{said}-{unit}" if qualifies else f"{said} {currency.units}"
     if to and "." not in amount + to:  # $5–10: five to ten dollars
@@ -235,9 +250,19 @@ def _amount(match: re.Match[str], locale: Locale) -> str:
     return sign + said + about
 
 
+def _first_end(match: re.Match[str], locale: Locale) -> str:
+    """A range's first amount, with its own scale where the second's differs: "$500k-$1.5m"
+    is five hundred thousand to one point five million dollars."""
+    said, own, scale = cardinal(match.group("amount"), locale), *match.group("from_scale", "scale")
+    if own is None or (scale is not None and _SCALES[own.lower()] == _SCALES[scale.lower()]):
+        return said
+    return f"{said} {_SCALES[own.lower()]}"
+
+
 def _before_noun(match: re.Match[str]) -> bool:
-    """Whether the amount qualifies the noun after it, or after the rate joined to it."""
-    if qualifies_noun(match):
+    """Whether the amount qualifies the noun after it, or after the rate joined to it: "a
+    $10 million deal", and after another determiner, "the $4.2bn deal", "its $80m round"."""
+    if qualifies_noun(match, determiners=True):
         return True
     rate = _RATE_AFTER.match(match.string, match.end())
     return rate is not None and noun_after(match.string, rate.end())
@@ -289,7 +314,17 @@ def _after(match: re.Match[str], locale: Locale) -> str:
     return say_money(amount, _CURRENCIES["€"], locale)
 
 
+# Shillings alone are none after minutes ("1m 9s.", "1h 1m 9s." are seconds), nor after a
+# count or another digit's plural ("three 6s.", "0s and 1s.": sixes, ones).
+_NO_SHILLINGS_BEFORE = re.compile(
+    r"(?:\d\s?[hm]|\b(?i:two|three|four|five|six|seven|eight|nine|ten|double|triple)"
+    r"|\ds\s(?:and|or|&))\s\Z"
+)
+
+
 def _sterling(match: re.Match[str], locale: Locale) -> str:
+    if match.group("lone_s") and _NO_SHILLINGS_BEFORE.search(text_before(match, 8)):
+        return match.group(0)
     pounds = match.group("pounds")
     shillings = match.group("shillings") or match.group("s") or match.group("bare_s")
     shillings = shillings or match.group("dash_s")
@@ -300,7 +335,9 @@ def _sterling(match: re.Match[str], locale: Locale) -> str:
         said.append(_count(pounds.replace(",", ""), "pound", "pounds", locale))
     if shillings or match.group("lone_s"):
         said.append(_count(shillings or match.group("lone_s"), "shilling", "shillings", locale))
-    if pence:
+    if pence and match.group("lone_d") and qualifies_noun(match, determiners=True):
+        said.append(_penny(pence, locale))  # "a 6d. stamp": a sixpenny stamp
+    elif pence:
         said.append(_pence(pence, locale))
     if pence:  # two pounds ten shillings and six pence; five shillings and six pence
         said[-2:] = [" and ".join(said[-2:])]
@@ -380,6 +417,15 @@ def _betting_near(match: re.Match[str]) -> bool:
     return _BETTING.search(before) is not None or _BETTING.search(after) is not None
 
 
+def _penny(written: str, locale: Locale) -> str:
+    """Pence before what they price, as one word: "penny", "sixpenny", "three-halfpenny"."""
+    if written in ("½", "1½"):
+        return "halfpenny" if written == "½" else "three-halfpenny"
+    if written.endswith("½") or not 1 <= int(written) <= 11:
+        return _pence(written, locale)  # "a 2½d. stamp": two and a half pence
+    return "penny" if written == "1" else f"{cardinal(written, locale)}penny"
+
+
 def _pence(written: str, locale: Locale) -> str:
     whole = written.rstrip("½")
     if written == "½":
@@ -393,6 +439,11 @@ def _scaled(match: re.Match[str], locale: Locale) -> str:
     named = _NAMED_BEFORE.search(text_before(match, 16))
     if named or _MOLAR_AFTER.match(match.string, match.end()):
         return match.group(0)
+    scale = "million" if match.group("scale") == "M" else "billion"
+    return f"{cardinal(match.group('amount'), locale)} {scale}"
+
+
+def _whole_millions(match: re.Match[str], locale: Locale) -> str:
     scale = "million" if match.group("scale") == "M" else "billion"
     return f"{cardinal(match.group('amount'), locale)} {scale}"
 
@@ -454,6 +505,7 @@ RULES = (
     Rule(_SLASHED_STERLING, _slashed_sterling),
     Rule(_MONEY, _money),
     Rule(_SCALED, _scaled),
+    Rule(_WHOLE_MILLIONS, _whole_millions),
     Rule(_BILLIONS, _billions),
     Rule(_THOUSANDS, _thousands),
     Rule(_AFTER, _after),

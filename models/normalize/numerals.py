@@ -19,9 +19,18 @@ from models.normalize.numbers import (
     mixed_fraction,
     ordinal,
     plural,
+    say_year,
     vulgar,
 )
-from models.normalize.rule import Locale, Rule, qualifies_noun, range_word, text_before
+from models.normalize.rule import (
+    Locale,
+    Rule,
+    clause_near,
+    qualifies_noun,
+    range_word,
+    say_letter,
+    text_before,
+)
 
 # Number-slash-number that are names, not fractions.
 _IDIOMS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
@@ -48,10 +57,14 @@ _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|\d+)(?:st|nd|rd|th|S
 _HALF_OF_NEXT = re.compile(r"\s+(?:an?|the|his|her|its|their|our|my|your|this|that)\b")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?i:an?)\s\Z")
 # "100s of them", "100s more", "100s upon 100s", "in their 1000s": hundreds ("10s" alone
-# may be seconds). An age group, "the under-5s", "the Under-18s": under-fives.
+# may be seconds). An age group, "the under-5s", "the Under-18s": under-fives. A digit's
+# plural, after a count or beside another ("rolled three 6s", "0s and 1s"): sixes, zeros.
 _PLURAL = re.compile(
     r"\b(?P<number>\d{1,3}(?:,\d{3}){1,7}|10{1,6}(?=s\s+of\b)|10{2,6}(?=s\s+(?:more|upon|and|or)\b)"
-    r"|(?<=\btheir )10{2,6}|(?<=\b(?i:under)-)\d\d?|(?<=\b(?i:over)-)\d\d?)s\b"
+    r"|(?<=\btheir )10{2,6}|(?<=\b(?i:under)-)\d\d?|(?<=\b(?i:over)-)\d\d?"
+    r"|\d(?=s\s(?:and|or|&)\s\ds\b)|(?:(?<=\ds and )|(?<=\ds or )|(?<=\ds & ))\d"
+    r"|(?:(?<=\b(?i:two|six|ten) )|(?<=\b(?i:four|five|nine) )|(?<=\b(?i:three|seven|eight) )"
+    r"|(?<=\b(?i:double|triple) ))\d)s\b"
 )
 # "18+ only", "a 1,000+ page book", "50+ years": at least the number, said "plus" (not
 # "1+1", a sum, nor "C++").
@@ -78,9 +91,9 @@ _CARDINAL = re.compile(
 # Numbers that name a room, a flight or a plane are said in pairs, as people say them:
 # "Room 101" is "one oh one", "Flight 1204" "twelve oh four" (and "Flight BA 117", after
 # the airline's code, "one seventeen"), "a Boeing 747" "seven forty-seven", "a Porsche 911"
-# "nine eleven"; one or two digits ("Gate 12") stay a plain number.
+# "nine eleven", an "Xbox 360" "three sixty"; one or two digits ("Gate 12") stay a plain number.
 _LABELS = "room|flight|gate|suite|platform|apartment|locker|cabin|berth|bus|highway|route|boeing"
-_LABELS += "|porsche"
+_LABELS += "|porsche|xbox|rtx|gtx"  # a console's and a graphics card's: "Xbox 360", "RTX 4090"
 _LABELLED = re.compile(
     rf"(?P<label>\b(?i:{_LABELS}))(?P<space>\s)(?P<code>(?<=(?i:flight)\s)[A-Z][A-Z\d]\s?)?"
     rf"(?P<number>[1-9]\d{{2,3}})(?P<plural>s?){_ALONE_AFTER}"
@@ -411,6 +424,97 @@ def _status_before_error(match: re.Match[str], locale: Locale) -> str:
     return in_pairs(match.group("number"), locale)
 
 
+# A protocol's or a system's version after its slash, "HTTP/2", "HTTP/1.1", "OS/2", and a
+# lens's aperture, "f/2.8", "f/8": said without the slash ("HTTP two", "f two point eight").
+_SLASHED_NAME = re.compile(
+    r"(?:\b[A-Z]{2,5}|(?<![\w/.])[fƒ])(?P<slash>/)(?=\d{1,2}(?:\.\d{1,2})?(?![\w/]|[.,]\d))"
+)
+
+
+def _slashed_name(match: re.Match[str], locale: Locale) -> str:
+    return match.group(0)[: match.start("slash") - match.start()] + " "
+
+
+# The European Union's laws by year and number: "Directive 95/46/EC", "Regulation (EU)
+# 2016/679", said "ninety-five forty-six E C", "twenty sixteen six seven nine" (a fraction
+# reads "ninety-five forty-sixths"): with its letters after it, or after the law's kind. Not
+# the number and year of a regulation before 2015 ("Regulation 1907/2006").
+_EU_LAW = re.compile(
+    r"(?<![\w/.,])(?P<year>(?:19|20)\d\d|\d\d)/(?P<number>\d{1,4})"
+    r"(?:/(?P<suffix>EC|EU|EEC|EURATOM|Euratom|CFSP|JHA))?(?![\w/]|[.,]\d)"
+)
+_NUMBER_FIRST = range(1958, 2015)  # the years whose regulations put their number first
+_EU_LAW_BEFORE = re.compile(
+    r"\b(?:Directives?|Regulations?|Decisions?)\s(?:\((?:EU|EC|EEC)\)\s)?\Z"
+)
+
+
+def _eu_law(match: re.Match[str], locale: Locale) -> str:
+    suffix = match.group("suffix")
+    if not suffix and not _EU_LAW_BEFORE.search(text_before(match, 24)):
+        return match.group(0)
+    year, number = match.group("year", "number")
+    if len(number) == 4 and int(number) in _NUMBER_FIRST:
+        return match.group(0)
+    said = [say_year(int(year), locale) if len(year) == 4 else cardinal(year, locale)]
+    said.append(digits(number) if len(number) > 2 else cardinal(number, locale))
+    if suffix:
+        said.append(" ".join(suffix.upper()))
+    return " ".join(said)
+
+
+# An identifier of letters and two numbers, one of them long, "CVE-2021-44228", "ISO-8859-1":
+# its year, then its number, long ones digit by digit ("C V E twenty twenty-one four four two
+# two eight"), not a range ("two thousand twenty-one to forty-four thousand ...").
+_CODED = re.compile(
+    r"(?<![\w-])(?P<code>[A-Z]{2,5})-(?P<first>\d{1,4})-(?P<second>\d{1,6})(?![\w-]|[.,]\d)"
+)
+_YEARS = re.compile(r"(?:19|20)\d\d")
+
+
+def _coded(match: re.Match[str], locale: Locale) -> str:
+    first, second = match.group("first", "second")
+    if len(second) < 3 and (len(first) < 3 or _YEARS.fullmatch(first)):
+        return match.group(0)  # "USA-3-2", "FY-2023-24": a score, a span of years
+    said = say_year(int(first), locale) if _YEARS.fullmatch(first) else _code_part(first, locale)
+    return f"{match.group('code')} {said} {_code_part(second, locale)}"
+
+
+def _code_part(number: str, locale: Locale) -> str:
+    return digits(number) if len(number) > 2 else cardinal(number, locale)
+
+
+# A video codec's and a network's standards by number: "H.264" (H two sixty-four; espeak:
+# "H dot two hundred sixty-four"), "802.11ac" (eight oh two dot eleven A C).
+_STANDARD = re.compile(
+    r"(?<![\w.])(?:H\.(?P<codec>26[1-6])|802\.(?P<ieee>\d{1,2})(?P<letters>[a-z]{1,2})?)"
+    r"(?!\w|\.\w)"
+)
+
+
+def _standard(match: re.Match[str], locale: Locale) -> str:
+    codec, ieee, letters = match.group("codec", "ieee", "letters")
+    if codec:
+        return f"H {in_pairs(codec, locale)}"
+    said = f"eight oh two dot {cardinal(ieee, locale)}"
+    return f"{said} {' '.join(letters.upper())}" if letters else said
+
+
+# A virus's lineage, "B.1.1.7", "B.1.617.2", "BA.2", "XBB.1.5": its letters, then its numbers
+# digit by digit without their dots, as the news said them ("B one one seven"; espeak: "B
+# dot one dot one point seven", "bah dot two"). A lone letter needs three numbers ("Appendix
+# B.3", "Table S1.2" are a book's).
+_LINEAGE = re.compile(
+    r"(?<![\w.])(?!(?:ART|SEC|VOL|FIG|NOS?|CH|PT|PP|OP|ST|APP|REV|ED|EQ|GEN|COL|REF|MK)\.)"
+    r"(?P<letters>[A-Z](?:\.\d{1,3}){3}|[A-Z]{2,3}(?:\.\d{1,3}){1,3})(?!\w|\.\w)"
+)  # not an abbreviation set in capitals, "ART.5", "PT.2"
+
+
+def _lineage(match: re.Match[str], locale: Locale) -> str:
+    letters, *parts = match.group("letters").split(".")
+    return " ".join([*(say_letter(letter) for letter in letters), *(digits(n) for n in parts)])
+
+
 # Fine particles in the air by their size in microns: "PM2.5" is "P M two point five", "PM10"
 # "P M ten", not a word.
 _PARTICLES = re.compile(r"\bPM(?P<size>2\.5|10)(?!\w|[.,]\d)")
@@ -479,10 +583,12 @@ def _gun(match: re.Match[str], locale: Locale) -> str:
 
 # A batting average, said as players say it: "hit .300" (three hundred), "a .325 hitter"
 # (three twenty-five), "a .305 average" (three oh five); after a word of batting or before
-# one ("a .350 probability" is a decimal).
+# one ("a .350 probability" is a decimal). A team's share of wins too: "a .500 record",
+# "played .500 ball", "two games above .500" (five hundred).
 _AVERAGE = re.compile(
-    r"(?P<cue>\b(?i:hit|hits|hitting|batted|batting|bats)\s)?(?<![\w.])\.(?P<digits>[1-4]\d\d)"
-    r"(?!\w|[.,]\d)(?P<after>\s+(?:hitters?|average|batting|lifetime|career)\b)?"
+    r"(?P<cue>\b(?i:hit|hits|hitting|batted|batting|bats|games?\s(?:above|below|over|under))\s)?"
+    r"(?<![\w.])\.(?P<digits>[1-9]\d\d)(?!\w|[.,]\d)"
+    r"(?P<after>\s+(?:hitters?|average|batting|lifetime|career|records?|teams?|ball|season)\b)?"
 )
 
 
@@ -508,8 +614,33 @@ def _ratio(match: re.Match[str], locale: Locale) -> str:
     return f"{cardinal(first, locale)} to {cardinal(second, locale)}"
 
 
+# Four numbers to 255 are a network's address, "192.168.0.1", "10.0.0.1", said with its dots,
+# three digits one by one ("one nine two dot one six eight dot zero dot one", "ten dot zero
+# dot zero dot one"): with a number of three digits in it or a word of networks near; not
+# after what it numbers ("section 3.1.2.4", "version 1.2.3.4").
+_NETWORK_WORDS = re.compile(
+    r"(?i:\b(?:IP|IPv4|address(?:es)?|servers?|hosts?|routers?|gateway|ping|DNS|subnet|network"
+    r"|localhost|browser|connect(?:ed|s)?)\b)"
+)
+_NAMED_BEFORE = re.compile(
+    r"(?:\b(?i:versions?|v|release|build|update|patch|sections?|chapters?|paragraphs?|clauses?"
+    r"|rules?|figures?|tables?|steps?)|§)\s?\Z"
+)
+_NETWORK_REACH = 60  # characters either side, in the same clause
+
+
 def _dotted(match: re.Match[str], locale: Locale) -> str:
-    return " point ".join(cardinal(n, locale) for n in match.group(0).split("."))
+    parts = match.group(0).split(".")
+    if _is_address(match, parts) and not _NAMED_BEFORE.search(text_before(match, 12)):
+        return " dot ".join(digits(n) if len(n) == 3 else cardinal(n, locale) for n in parts)
+    return " point ".join(cardinal(n, locale) for n in parts)
+
+
+def _is_address(match: re.Match[str], parts: list[str]) -> bool:
+    if len(parts) != 4 or not all(len(part) <= 3 and int(part) <= 255 for part in parts):
+        return False
+    near = clause_near(match, _NETWORK_REACH)
+    return any(len(part) == 3 for part in parts) or _NETWORK_WORDS.search(near) is not None
 
 
 # A release's number of two parts, the second of two digits, after a word that names
@@ -550,15 +681,18 @@ _SCORE_WORD_AFTER = re.compile(
 )
 
 
-# A tennis match's sets: "won 6-4, 6-3", "lost 4-6, 7-6, 3-6", "took the first set 7-5";
-# said as the umpire says them, "six-four, six-three" (not "six to four": no range runs
-# down). Two sets at least, each a set's score (six to at most four, seven to five or six),
+# A tennis match's sets: "won 6-4, 6-3", "won 6-4 6-3", "lost 4-6, 7-6, 3-6", "took the first
+# set 7-5"; said as the umpire says them, "six-four, six-three" (not "six to four": no range
+# runs down). Two sets at least, each a set's score (six to at most four, seven to five or six),
 # with one of them descending or a word of winning before them; or one after "set".
 _SET = re.compile(r"[67][–-][0-4]|7[–-][56]|[0-4][–-][67]|[56][–-]7")
+# A tie-break's points after its set, "7-6 (7-4)", are said with it: "seven-six (seven-four)".
+_TIE_BREAK = r"(?:\s?\(\d{1,2}[–-]\d{1,2}\))?"
 _SETS = re.compile(  # its first digit, then what stands before it: fast over a book
-    r"[0-7](?<![^\W_][0-7])(?<![.,:/–-][0-7])[–-][0-7](?:,\s[0-7][–-][0-7]){0,4}"
-    rf"{_ALONE_AFTER}(?![.,:/–-]\d)"
+    rf"[0-7](?<![^\W_][0-7])(?<![.,:/–-][0-7])[–-][0-7]{_TIE_BREAK}"
+    rf"(?:,?\s[0-7][–-][0-7]{_TIE_BREAK}){{0,4}}{_ALONE_AFTER}(?![.,:/–-]\d)"
 )
+_ONE_SET = re.compile(r"(?P<games>[0-7][–-][0-7])(?:\s?\((?P<won>\d{1,2})[–-](?P<lost>\d{1,2})\))?")
 # One set's score after the noun: "took the first set 7-5", "The set was 7-5"; not the verb
 # ("He set aside 6-7 hours", "Let it set for 4-6 hours", "the sun set 6-7 minutes later")
 # nor "a set of 6-7 chairs".
@@ -581,8 +715,9 @@ _SCORE_AFTER = re.compile(r"(?:,\s|,?\s(?:and|or|then)\s)(?P<score>\d+[–-]\d+)
 
 
 def _sets(match: re.Match[str], locale: Locale) -> str:
-    written = match.group(0).split(", ")
-    if not all(_SET.fullmatch(score) for score in written):
+    sets = list(_ONE_SET.finditer(match.group(0)))
+    written = [one.group("games") for one in sets]
+    if not all(_SET.fullmatch(score) for score in written) or not _tie_breaks_fit(sets):
         return match.group(0)
     scores = [re.split("[–-]", score) for score in written]
     before = text_before(match, 24)
@@ -598,7 +733,20 @@ def _sets(match: re.Match[str], locale: Locale) -> str:
         )
     if not tennis:
         return match.group(0)
-    return ", ".join(f"{cardinal(a, locale)}-{cardinal(b, locale)}" for a, b in scores)
+    said = []
+    for (a, b), one in zip(scores, sets, strict=True):
+        won, lost = one.group("won", "lost")
+        tie_break = f" ({cardinal(won, locale)}-{cardinal(lost, locale)})" if won else ""
+        said.append(f"{cardinal(a, locale)}-{cardinal(b, locale)}{tie_break}")
+    return ", ".join(said)
+
+
+def _tie_breaks_fit(sets: list[re.Match[str]]) -> bool:
+    """Whether each tie-break follows a set won seven-six: "7-6 (7-4)", not "6-3 (2-1)"."""
+    return all(
+        one.group("won") is None or sorted(re.split("[–-]", one.group("games"))) == ["6", "7"]
+        for one in sets
+    )
 
 
 # "a 60-40 split", "a 70/30 mix": shares of a whole, said "sixty-forty" as "50-50" is.
@@ -701,6 +849,8 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
         return f"{cardinal(num, locale)} in {cardinal(den, locale)}"  # a one in three chance
     if not whole and _is_score(match, int(num), den):
         return f"{cardinal(num, locale)} out of {cardinal(den, locale)}"
+    if not whole and int(num) < int(den) and _COUNTED_NEXT.match(match.string, match.end()):
+        return f"{cardinal(num, locale)} out of {cardinal(den, locale)}"  # in nine out of ten cases
     if max(len(num), len(den)) > _LONGEST_TERM or not int(den):
         return match.group(0)  # not a fraction anyone says; the numbers are read one by one
     if not whole and int(num) < int(den) <= _OWN_PARTS and _qualifies(match):
@@ -708,6 +858,17 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
     return _say_fraction(match, whole, int(num), int(den), locale)
 
 
+# A share of a count before what is counted, "In 9/10 cases", "4/5 doctors agree": nine out of
+# ten ("nine tenths cases"); not a share of a measure or a span ("3/4 inches", "1/2 hours").
+_COUNTED_NEXT = re.compile(
+    r"\s+(?!(?:inches|feet|yards|miles|acres|hours|minutes|seconds|days|weeks|months|years"
+    r"|times|cups|teaspoons|tablespoons|pints|quarts|gallons|ounces|pounds|tons|tonnes|grams"
+    r"|kilos|liters|litres|meters|metres|lengths|points|turns|notes|beats|bars|parts|shares"
+    r"|pieces|slices|portions|sizes|degrees|percent|dollars|cents|pence|shillings|sleeves"
+    r"|tablets|pills|capsules|doses|marks|this|his|hers|its|ours|yours|theirs|was|has|does|is"
+    r"|as|us|thus|always|perhaps|besides)\b)"
+    r"(?:[a-z]+[^\Wsu]s|people|men|women|children)\b"
+)
 _OWN_PARTS = 16  # sixteenths: a fraction that qualifies a noun has a part of its own
 _HYPHENED = re.compile(r"-[a-z]")
 
@@ -837,6 +998,11 @@ LABELLED = (
     Rule(_PLAN, _plan),
     Rule(_RESOLUTION, _resolution),
     Rule(_PARTICLES, _particles),
+    Rule(_STANDARD, _standard),
+    Rule(_LINEAGE, _lineage),
+    Rule(_CODED, _coded),
+    Rule(_EU_LAW, _eu_law),
+    Rule(_SLASHED_NAME, _slashed_name),
     Rule(_STATUS_AFTER_CUE, _status_after_cue),
     Rule(_STATUS_BEFORE_ERROR, _status_before_error),
     Rule(_HOUSE, _house),

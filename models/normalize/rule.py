@@ -76,6 +76,17 @@ def joined_by(between: bool, text: str, end: int) -> str:
     return "and" if between and not AND_NEXT.match(text, end) else "to"
 
 
+_CLAUSE_END = re.compile(r"[;!?]|\.\s")
+
+
+def clause_near(match: re.Match[str], chars: int) -> str:
+    """Up to `chars` characters either side of the match, within its clause: where a rule
+    looks for the words that give a match its sense ("200 nm offshore")."""
+    before = _CLAUSE_END.split(text_before(match, chars))[-1]
+    after = _CLAUSE_END.split(match.string[match.end() : match.end() + chars])[0]
+    return f"{before} {after}"
+
+
 def text_before(match: re.Match[str], chars: int) -> str:
     """Up to `chars` characters of the text just before the match: where a rule reads the
     word before (a lookbehind must have a fixed width)."""

@@ -2030,6 +2030,165 @@ CASES = [
     ("She turned 21 on 3/15.", "She turned twenty-one on March fifteenth."),
     ("Closed until 4/1 at noon.", "Closed until April first at noon."),
     ("On 3/15 the bank closed.", "On March fifteenth the bank closed."),
+    # modern nonfiction: a statute by its year
+    (
+        "The Human Rights Act 1998 applies; so does the Finance Bill 2024.",
+        "The Human Rights Act nineteen ninety-eight applies; so does the Finance Bill twenty"
+        " twenty-four.",
+    ),
+    # an amount before its noun after any determiner; ranges with each end's scale; crore
+    (
+        "The $4.2bn deal, its $80m round and the $15 minimum wage; the $10 he owed.",
+        "The four point two billion-dollar deal, its eighty million-dollar round and the"
+        " fifteen-dollar minimum wage; the ten dollars he owed.",
+    ),
+    (
+        "Estimates ranged from $1.2m-$1.5m; salaries of £30k-£40k; it cost $500k-$1.5m.",
+        "Estimates ranged from one point two to one point five million dollars; salaries of"
+        " thirty to forty thousand pounds; it cost five hundred thousand to one point five"
+        " million dollars.",
+    ),
+    ("The project cost ₹500 crore.", "The project cost five hundred crore rupees."),
+    # a multiple; percentage points (a book's pages stay); a change on the year before
+    (
+        "Growth was 10x what we expected; it traded at 1.5x book value and 5x EBITDA, up 1,000x"
+        " since 2010.",
+        "Growth was ten times what we expected; it traded at one point five times book value and"
+        " five times EBITDA, up one thousand times since twenty ten.",
+    ),
+    (
+        "The Fed raised rates 0.75pp; Labour has a 5pp lead; the book runs to 300 pp.",
+        "The Fed raised rates zero point seven five percentage points; Labour has a"
+        " five-percentage-point lead; the book runs to three hundred pages.",
+    ),
+    (
+        "Wages rose 5% y/y, 4% y-o-y and 0.2% q/q; revenue was up 20% YoY.",
+        "Wages rose five percent year over year, four percent year over year and zero point two"
+        " percent quarter over quarter; revenue was up twenty percent year over year.",
+    ),
+    # a toll-free number and one spelt in letters
+    (
+        "Call 1-800-555-0199 or 1-800-FLOWERS, not 1-877-ASK-NOW.",
+        "Call one eight hundred, five five five, zero one nine nine or one eight hundred FLOWERS,"
+        " not one eight seven seven ASK-NOW.",
+    ),
+    # units of data, frames, beats, doses, mass, energy, pixels, pressure; of emissions
+    (
+        "100 Mbps at 60fps; 72 bpm; 4.2 mEq/L; a 10 kDa protein; 125 GeV; a 48MP camera; 5 mm Hg.",
+        "one hundred megabits per second at sixty frames per second; seventy-two beats per"
+        " minute; four point two milliequivalents per liter; a ten-kilodalton protein; one"
+        " hundred twenty-five gigaelectronvolts; a forty-eight-megapixel camera; five millimeters"
+        " of mercury.",
+    ),
+    (
+        "The UK emits 400 Mt of CO2, the world 36 Gt; he lives on Mt Everest.",
+        "The UK emits four hundred megatons of C O two, the world thirty-six gigatons; he lives"
+        " on Mount Everest.",
+    ),
+    # nanometers, or a sea's nautical miles; a film's frames, or a gun's feet per second
+    (
+        "The wavelength is 650 nm; a 3 nm chip; the ship was 200 nm offshore.",
+        "The wavelength is six hundred fifty nanometers; a three-nanometer chip; the ship was two"
+        " hundred nautical miles offshore.",
+    ),
+    (
+        "The rifle has a muzzle velocity of 2,800 fps.",
+        "The rifle has a muzzle velocity of two thousand eight hundred feet per second.",
+    ),
+    # a network's address (not a section's number)
+    (
+        "The server is at 192.168.0.1; ping 8.8.8.8; see section 3.1.2.4.",
+        "The server is at one nine two dot one six eight dot zero dot one; ping eight dot eight"
+        " dot eight dot eight; see section three point one point two point four.",
+    ),
+    # a digit's plural; minutes and seconds; a guinea; pence before their noun
+    (
+        "Computers use 0s and 1s; he rolled three 6s.",
+        "Computers use zeros and ones; he rolled three sixes.",
+    ),
+    (
+        "He won in 1m 39s; the lap took 1m 23.4s; it took 1h 1m 9s.",
+        "He won in one minute thirty-nine seconds; the lap took one minute twenty-three point"
+        " four seconds; it took one hour one minute nine seconds.",
+    ),
+    ("A guinea was 21s.", "A guinea was twenty-one shillings."),
+    (
+        "Put a 6d. stamp on it; a 3d. bit; a 1½d. stamp; it cost 6d. in all.",
+        "Put a sixpenny stamp on it; a threepenny bit; a three-halfpenny stamp; it cost six pence"
+        " in all.",
+    ),
+    # nine out of ten cases; the clock's first hour; a ratio's second number
+    (
+        "In 9/10 cases it works; 4/5 doctors agree; 2/3 of voters.",
+        "In nine out of ten cases it works; four out of five doctors agree; two thirds of voters.",
+    ),
+    (
+        "The meeting was at 00:30 and ended at 00:00; it took 0:30.",
+        "The meeting was at twelve thirty AM and ended at midnight; it took zero thirty.",
+    ),
+    ("Dilute it 1:1000.", "Dilute it one to one thousand."),
+    # identifiers, lineages, EU laws, versions after a slash, an aperture, an exposure
+    (
+        "The bug was CVE-2021-44228; it used ISO-8859-1.",
+        "The bug was CVE twenty twenty-one four four two two eight; it used ISO eight eight five"
+        " nine one.",
+    ),
+    (
+        "The B.1.1.7 variant, then BA.2 and XBB.1.5; see ART.5.",
+        "The B one one seven variant, then B eh two and X B B one five; see Article five.",
+    ),
+    (
+        "See Directive 95/46/EC and Regulation (EU) 2016/679.",
+        "See Directive ninety-five forty-six E C and Regulation (EU) twenty sixteen six seven"
+        " nine.",
+    ),
+    (
+        "HTTP/2 and HTTP/1.1 on OS/2; at f/2.8 and 1/250 s, a 1/1000 second exposure.",
+        "HTTP two and HTTP one point one on OS two; at f two point eight and a two hundred"
+        " fiftieth of a second, a thousandth-of-a-second exposure.",
+    ),
+    # a codec's and a network's standards; No without its period; tennis sets and tie-breaks
+    (
+        "Video in H.264 over 802.11ac.",
+        "Video in H two sixty-four over eight oh two dot eleven A C.",
+    ),
+    (
+        "The No 1 seed lost at No 10; No 2 days are alike; he said No 3 times.",
+        "The Number one seed lost at Number ten; No two days are alike; he said No three times.",
+    ),
+    (
+        "She won 6-4 6-3; Djokovic won 7-6 (7-4), 6-3.",
+        "She won six-four, six-three; Djokovic won seven-six (seven-four), six-three.",
+    ),
+    # a team's record; a console's and a card's model; a year's event; a count per litre
+    (
+        "They had a .500 record, two games above .500.",
+        "They had a five hundred record, two games above five hundred.",
+    ),
+    ("The Xbox 360 and the RTX 4090.", "The Xbox three sixty and the RTX forty ninety."),
+    (
+        "The 2016 referendum and the 2010 final.",
+        "The twenty sixteen referendum and the twenty ten final.",
+    ),
+    (
+        "Platelets were 150 × 10^9/L.",
+        "Platelets were one hundred fifty times ten to the ninth per liter.",
+    ),
+    # more than an amount, about one; millions and billions before a count; P/E; qualifiers
+    (
+        "The deal was worth $1bn+; it cost c. $5m.",
+        "The deal was worth one billion-plus dollars; it cost circa five million dollars.",
+    ),
+    (
+        "The model has 175B parameters, 100M users and 10k requests; 3M employees.",
+        "The model has one hundred seventy-five billion parameters, one hundred million users and"
+        " ten thousand requests; 3M employees.",
+    ),
+    ("It trades at a P/E of 15.", "It trades at a P E of fifteen."),
+    (
+        "Argentina declared a 200 nm exclusion zone; a 50 m² flat.",
+        "Argentina declared a two hundred-nautical-mile exclusion zone; a fifty-square-meter flat.",
+    ),
 ]
 
 BRITISH_CASES = [
@@ -2063,6 +2222,15 @@ BRITISH_CASES = [
     ),
     ("Home by 11.15 at night.", "Home by eleven fifteen at night."),
     ("See you on 4/1.", "See you on the fourth of January."),
+    # modern nonfiction: year on year; a statute's year; old money; the clock's first hour
+    (
+        "Wages rose 5% y/y, 0.2% q/q and 20% YoY.",
+        "Wages rose five percent year on year, zero point two percent quarter on quarter and"
+        " twenty percent year on year.",
+    ),
+    ("The Data Protection Act 2018 says so.", "The Data Protection Act twenty eighteen says so."),
+    ("A guinea was 21s.; a 2d. bun.", "A guinea was twenty-one shillings; a twopenny bun."),
+    ("The train left at 00:15.", "The train left at twelve fifteen AM."),
 ]
 
 
@@ -2363,11 +2531,41 @@ def test_long_runs_take_linear_time(text: str) -> None:
         "under-5" * 14_000 + "s",
         "15" + " " * 100_000 + "million °C",
         "Lt." * 33_000 + "-Col. Smith",
+        "the Act " * 12_500 + "1998",  # a statute's year
+        "the 1999" + " " * 100_000 + "referendum",  # a year before its event
+        "a No " * 20_000 + "1",  # No without its period
+        "1,000" * 20_000 + "x faster",  # a multiple
+        "y/" * 50_000 + "y",  # year on year
+        "P/" * 50_000 + "E",  # P/E
+        "1-800-F" * 14_300,  # a number spelt in letters
+        "c." * 50_000 + "$5",  # circa an amount
+        "1" * 100_000 + " Mbps",  # the units
+        "1 nm" + " offshore" * 11_000,  # a unit's sense by the words near
+        "1/" * 50_000 + "250 s",  # an exposure
+        "1m" * 50_000 + " 39s",  # minutes and seconds
+        "10^9" + "/" * 100_000 + "L",  # a count per a unit after a power
+        "1" * 100_000 + "pp",  # percentage points
+        "$1" + "m" * 100_000 + "-$2m",  # a range's first scale
+        "1" * 100_000 + "M users",  # whole millions
+        "1" * 100_000 + "k requests",  # thousands before more nouns
+        "three " * 16_000 + "6s.",  # no shillings after a count
+        "three 6" * 14_000 + "s",  # a digit's plural
+        "Xbox " * 20_000 + "360",  # a console's model
+        "HTTP/" * 20_000 + "2",  # a version after a slash
+        "95/46/" * 16_000 + "EC",  # an EU law
+        "AB-1-" * 20_000,  # an identifier
+        "H.264" * 20_000,  # a codec
+        "BA.1" * 25_000,  # a lineage
+        "games above " * 8_000 + ".500",  # a team's record
+        "7-6 (" * 20_000,  # tennis sets and tie-breaks
+        "1/2 " + "a" * 100_000 + "s",  # nine out of ten cases
+        "1.1.1.1" + " " * 100_000 + "IP",  # a network's address
     ],
 )
 def test_hostile_runs_stay_linear(text: str) -> None:
     """The patterns for old pounds, odds, a clock's part of the day, a month's day, age
-    groups, a temperature's scale word and compound ranks, on 100,000 characters."""
+    groups, a temperature's scale word and compound ranks, and those of modern nonfiction's
+    figures (money, units, identifiers, scores), on 100,000 characters."""
     began = time.perf_counter()
     normalize(text)
     assert time.perf_counter() - began < 5.0
