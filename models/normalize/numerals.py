@@ -768,8 +768,8 @@ def _range(match: re.Match[str], locale: Locale) -> str:
 
 def _are_shares(match: re.Match[str], start: str, end: str) -> bool:
     return (
-        start.isdigit()
-        and end.isdigit()
+        _small(start, 3)
+        and _small(end, 3)
         and int(start) + int(end) == 100
         and _SHARES_AFTER.match(match.string, match.end()) is not None
     )
@@ -777,7 +777,7 @@ def _are_shares(match: re.Match[str], start: str, end: str) -> bool:
 
 def _is_match_score(match: re.Match[str], start: str, end: str) -> bool:
     """Goals of a match with a nil or a draw in it, beside a word of winning or losing."""
-    if not (start.isdigit() and end.isdigit()) or max(int(start), int(end)) > 15:
+    if not (_small(start, 2) and _small(end, 2)) or max(int(start), int(end)) > 15:
         return False
     if end != "0" and start != end:
         return False  # "won 3-1": three to one, as before
@@ -785,6 +785,12 @@ def _is_match_score(match: re.Match[str], start: str, end: str) -> bool:
         _SCORE_WORD_BEFORE.search(text_before(match, 24))
         or _SCORE_WORD_AFTER.match(match.string, match.end())
     )
+
+
+def _small(number: str, digits: int) -> bool:
+    """Whether a number of digits has `digits` at most: a longer one is no share or score,
+    and past 4,300 digits int() refuses it (a hostile text's "1-800...0")."""
+    return number.isdigit() and len(number) <= digits
 
 
 def _score(start: int, end: int, locale: Locale) -> str:
@@ -839,6 +845,8 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
     idiom = _IDIOMS.get(f"{num}/{den}")
     if idiom and not whole:
         return idiom
+    if max(len(num), len(den)) > _LONGEST_TERM:
+        return match.group(0)  # not a fraction anyone says; the numbers are read one by one
     if not whole and _are_shares(match, num, den):  # "a 70/30 mix"
         return f"{cardinal(num, locale)}-{cardinal(den, locale)}"
     if not whole and den in ("2", "4", "8", "16") and _is_metre(match):
@@ -851,8 +859,8 @@ def _fraction(match: re.Match[str], locale: Locale) -> str:
         return f"{cardinal(num, locale)} out of {cardinal(den, locale)}"
     if not whole and int(num) < int(den) and _COUNTED_NEXT.match(match.string, match.end()):
         return f"{cardinal(num, locale)} out of {cardinal(den, locale)}"  # in nine out of ten cases
-    if max(len(num), len(den)) > _LONGEST_TERM or not int(den):
-        return match.group(0)  # not a fraction anyone says; the numbers are read one by one
+    if not int(den):
+        return match.group(0)
     if not whole and int(num) < int(den) <= _OWN_PARTS and _qualifies(match):
         return attributive_fraction(int(num), int(den), locale)  # "a quarter mile walk"
     return _say_fraction(match, whole, int(num), int(den), locale)
@@ -910,8 +918,15 @@ def _is_odds(match: re.Match[str]) -> bool:
     following = _ODDS_NEXT.match(match.string, match.end())
     if following and following.group("word") == "odds":
         return True
-    longer = int(match.group("num")) > int(match.group("den"))
+    longer = _greater(match.group("num"), match.group("den"))
     return longer and bool(following or _LONG_ODDS_BEFORE.search(text_before(match, 16)))
+
+
+def _greater(first: str, second: str) -> bool:
+    """Whether one number of digits is above another, compared as written: past 4,300
+    digits int() refuses them."""
+    first, second = first.lstrip("0"), second.lstrip("0")
+    return (len(first), first) > (len(second), second)
 
 
 def _is_score(match: re.Match[str], num: int, den: str) -> bool:

@@ -2571,6 +2571,24 @@ def test_hostile_runs_stay_linear(text: str) -> None:
     assert time.perf_counter() - began < 5.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1-8" + "0" * 100_000 + "-FLOWERS",  # a phone number's shares
+        "9" * 5_000 + "/" + "9" * 5_000,  # a fraction's odds
+        "9" * 5_000 + "/" + "9" * 5_000 + " chance",
+        "won " + "9" * 5_000 + "-0",  # a match's score
+        "9" * 5_000 + "/4 time",  # a time signature
+    ],
+)
+def test_numbers_longer_than_int_takes_are_read(text: str) -> None:
+    """Past 4,300 digits int() refuses a number: such a number in a hostile text is read
+    digit by digit, as any long one is, and the normalizer does not fail."""
+    for locale in ("en-US", "en-GB"):
+        said = normalize(text, locale)
+        assert "nine" in said or "zero" in said or "eight" in said
+
+
 def test_a_book_normalizes_in_seconds() -> None:
     sentence = (
         "In 1887 Dr. Smith paid $3.50 for 5 km of rope at 10:30 p.m. on March 4, 2021; "
