@@ -8,6 +8,10 @@ process exits at once, with os._exit: its own threads, narrating, can neither be
 nor waited for. An abandoned chapter never got its marks, which are written last, so a
 rerun narrates it again (`worker.stages.finished_chapter`). Either way the last line says
 how many chapters are kept, as the output folder has them.
+
+Only this process acts on a signal. SIGTERM sent to every process of the run (systemd's
+stop, `kill -- -PGID`) is SIGTERM to it alone: its helpers leave another's to it, and end
+when it tells them (`worker.spawn`).
 """
 
 import contextlib

@@ -1,18 +1,22 @@
 """Helper processes (a phonemizer, encoders, a GPU's narrating processes).
 
 Spawned, not forked: their parent runs threads, and a fork would copy those threads' locks
-mid-use. Deaf to the terminal's Ctrl-C, which reaches the whole process group: the parent
-decides what stops and what finishes (chapters begun are finished and stored, none is
-begun) and shuts its helpers down itself; interrupted where they stood, they printed a
-traceback each and lost the work in hand. SIGINT is blocked from their start (a Ctrl-C
-while they import would interrupt that too) and ignored once they run. And they end when
-their parent does: killed (SIGKILL, the OOM killer), it cannot shut them down, and a
-narrating process left behind holds a GPU's memory. A parent abandoning their work
-(`end_helpers`: a second Ctrl-C) ends them with SIGTERM, and each ends its own helpers first.
+mid-use. Deaf to the signals that reach every process of a job: the terminal's Ctrl-C (to
+its process group), and SIGTERM from systemd's stop (to every process of the service, its
+default `KillMode=control-group`) or `kill -- -PGID`. The parent gets those too and decides
+what stops and what finishes (chapters begun are finished and stored, none is begun), and
+shuts its helpers down itself; interrupted where they stood, they lost the work in hand.
+SIGINT and SIGTERM are blocked from their start (a signal while they import would interrupt
+that too); then SIGINT is ignored, and SIGTERM is taken by a thread of its own, which acts
+on the parent's only (`_ended_by`). And they end when their parent does: killed (SIGKILL,
+the OOM killer), it cannot shut them down, and a narrating process left behind holds a
+GPU's memory. A parent abandoning their work (`end_helpers`: a second Ctrl-C or SIGTERM)
+ends them with SIGTERM, and each ends its own helpers first.
 """
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.util
 import os
 import signal
@@ -20,8 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from worker.memory import tune_malloc
 
@@ -29,15 +32,22 @@ log = logging.getLogger(__name__)
 
 PARENT_CHECK_S = 1.0
 HELPERS_END_S = 2.0  # for helpers told to end to do so, before they are killed
+TELL_AGAIN_S = 0.1  # between the SIGTERMs a helper is sent until it ends (`end_helpers`)
+HELPER_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"  # `narrate`'s, without -v
 MIN_SLOTS = 2  # on 2 cores one process encodes, and its last file may take both cores
 
 
+# Blocked in a helper from its start; SIGTERM stays blocked in every thread it runs, for
+# `_ended_by` to take.
+_BLOCKED = {signal.SIGINT, signal.SIGTERM}
+
+
 class HelperPool(ProcessPoolExecutor):
-    """Processes start on submit (as many as needed, up to the pool's size): SIGINT is
-    blocked while they are started, so that they inherit it blocked."""
+    """Processes start on submit (as many as needed, up to the pool's size): SIGINT and
+    SIGTERM are blocked while they are started, so that they inherit them blocked."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> "Future[Any]":
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
         try:
             return super().submit(fn, *args, **kwargs)
         finally:
@@ -92,13 +102,20 @@ def load_voice_ahead(voice: str) -> threading.Thread:
 
 def end_helpers(within_s: float = HELPERS_END_S) -> None:
     """End this process's helpers now, whatever they were doing: each is told to (SIGTERM:
-    `_terminated`), and one still running `within_s` later is killed."""
+    `_ended_by`), and one still running `within_s` later is killed.
+
+    Told again until it ends: another's SIGTERM to the whole group (systemd's second,
+    `kill -- -PGID` again) may still be pending in a helper as this one comes, and two
+    pending are kept as one, the first sender's, which the helper ignores."""
     helpers = multiprocessing.active_children()
-    for helper in helpers:
-        helper.terminate()
     deadline = time.monotonic() + within_s
+    while (running := [h for h in helpers if h.exitcode is None]) and (
+        left := deadline - time.monotonic()
+    ) > 0:
+        for helper in running:
+            helper.terminate()
+        multiprocessing.connection.wait([h.sentinel for h in running], min(left, TELL_AGAIN_S))
     for helper in helpers:
-        helper.join(max(0.0, deadline - time.monotonic()))
         if helper.exitcode is None:
             helper.kill()
     for helper in helpers:
@@ -113,10 +130,22 @@ def forget_semaphores() -> None:
         run(0)
 
 
-def _terminated(signum: int, frame: FrameType | None) -> None:
-    # Told again (its pool, broken by another helper's end, terminates the rest), it would
-    # begin this over, and exit from there with its semaphores half forgotten.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+def _ended_by(parent: int) -> None:
+    """A helper's SIGTERM, taken in a thread of its own. The parent's (`end_helpers`, or its
+    pool ending the rest once one has died) ends the helper, at once: no thread need come
+    back from onnxruntime or an encoder first. Anyone else's reached the whole process group
+    or cgroup, the parent too, which decides (`producer.stopping`): it would cut short the
+    chapters the parent is finishing."""
+    while True:
+        sender = signal.sigwaitinfo({signal.SIGTERM}).si_pid
+        if sender == parent:
+            _terminated()
+        log.debug("SIGTERM from process %d ignored: the parent %d decides", sender, parent)
+
+
+def _terminated() -> NoReturn:
+    # Told again meanwhile (its pool, broken by another helper's end, terminates the rest),
+    # it is not told twice: the signal stays blocked, and the one thread taking it is here.
     forget_semaphores()  # first: killed once its parent's patience ends, it has done that
     # Its own helpers end before it, or each would write on for up to PARENT_CHECK_S
     # (`_end_with`) after its parent has gone and the one above has tidied the output away.
@@ -125,13 +154,19 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # Blocked already where HelperPool started it; blocked here before any thread starts, so
+    # that every thread, onnxruntime's and the encoders' too, leaves SIGTERM to `_ended_by`.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _terminated)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one pending is dropped
+    threading.Thread(target=_ended_by, args=(parent,), daemon=True, name="sigterm").start()
     tune_malloc()  # a spawned process starts with glibc's defaults, not its parent's
     threading.Thread(target=_end_with, args=(parent,), daemon=True, name="parent").start()
     if initializer is not None:
         initializer(*initargs)
+    if not logging.getLogger().handlers:  # a narrating process sets its own
+        # as the command's, not Python's last resort (the message alone)
+        logging.basicConfig(level=logging.WARNING, format=HELPER_LOG_FORMAT)
 
 
 def _end_with(parent: int) -> None:

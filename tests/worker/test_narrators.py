@@ -256,6 +256,45 @@ def test_ctrl_c_stops_every_process_quietly_and_a_rerun_keeps_what_was_stored(
         assert (out / "marks" / name).stat().st_mtime_ns == mtime
 
 
+@pytest.mark.parametrize("processes", ["1", "2"], ids=["one process", "two processes"])
+def test_sigterm_to_the_group_finishes_the_chapters_begun_and_a_rerun_keeps_them(
+    tmp_path: Path, processes: str
+) -> None:
+    """SIGTERM to every process of the run, as systemd's stop (`KillMode=control-group`) or
+    `kill -- -PGID` send it, as to the parent alone: the narrating and encoding processes
+    leave it to the parent, which finishes the chapters begun (their MP3s too). Sent once
+    a chapter is stored: the encoding processes, started as the first MP3 is, are running."""
+    chapters = [f"# Chapter {i}\n\n{TEXTS[1]} {TEXTS[3]} {TEXTS[2]}" for i in range(1, 9)]
+    book, out = tmp_path / "book.md", tmp_path / "out"
+    book.write_text("\n\n".join(chapters))
+    argv = [sys.executable, "-m", "producer.cli", "-v", "synth", str(book), "-o", str(out)]
+    argv += ["--format", "mp3"]
+    child = synth_job(argv, {**ENV, "NARRATE_DEVICE_PROCESSES": processes})
+    try:
+        _wait_for(child, lambda: list(out.glob("marks/*.json")))
+        os.killpg(child.pid, signal.SIGTERM)
+        said = child.communicate(timeout=120)[0]
+    finally:
+        _kill(child)
+    assert child.returncode == 130, said
+    assert "Traceback" not in said
+    assert _group_gone(child.pid), "a process of the stopped run is still running"
+    # `worker.chapters`' line with -v: each chapter begun must be finished and stored
+    begun = {int(n) for n in re.findall(r": chapter (\d+) begun$", said, re.MULTILINE)}
+    stored = _stored(out)
+    assert begun and {f"{i:03d}.json" for i in begun} <= stored.keys(), said
+    assert {f"{i:03d}.mp3" for i in begun} <= {path.name for path in out.glob("chapters/*")}
+    assert said.strip().splitlines()[-1] == _kept_line(len(list(out.glob("marks/*.json"))))
+    assert not list(out.glob(".work/*.wav"))  # no chapter's master left behind, unstored
+    run = [*argv, "--no-progress"]
+    rerun = subprocess.run(run, env=ENV, cwd=ROOT, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    kept = "every chapter" if len(begun) == len(chapters) else str(len(begun))
+    assert f"{kept} kept from an earlier run" in rerun.stdout, rerun.stdout
+    assert _stored(out).items() >= stored.items()  # kept, not narrated again
+    assert verify(out) == []
+
+
 def test_a_second_ctrl_c_abandons_the_chapters_begun_and_keeps_the_stored(
     tmp_path: Path,
 ) -> None:
@@ -283,15 +322,20 @@ def test_a_second_ctrl_c_abandons_the_chapters_begun_and_keeps_the_stored(
 
 
 @pytest.mark.parametrize(
-    "processes,signum",
-    [("1", signal.SIGINT), ("2", signal.SIGTERM)],
-    ids=["one process, Ctrl-C", "two processes, SIGTERM"],
+    "processes,signum,send",
+    [
+        ("1", signal.SIGINT, os.killpg),
+        ("2", signal.SIGTERM, os.kill),
+        ("2", signal.SIGTERM, os.killpg),
+    ],
+    ids=["one process, Ctrl-C", "two processes, SIGTERM", "two processes, SIGTERM to the group"],
 )
 def test_a_second_signal_ends_a_long_book_at_once_with_no_chapter_finished(
-    tmp_path: Path, processes: str, signum: int
+    tmp_path: Path, processes: str, signum: int, send: Callable[[int, int], None]
 ) -> None:
     """Ctrl-C (to the process group) as one process narrates, the CPU's default; SIGTERM
-    (to the parent alone) as two do: their chapters, begun, would take minutes to finish."""
+    to the parent alone as two do, and to the group (systemd's stop, then its second
+    SIGTERM or a Ctrl-C): their chapters, begun, would take minutes to finish."""
     # An hour of audio or more each (minutes to narrate even on a fast CPU), in fewer
     # segments in all than make a voice warm up for a long run (`LONG_RUN_SEGMENTS`)
     chapter = " ".join([LONG_SENTENCE] * 380)
@@ -299,7 +343,6 @@ def test_a_second_signal_ends_a_long_book_at_once_with_no_chapter_finished(
     book.write_text(f"# One\n\n{chapter}\n\n# Two\n\n{chapter}")
     argv = [sys.executable, "-m", "producer.cli", "synth", str(book), "-o", str(out)]
     child = synth_job(argv, {**ENV, "NARRATE_DEVICE_PROCESSES": processes})
-    send = os.killpg if signum == signal.SIGINT else os.kill
     try:
         _wait_for(child, lambda: list(out.glob(".work/*.f32")))  # a chapter's spool: begun
         send(child.pid, signum)
@@ -312,7 +355,7 @@ def test_a_second_signal_ends_a_long_book_at_once_with_no_chapter_finished(
     finally:
         _kill(child)
     assert child.returncode == 130, said
-    assert said.strip().splitlines()[-1] == "narrate: interrupted; no chapter was finished"
+    assert said.strip().splitlines()[-1] == "narrate: interrupted; no chapter was finished", said
     assert "Traceback" not in said
     assert _group_gone(child.pid), "a process of the abandoned run is still running"
     assert not list(out.glob("marks/*")) and not list(out.glob("chapters/*"))

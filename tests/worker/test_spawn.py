@@ -1,0 +1,119 @@
+"""Helper processes (worker.spawn) and SIGTERM: another process's, sent to the whole group
+(systemd's stop, `kill -- -PGID`), is left to the parent; the parent's ends a helper at
+once, even where the two come together."""
+
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from worker.spawn import HELPERS_END_S, helper_pool
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _sigterm_from_another(pid: int) -> None:
+    """SIGTERM as `kill -- -PGID` sends it: from a process that is not the helper's parent."""
+    subprocess.run(["kill", "-TERM", str(pid)], check=True)
+
+
+def _helper(pool: ProcessPoolExecutor) -> BaseProcess:
+    (process,) = pool._processes.values()  # type: ignore[attr-defined]
+    return process  # type: ignore[no-any-return]
+
+
+def test_a_helper_leaves_another_process_s_sigterm_to_its_parent() -> None:
+    """It finishes the work in hand and takes more: its parent decides when it stops."""
+    pool = helper_pool(1)
+    try:
+        pid = pool.submit(os.getpid).result(timeout=60)
+        busy = pool.submit(time.sleep, 1.0)
+        _sigterm_from_another(pid)
+        assert busy.result(timeout=60) is None
+        assert pool.submit(os.getpid).result(timeout=60) == pid
+    finally:
+        pool.shutdown()
+
+
+def test_a_helper_told_to_end_by_its_parent_ends_at_once() -> None:
+    """Mid-call, with its semaphores forgotten (status 1, not killed by the signal)."""
+    pool = helper_pool(1)
+    try:
+        pool.submit(os.getpid).result(timeout=60)
+        process = _helper(pool)
+        pool.submit(time.sleep, 60)
+        time.sleep(0.2)  # the call begun
+        began = time.monotonic()
+        process.terminate()
+        process.join(HELPERS_END_S)
+        assert process.exitcode == 1
+        assert time.monotonic() - began < HELPERS_END_S
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+# Run as a script: a helper slow to start (its imports, on a loaded machine) has both
+# SIGTERMs pending at once, another process's first; the parent's own is then lost in it.
+_TOGETHER = """
+import multiprocessing, os, subprocess, sys, time
+from worker.spawn import end_helpers, helper_pool
+
+if __name__ == "__mp_main__":  # in the helper, as it starts: SIGTERM blocked
+    time.sleep(0.5)
+
+if __name__ == "__main__":
+    pool = helper_pool(1)
+    pool.submit(os.getpid)
+    (helper,) = multiprocessing.active_children()
+    subprocess.run(["kill", "-TERM", str(helper.pid)], check=True)
+    end_helpers(within_s=10.0)
+    print(helper.exitcode)
+"""
+
+
+def test_a_helper_ends_when_its_parent_s_sigterm_comes_with_another_s(tmp_path: Path) -> None:
+    """As a second SIGTERM to the group abandons the run: its helpers get that one and
+    their parent's (`end_helpers`) together. Ended by itself (status 1), not killed."""
+    script = tmp_path / "together.py"
+    script.write_text(_TOGETHER)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"], done.stderr
+
+
+# Run as a script: a helper's warning goes to the same stderr as the command's own.
+_WARNS = """
+import logging
+from worker.spawn import helper_pool
+
+def warn():
+    logging.getLogger("models.phonemizer").warning("skipping a character: %r", "x")
+
+if __name__ == "__main__":
+    with helper_pool(1) as pool:
+        pool.submit(warn).result(timeout=60)
+"""
+
+
+def test_a_helper_s_warning_is_written_as_the_command_s_are(tmp_path: Path) -> None:
+    """Level and logger before the message, as `narrate` writes its own: Python's last
+    resort handler, where none is set, writes the message alone."""
+    script = tmp_path / "warns.py"
+    script.write_text(_WARNS)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["WARNING models.phonemizer: skipping a character: 'x'"]
