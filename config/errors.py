@@ -50,6 +50,12 @@ class OutputError(PermanentError):
     """Raised when the output destination cannot be created or written."""
 
 
+class DiskFullError(OutputError):
+    """Raised when the output's disk (or the user's quota on it) is full. Permanent: the
+    same run again fails the same way until space is made; finished chapters are kept, and a
+    run once space is made resumes."""
+
+
 class UnknownJobError(PermanentError):
     """Raised when a job id is not in the ledger."""
 

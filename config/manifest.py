@@ -126,6 +126,12 @@ class ChapterEntry(BaseModel):
         default_factory=dict, description="Keys of the chapter in each delivery format."
     )
     acx: list[AcxReport] = Field(default_factory=list, description="Of each MP3 file.")
+    checksums: dict[str, str] = Field(
+        default_factory=dict,
+        description="The sha256 of each file in `files` but the WAV (whose is `sha256`), and "
+        "of the retail sample where it is cut from this chapter, by key (none in a manifest "
+        "from before them).",
+    )
     captions: list[Captions] = Field(
         default_factory=list, description="Of each MP3 file: its marks and subtitles."
     )
@@ -147,6 +153,7 @@ class BookFile(BaseModel):
     key: str
     chapters: list[ChapterTime]
     captions: Captions | None = None  # the whole book's marks and subtitles, on its timeline
+    sha256: str = ""  # empty in a manifest from before it
 
 
 class ChapterMarks(BaseModel):

@@ -167,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("-o", "--output", type=Path, required=True, help="output directory")
     _add_voice_options(synth)
     synth.add_argument("--no-progress", action="store_true", help="no progress bar")
+    synth.add_argument(
+        "--replace",
+        action="store_true",
+        help="narrate over a finished book of other text or options in the output folder "
+        "(refused without it); its files go once this book is whole",
+    )
     synth.add_argument("--stats", type=Path, default=None, help=argparse.SUPPRESS)
     _add_reading_options(synth)
     _add_chapter_option(
@@ -490,26 +496,32 @@ def options_from(args: argparse.Namespace) -> SynthesisOptions:
 
 def run_synth(args: argparse.Namespace) -> int:
     from producer.stopping import Stopping
+    from worker.folder import held
     from worker.narrators import Narrators
 
     # SIGTERM (`kill`, `timeout`, a service manager) stops a book as Ctrl-C does: the
     # chapters begun are stored, the helper processes shut down, not left holding a GPU.
     stopping = Stopping(args.output, EXIT_INTERRUPTED)
     narrators = None
-    try:
-        device_resolved()
-        options = options_from(args)
-        # On a GPU the narrating processes start first: their imports and their voice's
-        # loading overlap the reading.
-        narrators = Narrators.ahead(get_settings(), voice=options.voice)
-        began, manifest, progress = _synth(args, options, narrators, stopping)
-    except KeyboardInterrupt:
-        if narrators:  # the chapters begun are stored first (a second signal abandons them)
-            narrators.close()
-        return stopping.interrupted()
-    finally:
-        if narrators:
-            narrators.close()
+    with contextlib.ExitStack() as holding:
+        try:
+            device_resolved()
+            options = options_from(args)
+            # A folder another run holds is refused now, before a process starts or the book
+            # is read; one not made yet is made (and held) once the book has been read.
+            if args.output.is_dir():
+                holding.enter_context(held(args.output))
+            # On a GPU the narrating processes start first: their imports and their voice's
+            # loading overlap the reading.
+            narrators = Narrators.ahead(get_settings(), voice=options.voice)
+            began, manifest, progress = _synth(args, options, narrators, stopping)
+        except KeyboardInterrupt:
+            if narrators:  # the chapters begun are stored first (a second signal abandons them)
+                narrators.close()
+            return stopping.interrupted()
+        finally:
+            if narrators:
+                narrators.close()
     wall = time.perf_counter() - began
     log.debug("the book stored: %.2f s from its reading", wall)
     if args.stats:  # for `narrate bench`: where the time went
@@ -556,29 +568,34 @@ def _synth(
 ) -> tuple[float, "Manifest", "Progress | None"]:
     """Read the book and narrate it; when the narration began, the book's manifest and the
     last progress reported (None if none was)."""
+    from config.jobs import job_id_for
     from producer.progress import ProgressBar
     from producer.readers import read_source, store_cover
+    from worker.folder import held
     from worker.pipeline import narrate
-    from worker.storage import LocalStorage
 
     source = read_source(args.manuscript, reading_from(args))
     log.debug("%s read: %s", args.manuscript, _count(len(source.manuscript.chapters), "chapter"))
     only = chosen(source.manuscript, args.chapter, args.manuscript)
     _warn(source.warnings)
-    # narrate() stores the manuscript itself: a chapter `narrate redo` changed keeps its text
-    store_cover(LocalStorage(args.output), source)
-    began = time.perf_counter()
-    bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
-    stopping.narrating(source.manuscript, options, lambda: bar.last)
-    manifest = narrate(
-        source.manuscript,
-        options,
-        args.output,
-        get_settings(),
-        bar.update,
-        narrators=narrators,
-        only=only,
-    )
+    with held(args.output) as output:
+        # The folder found fit before the cover is written into it; narrate() stores the
+        # manuscript itself: a chapter `narrate redo` changed keeps its text.
+        job_id = job_id_for(source.manuscript, options)
+        store_cover(output.prepare(job_id, args.replace), source)
+        began = time.perf_counter()
+        bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
+        stopping.narrating(source.manuscript, options, lambda: bar.last)
+        manifest = narrate(
+            source.manuscript,
+            options,
+            args.output,
+            get_settings(),
+            bar.update,
+            narrators=narrators,
+            only=only,
+            replace=args.replace,
+        )
     bar.close()
     return began, manifest, bar.last
 
@@ -829,10 +846,12 @@ def run_redo(args: argparse.Namespace) -> int:
             print(enqueue_redo(_ledger(), args.output, request))
             return 0
         raise OutputError(f"{args.output}: neither an output directory nor a job id")
+    from worker.folder import held
     from worker.redo import redo
     from worker.storage import LocalStorage
 
-    entry = redo(LocalStorage(output), request, get_settings())
+    with held(output):  # a synth into the folder meanwhile would write under the redo
+        entry = redo(LocalStorage(output), request, get_settings())
     for finding in entry.qa:
         if finding.segment == args.segment:
             print(f"narrate: warning: {finding.line()}", file=sys.stderr)

@@ -4,13 +4,16 @@ folder or where a job delivered it (`file:///dir/JOB`, `s3://bucket/prefix/JOB`)
 For every chapter: the WAV exists, its checksum, rate and duration match the manifest, and
 its marks hold every sentence of the chapter text, in order, at increasing times; its word
 marks run in order inside their sentences and say the characters they point at; its speech
-marks and subtitles parse and agree with the marks; its files in other formats exist, and
-each MP3 decodes to the length its ACX report recorded; the speech marks and subtitles on
+marks and subtitles parse and agree with the marks; its files in other formats exist, each
+is the file made (its checksum the manifest's), each decodes to its end, an MP3 to the length
+its ACX report recorded, Opus and FLAC to the chapter's; the speech marks and subtitles on
 each MP3's and the M4B's timeline hold the marks, moved as the file is
-(`producer.verify_timelines`). The retail sample and the M4B exist,
-and the M4B's title, chapter markers and length are the manifest's. No file lies in the
-book's own places (chapters/, marks/, subtitles/, book.m4b, sample.mp3) that the manifest
-does not name. This is what a publisher runs before shipping a book; the tests run it too.
+(`producer.verify_timelines`). The retail sample and the M4B exist, are the files made and
+decode, and the M4B's title, chapter markers and length are the manifest's. A manifest from
+before the checksums were recorded is checked without them, and verify says so. No file
+lies in the book's own places (chapters/, marks/, subtitles/, book.m4b, sample.mp3) that
+the manifest does not name. This is what a publisher runs before shipping a book; the tests
+run it too.
 """
 
 import bisect
@@ -39,6 +42,8 @@ from worker.subtitles import MAX_LINE, MAX_LINES, read_cues, timed_in_order
 
 _SPEECH_MARK_KEYS = ["time", "type", "start", "end", "value"]
 _MP3_SLACK_S = 0.01  # under one MP3 frame (26 ms): the report's duration is in milliseconds
+# Opus's 48 kHz rounds the chapter's length to its own samples; a packet lost is 20 ms.
+_DECODED_SLACK_S = 0.001
 _AAC_SLACK_S = 2 * 1024 / M4B_RATE  # two AAC packets: a chapter's audio is packet-aligned
 _URLS = ("s3://", "file://")
 
@@ -75,8 +80,9 @@ def verify(out: Path | str, say: Callable[[str], None] = lambda note: None) -> l
     storage = output_storage(out)
     manifest = read_output(storage, out, MANIFEST_KEY, Manifest)
     source = read_output(storage, out, SOURCE_KEY, Manuscript)
-    if note := not_asked_for(source):
-        say(f"{out}: {note}")
+    for note in (not_asked_for(source), unrecorded(manifest)):
+        if note:
+            say(f"{out}: {note}")
     problems = []
     if len(manifest.chapters) != len(source.chapters):
         problems.append(
@@ -107,6 +113,39 @@ def not_asked_for(source: Manuscript) -> str:
         f"{narrated} of the book's {narrated + left} chapters narrated; {left} not asked for "
         "(--chapter): rerun without --chapter to narrate them"
     )
+
+
+def unrecorded(manifest: Manifest) -> str:
+    """One line where the manifest records no checksum of some delivered files (an earlier
+    narrate's did not): those are decoded and measured, not compared. Empty where it records
+    them all."""
+    left = sum(not sha256 for _, sha256 in delivered_files(manifest))
+    if not left:
+        return ""
+    files = "file" if left == 1 else "files"
+    return (
+        f"the manifest records no checksum of {left} delivered {files} (an older narrate's "
+        "output): each is decoded and measured, not compared"
+    )
+
+
+def delivered_files(manifest: Manifest) -> list[tuple[str, str]]:
+    """Each file the manifest names beside the chapters' WAVs, marks and captions (their
+    other formats, the retail sample, the M4B) and its recorded sha256 ("": none)."""
+    recorded = {key: sha for entry in manifest.chapters for key, sha in entry.checksums.items()}
+    keys = [
+        key
+        for entry in manifest.chapters
+        for keys in entry.files.values()
+        for key in keys
+        if key != entry.audio_key
+    ]
+    found = [(key, recorded.get(key, "")) for key in keys]
+    if manifest.sample_key:
+        found.append((manifest.sample_key, recorded.get(manifest.sample_key, "")))
+    if manifest.book:
+        found.append((manifest.book.key, manifest.book.sha256))
+    return found
 
 
 def output_storage(out: Path | str) -> Storage:
@@ -153,33 +192,67 @@ def audio_problems(storage: Storage, entry: ChapterEntry, sample_rate: int) -> l
 
 
 def format_problems(storage: Storage, entry: ChapterEntry) -> list[str]:
-    """The chapter's files in the formats beside its WAV: each there, and each MP3 as long
-    as its ACX report measured it when it was made (not cut short, not another chapter's)."""
+    """The chapter's files in the formats beside its WAV: each there, the file made (its
+    checksum the entry's), and decoded to its end as long as it was made: an MP3 as its ACX
+    report measured it, Opus and FLAC as the chapter (not damaged, not cut short, not
+    another chapter's)."""
     keys = [key for keys in entry.files.values() for key in keys if key != entry.audio_key]
     problems = [f"{key} is missing" for key in keys if not storage.exists(key)]
-    for key, report in zip(entry.files.get("mp3", []), entry.acx, strict=False):
+    lengths = _made_lengths(entry)
+    for key in keys:
         if storage.exists(key):
-            seconds = _read_stored(storage, key, decoded_seconds)
-            if isinstance(seconds, str):
-                problems.append(seconds)
-            elif abs(seconds - report.duration_s) > _MP3_SLACK_S:
-                made = report.duration_s
-                problems.append(f"{key} lasts {seconds:.3f} s, made {made:.3f} s long")
+            found, seconds = _stored_problems(storage, key, entry.checksums, decoded_seconds)
+            made = lengths.get(key)  # None: an MP3 without its report
+            if seconds is not None and made and abs(seconds - made[0]) > made[1]:
+                found.append(f"{key} lasts {seconds:.3f} s, made {made[0]:.3f} s long")
+            problems += found
     return problems
 
 
+def _made_lengths(entry: ChapterEntry) -> dict[str, tuple[float, float]]:
+    """How long each of the chapter's files was made, and the slack of its measure, by key:
+    an MP3 (or part) as its ACX report says, a file of another format as the chapter."""
+    lengths = {
+        key: (entry.duration_s, _DECODED_SLACK_S)
+        for fmt, keys in entry.files.items()
+        if fmt != "mp3"
+        for key in keys
+    }
+    for key, report in zip(entry.files.get("mp3", []), entry.acx, strict=False):
+        lengths[key] = (report.duration_s, _MP3_SLACK_S)
+    return lengths
+
+
 def book_problems(storage: Storage, manifest: Manifest) -> list[str]:
-    """The retail sample and the M4B the manifest names: each there, and the M4B's title,
-    chapter markers and length the manifest's (not cut short, not another book's)."""
+    """The retail sample and the M4B the manifest names: each there, the file made (its
+    checksum the manifest's) and decoded to its end, and the M4B's title, chapter markers
+    and length the manifest's (not damaged, not cut short, not another book's)."""
     keys = [key for key in (manifest.sample_key, manifest.book and manifest.book.key) if key]
     problems = [f"{key} is missing" for key in keys if not storage.exists(key)]
+    recorded = dict(delivered_files(manifest))
+    if manifest.sample_key and storage.exists(manifest.sample_key):
+        problems += _stored_problems(storage, manifest.sample_key, recorded, decoded_seconds)[0]
     book = manifest.book
     if book is None or not storage.exists(book.key):
         return problems
-    facts = _read_stored(storage, book.key, read_book)
-    if isinstance(facts, str):
-        return [*problems, facts]
+    found, read = _stored_problems(storage, book.key, recorded, _read_book_decoded)
+    if read is None:
+        return problems + found
+    facts, damage = read
+    problems += found + ([f"{book.key} cannot be read ({damage})"] if damage else [])
     return problems + [f"{book.key}: {p}" for p in m4b_problems(facts, manifest.metadata, book)]
+
+
+def _read_book_decoded(path: Path) -> tuple[BookFacts, str]:
+    """An M4B's tags, markers and length, and why its audio cannot be decoded to its end
+    ("": it can). Its facts are read from its packets undecoded, which shows no damage
+    inside them; one cut short says how long it lasts besides."""
+    facts = read_book(path)
+    try:
+        decoded_seconds(path)
+    except FormatError as error:
+        return facts, str(error)
+    return facts, ""
 
 
 def m4b_problems(facts: BookFacts, metadata: Metadata, book: BookFile) -> list[str]:
@@ -201,14 +274,22 @@ def m4b_problems(facts: BookFacts, metadata: Metadata, book: BookFile) -> list[s
     return problems
 
 
-def _read_stored(storage: Storage, key: str, read: Callable[[Path], _Read]) -> _Read | str:
-    """What read makes of a stored file (on S3 downloaded, read and removed), or why it
-    cannot be read."""
+def _stored_problems(
+    storage: Storage, key: str, checksums: dict[str, str], read: Callable[[Path], _Read]
+) -> tuple[list[str], _Read | None]:
+    """A stored file (on S3 downloaded once, and removed): its checksum against the one
+    recorded (`checksums`, by key; none in an older manifest), and what `read` makes of it
+    (None, and why, where it cannot)."""
     with tempfile.TemporaryDirectory(prefix="narrate-verify-") as scratch:
+        path = storage.local_file(key, Path(scratch))
+        recorded = checksums.get(key, "")
+        problems = []
+        if recorded and file_sha256(path) != recorded:
+            problems.append(f"{key}: checksum differs from the manifest")
         try:
-            return read(storage.local_file(key, Path(scratch)))
+            return problems, read(path)
         except FormatError as error:
-            return f"{key} cannot be read ({error})"
+            return [*problems, f"{key} cannot be read ({error})"], None
 
 
 def sentence_problems(text: str, entry: ChapterEntry, marks: ChapterMarks) -> list[str]:

@@ -11,6 +11,7 @@ they come last: each piece's thread writes its samples at their place in the fil
 checksum is taken in order as the pieces are handed over.
 """
 
+import errno
 import hashlib
 import itertools
 import math
@@ -124,8 +125,10 @@ class ChapterSpool:
             self._resampled_end += frames
         if frames:  # the blocks as they are, not joined first (a copy of the piece)
             fd = self._resampled_file.fileno()
-            if os.pwritev(fd, [b.data for b in blocks], offset * 4) != frames * 4:
-                raise OSError(f"{self.resampled_path}: short write")
+            done = os.pwritev(fd, [b.data for b in blocks], offset * 4)
+            if done != frames * 4:
+                rest = b"".join(block.tobytes() for block in blocks)[done:]
+                _write_whole(fd, rest, offset * 4 + done, self.resampled_path)
         spans = []
         for block in blocks:
             spans.append((offset, len(block)))
@@ -589,8 +592,7 @@ class WavFile:
         self._write(samples.astype("<i2", copy=False).data, self._header + 2 * frame)
 
     def _write(self, data: bytes | memoryview, offset: int) -> None:
-        if os.pwrite(self._fd, data, offset) != memoryview(data).nbytes:
-            raise OSError(f"{self._tmp}: short write")
+        _write_whole(self._fd, data, offset, self._tmp)
 
     def _close(self, remove: bool) -> None:
         fd, self._fd = self._fd, -1  # a write after this fails (EBADF), never lands elsewhere
@@ -686,3 +688,13 @@ def segment_timing(index: int, position: int, seg: SpooledSegment, rate: int) ->
         for at, spans in zip(starts, spoken, strict=True)
     ]
     return Timing(index, position / rate, (position + seg.length) / rate, parts, words)
+
+
+def _write_whole(fd: int, data: bytes | memoryview, offset: int, path: Path) -> None:
+    """data written whole at offset. A write cut short is tried again for the rest, which
+    then fails saying why (a full disk's ENOSPC, said to the user as such), not only that
+    it fell short."""
+    view = memoryview(data).cast("B")
+    done = os.pwrite(fd, view, offset)
+    if done != view.nbytes and os.pwrite(fd, view[done:], offset + done) != view.nbytes - done:
+        raise OSError(errno.EIO, f"{path}: short write")

@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.errors import FormatError
@@ -175,8 +175,11 @@ def _unclaimed(name: str, taken: set[str]) -> str:
 
 @dataclass
 class Delivered:
+    """A chapter's delivery as its manifest entry records it."""
+
     files: dict[str, list[str]]
     acx: list[AcxReport]
+    checksums: dict[str, str] = field(default_factory=dict)  # by key, as `narrate verify` reads
 
 
 PIECE = "piece"  # an Encoding's format: the chapter's AAC piece of the M4B
@@ -216,33 +219,43 @@ def mp3_files(encoded: Sequence[Encoding]) -> list[tuple[str, Span | None]]:
     return [(e.key, e.span) for e in encoded if e.fmt == "mp3" and e.key != SAMPLE_KEY]
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """One file of a chapter's delivery as stored: its sha256, and an MP3's ACX report."""
+
+    sha256: str
+    report: AcxReport | None = None
+
+
 def encode(
     delivery: Delivery, storage: Storage, wav: Path, encoding: Encoding, chapter: tuple[int, str]
-) -> AcxReport | None:
-    """Make and store one file of a chapter's delivery; an MP3's ACX report."""
+) -> Encoded:
+    """Make and store one file of a chapter's delivery."""
     if encoding.fmt == PIECE:
         piece = wav.with_name(f"{wav.stem}-book.m4a")
         try:
             write_piece(wav, piece, threads=_encoders_per_file())
-            storage.put_file(encoding.key, piece)
+            return Encoded(storage.put_file(encoding.key, piece))
         finally:
             piece.unlink(missing_ok=True)
-        return None
     index, title = chapter
     tags = Tags.for_chapter(delivery.metadata, delivery.title(index, title), index + 1)
     return _store(storage, wav, encoding.key, encoding.fmt, tags, encoding.span)
 
 
-def delivered(
-    index: int, done: Sequence[Encoding], reports: Sequence[AcxReport | None]
-) -> Delivered:
-    """The chapter's files by format and their ACX reports, for its manifest entry (the
-    M4B piece and the retail sample are the book's, not the chapter's)."""
+def delivered(index: int, done: Sequence[Encoding], made: Sequence[Encoded]) -> Delivered:
+    """The chapter's files by format, their ACX reports and checksums, for its manifest
+    entry. The M4B piece is the book's, muxed into it and removed; the retail sample is the
+    book's too, but cut from this chapter: its checksum is recorded here, with the files
+    made beside it."""
     files = Delivered({"wav": [chapter_key(index)]}, [])
-    for encoding, report in zip(done, reports, strict=True):
-        if encoding.fmt != PIECE and encoding.key != SAMPLE_KEY:
+    for encoding, encoded in zip(done, made, strict=True):
+        if encoding.fmt == PIECE:
+            continue
+        files.checksums[encoding.key] = encoded.sha256
+        if encoding.key != SAMPLE_KEY:
             files.files.setdefault(encoding.fmt, []).append(encoding.key)
-            files.acx += [report] if report else []
+            files.acx += [encoded.report] if encoded.report else []
     return files
 
 
@@ -257,8 +270,8 @@ def deliver_chapter(
     """Encode a chapter's WAV (still in scratch) in every per-chapter format and store it,
     one file after another."""
     todo = encodings(delivery, audio, breaks, chapter[0])
-    reports = [encode(delivery, storage, wav, encoding, chapter) for encoding in todo]
-    return delivered(chapter[0], todo, reports)
+    made = [encode(delivery, storage, wav, encoding, chapter) for encoding in todo]
+    return delivered(chapter[0], todo, made)
 
 
 def _encoders_per_file() -> int:
@@ -268,7 +281,7 @@ def _encoders_per_file() -> int:
 
 def _store(
     storage: Storage, wav: Path, key: str, fmt: str, tags: Tags, span: Span | None
-) -> AcxReport | None:
+) -> Encoded:
     out = wav.with_name(f"{wav.stem}-{key.replace('/', '-')}")
     try:
         if fmt == "mp3":
@@ -276,10 +289,9 @@ def _store(
             report: AcxReport | None = write_acx_mp3(wav, out, tags, span=span, threads=threads)
         else:
             report = write_chapter(wav, out, fmt, tags)
-        storage.put_file(key, out)
+        return Encoded(storage.put_file(key, out), report)
     finally:
         out.unlink(missing_ok=True)
-    return report
 
 
 def mp3_parts(audio: ChapterAudio, breaks: Sequence[BreakClass]) -> list[Span | None]:
@@ -326,13 +338,13 @@ def deliver_book(
             wavs = [storage.local_file(entry.audio_key, Path(work)) for entry in entries]
             chapters = list(zip(wavs, titles, strict=True))
             spans = write_m4b(chapters, out, metadata, narrator, cover, cover_type)
-        storage.put_file(BOOK_KEY, out)
+        sha256 = storage.put_file(BOOK_KEY, out)
     times = [  # the markers' titles, which `narrate verify` reads back
         ChapterTime(title=title, start_s=s, end_s=t)
         for title, (s, t) in zip(titles, spans, strict=True)
     ]
     captions = store_book_captions(storage, BOOK_KEY, entries, [s for s, _ in spans])
-    return BookFile(key=BOOK_KEY, chapters=times, captions=captions)
+    return BookFile(key=BOOK_KEY, chapters=times, captions=captions, sha256=sha256)
 
 
 def _cover(storage: Storage, metadata: Metadata) -> tuple[bytes | None, str | None]:

@@ -4,7 +4,8 @@
 passages share the process's batches), longest first, phonemized one after another; a
 chapter already finished by an earlier run of the same job (same manuscript and options) is
 kept, so an interrupted book resumes. On a GPU the chapters are dealt to several processes
-(`worker.narrators`); this one then delivers the book and writes its manifest.
+(`worker.narrators`); this one then delivers the book and writes its manifest. The output
+folder is held meanwhile, and only narrate's files in it are written over (`worker.folder`).
 """
 
 import logging
@@ -12,7 +13,6 @@ import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from config.errors import OutputError
 from config.jobs import Progress, job_id_for
 from config.layout import BOOK_PIECES, SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest
@@ -22,9 +22,10 @@ from models.extras import check_options
 from models.voice import Voice
 from worker.chapters import Book, narrate_chapters
 from worker.deliver import Delivery, deliver_book
+from worker.folder import held
 from worker.narrators import Narrators, deal
 from worker.segment import Segment, segment_chapter
-from worker.stages import finished_chapter, now, stray_keys, write_manifest
+from worker.stages import finished_chapter, now, write_manifest
 from worker.storage import LocalStorage
 from worker.timing import timed
 
@@ -42,6 +43,7 @@ def narrate(
     voice: Voice | None = None,
     narrators: Narrators | None = None,
     only: Collection[int] | None = None,
+    replace: bool = False,
 ) -> Manifest:
     """Narrate a whole manuscript into out_dir; returns the manifest it wrote last.
 
@@ -55,15 +57,38 @@ def narrate(
     `only`: the indexes of the chapters to narrate (`--chapter`; default every one). The
     job is still the whole book's, so a later run of it keeps them; chapters an earlier run
     finished are kept with them, so that the manifest does not disown their files.
+
+    `replace`: a finished book of other text or options in out_dir is narrated over (else
+    refused, as a file of the user's where narrate writes is; `worker.folder`).
     """
     check_options(options)  # an extra missing for --format or --qa: said before any work
+    with held(out_dir) as folder:
+        try:
+            storage = folder.prepare(job_id_for(manuscript, options), replace)
+        except BaseException:
+            if narrators:  # started ahead by the caller, to be shut down here
+                narrators.close()
+            raise
+        made = _narrate(manuscript, options, storage, settings, report, voice, narrators, only)
+        folder.finish(made)
+    storage.tidy_scratch()
+    return made
+
+
+def _narrate(
+    manuscript: Manuscript,
+    options: SynthesisOptions,
+    storage: LocalStorage,
+    settings: Settings,
+    report: Reporter | None,
+    voice: Voice | None,
+    narrators: Narrators | None,
+    only: Collection[int] | None,
+) -> Manifest:
     started = now()
-    storage = LocalStorage(out_dir)
     job_id = job_id_for(manuscript, options)
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
     chosen = [i for i, ch in enumerate(manuscript.chapters) if kept[i] or _wanted(ch.index, only)]
-    part = _narrated_part(manuscript, chosen)
-    storage.put_model(SOURCE_KEY, with_redone_texts(storage, part, kept))
     if voice is None and narrators is None:  # a voice given lives in this process
         narrators = Narrators.ahead(settings, sum(not kept[i] for i in chosen), options.voice)
     try:
@@ -95,18 +120,19 @@ def narrate(
             narrators.close()
     entries = [kept[i] or narrated.entries[i] for i in chosen]
     narrator = narrated.narrator
+    # The manuscript stored only now, for the book's captions and the manifest after them:
+    # until then the folder's manuscript stays its manifest's, should this run fail.
+    part = _narrated_part(manuscript, chosen)
+    storage.put_model(SOURCE_KEY, with_redone_texts(storage, part, kept))
     with timed("deliver"):
         delivery = Delivery.of(manuscript, options)  # the whole book's titles and sample
         delivered = deliver_book(delivery, storage, entries, storage.scratch())
     storage.delete_prefix(BOOK_PIECES)  # the chapters' AAC, muxed into the M4B now
     metadata = manuscript.metadata
     sample = any(entry.index == delivery.sample_chapter for entry in entries)
-    made = write_manifest(
+    return write_manifest(
         storage, job_id, narrator, options, entries, started, metadata, delivered, sample
     )
-    _remove_stray(storage, made)
-    storage.tidy_scratch()
-    return made
 
 
 def _wanted(index: int, only: Collection[int] | None) -> bool:
@@ -140,26 +166,6 @@ def with_redone_texts(
     texts = {chapter.index: chapter for chapter in stored.chapters if chapter.index in redone}
     chapters = [texts.get(chapter.index, chapter) for chapter in manuscript.chapters]
     return manuscript.model_copy(update={"chapters": chapters})
-
-
-def _remove_stray(storage: LocalStorage, manifest: Manifest) -> None:
-    """An earlier run's files into this folder go once this book is whole: its chapters
-    beyond this book's, formats not asked for now. Only then: an interrupted run loses nothing."""
-    stray = []
-    for key in stray_keys(storage, manifest):
-        try:
-            storage.remove(key)
-            stray.append(key)
-        except OutputError as error:  # the book is whole: say so, and go on
-            log.warning("%s", error)
-    if stray:
-        log.warning(
-            "removed %d files an earlier run left in %s (%s): this book's manifest does not "
-            "name them",
-            len(stray),
-            storage.root,
-            ", ".join(stray[:3]) + (", ..." if len(stray) > 3 else ""),
-        )
 
 
 def _counter(progress: Progress, report: Reporter | None) -> Callable[..., None]:

@@ -381,6 +381,7 @@ def replace_segment(
             "segments": new_segments,
             "files": delivered.files,
             "acx": delivered.acx,
+            "checksums": delivered.checksums,
             "captions": captions,
         },
     )

@@ -28,7 +28,6 @@ from config.layout import (
     subtitles_key,
 )
 from config.manifest import (
-    AcxReport,
     BookFile,
     ChapterEntry,
     ChapterMarks,
@@ -46,6 +45,7 @@ from worker.audio import ChapterAudio, ChapterSpool, assemble
 from worker.deliver import (
     Delivered,
     Delivery,
+    Encoded,
     Encoding,
     deliver_chapter,
     delivered,
@@ -316,7 +316,7 @@ def store_chapter(
     left = [len(tasks)]
     lock = threading.Lock()
 
-    def done(_: "Future[tuple[AcxReport | None, float]]") -> None:
+    def done(_: "Future[tuple[Encoded, float]]") -> None:
         with lock:
             left[0] -= 1
             if left[0]:
@@ -324,7 +324,7 @@ def store_chapter(
         try:
             results = [task.result() for task in tasks]
             add_busy("deliver", sum(seconds for _, seconds in results))
-            files = delivered(index, todo, [report for report, _ in results])
+            files = delivered(index, todo, [encoded for encoded, _ in results])
             stored.set_result(_stored(storage, scratch, marks, files))
         except BaseException as error:
             stored.set_exception(error)
@@ -340,12 +340,12 @@ def _encoded(
     wav: Path,
     encoding: Encoding,
     chapter: tuple[int, str],
-) -> tuple[AcxReport | None, float]:
+) -> tuple[Encoded, float]:
     """One file of a chapter's delivery, made in an encoder process, and the seconds it
     took."""
     began = time.perf_counter()
-    report = encode(delivery, storage, wav, encoding, chapter)
-    return report, time.perf_counter() - began
+    encoded = encode(delivery, storage, wav, encoding, chapter)
+    return encoded, time.perf_counter() - began
 
 
 def _stored(
@@ -359,6 +359,7 @@ def _stored(
         storage.put_file(chapter_key(index), scratch, marks.audio_sha256)
     entry = marks.entry
     entry.files, entry.acx = delivered.files, delivered.acx
+    entry.checksums = delivered.checksums
     storage.put_model(marks_key(index), marks)
     return entry
 
@@ -421,10 +422,16 @@ def stray_keys(storage: Storage, manifest: Manifest) -> list[str]:
     """Files in a book's own places that its manifest does not name: another run's, into
     the same folder (another book, or the same with other formats), which a publisher
     would ship with this one's."""
+    return sorted(book_files(storage) - manifest.named_keys())
+
+
+def book_files(storage: Storage) -> set[str]:
+    """The files in a book's own places named as narrate names a book's files: this book's,
+    another run's, or a user's that a book's would be taken for."""
     found = set().union(*(storage.listed(folder) for folder in BOOK_FOLDERS))
     found = {key for key in found if _BOOK_FILE.fullmatch(key)}  # not .DS_Store, Thumbs.db
     found.update(key for key in (BOOK_KEY, SAMPLE_KEY) if storage.exists(key))
-    return sorted(found - manifest.named_keys())
+    return found
 
 
 def now() -> str:

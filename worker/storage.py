@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlparse
 from pydantic import BaseModel
 
 from config.errors import OutputError, StorageError
+from worker.written import Written
 
 SCRATCH = ".work"  # LocalStorage's folder for work under way (spools, files to move in)
 _KEY = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
@@ -97,10 +98,15 @@ class Storage(ABC):
 
 
 class LocalStorage(Storage):
-    """Objects as files under `root`."""
+    """Objects as files under `root`.
 
-    def __init__(self, root: Path, create: bool = True) -> None:
+    `written`: the record of what narrate wrote there (`narrate synth`'s folder, which may
+    hold the user's own files): each file written is recorded first, none is written over a
+    file it does not name, and `delete_prefix` removes only the files it names."""
+
+    def __init__(self, root: Path, create: bool = True, written: Written | None = None) -> None:
         self.root = root
+        self.written = written
         if not create:  # only read (`narrate verify`): a typo makes no folder
             return
         try:
@@ -129,8 +135,14 @@ class LocalStorage(Storage):
             raise OutputError(f"{target.parent}: cannot create ({error.strerror})") from error
         return target
 
-    def put_bytes(self, key: str, data: bytes) -> None:
+    def _claimed(self, key: str) -> Path:
         target = self._target(key)
+        if self.written is not None:
+            self.written.claim(key, target)
+        return target
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        target = self._claimed(key)
         tmp = target.with_name(target.name + ".part")
         try:
             tmp.write_bytes(data)
@@ -140,7 +152,7 @@ class LocalStorage(Storage):
             raise OutputError(f"{target}: cannot write ({error.strerror})") from error
 
     def put_file(self, key: str, path: Path, sha256: str | None = None) -> str:
-        target = self._target(key)
+        target = self._claimed(key)
         digest = sha256 or file_sha256(path)
         tmp = target.with_name(target.name + ".part")
         try:  # never shutil.move onto the key: a folder there would take the file in
@@ -189,6 +201,14 @@ class LocalStorage(Storage):
         self._prune(path)
 
     def delete_prefix(self, prefix: str) -> None:
+        if self.written is not None:  # a folder of the user's may hold a work/m4b/ too
+            folder = prefix.rstrip("/") + "/"
+            for key in sorted(self.written.keys()):
+                if key.startswith(folder):
+                    with contextlib.suppress(OutputError):  # work files, reached by a link
+                        self.remove(f"{key}.part")  # one a killed run left half-written
+                        self.remove(key)
+            return
         path = self.path(prefix.rstrip("/"))
         shutil.rmtree(path, ignore_errors=True)
         self._prune(path)

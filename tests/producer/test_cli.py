@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -707,3 +708,114 @@ def test_a_listing_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
         listing.stdout.close()
         errors = listing.stderr.read()
     assert (listing.returncode, errors) == (0, b"")
+
+
+def test_a_folder_of_the_users_own_files_is_refused_and_left_as_it_is(
+    tmp_path: Path, data: Path
+) -> None:
+    """No earlier run wrote these: they were removed as one's, after the book was made."""
+    out = tmp_path / "out"
+    (out / "chapters").mkdir(parents=True)
+    (out / "book.m4b").write_text("a")
+    (out / "sample.mp3").write_text("b")
+    (out / "chapters/005.wav").write_text("x")
+
+    result = narrate("synth", data / "two_chapters.txt", "-o", out)
+
+    assert_clean_error(
+        result,
+        f"{out}: book.m4b, chapters/005.wav, sample.mp3 were not written by narrate; "
+        "move them or choose another folder",
+    )
+    left = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*") if p.is_file()}
+    assert left == {"book.m4b": "a", "sample.mp3": "b", "chapters/005.wav": "x"}
+
+
+def test_another_book_into_a_finished_folder_is_refused_until_replace(
+    tmp_path: Path, data: Path
+) -> None:
+    """A run of another book failing (a voice that is no model) left the first book's
+    manifest with its own manuscript: verify failed, and redo took the other's text."""
+    out = tmp_path / "out"
+    assert narrate("synth", data / "two_chapters.txt", "-o", out).returncode == 0
+    finished = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    other = tmp_path / "other.md"
+    other.write_text("# One\n\nHello there, this is another book.\n")
+    fake = tmp_path / "fake.onnx"
+    fake.write_bytes(os.urandom(4000))
+
+    refused = narrate("synth", other, "-o", out, "--voice", fake)
+
+    assert_clean_error(refused, f"{out}: holds another finished book (")
+    assert "add --replace" in refused.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == finished
+    assert narrate("verify", out).returncode == 0
+    replaced = narrate("synth", other, "-o", out, "--replace", "--no-progress")
+    assert replaced.returncode == 0, replaced.stderr
+    assert "removed 5 files an earlier run left" in replaced.stderr  # chapter 1's
+    assert narrate("verify", out).returncode == 0
+
+
+def test_a_second_run_into_a_folder_in_use_is_refused_at_once(tmp_path: Path) -> None:
+    """Two runs at once both exited 0, the first removing the second's files."""
+    out, book = tmp_path / "out", tmp_path / "long.md"
+    sentence = "The keeper climbed the stairs and lit the lamp, as he did every night."
+    book.write_text(f"# One\n\n{' '.join([sentence] * 30)}\n\n# Two\n\nThe ships turned.\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-m", "producer.cli", "synth", book, "-o", out, "--no-progress"]
+    first = subprocess.Popen(argv, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".work/*.f32")):  # a chapter's spool: narrating, held
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        second = narrate("synth", book, "-o", out)
+        redo = narrate("redo", out, "--chapter", "1", "--segment", "0")
+        assert first.poll() is None  # refused by the first's hold, not after it
+    finally:
+        _, said = first.communicate(timeout=300)
+    for result in (second, redo):
+        assert_clean_error(result, f"{out}: in use by another narrate run (pid {first.pid})")
+    assert first.returncode == 0, said
+    assert narrate("verify", out).returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2,000 KiB filesystem: a tmpfs, mounted as root (CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=2000k", "tmpfs", str(disk)]
+    mounted = subprocess.run(mount, capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "--lazy", str(disk)], check=False)
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_finished_chapters(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """Was a 30-line traceback ending in OSError: [Errno 28], exit 1."""
+    out, book = small_disk / "out", tmp_path / "book.md"
+    sentence = "The keeper climbed the stairs and lit the lamp, as he did every night."
+    book.write_text(f"# One\n\n{' '.join([sentence] * 8)}\n\n# Two\n\nThe ships turned.\n")
+    common = ("-o", out, "--format", "mp3,m4b", "--no-progress")
+    assert narrate("synth", book, *common, "--chapter", "1").returncode == 0  # the short one
+    (small_disk / "notes.txt").write_text("the user's own")
+    kept = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    full = narrate("synth", book, *common)
+
+    assert_clean_error(full, f"{out}: no space left on device (")
+    assert full.stderr.rstrip().endswith(" MB free); finished chapters are kept")
+    assert {p: p.read_bytes() for p in kept} == kept
+    assert (small_disk / "notes.txt").read_text() == "the user's own"
+    subprocess.run(["mount", "-o", "remount,size=20m", str(small_disk)], check=True)
+    resumed = narrate("synth", book, *common)
+    assert ": 1 kept from an earlier run, 1 narrated now, " in resumed.stdout, resumed.stderr
+    assert narrate("verify", out).returncode == 0

@@ -1,6 +1,7 @@
 """Deliverables a publisher ships: ACX MP3s, the M4B, credits, a retail sample, `narrate check`."""
 
 import json
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from config.manuscript import Metadata
 from config.settings import get_settings
 from producer.cli import build_parser, reading_from
 from producer.readers import read_source
+from producer.verify import verify
 from tests.producer.test_cli import assert_clean_error, narrate
 from tests.producer.test_verify import upload
 from tests.services import BUCKET, Services
@@ -192,6 +194,86 @@ def test_verify_finds_a_delivered_file_missing_cut_short_or_another_books(
     assert "book.m4b: titled 'Another Book', the manifest's book is 'The Lamp'" in failed.stderr
     assert "book.m4b: 1 chapter markers, not the manifest's chapters in order" in failed.stderr
     assert short.returncode == 1 and "book.m4b: lasts" in short.stderr, short.stderr
+
+
+def _damage(path: Path) -> None:
+    """2,000 bytes written over the middle of a file, as a bad disk or a bad copy does."""
+    with path.open("r+b") as file:
+        file.seek(path.stat().st_size // 2)
+        file.write(random.Random(path.name).randbytes(2000))
+
+
+def _cut(path: Path) -> None:
+    """The file's second half gone, as an interrupted copy leaves it."""
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+DELIVERED = ["chapters/001.mp3", "chapters/001.opus", "chapters/001.flac"]
+DELIVERED += ["sample.mp3", "book.m4b"]
+
+
+@pytest.mark.parametrize("key", DELIVERED)
+def test_verify_finds_damage_inside_every_delivered_file(
+    out: Path, tmp_path: Path, key: str
+) -> None:
+    """Its checksum, recorded as it was stored, and decoding it to its end."""
+    damaged = tmp_path / "damaged"
+    shutil.copytree(out, damaged)
+    _damage(damaged / key)
+
+    problems = verify(damaged)
+
+    chapter = "chapter 1: " if key.startswith("chapters/") else ""
+    assert f"{chapter}{key}: checksum differs from the manifest" in problems, problems
+    assert all(key in problem for problem in problems), problems  # no other file's
+
+
+@pytest.mark.parametrize("key", ["chapters/001.opus", "chapters/001.flac"])
+def test_verify_finds_an_opus_or_flac_file_cut_short(out: Path, tmp_path: Path, key: str) -> None:
+    cut = tmp_path / "cut"
+    shutil.copytree(out, cut)
+    _cut(cut / key)
+
+    problems = verify(cut)
+
+    assert f"chapter 1: {key}: checksum differs from the manifest" in problems, problems
+    cut_short = [p for p in problems if p.startswith(f"chapter 1: {key} ")]  # lasts, or read
+    assert cut_short and ("lasts" in cut_short[0] or "cannot be read" in cut_short[0])
+
+
+def _older(out: Path, tmp_path: Path) -> Path:
+    """The output as an older narrate left it: no checksum of the files beside the WAVs."""
+    older = tmp_path / "older"
+    shutil.copytree(out, older)
+    data = json.loads((older / "manifest.json").read_text())
+    for entry in data["chapters"]:
+        entry.pop("checksums", None)
+    data["book"].pop("sha256", None)
+    (older / "manifest.json").write_text(json.dumps(data))
+    return older
+
+
+def test_verify_of_an_older_manifest_decodes_the_files_it_cannot_compare(
+    out: Path, tmp_path: Path
+) -> None:
+    older = _older(out, tmp_path)
+    passed = narrate("verify", older)
+    assert passed.returncode == 0, passed.stderr
+    said = passed.stdout.splitlines()
+    assert said[0] == (
+        f"{older}: the manifest records no checksum of 14 delivered files (an older narrate's "
+        "output): each is decoded and measured, not compared"
+    )
+    assert said[-1].startswith(f"{older}: complete; ")
+    _cut(older / "chapters/002.opus")
+    _cut(older / "chapters/002.flac")
+
+    failed = narrate("verify", older)
+
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert f"narrate: {older}: chapter 2: chapters/002.opus lasts " in failed.stderr
+    assert f"narrate: {older}: chapter 2: chapters/002.flac cannot be read " in failed.stderr
+    assert "checksum" not in failed.stderr
 
 
 def test_check_reads_a_file_url_as_the_folder_it_names(out: Path) -> None:

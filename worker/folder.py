@@ -1,0 +1,293 @@
+"""`narrate synth`'s output folder: one run at a time, and nobody else's files touched.
+
+A run holds the folder by an exclusive flock on the folder itself: another run into it, or
+`narrate redo`, is refused at once. The kernel lets the lock go when the process ends,
+however it ends (SIGKILL too), so there is never a stale lock to clear, nor a lock file
+left behind.
+
+Only narrate's files are narrate's to write over or remove: those an earlier run's manifest
+or marks name, and those in the record (`worker.written`) a run keeps of what it wrote
+before its book was whole. A file of anyone else's in narrate's places (a chapters/000.wav,
+a book.m4b, a manifest.json not narrate's) stops a run before any work. A finished book of
+other text or options is narrated over only when asked (`replace`): until then its files
+stay whole, and `narrate verify` and `narrate redo` go on trusting them.
+"""
+
+import errno
+import fcntl
+import logging
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from config.errors import DiskFullError, OutputError
+from config.layout import BOOK_PIECES, MANIFEST_KEY, SOURCE_KEY
+from config.manifest import ChapterEntry, Manifest
+from config.manuscript import Manuscript
+from worker.stages import book_files
+from worker.storage import LocalStorage
+from worker.written import Written
+
+log = logging.getLogger(__name__)
+
+# The record of what runs wrote, while the folder's book is unfinished: beside the book,
+# not in .work, whose files an abandoned run removes.
+RECORD = ".narrate-written"
+_COVER = re.compile(r"source/cover\.[A-Za-z0-9]+")
+_MARKS = re.compile(r"marks/\d{3,}\.json")
+_PIECE = re.compile(rf"{BOOK_PIECES}\d{{3,}}-[0-9a-f]{{16}}\.m4a")
+_FULL = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded"}
+
+
+class Folder:
+    """An output folder this process holds (`held`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.base = LocalStorage(root)  # made, and found writable, before it is locked
+        self._lock = _locked(root)
+        self._prepared: tuple[str, LocalStorage] | None = None
+
+    def prepare(self, job_id: str, replace: bool = False) -> LocalStorage:
+        """The storage job_id's run writes through, once the folder is found fit for it:
+        no file of anyone else's where narrate writes, and no finished book of another job
+        unless `replace`. Before any write; the same again for the same job."""
+        if self._prepared and self._prepared[0] == job_id:
+            return self._prepared[1]
+        record = Written(self.root / RECORD)
+        manifest = _manifest(self.base)
+        recorded = record.keys()
+        known = recorded | _narrated(self.base, manifest, recorded)
+        _refuse_foreign(self.root, _in_narrates_places(self.base) - known)
+        other = manifest if manifest is not None and manifest.job_id != job_id else None
+        if other is not None and not replace:
+            raise OutputError(_another_book(self.root, other))
+        # Recorded before a file changes: once the manifest is replaced, the record is what
+        # still says which of the files an earlier run left are narrate's.
+        record.add(known)
+        if other is not None:  # the folder no longer holds that book: verify and redo say so
+            self.base.remove(MANIFEST_KEY)
+        storage = LocalStorage(self.root, written=record)
+        self._prepared = (job_id, storage)
+        return storage
+
+    def finish(self, manifest: Manifest) -> None:
+        """The book is whole: the files earlier runs left that it does not name go (never a
+        user's: only recorded ones), and the record with them, the manifest naming the rest."""
+        if self._prepared is None:
+            return
+        storage = self._prepared[1]
+        assert storage.written is not None
+        keep = manifest.named_keys() | {MANIFEST_KEY, SOURCE_KEY, manifest.metadata.cover_key}
+        left = sorted(key for key in storage.written.keys() - keep if storage.exists(key))
+        removed, linked = [], []
+        for key in left:
+            try:
+                storage.remove(key)
+                removed.append(key)
+            except OutputError as error:  # the book is whole: say so, and go on
+                log.warning("%s", error)
+                linked.append(key)  # still narrate's: recorded for a later run to try
+        if removed:
+            log.warning(
+                "removed %d files an earlier run left in %s (%s): this book's manifest does "
+                "not name them",
+                len(removed),
+                self.root,
+                ", ".join(removed[:3]) + (", ..." if len(removed) > 3 else ""),
+            )
+        storage.written.keep_only(linked)
+
+    def release(self) -> None:
+        self.base.tidy_scratch()  # a failed run's .work, if it left it empty
+        if self._lock is not None:
+            os.close(self._lock)  # the lock goes with the descriptor
+            self._lock = None
+
+
+_holding: dict[Path, Folder] = {}
+_holding_lock = threading.Lock()
+
+
+@contextmanager
+def held(root: Path) -> Iterator[Folder]:
+    """root held by this process for the block: refused (OutputError) when another process
+    holds it; held already here (the CLI, then `worker.pipeline.narrate`), the same hold. A
+    full disk met within is said in one line (DiskFullError)."""
+    with said_full(root):
+        key = root.resolve()
+        with _holding_lock:
+            folder = _holding.get(key)
+        if folder is not None:
+            yield folder
+            return
+        folder = Folder(root)
+        with _holding_lock:
+            _holding[key] = folder
+        try:
+            yield folder
+        finally:
+            with _holding_lock:
+                del _holding[key]
+            folder.release()
+
+
+@contextmanager
+def said_full(root: Path) -> Iterator[None]:
+    """A full disk or quota, however deep it was met (a spool, an encoder's process, a
+    file stored), as one DiskFullError naming the folder and the space left."""
+    try:
+        yield
+    except DiskFullError:
+        raise
+    except Exception as error:
+        code = _full(error)
+        if code is None:
+            raise
+        raise DiskFullError(
+            f"{root}: {_FULL[code]}{_free(root)}; finished chapters are kept"
+        ) from error
+
+
+def _full(error: BaseException) -> int | None:
+    """The errno of a full disk behind error (our errors keep the OSError as their cause)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, OSError) and cause.errno in _FULL:
+            return cause.errno
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _free(root: Path) -> str:
+    for place in (root, *root.parents):
+        try:
+            return f" ({shutil.disk_usage(place).free // 2**20} MB free)"
+        except OSError:  # not made yet: its parent's disk
+            continue
+    return ""
+
+
+def _locked(root: Path) -> int | None:
+    """A descriptor of root holding its exclusive lock; None where the filesystem takes
+    no lock (some network ones): said, and the run goes on, as before there was a lock."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = _holder(fd)
+        os.close(fd)
+        raise OutputError(f"{root}: in use by another narrate run{holder}") from None
+    except OSError as error:
+        os.close(fd)
+        log.warning("%s: cannot be locked (%s): runs into it at once are not refused", root, error)
+        return None
+    return fd
+
+
+def _holder(fd: int) -> str:
+    """' (pid N)' of the process holding the folder's lock, as Linux's /proc/locks lists
+    it ("1: FLOCK  ADVISORY  WRITE 793 fe:00:2351505 0 EOF"); '' where none is found."""
+    stat = os.fstat(fd)
+    place = (os.major(stat.st_dev), os.minor(stat.st_dev), stat.st_ino)
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return ""
+    for line in lines:
+        fields = line.split()
+        if "FLOCK" not in fields or "->" in fields:  # a waiter's line, not the holder's
+            continue
+        at = fields.index("FLOCK") + 3
+        if len(fields) > at + 1 and _place(fields[at + 1]) == place:
+            return f" (pid {fields[at]})"
+    return ""
+
+
+def _place(field: str) -> tuple[int, int, int] | None:
+    """(major, minor, inode) of /proc/locks' "fe:00:2351505": device numbers in hex."""
+    try:
+        major, minor, inode = field.split(":")
+        return int(major, 16), int(minor, 16), int(inode)
+    except ValueError:
+        return None
+
+
+def _manifest(storage: LocalStorage) -> Manifest | None:
+    """The folder's manifest, if there is one and it is narrate's."""
+    try:
+        return Manifest.model_validate_json(storage.get_bytes(MANIFEST_KEY))
+    except (OSError, ValueError):
+        return None
+
+
+class _Marked(BaseModel):
+    """Of a chapter's marks, what names its files (the rest, its word marks, not kept)."""
+
+    entry: ChapterEntry
+
+
+def _narrated(storage: LocalStorage, manifest: Manifest | None, recorded: set[str]) -> set[str]:
+    """The files an earlier run's manifest, manuscript, marks and book pieces name: a folder
+    written before narrate kept its record, or since its book was whole."""
+    keys: set[str] = set()
+    if manifest is not None:
+        keys |= {MANIFEST_KEY, SOURCE_KEY, manifest.metadata.cover_key, *manifest.named_keys()}
+    if SOURCE_KEY not in keys | recorded and storage.exists(SOURCE_KEY):
+        try:
+            stored = Manuscript.model_validate_json(storage.get_bytes(SOURCE_KEY))
+            keys |= {SOURCE_KEY, stored.metadata.cover_key}
+        except (OSError, ValueError):
+            pass  # not narrate's
+    entries = []
+    for key in sorted(storage.listed("marks/") - keys - recorded):
+        if _MARKS.fullmatch(key):
+            try:
+                entries.append(_Marked.model_validate_json(storage.get_bytes(key)).entry)
+                keys.add(key)
+            except (OSError, ValueError, ValidationError):
+                continue  # not narrate's
+    keys |= _named(entries)
+    keys |= {key for key in storage.listed(BOOK_PIECES) if _PIECE.fullmatch(key)}
+    keys.discard("")
+    return keys
+
+
+def _named(entries: list[ChapterEntry]) -> set[str]:
+    """The files these chapters' entries name, as a manifest of them would."""
+    empty = {"job_id": "", "voice": "", "model_variant": "", "created_at": "", "finished_at": ""}
+    return Manifest(**empty, sample_rate=0, options={}, chapters=entries).named_keys()
+
+
+def _in_narrates_places(storage: LocalStorage) -> set[str]:
+    """The files where narrate writes, named as narrate names its own."""
+    source = {k for k in storage.listed("source/") if k == SOURCE_KEY or _COVER.fullmatch(k)}
+    manifest = {MANIFEST_KEY} if storage.exists(MANIFEST_KEY) else set()
+    return book_files(storage) | source | manifest
+
+
+def _refuse_foreign(root: Path, keys: set[str]) -> None:
+    if not keys:
+        return
+    names = sorted(keys)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    were, them = ("was", "it") if len(names) == 1 else ("were", "them")
+    raise OutputError(
+        f"{root}: {shown} {were} not written by narrate; move {them} or choose another folder"
+    )
+
+
+def _another_book(root: Path, manifest: Manifest) -> str:
+    title = f'"{manifest.metadata.title}", ' if manifest.metadata.title else ""
+    return (
+        f"{root}: holds another finished book ({title}{manifest.job_id}: other text or "
+        "options); to narrate this one in its place add --replace, or choose another folder"
+    )
