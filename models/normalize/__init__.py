@@ -103,10 +103,27 @@ def normalize(text: str, locale: str = "en-US") -> str:
     if "[[" not in text:
         return _normalize(text, spoken)
     parts = _PHONEMES.split(text)
-    return "".join(part if i % 2 else _normalize(part, spoken) for i, part in enumerate(parts))
+    last = len(parts) - 1
+    return "".join(
+        part if i % 2 else _normalize(part, spoken, before_block=i < last)
+        for i, part in enumerate(parts)
+    )
 
 
-def _normalize(text: str, locale: Locale) -> str:
+# A phoneme block (a lexicon's word) cuts the text, and the part before it is no text's
+# end: "Mrs. [[heɪl]]" is a title before a name, not a sentence's last word ("Missus." and a
+# pause). That part is read with a name standing in for the block, then cut off again.
+_STAND_IN = "Name"
+
+
+def _normalize(text: str, locale: Locale, before_block: bool = False) -> str:
+    said = _apply(text + _STAND_IN if before_block else text, locale)
+    if not before_block:
+        return said
+    return said.removesuffix(_STAND_IN) if said.endswith(_STAND_IN) else _apply(text, locale)
+
+
+def _apply(text: str, locale: Locale) -> str:
     for rule in _RULES:
         text = rule.apply(text, locale)
     return text
@@ -116,13 +133,27 @@ def normalize_traced(text: Traced, locale: str = "en-US") -> Traced:
     """`normalize`, each character of the result knowing the source characters it says."""
     spoken = locale_for(locale)
     parts = text.split(_PHONEMES)
+    last = len(parts) - 1
     return join(
-        (part if i % 2 else _normalize_traced(part, spoken) for i, part in enumerate(parts)),
+        (
+            part if i % 2 else _normalize_traced(part, spoken, before_block=i < last)
+            for i, part in enumerate(parts)
+        ),
         text.stop,
     )
 
 
-def _normalize_traced(text: Traced, locale: Locale) -> Traced:
+def _normalize_traced(text: Traced, locale: Locale, before_block: bool = False) -> Traced:
+    if not before_block:
+        return _apply_traced(text, locale)
+    at = (text.stop,) * len(_STAND_IN)  # nothing of the source: it is cut off again
+    said = _apply_traced(join([text, Traced(_STAND_IN, at, at, text.stop)], text.stop), locale)
+    if said.text.endswith(_STAND_IN):
+        return said[: -len(_STAND_IN)]
+    return _apply_traced(text, locale)
+
+
+def _apply_traced(text: Traced, locale: Locale) -> Traced:
     for rule in _RULES:
         text = rule.apply_traced(text, locale)
     return text

@@ -2,7 +2,15 @@ import time
 
 import pytest
 
-from models.normalize import abbreviations, locale_for, normalize, roman_to_int, say_year
+from models.normalize import (
+    abbreviations,
+    locale_for,
+    normalize,
+    normalize_traced,
+    roman_to_int,
+    say_year,
+)
+from models.traced import Traced
 
 # input -> the words espeak is given (en-US). Grouped by family; pitfalls at the end.
 CASES = [
@@ -2281,6 +2289,22 @@ def test_locales_are_english_tags() -> None:
 def test_phonemes_from_a_lexicon_are_left_alone() -> None:
     text = "[[ˈhɛnɹi ðɪ ˈeɪtθ]] married in 1509 [[1 2]]."
     assert normalize(text) == "[[ˈhɛnɹi ðɪ ˈeɪtθ]] married in fifteen oh nine [[1 2]]."
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # a title before a name the lexicon gave its sounds: no sentence ends there
+        ("Mrs. [[heɪl]] came; Mr. [[heɪl]] left.", "Missus [[heɪl]] came; Mister [[heɪl]] left."),
+        ("Dr. [[heɪl]] and St. [[ɒlbən]].", "Doctor [[heɪl]] and Saint [[ɒlbən]]."),
+        ("He left. [[heɪl]] came.", "He left. [[heɪl]] came."),  # a sentence's own period
+        ("I met Mrs. [[heɪl]].", "I met Missus [[heɪl]]."),
+    ],
+)
+def test_the_text_before_a_lexicon_s_phonemes_reads_on_into_them(text: str, said: str) -> None:
+    """The text is cut at a phoneme block, and the part before it is no text's end."""
+    assert normalize(text) == said
+    assert normalize_traced(Traced.of(text)).text == said
 
 
 @pytest.mark.parametrize(
