@@ -11,6 +11,7 @@ its own, which narrate itself never reads: ``NARRATE_API_HOST`` and ``NARRATE_AP
 ``NARRATE_CONCURRENCY`` (``worker``'s ``--concurrency``; unset, the pool's default).
 """
 
+import math
 import os
 from enum import StrEnum
 from functools import lru_cache
@@ -459,6 +460,18 @@ class SynthesisOptions(BaseModel):
         0.0, ge=0.0, le=5.0, description="A retail sample of this many minutes (ACX: 1 to 5)."
     )
 
+    @field_validator("speed", "noise_scale", "noise_w", "sample_minutes", mode="before")
+    @classmethod
+    def _finite(cls, value: object) -> object:
+        # NaN fails every bound and pydantic would name the first (--speed nan: "less than or
+        # equal to 5"); infinity is refused as its bound, which says nothing of the cause.
+        number = _as_float(value)
+        if number is not None and math.isnan(number):
+            raise ValueError("not a number")
+        if number is not None and math.isinf(number):
+            raise ValueError("not a finite number")
+        return value
+
     @field_validator("qa", mode="before")
     @classmethod
     def _any_case(cls, value: object) -> object:
@@ -483,6 +496,16 @@ class SynthesisOptions(BaseModel):
                 f"unknown audio format {unknown[0] if unknown else ''!r}; known: {known}"
             )
         return list(dict.fromkeys(formats))
+
+
+def _as_float(value: object) -> float | None:
+    """The float a value given as a float or its text stands for; None for anything else."""
+    if not isinstance(value, float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -114,7 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # signal, after the message and without the exit status it promises.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        print("\nnarrate: interrupted; finished chapters are kept", file=sys.stderr)
+        # Only synth narrates, and it says what it kept itself (`Stopping`): here nothing
+        # was being narrated (verify, inspect, check...), so nothing is said to be kept.
+        print("\nnarrate: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

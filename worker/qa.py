@@ -76,6 +76,11 @@ class Problem:
         return self.check != "asr" or self.heard < HEARD_AT_LEAST
 
 
+def said(problems: Sequence[Problem]) -> str:
+    """Problems as a reader of the log wants them: each check with what it measured."""
+    return "; ".join(f"{p.check}: {p.detail}" for p in problems)
+
+
 def cheap_problems(output: VoiceOutput, parts: Sequence[Phonemes], rate: int) -> list[Problem]:
     """What the audio of one segment shows without a recognizer."""
     return _pace(output, parts, rate) + _clipping(output.audio) + _silences(output, rate)
@@ -359,7 +364,9 @@ class Checker:
     def _finding(self, index: int, first: list[Problem], last: list[Problem] | None) -> QAFinding:
         problems = last or first
         if last:
-            log.warning("chapter %d segment %d still fails QA: %s", self.chapter, index, problems)
+            log.warning(
+                "chapter %d segment %d still fails QA: %s", self.chapter, index, said(problems)
+            )
         return QAFinding(
             chapter=self.chapter,
             segment=index,

@@ -91,14 +91,28 @@ def chapter_indexes(manuscript: Manuscript, numbers: Sequence[int], source: str)
     """The indexes of the chapters `--chapter` numbers: from 0, as `narrate inspect` lists
     them. Credits, when asked for, are no chapter of the book's and go with those chosen."""
     body = [chapter.index for chapter in manuscript.chapters if chapter.kind != CREDITS]
-    for number in numbers:
-        if not 0 <= number < len(body):
-            raise ManuscriptError(
-                f"{source}: --chapter {number}: no such chapter; it has {len(body)}, numbered "
-                "from 0 as `narrate inspect` lists them"
-            )
+    missing = sorted({number for number in numbers if not 0 <= number < len(body)})
+    if missing:
+        such = "no such chapter" if len(missing) == 1 else "no such chapters"
+        raise ManuscriptError(
+            f"{source}: --chapter {_spelt(missing)}: {such}; it has {len(body)}, numbered "
+            "from 0 as `narrate inspect` lists them"
+        )
     credits = {chapter.index for chapter in manuscript.chapters if chapter.kind == CREDITS}
     return credits | {body[number] for number in numbers}
+
+
+# Missing chapters named in an error before the rest are elided: a range asked for
+# (0-99999) expands to numbers the line must not list one by one.
+NAMED_MISSING = 5
+
+
+def _spelt(numbers: Sequence[int]) -> str:
+    """Sorted, distinct numbers as the user would have typed them: a run as a span."""
+    if len(numbers) > 1 and numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"{numbers[0]}-{numbers[-1]}"
+    named = ",".join(map(str, numbers[:NAMED_MISSING]))
+    return named + (",..." if len(numbers) > NAMED_MISSING else "")
 
 
 def only_chapters(manuscript: Manuscript, numbers: Sequence[int], source: str) -> Manuscript:

@@ -14,11 +14,14 @@ from typing import Any
 import pytest
 import soundfile
 
+import producer.cli
+from config.errors import ManuscriptError
 from config.manifest import Manifest
 from config.manuscript import Manuscript
 from config.settings import Settings, get_settings
 from producer.cli import _clock, build_parser
 from producer.readers import read_manuscript
+from producer.readers.book import chapter_indexes
 from tests.services import Services
 from worker.segment import segment_chapter
 from worker.storage import LocalStorage, open_storage
@@ -462,6 +465,27 @@ def test_a_sample_rate_out_of_range_is_refused_zero_too(tmp_path: Path, rate: st
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--speed", "nan", "--speed: not a number"),
+        ("--speed", "inf", "--speed: not a finite number"),
+        ("--noise-scale", "nan", "--noise-scale: not a number"),
+        ("--noise-w=-inf", None, "--noise-w: not a finite number"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_called_so(
+    tmp_path: Path, option: str, value: str | None, said: str
+) -> None:
+    """NaN fails every bound: refused as over 5, the user would not see what was wrong."""
+    good = tmp_path / "good.txt"
+    good.write_text("Hello there.")
+    given = [option] if value is None else [option, value]  # -inf alone reads as an option
+    result = narrate("synth", good, "-o", tmp_path / "out", *given)
+    assert_clean_error(result, said)
+    assert "less than" not in result.stderr and "greater than" not in result.stderr
+
+
 def test_a_bad_option_is_named_as_typed(tmp_path: Path) -> None:
     result = narrate("synth", tmp_path / "any.txt", "-o", tmp_path / "out", "--format", "wav,MP4")
     assert_clean_error(result, "--format: unknown audio format 'mp4'; known: wav, mp3")
@@ -629,6 +653,41 @@ def test_a_chapter_out_of_range_or_malformed_is_one_line(tmp_path: Path, data: P
         for bad in ("2-1", "x", "-1", "1-", "0-100000"):
             assert_clean_error(narrate(*command, f"--chapter={bad}"), "argument --chapter: ")
     assert not (tmp_path / "o").exists() and not (ROOT / "b").exists()
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ("0-99999", "--chapter 3-99999: no such chapters; it has 3, numbered from 0"),
+        ("1,5,9", "--chapter 5,9: no such chapters; it has 3"),
+        ("3,5,7,9,11,13,15", "--chapter 3,5,7,9,11,...: no such chapters; it has 3"),
+    ],
+)
+def test_chapters_out_of_range_are_named_as_asked(data: Path, asked: str, said: str) -> None:
+    """A range asked for is answered as a range, not by its first number alone."""
+    book = data / "three_chapters.md"
+    numbers = build_parser().parse_args(["synth", str(book), "-o", "o", "--chapter", asked])
+    with pytest.raises(ManuscriptError) as refused:
+        chapter_indexes(read_manuscript(book), numbers.chapter, str(book))
+    assert str(refused.value).startswith(f"{book}: {said}")
+
+
+@pytest.mark.parametrize("command", [["verify"], ["inspect"], ["check", "--acx"]])
+def test_ctrl_c_outside_synth_says_only_interrupted(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    """Nothing is narrated there, so nothing is said to be kept."""
+
+    def stopped(args: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(producer.cli, f"run_{command[0]}", stopped)
+    monkeypatch.setattr(producer.cli.signal, "signal", lambda *args: None)  # pytest's stay
+    assert producer.cli.main([*command, str(tmp_path)]) == producer.cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err.strip() == "narrate: interrupted"
 
 
 def test_enqueue_takes_a_skip_of_a_kind_some_books_lack_and_chapters(

@@ -112,6 +112,18 @@ def test_a_retry_is_kept_only_if_it_is_better(retries: list[np.ndarray], fixed: 
     assert np.array_equal(outputs[0].audio, expected)
 
 
+def test_a_segment_still_failing_is_logged_readably(caplog: pytest.LogCaptureFixture) -> None:
+    """The log says what was measured, not the Problem objects' repr."""
+    segments = segment_chapter("The keeper climbed the long stairs.")
+    checker = Checker(0, segments, [PHONEMES], RATE, Wording(), asr=False, retries=1)
+    with caplog.at_level("WARNING", logger="worker.qa"):
+        checker.run({0: take(clipped(1.6))}, lambda index, attempt: take(clipped(1.6)))
+    (record,) = caplog.records
+    said = record.getMessage()
+    assert said.startswith("chapter 0 segment 0 still fails QA: clipping: ")
+    assert said.endswith(" samples in a row at full scale") and "Problem(" not in said
+
+
 def planted(fault: Any) -> Any:
     """synthesize_passages whose output for segment 1 is damaged by fault (re-renders go
     through stages.rerender, not through this)."""
