@@ -769,11 +769,16 @@ def _basis_points(match: re.Match[str], locale: Locale) -> str:
         near = text[max(0, start - _RATE_REACH) : start] + " " + text[end : end + _RATE_REACH]
         if not _RATE_WORDS.search(near) or _DATA_WORDS.search(near):
             return match.group(0)
+    return _points(match, "basis point", locale)  # a fifty-basis-point cut
+
+
+def _points(match: re.Match[str], unit: str, locale: Locale) -> str:
+    """An amount of points, before a noun joined to it: "a fifty-basis-point cut"."""
     amount = match.group("quantity")
     said = quantity(amount, locale)
     if qualifies_noun(match):
-        return f"{said}-basis-point"  # a fifty-basis-point cut
-    return f"{said} {'basis point' if amount == '1' else 'basis points'}"
+        return f"{said}-{unit.replace(' ', '-')}"
+    return f"{said} {unit if amount == '1' else unit + 's'}"
 
 
 # A share's change in percentage points: "rose 0.5pp", "down 2 ppts", "a 1.5pp lead" (a book's
@@ -793,11 +798,7 @@ _SHARE_WORDS = re.compile(
 def _percentage_points(match: re.Match[str], locale: Locale) -> str:
     if not (_CHANGED_BEFORE.search(text_before(match, 12)) or _rates_near(match)):
         return match.group(0)
-    amount = match.group("quantity")
-    said = quantity(amount, locale)
-    if qualifies_noun(match):
-        return f"{said}-percentage-point"  # a two-percentage-point lead
-    return f"{said} {'percentage point' if amount == '1' else 'percentage points'}"
+    return _points(match, "percentage point", locale)  # a two-percentage-point lead
 
 
 def _rates_near(match: re.Match[str]) -> bool:
