@@ -2589,10 +2589,12 @@ def test_long_runs_take_linear_time(text: str) -> None:
 def test_hostile_runs_stay_linear(text: str) -> None:
     """The patterns for old pounds, odds, a clock's part of the day, a month's day, age
     groups, a temperature's scale word and compound ranks, and those of modern nonfiction's
-    figures (money, units, identifiers, scores), on 100,000 characters."""
+    figures (money, units, identifiers, scores), on 100,000 characters. A run of digits is
+    said digit by digit, 400,000 characters for the rules after to read: ~2 s on a loaded
+    core; a quadratic pattern took 16 s to minutes."""
     began = time.perf_counter()
     normalize(text)
-    assert time.perf_counter() - began < 5.0
+    assert time.perf_counter() - began < 10.0
 
 
 @pytest.mark.parametrize(
