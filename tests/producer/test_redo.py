@@ -145,6 +145,11 @@ def test_the_manifest_records_the_redo_and_the_m4b_follows_it(made: Path, redone
     assert not (redone / ".redo").exists()
 
 
+def test_a_redo_leaves_no_work_folder(made: Path, redone: Path) -> None:
+    assert not (made / ".work").exists()  # as synth leaves a finished book
+    assert not (redone / ".work").exists()
+
+
 def test_the_other_chapter_is_untouched(made: Path, redone: Path) -> None:
     names = ["chapters/000.wav", "chapters/000.mp3", "marks/000.json", "marks/000.jsonl",
              "subtitles/000.srt", "subtitles/000.vtt"]  # fmt: skip
