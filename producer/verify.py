@@ -133,13 +133,7 @@ def delivered_files(manifest: Manifest) -> list[tuple[str, str]]:
     """Each file the manifest names beside the chapters' WAVs, marks and captions (their
     other formats, the retail sample, the M4B) and its recorded sha256 ("": none)."""
     recorded = {key: sha for entry in manifest.chapters for key, sha in entry.checksums.items()}
-    keys = [
-        key
-        for entry in manifest.chapters
-        for keys in entry.files.values()
-        for key in keys
-        if key != entry.audio_key
-    ]
+    keys = [key for entry in manifest.chapters for key in _other_formats(entry)]
     found = [(key, recorded.get(key, "")) for key in keys]
     if manifest.sample_key:
         found.append((manifest.sample_key, recorded.get(manifest.sample_key, "")))
@@ -196,7 +190,7 @@ def format_problems(storage: Storage, entry: ChapterEntry) -> list[str]:
     checksum the entry's), and decoded to its end as long as it was made: an MP3 as its ACX
     report measured it, Opus and FLAC as the chapter (not damaged, not cut short, not
     another chapter's)."""
-    keys = [key for keys in entry.files.values() for key in keys if key != entry.audio_key]
+    keys = _other_formats(entry)
     problems = [f"{key} is missing" for key in keys if not storage.exists(key)]
     lengths = _made_lengths(entry)
     for key in keys:
@@ -207,6 +201,11 @@ def format_problems(storage: Storage, entry: ChapterEntry) -> list[str]:
                 found.append(f"{key} lasts {seconds:.3f} s, made {made[0]:.3f} s long")
             problems += found
     return problems
+
+
+def _other_formats(entry: ChapterEntry) -> list[str]:
+    """The keys of a chapter's files beside its WAV."""
+    return [key for keys in entry.files.values() for key in keys if key != entry.audio_key]
 
 
 def _made_lengths(entry: ChapterEntry) -> dict[str, tuple[float, float]]:

@@ -71,8 +71,7 @@ def narrate(
             raise
         made = _narrate(manuscript, options, storage, settings, report, voice, narrators, only)
         folder.finish(made)
-    storage.tidy_scratch()
-    return made
+    return made  # the folder's hold, let go, has tidied its .work away if empty
 
 
 def _narrate(
