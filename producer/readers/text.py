@@ -286,9 +286,14 @@ def _is_title_case(line: str) -> bool:
     """A title as set on a title page: a few words, each capitalized but the small ones,
     and no sentence's end."""
     words = line.split()
-    if not 2 <= len(words) <= 12 or line.endswith((".", ",", ";", ":", "!", "?")):
+    if not 2 <= len(words) <= _TITLE_WORDS or line.endswith((".", ",", ";", ":", "!", "?")):
         return False
-    return all(w[0].isupper() or w in _SMALL_WORDS for w in words if w[0].isalpha())
+    return _capitalized([w for w in words if w[0].isalpha()])
+
+
+def _capitalized(words: list[str]) -> bool:
+    """Each word capitalized as a title sets it: all but the small ones."""
+    return all(w[0].isupper() or w in _SMALL_WORDS for w in words)
 
 
 def _name(name: str) -> str:
@@ -391,7 +396,7 @@ def _is_title_words(line: str) -> bool:
     words = [w for w in words if w[:1].isalpha()]
     if not 1 <= len(words) <= _TITLE_WORDS or line.endswith((",", ";", ":")):
         return False
-    return words[0][0].isupper() and all(w[0].isupper() or w in _SMALL_WORDS for w in words)
+    return words[0][0].isupper() and _capitalized(words)
 
 
 _TITLE_WORDS = 12
