@@ -31,7 +31,7 @@ from config.layout import BOOK_PIECES, MANIFEST_KEY, SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest
 from config.manuscript import Manuscript
 from worker.stages import book_files
-from worker.storage import LocalStorage
+from worker.storage import LocalStorage, check_key
 from worker.written import Written
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class Folder:
             return self._prepared[1]
         record = Written(self.root / RECORD)
         manifest = _manifest(self.base)
-        recorded = record.keys()
+        recorded = _keys(record)
         known = recorded | _narrated(self.base, manifest, recorded)
         _refuse_foreign(self.root, _in_narrates_places(self.base) - known)
         other = manifest if manifest is not None and manifest.job_id != job_id else None
@@ -85,7 +85,7 @@ class Folder:
         storage = self._prepared[1]
         assert storage.written is not None
         keep = manifest.named_keys() | {MANIFEST_KEY, SOURCE_KEY, manifest.metadata.cover_key}
-        left = sorted(key for key in storage.written.keys() - keep if storage.exists(key))
+        left = sorted(key for key in _keys(storage.written) - keep if storage.exists(key))
         removed, linked = [], []
         for key in left:
             try:
@@ -233,6 +233,19 @@ class _Marked(BaseModel):
     """Of a chapter's marks, what names its files (the rest, its word marks, not kept)."""
 
     entry: ChapterEntry
+
+
+def _keys(record: Written) -> set[str]:
+    """The record's keys that name a file in the folder: a line edited in by hand or
+    damaged ("../../elsewhere") names none, and is no reason to fail a finished book."""
+    keys: set[str] = set()
+    recorded = record.keys()
+    for key in recorded:
+        try:
+            keys.add(check_key(key))
+        except OutputError:
+            log.warning("%s: %r is no file of the folder's; passed over", record.path, key)
+    return keys
 
 
 def _narrated(storage: LocalStorage, manifest: Manifest | None, recorded: set[str]) -> set[str]:

@@ -261,3 +261,17 @@ def test_an_earlier_runs_file_reached_by_a_link_out_of_the_folder_stays(
     assert {p.name for p in shared.iterdir()} == {"000.wav", "001.wav", "002.wav"}
     assert Written(out / RECORD).keys() == {"chapters/001.wav", "chapters/002.wav"}
     narrate(OTHER, SynthesisOptions(), out, SETTINGS, voice=voice)  # all kept, nothing refused
+
+
+def test_a_record_naming_a_file_outside_the_folder_removes_nothing_there(
+    voice: PiperVoice, tmp_path: Path
+) -> None:
+    """A hostile or damaged record ("../elsewhere.wav"): the book is narrated, that file is
+    neither removed nor a reason to fail, and the record goes with the book whole."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.wav"
+    elsewhere.write_bytes(b"not narrate's")
+    out.mkdir()
+    (out / RECORD).write_text("../elsewhere.wav\n/etc/hostname\nchapters/../../x\n")
+    narrate(BOOK, SynthesisOptions(), out, SETTINGS, voice=voice)
+    assert elsewhere.read_bytes() == b"not narrate's"
+    assert (out / "manifest.json").exists() and not (out / RECORD).exists()
