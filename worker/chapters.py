@@ -29,7 +29,7 @@ from worker.joined import share_slots
 from worker.memory import release_free_memory
 from worker.ordered import Ahead
 from worker.segment import Segment
-from worker.spawn import encoding_slots, helper_pool
+from worker.spawn import encoding_slots, helper_pool, result_awake, wait_awake
 from worker.stages import (
     ChapterPlan,
     Narrator,
@@ -124,9 +124,10 @@ def narrate_chapters(
     # assembly (resampling, limiting, writing) overlaps the others' inference; its other
     # formats are encoded in processes of their own while the next chapters are narrated.
     pool = ThreadPoolExecutor(max_workers=in_flight)
+    futures: dict[int, Future[Future[ChapterEntry]]] = {}
     try:
-        futures = {i: pool.submit(one, i) for i in todo}
-        entries = {i: futures[i].result().result() for i in todo}
+        futures.update((i, pool.submit(one, i)) for i in todo)
+        entries = {i: result_awake(result_awake(futures[i])) for i in todo}
     finally:  # after a failure, chapters not yet begun are not begun; running ones finish,
         # and so do the encodings begun (what they stored stays), not those still queued
         # Waited for: a process pool shut down without waiting can lose the sentinel that
@@ -134,7 +135,9 @@ def narrate_chapters(
         # the exit then hangs joining it (cpython#83386; seen once in `make test`). Its
         # queued chapters are cancelled; at most the two it has handed its process finish.
         _stop_phonemizing(said, phonemizer)
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
+        wait_awake(futures.values())  # the chapters begun: a second signal still heard
+        pool.shutdown(wait=True)
         if assembler:  # a chapter narrated is stored, failure or not: a resume keeps it
             assembler.shutdown(wait=True)
         resampler.shutdown(wait=True)

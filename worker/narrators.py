@@ -23,14 +23,14 @@ import queue
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Executor, Future, wait
+from concurrent.futures import FIRST_EXCEPTION, Executor, Future
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from typing import TYPE_CHECKING, Any
 
 from config.settings import CUDA_INFERENCE_WORKERS, Settings, get_settings
 from models.runtime import device_processes, process_budget_gb, resolve_device
-from worker.spawn import encoding_slots, helper_pool, load_voice_ahead
+from worker.spawn import encoding_slots, helper_pool, load_voice_ahead, wait_awake
 from worker.timing import add_busy, totals
 
 if TYPE_CHECKING:
@@ -125,14 +125,15 @@ class Narrators:
             daemon=True,
         )
         relay.start()
+        futures: list[Future[Part]] = []
         try:
-            futures = [self.pool.submit(_narrate_part, book, self.settings, p) for p in parts]
-            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            futures.extend(self.pool.submit(_narrate_part, book, self.settings, p) for p in parts)
+            done, _ = wait_awake(futures, FIRST_EXCEPTION)
             if any(future.exception() for future in done):
                 self.stop.set()
             results = [future.result() for future in _failed_first(futures)]
         finally:
-            self.close()
+            self.close(futures)
             log.debug("the narrating processes have exited")
             ended.set()  # the parts have exited, their progress flushed: the relay drains it
             relay.join()
@@ -145,19 +146,21 @@ class Narrators:
                 add_busy(stage, seconds)
         return Narrated(entries, results[0][1])
 
-    def close(self) -> None:
+    def close(self, parts: list["Future[Part]"] | None = None) -> None:
         """Stop the processes once they have finished what they began (none, if no book came:
-        a failure while it was read)."""
+        a failure while it was read); `parts`, those submitted."""
         self.stop.set()
-        _shut_down(self.pool)
+        _shut_down(self.pool, parts or [])
 
 
-def _shut_down(pool: Executor) -> None:
+def _shut_down(pool: Executor, parts: list["Future[Part]"]) -> None:
     """Wait for the parts to finish what they began. A second Ctrl-C raised here would leave
     the pool half shut, its processes waiting for work that never comes and the interpreter
     waiting for them at exit: it is ignored until they are done, unless the caller handles
-    it (`narrate synth` abandons the parts then: `producer.stopping`)."""
+    it (`narrate synth` abandons the parts then: `producer.stopping`, which this waiting
+    must let in at once: `wait_awake`)."""
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        wait_awake(parts)
         pool.shutdown(wait=True, cancel_futures=True)
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -172,7 +175,7 @@ def _failed_first(futures: list["Future[Part]"]) -> list["Future[Part]"]:
     another part's that stopped because of it."""
     from worker.chapters import ChaptersStopped as Stopped
 
-    wait(futures)
+    wait_awake(futures)
     failed = [f for f in futures if f.exception() and not isinstance(f.exception(), Stopped)]
     return failed + [f for f in futures if f not in failed]
 

@@ -22,9 +22,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterable
+from concurrent.futures import ALL_COMPLETED, FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from typing import Any, NoReturn, TypeVar
 
 from worker.memory import tune_malloc
 
@@ -35,6 +35,10 @@ HELPERS_END_S = 2.0  # for helpers told to end to do so, before they are killed
 TELL_AGAIN_S = 0.1  # between the SIGTERMs a helper is sent until it ends (`end_helpers`)
 HELPER_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"  # `narrate`'s, without -v
 MIN_SLOTS = 2  # on 2 cores one process encodes, and its last file may take both cores
+# How often a main thread waiting on work wakes (`wait_awake`).
+WAKE_S = 0.25
+
+T = TypeVar("T")
 
 
 # Blocked in a helper from its start; SIGTERM stays blocked in every thread it runs, for
@@ -120,6 +124,34 @@ def end_helpers(within_s: float = HELPERS_END_S) -> None:
             helper.kill()
     for helper in helpers:
         helper.join(within_s)
+
+
+def wait_awake(
+    futures: Iterable["Future[Any]"], return_when: str = ALL_COMPLETED
+) -> tuple[set["Future[Any]"], set["Future[Any]"]]:
+    """concurrent.futures.wait (ALL_COMPLETED or FIRST_EXCEPTION), waking every WAKE_S.
+
+    For the main thread, whose waits Ctrl-C and SIGTERM must cut short: Python runs a
+    signal's handler in the main thread alone, and a signal the kernel gives another
+    thread (any that does not block it may take it) leaves a main thread asleep on a lock
+    until the lock is let go, a chapter's narration later. Woken, it runs the handler.
+
+    A future cancelled counts as done: one a pool's shutdown cancelled is never counted so
+    by `wait`, no worker thread ever taking it up."""
+    futures = list(futures)
+    while True:
+        done, pending = wait([f for f in futures if not f.cancelled()], WAKE_S, return_when)
+        failed = return_when == FIRST_EXCEPTION and any(
+            not f.cancelled() and f.exception() is not None for f in done
+        )
+        if not pending or failed:
+            return done, pending
+
+
+def result_awake(future: "Future[T]") -> T:
+    """The future's result, waited for as `wait_awake` waits."""
+    wait_awake([future])
+    return future.result()
 
 
 def forget_semaphores() -> None:

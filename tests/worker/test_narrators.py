@@ -207,7 +207,7 @@ def synth_job(argv: list[str], env: dict[str, str] | None = None) -> subprocess.
 ENV = {**os.environ, "NARRATE_DEVICE_PROCESSES": "2", "PYTHONPATH": str(ROOT)}
 # Bounds for a loaded 2-core machine: the stopping line comes from the first signal's handler
 # and the exit from the second's; finishing what was begun takes far longer on the long book.
-SAID_S = 10.0
+SAID_S = 20.0
 ABANDONED_S = 15.0
 
 

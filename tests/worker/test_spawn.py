@@ -6,11 +6,11 @@ import os
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from worker.spawn import HELPERS_END_S, helper_pool
+from worker.spawn import HELPERS_END_S, helper_pool, wait_awake
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,3 +117,68 @@ def test_a_helper_s_warning_is_written_as_the_command_s_are(tmp_path: Path) -> N
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == ["WARNING models.phonemizer: skipping a character: 'x'"]
+
+
+# A signal the kernel gives a thread other than the main one (any thread not blocking it
+# may take it): its handler, which runs in the main thread alone, must not wait for the
+# work the main thread waits on.
+_SIGNALLED_ASIDE = """
+import signal, sys, threading, time
+from concurrent.futures import ThreadPoolExecutor, wait
+from worker.spawn import result_awake
+
+handled = []
+signal.signal(signal.SIGINT, lambda *_: handled.append(time.monotonic()))
+aside = threading.Thread(target=time.sleep, args=(2.0,))
+aside.start()
+sent = []
+
+def send() -> None:  # once the main thread waits
+    time.sleep(1.0)
+    sent.append(time.monotonic())
+    signal.pthread_kill(aside.ident, signal.SIGINT)
+
+with ThreadPoolExecutor(2) as pool:
+    work = pool.submit(time.sleep, 5.0)  # a chapter's narration
+    pool.submit(send)
+    if sys.argv[1] == "awake":
+        result_awake(work)
+    else:
+        wait([work])
+print(handled[0] - sent[0])
+"""
+
+
+def test_a_signal_another_thread_takes_is_handled_while_the_main_thread_waits() -> None:
+    """Awake (`wait_awake`), the handler runs within a wake; asleep on the lock (a plain
+    wait, as narrate_chapters waited), only once the work is done."""
+    delays = {}
+    for how in ("awake", "asleep"):
+        run = subprocess.run(
+            [sys.executable, "-c", _SIGNALLED_ASIDE, how],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stderr
+        delays[how] = float(run.stdout)
+    assert delays["awake"] < 2.0, delays
+    assert delays["asleep"] > 3.0, delays
+
+
+def test_waiting_awake_counts_a_future_a_shutdown_cancelled_as_done() -> None:
+    """`concurrent.futures.wait` never does: the chapters not begun, cancelled as the pool
+    shuts down after Ctrl-C, would hold the wait for those begun forever."""
+    pool = ThreadPoolExecutor(1)
+    begun = pool.submit(time.sleep, 0.5)
+    queued = pool.submit(time.sleep, 0.5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    assert queued.cancelled()
+    waiter = ThreadPoolExecutor(1)
+    try:
+        done, pending = waiter.submit(wait_awake, [begun, queued]).result(timeout=30)
+    finally:
+        waiter.shutdown()
+    assert done == {begun} and not pending
