@@ -1,5 +1,7 @@
 """Send every chunk of a job a second time, as soon as its chapter is planned: what Redis
-does when a chunk outlives the visibility timeout. Usage: python -m tests.duplicate_chunks JOB
+does when a chunk outlives the visibility timeout. Usage: python -m tests.duplicate_chunks JOB,
+or with no JOB, the job id read from stdin: started (its imports done) before the job is
+enqueued, it misses no chunk on a loaded machine.
 
 Prints how many chunks were sent twice. Each is sent as soon as it is seen pending, not
 after the last chapter is planned: a fast worker has finished the first chapters by then.
@@ -12,6 +14,7 @@ from worker.tasks import enqueue_chunk, ledger
 
 
 def main(job_id: str) -> int:
+    job_id = job_id or sys.stdin.readline().strip()
     deadline = time.time() + 120
     total = int(ledger().job(job_id)["chapters_total"])
     sent = set()
@@ -29,4 +32,4 @@ def main(job_id: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))

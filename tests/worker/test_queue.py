@@ -414,20 +414,30 @@ def test_a_chunk_delivered_twice_at_once_is_committed_once(
     """What a visibility timeout shorter than a chunk does: a second worker gets the same
     chunk while the first still runs it. Here every chunk message is sent twice."""
     workers = [services.worker(f"v{i}", tmp_path / f"v{i}.log") for i in range(2)]
-    enqueued = services.narrate(
-        "enqueue", str(DATA / "three_chapters.md"), "--dest", f"s3://{BUCKET}/twice", "--seed", "5"
-    )
-    (job_id,) = enqueued.stdout.split()
-    duplicate = subprocess.run(
-        [sys.executable, "-m", "tests.duplicate_chunks", job_id],
+    duplicate = subprocess.Popen(  # ready before the job is: the job id comes on its stdin
+        [sys.executable, "-m", "tests.duplicate_chunks"],
         env=services.env,
         cwd=ROOT,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=180,
     )
-    assert int(duplicate.stdout) > 0, duplicate.stderr  # some chunks were still pending
-    assert duplicate.returncode == 0, duplicate.stderr
+    try:
+        enqueued = services.narrate(
+            "enqueue",
+            str(DATA / "three_chapters.md"),
+            "--dest",
+            f"s3://{BUCKET}/twice",
+            "--seed",
+            "5",
+        )
+        (job_id,) = enqueued.stdout.split()
+        sent, errors = duplicate.communicate(f"{job_id}\n", timeout=180)
+    finally:
+        duplicate.kill()
+    assert int(sent) > 0, errors  # some chunks were still pending
+    assert duplicate.returncode == 0, errors
     waited = services.narrate("wait", job_id, timeout=300)
     assert waited.returncode == 0, waited.stdout + waited.stderr
     status = json.loads(services.narrate("status", job_id, "--json").stdout)
