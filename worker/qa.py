@@ -81,19 +81,26 @@ def said(problems: Sequence[Problem]) -> str:
     return "; ".join(f"{p.check}: {p.detail}" for p in problems)
 
 
-def cheap_problems(output: VoiceOutput, parts: Sequence[Phonemes], rate: int) -> list[Problem]:
-    """What the audio of one segment shows without a recognizer."""
-    return _pace(output, parts, rate) + _clipping(output.audio) + _silences(output, rate)
+def cheap_problems(
+    output: VoiceOutput, parts: Sequence[Phonemes], rate: int, speed: float = 1.0
+) -> list[Problem]:
+    """What the audio of one segment shows without a recognizer. `speed` (--speed) scales
+    every sound the voice makes, its pauses too, so the bounds of pace and silence with it."""
+    return (
+        _pace(output, parts, rate, speed)
+        + _clipping(output.audio)
+        + _silences(output, rate, LONGEST_SILENCE_S / speed)
+    )
 
 
-def _pace(output: VoiceOutput, parts: Sequence[Phonemes], rate: int) -> list[Problem]:
+def _pace(output: VoiceOutput, parts: Sequence[Phonemes], rate: int, speed: float) -> list[Problem]:
     problems = []
     for k, (samples, phonemes) in enumerate(zip(output.part_samples, parts, strict=False)):
         spoken = sum(1 for p in phonemes if p != " ")
         if spoken < SHORTEST_CHECKED:
             continue
         pace = samples / rate / spoken
-        if not MIN_S_PER_PHONEME <= pace <= MAX_S_PER_PHONEME:
+        if not MIN_S_PER_PHONEME / speed <= pace <= MAX_S_PER_PHONEME / speed:
             problems.append(Problem("pace", f"span {k}: {pace:.3f} s per phoneme"))
     return problems
 
@@ -109,7 +116,7 @@ def _clipping(audio: Audio) -> list[Problem]:
     return [Problem("clipping", f"{longest} samples in a row at full scale")]
 
 
-def _silences(output: VoiceOutput, rate: int) -> list[Problem]:
+def _silences(output: VoiceOutput, rate: int, longest_allowed: float) -> list[Problem]:
     window = max(1, int(WINDOW_S * rate))
     edge = int(EDGE_S * rate)
     inner = output.audio[edge : len(output.audio) - edge]
@@ -120,7 +127,7 @@ def _silences(output: VoiceOutput, rate: int) -> list[Problem]:
     quiet = np.concatenate(([0], (rms < SILENCE_RMS).astype(np.int8), [0]))
     edges = np.flatnonzero(np.diff(quiet))
     longest = int((edges[1::2] - edges[::2]).max()) * WINDOW_S if len(edges) else 0.0
-    if longest <= LONGEST_SILENCE_S:
+    if longest <= longest_allowed:
         return []
     return [Problem("silence", f"{longest:.1f} s of silence inside the segment")]
 
@@ -142,6 +149,7 @@ class Listener:
     rate: int
     wording: Wording
     threads: int = 0  # Whisper's (0: its default for checking beside the narration)
+    speed: float = 1.0  # the book's --speed
     verdicts: dict[int, Problem | None] = field(default_factory=dict)
     _pending: list[Heard] = field(default_factory=list)
 
@@ -320,6 +328,7 @@ class Checker:
     asr: bool
     retries: int
     threads: int = 0  # Whisper's (0: its default for checking beside the narration)
+    speed: float = 1.0  # the book's --speed
 
     def run(self, outputs: dict[int, VoiceOutput], rerender: Rerender) -> list[QAFinding]:
         """Check outputs (changed in place by re-renders); findings for segments that ever
@@ -350,7 +359,8 @@ class Checker:
 
     def _failing(self, outputs: dict[int, VoiceOutput]) -> dict[int, list[Problem]]:
         found = {
-            i: cheap_problems(output, self.parts[i], self.rate) for i, output in outputs.items()
+            i: cheap_problems(output, self.parts[i], self.rate, self.speed)
+            for i, output in outputs.items()
         }
         if self.asr:
             listener = Listener(self.rate, self.wording, self.threads)

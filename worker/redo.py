@@ -283,7 +283,14 @@ def render(
 
     parts = [item.parts if i == segment else () for i in range(len(segments))]
     checker = Checker(
-        chapter, segments, parts, voice.sample_rate, wording, False, settings.qa_retries
+        chapter,
+        segments,
+        parts,
+        voice.sample_rate,
+        wording,
+        False,
+        settings.qa_retries,
+        speed=options.speed,
     )
     outputs = {segment: take(0)}
     findings = checker.run(outputs, lambda _, attempt: take(attempt))

@@ -202,6 +202,7 @@ def checked(
         wording,
         options.qa == "asr",
         settings.qa_retries,
+        speed=options.speed,
     )
 
     def again(segment: int, attempt: int) -> VoiceOutput:

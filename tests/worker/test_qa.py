@@ -72,6 +72,40 @@ def test_cheap_checks_catch_a_rushed_a_clipped_and_a_gapped_segment() -> None:
     assert checks == [["pace"], ["clipping"], ["silence"]]
 
 
+def test_the_pace_and_silence_bounds_follow_the_speed() -> None:
+    """--speed scales every sound and pause the voice makes: 11.5 s for 23 phonemes with
+    1.5 s pauses is a dragged segment at the voice's pace and a fine one at 0.21; 1.6 s
+    is fine at its own pace and rushed at 0.21."""
+    slow = np.concatenate([speech(5.0), np.zeros(int(1.5 * RATE), np.float32), speech(5.0)])
+    normal = speech(1.6)
+
+    def checks(audio: np.ndarray, speed: float) -> list[str]:
+        output = VoiceOutput(audio, [len(audio)])
+        return [p.check for p in cheap_problems(output, PHONEMES, RATE, speed)]
+
+    assert checks(slow, 1.0) == ["pace", "silence"]
+    assert checks(slow, 0.21) == []
+    assert checks(normal, 1.0) == []
+    assert checks(normal, 0.21) == ["pace"]
+
+
+@pytest.mark.parametrize("speed", [0.21, 5.0])
+def test_a_book_at_either_end_of_the_speeds_passes_the_checks(
+    voice: PiperVoice, tmp_path: Path, speed: float
+) -> None:
+    """The real voice at the slowest and fastest --speed: nothing found, nothing rendered
+    again (at 0.21 every span was "dragged" and every comma "a silence" before)."""
+    text = (
+        "He paused, looked out at the grey sea, and then, after a long while, went down the "
+        "stairs. The lamp, behind him, burned on; the ships, far out, turned away from the "
+        "rocks. Morning came slowly, with rain, with wind, and with the cries of the gulls."
+    )
+    book = Manuscript(chapters=[Chapter(index=0, text=text)])
+    manifest = narrate(book, SynthesisOptions(speed=speed), tmp_path, SETTINGS, voice=voice)
+    assert manifest.chapters[0].qa == []
+    assert verify(tmp_path) == []
+
+
 def test_the_transcript_is_shared_out_by_alignment() -> None:
     references = [(0, ["the", "keeper", "climbed"]), (1, ["he", "lit", "the", "lamp"])]
     heard = ["the", "keeper", "climbed", "he", "bit", "lamp"]
