@@ -186,22 +186,35 @@ def _picked(book: Book, source: str, names: Sequence[str], flag: str) -> set[int
 
 def _places(sections: Sequence[Section], name: str, said: str) -> list[int]:
     """The sections a folded name picks: those so titled, else those of that kind, else
-    those of the one title it begins; a name that begins several titles is refused, naming
-    them, as a guess between chapters would narrate the wrong one all night."""
+    those of the one title it begins, whole words first ("Chapter 1" begins "Chapter 1: The
+    Gate", not "Chapter 10"; "Intro" still picks "Introduction"); a name that begins several
+    titles is refused, naming them, as a guess between chapters would narrate the wrong one
+    all night."""
     for picks in (lambda s: _fold(s.title) == name, lambda s: s.kind.casefold() == name):
         places = [place for place, section in enumerate(sections) if picks(section)]
         if places:
             return places
-    begun = {
-        _fold(s.title): " ".join(s.title.split())
-        for s in sections
-        if name and _fold(s.title).startswith(name)
-    }
+    begun: dict[str, str] = {}
+    for whole_words in (True, False):
+        begun = {
+            _fold(s.title): " ".join(s.title.split())
+            for s in sections
+            if name and _begins(_fold(s.title), name, whole_words)
+        }
+        if begun:
+            break
     if len(begun) > 1:
         shown = ", ".join(map(repr, list(begun.values())[:CANDIDATES_SHOWN]))
         more = f" and {len(begun) - CANDIDATES_SHOWN} more" if len(begun) > CANDIDATES_SHOWN else ""
         raise ManuscriptError(f"{said} begins {len(begun)} titles: {shown}{more}; give more of one")
     return [place for place, section in enumerate(sections) if _fold(section.title) in begun]
+
+
+def _begins(title: str, name: str, whole_words: bool) -> bool:
+    if not title.startswith(name):
+        return False
+    rest = title[len(name) :]
+    return not whole_words or not rest or not (rest[0].isalnum() and name[-1].isalnum())
 
 
 def _fold(text: str) -> str:

@@ -253,12 +253,25 @@ def test_a_name_may_be_the_start_of_one_title_in_any_case(
 def test_a_start_several_titles_share_is_refused_naming_them(
     book: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["inspect", str(book), "--skip", "Chapter I"]) == 2
+    assert main(["inspect", str(book), "--skip", "Chap"]) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"narrate: error: {book}: --skip 'Chapter I' begins 2 titles: "
+        f"narrate: error: {book}: --skip 'Chap' begins 2 titles: "
         "'CHAPTER I. THE ARRIVAL', 'CHAPTER II. THE DEPARTURE'; give more of one\n"
     )
+
+
+def test_a_start_picks_by_whole_words_before_part_of_one(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "Chapter I" is the start of chapter I, not of chapter II (it was refused as
+    beginning both); a start ending inside a word still picks the one title it begins."""
+    data = run_json(capsys, str(book), "--skip", "Chapter I")
+    titles = [c["title"] for c in data["chapters"]]  # type: ignore[attr-defined]
+    assert titles == ["CHAPTER II. THE DEPARTURE"]
+    data = run_json(capsys, str(book), "--skip", "chapter ii. the dep")
+    titles = [c["title"] for c in data["chapters"]]  # type: ignore[attr-defined]
+    assert titles == ["CHAPTER I. THE ARRIVAL"]
 
 
 def test_the_table_shows_whole_titles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
