@@ -67,6 +67,11 @@ class Storage(ABC):
     @abstractmethod
     def exists(self, key: str) -> bool: ...
 
+    def contains(self, key: str) -> bool:
+        """Whether the object is this storage's own (on S3 every key under the prefix is);
+        a folder's file may be a link to one elsewhere (`LocalStorage`)."""
+        return True
+
     @abstractmethod
     def listed(self, prefix: str) -> set[str]:
         """The keys of the objects under prefix (a folder): one request where `exists` is
@@ -171,6 +176,11 @@ class LocalStorage(Storage):
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def contains(self, key: str) -> bool:
+        """Not a link, nor a file under a linked folder, leading out of the root: a folder
+        shared with others (a tenant's inbox) must not let them name a file of the host's."""
+        return self.path(key).resolve().is_relative_to(self.root.resolve())
 
     def listed(self, prefix: str) -> set[str]:
         folder = self.path(prefix.rstrip("/"))

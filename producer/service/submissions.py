@@ -258,6 +258,8 @@ def from_inbox(
             raise ApiError(400, str(error)) from error
         if not inbox.exists(key):
             raise ApiError(404, f"no {key!r} in the inbox")
+        if not inbox.contains(key):
+            raise ApiError(400, f"{key!r} is a link out of your inbox folder: not read")
         return Upload(Path(key).name, inbox.get_bytes(key))
 
     return fetch(request.manuscript_key), [fetch(key) for key in request.lexicon_keys]

@@ -59,7 +59,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         NARRATE_API__INBOX=f"s3://{BUCKET}/inbox",
     )
     local_port = free_port()  # a second server, its jobs' files on this machine
-    api(services, local_port, root / "api-local.log", NARRATE_DEFAULT_DEST=f"file://{root}/out")
+    api(
+        services,
+        local_port,
+        root / "api-local.log",
+        NARRATE_DEFAULT_DEST=f"file://{root}/out",
+        NARRATE_API__INBOX=f"file://{root}/inbox",
+    )
     services.worker("w", root / "worker.log")
     yield Server(services, f"http://127.0.0.1:{port}", root / "api.log", root / "out")
     services.stop()
@@ -489,6 +495,36 @@ def test_a_manuscript_named_in_the_inbox(server: Server) -> None:
         assert theirs.status_code == 400
         absent = client.post("/v1/jobs", json={"manuscript_key": "someone/private.txt"})
         assert absent.status_code == 404
+
+
+def test_a_link_out_of_a_local_inbox_is_refused(server: Server) -> None:
+    """A tenant who may put files in its inbox folder (a share, SFTP) puts a link there to
+    a file of the host's, or to a folder of another tenant's: neither is read."""
+    root = server.out.parent
+    mine, theirs = root / "inbox" / "linker", root / "inbox" / "other"
+    mine.mkdir(parents=True)
+    theirs.mkdir(parents=True)
+    (mine / "book.txt").write_bytes(TWO)
+    (theirs / "private.txt").write_bytes(TWO.replace(b"lamp", b"secret lamp"))
+    (root / "host.txt").write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    (mine / "passwd.txt").symlink_to(root / "host.txt")
+    (mine / "shared").symlink_to(theirs, target_is_directory=True)
+    (mine / "again.txt").symlink_to(mine / "book.txt")  # a link within the folder is fine
+    key = new_key(server.services, "linker")
+    url = server.url.rsplit(":", 1)[0] + ":" + _local_port(server)
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as client:
+        for name in ("passwd.txt", "shared/private.txt"):
+            answer = client.post("/v1/jobs", json={"manuscript_key": name})
+            assert answer.status_code == 400, answer.text
+            assert answer.json() == {
+                "error": f"{name!r} is a link out of your inbox folder: not read"
+            }
+            lexicon = {"manuscript_key": "book.txt", "lexicon_keys": [name]}
+            assert client.post("/v1/jobs", json=lexicon).status_code == 400
+        assert client.get("/v1/jobs").json()["total"] == 0  # nothing was queued
+        for name in ("book.txt", "again.txt"):
+            made = client.post("/v1/jobs", json={"manuscript_key": name, "seed": 4})
+            assert made.status_code in (200, 201), made.text
 
 
 def test_health_docs_and_no_key_in_any_log_line(server: Server) -> None:
