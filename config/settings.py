@@ -317,6 +317,14 @@ class Settings(BaseSettings):
     max_manuscript_mb: float = Field(
         50.0, description="Largest manuscript file accepted, in MB (a larger one is refused)."
     )
+    max_book_chars: int = Field(
+        8_000_000,
+        ge=1,
+        description="Most characters of text one book may hold (about 1.3 million words, "
+        "150 hours of audio; the Bible has 4.3 million): a longer one is refused, to be "
+        "split into volumes. A hostile file (an EPUB of 50 MB of text in 5 MB) is refused "
+        "before its text is parsed.",
+    )
     default_dest: str = Field(
         "",
         description="Where a job submitted over HTTP writes its files when it names no "

@@ -1,10 +1,12 @@
 """Shared fixtures: the real voice, loaded once per test session."""
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from config.settings import get_settings
 from models.piper import PiperVoice
 
 DATA = Path(__file__).parent / "data"
@@ -21,3 +23,19 @@ def voice() -> PiperVoice:
 @pytest.fixture
 def data() -> Path:
     return DATA
+
+
+Setting = Callable[[str, str], None]
+
+
+@pytest.fixture
+def setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Setting]:
+    """setting(NAME, value): a NARRATE_ setting for this test alone (read again now, and
+    again after it)."""
+
+    def put(name: str, value: str) -> None:
+        monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield put
+    get_settings.cache_clear()

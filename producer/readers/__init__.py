@@ -13,7 +13,7 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from config.errors import ManuscriptError
 from config.layout import SOURCE_KEY, cover_key
@@ -135,7 +135,24 @@ def read_book(path: Path) -> Book:
     whichever reader found it (`book_date`)."""
     book = _read_format(read_bytes(path), path)
     book.metadata.date = book_date(book.metadata.date)
+    _check_length(book, path)
     return book
+
+
+def _check_length(book: Book, path: Path) -> None:
+    """A book longer than any one book (`max_book_chars`) is refused before it is segmented
+    and planned: a file of 50 MB of words would hold a worker for hours, and its plan alone
+    for minutes."""
+    length = sum(len(section.body) for section in book.sections)
+    if length > get_settings().max_book_chars:
+        _too_long(path, f"{length:,}")
+
+
+def _too_long(path: Path, length: str) -> NoReturn:
+    raise ManuscriptError(
+        f"{path}: {length} characters of text, more than one book may have "
+        f"({get_settings().max_book_chars:,}: NARRATE_MAX_BOOK_CHARS); split it into volumes"
+    )
 
 
 def _read_format(data: bytes, path: Path) -> Book:
@@ -155,6 +172,8 @@ def _read_format(data: bytes, path: Path) -> Book:
             f"{path}: {_UNSUPPORTED[kind]} is not a supported format; save it as DOCX, "
             "EPUB or plain text (UTF-8) and try again"
         )
+    if len(data) > 4 * get_settings().max_book_chars:  # UTF-8: 4 bytes a character at most
+        _too_long(path, f"at least {len(data) // 4:,}")
     return text.read(data, str(path), markdown=kind == "markdown")
 
 

@@ -50,6 +50,11 @@ class Archive:
     def has(self, name: str) -> bool:
         return name in self._infos
 
+    def size(self, name: str) -> int:
+        """A member's declared size (0 if missing), which `read` holds it to."""
+        info = self._infos.get(name)
+        return info.file_size if info is not None else 0
+
     def read(self, name: str) -> bytes:
         """A member's bytes; a missing, corrupt or bomb-like member is a ManuscriptError."""
         info = self._infos.get(name)

@@ -18,7 +18,7 @@ each file's own heading, as a running head, is not read.
 
 The spine is read as hostile input: a file it names again is read once, where it first
 comes; an item that is not an (X)HTML document, the package document included, is skipped;
-and the book's text is counted as each file is read, refused past `MAX_TEXT`.
+and the book's text is counted as each file is read, refused past `max_book_chars`.
 
 A book whose content is encrypted (DRM) is refused; fonts obfuscated as EPUB allows are not
 encryption of the text and are fine.
@@ -38,6 +38,7 @@ from typing import Any
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
+from config.settings import get_settings
 from producer.readers import gutenberg, headings, linkednotes, markup, matter, published
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section, rest_of_title_page
@@ -56,7 +57,11 @@ _SECTION_TAGS = {"body", "section", "article", "div", "aside"}
 # The most text a book may hold, in characters: the longest novels run to 3-4 million, so
 # 50 million is ten times any real book, yet refuses a few files of bulk text (or one named
 # thousands of times) before they fill memory and hours of narration.
-MAX_TEXT = 50_000_000
+# Bytes of XHTML per character of text a spine may hold, at most: 1.25 in Standard Ebooks',
+# 2 to 4 in books laid out in spans. Checked before a file is parsed, by its declared size
+# (which `Archive.read` holds it to): parsing 50 MB of XHTML takes half a minute and 1.4 GB.
+MARKUP_PER_CHAR = 4
+MARKUP_SLACK = 1 << 20  # and a megabyte for any book's head, styles and empty files
 
 
 @dataclass(frozen=True)
@@ -220,18 +225,29 @@ def _documents(
     listed = {entry.path for entry in toc}
     documents: list[_Document] = []
     repeated: dict[str, int] = {}
-    length = 0
+    most = get_settings().max_book_chars
+    budget = most * MARKUP_PER_CHAR + MARKUP_SLACK
+    length = markup = 0
     for item in _once(package.spine, repeated):
         off_flow = item.path in package.nonlinear and item.path not in listed
-        document = None if off_flow else _document(archive, package, item)
+        if off_flow:
+            continue
+        markup += archive.size(item.path) if item.media_type in _XHTML_TYPES else 0
+        if markup > budget:
+            raise ManuscriptError(
+                f"{archive.source}: its text files pass {budget:,} bytes at "
+                f"{item.path}, more than a book of {most:,} characters needs; refusing "
+                "(NARRATE_MAX_BOOK_CHARS)"
+            )
+        document = _document(archive, package, item)
         if document is None:
             continue
         documents.append(document)
         length += sum(len(block.text) for block in document.blocks)
-        if length > MAX_TEXT:  # checked before the next file is parsed
+        if length > most:  # checked before the next file is parsed
             raise ManuscriptError(
-                f"{archive.source}: the text passes {MAX_TEXT:,} characters at {item.path}; "
-                "refusing (no book is that long)"
+                f"{archive.source}: the text passes {most:,} characters at {item.path}; "
+                "refusing: split it into volumes (NARRATE_MAX_BOOK_CHARS)"
             )
     narrated = {document.path for document in documents}
     repeated = {path: n for path, n in repeated.items() if path in narrated}

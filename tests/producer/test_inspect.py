@@ -11,6 +11,7 @@ from config.settings import get_settings
 from producer.cli import main
 from producer.inspect import describe, print_report, report
 from producer.readers import Reading, read_source, store_source
+from tests.conftest import Setting
 from worker.storage import LocalStorage
 
 BOOK = """Title: The Quiet Shore
@@ -112,6 +113,30 @@ def test_a_manuscript_of_marks_only_has_no_text_to_narrate(
     assert main(["inspect", str(marks)]) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"narrate: error: {marks}: no text to narrate"
+
+
+def test_a_book_longer_than_one_book_may_be_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: Setting
+) -> None:
+    """Of any format, counted once read; a text file past four bytes a character of the cap
+    (UTF-8's most) before it is read at all."""
+    setting("NARRATE_MAX_BOOK_CHARS", "100")
+    fits, read_long, unread = tmp_path / "fits.md", tmp_path / "long.md", tmp_path / "huge.txt"
+    fits.write_text("# One\n\nThe keeper climbed the stairs.\n")
+    read_long.write_text("# One\n\n" + "The keeper climbed the stairs. " * 4)
+    unread.write_text("The keeper climbed the stairs. " * 20)
+    assert main(["inspect", str(fits)]) == 0
+    capsys.readouterr()
+    assert main(["inspect", str(read_long)]) == 2
+    assert capsys.readouterr().err == (
+        f"narrate: error: {read_long}: 123 characters of text, more than one book may have "
+        "(100: NARRATE_MAX_BOOK_CHARS); split it into volumes\n"
+    )
+    assert main(["inspect", str(unread)]) == 2
+    assert capsys.readouterr().err == (
+        f"narrate: error: {unread}: at least 155 characters of text, more than one book may "
+        "have (100: NARRATE_MAX_BOOK_CHARS); split it into volumes\n"
+    )
 
 
 def test_a_manuscript_over_the_size_limit_is_refused(

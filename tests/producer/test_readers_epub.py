@@ -15,6 +15,7 @@ import pytest
 from config.errors import ManuscriptError
 from producer.readers import epub, read_manuscript
 from producer.readers.book import Book, select
+from tests.conftest import Setting
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
@@ -971,17 +972,40 @@ def test_a_spine_listing_a_file_again_reads_it_once_and_warns() -> None:
 
 
 def test_a_book_past_the_text_cap_is_refused_before_the_next_file_is_parsed(
-    monkeypatch: pytest.MonkeyPatch,
+    setting: Setting,
 ) -> None:
     """Given a cap of 30 characters, passed by two.xhtml (18 + 14): three.xhtml, which is
     not even XML, is never parsed."""
-    monkeypatch.setattr(epub, "MAX_TEXT", 30)
+    setting("NARRATE_MAX_BOOK_CHARS", "30")
     files = {**TWO_CHAPTERS, "three.xhtml": "<html"}
     with pytest.raises(
         ManuscriptError,
         match=r"^b\.epub: the text passes 30 characters at OEBPS/two\.xhtml; refusing",
     ):
         read(build(files, [("one.xhtml", "1")]))
+
+
+def test_a_spine_file_larger_than_the_book_cap_allows_is_refused_unparsed(
+    setting: Setting,
+) -> None:
+    """A small EPUB of a huge text file (50 MB of words in 5 MB): refused by the file's
+    size before a parser holds a gigabyte for half a minute. Here, under a cap of 1,000
+    characters (4,000 bytes of XHTML and a megabyte), a file of 1.25 MB of words: parsed,
+    it would be refused for its 1,250,000 characters, with the other message."""
+    words = "<p>" + "word " * 250_000 + "</p>"
+    files = {
+        **TWO_CHAPTERS,
+        "two.xhtml": f"<html xmlns='http://www.w3.org/1999/xhtml'><body>{words}</body></html>",
+    }
+    data = build(files, [("one.xhtml", "1"), ("two.xhtml", "2")])
+    assert len(data) < 10_000  # it compresses well under every archive bound
+    setting("NARRATE_MAX_BOOK_CHARS", "1000")
+    with pytest.raises(
+        ManuscriptError,
+        match=r"^b\.epub: its text files pass 1,052,576 bytes at OEBPS/two\.xhtml, more than "
+        r"a book of 1,000 characters needs; refusing \(NARRATE_MAX_BOOK_CHARS\)$",
+    ):
+        read(data)
 
 
 def test_a_spine_item_that_is_the_package_document_or_not_xhtml_is_skipped() -> None:
