@@ -503,7 +503,8 @@ class SynthesisOptions(BaseModel):
             raise ValueError(
                 f"unknown audio format {unknown[0] if unknown else ''!r}; known: {known}"
             )
-        return list(dict.fromkeys(formats))
+        # In one order, whatever order they came in: "m4b,mp3" is the job "mp3,m4b" is
+        return [name for name in AUDIO_FORMATS if name in formats]
 
 
 def _as_float(value: object) -> float | None:

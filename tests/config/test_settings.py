@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 import config.settings as settings_module
-from config.jobs import RedoRequest
+from config.jobs import RedoRequest, job_id_for
+from config.manuscript import Manuscript
 from config.settings import (
     CUDA_INFERENCE_WORKERS,
     PAUSES_S,
@@ -53,10 +54,13 @@ def test_a_seed_numpy_or_onnxruntime_cannot_take_is_refused(seed: int) -> None:
     assert RedoRequest(chapter=0, segment=0, seed=0).seed == 0
 
 
-def test_choices_are_taken_in_any_case_as_the_same_job() -> None:
+def test_choices_are_taken_in_any_case_and_order_as_the_same_job() -> None:
     shouted = SynthesisOptions(formats=["MP3", "Wav"], qa="ASR")
-    assert (shouted.formats, shouted.qa) == (["mp3", "wav"], "asr")
-    assert shouted == SynthesisOptions(formats=["mp3", "wav"], qa="asr")  # so the same job id
+    assert (shouted.formats, shouted.qa) == (["wav", "mp3"], "asr")
+    assert shouted == SynthesisOptions(formats=["wav", "mp3"], qa="asr")  # so the same job id
+    assert job_id_for(Manuscript(chapters=[]), shouted) == job_id_for(
+        Manuscript(chapters=[]), SynthesisOptions(formats=["mp3", "mp3", "wav"], qa="asr")
+    )
     with pytest.raises(ValidationError, match="unknown audio format 'mp4'"):
         SynthesisOptions(formats=["MP4"])
     with pytest.raises(ValidationError, match="unknown QA 'whisper'; known: basic, asr"):

@@ -515,7 +515,7 @@ def test_every_choice_is_taken_in_any_case() -> None:
 
     parser = build_parser()
     synth = parser.parse_args(["synth", "b.txt", "-o", "o", "--qa", "ASR", "--format", "MP3,WAV"])
-    assert (synth.qa, options_from(synth).formats) == ("asr", ["mp3", "wav"])
+    assert (synth.qa, options_from(synth).formats) == ("asr", ["wav", "mp3"])
     optimize = parser.parse_args(["models", "optimize", "--precision", "BF16"])
     assert optimize.precision == "bf16"
 
