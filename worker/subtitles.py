@@ -72,14 +72,36 @@ def wrap(text: str) -> list[str]:
     room = len(lines) if cues == 1 else cues * MAX_LINES
     # From the narrowest width that could hold the text in `room` lines: when the lines at
     # MAX_LINE are nearly full, that width is MAX_LINE itself, and no narrower wrap fits.
-    for width in range(max(1, -(-len(text) // room)), MAX_LINE):
+    # Nor narrower than a word: evenness cuts none.
+    narrowest = max(-(-len(text) // room), _longest_whole(text))
+    for width in range(max(1, narrowest), MAX_LINE):
         if len(narrower := _wrap(text, width)) <= room:
             return narrower
     return lines
 
 
+def _longest_whole(text: str) -> int:
+    """The longest word a wrap keeps whole; a hyphenated one longer than a line is cut at
+    its hyphens (`_wrap`), so its longest part."""
+    return max(
+        (
+            max(map(len, _AFTER_HYPHENS.split(word)))
+            if len(word) > MAX_LINE and "-" in word
+            else len(word)
+            for word in text.split()
+        ),
+        default=0,
+    )
+
+
+_AFTER_HYPHENS = re.compile(r"(?<=-)")
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    # A hyphenated word stays whole ("well-known" is not cut across lines) unless it is
+    # longer than a line, which is then cut at its hyphens rather than inside a part.
+    hyphens = any(len(word) > width and "-" in word for word in text.split())
+    return textwrap.wrap(text, width, break_on_hyphens=hyphens) or [""]
 
 
 def _line_offsets(text: str, lines: Sequence[str]) -> list[int]:

@@ -94,6 +94,19 @@ def test_a_word_longer_than_a_line_is_broken() -> None:
     assert said.replace(" ", "") == text.replace(" ", "")
 
 
+def test_a_hyphenated_word_longer_than_a_line_is_broken_at_its_hyphens() -> None:
+    """Not inside one of its parts ("...mentarianism-su" / "percalifragilistic..."); a
+    short hyphenated word still stays whole on its line."""
+    long = "antidisestablishmentarianism-supercalifragilisticexpialidocious-pneumonia"
+    text = f"A well-known word, {long}, was said."
+    mark, words = sentence(text)
+    lines = [line for cue in cues(text, [mark], words) for line in cue.lines]
+    assert "antidisestablishmentarianism-" in lines
+    assert any(line.startswith("supercalifragilisticexpialidocious-") for line in lines)
+    assert any("well-known" in line for line in lines)
+    assert max(map(len, lines)) <= 42
+
+
 def test_sentences_are_found_in_the_chapter_text_by_offset() -> None:
     first, first_words = sentence("It was late.", at=0, start_s=0.5)
     text = "It was late.\n\nThe ships  saw\nthe light."
