@@ -571,6 +571,8 @@ def _synth(
     """Read the book and narrate it; when the narration began, the book's manifest and the
     last progress reported (None if none was)."""
     from config.jobs import job_id_for
+    from models.phonemizer import load_config
+    from models.registry import find_voice
     from producer.progress import ProgressBar
     from producer.readers import read_source, store_cover
     from worker.folder import held
@@ -580,6 +582,9 @@ def _synth(
     log.debug("%s read: %s", args.manuscript, _count(len(source.manuscript.chapters), "chapter"))
     only = chosen(source.manuscript, args.chapter, args.manuscript)
     _warn(source.warnings)
+    # A voice that cannot load is said before the folder changes (--replace removes the
+    # book there); one whose model is damaged is found out only as it loads.
+    load_config(find_voice(options.voice))
     with held(args.output) as output:
         # The folder found fit before the cover is written into it; narrate() stores the
         # manuscript itself: a chapter `narrate redo` changed keeps its text.

@@ -803,12 +803,20 @@ def test_another_book_into_a_finished_folder_is_refused_until_replace(
     fake = tmp_path / "fake.onnx"
     fake.write_bytes(os.urandom(4000))
 
-    refused = narrate("synth", other, "-o", out, "--voice", fake)
+    refused = narrate("synth", other, "-o", out)
 
     assert_clean_error(refused, f"{out}: holds another finished book (")
     assert "add --replace" in refused.stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == finished
     assert narrate("verify", out).returncode == 0
+    # --replace with a voice that cannot load: said before the folder changes at all (the
+    # manifest went, and the cover, before the voice was found out)
+    no_config = narrate("synth", other, "-o", out, "--replace", "--voice", fake)
+    assert_clean_error(no_config, f"voice model {fake} has no config beside it")
+    (tmp_path / "fake.onnx.json").write_text("{}")
+    bad_config = narrate("synth", other, "-o", out, "--replace", "--voice", fake)
+    assert_clean_error(bad_config, "fake.onnx.json: not a usable Piper voice config")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == finished
     replaced = narrate("synth", other, "-o", out, "--replace", "--no-progress")
     assert replaced.returncode == 0, replaced.stderr
     assert "removed 5 files an earlier run left" in replaced.stderr  # chapter 1's
