@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from producer.readers.pdflines import HEADING, Line
 
-_GAP = 1.4  # a gap between paragraphs: this many times the usual line spacing
+_GAP = 1.25  # a gap between paragraphs: this many times the usual line spacing (less than
+# the third of a line some set between paragraphs, Word and reportlab half; more than a
+# paragraph's lines stray from it)
 _FLUSH = 0.5  # points: lines ending this close together are justified to one edge
 _JUSTIFIED = 2 / 3  # where the upper fills at least this share of the measure (not verse)
 _INDENT = 1.5  # a first-line indent: at least this many average character widths
@@ -63,10 +65,15 @@ def measure(lines: list[Line], body: float) -> Layout:
 
 
 def _leading(lines: list[Line], body: float) -> float:
-    """The usual distance from one body line to the next on a page."""
-    steps = [a.y0 - b.y0 for a, b in itertools.pairwise(lines) if a.page == b.page]
-    steps = [step for step in steps if 0 < step < body * 4]
-    return statistics.median(steps) if steps else body * 1.2
+    """The usual distance from one body line to the next of its paragraph: measured below
+    lines that end mid-sentence, where a paragraph goes on. Where paragraphs of a line or
+    two are set apart, half the steps or more are the gaps between them, and the median of
+    all steps is a gap: no gap is wider than it, and none parts its paragraphs."""
+    pairs = [(a, b) for a, b in itertools.pairwise(lines) if a.page == b.page]
+    steps = [(a.y0 - b.y0, a.text.endswith(_TERMINAL)) for a, b in pairs]
+    steps = [(step, ends) for step, ends in steps if 0 < step < body * 4]
+    inside = [step for step, ends in steps if not ends] or [step for step, _ in steps]
+    return statistics.median(inside) if inside else body * 1.2
 
 
 def _first_indent(lines: list[Line], left: dict[int, float]) -> float | None:
@@ -163,8 +170,20 @@ def _retyped(above: Line, line: Line, layout: Layout) -> bool:
 
 def _spaced(above: Line, line: Line, layout: Layout) -> bool:
     """A wider gap than lines of this type keep."""
+    if line.page != above.page:
+        return False
     spacing = layout.leading * above.size / layout.body
-    return line.page == above.page and above.y0 - line.y0 > spacing * _GAP
+    return above.y0 - line.y0 - _pushed(above, line) > spacing * _GAP
+
+
+def _pushed(above: Line, line: Line) -> float:
+    """How much lower than its type's spacing puts it a line taller than its type (a word
+    in larger type, a raised mark) may stand: Word's line spacing grows with a line's
+    tallest glyph. Only under a line ending mid-sentence, where its paragraph goes on: after
+    a sentence's end, a paragraph's first line in larger type would hide the gap above it."""
+    if above.text.endswith(_TERMINAL):
+        return 0.0
+    return max(line.y1 - line.y0 - line.size, 0.0)
 
 
 def _indented(paragraph: list[Line], line: Line, layout: Layout) -> bool:

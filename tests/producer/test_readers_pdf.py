@@ -1,6 +1,7 @@
 """The PDF reader: books typeset here with reportlab, as a publisher's PDF would be."""
 
 import io
+import itertools
 import logging
 import time
 import tracemalloc
@@ -12,7 +13,7 @@ import pytest
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A5, letter
 from reportlab.lib.pdfencrypt import StandardEncryption
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
@@ -27,6 +28,7 @@ WIDTH, HEIGHT = letter
 LEFT, RIGHT, TOP, BOTTOM = 72.0, 540.0, 700.0, 100.0
 FONT, SIZE, LEADING, INDENT = "Times-Roman", 11.0, 14.0, 18.0
 HEAD = "THE LONG ROAD"
+Spaced = tuple[bytes, list[str]]  # a PDF, and the paragraphs it sets
 ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 
 
@@ -285,6 +287,91 @@ def test_justified_paragraphs_are_rebuilt_exactly(indent: bool) -> None:
     book = read(data, "b.pdf")
     assert [s.title for s in book.sections] == ["Chapter 1", "Chapter 2", "Chapter 3"]
     assert [p for s in book.sections for p in s.body.split("\n\n")] == paragraphs
+
+
+FILLER = ["the", "road", "went", "on", "past", "a", "grey", "field", "and", "into", "town"]
+OPENERS = ["Afterwards", "Meanwhile", "Eventually"]  # wider than a filler word and a space
+BODY_TEXT = getSampleStyleSheet()["BodyText"]  # Helvetica 10 on 12 points, 6 points before
+WORD_LIKE = ParagraphStyle("word", fontName=FONT, fontSize=11, leading=13, spaceAfter=8)
+A_THIRD = ParagraphStyle("third", fontName=FONT, fontSize=10, leading=12, spaceAfter=4)
+TALLER = ParagraphStyle("taller", BODY_TEXT, autoLeading="max")  # a taller line set lower
+
+
+def spaced_apart(style: ParagraphStyle, shape: list[int], marked: bool = False) -> Spaced:
+    """Flush paragraphs of `shape`'s numbers of lines set by reportlab, every line full,
+    the last too: the next filler word did not fit on it, nor would the next paragraph's
+    first word; and their text."""
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=letter)
+    width = document.width - 12  # the frame's padding, 6 points a side
+    paragraphs = [filled(n, lines, style, width, marked) for n, lines in enumerate(shape)]
+    document.build([Paragraph(markup(words, style, marked), style) for words in paragraphs])
+    return out.getvalue(), [" ".join(words) + "." for words in paragraphs]
+
+
+def filled(n: int, lines: int, style: ParagraphStyle, width: float, marked: bool) -> list[str]:
+    """The words of a paragraph of `lines` lines, the last of them full."""
+    words = [OPENERS[n]]
+    while True:
+        more = [*words, FILLER[(n + len(words)) % len(FILLER)]]
+        paragraph = Paragraph(markup(more, style, marked), style)
+        paragraph.wrap(width, HEIGHT)
+        if len(paragraph.blPara.lines) > lines:
+            return words
+        words = more
+
+
+def markup(words: list[str], style: ParagraphStyle, marked: bool) -> str:
+    """The words as a paragraph; marked, with a note's mark after its 31st word and its
+    56th in type 1.8 times as large (on its second line and its third)."""
+    shown = list(words)
+    if marked and len(shown) > 55:
+        shown[30] += "<super>7</super>"
+        shown[55] = f'<font size="{style.fontSize * 1.8}">{shown[55]}</font>'
+    return " ".join(shown) + "."
+
+
+@pytest.mark.parametrize(
+    ("style", "shape"),
+    [(BODY_TEXT, [2, 2, 1]), (WORD_LIKE, [2, 2, 1]), (A_THIRD, [4, 4, 4])],
+    ids=["reportlab-body-text", "word-space-after", "a-third-of-a-line"],
+)
+def test_paragraphs_spaced_apart_stay_apart_however_full_their_last_lines(
+    style: ParagraphStyle, shape: list[int]
+) -> None:
+    """No first-line indent, and no room left on a paragraph's last line: only the space
+    between paragraphs tells where one ends. Paragraphs of a line or two half a line apart
+    (reportlab's and Word's spacing), as many steps from line to line gaps as not; or
+    longer ones a third of a line apart."""
+    data, paragraphs = spaced_apart(style, shape)
+    assert [p for s in read(data, "b.pdf").sections for p in s.body.split("\n\n")] == paragraphs
+
+
+def test_a_taller_line_in_a_spaced_paragraph_is_no_gap() -> None:
+    """A note's mark and a word in larger type push their lines down (as Word's line
+    spacing does), by less than the space between paragraphs but by more than lines of
+    one paragraph vary: each paragraph stays one."""
+    data, paragraphs = spaced_apart(TALLER, [4, 4, 4], marked=True)
+    assert [p for s in read(data, "b.pdf").sections for p in s.body.split("\n\n")] == paragraphs
+
+
+def test_unevenly_spaced_lines_of_spaced_paragraphs_are_no_gap() -> None:
+    """Lines of a paragraph a point or two further apart or closer here and there, flush
+    paragraphs half a line apart: each paragraph stays one."""
+    paragraphs = [prose("first", 9), prose("second", 12), prose("third", 7)]
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    uneven = itertools.cycle([0.0, 1.5, -1.0, 2.0, 0.5, -1.5])
+    for paragraph in paragraphs:
+        for line in wrap(paragraph, RIGHT - LEFT, RIGHT - LEFT):
+            setter.canvas.setFont(FONT, SIZE)
+            setter.canvas.drawString(LEFT, setter.y, line)
+            setter.y -= LEADING + next(uneven)
+        setter.y -= LEADING / 2
+    setter.finish_page()
+    setter.canvas.save()
+    assert read(out.getvalue(), "b.pdf").sections[0].body.split("\n\n") == paragraphs
 
 
 def test_hyphenated_words_are_joined_unless_written_with_a_hyphen(book: Book) -> None:
