@@ -34,6 +34,7 @@ from config.errors import OutputError, PermanentError
 from config.jobs import RedoRequest
 from config.layout import (
     BOOK_KEY,
+    BOOK_PIECES,
     MANIFEST_KEY,
     SAMPLE_KEY,
     SOURCE_KEY,
@@ -582,8 +583,11 @@ class Staged(Storage):
 
 
 def commit(staged: Staged) -> None:
-    """The commit record (what to move, the manifest last), then the moves."""
-    keys = [k for k in staged.keys if k != MANIFEST_KEY] + [MANIFEST_KEY]
+    """The commit record (what to move, the manifest last), then the moves. The chapter's
+    piece of the M4B stays behind, gone with the staging area: the book is muxed, and a
+    finished output holds no pieces (`worker.pipeline`)."""
+    kept = [k for k in staged.keys if k != MANIFEST_KEY and not k.startswith(BOOK_PIECES)]
+    keys = [*kept, MANIFEST_KEY]
     staged.base.put_bytes(COMMIT_KEY, json.dumps(keys).encode())
     finish_staged(staged.base)
 

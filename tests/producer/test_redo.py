@@ -146,8 +146,10 @@ def test_the_manifest_records_the_redo_and_the_m4b_follows_it(made: Path, redone
 
 
 def test_a_redo_leaves_no_work_folder(made: Path, redone: Path) -> None:
-    assert not (made / ".work").exists()  # as synth leaves a finished book
-    assert not (redone / ".work").exists()
+    """Nor the chapter's piece of the M4B it made (each redo left one in work/m4b/)."""
+    for work in (".work", "work"):
+        assert not (made / work).exists()  # as synth leaves a finished book
+        assert not (redone / work).exists()
 
 
 def test_the_other_chapter_is_untouched(made: Path, redone: Path) -> None:
