@@ -272,15 +272,30 @@ def _drop_site_chrome(body: Any) -> None:
 def _chapter_level(found: list[Block]) -> tuple[int, str]:
     """The heading level that makes chapters, and the book's title where a lone heading
     above them gives one."""
-    levels = Counter(b.level for b in found if b.kind == HEADING and b.level and not b.note)
+    headings = [b for b in found if b.kind == HEADING and b.level and not b.note]
+    levels = Counter(b.level for b in headings)
     if not levels:
         return 0, ""
     repeated = [level for level, count in levels.items() if count > 1]
     level = min(repeated) if repeated else min(levels)
+    if not repeated and (titled := _titled_heading(found, headings)):
+        return titled
     top = min(levels)
     if top == level or levels[top] > 1:
         return level, ""
     return level, next(b.text for b in found if b.kind == HEADING and b.level == top)
+
+
+def _titled_heading(found: list[Block], headings: list[Block]) -> tuple[int, str] | None:
+    """Where no level repeats: the second heading's level and the first's text, when the
+    second comes right after the first (no text between) a level lower, as a book's title
+    over its one chapter does ("<h1>The Book</h1><h2>One</h2>")."""
+    if len(headings) < 2 or headings[1].level <= headings[0].level:
+        return None
+    first = found.index(headings[0])
+    if found[first + 1] is not headings[1]:
+        return None
+    return headings[1].level, headings[0].text
 
 
 def _opening_title(styled: str, found: list[Block], level: int) -> str:

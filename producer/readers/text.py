@@ -465,9 +465,13 @@ def parse_markdown(text: str) -> Book:
     if not levels:
         return Book(_sections(lines, [], clean_markdown), warnings=_table_warnings(tables, {}))
     counts = {lvl: sum(1 for v in levels.values() if v == lvl) for lvl in set(levels.values())}
-    # A lone top heading is the book's title; chapters are the highest level that repeats.
+    # A lone top heading is the book's title; chapters are the highest level that repeats,
+    # or, where none does, the heading right under a title with no text between them
+    # ("# The Book" then "## One": a book of one chapter).
     repeated = [lvl for lvl, n in counts.items() if n > 1]
     chapter_level = min(repeated) if repeated else min(counts)
+    if not repeated and (under := _titled_heading(lines, levels)) is not None:
+        chapter_level = under
     title = ""
     top = min(counts)
     if chapter_level != top:
@@ -477,6 +481,16 @@ def parse_markdown(text: str) -> Book:
     heads = {i: _title(lines, i) for i, v in levels.items() if v == chapter_level}
     sections = _sections(lines, list(heads), clean_markdown)
     return Book(sections, Metadata(title=title), warnings=_table_warnings(tables, heads))
+
+
+def _titled_heading(lines: list[str], levels: dict[int, int]) -> int | None:
+    """The level of the heading that follows the first one, a level lower, with only blank
+    lines between them: the first is a title over it."""
+    first, *rest = sorted(levels)
+    if not rest or levels[rest[0]] <= levels[first]:
+        return None
+    between = lines[first + 1 : rest[0]]
+    return levels[rest[0]] if not any(line.strip() for line in between) else None
 
 
 def _table_warnings(tables: list[int], heads: dict[int, str]) -> list[str]:

@@ -35,6 +35,20 @@ def test_a_lone_h1_is_the_title_and_h2_headings_are_chapters() -> None:
     assert chapters[0].text == "Chapter 1\n\nEggs were laid.\n\nA scene\n\nMore eggs."
 
 
+def test_a_lone_h1_over_one_h2_is_the_title_over_one_chapter() -> None:
+    """No level repeats: a title right over the one chapter's heading is still the book's
+    title (it was the chapter, and the h2 "One" read as its text); with text between them
+    the h1 is the chapter and the h2 a heading inside it."""
+    book = read("<h1>The Hens</h1><h2>One</h2><p>Eggs were laid.</p>", head="")
+    assert book.metadata.title == "The Hens"
+    assert [(c.title, c.text) for c in select(book, "b.html").chapters] == [
+        ("One", "One\n\nEggs were laid.")
+    ]
+    inside = read("<h1>One</h1><p>Eggs.</p><h2>A scene</h2><p>More.</p>", head="")
+    assert inside.metadata.title == ""
+    assert [c.title for c in select(inside, "b.html").chapters] == ["One"]
+
+
 def test_h1_chapters_when_h1_repeats() -> None:
     book = read("<h1>One</h1><p>a.</p><h1>Two</h1><p>b.</p><h2>Part</h2><p>c.</p>")
     assert [s.title for s in book.sections] == ["One", "Two"]

@@ -310,6 +310,20 @@ def test_the_title_page_names_the_book_and_is_not_narrated(tmp_path: Path) -> No
     assert included.chapters[0].text == "THE QUIET SHORE\n\nBY ANN EXAMPLE"
 
 
+def test_a_markdown_title_over_one_chapter_heading_is_the_books_title(tmp_path: Path) -> None:
+    """ "# Test" then "## One": the book "Test" of one chapter "One" (the "# Test" was the
+    chapter, "One" read as its first words); with text between, "# One" is the chapter."""
+    text = "# Test\n\n## One\n\nThe garden was quiet.\n\nWe planted the onions at noon.\n"
+    book = read_manuscript(write(tmp_path, "t.md", text.encode()))
+    assert book.metadata.title == "Test"
+    assert [c.title for c in book.chapters] == ["One"]
+    assert book.chapters[0].text.startswith("One\n\nThe garden was quiet.")
+    inside = "# One\n\nThe garden was quiet.\n\n## A part\n\nWe planted the onions.\n"
+    book = read_manuscript(write(tmp_path, "i.md", inside.encode()))
+    assert book.metadata.title == ""
+    assert [c.title for c in book.chapters] == ["One"]
+
+
 def test_a_capitals_line_at_the_top_is_the_title_without_a_header(tmp_path: Path) -> None:
     text = "THE LAMP\n\nA novel\n\nCHAPTER 1\n\nIt was lit.\n\nCHAPTER 2\n\nIt went out.\n"
     book = read_manuscript(write(tmp_path, "lamp.txt", text.encode()))
