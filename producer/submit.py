@@ -84,7 +84,10 @@ def enqueue(
             print(f"narrate: warning: {warning}", file=sys.stderr)
     ledger = Ledger(settings.broker_url)
     ledger.ping()
-    return [submit(ledger, source, dest, options, priority) for source in sources]
+    return [
+        submit(ledger, source, dest, options, priority, name=path.name)
+        for path, source in zip(paths, sources, strict=True)
+    ]
 
 
 def _read(path: Path, reading: Reading, chapters: Sequence[int]) -> Source:
@@ -116,8 +119,10 @@ def submit(
     priority: int = 5,
     extra: dict[str, str] | None = None,
     job_id: str = "",
+    name: str = "",
 ) -> str:
-    """Store a manuscript read already and queue its job; returns the job's id. The same
+    """Store a manuscript read already and queue its job; returns the job's id. `name`:
+    the manuscript file's, the job's title where the book gives none. The same
     manuscript, options and destination (and tenant, in `extra`) is the same job: sent
     again, it is queued again only if it never started, resumes if it failed, or starts over
     if it was cancelled (whose files are removed): while they are being removed it is refused with a
@@ -129,6 +134,7 @@ def submit(
         "options": options.model_dump_json(),
         "priority": str(priority),
         "chapters_total": str(len(manuscript.chapters)),
+        "title": manuscript.metadata.title or name,  # for a listing of many jobs
         **(extra or {}),
     }
     ledger.restart(job_id, fields)  # before its source is stored: a purge to come spares it
@@ -210,6 +216,7 @@ def job_view(ledger: Ledger, job_id: str, with_dest: bool = False) -> dict[str, 
     current.pop("job_id", None)
     view = {
         "id": job_id,
+        "title": record.get("title", ""),
         **current,
         "created_at": float(record.get("created_at", 0)),
         "finished_at": float(record["finished_at"]) if record.get("finished_at") else None,

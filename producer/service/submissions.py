@@ -144,7 +144,8 @@ def submit_job(
                 {"Retry-After": "30"},
             )
         extra = {"tenant": tenant.name, "webhook": webhook}
-        submit(ledger, source, dest, options, request.priority, extra, job_id=job_id)
+        name = Path(manuscript.name).name
+        submit(ledger, source, dest, options, request.priority, extra, job_id, name)
         tenants.add_job(tenant.name, job_id, time.time())
         return Submitted(job_id, created=not again)
     finally:

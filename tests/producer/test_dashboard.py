@@ -140,6 +140,7 @@ def test_a_job_submitted_through_the_page_is_followed_to_its_audio(
         # Then its progress bar fills as its event stream reports, to done
         row = page.locator("tr.job")
         expect(row).to_have_count(1)
+        expect(row.locator(".title")).to_have_text("The Keeper")  # the book's, from its H1
         expect(row.locator(".state")).to_have_text("done", timeout=90_000)
         bar = row.locator("progress")
         assert bar.evaluate("bar => bar.max > 0 && bar.value === bar.max")
@@ -189,6 +190,7 @@ def test_a_wrong_key_is_refused_and_a_queued_job_can_be_cancelled(
     submit(page, manuscript, "wav")
     row = page.locator("tr.job")
     expect(row.locator(".state")).to_have_text("queued")
+    expect(row.locator(".title")).to_have_text("waiting.txt")  # no title: the file's name
     # Then opened, its chapter's title is shown as the text it is, not run as markup
     row.locator("button.open").click()
     chapter = page.locator("#chapters tr.chapter")
@@ -243,7 +245,7 @@ def test_chapters_asked_for_on_the_form_are_the_jobs_chapters(
     # Then the job made is a book of those two, on the page and in the API
     row = page.locator("tr.job")
     expect(row).to_have_count(1)
-    expect(row.locator("td").nth(3)).to_have_text("0/2")
+    expect(row.locator("td").nth(4)).to_have_text("0/2")
     row.locator("button.open").click()
     expect(page.locator("#chapters tr.chapter td:nth-child(2)")).to_have_text(["One", "Three"])
     job_id = row.get_attribute("data-id")

@@ -576,6 +576,7 @@ def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
     assert waited.returncode == 0 and "done" in waited.stdout, waited.stdout + waited.stderr
     shown = json.loads(narrate("status", job_id, "--json").stdout)
     assert shown["id"] == job_id and shown["segments_done"] == shown["segments_total"] > 0
+    assert shown["title"] == "short.txt"  # a book with no title: its file's name
     env["NARRATE_BROKER_URL"] = server.services.env["NARRATE_BROKER_URL"]
     del env["NARRATE_API_URL"]  # the same command through Redis: the same view, and its dest
     local = json.loads(narrate("status", job_id, "--json").stdout)

@@ -172,6 +172,7 @@ function jobRow(view) {
   const segments = view.segments_total ? `${view.segments_done}/${view.segments_total}` : "";
   row.append(
     el("td", {}, el("code", { title: view.id }, view.id.slice(0, 12))),
+    el("td", { class: "title" }, view.title || ""),
     el("td", { class: `state state-${view.state}` }, view.state),
     el("td", {}, progressBar(view), " ", el("span", { class: "segments" }, segments)),
     el("td", { class: "number" }, `${view.chapters_done}/${view.chapters_total}`),
