@@ -70,6 +70,7 @@ def line(view: dict[str, Any]) -> str:
         f"{view['chapters_total']}  segments {view['segments_done']}/{view['segments_total']}"
         f"  {view['audio_s']:.1f} s audio"
     )
+    text += f'  "{view["title"]}"' if view.get("title") else ""
     text += f"  error: {view['error']}" if view.get("error") else ""
     return text + (f"  files not removed: {view['purge_error']}" if "purge_error" in view else "")
 

@@ -47,6 +47,7 @@ class Status:
     dest: str
     qa_failing: list[QAFinding] = field(default_factory=list)
     purge_error: str = ""  # why a cancelled job's files could not be removed
+    title: str = ""  # the book's, else its file's name (`submit`)
 
     def as_dict(self) -> dict[str, Any]:
         failing = [finding.model_dump() for finding in self.qa_failing]
@@ -61,6 +62,7 @@ class Status:
             f"{self.chapters_total}  segments {self.segments_done}/{self.segments_total}"
             f"  {self.audio_s:.1f} s audio"
         )
+        text += f'  "{self.title}"' if self.title else ""
         text += f"  error: {self.error}" if self.error else ""
         text += f"  files not removed: {self.purge_error}" if self.purge_error else ""
         return text + "".join(f"\n  {finding.line()}" for finding in self.qa_failing)
@@ -202,6 +204,7 @@ def status_of(
         audio_s=float(record.get("audio_s", 0.0)),
         error=record.get("error", ""),
         dest=record.get("dest", ""),
+        title=record.get("title", ""),
         qa_failing=findings,
         purge_error=record.get("purge_error", ""),
     )
@@ -216,7 +219,6 @@ def job_view(ledger: Ledger, job_id: str, with_dest: bool = False) -> dict[str, 
     current.pop("job_id", None)
     view = {
         "id": job_id,
-        "title": record.get("title", ""),
         **current,
         "created_at": float(record.get("created_at", 0)),
         "finished_at": float(record["finished_at"]) if record.get("finished_at") else None,

@@ -581,8 +581,13 @@ def test_the_cli_through_the_api(server: Server, tmp_path: Path) -> None:
     del env["NARRATE_API_URL"]  # the same command through Redis: the same view, and its dest
     local = json.loads(narrate("status", job_id, "--json").stdout)
     assert local.pop("dest").startswith(("s3://", "file://", "/")) and local == shown
+    listed_here = narrate("list").stdout  # through Redis
     env["NARRATE_API_URL"] = server.url
-    assert job_id in narrate("list").stdout
+    listed = narrate("list").stdout
+    assert f"{job_id}  done" in listed and '"short.txt"' in listed  # the job, titled
+    assert [line for line in listed_here.splitlines() if job_id in line] == [
+        line for line in listed.splitlines() if job_id in line
+    ]
     cancelled = narrate("cancel", job_id)  # as `narrate cancel` says it without the API
     assert (cancelled.returncode, cancelled.stdout) == (0, f"{job_id}: already done\n")
     with server.client(key) as client:
