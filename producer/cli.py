@@ -125,6 +125,8 @@ def invalid(error: ValidationError) -> str:
     where the model is one the command line fills."""
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
+    if error.title == "Settings" and first["loc"]:  # as it was set: NARRATE_ASSEMBLY__PEAK...
+        where = "NARRATE_" + "__".join(str(p) for p in first["loc"]).upper()
     if error.title in OPTION_MODELS and first["loc"]:
         name = str(first["loc"][0])
         where = FLAGS.get(name, "--" + name.replace("_", "-"))

@@ -324,6 +324,22 @@ def test_a_cuda_worker_without_cuda_is_a_clear_error() -> None:
     assert_clean_error(result, "--device cuda:0: onnxruntime has no CUDA provider")
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("NARRATE_MAX_BOOK_CHARS", "abc", "NARRATE_MAX_BOOK_CHARS: Input should be a valid"),
+        ("NARRATE_ASSEMBLY__TARGET_RMS_DB", "x", "NARRATE_ASSEMBLY__TARGET_RMS_DB: Input should"),
+        ("NARRATE_API__MAX_ACTIVE_JOBS", "0", "NARRATE_API__MAX_ACTIVE_JOBS: Input should be"),
+    ],
+)
+def test_a_bad_setting_is_named_as_the_variable_it_was_set_by(
+    monkeypatch: pytest.MonkeyPatch, data: Path, variable: str, value: str, message: str
+) -> None:
+    """Not as the field's path ("assembly.target_rms_db"), which no user typed."""
+    monkeypatch.setenv(variable, value)
+    assert_clean_error(narrate("inspect", data / "two_chapters.txt"), message)
+
+
 def test_a_device_from_the_environment_is_named_as_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
