@@ -9,7 +9,9 @@ A lexicon is applied before normalization, so an alias may hold numbers ("Henry 
 "Henry the Eighth", "2B" -> "to be") that the normalizer then reads. A phoneme entry becomes
 `[[ipa]]`, which the phonemizer hands to the voice as it is. Matching is whole-word: "Nimue"
 matches "Nimue" and "Nimue's" but not "Nimueh"; an entry in lower case matches any case, one
-with capitals only that case ("US" is not "us"). Later entries win.
+with capitals only that case ("US" is not "us"; "Reading" the town is not a heading's
+"READING", whose case says nothing). A straight and a curly apostrophe are the same
+("O'Brien" matches a typeset "O’Brien"). Later entries win.
 """
 
 import re
@@ -49,12 +51,32 @@ def load_lexicon(path: Path) -> list[LexiconEntry]:
         raise LexiconError(f"{path}: cannot read ({error.strerror or error})") from error
     if len(data) > MAX_LEXICON_BYTES:
         raise LexiconError(f"{path}: larger than {MAX_LEXICON_BYTES // (1024 * 1024)} MB")
-    if path.suffix.lower() in (".pls", ".xml") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        return parse_pls(data, path.name)
+    suffix = path.suffix.lower()
+    looks_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" and suffix not in _TSV
+    if suffix in (".pls", ".xml") or looks_xml:
+        return parse_pls(data, str(path))
     try:
-        return parse_tsv(data.decode("utf-8-sig"), path.name)
+        text = _decoded(data)
     except UnicodeDecodeError as error:
-        raise LexiconError(f"{path.name}: not UTF-8 text ({error.reason})") from error
+        raise LexiconError(f"{path}: not UTF-8 text ({error.reason}); save it as UTF-8") from error
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        raise LexiconError(
+            f"{path}:{line}: a control character ({control[0]!r}): not a text file, or "
+            "UTF-16 without its mark; save it as UTF-8"
+        )
+    return parse_tsv(text, str(path))
+
+
+_TSV = (".tsv", ".txt")  # read as TSV whatever they begin with ("<3<TAB>heart")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab and line ends
+
+
+def _decoded(data: bytes) -> str:
+    """UTF-8, or UTF-16 marked by its BOM (Windows Notepad's "Unicode")."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def parse_tsv(text: str, source: str) -> list[LexiconEntry]:
@@ -206,7 +228,7 @@ def apply_lexicon(text: str, entries: Sequence[LexiconEntry]) -> str:
 
 
 def _key(grapheme: str) -> str:
-    return " ".join(grapheme.split())
+    return " ".join(grapheme.replace("’", "'").split())
 
 
 def _pattern(exact: dict[str, LexiconEntry], any_case: dict[str, LexiconEntry]) -> re.Pattern[str]:
@@ -220,7 +242,7 @@ def _pattern(exact: dict[str, LexiconEntry], any_case: dict[str, LexiconEntry]) 
 
 
 def _alternative(grapheme: str, any_case: bool) -> str:
-    spaced = r"\s+".join(re.escape(word) for word in grapheme.split())
+    spaced = r"\s+".join(re.escape(word) for word in grapheme.split()).replace("'", "['’]")
     return f"(?i:{spaced})" if any_case else spaced
 
 

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from config.errors import ManuscriptError, OutputError
+from config.errors import LexiconError, ManuscriptError, OutputError
 from config.jobs import JobState, job_id_for
 from config.settings import Settings, SynthesisOptions
 from models.registry import check_voice
@@ -179,8 +179,8 @@ def _read(request: JobRequest, manuscript: Upload, lexicons: list[Upload], folde
         source = read_source(path, reading_from(request.arguments(lexicon_paths)))
         if request.chapter:  # as enqueue's --chapter: the job is a book of those alone
             source.manuscript = only_chapters(source.manuscript, request.chapter, str(path))
-    except ManuscriptError as error:
-        raise ManuscriptError(_as_sent(str(error), folder)) from error
+    except (ManuscriptError, LexiconError) as error:  # the upload's path is the service's
+        raise type(error)(_as_sent(str(error), folder)) from error
     return source
 
 
@@ -195,7 +195,8 @@ def _as_sent(message: str, folder: Path) -> str:
         name = flag[1].replace("-", "_")
         return name if name in JobRequest.model_fields else flag[0]
 
-    return _FLAG.sub(field, message.replace(f"{folder}/", ""))
+    uploaded = re.compile(rf"{re.escape(str(folder))}/(?:lexicon\d+/)?")  # as the client named it
+    return _FLAG.sub(field, uploaded.sub("", message))
 
 
 def field_problem(loc: Sequence[int | str], message: str) -> str:

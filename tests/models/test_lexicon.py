@@ -79,7 +79,36 @@ def test_a_tsv_lexicon_skips_comments_and_blank_lines(tmp_path: Path) -> None:
 
 
 def test_xml_is_recognized_by_content_as_well(tmp_path: Path) -> None:
-    assert load_lexicon(write(tmp_path, "names.txt", PLS))[0].grapheme == "Nimue"
+    assert load_lexicon(write(tmp_path, "names.lex", PLS))[0].grapheme == "Nimue"
+
+
+def test_a_tsv_named_so_is_tsv_whatever_it_begins_with(tmp_path: Path) -> None:
+    """ "<3" was read as the start of XML ("not well-formed XML")."""
+    entries = load_lexicon(write(tmp_path, "faces.tsv", "<3\theart\nZork\tzorkle\n"))
+    assert apply_lexicon("I <3 Zork", entries) == "I heart zorkle"
+
+
+def test_a_utf16_lexicon_with_its_mark_is_read(tmp_path: Path) -> None:
+    """As Windows Notepad saves "Unicode"; without a mark, not UTF-8 is said with its fix."""
+    path = tmp_path / "u16.tsv"
+    path.write_bytes("Zork\tzorkle\r\n".encode("utf-16"))
+    assert apply_lexicon("Zork", load_lexicon(path)) == "zorkle"
+    path.write_bytes("Zork\tzorkle\n".encode("utf-16-le"))  # NULs: UTF-8 of a kind
+    with pytest.raises(LexiconError, match=rf"^{re.escape(str(path))}:1: a control .*UTF-8$"):
+        load_lexicon(path)
+    path.write_bytes(b"Zork\tzorkle\n\xff\xfe\xfd")
+    with pytest.raises(LexiconError, match=r": not UTF-8 text \(.*\); save it as UTF-8$"):
+        load_lexicon(path)
+
+
+def test_a_straight_and_a_curly_apostrophe_are_the_same() -> None:
+    """Users type "O'Brien"; a typeset book has "O’Brien" (either way round)."""
+    straight = [LexiconEntry(grapheme="O'Brien", alias="oh bryan")]
+    curly = [LexiconEntry(grapheme="O’Brien", alias="oh bryan")]
+    for entries in (straight, curly):
+        assert apply_lexicon("O'Brien met O’Brien’s dog.", entries) == (
+            "oh bryan met oh bryan’s dog."
+        )
 
 
 @pytest.mark.parametrize(

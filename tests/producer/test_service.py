@@ -639,7 +639,8 @@ def test_lexicons_and_reading_options_travel_with_an_upload(server: Server) -> N
             "/v1/jobs",
             files=[("manuscript", ("two.txt", TWO)), ("lexicon", ("x.pls", b"<lexicon"))],
         )
-        assert bad.status_code == 422 and "x.pls" in bad.json()["error"]
+        assert bad.status_code == 422 and bad.json()["error"].startswith("x.pls:")
+        assert "narrate-upload" not in bad.json()["error"]  # the service's folder, not said
         unknown = client.post(
             "/v1/jobs", files={"manuscript": ("two.txt", TWO)}, data={"skip": "No Such Part"}
         )
