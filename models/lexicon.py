@@ -104,7 +104,18 @@ def _phonemes(ipa: str, where: str) -> str:
     ipa = " ".join(ipa.split())
     if not ipa or "[" in ipa or "]" in ipa:
         raise LexiconError(f"{where}: empty or bracketed phonemes: {ipa!r}")
+    if wrong := _NOT_IPA.search(ipa):
+        raise LexiconError(
+            f"{where}: {wrong[0]!r} in {ipa!r} is not an IPA phoneme (IPA as espeak-ng writes "
+            "it: [[ˈnɪmjuː]]); the voice would say it as a sign, or not at all"
+        )
     return ipa
+
+
+# Digits, capitals and signs of ASCII are no IPA phoneme (its syllable dot aside), though a
+# voice's table holds some (piper's "!", "#", "0"-"9"): given as phonemes, they were spoken
+# as whatever the voice makes of them, with no word of it.
+_NOT_IPA = re.compile(r"[0-9A-Z!-\-/:-@\\^_`{|}~]")
 
 
 def parse_pls(data: bytes, source: str) -> list[LexiconEntry]:

@@ -119,6 +119,9 @@ def test_a_straight_and_a_curly_apostrophe_are_the_same() -> None:
         ("Nimue\tsay [[ˈnɪmjuː]]\n", "names.tsv:1: phonemes go alone in [[ ]]"),
         ("Nimue\tone\ttwo\n", "names.tsv:1: expected word<TAB>alias"),
         ("\tan alias\n", "names.tsv:1: expected word<TAB>alias"),
+        # the voice said "#", "!" and digits as it liked, and the run passed
+        ("Zork\t[[QQ#@!7]]\n", "names.tsv:1: 'Q' in 'QQ#@!7' is not an IPA phoneme"),
+        ("# ok\nZork\t[[ˈzɔːk1]]\n", "names.tsv:2: '1' in 'ˈzɔːk1' is not an IPA phoneme"),
     ],
 )
 def test_a_bad_tsv_line_is_named(tmp_path: Path, text: str, message: str) -> None:
