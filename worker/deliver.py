@@ -307,12 +307,14 @@ def mp3_parts(audio: ChapterAudio, breaks: Sequence[BreakClass]) -> list[Span | 
 def sample_end(audio: ChapterAudio, seconds: float, acx: AcxSettings | None = None) -> float:
     """Where a retail sample of at most `seconds` ends: after the last sentence that fits
     once mastered for ACX, which sets the room tone before its first word and after its last
-    (ACX takes a sample of five minutes or less)."""
+    (ACX takes a sample of five minutes or less). The first sentence at least, if none fits:
+    cut before it, a sample was room tone alone."""
     acx = acx or AcxSettings()
-    first = audio.timings[0].start_s if audio.timings else 0.0
-    budget = first + seconds - acx.head_s - acx.tail_s  # where the last word may end
-    fitting = [t.end_s + 0.5 for t in audio.timings if t.end_s <= budget]
-    return fitting[-1] if fitting else min(max(budget, first), audio.duration_s)
+    if not audio.timings:
+        return min(seconds, audio.duration_s)
+    budget = audio.timings[0].start_s + seconds - acx.head_s - acx.tail_s  # the last word's
+    fitting = [t.end_s for t in audio.timings if t.end_s <= budget] or [audio.timings[0].end_s]
+    return min(fitting[-1] + 0.5, audio.duration_s)
 
 
 def deliver_book(

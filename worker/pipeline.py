@@ -74,6 +74,17 @@ def narrate(
     return made  # the folder's hold, let go, has tidied its .work away if empty
 
 
+def _warn_unsampled(manuscript: Manuscript, options: SynthesisOptions, made: set[int]) -> None:
+    """--sample-minutes where --chapter leaves out the chapter the sample is cut from (the
+    book's first chapter): said, not a book that silently has none."""
+    sampled = Delivery.of(manuscript, options).sample_chapter
+    if options.sample_minutes and sampled not in made:
+        log.warning(
+            "no retail sample this run: it is cut from chapter %d, which --chapter leaves out",
+            sampled,
+        )
+
+
 def _narrate(
     manuscript: Manuscript,
     options: SynthesisOptions,
@@ -88,6 +99,7 @@ def _narrate(
     job_id = job_id_for(manuscript, options)
     kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
     chosen = [i for i, ch in enumerate(manuscript.chapters) if kept[i] or _wanted(ch.index, only)]
+    _warn_unsampled(manuscript, options, {manuscript.chapters[i].index for i in chosen})
     if voice is None and narrators is None:  # a voice given lives in this process
         narrators = Narrators.ahead(settings, sum(not kept[i] for i in chosen), options.voice)
     try:

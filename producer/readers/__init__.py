@@ -80,12 +80,27 @@ def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
     manuscript = select(book, str(path), reading.include, reading.skip)
     if reading.credits:
         manuscript = with_credits(manuscript, reading.credits)
+        book.warnings += _uncredited(manuscript)
     manuscript.lexicon = load_lexicons(reading.lexicons)
     manuscript.locale = _locale(reading.locale, manuscript.metadata.language, path)
     _check_script(manuscript, path)
     if book.cover is not None:
         manuscript.metadata.cover_key = cover_key(book.cover.extension)
     return Source(manuscript, book.cover, book.warnings)
+
+
+def _uncredited(manuscript: Manuscript) -> list[str]:
+    """--credits said of a book that names no title or author: "This is this book"."""
+    meta = manuscript.metadata
+    missing = [what for what, has in (("title", meta.title), ("author", meta.authors)) if not has]
+    if not missing:
+        return []
+    said = " or ".join(missing)
+    return [
+        f'--credits: the book names no {said}, so its credits say "{manuscript.chapters[0].text}" '
+        "(ACX asks for both); give them in its metadata (Markdown front matter, EPUB/DOCX "
+        "properties, a text file's title page)"
+    ]
 
 
 def store_source(storage: "Storage", source: Source) -> None:

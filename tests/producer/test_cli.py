@@ -902,3 +902,18 @@ def test_a_full_disk_is_one_line_and_keeps_the_finished_chapters(
     resumed = narrate("synth", book, *common)
     assert ": 1 kept from an earlier run, 1 narrated now, " in resumed.stdout, resumed.stderr
     assert narrate("verify", out).returncode == 0
+
+
+def test_a_sample_whose_chapter_is_left_out_is_said_to_be_missing(
+    tmp_path: Path, data: Path
+) -> None:
+    """--sample-minutes with --chapter 1: the sample is cut from chapter 0, not narrated;
+    the run made no sample and said nothing of it."""
+    out = tmp_path / "out"
+    run = narrate(
+        "synth", data / "two_chapters.txt", "-o", out, "--chapter", "1",
+        "--sample-minutes", "1", "--format", "mp3", "--no-progress",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "no retail sample this run: it is cut from chapter 0" in run.stderr
+    assert not (out / "sample.mp3").exists()

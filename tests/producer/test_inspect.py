@@ -347,3 +347,16 @@ def test_words_in_other_scripts_are_listed_most_frequent_first(
     print_report(data, as_json=False)
     out = capsys.readouterr().out
     assert "καλημέρα (Greek), привет (Cyrillic), \U00010330 (Gothic, spelt out)" in out
+
+
+def test_credits_for_a_book_naming_no_title_or_author_are_warned_of(tmp_path: Path) -> None:
+    """They said "This is this book, narrated by ..." with no word of it."""
+    bare, named = tmp_path / "bare.md", tmp_path / "named.md"
+    bare.write_text("# Chapter 1\n\nA short line here.\n")
+    named.write_text("---\ntitle: The Lamp\nauthor: Ann Example\n---\n\n# One\n\nA line.\n")
+    reading = Reading(credits="a synthetic voice")
+    (warning,) = read_source(bare, reading).warnings
+    assert warning.startswith(
+        '--credits: the book names no title or author, so its credits say "This is this book,'
+    )
+    assert read_source(named, reading).warnings == []

@@ -63,6 +63,13 @@ def test_a_sample_ends_after_the_last_sentence_that_fits() -> None:
     assert sample_end(audio, 180.0) == audio.timings[2].end_s + 0.5
 
 
+def test_a_sample_too_short_for_a_sentence_holds_the_first() -> None:
+    """--sample-minutes 0.01 before a sentence of 50 s: it was cut before the first word,
+    a sample of room tone alone."""
+    audio = chapter([50.0, 50.0])
+    assert sample_end(audio, 0.6) == audio.timings[0].end_s + 0.5
+
+
 def test_a_five_minute_sample_lasts_five_minutes_at_most_once_mastered(tmp_path: Path) -> None:
     """ACX takes a sample of five minutes or less, and mastering sets room tone at both ends
     of it: a sentence that ends just before five minutes is left out."""
