@@ -81,7 +81,8 @@ def print_report(data: dict[str, Any], as_json: bool) -> None:
     authors = f"  by {', '.join(meta['authors'])}" if meta["authors"] else ""
     language = f"  [{meta['language']}]" if meta["language"] else ""
     print(f"{meta['title'] or '(untitled)'}{authors}{language}")
-    extra = [f"{k}: {meta[k]}" for k in ("publisher", "date", "cover_key") if meta[k]]
+    extra = [f"{k}: {meta[k]}" for k in ("publisher", "date") if meta[k]]
+    extra += [f"cover: {meta['cover_key'].rsplit('.', 1)[-1].upper()}"] if meta["cover_key"] else []
     if extra:
         print("  " + "; ".join(extra))
     # Titles whole, the column as wide as the longest: a title is what --skip and --include
