@@ -874,8 +874,8 @@ def run_normalize(args: argparse.Namespace) -> int:
 
     try:
         locale_for(args.locale)
-    except ValueError as error:
-        print(f"narrate: error: {error}", file=sys.stderr)
+    except ValueError as error:  # named as the readers name it: --locale 'fr-FR': ...
+        print(f"narrate: error: --locale {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     lexicon = Lexicon(load_lexicons(args.lexicon))
     for line in [args.text] if args.text is not None else sys.stdin:

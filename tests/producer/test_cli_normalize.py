@@ -65,4 +65,6 @@ def test_a_bad_lexicon_is_a_one_line_error(
 
 def test_a_language_other_than_english_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["normalize", "--locale", "fr-FR", "1887"]) == 2
-    assert capsys.readouterr().err.startswith("narrate: error: 'fr-FR': narrate normalizes")
+    assert capsys.readouterr().err.startswith(
+        "narrate: error: --locale 'fr-FR': narrate normalizes"
+    )
