@@ -83,6 +83,7 @@ def read_source(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Source:
         book.warnings += _uncredited(manuscript)
     manuscript.lexicon = load_lexicons(reading.lexicons)
     manuscript.locale = _locale(reading.locale, manuscript.metadata.language, path)
+    book.warnings += _other_language(manuscript.metadata.language, reading.locale)
     _check_script(manuscript, path)
     if book.cover is not None:
         manuscript.metadata.cover_key = cover_key(book.cover.extension)
@@ -139,6 +140,17 @@ def _locale(asked: str, language: str, path: Path) -> str:
             raise ManuscriptError(f"--locale {error}") from error
         return asked
     return language if language.lower().startswith("en") else DEFAULT_LOCALE
+
+
+def _other_language(language: str, asked: str) -> list[str]:
+    """A book that says it is in another language, read in English: said (a book mostly in
+    another script is refused, `_check_script`; French is in the Latin alphabet)."""
+    if not language or asked or language.lower().startswith("en"):
+        return []
+    return [
+        f"the book says its language is {language!r}; narrate reads English: it is read as "
+        f"{DEFAULT_LOCALE}"
+    ]
 
 
 def read_manuscript(path: Path, reading: Reading = EVERYTHING_BY_DEFAULT) -> Manuscript:

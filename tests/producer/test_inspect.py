@@ -360,3 +360,16 @@ def test_credits_for_a_book_naming_no_title_or_author_are_warned_of(tmp_path: Pa
         '--credits: the book names no title or author, so its credits say "This is this book,'
     )
     assert read_source(named, reading).warnings == []
+
+
+def test_a_book_in_another_language_is_said_to_be_read_as_english(tmp_path: Path) -> None:
+    """`lang: fr` in the Latin alphabet was narrated in en-US with no word of it; --locale
+    says the reader chose, and an English book says nothing."""
+    french, english = tmp_path / "fr.md", tmp_path / "en.md"
+    french.write_text("---\nlang: fr\n---\n\n# Un\n\nLe jardin était calme.\n")
+    english.write_text("---\nlang: en-GB\n---\n\n# One\n\nThe garden was quiet.\n")
+    assert read_source(french).warnings == [
+        "the book says its language is 'fr'; narrate reads English: it is read as en-US"
+    ]
+    assert read_source(french, Reading(locale="en-GB")).warnings == []
+    assert read_source(english).warnings == []
