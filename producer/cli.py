@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("job")
         if name == "status":
-            command.add_argument("--json", action="store_true")
+            command.add_argument("--json", action="store_true", help="one JSON object")
         if name == "wait":  # a script's or a CI log's terminal: no bar redrawn every second
             command.add_argument("--no-progress", action="store_true", help="no progress bar")
         command.set_defaults(run=runner)
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="the HTTP API and dashboard (narrate[service])")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=_port, default=8080)
+    serve.add_argument("--port", type=_port, default=8080, help="port (default: 8080)")
     serve.add_argument("--workers", type=_at_least_one, default=1, help="API processes")
     serve.set_defaults(run=run_serve)
 
@@ -311,7 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("manuscript", type=Path)
     bench.add_argument("--chapter", type=int, default=None, help="only this chapter index")
     bench.add_argument("--voice", default=None, help="default: NARRATE_VOICE")
-    bench.add_argument("--skip-baseline", action="store_true")
+    bench.add_argument(
+        "--skip-baseline", action="store_true", help="narrate alone, without piper beside it"
+    )
     bench.add_argument(
         "--deliverables",
         action="store_true",
@@ -372,15 +374,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_voice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voice", default=None, help="voice name or path to a Piper .onnx")
-    parser.add_argument("--sample-rate", type=int, default=None, help="output rate in Hz")
+    parser.add_argument(
+        "--sample-rate", type=int, default=None, help="output rate in Hz (default: 44100)"
+    )
     parser.add_argument(
         "--speed",
         type=float,
         default=1.0,
         help="1.0 is the voice's pace; 1.2 speaks each sound a fifth faster (above 0.2, at most 5)",
     )
-    parser.add_argument("--noise-scale", type=float, default=None)
-    parser.add_argument("--noise-w", type=float, default=None)
+    parser.add_argument(
+        "--noise-scale", type=float, default=None, help="voice variation, 0-2 (the voice's own)"
+    )
+    parser.add_argument(
+        "--noise-w", type=float, default=None, help="timing variation, 0-2 (the voice's own)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="same seed, same audio")
     parser.add_argument("--no-context", action="store_true", help="segments independent")
     parser.add_argument(
