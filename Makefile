@@ -28,6 +28,8 @@ install-gpu: install
 demo: install
 	$(BIN)/narrate synth samples/sample.md -o out
 	@find out -type f | sort | xargs ls -l
+	@echo "next: play out/chapters/000.wav; check the book with $(BIN)/narrate verify out;"
+	@echo "      narrate your own with $(BIN)/narrate synth BOOK -o DIR (README.md)"
 
 # System packages the tests need: Debian's redis-server (the job queue's broker and ledger)
 # and chromium with a font to render in (the dashboard's browser tests drive it through
