@@ -20,7 +20,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import AnyStr
 
 from config.errors import ManuscriptError
@@ -472,15 +472,36 @@ def parse_markdown(text: str) -> Book:
     chapter_level = min(repeated) if repeated else min(counts)
     if not repeated and (under := _titled_heading(lines, levels)) is not None:
         chapter_level = under
+    part_level = chapter_level
+    if (below := _chapters_in_parts(lines, levels, chapter_level)) is not None:
+        chapter_level = below  # "# Part One" over "## Chapter 1": a part, a short section
     title = ""
     top = min(counts)
-    if chapter_level != top:
+    if part_level != top:
         first_top = next(i for i, v in levels.items() if v == top)
         title = _title(lines, first_top)
         lines[first_top] = ""
-    heads = {i: _title(lines, i) for i, v in levels.items() if v == chapter_level}
-    sections = _sections(lines, list(heads), clean_markdown)
+    heads = {i: _title(lines, i) for i, v in levels.items() if v in (part_level, chapter_level)}
+    parts = {i for i, v in levels.items() if v == part_level != chapter_level}
+    sections = _sections(lines, list(heads), clean_markdown, parts)
     return Book(sections, Metadata(title=title), warnings=_table_warnings(tables, heads))
+
+
+def _chapters_in_parts(lines: list[str], levels: dict[int, int], level: int) -> int | None:
+    """The chapters' level where headings of `level` are parts: each straight over a
+    heading a level lower (blank lines only between), of a level that repeats at least as
+    often. None where they are chapters."""
+    order = sorted(levels)
+    tops = [i for i in order if levels[i] == level]
+    below = []
+    for i in tops:
+        after = next((j for j in order if j > i), None)
+        if after is None or levels[after] <= level or any(s.strip() for s in lines[i + 1 : after]):
+            return None
+        below.append(levels[after])
+    if len(tops) < 2 or len(set(below)) != 1:
+        return None
+    return below[0] if sum(v == below[0] for v in levels.values()) >= len(tops) else None
 
 
 def _titled_heading(lines: list[str], levels: dict[int, int]) -> int | None:
@@ -511,8 +532,14 @@ def _chapter(title: str | None) -> str:
     return "the text before the first chapter" if title is None else f"chapter {title!r}"
 
 
-def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -> list[Section]:
-    """Sections from heading line numbers; text before the first heading is its own."""
+def _sections(
+    lines: list[str],
+    heads: list[int],
+    clean: Callable[[str], str],
+    parts: Collection[int] = (),
+) -> list[Section]:
+    """Sections from heading line numbers; text before the first heading is its own. A
+    part's heading (`parts`), with no text under it, is a section of its own, said."""
     bounds = [0, *heads, len(lines)] if heads and heads[0] != 0 else [*heads, len(lines)]
     if not heads:
         bounds = [0, len(lines)]
@@ -524,8 +551,13 @@ def _sections(lines: list[str], heads: list[int], clean: Callable[[str], str]) -
         title = _title(lines, start) if is_head else ""
         body_from = _body_from(lines, start) if is_head else start
         body = clean("\n".join(lines[body_from:end]))
-        if is_head and not body.strip():
+        if is_head and not body.strip() and start not in parts:
             empty.append(title)
+            continue
+        if start in parts:
+            sections += _empty_headings(empty)
+            empty = []
+            sections.append(Section(title, body.strip(), "part"))
             continue
         sections += _empty_headings(empty)
         empty = []

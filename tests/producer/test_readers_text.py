@@ -324,6 +324,29 @@ def test_a_markdown_title_over_one_chapter_heading_is_the_books_title(tmp_path: 
     assert [c.title for c in book.chapters] == ["One"]
 
 
+def test_markdown_parts_over_chapters_are_parts_and_each_chapter_is_one(tmp_path: Path) -> None:
+    """ "# Part One" straight over "## Chapter 1": the parts were the chapters, each holding
+    its chapters as text (one file, one marker for two chapters); now each chapter is one,
+    and each part's heading a short section of its own, said."""
+    text = (
+        "---\ntitle: The Book\n---\n\n# Part One\n\n## Chapter 1\n\nQuiet.\n\n"
+        "## Chapter 2\n\nOnions.\n\n# Part Two\n\n## Chapter 3\n\nRain.\n"
+    )
+    book = read_manuscript(write(tmp_path, "parts.md", text.encode()))
+    assert book.metadata.title == "The Book"
+    assert [(c.title, c.kind, c.text) for c in book.chapters] == [
+        ("Part One", "part", "Part One"),
+        ("Chapter 1", "chapter", "Chapter 1\n\nQuiet."),
+        ("Chapter 2", "chapter", "Chapter 2\n\nOnions."),
+        ("Part Two", "part", "Part Two"),
+        ("Chapter 3", "chapter", "Chapter 3\n\nRain."),
+    ]
+    # Text under a top heading makes it a chapter, with its subheadings read in it
+    sections = "# One\n\nQuiet.\n\n## A scene\n\nMore.\n\n# Two\n\n## B scene\n\nRain.\n"
+    book = read_manuscript(write(tmp_path, "sections.md", sections.encode()))
+    assert [c.title for c in book.chapters] == ["One", "Two"]
+
+
 def test_a_capitals_line_at_the_top_is_the_title_without_a_header(tmp_path: Path) -> None:
     text = "THE LAMP\n\nA novel\n\nCHAPTER 1\n\nIt was lit.\n\nCHAPTER 2\n\nIt went out.\n"
     book = read_manuscript(write(tmp_path, "lamp.txt", text.encode()))
