@@ -88,10 +88,13 @@ def read(data: bytes, source: str) -> Book:
     if not found:  # nothing but markup, or text below the parser's 256 levels of nesting
         raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)
-    styled = _opening_title(htmlexport.styled_title(body), found, level)
+    part_level = level
+    if (below := _chapters_in_parts(found, level)) is not None:
+        level = below  # <h1>Part One</h1><h2>Chapter 1</h2>: a part, a short section
+    styled = _opening_title(htmlexport.styled_title(body), found, part_level)
     metadata.title = metadata.title or book_title or styled
     warnings: list[str] = []
-    sections = _sections(found, level, (metadata.title, styled), warnings)
+    sections = _sections(found, (part_level, level), (metadata.title, styled), warnings)
     return Book(sections, metadata, warnings=warnings)
 
 
@@ -341,20 +344,38 @@ def _is_chapter_line(block: Block) -> bool:
 
 
 def _sections(
-    found: list[Block], level: int, titles: tuple[str, ...], warnings: list[str]
+    found: list[Block], levels: tuple[int, int], titles: tuple[str, ...], warnings: list[str]
 ) -> list[Section]:
-    starts = [i for i, b in enumerate(found) if _opens_chapter(b, level)]
-    if not starts or starts[0] > 0:
-        starts.insert(0, 0)
+    """Sections opened by headings of the parts' and the chapters' levels (one level where
+    the book has no parts)."""
+    part_level, level = levels
+    opens = [i for i, b in enumerate(found) if any(_opens_chapter(b, n) for n in levels)]
+    starts = opens if opens and opens[0] == 0 else [0, *opens]
     sections = []
     for start, end in zip(starts, [*starts[1:], len(found)], strict=True):
         part = _without_closing_rules(found[start:end])
-        if _opens_chapter(part[0], level):
-            kind = matter.kind_of(part[0].text) or "chapter"
+        if any(_opens_chapter(part[0], n) for n in levels):
+            named = "part" if part_level != level and part[0].level == part_level else ""
+            kind = named or matter.kind_of(part[0].text) or "chapter"
             sections.append(markup.section(part, "", kind, matter.skip_reason(kind), warnings))
         else:
-            sections.append(_opening(part, level, titles, warnings))
+            sections.append(_opening(part, part_level, titles, warnings))
     return sections
+
+
+def _chapters_in_parts(found: list[Block], level: int) -> int | None:
+    """The chapters' level where headings of `level` are parts: each straight over a
+    heading a level lower, of a level that repeats at least as often; else None."""
+    tops = [i for i, b in enumerate(found) if _opens_chapter(b, level)]
+    below = {found[i + 1].level for i in tops if i + 1 < len(found)}
+    if len(tops) < 2 or len(below) != 1:
+        return None
+    lower = below.pop()
+    directly = all(
+        i + 1 < len(found) and _opens_chapter(found[i + 1], lower) and lower > level for i in tops
+    )
+    count = sum(_opens_chapter(b, lower) for b in found)
+    return lower if directly and count >= len(tops) else None
 
 
 def _without_closing_rules(part: list[Block]) -> list[Block]:

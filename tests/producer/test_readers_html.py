@@ -49,6 +49,22 @@ def test_a_lone_h1_over_one_h2_is_the_title_over_one_chapter() -> None:
     assert [c.title for c in select(inside, "b.html").chapters] == ["One"]
 
 
+def test_parts_over_chapters_are_parts_and_each_chapter_is_one() -> None:
+    """<h1>Part One</h1> straight over <h2>Chapter 1</h2>: the parts were the chapters, each
+    holding its chapters as text; now each chapter is one, each part a section of its own."""
+    book = read(
+        "<h1>Part One</h1><h2>Chapter 1</h2><p>Quiet.</p><h2>Chapter 2</h2><p>Onions.</p>"
+        "<h1>Part Two</h1><h2>Chapter 3</h2><p>Rain.</p>"
+    )
+    assert [(c.title, c.kind, c.text) for c in select(book, "b.html").chapters] == [
+        ("Part One", "part", "Part One"),
+        ("Chapter 1", "chapter", "Chapter 1\n\nQuiet."),
+        ("Chapter 2", "chapter", "Chapter 2\n\nOnions."),
+        ("Part Two", "part", "Part Two"),
+        ("Chapter 3", "chapter", "Chapter 3\n\nRain."),
+    ]
+
+
 def test_h1_chapters_when_h1_repeats() -> None:
     book = read("<h1>One</h1><p>a.</p><h1>Two</h1><p>b.</p><h2>Part</h2><p>c.</p>")
     assert [s.title for s in book.sections] == ["One", "Two"]
