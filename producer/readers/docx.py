@@ -164,8 +164,8 @@ def read(data: bytes, source: str) -> Book:
     styles = _read_styles(archive, main)
     numbering = _read_numbering(archive, main)
     blocks = _labelled_chapters(list(_blocks(_body(archive, main), styles, numbering)))
-    title_at, level = _plan(blocks)
-    sections, warnings = _split(blocks, title_at, level, source)
+    title_at, level, part_level = _plan(blocks)
+    sections, warnings = _split(blocks, title_at, (part_level, level), source)
     title = _title(blocks[title_at]) if title_at is not None else ""
     return Book(sections, _metadata(archive, source, title), warnings=warnings)
 
@@ -801,21 +801,36 @@ def _is_chapter_paragraph(block: _Para) -> bool:
     return block.level is None and is_chapter_line(block.text)
 
 
-def _plan(blocks: list[_Block]) -> tuple[int | None, int | None]:
-    """Where the book's title is, and the heading level that starts chapters."""
+def _plan(blocks: list[_Block]) -> tuple[int | None, int | None, int | None]:
+    """Where the book's title is, the heading level that starts chapters, and the level of
+    its parts' headings (None where it has none)."""
     heads = [(i, level) for i, b in enumerate(blocks) if (level := _heading(b)) is not None]
     titles = [i for i, b in enumerate(blocks) if isinstance(b, _Para) and b.level == TITLE]
     title_at = titles[0] if titles else None
     counts = Counter(level for _, level in heads)
     if not counts:
-        return title_at, None
+        return title_at, None, None
     repeated = [level for level, n in counts.items() if n > 1]
     level = min(repeated) if repeated else min(counts)
     top = min(counts)
     if title_at is None and level != top:
         # A lone top heading over repeated lower ones is the book's title, as in Markdown.
         title_at = next(i for i, lvl in heads if lvl == top)
-    return title_at, level
+    below = _chapters_in_parts(blocks, heads, level, counts)
+    return title_at, below or level, level if below else None
+
+
+def _chapters_in_parts(
+    blocks: list[_Block], heads: list[tuple[int, int]], level: int, counts: Counter[int]
+) -> int | None:
+    """The chapters' level where headings of `level` are parts ("Part One" in Heading 1
+    straight over "Chapter 1" in Heading 2, as in Markdown); else None."""
+    tops = [i for i, lvl in heads if lvl == level]
+    below = {_heading(blocks[i + 1]) if i + 1 < len(blocks) else None for i in tops}
+    if len(tops) < 2 or len(below) != 1:
+        return None
+    lower = below.pop()
+    return lower if lower is not None and lower > level and counts[lower] >= len(tops) else None
 
 
 def _heading(block: _Block) -> int | None:
@@ -831,9 +846,11 @@ def _starts_chapter(block: _Block, level: int | None) -> bool:
 
 
 def _split(
-    blocks: list[_Block], title_at: int | None, level: int | None, source: str
+    blocks: list[_Block], title_at: int | None, levels: tuple[int | None, int | None], source: str
 ) -> tuple[list[Section], list[str]]:
-    """Sections at the chapter headings, and a warning for each one's skipped tables."""
+    """Sections at the chapter headings (and the parts' over them), and a warning for each
+    one's skipped tables."""
+    part_level, level = levels
     drafts = [_Draft()]
     # The first chapter's heading; 0 when there is none (no typed contents list before it).
     first = next((i for i, block in enumerate(blocks) if _starts_chapter(block, level)), 0)
@@ -851,7 +868,8 @@ def _split(
         elif _starts_chapter(block, level) and _runs_on(drafts[-1], block):
             drafts[-1].title = _joined_title(drafts[-1].title, _title(block))
         elif _starts_chapter(block, level):
-            drafts.append(_Draft(title=_title(block), kind=_kind(block)))
+            part = part_level is not None and _heading(block) == part_level
+            drafts.append(_Draft(title=_title(block), kind="part" if part else _kind(block)))
         else:
             drafts[-1].paras.append(block)
     for draft in drafts:
@@ -934,7 +952,7 @@ def _runs_on(draft: _Draft, block: _Block) -> bool:
     title, each styled a heading. Left a chapter of its own, it had no text and was dropped,
     and its label unheard. A heading that is a label too, or names a part ("Prologue"), is
     no title: a typed list of contents is labels over labels."""
-    if draft.paras or draft.tables or not _is_label_alone(draft.title):
+    if draft.paras or draft.tables or draft.kind == "part" or not _is_label_alone(draft.title):
         return False
     return not _is_label_alone(_title(block)) and not _kind(block)
 
@@ -980,6 +998,8 @@ def _title(block: _Block) -> str:
 
 def _section(draft: _Draft) -> Section | None:
     body = "\n\n".join(para.text for para in draft.paras)
+    if not body and draft.kind == "part" and draft.title:
+        return Section(draft.title, "", "part")  # its heading alone, said
     if not body:
         if draft.title:
             log.info("skipping heading with no text under it: %r", draft.title)

@@ -564,3 +564,23 @@ def test_a_footnote_reference_with_a_mark_of_its_own_is_not_read() -> None:
     )
     paragraph.add_run(" held.")
     assert read(save(document), "b.docx").sections[0].body == "The claim held."
+
+
+def test_parts_over_chapters_are_parts_and_each_chapter_is_one() -> None:
+    """ "Part One" in Heading 1 straight over "The Garden" in Heading 2: the parts were the
+    chapters, each holding its chapters as text (and a part over a titled chapter ran on
+    into one title); now each chapter is one and each part a short section of its own."""
+    document = docx.Document()
+    for part, chapters in (("Part One", ("The Garden", "The Onions")), ("Part Two", ("Rain",))):
+        document.add_heading(part, level=1)
+        for name in chapters:
+            document.add_heading(name, level=2)
+            document.add_paragraph(f"{name} was told.")
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.kind, s.body) for s in book.sections] == [
+        ("Part One", "part", ""),
+        ("The Garden", "chapter", "The Garden was told."),
+        ("The Onions", "chapter", "The Onions was told."),
+        ("Part Two", "part", ""),
+        ("Rain", "chapter", "Rain was told."),
+    ]

@@ -629,9 +629,13 @@ def test_list_numbers_count_as_word_counts_them() -> None:
             numbered(document.add_heading(name, level=2), 1)
             document.add_paragraph("Text.")
     book = with_numbering(save(document), level(0, "Part %1", "upperRoman") + on)
-    assert [body.split("\n\n")[0::2] for _, _, body in sections(book)] == [
-        ["Chapter 1: Storm", "Chapter 2: Calm"],
-        ["Chapter 3: Home", "Chapter 4: Away"],
+    assert [(title, kind) for title, kind, _ in sections(book)] == [  # each a section now
+        ("Part I: Beginnings", "part"),
+        ("Chapter 1: Storm", "chapter"),
+        ("Chapter 2: Calm", "chapter"),
+        ("Part II: Endings", "part"),
+        ("Chapter 3: Home", "chapter"),
+        ("Chapter 4: Away", "chapter"),
     ]
 
 
