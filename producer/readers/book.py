@@ -133,6 +133,33 @@ def only_chapters(manuscript: Manuscript, numbers: Sequence[int], source: str) -
 TITLE_PAGE_WORDS = 15
 
 
+# Where a book's headings stand, for the rules below: in reading order, each block's (a
+# Markdown line's, an HTML or DOCX paragraph's; blank lines left out) heading level, or None.
+Levels = Sequence[int | None]
+
+
+def chapter_under_title(levels: Levels) -> int | None:
+    """The chapters' level where the first heading is a title straight over a heading a
+    level lower ("# The Book" then "## One": a book of one chapter); else None."""
+    first = next((i for i, level in enumerate(levels) if level is not None), len(levels))
+    below = levels[first + 1] if first + 1 < len(levels) else None
+    return below if below is not None and below > (levels[first] or 0) else None
+
+
+def chapters_in_parts(levels: Levels, level: int) -> int | None:
+    """The chapters' level where the headings of `level` are parts: each straight over a
+    heading a level lower ("Part One" over "Chapter 1"), of one level that repeats at least
+    as often; else None (they are the chapters)."""
+    tops = [i for i, found in enumerate(levels) if found == level]
+    below = {levels[i + 1] if i + 1 < len(levels) else None for i in tops}
+    if len(tops) < 2 or len(below) != 1:
+        return None
+    lower = below.pop()
+    if lower is None or lower <= level:
+        return None
+    return lower if sum(found == lower for found in levels) >= len(tops) else None
+
+
 def rest_of_title_page(paragraphs: Sequence[str], chapters_follow: bool) -> bool:
     """Whether what stands under the book's title before its first chapter is the rest of a
     title page, skipped with it: short lines, with chapters after them. A paragraph of prose

@@ -42,7 +42,13 @@ from models.normalize.numbers import cardinal, ordinal, ordinal_suffix
 from models.normalize.roman import to_roman
 from producer.readers import DOCX_DOCUMENT, matter
 from producer.readers.archive import Archive, HostileXML, parse_xml
-from producer.readers.book import TITLE_PAGE_WORDS, Book, Section, rest_of_title_page
+from producer.readers.book import (
+    TITLE_PAGE_WORDS,
+    Book,
+    Section,
+    chapters_in_parts,
+    rest_of_title_page,
+)
 from producer.readers.labels import (
     CHAPTER_LABEL,
     LABELS_NEEDED,
@@ -816,21 +822,8 @@ def _plan(blocks: list[_Block]) -> tuple[int | None, int | None, int | None]:
     if title_at is None and level != top:
         # A lone top heading over repeated lower ones is the book's title, as in Markdown.
         title_at = next(i for i, lvl in heads if lvl == top)
-    below = _chapters_in_parts(blocks, heads, level, counts)
+    below = chapters_in_parts([_heading(block) for block in blocks], level)
     return title_at, below or level, level if below else None
-
-
-def _chapters_in_parts(
-    blocks: list[_Block], heads: list[tuple[int, int]], level: int, counts: Counter[int]
-) -> int | None:
-    """The chapters' level where headings of `level` are parts ("Part One" in Heading 1
-    straight over "Chapter 1" in Heading 2, as in Markdown); else None."""
-    tops = [i for i, lvl in heads if lvl == level]
-    below = {_heading(blocks[i + 1]) if i + 1 < len(blocks) else None for i in tops}
-    if len(tops) < 2 or len(below) != 1:
-        return None
-    lower = below.pop()
-    return lower if lower is not None and lower > level and counts[lower] >= len(tops) else None
 
 
 def _heading(block: _Block) -> int | None:

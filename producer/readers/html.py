@@ -26,7 +26,13 @@ from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from producer.readers import gutenberg, htmlexport, markup, matter
 from producer.readers.archive import remove, text_of
-from producer.readers.book import SCENE_BREAK, Book, Section
+from producer.readers.book import (
+    SCENE_BREAK,
+    Book,
+    Section,
+    chapter_under_title,
+    chapters_in_parts,
+)
 from producer.readers.htmlexport import drop_before
 from producer.readers.labels import LABELS_NEEDED, is_chapter_label, is_chapter_line
 from producer.readers.markup import HEADING, TEXT, Block
@@ -89,7 +95,7 @@ def read(data: bytes, source: str) -> Book:
         raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)
     part_level = level
-    if (below := _chapters_in_parts(found, level)) is not None:
+    if (below := chapters_in_parts(_levels(found), level)) is not None:
         level = below  # <h1>Part One</h1><h2>Chapter 1</h2>: a part, a short section
     styled = _opening_title(htmlexport.styled_title(body), found, part_level)
     metadata.title = metadata.title or book_title or styled
@@ -281,24 +287,17 @@ def _chapter_level(found: list[Block]) -> tuple[int, str]:
         return 0, ""
     repeated = [level for level, count in levels.items() if count > 1]
     level = min(repeated) if repeated else min(levels)
-    if not repeated and (titled := _titled_heading(found, headings)):
-        return titled
+    if not repeated and (under := chapter_under_title(_levels(found))) is not None:
+        return under, headings[0].text
     top = min(levels)
     if top == level or levels[top] > 1:
         return level, ""
     return level, next(b.text for b in found if b.kind == HEADING and b.level == top)
 
 
-def _titled_heading(found: list[Block], headings: list[Block]) -> tuple[int, str] | None:
-    """Where no level repeats: the second heading's level and the first's text, when the
-    second comes right after the first (no text between) a level lower, as a book's title
-    over its one chapter does ("<h1>The Book</h1><h2>One</h2>")."""
-    if len(headings) < 2 or headings[1].level <= headings[0].level:
-        return None
-    first = found.index(headings[0])
-    if found[first + 1] is not headings[1]:
-        return None
-    return headings[1].level, headings[0].text
+def _levels(found: list[Block]) -> list[int | None]:
+    """Each block's heading level, None for text or a note's heading (`chapter_under_title`)."""
+    return [b.level or None if _opens_chapter(b, b.level) else None for b in found]
 
 
 def _opening_title(styled: str, found: list[Block], level: int) -> str:
@@ -361,21 +360,6 @@ def _sections(
         else:
             sections.append(_opening(part, part_level, titles, warnings))
     return sections
-
-
-def _chapters_in_parts(found: list[Block], level: int) -> int | None:
-    """The chapters' level where headings of `level` are parts: each straight over a
-    heading a level lower, of a level that repeats at least as often; else None."""
-    tops = [i for i, b in enumerate(found) if _opens_chapter(b, level)]
-    below = {found[i + 1].level for i in tops if i + 1 < len(found)}
-    if len(tops) < 2 or len(below) != 1:
-        return None
-    lower = below.pop()
-    directly = all(
-        i + 1 < len(found) and _opens_chapter(found[i + 1], lower) and lower > level for i in tops
-    )
-    count = sum(_opens_chapter(b, lower) for b in found)
-    return lower if directly and count >= len(tops) else None
 
 
 def _without_closing_rules(part: list[Block]) -> list[Block]:

@@ -27,7 +27,13 @@ from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from models.normalize import roman_to_int
 from producer.readers import frontmatter, gutenberg, matter, mdblocks, pgmarks, published, unwrap
-from producer.readers.book import SCENE_BREAK, Book, Section
+from producer.readers.book import (
+    SCENE_BREAK,
+    Book,
+    Section,
+    chapter_under_title,
+    chapters_in_parts,
+)
 from producer.readers.markup import joined_title
 
 log = logging.getLogger(__name__)
@@ -470,10 +476,11 @@ def parse_markdown(text: str) -> Book:
     # ("# The Book" then "## One": a book of one chapter).
     repeated = [lvl for lvl, n in counts.items() if n > 1]
     chapter_level = min(repeated) if repeated else min(counts)
-    if not repeated and (under := _titled_heading(lines, levels)) is not None:
+    in_order = [levels.get(i) for i, line in enumerate(lines) if line.strip()]
+    if not repeated and (under := chapter_under_title(in_order)) is not None:
         chapter_level = under
     part_level = chapter_level
-    if (below := _chapters_in_parts(lines, levels, chapter_level)) is not None:
+    if (below := chapters_in_parts(in_order, chapter_level)) is not None:
         chapter_level = below  # "# Part One" over "## Chapter 1": a part, a short section
     title = ""
     top = min(counts)
@@ -485,33 +492,6 @@ def parse_markdown(text: str) -> Book:
     parts = {i for i, v in levels.items() if v == part_level != chapter_level}
     sections = _sections(lines, list(heads), clean_markdown, parts)
     return Book(sections, Metadata(title=title), warnings=_table_warnings(tables, heads))
-
-
-def _chapters_in_parts(lines: list[str], levels: dict[int, int], level: int) -> int | None:
-    """The chapters' level where headings of `level` are parts: each straight over a
-    heading a level lower (blank lines only between), of a level that repeats at least as
-    often. None where they are chapters."""
-    order = sorted(levels)
-    tops = [i for i in order if levels[i] == level]
-    below = []
-    for i in tops:
-        after = next((j for j in order if j > i), None)
-        if after is None or levels[after] <= level or any(s.strip() for s in lines[i + 1 : after]):
-            return None
-        below.append(levels[after])
-    if len(tops) < 2 or len(set(below)) != 1:
-        return None
-    return below[0] if sum(v == below[0] for v in levels.values()) >= len(tops) else None
-
-
-def _titled_heading(lines: list[str], levels: dict[int, int]) -> int | None:
-    """The level of the heading that follows the first one, a level lower, with only blank
-    lines between them: the first is a title over it."""
-    first, *rest = sorted(levels)
-    if not rest or levels[rest[0]] <= levels[first]:
-        return None
-    between = lines[first + 1 : rest[0]]
-    return levels[rest[0]] if not any(line.strip() for line in between) else None
 
 
 def _table_warnings(tables: list[int], heads: dict[int, str]) -> list[str]:
