@@ -34,9 +34,9 @@ from config.manuscript import NOT_ASKED_FOR, Chapter, Manuscript, Metadata
 from producer.readers.book import CREDITS
 from producer.verify_timelines import book_caption_problems, mp3_caption_problems
 from worker.acx import decoded_seconds
+from worker.folder import stray_keys
 from worker.m4b import M4B_RATE, BookFacts, read_book
 from worker.segment import sentence_bounds
-from worker.stages import stray_keys
 from worker.storage import LocalStorage, Storage, file_sha256, open_storage
 from worker.subtitles import MAX_LINE, MAX_LINES, read_cues, timed_in_order
 

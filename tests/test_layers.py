@@ -115,3 +115,47 @@ def test_the_probe_sees_the_stack_when_it_is_loaded(redis_only: Services) -> Non
         check=True,
     )
     assert probe.stdout.strip() == "True"
+
+
+# Runs `narrate synth` into an existing folder up to the start of its narrating processes,
+# and reports which of narrate's modules the process had loaded by then.
+SYNTH_PROBE = """
+import json, sys
+import worker.narrators
+
+def started(*args, **kwargs):
+    print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {layers})))
+    raise SystemExit(0)
+
+worker.narrators.Narrators.ahead = staticmethod(started)
+from producer.cli import main
+main(["synth", sys.argv[1], "-o", sys.argv[2]])
+"""
+
+# What narrating needs, which the narrating processes import for themselves: imported by
+# `narrate synth` before they start, it holds them back (0.3 s on 2 cores; about 1 s of an
+# H100 host's book, docs/performance.md "A folder's hold and the narrators' start").
+NARRATING = ["worker.stages", "worker.audio", "worker.deliver", "models.voice", "models.normalize"]
+
+
+def test_synth_starts_its_narrating_processes_before_it_imports_the_narration(
+    tmp_path: Path, data: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()  # an existing folder is held first: that check must stay light too
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SYNTH_PROBE.format(layers=LAYERS),
+            str(data / "two_chapters.txt"),
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode == 0, probe.stderr
+    loaded = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert "worker.folder" in loaded  # the probe ran where the hold is taken
+    assert [m for m in NARRATING if m in loaded] == []

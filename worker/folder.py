@@ -27,11 +27,11 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from config.errors import DiskFullError, OutputError
-from config.layout import BOOK_PIECES, MANIFEST_KEY, SOURCE_KEY
+from config.layout import BOOK_KEY, BOOK_PIECES, MANIFEST_KEY, SAMPLE_KEY, SOURCE_KEY
 from config.manifest import ChapterEntry, Manifest
 from config.manuscript import Manuscript
-from worker.stages import book_files
-from worker.storage import LocalStorage, check_key
+from config.settings import AUDIO_FORMATS
+from worker.storage import LocalStorage, Storage, check_key
 from worker.written import Written
 
 log = logging.getLogger(__name__)
@@ -304,3 +304,30 @@ def _another_book(root: Path, manifest: Manifest) -> str:
         f"{root}: holds another finished book ({title}{manifest.job_id}: other text or "
         "options); to narrate this one in its place add --replace, or choose another folder"
     )
+
+
+# Where a book's files go (config.layout): what is there and unnamed by its manifest is stray.
+BOOK_FOLDERS = ("chapters/", "marks/", "subtitles/")
+# The names narrate gives files there (config.layout): others are a user's or a system's.
+_BOOK_FILE = re.compile(
+    rf"chapters/\d{{3,}}(?:-\d+)?\.(?:{'|'.join(AUDIO_FORMATS)})"
+    r"|marks/\d{3,}\.jsonl?|subtitles/\d{3,}\.(?:srt|vtt)"
+    r"|marks/(?:mp3/\d{3,}(?:-\d+)?|book)\.jsonl"
+    r"|subtitles/(?:mp3/\d{3,}(?:-\d+)?|book)\.(?:srt|vtt)"
+)
+
+
+def stray_keys(storage: Storage, manifest: Manifest) -> list[str]:
+    """Files in a book's own places that its manifest does not name: another run's, into
+    the same folder (another book, or the same with other formats), which a publisher
+    would ship with this one's."""
+    return sorted(book_files(storage) - manifest.named_keys())
+
+
+def book_files(storage: Storage) -> set[str]:
+    """The files in a book's own places named as narrate names a book's files: this book's,
+    another run's, or a user's that a book's would be taken for."""
+    found = set().union(*(storage.listed(folder) for folder in BOOK_FOLDERS))
+    found = {key for key in found if _BOOK_FILE.fullmatch(key)}  # not .DS_Store, Thumbs.db
+    found.update(key for key in (BOOK_KEY, SAMPLE_KEY) if storage.exists(key))
+    return found

@@ -6,7 +6,6 @@ chapter sounds the same whichever way it was made.
 """
 
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,7 +18,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from config.layout import (
-    BOOK_KEY,
     MANIFEST_KEY,
     SAMPLE_KEY,
     chapter_key,
@@ -38,7 +36,7 @@ from config.manifest import (
     WordMark,
 )
 from config.manuscript import Chapter, Metadata
-from config.settings import AUDIO_FORMATS, Settings, SynthesisOptions
+from config.settings import Settings, SynthesisOptions
 from models.voice import Passage, Voice, VoiceInput, VoiceOutput, chain, passages
 from models.wording import Wording
 from worker.audio import ChapterAudio, ChapterSpool, assemble
@@ -406,33 +404,6 @@ def write_manifest(
     )
     storage.put_model(MANIFEST_KEY, manifest)
     return manifest
-
-
-# Where a book's files go (config.layout): what is there and unnamed by its manifest is stray.
-BOOK_FOLDERS = ("chapters/", "marks/", "subtitles/")
-# The names narrate gives files there (config.layout): others are a user's or a system's.
-_BOOK_FILE = re.compile(
-    rf"chapters/\d{{3,}}(?:-\d+)?\.(?:{'|'.join(AUDIO_FORMATS)})"
-    r"|marks/\d{3,}\.jsonl?|subtitles/\d{3,}\.(?:srt|vtt)"
-    r"|marks/(?:mp3/\d{3,}(?:-\d+)?|book)\.jsonl"
-    r"|subtitles/(?:mp3/\d{3,}(?:-\d+)?|book)\.(?:srt|vtt)"
-)
-
-
-def stray_keys(storage: Storage, manifest: Manifest) -> list[str]:
-    """Files in a book's own places that its manifest does not name: another run's, into
-    the same folder (another book, or the same with other formats), which a publisher
-    would ship with this one's."""
-    return sorted(book_files(storage) - manifest.named_keys())
-
-
-def book_files(storage: Storage) -> set[str]:
-    """The files in a book's own places named as narrate names a book's files: this book's,
-    another run's, or a user's that a book's would be taken for."""
-    found = set().union(*(storage.listed(folder) for folder in BOOK_FOLDERS))
-    found = {key for key in found if _BOOK_FILE.fullmatch(key)}  # not .DS_Store, Thumbs.db
-    found.update(key for key in (BOOK_KEY, SAMPLE_KEY) if storage.exists(key))
-    return found
 
 
 def now() -> str:
