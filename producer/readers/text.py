@@ -598,13 +598,13 @@ def clean_plain(text: str) -> str:
 # A hyphenated word broken at a line's end: "after-" then "lecture debates" is one word,
 # "after-lecture", not "after- lecture" (a plain text's hyphens are the book's own, not a
 # typesetter's: the hyphen stays).
-_BROKEN_COMPOUND = re.compile(r"^(?P<line>[^\n]*[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_A-Z])", re.M)
+_BROKEN_COMPOUND = re.compile(r"^(?P<line>[^\n]*[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_])", re.M)
 
 
 def _joined_compound(match: re.Match[str]) -> str:
-    """Joined only where a filled line of prose breaks before a lower-case letter: a short
-    line is verse ("I think I know-" / "his house"), and a capital after the hyphen makes
-    it a dash ("Death-" / "He kindly stopped")."""
+    """Joined only where a filled line of prose breaks, before a capital too ("the
+    aforesaid World-" / "Market"): a short line is verse, whose hyphen at the end may be a
+    dash ("I think I know-" / "his house", "Death-" / "He kindly stopped")."""
     line = match["line"]
     return f"{line}-" if len(line) + 1 >= _FILLED_LINE else match[0]
 

@@ -116,11 +116,14 @@ def test_a_hyphenated_word_broken_at_a_line_end_is_one_word(tmp_path: Path) -> N
         b"Chapter 1\r\n\r\ngood-tempered; for those present being used to meetings and after-\r\n"
         b"lecture debates, and a man who was Anglo-\r\nSaxon to his bones said so.\r\n\r\n"
         b"I think I know-\r\nhis house is in the village though;\r\n"
-        b"Because I could not stop for Death-\r\nHe kindly stopped for me-\r\n"
+        b"Because I could not stop for Death-\r\nHe kindly stopped for me-\r\n\r\n"
+        b"necessaries, which became, under the iron rule of the aforesaid World-\r\n"
+        b"Market, of equal importance to them with the real necessaries.\r\n"
     )
     text = read_manuscript(write(tmp_path, "b.txt", data)).chapters[0].text
     assert "meetings and after-lecture debates" in text  # a filled prose line
-    assert "Anglo-\nSaxon" in text  # a capital after it: maybe a dash, so left
+    assert "the aforesaid World-Market, of equal" in text  # a capital after it too
+    assert "Anglo-\nSaxon" in text  # a short line: maybe verse, so left
     assert "I think I know-\nhis house" in text  # verse: a short line
     assert "for Death-\nHe kindly" in text
 
