@@ -23,6 +23,10 @@ repeated lower ones, as in Markdown. A label heading over a title heading ("Chap
 that kind, and front or back matter is skipped by default (`matter`); so are a
 manuscript's cover page (contact details and a word count, up to the byline), Word's Cover
 Page and a list of contents typed under "Contents" (up to its last entry).
+
+A main document larger than a book of `max_book_chars` could need (Word's markup, run by
+run, is some bytes a character: 16 and a megabyte are allowed) is refused before it is
+parsed, as an EPUB's text files are.
 """
 
 import logging
@@ -38,6 +42,7 @@ from lxml import etree
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
+from config.settings import get_settings
 from models.normalize.numbers import cardinal, ordinal, ordinal_suffix
 from models.normalize.roman import to_roman
 from producer.readers import DOCX_DOCUMENT, matter
@@ -180,7 +185,20 @@ def _part(archive: Archive, name: str) -> Any:
     return parse_xml(archive.read(name), f"{archive.source}: {name}")
 
 
+# Bytes of WordprocessingML a character of text may take: a run's properties and revision
+# ids are a few dozen bytes, and an edited manuscript starts a run every few words.
+MARKUP_PER_CHAR = 16
+MARKUP_SLACK = 1 << 20  # and a megabyte for the body's own and its sections' settings
+
+
 def _body(archive: Archive, main: str) -> Any:
+    most = get_settings().max_book_chars
+    budget = most * MARKUP_PER_CHAR + MARKUP_SLACK
+    if archive.size(main) > budget:  # refused before a parser holds it all
+        raise ManuscriptError(
+            f"{archive.source}: {main} is {archive.size(main):,} bytes, more than a book of "
+            f"{most:,} characters needs ({budget:,}); refusing (NARRATE_MAX_BOOK_CHARS)"
+        )
     root = _part(archive, main)
     body = next((child for child in root if _local(child) == "body"), None)
     if body is None:

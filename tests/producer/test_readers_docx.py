@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from config.errors import ManuscriptError
 from producer.readers import docx as docx_reader
 from producer.readers import read_book, read_manuscript, sniff
 from producer.readers.docx import read
+from tests.conftest import Setting
 
 UNREAD = ["FOOTNOTE", "COMMENT", "HEADER", "FOOTER", "DELETED", "HIDDEN", "PAGE", "TABLE"]
 
@@ -584,3 +586,26 @@ def test_parts_over_chapters_are_parts_and_each_chapter_is_one() -> None:
         ("Part Two", "part", ""),
         ("Rain", "chapter", "Rain was told."),
     ]
+
+
+def test_a_main_document_larger_than_any_book_needs_is_refused_before_it_is_parsed(
+    setting: Setting,
+) -> None:
+    """Under a cap of 1,000 characters (16,000 bytes of markup and a megabyte), a document
+    of 1.25 MB of words: parsed, it would be refused for its 1,250,000 characters, with the
+    other message. The same text under a cap it fits is read."""
+    rng = random.Random(0)
+    words = ["".join(rng.choice("abcdefghij") for _ in range(4)) for _ in range(250_000)]
+    document = docx.Document()
+    document.add_heading("One", level=1)
+    document.add_paragraph(" ".join(words) + " ")
+    data = save(document)
+    setting("NARRATE_MAX_BOOK_CHARS", "1000")
+    with pytest.raises(
+        ManuscriptError,
+        match=r"^b\.docx: word/document\.xml is 1,25\d,\d{3} bytes, more than a book of 1,000 "
+        r"characters needs \(1,064,576\); refusing \(NARRATE_MAX_BOOK_CHARS\)$",
+    ):
+        read(data, "b.docx")
+    setting("NARRATE_MAX_BOOK_CHARS", "2000000")
+    assert len(read(data, "b.docx").sections[0].body.split()) == 250_000
