@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,7 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     tenants = Tenants(ledger.redis, settings.api)
     guard = Guard(tenants)
     chapters = Chapters()
-    app = FastAPI(title="narrate", version="1", summary="Batch text-to-speech for long documents")
+    # /docs and /redoc with their scripts served here, not from a CDN: a host without the
+    # internet, or a browser that may not reach one, sees the API's pages all the same.
+    app = FastAPIOffline(
+        title="narrate", version="1", summary="Batch text-to-speech for long documents"
+    )
     app.add_middleware(BodyLimit, limit=int((settings.max_manuscript_mb + 10) * MB))
     if settings.api.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
 
 from tests.services import BUCKET, ROOT, Services, free_port, wait_for_port
 
@@ -291,3 +291,32 @@ def test_a_chapter_past_the_books_end_shows_the_services_error_and_makes_no_job(
     expect(page.locator("#no-jobs")).to_be_visible()
     expect(page.locator("tr.job")).to_have_count(0)
     assert httpx.get(f"{stack.url}/v1/jobs", headers=auth).json()["total"] == 0
+
+
+def test_the_api_pages_work_with_nothing_but_the_service_reachable(
+    stack: Stack, browser: Browser
+) -> None:
+    """/docs (Swagger UI) and /redoc in a browser that reaches the service and nothing
+    else: their scripts and styles come from it. FastAPI's own pages load them from a CDN,
+    and a host without the internet showed a blank page. (ReDoc's footer asks its CDN for
+    its logo, an image: left out, the page is whole.)"""
+    context = browser.new_context()
+    outside: list[tuple[str, str]] = []
+
+    def only_the_service(route: Route) -> None:
+        if route.request.url.startswith(stack.url + "/"):
+            route.continue_()
+        else:
+            outside.append((route.request.resource_type, route.request.url))
+            route.abort()
+
+    context.route("**/*", only_the_service)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.url}/docs")
+        expect(page.locator(".opblock-summary-path", has_text="/v1/jobs").first).to_be_visible()
+        page.goto(f"{stack.url}/redoc")
+        expect(page.locator("h1", has_text="narrate").first).to_be_visible()
+    finally:
+        context.close()
+    assert [(kind, url) for kind, url in outside if kind != "image"] == []
