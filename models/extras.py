@@ -35,8 +35,8 @@ EXTRAS: dict[str, Extra] = {
     "audiobook": Extra(("av",), ("av",)),  # PyAV, FFmpeg inside,
     # The HTTP API and dashboard, `narrate serve`.
     "service": Extra(
-        ("fastapi", "uvicorn", "python-multipart", "httpx"),
-        ("fastapi", "uvicorn", "multipart", "httpx"),
+        ("fastapi", "uvicorn", "python-multipart", "httpx", "fastapi-offline"),
+        ("fastapi", "uvicorn", "multipart", "httpx", "fastapi_offline"),
     ),
 }
 
