@@ -407,7 +407,8 @@ def _starts(
     for doc, document in enumerate(documents):
         blocks = entries.get(doc, [])
         unheld = _unheld(document, blocks, before, documents, navigation, body)
-        if blocks[:1] != [0] and (unheld or _own_kind(documents, doc, navigation, body)):
+        headed = _headed_after_matter(document, before, documents, navigation, body)
+        if blocks[:1] != [0] and (unheld or headed or _own_kind(documents, doc, navigation, body)):
             starts[(doc, 0)] = _Start(doc, 0, "", document.path, opening=before is None)
         before = starts[(doc, blocks[-1])] if blocks else starts.get((doc, 0), before)
     return [starts[place] for place in sorted(starts)], body
@@ -443,6 +444,23 @@ def _unheld(
     return _kind(documents, before, navigation, body) in matter.FRONT
 
 
+def _headed_after_matter(
+    document: _Document,
+    before: _Start | None,
+    documents: list[_Document],
+    navigation: Navigation,
+    body: _Body,
+) -> bool:
+    """Whether a file opens with a heading of its own after a section that is not a
+    chapter: "About the Author" the TOC leaves out after the index is no more of the index
+    (it was skipped with it), nor "Also by" of the acknowledgements. After a chapter, such
+    a file stays its continuation (a converter's split at a subsection's heading)."""
+    opens = document.blocks[:1]
+    if not opens or opens[0].kind != HEADING or before is None:
+        return False
+    return _kind(documents, before, navigation, body) != "chapter"
+
+
 def _toc_starts(
     documents: list[_Document], toc: list[Entry], warnings: list[str]
 ) -> dict[tuple[int, int], _Start]:
@@ -450,10 +468,13 @@ def _toc_starts(
     of two entries for one place, the first (the outer) gives the label."""
     index = {doc.path: i for i, doc in enumerate(documents)}
     first_children = _first_children(toc)
+    spread = _spread_parents(toc)
     starts: dict[tuple[int, int], _Start] = {}
     for entry in toc:
         doc = index.get(entry.path)
-        if doc is None or _is_subsection(entry, documents[doc], first_children):
+        if doc is None or (
+            entry.parent not in spread and _is_subsection(entry, documents[doc], first_children)
+        ):
             continue
         doc, block = _place(documents, doc, _anchor(documents[doc], entry))
         if block < 0:
@@ -471,6 +492,17 @@ def _first_children(toc: list[Entry]) -> dict[Entry, Entry]:
         if entry.parent is not None:
             found.setdefault(entry.parent, entry)
     return found
+
+
+def _spread_parents(toc: list[Entry]) -> set[Entry]:
+    """The entries whose nested entries are not all in one file: a part's chapters, each
+    in its own file but the first, which shares the part's. Its first is a chapter too,
+    not a subsection of the part's opening text (an epigraph)."""
+    paths: dict[Entry, set[str]] = {}
+    for entry in toc:
+        if entry.parent is not None:
+            paths.setdefault(entry.parent, set()).add(entry.path)
+    return {parent for parent, found in paths.items() if len(found) > 1}
 
 
 def _place(documents: list[_Document], doc: int, block: int) -> tuple[int, int]:

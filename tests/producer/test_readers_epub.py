@@ -236,6 +236,42 @@ def test_chapters_nested_in_a_part_of_the_same_file_are_split(version: int) -> N
     ]
 
 
+@pytest.mark.parametrize("version", [3, 2])
+def test_a_parts_first_chapter_in_its_file_after_an_epigraph_is_a_chapter(version: int) -> None:
+    """Given Part One's file: its heading, an epigraph, then Chapter 1, which the TOC nests
+    under the part beside Chapter 2 in a file of its own. Chapter 1 was read as the part's
+    subsection: no marker, no --chapter, its text inside the part's."""
+    part = '<h1>Part One</h1><p>An epigraph.</p><h2 id="c1">Chapter 1</h2><p>Alpha.</p>'
+    files = {"p1.xhtml": page(part), "c2.xhtml": page(chapter("Chapter 2", "Bravo."))}
+    toc: Toc = [("p1.xhtml", "Part One", [("p1.xhtml#c1", "1"), ("c2.xhtml", "2")])]
+    book = read(build(files, toc, version=version))
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("Part One", "An epigraph."),
+        ("Chapter 1", "Alpha."),
+        ("Chapter 2", "Bravo."),
+    ]
+
+
+def test_a_headed_file_the_toc_leaves_out_after_back_matter_is_not_skipped_with_it() -> None:
+    """Given "About the Author", a file the TOC does not list, after the listed Index: it
+    was taken for the index's continuation and skipped with it, unsaid. A file without a
+    heading after a chapter is still that chapter's continuation."""
+    files = {
+        **TWO_CHAPTERS,
+        "two-b.xhtml": page("<p>More foxes.</p>"),
+        "index.xhtml": page("<h1>Index</h1><p>eggs, 3</p><p>foxes, 9</p>"),
+        "about.xhtml": page("<h2>About the Author</h2><p>She keeps hens.</p>"),
+    }
+    toc = [("one.xhtml", "1"), ("two.xhtml", "2"), ("index.xhtml", "Index")]
+    book = read(build(files, toc))
+    assert [(s.title, s.body) for s in book.sections if not s.skip_reason] == [
+        ("One", "Eggs were laid."),
+        ("Two", "Foxes came.\n\nMore foxes."),
+        ("About the Author", "She keeps hens."),
+    ]
+    assert [s.title for s in book.sections if s.skip_reason] == ["Index"]
+
+
 def test_without_a_toc_each_spine_file_is_a_section_titled_by_its_first_heading() -> None:
     files = {**TWO_CHAPTERS, "three.xhtml": page("<p>No heading.</p>")}
     book = read(build(files, toc=None))
