@@ -46,6 +46,26 @@ def gpu_present(dev: Path = Path("/dev")) -> bool:
     return any(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
 
 
+def gpu_count(dev: Path = Path("/dev")) -> int | None:
+    """How many GPUs CUDA numbers here (cuda:0 up): the driver's device files, no more than
+    CUDA_VISIBLE_DEVICES names (CUDA reads it up to its first invalid entry). None where
+    the files do not say: WSL 2 (/dev/dxg) and MIG instances (several to a GPU's file)."""
+    if not gpu_present(dev):
+        return None if wsl_gpu(dev) else 0
+    files = sum(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is None:
+        return files
+    listed = 0
+    for entry in (entry.strip() for entry in visible.split(",")):
+        if entry.startswith("MIG-"):
+            return None
+        if not (entry.isdigit() or entry.startswith("GPU-")):
+            break
+        listed += 1
+    return min(files, listed)
+
+
 def wsl_gpu(dev: Path = Path("/dev")) -> bool:
     """Whether this is WSL 2 with its GPU passed through (`/dev/dxg`, not `/dev/nvidiaN`):
     CUDA runs there through onnxruntime-gpu as on Linux."""

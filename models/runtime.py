@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from config.devices import cuda_advice, cuda_build, detect_device
+from config.devices import cuda_advice, cuda_build, detect_device, gpu_count
 from config.errors import DeviceError
 from config.settings import ArenaExtend, Settings
 from models.graph import ATTENTION_SPAN
@@ -304,6 +304,26 @@ def check_runnable(device: str, given: str = "") -> None:
     if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
         given = given or f"NARRATE_DEVICE={device}"
         raise DeviceError(f"{given}: onnxruntime has no CUDA provider here: {cuda_advice()}")
+
+
+def check_present(device: str, given: str = "") -> None:
+    """DeviceError where cuda:N names a GPU past those this host shows (CUDA numbers them
+    from 0). `cuda` alone names the kind, and passes: `narrate models list --device cuda`
+    says what would run on a GPU host from any host. `given` as for `check_runnable`."""
+    index = device.partition(":")[2]
+    if not index.isdigit():
+        return  # cpu, cuda
+    count = gpu_count()
+    if count is None or int(index) < count:
+        return  # a GPU that is there, or WSL's, which cannot be counted
+    given = given or f"NARRATE_DEVICE={device}"
+    raise DeviceError(f"{given}: no such GPU: this host shows {_gpus_shown(count)}")
+
+
+def _gpus_shown(count: int) -> str:
+    if count == 0:
+        return "none"
+    return "1 (cuda:0)" if count == 1 else f"{count} (cuda:0 to cuda:{count - 1})"
 
 
 def check_device(device: str) -> None:

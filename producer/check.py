@@ -17,7 +17,7 @@ from config.errors import FormatError, OutputError
 from config.layout import MANIFEST_KEY
 from config.manifest import AcxReport, Manifest
 from producer.verify import output_storage, read_output
-from worker.acx import check_acx
+from worker.acx import check_acx, in_words
 from worker.storage import Storage
 
 # How narrate titles its credits ("Opening credits", `--credits`), and a book that carries
@@ -97,11 +97,13 @@ def _checked(storage: Storage, label: str, key: str) -> tuple[bool, str]:
 
 
 def _row(label: str, name: str, report: AcxReport | None) -> str:
+    """The file's row, and under a failed one a line for each rule it missed, in words: what
+    was measured and what ACX wants (the manifest's `problems` name the rules, for scripts)."""
     if report is None:
         return f"{label:16}{name:24}  missing"
-    verdict = "pass" if report.passed else "FAIL: " + "; ".join(report.problems)
-    return (
+    row = (
         f"{label:16}{name:24}{report.rms_db:8.1f}{report.peak_db:8.1f}"
         f"{report.noise_floor_db:9.1f}{report.head_s:7.2f}{report.tail_s:7.2f}"
-        f"{report.bit_rate // 1000:6d}  {verdict}"
+        f"{report.bit_rate // 1000:6d}  {'pass' if report.passed else 'FAIL'}"
     )
+    return "\n".join([row, *(f"{'':16}- {line}" for line in in_words(report))])

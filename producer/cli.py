@@ -935,13 +935,17 @@ def run_models_list(args: argparse.Namespace) -> int:
     from config.devices import cuda_build
     from models.graph import model_digest
     from models.registry import find_voice
-    from models.runtime import check_device, resolve_device
+    from models.runtime import check_device, check_present, resolve_device
     from models.variants import choose_precision, describe
 
     settings = get_settings()
     voice = find_voice(_voice(args))
-    device = resolve_device(args.device or settings.device)
+    asked = args.device or settings.device
+    device = resolve_device(asked)
     check_device(device)
+    # A GPU this host lacks is refused, as the other commands refuse it; `cuda` alone is
+    # listed without one (what would run on a GPU host), with the note below.
+    check_present(device, f"--device {asked}" if args.device else f"NARRATE_DEVICE={asked}")
     digest = model_digest(voice.model)
     chosen = choose_precision(settings.precision, device, digest, settings.cache_dir, voice.name)
     why = f"NARRATE_PRECISION={settings.precision}"

@@ -307,3 +307,52 @@ def _constant(facts: StreamFacts) -> tuple[bool, str]:
 def _within(what: str, seconds: float, bounds: tuple[float, float]) -> tuple[bool, str]:
     low, high = bounds
     return low <= seconds <= high, f"{what} {seconds:.2f} s, outside {low} to {high} s"
+
+
+def in_words(report: AcxReport, channels: int = 1) -> list[str]:
+    """A line for each rule the report failed, as a publisher reads it: the measure, its value
+    and ACX's bound ("peak -2.1 dB, ACX wants at most -3 dB"). The report's `problems` stay
+    as they are: they name the rules first, for scripts and the manifest's readers."""
+    said = _said(report, channels)
+    return [said[name] for name, ok in report.checks.items() if not ok]
+
+
+def _said(report: AcxReport, channels: int) -> dict[str, str]:
+    # The values as the report keeps them (the rules judged those): a peak of -2.99 dB
+    # rounded to -3.0 would read as within the bound it failed.
+    low, high = ACX_RMS_DB
+    return {
+        "codec": f"format {report.codec}, ACX wants MP3",
+        "sample_rate": f"sample rate {report.sample_rate} Hz, ACX wants {ACX_RATE} Hz",
+        "channels": f"channels {_layout(report.channels)}, ACX wants {_layout(channels)} "
+        "like the book's other files",
+        "bit_rate": f"bit rate {report.bit_rate // 1000} kbps, ACX wants at least "
+        f"{ACX_MIN_KBPS} kbps",
+        "constant_bit_rate": _constant_said(report.codec),
+        "duration": f"length {round(report.duration_s / 60, 2):g} min, ACX wants at most "
+        f"{ACX_MAX_S / 60:g} min",
+        "rms": f"loudness (RMS) {report.rms_db:g} dB, ACX wants {low:g} to {high:g} dB",
+        "peak": f"peak {report.peak_db:g} dB, ACX wants at most {ACX_PEAK_DB:g} dB",
+        "noise_floor": f"noise floor {report.noise_floor_db:g} dB, ACX wants at most "
+        f"{ACX_NOISE_FLOOR_DB:g} dB",
+        "head": _room_tone("start", report.head_s, ACX_HEAD_S),
+        "tail": _room_tone("end", report.tail_s, ACX_TAIL_S),
+        "digital_silence": f"digital silence {report.digital_silence_s:g} s, ACX wants none "
+        "(room tone in its place)",
+    }
+
+
+def _constant_said(codec: str) -> str:
+    if codec != "mp3":  # no frames to read a bit rate from
+        return "constant bit rate unknown (not an MP3), ACX wants a constant bit rate (CBR)"
+    return "bit rate varies from frame to frame, ACX wants it constant (CBR)"
+
+
+def _layout(channels: int) -> str:
+    names = {1: "1 (mono)", 2: "2 (stereo)"}
+    return names.get(channels, str(channels))
+
+
+def _room_tone(where: str, seconds: float, bounds: tuple[float, float]) -> str:
+    low, high = bounds
+    return f"room tone at the {where} {seconds:g} s, ACX wants {low:g} to {high:g} s"

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from config import devices
-from config.errors import PrecisionError
+from config.errors import DeviceError, PrecisionError
 from models.backends import OpenVinoBack, OrtBack, SplitBack
 from models.piper import PiperVoice
-from models.runtime import resolve_device
+from models.runtime import check_present, resolve_device
 from models.variants import QualityReport, choose_precision, report_path
 from models.voice import SynthesisParams, VoiceInput
 
@@ -150,6 +150,28 @@ def test_a_gpu_shows_by_the_drivers_device_files_and_cuda_visible_devices(
         assert devices.gpu_present(tmp_path)
 
 
+def test_the_gpus_cuda_numbers_are_the_device_files_cuda_visible_devices_lets_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    (tmp_path / "nvidiactl").touch()
+    assert devices.gpu_count(tmp_path) == 0
+    for name in ("nvidia0", "nvidia1", "nvidia3"):  # a container's numbering may skip
+        (tmp_path / name).touch()
+    assert devices.gpu_count(tmp_path) == 3
+    for visible, count in (("1", 1), ("0,1", 2), ("0,x,1", 1), ("GPU-8f3e2a", 1), ("-1", 0)):
+        monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
+        assert devices.gpu_count(tmp_path) == count, visible
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,1,2,3,4")
+    assert devices.gpu_count(tmp_path) == 3  # no more than are there
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "MIG-4b1c,MIG-7d2e")
+    assert devices.gpu_count(tmp_path) is None  # MIG instances: several to a device file
+    wsl = tmp_path / "wsl"
+    wsl.mkdir()
+    (wsl / "dxg").touch()
+    assert devices.gpu_count(wsl) is None  # there, but not counted
+
+
 def test_a_cuda_build_is_found_by_its_provider_library_without_importing_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,6 +260,62 @@ def test_models_list_says_which_variant_runs_and_why(
     assert after.splitlines()[0].startswith("joe on cpu: runs bf16")
     assert "bf16  passed its gate: WER 4.10% (fp32 4.00%), 30.0x real time (fp32 20.0x)" in after
     assert "int8  failed its gate" in after and "WER 9.0% over 5.0%" in after
+
+
+@pytest.mark.parametrize(
+    ("gpus", "device", "message"),
+    [
+        (0, "cuda:0", "cuda:0: no such GPU: this host shows none"),
+        (0, "cuda:9", "cuda:9: no such GPU: this host shows none"),
+        (1, "cuda:1", "cuda:1: no such GPU: this host shows 1 (cuda:0)"),
+        (2, "cuda:9", "cuda:9: no such GPU: this host shows 2 (cuda:0 to cuda:1)"),
+    ],
+)
+def test_a_gpu_this_host_does_not_show_is_refused(
+    monkeypatch: pytest.MonkeyPatch, gpus: int, device: str, message: str
+) -> None:
+    monkeypatch.setattr("models.runtime.gpu_count", lambda: gpus)
+    with pytest.raises(DeviceError) as raised:
+        check_present(device, f"--device {device}")
+    assert str(raised.value) == f"--device {message}"
+
+
+def test_a_device_there_or_not_numbered_is_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("models.runtime.gpu_count", lambda: 2)
+    for device in ("cpu", "cuda", "cuda:0", "cuda:1", "cuda:all"):
+        check_present(device)
+    monkeypatch.setattr("models.runtime.gpu_count", lambda: 0)
+    check_present("cuda")  # the kind, listed from any host (`models list --device cuda`)
+    monkeypatch.setattr("models.runtime.gpu_count", lambda: None)
+    check_present("cuda:3")  # WSL's GPUs cannot be counted: onnxruntime says
+
+
+@pytest.mark.parametrize("given", ["--device", "NARRATE_DEVICE"])
+def test_models_list_refuses_a_gpu_this_host_does_not_show(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], given: str
+) -> None:
+    """`--device cuda:9` on a host of one GPU (or none) is one error line and exit 2, as
+    synth and worker refuse a device they cannot run; it listed cuda:9's variants, exit 0."""
+    from config.settings import get_settings
+    from producer.cli import main
+
+    monkeypatch.setattr("models.runtime.gpu_count", lambda: 1)
+    argv = ["models", "list"]
+    if given == "--device":
+        argv += ["--device", "cuda:9"]
+    else:
+        monkeypatch.setenv("NARRATE_DEVICE", "cuda:9")
+    get_settings.cache_clear()
+    try:
+        assert main(argv) == 2
+    finally:
+        get_settings.cache_clear()
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err.splitlines() == [
+        f"narrate: error: {given}{' ' if given == '--device' else '='}cuda:9: no such GPU: "
+        "this host shows 1 (cuda:0)"
+    ]
 
 
 def test_models_list_refuses_a_device_it_does_not_know(capsys: pytest.CaptureFixture[str]) -> None:

@@ -384,6 +384,21 @@ def test_models_list_for_a_gpu_this_host_cannot_run_says_so() -> None:
     assert "`narrate models optimize --precision fp16 --device cuda`" in listed.stdout
 
 
+def test_models_list_for_a_gpu_this_host_does_not_have_is_an_error() -> None:
+    from config.devices import gpu_count
+
+    count = gpu_count()
+    if count is None or count > 9:
+        return  # WSL's GPUs are not counted; a host of ten GPUs has cuda:9
+    assert_clean_error(
+        narrate("models", "list", "--device", "cuda:9"), "--device cuda:9: no such GPU"
+    )
+    for there in ([], ["--device", "cpu"]):  # the default device, and one that is there
+        listed = narrate("models", "list", *there)
+        assert listed.returncode == 0, listed.stderr
+        assert listed.stdout.startswith("joe on ") and " runs fp" in listed.stdout
+
+
 def test_a_worker_without_device_takes_narrate_device(monkeypatch: pytest.MonkeyPatch) -> None:
     """`narrate worker` reads NARRATE_DEVICE (default auto) rather than a fixed cpu: a device
     it cannot run is refused before Celery starts."""

@@ -125,7 +125,12 @@ def test_check_passes_a_good_output_and_fails_a_damaged_mp3(out: Path, tmp_path:
     failed = narrate("check", damaged, "--acx")
     assert failed.returncode == 1
     assert "1 of 5 files fail ACX" in failed.stdout
-    assert "bit_rate" in failed.stdout or "kbps" in failed.stdout
+    # What failed, in words under the file's row, not the rule's name (`bit_rate`).
+    lines = failed.stdout.splitlines()
+    row = next(i for i, line in enumerate(lines) if loud.name in line and "chapter 1" in line)
+    assert lines[row].endswith("  FAIL")
+    assert lines[row + 1].strip() == "- bit rate 128 kbps, ACX wants at least 192 kbps"
+    assert "bit_rate" not in failed.stdout
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from worker.acx import (
     StreamFacts,
     check_acx,
     decoded_seconds,
+    in_words,
     judge,
     mp3_frame_bit_rate,
 )
@@ -132,6 +133,33 @@ def test_each_rule_is_judged(facts: StreamFacts, levels: Levels, rules: set[str]
     report = judge(facts, levels)
     assert failed(report) == rules and not report.passed
     assert {line.split(":")[0] for line in report.problems} == rules
+
+
+def test_each_failed_rule_is_said_as_a_publisher_reads_it() -> None:
+    """`narrate check --acx` prints these: the measure in words, its value and ACX's bound,
+    never the rule's name (`noise_floor`), which the report's problems keep for scripts."""
+    facts = StreamFacts("aac", 48000, 2, frozenset({128_000, 160_000}))
+    levels = Levels(121 * 60.0, -13.16, -2.99, -43.93, 0.2, 0.021, 0.15)
+    report = judge(facts, levels)
+    assert not any(report.checks.values())  # every rule failed: each has its words
+    assert in_words(report) == [
+        "format aac, ACX wants MP3",
+        "sample rate 48000 Hz, ACX wants 44100 Hz",
+        "channels 2 (stereo), ACX wants 1 (mono) like the book's other files",
+        "bit rate 128 kbps, ACX wants at least 192 kbps",
+        "constant bit rate unknown (not an MP3), ACX wants a constant bit rate (CBR)",
+        "length 121 min, ACX wants at most 120 min",
+        "loudness (RMS) -13.16 dB, ACX wants -23 to -18 dB",
+        "peak -2.99 dB, ACX wants at most -3 dB",  # not rounded onto the bound it failed
+        "noise floor -43.93 dB, ACX wants at most -60 dB",
+        "room tone at the start 0.2 s, ACX wants 0.5 to 1 s",
+        "room tone at the end 0.021 s, ACX wants 1 to 5 s",
+        "digital silence 0.15 s, ACX wants none (room tone in its place)",
+    ]
+    assert report.problems[7] == "peak: -2.99 dB, over -3.0 dB"  # the manifest's, unchanged
+    varying = judge(replace(GOOD_FACTS, bit_rates=frozenset({192_000, 224_000})), GOOD_LEVELS)
+    assert in_words(varying) == ["bit rate varies from frame to frame, ACX wants it constant (CBR)"]
+    assert in_words(judge(GOOD_FACTS, GOOD_LEVELS)) == []
 
 
 # Files: mastered for ACX, and each way of missing a rule.
