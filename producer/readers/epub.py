@@ -602,8 +602,14 @@ def _kind(documents: list[_Document], start: _Start, navigation: Navigation, bod
         or (navigation.landmarks.get(document.path, "") if whole_file else "")
         or (named if body.allows(named, start) else "")
         or (matter.kind_of_file(document.path) if whole_file else "")
+        or (_copyright_page(document) if whole_file else "")
         or "chapter"
     )
+
+
+def _copyright_page(document: _Document) -> str:
+    """ "copyright-page" for a file whose text is one, else "" (`matter.reads_as_copyright`)."""
+    return "copyright-page" if matter.reads_as_copyright(b.text for b in document.blocks) else ""
 
 
 def _named_kind(document: _Document, block: int, label: str) -> str:

@@ -121,7 +121,7 @@ def _note_of(mark: Any, links: _Links, order: dict[Any, int]) -> Any:
     target = links.places.get(links.targets[mark])
     if target is None or order[target] < order[mark] or not _looks_like_mark(mark):
         return None
-    back = [link for name in _names(mark) for link in links.back.get(name, [])]
+    back = [link for name in _mark_names(mark) for link in links.back.get(name, [])]
     if not back or len(back) > _BACK_LINKS:
         return None
     back = [link for link in back if len(text_of(link)) <= _MARK_CHARS]
@@ -157,6 +157,33 @@ def _names(el: Any) -> list[str]:
         if parent is not None and markup.tag_of(parent) in ("sup", "span") and len(parent) == 1:
             names.append(parent.get("id"))
     return [name for name in names if name]
+
+
+def _mark_names(mark: Any) -> list[str]:
+    """Where a note's link back to `mark` lands: the mark's names (`_names`), and those of
+    an empty anchor right before it or its <sup> (Calibre's MOBI conversions:
+    `<a id="filepos100"></a><a href="#filepos900"><sup>3</sup></a>`)."""
+    names = _names(mark)
+    raised = mark.getparent()
+    beside = raised if raised is not None and _holds_only(raised, mark) else mark
+    before = beside.getprevious()
+    if before is not None and _empty_anchor(before) and not _letters(before.tail):
+        names += _names(before)
+    return names
+
+
+def _holds_only(el: Any, child: Any) -> bool:
+    return markup.tag_of(el) == "sup" and len(el) == 1 and not _letters(el.text)
+
+
+def _empty_anchor(el: Any) -> bool:
+    return (
+        isinstance(el.tag, str)
+        and markup.tag_of(el) == "a"
+        and not el.get("href")
+        and not len(el)
+        and not (el.text or "").strip()
+    )
 
 
 def _note_block(target: Any, mark: Any, back: list[Any], links: _Links) -> Any:

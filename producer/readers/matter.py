@@ -9,6 +9,7 @@ the reader (dedication, preface, epilogue, appendix, ...) are narrated.
 
 import posixpath
 import re
+from collections.abc import Iterable
 
 FRONT = frozenset(
     {"cover", "titlepage", "halftitlepage", "imprint", "copyright-page", "toc", "loi", "lot"}
@@ -61,6 +62,27 @@ def kind_of(name: str) -> str:
     key = _key(name)
     kind = _ALIASES.get(key, key)
     return kind if kind in KINDS else ""
+
+
+# A copyright page says so, and what a book's imprint says with it; short, where a chapter
+# quoting a copyright line runs on.
+_COPYRIGHT = re.compile(r"©|\bcopyright\b", re.I)
+_IMPRINT = re.compile(r"\ball rights reserved\b|\bISBN\b|\bfirst published\b", re.I)
+COPYRIGHT_WORDS = 250
+
+
+def reads_as_copyright(lines: Iterable[str]) -> bool:
+    """Whether a page's lines, in order, are a copyright page that nothing marks as one (no
+    type, guide or heading: a converted book's): short, saying copyright and what an
+    imprint says with it ("All rights reserved", an ISBN)."""
+    words, text = 0, []
+    for line in lines:
+        words += len(line.split())
+        if words > COPYRIGHT_WORDS:
+            return False
+        text.append(line)
+    joined = "\n".join(text)
+    return bool(_COPYRIGHT.search(joined) and _IMPRINT.search(joined))
 
 
 def kind_of_file(path: str) -> str:

@@ -272,6 +272,29 @@ def test_a_headed_file_the_toc_leaves_out_after_back_matter_is_not_skipped_with_
     assert [s.title for s in book.sections if s.skip_reason] == ["Index"]
 
 
+def test_a_copyright_page_nothing_marks_is_skipped_by_what_it_says() -> None:
+    """Given a converted book's copyright page (no type, guide, heading or TOC entry), then
+    a dedication, before chapter one: the copyright page was narrated, ISBN and all, with
+    the dedication run into it. A chapter that quotes a copyright line at length is read."""
+    quoting = "<p>" + "He read the notice aloud. " * 60 + "</p><p>Copyright, ISBN.</p>"
+    files = {
+        "c.xhtml": page(
+            "<p>Copyright © 2021 Ann Author. All rights reserved.</p><p>ISBN 978-1-00000-000-0</p>"
+        ),
+        "d.xhtml": page("<p>For Mum</p>"),
+        **TWO_CHAPTERS,
+        "three.xhtml": page(chapter("Three", "") + quoting),
+    }
+    toc = [("one.xhtml", "1"), ("two.xhtml", "2"), ("three.xhtml", "3")]
+    book = read(build(files, toc))
+    assert [(s.kind, s.skip_reason) for s in book.sections][:2] == [
+        ("copyright-page", "front matter (copyright-page)"),
+        ("chapter", ""),
+    ]
+    assert [s.body for s in book.sections][1:3] == ["For Mum", "Eggs were laid."]
+    assert book.sections[-1].title == "Three" and not book.sections[-1].skip_reason
+
+
 def test_without_a_toc_each_spine_file_is_a_section_titled_by_its_first_heading() -> None:
     files = {**TWO_CHAPTERS, "three.xhtml": page("<p>No heading.</p>")}
     book = read(build(files, toc=None))
