@@ -11,7 +11,8 @@ type, role or class (`linkednotes` gives a role to one told only by its links). 
 break (an `<hr>`, an ornament) is a pause, `SCENE_BREAK`. Tables do not read aloud, so they
 are skipped and reported. Verse keeps its lines (at its `<br>`s, not where the source's own
 text wraps), and so does a quotation broken into lines (`<br>` in a `<blockquote>`: lines of
-verse not marked as such, an inscription) and a `<pre>`; prose paragraphs are one line
+verse not marked as such, an inscription), a plain paragraph of three short lines or more
+set by `<br>`s, and a `<pre>`; prose paragraphs are one line
 each, whitespace collapsed, as `worker.segment` expects (which reads short lines as verse,
 long ones as prose).
 """
@@ -110,6 +111,12 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 # out before the marker is read, as `book.printable` takes out every other control
 # (`_finished`).
 _LINE_END = "\x01"
+# A <br> in a paragraph nothing marks as verse: a line of its own where the paragraph is
+# three short lines or more (verse or an address a converter left unmarked: Calibre drops
+# the classes), else a space (a prose line broken for the page).
+_BREAK = "\x02"
+_SHORT_LINE = 60
+_LINES_AT_LEAST = 3
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BARE_NUMERAL = re.compile(rf"(?=[IVXLCDM\d])(?:{_ROMAN}|\d{{1,3}})(?=$|[.:])")
 _NUMBERED_KINDS = {"chapter": "Chapter", "part": "Part", "volume": "Volume"}
@@ -134,10 +141,11 @@ class _Context:
     quoted: bool = False  # in a <blockquote>
     note: bool = False
     pre: bool = False  # in a <pre>: the source's line ends are the lines
+    heading: bool = False
 
     def one_line(self) -> "_Context":
         """The context of a heading's text: one line, wherever it stands."""
-        return replace(self, verse=False, quoted=False, pre=False)
+        return replace(self, verse=False, quoted=False, pre=False, heading=True)
 
 
 @dataclass
@@ -192,7 +200,8 @@ class _Walker:
         """An inline element's text (and its tail) appended to `parts`."""
         tag = tag_of(el)
         if tag == "br":
-            parts.append(_LINE_END if ctx.verse or ctx.quoted or ctx.pre else " ")
+            lines = ctx.verse or ctx.quoted or ctx.pre
+            parts.append(_LINE_END if lines else " " if ctx.heading else _BREAK)
         elif tag == "img" and _is_drop_cap_image(el, parts):
             parts.append(el.get("alt").strip())
         elif _dropped(el) or (tag and _is_note(el)):
@@ -556,11 +565,24 @@ def _source_lines(parts: list[str], ctx: _Context) -> bool:
     return ctx.pre or (ctx.verse and _LINE_END not in parts)
 
 
+def _short_lines(text: str) -> bool:
+    """Whether a paragraph's <br>s set it as short lines (`_BREAK`)."""
+    if _BREAK not in text:
+        return False
+    lines = [" ".join(line.split()) for line in text.split(_BREAK)]
+    lines = [line for line in lines if line]
+    return len(lines) >= _LINES_AT_LEAST and all(len(line) <= _SHORT_LINE for line in lines)
+
+
 def _finished(parts: list[str], source_lines: bool) -> str:
     """Collected text as narrated: whitespace collapsed, the lines of verse, a quotation's
     broken lines and a <pre>'s lines kept (`source_lines`: the source's line ends too),
     the gaps left by removed references closed."""
-    text = "".join(p if p == _LINE_END else p.replace(_LINE_END, "") for p in parts)
+    markers = (_LINE_END, _BREAK)
+    text = "".join(
+        p if p in markers else p.replace(_LINE_END, "").replace(_BREAK, "") for p in parts
+    )
+    text = text.replace(_BREAK, _LINE_END if _short_lines(text) else " ")
     if source_lines:
         text = text.replace("\n", _LINE_END)
     text = text.translate(_INVISIBLE)

@@ -338,6 +338,26 @@ def test_a_quotation_broken_into_lines_keeps_them_and_prose_does_not() -> None:
     )
 
 
+def test_short_lines_set_by_brs_in_a_plain_paragraph_stay_lines_and_prose_runs_on() -> None:
+    """Given verse and an address a converter left in plain paragraphs (Calibre drops the
+    poem's class), and prose broken for the page: the verse ran together with no pause at
+    any line; three short lines or more keep their lines, longer ones run on as prose."""
+    verse = "<p>Roses are red,<br/>Violets are blue,<br/>Sugar is sweet,<br/>And so are you.</p>"
+    address = "<p>Mrs Ada Hale<br/>12 Harbour Row<br/>Penzance</p>"
+    prose = (
+        "<p>It was the best of times, it was the worst of times, it was the age<br/>"
+        "of wisdom, it was the age of foolishness, it was the epoch of belief,<br/>"
+        "it was the epoch of incredulity.</p>"
+    )
+    paragraphs = read(f"<h2>One</h2>{verse}{address}{prose}").sections[0].body.split("\n\n")
+    assert paragraphs == [
+        "Roses are red,\nViolets are blue,\nSugar is sweet,\nAnd so are you.",
+        "Mrs Ada Hale\n12 Harbour Row\nPenzance",
+        "It was the best of times, it was the worst of times, it was the age of wisdom, it was "
+        "the age of foolishness, it was the epoch of belief, it was the epoch of incredulity.",
+    ]
+
+
 @pytest.mark.parametrize("quoted", [False, True])
 def test_a_line_separator_in_the_text_is_a_space_and_only_a_br_breaks_a_line(
     quoted: bool,
