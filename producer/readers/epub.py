@@ -600,11 +600,18 @@ def _kind(documents: list[_Document], start: _Start, navigation: Navigation, bod
         matter.first_kind(_types(document, block))
         or navigation.landmarks.get(start.place, "")
         or (navigation.landmarks.get(document.path, "") if whole_file else "")
-        or (named if body.allows(named, start) else "")
+        or (named if body.allows(named, start) or _an_index(named, document, block) else "")
         or (matter.kind_of_file(document.path) if whole_file else "")
         or (_copyright_page(document) if whole_file else "")
         or "chapter"
     )
+
+
+def _an_index(named: str, document: _Document, block: int) -> bool:
+    """Whether a section its heading or label calls an index reads as one, wherever it
+    stands: trade ebooks follow the index with an extract from the next book."""
+    lines = (b.text for b in document.blocks[block + 1 :] if b.kind != HEADING)
+    return named == "index" and matter.reads_as_index(lines)
 
 
 def _copyright_page(document: _Document) -> str:

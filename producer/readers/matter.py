@@ -85,6 +85,20 @@ def reads_as_copyright(lines: Iterable[str]) -> bool:
     return bool(_COPYRIGHT.search(joined) and _IMPRINT.search(joined))
 
 
+# An index's entry ends with its pages: "boats, 12, 45–47", "salt, xvi, 101f.".
+_INDEX_ENTRY = re.compile(r"\b(?:\d{1,4}(?:\s*[-–]\s*\d{1,4})?|[ivxlc]{1,7})(?:f{1,2}\.|n\.?)?$")
+_INDEX_LINES = 40  # an index's first lines are enough to tell
+
+
+def reads_as_index(lines: Iterable[str]) -> bool:
+    """Whether a section's lines read as an index: most of its first entries end with
+    page numbers. A novel's chapter called "Index" does not."""
+    first = [line.strip() for line, _ in zip(lines, range(_INDEX_LINES), strict=False)]
+    first = [line for line in first if line]
+    pages = sum(bool(_INDEX_ENTRY.search(line)) for line in first)
+    return len(first) >= 2 and pages * 3 >= len(first) * 2
+
+
 def kind_of_file(path: str) -> str:
     """The kind a file's name says (``text/colophon.xhtml``: colophon), or ""."""
     stem = posixpath.splitext(posixpath.basename(path))[0]

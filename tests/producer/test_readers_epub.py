@@ -295,6 +295,27 @@ def test_a_copyright_page_nothing_marks_is_skipped_by_what_it_says() -> None:
     assert book.sections[-1].title == "Three" and not book.sections[-1].skip_reason
 
 
+def test_an_index_before_an_extract_is_skipped_and_a_chapter_called_index_is_read() -> None:
+    """Given an index, then an extract from the author's next book (a trade ebook's end):
+    the index stood between chapters, so its name did not count, and it was read aloud,
+    page numbers and all. A chapter called "Index" in prose is still read."""
+    files = {
+        **TWO_CHAPTERS,
+        "story.xhtml": page("<h1>Index</h1><p>She kept an index of her hens.</p><p>It grew.</p>"),
+        "index.xhtml": page("<h1>Index</h1><p>eggs, 3, 12–14</p><p>foxes, 9</p><p>hens, xi</p>"),
+        "extract.xhtml": page(chapter("From the next book", "Snow fell.")),
+    }
+    toc = [(path, path) for path in files]
+    sections = read(build(files, toc)).sections
+    assert [(s.title, s.kind, bool(s.skip_reason)) for s in sections] == [
+        ("One", "chapter", False),
+        ("Two", "chapter", False),
+        ("Index", "chapter", False),
+        ("Index", "index", True),
+        ("From the next book", "chapter", False),
+    ]
+
+
 def test_without_a_toc_each_spine_file_is_a_section_titled_by_its_first_heading() -> None:
     files = {**TWO_CHAPTERS, "three.xhtml": page("<p>No heading.</p>")}
     book = read(build(files, toc=None))
