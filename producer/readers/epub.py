@@ -33,6 +33,7 @@ colophon gives the printed book's year (`published`).
 
 import logging
 import posixpath
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -41,7 +42,8 @@ from config.manuscript import Metadata
 from config.settings import get_settings
 from producer.readers import gutenberg, headings, linkednotes, markup, matter, published
 from producer.readers.archive import Archive, elements, parse_xml
-from producer.readers.book import Book, Cover, Section, rest_of_title_page
+from producer.readers.book import Book, Cover, Section, chapters_in_parts, rest_of_title_page
+from producer.readers.labels import is_chapter_label
 from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
 from producer.readers.opf import Item, Package, read_package
@@ -357,7 +359,9 @@ def _placeholder(toc: list[Entry], documents: list[_Document]) -> list[Entry]:
     if len(toc) != 1 or toc[0].path != documents[0].path or _anchor(documents[0], toc[0]):
         return []
     openings = (headings.opened(d.blocks[:3], {0: ""})[:1] for d in documents[1:])
-    return toc if sum(1 for first in openings if first and first[0].kind == HEADING) >= 2 else []
+    if sum(1 for first in openings if first and first[0].kind == HEADING) >= 2:
+        return toc
+    return toc if _heading_starts(documents[1:]) else []  # chapters split by size
 
 
 def _with_headings(documents: list[_Document], toc: list[Entry]) -> list[_Document]:
@@ -396,8 +400,10 @@ def _starts(
     entry, or after front matter, which is skipped; and at a file the TOC leaves out that
     is a part of its own kind. With where the chapters run (`_Body`)."""
     starts = _toc_starts(documents, navigation.toc, warnings)
-    if not starts:  # no usable table of contents: each file is a section
-        files = [_Start(doc, 0, "", document.path) for doc, document in enumerate(documents)]
+    if not starts:  # no usable table of contents: each file is a section, or each heading
+        files = _heading_starts(documents) or [
+            _Start(doc, 0, "", document.path) for doc, document in enumerate(documents)
+        ]
         return files, _body(documents, files, navigation)
     body = _body(documents, list(starts.values()), navigation)
     entries: dict[int, list[int]] = {}  # the blocks where entries start, by file
@@ -412,6 +418,34 @@ def _starts(
             starts[(doc, 0)] = _Start(doc, 0, "", document.path, opening=before is None)
         before = starts[(doc, blocks[-1])] if blocks else starts.get((doc, 0), before)
     return [starts[place] for place in sorted(starts)], body
+
+
+def _heading_starts(documents: list[_Document]) -> list[_Start]:
+    """Without a table of contents, where files are not chapters (a converter's split by
+    size: Calibre's `index_split_001.html` holding two chapters, the next running on from
+    the one before): a section at each heading of the chapters' level and above (the
+    book's title, parts), and at the top where text comes first; a file that does not open
+    with one runs on from the one before. Files are not chapters where one holds two
+    chapter headings and a later file opens with text, or a chapter's label ("Chapter II")
+    heads one past its first block. [] otherwise: each file is then a section."""
+    found = [(doc, i, b) for doc, d in enumerate(documents) for i, b in enumerate(d.blocks)]
+    levels = [b.level if b.kind == HEADING and not b.note else None for _, _, b in found]
+    repeated = [level for level in set(levels) - {None, 0} if levels.count(level) > 1]
+    if not repeated:
+        return []
+    level = min(level for level in repeated if level is not None)
+    level = chapters_in_parts(levels, level) or level
+    chapters = [(doc, i, b) for (doc, i, b), at in zip(found, levels, strict=True) if at == level]
+    if max(Counter(doc for doc, _, _ in chapters).values()) < 2:
+        return []
+    run_on = any(d.blocks[:1] and d.blocks[0].kind != HEADING for d in documents[1:])
+    labelled = any(i > 0 and is_chapter_label(b.text) for _, i, b in chapters)
+    if not (run_on or labelled):
+        return []  # a chapter's subsections of its heading's rank
+    heads = [(doc, i) for (doc, i, _), at in zip(found, levels, strict=True) if at and at <= level]
+    if heads[0] != (0, 0):
+        heads.insert(0, (0, 0))
+    return [_Start(doc, i, "", documents[doc].path, opening=(doc, i) == (0, 0)) for doc, i in heads]
 
 
 def _body(documents: list[_Document], starts: list[_Start], navigation: Navigation) -> _Body:

@@ -5,7 +5,7 @@ is built in memory, its markup set as the tool sets it."""
 import pytest
 
 from producer.readers.book import Book
-from tests.producer.test_readers_epub import build, page, read, titles
+from tests.producer.test_readers_epub import Toc, build, page, read, titles
 
 
 def heard(book: Book) -> list[tuple[str, str]]:
@@ -467,3 +467,27 @@ def test_a_word_linked_both_ways_is_no_notes_mark(body: str, text: str) -> None:
     sentence and the place they link to (a whole chapter) was not read."""
     book = read(build({"c.xhtml": page(f"<h1>One</h1>{body}")}, [("c.xhtml", "One")]))
     assert heard(book) == [("One", text)]
+
+
+# Calibre's split by size: a file of two chapters, the next running on from the second.
+SPLIT_BY_SIZE = {
+    "index_split_000.html": page("<h1>The Hens</h1><p>Ann Author</p>"),
+    "index_split_001.html": page(
+        "<h2>Chapter I</h2><p>The hen sat.</p><h2>Chapter II</h2><p>Foxes came.</p>"
+    ),
+    "index_split_002.html": page("<p>They ran.</p><h2>Chapter III</h2><p>Eggs.</p>"),
+}
+
+
+@pytest.mark.parametrize("toc", [None, [("index_split_000.html", "Start")]], ids=["none", "start"])
+def test_chapters_split_by_size_across_files_are_told_by_their_headings(toc: Toc | None) -> None:
+    """Given a converted book whose files are not its chapters, with no contents or
+    Calibre's "Start" alone: the whole book was one chapter, or each file one (Chapter II
+    inside Chapter I, Chapter III opening with Chapter II's end)."""
+    book = read(build(SPLIT_BY_SIZE, toc, version=2))
+    assert heard(book) == [
+        ("Chapter I", "The hen sat."),
+        ("Chapter II", "Foxes came.\n\nThey ran."),
+        ("Chapter III", "Eggs."),
+    ]
+    assert [s.kind for s in book.sections if s.skip_reason] == ["titlepage"]
