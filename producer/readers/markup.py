@@ -446,8 +446,12 @@ def _marks_only(el: Any) -> bool:
 
 
 def _is_title_part(el: Any) -> bool:
+    """A part of a header's title: a heading, a heading group, or what markup calls a title,
+    subtitle or label (by epub:type or role, or by class, as converters set a subtitle:
+    `<p class="subtitle">`)."""
     tag = tag_of(el)
-    return tag in _HEADINGS or tag == "hgroup" or bool(_TITLE_PART.intersection(semantics(el)))
+    said = {*semantics(el), *(el.get("class") or "").casefold().split()}
+    return tag in _HEADINGS or tag == "hgroup" or bool(_TITLE_PART.intersection(said))
 
 
 def _title_parts(el: Any) -> list[Any]:

@@ -536,6 +536,18 @@ def test_a_header_gives_the_title_and_its_other_lines_are_read() -> None:
     )
 
 
+def test_a_subtitle_a_converter_set_by_class_in_a_header_is_part_of_the_title() -> None:
+    """Given `<p class="subtitle">` under a chapter's heading in its <header> (a
+    converter's, with no epub:type): the title was "Chapter One" and the subtitle was read
+    as the chapter's first line of text."""
+    body = (
+        '<section epub:type="chapter"><header><h1>Chapter One</h1><p class="subtitle">'
+        "In Which It Begins</p></header><p>The hen sat.</p></section>"
+    )
+    section = read(build({"c.xhtml": page(body)}, [("c.xhtml", "1")])).sections[0]
+    assert (section.title, section.body) == ("Chapter One: In Which It Begins", "The hen sat.")
+
+
 # Front and back matter
 
 
