@@ -33,6 +33,7 @@ colophon gives the printed book's year (`published`).
 
 import logging
 import posixpath
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
@@ -123,6 +124,7 @@ def read(data: bytes, source: str) -> Book:
     if not documents:  # nothing but the boilerplate
         return Book(header + licence, metadata, _cover(archive, package, warnings), warnings)
     documents = _without_running_titles(documents, package)
+    documents = _without_page_furniture(documents, package)
     placeholder = _placeholder(navigation.toc, documents)
     if placeholder:
         navigation = replace(navigation, toc=[])
@@ -329,6 +331,62 @@ def _without_running_titles(documents: list[_Document], package: Package) -> lis
     if len(headed) < 2:
         return documents
     return [_without_first(d) if i in headed else d for i, d in enumerate(documents)]
+
+
+# A printed page's number or running head left as a paragraph of its own by a converter
+# from PDF (Calibre's, ABBYY's): "12", "xvi", the book's title, its author.
+_PAGE_NUMBER = re.compile(r"\d{1,4}|[ivxlc]{1,7}")
+_FURNITURE_AT_LEAST = 3  # places in the book: fewer may be the book's own lines
+_SENTENCE_END = tuple(".!?:;…’”\"')]—")
+
+
+def _without_page_furniture(documents: list[_Document], package: Package) -> list[_Document]:
+    """The documents less the page numbers and running heads a converter left inside the
+    chapters as paragraphs (read, "...ends in the mid / 12 / THE SALT ROAD / dle of a word"),
+    where the book holds three or more of them; numbers only where each comes once, as a
+    page's does (a chapter's numbered sections, "1", "2", "1", "2", are read). A paragraph
+    the page cut is joined again (one that ends mid-sentence, then one in lower case)."""
+    names = {_plain(name) for name in (package.metadata.title, *package.metadata.authors)}
+    names.discard("")
+    blocks = [(i, b) for d in documents for i, b in enumerate(d.blocks)]
+    numbers = [b.text.strip() for i, b in blocks if _furniture(b, i, set(), True)]
+    paged = len(numbers) >= _FURNITURE_AT_LEAST and len(set(numbers)) == len(numbers)
+    if sum(_furniture(b, i, names, paged) for i, b in blocks) < _FURNITURE_AT_LEAST:
+        return documents
+    return [_unfurnished(document, names, paged) for document in documents]
+
+
+def _furniture(block: Block, at: int, names: set[str], numbers: bool) -> bool:
+    """Whether a paragraph past a file's first is a running head (one of `names`) or, with
+    `numbers`, a page's number."""
+    if at == 0 or block.kind != TEXT or block.note:
+        return False
+    text = block.text.strip()
+    return (numbers and bool(_PAGE_NUMBER.fullmatch(text))) or _plain(text) in names
+
+
+def _unfurnished(document: _Document, names: set[str], numbers: bool) -> _Document:
+    kept: list[Block] = []
+    ids: tuple[str, ...] = ()  # of a block taken out: where links land passes on
+    cut = False
+    for i, block in enumerate(document.blocks):
+        if _furniture(block, i, names, numbers):
+            ids, cut = ids + block.ids, True
+            continue
+        last = kept[-1] if kept else None
+        if cut and last is not None and _runs_on(last, block):
+            kept[-1] = replace(last, text=f"{last.text} {block.text}", ids=last.ids + ids)
+        else:
+            kept.append(replace(block, ids=ids + block.ids) if ids else block)
+        ids, cut = (), False
+    return _with_blocks(document, kept) if len(kept) < len(document.blocks) else document
+
+
+def _runs_on(before: Block, after: Block) -> bool:
+    """Whether a paragraph a page cut goes on in the next: prose ending mid-sentence, then
+    prose beginning in lower case."""
+    prose = before.kind == after.kind == TEXT and "\n" not in before.text + after.text
+    return prose and not before.text.endswith(_SENTENCE_END) and after.text[:1].islower()
 
 
 def _running_title(document: _Document, names: set[str]) -> bool:

@@ -491,3 +491,40 @@ def test_chapters_split_by_size_across_files_are_told_by_their_headings(toc: Toc
         ("Chapter III", "Eggs."),
     ]
     assert [s.kind for s in book.sections if s.skip_reason] == ["titlepage"]
+
+
+def test_page_numbers_and_running_heads_a_pdf_converter_left_are_not_read() -> None:
+    """Given a book converted from a PDF: each printed page's number and running head (the
+    title, the author) left as paragraphs inside the chapters. They were read ("...into
+    the / 12 / THE HENS / yard"), and the paragraph the page cut paused mid-sentence."""
+
+    def furniture(number: int, head: str) -> str:
+        return f'<p class="calibre5">{number}</p><p class="calibre6">{head}</p>'
+
+    files = {
+        "one.xhtml": page(
+            "<h1>One</h1><p>The hen walked into the</p>"
+            + furniture(12, "THE HENS")
+            + "<p>yard at dawn.</p><p>She sat.</p>"
+            + furniture(13, "A. FARMER")
+        ),
+        "two.xhtml": page(
+            "<h1>Two</h1><p>Foxes came.</p>" + furniture(14, "THE HENS") + "<p>Ran.</p>"
+        ),
+    }
+    book = read(build(files, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    assert heard(book) == [
+        ("One", "The hen walked into the yard at dawn.\n\nShe sat."),
+        ("Two", "Foxes came.\n\nRan."),
+    ]
+
+
+def test_a_chapters_numbered_sections_are_read() -> None:
+    """A regression guard: section numbers set as paragraphs come again in each chapter,
+    as no page's number does, and are read."""
+    files = {
+        f"c{n}.xhtml": page(f"<h1>{n}</h1><p>1</p><p>Eggs.</p><p>2</p><p>Hens.</p>")
+        for n in ("One", "Two")
+    }
+    book = read(build(files, [(path, path) for path in files]))
+    assert heard(book) == [("One", "1\n\nEggs.\n\n2\n\nHens."), ("Two", "1\n\nEggs.\n\n2\n\nHens.")]
