@@ -72,6 +72,9 @@ _HUGGED = re.compile(r"(?:[^\W_]|[.,;:!?’”\"')\]])$")
 # A superscript of digits that is a power: on "10" ("10⁶"), or on a variable or unit of a
 # letter or two ("x²", "mc²", "km²") that is not a short word ("it¹", "a²", "to²": notes).
 EXPONENT = re.compile(r"\s*[-−]?\d{1,3}\s*")
+# A capital alone, the start of an abbreviation set with its ending raised: M<sup>r</sup>
+# (not "A" or "I", words a note's mark may follow).
+_ABBREVIATED = re.compile(r"(?<![^\W\d_])[B-HJ-Z]$")
 _POWER_BASE = re.compile(r"(?:(?<![\w.,])10|(?<![^\W\d_])[^\W\d_]{1,2})$")
 _SHORT_WORDS = {
     "a", "i", "o", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is",
@@ -424,6 +427,8 @@ def read_raised(before: str, raised: str) -> str:
     mark itself where it stands apart."""
     if not _HUGGED.search(before):
         return raised
+    if _ABBREVIATED.search(before) and raised.strip().isalpha():
+        return raised.strip()  # the rest of a title's abbreviation: "Mʳ", "Nᵒ", "Sᵗ"
     base = _POWER_BASE.search(before)
     if EXPONENT.fullmatch(raised) and base and base[0].lower() not in _SHORT_WORDS:
         return raised.strip().translate(_SUPERSCRIPTS)

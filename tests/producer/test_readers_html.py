@@ -246,6 +246,17 @@ def test_gutenbergs_footnote_blocks_are_not_read_inline() -> None:
     ]
 
 
+def test_an_abbreviations_raised_ending_is_read_with_it() -> None:
+    """Given "M<sup>r</sup> Hale", old type's raised endings: read "M Hale", the raised
+    letter taken for a note's mark. A letter raised after a word, or after "I", still is."""
+    body = """<h2>One</h2>
+    <p>M<sup>r</sup> Hale and D<sup>r</sup> Morrow met at N<sup>o</sup> 7; the claim<sup>a</sup>
+    held, as I<sup>b</sup> said.</p>"""
+    assert read(body).sections[0].body == (
+        "Mr Hale and Dr Morrow met at No 7; the claim held, as I said."
+    )
+
+
 def test_a_superscript_note_mark_without_a_link_is_not_read_and_an_exponent_is() -> None:
     body = """<h2>One</h2>
     <p>The river ran fast.<sup>1</sup> The claim<sup>12</sup> held, and <em>Louis</em><sup>*</sup>
