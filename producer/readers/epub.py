@@ -31,6 +31,7 @@ archive's dc:date is its own release), Project Gutenberg's header or Standard Eb
 colophon gives the printed book's year (`published`).
 """
 
+import itertools
 import logging
 import posixpath
 import re
@@ -475,7 +476,40 @@ def _starts(
         if blocks[:1] != [0] and (unheld or headed or _own_kind(documents, doc, navigation, body)):
             starts[(doc, 0)] = _Start(doc, 0, "", document.path, opening=before is None)
         before = starts[(doc, blocks[-1])] if blocks else starts.get((doc, 0), before)
+    notes = _notes_after_the_last_chapter(documents, sorted(starts), starts, navigation, body)
+    if notes is not None:
+        starts[(notes.doc, notes.block)] = notes
     return [starts[place] for place in sorted(starts)], body
+
+
+# A line a note opens with: its number or mark ("1.", "[2]", "*"), or what is left where a
+# link back to it was taken out (". On foxes.").
+_NOTE_OPENING = re.compile(r"\W{0,2}\d|[\[(*†‡.]")
+
+
+def _notes_after_the_last_chapter(
+    documents: list[_Document],
+    places: list[tuple[int, int]],
+    starts: dict[tuple[int, int], _Start],
+    navigation: Navigation,
+    body: _Body,
+) -> _Start | None:
+    """Where the book's notes begin inside its last chapter's span, which no TOC entry
+    marks: a line naming them ("NOTES", "Endnotes") over a line that opens as a note does
+    (Calibre's conversions set the notes after the last chapter's text, in its file)."""
+    chapters = [p for p in places if _kind(documents, starts[p], navigation, body) == "chapter"]
+    if not chapters or chapters[-1] != places[-1]:
+        return None  # a section after the last chapter: the notes, if any, are there
+    doc, block = chapters[-1]
+    lines = [(d, i) for d in range(doc, len(documents)) for i in range(len(documents[d].blocks))]
+    lines = [(d, i) for d, i in lines if (d, i) > (doc, block)]
+    for (d, i), (d2, i2) in itertools.pairwise(lines):
+        label, after = documents[d].blocks[i], documents[d2].blocks[i2]
+        named = label.kind != markup.TABLE and len(label.text.split()) <= 2
+        opens = after.kind == TEXT and _NOTE_OPENING.match(after.text) is not None
+        if named and opens and matter.kind_of(label.text) in matter.NOTES:
+            return _Start(d, i, label.text, documents[d].path)
+    return None
 
 
 def _heading_starts(documents: list[_Document]) -> list[_Start]:

@@ -528,3 +528,27 @@ def test_a_chapters_numbered_sections_are_read() -> None:
     }
     book = read(build(files, [(path, path) for path in files]))
     assert heard(book) == [("One", "1\n\nEggs.\n\n2\n\nHens."), ("Two", "1\n\nEggs.\n\n2\n\nHens.")]
+
+
+def test_notes_set_after_the_last_chapters_text_in_its_file_are_not_read() -> None:
+    """Given Calibre's layout: "NOTES" and the notes after the last chapter's text in its
+    file, their links back into another file, no TOC entry for them. The notes were read
+    as the end of the last chapter. A last chapter whose closing line is "Notes" over
+    prose keeps it."""
+    notes = (
+        '<p class="calibre3">NOTES</p><p class="calibre4"><a id="n1"></a>'
+        '<a href="one.xhtml#m1">1</a>. On foxes.</p><p class="calibre4"><a href="one.xhtml#m2">'
+        "2</a>. On hens.</p>"
+    )
+    files = {
+        "one.xhtml": page(
+            '<h1>One</h1><p>The hen sat.<a id="m1" href="two.xhtml#n1"><sup>1</sup></a></p>'
+        ),
+        "two.xhtml": page("<h1>Two</h1><p>Foxes came.</p><p>THE END</p>" + notes),
+    }
+    book = read(build(files, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    assert heard(book) == [("One", "The hen sat."), ("Two", "Foxes came.\n\nTHE END")]
+    assert [(s.title, s.kind) for s in book.sections if s.skip_reason] == [("NOTES", "endnotes")]
+    prose = page("<h1>Two</h1><p>Foxes came.</p><p>Notes</p><p>She kept them all.</p>")
+    book = read(build({**files, "two.xhtml": prose}, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    assert heard(book)[-1] == ("Two", "Foxes came.\n\nNotes\n\nShe kept them all.")
