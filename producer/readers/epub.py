@@ -233,9 +233,10 @@ def _documents(
     most = get_settings().max_book_chars
     budget = most * MARKUP_PER_CHAR + MARKUP_SLACK
     length = markup = 0
+    off_flow: list[str] = []
     for item in _once(package.spine, repeated):
-        off_flow = item.path in package.nonlinear and item.path not in listed
-        if off_flow:
+        if item.path in package.nonlinear and item.path not in listed:
+            off_flow.append(item.path)
             continue
         markup += archive.size(item.path) if item.media_type in _XHTML_TYPES else 0
         if markup > budget:
@@ -254,6 +255,8 @@ def _documents(
                 f"{archive.source}: the text passes {most:,} characters at {item.path}; "
                 "refusing: split it into volumes (NARRATE_MAX_BOOK_CHARS)"
             )
+    if off_flow:  # a pop-up note's or a cover's, mostly: said, so nothing goes unsaid
+        warnings.append(_off_flow_warning(off_flow))
     narrated = {document.path for document in documents}
     repeated = {path: n for path, n in repeated.items() if path in narrated}
     if repeated:  # of files read: the package document under two names is skipped, not read
@@ -261,6 +264,15 @@ def _documents(
     if not documents:
         raise ManuscriptError(f"{archive.source}: the spine holds no readable text document")
     return documents
+
+
+def _off_flow_warning(paths: list[str]) -> str:
+    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    files = "a file" if len(paths) == 1 else f"{len(paths)} files"
+    return (
+        f'not read: {files} off the reading order (linear="no") that the contents do not '
+        f"list: {shown}"
+    )
 
 
 def _once(spine: list[Item], repeated: dict[str, int]) -> list[Item]:

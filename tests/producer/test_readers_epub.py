@@ -327,7 +327,8 @@ def test_without_a_toc_each_spine_file_is_a_section_titled_by_its_first_heading(
 
 
 def test_files_off_the_main_flow_are_read_only_where_the_toc_points() -> None:
-    """Given two linear="no" files: a pop-up the TOC ignores, an appendix it lists."""
+    """Given two linear="no" files: a pop-up the TOC ignores, an appendix it lists. The
+    pop-up, not read, is said to be left out (it went unsaid)."""
     files = {
         **TWO_CHAPTERS,
         "popup.xhtml": page("<p>A pop-up.</p>"),
@@ -339,6 +340,10 @@ def test_files_off_the_main_flow_are_read_only_where_the_toc_points() -> None:
         ("One", "Eggs were laid."),
         ("Two", "Foxes came."),
         ("Appendix", "Tables."),
+    ]
+    assert book.warnings == [
+        'not read: a file off the reading order (linear="no") that the contents do not list: '
+        "OEBPS/popup.xhtml"
     ]
 
 
