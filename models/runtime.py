@@ -304,6 +304,8 @@ def check_runnable(device: str, given: str = "") -> None:
     if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
         given = given or f"NARRATE_DEVICE={device}"
         raise DeviceError(f"{given}: onnxruntime has no CUDA provider here: {cuda_advice()}")
+    if gpu_count():  # cuda:9 on a host of one GPU: said now, not as onnxruntime opens it
+        check_present(device, given)  # (where no device file shows a GPU, onnxruntime says)
 
 
 def check_present(device: str, given: str = "") -> None:

@@ -12,7 +12,7 @@ from config import devices
 from config.errors import DeviceError, PrecisionError
 from models.backends import OpenVinoBack, OrtBack, SplitBack
 from models.piper import PiperVoice
-from models.runtime import check_present, resolve_device
+from models.runtime import check_present, check_runnable, resolve_device
 from models.variants import QualityReport, choose_precision, report_path
 from models.voice import SynthesisParams, VoiceInput
 
@@ -278,6 +278,20 @@ def test_a_gpu_this_host_does_not_show_is_refused(
     with pytest.raises(DeviceError) as raised:
         check_present(device, f"--device {device}")
     assert str(raised.value) == f"--device {message}"
+
+
+def test_synth_and_workers_refuse_a_gpu_this_host_does_not_show_before_any_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`check_runnable` (synth, worker, optimize) on a host of one GPU with onnxruntime's
+    CUDA provider: cuda:3 was taken, and failed only as onnxruntime opened the device."""
+    import onnxruntime
+
+    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: ["CUDAExecutionProvider"])
+    monkeypatch.setattr("models.runtime.gpu_count", lambda: 1)
+    check_runnable("cuda:0")
+    with pytest.raises(DeviceError, match=r"^--device cuda:3: no such GPU: this host shows 1"):
+        check_runnable("cuda:3", "--device cuda:3")
 
 
 def test_a_device_there_or_not_numbered_is_not_refused(monkeypatch: pytest.MonkeyPatch) -> None:
