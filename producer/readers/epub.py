@@ -45,7 +45,7 @@ from config.settings import get_settings
 from producer.readers import gutenberg, headings, linkednotes, markup, matter, published
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section, chapters_in_parts, rest_of_title_page
-from producer.readers.labels import is_chapter_label
+from producer.readers.labels import LABELS_NEEDED, is_chapter_label
 from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
 from producer.readers.opf import Item, Package, read_package
@@ -130,6 +130,8 @@ def read(data: bytes, source: str) -> Book:
     if placeholder:
         navigation = replace(navigation, toc=[])
     documents = _with_headings(documents, navigation.toc)
+    if not navigation.toc:
+        documents = _with_label_headings(documents)
     starts, body = _starts(documents, navigation, warnings)
     if placeholder and documents[0].blocks[:1] and documents[0].blocks[0].kind != HEADING:
         starts[0] = replace(starts[0], label=placeholder[0].label)  # an untitled first file's
@@ -452,6 +454,32 @@ def _with_headings(documents: list[_Document], toc: list[Entry]) -> list[_Docume
     return found
 
 
+def _with_label_headings(documents: list[_Document]) -> list[_Document]:
+    """Without a table of contents: each chapter's label set as a paragraph inside a file
+    ("CHAPTER II" over "THE SALT ROAD", Calibre's `<p class="calibre3">`), two or more in
+    the book, read as its heading (`headings`), as a file's opening one is."""
+    places = [{i: "" for i in _label_lines(d.blocks)} for d in documents]
+    if sum(map(len, places)) < LABELS_NEEDED:
+        return documents
+    found = []
+    for document, at in zip(documents, places, strict=True):
+        blocks = headings.opened(document.blocks, {0: "", **at}) if at else document.blocks
+        found.append(document if blocks == document.blocks else _with_blocks(document, blocks))
+    return found
+
+
+def _label_lines(blocks: list[Block]) -> list[int]:
+    """The paragraphs past a file's first that are a chapter's label, not in a list of
+    them (a contents page typed as paragraphs: "Chapter One", "Chapter Two")."""
+    labels = [b.kind == TEXT and is_chapter_label(b.text) for b in blocks]
+    contents = bool(blocks) and matter.kind_of(blocks[0].text) == "toc"
+    listed = [
+        (i > 0 and labels[i - 1]) or (i + 1 < len(labels) and labels[i + 1])
+        for i in range(len(labels))
+    ]
+    return [] if contents else [i for i in range(1, len(blocks)) if labels[i] and not listed[i]]
+
+
 def _entries(documents: list[_Document], toc: list[Entry]) -> list[tuple[int, Entry]]:
     """The TOC's entries in the spine, with the index of the file each is in."""
     index = {doc.path: i for i, doc in enumerate(documents)}
@@ -534,11 +562,14 @@ def _heading_starts(documents: list[_Document]) -> list[_Start]:
     heads one past its first block. [] otherwise: each file is then a section."""
     found = [(doc, i, b) for doc, d in enumerate(documents) for i, b in enumerate(d.blocks)]
     levels = [b.level if b.kind == HEADING and not b.note else None for _, _, b in found]
-    repeated = [level for level in set(levels) - {None, 0} if levels.count(level) > 1]
+    repeated = {level for level in set(levels) - {None} if levels.count(level) > 1}
     if not repeated:
         return []
-    level = min(level for level in repeated if level is not None)
-    level = chapters_in_parts(levels, level) or level
+    if repeated - {0}:
+        level = min(level for level in repeated - {0} if level is not None)
+        level = chapters_in_parts(levels, level) or level
+    else:  # chapter labels set as paragraphs, read as headings of no level
+        level = 0
     chapters = [(doc, i, b) for (doc, i, b), at in zip(found, levels, strict=True) if at == level]
     if max(Counter(doc for doc, _, _ in chapters).values()) < 2:
         return []
@@ -546,7 +577,11 @@ def _heading_starts(documents: list[_Document]) -> list[_Start]:
     labelled = any(i > 0 and is_chapter_label(b.text) for _, i, b in chapters)
     if not (run_on or labelled):
         return []  # a chapter's subsections of its heading's rank
-    heads = [(doc, i) for (doc, i, _), at in zip(found, levels, strict=True) if at and at <= level]
+    heads = [
+        (doc, i)
+        for (doc, i, _), at in zip(found, levels, strict=True)
+        if at is not None and (at == level or 0 < at <= level)
+    ]
     if heads[0] != (0, 0):
         heads.insert(0, (0, 0))
     return [_Start(doc, i, "", documents[doc].path, opening=(doc, i) == (0, 0)) for doc, i in heads]

@@ -552,3 +552,31 @@ def test_notes_set_after_the_last_chapters_text_in_its_file_are_not_read() -> No
     prose = page("<h1>Two</h1><p>Foxes came.</p><p>Notes</p><p>She kept them all.</p>")
     book = read(build({**files, "two.xhtml": prose}, [("one.xhtml", "1"), ("two.xhtml", "2")]))
     assert heard(book)[-1] == ("Two", "Foxes came.\n\nNotes\n\nShe kept them all.")
+
+
+def test_chapter_labels_set_as_paragraphs_inside_files_split_a_book_without_contents() -> None:
+    """Given a converted book with no headings and no contents: its chapters' labels are
+    paragraphs, two in one file, the next file running on. Chapter II was inside Chapter
+    I. A contents page typed as paragraphs of labels stays one page."""
+    label = '<p class="calibre3">{}</p>'
+    files = {
+        "index_split_000.html": page(
+            '<p class="calibre1">CONTENTS</p><p>Chapter I</p><p>Chapter II</p><p>Chapter III</p>'
+        ),
+        "index_split_001.html": page(
+            label.format("CHAPTER I")
+            + "<p>The hen sat.</p>"
+            + label.format("CHAPTER II")
+            + "<p>Foxes came.</p>"
+        ),
+        "index_split_002.html": page(
+            "<p>They ran.</p>" + label.format("CHAPTER III") + "<p>Eggs.</p>"
+        ),
+    }
+    book = read(build(files, None, version=2))
+    assert heard(book) == [
+        ("CHAPTER I", "The hen sat."),
+        ("CHAPTER II", "Foxes came.\n\nThey ran."),
+        ("CHAPTER III", "Eggs."),
+    ]
+    assert [(s.title, s.kind) for s in book.sections if s.skip_reason] == [("CONTENTS", "toc")]
