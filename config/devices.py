@@ -41,9 +41,7 @@ def detect_device(dev: Path = Path("/dev")) -> str:
 def gpu_present(dev: Path = Path("/dev")) -> bool:
     """Whether this process can see an NVIDIA GPU: the driver's device files (what a
     container is given with its GPUs), unless CUDA_VISIBLE_DEVICES names none."""
-    if _none_visible():
-        return False
-    return any(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
+    return not _none_visible() and _device_files(dev) > 0
 
 
 def gpu_count(dev: Path = Path("/dev")) -> int | None:
@@ -52,7 +50,7 @@ def gpu_count(dev: Path = Path("/dev")) -> int | None:
     the files do not say: WSL 2 (/dev/dxg) and MIG instances (several to a GPU's file)."""
     if not gpu_present(dev):
         return None if wsl_gpu(dev) else 0
-    files = sum(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
+    files = _device_files(dev)
     visible = os.environ.get("CUDA_VISIBLE_DEVICES")
     if visible is None:
         return files
@@ -64,6 +62,11 @@ def gpu_count(dev: Path = Path("/dev")) -> int | None:
             break
         listed += 1
     return min(files, listed)
+
+
+def _device_files(dev: Path) -> int:
+    """The driver's GPU device files, /dev/nvidia0 up (not nvidiactl, nvidia-uvm)."""
+    return sum(path.name[len("nvidia") :].isdigit() for path in dev.glob("nvidia[0-9]*"))
 
 
 def wsl_gpu(dev: Path = Path("/dev")) -> bool:

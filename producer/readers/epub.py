@@ -783,8 +783,9 @@ def _kind(documents: list[_Document], start: _Start, navigation: Navigation, bod
 def _an_index(named: str, document: _Document, block: int) -> bool:
     """Whether a section its heading or label calls an index reads as one, wherever it
     stands: trade ebooks follow the index with an extract from the next book."""
-    lines = (b.text for b in document.blocks[block + 1 :] if b.kind != HEADING)
-    return named == "index" and matter.reads_as_index(lines)
+    if named != "index":
+        return False
+    return matter.reads_as_index(b.text for b in document.blocks[block + 1 :] if b.kind != HEADING)
 
 
 def _copyright_page(document: _Document) -> str:

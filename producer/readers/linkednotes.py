@@ -165,14 +165,15 @@ def _mark_names(mark: Any) -> list[str]:
     `<a id="filepos100"></a><a href="#filepos900"><sup>3</sup></a>`)."""
     names = _names(mark)
     raised = mark.getparent()
-    beside = raised if raised is not None and _holds_only(raised, mark) else mark
+    beside = raised if raised is not None and _raised_alone(raised) else mark
     before = beside.getprevious()
     if before is not None and _empty_anchor(before) and not _letters(before.tail):
         names += _names(before)
     return names
 
 
-def _holds_only(el: Any, child: Any) -> bool:
+def _raised_alone(el: Any) -> bool:
+    """Whether `el` is a <sup> holding one element (the mark) and no words of its own."""
     return markup.tag_of(el) == "sup" and len(el) == 1 and not _letters(el.text)
 
 
