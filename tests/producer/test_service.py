@@ -527,6 +527,32 @@ def test_a_link_out_of_a_local_inbox_is_refused(server: Server) -> None:
             assert made.status_code in (200, 201), made.text
 
 
+def raw_get(url: str, path: str) -> tuple[int, bytes]:
+    """GET a path as written, dots and all (a client would resolve "../" first)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_the_docs_pages_scripts_are_served_and_nothing_beside_them(server: Server) -> None:
+    """The folder /docs' scripts are served from (fastapi-offline's) gives its files, and
+    no path out of it, written with dots or escaped ones, reaches the service's own."""
+    status, body = raw_get(server.url, "/static-offline-docs/swagger-ui.css")
+    assert status == 200 and b".swagger-ui" in body
+    for path in (
+        "/static-offline-docs/../../../../etc/passwd",
+        "/static-offline-docs/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/static-offline-docs/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    ):
+        status, body = raw_get(server.url, path)
+        assert 400 <= status < 500 and b"root:" not in body, path
+
+
 def test_health_docs_and_no_key_in_any_log_line(server: Server) -> None:
     with server.client() as client:
         assert client.get("/healthz").json() == {"status": "ok"}
