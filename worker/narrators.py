@@ -88,7 +88,7 @@ class Narrators:
         """`voice`: loaded in each process as it starts, before its part of the book comes."""
         context = multiprocessing.get_context("spawn")
         self.processes = processes
-        self.progress: Queue[Step] = context.Queue()
+        self.progress: Queue[Step | None] = context.Queue()
         self.stop = context.Event()
         self.settings = share(settings, processes, free_gb)
         # The host's encoding slots, one semaphore for every process's delivery pool: the
@@ -135,7 +135,10 @@ class Narrators:
         finally:
             self.close(futures)
             log.debug("the narrating processes have exited")
-            ended.set()  # the parts have exited, their progress flushed: the relay drains it
+            # The parts have exited, their progress flushed into the queue ahead of this end
+            # mark, so the relay stops once it has counted theirs, not at its next poll.
+            self.progress.put(None)
+            ended.set()
             relay.join()
         from worker.chapters import Narrated
 
@@ -191,9 +194,11 @@ def _environment(settings: Settings) -> dict[str, str]:
     }
 
 
-def _relay(progress: "Queue[Step]", counted: Counted, ended: threading.Event) -> None:
-    """Count the parts' progress here until they have ended and it is drained. A report
-    that fails is logged, not let stop the relay: the parts would block on a full queue."""
+def _relay(progress: "Queue[Step | None]", counted: Counted, ended: threading.Event) -> None:
+    """Count the parts' progress here until the end mark (None) comes after it, or, should
+    a killed part have left the queue unreadable, until they have ended and nothing more
+    comes. A report that fails is logged, not let stop the relay: the parts would block on
+    a full queue."""
     while True:
         try:
             step = progress.get(timeout=0.2)
@@ -201,13 +206,15 @@ def _relay(progress: "Queue[Step]", counted: Counted, ended: threading.Event) ->
             if ended.is_set():
                 return
             continue
+        if step is None:
+            return
         try:
             counted(*step)
         except Exception:
             log.exception("progress report failed")
 
 
-_progress: "Queue[Step] | None" = None
+_progress: "Queue[Step | None] | None" = None
 _stop: Event | None = None
 loading: threading.Thread | None = None  # the voice loading ahead in a narrating process
 delivery_slots: Any = None  # in a narrating process: the host's encoding slots
@@ -215,7 +222,7 @@ delivery_slots: Any = None  # in a narrating process: the host's encoding slots
 
 def _begin(
     environment: dict[str, str],
-    progress: "Queue[Step]",
+    progress: "Queue[Step | None]",
     stop: Event,
     level: int,
     voice: str | None,

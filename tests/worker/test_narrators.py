@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
@@ -574,3 +575,21 @@ def test_a_book_that_cannot_be_read_is_one_error_and_leaves_no_process(tmp_path:
     ]
     assert said.strip().startswith("narrate: error: ") and "missing.txt" in said
     assert _group_gone(child.pid), "a narrating process outlived the failed run"
+
+
+def test_the_progress_relay_stops_at_the_end_mark_having_counted_all_before_it() -> None:
+    """The parts' progress comes ahead of the end mark the caller puts once they have exited:
+    the relay counts all of it and stops there, without waiting to see the queue idle."""
+    from worker.narrators import _relay
+
+    progress: Queue[Any] = multiprocessing.get_context("spawn").Queue()
+    counted: list[tuple[Any, ...]] = []
+    for step in [(1, 2.0, 0, 1), (2, 3.5, 1, 1), None]:
+        progress.put(step)
+    relay = threading.Thread(
+        target=_relay, args=(progress, lambda *s: counted.append(s), threading.Event())
+    )
+    relay.start()
+    relay.join(timeout=30)
+    assert not relay.is_alive()  # the parts' end was never signalled otherwise
+    assert counted == [(1, 2.0, 0, 1), (2, 3.5, 1, 1)]
