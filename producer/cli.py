@@ -109,15 +109,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `narrate inspect BOOK | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
+    except Exception as error:
+        if not by_interrupt(error):
+            raise
+        return _interrupted()
     except KeyboardInterrupt:
-        # A second Ctrl-C (or SIGTERM) while the interpreter exits would kill it by the
-        # signal, after the message and without the exit status it promises.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        # Only synth narrates, and it says what it kept itself (`Stopping`): here nothing
-        # was being narrated (verify, inspect, check...), so nothing is said to be kept.
-        print("\nnarrate: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    # A second Ctrl-C (or SIGTERM) while the interpreter exits would kill it by the
+    # signal, after the message and without the exit status it promises.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Only synth narrates, and it says what it kept itself (`Stopping`): here nothing
+    # was being narrated (verify, inspect, check...), so nothing is said to be kept.
+    print("\nnarrate: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def by_interrupt(error: BaseException) -> bool:
+    """Whether `error` came of a Ctrl-C: one that lands while a compiled module initializes
+    (onnxruntime's, imported as narrating begins) is raised as that import's failure,
+    "ImportError: initialization failed", with the KeyboardInterrupt as its cause."""
+    chain: list[BaseException] = []
+    link: BaseException | None = error
+    while link is not None and link not in chain:  # a chain may loop back on itself
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    return any(isinstance(link, KeyboardInterrupt) for link in chain)
 
 
 def invalid(error: ValidationError) -> str:
@@ -527,7 +547,9 @@ def run_synth(args: argparse.Namespace) -> int:
             # loading overlap the reading.
             narrators = Narrators.ahead(get_settings(), voice=options.voice)
             began, manifest, progress = _synth(args, options, narrators, stopping)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Exception) as error:
+            if not by_interrupt(error):
+                raise
             if narrators:  # the chapters begun are stored first (a second signal abandons them)
                 narrators.close()
             return stopping.interrupted()

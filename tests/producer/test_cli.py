@@ -721,6 +721,49 @@ def test_ctrl_c_outside_synth_says_only_interrupted(
     assert capsys.readouterr().err.strip() == "narrate: interrupted"
 
 
+def _import_cut_by_ctrl_c(*args: Any) -> Any:
+    """What a Ctrl-C does to a compiled module's import it lands in (onnxruntime's, as
+    narrating begins): the import fails, the KeyboardInterrupt as its cause."""
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as cut:
+        raise ImportError("initialization failed") from cut
+
+
+def test_ctrl_c_in_a_compiled_import_is_an_interruption_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(producer.cli, "run_inspect", _import_cut_by_ctrl_c)
+    monkeypatch.setattr(producer.cli.signal, "signal", lambda *args: None)  # pytest's stay
+    assert producer.cli.main(["inspect", str(tmp_path)]) == producer.cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err.strip() == "narrate: interrupted"
+
+
+def test_ctrl_c_in_synth_s_compiled_import_says_nothing_was_narrated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "book.txt"
+    book.write_text("Hello there.\n")
+    monkeypatch.setattr(producer.cli, "_synth", _import_cut_by_ctrl_c)
+    monkeypatch.setattr(producer.cli.signal, "signal", lambda *args: None)  # pytest's stay
+    argv = ["synth", str(book), "-o", str(tmp_path / "out")]
+    assert producer.cli.main(argv) == producer.cli.EXIT_INTERRUPTED
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == "narrate: interrupted before narrating began"
+    assert "Traceback" not in err
+
+
+def test_an_import_that_fails_by_itself_is_not_taken_for_a_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(args: Any) -> int:
+        raise ImportError("libcudnn.so.9: cannot open shared object file")
+
+    monkeypatch.setattr(producer.cli, "run_inspect", broken)
+    with pytest.raises(ImportError, match="libcudnn"):
+        producer.cli.main(["inspect", str(tmp_path)])
+
+
 def test_enqueue_takes_a_skip_of_a_kind_some_books_lack_and_chapters(
     broker: Services, tmp_path: Path, data: Path
 ) -> None:
