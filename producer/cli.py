@@ -201,8 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(synth)
     _add_chapter_option(
         synth,
-        "the files keep the book's numbers, and a later run of the whole book into the same "
-        "folder keeps these chapters",
+        "the files keep the book's numbers (with --credits, whose opening is file 000, "
+        "chapter N's is N+1), and a later run of the whole book into the same folder keeps "
+        "these chapters",
     )
     synth.set_defaults(run=run_synth)
 

@@ -703,6 +703,19 @@ def test_chapters_out_of_range_are_named_as_asked(data: Path, asked: str, said: 
     assert str(refused.value).startswith(f"{book}: {said}")
 
 
+def test_with_credits_a_chapter_asked_for_is_the_file_one_after_its_number(data: Path) -> None:
+    """As --chapter's help says: the opening credits are file 000, and go with the chapters
+    asked for, as the closing credits do."""
+    from producer.readers import Reading, read_source
+
+    book = data / "three_chapters.md"
+    plain = read_manuscript(book)
+    credited = read_source(book, Reading(credits="a synthetic voice")).manuscript
+    assert chapter_indexes(plain, [1], str(book)) == {1}
+    assert chapter_indexes(credited, [1], str(book)) == {0, 2, 4}
+    assert credited.chapters[2].title == plain.chapters[1].title
+
+
 @pytest.mark.parametrize("command", [["verify"], ["inspect"], ["check", "--acx"]])
 def test_ctrl_c_outside_synth_says_only_interrupted(
     tmp_path: Path,
