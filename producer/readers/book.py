@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from config.errors import ManuscriptError
 from config.manuscript import Chapter, Manuscript, Metadata, Skipped, not_asked_for, opening_words
 from producer.readers import matter
+from producer.readers.labels import names_a_part
 
 # How a reader writes a scene break (an <hr>, a rule of stars) into a section's body: an
 # asterism, a paragraph of marks only, which `worker.segment` makes a pause and never
@@ -146,18 +147,35 @@ def chapter_under_title(levels: Levels) -> int | None:
     return below if below is not None and below > (levels[first] or 0) else None
 
 
-def chapters_in_parts(levels: Levels, level: int) -> int | None:
-    """The chapters' level where the headings of `level` are parts: each straight over a
-    heading a level lower ("Part One" over "Chapter 1"), of one level that repeats at least
-    as often; else None (they are the chapters)."""
+def chapters_in_parts(
+    levels: Levels, level: int, titles: Sequence[str] | None = None
+) -> int | None:
+    """The chapters' level where the headings of `level` are parts: each over a heading a
+    level lower ("Part One" over "Chapter 1"), of one level that repeats at least as often;
+    else None (they are the chapters). A heading is over the next when straight over it, or,
+    where its title (`titles`, by block) names a part, with a few blocks of the part's own
+    between them: an epigraph, a paragraph of introduction."""
     tops = [i for i, found in enumerate(levels) if found == level]
-    below = {levels[i + 1] if i + 1 < len(levels) else None for i in tops}
+    below = {_heading_under(levels, i, titles) for i in tops}
     if len(tops) < 2 or len(below) != 1:
         return None
     lower = below.pop()
     if lower is None or lower <= level:
         return None
     return lower if sum(found == lower for found in levels) >= len(tops) else None
+
+
+# The most blocks of its own a part's heading may stand over before its first chapter's.
+PART_INTRO_BLOCKS = 4
+
+
+def _heading_under(levels: Levels, top: int, titles: Sequence[str] | None) -> int | None:
+    """The level of the heading under the one at `top`, when it counts as under it."""
+    nearest = top + 1
+    if titles is not None and names_a_part(titles[top]):
+        ahead = levels[top + 1 : top + 2 + PART_INTRO_BLOCKS]
+        nearest += next((n for n, found in enumerate(ahead) if found is not None), 0)
+    return levels[nearest] if nearest < len(levels) else None
 
 
 def rest_of_title_page(paragraphs: Sequence[str], chapters_follow: bool) -> bool:

@@ -840,7 +840,8 @@ def _plan(blocks: list[_Block]) -> tuple[int | None, int | None, int | None]:
     if title_at is None and level != top:
         # A lone top heading over repeated lower ones is the book's title, as in Markdown.
         title_at = next(i for i, lvl in heads if lvl == top)
-    below = chapters_in_parts([_heading(block) for block in blocks], level)
+    said = [block.text if isinstance(block, _Para) else "" for block in blocks]
+    below = chapters_in_parts([_heading(block) for block in blocks], level, said)
     return title_at, below or level, level if below else None
 
 

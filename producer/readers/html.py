@@ -95,7 +95,8 @@ def read(data: bytes, source: str) -> Book:
         raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)
     part_level = level
-    if (below := chapters_in_parts(_levels(found), level)) is not None:
+    titles = [block.text for block in found]
+    if (below := chapters_in_parts(_levels(found), level, titles)) is not None:
         level = below  # <h1>Part One</h1><h2>Chapter 1</h2>: a part, a short section
     styled = _opening_title(htmlexport.styled_title(body), found, part_level)
     metadata.title = metadata.title or book_title or styled

@@ -38,3 +38,13 @@ def is_chapter_line(text: str) -> bool:
     kind = matter.kind_of(text)
     named = kind in matter.NARRATED and kind not in ("chapter", "part", "volume")
     return named and len(text.split()) <= 2
+
+
+_PART_WORD = re.compile(r"(?:part|book)\s", re.I)
+
+
+def names_a_part(text: str) -> bool:
+    """A heading that names a part of a book: "Part One: The Sea", "BOOK II", "Volume 1"."""
+    if is_chapter_label(text) and _PART_WORD.match(text):
+        return True
+    return matter.kind_of(text) in ("part", "volume")

@@ -476,11 +476,13 @@ def parse_markdown(text: str) -> Book:
     # ("# The Book" then "## One": a book of one chapter).
     repeated = [lvl for lvl, n in counts.items() if n > 1]
     chapter_level = min(repeated) if repeated else min(counts)
-    in_order = [levels.get(i) for i, line in enumerate(lines) if line.strip()]
+    blocks = _blocks(lines, levels)
+    in_order = [levels.get(i) for i in blocks]
     if not repeated and (under := chapter_under_title(in_order)) is not None:
         chapter_level = under
     part_level = chapter_level
-    if (below := chapters_in_parts(in_order, chapter_level)) is not None:
+    titles = [_title(lines, i) if i in levels else "" for i in blocks]
+    if (below := chapters_in_parts(in_order, chapter_level, titles)) is not None:
         chapter_level = below  # "# Part One" over "## Chapter 1": a part, a short section
     title = ""
     top = min(counts)
@@ -492,6 +494,16 @@ def parse_markdown(text: str) -> Book:
     parts = {i for i, v in levels.items() if v == part_level != chapter_level}
     sections = _sections(lines, list(heads), clean_markdown, parts)
     return Book(sections, Metadata(title=title), warnings=_table_warnings(tables, heads))
+
+
+def _blocks(lines: list[str], headings: dict[int, int]) -> list[int]:
+    """Where each block begins, by line: a heading, or a paragraph's first line."""
+    return [
+        i
+        for i, line in enumerate(lines)
+        if line.strip()
+        and (i in headings or i == 0 or not lines[i - 1].strip() or i - 1 in headings)
+    ]
 
 
 def _table_warnings(tables: list[int], heads: dict[int, str]) -> list[str]:

@@ -588,6 +588,25 @@ def test_parts_over_chapters_are_parts_and_each_chapter_is_one() -> None:
     ]
 
 
+def test_a_part_named_so_with_an_introduction_is_still_a_part() -> None:
+    document = docx.Document()
+    for part, chapters in (("Part One", ("The Garden", "The Onions")), ("Part Two", ("Rain",))):
+        document.add_heading(part, level=1)
+        if part == "Part One":
+            document.add_paragraph("In which the garden is dug.")
+        for name in chapters:
+            document.add_heading(name, level=2)
+            document.add_paragraph(f"{name} was told.")
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.kind, s.body) for s in book.sections] == [
+        ("Part One", "part", "In which the garden is dug."),
+        ("The Garden", "chapter", "The Garden was told."),
+        ("The Onions", "chapter", "The Onions was told."),
+        ("Part Two", "part", ""),
+        ("Rain", "chapter", "Rain was told."),
+    ]
+
+
 def test_a_main_document_larger_than_any_book_needs_is_refused_before_it_is_parsed(
     setting: Setting,
 ) -> None:

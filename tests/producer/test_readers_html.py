@@ -65,6 +65,25 @@ def test_parts_over_chapters_are_parts_and_each_chapter_is_one() -> None:
     ]
 
 
+def test_a_part_named_so_over_its_epigraph_is_still_a_part() -> None:
+    book = read(
+        "<h1>Part One</h1><blockquote><p>The sea is wide.</p><p>A sailor</p></blockquote>"
+        "<h2>Chapter 1</h2><p>Quiet.</p><h2>Chapter 2</h2><p>Onions.</p>"
+        "<h1>Part Two</h1><h2>Chapter 3</h2><p>Rain.</p>"
+    )
+    assert [(c.title, c.kind) for c in select(book, "b.html").chapters] == [
+        ("Part One", "part"),
+        ("Chapter 1", "chapter"),
+        ("Chapter 2", "chapter"),
+        ("Part Two", "part"),
+        ("Chapter 3", "chapter"),
+    ]
+    assert "The sea is wide." in select(book, "b.html").chapters[0].text
+    # Headings that name no part, each over a paragraph and a subheading, are the chapters.
+    book = read("<h1>One</h1><p>a.</p><h2>A</h2><p>b.</p><h1>Two</h1><p>c.</p><h2>B</h2><p>d.</p>")
+    assert [s.title for s in book.sections] == ["One", "Two"]
+
+
 def test_h1_chapters_when_h1_repeats() -> None:
     book = read("<h1>One</h1><p>a.</p><h1>Two</h1><p>b.</p><h2>Part</h2><p>c.</p>")
     assert [s.title for s in book.sections] == ["One", "Two"]

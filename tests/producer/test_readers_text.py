@@ -350,6 +350,29 @@ def test_markdown_parts_over_chapters_are_parts_and_each_chapter_is_one(tmp_path
     assert [c.title for c in book.chapters] == ["One", "Two"]
 
 
+def test_a_markdown_part_named_so_with_its_own_epigraph_is_still_a_part(tmp_path: Path) -> None:
+    """A line or two between "# Part One" and its first "## Chapter 1" (an epigraph, an
+    introduction) made the parts the chapters, each chapter's heading read inside one. A
+    top heading that names no part, over a short paragraph and a subheading, stays one."""
+    text = (
+        "# Part One: The Sea\n\n*Being the account\nof the first voyage.*\n\n"
+        "## Chapter 1\n\nQuiet.\n\n## Chapter 2\n\nOnions.\n\n"
+        "# Part Two: The Land\n\n## Chapter 3\n\nRain.\n"
+    )
+    book = read_manuscript(write(tmp_path, "parts.md", text.encode()))
+    assert [(c.title, c.kind) for c in book.chapters] == [
+        ("Part One: The Sea", "part"),
+        ("Chapter 1", "chapter"),
+        ("Chapter 2", "chapter"),
+        ("Part Two: The Land", "part"),
+        ("Chapter 3", "chapter"),
+    ]
+    assert "the first voyage" in book.chapters[0].text
+    sections = "# One\n\nQuiet.\n\n## A scene\n\nMore.\n\n# Two\n\nSun.\n\n## B scene\n\nRain.\n"
+    book = read_manuscript(write(tmp_path, "sections.md", sections.encode()))
+    assert [c.title for c in book.chapters] == ["One", "Two"]
+
+
 def test_a_capitals_line_at_the_top_is_the_title_without_a_header(tmp_path: Path) -> None:
     text = "THE LAMP\n\nA novel\n\nCHAPTER 1\n\nIt was lit.\n\nCHAPTER 2\n\nIt went out.\n"
     book = read_manuscript(write(tmp_path, "lamp.txt", text.encode()))
