@@ -148,7 +148,11 @@ def _plan_chapters(ledger: Ledger, job: Job, settings: Settings, enqueue: Enqueu
     # threads; only the threads pool has them (and may start processes: prefork's are
     # daemons, which may not).
     apart = settings.worker_pool == "threads" and resolve_device(settings.device) != "cpu"
-    plans = chapter_plans(job.storage, job.options.voice, manuscript, segmented, settings, apart)
+    # Asked between a chapter's segments too: a cancel is not kept waiting for the end of
+    # a long chapter's phonemizing (nor is the purge, which waits for the plan's lock).
+    ended = EndWatch(ledger, job.id)
+    voice = job.options.voice
+    plans = chapter_plans(job.storage, voice, manuscript, segmented, settings, apart, ended)
     queued = 0
     for chapter, plan in plans:
         if ledger.state(job.id) in FINAL:  # cancelled: the chapters left are not planned
@@ -234,6 +238,7 @@ def _synthesize_missing(
 
 # How often a chunk asks the ledger whether its job has ended: a read per segment, twice,
 # was most of a chunk's round trips to Redis; a passage takes longer than this to narrate.
+# A plan asks as often between the segments it phonemizes (a few ms each).
 ENDED_EVERY_S = 0.25
 _clock = time.monotonic  # the watch's; a test stops it
 

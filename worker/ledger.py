@@ -229,6 +229,7 @@ class Ledger:
     """Job state in Redis."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         # Typed loosely: redis-py's stubs make every reply bytes | str | ... ; ours are str.
         self.redis: Any = redis.Redis.from_url(
             url,
@@ -249,6 +250,11 @@ class Ledger:
         self._mark_purged = self.redis.register_script(_MARK_PURGED)
         self._create = self.redis.register_script(_CREATE)
         self._add_findings = self.redis.register_script(_ADD_FINDINGS)
+
+    def __reduce__(self) -> tuple[type["Ledger"], tuple[str]]:
+        # Pickled as its URL, connected afresh where unpickled: a plan's phonemizer process
+        # asks whether the job has ended (`worker.plans.chapter_plans`).
+        return Ledger, (self.url,)
 
     def key(self, job_id: str, suffix: str = "") -> str:
         return f"{PREFIX}job:{job_id}{':' + suffix if suffix else ''}"

@@ -33,6 +33,8 @@ from worker.synthesize import (
     PHONEMIZED_AHEAD,
     ChapterPhonemes,
     Said,
+    Stopped,
+    never,
     phonemize_apart,
     phonemize_here,
     phonemizer_for,
@@ -79,11 +81,13 @@ def make_plan(
     wording: Wording,
     settings: Settings,
     segments: list[Segment] | None = None,
+    stopped: Callable[[], bool] = never,
 ) -> StoredPlan:
+    """The chapter's plan; Stopped where `stopped` says so before it is whole."""
     if segments is None:
         segments = segment_chapter(chapter.text, settings.segmenting)
     phonemizer = phonemizer_for(voice)
-    phonemes, links = phonemize_here(phonemizer, voice, segments, wording, chapter.text)
+    phonemes, links = phonemize_here(phonemizer, voice, segments, wording, chapter.text, stopped)
     return StoredPlan(segments, phonemes, links)
 
 
@@ -108,6 +112,7 @@ def chapter_plans(
     segmented: list[list[Segment]],
     settings: Settings,
     apart: bool,
+    stopped: Callable[[], bool] = never,
 ) -> Iterator[tuple[int, StoredPlan]]:
     """(chapter index, stored plan) of every chapter, longest first, each as soon as it is
     planned (or read back, where a delivery before planned it).
@@ -115,7 +120,10 @@ def chapter_plans(
     Longest first as in `narrate synth`: a long chapter begun last would be narrated, then
     assembled, alone at the end. apart: phonemized in the process's phonemizer process
     (`PHONEMIZER`), where espeak-ng's hold on the GIL cannot stall the inference threads
-    of a GPU worker; else here.
+    of a GPU worker; else here. stopped: asked between a chapter's segments, here or in
+    that process (so it must pickle); once it says so, no more chapters come, and the one
+    begun is not stored: a job cancelled as its plan phonemizes a long chapter does not
+    wait for that chapter's end.
     """
     chapters = manuscript.chapters
     wording = Wording.of(manuscript)
@@ -125,7 +133,7 @@ def chapter_plans(
     stored = {i: storage.exists(plan_key(chapters[i].index)) for i in order}
     said: Ahead[int, tuple[Said, float]] = Ahead(
         lambda i: PHONEMIZER.submit(
-            phonemize_apart, voice, segmented[i], wording, chapters[i].text
+            phonemize_apart, voice, segmented[i], wording, chapters[i].text, stopped
         ),
         [i for i in order if not stored[i]] if apart else [],
         PHONEMIZED_AHEAD,
@@ -138,10 +146,12 @@ def chapter_plans(
                 if apart:
                     plan = StoredPlan(segmented[i], *_received(said.take(i)))
                 else:
-                    plan = make_plan(voice, chapters[i], wording, settings, segmented[i])
+                    plan = make_plan(voice, chapters[i], wording, settings, segmented[i], stopped)
                 storage.put_bytes(key, _STORED.dump_json(plan))
             yield chapters[i].index, plan
-    finally:  # a failure: what was not begun is not phonemized for nothing
+    except Stopped:  # the job ended: the chapter begun is dropped, those after it not begun
+        return
+    finally:  # a failure or a stop: what was not begun is not phonemized for nothing
         said.cancel()
 
 

@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from config.errors import NarrateError
 from config.jobs import FINAL, JobState
 from config.layout import MANIFEST_KEY, SOURCE_KEY
-from config.manifest import ChapterMarks, Manifest
+from config.manifest import AcxReport, ChapterEntry, ChapterMarks, Manifest
 from producer.submit import job_view
+from worker.acx import in_words
 from worker.ledger import Ledger
 from worker.storage import Storage, open_storage
 
@@ -41,7 +42,7 @@ class Chapters:
         storage = open_storage(record["dest"]).child(job_id)
         if record["state"] == JobState.DONE:
             manifest = Manifest.model_validate(storage.get_json(MANIFEST_KEY))
-            done = [_entry(chapter.model_dump()) for chapter in manifest.chapters]
+            done = [_entry(chapter) for chapter in manifest.chapters]
             self._keep(job_id, done)
             return done
         assembled = ledger.chapters_assembled(job_id)
@@ -70,21 +71,28 @@ def _assembled(storage: Storage, index: int) -> dict[str, Any]:
         marks = ChapterMarks.model_validate(storage.get_json(marks_key(index)))
     except NarrateError:
         return {"index": index, "title": "", "state": "done"}
-    return _entry(marks.entry.model_dump())
+    return _entry(marks.entry)
 
 
-def _entry(chapter: dict[str, Any]) -> dict[str, Any]:
-    files = dict(chapter.get("files") or {})
-    files.setdefault("wav", [chapter["audio_key"]])
+def _entry(chapter: ChapterEntry) -> dict[str, Any]:
+    files = dict(chapter.files)
+    files.setdefault("wav", [chapter.audio_key])
     return {
-        "index": chapter["index"],
-        "title": chapter["title"],
+        "index": chapter.index,
+        "title": chapter.title,
         "state": "done",
-        "duration_s": chapter["duration_s"],
+        "duration_s": chapter.duration_s,
         "files": files,
-        "acx": chapter.get("acx", []),
-        "qa": chapter.get("qa", []),
+        "acx": [_acx(report) for report in chapter.acx],
+        "qa": [finding.model_dump() for finding in chapter.qa],
     }
+
+
+def _acx(report: AcxReport) -> dict[str, Any]:
+    """The report as the manifest keeps it, and `said`: each failed rule in words, as
+    `narrate check --acx` prints them (`problems` lead with the rules' names, for scripts)."""
+    # The channels wanted are in_words's default, mono: the worker judged narrate's MP3s so.
+    return {**report.model_dump(), "said": in_words(report)}
 
 
 async def events(ledger: Ledger, job_id: str, poll_s: float = 0.5) -> AsyncIterator[str]:

@@ -1,6 +1,7 @@
 """The dashboard in a real browser: Debian's chromium driven by Playwright, against a real
 `narrate serve`, redis-server, moto's S3 server and a Celery worker with the real voice."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -145,6 +146,9 @@ def test_a_job_submitted_through_the_page_is_followed_to_its_audio(
         bar = row.locator("progress")
         assert bar.evaluate("bar => bar.max > 0 && bar.value === bar.max")
         assert streams, "the page never opened the job's event stream"
+        # (Its MP3s pass ACX: its manifest is made to say the first's peak failed, to see
+        # how the page says a failure. The service reads a manifest when first asked.)
+        too_loud(stack, row.get_attribute("data-id"))
 
         # And opened, it shows each chapter done, with its duration and a player that loads
         row.locator("button.open").click()
@@ -156,14 +160,36 @@ def test_a_job_submitted_through_the_page_is_followed_to_its_audio(
         expect(audio).to_have_count(2)
         assert all(key.endswith(".mp3") for key in audio.evaluate_all(_KEYS))
         page.wait_for_function(_LOADED, timeout=20_000)
-        # And the ACX report of each MP3, and no QA findings
-        expect(page.locator("#acx tr.acx")).to_have_count(2)
+        # And the ACX report of each MP3, a failed rule said in words, not by its name
+        reports = page.locator("#acx tr.acx")
+        expect(reports).to_have_count(2)
+        verdict = reports.nth(0).locator("td.fail")
+        expect(verdict.locator(".said")).to_have_text([PEAK_SAID])
+        expect(verdict).not_to_contain_text("peak:")
+        expect(reports.nth(1).locator("td").last).to_have_text("pass")
+        # And no QA findings
         expect(page.locator("#qa-none")).to_be_visible()
         shot = tmp_path / "dashboard.png"
         page.screenshot(path=shot, full_page=True)
         shutil.copyfile(shot, SCREENSHOT_COPY)
     finally:
         stack.services.kill(worker)
+
+
+PEAK_SAID = "peak -0.19 dB, ACX wants at most -3 dB"
+
+
+def too_loud(stack: Stack, job_id: str | None) -> None:
+    """Rewrite the job's manifest as if its first MP3's peak were over ACX's bound; its
+    `problems` say so as the worker says it, by the rule's name first."""
+    key = f"out/{job_id}/manifest.json"
+    s3 = stack.services.client()
+    manifest = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    report = manifest["chapters"][0]["acx"][0]
+    assert report["passed"], report
+    report.update(peak_db=-0.19, passed=False, problems=["peak: -0.19 dB, over -3.0 dB"])
+    report["checks"]["peak"] = False
+    s3.put_object(Bucket=BUCKET, Key=key, Body=json.dumps(manifest).encode())
 
 
 _KEYS = "players => players.map(player => player.dataset.key)"

@@ -13,7 +13,7 @@ import pytest
 
 from config.errors import JobBusyError, JobPurgingError, PermanentError, UnknownJobError
 from config.jobs import JobState, RedoRequest, job_id_for
-from config.layout import SOURCE_KEY
+from config.layout import SOURCE_KEY, plan_key
 from config.manifest import QAFinding
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
@@ -21,10 +21,12 @@ from models.voice import VoiceOutput
 from producer.readers import read_source, store_source
 from producer.submit import cancel, submit
 from tests.services import Services, none_left_running
-from worker import jobs, storage, takes
+from worker import jobs, plans, storage, takes
 from worker.jobs import chunk_lock, held, plan_job, purge_job, reconcile
 from worker.ledger import ChunkRef, Ledger
+from worker.segment import segment_chapter
 from worker.storage import LocalStorage, open_storage
+from worker.synthesize import STOPPED_EVERY
 
 FIGURES = ("chapters_done", "segments_done", "audio_s", "state")
 
@@ -340,6 +342,94 @@ def planned_job(ledger: Ledger, job_id: str, text: str, dest: Path) -> list[Chun
     refs: list[ChunkRef] = []
     plan_job(ledger, job_id, Settings(device="cpu"), refs.append)
     return refs
+
+
+# A chapter far longer than the few segments a plan phonemizes after its job's cancel.
+LONG_CHAPTER = "\n\n".join(
+    f"On day {n} the keeper climbed the stairs, and the lamp was lit for the ships."
+    for n in range(600)
+)
+
+
+def unplanned_job(ledger: Ledger, job_id: str, text: str, dest: Path) -> Path:
+    """A queued job of one chapter, its manuscript stored, not planned yet; its folder."""
+    fields = {"dest": f"file://{dest}", "options": SynthesisOptions().model_dump_json()}
+    ledger.create_job(job_id, {**fields, "chapters_total": "1"})
+    manuscript = Manuscript(chapters=[Chapter(index=0, text=text)])
+    LocalStorage(dest).child(job_id).put_model(SOURCE_KEY, manuscript)
+    return dest / job_id
+
+
+def test_a_plan_stops_phonemizing_its_chapter_soon_after_a_cancel(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a job of one long chapter, cancelled once its plan has phonemized a few spans
+    folder = unplanned_job(ledger, "job-plan-cut", LONG_CHAPTER, tmp_path)
+    settings = Settings(device="cpu")
+    spans = sum(len(seg.spans) for seg in segment_chapter(LONG_CHAPTER, settings.segmenting))
+    cancel_at, phonemized = 10, list[str]()
+    real = plans.phonemizer_for("joe")
+
+    class Spy:
+        def phonemize(self, text: str) -> Any:
+            phonemized.append(text)
+            if len(phonemized) == cancel_at:
+                assert ledger.finish("job-plan-cut", JobState.CANCELLED)
+            return real.phonemize(text)
+
+    monkeypatch.setattr(plans, "phonemizer_for", lambda _: Spy())
+    # Phonemized in no time by the watch's clock, the job's state would be read once only:
+    # each look at this one finds the interval passed
+    now = [0.0]
+
+    def ticking() -> float:
+        now[0] += jobs.ENDED_EVERY_S
+        return now[0]
+
+    monkeypatch.setattr(jobs, "_clock", ticking)
+    reads: list[str] = []
+    monkeypatch.setattr(ledger, "ended", counting(ledger.ended, "ended", reads))
+
+    # When it is planned
+    refs: list[ChunkRef] = []
+    assert plan_job(ledger, "job-plan-cut", settings, refs.append) == 0
+
+    # Then the plan stopped within a few dozen segments of the cancel, far short of the
+    # chapter's end, asking the ledger between them, not at every segment
+    assert cancel_at <= len(phonemized) <= cancel_at + STOPPED_EVERY < spans / 4
+    assert 0 < len(reads) < len(phonemized) / 4
+    # And it left nothing a later run would trust: no plan stored, no chunk recorded
+    assert refs == [] and ledger.planned_chapters("job-plan-cut") == 0
+    assert not (folder / plan_key(0)).exists()
+    # And the job ends cancelled, its files removed now that no worker is on it
+    assert ledger.state("job-plan-cut") is JobState.CANCELLED
+    assert purge_job(ledger, "job-plan-cut") and not folder.exists()
+
+
+def test_a_plan_phonemizing_apart_stops_in_the_phonemizer_process_at_a_cancel(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on a GPU worker: the chapter goes to the phonemizer process, which asks the
+    ledger itself whether the job has ended."""
+    # Given a job of one long chapter, cancelled as its plan begins on a GPU worker
+    folder = unplanned_job(ledger, "job-plan-apart", LONG_CHAPTER, tmp_path)
+    settings = Settings(device="cpu", worker_pool="threads")
+    monkeypatch.setattr(jobs, "resolve_device", lambda _: "cuda")
+    set_running = ledger.set_running
+
+    def cancelled_as_it_runs(job_id: str, *counts: int) -> bool:
+        running = set_running(job_id, *counts)
+        ledger.finish(job_id, JobState.CANCELLED)
+        return running
+
+    monkeypatch.setattr(ledger, "set_running", cancelled_as_it_runs)
+
+    # When it is planned, then the plan stops with no plan stored and no chunk recorded
+    refs: list[ChunkRef] = []
+    assert plan_job(ledger, "job-plan-apart", settings, refs.append) == 0
+    assert refs == [] and ledger.planned_chapters("job-plan-apart") == 0
+    assert not (folder / plan_key(0)).exists()
+    assert ledger.state("job-plan-apart") is JobState.CANCELLED
 
 
 def test_a_chunk_whose_job_is_cancelled_as_it_narrates_is_not_done(

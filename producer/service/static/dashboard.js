@@ -393,7 +393,6 @@ function showAcx(chapters) {
   for (const chapter of chapters) {
     (chapter.acx || []).forEach((report, i) => {
       const file = ((chapter.files || {}).mp3 || [])[i] || report.codec;
-      const verdict = report.passed ? "pass" : `fail: ${report.problems.join("; ")}`;
       rows.push(el("tr", { class: "acx" },
         el("td", { class: "number" }, chapter.index),
         el("td", {}, file),
@@ -402,12 +401,19 @@ function showAcx(chapters) {
         el("td", { class: "number" }, report.noise_floor_db.toFixed(1)),
         el("td", { class: "number" }, report.head_s.toFixed(2)),
         el("td", { class: "number" }, report.tail_s.toFixed(2)),
-        el("td", { class: report.passed ? "pass" : "fail" }, verdict),
+        acxVerdict(report),
       ));
     });
   }
   $("acx-section").hidden = rows.length === 0;
   $("acx").replaceChildren(...rows);
+}
+
+function acxVerdict(report) {
+  if (report.passed) return el("td", { class: "pass" }, "pass");
+  // Each failed rule in words, one a line; `problems` lead with the rules' names, for scripts.
+  return el("td", { class: "fail" }, "fail",
+    ...report.said.map((line) => el("div", { class: "said" }, line)));
 }
 
 // Formatting
