@@ -13,7 +13,9 @@ Calibre's placeholder, one "Start" entry) every spine file is a section, titled 
 first heading; a heading a tool set as something else is read as one (`headings`). An entry
 at an empty anchor closing a file starts the next. A section's kind is its epub:type,
 else what landmarks, its heading or its TOC label ("Contents", "Notes": before the first
-chapter or after the last) or its file's name say. The book's title (or author) set over
+chapter or after the last) or its file's name say, else what a file's text says (a
+copyright page, an "Also by" list of the author's books: `matter`), else a part where a
+TOC entry holding chapters is labelled as one. The book's title (or author) set over
 each file's own heading, as a running head, is not read.
 
 The spine is read as hostile input: a file it names again is read once, where it first
@@ -36,6 +38,7 @@ import logging
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,7 +48,7 @@ from config.settings import get_settings
 from producer.readers import gutenberg, headings, linkednotes, markup, matter, published
 from producer.readers.archive import Archive, elements, parse_xml
 from producer.readers.book import Book, Cover, Section, chapters_in_parts, rest_of_title_page
-from producer.readers.labels import LABELS_NEEDED, is_chapter_label
+from producer.readers.labels import LABELS_NEEDED, is_chapter_label, names_a_part
 from producer.readers.markup import HEADING, TEXT, Block
 from producer.readers.nav import Entry, Navigation, read_navigation
 from producer.readers.opf import Item, Package, read_package
@@ -89,6 +92,7 @@ class _Start:
     label: str
     place: str  # "path#fragment" or "path", as landmarks name it
     opening: bool = False  # text before the first TOC entry, which no entry holds
+    holds: bool = False  # a TOC entry with entries nested under it starting elsewhere
 
 
 @dataclass(frozen=True)
@@ -353,6 +357,11 @@ def _without_running_titles(documents: list[_Document], package: Package) -> lis
 _PAGE_NUMBER = re.compile(r"\d{1,4}|[ivxlc]{1,7}")
 _FURNITURE_AT_LEAST = 3  # places in the book: fewer may be the book's own lines
 _SENTENCE_END = tuple(".!?:;…’”\"')]—")
+# The book's words, counted to tell a word a page cut in two from two words; a compound
+# ("mid-dle", "well-known") and a word with an apostrophe are one.
+_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_WORD_START = re.compile(r"[^\W\d_]+")
+_CUT_WORD = re.compile(r"[^\W\d_]+-?")  # the end of a paragraph a page cut mid-word
 
 
 def _without_page_furniture(documents: list[_Document], package: Package) -> list[_Document]:
@@ -360,7 +369,8 @@ def _without_page_furniture(documents: list[_Document], package: Package) -> lis
     chapters as paragraphs (read, "...ends in the mid / 12 / THE SALT ROAD / dle of a word"),
     where the book holds three or more of them; numbers only where each comes once, as a
     page's does (a chapter's numbered sections, "1", "2", "1", "2", are read). A paragraph
-    the page cut is joined again (one that ends mid-sentence, then one in lower case)."""
+    the page cut is joined again (one that ends mid-sentence, then one in lower case), and
+    a word it cut made whole where the book's words say so (`_rejoined`)."""
     names = {_plain(name) for name in (package.metadata.title, *package.metadata.authors)}
     names.discard("")
     blocks = [(i, b) for d in documents for i, b in enumerate(d.blocks)]
@@ -368,7 +378,19 @@ def _without_page_furniture(documents: list[_Document], package: Package) -> lis
     paged = len(numbers) >= _FURNITURE_AT_LEAST and len(set(numbers)) == len(numbers)
     if sum(_furniture(b, i, names, paged) for i, b in blocks) < _FURNITURE_AT_LEAST:
         return documents
-    return [_unfurnished(document, names, paged) for document in documents]
+    words = _words(block for _, block in blocks)
+    return [_unfurnished(document, names, paged, words) for document in documents]
+
+
+def _words(blocks: Iterable[Block]) -> Counter[str]:
+    """The words of the book's paragraphs, in lower case, less the first of each that opens
+    in lower case: the second piece of a word a page may have cut ("dle", "ing")."""
+    found: Counter[str] = Counter()
+    for block in blocks:
+        if block.kind == TEXT:
+            words = _WORD.findall(block.text)
+            found.update(w.casefold() for w in words[block.text[:1].islower() :])
+    return found
 
 
 def _furniture(block: Block, at: int, names: set[str], numbers: bool) -> bool:
@@ -380,7 +402,9 @@ def _furniture(block: Block, at: int, names: set[str], numbers: bool) -> bool:
     return (numbers and bool(_PAGE_NUMBER.fullmatch(text))) or _plain(text) in names
 
 
-def _unfurnished(document: _Document, names: set[str], numbers: bool) -> _Document:
+def _unfurnished(
+    document: _Document, names: set[str], numbers: bool, words: Counter[str]
+) -> _Document:
     kept: list[Block] = []
     ids: tuple[str, ...] = ()  # of a block taken out: where links land passes on
     cut = False
@@ -390,7 +414,8 @@ def _unfurnished(document: _Document, names: set[str], numbers: bool) -> _Docume
             continue
         last = kept[-1] if kept else None
         if cut and last is not None and _runs_on(last, block):
-            kept[-1] = replace(last, text=f"{last.text} {block.text}", ids=last.ids + ids)
+            text = _rejoined(last.text, block.text, words)
+            kept[-1] = replace(last, text=text, ids=last.ids + ids)
         else:
             kept.append(replace(block, ids=ids + block.ids) if ids else block)
         ids, cut = (), False
@@ -402,6 +427,26 @@ def _runs_on(before: Block, after: Block) -> bool:
     prose beginning in lower case."""
     prose = before.kind == after.kind == TEXT and "\n" not in before.text + after.text
     return prose and not before.text.endswith(_SENTENCE_END) and after.text[:1].islower()
+
+
+def _rejoined(before: str, after: str, words: Counter[str]) -> str:
+    """A paragraph a page cut, joined again; a word the cut split made whole where the
+    book's own words (`words`) say it was one: "mid" / "dle" is "middle" where the book
+    prints "middle" elsewhere and "dle" nowhere else, and "mid-" / "dle" is "middle" (or
+    "mid-dle") where the book prints that. Two words stay two: "the" / "yard" ("theyard"
+    is no word of the book's), "farm" / "yard" ("yard" is one of its own)."""
+    last = (before.rsplit(None, 1) or [""])[-1]
+    first = _WORD_START.match(after)
+    if first is None or not _CUT_WORD.fullmatch(last):
+        return f"{before} {after}"
+    rest = first[0].casefold()
+    if last.endswith("-"):
+        hyphened, whole = f"{last}{rest}".casefold(), f"{last[:-1]}{rest}".casefold()
+        if words[hyphened]:
+            return before + after
+        return before[:-1] + after if words[whole] else f"{before} {after}"
+    whole = f"{last}{rest}".casefold()
+    return before + after if words[whole] and not words[rest] else f"{before} {after}"
 
 
 def _running_title(document: _Document, names: set[str]) -> bool:
@@ -643,6 +688,7 @@ def _toc_starts(
     first_children = _first_children(toc)
     spread = _spread_parents(toc)
     starts: dict[tuple[int, int], _Start] = {}
+    placed: dict[Entry, tuple[int, int]] = {}
     for entry in toc:
         doc = index.get(entry.path)
         if doc is None or (
@@ -655,7 +701,20 @@ def _toc_starts(
             block = 0
         place = f"{entry.path}#{entry.fragment}" if entry.fragment else entry.path
         starts.setdefault((doc, block), _Start(doc, block, entry.label, place))
-    return starts
+        placed[entry] = (doc, block)
+    holding = _holding(placed)
+    return {at: replace(s, holds=True) if at in holding else s for at, s in starts.items()}
+
+
+def _holding(placed: dict[Entry, tuple[int, int]]) -> set[tuple[int, int]]:
+    """The places of the entries that have one nested under them starting a section at
+    another place (a part's chapters), not only at their own (the outer entry of two for
+    one place)."""
+    return {
+        placed[entry.parent]
+        for entry, at in placed.items()
+        if entry.parent in placed and placed[entry.parent] != at
+    }
 
 
 def _first_children(toc: list[Entry]) -> dict[Entry, Entry]:
@@ -765,7 +824,8 @@ def _kind(documents: list[_Document], start: _Start, navigation: Navigation, bod
     """What a section is: by its epub:type, else by landmarks or guide, else by the heading
     that opens it or its TOC label ("Contents", "Notes": a converted book types nothing)
     where it stands before or after the chapters (`_Body`), else (for a whole file) by the
-    file's name; a chapter when nothing says."""
+    file's name or its text (a copyright page, an "Also by" page), else a part by its
+    label where it holds chapters (`_part_page`); a chapter when nothing says."""
     document, block = documents[start.doc], start.block
     whole_file = block == 0
     named = _named_kind(document, block, start.label)
@@ -776,6 +836,8 @@ def _kind(documents: list[_Document], start: _Start, navigation: Navigation, bod
         or (named if body.allows(named, start) or _an_index(named, document, block) else "")
         or (matter.kind_of_file(document.path) if whole_file else "")
         or (_copyright_page(document) if whole_file else "")
+        or (_also_by_page(document) if whole_file else "")
+        or _part_page(document, start)
         or "chapter"
     )
 
@@ -791,6 +853,26 @@ def _an_index(named: str, document: _Document, block: int) -> bool:
 def _copyright_page(document: _Document) -> str:
     """ "copyright-page" for a file whose text is one, else "" (`matter.reads_as_copyright`)."""
     return "copyright-page" if matter.reads_as_copyright(b.text for b in document.blocks) else ""
+
+
+def _part_page(document: _Document, start: _Start) -> str:
+    """ "part" for a TOC entry with chapters nested under it whose heading (or, with none,
+    its TOC label) names a part ("Part One", "BOOK II: THE RETURN", "Volume 1":
+    `labels.names_a_part`, as the other readers tell one): a part's title page that no
+    type or file name marks, with text of its own (an epigraph, an introduction, narrated
+    with it) or none; else "". A chapter's label over sections in files of their own
+    ("Chapter 3" over "3.1") stays a chapter."""
+    if not start.holds:
+        return ""
+    opening = document.blocks[start.block] if start.block < len(document.blocks) else None
+    name = opening.text if opening is not None and opening.kind == HEADING else start.label
+    return "part" if names_a_part(name) else ""
+
+
+def _also_by_page(document: _Document) -> str:
+    """ "also-by" for a file whose text lists the author's other books, headed so
+    (`matter.reads_as_also_by`), else ""."""
+    return "also-by" if matter.reads_as_also_by(b.text for b in document.blocks) else ""
 
 
 def _named_kind(document: _Document, block: int, label: str) -> str:

@@ -14,7 +14,9 @@ paragraph under it, and the heading opened no section. At the places a section m
 - the first line or two that say what the TOC calls the section ("Chapter One"; "Chapter
   One" over "The Storm" for "The Storm" or "Chapter One: The Storm");
 - where no TOC entry names the place, a line that is a chapter's label ("CHAPTER ONE",
-  "Chapter 4: The Storm") or names a part of the book ("Contents", "Prologue");
+  "Chapter 4: The Storm") or names a part of the book ("Contents", "Prologue"), with the
+  line under a label alone where it is set as a title ("CHAPTER I" over "THE HARBOUR":
+  "CHAPTER I: THE HARBOUR");
 - a scene break over the heading is no pause: the heading has its own.
 
 A heading element with its number on a line of its own over its title ("CHAPTER I<br/>A
@@ -44,6 +46,15 @@ _LABEL = re.compile(
 )
 _TITLE_WORDS = 30  # the most words a line said as a title may have
 _UNNAMED_WORDS = 12  # ... where no TOC entry names it
+# How a sentence ends, not a title; a title may ask or exclaim ("Whose Body?").
+_NO_TITLE_END = tuple(".,;:…")
+# Words a title leaves in lower case: "A Letter with a Postscript".
+_SMALL_WORDS = frozenset(
+    {
+        *("a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor"),
+        *("of", "on", "onto", "or", "over", "the", "to", "upon", "with"),
+    }
+)
 
 
 def opened(blocks: list[Block], places: dict[int, str]) -> list[Block]:
@@ -93,6 +104,8 @@ def _heading(lines: list[Block], label: str, rest: list[Block]) -> tuple[int, Bl
         if first.kind == TEXT and key == _key(first.text):
             return 1, replace(first, kind=HEADING)
     elif first.kind == TEXT and _names_part(first.text):
+        if second is not None and _title_under_label(first, second):
+            return 2, _merged(first, second)
         return 1, replace(first, kind=HEADING)
     return 0, None
 
@@ -156,6 +169,25 @@ def _over_title(number: Block, title: Block, rest: list[Block]) -> bool:
         return True
     same = 0 < title.level == number.level
     return same and not any(b.kind == HEADING and b.level == title.level for b in rest)
+
+
+def _title_under_label(label: Block, title: Block) -> bool:
+    """A paragraph that is a chapter's title under a paragraph that is its label alone
+    ("CHAPTER I" over "THE HARBOUR", Calibre's two `<p class="calibre3">`): set as a title
+    is, in capitals or with each word but small ones capitalized, no sentence (it ends
+    with no full stop or comma, begins with no quotation mark), and no label itself. Read
+    as it stood, the title was the chapter's first line of text."""
+    if label.kind != TEXT or title.kind != TEXT or not _NUMBERED.fullmatch(label.text):
+        return False
+    text = title.text
+    words = text.split()
+    if not words or len(words) > _UNNAMED_WORDS or _names_part(text) or _NUMBERED.fullmatch(text):
+        return False
+    if text.endswith(_NO_TITLE_END) or not text[0].isalnum():
+        return False
+    if text.upper() == text:
+        return True
+    return all(w[0].isupper() or w.casefold() in _SMALL_WORDS for w in words if w[0].isalpha())
 
 
 def _merged(first: Block, second: Block) -> Block:

@@ -12,7 +12,10 @@ import re
 from collections.abc import Iterable
 
 FRONT = frozenset(
-    {"cover", "titlepage", "halftitlepage", "imprint", "copyright-page", "toc", "loi", "lot"}
+    {
+        *("cover", "titlepage", "halftitlepage", "imprint", "copyright-page", "toc", "loi"),
+        *("lot", "also-by"),  # "Also by ...": the author's other books, no EPUB type of its own
+    }
 )
 BACK = frozenset({"colophon", "index", "endnotes", "rearnotes", "footnotes", "bibliography"})
 NOTES = frozenset({"endnotes", "rearnotes", "footnotes"})
@@ -83,6 +86,46 @@ def reads_as_copyright(lines: Iterable[str]) -> bool:
         text.append(line)
     joined = "\n".join(text)
     return bool(_COPYRIGHT.search(joined) and _IMPRINT.search(joined))
+
+
+# An "Also by" page's first line, its heading: "Also by Ann Author", "BY THE SAME AUTHOR:",
+# "Other books by ...".
+_ALSO_BY = re.compile(
+    r"(?:also|other (?:books|titles|novels|works)) by\b.{0,60}|by the same (?:author|writer):?",
+    re.I,
+)
+_TITLE_WORDS = 12  # a book's title, at most ("The Curious Incident of the Dog in the ...")
+_SENTENCE_END = tuple(".,;…")  # a title may ask ("Whose Body?"); a series' heading: "Novels:"
+_CLOSING = "”’\"')]"
+ALSO_BY_WORDS = 400  # a long list of books; a page past it is read
+
+
+def reads_as_also_by(lines: Iterable[str]) -> bool:
+    """Whether a page's lines, in order, are a list of the author's other books that
+    nothing marks as one: headed "Also by ..." or "By the same author", then two titles or
+    more and nothing else (no line of prose, no line of dialogue), short. A chapter called
+    "Also by Moonlight" has sentences under its heading."""
+    found = (line.strip() for line in lines)
+    said = (line for line in found if line)
+    heading = next(said, "")
+    if not _ALSO_BY.fullmatch(heading):
+        return False  # told at the first line: a book in one file is not read through
+    words, titles = len(heading.split()), 0
+    for line in said:
+        words += len(line.split())
+        if words > ALSO_BY_WORDS or not _is_book_title(line):
+            return False
+        titles += 1
+    return titles >= 2
+
+
+def _is_book_title(line: str) -> bool:
+    """A line that may be a book's title or a series' heading: short, opening with a
+    capital or a figure (not with a quotation mark, as dialogue does), ending as no
+    sentence does."""
+    opens = line[0].isupper() or line[0].isdigit()
+    ends = line.rstrip(_CLOSING).endswith(_SENTENCE_END)
+    return opens and not ends and "\n" not in line and len(line.split()) <= _TITLE_WORDS
 
 
 # An index's entry ends with its pages: "boats, 12, 45–47", "salt, xvi, 101f.".

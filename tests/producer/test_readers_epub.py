@@ -252,6 +252,42 @@ def test_a_parts_first_chapter_in_its_file_after_an_epigraph_is_a_chapter(versio
     ]
 
 
+@pytest.mark.parametrize("version", [3, 2])
+def test_an_untyped_part_page_holding_its_chapters_is_a_part_with_its_text_read(
+    version: int,
+) -> None:
+    """Given a converted book's part pages (no epub:type, files not named for parts),
+    their chapters nested under them in the TOC, each in a file of its own: Part One's
+    page with an introduction, Part Two's with its heading alone. Both were of the kind
+    "chapter", as a typed part is not. A chapter whose sections the TOC nests under it in
+    files of their own stays a chapter, and a part's entry at its first chapter's place
+    names a chapter."""
+    files = {
+        "p1.xhtml": page("<h1>Part One</h1><p>An introduction.</p><p>Of hens.</p>"),
+        "c1.xhtml": page("<h2>Chapter 1</h2><p>Alpha.</p>"),
+        "c2.xhtml": page("<h2>Chapter 2</h2><p>Bravo.</p>"),
+        "s1.xhtml": page("<h3>Of Eggs</h3><p>Eggs.</p>"),
+        "p2.xhtml": page("<h1>PART II: THE AFTER</h1>"),
+        "c3.xhtml": page("<h2>Chapter 3</h2><p>Charlie.</p>"),
+        "c4.xhtml": page("<h2>Chapter 4</h2><p>Delta.</p>"),
+    }
+    toc: Toc = [
+        ("p1.xhtml", "Part One", [("c1.xhtml", "1"), ("c2.xhtml", "2", [("s1.xhtml", "2.1")])]),
+        ("p2.xhtml", "Part Two", [("c3.xhtml", "3")]),
+        ("c4.xhtml", "Part Three", [("c4.xhtml", "4")]),
+    ]
+    book = read(build(files, toc, version=version))
+    assert [(s.title, s.body, s.kind) for s in book.sections] == [
+        ("Part One", "An introduction.\n\nOf hens.", "part"),
+        ("Chapter 1", "Alpha.", "chapter"),
+        ("Chapter 2", "Bravo.", "chapter"),
+        ("Of Eggs", "Eggs.", "chapter"),
+        ("PART II: THE AFTER", "", "part"),
+        ("Chapter 3", "Charlie.", "chapter"),
+        ("Chapter 4", "Delta.", "chapter"),
+    ]
+
+
 def test_a_headed_file_the_toc_leaves_out_after_back_matter_is_not_skipped_with_it() -> None:
     """Given "About the Author", a file the TOC does not list, after the listed Index: it
     was taken for the index's continuation and skipped with it, unsaid. A file without a
@@ -314,6 +350,35 @@ def test_an_index_before_an_extract_is_skipped_and_a_chapter_called_index_is_rea
         ("Index", "index", True),
         ("From the next book", "chapter", False),
     ]
+
+
+def test_an_also_by_page_nothing_marks_is_skipped_and_a_chapter_so_headed_is_read() -> None:
+    """Given a trade ebook's list of the author's other books, "Also by A. Farmer" before
+    the title page (in the TOC) and "By the same author" as a paragraph after "About the
+    Author" (left out of it), neither typed: both were read aloud, the second as the end
+    of "About the Author". A story headed "Also by Moonlight", in prose or in short lines
+    of dialogue, is read."""
+    books = "<p>The Hens</p><p>Novels:</p><p>Eggs at Dawn</p><p>Whose Fox?</p>"
+    files = {
+        "also.xhtml": page("<h1>Also by A. Farmer</h1>" + books),
+        **TWO_CHAPTERS,
+        "moon.xhtml": page(chapter("Also by Moonlight", "The Fox", "The hens slept.")),
+        "said.xhtml": page(chapter("Also by Night", "Hens", "“Who?”", "“Me!”")),
+        "about.xhtml": page(chapter("About the Author", "A. Farmer keeps hens.")),
+        "more.xhtml": page("<p>By the same author</p>" + books),
+    }
+    toc = [(path, path) for path in files if path != "more.xhtml"]
+    sections = read(build(files, toc)).sections
+    assert [(s.title, s.kind, s.skip_reason) for s in sections] == [
+        ("Also by A. Farmer", "also-by", "front matter (also-by)"),
+        ("One", "chapter", ""),
+        ("Two", "chapter", ""),
+        ("Also by Moonlight", "chapter", ""),
+        ("Also by Night", "chapter", ""),
+        ("About the Author", "chapter", ""),
+        ("", "also-by", "front matter (also-by)"),
+    ]
+    assert sections[-2].body == "A. Farmer keeps hens."
 
 
 def test_without_a_toc_each_spine_file_is_a_section_titled_by_its_first_heading() -> None:

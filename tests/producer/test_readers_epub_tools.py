@@ -519,6 +519,40 @@ def test_page_numbers_and_running_heads_a_pdf_converter_left_are_not_read() -> N
     ]
 
 
+def test_a_word_a_page_cut_is_made_whole_where_the_book_prints_it_whole() -> None:
+    """Given a book converted from a PDF whose pages cut words, the hyphen lost or kept
+    ("mid" / 12 / THE HENS / "dle"): read "mid dle", two words. Only where the book prints
+    the whole word elsewhere and the cut's second piece nowhere else but at a cut: "the" /
+    "yard" and "farm" / "yard" (in a book that says "yard" and "farmyard") stay two words,
+    and so does a word the book prints nowhere whole ("hap-" / "pily")."""
+
+    def pages(page_number: int, *paragraphs: str) -> str:
+        """The paragraphs, a page's number and running head between each two."""
+        numbers = range(page_number, page_number + len(paragraphs) - 1)
+        breaks = [f'<p class="calibre5">{n}</p><p>THE HENS</p>' for n in numbers]
+        return "".join(f"{b}<p>{p}</p>" for b, p in zip(["", *breaks], paragraphs, strict=True))
+
+    files = {
+        "one.xhtml": page(
+            "<h1>One</h1>"
+            + pages(12, "The hen stood in the mid", "dle of the farm", "yard, by the", "yard gate.")
+        ),
+        "two.xhtml": page(
+            "<h1>Two</h1><p>In the middle of the farmyard, the well-known hen sat in the yard.</p>"
+            + pages(15, "Ever so well-", "known, in the mid-", "dle of the nest, hap-", "pily so.")
+        ),
+    }
+    book = read(build(files, [("one.xhtml", "1"), ("two.xhtml", "2")]))
+    assert heard(book) == [
+        ("One", "The hen stood in the middle of the farm yard, by the yard gate."),
+        (
+            "Two",
+            "In the middle of the farmyard, the well-known hen sat in the yard.\n\n"
+            "Ever so well-known, in the middle of the nest, hap- pily so.",
+        ),
+    ]
+
+
 def test_a_chapters_numbered_sections_are_read() -> None:
     """A regression guard: section numbers set as paragraphs come again in each chapter,
     as no page's number does, and are read."""
@@ -580,3 +614,36 @@ def test_chapter_labels_set_as_paragraphs_inside_files_split_a_book_without_cont
         ("CHAPTER III", "Eggs."),
     ]
     assert [(s.title, s.kind) for s in book.sections if s.skip_reason] == [("CONTENTS", "toc")]
+
+
+def test_a_chapter_title_paragraph_under_its_label_paragraph_joins_it_as_the_title() -> None:
+    """Given a converted book with no headings and no contents: each chapter's label and
+    title are paragraphs ("CHAPTER I" over "THE HARBOUR"), mid-file and at a file's top.
+    The title line was read as the chapter's first line of text, the chapter titled
+    "CHAPTER I" alone. A label over a line of prose keeps the prose its text."""
+    label = '<p class="calibre3">{}</p>'
+    files = {
+        "index_split_000.html": page(
+            label.format("CHAPTER I")
+            + label.format("THE HARBOUR")
+            + "<p>The hen sat.</p>"
+            + label.format("CHAPTER II")
+            + label.format("A Letter with a Postscript")
+            + "<p>Foxes came.</p>"
+        ),
+        "index_split_001.html": page(
+            "<p>They ran.</p>"
+            + label.format("CHAPTER III")
+            + "<p>Eggs were laid</p>"
+            + label.format("CHAPTER IV")
+            + label.format("THE END OF ALL THINGS")
+            + "<p>Dawn.</p>"
+        ),
+    }
+    book = read(build(files, None, version=2))
+    assert heard(book) == [
+        ("CHAPTER I: THE HARBOUR", "The hen sat."),
+        ("CHAPTER II: A Letter with a Postscript", "Foxes came.\n\nThey ran."),
+        ("CHAPTER III", "Eggs were laid"),
+        ("CHAPTER IV: THE END OF ALL THINGS", "Dawn."),
+    ]
