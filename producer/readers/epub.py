@@ -612,7 +612,7 @@ def _heading_starts(documents: list[_Document]) -> list[_Start]:
         return []
     if repeated - {0}:
         level = min(level for level in repeated - {0} if level is not None)
-        level = chapters_in_parts(levels, level) or level
+        level = chapters_in_parts(levels, level, [b.text for _, _, b in found]) or level
     else:  # chapter labels set as paragraphs, read as headings of no level
         level = 0
     chapters = [(doc, i, b) for (doc, i, b), at in zip(found, levels, strict=True) if at == level]
@@ -623,13 +623,16 @@ def _heading_starts(documents: list[_Document]) -> list[_Start]:
     if not (run_on or labelled):
         return []  # a chapter's subsections of its heading's rank
     heads = [
-        (doc, i)
+        (doc, i, at < level)  # a heading over the chapters' holds them: a part, if named one
         for (doc, i, _), at in zip(found, levels, strict=True)
         if at is not None and (at == level or 0 < at <= level)
     ]
-    if heads[0] != (0, 0):
-        heads.insert(0, (0, 0))
-    return [_Start(doc, i, "", documents[doc].path, opening=(doc, i) == (0, 0)) for doc, i in heads]
+    if heads[0][:2] != (0, 0):
+        heads.insert(0, (0, 0, False))
+    return [
+        _Start(doc, i, "", documents[doc].path, opening=(doc, i) == (0, 0), holds=over)
+        for doc, i, over in heads
+    ]
 
 
 def _body(documents: list[_Document], starts: list[_Start], navigation: Navigation) -> _Body:

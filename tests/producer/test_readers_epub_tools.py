@@ -493,6 +493,29 @@ def test_chapters_split_by_size_across_files_are_told_by_their_headings(toc: Toc
     assert [s.kind for s in book.sections if s.skip_reason] == ["titlepage"]
 
 
+def test_parts_with_an_epigraph_in_a_book_split_by_size_are_parts_over_their_chapters() -> None:
+    """Given the same, its parts' headings over an epigraph each: the epigraph stopped the
+    parts being told, and each part was a chapter holding its chapters as text."""
+    files = {
+        "index_split_000.html": page(
+            "<h1>Part One</h1><p>The sea is wide.</p><h2>Chapter I</h2><p>The hen sat.</p>"
+            "<h2>Chapter II</h2><p>Foxes came.</p>"
+        ),
+        "index_split_001.html": page(
+            "<p>They ran.</p><h1>Part Two</h1><p>And the land.</p><h2>Chapter III</h2><p>Eggs.</p>"
+        ),
+    }
+    book = read(build(files, None, version=2))
+    assert [(s.title, s.kind) for s in book.sections] == [
+        ("Part One", "part"),
+        ("Chapter I", "chapter"),
+        ("Chapter II", "chapter"),
+        ("Part Two", "part"),
+        ("Chapter III", "chapter"),
+    ]
+    assert heard(book)[2] == ("Chapter II", "Foxes came.\n\nThey ran.")
+
+
 def test_page_numbers_and_running_heads_a_pdf_converter_left_are_not_read() -> None:
     """Given a book converted from a PDF: each printed page's number and running head (the
     title, the author) left as paragraphs inside the chapters. They were read ("...into
