@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from config.manifest import Mark, WordMark
+from models.normalize.marks import unmarked
 from worker.words import source
 
 MAX_LINE = 42
@@ -48,7 +49,7 @@ def cues(chapter_text: str, sentences: Sequence[Mark], words: Sequence[WordMark]
 def sentence_cues(chapter_text: str, sentence: Mark, words: Sequence[WordMark]) -> list[Cue]:
     """A sentence in cues of at most MAX_LINES lines; where a cut falls inside a word mark
     (or there are no word marks) its time is interpolated by characters."""
-    said = source(chapter_text, sentence.char_start, sentence.char_end)
+    said = unmarked(source(chapter_text, sentence.char_start, sentence.char_end))
     lines = wrap(said.text)
     groups = [lines[i : i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
     offsets = _line_offsets(said.text, [group[0] for group in groups])

@@ -23,6 +23,7 @@ from num2words import num2words
 
 from models.normalize.abbreviations import BEFORE_A_NUMBER
 from models.normalize.rule import Locale, Rule, saying, text_before
+from models.traced import Traced
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
@@ -120,6 +121,30 @@ def _group(match: re.Match[str], locale: Locale) -> str:
 
 def _ordinal(n: int) -> str:
     return str(num2words(n, to="ordinal", lang="en"))
+
+
+# The marks a reader of the text on screen (subtitles) need not see either, in one pass:
+# a power after brackets holding an operator ("(a+b)²") is matched first, and kept.
+_UNSEEN = re.compile(
+    "|".join(
+        f"(?:{pattern.pattern})"
+        for pattern in (_GROUP, _EMPHASIS_OPENS, _NOTE_AFTER_PUNCTUATION, _NOTE_AFTER_A_WORD)
+    )
+    + f"|(?:{_SIGN.pattern})|(?:{_BRACKETED.pattern})"
+)
+
+
+def _seen(match: re.Match[str]) -> str:
+    group = match.group("group")
+    if group is None:
+        return ""
+    return match.group(0) if _OPERATOR.search(group) else group
+
+
+def unmarked(text: Traced) -> Traced:
+    """`text` without the note marks ("so.¹", "claim†", "claim[12]") and emphasis asterisks
+    a narrator does not read, for the text shown as it is said; powers ("x²") stay."""
+    return text.sub(_UNSEEN, _seen)
 
 
 RULES = (

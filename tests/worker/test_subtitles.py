@@ -166,3 +166,15 @@ def test_no_line_is_ever_wider_than_42_characters() -> None:
         mark, words = sentence(made)
         found = cues(made, [mark], words)
         assert all(len(c.lines) <= 2 and max(map(len, c.lines)) <= 42 for c in found), made
+
+
+def test_note_marks_and_emphasis_asterisks_are_not_shown_and_powers_are() -> None:
+    """The text on screen is the text said: "made.¹" showed its note's mark, which the
+    narrator does not read, as "claim†", "claim[12]" and "*very*" showed theirs."""
+    text = "The claim was made.¹ A claim† and a claim[12] were *very* odd. Let x² be (a+b)²."
+    mark, words = sentence(text)
+    (cue,) = cues(text, [mark], words)
+    assert (
+        " ".join(cue.lines)
+        == "The claim was made. A claim and a claim were very odd. Let x² be (a+b)²."
+    )
