@@ -24,7 +24,7 @@ from models.normalize import locale_for
 from models.safexml import declares_entities
 from models.scripts import letters_by_script, script_name
 from models.wording import DEFAULT_LOCALE
-from producer.readers import text
+from producer.readers import ole, text
 from producer.readers.book import Book, Cover, select, with_credits
 
 if TYPE_CHECKING:
@@ -214,6 +214,8 @@ def sniff(data: bytes, path: Path) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
         return "docx" if DOCX_DOCUMENT in _zip_names(data) or suffix == ".docx" else "zip"
+    if data.startswith(ole.MAGIC):  # a .doc, or a DOCX with a password: its reader says which
+        return "docx"
     if _is_html(data[:_SNIFFED], suffix):
         return "html"
     if _RTF_START.match(data[:64]):

@@ -1,7 +1,8 @@
 """DOCX manuscripts: the main document's paragraphs in body order, chapters from headings.
 
 The package is opened with `archive.Archive` (a bomb or a damaged ZIP is refused before any
-XML is read) and its parts are parsed with `archive.parse_xml`, not through python-docx:
+XML is read; an OLE compound file, a DOCX saved with a password or a .doc, is refused saying
+which, `ole`) and its parts are parsed with `archive.parse_xml`, not through python-docx:
 one hardened parser for every part, and the reader sees each element, which it needs to
 read tracked insertions while skipping deletions, hidden runs, field codes and the marks of
 notes and comments (python-docx's paragraph text leaves out insertions).
@@ -9,20 +10,25 @@ notes and comments (python-docx's paragraph text leaves out insertions).
 What is read is what the page shows in the body: footnotes, endnotes, comments, headers and
 footers live in parts of their own and are never opened. Tables are not narrated (a
 warning names the chapter), nor are text boxes, equations, a table of contents or the
-placeholder of a content control left unfilled. Tracked changes are read as accepted: a
+placeholder of a content control left unfilled, nor the page numbers of fields (PAGE) or a
+mail merge's unfilled fields. Tracked changes are read as accepted: a
 deleted paragraph mark joins its paragraph to the next (not a heading into body text).
 
 Chapters start at headings: a style named "heading N" or "Heading N" or with an outline
 level (localized built-in styles keep their outline level). A manuscript typed without
 heading styles has its chapters at paragraphs that are chapter labels ("Chapter 4",
 "CHAPTER IV. The Storm", "Part Two"; two at least), and at a "Prologue" or "Epilogue"
-among them. A lone Title paragraph is the book's title, and so is a lone top heading over
-repeated lower ones, as in Markdown. A label heading over a title heading ("Chapter One",
-"The Storm") is one title, and a heading's number from Word's list numbering ("Chapter
-%1") is part of it. A heading that names a kind of section ("Preface", "Index") gives it
-that kind, and front or back matter is skipped by default (`matter`); so are a
-manuscript's cover page (contact details and a word count, up to the byline), Word's Cover
-Page and a list of contents typed under "Contents" (up to its last entry).
+among them (one heading, the book's title over them, is no styling of chapters). A lone
+Title paragraph is the book's title, and so is a lone top heading over repeated lower ones,
+as in Markdown; Title paragraphs that are chapter labels, several, are chapters. A label
+heading over a title heading ("Chapter One", "The Storm"), a Subtitle, a typed title line
+or its own line break is one title, and a heading's number from Word's list numbering
+("Chapter %1") is part of it. A heading that names a kind of section ("Preface", "Index")
+gives it that kind, and front or back matter is skipped by default (`matter`); so are a
+manuscript's cover page (contact details and a word count, up to the byline, whose title
+line is the book's), Word's Cover Page and a list of contents typed under "Contents" (up to
+its last entry), and an opening whose short lines say copyright and "All rights reserved"
+or an ISBN, a title page without the Title style.
 
 A main document larger than a book of `max_book_chars` could need (Word's markup, run by
 run, is some bytes a character: 16 and a megabyte are allowed) is refused before it is
@@ -36,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from lxml import etree
 
@@ -45,7 +51,7 @@ from config.manuscript import Metadata
 from config.settings import get_settings
 from models.normalize.numbers import cardinal, ordinal, ordinal_suffix
 from models.normalize.roman import to_roman
-from producer.readers import DOCX_DOCUMENT, matter
+from producer.readers import DOCX_DOCUMENT, matter, ole
 from producer.readers.archive import Archive, HostileXML, parse_xml
 from producer.readers.book import (
     TITLE_PAGE_WORDS,
@@ -54,12 +60,14 @@ from producer.readers.book import (
     chapters_in_parts,
     rest_of_title_page,
 )
+from producer.readers.headings import is_number_line, reads_as_title
 from producer.readers.labels import (
     CHAPTER_LABEL,
     LABELS_NEEDED,
     NUMBER,
     is_chapter_label,
     is_chapter_line,
+    names_a_part,
 )
 from producer.readers.markup import raised_mark, read_raised
 from producer.readers.published import first_date
@@ -102,6 +110,10 @@ _UNREAD = {
     "sdtEndPr", "drawing", "pict", "object", "AlternateContent", "rt",
 }  # fmt: skip
 _LINE_BREAKS = {None, "textWrapping"}  # other w:br types break a page or column
+# What a run shows (`_gather`), and the fields whose results are not read among it: page
+# numbers and counts, a mail merge's (`_is_unread_field`).
+_SHOWN = {"t", "tab", "ptab", "br", "cr", "noBreakHyphen", "sym"}
+_UNREAD_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "MERGEFIELD", "MERGEREC", "MERGESEQ"}
 _NOTE_REFERENCES = {"footnoteReference", "endnoteReference"}
 # A manuscript's word count, a line of its own: "About 80,000 words" (alone, or after the
 # author's name and a tab), "approx. 80K words", "Word count: 80,000". A line that only
@@ -115,6 +127,12 @@ _WORD_COUNT = re.compile(
 )
 _BYLINE = re.compile(r"by\s+\S.*", re.I)  # "by Jane Doe" under a manuscript's title
 _BYLINE_WORDS = 6
+_TITLE_WORDS = 12  # a book's title on a manuscript's cover, at most
+# After a title page's lines: an epigraph, a quotation or a line over its attribution
+# ("— Jacques Cousteau"), or a dedication ("For Anna", "To my mother").
+_QUOTES = tuple("“”\"‘'«»„")
+_ATTRIBUTION = re.compile(r"[—–~-]+\s*\w[^—–~]*(?<!-)")  # not "— A Novel —"
+_DEDICATION = re.compile(r"(?:for|to)\s+\w", re.I)
 # A contents entry's page number: "The Storm\t12" (a tab is a space here), "Preface ....
 # ix"; a front matter's Roman numerals are lowercase, and few ("Louis XIV" is a title, and
 # "did" and "mild" are words).
@@ -124,6 +142,23 @@ _PLACEHOLDER = re.compile(r"%([1-9])")  # a level's count in a list's w:lvlText
 _UNNUMBERED = ("bullet", "none")  # list formats that show no count
 _COUNT = re.compile(r"\d{1,4}")  # a list's w:start; a count past 9,999 is no book's
 _FALSE = {"0", "false", "off"}
+# Insert > Symbol in a symbol font stores the font's code for the glyph, not a character
+# (w:sym): in Unicode's private area (F0BE) or as the byte (BE). The Symbol font's are
+# Adobe's Symbol encoding, whose dashes, bullets, primes and signs belong to the sentence
+# (0xBE, a line's width, is Word's em dash; 0x60 and 0xE6 up are the pieces of big
+# brackets, nothing to say).
+_SYMBOL_CODE = re.compile(r"[0-9A-Fa-f]{1,5}")
+_SYMBOL_FONT = dict(
+    zip(
+        [*range(0x20, 0x7F), *range(0xA0, 0xE6), 0xF1, 0xF2],
+        " !∀#∃%&∋()∗+,−./0123456789:;<=>?"  # from 0x20
+        "≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_"  # from 0x40
+        " αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"  # from 0x60
+        "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…|—↵"  # from 0xA0
+        "ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑〉∫",  # from 0xC0, and 0xF1, 0xF2
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +169,7 @@ class _Para:
     level: int | None = None  # TITLE, a heading level, or None for body text
     front: bool = False  # Title or Subtitle: title-page material
     own: str | None = None  # a numbered heading's own text, its number left out
+    typed: bool = False  # a heading typed as body text, a chapter's label
 
 
 @dataclass(frozen=True)
@@ -150,7 +186,9 @@ class _Styles:
 
     levels: dict[str, int] = field(default_factory=dict)  # TITLE or heading level
     front: set[str] = field(default_factory=set)  # Title and Subtitle
-    unread: set[str] = field(default_factory=set)  # hidden, or table-of-contents entries
+    unread: set[str] = field(default_factory=set)  # table-of-contents entries
+    # w:vanish as a style sets it, or the nearest it is based on; absent where none says
+    hidden: dict[str, bool] = field(default_factory=dict)
     default: str = ""  # the paragraph style of a paragraph that names none
     numbered: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # list, level
 
@@ -168,17 +206,41 @@ class _Draft:
 
 def read(data: bytes, source: str) -> Book:
     """A DOCX file's sections and metadata; raises ManuscriptError with the reason."""
+    if data.startswith(ole.MAGIC):
+        _refuse_compound_file(data, source)
     archive = Archive(data, source, "DOCX")
     main = _main_part(archive)
     if not archive.has(main):
         raise ManuscriptError(f"{source}: not a DOCX document (no {DOCUMENT} in the ZIP)")
     styles = _read_styles(archive, main)
     numbering = _read_numbering(archive, main)
-    blocks = _labelled_chapters(list(_blocks(_body(archive, main), styles, numbering)))
+    blocks = list(_blocks(_body(archive, main), styles, numbering))
+    blocks = _labelled_chapters(_title_styled_labels(blocks))
+    blocks = _titled_label_lines(_titled_labels(blocks))
     title_at, level, part_level = _plan(blocks)
-    sections, warnings = _split(blocks, title_at, (part_level, level), source)
-    title = _title(blocks[title_at]) if title_at is not None else ""
+    sections, warnings, cover_title = _split(blocks, title_at, (part_level, level), source)
+    title = _title(blocks[title_at]) if title_at is not None else cover_title
     return Book(sections, _metadata(archive, source, title), warnings=warnings)
+
+
+def _refuse_compound_file(data: bytes, source: str) -> NoReturn:
+    """Refuses an OLE compound file, not a ZIP, saying what it is by its streams: a DOCX
+    saved with a password (its package encrypted whole) or a Word 97-2003 .doc renamed."""
+    streams = ole.names(data)
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        raise ManuscriptError(
+            f"{source}: the DOCX is password-protected: remove the password in Word and save "
+            "it again"
+        )
+    if "WordDocument" in streams:
+        raise ManuscriptError(
+            f"{source}: a Word 97-2003 .doc, not a .docx: open it in Word or LibreOffice and "
+            "save it as .docx"
+        )
+    raise ManuscriptError(
+        f"{source}: an Office 97-2003 file or a password-protected one, not a .docx: open it "
+        "in Word or LibreOffice, remove any password and save it as .docx"
+    )
 
 
 def _part(archive: Archive, name: str) -> Any:
@@ -284,8 +346,14 @@ def _val(element: Any, *path: str) -> str | None:
 
 def _on(element: Any, *path: str) -> bool:
     """Whether a toggle property (w:vanish, ...) is present and not switched off."""
+    return _toggle(element, *path) is True
+
+
+def _toggle(element: Any, *path: str) -> bool | None:
+    """A toggle property as set: on, switched off (w:val="0", which overrides a style's),
+    or None where it is not there."""
     found = _child(element, *path)
-    return found is not None and (_attr(found, "val") or "true").lower() not in _FALSE
+    return None if found is None else (_attr(found, "val") or "true").lower() not in _FALSE
 
 
 # Styles
@@ -301,16 +369,18 @@ def _read_styles(archive: Archive, main: str) -> _Styles:
     }
     known: dict[str, int | None] = {}
     lists: dict[str, tuple[str, str | None] | None] = {}
+    shown: dict[str, bool | None] = {}
     levels = {
         i: level for i in styles if (level := _inherited(i, styles, known, _own_level)) is not None
     }
     return _Styles(
         levels=levels,
         front={i for i, name in names.items() if name in ("title", "subtitle")},
-        unread={
-            i
-            for i, name in names.items()
-            if name.startswith("toc") or _on(styles[i], "rPr", "vanish")
+        unread={i for i, name in names.items() if name.startswith("toc")},
+        hidden={
+            i: vanish
+            for i, style in styles.items()
+            if (vanish := _inherited(i, styles, shown, _own_vanish, _style_type(style))) is not None
         },
         default=next((i for i, style in styles.items() if _is_default_paragraph(style)), ""),
         numbered={i: found for i in styles if (found := _inherited(i, styles, lists, _style_list))},
@@ -326,21 +396,23 @@ def _inherited(
     styles: dict[str, Any],
     known: dict[str, _T | None],
     own: Callable[[str, Any], _T | None],
+    kind: str = "paragraph",
 ) -> _T | None:
     """What `own` finds in a paragraph style, or else in the nearest style it is based on: a
     heading's level ("Chapter Heading" based on Heading 1 is a heading), the list it numbers
-    by (and counts with Heading 1's numbers).
+    by (and counts with Heading 1's numbers); for `kind` "character", in a character style
+    (a hidden note's style based on a hidden one is hidden).
 
     The chain is walked in a loop, not by recursion (a file can chain thousands of styles),
     and every style on it learns what was found in `known`, so that each style is walked
-    once. A cycle ends it, and so does a style that is no paragraph's (a missing `w:type`
-    is "paragraph", the format's default).
+    once. A cycle ends it, and so does a style of another kind (a missing `w:type` is
+    "paragraph", the format's default).
     """
     chain: dict[str, None] = {}  # the styles walked, in order (a dict for a quick `in`)
     found = None
     while style_id not in known:
         style = styles.get(style_id)
-        if style is None or style_id in chain or _attr(style, "type") not in (None, "paragraph"):
+        if style is None or style_id in chain or _style_type(style) != kind:
             break
         chain[style_id] = None
         found = own(style_id, style)
@@ -353,8 +425,16 @@ def _inherited(
     return found
 
 
+def _style_type(style: Any) -> str:
+    return _attr(style, "type") or "paragraph"
+
+
 def _style_list(_: str, style: Any) -> tuple[str, str | None] | None:
     return _list_of(style)
+
+
+def _own_vanish(_: str, style: Any) -> bool | None:
+    return _toggle(style, "rPr", "vanish")
 
 
 def _own_level(style_id: str, style: Any) -> int | None:
@@ -510,7 +590,8 @@ def _is_drop_cap(p: Any) -> bool:
 
 def _text(p: Any, styles: _Styles) -> str:
     pieces: list[str] = []
-    _gather(p, styles, pieces)
+    # A hidden paragraph style hides its runs, but a run may show itself (w:vanish off).
+    _gather(p, styles, pieces, _Runs(styles.hidden.get(_style_of(p, styles), False)))
     return "".join(pieces)
 
 
@@ -559,12 +640,12 @@ def _paragraph(
     of its own; a list item is read without its number, as HTML's are."""
     p = next((p for p, text in reversed(run_on) if text.strip()), run_on[-1][0])
     style = _style_of(p, styles)
-    if style in styles.unread:
-        return None
+    own = _clean(_run_on([text for _, text in run_on]))
+    if style in styles.unread or (not own and styles.hidden.get(style, False)):
+        return None  # a contents entry; a paragraph its style hides (its number too)
     level = _level_of(p, style, styles)
     list_id, index = _list_of(p) or styles.numbered.get(style) or ("", None)
     number = numbering.next(list_id, index, style)  # every item counts, heard or not
-    own = _clean(_run_on([text for _, text in run_on]))
     if not (number and level is not None and level > TITLE):
         return _Para(own, level, style in styles.front) if own else None
     return _Para(_numbered(number, own), level, style in styles.front, own=own)
@@ -606,18 +687,26 @@ def _list_of(element: Any) -> tuple[str, str | None] | None:
     return None if list_id is None else (list_id, _val(element, "pPr", "numPr", "ilvl"))
 
 
-def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
-    """The visible text under `element`, in order, appended to `out`."""
+def _gather(element: Any, styles: _Styles, out: list[str], runs: "_Runs") -> None:
+    """The visible text under `element`, in order, appended to `out`; `runs`: its
+    paragraph's, the fields open in it followed as their characters pass."""
     for child in element:
         name = _local(child)
-        if not name or name in _UNREAD or (name == "r" and _hidden(child, styles)):
+        if name in ("fldChar", "instrText"):
+            runs.follow(child, name)
+            continue
+        if not name or name in _UNREAD or (name == "r" and _hidden(child, styles, runs.hidden)):
+            continue
+        if name in _SHOWN and runs.in_unread_field():
             continue
         if name == "sdt" and _is_placeholder(child):
+            continue
+        if name == "fldSimple" and _is_unread_field(_attr(child, "instr") or ""):
             continue
         if name == "r" and _custom_note_mark(child):
             continue
         if name == "r" and _val(child, "rPr", "vertAlign") == "superscript":
-            out.append(_raised_run(child, styles, "".join(out)))
+            out.append(_raised_run(child, styles, "".join(out), runs))
         elif name == "t":
             out.append(child.text or "")
         elif name in ("tab", "ptab"):
@@ -626,8 +715,61 @@ def _gather(element: Any, styles: _Styles, out: list[str]) -> None:
             out.append("\n" if _attr(child, "type") in _LINE_BREAKS else " ")
         elif name == "noBreakHyphen":
             out.append("-")
+        elif name == "sym":
+            out.append(_symbol(child))
         else:
-            _gather(child, styles, out)
+            _gather(child, styles, out, runs)
+
+
+@dataclass
+class _Runs:
+    """A paragraph's runs as they are read: whether its style hides them, and the complex
+    fields (w:fldChar begin, instruction, separate, result, end) open, the innermost last:
+    each its instruction so far and whether its result has begun."""
+
+    hidden: bool = False
+    open: list[tuple[str, bool]] = field(default_factory=list)
+
+    def follow(self, element: Any, name: str) -> None:
+        kind = _attr(element, "fldCharType") if name == "fldChar" else None
+        if name == "instrText" and self.open:
+            code, shown = self.open[-1]
+            self.open[-1] = (code + (element.text or ""), shown)
+        elif kind == "begin":
+            self.open.append(("", False))
+        elif kind == "separate" and self.open:
+            self.open[-1] = (self.open[-1][0], True)
+        elif kind == "end" and self.open:
+            self.open.pop()
+
+    def in_unread_field(self) -> bool:
+        """Whether what stands here is a result not read (`_is_unread_field`)."""
+        return any(shown and _is_unread_field(code) for code, shown in self.open)
+
+
+def _is_unread_field(instruction: str) -> bool:
+    """Whether a field's result is not read: a page's number or count, which Word sets
+    from the layout of a page the listener never sees ("page 7 of 212"), or a mail merge's
+    field, which shows its name («FirstName») until a merge fills it."""
+    words = instruction.split()
+    return bool(words) and words[0].upper() in _UNREAD_FIELDS
+
+
+def _symbol(sym: Any) -> str:
+    """The character a w:sym shows (Insert > Symbol): the Symbol font's by its code, a plain
+    font's as its code says; a space for a picture font's (Wingdings) or a code not known,
+    which stands between two words ("waited", a dash, "then") and must not join them."""
+    code = _attr(sym, "char") or ""
+    if not _SYMBOL_CODE.fullmatch(code):
+        return " "
+    number, font = int(code, 16), (_attr(sym, "font") or "").strip().lower()
+    if font == "symbol":
+        in_font = number <= 0xFF or number >> 8 == 0xF0  # the byte, or its private-area form
+        return _SYMBOL_FONT.get(number & 0xFF, " ") if in_font else " "
+    if "ding" in font:  # Wingdings, Webdings, Zapf Dingbats: pictures by whatever code
+        return " "
+    character = chr(number)
+    return character if character.isprintable() else " "  # the private area is not
 
 
 def _custom_note_mark(run: Any) -> bool:
@@ -640,17 +782,24 @@ def _custom_note_mark(run: Any) -> bool:
     return False
 
 
-def _raised_run(run: Any, styles: _Styles, before: str) -> str:
+def _raised_run(run: Any, styles: _Styles, before: str, runs: _Runs) -> str:
     """A raised run of a note's mark or a power, read as HTML's are (`markup.read_raised`):
     a note's mark typed as a raised number is left out, a power ("m²") is read."""
     text: list[str] = []
-    _gather(run, styles, text)
+    _gather(run, styles, text, runs)
     raised = "".join(text)
     return read_raised(before, raised) if raised_mark(raised) else raised
 
 
-def _hidden(run: Any, styles: _Styles) -> bool:
-    return _on(run, "rPr", "vanish") or (_val(run, "rPr", "rStyle") or "") in styles.unread
+def _hidden(run: Any, styles: _Styles, by_paragraph: bool) -> bool:
+    """Whether a run is hidden text (w:vanish): as the run says, on or off, else as its
+    character style or the nearest it is based on says, else as its paragraph's style
+    (`by_paragraph`) does. A run in a contents entry's style is not read either."""
+    character = _val(run, "rPr", "rStyle") or ""
+    if character in styles.unread:
+        return True
+    own = _toggle(run, "rPr", "vanish")
+    return own if own is not None else styles.hidden.get(character, by_paragraph)
 
 
 def _clean(text: str) -> str:
@@ -805,24 +954,116 @@ def _formatted(count: int, number_format: str) -> str:
 # Sections
 
 
+def _title_styled_labels(blocks: list[_Block]) -> list[_Block]:
+    """Chapter labels set in the Title style, several of them, as Google Docs' authors set
+    them ("Chapter One" in Title over its name in Subtitle): labels as typed paragraphs
+    are, for `_labelled_chapters`. Taken for the book's title, the first was unheard and
+    named the book, and the others were read inside one chapter."""
+    titles = [b for b in blocks if isinstance(b, _Para) and b.level == TITLE]
+    if sum(is_chapter_label(b.text) for b in titles) < LABELS_NEEDED:
+        return blocks
+    return [
+        replace(b, level=None, front=False)
+        if isinstance(b, _Para) and b.level == TITLE and is_chapter_line(b.text)
+        else b
+        for b in blocks
+    ]
+
+
 def _labelled_chapters(blocks: list[_Block]) -> list[_Block]:
     """A manuscript without heading styles, its chapters typed as body paragraphs ("Chapter
     1" centred and bold): those paragraphs made headings, with a "Prologue" or "Epilogue"
-    among them. Read as body text, the whole book was one chapter."""
-    if any(_heading(block) is not None for block in blocks):
+    among them. Read as body text, the whole book was one chapter. One heading is no
+    styling of chapters (an author styles the book's title so): over the first label, and
+    no chapter's or part's name itself ("Prologue"), it is a level over the labels, and so
+    the book's title (`_plan`)."""
+    heads = [i for i, block in enumerate(blocks) if _heading(block) is not None]
+    if len(heads) > 1:
         return blocks
-    labels = [b for b in blocks if isinstance(b, _Para) and is_chapter_label(b.text)]
+    labels = [i for i, b in enumerate(blocks) if isinstance(b, _Para) and is_chapter_label(b.text)]
     if len(labels) < LABELS_NEEDED:
         return blocks
+    over = heads and heads[0] < labels[0] and not _is_chapter_heading(blocks[heads[0]])
+    level = (_heading(blocks[heads[0]]) or 0) + 1 if over else 1
     return [
-        replace(b, level=1) if isinstance(b, _Para) and _is_chapter_paragraph(b) else b
+        replace(b, level=level, typed=True)
+        if isinstance(b, _Para) and _is_chapter_paragraph(b)
+        else b
         for b in blocks
     ]
+
+
+def _is_chapter_heading(block: _Block) -> bool:
+    """A heading that names a chapter or a part of a book ("Chapter 1", "Preface")."""
+    return is_chapter_line(_title(block)) or bool(_kind(block))
 
 
 def _is_chapter_paragraph(block: _Para) -> bool:
     """A body paragraph that is a chapter's label or a narrated part's name."""
     return block.level is None and is_chapter_line(block.text)
+
+
+def _titled_labels(blocks: list[_Block]) -> list[_Block]:
+    """Each chapter's label heading ("Chapter One", Heading 1) straight over its title's
+    heading of a lower level ("The Storm", Heading 2) as one heading, "Chapter One: The
+    Storm". Left two, every label was taken for a part with no text of its own, or the
+    title was read as a subheading."""
+    joined = list(blocks)
+    for i in range(len(blocks) - 2, -1, -1):  # from the end: the indexes ahead stay put
+        label = joined[i]
+        if isinstance(label, _Para) and _label_over_title(joined, i):
+            text = _joined_title(_title(label), _title(joined[i + 1]))
+            joined[i : i + 2] = [_Para(text, label.level, label.front)]
+    return joined
+
+
+def _titled_label_lines(blocks: list[_Block]) -> list[_Block]:
+    """Each chapter's label heading ("CHAPTER ONE", typed or styled) over its title in a
+    paragraph of its own, as one heading ("CHAPTER ONE: The Storm"), as the EPUB and HTML
+    readers join them: a Subtitle, or a line set as a title is (`reads_as_title`). Read as
+    it stood, the title was the chapter's first line of text."""
+    joined = list(blocks)
+    for i in range(len(blocks) - 2, -1, -1):
+        label, line = joined[i], joined[i + 1]
+        if isinstance(label, _Para) and isinstance(line, _Para) and _titles_label(label, line):
+            text = _joined_title(_title(label), _title(line))
+            joined[i : i + 2] = [replace(label, text=text, own=None)]
+    return joined
+
+
+def _titles_label(label: _Para, line: _Para) -> bool:
+    """Whether a body paragraph is the title of the chapter label's heading over it: a
+    Subtitle, or under a label typed as body text is, a line set as a title (a heading's
+    paragraph is its text, "One" over "By" its byline)."""
+    if _heading(label) is None or not _is_label_alone(_title(label)):
+        return False
+    if line.level is not None or "\n" in line.text or is_chapter_line(line.text):
+        return False
+    if line.front:
+        return len(line.text.split()) <= _TITLE_WORDS
+    return label.typed and reads_as_title(line.text)
+
+
+def _label_over_title(blocks: list[_Block], at: int) -> bool:
+    """Whether the heading at `at` is a chapter's label alone, not a part's name ("Part
+    One" over its first chapter), over its title's heading: a lower one that is no label
+    or part of a book ("Prologue"), and the only one of its level in the chapter (the
+    first of several is a subsection's)."""
+    top, below = _heading(blocks[at]), _heading(blocks[at + 1])
+    if top is None or below is None or below <= top:
+        return False
+    label, title = _title(blocks[at]), _title(blocks[at + 1])
+    if names_a_part(label) or not _is_label_alone(label):
+        return False
+    if _is_label_alone(title) or _kind(blocks[at + 1]):
+        return False
+    for block in blocks[at + 2 :]:
+        level = _heading(block)
+        if level is not None and level <= top:
+            break
+        if level is not None and level <= below:
+            return False
+    return True
 
 
 def _plan(blocks: list[_Block]) -> tuple[int | None, int | None, int | None]:
@@ -842,7 +1083,16 @@ def _plan(blocks: list[_Block]) -> tuple[int | None, int | None, int | None]:
         title_at = next(i for i, lvl in heads if lvl == top)
     said = [block.text if isinstance(block, _Para) else "" for block in blocks]
     below = chapters_in_parts([_heading(block) for block in blocks], level, said)
+    if any(_heading(b) == level and _labels_a_chapter(b) for b in blocks):
+        below = None  # "Chapter One" over its subsections' headings is no part
     return title_at, below or level, level if below else None
+
+
+def _labels_a_chapter(block: _Block) -> bool:
+    """A heading that is a chapter's label ("Chapter One", "Chapter 2: The Calm"), not a
+    part's name ("Part One", "Book II")."""
+    title = _title(block)
+    return is_chapter_label(title) and not names_a_part(title)
 
 
 def _heading(block: _Block) -> int | None:
@@ -859,9 +1109,9 @@ def _starts_chapter(block: _Block, level: int | None) -> bool:
 
 def _split(
     blocks: list[_Block], title_at: int | None, levels: tuple[int | None, int | None], source: str
-) -> tuple[list[Section], list[str]]:
-    """Sections at the chapter headings (and the parts' over them), and a warning for each
-    one's skipped tables."""
+) -> tuple[list[Section], list[str], str]:
+    """Sections at the chapter headings (and the parts' over them), a warning for each
+    one's skipped tables, and the title a manuscript's cover page gives ("" where none)."""
     part_level, level = levels
     drafts = [_Draft()]
     # The first chapter's heading; 0 when there is none (no typed contents list before it).
@@ -887,13 +1137,43 @@ def _split(
     for draft in drafts:
         lines = [para.text for para in draft.paras]
         draft.titled = draft.titled and rest_of_title_page(lines, draft is not drafts[-1])
+    drafts[0].titled = drafts[0].titled or _reads_as_imprint(drafts[0], len(drafts) > 1)
+    for at in reversed([i for i, draft in enumerate(drafts) if draft.titled]):
+        drafts[at + 1 : at + 1] = _after_title_page(drafts[at])
     cover = 0 if drafts[0].titled else _cover_length(drafts[0], len(drafts) > 1)
+    cover_title = _cover_title(drafts[0].paras[:cover])
     if cover:  # what follows its byline on its page is the book's opening (a story's, a poem)
         opening, drafts[0].paras = drafts[0].paras[cover:], drafts[0].paras[:cover]
         drafts[0].titled = True
         drafts[1:1] = [_Draft(paras=opening)] if opening else []
     warnings = [_table_warning(d, source) for d in drafts if d.tables]
-    return [s for d in drafts if (s := _section(d)) is not None], warnings
+    return [s for d in drafts if (s := _section(d)) is not None], warnings, cover_title
+
+
+def _reads_as_imprint(opening: _Draft, chapters_follow: bool) -> bool:
+    """Whether the text before the first chapter is a title page by what it says, with no
+    Title paragraph to tell it: short lines, chapters after them, saying copyright and
+    what an imprint says with it ("All rights reserved", an ISBN), as an EPUB's unmarked
+    copyright page is told (`matter.reads_as_copyright`). Typed in Normal, the title and
+    copyright lines were narrated as the book's first chapter."""
+    lines = [para.text for para in opening.paras]
+    return rest_of_title_page(lines, chapters_follow) and matter.reads_as_copyright(lines)
+
+
+def _after_title_page(draft: _Draft) -> list[_Draft]:
+    """What follows a title page's lines before the first chapter, taken off it: from an
+    epigraph (a quotation, or a line over its attribution, "— Jacques Cousteau") or a
+    dedication ("For Anna", "To my mother") on, a section of that kind, read. Short lines
+    as they are, they were skipped with the title page. [] where there is none."""
+    paras = draft.paras
+    for i, para in enumerate(paras):
+        attributed = i + 1 < len(paras) and bool(_ATTRIBUTION.fullmatch(paras[i + 1].text))
+        kind = "epigraph" if para.text.startswith(_QUOTES) or attributed else ""
+        kind = kind or ("dedication" if _DEDICATION.match(para.text) else "")
+        if kind and not para.front:
+            draft.paras = paras[:i]
+            return [_Draft(paras=paras[i:], kind=kind)]
+    return []
 
 
 def _typed_contents(blocks: list[_Block], first: int) -> tuple[int, int] | None:
@@ -920,13 +1200,17 @@ def _typed_contents(blocks: list[_Block], first: int) -> tuple[int, int] | None:
 
 
 def _named_chapters(blocks: list[_Block], first: int) -> set[str]:
-    """The headings from the first chapter's on, as `_entry_key` has them, and the short
-    line under each (a title typed under a chapter label: "Chapter 1", then "The Storm")."""
+    """The headings from the first chapter's on, as `_entry_key` has them, the title after
+    a label in one ("Chapter 1: The Storm", joined or typed so), and the short line under
+    each (a title typed under a chapter label: "Chapter 1", then "The Storm")."""
     named = set()
     for i in range(first, len(blocks)):
         if _heading(blocks[i]) is None:
             continue
         named.add(_entry_key(_title(blocks[i])))
+        label = CHAPTER_LABEL.fullmatch(_title(blocks[i]))
+        if label is not None and label["title"]:
+            named.add(_entry_key(label["title"]))
         under = blocks[i + 1] if i + 1 < len(blocks) else None
         if isinstance(under, _Para) and len(under.text.split()) <= TITLE_PAGE_WORDS:
             named.add(_entry_key(_title(under)))
@@ -985,27 +1269,60 @@ def _cover_length(draft: _Draft, chapters_follow: bool) -> int:
     as standard manuscript format sets it: the author's name, address, phone and email, the
     word count ("About 80,000 words"), the title and byline; short lines, one of them the
     count. The page ends at the byline after the count: a story's opening lines, or a
-    collection's first poem, go on under it. 0 where there is no such page."""
+    collection's first poem, go on under it, chapters after them or not (a short story
+    has none). Without a byline, only chapters after it tell a cover page from the book's
+    own short lines. 0 where there is no such page."""
     paras = draft.paras
-    counted = next(
-        (i for i, p in enumerate(paras) if any(map(_WORD_COUNT.fullmatch, p.text.split("\n")))),
-        None,
-    )
+    counted = _counted_at(paras)
     if counted is None:
         return 0
     byline = next((i for i in range(counted + 1, len(paras)) if _is_byline(paras[i].text)), None)
     end = len(paras) if byline is None else byline + 1
     lines = [line for para in paras[:end] for line in para.text.split("\n")]
-    return end if rest_of_title_page(lines, chapters_follow) else 0
+    story_follows = end < len(paras)  # under a byline, never under the page's last line
+    return end if rest_of_title_page(lines, chapters_follow or story_follows) else 0
+
+
+def _counted_at(paras: list[_Para]) -> int | None:
+    """The paragraph with a manuscript's word count on a line of its own, or None."""
+    lines = (para.text.split("\n") for para in paras)
+    return next(
+        (i for i, found in enumerate(lines) if any(map(_WORD_COUNT.fullmatch, found))), None
+    )
 
 
 def _is_byline(text: str) -> bool:
-    return _BYLINE.fullmatch(text) is not None and len(text.split()) <= _BYLINE_WORDS
+    """A byline, or a paragraph ending in one (Scrivener breaks the title's line over it)."""
+    last = text.rpartition("\n")[2]
+    return _BYLINE.fullmatch(last) is not None and len(last.split()) <= _BYLINE_WORDS
+
+
+def _cover_title(cover: list[_Para]) -> str:
+    """The book's title on a manuscript's cover page (its paragraphs): the line straight
+    over the byline, under the word count; not an email address or the count itself. ""
+    where the page ends in no byline: a title page's lines are told apart by their places."""
+    counted = _counted_at(cover)
+    if counted is None or not cover or not _is_byline(cover[-1].text):
+        return ""
+    lines = [line for para in cover[counted + 1 :] for line in para.text.split("\n")]
+    title = lines[-2] if len(lines) > 1 else ""
+    if "@" in title or _WORD_COUNT.fullmatch(title) or len(title.split()) > _TITLE_WORDS:
+        return ""
+    return title
 
 
 def _title(block: _Block) -> str:
-    """A heading's text on one line (a title may be broken over several)."""
-    return " ".join(block.text.split()) if isinstance(block, _Para) else ""
+    """A heading's text on one line (a title may be broken over several). A chapter's
+    number on a line of its own over its title ("Chapter One", a line break, "The
+    Platform": Scrivener's, or a break typed in a heading) is joined to it as the EPUB
+    reader joins one, "Chapter One: The Platform"; read with a space, it had no pause."""
+    if not isinstance(block, _Para):
+        return ""
+    number, _, rest = block.text.partition("\n")
+    rest = " ".join(rest.split())
+    if rest and is_number_line(number) and not is_number_line(rest):
+        return _joined_title(number, rest)
+    return " ".join(block.text.split())
 
 
 def _section(draft: _Draft) -> Section | None:

@@ -173,13 +173,18 @@ def _over_title(number: Block, title: Block, rest: list[Block]) -> bool:
 
 def _title_under_label(label: Block, title: Block) -> bool:
     """A paragraph that is a chapter's title under a paragraph that is its label alone
-    ("CHAPTER I" over "THE HARBOUR", Calibre's two `<p class="calibre3">`): set as a title
-    is, in capitals or with each word but small ones capitalized, no sentence (it ends
-    with no full stop or comma, begins with no quotation mark), and no label itself. Read
-    as it stood, the title was the chapter's first line of text."""
+    ("CHAPTER I" over "THE HARBOUR", Calibre's two `<p class="calibre3">`), set as a title
+    is (`reads_as_title`). Read as it stood, the title was the chapter's first line of
+    text."""
     if label.kind != TEXT or title.kind != TEXT or not _NUMBERED.fullmatch(label.text):
         return False
-    text = title.text
+    return reads_as_title(title.text)
+
+
+def reads_as_title(text: str) -> bool:
+    """A line set as a chapter's title is, under its label: in capitals or with each word
+    but small ones capitalized, no sentence (it ends with no full stop or comma, begins
+    with no quotation mark), and no label or part's name itself."""
     words = text.split()
     if not words or len(words) > _UNNAMED_WORDS or _names_part(text) or _NUMBERED.fullmatch(text):
         return False

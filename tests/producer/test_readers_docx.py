@@ -4,6 +4,7 @@ import datetime
 import io
 import random
 import re
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from docx.oxml.ns import qn
 
 from config.errors import ManuscriptError
 from producer.readers import docx as docx_reader
-from producer.readers import read_book, read_manuscript, sniff
+from producer.readers import ole, read_book, read_manuscript, sniff
 from producer.readers.docx import read
 from tests.conftest import Setting
 
@@ -111,7 +112,7 @@ def rich_document() -> bytes:
     edited.add_run(".")
     document.add_heading("Arrival", level=1)
     numbered = document.add_paragraph("She arrived on page ")
-    for r in field(" PAGE ", "7"):
+    for r in field(" PAGEREF arrival \\h ", "7"):
         numbered._p.append(r)
     document.add_table(rows=1, cols=1).cell(0, 0).text = "TABLE cell"
     document.add_paragraph("The end.")
@@ -539,10 +540,38 @@ def test_one_chapter_label_or_styled_headings_leave_body_paragraphs_as_they_are(
     (section,) = read(save(document), "b.docx").sections
     assert section.body == "Chapter 1\n\nShe left.\n\nEpilogue\n\nAll done."
     document = docx.Document()
-    document.add_heading("One", level=1)
+    for heading in ("One", "Two"):
+        document.add_heading(heading, level=1)
+        for line in ("Chapter 1", "She left.", "Chapter 2", "Back."):
+            document.add_paragraph(line)
+    assert [s.title for s in read(save(document), "b.docx").sections] == ["One", "Two"]
+
+
+def test_one_heading_styled_over_typed_chapter_labels_is_the_books_title() -> None:
+    """Given the book's title styled Heading 1 over chapters typed as "Chapter 1"
+    paragraphs: that one heading turned the labels off, and the book was one chapter under
+    its title, the byline read. A lone heading that is a chapter's ("Prologue") is one."""
+    document = docx.Document()
+    document.add_heading("The Quiet Year", level=1)
+    document.add_paragraph("by Tom Hale")
     for line in ("Chapter 1", "She left.", "Chapter 2", "Back."):
         document.add_paragraph(line)
-    assert [s.title for s in read(save(document), "b.docx").sections] == ["One"]
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.kind) for s in book.sections] == [
+        ("", "titlepage"),
+        ("Chapter 1", "chapter"),
+        ("Chapter 2", "chapter"),
+    ]
+    assert book.metadata.title == "The Quiet Year"
+    document = docx.Document()
+    document.add_heading("Prologue", level=1)
+    for line in ("Long ago.", "Chapter 1", "She left.", "Chapter 2", "Back."):
+        document.add_paragraph(line)
+    assert [s.title for s in read(save(document), "b.docx").sections] == [
+        "Prologue",
+        "Chapter 1",
+        "Chapter 2",
+    ]
 
 
 def test_a_sentence_opening_like_a_chapter_label_is_prose() -> None:
@@ -628,3 +657,188 @@ def test_a_main_document_larger_than_any_book_needs_is_refused_before_it_is_pars
         read(data, "b.docx")
     setting("NARRATE_MAX_BOOK_CHARS", "2000000")
     assert len(read(data, "b.docx").sections[0].body.split()) == 250_000
+
+
+def symbol(font: str, char: str) -> Any:
+    return run(element("w:sym", font=font, char=char))
+
+
+def test_a_symbol_inserted_from_a_symbol_font_is_its_character_or_a_space() -> None:
+    """Given Insert > Symbol's w:sym (a font and its code, no text): it was left out, and
+    "waited" and "then" ran together. The Symbol font's em dash, bullet, ellipsis, degree
+    and times sign are read as themselves, a plain font's code as its character, and a
+    Wingdings picture or an unknown code is a space between the words."""
+    document = docx.Document()
+    symbols = [
+        ("Symbol", "F0BE"),  # em dash
+        ("Symbol", "F0B7"),  # bullet
+        ("Symbol", "BC"),  # ellipsis, as the byte
+        ("Symbol", "F0B0"),  # degree
+        ("Symbol", "F0B4"),  # times
+        ("Times New Roman", "201C"),  # a quotation mark, by its Unicode code
+        ("Wingdings", "F04A"),  # a smiling face
+        ("Symbol", "F0E6"),  # a piece of a big bracket
+        ("Symbol", "nonsense"),
+    ]
+    for font, char in symbols:
+        paragraph = document.add_paragraph("He waited")
+        paragraph._p.append(symbol(font, char))
+        paragraph.add_run("then left.")
+    body = read(save(document), "b.docx").sections[0].body
+    assert body.split("\n\n") == [
+        "He waited—then left.",
+        "He waited•then left.",
+        "He waited…then left.",
+        "He waited°then left.",
+        "He waited×then left.",
+        "He waited“then left.",
+        *["He waited then left."] * 3,
+    ]
+
+
+def compound_file(streams: list[str], loop: bool = False) -> bytes:
+    """An OLE compound file (version 3, 512-byte sectors) of a FAT sector and a directory of
+    the root and `streams`, four entries a sector; its chain loops back with `loop`."""
+    entries = b""
+    for i, name in enumerate(["Root Entry", *streams]):
+        encoded = (name + "\0").encode("utf-16-le")
+        entries += encoded.ljust(64, b"\0") + struct.pack("<HB", len(encoded), 2 if i else 5)
+        entries += bytes(61)
+    directory = entries.ljust(-(-len(entries) // 512) * 512, b"\0")
+    count = len(directory) // 512
+    fat = [0xFFFFFFFD, *range(2, count + 1), 1 if loop else 0xFFFFFFFE]
+    header = ole.MAGIC + bytes(16) + struct.pack("<5H", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    header += struct.pack("<9I", 0, 1, 1, 0, 0x1000, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    header += struct.pack("<109I", 0, *[0xFFFFFFFF] * 108)
+    return header + struct.pack("<128I", *fat, *[0xFFFFFFFF] * (128 - len(fat))) + directory
+
+
+@pytest.mark.parametrize(
+    ("name", "streams", "said"),
+    [
+        (
+            "book.docx",
+            ["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"],
+            "the DOCX is password-protected: remove the password in Word and save it again",
+        ),
+        # a .doc's WordDocument stream in the directory's second sector, after 4 entries
+        (
+            "book.docx",
+            ["1Table", "Data", "CompObj", "SummaryInformation", "WordDocument"],
+            "a Word 97-2003 .doc, not a .docx: open it in Word or LibreOffice and save it as .docx",
+        ),
+        (
+            "book.doc",
+            ["WordDocument"],
+            "a Word 97-2003 .doc, not a .docx: open it in Word or LibreOffice and save it as .docx",
+        ),
+    ],
+)
+def test_a_password_protected_docx_or_a_doc_is_refused_saying_so(
+    tmp_path: Path, name: str, streams: list[str], said: str
+) -> None:
+    """Given an OLE compound file, as Word saves a DOCX with a password and as a .doc is: it
+    was "not a readable DOCX (a ZIP: File is not a zip file)", or binary data if named
+    .doc, and the author could not tell what to do."""
+    path = tmp_path / name
+    path.write_bytes(compound_file(streams))
+    with pytest.raises(ManuscriptError, match=rf"^{re.escape(f'{path}: {said}')}$"):
+        read_book(path)
+
+
+def test_a_damaged_compound_file_is_refused_without_its_names() -> None:
+    """Given a directory chain that loops, and a file cut inside its header or directory:
+    each is refused, with the message that covers both kinds."""
+    either = r"^b\.docx: an Office 97-2003 file or a password-protected one, not a \.docx"
+    looped = compound_file(["A", "B", "C", "D", "E"], loop=True)
+    for data in (looped, looped[:700], ole.MAGIC + bytes(100)):
+        with pytest.raises(ManuscriptError, match=either):
+            read(data, "b.docx")
+
+
+def test_page_numbers_and_unfilled_merge_fields_are_not_read() -> None:
+    """Given PAGE and NUMPAGES fields in the text and a MERGEFIELD left unmerged: "This is
+    page 7 of 212" was read (a number from the layout of a page nobody sees), and so was
+    «FirstName». Their results are left out, in complex and simple fields alike; other
+    fields' results (a date, the author) are the text."""
+    document = docx.Document()
+    lines = [
+        ("This is page ", " PAGE ", "7", " of "),
+        ("", " NUMPAGES \\* MERGEFORMAT ", "212", "."),
+        ("Dear ", " MERGEFIELD FirstName ", "«FirstName»", ","),
+        ("Printed ", ' DATE \\@ "MMMM d" ', "March 3", "."),
+    ]
+    paragraph = document.add_paragraph()
+    for before, code, result, after in lines:
+        paragraph = document.add_paragraph(before) if before else paragraph
+        for part in field(code, result):
+            paragraph._p.append(part)
+        paragraph.add_run(after)
+    simple = document.add_paragraph("Written by ")
+    for code, result, after in ((" AUTHOR ", "Jane Writer", " on page "), (" page ", "3", ".")):
+        found = element("w:fldSimple", instr=code)
+        found.append(run(element("w:t", result)))
+        simple._p.append(found)
+        simple.add_run(after)
+    body = read(save(document), "b.docx").sections[0].body
+    assert body.split("\n\n") == [
+        "This is page of .",
+        "Dear ,",
+        "Printed March 3.",
+        "Written by Jane Writer on page .",
+    ]
+
+
+def test_hidden_text_follows_its_styles_and_a_run_may_show_itself() -> None:
+    """Given a character style based on a hidden one: its text was read, though Word hides
+    it. Given a run with hidden text switched off (w:vanish w:val="0") in a paragraph whose
+    style hides it: Word shows it, and it was lost with its paragraph. A style of its own
+    that switches it off, based on a hidden one, is shown too."""
+    document = docx.Document()
+    note = document.styles.add_style("Author Note", WD_STYLE_TYPE.CHARACTER)
+    note.font.hidden = True
+    red = document.styles.add_style("Author Note Red", WD_STYLE_TYPE.CHARACTER)
+    red.base_style = note
+    shown = document.styles.add_style("Shown Note", WD_STYLE_TYPE.CHARACTER)
+    shown.base_style, shown.font.hidden = note, False
+    hidden_paragraphs = document.styles.add_style("Hidden Para", WD_STYLE_TYPE.PARAGRAPH)
+    hidden_paragraphs.font.hidden = True
+    document.add_heading("One", level=1)
+    paragraph = document.add_paragraph("She lit a candle.")
+    paragraph.add_run(" HIDDEN by its style.", style="Author Note")
+    paragraph.add_run(" HIDDEN by the style it is based on.", style="Author Note Red")
+    paragraph.add_run(" It burned.", style="Shown Note")
+    document.add_paragraph("HIDDEN paragraph.", style="Hidden Para")
+    override = document.add_paragraph("HIDDEN, ", style="Hidden Para")
+    override.add_run("but this run is shown.").font.hidden = False
+    body = read(save(document), "b.docx").sections[0].body
+    assert body == "She lit a candle. It burned.\n\nbut this run is shown."
+
+
+def test_a_title_page_typed_in_normal_style_is_told_by_its_copyright_lines() -> None:
+    """Given a title page with no Title paragraph (title, byline, "Copyright ©", "All
+    rights reserved", an ISBN, the publisher, all in Normal) before Heading 1 chapters: it
+    was narrated as an untitled first chapter. The dedication after it is read; short
+    lines that say no imprint's words, or a paragraph of prose, are still the book's."""
+    document = docx.Document()
+    for line in ("THE ORCHARD KEEPER", "by Ruth Ames", "Copyright © 2023 by Ruth Ames"):
+        document.add_paragraph(line)
+    for line in ("All rights reserved.", "ISBN 978-1-23456-789-0", "For my mother"):
+        document.add_paragraph(line)
+    document.add_heading("Chapter 1", level=1)
+    document.add_paragraph("The trees were older than the house.")
+    book = read(save(document), "b.docx")
+    assert [(s.kind, bool(s.skip_reason), s.body[:18]) for s in book.sections] == [
+        ("titlepage", True, "THE ORCHARD KEEPER"),
+        ("dedication", False, "For my mother"),
+        ("chapter", False, "The trees were old"),
+    ]
+    prose = "The copyright on the ISBN register was the first thing she checked, all rights "
+    for opening in (["THE ORCHARD KEEPER", "Copyright © 2023 by Ruth Ames"], [prose * 2]):
+        document = docx.Document()
+        for line in opening:
+            document.add_paragraph(line)
+        document.add_heading("Chapter 1", level=1)
+        document.add_paragraph("The trees were older than the house.")
+        book = read(save(document), "b.docx")
+        assert [(s.kind, s.skip_reason) for s in book.sections] == [("chapter", "")] * 2

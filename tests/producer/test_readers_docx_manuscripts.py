@@ -86,15 +86,15 @@ def test_a_word_count_set_on_the_name_line_or_typed_as_a_count_marks_the_cover_t
 
 def test_an_opening_that_mentions_words_or_has_no_chapters_after_it_is_narrated() -> None:
     """A short opening is a title page only with a word count among short lines, and only
-    with chapters after it (a story sent whole is the story)."""
+    with chapters or a byline after it (a story's short lines are the story)."""
     document = docx.Document()
     document.add_paragraph("For Anna, who taught me my first 100 words")
     document.add_heading("Chapter One", level=1)
     document.add_paragraph("It began.")
     assert [s.kind for s in read(save(document), "b.docx").sections] == ["chapter", "chapter"]
     document = docx.Document()
-    manuscript_cover(document)
-    document.add_paragraph("It began.")
+    for line in ("Jane Doe", "About 80,000 words", "THE LONG ROAD", "It began."):
+        document.add_paragraph(line)
     (section,) = read(save(document), "b.docx").sections
     assert section.kind == "chapter"
 
@@ -114,6 +114,101 @@ def test_a_chapter_label_heading_over_its_title_heading_is_one_title() -> None:
         ("Chapter One: The Storm", "chapter", "Rain."),
         ("II. The Calm", "chapter", "Sun."),
     ]
+
+
+def test_a_label_heading_over_its_title_a_level_lower_is_one_title() -> None:
+    """Given "Chapter One" in Heading 1 over "The Storm" in Heading 2 for every chapter:
+    each label was taken for a part with no text ("Chapter One", then a chapter "The
+    Storm"); where only some chapters were set so, the title was read as their text."""
+    for joined in (3, 2):
+        document = docx.Document()
+        for n, (label, title) in enumerate((("Chapter One", "The Storm"), ("II", "The Calm"))):
+            document.add_heading(label, level=1)
+            document.add_heading(title, level=2)
+            document.add_paragraph(f"Text {n}.")
+        document.add_heading("Chapter Three" if joined == 3 else "Chapter Three: Rain", level=1)
+        if joined == 3:
+            document.add_heading("Rain", level=2)
+        document.add_paragraph("Text 2.")
+        assert sections(save(document)) == [
+            ("Chapter One: The Storm", "chapter", "Text 0."),
+            ("II: The Calm", "chapter", "Text 1."),
+            ("Chapter Three: Rain", "chapter", "Text 2."),
+        ]
+
+
+def test_a_label_and_its_title_on_lines_of_their_own_are_one_title() -> None:
+    """Given "Chapter One", a line break and "The Platform" in one heading (Scrivener's),
+    a label typed over its title line, or a Subtitle under a chapter's heading: the title
+    was "Chapter One The Platform" with no pause, or the label alone, the title read as the
+    chapter's first line. A title broken for looks, or prose under a label, is as it was."""
+    document = docx.Document()
+    for label, title in (("Chapter One", "The Platform"), ("The Long", "Goodbye")):
+        heading = document.add_heading(label, level=1)
+        heading.add_run().add_break()
+        heading.add_run(title)
+        document.add_paragraph("Text.")
+    assert [title for title, _, _ in sections(save(document))] == [
+        "Chapter One: The Platform",
+        "The Long Goodbye",
+    ]
+    document = docx.Document()
+    for label, line in (("CHAPTER ONE", "The Storm"), ("CHAPTER TWO", "It rained.")):
+        document.add_paragraph(label)
+        document.add_paragraph(line)
+        document.add_paragraph("Text.")
+    assert sections(save(document)) == [
+        ("CHAPTER ONE: The Storm", "chapter", "Text."),
+        ("CHAPTER TWO", "chapter", "It rained.\n\nText."),
+    ]
+    document = docx.Document()
+    for label in ("Chapter 1", "Chapter 2"):
+        document.add_heading(label, level=1)
+        document.add_paragraph("In which we arrive", style="Subtitle")
+        document.add_paragraph("Text.")
+    assert sections(save(document))[0] == ("Chapter 1: In which we arrive", "chapter", "Text.")
+
+
+def test_a_typed_contents_list_names_the_titles_joined_to_their_labels() -> None:
+    """Its entries are the chapters' titles, each now joined to its label."""
+    document = docx.Document()
+    for line in ("Contents", "The Storm", "The Calm", "For Anna"):
+        document.add_paragraph(line)
+    for label, title in (("CHAPTER ONE", "The Storm"), ("CHAPTER TWO", "The Calm")):
+        document.add_paragraph(label)
+        document.add_paragraph(title)
+        document.add_paragraph("Text.")
+    assert [(title, kind, body) for title, kind, body in sections(save(document))][:2] == [
+        ("Contents", "toc", "The Storm\n\nThe Calm"),
+        ("", "chapter", "For Anna"),
+    ]
+
+
+def test_a_label_over_a_parts_first_chapter_or_a_subsection_is_not_joined() -> None:
+    """A part's name over its first chapter's heading is a part, and a label over the first
+    of a chapter's subsections is the chapter's title alone."""
+    document = docx.Document()
+    for part, chapter in (("Part One", "The Sea"), ("Part Two", "The Land")):
+        document.add_heading(part, level=1)
+        document.add_heading(chapter, level=2)
+        document.add_paragraph("Waves.")
+    assert [(title, kind) for title, kind, _ in sections(save(document))] == [
+        ("Part One", "part"),
+        ("The Sea", "chapter"),
+        ("Part Two", "part"),
+        ("The Land", "chapter"),
+    ]
+    document = docx.Document()
+    for label in ("Chapter One", "Chapter Two"):
+        document.add_heading(label, level=1)
+        for name in ("Morning", "Evening"):
+            document.add_heading(name, level=2)
+            document.add_paragraph(f"{name} came.")
+    assert sections(save(document))[0] == (
+        "Chapter One",
+        "chapter",
+        "Morning\n\nMorning came.\n\nEvening\n\nEvening came.",
+    )
 
 
 def test_a_heading_that_is_no_label_or_no_title_is_not_joined() -> None:
@@ -141,6 +236,29 @@ def test_a_heading_that_is_no_label_or_no_title_is_not_joined() -> None:
         ("Prologue", "prologue", "Long ago."),
         ("Chapter 1", "chapter", "It began."),
     ]
+
+
+def test_chapter_labels_in_the_title_style_make_chapters() -> None:
+    """Given Google Docs' habit of a chapter's label set in the Title style, for every
+    chapter: the first label was taken for the book's title, unheard, and the book was one
+    chapter, the other labels read in it. A lone Title is still the book's."""
+    document = docx.Document()
+    document.add_paragraph("The Ferryman")
+    for label, text in (("Chapter One", "High water."), ("Chapter Two", "A leak.")):
+        document.add_paragraph(label, style="Title")
+        document.add_paragraph(text)
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.body) for s in book.sections] == [
+        ("", "The Ferryman"),
+        ("Chapter One", "High water."),
+        ("Chapter Two", "A leak."),
+    ]
+    assert book.metadata.title == ""
+    document = docx.Document()
+    document.add_paragraph("Chapter One", style="Title")
+    document.add_heading("Chapter Two", level=1)
+    document.add_paragraph("A leak.")
+    assert read(save(document), "b.docx").metadata.title == "Chapter One"
 
 
 # A contents list typed by hand
@@ -453,6 +571,75 @@ def test_a_cover_page_ends_at_its_byline_and_what_follows_it_is_read() -> None:
     assert cover[:2] == ("", "titlepage") and cover[2].endswith("THE LONG ROAD\n\nby Jane Doe")
     assert rest[0] == ("", "chapter", "\n\n".join(poem))
     assert [title for title, _, _ in rest[1:]] == ["Evening", "Night"]
+
+
+def test_a_short_storys_cover_page_is_skipped_and_its_title_is_the_books() -> None:
+    """A short story in standard manuscript format has no chapter headings: its whole
+    cover (the author's address, phone, email and "About 4,500 words", the title and
+    byline) was read aloud as its opening, and the book was "(untitled)"."""
+    for first in (["Jane Doe\tAbout 4,500 words"], ["About 4,500 words", "Jane Doe"]):
+        document = docx.Document()
+        for line in (*first, "123 Main Street", "jane.doe@example.com"):
+            document.add_paragraph(line)
+        for line in ("The Long Road", "by Jane Doe", "It began at dawn.", "#", "It ended."):
+            document.add_paragraph(line)
+        book = read(save(document), "b.docx")
+        assert [(s.kind, s.body) for s in book.sections][1:] == [
+            ("chapter", "It began at dawn.\n\n#\n\nIt ended.")
+        ]
+        assert book.sections[0].kind == "titlepage"
+        assert book.metadata.title == "The Long Road"
+
+
+def test_a_cover_pages_title_is_the_line_over_its_byline() -> None:
+    """A novel's cover over its chapters gives its title too, set on a line of its own
+    or broken over its byline in one paragraph (Scrivener's); a cover with no byline
+    gives none, nor an email over a byline."""
+    document = docx.Document()
+    manuscript_cover(document)
+    for name in ("Chapter One", "Chapter Two"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("Text.")
+    assert read(save(document), "b.docx").metadata.title == "THE LONG ROAD"
+    for cover, title in (
+        (["Jane Doe\tabout 85,000 words", "NIGHT TRAIN\nby Jane Doe"], "NIGHT TRAIN"),
+        (["Jane Doe\tabout 85,000 words", "NIGHT TRAIN"], ""),
+        (["About 85,000 words", "jane@example.com", "by Jane Doe"], ""),
+    ):
+        document = docx.Document()
+        for line in cover:
+            paragraph = document.add_paragraph()
+            for i, part in enumerate(line.split("\n")):
+                if i:
+                    paragraph.add_run().add_break()
+                paragraph.add_run(part)
+        for name in ("Chapter One", "Chapter Two"):
+            document.add_heading(name, level=1)
+            document.add_paragraph("Text.")
+        book = read(save(document), "b.docx")
+        assert (book.sections[0].kind, book.metadata.title) == ("titlepage", title)
+
+
+def test_an_epigraph_or_a_dedication_after_the_title_page_is_read() -> None:
+    """Given a Title, the author and then an epigraph (a short quotation, its attribution)
+    or a dedication before the first chapter: short lines, they were skipped with the
+    title page, and never heard."""
+    for lines, kind in (
+        (["The sea holds one in its net of wonder forever.", "— Jacques Cousteau"], "epigraph"),
+        (["“The sea is patient.”"], "epigraph"),
+        (["For my mother, who walked the road first."], "dedication"),
+    ):
+        document = docx.Document()
+        document.add_paragraph("Low Tide", style="Title")
+        for line in ("Iris Moreau", "— A Novel —", *lines):
+            document.add_paragraph(line)
+        for name in ("Chapter 1", "Chapter 2"):
+            document.add_heading(name, level=1)
+            document.add_paragraph("Text.")
+        assert sections(save(document))[:2] == [
+            ("", "titlepage", "Iris Moreau\n\n— A Novel —"),
+            ("", kind, "\n\n".join(lines)),
+        ]
 
 
 def test_what_follows_a_typed_contents_list_or_a_list_naming_no_chapter_is_read() -> None:
