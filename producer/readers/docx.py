@@ -17,24 +17,28 @@ deleted paragraph mark joins its paragraph to the next (not a heading into body 
 Chapters start at headings: a style named "heading N" or "Heading N" or with an outline
 level (localized built-in styles keep their outline level). A manuscript typed without
 heading styles has its chapters at paragraphs that are chapter labels ("Chapter 4",
-"CHAPTER IV. The Storm", "Part Two"; two at least), and at a "Prologue" or "Epilogue"
-among them (one heading, the book's title over them, is no styling of chapters). A lone
-Title paragraph is the book's title, and so is a lone top heading over repeated lower ones,
-as in Markdown; Title paragraphs that are chapter labels, several, are chapters. A label
-heading over a title heading ("Chapter One", "The Storm"), a Subtitle, a typed title line
-or its own line break is one title, and a heading's number from Word's list numbering
-("Chapter %1") is part of it. A heading that names a kind of section ("Preface", "Index")
-gives it that kind, and front or back matter is skipped by default (`matter`); so are a
-manuscript's cover page (contact details and a word count, up to the byline, whose title
-line is the book's), Word's Cover Page and a list of contents typed under "Contents" (up to
-its last entry), and an opening whose short lines say copyright and "All rights reserved"
-or an ISBN, a title page without the Title style.
+"CHAPTER IV. The Storm", "Part Two"; two at least; parts' typed over chapters' are parts),
+and at a "Prologue" or "Epilogue" among them (one heading, the book's title over them, is
+no styling of chapters), or, with no label, at numbers alone counting from one ("1", "2",
+"3"); where chapters are styled, a label typed in their form and sequence ("Chapter 3" bold
+among them) starts one too. Title and Subtitle are known by localized names and ids too
+("Titel", "Untertitel"). A lone Title paragraph is the book's title, and so is a lone top
+heading over repeated lower ones, as in Markdown; Title paragraphs that are chapter labels,
+several, are chapters. A label heading over a title heading ("Chapter One", "The Storm"), a
+Subtitle, a typed title line or its own line break is one title, and a heading's number
+from Word's list numbering ("Chapter %1") is part of it. A heading that names a kind of
+section ("Preface", "Index") gives it that kind, and front or back matter is skipped by
+default (`matter`); so are a manuscript's cover page (contact details and a word count, up
+to the byline, whose title line is the book's), Word's Cover Page and a list of contents
+typed under "Contents" (up to its last entry), and an opening whose short lines say
+copyright and "All rights reserved" or an ISBN, a title page without the Title style.
 
 A main document larger than a book of `max_book_chars` could need (Word's markup, run by
 run, is some bytes a character: 16 and a megabyte are allowed) is refused before it is
 parsed, as an EPUB's text files are.
 """
 
+import itertools
 import logging
 import posixpath
 import re
@@ -50,10 +54,11 @@ from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from config.settings import get_settings
 from models.normalize.numbers import cardinal, ordinal, ordinal_suffix
-from models.normalize.roman import to_roman
+from models.normalize.roman import roman_to_int, to_roman
 from producer.readers import DOCX_DOCUMENT, matter, ole
 from producer.readers.archive import Archive, HostileXML, parse_xml
 from producer.readers.book import (
+    PART_INTRO_BLOCKS,
     TITLE_PAGE_WORDS,
     Book,
     Section,
@@ -65,6 +70,8 @@ from producer.readers.labels import (
     CHAPTER_LABEL,
     LABELS_NEEDED,
     NUMBER,
+    NUMBER_WORDS,
+    ROMAN,
     is_chapter_label,
     is_chapter_line,
     names_a_part,
@@ -96,6 +103,12 @@ _CORE_NS = {
 }
 
 TITLE = 0  # the level of a Title paragraph; headings are 1 to 9
+# The Title and Subtitle styles' names in the common localizations (German, Dutch, French,
+# Spanish, Portuguese, Italian), as LibreOffice names them and Word gives their ids: an id
+# keeps no letter outside ASCII (Word's "Título" is "Ttulo"). Spaces and hyphens aside.
+_TITLE_NAMES = {"title", "titel", "titre", "título", "ttulo", "titolo"}
+_SUBTITLE_NAMES = {"subtitle", "untertitel", "ondertitel", "soustitre", "subtítulo", "subttulo"}
+_SUBTITLE_NAMES |= {"sottotitolo"}
 # A level is one digit: a style named "Heading" and 5,000 nines is no heading (and would
 # overflow int()), nor is "heading²", a digit to str.isdigit() but not to int().
 _HEADING_NAME = re.compile(r"heading([1-9])")
@@ -126,6 +139,13 @@ _WORD_COUNT = re.compile(
     r"|(?i:word\s+count)\b.*"
 )
 _BYLINE = re.compile(r"by\s+\S.*", re.I)  # "by Jane Doe" under a manuscript's title
+# A line saying what the book is between a cover's title and its byline: "a novel", "A
+# Novel", "— a historical novel —", "A Memoir", "a short story" (not "A Love Story", a title).
+_GENRE = re.compile(
+    r"[—–-]*\s*(?:an?\s+)?(?:[\w-]+\s+)?"
+    r"(?:novel|novella|novelette|memoir|short\s+stor(?:y|ies))\s*[—–-]*",
+    re.I,
+)
 _BYLINE_WORDS = 6
 _TITLE_WORDS = 12  # a book's title on a manuscript's cover, at most
 # After a title page's lines: an epigraph, a quotation or a line over its attribution
@@ -138,6 +158,15 @@ _DEDICATION = re.compile(r"(?:for|to)\s+\w", re.I)
 # "did" and "mild" are words).
 _PAGE_NUMBER = re.compile(r"(?:\s|(?<=\S)[.·…_])+(?:\d{1,4}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))$")
 _BARE_NUMBER = re.compile(rf"{NUMBER}[.:]?", re.I)  # a chapter's number alone: "II.", "12"
+# A chapter label's word and number ("Chapter 3", "PART TWO: The Land"), to tell its form
+# and its place in a sequence.
+_LABEL_NUMBER = re.compile(rf"(chapter|part|book)\s+({NUMBER})\b", re.I)
+_ROMAN_NUMBER = re.compile(ROMAN, re.I)
+_NUMBER_WORD = {word: n for n, word in enumerate(NUMBER_WORDS.split("|"), 1) if n < 20}
+_NUMBER_WORD |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+# Numbers alone that head chapters: a run of at least three from one ("1", "2", "3"); two
+# may be a list's, and one a page's number left in the text.
+_NUMBERS_NEEDED = 3
 _PLACEHOLDER = re.compile(r"%([1-9])")  # a level's count in a list's w:lvlText
 _UNNUMBERED = ("bullet", "none")  # list formats that show no count
 _COUNT = re.compile(r"\d{1,4}")  # a list's w:start; a count past 9,999 is no book's
@@ -375,7 +404,7 @@ def _read_styles(archive: Archive, main: str) -> _Styles:
     }
     return _Styles(
         levels=levels,
-        front={i for i, name in names.items() if name in ("title", "subtitle")},
+        front={i for i, name in names.items() if _is_front(i, name)},
         unread={i for i, name in names.items() if name.startswith("toc")},
         hidden={
             i: vanish
@@ -446,10 +475,21 @@ def _own_level(style_id: str, style: Any) -> int | None:
     return _outline_level(style)
 
 
+def _is_front(style_id: str, name: str) -> bool:
+    """Whether a style is Title or Subtitle, by its name or id, localized or not."""
+    return any(_folded(label) in _TITLE_NAMES | _SUBTITLE_NAMES for label in (name, style_id))
+
+
+def _folded(label: str) -> str:
+    """A style's name or id as compared: lower case, without spaces or hyphens."""
+    return re.sub(r"[\s-]", "", label).lower()
+
+
 def _named_level(label: str) -> int | None:
-    """TITLE or a heading level from a built-in style's name ("heading 2") or id ("Heading2")."""
-    label = label.replace(" ", "").lower()
-    if label == "title":
+    """TITLE or a heading level from a built-in style's name ("heading 2", "Titel") or id
+    ("Heading2")."""
+    label = _folded(label)
+    if label in _TITLE_NAMES:
         return TITLE
     heading = _HEADING_NAME.fullmatch(label)
     return int(heading[1]) if heading else None
@@ -972,25 +1012,143 @@ def _title_styled_labels(blocks: list[_Block]) -> list[_Block]:
 
 def _labelled_chapters(blocks: list[_Block]) -> list[_Block]:
     """A manuscript without heading styles, its chapters typed as body paragraphs ("Chapter
-    1" centred and bold): those paragraphs made headings, with a "Prologue" or "Epilogue"
-    among them. Read as body text, the whole book was one chapter. One heading is no
-    styling of chapters (an author styles the book's title so): over the first label, and
-    no chapter's or part's name itself ("Prologue"), it is a level over the labels, and so
-    the book's title (`_plan`)."""
+    1" centred and bold, or a number alone: `_numbers_as_labels`): those paragraphs made
+    headings, with a "Prologue" or "Epilogue" among them, and parts' labels ("PART ONE")
+    a level over the chapters' where both are typed. Read as body text, the whole book was
+    one chapter, and a part's label a chapter or, with no text under it, dropped unheard.
+    One heading is no styling of chapters (an author styles the book's title so): over the
+    first label, and no chapter's or part's name itself ("Prologue"), it is a level over
+    the labels, and so the book's title (`_plan`)."""
     heads = [i for i, block in enumerate(blocks) if _heading(block) is not None]
     if len(heads) > 1:
-        return blocks
+        return _unstyled_labels(blocks)
+    blocks = _numbers_as_labels(blocks)
     labels = [i for i, b in enumerate(blocks) if isinstance(b, _Para) and is_chapter_label(b.text)]
     if len(labels) < LABELS_NEEDED:
         return blocks
     over = heads and heads[0] < labels[0] and not _is_chapter_heading(blocks[heads[0]])
     level = (_heading(blocks[heads[0]]) or 0) + 1 if over else 1
+    typed = [i for i, b in enumerate(blocks) if isinstance(b, _Para) and _is_chapter_paragraph(b)]
+    parts = {i for i in typed if _opens_chapters(blocks, i)}
     return [
-        replace(b, level=level, typed=True)
-        if isinstance(b, _Para) and _is_chapter_paragraph(b)
+        replace(b, level=level + bool(parts and i not in parts), typed=True)
+        if i in typed and isinstance(b, _Para)
         else b
-        for b in blocks
+        for i, b in enumerate(blocks)
     ]
+
+
+def _opens_chapters(blocks: list[_Block], at: int) -> bool:
+    """Whether a typed part's label ("PART ONE") stands over its first chapter's label,
+    with a few paragraphs of its own between them or not (an epigraph), and that chapter
+    has text: a list of labels one under another is a contents list's entries."""
+    label = blocks[at]
+    if not isinstance(label, _Para) or not names_a_part(label.text):
+        return False
+    following = (b.text for b in blocks[at + 1 :] if isinstance(b, _Para))
+    paras = list(itertools.islice(following, PART_INTRO_BLOCKS + 2))
+    first = next((n for n, text in enumerate(paras) if is_chapter_line(text)), None)
+    if first is None or first > PART_INTRO_BLOCKS or names_a_part(paras[first]):
+        return False
+    return first + 1 < len(paras) and not is_chapter_line(paras[first + 1])
+
+
+def _unstyled_labels(blocks: list[_Block]) -> list[_Block]:
+    """Chapters styled as headings, one of whose labels was typed as a body paragraph (its
+    style forgotten, "Chapter 3" set bold): that paragraph a heading of its neighbours'
+    level, where it is a label of their form ("Chapter" and digits) and its number falls
+    between theirs (or follows the last, or comes before the first, by one). Read as body
+    text, its chapter ran on inside the one before it."""
+    styled = [
+        (i, found)
+        for i, block in enumerate(blocks)
+        if _heading(block) is not None and (found := _label_number(_title(block))) is not None
+    ]
+    if len(styled) < LABELS_NEEDED:
+        return blocks
+    typed = list(blocks)
+    for i, block in enumerate(blocks):
+        found = _label_number(block.text) if isinstance(block, _Para) else None
+        if not isinstance(block, _Para) or block.level is not None or found is None:
+            continue
+        neighbour = _neighbour_in_sequence(styled, i, found)
+        if neighbour is not None:
+            typed[i] = replace(block, level=_heading(blocks[neighbour]), typed=True)
+            log.info("a chapter label typed as body text, read as a heading: %r", block.text)
+    return typed
+
+
+def _neighbour_in_sequence(
+    styled: list[tuple[int, tuple[str, int]]], at: int, found: tuple[str, int]
+) -> int | None:
+    """The styled label next to a typed one at `at` whose sequence its number fits (the
+    one before it, else the one after), by index; None where it fits none."""
+    form, number = found[0], found[1]
+    before = [(i, n) for i, (f, n) in styled if i < at and f == form]
+    after = [(i, n) for i, (f, n) in styled if i > at and f == form]
+    low = before[-1][1] if before else number - 1
+    high = after[0][1] if after else number + 1
+    if not (before or after) or not low < number < high:
+        return None
+    return before[-1][0] if before else after[0][0]
+
+
+def _label_number(text: str) -> tuple[str, int] | None:
+    """A chapter label's form (its word, and how its number is written) and its number:
+    "Chapter 3" is ("chapter digits", 3), "PART TWO: The Land" ("part words", 2); None
+    for no label."""
+    label = _LABEL_NUMBER.match(text)
+    if label is None or not is_chapter_label(text):
+        return None
+    value = _number_value(label[2])
+    return None if value is None else (f"{label[1].casefold()} {value[0]}", value[1])
+
+
+def _number_value(number: str) -> tuple[str, int] | None:
+    """How a chapter's number is written (digits, Roman, words) and its value: "12", "IV",
+    "Twenty-one"; None for none."""
+    if number.isdigit():
+        return "digits", int(number)
+    roman = roman_to_int(number) if _ROMAN_NUMBER.fullmatch(number) else None
+    if roman is not None:
+        return "roman", roman
+    words = re.split(r"[- ]", number.casefold())
+    if number and all(word in _NUMBER_WORD for word in words):
+        return "words", sum(_NUMBER_WORD[word] for word in words)
+    return None
+
+
+def _numbers_as_labels(blocks: list[_Block]) -> list[_Block]:
+    """Body paragraphs that are a number alone ("1", "II.", "Three"), as literary
+    manuscripts head their chapters, made labels, "Chapter 1" (a bare "I" is heard as the
+    pronoun, "1" as a count): where paragraphs are no labels (one at most), and three such
+    numbers or more count from one, written alike, each over text of its own (numbers one
+    under another are a list's, and a table is not read). Read as body text, the book was one
+    chapter."""
+    if sum(isinstance(b, _Para) and is_chapter_label(b.text) for b in blocks) >= LABELS_NEEDED:
+        return blocks
+    at = [
+        i
+        for i, b in enumerate(blocks)
+        if isinstance(b, _Para) and b.level is None and _BARE_NUMBER.fullmatch(b.text)
+    ]
+    values = [_number_value(_bare(blocks[i])) for i in at]
+    counted = [value[1] if value is not None else 0 for value in values]
+    if len(at) < _NUMBERS_NEEDED or counted != list(range(1, len(at) + 1)):
+        return blocks
+    if len({value[0] for value in values if value is not None}) > 1:
+        return blocks  # "1" and "II" are no one sequence
+    if any(end - start < 2 for start, end in zip(at, [*at[1:], len(blocks)], strict=True)):
+        return blocks
+    return [
+        replace(b, text=f"Chapter {_bare(b)}") if i in at and isinstance(b, _Para) else b
+        for i, b in enumerate(blocks)
+    ]
+
+
+def _bare(block: _Block) -> str:
+    """A number alone without the stop after it ("II." is "II")."""
+    return block.text.rstrip(".:") if isinstance(block, _Para) else ""
 
 
 def _is_chapter_heading(block: _Block) -> bool:
@@ -1078,9 +1236,11 @@ def _plan(blocks: list[_Block]) -> tuple[int | None, int | None, int | None]:
     repeated = [level for level, n in counts.items() if n > 1]
     level = min(repeated) if repeated else min(counts)
     top = min(counts)
-    if title_at is None and level != top:
-        # A lone top heading over repeated lower ones is the book's title, as in Markdown.
-        title_at = next(i for i, lvl in heads if lvl == top)
+    first_top = next(i for i, lvl in heads if lvl == top)
+    if title_at is None and level != top and not _typed_part(blocks[first_top]):
+        # A lone top heading over repeated lower ones is the book's title, as in Markdown;
+        # not a part's label typed over typed chapters' ("Part One"), a book of one part.
+        title_at = first_top
     said = [block.text if isinstance(block, _Para) else "" for block in blocks]
     below = chapters_in_parts([_heading(block) for block in blocks], level, said)
     if any(_heading(b) == level and _labels_a_chapter(b) for b in blocks):
@@ -1093,6 +1253,11 @@ def _labels_a_chapter(block: _Block) -> bool:
     part's name ("Part One", "Book II")."""
     title = _title(block)
     return is_chapter_label(title) and not names_a_part(title)
+
+
+def _typed_part(block: _Block) -> bool:
+    """A part's label typed as a body paragraph, made a heading ("PART ONE")."""
+    return isinstance(block, _Para) and block.typed and names_a_part(block.text)
 
 
 def _heading(block: _Block) -> int | None:
@@ -1131,6 +1296,7 @@ def _split(
             drafts[-1].title = _joined_title(drafts[-1].title, _title(block))
         elif _starts_chapter(block, level):
             part = part_level is not None and _heading(block) == part_level
+            part = part or (_typed_part(block) and _heading(block) != level)
             drafts.append(_Draft(title=_title(block), kind="part" if part else _kind(block)))
         else:
             drafts[-1].paras.append(block)
@@ -1276,9 +1442,12 @@ def _cover_length(draft: _Draft, chapters_follow: bool) -> int:
     counted = _counted_at(paras)
     if counted is None:
         return 0
-    byline = next((i for i in range(counted + 1, len(paras)) if _is_byline(paras[i].text)), None)
+    after = range(counted + 1, len(paras))  # a paragraph, with the one before it ("by")
+    byline = next(
+        (i for i in after if _byline_size(_lines(paras[max(counted + 1, i - 1) : i + 1]))), None
+    )
     end = len(paras) if byline is None else byline + 1
-    lines = [line for para in paras[:end] for line in para.text.split("\n")]
+    lines = _lines(paras[:end])
     story_follows = end < len(paras)  # under a byline, never under the page's last line
     return end if rest_of_title_page(lines, chapters_follow or story_follows) else 0
 
@@ -1291,21 +1460,33 @@ def _counted_at(paras: list[_Para]) -> int | None:
     )
 
 
-def _is_byline(text: str) -> bool:
-    """A byline, or a paragraph ending in one (Scrivener breaks the title's line over it)."""
-    last = text.rpartition("\n")[2]
-    return _BYLINE.fullmatch(last) is not None and len(last.split()) <= _BYLINE_WORDS
+def _lines(paras: list[_Para]) -> list[str]:
+    """Paragraphs' lines, one list (Scrivener breaks a cover's title's line over its byline
+    in one paragraph)."""
+    return [line for para in paras for line in para.text.split("\n")]
+
+
+def _byline_size(lines: list[str]) -> int:
+    """How many of some lines' last are a byline: 1 for "by Jane Doe", 2 for "by" over the
+    name on a line of its own; 0 where they end in none."""
+    if lines and _BYLINE.fullmatch(lines[-1]) and len(lines[-1].split()) <= _BYLINE_WORDS:
+        return 1
+    named = len(lines) > 1 and lines[-2].casefold() == "by"
+    return 2 if named and len(lines[-1].split()) < _BYLINE_WORDS else 0
 
 
 def _cover_title(cover: list[_Para]) -> str:
-    """The book's title on a manuscript's cover page (its paragraphs): the line straight
-    over the byline, under the word count; not an email address or the count itself. ""
-    where the page ends in no byline: a title page's lines are told apart by their places."""
+    """The book's title on a manuscript's cover page (its paragraphs): the line over the
+    byline, under the word count, or over a line saying what the book is ("a novel");
+    not an email address or the count itself. "" where the page ends in no byline: a title
+    page's lines are told apart by their places."""
     counted = _counted_at(cover)
-    if counted is None or not cover or not _is_byline(cover[-1].text):
+    if counted is None:
         return ""
-    lines = [line for para in cover[counted + 1 :] for line in para.text.split("\n")]
-    title = lines[-2] if len(lines) > 1 else ""
+    lines = _lines(cover[counted + 1 :])
+    size = _byline_size(lines)
+    above = [line for line in lines[: len(lines) - size] if not _GENRE.fullmatch(line)]
+    title = above[-1] if size and above else ""
     if "@" in title or _WORD_COUNT.fullmatch(title) or len(title.split()) > _TITLE_WORDS:
         return ""
     return title

@@ -842,3 +842,32 @@ def test_a_title_page_typed_in_normal_style_is_told_by_its_copyright_lines() -> 
         document.add_paragraph("The trees were older than the house.")
         book = read(save(document), "b.docx")
         assert [(s.kind, s.skip_reason) for s in book.sections] == [("chapter", "")] * 2
+
+
+@pytest.mark.parametrize(
+    ("title", "subtitle"),
+    [
+        ("Titel", "Untertitel"),
+        ("Titre", "Sous-titre"),
+        ("Título", "Subtítulo"),
+        ("Titolo", "Sottotitolo"),
+        ("Titel", "Ondertitel"),
+    ],
+)
+def test_a_localized_title_style_is_the_books_title(title: str, subtitle: str) -> None:
+    """Given LibreOffice's German "Titel" and "Untertitel" (or another language's): the
+    title page was read as an untitled chapter and the book was "(untitled)". Word keeps
+    the English name and localizes the id ("Ttulo"): either is known."""
+    styles = style("T1", title) + style("S1", subtitle) + style("H1", "heading 1")
+    paragraphs = [("T1", "Der Leuchtturm"), ("S1", "Roman"), ("S1", "Anna Berg")]
+    for name in ("Eins", "Zwei"):
+        paragraphs += [("H1", name), ("", "Text.")]
+    book = read(styled(styles, paragraphs), "b.docx")
+    assert book.metadata.title == "Der Leuchtturm"
+    assert [(s.title, s.kind) for s in book.sections] == [
+        ("", "titlepage"),
+        ("Eins", "chapter"),
+        ("Zwei", "chapter"),
+    ]
+    by_id = styled(style("H1", "heading 1"), [("Ttulo", "Der Leuchtturm"), ("H1", "Eins")])
+    assert read(by_id, "b.docx").metadata.title == "Der Leuchtturm"

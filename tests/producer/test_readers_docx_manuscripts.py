@@ -234,6 +234,7 @@ def test_a_heading_that_is_no_label_or_no_title_is_not_joined() -> None:
         document.add_paragraph(line)
     assert sections(save(document)) == [
         ("Prologue", "prologue", "Long ago."),
+        ("Part One", "part", ""),
         ("Chapter 1", "chapter", "It began."),
     ]
 
@@ -853,3 +854,129 @@ def test_the_main_document_is_the_part_the_package_names() -> None:
             new.writestr(member, part)
         new.writestr("word/document.xml", stale)
     assert sections(with_stale.getvalue()) == [("Current", "chapter", "Now.")]
+
+
+# Chapters typed where the others are styled, parts typed, numbers alone
+
+
+def test_a_label_typed_among_styled_ones_in_their_sequence_starts_a_chapter() -> None:
+    """Given chapters in Heading 1 but "Chapter 3" typed bold in Normal (the style
+    forgotten): chapter 3 was read inside chapter 2. A label of another form ("Part 3"),
+    out of the sequence ("Chapter 7") or one inside its own chapter is body text."""
+    document = docx.Document()
+    for n in (1, 2, 3, 4):
+        if n == 3:
+            document.add_paragraph().add_run("Chapter 3").bold = True
+        else:
+            document.add_heading(f"Chapter {n}: Day {n}", level=1)
+        document.add_paragraph(f"Day {n} came.")
+    assert [(t, b) for t, _, b in sections(save(document))] == [
+        (f"Chapter {n}: Day {n}" if n != 3 else "Chapter 3", f"Day {n} came.") for n in (1, 2, 3, 4)
+    ]
+    for stray in ("Part 3", "Chapter 7", "Chapter 2"):
+        document = docx.Document()
+        for n in (1, 2, 4):
+            document.add_heading(f"Chapter {n}", level=1)
+            document.add_paragraph(f"Day {n} came.")
+            if n == 2:
+                document.add_paragraph(stray)
+        assert [t for t, _, _ in sections(save(document))] == [
+            "Chapter 1",
+            "Chapter 2",
+            "Chapter 4",
+        ]
+
+
+def test_part_labels_typed_over_typed_chapter_labels_are_parts_and_said() -> None:
+    """Given "PART ONE" and "PART TWO" typed on pages of their own over typed "Chapter N"
+    labels: PART ONE, with no text under it, was dropped unheard, and PART TWO (over an
+    epigraph) was a chapter. A book of one part says it too, not as the book's title."""
+    document = docx.Document()
+    for line in ("PART ONE", "Chapter 1", "Fog.", "Chapter 2", "Thirst."):
+        document.add_paragraph(line)
+    for line in ("PART TWO", "“The land is patient.”", "Chapter 3", "Land.", "Chapter 4", "Home."):
+        document.add_paragraph(line)
+    assert sections(save(document)) == [
+        ("PART ONE", "part", ""),
+        ("Chapter 1", "chapter", "Fog."),
+        ("Chapter 2", "chapter", "Thirst."),
+        ("PART TWO", "part", "“The land is patient.”"),
+        ("Chapter 3", "chapter", "Land."),
+        ("Chapter 4", "chapter", "Home."),
+    ]
+    document = docx.Document()
+    for line in ("Part One", "Chapter 1", "Fog.", "Chapter 2", "Thirst."):
+        document.add_paragraph(line)
+    book = read(save(document), "b.docx")
+    assert [(s.title, s.kind) for s in book.sections] == [
+        ("Part One", "part"),
+        ("Chapter 1", "chapter"),
+        ("Chapter 2", "chapter"),
+    ]
+    assert book.metadata.title == ""
+
+
+def test_numbers_alone_in_sequence_from_one_head_chapters() -> None:
+    """Given chapters headed by a number alone ("1", "2", "3" centred on new pages, or
+    "I", "II", "III") and no heading styles: the book was one chapter, the numbers read in
+    it. They are chapters "Chapter 1", "Chapter II" (a bare "I" is heard as the pronoun)."""
+    for numbers in (("1", "2", "3"), ("I", "II", "III.")):
+        document = docx.Document()
+        for number in numbers:
+            document.add_paragraph(number)
+            document.add_paragraph(f"It was day {number}.")
+        assert sections(save(document)) == [
+            (f"Chapter {n.rstrip('.')}", "chapter", f"It was day {n}.") for n in numbers
+        ]
+
+
+def test_numbers_in_a_list_a_table_or_out_of_sequence_head_no_chapters() -> None:
+    """A column of numbers typed one under another, a table of them, two numbers only or
+    a sequence that does not start at one are the text's."""
+    layouts = (
+        ["Intro.", "1", "2", "3", "4", "Done."],
+        ["Intro.", "1", "Text.", "2", "Text."],
+        ["Intro.", "2", "Text.", "3", "Text.", "4", "Text."],
+        ["Intro.", "1", "Text.", "2", "Text.", "4", "Text."],
+    )
+    for lines in layouts:
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        assert sections(save(document)) == [("", "chapter", "\n\n".join(lines))]
+    document = docx.Document()
+    document.add_paragraph("Intro.")
+    table = document.add_table(rows=3, cols=2)
+    for row, number in enumerate(("1", "2", "3")):
+        table.cell(row, 0).text = number
+        table.cell(row, 1).text = "Text."
+    document.add_paragraph("Done.")
+    assert sections(save(document)) == [("", "chapter", "Intro.\n\nDone.")]
+
+
+def test_a_cover_pages_byline_with_by_on_a_line_of_its_own_gives_the_title() -> None:
+    """Given a cover whose byline sets "by" and the name on lines of their own, under the
+    title and "a novel": the book was "(untitled)". The title is the line over them that
+    says no genre; a short story's cover ends at such a byline, its opening read."""
+    document = docx.Document()
+    for line in ("Word count: 97,000", "Dana Whitfield", "dana@example.com"):
+        document.add_paragraph(line)
+    for line in ("THE WINTER LEDGER", "a novel", "by", "Dana Whitfield"):
+        document.add_paragraph(line)
+    for name in ("Chapter One", "Chapter Two"):
+        document.add_paragraph(name)
+        document.add_paragraph("Text.")
+    book = read(save(document), "b.docx")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.title == "THE WINTER LEDGER"
+    document = docx.Document()
+    for line in ("Word count: 4,000", "Dana Whitfield", "THE LEDGER", "a short story", "by"):
+        document.add_paragraph(line)
+    for line in ("Dana Whitfield", "It was cold.", "It was dark."):
+        document.add_paragraph(line)
+    book = read(save(document), "b.docx")
+    assert [s.kind for s in book.sections] == ["titlepage", "chapter"]
+    assert (book.metadata.title, book.sections[1].body) == (
+        "THE LEDGER",
+        "It was cold.\n\nIt was dark.",
+    )
