@@ -597,38 +597,23 @@ def test_a_footnote_reference_with_a_mark_of_its_own_is_not_read() -> None:
     assert read(save(document), "b.docx").sections[0].body == "The claim held."
 
 
-def test_parts_over_chapters_are_parts_and_each_chapter_is_one() -> None:
+@pytest.mark.parametrize("introduction", ["", "In which the garden is dug."])
+def test_parts_over_chapters_are_parts_and_each_chapter_is_one(introduction: str) -> None:
     """ "Part One" in Heading 1 straight over "The Garden" in Heading 2: the parts were the
     chapters, each holding its chapters as text (and a part over a titled chapter ran on
-    into one title); now each chapter is one and each part a short section of its own."""
+    into one title); now each chapter is one and each part a short section of its own. A
+    part named so stays one with a paragraph of its own over its first chapter."""
     document = docx.Document()
     for part, chapters in (("Part One", ("The Garden", "The Onions")), ("Part Two", ("Rain",))):
         document.add_heading(part, level=1)
+        if part == "Part One" and introduction:
+            document.add_paragraph(introduction)
         for name in chapters:
             document.add_heading(name, level=2)
             document.add_paragraph(f"{name} was told.")
     book = read(save(document), "b.docx")
     assert [(s.title, s.kind, s.body) for s in book.sections] == [
-        ("Part One", "part", ""),
-        ("The Garden", "chapter", "The Garden was told."),
-        ("The Onions", "chapter", "The Onions was told."),
-        ("Part Two", "part", ""),
-        ("Rain", "chapter", "Rain was told."),
-    ]
-
-
-def test_a_part_named_so_with_an_introduction_is_still_a_part() -> None:
-    document = docx.Document()
-    for part, chapters in (("Part One", ("The Garden", "The Onions")), ("Part Two", ("Rain",))):
-        document.add_heading(part, level=1)
-        if part == "Part One":
-            document.add_paragraph("In which the garden is dug.")
-        for name in chapters:
-            document.add_heading(name, level=2)
-            document.add_paragraph(f"{name} was told.")
-    book = read(save(document), "b.docx")
-    assert [(s.title, s.kind, s.body) for s in book.sections] == [
-        ("Part One", "part", "In which the garden is dug."),
+        ("Part One", "part", introduction),
         ("The Garden", "chapter", "The Garden was told."),
         ("The Onions", "chapter", "The Onions was told."),
         ("Part Two", "part", ""),
