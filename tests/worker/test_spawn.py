@@ -48,9 +48,11 @@ def test_a_helper_told_to_end_by_its_parent_ends_at_once() -> None:
         time.sleep(0.2)  # the call begun
         began = time.monotonic()
         process.terminate()
-        process.join(HELPERS_END_S)
+        # Far sooner than the call's 60 s; the bound is loose because a loaded machine (the
+        # suite on 2 cores) has taken over 2 s to schedule the helper's signal thread.
+        process.join(5 * HELPERS_END_S)
         assert process.exitcode == 1
-        assert time.monotonic() - began < HELPERS_END_S
+        assert time.monotonic() - began < 5 * HELPERS_END_S
     finally:
         pool.shutdown(cancel_futures=True)
 
