@@ -16,8 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from config.errors import ManuscriptError
-from producer.readers import docx as docx_reader
-from producer.readers import ole, read_book, read_manuscript, sniff
+from producer.readers import docxparts, ole, read_book, read_manuscript, sniff
 from producer.readers.docx import read
 from tests.conftest import Setting
 
@@ -414,13 +413,13 @@ def test_each_style_level_is_worked_out_once(monkeypatch: pytest.MonkeyPatch) ->
     """Given 4 chains of 300 styles: every style's chain was walked again from the style up
     (cubic: 4 chains of 950 took 39 s); each style's name is now looked at once."""
     looked: list[str] = []
-    named_level = docx_reader._named_level
+    named_level = docxparts.named_level
 
     def counted(label: str) -> int | None:
         looked.append(label)
         return named_level(label)
 
-    monkeypatch.setattr(docx_reader, "_named_level", counted)
+    monkeypatch.setattr(docxparts, "named_level", counted)
     styles = "".join(
         style(f"c{k}s0", "Body")
         + "".join(style(f"c{k}s{i}", f"C{k} {i}", based_on=f"c{k}s{i - 1}") for i in range(1, 300))
