@@ -206,7 +206,8 @@ def _read_format(data: bytes, path: Path) -> Book:
 
 def sniff(data: bytes, path: Path) -> str:
     """The format of a manuscript, from its first bytes (its suffix for Markdown, and for an
-    EPUB, DOCX or PDF too damaged to tell: its reader says what is wrong with it)."""
+    EPUB, DOCX or PDF too damaged to tell: its reader says what is wrong with it). A web page
+    named .docx or .pdf is refused: a download that failed."""
     suffix = path.suffix.lower()
     if _is_epub(data, path):
         return "epub"
@@ -217,6 +218,13 @@ def sniff(data: bytes, path: Path) -> str:
     if data.startswith(ole.MAGIC):  # a .doc, or a DOCX with a password: its reader says which
         return "docx"
     if _is_html(data[:_SNIFFED], suffix):
+        if suffix in (".docx", ".pdf"):
+            # No Word or PDF file is a web page; a download that failed is (a login page, an
+            # error page), and would be narrated.
+            raise ManuscriptError(
+                f"{path}: a web page (HTML), not a {suffix[1:].upper()}: a download that "
+                "failed? If it is the book, name it .html"
+            )
         return "html"
     if _RTF_START.match(data[:64]):
         return "rtf"

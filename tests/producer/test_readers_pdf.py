@@ -632,6 +632,19 @@ def test_read_book_sniffs_a_pdf_and_refuses_a_text_named_pdf(tmp_path: Path) -> 
         read_book(path)
 
 
+@pytest.mark.parametrize("name", ["book.pdf", "book.docx"])
+def test_a_web_page_named_pdf_or_docx_is_refused_as_a_failed_download(
+    tmp_path: Path, name: str
+) -> None:
+    """Given the login page a failed download saved as book.pdf: it was read as HTML, by its
+    content, and narrated ("Please log in to continue"), exit 0."""
+    path = tmp_path / name
+    path.write_bytes(b"<!DOCTYPE html><html><body><h1>Sign in</h1><p>Please log in.</p>")
+    kind = name.rsplit(".", 1)[1].upper()
+    with pytest.raises(ManuscriptError, match=rf"{name}: a web page \(HTML\), not a {kind}"):
+        read_book(path)
+
+
 # Hostile files, written object by object: what no typesetter writes
 
 
