@@ -43,7 +43,8 @@ from pypdf.generic import Destination, IndirectObject
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from producer.readers.book import Book
-from producer.readers.pdfcaps import cap_apart, with_caps
+from producer.readers.labels import names_a_part
+from producer.readers.pdfcaps import cap_apart, with_caps, word_caps
 from producer.readers.pdfchapters import (
     Mark,
     by_headings,
@@ -53,7 +54,7 @@ from producer.readers.pdfchapters import (
     order,
 )
 from producer.readers.pdfcolumns import columns
-from producer.readers.pdffurniture import drop_furniture
+from producer.readers.pdffurniture import also_by, drop_furniture, table_warnings, tables
 from producer.readers.pdflines import Line, line_from, rows, small_caps, text_lines
 from producer.readers.pdfpages import laid_out
 from producer.readers.pdfparagraphs import body_size, measure, paragraphs
@@ -90,20 +91,27 @@ def _quiet(names: Iterable[str]) -> Iterator[None]:
 
 def _read(data: bytes, source: str) -> Book:
     reader = _open(data, source)
-    lines, turned = _lines(data, source)
+    lines, turned = _lines(data, source, len(reader.pages))
     if not lines:
         raise ManuscriptError(f"{source}: no text layer (a scanned PDF? it needs OCR first)")
     body = body_size(lines)
     lines = small_caps(lines, body)
-    kept = drop_furniture(lines, body)
-    layout = measure(kept, body)
-    imprint = imprint_pages(kept)
-    paras = merge_headings(paragraphs(kept, layout, imprint), layout)
+    kept = drop_furniture(lines, body, _names(reader))
+    grids = tables(kept, body)
+    gridded = {id(line) for grid in grids for line in grid}
+    text = [line for line in kept if id(line) not in gridded]
+    layout = measure(text, body)
+    imprint = imprint_pages(text)
+    paras = merge_headings(paragraphs(text, layout, imprint), layout)
     marks, warnings = _outline(reader, source)
     if marks:
-        sections, title = by_outline(paras, marks, layout, imprint), ""
+        sections, lost = by_outline(paras, marks, layout, imprint)
+        title = ""
+        warnings += [f"{source}: {why}" for why in lost]
     else:
         sections, title = by_headings(paras, layout, imprint)
+    sections = [also_by(section) for section in sections]
+    warnings += table_warnings(grids, kept, sections, source)
     warnings += _textless_pages(lines, len(reader.pages), turned, source)
     warnings += _pages_warning(turned, source, "sideways text", "a turned table or a watermark")
     return Book(sections, _metadata(reader, title), warnings=warnings)
@@ -135,11 +143,11 @@ def _open(data: bytes, source: str) -> pypdf.PdfReader:
 # Lines
 
 
-def _lines(data: bytes, source: str) -> tuple[list[Line], list[int]]:
+def _lines(data: bytes, source: str, pages: int) -> tuple[list[Line], list[int]]:
     """The book's lines in reading order, and the pages that set text sideways."""
     lines: list[Line] = []
     turned: list[int] = []
-    for number, (page, sideways) in enumerate(_pages(data, source)):
+    for number, (page, sideways) in enumerate(_pages(data, source, pages)):
         if sideways:
             turned.append(number)
         for items, frame in columns(list(text_lines(page)), page):
@@ -147,12 +155,12 @@ def _lines(data: bytes, source: str) -> tuple[list[Line], list[int]]:
             found = [line for part in parts if (line := line_from(part, number, page, frame))]
             found = with_caps(found)
             lines.extend(rows(sorted(found, key=lambda line: (-round(line.y0), line.x0))))
-    return lines, turned
+    return word_caps(lines), turned
 
 
-def _pages(data: bytes, source: str) -> Iterator[tuple[LTPage, int]]:
+def _pages(data: bytes, source: str, count: int) -> Iterator[tuple[LTPage, int]]:
     """The laid-out pages, one at a time (a whole book's characters at once is a lot)."""
-    pages = laid_out(data, source)
+    pages = laid_out(data, source, count)
     while True:
         try:
             page = next(pages)
@@ -171,8 +179,8 @@ def _pages(data: bytes, source: str) -> Iterator[tuple[LTPage, int]]:
 def _outline(reader: pypdf.PdfReader, source: str) -> tuple[list[Mark], list[str]]:
     """The outline's chapter entries, in page order; a broken outline is a warning."""
     try:
-        entries = _top_entries(reader.outline)
-        marks = [_mark(reader, entry) for entry in entries]
+        entries = _top_entries(reader, reader.outline)
+        marks = [_mark(reader, entry, part) for entry, part in entries]
     except Exception as error:  # a damaged outline can fail anywhere inside the parser
         log.warning("%s: outline unreadable: %s", source, error)
         return [], [f"{source}: the outline (bookmarks) is unreadable; chapters from headings"]
@@ -180,23 +188,64 @@ def _outline(reader: pypdf.PdfReader, source: str) -> tuple[list[Mark], list[str
     return sorted(found, key=order), []
 
 
-def _top_entries(outline: list[Any]) -> list[Any]:
+Entry = tuple[Destination, list[Any]]  # an outline entry and the entries nested under it
+
+
+def _top_entries(reader: pypdf.PdfReader, outline: list[Any]) -> list[tuple[Destination, bool]]:
     """The chapter level of an outline: its top entries, or the children of a lone top
-    entry (the book's own title over its chapters)."""
-    entries = [item for item in outline if not isinstance(item, list)]
-    children = [item for item in outline if isinstance(item, list)]
-    if len(entries) == 1 and children:
-        return _top_entries(children[0])
+    entry (the book's own title over its chapters); each marked whether it is a part, its
+    chapters after it."""
+    entries = _nested(outline)
+    if len(entries) == 1 and entries[0][1] and not names_a_part(_title(entries[0][0])):
+        return _top_entries(reader, entries[0][1])
+    return [found for entry in entries for found in _with_parts(reader, entry)]
+
+
+def _nested(outline: list[Any]) -> list[Entry]:
+    """pypdf's outline, a list of entries each followed by a list of its children, as
+    pairs."""
+    entries: list[Entry] = []
+    for item in outline:
+        if not isinstance(item, list):
+            entries.append((item, []))
+        elif entries:
+            entries[-1] = (entries[-1][0], item)
     return entries
 
 
-def _mark(reader: pypdf.PdfReader, entry: Destination) -> Mark | None:
+def _with_parts(reader: pypdf.PdfReader, entry: Entry) -> list[tuple[Destination, bool]]:
+    """An entry, and its children where it is a part: the chapters under it (sections
+    under a chapter are the chapter's)."""
+    destination, children = entry
+    if not _is_part(reader, destination, _nested(children)):
+        return [(destination, False)]
+    chapters = [found for child in _nested(children) for found in _with_parts(reader, child)]
+    return [(destination, True), *chapters]
+
+
+def _is_part(reader: pypdf.PdfReader, entry: Destination, children: list[Entry]) -> bool:
+    """Whether an entry with children is a part over chapters: it names a part ("Part One:
+    Autumn", "Book II"), or has a page of its own (a chapter's sections start on its
+    first page, its parts do not)."""
+    if not children:
+        return False
+    if names_a_part(_title(entry)):
+        return True
     page = reader.get_destination_page_number(entry)
-    title = " ".join(str(entry.title or "").split())
+    return all(reader.get_destination_page_number(child) != page for child, _ in children)
+
+
+def _title(entry: Destination) -> str:
+    return " ".join(str(entry.title or "").split())
+
+
+def _mark(reader: pypdf.PdfReader, entry: Destination, part: bool) -> Mark | None:
+    page = reader.get_destination_page_number(entry)
+    title = _title(entry)
     if page is None or page < 0 or not title:
         return None
     top = entry.top  # a number, or None or null where the entry is to a whole page
-    return Mark(title, page, float(top) if isinstance(top, int | float) else None)
+    return Mark(title, page, float(top) if isinstance(top, int | float) else None, part)
 
 
 # Metadata and warnings
@@ -213,6 +262,13 @@ def _metadata(reader: pypdf.PdfReader, title: str) -> Metadata:
         authors=[name.strip() for name in authors if name.strip()],
         language=_text(reader.root_object.get("/Lang")),
     )
+
+
+def _names(reader: pypdf.PdfReader) -> list[str]:
+    """The book's title and authors, as its information dictionary gives them: a running
+    head says one."""
+    metadata = _metadata(reader, "")
+    return [metadata.title, *metadata.authors]
 
 
 def _info(reader: pypdf.PdfReader, key: str) -> str:

@@ -7,7 +7,9 @@ A stage of its own because it is one repair, made to a column's lines as they be
 """
 
 import itertools
+import re
 import statistics
+from collections import Counter
 from dataclasses import replace
 
 from pdfminer.layout import LTChar, LTTextLineHorizontal
@@ -70,4 +72,41 @@ def _capped(cap: Line, first: Line, beside: list[Line]) -> Line:
     spaced = first.x0 - min(under, default=cap.x1) > first.size / 5
     text = f"{cap.text} {first.text}" if spaced else cap.text + first.text
     lead = cap.x1 - cap.x0 if spaced else first.x0 + first.lead - cap.x0
-    return replace(first, x0=cap.x0, text=text, lead=lead)
+    tight = 0.0 if spaced else cap.x1 - cap.x0
+    return replace(first, x0=cap.x0, text=text, lead=lead, cap=tight)
+
+
+_WORD_CAPS = ("I", "A")  # capitals that are words of their own
+# Words these open whose rest is a word too, common enough that a short book may say them
+# only at a drop cap: "Around" is never "A round".
+_ONE_WORD = frozenset(
+    {
+        *("abroad", "across", "afar", "afield", "afoot", "again", "ago", "ahead", "aloft"),
+        *("alone", "along", "aloud", "amid", "amiss", "apart", "around", "aside", "askew"),
+        *("astride", "away", "awhile", "ideal"),
+    }
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def word_caps(lines: list[Line]) -> list[Line]:
+    """A drop cap "I" or "A" set tight to its line, made a word of its own where the book
+    says the rest as a word and never the two as one (nor are they a common word as
+    "Around"): "I was", "A man", not "Iwas", "Aman"; but "It", "And", "Another". The layout
+    cannot tell: a cap is set tight to "was" as to "nother"; the book's own words can."""
+    said = Counter(
+        word.casefold()
+        for line in lines
+        for word in _WORD.findall(line.text)[1 if line.cap else 0 :]  # but the glued ones
+    )
+    return [_word_cap(line, said) if line.cap else line for line in lines]
+
+
+def _word_cap(line: Line, said: Counter[str]) -> Line:
+    first = next(iter(_WORD.findall(line.text)), "")
+    rest = first[1:]
+    if line.text[0] not in _WORD_CAPS or not first.startswith(line.text[0]) or not rest.islower():
+        return line
+    if said[first.casefold()] or first.casefold() in _ONE_WORD or not said[rest]:
+        return line
+    return replace(line, text=f"{line.text[0]} {line.text[1:]}", lead=line.cap)

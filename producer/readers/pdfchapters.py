@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 
 from producer.readers import matter
 from producer.readers.book import Section, rest_of_title_page
+from producer.readers.labels import NUMBER, names_a_part
+from producer.readers.markup import joined_title, numbered_title
 from producer.readers.pdffurniture import LABEL, LABELLED, echo
 from producer.readers.pdflines import HEADING, Line
 from producer.readers.pdfparagraphs import Layout, Para
@@ -23,15 +25,21 @@ log = logging.getLogger(__name__)
 
 _MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
 _MISPLACED = 2  # pages an outline entry may point off its heading, to be moved to it
+# A chapter's number alone: "1", "IV.", "Twelve".
+_NUMERAL = re.compile(rf"{NUMBER}[.:]?", re.I)
+# A heading's label before its title: "CHAPTER THREE. ", "Part 2: ", "3. ".
+_LABEL_FIRST = re.compile(rf"^(?:(?:chapter|part|book)\s+)?{NUMBER}\b[.:]?\s+", re.I)
 
 
 @dataclass(frozen=True)
 class Mark:
-    """An outline entry: a title and where it points (top None: the top of the page)."""
+    """An outline entry: a title and where it points (top None: the top of the page);
+    a part's, over chapters of their own, or a chapter's."""
 
     title: str
     page: int
     top: float | None
+    part: bool = False
 
 
 @dataclass
@@ -49,22 +57,40 @@ def order(mark: Mark) -> tuple[int, float]:
 
 def by_outline(
     paras: list[Para], marks: list[Mark], layout: Layout, imprint: set[int]
-) -> list[Section]:
+) -> tuple[list[Section], list[str]]:
     """Sections starting where the outline's entries point; each entry's heading, printed
     at the top of its section, is not repeated in the body. What comes before the first
     entry, a title in display type over short lines, is the title page (a half-title,
-    the author, the publisher)."""
+    the author, the publisher). And a warning for each entry left with no text: another
+    entry points to the same place, or it points past the text."""
     drafts = [_Draft()]
     pending = _place(marks, paras, layout)
     for para in paras:
         while pending and _reached(para, pending[0]):
-            drafts.append(_Draft(pending.pop(0).title))
+            mark = pending.pop(0)
+            drafts.append(_Draft(mark.title, kind="part" if mark.part else ""))
         drafts[-1].paras.append(para)
     for draft in drafts[1:]:
+        headed = bool(draft.paras)
         while draft.paras and _is_heading(draft.paras[0], layout):
             draft.paras.pop(0)
+        if headed and not draft.paras:
+            draft.kind = "part"  # its heading alone, said: a part's page in a flat outline
     drafts[0].titled = _display_title(drafts[0].paras, paras, layout)
-    return _finish(drafts, imprint)
+    return _finish(drafts, imprint), _lost(drafts, pending)
+
+
+def _lost(drafts: list[_Draft], pending: list[Mark]) -> list[str]:
+    """Entries with no text, not even their heading: a chapter gone missing is said."""
+    warnings = []
+    for draft, after in itertools.pairwise(drafts[1:]):
+        if not draft.paras and draft.kind != "part":
+            why = f"points where {after.title!r} does; its text is read under that title"
+            warnings.append(f"the outline's entry {draft.title!r} {why}")
+    for mark in pending:
+        why = f"points past the text (page {mark.page + 1})"
+        warnings.append(f"the outline's entry {mark.title!r} {why}")
+    return warnings
 
 
 def _display_title(front: list[Para], paras: list[Para], layout: Layout) -> bool:
@@ -95,13 +121,19 @@ def _to_heading(mark: Mark, heads: list[Para]) -> Mark:
     """An entry pointing a page or two off the heading that says its title (a page put in
     or taken out after the outline was made) moved to that heading: else a chapter took
     the title of the one before or after it."""
-    named = [head for head in heads if _words(head.text) == _words(mark.title)]
+    named = [head for head in heads if _words(mark.title) in _titles(head.text)]
     if not named or any(head.page == mark.page and _says(head, mark.title) for head in heads):
         return mark  # its page has its heading ("Chapter 3. Conclusion" for "Conclusion")
     nearest = min(named, key=lambda head: abs(head.page - mark.page))
     if abs(nearest.page - mark.page) > _MISPLACED:
         return mark
     return replace(mark, page=nearest.page, top=nearest.top)
+
+
+def _titles(heading: str) -> tuple[str, str]:
+    """A heading's words, and those of its title after its label ("CHAPTER THREE. Low
+    Water", "3. Low Water": "low water")."""
+    return _words(heading), _words(_LABEL_FIRST.sub("", heading))
 
 
 def _says(head: Para, title: str) -> bool:
@@ -135,16 +167,21 @@ def _is_label(text: str) -> bool:
 
 def by_headings(paras: list[Para], layout: Layout, imprint: set[int]) -> tuple[list[Section], str]:
     """Sections at heading-like paragraphs; a lone largest heading over repeated smaller
-    ones is the book's title, as in Markdown."""
+    ones is the book's title, as in Markdown. A heading naming a part ("PART TWO. Spring")
+    starts a part, in whatever type: a part's page set apart from the chapters' headings
+    was read as the end of the chapter before it."""
     heads = [p for p in paras if _is_heading(p, layout)]
-    title, level = _plan(heads)
+    parts = [head for head in heads if names_a_part(head.text)]
+    title, level = _plan([head for head in heads if head not in parts])
     drafts = [_Draft()]
     for para in paras:
         if para is title or (len(drafts) == 1 and _half_title(para, title, heads, level)):
             drafts[-1].titled = True
             continue
-        if para in heads and _rank(para) >= level:
-            drafts.append(_Draft(para.text))
+        if para in parts:
+            drafts.append(_Draft(para.text, kind="part"))
+        elif para in heads and _rank(para) >= level:
+            drafts.append(_Draft(numbered_title(para.text, "chapter")))
         else:
             drafts[-1].paras.append(para)
     return _finish(drafts, imprint), title.text if title else ""
@@ -180,7 +217,8 @@ def _rank(para: Para) -> float:
 
 def merge_headings(paras: list[Para], layout: Layout) -> list[Para]:
     """A heading over two paragraphs made one: a bare label and its title ("CHAPTER IV",
-    "The Storm"), or a centred heading broken over lines of one size."""
+    "The Storm"), a chapter's number over its title, or a centred heading broken over
+    lines of one size."""
     merged: list[Para] = []
     for para in paras:
         prev = merged[-1] if merged else None
@@ -193,8 +231,11 @@ def merge_headings(paras: list[Para], layout: Layout) -> list[Para]:
 
 
 def _heading_text(first: str, second: str) -> str:
-    """One heading of two paragraphs: a label and its title ("CHAPTER IV. The Storm"), or
-    two lines of a title."""
+    """One heading of two paragraphs: a label and its title ("CHAPTER IV. The Storm"), a
+    number and its title ("1: THE LETTER", as the EPUB reader joins them), or two lines
+    of a title."""
+    if _NUMERAL.fullmatch(first):
+        return joined_title([first.rstrip(".:"), second])
     if LABEL.match(first):
         return f"{first.rstrip('.:')}. {second}"
     return f"{first} {second}"
@@ -203,9 +244,21 @@ def _heading_text(first: str, second: str) -> str:
 def _continues_heading(prev: Para, para: Para, layout: Layout) -> bool:
     if prev.page != para.page or _is_label(para.text):
         return False
+    if _number_over_title(prev, para, layout):
+        return True
     if not (_is_heading(prev, layout) and _is_heading(para, layout)):
         return False
     return bool(LABEL.match(prev.text)) or abs(prev.size - para.size) < 0.5
+
+
+def _number_over_title(prev: Para, para: Para, layout: Layout) -> bool:
+    """A chapter's number alone over its title's heading, in any type but smaller than the
+    text's: Vellum's "1" in large type over "THE LETTER" was the chapter's title and the
+    title its first paragraph; a "2" in the text's type was the last word of the chapter
+    before it."""
+    if not _NUMERAL.fullmatch(prev.text) or _NUMERAL.fullmatch(para.text):
+        return False
+    return prev.size >= layout.body and _is_heading(para, layout)
 
 
 def _finish(drafts: list[_Draft], imprint: set[int]) -> list[Section]:
@@ -289,6 +342,8 @@ def _sections(drafts: list[_Draft]) -> list[Section]:
         elif body:
             kind = matter.kind_of(draft.title) or "chapter"  # "Preface", "Index", ...
             sections.append(Section(draft.title, body, kind, matter.skip_reason(kind)))
+        elif draft.title and draft.kind == "part":
+            sections.append(Section(draft.title, "", "part"))  # its heading alone, said
         elif draft.title:
             log.info("skipping heading with no text under it: %r", draft.title)
     return sections

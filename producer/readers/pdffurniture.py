@@ -7,18 +7,24 @@ numerals and chapter labels ("CHAPTER IV") are told here, the first stage that n
 (a head "Chapter 7" is no page number); `pdfchapters` takes its labels from here.
 """
 
+import itertools
 import logging
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
 
 from models.normalize import roman_to_int
+from producer.readers.book import Section
 from producer.readers.labels import NUMBER_WORDS, ROMAN
+from producer.readers.matter import kind_of, reads_as_also_by, skip_reason
 from producer.readers.pdflines import FOOTNOTE, HEADING, MARGIN, Line
 
 log = logging.getLogger(__name__)
 
 _REPEATS = 3  # pages a running head recurs on, or that show a page number's place
 _UNMARKED = 0.9  # FOOTNOTE, on a page that marks no note (a letter set a point smaller)
+_SMALLER = 0.95  # a running head's type, to the body's, where it is told by its size
 _QUOTED = 1.5  # ems of the body's: a quotation's lines are set in at least this far
 _FOLIO = re.compile(rf"^[-–—(\[]?\s*(?:page\s+)?(?:\d+|{ROMAN})(?:\s+of\s+\d+)?\s*[-–—)\]]?$", re.I)
 ROMAN_ENDS = re.compile(rf"^({ROMAN})\b|\b({ROMAN})$", re.I)
@@ -26,6 +32,7 @@ _NUMBER = rf"(?:\d+|{ROMAN}|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)"  # a
 # "Chapter 4", "PART TWO", "IV." on their own; with a title after, not ending as a sentence.
 LABEL = re.compile(rf"^(?:(?:chapter|part|book)\s+{_NUMBER}|(?-i:{ROMAN.upper()}))[.:]?$", re.I)
 LABELLED = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+\S.{{0,70}}(?<![.,;])$", re.I)
+_LABEL_FIRST = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+", re.I)  # its label
 # A contents or index entry: dot leaders to a page number.
 # (Each run of leaders is tried from its start only: from each of its dots, a long run took
 # its square.)
@@ -42,19 +49,33 @@ _LEFT_BLANK = re.compile(
 _FOLIO_DIGITS = 6  # a longer number is no page's
 
 
-def drop_furniture(lines: list[Line], body: float) -> list[Line]:
+def drop_furniture(lines: list[Line], body: float, names: Iterable[str] = ()) -> list[Line]:
     """The lines without running heads, page numbers, contents entries, footnotes and
     "This page intentionally left blank". A line larger than the body text is a heading,
-    never furniture."""
+    never furniture. `names` are the book's title and authors, as its metadata gives them."""
     margin = [line for line in lines if _side(line) and line.size <= body * HEADING]
     dropped = {id(line) for line in margin if _FOLIO.match(line.text)}
-    dropped |= {id(line) for line in lines if _LEADERS.search(line.text)}
     dropped |= {id(line) for line in lines if _LEFT_BLANK.match(line.text)}
     dropped |= _paged(margin) | _running_heads(margin, len({line.page for line in lines}))
     dropped |= _heading_echoes(margin, lines, body)
+    dropped |= _small_heads(margin, lines, body, names)
     dropped |= _footnotes(lines, body)
+    dropped |= _contents([line for line in lines if id(line) not in dropped])
     log.debug("dropped %d running heads, page numbers, contents and footnote lines", len(dropped))
     return [line for line in lines if id(line) not in dropped]
+
+
+def _contents(lines: list[Line]) -> set[int]:
+    """Contents entries (dot leaders to a page number), and the heading ("Contents") of a
+    page of nothing else: left alone, it was read, in the section of what came before it.
+    Where some entries have no leaders (a chapter's line over its sections' with them), the
+    heading stays, and makes the page's section a contents'."""
+    entries = [line for line in lines if _LEADERS.search(line.text)]
+    headings = [line for line in lines if kind_of(line.text) == "toc"]
+    listed = {id(line) for line in entries + headings}
+    pages = {line.page for line in entries}
+    pages -= {line.page for line in lines if id(line) not in listed}
+    return {id(line) for line in entries} | {id(line) for line in headings if line.page in pages}
 
 
 def _side(line: Line) -> str:
@@ -115,7 +136,30 @@ def _heading_echoes(margin: list[Line], lines: list[Line], body: float) -> set[i
     story has to recur on. Read, each was a sentence in the chapter, and the one over the
     first chapter's first page an untitled chapter before it."""
     headings = {echo(line.text) for line in lines if line.size >= body * HEADING}
+    headings |= {echo(_LABEL_FIRST.sub("", text)) for text in headings if LABELLED.match(text)}
     return {id(line) for line in margin if echo(line.text) in headings}
+
+
+def _small_heads(
+    margin: list[Line], lines: list[Line], body: float, names: Iterable[str]
+) -> set[int]:
+    """A page's first line, in its top margin and in smaller type than the text's, where it
+    recurs word for word at one height on another page, or says the book's title or an
+    author's name: a running head in a book or a story of a few pages, too short for a
+    head to recur on three. Body lines at a page's top are the text's size, and a line of
+    notes or an extract in smaller type at the top of two pages at one height, word for
+    word, is not a book's."""
+    first: dict[int, Line] = {}
+    for line in lines:
+        if line.page not in first or line.y0 > first[line.page].y0:
+            first[line.page] = line
+    tops = [
+        line
+        for line in margin
+        if first[line.page] is line and _side(line) == "top" and line.size < body * _SMALLER
+    ]
+    said = {echo(name) for name in names if name.strip()}
+    return _running_heads(tops, 2) | {id(line) for line in tops if echo(line.text) in said}
 
 
 def echo(text: str) -> str:
@@ -159,3 +203,90 @@ def _set_in(run: list[Line], left: float, body: float) -> bool:
     return bool(lines) and all(
         line.x0 - (line.frame[0] if line.frame else left) >= body * _QUOTED for line in lines
     )
+
+
+# Tables
+
+
+_TABLE_ROWS = 3  # a table has this many rows at least (a heading row and two)
+_ALIGNED = 2.0  # points: cells' edges this close are one column's
+
+
+def tables(lines: list[Line], body: float) -> list[list[Line]]:
+    """The rows of each table: three lines or more in a row on a page, each made of runs
+    an em of the body's type apart or more, whose runs keep an edge in a column down them
+    all ("Mousehole   42   160" under "Village   Boats   Crew"). A justified line's words
+    are apart by less than an em, and no two lines of prose in three keep a column. Rows
+    that all start or end with a number are a contents page's, read as one (a table of
+    numbers without a heading row is read, as before)."""
+    found: list[list[Line]] = []
+    run: list[Line] = []
+    shared: set[float] = set()
+    for line in lines:
+        edges = _cell_edges(line, body)
+        common = _common(shared, edges) if run and line.page == run[-1].page else set()
+        if common:
+            run, shared = [*run, line], common
+            continue
+        if len(run) >= _TABLE_ROWS:
+            found.append(run)
+        run, shared = ([line], edges) if edges else ([], set())
+    if len(run) >= _TABLE_ROWS:
+        found.append(run)
+    return [grid for grid in found if not _listed(grid)]
+
+
+def _listed(grid: list[Line]) -> bool:
+    """Whether each row starts or ends with a number: a contents page without leaders
+    ("Low Water   13", "3   Low Water"), told as one by its heading, not a table."""
+    return all(
+        _FOLIO.match(line.text.split()[0]) or _FOLIO.match(line.text.split()[-1]) for line in grid
+    )
+
+
+def _cell_edges(line: Line, body: float) -> set[float]:
+    """The edges of a row's runs beside a gap of an em or more: where its cells start and
+    end (left-aligned text, right-aligned numbers)."""
+    edges: set[float] = set()
+    for (_, end), (start, _) in itertools.pairwise(line.cells):
+        if start - end >= body:
+            edges |= {end, start}
+    return edges
+
+
+def _common(edges: set[float], others: set[float]) -> set[float]:
+    return {x for x in edges if any(abs(x - other) <= _ALIGNED for other in others)}
+
+
+def table_warnings(
+    grids: list[list[Line]], lines: list[Line], sections: list[Section], source: str
+) -> list[str]:
+    """A warning for each section tables were left out of, naming it as the DOCX reader
+    does. A table's section is the one that reads the words of the line before it."""
+    found = Counter(_section_of(grid[0], lines, sections) for grid in grids)
+    return [
+        f"{source}: {'a table' if count == 1 else f'{count} tables'} in {where} not read "
+        "(tables are not narrated)"
+        for where, count in found.items()
+    ]
+
+
+def _section_of(first: Line, lines: list[Line], sections: list[Section]) -> str:
+    at = next(n for n, line in enumerate(lines) if line is first)
+    before = next((line for line in reversed(lines[:at]) if len(line.text.split()) > 3), None)
+    if before is not None:  # its first and last words may be a word broken over lines
+        said = " ".join(before.text.split()[1:-1])
+        for section in sections:
+            if said in " ".join(f"{section.title} {section.body}".split()):
+                return f"chapter {section.title!r}" if section.title else "the untitled text"
+    return f"page {first.page + 1}"
+
+
+def also_by(section: Section) -> Section:
+    """A section that lists the author's other books ("Also by Ann Author" over titles)
+    is one, and skipped, wherever it stands, as in an EPUB (`matter.reads_as_also_by`):
+    at a book's end it was read as a chapter of titles run together."""
+    lines = [section.title, *section.body.split("\n")]
+    if section.kind != "chapter" or not reads_as_also_by(lines):
+        return section
+    return replace(section, kind="also-by", skip_reason=skip_reason("also-by"))

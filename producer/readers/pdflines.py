@@ -54,6 +54,8 @@ class Line:
     frame: tuple[float, float] | None = None  # its column's left and right edge, if columned
     marked: bool = False  # a note's mark (a small raised digit or dagger) was taken out of it
     capitals: float = 0.0  # its type size, its small capitals counted as capitals
+    cells: tuple[tuple[float, float], ...] = ()  # the runs a row was made of, where several
+    cap: float = 0.0  # the width of a drop cap set tight to its first word, where it has one
 
     @property
     def char_width(self) -> float:
@@ -70,6 +72,7 @@ def rows(lines: list[Line]) -> Iterator[Line]:
                 row, x1=line.x1, y0=min(row.y0, line.y0), y1=max(row.y1, line.y1),
                 size=longer.size, capitals=longer.capitals, text=f"{row.text} {line.text}",
                 marked=row.marked or line.marked,
+                cells=(row.cells or ((row.x0, row.x1),)) + ((line.x0, line.x1),),
             )  # fmt: skip
             continue
         if row is not None:

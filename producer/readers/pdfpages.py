@@ -3,9 +3,10 @@
 A PDF is a program: a few KB can say "draw this stream 20,000 times", nest forms that each
 draw the next ten times, or inflate to gigabytes, and pdfminer does what it is told. Here
 its parser decodes streams a piece at a time up to a cap, its interpreter counts the content
-it runs and the forms it draws, and its page builder counts the glyphs it holds; past a
-limit the file is refused with a ManuscriptError. Paths and pictures, of no use to
-narrate, are not built, and neither are glyphs set sideways (a turned table, a watermark).
+it runs and the forms it draws, and its page builder counts the glyphs it holds (the book's
+foreseen from its first pages); past a limit the file is refused with a ManuscriptError.
+Paths and pictures, of no use to narrate, are not built, and neither are glyphs set
+sideways (a turned table, a watermark).
 """
 
 import io
@@ -37,6 +38,7 @@ from pdfminer.psparser import PSStackEntry
 from pdfminer.utils import Matrix, apply_png_predictor, apply_tiff_predictor
 
 from config.errors import ManuscriptError
+from config.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +61,31 @@ _LIMITS = {  # what is counted: (the most allowed, what the refusal says)
     # Content bytes a page runs, a stream counted each time it is drawn: the time it takes.
     "page content": (32 * _MB, "has a page that draws more than 32 MB of content"),
     "book content": (512 * _MB, "draws more than 512 MB of content"),
-    # Glyphs drawn: a page's are held at once (~1 KB each), the book's are the time.
+    # Glyphs drawn: a page's are held at once (~1 KB each), the book's are the time (the
+    # book's cap is `_book_chars`: it follows the longest book narrate takes).
     "page chars": (50_000, "has a page of more than 50,000 characters"),
-    "book chars": (20_000_000, "expands to more than 20,000,000 characters"),
     # Forms and images drawn (each a figure held for the page); forms drawn within forms.
     "page forms": (10_000, "has a page that draws more than 10,000 forms or pictures"),
     "depth": (16, "nests forms more than 16 deep"),
 }
 _PAGE_COUNTS = ("page content", "page chars", "page forms")
+# Glyphs a page may draw for each character of the text narrated: running heads, folios,
+# contents and index pages are drawn but not read (20 million for 8 million, the default).
+_GLYPHS_PER_CHAR = 2.5
+# Pages laid out before their glyphs, as many a page over the whole book, may refuse it: a
+# book's pages are alike, and one page drawn 3,000 times (a form: 1 MB of file) would
+# otherwise be laid out for minutes before its 3,000th page reaches the cap.
+_SAMPLE = 20
 _OPERANDS = 100  # an operator takes at most ~33; operands piling up past that are dropped
 
 
-def laid_out(data: bytes, source: str) -> Iterator[tuple[LTPage, int]]:
+def laid_out(data: bytes, source: str, pages: int) -> Iterator[tuple[LTPage, int]]:
     """pdfminer's extract_pages, its parser, interpreter and page builder held to limits;
-    with each page, how many glyphs it sets sideways (left out of the page)."""
+    with each page, how many glyphs it sets sideways (left out of the page). `pages` is
+    the document's page count, to foresee the book's glyphs from its first pages'."""
     # Lines are put in order by the reader (by columns, top to bottom), so pdfminer's ordering of
     # text boxes, slow on a busy page, is switched off (boxes_flow None).
-    budget = _Budget(source)
+    budget = _Budget(source, pages)
     resources = PDFResourceManager()
     device = _Device(
         resources, budget, LAParams(all_texts=True, boxes_flow=None, word_margin=WORD_MARGIN)
@@ -85,7 +95,14 @@ def laid_out(data: bytes, source: str) -> Iterator[tuple[LTPage, int]]:
         budget.new_page()
         device.turned = 0
         interpreter.process_page(page)
+        budget.foresee()
         yield device.get_result(), device.turned
+
+
+def _book_chars() -> tuple[int, str]:
+    """The most glyphs a book may draw, and the refusal's words."""
+    most = math.ceil(_GLYPHS_PER_CHAR * get_settings().max_book_chars)
+    return most, f"expands to more than {most:,} characters"
 
 
 @dataclass
@@ -93,7 +110,10 @@ class _Budget:
     """The work reading a document has cost so far; past a limit, the file is refused."""
 
     source: str
+    pages: int  # in the document
     used: Counter[str] = field(default_factory=Counter)
+    laid: int = 0  # pages laid out
+    book_chars: tuple[int, str] = field(default_factory=lambda: _book_chars())
 
     def spend(self, *counts: str, amount: int = 1) -> None:
         for what in counts:
@@ -101,12 +121,25 @@ class _Budget:
             self.check(what, self.used[what])
 
     def check(self, what: str, amount: int) -> None:
-        if amount > _LIMITS[what][0]:
+        if amount > self.limit(what)[0]:
             self.refuse(what)
 
-    def refuse(self, what: str) -> NoReturn:
-        says = _LIMITS[what][1]
-        raise ManuscriptError(f"{self.source}: the PDF {says}: not a book narrate reads")
+    def limit(self, what: str) -> tuple[int, str]:
+        return self.book_chars if what == "book chars" else _LIMITS[what]
+
+    def refuse(self, what: str, why: str = "") -> NoReturn:
+        says = self.limit(what)[1]
+        raise ManuscriptError(f"{self.source}: the PDF {says}{why}: not a book narrate reads")
+
+    def foresee(self) -> None:
+        """After a page, the glyphs of the pages so far, as many a page over the whole
+        document, checked against the book's cap once enough pages are laid out."""
+        self.laid += 1
+        drawn = self.used["book chars"]
+        if self.laid >= _SAMPLE and drawn * self.pages > self.limit("book chars")[0] * self.laid:
+            each = drawn // self.laid
+            why = f" (its first {self.laid} pages {each:,} a page, over {self.pages:,} pages)"
+            self.refuse("book chars", why)
 
     def new_page(self) -> None:
         for what in _PAGE_COUNTS:

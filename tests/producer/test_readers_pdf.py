@@ -6,10 +6,12 @@ import logging
 import time
 import tracemalloc
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pdfminer.layout import LTPage
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A5, letter
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -19,10 +21,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from config.errors import ManuscriptError
-from producer.readers import read_book, sniff
+from producer.readers import pdf, read_book, sniff
 from producer.readers.book import Book
 from producer.readers.pdf import read
-from producer.readers.pdfpages import _inflated
+from producer.readers.pdfpages import _inflated, laid_out
+from tests.conftest import Setting
 
 WIDTH, HEIGHT = letter
 LEFT, RIGHT, TOP, BOTTOM = 72.0, 540.0, 700.0, 100.0
@@ -450,6 +453,129 @@ def test_a_running_head_repeating_a_short_chapters_title_is_dropped() -> None:
     assert "CHAPTER" not in every_word(book)
 
 
+@dataclass
+class Titled(Recto):
+    """Heads odd pages with the chapter's title alone, without its label."""
+
+    def heading(self, text: str, size: float = 20.0, new_page: bool = True) -> float:
+        top = super().heading(text, size, new_page)
+        self.chapter = text.split(": ")[-1].upper()
+        return top
+
+
+def test_small_running_heads_of_a_short_book_are_dropped() -> None:
+    """Two chapters of two pages: the book's title heads two pages, each chapter's title
+    (its heading's without "Chapter 1:") one; in smaller type over the text, each was
+    read in the middle of a sentence."""
+    out = io.BytesIO()
+    setter = Titled(Canvas(out, pagesize=letter))
+    for name, seed in (("Chapter 1: The Letter", "alpha"), ("Chapter 2: Low Water", "beta")):
+        setter.heading(name)
+        setter.paragraph(prose(seed, 90))
+        setter.paragraph(prose(f"{seed}x", 60))
+    setter.finish_page()
+    setter.canvas.save()
+    assert setter.page == 5
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.title for s in book.sections] == ["Chapter 1: The Letter", "Chapter 2: Low Water"]
+    assert not {"THE", "LONG", "LETTER", "LOW", "WATER"} & set(every_word(book).split())
+
+
+@dataclass
+class Story(Setter):
+    """Heads every page but the first with the book's title."""
+
+    def finish_page(self) -> None:
+        self.head = HEAD if self.page > 1 else ""
+        super().finish_page()
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["titled", "untitled"])
+def test_a_head_saying_the_books_title_once_is_dropped(named: bool) -> None:
+    """A story of two pages, its second headed with the title its metadata gives: dropped
+    however few pages it heads; without that title, a line on one page is read."""
+    out = io.BytesIO()
+    setter = Story(Canvas(out, pagesize=letter))
+    if named:
+        setter.canvas.setTitle(HEAD.title())
+    setter.heading("Chapter One")
+    setter.paragraph(prose("alpha", 90))
+    setter.paragraph(prose("beta", 60))
+    setter.finish_page()
+    setter.canvas.save()
+    assert setter.page == 3
+    assert (HEAD in every_word(read(out.getvalue(), "b.pdf"))) is not named
+
+
+def test_a_contents_heading_goes_with_its_entries() -> None:
+    """A dedication, then "Contents" in smaller type than the chapters' headings over dot
+    leaders: the heading, left alone on its page, was read after the dedication."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.paragraph("For my mother, who taught me the road")
+    setter.finish_page()
+    setter.heading("Contents", size=14)
+    for name in ("Chapter One", "Chapter Two"):
+        setter.paragraph(f"{name} . . . . . . . . . . . . . . . . . . . . . . . . 3")
+    for name, seed in (("Chapter One", "alpha"), ("Chapter Two", "beta")):
+        setter.heading(name)
+        setter.paragraph(prose(seed, 20))
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert "Contents" not in every_word(book)
+    assert book.sections[0].body == "For my mother, who taught me the road"
+
+
+TABLE = [["Village", "Boats", "Crew"], ["Mousehole", "42", "160"], ["Newlyn", "88", "310"]]
+
+
+def test_a_table_is_skipped_with_a_warning_naming_its_chapter() -> None:
+    """Cells in columns (left-aligned words, right-aligned numbers) over three rows: read,
+    they were a run of words. Justified prose, its words apart by less than an em, is no
+    table."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    setter.paragraph(prose("alpha", 4))
+    setter.heading("Chapter Two", new_page=False)
+    setter.paragraph(prose("beta", 4))
+    for row in TABLE:
+        setter.canvas.drawString(LEFT + 36, setter.y, row[0])
+        for right, cell in zip((260, 340), row[1:], strict=True):
+            setter.canvas.drawRightString(right, setter.y, cell)
+        setter.y -= LEADING
+    setter.paragraph(prose("gamma", 3))
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    bodies = {s.title: s.body for s in book.sections}
+    assert bodies["Chapter Two"] == f"{prose('beta', 4)}\n\n{prose('gamma', 3)}"
+    assert book.warnings == [
+        "b.pdf: a table in chapter 'Chapter Two' not read (tables are not narrated)"
+    ]
+    assert not read(justified(indent=True)[0], "b.pdf").warnings
+
+
+def test_an_also_by_page_at_the_end_is_skipped() -> None:
+    """The author's other books on the last page, headed like a chapter: read as one, a
+    run of titles."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    for name, seed in (("Chapter One", "alpha"), ("Chapter Two", "beta")):
+        setter.heading(name)
+        setter.paragraph(prose(seed, 20))
+    setter.heading("Also by A. Writer")
+    for title in ("The Salt Road", "A House by the Water", "Winter Tides"):
+        setter.paragraph(title)
+        setter.y -= LEADING
+    setter.finish_page()
+    setter.canvas.save()
+    sections = read(out.getvalue(), "b.pdf").sections
+    assert [(s.title, s.kind) for s in sections][-1] == ("Also by A. Writer", "also-by")
+    assert sections[-1].skip_reason == "front matter (also-by)"
+
+
 def test_contents_entries_and_list_items() -> None:
     """Contents lines (dot leaders to a page number) are dropped; a list item is one
     paragraph, its second line hanging under the first."""
@@ -744,6 +870,31 @@ def test_forms_drawing_forms_are_refused() -> None:
     refused(handmade([b"/X Do"], chain, resources=drawn), "nests forms more than 16 deep")
     chain[3] = form(text(WORDS))  # 4 deep
     assert read(handmade([b"/X Do"], chain[:4], resources=drawn), "b.pdf").sections
+
+
+def test_pages_drawing_one_form_past_the_book_cap_are_refused_after_a_few_pages(
+    monkeypatch: pytest.MonkeyPatch, setting: Setting
+) -> None:
+    """200 pages each drawing one form: its glyphs on 20 pages, as many a page over 200,
+    pass the cap (2.5 glyphs a character of NARRATE_MAX_BOOK_CHARS), and the file is
+    refused then, not after the 100 pages that reach it: a 1 MB file of 3,000 such pages
+    was laid out for minutes. Under half as many pages fit, and are read."""
+    setting("NARRATE_MAX_BOOK_CHARS", "400")  # 1,000 glyphs
+    laid = 0
+
+    def counted(*args: object) -> Iterator[tuple[LTPage, int]]:
+        nonlocal laid
+        for page in laid_out(*args):  # type: ignore[arg-type]
+            laid += 1
+            yield page
+
+    monkeypatch.setattr(pdf, "laid_out", counted)
+    drawn = b"/XObject << /X 5 0 R >>"
+    pages = [b"/X Do"] * 200
+    refused(handmade(pages, [form(text("Tide line"))], resources=drawn), "expands to more")
+    assert laid < 40
+    read(handmade(pages[:90], [form(text("Tide line"))], resources=drawn), "b.pdf")
+    assert laid == 19 + 90  # (the line on every page is a running head, and dropped)
 
 
 def damaged(compressed: bytes) -> bytes:

@@ -193,9 +193,10 @@ def test_a_heading_before_the_outlines_first_entry_is_no_title_page() -> None:
 # Drop caps
 
 
-def drop_cap(first: str, cap_after: bool = False) -> bytes:
+def drop_cap(first: str, cap_after: bool = False, after: str = prose("second", 4)) -> bytes:
     """A chapter opening on a drop cap three lines deep, the first three lines set beside
-    it; `first`'s letter is the cap (a space after it: a word of one letter)."""
+    it; `first`'s letter is the cap (a space after it: a word of one letter), and `after`
+    the next paragraph."""
     out = io.BytesIO()
     setter = Setter(Canvas(out, pagesize=letter), head="")
     setter.heading("Chapter One")
@@ -215,7 +216,7 @@ def drop_cap(first: str, cap_after: bool = False) -> bytes:
             canvas.setFont(FONT, 52)
             canvas.drawString(LEFT, setter.y - 2 * LEADING, cap)
         setter.y -= LEADING
-    setter.paragraph(prose("second", 4))
+    setter.paragraph(after)
     setter.finish_page()
     canvas.save()
     return out.getvalue()
@@ -232,6 +233,26 @@ def test_a_drop_cap_is_its_words_first_letter(first: str, cap_after: bool) -> No
     (section,) = read(drop_cap(first, cap_after), "b.pdf").sections
     assert section.title == "Chapter One"
     assert section.body.split("\n\n") == [f"{first} {prose('first', 12)}", prose("second", 4)]
+
+
+@pytest.mark.parametrize(
+    ("first", "read_as"),
+    [
+        ("Iwas born by the road", "I was born by the road"),
+        ("Aman went on past", "A man went on past"),
+        ("Another road went on", "Another road went on"),
+        ("Around the town went on", "Around the town went on"),
+        ("It went on past", "It went on past"),
+        ("There went the road", "There went the road"),
+    ],
+)
+def test_a_drop_cap_that_is_a_word_set_tight_is_one(first: str, read_as: str) -> None:
+    """A cap "I" or "A" set tight to its line, as "O" to "nce": a word of its own where
+    the book says the rest ("was", "man") and never the two as one ("Iwas"), and they are
+    no common word ("Around", with "round" in the book)."""
+    after = "It was a man of the town, and a round grey field. There was nothing."
+    (section,) = read(drop_cap(first, after=after), "b.pdf").sections
+    assert section.body.split("\n\n") == [f"{read_as} {prose('first', 12)}", after]
 
 
 def test_a_raised_initial_that_is_a_word_stays_one() -> None:

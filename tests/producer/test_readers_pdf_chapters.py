@@ -1,0 +1,190 @@
+"""The PDF reader's chapters: an outline's parts over chapters, entries off their
+headings, part pages and chapter numbers over titles, each typeset here with reportlab."""
+
+import io
+
+import pypdf
+import pytest
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen.canvas import Canvas
+
+from producer.readers.book import Section
+from producer.readers.pdf import read
+from tests.producer.test_readers_pdf import Setter, prose
+
+# Each chapter's paragraphs, long enough to run over a page or two.
+TEXT = {name: [prose(name.split()[-1].lower(), 20)] for name in ("One", "Two", "Three")}
+
+
+def new_setter() -> Setter:
+    return Setter(Canvas(io.BytesIO(), pagesize=letter), head="")
+
+
+def made(setter: Setter) -> bytes:
+    """The PDF the setter has set, its last page finished."""
+    setter.finish_page()
+    setter.canvas.save()
+    out = setter.canvas._filename  # the BytesIO `new_setter` gave it
+    assert isinstance(out, io.BytesIO)
+    return out.getvalue()
+
+
+def sections_of(setter: Setter) -> list[Section]:
+    return read(made(setter), "b.pdf").sections
+
+
+def bookmark(setter: Setter, title: str, level: int) -> None:
+    """An outline entry at this level for the page being set."""
+    setter.canvas.bookmarkPage(title)
+    setter.canvas.addOutlineEntry(title, title, level=level)
+
+
+def outlined(parts: list[tuple[str, list[str]]], part_pages: bool) -> list[Section]:
+    """Parts over chapters in the outline, each part on a page of its own (its title in
+    large type) or its entry on its first chapter's page."""
+    setter = new_setter()
+    for part, chapters in parts:
+        if part_pages:
+            setter.heading(part, size=28)
+            bookmark(setter, part, 0)
+        for k, name in enumerate(chapters):
+            setter.heading(f"Chapter {name}")
+            if k == 0 and not part_pages:
+                bookmark(setter, part, 0)
+            bookmark(setter, f"Chapter {name}", 1)
+            for para in TEXT[name]:
+                setter.paragraph(para)
+    return sections_of(setter)
+
+
+def test_an_outlines_parts_over_chapters_are_parts_and_their_chapters_chapters() -> None:
+    """Entries nested under "Part One": the outline's top level alone was read, each part
+    one chapter, its chapters' headings read in its text."""
+    sections = outlined([("Part One: Autumn", ["One", "Two"]), ("Part Two", ["Three"])], False)
+    assert [(s.title, s.kind, s.body) for s in sections] == [
+        ("Part One: Autumn", "part", ""),  # its title said
+        ("Chapter One", "chapter", TEXT["One"][0]),
+        ("Chapter Two", "chapter", TEXT["Two"][0]),
+        ("Part Two", "part", ""),
+        ("Chapter Three", "chapter", TEXT["Three"][0]),
+    ]
+
+
+def test_an_outline_entry_on_a_page_of_its_own_over_chapters_is_a_part() -> None:
+    sections = outlined([("Autumn", ["One", "Two"]), ("Spring", ["Three"])], True)
+    assert [(s.title, s.kind) for s in sections] == [
+        ("Autumn", "part"),
+        ("Chapter One", "chapter"),
+        ("Chapter Two", "chapter"),
+        ("Spring", "part"),
+        ("Chapter Three", "chapter"),
+    ]
+
+
+def test_sections_nested_under_a_chapter_are_the_chapters() -> None:
+    """A chapter's entry over its sections, the first on its first page: one chapter."""
+    setter = new_setter()
+    for name in ("One", "Two"):
+        setter.heading(f"Chapter {name}")
+        bookmark(setter, f"Chapter {name}", 0)
+        bookmark(setter, f"Opening of {name}", 1)
+        for para in TEXT[name]:
+            setter.paragraph(para)
+    sections = sections_of(setter)
+    assert [(s.title, s.kind, s.body) for s in sections] == [
+        ("Chapter One", "chapter", TEXT["One"][0]),
+        ("Chapter Two", "chapter", TEXT["Two"][0]),
+    ]
+
+
+def flat_outline(entries: list[tuple[str, int, int]]) -> bytes:
+    """Three chapters of some pages each, headed "Chapter One: The Letter" and so on, and
+    an outline of these entries, each to a page counted from a chapter's first."""
+    setter = new_setter()
+    starts = []
+    for name, title in zip(TEXT, TITLES, strict=True):
+        setter.heading(f"Chapter {name}: {title}")
+        starts.append(setter.page - 1)
+        for n in range(3):
+            setter.paragraph(prose(f"{name}{n}", 40))
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(made(setter)))
+    for title, chapter, off in entries:
+        writer.add_outline_item(title=title, page_number=starts[chapter] + off)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+TITLES = ["The Letter", "Low Water", "Spring Tide"]
+BODIES = [[prose(f"{name}{n}", 40) for n in range(3)] for name in TEXT]
+
+
+def test_an_entry_off_its_labelled_heading_is_moved_to_it() -> None:
+    """ "Low Water" two pages after "Chapter Two: Low Water", "Spring Tide" a page before
+    its heading: only a heading saying the entry's words alone was looked for, and each
+    chapter began pages from its heading."""
+    entries = [("The Letter", 0, 0), ("Low Water", 1, 2), ("Spring Tide", 2, -1)]
+    book = read(flat_outline(entries), "b")
+    assert [(s.title, s.body.split("\n\n")) for s in book.sections] == [
+        (title, body) for title, body in zip(TITLES, BODIES, strict=True)
+    ]
+
+
+def test_two_entries_to_one_place_are_a_warning() -> None:
+    """An entry for a page of plates, pointing at the next chapter's page: its chapter went
+    missing with no word said."""
+    entries = [("The Letter", 0, 0), ("Low Water", 1, 0), ("Plates", 2, 0), ("Spring Tide", 2, 0)]
+    book = read(flat_outline(entries), "b")
+    assert [s.title for s in book.sections] == TITLES
+    assert book.warnings == [
+        "b: the outline's entry 'Plates' points where 'Spring Tide' does;"
+        " its text is read under that title"
+    ]
+
+
+EPIGRAPH = "Every tide has its turning, and every turning its tide."
+
+
+@pytest.mark.parametrize("size", [14, 28], ids=["smaller", "larger"])
+def test_a_part_page_without_an_outline_is_a_part(size: float) -> None:
+    """ "PART TWO" over "Spring" and an epigraph, on a page of their own, the chapters
+    headed "I", "II" in 22 point: a part's heading, not of the chapters' size, was read
+    with its epigraph at the end of the chapter before it; or, larger, it was the only
+    heading taken, and its chapters ran on as one."""
+    setter = new_setter()
+    chapters = iter(TEXT.items())
+    for part, title in (("PART ONE", "Autumn"), ("PART TWO", "Spring")):
+        setter.heading(part, size=size)
+        setter.heading(title, new_page=False)
+        setter.paragraph(EPIGRAPH)
+        for numeral in ("I", "II") if part == "PART ONE" else ("III",):
+            setter.heading(numeral, size=22)
+            setter.paragraph(next(chapters)[1][0])
+    sections = sections_of(setter)
+    assert [(s.title, s.kind, s.body) for s in sections] == [
+        ("PART ONE. Autumn", "part", EPIGRAPH),
+        ("Chapter I", "chapter", TEXT["One"][0]),  # "I", the pronoun, heard as "Chapter one"
+        ("Chapter II", "chapter", TEXT["Two"][0]),
+        ("PART TWO. Spring", "part", EPIGRAPH),
+        ("Chapter III", "chapter", TEXT["Three"][0]),
+    ]
+
+
+@pytest.mark.parametrize("size", [36, 11], ids=["large", "the text's"])
+def test_a_chapters_number_over_its_title_is_one_heading(size: float) -> None:
+    """Vellum's "1" in large type over "THE LETTER": the chapter was called "1" and its
+    title read as its first paragraph. A "2" in the text's type over its title was read
+    as the last word of the chapter before it."""
+    setter = new_setter()
+    for n, (title, name) in enumerate(zip(("THE LETTER", "The Lighthouse"), TEXT, strict=False)):
+        if n:
+            setter.finish_page()
+        setter.y -= 90  # a chapter's opening sunk below the top margin, where folios are
+        setter.heading(str(n + 1), size=size, new_page=False)
+        setter.heading(title, size=15, new_page=False)
+        setter.paragraph(TEXT[name][0])
+    sections = sections_of(setter)
+    assert [(s.title, s.body) for s in sections] == [
+        ("Chapter 1: THE LETTER", TEXT["One"][0]),
+        ("Chapter 2: The Lighthouse", TEXT["Two"][0]),
+    ]
