@@ -16,7 +16,8 @@ the body text) and their marks, "This page intentionally left blank", and text s
 is its word's first letter; letter-spaced words are words. Lines are joined into one line
 per paragraph; a paragraph ends at a wider gap, at the book's first-line indent, at a list
 bullet, or after a line that stops on a sentence's end with room left for the next line's
-first word; it runs on across a page break. Verse keeps its line ends (a newline): lines
+first word; it runs on across a page break, unless the page opens in larger type or on a
+chapter's number over its title. Verse keeps its line ends (a newline): lines
 in a row that each end with room left for the next one's first word, where prose fills the
 measure. A word hyphenated at a line end is joined, unless the book prints it with its
 hyphen elsewhere or the next line starts with a capital.
@@ -64,6 +65,7 @@ log = logging.getLogger(__name__)
 _FILE_NAME = re.compile(
     r"^(?:microsoft word - .*|.*\.(?:docx?|odt|rtf|pdf|indd|tex)|untitled)$", re.I
 )
+_NO_AUTHOR = re.compile(r"^(?:anonymous|unknown)$", re.I)  # reportlab's default, and others'
 _WHY = 200  # characters of a parser's error shown
 _LIBRARIES = ("pypdf", "pdfminer")  # their log lines are about the file's repairs, not for users
 
@@ -106,15 +108,15 @@ def _read(data: bytes, source: str) -> Book:
     marks, warnings = _outline(reader, source)
     if marks:
         sections, lost = by_outline(paras, marks, layout, imprint)
-        title = ""
+        title = author = ""
         warnings += [f"{source}: {why}" for why in lost]
     else:
-        sections, title = by_headings(paras, layout, imprint)
+        sections, title, author = by_headings(paras, layout, imprint)
     sections = [also_by(section) for section in sections]
     warnings += table_warnings(grids, kept, sections, source)
     warnings += _textless_pages(lines, len(reader.pages), turned, source)
     warnings += _pages_warning(turned, source, "sideways text", "a turned table or a watermark")
-    return Book(sections, _metadata(reader, title), warnings=warnings)
+    return Book(sections, _metadata(reader, title, author), warnings=warnings)
 
 
 def _why(error: Exception) -> str:
@@ -251,15 +253,18 @@ def _mark(reader: pypdf.PdfReader, entry: Destination, part: bool) -> Mark | Non
 # Metadata and warnings
 
 
-def _metadata(reader: pypdf.PdfReader, title: str) -> Metadata:
+def _metadata(reader: pypdf.PdfReader, title: str, author: str = "") -> Metadata:
     """The information dictionary; a title that is a file name ("Microsoft Word - x.docx")
-    gives way to the title page's. No date: its only dates are the file's (CreationDate,
-    ModDate: when a scan or an export was made), never the book's (`published`)."""
+    gives way to the title page's, and no author (or "anonymous", a tool's default) to the
+    title page's. No date: its only dates are the file's (CreationDate, ModDate: when a
+    scan or an export was made), never the book's (`published`)."""
     given = _info(reader, "/Title")
-    authors = _info(reader, "/Author").split(";")
+    authors = [name.strip() for name in _info(reader, "/Author").split(";") if name.strip()]
+    if author and all(_NO_AUTHOR.match(name) for name in authors):
+        authors = [author]
     return Metadata(
         title=given if given and not _FILE_NAME.match(given) else title,
-        authors=[name.strip() for name in authors if name.strip()],
+        authors=authors,
         language=_text(reader.root_object.get("/Lang")),
     )
 

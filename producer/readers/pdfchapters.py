@@ -19,16 +19,25 @@ from producer.readers.labels import NUMBER, names_a_part
 from producer.readers.markup import joined_title, numbered_title
 from producer.readers.pdffurniture import LABEL, LABELLED, echo
 from producer.readers.pdflines import HEADING, Line
-from producer.readers.pdfparagraphs import Layout, Para
+from producer.readers.pdfparagraphs import NUMERAL, Layout, Para
 
 log = logging.getLogger(__name__)
 
 _MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
 _MISPLACED = 2  # pages an outline entry may point off its heading, to be moved to it
-# A chapter's number alone: "1", "IV.", "Twelve".
-_NUMERAL = re.compile(rf"{NUMBER}[.:]?", re.I)
 # A heading's label before its title: "CHAPTER THREE. ", "Part 2: ", "3. ".
 _LABEL_FIRST = re.compile(rf"^(?:(?:chapter|part|book)\s+)?{NUMBER}\b[.:]?\s+", re.I)
+# A title page's date under its title: "March 2021", "1998".
+_DATE = re.compile(
+    r"(?:(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\s+)?(?:1[5-9]|20)\d\d",
+    re.I,
+)
+_TITLE_PAGE_LINES = 3  # lines under a title: its author, a date, a publisher
+_BOLDER = 0.5  # points: a bold title's type over the text's
+_BOLD_WORDS = 12  # words in a bold title; more is a paragraph in bold
+_BOLD_TITLES = 2  # bold titles of one size that make them a book's headings
+_NAME_WORDS = 5  # words in an author's name, or a publisher's
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class _Draft:
     title: str = ""
     paras: list[Para] = field(default_factory=list)
     titled: bool = False  # held the book's title: the title page
+    head: Para | None = None  # the heading it starts at
     kind: str = ""  # the kind its pages show it to be (a copyright page), whatever its title
 
 
@@ -165,12 +175,18 @@ def _is_label(text: str) -> bool:
     return bool(LABEL.match(text) or LABELLED.match(text))
 
 
-def by_headings(paras: list[Para], layout: Layout, imprint: set[int]) -> tuple[list[Section], str]:
-    """Sections at heading-like paragraphs; a lone largest heading over repeated smaller
-    ones is the book's title, as in Markdown. A heading naming a part ("PART TWO. Spring")
-    starts a part, in whatever type: a part's page set apart from the chapters' headings
-    was read as the end of the chapter before it."""
+def by_headings(
+    paras: list[Para], layout: Layout, imprint: set[int]
+) -> tuple[list[Section], str, str]:
+    """Sections at heading-like paragraphs, and the book's title and author where its title
+    page gives them; a lone largest heading over repeated smaller ones is the book's title,
+    as in Markdown, and so is a first heading over a name and a date alone on its page. A
+    heading naming a part ("PART TWO. Spring") starts a part, in whatever type: a part's
+    page set apart from the chapters' headings was read as the end of the chapter before
+    it."""
     heads = [p for p in paras if _is_heading(p, layout)]
+    bold = _bold_titles(paras, layout, heads)
+    heads = [p for p in paras if p in bold or _is_heading(p, layout)] if bold else heads
     parts = [head for head in heads if names_a_part(head.text)]
     title, level = _plan([head for head in heads if head not in parts])
     drafts = [_Draft()]
@@ -181,10 +197,78 @@ def by_headings(paras: list[Para], layout: Layout, imprint: set[int]) -> tuple[l
         if para in parts:
             drafts.append(_Draft(para.text, kind="part"))
         elif para in heads and _rank(para) >= level:
-            drafts.append(_Draft(numbered_title(para.text, "chapter")))
+            drafts.append(_Draft(numbered_title(para.text, "chapter"), head=para))
         else:
             drafts[-1].paras.append(para)
-    return _finish(drafts, imprint), title.text if title else ""
+    author = ""
+    if title is None and _title_page_heading(drafts):
+        page = drafts.pop(1)
+        title, drafts[0] = page.head, _Draft(paras=page.paras, titled=True)
+        author = _author(_lines(page.paras))
+    return _finish(drafts, imprint), title.text if title else "", author
+
+
+def _bold_titles(paras: list[Para], layout: Layout, heads: list[Para]) -> list[Para]:
+    """Where no heading's type recurs (no chapters), paragraphs in bold half a point or more
+    larger than the text, two or more in one size: a story collection's titles, under the
+    type a heading is told by (12 point over 11; the book was one chapter). Each is short,
+    no sentence, and at a page's top or after a gap."""
+    ranks = Counter(_rank(head) for head in heads if not names_a_part(head.text))
+    if any(n > 1 for n in ranks.values()):
+        return []
+    found = [para for para in paras if _bold_title(para, layout)]
+    counts = Counter(_rank(para) for para in found)
+    return [para for para in found if counts[_rank(para)] >= _BOLD_TITLES]
+
+
+def _bold_title(para: Para, layout: Layout) -> bool:
+    return (
+        para.bold
+        and para.apart
+        and para.size >= layout.body + _BOLDER
+        and len(para.text.split()) <= _BOLD_WORDS
+        and not para.text.endswith(".")
+    )
+
+
+def _title_page_heading(drafts: list[_Draft]) -> bool:
+    """Whether the first heading, opening the book, heads a title page in the chapters'
+    type: a page of its own holding only an author's name and a date under it (LaTeX's
+    maketitle; read, it was a chapter "Tides and Harbours" saying "A. N. Other March
+    2021")."""
+    if len(drafts) < 3 or drafts[0].paras:
+        return False
+    head, after, paras = drafts[1].head, drafts[2].head, drafts[1].paras
+    if head is None or after is None or after.page <= head.page:
+        return False  # no page of its own, chapters after it
+    if matter.kind_of(head.text) or _is_label(head.text) or names_a_part(head.text):
+        return False  # "Preface", "Chapter 1" over its opening lines
+    if any(para.page != head.page for para in paras):
+        return False
+    lines = _lines(paras)
+    return 0 < len(lines) <= _TITLE_PAGE_LINES and all(
+        _is_name(line) or _DATE.fullmatch(line) for line in lines
+    )
+
+
+def _lines(paras: list[Para]) -> list[str]:
+    """Paragraphs' lines: a title page's short lines run on as verse."""
+    return [line for para in paras for line in para.text.split("\n")]
+
+
+def _author(lines: list[str]) -> str:
+    """The author a title page names: its first line that is a name."""
+    names = (_is_name(text) for text in lines)
+    return next((name for name in names if name), "")
+
+
+def _is_name(text: str) -> str:
+    """A line that is a name ("A. N. Other", "by Ann Example"), without its "by"; else
+    nothing. A name's words each open on a capital; a sentence's do not."""
+    words = text.removeprefix("by ").removeprefix("By ").split()
+    if not 0 < len(words) <= _NAME_WORDS:
+        return ""
+    return " ".join(words) if all(word[0].isupper() for word in words) else ""
 
 
 def _half_title(para: Para, title: Para | None, heads: list[Para], level: float) -> bool:
@@ -224,7 +308,8 @@ def merge_headings(paras: list[Para], layout: Layout) -> list[Para]:
         prev = merged[-1] if merged else None
         if prev and _continues_heading(prev, para, layout):
             size = max(prev.size, para.size)
-            merged[-1] = Para(prev.page, prev.top, size, _heading_text(prev.text, para.text))
+            text, bold = _heading_text(prev.text, para.text), prev.bold and para.bold
+            merged[-1] = Para(prev.page, prev.top, size, text, bold, prev.apart)
         else:
             merged.append(para)
     return merged
@@ -234,7 +319,7 @@ def _heading_text(first: str, second: str) -> str:
     """One heading of two paragraphs: a label and its title ("CHAPTER IV. The Storm"), a
     number and its title ("1: THE LETTER", as the EPUB reader joins them), or two lines
     of a title."""
-    if _NUMERAL.fullmatch(first):
+    if NUMERAL.fullmatch(first):
         return joined_title([first.rstrip(".:"), second])
     if LABEL.match(first):
         return f"{first.rstrip('.:')}. {second}"
@@ -256,7 +341,7 @@ def _number_over_title(prev: Para, para: Para, layout: Layout) -> bool:
     text's: Vellum's "1" in large type over "THE LETTER" was the chapter's title and the
     title its first paragraph; a "2" in the text's type was the last word of the chapter
     before it."""
-    if not _NUMERAL.fullmatch(prev.text) or _NUMERAL.fullmatch(para.text):
+    if not NUMERAL.fullmatch(prev.text) or NUMERAL.fullmatch(para.text):
         return False
     return prev.size >= layout.body and _is_heading(para, layout)
 

@@ -56,6 +56,7 @@ class Line:
     capitals: float = 0.0  # its type size, its small capitals counted as capitals
     cells: tuple[tuple[float, float], ...] = ()  # the runs a row was made of, where several
     cap: float = 0.0  # the width of a drop cap set tight to its first word, where it has one
+    bold: bool = False  # every letter in a bold face
 
     @property
     def char_width(self) -> float:
@@ -71,7 +72,7 @@ def rows(lines: list[Line]) -> Iterator[Line]:
             row = replace(
                 row, x1=line.x1, y0=min(row.y0, line.y0), y1=max(row.y1, line.y1),
                 size=longer.size, capitals=longer.capitals, text=f"{row.text} {line.text}",
-                marked=row.marked or line.marked,
+                marked=row.marked or line.marked, bold=row.bold and line.bold,
                 cells=(row.cells or ((row.x0, row.x1),)) + ((line.x0, line.x1),),
             )  # fmt: skip
             continue
@@ -122,8 +123,15 @@ def line_from(
     capitals = _usual_size(_sizes(chars))
     return Line(
         number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead, frame, marked,
-        capitals,
+        capitals, bold=_bold(chars),
     )  # fmt: skip
+
+
+def _bold(chars: list[LTChar]) -> bool:
+    """Whether every letter is set in a bold face, as its font's name says ("Times-Bold",
+    "ABCDEF+Minion-BoldIt"): a story's title set bold, a point above the text."""
+    letters = [char for char in chars if char.get_text().isalpha()]
+    return bool(letters) and all("bold" in char.fontname.lower() for char in letters)
 
 
 def _usual_size(sizes: Iterable[float]) -> float:

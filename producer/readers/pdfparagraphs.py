@@ -1,8 +1,9 @@
 """Paragraphs: the body text's measures (type size, line spacing, each page's margins, the
 first-line indent), and the lines joined into a line a paragraph. A paragraph ends at a
-wider gap, at the first-line indent, at a list bullet, or after a line that stops on a
-sentence's end with room left for the next line's first word; verse keeps its line ends;
-a word hyphenated at a line end is joined.
+wider gap, at a page opening in larger type or on a chapter's number, at the first-line
+indent, at a list bullet, or after a line that stops on a sentence's end with room left
+for the next line's first word; verse keeps its line ends, but for a sentence running on
+from one to the next; a word hyphenated at a line end is joined.
 
 A stage of its own because it turns lines into text: the stages before it work on lines,
 `pdfchapters` after it on paragraphs.
@@ -12,8 +13,9 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from producer.readers.labels import NUMBER
 from producer.readers.pdflines import HEADING, Line
 
 _GAP = 1.25  # a gap between paragraphs: this many times the usual line spacing (less than
@@ -25,8 +27,13 @@ _INDENT = 1.5  # a first-line indent: at least this many average character width
 _MIN_INDENTED = 3  # paragraphs that must share a first-line indent to show the book's
 _TERMINAL = (".", "!", "?", ":", "…", '"', "”", "’", "»", ")")
 _AFTER_WORD = re.compile(r"[^\w-].*")  # what follows a line's first word
+_LARGER = 0.5  # points: type this much larger at a page's top starts anew
 _BULLETS = ("•", "◦", "▪", "‣", "·", "–")
+# A chapter's number alone: "1", "IV.", "Twelve".
+NUMERAL = re.compile(rf"{NUMBER}[.:]?", re.I)
 _TAIL = 1000  # characters of a paragraph being joined that a broken word is looked for in
+_RUN_ON = re.compile(r"[^\W\d_]")  # a letter: a line ending on one and the next opening on
+# one in lower case are a sentence's words, whatever room the first has left
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class Para:
     top: float
     size: float
     text: str
+    bold: bool = False  # every line of it
+    apart: bool = False  # at a page's top or after a wider gap than its lines keep
 
 
 def body_size(lines: list[Line]) -> float:
@@ -116,10 +125,11 @@ def paragraphs(lines: list[Line], layout: Layout, imprint: set[int]) -> list[Par
     compounds = _compounds(lines)
     short = [_has_room(above, line, layout) for above, line in itertools.pairwise(lines)]
     short.append(False)
+    numbers = _numbers_over_headings(lines, layout)
     groups: list[list[Line]] = []
     verse: set[int] = set()  # the lines whose line end is kept
     for n, line in enumerate(lines):
-        if not groups or _breaks(groups[-1], line, layout, imprint):
+        if not groups or id(line) in numbers or _breaks(groups[-1], line, layout, imprint):
             groups.append([line])
             continue
         paragraph = groups[-1]
@@ -129,7 +139,29 @@ def paragraphs(lines: list[Line], layout: Layout, imprint: set[int]) -> list[Par
             groups.append([line])  # a sentence's end with room left: the paragraph's end
             continue
         paragraph.append(line)
-    return [_para(group, compounds, verse) for group in groups]
+    paras = [_para(group, compounds, verse) for group in groups]
+    return [
+        replace(para, apart=not above or _apart(above[-1], group[0], layout))
+        for para, above, group in zip(paras, [[], *groups], groups, strict=False)
+    ]
+
+
+def _apart(above: Line, line: Line, layout: Layout) -> bool:
+    """Whether a paragraph's first line opens a page or stands below a gap."""
+    return above.page != line.page or _spaced(above, line, layout)
+
+
+def _numbers_over_headings(lines: list[Line], layout: Layout) -> set[int]:
+    """The lines opening a page that are a chapter's number alone over its title's heading:
+    in the text's type, each ran on from the page before, a contents page's last entry
+    ("4 Spring Tide" and "1"), and went with it."""
+    return {
+        id(line)
+        for above, line, below in zip(lines, lines[1:], lines[2:], strict=False)
+        if above.page != line.page == below.page
+        and below.size >= layout.body * HEADING
+        and NUMERAL.fullmatch(line.text)
+    }
 
 
 def _breaks(paragraph: list[Line], line: Line, layout: Layout, imprint: set[int]) -> bool:
@@ -161,11 +193,15 @@ def _is_verse(paragraph: list[Line], next_short: bool, verse: set[int], layout: 
 
 
 def _retyped(above: Line, line: Line, layout: Layout) -> bool:
-    """A change of type size, or a heading's type after a page break (headings do not run
-    on from page to page, as a table of contents' title would into the first chapter's)."""
+    """A change of type size, or a heading's type or any larger type after a page break
+    (headings do not run on from page to page, as a table of contents' title would into the
+    first chapter's, nor a contents page's last entry into the next page's "1" over its
+    chapter's title, a point larger: no paragraph grows a size over a page)."""
     if abs(above.size - line.size) > 0.1 * max(above.size, line.size):
         return True
-    return line.page != above.page and line.size >= layout.body * HEADING
+    if line.page == above.page:
+        return False
+    return line.size >= layout.body * HEADING or line.size > above.size + _LARGER
 
 
 def _spaced(above: Line, line: Line, layout: Layout) -> bool:
@@ -232,14 +268,27 @@ def _para(lines: list[Line], compounds: set[str], verse: set[int]) -> Para:
     length)."""
     settled: list[str] = []
     text = lines[0].text
+    right = max(line.x1 for line in lines)  # the paragraph's own measure
     for above, line in itertools.pairwise(lines):
-        kept = id(above) in verse  # a verse line's end
+        kept = id(above) in verse and not _runs_on(above, line, right)
         text = f"{text}\n{line.text}" if kept else _join(text, line.text, compounds)
         if len(text) > 2 * _TAIL:
             settled.append(text[:-_TAIL])
             text = text[-_TAIL:]
     first = lines[0]
-    return Para(first.page, first.y1, first.size, "".join(settled) + text)
+    bold = all(line.bold for line in lines)
+    return Para(first.page, first.y1, first.size, "".join(settled) + text, bold)
+
+
+def _runs_on(above: Line, line: Line, right: float) -> bool:
+    """Whether a sentence runs on from a verse line into the next: an epigraph set on a
+    narrow measure, its lines short of the page's ("and the" over "harbour keeps"). The line
+    ends on a word with no room left on its paragraph's measure for the next line's first
+    word, and that opens in lower case; a verse line ends on a mark, or its next opens on a
+    capital, and code's lines end on a digit."""
+    if not (_RUN_ON.fullmatch(above.text[-1:]) and line.text[:1].islower()):
+        return False
+    return right - above.x1 <= line.lead + above.size / 4
 
 
 def _join(text: str, line: str, compounds: set[str]) -> str:

@@ -222,6 +222,55 @@ def test_verse_keeps_its_line_ends() -> None:
     assert body.split("\n\n") == [prose("first", 6), *stanzas, prose("second", 6)]
 
 
+EPIGRAPH = ["The sea has neither meaning nor pity, and the", "harbour keeps its own counsel."]
+
+
+def test_an_epigraphs_sentence_on_a_narrow_measure_runs_on() -> None:
+    """An epigraph's lines end short of the page's measure, as verse lines do: its sentence
+    was read with a pause mid-way. A line ending on a word with the next opening in lower
+    case runs on; a stanza's lines, opening on capitals, keep their ends."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    setter.canvas.setFont(FONT, SIZE)
+    for stanza in (EPIGRAPH, CUCKOO):
+        for line in stanza:
+            setter.canvas.drawString(LEFT + 72, setter.y, line)
+            setter.y -= LEADING
+        setter.y -= LEADING
+    setter.paragraph(prose("first", 6))
+    setter.finish_page()
+    setter.canvas.save()
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    assert body.split("\n\n") == [" ".join(EPIGRAPH), "\n".join(CUCKOO), prose("first", 6)]
+
+
+def test_larger_type_at_a_pages_top_starts_a_paragraph() -> None:
+    """A stanza ends a page, and the next opens on a line a point larger than the text (a
+    contents page's "CONTENTS" heading, a chapter's number): it ran on as the stanza's next
+    line. No paragraph grows a size over a page."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    setter.paragraph(prose("first", 6))  # the measure, which the stanza's lines fall short of
+    for size, stanza in ((SIZE, CUCKOO), (SIZE + 1, ["THE SECOND SONG"]), (SIZE, CUCKOO)):
+        if size > SIZE:
+            setter.finish_page()
+            setter.y -= 90  # below the top margin, where running heads are
+        setter.canvas.setFont(FONT, size)
+        for line in stanza:
+            setter.canvas.drawString(LEFT + 36, setter.y, line)
+            setter.y -= LEADING
+        setter.y -= LEADING
+    setter.paragraph(prose("second", 6))
+    setter.finish_page()
+    setter.canvas.save()
+    body = read(out.getvalue(), "b.pdf").sections[0].body
+    stanza = "\n".join(CUCKOO)
+    paras = [prose("first", 6), stanza, "THE SECOND SONG", stanza, prose("second", 6)]
+    assert body.split("\n\n") == paras
+
+
 def test_ragged_prose_without_indents_or_gaps_is_not_verse() -> None:
     """Flush paragraphs set ragged-right, long words leaving lines short by varied amounts
     that the next word would not fit: lines wrap, and a paragraph ends only at a sentence's

@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from producer.readers.book import Section
 from producer.readers.pdf import read
-from tests.producer.test_readers_pdf import Setter, prose
+from tests.producer.test_readers_pdf import FONT, LEADING, LEFT, SIZE, Setter, prose
 
 # Each chapter's paragraphs, long enough to run over a page or two.
 TEXT = {name: [prose(name.split()[-1].lower(), 20)] for name in ("One", "Two", "Three")}
@@ -187,4 +187,51 @@ def test_a_chapters_number_over_its_title_is_one_heading(size: float) -> None:
     assert [(s.title, s.body) for s in sections] == [
         ("Chapter 1: THE LETTER", TEXT["One"][0]),
         ("Chapter 2: The Lighthouse", TEXT["Two"][0]),
+    ]
+
+
+@pytest.mark.parametrize("size", [12, 11], ids=["a point larger", "the text's"])
+def test_a_chapters_number_at_a_pages_top_starts_anew(size: float) -> None:
+    """A contents page without leaders ends on a short line, "2 The Lighthouse": the next
+    page's "1" over its chapter's title ran on from it as a verse line, and went with the
+    contents, skipped; the chapter was called by its title alone."""
+    setter = new_setter()
+    setter.heading("Contents", size=15)
+    setter.canvas.setFont(FONT, SIZE)
+    for entry in ("1 THE LETTER", "2 The Lighthouse"):
+        setter.canvas.drawString(LEFT, setter.y, entry)
+        setter.y -= LEADING
+    for n, (title, name) in enumerate(zip(("THE LETTER", "The Lighthouse"), TEXT, strict=False)):
+        setter.finish_page()
+        setter.y -= 90  # sunk below the top margin, where folios are
+        setter.heading(str(n + 1), size=size, new_page=False)
+        setter.heading(title, size=15, new_page=False)
+        setter.paragraph(TEXT[name][0])
+    sections = sections_of(setter)
+    assert [(s.title, s.kind, s.body) for s in sections[1:]] == [
+        ("Chapter 1: THE LETTER", "chapter", TEXT["One"][0]),
+        ("Chapter 2: The Lighthouse", "chapter", TEXT["Two"][0]),
+    ]
+    assert (sections[0].kind, sections[0].body.split("\n")[-1]) == ("toc", "2 The Lighthouse")
+
+
+@pytest.mark.parametrize("font", ["Times-Bold", FONT], ids=["bold", "roman"])
+def test_a_story_collections_bold_titles_are_its_chapters(font: str) -> None:
+    """Stories run on, each under its title in bold a point larger than the text (under
+    the type a heading is told by): the book was one chapter. The same titles in the text's
+    face are no headings."""
+    setter = new_setter()
+    titles = ["Salt", "The Keeper's Daughter", "Low Water"]
+    for title, name in zip(titles, TEXT, strict=True):
+        setter.y -= 2 * LEADING  # the gap between stories
+        setter.canvas.setFont(font, SIZE + 1)
+        setter.canvas.drawString(LEFT, setter.y, title)
+        setter.y -= 2 * LEADING
+        setter.paragraph(TEXT[name][0])
+    sections = sections_of(setter)
+    if font == FONT:
+        assert len(sections) == 1
+        return
+    assert [(s.title, s.body) for s in sections] == [
+        (title, TEXT[name][0]) for title, name in zip(titles, TEXT, strict=True)
     ]

@@ -168,6 +168,31 @@ def test_a_first_chapter_titled_as_the_book_keeps_its_title() -> None:
     assert book.sections[1].body.split() == " ".join(stanza).split()
 
 
+@pytest.mark.parametrize(
+    ("under", "kind"),
+    [(["A. N. Other", "March 2021"], "titlepage"), (["It began in the rain."], "chapter")],
+    ids=["name-and-date", "a-sentence"],
+)
+def test_a_title_page_in_the_chapters_type_is_a_title_page(under: list[str], kind: str) -> None:
+    """LaTeX's title page: the book's title in the chapters' headings' type, over an
+    author's name and a date alone on the first page. It was narrated as a chapter, and
+    the book had no title. A first page saying a sentence under its heading is a chapter."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    setter.heading("Tides and Harbours")
+    for line in under:
+        setter.paragraph(line)
+    setter.finish_page()
+    chapters_on(setter, CHAPTERS)
+    setter.finish_page()
+    setter.canvas.save()
+    book = read(out.getvalue(), "b.pdf")
+    assert [s.kind for s in book.sections] == [kind, "chapter", "chapter", "chapter"]
+    if kind == "titlepage":
+        assert (book.metadata.title, book.metadata.authors) == ("Tides and Harbours", under[:1])
+        assert book.sections[0].skip_reason
+
+
 def test_a_heading_before_the_outlines_first_entry_is_no_title_page() -> None:
     """A prologue of short lines that the outline has no entry for, under a heading no
     larger than the chapters': it was skipped as a title page."""
@@ -432,7 +457,7 @@ def test_verse_lines_ending_together_keep_their_ends() -> None:
     setter = Setter(Canvas(out, pagesize=letter), head="")
     setter.heading("Chapter One")
     setter.paragraph(prose("first", 8))
-    verse = ["Row, row, row your boat", "Nevermore, nevermore", "Nevermore, nevermore", "and so"]
+    verse = ["Row, row, row your boat", "Nevermore, nevermore", "Nevermore, nevermore", "And so"]
     code = ["x = 1", "y = 2", "z = 3"]
     for lines, font in ((verse, FONT), (code, "Courier")):
         setter.y -= 6
