@@ -128,12 +128,13 @@ def narrate_chapters(
     try:
         futures.update((i, pool.submit(one, i)) for i in todo)
         entries = {i: result_awake(result_awake(futures[i])) for i in todo}
-    finally:  # after a failure, chapters not yet begun are not begun; running ones finish,
-        # and so do the encodings begun (what they stored stays), not those still queued
-        # Waited for: a process pool shut down without waiting can lose the sentinel that
-        # ends its helper if this process exits soon after (a narrating process does), and
-        # the exit then hangs joining it (cpython#83386; seen once in `make test`). Its
-        # queued chapters are cancelled; at most the two it has handed its process finish.
+    finally:  # after a failure, chapters not yet begun are not begun; running ones finish
+        # and are stored, their encodings too, queued or not (a chapter begun as a stop
+        # came was narrated and assembled, then lost where its MP3 waited in the queue:
+        # seen in `make test`). The encoding processes' pool is waited for: one shut down
+        # without waiting can lose the sentinel that ends its helper if this process exits
+        # soon after (a narrating process does), and the exit then hangs joining it
+        # (cpython#83386; seen once in `make test`).
         _stop_phonemizing(said, phonemizer)
         pool.shutdown(wait=False, cancel_futures=True)
         wait_awake(futures.values())  # the chapters begun: a second signal still heard
@@ -142,7 +143,7 @@ def narrate_chapters(
             assembler.shutdown(wait=True)
         resampler.shutdown(wait=True)
         if encoders:
-            encoders.shutdown(wait=True, cancel_futures=True)
+            encoders.shutdown(wait=True)
     return Narrated(entries, Narrator.of(voice))
 
 
