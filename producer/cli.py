@@ -109,23 +109,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `narrate inspect BOOK | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
-    except Exception as error:
+    except (KeyboardInterrupt, Exception) as error:
         if not by_interrupt(error):
             raise
-        return _interrupted()
-    except KeyboardInterrupt:
-        return _interrupted()
-
-
-def _interrupted() -> int:
-    # A second Ctrl-C (or SIGTERM) while the interpreter exits would kill it by the
-    # signal, after the message and without the exit status it promises.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    # Only synth narrates, and it says what it kept itself (`Stopping`): here nothing
-    # was being narrated (verify, inspect, check...), so nothing is said to be kept.
-    print("\nnarrate: interrupted", file=sys.stderr)
-    return EXIT_INTERRUPTED
+        # A second Ctrl-C (or SIGTERM) while the interpreter exits would kill it by the
+        # signal, after the message and without the exit status it promises.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # Only synth narrates, and it says what it kept itself (`Stopping`): here nothing
+        # was being narrated (verify, inspect, check...), so nothing is said to be kept.
+        print("\nnarrate: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def by_interrupt(error: BaseException) -> bool:

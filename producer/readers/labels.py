@@ -40,6 +40,17 @@ def is_chapter_line(text: str) -> bool:
     return named and len(text.split()) <= 2
 
 
+# A heading's label before its title: "CHAPTER THREE. ", "Part 2: ", "3. ".
+_LABEL_FIRST = re.compile(rf"(?:(?:chapter|part|book)\s+)?{NUMBER}\b[.:]?\s+", re.I)
+
+
+def title_after_label(heading: str) -> str:
+    """A heading's title after its label ("CHAPTER THREE. Low Water", "3. Low Water": "Low
+    Water"); a heading with no label, as it is."""
+    label = _LABEL_FIRST.match(heading)
+    return heading[label.end() :] if label else heading
+
+
 _PART_WORD = re.compile(r"(?:part|book)\s", re.I)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from producer.readers import matter
 from producer.readers.book import Section, rest_of_title_page
-from producer.readers.labels import NUMBER, names_a_part
+from producer.readers.labels import names_a_part, title_after_label
 from producer.readers.markup import joined_title, numbered_title
 from producer.readers.pdffurniture import LABEL, LABELLED, echo
 from producer.readers.pdflines import HEADING, Line
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 _MAX_HEADING = 120  # characters: longer is a paragraph, whatever its type
 _MISPLACED = 2  # pages an outline entry may point off its heading, to be moved to it
 # A heading's label before its title: "CHAPTER THREE. ", "Part 2: ", "3. ".
-_LABEL_FIRST = re.compile(rf"^(?:(?:chapter|part|book)\s+)?{NUMBER}\b[.:]?\s+", re.I)
 # A title page's date under its title: "March 2021", "1998".
 _DATE = re.compile(
     r"(?:(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september"
@@ -143,7 +142,7 @@ def _to_heading(mark: Mark, heads: list[Para]) -> Mark:
 def _titles(heading: str) -> tuple[str, str]:
     """A heading's words, and those of its title after its label ("CHAPTER THREE. Low
     Water", "3. Low Water": "low water")."""
-    return _words(heading), _words(_LABEL_FIRST.sub("", heading))
+    return _words(heading), _words(title_after_label(heading))
 
 
 def _says(head: Para, title: str) -> bool:

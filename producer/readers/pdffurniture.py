@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from models.normalize import roman_to_int
 from producer.readers.book import Section
-from producer.readers.labels import NUMBER_WORDS, ROMAN
+from producer.readers.labels import NUMBER_WORDS, ROMAN, title_after_label
 from producer.readers.matter import kind_of, reads_as_also_by, skip_reason
 from producer.readers.pdflines import FOOTNOTE, HEADING, MARGIN, Line
 
@@ -32,7 +32,6 @@ _NUMBER = rf"(?:\d+|{ROMAN}|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)"  # a
 # "Chapter 4", "PART TWO", "IV." on their own; with a title after, not ending as a sentence.
 LABEL = re.compile(rf"^(?:(?:chapter|part|book)\s+{_NUMBER}|(?-i:{ROMAN.upper()}))[.:]?$", re.I)
 LABELLED = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+\S.{{0,70}}(?<![.,;])$", re.I)
-_LABEL_FIRST = re.compile(rf"^(?:chapter|part|book)\s+{_NUMBER}\b[.:]?\s+", re.I)  # its label
 # A contents or index entry: dot leaders to a page number.
 # (Each run of leaders is tried from its start only: from each of its dots, a long run took
 # its square.)
@@ -136,7 +135,7 @@ def _heading_echoes(margin: list[Line], lines: list[Line], body: float) -> set[i
     story has to recur on. Read, each was a sentence in the chapter, and the one over the
     first chapter's first page an untitled chapter before it."""
     headings = {echo(line.text) for line in lines if line.size >= body * HEADING}
-    headings |= {echo(_LABEL_FIRST.sub("", text)) for text in headings if LABELLED.match(text)}
+    headings |= {echo(title_after_label(text)) for text in headings if LABELLED.match(text)}
     return {id(line) for line in margin if echo(line.text) in headings}
 
 
