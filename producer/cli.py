@@ -20,16 +20,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from pydantic import ValidationError
-
 from config.errors import NarrateError, PermanentError
-from config.settings import SynthesisOptions, get_settings
 from worker.memory import tune_malloc
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from config.jobs import Progress
     from config.manifest import Manifest
     from config.manuscript import Manuscript
+    from config.settings import Settings, SynthesisOptions
     from producer.readers import Reading
     from producer.stopping import Stopping
     from worker.gpus import Slot
@@ -82,13 +82,17 @@ def entry() -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "synth":  # before the settings' import, which this overlaps
+        from worker import headstart
+
+        headstart.start()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format=VERBOSE_FORMAT if args.verbose else "%(levelname)s %(name)s: %(message)s",
         datefmt=CLOCK_FORMAT,
     )
     tune_malloc()
-    log.debug("narrate %s", args.command)  # with -v, the timeline's start: imports done
+    log.debug("narrate %s", args.command)  # with -v, the timeline's start (settings not read)
     try:
         if args.command in ("status", "wait", "cancel"):
             not_a_path(args.job, args.command)
@@ -103,13 +107,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # One line, whatever a library's words held (libxml2's and pypdf's hold newlines).
         print(f"narrate: error: {' '.join(str(error).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT if isinstance(error, PermanentError) else EXIT_RETRYABLE
-    except ValidationError as error:
-        print(f"narrate: error: {invalid(error)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except BrokenPipeError:  # `narrate inspect BOOK | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
     except (KeyboardInterrupt, Exception) as error:
+        from pydantic import ValidationError  # here: `narrate` starts without it (`get_settings`)
+
+        if isinstance(error, ValidationError):
+            print(f"narrate: error: {invalid(error)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if not by_interrupt(error):
             raise
         # A second Ctrl-C (or SIGTERM) while the interpreter exits would kill it by the
@@ -134,7 +140,16 @@ def by_interrupt(error: BaseException) -> bool:
     return any(isinstance(link, KeyboardInterrupt) for link in chain)
 
 
-def invalid(error: ValidationError) -> str:
+def get_settings() -> "Settings":
+    """The settings, their module imported as first needed: `narrate synth` starts its
+    narrating processes' imports before it (`worker.headstart`), and pydantic is a good
+    part of the command's own."""
+    from config.settings import get_settings as settings
+
+    return settings()
+
+
+def invalid(error: "ValidationError") -> str:
     """The first problem, naming an option as it was typed (--sample-rate, not sample_rate)
     where the model is one the command line fills."""
     first = error.errors()[0]
@@ -501,7 +516,8 @@ def _voice(args: argparse.Namespace) -> str:
     return str(args.voice or get_settings().voice)
 
 
-def options_from(args: argparse.Namespace) -> SynthesisOptions:
+def options_from(args: argparse.Namespace) -> "SynthesisOptions":
+    from config.settings import SynthesisOptions
     from models.registry import check_voice
 
     settings = get_settings()
@@ -591,7 +607,7 @@ def synth_summary(manifest: "Manifest", progress: "Progress | None", wall: float
 
 def _synth(
     args: argparse.Namespace,
-    options: SynthesisOptions,
+    options: "SynthesisOptions",
     narrators: "Narrators | None",
     stopping: "Stopping",
 ) -> tuple[float, "Manifest", "Progress | None"]:

@@ -96,7 +96,7 @@ class Narrators:
         self.slots = encoding_slots(settings.delivery_workers)
         level = logging.getLogger().getEffectiveLevel()
         setup = (_environment(self.settings), self.progress, self.stop, level, voice, self.slots)
-        self.pool = helper_pool(processes, _begin, setup, start=True)
+        self.pool = helper_pool(processes, _begin, setup, start=True, forked=True)
 
     @classmethod
     def ahead(

@@ -12,17 +12,25 @@ on the parent's only (`_ended_by`). And they end when their parent does: killed 
 the OOM killer), it cannot shut them down, and a narrating process left behind holds a
 GPU's memory. A parent abandoning their work (`end_helpers`: a second Ctrl-C or SIGTERM)
 ends them with SIGTERM, and each ends its own helpers first.
+
+A book's narrating processes may instead be forked from multiprocessing's fork server, a
+process of its own started as `narrate synth` starts (`start_fork_server`), before the
+command's own imports: it imports what narrating needs meanwhile, and what it forks starts
+with that done (docs/performance.md, "The narrating processes forked ready"). A fork from
+it is safe where a fork from the parent is not: it runs no thread of Python's. Such a
+process takes its parent's environment as it is when the process starts, not the server's.
 """
 
 import logging
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.forkserver
 import multiprocessing.util
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ALL_COMPLETED, FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from typing import Any, NoReturn, TypeVar
 
@@ -44,6 +52,7 @@ T = TypeVar("T")
 # Blocked in a helper from its start; SIGTERM stays blocked in every thread it runs, for
 # `_ended_by` to take.
 _BLOCKED = {signal.SIGINT, signal.SIGTERM}
+_server_started = False  # `start_fork_server` called in this process
 
 
 class HelperPool(ProcessPoolExecutor):
@@ -63,16 +72,39 @@ def helper_pool(
     initializer: Callable[..., None] | None = None,
     initargs: tuple[Any, ...] = (),
     start: bool = False,
+    forked: bool = False,
 ) -> ProcessPoolExecutor:
     """A pool of `workers` spawned helper processes, each first running
-    initializer(*initargs) if given; all started now with `start`, else as work comes."""
-    context = multiprocessing.get_context("spawn")
-    setup = (os.getpid(), initializer, initargs)
+    initializer(*initargs) if given; all started now with `start`, else as work comes.
+    `forked`: forked from the fork server instead, where `start_fork_server` started one."""
+    from_server = forked and _server_started
+    context = multiprocessing.get_context("forkserver" if from_server else "spawn")
+    environment = dict(os.environ) if from_server else None
+    setup = (os.getpid(), environment, initializer, initargs)
     pool = HelperPool(max(1, workers), context, initializer=_start, initargs=setup)
     if start:  # a submit finding no idle process starts one; none is idle yet
         for _ in range(max(1, workers)):
             pool.submit(os.getpid)
     return pool
+
+
+def start_fork_server(modules: Sequence[str]) -> None:
+    """Start multiprocessing's fork server now, importing `modules` as it starts, for the
+    pools asked to be `forked` from it; from the main thread. The server ignores SIGINT and
+    SIGTERM from its start (a signal's disposition outlives exec, a blocked mask does not):
+    the terminal's Ctrl-C would end it mid-import with a traceback, and SIGTERM to the whole
+    group would end it under the processes it forked, which their pool takes for all of
+    them dead. It ends when this process does. The few milliseconds it takes to start, this
+    process ignores them too."""
+    global _server_started
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(modules))
+    handlers = {number: signal.signal(number, signal.SIG_IGN) for number in _BLOCKED}
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    _server_started = True
 
 
 def encoding_slots(workers: int) -> Any:
@@ -185,10 +217,20 @@ def _terminated() -> NoReturn:
     os._exit(1)
 
 
-def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+def _start(
+    parent: int,
+    environment: dict[str, str] | None,
+    initializer: Callable[..., None] | None,
+    initargs: tuple[Any, ...],
+) -> None:
     # Blocked already where HelperPool started it; blocked here before any thread starts, so
     # that every thread, onnxruntime's and the encoders' too, leaves SIGTERM to `_ended_by`.
     signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
+    if environment is not None:  # forked from the fork server: its parent's, as it is now
+        os.environ.clear()
+        os.environ.update(environment)
+        # The server ignores SIGTERM; `_ended_by` takes it, and an ignored one never comes.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one pending is dropped
     threading.Thread(target=_ended_by, args=(parent,), daemon=True, name="sigterm").start()
@@ -199,9 +241,19 @@ def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple
     if not logging.getLogger().handlers:  # a narrating process sets its own
         # as the command's, not Python's last resort (the message alone)
         logging.basicConfig(level=logging.WARNING, format=HELPER_LOG_FORMAT)
+    if environment is not None:
+        log.debug("forked from the fork server")
 
 
 def _end_with(parent: int) -> None:
+    """Exit once the parent has. One forked from the fork server has the server for its
+    parent by pid: it watches the pipe it was started through, which the parent's end
+    closes."""
+    if os.getppid() != parent:
+        parent_process = multiprocessing.parent_process()
+        if parent_process is not None:
+            multiprocessing.connection.wait([parent_process.sentinel])
+        os._exit(1)
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_S)
     os._exit(1)

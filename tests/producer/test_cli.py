@@ -148,9 +148,12 @@ def test_verbose_lines_are_a_timeline(tmp_path: Path, data: Path) -> None:
         assert f"chapter {chapter} assembled" in result.stderr
 
 
-def test_narrating_processes_log_the_clock_too(tmp_path: Path, data: Path) -> None:
-    """With several narrating processes, their -v lines carry the same clock as the
-    parent's, so that they sort into one timeline."""
+def test_narrating_processes_are_forked_ready_and_log_the_clock_too(
+    tmp_path: Path, data: Path
+) -> None:
+    """With several narrating processes, each is forked from the fork server the command
+    started (`worker.headstart`), and their -v lines carry the same clock as the parent's,
+    so that they sort into one timeline."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NARRATE_DEVICE_PROCESSES": "2"}
     command = [sys.executable, "-m", "producer.cli", "-v", "synth", str(data / "two_chapters.txt")]
     result = subprocess.run(
@@ -164,6 +167,8 @@ def test_narrating_processes_log_the_clock_too(tmp_path: Path, data: Path) -> No
     assert result.returncode == 0, result.stderr
     narrators = [line for line in result.stderr.splitlines() if "[narrator " in line]
     assert narrators and all(re.match(r"\d\d:\d\d:\d\d\.\d{3} \[narrator", x) for x in narrators)
+    forked = {line.split()[2] for line in narrators if line.endswith("forked from the fork server")}
+    assert len(forked) == 2, result.stderr
 
 
 def test_verify_accepts_a_finished_output_and_catches_damage(tmp_path: Path, data: Path) -> None:

@@ -184,3 +184,37 @@ def test_waiting_awake_counts_a_future_a_shutdown_cancelled_as_done() -> None:
     finally:
         waiter.shutdown()
     assert done == {begun} and not pending
+
+
+# Run as a script: a pool forked from the fork server, and one spawned, compared.
+_FORKED = """
+import os, sys
+from worker.spawn import helper_pool, start_fork_server
+
+def look():
+    parent = os.getppid() == int(os.environ["SCRIPT"])
+    return parent, os.environ["SET_AFTER"], "json.tool" in sys.modules
+
+if __name__ == "__main__":
+    start_fork_server(["json.tool"])  # imported by neither this script nor a helper itself
+    os.environ.update(SCRIPT=str(os.getpid()), SET_AFTER="yes")
+    for forked in (True, False):
+        with helper_pool(1, forked=forked) as pool:
+            print(*pool.submit(look).result(timeout=60))
+"""
+
+
+def test_a_pool_forked_from_the_fork_server_has_its_imports_and_the_parent_s_environment(
+    tmp_path: Path,
+) -> None:
+    """Forked: the server's imports done, its parent the server, and the environment the
+    parent has as the helper starts (set after the server started); spawned: none of the
+    server's imports, the script its parent."""
+    script = tmp_path / "forked.py"
+    script.write_text(_FORKED)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["False yes True", "True yes False"], done.stderr
