@@ -17,8 +17,10 @@ import os
 from config.devices import cuda_build, gpu_present, wsl_gpu
 from worker.spawn import start_fork_server
 
-# What a narrating process imports before its voice loads (worker.narrators `_begin`).
-NARRATING = ("worker.narrators", "worker.chapters")
+# What a narrating process imports before its voice begins to load (`worker.narrators`'
+# `_begin`); the rest of the narration (`worker.chapters`) it imports while the voice
+# loads, as a spawned one does: imported ahead, it held the loading back on a slow host.
+NARRATING = ("worker.narrators", "models.pool")
 
 log = logging.getLogger(__name__)
 

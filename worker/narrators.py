@@ -251,7 +251,8 @@ def _leave() -> None:
     those before the exit handlers). What is left is freeing its sessions' GPU memory block
     by block and the interpreter's teardown, which its parent would wait for; the driver
     takes the process's memory back as it ends. Registered as it starts, so the handlers of
-    what it imports later run first. Its status is 0: the pool reads none."""
+    what it imports later run first. Its status is 0: the pool reads none. (One forked from
+    the fork server, `worker.headstart`, leaves so by itself, its exit handlers not run.)"""
     log.debug("exiting")
     logging.shutdown()
     os._exit(0)
