@@ -11,9 +11,10 @@ column by column, after what spans both above them.
 What a page prints but a listener should not hear is dropped: running heads and footers
 (lines recurring at one height on several pages, or carrying the page's number), page
 numbers, contents entries (dot leaders to a page number), footnotes (smaller type below
-the body text) and their marks, "This page intentionally left blank", and text set sideways
-(a turned table, a watermark). A copyright page is a part of its own, skipped. A drop cap
-is its word's first letter; letter-spaced words are words. Lines are joined into one line
+the body text) and their marks, "This page intentionally left blank", text set sideways
+(a turned table, a watermark), tables and the labels scattered on a picture (a map's
+names). A copyright page is a part of its own, skipped. A drop cap is its word's first
+letter; letter-spaced words are words. Lines are joined into one line
 per paragraph; a paragraph ends at a wider gap, at the book's first-line indent, at a list
 bullet, or after a line that stops on a sentence's end with room left for the next line's
 first word; it runs on across a page break, unless the page opens in larger type or on a
@@ -55,7 +56,15 @@ from producer.readers.pdfchapters import (
     order,
 )
 from producer.readers.pdfcolumns import columns
-from producer.readers.pdffurniture import also_by, drop_furniture, table_warnings, tables
+from producer.readers.pdffurniture import (
+    after_labels,
+    also_by,
+    drop_furniture,
+    figure_labels,
+    label_warnings,
+    table_warnings,
+    tables,
+)
 from producer.readers.pdflines import Line, line_from, rows, small_caps, text_lines
 from producer.readers.pdfpages import laid_out
 from producer.readers.pdfparagraphs import body_size, measure, paragraphs
@@ -99,12 +108,13 @@ def _read(data: bytes, source: str) -> Book:
     body = body_size(lines)
     lines = small_caps(lines, body)
     kept = drop_furniture(lines, body, _names(reader))
-    grids = tables(kept, body)
-    gridded = {id(line) for grid in grids for line in grid}
-    text = [line for line in kept if id(line) not in gridded]
+    grids, figures = tables(kept, body), figure_labels(kept, body)
+    left_out = {id(line) for group in grids + figures for line in group}
+    text = [line for line in kept if id(line) not in left_out]
     layout = measure(text, body)
     imprint = imprint_pages(text)
-    paras = merge_headings(paragraphs(text, layout, imprint), layout)
+    fresh = after_labels(kept, figures)
+    paras = merge_headings(paragraphs(text, layout, imprint, fresh), layout)
     marks, warnings = _outline(reader, source)
     if marks:
         sections, lost = by_outline(paras, marks, layout, imprint)
@@ -114,6 +124,7 @@ def _read(data: bytes, source: str) -> Book:
         sections, title, author = by_headings(paras, layout, imprint)
     sections = [also_by(section) for section in sections]
     warnings += table_warnings(grids, kept, sections, source)
+    warnings += label_warnings(figures, kept, sections, source)
     warnings += _textless_pages(lines, len(reader.pages), turned, source)
     warnings += _pages_warning(turned, source, "sideways text", "a turned table or a watermark")
     return Book(sections, _metadata(reader, title, author), warnings=warnings)

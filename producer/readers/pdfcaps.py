@@ -70,10 +70,12 @@ def _capped(cap: Line, first: Line, beside: list[Line]) -> Line:
     than a word space from a cap beside one line only (a raised cap)."""
     under = [line.x0 for line in beside if line is not first]
     spaced = first.x0 - min(under, default=cap.x1) > first.size / 5
-    text = f"{cap.text} {first.text}" if spaced else cap.text + first.text
+    # Small capitals after the cap are its word's and sentence's lower-case letters.
+    said = first.text[: first.small_lead].lower() + first.text[first.small_lead :]
+    text = f"{cap.text} {said}" if spaced else cap.text + said
     lead = cap.x1 - cap.x0 if spaced else first.x0 + first.lead - cap.x0
     tight = 0.0 if spaced else cap.x1 - cap.x0
-    return replace(first, x0=cap.x0, text=text, lead=lead, cap=tight)
+    return replace(first, x0=cap.x0, text=text, lead=lead, cap=tight, small_lead=0)
 
 
 _WORD_CAPS = ("I", "A")  # capitals that are words of their own

@@ -115,7 +115,7 @@ def _place(marks: list[Mark], paras: list[Para], layout: Layout) -> list[Mark]:
     """Entries that point at a whole page, several at one page with as many headings, each
     placed at its heading (at the page's top, all but the last would be empty)."""
     heads = [para for para in paras if _is_heading(para, layout)]
-    marks = sorted((_to_heading(mark, heads) for mark in marks), key=order)
+    marks = sorted((_to_heading(mark, heads, marks) for mark in marks), key=order)
     placed: list[Mark] = []
     for page, group in itertools.groupby(marks, key=lambda mark: mark.page):
         entries = list(group)
@@ -126,17 +126,22 @@ def _place(marks: list[Mark], paras: list[Para], layout: Layout) -> list[Mark]:
     return placed
 
 
-def _to_heading(mark: Mark, heads: list[Para]) -> Mark:
+def _to_heading(mark: Mark, heads: list[Para], marks: list[Mark]) -> Mark:
     """An entry pointing a page or two off the heading that says its title (a page put in
     or taken out after the outline was made) moved to that heading: else a chapter took
-    the title of the one before or after it."""
+    the title of the one before or after it. Further off (plates put in), only to the one
+    heading that says it, where no other entry points between (it would take that
+    entry's text)."""
     named = [head for head in heads if _words(mark.title) in _titles(head.text)]
     if not named or any(head.page == mark.page and _says(head, mark.title) for head in heads):
         return mark  # its page has its heading ("Chapter 3. Conclusion" for "Conclusion")
     nearest = min(named, key=lambda head: abs(head.page - mark.page))
-    if abs(nearest.page - mark.page) > _MISPLACED:
-        return mark
-    return replace(mark, page=nearest.page, top=nearest.top)
+    moved = replace(mark, page=nearest.page, top=nearest.top)
+    if abs(nearest.page - mark.page) <= _MISPLACED:
+        return moved
+    low, high = sorted((order(mark), order(moved)))
+    crossed = any(low < order(other) < high for other in marks if other is not mark)
+    return mark if len(named) > 1 or crossed else moved
 
 
 def _titles(heading: str) -> tuple[str, str]:
@@ -192,6 +197,9 @@ def by_headings(
     for para in paras:
         if para is title or (len(drafts) == 1 and _half_title(para, title, heads, level)):
             drafts[-1].titled = True
+            continue
+        if len(drafts) == 1 and drafts[0].titled and _under_title(para, title, heads, level):
+            drafts[0].paras.append(para)
             continue
         if para in parts:
             drafts.append(_Draft(para.text, kind="part"))
@@ -278,6 +286,20 @@ def _half_title(para: Para, title: Para | None, heads: list[Para], level: float)
     if title is None or para not in heads or echo(para.text) != echo(title.text):
         return False
     return heads.index(para) < heads.index(title) or _rank(para) != level
+
+
+def _under_title(para: Para, title: Para | None, heads: list[Para], level: float) -> bool:
+    """A heading on the title's page, under it, in type above the chapters' (the author's
+    name: "Ann Example" in 14 point over stories titled in 12): the title page's; as a
+    chapter with nothing under it, it was left out unlisted."""
+    return (
+        title is not None
+        and para in heads
+        and para.page == title.page
+        and _rank(para) > level
+        and not matter.kind_of(para.text)
+        and not names_a_part(para.text)
+    )
 
 
 def _plan(heads: list[Para]) -> tuple[Para | None, float]:

@@ -257,6 +257,72 @@ def _common(edges: set[float], others: set[float]) -> set[float]:
     return {x for x in edges if any(abs(x - other) <= _ALIGNED for other in others)}
 
 
+# Labels on a picture
+
+
+_LABEL_WORDS = 3  # a map's or a diagram's label is a name or two ("MOUSEHOLE", "St Ives")
+_LABEL_CHARS = 24
+_NAMED = 5  # labels a warning names
+_LABEL_APART = 2.0  # ems of the body's: no line of text comes this near a label's baseline
+
+
+def figure_labels(lines: list[Line], body: float) -> list[list[Line]]:
+    """The labels drawn on each page's picture (a map's "N" and "MOUSEHOLE"): two or more
+    short lines in type smaller than the text's, naming no sentence, each standing clear of
+    every other line of the page and none lined up with another as a block's lines are
+    (sharing an edge or a centre): scattered over the picture, not set as text. Read,
+    they were a paragraph of names run together."""
+    pages: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        pages[line.page].append(line)
+    found = [_labels(page, body) for page in pages.values()]
+    return [labels for labels in found if labels]
+
+
+def _labels(page: list[Line], body: float) -> list[Line]:
+    short = [line for line in page if _label_like(line, body)]
+    clear = [line for line in short if not any(_near(line, other, body) for other in page)]
+    lined_up = any(_lined_up(a, b) for a, b in itertools.combinations(clear, 2))
+    return clear if len(clear) >= 2 and not lined_up else []
+
+
+def after_labels(lines: list[Line], figures: list[list[Line]]) -> set[int]:
+    """The line after each picture's labels (its id), which starts a paragraph as it did
+    after the labels read as one: a caption under a plate is no run-on of the text before
+    the plate's page."""
+    labels = {id(line) for group in figures for line in group}
+    return {
+        id(line)
+        for above, line in itertools.pairwise(lines)
+        if id(above) in labels and id(line) not in labels
+    }
+
+
+def _label_like(line: Line, body: float) -> bool:
+    words = line.text.split()
+    return (
+        0 < len(words) <= _LABEL_WORDS
+        and len(line.text) <= _LABEL_CHARS
+        and line.size <= body * FOOTNOTE
+        and any(char.isalpha() for char in line.text)
+        and line.text[-1] not in ".,;:!?"
+    )
+
+
+def _near(line: Line, other: Line, body: float) -> bool:
+    """Whether another line sits within two ems above or below a line, across it."""
+    across = other.x0 < line.x1 and line.x0 < other.x1
+    return other is not line and across and abs(other.y0 - line.y0) < body * _LABEL_APART
+
+
+def _lined_up(a: Line, b: Line) -> bool:
+    edges = ((a.x0, b.x0), (a.x1, b.x1), ((a.x0 + a.x1) / 2, (b.x0 + b.x1) / 2))
+    return any(abs(one - other) <= _ALIGNED for one, other in edges)
+
+
+# Warnings
+
+
 def table_warnings(
     grids: list[list[Line]], lines: list[Line], sections: list[Section], source: str
 ) -> list[str]:
@@ -267,6 +333,20 @@ def table_warnings(
         f"{source}: {'a table' if count == 1 else f'{count} tables'} in {where} not read "
         "(tables are not narrated)"
         for where, count in found.items()
+    ]
+
+
+def label_warnings(
+    figures: list[list[Line]], lines: list[Line], sections: list[Section], source: str
+) -> list[str]:
+    """A warning for each section pictures' labels were left out of, naming them."""
+    named: dict[str, list[str]] = defaultdict(list)
+    for labels in figures:
+        named[_section_of(labels[0], lines, sections)] += [line.text for line in labels]
+    return [
+        f"{source}: labels on a picture in {where} not read ("
+        f"{', '.join(names[:_NAMED])}{', ...' if len(names) > _NAMED else ''})"
+        for where, names in named.items()
     ]
 
 

@@ -1,7 +1,8 @@
 """The PDF reader's lines: each line pdfminer lays out made a `Line` (where it sits, its
 type size, its words), without note marks, unmapped glyphs or invisible characters;
-letter-spaced words made words, small capitals counted as capitals, and the pieces pdfminer
-cut one baseline into joined again.
+letter-spaced words made words, small capitals counted as capitals (and said as the
+lower-case letters they stand for), and the pieces pdfminer cut one baseline into joined
+again.
 
 A stage of its own because every later one works on these `Line`s, and tells them by the
 measures kept here (a heading's type, a footnote's, the page's margins); it builds on no
@@ -57,6 +58,9 @@ class Line:
     cells: tuple[tuple[float, float], ...] = ()  # the runs a row was made of, where several
     cap: float = 0.0  # the width of a drop cap set tight to its first word, where it has one
     bold: bool = False  # every letter in a bold face
+    # The length of the small capitals it opens on, that a drop cap before them makes
+    # lower-case letters ("T" "HE MORNING CAME grey": "The morning came grey").
+    small_lead: int = 0
 
     @property
     def char_width(self) -> float:
@@ -114,17 +118,36 @@ def line_from(
     if not chars:
         return None
     size = _usual_size(char.size for char in chars)
-    text, marked = _line_text(item, size)
+    lowered, opening = _lowered(item)
+    text, marked, lead = _said_line(item, size, lowered)
     if not text or size < SPECK:
         return None
-    lead = _first_word_end(item) - item.x0
-    if _letter_spaced(text):
-        text, lead = _respaced(item, size) or (text, lead)
     capitals = _usual_size(_sizes(chars))
+    opened = _said_line(item, size, lowered | opening)[0] if opening else text
     return Line(
         number, item.x0, item.x1, item.y0, item.y1, size, text, page.height, lead, frame, marked,
-        capitals, bold=_bold(chars),
+        capitals, bold=_bold(chars), small_lead=_opening_length(text, opened),
     )  # fmt: skip
+
+
+def _said_line(
+    item: LTTextLineHorizontal, size: float, lowered: set[int]
+) -> tuple[str, bool, float]:
+    """A line's words, whether it had a note mark, and its first word's width."""
+    text, marked = _line_text(item, size, lowered)
+    lead = _first_word_end(item) - item.x0
+    if _letter_spaced(text):
+        text, lead = _respaced(item, size, lowered) or (text, lead)
+    return text, marked, lead
+
+
+def _opening_length(text: str, opened: str) -> int:
+    """How far a line's two readings, as it stands and after a drop cap, differ: the
+    length of the small capitals it opens on (0 where none)."""
+    if len(text) != len(opened):  # a letter whose lower case is longer ("İ"): none, then
+        return 0
+    differ = [n + 1 for n, (a, b) in enumerate(zip(text, opened, strict=True)) if a != b]
+    return max(differ, default=0)
 
 
 def _bold(chars: list[LTChar]) -> bool:
@@ -158,6 +181,85 @@ def _is_small_capital(char: LTChar, full: float) -> bool:
     return char.get_text().isupper() and low * full <= char.size <= high * full
 
 
+def _lowered(item: LTTextLineHorizontal) -> tuple[set[int], set[int]]:
+    """The small capitals (ids of their glyphs) that stand for lower-case letters, to be
+    said so ("As SMITH and JONES" in small caps is "Smith" and "Jones" to a listener, not
+    letters spelt out); and those of the words all in small capitals opening the line,
+    which do after a drop cap ("T" "HE MORNING CAME"). A word's small capitals are its
+    lower-case letters where it opens on a full capital, or follows such a word in a run
+    of them ("IT WAS a dark night"); a word all in small capitals alone is kept (an
+    acronym set small, "the BBC"), and so is one at full height ("NASA")."""
+    words = _small_words(item)
+    lowered: set[int] = set()
+    run = False
+    for letters, small in words:
+        opens = letters[0].get_text().isupper() and letters[0] not in small
+        run = bool(small) and (opens or (run and len(small) == len(letters)))
+        lowered |= {id(char) for char in small} if run else set()
+    opening = itertools.takewhile(lambda word: len(word[1]) == len(word[0]), words)
+    return lowered, {id(char) for _, small in opening for char in small}
+
+
+def _small_words(item: LTTextLineHorizontal) -> list[tuple[list[LTChar], list[LTChar]]]:
+    """Each word of a line that has letters: its letters, and which are small capitals."""
+    objs = list(item)
+    chars = [obj for obj in objs if isinstance(obj, LTChar)]
+    full = _full_size(chars)
+    # A small-caps font that maps its small capitals to capitals lost the case: only a
+    # word's first letter is a capital then.
+    faked = not any(char.get_text().islower() and _small_caps_font(char) for char in chars)
+    found = []
+    for word in _words(objs):
+        letters = [char for char in word if char.get_text().isalpha()]
+        small = [
+            char
+            for n, char in enumerate(letters)
+            if _is_small_capital(char, full) or (faked and n and _faked_capital(char))
+        ]
+        found += [(letters, small)] if letters else []
+    return found
+
+
+def _full_size(chars: list[LTChar]) -> float:
+    """The type size of a line's letters at full height: its lower-case letters'; in a
+    line of capitals, the largest two of them share (not a larger initial's: "W" in 15
+    point, "HEN THE" in 11 are capitals at the text's size)."""
+    lower = [char.size for char in chars if char.get_text().islower()]
+    if lower:
+        return _usual_size(lower)
+    sizes = Counter(round(char.size, 1) for char in chars if char.get_text().isalpha())
+    return max((size for size, n in sizes.items() if n > 1), default=max(sizes, default=0.0))
+
+
+def _words(objs: list[Any]) -> list[list[LTChar]]:
+    """A line's glyphs word by word, as its spaces part them."""
+    words: list[list[LTChar]] = [[]]
+    for obj in objs:
+        if obj.get_text().isspace():
+            words.append([])
+        elif isinstance(obj, LTChar):
+            words[-1].append(obj)
+    return words
+
+
+# A small-caps font's name: "Minion-RegularSC", "Garamond-SCOSF", "Foo-SmallCaps", "a.sc".
+_SMALL_CAPS_FONT = re.compile(r"(?<![A-Z])SC(?:OSF|It|Ital)?(?![A-Za-z])|Small-?[Cc]aps|\.sc\b")
+_SUBSET = re.compile(r"^[A-Z]{6}\+")  # a subset font's tag ("ABCDEF+"), no part of its name
+
+
+def _small_caps_font(char: LTChar) -> bool:
+    return bool(_SMALL_CAPS_FONT.search(_SUBSET.sub("", char.fontname)))
+
+
+def _faked_capital(char: LTChar) -> bool:
+    return char.get_text().isupper() and _small_caps_font(char)
+
+
+def _said(obj: Any, lowered: set[int]) -> str:
+    text: str = obj.get_text()
+    return text.lower() if id(obj) in lowered else text
+
+
 def _letter_spaced(text: str) -> bool:
     """Whether pdfminer gave a line letter by letter ("C H A P T E R O N E"): its letters
     set further apart than its word spaces tell, and each read alone."""
@@ -165,7 +267,9 @@ def _letter_spaced(text: str) -> bool:
     return len(words) >= _SPREAD_WORDS and sum(len(w) == 1 for w in words) >= len(words) * _SPREAD
 
 
-def _respaced(item: LTTextLineHorizontal, size: float) -> tuple[str, float] | None:
+def _respaced(
+    item: LTTextLineHorizontal, size: float, lowered: set[int]
+) -> tuple[str, float] | None:
     """A letter-spaced line's words (tracked type, or spaces typed between letters) and
     its first word's width; None where its glyphs stand further apart than a word's
     letters do (a table's cells of a figure each)."""
@@ -181,7 +285,7 @@ def _respaced(item: LTTextLineHorizontal, size: float) -> tuple[str, float] | No
         if gap > space:
             words.append([])
         words[-1].append(glyph)
-    text = " ".join("".join(glyph.get_text() for glyph in word) for word in words)
+    text = " ".join("".join(_said(glyph, lowered) for glyph in word) for word in words)
     return _CID.sub("", text).translate(_LIGATURES), words[0][-1].x1 - item.x0
 
 
@@ -213,13 +317,14 @@ def _first_word_end(item: LTTextLineHorizontal) -> float:
     return end
 
 
-def _line_text(item: LTTextLineHorizontal, size: float) -> tuple[str, bool]:
-    """A line's words, without note marks (small digits and daggers) or unmapped glyphs;
-    and whether it had a note mark."""
+def _line_text(item: LTTextLineHorizontal, size: float, lowered: set[int]) -> tuple[str, bool]:
+    """A line's words, without note marks (small digits and daggers) or unmapped glyphs,
+    small capitals standing for lower-case letters in lower case; and whether it had a note
+    mark."""
     chars = [obj for obj in item if isinstance(obj, LTChar) and round(obj.size, 1) == size]
     base = Counter(round(char.y0) for char in chars).most_common(1)[0][0] if chars else item.y0
     marks = [_is_note_mark(obj, size, base) for obj in item]
-    pieces = (obj.get_text() for obj, mark in zip(item, marks, strict=True) if not mark)
+    pieces = (_said(obj, lowered) for obj, mark in zip(item, marks, strict=True) if not mark)
     text = _CID.sub("", "".join(pieces)).translate(_LIGATURES)
     return _INVISIBLE.sub("", " ".join(text.split())), any(marks)
 

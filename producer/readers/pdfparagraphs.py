@@ -13,6 +13,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, replace
 
 from producer.readers.labels import NUMBER
@@ -121,15 +122,19 @@ def _by_parity(edges: dict[int, float]) -> dict[int, float]:
     }
 
 
-def paragraphs(lines: list[Line], layout: Layout, imprint: set[int]) -> list[Para]:
+def paragraphs(
+    lines: list[Line], layout: Layout, imprint: set[int], fresh: Set[int] = frozenset()
+) -> list[Para]:
+    """The lines made paragraphs; a line in `fresh` (its id) starts one whatever the lines
+    say (what stood before it, left out, parted it from the text above)."""
     compounds = _compounds(lines)
     short = [_has_room(above, line, layout) for above, line in itertools.pairwise(lines)]
     short.append(False)
-    numbers = _numbers_over_headings(lines, layout)
+    starts = _numbers_over_headings(lines, layout) | fresh
     groups: list[list[Line]] = []
     verse: set[int] = set()  # the lines whose line end is kept
     for n, line in enumerate(lines):
-        if not groups or id(line) in numbers or _breaks(groups[-1], line, layout, imprint):
+        if not groups or id(line) in starts or _breaks(groups[-1], line, layout, imprint):
             groups.append([line])
             continue
         paragraph = groups[-1]

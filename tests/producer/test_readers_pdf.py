@@ -606,6 +606,58 @@ def test_a_table_is_skipped_with_a_warning_naming_its_chapter() -> None:
     assert not read(justified(indent=True)[0], "b.pdf").warnings
 
 
+def plate(labels: list[tuple[float, float, str]]) -> bytes:
+    """A chapter whose first page ends on a paragraph's end, a plate's page with `labels`
+    (x, y, words) in 8 point and a caption under the picture, and the chapter going on."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    setter.paragraph(prose("alpha", 4))
+    setter.finish_page()
+    setter.canvas.setFont("Helvetica", 8)
+    for x, y, words in labels:
+        setter.canvas.drawString(x, y, words)
+    setter.canvas.setFont("Times-Italic", 10)
+    setter.canvas.drawCentredString(WIDTH / 2, 300, "Plate 1. The harbour at night")
+    setter.finish_page()
+    setter.paragraph(prose("beta", 4))
+    setter.finish_page()
+    setter.canvas.save()
+    return out.getvalue()
+
+
+def test_labels_scattered_on_a_picture_are_skipped_with_a_warning() -> None:
+    """A map's names drawn over its picture, apart from each other and from any text:
+    read, they were a paragraph of names run together ("N MOUSEHOLE PENZANCE")."""
+    book = read(plate([(430, 640, "N"), (110, 560, "MOUSEHOLE"), (300, 420, "Penzance")]), "b")
+    (section,) = book.sections
+    caption = "Plate 1. The harbour at night"
+    assert section.body.split("\n\n") == [prose("alpha", 4), caption, prose("beta", 4)]
+    assert book.warnings == [
+        "b: labels on a picture in chapter 'Chapter One' not read (N, MOUSEHOLE, Penzance)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        [(110, 560, "Mousehole")],
+        [(110, 560, "Mousehole"), (110, 420, "Penzance")],
+        [(110, 560, "Mousehole"), (300, 300 + 12, "Penzance")],
+        [(110, 560, "Mousehole"), (300, 420, "Penzance lies west.")],
+    ],
+    ids=["alone", "lined up", "by the caption", "a sentence"],
+)
+def test_short_lines_not_scattered_on_a_picture_are_read(
+    labels: list[tuple[float, float, str]],
+) -> None:
+    """A lone short line, short lines sharing an edge (a list, a letter's close), one
+    standing by other text, or ending as a sentence: text, not a picture's labels."""
+    book = read(plate(labels), "b")
+    assert all(words in book.sections[0].body for _, _, words in labels)
+    assert not book.warnings
+
+
 def test_an_also_by_page_at_the_end_is_skipped() -> None:
     """The author's other books on the last page, headed like a chapter: read as one, a
     run of titles."""

@@ -130,6 +130,48 @@ def test_an_entry_off_its_labelled_heading_is_moved_to_it() -> None:
     ]
 
 
+def long_middle(entries: list[tuple[str, int, int]]) -> tuple[bytes, list[list[str]]]:
+    """As `flat_outline`, but the first two chapters run over five pages or more (plates
+    put in after the outline was made); and each chapter's paragraphs."""
+    sizes = {"One": 12, "Two": 12, "Three": 3}
+    bodies = [[prose(f"{name}{n}", 40) for n in range(sizes[name])] for name in TEXT]
+    setter = new_setter()
+    starts = []
+    for name, title, body in zip(TEXT, TITLES, bodies, strict=True):
+        setter.heading(f"Chapter {name}: {title}")
+        starts.append(setter.page - 1)
+        for para in body:
+            setter.paragraph(para)
+    assert starts[2] - starts[1] >= 5 and starts[1] - starts[0] >= 5
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(made(setter)))
+    for title, chapter, off in entries:
+        writer.add_outline_item(title=title, page_number=starts[chapter] + off)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), bodies
+
+
+@pytest.mark.parametrize("off", [3, 4])
+def test_an_entry_pages_off_its_heading_is_moved_to_it(off: int) -> None:
+    """ "Low Water" three pages or more after "Chapter Two: Low Water" (plates put in):
+    the chapter's first pages were read at the end of "The Letter"."""
+    entries = [("The Letter", 0, 0), ("Low Water", 1, off), ("Spring Tide", 2, 0)]
+    data, bodies = long_middle(entries)
+    book = read(data, "b")
+    assert [(s.title, s.body.split("\n\n")) for s in book.sections] == [
+        (title, body) for title, body in zip(TITLES, bodies, strict=True)
+    ]
+
+
+def test_an_entry_pages_off_its_heading_past_another_entry_stays() -> None:
+    """Moved to its heading, the entry would pass another's place and take its text."""
+    entries = [("The Letter", 0, 0), ("Low Water", 1, 0), ("Spring Tide", 0, 1)]
+    data, bodies = long_middle(entries)
+    book = read(data, "b")
+    assert [s.title for s in book.sections] == ["The Letter", "Spring Tide", "Low Water"]
+    assert book.sections[1].body.split("\n\n")[-1] == bodies[0][-1]
+
+
 def test_two_entries_to_one_place_are_a_warning() -> None:
     """An entry for a page of plates, pointing at the next chapter's page: its chapter went
     missing with no word said."""
@@ -234,4 +276,27 @@ def test_a_story_collections_bold_titles_are_its_chapters(font: str) -> None:
         return
     assert [(s.title, s.body) for s in sections] == [
         (title, TEXT[name][0]) for title, name in zip(titles, TEXT, strict=True)
+    ]
+
+
+def test_an_authors_name_in_display_type_under_the_title_is_the_title_pages() -> None:
+    """A collection's title page: its title in 22 point over the author's name in 14, the
+    stories titled in bold 12. The name, in type above the stories' titles, was taken for
+    a chapter with nothing in it, and left out unlisted: no title page to include."""
+    setter = new_setter()
+    setter.heading("SALT AND OTHER STORIES", size=22)
+    setter.heading("Ann Example", size=14, new_page=False)
+    setter.finish_page()
+    titles = ["Salt", "The Keeper's Daughter", "Low Water"]
+    for title, name in zip(titles, TEXT, strict=True):
+        setter.y -= 2 * LEADING  # the gap between stories
+        setter.canvas.setFont("Times-Bold", SIZE + 1)
+        setter.canvas.drawString(LEFT, setter.y, title)
+        setter.y -= 2 * LEADING
+        setter.paragraph(TEXT[name][0])
+    book = read(made(setter), "b.pdf")
+    assert book.metadata.title == "SALT AND OTHER STORIES"
+    assert [(s.title, s.kind, s.body) for s in book.sections] == [
+        ("", "titlepage", "Ann Example"),
+        *((title, "chapter", TEXT[name][0]) for title, name in zip(titles, TEXT, strict=True)),
     ]

@@ -11,7 +11,7 @@ import reportlab
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A5, letter
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, registerFont, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
@@ -629,7 +629,8 @@ def test_lines_of_one_letter_words_stay_words() -> None:
 
 def test_a_first_line_in_small_caps_stays_in_its_paragraph() -> None:
     """Word's small caps: the text's lower-case letters drawn as capitals at 80%. Most of
-    the line in smaller type, its paragraph broke after it, mid-sentence."""
+    the line in smaller type, its paragraph broke after it, mid-sentence; and it was read
+    in capitals ("IT WAS A DARK"), which the voice spells out."""
     out = io.BytesIO()
     setter = Setter(Canvas(out, pagesize=letter), head="")
     setter.heading("Chapter One")
@@ -650,7 +651,7 @@ def test_a_first_line_in_small_caps_stays_in_its_paragraph() -> None:
     setter.finish_page()
     setter.canvas.save()
     assert paragraphs(read(out.getvalue(), "b.pdf")) == [
-        " ".join([lines[0].upper(), *lines[1:]]),
+        " ".join(lines),  # its small capitals said as the letters they stand for
         prose("second", 4),
     ]
 
@@ -660,6 +661,98 @@ def small_caps_width(words: list[str]) -> float:
         stringWidth(char.upper(), FONT, SIZE * 0.8 if char.islower() else SIZE)
         for char in " ".join(words)
     )
+
+
+Run = tuple[str, str, float]  # text, font, size
+
+
+def runs_at(canvas: Canvas, x: float, y: float, runs: list[Run]) -> None:
+    """A line drawn run by run, each in its own font and size."""
+    text = canvas.beginText(x, y)
+    for words, font, size in runs:
+        text.setFont(font, size)
+        text.textOut(words)
+    canvas.drawText(text)
+
+
+def small_caps(word: str) -> list[Run]:
+    """A word as Word sets it in small caps: its capitals at full size, its lower-case
+    letters as capitals at 80%."""
+    return [(char.upper(), FONT, SIZE * 0.8 if char.islower() else SIZE) for char in word]
+
+
+def test_names_in_small_caps_are_read_in_lower_case_and_acronyms_kept() -> None:
+    """Names set in small caps mid-sentence were read in capitals ("As SMITH and JONES"),
+    which the voice spells out. An acronym at full height, or alone in small capitals,
+    is kept as the book sets it."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    runs: list[Run] = [("As ", FONT, SIZE), *small_caps("Smith"), (" and ", FONT, SIZE)]
+    runs += [*small_caps("Jones"), (" have shown, NASA and the ", FONT, SIZE)]
+    runs += [("BBC", FONT, SIZE * 0.8), (" went on past the town.", FONT, SIZE)]
+    runs_at(setter.canvas, LEFT + INDENT, setter.y, runs)
+    setter.y -= LEADING
+    setter.paragraph(prose("second", 4))
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [
+        "As Smith and Jones have shown, NASA and the BBC went on past the town.",
+        prose("second", 4),
+    ]
+
+
+@pytest.mark.parametrize("faked", [True, False], ids=["capitals", "lower case"])
+def test_a_small_caps_fonts_words_are_read_in_lower_case(faked: bool) -> None:
+    """A font of small capitals ("...SC") whose text gives them as capitals: its words
+    were read in capitals. Where the font gives them in lower case, its capitals are
+    capitals ("NASA")."""
+    registerFont(
+        TTFont("VeraSC", os.path.join(os.path.dirname(reportlab.__file__), "fonts/Vera.ttf"))
+    )
+    setattr(getFont("VeraSC").face, "name", b"BitstreamVeraSans-RomanSC")  # noqa: B010
+    names = "SMITH AND JONES" if faked else "Smith and NASA"
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    runs: list[Run] = [("As ", FONT, SIZE), (names, "VeraSC", SIZE)]
+    runs_at(setter.canvas, LEFT + INDENT, setter.y, [*runs, (" have shown it.", FONT, SIZE)])
+    setter.y -= LEADING
+    setter.paragraph(prose("second", 4))
+    setter.finish_page()
+    setter.canvas.save()
+    said = "Smith And Jones" if faked else "Smith and NASA"
+    assert paragraphs(read(out.getvalue(), "b.pdf"))[0] == f"As {said} have shown it."
+
+
+@pytest.mark.parametrize("cap_after", [False, True], ids=["drawn first", "drawn after its line"])
+def test_small_caps_after_a_drop_cap_are_read_in_lower_case(cap_after: bool) -> None:
+    """A chapter opening on a drop cap and its first words in small caps ("T" "HE
+    MORNING CAME grey"): read in capitals, "THE MORNING CAME grey"."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    canvas = setter.canvas
+    beside = LEFT + stringWidth("T", FONT, 52) + 4
+    lead = "HE MORNING CAME"
+    room = RIGHT - beside - stringWidth(f"{lead} ", FONT, SIZE * 0.8)
+    rest = wrap(f"grey over the town. {prose('first', 12)}", room, RIGHT - beside)
+    rest[3:] = wrap(" ".join(rest[3:]), RIGHT - LEFT, RIGHT - LEFT)  # under the cap
+    if not cap_after:
+        canvas.setFont(FONT, 52)
+        canvas.drawString(LEFT, setter.y - 2 * LEADING, "T")
+    runs_at(canvas, beside, setter.y, [(lead, FONT, SIZE * 0.8), (f" {rest[0]}", FONT, SIZE)])
+    if cap_after:
+        canvas.setFont(FONT, 52)
+        canvas.drawString(LEFT, setter.y - 2 * LEADING, "T")
+    for n, line in enumerate(rest[1:]):
+        setter.y -= LEADING
+        canvas.setFont(FONT, SIZE)
+        canvas.drawString(beside if n < 2 else LEFT, setter.y, line)
+    setter.finish_page()
+    canvas.save()
+    (section,) = read(out.getvalue(), "b.pdf").sections
+    assert section.body == " ".join(["The morning came", *rest])
 
 
 @pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
