@@ -82,10 +82,22 @@ def helper_pool(
     environment = dict(os.environ) if from_server else None
     setup = (os.getpid(), environment, initializer, initargs)
     pool = HelperPool(max(1, workers), context, initializer=_start, initargs=setup)
-    if start:  # a submit finding no idle process starts one; none is idle yet
+    if start and from_server:  # each waits for the server's imports: the caller goes on
+        threading.Thread(target=_start_all, args=(pool, workers), name="helpers-start").start()
+    elif start:
+        _start_all(pool, workers)
+    return pool
+
+
+def _start_all(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start the pool's processes: a submit finding no idle process starts one, and none is
+    idle yet. A pool shut down meanwhile (its caller failed early) starts no more; one
+    whose processes cannot start now tries again as work is submitted, where it fails."""
+    try:
         for _ in range(max(1, workers)):
             pool.submit(os.getpid)
-    return pool
+    except (RuntimeError, OSError, EOFError):  # shut down; the server gone
+        log.debug("helpers not started ahead", exc_info=True)
 
 
 def start_fork_server(modules: Sequence[str]) -> None:

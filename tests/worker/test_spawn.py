@@ -218,3 +218,43 @@ def test_a_pool_forked_from_the_fork_server_has_its_imports_and_the_parent_s_env
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["False yes True", "True yes False"], done.stderr
+
+
+# Run as a script: a fork server slow to import (a module that sleeps as it is imported).
+_SLOW_SERVER = """
+import os, time
+from worker.spawn import helper_pool, start_fork_server
+
+if __name__ == "__main__":
+    start_fork_server(["slow"])
+    began = time.monotonic()
+    pool = helper_pool(2, start=True, forked=True)
+    returned = time.monotonic() - began
+    pids = {pool.submit(os.getpid).result(timeout=60) for _ in range(8)}
+    print(round(returned, 2), round(time.monotonic() - began, 2), len(pids))
+    pool.shutdown()
+"""
+
+
+def test_a_pool_forked_from_the_fork_server_is_started_without_holding_its_caller(
+    tmp_path: Path,
+) -> None:
+    """The caller goes on (`narrate synth` reads the book) while the server imports; the
+    pool's processes come once it has, and only as many as asked for."""
+    (tmp_path / "slow.py").write_text("import time\ntime.sleep(2.0)\n")
+    script = tmp_path / "slow_server.py"
+    script.write_text(_SLOW_SERVER)
+    # on the server's own path: Python 3.11's takes its parent's sys.path only from here
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    returned, served, processes = done.stdout.split()
+    assert float(returned) < 1.0 and float(served) >= 2.0, done.stdout
+    assert int(processes) <= 2
