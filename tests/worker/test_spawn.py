@@ -20,6 +20,20 @@ def _sigterm_from_another(pid: int) -> None:
     subprocess.run(["kill", "-TERM", str(pid)], check=True)
 
 
+def _script(tmp_path: Path, text: str, path: str = "") -> "subprocess.CompletedProcess[str]":
+    """`text` run as a script of its own (its `__main__`, the helpers' `__mp_main__`) with
+    the project on its path, and `path` too; it must succeed."""
+    script = tmp_path / "script.py"
+    script.write_text(text)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), path]))}
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def _helper(pool: ProcessPoolExecutor) -> BaseProcess:
     (process,) = pool._processes.values()  # type: ignore[attr-defined]
     return process  # type: ignore[no-any-return]
@@ -79,13 +93,7 @@ if __name__ == "__main__":
 def test_a_helper_ends_when_its_parent_s_sigterm_comes_with_another_s(tmp_path: Path) -> None:
     """As a second SIGTERM to the group abandons the run: its helpers get that one and
     their parent's (`end_helpers`) together. Ended by itself (status 1), not killed."""
-    script = tmp_path / "together.py"
-    script.write_text(_TOGETHER)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
+    done = _script(tmp_path, _TOGETHER)
     assert done.stdout.split() == ["1"], done.stderr
 
 
@@ -106,18 +114,7 @@ if __name__ == "__main__":
 def test_a_helper_s_warning_is_written_as_the_command_s_are(tmp_path: Path) -> None:
     """Level and logger before the message, as `narrate` writes its own: Python's last
     resort handler, where none is set, writes the message alone."""
-    script = tmp_path / "warns.py"
-    script.write_text(_WARNS)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _script(tmp_path, _WARNS)
     assert result.stderr.splitlines() == ["WARNING models.phonemizer: skipping a character: 'x'"]
 
 
@@ -210,13 +207,7 @@ def test_a_pool_forked_from_the_fork_server_has_its_imports_and_the_parent_s_env
     """Forked: the server's imports done, its parent the server, and the environment the
     parent has as the helper starts (set after the server started); spawned: none of the
     server's imports, the script its parent."""
-    script = tmp_path / "forked.py"
-    script.write_text(_FORKED)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
+    done = _script(tmp_path, _FORKED)
     assert done.stdout.splitlines() == ["False yes True", "True yes False"], done.stderr
 
 
@@ -242,19 +233,8 @@ def test_a_pool_forked_from_the_fork_server_is_started_without_holding_its_calle
     """The caller goes on (`narrate synth` reads the book) while the server imports; the
     pool's processes come once it has, and only as many as asked for."""
     (tmp_path / "slow.py").write_text("import time\ntime.sleep(2.0)\n")
-    script = tmp_path / "slow_server.py"
-    script.write_text(_SLOW_SERVER)
     # on the server's own path: Python 3.11's takes its parent's sys.path only from here
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _script(tmp_path, _SLOW_SERVER, path=str(tmp_path))
     returned, served, processes = done.stdout.split()
     assert float(returned) < 1.0 and float(served) >= 2.0, done.stdout
     assert int(processes) <= 2
