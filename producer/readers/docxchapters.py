@@ -78,11 +78,12 @@ _NUMBERS_NEEDED = 3
 
 @dataclass
 class _Draft:
-    """A section being gathered: its heading, paragraphs and how many tables it skipped."""
+    """A section being gathered: its heading, paragraphs and the tables it skipped, each
+    with how many of its paragraphs came before it."""
 
     title: str = ""
     paras: list[Para] = field(default_factory=list)
-    tables: int = 0
+    tables: list[tuple[int, Table]] = field(default_factory=list)
     titled: bool = False  # held the book's Title paragraph: the title page
     kind: str = ""  # what its heading's own text names ("Index" numbered "Chapter %1")
 
@@ -385,7 +386,7 @@ def split(
             drafts[-1].titled = True
             continue
         if isinstance(block, Table):
-            drafts[-1].tables += 1
+            drafts[-1].tables.append((len(drafts[-1].paras), block))
         elif contents is not None and i == contents[0]:
             drafts.append(_Draft(title=title(block), kind="toc"))
         elif _starts_chapter(block, level) and _runs_on(drafts[-1], block):
@@ -402,7 +403,8 @@ def split(
     drafts[0].titled = drafts[0].titled or _reads_as_imprint(drafts[0], len(drafts) > 1)
     for at in reversed([i for i, draft in enumerate(drafts) if draft.titled]):
         drafts[at + 1 : at + 1] = _after_title_page(drafts[at])
-    cover = 0 if drafts[0].titled else _cover_length(drafts[0], len(drafts) > 1)
+    drafts[0] = _cover_in_tables(drafts[0], len(drafts) > 1)
+    cover = 0 if drafts[0].titled else _cover_length(drafts[0].paras, len(drafts) > 1)
     cover_title = _cover_title(drafts[0].paras[:cover])
     if cover:  # what follows its byline on its page is the book's opening (a story's, a poem)
         opening, drafts[0].paras = drafts[0].paras[cover:], drafts[0].paras[:cover]
@@ -521,7 +523,7 @@ def _is_label_alone(title: str) -> bool:
     return (label is not None and not label["title"]) or bool(_BARE_NUMBER.fullmatch(title))
 
 
-def _cover_length(draft: _Draft, chapters_follow: bool) -> int:
+def _cover_length(paras: list[Para], chapters_follow: bool) -> int:
     """How many of the paragraphs before the first chapter are a manuscript's cover page,
     as standard manuscript format sets it: the author's name, address, phone and email, the
     word count ("About 80,000 words"), the title and byline; short lines, one of them the
@@ -529,7 +531,6 @@ def _cover_length(draft: _Draft, chapters_follow: bool) -> int:
     collection's first poem, go on under it, chapters after them or not (a short story
     has none). Without a byline, only chapters after it tell a cover page from the book's
     own short lines. 0 where there is no such page."""
-    paras = draft.paras
     counted = _counted_at(paras)
     if counted is None:
         return 0
@@ -541,6 +542,41 @@ def _cover_length(draft: _Draft, chapters_follow: bool) -> int:
     lines = _lines(paras[:end])
     story_follows = end < len(paras)  # under a byline, never under the page's last line
     return end if rest_of_title_page(lines, chapters_follow or story_follows) else 0
+
+
+def _cover_in_tables(draft: _Draft, chapters_follow: bool) -> _Draft:
+    """The text before the first chapter with the paragraphs of the tables its manuscript's
+    cover page is laid out in (Word's templates set the contact details beside the word
+    count in a borderless table) in their places: where, with them, it has a cover page
+    (`_cover_length`) that those tables end within. Left out, the table hid the count,
+    and the title and byline were read as the book's first chapter. A table after the
+    cover (in a story's opening) stays one, not read; the draft is as it was where no
+    table holds a cover."""
+    if draft.titled or not draft.tables:
+        return draft
+    paras, ends = _laid_out(draft.paras, draft.tables)
+    end = _cover_length(paras, chapters_follow)
+    held = sum(at <= end for at in ends) if end else 0  # in order: the cover's come first
+    if not held:
+        return draft
+    paras, _ = _laid_out(draft.paras, draft.tables[:held])
+    if _cover_length(paras, chapters_follow) != end:  # no cover without a later table's lines
+        return draft
+    shift = len(paras) - len(draft.paras)
+    rest = [(at + shift, table) for at, table in draft.tables[held:]]
+    return replace(draft, paras=paras, tables=rest)
+
+
+def _laid_out(paras: list[Para], tables: list[tuple[int, Table]]) -> tuple[list[Para], list[int]]:
+    """Paragraphs with tables' paragraphs in their places, and where each table ends."""
+    out: list[Para] = []
+    ends = []
+    taken = 0
+    for at, table in tables:
+        out += [*paras[taken:at], *table.paras]
+        taken = at
+        ends.append(len(out))
+    return out + paras[taken:], ends
 
 
 def _counted_at(paras: list[Para]) -> int | None:
@@ -614,5 +650,5 @@ def _section(draft: _Draft) -> Section | None:
 
 def _table_warning(draft: _Draft, source: str) -> str:
     where = f"chapter {draft.title!r}" if draft.title else "the text before the first chapter"
-    tables = "a table" if draft.tables == 1 else f"{draft.tables} tables"
+    tables = "a table" if len(draft.tables) == 1 else f"{len(draft.tables)} tables"
     return f"{source}: {tables} in {where} not read (tables are not narrated)"

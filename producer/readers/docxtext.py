@@ -71,7 +71,10 @@ class Para:
 
 @dataclass(frozen=True)
 class Table:
-    """Where a table was (its text is not read)."""
+    """Where a table was, with its cells' paragraphs: never narrated, but a manuscript's
+    cover page may be laid out in one (`docxchapters`)."""
+
+    paras: tuple[Para, ...] = ()
 
 
 Block = Para | Table
@@ -101,11 +104,23 @@ def blocks(
                     yield replace(para, text=cap + para.text) if cap else para
                     cap = ""
         elif name == "tbl":
-            yield Table()
+            yield _table(node, styles, numbering)
         elif name == "sdt":
             yield from _control(node, styles, numbering, fields)
         elif name == "customXml":
             yield from blocks(node, styles, numbering, fields)
+
+
+def _table(table: Any, styles: Styles, numbering: Numbering) -> Table:
+    """A table's paragraphs row by row, cell by cell, a nested table's in its place. A
+    field open around the table is not followed into its cells: they are only looked at
+    for a cover page, and the body's paragraphs after the table read the same."""
+    paras: list[Para] = []
+    for row in (r for r in table if local(r) == "tr"):
+        for cell in (c for c in row if local(c) == "tc"):
+            for block in blocks(cell, styles, numbering, []):
+                paras.extend(block.paras if isinstance(block, Table) else (block,))
+    return Table(tuple(paras))
 
 
 def _children(container: Any) -> Iterator[tuple[str, Any]]:

@@ -621,6 +621,66 @@ def test_a_cover_pages_title_is_the_line_over_its_byline() -> None:
         assert (book.sections[0].kind, book.metadata.title) == ("titlepage", title)
 
 
+def borderless_table(*cells: list[str]) -> str:
+    """A table of one row without borders, as Word's manuscript templates lay out a cover's
+    contact details beside its word count: a cell for each list of paragraphs."""
+    none = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right"))
+    row = "".join(f"<w:tc>{''.join(map(paragraph, lines))}</w:tc>" for lines in cells)
+    borders = f"<w:tblPr><w:tblBorders>{none}</w:tblBorders></w:tblPr>"
+    return f"<w:tbl>{borders}<w:tr>{row}</w:tr></w:tbl>"
+
+
+CONTACT = ["Lena Ortiz", "88 Harbor Lane", "Mystic, CT 06355", "lena@example.com"]
+CHAPTERS = (
+    paragraph("Chapter One", "Heading1")
+    + paragraph("The foundry closed.")
+    + paragraph("Chapter Two", "Heading1")
+    + paragraph("They still fit.")
+)
+
+
+def test_a_cover_page_laid_out_in_a_borderless_table_is_not_narrated() -> None:
+    """Given a manuscript's contact details and "Approx. 92,000 words" in a borderless
+    table, the title and byline under it: the table was skipped unseen, so "SALT AND IRON,
+    by Lena Ortiz" was read as an untitled first chapter and the book had no title. A
+    short story's opening under such a cover is read whole."""
+    cover = borderless_table(CONTACT, ["Approx. 92,000 words"])
+    cover += paragraph("SALT AND IRON") + paragraph("by Lena Ortiz")
+    book = read(body_document(cover + CHAPTERS), "b.docx")
+    assert [(s.title, s.kind) for s in book.sections] == [
+        ("", "titlepage"),
+        ("Chapter One", "chapter"),
+        ("Chapter Two", "chapter"),
+    ]
+    assert book.sections[0].body.startswith("Lena Ortiz\n\n88 Harbor Lane")
+    assert (book.metadata.title, book.warnings) == ("SALT AND IRON", [])
+    story = paragraph("The foundry closed.") + paragraph("It never opened again.")
+    book = read(body_document(cover + story), "b.docx")
+    assert [(s.kind, s.body) for s in book.sections][1:] == [
+        ("chapter", "The foundry closed.\n\nIt never opened again.")
+    ]
+    assert book.metadata.title == "SALT AND IRON"
+
+
+def test_a_borderless_table_that_holds_no_cover_page_is_still_not_read() -> None:
+    """A table in a chapter, one before the first chapter with no word count in it, and
+    one in a story's opening under a cover's byline are the book's tables: not read, each
+    with its warning, the text around them read as before."""
+    table = borderless_table(["Tide", "High"], ["Approx. 92,000 words", "06:12"])
+    in_chapter = CHAPTERS.replace(paragraph("They still fit."), table + paragraph("They fit."))
+    opening = borderless_table(CONTACT, ["SALT AND IRON"]) + paragraph("It was cold.")
+    covered = "".join(map(paragraph, (*CONTACT, "About 92,000 words", "SALT", "by Lena Ortiz")))
+    for body, sections_then, where in (
+        (in_chapter, ["The foundry closed.", "They fit."], "chapter 'Chapter Two'"),
+        (opening + CHAPTERS, ["It was cold.", "The foundry closed.", "They still fit."], ""),
+        (covered + paragraph("It began.") + table, ["It began."], ""),
+    ):
+        book = read(body_document(body), "b.docx")
+        assert [s.body for s in book.sections if not s.skip_reason] == sections_then
+        where = where or "the text before the first chapter"
+        assert book.warnings == [f"b.docx: a table in {where} not read (tables are not narrated)"]
+
+
 def test_an_epigraph_or_a_dedication_after_the_title_page_is_read() -> None:
     """Given a Title, the author and then an epigraph (a short quotation, its attribution)
     or a dedication before the first chapter: short lines, they were skipped with the
