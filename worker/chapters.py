@@ -39,7 +39,13 @@ from worker.stages import (
     synthesize_passages,
 )
 from worker.storage import Storage
-from worker.synthesize import PHONEMIZED_AHEAD, Said, phonemize_apart, phonemize_here
+from worker.synthesize import (
+    PHONEMIZED_AHEAD,
+    Said,
+    phonemize_apart,
+    phonemize_here,
+    phonemizer_for,
+)
 from worker.timing import add_busy
 
 log = logging.getLogger(__name__)
@@ -79,16 +85,19 @@ def narrate_chapters(
     voice: Voice | None = None,
     stop: Callable[[], bool] = lambda: False,
     slots: Any = None,
+    phonemizer: Executor | None = None,
 ) -> Narrated:
     """Narrate and store the chapters `todo` names (indexes into book.segmented), in that
     order, several at once; a chapter not begun when `stop()` turns true is not begun.
-    `slots`: the host's encoding slots, where several processes narrate the book."""
+    `slots`: the host's encoding slots, where several processes narrate the book;
+    `phonemizer`: a phonemizer process for the book's voice started ahead
+    (`phonemizer_ahead`), used where chapters are phonemized apart, shut down here."""
     manuscript, options, storage = book.manuscript, book.options, book.storage
     job_id = job_id_for(manuscript, options)
     wording = Wording.of(manuscript)
     texts = [chapter.text for chapter in manuscript.chapters]
     phonemizer, said, voice = _phonemize(
-        todo, book.segmented, texts, options, settings, voice, wording
+        todo, book.segmented, texts, options, settings, voice, wording, phonemizer
     )
     try:
         delivery = Delivery.of(manuscript, options)
@@ -159,6 +168,7 @@ def _phonemize(
     settings: Settings,
     voice: Voice | None,
     wording: Wording,
+    ahead: Executor | None = None,
 ) -> tuple[Executor, "Ahead[int, tuple[Said, float]]", Voice]:
     """The voice, and each chapter's phonemes and word links to come, phonemized in the
     order given, PHONEMIZED_AHEAD chapters ahead of those begun.
@@ -176,7 +186,7 @@ def _phonemize(
     its phonemes, rather than after its inference.
     """
     if _phonemize_apart(settings, voice, options.voice):
-        pool: Executor = helper_pool(1)
+        pool: Executor = ahead or helper_pool(1)
         apart = Ahead(
             lambda i: pool.submit(phonemize_apart, options.voice, segmented[i], wording, texts[i]),
             todo,
@@ -188,6 +198,8 @@ def _phonemize(
             _stop_phonemizing(apart, pool)
             raise
         return pool, apart, voice
+    if ahead:  # not needed: phonemized here
+        ahead.shutdown(wait=False)
     here_voice = voice or get_voice(options.voice, long_run=_long_run(todo, segmented))
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonemize")
 
@@ -195,6 +207,15 @@ def _phonemize(
         return phonemize_here(here_voice, options.voice, segmented[i], wording, texts[i]), 0.0
 
     return pool, Ahead(lambda i: pool.submit(here, i), todo, PHONEMIZED_AHEAD), here_voice
+
+
+def phonemizer_ahead(voice: str) -> Executor:
+    """A phonemizer process for `voice`, started now and loading its phonemizer, for
+    `narrate_chapters` to be given. A GPU's narrating process starts one as it starts
+    (`worker.narrators`): started with the chapters, its start and the first chapter's
+    phonemes came after the voice, loaded ahead, was ready, and the GPU waited for them
+    (docs/performance.md, "The narrating processes forked ready")."""
+    return helper_pool(1, phonemizer_for, (voice,), start=True)
 
 
 def _stop_phonemizing(said: "Ahead[int, tuple[Said, float]]", pool: Executor) -> None:

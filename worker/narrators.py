@@ -217,6 +217,9 @@ def _relay(progress: "Queue[Step | None]", counted: Counted, ended: threading.Ev
 _progress: "Queue[Step | None] | None" = None
 _stop: Event | None = None
 loading: threading.Thread | None = None  # the voice loading ahead in a narrating process
+# In a narrating process on a GPU: the phonemizer process started as it started, for the
+# voice named, which its first part takes.
+phonemizer: tuple[str, Executor] | None = None
 delivery_slots: Any = None  # in a narrating process: the host's encoding slots
 
 
@@ -230,7 +233,7 @@ def _begin(
 ) -> None:
     """A narrating process's start: its settings, its way back to the parent, the host's
     encoding slots, its logs, and the voice, loading while the parent reads the book."""
-    global _progress, _stop, loading, delivery_slots
+    global _progress, _stop, loading, delivery_slots, phonemizer
     os.environ.update(environment)
     get_settings.cache_clear()
     _progress, _stop, delivery_slots = progress, stop, slots
@@ -242,7 +245,23 @@ def _begin(
     )
     if voice is not None:
         loading = load_voice_ahead(voice)
-    atexit.register(_leave)
+    atexit.register(_leave)  # before the narration's imports: their exit handlers run first
+    if voice is not None:  # its phonemes ready by the time the voice is
+        from worker.chapters import phonemizer_ahead
+
+        phonemizer = (voice, phonemizer_ahead(voice))
+
+
+def _phonemizer_for(voice: str) -> Executor | None:
+    """The phonemizer process started ahead, once, where it is the book's voice's."""
+    global phonemizer
+    ahead, phonemizer = phonemizer, None
+    if ahead is None:
+        return None
+    if ahead[0] != voice:
+        ahead[1].shutdown(wait=False)
+        return None
+    return ahead[1]
 
 
 def _leave() -> None:
@@ -271,7 +290,13 @@ def _narrate_part(book: "Book", settings: Settings, part: list[int]) -> Part:
 
     before = totals()
     narrated = narrate_chapters(
-        book, settings, part, counted, stop=stop.is_set, slots=delivery_slots
+        book,
+        settings,
+        part,
+        counted,
+        stop=stop.is_set,
+        slots=delivery_slots,
+        phonemizer=_phonemizer_for(book.options.voice),
     )
     busy = {stage: seconds - before[stage] for stage, seconds in totals().items()}
     return narrated.entries, narrated.narrator, busy

@@ -69,7 +69,7 @@ class HelperPool(ProcessPoolExecutor):
 
 def helper_pool(
     workers: int,
-    initializer: Callable[..., None] | None = None,
+    initializer: Callable[..., object] | None = None,
     initargs: tuple[Any, ...] = (),
     start: bool = False,
     forked: bool = False,
@@ -232,7 +232,7 @@ def _terminated() -> NoReturn:
 def _start(
     parent: int,
     environment: dict[str, str] | None,
-    initializer: Callable[..., None] | None,
+    initializer: Callable[..., object] | None,
     initargs: tuple[Any, ...],
 ) -> None:
     # Blocked already where HelperPool started it; blocked here before any thread starts, so

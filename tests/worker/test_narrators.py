@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
@@ -593,3 +593,21 @@ def test_the_progress_relay_stops_at_the_end_mark_having_counted_all_before_it()
     relay.join(timeout=30)
     assert not relay.is_alive()  # the parts' end was never signalled otherwise
     assert counted == [(1, 2.0, 0, 1), (2, 3.5, 1, 1)]
+
+
+def test_the_phonemizer_started_ahead_goes_to_the_first_part_of_its_voice_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A narrating process's first part takes it; a later part starts its own; a book of
+    another voice does not use it, and it is shut down."""
+    import worker.narrators
+
+    ahead = ThreadPoolExecutor(1)
+    monkeypatch.setattr(worker.narrators, "phonemizer", ("joe", ahead))
+    assert worker.narrators._phonemizer_for("joe") is ahead
+    assert worker.narrators._phonemizer_for("joe") is None
+    other = ThreadPoolExecutor(1)
+    monkeypatch.setattr(worker.narrators, "phonemizer", ("joe", other))
+    assert worker.narrators._phonemizer_for("amy") is None
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        other.submit(print)

@@ -14,6 +14,7 @@ import pytest
 
 import worker.batcher
 import worker.chapters
+import worker.pipeline
 import worker.stages
 import worker.synthesize
 from config.errors import FormatError
@@ -87,6 +88,44 @@ def test_a_phonemizer_process_gives_the_same_book(
     assert [ch.sha256 for ch in apart.chapters] == [ch.sha256 for ch in here.chapters]
     # word links made in the phonemizer process are those made in a thread
     assert _words(tmp_path / "apart", apart) == _words(tmp_path / "here", here)
+
+
+def phonemizer_loaded(voice: str) -> bool:
+    """In a phonemizer process: whether the voice's phonemizer is loaded already."""
+    return voice in worker.synthesize._phonemizers
+
+
+def test_a_phonemizer_started_ahead_is_the_one_the_chapters_are_phonemized_in(
+    voice: PiperVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`phonemizer_ahead` (a GPU's narrating process starts one as it starts): its process
+    has loaded the phonemizer before any chapter comes; given to `narrate_chapters`, the
+    chapters are phonemized there, no other phonemizer process is started, the book is the
+    same as with one of its own, and it is shut down after."""
+    ahead = worker.chapters.phonemizer_ahead("joe")
+    assert ahead.submit(phonemizer_loaded, "joe").result(timeout=120)
+    made: list[Any] = []
+    helper_pool, narrate_chapters = worker.chapters.helper_pool, worker.chapters.narrate_chapters
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        made.append(helper_pool(*args, **kwargs))
+        return made[-1]
+
+    def given(*args: Any, **kwargs: Any) -> Any:
+        return narrate_chapters(*args, **kwargs, phonemizer=ahead)
+
+    monkeypatch.setattr(worker.chapters, "helper_pool", recorded)
+    monkeypatch.setattr(worker.chapters, "_phonemize_apart", lambda *_: True)
+    monkeypatch.setattr(worker.pipeline, "narrate_chapters", given)
+    book = BOOK.model_copy(update={"lexicon": LEXICON})
+    with_ahead = narrate(book, SynthesisOptions(), tmp_path / "ahead", SETTINGS, voice=voice)
+    assert made == []
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        ahead.submit(print)
+    monkeypatch.setattr(worker.pipeline, "narrate_chapters", narrate_chapters)
+    own = narrate(book, SynthesisOptions(), tmp_path / "own", SETTINGS, voice=voice)
+    assert len(made) == 1
+    assert [ch.sha256 for ch in with_ahead.chapters] == [ch.sha256 for ch in own.chapters]
 
 
 def test_chapters_are_phonemized_a_few_ahead_of_those_begun_not_all_at_once(
