@@ -18,6 +18,7 @@ segments and deals the book.
 import atexit
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import queue
 import signal
@@ -250,6 +251,11 @@ def _begin(
         from worker.chapters import phonemizer_ahead
 
         phonemizer = (voice, phonemizer_ahead(voice))
+        # Shut down as the process ends if no part took it, before multiprocessing joins
+        # the process's children, which would else wait on it for ever; and before the
+        # queues' feeders are closed (their finalizers' priority is 10), or the word to
+        # stop never reaches it.
+        multiprocessing.util.Finalize(None, _drop_phonemizer, exitpriority=100)
 
 
 def _phonemizer_for(voice: str) -> Executor | None:
@@ -262,6 +268,13 @@ def _phonemizer_for(voice: str) -> Executor | None:
         ahead[1].shutdown(wait=False)
         return None
     return ahead[1]
+
+
+def _drop_phonemizer() -> None:
+    global phonemizer
+    ahead, phonemizer = phonemizer, None
+    if ahead is not None:
+        ahead[1].shutdown(wait=True)
 
 
 def _leave() -> None:
