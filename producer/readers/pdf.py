@@ -35,7 +35,7 @@ import contextlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pypdf
@@ -117,17 +117,17 @@ def _read(data: bytes, source: str) -> Book:
     paras = merge_headings(paragraphs(text, layout, imprint, fresh), layout)
     marks, warnings = _outline(reader, source)
     if marks:
-        sections, lost = by_outline(paras, marks, layout, imprint)
-        title = author = ""
+        sections, authors, lost = by_outline(paras, marks, layout, imprint)
+        title = ""
         warnings += [f"{source}: {why}" for why in lost]
     else:
-        sections, title, author = by_headings(paras, layout, imprint)
+        sections, title, authors = by_headings(paras, layout, imprint)
     sections = [also_by(section) for section in sections]
     warnings += table_warnings(grids, kept, sections, source)
     warnings += label_warnings(figures, kept, sections, source)
     warnings += _textless_pages(lines, len(reader.pages), turned, source)
     warnings += _pages_warning(turned, source, "sideways text", "a turned table or a watermark")
-    return Book(sections, _metadata(reader, title, author), warnings=warnings)
+    return Book(sections, _metadata(reader, title, authors), warnings=warnings)
 
 
 def _why(error: Exception) -> str:
@@ -264,15 +264,15 @@ def _mark(reader: pypdf.PdfReader, entry: Destination, part: bool) -> Mark | Non
 # Metadata and warnings
 
 
-def _metadata(reader: pypdf.PdfReader, title: str, author: str = "") -> Metadata:
+def _metadata(reader: pypdf.PdfReader, title: str, credited: Sequence[str] = ()) -> Metadata:
     """The information dictionary; a title that is a file name ("Microsoft Word - x.docx")
     gives way to the title page's, and no author (or "anonymous", a tool's default) to the
-    title page's. No date: its only dates are the file's (CreationDate, ModDate: when a
-    scan or an export was made), never the book's (`published`)."""
+    authors the title page credits. No date: its only dates are the file's (CreationDate,
+    ModDate: when a scan or an export was made), never the book's (`published`)."""
     given = _info(reader, "/Title")
     authors = [name.strip() for name in _info(reader, "/Author").split(";") if name.strip()]
-    if author and all(_NO_AUTHOR.match(name) for name in authors):
-        authors = [author]
+    if credited and all(_NO_AUTHOR.match(name) for name in authors):
+        authors = list(credited)
     return Metadata(
         title=given if given and not _FILE_NAME.match(given) else title,
         authors=authors,

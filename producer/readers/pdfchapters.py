@@ -66,12 +66,13 @@ def order(mark: Mark) -> tuple[int, float]:
 
 def by_outline(
     paras: list[Para], marks: list[Mark], layout: Layout, imprint: set[int]
-) -> tuple[list[Section], list[str]]:
+) -> tuple[list[Section], list[str], list[str]]:
     """Sections starting where the outline's entries point; each entry's heading, printed
     at the top of its section, is not repeated in the body. What comes before the first
     entry, a title in display type over short lines, is the title page (a half-title,
-    the author, the publisher). And a warning for each entry left with no text: another
-    entry points to the same place, or it points past the text."""
+    the author, the publisher), and the authors it names under its title. And a warning
+    for each entry left with no text: another entry points to the same place, or it
+    points past the text."""
     drafts = [_Draft()]
     pending = _place(marks, paras, layout)
     for para in paras:
@@ -85,8 +86,11 @@ def by_outline(
             draft.paras.pop(0)
         if headed and not draft.paras:
             draft.kind = "part"  # its heading alone, said: a part's page in a flat outline
-    drafts[0].titled = _display_title(drafts[0].paras, paras, layout)
-    return _finish(drafts, imprint), _lost(drafts, pending)
+    front = drafts[0].paras
+    drafts[0].titled = _display_title(front, paras, layout)
+    title = max(front, key=_rank, default=None)  # the first in the largest type
+    sections = _finish(drafts, imprint)
+    return sections, _credited(sections, title, front), _lost(drafts, pending)
 
 
 def _lost(drafts: list[_Draft], pending: list[Mark]) -> list[str]:
@@ -181,8 +185,8 @@ def _is_label(text: str) -> bool:
 
 def by_headings(
     paras: list[Para], layout: Layout, imprint: set[int]
-) -> tuple[list[Section], str, str]:
-    """Sections at heading-like paragraphs, and the book's title and author where its title
+) -> tuple[list[Section], str, list[str]]:
+    """Sections at heading-like paragraphs, and the book's title and authors where its title
     page gives them; a lone largest heading over repeated smaller ones is the book's title,
     as in Markdown, and so is a first heading over a name and a date alone on its page. A
     heading naming a part ("PART TWO. Spring") starts a part, in whatever type: a part's
@@ -207,12 +211,12 @@ def by_headings(
             drafts.append(_Draft(numbered_title(para.text, "chapter"), head=para))
         else:
             drafts[-1].paras.append(para)
-    author = ""
     if title is None and _title_page_heading(drafts):
         page = drafts.pop(1)
         title, drafts[0] = page.head, _Draft(paras=page.paras, titled=True)
-        author = _author(_lines(page.paras))
-    return _finish(drafts, imprint), title.text if title else "", author
+    front = drafts[0].paras
+    sections = _finish(drafts, imprint)
+    return sections, title.text if title else "", _credited(sections, title, front)
 
 
 def _bold_titles(paras: list[Para], layout: Layout, heads: list[Para]) -> list[Para]:
@@ -263,10 +267,80 @@ def _lines(paras: list[Para]) -> list[str]:
     return [line for para in paras for line in para.text.split("\n")]
 
 
-def _author(lines: list[str]) -> str:
-    """The author a title page names: its first line that is a name."""
-    names = (_is_name(text) for text in lines)
-    return next((name for name in names if name), "")
+def _credited(sections: list[Section], title: Para | None, front: list[Para]) -> list[str]:
+    """The authors the title page names under its title, on its page (a half-title's or an
+    "Also by" page's lines before it name other books); none where no title page was
+    found: a prologue's short lines are not a credit."""
+    if title is None or not any(section.kind == "titlepage" for section in sections):
+        return []
+    under = [para for para in front if para.page == title.page and para.top < title.top]
+    return _authors(_lines(under))
+
+
+def _authors(lines: list[str]) -> list[str]:
+    """The names on a title page's first line that credits people ("by Ann Example",
+    "ANN EXAMPLE"), past a subtitle ("A Novel"). The publisher's line ends the search:
+    its city ("New York") and year follow it, and a name after it is the imprint's."""
+    for line in lines:
+        if _IMPRINT_LINE.search(line) or _is_imprint(line):
+            return []
+        names = _credit(line)
+        if names:
+            return names
+    return []
+
+
+# A copyright line or a date: the imprint's, under the credits.
+_IMPRINT_LINE = re.compile(r"\d|©|\bcopyright\b", re.I)
+_BY = re.compile(r"(?:by|By|BY)\s+")
+_AND = re.compile(r"\s*(?:,|&|\band\b|\bAND\b)\s*")
+_NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
+_PARTICLES = frozenset({"de", "van", "von", "da", "di", "du", "der", "den", "la", "le"})
+# Words no name has: a subtitle's ("A Novel", "Collected Stories") or an imprint's
+# ("Harbour Light Press", "Penguin Books", "Faber & Faber Ltd").
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with", "at", "from"})
+_SUBTITLE_WORDS = frozenset(
+    {"novel", "novella", "stories", "poems", "essays", "tales", "memoir", "collected"}
+    | {"selected", "complete", "works", "volume", "edition", "introduction", "foreword"}
+)
+_IMPRINT_WORDS = frozenset(
+    {"press", "books", "publishing", "publishers", "publisher", "ltd", "limited", "inc"}
+    | {"llc", "co", "company", "editions", "imprint", "media", "group", "house", "classics"}
+    | {"library", "university", "paperbacks", "verlag"}
+)
+
+
+def _is_imprint(line: str) -> bool:
+    return any(word.casefold().rstrip(".,") in _IMPRINT_WORDS for word in line.split())
+
+
+def _credit(line: str) -> list[str]:
+    """The people a line names ("by Ann Example and Bo Sample", "A. N. OTHER"), as a
+    credit says them ("ANN EXAMPLE" is "Ann Example"); none where a word is no name's.
+    Without "by" a name has two words or more: one alone is a subtitle ("Stories")."""
+    by = _BY.match(line)
+    names = [name for name in _AND.split(line[by.end() if by else 0 :]) if name]
+    if not names or not all(_is_person(name, bool(by)) for name in names):
+        return []
+    return [name.title() if name.isupper() else name for name in names]
+
+
+def _is_person(name: str, by: bool) -> bool:
+    words = name.split()
+    if not (1 if by else 2) <= len(words) <= _NAME_WORDS:
+        return False
+    return all(_name_word(word) for word in words)
+
+
+def _name_word(word: str) -> bool:
+    """A name's word: capitalized ("Ann", "A.", "O'Brien"), or a particle ("van"), and none
+    a subtitle's or an article ("A" without its initial's stop)."""
+    if word in _PARTICLES:
+        return True
+    if not _NAME_WORD.fullmatch(word) or not word[0].isupper():
+        return False
+    key = word.casefold()
+    return key not in _SMALL_WORDS and key.rstrip(".") not in _SUBTITLE_WORDS
 
 
 def _is_name(text: str) -> str:

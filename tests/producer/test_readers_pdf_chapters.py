@@ -295,7 +295,10 @@ def test_an_authors_name_in_display_type_under_the_title_is_the_title_pages() ->
         setter.y -= 2 * LEADING
         setter.paragraph(TEXT[name][0])
     book = read(made(setter), "b.pdf")
-    assert book.metadata.title == "SALT AND OTHER STORIES"
+    assert (book.metadata.title, book.metadata.authors) == (
+        "SALT AND OTHER STORIES",
+        ["Ann Example"],
+    )
     assert [(s.title, s.kind, s.body) for s in book.sections] == [
         ("", "titlepage", "Ann Example"),
         *((title, "chapter", TEXT[name][0]) for title, name in zip(titles, TEXT, strict=True)),

@@ -193,6 +193,63 @@ def test_a_title_page_in_the_chapters_type_is_a_title_page(under: list[str], kin
         assert book.sections[0].skip_reason
 
 
+def credited_book(under: list[str], outline: bool = False, author: str = "") -> bytes:
+    """A PDF: an "Also by" page, the title page (the title in display type over `under`,
+    a heading's type for a line starting "#"), then the chapters."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="", folio="")
+    if author:
+        setter.canvas.setAuthor(author)
+    setter.paragraph("Also by Ann Example")
+    setter.paragraph("Winter Tides")
+    setter.finish_page()
+    setter.heading("THE QUIET HARBOUR", size=30)
+    for line in under:
+        if line.startswith("#"):
+            setter.heading(line.removeprefix("#"), size=24, new_page=False)
+        else:
+            setter.paragraph(line)
+    for n, (name, paras) in enumerate(CHAPTERS):
+        setter.heading(name)
+        if outline:
+            setter.canvas.bookmarkPage(f"c{n}")
+            setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
+        for para in paras:
+            setter.paragraph(para)
+    setter.finish_page()
+    setter.canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
+@pytest.mark.parametrize(
+    ("under", "authors"),
+    [
+        (["A Novel", "Ann Example", "Harbour Light Press"], ["Ann Example"]),
+        (["#ANN EXAMPLE"], ["Ann Example"]),
+        (["by Ann Example and Bo Sample"], ["Ann Example", "Bo Sample"]),
+        (["Harbour Light Press", "New York"], ["anonymous"]),
+        (["Collected Stories", "Penguin Books Ltd", "London 2023"], ["anonymous"]),
+    ],
+    ids=["under-a-subtitle", "in-display-capitals", "by-two", "publisher-only", "no-name"],
+)
+def test_the_title_pages_author_is_the_books_where_the_pdf_names_none(
+    under: list[str], authors: list[str], outline: bool
+) -> None:
+    """A title page's name under its title is the book's author where the PDF's metadata
+    gives none (reportlab's "anonymous"): the audiobook's tags and credits named no one.
+    Not an "Also by" page's titles before it, a subtitle, a publisher or its city."""
+    book = read(credited_book(under, outline), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == authors
+
+
+def test_the_pdfs_author_wins_over_the_title_pages() -> None:
+    book = read(credited_book(["Ann Example"], author="A. Writer"), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == ["A. Writer"]
+
+
 def test_a_heading_before_the_outlines_first_entry_is_no_title_page() -> None:
     """A prologue of short lines that the outline has no entry for, under a heading no
     larger than the chapters': it was skipped as a title page."""
