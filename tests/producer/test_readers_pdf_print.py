@@ -67,6 +67,19 @@ COPYRIGHT = [
 ]
 
 
+def _chapters(setter: Setter, outline: bool) -> None:
+    """CHAPTERS set one after another, each in the outline with `outline`; the file saved."""
+    for n, (name, paras) in enumerate(CHAPTERS):
+        setter.heading(name)
+        if outline:
+            setter.canvas.bookmarkPage(f"c{n}")
+            setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
+        for para in paras:
+            setter.paragraph(para)
+    setter.finish_page()
+    setter.canvas.save()
+
+
 @pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
 def test_a_copyright_page_and_title_pages_are_not_narrated(outline: bool) -> None:
     """A half-title, a title page and a copyright page before the first chapter: the
@@ -82,15 +95,7 @@ def test_a_copyright_page_and_title_pages_are_not_narrated(outline: bool) -> Non
         setter.paragraph(line)
     setter.finish_page()
     setter.paragraph("For M., who walked it with me.")
-    for n, (name, paras) in enumerate(CHAPTERS):
-        setter.heading(name)
-        if outline:
-            setter.canvas.bookmarkPage(f"c{n}")
-            setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
-        for para in paras:
-            setter.paragraph(para)
-    setter.finish_page()
-    setter.canvas.save()
+    _chapters(setter, outline)
     sections = read(out.getvalue(), "b.pdf").sections
     assert [(s.kind, bool(s.skip_reason)) for s in sections] == [
         ("titlepage", True),
@@ -209,15 +214,7 @@ def credited_book(under: list[str], outline: bool = False, author: str = "") -> 
             setter.heading(line.removeprefix("#"), size=24, new_page=False)
         else:
             setter.paragraph(line)
-    for n, (name, paras) in enumerate(CHAPTERS):
-        setter.heading(name)
-        if outline:
-            setter.canvas.bookmarkPage(f"c{n}")
-            setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
-        for para in paras:
-            setter.paragraph(para)
-    setter.finish_page()
-    setter.canvas.save()
+    _chapters(setter, outline)
     return out.getvalue()
 
 
@@ -259,14 +256,7 @@ def test_a_heading_before_the_outlines_first_entry_is_no_title_page() -> None:
     prologue = ["It began in the rain.", "It ended in the snow."]
     for line in prologue:
         setter.paragraph(line)
-    for n, (name, paras) in enumerate(CHAPTERS):
-        setter.heading(name)
-        setter.canvas.bookmarkPage(f"c{n}")
-        setter.canvas.addOutlineEntry(name, f"c{n}", level=0)
-        for para in paras:
-            setter.paragraph(para)
-    setter.finish_page()
-    setter.canvas.save()
+    _chapters(setter, outline=True)
     sections = read(out.getvalue(), "b.pdf").sections
     assert (sections[0].kind, sections[0].skip_reason) == ("chapter", "")
     assert sections[0].body.split() == " ".join(["Prologue", *prologue]).split()
