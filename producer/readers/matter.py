@@ -172,3 +172,9 @@ def skip_reason(kind: str, where: str = "") -> str:
 
 def _key(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.casefold())
+
+
+def as_credited(name: str) -> str:
+    """A name as a title page's credit says it: "ANN EXAMPLE" is "Ann Example"; "Ann
+    McBride" stays."""
+    return name.title() if name.isupper() else name

@@ -322,7 +322,7 @@ def _credit(line: str) -> list[str]:
     names = [name for name in _AND.split(line[by.end() if by else 0 :]) if name]
     if not names or not all(_is_person(name, bool(by)) for name in names):
         return []
-    return [name.title() if name.isupper() else name for name in names]
+    return [matter.as_credited(name) for name in names]
 
 
 def _is_person(name: str, by: bool) -> bool:

@@ -303,9 +303,7 @@ def _capitalized(words: list[str]) -> bool:
 
 
 def _name(name: str) -> str:
-    """A name as a credit says it: "ANN EXAMPLE" is "Ann Example"; "Ann McBride" stays."""
-    name = name.strip().rstrip(".")
-    return name.title() if name.isupper() else name
+    return matter.as_credited(name.strip().rstrip("."))
 
 
 def _is_capitals(line: str) -> bool:
