@@ -9,6 +9,7 @@ measures kept here (a heading's type, a footnote's, the page's margins); it buil
 stage but `pdfpages`.
 """
 
+import functools
 import itertools
 import math
 import re
@@ -248,7 +249,12 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")  # a subset font's tag ("ABCDEF+"), no part
 
 
 def _small_caps_font(char: LTChar) -> bool:
-    return bool(_SMALL_CAPS_FONT.search(_SUBSET.sub("", char.fontname)))
+    return _small_caps_name(char.fontname)
+
+
+@functools.lru_cache(maxsize=256)  # asked of each letter; a book has a few fonts
+def _small_caps_name(fontname: str) -> bool:
+    return bool(_SMALL_CAPS_FONT.search(_SUBSET.sub("", fontname)))
 
 
 def _faked_capital(char: LTChar) -> bool:
