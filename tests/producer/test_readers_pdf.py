@@ -210,16 +210,21 @@ def test_verse_keeps_its_line_ends() -> None:
     setter.paragraph(prose("first", 6))
     setter.y -= LEADING
     for stanza in (CUCKOO, CUCKOO[::-1]):
-        for line in stanza:
-            setter.canvas.drawString(LEFT + 36, setter.y, line)
-            setter.y -= LEADING
-        setter.y -= LEADING
+        _stanza(setter, stanza, 36)
     setter.paragraph(prose("second", 6))
     setter.finish_page()
     setter.canvas.save()
     body = read(out.getvalue(), "b.pdf").sections[0].body
     stanzas = ["\n".join(CUCKOO), "\n".join(CUCKOO[::-1])]
     assert body.split("\n\n") == [prose("first", 6), *stanzas, prose("second", 6)]
+
+
+def _stanza(setter: Setter, lines: list[str], indent: float) -> None:
+    """Lines set one under another, `indent` points in, as verse; a blank line after."""
+    for line in lines:
+        setter.canvas.drawString(LEFT + indent, setter.y, line)
+        setter.y -= LEADING
+    setter.y -= LEADING
 
 
 EPIGRAPH = ["The sea has neither meaning nor pity, and the", "harbour keeps its own counsel."]
@@ -234,10 +239,7 @@ def test_an_epigraphs_sentence_on_a_narrow_measure_runs_on() -> None:
     setter.heading("Chapter One")
     setter.canvas.setFont(FONT, SIZE)
     for stanza in (EPIGRAPH, CUCKOO):
-        for line in stanza:
-            setter.canvas.drawString(LEFT + 72, setter.y, line)
-            setter.y -= LEADING
-        setter.y -= LEADING
+        _stanza(setter, stanza, 72)
     setter.paragraph(prose("first", 6))
     setter.finish_page()
     setter.canvas.save()
@@ -258,10 +260,7 @@ def test_larger_type_at_a_pages_top_starts_a_paragraph() -> None:
             setter.finish_page()
             setter.y -= 90  # below the top margin, where running heads are
         setter.canvas.setFont(FONT, size)
-        for line in stanza:
-            setter.canvas.drawString(LEFT + 36, setter.y, line)
-            setter.y -= LEADING
-        setter.y -= LEADING
+        _stanza(setter, stanza, 36)
     setter.paragraph(prose("second", 6))
     setter.finish_page()
     setter.canvas.save()
