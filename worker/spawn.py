@@ -18,7 +18,7 @@ process of its own started as `narrate synth` starts (`start_fork_server`), befo
 command's own imports: it imports what narrating needs meanwhile, and what it forks starts
 with that done (docs/performance.md, "The narrating processes forked ready"). A fork from
 it is safe where a fork from the parent is not: it runs no thread of Python's. Such a
-process takes its parent's environment as it is when the process starts, not the server's.
+process takes its parent's environment as it was when its pool was made, not the server's.
 """
 
 import logging
@@ -238,7 +238,7 @@ def _start(
     # Blocked already where HelperPool started it; blocked here before any thread starts, so
     # that every thread, onnxruntime's and the encoders' too, leaves SIGTERM to `_ended_by`.
     signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
-    if environment is not None:  # forked from the fork server: its parent's, as it is now
+    if environment is not None:  # forked from the fork server: its parent's, not the server's
         os.environ.clear()
         os.environ.update(environment)
         # The server ignores SIGTERM; `_ended_by` takes it, and an ignored one never comes.
