@@ -1040,3 +1040,26 @@ def test_a_cover_pages_byline_with_by_on_a_line_of_its_own_gives_the_title() -> 
         "THE LEDGER",
         "It was cold.\n\nIt was dark.",
     )
+
+
+def test_tables_nested_deep_before_the_first_chapter_are_read_or_refused_whole() -> None:
+    """Hostile input: a table's cells are looked at for a cover page, a nested table's in
+    its place. Nested 60 deep the book reads (the table not narrated, with its warning);
+    past the XML parser's depth limit the file is refused, one clear error, no recursion
+    through the tables."""
+
+    def nested(depth: int) -> bytes:
+        inner = paragraph("Deep cell.")
+        for _ in range(depth):
+            inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl>"
+        chapters = [("Chapter One", "It began."), ("Chapter Two", "It ended.")]
+        text = "".join(paragraph(head, "Heading1") + paragraph(body) for head, body in chapters)
+        return body_document(inner + text)
+
+    book = read(nested(60), "n.docx")
+    assert [section.title for section in book.sections] == ["Chapter One", "Chapter Two"]
+    assert book.warnings == [
+        "n.docx: a table in the text before the first chapter not read (tables are not narrated)"
+    ]
+    with pytest.raises(ManuscriptError, match="not well-formed XML"):
+        read(nested(3000), "n.docx")
