@@ -12,6 +12,10 @@ how many chapters are kept, as the output folder has them.
 Only this process acts on a signal. SIGTERM sent to every process of the run (systemd's
 stop, `kill -- -PGID`) is SIGTERM to it alone: its helpers leave another's to it, and end
 when it tells them (`worker.spawn`).
+
+A signal ignored when narrate started stays ignored, as it does for make and Python itself:
+a script's `narrate synth ... &`, or `nohup`, starts it with SIGINT ignored so that the
+terminal's Ctrl-C, meant for the script, does not stop it.
 """
 
 import contextlib
@@ -50,7 +54,8 @@ class Stopping:
         self._scratch: set[Path] = set()  # in the scratch folder before the book began
         self._signalled_once = False
         for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, self._signalled)
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, self._signalled)
 
     def narrating(
         self,

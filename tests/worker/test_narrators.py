@@ -190,9 +190,11 @@ def start_synth(tmp_path: Path) -> tuple[subprocess.Popen[str], list[str], Path]
     return child, argv, out
 
 
-def synth_job(argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def synth_job(
+    argv: list[str], env: dict[str, str] | None = None, sigint: Any = signal.SIG_DFL
+) -> subprocess.Popen[str]:
     """`narrate synth` with two processes (or as `env` says), in a process group of its own
-    (as a terminal's job is), Ctrl-C as a terminal delivers it."""
+    (as a terminal's job is), Ctrl-C as a terminal delivers it (or as `sigint` says)."""
     return subprocess.Popen(
         [*argv, "--no-progress"],
         env=env or ENV,
@@ -201,7 +203,7 @@ def synth_job(argv: list[str], env: dict[str, str] | None = None) -> subprocess.
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
     )
 
 
@@ -255,6 +257,28 @@ def test_ctrl_c_stops_every_process_quietly_and_a_rerun_keeps_what_was_stored(
     assert len(list(out.glob("marks/*.json"))) == 8
     for name, mtime in stored.items():
         assert (out / "marks" / name).stat().st_mtime_ns == mtime
+
+
+def test_a_synth_started_with_ctrl_c_ignored_leaves_it_ignored_and_finishes(
+    tmp_path: Path,
+) -> None:
+    """A script's `narrate synth ... &` (or `nohup`) starts it with SIGINT ignored: the
+    terminal's Ctrl-C, meant for the script, must not stop the book midway."""
+    chapters = [f"# Chapter {i}\n\n{TEXTS[1]} {TEXTS[3]}" for i in range(1, 5)]
+    book, out = tmp_path / "book.md", tmp_path / "out"
+    book.write_text("\n\n".join(chapters))
+    argv = [sys.executable, "-m", "producer.cli", "synth", str(book), "-o", str(out)]
+    child = synth_job(argv, sigint=signal.SIG_IGN)
+    try:
+        _wait_for(child, lambda: list(out.glob("marks/*.json")))
+        os.killpg(child.pid, signal.SIGINT)
+        said = child.communicate(timeout=120)[0]
+    finally:
+        _kill(child)
+    assert child.returncode == 0, said
+    assert "stopping" not in said and "interrupted" not in said, said
+    assert len(list(out.glob("marks/*.json"))) == len(chapters)
+    assert verify(out) == []
 
 
 @pytest.mark.parametrize("processes", ["1", "2"], ids=["one process", "two processes"])
