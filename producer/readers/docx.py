@@ -14,10 +14,11 @@ placeholder of a content control left unfilled, nor the page numbers of fields (
 mail merge's unfilled fields. Tracked changes are read as accepted: a
 deleted paragraph mark joins its paragraph to the next (not a heading into body text).
 
-Chapters start at headings: a style named "heading N" or "Heading N" or with an outline
-level (localized built-in styles keep their outline level). A manuscript typed without
-heading styles has its chapters at paragraphs that are chapter labels ("Chapter 4",
-"CHAPTER IV. The Storm", "Part Two"; two at least; parts' typed over chapters' are parts),
+Chapters start at headings: a style named "heading N" or "Heading N", or so in the common
+localizations ("Überschrift 1", "Titre 1", by name, Word's id or an alias: some carry no
+outline level), or with an outline level. A manuscript typed without heading styles has
+its chapters at paragraphs that are chapter labels ("Chapter 4", "CHAPTER IV. The Storm",
+"Part Two"; two at least; parts' typed over chapters' are parts),
 and at a "Prologue" or "Epilogue" among them (one heading, the book's title over them, is
 no styling of chapters), or, with no label, at numbers alone counting from one ("1", "2",
 "3"); where chapters are styled, a label typed in their form and sequence ("Chapter 3" bold
@@ -30,9 +31,10 @@ from Word's list numbering ("Chapter %1") is part of it. A heading that names a 
 section ("Preface", "Index") gives it that kind, and front or back matter is skipped by
 default (`matter`); so are a manuscript's cover page (contact details and a word count, up
 to the byline, whose title line is the book's; laid out in a table too, whose cells are
-looked at for it), Word's Cover Page and a list of contents typed under "Contents" (up to
-its last entry), and an opening whose short lines say copyright and "All rights reserved"
-or an ISBN, a title page without the Title style.
+looked at for it), Word's Cover Page, a title page laid out in a table (its Title, found
+in the table before the first heading, the book's) and a list of contents typed under
+"Contents" (up to its last entry), and an opening whose short lines say copyright and "All
+rights reserved" or an ISBN, a title page without the Title style.
 
 A main document larger than a book of `max_book_chars` could need (Word's markup, run by
 run, is some bytes a character: 16 and a megabyte are allowed) is refused before it is
@@ -62,6 +64,7 @@ def read(data: bytes, source: str) -> Book:
     blocks = list(docxtext.blocks(docxparts.body(archive, main), styles, numbering))
     blocks = docxchapters.labelled_chapters(docxchapters.title_styled_labels(blocks))
     blocks = docxchapters.titled_label_lines(docxchapters.titled_labels(blocks))
+    blocks = docxchapters.tabled_title(blocks)
     title_at, level, part_level = docxchapters.plan(blocks)
     sections, warnings, cover_title = docxchapters.split(
         blocks, title_at, (part_level, level), source

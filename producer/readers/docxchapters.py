@@ -8,6 +8,7 @@ import itertools
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from models.normalize.roman import roman_to_int
@@ -345,6 +346,26 @@ def plan(blocks: list[Block]) -> tuple[int | None, int | None, int | None]:
     return title_at, below or level, level if below else None
 
 
+def tabled_title(blocks: list[Block]) -> list[Block]:
+    """A title page laid out in a table (a borderless one filling the first page, the Title
+    in one cell, the author in another): the first Title paragraph in a table before any
+    heading, where no Title paragraph comes before that table, set before the table, where
+    `plan` finds the book's title; the table's other lines stay in it, marked as the title
+    page's (`split` skips them with it). Left inside, the table was not read, and the book
+    had no title."""
+    for i, block in enumerate(blocks):
+        if _heading(block) is not None or (isinstance(block, Para) and block.level == TITLE):
+            break
+        if isinstance(block, Table) and (at := _title_in(block)) is not None:
+            rest = Table(block.paras[:at] + block.paras[at + 1 :], titled=True)
+            return [*blocks[:i], block.paras[at], rest, *blocks[i + 1 :]]
+    return blocks
+
+
+def _title_in(table: Table) -> int | None:
+    return next((i for i, para in enumerate(table.paras) if para.level == TITLE), None)
+
+
 def _labels_a_chapter(block: Block) -> bool:
     """A heading that is a chapter's label ("Chapter One", "Chapter 2: The Calm"), not a
     part's name ("Part One", "Book II")."""
@@ -397,6 +418,7 @@ def split(
             drafts.append(_Draft(title=title(block), kind="part" if part else _kind(block)))
         else:
             drafts[-1].paras.append(block)
+    drafts = [_title_page_table(draft, draft is not drafts[-1]) for draft in drafts]
     for draft in drafts:
         lines = [para.text for para in draft.paras]
         draft.titled = draft.titled and rest_of_title_page(lines, draft is not drafts[-1])
@@ -565,6 +587,36 @@ def _cover_in_tables(draft: _Draft, chapters_follow: bool) -> _Draft:
     shift = len(paras) - len(draft.paras)
     rest = [(at + shift, table) for at, table in draft.tables[held:]]
     return replace(draft, paras=paras, tables=rest)
+
+
+def _title_page_table(draft: _Draft, chapters_follow: bool) -> _Draft:
+    """A title page with the lines of the table its Title was set in (`tabled_title`), in
+    their place, where with them it is still a title page: skipped with it, the table gets
+    no warning. A table of more than a title page's short lines stays one, not read."""
+    if not draft.titled or not any(table.titled for _, table in draft.tables):
+        return draft
+    paras, tables = _unfolded(draft, lambda table: table.titled)
+    if not rest_of_title_page([para.text for para in paras], chapters_follow):
+        return draft
+    return replace(draft, paras=paras, tables=tables)
+
+
+def _unfolded(
+    draft: _Draft, unfold: Callable[[Table], bool]
+) -> tuple[list[Para], list[tuple[int, Table]]]:
+    """A draft's paragraphs with the paragraphs of the tables `unfold` picks in their
+    places, and its other tables, where they now stand among them."""
+    paras: list[Para] = []
+    tables: list[tuple[int, Table]] = []
+    taken = 0
+    for at, table in draft.tables:
+        paras += draft.paras[taken:at]
+        taken = at
+        if unfold(table):
+            paras += table.paras
+        else:
+            tables.append((len(paras), table))
+    return paras + draft.paras[taken:], tables
 
 
 def _laid_out(paras: list[Para], tables: list[tuple[int, Table]]) -> tuple[list[Para], list[int]]:

@@ -53,9 +53,15 @@ TITLE = 0  # the level of a Title paragraph; headings are 1 to 9
 _TITLE_NAMES = {"title", "titel", "titre", "título", "ttulo", "titolo"}
 _SUBTITLE_NAMES = {"subtitle", "untertitel", "ondertitel", "soustitre", "subtítulo", "subttulo"}
 _SUBTITLE_NAMES |= {"sottotitolo"}
+# "Heading N" in those localizations (German, Dutch, French, Italian, Spanish and
+# Portuguese, LibreOffice's Spanish), named and with Word's ids: a localized heading style
+# may carry no outline level and be based on no heading, its name all there is to know it
+# by. A word with no number ("Titre", "Título") is a Title's name, no heading's.
+_HEADING_WORDS = ["heading", "überschrift", "berschrift", "kop", "titre", "titolo"]
+_HEADING_WORDS += ["título", "ttulo", "encabezado"]
 # A level is one digit: a style named "Heading" and 5,000 nines is no heading (and would
 # overflow int()), nor is "heading²", a digit to str.isdigit() but not to int().
-_HEADING_NAME = re.compile(r"heading([1-9])")
+_HEADING_NAME = re.compile(f"(?:{'|'.join(_HEADING_WORDS)})([1-9])")
 _OUTLINE_LEVEL = re.compile(r"[0-8]")  # w:outlineLvl 0-8 are levels 1-9; 9 is body text
 
 _PLACEHOLDER = re.compile(r"%([1-9])")  # a level's count in a list's w:lvlText
@@ -229,7 +235,7 @@ def read_styles(archive: Archive, main: str) -> Styles:
     }
     return Styles(
         levels=levels,
-        front={i for i, name in names.items() if _is_front(i, name)},
+        front={i for i, style in styles.items() if _is_front(i, style)},
         unread={i for i, name in names.items() if name.startswith("toc")},
         hidden={
             i: vanish
@@ -292,17 +298,27 @@ def _own_vanish(_: str, style: Any) -> bool | None:
 
 
 def _own_level(style_id: str, style: Any) -> int | None:
-    """A style's level by its name, its id or its outline level, not what it is based on."""
-    for label in (val(style, "name") or "", style_id):
+    """A style's level by its name, its id, an alias or its outline level, not what it is
+    based on."""
+    for label in _labels(style_id, style):
         level = named_level(label)
         if level is not None:
             return level
     return outline_level(style)
 
 
-def _is_front(style_id: str, name: str) -> bool:
-    """Whether a style is Title or Subtitle, by its name or id, localized or not."""
-    return any(_folded(label) in _TITLE_NAMES | _SUBTITLE_NAMES for label in (name, style_id))
+def _is_front(style_id: str, style: Any) -> bool:
+    """Whether a style is Title or Subtitle, by its name, id or an alias, localized or not."""
+    front = _TITLE_NAMES | _SUBTITLE_NAMES
+    return any(_folded(label) in front for label in _labels(style_id, style))
+
+
+def _labels(style_id: str, style: Any) -> list[str]:
+    """What a style is called: its name, its id, and the other names Word keeps beside its
+    name (w:aliases, comma-separated), where a user's name for a built-in style or the
+    style's name in another language may be."""
+    aliases = val(style, "aliases")
+    return [val(style, "name") or "", style_id, *(aliases.split(",") if aliases else [])]
 
 
 def _folded(label: str) -> str:

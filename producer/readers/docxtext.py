@@ -72,9 +72,10 @@ class Para:
 @dataclass(frozen=True)
 class Table:
     """Where a table was, with its cells' paragraphs: never narrated, but a manuscript's
-    cover page may be laid out in one (`docxchapters`)."""
+    cover page or a title page may be laid out in one (`docxchapters`)."""
 
     paras: tuple[Para, ...] = ()
+    titled: bool = False  # held the book's Title paragraph, taken out of it before it
 
 
 Block = Para | Table

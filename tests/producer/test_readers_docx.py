@@ -219,6 +219,61 @@ def test_a_localized_heading_style_is_known_by_its_outline_level() -> None:
     assert [s.title for s in read(save(document), "b.docx").sections] == ["Eins", "Zwei"]
 
 
+@pytest.mark.parametrize(
+    ("style_id", "name", "title"),
+    [
+        ("berschrift1", "Überschrift 1", "Titel"),
+        ("Titre1", "Titre 1", "Titre"),
+        ("Titolo1", "Titolo 1", "Titolo"),
+        ("Ttulo1", "Título 1", "Título"),
+        ("Kop1", "Kop 1", "Titel"),
+        ("Encabezado1", "Encabezado 1", "Título"),
+    ],
+)
+def test_a_localized_heading_style_without_an_outline_level_starts_chapters(
+    style_id: str, name: str, title: str
+) -> None:
+    """Given a heading style named in the document's language ("Überschrift 1", Word's id
+    "berschrift1") with no outline level and based on no heading, under a Title named in
+    that language ("Titel"): its paragraphs were body text, so the book was one untitled
+    chapter. Each is a chapter's heading, as "Heading 1" is; the Title ("Titel", "Titre"
+    without a number) is still the book's title, no chapter."""
+    styles = style(style_id, name) + style("T", title)
+    paragraphs = [("T", "Der Leuchtturm")]
+    for heading in ("Eins", "Zwei"):
+        paragraphs += [(style_id, heading), ("", f"Text {heading}.")]
+    book = read(styled(styles, paragraphs), "b.docx")
+    assert book.metadata.title == "Der Leuchtturm"
+    assert [(s.title, s.kind, s.body) for s in book.sections] == [
+        ("Eins", "chapter", "Text Eins."),
+        ("Zwei", "chapter", "Text Zwei."),
+    ]
+
+
+def test_a_localized_heading_is_known_by_its_id_its_name_or_an_alias() -> None:
+    """A heading style known only by Word's id for it ("Titre1", named by a user), only by
+    its localized name (python-docx keeps the "Ü" in the id), or by an alias Word keeps
+    beside its name (w:aliases, comma-separated): each starts chapters. A style whose
+    alias is a Title's ("Titel", no number) is the book's title, no chapter heading."""
+    titled = style("Kopf", "Kopf", aliases="Titel")
+    for styles, heading in (
+        (style("Titre1", "Chapitre"), "Titre1"),
+        (style("Kapitel", "Kapitel", aliases="Kapitel,Überschrift 1"), "Kapitel"),
+    ):
+        paragraphs = [("Kopf", "Der Leuchtturm")]
+        for text in ("Eins", "Zwei"):
+            paragraphs += [(heading, text), ("", "Text.")]
+        book = read(styled(styles + titled, paragraphs), "b.docx")
+        assert book.metadata.title == "Der Leuchtturm"
+        assert [s.title for s in book.sections] == ["Eins", "Zwei"]
+    document = docx.Document()
+    document.styles.add_style("Überschrift 1", WD_STYLE_TYPE.PARAGRAPH)
+    for text in ("Eins", "Zwei"):
+        document.add_paragraph(text, style="Überschrift 1")
+        document.add_paragraph("Text.")
+    assert [s.title for s in read(save(document), "b.docx").sections] == ["Eins", "Zwei"]
+
+
 def test_line_breaks_keep_verse_lines_and_prose_is_one_line() -> None:
     document = docx.Document()
     verse = document.add_paragraph("Roses are red,")
@@ -357,12 +412,15 @@ def styled(styles: str, paragraphs: list[tuple[str, str]]) -> bytes:
     )
 
 
-def style(style_id: str, name: str, based_on: str = "", outline: str = "") -> str:
+def style(
+    style_id: str, name: str, based_on: str = "", outline: str = "", aliases: str = ""
+) -> str:
+    alias = f'<w:aliases w:val="{aliases}"/>' if aliases else ""
     based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
     level = f'<w:pPr><w:outlineLvl w:val="{outline}"/></w:pPr>' if outline else ""
     return (
         f'<w:style w:type="paragraph" w:styleId="{style_id}">'
-        f'<w:name w:val="{name}"/>{based}{level}</w:style>'
+        f'<w:name w:val="{name}"/>{alias}{based}{level}</w:style>'
     )
 
 

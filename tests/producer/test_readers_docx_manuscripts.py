@@ -681,6 +681,74 @@ def test_a_borderless_table_that_holds_no_cover_page_is_still_not_read() -> None
         assert book.warnings == [f"b.docx: a table in {where} not read (tables are not narrated)"]
 
 
+def title_page_table(document: Any, *cells: list[tuple[str, str]]) -> None:
+    """A table of one row in the document, as python-docx adds one (no table style, so no
+    borders: a layout table), a cell for each list of (text, paragraph style) lines."""
+    row = document.add_table(rows=1, cols=len(cells)).rows[0]
+    for cell, lines in zip(row.cells, cells, strict=True):
+        cell.paragraphs[0].text, cell.paragraphs[0].style = lines[0]
+        for text, style in lines[1:]:
+            cell.add_paragraph(text, style=style)
+
+
+def chapters_with_a_table(document: Any) -> None:
+    for name in ("Chapter One", "Chapter Two"):
+        document.add_heading(name, level=1)
+        document.add_paragraph(f"Text of {name}.")
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "Tide tables"
+
+
+def test_a_title_page_laid_out_in_a_borderless_table_gives_the_books_title() -> None:
+    """Given a first page laid out in a borderless table, the Title paragraph ("SALT AND
+    IRON") and a Subtitle in one cell, the author in another, chapters after it: the table
+    was skipped unseen, so the book had no title and its title page a table warning. Its
+    Title is the book's, and the table is skipped with the title page; a table in a
+    chapter is still not read, with its warning."""
+    document = docx.Document()
+    title_page_table(
+        document, [("SALT AND IRON", "Title"), ("A Novel", "Subtitle")], [("Lena Ortiz", "Normal")]
+    )
+    chapters_with_a_table(document)
+    book = read(save(document), "b.docx")
+    assert book.metadata.title == "SALT AND IRON"
+    assert [(s.title, s.kind, s.body, bool(s.skip_reason)) for s in book.sections] == [
+        ("", "titlepage", "A Novel\n\nLena Ortiz", True),
+        ("Chapter One", "chapter", "Text of Chapter One.", False),
+        ("Chapter Two", "chapter", "Text of Chapter Two.", False),
+    ]
+    assert book.warnings == [
+        "b.docx: a table in chapter 'Chapter Two' not read (tables are not narrated)"
+    ]
+
+
+def test_a_table_with_a_title_and_more_than_a_title_page_is_still_not_read() -> None:
+    """A table before the first chapter whose Title sits over a paragraph of prose (more
+    than a title page's short lines) gives the book its title but is not read, with its
+    warning; a Title paragraph in a table inside a chapter is no book's title."""
+    prose = "The foundry had closed in the winter, and nobody in the town said its name. " * 2
+    document = docx.Document()
+    title_page_table(document, [("SALT AND IRON", "Title"), (prose, "Normal")])
+    chapters_with_a_table(document)
+    book = read(save(document), "b.docx")
+    assert book.metadata.title == "SALT AND IRON"
+    assert [s.title for s in book.sections] == ["Chapter One", "Chapter Two"]
+    assert book.warnings == [
+        f"b.docx: a table in {where} not read (tables are not narrated)"
+        for where in ("the text before the first chapter", "chapter 'Chapter Two'")
+    ]
+    document = docx.Document()
+    document.add_heading("Chapter One", level=1)
+    title_page_table(document, [("SALT AND IRON", "Title")])
+    document.add_paragraph("Text.")
+    document.add_heading("Chapter Two", level=1)
+    document.add_paragraph("Text.")
+    book = read(save(document), "b.docx")
+    assert (book.metadata.title, [s.title for s in book.sections]) == (
+        "",
+        ["Chapter One", "Chapter Two"],
+    )
+
+
 def test_an_epigraph_or_a_dedication_after_the_title_page_is_read() -> None:
     """Given a Title, the author and then an epigraph (a short quotation, its attribution)
     or a dedication before the first chapter: short lines, they were skipped with the
