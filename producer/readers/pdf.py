@@ -65,7 +65,14 @@ from producer.readers.pdffurniture import (
     table_warnings,
     tables,
 )
-from producer.readers.pdflines import Line, line_from, rows, small_caps, text_lines
+from producer.readers.pdflines import (
+    Line,
+    line_from,
+    rows,
+    small_caps,
+    text_lines,
+    text_size,
+)
 from producer.readers.pdfpages import laid_out
 from producer.readers.pdfparagraphs import body_size, measure, paragraphs
 
@@ -163,9 +170,11 @@ def _lines(data: bytes, source: str, pages: int) -> tuple[list[Line], list[int]]
     for number, (page, sideways) in enumerate(_pages(data, source, pages)):
         if sideways:
             turned.append(number)
-        for items, frame in columns(list(text_lines(page)), page):
+        page_lines = list(text_lines(page))
+        size = text_size(page_lines)
+        for items, frame in columns(page_lines, page):
             parts = [part for item in items for part in cap_apart(item)]
-            found = [line for part in parts if (line := line_from(part, number, page, frame))]
+            found = [line for part in parts if (line := line_from(part, number, page, frame, size))]
             found = with_caps(found)
             lines.extend(rows(sorted(found, key=lambda line: (-round(line.y0), line.x0))))
     return word_caps(lines), turned

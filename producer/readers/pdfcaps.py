@@ -75,7 +75,19 @@ def _capped(cap: Line, first: Line, beside: list[Line]) -> Line:
     text = f"{cap.text} {said}" if spaced else cap.text + said
     lead = cap.x1 - cap.x0 if spaced else first.x0 + first.lead - cap.x0
     tight = 0.0 if spaced else cap.x1 - cap.x0
-    return replace(first, x0=cap.x0, text=text, lead=lead, cap=tight, small_lead=0)
+    joined = replace(first, x0=cap.x0, text=text, lead=lead, cap=tight, small_lead=0)
+    return _in_text_type(joined, first, beside)
+
+
+def _in_text_type(joined: Line, first: Line, beside: list[Line]) -> Line:
+    """A line beside a cap all in small capitals in the type of the lines under it: its
+    letters are theirs in lower case, not smaller type, which would end its paragraph
+    after it, mid-sentence."""
+    rest = first.text[first.small_lead :]
+    if not first.small_lead or any(char.isalpha() for char in rest):
+        return joined
+    size = max(line.size for line in beside)
+    return replace(joined, size=size, capitals=size)
 
 
 _WORD_CAPS = ("I", "A")  # capitals that are words of their own

@@ -279,12 +279,13 @@ def _credited(sections: list[Section], title: Para | None, front: list[Para]) ->
 
 def _authors(lines: list[str]) -> list[str]:
     """The names on a title page's first line that credits people ("by Ann Example",
-    "ANN EXAMPLE"), past a subtitle ("A Novel"). The publisher's line ends the search:
-    its city ("New York") and year follow it, and a name after it is the imprint's."""
-    for line in lines:
+    "ANN EXAMPLE", "Colette" over the publisher), past a subtitle ("A Novel"). The
+    publisher's line ends the search: its city ("New York") and year follow it, and a name
+    after it is the imprint's."""
+    for line, after in zip(lines, [*lines[1:], ""], strict=True):
         if _IMPRINT_LINE.search(line) or _is_imprint(line):
             return []
-        names = _credit(line)
+        names = _credit(line) or _lone_name(line, after)
         if names:
             return names
     return []
@@ -302,6 +303,7 @@ _SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with
 _SUBTITLE_WORDS = frozenset(
     {"novel", "novella", "stories", "poems", "essays", "tales", "memoir", "collected"}
     | {"selected", "complete", "works", "volume", "edition", "introduction", "foreword"}
+    | {"verse", "plays", "letters", "sketches", "fables", "sonnets", "trilogy", "anthology"}
 )
 _IMPRINT_WORDS = frozenset(
     {"press", "books", "publishing", "publishers", "publisher", "ltd", "limited", "inc"}
@@ -314,10 +316,35 @@ def _is_imprint(line: str) -> bool:
     return any(word.casefold().rstrip(".,") in _IMPRINT_WORDS for word in line.split())
 
 
+# A word alone that is no name: a volume's number ("II"), an initial ("A.") or a shortening.
+_NO_NAME = re.compile(r"[IVXLCDM]+|.*\.")
+# Another contributor's credit, under the author's: "Translated from the French by ...".
+_CONTRIBUTOR = re.compile(
+    r"(?:with an? )?(?:translated|illustrated|edited|introduction|foreword|afterword|notes)\b"
+    r".{0,40}\bby\s",
+    re.I,
+)
+
+
+def _lone_name(line: str, after: str) -> list[str]:
+    """A name of one word ("Colette", "MOLIÈRE") where the line under it says it is the
+    author's: the publisher's line, not naming it ("Penguin" over "Penguin Books" is the
+    publisher's short name), or another contributor's credit ("Translated by ...").
+    Alone, or over a city ("Penguin" over "London"), a word is as likely a publisher's as
+    a name, and no author is better than a wrong one; a subtitle's word ("Stories") is
+    none."""
+    word = line.strip()
+    if " " in word or _NO_NAME.fullmatch(word) or not _name_word(word):
+        return []
+    publisher = _is_imprint(after) and word.casefold() not in after.casefold().split()
+    return [matter.as_credited(word)] if publisher or _CONTRIBUTOR.match(after) else []
+
+
 def _credit(line: str) -> list[str]:
     """The people a line names ("by Ann Example and Bo Sample", "A. N. OTHER"), as a
     credit says them ("ANN EXAMPLE" is "Ann Example"); none where a word is no name's.
-    Without "by" a name has two words or more: one alone is a subtitle ("Stories")."""
+    Without "by" a name has two words or more: one alone may be a subtitle's ("Stories")
+    or a publisher's (`_lone_name` tells)."""
     by = _BY.match(line)
     names = [name for name in _AND.split(line[by.end() if by else 0 :]) if name]
     if not names or not all(_is_person(name, bool(by)) for name in names):

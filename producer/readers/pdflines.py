@@ -113,13 +113,19 @@ def line_of(glyphs: list[LTChar]) -> LTTextLineHorizontal:
 
 
 def line_from(
-    item: LTTextLineHorizontal, number: int, page: LTPage, frame: tuple[float, float] | None
+    item: LTTextLineHorizontal,
+    number: int,
+    page: LTPage,
+    frame: tuple[float, float] | None,
+    text_size: float = 0.0,
 ) -> Line | None:
+    """`item` made a `Line`; `text_size`, its page's text's (`text_size`), tells the
+    height of a line that has only capitals, some small."""
     chars = [obj for obj in item if isinstance(obj, LTChar)]
     if not chars:
         return None
     size = _usual_size(char.size for char in chars)
-    lowered, opening = _lowered(item)
+    lowered, opening = _lowered(item, text_size)
     text, marked, lead = _said_line(item, size, lowered)
     if not text or size < SPECK:
         return None
@@ -162,6 +168,18 @@ def _usual_size(sizes: Iterable[float]) -> float:
     return Counter(round(size, 1) for size in sizes).most_common(1)[0][0]
 
 
+def text_size(items: Iterable[LTTextLineHorizontal]) -> float:
+    """The usual type size of a page's lower-case letters (0 where it has none): its
+    text's height, which a line all in small capitals has no letter to tell."""
+    lower = [
+        obj.size
+        for item in items
+        for obj in item
+        if isinstance(obj, LTChar) and obj.get_text().islower()
+    ]
+    return _usual_size(lower) if lower else 0.0
+
+
 def _sizes(chars: list[LTChar]) -> list[float]:
     """Each glyph's type size, a small capital's counted as its line's letters' (Word and
     InDesign make small caps of capitals set smaller)."""
@@ -182,18 +200,21 @@ def _is_small_capital(char: LTChar, full: float) -> bool:
     return char.get_text().isupper() and low * full <= char.size <= high * full
 
 
-def _lowered(item: LTTextLineHorizontal) -> tuple[set[int], set[int]]:
+def _lowered(item: LTTextLineHorizontal, text_size: float) -> tuple[set[int], set[int]]:
     """The small capitals (ids of their glyphs) that stand for lower-case letters, to be
     said so ("As SMITH and JONES" in small caps is "Smith" and "Jones" to a listener, not
     letters spelt out); and those of the words all in small capitals opening the line,
     which do after a drop cap ("T" "HE MORNING CAME"). A word's small capitals are its
     lower-case letters where it opens on a full capital, or follows such a word in a run
     of them ("IT WAS a dark night"); a word all in small capitals alone is kept (an
-    acronym set small, "the BBC"), and so is one at full height ("NASA")."""
-    words = _small_words(item)
+    acronym set small, "the BBC"), and so is one at full height ("NASA"), which does not
+    end the run ("IT WAS NASA ON THE ROAD")."""
+    words = _small_words(item, text_size)
     lowered: set[int] = set()
     run = False
     for letters, small in words:
+        if not small and all(letter.get_text().isupper() for letter in letters):
+            continue  # an acronym at full height: kept, and its run goes on past it
         opens = letters[0].get_text().isupper() and letters[0] not in small
         run = bool(small) and (opens or (run and len(small) == len(letters)))
         lowered |= {id(char) for char in small} if run else set()
@@ -201,11 +222,13 @@ def _lowered(item: LTTextLineHorizontal) -> tuple[set[int], set[int]]:
     return lowered, {id(char) for _, small in opening for char in small}
 
 
-def _small_words(item: LTTextLineHorizontal) -> list[tuple[list[LTChar], list[LTChar]]]:
+def _small_words(
+    item: LTTextLineHorizontal, text_size: float
+) -> list[tuple[list[LTChar], list[LTChar]]]:
     """Each word of a line that has letters: its letters, and which are small capitals."""
     objs = list(item)
     chars = [obj for obj in objs if isinstance(obj, LTChar)]
-    full = _full_size(chars)
+    full = _full_size(chars, text_size)
     # A small-caps font that maps its small capitals to capitals lost the case: only a
     # word's first letter is a capital then.
     faked = not any(char.get_text().islower() and _small_caps_font(char) for char in chars)
@@ -221,15 +244,19 @@ def _small_words(item: LTTextLineHorizontal) -> list[tuple[list[LTChar], list[LT
     return found
 
 
-def _full_size(chars: list[LTChar]) -> float:
+def _full_size(chars: list[LTChar], text_size: float) -> float:
     """The type size of a line's letters at full height: its lower-case letters'; in a
     line of capitals, the largest two of them share (not a larger initial's: "W" in 15
-    point, "HEN THE" in 11 are capitals at the text's size)."""
+    point, "HEN THE" in 11 are capitals at the text's size); but the text's, where those
+    are a small capital's size to it: a line all in small capitals, whose only capital
+    at full height is its first letter, or none after a drop cap ("I" "T WAS A DARK")."""
     lower = [char.size for char in chars if char.get_text().islower()]
     if lower:
         return _usual_size(lower)
     sizes = Counter(round(char.size, 1) for char in chars if char.get_text().isalpha())
-    return max((size for size, n in sizes.items() if n > 1), default=max(sizes, default=0.0))
+    shared = max((size for size, n in sizes.items() if n > 1), default=max(sizes, default=0.0))
+    low, high = _SMALL_CAPS
+    return text_size if low * text_size <= shared <= high * text_size else shared
 
 
 def _words(objs: list[Any]) -> list[list[LTChar]]:

@@ -241,6 +241,40 @@ def test_the_title_pages_author_is_the_books_where_the_pdf_names_none(
     assert book.metadata.authors == authors
 
 
+@pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
+@pytest.mark.parametrize(
+    ("under", "authors"),
+    [
+        (["Colette", "Harbour Light Press", "New York"], ["Colette"]),
+        (["MOLIÈRE", "Translated by Bo Sample", "Harbour Light Press"], ["Molière"]),
+        (["by Colette"], ["Colette"]),
+        (["Colette"], ["anonymous"]),
+        (["Penguin", "London"], ["anonymous"]),
+        (["Penguin", "Penguin Books Ltd", "London"], ["anonymous"]),
+        (["Stories", "Harbour Light Press"], ["anonymous"]),
+    ],
+    ids=[
+        "over-the-publisher",
+        "over-a-translator",
+        "by",
+        "alone",
+        "a-publisher-over-its-city",
+        "a-publisher-over-its-name",
+        "a-subtitle",
+    ],
+)
+def test_a_one_word_name_under_the_title_is_the_author_where_what_follows_says_so(
+    under: list[str], authors: list[str], outline: bool
+) -> None:
+    """A one-word author's name under the title ("Colette") was taken only after "by". A
+    word alone there is as often a publisher's ("Penguin", over its city) or a subtitle's:
+    it is the author's where the publisher's line follows it, not naming it, or another
+    contributor's credit ("Translated by ..."), or after "by"; else the book has none."""
+    book = read(credited_book(under, outline), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == authors
+
+
 def test_the_pdfs_author_wins_over_the_title_pages() -> None:
     book = read(credited_book(["Ann Example"], author="A. Writer"), "b.pdf")
     assert book.sections[0].kind == "titlepage"
@@ -800,6 +834,68 @@ def test_small_caps_after_a_drop_cap_are_read_in_lower_case(cap_after: bool) -> 
     canvas.save()
     (section,) = read(out.getvalue(), "b.pdf").sections
     assert section.body == " ".join(["The morning came", *rest])
+
+
+FILLER = "went on past a grey field and into the town and the road went on past the field"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["It was a dark night on the road", "The end of it came", "It was NASA on a road"],
+    ids=["it-was", "the-end", "an-acronym-at-full-height"],
+)
+def test_a_line_in_small_caps_but_its_first_capital_is_read_in_lower_case(opening: str) -> None:
+    """A paragraph's first line all in Word's small caps, its first letter the only one at
+    full height ("I" "T WAS A DARK NIGHT"): with no lower-case letter in the line to tell
+    the text's height by, its small capitals were taken for it, and the line read in
+    capitals. An acronym at full height in it is kept ("NASA")."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    words = f"{opening} {FILLER}".split()
+    room = RIGHT - LEFT - INDENT
+    fits = next(n for n in range(len(words), 0, -1) if small_caps_width(words[:n]) < room)
+    first = " ".join(words[:fits])
+    runs_at(setter.canvas, LEFT + INDENT, setter.y, small_caps(first))
+    rest = wrap(" ".join(words[fits:] + prose("first", 4).split()), RIGHT - LEFT, RIGHT - LEFT)
+    for line in rest:
+        setter.y -= LEADING
+        setter.canvas.setFont(FONT, SIZE)
+        setter.canvas.drawString(LEFT, setter.y, line)
+    setter.y -= LEADING
+    setter.paragraph(prose("second", 4))
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [
+        " ".join([first, *rest]),
+        prose("second", 4),
+    ]
+
+
+def test_a_line_all_in_small_caps_after_a_drop_cap_is_read_in_lower_case() -> None:
+    """A drop cap and the whole line beside it in small caps ("T" "HE END OF IT CAME OVER
+    THE TOWN"): no letter of the line at the text's height, it was read in capitals, a
+    paragraph of its own."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    canvas = setter.canvas
+    beside = LEFT + stringWidth("T", FONT, 52) + 4
+    words = f"he end of it came {FILLER}".split()
+    fits = next(n for n in range(len(words), 0, -1) if small_caps_width(words[:n]) < RIGHT - beside)
+    rest = wrap(" ".join(words[fits:] + prose("first", 12).split()), RIGHT - beside, RIGHT - beside)
+    rest[2:] = wrap(" ".join(rest[2:]), RIGHT - LEFT, RIGHT - LEFT)  # under the cap
+    canvas.setFont(FONT, 52)
+    canvas.drawString(LEFT, setter.y - 2 * LEADING, "T")
+    runs_at(canvas, beside, setter.y, small_caps(" ".join(words[:fits])))
+    for n, line in enumerate(rest):
+        setter.y -= LEADING
+        canvas.setFont(FONT, SIZE)
+        canvas.drawString(beside if n < 2 else LEFT, setter.y, line)
+    setter.finish_page()
+    canvas.save()
+    (section,) = read(out.getvalue(), "b.pdf").sections
+    assert section.body == " ".join(["T" + " ".join(words[:fits]), *rest])
 
 
 @pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
