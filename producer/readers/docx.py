@@ -30,7 +30,8 @@ Subtitle, a typed title line or its own line break is one title, and a heading's
 from Word's list numbering ("Chapter %1") is part of it. A heading that names a kind of
 section ("Preface", "Index") gives it that kind, and front or back matter is skipped by
 default (`matter`); so are a manuscript's cover page (contact details and a word count, up
-to the byline, whose title line is the book's; laid out in a table too, whose cells are
+to the byline, whose title line is the book's title and whose names, as a title page's
+byline's, are its authors, over dc:creator; laid out in a table too, whose cells are
 looked at for it), Word's Cover Page, a title page laid out in a table (its Title, found
 in the table before the first heading, the book's) and a list of contents typed under
 "Contents" (up to its last entry), and an opening whose short lines say copyright and "All
@@ -66,8 +67,7 @@ def read(data: bytes, source: str) -> Book:
     blocks = docxchapters.titled_label_lines(docxchapters.titled_labels(blocks))
     blocks = docxchapters.tabled_title(blocks)
     title_at, level, part_level = docxchapters.plan(blocks)
-    sections, warnings, cover_title = docxchapters.split(
-        blocks, title_at, (part_level, level), source
-    )
-    title = docxchapters.title(blocks[title_at]) if title_at is not None else cover_title
-    return Book(sections, docxparts.metadata(archive, source, title), warnings=warnings)
+    sections, warnings, credits = docxchapters.split(blocks, title_at, (part_level, level), source)
+    title = docxchapters.title(blocks[title_at]) if title_at is not None else credits.title
+    metadata = docxparts.metadata(archive, source, title, credits.authors)
+    return Book(sections, metadata, warnings=warnings)

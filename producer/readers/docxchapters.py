@@ -78,6 +78,16 @@ _NUMBERS_NEEDED = 3
 
 
 @dataclass
+class Credits:
+    """What a title page or a manuscript's cover page says of the book: the title a cover
+    gives ("" where none; a Title paragraph is found by `plan`) and the authors its byline
+    names ([] where none)."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+
+
+@dataclass
 class _Draft:
     """A section being gathered: its heading, paragraphs and the tables it skipped, each
     with how many of its paragraphs came before it."""
@@ -86,6 +96,7 @@ class _Draft:
     paras: list[Para] = field(default_factory=list)
     tables: list[tuple[int, Table]] = field(default_factory=list)
     titled: bool = False  # held the book's Title paragraph: the title page
+    title_at: int | None = None  # how many of its paragraphs came before that Title
     kind: str = ""  # what its heading's own text names ("Index" numbered "Chapter %1")
 
 
@@ -392,9 +403,9 @@ def _starts_chapter(block: Block, level: int | None) -> bool:
 
 def split(
     blocks: list[Block], title_at: int | None, levels: tuple[int | None, int | None], source: str
-) -> tuple[list[Section], list[str], str]:
+) -> tuple[list[Section], list[str], Credits]:
     """Sections at the chapter headings (and the parts' over them), a warning for each
-    one's skipped tables, and the title a manuscript's cover page gives ("" where none)."""
+    one's skipped tables, and what the title page or a manuscript's cover page credits."""
     part_level, level = levels
     drafts = [_Draft()]
     # The first chapter's heading; 0 when there is none (no typed contents list before it).
@@ -405,6 +416,7 @@ def split(
             drafts.append(_Draft())  # after the list's last entry: a dedication, an epigraph
         if i == title_at:
             drafts[-1].titled = True
+            drafts[-1].title_at = len(drafts[-1].paras)
             continue
         if isinstance(block, Table):
             drafts[-1].tables.append((len(drafts[-1].paras), block))
@@ -427,13 +439,15 @@ def split(
         drafts[at + 1 : at + 1] = _after_title_page(drafts[at])
     drafts[0] = _cover_in_tables(drafts[0], len(drafts) > 1)
     cover = 0 if drafts[0].titled else _cover_length(drafts[0].paras, len(drafts) > 1)
-    cover_title = _cover_title(drafts[0].paras[:cover])
+    page = drafts[0].paras[:cover]
+    authors = _cover_authors(page) if cover else _title_page_authors(drafts)
+    credits = Credits(_cover_title(page), authors)
     if cover:  # what follows its byline on its page is the book's opening (a story's, a poem)
         opening, drafts[0].paras = drafts[0].paras[cover:], drafts[0].paras[:cover]
         drafts[0].titled = True
         drafts[1:1] = [_Draft(paras=opening)] if opening else []
     warnings = [_table_warning(d, source) for d in drafts if d.tables]
-    return [s for d in drafts if (s := _section(d)) is not None], warnings, cover_title
+    return [s for d in drafts if (s := _section(d)) is not None], warnings, credits
 
 
 def _reads_as_imprint(opening: _Draft, chapters_follow: bool) -> bool:
@@ -669,6 +683,34 @@ def _cover_title(cover: list[Para]) -> str:
     if "@" in title or _WORD_COUNT.fullmatch(title) or len(title.split()) > _TITLE_WORDS:
         return ""
     return title
+
+
+def _cover_authors(cover: list[Para]) -> list[str]:
+    """The authors a manuscript's cover page names in its byline ("by Jane Doe", or "by"
+    over the name), taken as written: its place under the title, after the word count,
+    says it is one (`matter.byline`)."""
+    counted = _counted_at(cover)
+    lines = _lines(cover[counted + 1 :]) if counted is not None else []
+    size = _byline_size(lines)
+    return matter.byline(f"by {lines[-1]}" if size == 2 else lines[-1]) if size else []
+
+
+def _title_page_authors(drafts: list[_Draft]) -> list[str]:
+    """The authors a title page names on its first line under the Title that credits
+    people ("by Jane Writer", "JANE WRITER"), past a subtitle ("A Novel"), up to the
+    imprint's lines (`matter.credit`, as a PDF's title page is read). A Subtitle without
+    "by" is no byline: "Harbor Lights" is a title's words, not a name. Nothing makes such
+    a line a byline but what it says, so a name in it must read as one."""
+    page = next((d for d in drafts if d.titled and d.title_at is not None), _Draft())
+    under = page.paras[page.title_at or 0 :]
+    lines = _lines([para for para in under if not para.front or matter.BY.match(para.text)])
+    for line in lines:
+        if matter.ends_credits(line):
+            return []
+        names = matter.credit(line)
+        if names:
+            return names
+    return []
 
 
 def title(block: Block) -> str:

@@ -495,24 +495,38 @@ def _formatted(count: int, number_format: str) -> str:
 # Metadata
 
 
-def metadata(archive: Archive, source: str, title: str) -> Metadata:
+def metadata(archive: Archive, source: str, title: str, authors: list[str]) -> Metadata:
     """Core properties; the Title paragraph, which the reader sees, wins over dc:title,
-    which templates and copied files often leave stale. The date is Word's Publish Date,
-    or a dc:date a tool wrote where that is none or a stand-in for none (`first_date`);
-    never dcterms:created, the file's: a template's, or the day a converter ran
-    (python-docx's template says 2013 of every file made from it)."""
+    which templates and copied files often leave stale, and the authors the byline of the
+    title page or a manuscript's cover names win over dc:creator, more often the account
+    or the program that made the file than the book's author (`_creators`). The date is
+    Word's Publish Date, or a dc:date a tool wrote where that is none or a stand-in for
+    none (`first_date`); never dcterms:created, the file's: a template's, or the day a
+    converter ran (python-docx's template says 2013 of every file made from it)."""
     date = _publish_date(archive)
     if not archive.has(CORE):
-        return Metadata(title=title, date=date[:10])
+        return Metadata(title=title, authors=authors, date=date[:10])
     core = _part(archive, CORE)
-    creators = _core(core, "dc:creator").split(";")
     return Metadata(
         title=title or _core(core, "dc:title"),
-        authors=[name.strip() for name in creators if name.strip()],
+        authors=authors or _creators(_core(core, "dc:creator")),
         language=_core(core, "dc:language"),
         # W3CDTF: the day is enough for a book
         date=first_date([date, _core(core, "dc:date")])[:10],
     )
+
+
+# dc:creator as programs and installs fill it in for nobody in particular: python-docx's
+# template, Word on a Mac ("Microsoft Office User"), Windows set up with no name.
+_STAND_IN_CREATORS = {"python-docx", "microsoft office user", "windows user", "user", "owner"}
+_STAND_IN_CREATORS |= {"administrator", "unknown", "author"}
+
+
+def _creators(creator: str) -> list[str]:
+    """dc:creator's names (";" between them), without a program's or an account's stand-in
+    for a name: no author is better than "Windows User" in the audiobook's tags."""
+    names = (name.strip() for name in creator.split(";"))
+    return [name for name in names if name and name.casefold() not in _STAND_IN_CREATORS]
 
 
 def _publish_date(archive: Archive) -> str:

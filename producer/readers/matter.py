@@ -178,3 +178,78 @@ def as_credited(name: str) -> str:
     """A name as a title page's credit says it: "ANN EXAMPLE" is "Ann Example"; "Ann
     McBride" stays."""
     return name.title() if name.isupper() else name
+
+
+# A title page's credits: the lines under a book's title that name its authors.
+NAME_WORDS = 5  # words in an author's name, or a publisher's
+BY = re.compile(r"(?:by|By|BY)\s+")
+_AND = re.compile(r"\s*(?:,|&|\band\b|\bAND\b)\s*")
+_NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
+_PARTICLES = frozenset({"de", "van", "von", "da", "di", "du", "der", "den", "la", "le"})
+# Words no name has: a subtitle's ("A Novel", "Collected Stories") or an imprint's
+# ("Harbour Light Press", "Penguin Books", "Faber & Faber Ltd").
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with", "at", "from"})
+_SUBTITLE_WORDS = frozenset(
+    {"novel", "novella", "stories", "poems", "essays", "tales", "memoir", "collected"}
+    | {"selected", "complete", "works", "volume", "edition", "introduction", "foreword"}
+    | {"verse", "plays", "letters", "sketches", "fables", "sonnets", "trilogy", "anthology"}
+)
+_IMPRINT_WORDS = frozenset(
+    {"press", "books", "publishing", "publishers", "publisher", "ltd", "limited", "inc"}
+    | {"llc", "co", "company", "editions", "imprint", "media", "group", "house", "classics"}
+    | {"library", "university", "paperbacks", "verlag"}
+)
+# A copyright line or a date: the imprint's, under the credits.
+_IMPRINT_LINE = re.compile(r"\d|©|\bcopyright\b", re.I)
+
+
+def ends_credits(line: str) -> bool:
+    """Whether a title page's line is its imprint's (a copyright line, a date, the
+    publisher's name): a name after it is not the author's."""
+    return bool(_IMPRINT_LINE.search(line)) or is_imprint(line)
+
+
+def is_imprint(line: str) -> bool:
+    return any(word.casefold().rstrip(".,") in _IMPRINT_WORDS for word in line.split())
+
+
+def credit(line: str) -> list[str]:
+    """The people a line names ("by Ann Example and Bo Sample", "A. N. OTHER"), as a
+    credit says them ("ANN EXAMPLE" is "Ann Example"); none where a word is no name's.
+    Without "by" a name has two words or more: one alone may be a subtitle's ("Stories")
+    or a publisher's."""
+    by = BY.match(line)
+    names = [name for name in _AND.split(line[by.end() if by else 0 :]) if name]
+    if not names or not all(_is_person(name, bool(by)) for name in names):
+        return []
+    return [as_credited(name) for name in names]
+
+
+def _is_person(name: str, by: bool) -> bool:
+    words = name.split()
+    if not (1 if by else 2) <= len(words) <= NAME_WORDS:
+        return False
+    return all(name_word(word) for word in words)
+
+
+def name_word(word: str) -> bool:
+    """A name's word: capitalized ("Ann", "A.", "O'Brien"), or a particle ("van"), and none
+    a subtitle's or an article ("A" without its initial's stop)."""
+    if word in _PARTICLES:
+        return True
+    if not _NAME_WORD.fullmatch(word) or not word[0].isupper():
+        return False
+    key = word.casefold()
+    return key not in _SMALL_WORDS and key.rstrip(".") not in _SUBTITLE_WORDS
+
+
+def byline(line: str) -> list[str]:
+    """The names a line opening with "by" gives, taken as written, a pen name as it is
+    ("by bell hooks", "by Ann Example and Bo Sample"; "BY ANN EXAMPLE" is "Ann Example"):
+    where the page's layout says the line is a byline, its words need not look like a
+    person's. None where a name is longer than a name is, or the line has no "by"."""
+    by = BY.match(line)
+    names = [name for name in _AND.split(line[by.end() :]) if name] if by else []
+    if not names or any(len(name.split()) > NAME_WORDS for name in names):
+        return []
+    return [as_credited(name) for name in names]

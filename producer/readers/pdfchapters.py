@@ -36,7 +36,6 @@ _TITLE_PAGE_LINES = 3  # lines under a title: its author, a date, a publisher
 _BOLDER = 0.5  # points: a bold title's type over the text's
 _BOLD_WORDS = 12  # words in a bold title; more is a paragraph in bold
 _BOLD_TITLES = 2  # bold titles of one size that make them a book's headings
-_NAME_WORDS = 5  # words in an author's name, or a publisher's
 
 
 @dataclass(frozen=True)
@@ -283,37 +282,12 @@ def _authors(lines: list[str]) -> list[str]:
     publisher's line ends the search: its city ("New York") and year follow it, and a name
     after it is the imprint's."""
     for line, after in zip(lines, [*lines[1:], ""], strict=True):
-        if _IMPRINT_LINE.search(line) or _is_imprint(line):
+        if matter.ends_credits(line):
             return []
-        names = _credit(line) or _lone_name(line, after)
+        names = matter.credit(line) or _lone_name(line, after)
         if names:
             return names
     return []
-
-
-# A copyright line or a date: the imprint's, under the credits.
-_IMPRINT_LINE = re.compile(r"\d|©|\bcopyright\b", re.I)
-_BY = re.compile(r"(?:by|By|BY)\s+")
-_AND = re.compile(r"\s*(?:,|&|\band\b|\bAND\b)\s*")
-_NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
-_PARTICLES = frozenset({"de", "van", "von", "da", "di", "du", "der", "den", "la", "le"})
-# Words no name has: a subtitle's ("A Novel", "Collected Stories") or an imprint's
-# ("Harbour Light Press", "Penguin Books", "Faber & Faber Ltd").
-_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with", "at", "from"})
-_SUBTITLE_WORDS = frozenset(
-    {"novel", "novella", "stories", "poems", "essays", "tales", "memoir", "collected"}
-    | {"selected", "complete", "works", "volume", "edition", "introduction", "foreword"}
-    | {"verse", "plays", "letters", "sketches", "fables", "sonnets", "trilogy", "anthology"}
-)
-_IMPRINT_WORDS = frozenset(
-    {"press", "books", "publishing", "publishers", "publisher", "ltd", "limited", "inc"}
-    | {"llc", "co", "company", "editions", "imprint", "media", "group", "house", "classics"}
-    | {"library", "university", "paperbacks", "verlag"}
-)
-
-
-def _is_imprint(line: str) -> bool:
-    return any(word.casefold().rstrip(".,") in _IMPRINT_WORDS for word in line.split())
 
 
 # A word alone that is no name: a volume's number ("II"), an initial ("A.") or a shortening.
@@ -334,47 +308,17 @@ def _lone_name(line: str, after: str) -> list[str]:
     a name, and no author is better than a wrong one; a subtitle's word ("Stories") is
     none."""
     word = line.strip()
-    if " " in word or _NO_NAME.fullmatch(word) or not _name_word(word):
+    if " " in word or _NO_NAME.fullmatch(word) or not matter.name_word(word):
         return []
-    publisher = _is_imprint(after) and word.casefold() not in after.casefold().split()
+    publisher = matter.is_imprint(after) and word.casefold() not in after.casefold().split()
     return [matter.as_credited(word)] if publisher or _CONTRIBUTOR.match(after) else []
-
-
-def _credit(line: str) -> list[str]:
-    """The people a line names ("by Ann Example and Bo Sample", "A. N. OTHER"), as a
-    credit says them ("ANN EXAMPLE" is "Ann Example"); none where a word is no name's.
-    Without "by" a name has two words or more: one alone may be a subtitle's ("Stories")
-    or a publisher's (`_lone_name` tells)."""
-    by = _BY.match(line)
-    names = [name for name in _AND.split(line[by.end() if by else 0 :]) if name]
-    if not names or not all(_is_person(name, bool(by)) for name in names):
-        return []
-    return [matter.as_credited(name) for name in names]
-
-
-def _is_person(name: str, by: bool) -> bool:
-    words = name.split()
-    if not (1 if by else 2) <= len(words) <= _NAME_WORDS:
-        return False
-    return all(_name_word(word) for word in words)
-
-
-def _name_word(word: str) -> bool:
-    """A name's word: capitalized ("Ann", "A.", "O'Brien"), or a particle ("van"), and none
-    a subtitle's or an article ("A" without its initial's stop)."""
-    if word in _PARTICLES:
-        return True
-    if not _NAME_WORD.fullmatch(word) or not word[0].isupper():
-        return False
-    key = word.casefold()
-    return key not in _SMALL_WORDS and key.rstrip(".") not in _SUBTITLE_WORDS
 
 
 def _is_name(text: str) -> str:
     """A line that is a name ("A. N. Other", "by Ann Example"), without its "by"; else
     nothing. A name's words each open on a capital; a sentence's do not."""
     words = text.removeprefix("by ").removeprefix("By ").split()
-    if not 0 < len(words) <= _NAME_WORDS:
+    if not 0 < len(words) <= matter.NAME_WORDS:
         return ""
     return " ".join(words) if all(word[0].isupper() for word in words) else ""
 

@@ -150,6 +150,68 @@ def test_core_properties_are_the_metadata() -> None:
     assert metadata.date == ""
 
 
+def titled_book(creator: str, *under: tuple[str, str]) -> bytes:
+    """A Title, the (text, style) lines under it, two chapters; dc:creator `creator`."""
+    document = docx.Document()
+    document.add_paragraph("The Glass Harbor", style="Title")
+    for text, style in under:
+        document.add_paragraph(text, style=style)
+    for name in ("Chapter 1", "Chapter 2"):
+        document.add_heading(name, level=1)
+        document.add_paragraph("It was a long night on the water, and the lights burned low.")
+    document.core_properties.author = creator
+    return save(document)
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("by Jane Writer", ["Jane Writer"]),
+        ("by Ann Example and Bo Sample", ["Ann Example", "Bo Sample"]),
+        ("JANE WRITER", ["Jane Writer"]),
+        ("BY LEMONY SNICKET", ["Lemony Snicket"]),
+    ],
+)
+def test_a_title_pages_byline_names_the_authors_over_a_stale_creator(
+    byline: str, authors: list[str]
+) -> None:
+    """Given "by Jane Writer" under the Title, dc:creator (the template's, the account's
+    that saved the file) was the book's author in its tags and credits, and the byline
+    was skipped with the title page."""
+    book = read(titled_book("Maria Template", (byline, "Normal")), "b.docx")
+    assert book.metadata.authors == authors
+    assert book.sections[0].kind == "titlepage"
+
+
+def test_a_programs_or_accounts_stand_in_creator_gives_no_author() -> None:
+    """With no byline, python-docx's "python-docx", Word on a Mac's "Microsoft Office
+    User" or a Windows install's "Owner" was the book's author; a real creator is kept,
+    and so is each real name of several."""
+    for creator in ("python-docx", "Microsoft Office User", "Windows User", "USER", "owner"):
+        assert read(titled_book(creator), "b.docx").metadata.authors == [], creator
+    for creator in ("Administrator", "Unknown", "author"):
+        assert read(titled_book(creator), "b.docx").metadata.authors == [], creator
+    assert read(titled_book("A. Writer"), "b.docx").metadata.authors == ["A. Writer"]
+    both = read(titled_book("Ann Example; Administrator"), "b.docx").metadata
+    assert both.authors == ["Ann Example"]
+
+
+def test_a_subtitle_under_the_title_is_no_byline_and_the_creator_is_kept() -> None:
+    """A subtitle ("A Novel", a Subtitle of capitalized words, one word alone) is no name:
+    with no byline the creator is the author, and a byline under the subtitle names
+    the authors past it."""
+    for under in (
+        [("A Novel", "Subtitle")],
+        [("A Novel", "Normal")],
+        [("Harbor Lights", "Subtitle")],
+        [("Winterreise", "Normal")],
+    ):
+        book = read(titled_book("Jane Writer", *under), "b.docx")
+        assert book.metadata.authors == ["Jane Writer"], under
+    under = [("A Novel", "Subtitle"), ("by Jo Doe", "Normal")]
+    assert read(titled_book("Maria Template", *under), "b.docx").metadata.authors == ["Jo Doe"]
+
+
 def test_without_a_title_paragraph_the_core_title_is_used() -> None:
     document = docx.Document()
     document.add_paragraph("Just text.")

@@ -621,6 +621,29 @@ def test_a_cover_pages_title_is_the_line_over_its_byline() -> None:
         assert (book.sections[0].kind, book.metadata.title) == ("titlepage", title)
 
 
+def test_a_cover_pages_byline_names_the_books_authors_as_written() -> None:
+    """Given a manuscript's cover page, "by Jane Doe" under its title (or "by" over the
+    name), the book's author was dc:creator, Word on a Mac's "Microsoft Office User"; a
+    pen name in the byline is taken as written."""
+    for byline, authors in (
+        (["by Jane Doe"], ["Jane Doe"]),
+        (["by", "JANE DOE"], ["Jane Doe"]),
+        (["by bell hooks"], ["bell hooks"]),
+        (["by Ann Example & Bo Sample"], ["Ann Example", "Bo Sample"]),
+    ):
+        document = docx.Document()
+        for line in ("Jane Doe", "jane.doe@example.com", "About 80,000 words", "THE LONG ROAD"):
+            document.add_paragraph(line)
+        for line in byline:
+            document.add_paragraph(line)
+        for name in ("Chapter One", "Chapter Two"):
+            document.add_heading(name, level=1)
+            document.add_paragraph("Text.")
+        document.core_properties.author = "Microsoft Office User"
+        book = read(save(document), "b.docx")
+        assert (book.sections[0].kind, book.metadata.authors) == ("titlepage", authors), byline
+
+
 def borderless_table(*cells: list[str]) -> str:
     """A table of one row without borders, as Word's manuscript templates lay out a cover's
     contact details beside its word count: a cell for each list of paragraphs."""
