@@ -31,11 +31,12 @@ from Word's list numbering ("Chapter %1") is part of it. A heading that names a 
 section ("Preface", "Index") gives it that kind, and front or back matter is skipped by
 default (`matter`); so are a manuscript's cover page (contact details and a word count, up
 to the byline, whose title line is the book's title and whose names, as a title page's
-byline's, are its authors, over dc:creator; laid out in a table too, whose cells are
-looked at for it), Word's Cover Page, a title page laid out in a table (its Title, found
-in the table before the first heading, the book's) and a list of contents typed under
-"Contents" (up to its last entry), and an opening whose short lines say copyright and "All
-rights reserved" or an ISBN, a title page without the Title style.
+byline's, are its authors, over dc:creator; laid out in a table too, over a Title
+paragraph or not, whose cells are looked at for it), Word's Cover Page, a title page laid
+out in a table (its Title, found in the table before the first heading, the book's) and a
+list of contents typed under "Contents" (up to its last entry), and an opening whose short
+lines say copyright and "All rights reserved" or an ISBN, a title page without the Title
+style.
 
 A main document larger than a book of `max_book_chars` could need (Word's markup, run by
 run, is some bytes a character: 16 and a megabyte are allowed) is refused before it is

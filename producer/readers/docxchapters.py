@@ -97,6 +97,7 @@ class _Draft:
     tables: list[tuple[int, Table]] = field(default_factory=list)
     titled: bool = False  # held the book's Title paragraph: the title page
     title_at: int | None = None  # how many of its paragraphs came before that Title
+    tables_over_title: int = 0  # how many of its tables came before that Title
     kind: str = ""  # what its heading's own text names ("Index" numbered "Chapter %1")
 
 
@@ -417,6 +418,7 @@ def split(
         if i == title_at:
             drafts[-1].titled = True
             drafts[-1].title_at = len(drafts[-1].paras)
+            drafts[-1].tables_over_title = len(drafts[-1].tables)
             continue
         if isinstance(block, Table):
             drafts[-1].tables.append((len(drafts[-1].paras), block))
@@ -587,8 +589,10 @@ def _cover_in_tables(draft: _Draft, chapters_follow: bool) -> _Draft:
     (`_cover_length`) that those tables end within. Left out, the table hid the count,
     and the title and byline were read as the book's first chapter. A table after the
     cover (in a story's opening) stays one, not read; the draft is as it was where no
-    table holds a cover."""
-    if draft.titled or not draft.tables:
+    table holds a cover. A title page's cover is over its Title (`_cover_over_title`)."""
+    if draft.titled:
+        return _cover_over_title(draft, chapters_follow)
+    if not draft.tables:
         return draft
     paras, ends = _laid_out(draft.paras, draft.tables)
     end = _cover_length(paras, chapters_follow)
@@ -601,6 +605,26 @@ def _cover_in_tables(draft: _Draft, chapters_follow: bool) -> _Draft:
     shift = len(paras) - len(draft.paras)
     rest = [(at + shift, table) for at, table in draft.tables[held:]]
     return replace(draft, paras=paras, tables=rest)
+
+
+def _cover_over_title(draft: _Draft, chapters_follow: bool) -> _Draft:
+    """A title page with the lines of the tables over its Title in their places, where with
+    them the lines over the Title are a manuscript's cover (short lines, a word count):
+    Word's templates set the contact details beside the count in a borderless table over
+    the Title. Skipped with the page, those tables get no warning; left as tables, they
+    were warned about as text not read. A table of prose over the Title, or any table
+    under it, stays one, with its warning."""
+    over = draft.tables[: draft.tables_over_title]
+    if draft.title_at is None or not over:
+        return draft
+    paras, _ = _laid_out(draft.paras, over)
+    shift = len(paras) - len(draft.paras)
+    cover = paras[: draft.title_at + shift]
+    if _counted_at(cover) is None or not rest_of_title_page(_lines(cover), chapters_follow):
+        return draft
+    rest = [(at + shift, table) for at, table in draft.tables[len(over) :]]
+    title_at = draft.title_at + shift
+    return replace(draft, paras=paras, tables=rest, title_at=title_at, tables_over_title=0)
 
 
 def _title_page_table(draft: _Draft, chapters_follow: bool) -> _Draft:

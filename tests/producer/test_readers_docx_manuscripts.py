@@ -772,6 +772,65 @@ def test_a_table_with_a_title_and_more_than_a_title_page_is_still_not_read() -> 
     )
 
 
+def test_a_cover_table_over_the_title_is_skipped_with_the_title_page() -> None:
+    """Given a manuscript's contact details and "Approx. 92,000 words" in a borderless
+    table over a Title paragraph and its byline, chapters after them: the title was found,
+    but the table was warned about as not read, so a publisher thought text was lost. It
+    is the title page's, skipped with it, no warning; a chapter's table still has one."""
+    document = docx.Document()
+    contact = [(line, "Normal") for line in CONTACT]
+    title_page_table(document, contact, [("Approx. 92,000 words", "Normal")])
+    document.add_paragraph("SALT AND IRON", style="Title")
+    document.add_paragraph("by Lena Ortiz")
+    chapters_with_a_table(document)
+    book = read(save(document), "b.docx")
+    assert (book.metadata.title, book.metadata.authors) == ("SALT AND IRON", ["Lena Ortiz"])
+    assert [(s.title, s.kind, bool(s.skip_reason)) for s in book.sections] == [
+        ("", "titlepage", True),
+        ("Chapter One", "chapter", False),
+        ("Chapter Two", "chapter", False),
+    ]
+    assert book.sections[0].body.startswith("Lena Ortiz\n\n88 Harbor Lane")
+    assert book.warnings == [
+        "b.docx: a table in chapter 'Chapter Two' not read (tables are not narrated)"
+    ]
+
+
+PROSE = "The foundry had closed in the winter, and nobody in the town said its name. " * 2
+COUNT = [("Approx. 92,000 words", "Normal")]
+
+
+@pytest.mark.parametrize(
+    ("over", "under"),
+    [
+        ([[(PROSE, "Normal")], COUNT], None),
+        ([[("Tide", "Normal"), ("High", "Normal")], [("06:12", "Normal")]], None),
+        (None, [[(line, "Normal") for line in CONTACT], COUNT]),
+    ],
+)
+def test_a_table_over_the_title_that_holds_no_cover_or_one_under_it_is_still_not_read(
+    over: list[list[tuple[str, str]]] | None, under: list[list[tuple[str, str]]] | None
+) -> None:
+    """A table over the Title paragraph that holds prose (beside a word count) or short
+    lines with no word count, or a cover's lines in a table under the byline, is the
+    book's table: not read, with its warning."""
+    document = docx.Document()
+    if over:
+        title_page_table(document, *over)
+    document.add_paragraph("SALT AND IRON", style="Title")
+    document.add_paragraph("by Lena Ortiz")
+    if under:
+        title_page_table(document, *under)
+    chapters_with_a_table(document)
+    book = read(save(document), "b.docx")
+    assert book.metadata.title == "SALT AND IRON"
+    assert [s.title for s in book.sections if not s.skip_reason] == ["Chapter One", "Chapter Two"]
+    assert book.warnings == [
+        f"b.docx: a table in {where} not read (tables are not narrated)"
+        for where in ("the text before the first chapter", "chapter 'Chapter Two'")
+    ]
+
+
 def test_an_epigraph_or_a_dedication_after_the_title_page_is_read() -> None:
     """Given a Title, the author and then an epigraph (a short quotation, its attribution)
     or a dedication before the first chapter: short lines, they were skipped with the
