@@ -73,7 +73,7 @@ from producer.readers.pdflines import (
     text_lines,
     text_size,
 )
-from producer.readers.pdfpages import laid_out
+from producer.readers.pdfpages import Box, laid_out, pictures
 from producer.readers.pdfparagraphs import body_size, measure, paragraphs
 
 log = logging.getLogger(__name__)
@@ -109,13 +109,13 @@ def _quiet(names: Iterable[str]) -> Iterator[None]:
 
 def _read(data: bytes, source: str) -> Book:
     reader = _open(data, source)
-    lines, turned = _lines(data, source, len(reader.pages))
+    lines, turned, drawn = _lines(data, source, len(reader.pages))
     if not lines:
         raise ManuscriptError(f"{source}: no text layer (a scanned PDF? it needs OCR first)")
     body = body_size(lines)
     lines = small_caps(lines, body)
     kept = drop_furniture(lines, body, _names(reader))
-    grids, figures = tables(kept, body), figure_labels(kept, body)
+    grids, figures = tables(kept, body), figure_labels(kept, body, drawn)
     left_out = {id(line) for group in grids + figures for line in group}
     text = [line for line in kept if id(line) not in left_out]
     layout = measure(text, body)
@@ -163,13 +163,18 @@ def _open(data: bytes, source: str) -> pypdf.PdfReader:
 # Lines
 
 
-def _lines(data: bytes, source: str, pages: int) -> tuple[list[Line], list[int]]:
-    """The book's lines in reading order, and the pages that set text sideways."""
+def _lines(
+    data: bytes, source: str, pages: int
+) -> tuple[list[Line], list[int], dict[int, list[Box]]]:
+    """The book's lines in reading order, the pages that set text sideways, and where
+    each page draws pictures."""
     lines: list[Line] = []
     turned: list[int] = []
+    drawn: dict[int, list[Box]] = {}
     for number, (page, sideways) in enumerate(_pages(data, source, pages)):
         if sideways:
             turned.append(number)
+        drawn[number] = pictures(page)
         page_lines = list(text_lines(page))
         size = text_size(page_lines)
         for items, frame in columns(page_lines, page):
@@ -177,7 +182,7 @@ def _lines(data: bytes, source: str, pages: int) -> tuple[list[Line], list[int]]
             found = [line for part in parts if (line := line_from(part, number, page, frame, size))]
             found = with_caps(found)
             lines.extend(rows(sorted(found, key=lambda line: (-round(line.y0), line.x0))))
-    return word_caps(lines), turned
+    return word_caps(lines), turned, drawn
 
 
 def _pages(data: bytes, source: str, count: int) -> Iterator[tuple[LTPage, int]]:

@@ -11,7 +11,7 @@ import itertools
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from models.normalize import roman_to_int
@@ -19,6 +19,7 @@ from producer.readers.book import Section
 from producer.readers.labels import NUMBER_WORDS, ROMAN, title_after_label
 from producer.readers.matter import kind_of, reads_as_also_by, skip_reason
 from producer.readers.pdflines import FOOTNOTE, HEADING, MARGIN, Line
+from producer.readers.pdfpages import Box
 
 log = logging.getLogger(__name__)
 
@@ -264,26 +265,56 @@ _LABEL_WORDS = 3  # a map's or a diagram's label is a name or two ("MOUSEHOLE", 
 _LABEL_CHARS = 24
 _NAMED = 5  # labels a warning names
 _LABEL_APART = 2.0  # ems of the body's: no line of text comes this near a label's baseline
+# Labels in the text's own type are told by the picture under them, and are several: one
+# or two short lines over a drawing may be a caption's or a poem's.
+_SCATTERED = 3
+_PICTURE = 3.0  # ems of the body's: a picture is this wide and high at least (no rule)
 
 
-def figure_labels(lines: list[Line], body: float) -> list[list[Line]]:
-    """The labels drawn on each page's picture (a map's "N" and "MOUSEHOLE"): two or more
-    short lines in type smaller than the text's, naming no sentence, each standing clear of
-    every other line of the page and none lined up with another as a block's lines are
-    (sharing an edge or a centre): scattered over the picture, not set as text. Read,
-    they were a paragraph of names run together."""
+def figure_labels(
+    lines: list[Line], body: float, drawn: Mapping[int, list[Box]]
+) -> list[list[Line]]:
+    """The labels drawn on each page's picture (a map's "N" and "MOUSEHOLE"): short lines
+    naming no sentence, each standing clear of every other line of the page and none
+    lined up with another as a block's lines are (sharing an edge or a centre):
+    scattered over the picture, not set as text. Two or more in type smaller than the
+    text's; in the text's own type, three or more over the pictures the page draws
+    (`drawn`, each page's boxes), sharing no baseline either, nor an edge, a centre or a
+    baseline with the page's text. Read, they were a paragraph of names run together."""
     pages: dict[int, list[Line]] = defaultdict(list)
     for line in lines:
         pages[line.page].append(line)
-    found = [_labels(page, body) for page in pages.values()]
+    found = [
+        _drawn_labels(page, body, drawn.get(number, [])) or _small_labels(page, body)
+        for number, page in pages.items()
+    ]
     return [labels for labels in found if labels]
 
 
-def _labels(page: list[Line], body: float) -> list[Line]:
-    short = [line for line in page if _label_like(line, body)]
-    clear = [line for line in short if not any(_near(line, other, body) for other in page)]
+def _small_labels(page: list[Line], body: float) -> list[Line]:
+    """Short lines clear of the text in smaller type: a picture's, with or without one
+    drawn under them (an image in a format pdfminer does not see)."""
+    short = [line for line in page if _label_like(line, body) and line.size <= body * FOOTNOTE]
+    clear = _clear(short, page, body)
     lined_up = any(_lined_up(a, b) for a, b in itertools.combinations(clear, 2))
     return clear if len(clear) >= 2 and not lined_up else []
+
+
+def _drawn_labels(page: list[Line], body: float, drawn: list[Box]) -> list[Line]:
+    """Short lines clear of the text in any type below a heading's, each over a picture:
+    only where nothing ties them to each other or to the text, as a poem's, a list's or
+    a letter's lines are tied by their edges or baselines."""
+    boxes = [box for box in drawn if min(box[2] - box[0], box[3] - box[1]) >= body * _PICTURE]
+    # A line of runs apart (`cells`) is lines that shared a baseline: a row's, not labels.
+    short = [line for line in page if _label_like(line, body) and not line.cells]
+    clear = [line for line in _clear(short, page, body) if any(_on(line, b) for b in boxes)]
+    if len(clear) < _SCATTERED:
+        return []
+    held = {id(line) for line in clear}
+    text = [line for line in page if id(line) not in held]
+    pairs = itertools.combinations(clear, 2)
+    tied = any(_lined_up(a, b) or _abreast(a, b) for a, b in pairs)
+    return [] if tied or any(_set_with(line, text) for line in clear) else clear
 
 
 def after_labels(lines: list[Line], figures: list[list[Line]]) -> set[int]:
@@ -303,10 +334,49 @@ def _label_like(line: Line, body: float) -> bool:
     return (
         0 < len(words) <= _LABEL_WORDS
         and len(line.text) <= _LABEL_CHARS
-        and line.size <= body * FOOTNOTE
+        and line.size < body * HEADING
         and any(char.isalpha() for char in line.text)
         and line.text[-1] not in ".,;:!?"
     )
+
+
+def _clear(short: list[Line], page: list[Line], body: float) -> list[Line]:
+    return [line for line in short if not any(_near(line, other, body) for other in page)]
+
+
+def _on(line: Line, box: Box) -> bool:
+    """Whether a line's middle lies on a picture."""
+    x, y = _middle(line), (line.y0 + line.y1) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _set_with(line: Line, text: list[Line]) -> bool:
+    """Whether a line is set with the page's text: on a baseline of it, on a margin its
+    lines share (a ragged line's end marks none), or centred as a line set on its own
+    (a caption, a heading) is."""
+    lefts, rights = _shared([one.x0 for one in text]), _shared([one.x1 for one in text])
+    alone = [one for one in text if one.x0 not in lefts and one.x1 not in rights]
+    marks = [(line.x0, lefts), (line.x1, rights), (_middle(line), map(_middle, alone))]
+    abreast = any(_abreast(line, other) for other in text)
+    return abreast or any(_close(x, edges) for x, edges in marks)
+
+
+def _shared(edges: list[float]) -> set[float]:
+    """The edges two lines or more share."""
+    return {x for n, x in enumerate(edges) if _close(x, edges[:n] + edges[n + 1 :])}
+
+
+def _close(x: float, edges: Iterable[float]) -> bool:
+    return any(abs(x - edge) <= _ALIGNED for edge in edges)
+
+
+def _middle(line: Line) -> float:
+    return (line.x0 + line.x1) / 2
+
+
+def _abreast(a: Line, b: Line) -> bool:
+    """Whether two lines share a baseline: a row's, of a table or of text beside."""
+    return abs(a.y0 - b.y0) <= _ALIGNED
 
 
 def _near(line: Line, other: Line, body: float) -> bool:

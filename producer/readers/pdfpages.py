@@ -5,8 +5,8 @@ draw the next ten times, or inflate to gigabytes, and pdfminer does what it is t
 its parser decodes streams a piece at a time up to a cap, its interpreter counts the content
 it runs and the forms it draws, and its page builder counts the glyphs it holds (the book's
 foreseen from its first pages); past a limit the file is refused with a ManuscriptError.
-Paths and pictures, of no use to narrate, are not built, and neither are glyphs set
-sideways (a turned table, a watermark).
+Paths and pictures are not built, only where they are (a map's labels are told by the
+picture under them), and glyphs set sideways (a turned table, a watermark) are left out.
 """
 
 import io
@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from pdfminer import pdftypes
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTPage
+from pdfminer.layout import LAParams, LTComponent, LTContainer, LTFigure, LTPage, LTRect
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfcolor import PDFColorSpace
 from pdfminer.pdfdocument import PDFDocument
@@ -35,7 +35,12 @@ from pdfminer.pdfinterp import (
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.psparser import PSStackEntry
-from pdfminer.utils import Matrix, apply_png_predictor, apply_tiff_predictor
+from pdfminer.utils import (
+    Matrix,
+    PathSegment,
+    apply_png_predictor,
+    apply_tiff_predictor,
+)
 
 from config.errors import ManuscriptError
 from config.settings import get_settings
@@ -77,6 +82,11 @@ _GLYPHS_PER_CHAR = 2.5
 # otherwise be laid out for minutes before its 3,000th page reaches the cap.
 _SAMPLE = 20
 _OPERANDS = 100  # an operator takes at most ~33; operands piling up past that are dropped
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1, in the page's space
+# Points: a path narrower or lower than this (a rule, an underline, a dot) is no picture.
+_DRAWN = 12.0
+_DRAWINGS = 500  # paths a page keeps (a page of line art draws thousands: the first do)
+_GROUND = 0.95  # a picture this share of the page's width and height is its ground
 
 
 def laid_out(data: bytes, source: str, pages: int) -> Iterator[tuple[LTPage, int]]:
@@ -276,13 +286,53 @@ def _predicted(data: bytes, params: object) -> bytes:
     raise ValueError(f"unsupported predictor {predictor}")
 
 
+def pictures(page: LTPage) -> list[Box]:
+    """Where a page draws pictures: its images', placed drawings' (forms) and paths'
+    boxes; not one behind all the page (a scan under its text, the page's colour)."""
+    boxes = [item.bbox for item in _drawn(page)]
+    wide, high = page.width * _GROUND, page.height * _GROUND
+    return [box for box in boxes if box[2] - box[0] < wide or box[3] - box[1] < high]
+
+
+def _drawn(container: LTContainer[Any]) -> Iterator[LTComponent]:
+    for item in container:
+        if isinstance(item, LTFigure | LTRect):
+            yield item
+        if isinstance(item, LTFigure):
+            yield from _drawn(item)
+
+
 class _Device(PDFPageAggregator):
-    """pdfminer's page builder, counting the glyphs it holds; pictures are not kept."""
+    """pdfminer's page builder, counting the glyphs it holds. Of a picture it keeps the
+    box, and of a path the box it covers (as an LTRect), not its points: a page of line
+    art holds thousands."""
 
     def __init__(self, resources: PDFResourceManager, budget: _Budget, params: LAParams):
         super().__init__(resources, laparams=params)
         self.budget = budget
         self.turned = 0  # glyphs set sideways on this page
+        self.path: Box | None = None  # the box of the path being built
+        self.paths = 0  # kept on this page
+
+    def begin_page(self, page: PDFPage, ctm: Matrix) -> None:
+        super().begin_page(page, ctm)
+        self.paths = 0
+
+    def reach(self, x: float, y: float) -> None:
+        """The path being built stretched to a point of the page."""
+        x0, y0, x1, y1 = self.path or (x, y, x, y)
+        self.path = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
+
+    def paint_path(
+        self, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool,
+        path: Sequence[PathSegment],
+    ) -> None:  # fmt: skip
+        box, self.path = self.path, None
+        if not box or min(box[2] - box[0], box[3] - box[1]) < _DRAWN:
+            return
+        if self.paths < _DRAWINGS:
+            self.paths += 1
+            self.cur_item.add(LTRect(0, box))
 
     def render_char(
         self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float,
@@ -320,8 +370,8 @@ def _unseen(matrix: Matrix, fontsize: float, scaling: float) -> bool:
 
 
 class _Interpreter(PDFPageInterpreter):
-    """pdfminer's interpreter, counting the content it runs and the forms it draws; paths,
-    of no use to narrate, are not built (a page of line art holds thousands)."""
+    """pdfminer's interpreter, counting the content it runs and the forms it draws; paths
+    are not built (a page of line art holds thousands), only the box each covers."""
 
     def __init__(
         self, resources: PDFResourceManager, device: _Device, budget: _Budget, depth: int = 0
@@ -350,26 +400,49 @@ class _Interpreter(PDFPageInterpreter):
             del self.argstack[0]
         super().push(obj)
 
+    # Paths are not built, but the box each covers is kept, for the labels set over it.
+
+    def _reach(self, *coordinates: PDFStackT) -> None:
+        """The path being built stretched to points (x, y pairs in user space), while its
+        page keeps paths (the CTM applied here: a page of line art runs this a lot)."""
+        assert isinstance(self.device, _Device)
+        if self.device.paths >= _DRAWINGS:
+            return
+        a, b, c, d, e, f = self.ctm
+        for x, y in zip(coordinates[::2], coordinates[1::2], strict=True):
+            if isinstance(x, int | float) and isinstance(y, int | float):
+                self.device.reach(a * x + c * y + e, b * x + d * y + f)
+
     def do_m(self, x: PDFStackT, y: PDFStackT) -> None:
-        pass
+        self._reach(x, y)
 
     def do_l(self, x: PDFStackT, y: PDFStackT) -> None:
-        pass
+        self._reach(x, y)
 
     def do_c(
         self, x1: PDFStackT, y1: PDFStackT, x2: PDFStackT, y2: PDFStackT, x3: PDFStackT,
         y3: PDFStackT,
     ) -> None:  # fmt: skip
-        pass
+        self._reach(x1, y1, x2, y2, x3, y3)  # a curve stays within its control points
 
     def do_v(self, x2: PDFStackT, y2: PDFStackT, x3: PDFStackT, y3: PDFStackT) -> None:
-        pass
+        self._reach(x2, y2, x3, y3)
 
     def do_y(self, x1: PDFStackT, y1: PDFStackT, x3: PDFStackT, y3: PDFStackT) -> None:
-        pass
+        self._reach(x1, y1, x3, y3)
 
     def do_h(self) -> None:
         pass
 
     def do_re(self, x: PDFStackT, y: PDFStackT, w: PDFStackT, h: PDFStackT) -> None:
-        pass
+        numbers = [float(value) for value in (x, y, w, h) if isinstance(value, int | float)]
+        if len(numbers) < 4:  # a damaged operand: no rectangle
+            return
+        left, bottom, width, height = numbers
+        right, top = left + width, bottom + height
+        self._reach(left, bottom, right, bottom, left, top, right, top)  # turned, its corners
+
+    def do_n(self) -> None:  # a clipping path, not drawn
+        assert isinstance(self.device, _Device)
+        self.device.path = None
+        super().do_n()

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from pdfminer.layout import LTPage
+from PIL import Image
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A5, letter
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
@@ -653,6 +655,126 @@ def test_short_lines_not_scattered_on_a_picture_are_read(
     """A lone short line, short lines sharing an edge (a list, a letter's close), one
     standing by other text, or ending as a sentence: text, not a picture's labels."""
     book = read(plate(labels), "b")
+    assert all(words in book.sections[0].body for _, _, words in labels)
+    assert not book.warnings
+
+
+Label = tuple[float, float, str]  # x, y, words
+MAP = (90.0, 330.0, 520.0, 610.0)  # the picture's box on its page, under a paragraph
+MAP_LABELS = [
+    (430, 580, "N"),
+    (110, 520, "MOUSEHOLE"),
+    (300, 430, "Penzance"),
+    (180, 360, "St Michael's Mount"),
+]
+
+
+def picture(canvas: Canvas, kind: str) -> None:
+    """A map's picture over `MAP`: "drawn" in lines and a curve on the page, an "image",
+    a "form" (a placed drawing), a "ground" behind the whole page (a scan, a page's
+    colour), or none."""
+    x0, y0, x1, y1 = MAP
+    if kind == "drawn":
+        canvas.rect(x0, y0, x1 - x0, y1 - y0)
+        coast = canvas.beginPath()
+        coast.moveTo(x0 + 20, y0 + 40)
+        coast.curveTo(x0 + 150, y1 - 20, x1 - 150, y0 + 20, x1 - 20, y1 - 60)
+        canvas.drawPath(coast)
+    elif kind == "image":
+        grey = ImageReader(Image.new("L", (43, 28), 200))
+        canvas.drawImage(grey, x0, y0, x1 - x0, y1 - y0)
+    elif kind == "form":
+        canvas.beginForm("map", x0, y0, x1, y1)
+        canvas.line(x0 + 10, y0 + 10, x1 - 10, y1 - 10)
+        canvas.endForm()
+        canvas.doForm("map")
+    elif kind == "ground":
+        canvas.setFillGray(0.9)
+        canvas.rect(0, 0, WIDTH, HEIGHT, stroke=0, fill=1)
+        canvas.setFillGray(0)
+
+
+def map_page(labels: list[Label], kind: str = "drawn", size: float = SIZE) -> bytes:
+    """A chapter going on over a map's page: a paragraph, the map's `picture` with
+    `labels` over it in `size` point, its caption, and a paragraph under it."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    setter.paragraph(prose("alpha", 4))
+    setter.finish_page()
+    setter.paragraph(prose("beta", 3))
+    picture(setter.canvas, kind)
+    setter.canvas.setFont(FONT, size)
+    for x, y, words in labels:
+        setter.canvas.drawString(x, y, words)
+    setter.canvas.setFont("Times-Italic", 10)
+    setter.canvas.drawCentredString(WIDTH / 2, 300, "Map 1. The bay")
+    setter.y = 270
+    setter.paragraph(prose("gamma", 4))
+    setter.finish_page()
+    setter.canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["drawn", "image", "form"])
+def test_labels_at_the_texts_size_on_a_picture_are_skipped(kind: str) -> None:
+    """A map's names set in the text's own type over its picture (drawn on the page, an
+    image, a placed drawing), among the chapter's paragraphs: read, they were a
+    paragraph of names ("N MOUSEHOLE Penzance St Michael's Mount")."""
+    book = read(map_page(MAP_LABELS, kind), "b")
+    (section,) = book.sections
+    paras = [prose("alpha", 4), prose("beta", 3), "Map 1. The bay", prose("gamma", 4)]
+    assert section.body.split("\n\n") == paras
+    assert book.warnings == [
+        "b: labels on a picture in chapter 'Chapter One' not read "
+        "(N, MOUSEHOLE, Penzance, St Michael's Mount)"
+    ]
+
+
+POEM = ["The tide comes in", "over the stones", "and the gulls cry", "all night long"]
+BREAKS = ["The Crossing", "* * *", "Low Water", "* * *", "Spring Tide"]
+
+
+def centred(words: str, y: float) -> Label:
+    return (WIDTH / 2 - stringWidth(words, FONT, SIZE) / 2, y, words)
+
+
+@pytest.mark.parametrize(
+    ("labels", "kind"),
+    [
+        (MAP_LABELS, ""),
+        (MAP_LABELS, "ground"),
+        (MAP_LABELS[:2], "drawn"),
+        ([(150, 560 - 14 * n, line) for n, line in enumerate(POEM)], "drawn"),
+        ([(150 + 40 * (n % 2), 580 - 36 * n, line) for n, line in enumerate(POEM)], "drawn"),
+        ([(150, 580 - 36 * n, line) for n, line in enumerate(POEM)], "drawn"),
+        ([(110, 560, "Yes."), (330, 480, "No, never."), (200, 400, "Why?")], "drawn"),
+        ([*MAP_LABELS[:3], (LEFT, 380, "Low Water")], "drawn"),
+        ([*MAP_LABELS[:3], (200, 430, "Tide")], "drawn"),
+        ([centred(words, 580 - 50 * n) for n, words in enumerate(BREAKS)], "drawn"),
+    ],
+    ids=[
+        "no picture",
+        "a ground behind the page",
+        "two",
+        "a poem",
+        "a poem spaced out",
+        "lined up",
+        "dialogue",
+        "at the text's edge",
+        "on one baseline",
+        "centred",
+    ],
+)
+def test_short_lines_at_the_texts_size_not_a_maps_labels_are_read(
+    labels: list[Label], kind: str
+) -> None:
+    """Short lines in the text's type, told from a map's labels only by a picture under
+    them, three or more, scattered (no edge, centre or baseline shared with each other
+    or the text) and naming no sentence: a poem, a list, dialogue, centred lines between
+    section breaks, lines with no picture under them or only the page's ground are
+    text."""
+    book = read(map_page(labels, kind), "b")
     assert all(words in book.sections[0].body for _, _, words in labels)
     assert not book.warnings
 
