@@ -14,8 +14,8 @@ stop, `kill -- -PGID`) is SIGTERM to it alone: its helpers leave another's to it
 when it tells them (`worker.spawn`).
 
 A signal ignored when narrate started stays ignored, as it does for make and Python itself:
-a script's `narrate synth ... &`, or `nohup`, starts it with SIGINT ignored so that the
-terminal's Ctrl-C, meant for the script, does not stop it.
+a script's `narrate synth ... &` starts it with SIGINT ignored so that the terminal's
+Ctrl-C, meant for the script, does not stop it.
 """
 
 import contextlib
