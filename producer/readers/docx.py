@@ -70,5 +70,5 @@ def read(data: bytes, source: str) -> Book:
     title_at, level, part_level = docxchapters.plan(blocks)
     sections, warnings, credits = docxchapters.split(blocks, title_at, (part_level, level), source)
     title = docxchapters.title(blocks[title_at]) if title_at is not None else credits.title
-    metadata = docxparts.metadata(archive, source, title, credits.authors)
+    metadata = docxparts.metadata(archive, source, title, credits.authors, credits.bare)
     return Book(sections, metadata, warnings=warnings)

@@ -80,11 +80,14 @@ _NUMBERS_NEEDED = 3
 @dataclass
 class Credits:
     """What a title page or a manuscript's cover page says of the book: the title a cover
-    gives ("" where none; a Title paragraph is found by `plan`) and the authors its byline
-    names ([] where none)."""
+    gives ("" where none; a Title paragraph is found by `plan`), the authors its byline
+    names ([] where none) and the names a title page gives without "by" ("JANE WRITER"),
+    which only stand in for a dc:creator that names no one: nothing but their words says
+    they are names."""
 
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    bare: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -441,9 +444,7 @@ def split(
         drafts[at + 1 : at + 1] = _after_title_page(drafts[at])
     drafts[0] = _cover_in_tables(drafts[0], len(drafts) > 1)
     cover = 0 if drafts[0].titled else _cover_length(drafts[0].paras, len(drafts) > 1)
-    page = drafts[0].paras[:cover]
-    authors = _cover_authors(page) if cover else _title_page_authors(drafts)
-    credits = Credits(_cover_title(page), authors)
+    credits = _cover_credits(drafts[0].paras[:cover]) if cover else _title_page_credits(drafts)
     if cover:  # what follows its byline on its page is the book's opening (a story's, a poem)
         opening, drafts[0].paras = drafts[0].paras[cover:], drafts[0].paras[:cover]
         drafts[0].titled = True
@@ -692,49 +693,42 @@ def _byline_size(lines: list[str]) -> int:
     return 2 if named and len(lines[-1].split()) < _BYLINE_WORDS else 0
 
 
-def _cover_title(cover: list[Para]) -> str:
-    """The book's title on a manuscript's cover page (its paragraphs): the line over the
-    byline, under the word count, or over a line saying what the book is ("a novel");
-    not an email address or the count itself. "" where the page ends in no byline: a title
-    page's lines are told apart by their places."""
+def _cover_credits(cover: list[Para]) -> Credits:
+    """The title and the authors a manuscript's cover page gives in its byline ("by Jane
+    Doe", or "by" over the name) and over it, under the word count. The names are taken as
+    written: the byline's place says it is one (`matter.byline`). Nothing where the page
+    ends in no byline: a title page's lines are told apart by their places."""
     counted = _counted_at(cover)
-    if counted is None:
-        return ""
-    lines = _lines(cover[counted + 1 :])
+    lines = _lines(cover[counted + 1 :]) if counted is not None else []
     size = _byline_size(lines)
-    above = [line for line in lines[: len(lines) - size] if not _GENRE.fullmatch(line)]
-    title = above[-1] if size and above else ""
+    if not size:
+        return Credits()
+    authors = matter.byline(f"by {lines[-1]}" if size == 2 else lines[-1])
+    return Credits(_cover_title(lines[:-size]), authors)
+
+
+def _cover_title(above: list[str]) -> str:
+    """The book's title on a manuscript's cover page, given its lines from the word count
+    to the byline: the last, or the one over a line saying what the book is ("a novel");
+    not an email address or the count itself."""
+    titles = [line for line in above if not _GENRE.fullmatch(line)]
+    title = titles[-1] if titles else ""
     if "@" in title or _WORD_COUNT.fullmatch(title) or len(title.split()) > _TITLE_WORDS:
         return ""
     return title
 
 
-def _cover_authors(cover: list[Para]) -> list[str]:
-    """The authors a manuscript's cover page names in its byline ("by Jane Doe", or "by"
-    over the name), taken as written: its place under the title, after the word count,
-    says it is one (`matter.byline`)."""
-    counted = _counted_at(cover)
-    lines = _lines(cover[counted + 1 :]) if counted is not None else []
-    size = _byline_size(lines)
-    return matter.byline(f"by {lines[-1]}" if size == 2 else lines[-1]) if size else []
-
-
-def _title_page_authors(drafts: list[_Draft]) -> list[str]:
-    """The authors a title page names on its first line under the Title that credits
-    people ("by Jane Writer", "JANE WRITER"), past a subtitle ("A Novel"), up to the
-    imprint's lines (`matter.credit`, as a PDF's title page is read). A Subtitle without
-    "by" is no byline: "Harbor Lights" is a title's words, not a name. Nothing makes such
-    a line a byline but what it says, so a name in it must read as one."""
+def _title_page_credits(drafts: list[_Draft]) -> Credits:
+    """The names a title page gives under the Title, up to the imprint's lines, as a PDF's
+    title page is read (`matter.credits`): a byline's ("by Jane Writer") anywhere on it,
+    or else, apart, the first line's of names without "by" ("JANE WRITER"), past a
+    subtitle ("A Novel"). A Subtitle without "by" is no byline: "Harbor Lights" is a
+    title's words, not a name."""
     page = next((d for d in drafts if d.titled and d.title_at is not None), _Draft())
-    under = page.paras[page.title_at or 0 :]
+    under = page.paras[page.title_at :]
     lines = _lines([para for para in under if not para.front or matter.BY.match(para.text)])
-    for line in lines:
-        if matter.ends_credits(line):
-            return []
-        names = matter.credit(line)
-        if names:
-            return names
-    return []
+    authors, bare = matter.credits(lines)
+    return Credits(authors=authors, bare=bare)
 
 
 def title(block: Block) -> str:

@@ -495,21 +495,25 @@ def _formatted(count: int, number_format: str) -> str:
 # Metadata
 
 
-def metadata(archive: Archive, source: str, title: str, authors: list[str]) -> Metadata:
+def metadata(
+    archive: Archive, source: str, title: str, authors: list[str], bare: list[str]
+) -> Metadata:
     """Core properties; the Title paragraph, which the reader sees, wins over dc:title,
     which templates and copied files often leave stale, and the authors the byline of the
     title page or a manuscript's cover names win over dc:creator, more often the account
-    or the program that made the file than the book's author (`_creators`). The date is
+    or the program that made the file than the book's author (`_creators`). Names under
+    the Title without "by" (`bare`) only fill in for a dc:creator that names no one:
+    "Book One" or "Large Print" reads as a name as well as "Jane Writer" does. The date is
     Word's Publish Date, or a dc:date a tool wrote where that is none or a stand-in for
     none (`first_date`); never dcterms:created, the file's: a template's, or the day a
     converter ran (python-docx's template says 2013 of every file made from it)."""
     date = _publish_date(archive)
     if not archive.has(CORE):
-        return Metadata(title=title, authors=authors, date=date[:10])
+        return Metadata(title=title, authors=authors or bare, date=date[:10])
     core = _part(archive, CORE)
     return Metadata(
         title=title or _core(core, "dc:title"),
-        authors=authors or _creators(_core(core, "dc:creator")),
+        authors=authors or _creators(_core(core, "dc:creator")) or bare,
         language=_core(core, "dc:language"),
         # W3CDTF: the day is enough for a book
         date=first_date([date, _core(core, "dc:date")])[:10],

@@ -7,9 +7,10 @@ imprints and notes are made for the eye, so they are skipped; the parts an autho
 the reader (dedication, preface, epilogue, appendix, ...) are narrated.
 """
 
+import itertools
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 FRONT = frozenset(
     {
@@ -175,15 +176,23 @@ def _key(name: str) -> str:
 
 
 def as_credited(name: str) -> str:
-    """A name as a title page's credit says it: "ANN EXAMPLE" is "Ann Example"; "Ann
-    McBride" stays."""
-    return name.title() if name.isupper() else name
+    """A name as a title page's credit says it: "ANN EXAMPLE" is "Ann Example", "KING, JR."
+    is "King, Jr." and "SMITH III" is "Smith III"; "Ann McBride" stays."""
+    if not name.isupper():
+        return name
+    *words, last = name.title().split()
+    return " ".join([*words, _SUFFIXES.get(_key(last), last) if words else last])
 
 
 # A title page's credits: the lines under a book's title that name its authors.
 NAME_WORDS = 5  # words in an author's name, or a publisher's
 BY = re.compile(r"(?:by|By|BY)\s+")
 _AND = re.compile(r"\s*(?:,|&|\band\b|\bAND\b)\s*")
+# What follows a name after a comma, as the name's: "Kurt Vonnegut, Jr.", "Ann Example, PhD".
+_SUFFIXES = {
+    **{"jr": "Jr.", "sr": "Sr.", "esq": "Esq.", "phd": "PhD", "md": "MD"},
+    **{"ii": "II", "iii": "III", "iv": "IV"},
+}
 _NAME_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 _PARTICLES = frozenset({"de", "van", "von", "da", "di", "du", "der", "den", "la", "le"})
 # Words no name has: a subtitle's ("A Novel", "Collected Stories") or an imprint's
@@ -194,10 +203,21 @@ _SUBTITLE_WORDS = frozenset(
     | {"selected", "complete", "works", "volume", "edition", "introduction", "foreword"}
     | {"verse", "plays", "letters", "sketches", "fables", "sonnets", "trilogy", "anthology"}
 )
+# Words a title page's other short lines have, which only a name without "by" is checked
+# for (Francine Prose's "by" says hers is a name): a label's ("Book One", "Uncorrected
+# Proof", "Large Print"), a genre's or an edition's ("Poetry", "MEDITATIONS", "Unabridged").
+_LABEL_WORDS = frozenset(
+    {"book", "part", "proof", "draft", "print", "copy", "advance", "galley", "manuscript"}
+    | {"poetry", "prose", "drama", "fiction", "nonfiction", "memoirs", "meditations"}
+    | {"diaries", "journals", "notebooks", "writings", "speeches", "sermons", "dialogues"}
+    | {"illustrated", "unabridged", "abridged", "annotated", "revised", "expanded", "updated"}
+)
+# A dedication's first word, in the languages read: "Für Anna", "Para Ana", "À Marie".
+_DEDICATION = frozenset({"for", "to", "für", "pour", "à", "para", "per", "voor"})
 _IMPRINT_WORDS = frozenset(
     {"press", "books", "publishing", "publishers", "publisher", "ltd", "limited", "inc"}
     | {"llc", "co", "company", "editions", "imprint", "media", "group", "house", "classics"}
-    | {"library", "university", "paperbacks", "verlag"}
+    | {"library", "university", "paperbacks", "verlag", "publications"}
 )
 # A copyright line or a date: the imprint's, under the credits.
 _IMPRINT_LINE = re.compile(r"\d|©|\bcopyright\b", re.I)
@@ -213,23 +233,59 @@ def is_imprint(line: str) -> bool:
     return any(word.casefold().rstrip(".,") in _IMPRINT_WORDS for word in line.split())
 
 
+def credits(
+    lines: Iterable[str], lone: Callable[[str, str], list[str]] | None = None
+) -> tuple[list[str], list[str]]:
+    """The names a title page's lines under its title give, up to the imprint's: a byline's
+    ("by Jane Writer"), and the first line's of names without "by" ("JANE WRITER"), or of
+    the one name `lone` finds in a line given the line after it. A byline anywhere wins:
+    "Book One" or "Uncorrected Proof" over it looks as much like a name as a name does."""
+    bare: list[str] = []
+    for line, after in itertools.pairwise([*lines, ""]):
+        if ends_credits(line):
+            break
+        names = credit(line)
+        if names and BY.match(line):
+            return names, []
+        bare = bare or names or (lone(line, after) if lone else [])
+    return [], bare
+
+
 def credit(line: str) -> list[str]:
     """The people a line names ("by Ann Example and Bo Sample", "A. N. OTHER"), as a
     credit says them ("ANN EXAMPLE" is "Ann Example"); none where a word is no name's.
     Without "by" a name has two words or more: one alone may be a subtitle's ("Stories")
     or a publisher's."""
+    return _credited(line, _is_person)
+
+
+def _credited(line: str, fits: Callable[[str, bool], bool]) -> list[str]:
+    """The names a credit's line gives after "by" or without it, as credited, where each
+    `fits` (given whether the line said "by"); else none."""
     by = BY.match(line)
-    names = [name for name in _AND.split(line[by.end() if by else 0 :]) if name]
-    if not names or not all(_is_person(name, bool(by)) for name in names):
+    names = _names(line[by.end() if by else 0 :])
+    if not names or not all(fits(name, bool(by)) for name in names):
         return []
     return [as_credited(name) for name in names]
 
 
+def _names(text: str) -> list[str]:
+    """The names a credit's text lists, a suffix kept with its name's ("Kurt Vonnegut,
+    Jr." is one name, not two)."""
+    names: list[str] = []
+    for piece in filter(None, _AND.split(text)):
+        if names and _key(piece) in _SUFFIXES:
+            names[-1] += f", {piece}"
+        else:
+            names.append(piece)
+    return names
+
+
 def _is_person(name: str, by: bool) -> bool:
-    words = name.split()
+    words = name.partition(",")[0].split()  # without its suffix, which `_names` checked
     if not (1 if by else 2) <= len(words) <= NAME_WORDS:
         return False
-    return all(name_word(word) for word in words)
+    return all(map(name_word, words)) and (by or bare_name(" ".join(words)))
 
 
 def name_word(word: str) -> bool:
@@ -243,13 +299,18 @@ def name_word(word: str) -> bool:
     return key not in _SMALL_WORDS and key.rstrip(".") not in _SUBTITLE_WORDS
 
 
+def bare_name(name: str) -> bool:
+    """Whether a name given without "by" ("Colette", "Jane Writer") reads as no other line
+    of a title page: no label's word or a genre's ("Book One", "Poetry"), no dedication
+    ("Für Anna"). Nothing but its words says it is a name."""
+    words = name.casefold().split()
+    labelled = any(word.rstrip(".,") in _LABEL_WORDS for word in words)
+    return bool(words) and words[0] not in _DEDICATION and not labelled
+
+
 def byline(line: str) -> list[str]:
     """The names a line opening with "by" gives, taken as written, a pen name as it is
     ("by bell hooks", "by Ann Example and Bo Sample"; "BY ANN EXAMPLE" is "Ann Example"):
     where the page's layout says the line is a byline, its words need not look like a
     person's. None where a name is longer than a name is, or the line has no "by"."""
-    by = BY.match(line)
-    names = [name for name in _AND.split(line[by.end() :]) if name] if by else []
-    if not names or any(len(name.split()) > NAME_WORDS for name in names):
-        return []
-    return [as_credited(name) for name in names]
+    return _credited(line, lambda name, by: by and len(name.split()) <= NAME_WORDS)

@@ -277,17 +277,13 @@ def _credited(sections: list[Section], title: Para | None, front: list[Para]) ->
 
 
 def _authors(lines: list[str]) -> list[str]:
-    """The names on a title page's first line that credits people ("by Ann Example",
-    "ANN EXAMPLE", "Colette" over the publisher), past a subtitle ("A Novel"). The
-    publisher's line ends the search: its city ("New York") and year follow it, and a name
-    after it is the imprint's."""
-    for line, after in zip(lines, [*lines[1:], ""], strict=True):
-        if matter.ends_credits(line):
-            return []
-        names = matter.credit(line) or _lone_name(line, after)
-        if names:
-            return names
-    return []
+    """The names a title page credits under its title: a byline's ("by Ann Example")
+    anywhere, else the first line's that names people without "by" ("ANN EXAMPLE",
+    "Colette" over the publisher), past a subtitle ("A Novel"). The publisher's line ends
+    the search: its city ("New York") and year follow it, and a name after it is the
+    imprint's."""
+    byline, bare = matter.credits(lines, _lone_name)
+    return byline or bare
 
 
 # A word alone that is no name: a volume's number ("II"), an initial ("A.") or a shortening.
@@ -305,10 +301,11 @@ def _lone_name(line: str, after: str) -> list[str]:
     author's: the publisher's line, not naming it ("Penguin" over "Penguin Books" is the
     publisher's short name), or another contributor's credit ("Translated by ...").
     Alone, or over a city ("Penguin" over "London"), a word is as likely a publisher's as
-    a name, and no author is better than a wrong one; a subtitle's word ("Stories") is
-    none."""
+    a name, and no author is better than a wrong one; a subtitle's, a genre's or an
+    edition's word ("Stories", "MEDITATIONS", "Unabridged") is none."""
     word = line.strip()
-    if " " in word or _NO_NAME.fullmatch(word) or not matter.name_word(word):
+    named = matter.name_word(word) and matter.bare_name(word)
+    if " " in word or _NO_NAME.fullmatch(word) or not named:
         return []
     publisher = matter.is_imprint(after) and word.casefold() not in after.casefold().split()
     return [matter.as_credited(word)] if publisher or _CONTRIBUTOR.match(after) else []

@@ -168,8 +168,9 @@ def titled_book(creator: str, *under: tuple[str, str]) -> bytes:
     [
         ("by Jane Writer", ["Jane Writer"]),
         ("by Ann Example and Bo Sample", ["Ann Example", "Bo Sample"]),
-        ("JANE WRITER", ["Jane Writer"]),
         ("BY LEMONY SNICKET", ["Lemony Snicket"]),
+        ("by Francine Prose", ["Francine Prose"]),  # a word a genre's, after "by" a name's
+        ("by Per Petterson", ["Per Petterson"]),  # Italian's "per" opens a dedication
     ],
 )
 def test_a_title_pages_byline_names_the_authors_over_a_stale_creator(
@@ -194,6 +195,61 @@ def test_a_programs_or_accounts_stand_in_creator_gives_no_author() -> None:
     assert read(titled_book("A. Writer"), "b.docx").metadata.authors == ["A. Writer"]
     both = read(titled_book("Ann Example; Administrator"), "b.docx").metadata
     assert both.authors == ["Ann Example"]
+
+
+def test_a_byline_anywhere_on_the_title_page_wins_over_capitalized_words_over_it() -> None:
+    """ "Book One" or "Uncorrected Proof" over "by Jane Writer": the first line of
+    capitalized words under the Title was taken for the author's name."""
+    for label in ("Book One", "Uncorrected Proof", "Part Two", "Advance Reading Copy"):
+        under = [(label, "Normal"), ("by Jane Writer", "Normal")]
+        book = read(titled_book("Maria Template", *under), "b.docx")
+        assert book.metadata.authors == ["Jane Writer"], label
+
+
+def test_a_name_without_by_fills_in_only_for_a_creator_that_names_no_one() -> None:
+    """ "JANE WRITER" under the Title, no "by": nothing but its words says it is a name,
+    and it replaced a real dc:creator. It names the author only where dc:creator is empty
+    or a program's or an account's stand-in."""
+    under = ("JANE WRITER", "Normal")
+    assert read(titled_book("Maria Template", under), "b.docx").metadata.authors == [
+        "Maria Template"
+    ]
+    for creator in ("", "python-docx", "Windows User"):
+        book = read(titled_book(creator, under), "b.docx")
+        assert book.metadata.authors == ["Jane Writer"], creator
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        *("Large Print", "Book One", "Uncorrected Proof", "Review Copy", "Second Draft"),
+        *("Für Anna", "Para Ana", "Pour Marie", "À Marie", "Voor Anna", "Per Anna"),
+    ],
+)
+def test_a_label_or_a_dedication_under_the_title_is_no_authors_name(line: str) -> None:
+    """Capitalized words under the Title that are a label's ("Large Print", "Book One")
+    or a dedication in a language the reader reads ("Für Anna", "Para Ana") were taken for
+    the author's name, where dc:creator named no one."""
+    assert read(titled_book("python-docx", (line, "Normal")), "b.docx").metadata.authors == []
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("by Kurt Vonnegut, Jr.", ["Kurt Vonnegut, Jr."]),
+        ("BY KURT VONNEGUT, JR.", ["Kurt Vonnegut, Jr."]),
+        ("MARTIN LUTHER KING, JR.", ["Martin Luther King, Jr."]),
+        ("by Ann Example, PhD, and Bo Sample", ["Ann Example, PhD", "Bo Sample"]),
+        ("JOHN SMITH III", ["John Smith III"]),
+    ],
+)
+def test_a_names_suffix_after_a_comma_is_the_names(line: str, authors: list[str]) -> None:
+    """ "by Kurt Vonnegut, Jr.": the comma split it into two authors, "Kurt Vonnegut" and
+    "Jr."; without "by" the name was none ("Jr." alone is no name), and "III" in capitals
+    was title-cased "Iii"."""
+    assert read(titled_book("python-docx", (line, "Normal")), "b.docx").metadata.authors == (
+        authors
+    )
 
 
 def test_a_subtitle_under_the_title_is_no_byline_and_the_creator_is_kept() -> None:

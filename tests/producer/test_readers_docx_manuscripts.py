@@ -630,6 +630,7 @@ def test_a_cover_pages_byline_names_the_books_authors_as_written() -> None:
         (["by", "JANE DOE"], ["Jane Doe"]),
         (["by bell hooks"], ["bell hooks"]),
         (["by Ann Example & Bo Sample"], ["Ann Example", "Bo Sample"]),
+        (["by Kurt Vonnegut, Jr."], ["Kurt Vonnegut, Jr."]),
     ):
         document = docx.Document()
         for line in ("Jane Doe", "jane.doe@example.com", "About 80,000 words", "THE LONG ROAD"):

@@ -303,3 +303,65 @@ def test_an_authors_name_in_display_type_under_the_title_is_the_title_pages() ->
         ("", "titlepage", "Ann Example"),
         *((title, "chapter", TEXT[name][0]) for title, name in zip(titles, TEXT, strict=True)),
     ]
+
+
+# A title page's authors
+
+
+def title_page(under: list[str]) -> bytes:
+    """A PDF: the title in display type over `under`, then chapters; reportlab's author,
+    "anonymous", for the PDF's own (no author)."""
+    setter = new_setter()
+    setter.canvas.setTitle("")
+    setter.heading("THE QUIET HARBOUR", size=30)
+    for line in under:
+        setter.paragraph(line)
+    for name, paras in TEXT.items():
+        setter.heading(f"Chapter {name}")
+        setter.paragraph(paras[0])
+    return made(setter)
+
+
+@pytest.mark.parametrize(
+    "under",
+    [
+        ["MEDITATIONS", "Penguin Classics"],
+        ["Unabridged", "Dover Publications"],
+        ["Memoirs", "Faber & Faber Ltd"],
+        ["Poetry", "Harbour Light Press"],
+        ["Illustrated", "Translated from the French by Ann Example"],
+    ],
+    ids=lambda under: under[0],
+)
+def test_a_one_word_subtitle_over_the_publisher_is_no_author(under: list[str]) -> None:
+    """A genre's or an edition's word alone under the title ("MEDITATIONS", "Unabridged")
+    over the publisher's line was taken for a one-word author's name ("Meditations"), and
+    "Dover Publications" for a name: "publications" was no publisher's word."""
+    book = read(title_page(under), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == ["anonymous"]
+
+
+@pytest.mark.parametrize(
+    "name", ["Colette", "MOLIÈRE", "Voltaire", "Dickens", "Keats", "Homer", "Virgil", "Sappho"]
+)
+def test_a_one_word_author_over_the_publisher_is_still_the_author(name: str) -> None:
+    book = read(title_page([name, "Penguin Classics"]), "b.pdf")
+    assert book.metadata.authors == [name.title()]
+
+
+@pytest.mark.parametrize(
+    ("under", "authors"),
+    [
+        (["Book One", "by Ann Example"], ["Ann Example"]),
+        (["Large Print", "by Ann Example", "Harbour Light Press"], ["Ann Example"]),
+        (["by Kurt Vonnegut, Jr.", "Dover Publications"], ["Kurt Vonnegut, Jr."]),
+        (["ANN EXAMPLE", "Harbour Light Press"], ["Ann Example"]),
+    ],
+    ids=["under-a-label", "under-an-editions-label", "with-a-suffix", "without-by"],
+)
+def test_a_byline_on_the_title_page_names_the_authors(under: list[str], authors: list[str]) -> None:
+    """ "by Ann Example" under "Book One": the label, the first line of capitalized words,
+    was taken for the author's name; "by Kurt Vonnegut, Jr." named two, "Jr." the second."""
+    book = read(title_page(under), "b.pdf")
+    assert book.metadata.authors == authors
