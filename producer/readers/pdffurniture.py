@@ -7,12 +7,13 @@ numerals and chapter labels ("CHAPTER IV") are told here, the first stage that n
 (a head "Chapter 7" is no page number); `pdfchapters` takes its labels from here.
 """
 
+import bisect
 import itertools
 import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from models.normalize import roman_to_int
 from producer.readers.book import Section
@@ -255,7 +256,12 @@ def _cell_edges(line: Line, body: float) -> set[float]:
 
 
 def _common(edges: set[float], others: set[float]) -> set[float]:
-    return {x for x in edges if any(abs(x - other) <= _ALIGNED for other in others)}
+    return {x for x in edges if any(_aligned(x, other) for other in others)}
+
+
+def _aligned(one: float, other: float) -> bool:
+    """Whether two edges (or centres, or baselines) are one column's, or one row's."""
+    return abs(one - other) <= _ALIGNED
 
 
 # Labels on a picture
@@ -296,8 +302,7 @@ def _small_labels(page: list[Line], body: float) -> list[Line]:
     drawn under them (an image in a format pdfminer does not see)."""
     short = [line for line in page if _label_like(line, body) and line.size <= body * FOOTNOTE]
     clear = _clear(short, page, body)
-    lined_up = any(_lined_up(a, b) for a, b in itertools.combinations(clear, 2))
-    return clear if len(clear) >= 2 and not lined_up else []
+    return clear if len(clear) >= 2 and not _lined_up(clear) else []
 
 
 def _drawn_labels(page: list[Line], body: float, drawn: list[Box]) -> list[Line]:
@@ -308,13 +313,11 @@ def _drawn_labels(page: list[Line], body: float, drawn: list[Box]) -> list[Line]
     # A line of runs apart (`cells`) is lines that shared a baseline: a row's, not labels.
     short = [line for line in page if _label_like(line, body) and not line.cells]
     clear = [line for line in _clear(short, page, body) if any(_on(line, b) for b in boxes)]
-    if len(clear) < _SCATTERED:
+    if len(clear) < _SCATTERED or _lined_up(clear) or _abreast(clear):
         return []
     held = {id(line) for line in clear}
-    text = [line for line in page if id(line) not in held]
-    pairs = itertools.combinations(clear, 2)
-    tied = any(_lined_up(a, b) or _abreast(a, b) for a, b in pairs)
-    return [] if tied or any(_set_with(line, text) for line in clear) else clear
+    setting = _setting([line for line in page if id(line) not in held])
+    return [] if any(_set_with(line, setting) for line in clear) else clear
 
 
 def after_labels(lines: list[Line], figures: list[list[Line]]) -> set[int]:
@@ -341,7 +344,19 @@ def _label_like(line: Line, body: float) -> bool:
 
 
 def _clear(short: list[Line], page: list[Line], body: float) -> list[Line]:
-    return [line for line in short if not any(_near(line, other, body) for other in page)]
+    """The short lines no other line comes near. Each is looked for among the lines
+    within reach of its baseline (`_near`), not the whole page's: a page may hold
+    thousands of lines."""
+    ordered = sorted(page, key=lambda line: line.y0)
+    baselines = [line.y0 for line in ordered]
+    reach = body * _LABEL_APART
+
+    def clear(line: Line) -> bool:
+        low = bisect.bisect_right(baselines, line.y0 - reach)
+        high = bisect.bisect_left(baselines, line.y0 + reach)
+        return not any(_near(line, other, body) for other in ordered[low:high])
+
+    return [line for line in short if clear(line)]
 
 
 def _on(line: Line, box: Box) -> bool:
@@ -350,44 +365,75 @@ def _on(line: Line, box: Box) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _set_with(line: Line, text: list[Line]) -> bool:
-    """Whether a line is set with the page's text: on a baseline of it, on a margin its
-    lines share (a ragged line's end marks none), or centred as a line set on its own
-    (a caption, a heading) is."""
+@dataclass(frozen=True)
+class _Setting:
+    """Where a page's text is set, each sorted to look a label's place up in: the margins
+    its lines share, the centres of lines set on their own, its baselines. Made once a
+    page: a page may hold thousands of lines."""
+
+    lefts: list[float]
+    rights: list[float]
+    centres: list[float]
+    baselines: list[float]
+
+
+def _setting(text: list[Line]) -> _Setting:
+    """A ragged line's end marks no margin; a line on no shared margin is centred, as a
+    line set on its own (a caption, a heading) is."""
     lefts, rights = _shared([one.x0 for one in text]), _shared([one.x1 for one in text])
     alone = [one for one in text if one.x0 not in lefts and one.x1 not in rights]
-    marks = [(line.x0, lefts), (line.x1, rights), (_middle(line), map(_middle, alone))]
-    abreast = any(_abreast(line, other) for other in text)
-    return abreast or any(_close(x, edges) for x, edges in marks)
+    return _Setting(
+        sorted(lefts), sorted(rights), sorted(map(_middle, alone)), sorted(one.y0 for one in text)
+    )
+
+
+def _set_with(line: Line, setting: _Setting) -> bool:
+    """Whether a line is set with the page's text: on a baseline of it, on a margin its
+    lines share, or centred as a line set on its own is."""
+    return (
+        _close(line.x0, setting.lefts)
+        or _close(line.x1, setting.rights)
+        or _close(_middle(line), setting.centres)
+        or _close(line.y0, setting.baselines)
+    )
 
 
 def _shared(edges: list[float]) -> set[float]:
-    """The edges two lines or more share."""
-    return {x for n, x in enumerate(edges) if _close(x, edges[:n] + edges[n + 1 :])}
+    """The edges two lines or more share: in order, an edge's nearest is beside it."""
+    pairs = itertools.pairwise(sorted(edges))
+    return {edge for pair in pairs if _aligned(*pair) for edge in pair}
 
 
-def _close(x: float, edges: Iterable[float]) -> bool:
-    return any(abs(x - edge) <= _ALIGNED for edge in edges)
+def _close(x: float, edges: list[float]) -> bool:
+    """Whether `x` is aligned with one of `edges` (sorted)."""
+    at = bisect.bisect_left(edges, x - _ALIGNED)
+    return at < len(edges) and _aligned(x, edges[at])
 
 
 def _middle(line: Line) -> float:
     return (line.x0 + line.x1) / 2
 
 
-def _abreast(a: Line, b: Line) -> bool:
+def _abreast(lines: list[Line]) -> bool:
     """Whether two lines share a baseline: a row's, of a table or of text beside."""
-    return abs(a.y0 - b.y0) <= _ALIGNED
+    return _paired([line.y0 for line in lines])
+
+
+def _lined_up(lines: list[Line]) -> bool:
+    """Whether two lines share an edge or a centre, as a block's lines do."""
+    marks = ([line.x0 for line in lines], [line.x1 for line in lines], list(map(_middle, lines)))
+    return any(_paired(values) for values in marks)
+
+
+def _paired(values: list[float]) -> bool:
+    """Whether two of the values are aligned: in order, a value's nearest is beside it."""
+    return any(_aligned(*pair) for pair in itertools.pairwise(sorted(values)))
 
 
 def _near(line: Line, other: Line, body: float) -> bool:
     """Whether another line sits within two ems above or below a line, across it."""
     across = other.x0 < line.x1 and line.x0 < other.x1
     return other is not line and across and abs(other.y0 - line.y0) < body * _LABEL_APART
-
-
-def _lined_up(a: Line, b: Line) -> bool:
-    edges = ((a.x0, b.x0), (a.x1, b.x1), ((a.x0 + a.x1) / 2, (b.x0 + b.x1) / 2))
-    return any(abs(one - other) <= _ALIGNED for one, other in edges)
 
 
 # Warnings

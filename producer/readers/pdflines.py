@@ -28,6 +28,7 @@ FOOTNOTE = 0.92  # a footnote's type is at most this much of the body's (Word: 1
 _SUPERSCRIPT = 0.75  # a note mark's type is at most this much of its line's
 _RISE = 0.25  # or smaller than the line's (FOOTNOTE) and raised this share of its size
 _SMALL_CAPS = (0.6, 0.9)  # a small capital's size, to its line's letters'
+_SAME_SIZE = 0.05  # a letter this share of the text's size from it is at the text's size
 _SPREAD = 0.8  # a line this share of whose words are one letter is letter-spaced
 _SPREAD_WORDS = 4  # a line of fewer words is not told so
 _LETTER_GAP = 0.5  # ems: letters further apart are no word's
@@ -117,15 +118,15 @@ def line_from(
     number: int,
     page: LTPage,
     frame: tuple[float, float] | None,
-    text_size: float = 0.0,
+    page_size: float = 0.0,
 ) -> Line | None:
-    """`item` made a `Line`; `text_size`, its page's text's (`text_size`), tells the
+    """`item` made a `Line`; `page_size`, its page's text's (`text_size`), tells the
     height of a line that has only capitals, some small."""
     chars = [obj for obj in item if isinstance(obj, LTChar)]
     if not chars:
         return None
     size = _usual_size(char.size for char in chars)
-    lowered, opening = _lowered(item, text_size)
+    lowered, opening = _lowered(item, page_size)
     text, marked, lead = _said_line(item, size, lowered)
     if not text or size < SPECK:
         return None
@@ -200,7 +201,7 @@ def _is_small_capital(char: LTChar, full: float) -> bool:
     return char.get_text().isupper() and low * full <= char.size <= high * full
 
 
-def _lowered(item: LTTextLineHorizontal, text_size: float) -> tuple[set[int], set[int]]:
+def _lowered(item: LTTextLineHorizontal, page_size: float) -> tuple[set[int], set[int]]:
     """The small capitals (ids of their glyphs) that stand for lower-case letters, to be
     said so ("As SMITH and JONES" in small caps is "Smith" and "Jones" to a listener, not
     letters spelt out); and those of the words all in small capitals opening the line,
@@ -209,7 +210,9 @@ def _lowered(item: LTTextLineHorizontal, text_size: float) -> tuple[set[int], se
     of them ("IT WAS a dark night"); a word all in small capitals alone is kept (an
     acronym set small, "the BBC"), and so is one at full height ("NASA"), which does not
     end the run ("IT WAS NASA ON THE ROAD")."""
-    words = _small_words(item, text_size)
+    chars = [obj for obj in item if isinstance(obj, LTChar)]
+    full = _full_size(chars, page_size)
+    words = _small_words(item, full)
     lowered: set[int] = set()
     run = False
     for letters, small in words:
@@ -218,17 +221,21 @@ def _lowered(item: LTTextLineHorizontal, text_size: float) -> tuple[set[int], se
         opens = letters[0].get_text().isupper() and letters[0] not in small
         run = bool(small) and (opens or (run and len(small) == len(letters)))
         lowered |= {id(char) for char in small} if run else set()
+    # Beside a drop cap, a line of capitals is measured against the text's size: the cap
+    # is its first letter at full height ("T" "HE END OF IT CAME").
+    capped = _full_size(chars, page_size, capped=True)
+    words = words if capped == full else _small_words(item, capped)
     opening = itertools.takewhile(lambda word: len(word[1]) == len(word[0]), words)
     return lowered, {id(char) for _, small in opening for char in small}
 
 
 def _small_words(
-    item: LTTextLineHorizontal, text_size: float
+    item: LTTextLineHorizontal, full: float
 ) -> list[tuple[list[LTChar], list[LTChar]]]:
-    """Each word of a line that has letters: its letters, and which are small capitals."""
+    """Each word of a line that has letters: its letters, and which are small capitals
+    (to `full`, the line's letters' size at full height)."""
     objs = list(item)
     chars = [obj for obj in objs if isinstance(obj, LTChar)]
-    full = _full_size(chars, text_size)
     # A small-caps font that maps its small capitals to capitals lost the case: only a
     # word's first letter is a capital then.
     faked = not any(char.get_text().islower() and _small_caps_font(char) for char in chars)
@@ -244,19 +251,24 @@ def _small_words(
     return found
 
 
-def _full_size(chars: list[LTChar], text_size: float) -> float:
+def _full_size(chars: list[LTChar], page_size: float, capped: bool = False) -> float:
     """The type size of a line's letters at full height: its lower-case letters'; in a
     line of capitals, the largest two of them share (not a larger initial's: "W" in 15
-    point, "HEN THE" in 11 are capitals at the text's size); but the text's, where those
-    are a small capital's size to it: a line all in small capitals, whose only capital
-    at full height is its first letter, or none after a drop cap ("I" "T WAS A DARK")."""
+    point, "HEN THE" in 11 are capitals at the text's size). But the text's where those
+    are a small capital's size to it and a letter of the line is at the text's size: a
+    line all in small capitals but its first letter ("I" "T WAS A DARK"); or beside a
+    drop cap (`capped`), its only capital at full height. Else a line in smaller type
+    all in capitals keeps its own ("MARK TWAIN" in 9 and 7.2 point under an epigraph,
+    over 11 point text)."""
     lower = [char.size for char in chars if char.get_text().islower()]
     if lower:
         return _usual_size(lower)
     sizes = Counter(round(char.size, 1) for char in chars if char.get_text().isalpha())
     shared = max((size for size, n in sizes.items() if n > 1), default=max(sizes, default=0.0))
     low, high = _SMALL_CAPS
-    return text_size if low * text_size <= shared <= high * text_size else shared
+    small = low * page_size <= shared <= high * page_size
+    tall = any(abs(size - page_size) <= page_size * _SAME_SIZE for size in sizes)
+    return page_size if small and (tall or capped) else shared
 
 
 def _words(objs: list[Any]) -> list[list[LTChar]]:

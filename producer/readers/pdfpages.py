@@ -316,7 +316,12 @@ class _Device(PDFPageAggregator):
 
     def begin_page(self, page: PDFPage, ctm: Matrix) -> None:
         super().begin_page(page, ctm)
-        self.paths = 0
+        # A path the last page left unpainted is no part of this page's first.
+        self.path, self.paths = None, 0
+
+    def end_figure(self, name: str) -> None:
+        super().end_figure(name)
+        self.path = None  # nor is one a form left unpainted part of the page's next
 
     def reach(self, x: float, y: float) -> None:
         """The path being built stretched to a point of the page."""

@@ -3,9 +3,11 @@
 import io
 import itertools
 import logging
+import re
 import time
 import tracemalloc
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +25,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from config.errors import ManuscriptError
-from producer.readers import pdf, read_book, sniff
+from producer.readers import pdf, pdffurniture, read_book, sniff
 from producer.readers.book import Book
 from producer.readers.pdf import read
-from producer.readers.pdfpages import _inflated, laid_out
+from producer.readers.pdflines import Line
+from producer.readers.pdfpages import Box, _inflated, laid_out, pictures
 from tests.conftest import Setting
 
 WIDTH, HEIGHT = letter
@@ -731,6 +734,68 @@ def test_labels_at_the_texts_size_on_a_picture_are_skipped(kind: str) -> None:
     ]
 
 
+def drawn_on(data: bytes, pages: int) -> list[list[Box]]:
+    return [pictures(page) for page, _ in laid_out(data, "b", pages)]
+
+
+def test_a_page_keeps_500_paths_at_most() -> None:
+    """A page of line art draws thousands of paths: each page keeps its first 500."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    for count in (600, 3):
+        for n in range(count):
+            canvas.rect(20 + n % 20 * 25, 20 + n // 20 * 20, 15, 15)
+        canvas.showPage()
+    canvas.save()
+    assert [len(boxes) for boxes in drawn_on(out.getvalue(), 2)] == [500, 3]
+
+
+@pytest.mark.parametrize("where", ["page", "form"])
+def test_a_path_left_unpainted_stretches_no_other(where: str) -> None:
+    """A path built and never painted (nor clipped) at a page's or a placed drawing's
+    end: the next path's box took in its points, a picture over half the page."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    if where == "form":
+        canvas.beginForm("stray")
+        canvas.addLiteral("100 100 m 500 700 l")
+        canvas.endForm()
+        canvas.doForm("stray")
+    else:
+        canvas.addLiteral("100 100 m 500 700 l")
+        canvas.showPage()
+    canvas.addLiteral("200 200 40 40 re f")  # reportlab's rect ends a stray path ("n")
+    canvas.showPage()
+    canvas.save()
+    assert drawn_on(out.getvalue(), 2)[-1] == [(200.0, 200.0, 240.0, 240.0)]
+
+
+def test_labels_over_a_page_of_many_lines_are_told_in_steps_a_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each label was looked up against every edge of the page's text, and each edge
+    against every other (10 labels on a page of 4,000 lines: 21 seconds; a page may hold
+    more): the page's margins, centres and baselines are found once, in order, and each
+    label's looked up in them, a few edges compared for each line of the page."""
+    text = [
+        Line(0, 1000 + 5 * n, 1090 + 5 * n, 10 + 0.01 * n, 21, SIZE, "word word word.", 800, 6)
+        for n in range(4000)
+    ]
+    labels = [
+        Line(0, 50 + 60 * n, 100 + 60 * n, 100 + 7 * n, 111, SIZE, f"Place{n}", 800, 6)
+        for n in range(10)
+    ]
+    aligned, steps = pdffurniture._aligned, Counter[str]()
+
+    def counted(one: float, other: float) -> bool:
+        steps["compared"] += 1
+        return aligned(one, other)
+
+    monkeypatch.setattr(pdffurniture, "_aligned", counted)
+    assert pdffurniture.figure_labels(text + labels, SIZE, {0: [(0, 0, 700, 700)]}) == [labels]
+    assert steps["compared"] < 3 * len(text)
+
+
 POEM = ["The tide comes in", "over the stones", "and the gulls cry", "all night long"]
 BREAKS = ["The Crossing", "* * *", "Low Water", "* * *", "Spring Tide"]
 
@@ -775,7 +840,11 @@ def test_short_lines_at_the_texts_size_not_a_maps_labels_are_read(
     section breaks, lines with no picture under them or only the page's ground are
     text."""
     book = read(map_page(labels, kind), "b")
-    assert all(words in book.sections[0].body for _, _, words in labels)
+    paras = book.sections[0].body.split("\n\n")
+    said = " ".join(paras[paras.index(prose("beta", 3)) + 1 : paras.index("Map 1. The bay")])
+    # Each label whole ("N" no letter of a word), and nothing else between.
+    assert all(re.search(rf"(?<!\S){re.escape(words)}(?!\S)", said) for _, _, words in labels)
+    assert len(said.split()) == sum(len(words.split()) for _, _, words in labels)
     assert not book.warnings
 
 

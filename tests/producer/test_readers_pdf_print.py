@@ -723,7 +723,17 @@ def test_a_first_line_in_small_caps_stays_in_its_paragraph() -> None:
         first.setFont(FONT, SIZE * 0.8 if char.islower() else SIZE)
         first.textOut(char.upper())
     setter.canvas.drawText(first)
-    for line in lines[1:]:
+    rest_of_page(setter, lines[1:])
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [
+        " ".join(lines),  # its small capitals said as the letters they stand for
+        prose("second", 4),
+    ]
+
+
+def rest_of_page(setter: Setter, lines: list[str]) -> None:
+    """`lines` of the text set under the line at `setter.y`, a paragraph after them, and
+    the page and the file finished."""
+    for line in lines:
         setter.y -= LEADING
         setter.canvas.setFont(FONT, SIZE)
         setter.canvas.drawString(LEFT, setter.y, line)
@@ -731,10 +741,6 @@ def test_a_first_line_in_small_caps_stays_in_its_paragraph() -> None:
     setter.paragraph(prose("second", 4))
     setter.finish_page()
     setter.canvas.save()
-    assert paragraphs(read(out.getvalue(), "b.pdf")) == [
-        " ".join(lines),  # its small capitals said as the letters they stand for
-        prose("second", 4),
-    ]
 
 
 def small_caps_width(words: list[str]) -> float:
@@ -756,10 +762,10 @@ def runs_at(canvas: Canvas, x: float, y: float, runs: list[Run]) -> None:
     canvas.drawText(text)
 
 
-def small_caps(word: str) -> list[Run]:
+def small_caps(word: str, size: float = SIZE) -> list[Run]:
     """A word as Word sets it in small caps: its capitals at full size, its lower-case
     letters as capitals at 80%."""
-    return [(char.upper(), FONT, SIZE * 0.8 if char.islower() else SIZE) for char in word]
+    return [(char.upper(), FONT, size * 0.8 if char.islower() else size) for char in word]
 
 
 def test_names_in_small_caps_are_read_in_lower_case_and_acronyms_kept() -> None:
@@ -858,18 +864,33 @@ def test_a_line_in_small_caps_but_its_first_capital_is_read_in_lower_case(openin
     first = " ".join(words[:fits])
     runs_at(setter.canvas, LEFT + INDENT, setter.y, small_caps(first))
     rest = wrap(" ".join(words[fits:] + prose("first", 4).split()), RIGHT - LEFT, RIGHT - LEFT)
-    for line in rest:
-        setter.y -= LEADING
-        setter.canvas.setFont(FONT, SIZE)
-        setter.canvas.drawString(LEFT, setter.y, line)
-    setter.y -= LEADING
-    setter.paragraph(prose("second", 4))
-    setter.finish_page()
-    setter.canvas.save()
+    rest_of_page(setter, rest)
     assert paragraphs(read(out.getvalue(), "b.pdf")) == [
         " ".join([first, *rest]),
         prose("second", 4),
     ]
+
+
+QUOTED = "The man who does not read has no advantage over the man who cannot."
+
+
+def test_a_line_of_small_caps_in_smaller_type_is_read_in_lower_case() -> None:
+    """An epigraph's attribution in small caps in smaller type than the text's ("Mark
+    Twain" in 9 point, its small capitals 7.2, over 11 point text): no lower-case letter
+    in the line, its capitals were measured against the text's size, all taken for small
+    capitals, and the line read in capitals ("MARK TWAIN"), spelt out."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter), head="")
+    setter.heading("Chapter One")
+    setter.canvas.setFont(FONT, 10)
+    setter.canvas.drawString(LEFT + 120, setter.y, QUOTED)
+    setter.y -= LEADING
+    runs_at(setter.canvas, LEFT + 240, setter.y, small_caps("Mark Twain", 9))
+    setter.y -= LEADING * 2
+    setter.paragraph(prose("first", 6))
+    setter.finish_page()
+    setter.canvas.save()
+    assert paragraphs(read(out.getvalue(), "b.pdf")) == [QUOTED, "Mark Twain", prose("first", 6)]
 
 
 def test_a_line_all_in_small_caps_after_a_drop_cap_is_read_in_lower_case() -> None:
