@@ -273,17 +273,31 @@ def _credited(sections: list[Section], title: Para | None, front: list[Para]) ->
     if title is None or not any(section.kind == "titlepage" for section in sections):
         return []
     under = [para for para in front if para.page == title.page and para.top < title.top]
-    return _authors(_lines(under))
+    return _authors(under)
 
 
-def _authors(lines: list[str]) -> list[str]:
+def _authors(paras: list[Para]) -> list[str]:
     """The names a title page credits under its title: a byline's ("by Ann Example")
     anywhere, else the first line's that names people without "by" ("ANN EXAMPLE",
     "Colette" over the publisher), past a subtitle ("A Novel"). The publisher's line ends
     the search: its city ("New York") and year follow it, and a name after it is the
-    imprint's."""
-    byline, bare = matter.credits(lines, _lone_name)
-    return byline or bare
+    imprint's. A byline is looked for in the lines as set: a paragraph runs it on from a
+    wider line above ("Uncorrected Proof by Ann Example"), a heading's lines join lines of
+    one display type ("Book One by Ann Example")."""
+    byline, _ = matter.credits(_set_lines(paras))
+    return byline or matter.credits(_lines(paras), _lone_name)[1]
+
+
+def _set_lines(paras: list[Para]) -> list[str]:
+    """Paragraphs' lines as set, but for a line opening on "by" that ends another
+    contributor's credit above it ("Translated from the French" over "by Ann Example")."""
+    lines: list[str] = []
+    for line in (line for para in paras for line in para.lines):
+        if lines and matter.BY.match(line) and _CONTRIBUTOR.match(f"{lines[-1]} {line}"):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines
 
 
 # A word alone that is no name: a volume's number ("II"), an initial ("A.") or a shortening.
@@ -372,7 +386,8 @@ def merge_headings(paras: list[Para], layout: Layout) -> list[Para]:
         if prev and _continues_heading(prev, para, layout):
             size = max(prev.size, para.size)
             text, bold = _heading_text(prev.text, para.text), prev.bold and para.bold
-            merged[-1] = Para(prev.page, prev.top, size, text, bold, prev.apart)
+            lines = prev.lines + para.lines
+            merged[-1] = Para(prev.page, prev.top, size, text, bold, prev.apart, lines)
         else:
             merged.append(para)
     return merged

@@ -58,6 +58,7 @@ class Para:
     text: str
     bold: bool = False  # every line of it
     apart: bool = False  # at a page's top or after a wider gap than its lines keep
+    lines: tuple[str, ...] = ()  # its lines as set: a title page's credits are read by them
 
 
 def body_size(lines: list[Line]) -> float:
@@ -282,7 +283,8 @@ def _para(lines: list[Line], compounds: set[str], verse: set[int]) -> Para:
             text = text[-_TAIL:]
     first = lines[0]
     bold = all(line.bold for line in lines)
-    return Para(first.page, first.y1, first.size, "".join(settled) + text, bold)
+    text = "".join(settled) + text
+    return Para(first.page, first.y1, first.size, text, bold, lines=tuple(x.text for x in lines))
 
 
 def _runs_on(above: Line, line: Line, right: float) -> bool:

@@ -10,7 +10,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from producer.readers.book import Section
 from producer.readers.pdf import read
-from tests.producer.test_readers_pdf import FONT, LEADING, LEFT, SIZE, Setter, prose
+from tests.producer.test_readers_pdf import (
+    FONT,
+    LEADING,
+    LEFT,
+    SIZE,
+    TOP,
+    WIDTH,
+    Setter,
+    prose,
+)
 
 # Each chapter's paragraphs, long enough to run over a page or two.
 TEXT = {name: [prose(name.split()[-1].lower(), 20)] for name in ("One", "Two", "Three")}
@@ -354,14 +363,70 @@ def test_a_one_word_author_over_the_publisher_is_still_the_author(name: str) -> 
     ("under", "authors"),
     [
         (["Book One", "by Ann Example"], ["Ann Example"]),
+        (["Uncorrected Proof", "by Ann Example"], ["Ann Example"]),
         (["Large Print", "by Ann Example", "Harbour Light Press"], ["Ann Example"]),
         (["by Kurt Vonnegut, Jr.", "Dover Publications"], ["Kurt Vonnegut, Jr."]),
         (["ANN EXAMPLE", "Harbour Light Press"], ["Ann Example"]),
     ],
-    ids=["under-a-label", "under-an-editions-label", "with-a-suffix", "without-by"],
+    ids=[
+        "under-a-label",
+        "under-a-wider-label",
+        "under-an-editions-label",
+        "with-a-suffix",
+        "without-by",
+    ],
 )
 def test_a_byline_on_the_title_page_names_the_authors(under: list[str], authors: list[str]) -> None:
     """ "by Ann Example" under "Book One": the label, the first line of capitalized words,
-    was taken for the author's name; "by Kurt Vonnegut, Jr." named two, "Jr." the second."""
+    was taken for the author's name; "by Kurt Vonnegut, Jr." named two, "Jr." the second.
+    Under "Uncorrected Proof", wider than it, the byline ran on from it as a sentence's
+    words, "Uncorrected Proof by Ann Example", and named no one."""
     book = read(title_page(under), "b.pdf")
     assert book.metadata.authors == authors
+
+
+def display_title_page(under: list[str], size: float = 18.0, ems: float = 2.0) -> bytes:
+    """A PDF: a title page as a publisher sets one, the title and the lines under it
+    centred in display type, `ems` apart; then chapters."""
+    setter = new_setter()
+    setter.canvas.setTitle("")
+    setter.canvas.setFont("Helvetica-Bold", 30)
+    setter.canvas.drawCentredString(WIDTH / 2, TOP, "THE QUIET HARBOUR")
+    setter.canvas.setFont(FONT, size)
+    for n, line in enumerate(under, start=1):
+        setter.canvas.drawCentredString(WIDTH / 2, TOP - 60 - (n - 1) * size * ems, line)
+    setter.finish_page()
+    for name, paras in TEXT.items():
+        setter.heading(f"Chapter {name}")
+        setter.paragraph(paras[0])
+    return made(setter)
+
+
+@pytest.mark.parametrize("ems", [1.2, 2.0, 3.0])
+@pytest.mark.parametrize(
+    "under",
+    [
+        ["Uncorrected Proof", "by Ann Example"],
+        ["Book One", "by Ann Example"],
+        ["A Novel", "by Ann Example", "Harbour Light Press"],
+        ["by Ann Example", "Harbour Light Press"],
+    ],
+    ids=lambda under: under[0],
+)
+def test_a_byline_in_display_type_names_the_author(under: list[str], ems: float) -> None:
+    """Lines under the title in one display type, each a few ems below the last: as a
+    heading's broken lines they were made one, "Uncorrected Proof by Ann Example" (no
+    byline) or "by Ann Example Harbour Light Press" (no name), and the book had no author."""
+    book = read(display_title_page(under, ems=ems), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == ["Ann Example"]
+
+
+@pytest.mark.parametrize("display", [False, True], ids=["text-type", "display-type"])
+def test_a_contributors_credit_over_two_lines_names_no_author(display: bool) -> None:
+    """ "by Ann Example" under "Translated from the French" ends the translator's credit:
+    the translator is no author."""
+    under = ["A Novel", "Translated from the French", "by Ann Example"]
+    book = read(display_title_page(under) if display else title_page(under), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == ["anonymous"]
