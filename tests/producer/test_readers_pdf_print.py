@@ -16,7 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from producer.readers.book import Book
+from producer.readers.book import Book, Section
 from producer.readers.pdf import read
 from tests.producer.test_readers_pdf import (
     BOTTOM,
@@ -832,13 +832,7 @@ def test_small_caps_after_a_drop_cap_are_read_in_lower_case(cap_after: bool) -> 
     if cap_after:
         canvas.setFont(FONT, 52)
         canvas.drawString(LEFT, setter.y - 2 * LEADING, "T")
-    for n, line in enumerate(rest[1:]):
-        setter.y -= LEADING
-        canvas.setFont(FONT, SIZE)
-        canvas.drawString(beside if n < 2 else LEFT, setter.y, line)
-    setter.finish_page()
-    canvas.save()
-    (section,) = read(out.getvalue(), "b.pdf").sections
+    section = _beside_a_cap(setter, out, beside, rest[1:])
     assert section.body == " ".join(["The morning came", *rest])
 
 
@@ -909,14 +903,21 @@ def test_a_line_all_in_small_caps_after_a_drop_cap_is_read_in_lower_case() -> No
     canvas.setFont(FONT, 52)
     canvas.drawString(LEFT, setter.y - 2 * LEADING, "T")
     runs_at(canvas, beside, setter.y, small_caps(" ".join(words[:fits])))
-    for n, line in enumerate(rest):
-        setter.y -= LEADING
-        canvas.setFont(FONT, SIZE)
-        canvas.drawString(beside if n < 2 else LEFT, setter.y, line)
-    setter.finish_page()
-    canvas.save()
-    (section,) = read(out.getvalue(), "b.pdf").sections
+    section = _beside_a_cap(setter, out, beside, rest)
     assert section.body == " ".join(["T" + " ".join(words[:fits]), *rest])
+
+
+def _beside_a_cap(setter: Setter, out: io.BytesIO, beside: float, lines: list[str]) -> Section:
+    """The page's one section, `lines` set under its drop cap's first line: two beside
+    the cap, the rest under it."""
+    for n, line in enumerate(lines):
+        setter.y -= LEADING
+        setter.canvas.setFont(FONT, SIZE)
+        setter.canvas.drawString(beside if n < 2 else LEFT, setter.y, line)
+    setter.finish_page()
+    setter.canvas.save()
+    (section,) = read(out.getvalue(), "b.pdf").sections
+    return section
 
 
 @pytest.mark.parametrize("outline", [False, True], ids=["headings", "outline"])
