@@ -600,11 +600,9 @@ def _cover_in_tables(draft: _Draft, chapters_follow: bool) -> _Draft:
     held = sum(at <= end for at in ends) if end else 0  # in order: the cover's come first
     if not held:
         return draft
-    paras, _ = _laid_out(draft.paras, draft.tables[:held])
+    paras, rest = _unfolded(draft, lambda i: i < held)
     if _cover_length(paras, chapters_follow) != end:  # no cover without a later table's lines
         return draft
-    shift = len(paras) - len(draft.paras)
-    rest = [(at + shift, table) for at, table in draft.tables[held:]]
     return replace(draft, paras=paras, tables=rest)
 
 
@@ -615,16 +613,14 @@ def _cover_over_title(draft: _Draft, chapters_follow: bool) -> _Draft:
     the Title. Skipped with the page, those tables get no warning; left as tables, they
     were warned about as text not read. A table of prose over the Title, or any table
     under it, stays one, with its warning."""
-    over = draft.tables[: draft.tables_over_title]
+    over = draft.tables_over_title
     if draft.title_at is None or not over:
         return draft
-    paras, _ = _laid_out(draft.paras, over)
-    shift = len(paras) - len(draft.paras)
-    cover = paras[: draft.title_at + shift]
+    paras, rest = _unfolded(draft, lambda i: i < over)
+    title_at = draft.title_at + len(paras) - len(draft.paras)
+    cover = paras[:title_at]
     if _counted_at(cover) is None or not rest_of_title_page(_lines(cover), chapters_follow):
         return draft
-    rest = [(at + shift, table) for at, table in draft.tables[len(over) :]]
-    title_at = draft.title_at + shift
     return replace(draft, paras=paras, tables=rest, title_at=title_at, tables_over_title=0)
 
 
@@ -634,24 +630,25 @@ def _title_page_table(draft: _Draft, chapters_follow: bool) -> _Draft:
     no warning. A table of more than a title page's short lines stays one, not read."""
     if not draft.titled or not any(table.titled for _, table in draft.tables):
         return draft
-    paras, tables = _unfolded(draft, lambda table: table.titled)
+    paras, tables = _unfolded(draft, lambda i: draft.tables[i][1].titled)
     if not rest_of_title_page([para.text for para in paras], chapters_follow):
         return draft
     return replace(draft, paras=paras, tables=tables)
 
 
 def _unfolded(
-    draft: _Draft, unfold: Callable[[Table], bool]
+    draft: _Draft, unfold: Callable[[int], bool]
 ) -> tuple[list[Para], list[tuple[int, Table]]]:
-    """A draft's paragraphs with the paragraphs of the tables `unfold` picks in their
-    places, and its other tables, where they now stand among them."""
+    """A draft's paragraphs with the paragraphs of the tables `unfold` picks (by their
+    index among its tables) in their places, and its other tables, where they now stand
+    among them."""
     paras: list[Para] = []
     tables: list[tuple[int, Table]] = []
     taken = 0
-    for at, table in draft.tables:
+    for i, (at, table) in enumerate(draft.tables):
         paras += draft.paras[taken:at]
         taken = at
-        if unfold(table):
+        if unfold(i):
             paras += table.paras
         else:
             tables.append((len(paras), table))
