@@ -426,8 +426,8 @@ def _lined_up(lines: list[Line]) -> bool:
 
 
 def _paired(values: list[float]) -> bool:
-    """Whether two of the values are aligned: in order, a value's nearest is beside it."""
-    return any(_aligned(*pair) for pair in itertools.pairwise(sorted(values)))
+    """Whether two of the values are aligned."""
+    return bool(_shared(values))
 
 
 def _near(line: Line, other: Line, body: float) -> bool:
