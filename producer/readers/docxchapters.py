@@ -55,6 +55,21 @@ _GENRE = re.compile(
     re.I,
 )
 _BYLINE_WORDS = 6
+# A pen name in lower case on a line of its own under a title page's Title ("bell hooks",
+# "e. e. cummings"): its words, and words no name has that a sentence has (a pronoun, a
+# verb that helps another, a conjunction, a negation, a quantity), as an epigraph's
+# ("nothing gold can stay") or a line's that the author set there ("we were young once").
+_PEN_NAME_WORDS = (2, 4)
+_SENTENCE_WORDS = frozenset(
+    {"i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her"}
+    | {"it", "its", "they", "them", "their", "this", "that", "these", "those", "who"}
+    | {"what", "which", "where", "when", "why", "how", "is", "are", "was", "were", "be"}
+    | {"been", "am", "do", "does", "did", "have", "has", "had", "can", "could", "will"}
+    | {"would", "shall", "should", "may", "might", "must", "let", "and", "or", "but", "nor"}
+    | {"so", "yet", "if", "as", "than", "then", "not", "no", "never", "nothing", "all"}
+    | {"some", "every", "each", "any", "more", "most", "only", "just", "still", "here"}
+    | {"there", "now", "again", "into", "over", "under", "after", "before", "about", "by"}
+)
 _TITLE_WORDS = 12  # a book's title on a manuscript's cover, at most
 # After a title page's lines: an epigraph, a quotation or a line over its attribution
 # ("— Jacques Cousteau"), or a dedication ("For Anna", "To my mother").
@@ -719,13 +734,39 @@ def _title_page_credits(drafts: list[_Draft]) -> Credits:
     """The names a title page gives under the Title, up to the imprint's lines, as a PDF's
     title page is read (`matter.credits`): a byline's ("by Jane Writer") anywhere on it,
     or else, apart, the first line's of names without "by" ("JANE WRITER"), past a
-    subtitle ("A Novel"). A Subtitle without "by" is no byline: "Harbor Lights" is a
-    title's words, not a name."""
+    subtitle ("A Novel"), or a pen name in lower case directly under it (`_pen_name`). A
+    Subtitle without "by" is no byline: "Harbor Lights" is a title's words, not a name."""
     page = next((d for d in drafts if d.titled and d.title_at is not None), _Draft())
     under = page.paras[page.title_at :]
     lines = _lines([para for para in under if not para.front or matter.BY.match(para.text)])
     authors, bare = matter.credits(lines)
-    return Credits(authors=authors, bare=bare)
+    return Credits(authors=authors, bare=bare or _pen_name(under))
+
+
+def _pen_name(under: list[Para]) -> list[str]:
+    """The name a title page gives in lower case, as a pen name is written ("bell hooks"),
+    without "by", where it gives no other: the paragraph directly under the Title or its
+    subtitle (a Subtitle, "a novel"), one line. With no capitals to say it is a name, only
+    that place and its words tell it from the page's other lower-case lines (a subtitle, a
+    dedication, an epigraph, "draft two"); a Subtitle's own words are the title's."""
+    first = next((p for p in under if not p.front and not _GENRE.fullmatch(p.text)), None)
+    if first is None or "\n" in first.text or not _reads_as_pen_name(first.text.strip()):
+        return []
+    return [" ".join(first.text.split())]
+
+
+def _reads_as_pen_name(line: str) -> bool:
+    """Whether a lower-case line reads as a name: two to four of a name's words, none a
+    subtitle's, a label's or a sentence's (`_SENTENCE_WORDS`), no number, not an imprint
+    or a dedication, nothing after its last word (a sentence's stop, a colon)."""
+    words = line.split()
+    low, high = _PEN_NAME_WORDS
+    if not (line.islower() and low <= len(words) <= high and line[-1].isalpha()):
+        return False
+    if matter.ends_credits(line) or not matter.bare_name(line):
+        return False
+    common = any(word in _SENTENCE_WORDS or word in _NUMBER_WORD for word in words)
+    return not common and all(matter.name_word(word.capitalize()) for word in words)
 
 
 def title(block: Block) -> str:

@@ -220,6 +220,61 @@ def test_a_name_without_by_fills_in_only_for_a_creator_that_names_no_one() -> No
 
 
 @pytest.mark.parametrize(
+    ("under", "authors"),
+    [
+        ([("bell hooks", "Normal")], ["bell hooks"]),
+        ([("e. e. cummings", "Normal")], ["e. e. cummings"]),
+        ([("a memoir", "Subtitle"), ("bell hooks", "Normal")], ["bell hooks"]),
+        ([("a novel", "Normal"), ("bell hooks", "Normal")], ["bell hooks"]),
+    ],
+)
+def test_a_lower_case_pen_name_under_the_title_fills_in_for_a_creator_that_names_no_one(
+    under: list[tuple[str, str]], authors: list[str]
+) -> None:
+    """ "bell hooks" alone under the Title (or under its subtitle), no "by": only "by bell
+    hooks" named her, and the book had no author. Like a capitalized name without "by",
+    it only fills in where dc:creator names no one; a real creator is kept."""
+    for creator in ("", "python-docx"):
+        assert read(titled_book(creator, *under), "b.docx").metadata.authors == authors
+    kept = read(titled_book("Gloria Watkins", *under), "b.docx").metadata
+    assert kept.authors == ["Gloria Watkins"]
+
+
+@pytest.mark.parametrize(
+    "under",
+    [
+        [("a novel", "Subtitle")],
+        [("a memoir in pieces", "Normal")],
+        [("new poems", "Subtitle")],  # a Subtitle is the title's words, as "Harbor Lights"
+        [("for anna", "Normal")],
+        [("nothing gold can stay", "Normal")],  # an epigraph: a sentence
+        [("we were young once", "Normal")],
+        [("draft two", "Normal")],
+        [("bell hooks.", "Normal")],
+        [("Book One", "Normal"), ("bell hooks", "Normal")],  # not directly under the title
+    ],
+)
+def test_a_lower_case_line_under_the_title_that_reads_as_no_name_gives_no_author(
+    under: list[tuple[str, str]],
+) -> None:
+    """What else a title page sets in lower case under the Title (a subtitle, a
+    dedication, an epigraph, a draft's label) is no pen name: with dc:creator naming no
+    one, the book has no author, not one made of those words."""
+    assert read(titled_book("python-docx", *under), "b.docx").metadata.authors == []
+
+
+def test_a_short_lower_case_paragraph_opening_a_book_without_chapters_is_no_name() -> None:
+    """Under the Title of a book with no chapters, a short line in lower case is the
+    book's text (a poem's first line), not a title page's, and names no one."""
+    document = docx.Document()
+    document.add_paragraph("The Glass Harbor", style="Title")
+    document.add_paragraph("gulls cried")
+    document.add_paragraph("It was a long night on the water, and the lights burned low.")
+    document.core_properties.author = "python-docx"
+    assert read(save(document), "b.docx").metadata.authors == []
+
+
+@pytest.mark.parametrize(
     "line",
     [
         *("Large Print", "Book One", "Uncorrected Proof", "Review Copy", "Second Draft"),
