@@ -285,7 +285,7 @@ def _authors(paras: list[Para]) -> list[str]:
     wider line above ("Uncorrected Proof by Ann Example"), a heading's lines join lines of
     one display type ("Book One by Ann Example")."""
     byline, _ = matter.credits(_set_lines(paras))
-    return byline or matter.credits(_lines(paras), _lone_name)[1]
+    return byline or matter.credits(_name_lines(paras), _lone_name)[1]
 
 
 def _set_lines(paras: list[Para]) -> list[str]:
@@ -298,6 +298,37 @@ def _set_lines(paras: list[Para]) -> list[str]:
         else:
             lines.append(line)
     return lines
+
+
+def _name_lines(paras: list[Para]) -> list[str]:
+    """Paragraphs' lines for a name without "by": as `_lines` reads them, but a heading's
+    lines of one display type parted where a name stands on a line of its own."""
+    return [line for para in paras for line in _parted(para)]
+
+
+def _parted(para: Para) -> list[str]:
+    """A heading's lines as set up to the publisher's, run on as the heading runs them
+    ("A Tale Told" over "In Three Parts" is a subtitle's one line, though "Harbour Town"
+    under "Stories from" reads as a name), but kept apart where each names people of its
+    own; the publisher's line and those under it as set. Run on, "ANN EXAMPLE Harbour
+    Light Press" named no one."""
+    if "\n" in para.text or len(para.lines) < 2:
+        return para.text.split("\n")
+    lines = list(para.lines)
+    cut = next((n for n, line in enumerate(lines) if matter.is_imprint(line)), len(lines))
+    above, rest = lines[:cut], lines[cut:]
+    if _named_apart(above):
+        return lines
+    run_on = [" ".join(above)] if rest else [para.text]
+    return [*run_on, *rest] if above else rest
+
+
+def _named_apart(lines: list[str]) -> bool:
+    """Whether lines each name people, and more of them than run on: a name is not
+    broken over lines ("ANN EXAMPLE" over "New York" ran on as a four-word name), but a
+    credit may be ("Ann Example and" over "Bo Sample" names the same two run on)."""
+    names = [matter.credit(line) for line in lines]
+    return all(names) and len(matter.credit(" ".join(lines))) < sum(map(len, names))
 
 
 # A word alone that is no name: a volume's number ("II"), an initial ("A.") or a shortening.

@@ -86,7 +86,9 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1, in the page's space
 # Points: a path narrower or lower than this (a rule, an underline, a dot) is no picture.
 _DRAWN = 12.0
 _DRAWINGS = 500  # paths a page keeps (a page of line art draws thousands: the first do)
-_GROUND = 0.95  # a picture this share of the page's width and height is its ground
+# A box this share of the page's width and height is its ground or a border around its
+# text: a picture filling the text's measure and depth on a page with margins is less.
+_FRAME = 0.85
 
 
 def laid_out(data: bytes, source: str, pages: int) -> Iterator[tuple[LTPage, int]]:
@@ -288,9 +290,11 @@ def _predicted(data: bytes, params: object) -> bytes:
 
 def pictures(page: LTPage) -> list[Box]:
     """Where a page draws pictures: its images', placed drawings' (forms) and paths'
-    boxes; not one behind all the page (a scan under its text, the page's colour)."""
+    boxes; not one behind all the page (a scan under its text, the page's colour), nor a
+    border around it, framing its text: as a picture, a border at 92% of the page made
+    any short lines scattered inside it a map's labels."""
     boxes = [item.bbox for item in _drawn(page)]
-    wide, high = page.width * _GROUND, page.height * _GROUND
+    wide, high = page.width * _FRAME, page.height * _FRAME
     return [box for box in boxes if box[2] - box[0] < wide or box[3] - box[1] < high]
 
 

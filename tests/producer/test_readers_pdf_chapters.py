@@ -430,3 +430,58 @@ def test_a_contributors_credit_over_two_lines_names_no_author(display: bool) -> 
     book = read(display_title_page(under) if display else title_page(under), "b.pdf")
     assert book.sections[0].kind == "titlepage"
     assert book.metadata.authors == ["anonymous"]
+
+
+@pytest.mark.parametrize("ems", [1.2, 2.0, 3.0])
+@pytest.mark.parametrize(
+    ("under", "authors"),
+    [
+        (["ANN EXAMPLE", "Harbour Light Press"], ["Ann Example"]),
+        (["ANN EXAMPLE", "Harbour Light Press", "New York"], ["Ann Example"]),
+        (["Ann Example", "Harbour Light Press"], ["Ann Example"]),
+        (["Colette", "Harbour Light Press"], ["Colette"]),
+        (["ANN EXAMPLE", "New York"], ["Ann Example"]),
+        (["Ann Example and", "Bo Sample", "Harbour Light Press"], ["Ann Example", "Bo Sample"]),
+    ],
+    ids=[
+        "over-the-publisher",
+        "over-the-publisher-and-city",
+        "in-lower-case",
+        "one-word",
+        "over-a-city",
+        "two-over-two-lines",
+    ],
+)
+def test_a_name_without_by_in_display_type_names_the_author(
+    under: list[str], authors: list[str], ems: float
+) -> None:
+    """A name without "by" over the publisher's line, both in one display type: as a
+    heading's broken lines they were made one, "ANN EXAMPLE Harbour Light Press", and the
+    book had no author; over its city, "ANN EXAMPLE New York" was the author. Each is
+    read as the same lines in the text's type are; a credit of two broken after "and"
+    still names both."""
+    book = read(display_title_page(under, size=16, ems=ems), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == authors
+
+
+@pytest.mark.parametrize("ems", [1.2, 2.0, 3.0])
+@pytest.mark.parametrize(
+    "under",
+    [
+        ["A Tale Told", "In Three Parts", "Harbour Light Press"],
+        ["Collected Stories", "Harbour Light Press"],
+        ["Stories from", "Harbour Town", "Harbour Light Press"],
+        ["Tales of the", "Salt Marsh Country", "Harbour Light Press", "New York"],
+        ["MEDITATIONS", "Penguin Classics"],
+    ],
+    ids=lambda under: under[0],
+)
+def test_a_subtitle_in_display_type_over_the_publisher_names_no_author(
+    under: list[str], ems: float
+) -> None:
+    """A subtitle broken over lines of one display type is one line of words, however
+    its last line reads alone ("Harbour Town", "Salt Marsh Country"): no name."""
+    book = read(display_title_page(under, size=16, ems=ems), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == ["anonymous"]

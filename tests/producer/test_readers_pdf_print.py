@@ -954,6 +954,59 @@ def test_a_first_line_in_capitals_after_a_larger_initial_is_text(outline: bool) 
         assert section.body.split() == " ".join([first, rest, *paras]).split()
 
 
+# A page's border
+
+# Short lines in the text's type scattered down a page: no edge, centre or baseline shared.
+SCATTERED = [(430, 580, "Low tide"), (110, 520, "Mousehole harbour"), (300, 430, "The quay")]
+HALF_PAGE = (80.0, 320.0, 530.0, 640.0)  # a map's box, under the scattered lines
+
+
+def bordered_page(picture: bool = False) -> bytes:
+    """A chapter going on over a page framed by a border drawn at 92% of the page's width
+    and height: a paragraph, the `SCATTERED` lines (over a map's box `HALF_PAGE`, with
+    `picture`), and a paragraph under them."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    setter.paragraph(prose("alpha", 4))
+    setter.finish_page()
+    canvas = setter.canvas
+    canvas.rect(WIDTH * 0.04, HEIGHT * 0.04, WIDTH * 0.92, HEIGHT * 0.92)
+    if picture:
+        x0, y0, x1, y1 = HALF_PAGE
+        canvas.rect(x0, y0, x1 - x0, y1 - y0)
+    setter.paragraph(prose("beta", 3))
+    canvas.setFont(FONT, SIZE)
+    for x, y, words in SCATTERED:
+        canvas.drawString(x, y, words)
+    setter.y = 270
+    setter.paragraph(prose("gamma", 4))
+    setter.finish_page()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_short_lines_inside_a_pages_border_are_read() -> None:
+    """A border drawn around the page, at 92% of its width and height, was a picture
+    under the page's lines: three short lines scattered down it were left out as a map's
+    labels. A border frames the page's text; it is no picture."""
+    book = read(bordered_page(), "b")
+    scattered = [words for _, _, words in SCATTERED]
+    written = [prose("alpha", 4), prose("beta", 3), *scattered, prose("gamma", 4)]
+    assert book.sections[0].body.split() == " ".join(written).split()
+    assert not book.warnings
+
+
+def test_labels_on_a_picture_inside_a_pages_border_are_skipped() -> None:
+    book = read(bordered_page(picture=True), "b")
+    paras = [prose("alpha", 4), prose("beta", 3), prose("gamma", 4)]
+    assert book.sections[0].body.split("\n\n") == paras
+    assert book.warnings == [
+        "b: labels on a picture in chapter 'Chapter One' not read "
+        "(Low tide, Mousehole harbour, The quay)"
+    ]
+
+
 # Pages left blank
 
 
