@@ -221,16 +221,37 @@ _IMPRINT_WORDS = frozenset(
 )
 # A copyright line or a date: the imprint's, under the credits.
 _IMPRINT_LINE = re.compile(r"\d|©|\bcopyright\b", re.I)
+# Cities publishers print under their name, each a place's whole name: "London" alone.
+_CITIES = (
+    *("New York", "London", "Boston", "Paris", "Toronto", "San Francisco", "Los Angeles"),
+    *("Chicago", "Edinburgh", "Oxford", "Cambridge", "Berlin", "Sydney", "Melbourne"),
+    *("Dublin", "Philadelphia", "Glasgow", "Manchester", "Montreal", "Vancouver"),
+    *("Auckland", "New Delhi", "Delhi", "Garden City", "New Haven", "Princeton"),
+    *("Frankfurt", "Munich", "Hamburg", "Leipzig", "Vienna", "Zurich", "Amsterdam"),
+    *("Madrid", "Barcelona", "Milan", "Rome", "Stockholm", "Copenhagen", "Oslo"),
+)
+_CITY = "(?i:" + "|".join(sorted(_CITIES, key=len, reverse=True)).replace(" ", r"\s+") + ")"
+# A city with its state or country after a comma: "Boston, Massachusetts", "New York, NY".
+_PLACE = rf"{_CITY}(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){{0,2}})?"
+# A publisher's cities on one line: "New York London Toronto Sydney", "London · New York".
+_PLACES = re.compile(rf"{_PLACE}(?:(?:\s*[·•|/,–—-]\s*|\s+(?i:and|&)\s+|\s+){_PLACE})*")
 
 
 def ends_credits(line: str) -> bool:
     """Whether a title page's line is its imprint's (a copyright line, a date, the
-    publisher's name): a name after it is not the author's."""
-    return bool(_IMPRINT_LINE.search(line)) or is_imprint(line)
+    publisher's name or its city): a name after it is not the author's."""
+    return bool(_IMPRINT_LINE.search(line)) or is_imprint(line) or is_place(line)
 
 
 def is_imprint(line: str) -> bool:
     return any(word.casefold().rstrip(".,") in _IMPRINT_WORDS for word in line.split())
+
+
+def is_place(line: str) -> bool:
+    """Whether a title page's line is a publisher's city, or its cities ("New York",
+    "Boston, Massachusetts"): its words read as a name's, "New York" as much as "Ann
+    Example". The whole line is a city's or none: "Jack London" is a name."""
+    return bool(_PLACES.fullmatch(line.strip().rstrip(".")))
 
 
 def credits(

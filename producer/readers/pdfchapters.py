@@ -279,11 +279,11 @@ def _credited(sections: list[Section], title: Para | None, front: list[Para]) ->
 def _authors(paras: list[Para]) -> list[str]:
     """The names a title page credits under its title: a byline's ("by Ann Example")
     anywhere, else the first line's that names people without "by" ("ANN EXAMPLE",
-    "Colette" over the publisher), past a subtitle ("A Novel"). The publisher's line ends
-    the search: its city ("New York") and year follow it, and a name after it is the
-    imprint's. A byline is looked for in the lines as set: a paragraph runs it on from a
-    wider line above ("Uncorrected Proof by Ann Example"), a heading's lines join lines of
-    one display type ("Book One by Ann Example")."""
+    "Colette" over the publisher), past a subtitle ("A Novel"). The imprint's first line
+    ends the search, the publisher's or its city's ("New York", which reads as a name) or a
+    year: a name after it is the imprint's. A byline is looked for in the lines as set: a
+    paragraph runs it on from a wider line above ("Uncorrected Proof by Ann Example"), a
+    heading's lines join lines of one display type ("Book One by Ann Example")."""
     byline, _ = matter.credits(_set_lines(paras))
     return byline or matter.credits(_name_lines(paras), _lone_name)[1]
 
@@ -307,15 +307,16 @@ def _name_lines(paras: list[Para]) -> list[str]:
 
 
 def _parted(para: Para) -> list[str]:
-    """A heading's lines as set up to the publisher's, run on as the heading runs them
-    ("A Tale Told" over "In Three Parts" is a subtitle's one line, though "Harbour Town"
-    under "Stories from" reads as a name), but kept apart where each names people of its
-    own; the publisher's line and those under it as set. Run on, "ANN EXAMPLE Harbour
-    Light Press" named no one."""
+    """A heading's lines as set up to the imprint's (the publisher's, its city, a date),
+    run on as the heading runs them ("A Tale Told" over "In Three Parts" is a subtitle's
+    one line, though "Harbour Town" under "Stories from" reads as a name), but kept apart
+    where each names people of its own; the imprint's first line and those under it as
+    set. Run on, "ANN EXAMPLE Harbour Light Press" named no one, and "Penguin London" a
+    publisher."""
     if "\n" in para.text or len(para.lines) < 2:
         return para.text.split("\n")
     lines = list(para.lines)
-    cut = next((n for n, line in enumerate(lines) if matter.is_imprint(line)), len(lines))
+    cut = _imprint_at(lines)
     above, rest = lines[:cut], lines[cut:]
     if _named_apart(above):
         return lines
@@ -323,9 +324,18 @@ def _parted(para: Para) -> list[str]:
     return [*run_on, *rest] if above else rest
 
 
+def _imprint_at(lines: list[str]) -> int:
+    """Where a heading's lines reach the imprint's: its first line, or a word over a city
+    ("Penguin" over "London", the publisher's short name). Run on with it, "Ann Example"
+    over "Penguin" was "Ann Example Penguin"."""
+    cut = next((n for n, line in enumerate(lines) if matter.ends_credits(line)), len(lines))
+    city = 0 < cut < len(lines) and matter.is_place(lines[cut])
+    return cut - 1 if city and len(lines[cut - 1].split()) == 1 else cut
+
+
 def _named_apart(lines: list[str]) -> bool:
     """Whether lines each name people, and more of them than run on: a name is not
-    broken over lines ("ANN EXAMPLE" over "New York" ran on as a four-word name), but a
+    broken over lines ("ANN EXAMPLE" over "BO SAMPLE" ran on as a four-word name), but a
     credit may be ("Ann Example and" over "Bo Sample" names the same two run on)."""
     names = [matter.credit(line) for line in lines]
     return all(names) and len(matter.credit(" ".join(lines))) < sum(map(len, names))

@@ -2,6 +2,7 @@
 headings, part pages and chapter numbers over titles, each typeset here with reportlab."""
 
 import io
+from functools import partial
 
 import pypdf
 import pytest
@@ -485,3 +486,74 @@ def test_a_subtitle_in_display_type_over_the_publisher_names_no_author(
     book = read(display_title_page(under, size=16, ems=ems), "b.pdf")
     assert book.sections[0].kind == "titlepage"
     assert book.metadata.authors == ["anonymous"]
+
+
+# How a title page's lines under its title are set: as paragraphs in the text's type, or in
+# one display type a few ems apart (run on as a heading's broken lines).
+SETTINGS = {
+    "text-type": title_page,
+    **{f"display-{ems}em": partial(display_title_page, size=16, ems=ems) for ems in (1.2, 3.0)},
+}
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.parametrize(
+    "under",
+    [
+        ["Colette", "New York"],
+        ["Penguin", "London"],
+        ["Penguin", "New York"],
+        ["New York"],
+        ["New York London Toronto Sydney"],
+        ["Colette", "London and New York"],
+        ["Colette", "Boston, Massachusetts"],
+        ["Colette", "New York, NY"],
+    ],
+    ids=lambda under: "-".join(under),
+)
+def test_a_city_under_the_title_is_no_author(under: list[str], setting: str) -> None:
+    """A publisher's city reads as a name ("New York" as much as "Ann Example"): alone or
+    under one word it was the author, "New York" or "Penguin London" (a heading's broken
+    lines run on). A city is the imprint's, and ends the credits as the publisher's line
+    does: a word over it is as likely the publisher's as a name ("Penguin" over "London"),
+    so "Colette" over "New York" names no one either."""
+    book = read(SETTINGS[setting](under), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == ["anonymous"]
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.parametrize(
+    ("under", "authors"),
+    [
+        (["ANN EXAMPLE", "New York"], ["Ann Example"]),
+        (["ANN EXAMPLE", "London"], ["Ann Example"]),
+        (["Ann Example", "1999"], ["Ann Example"]),
+        (["Ann Example", "Penguin", "London"], ["Ann Example"]),
+        (["JACK LONDON", "Harbour Light Press"], ["Jack London"]),
+        (["Jack London", "New York"], ["Jack London"]),
+        (["by Jack London"], ["Jack London"]),
+        (["Colette", "Harbour Light Press", "New York"], ["Colette"]),
+    ],
+    ids=[
+        "in-capitals-over-new-york",
+        "in-capitals-over-london",
+        "over-a-year",
+        "over-a-publishers-word-and-city",
+        "jack-london-over-the-publisher",
+        "jack-london-over-a-city",
+        "by-jack-london",
+        "one-word-over-the-publisher-and-city",
+    ],
+)
+def test_a_name_over_a_city_is_the_author(
+    under: list[str], authors: list[str], setting: str
+) -> None:
+    """A name of two words over the city is the author's: in one display type it ran on
+    with the city's line ("ANN EXAMPLE London", no author in capitals to read), a date's
+    ("Ann Example 1999", no author) or a publisher's word over its city ("Ann Example
+    Penguin London"). A name with a city's word in it is a name: only a line
+    that is a city's whole is one ("Jack London")."""
+    book = read(SETTINGS[setting](under), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == authors

@@ -227,8 +227,16 @@ def credited_book(under: list[str], outline: bool = False, author: str = "") -> 
         (["by Ann Example and Bo Sample"], ["Ann Example", "Bo Sample"]),
         (["Harbour Light Press", "New York"], ["anonymous"]),
         (["Collected Stories", "Penguin Books Ltd", "London 2023"], ["anonymous"]),
+        (["New York"], ["anonymous"]),
     ],
-    ids=["under-a-subtitle", "in-display-capitals", "by-two", "publisher-only", "no-name"],
+    ids=[
+        "under-a-subtitle",
+        "in-display-capitals",
+        "by-two",
+        "publisher-only",
+        "no-name",
+        "city-only",
+    ],
 )
 def test_the_title_pages_author_is_the_books_where_the_pdf_names_none(
     under: list[str], authors: list[str], outline: bool
@@ -250,6 +258,7 @@ def test_the_title_pages_author_is_the_books_where_the_pdf_names_none(
         (["by Colette"], ["Colette"]),
         (["Colette"], ["anonymous"]),
         (["Penguin", "London"], ["anonymous"]),
+        (["Colette", "New York"], ["anonymous"]),
         (["Penguin", "Penguin Books Ltd", "London"], ["anonymous"]),
         (["Stories", "Harbour Light Press"], ["anonymous"]),
     ],
@@ -259,6 +268,7 @@ def test_the_title_pages_author_is_the_books_where_the_pdf_names_none(
         "by",
         "alone",
         "a-publisher-over-its-city",
+        "over-a-city-of-two-words",
         "a-publisher-over-its-name",
         "a-subtitle",
     ],
@@ -269,7 +279,8 @@ def test_a_one_word_name_under_the_title_is_the_author_where_what_follows_says_s
     """A one-word author's name under the title ("Colette") was taken only after "by". A
     word alone there is as often a publisher's ("Penguin", over its city) or a subtitle's:
     it is the author's where the publisher's line follows it, not naming it, or another
-    contributor's credit ("Translated by ..."), or after "by"; else the book has none."""
+    contributor's credit ("Translated by ..."), or after "by"; else the book has none. Over
+    "New York", the city was the author: a city's line ends the credits as the imprint's."""
     book = read(credited_book(under, outline), "b.pdf")
     assert book.sections[0].kind == "titlepage"
     assert book.metadata.authors == authors
