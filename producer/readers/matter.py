@@ -223,24 +223,35 @@ _IMPRINT_WORDS = frozenset(
 _IMPRINT_LINE = re.compile(r"\d|©|\bcopyright\b", re.I)
 # Cities publishers print under their name, each a place's whole name: "London" alone.
 _CITIES = (
-    *("New York", "London", "Boston", "Paris", "Toronto", "San Francisco", "Los Angeles"),
-    *("Chicago", "Edinburgh", "Oxford", "Cambridge", "Berlin", "Sydney", "Melbourne"),
-    *("Dublin", "Philadelphia", "Glasgow", "Manchester", "Montreal", "Vancouver"),
-    *("Auckland", "New Delhi", "Delhi", "Garden City", "New Haven", "Princeton"),
-    *("Frankfurt", "Munich", "Hamburg", "Leipzig", "Vienna", "Zurich", "Amsterdam"),
-    *("Madrid", "Barcelona", "Milan", "Rome", "Stockholm", "Copenhagen", "Oslo"),
-)
+    "New York", "London", "Boston", "Paris", "Toronto", "San Francisco", "Los Angeles",
+    "Chicago", "Edinburgh", "Oxford", "Cambridge", "Berlin", "Sydney", "Melbourne",
+    "Dublin", "Philadelphia", "Glasgow", "Manchester", "Montreal", "Vancouver",
+    "Auckland", "New Delhi", "Delhi", "Garden City", "New Haven", "Princeton",
+    "Frankfurt", "Munich", "Hamburg", "Leipzig", "Vienna", "Zurich", "Amsterdam",
+    "Madrid", "Barcelona", "Milan", "Rome", "Stockholm", "Copenhagen", "Oslo",
+)  # fmt: skip
 _CITY = "(?i:" + "|".join(sorted(_CITIES, key=len, reverse=True)).replace(" ", r"\s+") + ")"
-# A city with its state or country after a comma: "Boston, Massachusetts", "New York, NY".
-_PLACE = rf"{_CITY}(?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){{0,2}})?"
+# A state's or a country's word after a city's comma ("Boston, Massachusetts", "New York,
+# NY"), never a city's: read as either, "London, Paris, Rome" had ways to match that grew
+# as a Fibonacci number does with its cities, and a hostile line held the reader for ever.
+_REGION = rf"(?!{_CITY}\b)[A-Z][A-Za-z.]*"
+_PLACE = rf"{_CITY}(?:,\s*{_REGION}(?:\s+{_REGION}){{0,2}})?"
 # A publisher's cities on one line: "New York London Toronto Sydney", "London · New York".
 _PLACES = re.compile(rf"{_PLACE}(?:(?:\s*[·•|/,–—-]\s*|\s+(?i:and|&)\s+|\s+){_PLACE})*")
+_PLACE_CHARS = 200  # a longer line is no publisher's list of cities
 
 
 def ends_credits(line: str) -> bool:
     """Whether a title page's line is its imprint's (a copyright line, a date, the
     publisher's name or its city): a name after it is not the author's."""
-    return bool(_IMPRINT_LINE.search(line)) or is_imprint(line) or is_place(line)
+    return _ends_bylines(line) or is_place(line)
+
+
+def _ends_bylines(line: str) -> bool:
+    """Whether a title page's line ends its credits, a byline's too: the publisher's or a
+    copyright's. A city's line does not ("Midnight in" over "Paris" over "by Ann
+    Example"): a subtitle may be a city's name, a publisher's name is not."""
+    return bool(_IMPRINT_LINE.search(line)) or is_imprint(line)
 
 
 def is_imprint(line: str) -> bool:
@@ -251,7 +262,8 @@ def is_place(line: str) -> bool:
     """Whether a title page's line is a publisher's city, or its cities ("New York",
     "Boston, Massachusetts"): its words read as a name's, "New York" as much as "Ann
     Example". The whole line is a city's or none: "Jack London" is a name."""
-    return bool(_PLACES.fullmatch(line.strip().rstrip(".")))
+    line = line.strip().rstrip(".")
+    return len(line) <= _PLACE_CHARS and bool(_PLACES.fullmatch(line))
 
 
 def credits(
@@ -260,15 +272,19 @@ def credits(
     """The names a title page's lines under its title give, up to the imprint's: a byline's
     ("by Jane Writer"), and the first line's of names without "by" ("JANE WRITER"), or of
     the one name `lone` finds in a line given the line after it. A byline anywhere wins:
-    "Book One" or "Uncorrected Proof" over it looks as much like a name as a name does."""
+    "Book One" or "Uncorrected Proof" over it looks as much like a name as a name does. A
+    city's line ends the names without "by" only: a name under it is the imprint's."""
     bare: list[str] = []
+    placed = False
     for line, after in itertools.pairwise([*lines, ""]):
-        if ends_credits(line):
+        if _ends_bylines(line):
             break
+        placed = placed or is_place(line)
         names = credit(line)
         if names and BY.match(line):
             return names, []
-        bare = bare or names or (lone(line, after) if lone else [])
+        if not placed:
+            bare = bare or names or (lone(line, after) if lone else [])
     return [], bare
 
 

@@ -2,6 +2,7 @@
 headings, part pages and chapter numbers over titles, each typeset here with reportlab."""
 
 import io
+import time
 from functools import partial
 
 import pypdf
@@ -9,6 +10,7 @@ import pytest
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
+from producer.readers import matter
 from producer.readers.book import Section
 from producer.readers.pdf import read
 from tests.producer.test_readers_pdf import (
@@ -557,3 +559,38 @@ def test_a_name_over_a_city_is_the_author(
     book = read(SETTINGS[setting](under), "b.pdf")
     assert book.sections[0].kind == "titlepage"
     assert book.metadata.authors == authors
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.parametrize(
+    "under",
+    [
+        ["Paris", "by Ann Example", "Harbour Light Press"],
+        ["London and Paris", "by Ann Example"],
+        ["Vienna", "by Ann Example"],
+    ],
+    ids=lambda under: "-".join(under),
+)
+def test_a_byline_under_a_city_is_the_author(under: list[str], setting: str) -> None:
+    """A subtitle may be a city's name ("Midnight in" over "Paris"): a city's line ends
+    the names without "by" under it, as the imprint's would, but not the byline's, which
+    the city's line ended once (the book had no author)."""
+    book = read(SETTINGS[setting](under), "b.pdf")
+    assert book.sections[0].kind == "titlepage"
+    assert book.metadata.authors == ["Ann Example"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["London" + ",Paris" * 31 + ",x", "London" + ", Paris Rome Oslo" * 11 + " x"],
+    ids=["cities-after-commas", "cities-after-commas-and-spaces"],
+)
+def test_a_hostile_line_of_cities_is_read_at_once(line: str) -> None:
+    """A city's comma took a state's words ("Boston, Massachusetts") or another city's
+    ("London, Paris"), so a line of cities that did not end as a city's had ways to match
+    that grew with its cities as a Fibonacci number does: 263 characters of this took
+    155 s. A state's word is no city's now, and one way is tried."""
+    assert len(line) <= 200  # under the length past which a line is no city's unread
+    began = time.perf_counter()
+    assert not matter.is_place(line)
+    assert time.perf_counter() - began < 1.0
