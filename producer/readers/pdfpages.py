@@ -86,8 +86,9 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1, in the page's space
 # Points: a path narrower or lower than this (a rule, an underline, a dot) is no picture.
 _DRAWN = 12.0
 _DRAWINGS = 500  # paths a page keeps (a page of line art draws thousands: the first do)
-# A box this share of the page's width and height is its ground or a border around its
-# text: a picture filling the text's measure and depth on a page with margins is less.
+_GROUND = 0.95  # a picture this share of the page's width and height is its ground
+# A path stroked, not filled, this share of the page's width and height is a border around
+# its text, no picture; a plate painted as large (an image, a map's sea) is a picture.
 _FRAME = 0.85
 
 
@@ -292,10 +293,16 @@ def pictures(page: LTPage) -> list[Box]:
     """Where a page draws pictures: its images', placed drawings' (forms) and paths'
     boxes; not one behind all the page (a scan under its text, the page's colour), nor a
     border around it, framing its text: as a picture, a border at 92% of the page made
-    any short lines scattered inside it a map's labels."""
-    boxes = [item.bbox for item in _drawn(page)]
-    wide, high = page.width * _FRAME, page.height * _FRAME
-    return [box for box in boxes if box[2] - box[0] < wide or box[3] - box[1] < high]
+    any short lines scattered inside it a map's labels. A border is a path stroked and not
+    filled: an image, a form or a filled path as large is a plate, its labels a map's."""
+    boxes = []
+    for item in _drawn(page):
+        x0, y0, x1, y1 = item.bbox
+        border = isinstance(item, LTRect) and not item.fill
+        share = _FRAME if border else _GROUND
+        if x1 - x0 < page.width * share or y1 - y0 < page.height * share:
+            boxes.append(item.bbox)
+    return boxes
 
 
 def _drawn(container: LTContainer[Any]) -> Iterator[LTComponent]:
@@ -308,8 +315,8 @@ def _drawn(container: LTContainer[Any]) -> Iterator[LTComponent]:
 
 class _Device(PDFPageAggregator):
     """pdfminer's page builder, counting the glyphs it holds. Of a picture it keeps the
-    box, and of a path the box it covers (as an LTRect), not its points: a page of line
-    art holds thousands."""
+    box, and of a path the box it covers (as an LTRect) and whether it is filled (a border
+    is not), not its points: a page of line art holds thousands."""
 
     def __init__(self, resources: PDFResourceManager, budget: _Budget, params: LAParams):
         super().__init__(resources, laparams=params)
@@ -341,7 +348,7 @@ class _Device(PDFPageAggregator):
             return
         if self.paths < _DRAWINGS:
             self.paths += 1
-            self.cur_item.add(LTRect(0, box))
+            self.cur_item.add(LTRect(0, box, stroke=stroke, fill=fill))
 
     def render_char(
         self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float,

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import pypdf
 import pytest
 import reportlab
+from PIL import Image
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A5, letter
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getFont, registerFont, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -1015,6 +1017,58 @@ def test_labels_on_a_picture_inside_a_pages_border_are_skipped() -> None:
     assert book.warnings == [
         "b: labels on a picture in chapter 'Chapter One' not read "
         "(Low tide, Mousehole harbour, The quay)"
+    ]
+
+
+# A map's names, in the text's type, over a plate filling the page within its margins.
+PLATE_LABELS = [
+    (430, 580, "Low tide"),
+    (110, 520, "Mousehole"),
+    (300, 430, "The quay"),
+    (200, 300, "St Ives"),
+    (420, 200, "Penzance"),
+]
+
+
+def plate_page(share: float, kind: str) -> bytes:
+    """A chapter going on over a map's plate centred on its page at `share` of the page's
+    width and height, an "image" or a "filled" rectangle (a map's sea), under the
+    `PLATE_LABELS`, between a page of a paragraph and one of another."""
+    out = io.BytesIO()
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    setter.paragraph(prose("alpha", 4))
+    setter.finish_page()
+    canvas = setter.canvas
+    width, height = WIDTH * share, HEIGHT * share
+    x, y = (WIDTH - width) / 2, (HEIGHT - height) / 2
+    if kind == "image":
+        canvas.drawImage(ImageReader(Image.new("L", (43, 28), 200)), x, y, width, height)
+    else:
+        canvas.setFillGray(0.9)
+        canvas.rect(x, y, width, height, stroke=0, fill=1)
+        canvas.setFillGray(0)
+    canvas.setFont(FONT, SIZE)
+    for label_x, label_y, words in PLATE_LABELS:
+        canvas.drawString(label_x, label_y, words)
+    setter.finish_page()
+    setter.paragraph(prose("gamma", 4))
+    setter.finish_page()
+    canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["image", "filled"])
+@pytest.mark.parametrize("share", [0.86, 0.90, 0.94])
+def test_labels_on_a_plate_as_large_as_a_pages_border_are_skipped(share: float, kind: str) -> None:
+    """A map's plate, an image or a filled rectangle, at 86-94% of the page: taken for a
+    border as a box that large, it was no picture, and its labels were read aloud. A
+    border is a stroke alone; a plate painted over that much of the page is a picture."""
+    book = read(plate_page(share, kind), "b")
+    assert book.sections[0].body.split("\n\n") == [prose("alpha", 4), prose("gamma", 4)]
+    assert book.warnings == [
+        "b: labels on a picture in chapter 'Chapter One' not read "
+        "(Low tide, Mousehole, The quay, St Ives, Penzance)"
     ]
 
 
