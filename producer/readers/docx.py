@@ -8,7 +8,8 @@ read tracked insertions while skipping deletions, hidden runs, field codes and t
 notes and comments (python-docx's paragraph text leaves out insertions).
 
 What is read is what the page shows in the body: footnotes, endnotes, comments, headers and
-footers live in parts of their own and are never opened. Tables are not narrated (a
+footers live in parts of their own and are never narrated (a header or a footer is only
+looked at to confirm a pen name in lower case under the Title). Tables are not narrated (a
 warning names the chapter), nor are text boxes, equations, a table of contents or the
 placeholder of a content control left unfilled, nor the page numbers of fields (PAGE) or a
 mail merge's unfilled fields. Tracked changes are read as accepted: a
@@ -70,5 +71,6 @@ def read(data: bytes, source: str) -> Book:
     title_at, level, part_level = docxchapters.plan(blocks)
     sections, warnings, credits = docxchapters.split(blocks, title_at, (part_level, level), source)
     title = docxchapters.title(blocks[title_at]) if title_at is not None else credits.title
-    metadata = docxparts.metadata(archive, source, title, credits.authors, credits.bare)
+    bare = credits.bare or docxparts.signed(archive, main, credits.pen_name)
+    metadata = docxparts.metadata(archive, source, title, credits.authors, bare)
     return Book(sections, metadata, warnings=warnings)

@@ -70,6 +70,10 @@ _SENTENCE_WORDS = frozenset(
     | {"some", "every", "each", "any", "more", "most", "only", "just", "still", "here"}
     | {"there", "now", "again", "into", "over", "under", "after", "before", "about", "by"}
 )
+# A copyright line up to its holder's name: "© 2024 ", "Copyright 2024 by ", "copyright
+# © ", "Copyright © 2020–2024 ". Eight of those marks at most, each read one way: a line
+# of them fails fast.
+_COPYRIGHT_HOLDER = r"(?:©|\(c\)|\bcopyright\b)(?:\s*(?:©|\(c\)|\d{4}[-–,]?|by\b)){0,8}\s*"
 _TITLE_WORDS = 12  # a book's title on a manuscript's cover, at most
 # After a title page's lines: an epigraph, a quotation or a line over its attribution
 # ("— Jacques Cousteau"), or a dedication ("For Anna", "To my mother").
@@ -98,11 +102,13 @@ class Credits:
     gives ("" where none; a Title paragraph is found by `plan`), the authors its byline
     names ([] where none) and the names a title page gives without "by" ("JANE WRITER"),
     which only stand in for a dc:creator that names no one: nothing but their words says
-    they are names."""
+    they are names; and a pen name in lower case under the Title that the body does not
+    confirm, for the package's properties or headers to (`docxparts.signed`)."""
 
     title: str = ""
     authors: list[str] = field(default_factory=list)
     bare: list[str] = field(default_factory=list)
+    pen_name: str = ""
 
 
 @dataclass
@@ -734,25 +740,45 @@ def _title_page_credits(drafts: list[_Draft]) -> Credits:
     """The names a title page gives under the Title, up to the imprint's lines, as a PDF's
     title page is read (`matter.credits`): a byline's ("by Jane Writer") anywhere on it,
     or else, apart, the first line's of names without "by" ("JANE WRITER"), past a
-    subtitle ("A Novel"), or a pen name in lower case directly under it (`_pen_name`). A
-    Subtitle without "by" is no byline: "Harbor Lights" is a title's words, not a name."""
+    subtitle ("A Novel"), or a pen name in lower case directly under it (`_pen_name`)
+    where a copyright line of the front matter names it its holder (else it is left for
+    `docxparts.signed` to confirm). A Subtitle without "by" is no byline: "Harbor Lights"
+    is a title's words, not a name."""
     page = next((d for d in drafts if d.titled and d.title_at is not None), _Draft())
     under = page.paras[page.title_at :]
     lines = _lines([para for para in under if not para.front or matter.BY.match(para.text)])
     authors, bare = matter.credits(lines)
-    return Credits(authors=authors, bare=bare or _pen_name(under))
+    pen_name = "" if bare else _pen_name(under)
+    if pen_name and _holds_copyright(drafts, pen_name):
+        return Credits(authors=authors, bare=[pen_name])
+    return Credits(authors=authors, bare=bare, pen_name=pen_name)
 
 
-def _pen_name(under: list[Para]) -> list[str]:
+def _pen_name(under: list[Para]) -> str:
     """The name a title page gives in lower case, as a pen name is written ("bell hooks"),
     without "by", where it gives no other: the paragraph directly under the Title or its
-    subtitle (a Subtitle, "a novel"), one line. With no capitals to say it is a name, only
-    that place and its words tell it from the page's other lower-case lines (a subtitle, a
-    dedication, an epigraph, "draft two"); a Subtitle's own words are the title's."""
+    subtitle (a Subtitle, "a novel"), one line. Its place and its words tell it from a
+    dedication, an epigraph or "draft two", but not from a subtitle or a label in lower
+    case ("winter light", "un roman"): it names the author only where the document names
+    it too (`_holds_copyright`, `docxparts.signed`). "" where there is none."""
     first = next((p for p in under if not p.front and not _GENRE.fullmatch(p.text)), None)
     if first is None or "\n" in first.text or not _reads_as_pen_name(first.text.strip()):
-        return []
-    return [" ".join(first.text.split())]
+        return ""
+    return " ".join(first.text.split())
+
+
+def _holds_copyright(drafts: list[_Draft], name: str) -> bool:
+    """Whether a copyright line of the front matter (the title page, what comes before
+    the first chapter, a "Copyright" section) gives `name` as its holder ("© 2024 bell
+    hooks"), in any case: its other words ("First published in 2024") name no one."""
+    lines = [
+        " ".join(line.split())
+        for d in drafts
+        if d.titled or not d.title or (d.kind or matter.kind_of(d.title)) in matter.FRONT
+        for line in _lines(d.paras)
+    ]
+    holder = re.compile(rf"{_COPYRIGHT_HOLDER}{re.escape(name)}(?!\w)", re.I)
+    return any(holder.search(line) for line in lines)
 
 
 def _reads_as_pen_name(line: str) -> bool:

@@ -7,7 +7,7 @@ helpers that read WordprocessingML's elements in any part.
 import logging
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NoReturn, TypeVar
@@ -20,7 +20,7 @@ from config.settings import get_settings
 from models.normalize.numbers import cardinal, ordinal, ordinal_suffix
 from models.normalize.roman import to_roman
 from producer.readers import DOCX_DOCUMENT, ole
-from producer.readers.archive import Archive, HostileXML, parse_xml
+from producer.readers.archive import Archive, HostileXML, elements, parse_xml
 from producer.readers.published import first_date
 
 _T = TypeVar("_T")
@@ -42,6 +42,7 @@ _NAMESPACES = {_W, _W_STRICT, _MC}
 _CUSTOM_XML = re.compile(r"customXml/item\d+\.xml")
 _COVER_PAGE_NS = "http://schemas.microsoft.com/office/2006/coverPageProps"
 _CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
 }
@@ -144,13 +145,18 @@ def _sibling(archive: Archive, main: str, kind: str, usual: str) -> str:
 def _related(archive: Archive, part: str, kind: str) -> str | None:
     """The part that `part` (the package itself: "") names in its relationships of a kind
     ("styles"; transitional and strict types end alike), if the archive holds it."""
+    return next(_all_related(archive, part, kind), None)
+
+
+def _all_related(archive: Archive, part: str, *kinds: str) -> Iterator[str]:
+    """The parts that `part` names in its relationships of those kinds, as `_related`."""
     folder, name = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", f"{name}.rels")
     if not archive.has(rels):
-        return None
+        return
     for rel in _part(archive, rels):
         target = str(rel.get("Target") or "")
-        if str(rel.get("Type") or "").rpartition("/")[2] != kind or not target:
+        if str(rel.get("Type") or "").rpartition("/")[2] not in kinds or not target:
             continue
         if str(rel.get("TargetMode") or "").lower() == "external":
             continue
@@ -161,8 +167,7 @@ def _related(archive: Archive, part: str, kind: str) -> str | None:
         except ManuscriptError:
             continue
         if archive.has(found):
-            return found
-    return None
+            yield found
 
 
 # Reading the XML
@@ -531,6 +536,30 @@ def _creators(creator: str) -> list[str]:
     for a name: no author is better than "Windows User" in the audiobook's tags."""
     names = (name.strip() for name in creator.split(";"))
     return [name for name in names if name and name.casefold() not in _STAND_IN_CREATORS]
+
+
+def signed(archive: Archive, main: str, name: str) -> list[str]:
+    """[name] where the package names it outside the body, whole words in any case: as the
+    last to save the file (cp:lastModifiedBy) or in a page's header or footer, where a
+    manuscript's author sets their name; else []. A pen name in lower case under the Title
+    ("bell hooks") is taken only so confirmed (or by a copyright line): its words alone
+    read as a subtitle's in lower case do ("winter light")."""
+    if not name:
+        return []
+    editor = _core(_part(archive, CORE), "cp:lastModifiedBy") if archive.has(CORE) else ""
+    margins = (_part(archive, part) for part in _all_related(archive, main, "header", "footer"))
+    lines = [editor, *(_shown(p) for root in margins for p in elements(root, "p"))]
+    named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
+    return [name] if any(named.search(" ".join(line.split())) for line in lines) else []
+
+
+def _shown(p: Any) -> str:
+    """A header's paragraph's text, its tabs and breaks as spaces (no deletions, no field
+    codes: those are other elements than w:t)."""
+    return "".join(
+        (e.text or "") if local(e) == "t" else " " if local(e) in ("tab", "br") else ""
+        for e in p.iter()
+    )
 
 
 def _publish_date(archive: Archive) -> str:

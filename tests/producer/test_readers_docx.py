@@ -150,16 +150,30 @@ def test_core_properties_are_the_metadata() -> None:
     assert metadata.date == ""
 
 
-def titled_book(creator: str, *under: tuple[str, str]) -> bytes:
-    """A Title, the (text, style) lines under it, two chapters; dc:creator `creator`."""
+def titled_book(
+    creator: str,
+    *under: tuple[str, str],
+    front: tuple[tuple[str, str], ...] = (),
+    header: str = "",
+    footer: str = "",
+    editor: str = "",
+) -> bytes:
+    """A Title, the (text, style) lines under it, then the `front` ones (a copyright line,
+    a "Copyright" heading), two chapters; dc:creator `creator`, cp:lastModifiedBy
+    `editor` and, where given, a page header saying `header` and a footer `footer`."""
     document = docx.Document()
     document.add_paragraph("The Glass Harbor", style="Title")
-    for text, style in under:
+    for text, style in (*under, *front):
         document.add_paragraph(text, style=style)
     for name in ("Chapter 1", "Chapter 2"):
         document.add_heading(name, level=1)
         document.add_paragraph("It was a long night on the water, and the lights burned low.")
     document.core_properties.author = creator
+    document.core_properties.last_modified_by = editor
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    if footer:
+        document.sections[0].footer.paragraphs[0].text = footer
     return save(document)
 
 
@@ -219,25 +233,59 @@ def test_a_name_without_by_fills_in_only_for_a_creator_that_names_no_one() -> No
         assert book.metadata.authors == ["Jane Writer"], creator
 
 
+COPYRIGHT_PAGE = (("© 2024 bell hooks", "Normal"), ("All rights reserved.", "Normal"))
+# What confirms that a lower-case line under the Title names the author: a copyright line
+# of the front matter naming its holder, the last to save the file, a page's header.
+CONFIRMED: list[dict[str, Any]] = [
+    {"front": COPYRIGHT_PAGE},
+    {"front": (("Copyright 2024 by bell hooks", "Normal"),)},
+    {"front": (("copyright © bell hooks 2024", "Normal"),)},
+    {"front": (("Copyright", "Heading 1"), ("Text copyright © 2024 Bell Hooks.", "Normal"))},
+    {"header": "bell hooks\tThe Glass Harbor"},
+    {"footer": "The Glass Harbor / Bell Hooks / 3"},
+    {"editor": "bell hooks"},
+]
+
+
+@pytest.mark.parametrize("confirmed", CONFIRMED)
 @pytest.mark.parametrize(
-    ("under", "authors"),
+    "under",
     [
-        ([("bell hooks", "Normal")], ["bell hooks"]),
-        ([("e. e. cummings", "Normal")], ["e. e. cummings"]),
-        ([("a memoir", "Subtitle"), ("bell hooks", "Normal")], ["bell hooks"]),
-        ([("a novel", "Normal"), ("bell hooks", "Normal")], ["bell hooks"]),
+        [("bell hooks", "Normal")],
+        [("a memoir", "Subtitle"), ("bell hooks", "Normal")],
+        [("a novel", "Normal"), ("bell hooks", "Normal")],
     ],
 )
-def test_a_lower_case_pen_name_under_the_title_fills_in_for_a_creator_that_names_no_one(
-    under: list[tuple[str, str]], authors: list[str]
+def test_a_lower_case_pen_name_under_the_title_fills_in_where_the_document_confirms_it(
+    under: list[tuple[str, str]], confirmed: dict[str, Any]
 ) -> None:
     """ "bell hooks" alone under the Title (or under its subtitle), no "by": only "by bell
-    hooks" named her, and the book had no author. Like a capitalized name without "by",
-    it only fills in where dc:creator names no one; a real creator is kept."""
+    hooks" named her, and the book had no author. Nothing in the words tells a pen name
+    from a subtitle in lower case, so it is taken only where the document names her too:
+    as a copyright's holder in its front matter, as the last to save it, in a page's
+    header. Like a capitalized name without "by", it only fills in where dc:creator names
+    no one; a real creator is kept."""
     for creator in ("", "python-docx"):
-        assert read(titled_book(creator, *under), "b.docx").metadata.authors == authors
-    kept = read(titled_book("Gloria Watkins", *under), "b.docx").metadata
+        book = read(titled_book(creator, *under, **confirmed), "b.docx")
+        assert book.metadata.authors == ["bell hooks"], creator
+    kept = read(titled_book("Gloria Watkins", *under, **confirmed), "b.docx").metadata
     assert kept.authors == ["Gloria Watkins"]
+
+
+def test_a_pen_name_with_initials_is_confirmed_by_its_copyright_line() -> None:
+    under = ("e. e. cummings", "Normal")
+    book = read(
+        titled_book("python-docx", under, front=(("© 1926 e. e. cummings", "Normal"),)), "b.docx"
+    )
+    assert book.metadata.authors == ["e. e. cummings"]
+
+
+def test_a_lower_case_name_under_the_title_that_nothing_confirms_gives_no_author() -> None:
+    """ "bell hooks" under the Title and nowhere else: its words are a name's, but so are
+    "winter light"'s; no author is better than a subtitle in the audiobook's tags."""
+    assert (
+        read(titled_book("python-docx", ("bell hooks", "Normal")), "b.docx").metadata.authors == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -259,8 +307,35 @@ def test_a_lower_case_line_under_the_title_that_reads_as_no_name_gives_no_author
 ) -> None:
     """What else a title page sets in lower case under the Title (a subtitle, a
     dedication, an epigraph, a draft's label) is no pen name: with dc:creator naming no
-    one, the book has no author, not one made of those words."""
-    assert read(titled_book("python-docx", *under), "b.docx").metadata.authors == []
+    one, the book has no author, not one made of those words, nor the copyright's holder
+    in lower case ("© 2024 bell hooks"), which names no author on its own."""
+    book = read(titled_book("python-docx", *under, front=COPYRIGHT_PAGE), "b.docx")
+    assert book.metadata.authors == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        *("un roman", "una novela", "ein roman", "deuxième édition", "le petit prince"),
+        *("die verwandlung", "winter light", "field notes", "haiku sequence"),
+        *("working title", "final version", "author's note", "content warning"),
+        *("first published", "memento mori", "carpe diem", "ad astra", "dramatis personae"),
+    ],
+)
+def test_a_lower_case_subtitle_or_label_under_the_title_is_no_author(line: str) -> None:
+    """A subtitle or a label in lower case under the Title reads as a pen name does, two
+    words a name's might be ("winter light", "un roman"), and was taken for the author.
+    The book's copyright line, its last editor and its header name someone else; nor do a
+    copyright line's other words ("First published in 2024") name its holder."""
+    copyright = "Copyright © 2024 Ann Example. First published in 2024 by Harbor Press."
+    book = titled_book(
+        "python-docx",
+        (line, "Normal"),
+        front=((copyright, "Normal"),),
+        header="The Glass Harbor",
+        editor="Ann Example",
+    )
+    assert read(book, "b.docx").metadata.authors == []
 
 
 def test_a_short_lower_case_paragraph_opening_a_book_without_chapters_is_no_name() -> None:
