@@ -1161,3 +1161,13 @@ def test_a_localized_title_style_is_the_books_title(title: str, subtitle: str) -
     ]
     by_id = styled(style("H1", "heading 1"), [("Ttulo", "Der Leuchtturm"), ("H1", "Eins")])
     assert read(by_id, "b.docx").metadata.title == "Der Leuchtturm"
+
+
+@pytest.mark.parametrize("creator", ["python-docx", "Office Admin Account"])
+@pytest.mark.parametrize("city", ["London", "London and Paris"])
+def test_a_byline_under_a_city_on_the_title_page_is_the_author(creator: str, city: str) -> None:
+    """A subtitle may be a city's name: a city's line ends a title page's names without
+    "by", not its byline, which the city's line once hid (the book had no author, or the
+    account that saved the file)."""
+    book = read(titled_book(creator, (city, "Normal"), ("by Ann Example", "Normal")), "b.docx")
+    assert book.metadata.authors == ["Ann Example"]
