@@ -8,8 +8,10 @@ can lie), and XML is parsed with entities, DTDs and the network switched off.
 """
 
 import io
+import lzma
 import posixpath
 import zipfile
+import zlib
 from itertools import islice
 from typing import Any
 from urllib.parse import unquote
@@ -71,7 +73,14 @@ class Archive:
                     self._check_growth(info, out.tell(), limit)  # as it inflates, not after
         except NotImplementedError as error:  # deflate64, a patched member...: zipfile's own
             raise ManuscriptError(f"{self.source}: {name} cannot be read ({error})") from error
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            OSError,
+            ValueError,
+            zlib.error,
+            lzma.LZMAError,
+        ) as error:
             raise ManuscriptError(f"{self.source}: {name} is corrupt ({error})") from error
         self._budget -= out.tell()
         return out.getvalue()

@@ -194,3 +194,29 @@ def test_an_unknown_entity_is_not_well_formed() -> None:
 def test_utf16_and_utf32_xml_is_read(encoding: str) -> None:
     data = f'<?xml version="1.0" encoding="{encoding}"?><p>caf\u00e9</p>'.encode(encoding)
     assert parse_xml(data, "c.xhtml").text == "caf\u00e9"
+
+
+def _spoiled(compression: int, at: int) -> bytes:
+    """A ZIP of one member whose compressed bytes from `at` on are 0x07 (a deflate block
+    of the reserved type, LZMA's range coder out of its range): its directory and sizes
+    are intact, so only inflating it finds the damage."""
+    data = bytearray(zipped({"a.txt": b"some text to read " * 400}, compression))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()[0]
+    start = 30 + len(info.filename) + int.from_bytes(data[28:30], "little")  # past its header
+    data[start + at : start + info.compress_size] = b"\x07" * (info.compress_size - at)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("compression", "at"),
+    [(zipfile.ZIP_DEFLATED, 0), (zipfile.ZIP_LZMA, 9)],
+    ids=["deflate", "lzma"],
+)
+def test_a_member_whose_compressed_bytes_are_spoiled_is_refused_when_read(
+    compression: int, at: int
+) -> None:
+    """zlib's and lzma's own errors are neither zipfile's nor OSError: a book with such a
+    member ended `narrate inspect` and `synth` in a traceback."""
+    book = Archive(_spoiled(compression, at), "b.epub", "EPUB")
+    with pytest.raises(ManuscriptError, match=r"b\.epub: a\.txt is corrupt"):
+        book.read("a.txt")
