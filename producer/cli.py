@@ -8,6 +8,7 @@ Every command turns narrate's own errors into one line on stderr and a non-zero 
 import argparse
 import atexit
 import contextlib
+import io
 import json
 import logging
 import os
@@ -79,9 +80,18 @@ def entry() -> NoReturn:
     os._exit(code)
 
 
+def _printable(stream: object) -> None:
+    """A stream that cannot spell a character (an ASCII locale, PYTHONIOENCODING=ascii)
+    writes it escaped, as stderr does: a title in French ended `narrate inspect` in a
+    traceback, and `narrate synth` after the whole book was done."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _printable(sys.stdout)
     if args.command == "synth":  # before the settings' import, which this overlaps
         from worker import headstart
 

@@ -993,3 +993,15 @@ def test_a_sample_whose_chapter_is_left_out_is_said_to_be_missing(
     assert run.returncode == 0, run.stderr
     assert "no retail sample this run: it is cut from chapter 0" in run.stderr
     assert not (out / "sample.mp3").exists()
+
+
+def test_an_ascii_stdout_gets_the_report_with_its_letters_escaped(tmp_path: Path) -> None:
+    """In an ASCII locale (PYTHONIOENCODING=ascii, LANG=C on an old host) print() could not
+    spell "Ç": `inspect` ended in a traceback, and `synth` did after the whole book."""
+    book = tmp_path / "ça.txt"
+    book.write_text("Ça commence ici, dit-elle. Très bien.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii"}
+    command = [sys.executable, "-m", "producer.cli", "inspect", str(book)]
+    result = subprocess.run(command, capture_output=True, env=env, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"\\xc7a commence ici" in result.stdout
