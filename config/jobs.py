@@ -18,6 +18,8 @@ from config.manifest import ChapterEntry, Manifest
 from config.manuscript import LexiconEntry, Manuscript
 from config.settings import MAX_SEED, SynthesisOptions
 
+REDO_TEXT_CHARS = 1000  # a redo's text: a few segments' words at most
+
 PLAN_TASK = "narrate.plan"
 CHUNK_TASK = "narrate.chunk"
 CHAPTER_TASK = "narrate.chapter"
@@ -83,7 +85,12 @@ class RedoRequest(BaseModel):
 
     chapter: int = Field(description="Index, from 0, as in chapters/NNN.wav.")
     segment: int = Field(description="Index in the chapter, from 0, as QA findings count.")
-    text: str | None = None
+    text: str | None = Field(
+        None,
+        max_length=REDO_TEXT_CHARS,
+        description="Said instead of the segment's text, as one utterance: a segment's words "
+        "(a segment is ~300 characters; 26 KB of text held 2.7 GB and ran for minutes).",
+    )
     seed: int | None = Field(None, ge=0, le=MAX_SEED)
     lexicon: tuple[LexiconEntry, ...] = ()
 

@@ -16,6 +16,7 @@ import soundfile
 
 import producer.cli
 from config.errors import ManuscriptError
+from config.jobs import REDO_TEXT_CHARS
 from config.manifest import Manifest
 from config.manuscript import Manuscript
 from config.settings import Settings, get_settings
@@ -1005,3 +1006,11 @@ def test_an_ascii_stdout_gets_the_report_with_its_letters_escaped(tmp_path: Path
     result = subprocess.run(command, capture_output=True, env=env, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr.decode()
     assert b"\\xc7a commence ici" in result.stdout
+
+
+def test_a_redo_text_longer_than_a_few_segments_is_refused(tmp_path: Path) -> None:
+    """A redo says its text as one utterance: 26 KB of it held 2.7 GB for minutes, and Ctrl-C
+    waited on it. Past `REDO_TEXT_CHARS` it is refused before anything is read."""
+    text = "Hello there. " * (REDO_TEXT_CHARS // 13 + 1)
+    result = narrate("redo", tmp_path, "--chapter", "0", "--segment", "0", "--text", text)
+    assert_clean_error(result, f"--text: String should have at most {REDO_TEXT_CHARS} characters")
