@@ -249,10 +249,14 @@ def _is_html(start: bytes, suffix: str) -> bool:
 
 def _is_epub(data: bytes, path: Path) -> bool:
     """An EPUB by its magic or its container; a file named .epub is one (and, if it is not
-    a readable ZIP, the EPUB reader says so)."""
-    if data[30:58] == _EPUB_MAGIC or path.suffix.lower() == ".epub":
+    a readable ZIP, the EPUB reader says so), but for a Word document with no container,
+    misnamed: the format is told by what the file holds, as a DOCX named .txt is read."""
+    if data[30:58] == _EPUB_MAGIC:
         return True
-    return data.startswith(b"PK\x03\x04") and "META-INF/container.xml" in _zip_names(data)
+    names = _zip_names(data) if data.startswith(b"PK\x03\x04") else set()
+    if "META-INF/container.xml" in names:
+        return True
+    return path.suffix.lower() == ".epub" and DOCX_DOCUMENT not in names
 
 
 def _zip_names(data: bytes) -> set[str]:

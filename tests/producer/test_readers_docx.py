@@ -1171,3 +1171,22 @@ def test_a_byline_under_a_city_on_the_title_page_is_the_author(creator: str, cit
     account that saved the file)."""
     book = read(titled_book(creator, (city, "Normal"), ("by Ann Example", "Normal")), "b.docx")
     assert book.metadata.authors == ["Ann Example"]
+
+
+@pytest.mark.parametrize("name", ["book.epub", "book.txt", "book"])
+def test_a_word_document_misnamed_is_read_as_one(tmp_path: Path, name: str) -> None:
+    """The format is told by what the file holds: a DOCX named .txt was read as one, but
+    named .epub it was refused as an EPUB with no container."""
+    path = tmp_path / name
+    path.write_bytes(titled_book("Jane Writer"))
+    book = read_book(path)
+    assert [s.title for s in book.sections if s.kind == "chapter"] == ["Chapter 1", "Chapter 2"]
+    assert book.metadata.authors == ["Jane Writer"]
+
+
+def test_a_zip_named_epub_holding_neither_book_is_refused_as_an_epub(tmp_path: Path) -> None:
+    path = tmp_path / "book.epub"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("notes.txt", "no container, no document")
+    with pytest.raises(ManuscriptError, match="container"):
+        read_book(path)
