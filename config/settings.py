@@ -9,6 +9,16 @@ The images' entrypoint (``infra/entrypoint.sh``, docs/deployment.md) reads three
 its own, which narrate itself never reads: ``NARRATE_API_HOST`` and ``NARRATE_API_PORT``
 (where ``api`` listens: ``narrate serve --host --port``, default 0.0.0.0:8080) and
 ``NARRATE_CONCURRENCY`` (``worker``'s ``--concurrency``; unset, the pool's default).
+
+Every number is bounded where it is read: a value out of range (a negative size, NaN, a
+level above 0 dBFS, 10,000 threads) is refused when the settings load, naming its variable
+(``narrate: error: NARRATE_CPU_THREADS: Input should be less than or equal to 256``), not
+found out mid-book. Each field's bounds are its ``ge``/``le``/``gt`` below; the shared ones:
+
+- thread and process counts at most ``MAX_THREADS`` (256);
+- levels in dBFS finite, RMS targets ``RMS_DB_RANGE`` (-60 to -6), peak ceilings
+  ``CEILING_DB_RANGE`` (-20 to 0);
+- silences (pauses, lead-in, room tone's head and tail) finite, 0 to ``MAX_SILENCE_S`` (60 s).
 """
 
 import math
@@ -16,12 +26,34 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.devices import detect_device
+
+# Most threads (or processes) any one count may ask for: the hardware threads of the largest
+# common host (a 128-core, 256-thread EPYC). A fixed bound, not a multiple of this host's
+# cores: one environment is read by the API, the workers and their narrating processes,
+# maybe on other hosts, and a container's os.cpu_count() is often its host's. 10,000 ONNX
+# Runtime threads hung `narrate synth` past Ctrl-C, 100,000 held 17 GB.
+MAX_THREADS = 256
+# Levels in dBFS. An RMS target from -60 (the noise floor ACX asks for: quieter is no
+# narration) to -6 (above it the limiter takes more than its 6 dB; ACX asks -23 to -18); a
+# peak ceiling from -20 to 0 (full scale: above it every sample clips; ACX asks -3).
+RMS_DB_RANGE = (-60.0, -6.0)
+CEILING_DB_RANGE = (-20.0, 0.0)
+# Longest silence one pause, lead-in or room tone's head or tail may ask for, in seconds:
+# ACX's tail is at most 5 s; a minute is already no pause a listener waits through.
+MAX_SILENCE_S = 60.0
+
+# A level or a silence: finite (NaN passed every comparison and made all-silent audio).
+RmsDb = Annotated[float, Field(ge=RMS_DB_RANGE[0], le=RMS_DB_RANGE[1], allow_inf_nan=False)]
+CeilingDb = Annotated[
+    float, Field(ge=CEILING_DB_RANGE[0], le=CEILING_DB_RANGE[1], allow_inf_nan=False)
+]
+Silence = Annotated[float, Field(ge=0.0, le=MAX_SILENCE_S, allow_inf_nan=False)]
 
 # How onnxruntime's GPU arena grows (`cuda_arena_extend_strategy`).
 ArenaExtend = Literal["kSameAsRequested", "kNextPowerOfTwo"]
@@ -49,21 +81,27 @@ PAUSES_S = {
 class AssemblySettings(BaseModel):
     """How segment audio becomes a chapter file."""
 
-    pause_s: dict[BreakClass, float] = Field(
+    pause_s: dict[BreakClass, Silence] = Field(
         default_factory=lambda: dict(PAUSES_S),
-        description="Silence after a segment, by how it ends.",
+        description="Silence after a segment, by how it ends, in seconds (0 to 60).",
     )
-    lead_in_s: float = Field(0.5, description="Silence at the start of each chapter file.")
-    target_rms_db: float = Field(
+    lead_in_s: Silence = Field(
+        0.5, description="Silence at the start of each chapter file, in seconds (0 to 60)."
+    )
+    target_rms_db: RmsDb = Field(
         -20.0,
         description="RMS of the whole chapter WAV in dBFS, pauses included, as ACX measures "
-        "it (ACX asks -23 to -18). The gain is raised by the loudness the peak limiter takes, "
-        "at most 6 dB: a target the peaks leave no room for within that is missed.",
+        "it (ACX asks -23 to -18); -60 to -6. The gain is raised by the loudness the peak "
+        "limiter takes, at most 6 dB: a target the peaks leave no room for within that is "
+        "missed.",
     )
-    peak_ceiling_db: float = Field(-3.0, description="No sample above this, in dBFS.")
+    peak_ceiling_db: CeilingDb = Field(
+        -3.0, description="No sample above this, in dBFS; -20 to 0 (full scale)."
+    )
     threads: int = Field(
         default_factory=lambda: max(1, min(8, os.cpu_count() or 1)),
         ge=1,
+        le=MAX_THREADS,
         description="Pieces of one chapter (16 segments each) resampled and limited at once. "
         "The file is the same for any number. Default: one per core, at most 8.",
     )
@@ -79,25 +117,22 @@ class AssemblySettings(BaseModel):
 class AcxSettings(BaseModel):
     """How a chapter is mastered for ACX (Audible) before MP3 encoding: levels, room tone."""
 
-    target_rms_db: float = Field(
+    target_rms_db: RmsDb = Field(
         -20.0,
-        le=0.0,
         description="RMS of the whole file in dBFS, room tone included, after the limiter "
         "(ACX: -23 to -18).",
     )
-    ceiling_db: float = Field(
+    ceiling_db: CeilingDb = Field(
         -3.5,
-        le=0.0,
         description="Sample peak limit of the PCM, in dBFS. ACX's -3 dB is measured on the "
         "MP3, whose decoded peaks overshoot the PCM's: this leaves the margin.",
     )
-    head_s: float = Field(
-        0.75, ge=0.0, description="Room tone before the first word (ACX: 0.5 to 1 s)."
-    )
-    tail_s: float = Field(2.5, ge=0.0, description="Room tone after the last word (ACX: 1 to 5 s).")
+    head_s: Silence = Field(0.75, description="Room tone before the first word (ACX: 0.5 to 1 s).")
+    tail_s: Silence = Field(2.5, description="Room tone after the last word (ACX: 1 to 5 s).")
     room_tone_db: float = Field(
         -72.0,
         le=0.0,
+        allow_inf_nan=False,
         description="RMS of the noise bed laid under the whole chapter, in dBFS: ACX wants a "
         "noise floor at or below -60 dB and rejects digital silence.",
     )
@@ -108,11 +143,35 @@ class Segmenting(BaseModel):
     """Budgets of the segmenter, counted in phoneme-sized units (letters as a proxy)."""
 
     max_chars: int = Field(
-        300, description="A longer sentence is split at its weakest break below this size."
+        300,
+        ge=20,
+        le=1000,
+        description="A longer sentence is split at its weakest break below this size; 20 to "
+        "1000. Below 20 words are cut mid-word; above 1000 (a minute of speech) one segment "
+        "outgrows what the voice was trained on, the CUDA shapes and a QA retry's cost.",
     )
     min_chars: int = Field(
-        60, description="A shorter sentence is merged with the next one of its paragraph."
+        60,
+        ge=0,
+        description="A shorter sentence is merged with the next one of its paragraph; 0 "
+        "(never merged) to max_chars (left unset, it follows a max_chars set below it).",
     )
+
+    @field_validator("min_chars")
+    @classmethod
+    def _min_below_max(cls, min_chars: int, info: ValidationInfo) -> int:
+        # A field validator (max_chars is checked first), so that the refusal names the
+        # variable: NARRATE_SEGMENTING__MIN_CHARS, not NARRATE_SEGMENTING.
+        max_chars = info.data.get("max_chars")
+        if max_chars is not None and min_chars > max_chars:
+            raise ValueError(f"{min_chars} is above max_chars ({max_chars})")
+        return min_chars
+
+    @model_validator(mode="after")
+    def _default_min_follows_max(self) -> "Segmenting":
+        # Only the default (60) can be above max_chars here: MAX_CHARS=40 alone is no error.
+        self.min_chars = min(self.min_chars, self.max_chars)
+        return self
 
 
 class ApiSettings(BaseModel):
@@ -172,7 +231,12 @@ class Settings(BaseSettings):
         "manuscript is read (narrate synth, narrate enqueue, the API service), the tag where "
         "the book is assembled (narrate synth, the workers).",
     )
-    sample_rate: int = Field(44100, description="Output sample rate of chapter files (Hz).")
+    sample_rate: int = Field(
+        44100,
+        ge=8000,
+        le=192000,
+        description="Output sample rate of chapter files (Hz), 8000 to 192000 as --sample-rate.",
+    )
     cache_dir: Path | None = Field(
         default_factory=lambda: Path.home() / ".cache" / "narrate",
         description="Where cut voice graphs are kept between runs (saves start-up time); "
@@ -194,7 +258,11 @@ class Settings(BaseSettings):
     )
     gpu_memory_gb: float = Field(
         0.0,
-        description="GPU memory inference may use (onnxruntime's arena is capped at it). On "
+        ge=0.0,
+        le=1024.0,
+        allow_inf_nan=False,
+        description="GPU memory inference may use (onnxruntime's arena is capped at it), 0 to "
+        "1024 (no GPU holds a TB). On "
         "CUDA it sizes the front and decoder batches when batch_budget and "
         "back_frame_budget are 0: every inference worker's largest batches at once fit in "
         "it (models/runtime.py). 0: automatic, 90% of what the GPU has free (nvidia-smi) "
@@ -206,23 +274,29 @@ class Settings(BaseSettings):
     )
     back_frame_budget: int = Field(
         0,
+        ge=0,
         description="Largest padded decoder batch in frames (chunks x window); 0: one chunk "
         "at a time on the CPU (best there), on CUDA what gpu_memory_gb holds.",
     )
     cpu_threads: int = Field(
         1,
+        ge=0,
+        le=MAX_THREADS,
         description="ONNX Runtime intra-op threads per inference run on the CPU; 0 means one "
-        "per core. With several inference workers, 1 each is fastest.",
+        "per core; at most 256. With several inference workers, 1 each is fastest.",
     )
     inference_workers: int = Field(
-        default_factory=lambda: os.cpu_count() or 1,
+        default_factory=lambda: min(MAX_THREADS, os.cpu_count() or 1),
+        ge=1,
+        le=MAX_THREADS,
         description="Passages synthesized at once in one process (threads sharing one "
-        "session). Default: one per core on the CPU; on CUDA 4 (each takes its share of "
+        "session), 1 to 256. Default: one per core on the CPU; on CUDA 4 (each takes its share of "
         "gpu_memory_gb for its batches; more threads mostly contend for the host).",
     )
     device_processes: int = Field(
         0,
         ge=0,
+        le=64,
         description="Processes narrating on one device, each with its own sessions, batcher "
         "and share of gpu_memory_gb: `narrate synth` deals a book's chapters among them, "
         "`narrate worker` starts that many workers per device. One process drives a GPU's "
@@ -230,10 +304,12 @@ class Settings(BaseSettings):
         "GIL; a second process on the GPU lifts that bound (docs/performance.md, 'Several "
         "processes per GPU'). 0: 1 on the CPU (the cores are the bound there); on CUDA as "
         "many as get 32 GB each of gpu_memory_gb (or of the automatic budget), at most 3 "
-        "(an idle H200: 3, an 80 GB GPU: 2; models/runtime.py).",
+        "(an idle H200: 3, an 80 GB GPU: 2; models/runtime.py). At most 64, each process "
+        "holding a voice's sessions.",
     )
     cuda_shape_step: int = Field(
         2048,
+        ge=1,
         description="On CUDA, phoneme-id counts are padded up to a multiple of this (and "
         "batches to power-of-two rows, decoder chunks to one window) so that shapes repeat: "
         "cuDNN plans each new shape, at the cost of several runs. 2048 holds a passage with "
@@ -259,39 +335,48 @@ class Settings(BaseSettings):
     )
     chapters_in_flight: int = Field(
         0,
+        ge=0,
+        le=MAX_THREADS,
         description="Chapters `narrate synth` works on at once (their passages share "
         "batches; one's assembly overlaps another's inference). 0: 2 when batch_budget "
-        "is 0 (the CPU), else 16.",
+        "is 0 (the CPU), else 16. At most 256.",
     )
     delivery_workers: int = Field(
         default_factory=lambda: max(1, min(16, (os.cpu_count() or 2) - 2)),
+        ge=1,
+        le=MAX_THREADS,
         description="Processes `narrate synth` encodes chapters in (MP3 mastered for ACX, "
         "Opus, FLAC, the M4B's AAC), beside the inference of the chapters after them. One "
         "core masters and encodes an MP3 and its AAC at about 45x real time, where a GPU "
         "narrates at over 1,000x: on a GPU host as many as the cores allow, two left to the "
         "narration (its phonemizer process and its threads). Default: cores less two, at "
-        "least 1, at most 16.",
+        "least 1, at most 16; 1 to 256 when set.",
     )
     batch_budget: int = Field(
         0,
+        ge=0,
         description="Largest padded front batch (passages x longest, in phoneme ids); a "
         "passage above it runs alone. 0: one passage at a time on the CPU (best there), "
         "on CUDA what gpu_memory_gb holds.",
     )
     context_phonemes: int = Field(
         64,
+        ge=0,
+        le=1024,
         description="Phonemes of each neighbouring segment given as context (their tail "
-        "before, their head after); more is smoother and costs encoder time. The front's "
-        "attention reaches 64 phonemes each way, so more context than that changes little "
-        "(docs/performance.md, 'Context').",
+        "before, their head after), 0 (none) to 1024; more is smoother and costs encoder "
+        "time. The front's attention reaches 64 phonemes each way, so more context than "
+        "that changes little (docs/performance.md, 'Context').",
     )
     context_margin_frames: int = Field(
         12,
+        ge=0,
         description="Frames kept on each side of a segment through the decoder so that its "
         "edges see real neighbours (the receptive field of flow + HiFi-GAN).",
     )
     max_back_frames: int = Field(
         0,
+        ge=0,
         description="Longest run of frames through the decoder at once; longer segments go "
         "in chunks (with margins), which bounds memory whatever the segment length (on the "
         "CPU the flow runs each segment whole, and a segment is at most "
@@ -311,11 +396,15 @@ class Settings(BaseSettings):
     )
     passage_phonemes: int = Field(
         600,
+        ge=0,
         description="Consecutive segments share one text-encoder pass up to this many "
         "phonemes; context is then paid once per passage instead of once per segment.",
     )
     max_manuscript_mb: float = Field(
-        50.0, description="Largest manuscript file accepted, in MB (a larger one is refused)."
+        50.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Largest manuscript file accepted, in MB (a larger one is refused).",
     )
     max_book_chars: int = Field(
         8_000_000,

@@ -26,6 +26,7 @@ from worker.memory import tune_malloc
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from config.jobs import Progress
     from config.manifest import Manifest
@@ -122,8 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except (KeyboardInterrupt, Exception) as error:
         from pydantic import ValidationError  # here: `narrate` starts without it (`get_settings`)
+        from pydantic_settings import SettingsError
 
-        if isinstance(error, ValidationError):
+        if isinstance(error, ValidationError | SettingsError):
             print(f"narrate: error: {invalid(error)}", file=sys.stderr)
             return EXIT_BAD_INPUT
         if not by_interrupt(error):
@@ -159,9 +161,24 @@ def get_settings() -> "Settings":
     return settings()
 
 
-def invalid(error: "ValidationError") -> str:
+def invalid(error: "ValidationError | SettingsError") -> str:
     """The first problem, naming an option as it was typed (--sample-rate, not sample_rate)
-    where the model is one the command line fills."""
+    where the model is one the command line fills. A `SettingsError` is a variable whose
+    value is not even JSON (NARRATE_ASSEMBLY='{bad'): named as set, with the parser's words."""
+    from pydantic_settings import SettingsError
+
+    if isinstance(error, SettingsError):
+        field = re.search(r'field "([^"]+)"', str(error))
+        where = "NARRATE_" + field.group(1).upper() if field else "a NARRATE_ variable"
+        # pydantic-settings names the outer field: the variable is it or one nested in it
+        # (NARRATE_ASSEMBLY__PAUSE_S), whichever does not parse.
+        for name, value in sorted(os.environ.items(), key=lambda item: len(item[0])):
+            nested = name.upper() == where or name.upper().startswith(where + "__")
+            if nested and not _json(value):
+                where = name
+                break
+        cause = error.__cause__ or error.__context__
+        return f"{where}: not valid JSON" + (f" ({cause})" if cause else "")
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
     if error.title == "Settings" and first["loc"]:  # as it was set: NARRATE_ASSEMBLY__PEAK...
@@ -170,6 +187,14 @@ def invalid(error: "ValidationError") -> str:
         name = str(first["loc"][0])
         where = FLAGS.get(name, "--" + name.replace("_", "-"))
     return f"{where}: {first['msg'].removeprefix('Value error, ')}"
+
+
+def _json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def not_a_path(job: str, command: str) -> None:
