@@ -165,6 +165,10 @@ class ChapterMarks(BaseModel):
     marks: list[Mark]
     entry: ChapterEntry
     words: list[WordMark] = Field(default_factory=list)  # in order, inside their sentences
+    # A digest of the settings that change a chapter's samples, as it was narrated
+    # (`worker.stages.audio_settings_digest`): a resumed run keeps the chapter only under the
+    # same ones. Empty in marks from before it (kept, as they were).
+    audio_settings: str = ""
 
 
 class Manifest(BaseModel):

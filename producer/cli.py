@@ -667,7 +667,7 @@ def _synth(
         # The folder found fit before the cover is written into it; narrate() stores the
         # manuscript itself: a chapter `narrate redo` changed keeps its text.
         job_id = job_id_for(source.manuscript, options)
-        store_cover(output.prepare(job_id, args.replace), source)
+        store_cover(output.prepare(job_id, args.replace, source.manuscript), source)
         began = time.perf_counter()
         bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
         stopping.narrating(source.manuscript, options, lambda: bar.last)

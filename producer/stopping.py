@@ -6,7 +6,7 @@ minutes, so it is said at once. A second signal abandons them: the helper proces
 (`worker.spawn.end_helpers`), the files the abandoned chapters had under way go, and the
 process exits at once, with os._exit: its own threads, narrating, can neither be stopped
 nor waited for. An abandoned chapter never got its marks, which are written last, so a
-rerun narrates it again (`worker.stages.finished_chapter`). Either way the last line says
+rerun narrates it again (`worker.stages.finished_chapters`). Either way the last line says
 how many chapters are kept, as the output folder has them.
 
 Only this process acts on a signal. SIGTERM sent to every process of the run (systemd's

@@ -11,10 +11,18 @@ before its book was whole. A file of anyone else's in narrate's places (a chapte
 a book.m4b, a manifest.json not narrate's) stops a run before any work. A finished book of
 other text or options is narrated over only when asked (`replace`): until then its files
 stay whole, and `narrate verify` and `narrate redo` go on trusting them.
+
+An unfinished run's finished chapters are kept for it to resume, so they are as much
+another book's as a finished book's files: the folder records which book each job that
+wrote into it narrates (`RUNS`, beside the record), and finished chapters of another book,
+or of a job whose book no record names (a folder of an older narrate), are narrated over
+only when asked (`replace`) too. Those of the same book with other options are narrated
+again, and said.
 """
 
 import errno
 import fcntl
+import hashlib
 import logging
 import os
 import re
@@ -27,7 +35,14 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from config.errors import DiskFullError, OutputError
-from config.layout import BOOK_KEY, BOOK_PIECES, MANIFEST_KEY, SAMPLE_KEY, SOURCE_KEY
+from config.layout import (
+    BOOK_KEY,
+    BOOK_PIECES,
+    MANIFEST_KEY,
+    SAMPLE_KEY,
+    SOURCE_KEY,
+    chapter_key,
+)
 from config.manifest import ChapterEntry, Manifest
 from config.manuscript import Manuscript
 from config.settings import AUDIO_FORMATS
@@ -39,6 +54,9 @@ log = logging.getLogger(__name__)
 # The record of what runs wrote, while the folder's book is unfinished: beside the book,
 # not in .work, whose files an abandoned run removes.
 RECORD = ".narrate-written"
+# Which book each job that wrote into the folder narrates, while its book is unfinished;
+# named after the record, and gone with it.
+RUNS = RECORD + ".jobs"
 _COVER = re.compile(r"source/cover\.[A-Za-z0-9]+")
 _MARKS = re.compile(r"marks/\d{3,}\.json")
 _PIECE = re.compile(rf"{BOOK_PIECES}\d{{3,}}-[0-9a-f]{{16}}\.m4a")
@@ -54,10 +72,13 @@ class Folder:
         self._lock = _locked(root)
         self._prepared: tuple[str, LocalStorage] | None = None
 
-    def prepare(self, job_id: str, replace: bool = False) -> LocalStorage:
-        """The storage job_id's run writes through, once the folder is found fit for it:
-        no file of anyone else's where narrate writes, and no finished book of another job
-        unless `replace`. Before any write; the same again for the same job."""
+    def prepare(
+        self, job_id: str, replace: bool = False, manuscript: Manuscript | None = None
+    ) -> LocalStorage:
+        """The storage job_id's run (of `manuscript`) writes through, once the folder is
+        found fit for it: no file of anyone else's where narrate writes, and no finished
+        book, nor finished chapters of an unfinished run, of another book unless `replace`.
+        Before any write; the same again for the same job."""
         if self._prepared and self._prepared[0] == job_id:
             return self._prepared[1]
         record = Written(self.root / RECORD)
@@ -68,9 +89,20 @@ class Folder:
         other = manifest if manifest is not None and manifest.job_id != job_id else None
         if other is not None and not replace:
             raise OutputError(_another_book(self.root, other))
+        runs = _Runs.read(self.root / RUNS)
+        book = book_id(manuscript) if manuscript is not None else ""
+        named = manifest.named_keys() if manifest is not None else set()
+        unfinished = _finished_by_job(self.base, named, job_id)
+        if not replace:
+            _check_unfinished(self.root, runs, book, unfinished)
         # Recorded before a file changes: once the manifest is replaced, the record is what
         # still says which of the files an earlier run left are narrate's.
         record.add(known)
+        if replace:  # given up: their chapters no reason to refuse a later run of this job
+            gone = set(unfinished) | set(runs.books) | ({other.job_id} if other else set())
+            runs.replaced = sorted((set(runs.replaced) | gone) - {job_id})
+        runs.books[job_id] = book or runs.books.get(job_id, "")
+        runs.write(self.root / RUNS)
         if other is not None:  # the folder no longer holds that book: verify and redo say so
             self.base.remove(MANIFEST_KEY)
         storage = LocalStorage(self.root, written=record)
@@ -103,6 +135,7 @@ class Folder:
                 ", ".join(removed[:3]) + (", ..." if len(removed) > 3 else ""),
             )
         storage.written.keep_only(linked)
+        _Runs.remove(self.root / RUNS)  # the manifest says which job the folder's book is
 
     def release(self) -> None:
         self.base.tidy_scratch()  # a failed run's .work, if it left it empty
@@ -304,6 +337,102 @@ def _another_book(root: Path, manifest: Manifest) -> str:
         f"{root}: holds another finished book ({title}{manifest.job_id}: other text or "
         "options); to narrate this one in its place add --replace, or choose another folder"
     )
+
+
+def book_id(manuscript: Manuscript) -> str:
+    """The book a job narrates, whatever its options: its manuscript's digest."""
+    return "book-" + hashlib.sha256(manuscript.model_dump_json().encode()).hexdigest()[:16]
+
+
+class _Runs(BaseModel):
+    """RUNS: of the jobs that wrote into an unfinished folder, the book each narrates
+    ("" where its caller did not say), and those `replace` gave up."""
+
+    books: dict[str, str] = {}
+    replaced: list[str] = []
+
+    @classmethod
+    def read(cls, path: Path) -> "_Runs":
+        try:
+            return cls.model_validate_json(path.read_bytes())
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as error:  # damaged: every other job's book unknown
+            log.warning("%s: passed over (%s)", path, error)
+            return cls()
+
+    def write(self, path: Path) -> None:
+        part = path.with_name(path.name + ".part")
+        try:
+            part.write_text(self.model_dump_json(), encoding="utf-8")
+            part.replace(path)
+        except OSError as error:
+            part.unlink(missing_ok=True)
+            raise OutputError(f"{path}: cannot write ({error.strerror})") from error
+
+    @staticmethod
+    def remove(path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("%s: cannot remove (%s)", path, error.strerror)
+
+
+class _Resumable(BaseModel):
+    """Of a chapter's marks, what says it is a finished chapter of its job."""
+
+    job_id: str
+    audio_sha256: str
+
+
+def _finished_by_job(storage: LocalStorage, named: set[str], job_id: str) -> dict[str, int]:
+    """How many finished chapters (marks, and the audio they were made with) each job but
+    job_id left in the folder, those of its manifest (named) aside: what a rerun of that
+    job would keep."""
+    found: dict[str, int] = {}
+    for key in sorted(storage.listed("marks/") - named):
+        if not _MARKS.fullmatch(key):
+            continue
+        try:
+            marks = _Resumable.model_validate_json(storage.get_bytes(key))
+        except (OSError, ValueError, ValidationError):
+            continue  # not narrate's, or damaged: no chapter a rerun would keep
+        audio = chapter_key(int(key.removeprefix("marks/").removesuffix(".json")))
+        if marks.job_id == job_id or storage.sha256(audio) != marks.audio_sha256:
+            continue
+        found[marks.job_id] = found.get(marks.job_id, 0) + 1
+    return found
+
+
+def _check_unfinished(root: Path, runs: _Runs, book: str, unfinished: dict[str, int]) -> None:
+    """Finished chapters of another book's unfinished run refused (as a finished book is),
+    those of this book with other options said: they are narrated again."""
+    pending = {job: n for job, n in unfinished.items() if job not in runs.replaced}
+    same = {job: n for job, n in pending.items() if book and runs.books.get(job) == book}
+    others = {job: n for job, n in pending.items() if job not in same}
+    if others:
+        jobs = ", ".join(sorted(others))
+        count = sum(others.values())
+        chapters = "chapter" if count == 1 else "chapters"
+        whose = (
+            "another book's unfinished run"
+            if all(runs.books.get(job) for job in others)
+            else "an unfinished run of other text or options"
+        )
+        raise OutputError(
+            f"{root}: holds {whose} ({jobs}) with {count} finished {chapters}; to narrate "
+            "this book there add --replace, or rerun that book's command to finish it"
+        )
+    if same:
+        count = sum(same.values())
+        chapters = "chapter" if count == 1 else "chapters"
+        log.warning(
+            "%s: options changed since the earlier run (%s): %d kept %s narrated again",
+            root,
+            ", ".join(sorted(same)),
+            count,
+            chapters,
+        )
 
 
 # Where a book's files go (config.layout): what is there and unnamed by its manifest is stray.

@@ -25,7 +25,7 @@ from worker.deliver import Delivery, deliver_book
 from worker.folder import held
 from worker.narrators import Narrators, deal
 from worker.segment import Segment, segment_chapter
-from worker.stages import finished_chapter, now, write_manifest
+from worker.stages import finished_chapters, now, write_manifest
 from worker.storage import LocalStorage
 from worker.timing import timed
 
@@ -64,7 +64,7 @@ def narrate(
     check_options(options)  # an extra missing for --format or --qa: said before any work
     with held(out_dir) as folder:
         try:
-            storage = folder.prepare(job_id_for(manuscript, options), replace)
+            storage = folder.prepare(job_id_for(manuscript, options), replace, manuscript)
         except BaseException:
             if narrators:  # started ahead by the caller, to be shut down here
                 narrators.close()
@@ -97,7 +97,8 @@ def _narrate(
 ) -> Manifest:
     started = now()
     job_id = job_id_for(manuscript, options)
-    kept = [finished_chapter(storage, job_id, ch.index) for ch in manuscript.chapters]
+    indexes = [ch.index for ch in manuscript.chapters]
+    kept = finished_chapters(storage, job_id, indexes, settings)
     chosen = [i for i, ch in enumerate(manuscript.chapters) if kept[i] or _wanted(ch.index, only)]
     _warn_unsampled(manuscript, options, {manuscript.chapters[i].index for i in chosen})
     if voice is None and narrators is None:  # a voice given lives in this process

@@ -5,6 +5,9 @@ them on parts of a job (a chapter's plan, a chunk of its passages, its assembly)
 chapter sounds the same whichever way it was made.
 """
 
+import hashlib
+import json
+import logging
 import os
 import threading
 import time
@@ -16,6 +19,7 @@ from functools import cached_property, partial
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic.main import IncEx
 
 from config.layout import (
     MANIFEST_KEY,
@@ -67,6 +71,43 @@ from worker.synthesize import (
 from worker.timelines import store_mp3_captions
 from worker.timing import add_busy, timed
 from worker.words import SegmentLinks, chapter_links, chapter_words
+
+log = logging.getLogger(__name__)
+
+# The settings that change a chapter's samples, beyond the job's options (in its id): its
+# levels, pauses and lead-in; how its text is cut into segments; how much of its neighbours
+# each segment is voiced with (context, decoder margins, attention, passages); how often a
+# segment failing QA is rendered again. Not those of speed, memory, threads or where it runs
+# (device, precision, batches, decoder runs: the same narration, numerically), nor the
+# sample rate and voice (options), nor the narrator (the M4B's tag, the book's credits).
+AUDIO_SETTINGS: dict[str, IncEx | bool] = {
+    "assembly": {"pause_s", "lead_in_s", "target_rms_db", "peak_ceiling_db"},
+    "segmenting": True,
+    "context_phonemes": True,
+    "context_margin_frames": True,
+    "attention_span": True,
+    "passage_phonemes": True,
+    "qa_retries": True,
+}
+
+
+def audio_settings_digest(settings: Settings) -> str:
+    """A short digest of the settings that change a chapter's samples (AUDIO_SETTINGS),
+    recorded in its marks."""
+    chosen = settings.model_dump(mode="json", include=AUDIO_SETTINGS)
+    text = json.dumps(chosen, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _audio_setting_names() -> str:
+    """AUDIO_SETTINGS as their variables: NARRATE_ASSEMBLY__TARGET_RMS_DB, ..."""
+    names = []
+    for field, inner in AUDIO_SETTINGS.items():
+        if isinstance(inner, set):
+            names += [f"{field}__{name}" for name in sorted(map(str, inner))]
+        else:
+            names.append(f"{field}__*" if field == "segmenting" else field)
+    return ", ".join(f"NARRATE_{name.upper()}" for name in names)
 
 
 @dataclass(frozen=True)
@@ -288,6 +329,7 @@ def store_chapter(
         job_id=job_id,
         chapter=index,
         audio_sha256=audio.sha256,
+        audio_settings=audio_settings_digest(settings),
         marks=_marks(plan.segments, audio),
         entry=entry,
         words=_words(plan, audio, options.voice),
@@ -463,8 +505,31 @@ def store_captions(storage: Storage, marks: ChapterMarks, chapter_text: str) -> 
     storage.put_bytes(subtitles_key(index, "vtt"), vtt(found).encode())
 
 
-def finished_chapter(storage: Storage, job_id: str, index: int) -> ChapterEntry | None:
-    """The entry of a chapter this job already stored, if its audio is intact."""
+def finished_chapters(
+    storage: Storage, job_id: str, indexes: Sequence[int], settings: Settings
+) -> list[ChapterEntry | None]:
+    """The entries of the chapters this job already stored (None for each not), where
+    their audio is intact and was narrated under these settings (`audio_settings_digest`;
+    marks from before the digest are kept): one warning for those narrated under other
+    settings, which are narrated again (kept, the book would sound two ways)."""
+    digest = audio_settings_digest(settings)
+    found = [_finished_marks(storage, job_id, index) for index in indexes]
+    same = [m is not None and m.audio_settings in ("", digest) for m in found]
+    other = [index for index, m, ok in zip(indexes, found, same, strict=True) if m and not ok]
+    if other:
+        some = len(other) > 1
+        log.warning(
+            "%s %s %s narrated with other audio settings (%s): not kept, to be narrated again",
+            "chapters" if some else "chapter",
+            ", ".join(map(str, other)),
+            "were" if some else "was",
+            _audio_setting_names(),
+        )
+    return [m.entry if m and ok else None for m, ok in zip(found, same, strict=True)]
+
+
+def _finished_marks(storage: Storage, job_id: str, index: int) -> ChapterMarks | None:
+    """The marks of a chapter this job already stored, if its audio is intact."""
     if not storage.exists(marks_key(index)):
         return None
     try:
@@ -473,4 +538,4 @@ def finished_chapter(storage: Storage, job_id: str, index: int) -> ChapterEntry 
         return None
     if marks.job_id != job_id or storage.sha256(chapter_key(index)) != marks.audio_sha256:
         return None
-    return marks.entry
+    return marks

@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import math
 import os
 import re
 import subprocess
@@ -30,8 +31,9 @@ from worker.storage import LocalStorage, open_storage
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def narrate(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def narrate(*args: str | Path, **environ: str) -> subprocess.CompletedProcess[str]:
+    """A `narrate` run; `environ`: variables set for it alone (NARRATE_...)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **environ}
     return subprocess.run(
         [sys.executable, "-m", "producer.cli", *map(str, args)],
         capture_output=True,
@@ -231,6 +233,49 @@ def test_a_second_run_resumes_and_keeps_finished_chapters(tmp_path: Path, data: 
     done = narrate("synth", data / "two_chapters.txt", "-o", out)
     assert "every chapter kept from an earlier run, none narrated now ->" in done.stdout
     assert "real time" not in done.stdout
+
+
+def _rms_db(path: Path) -> float:
+    audio, _ = soundfile.read(path, dtype="float64")
+    return 20 * math.log10(math.sqrt(float((audio**2).mean())))
+
+
+def test_a_resumed_run_with_other_audio_settings_narrates_the_kept_chapters_again(
+    tmp_path: Path, data: Path
+) -> None:
+    """The job id is the manuscript's and options', not the process's settings: a chapter
+    kept from a run at other levels would leave the book at two loudnesses."""
+    out, book = tmp_path / "out", data / "two_chapters.txt"
+    assert narrate("synth", book, "-o", out, "--no-progress").returncode == 0
+    (out / "chapters/001.wav").unlink()  # as if the run died during chapter 1
+    (out / "manifest.json").unlink()
+    quieter = {"NARRATE_ASSEMBLY__TARGET_RMS_DB": "-30"}
+    again = narrate("synth", book, "-o", out, "--no-progress", **quieter)
+    assert again.returncode == 0, again.stderr
+    assert "kept from an earlier run" not in again.stdout
+    assert again.stdout.startswith("narrated 2 chapters, "), again.stdout
+    (warning,) = [line for line in again.stderr.splitlines() if "other audio settings" in line]
+    assert "chapter 0 " in warning and "NARRATE_ASSEMBLY__TARGET_RMS_DB" in warning
+    for chapter in ("000", "001"):  # one level for the whole book
+        assert _rms_db(out / f"chapters/{chapter}.wav") == pytest.approx(-30.0, abs=0.5)
+    same = narrate("synth", book, "-o", out, "--no-progress", **quieter)
+    assert "every chapter kept from an earlier run, none narrated now ->" in same.stdout
+    assert "other audio settings" not in same.stderr
+
+
+def test_marks_from_before_the_settings_digest_are_still_kept(tmp_path: Path, data: Path) -> None:
+    """An output narrated before marks recorded their audio settings resumes as it did."""
+    out, book = tmp_path / "out", data / "two_chapters.txt"
+    assert narrate("synth", book, "-o", out, "--no-progress").returncode == 0
+    marks = json.loads((out / "marks/000.json").read_text())
+    del marks["audio_settings"]
+    (out / "marks/000.json").write_text(json.dumps(marks))
+    (out / "chapters/001.wav").unlink()
+    (out / "manifest.json").unlink()
+    again = narrate("synth", book, "-o", out, "--no-progress", NARRATE_QA_RETRIES="1")
+    assert again.returncode == 0, again.stderr
+    assert ": 1 kept from an earlier run, 1 narrated now, " in again.stdout
+    assert "other audio settings" not in again.stderr
 
 
 def test_a_one_word_chapter_passes_acx_with_the_shortest_tail(tmp_path: Path) -> None:

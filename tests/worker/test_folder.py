@@ -3,6 +3,7 @@ over or removed, another finished book stays whole unless replaced, one run hold
 time, and a full disk is said in one line."""
 
 import errno
+import json
 import logging
 import os
 import signal
@@ -18,7 +19,7 @@ from config.layout import SOURCE_KEY
 from config.manuscript import Chapter, Manuscript
 from config.settings import Settings, SynthesisOptions
 from models.piper import PiperVoice
-from worker.folder import RECORD, held
+from worker.folder import RECORD, RUNS, held
 from worker.pipeline import narrate
 from worker.storage import LocalStorage
 from worker.written import Written
@@ -275,3 +276,92 @@ def test_a_record_naming_a_file_outside_the_folder_removes_nothing_there(
     narrate(BOOK, SynthesisOptions(), out, SETTINGS, voice=voice)
     assert elsewhere.read_bytes() == b"not narrate's"
     assert (out / "manifest.json").exists() and not (out / RECORD).exists()
+
+
+CHAPTER = (
+    "The ships turned at dusk and the harbour lamps were lit one by one along the quay, "
+    "while the keeper counted the masts and wrote each name into his long grey book."
+)
+
+
+def _synth(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "producer.cli", "synth", *map(str, args), "--no-progress"]
+    return subprocess.run(argv, cwd=ROOT, env=_ENV, capture_output=True, text=True)
+
+
+_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _interrupted(book: Path, out: Path, *args: str) -> str:
+    """`narrate synth` stopped by Ctrl-C once a chapter of this run is stored: its output."""
+    argv = [sys.executable, "-m", "producer.cli", "synth", str(book), "-o", str(out), *args]
+    began = time.time()
+    child = subprocess.Popen(
+        [*argv, "--no-progress"],
+        cwd=ROOT,
+        env=_ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # a terminal's job: Ctrl-C reaches the whole group
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 120
+    while not [p for p in out.glob("marks/*.json") if p.stat().st_mtime > began]:
+        assert child.poll() is None and time.monotonic() < deadline, child.communicate()[0]
+        time.sleep(0.1)
+    os.killpg(child.pid, signal.SIGINT)
+    said, _ = child.communicate(timeout=120)
+    assert child.returncode == 130, said
+    return said
+
+
+def _finished(out: Path) -> tuple[str, int]:
+    """The job of the folder's finished chapters, and how many there are."""
+    jobs = {json.loads(p.read_text())["job_id"] for p in out.glob("marks/*.json")}
+    assert len(jobs) == 1
+    return jobs.pop(), len(list(out.glob("marks/*.json")))
+
+
+def test_another_books_unfinished_run_is_refused_as_a_finished_book_is(tmp_path: Path) -> None:
+    """Its finished chapters are kept for it to resume: a run of another book into the
+    folder, without --replace, removed them once it was whole. The same book with other
+    options narrates them again, and says so."""
+    book, small, out = tmp_path / "book.md", tmp_path / "small.md", tmp_path / "out"
+    book.write_text("\n\n".join(f"# Chapter {i}\n\n{CHAPTER} {CHAPTER}" for i in range(1, 6)))
+    small.write_text("# One\n\nA short book.\n\n# Two\n\nIt ends here.\n")
+    _interrupted(book, out)
+    job, kept = _finished(out)
+    before = files(out)
+    chapters = "chapter" if kept == 1 else "chapters"
+
+    refused = _synth(small, "-o", out)
+
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.strip().splitlines()[-1] == (
+        f"narrate: error: {out}: holds another book's unfinished run ({job}) with {kept} "
+        f"finished {chapters}; to narrate this book there add --replace, or rerun that "
+        "book's command to finish it"
+    )
+    assert files(out) == before  # nothing removed, nothing recorded
+
+    # A folder of an older narrate records no book: another job's chapters are refused too.
+    runs = out / RUNS
+    recorded = runs.read_bytes()
+    runs.unlink()
+    unknown = _synth(book, "-o", out, "--seed", "7")
+    assert unknown.returncode == 2
+    assert f"holds an unfinished run of other text or options ({job}) with {kept}" in (
+        unknown.stderr
+    )
+    runs.write_bytes(recorded)
+
+    again = _synth(book, "-o", out, "--seed", "7")
+
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"options changed since the earlier run ({job}): {kept} kept {chapters} narrated again"
+        in again.stderr
+    )
+    assert json.loads((out / "manifest.json").read_text())["job_id"] != job
+    assert not runs.exists() and not (out / RECORD).exists()
