@@ -170,15 +170,17 @@ def invalid(error: "ValidationError | SettingsError") -> str:
     if isinstance(error, SettingsError):
         field = re.search(r'field "([^"]+)"', str(error))
         where = "NARRATE_" + field.group(1).upper() if field else "a NARRATE_ variable"
+        cause = error.__cause__ or error.__context__
+        if not isinstance(cause, json.JSONDecodeError):
+            return f"{where}: {' '.join(str(cause or error).split())}"
         # pydantic-settings names the outer field: the variable is it or one nested in it
-        # (NARRATE_ASSEMBLY__PAUSE_S), whichever does not parse.
-        for name, value in sorted(os.environ.items(), key=lambda item: len(item[0])):
+        # (NARRATE_ASSEMBLY__PAUSE_S), the one whose value is the text that did not parse.
+        for name, value in os.environ.items():
             nested = name.upper() == where or name.upper().startswith(where + "__")
-            if nested and not _json(value):
+            if nested and value == cause.doc:
                 where = name
                 break
-        cause = error.__cause__ or error.__context__
-        return f"{where}: not valid JSON" + (f" ({cause})" if cause else "")
+        return f"{where}: not valid JSON ({cause})"
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
     if error.title == "Settings" and first["loc"]:  # as it was set: NARRATE_ASSEMBLY__PEAK...
@@ -187,14 +189,6 @@ def invalid(error: "ValidationError | SettingsError") -> str:
         name = str(first["loc"][0])
         where = FLAGS.get(name, "--" + name.replace("_", "-"))
     return f"{where}: {first['msg'].removeprefix('Value error, ')}"
-
-
-def _json(text: str) -> bool:
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
 
 
 def not_a_path(job: str, command: str) -> None:

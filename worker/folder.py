@@ -90,7 +90,7 @@ class Folder:
         if other is not None and not replace:
             raise OutputError(_another_book(self.root, other))
         runs = _Runs.read(self.root / RUNS)
-        book = book_id(manuscript) if manuscript is not None else ""
+        book = chapter_digests(manuscript) if manuscript is not None else []
         named = manifest.named_keys() if manifest is not None else set()
         unfinished = _finished_by_job(self.base, named, job_id)
         if not replace:
@@ -98,10 +98,12 @@ class Folder:
         # Recorded before a file changes: once the manifest is replaced, the record is what
         # still says which of the files an earlier run left are narrate's.
         record.add(known)
+        given_up = set(runs.replaced)
         if replace:  # given up: their chapters no reason to refuse a later run of this job
-            gone = set(unfinished) | set(runs.books) | ({other.job_id} if other else set())
-            runs.replaced = sorted((set(runs.replaced) | gone) - {job_id})
-        runs.books[job_id] = book or runs.books.get(job_id, "")
+            given_up |= set(unfinished) | set(runs.books) | ({other.job_id} if other else set())
+        # A job run again is no longer given up: its chapters are kept for it once more.
+        runs.replaced = sorted(given_up - {job_id})
+        runs.books[job_id] = book or runs.books.get(job_id, [])
         runs.write(self.root / RUNS)
         if other is not None:  # the folder no longer holds that book: verify and redo say so
             self.base.remove(MANIFEST_KEY)
@@ -339,16 +341,20 @@ def _another_book(root: Path, manifest: Manifest) -> str:
     )
 
 
-def book_id(manuscript: Manuscript) -> str:
-    """The book a job narrates, whatever its options: its manuscript's digest."""
-    return "book-" + hashlib.sha256(manuscript.model_dump_json().encode()).hexdigest()[:16]
+def chapter_digests(manuscript: Manuscript) -> list[str]:
+    """The book a job narrates, whatever its options and how it was read: its chapters'
+    texts' digests. Two jobs sharing one narrate the same book: a lexicon, a locale, its
+    credits, --skip or a newer reader leave most chapters' texts as they were, and with the
+    whole manuscript's digest the same book rerun with a lexicon added was refused as
+    another book."""
+    return sorted({hashlib.sha256(ch.text.encode()).hexdigest()[:16] for ch in manuscript.chapters})
 
 
 class _Runs(BaseModel):
     """RUNS: of the jobs that wrote into an unfinished folder, the book each narrates
-    ("" where its caller did not say), and those `replace` gave up."""
+    (`chapter_digests`; none where its caller did not say), and those `replace` gave up."""
 
-    books: dict[str, str] = {}
+    books: dict[str, list[str]] = {}
     replaced: list[str] = []
 
     @classmethod
@@ -404,30 +410,28 @@ def _finished_by_job(storage: LocalStorage, named: set[str], job_id: str) -> dic
     return found
 
 
-def _check_unfinished(root: Path, runs: _Runs, book: str, unfinished: dict[str, int]) -> None:
+def _check_unfinished(root: Path, runs: _Runs, book: list[str], unfinished: dict[str, int]) -> None:
     """Finished chapters of another book's unfinished run refused (as a finished book is),
     those of this book with other options said: they are narrated again."""
     pending = {job: n for job, n in unfinished.items() if job not in runs.replaced}
-    same = {job: n for job, n in pending.items() if book and runs.books.get(job) == book}
+    same = {job: n for job, n in pending.items() if set(book) & set(runs.books.get(job, []))}
     others = {job: n for job, n in pending.items() if job not in same}
     if others:
         jobs = ", ".join(sorted(others))
         count = sum(others.values())
         chapters = "chapter" if count == 1 else "chapters"
-        whose = (
-            "another book's unfinished run"
-            if all(runs.books.get(job) for job in others)
-            else "an unfinished run of other text or options"
-        )
+        known = all(runs.books.get(job) for job in others)
+        whose = "another book's unfinished run" if known else "an unfinished run of other text"
+        finish = ", or rerun that book's command to finish it" if known else ""
         raise OutputError(
             f"{root}: holds {whose} ({jobs}) with {count} finished {chapters}; to narrate "
-            "this book there add --replace, or rerun that book's command to finish it"
+            f"this book there add --replace{finish}"
         )
     if same:
         count = sum(same.values())
         chapters = "chapter" if count == 1 else "chapters"
         log.warning(
-            "%s: options changed since the earlier run (%s): %d kept %s narrated again",
+            "%s: options or reading changed since the earlier run (%s): %d kept %s narrated again",
             root,
             ", ".join(sorted(same)),
             count,

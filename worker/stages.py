@@ -19,7 +19,6 @@ from functools import cached_property, partial
 from pathlib import Path
 
 from pydantic import ValidationError
-from pydantic.main import IncEx
 
 from config.layout import (
     MANIFEST_KEY,
@@ -76,18 +75,18 @@ log = logging.getLogger(__name__)
 
 # The settings that change a chapter's samples, beyond the job's options (in its id): its
 # levels, pauses and lead-in; how its text is cut into segments; how much of its neighbours
-# each segment is voiced with (context, decoder margins, attention, passages); how often a
-# segment failing QA is rendered again. Not those of speed, memory, threads or where it runs
+# each segment is voiced with (context, decoder margins, attention, passages). Not the QA
+# retries (a chapter no segment of which was retaken sounds the same at any count), nor
+# those of speed, memory, threads or where it runs
 # (device, precision, batches, decoder runs: the same narration, numerically), nor the
 # sample rate and voice (options), nor the narrator (the M4B's tag, the book's credits).
-AUDIO_SETTINGS: dict[str, IncEx | bool] = {
+AUDIO_SETTINGS: dict[str, set[str] | bool] = {
     "assembly": {"pause_s", "lead_in_s", "target_rms_db", "peak_ceiling_db"},
     "segmenting": True,
     "context_phonemes": True,
     "context_margin_frames": True,
     "attention_span": True,
     "passage_phonemes": True,
-    "qa_retries": True,
 }
 
 
@@ -519,7 +518,8 @@ def finished_chapters(
     if other:
         some = len(other) > 1
         log.warning(
-            "%s %s %s narrated with other audio settings (%s): not kept, to be narrated again",
+            "%s %s %s narrated with other audio settings (%s): not kept, for a book "
+            "narrated under one set of them",
             "chapters" if some else "chapter",
             ", ".join(map(str, other)),
             "were" if some else "was",

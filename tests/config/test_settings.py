@@ -229,3 +229,11 @@ def test_every_bounded_default_is_within_its_bounds() -> None:
     AcxSettings.model_validate(AcxSettings().model_dump())
     with pytest.raises(ValidationError, match="finite number"):
         AcxSettings(tail_s=math.inf)
+
+
+def test_the_variable_that_is_not_json_is_named_not_a_plain_one_beside_it() -> None:
+    """NARRATE_API__INBOX's plain value is no JSON either: the variable named is the one
+    whose text the parser failed on, not the shortest of the field's that does not parse."""
+    env = {"NARRATE_API__INBOX": "file:///srv/in", "NARRATE_API__CORS_ORIGINS": "[x"}
+    result = narrate("inspect", ROOT / "tests" / "data" / "two_chapters.txt", env=env)
+    _assert_refused(result, "narrate: error: NARRATE_API__CORS_ORIGINS", "not valid JSON")

@@ -325,8 +325,9 @@ def _finished(out: Path) -> tuple[str, int]:
 
 def test_another_books_unfinished_run_is_refused_as_a_finished_book_is(tmp_path: Path) -> None:
     """Its finished chapters are kept for it to resume: a run of another book into the
-    folder, without --replace, removed them once it was whole. The same book with other
-    options narrates them again, and says so."""
+    folder, without --replace, removed them once it was whole. The same book read with a
+    lexicon added (another job: the lexicon is the manuscript's) narrates them again, and
+    says so: a digest of its whole manuscript had refused it as another book's."""
     book, small, out = tmp_path / "book.md", tmp_path / "small.md", tmp_path / "out"
     book.write_text("\n\n".join(f"# Chapter {i}\n\n{CHAPTER} {CHAPTER}" for i in range(1, 6)))
     small.write_text("# One\n\nA short book.\n\n# Two\n\nIt ends here.\n")
@@ -351,17 +352,53 @@ def test_another_books_unfinished_run_is_refused_as_a_finished_book_is(tmp_path:
     runs.unlink()
     unknown = _synth(book, "-o", out, "--seed", "7")
     assert unknown.returncode == 2
-    assert f"holds an unfinished run of other text or options ({job}) with {kept}" in (
-        unknown.stderr
+    assert unknown.stderr.strip().splitlines()[-1] == (
+        f"narrate: error: {out}: holds an unfinished run of other text ({job}) with {kept} "
+        f"finished {chapters}; to narrate this book there add --replace"
     )
     runs.write_bytes(recorded)
 
-    again = _synth(book, "-o", out, "--seed", "7")
+    lexicon = tmp_path / "names.tsv"
+    lexicon.write_text("Harbour\tharbor\n")
+    again = _synth(book, "-o", out, "--lexicon", lexicon)
 
     assert again.returncode == 0, again.stderr
     assert (
-        f"options changed since the earlier run ({job}): {kept} kept {chapters} narrated again"
-        in again.stderr
+        f"options or reading changed since the earlier run ({job}): {kept} kept {chapters} "
+        "narrated again" in " ".join(again.stderr.split())
     )
     assert json.loads((out / "manifest.json").read_text())["job_id"] != job
     assert not runs.exists() and not (out / RECORD).exists()
+
+
+def _left_chapter(out: Path, job_id: str, index: int) -> None:
+    """A chapter an interrupted run of job_id finished: its audio, and its marks naming
+    the job and the audio's digest (what a rerun of that job would keep)."""
+    audio = out / f"chapters/{index:03d}.wav"
+    audio.parent.mkdir(parents=True, exist_ok=True)
+    audio.write_bytes(b"RIFF" + bytes([index]) * 64)
+    marks = out / f"marks/{index:03d}.json"
+    marks.parent.mkdir(parents=True, exist_ok=True)
+    digest = LocalStorage(out).sha256(f"chapters/{index:03d}.wav")
+    marks.write_text(json.dumps({"job_id": job_id, "audio_sha256": digest}))
+    Written(out / RECORD).add({f"chapters/{index:03d}.wav", f"marks/{index:03d}.json"})
+
+
+def test_a_job_given_up_by_replace_and_run_again_is_kept_for_once_more(tmp_path: Path) -> None:
+    """Book A's run (job-a) is interrupted; book B is started over it with --replace and
+    interrupted before it finished a chapter; job-a is run again and finishes another. A
+    later run of book B without --replace must be refused: job-a stayed given up, and its
+    new chapters were narrated over."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with held(out) as folder:
+        folder.prepare("job-a", manuscript=BOOK)
+    _left_chapter(out, "job-a", 0)
+    with held(out) as folder:
+        folder.prepare("job-b", replace=True, manuscript=OTHER)
+    with held(out) as folder:
+        folder.prepare("job-a", manuscript=BOOK)
+    _left_chapter(out, "job-a", 1)
+    refused = r"holds another book's unfinished run \(job-a\) with 2"
+    with held(out) as folder, pytest.raises(OutputError, match=refused):
+        folder.prepare("job-b", manuscript=OTHER)
