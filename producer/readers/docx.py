@@ -48,6 +48,8 @@ This module opens the package and reads it in order: `docxparts` reads the packa
 paragraphs as text and `docxchapters` cuts those into sections.
 """
 
+from functools import partial
+
 from config.errors import ManuscriptError
 from producer.readers import docxchapters, docxparts, docxtext, ole
 from producer.readers.archive import Archive
@@ -71,6 +73,7 @@ def read(data: bytes, source: str) -> Book:
     title_at, level, part_level = docxchapters.plan(blocks)
     sections, warnings, credits = docxchapters.split(blocks, title_at, (part_level, level), source)
     title = docxchapters.title(blocks[title_at]) if title_at is not None else credits.title
-    bare = credits.bare or docxparts.signed(archive, main, credits.pen_name)
+    shown = partial(docxtext.paragraph_text, styles=styles)
+    bare = credits.bare or docxparts.signed(archive, main, credits.pen_name, shown)
     metadata = docxparts.metadata(archive, source, title, credits.authors, bare)
     return Book(sections, metadata, warnings=warnings)

@@ -538,28 +538,20 @@ def _creators(creator: str) -> list[str]:
     return [name for name in names if name and name.casefold() not in _STAND_IN_CREATORS]
 
 
-def signed(archive: Archive, main: str, name: str) -> list[str]:
+def signed(archive: Archive, main: str, name: str, text: Callable[[Any], str]) -> list[str]:
     """[name] where the package names it outside the body, whole words in any case: as the
-    last to save the file (cp:lastModifiedBy) or in a page's header or footer, where a
-    manuscript's author sets their name; else []. A pen name in lower case under the Title
-    ("bell hooks") is taken only so confirmed (or by a copyright line): its words alone
-    read as a subtitle's in lower case do ("winter light")."""
+    last to save the file (cp:lastModifiedBy) or in a page's header or footer (its
+    paragraphs' `text`), where a manuscript's author sets their name; else []. A pen name
+    in lower case under the Title ("bell hooks") is taken only so confirmed (or by a
+    copyright line): its words alone read as a subtitle's in lower case do ("winter
+    light")."""
     if not name:
         return []
     editor = _core(_part(archive, CORE), "cp:lastModifiedBy") if archive.has(CORE) else ""
     margins = (_part(archive, part) for part in _all_related(archive, main, "header", "footer"))
-    lines = [editor, *(_shown(p) for root in margins for p in elements(root, "p"))]
+    lines = [editor, *(text(p) for root in margins for p in elements(root, "p"))]
     named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
     return [name] if any(named.search(" ".join(line.split())) for line in lines) else []
-
-
-def _shown(p: Any) -> str:
-    """A header's paragraph's text, its tabs and breaks as spaces (no deletions, no field
-    codes: those are other elements than w:t)."""
-    return "".join(
-        (e.text or "") if local(e) == "t" else " " if local(e) in ("tab", "br") else ""
-        for e in p.iter()
-    )
 
 
 def _publish_date(archive: Archive) -> str:

@@ -97,7 +97,7 @@ def blocks(
         if name == "p" and any([_in_contents_field(p, fields) for p in node]):
             continue
         if name == "p" and _is_drop_cap(node[-1]):
-            cap += "".join(_clean(_text(node[-1], styles)).split())
+            cap += "".join(_clean(paragraph_text(node[-1], styles)).split())
         elif name == "p":
             for run_on in _accepted(node, styles):
                 para = _paragraph(run_on, styles, numbering)
@@ -218,7 +218,9 @@ def _is_drop_cap(p: Any) -> bool:
     return frame is not None and attr(frame, "dropCap") in ("drop", "margin")
 
 
-def _text(p: Any, styles: Styles) -> str:
+def paragraph_text(p: Any, styles: Styles) -> str:
+    """A paragraph's text as the page shows it, in the body or a header: no deletions,
+    hidden runs or field codes, tabs as spaces."""
     pieces: list[str] = []
     # A hidden paragraph style hides its runs, but a run may show itself (w:vanish off).
     _gather(p, styles, pieces, _Runs(styles.hidden.get(_style_of(p, styles), False)))
@@ -233,12 +235,12 @@ def _accepted(joined: list[Any], styles: Styles) -> list[list[tuple[Any, str]]]:
     and which of the two styles the page keeps once accepted is Word's to say: read as one,
     a chapter's heading went unheard inside its text, or its last words became a heading."""
     if len(joined) == 1:
-        return [[(joined[0], _text(joined[0], styles))]]
+        return [[(joined[0], paragraph_text(joined[0], styles))]]
     runs: list[list[tuple[Any, str]]] = []
     levels: list[int | str | None] = []  # the level of each run's text; "" while it has none
     for p in joined:
         style = _style_of(p, styles)
-        text = "" if style in styles.unread else _text(p, styles)
+        text = "" if style in styles.unread else paragraph_text(p, styles)
         level = _level_of(p, style, styles) if text.strip() else ""
         if not runs or (level != "" and levels[-1] != "" and level != levels[-1]):
             runs.append([])
