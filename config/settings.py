@@ -47,6 +47,8 @@ CEILING_DB_RANGE = (-20.0, 0.0)
 # Longest silence one pause, lead-in or room tone's head or tail may ask for, in seconds:
 # ACX's tail is at most 5 s; a minute is already no pause a listener waits through.
 MAX_SILENCE_S = 60.0
+# Output sample rates, in Hz: NARRATE_SAMPLE_RATE and --sample-rate alike.
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 8000, 192000
 
 # A level or a silence: finite (NaN passed every comparison and made all-silent audio).
 RmsDb = Annotated[float, Field(ge=RMS_DB_RANGE[0], le=RMS_DB_RANGE[1], allow_inf_nan=False)]
@@ -233,8 +235,8 @@ class Settings(BaseSettings):
     )
     sample_rate: int = Field(
         44100,
-        ge=8000,
-        le=192000,
+        ge=MIN_SAMPLE_RATE,
+        le=MAX_SAMPLE_RATE,
         description="Output sample rate of chapter files (Hz), 8000 to 192000 as --sample-rate.",
     )
     cache_dir: Path | None = Field(
@@ -537,7 +539,7 @@ class SynthesisOptions(BaseModel):
     """Per-job options; None means "the voice's default"."""
 
     voice: str = DEFAULT_VOICE
-    sample_rate: int = Field(44100, ge=8000, le=192000)
+    sample_rate: int = Field(44100, ge=MIN_SAMPLE_RATE, le=MAX_SAMPLE_RATE)
     speed: float = Field(1.0, gt=0.2, le=5.0, description="1.0 is the voice's own pace.")
     noise_scale: float | None = Field(None, ge=0.0, le=2.0)
     noise_w: float | None = Field(None, ge=0.0, le=2.0)
