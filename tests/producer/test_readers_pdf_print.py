@@ -974,15 +974,22 @@ SCATTERED = [(430, 580, "Low tide"), (110, 520, "Mousehole harbour"), (300, 430,
 HALF_PAGE = (80.0, 320.0, 530.0, 640.0)  # a map's box, under the scattered lines
 
 
+def _chapter_going_on(out: io.BytesIO) -> Setter:
+    """A chapter's first page, "Chapter One" over a paragraph ("alpha"), set into `out`:
+    the setter stands at the top of the page it goes on over."""
+    setter = Setter(Canvas(out, pagesize=letter))
+    setter.heading("Chapter One")
+    setter.paragraph(prose("alpha", 4))
+    setter.finish_page()
+    return setter
+
+
 def bordered_page(picture: bool = False) -> bytes:
     """A chapter going on over a page framed by a border drawn at 92% of the page's width
     and height: a paragraph, the `SCATTERED` lines (over a map's box `HALF_PAGE`, with
     `picture`), and a paragraph under them."""
     out = io.BytesIO()
-    setter = Setter(Canvas(out, pagesize=letter))
-    setter.heading("Chapter One")
-    setter.paragraph(prose("alpha", 4))
-    setter.finish_page()
+    setter = _chapter_going_on(out)
     canvas = setter.canvas
     canvas.rect(WIDTH * 0.04, HEIGHT * 0.04, WIDTH * 0.92, HEIGHT * 0.92)
     if picture:
@@ -1035,10 +1042,7 @@ def plate_page(share: float, kind: str) -> bytes:
     width and height, an "image" or a "filled" rectangle (a map's sea), under the
     `PLATE_LABELS`, between a page of a paragraph and one of another."""
     out = io.BytesIO()
-    setter = Setter(Canvas(out, pagesize=letter))
-    setter.heading("Chapter One")
-    setter.paragraph(prose("alpha", 4))
-    setter.finish_page()
+    setter = _chapter_going_on(out)
     canvas = setter.canvas
     width, height = WIDTH * share, HEIGHT * share
     x, y = (WIDTH - width) / 2, (HEIGHT - height) / 2
