@@ -91,6 +91,7 @@ def _printable(stream: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _Parser.given = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     _printable(sys.stdout)
     if args.command == "synth":  # before the settings' import, which this overlaps
@@ -210,8 +211,14 @@ class _Parser(argparse.ArgumentParser):
     """argparse's parser, its usage errors one `narrate: error:` line as every other error
     is (argparse prints the whole usage block first); its subcommands' parsers too."""
 
+    given: Sequence[str] = ()  # the command line, for the hint on names that begin with "-"
+
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"narrate: error: {message} (see {self.prog} --help)\n")
+        hint = f"see {self.prog} --help"
+        dashed = [arg for arg in self.given if arg[:1] == "-" and os.path.exists(arg)]
+        if dashed:  # argparse took the file "-notes.txt" for an option
+            hint = f"a name that begins with '-' is read as an option: write ./{dashed[0]}"
+        self.exit(EXIT_BAD_INPUT, f"narrate: error: {message} ({hint})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -61,6 +61,8 @@ def read_output(storage: Storage, out: Path | str, key: str, model: type[_Record
         if isinstance(error, OutputError) and not str(error).endswith("NoSuchKey"):
             raise
         if isinstance(storage, LocalStorage) and not storage.root.is_dir():
+            if storage.root.exists():  # a book's file given for its folder, say
+                raise OutputError(f"{out}: a file, not a narrate output folder") from error
             raise OutputError(f"{out}: no such folder") from error
         raise OutputError(f"{out}: not a finished narrate output (no {key})") from error
     except OSError as error:

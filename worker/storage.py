@@ -121,6 +121,8 @@ class LocalStorage(Storage):
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as error:
+            if root.exists() and not root.is_dir():  # mkdir's "File exists" says too little
+                raise OutputError(f"{root}: a file, not a folder to write into") from error
             raise OutputError(f"{root}: cannot write here ({error.strerror})") from error
 
     def __repr__(self) -> str:

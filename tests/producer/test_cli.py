@@ -318,6 +318,7 @@ def test_bad_inputs_exit_non_zero_with_one_line(tmp_path: Path) -> None:
         narrate("synth", tmp_path / "missing.txt", "-o", tmp_path / "o"), "no such file"
     )
     assert_clean_error(narrate("synth", good, "-o", blocker / "sub"), "cannot write")
+    assert_clean_error(narrate("synth", good, "-o", blocker), "file: a file, not a folder")
     assert_clean_error(
         narrate("synth", good, "-o", tmp_path / "o", "--voice", "nobody"), "unknown voice 'nobody'"
     )
@@ -348,6 +349,22 @@ def test_usage_errors_are_one_line_too() -> None:
     # uvicorn would report "running on 127.0.0.1:99999" while the kernel bound another port
     assert_clean_error(narrate("serve", "--port", "99999"), "'99999' is not a port (1 to 65535)")
     assert_clean_error(narrate("serve", "--workers", "0"), "--workers: '0': a whole number")
+
+
+def test_a_file_whose_name_begins_with_a_dash_is_told_how_to_name_it(tmp_path: Path) -> None:
+    """argparse reads "-notes.txt" as an option and says only that the manuscript is
+    missing: where such a file exists, the line says how to give it."""
+    (tmp_path / "-notes.txt").write_text("Hello there.")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "producer.cli", "inspect", "-notes.txt"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert_clean_error(result, "is read as an option: write ./-notes.txt")
+    given = subprocess.run(
+        [*command[:-1], "./-notes.txt"], capture_output=True, env=env, cwd=tmp_path
+    )
+    assert given.returncode == 0, given.stderr
+    no_such = subprocess.run([*command[:-1], "-gone.txt"], capture_output=True, text=True, env=env)
+    assert_clean_error(no_such, "(see narrate inspect --help)")
 
 
 def test_worker_help_states_the_pools_defaults() -> None:

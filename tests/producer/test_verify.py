@@ -108,6 +108,9 @@ def test_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
     missing = tmp_path / "typo"
     assert_clean_error(narrate("verify", missing), "typo: no such folder")
     assert not missing.exists()
+    book = tmp_path / "book.m4b"
+    book.write_bytes(b"")
+    assert_clean_error(narrate("verify", book), "book.m4b: a file, not a narrate output folder")
 
 
 def test_a_folder_with_another_programs_manifest_is_refused_in_one_line(tmp_path: Path) -> None:
