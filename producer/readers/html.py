@@ -79,6 +79,7 @@ _BODY = re.compile(rb"<body[\s>]", re.I)
 _QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")  # an attribute's value, quoted
 # Far above any element a book sets (a handful of attributes; an inline image's data is one).
 MAX_ATTRIBUTES = 1_000
+MAX_DEPTH = 256  # libxml2's, without its "huge" option (which our recursive walk could not take)
 
 
 def read(data: bytes, source: str) -> Book:
@@ -118,6 +119,18 @@ def _parse(data: bytes, source: str) -> Any:
     root = etree.fromstring(data, parser)
     if root is None:
         raise ManuscriptError(f"{source}: no HTML in the file")
+    # libxml2 stops at 256 levels of tags and drops all that follows (tags left open, as an
+    # old page's <font>s are, reach it): refused rather than the rest of the book lost.
+    limit = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if limit is not None:
+        reason = (
+            f"tags nested more than {MAX_DEPTH} deep (tags left open?)"
+            if "depth" in limit.message
+            else limit.message.strip()
+        )
+        raise ManuscriptError(
+            f"{source}: line {limit.line}: {reason}; what follows could not be read"
+        )
     return root
 
 

@@ -41,6 +41,7 @@ BLOCKS = _HEADINGS | {
     *("ul", "ol", "li", "dl", "dt", "dd", "menu", "details", "summary", "dialog", "form"),
     *("table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "fieldset"),
 }
+_ANY_BLOCK = tuple(f"{{*}}{tag}" for tag in BLOCKS)  # in XHTML's namespace or in none
 _SECTIONING = {"html", "body", "main", "article", "section", "div", "aside", "nav"}
 _VERSE = {"z3998:verse", "z3998:poem", "z3998:song", "z3998:hymn", "verse", "poem", "poetry"}
 _VERSE_CLASSES = _VERSE | {"stanza"}  # Project Gutenberg's <div class="stanza">
@@ -387,7 +388,19 @@ def _starts_word(text: str) -> bool:
 
 
 def _is_block(el: Any) -> bool:
-    return tag_of(el) in BLOCKS and not _dropped(el)
+    """A block element; or an inline one holding blocks, walked as a block so that they stay
+    apart: a heading in a link (`<a name="c1"><h2>The Storm</h2></a>`), the `<font>` an old
+    page sets around paragraphs and headings."""
+    if _dropped(el):
+        return False
+    tag = tag_of(el)
+    if tag in BLOCKS:
+        return True
+    return bool(tag) and not _is_note(el) and next(_blocks_in(el), None) is not None
+
+
+def _blocks_in(el: Any) -> Any:
+    return el.iterdescendants(*_ANY_BLOCK)
 
 
 def _is_note_mark(el: Any, tag: str) -> bool:

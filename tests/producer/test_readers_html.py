@@ -296,12 +296,40 @@ def test_a_superscript_note_mark_without_a_link_is_not_read_and_an_exponent_is()
     [
         b"<html></html>",
         b"<!-- x --><html><!-- y --></html>",
-        b"<html><body>" + b"<div>" * 100_000 + b"Hi." + b"</div>" * 100_000 + b"</body></html>",
     ],
 )
 def test_html_without_text_is_refused_in_one_line(data: bytes) -> None:
     with pytest.raises(ManuscriptError, match=r"b\.html: no text to read in the HTML"):
         html.read(data, "b.html")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<div>" * 100_000 + "Hi." + "</div>" * 100_000,
+        # an old page's <font>s never closed: libxml2 stops at the 256th and drops the rest
+        "".join(f"<h2>Chapter {i}</h2><font><p>The text of chapter {i}." for i in range(1, 301)),
+    ],
+)
+def test_tags_nested_past_the_parsers_depth_are_refused_not_read_short(body: str) -> None:
+    with pytest.raises(ManuscriptError, match=r"b\.html: line 1: tags nested more than 256 deep"):
+        html.read(page(body), "b.html")
+
+
+def test_headings_and_paragraphs_inside_inline_tags_stay_apart() -> None:
+    """A heading in a link (`<a name="c1"><h2>…</h2></a>`, an old page's anchor) is a
+    heading, and paragraphs inside a <font> left open are paragraphs: not one run of text."""
+    linked = read(
+        "<a name='c1'><h2>The Storm</h2></a><p>Rain fell.</p>"
+        "<a name='c2'><h2>The Calm</h2></a><p>The sun came out.</p>"
+    )
+    chapters = select(linked, "b.html").chapters
+    assert [c.title for c in chapters] == ["The Storm", "The Calm"]
+    assert chapters[1].text == "The Calm\n\nThe sun came out."
+    fonts = read("".join(f"<h2>Chapter {i}</h2><font><p>Eggs {i}.<p>Hens {i}." for i in (1, 2, 3)))
+    chapters = select(fonts, "b.html").chapters
+    assert [c.title for c in chapters] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+    assert chapters[2].text == "Chapter 3\n\nEggs 3.\n\nHens 3."
 
 
 def test_a_tag_of_a_hundred_thousand_attributes_is_refused_before_parsing() -> None:
