@@ -84,6 +84,8 @@ class Folder:
         record = Written(self.root / RECORD)
         manifest = _manifest(self.base)
         recorded = _keys(record)
+        if recorded != record.keys():  # the lines passed over go, said once
+            record.keep_only(recorded)
         known = recorded | _narrated(self.base, manifest, recorded)
         _refuse_foreign(self.root, _in_narrates_places(self.base) - known)
         other = manifest if manifest is not None and manifest.job_id != job_id else None

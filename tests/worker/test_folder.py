@@ -265,15 +265,21 @@ def test_an_earlier_runs_file_reached_by_a_link_out_of_the_folder_stays(
 
 
 def test_a_record_naming_a_file_outside_the_folder_removes_nothing_there(
-    voice: PiperVoice, tmp_path: Path
+    voice: PiperVoice, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A hostile or damaged record ("../elsewhere.wav"): the book is narrated, that file is
-    neither removed nor a reason to fail, and the record goes with the book whole."""
+    neither removed nor a reason to fail, each such line is said once, and the record goes
+    with the book whole."""
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.wav"
     elsewhere.write_bytes(b"not narrate's")
     out.mkdir()
     (out / RECORD).write_text("../elsewhere.wav\n/etc/hostname\nchapters/../../x\n")
-    narrate(BOOK, SynthesisOptions(), out, SETTINGS, voice=voice)
+    with caplog.at_level(logging.WARNING, logger="worker.folder"):
+        narrate(BOOK, SynthesisOptions(), out, SETTINGS, voice=voice)
+    said = [
+        r.getMessage() for r in caplog.records if "is no file of the folder's" in r.getMessage()
+    ]
+    assert len(said) == 3 and all(any(k in m for m in said) for k in ("elsewhere", "hostname"))
     assert elsewhere.read_bytes() == b"not narrate's"
     assert (out / "manifest.json").exists() and not (out / RECORD).exists()
 
