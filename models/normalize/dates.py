@@ -455,7 +455,10 @@ def _clock(match: re.Match[str], locale: Locale) -> str:
     race = not match.group("hour").startswith("0") and _RACE_CUE.search(text_before(match, 24))
     if second and not meridiem and race:
         return _race_time(match, locale)
-    if hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59):
+    # No clock's, "12:99", is left for what else it may be (a ratio); with AM or PM ("12:99
+    # pm", "13:30 pm") it is a clock mistyped, read as written, not "twelve to ninety-nine".
+    impossible = hour > (12 if meridiem else 24) or minute > 59 or (second and int(second) > 59)
+    if impossible and not meridiem:
         return match.group(0)
     if match.group("hour") == "00" and not (meridiem or second):  # "0:30" may be a duration
         return _past_midnight(minute)

@@ -447,6 +447,9 @@ CASES = [
     ("at 7 P.M.", "at seven PM."),
     ("at 14:05", "at fourteen oh five"),
     ("at 14:00", "at fourteen hundred"),
+    # a clock mistyped, with AM or PM: read as written, not as a ratio ("twelve to ...")
+    ("It was 12:99 pm.", "It was twelve ninety-nine PM."),
+    ("at 13:30 pm we ate", "at thirteen thirty PM we ate"),
     ("at 10:00", "at ten o'clock"),
     ("at 12:00 pm", "at twelve PM"),
     ("10:30:15", "ten thirty and fifteen seconds"),
