@@ -40,7 +40,17 @@ _CURRENCIES = {
     "€": Currency("euro", "euros", "cent", "cents"),
     "¥": Currency("yen", "yen"),
     "₹": Currency("rupee", "rupees", "paisa", "paise"),
+    # the other signs espeak reads as nothing, or by the sign's name
+    "₩": Currency("won", "won"),
+    "₽": Currency("ruble", "rubles", "kopek", "kopeks"),
+    "₪": Currency("shekel", "shekels", "agora", "agorot"),
+    "₱": Currency("peso", "pesos", "centavo", "centavos"),
+    "₦": Currency("naira", "naira", "kobo", "kobo"),
+    "₺": Currency("lira", "lira", "kuruş", "kuruş"),
+    "₴": Currency("hryvnia", "hryvnias", "kopiyka", "kopiykas"),
+    "₿": Currency("bitcoin", "bitcoins"),
 }
+_SIGNS = "".join(_CURRENCIES)
 # Dollars named by their country's letters: "US$5", "A$20", "HK$200".
 _DOLLARS = {
     "US": "US",
@@ -81,9 +91,9 @@ _CENTS = r"\.\d\d(?![\d,]|\.\d)"
 # about so much or more, said "twenty-odd dollars", "one billion-plus dollars".
 _MONEY = re.compile(
     rf"(?P<sign>(?<![\w.])[-−])?(?:(?<![\w.])(?P<country>{'|'.join(_DOLLARS)})(?=\$))?"
-    rf"(?P<symbol>[$£€¥₹])\s?(?P<amount>{NUMBER}|{_CENTS})"
+    rf"(?P<symbol>[{_SIGNS}])\s?(?P<amount>{NUMBER}|{_CENTS})"
     rf"(?P<vulgar>[{VULGAR}](?![\d–—-]))?"
-    rf"(?:(?:\s?(?P<from_scale>{_SCALE}))?(?:\s?[–—-]\s?|-to-)(?:{'|'.join(_DOLLARS)})?[$£€¥₹]?"
+    rf"(?:(?:\s?(?P<from_scale>{_SCALE}))?(?:\s?[–—-]\s?|-to-)(?:{'|'.join(_DOLLARS)})?[{_SIGNS}]?"
     rf"(?P<to>{NUMBER}|{_CENTS})"
     rf"|\s(?P<word>to|and|or)\s(?P<to_country>{'|'.join(_DOLLARS)})?(?P=symbol)"
     rf"(?P<word_to>{NUMBER})"

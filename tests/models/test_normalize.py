@@ -538,6 +538,8 @@ CASES = [
         " hundred Hong Kong dollars.",
     ),
     ("a US$5 note and ₹100", "a five-US-dollar note and one hundred rupees"),
+    ("It cost ₿5, ₩5,000 or ₽20.", "It cost five bitcoins, five thousand won or twenty rubles."),
+    ("Only ₪3.50 each.", "Only three shekels and fifty agorot each."),
     (
         "A £10m deal, a $500 deposit and a $1.5 billion fund",
         "A ten million-pound deal, a five hundred-dollar deposit and a one point five"
