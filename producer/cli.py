@@ -656,6 +656,7 @@ def _synth(
     from producer.readers import read_source, store_cover
     from worker.folder import held
     from worker.pipeline import narrate
+    from worker.stages import audio_settings_digest
 
     source = read_source(args.manuscript, reading_from(args))
     log.debug("%s read: %s", args.manuscript, _count(len(source.manuscript.chapters), "chapter"))
@@ -671,7 +672,8 @@ def _synth(
         store_cover(output.prepare(job_id, args.replace, source.manuscript), source)
         began = time.perf_counter()
         bar = ProgressBar(enabled=not args.no_progress and sys.stderr.isatty())
-        stopping.narrating(source.manuscript, options, lambda: bar.last)
+        audio = audio_settings_digest(get_settings())
+        stopping.narrating(source.manuscript, options, audio, lambda: bar.last)
         manifest = narrate(
             source.manuscript,
             options,

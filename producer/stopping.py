@@ -50,6 +50,7 @@ class Stopping:
         """`status`: the exit status of an interrupted run."""
         self.output, self.status = output, status
         self._book: tuple[str, list[int]] | None = None  # its job id, its chapters' indexes
+        self._audio_settings = ""  # their digest, which a chapter kept was narrated under
         self._progress: Callable[[], Progress | None] = lambda: None
         self._scratch: set[Path] = set()  # in the scratch folder before the book began
         self._signalled_once = False
@@ -61,10 +62,14 @@ class Stopping:
         self,
         manuscript: "Manuscript",
         options: "SynthesisOptions",
+        audio_settings: str,
         progress: Callable[[], "Progress | None"],
     ) -> None:
-        """The book's narration begins; `progress` gives its progress as last reported."""
+        """The book's narration begins, under the audio settings of that digest
+        (`worker.stages.audio_settings_digest`); `progress` gives its progress as last
+        reported."""
         self._book = (job_id_for(manuscript, options), [ch.index for ch in manuscript.chapters])
+        self._audio_settings = audio_settings
         self._progress = progress
         self._scratch = _files(self.output / SCRATCH)
 
@@ -81,7 +86,7 @@ class Stopping:
     def last_line(self) -> str:
         if self._book is None:
             return "narrate: interrupted before narrating began"
-        kept = _kept(LocalStorage(self.output, create=False), *self._book)
+        kept = _kept(LocalStorage(self.output, create=False), *self._book, self._audio_settings)
         if not kept:
             return "narrate: interrupted; no chapter was finished"
         are = "chapter is" if kept == 1 else "chapters are"
@@ -127,15 +132,21 @@ class Stopping:
         LocalStorage(self.output, create=False).tidy_scratch()
 
 
-def _kept(storage: LocalStorage, job_id: str, indexes: list[int]) -> int:
-    """The job's chapters a rerun keeps: those with their marks, written last. Their audio
-    is not hashed again here (seconds for a long book); a rerun does."""
-    return sum(_marked(storage, job_id, index) for index in indexes)
+def _kept(storage: LocalStorage, job_id: str, indexes: list[int], audio_settings: str) -> int:
+    """The job's chapters a rerun keeps: those with their marks, written last, narrated
+    under these audio settings (a rerun narrates the others again). Their audio is not
+    hashed again here (seconds for a long book); a rerun does."""
+    return sum(_marked(storage, job_id, index, audio_settings) for index in indexes)
 
 
-def _marked(storage: LocalStorage, job_id: str, index: int) -> bool:
+def _marked(storage: LocalStorage, job_id: str, index: int, audio_settings: str) -> bool:
     try:
-        return bool(storage.get_json(marks_key(index)).get("job_id") == job_id)
+        marks = storage.get_json(marks_key(index))
+        # "": marks from before the digest, which a rerun keeps (`finished_chapters`)
+        return bool(marks.get("job_id") == job_id) and marks.get("audio_settings", "") in (
+            "",
+            audio_settings,
+        )
     except (OSError, ValueError, AttributeError):  # none, or not narrate's
         return False
 
