@@ -53,6 +53,8 @@ _WINDOWS_1252_LABELS = {
 _ASCII_LABELS = {b"us-ascii", b"ascii", b"ansi_x3.4-1968", b"iso646-us", b"us"}
 _MAC_LABELS = {b"macintosh", b"mac", b"csmacintosh", b"x-mac-roman"}  # Word for Mac's
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# The bytes Windows-1252 leaves undefined, as "surrogateescape" holds them: no character.
+_UNDEFINED_1252 = dict.fromkeys(0xDC00 + byte for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
 _PG_START = re.compile(r"\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.I)
 _PG_END = re.compile(r"\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG", re.I)
 # "End of the Project Gutenberg EBook of X", opening a line: the END line's forerunner, read
@@ -84,14 +86,16 @@ MAX_DEPTH = 256  # libxml2's, without its "huge" option (which our recursive wal
 
 def read(data: bytes, source: str) -> Book:
     """An HTML book's chapters, metadata and warnings; raises ManuscriptError."""
+    data = _windows_1252_as_utf8(data)
     root = _parse(data, source)
     metadata = _metadata(root)
     metadata.authors = metadata.authors or _word_authors(data, root)
+    _parse_noframes(root)
     body = next(root.iter("body"), root)
     headed = _drop_gutenberg(body)
     _drop_site_chrome(body)
     htmlexport.clean(body)
-    found = _labelled_chapters(_book_blocks(body, headed))
+    found = _without_repeats(_labelled_chapters(_book_blocks(body, headed)))
     if not found:  # nothing but markup, or text below the parser's 256 levels of nesting
         raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)
@@ -132,6 +136,20 @@ def _parse(data: bytes, source: str) -> Any:
             f"{source}: line {limit.line}: {reason}; what follows could not be read"
         )
     return root
+
+
+def _parse_noframes(root: Any) -> None:
+    """A frameset page's `<noframes>`, which libxml2 keeps as text, parsed: its markup was
+    read aloud ("<H2>Chapter 1</H2><P>It was ..."), as the one text the page holds (its
+    frames' are files of their own)."""
+    for el in list(root.iter("noframes")):
+        if len(el) or "<" not in (el.text or ""):
+            continue
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+        inner = etree.fromstring(el.text, parser)
+        body = next(inner.iter("body"), None) if inner is not None else None
+        el.text = None
+        el.append(body if body is not None else etree.Element("body"))
 
 
 def _most_attributes(data: bytes) -> int:
@@ -178,6 +196,17 @@ def _encoding(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return "windows-1252"
     return "utf-8"
+
+
+def _windows_1252_as_utf8(data: bytes) -> bytes:
+    """A page read as Windows-1252, in UTF-8 behind a byte-order mark (which libxml2 reads
+    before any declaration), less the five bytes Windows-1252 leaves undefined (0x81,
+    0x8D, 0x8F, 0x90, 0x9D: controls to a browser, which shows nothing). Given to libxml2
+    as Windows-1252, one of them ended the text there: the rest of the book was lost."""
+    if _encoding(data) != "windows-1252":
+        return data
+    text = data.decode("windows-1252", "surrogateescape").translate(_UNDEFINED_1252)
+    return _BOMS[0] + text.encode()
 
 
 def _metadata(root: Any) -> Metadata:
@@ -340,6 +369,25 @@ def _labelled_chapters(found: list[Block]) -> list[Block]:
     return [replace(b, kind=HEADING, level=1) if _is_chapter_line(b) else b for b in found]
 
 
+def _without_repeats(found: list[Block]) -> list[Block]:
+    """The blocks less a heading said again straight under itself (a page's anchor heading
+    over the same heading set for the eye): read as two, the first was a chapter of its
+    title alone. Its ids go to the one kept, where links land."""
+    kept: list[Block] = []
+    for block in found:
+        last = kept[-1] if kept else None
+        if last is not None and last.kind == HEADING and _same_heading(last, block):
+            kept[-1] = replace(block, ids=last.ids + block.ids)
+        else:
+            kept.append(block)
+    return kept
+
+
+def _same_heading(first: Block, second: Block) -> bool:
+    same_text = " ".join(first.text.casefold().split()) == " ".join(second.text.casefold().split())
+    return second.kind == HEADING and first.level == second.level and same_text
+
+
 def _text_follows(found: list[Block], label: int) -> bool:
     """Whether a chapter label has text of its own under it, before the next label: labels
     one under another are a list ("Part One", "Part Two"), no chapters."""
@@ -377,13 +425,19 @@ def _sections(
 
 
 def _without_closing_rules(part: list[Block]) -> list[Block]:
-    """A part less the rules between its last words and the notes after them: the line a
-    writing tool draws over its notes, no scene break."""
-    read = [i for i, b in enumerate(part) if not b.note and b.text != SCENE_BREAK]
+    """A part less the rules and the line naming the notes ("FOOTNOTES") between its last
+    words and the notes after them: what a writing tool or an old page sets over its
+    notes, no scene break, and no words of the last chapter's."""
+    closing = {i for i, b in enumerate(part) if b.text == SCENE_BREAK or _names_notes(b)}
+    read = [i for i, b in enumerate(part) if not b.note and i not in closing]
     last = read[-1] if read else -1
     if not any(b.note for b in part[last + 1 :]):
         return part
-    return [b for i, b in enumerate(part) if i <= last or b.text != SCENE_BREAK]
+    return [b for i, b in enumerate(part) if i <= last or i not in closing]
+
+
+def _names_notes(block: Block) -> bool:
+    return not block.note and matter.kind_of(block.text) in matter.NOTES
 
 
 def _opens_chapter(block: Block, level: int) -> bool:

@@ -25,6 +25,7 @@ from typing import Any
 
 from producer.readers import matter
 from producer.readers.book import SCENE_BREAK, Section
+from producer.readers.labels import is_chapter_line
 
 HEADING, TEXT, TABLE = "heading", "text", "table"
 
@@ -42,6 +43,8 @@ BLOCKS = _HEADINGS | {
     *("table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "fieldset"),
 }
 _ANY_BLOCK = tuple(f"{{*}}{tag}" for tag in BLOCKS)  # in XHTML's namespace or in none
+_ANY_HEADING = tuple(f"{{*}}{tag}" for tag in _HEADINGS)
+_LAYOUT_PARAGRAPHS = 3  # in one table cell: a page's text, not a datum
 _SECTIONING = {"html", "body", "main", "article", "section", "div", "aside", "nav"}
 _VERSE = {"z3998:verse", "z3998:poem", "z3998:song", "z3998:hymn", "verse", "poem", "poetry"}
 _VERSE_CLASSES = _VERSE | {"stanza"}  # Project Gutenberg's <div class="stanza">
@@ -121,6 +124,7 @@ _LINE_END = "\x01"
 _BREAK = "\x02"
 _SHORT_LINE = 60
 _LINES_AT_LEAST = 3
+_LABEL_CHARS = 200  # far above a chapter's label line, with its title and its markup's spaces
 _ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _BARE_NUMERAL = re.compile(rf"(?=[IVXLCDM\d])(?:{_ROMAN}|\d{{1,3}})(?=$|[.:])")
 _NUMBERED_KINDS = {"chapter": "Chapter", "part": "Part", "volume": "Volume"}
@@ -176,7 +180,7 @@ class _Walker:
         parts = [el.text or ""]
         for child in el:
             tag = tag_of(child)
-            if tag == "table" and not _dropped(child):
+            if tag == "table" and not _dropped(child) and not _is_layout(child):
                 self.flush(parts, ctx)
                 self.emit(TABLE, "", ctx)
                 parts = [child.tail or ""]
@@ -241,7 +245,8 @@ class _Walker:
         return _finished(parts, _source_lines(parts, ctx))
 
     def flush(self, parts: list[str], ctx: _Context) -> None:
-        self.emit(TEXT, _finished(parts, _source_lines(parts, ctx)), ctx)
+        for run in _paragraph_runs(parts, ctx):
+            self.emit(TEXT, _finished(run, _source_lines(run, ctx)), ctx)
 
     def emit(self, kind: str, text: str, ctx: _Context, level: int = 0) -> None:
         if text or kind == TABLE:
@@ -353,7 +358,8 @@ def _is_page_marker(el: Any, tag: str, tokens: set[str]) -> bool:
     text = _PAGE_TEXT.fullmatch(el.text or "")
     if text is None:
         return False
-    named = _PAGE_NAME.fullmatch(el.get("id") or "")
+    # An old page names its anchors, not ids: <a name="Page_13">[13]</a>.
+    named = _PAGE_NAME.fullmatch(el.get("id") or (el.get("name") if tag == "a" else "") or "")
     classes = [m for m in map(_PAGE_NAME.fullmatch, tokens) if m and m[0] != "p"]
     numbered = [m["number"] for m in (named, *classes) if m and m["number"]]
     if numbered:  # "page_12" holds 12: "p3" holding "mix", or class "p1" holding "I", a word's
@@ -397,6 +403,21 @@ def _is_block(el: Any) -> bool:
     if tag in BLOCKS:
         return True
     return bool(tag) and not _is_note(el) and next(_blocks_in(el), None) is not None
+
+
+def _is_layout(table: Any) -> bool:
+    """A table an old page sets its text in (a margin's cell beside the book's), not one
+    of data: it holds a heading, or a cell of paragraphs. Skipped as a table, the whole
+    book was."""
+    if next(table.iterdescendants(*_ANY_HEADING), None) is not None:
+        return True
+    cells = table.iterdescendants("{*}td", "{*}th")
+    return any(_paragraphs(cell) >= _LAYOUT_PARAGRAPHS for cell in cells)
+
+
+def _paragraphs(cell: Any) -> int:
+    """A table cell's paragraphs, up to `_LAYOUT_PARAGRAPHS`."""
+    return sum(1 for _ in islice(cell.iterchildren("{*}p", "{*}blockquote"), _LAYOUT_PARAGRAPHS))
 
 
 def _blocks_in(el: Any) -> Any:
@@ -594,6 +615,38 @@ def _short_lines(text: str) -> bool:
     lines = [" ".join(line.split()) for line in text.split(_BREAK)]
     lines = [line for line in lines if line]
     return len(lines) >= _LINES_AT_LEAST and all(len(line) <= _SHORT_LINE for line in lines)
+
+
+def _paragraph_runs(parts: list[str], ctx: _Context) -> list[list[str]]:
+    """Collected text cut into paragraphs where two <br>s or more stand with no text
+    between, as an old page ends its paragraphs (`<BR><BR>`, never a `<P>`): one
+    paragraph, the pause between them was lost. Verse's and a <pre>'s are a stanza's
+    or the source's blank lines, and stay."""
+    if ctx.verse or ctx.pre:
+        return [parts]
+    runs: list[list[str]] = [[]]
+    breaks = 0
+    for part in parts:
+        if part in (_BREAK, _LINE_END):
+            breaks += 1
+        elif part.strip():
+            if breaks > 1:
+                runs.append([])
+            breaks = 0
+        runs[-1].append(part)
+    return [apart for run in runs for apart in _label_apart(run)]
+
+
+def _label_apart(run: list[str]) -> list[list[str]]:
+    """A paragraph's first line apart where it is a chapter's label (`<B>CHAPTER II</B><BR>`
+    over the chapter's first words, an old page's heading): it ran on into them ("CHAPTER
+    II Morning came"), and no chapter began there."""
+    first = next((i for i, part in enumerate(run) if part in (_BREAK, _LINE_END)), None)
+    if first is None or len(line := "".join(run[:first])) > _LABEL_CHARS:
+        return [run]
+    if not is_chapter_line(_finished([line], False)):
+        return [run]
+    return [run[:first], run[first + 1 :]]
 
 
 def _finished(parts: list[str], source_lines: bool) -> str:

@@ -535,3 +535,90 @@ def test_a_rule_between_paragraphs_is_a_scene_break() -> None:
     book = read("<h2>Chapter 1</h2><p>She left.</p><hr/><p>He stayed.</p>", head="")
     chapter = select(book, "b.html").chapters[0]
     assert chapter.text == "Chapter 1\n\nShe left.\n\n⁂\n\nHe stayed."
+
+
+@pytest.mark.parametrize("charset", [b'<meta charset="windows-1252">', b""])
+def test_a_byte_windows_1252_leaves_undefined_loses_only_itself(charset: bytes) -> None:
+    """0x9D (no character in Windows-1252, half of a UTF-8 "”" saved as Latin-1) ended
+    the text where it stood: "One" was all of chapter One, and chapter Two was lost."""
+    data = b"<html><head>" + charset + b"</head><body><h2>One</h2><p>One \x9d two \x93hi\x94."
+    book = html.read(data + b"</p><h2>Two</h2><p>The end.</p></body></html>", "b.html")
+    assert [(c.title, c.text) for c in select(book, "b.html").chapters] == [
+        ("One", "One\n\nOne two \u201chi\u201d."),
+        ("Two", "Two\n\nThe end."),
+    ]
+
+
+def test_a_table_laying_out_the_page_is_read_and_a_table_in_it_is_skipped() -> None:
+    """An old page sets its whole text in a table beside an empty margin's cell: skipped
+    as a table, the book had nothing to read. One holding headings, or a cell of
+    paragraphs, lays out the page; a table of data inside it is still skipped."""
+    margin = "<table><tr><td>&nbsp;</td><td>{}</td></tr></table>"
+    headed = read(margin.format("<h2>One</h2><p>Eggs.<p>Hens.<h2>Two</h2><p>Foxes."))
+    assert [(c.title, c.text) for c in select(headed, "b.html").chapters] == [
+        ("One", "One\n\nEggs.\n\nHens."),
+        ("Two", "Two\n\nFoxes."),
+    ]
+    data = "<table><tr><td>Oats</td><td>3</td></tr></table>"
+    plain = read(margin.format(f"<p>Eggs.<p>Hens.<p>Geese.{data}<p>Foxes."))
+    assert plain.sections[0].body == "Eggs.\n\nHens.\n\nGeese.\n\nFoxes."
+    assert plain.warnings == ["chapter '': a table was skipped"]
+
+
+def test_a_framesets_noframes_text_is_read_as_markup_not_aloud() -> None:
+    """libxml2 keeps a <noframes> as text: its tags were read aloud ("<H2>One</H2><P>Eggs
+    ..."), one chapter of markup; parsed, its headings are the chapters."""
+    data = (
+        b"<HTML><HEAD><TITLE>The Hens</TITLE></HEAD><FRAMESET><FRAME SRC='a.html'><NOFRAMES>"
+        b"<BODY><H2>One</H2><P>Eggs &amp; hens.<H2>Two</H2><P>Foxes.</BODY></NOFRAMES></FRAMESET>"
+    )
+    book = html.read(data + b"</HTML>", "b.html")
+    assert [(c.title, c.text) for c in select(book, "b.html").chapters] == [
+        ("One", "One\n\nEggs & hens."),
+        ("Two", "Two\n\nFoxes."),
+    ]
+
+
+def test_a_page_number_in_an_anchor_named_for_its_page_is_not_read() -> None:
+    """HTML 3.2 names an anchor where later pages give it an id: <a name="Page_13">[13]</a>
+    was read mid-sentence ("the barn [13] the hens"), as one with an id is not."""
+    book = read('<h2>One</h2><p>The barn <a name="Page_13">[13]</a>the hens.</p>')
+    assert book.sections[0].body == "The barn the hens."
+
+
+def test_the_line_naming_the_notes_after_the_last_chapter_is_not_read() -> None:
+    """An old page sets its footnotes after the last chapter under a rule and a smaller
+    heading: the notes were left out, but "FOOTNOTES" was read as the chapter's last
+    words."""
+    book = read(
+        '<h2>One</h2><p>Eggs.<a href="#fn1" name="r1">[1]</a></p><h2>Two</h2><p>Foxes.</p>'
+        '<hr><h3>FOOTNOTES</h3><p><a name="fn1" href="#r1">[1]</a> Brown ones.</p>'
+    )
+    assert [c.text for c in select(book, "b.html").chapters] == ["One\n\nEggs.", "Two\n\nFoxes."]
+
+
+def test_two_brs_end_a_paragraph_as_an_old_page_sets_them() -> None:
+    """HTML 3.2 pages end paragraphs with <BR><BR>, never a <P>: the chapter was one
+    paragraph, with no pause between them; one <br> still runs prose on."""
+    body = "<H2>One</H2>Eggs were laid.<BR><BR>\nThe hens<BR>sat.<BR> <BR>Foxes came."
+    assert read(body).sections[0].body == "Eggs were laid.\n\nThe hens sat.\n\nFoxes came."
+
+
+def test_a_bold_chapter_label_over_a_br_opens_a_chapter() -> None:
+    """<B>CHAPTER I</B><BR> over the text, an old page's heading with no <h2>: the label
+    ran into the chapter's first words ("CHAPTER I Eggs were laid.") in one chapter."""
+    book = read("<B>CHAPTER I</B><BR>Eggs were laid.<BR><BR><B>CHAPTER II</B><BR>Foxes came.")
+    assert [(c.title, c.text) for c in select(book, "b.html").chapters] == [
+        ("CHAPTER I", "CHAPTER I\n\nEggs were laid."),
+        ("CHAPTER II", "CHAPTER II\n\nFoxes came."),
+    ]
+
+
+def test_a_heading_said_twice_in_a_row_opens_one_chapter() -> None:
+    """<h2>CHAPTER I</h2><h2>CHAPTER I</h2> (an anchor's heading over the one shown): the
+    first was a chapter of its title alone, a file of audio saying only "Chapter one"."""
+    book = read("<h2>CHAPTER I</h2><h2>Chapter  I</h2><p>Eggs.</p><h2>CHAPTER II</h2><p>Foxes.</p>")
+    assert [(c.title, c.text) for c in select(book, "b.html").chapters] == [
+        ("Chapter I", "Chapter I\n\nEggs."),
+        ("CHAPTER II", "CHAPTER II\n\nFoxes."),
+    ]
