@@ -24,7 +24,7 @@ from lxml import etree
 
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
-from producer.readers import gutenberg, htmlexport, markup, matter
+from producer.readers import gutenberg, htmlexport, markup, matter, text
 from producer.readers.archive import remove, text_of
 from producer.readers.book import (
     SCENE_BREAK,
@@ -81,6 +81,10 @@ _BODY = re.compile(rb"<body[\s>]", re.I)
 _QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")  # an attribute's value, quoted
 # Far above any element a book sets (a handful of attributes; an inline image's data is one).
 MAX_ATTRIBUTES = 1_000
+# A page whose text is nearly all in <pre>, and a book's worth of it, not a poem's or a
+# page of code examples: a plain-text book (`_pre_book`).
+_PRE_BOOK_CHARS = 2_000
+_PRE_BOOK_SHARE = 0.9
 MAX_DEPTH = 256  # libxml2's, without its "huge" option (which our recursive walk could not take)
 
 
@@ -92,6 +96,10 @@ def read(data: bytes, source: str) -> Book:
     metadata.authors = metadata.authors or _word_authors(data, root)
     _parse_noframes(root)
     body = next(root.iter("body"), root)
+    if (preformatted := _pre_book(body, source)) is not None:
+        preformatted.metadata.title = preformatted.metadata.title or metadata.title
+        preformatted.metadata.authors = preformatted.metadata.authors or metadata.authors
+        return preformatted
     headed = _drop_gutenberg(body)
     _drop_site_chrome(body)
     htmlexport.clean(body)
@@ -136,6 +144,18 @@ def _parse(data: bytes, source: str) -> Any:
             f"{source}: line {limit.line}: {reason}; what follows could not be read"
         )
     return root
+
+
+def _pre_book(body: Any, source: str) -> Book | None:
+    """A book set in `<pre>`, a plain-text file put on the web as it was, read as the plain
+    text it is (its chapter labels, paragraphs filled to a measure, its Gutenberg header):
+    read as HTML it was one chapter of lines, a pause at each line's end."""
+    pres = list(body.iter("pre"))
+    inside = sum(len(text_of(pre)) for pre in pres)
+    if inside < _PRE_BOOK_CHARS or inside < _PRE_BOOK_SHARE * len(text_of(body)):
+        return None
+    plain = "\n\n".join("".join(pre.itertext()) for pre in pres)
+    return text.read(plain.encode(), source)
 
 
 def _parse_noframes(root: Any) -> None:

@@ -622,3 +622,25 @@ def test_a_heading_said_twice_in_a_row_opens_one_chapter() -> None:
         ("Chapter I", "Chapter I\n\nEggs."),
         ("CHAPTER II", "CHAPTER II\n\nFoxes."),
     ]
+
+
+def test_a_book_set_in_pre_is_read_as_the_plain_text_it_is() -> None:
+    """A plain-text book put on the web in one <pre>: its chapter labels open chapters and
+    its filled lines are joined into paragraphs, as the text file would be read (as HTML
+    it was one chapter of lines, a pause at each line's end). A short <pre> is a poem's."""
+    para = (
+        "It was a fine morning and the hens were out in the yard, pecking at the\n"
+        "corn that the farmer had thrown there before dawn, and the cock watched\n"
+        "them from the top of the wall.\n\n"
+    )
+    body = "".join(f"CHAPTER {n}\n\n{para * 6}" for n in ("I", "II", "III"))
+    book = read(f"<pre>\n{body}</pre>")
+    chapters = select(book, "b.html").chapters
+    assert book.metadata.title == "The Hens"
+    assert [c.title for c in chapters] == ["CHAPTER I", "CHAPTER II", "CHAPTER III"]
+    joined = " ".join(para.split())
+    assert chapters[2].text == "\n\n".join(["CHAPTER III", *[joined] * 6])
+    poem = read("<h2>One</h2><pre>The hens are out,\nthe cock is on the wall.</pre>")
+    assert select(poem, "b.html").chapters[0].text == (
+        "One\n\nThe hens are out,\nthe cock is on the wall."
+    )
