@@ -85,6 +85,8 @@ MAX_ATTRIBUTES = 1_000
 # page of code examples: a plain-text book (`_pre_book`).
 _PRE_BOOK_CHARS = 2_000
 _PRE_BOOK_SHARE = 0.9
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NOTICE_CHARS = 500  # a frameset's notice to old browsers, at the most, not a book
 MAX_DEPTH = 256  # libxml2's, without its "huge" option (which our recursive walk could not take)
 
 
@@ -96,6 +98,7 @@ def read(data: bytes, source: str) -> Book:
     metadata.authors = metadata.authors or _word_authors(data, root)
     _parse_noframes(root)
     body = next(root.iter("body"), root)
+    _refuse_frames_only(root, body, source)
     if (preformatted := _pre_book(body, source)) is not None:
         preformatted.metadata.title = preformatted.metadata.title or metadata.title
         preformatted.metadata.authors = preformatted.metadata.authors or metadata.authors
@@ -156,6 +159,20 @@ def _pre_book(body: Any, source: str) -> Book | None:
         return None
     plain = "\n\n".join("".join(pre.itertext()) for pre in pres)
     return text.read(plain.encode(), source)
+
+
+def _refuse_frames_only(root: Any, body: Any, source: str) -> None:
+    """A page of frames whose own text is a notice ("This page uses frames"), no book: the
+    book is in the files its frames show, and the notice would be narrated as the book."""
+    frames = [str(frame.get("src") or "")[:80] for frame in root.iter("frame")]
+    if not frames or next(body.iter(*_HEADING_TAGS), None) is not None:
+        return
+    if len(text_of(body)) < _NOTICE_CHARS:
+        shown = ", ".join(name for name in frames[:3] if name) or "no file named"
+        raise ManuscriptError(
+            f"{source}: a page of frames: the book is in the files they show ({shown}); "
+            "narrate those"
+        )
 
 
 def _parse_noframes(root: Any) -> None:

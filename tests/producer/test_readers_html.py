@@ -644,3 +644,15 @@ def test_a_book_set_in_pre_is_read_as_the_plain_text_it_is() -> None:
     assert select(poem, "b.html").chapters[0].text == (
         "One\n\nThe hens are out,\nthe cock is on the wall."
     )
+
+
+def test_a_page_of_frames_with_only_a_notice_is_refused_naming_their_files() -> None:
+    """A frameset's own text, for browsers without frames, is a notice: narrated, it was the
+    whole book; the book is in the files the frames show."""
+    data = (
+        b"<HTML><FRAMESET COLS='20%,80%'><FRAME SRC='toc.html'><FRAME SRC='book.html'>"
+        b"<NOFRAMES><BODY>This page uses frames, but your browser does not support them."
+        b"</BODY></NOFRAMES></FRAMESET></HTML>"
+    )
+    with pytest.raises(ManuscriptError, match=r"b\.html: a page of frames: .*\(toc\.html, book"):
+        html.read(data, "b.html")
