@@ -44,6 +44,7 @@ _LABEL = re.compile(
     rf"(?:chapter|part|book|volume)\s+{NUMBER}\b[.:]?(?:\s+(?-i:[^\sa-z]).{{0,70}}(?<![.,;]))?",
     re.I,
 )
+_PART_NUMBER = re.compile(r"(?:part|book|volume)\b", re.I)
 _TITLE_WORDS = 30  # the most words a line said as a title may have
 _UNNAMED_WORDS = 12  # ... where no TOC entry names it
 # How a sentence ends, not a title; a title may ask or exclaim ("Whose Body?").
@@ -161,14 +162,49 @@ def _line(block: Block, words: int) -> bool:
 
 def _over_title(number: Block, title: Block, rest: list[Block]) -> bool:
     """A chapter's number over its title's heading: a paragraph over one, or a heading
-    over one of higher rank, or of its own where no more of that rank follow (not over a
-    subsection's, the first of several)."""
+    over one of higher rank, or of its own or a lower one where no more of that rank
+    follow in its section (not over a subsection's, the first of several). A part's
+    number over a lower heading is over its first chapter's, not its title."""
     if title.kind != HEADING or _NUMBERED.fullmatch(title.text):
         return False
     if number.kind == TEXT or 0 < title.level < number.level:
         return True
-    same = 0 < title.level == number.level
-    return same and not any(b.kind == HEADING and b.level == title.level for b in rest)
+    if title.level > number.level and _PART_NUMBER.match(number.text):
+        return False
+    apart = 0 < number.level <= title.level
+    return apart and not any(b.kind == HEADING and b.level == title.level for b in rest)
+
+
+def joined_numbers(blocks: list[Block]) -> list[Block]:
+    """A document's blocks with each heading that is a chapter's number alone over its
+    title's heading made one title: an old page's `<h2>CHAPTER I</h2><h3>The Storm</h3>`,
+    "CHAPTER I: The Storm". Read apart, the number was a chapter of its title alone, or a
+    part over a chapter."""
+    joined: list[Block] = []
+    at = 0
+    while at < len(blocks):
+        number = blocks[at]
+        if number.kind == HEADING and _NUMBERED.fullmatch(number.text) and at + 1 < len(blocks):
+            rest = blocks[at + 2 : _section_end(blocks, at)]
+            if _over_title(number, blocks[at + 1], rest):
+                joined.append(_merged(number, blocks[at + 1]))
+                at += 2
+                continue
+        joined.append(number)
+        at += 1
+    return joined
+
+
+def _section_end(blocks: list[Block], at: int) -> int:
+    """Where the section the heading at `at` opens ends: at the next heading of its rank
+    or a higher one."""
+    level = blocks[at].level
+    after = (i for i in range(at + 1, len(blocks)) if _opens_over(blocks[i], level))
+    return next(after, len(blocks))
+
+
+def _opens_over(block: Block, level: int) -> bool:
+    return block.kind == HEADING and 0 < block.level <= level
 
 
 def _title_under_label(label: Block, title: Block) -> bool:

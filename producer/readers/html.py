@@ -33,6 +33,7 @@ from producer.readers.book import (
     chapter_under_title,
     chapters_in_parts,
 )
+from producer.readers.headings import joined_numbers
 from producer.readers.htmlexport import drop_before
 from producer.readers.labels import LABELS_NEEDED, is_chapter_label, is_chapter_line
 from producer.readers.markup import HEADING, TEXT, Block
@@ -106,7 +107,7 @@ def read(data: bytes, source: str) -> Book:
     headed = _drop_gutenberg(body)
     _drop_site_chrome(body)
     htmlexport.clean(body)
-    found = _without_repeats(_labelled_chapters(_book_blocks(body, headed)))
+    found = joined_numbers(_without_repeats(_labelled_chapters(_book_blocks(body, headed))))
     if not found:  # nothing but markup, or text below the parser's 256 levels of nesting
         raise ManuscriptError(f"{source}: no text to read in the HTML")
     level, book_title = _chapter_level(found)

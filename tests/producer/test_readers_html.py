@@ -656,3 +656,25 @@ def test_a_page_of_frames_with_only_a_notice_is_refused_naming_their_files() -> 
     )
     with pytest.raises(ManuscriptError, match=r"b\.html: a page of frames: .*\(toc\.html, book"):
         html.read(data, "b.html")
+
+
+def test_a_chapters_number_heading_over_its_titles_lower_heading_is_one_title() -> None:
+    """`<h2>CHAPTER I</h2><h3>The Storm</h3>`: one title, "CHAPTER I: The Storm". Read
+    apart, each number was a part of its title alone and each title a chapter. A number
+    over several lower headings is over its sections, and stays apart."""
+    book = read(
+        "<h2>CHAPTER I</h2><h3>The Storm</h3><p>Rain fell.</p>"
+        "<h2>CHAPTER II</h2><h3>The Calm</h3><p>The sun came out.</p>"
+    )
+    chapters = select(book, "b.html").chapters
+    assert [(c.title, c.kind) for c in chapters] == [
+        ("CHAPTER I: The Storm", "chapter"),
+        ("CHAPTER II: The Calm", "chapter"),
+    ]
+    assert chapters[1].text == "CHAPTER II: The Calm\n\nThe sun came out."
+    sections = read(
+        "<h2>CHAPTER I</h2><h3>Arrival</h3><p>Rain.</p><h3>Departure</h3><p>Sun.</p>"
+        "<h2>CHAPTER II</h2><h3>Home</h3><p>Snow.</p><h3>Away</h3><p>Wind.</p>"
+    )
+    titles = [c.title for c in select(sections, "b.html").chapters]
+    assert "CHAPTER I" in titles and "Arrival" in titles

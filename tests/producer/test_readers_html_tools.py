@@ -639,8 +639,9 @@ def test_entries_of_a_contents_list_nested_as_a_sibling_are_not_read() -> None:
     Sub</a></li></ul><li><a href="#b">Two</a></li><ul><li><a href="#b1">Sub</a></li></ul>
     <li><a href="#c">Three</a></li></ul><h2 id="a">One</h2><h3 id="a1">Sub</h3><p>Eggs.</p>
     <h2 id="b">Two</h2><h3 id="b1">Sub</h3><p>Foxes.</p><h2 id="c">Three</h2><p>Hens.</p>"""
-    bodies = [s.body for s in read(body).sections if s.body]
-    assert bodies == ["Sub\n\nEggs.", "Sub\n\nFoxes.", "Hens."]
+    sections = [(s.title, s.body) for s in read(body).sections if s.body]
+    # a number's heading over one lower heading is its title ("One: Sub", `joined_numbers`)
+    assert sections == [("One: Sub", "Eggs."), ("Two: Sub", "Foxes."), ("Three", "Hens.")]
 
 
 def test_a_line_linking_to_a_heading_in_a_tracked_deletion_is_read() -> None:
