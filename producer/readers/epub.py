@@ -19,8 +19,10 @@ TOC entry holding chapters is labelled as one. The book's title (or author) set 
 each file's own heading, as a running head, is not read.
 
 The spine is read as hostile input: a file it names again is read once, where it first
-comes; an item that is not an (X)HTML document, the package document included, is skipped;
-and the book's text is counted as each file is read, refused past `max_book_chars`.
+comes; an item that is not an (X)HTML document (by its media type, or its name where the
+type is wrong), the package document included, is skipped; one that is HTML, not
+well-formed XML, is read as HTML, with a warning; and the book's text is counted as each
+file is read, refused past `max_book_chars`.
 
 A book whose content is encrypted (DRM) is refused; fonts obfuscated as EPUB allows are not
 encryption of the text and are fine.
@@ -45,8 +47,8 @@ from typing import Any
 from config.errors import ManuscriptError
 from config.manuscript import Metadata
 from config.settings import get_settings
-from producer.readers import gutenberg, headings, linkednotes, markup, matter, published
-from producer.readers.archive import Archive, elements, parse_xml
+from producer.readers import gutenberg, headings, html, linkednotes, markup, matter, published
+from producer.readers.archive import Archive, HostileXML, elements, parse_xml
 from producer.readers.book import Book, Cover, Section, chapters_in_parts, rest_of_title_page
 from producer.readers.labels import LABELS_NEEDED, is_chapter_label, names_a_part
 from producer.readers.markup import HEADING, TEXT, Block
@@ -60,6 +62,11 @@ _ENCRYPTION = "META-INF/encryption.xml"
 _FONT_OBFUSCATION = {"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"}
 _FONTS = {".ttf", ".otf", ".woff", ".woff2", ".ttc", ".eot"}
 _XHTML_TYPES = {"application/xhtml+xml", "text/html", "application/xml", "text/xml"}
+# Old tools declare content documents as OEB 1's type, or with a charset; some declare none
+# right at all, so a spine file named as a page is read as one whatever its type says.
+_OEB1_TYPE = "text/x-oeb1-document"
+_PAGE_NAMES = (".xhtml", ".html", ".htm", ".xht")
+_HTML_PAGE = re.compile(rb"<(?:html|body)\b", re.I)
 _SECTION_TAGS = {"body", "section", "article", "div", "aside"}
 # The most text a book may hold, in characters: the longest novels run to 3-4 million, so
 # 50 million is ten times any real book, yet refuses a few files of bulk text (or one named
@@ -197,7 +204,7 @@ def _colophon_year(archive: Archive, documents: list[_Document]) -> str:
     no <time>); only colophon files are parsed again."""
     for document in documents:
         if "colophon" in document.types:
-            root = parse_xml(archive.read(document.path), f"{archive.source}: {document.path}")
+            root = _parsed_page(archive, document.path, [])
             if year := published.colophon_year(root):
                 return year
     return ""
@@ -244,14 +251,14 @@ def _documents(
         if item.path in package.nonlinear and item.path not in listed:
             off_flow.append(item.path)
             continue
-        markup += archive.size(item.path) if item.media_type in _XHTML_TYPES else 0
+        markup += archive.size(item.path) if _is_page(item) else 0
         if markup > budget:
             raise ManuscriptError(
                 f"{archive.source}: its text files pass {budget:,} bytes at "
                 f"{item.path}, more than a book of {most:,} characters needs; refusing "
                 "(NARRATE_MAX_BOOK_CHARS)"
             )
-        document = _document(archive, package, item)
+        document = _document(archive, package, item, warnings)
         if document is None:
             continue
         documents.append(document)
@@ -302,16 +309,18 @@ def _repeated_warning(repeated: dict[str, int]) -> str:
     return f"the spine lists {named}{more}; each file is read once, where it first comes"
 
 
-def _document(archive: Archive, package: Package, item: Item) -> _Document | None:
+def _document(
+    archive: Archive, package: Package, item: Item, warnings: list[str]
+) -> _Document | None:
     """A spine file read, with its blocks indexed by id; None (skipped, as a spine item of
     another media type always was) where it is not an (X)HTML document: the package
     document itself (an href of "content.opf", or "#x"), or XML of another kind (an NCX)."""
-    if item.media_type not in _XHTML_TYPES or item.path == package.path:
+    if not _is_page(item) or item.path == package.path:
         what = "the package document" if item.path == package.path else item.media_type
         log.info("%s: skipping %s (%s) in the spine", archive.source, item.path, what)
         return None
     path = item.path
-    root = parse_xml(archive.read(path), f"{archive.source}: {path}")
+    root = _parsed_page(archive, path, warnings)
     if markup.tag_of(root) != "html":
         log.info("%s: skipping %s (not XHTML) in the spine", archive.source, path)
         return None
@@ -320,6 +329,34 @@ def _document(archive: Archive, package: Package, item: Item) -> _Document | Non
     headings.join_number_lines(root)  # "CHAPTER I<br/>A MORNING BATH"
     blocks, after = markup.walked(root)
     return _Document(path, blocks, types, *_index(blocks), after=frozenset(after))
+
+
+def _is_page(item: Item) -> bool:
+    """Whether a spine item is an (X)HTML document: by its media type ("text/html;
+    charset=utf-8", OEB 1's), or by its name where the type is wrong ("text/plain" on a
+    chapter dropped it unsaid)."""
+    media_type = item.media_type.partition(";")[0].strip().lower()
+    named = item.path.lower().endswith(_PAGE_NAMES)
+    return media_type in _XHTML_TYPES or media_type == _OEB1_TYPE or named
+
+
+def _parsed_page(archive: Archive, path: str, warnings: list[str]) -> Any:
+    """A content document's root: as XML, else (HTML an old tool or a hand left in the
+    book: "<br>" unclosed, "&" bare) by lxml's HTML parser, which recovers as reading
+    systems do, where the whole book was refused for one file. Entities stay refused."""
+    data = archive.read(path)
+    try:
+        return parse_xml(data, f"{archive.source}: {path}")
+    except HostileXML:
+        raise
+    except ManuscriptError as error:
+        if not _HTML_PAGE.search(data):
+            raise  # not a page at all (a damaged or binary file): as before, refused
+        # the HTML reader's parse: its limits (a tag's attributes, nesting) hold here too
+        root = html.parse_page(data, f"{archive.source}: {path}")
+        warnings.append(f"{path} is not well-formed XHTML; read as HTML")
+        log.info("%s", error)
+        return root
 
 
 def _index(blocks: list[Block]) -> tuple[dict[str, int], list[int]]:
@@ -545,9 +582,7 @@ def _starts(
     is a part of its own kind. With where the chapters run (`_Body`)."""
     starts = _toc_starts(documents, navigation.toc, warnings)
     if not starts:  # no usable table of contents: each file is a section, or each heading
-        files = _heading_starts(documents) or [
-            _Start(doc, 0, "", document.path) for doc, document in enumerate(documents)
-        ]
+        files = _heading_starts(documents) or _file_starts(documents, navigation)
         return files, _body(documents, files, navigation)
     body = _body(documents, list(starts.values()), navigation)
     entries: dict[int, list[int]] = {}  # the blocks where entries start, by file
@@ -565,6 +600,37 @@ def _starts(
     if notes is not None:
         starts[(notes.doc, notes.block)] = notes
     return [starts[place] for place in sorted(starts)], body
+
+
+# Calibre's pieces of one source file, split by size: "ch01_split_000.xhtml", "..._001".
+_SPLIT_PIECE = re.compile(r"(.*)_split_(\d+)\.\w+", re.I)
+
+
+def _file_starts(documents: list[_Document], navigation: Navigation) -> list[_Start]:
+    """Without a table of contents, each file a section; but a piece Calibre split off a
+    headed chapter by size (its text, no heading of its own) runs on in that chapter,
+    where it was an untitled chapter of its own cut out of the middle of one."""
+    starts: list[_Start] = []
+    for doc, document in enumerate(documents):
+        headed = bool(starts) and _opens_with_heading(documents[starts[-1].doc])
+        if not (headed and _split_piece(documents, doc, navigation)):
+            starts.append(_Start(doc, 0, "", document.path))
+    return starts
+
+
+def _split_piece(documents: list[_Document], doc: int, navigation: Navigation) -> bool:
+    """Whether a file is a later piece of the file before it (`_SPLIT_PIECE`), opening with
+    text, not a part of its own kind (a copyright page split off with the last chapter)."""
+    here = _SPLIT_PIECE.fullmatch(posixpath.basename(documents[doc].path))
+    there = _SPLIT_PIECE.fullmatch(posixpath.basename(documents[doc - 1].path))
+    if here is None or there is None or here[1] != there[1] or int(here[2]) == 0:
+        return False
+    own = _own_kind(documents, doc, navigation, _ANYWHERE)
+    return not (_opens_with_heading(documents[doc]) or own)
+
+
+def _opens_with_heading(document: _Document) -> bool:
+    return bool(document.blocks) and document.blocks[0].kind == HEADING
 
 
 # A line a note opens with: its number or mark ("1.", "[2]", "*"), or what is left where a

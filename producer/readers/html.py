@@ -94,7 +94,7 @@ MAX_DEPTH = 256  # libxml2's, without its "huge" option (which our recursive wal
 def read(data: bytes, source: str) -> Book:
     """An HTML book's chapters, metadata and warnings; raises ManuscriptError."""
     data = _windows_1252_as_utf8(data)
-    root = _parse(data, source)
+    root = parse_page(data, source)
     metadata = _metadata(root)
     metadata.authors = metadata.authors or _word_authors(data, root)
     _parse_noframes(root)
@@ -122,7 +122,10 @@ def read(data: bytes, source: str) -> Book:
     return Book(sections, metadata, warnings=warnings)
 
 
-def _parse(data: bytes, source: str) -> Any:
+def parse_page(data: bytes, source: str) -> Any:
+    """A web page's root, parsed as a browser reads it (its encoding too); raises
+    ManuscriptError for a page with no HTML, or one libxml2 would take minutes on or read
+    short. The EPUB reader's too, for a spine file that is not well-formed XHTML."""
     if not data.strip():
         raise ManuscriptError(f"{source}: the file is empty")
     if _most_attributes(data) > MAX_ATTRIBUTES:

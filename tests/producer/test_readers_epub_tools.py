@@ -2,10 +2,14 @@
 Google Docs, and Word's or LibreOffice's HTML converted to EPUB. Each book here
 is built in memory, its markup set as the tool sets it."""
 
+import io
+import zipfile
+
 import pytest
 
+from config.errors import ManuscriptError
 from producer.readers.book import Book
-from tests.producer.test_readers_epub import Toc, build, page, read, titles
+from tests.producer.test_readers_epub import Toc, build, page, read, titles, zipped
 
 
 def heard(book: Book) -> list[tuple[str, str]]:
@@ -669,4 +673,80 @@ def test_a_chapter_title_paragraph_under_its_label_paragraph_joins_it_as_the_tit
         ("CHAPTER II: A Letter with a Postscript", "Foxes came.\n\nThey ran."),
         ("CHAPTER III", "Eggs were laid"),
         ("CHAPTER IV: THE END OF ALL THINGS", "Dawn."),
+    ]
+
+
+# Files as old tools and hands leave them
+
+
+def retyped(epub: bytes, media_type: str) -> bytes:
+    """The EPUB with its second spine file declared as `media_type` in the manifest."""
+    old = zipfile.ZipFile(io.BytesIO(epub))
+    members = {name: old.read(name) for name in old.namelist()}
+    opf = members["OEBPS/content.opf"].decode()
+    members["OEBPS/content.opf"] = opf.replace(
+        'id="f1" href="c2.xhtml" media-type="application/xhtml+xml"',
+        f'id="f1" href="c2.xhtml" media-type="{media_type}"',
+    ).encode()
+    return zipped(members)
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    ["application/xhtml+xml; charset=utf-8", "APPLICATION/XHTML+XML", "text/x-oeb1-document"],
+)
+def test_a_chapter_declared_with_an_old_or_careless_media_type_is_read(media_type: str) -> None:
+    """Given a chapter the manifest types with a charset, in capitals or as OEB 1's
+    document, as old tools write it: the chapter was dropped without a word."""
+    files = {"c1.xhtml": page("<h1>One</h1><p>The hen sat.</p>")}
+    files["c2.xhtml"] = page("<h1>Two</h1><p>Foxes came.</p>")
+    book = read(retyped(build(files, [("c1.xhtml", "One"), ("c2.xhtml", "Two")]), media_type))
+    assert heard(book) == [("One", "The hen sat."), ("Two", "Foxes came.")]
+
+
+def test_a_chapter_of_html_that_is_not_well_formed_xml_is_read_as_html() -> None:
+    """Given one chapter written as HTML (uppercase tags, <P> and <br> left open, &nbsp;
+    and a bare "&"): the whole book was refused as not well-formed XML, where reading
+    systems show it."""
+    html = (
+        "<HTML><BODY><H1>Two</H1><P>Foxes&nbsp;came &amp; went.<br>Fish & chips."
+        "<P>They ran.</BODY></HTML>"
+    )
+    files = {"c1.xhtml": page("<h1>One</h1><p>The hen sat.</p>"), "c2.xhtml": html}
+    book = read(build(files, [("c1.xhtml", "One"), ("c2.xhtml", "Two")], version=2))
+    assert heard(book) == [
+        ("One", "The hen sat."),
+        ("Two", "Foxes came & went. Fish & chips.\n\nThey ran."),
+    ]
+    assert book.warnings == ["OEBPS/c2.xhtml is not well-formed XHTML; read as HTML"]
+
+
+def test_a_chapter_read_as_html_keeps_the_html_readers_limits() -> None:
+    """A spine file that is no XML goes to the HTML parser, whose time grows faster than
+    the square of a tag's attributes: such a file is refused before it is parsed, and
+    tags nested past the parser's depth are refused, not read short."""
+    wide = "<HTML><BODY><P " + " ".join(f"a{i}=x" for i in range(100_000)) + ">Hi &</BODY>"
+    deep = "<HTML><BODY>" + "<FONT><P>Hi &" * 300 + "</BODY></HTML>"
+    for chapter, reason in ((wide, "more than 1,000 attributes"), (deep, "nested more than 256")):
+        files = {"c1.xhtml": page("<h1>One</h1><p>The hen sat.</p>"), "c2.xhtml": chapter}
+        with pytest.raises(ManuscriptError, match=f"OEBPS/c2.xhtml: .*{reason}"):
+            read(build(files, [("c1.xhtml", "One"), ("c2.xhtml", "Two")]))
+
+
+def test_a_chapter_calibre_split_by_size_runs_on_without_a_toc() -> None:
+    """Given Calibre's conversion with no contents (its "Start" entry) of chapters each
+    split in two by size (`ch1_split_000`, `ch1_split_001`): each second piece was an
+    untitled chapter cut out of its own."""
+    files = {
+        "ch1_split_000.xhtml": page('<h2 class="calibre5">Chapter 1</h2><p>The hen sat.</p>'),
+        "ch1_split_001.xhtml": page('<p class="calibre1">She waited.</p>'),
+        "ch2_split_000.xhtml": page('<h2 class="calibre5">Chapter 2</h2><p>Foxes came.</p>'),
+        "ch2_split_001.xhtml": page('<p class="calibre1">They ran.</p>'),
+        "ch3_split_000.xhtml": page('<h2 class="calibre5">Chapter 3</h2><p>Dawn.</p>'),
+    }
+    book = read(build(files, [("ch1_split_000.xhtml", "Start")], version=2))
+    assert heard(book) == [
+        ("Chapter 1", "The hen sat.\n\nShe waited."),
+        ("Chapter 2", "Foxes came.\n\nThey ran."),
+        ("Chapter 3", "Dawn."),
     ]
