@@ -873,11 +873,21 @@ def test_enqueue_takes_a_skip_of_a_kind_some_books_lack_and_chapters(
     assert shown["chapters_total"] == 1
 
 
+# The thread ends only once the exit has begun (the main thread stopped): a fixed sleep
+# lost the race to a slow host's `inspect`, and printed first.
 ENTRY_WITH_A_THREAD_AND_A_HANDLER = """
 import atexit, sys, threading, time
 from producer import cli
+
+def after_main():
+    deadline = time.monotonic() + 30
+    while threading.main_thread().is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    print("the thread ended")
+
 atexit.register(lambda: print("the exit handler ran"))
-threading.Thread(target=lambda: (time.sleep(0.5), print("the thread ended"))).start()
+threading.Thread(target=after_main).start()
 sys.argv[0] = "narrate"
 cli.entry()
 """
