@@ -143,10 +143,10 @@ def read(data: bytes, source: str) -> Book:
     documents = _with_headings(documents, navigation.toc)
     if not navigation.toc:
         documents = _with_label_headings(documents)
-    starts, body = _starts(documents, navigation, warnings)
+    title = package.metadata.title
+    starts, body = _starts(documents, navigation, warnings, title)
     if placeholder and documents[0].blocks[:1] and documents[0].blocks[0].kind != HEADING:
         starts[0] = replace(starts[0], label=placeholder[0].label)  # an untitled first file's
-    title = package.metadata.title
     spans = _spans(starts)
     sections = [_section(documents, s, e, navigation, body, title, warnings) for s, e in spans]
     sections = header + sections + licence
@@ -574,7 +574,7 @@ def _plain(text: str) -> str:
 
 
 def _starts(
-    documents: list[_Document], navigation: Navigation, warnings: list[str]
+    documents: list[_Document], navigation: Navigation, warnings: list[str], title: str
 ) -> tuple[list[_Start], _Body]:
     """Where sections start: at each TOC entry, and at each file the TOC leaves out (or
     the text of a file before its first entry) that no chapter holds: before the first
@@ -583,7 +583,7 @@ def _starts(
     starts = _toc_starts(documents, navigation.toc, warnings)
     if not starts:  # no usable table of contents: each file is a section, or each heading
         files = _heading_starts(documents) or _file_starts(documents, navigation)
-        return files, _body(documents, files, navigation)
+        return files, _body(documents, files, navigation, title)
     body = _body(documents, list(starts.values()), navigation)
     entries: dict[int, list[int]] = {}  # the blocks where entries start, by file
     for doc, block in sorted(starts):
@@ -614,7 +614,9 @@ def _file_starts(documents: list[_Document], navigation: Navigation) -> list[_St
     for doc, document in enumerate(documents):
         headed = bool(starts) and _opens_with_heading(documents[starts[-1].doc])
         if not (headed and _split_piece(documents, doc, navigation)):
-            starts.append(_Start(doc, 0, "", document.path))
+            # the book's opening: the first file with text (a cover's image is none)
+            opening = bool(document.blocks) and not any(documents[s.doc].blocks for s in starts)
+            starts.append(_Start(doc, 0, "", document.path, opening=opening))
     return starts
 
 
@@ -701,15 +703,25 @@ def _heading_starts(documents: list[_Document]) -> list[_Start]:
     ]
 
 
-def _body(documents: list[_Document], starts: list[_Start], navigation: Navigation) -> _Body:
+def _body(
+    documents: list[_Document], starts: list[_Start], navigation: Navigation, title: str = ""
+) -> _Body:
     """Where the chapters run: the first and last start that is a chapter, a part or a
-    volume (a name of front or back matter in its heading or label said anywhere)."""
+    volume (a name of front or back matter in its heading or label said anywhere), not a
+    file of no text nor the book's title page, which nothing names: as the chapters' first,
+    they made the contents page after them a chapter."""
     chapters = [
         (start.doc, start.block)
         for start in starts
         if _kind(documents, start, navigation, _ANYWHERE) in ("chapter", "part", "volume")
+        and not _opens_no_chapter(documents, start, title)
     ]
     return _Body(min(chapters), max(chapters)) if chapters else _ANYWHERE
+
+
+def _opens_no_chapter(documents: list[_Document], start: _Start, title: str) -> bool:
+    blocks = documents[start.doc].blocks[start.block :]
+    return not blocks or (start.opening and _is_title_page(blocks, title))
 
 
 def _unheld(

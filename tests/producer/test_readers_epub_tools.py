@@ -750,3 +750,25 @@ def test_a_chapter_calibre_split_by_size_runs_on_without_a_toc() -> None:
         ("Chapter 2", "Foxes came.\n\nThey ran."),
         ("Chapter 3", "Dawn."),
     ]
+
+
+def test_without_a_toc_a_title_page_and_contents_after_a_cover_are_not_read() -> None:
+    """Given a converter's book with no table of contents and generic file names: a cover's
+    image, a title page, a contents page set as paragraphs, the chapters, a copyright page.
+    The cover (no text) was taken for the first chapter, so the title page and "CONTENTS"
+    after it were read as chapters."""
+    files = {
+        "part0000.xhtml": page('<div class="calibre1"><img src="cover.jpg" alt=""/></div>'),
+        "part0001.xhtml": page('<p class="calibre3">THE HENS</p><p class="calibre4">A. Farmer</p>'),
+        "part0002.xhtml": page(
+            '<p class="calibre5">CONTENTS</p><p><a href="part0003.xhtml">Chapter 1</a></p>'
+            '<p><a href="part0004.xhtml">Chapter 2</a></p>'
+        ),
+        "part0003.xhtml": page('<h1 class="calibre7">Chapter 1</h1><p>The hen sat.</p>'),
+        "part0004.xhtml": page('<h1 class="calibre7">Chapter 2</h1><p>Foxes came.</p>'),
+        "part0005.xhtml": page("<p>Copyright © 2020 A. Farmer</p><p>All rights reserved.</p>"),
+    }
+    book = read(build(files, None, version=2))
+    assert titles(book) == ["Chapter 1", "Chapter 2"]
+    skipped = {s.kind for s in book.sections if s.skip_reason}
+    assert {"titlepage", "toc", "copyright-page"} <= skipped
