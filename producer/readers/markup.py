@@ -634,7 +634,20 @@ def _paragraph_runs(parts: list[str], ctx: _Context) -> list[list[str]]:
                 runs.append([])
             breaks = 0
         runs[-1].append(part)
+    if len(runs) > 1 and _stanzas(parts, runs):  # each keeps its lines, as the whole would
+        runs = [[_LINE_END if part == _BREAK else part for part in run] for run in runs]
     return [apart for run in runs for apart in _label_apart(run)]
+
+
+def _stanzas(parts: list[str], runs: list[list[str]]) -> bool:
+    """Whether paragraphs cut apart are a poem's stanzas: short lines all (as `_finished`
+    reads one paragraph's), two or more in each; couplets read as prose otherwise. A
+    paragraph of one line among them ("Eggs were laid.") makes them prose."""
+    return _short_lines("".join(parts)) and all(_line_count(run) >= 2 for run in runs)
+
+
+def _line_count(run: list[str]) -> int:
+    return sum(1 for line in "".join(run).split(_BREAK) if line.strip())
 
 
 def _label_apart(run: list[str]) -> list[list[str]]:

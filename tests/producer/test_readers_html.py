@@ -678,3 +678,16 @@ def test_a_chapters_number_heading_over_its_titles_lower_heading_is_one_title() 
     )
     titles = [c.title for c in select(sections, "b.html").chapters]
     assert "CHAPTER I" in titles and "Arrival" in titles
+
+
+def test_a_poems_stanzas_set_apart_by_two_brs_keep_their_lines() -> None:
+    """Two <br>s end a paragraph; in a poem of short lines they end a stanza, and each
+    stanza keeps its lines (cut apart, couplets of two lines each were read as prose)."""
+    book = read(
+        "<h2>One</h2><p>Roses are red,<br/>Violets are blue,<br/><br/>Sugar is sweet,<br/>"
+        "And so are you.</p><p>Then the hens came home and sat.</p>"
+    )
+    assert book.sections[0].body == (
+        "Roses are red,\nViolets are blue,\n\nSugar is sweet,\nAnd so are you.\n\n"
+        "Then the hens came home and sat."
+    )
