@@ -611,11 +611,12 @@ def _file_starts(documents: list[_Document], navigation: Navigation) -> list[_St
     headed chapter by size (its text, no heading of its own) runs on in that chapter,
     where it was an untitled chapter of its own cut out of the middle of one."""
     starts: list[_Start] = []
+    opened = False  # the book's opening is the first file with text (a cover's image is none)
     for doc, document in enumerate(documents):
         headed = bool(starts) and _opens_with_heading(documents[starts[-1].doc])
         if not (headed and _split_piece(documents, doc, navigation)):
-            # the book's opening: the first file with text (a cover's image is none)
-            opening = bool(document.blocks) and not any(documents[s.doc].blocks for s in starts)
+            opening = bool(document.blocks) and not opened
+            opened = opened or opening
             starts.append(_Start(doc, 0, "", document.path, opening=opening))
     return starts
 

@@ -86,7 +86,6 @@ MAX_ATTRIBUTES = 1_000
 # page of code examples: a plain-text book (`_pre_book`).
 _PRE_BOOK_CHARS = 2_000
 _PRE_BOOK_SHARE = 0.9
-_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _NOTICE_CHARS = 500  # a frameset's notice to old browsers, at the most, not a book
 MAX_DEPTH = 256  # libxml2's, without its "huge" option (which our recursive walk could not take)
 
@@ -97,7 +96,7 @@ def read(data: bytes, source: str) -> Book:
     root = parse_page(data, source)
     metadata = _metadata(root)
     metadata.authors = metadata.authors or _word_authors(data, root)
-    _parse_noframes(root)
+    _parse_noframes(root, source)
     body = next(root.iter("body"), root)
     _refuse_frames_only(root, body, source)
     if (preformatted := _pre_book(body, source)) is not None:
@@ -169,7 +168,7 @@ def _refuse_frames_only(root: Any, body: Any, source: str) -> None:
     """A page of frames whose own text is a notice ("This page uses frames"), no book: the
     book is in the files its frames show, and the notice would be narrated as the book."""
     frames = [str(frame.get("src") or "")[:80] for frame in root.iter("frame")]
-    if not frames or next(body.iter(*_HEADING_TAGS), None) is not None:
+    if not frames or next(body.iter(*markup.HEADINGS), None) is not None:
         return
     if len(text_of(body)) < _NOTICE_CHARS:
         shown = ", ".join(name for name in frames[:3] if name) or "no file named"
@@ -179,16 +178,14 @@ def _refuse_frames_only(root: Any, body: Any, source: str) -> None:
         )
 
 
-def _parse_noframes(root: Any) -> None:
-    """A frameset page's `<noframes>`, which libxml2 keeps as text, parsed: its markup was
-    read aloud ("<H2>Chapter 1</H2><P>It was ..."), as the one text the page holds (its
-    frames' are files of their own)."""
+def _parse_noframes(root: Any, source: str) -> None:
+    """A frameset page's `<noframes>`, which libxml2 keeps as text, parsed (as the page
+    is, under its limits): its markup was read aloud ("<H2>Chapter 1</H2><P>It was ..."),
+    as the one text the page holds (its frames' are files of their own)."""
     for el in list(root.iter("noframes")):
         if len(el) or "<" not in (el.text or ""):
             continue
-        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
-        inner = etree.fromstring(el.text, parser)
-        body = next(inner.iter("body"), None) if inner is not None else None
+        body = next(parse_page(el.text.encode(), source).iter("body"), None)
         el.text = None
         el.append(body if body is not None else etree.Element("body"))
 

@@ -30,20 +30,20 @@ from producer.readers.labels import is_chapter_line
 HEADING, TEXT, TABLE = "heading", "text", "table"
 
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _NEVER_READ = {
     *("script", "style", "noscript", "template", "head", "title", "nav", "rt", "rp"),
     *("img", "picture", "svg", "math", "video", "audio", "object", "embed", "iframe", "canvas"),
     *("map", "button", "input", "select", "textarea"),
 }
-BLOCKS = _HEADINGS | {
+BLOCKS = HEADINGS | {
     *("html", "body", "main", "article", "section", "div", "aside", "header", "footer"),
     *("p", "blockquote", "pre", "address", "center", "hgroup", "figure", "figcaption", "hr"),
     *("ul", "ol", "li", "dl", "dt", "dd", "menu", "details", "summary", "dialog", "form"),
     *("table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "fieldset"),
 }
 _ANY_BLOCK = tuple(f"{{*}}{tag}" for tag in BLOCKS)  # in XHTML's namespace or in none
-_ANY_HEADING = tuple(f"{{*}}{tag}" for tag in _HEADINGS)
+_ANY_HEADING = tuple(f"{{*}}{tag}" for tag in HEADINGS)
 _LAYOUT_PARAGRAPHS = 3  # in one table cell: a page's text, not a datum
 _SECTIONING = {"html", "body", "main", "article", "section", "div", "aside", "nav"}
 _VERSE = {"z3998:verse", "z3998:poem", "z3998:song", "z3998:hymn", "verse", "poem", "poetry"}
@@ -165,7 +165,7 @@ class _Walker:
         ctx = _entered(el, ctx)
         self.ids.extend(_ids(el))
         tag = tag_of(el)
-        if tag in _HEADINGS:
+        if tag in HEADINGS:
             self.emit(HEADING, self.heading_text(el, ctx), ctx, int(tag[1]))
         elif tag == "hr" or _is_scene_break(el):  # a pause where it stands (`worker.segment`)
             self.ids.extend(i for part in el.iterdescendants() for i in _ids(part))
@@ -490,7 +490,7 @@ def _is_title_part(el: Any) -> bool:
     `<p class="subtitle">`)."""
     tag = tag_of(el)
     said = {*semantics(el), *(el.get("class") or "").casefold().split()}
-    return tag in _HEADINGS or tag == "hgroup" or bool(_TITLE_PART.intersection(said))
+    return tag in HEADINGS or tag == "hgroup" or bool(_TITLE_PART.intersection(said))
 
 
 def _title_parts(el: Any) -> list[Any]:
@@ -500,7 +500,7 @@ def _title_parts(el: Any) -> list[Any]:
 def _level(elements: list[Any]) -> int:
     """The highest heading level (h1: 1) in some elements; 0 where they hold no heading."""
     tags = [tag_of(h) for el in elements for h in el.iter()]
-    return min((int(tag[1]) for tag in tags if tag in _HEADINGS), default=0)
+    return min((int(tag[1]) for tag in tags if tag in HEADINGS), default=0)
 
 
 def joined_title(parts: list[str]) -> str:
@@ -584,7 +584,7 @@ def _is_scene_break(el: Any) -> bool:
     for part in el.iter():
         if not isinstance(part.tag, str):
             continue
-        if tag_of(part) in _HEADINGS or tag_of(part) == "hgroup":
+        if tag_of(part) in HEADINGS or tag_of(part) == "hgroup":
             return False
         names.extend(_classes(part))
         if tag_of(part) == "img":
