@@ -721,6 +721,18 @@ def test_a_chapter_of_html_that_is_not_well_formed_xml_is_read_as_html() -> None
     assert book.warnings == ["OEBPS/c2.xhtml is not well-formed XHTML; read as HTML"]
 
 
+def test_a_chapter_of_html_declaring_entities_is_still_refused() -> None:
+    """Not well-formed XML goes to the HTML parser; one that declares entities (an
+    expansion bomb, with an unclosed <br> so the XML parse fails too) is refused first."""
+    bomb = (
+        '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<HTML><BODY><P>&b;<br></BODY></HTML>"
+    )
+    files = {"c1.xhtml": page("<h1>One</h1><p>The hen sat.</p>"), "c2.xhtml": bomb}
+    with pytest.raises(ManuscriptError, match=r"OEBPS/c2\.xhtml: declares XML entities"):
+        read(build(files, [("c1.xhtml", "One"), ("c2.xhtml", "Two")]))
+
+
 def test_a_chapter_read_as_html_keeps_the_html_readers_limits() -> None:
     """A spine file that is no XML goes to the HTML parser, whose time grows faster than
     the square of a tag's attributes: such a file is refused before it is parsed, and
